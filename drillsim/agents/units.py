@@ -1,0 +1,72 @@
+"""Response units (apparatus with crews) and where they are on the road network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import simpy
+
+Status = Literal["available", "committed", "out_of_service"]
+
+
+@dataclass
+class Leg:
+    """A trip along a route: the nodes and the time at which each is passed.
+
+    Attributes
+    ----------
+    nodes
+        Node indices from origin to destination.
+    times
+        Simulated time (s) at which each node is passed; ``times[-1]`` is arrival.
+    """
+
+    nodes: list[int]
+    times: np.ndarray
+
+    def next_node(self, now: float) -> tuple[int, float]:
+        """The first node not yet passed at ``now`` and when the unit reaches it."""
+        k = int(np.searchsorted(self.times, now, side="left"))
+        k = min(k, len(self.nodes) - 1)
+        return self.nodes[k], float(max(self.times[k], now))
+
+
+@dataclass
+class Unit:
+    """One apparatus and its crew.
+
+    Attributes
+    ----------
+    id, type, station
+        Identity; ``station`` is ``""`` for mutual-aid units.
+    home
+        Node index of its quarters.
+    node
+        Node where it is, or last was, at rest.
+    leg
+        The trip under way, or ``None`` when at rest.
+    incident
+        Incident it is committed to, or ``""``.
+    """
+
+    id: str
+    type: str
+    station: str
+    home: int
+    crew: int
+    hazmat: bool = False
+    node: int = -1
+    status: Status = "available"
+    incident: str = ""
+    leg: Leg | None = None
+    in_quarters: bool = True
+    pending_out_of_service: bool = False
+    process: simpy.Process | None = field(default=None, repr=False)
+
+    def position(self, now: float) -> tuple[int, float]:
+        """Node from which the unit can head somewhere new, and when it is there."""
+        if self.leg is None:
+            return self.node, now
+        return self.leg.next_node(now)

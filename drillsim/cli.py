@@ -1,0 +1,278 @@
+"""The ``drillsim`` command.
+
+Heavy imports (the engine, matplotlib) happen inside the commands that need them,
+so ``drillsim --help`` and ``drillsim validate`` answer at once. Errors in what
+the user gave are printed as one line each with a non-zero exit, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+# Piped output (CI logs, files) gets 120 columns instead of rich's default 80.
+_WIDTH = None if sys.stdout.isatty() else 120
+console = Console(highlight=False, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL = 3
+
+
+def friendly_errors(fn):
+    """Turn user errors into one-line messages and exit codes, never tracebacks."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from drillsim.errors import DrillsimError
+
+        try:
+            return fn(*args, **kwargs)
+        except DrillsimError as exc:
+            for line in exc.lines():
+                _print_error(line)
+            sys.exit(EXIT_USER_ERROR)
+        except OSError as exc:
+            _print_error(f"{exc.filename}: {exc.strerror}")
+            sys.exit(EXIT_USER_ERROR)
+
+    return wrapper
+
+
+def _print_error(line: str) -> None:
+    """One error line on standard error; the user's text is never read as markup."""
+    err_console.print(f"[red]error:[/red] {escape(line)}", soft_wrap=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="drillsim")
+def main() -> None:
+    """drillsim: play emergency drills for Hongqiao District forward and measure them."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's seed).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write events.csv, incidents.csv, summary.json and manifest.json here.")
+@click.option("--all-incidents", is_flag=True, help="List background calls too.")
+@friendly_errors
+def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool) -> None:
+    """Run the drill in FILE and print its summary."""
+    from drillsim.api import load_world, run_drill
+    from drillsim.output import summarize, write_run
+    from drillsim.scenarios.loader import load_scenario, scenario_hash
+
+    scenario = load_scenario(file)
+    t0 = time.perf_counter()
+    result = run_drill(scenario, seed, world=load_world(scenario.network))
+    wall = time.perf_counter() - t0
+    summary = summarize(result)
+    _print_summary(result, summary, wall, all_incidents)
+    if out_dir is not None:
+        write_run(result, out_dir, scenario_file=str(file), scenario_hash=scenario_hash(file),
+                  wall_time_s=wall, summary=summary)
+        console.print(f"Results written to [bold]{out_dir}[/bold]/ "
+                      "(events.csv, incidents.csv, summary.json, manifest.json)")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@friendly_errors
+def validate(files: tuple[Path, ...]) -> None:
+    """Check drill FILES without running them."""
+    from drillsim.errors import DrillsimError
+    from drillsim.scenarios.loader import load_scenario
+
+    failed = 0
+    for file in files:
+        try:
+            s = load_scenario(file)
+        except DrillsimError as exc:
+            failed += 1
+            for line in exc.lines():
+                _print_error(line)
+            continue
+        console.print(f"[green]ok[/green] {file}: {s.name} — {len(s.all_incidents())} "
+                      f"incident(s), {len(s.injects)} inject(s), {len(s.objectives)} objective(s)")
+    if failed:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@main.command()
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of standard output.")
+@click.option("--metrics", "list_metrics", is_flag=True,
+              help="List the metrics an objective can name, with their units.")
+def schema(out_file: Path | None, list_metrics: bool) -> None:
+    """Print the JSON Schema of drill files (for editor completion and checks)."""
+    import json
+
+    from drillsim.scenarios.jsonschema import scenario_json_schema
+
+    if list_metrics:
+        from drillsim.metric_catalog import METRICS
+
+        t = Table(title="Metrics for objectives", title_justify="left")
+        for col in ("metric", "unit", "better", "meaning", "含义"):
+            t.add_column(col)
+        for name, info in METRICS.items():
+            t.add_row(name, info.unit, info.better, info.en, info.zh)
+        console.print(t)
+        return
+
+    text = json.dumps(scenario_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        console.print(f"Schema written to {out_file}")
+
+
+@main.command()
+@click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path),
+              help="Summarize this osmnx GraphML network instead of the embedded Hongqiao one.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path),
+              help="Draw the network to this PNG file.")
+@click.option("--places", "show_places", is_flag=True, help="List the named places.")
+@friendly_errors
+def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
+    """Summarize the road network: size, connectivity, 5-minute reach of each station."""
+    from drillsim.api import load_world
+    from drillsim.network_summary import summarize
+
+    world = load_world(str(graphml) if graphml else "default")
+    info = summarize(world.network, world.places, world.travel)
+    _print_network(info)
+    if show_places:
+        _print_places(world.places)
+    if png is not None:
+        from drillsim.network_io import load_map_layers
+        from drillsim.network_summary import draw_network
+
+        layers = load_map_layers() if graphml is None else None
+        fig, _ = draw_network(world.network, world.places,
+                              rivers=layers.rivers if layers else None,
+                              boundary=layers.boundary if layers else None)
+        fig.savefig(png, dpi=150, bbox_inches="tight")
+        console.print(f"Map written to {png}")
+
+
+# ---------------------------------------------------------------------- printing
+
+
+def _minutes(seconds: float) -> str:
+    if seconds is None or math.isnan(seconds):
+        return "—"
+    if math.isinf(seconds):
+        return "not by end"
+    return f"{seconds / 60:.1f} min"
+
+
+def _value(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "—"
+    if unit == "seconds":
+        return _minutes(value)
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "kW":
+        return f"{value / 1000:.1f} MW"
+    return f"{value:g}"
+
+
+def _print_summary(result, summary, wall: float, all_incidents: bool) -> None:
+    from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.response import COMPONENTS
+
+    s = result.scenario
+    title = f"{s.name}" + (f" / {s.name_zh}" if s.name_zh else "")
+    console.print(f"\n[bold]{title}[/bold]")
+    n_bg = sum(r.background for r in summary.rows)
+    console.print(f"start {s.start:%Y-%m-%d %H:%M} · {s.duration / 3600:.1f} h · seed "
+                  f"{result.seed} · {len(summary.rows)} incidents ({n_bg} background) · "
+                  f"{len(result.records)} events in {wall:.2f} s")
+
+    t = Table(title="Incidents (times from the call)", title_justify="left")
+    for col in ("incident", "type", "1st arrival", "full assignment", "fire at 1st arrival",
+                "alarms", "units", "control", "note"):
+        t.add_column(col)
+    for r in summary.rows:
+        if r.background and not all_incidents:
+            continue
+        note = ", ".join(n for n, f in (("queued", r.queued), ("mutual aid", r.mutual_aid),
+                                         ("UNMET", r.unmet)) if f)
+        t.add_row(r.incident, r.occupancy or r.kind, _minutes(r.response),
+                  _minutes(r.call_to_full_assignment), _value(r.q_first_arrival_kw, "kW"),
+                  str(r.alarms), str(r.units_sent), _minutes(COMPONENTS['control'][2](r)), note)
+    console.print(t)
+
+    c = Table(title="Response-time components (all incidents)", title_justify="left")
+    for col in ("component", "50th", "90th", "n"):
+        c.add_column(col, justify="right" if col != "component" else "left")
+    for name, vals in summary.components.items():
+        c.add_row(COMPONENTS[name][0], _minutes(vals["p50"]), _minutes(vals["p90"]),
+                  str(vals["n"]))
+    console.print(c)
+
+    m = Table(title="Standards and load", title_justify="left")
+    m.add_column("measure")
+    m.add_column("value", justify="right")
+    for name in ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share",
+                 "calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max"):
+        m.add_row(METRICS[name].en, _value(summary.metrics[name], METRICS[name].unit))
+    console.print(m)
+
+    if summary.objectives:
+        o = Table(title="Objectives", title_justify="left")
+        for col in ("objective", "metric", "target", "measured", "result"):
+            o.add_column(col)
+        style = {"met": "[green]met[/green]", "not_met": "[red]NOT MET[/red]",
+                 "not_measured": "[yellow]not measured[/yellow]"}
+        for res in summary.objectives:
+            o.add_row(res.objective.id, res.objective.metric, res.objective.target,
+                      _value(res.value, res.unit), style[res.status])
+        console.print(o)
+
+
+def _print_network(info: dict) -> None:
+    t = Table(title="Road network", title_justify="left")
+    t.add_column("measure")
+    t.add_column("value", justify="right")
+    for key, value in info.items():
+        if not isinstance(value, list | dict):
+            t.add_row(str(key).replace("_", " "), f"{value:,.2f}" if isinstance(value, float)
+                      else str(value))
+    console.print(t)
+    reach = info.get("station_reach_5min") or info.get("stations")
+    if isinstance(reach, list) and reach:
+        r = Table(title="5-minute reach of each station (fire engine under lights)",
+                  title_justify="left")
+        for col in reach[0]:
+            r.add_column(str(col))
+        for row in reach:
+            r.add_row(*[f"{v:,.2f}" if isinstance(v, float) else str(v) for v in row.values()])
+        console.print(r)
+
+
+def _print_places(places) -> None:
+    t = Table(title="Places", title_justify="left")
+    for col in ("id", "kind", "name", "lat", "lon"):
+        t.add_column(col)
+    for p in places:
+        t.add_row(p.id, p.kind, f"{p.name_zh} {p.name_en}", f"{p.lat:.4f}", f"{p.lon:.4f}")
+    console.print(t)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,80 @@
+"""The catalogue of drill metrics that objectives can name.
+
+One entry per metric: its unit, which direction is better and what it measures.
+The functions that compute them live in :mod:`drillsim.metrics`; a test checks
+that every name here has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["seconds", "share", "count", "kW"]
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a metric measures.
+
+    Attributes
+    ----------
+    unit
+        ``seconds``, ``share`` (0-1, written as a percentage), ``count`` or ``kW``.
+    better
+        ``lower`` or ``higher``.
+    en, zh
+        Short description in English and Chinese.
+    """
+
+    unit: Unit
+    better: Literal["lower", "higher"]
+    en: str
+    zh: str
+
+
+METRICS: dict[str, MetricInfo] = {
+    "first_arrival_p50": MetricInfo(
+        "seconds", "lower", "median time from call to first unit on scene",
+        "接警至首车到场时间中位数"),
+    "first_arrival_p90": MetricInfo(
+        "seconds", "lower", "90th percentile of time from call to first unit on scene",
+        "接警至首车到场时间第90百分位"),
+    "dispatch_to_arrival_p90": MetricInfo(
+        "seconds", "lower", "90th percentile of time from turnout order to first arrival",
+        "出动命令至首车到场时间第90百分位"),
+    "turnout_p90": MetricInfo(
+        "seconds", "lower", "90th percentile of turnout time (order to wheels rolling)",
+        "出动准备时间第90百分位"),
+    "travel_p90": MetricInfo(
+        "seconds", "lower", "90th percentile of first-unit travel time", "首车行驶时间第90百分位"),
+    "full_assignment_p90": MetricInfo(
+        "seconds", "lower", "90th percentile of time from call to the full first alarm on scene",
+        "接警至首批力量全部到场时间第90百分位"),
+    "five_minute_share": MetricInfo(
+        "share", "higher", "share of incidents reached within 5 min of the turnout order "
+        "(建标152-2017)", "出动命令后5分钟内到场的比例（建标152-2017）"),
+    "nfpa_turnout_share": MetricInfo(
+        "share", "higher", "share of fire turnouts within 80 s (NFPA 1710)",
+        "80秒内出动的比例（NFPA 1710）"),
+    "nfpa_travel_share": MetricInfo(
+        "share", "higher", "share of first-engine travel within 240 s (NFPA 1710)",
+        "首辆水罐车240秒内到达的比例（NFPA 1710）"),
+    "fire_size_at_first_arrival_p90": MetricInfo(
+        "kW", "lower", "90th percentile of fire heat-release rate when the first unit arrives",
+        "首车到场时火灾热释放速率第90百分位"),
+    "fire_size_at_full_assignment_max": MetricInfo(
+        "kW", "lower", "largest fire heat-release rate when the full assignment is on scene",
+        "力量全部到场时的最大火灾热释放速率"),
+    "calls_unmet": MetricInfo(
+        "count", "lower", "calls no unit reached before the drill ended",
+        "演练结束时仍未到场的警情数"),
+    "calls_queued": MetricInfo(
+        "count", "lower", "calls that waited for a free unit", "因无可用力量而排队的警情数"),
+    "mutual_aid_calls": MetricInfo(
+        "count", "lower", "incidents that needed help from outside the district",
+        "需要区外增援的警情数"),
+    "utilisation_max": MetricInfo(
+        "share", "lower", "highest share of the drill a unit spent committed",
+        "单车最高出动占用率"),
+}

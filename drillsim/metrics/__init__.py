@@ -1,0 +1,1 @@
+"""Metrics: pure functions from a run's records to tables and figures."""

@@ -1,0 +1,609 @@
+"""Road network, vehicle speeds and the travel-time engine (model core).
+
+:class:`RoadNetwork` is the immutable topology: nodes with coordinates and
+directed edges (arcs) with length, road class and free-flow speed, built from an
+osmnx-style ``networkx.MultiDiGraph``. :class:`TravelTimes` holds the mutable
+road conditions (closures, slowdowns, per vehicle class) and answers travel-time
+and route queries from shortest-path trees computed with
+``scipy.sparse.csgraph.dijkstra`` and cached per (vehicle, origin).
+
+Units: lengths in metres, speeds in km/h, times in seconds, coordinates in
+WGS84 degrees.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius (IUGG), metres."""
+
+DEFAULT_SPEED_KMH: dict[str, float] = {
+    # Free-flow speeds by OSM road class when an edge has no usable ``maxspeed``.
+    # Source: design speeds of CJJ 37-2012 (城市道路工程设计规范), table 3.0.2:
+    # expressway 60-100, arterial 40-60, collector 30-50, local 20-40 km/h.
+    # Taking a mid value of each band is an assumption.
+    "motorway": 80.0,
+    "trunk": 60.0,
+    "primary": 50.0,
+    "secondary": 40.0,
+    "tertiary": 30.0,
+    "unclassified": 25.0,
+    "residential": 25.0,
+    "living_street": 10.0,  # OSM living_street: walking pace zones (assumption)
+    "service": 15.0,  # assumption: car parks, compounds, access lanes
+    "path": 5.0,  # footway, path, pedestrian, steps, cycleway, track (assumption)
+}
+
+_PATH_CLASSES = frozenset({"footway", "path", "pedestrian", "steps", "cycleway", "track",
+                           "bridleway", "corridor", "elevator", "escalator"})
+
+_ARTERIAL = ("motorway", "trunk", "primary", "secondary")
+_LOCAL = ("unclassified", "residential", "living_street", "service")
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """How fast one vehicle class moves on each road class.
+
+    Attributes
+    ----------
+    name
+        Vehicle class name.
+    factors
+        Speed multiplier per road class, relative to the edge's free-flow speed;
+        0 means the class may not use that road. Classes missing here use 1.
+    cap_kmh
+        Absolute speed cap, km/h.
+    constant_kmh
+        When set, the class moves at this speed (km/h) on every road it may use,
+        whatever the road's speed (walking).
+    ignores_oneway
+        Whether the class may travel against one-way arcs (walking).
+    """
+
+    name: str
+    factors: Mapping[str, float]
+    cap_kmh: float
+    constant_kmh: float | None = None
+    ignores_oneway: bool = False
+
+    def speed_kmh(self, road_class: str, free_flow_kmh: float) -> float:
+        """Speed on a road of ``road_class`` with free-flow speed ``free_flow_kmh`` (km/h)."""
+        factor = self.factors.get(road_class, 1.0)
+        base = self.constant_kmh if self.constant_kmh is not None else free_flow_kmh
+        return min(base * factor, self.cap_kmh)
+
+
+def _per_class(arterial: float, tertiary: float, local: float, path: float) -> dict[str, float]:
+    factors = {c: arterial for c in _ARTERIAL} | {c: local for c in _LOCAL}
+    return factors | {"tertiary": tertiary, "path": path}
+
+
+_TRUCK_FACTORS = _per_class(0.8, 0.8, 0.8, 0.0)
+
+VEHICLES: dict[str, Vehicle] = {
+    # Fire engine under lights and siren. Assumption, in line with Ho & Casey (1998,
+    # Ann. Emerg. Med. 32:585), who measured lights-and-siren runs in an urban
+    # area as saving well under a minute over normal driving: ~10 % above
+    # free-flow on arterials, free-flow on collectors, 0.8x on narrow residential
+    # and 0.6x on service lanes (a heavy appliance turning in tight streets).
+    "fire_engine": Vehicle("fire_engine", _per_class(1.1, 1.0, 0.8, 0.0) | {"service": 0.6},
+                           cap_kmh=90.0),
+    # Heavy goods vehicle (relief supplies). Assumption: 0.8x free-flow on every
+    # class; cap 60 km/h, a common urban limit for trucks in Chinese cities.
+    "truck": Vehicle("truck", _TRUCK_FACTORS, cap_kmh=60.0),
+    # High-clearance vehicle for flood work: truck speeds (assumption); it differs
+    # from a truck only in the water depth at which later issues close roads to it.
+    "high_clearance": Vehicle("high_clearance", _TRUCK_FACTORS, cap_kmh=60.0),
+    # Private car or light vehicle at free-flow speed (definition), no paths.
+    "car": Vehicle("car", _per_class(1.0, 1.0, 1.0, 0.0), cap_kmh=120.0),
+    # Walking at 1.3 m/s (4.68 km/h), about the mean adult walking speed measured
+    # by Knoblauch, Pietrucha & Nitzburg (1996, Transp. Res. Rec. 1538); on every
+    # road except motorways, in both directions.
+    "foot": Vehicle("foot", {"motorway": 0.0}, cap_kmh=4.68, constant_kmh=4.68,
+                    ignores_oneway=True),
+}
+
+_MPH_KMH = 1.609344
+
+
+def haversine_m(lat1, lon1, lat2, lon2):
+    """Great-circle distance in metres between points given in degrees (broadcasts)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def _as_list(value) -> list:
+    """A value that may be a list or a list written as a string (GraphML), as a list."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return [value]
+        return list(parsed) if isinstance(parsed, list | tuple) else [parsed]
+    return [value]
+
+
+def road_class(highway) -> str:
+    """Normalised road class of an OSM ``highway`` value (``primary_link`` -> ``primary``).
+
+    A list (or list-string) takes its first entry, as osmnx does; unknown values
+    become ``unclassified``, footways and the like ``path``.
+    """
+    values = [v for v in _as_list(highway) if v not in (None, "")]
+    if not values:
+        return "unclassified"
+    cls = str(values[0]).strip().removesuffix("_link")
+    if cls in _PATH_CLASSES:
+        return "path"
+    return cls if cls in DEFAULT_SPEED_KMH else "unclassified"
+
+
+def parse_maxspeed(value) -> float | None:
+    """Speed limit in km/h from an OSM ``maxspeed`` value, or ``None`` if unusable.
+
+    Accepts numbers, ``"50"``, ``"50 mph"`` and lists (mean of the parsable
+    entries, as osmnx does); ``"none"``, ``"signals"``, ``"CN:urban"`` give ``None``.
+    """
+    speeds = []
+    for item in _as_list(value):
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            speeds.append(float(item))
+            continue
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*", str(item).lower())
+        if match:
+            speeds.append(float(match[1]) * (_MPH_KMH if match[2] == "mph" else 1.0))
+    speeds = [s for s in speeds if s > 0]
+    return float(np.mean(speeds)) if speeds else None
+
+
+def parse_bool(value) -> bool:
+    """OSM/GraphML truthiness: ``True``, ``"True"``, ``"yes"``, ``"1"``, ``"viaduct"``... ."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    return str(value).strip().lower() not in ("", "false", "no", "0", "none", "nan")
+
+
+def _text(value) -> str:
+    items = [str(v) for v in _as_list(value) if v not in (None, "")]
+    return " / ".join(items)
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """Immutable road topology: nodes ``0..n-1`` and directed edges (arcs).
+
+    Two-way roads are two arcs. Build with :meth:`from_networkx`.
+
+    Attributes
+    ----------
+    node_ids
+        External node ids (strings), by index.
+    lat, lon
+        Node coordinates, degrees.
+    node_names
+        Node names ("" when none).
+    edge_u, edge_v
+        Tail and head node index of each arc.
+    edge_length_m
+        Arc length, metres.
+    edge_highway
+        Normalised road class (see :func:`road_class`).
+    edge_speed_kmh
+        Free-flow speed, km/h (``maxspeed`` or :data:`DEFAULT_SPEED_KMH`).
+    edge_oneway
+        Whether the arc belongs to a one-way road.
+    edge_name, edge_name_en
+        Road names ("" when none).
+    edge_bridge
+        Whether the arc is a bridge.
+    """
+
+    node_ids: tuple[str, ...]
+    lat: np.ndarray
+    lon: np.ndarray
+    node_names: tuple[str, ...]
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_length_m: np.ndarray
+    edge_highway: tuple[str, ...]
+    edge_speed_kmh: np.ndarray
+    edge_oneway: np.ndarray
+    edge_name: tuple[str, ...]
+    edge_name_en: tuple[str, ...]
+    edge_bridge: np.ndarray
+    node_index: dict[str, int] = field(init=False, repr=False)
+    _tree: cKDTree = field(init=False, repr=False)
+    _lat0: float = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("lat", "lon", "edge_u", "edge_v", "edge_length_m", "edge_speed_kmh",
+                     "edge_oneway", "edge_bridge"):
+            _readonly(getattr(self, name))
+        object.__setattr__(self, "node_index", {nid: i for i, nid in enumerate(self.node_ids)})
+        lat0 = float(np.mean(self.lat)) if self.n_nodes else 0.0
+        object.__setattr__(self, "_lat0", lat0)
+        object.__setattr__(self, "_tree", cKDTree(self._project(self.lat, self.lon)))
+
+    @classmethod
+    def from_networkx(cls, G: nx.MultiDiGraph) -> RoadNetwork:
+        """Build from an osmnx-style graph (attributes may be GraphML strings).
+
+        Node attributes: ``y`` = latitude, ``x`` = longitude (degrees), optional
+        ``name``. Edge attributes: ``length`` (m; haversine of the end nodes when
+        missing), ``highway``, ``maxspeed`` (km/h or ``"50 mph"``), ``oneway``,
+        ``name``, ``name_en``, ``bridge``. Node order is sorted by node id.
+
+        Raises
+        ------
+        ValueError
+            When the graph has no nodes or a node lacks usable ``x``/``y``.
+        """
+        if G.number_of_nodes() == 0:
+            raise ValueError("the road network has no nodes")
+        nodes = sorted(G.nodes, key=str)
+        index = {n: i for i, n in enumerate(nodes)}
+        lat, lon = np.empty(len(nodes)), np.empty(len(nodes))
+        for i, n in enumerate(nodes):
+            data = G.nodes[n]
+            try:
+                lat[i], lon[i] = float(data["y"]), float(data["x"])
+            except (KeyError, TypeError, ValueError):
+                raise ValueError(f"node {n!r} has no numeric 'x'/'y' (lon/lat) attributes") \
+                    from None
+        if not (np.all(np.abs(lat) <= 90) and np.all(np.abs(lon) <= 180)):
+            raise ValueError("node coordinates are not WGS84 degrees ('y' = lat, 'x' = lon)")
+        arcs = sorted(G.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]],
+                                                                       str(e[2])))
+        u = np.array([index[a[0]] for a in arcs], dtype=np.int64)
+        v = np.array([index[a[1]] for a in arcs], dtype=np.int64)
+        classes = tuple(road_class(a[3].get("highway")) for a in arcs)
+        length = np.array([_float_or_nan(a[3].get("length")) for a in arcs])
+        missing = ~np.isfinite(length)
+        length[missing] = haversine_m(lat[u[missing]], lon[u[missing]], lat[v[missing]],
+                                      lon[v[missing]])
+        speed = np.array([parse_maxspeed(a[3].get("maxspeed")) or DEFAULT_SPEED_KMH[c]
+                          for a, c in zip(arcs, classes, strict=True)])
+        return cls(
+            node_ids=tuple(str(n) for n in nodes),
+            lat=lat, lon=lon,
+            node_names=tuple(_text(G.nodes[n].get("name")) for n in nodes),
+            edge_u=u, edge_v=v,
+            edge_length_m=np.maximum(length, 0.0),
+            edge_highway=classes,
+            edge_speed_kmh=speed,
+            edge_oneway=np.array([parse_bool(a[3].get("oneway")) for a in arcs], dtype=bool),
+            edge_name=tuple(_text(a[3].get("name")) for a in arcs),
+            edge_name_en=tuple(_text(a[3].get("name_en")) for a in arcs),
+            edge_bridge=np.array([parse_bool(a[3].get("bridge")) for a in arcs], dtype=bool),
+        )
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return len(self.node_ids)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of arcs (a two-way road counts twice)."""
+        return int(self.edge_u.size)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """``(min_lat, min_lon, max_lat, max_lon)``, degrees."""
+        return (float(self.lat.min()), float(self.lon.min()), float(self.lat.max()),
+                float(self.lon.max()))
+
+    def road_edges(self, edges: np.ndarray | None = None) -> np.ndarray:
+        """One arc per connected node pair (the shortest), so a two-way road counts once.
+
+        Parameters
+        ----------
+        edges
+            Arc indices to choose from; all arcs when ``None``.
+        """
+        edges = np.arange(self.n_edges) if edges is None else np.asarray(edges, dtype=np.int64)
+        u, v = self.edge_u[edges], self.edge_v[edges]
+        pair = np.minimum(u, v) * self.n_nodes + np.maximum(u, v)
+        order = np.lexsort((self.edge_length_m[edges], pair))
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = pair[order][1:] != pair[order][:-1]
+        return edges[order[first]]
+
+    def total_km(self, edges: np.ndarray | None = None) -> float:
+        """Road length in km, a two-way road counted once (see :meth:`road_edges`)."""
+        return float(self.edge_length_m[self.road_edges(edges)].sum() / 1000.0)
+
+    def _project(self, lat, lon) -> np.ndarray:
+        """Local equirectangular projection around the mean latitude, metres."""
+        k = math.radians(1.0) * EARTH_RADIUS_M
+        return np.column_stack([np.asarray(lon, float) * k * math.cos(math.radians(self._lat0)),
+                                np.asarray(lat, float) * k])
+
+    def nearest_node(self, lat: float, lon: float) -> tuple[int, float]:
+        """Index of the node nearest to (``lat``, ``lon``) and its distance in metres."""
+        _, i = self._tree.query(self._project([lat], [lon])[0])
+        i = int(i)
+        return i, float(haversine_m(lat, lon, self.lat[i], self.lon[i]))
+
+    def edges_named(self, name: str) -> list[int]:
+        """Indices of the arcs whose Chinese or English road name is ``name``."""
+        return [e for e, (zh, en) in enumerate(zip(self.edge_name, self.edge_name_en,
+                                                   strict=True))
+                if name in (zh, en) or name in zh.split(" / ") or name in en.split(" / ")]
+
+    def edges_between(self, u: int, v: int) -> list[int]:
+        """Indices of the arcs from node ``u`` to node ``v`` (parallel arcs included)."""
+        lo = np.searchsorted(self.edge_u, u, side="left")
+        hi = np.searchsorted(self.edge_u, u, side="right")
+        return [int(e) for e in range(lo, hi) if self.edge_v[e] == v]
+
+
+def _float_or_nan(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+_MIN_WEIGHT_S = 1e-3
+"""Smallest arc time, s: csgraph would read an explicit 0 as a missing arc."""
+
+_CLOSED_S = 1e15
+"""Weight of a closed arc, s. csgraph mishandles ``inf`` weights (a node first reached by
+an ``inf`` arc is never reached again), so closed arcs get this and any time beyond
+:data:`_UNREACHABLE_S` is reported as ``inf``."""
+
+_UNREACHABLE_S = 1e14
+
+
+class _VehicleGraph:
+    """One vehicle class's weighted graph: a CSR matrix with one slot per node pair.
+
+    Parallel arcs between the same (tail, head) share a slot that holds the
+    fastest of them (a CSR matrix would sum duplicates).
+    """
+
+    def __init__(self, net: RoadNetwork, vehicle: Vehicle) -> None:
+        n = net.n_nodes
+        edges = np.arange(net.n_edges)
+        tail, head = net.edge_u, net.edge_v
+        if vehicle.ignores_oneway:
+            edges = np.concatenate([edges, edges])
+            tail, head = np.concatenate([tail, net.edge_v]), np.concatenate([head, net.edge_u])
+        pair, entry_slot = np.unique(tail * n + head, return_inverse=True)
+        order = np.argsort(entry_slot, kind="stable")
+        self.entry_edge = edges[order]
+        self.slot_start = np.searchsorted(entry_slot[order], np.arange(pair.size + 1))
+        self.edge_slots = entry_slot.reshape(-1, net.n_edges).T  # (arc, direction) -> slot
+        self.slot_u, self.slot_v = pair // n, pair % n
+        classes = np.asarray(net.edge_highway)
+        speed = np.empty(net.n_edges)
+        for cls in np.unique(classes):
+            sel = classes == cls
+            speed[sel] = [vehicle.speed_kmh(cls, s) for s in net.edge_speed_kmh[sel]]
+        with np.errstate(divide="ignore"):
+            self.base_s = np.maximum(net.edge_length_m / (speed / 3.6), _MIN_WEIGHT_S)
+        self.factor = np.ones(net.n_edges)
+        weights = np.full(pair.size, _CLOSED_S)
+        np.minimum.at(weights, entry_slot, self.edge_time_s(edges))
+        indptr = np.searchsorted(self.slot_u, np.arange(n + 1))
+        self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
+        self._reverse: csr_matrix | None = None
+
+    def edge_time_s(self, edges: np.ndarray) -> np.ndarray:
+        """Current traversal time of ``edges``, s (``_CLOSED_S`` when closed or forbidden)."""
+        with np.errstate(divide="ignore"):
+            return np.minimum(self.base_s[edges] / self.factor[edges], _CLOSED_S)
+
+    def set_factor(self, edges: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
+        """Set the speed factor of ``edges``; return the changed slots and their old weights."""
+        self.factor[edges] = factor
+        slots = np.unique(self.edge_slots[edges])
+        data = self.csr.data
+        old = data[slots].copy()
+        for s in slots:
+            arcs = self.entry_edge[self.slot_start[s]:self.slot_start[s + 1]]
+            data[s] = self.edge_time_s(arcs).min()
+        changed = data[slots] != old
+        if changed.any():
+            self._reverse = None
+        return slots[changed], old[changed]
+
+    @property
+    def reverse(self) -> csr_matrix:
+        """The transposed graph (arcs reversed), for times *to* a node."""
+        if self._reverse is None:
+            self._reverse = self.csr.transpose().tocsr()
+        return self._reverse
+
+
+class TravelTimes:
+    """Shortest travel times and routes under changing road conditions.
+
+    Trees are computed lazily with ``scipy.sparse.csgraph.dijkstra`` from one
+    origin (or, on the reversed graph, to one destination) and cached per
+    (vehicle, node); after a query a lookup is a table read. A condition change
+    drops only the cached trees it can affect.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    vehicles
+        Vehicle classes by name; :data:`VEHICLES` by default.
+
+    Attributes
+    ----------
+    version
+        Increases whenever a change alters some travel time weight.
+    dijkstra_runs
+        Number of Dijkstra computations so far (for tests and benchmarks).
+    """
+
+    def __init__(self, network: RoadNetwork, vehicles: Mapping[str, Vehicle] | None = None
+                 ) -> None:
+        self.network = network
+        self.vehicles = dict(VEHICLES if vehicles is None else vehicles)
+        self._graphs: dict[str, _VehicleGraph] = {}
+        self._from: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._to: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self.version = 0
+        self.dijkstra_runs = 0
+
+    def _graph(self, vehicle: str) -> _VehicleGraph:
+        graph = self._graphs.get(vehicle)
+        if graph is None:
+            if vehicle not in self.vehicles:
+                raise KeyError(f"unknown vehicle class {vehicle!r}; known: "
+                               f"{', '.join(sorted(self.vehicles))}")
+            graph = self._graphs[vehicle] = _VehicleGraph(self.network, self.vehicles[vehicle])
+        return graph
+
+    def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+        dist, pred = dijkstra(matrix, directed=True, indices=[node], return_predecessors=True)
+        self.dijkstra_runs += 1
+        dist, pred = dist[0], pred[0]
+        cut = dist >= _UNREACHABLE_S
+        dist[cut], pred[cut] = np.inf, -9999
+        tree = _readonly(dist), _readonly(pred)
+        cache[vehicle, node] = tree
+        return tree
+
+    def _tree_from(self, o: int, vehicle: str) -> tuple[np.ndarray, np.ndarray]:
+        tree = self._from.get((vehicle, o))
+        if tree is None:
+            tree = self._tree(self._from, self._graph(vehicle).csr, vehicle, o)
+        return tree
+
+    def times_from(self, o: int, vehicle: str = "fire_engine") -> np.ndarray:
+        """Travel times from node ``o`` to every node, s (read-only; ``inf`` = unreachable)."""
+        return self._tree_from(o, vehicle)[0]
+
+    def times_to(self, d: int, vehicle: str = "fire_engine") -> np.ndarray:
+        """Travel times from every node to node ``d``, s (read-only; ``inf`` = unreachable)."""
+        tree = self._to.get((vehicle, d))
+        if tree is None:
+            tree = self._tree(self._to, self._graph(vehicle).reverse, vehicle, d)
+        return tree[0]
+
+    def time(self, o: int, d: int, vehicle: str = "fire_engine") -> float:
+        """Travel time from node ``o`` to node ``d``, s (``inf`` when unreachable)."""
+        tree = self._from.get((vehicle, o)) or self._tree_from(o, vehicle)
+        return float(tree[0][d])
+
+    def route(self, o: int, d: int, vehicle: str = "fire_engine") -> list[int]:
+        """Fastest route from ``o`` to ``d`` as node indices (``[]`` when unreachable)."""
+        dist, pred = self._tree_from(o, vehicle)
+        if not np.isfinite(dist[d]):
+            return []
+        path = [d]
+        while path[-1] != o:
+            path.append(int(pred[path[-1]]))
+        return path[::-1]
+
+    def route_edges(self, route: Sequence[int], vehicle: str = "fire_engine") -> list[int]:
+        """The arc used for each hop of ``route``: the fastest one open to ``vehicle``.
+
+        For a walker going against a one-way arc, that arc is returned.
+        """
+        graph = self._graph(vehicle)
+        net = self.network
+        hops = []
+        for u, v in zip(route[:-1], route[1:], strict=True):
+            arcs = net.edges_between(u, v)
+            if self.vehicles[vehicle].ignores_oneway:
+                arcs += net.edges_between(v, u)
+            hops.append(min(arcs, key=lambda e: graph.edge_time_s(np.array([e]))[0]))
+        return hops
+
+    def set_edge_factor(self, edges: int | Iterable[int], factor: float,
+                        vehicles: Iterable[str] | None = None) -> None:
+        """Scale the speed on ``edges`` by ``factor`` (1 = normal, 0 = closed).
+
+        The factor replaces any earlier one for those edges and classes.
+
+        Parameters
+        ----------
+        edges
+            Arc index or indices.
+        factor
+            Speed multiplier, >= 0.
+        vehicles
+            Vehicle classes concerned; all classes when ``None``.
+        """
+        if factor < 0 or not math.isfinite(factor):
+            raise ValueError(f"speed factor must be a finite number >= 0, got {factor}")
+        edges = np.unique(np.atleast_1d(np.asarray(edges, dtype=np.int64)))
+        if edges.size == 0:
+            return
+        if edges[0] < 0 or edges[-1] >= self.network.n_edges:
+            raise IndexError(f"edge index out of range 0..{self.network.n_edges - 1}")
+        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
+        for vehicle in names:
+            graph = self._graph(vehicle)
+            slots, old = graph.set_factor(edges, factor)
+            if slots.size:
+                self.version += 1
+                self._invalidate(vehicle, graph, slots, old)
+
+    def close(self, edges: int | Iterable[int], vehicles: Iterable[str] | None = None) -> None:
+        """Close ``edges`` to ``vehicles`` (all classes when ``None``)."""
+        self.set_edge_factor(edges, 0.0, vehicles)
+
+    def reopen(self, edges: int | Iterable[int], vehicles: Iterable[str] | None = None) -> None:
+        """Restore normal speed on ``edges`` for ``vehicles`` (all classes when ``None``)."""
+        self.set_edge_factor(edges, 1.0, vehicles)
+
+    def _invalidate(self, vehicle: str, graph: _VehicleGraph, slots: np.ndarray,
+                    old: np.ndarray) -> None:
+        """Drop the cached trees of ``vehicle`` that changed ``slots`` can affect.
+
+        A slower arc u->v matters to a tree that uses it (``pred[v] == u``); a
+        faster one to a tree it would shorten (``dist[u] + w < dist[v]``).
+        """
+        new = graph.csr.data[slots]
+        up, down = new > old, new < old
+        u, v = graph.slot_u[slots], graph.slot_v[slots]
+        for cache, (a, b) in ((self._from, (u, v)), (self._to, (v, u))):
+            for key in [k for k in cache if k[0] == vehicle]:
+                dist, pred = cache[key]
+                if np.any(pred[b[up]] == a[up]) or np.any(dist[a[down]] + new[down]
+                                                          < dist[b[down]]):
+                    del cache[key]
+
+    def cached_origins(self, vehicle: str) -> list[int]:
+        """Origins whose tree for ``vehicle`` is cached now (sorted)."""
+        return sorted(o for v, o in self._from if v == vehicle)
+
+    def cache_nbytes(self) -> int:
+        """Bytes held by the cached trees (grows with trees x nodes)."""
+        return sum(d.nbytes + p.nbytes for c in (self._from, self._to) for d, p in c.values())
+
+    def closed_edges(self, vehicle: str) -> list[int]:
+        """Arcs currently closed to ``vehicle``."""
+        graph = self._graphs.get(vehicle)
+        return [] if graph is None else np.flatnonzero(graph.factor == 0).tolist()

@@ -1,0 +1,190 @@
+"""Reading road networks and places from files (adapter layer).
+
+Two sources of road networks: the embedded schematic Hongqiao network
+(``drillsim/data/hongqiao/network.yaml``) and any road network saved by osmnx
+as GraphML. Both become a :class:`~drillsim.network.RoadNetwork`.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import yaml
+
+from drillsim.errors import DrillsimError
+from drillsim.network import RoadNetwork, haversine_m
+from drillsim.places import Place, Places
+
+_DATA = "drillsim.data.hongqiao"
+
+_KINDS = {"stations": "station", "shelters": "shelter", "depots": "depot",
+          "subdistricts": "subdistrict", "hazard_sites": "hazard_site",
+          "landmarks": "landmark", "team_bases": "team_base"}
+
+
+class NetworkLoadError(DrillsimError):
+    """A road network or places file that cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """Map overlays of the embedded data: rivers and the district boundary.
+
+    Attributes
+    ----------
+    rivers
+        ``(name_zh, name_en, coords)`` per river, ``coords`` an ``(k, 2)`` array of
+        ``[lat, lon]`` degrees.
+    boundary
+        District outline, ``(k, 2)`` array of ``[lat, lon]``, or ``None``.
+    """
+
+    rivers: tuple[tuple[str, str, np.ndarray], ...] = ()
+    boundary: np.ndarray | None = None
+
+
+def load_network(spec: str = "default") -> RoadNetwork:
+    """The road network for ``spec``: ``"default"`` (embedded Hongqiao) or a GraphML path."""
+    if spec == "default":
+        return load_hongqiao()
+    return load_graphml(spec)
+
+
+def load_graphml(path: str | Path) -> RoadNetwork:
+    """Load a road network saved in osmnx GraphML format.
+
+    Raises
+    ------
+    NetworkLoadError
+        When the file is missing, is not GraphML, has no nodes, or its nodes lack
+        ``x``/``y`` coordinates.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise NetworkLoadError(f"{path}: no such GraphML file")
+    try:
+        graph = nx.read_graphml(path, force_multigraph=True)
+    except (ET.ParseError, nx.NetworkXError, UnicodeDecodeError, ValueError, KeyError) as exc:
+        raise NetworkLoadError(f"{path}: not a readable GraphML file ({exc})") from None
+    if not graph.is_directed():
+        graph = graph.to_directed()
+    if graph.number_of_nodes() == 0:
+        raise NetworkLoadError(f"{path}: the GraphML graph has no nodes")
+    try:
+        return RoadNetwork.from_networkx(graph)
+    except ValueError as exc:
+        raise NetworkLoadError(f"{path}: {exc} (expected an osmnx road graph)") from None
+
+
+def load_hongqiao() -> RoadNetwork:
+    """The embedded schematic road network of Hongqiao District."""
+    return _network_from_yaml(_data_path("network.yaml"))
+
+
+def load_places() -> Places:
+    """The embedded catalogue of Hongqiao places (stations, shelters, depots...)."""
+    return _places_from_yaml(_data_path("places.yaml"))
+
+
+def load_map_layers() -> MapLayers:
+    """Rivers and boundary of the embedded Hongqiao data, for maps."""
+    return _layers_from_yaml(_data_path("network.yaml"))
+
+
+def _data_path(name: str) -> Path:
+    path = Path(str(resources.files(_DATA).joinpath(name)))
+    if not path.is_file():
+        raise NetworkLoadError(f"embedded data file {name} is missing from the installed package")
+    return path
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise NetworkLoadError(f"{path}: cannot read YAML ({' '.join(str(exc).split())})") \
+            from None
+    if not isinstance(doc, dict):
+        raise NetworkLoadError(f"{path}: expected a YAML mapping at the top")
+    return doc
+
+
+def _network_from_yaml(path: Path) -> RoadNetwork:
+    graph = _graph_from_doc(_read_yaml(path), str(path))
+    try:
+        return RoadNetwork.from_networkx(graph)
+    except ValueError as exc:
+        raise NetworkLoadError(f"{path}: {exc}") from None
+
+
+def _graph_from_doc(doc: dict, where: str) -> nx.MultiDiGraph:
+    """An osmnx-style graph from a parsed ``network.yaml`` (format in docs/architecture.md)."""
+    graph = nx.MultiDiGraph()
+    nodes = doc.get("nodes")
+    if not isinstance(nodes, dict) or not nodes:
+        raise NetworkLoadError(f"{where}: 'nodes' must be a non-empty mapping of node ids")
+    for nid, attrs in nodes.items():
+        try:
+            lat, lon = float(attrs["lat"]), float(attrs["lon"])
+        except (KeyError, TypeError, ValueError):
+            raise NetworkLoadError(f"{where}: nodes.{nid}: needs numeric lat and lon") from None
+        graph.add_node(str(nid), y=lat, x=lon, name=str(attrs.get("name", "")))
+    for i, road in enumerate(doc.get("roads") or []):
+        label = f"roads[{i}] ({road.get('name_zh') or road.get('name_en') or 'unnamed'})"
+        ids = [str(n) for n in road.get("nodes") or []]
+        unknown = [n for n in ids if n not in graph]
+        if len(ids) < 2 or unknown:
+            problem = f"unknown nodes {unknown}" if unknown else "needs at least two nodes"
+            raise NetworkLoadError(f"{where}: {label}: {problem}")
+        attrs = {"highway": road.get("highway", "unclassified"),
+                 "name": road.get("name_zh", ""), "name_en": road.get("name_en", ""),
+                 "oneway": bool(road.get("oneway", False)),
+                 "bridge": bool(road.get("bridge", False))}
+        if road.get("maxspeed") is not None:
+            attrs["maxspeed"] = road["maxspeed"]
+        for a, b in zip(ids[:-1], ids[1:], strict=True):
+            length = float(haversine_m(graph.nodes[a]["y"], graph.nodes[a]["x"],
+                                       graph.nodes[b]["y"], graph.nodes[b]["x"]))
+            graph.add_edge(a, b, length=length, **attrs)
+            if not attrs["oneway"]:
+                graph.add_edge(b, a, length=length, **attrs)
+    return graph
+
+
+def _places_from_yaml(path: Path) -> Places:
+    doc = _read_yaml(path)
+    places = []
+    for section, entries in doc.items():
+        if not isinstance(entries, list):
+            continue
+        kind = _KINDS.get(section, section.removesuffix("s"))
+        for i, entry in enumerate(entries):
+            where = f"{path}: {section}[{i}]"
+            try:
+                attrs = {k: v for k, v in entry.items()
+                         if k not in ("id", "name_zh", "name_en", "lat", "lon")}
+                places.append(Place(id=str(entry["id"]), kind=kind,
+                                    name_zh=str(entry.get("name_zh", "")),
+                                    name_en=str(entry.get("name_en", "")),
+                                    lat=float(entry["lat"]), lon=float(entry["lon"]),
+                                    attrs=attrs))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise NetworkLoadError(f"{where}: needs id, lat and lon ({exc})") from None
+    try:
+        return Places(places)
+    except ValueError as exc:
+        raise NetworkLoadError(f"{path}: {exc}") from None
+
+
+def _layers_from_yaml(path: Path) -> MapLayers:
+    doc = _read_yaml(path)
+    rivers = tuple((str(r.get("name_zh", "")), str(r.get("name_en", "")),
+                    np.asarray(r["coords"], dtype=float))
+                   for r in doc.get("rivers") or [] if r.get("coords"))
+    boundary = (doc.get("boundary") or {}).get("coords")
+    return MapLayers(rivers, np.asarray(boundary, dtype=float) if boundary else None)

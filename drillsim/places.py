@@ -1,0 +1,99 @@
+"""The catalogue of named places: stations, shelters, depots, subdistricts... (model core)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Place:
+    """One named place.
+
+    Attributes
+    ----------
+    id
+        Unique id across all kinds, e.g. ``xizhan_station``.
+    kind
+        Catalogue kind: ``station``, ``shelter``, ``depot``, ``subdistrict``,
+        ``hazard_site``, ``landmark``...
+    name_zh, name_en
+        Chinese and English names.
+    lat, lon
+        Position, WGS84 degrees.
+    attrs
+        Every other field of the source entry (``capacity``, ``population``,
+        ``src``...), read-only.
+    """
+
+    id: str
+    kind: str
+    name_zh: str
+    name_en: str
+    lat: float
+    lon: float
+    attrs: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attrs", MappingProxyType(dict(self.attrs)))
+        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
+            raise ValueError(f"place {self.id!r}: lat/lon ({self.lat}, {self.lon}) out of range")
+
+    @property
+    def label(self) -> str:
+        """Bilingual label, ``"name_zh name_en"``."""
+        return f"{self.name_zh} {self.name_en}".strip()
+
+
+class Places:
+    """An ordered catalogue of places with lookups by id and kind.
+
+    Parameters
+    ----------
+    places
+        The places; ids must be unique.
+
+    Raises
+    ------
+    ValueError
+        On a duplicate id.
+    """
+
+    def __init__(self, places: Iterable[Place] = ()) -> None:
+        self._places = tuple(places)
+        self._by_id: dict[str, Place] = {}
+        for place in self._places:
+            if place.id in self._by_id:
+                raise ValueError(f"duplicate place id {place.id!r}")
+            self._by_id[place.id] = place
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with ``place_id``, or ``None``."""
+        return self._by_id.get(place_id)
+
+    def __getitem__(self, place_id: str) -> Place:
+        return self._by_id[place_id]
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._by_id
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def of_kind(self, kind: str) -> list[Place]:
+        """The places of one kind, in catalogue order."""
+        return [p for p in self._places if p.kind == kind]
+
+    @property
+    def ids(self) -> list[str]:
+        """All place ids, in catalogue order."""
+        return list(self._by_id)
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds present, in order of first appearance."""
+        return list(dict.fromkeys(p.kind for p in self._places))

@@ -1,0 +1,295 @@
+"""Read a drill file into a validated :class:`~drillsim.scenarios.schema.Scenario`.
+
+Every problem is reported as one line ``FILE:LINE: field.path: message`` (see
+:class:`drillsim.errors.FileProblem`), all of them at once, sorted by line; the
+caller prints ``str(error)`` and exits non-zero.
+
+Default forces
+    A file without ``forces:`` (or with an empty one) gets the district's default
+    forces from ``drillsim/data/hongqiao/forces.yaml``. A file whose ``forces:``
+    gives some of the keys ``stations``, ``response_plans``, ``mutual_aid`` and
+    ``out_of_service`` keeps exactly what it gives for those keys; each key it
+    leaves out comes whole from the default file (keys are replaced, never mixed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import ValidationError
+
+from drillsim.errors import DrillsimError, FileProblem, ScenarioError
+from drillsim.scenarios.checks import check_scenario
+from drillsim.scenarios.messages import explain
+from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Scenario
+from drillsim.scenarios.yamlsrc import YamlDoc, read_yaml
+
+if TYPE_CHECKING:
+    from drillsim.network import RoadNetwork
+    from drillsim.places import Places
+
+Path = tuple[Any, ...]
+
+FORCES_KEYS = ("stations", "response_plans", "mutual_aid", "out_of_service")
+START_HELP = ("expected a date and time such as '2026-07-15 18:30' (China Standard Time) "
+              "or '2026-07-15T18:30:00+08:00'")
+_TOP_KEYS = "name:, start:, duration:, ..."
+
+
+class LoadedDrill(NamedTuple):
+    """A validated drill with the world it was checked against.
+
+    Attributes
+    ----------
+    scenario
+        The drill; a relative GraphML ``network`` is resolved to an absolute path.
+    places, network
+        The world, or ``None`` when loaded with ``check_world=False``.
+    sha256
+        Hash of the file's bytes, for run manifests.
+    """
+
+    scenario: Scenario
+    places: Places | None
+    network: RoadNetwork | None
+    sha256: str
+
+
+def load_scenario(path: str | FsPath, *, places: Places | None = None,
+                  network: RoadNetwork | None = None, check_world: bool = True) -> Scenario:
+    """Read, validate and cross-check a drill file.
+
+    Parameters
+    ----------
+    path
+        The YAML drill file.
+    places, network
+        The world to check place ids, node ids, road names and coordinates
+        against. When ``None`` and ``check_world`` is true, the default places and
+        the drill's own ``network`` are loaded.
+    check_world
+        ``False`` skips the checks that need the world.
+
+    Returns
+    -------
+    Scenario
+        The validated, immutable drill.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, one line each.
+    """
+    return load_drill(path, places=places, network=network, check_world=check_world).scenario
+
+
+def load_drill(path: str | FsPath, *, places: Places | None = None,
+               network: RoadNetwork | None = None, check_world: bool = True) -> LoadedDrill:
+    """Like :func:`load_scenario`, and also return the world and the file hash."""
+    file = str(path)
+    raw = _read_bytes(FsPath(path), file)
+    doc = read_yaml(_decode(raw, file), file)
+    data = _top_mapping(doc, file)
+    data, from_default = _with_default_forces(data)
+    where = _Locator(file, doc, from_default)
+    start = _parse_start(data, where)
+    scenario = _validate({**data, "start": start}, start, where)
+    scenario = _resolve_network(scenario, FsPath(path).parent, where)
+    if check_world and (places is None or network is None):
+        places, network = _load_world(scenario, places, network, where)
+    problems = [where.problem(p.path, p.message)
+                for p in check_scenario(scenario, places, network)]
+    if problems:
+        raise ScenarioError(_sorted(problems))
+    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest())
+
+
+def scenario_hash(path: str | FsPath) -> str:
+    """SHA-256 of a drill file's bytes (hex), for run manifests."""
+    return hashlib.sha256(_read_bytes(FsPath(path), str(path))).hexdigest()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read_bytes(path: FsPath, file: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([FileProblem(file, None, "", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([FileProblem(file, None, "", "is a folder, not a drill file")]) \
+            from None
+    except OSError as exc:
+        raise ScenarioError([FileProblem(file, None, "", f"cannot be read: {exc.strerror}")]) \
+            from None
+
+
+def _decode(raw: bytes, file: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ScenarioError([FileProblem(
+            file, line, "", "the file is not UTF-8 text; save it as UTF-8 "
+            "(in most editors: 'Save with encoding' > UTF-8)")]) from None
+
+
+def _top_mapping(doc: YamlDoc, file: str) -> dict[str, Any]:
+    if doc.data is None:
+        raise ScenarioError([FileProblem(
+            file, 1, "", f"the file is empty; a drill file is a mapping of keys ({_TOP_KEYS})")])
+    if not isinstance(doc.data, dict):
+        got = "a list" if isinstance(doc.data, list) else f"the value {doc.data!r}"
+        raise ScenarioError([FileProblem(
+            file, doc.lines.get((), 1), "",
+            f"a drill file is a mapping of keys ({_TOP_KEYS}), but this file holds {got}")])
+    return doc.data
+
+
+# --------------------------------------------------------------------------- default forces
+
+
+@lru_cache(maxsize=1)
+def default_forces() -> tuple[str, YamlDoc]:
+    """The default forces file: its path (for messages) and its parsed content."""
+    source = resources.files("drillsim") / "data" / "hongqiao" / "forces.yaml"
+    file = str(source)
+    return file, read_yaml(source.read_text(encoding="utf-8"), file)
+
+
+def _with_default_forces(data: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+    """The data with default forces filled in, and the forces keys that came from the default."""
+    given = data.get("forces")
+    if given is None:
+        given = {}
+    if not isinstance(given, dict):
+        return data, frozenset()  # validation reports the wrong type
+    _, default = default_forces()
+    missing = frozenset(k for k in FORCES_KEYS if k not in given and k in default.data)
+    forces = {**given, **{k: default.data[k] for k in missing}}
+    return {**data, "forces": forces}, missing
+
+
+class _Locator:
+    """Finds the file and line of a field path, in the drill file or the default forces."""
+
+    def __init__(self, file: str, doc: YamlDoc, from_default: frozenset[str]) -> None:
+        self.file, self.doc, self.from_default = file, doc, from_default
+
+    def _source(self, path: Path) -> tuple[str, dict[Path, int], Path]:
+        if len(path) >= 2 and path[0] == "forces" and path[1] in self.from_default:
+            file, default = default_forces()
+            return file, default.lines, path[1:]
+        return self.file, self.doc.lines, path
+
+    def has(self, path: Path) -> bool:
+        """Whether the path is written in the file (or the default forces)."""
+        _, lines, inner = self._source(path)
+        return inner in lines
+
+    def locate(self, path: Path) -> tuple[str, int]:
+        """The file and line of a path, or of its nearest written parent."""
+        file, lines, inner = self._source(path)
+        for n in range(len(inner), -1, -1):
+            if inner[:n] in lines:
+                return file, lines[inner[:n]]
+        return file, 1
+
+    def problem(self, path: Path, message: str) -> FileProblem:
+        file, line = self.locate(path)
+        return FileProblem(file, line, dotted(path), message)
+
+
+def dotted(path: Path) -> str:
+    """A field path as designers read it: ``injects[2].incident.location``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _sorted(problems: list[FileProblem]) -> list[FileProblem]:
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.file, p.line or 0))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _parse_start(data: dict[str, Any], where: _Locator) -> datetime:
+    if "start" not in data:
+        raise ScenarioError([where.problem(
+            ("start",), "missing required key 'start'; when the drill begins, "
+            "e.g. start: 2026-07-15 18:30")])
+    value = data["start"]
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip()) \
+                if isinstance(value, str) and ":" in value else None
+        except ValueError:
+            moment = None
+        if moment is None:
+            raise ScenarioError([where.problem(("start",), f"{START_HELP}, got {value!r}")])
+    return moment if moment.tzinfo else moment.replace(tzinfo=CHINA_STANDARD_TIME)
+
+
+def _validate(data: dict[str, Any], start: datetime, where: _Locator) -> Scenario:
+    try:
+        return Scenario.model_validate(data, context={"start": start, "from_file": True})
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            path, message = explain(err, Scenario)
+            if err["type"] != "missing":
+                path = _written(path, where)
+            problems.append(where.problem(path, message))
+        raise ScenarioError(_sorted(problems)) from None
+
+
+def _written(path: Path, where: _Locator) -> Path:
+    """The longest part of a path that the file actually contains.
+
+    Shorthands make pydantic name fields the designer never wrote, e.g.
+    ``processing.value`` for ``processing: 60 s``.
+    """
+    for n in range(len(path), 0, -1):
+        if where.has(path[:n]):
+            return path[:n]
+    return path
+
+
+# --------------------------------------------------------------------------- the world
+
+
+def _resolve_network(scenario: Scenario, folder: FsPath, where: _Locator) -> Scenario:
+    if scenario.network == "default":
+        return scenario
+    graphml = (folder / scenario.network).resolve()
+    if not graphml.is_file():
+        raise ScenarioError([where.problem(("network",), (
+            f"no GraphML file {scenario.network!r} (looked for {graphml}); write 'default' "
+            "or a path relative to the drill file's folder"))])
+    return scenario.model_copy(update={"network": str(graphml)})
+
+
+def _load_world(scenario: Scenario, places: Places | None, network: RoadNetwork | None,
+                where: _Locator) -> tuple[Places, RoadNetwork]:
+    from drillsim.network_io import load_network, load_places
+
+    try:
+        if network is None:
+            network = load_network(scenario.network)
+        if places is None:
+            places = load_places()
+    except DrillsimError as exc:
+        raise ScenarioError([where.problem(("network",), f"the road network cannot be "
+                                           f"loaded: {'; '.join(exc.lines())}")]) from None
+    return places, network

@@ -1,0 +1,532 @@
+"""The drill file format as typed, immutable objects.
+
+Every model forbids unknown keys and is frozen. Times are stored in seconds:
+durations are written ``"90 s"``, ``"5 min"`` or ``"01:30"``, drill times
+``"+00:30"`` or a clock time ``"19:05"`` (resolved against ``start``, passed in
+the validation context by the loader). See ``docs/scenario-format.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from drillsim.metric_catalog import METRICS
+from drillsim.scenarios.fire import OCCUPANCIES
+from drillsim.timefmt import DURATION_HELP, TIME_HELP, parse_drill_time, parse_duration
+
+CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
+APPARATUS_TYPES = ("engine", "ladder", "rescue", "hazmat", "tanker", "command", "pump")
+ApparatusType = Literal["engine", "ladder", "rescue", "hazmat", "tanker", "command", "pump"]
+VehicleClass = Literal["fire_engine", "truck", "car", "foot", "high_clearance"]
+IncidentKind = Literal["fire", "rescue", "alarm"]
+Occupancy = Literal[tuple(OCCUPANCIES)]  # type: ignore[valid-type]
+
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+Id = Annotated[str, Field(pattern=_ID, max_length=64, description="letters, digits, _ . -")]
+
+
+def _from_file(info: ValidationInfo) -> bool:
+    """True when the loader validates a drill file: there, a bare number has no unit."""
+    return bool((info.context or {}).get("from_file"))
+
+
+def _duration(value: Any, info: ValidationInfo) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and not _from_file(info):
+        return float(value) if value >= 0 else parse_duration(str(value))
+    return parse_duration(value)
+
+
+def _drill_time(value: Any, info: ValidationInfo) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and not _from_file(info):
+        return float(value)  # already in seconds (Python callers)
+    start = (info.context or {}).get("start")
+    if start is None:
+        if isinstance(value, str) and value.strip().startswith("+"):
+            return parse_duration(value.strip()[1:])
+        raise ValueError(f"expected {TIME_HELP}, got {value!r}")
+    return parse_drill_time(value, start)
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_duration),
+    WithJsonSchema({"type": "string", "description": DURATION_HELP, "examples": ["90 s", "5 min"]}),
+]
+DrillTime = Annotated[
+    float,
+    BeforeValidator(_drill_time),
+    WithJsonSchema({"type": "string", "description": TIME_HELP, "examples": ["+00:30", "19:05"]}),
+]
+
+
+class Model(BaseModel):
+    """Base of every drill-file model: unknown keys rejected, values frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- distributions
+
+
+class Fixed(Model):
+    """Always the same value."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: Duration
+
+    def sample(self, rng: np.random.Generator) -> float:  # noqa: ARG002 - same signature
+        return self.value
+
+    def mean(self) -> float:
+        return self.value
+
+
+class LogNormal(Model):
+    """Log-normal, given by its median and 90th percentile (both durations)."""
+
+    dist: Literal["lognormal"]
+    median: Duration = Field(gt=0)
+    p90: Duration
+
+    @field_validator("p90")
+    @classmethod
+    def _ordered(cls, v: float, info: ValidationInfo) -> float:
+        median = info.data.get("median")
+        if median is not None and v <= median:
+            raise ValueError("p90 must be longer than median")
+        return v
+
+    @property
+    def sigma(self) -> float:
+        return math.log(self.p90 / self.median) / 1.2815515655446004  # z(0.90)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(self.median * math.exp(self.sigma * rng.standard_normal()))
+
+    def mean(self) -> float:
+        return self.median * math.exp(self.sigma**2 / 2)
+
+
+class Uniform(Model):
+    """Uniform between low and high."""
+
+    dist: Literal["uniform"]
+    low: Duration
+    high: Duration
+
+    @field_validator("high")
+    @classmethod
+    def _ordered(cls, v: float, info: ValidationInfo) -> float:
+        low = info.data.get("low")
+        if low is not None and v < low:
+            raise ValueError("high must not be below low")
+        return v
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.uniform(self.low, self.high))
+
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class Exponential(Model):
+    """Exponential with the given mean."""
+
+    dist: Literal["exponential"]
+    mean_: Duration = Field(alias="mean", gt=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.exponential(self.mean_))
+
+    def mean(self) -> float:
+        return self.mean_
+
+
+def _shorthand_fixed(value: Any) -> Any:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    if isinstance(value, dict) and "dist" not in value and "value" in value:
+        return {"dist": "fixed", **value}
+    return value
+
+
+Distribution = Annotated[
+    # the discriminator sits on the inner union so that `Distribution | None` keeps the
+    # shorthand validator outside the tagged union (else '10 min' is not accepted there)
+    Annotated[Fixed | LogNormal | Uniform | Exponential, Field(discriminator="dist")],
+    BeforeValidator(_shorthand_fixed),
+]
+
+
+# --------------------------------------------------------------------------- places
+
+
+class Location(Model):
+    """Where something is: a named place, a coordinate, or a network node id.
+
+    A bare string is read as a place id: ``location: xigu_park``.
+    """
+
+    place: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    node: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"place": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Location:
+        given = [self.place is not None, self.lat is not None or self.lon is not None,
+                 self.node is not None]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of: place, lat+lon, node")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon")
+        return self
+
+
+# --------------------------------------------------------------------------- forces
+
+
+class Apparatus(Model):
+    """One fire apparatus (vehicle with its crew)."""
+
+    id: Id
+    type: ApparatusType
+    crew: int = Field(ge=1, le=20, description="firefighters riding it")
+    hazmat: bool = Field(default=False, description="crew trained and equipped for hazmat")
+
+
+class Turnout(Model):
+    """Turnout time (order to wheels rolling) by day and night."""
+
+    day: Distribution
+    night: Distribution
+    day_starts: Duration = Field(default=7 * 3600.0, description="clock time, e.g. '07:00'")
+    night_starts: Duration = Field(default=19 * 3600.0, description="clock time, e.g. '19:00'")
+
+    def for_clock(self, seconds_of_day: float) -> Fixed | LogNormal | Uniform | Exponential:
+        """The distribution that applies at a clock time (seconds after midnight)."""
+        s = seconds_of_day % 86400.0
+        is_day = self.day_starts <= s < self.night_starts
+        return self.day if is_day else self.night
+
+
+class Station(Model):
+    """A fire rescue station: where it is, who is on duty, what it runs."""
+
+    id: Id
+    name_zh: str = ""
+    name_en: str = ""
+    location: Location | None = Field(
+        default=None, description="defaults to the place with the station's id")
+    personnel: int = Field(ge=0, description="firefighters on the station's roll")
+    on_duty_fraction: float = Field(
+        default=0.5, gt=0, le=1, description="share of the roll on duty at any time")
+    apparatus: list[Apparatus] = Field(
+        min_length=1, description="in staffing priority: crews are filled in this order")
+    turnout: Turnout
+
+    @property
+    def on_duty(self) -> int:
+        """Firefighters on duty (rounded down)."""
+        return int(self.personnel * self.on_duty_fraction)
+
+    def staffed(self) -> list[Apparatus]:
+        """Apparatus that the on-duty crew can staff, in priority order."""
+        left, out = self.on_duty, []
+        for app in self.apparatus:
+            if app.crew <= left:
+                out.append(app)
+                left -= app.crew
+        return out
+
+
+class MutualAid(Model):
+    """Help from outside the district (neighbouring districts, the city detachment)."""
+
+    enabled: bool = True
+    request_after: Duration = Field(
+        default=300.0, description="how long a call waits short of units before help is asked")
+    arrival_delay: Duration = Field(
+        default=1500.0, description="from the request to arrival on scene")
+    max_units: int = Field(default=6, ge=0)
+
+
+class Forces(Model):
+    """Everything the command centre can send."""
+
+    stations: list[Station] = Field(min_length=1)
+    response_plans: dict[str, list[dict[ApparatusType, Annotated[int, Field(ge=1)]]]] = Field(
+        description="per incident type (occupancy, 'rescue', 'alarm'): units per alarm level")
+    mutual_aid: MutualAid = MutualAid()
+    out_of_service: list[str] = Field(default=[], description="unit ids out at the start")
+
+    def unit_ids(self) -> list[str]:
+        """All apparatus ids, in station order."""
+        return [a.id for st in self.stations for a in st.apparatus]
+
+
+class Dispatch(Model):
+    """How the command centre works."""
+
+    policy: Literal["nearest_available"] = "nearest_available"
+    processing: Distribution = Field(
+        default=LogNormal(dist="lognormal", median=45.0, p90=64.0),
+        description="call answering and processing time (NFPA 1710: 64 s at 90 %)")
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+class Incident(Model):
+    """A scripted incident: where, when, what."""
+
+    id: Id
+    kind: IncidentKind = "fire"
+    occupancy: Occupancy | None = Field(default=None, description="required for fires")
+    at: DrillTime | None = Field(
+        default=None, description="when it starts (ignition for fires)")
+    location: Location
+    detection_delay: Distribution = Field(
+        default=LogNormal(dist="lognormal", median=120.0, p90=300.0),
+        description="from ignition to the call reaching the command centre")
+    work_time: Distribution | None = Field(
+        default=None, description="on-scene work after control (default by kind)")
+    alpha: float | None = Field(
+        default=None, gt=0, le=1.0, description="override the t² growth coefficient, kW/s²")
+    name_zh: str = ""
+    name_en: str = ""
+    text: str = Field(default="", description="free text for the players")
+
+    @model_validator(mode="after")
+    def _fire_has_occupancy(self) -> Incident:
+        if self.kind == "fire" and self.occupancy is None:
+            raise ValueError("a fire needs an occupancy: " + ", ".join(OCCUPANCIES))
+        return self
+
+    @property
+    def plan_key(self) -> str:
+        """The response-plan key: the occupancy for fires, else the kind."""
+        return self.occupancy if self.kind == "fire" else self.kind  # type: ignore[return-value]
+
+
+class Background(Model):
+    """Everyday calls arriving as a Poisson process with an hourly rate profile."""
+
+    calls_per_day: float = Field(ge=0, le=2000)
+    hourly_profile: list[Annotated[float, Field(ge=0)]] = Field(
+        default=[0.5, 0.4, 0.35, 0.3, 0.3, 0.35, 0.5, 0.7, 0.9, 1.0, 1.1, 1.2,
+                 1.2, 1.2, 1.2, 1.25, 1.3, 1.4, 1.5, 1.5, 1.4, 1.2, 0.9, 0.7],
+        min_length=24, max_length=24,
+        description="relative call rate for each hour 00-23 (scaled to calls_per_day)")
+    mix: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        default={"dwelling": 0.2, "outdoor": 0.15, "rescue": 0.3, "alarm": 0.35},
+        description="share of each incident type (response-plan keys)")
+    work_time: Distribution | None = Field(
+        default=None, description="on-scene work of background calls (default by kind)")
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _some_rate(cls, v: list[float]) -> list[float]:
+        if sum(v) <= 0:
+            raise ValueError("at least one hour needs a positive rate")
+        return v
+
+    def rate_per_s(self, hour: int) -> float:
+        """Call rate in calls per second during a clock hour."""
+        weights = self.hourly_profile
+        return self.calls_per_day / 86400.0 * 24 * weights[hour] / sum(weights)
+
+
+# --------------------------------------------------------------------------- injects
+
+
+class InjectBase(Model):
+    """What every inject has: when, what the players are told, and the MSEL columns."""
+
+    id: Id | None = None
+    at: DrillTime
+    text: str = Field(default="", description="what the players are told")
+    text_zh: str = ""
+    deliver_to: str = Field(default="", description="who receives it (MSEL 'to')")
+    sender: str = Field(default="", description="who sends it (MSEL 'from')")
+    method: str = Field(default="", description="how: phone, radio, in person ...")
+    expected_action: str = Field(default="", description="what the players should do")
+    objective: str = Field(default="", description="id of the objective it tests")
+
+
+class UnitOutOfService(InjectBase):
+    kind: Literal["unit_out_of_service"]
+    unit: str
+
+
+class UnitInService(InjectBase):
+    kind: Literal["unit_in_service"]
+    unit: str
+
+
+class RoadChange(InjectBase):
+    kind: Literal["road_closed", "road_reopened"]
+    road: str = Field(description="road name, Chinese or English")
+    near: Location | None = Field(default=None, description="only the part of the road near here")
+    radius_m: float = Field(default=400.0, gt=0, le=20000)
+    vehicles: list[VehicleClass] | None = Field(
+        default=None, description="only these vehicle classes (default: all)")
+
+
+class NewIncident(InjectBase):
+    kind: Literal["incident"]
+    incident: Incident
+
+
+class CallSurge(InjectBase):
+    kind: Literal["call_surge"]
+    factor: float = Field(gt=0, le=100, description="multiplies the background call rate")
+    lasting: Duration | None = Field(default=None, description="until the end if omitted")
+
+
+class CommsDelay(InjectBase):
+    kind: Literal["comms_delay"]
+    delay: Duration = Field(description="extra time before each dispatch order gets through")
+    lasting: Duration | None = None
+
+
+class Note(InjectBase):
+    kind: Literal["note"]
+
+
+Inject = Annotated[
+    UnitOutOfService | UnitInService | RoadChange | NewIncident | CallSurge | CommsDelay | Note,
+    Field(discriminator="kind"),
+]
+
+
+# --------------------------------------------------------------------------- objectives
+
+_TARGET = re.compile(r"^\s*(<=|>=|<|>|≤|≥)\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z%]*)\s*$")
+
+
+class Objective(Model):
+    """A measurable objective: a metric from the catalogue and a target."""
+
+    id: Id
+    metric: str = Field(description="a metric name, see `drillsim schema --metrics`")
+    target: str = Field(description="e.g. '<= 5 min', '>= 90 %', '<= 0'")
+    text: str = ""
+    text_zh: str = ""
+    capability: str = Field(default="", description="capability element it tests")
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, v: str) -> str:
+        if v not in METRICS:
+            close = difflib.get_close_matches(v, list(METRICS), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"unknown metric {v!r}{hint}; choose one of: {', '.join(METRICS)}")
+        return v
+
+    @field_validator("target")
+    @classmethod
+    def _target_parses(cls, v: str, info: ValidationInfo) -> str:
+        metric = info.data.get("metric")
+        if metric is not None:  # an unknown metric is reported on its own line
+            parse_target(metric, v)
+        return v
+
+    def bound(self) -> tuple[str, float]:
+        """The comparison and the target in the metric's unit (seconds, share 0-1, count, kW)."""
+        return parse_target(self.metric, self.target)
+
+
+def parse_target(metric: str, target: str) -> tuple[str, float]:
+    """Parse an objective target such as ``'<= 5 min'`` for a catalogue metric.
+
+    Returns
+    -------
+    tuple of (str, float)
+        The comparison (``<=``, ``>=``, ``<``, ``>``) and the bound in the metric's
+        unit (seconds, share 0-1, count, kW).
+
+    Raises
+    ------
+    ValueError
+        When the target does not parse or its unit does not suit the metric.
+    """
+    m = _TARGET.match(target)
+    if not m:
+        raise ValueError(f"target {target!r} should look like '<= 5 min' or '>= 90 %'")
+    op = {"≤": "<=", "≥": ">="}.get(m.group(1), m.group(1))
+    number, unit = float(m.group(2)), m.group(3)
+    kind = METRICS[metric].unit
+    if kind == "seconds":
+        value = parse_duration(f"{number} {unit or 's'}")
+    elif kind == "share":
+        if unit not in ("%", ""):
+            raise ValueError(f"target of {metric} is a share: write e.g. '>= 90 %'")
+        value = number / 100 if unit == "%" or number > 1 else number
+    else:
+        if unit not in ("", "kW") and not (kind == "kW" and unit == "MW"):
+            raise ValueError(f"target of {metric} takes no unit {unit!r}")
+        value = number * (1000 if unit == "MW" else 1)
+    return op, value
+
+
+# --------------------------------------------------------------------------- the drill
+
+
+class Scenario(Model):
+    """A whole drill: when, where, who, what happens and what it must achieve."""
+
+    name: str = Field(min_length=1, max_length=200)
+    name_zh: str = ""
+    description: str = ""
+    start: datetime = Field(description="e.g. 2026-07-15T18:30 (China Standard Time if no zone)")
+    duration: Duration = Field(description="how long the drill runs, e.g. '04:00'")
+    seed: int = Field(default=1, ge=0, lt=2**63)
+    network: str = Field(default="default", description="'default' or a path to a GraphML file")
+    forces: Forces
+    dispatch: Dispatch = Dispatch()
+    incidents: list[Incident] = []
+    background: Background | None = None
+    injects: list[Inject] = []
+    objectives: list[Objective] = []
+
+    @field_validator("start")
+    @classmethod
+    def _zone(cls, v: datetime) -> datetime:
+        return v if v.tzinfo else v.replace(tzinfo=CHINA_STANDARD_TIME)
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, v: float) -> float:
+        if not 0 < v <= 7 * 86400:
+            raise ValueError("the drill must last more than 0 s and at most 7 days")
+        return v
+
+    def all_incidents(self) -> list[Incident]:
+        """Scripted incidents and those that injects bring, in file order."""
+        out = list(self.incidents)
+        out += [inj.incident for inj in self.injects if isinstance(inj, NewIncident)]
+        return out

@@ -1,0 +1,43 @@
+"""The world a drill runs in: the road network, its travel times and the named places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drillsim.network import RoadNetwork, TravelTimes
+from drillsim.places import Places
+from drillsim.scenarios.schema import Location
+
+
+@dataclass
+class World:
+    """Road network, named places and the travel-time engine shared by the runs.
+
+    The travel-time tables survive between runs: a drill that closes roads
+    reopens them when it ends, and only the trees the closure touched are
+    recomputed.
+    """
+
+    network: RoadNetwork
+    places: Places
+    travel: TravelTimes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.travel = TravelTimes(self.network)
+
+    def node_of(self, loc: Location) -> int:
+        """Network node index of a location (a place or coordinate snaps to the nearest node).
+
+        Raises
+        ------
+        KeyError
+            For an unknown place or node id (the scenario checks catch these first).
+        """
+        if loc.node is not None:
+            return self.network.node_index[loc.node]
+        if loc.place is not None:
+            place = self.places.get(loc.place)
+            if place is None:
+                raise KeyError(f"unknown place {loc.place!r}")
+            return self.network.nearest_node(place.lat, place.lon)[0]
+        return self.network.nearest_node(loc.lat, loc.lon)[0]

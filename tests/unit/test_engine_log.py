@@ -1,0 +1,106 @@
+"""The engine on a hand-checkable line network: exact event logs."""
+
+from __future__ import annotations
+
+from conftest import make_scenario
+
+from drillsim.engine import run_drill
+
+
+def log(result, *, skip=("end",)):
+    return [(round(r.t, 3), r.event, r.incident, r.unit) for r in result.records
+            if r.event not in skip]
+
+
+def test_single_call_exact_log(line_world):
+    s = make_scenario(incidents=[{
+        "id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N2"},
+        "work_time": "10 min"}])
+    result = run_drill(s, line_world)
+    tt = line_world.travel
+    go = tt.time(0, 2, "fire_engine")
+    back = tt.time(2, 0, "truck")
+    t_arr = 60 + 30 + 60 + go
+    assert log(result) == [
+        (60.0, "call", "A1", ""),
+        (90.0, "dispatch", "A1", "E1"),
+        (150.0, "enroute", "A1", "E1"),
+        (round(t_arr, 3), "arrive", "A1", "E1"),
+        (round(t_arr, 3), "full_assignment", "A1", ""),
+        (round(t_arr + 600, 3), "control", "A1", ""),
+        (round(t_arr + 600, 3), "clear", "A1", ""),
+        (round(t_arr + 600, 3), "release", "A1", "E1"),
+        (round(t_arr + 600 + back, 3), "quarters", "", "E1"),
+    ]
+
+
+def test_second_call_takes_second_engine_then_queues(line_world):
+    incidents = [
+        {"id": f"A{i}", "kind": "alarm", "at": f"+00:0{i}", "location": {"node": "N3"},
+         "work_time": "30 min"} for i in (1, 2, 3)]
+    result = run_drill(make_scenario(incidents=incidents), line_world)
+    dispatched = [(r.incident, r.unit) for r in result.records if r.event == "dispatch"]
+    assert dispatched[:2] == [("A1", "E1"), ("A2", "E2")]
+    queued = [r.incident for r in result.records if r.event == "queued"]
+    assert queued == ["A3"]
+    # A3 is served by the first engine to come free, sent on from the scene of A1.
+    assert dispatched[2] == ("A3", "E1")
+
+
+def test_out_of_service_unit_is_never_sent(line_world):
+    s = make_scenario(forces__out_of_service=["E1"], incidents=[{
+        "id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N1"}}])
+    result = run_drill(s, line_world)
+    assert [r.unit for r in result.records if r.event == "dispatch"] == ["E2"]
+
+
+def test_unanswered_call_is_reported_unmet(line_world):
+    s = make_scenario(forces__out_of_service=["E1", "E2"], incidents=[{
+        "id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N1"}}])
+    result = run_drill(s, line_world)
+    events = [r.event for r in result.records]
+    assert "queued" in events and "unmet" in events
+
+
+def test_call_no_unit_can_reach_waits_for_the_road_to_reopen(line_world):
+    # Closing the road around N2 cuts N3 off: the call queues until the road reopens.
+    s = make_scenario(
+        incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N3"},
+                    "work_time": "1 min"}],
+        injects=[
+            {"kind": "road_closed", "at": "+00:00", "road": "Test Road",
+             "near": {"node": "N2"}, "radius_m": 600},
+            {"kind": "road_reopened", "at": "+00:30", "road": "Test Road",
+             "near": {"node": "N2"}, "radius_m": 600},
+        ])
+    result = run_drill(s, line_world)
+    assert [(r.t, r.event) for r in result.records if r.event in ("queued", "dispatch")] == [
+        (90.0, "queued"), (1800.0, "dispatch")]
+    # The drill restores the network for the next run.
+    assert line_world.travel.time(0, 3, "fire_engine") < 1000
+
+
+def test_unit_on_the_road_reroutes_around_a_closure(ring_world):
+    # N0 (station) - N1 - N2 (incident) - N3 - N0 is a ring; the direct way is via N1.
+    tt = ring_world.travel
+    route = tt.route(0, 2, "fire_engine")
+    assert route == [0, 1, 2]
+    s = make_scenario(
+        incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N2"},
+                    "work_time": "1 min"}],
+        injects=[{"kind": "road_closed", "at": "+00:03", "road": "North Road",
+                  "near": {"node": "N2"}, "radius_m": 500}])
+    result = run_drill(s, ring_world)
+    events = [r.event for r in result.records]
+    assert "reroute" in events
+    arrive = next(r for r in result.records if r.event == "arrive")
+    assert arrive.t > 150 + tt.time(0, 2, "fire_engine")
+
+
+def test_same_seed_same_records(line_world):
+    s = make_scenario(background={"calls_per_day": 200, "mix": {"alarm": 1, "dwelling": 1}})
+    a = run_drill(s, line_world, seed=5).records
+    b = run_drill(s, line_world, seed=5).records
+    c = run_drill(s, line_world, seed=6).records
+    assert a == b
+    assert a != c
