@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,13 @@ def friendly_errors(fn):
         except OSError as exc:
             _print_error(f"{exc.filename}: {exc.strerror}")
             sys.exit(EXIT_USER_ERROR)
+        except Exception as exc:  # a bug in drillsim, not in the user's file
+            if os.environ.get("DRILLSIM_DEBUG"):
+                raise
+            _print_error(f"internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                         "drillsim: please report it with the drill file "
+                         "(set DRILLSIM_DEBUG=1 to see the traceback)")
+            sys.exit(EXIT_INTERNAL)
 
     return wrapper
 
@@ -69,12 +77,19 @@ def main() -> None:
 def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool) -> None:
     """Run the drill in FILE and print its summary."""
     from drillsim.api import load_world, run_drill
-    from drillsim.output import summarize, write_run
+    from drillsim.output import summarize, write_failure, write_run
     from drillsim.scenarios.loader import load_scenario, scenario_hash
 
     scenario = load_scenario(file)
     t0 = time.perf_counter()
-    result = run_drill(scenario, seed, world=load_world(scenario.network))
+    try:
+        result = run_drill(scenario, seed, world=load_world(scenario.network))
+    except Exception as exc:
+        if out_dir is not None:  # the manifest records what failed, for the bug report
+            write_failure(out_dir, scenario_file=str(file), scenario_hash=scenario_hash(file),
+                          seed=scenario.seed if seed is None else seed,
+                          wall_time_s=time.perf_counter() - t0, error=repr(exc))
+        raise
     wall = time.perf_counter() - t0
     summary = summarize(result)
     _print_summary(result, summary, wall, all_incidents)

@@ -97,7 +97,6 @@ class Drill:
         self.unit_info: list[UnitInfo] = []
         self.incidents: dict[str, IncidentState] = {}
         self.comms_delay = 0.0
-        self.surge = 1.0
         self.net_changed = self.env.event()
         self.changed_edges: set[int] = set()
         self._clock0 = (scenario.start - scenario.start.replace(
@@ -251,7 +250,7 @@ class Drill:
     def _work(self, inc: IncidentState):
         """Rescue and alarm calls: work with the full assignment, then clear."""
         work = inc.spec.work_time or WORK_TIME[inc.spec.kind]
-        yield self.env.timeout(work.sample(self.streams[f"work/{inc.id}"]))
+        yield self.env.timeout(work.sample(self.streams[f"incident/{inc.id}"]))
         if not inc.controlled.triggered:
             inc.controlled.succeed()
 
@@ -364,12 +363,10 @@ class Drill:
             self._change_roads(inj)
         elif isinstance(inj, NewIncident):
             env.process(self._incident(inj.incident, env.now, background=False))
-        elif isinstance(inj, CallSurge):
-            self.surge = inj.factor
+        elif isinstance(inj, CallSurge):  # the background process reads the surge schedule
             self.log("call_surge", detail=f"factor={inj.factor:g}")
             if inj.lasting is not None:
                 yield env.timeout(inj.lasting)
-                self.surge = 1.0
                 self.log("call_surge", detail="factor=1")
         elif isinstance(inj, CommsDelay):
             self.comms_delay = inj.delay
@@ -427,36 +424,63 @@ class Drill:
     # ------------------------------------------------------------------ background calls
 
     def _background(self):
-        """Everyday calls: a Poisson process whose rate changes by clock hour and surges."""
+        """Everyday calls: a Poisson process whose rate changes by clock hour and with surges.
+
+        Within an hour (and a surge level) the rate is constant; at each change the
+        waiting time is drawn afresh, which is exact for a Poisson process because
+        it is memoryless.
+        """
         env, bg = self.env, self.scenario.background
         rng_when = self.streams["background/when"]
         rng_what = self.streams["background/what"]
         rng_where = self.streams["background/where"]
         keys = sorted(bg.mix)
-        weights = np.array([bg.mix[k] for k in keys], dtype=float)
-        weights /= weights.sum()
+        cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
+        cum /= cum[-1]
         node_ids = self.world.network.node_ids
+        changes = self._surge_changes()
         n = 0
-        surge = self.surge
         while True:
-            clock = self.clock_seconds(env.now)
-            rate = bg.rate_per_s(int(clock // 3600)) * self.surge
-            boundary = 3600.0 - clock % 3600.0
+            now = env.now
+            clock = self.clock_seconds(now)
+            rate = bg.rate_per_s(int(clock // 3600)) * _surge_at(changes, now)
+            boundary = min(3600.0 - clock % 3600.0, _next_change(changes, now) - now)
             gap = rng_when.exponential(1.0 / rate) if rate > 0 else math.inf
-            step = min(gap, boundary, 60.0)
-            # Memorylessness lets the clock restart at an hour boundary or a surge change.
-            yield env.timeout(step)
-            if step < gap or self.surge != surge:
-                surge = self.surge
+            if gap >= boundary:
+                yield env.timeout(boundary)
                 continue
+            yield env.timeout(gap)
             n += 1
-            key = keys[int(rng_what.choice(len(keys), p=weights))]
+            key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
             node = node_ids[int(rng_where.integers(len(node_ids)))]
             kind = "fire" if key in OCCUPANCIES else key
             spec = Incident(id=f"BG{n:03d}", kind=kind,
                             occupancy=key if kind == "fire" else None,
                             at=env.now, location=Location(node=node), work_time=bg.work_time)
             env.process(self._incident(spec, env.now, background=True))
+
+    def _surge_changes(self) -> list[tuple[float, float]]:
+        """(time, factor) at which the background rate factor changes, in time order."""
+        out = []
+        for inj in self.scenario.injects:
+            if isinstance(inj, CallSurge):
+                out.append((inj.at, inj.factor))
+                if inj.lasting is not None:
+                    out.append((inj.at + inj.lasting, 1.0))
+        return sorted(out, key=lambda c: c[0])
+
+
+def _surge_at(changes: list[tuple[float, float]], t: float) -> float:
+    factor = 1.0
+    for at, f in changes:
+        if at > t:
+            break
+        factor = f
+    return factor
+
+
+def _next_change(changes: list[tuple[float, float]], t: float) -> float:
+    return next((at for at, _ in changes if at > t), math.inf)
 
 
 def _equirectangular_m(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -124,6 +124,15 @@ def write_run(result: RunResult, out_dir: Path, *, scenario_file: str, scenario_
     return summary
 
 
+def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
+                  wall_time_s: float, error: str) -> None:
+    """Write only the manifest of a run that raised, with the exception."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _write_json(out_dir / "manifest.json", manifest(
+        scenario_file=scenario_file, scenario_hash=scenario_hash, seed=seed,
+        wall_time_s=wall_time_s, error=error))
+
+
 def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: float,
              error: str | None = None) -> dict[str, object]:
     """Provenance of a run: what ran, with which seed and versions, how long it took."""

@@ -104,3 +104,47 @@ def test_same_seed_same_records(line_world):
     c = run_drill(s, line_world, seed=6).records
     assert a == b
     assert a != c
+
+
+def test_comms_delay_holds_each_dispatch_order(line_world):
+    inc = {"id": "A1", "kind": "alarm", "at": "+00:10", "location": {"node": "N1"}}
+    base = run_drill(make_scenario(incidents=[inc]), line_world)
+    late = run_drill(make_scenario(incidents=[inc], injects=[
+        {"kind": "comms_delay", "at": "+00:05", "delay": "2 min", "lasting": "30 min"}]),
+        line_world)
+
+    def dispatch_t(res):
+        return next(r.t for r in res.records if r.event == "dispatch")
+
+    assert dispatch_t(late) - dispatch_t(base) == 120.0
+    assert [r.detail for r in late.records if r.event == "comms_delay"] == [
+        "delay_s=120", "delay_s=0"]
+
+
+def test_unit_taken_out_while_committed_leaves_service_after_release(line_world):
+    s = make_scenario(
+        incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N1"},
+                    "work_time": "20 min"},
+                   {"id": "A2", "kind": "alarm", "at": "+00:40", "location": {"node": "N1"}}],
+        injects=[{"kind": "unit_out_of_service", "at": "+00:05", "unit": "E1"}])
+    result = run_drill(s, line_world)
+    e1 = [(r.event, r.incident) for r in result.records if r.unit == "E1"]
+    assert e1[:4] == [("dispatch", "A1"), ("enroute", "A1"), ("arrive", "A1"),
+                      ("release", "A1")]
+    assert ("out_of_service", "") in e1
+    assert [r.unit for r in result.records if r.event == "dispatch" and r.incident == "A2"] == [
+        "E2"]
+
+
+def test_call_surge_raises_the_background_rate(line_world):
+    bg = {"calls_per_day": 48, "hourly_profile": [1] * 24, "mix": {"alarm": 1}}
+    calm = run_drill(make_scenario(background=bg, duration="24:00"), line_world, seed=3)
+    busy = run_drill(make_scenario(background=bg, duration="24:00", injects=[
+        {"kind": "call_surge", "at": "+00:00", "factor": 4}]), line_world, seed=3)
+
+    def calls(res):
+        return sum(r.event == "call" for r in res.records)
+
+    # 48 and 192 expected calls: Poisson, so ±4 standard deviations is a safe band.
+    assert abs(calls(calm) - 48) < 4 * 48**0.5
+    assert abs(calls(busy) - 192) < 4 * 192**0.5

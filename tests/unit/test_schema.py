@@ -89,7 +89,8 @@ def test_seconds_text() -> None:
 
 
 def _validator() -> Any:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # a test dependency (pyproject [test])
+
     schema = scenario_json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
