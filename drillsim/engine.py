@@ -119,9 +119,10 @@ class Drill:
         self._turnout = {st.id: st.turnout for st in forces.stations}
 
     def log(self, event: str, incident: str = "", unit: str = "", node: int = -1,
-            detail: str = "") -> None:
+            detail: str = "", place: str = "") -> None:
         """Append one record at the current simulated time."""
-        self.records.append(Record(float(self.env.now), event, incident, unit, node, detail))
+        self.records.append(
+            Record(float(self.env.now), event, incident, unit, node, detail, place))
 
     def clock_seconds(self, t: float) -> float:
         """Seconds after midnight (local) at drill time ``t``."""
@@ -188,6 +189,7 @@ class Drill:
         self.log("control", inc.id, node=inc.node, detail=detail)
         if inc.is_fire:  # overhaul; other calls did their work before control
             yield env.timeout((spec.work_time or WORK_TIME["fire"]).sample(rng))
+        self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
 
@@ -397,15 +399,7 @@ class Drill:
             self.dispatcher.serve_queue()
 
     def _change_roads(self, inj: RoadChange) -> None:
-        net = self.world.network
-        edges = np.asarray(net.edges_named(inj.road))
-        if inj.near is not None and edges.size:
-            centre = self.world.node_of(inj.near)
-            lat0, lon0 = net.lat[centre], net.lon[centre]
-            mid_lat = (net.lat[net.edge_u[edges]] + net.lat[net.edge_v[edges]]) / 2
-            mid_lon = (net.lon[net.edge_u[edges]] + net.lon[net.edge_v[edges]]) / 2
-            dist = _equirectangular_m(lat0, lon0, mid_lat, mid_lon)
-            edges = edges[dist <= inj.radius_m]
+        edges = road_change_edges(self.world, inj)
         vehicles = list(inj.vehicles) if inj.vehicles else None
         if inj.kind == "road_closed":
             self.world.travel.close(edges, vehicles)
@@ -481,6 +475,22 @@ def _surge_at(changes: list[tuple[float, float]], t: float) -> float:
 
 def _next_change(changes: list[tuple[float, float]], t: float) -> float:
     return next((at for at, _ in changes if at > t), math.inf)
+
+
+def road_change_edges(world: World, inj: RoadChange) -> np.ndarray:
+    """The arcs a road-change inject affects: arcs of the named road, and with ``near``
+    only those whose midpoint lies within ``radius_m`` of that place (used by the
+    engine and by the report's map)."""
+    net = world.network
+    edges = np.asarray(net.edges_named(inj.road), dtype=np.int64)
+    if inj.near is not None and edges.size:
+        centre = world.node_of(inj.near)
+        lat0, lon0 = net.lat[centre], net.lon[centre]
+        mid_lat = (net.lat[net.edge_u[edges]] + net.lat[net.edge_v[edges]]) / 2
+        mid_lon = (net.lon[net.edge_u[edges]] + net.lon[net.edge_v[edges]]) / 2
+        dist = _equirectangular_m(lat0, lon0, mid_lat, mid_lon)
+        edges = edges[dist <= inj.radius_m]
+    return edges
 
 
 def _equirectangular_m(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -10,8 +10,15 @@ Files (all UTF-8):
     metrics, response-time fractiles, objectives and unit utilisation;
 ``manifest.json``
     scenario file and hash, seed, package and dependency versions, wall time and
-    any exception. Two runs with the same seed write identical files, apart from
-    the manifest's wall time.
+    any exception;
+``scenario.yaml``
+    the drill file exactly as the user wrote it;
+``actors.json``
+    the units and incidents of the run (what :func:`read_run` needs besides the
+    events).
+
+Two runs with the same seed write identical files, apart from the manifest's
+wall time. :func:`read_run` turns a folder back into a :class:`RunResult`.
 """
 
 from __future__ import annotations
@@ -20,11 +27,12 @@ import csv
 import json
 import math
 import platform
-from dataclasses import dataclass
+import shutil
+from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from drillsim.engine import RunResult
+from drillsim.engine import IncidentInfo, RunResult, UnitInfo
 from drillsim.metrics.evaluation import ObjectiveResult, evaluate
 from drillsim.metrics.response import (
     INCIDENT_COLUMNS,
@@ -37,6 +45,7 @@ from drillsim.metrics.response import (
 )
 from drillsim.records import Record
 
+SCENARIO_COPY = "scenario.yaml"
 DEPENDENCIES = ("simpy", "numpy", "scipy", "networkx", "pydantic", "PyYAML", "matplotlib")
 
 
@@ -104,14 +113,19 @@ def _fmt(value: object) -> object:
 
 def write_run(result: RunResult, out_dir: Path, *, scenario_file: str, scenario_hash: str,
               wall_time_s: float, summary: Summary | None = None) -> Summary:
-    """Write the four files of a run into ``out_dir`` (created if missing)."""
+    """Write the files of a run into ``out_dir`` (created if missing)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(scenario_file, out_dir / SCENARIO_COPY)
+    _write_json(out_dir / "actors.json", {
+        "seed": result.seed,
+        "units": [asdict(u) for u in result.units],
+        "incidents": [asdict(i) for i in result.incidents]})
     summary = summary or summarize(result)
     with open(out_dir / "events.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(Record._fields)
         for r in result.records:
-            w.writerow([f"{r.t:.3f}", r.event, r.incident, r.unit, r.node, r.detail])
+            w.writerow([f"{r.t:.3f}", r.event, r.incident, r.unit, r.node, r.detail, r.place])
     with open(out_dir / "incidents.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(INCIDENT_COLUMNS)
@@ -157,3 +171,35 @@ def _version(name: str) -> str:
 
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def read_run(run_dir: Path) -> RunResult:
+    """Rebuild the result of a run from the folder :func:`write_run` wrote.
+
+    Raises
+    ------
+    DrillsimError
+        When the folder is not a run folder or a file in it is damaged.
+    """
+    from drillsim.errors import DrillsimError
+    from drillsim.scenarios.loader import load_scenario
+
+    run_dir = Path(run_dir)
+    needed = (SCENARIO_COPY, "actors.json", "events.csv")
+    missing = [n for n in needed if not (run_dir / n).is_file()]
+    if missing:
+        raise DrillsimError(f"{run_dir}: not a run folder of `drillsim run --out` "
+                            f"(missing {', '.join(missing)})")
+    scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False)
+    try:
+        actors = json.loads((run_dir / "actors.json").read_text(encoding="utf-8"))
+        with open(run_dir / "events.csv", newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))[1:]
+        records = tuple(Record(float(t), ev, inc, unit, int(node), detail, place)
+                        for t, ev, inc, unit, node, detail, place in rows)
+        units = tuple(UnitInfo(**u) for u in actors["units"])
+        incidents = tuple(IncidentInfo(**i) for i in actors["incidents"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DrillsimError(f"{run_dir}: damaged run files ({exc})") from None
+    return RunResult(scenario=scenario, seed=int(actors["seed"]), records=records, units=units,
+                     incidents=incidents)

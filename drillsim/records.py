@@ -22,6 +22,9 @@ class Record(NamedTuple):
         Road-network node index where it happened, or ``-1``.
     detail
         Short ``key=value`` detail, or ``""``.
+    place
+        Id of the place or hazard object concerned (a shelter, depot, waterlogging
+        point, team), or ``""``.
     """
 
     t: float
@@ -30,6 +33,7 @@ class Record(NamedTuple):
     unit: str = ""
     node: int = -1
     detail: str = ""
+    place: str = ""
 
 
 #: Every event name the engine writes, with its meaning (documentation and a test use it).

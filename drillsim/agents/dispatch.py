@@ -51,6 +51,12 @@ class Dispatcher:
             if sum(inc.needs.values()) == 0:
                 self.queue.remove(inc)
 
+    def withdraw(self, inc: IncidentState) -> None:
+        """The incident is closed: drop what it still waits for (no unit is sent to it)."""
+        inc.needs.clear()
+        if inc in self.queue:
+            self.queue.remove(inc)
+
     def _assign(self, inc: IncidentState, alarm: int) -> None:
         drill = self.drill
         now = drill.env.now

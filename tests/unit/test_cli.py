@@ -102,3 +102,16 @@ def test_internal_error_is_one_line_and_recorded_in_the_manifest(tmp_path, monke
     assert r.exit_code == 3
     assert "internal error (RuntimeError: boom)" in r.output and "Traceback" not in r.output
     assert json.loads((tmp_path / "manifest.json").read_text())["error"] == "RuntimeError('boom')"
+
+
+def test_run_folder_reads_back_to_the_same_result(tmp_path):
+    from drillsim.api import load_scenario, run_drill
+    from drillsim.output import read_run
+
+    assert invoke("run", HIGHRISE, "--out", tmp_path).exit_code == 0
+    back = read_run(tmp_path)
+    fresh = run_drill(load_scenario(HIGHRISE))
+    assert back.units == fresh.units and back.incidents == fresh.incidents
+    assert [(round(r.t, 3), r.event, r.unit) for r in back.records] == [
+        (round(r.t, 3), r.event, r.unit) for r in fresh.records]
+    assert (tmp_path / "scenario.yaml").read_bytes() == HIGHRISE.read_bytes()
