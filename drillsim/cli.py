@@ -73,8 +73,13 @@ def main() -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write events.csv, incidents.csv, summary.json and manifest.json here.")
 @click.option("--all-incidents", is_flag=True, help="List background calls too.")
+@click.option("--report", "with_report", is_flag=True,
+              help="Also write the evaluation report (default --out: runs/<file>-seed<N>).")
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
+              show_default=True, help="Language of the report.")
 @friendly_errors
-def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool) -> None:
+def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
+        with_report: bool, lang: str) -> None:
     """Run the drill in FILE and print its summary."""
     from drillsim.api import load_world, run_drill
     from drillsim.output import summarize, write_failure, write_run
@@ -93,11 +98,52 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool)
     wall = time.perf_counter() - t0
     summary = summarize(result)
     _print_summary(result, summary, wall, all_incidents)
+    if with_report and out_dir is None:
+        out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:
         write_run(result, out_dir, scenario_file=str(file), scenario_hash=scenario_hash(file),
                   wall_time_s=wall, summary=summary)
         console.print(f"Results written to [bold]{out_dir}[/bold]/ "
                       "(events.csv, incidents.csv, summary.json, manifest.json)")
+    if with_report:
+        from drillsim.report.cli import report_command
+
+        report_command(out_dir, lang=lang, result=result, console=console)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
+              show_default=True, help="Language of the report.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the report here (default: RUN_DIR).")
+@click.option("--observed", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV of the actions observed in the real drill (see docs/report.md).")
+@click.option("--late-after", default="2 min", show_default=True,
+              help="Flag observed actions later (or earlier) than the simulation by more.")
+@friendly_errors
+def report(run_dir: Path, lang: str, out_dir: Path | None, observed: Path | None,
+           late_after: str) -> None:
+    """Write the post-drill evaluation report (HTML + Markdown) of the run in RUN_DIR."""
+    from drillsim.report.cli import report_command
+
+    report_command(run_dir, lang=lang, out_dir=out_dir, observed=observed,
+                   late_after=late_after, console=console)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's seed).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write (default: <file stem>-msel.csv).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the simulated-action column.")
+@friendly_errors
+def msel(file: Path, seed: int | None, out_file: Path | None, lang: str) -> None:
+    """Write the drill script (MSEL) of FILE (a drill file or a run folder) as CSV."""
+    from drillsim.report.cli import msel_command
+
+    msel_command(file, seed=seed, out_file=out_file, lang=lang, console=console)
 
 
 @main.command()
@@ -183,6 +229,37 @@ def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
         console.print(f"Map written to {png}")
 
 
+@main.command()
+@click.argument("experiment", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Local worker processes (default: the number of cores; 1 = in this process).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on this Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Results folder (default: sweeps/<experiment name>).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out.")
+@click.option("--base", type=click.Path(dir_okay=False, path_type=Path),
+              help="Quick form: the drill to vary (instead of an EXPERIMENT file).")
+@click.option("--vary", multiple=True, metavar="PATH=V1,V2,...",
+              help="Quick form: a parameter and its values (repeatable: a grid).")
+@click.option("--reps", type=click.IntRange(min=1), help="Quick form: replications (10).")
+@click.option("--metric", "metrics", multiple=True, help="Quick form: a metric to collect.")
+@click.option("--seed", type=click.IntRange(min=0), help="Quick form: root seed.")
+@click.option("--no-plots", is_flag=True, help="Skip the plots.")
+@friendly_errors
+def sweep(experiment: Path | None, workers: int | None, scheduler: str | None,
+          out_dir: Path | None, resume: bool, base: Path | None, vary: tuple[str, ...],
+          reps: int | None, metrics: tuple[str, ...], seed: int | None, no_plots: bool) -> None:
+    """Run a parameter sweep: the EXPERIMENT file, or a quick --base/--vary sweep."""
+    from drillsim.sweep.cli import sweep_command
+
+    code = sweep_command(experiment=experiment, workers=workers, scheduler=scheduler,
+                         out_dir=out_dir, resume=resume, base=base, vary=vary, reps=reps,
+                         metrics=metrics, seed=seed, plots=not no_plots, console=console,
+                         err_console=err_console)
+    sys.exit(code)
+
+
 # ---------------------------------------------------------------------- printing
 
 
@@ -248,6 +325,9 @@ def _print_summary(result, summary, wall: float, all_incidents: bool) -> None:
         m.add_row(METRICS[name].en, _value(summary.metrics[name], METRICS[name].unit))
     console.print(m)
 
+    if result.scenario.flood is not None or result.scenario.warning is not None:
+        _print_relief(result, summary)
+
     if summary.objectives:
         o = Table(title="Objectives", title_justify="left")
         for col in ("objective", "metric", "target", "measured", "result"):
@@ -258,6 +338,39 @@ def _print_summary(result, summary, wall: float, all_incidents: bool) -> None:
             o.add_row(res.objective.id, res.objective.metric, res.objective.target,
                       _value(res.value, res.unit), style[res.status])
         console.print(o)
+
+
+def _print_relief(result, summary) -> None:
+    """The flood, relief and warning measures (indicators 7 and 8 of the plan)."""
+    from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.relief import BOTTLENECKS, bottleneck, shelter_table
+
+    m = Table(title="Relief and warning", title_justify="left")
+    m.add_column("measure")
+    m.add_column("value", justify="right")
+    for name in ("people_displaced", "people_unsheltered", "relief_share_10h", "relief_t95",
+                 "relief_t100", "rescue_first_arrival_p90", "warning_t95", "warning_share_1h"):
+        m.add_row(METRICS[name].en, _value(summary.metrics[name], METRICS[name].unit))
+    found = bottleneck(result)
+    if found["bottleneck"]:
+        name = found["bottleneck"]
+        hours = found["person_hours"][name]
+        items = ", ".join(found["stock_out_items"]) if name == "stock" else ""
+        m.add_row("relief bottleneck (from the records)",
+                  f"{BOTTLENECKS[name][0]}{f' ({items})' if items else ''}: "
+                  f"{hours:,.0f} person-hours")
+    console.print(m)
+    rows = shelter_table(result)
+    if rows:
+        t = Table(title="Shelters", title_justify="left")
+        for col in ("shelter", "admitted", "relieved in target", "95 % relieved",
+                    "all relieved"):
+            t.add_column(col)
+        for row in rows:
+            t.add_row(str(row["shelter"]), f"{row['admitted']:,}",
+                      f"{row['relieved_in_target']:,}", _value(row["t95_s"], "seconds"),
+                      _value(row["t100_s"], "seconds"))
+        console.print(t)
 
 
 def _print_network(info: dict) -> None:

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from drillsim.agents.dispatch import DISPATCH_VEHICLE, Dispatcher
+from drillsim.agents.dispatch import Dispatcher
+from drillsim.agents.flood import FloodModel
 from drillsim.agents.incident import IncidentState
+from drillsim.agents.relief import Relief
+from drillsim.agents.shelters import Shelters
+from drillsim.agents.teams import Rosters, mobilise
 from drillsim.agents.units import Leg, Unit
 from drillsim.records import Record
 from drillsim.rng import Streams
@@ -26,15 +30,22 @@ from drillsim.scenarios.schema import (
     Location,
     LogNormal,
     NewIncident,
+    PumpStation,
     RoadChange,
     Scenario,
+    StockChange,
     UnitInService,
     UnitOutOfService,
 )
+from drillsim.warning import DEFAULT_CHANNELS, Channel, coverage, max_coverage, time_to_coverage
 from drillsim.world import World
 
-RETURN_VEHICLE = "truck"
-"""Units drive back to quarters without lights, at truck speeds."""
+TEAM_TURNOUT_S = 120.0
+"""An assembled team unit's time from order to leaving its base, s (assumption)."""
+
+WARNING_STEP_S = 300.0
+"""How often the warning coverage is recorded, s."""
+
 
 WORK_TIME = {
     # On-scene work after control (fires: overhaul) or in total (rescue, alarm), s.
@@ -42,6 +53,7 @@ WORK_TIME = {
     "fire": LogNormal(dist="lognormal", median=1500.0, p90=3600.0),
     "rescue": LogNormal(dist="lognormal", median=1200.0, p90=2700.0),
     "alarm": LogNormal(dist="lognormal", median=480.0, p90=900.0),
+    "flood_rescue": LogNormal(dist="lognormal", median=1800.0, p90=4500.0),
 }
 
 
@@ -94,6 +106,8 @@ class Drill:
         self.dispatcher = Dispatcher(self)
         self.units: dict[str, Unit] = {}
         self.units_mutual_aid: list[Unit] = []
+        self.extra_movers: list[Unit] = []
+        self.rescue_people: dict[str, int] = {}
         self.unit_info: list[UnitInfo] = []
         self.incidents: dict[str, IncidentState] = {}
         self.comms_delay = 0.0
@@ -102,6 +116,10 @@ class Drill:
         self._clock0 = (scenario.start - scenario.start.replace(
             hour=0, minute=0, second=0, microsecond=0)).total_seconds()
         self._build_units()
+        forces = scenario.forces
+        self.shelters = Shelters(self, forces.shelters) if forces.shelters else None
+        self.relief = Relief(self, forces.depots) if self.shelters else None
+        self.flood = FloodModel(self, scenario.flood) if scenario.flood else None
 
     # ------------------------------------------------------------------ set-up
 
@@ -144,6 +162,7 @@ class Drill:
             self.env.process(self._inject(k, inj))
         if s.background is not None and s.background.calls_per_day > 0:
             self.env.process(self._background())
+        self._start_hazards()
         try:
             self.env.run(until=s.duration)
         finally:
@@ -155,12 +174,69 @@ class Drill:
         return RunResult(
             scenario=s, seed=self.seed, records=tuple(self.records),
             units=tuple(self.unit_info) + tuple(
-                UnitInfo(u.id, u.type, "mutual_aid", 0, True) for u in self.units_mutual_aid),
+                UnitInfo(u.id, u.type, u.station, u.crew, True) for u in self.units.values()
+                if u.id not in {i.id for i in self.unit_info}) + tuple(
+                UnitInfo(u.id, u.type, "mutual_aid", 0, True) for u in self.units_mutual_aid)
+                + tuple(UnitInfo(u.id, u.type, u.station, 0, True) for u in self.extra_movers),
             incidents=tuple(
                 IncidentInfo(i.id, i.spec.kind, i.spec.occupancy or "", i.node, i.background,
                              i.alpha, i.max_kw)
                 for i in self.incidents.values()),
         )
+
+    def _start_hazards(self) -> None:
+        """Start the flood, the relief chain, the teams and the public warning, as scripted."""
+        s = self.scenario
+        if self.flood is not None:
+            onset = s.relief.onset if s.relief.onset is not None else s.flood.rain.start
+            activation = s.flood.activation if s.flood.activation is not None \
+                else s.flood.rain.start
+            self.env.process(self._at(onset, lambda: self.log(
+                "onset", detail=f"clock={s.relief.clock_from};target_s={s.relief.target:.0f}")))
+            self.flood.start()
+            rosters = Rosters(list(s.forces.teams))
+            for team in s.forces.teams:
+                self.env.process(mobilise(self, team, rosters, activation))
+            if self.shelters is not None:
+                self.env.process(self._at(activation, self.shelters.order_open))
+        if self.relief is not None:
+            self.relief.start()
+        if s.warning is not None:
+            self.env.process(self._warning(s.warning))
+
+    def _at(self, t: float, action):
+        yield self.env.timeout(max(t - self.env.now, 0.0))
+        action()
+
+    def _warning(self, spec):
+        """Public warning: coverage over time from the channels (see :mod:`drillsim.warning`)."""
+        channels = list(DEFAULT_CHANNELS) if spec.channels is None else [
+            Channel(c.name, c.reach, c.delay, c.ramp) for c in spec.channels]
+        yield self.env.timeout(max(spec.issued_at - self.env.now, 0.0))
+        t0 = self.env.now
+        self.log("warning_issued", detail=";".join(c.name for c in channels))
+        reach_time = time_to_coverage(channels, spec.target)
+        if math.isfinite(reach_time):
+            self.env.process(self._at(t0 + reach_time, lambda: self.log(
+                "warning_target", detail=f"share={spec.target:g}")))
+        final = max_coverage(channels)
+        while True:
+            yield self.env.timeout(WARNING_STEP_S)
+            share = float(coverage(channels, self.env.now - t0))
+            self.log("warning", detail=f"share={share:.4f}")
+            if share >= final - 1e-9:
+                return
+
+    def team_ready(self, team_id: str) -> None:
+        """A team has assembled: pump crews may now go to points already deep."""
+        if self.flood is not None:
+            for point in self.flood.points:
+                self.flood.respond(point)
+
+    def relief_need_changed(self) -> None:
+        """Someone was admitted or relieved: idle relief trucks look again."""
+        if self.relief is not None:
+            self.relief.need_changed()
 
     def _restore_network(self) -> None:
         if self.changed_edges:
@@ -192,6 +268,14 @@ class Drill:
         self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
+        rescued = self.rescue_people.pop(spec.id, 0)
+        if rescued and self.shelters is not None:  # the rescuers take them to a shelter
+            self.log("rescued", inc.id, node=inc.node, detail=f"people={rescued}")
+            self.shelters.displace(rescued, inc.node, spec.id, vehicle="high_clearance")
+
+    def start_incident(self, spec: Incident) -> None:
+        """An incident that starts now (an inject, or a hazard that calls for help)."""
+        self.env.process(self._incident(spec, self.env.now, background=False))
 
     def commit(self, unit: Unit, inc: IncidentState, alarm: int, eta: float) -> None:
         """Send a unit to an incident (called by the dispatcher)."""
@@ -217,9 +301,10 @@ class Drill:
             unit.in_quarters = False
             clock = self.clock_seconds(env.now)
             rng = self.streams[f"turnout/{unit.id}"]
-            yield env.timeout(self._turnout[unit.station].for_clock(clock).sample(rng))
+            turnout = self._turnout.get(unit.station)
+            yield env.timeout(turnout.for_clock(clock).sample(rng) if turnout else TEAM_TURNOUT_S)
         self.log("enroute", inc.id, unit.id, detail=f"from={'road' if unit.leg else 'quarters'}")
-        yield from self._drive(unit, inc.node, DISPATCH_VEHICLE)
+        yield from self.drive(unit, inc.node, unit.vehicle)
         self._arrive(unit, inc, alarm)
         yield inc.cleared
         self._release(unit)
@@ -295,12 +380,12 @@ class Drill:
 
     # ------------------------------------------------------------------ units on the road
 
-    def _drive(self, unit: Unit, dest: int, vehicle: str):
+    def drive(self, unit: Unit, dest: int, vehicle: str):
         """Move a unit to ``dest``, re-routing whenever the road network changes."""
         env = self.env
         origin, t0 = unit.position(env.now)
         while True:
-            leg = self._plan(origin, dest, vehicle, t0)
+            leg = self.plan(origin, dest, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))
                 self.log("reroute", unit.incident, unit.id, node=origin, detail="no_route")
@@ -319,7 +404,8 @@ class Drill:
         unit.leg = None
         unit.node = dest
 
-    def _plan(self, origin: int, dest: int, vehicle: str, t0: float) -> Leg | None:
+    def plan(self, origin: int, dest: int, vehicle: str, t0: float) -> Leg | None:
+        """The fastest trip from ``origin`` leaving at ``t0``, or ``None`` if unreachable."""
         travel = self.world.travel
         times = travel.times_from(origin, vehicle)
         if not math.isfinite(times[dest]):
@@ -328,8 +414,11 @@ class Drill:
         return Leg(list(route), t0 + np.asarray(times[route], dtype=float))
 
     def _release(self, unit: Unit):
-        inc_id = unit.incident
-        self.log("release", inc_id, unit.id, node=unit.node)
+        self.log("release", unit.incident, unit.id, node=unit.node)
+        self.release_unit(unit)
+
+    def release_unit(self, unit: Unit) -> None:
+        """A unit's job is done: it is free (or goes out of service) and heads home."""
         unit.incident = ""
         if unit.pending_out_of_service:
             unit.status = "out_of_service"
@@ -340,11 +429,11 @@ class Drill:
             unit.process = None
             self.dispatcher.serve_queue()  # may send it on from the scene at once
         if unit.status != "committed":
-            unit.process = self.env.process(self._go_home(unit))
+            unit.process = self.env.process(self.go_home(unit))
 
-    def _go_home(self, unit: Unit):
+    def go_home(self, unit: Unit):
         try:
-            yield from self._drive(unit, unit.home, RETURN_VEHICLE)
+            yield from self.drive(unit, unit.home, unit.return_vehicle)
         except simpy.Interrupt:
             return  # sent on to a new call from the road
         unit.in_quarters = True
@@ -364,7 +453,11 @@ class Drill:
         elif isinstance(inj, RoadChange):
             self._change_roads(inj)
         elif isinstance(inj, NewIncident):
-            env.process(self._incident(inj.incident, env.now, background=False))
+            self.start_incident(inj.incident)
+        elif isinstance(inj, PumpStation):
+            self.flood.pump_station(inj)
+        elif isinstance(inj, StockChange):
+            self.relief.change_stock(inj)
         elif isinstance(inj, CallSurge):  # the background process reads the surge schedule
             self.log("call_surge", detail=f"factor={inj.factor:g}")
             if inj.lasting is not None:
@@ -407,13 +500,21 @@ class Drill:
         else:
             self.world.travel.reopen(edges, vehicles)
         self.log(inj.kind, detail=f"road={inj.road};edges={edges.size}")
+        self.network_changed()
+
+    def network_changed(self) -> None:
+        """Roads changed: units on the road re-route, waiting trips retry, the queue is served."""
         changed, self.net_changed = self.net_changed, self.env.event()
         changed.succeed()
-        for unit in self.units.values():
+        for unit in self.movers():
             if unit.leg is not None and unit.process is not None and unit.process.is_alive \
                     and len(unit.leg.nodes) > 1:
                 unit.process.interrupt("reroute")
         self.dispatcher.serve_queue()  # a call no unit could reach may be reachable now
+
+    def movers(self) -> list[Unit]:
+        """Every vehicle that drives the network: units, then relief trucks."""
+        return list(self.units.values()) + self.extra_movers
 
     # ------------------------------------------------------------------ background calls
 
@@ -481,24 +582,10 @@ def road_change_edges(world: World, inj: RoadChange) -> np.ndarray:
     """The arcs a road-change inject affects: arcs of the named road, and with ``near``
     only those whose midpoint lies within ``radius_m`` of that place (used by the
     engine and by the report's map)."""
-    net = world.network
-    edges = np.asarray(net.edges_named(inj.road), dtype=np.int64)
-    if inj.near is not None and edges.size:
-        centre = world.node_of(inj.near)
-        lat0, lon0 = net.lat[centre], net.lon[centre]
-        mid_lat = (net.lat[net.edge_u[edges]] + net.lat[net.edge_v[edges]]) / 2
-        mid_lon = (net.lon[net.edge_u[edges]] + net.lon[net.edge_v[edges]]) / 2
-        dist = _equirectangular_m(lat0, lon0, mid_lat, mid_lon)
-        edges = edges[dist <= inj.radius_m]
+    edges = np.asarray(world.network.edges_named(inj.road), dtype=np.int64)
+    if inj.near is not None:
+        edges = world.network.edges_near(world.node_of(inj.near), inj.radius_m, edges)
     return edges
-
-
-def _equirectangular_m(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Distances in metres on a local flat projection (good to < 0.1 % over 10 km)."""
-    k = 111_195.0
-    dx = (lon - lon0) * k * math.cos(math.radians(lat0))
-    dy = (lat - lat0) * k
-    return np.hypot(dx, dy)
 
 
 def run_drill(scenario: Scenario, world: World, seed: int | None = None,

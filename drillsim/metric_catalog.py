@@ -74,6 +74,28 @@ METRICS: dict[str, MetricInfo] = {
     "mutual_aid_calls": MetricInfo(
         "count", "lower", "incidents that needed help from outside the district",
         "需要区外增援的警情数"),
+    "rescue_first_arrival_p90": MetricInfo(
+        "seconds", "lower", "90th percentile of time from a trapped person's call to the first "
+        "rescuers on scene", "被困群众求救至救援力量到场时间第90百分位"),
+    "people_displaced": MetricInfo(
+        "count", "lower", "people who had to leave their homes", "转移安置人数"),
+    "people_unsheltered": MetricInfo(
+        "count", "lower", "displaced people who found no shelter place", "未能安置的人数"),
+    "relief_share_10h": MetricInfo(
+        "share", "higher", "share of displaced people whose basic needs were relieved within the "
+        "relief target (10 h, indicator 8)", "10小时内基本生活得到救助的受灾人员比例（指标8）"),
+    "relief_t95": MetricInfo(
+        "seconds", "lower", "time by which 95 % of displaced people were relieved",
+        "95%受灾人员得到救助的时间"),
+    "relief_t100": MetricInfo(
+        "seconds", "lower", "time by which every displaced person was relieved",
+        "全部受灾人员得到救助的时间"),
+    "warning_t95": MetricInfo(
+        "seconds", "lower", "time from the decision to warn until the warning target "
+        "(95 %, indicator 7) was reached", "预警发布至覆盖率达到目标（95%，指标7）的时间"),
+    "warning_share_1h": MetricInfo(
+        "share", "higher", "share of the public warned one hour after the decision to warn",
+        "预警发布1小时后的公众覆盖率"),
     "utilisation_max": MetricInfo(
         "share", "lower", "highest share of the drill a unit spent committed",
         "单车最高出动占用率"),

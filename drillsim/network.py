@@ -354,6 +354,22 @@ class RoadNetwork:
                                                    strict=True))
                 if name in (zh, en) or name in zh.split(" / ") or name in en.split(" / ")]
 
+    def edges_near(self, node: int, radius_m: float,
+                   edges: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+        """Arcs (of ``edges``, default all) whose midpoint lies within ``radius_m`` of ``node``.
+
+        Distances on a local equirectangular projection (error < 0.1 % within 10 km).
+        """
+        idx = np.arange(self.n_edges) if edges is None else np.asarray(edges, dtype=np.int64)
+        if idx.size == 0:
+            return idx
+        mid_lat = (self.lat[self.edge_u[idx]] + self.lat[self.edge_v[idx]]) / 2
+        mid_lon = (self.lon[self.edge_u[idx]] + self.lon[self.edge_v[idx]]) / 2
+        k = math.pi / 180 * EARTH_RADIUS_M
+        dx = (mid_lon - self.lon[node]) * k * math.cos(math.radians(self.lat[node]))
+        dy = (mid_lat - self.lat[node]) * k
+        return idx[np.hypot(dx, dy) <= radius_m]
+
     def edges_between(self, u: int, v: int) -> list[int]:
         """Indices of the arcs from node ``u`` to node ``v`` (parallel arcs included)."""
         lo = np.searchsorted(self.edge_u, u, side="left")

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from drillsim.engine import IncidentInfo, RunResult, UnitInfo
 from drillsim.metrics.evaluation import ObjectiveResult, evaluate
+from drillsim.metrics.relief import relief_metrics
 from drillsim.metrics.response import (
     INCIDENT_COLUMNS,
     IncidentRow,
@@ -63,7 +64,7 @@ class Summary:
 def summarize(result: RunResult) -> Summary:
     """Measure a run: incident table, metrics, fractiles, objectives, utilisation."""
     rows = incident_table(result)
-    metrics = response_metrics(result, rows)
+    metrics = response_metrics(result, rows) | relief_metrics(result)
     return Summary(rows, metrics, component_fractiles(rows),
                    evaluate(result.scenario.objectives, metrics), utilisation(result))
 

@@ -15,15 +15,18 @@ class World:
 
     The travel-time tables survive between runs: a drill that closes roads
     reopens them when it ends, and only the trees the closure touched are
-    recomputed.
+    recomputed. ``dry`` answers the same queries on the unchanged network, so a
+    delay can be split into its normal part and the part that closures caused.
     """
 
     network: RoadNetwork
     places: Places
     travel: TravelTimes = field(init=False)
+    dry: TravelTimes = field(init=False)
 
     def __post_init__(self) -> None:
         self.travel = TravelTimes(self.network)
+        self.dry = TravelTimes(self.network)  # never changed: the reference for road delays
 
     def node_of(self, loc: Location) -> int:
         """Network node index of a location (a place or coordinate snaps to the nearest node).

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from drillsim.agents.incident import IncidentState
 from drillsim.agents.units import Unit
 
 if TYPE_CHECKING:
     from drillsim.engine import Drill
 
-DISPATCH_VEHICLE = "fire_engine"
 
 
 class Dispatcher:
@@ -58,21 +59,23 @@ class Dispatcher:
             self.queue.remove(inc)
 
     def _assign(self, inc: IncidentState, alarm: int) -> None:
+        """Send the nearest free unit for each need; a need 'a|b' takes either type."""
         drill = self.drill
         now = drill.env.now
-        to_scene = None
-        for unit_type in sorted(inc.needs):
-            while inc.needs[unit_type] > 0:
+        to_scene: dict[str, np.ndarray] = {}
+        for key in sorted(inc.needs):
+            types = key.split("|")
+            while inc.needs[key] > 0:
                 free = [u for u in drill.units.values()
-                        if u.status == "available" and u.type == unit_type]
+                        if u.status == "available" and u.type in types]
                 if not free:
                     break
-                if to_scene is None:
-                    to_scene = drill.world.travel.times_to(inc.node, DISPATCH_VEHICLE)
+                for vehicle in {u.vehicle for u in free} - to_scene.keys():
+                    to_scene[vehicle] = drill.world.travel.times_to(inc.node, vehicle)
                 best, best_eta = _nearest(free, to_scene, now)
                 if best_eta == float("inf"):
                     break
-                inc.needs[unit_type] -= 1
+                inc.needs[key] -= 1
                 drill.commit(best, inc, alarm, best_eta)
 
     def _mutual_aid_timer(self, inc: IncidentState):
@@ -89,7 +92,8 @@ class Dispatcher:
             while inc.needs[unit_type] > 0 and self.mutual_aid_sent < aid.max_units:
                 self.mutual_aid_sent += 1
                 inc.needs[unit_type] -= 1
-                unit = Unit(id=f"MA-{self.mutual_aid_sent}", type=unit_type, station="",
+                unit = Unit(id=f"MA-{self.mutual_aid_sent}", type=unit_type.split("|")[0],
+                            station="",
                             home=-1, crew=0, in_quarters=False)
                 drill.units_mutual_aid.append(unit)
                 drill.commit_mutual_aid(unit, inc, aid.arrival_delay)
@@ -97,12 +101,13 @@ class Dispatcher:
             self.queue.remove(inc)
 
 
-def _nearest(free: list[Unit], to_scene, now: float) -> tuple[Unit, float]:
+def _nearest(free: list[Unit], to_scene: dict[str, np.ndarray], now: float
+             ) -> tuple[Unit, float]:
     """The unit with the earliest arrival at the scene, ignoring turnout (ties: list order)."""
     best, best_eta = free[0], float("inf")
     for unit in free:
         node, t_at = unit.position(now)
-        eta = (t_at - now) + float(to_scene[node])
+        eta = (t_at - now) + float(to_scene[unit.vehicle][node])
         if eta < best_eta:
             best, best_eta = unit, eta
     return best, best_eta

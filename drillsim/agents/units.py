@@ -40,7 +40,9 @@ class Unit:
     Attributes
     ----------
     id, type, station
-        Identity; ``station`` is ``""`` for mutual-aid units.
+        Identity; ``station`` is the station or team id (``""`` for mutual aid).
+    vehicle, return_vehicle
+        Vehicle classes (see :data:`drillsim.network.VEHICLES`) on a call and back.
     home
         Node index of its quarters.
     node
@@ -57,11 +59,14 @@ class Unit:
     home: int
     crew: int
     hazmat: bool = False
+    vehicle: str = "fire_engine"
+    return_vehicle: str = "truck"
     node: int = -1
     status: Status = "available"
     incident: str = ""
     leg: Leg | None = None
     in_quarters: bool = True
+    pump_m3_s: float = 0.0
     pending_out_of_service: bool = False
     process: simpy.Process | None = field(default=None, repr=False)
 

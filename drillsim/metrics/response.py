@@ -155,10 +155,14 @@ def share(flags: list[bool]) -> float:
 
 
 def turnouts(result: RunResult) -> list[float]:
-    """Every turnout from quarters: dispatch to wheels rolling, s."""
+    """Every fire-station turnout from quarters: dispatch to wheels rolling, s."""
+    stations = {st.id for st in result.scenario.forces.stations}
+    apparatus = {u.id for u in result.units if u.station in stations}
     dispatched: dict[str, float] = {}
     out = []
     for r in result.records:
+        if r.unit not in apparatus:
+            continue
         if r.event == "dispatch":
             dispatched[r.unit] = r.t
         elif r.event == "enroute" and "from=quarters" in r.detail and r.unit in dispatched:
@@ -171,7 +175,7 @@ def utilisation(result: RunResult) -> dict[str, float]:
     duration = result.scenario.duration
     since: dict[str, float] = {}
     busy: dict[str, float] = {u.id: 0.0 for u in result.units
-                             if u.staffed and u.station != "mutual_aid"}
+                             if u.staffed and u.station != "mutual_aid" and u.type != "truck"}
     for r in result.records:
         if r.event == "dispatch" and r.unit in busy:
             since[r.unit] = r.t
@@ -232,6 +236,8 @@ def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None) -
         "calls_unmet": float(sum(r.unmet for r in called)),
         "calls_queued": float(sum(r.queued for r in called)),
         "mutual_aid_calls": float(sum(r.mutual_aid for r in called)),
+        "rescue_first_arrival_p90": fractile(
+            [r.response for r in called if r.kind == "flood_rescue"], 90),
         "utilisation_max": max(util.values(), default=math.nan),
     }
 

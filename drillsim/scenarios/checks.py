@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from drillsim.scenarios.schema import Location, NewIncident, Scenario
+from drillsim.scenarios.schema import (
+    Location,
+    NewIncident,
+    PumpStation,
+    Scenario,
+    StockChange,
+    shared_pairs,
+)
 
 if TYPE_CHECKING:
     from drillsim.network import RoadNetwork
@@ -45,6 +52,9 @@ def check_scenario(
     problems = list(_forces(scenario))
     problems += _incidents(scenario)
     problems += _injects(scenario)
+    problems += _teams(scenario)
+    problems += _relief(scenario)
+    problems += _flood(scenario)
     if places is not None and network is not None:
         problems += _locations(scenario, places, network)
     return problems
@@ -110,6 +120,77 @@ def _injects(s: Scenario) -> Iterator[Problem]:
             yield Problem(("injects", i, "objective"), f"unknown objective {inj.objective!r}")
 
 
+def _teams(s: Scenario) -> Iterator[Problem]:
+    teams = {t.id: t for t in s.forces.teams}
+    for i, team in enumerate(s.forces.teams):
+        path = ("forces", "teams", i)
+        for other in team.shared_members:
+            if other not in teams or other == team.id:
+                yield Problem((*path, "shared_members", other),
+                              f"no other team {other!r}; teams: {', '.join(teams)}")
+        shared = sum(n for key, n in shared_pairs(list(teams.values())).items()
+                     if team.id in key and len(key) == 2)
+        if shared > team.members:
+            yield Problem((*path, "shared_members"),
+                          f"shares {shared} people but has only {team.members} members")
+
+
+def _relief(s: Scenario) -> Iterator[Problem]:
+    kg = s.relief.item_kg
+    for item in s.relief.ration:
+        if item not in kg:
+            yield Problem(("relief", "ration", item), f"no weight for {item!r} in relief.item_kg")
+    depots = {d.id for d in s.forces.depots}
+    ids = set(s.forces.unit_ids())
+    for i, depot in enumerate(s.forces.depots):
+        for item in depot.stock:
+            if item not in kg:
+                yield Problem(("forces", "depots", i, "stock", item),
+                              f"unknown item {item!r}; items: {', '.join(kg)}")
+        for j, truck in enumerate(depot.trucks):
+            if truck.id in ids:
+                yield Problem(("forces", "depots", i, "trucks", j, "id"),
+                              f"id {truck.id!r} is used twice")
+            ids.add(truck.id)
+    for i, rep in enumerate(s.relief.replenishment):
+        if rep.depot not in depots:
+            yield Problem(("relief", "replenishment", i, "depot"),
+                          f"unknown depot {rep.depot!r}; depots: {', '.join(depots)}")
+        for item in rep.stock:
+            if item not in kg:
+                yield Problem(("relief", "replenishment", i, "stock", item),
+                              f"unknown item {item!r}")
+    for i, inj in enumerate(s.injects):
+        if isinstance(inj, StockChange):
+            if inj.depot not in depots:
+                yield Problem(("injects", i, "depot"), f"unknown depot {inj.depot!r}")
+            for item in inj.stock:
+                if item not in kg:
+                    yield Problem(("injects", i, "stock", item), f"unknown item {item!r}")
+
+
+def _flood(s: Scenario) -> Iterator[Problem]:
+    points = {p.id for p in s.flood.points} if s.flood else set()
+    for i, inj in enumerate(s.injects):
+        if isinstance(inj, PumpStation) and inj.point not in points:
+            yield Problem(("injects", i, "point"), f"no waterlogging point {inj.point!r}"
+                          + (f"; points: {', '.join(sorted(points))}" if points
+                             else " (the drill has no flood)"))
+    if s.flood is None:
+        return
+    if not s.flood.points:
+        yield Problem(("flood", "points"), "a flood needs at least one waterlogging point")
+    seen: set[str] = set()
+    for i, p in enumerate(s.flood.points):
+        if p.id in seen:
+            yield Problem(("flood", "points", i, "id"), f"point id {p.id!r} is used twice")
+        seen.add(p.id)
+    if any(p.residents for p in s.flood.points) and not s.forces.shelters:
+        yield Problem(("forces", "shelters"), "displaced residents need at least one shelter")
+    if "flood_rescue" not in s.forces.response_plans:
+        yield Problem(("forces", "response_plans"), "a flood drill needs a 'flood_rescue' plan")
+
+
 def _all_incidents(s: Scenario) -> Iterator[tuple[Path, object]]:
     for i, inc in enumerate(s.incidents):
         yield ("incidents", i), inc
@@ -125,6 +206,25 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
         yield from _location(loc, path, places, network)
     for path, inc in _all_incidents(s):
         yield from _location(inc.location, (*path, "location"), places, network)
+    for kind in ("teams", "depots", "shelters"):
+        for i, item in enumerate(getattr(s.forces, kind)):
+            own = item.base if kind == "teams" else item.location
+            path = ("forces", kind, i, ("base" if kind == "teams" else "location") if own
+                    else "id")
+            yield from _location(own or Location(place=item.id), path, places, network)
+            if kind == "shelters" and item.capacity is None:
+                place = places.get(item.id)
+                if place is None or "capacity" not in place.attrs:
+                    yield Problem((*path[:3], "capacity"),
+                                  f"no capacity known for shelter {item.id!r}: give one")
+    if s.flood is not None:
+        for i, p in enumerate(s.flood.points):
+            yield from _location(p.location, ("flood", "points", i, "location"), places,
+                                 network)
+            for road in p.roads or []:
+                if len(network.edges_named(road)) == 0:
+                    yield Problem(("flood", "points", i, "roads"),
+                                  f"no road named {road!r} in the network")
     for i, inj in enumerate(s.injects):
         near = getattr(inj, "near", None)
         if near is not None:

@@ -7,9 +7,14 @@ caller prints ``str(error)`` and exits non-zero.
 Default forces
     A file without ``forces:`` (or with an empty one) gets the district's default
     forces from ``drillsim/data/hongqiao/forces.yaml``. A file whose ``forces:``
-    gives some of the keys ``stations``, ``response_plans``, ``mutual_aid`` and
-    ``out_of_service`` keeps exactly what it gives for those keys; each key it
-    leaves out comes whole from the default file (keys are replaced, never mixed).
+    gives some of its keys (``stations``, ``response_plans``, ``mutual_aid``,
+    ``out_of_service``, ``teams``, ``depots``, ``shelters``) keeps exactly what it
+    gives for those keys; each key it leaves out comes whole from the default
+    file (keys are replaced, never mixed).
+
+Default waterlogging points
+    A ``flood:`` section without ``points:`` gets the district's known points from
+    ``drillsim/data/hongqiao/waterlogging.yaml``.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from pydantic import ValidationError
 from drillsim.errors import DrillsimError, FileProblem, ScenarioError
 from drillsim.scenarios.checks import check_scenario
 from drillsim.scenarios.messages import explain
-from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Scenario
+from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Forces, Scenario
 from drillsim.scenarios.yamlsrc import YamlDoc, read_yaml
 
 if TYPE_CHECKING:
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
 
 Path = tuple[Any, ...]
 
-FORCES_KEYS = ("stations", "response_plans", "mutual_aid", "out_of_service")
+FORCES_KEYS = tuple(Forces.model_fields)
 START_HELP = ("expected a date and time such as '2026-07-15 18:30' (China Standard Time) "
               "or '2026-07-15T18:30:00+08:00'")
 _TOP_KEYS = "name:, start:, duration:, ..."
@@ -173,7 +178,22 @@ def _with_default_forces(data: dict[str, Any]) -> tuple[dict[str, Any], frozense
     _, default = default_forces()
     missing = frozenset(k for k in FORCES_KEYS if k not in given and k in default.data)
     forces = {**given, **{k: default.data[k] for k in missing}}
-    return {**data, "forces": forces}, missing
+    return _with_default_points({**data, "forces": forces}), missing
+
+
+@lru_cache(maxsize=1)
+def default_points() -> list[Any]:
+    """The district's known waterlogging points (``flood.points`` when a drill gives none)."""
+    source = resources.files("drillsim") / "data" / "hongqiao" / "waterlogging.yaml"
+    return read_yaml(source.read_text(encoding="utf-8"), str(source)).data["points"]
+
+
+def _with_default_points(data: dict[str, Any]) -> dict[str, Any]:
+    """A flood section without ``points`` gets the known points of the district."""
+    flood = data.get("flood")
+    if isinstance(flood, dict) and "points" not in flood:
+        return {**data, "flood": {**flood, "points": default_points()}}
+    return data
 
 
 class _Locator:
@@ -293,3 +313,76 @@ def _load_world(scenario: Scenario, places: Places | None, network: RoadNetwork 
         raise ScenarioError([where.problem(("network",), f"the road network cannot be "
                                            f"loaded: {'; '.join(exc.lines())}")]) from None
     return places, network
+
+
+# --------------------------------------------------------------------------- in-memory data
+
+
+class DrillData(NamedTuple):
+    """A drill file's raw data, before validation (see :func:`read_drill_data`).
+
+    Attributes
+    ----------
+    file
+        The file as the user named it.
+    data
+        The parsed YAML mapping with the default forces filled in.
+    lines
+        1-based line of each field path in the file.
+    from_default
+        The ``forces`` keys that came from the default forces file.
+    sha256
+        Hash of the file's bytes.
+    """
+
+    file: str
+    data: dict[str, Any]
+    lines: dict[Path, int]
+    from_default: frozenset[str]
+    sha256: str
+
+
+def read_drill_data(path: str | FsPath) -> DrillData:
+    """Read a drill file's YAML (default forces filled in) without validating it.
+
+    Raises
+    ------
+    ScenarioError
+        When the file cannot be read or is not a YAML mapping.
+    """
+    file = str(path)
+    raw = _read_bytes(FsPath(path), file)
+    doc = read_yaml(_decode(raw, file), file)
+    data, from_default = _with_default_forces(_top_mapping(doc, file))
+    return DrillData(file, data, doc.lines, from_default, hashlib.sha256(raw).hexdigest())
+
+
+def load_scenario_data(data: dict[str, Any], *, file: str = "<data>",
+                       lines: dict[Path, int] | None = None,
+                       from_default: frozenset[str] = frozenset(),
+                       folder: str | FsPath = ".", places: Places | None = None,
+                       network: RoadNetwork | None = None,
+                       check_world: bool = True) -> Scenario:
+    """Validate a drill given as data (e.g. a file's data with values changed).
+
+    Problems are reported like :func:`load_scenario`'s, at the line of ``lines``
+    (the original file's) nearest to each field; ``folder`` resolves a relative
+    GraphML ``network``.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, one line each.
+    """
+    where = _Locator(file, YamlDoc(data, lines or {(): 1}), from_default)
+    data, _ = _with_default_forces(data)
+    start = _parse_start(data, where)
+    scenario = _validate({**data, "start": start}, start, where)
+    scenario = _resolve_network(scenario, FsPath(folder), where)
+    if check_world and (places is None or network is None):
+        places, network = _load_world(scenario, places, network, where)
+    problems = [where.problem(p.path, p.message)
+                for p in check_scenario(scenario, places, network)]
+    if problems:
+        raise ScenarioError(_sorted(problems))
+    return scenario

@@ -33,8 +33,11 @@ from drillsim.timefmt import DURATION_HELP, TIME_HELP, parse_drill_time, parse_d
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 APPARATUS_TYPES = ("engine", "ladder", "rescue", "hazmat", "tanker", "command", "pump")
 ApparatusType = Literal["engine", "ladder", "rescue", "hazmat", "tanker", "command", "pump"]
+TEAM_UNIT_TYPES = ("pump_crew", "boat_team", "rescue_team", "medical_team", "volunteer_squad")
+TeamUnitType = Literal["pump_crew", "boat_team", "rescue_team", "medical_team", "volunteer_squad"]
+UNIT_TYPES = APPARATUS_TYPES + TEAM_UNIT_TYPES
 VehicleClass = Literal["fire_engine", "truck", "car", "foot", "high_clearance"]
-IncidentKind = Literal["fire", "rescue", "alarm"]
+IncidentKind = Literal["fire", "rescue", "alarm", "flood_rescue"]
 Occupancy = Literal[tuple(OCCUPANCIES)]  # type: ignore[valid-type]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -274,14 +277,103 @@ class MutualAid(Model):
     max_units: int = Field(default=6, ge=0)
 
 
+def _unit_types_key(key: str) -> str:
+    """A response-plan key: a unit type, or alternatives 'a|b' (any one of them)."""
+    bad = [t for t in key.split("|") if t not in UNIT_TYPES]
+    if bad:
+        raise ValueError(f"unknown unit type {bad[0]!r}; use one of {', '.join(UNIT_TYPES)} "
+                         "(or alternatives joined by '|', e.g. 'rescue|boat_team')")
+    return key
+
+
+UnitTypesKey = Annotated[str, BeforeValidator(_unit_types_key)]
+
+
+class TeamUnits(Model):
+    """Units a team can field: how many, with how many members each."""
+
+    type: TeamUnitType
+    count: int = Field(ge=0, le=500, description="at most this many units")
+    crew: int = Field(ge=1, le=50, description="members per unit")
+    vehicle: VehicleClass = Field(default="truck", description="how the unit travels")
+    pump_m3_s: float = Field(default=0.0, ge=0, le=10, description="pumping capacity (pump crews)")
+
+
+class Team(Model):
+    """A part-time, volunteer or professional team with a roster and a mobilisation delay."""
+
+    id: Id
+    name_zh: str = ""
+    name_en: str = ""
+    kind: Literal["professional", "part_time", "volunteer"]
+    base: Location | None = Field(default=None, description="defaults to the place with the id")
+    members: int = Field(ge=0, description="people on the team's roster")
+    shared_members: dict[str, Annotated[int, Field(ge=0)]] = Field(
+        default={}, description="people also on another team's roster, by team id")
+    mobilisation: Distribution = Field(
+        description="from activation to the team assembled at its base")
+    units: list[TeamUnits] = Field(
+        default=[], description="what it fields, in priority order, while members last")
+
+
+def shared_pairs(teams: list[Team]) -> dict[frozenset[str], int]:
+    """People shared by each pair of teams (the larger figure if both teams state one)."""
+    pairs: dict[frozenset[str], int] = {}
+    for team in teams:
+        for other, n in team.shared_members.items():
+            key = frozenset((team.id, other))
+            pairs[key] = max(pairs.get(key, 0), n)
+    return pairs
+
+
+class Truck(Model):
+    """A relief truck based at a depot."""
+
+    id: Id
+    capacity_kg: float = Field(gt=0, le=40_000)
+
+
+class Depot(Model):
+    """A relief-material depot with stock by item and its trucks."""
+
+    id: Id
+    name_zh: str = ""
+    name_en: str = ""
+    location: Location | None = Field(default=None, description="defaults to the place")
+    stock: dict[str, Annotated[float, Field(ge=0)]] = Field(
+        description="quantity by item, in the item's unit (see relief.item_kg)")
+    trucks: list[Truck] = []
+    loading: Duration = Field(default=900.0, description="fixed time to load a truck")
+    loading_per_t: Duration = Field(default=300.0, description="extra loading time per tonne")
+
+
+class Shelter(Model):
+    """A shelter: capacity, when it can take people, and what it lacks."""
+
+    id: Id
+    name_zh: str = ""
+    name_en: str = ""
+    location: Location | None = Field(default=None, description="defaults to the place")
+    kind: Literal["fixed", "emergency"] = "fixed"
+    capacity: int | None = Field(
+        default=None, ge=1, description="people it can hold (default: the place's capacity)")
+    open_delay: Duration = Field(
+        default=3600.0, description="from the order to open to taking people in")
+    lacks: list[str] = Field(default=[], description="e.g. emergency_communications, medical")
+
+
 class Forces(Model):
-    """Everything the command centre can send."""
+    """Everything the command centre can send, store and open."""
 
     stations: list[Station] = Field(min_length=1)
-    response_plans: dict[str, list[dict[ApparatusType, Annotated[int, Field(ge=1)]]]] = Field(
-        description="per incident type (occupancy, 'rescue', 'alarm'): units per alarm level")
+    response_plans: dict[str, list[dict[UnitTypesKey, Annotated[int, Field(ge=1)]]]] = Field(
+        description="per incident type (occupancy, 'rescue', 'alarm', 'flood_rescue'): "
+        "units per alarm level; 'a|b' means any one of the types")
     mutual_aid: MutualAid = MutualAid()
     out_of_service: list[str] = Field(default=[], description="unit ids out at the start")
+    teams: list[Team] = []
+    depots: list[Depot] = []
+    shelters: list[Shelter] = []
 
     def unit_ids(self) -> list[str]:
         """All apparatus ids, in station order."""
@@ -417,8 +509,22 @@ class Note(InjectBase):
     kind: Literal["note"]
 
 
+class PumpStation(InjectBase):
+    kind: Literal["pump_station_failed", "pump_station_restored"]
+    point: str = Field(description="waterlogging point id")
+    capacity_share: float = Field(
+        default=0.0, ge=0, le=1, description="share of drainage left when failed")
+
+
+class StockChange(InjectBase):
+    kind: Literal["stock_change"]
+    depot: str
+    stock: dict[str, float] = Field(description="change by item; negative takes stock away")
+
+
 Inject = Annotated[
-    UnitOutOfService | UnitInService | RoadChange | NewIncident | CallSurge | CommsDelay | Note,
+    UnitOutOfService | UnitInService | RoadChange | NewIncident | CallSurge | CommsDelay | Note
+    | PumpStation | StockChange,
     Field(discriminator="kind"),
 ]
 
@@ -493,6 +599,130 @@ def parse_target(metric: str, target: str) -> tuple[str, float]:
     return op, value
 
 
+# --------------------------------------------------------------------------- flood, relief, warning
+
+
+class StormFormulaSpec(Model):
+    """Storm-intensity formula q = A(1 + C·lgP)/(t + b)^n, q in L/(s·ha), t in minutes."""
+
+    A: float = Field(default=3833.34, gt=0)
+    C: float = Field(default=0.85, ge=0)
+    b: float = Field(default=17.0, ge=0)
+    n: float = Field(default=0.85, gt=0, lt=2)
+
+
+class RainStep(Model):
+    """Rain intensity from ``at`` until the next step (the last one lasts to the end)."""
+
+    at: DrillTime
+    mm_h: float = Field(ge=0, le=500)
+
+
+class Rain(Model):
+    """A design storm from the storm-intensity formula, or a rain series."""
+
+    formula: StormFormulaSpec = StormFormulaSpec()
+    return_period: float | None = Field(default=None, gt=0, le=10_000, description="years")
+    duration: Duration = Field(default=7200.0, description="length of the design storm")
+    peak_ratio: float = Field(default=0.4, gt=0, lt=1, description="Chicago storm peak position")
+    start: DrillTime = Field(default=0.0, description="when the rain starts")
+    step: Duration = Field(default=300.0, description="length of each hyetograph block")
+    series: list[RainStep] | None = Field(
+        default=None, description="a rain series instead of a design storm")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Rain:
+        if (self.return_period is None) == (self.series is None):
+            raise ValueError("give either return_period (a design storm) or series")
+        if self.series is not None:
+            times = [s.at for s in self.series]
+            if any(b <= a for a, b in zip(times, times[1:], strict=False)):
+                raise ValueError("series times must increase from one step to the next")
+        if self.step <= 0:
+            raise ValueError("step must be longer than 0 s")
+        return self
+
+
+class WaterloggingPoint(Model):
+    """A waterlogging point (易涝点): a small reservoir that floods nearby roads and homes."""
+
+    id: Id
+    name_zh: str = ""
+    name_en: str = ""
+    location: Location
+    catchment_ha: float = Field(gt=0, le=10_000)
+    runoff_coeff: float = Field(gt=0, le=1)
+    drain_m3_s: float = Field(ge=0, le=100, description="drainage or pump-station capacity")
+    area_m2: float = Field(gt=0, description="ponding area")
+    radius_m: float = Field(default=250.0, gt=0, le=5000, description="roads within this distance")
+    roads: list[str] | None = Field(default=None, description="only roads with these names")
+    residents: int = Field(default=0, ge=0, description="people in low-lying homes nearby")
+    displace_depth_m: float = Field(default=0.3, gt=0, le=5)
+    trapped_share: float = Field(default=0.02, ge=0, le=1)
+    people_per_call: int = Field(default=5, ge=1, description="trapped people per rescue call")
+
+
+class Flood(Model):
+    """The rainstorm, the waterlogging points and how the response to them works."""
+
+    rain: Rain
+    points: list[WaterloggingPoint] = Field(
+        default=[], description="the points (default: the district's known points)")
+    step: Duration = Field(default=300.0, description="hydrology and road-update step")
+    activation: DrillTime | None = Field(
+        default=None, description="teams activated, shelters ordered open (default: rain start)")
+    pump_threshold_m: float = Field(default=0.15, ge=0)
+    pump_setup: Duration = Field(default=1200.0)
+    max_pumps_per_point: int = Field(default=2, ge=0)
+    group_size: int = Field(default=100, ge=1, le=10_000, description="people per moving group")
+
+
+class Relief(Model):
+    """The relief chain and its clock (indicator 8: basic needs relieved within 10 hours)."""
+
+    clock_from: Literal["onset", "displacement"] = "onset"
+    onset: DrillTime | None = Field(default=None, description="default: the rain start")
+    target: Duration = Field(default=36000.0, description="the relief target (10 h)")
+    ration: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default={"water_l": 3.0, "food_ration": 1.0, "bedding_set": 1.0},
+        description="first basic-needs ration per person, by item")
+    item_kg: dict[str, Annotated[float, Field(gt=0)]] = Field(
+        default={"water_l": 1.0, "food_ration": 0.6, "bedding_set": 2.5, "clothing_set": 1.0,
+                 "medical_kit": 1.5, "tent": 25.0},
+        description="weight of one unit of each item, kg")
+    unload: Duration = Field(default=900.0, description="time to unload a truck at a shelter")
+    policy: Literal["largest_unmet_need"] = "largest_unmet_need"
+    replenishment: list[Replenishment] = []
+
+
+class Replenishment(Model):
+    """Stock arriving at a depot: enterprise reserves or the city's."""
+
+    at: DrillTime
+    depot: str
+    stock: dict[str, Annotated[float, Field(ge=0)]]
+
+
+class ChannelSpec(Model):
+    """A warning channel."""
+
+    name: str
+    reach: float = Field(ge=0, le=1, description="share of people it alone eventually reaches")
+    delay: Duration = Field(description="from the decision to warn to the first people reached")
+    ramp: Duration = Field(default=0.0, description="from first reached to full reach")
+
+
+class Warning(Model):
+    """Public warning (indicator 7: coverage ≥ 95 %)."""
+
+    issued_at: DrillTime = Field(default=0.0, description="decision to warn the public")
+    channels: list[ChannelSpec] | None = Field(default=None, description="default: the district's")
+    target: float = Field(default=0.95, gt=0, le=1)
+
+
+Relief.model_rebuild()
+
+
 # --------------------------------------------------------------------------- the drill
 
 
@@ -512,6 +742,9 @@ class Scenario(Model):
     background: Background | None = None
     injects: list[Inject] = []
     objectives: list[Objective] = []
+    flood: Flood | None = None
+    relief: Relief = Relief()
+    warning: Warning | None = None
 
     @field_validator("start")
     @classmethod

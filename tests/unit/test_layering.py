@@ -6,7 +6,8 @@ import sys
 CORE = ["drillsim.engine", "drillsim.network", "drillsim.places", "drillsim.world",
         "drillsim.records", "drillsim.rng", "drillsim.agents.dispatch", "drillsim.agents.incident",
         "drillsim.agents.units", "drillsim.scenarios.schema", "drillsim.scenarios.checks",
-        "drillsim.scenarios.fire", "drillsim.timefmt", "drillsim.metric_catalog"]
+        "drillsim.scenarios.fire", "drillsim.scenarios.flood", "drillsim.warning",
+        "drillsim.timefmt", "drillsim.metric_catalog"]
 FORBIDDEN = ["yaml", "matplotlib", "click", "rich", "pandas", "jinja2"]
 
 

@@ -20,6 +20,10 @@ start: 2026-07-15 18:30
 duration: 04:00
 """
 DEFAULT_STATIONS = ["xizhan_station", "nanyunhe_station", "dingzigu_station", "benxi_station"]
+# Every place the default forces name (stations, team bases, depots, shelters).
+DEFAULT_PLACES = [*DEFAULT_STATIONS, "city_management_base", "district_government",
+                  "blue_star_base", "district_relief_depot", "xianyang_beilu_reserve",
+                  "xigu_park", "hongqiao_park", "binhe_park", "xizhan_south_square"]
 
 
 class FakePlaces:
@@ -29,7 +33,8 @@ class FakePlaces:
         self.ids = set(ids)
 
     def get(self, place_id: str) -> SimpleNamespace | None:
-        return SimpleNamespace(id=place_id, lat=39.16, lon=117.15) if place_id in self.ids else None
+        return (SimpleNamespace(id=place_id, lat=39.16, lon=117.15, attrs={"capacity": 1000})
+                if place_id in self.ids else None)
 
 
 class FakeNetwork:
@@ -45,7 +50,7 @@ class FakeNetwork:
 
 
 def world(*extra: str) -> dict[str, object]:
-    return {"places": FakePlaces([*DEFAULT_STATIONS, "xigu_park", *extra]),
+    return {"places": FakePlaces([*DEFAULT_PLACES, *extra]),
             "network": FakeNetwork()}
 
 
@@ -244,7 +249,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
         "e.g. '04:00')",
         "FILE:3: duraton: unknown key 'duraton'; did you mean 'duration'? (allowed: name, "
         "name_zh, description, start, duration, seed, network, forces, dispatch, incidents, "
-        "background, injects, objectives)"]
+        "background, injects, objectives, flood, relief, warning)"]
 
 
 def test_negative_duration(tmp_path: Path) -> None:
@@ -305,7 +310,8 @@ def test_fire_without_occupancy(tmp_path: Path) -> None:
 def test_inject_without_kind(tmp_path: Path) -> None:
     assert fails(tmp_path, BASE + "injects:\n  - at: +00:10\n    unit: XZ-E1\n") == [
         "FILE:5: injects[0]: missing 'kind': one of unit_out_of_service, unit_in_service, "
-        "road_closed, road_reopened, incident, call_surge, comms_delay, note"]
+        "road_closed, road_reopened, incident, call_surge, comms_delay, note, "
+        "pump_station_failed, pump_station_restored, stock_change"]
 
 
 def test_unknown_key_in_an_inject(tmp_path: Path) -> None:
@@ -401,7 +407,7 @@ def test_unknown_road(tmp_path: Path) -> None:
 
 
 def test_problem_in_the_default_forces_names_the_default_file(tmp_path: Path) -> None:
-    places = FakePlaces(["xizhan_station", "nanyunhe_station", "dingzigu_station"])
+    places = FakePlaces([p for p in DEFAULT_PLACES if p != "benxi_station"])
     path = write(tmp_path, BASE)
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, places=places, network=FakeNetwork())
@@ -454,3 +460,40 @@ def test_broken_graphml_file(tmp_path: Path) -> None:
     (tmp_path / "net.graphml").write_text("not xml", encoding="utf-8")
     (line,) = fails(tmp_path, BASE + "network: net.graphml\n", check_world=True)
     assert line.startswith("FILE:4: network: the road network cannot be loaded: ")
+
+
+def test_shelter_without_capacity_and_not_a_known_place(tmp_path: Path) -> None:
+    text = BASE + ("forces:\n  shelters:\n"
+                   "    - {id: tent_camp, location: {lat: 39.16, lon: 117.15}}\n")
+    assert fails(tmp_path, text, **world()) == [
+        "FILE:6: forces.shelters[0].capacity: no capacity known for shelter 'tent_camp': "
+        "give one"]
+
+
+def test_flood_bad_inputs_name_their_lines(tmp_path: Path) -> None:
+    text = BASE + """forces:
+  shelters:
+    - {id: xigu_park, capacity: 0}
+  depots:
+    - {id: d1, location: {lat: 39.16, lon: 117.15}, stock: {water_l: -5}}
+flood:
+  rain:
+    series: [{at: "+01:00", mm_h: 10}, {at: "+00:30", mm_h: 0}]
+"""
+    lines = fails(tmp_path, text, **world())
+    assert lines == [
+        "FILE:6: forces.shelters[0].capacity: must be at least 1, got 0",
+        "FILE:8: forces.depots[0].stock.water_l: must be at least 0, got -5",
+        "FILE:10: flood.rain: series times must increase from one step to the next"]
+
+
+def test_waterlogging_point_off_the_network(tmp_path: Path) -> None:
+    text = BASE + """flood:
+  rain: {return_period: 50}
+  points:
+    - {id: p1, location: {lat: 39.5, lon: 117.5}, catchment_ha: 2, runoff_coeff: 0.9,
+       drain_m3_s: 0.5, area_m2: 1000}
+"""
+    lines = fails(tmp_path, text, **world())
+    assert lines == ["FILE:7: flood.points[0].location: (39.5, 117.5) lies 37.8 km from the "
+                     "nearest road of the network: outside the drill area"]

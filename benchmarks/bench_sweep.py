@@ -1,0 +1,102 @@
+"""Sweep throughput: replications per second serial, on 2 local processes, on local Dask.
+
+Prints the rates, the speed-ups against serial and the per-replication overhead
+of each executor against the drill's own run time (measured inside the workers).
+Targets (issue 6): 2 processes >= 1.8 x serial; Dask overhead <= 10 % of a
+replication's run time.
+
+    python benchmarks/bench_sweep.py [--reps 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+EXPERIMENT = """\
+name: bench
+base: {base}
+seed: 5
+replications: {reps}
+metrics: [first_arrival_p50, first_arrival_p90, five_minute_share]
+set: {{duration: "72 h", background.calls_per_day: 24}}
+parameters:
+  - {{path: forces.stations.xizhan_station.personnel, name: xz, values: [52, 59]}}
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=150, help="replications per point (2 points)")
+    args = ap.parse_args()
+
+    import distributed
+
+    from drillsim.sweep import load_experiment, run_sweep
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
+    exp = tmp / "bench.yaml"
+    exp.write_text(EXPERIMENT.format(base=ROOT / "scenarios" / "highrise-evening.yaml",
+                                     reps=args.reps), encoding="utf-8")
+    e = load_experiment(exp)
+    n = len(e.points) * e.replications
+
+    def timed(name, **kw):
+        marks: list[tuple[float, int]] = []
+        t0 = time.perf_counter()
+        run_sweep(e, tmp / name, plots=False,
+                  progress=lambda done, _: marks.append((time.perf_counter(), done)), **kw)
+        wall = time.perf_counter() - t0
+        # steady state: from the first finished chunk to the last (no start-up, no tables)
+        (ta, na), (tb, nb) = marks[1], marks[-1]
+        steady = (nb - na) / (tb - ta) if tb > ta else float("nan")
+        steady_rates[name] = steady
+        return None, wall, _own_time(tmp / name)
+
+    steady_rates: dict[str, float] = {}
+
+    results = {}
+    _, wall, own = timed("serial", workers=1)
+    results["serial"] = (wall, own)
+    _, wall, own = timed("processes", workers=2)
+    results["2 processes"] = (wall, own)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        _, wall, own = timed("dask", scheduler=cluster.scheduler_address)
+    results["dask (2 workers)"] = (wall, own)
+
+    ref = n / results["serial"][0]
+    names = dict(zip(results, ("serial", "processes", "dask"), strict=True))
+    ref_steady = steady_rates["serial"]
+    drill = results["serial"][1]   # the drill's own time per replication, serial
+    print(f"{n} replications of a 3-day drill with 24 background calls a day ({e.network} network)")
+    print(f"{'executor':<18}{'reps/s':>8}{'x':>6}{'steady reps/s':>15}{'x':>6}"
+          f"{'drill s/rep':>13}{'overhead s/rep':>16}{'/drill':>8}")
+    for name, (wall, own) in results.items():
+        workers = 1 if name == "serial" else 2
+        steady = steady_rates[names[name]]
+        # worker-seconds per replication in steady state beyond the serial drill time
+        overhead = workers / steady - drill
+        print(f"{name:<18}{n / wall:>8.1f}{n / wall / ref:>6.2f}{steady:>15.1f}"
+              f"{steady / ref_steady:>6.2f}{own:>13.4f}{overhead:>16.4f}{overhead / drill:>8.2f}")
+    print("reps/s: end to end; steady: first to last finished chunk. drill s/rep: measured "
+          "inside the workers. overhead: 2 workers' seconds per replication minus the serial "
+          "drill time (includes the workers' contention for 2 cores)")
+    print("(end-to-end wall times include starting the pool or connecting to the cluster, shipping "
+          "the drills and building each worker's world once, and writing the tables)")
+
+
+def _own_time(out: Path) -> float:
+    """Mean time of one replication inside its worker (from the store)."""
+    import sqlite3
+
+    with sqlite3.connect(out / "sweep.sqlite") as conn:
+        return conn.execute("SELECT avg(wall_s) FROM runs WHERE status = 'ok'").fetchone()[0]
+
+
+if __name__ == "__main__":
+    main()

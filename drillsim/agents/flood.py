@@ -1,0 +1,234 @@
+"""The rainstorm played forward: water at the waterlogging points, roads, pumps, people.
+
+Every ``flood.step`` the model advances each point's reservoir exactly over the
+step with that step's mean rain and the drainage then working (its pump station,
+reduced when failed, plus mobile pumps set up before the step began), records the
+depth, and sets the speed of the roads the point controls for each vehicle class
+(:func:`drillsim.scenarios.flood.speed_factor`). Units on the road re-route when
+a road changes. A point deeper than ``displace_depth_m`` sends its residents to
+shelters, and its trapped residents call for rescue. A point deeper than
+``pump_threshold_m`` gets the nearest free pump crews, which stay until it drains.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from drillsim.agents.units import Unit
+from drillsim.scenarios.flood import (
+    DEPTH_LIMIT_M,
+    RainSeries,
+    Reservoir,
+    StormFormula,
+    chicago_hyetograph,
+    rain_series,
+    speed_factor,
+)
+from drillsim.scenarios.schema import Flood, Incident, Location, PumpStation, WaterloggingPoint
+
+if TYPE_CHECKING:
+    from drillsim.engine import Drill
+
+FACTOR_STEP = 0.05
+"""Road speed factors are rounded to this step so tiny depth changes do not re-route."""
+
+
+def rain_of(flood: Flood, duration_s: float) -> RainSeries:
+    """The drill's rain as a piecewise-constant series (design storm or given series)."""
+    rain = flood.rain
+    if rain.series is not None:
+        times = [s.at for s in rain.series]
+        values = [s.mm_h for s in rain.series]
+        if times[0] > 0:
+            times, values = [0.0, *times], [0.0, *values]
+        return rain_series([*times, max(duration_s, times[-1] + 1.0)], values)
+    f = rain.formula
+    blocks = chicago_hyetograph(StormFormula(f.A, f.C, f.b, f.n), rain.return_period,
+                                rain.duration / 60, rain.peak_ratio, rain.step / 60)
+    return RainSeries.from_blocks(blocks, rain.step, start_s=rain.start)
+
+
+def point_edges(network, node: int, point: WaterloggingPoint) -> np.ndarray:
+    """The arcs a waterlogging point floods: within ``radius_m`` of its node, on its named
+    roads (any road when none are named)."""
+    edges = np.asarray([], dtype=np.int64)
+    for road in point.roads or [None]:
+        pool = None if road is None else network.edges_named(road)
+        edges = np.union1d(edges, network.edges_near(node, point.radius_m, pool))
+    return edges
+
+
+@dataclass
+class PointState:
+    """One waterlogging point during the drill."""
+
+    spec: WaterloggingPoint
+    node: int
+    edges: np.ndarray
+    reservoir: Reservoir
+    volume_m3: float = 0.0
+    drain_share: float = 1.0
+    pumps: list[Unit] = field(default_factory=list)
+    pumping_m3_s: float = 0.0
+    factors: dict[str, float] = field(default_factory=dict)
+    displaced: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def depth_m(self) -> float:
+        return self.reservoir.depth_m(self.volume_m3)
+
+
+class FloodModel:
+    """Water, roads, pumps and displacement for one drill."""
+
+    def __init__(self, drill: Drill, flood: Flood) -> None:
+        self.drill = drill
+        self.spec = flood
+        self.rain = rain_of(flood, drill.scenario.duration)
+        net = drill.world.network
+        self.points: list[PointState] = []
+        for p in flood.points:
+            node = drill.world.node_of(p.location)
+            edges = point_edges(net, node, p)
+            reservoir = Reservoir(p.catchment_ha, p.runoff_coeff, p.drain_m3_s, p.area_m2)
+            self.points.append(PointState(p, node, edges, reservoir,
+                                          factors={v: 1.0 for v in DEPTH_LIMIT_M}))
+        self.by_id = {p.id: p for p in self.points}
+
+    def start(self) -> None:
+        self.drill.env.process(self._hydrology())
+
+    def pump_station(self, inj: PumpStation) -> None:
+        """A pump station fails (keeping ``capacity_share`` of its drainage) or is restored."""
+        point = self.by_id[inj.point]
+        point.drain_share = inj.capacity_share if inj.kind == "pump_station_failed" else 1.0
+        self.drill.log(inj.kind, node=point.node, place=point.id,
+                       detail=f"drain_m3_s={point.spec.drain_m3_s * point.drain_share:g}")
+
+    # ------------------------------------------------------------------ water
+
+    def _hydrology(self):
+        env, dt = self.drill.env, self.spec.step
+        while True:
+            t0 = env.now
+            yield env.timeout(dt)
+            rain = self.rain.depth_mm(t0, env.now) / dt * 3600.0  # mean over the step, mm/h
+            self.drill.log("rain", detail=f"mm_h={rain:.3f}")
+            for point in self.points:
+                self._advance(point, rain, dt)
+            self._update_roads()
+            for point in sorted(self.points, key=lambda p: -p.depth_m):  # deepest first
+                self.respond(point)
+
+    def _advance(self, point: PointState, rain_mm_h: float, dt: float) -> None:
+        r = point.reservoir
+        working = Reservoir(r.catchment_ha, r.runoff_coeff, r.drain_m3_s * point.drain_share,
+                            r.area_m2)
+        before = point.volume_m3
+        point.volume_m3, inflow, outflow = working.step(before, rain_mm_h, point.pumping_m3_s,
+                                                        dt)
+        self.drill.log("depth", node=point.node, place=point.id,
+                       detail=f"depth_m={point.depth_m:.4f};volume_m3={point.volume_m3:.3f};"
+                              f"in_m3={inflow:.3f};out_m3={outflow:.3f}")
+
+    def _update_roads(self) -> None:
+        """Set each vehicle class's speed on flooded arcs (the worst point governs an arc)."""
+        travel = self.drill.world.travel
+        changed = False
+        for vehicle, limit in DEPTH_LIMIT_M.items():
+            desired: dict[int, float] = {}
+            for point in self.points:
+                f = speed_factor(point.depth_m, limit)
+                f = math.floor(f / FACTOR_STEP) * FACTOR_STEP if f < 1.0 else 1.0
+                if f != point.factors[vehicle]:
+                    point.factors[vehicle] = f
+                    changed = True
+                for e in point.edges:
+                    desired[int(e)] = min(desired.get(int(e), 1.0), f)
+            by_factor: dict[float, list[int]] = {}
+            for e, f in desired.items():
+                by_factor.setdefault(f, []).append(e)
+            for f, edges in sorted(by_factor.items()):
+                travel.set_edge_factor(np.asarray(edges), f, [vehicle])
+                self.drill.changed_edges.update(edges)
+        if changed:
+            for point in self.points:
+                self.drill.log("road_state", node=point.node, place=point.id,
+                               detail=";".join(f"{v}={f:g}" for v, f in point.factors.items()))
+            self.drill.network_changed()
+
+    # ------------------------------------------------------------------ response
+
+    def respond(self, point: PointState) -> None:
+        """Displace residents and send pumps as the point's depth requires."""
+        spec = point.spec
+        if not point.displaced and spec.residents > 0 and point.depth_m >= spec.displace_depth_m:
+            point.displaced = True
+            trapped = round(spec.residents * spec.trapped_share)
+            self.drill.log("displacement", node=point.node, place=point.id,
+                           detail=f"people={spec.residents};trapped={trapped}")
+            self.drill.shelters.order_open()
+            self.drill.shelters.displace(spec.residents - trapped, point.node, point.id)
+            self._rescue_calls(point, trapped)
+        if point.depth_m >= self.spec.pump_threshold_m:
+            while len(point.pumps) < self.spec.max_pumps_per_point and self._send_pump(point):
+                pass
+
+    def _rescue_calls(self, point: PointState, trapped: int) -> None:
+        per = point.spec.people_per_call
+        for k in range(math.ceil(trapped / per)):
+            people = min(per, trapped - k * per)
+            spec = Incident(id=f"FR-{point.id}-{k + 1}", kind="flood_rescue",
+                            at=self.drill.env.now,
+                            location=Location(node=self.drill.world.network.node_ids[point.node]),
+                            text=f"{people} people trapped")
+            self.drill.rescue_people[spec.id] = people
+            self.drill.start_incident(spec)
+
+    def _send_pump(self, point: PointState) -> bool:
+        drill = self.drill
+        free = [u for u in drill.units.values()
+                if u.status == "available" and u.type == "pump_crew"]
+        if not free:
+            return False
+        best, best_eta = None, math.inf
+        for unit in free:
+            to_point = drill.world.travel.times_to(point.node, unit.vehicle)
+            node, t_at = unit.position(drill.env.now)
+            eta = t_at - drill.env.now + float(to_point[node])
+            if eta < best_eta:
+                best, best_eta = unit, eta
+        if best is None:
+            return False
+        if best.process is not None and best.process.is_alive and best.leg is not None:
+            best.process.interrupt("redirect")
+        best.status, best.incident = "committed", point.id
+        point.pumps.append(best)
+        drill.log("dispatch", unit=best.id, place=point.id, detail=f"pump;eta={best_eta:.0f}")
+        best.process = drill.env.process(self._pump(best, point))
+        return True
+
+    def _pump(self, unit: Unit, point: PointState):
+        drill, env = self.drill, self.drill.env
+        unit.in_quarters = False
+        drill.log("enroute", unit=unit.id, place=point.id)
+        yield from drill.drive(unit, point.node, unit.vehicle)
+        drill.log("arrive", unit=unit.id, node=point.node, place=point.id)
+        yield env.timeout(self.spec.pump_setup)
+        point.pumping_m3_s += unit.pump_m3_s
+        drill.log("pump_start", unit=unit.id, node=point.node, place=point.id,
+                  detail=f"pump_m3_s={unit.pump_m3_s:g}")
+        while point.volume_m3 > 0 or self.rain.intensity_mm_h(env.now) > 0:
+            yield env.timeout(self.spec.step)
+        point.pumping_m3_s -= unit.pump_m3_s
+        point.pumps.remove(unit)
+        drill.log("release", unit=unit.id, node=point.node, place=point.id, detail="pump")
+        drill.release_unit(unit)

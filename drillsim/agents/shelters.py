@@ -1,0 +1,183 @@
+"""Displaced people, the shelters they go to, and the rations that relieve them.
+
+People move in groups. A group walks (or, when rescued, rides) to the nearest
+shelter that still has room counting those already heading there; a shelter that
+is full when they arrive sends the rest on to the next. A shelter takes people in
+only once it is open (the order to open plus its set-up time). A person is
+*relieved* once admitted and their first basic-needs ration (every item of
+``relief.ration``) has reached the shelter; rations go to people in the order
+they arrived.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import simpy
+
+from drillsim.scenarios.schema import Location, Shelter
+
+if TYPE_CHECKING:
+    from drillsim.engine import Drill
+
+
+@dataclass
+class Waiting:
+    """Admitted people of one group not yet relieved."""
+
+    group: str
+    people: int
+    displaced_at: float
+
+
+@dataclass
+class ShelterState:
+    """One shelter during the drill."""
+
+    spec: Shelter
+    node: int
+    capacity: int
+    opened: simpy.Event
+    occupants: int = 0
+    heading: int = 0
+    stock: dict[str, float] = field(default_factory=dict)
+    in_transit: dict[str, float] = field(default_factory=dict)
+    waiting: deque[Waiting] = field(default_factory=deque)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def room(self) -> int:
+        """Places not yet taken or promised to people on their way."""
+        return self.capacity - self.occupants - self.heading
+
+    def unmet(self, ration: dict[str, float]) -> dict[str, float]:
+        """Items still needed for the people here and on their way, beyond stock and deliveries."""
+        people = sum(w.people for w in self.waiting) + self.heading
+        return {item: max(people * per - self.stock.get(item, 0.0)
+                          - self.in_transit.get(item, 0.0), 0.0)
+                for item, per in ration.items()}
+
+
+class Shelters:
+    """All shelters of a drill and the people moving to them."""
+
+    def __init__(self, drill: Drill, specs: list[Shelter]) -> None:
+        self.drill = drill
+        self.ration = drill.scenario.relief.ration
+        self.by_id: dict[str, ShelterState] = {}
+        for spec in specs:
+            place = drill.world.places.get(spec.id)
+            capacity = spec.capacity if spec.capacity is not None else int(
+                place.attrs["capacity"])
+            node = drill.world.node_of(spec.location or Location(place=spec.id))
+            self.by_id[spec.id] = ShelterState(spec, node, capacity, drill.env.event())
+        self.ordered = False
+        self.groups = 0
+
+    def order_open(self) -> None:
+        """The order to open every shelter; each opens after its set-up time."""
+        if self.ordered:
+            return
+        self.ordered = True
+        for shelter in self.by_id.values():
+            self.drill.env.process(self._open(shelter))
+
+    def _open(self, shelter: ShelterState):
+        yield self.drill.env.timeout(shelter.spec.open_delay)
+        self.drill.log("shelter_open", node=shelter.node, place=shelter.id,
+                       detail=f"capacity={shelter.capacity}")
+        shelter.opened.succeed()
+
+    def displace(self, people: int, origin: int, source: str, vehicle: str = "foot") -> None:
+        """People leave home at ``origin`` (because of ``source``) for a shelter, in groups."""
+        size = self.drill.scenario.flood.group_size if self.drill.scenario.flood else people
+        while people > 0:
+            n = min(size, people)
+            people -= n
+            self.groups += 1
+            group = f"G{self.groups:04d}"
+            self.drill.log("displaced", node=origin, place=source,
+                           detail=f"group={group};people={n}")
+            self.drill.env.process(self._move(group, n, origin, self.drill.env.now, vehicle))
+
+    def _move(self, group: str, people: int, origin: int, displaced_at: float, vehicle: str):
+        drill = self.drill
+        env = drill.env
+        tried: set[str] = set()
+        stranded = False
+        while people > 0:
+            shelter = self._nearest_with_room(origin, vehicle, tried)
+            if shelter is None:
+                if any(s.room > 0 for s in self.by_id.values() if s.id not in tried):
+                    if not stranded:  # every way out is flooded: wait for the water to fall
+                        drill.log("stranded", node=origin,
+                                  detail=f"group={group};people={people}")
+                        stranded = True
+                    yield drill.net_changed
+                    continue
+                drill.log("unsheltered", node=origin, detail=f"group={group};people={people}")
+                return
+            tried.add(shelter.id)
+            shelter.heading += people
+            drill.relief_need_changed()  # relief can start for people on their way
+            leg = drill.plan(origin, shelter.node, vehicle, env.now)
+            yield env.timeout(float(leg.times[-1]) - env.now)
+            shelter.heading -= people
+            origin = shelter.node
+            if not shelter.opened.triggered:
+                drill.log("shelter_wait", node=origin, place=shelter.id,
+                          detail=f"group={group};people={people}")
+                yield shelter.opened
+            admitted = min(people, shelter.capacity - shelter.occupants)
+            if admitted > 0:
+                shelter.occupants += admitted
+                shelter.waiting.append(Waiting(group, admitted, displaced_at))
+                drill.log("shelter_admit", node=origin, place=shelter.id,
+                          detail=f"group={group};people={admitted}")
+                self.relieve(shelter)
+                drill.relief_need_changed()
+            people -= admitted
+            if people > 0:
+                drill.log("shelter_full", node=origin, place=shelter.id,
+                          detail=f"group={group};people={people}")
+
+    def _nearest_with_room(self, origin: int, vehicle: str, tried: set[str]
+                           ) -> ShelterState | None:
+        times = self.drill.world.travel.times_from(origin, vehicle)
+        best, best_t = None, math.inf
+        for shelter in self.by_id.values():
+            t = float(times[shelter.node])
+            if shelter.id not in tried and shelter.room > 0 and t < best_t:
+                best, best_t = shelter, t
+        return best
+
+    def deliver(self, shelter: ShelterState, load: dict[str, float]) -> None:
+        """A truck has unloaded: the items join the shelter's stock and relieve whom they can."""
+        for item, qty in load.items():
+            shelter.stock[item] = shelter.stock.get(item, 0.0) + qty
+            shelter.in_transit[item] = shelter.in_transit.get(item, 0.0) - qty
+        self.relieve(shelter)
+
+    def relieve(self, shelter: ShelterState) -> None:
+        """Give first rations to admitted people, first come first served."""
+        while shelter.waiting:
+            first = shelter.waiting[0]
+            can = min(math.floor(shelter.stock.get(item, 0.0) / per + 1e-9)
+                      for item, per in self.ration.items())
+            n = min(first.people, can)
+            if n <= 0:
+                return
+            for item, per in self.ration.items():
+                shelter.stock[item] -= n * per
+            first.people -= n
+            self.drill.log("relieved", node=shelter.node, place=shelter.id,
+                           detail=f"group={first.group};people={n};"
+                                  f"displaced_at={first.displaced_at:.3f}")
+            if first.people == 0:
+                shelter.waiting.popleft()

@@ -1,0 +1,77 @@
+"""Teams: rosters with overlapping membership, mobilisation, and the units they field.
+
+The plan names overlapping membership of part-time teams as a weakness: the same
+person is on several rosters but can serve in only one unit at a time. Each pair
+of teams shares ``shared_members`` people; a team fields units (in its priority
+order) from the people on its roster who are not already serving, so the team
+that assembles later finds its shared members gone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from drillsim.agents.units import Unit
+from drillsim.scenarios.schema import Location, Team, shared_pairs
+
+if TYPE_CHECKING:
+    from drillsim.engine import Drill
+
+
+class Rosters:
+    """Who is on which team, and who is already serving."""
+
+    def __init__(self, teams: list[Team]) -> None:
+        self.roster: dict[str, list[str]] = {}
+        pairs = shared_pairs(teams)
+        for team in teams:
+            shared = [(key, n) for key, n in sorted(pairs.items(), key=lambda kv: sorted(kv[0]))
+                      if team.id in key]
+            own = team.members - sum(n for _, n in shared)
+            people = [f"{team.id}#{i}" for i in range(max(own, 0))]
+            for key, n in shared:
+                tag = "+".join(sorted(key))
+                people += [f"{tag}#{i}" for i in range(n)]
+            self.roster[team.id] = people
+        self.serving: set[str] = set()
+
+    def take(self, team_id: str, n: int) -> list[str] | None:
+        """``n`` free people of the team (own members first), marked serving; ``None`` if short."""
+        free = [p for p in self.roster[team_id] if p not in self.serving]
+        if len(free) < n:
+            return None
+        chosen = free[:n]
+        self.serving.update(chosen)
+        return chosen
+
+    def free_count(self, team_id: str) -> int:
+        """People of the team not serving anywhere."""
+        return sum(p not in self.serving for p in self.roster[team_id])
+
+
+def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
+    """SimPy process: the team assembles after its mobilisation delay and fields its units."""
+    env = drill.env
+    yield env.timeout(max(activation - env.now, 0.0))
+    drill.log("team_activated", place=team.id)
+    delay = team.mobilisation.sample(drill.streams[f"team/{team.id}"])
+    yield env.timeout(delay)
+    home = drill.world.node_of(team.base or Location(place=team.id))
+    fielded = 0
+    for spec in team.units:
+        for k in range(spec.count):
+            if rosters.take(team.id, spec.crew) is None:
+                break
+            unit = Unit(id=f"{team.id}-{spec.type}-{k + 1}", type=spec.type, station=team.id,
+                        home=home, crew=spec.crew, vehicle=spec.vehicle,
+                        return_vehicle=spec.vehicle, node=home)
+            unit.pump_m3_s = spec.pump_m3_s
+            drill.units[unit.id] = unit
+            drill.log("mobilised", unit=unit.id, node=home, place=team.id,
+                      detail=f"type={spec.type};crew={spec.crew}")
+            fielded += 1
+    drill.log("team_assembled", node=home, place=team.id,
+              detail=f"units={fielded};free_members={rosters.free_count(team.id)}"
+                     f";delay_s={delay:.0f}")
+    drill.dispatcher.serve_queue()
+    drill.team_ready(team.id)

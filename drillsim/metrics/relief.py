@@ -1,0 +1,258 @@
+"""Relief, shelter and warning measures: pure functions of a run's records.
+
+The relief clock (indicator 8 of the plan, and the national 14th five-year
+disaster-reduction plan: victims' basic living needs effectively relieved within
+10 hours) starts at the disaster onset (the ``onset`` record) or, with
+``relief.clock_from: displacement``, when each person left home. A person is
+relieved at the ``relieved`` record of their group. People never relieved count
+as infinitely late.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from drillsim.engine import RunResult
+from drillsim.records import Record
+
+
+def detail(rec: Record) -> dict[str, str]:
+    """The ``key=value`` pairs of a record's detail."""
+    return dict(p.split("=", 1) for p in rec.detail.split(";") if "=" in p)
+
+
+@dataclass(frozen=True)
+class ReliefBatch:
+    """People relieved together (or never: ``t`` is ``inf``)."""
+
+    shelter: str
+    people: int
+    t: float
+    clock_start: float
+
+    @property
+    def delay(self) -> float:
+        return self.t - self.clock_start
+
+
+def relief_batches(result: RunResult) -> list[ReliefBatch]:
+    """Every displaced person in a batch: relieved at a shelter, or still waiting at the end."""
+    onset = next((r for r in result.records if r.event == "onset"), None)
+    if onset is None:
+        return []
+    from_onset = detail(onset).get("clock", "onset") == "onset"
+    displaced_at: dict[str, float] = {}
+    people: dict[str, int] = defaultdict(int)
+    shelter_of: dict[str, str] = {}
+    out: list[ReliefBatch] = []
+    for r in result.records:
+        d = detail(r)
+        if r.event == "displaced":
+            displaced_at[d["group"]] = r.t
+            people[d["group"]] += int(d["people"])
+        elif r.event == "shelter_admit":
+            shelter_of[d["group"]] = r.place
+        elif r.event == "relieved":
+            g = d["group"]
+            start = onset.t if from_onset else displaced_at[g]
+            out.append(ReliefBatch(r.place, int(d["people"]), r.t, start))
+            people[g] -= int(d["people"])
+    for g, n in people.items():
+        if n > 0:
+            start = onset.t if from_onset else displaced_at[g]
+            out.append(ReliefBatch(shelter_of.get(g, ""), n, math.inf, start))
+    return out
+
+
+def _weighted_fractile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Smallest value with at least ``q`` % of the weight at or below it (inverted CDF)."""
+    if weights.sum() == 0:
+        return math.nan
+    order = np.argsort(values, kind="stable")
+    cum = np.cumsum(weights[order])
+    k = int(np.searchsorted(cum, q / 100 * cum[-1] - 1e-9, side="left"))
+    return float(values[order][min(k, len(order) - 1)])
+
+
+def relief_metrics(result: RunResult) -> dict[str, float]:
+    """The relief, shelter and warning metrics of the catalogue (NaN when not in the drill)."""
+    batches = relief_batches(result)
+    target = result.scenario.relief.target
+    nan = math.nan
+    out = {"people_displaced": nan, "people_unsheltered": nan, "relief_share_10h": nan,
+           "relief_t95": nan, "relief_t100": nan}
+    if batches:
+        delays = np.array([b.delay for b in batches])
+        weights = np.array([b.people for b in batches], dtype=float)
+        total = weights.sum()
+        out["people_displaced"] = float(total)
+        out["people_unsheltered"] = float(sum(
+            int(detail(r)["people"]) for r in result.records if r.event == "unsheltered"))
+        out["relief_share_10h"] = float(weights[delays <= target].sum() / total) if total else nan
+        out["relief_t95"] = _weighted_fractile(delays, weights, 95)
+        out["relief_t100"] = float(delays.max())
+    return out | warning_metrics(result)
+
+
+def relief_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
+    """Share of displaced people relieved against the relief clock (s), as a step curve."""
+    batches = sorted(relief_batches(result), key=lambda b: b.delay)
+    total = sum(b.people for b in batches)
+    if not total:
+        return np.array([]), np.array([])
+    done = [b for b in batches if math.isfinite(b.delay)]
+    t = np.array([0.0] + [b.delay for b in done])
+    share = np.concatenate([[0.0], np.cumsum([b.people for b in done]) / total])
+    return t, share
+
+
+def shelter_table(result: RunResult) -> list[dict[str, object]]:
+    """Per shelter: people admitted, relieved within the target, time to relieve 95 %/100 %."""
+    target = result.scenario.relief.target
+    admitted: dict[str, int] = defaultdict(int)
+    for r in result.records:
+        if r.event == "shelter_admit":
+            admitted[r.place] += int(detail(r)["people"])
+    rows = []
+    by_shelter: dict[str, list[ReliefBatch]] = defaultdict(list)
+    for b in relief_batches(result):
+        if b.shelter:
+            by_shelter[b.shelter].append(b)
+    for shelter in sorted(admitted):
+        bs = by_shelter[shelter]
+        delays = np.array([b.delay for b in bs])
+        weights = np.array([b.people for b in bs], dtype=float)
+        rows.append({
+            "shelter": shelter, "admitted": admitted[shelter],
+            "relieved_in_target": int(weights[delays <= target].sum()),
+            "t95_s": _weighted_fractile(delays, weights, 95) if bs else math.nan,
+            "t100_s": float(delays.max()) if bs else math.nan,
+        })
+    return rows
+
+
+def warning_metrics(result: RunResult) -> dict[str, float]:
+    """Time to reach the warning target, and the share warned one hour after the decision."""
+    issued = next((r.t for r in result.records if r.event == "warning_issued"), None)
+    if issued is None:
+        return {"warning_t95": math.nan, "warning_share_1h": math.nan}
+    reached = next((r.t for r in result.records if r.event == "warning_target"), math.inf)
+    t, share = warning_curve(result)
+    return {"warning_t95": reached - issued,
+            "warning_share_1h": float(np.interp(3600.0, t, share)) if t.size else math.nan}
+
+
+def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
+    """Share of the public warned against time since the decision to warn (s)."""
+    issued = next((r.t for r in result.records if r.event == "warning_issued"), None)
+    if issued is None:
+        return np.array([]), np.array([])
+    pts = [(r.t - issued, float(detail(r)["share"])) for r in result.records
+           if r.event == "warning"]
+    t = np.array([0.0] + [p[0] for p in pts])
+    return t, np.array([0.0] + [p[1] for p in pts])
+
+
+BOTTLENECKS = {
+    # category: (English, Chinese, what it means)
+    "mobilisation": ("mobilisation", "队伍动员与场所开放",
+                     "people waited at shelters that were not open yet"),
+    "shelter_space": ("shelter space", "安置场所容量",
+                      "people were turned away by full shelters or found no place"),
+    "roads": ("roads", "道路通行",
+              "flooded roads kept people from shelters or slowed relief trucks"),
+    "stock": ("stock", "物资储备", "a depot had run out of an item that shelters needed"),
+    "trucks": ("trucks", "运输车辆", "every relief truck was already on a trip"),
+    "transport": ("loading and driving", "装卸与运输",
+                  "trucks were loading, driving and unloading at normal speed"),
+    "walking": ("walking to shelter", "步行前往安置点", "people were on their way to a shelter"),
+}
+
+
+def bottleneck(result: RunResult) -> dict[str, object]:
+    """Person-hours of waiting for relief, by cause, from the records; the largest names it.
+
+    Every displaced person is, at each moment until relieved, in one state:
+    walking (or ``stranded`` by water: roads), turned away by a full shelter or
+    without a place (shelter space), waiting at a closed shelter (mobilisation),
+    or admitted and waiting for a ration. Ration waiting is charged to the state
+    of the relief chain at that moment: a depot stocked out of a needed item
+    (stock); else every truck on a trip, with a truck slowed by flooding (roads) or
+    not (trucks); else loading and driving (transport). Walking and normal
+    transport are the irreducible part; the bottleneck is the largest of the
+    others. Only waiting beyond the relief target's start counts the same as any
+    other: the figures are person-hours over the whole drill.
+    """
+    end = result.records[-1].t if result.records else 0.0
+    n_trucks = sum(u.type == "truck" for u in result.units)
+    hours: dict[str, float] = defaultdict(float)
+    phase: dict[str, tuple[str, int]] = {}  # group -> (state, people)
+    waiting_ration = 0
+    stocked_out: set[str] = set()
+    busy: set[str] = set()
+    slowed: set[str] = set()
+    last = 0.0
+
+    def account(until: float) -> None:
+        dt = (until - last) / 3600.0
+        if dt <= 0:
+            return
+        for state, people in phase.values():
+            hours[state] += people * dt
+        if waiting_ration:
+            if stocked_out:
+                cause = "stock"
+            elif n_trucks and len(busy) >= n_trucks:
+                cause = "roads" if slowed else "trucks"
+            else:
+                cause = "transport"
+            hours[cause] += waiting_ration * dt
+
+    for r in result.records:
+        account(r.t)
+        last = r.t
+        d = detail(r)
+        g = d.get("group")
+        if r.event == "displaced":
+            phase[g] = ("walking", int(d["people"]))
+        elif r.event == "stranded" and g in phase:
+            phase[g] = ("roads", phase[g][1])
+        elif r.event == "shelter_full" and g in phase:
+            phase[g] = ("shelter_space", int(d["people"]))
+        elif r.event == "unsheltered" and g in phase:
+            phase[g] = ("shelter_space", int(d["people"]))
+        elif r.event == "shelter_wait" and g in phase:
+            phase[g] = ("mobilisation", int(d["people"]))
+        elif r.event == "shelter_admit" and g in phase:
+            state, n = phase[g]
+            left = n - int(d["people"])
+            if left > 0:
+                phase[g] = (state, left)
+            else:
+                phase.pop(g)
+            waiting_ration += int(d["people"])
+        elif r.event == "relieved":
+            waiting_ration -= int(d["people"])
+        elif r.event == "stock_out":
+            stocked_out.add(r.place)
+        elif r.event in ("replenish", "stock_change"):
+            stocked_out.discard(r.place)
+        elif r.event == "truck_load":
+            busy.add(r.unit)
+        elif r.event == "truck_depart":
+            if float(d["eta_s"]) > 1.05 * float(d["dry_eta_s"]):
+                slowed.add(r.unit)
+        elif r.event == "truck_arrive":
+            slowed.discard(r.unit)
+        elif r.event == "truck_return":
+            busy.discard(r.unit)
+    account(end)
+    causes = {k: v for k, v in hours.items() if k not in ("walking", "transport") and v > 0}
+    name = max(causes, key=causes.get) if causes else ""
+    items = sorted({k for r in result.records if r.event == "stock_out" for k in detail(r)})
+    return {"person_hours": dict(sorted(hours.items())), "bottleneck": name,
+            "stock_out_items": items}

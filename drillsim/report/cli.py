@@ -1,0 +1,60 @@
+"""The ``drillsim report`` and ``drillsim msel`` commands (called from :mod:`drillsim.cli`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from drillsim.errors import DrillsimError
+
+
+def report_command(run_dir: Path, *, lang: str = "both", out_dir: Path | None = None,
+                   observed: Path | None = None, late_after: str = "2 min", result=None,
+                   console=None) -> list[Path]:
+    """Write the report of a run folder in one or both languages; returns the files."""
+    from drillsim.output import read_run
+    from drillsim.report.build import build_report, make_context
+    from drillsim.report.observed import load_observed
+    from drillsim.report.render import write_report
+    from drillsim.timefmt import parse_duration
+
+    try:
+        late = parse_duration(late_after)
+    except ValueError as exc:
+        raise DrillsimError(f"--late-after: {exc}") from None
+    if result is None:
+        result = read_run(run_dir)
+    out_dir = out_dir or run_dir
+    written: list[Path] = []
+    for lg in (("zh", "en") if lang == "both" else (lang,)):
+        ctx = make_context(result, lang=lg, run_dir=run_dir)
+        obs = load_observed(ctx, observed) if observed is not None else None
+        rep = build_report(ctx, observed=obs, late_after=late)
+        written += write_report(rep, out_dir)
+    if console is not None:
+        console.print("Report written: " + ", ".join(str(p) for p in written))
+    return written
+
+
+def msel_command(file: Path, *, seed: int | None = None, out_file: Path | None = None,
+                 lang: str = "zh", console=None) -> Path:
+    """Write the MSEL CSV of a drill file (run once) or of a run folder."""
+    from drillsim.report.build import make_context
+    from drillsim.report.msel import write_msel_csv
+
+    if file.is_dir():
+        from drillsim.output import read_run
+
+        result = read_run(file)
+        out_file = out_file or file / "msel.csv"
+    else:
+        from drillsim.api import load_world, run_drill
+        from drillsim.scenarios.loader import load_scenario
+
+        scenario = load_scenario(file)
+        result = run_drill(scenario, seed, world=load_world(scenario.network))
+        out_file = out_file or file.with_name(f"{file.stem}-msel.csv")
+    ctx = make_context(result, lang=lang)
+    rows = write_msel_csv(ctx, out_file)
+    if console is not None:
+        console.print(f"Drill script ({len(rows)} rows) written to {out_file}")
+    return out_file

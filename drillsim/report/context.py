@@ -1,0 +1,179 @@
+"""Everything a report part needs to know about one run, with bilingual labels."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from drillsim.engine import RunResult
+from drillsim.metrics.response import IncidentRow
+from drillsim.output import Summary
+from drillsim.records import Record
+from drillsim.report.text import pick
+from drillsim.world import World
+
+
+@dataclass(frozen=True)
+class RoadChangeSpan:
+    """A road closure as the records and the scenario tell it."""
+
+    inject: str
+    road: str
+    start: float
+    end: float  # math.inf: closed to the end
+    edges: tuple[int, ...]
+
+
+@dataclass
+class ReportContext:
+    """One run, its measurements, its world and the report language."""
+
+    result: RunResult
+    summary: Summary
+    world: World
+    lang: str = "en"
+    run_dir: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- basics
+    @property
+    def scenario(self):
+        return self.result.scenario
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        return self.result.records
+
+    def t(self, en: str, zh: str) -> str:
+        """Pick the text of the report language."""
+        return pick(self.lang, en, zh)
+
+    @cached_property
+    def rows(self) -> dict[str, IncidentRow]:
+        return {r.incident: r for r in self.summary.rows}
+
+    @cached_property
+    def units(self) -> dict:
+        return {u.id: u for u in self.result.units}
+
+    @cached_property
+    def incident_specs(self) -> dict:
+        return {i.id: i for i in self.scenario.all_incidents()}
+
+    def by_incident(self, incident: str) -> list[Record]:
+        return self._by_incident.get(incident, [])
+
+    @cached_property
+    def _by_incident(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = {}
+        for r in self.records:
+            if r.incident:
+                out.setdefault(r.incident, []).append(r)
+        return out
+
+    # ---------------------------------------------------------------- labels
+    def place_label(self, place_id: str) -> str:
+        """Bilingual place name, or the id."""
+        p = self.world.places.get(place_id)
+        return p.label if p is not None else place_id
+
+    def station_label(self, station_id: str) -> str:
+        if station_id == "mutual_aid":
+            return "区外增援 mutual aid"
+        for st in self.scenario.forces.stations:
+            if st.id == station_id and (st.name_zh or st.name_en):
+                return f"{st.name_zh} {st.name_en}".strip()
+        return self.place_label(station_id)
+
+    def incident_label(self, incident_id: str) -> str:
+        """``F1 三条石老旧小区火灾 Santiaoshi ...`` or ``BG003 (background call)``."""
+        spec = self.incident_specs.get(incident_id)
+        if spec is not None and (spec.name_zh or spec.name_en):
+            return f"{incident_id} {spec.name_zh} {spec.name_en}".strip()
+        row = self.rows.get(incident_id)
+        if row is not None and row.background:
+            what = row.occupancy or row.kind
+            return f"{incident_id} ({self.t('background call', '日常警情')}: {what})"
+        return incident_id
+
+    def node_label(self, node: int) -> str:
+        """The network node's name (an intersection), or its index."""
+        if node < 0:
+            return "—"
+        names = getattr(self.world.network, "node_names", None)
+        name = names[node] if names is not None and node < len(names) else ""
+        return name or f"node {node}"
+
+    # ---------------------------------------------------------------- road changes
+    @cached_property
+    def road_closures(self) -> list[RoadChangeSpan]:
+        """Closures of the run: when (from the records) and which arcs (from the scenario)."""
+        from drillsim.engine import road_change_edges
+        from drillsim.scenarios.schema import RoadChange
+
+        injects = {}
+        for k, inj in enumerate(self.scenario.injects):
+            if isinstance(inj, RoadChange):
+                injects[inj.id or f"inject-{k + 1}"] = inj
+        delivered = [(r.t, _detail(r.detail).get("id", "")) for r in self.records
+                     if r.event == "inject"]
+        spans: list[RoadChangeSpan] = []
+        open_spans: dict[int, int] = {}
+        for t, label in delivered:
+            inj = injects.get(label)
+            if inj is None:
+                continue
+            try:
+                edges = tuple(int(e) for e in road_change_edges(self.world, inj))
+            except KeyError:
+                edges = ()
+            if inj.kind == "road_closed":
+                spans.append(RoadChangeSpan(label, inj.road, t, math.inf, edges))
+                for e in edges:
+                    open_spans[e] = len(spans) - 1
+            else:
+                for e in edges:
+                    k = open_spans.pop(e, None)
+                    if k is not None and math.isinf(spans[k].end):
+                        s = spans[k]
+                        spans[k] = RoadChangeSpan(s.inject, s.road, s.start, t, s.edges)
+        return spans
+
+    def closed_at(self, t: float) -> list[RoadChangeSpan]:
+        return [s for s in self.road_closures if s.start <= t < s.end]
+
+    # ---------------------------------------------------------------- units
+    @cached_property
+    def out_of_service(self) -> list[tuple[str, float, float]]:
+        """(unit, from, to) spans a unit was out of service (``to`` inf: to the end)."""
+        since: dict[str, float] = {}
+        out = []
+        for r in self.records:
+            if r.event == "out_of_service":
+                since.setdefault(r.unit, r.t)
+            elif r.event == "in_service" and r.unit in since:
+                out.append((r.unit, since.pop(r.unit), r.t))
+        out += [(u, t0, math.inf) for u, t0 in since.items()]
+        return sorted(out, key=lambda s: (s[1], s[0]))
+
+    def units_out_at(self, t: float) -> list[str]:
+        return [u for u, t0, t1 in self.out_of_service if t0 <= t < t1]
+
+    @property
+    def end_time(self) -> float:
+        return max((r.t for r in self.records), default=self.scenario.duration)
+
+
+def _detail(detail: str) -> dict[str, str]:
+    """``"a=1;b=x"`` as a dict."""
+    out = {}
+    for part in detail.split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out[k] = v
+    return out
+
+
+detail_dict = _detail

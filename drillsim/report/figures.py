@@ -1,0 +1,228 @@
+"""Shared figures: the map of the run and the Gantt chart of every unit (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.registry import Figure, HazardPart
+
+MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
+
+SEGMENT_STYLE = {  # state -> (colour, English, Chinese)
+    "turnout": ("#f39c12", "turnout", "出动准备"),
+    "travel": ("#e74c3c", "travel", "行驶"),
+    "aid": ("#8e44ad", "mutual aid on the way", "增援途中"),
+    "scene": ("#7b241c", "on scene", "现场处置"),
+    "return": ("#aab7b8", "returning", "返回"),
+    "oos": ("#2c3e50", "out of service", "停用"),
+}
+
+
+def pyplot():
+    """pyplot on the Agg backend with the CJK font registered."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from drillsim.fonts import use_cjk_font
+
+    use_cjk_font()
+    return plt
+
+
+def png(fig, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (the figure is closed)."""
+    plt = pyplot()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def thicken(*texts) -> None:
+    """Give the thin CJK glyphs of axis labels and titles a regular weight."""
+    from drillsim.fonts import text_effects
+
+    for t in texts:
+        if t is not None:
+            t.set_path_effects(text_effects(t.get_color(), halo=None))
+
+
+def style_axes(ax) -> None:
+    thicken(ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(),
+            *ax.get_yticklabels())
+
+
+def time_axis(ctx: ReportContext, ax, t_max: float) -> None:
+    """x axis in drill minutes with clock times under them."""
+    from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+    from drillsim.report.text import clock
+
+    span_min = t_max / 60
+    step = next((s for s in (5, 10, 15, 30, 60, 120, 240) if span_min / s <= 12), 480)
+    ax.xaxis.set_major_locator(MultipleLocator(step))
+    start = ctx.scenario.start
+    ax.xaxis.set_major_formatter(FuncFormatter(
+        lambda x, _pos: f"+{int(x)}\n{clock(start, x * 60)[-8:-3]}"))
+    ax.set_xlabel(ctx.t("minutes after the start / clock time", "演练开始后分钟数 / 时钟时间"))
+
+
+def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
+    """The road network with places, closed roads and each hazard's objects."""
+    from drillsim.network_io import load_map_layers
+    from drillsim.network_summary import draw_network
+    from drillsim.places import Places
+
+    plt = pyplot()
+    world = ctx.world
+    layers = load_map_layers() if ctx.scenario.network == "default" else None
+    places = Places([p for p in world.places if p.kind in MAP_KINDS])
+    closed = sorted({e for s in ctx.road_closures for e in s.edges})
+    fig, ax = plt.subplots(figsize=(10, 9.5))
+    draw_network(world.network, places, ax=ax, closed_edges=closed,
+                 rivers=layers.rivers if layers else None,
+                 boundary=layers.boundary if layers else None, labels=True)
+    handles = list(ax.get_legend().legend_handles) if ax.get_legend() else []
+    for part in parts:
+        if part.map_layer is not None:
+            part.map_layer(ctx, ax, handles)
+    from drillsim.fonts import text_effects
+
+    legend = ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.9)
+    for text in legend.get_texts():
+        text.set_path_effects(text_effects(text.get_color(), halo=None))
+    ax.set_title(ctx.t("Map of the drill", "演练态势图"))
+    thicken(ax.title)
+    roads = "; ".join(f"{s.road} ({s.inject})" for s in ctx.road_closures)
+    caption = ctx.t(
+        "Road network (schematic), fire stations, shelters, depots and hazard sites, "
+        "the incidents of the drill and the roads closed during it"
+        + (f": {roads}." if roads else "."),
+        "路网（示意）、消防站、避难场所、物资库、危险源、演练中的警情及封闭道路"
+        + (f"：{roads}。" if roads else "。"))
+    return Figure("map", ctx.t("Map", "态势图"), caption, png(fig),
+                  alt=ctx.t("map of the road network and incidents", "路网与警情地图"))
+
+
+def unit_segments(ctx: ReportContext) -> dict[str, list[tuple[float, float, str, str]]]:
+    """Per unit, ``(start, end, state, incident)`` spans from the records."""
+    end_t = ctx.end_time
+    segs: dict[str, list[tuple[float, float, str, str]]] = {u: [] for u in ctx.units}
+    state: dict[str, tuple[str, float, str]] = {}
+
+    def close(unit: str, t: float) -> None:
+        if unit in state:
+            s, t0, inc = state.pop(unit)
+            if t > t0 or s == "scene":
+                segs.setdefault(unit, []).append((t0, t, s, inc))
+
+    for r in ctx.records:
+        u = r.unit
+        if not u:
+            continue
+        if r.event == "dispatch":
+            prev = state.get(u)
+            if prev is not None and prev[0] == "oos":
+                continue
+            close(u, r.t)
+            aid = "mutual_aid" in r.detail
+            state[u] = ("aid" if aid else "turnout", r.t, r.incident)
+        elif r.event == "enroute":
+            close(u, r.t)
+            state[u] = ("travel", r.t, r.incident)
+        elif r.event == "arrive":
+            close(u, r.t)
+            state[u] = ("scene", r.t, r.incident)
+        elif r.event == "release":
+            close(u, r.t)
+            state[u] = ("return", r.t, "")
+        elif r.event == "quarters":
+            close(u, r.t)
+        elif r.event == "out_of_service":
+            close(u, r.t)
+            state[u] = ("oos", r.t, "")
+        elif r.event == "in_service":
+            close(u, r.t)
+    for u in list(state):
+        close(u, end_t)
+    return segs
+
+
+def gantt_figure(ctx: ReportContext) -> Figure:
+    """Every unit's time line: turnout, travel, on scene, return, out of service."""
+    from matplotlib.patches import Patch
+
+    plt = pyplot()
+    segs = unit_segments(ctx)
+    units = [u for u in ctx.result.units if u.staffed or segs.get(u.id)]
+    order = sorted(units, key=lambda u: (u.station == "mutual_aid", u.station, u.id))
+    scripted = {i.id for i in ctx.scenario.all_incidents()}
+    t_max = max(ctx.scenario.duration, ctx.end_time)
+    height = max(3.0, 0.3 * len(order) + 1.6)
+    fig, ax = plt.subplots(figsize=(11, height))
+    for y, u in enumerate(order):
+        for t0, t1, s, inc in segs.get(u.id, []):
+            colour = SEGMENT_STYLE[s][0]
+            width = max((t1 - t0) / 60, 0.15)
+            ax.barh(y, width, left=t0 / 60, height=0.62, color=colour,
+                    hatch="///" if s == "oos" else None,
+                    edgecolor="white" if s != "oos" else "#95a5a6", linewidth=0.3)
+            if s == "scene" and width > 6:
+                label = inc if inc in scripted else ""
+                if label:
+                    ax.text(t0 / 60 + width / 2, y, label, ha="center", va="center",
+                            fontsize=6.5, color="white", clip_on=True)
+        if y and order[y - 1].station != u.station:
+            ax.axhline(y - 0.5, color="#d5d8dc", lw=0.8)
+    for r in ctx.records:
+        if r.event == "inject":
+            label = detail_dict(r.detail).get("id", "")
+            ax.axvline(r.t / 60, color="#2471a3", lw=0.8, ls=":")
+            ax.text(r.t / 60, -0.85, label, color="#2471a3", fontsize=7, ha="left",
+                    va="center", clip_on=True)
+    ax.set_yticks(range(len(order)))
+    ax.set_yticklabels([f"{u.id}  {_short_station(ctx, u.station)}" for u in order], fontsize=7)
+    ax.set_ylim(len(order) - 0.5, -1.2)
+    ax.set_xlim(0, t_max / 60)
+    time_axis(ctx, ax, t_max)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.grid(axis="x", color="#eaeded", lw=0.6)
+    ax.set_axisbelow(True)
+    lang = 2 if ctx.lang == "zh" else 1
+    handles = [Patch(facecolor=c, label=f"{v[lang]}",
+                     hatch="///" if k == "oos" else None, edgecolor="#95a5a6")
+               for k, v in SEGMENT_STYLE.items() for c in [v[0]]]
+    handles.append(plt.Line2D([], [], color="#2471a3", ls=":", label=ctx.t("inject", "注入")))
+    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 *
+                       6 / max(height, 6)), ncol=7, fontsize=7, frameon=False)
+    thicken(*legend.get_texts())
+    ax.set_title(ctx.t("Time line of every unit", "各车辆（队伍）时间线"))
+    style_axes(ax)
+    caption = ctx.t(
+        "One row per unit, grouped by station: turnout (order to wheels rolling), travel, "
+        "on scene (labelled with the scripted incident), return to quarters, and out of "
+        "service; dotted lines mark the injects.",
+        "每行一车，按消防站分组：出动准备、行驶、现场处置（标注脚本警情编号）、返回驻地、停用；"
+        "虚线为情景注入时刻。")
+    return Figure("gantt", ctx.t("Unit time line", "车辆时间线"), caption, png(fig),
+                  alt=ctx.t("Gantt chart of the units", "车辆甘特图"))
+
+
+def _short_station(ctx: ReportContext, station: str) -> str:
+    if station == "mutual_aid":
+        return "区外增援"
+    p = ctx.world.places.get(station)
+    if p is not None:
+        return p.name_zh
+    for st in ctx.scenario.forces.stations:
+        if st.id == station:
+            return st.name_zh or station
+    return station
+
+
+def finite(values) -> list[float]:
+    return [v for v in values if v is not None and math.isfinite(v)]

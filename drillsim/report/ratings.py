@@ -1,0 +1,154 @@
+"""Objective ratings: the HSEEP P/S/M/U scale and the Chinese 4-level score.
+
+Every rating comes from one explicit rule applied to the measured value ``v`` of
+the objective's metric and its target ``T`` (both in the metric's unit). The
+*relative gap* is how far the measurement is from the target, in the bad
+direction, as a share of the target::
+
+    d = (v - T) / max(|T|, u)     when lower is better  (targets "<=", "<")
+    d = (T - v) / max(|T|, u)     when higher is better (targets ">=", ">")
+
+where ``u`` is one unit of the metric (1 s, 1 kW, 1 call, or 1 percentage point
+for shares) so that a target of 0 does not divide by zero. ``d < 0`` means
+better than the target.
+
+=====  ======  ======  ===================================================
+HSEEP  中文    score   rule
+=====  ======  ======  ===================================================
+P      优      95      target met and d <= -10 % (met with a margin of at
+                       least 10 %), or the value is the best possible (0 for
+                       a count, 100 % for a share)
+S      良      82      target met with a margin under 10 %
+M      中      67      target not met, by at most 25 % (0 < d <= 25 %)
+U      差      40      target not met by more than 25 % (d > 25 %)
+U      差      0       not measured: the drill did not exercise the metric
+=====  ======  ======  ===================================================
+
+The scale follows the HSEEP After-Action Report (P: performed without
+challenges, S: with some challenges, M: with major challenges, U: unable to be
+performed). The 100-point score and the grades 优 (>= 90), 良 (75-89), 中
+(60-74), 差 (< 60) follow the practice of AQ/T 9009-2015 and GB/T 46792-2025
+(converting evaluation results into a score); the overall score is the mean of
+the objective scores with equal weights.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from drillsim.metric_catalog import METRICS
+from drillsim.metrics.evaluation import ObjectiveResult
+
+MARGIN_P = 0.10
+"""A met objective is rated P when it beats its target by at least this share."""
+SHORTFALL_M = 0.25
+"""A missed objective is rated M when it misses by at most this share, else U."""
+
+SCORES = {"P": 95, "S": 82, "M": 67, "U": 40}
+SCORE_NOT_MEASURED = 0
+ZH_LEVEL = {"P": "优", "S": "良", "M": "中", "U": "差"}
+EN_LEVEL = {
+    "P": "performed without challenges",
+    "S": "performed with some challenges",
+    "M": "performed with major challenges",
+    "U": "unable to be performed",
+}
+ZH_LEVEL_TEXT = {"P": "顺利完成", "S": "完成但存在一定问题", "M": "完成但存在重大问题",
+                 "U": "未能完成"}
+_UNIT_FLOOR = {"seconds": 1.0, "kW": 1.0, "count": 1.0, "share": 0.01}
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The rating of one objective.
+
+    Attributes
+    ----------
+    code
+        ``P``, ``S``, ``M`` or ``U``.
+    gap
+        The relative gap ``d`` (negative: better than the target; NaN: not measured).
+    score
+        Points out of 100.
+    rule
+        Which rule produced it: ``ideal``, ``margin``, ``narrow``, ``short``,
+        ``far`` or ``not_measured``.
+    """
+
+    code: str
+    gap: float
+    score: int
+    rule: str
+
+    @property
+    def zh(self) -> str:
+        return ZH_LEVEL[self.code]
+
+
+def relative_gap(metric: str, op: str, target: float, value: float) -> float:
+    """The relative gap ``d`` of a measured value against its target (see module doc)."""
+    floor = _UNIT_FLOOR[METRICS[metric].unit]
+    scale = max(abs(target), floor)
+    if op in ("<=", "<"):
+        return (value - target) / scale
+    return (target - value) / scale
+
+
+def _ideal(metric: str, op: str, value: float) -> bool:
+    unit = METRICS[metric].unit
+    if op in ("<=", "<"):
+        return unit in ("count", "share") and value <= 0
+    return unit == "share" and value >= 1.0
+
+
+def rate(res: ObjectiveResult) -> Rating:
+    """Rate one objective from its measured value (see the module doc for the rules)."""
+    obj = res.objective
+    op, target = obj.bound()
+    if res.status == "not_measured" or math.isnan(res.value):
+        return Rating("U", math.nan, SCORE_NOT_MEASURED, "not_measured")
+    d = relative_gap(obj.metric, op, target, res.value)
+    if res.status == "met":
+        if _ideal(obj.metric, op, res.value):
+            return Rating("P", d, SCORES["P"], "ideal")
+        if d <= -MARGIN_P + 1e-12:
+            return Rating("P", d, SCORES["P"], "margin")
+        return Rating("S", d, SCORES["S"], "narrow")
+    if d <= SHORTFALL_M + 1e-12:
+        return Rating("M", d, SCORES["M"], "short")
+    return Rating("U", d, SCORES["U"], "far")
+
+
+def grade(score: float) -> str:
+    """The Chinese 4-level grade of a 100-point score: 优 >= 90, 良 >= 75, 中 >= 60, else 差."""
+    if math.isnan(score):
+        return "—"
+    if score >= 90:
+        return "优"
+    if score >= 75:
+        return "良"
+    if score >= 60:
+        return "中"
+    return "差"
+
+
+def overall(ratings: list[Rating]) -> float:
+    """Overall score: mean of the objective scores (NaN without objectives)."""
+    return sum(r.score for r in ratings) / len(ratings) if ratings else math.nan
+
+
+RULE_TEXT = {
+    "ideal": ("P: target met at the best possible value",
+              "优（P）：达到目标且为最佳可能值"),
+    "margin": ("P: target met with a margin of at least 10 %",
+               "优（P）：达到目标且优于目标10%以上"),
+    "narrow": ("S: target met with a margin under 10 %",
+               "良（S）：达到目标但余量不足10%"),
+    "short": ("M: target missed by at most 25 %",
+              "中（M）：未达到目标，差距不超过25%"),
+    "far": ("U: target missed by more than 25 %",
+            "差（U）：未达到目标，差距超过25%"),
+    "not_measured": ("U: not measured — the drill did not exercise this metric",
+                     "差（U）：未测得数值，演练未检验该指标"),
+}

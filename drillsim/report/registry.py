@@ -1,0 +1,142 @@
+"""What a report is made of, and the registry through which each hazard adds its part.
+
+A hazard module (fire now; flood and relief later) registers one :class:`HazardPart`
+with :func:`register`. The report asks every part that applies to the run for its
+overview tables, map overlay, figures, sections, strengths and, for each metric it
+owns, an *explainer* that turns an objective not fully met into a finding (the
+bottleneck found in the records, with improvement actions). Parts produce plain
+text and tables; the templates escape all of it, so a part never writes markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from drillsim.metrics.evaluation import ObjectiveResult
+    from drillsim.report.context import ReportContext
+    from drillsim.report.ratings import Rating
+
+
+@dataclass
+class Table:
+    """A table of plain-text cells; ``row_classes`` (optional) styles rows in HTML."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+    row_classes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Figure:
+    """A rendered figure: PNG bytes with a title, caption and alternative text."""
+
+    key: str
+    title: str
+    caption: str
+    png: bytes
+    alt: str = ""
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class Section:
+    """A report section contributed by a hazard part."""
+
+    key: str
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class Action:
+    """One drafted row of the improvement plan."""
+
+    action: str
+    owner: str
+    capability: str
+    finding: str = ""
+    due: str = ""
+
+
+@dataclass
+class Finding:
+    """An area for improvement (or a strength) found in the records."""
+
+    title: str
+    objective: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    table: Table | None = None
+    actions: list[Action] = field(default_factory=list)
+
+
+Explainer = Callable[["ReportContext", "ObjectiveResult", "Rating"], Finding]
+
+
+def _none(_ctx: ReportContext) -> list:
+    return []
+
+
+@dataclass
+class HazardPart:
+    """One hazard's contribution to the report.
+
+    Attributes
+    ----------
+    key
+        Short name, e.g. ``fire``.
+    name_en, name_zh
+        Hazard name for the overview.
+    applies
+        Whether the run has anything of this hazard.
+    overview
+        Tables for the overview (e.g. the incidents and the forces).
+    map_layer
+        Draws the hazard's objects on the shared map: ``(ctx, ax, handles)``; append
+        legend handles to ``handles``.
+    figures
+        Figures of the shared "figures" section (after the map and the Gantt chart).
+    sections
+        The hazard's own sections.
+    strengths
+        Strengths found in the records (plain sentences with their evidence).
+    explainers
+        Per metric name, a function that explains an objective on that metric.
+    """
+
+    key: str
+    name_en: str
+    name_zh: str
+    applies: Callable[[ReportContext], bool]
+    overview: Callable[[ReportContext], list[Table]] = _none
+    map_layer: Callable[..., None] | None = None
+    figures: Callable[[ReportContext], list[Figure]] = _none
+    sections: Callable[[ReportContext], list[Section]] = _none
+    strengths: Callable[[ReportContext], list[str]] = _none
+    explainers: dict[str, Explainer] = field(default_factory=dict)
+
+
+PARTS: dict[str, HazardPart] = {}
+
+
+def register(part: HazardPart) -> HazardPart:
+    """Add (or replace) a hazard part; returns it."""
+    PARTS[part.key] = part
+    return part
+
+
+def load_parts() -> dict[str, HazardPart]:
+    """The registered parts, after importing the built-in hazard modules."""
+    from drillsim.report import fire, flood  # noqa: F401 - register themselves
+
+    return PARTS

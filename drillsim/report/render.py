@@ -1,0 +1,97 @@
+"""Render a report to one self-contained HTML file and to Markdown (Jinja2 templates).
+
+HTML: autoescape is on, so every string from the drill file (names, inject text)
+is escaped; figures are embedded as base64 PNG data URIs, styles are inline, and
+nothing is loaded from the network. Markdown: every value passes through
+:func:`md_escape` by the environment's ``finalize`` hook, so a value cannot open a
+table cell, a link, HTML or code; only :class:`MdRaw` values (image links built
+here) pass unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from drillsim.report.build import Report
+
+
+class MdRaw(str):
+    """Markdown that the report itself built (never user text): not escaped."""
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def md_escape(value: object) -> str:
+    """Escape text for a Markdown table cell or paragraph (one line, no markup)."""
+    if value is None:
+        return ""
+    if isinstance(value, MdRaw):
+        return str(value)
+    if isinstance(value, float) and math.isnan(value):
+        return "—"
+    text = " ".join(str(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # a leading "-", "=" or digit+"." could start a list or heading
+    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+
+
+def _env(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=PackageLoader("drillsim.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        finalize=None if autoescape else md_escape)
+    env.filters["score"] = lambda v: "—" if v is None or math.isnan(v) else f"{v:.0f}"
+    return env
+
+
+def render_html(report: Report, *, other_lang_href: str | None = None,
+                embed_font: bool = True) -> str:
+    """The report as one self-contained HTML page.
+
+    With ``embed_font`` the CJK glyphs the page uses are embedded as a font subset
+    (see :mod:`drillsim.report.fontembed`), so Chinese renders without system fonts.
+    """
+    from markupsafe import Markup
+
+    template = _env(True).get_template("report.html.j2")
+    page = template.render(r=report, L=report.labels, other_lang_href=other_lang_href,
+                           font_css=Markup(""))
+    if not embed_font:
+        return page
+    from drillsim.report.fontembed import font_face_css
+
+    # the CSS is built here from base64 only: safe to mark as markup
+    return template.render(r=report, L=report.labels, other_lang_href=other_lang_href,
+                           font_css=Markup(font_face_css(page)))
+
+
+def render_markdown(report: Report, figure_dir: str = "figures") -> str:
+    """The report as Markdown; figures are linked as ``figure_dir/<key>.<lang>.png``."""
+    figs = {f.key: MdRaw(f"![{md_escape(f.alt)}]({figure_dir}/{f.key}.{report.lang}.png)")
+            for f in report.figures + [f for s in report.sections for f in s.figures]}
+    return _env(False).get_template("report.md.j2").render(
+        r=report, L=report.labels, figs=figs)
+
+
+def write_report(report: Report, out_dir: Path, *, stem: str = "report") -> tuple[Path, Path]:
+    """Write ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and the Markdown's figures."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lang = report.lang
+    other = "zh" if lang == "en" else "en"
+    html = out_dir / f"{stem}.{lang}.html"
+    html.write_text(render_html(report, other_lang_href=f"{stem}.{other}.html"),
+                    encoding="utf-8")
+    fig_dir = out_dir / "figures"
+    fig_dir.mkdir(exist_ok=True)
+    for f in report.figures + [f for s in report.sections for f in s.figures]:
+        (fig_dir / f"{f.key}.{lang}.png").write_bytes(f.png)
+    md = out_dir / f"{stem}.{lang}.md"
+    md.write_text(render_markdown(report), encoding="utf-8")
+    return html, md

@@ -1,0 +1,177 @@
+"""Where replications run: in this process, in a local process pool, or on Dask.
+
+All three run the same function, :func:`run_chunk`, on a *payload* (the points'
+validated drills, the seed, the metrics) that reaches each worker once: as the
+process pool's initializer argument, or scattered to every Dask worker with
+``broadcast=True``. A worker builds its :class:`~drillsim.world.World` (road
+network and travel-time tables) once and reuses it for every replication it runs.
+Replications are grouped in chunks to keep per-task overhead small; results come
+back per chunk, in whatever order chunks finish.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import pickle
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+Chunk = list[tuple[int, int]]   # (point, replication) pairs
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What every worker needs, sent once."""
+
+    key: str                        # the experiment's hash
+    network: str
+    seed: int
+    scenarios: dict[int, Any]      # point -> Scenario
+    metrics: tuple[str, ...]
+    objectives: tuple[str, ...]
+    replicate: Callable | None = None  # test hook: replaces run_replication
+
+
+# --------------------------------------------------------------------------- the work
+
+
+def run_replication(scenario, world, seed: int, replication: int, metrics, objectives
+                    ) -> dict[str, float]:
+    """Run one replication (common random numbers: ``spawn_key=(replication,)``)."""
+    from drillsim.engine import run_drill
+    from drillsim.output import summarize
+
+    result = run_drill(scenario, world, seed, (replication,))
+    summary = summarize(result)
+    values = {m: float(summary.metrics.get(m, math.nan)) for m in metrics}
+    status = {o.objective.id: o.status for o in summary.objectives}
+    for oid in objectives:
+        s = status.get(oid)
+        values[f"met_{oid}"] = 1.0 if s == "met" else 0.0 if s == "not_met" else math.nan
+    return values
+
+
+_local = threading.local()
+
+
+def _world(network: str):
+    """This thread's world: built once, travel-time tables kept between replications.
+
+    The engine changes a world's travel times while a drill runs (road closures),
+    so threads of one Dask worker must not share one; processes have one thread.
+    """
+    cache = getattr(_local, "worlds", None)
+    if cache is None:
+        cache = _local.worlds = {}
+    world = cache.get(network)
+    if world is None:
+        from drillsim.network_io import load_network, load_places
+        from drillsim.world import World
+
+        world = cache[network] = World(load_network(network), load_places())
+    return world
+
+
+def run_chunk(payload: Payload, chunk: Chunk) -> list[dict[str, Any]]:
+    """Run the replications of a chunk; a replication that raises becomes an error row."""
+    world = _world(payload.network)
+    fn = payload.replicate or run_replication
+    rows = []
+    for point, rep in chunk:
+        t0 = time.perf_counter()
+        try:
+            values = fn(payload.scenarios[point], world, payload.seed, rep, payload.metrics,
+                        payload.objectives)
+            status, error = "ok", None
+        except Exception as exc:  # noqa: BLE001 - recorded, the sweep goes on
+            values = {}
+            status = "error"
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            error = (f"{type(exc).__name__}: {exc} (at {where.filename.rsplit('/', 1)[-1]}:"
+                     f"{where.lineno})")
+        rows.append({"point": point, "replication": rep, "seed": payload.seed,
+                     "status": status, "error": error,
+                     "wall_s": time.perf_counter() - t0, "values": values})
+    return rows
+
+
+# --------------------------------------------------------------------------- executors
+
+
+def serial(payload: Payload, chunks: list[Chunk]) -> Iterator[list[dict]]:
+    """Run chunks one after another in this process."""
+    for chunk in chunks:
+        yield run_chunk(payload, chunk)
+
+
+_PAYLOAD: Payload | None = None
+
+
+def _init_process(blob: bytes) -> None:
+    global _PAYLOAD
+    _PAYLOAD = pickle.loads(blob)
+    _world(_PAYLOAD.network)  # build the world before the first task
+
+
+def _process_chunk(chunk: Chunk) -> list[dict]:
+    assert _PAYLOAD is not None
+    return run_chunk(_PAYLOAD, chunk)
+
+
+def start_method() -> str:
+    """``forkserver`` where available (Linux), else ``spawn``; never the platform default."""
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods and sys.platform != "darwin" else "spawn"
+
+
+def processes(payload: Payload, chunks: list[Chunk], workers: int) -> Iterator[list[dict]]:
+    """Run chunks on a local process pool; the payload goes to each worker once."""
+    ctx = multiprocessing.get_context(start_method())
+    blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
+                             initargs=(blob,)) as pool:
+        pending = {pool.submit(_process_chunk, c) for c in chunks}
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    yield fut.result()
+        finally:
+            for fut in pending:
+                fut.cancel()
+
+
+def _dask_chunk(payload: Payload, chunk: Chunk) -> list[dict]:
+    return run_chunk(payload, chunk)
+
+
+def dask(payload: Payload, chunks: list[Chunk], scheduler: Any) -> Iterator[list[dict]]:
+    """Run chunks on a Dask distributed cluster (``scheduler``: address or Client)."""
+    from distributed import Client, as_completed
+
+    own = not isinstance(scheduler, Client)
+    client = Client(scheduler) if own else scheduler
+    try:
+        remote = client.scatter(payload, broadcast=True, hash=False)
+        futures = [client.submit(_dask_chunk, remote, c, pure=False, retries=1)
+                   for c in chunks]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            client.cancel(futures)
+    finally:
+        if own:
+            client.close()
+
+
+def chunk_size(todo: int, workers: int, *, minimum: int = 1, maximum: int = 64) -> int:
+    """Replications per task: about eight tasks per worker, within [minimum, maximum]."""
+    return max(minimum, min(maximum, math.ceil(todo / max(1, workers * 8))))

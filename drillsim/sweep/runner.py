@@ -1,0 +1,288 @@
+"""Run an experiment: points x replications, recorded as they finish, then summarised.
+
+:func:`run_sweep` is the whole pipeline: it opens (or resumes) the SQLite store in
+the output folder, runs the replications that are not recorded yet on the chosen
+executor, and writes the tables, plots and manifest from the store. Because the
+tables are built from the store, sorted by (point, replication), the same
+experiment gives the same files whatever the executor, the number of workers, or
+how often the sweep was interrupted and resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from drillsim.errors import DrillsimError
+from drillsim.sweep import executors
+from drillsim.sweep.spec import Experiment
+from drillsim.sweep.stats import fractiles, t_interval, wilson
+from drillsim.sweep.store import STORE_NAME, Store
+
+REPLICATIONS_FILE = "replications"   # .csv and .parquet
+SUMMARY_FILE = "summary"             # .csv and .parquet
+DEPENDENCIES = ("simpy", "numpy", "scipy", "pandas", "pyarrow", "dask", "distributed")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SweepResult:
+    """What a sweep produced (the same data as the files in ``out_dir``)."""
+
+    experiment: Experiment
+    out_dir: Path
+    replications: Any      # pandas.DataFrame, one row per replication
+    summary: Any           # pandas.DataFrame, one row per point and measure
+    ran: int               # replications run by this call
+    failed: int            # replications recorded with an error (all calls)
+    missing: int           # replications neither recorded nor run (a worker was lost)
+    executor: str
+    wall_s: float
+    first_error: str | None = None
+
+
+def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | None = None,
+              scheduler: Any = None, resume: bool = False, progress: Progress | None = None,
+              chunk: int | None = None, plots: bool = True,
+              replicate: Callable | None = None) -> SweepResult:
+    """Run (or resume) a sweep and write its results to ``out_dir``.
+
+    Parameters
+    ----------
+    experiment
+        From :func:`drillsim.sweep.load_experiment`.
+    out_dir
+        Folder for ``sweep.sqlite``, the tables, plots and manifest.
+    workers
+        Local processes; ``1`` runs in this process; default: the number of cores.
+    scheduler
+        A Dask scheduler address (or a ``distributed.Client``): run on that cluster.
+    resume
+        Continue the sweep recorded in ``out_dir`` (refused if the experiment changed).
+    progress
+        Called with (replications recorded, total) as chunks finish.
+    chunk
+        Replications per task (default: about eight tasks per worker; Dask at least 8).
+    replicate
+        Replaces :func:`drillsim.sweep.executors.run_replication` (tests).
+    """
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = out / STORE_NAME
+    if store_path.exists() and not resume:
+        raise DrillsimError(f"{out}: already holds a sweep ({STORE_NAME}); add --resume to "
+                            "continue it, or choose another --out folder")
+    spec_hash = experiment.spec_hash()
+    store = Store(store_path)
+    try:
+        store.check_resumable(spec_hash, out)
+        store.start(spec_hash, _info(experiment), [
+            (p.index, p.label, p.variant, json.dumps(p.values, default=str))
+            for p in experiment.points])
+        done = store.done()
+        total = len(experiment.points) * experiment.replications
+        todo = [(p.index, r) for r in range(experiment.replications)
+                for p in experiment.points if (p.index, r) not in done]
+        payload = executors.Payload(
+            key=spec_hash, network=experiment.network, seed=experiment.seed,
+            scenarios={p.index: p.scenario for p in experiment.points},
+            metrics=experiment.metrics, objectives=experiment.objectives, replicate=replicate)
+        if scheduler is not None:
+            name = "dask"
+            n = _dask_workers(scheduler)
+            size = chunk or executors.chunk_size(len(todo), n, minimum=8)
+            run = executors.dask(payload, _chunks(todo, size), scheduler)
+        else:
+            n = workers or os.cpu_count() or 1
+            size = chunk or executors.chunk_size(len(todo), n)
+            if n == 1:
+                name, run = "serial", executors.serial(payload, _chunks(todo, size))
+            else:
+                name = f"processes({n})"
+                run = executors.processes(payload, _chunks(todo, size), n)
+        recorded = len(done)
+        if progress:
+            progress(recorded, total)
+        ran = 0
+        try:
+            for rows in run:
+                store.record(rows)
+                ran += len(rows)
+                recorded += len(rows)
+                if progress:
+                    progress(recorded, total)
+        except Exception as exc:  # a lost worker or cluster: keep what was recorded
+            if isinstance(exc, DrillsimError):
+                raise
+            lost = f"{type(exc).__name__}: {exc}"
+        else:
+            lost = None
+        rows = store.rows()
+    finally:
+        store.close()
+    tables = result_tables(experiment, rows)
+    failed = sum(r["status"] != "ok" for r in rows)
+    first_error = next((r["error"] for r in rows if r["status"] != "ok"), None)
+    missing = total - len(rows)
+    _write_outputs(experiment, out, tables, plots)
+    wall = time.perf_counter() - t0
+    _write_manifest(experiment, out, spec_hash=spec_hash, executor=name, wall_s=wall,
+                    ran=ran, failed=failed, missing=missing, lost=lost, rows=rows)
+    return SweepResult(experiment, out, tables[0], tables[1], ran, failed, missing, name, wall,
+                       first_error or lost)
+
+
+def _chunks(todo: list[tuple[int, int]], size: int) -> list[list[tuple[int, int]]]:
+    return [todo[i:i + size] for i in range(0, len(todo), size)]
+
+
+def _dask_workers(scheduler: Any) -> int:
+    from distributed import Client
+
+    if isinstance(scheduler, Client):
+        return max(1, len(scheduler.scheduler_info().get("workers", {})))
+    with Client(scheduler, set_as_default=False) as client:
+        return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+def _info(e: Experiment) -> dict[str, Any]:
+    return {"name": e.name, "file": e.file, "base": e.base_file, "seed": e.seed,
+            "replications": e.replications, "metrics": list(e.metrics),
+            "objectives": list(e.objectives), "points": len(e.points)}
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return value
+
+
+def point_columns(e: Experiment) -> list[str]:
+    """The columns that describe a point: label, variant (if any), each parameter."""
+    return ["label"] + (["variant"] if e.variants else []) + [p.name for p in e.parameters]
+
+
+def _point_row(e: Experiment, index: int) -> dict[str, Any]:
+    p = e.points[index]
+    row: dict[str, Any] = {"point": index, "label": p.label}
+    if e.variants:
+        row["variant"] = p.variant
+    for par in e.parameters:
+        row[par.name] = _cell(p.values.get(par.name))
+    return row
+
+
+def result_tables(e: Experiment, rows: list[dict[str, Any]]):
+    """(replications, summary) data frames from the stored rows."""
+    import pandas as pd
+
+    cols = e.columns()
+    rep_rows = []
+    for r in rows:
+        rec = _point_row(e, r["point"])
+        rec.update(replication=r["replication"], seed=r["seed"], status=r["status"],
+                   error=r["error"] or "")
+        rec.update({c: float(r["values"].get(c, math.nan)) for c in cols})
+        rep_rows.append(rec)
+    reps = pd.DataFrame(rep_rows, columns=["point", *point_columns(e), "replication", "seed",
+                                           "status", "error", *cols])
+    reps = reps.sort_values(["point", "replication"], kind="stable").reset_index(drop=True)
+    for c in point_columns(e):  # mixed types (e.g. 52 and 'x') cannot go to Parquet
+        kinds = {type(v) for v in reps[c] if v is not None}
+        if len(kinds) > 1 and not kinds <= {int, float}:
+            reps[c] = reps[c].astype(str)
+    return reps, summary_table(e, reps)
+
+
+def summary_table(e: Experiment, reps):
+    """One row per point and measure: n, mean, sd, 95 % CI, p10/p50/p90, paired difference."""
+    import numpy as np
+    import pandas as pd
+
+    ok = reps[reps["status"] == "ok"]
+    by_point = {p: g.set_index("replication") for p, g in ok.groupby("point")}
+    out = []
+    for point in e.points:
+        g = by_point.get(point.index)
+        base = e.baseline[point.index] if e.baseline else point.index
+        gb = by_point.get(base)
+        errors = int(((reps["point"] == point.index) & (reps["status"] != "ok")).sum())
+        for col in e.columns():
+            row = _point_row(e, point.index)
+            row.update(measure=col, kind="objective" if col.startswith("met_") else "metric",
+                       errors=errors)
+            x = g[col].to_numpy(float) if g is not None else np.array([])
+            if row["kind"] == "metric":
+                n, mean, sd, lo, hi = t_interval(x)
+                p10, p50, p90 = fractiles(x)
+            else:
+                finite = x[np.isfinite(x)]
+                n = int(finite.size)
+                mean, lo, hi = wilson(int((finite == 1).sum()), n)
+                sd = p10 = p50 = p90 = math.nan
+            row.update(n=n, mean=mean, sd=sd, ci_low=lo, ci_high=hi, p10=p10, p50=p50, p90=p90,
+                       baseline=base)
+            dmean = dlo = dhi = math.nan
+            if g is not None and gb is not None and base != point.index:
+                joined = g[[col]].join(gb[[col]].add_suffix("_base"), how="inner")
+                a, b = joined[col].to_numpy(float), joined[f"{col}_base"].to_numpy(float)
+                both = np.isfinite(a) & np.isfinite(b)
+                _, dmean, _, dlo, dhi = t_interval(a[both] - b[both])
+            row.update(diff_mean=dmean, diff_ci_low=dlo, diff_ci_high=dhi)
+            out.append(row)
+    return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _write_outputs(e: Experiment, out: Path, tables, plots: bool) -> None:
+    reps, summary = tables
+    reps.to_csv(out / f"{REPLICATIONS_FILE}.csv", index=False)
+    reps.to_parquet(out / f"{REPLICATIONS_FILE}.parquet", index=False)
+    summary.to_csv(out / f"{SUMMARY_FILE}.csv", index=False)
+    summary.to_parquet(out / f"{SUMMARY_FILE}.parquet", index=False)
+    if e.source_text:
+        (out / "experiment.yaml").write_text(e.source_text, encoding="utf-8")
+    if plots:
+        from drillsim.sweep.plots import plot_summary
+
+        plot_summary(e, summary, out / "plots")
+
+
+def _write_manifest(e: Experiment, out: Path, *, spec_hash: str, executor: str, wall_s: float,
+                    ran: int, failed: int, missing: int, lost: str | None,
+                    rows: list[dict]) -> None:
+    walls = [r["wall_s"] for r in rows if r["status"] == "ok"]
+    doc = {
+        "experiment": e.name, "experiment_file": e.file, "spec_sha256": spec_hash,
+        "base_drill": e.base_file, "seed": e.seed, "replications": e.replications,
+        "points": len(e.points), "recorded": len(rows), "ran_this_call": ran,
+        "failed": failed, "missing": missing, "lost": lost, "executor": executor,
+        "wall_time_s": round(wall_s, 3),
+        "replication_wall_s_mean": round(sum(walls) / len(walls), 6) if walls else None,
+        "drillsim": _version("drillsim"), "python": platform.python_version(),
+        "dependencies": {d: _version(d) for d in DEPENDENCIES},
+    }
+    (out / "manifest.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"

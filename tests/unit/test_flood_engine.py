@@ -1,0 +1,175 @@
+"""The flood drill on a hand-checkable ring network: water, roads, people, relief, teams."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import pytest
+from conftest import make_scenario
+
+from drillsim.engine import Drill, run_drill
+from drillsim.metrics.relief import bottleneck, detail, relief_metrics
+
+POINT = {"id": "P1", "location": {"node": "N1"}, "catchment_ha": 2, "runoff_coeff": 1.0,
+         "drain_m3_s": 0.05, "area_m2": 2000, "radius_m": 300, "residents": 200,
+         "trapped_share": 0.0}
+RAIN = {"series": [{"at": "+00:00", "mm_h": 60}, {"at": "+01:00", "mm_h": 0}]}
+PLANS = {"alarm": [{"engine": 1}], "flood_rescue": [{"engine|rescue_team": 1}]}
+
+
+def flood_scenario(*, stock=None, trucks=1, rain=RAIN, point=POINT, teams=(), **extra):
+    stock = stock or {"water_l": 300, "food_ration": 100, "bedding_set": 100}
+    return make_scenario(
+        duration="12:00",
+        flood={"rain": rain, "points": [point], "step": "5 min", "group_size": 50},
+        forces__response_plans=PLANS,
+        forces__shelters=[{"id": "S1", "location": {"node": "N3"}, "capacity": 1000,
+                           "open_delay": "10 min"}],
+        forces__depots=[{"id": "D1", "location": {"node": "N0"}, "stock": stock,
+                         "trucks": [{"id": f"T{k + 1}", "capacity_kg": 2000}
+                                    for k in range(trucks)]}],
+        forces__teams=list(teams), **extra)
+
+
+def depth_rows(records, point="P1"):
+    return [detail(r) | {"t": r.t} for r in records if r.event == "depth" and r.place == point]
+
+
+def test_water_balances_at_every_step(ring_world):
+    rows = depth_rows(run_drill(flood_scenario(), ring_world).records)
+    volume = 0.0
+    for row in rows:
+        volume += float(row["in_m3"]) - float(row["out_m3"])
+        # records are rounded to 1 mm³: the balance holds to that precision per step
+        assert float(row["volume_m3"]) == pytest.approx(volume, abs=1e-3 * (len(rows) + 1))
+    # 60 mm for one hour on 2 ha with runoff coefficient 1: exactly 1,200 m³ of inflow
+    assert sum(float(r["in_m3"]) for r in rows) == pytest.approx(1200.0, abs=0.01)
+    assert float(rows[-1]["volume_m3"]) == 0.0  # drained by the end
+
+
+def test_more_rain_never_means_less_water(ring_world):
+    def peak(mm_h):
+        rain = {"series": [{"at": "+00:00", "mm_h": mm_h}, {"at": "+01:00", "mm_h": 0}]}
+        rows = depth_rows(run_drill(flood_scenario(rain=rain), ring_world).records)
+        return max(float(r["depth_m"]) for r in rows)
+
+    peaks = [peak(x) for x in (10, 30, 60, 90)]
+    assert peaks == sorted(peaks) and peaks[0] < peaks[-1]
+
+
+def test_roads_close_by_vehicle_class_and_reopen(ring_world):
+    records = run_drill(flood_scenario(), ring_world).records
+    states = [detail(r) for r in records if r.event == "road_state"]
+    # cars stop at 0.3 m while trucks and fire engines still pass (0.6 m limit)
+    assert any(s["car"] == "0" and float(s["truck"]) > 0 for s in states)
+    assert states[-1]["car"] == "1" and states[-1]["truck"] == "1"
+    # and the drill leaves the network as it found it
+    assert ring_world.travel.time(0, 2, "car") == ring_world.dry.time(0, 2, "car")
+
+
+def test_residents_move_to_the_shelter_and_are_relieved_first_come_first_served(ring_world):
+    records = run_drill(flood_scenario(), ring_world).records
+    events = [r.event for r in records]
+    assert "displacement" in events and "shelter_admit" in events
+    admitted = sum(int(detail(r)["people"]) for r in records if r.event == "shelter_admit")
+    assert admitted == 200
+    # 300 L of water is three litres for 100 people: exactly 100 are relieved, in arrival order
+    relieved = [detail(r) for r in records if r.event == "relieved"]
+    assert sum(int(r["people"]) for r in relieved) == 100
+    assert [r["group"] for r in relieved] == sorted(r["group"] for r in relieved)
+    m = relief_metrics_of(records, ring_world)
+    assert m["people_displaced"] == 200 and m["relief_share_10h"] == 0.5
+    assert m["relief_t100"] == math.inf
+
+
+def relief_metrics_of(records, world):
+    from drillsim.engine import RunResult
+
+    return relief_metrics(RunResult(flood_scenario(), 1, tuple(records), (), ()))
+
+
+def test_relief_stock_is_conserved(ring_world):
+    stock = {"water_l": 450, "food_ration": 150, "bedding_set": 150}
+    drill = Drill(flood_scenario(stock=stock), ring_world, seed=1)
+    drill.run()
+    ration = drill.scenario.relief.ration
+    relieved = sum(int(detail(r)["people"]) for r in drill.records if r.event == "relieved")
+    shelter = drill.shelters.by_id["S1"]
+    depot = drill.relief.depots["D1"]
+    for item, start in stock.items():
+        in_transit = shelter.in_transit.get(item, 0.0)
+        at_shelter = shelter.stock.get(item, 0.0)
+        used = relieved * ration[item]
+        assert start == pytest.approx(depot.stock[item] + in_transit + at_shelter + used)
+
+
+@pytest.mark.parametrize(("less", "more"), [
+    ({"stock": {"water_l": 150, "food_ration": 50, "bedding_set": 50}},
+     {"stock": {"water_l": 600, "food_ration": 200, "bedding_set": 200}}),
+    ({"trucks": 1}, {"trucks": 3}),
+])
+def test_more_stock_or_trucks_never_means_later_relief(ring_world, less, more):
+    def measure(kwargs):
+        s = flood_scenario(**kwargs)
+        # deterministic: fixed delays everywhere (no random draw decides the comparison)
+        recs = run_drill(s, ring_world).records
+        from drillsim.engine import RunResult
+        return relief_metrics(RunResult(s, 1, tuple(recs), (), ()))
+
+    a, b = measure(less), measure(more)
+    assert b["relief_share_10h"] >= a["relief_share_10h"]
+    assert b["relief_t95"] <= a["relief_t95"]
+
+
+def test_stock_shortage_is_named_as_the_bottleneck(ring_world):
+    from drillsim.engine import RunResult
+
+    s = flood_scenario(stock={"water_l": 60, "food_ration": 20, "bedding_set": 20})
+    recs = run_drill(s, ring_world).records
+    assert bottleneck(RunResult(s, 1, tuple(recs), (), ()))["bottleneck"] == "stock"
+
+
+TEAM = {"kind": "part_time", "base": {"node": "N0"},
+        "units": [{"type": "rescue_team", "count": 10, "crew": 5}]}
+
+
+def test_shared_members_serve_only_one_team(ring_world):
+    teams = [
+        dict(TEAM, id="A", members=20, shared_members={"B": 10},
+             mobilisation={"dist": "fixed", "value": "10 min"}),
+        dict(TEAM, id="B", members=20, mobilisation={"dist": "fixed", "value": "20 min"}),
+    ]
+    records = run_drill(flood_scenario(teams=teams), ring_world).records
+    fielded = {r.place: detail(r)["units"] for r in records if r.event == "team_assembled"}
+    # A assembles first and fields 4 units of 5 from its 20; B then has only its 10 own people
+    assert fielded == {"A": "4", "B": "2"}
+
+
+def test_pump_station_failure_raises_the_water(ring_world):
+    base = depth_rows(run_drill(flood_scenario(), ring_world).records)
+    failed = depth_rows(run_drill(flood_scenario(injects=[
+        {"kind": "pump_station_failed", "at": "+00:00", "point": "P1"}]), ring_world).records)
+    assert max(float(r["depth_m"]) for r in failed) > max(float(r["depth_m"]) for r in base)
+
+
+def test_warning_target_time_matches_the_channel_model(ring_world):
+    from drillsim.warning import Channel, time_to_coverage
+
+    channels = [{"name": "cell", "reach": 0.9, "delay": "10 min", "ramp": "10 min"},
+                {"name": "door", "reach": 0.8, "delay": "20 min", "ramp": "2 h"}]
+    s = flood_scenario(warning={"issued_at": "+00:30", "channels": channels})
+    records = run_drill(s, ring_world).records
+    issued = next(r.t for r in records if r.event == "warning_issued")
+    reached = next(r.t for r in records if r.event == "warning_target")
+    model = [Channel(c["name"], c["reach"], 600 if c["name"] == "cell" else 1200,
+                     600 if c["name"] == "cell" else 7200) for c in channels]
+    assert reached - issued == pytest.approx(time_to_coverage(model, 0.95), abs=1e-3)
+
+
+def test_trapped_residents_call_for_rescue_and_reach_a_shelter(ring_world):
+    point = copy.deepcopy(POINT) | {"trapped_share": 0.05, "people_per_call": 5}
+    records = run_drill(flood_scenario(point=point), ring_world).records
+    calls = [r for r in records if r.event == "call" and r.incident.startswith("FR-")]
+    assert len(calls) == 2  # 10 trapped people, 5 per call
+    assert sum(int(detail(r)["people"]) for r in records if r.event == "rescued") == 10
