@@ -15,7 +15,7 @@ import simpy
 
 from drillsim.agents.dispatch import Dispatcher
 from drillsim.agents.flood import FloodModel
-from drillsim.agents.incident import IncidentState
+from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.relief import Relief
 from drillsim.agents.shelters import Shelters
 from drillsim.agents.teams import Rosters, mobilise
@@ -36,6 +36,7 @@ from drillsim.scenarios.schema import (
     StockChange,
     UnitInService,
     UnitOutOfService,
+    WindShift,
 )
 from drillsim.warning import DEFAULT_CHANNELS, Channel, coverage, max_coverage, time_to_coverage
 from drillsim.world import World
@@ -54,6 +55,7 @@ WORK_TIME = {
     "rescue": LogNormal(dist="lognormal", median=1200.0, p90=2700.0),
     "alarm": LogNormal(dist="lognormal", median=480.0, p90=900.0),
     "flood_rescue": LogNormal(dist="lognormal", median=1800.0, p90=4500.0),
+    "hazmat": LogNormal(dist="lognormal", median=1800.0, p90=3600.0),  # decontamination
 }
 
 
@@ -120,6 +122,11 @@ class Drill:
         self.shelters = Shelters(self, forces.shelters) if forces.shelters else None
         self.relief = Relief(self, forces.depots) if self.shelters else None
         self.flood = FloodModel(self, scenario.flood) if scenario.flood else None
+        self.chemical = None
+        if scenario.chemical is not None:
+            from drillsim.agents.chemical import ChemicalModel
+
+            self.chemical = ChemicalModel(self, scenario.chemical)
 
     # ------------------------------------------------------------------ set-up
 
@@ -133,7 +140,7 @@ class Drill:
                                                app.id in staffed))
                 if app.id in staffed:
                     self.units[app.id] = Unit(app.id, app.type, st.id, home, app.crew,
-                                              app.hazmat, node=home)
+                                              app.hazmat or app.type == "hazmat", node=home)
         self._turnout = {st.id: st.turnout for st in forces.stations}
 
     def log(self, event: str, incident: str = "", unit: str = "", node: int = -1,
@@ -199,6 +206,13 @@ class Drill:
                 self.env.process(mobilise(self, team, rosters, activation))
             if self.shelters is not None:
                 self.env.process(self._at(activation, self.shelters.order_open))
+        if self.chemical is not None:
+            self.chemical.start()
+            order_at = s.chemical.at + s.chemical.protective_actions.decided_after
+            self.env.process(self._at(order_at, self.chemical.order))
+            rosters = Rosters(list(s.forces.teams))
+            for team in s.forces.teams:
+                self.env.process(mobilise(self, team, rosters, order_at))
         if self.relief is not None:
             self.relief.start()
         if s.warning is not None:
@@ -226,6 +240,10 @@ class Drill:
             self.log("warning", detail=f"share={share:.4f}")
             if share >= final - 1e-9:
                 return
+
+    def is_day(self, t: float) -> bool:
+        """Daytime for Pasquill's table: 06:00-18:00 local (assumption; no sun calculation)."""
+        return 6 * 3600 <= self.clock_seconds(t) < 18 * 3600
 
     def team_ready(self, team_id: str) -> None:
         """A team has assembled: pump crews may now go to points already deep."""
@@ -263,8 +281,8 @@ class Drill:
         yield inc.controlled
         detail = f"q_kw={inc.heat_release_kw(env.now):.0f}" if inc.is_fire else ""
         self.log("control", inc.id, node=inc.node, detail=detail)
-        if inc.is_fire:  # overhaul; other calls did their work before control
-            yield env.timeout((spec.work_time or WORK_TIME["fire"]).sample(rng))
+        if spec.kind in ("fire", "hazmat"):  # overhaul or decontamination after control
+            yield env.timeout((spec.work_time or WORK_TIME[spec.kind]).sample(rng))
         self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
@@ -326,8 +344,10 @@ class Drill:
             inc.first_alarm_left -= 1
             if inc.first_alarm_left == 0:
                 self.log("full_assignment", inc.id, node=inc.node, detail=detail)
-                if not inc.is_fire:
+                if inc.spec.kind not in ("fire", "hazmat"):  # hazmat: the source decides
                     self.env.process(self._work(inc))
+        if inc.spec.kind == "hazmat" and self.chemical is not None:
+            self.chemical.unit_arrived(unit, inc)
         if inc.is_fire:
             if suppression_kw(unit.type) > 0:
                 self.env.process(self._water_on(unit, inc))
@@ -406,12 +426,10 @@ class Drill:
 
     def plan(self, origin: int, dest: int, vehicle: str, t0: float) -> Leg | None:
         """The fastest trip from ``origin`` leaving at ``t0``, or ``None`` if unreachable."""
-        travel = self.world.travel
-        times = travel.times_from(origin, vehicle)
-        if not math.isfinite(times[dest]):
+        route, times = self.world.travel.route_times(origin, dest, vehicle)
+        if not route:  # unreachable
             return None
-        route = travel.route(origin, dest, vehicle)
-        return Leg(list(route), t0 + np.asarray(times[route], dtype=float))
+        return Leg(list(route), t0 + times)
 
     def _release(self, unit: Unit):
         self.log("release", unit.incident, unit.id, node=unit.node)
@@ -458,6 +476,8 @@ class Drill:
             self.flood.pump_station(inj)
         elif isinstance(inj, StockChange):
             self.relief.change_stock(inj)
+        elif isinstance(inj, WindShift):
+            self.chemical.wind_shift(inj.wind_from_deg, inj.wind_speed_m_s)
         elif isinstance(inj, CallSurge):  # the background process reads the surge schedule
             self.log("call_surge", detail=f"factor={inj.factor:g}")
             if inj.lasting is not None:
@@ -534,6 +554,7 @@ class Drill:
         cum /= cum[-1]
         node_ids = self.world.network.node_ids
         changes = self._surge_changes()
+        validated: set[str] = set()
         n = 0
         while True:
             now = env.now
@@ -549,9 +570,10 @@ class Drill:
             key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
             node = node_ids[int(rng_where.integers(len(node_ids)))]
             kind = "fire" if key in OCCUPANCIES else key
-            spec = Incident(id=f"BG{n:03d}", kind=kind,
-                            occupancy=key if kind == "fire" else None,
-                            at=env.now, location=Location(node=node), work_time=bg.work_time)
+            make = BackgroundCall if key in validated else Incident  # first of a kind: check
+            spec = make(id=f"BG{n:03d}", kind=kind, occupancy=key if kind == "fire" else None,
+                        at=env.now, location=Location(node=node), work_time=bg.work_time)
+            validated.add(key)
             env.process(self._incident(spec, env.now, background=True))
 
     def _surge_changes(self) -> list[tuple[float, float]]:

@@ -96,6 +96,29 @@ METRICS: dict[str, MetricInfo] = {
     "warning_share_1h": MetricInfo(
         "share", "higher", "share of the public warned one hour after the decision to warn",
         "预警发布1小时后的公众覆盖率"),
+    "hazmat_first_arrival": MetricInfo(
+        "seconds", "lower", "time from the release call to the first hazmat-capable unit on scene",
+        "接警至首个危化品处置力量到场时间"),
+    "source_control_time": MetricInfo(
+        "seconds", "lower", "time from the release call until the leak was stopped",
+        "接警至泄漏源得到控制的时间"),
+    "people_above_aegl1": MetricInfo(
+        "count", "lower", "most people exposed above AEGL-1 at one time",
+        "同时暴露于AEGL-1以上的最多人数"),
+    "people_above_aegl2": MetricInfo(
+        "count", "lower", "most people exposed above AEGL-2 at one time",
+        "同时暴露于AEGL-2以上的最多人数"),
+    "people_above_aegl3": MetricInfo(
+        "count", "lower", "most people exposed above AEGL-3 at one time",
+        "同时暴露于AEGL-3以上的最多人数"),
+    "person_minutes_aegl2": MetricInfo(
+        "count", "lower", "person-minutes spent above AEGL-2", "暴露于AEGL-2以上的人·分钟"),
+    "evacuation_time": MetricInfo(
+        "seconds", "lower", "from the protective-action order until the last evacuee reached a "
+        "shelter", "疏散命令下达至最后一名疏散人员进入避难场所的时间"),
+    "responders_exposed": MetricInfo(
+        "count", "lower", "responders who arrived at a staging point inside the AEGL-2 zone",
+        "在AEGL-2区域内集结的救援人员数"),
     "utilisation_max": MetricInfo(
         "share", "lower", "highest share of the drill a unit spent committed",
         "单车最高出动占用率"),

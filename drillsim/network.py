@@ -348,6 +348,11 @@ class RoadNetwork:
         i = int(i)
         return i, float(haversine_m(lat, lon, self.lat[i], self.lon[i]))
 
+    def nearest_nodes(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Index of the nearest node for each of many points (vectorised :meth:`nearest_node`)."""
+        _, idx = self._tree.query(self._project(lat, lon))
+        return np.asarray(idx, dtype=np.int64)
+
     def edges_named(self, name: str) -> list[int]:
         """Indices of the arcs whose Chinese or English road name is ``name``."""
         return [e for e, (zh, en) in enumerate(zip(self.edge_name, self.edge_name_en,
@@ -393,6 +398,8 @@ an ``inf`` arc is never reached again), so closed arcs get this and any time bey
 :data:`_UNREACHABLE_S` is reported as ``inf``."""
 
 _UNREACHABLE_S = 1e14
+_NO_SLOTS = np.zeros(0, dtype=np.int64)
+_NO_WEIGHTS = np.zeros(0)
 
 
 class _VehicleGraph:
@@ -436,13 +443,19 @@ class _VehicleGraph:
 
     def set_factor(self, edges: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
         """Set the speed factor of ``edges``; return the changed slots and their old weights."""
+        if (self.factor[edges] == factor).all():
+            # no-op: the slot weights are always the minimum over their arcs' current
+            # times, so recomputing them from unchanged factors gives the same values
+            return _NO_SLOTS, _NO_WEIGHTS
         self.factor[edges] = factor
         slots = np.unique(self.edge_slots[edges])
         data = self.csr.data
         old = data[slots].copy()
-        for s in slots:
-            arcs = self.entry_edge[self.slot_start[s]:self.slot_start[s + 1]]
-            data[s] = self.edge_time_s(arcs).min()
+        # every arc of every changed slot, slot by slot, then the minimum per slot
+        start, count = self.slot_start[slots], np.diff(self.slot_start)[slots]
+        first = np.cumsum(count) - count
+        arcs = self.entry_edge[np.repeat(start - first, count) + np.arange(count.sum())]
+        data[slots] = np.minimum.reduceat(self.edge_time_s(arcs), first)
         changed = data[slots] != old
         if changed.any():
             self._reverse = None
@@ -486,6 +499,7 @@ class TravelTimes:
         self._graphs: dict[str, _VehicleGraph] = {}
         self._from: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._to: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._routes: dict[tuple[str, int], tuple[np.ndarray, dict]] = {}
         self.version = 0
         self.dijkstra_runs = 0
 
@@ -533,13 +547,30 @@ class TravelTimes:
 
     def route(self, o: int, d: int, vehicle: str = "fire_engine") -> list[int]:
         """Fastest route from ``o`` to ``d`` as node indices (``[]`` when unreachable)."""
+        return list(self.route_times(o, d, vehicle)[0])
+
+    def route_times(self, o: int, d: int, vehicle: str = "fire_engine"
+                    ) -> tuple[tuple[int, ...], np.ndarray]:
+        """Fastest route from ``o`` to ``d`` and the travel time from ``o`` to each of its
+        nodes, s (``()`` and an empty array when unreachable; the array is read-only).
+
+        Kept with the origin's tree: a route is walked once per tree, not once per trip.
+        """
         dist, pred = self._tree_from(o, vehicle)
-        if not np.isfinite(dist[d]):
-            return []
-        path = [d]
-        while path[-1] != o:
-            path.append(int(pred[path[-1]]))
-        return path[::-1]
+        memo = self._routes.get((vehicle, o))
+        if memo is None or memo[0] is not pred:  # none yet, or the tree was recomputed
+            memo = self._routes[vehicle, o] = (pred, {})
+        hit = memo[1].get(d)
+        if hit is None:
+            if np.isfinite(dist[d]):
+                path = [d]
+                while path[-1] != o:
+                    path.append(int(pred[path[-1]]))
+                nodes = tuple(path[::-1])
+            else:
+                nodes = ()
+            hit = memo[1][d] = (nodes, _readonly(np.asarray(dist[list(nodes)], dtype=float)))
+        return hit
 
     def route_edges(self, route: Sequence[int], vehicle: str = "fire_engine") -> list[int]:
         """The arc used for each hop of ``route``: the fastest one open to ``vehicle``.
@@ -586,6 +617,10 @@ class TravelTimes:
                 self.version += 1
                 self._invalidate(vehicle, graph, slots, old)
 
+    def edge_factors(self, edges: np.ndarray, vehicle: str) -> np.ndarray:
+        """The speed factors now set on ``edges`` for ``vehicle`` (a copy)."""
+        return self._graph(vehicle).factor[edges]
+
     def close(self, edges: int | Iterable[int], vehicles: Iterable[str] | None = None) -> None:
         """Close ``edges`` to ``vehicles`` (all classes when ``None``)."""
         self.set_edge_factor(edges, 0.0, vehicles)
@@ -610,6 +645,8 @@ class TravelTimes:
                 if np.any(pred[b[up]] == a[up]) or np.any(dist[a[down]] + new[down]
                                                           < dist[b[down]]):
                     del cache[key]
+                    if cache is self._from:
+                        self._routes.pop(key, None)
 
     def cached_origins(self, vehicle: str) -> list[int]:
         """Origins whose tree for ``vehicle`` is cached now (sorted)."""

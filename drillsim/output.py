@@ -33,6 +33,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from drillsim.engine import IncidentInfo, RunResult, UnitInfo
+from drillsim.metrics.chemical import chemical_metrics
 from drillsim.metrics.evaluation import ObjectiveResult, evaluate
 from drillsim.metrics.relief import relief_metrics
 from drillsim.metrics.response import (
@@ -64,7 +65,7 @@ class Summary:
 def summarize(result: RunResult) -> Summary:
     """Measure a run: incident table, metrics, fractiles, objectives, utilisation."""
     rows = incident_table(result)
-    metrics = response_metrics(result, rows) | relief_metrics(result)
+    metrics = response_metrics(result, rows) | relief_metrics(result) | chemical_metrics(result)
     return Summary(rows, metrics, component_fractiles(rows),
                    evaluate(result.scenario.objectives, metrics), utilisation(result))
 

@@ -102,6 +102,7 @@ class FloodModel:
             self.points.append(PointState(p, node, edges, reservoir,
                                           factors={v: 1.0 for v in DEPTH_LIMIT_M}))
         self.by_id = {p.id: p for p in self.points}
+        self._arcs: tuple[np.ndarray, np.ndarray, np.ndarray, list[int]] | None = None
 
     def start(self) -> None:
         self.drill.env.process(self._hydrology())
@@ -143,22 +144,29 @@ class FloodModel:
         """Set each vehicle class's speed on flooded arcs (the worst point governs an arc)."""
         travel = self.drill.world.travel
         changed = False
+        if self._arcs is None:  # every point's arcs once, and which point each entry is from
+            owner = np.repeat(np.arange(len(self.points)), [p.edges.size for p in self.points])
+            flat = np.concatenate([p.edges for p in self.points] or [np.zeros(0, np.int64)])
+            arcs, where = np.unique(flat.astype(np.int64), return_inverse=True)
+            self._arcs = (arcs, where, owner, arcs.tolist())
+        arcs, where, owner, arc_list = self._arcs
+        self.drill.changed_edges.update(arc_list)  # restored to normal after the run
+        depths = [point.depth_m for point in self.points]
         for vehicle, limit in DEPTH_LIMIT_M.items():
-            desired: dict[int, float] = {}
-            for point in self.points:
-                f = speed_factor(point.depth_m, limit)
+            factors = []
+            for point, depth in zip(self.points, depths, strict=True):
+                f = speed_factor(depth, limit)
                 f = math.floor(f / FACTOR_STEP) * FACTOR_STEP if f < 1.0 else 1.0
                 if f != point.factors[vehicle]:
                     point.factors[vehicle] = f
                     changed = True
-                for e in point.edges:
-                    desired[int(e)] = min(desired.get(int(e), 1.0), f)
-            by_factor: dict[float, list[int]] = {}
-            for e, f in desired.items():
-                by_factor.setdefault(f, []).append(e)
-            for f, edges in sorted(by_factor.items()):
-                travel.set_edge_factor(np.asarray(edges), f, [vehicle])
-                self.drill.changed_edges.update(edges)
+                factors.append(f)
+            desired = np.ones(arcs.size)  # the worst point governs an arc
+            np.minimum.at(desired, where, np.asarray(factors, dtype=float)[owner])
+            if np.array_equal(travel.edge_factors(arcs, vehicle), desired):
+                continue  # setting them again would change nothing
+            for f in np.unique(desired):  # ascending, as before
+                travel.set_edge_factor(arcs[desired == f], float(f), [vehicle])
         if changed:
             for point in self.points:
                 self.drill.log("road_state", node=point.node, place=point.id,

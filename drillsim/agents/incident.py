@@ -16,7 +16,36 @@ from dataclasses import dataclass, field
 import simpy
 
 from drillsim.scenarios.fire import OCCUPANCIES, heat_release_kw, suppression_kw
-from drillsim.scenarios.schema import Incident
+from drillsim.scenarios.schema import Distribution, Incident, Location
+
+_DETECTION_DELAY = Incident.model_fields["detection_delay"].default
+
+
+@dataclass(frozen=True, slots=True)
+class BackgroundCall:
+    """A generated everyday call: what the engine reads of an :class:`Incident`.
+
+    A plain dataclass, not a validated model, since the engine makes one per background
+    call; the first call of each kind is still made as an :class:`Incident`, so a mix
+    key that is no valid incident fails as before.
+    """
+
+    id: str
+    kind: str
+    occupancy: str | None
+    at: float
+    location: Location
+    work_time: Distribution | None = None
+    detection_delay: Distribution = _DETECTION_DELAY
+    alpha: float | None = None
+    name_zh: str = ""
+    name_en: str = ""
+    text: str = ""
+
+    @property
+    def plan_key(self) -> str:
+        """The response-plan key: the occupancy for fires, else the kind."""
+        return self.occupancy if self.kind == "fire" else self.kind  # type: ignore[return-value]
 
 
 @dataclass
@@ -39,7 +68,7 @@ class IncidentState:
         Units of the first alarm not yet on scene (full assignment when it reaches 0).
     """
 
-    spec: Incident
+    spec: Incident | BackgroundCall
     node: int
     t_start: float
     background: bool

@@ -79,6 +79,7 @@ class Shelters:
             self.by_id[spec.id] = ShelterState(spec, node, capacity, drill.env.event())
         self.ordered = False
         self.groups = 0
+        self.blocked: set[str] = set()  # inside a threat zone: nobody is sent there
 
     def order_open(self) -> None:
         """The order to open every shelter; each opens after its set-up time."""
@@ -94,9 +95,11 @@ class Shelters:
                        detail=f"capacity={shelter.capacity}")
         shelter.opened.succeed()
 
-    def displace(self, people: int, origin: int, source: str, vehicle: str = "foot") -> None:
+    def displace(self, people: int, origin: int, source: str, vehicle: str = "foot",
+                 group_size: int | None = None) -> None:
         """People leave home at ``origin`` (because of ``source``) for a shelter, in groups."""
-        size = self.drill.scenario.flood.group_size if self.drill.scenario.flood else people
+        flood = self.drill.scenario.flood
+        size = group_size or (flood.group_size if flood else people)
         while people > 0:
             n = min(size, people)
             people -= n
@@ -114,7 +117,8 @@ class Shelters:
         while people > 0:
             shelter = self._nearest_with_room(origin, vehicle, tried)
             if shelter is None:
-                if any(s.room > 0 for s in self.by_id.values() if s.id not in tried):
+                if any(s.room > 0 for s in self.by_id.values()
+                       if s.id not in tried and s.id not in self.blocked):
                     if not stranded:  # every way out is flooded: wait for the water to fall
                         drill.log("stranded", node=origin,
                                   detail=f"group={group};people={people}")
@@ -130,6 +134,10 @@ class Shelters:
             yield env.timeout(float(leg.times[-1]) - env.now)
             shelter.heading -= people
             origin = shelter.node
+            if shelter.id in self.blocked:  # a threat zone reached it meanwhile: go on
+                drill.log("shelter_blocked", node=origin, place=shelter.id,
+                          detail=f"group={group};people={people}")
+                continue
             if not shelter.opened.triggered:
                 drill.log("shelter_wait", node=origin, place=shelter.id,
                           detail=f"group={group};people={people}")
@@ -153,7 +161,8 @@ class Shelters:
         best, best_t = None, math.inf
         for shelter in self.by_id.values():
             t = float(times[shelter.node])
-            if shelter.id not in tried and shelter.room > 0 and t < best_t:
+            if shelter.id not in tried and shelter.id not in self.blocked and shelter.room > 0 \
+                    and t < best_t:
                 best, best_t = shelter, t
         return best
 

@@ -1094,8 +1094,9 @@ msel.METRIC_EVENT.update({
 
 
 def applies(ctx: ReportContext) -> bool:
-    s = ctx.scenario
-    return s.flood is not None or s.warning is not None or bool(s.forces.shelters)
+    s = ctx.scenario  # a chemical release displaces people too: its evacuees' relief curve
+    return (s.flood is not None or s.warning is not None or bool(s.forces.shelters)
+            or s.chemical is not None)
 
 
 PART = register(HazardPart(

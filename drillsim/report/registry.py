@@ -137,6 +137,6 @@ def register(part: HazardPart) -> HazardPart:
 
 def load_parts() -> dict[str, HazardPart]:
     """The registered parts, after importing the built-in hazard modules."""
-    from drillsim.report import fire, flood  # noqa: F401 - register themselves
+    from drillsim.report import chemical, fire, flood  # noqa: F401 - register themselves
 
     return PARTS

@@ -16,6 +16,7 @@ from drillsim.scenarios.schema import (
     PumpStation,
     Scenario,
     StockChange,
+    WindShift,
     shared_pairs,
 )
 
@@ -176,6 +177,11 @@ def _flood(s: Scenario) -> Iterator[Problem]:
             yield Problem(("injects", i, "point"), f"no waterlogging point {inj.point!r}"
                           + (f"; points: {', '.join(sorted(points))}" if points
                              else " (the drill has no flood)"))
+    for i, inj in enumerate(s.injects):
+        if isinstance(inj, WindShift) and s.chemical is None:
+            yield Problem(("injects", i, "kind"), "a wind shift needs a chemical release")
+    if s.chemical is not None and "hazmat" not in s.forces.response_plans:
+        yield Problem(("forces", "response_plans"), "a chemical drill needs a 'hazmat' plan")
     if s.flood is None:
         return
     if not s.flood.points:

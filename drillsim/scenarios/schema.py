@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -37,7 +38,7 @@ TEAM_UNIT_TYPES = ("pump_crew", "boat_team", "rescue_team", "medical_team", "vol
 TeamUnitType = Literal["pump_crew", "boat_team", "rescue_team", "medical_team", "volunteer_squad"]
 UNIT_TYPES = APPARATUS_TYPES + TEAM_UNIT_TYPES
 VehicleClass = Literal["fire_engine", "truck", "car", "foot", "high_clearance"]
-IncidentKind = Literal["fire", "rescue", "alarm", "flood_rescue"]
+IncidentKind = Literal["fire", "rescue", "alarm", "flood_rescue", "hazmat"]
 Occupancy = Literal[tuple(OCCUPANCIES)]  # type: ignore[valid-type]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -76,6 +77,16 @@ DrillTime = Annotated[
     BeforeValidator(_drill_time),
     WithJsonSchema({"type": "string", "description": TIME_HELP, "examples": ["+00:30", "19:05"]}),
 ]
+
+
+def _positive(value: float) -> float:
+    if value <= 0:
+        raise ValueError("a time step must be longer than 0 s")
+    return value
+
+
+Step = Annotated[Duration, AfterValidator(_positive)]
+"""A simulation time step: a duration longer than zero."""
 
 
 class Model(BaseModel):
@@ -516,6 +527,12 @@ class PumpStation(InjectBase):
         default=0.0, ge=0, le=1, description="share of drainage left when failed")
 
 
+class WindShift(InjectBase):
+    kind: Literal["wind_shift"]
+    wind_from_deg: float = Field(ge=0, le=360, description="where the wind now blows from")
+    wind_speed_m_s: float | None = Field(default=None, gt=0, le=30)
+
+
 class StockChange(InjectBase):
     kind: Literal["stock_change"]
     depot: str
@@ -524,7 +541,7 @@ class StockChange(InjectBase):
 
 Inject = Annotated[
     UnitOutOfService | UnitInService | RoadChange | NewIncident | CallSurge | CommsDelay | Note
-    | PumpStation | StockChange,
+    | PumpStation | StockChange | WindShift,
     Field(discriminator="kind"),
 ]
 
@@ -626,7 +643,7 @@ class Rain(Model):
     duration: Duration = Field(default=7200.0, description="length of the design storm")
     peak_ratio: float = Field(default=0.4, gt=0, lt=1, description="Chicago storm peak position")
     start: DrillTime = Field(default=0.0, description="when the rain starts")
-    step: Duration = Field(default=300.0, description="length of each hyetograph block")
+    step: Step = Field(default=300.0, description="length of each hyetograph block")
     series: list[RainStep] | None = Field(
         default=None, description="a rain series instead of a design storm")
 
@@ -638,8 +655,6 @@ class Rain(Model):
             times = [s.at for s in self.series]
             if any(b <= a for a, b in zip(times, times[1:], strict=False)):
                 raise ValueError("series times must increase from one step to the next")
-        if self.step <= 0:
-            raise ValueError("step must be longer than 0 s")
         return self
 
 
@@ -668,10 +683,11 @@ class Flood(Model):
     rain: Rain
     points: list[WaterloggingPoint] = Field(
         default=[], description="the points (default: the district's known points)")
-    step: Duration = Field(default=300.0, description="hydrology and road-update step")
+    step: Step = Field(default=300.0, description="hydrology and road-update step")
     activation: DrillTime | None = Field(
         default=None, description="teams activated, shelters ordered open (default: rain start)")
     pump_threshold_m: float = Field(default=0.15, ge=0)
+
     pump_setup: Duration = Field(default=1200.0)
     max_pumps_per_point: int = Field(default=2, ge=0)
     group_size: int = Field(default=100, ge=1, le=10_000, description="people per moving group")
@@ -723,6 +739,79 @@ class Warning(Model):
 Relief.model_rebuild()
 
 
+class WeatherStep(Model):
+    """Weather from ``at`` until the next step: wind and cloud, or a stability class."""
+
+    at: DrillTime = 0.0
+    wind_speed_m_s: float = Field(gt=0, le=30, description="at 10 m, m/s")
+    wind_from_deg: float = Field(
+        ge=0, le=360, description="where the wind blows from: 0 north, 90 east, 180 south")
+    cloud_eighths: float = Field(default=4, ge=0, le=8, description="cloud cover, eighths")
+    stability: Literal["A", "B", "C", "D", "E", "F"] | None = Field(
+        default=None, description="Pasquill class (default: from wind, cloud, day or night)")
+
+
+class Release(Model):
+    """The source term of a hazardous-chemical release."""
+
+    kind: Literal["leaking_valve", "ruptured_line", "container_failure"] = "leaking_valve"
+    rate_kg_min: float = Field(gt=0, le=100_000, description="release rate, kg/min")
+    quantity_kg: float = Field(gt=0, description="what can leak: the container's contents, kg")
+    containers_stored: int = Field(default=1, ge=1, description="containers at the site")
+    height_m: float = Field(default=1.0, ge=0, le=300, description="release height, m")
+
+
+class ProtectiveActions(Model):
+    """What people in each threat zone are told to do."""
+
+    aegl3: Literal["evacuate", "shelter_in_place", "none"] = "evacuate"
+    aegl2: Literal["evacuate", "shelter_in_place", "none"] = "evacuate"
+    aegl1: Literal["evacuate", "shelter_in_place", "none"] = "shelter_in_place"
+    decided_after: Duration = Field(
+        default=900.0, description="from the release (and the call) to the order")
+
+
+class ChemicalRelease(Model):
+    """A hazardous-chemical release: where, what, how much, the weather and the response."""
+
+    id: Id = "CHEM1"
+    chemical: str = Field(description="a chemical from the catalogue, e.g. chlorine, ammonia")
+    site: Location
+    at: DrillTime = Field(description="when the release starts")
+    release: Release
+    weather: list[WeatherStep] = Field(min_length=1)
+    dispersion: Literal["urban", "rural"] = "urban"
+    exposure_min: float = Field(default=60, ge=10, le=480, description="AEGL exposure duration")
+    step: Step = Field(default=120.0, description="how often zones are recomputed")
+    isolation_m: float | None = Field(
+        default=None, ge=0, le=5000, description="initial isolation radius (default: the ERG's)")
+    protective_actions: ProtectiveActions = ProtectiveActions()
+    indoor_factor: float = Field(
+        default=0.2, ge=0, le=1, description="indoor/outdoor concentration when sheltering")
+    ppe_time: Duration = Field(default=600.0, description="hazmat crews put on protective gear")
+    source_control: Distribution = Field(
+        default=LogNormal(dist="lognormal", median=1800.0, p90=3600.0),
+        description="hazmat work at the source until the leak is stopped")
+    group_size: int = Field(default=200, ge=1, le=10_000, description="people per moving group")
+
+    @field_validator("chemical")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from drillsim.scenarios.chemical import CHEMICALS
+
+        if v not in CHEMICALS:
+            raise ValueError(f"unknown chemical {v!r}; choose one of: {', '.join(CHEMICALS)}")
+        return v
+
+    @field_validator("weather")
+    @classmethod
+    def _ordered(cls, v: list[WeatherStep]) -> list[WeatherStep]:
+        times = [w.at for w in v]
+        if any(b <= a for a, b in zip(times, times[1:], strict=False)):
+            raise ValueError("weather times must increase from one step to the next")
+        return v
+
+
 # --------------------------------------------------------------------------- the drill
 
 
@@ -745,6 +834,7 @@ class Scenario(Model):
     flood: Flood | None = None
     relief: Relief = Relief()
     warning: Warning | None = None
+    chemical: ChemicalRelease | None = None
 
     @field_validator("start")
     @classmethod

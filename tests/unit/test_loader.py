@@ -249,7 +249,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
         "e.g. '04:00')",
         "FILE:3: duraton: unknown key 'duraton'; did you mean 'duration'? (allowed: name, "
         "name_zh, description, start, duration, seed, network, forces, dispatch, incidents, "
-        "background, injects, objectives, flood, relief, warning)"]
+        "background, injects, objectives, flood, relief, warning, chemical)"]
 
 
 def test_negative_duration(tmp_path: Path) -> None:
@@ -311,7 +311,7 @@ def test_inject_without_kind(tmp_path: Path) -> None:
     assert fails(tmp_path, BASE + "injects:\n  - at: +00:10\n    unit: XZ-E1\n") == [
         "FILE:5: injects[0]: missing 'kind': one of unit_out_of_service, unit_in_service, "
         "road_closed, road_reopened, incident, call_surge, comms_delay, note, "
-        "pump_station_failed, pump_station_restored, stock_change"]
+        "pump_station_failed, pump_station_restored, stock_change, wind_shift"]
 
 
 def test_unknown_key_in_an_inject(tmp_path: Path) -> None:

@@ -125,7 +125,9 @@ def test_share_targets_in_percent(value, status):
 
 def test_every_catalogue_metric_is_computed():
     from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.chemical import chemical_metrics
     from drillsim.metrics.relief import relief_metrics
 
     res = result_of(RECORDS, [FIRE, ALARM])
-    assert set(response_metrics(res) | relief_metrics(res)) == set(METRICS)
+    computed = response_metrics(res) | relief_metrics(res) | chemical_metrics(res)
+    assert set(computed) == set(METRICS)

@@ -1,0 +1,344 @@
+"""A hazardous-chemical release played forward: plume, threat zones, roads, people, hazmat crews.
+
+Every ``chemical.step`` the model recomputes the ground-level threat zones
+(concentration above AEGL-3, -2 and -1 at the exposure duration) of a steady
+Gaussian plume (:mod:`drillsim.scenarios.chemical`) for the weather then in force,
+with the release's start and stop travelling downwind at the wind speed: a place
+``x`` metres downwind is in the plume from ``start + x/u`` until ``stop + x/u``
+(a steady plume cut into a moving slug; wind shifts turn the whole plume at once,
+a simplification stated in the output). The hot zone (the initial isolation
+circle and the AEGL-3 zone) is closed to all traffic; responders stage at the
+nearest node outside it and upwind; hazmat-capable crews put on protective gear,
+walk in and work at the source until the leak stops. People in zones ordered to
+evacuate go to shelters outside every zone; people told to shelter in place are
+exposed only where the indoor concentration (``indoor_factor`` × outdoor) still
+exceeds a level.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from drillsim.scenarios.chemical import (
+    CHEMICALS,
+    downwind_crosswind,
+    erg_distances,
+    stability_class,
+    zone_mask,
+)
+from drillsim.scenarios.schema import ChemicalRelease, Incident, Location
+
+if TYPE_CHECKING:
+    from drillsim.engine import Drill
+    from drillsim.places import Places
+
+WALK_IN_SUIT_M_S = 0.8
+"""Walking speed of a crew in gas-tight suits from the staging point to the source, m/s
+(assumption)."""
+
+LEVELS = (3, 2, 1)
+
+CORDONED = ["car", "truck", "high_clearance", "fire_engine"]
+"""Vehicles kept out of the hot zone; people on foot may still walk out of it."""
+
+ERG_CONTAINER = {"chlorine": "ton_cylinder", "ammonia": "multiple_small_cylinders"}
+"""The ERG Table 3 row used for the default isolation radius (one ton container of
+chlorine; small ammonia containers or a plant line)."""
+
+
+CELL_M = 100.0
+"""Side of the population grid's cells, m."""
+
+URBAN_REACH_M = 400.0
+"""Cells farther than this from every road node hold nobody (parks, rivers, rail yards)."""
+
+
+class PopulationGrid:
+    """Where people live: 100 m cells, each subdistrict's population spread evenly over the
+    cells nearest its centroid (synthetic, like the subdistrict split itself).
+
+    Exposure and evacuation count people in cells, so a narrow plume between two road
+    nodes still finds the people who live there; each cell's people leave from its
+    nearest road node.
+    """
+
+    def __init__(self, network, places: Places) -> None:
+        lat0 = float(network.lat.mean())
+        k = math.cos(math.radians(lat0))
+        dlat = CELL_M / 111_195.0
+        dlon = dlat / k
+        lats = np.arange(network.lat.min(), network.lat.max() + dlat, dlat)
+        lons = np.arange(network.lon.min(), network.lon.max() + dlon, dlon)
+        glat, glon = (a.ravel() for a in np.meshgrid(lats, lons, indexing="ij"))
+        node = network.nearest_nodes(glat, glon)
+        near = np.hypot((glat - network.lat[node]) * 111_195.0,
+                        (glon - network.lon[node]) * 111_195.0 * k) <= URBAN_REACH_M
+        self.lat, self.lon, self.node = glat[near], glon[near], node[near]
+        self.people = np.zeros(self.lat.size)
+        subs = places.of_kind("subdistrict")
+        if subs:
+            slat = np.array([s.lat for s in subs])
+            slon = np.array([s.lon for s in subs])
+            owner = np.argmin((self.lat[:, None] - slat) ** 2
+                              + ((self.lon[:, None] - slon) * k) ** 2, axis=1)
+            for j, sub in enumerate(subs):
+                mine = owner == j
+                if mine.any():
+                    self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
+
+
+class ChemicalModel:
+    """Plume, zones, closures, protective actions and the hazmat response for one drill."""
+
+    def __init__(self, drill: Drill, spec: ChemicalRelease) -> None:
+        self.drill = drill
+        self.spec = spec
+        self.chem = CHEMICALS[spec.chemical]
+        net = drill.world.network
+        self.source = drill.world.node_of(spec.site)
+        self.src_lat, self.src_lon = float(net.lat[self.source]), float(net.lon[self.source])
+        self.grid = PopulationGrid(net, drill.world.places)
+        self.remaining = self.grid.people.copy()  # people still at home, per cell
+        self.t_start = spec.at
+        duration = spec.release.quantity_kg / spec.release.rate_kg_min * 60.0
+        self.t_stop = spec.at + duration
+        self.masks = {lvl: np.zeros(net.n_nodes, dtype=bool) for lvl in LEVELS}
+        self.cells = {lvl: np.zeros(self.grid.lat.size, dtype=bool) for lvl in LEVELS}
+        self.closed = np.zeros(0, dtype=np.int64)
+        self.order_time: float | None = None
+        self.ordered: dict[int, str] = {}
+        self.incident: Incident | None = None
+        self.source_worked = False
+        self.override: tuple[float, float, float | None] | None = None
+
+    # ------------------------------------------------------------------ weather and plume
+
+    def weather_at(self, t: float) -> tuple[float, float, str]:
+        """Wind speed (m/s), wind-from direction (deg) and stability class in force at ``t``."""
+        step = [w for w in self.spec.weather if w.at <= t] or [self.spec.weather[0]]
+        w = step[-1]
+        speed, direction = w.wind_speed_m_s, w.wind_from_deg
+        if self.override is not None and self.override[0] >= w.at and self.override[0] <= t:
+            direction = self.override[1]
+            speed = self.override[2] or speed
+        cls = w.stability or stability_class(speed, day=self.drill.is_day(t),
+                                             cloud_eighths=w.cloud_eighths)
+        return speed, direction, cls
+
+    def wind_shift(self, wind_from_deg: float, wind_speed_m_s: float | None) -> None:
+        """An inject turns the wind from now on."""
+        self.override = (self.drill.env.now, wind_from_deg, wind_speed_m_s)
+        self.drill.log("wind_shift", place=self.spec.id,
+                       detail=f"wind_from_deg={wind_from_deg:g}")
+        self._update()
+
+    def _zones(self, t: float, lat: np.ndarray, lon: np.ndarray, factor: float = 1.0
+               ) -> dict[int, np.ndarray]:
+        """Points above each AEGL level (÷ ``factor``) at time ``t``, the slug moving downwind."""
+        u, wind_from, cls = self.weather_at(t)
+        q = self.spec.release.rate_kg_min * 1000.0 / 60.0
+        x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
+        reached = (t >= self.t_start + np.maximum(x, 0) / u) & \
+                  (t <= min(self.t_stop, self.stop_time()) + np.maximum(x, 0) / u)
+        out = {}
+        for lvl in LEVELS:
+            threshold = self.chem.aegl_mg_m3(lvl, self.spec.exposure_min) / 1000.0 / factor
+            mask = zone_mask(lat, lon, src_lat=self.src_lat, src_lon=self.src_lon,
+                             wind_from_deg=wind_from, q_g_s=q, u_m_s=u,
+                             h_m=self.spec.release.height_m, cls=cls,
+                             urban=self.spec.dispersion == "urban", threshold_g_m3=threshold)
+            out[lvl] = mask & reached
+        return out
+
+    def stop_time(self) -> float:
+        """When the leak stops: source control, or the container empty."""
+        return self._controlled_at if self.source_worked else self.t_stop
+
+    def isolation_m(self) -> float:
+        """Initial isolation radius: the scenario's, or the ERG's for the container (m)."""
+        if self.spec.isolation_m is not None:
+            return self.spec.isolation_m
+        container = ERG_CONTAINER.get(self.spec.chemical, "ton_cylinder")
+        u, _, _ = self.weather_at(self.drill.env.now)
+        return erg_distances(self.spec.chemical, container, u).isolation_m
+
+    # ------------------------------------------------------------------ the process
+
+    def start(self) -> None:
+        self.drill.env.process(self._run())
+
+    def _run(self):
+        drill, env, spec = self.drill, self.drill.env, self.spec
+        yield env.timeout(max(spec.at - env.now, 0.0))
+        u, wind_from, cls = self.weather_at(env.now)
+        drill.log("release_start", node=self.source, place=spec.id,
+                  detail=f"chemical={spec.chemical};rate_kg_min={spec.release.rate_kg_min:g};"
+                         f"wind_m_s={u:g};wind_from_deg={wind_from:g};class={cls}")
+        drill.log("onset", detail=f"clock={drill.scenario.relief.clock_from};"
+                                  f"target_s={drill.scenario.relief.target:.0f}")
+        self._update()
+        for warning in self.limits(u, cls):
+            drill.log("model_limit", place=spec.id, detail=warning)
+        self.incident = Incident(
+            id=f"HZ-{spec.id}", kind="hazmat",
+            location=Location(node=drill.world.network.node_ids[self.staging()]),
+            at=env.now, text=f"{self.chem.name_en} release")
+        drill.start_incident(self.incident)
+        while True:
+            yield env.timeout(spec.step)
+            self._update()
+
+    def limits(self, u: float, cls: str) -> list[str]:
+        """The model's limits for this release, as ALOHA states them (see the module)."""
+        from drillsim.scenarios.chemical import dense_gas_warning, model_warnings
+
+        net = self.drill.world.network
+        staging = self.staging()
+        x, y = downwind_crosswind(net.lat[staging], net.lon[staging], self.src_lat,
+                                  self.src_lon, 0.0)
+        duration = self.spec.release.quantity_kg / self.spec.release.rate_kg_min
+        out = list(model_warnings(u, cls, float(np.hypot(x, y)), duration))
+        dense = dense_gas_warning(self.chem)
+        return out + ([dense] if dense else [])
+
+    def _update(self) -> None:
+        drill = self.drill
+        now = drill.env.now
+        net = drill.world.network
+        self.masks = self._zones(now, net.lat, net.lon)
+        self.cells = self._zones(now, self.grid.lat, self.grid.lon)
+        iso = self._near_source(self.isolation_m())
+        hot = iso | self.masks[3]
+        edges = np.flatnonzero(hot[net.edge_u] | hot[net.edge_v])
+        reopen = np.setdiff1d(self.closed, edges)
+        close = np.setdiff1d(edges, self.closed)
+        if reopen.size:
+            drill.world.travel.reopen(reopen, CORDONED)
+        if close.size:
+            drill.world.travel.close(close, CORDONED)
+            drill.changed_edges.update(int(e) for e in close)
+        self.closed = edges
+        if drill.shelters is not None:
+            any_zone = self.masks[1] | hot
+            drill.shelters.blocked = {s.id for s in drill.shelters.by_id.values()
+                                      if any_zone[s.node]}
+        if self.order_time is not None:
+            self._protect()
+        exposed = self._exposed()
+        u, wind_from, cls = self.weather_at(now)
+        drill.log("plume", place=self.spec.id, detail=(
+            f"wind_from_deg={wind_from:g};u_m_s={u:g};class={cls};"
+            + ";".join(f"aegl{lvl}_nodes={int(self.masks[lvl].sum())}" for lvl in LEVELS) + ";"
+            + ";".join(f"aegl{lvl}_people={exposed[lvl]:.0f}" for lvl in LEVELS)
+            + f";hot_nodes={int(hot.sum())}"))
+        if close.size or reopen.size:
+            drill.network_changed()
+
+    def _near_source(self, radius_m: float, lat=None, lon=None) -> np.ndarray:
+        net = self.drill.world.network
+        lat = net.lat if lat is None else lat
+        lon = net.lon if lon is None else lon
+        x, y = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, 0.0)
+        return np.hypot(x, y) <= radius_m
+
+    def staging(self) -> int:
+        """Nearest node outside the hot zone and the AEGL-2 zone, upwind preferred."""
+        net = self.drill.world.network
+        _, wind_from, _ = self.weather_at(self.drill.env.now)
+        x, y = downwind_crosswind(net.lat, net.lon, self.src_lat, self.src_lon, wind_from)
+        dist = np.hypot(x, y)
+        bad = self._near_source(self.isolation_m()) | self.masks[3] | self.masks[2]
+        cost = np.where(x > 0, dist * 3.0, dist)
+        cost[bad] = np.inf
+        return int(np.argmin(cost))
+
+    # ------------------------------------------------------------------ people
+
+    def order(self) -> None:
+        """The protective-action order: evacuate or shelter in place, zone by zone."""
+        self.order_time = self.drill.env.now
+        actions = self.spec.protective_actions
+        self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
+        self.drill.log("protective_action", place=self.spec.id, detail=";".join(
+            f"aegl{lvl}={a}" for lvl, a in self.ordered.items()))
+        if self.drill.shelters is not None:
+            self.drill.shelters.order_open()
+        self._protect()
+
+    def _protect(self) -> None:
+        """Send evacuees from every zone ordered to evacuate (new nodes as the plume moves)."""
+        evac = self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
+        for lvl in LEVELS:
+            if self.ordered.get(lvl) == "evacuate":
+                evac |= self.cells[lvl]
+        leaving = np.flatnonzero(evac & (self.remaining > 0))
+        if leaving.size == 0:
+            return
+        by_node: dict[int, float] = {}
+        for cell in leaving:
+            by_node[int(self.grid.node[cell])] = by_node.get(int(self.grid.node[cell]), 0.0) \
+                + self.remaining[cell]
+            self.remaining[cell] = 0.0
+        if self.drill.shelters is not None:
+            for node, people in sorted(by_node.items()):
+                if round(people) > 0:
+                    self.drill.shelters.displace(round(people), node, self.spec.id,
+                                                 group_size=self.spec.group_size)
+
+    def _exposed(self) -> dict[int, float]:
+        """People above each level now: unprotected outdoors, or indoors where even the
+        indoor concentration exceeds the level."""
+        out = {}
+        sheltered = self.order_time is not None
+        indoor = None
+        for lvl in LEVELS:
+            if sheltered and self.ordered.get(lvl) == "shelter_in_place":
+                if indoor is None:
+                    f = self.spec.indoor_factor
+                    indoor = self._zones(self.drill.env.now, self.grid.lat, self.grid.lon,
+                                         f) if f > 0 else {v: np.zeros_like(self.cells[v])
+                                                           for v in LEVELS}
+                out[lvl] = float(self.remaining[indoor[lvl]].sum())
+            else:
+                out[lvl] = float(self.remaining[self.cells[lvl]].sum())
+        return out
+
+    # ------------------------------------------------------------------ the hazmat crews
+
+    def unit_arrived(self, unit, inc) -> None:
+        """A unit reached the staging point; the first hazmat-capable crew goes in."""
+        drill = self.drill
+        at_risk = self.masks[2][inc.node]
+        if at_risk:
+            drill.log("responder_exposed", inc.id, unit.id, node=inc.node, place=self.spec.id,
+                      detail=f"crew={unit.crew}")
+        if (unit.hazmat or unit.type == "hazmat") and not self.source_worked \
+                and not getattr(self, "_entering", False):
+            self._entering = True
+            drill.env.process(self._enter(unit, inc))
+
+    def _enter(self, unit, inc):
+        drill, env = self.drill, self.drill.env
+        yield env.timeout(self.spec.ppe_time)
+        drill.log("ppe_on", inc.id, unit.id, node=inc.node, place=self.spec.id)
+        net = drill.world.network
+        x, y = downwind_crosswind(net.lat[inc.node], net.lon[inc.node], self.src_lat,
+                                  self.src_lon, 0.0)
+        yield env.timeout(float(np.hypot(x, y)) / WALK_IN_SUIT_M_S)
+        drill.log("entry", inc.id, unit.id, node=self.source, place=self.spec.id,
+                  detail=f"crew={unit.crew}")
+        work = self.spec.source_control.sample(drill.streams[f"chemical/{self.spec.id}"])
+        if env.now + work < self.t_stop:
+            yield env.timeout(work)
+            self._controlled_at = env.now
+            self.source_worked = True
+            drill.log("source_control", inc.id, unit.id, node=self.source, place=self.spec.id)
+        else:  # the container empties before the crew stops the leak
+            yield env.timeout(max(self.t_stop - env.now, 0.0))
+            drill.log("source_empty", inc.id, node=self.source, place=self.spec.id)
+        self._update()
+        if not inc.controlled.triggered:
+            inc.controlled.succeed()

@@ -1,0 +1,1234 @@
+"""The chemical-release part of the report: threat zones, exposure, evacuation, hazmat crews.
+
+Everything comes from the records of the run (``release_start``, ``model_limit``,
+``plume``, ``wind_shift``, ``protective_action``, ``ppe_on``, ``entry``,
+``source_control`` / ``source_empty``, ``responder_exposed``, and the ``displaced`` /
+``shelter_admit`` records whose place is the release) and the scenario's release. The
+threat-zone outlines are :func:`drillsim.scenarios.chemical.zone_polygon` for the weather
+the ``plume`` records show (at the release and after each wind change), the same plume
+the engine uses; the hot-zone arcs are those of the engine's rule (isolation circle or
+AEGL-3 zone at either end of the arc), for the steady plume of each weather state. The
+relief of evacuees is drawn by the rainstorm part's relief curve (it keys on the relief
+records, whatever displaced the people).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from drillsim.metric_catalog import METRICS
+from drillsim.report import msel
+from drillsim.report import text as tx
+from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.registry import (
+    Action,
+    Figure,
+    Finding,
+    HazardPart,
+    Section,
+    Table,
+    register,
+)
+
+LEVELS = (3, 2, 1)
+LEVEL_STYLE = {3: ("#922b21", 0.30), 2: ("#e67e22", 0.22), 1: ("#f4d03f", 0.22)}
+"""AEGL level -> (colour, fill alpha) on the map and in the figures."""
+
+OWNERS = {
+    "hazmat": ("District Fire Rescue Detachment (hazmat)", "区消防救援支队（危化品处置）"),
+    "bureau": ("District Emergency Management Bureau", "区应急管理局"),
+    "ecology": ("District Ecology and Environment Bureau (monitoring)",
+                "区生态环境局（环境监测）"),
+    "subdistricts": ("Subdistrict offices (evacuation, shelters)", "各街道办事处（疏散、安置）"),
+    "health": ("District Health Commission (poisoning care)", "区卫生健康委（中毒救治）"),
+}
+ENTERPRISES = {  # release site -> (English, Chinese)
+    "jieyuan_water_works": ("Sino-French Jieyuan Water Co. (Jieyuan Water Works)",
+                            "中法芥园水务有限公司（芥园水厂）"),
+    "tianjin_liquor_group": ("Tianjin Liquor Group", "津酒集团"),
+}
+CAPABILITIES = {
+    "operations": ("operations", "现场处置"),
+    "mobilisation": ("mobilisation", "力量调集"),
+    "protection": ("protection of people", "群众防护"),
+    "monitoring": ("monitoring and assessment", "监测与研判"),
+    "shelter": ("evacuation and shelter", "转移安置"),
+    "medical": ("medical care", "医疗救治"),
+    "safety": ("responder safety", "救援人员安全"),
+    "prevention": ("source prevention and storage", "源头防控与储存管理"),
+}
+RESPONSE_SEGMENTS = {  # key -> (English, Chinese)
+    "processing": ("call processing (call to dispatch)", "接警处理（接警至调派）"),
+    "queue": ("waiting for a free hazmat unit", "等待可用危化品处置力量"),
+    "turnout": ("turnout of the hazmat unit", "危化品处置车出动准备"),
+    "travel": ("travel of the hazmat unit", "危化品处置车行驶"),
+    "aid": ("mutual aid on the way", "区外增援途中"),
+}
+CONTROL_SEGMENTS = {
+    "arrival": ("call to the hazmat unit on scene", "接警至危化品处置力量到场"),
+    "ppe": ("putting on gas-tight suits (PPE)", "穿戴防护装备"),
+    "walk_in": ("walk-in from the staging point to the source", "自集结点步行进入泄漏点"),
+    "work": ("work at the source until the leak stopped", "泄漏点堵漏作业"),
+}
+RELEASE_KIND = {"leaking_valve": ("leaking valve", "阀门泄漏"),
+                "ruptured_line": ("ruptured line", "管线破裂"),
+                "container_failure": ("container failure", "容器破裂")}
+ACTION_TEXT = {"evacuate": ("evacuate", "疏散"),
+               "shelter_in_place": ("shelter in place", "就地避险"),
+               "none": ("no action", "不采取措施")}
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _spec(ctx: ReportContext):
+    return ctx.scenario.chemical
+
+
+def _cached(ctx: ReportContext, key: str, fn):
+    store = ctx.extra.setdefault("chemical", {})
+    if key not in store:
+        store[key] = fn()
+    return store[key]
+
+
+def _mine(ctx: ReportContext, event: str) -> list:
+    spec = _spec(ctx)
+    return [r for r in ctx.records if r.event == event and r.place == spec.id]
+
+
+def _first(ctx: ReportContext, event: str, incident: str = ""):
+    return next((r for r in ctx.records if r.event == event
+                 and (not incident or r.incident == incident)), None)
+
+
+def incident_id(ctx: ReportContext) -> str:
+    return f"HZ-{_spec(ctx).id}"
+
+
+@dataclass
+class WeatherState:
+    """The weather of one stretch of the release, from the ``plume`` records."""
+
+    t: float
+    wind_from: float
+    u: float
+    cls: str
+    shifted: bool
+    rings: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    extent_m: dict[int, float] = field(default_factory=dict)
+
+
+def source(ctx: ReportContext) -> tuple[int, float, float]:
+    """The release node and its (lat, lon)."""
+    net = ctx.world.network
+    start = _mine(ctx, "release_start")
+    node = start[0].node if start and start[0].node >= 0 else ctx.world.node_of(_spec(ctx).site)
+    return int(node), float(net.lat[node]), float(net.lon[node])
+
+
+def threshold_g_m3(ctx: ReportContext, level: int) -> float:
+    from drillsim.scenarios.chemical import CHEMICALS
+
+    spec = _spec(ctx)
+    return CHEMICALS[spec.chemical].aegl_mg_m3(level, spec.exposure_min) / 1000.0
+
+
+def _plume_args(ctx: ReportContext, st: WeatherState) -> dict:
+    spec = _spec(ctx)
+    _, lat, lon = source(ctx)
+    return dict(src_lat=lat, src_lon=lon, wind_from_deg=st.wind_from,
+                q_g_s=spec.release.rate_kg_min * 1000.0 / 60.0, u_m_s=st.u,
+                h_m=spec.release.height_m, cls=st.cls, urban=spec.dispersion == "urban")
+
+
+def weather_states(ctx: ReportContext) -> list[WeatherState]:
+    """The release's weather at the start and after each change, with the zone outlines."""
+    def build():
+        from drillsim.scenarios.chemical import zone_extent_m, zone_polygon
+
+        out: list[WeatherState] = []
+        start = _mine(ctx, "release_start")
+        if start:
+            d = detail_dict(start[0].detail)
+            out.append(WeatherState(start[0].t, float(d.get("wind_from_deg", "0")),
+                                    float(d.get("wind_m_s", "1")), d.get("class", "D"), False))
+        for r in _mine(ctx, "plume"):
+            if r.t > leak_end(ctx):  # no plume to draw once the leak has stopped
+                break
+            d = detail_dict(r.detail)
+            key = (float(d.get("wind_from_deg", "0")), float(d.get("u_m_s", "1")),
+                   d.get("class", "D"))
+            if not out:
+                out.append(WeatherState(r.t, *key, False))
+            elif (out[-1].wind_from, out[-1].u, out[-1].cls) != key:
+                out.append(WeatherState(r.t, *key, True))
+        for st in out:
+            args = _plume_args(ctx, st)
+            for lvl in LEVELS:
+                thr = threshold_g_m3(ctx, lvl)
+                st.rings[lvl] = zone_polygon(**args, threshold_g_m3=thr)
+                st.extent_m[lvl] = zone_extent_m(args["q_g_s"], st.u, args["h_m"], st.cls,
+                                                 args["urban"], thr)
+        return out
+    return _cached(ctx, "weather", build)
+
+
+def leak_end(ctx: ReportContext) -> float:
+    """When the leak stopped: source control, the container empty, else its contents out."""
+    spec = _spec(ctx)
+    end = [r.t for e in ("source_control", "source_empty") for r in _mine(ctx, e)]
+    return min(end) if end else spec.at + spec.release.quantity_kg / spec.release.rate_kg_min * 60
+
+
+def isolation_m(ctx: ReportContext) -> float:
+    """The initial isolation radius the engine used (the scenario's, else the ERG's)."""
+    from drillsim.agents.chemical import ERG_CONTAINER
+    from drillsim.scenarios.chemical import erg_distances
+
+    spec = _spec(ctx)
+    if spec.isolation_m is not None:
+        return float(spec.isolation_m)
+    states = weather_states(ctx)
+    u = states[0].u if states else spec.weather[0].wind_speed_m_s
+    container = ERG_CONTAINER.get(spec.chemical, "ton_cylinder")
+    return erg_distances(spec.chemical, container, u).isolation_m
+
+
+def erg(ctx: ReportContext):
+    from drillsim.agents.chemical import ERG_CONTAINER
+    from drillsim.scenarios.chemical import erg_distances
+
+    spec = _spec(ctx)
+    states = weather_states(ctx)
+    u = states[0].u if states else spec.weather[0].wind_speed_m_s
+    try:
+        return erg_distances(spec.chemical, ERG_CONTAINER.get(spec.chemical, "ton_cylinder"), u)
+    except (KeyError, ValueError):
+        return None
+
+
+def hot_edges(ctx: ReportContext, st: WeatherState) -> np.ndarray:
+    """Arcs closed to vehicles for the steady plume of one weather state: an end node in
+    the isolation circle or the AEGL-3 zone (the engine's rule)."""
+    from drillsim.scenarios.chemical import downwind_crosswind, zone_mask
+
+    net = ctx.world.network
+    _, lat, lon = source(ctx)
+    x, y = downwind_crosswind(net.lat, net.lon, lat, lon, 0.0)
+    hot = np.hypot(x, y) <= isolation_m(ctx)
+    hot |= zone_mask(net.lat, net.lon, **_plume_args(ctx, st),
+                     threshold_g_m3=threshold_g_m3(ctx, 3))
+    return np.flatnonzero(hot[net.edge_u] | hot[net.edge_v])
+
+
+def staging_node(ctx: ReportContext) -> int:
+    """Where the hazmat incident was placed (the staging point, upwind of the zones)."""
+    r = _first(ctx, "call", incident_id(ctx))
+    if r is not None and r.node >= 0:
+        return int(r.node)
+    r = _first(ctx, "arrive", incident_id(ctx))
+    return int(r.node) if r is not None else -1
+
+
+def plume_series(ctx: ReportContext) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Times of the ``plume`` records and the people above each level at each."""
+    def build():
+        recs = _mine(ctx, "plume")
+        t = np.array([r.t for r in recs], dtype=float)
+        people = {lvl: np.array([float(detail_dict(r.detail).get(f"aegl{lvl}_people", "0"))
+                                 for r in recs]) for lvl in LEVELS}
+        return t, people
+    return _cached(ctx, "plume", build)
+
+
+def evacuees(ctx: ReportContext) -> dict[str, dict]:
+    """Per group displaced by the release: people, when ordered out, reached, admitted."""
+    def build():
+        out: dict[str, dict] = {}
+        for r in _mine(ctx, "displaced"):
+            d = detail_dict(r.detail)
+            out[d.get("group", "")] = {"people": int(d.get("people", "0")), "out": r.t,
+                                       "node": r.node, "wait": math.nan,
+                                       "admit": math.nan, "shelter": ""}
+        for r in ctx.records:
+            if r.event not in ("shelter_wait", "shelter_admit"):
+                continue
+            g = out.get(detail_dict(r.detail).get("group", ""))
+            if g is None:
+                continue
+            if r.event == "shelter_wait" and math.isnan(g["wait"]):
+                g["wait"] = r.t
+            elif r.event == "shelter_admit" and math.isnan(g["admit"]):
+                g["admit"], g["shelter"] = r.t, r.place
+        return out
+    return _cached(ctx, "evacuees", build)
+
+
+def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
+    """Key moments of the release: (t, English, Chinese)."""
+    inc = incident_id(ctx)
+    out: list[tuple[float, str, str]] = []
+    spec = _spec(ctx)
+    for r in ctx.records:
+        if r.event == "release_start" and r.place == spec.id:
+            out.append((r.t, "release starts", "泄漏开始"))
+        elif r.event == "call" and r.incident == inc:
+            out.append((r.t, "call received", "接警"))
+        elif r.event == "dispatch" and r.incident == inc and r.unit in hazmat_units(ctx):
+            aid = " (mutual aid)" if "mutual_aid" in r.detail else ""
+            out.append((r.t, f"hazmat unit {r.unit} dispatched{aid}",
+                        f"调派危化品处置车{r.unit}" + ("（区外增援）" if aid else "")))
+        elif r.event == "arrive" and r.incident == inc:
+            out.append((r.t, f"{r.unit} at the staging point", f"{r.unit}到达集结点"))
+        elif r.place == spec.id and r.event in ("ppe_on", "entry", "source_control",
+                                                 "source_empty", "protective_action",
+                                                 "wind_shift", "responder_exposed"):
+            d = detail_dict(r.detail)
+            en, zh = {
+                "ppe_on": (f"{r.unit} in protective suits", f"{r.unit}完成防护装备穿戴"),
+                "entry": (f"{r.unit} reaches the source", f"{r.unit}进入泄漏点"),
+                "source_control": (f"leak stopped by {r.unit}", f"{r.unit}堵漏成功"),
+                "source_empty": ("the container ran empty before the leak was stopped",
+                                 "堵漏前容器已泄空"),
+                "protective_action": ("protective-action order: " + ", ".join(
+                    f"AEGL-{k[-1]} {ACTION_TEXT.get(v, (v, v))[0]}" for k, v in d.items()),
+                    "防护行动命令：" + "，".join(
+                    f"AEGL-{k[-1]}{ACTION_TEXT.get(v, (v, v))[1]}" for k, v in d.items())),
+                "wind_shift": (f"wind shift: now from {d.get('wind_from_deg', '?')}°",
+                               f"风向突变：转为{d.get('wind_from_deg', '?')}°方向来风"),
+                "responder_exposed": (f"{r.unit} ({d.get('crew', '?')} crew) staged inside "
+                                      "the AEGL-2 zone",
+                                      f"{r.unit}（{d.get('crew', '?')}人）在AEGL-2区域内集结"),
+            }[r.event]
+            out.append((r.t, en, zh))
+    return out
+
+
+def hazmat_units(ctx: ReportContext) -> set[str]:
+    def build():
+        units = {u.id for u in ctx.result.units if u.type == "hazmat"}
+        return units | {r.unit for r in ctx.records if r.event == "ppe_on" and r.unit}
+    return _cached(ctx, "hazmat_units", build)
+
+
+def limits(ctx: ReportContext) -> list[str]:
+    """The model limits the engine logged, verbatim, in their order."""
+    out: list[str] = []
+    for r in _mine(ctx, "model_limit"):
+        if r.detail not in out:
+            out.append(r.detail)
+    return out
+
+
+def report_limits(ctx: ReportContext) -> list[str]:
+    """Further ALOHA limits for the zones as drawn (each weather state's zone lengths and
+    the release duration), not already logged by the engine."""
+    from drillsim.scenarios.chemical import model_warnings
+
+    spec = _spec(ctx)
+    logged = set(limits(ctx))
+    duration = spec.release.quantity_kg / spec.release.rate_kg_min
+    out: list[str] = []
+    for st in weather_states(ctx):
+        xs = [x for x in st.extent_m.values() if x > 0]
+        for w in model_warnings(st.u, st.cls, xs or None, max(duration, spec.exposure_min)):
+            if w not in logged and w not in out:
+                out.append(w)
+    return out
+
+
+def site_label(ctx: ReportContext) -> str:
+    site = _spec(ctx).site
+    if site.place:
+        return ctx.place_label(site.place)
+    return ctx.node_label(source(ctx)[0])
+
+
+def enterprise(ctx: ReportContext) -> tuple[str, str]:
+    site = _spec(ctx).site
+    if site.place in ENTERPRISES:
+        return ENTERPRISES[site.place]
+    p = ctx.world.places.get(site.place) if site.place else None
+    if p is not None:
+        return (f"the operator of {getattr(p, 'name_en', '') or p.name_zh}",
+                f"{p.name_zh}所属企业")
+    return ("the enterprise at the release site", "泄漏点所属企业")
+
+
+def _chem(ctx: ReportContext):
+    from drillsim.scenarios.chemical import CHEMICALS
+
+    return CHEMICALS[_spec(ctx).chemical]
+
+
+def _deg(d: float) -> str:
+    names = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+    return f"{d:g}° ({names[int((d % 360) / 45 + 0.5) % 8]})"
+
+
+def _deg_zh(d: float) -> str:
+    names = ("北", "东北", "东", "东南", "南", "西南", "西", "西北")
+    return f"{names[int((d % 360) / 45 + 0.5) % 8]}风（{d:g}°）"
+
+
+def _m(v: float) -> str:
+    if v is None or not math.isfinite(v):
+        return "—"
+    return "0" if v <= 0 else (f"{v:,.0f} m" if v < 10_000 else "≥ 10 km")
+
+
+# ----------------------------------------------------------------------------- overview
+
+
+def overview_tables(ctx: ReportContext) -> list[Table]:
+    spec = _spec(ctx)
+    chem = _chem(ctx)
+    states = weather_states(ctx)
+    st0 = states[0] if states else None
+    w0 = spec.weather[0]
+    rel = spec.release
+    kind = RELEASE_KIND.get(rel.kind, (rel.kind, rel.kind))
+    duration_min = rel.quantity_kg / rel.rate_kg_min
+    e = erg(ctx)
+    rows = [
+        [ctx.t("release", "泄漏事故"), f"{spec.id} — {site_label(ctx)}"],
+        [ctx.t("chemical", "化学品"),
+         f"{chem.name_zh} {chem.name_en} (UN {chem.un_number}, CAS {chem.cas}; "
+         f"{chem.density_rel_air:.2f} × {ctx.t('air', '空气')})"],
+        [ctx.t("amount", "泄漏量"),
+         ctx.t(f"{rel.quantity_kg:,.0f} kg can leak; {rel.containers_stored} container(s) "
+               "stored at the site",
+               f"可泄漏{rel.quantity_kg:,.0f} kg；现场储存{rel.containers_stored}个容器")],
+        [ctx.t("rate", "泄漏速率"),
+         ctx.t(f"{rel.rate_kg_min:g} kg/min (empty after {duration_min:.0f} min), "
+               f"{rel.height_m:g} m above ground",
+               f"{rel.rate_kg_min:g} kg/min（{duration_min:.0f}分钟泄空），"
+               f"离地{rel.height_m:g} m")],
+        [ctx.t("release kind", "泄漏形式"), ctx.t(*kind)],
+        [ctx.t("weather at the release", "泄漏时气象"),
+         ctx.t(f"wind {st0.u:g} m/s from {_deg(st0.wind_from)}, cloud {w0.cloud_eighths:g}/8",
+               f"{_deg_zh(st0.wind_from)}，风速{st0.u:g} m/s，云量{w0.cloud_eighths:g}/8")
+         if st0 else "—"],
+        [ctx.t("stability", "大气稳定度"),
+         ctx.t(f"Pasquill class {st0.cls}", f"帕斯奎尔{st0.cls}类") if st0 else "—"],
+    ]
+    for st in states[1:]:
+        rows.append([ctx.t(f"weather from {tx.offset(st.t)}", f"{tx.offset(st.t)}起气象"),
+                     ctx.t(f"wind {st.u:g} m/s from {_deg(st.wind_from)}, class {st.cls}",
+                           f"{_deg_zh(st.wind_from)}，风速{st.u:g} m/s，{st.cls}类")])
+    rows.append([ctx.t("exposure duration (AEGL)", "暴露时长（AEGL）"),
+                 ctx.t(f"{spec.exposure_min:g} min", f"{spec.exposure_min:g}分钟")])
+    for lvl in LEVELS:
+        thr = threshold_g_m3(ctx, lvl) * 1000.0
+        rows.append([ctx.t(f"AEGL-{lvl} zone length at the release",
+                           f"泄漏时AEGL-{lvl}区域下风向长度"),
+                     f"{_m(st0.extent_m.get(lvl, math.nan)) if st0 else '—'} "
+                     f"(≥ {chem.aegl_ppm_at(lvl, spec.exposure_min):g} ppm, {thr:.3g} mg/m³)"
+                     + "".join(f"; {tx.offset(st.t)}: {_m(st.extent_m.get(lvl, math.nan))}"
+                               for st in states[1:])])
+    rows.append([ctx.t("initial isolation", "初始隔离"),
+                 ctx.t(f"{isolation_m(ctx):.0f} m radius", f"半径{isolation_m(ctx):.0f} m")
+                 + (ctx.t(f"; ERG protective distance downwind {e.day_km:.1f} km by day, "
+                          f"{e.night_km:.1f} km by night (ERG Table 3, approximate)",
+                          f"；ERG下风向防护距离白天{e.day_km:.1f} km、夜间{e.night_km:.1f} km"
+                          "（ERG表3，近似值）") if e is not None else "")])
+    pa = spec.protective_actions
+    rows.append([ctx.t("protective actions", "防护行动"), "; ".join(
+        f"AEGL-{lvl} {ctx.t(*ACTION_TEXT[getattr(pa, f'aegl{lvl}')])}" for lvl in LEVELS)
+        + ctx.t(f", ordered {tx.minutes(pa.decided_after)} after the call; indoor factor "
+                f"{spec.indoor_factor:g}",
+                f"，接警后{tx.minutes(pa.decided_after, 'zh')}下令；"
+                f"室内外浓度比{spec.indoor_factor:g}")])
+    main = Table([ctx.t("item", "项目"), ctx.t("value", "数值")], rows,
+                 ctx.t("Chemical release: source term, weather and threat zones (Gaussian "
+                       "plume, Briggs urban/rural coefficients; zone length = farthest "
+                       "downwind distance above the level on the plume axis).",
+                       "危化品泄漏：源强、气象与威胁区域（高斯烟羽模型，Briggs城市/开阔地扩散参数；"
+                       "区域长度为烟羽轴线上超过该浓度的最远下风向距离）。"))
+    lim_rows = [[w, ctx.t("engine (at the release)", "模型运行（泄漏时）")] for w in limits(ctx)]
+    lim_rows += [[w, ctx.t("report (zones as drawn, release duration)",
+                           "报告核查（所绘区域、泄漏持续时间）")] for w in report_limits(ctx)]
+    lim = Table([ctx.t("model limit (ALOHA)", "模型适用限制（ALOHA）"),
+                 ctx.t("found by", "来源")],
+                lim_rows or [[ctx.t("none applies", "无"), ""]],
+                ctx.t("Limits of the screening model, as ALOHA states them (light wind, "
+                      "stable air, near the source, beyond 10 km or 60 minutes, dense gas); "
+                      "text as logged.",
+                      "筛查模型的适用限制（参照ALOHA：小风、稳定大气、近源、超过10 km或60分钟、"
+                      "重气体）；文字按记录原样列出。"))
+    tl = Table([ctx.t("time", "时间"), ctx.t("clock", "时钟"), ctx.t("what", "事件")],
+               [[tx.offset(t), tx.clock(ctx.scenario.start, t), ctx.t(en, zh)]
+                for t, en, zh in timeline(ctx)],
+               ctx.t("The release, the hazmat response and the protective actions.",
+                     "泄漏、危化品处置与防护行动时间线。"))
+    return [main, lim, tl]
+
+
+# ----------------------------------------------------------------------------- map
+
+
+def _circle(lat: float, lon: float, radius_m: float, n: int = 72) -> np.ndarray:
+    a = np.linspace(0, 2 * math.pi, n)
+    dlat = radius_m / 111_195.0
+    dlon = dlat / math.cos(math.radians(lat))
+    return np.column_stack([lon + dlon * np.sin(a), lat + dlat * np.cos(a)])
+
+
+def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) -> None:
+    """Zones (solid at the release, dashed after a wind shift), hot-zone arcs, isolation
+    circle, source and staging point on ``ax`` (lon/lat axes)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Polygon
+
+    from drillsim.fonts import text_effects
+
+    net = ctx.world.network
+    node, lat, lon = source(ctx)
+    states = weather_states(ctx)
+    shown_levels: set[int] = set()
+    for k, st in enumerate(states):
+        for lvl in (1, 2, 3):
+            ring = st.rings.get(lvl) or []
+            if not ring:
+                continue
+            colour, alpha = LEVEL_STYLE[lvl]
+            xy = np.array([(b, a) for a, b in ring])
+            ax.add_patch(Polygon(xy, closed=True, facecolor=colour,
+                                 alpha=alpha if not st.shifted else alpha * 0.6,
+                                 edgecolor="none", zorder=4,
+                                 gid=f"chem-zone-{k}-aegl{lvl}"))
+            ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=colour, lw=1.4,
+                                 ls="--" if st.shifted else "-", zorder=4.5))
+            shown_levels.add(lvl)
+    for lvl in LEVELS:
+        if lvl in shown_levels:
+            colour, alpha = LEVEL_STYLE[lvl]
+            handles.append(Patch(facecolor=colour, alpha=max(alpha, 0.35), edgecolor=colour,
+                                 label=f"AEGL-{lvl} 威胁区域 threat zone"))
+    if any(st.shifted for st in states):
+        handles.append(Line2D([], [], color="#7f8c8d", ls="--", lw=1.4,
+                              label="风向突变后区域 zones after the wind shift"))
+    edges = sorted({int(e) for st in states for e in hot_edges(ctx, st)})
+    if edges:
+        segs = [[(net.lon[net.edge_u[e]], net.lat[net.edge_u[e]]),
+                 (net.lon[net.edge_v[e]], net.lat[net.edge_v[e]])] for e in edges]
+        ax.add_collection(LineCollection(segs, colors="#6c3483", linewidths=3.5, zorder=5,
+                                         capstyle="round", gid="chem-hot-arcs"))
+        handles.append(Line2D([], [], color="#6c3483", lw=3.5,
+                              label="热区封闭（禁止车辆）hot zone, closed to vehicles"))
+    circ = _circle(lat, lon, isolation_m(ctx))
+    ax.plot(circ[:, 0], circ[:, 1], color="#1b2631", lw=1.2, ls=":", zorder=6,
+            gid="chem-isolation")
+    handles.append(Line2D([], [], color="#1b2631", ls=":", lw=1.2,
+                          label=f"初始隔离 isolation {isolation_m(ctx):.0f} m"))
+    ax.scatter([lon], [lat], s=170, marker="X", color="#922b21", edgecolors="white",
+               linewidths=1.0, zorder=9)
+    handles.append(Line2D([], [], marker="X", color="#922b21", ls="", markersize=10,
+                          markeredgecolor="white", label="泄漏源 release source"))
+    stg = staging_node(ctx)
+    if stg >= 0:
+        ax.scatter([net.lon[stg]], [net.lat[stg]], s=110, marker="s", color="#1e8449",
+                   edgecolors="white", linewidths=1.0, zorder=9)
+        handles.append(Line2D([], [], marker="s", color="#1e8449", ls="", markersize=8,
+                              markeredgecolor="white", label="集结点 staging point"))
+    if labels:
+        ax.annotate(_spec(ctx).id, (lon, lat), xytext=(8, 6), textcoords="offset points",
+                    fontsize=9, color="#922b21", zorder=10, path_effects=text_effects("#922b21"))
+
+
+def map_layer(ctx: ReportContext, ax, handles: list) -> None:
+    draw_zones(ctx, ax, handles)
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def _png(fig) -> bytes:
+    for ax in fig.axes:
+        thicken(*ax.texts)
+    return png(fig)
+
+
+def _window(ctx: ReportContext) -> tuple[float, float]:
+    """Drill-time window of the chemical figures: from the release to the last exposure or
+    admission, with a margin (at least two hours)."""
+    spec = _spec(ctx)
+    t, people = plume_series(ctx)
+    last = spec.at
+    for lvl in LEVELS:
+        nz = np.flatnonzero(people[lvl] > 0)
+        if nz.size:
+            last = max(last, float(t[nz[-1]]))
+    ev = evacuees(ctx)
+    adm = [g["admit"] for g in ev.values() if math.isfinite(g["admit"])]
+    last = max([last, *adm, *(tt for tt, _e, _z in timeline(ctx))])
+    t0 = max(spec.at - 600.0, 0.0)
+    t1 = min(max(last + 0.15 * (last - t0), t0 + 7200.0),
+             max(ctx.scenario.duration, ctx.end_time))
+    return t0, t1
+
+
+def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
+    styles = {"protective_action": ("#1a5276", ("order", "防护命令")),
+              "source_control": ("#1e8449", ("leak stopped", "堵漏成功")),
+              "source_empty": ("#7d3c98", ("container empty", "容器泄空")),
+              "wind_shift": ("#7f8c8d", ("wind shift", "风向突变")),
+              "release_start": ("#922b21", ("release", "泄漏开始"))}
+    for r in _mine(ctx, "release_start") + [r for e in events for r in _mine(ctx, e)]:
+        if r.event not in events and r.event != "release_start":
+            continue
+        colour, (en, zh) = styles[r.event]
+        ax.axvline(r.t / 60, color=colour, ls="--" if r.event != "wind_shift" else ":", lw=1.2)
+        ax.text(r.t / 60, 0.98, ctx.t(en, zh) + " ", color=colour, fontsize=7.5, va="top",
+                ha="left", rotation=90, transform=ax.get_xaxis_transform())
+
+
+def exposure_figure(ctx: ReportContext):
+    t, people = plume_series(ctx)
+    if not t.size:
+        return None
+    plt = pyplot()
+    t0, t1 = _window(ctx)
+    fig, ax = plt.subplots(figsize=(10.5, 4.4))
+    pa = _spec(ctx).protective_actions
+    for lvl in (1, 2, 3):
+        colour = LEVEL_STYLE[lvl][0]
+        action = ctx.t(*ACTION_TEXT[getattr(pa, f"aegl{lvl}")])
+        ax.step(t / 60, people[lvl], where="post", color=colour, lw=2 if lvl > 1 else 1.6,
+                label=ctx.t(f"above AEGL-{lvl} (max {people[lvl].max():,.0f}; ordered: {action})",
+                            f"超过AEGL-{lvl}（最多{people[lvl].max():,.0f}人；命令：{action}）"))
+    _marks(ctx, ax, ("protective_action", "source_control", "source_empty", "wind_shift"))
+    ax.set_xlim(t0 / 60, t1 / 60)
+    ax.set_ylim(bottom=0, top=max(1.0, max(float(p.max()) for p in people.values()) * 1.12))
+    time_axis(ctx, ax, t1 - t0)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_ylabel(ctx.t("people above the level", "超过该级别的人数"))
+    ax.grid(color="#eaeded", lw=0.6)
+    ax.set_axisbelow(True)
+    lg = ax.legend(fontsize=7.5, loc="upper right")
+    thicken(*lg.get_texts())
+    ax.set_title(ctx.t("People exposed above each AEGL level", "各AEGL级别暴露人数"),
+                 fontsize=10)
+    style_axes(ax)
+    caption = ctx.t(
+        "People above AEGL-1, -2 and -3 at each zone update (from the plume records): "
+        "outdoors or not yet protected, and after the order, indoors only where even the "
+        "indoor concentration exceeds the level; dashed lines mark the release, the "
+        "protective-action order and the end of the leak, dotted lines the wind shifts.",
+        "各次区域更新时超过AEGL-1、-2、-3的人数（取自烟羽记录）：未采取防护的人员，"
+        "命令下达后就地避险人员仅计室内浓度仍超标者；虚线为泄漏开始、防护行动命令和泄漏停止，"
+        "点线为风向突变。")
+    return Figure("chemical_exposure", ctx.t("Exposure by AEGL level", "分级暴露人数"),
+                  caption, _png(fig), alt=ctx.t("people above AEGL levels over time",
+                                                "各AEGL级别暴露人数随时间变化"))
+
+
+def evacuation_figure(ctx: ReportContext):
+    ev = evacuees(ctx)
+    if not ev:
+        return None
+    plt = pyplot()
+    t0, t1 = _window(ctx)
+    fig, ax = plt.subplots(figsize=(10.5, 4.2))
+    out = sorted((g["out"], g["people"]) for g in ev.values())
+    adm = sorted((g["admit"], g["people"]) for g in ev.values() if math.isfinite(g["admit"]))
+    total = sum(p for _t, p in out)
+    for series, colour, en, zh in (
+            (out, "#1a5276", "ordered out (cumulative)", "接到疏散命令（累计）"),
+            (adm, "#1e8449", "admitted to a shelter (cumulative)", "进入避难场所（累计）")):
+        ts = [t0] + [s[0] for s in series] + [t1]
+        ys = np.cumsum([0] + [s[1] for s in series])
+        ys = np.append(ys, ys[-1])
+        ax.step(np.asarray(ts) / 60, ys, where="post", color=colour, lw=2, label=ctx.t(en, zh))
+    opened = sorted({r.t for r in ctx.records if r.event == "shelter_open"})
+    if opened:
+        ax.axvline(opened[0] / 60, color="#b9770e", ls="-.", lw=1.2)
+        ax.text(opened[0] / 60, 0.5, ctx.t("first shelter opens", "首个避难场所开放"),
+                color="#b9770e", fontsize=7.5, rotation=90, va="center", ha="right",
+                transform=ax.get_xaxis_transform())
+    order = _mine(ctx, "protective_action")
+    for o in ctx.scenario.objectives:
+        if o.metric == "evacuation_time" and order:
+            _op, target = o.bound()
+            ax.axvline((order[0].t + target) / 60, color="#c0392b", ls="--", lw=1.2)
+            ax.text((order[0].t + target) / 60, 0.03,
+                    " " + ctx.t(f"{o.id}: {o.target} after the order",
+                                f"{o.id}：命令后{o.target}"),
+                    color="#c0392b", fontsize=7.5, transform=ax.get_xaxis_transform())
+            break
+    _marks(ctx, ax, ("protective_action", "wind_shift"))
+    ax.set_xlim(t0 / 60, t1 / 60)
+    ax.set_ylim(0, max(total, 1) * 1.12)
+    time_axis(ctx, ax, t1 - t0)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.set_ylabel(ctx.t("people", "人数"))
+    ax.grid(color="#eaeded", lw=0.6)
+    ax.set_axisbelow(True)
+    lg = ax.legend(fontsize=7.5, loc="center right")
+    thicken(*lg.get_texts())
+    done = len(adm) == len(out)
+    ax.set_title(ctx.t(f"Evacuation progress ({sum(p for _t, p in adm):,} of {total:,} "
+                       "in shelters)" + ("" if done else ", not complete"),
+                       f"疏散进度（{total:,}人中{sum(p for _t, p in adm):,}人进入避难场所）"
+                       + ("" if done else "，未完成")), fontsize=10)
+    style_axes(ax)
+    caption = ctx.t(
+        "People ordered out of the zones to be evacuated (displaced records of the release, "
+        "new ones as the plume moves) and people admitted to a shelter (their shelter_admit "
+        "records); the gap between the curves is people on the way or waiting at a shelter "
+        "that is not open yet.",
+        "疏散区域内接到撤离命令的人数（本次泄漏的转移记录，烟羽移动后新增区域随之增加）与进入避难场所的"
+        "人数；两曲线之间为途中或在未开放场所外等待的人员。")
+    return Figure("chemical_evacuation", ctx.t("Evacuation progress", "疏散进度"), caption,
+                  _png(fig), alt=ctx.t("people evacuated over time", "疏散人数随时间变化"))
+
+
+def zones_figure(ctx: ReportContext):
+    """A close-up of the threat zones on the road network."""
+    states = weather_states(ctx)
+    if not states:
+        return None
+    from drillsim.network_summary import draw_network
+    from drillsim.places import Places
+
+    plt = pyplot()
+    node, lat, lon = source(ctx)
+    pts = [(lat, lon)] + [p for st in states for ring in st.rings.values() for p in ring]
+    net = ctx.world.network
+    stg = staging_node(ctx)
+    if stg >= 0:
+        pts.append((float(net.lat[stg]), float(net.lon[stg])))
+    lats = np.array([p[0] for p in pts])
+    lons = np.array([p[1] for p in pts])
+    pad = max(isolation_m(ctx), 250.0) / 111_195.0
+    fig, ax = plt.subplots(figsize=(9, 8))
+    places = Places([p for p in ctx.world.places if p.kind in ("station", "shelter",
+                                                               "hazard_site")])
+    draw_network(net, places, ax=ax, labels=True)
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    handles: list = []
+    draw_zones(ctx, ax, handles)
+    k = math.cos(math.radians(lat))
+    x0, x1 = lons.min() - pad / k, lons.max() + pad / k
+    y0, y1 = lats.min() - pad, lats.max() + pad
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect(1 / k, adjustable="box")
+    ax.ticklabel_format(useOffset=False)
+    from drillsim.fonts import text_effects
+
+    lg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3,
+                   fontsize=7, frameon=False)
+    for text in lg.get_texts():
+        text.set_path_effects(text_effects(text.get_color(), halo=None))
+    ax.set_title(ctx.t("Threat zones (close-up)", "威胁区域（局部放大）"), fontsize=10)
+    thicken(ax.title)
+    shifted = [st for st in states if st.shifted]
+    caption = ctx.t(
+        "Ground-level AEGL-3, -2 and -1 zones of the steady plume for the weather at the "
+        "release (solid)" + (", and after the wind shift (dashed)" if shifted else "")
+        + ", the initial isolation circle, the arcs closed to vehicles (isolation circle or "
+        "AEGL-3 zone), the source and the staging point. Screening estimate: see the model "
+        "limits in the overview.",
+        "泄漏时气象条件下稳态烟羽的地面AEGL-3、-2、-1区域（实线）"
+        + ("及风向突变后的区域（虚线）" if shifted else "")
+        + "、初始隔离圈、禁止车辆通行的路段（隔离圈或AEGL-3区域内）、泄漏源和集结点。"
+        "为筛查估算，模型适用限制见概况。")
+    return Figure("chemical_zones", ctx.t("Threat zones", "威胁区域"), caption, _png(fig),
+                  alt=ctx.t("map of the threat zones", "威胁区域地图"))
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def sections(ctx: ReportContext) -> list[Section]:
+    m = ctx.summary.metrics
+    rows = [[ctx.t(METRICS[k].en, METRICS[k].zh), tx.value(m.get(k, math.nan),
+                                                           METRICS[k].unit, ctx.lang)]
+            for k in ("hazmat_first_arrival", "source_control_time", "people_above_aegl3",
+                      "people_above_aegl2", "people_above_aegl1", "person_minutes_aegl2",
+                      "evacuation_time", "responders_exposed") if k in METRICS]
+    chem = _chem(ctx)
+    spec = _spec(ctx)
+    paras = [ctx.t(
+        f"{chem.name_en} release {spec.id} at {site_label(ctx)}. Zones are recomputed every "
+        f"{tx.minutes(spec.step)} for the weather then in force; the hot zone (isolation "
+        "circle and AEGL-3 zone) is closed to vehicles. The relief of the evacuees is in "
+        "the shelters and relief section.",
+        f"{chem.name_zh}泄漏（{spec.id}），地点：{site_label(ctx)}。威胁区域按当时气象每"
+        f"{tx.minutes(spec.step, 'zh')}重新计算；热区（初始隔离圈及AEGL-3区域）禁止车辆通行。"
+        "疏散人员的生活救助见“转移安置与生活救助”一节。")]
+    figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
+            if f is not None]
+    return [Section("chemical", ctx.t("Chemical release", "危化品泄漏"), paras,
+                    [Table([ctx.t("measure", "指标"), ctx.t("value", "数值")], rows)], figs)]
+
+
+# ----------------------------------------------------------------------------- explainers
+
+
+def _action(ctx: ReportContext, en: str, zh: str, owner: str, cap: str, ref: str) -> Action:
+    if owner == "enterprise":
+        o_en, o_zh = enterprise(ctx)
+    else:
+        o_en, o_zh = OWNERS[owner]
+    c_en, c_zh = CAPABILITIES[cap]
+    return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
+
+
+def _title(ctx: ReportContext, res, rating) -> str:
+    obj = res.objective
+    text = ctx.t(obj.text, obj.text_zh) or ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
+    return f"{obj.id} ({rating.code}/{rating.zh}): {text}"
+
+
+def _measured(ctx: ReportContext, res, rating) -> str:
+    obj = res.objective
+    unit = METRICS[obj.metric].unit
+    m = ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
+    return ctx.t(
+        f"Measured {m}: {tx.value(res.value, unit)} against a target of {obj.target} "
+        f"(gap {tx.percent(rating.gap)}).",
+        f"实测{m}：{tx.value(res.value, unit, 'zh')}，目标{obj.target}"
+        f"（差距{tx.percent(rating.gap)}）。")
+
+
+def _largest(ctx: ReportContext, segs: dict[str, float], names: dict) -> tuple[str, str]:
+    """The largest segment and a sentence naming it."""
+    segs = {k: v for k, v in segs.items() if math.isfinite(v)}
+    if not segs:
+        return "", ""
+    key = max(segs, key=segs.get)
+    whole = sum(segs.values()) or 1.0
+    en, zh = names[key]
+    return key, ctx.t(f"Bottleneck: {en}, the largest segment ({tx.minutes(segs[key])}, "
+                      f"{segs[key] / whole:.0%} of the time).",
+                      f"瓶颈：{zh}，为最大环节（{tx.minutes(segs[key], 'zh')}，"
+                      f"占{segs[key] / whole:.0%}）。")
+
+
+def response_segments(ctx: ReportContext) -> tuple[dict[str, float], str, bool]:
+    """The first hazmat unit's response in segments, its id, and whether it was mutual aid."""
+    inc = incident_id(ctx)
+    recs = ctx.by_incident(inc)
+    call = next((r.t for r in recs if r.event == "call"), math.nan)
+    units = hazmat_units(ctx)
+    arr = next((r for r in recs if r.event == "arrive" and r.unit in units), None)
+    first_disp = next((r.t for r in recs if r.event in ("dispatch", "queued")), math.nan)
+    segs: dict[str, float] = {}
+    if math.isfinite(call) and math.isfinite(first_disp):
+        segs["processing"] = first_disp - call
+    if arr is None:
+        return segs, "", False
+    disp = next((r for r in recs if r.event == "dispatch" and r.unit == arr.unit), None)
+    enr = next((r for r in recs if r.event == "enroute" and r.unit == arr.unit), None)
+    aid = disp is not None and "mutual_aid" in disp.detail
+    if disp is not None:
+        segs["queue"] = max(disp.t - first_disp, 0.0)
+        if aid:
+            segs["aid"] = arr.t - disp.t
+        elif enr is not None:
+            segs["turnout"] = enr.t - disp.t
+            segs["travel"] = arr.t - enr.t
+    return segs, arr.unit, aid
+
+
+def explain_hazmat_arrival(ctx: ReportContext, res, rating) -> Finding:
+    obj = res.objective
+    segs, unit, aid = response_segments(ctx)
+    paras = [_measured(ctx, res, rating)]
+    all_hz = [u for u in ctx.result.units if u.type == "hazmat"]
+    unstaffed = [u.id for u in all_hz if not u.staffed]
+    staffed = [u.id for u in all_hz if u.staffed]
+    paras.append(ctx.t(
+        f"Hazmat units in the district: {', '.join(staffed) or 'none'} staffed"
+        + (f"; {', '.join(unstaffed)} not staffed (no second hazmat crew on duty)"
+           if unstaffed else "") + ".",
+        f"全区危化品处置车：在岗{'、'.join(staffed) or '无'}"
+        + (f"；{'、'.join(unstaffed)}未配备人员（无第二个危化品处置班组值班）" if unstaffed else "")
+        + "。"))
+    if unit:
+        st = ctx.units[unit].station if unit in ctx.units else ""
+        paras.append(ctx.t(
+            f"First hazmat unit: {unit} ({ctx.station_label(st)})"
+            + (", from outside the district (mutual aid)" if aid else "") + ": "
+            + ", ".join(f"{RESPONSE_SEGMENTS[k][0]} {tx.minutes(v)}" for k, v in segs.items())
+            + ".",
+            f"首个危化品处置力量：{unit}（{ctx.station_label(st)}）" + ("，区外增援" if aid else "")
+            + "：" + "，".join(f"{RESPONSE_SEGMENTS[k][1]}{tx.minutes(v, 'zh')}"
+                              for k, v in segs.items()) + "。"))
+    else:
+        paras.append(ctx.t("No hazmat-capable unit reached the release in the drill.",
+                           "演练中没有危化品处置力量到场。"))
+    key, sentence = _largest(ctx, segs, RESPONSE_SEGMENTS)
+    if sentence:
+        paras.append(sentence)
+    actions = []
+    if key == "travel" or aid or unstaffed:
+        actions.append(_action(
+            ctx, "Staff a second hazmat crew (or pre-position one when the chemical sites are "
+            "at risk) so that the nearest hazmat unit is never more than 15 minutes away.",
+            "配齐第二个危化品处置班组（重点化工企业风险升高时前置备勤），确保最近的危化品处置力量"
+            "15分钟内可到场。", "hazmat", "mobilisation", obj.id))
+    if key in ("processing", "turnout", "queue"):
+        actions.append(_action(
+            ctx, "Dispatch the hazmat unit on the first call from a chemical site (pre-planned "
+            "response) and time its turnout in drills.",
+            "化工企业报警即按预案一次调派危化品处置车，演练中考核出动准备时间。",
+            "hazmat", "mobilisation", obj.id))
+    if aid:
+        actions.append(_action(
+            ctx, "Agree hazmat mutual aid with the city fire rescue corps: pre-alert on the "
+            "first call and a named staging point.",
+            "与市消防救援总队约定危化品增援机制：首次报警即预警，明确集结点。",
+            "bureau", "mobilisation", obj.id))
+    if not actions:
+        actions.append(_action(ctx, "Keep the hazmat unit's response plan and drill it each "
+                               "year.", "保持危化品处置响应预案并每年演练。", "hazmat",
+                               "operations", obj.id))
+    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+def control_segments(ctx: ReportContext) -> tuple[dict[str, float], bool]:
+    """Call → hazmat arrival, PPE, walk-in, work; and whether the container ran empty."""
+    inc = incident_id(ctx)
+    call = next((r.t for r in ctx.by_incident(inc) if r.event == "call"), math.nan)
+    units = hazmat_units(ctx)
+    arr = next((r for r in ctx.by_incident(inc) if r.event == "arrive" and r.unit in units), None)
+    ppe = next(iter(_mine(ctx, "ppe_on")), None)
+    entry = next(iter(_mine(ctx, "entry")), None)
+    done = next(iter(_mine(ctx, "source_control")), None)
+    empty = next(iter(_mine(ctx, "source_empty")), None)
+    segs: dict[str, float] = {}
+    if arr is not None and math.isfinite(call):
+        segs["arrival"] = arr.t - call
+        if ppe is not None:
+            segs["ppe"] = ppe.t - arr.t
+            if entry is not None:
+                segs["walk_in"] = entry.t - ppe.t
+                end = done or empty
+                if end is not None:
+                    segs["work"] = end.t - entry.t
+    return segs, done is None and empty is not None
+
+
+def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
+    obj = res.objective
+    segs, emptied = control_segments(ctx)
+    spec = _spec(ctx)
+    paras = [_measured(ctx, res, rating)]
+    if segs:
+        paras.append(ctx.t(
+            "From the call: " + ", ".join(f"{CONTROL_SEGMENTS[k][0]} {tx.minutes(v)}"
+                                          for k, v in segs.items()) + ".",
+            "自接警起：" + "，".join(f"{CONTROL_SEGMENTS[k][1]}{tx.minutes(v, 'zh')}"
+                                    for k, v in segs.items()) + "。"))
+    if emptied:
+        dur = spec.release.quantity_kg / spec.release.rate_kg_min
+        paras.append(ctx.t(
+            f"The container ran empty ({spec.release.quantity_kg:,.0f} kg at "
+            f"{spec.release.rate_kg_min:g} kg/min, {dur:.0f} min) before the crew stopped the "
+            "leak: the whole contents were released.",
+            f"堵漏前容器已泄空（{spec.release.quantity_kg:,.0f} kg，{spec.release.rate_kg_min:g}"
+            f" kg/min，{dur:.0f}分钟），全部物料泄放。"))
+    key, sentence = _largest(ctx, segs, CONTROL_SEGMENTS)
+    if sentence:
+        paras.append(sentence)
+    actions = []
+    if key == "arrival":
+        actions.append(_action(
+            ctx, "Bring the hazmat unit closer (second crew, pre-positioning) so the leak "
+            "team starts sooner.",
+            "缩短危化品处置力量到场时间（第二班组、前置备勤），尽早开始堵漏。",
+            "hazmat", "mobilisation", obj.id))
+    if key in ("ppe", "walk_in"):
+        actions.append(_action(
+            ctx, "Suit up on the way or at arrival in parallel with size-up, and stage as "
+            "close to the source as the upwind side allows.",
+            "途中或到场侦检的同时穿戴防护装备，集结点在上风向尽量靠近泄漏源。",
+            "hazmat", "operations", obj.id))
+    actions.append(_action(
+        ctx, "Keep leak-sealing kits (chlorine container kits, valve caps) and trained "
+        "operators at the site, and fit remote shut-off valves so the enterprise can stop "
+        "the leak before the fire service arrives.",
+        "企业现场配备堵漏器具（氯瓶堵漏工具、阀门帽）和经培训的操作人员，加装紧急切断阀，"
+        "使企业在消防到场前即可控制泄漏。", "enterprise", "operations", obj.id))
+    if emptied or spec.release.containers_stored > 1:
+        actions.append(_action(
+            ctx, f"Reduce what can leak: fewer containers stored at the site "
+            f"({spec.release.containers_stored} now), an emergency absorption (neutralising) "
+            "system and an enclosed storage room.",
+            f"减少可泄漏量：降低现场储存容器数量（现为{spec.release.containers_stored}个），"
+            "设置事故吸收（中和）装置和封闭储存间。", "enterprise", "prevention", obj.id))
+    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+def exposure_facts(ctx: ReportContext, level: int) -> dict:
+    """Person-minutes above a level before and after the order, the peak and its time."""
+    t, people = plume_series(ctx)
+    order = next(iter(_mine(ctx, "protective_action")), None)
+    t_order = order.t if order is not None else math.inf
+    step_min = _spec(ctx).step / 60.0
+    p = people[level]
+    before = float(p[t < t_order].sum()) * step_min
+    after = float(p[t >= t_order].sum()) * step_min
+    k = int(np.argmax(p)) if p.size else -1
+    return {"order": t_order, "before": before, "after": after,
+            "peak": float(p[k]) if k >= 0 else 0.0, "peak_t": float(t[k]) if k >= 0 else math.nan}
+
+
+def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
+    obj = res.objective
+    metric = obj.metric
+    level = 2 if metric == "person_minutes_aegl2" else int(metric[-1])
+    f = exposure_facts(ctx, level)
+    pa = _spec(ctx).protective_actions
+    action = getattr(pa, f"aegl{level}")
+    paras = [_measured(ctx, res, rating)]
+    when_en = "before" if f["peak_t"] < f["order"] else "after"
+    when_zh = "前" if f["peak_t"] < f["order"] else "后"
+    paras.append(ctx.t(
+        f"The most people above AEGL-{level} ({f['peak']:,.0f}) were at {tx.offset(f['peak_t'])}, "
+        f"{when_en} the protective-action order at {tx.offset(f['order'])}; person-minutes above "
+        f"AEGL-{level}: {f['before']:,.0f} before the order, {f['after']:,.0f} after.",
+        f"超过AEGL-{level}的人数在{tx.offset(f['peak_t'])}最多（{f['peak']:,.0f}人），"
+        f"在{tx.offset(f['order'])}防护行动命令之{when_zh}；超过AEGL-{level}的人·分钟：命令前"
+        f"{f['before']:,.0f}，命令后{f['after']:,.0f}。"))
+    paras.append(ctx.t(
+        f"People in the AEGL-{level} zone were told to {ACTION_TEXT[action][0]}"
+        + (f"; sheltering indoors counts them only where the indoor concentration "
+           f"({_spec(ctx).indoor_factor:g} × outdoors) still exceeds the level"
+           if action == "shelter_in_place" else
+           "; evacuees leave their homes and stop counting once they have left"
+           if action == "evacuate" else "") + ".",
+        f"AEGL-{level}区域内人员的命令为{ACTION_TEXT[action][1]}"
+        + (f"；就地避险者仅在室内浓度（室外的{_spec(ctx).indoor_factor:g}倍）仍超标时计入"
+           if action == "shelter_in_place" else "；疏散人员离家后不再计入"
+           if action == "evacuate" else "") + "。"))
+    actions = []
+    if f["before"] >= f["after"]:
+        paras.append(ctx.t("Most of the exposure happened before the order: the decision "
+                           "came too late for the plume's travel time.",
+                           "暴露主要发生在命令下达之前：决策晚于烟羽扩散。"))
+        actions.append(_action(
+            ctx, "Order shelter-in-place downwind at once on a confirmed toxic release (a "
+            "pre-scripted order sent by cell broadcast), then refine to evacuation.",
+            "确认有毒气体泄漏后立即向下风向发布就地避险指令（预制文本，手机短信广播），再视情调整为疏散。",
+            "bureau", "protection", obj.id))
+    else:
+        actions.append(_action(
+            ctx, "Review the protective action per zone: where sheltering indoors still "
+            "leaves people above the level, evacuate early or seal rooms (close windows, "
+            "ventilation off).", "复核各区域防护行动：就地避险后仍超标的区域应尽早疏散，"
+            "或指导居民密闭门窗、关闭通风。", "subdistricts", "protection", obj.id))
+    actions.append(_action(
+        ctx, "Monitor the plume downwind (mobile detectors) and feed the readings back to the "
+        "zone and order decisions.", "在下风向开展移动监测，监测结果实时反馈区域划定和防护决策。",
+        "ecology", "monitoring", obj.id))
+    actions.append(_action(
+        ctx, "Prepare poisoning care for the exposed (triage point outside the zones, "
+        "designated hospitals warned).",
+        "做好中毒人员救治准备（区域外设置检伤分类点，通知定点医院）。",
+        "health", "medical", obj.id))
+    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
+    obj = res.objective
+    ev = evacuees(ctx)
+    order = next(iter(_mine(ctx, "protective_action")), None)
+    paras = [_measured(ctx, res, rating)]
+    people = sum(g["people"] for g in ev.values())
+    segs = {"walk": 0.0, "wait": 0.0}
+    for g in ev.values():
+        arrived = g["wait"] if math.isfinite(g["wait"]) else g["admit"]
+        if math.isfinite(arrived):
+            segs["walk"] += g["people"] * (arrived - g["out"])
+        if math.isfinite(g["admit"]) and math.isfinite(g["wait"]):
+            segs["wait"] += g["people"] * (g["admit"] - g["wait"])
+    names = {"walk": ("the walk to the shelter", "前往避难场所途中"),
+             "wait": ("waiting outside a shelter that was not open yet",
+                      "在尚未开放的避难场所外等待")}
+    last = max((g["admit"] for g in ev.values() if math.isfinite(g["admit"])), default=math.nan)
+    missing = [k for k, g in ev.items() if not math.isfinite(g["admit"])]
+    opened = min((r.t for r in ctx.records if r.event == "shelter_open"), default=math.nan)
+    paras.append(ctx.t(
+        f"{people:,} people in {len(ev)} groups were ordered out (order at "
+        f"{tx.offset(order.t) if order else '—'}); the last was admitted at {tx.offset(last)}"
+        + (f"; {len(missing)} groups never reached a shelter" if missing else "")
+        + f". The first shelter opened at {tx.offset(opened)}.",
+        f"{people:,}人（{len(ev)}组）接到撤离命令"
+        f"（命令时间{tx.offset(order.t) if order else '—'}）；"
+        f"最后一组于{tx.offset(last)}进入避难场所"
+        + (f"；{len(missing)}组未到达避难场所" if missing else "")
+        + f"。首个避难场所开放时间：{tx.offset(opened)}。"))
+    shifted = [g for g in ev.values() if order is not None and g["out"] > order.t]
+    if shifted:
+        paras.append(ctx.t(
+            f"{sum(g['people'] for g in shifted):,} of them were ordered out later, as the "
+            "plume reached new streets.",
+            f"其中{sum(g['people'] for g in shifted):,}人在烟羽扩展到新的街区后才接到撤离命令。"))
+    hours = {k: v / 3600 for k, v in segs.items()}
+    total = sum(hours.values())
+    key = max(hours, key=hours.get) if total else ""
+    if key:
+        paras.append(ctx.t(
+            f"Bottleneck: {names[key][0]} ({hours[key]:,.0f} person-hours, "
+            f"{hours[key] / total:.0%} of the evacuees' time).",
+            f"瓶颈：{names[key][1]}（{hours[key]:,.0f}人·小时，"
+            f"占疏散用时的{hours[key] / total:.0%}）。"))
+    actions = []
+    if key == "wait":
+        actions.append(_action(
+            ctx, "Open the shelters with the evacuation order (managers on call, keys and "
+            "set-up kits at the shelter), not when the evacuees arrive.",
+            "避难场所随疏散命令同步开放（负责人待命，钥匙和开设物资放在场所），而非等群众到达后再开放。",
+            "subdistricts", "shelter", obj.id))
+        actions.append(_action(
+            ctx, "Name the shelters for a toxic release in advance: upwind and outside every "
+            "zone, with the order to open given by the command post.",
+            "预先确定有毒气体泄漏的避难场所（上风向、所有威胁区域之外），由现场指挥部下达开放指令。",
+            "bureau", "shelter", obj.id))
+    else:
+        actions.append(_action(
+            ctx, "Shorter evacuation routes: buses for the residents farthest from a shelter, "
+            "grid workers guiding each building out crosswind.",
+            "缩短疏散路程：为距避难场所较远的居民安排车辆，网格员按楼栋引导群众沿侧风方向撤离。",
+            "subdistricts", "shelter", obj.id))
+    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+def explain_responders(ctx: ReportContext, res, rating) -> Finding:
+    obj = res.objective
+    recs = _mine(ctx, "responder_exposed")
+    shifts = _mine(ctx, "wind_shift")
+    paras = [_measured(ctx, res, rating)]
+    stg = staging_node(ctx)
+    if recs:
+        paras.append(ctx.t(
+            "Crews that arrived at a staging point inside the AEGL-2 zone: " + ", ".join(
+                f"{r.unit} ({detail_dict(r.detail).get('crew', '?')} crew) at {tx.offset(r.t)}"
+                for r in recs) + f"; staging point {ctx.node_label(stg)}.",
+            "在AEGL-2区域内集结的班组：" + "，".join(
+                f"{r.unit}（{detail_dict(r.detail).get('crew', '?')}人，{tx.offset(r.t)}）"
+                for r in recs) + f"；集结点：{ctx.node_label(stg)}。"))
+    if shifts:
+        caught = [r for r in recs if r.t >= shifts[0].t]
+        paras.append(ctx.t(
+            f"The wind shifted at {tx.offset(shifts[0].t)} (now from "
+            f"{detail_dict(shifts[0].detail).get('wind_from_deg', '?')}°); {len(caught)} of the "
+            "exposures came after it: the staging point chosen upwind of the first plume was "
+            "not moved when the wind turned.",
+            f"{tx.offset(shifts[0].t)}风向突变（转为"
+            f"{detail_dict(shifts[0].detail).get('wind_from_deg', '?')}°方向来风）；"
+            f"其中{len(caught)}次暴露发生在风向突变之后：按最初烟羽选定的上风向集结点在风向变化后未转移。"))
+    actions = [
+        _action(ctx, "Re-assess the zones and move the staging point and cordons at every wind "
+                "change (a weather watch at the command post, a standing order to re-stage).",
+                "每次风向变化即重新研判威胁区域，转移集结点和警戒线（现场指挥部设气象观测岗，明确重新集结的规定）。",
+                "hazmat", "safety", obj.id),
+        _action(ctx, "Put gas detectors at the staging point and report the wind to the "
+                "command post from the meteorological bureau every 15 minutes.",
+                "集结点设置气体检测仪，气象部门每15分钟向现场指挥部报告风向风速。",
+                "ecology", "monitoring", obj.id),
+        _action(ctx, "Check every responder who staged in the zone (poisoning symptoms, "
+                "oxygen, follow-up).", "对在区域内集结的救援人员进行中毒症状检查、吸氧和随访。",
+                "health", "medical", obj.id),
+    ]
+    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+EXPLAINERS = {
+    "hazmat_first_arrival": explain_hazmat_arrival,
+    "source_control_time": explain_source_control,
+    "people_above_aegl1": explain_exposure, "people_above_aegl2": explain_exposure,
+    "people_above_aegl3": explain_exposure, "person_minutes_aegl2": explain_exposure,
+    "evacuation_time": explain_evacuation,
+    "responders_exposed": explain_responders,
+}
+
+
+# ----------------------------------------------------------------------------- strengths
+
+
+def strengths(ctx: ReportContext) -> list[str]:
+    m = ctx.summary.metrics
+    out = []
+    if _mine(ctx, "source_control"):
+        r = _mine(ctx, "source_control")[0]
+        out.append(ctx.t(f"The leak was stopped by {r.unit} at {tx.offset(r.t)}, before the "
+                         "container ran empty.",
+                         f"{r.unit}于{tx.offset(r.t)}成功堵漏，容器未泄空。"))
+    if m.get("responders_exposed", math.nan) == 0:
+        out.append(ctx.t("No responder staged inside the AEGL-2 zone.",
+                         "没有救援人员在AEGL-2区域内集结。"))
+    if m.get("people_above_aegl3", math.nan) == 0:
+        out.append(ctx.t("Nobody was exposed above AEGL-3.", "无人暴露于AEGL-3以上浓度。"))
+    ev = evacuees(ctx)
+    if ev and all(math.isfinite(g["admit"]) for g in ev.values()):
+        out.append(ctx.t(f"Every one of the {sum(g['people'] for g in ev.values()):,} evacuees "
+                         "reached a shelter.",
+                         f"{sum(g['people'] for g in ev.values()):,}名疏散群众全部进入避难场所。"))
+    return out
+
+
+# ----------------------------------------------------------------------------- MSEL
+
+
+@msel.rule("wind_shift")
+def _wind_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
+    spec = _spec(ctx)
+    if spec is None:
+        return math.nan, ctx.t("none: the drill has no chemical release",
+                               "无：演练中没有危化品泄漏")
+    plume = next((r for r in ctx.records if r.t >= t and r.event == "plume"
+                  and r.place == spec.id and math.isclose(float(detail_dict(r.detail).get(
+                      "wind_from_deg", "nan")), inj.wind_from_deg)), None)
+    if plume is None:
+        return math.nan, ctx.t("none: no zone update showed the new wind",
+                               "无：此后的区域更新未反映新风向")
+    d = detail_dict(plume.detail)
+    what_en = (f"zones redrawn for wind from {d.get('wind_from_deg')}° "
+               f"(AEGL-2 {d.get('aegl2_nodes', '?')} nodes, {d.get('aegl2_people', '?')} people)")
+    what_zh = (f"按{d.get('wind_from_deg')}°来风重新划定区域"
+               f"（AEGL-2区域{d.get('aegl2_nodes', '?')}个节点，{d.get('aegl2_people', '?')}人）")
+    nxt = next((r for r in ctx.records if r.t >= t and r.place == spec.id
+                and r.event in ("displaced", "protective_action", "responder_exposed")), None)
+    if nxt is not None:
+        if nxt.event == "displaced":
+            people = sum(int(detail_dict(r.detail).get("people", "0")) for r in ctx.records
+                         if r.event == "displaced" and r.place == spec.id and r.t == nxt.t)
+            what_en += f"; evacuation extended at {tx.offset(nxt.t)} ({people:,} people)"
+            what_zh += f"；{tx.offset(nxt.t)}扩大疏散（{people:,}人）"
+        elif nxt.event == "protective_action":
+            what_en += f"; protective-action order at {tx.offset(nxt.t)}"
+            what_zh += f"；{tx.offset(nxt.t)}下达防护行动命令"
+        else:
+            what_en += f"; {nxt.unit} staged inside the AEGL-2 zone at {tx.offset(nxt.t)}"
+            what_zh += f"；{tx.offset(nxt.t)}{nxt.unit}在AEGL-2区域内集结"
+    return plume.t, ctx.t(what_en, what_zh)
+
+
+msel.METRIC_EVENT.update({
+    "hazmat_first_arrival": "arrive", "source_control_time": "source_control",
+    "people_above_aegl1": "plume", "people_above_aegl2": "plume",
+    "people_above_aegl3": "plume", "person_minutes_aegl2": "plume",
+    "evacuation_time": "shelter_admit", "responders_exposed": "responder_exposed",
+})
+
+
+def applies(ctx: ReportContext) -> bool:
+    return ctx.scenario.chemical is not None
+
+
+PART = register(HazardPart(
+    key="chemical", name_en="hazardous-chemical release", name_zh="危险化学品泄漏",
+    applies=applies, overview=overview_tables, map_layer=map_layer, sections=sections,
+    strengths=strengths, explainers=EXPLAINERS))

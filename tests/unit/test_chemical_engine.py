@@ -1,0 +1,129 @@
+"""The chemical-release drill on a hand-checkable line network."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from conftest import make_scenario
+
+from drillsim.engine import Drill, RunResult, run_drill
+from drillsim.metrics.chemical import chemical_metrics
+from drillsim.metrics.relief import detail
+from drillsim.network import RoadNetwork
+from drillsim.places import Place, Places
+from drillsim.world import World
+
+# Nine nodes west to east, 300 m apart; the source in the middle (N4).
+LON0, DLON = 117.15, 300 / (111_195 * 0.7755)
+
+
+@pytest.fixture
+def town() -> World:
+    g = nx.MultiDiGraph()
+    for i in range(9):
+        g.add_node(f"N{i}", y=39.15, x=LON0 + i * DLON)
+    for i in range(8):
+        for u, v in ((f"N{i}", f"N{i + 1}"), (f"N{i + 1}", f"N{i}")):
+            g.add_edge(u, v, length=300.0, highway="primary", maxspeed=36, name="Main Street")
+    district = Place("town", "subdistrict", "镇", "Town", 39.15, LON0 + 4 * DLON,
+                     {"population": 20_000})
+    return World(RoadNetwork.from_networkx(g), Places([district]))
+
+
+def chlorine(wind_from=270.0, **changes):
+    chem = {"chemical": "chlorine", "site": {"node": "N4"}, "at": "+00:05",
+            "release": {"rate_kg_min": 30, "quantity_kg": 5000},
+            "weather": [{"wind_speed_m_s": 2, "wind_from_deg": wind_from, "stability": "D"}],
+            "protective_actions": {"aegl1": "evacuate", "decided_after": "5 min"}}
+    chem.update(changes)
+    plans = {"alarm": [{"engine": 1}], "hazmat": [{"hazmat": 1, "engine": 1}]}
+    apparatus = [{"id": "E1", "type": "engine", "crew": 5},
+                 {"id": "H1", "type": "hazmat", "crew": 4}]
+    station = {"id": "st", "location": {"node": "N0"}, "personnel": 9, "on_duty_fraction": 1.0,
+               "apparatus": apparatus, "turnout": {"day": "60 s", "night": "60 s"}}
+    shelters = [{"id": "WEST", "location": {"node": "N0"}, "capacity": 50_000,
+                 "open_delay": "0 s"},
+                {"id": "EAST", "location": {"node": "N8"}, "capacity": 50_000,
+                 "open_delay": "0 s"}]
+    return make_scenario(duration="06:00", chemical=chem, forces__response_plans=plans,
+                         forces__stations=[station], forces__shelters=shelters)
+
+
+def test_hazmat_crew_dresses_walks_in_and_stops_the_leak(town):
+    s = chlorine()
+    records = run_drill(s, town).records
+    crew = [(r.t, r.event) for r in records if r.unit == "H1" or r.event == "source_control"]
+    events = [e for _, e in crew]
+    assert events[:5] == ["dispatch", "enroute", "arrive", "ppe_on", "entry"]
+    t = dict((e, t) for t, e in crew)
+    assert t["ppe_on"] - t["arrive"] == 600.0     # 10 min to put on gas-tight suits
+    assert "source_control" in events
+    m = chemical_metrics(RunResult(s, 1, tuple(records), (), ()))
+    assert m["source_control_time"] > m["hazmat_first_arrival"] > 0
+
+
+def test_no_evacuee_is_sent_to_a_shelter_inside_a_zone(town):
+    # Wind from the west: the plume runs east over EAST; everybody must go WEST.
+    records = run_drill(chlorine(wind_from=270.0), town).records
+    admitted = {r.place for r in records if r.event == "shelter_admit"}
+    assert admitted == {"WEST"}
+    # and the other way round
+    records = run_drill(chlorine(wind_from=90.0), town).records
+    assert {r.place for r in records if r.event == "shelter_admit"} == {"EAST"}
+
+
+def test_zones_nest_and_follow_the_wind(town):
+    records = run_drill(chlorine(), town).records
+    plumes = [detail(r) for r in records if r.event == "plume"]
+    for p in plumes:
+        assert int(p["aegl3_nodes"]) <= int(p["aegl2_nodes"]) <= int(p["aegl1_nodes"])
+        assert float(p["aegl3_people"]) <= float(p["aegl2_people"]) <= float(p["aegl1_people"])
+    assert max(int(p["aegl1_nodes"]) for p in plumes) > 0
+
+
+def test_wind_shift_turns_the_plume(town):
+    s = chlorine(wind_from=270.0)
+    shifted = make_scenario(**{**_raw(s), "injects": [
+        {"kind": "wind_shift", "at": "+00:30", "wind_from_deg": 90}]})
+    records = run_drill(shifted, town).records
+    winds = [detail(r)["wind_from_deg"] for r in records if r.event == "plume"]
+    assert winds[0] == "270" and winds[-1] == "90"
+    assert any(r.event == "wind_shift" for r in records)
+
+
+def _raw(s):
+    data = s.model_dump(mode="json", exclude_none=True)
+    data.pop("start")
+    return {k: v for k, v in data.items() if k not in ("name",)}
+
+
+def test_hot_zone_closes_roads_to_vehicles_and_the_drill_reopens_them(town):
+    drill = Drill(chlorine(), town, seed=1)
+    drill.run()
+    closed = [r for r in drill.records if r.event == "plume" and int(detail(r)["hot_nodes"]) > 0]
+    assert closed
+    # restored after the run: a car can cross the town again
+    assert town.travel.time(0, 8, "car") == town.dry.time(0, 8, "car")
+
+
+def test_bad_chemical_inputs_are_clear(tmp_path):
+    from drillsim.errors import ScenarioError
+    from drillsim.scenarios.loader import load_scenario
+
+    f = tmp_path / "bad.yaml"
+    f.write_text("""name: x
+start: 2026-07-01 10:00
+duration: 2 h
+chemical:
+  chemical: phosgene
+  site: jieyuan_water_works
+  at: "+00:05"
+  release: {rate_kg_min: -3, quantity_kg: 1000}
+  weather: [{wind_speed_m_s: 2, wind_from_deg: 400}]
+""", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(f, check_world=False)
+    lines = info.value.lines()
+    assert any(":5: chemical.chemical: unknown chemical 'phosgene'" in line for line in lines)
+    assert any(":8: chemical.release.rate_kg_min:" in line for line in lines)
+    assert any(":9: chemical.weather[0].wind_from_deg:" in line for line in lines)

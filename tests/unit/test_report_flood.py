@@ -1,0 +1,155 @@
+"""The rainstorm part of the report: renders for the flood drills, escapes user text,
+and names the relief bottleneck that :func:`drillsim.metrics.relief.bottleneck` computes."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+
+from drillsim.api import load_world, run_drill
+from drillsim.metrics import relief as rm
+from drillsim.report import build_report, make_context, render_html, render_markdown
+from drillsim.report.msel import msel_rows
+from drillsim.report.render import write_report
+from drillsim.scenarios.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOOD_DRILLS = ["rainstorm-50y-afternoon", "rainstorm-50y-night", "flood-and-fire"]
+FLOOD_FIGURES = {"flood_depth", "relief_curve", "shelters", "depot_stock", "warning"}
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+@pytest.fixture(scope="module")
+def results():
+    out = {}
+    for name in FLOOD_DRILLS:
+        s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        out[name] = run_drill(s, world=load_world(s.network))
+    return out
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world("default")
+
+
+def _png_ok(data: bytes) -> bool:
+    import matplotlib.image as mpimg
+
+    img = mpimg.imread(io.BytesIO(data), format="png")
+    return img.shape[0] > 200 and img.shape[1] > 200 and float(img[..., :3].std()) > 0.02
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_flood_report_renders_with_its_figures_and_tables(results, world, lang):
+    import html5lib
+
+    for name, result in results.items():
+        rep = build_report(make_context(result, lang=lang, world=world))
+        figs = {f.key: f for s in rep.sections for f in s.figures}
+        assert FLOOD_FIGURES <= set(figs), (name, sorted(figs))
+        for key in FLOOD_FIGURES:
+            assert _png_ok(figs[key].png), (name, key)
+        keys = [s.key for s in rep.sections]
+        assert {"flood", "relief", "warning"} <= set(keys), keys
+        captions = " ".join(t.caption for t in rep.overview_tables)
+        for en, zh in (("Waterlogging points", "积水点"), ("Shelters", "避难场所"),
+                       ("Relief depots", "救灾物资库"), ("Teams", "应急队伍"),
+                       ("Waiting for relief by cause", "按原因统计的等待救助")):
+            assert (zh if lang == "zh" else en) in captions, (name, en)
+        page = render_html(rep, embed_font=False)
+        html5lib.HTMLParser(strict=True).parse(page)
+        assert page.count("data:image/png;base64,") == len(rep.figures) + sum(
+            len(s.figures) for s in rep.sections)
+        md = render_markdown(rep)
+        assert "flood_depth" in md or "figures/" not in md
+        if lang == "zh":
+            assert "暴雨：积水与道路" in page and "转移安置与生活救助" in page
+
+
+def test_waterlogging_table_matches_the_records(results, world):
+    result = results["rainstorm-50y-night"]
+    rep = build_report(make_context(result, lang="en", world=world), figures=False)
+    table = next(t for t in rep.overview_tables if t.caption.startswith("Waterlogging"))
+    peak = max(float(r.detail.split(";")[0].split("=")[1]) for r in result.records
+               if r.event == "depth" and r.place == "tianping_underpass")
+    row = next(r for r in table.rows if "Tianping bridge underpass" in r[0])
+    assert row[1] == f"{peak:.2f} m" and peak >= 0.6
+    assert row[3] != "no" and row[4] != "no"  # closed to cars and to fire engines
+
+
+def test_explainers_name_the_bottleneck_of_the_records(results, world):
+    result = results["rainstorm-50y-night"]
+    b = rm.bottleneck(result)
+    assert b["bottleneck"]
+    en, zh, _ = rm.BOTTLENECKS[b["bottleneck"]]
+    for lang, name in (("en", en), ("zh", zh)):
+        rep = build_report(make_context(result, lang=lang, world=world), figures=False)
+        relief = next(f for f in rep.findings if f.objective == "O1")
+        text = " ".join(relief.paragraphs)
+        assert name in text and f"{b['person_hours'][b['bottleneck']]:,.0f}" in text
+        for item in b["stock_out_items"]:
+            assert item in text
+        assert relief.table is not None and relief.table.rows  # shelters most behind
+        assert relief.actions and all(a.owner for a in relief.actions)
+        warning = next(f for f in rep.findings if f.objective == "O3")
+        assert "grid workers door to door" in " ".join(warning.paragraphs)
+    owners = " ".join(a.owner for a in rep.plan)
+    assert "区民政局" in owners and "区防汛指挥部" in owners
+
+
+def test_msel_rules_for_flood_injects(results, world):
+    ctx = make_context(results["rainstorm-50y-night"], lang="en", world=world)
+    rows = {r.id: r for r in msel_rows(ctx)}
+    pump = next(r for r in ctx.records if r.event == "dispatch"
+                and r.place == "tianping_underpass" and r.detail.startswith("pump"))
+    assert rows["I1"].sim_t == pump.t and pump.unit in rows["I1"].sim_what
+    load = next(r for r in ctx.records if r.event == "truck_load" and r.t >= rows["I2"].at
+                and r.place == "district_relief_depot")
+    assert rows["I2"].sim_t == load.t and load.unit in rows["I2"].sim_what
+
+
+@pytest.fixture(scope="module")
+def hostile_result():
+    s = load_scenario(ROOT / "scenarios" / "rainstorm-50y-night.yaml")
+    points = list(s.flood.points)
+    points[0] = points[0].model_copy(update={"name_en": HOSTILE, "name_zh": HOSTILE})
+    shelters = list(s.forces.shelters)
+    shelters[0] = shelters[0].model_copy(update={"name_en": HOSTILE, "name_zh": "{{ 7*7 }}",
+                                                 "lacks": [HOSTILE]})
+    s = s.model_copy(update={
+        "flood": s.flood.model_copy(update={"points": points}),
+        "forces": s.forces.model_copy(update={"shelters": shelters}),
+        "duration": 4 * 3600.0})
+    return run_drill(s, world=load_world(s.network))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_hostile_point_and_shelter_names_are_escaped(hostile_result, world, lang):
+    rep = build_report(make_context(hostile_result, lang=lang, world=world), figures=False)
+    page = render_html(rep, embed_font=False)
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert str(escape(HOSTILE)) in page  # shown as text, in the point and shelter tables
+    assert page.count(str(escape(HOSTILE))) >= 2
+    assert "{{ 7*7 }}" in page and "<td>49</td>" not in page  # not evaluated
+    md = render_markdown(rep)
+    assert "<script>" not in md and "<img" not in md
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed")
+def test_flood_report_screenshot(results, world, tmp_path):
+    rep = build_report(make_context(results["rainstorm-50y-night"], lang="zh", world=world))
+    html_path, _ = write_report(rep, tmp_path)
+    shot = tmp_path / "shot.png"
+    args = [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--no-first-run",
+            f"--user-data-dir={tmp_path / 'u'}", "--window-size=1280,3000"]
+    proc = subprocess.run([*args, f"--screenshot={shot}", html_path.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _png_ok(shot.read_bytes())
