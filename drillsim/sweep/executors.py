@@ -134,6 +134,9 @@ def start_method() -> str:
 def processes(payload: Payload, chunks: list[Chunk], workers: int) -> Iterator[list[dict]]:
     """Run chunks on a local process pool; the payload goes to each worker once."""
     ctx = multiprocessing.get_context(start_method())
+    if ctx.get_start_method() == "forkserver":  # workers fork with the engine already imported
+        ctx.set_forkserver_preload(["drillsim.sweep.executors", "drillsim.api",
+                                    "drillsim.output"])
     blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
                              initargs=(blob,)) as pool:
