@@ -263,7 +263,9 @@ class ChemicalModel:
         actions = self.spec.protective_actions
         self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
         self.drill.log("protective_action", place=self.spec.id, detail=";".join(
-            f"aegl{lvl}={a}" for lvl, a in self.ordered.items()))
+            f"aegl{lvl}={a}" for lvl, a in self.ordered.items())
+            + f";downwind={actions.downwind};downwind_m={self.downwind_m():.0f}"
+            + f";isolation_m={self.isolation_m():.0f}")
         if self.drill.shelters is not None:
             self.drill.shelters.order_open()
         self._protect()
@@ -274,6 +276,8 @@ class ChemicalModel:
         for lvl in LEVELS:
             if self.ordered.get(lvl) == "evacuate":
                 evac |= self.cells[lvl]
+        if self.spec.protective_actions.downwind == "evacuate":
+            evac |= self._downwind_square(self.grid.lat, self.grid.lon)
         leaving = np.flatnonzero(evac & (self.remaining > 0))
         if leaving.size == 0:
             return
@@ -289,22 +293,38 @@ class ChemicalModel:
                                                  group_size=self.spec.group_size)
 
     def _exposed(self) -> dict[int, float]:
-        """People above each level now: unprotected outdoors, or indoors where even the
-        indoor concentration exceeds the level."""
-        out = {}
-        sheltered = self.order_time is not None
-        indoor = None
-        for lvl in LEVELS:
-            if sheltered and self.ordered.get(lvl) == "shelter_in_place":
-                if indoor is None:
-                    f = self.spec.indoor_factor
-                    indoor = self._zones(self.drill.env.now, self.grid.lat, self.grid.lon,
-                                         f) if f > 0 else {v: np.zeros_like(self.cells[v])
-                                                           for v in LEVELS}
-                out[lvl] = float(self.remaining[indoor[lvl]].sum())
-            else:
-                out[lvl] = float(self.remaining[self.cells[lvl]].sum())
-        return out
+        """People above each level now: those outdoors in the level's zone, and those
+        sheltering in place where even the indoor concentration exceeds the level."""
+        sheltered = np.zeros(self.grid.lat.size, dtype=bool)
+        if self.order_time is not None:
+            for lvl in LEVELS:
+                if self.ordered.get(lvl) == "shelter_in_place":
+                    sheltered |= self.cells[lvl]
+            if self.spec.protective_actions.downwind == "shelter_in_place":
+                sheltered |= self._downwind_square(self.grid.lat, self.grid.lon)
+        f = self.spec.indoor_factor
+        indoor = self._zones(self.drill.env.now, self.grid.lat, self.grid.lon, f) if f > 0 \
+            else {v: np.zeros_like(sheltered) for v in LEVELS}
+        return {lvl: float(self.remaining[self.cells[lvl] & ~sheltered].sum()
+                           + self.remaining[indoor[lvl] & sheltered].sum()) for lvl in LEVELS}
+
+    def downwind_m(self) -> float:
+        """Side of the ERG protective-action square: the scenario's or the ERG's (m)."""
+        actions = self.spec.protective_actions
+        if actions.downwind_m is not None:
+            return actions.downwind_m
+        container = ERG_CONTAINER.get(self.spec.chemical, "ton_cylinder")
+        u, _, _ = self.weather_at(self.drill.env.now)
+        erg = erg_distances(self.spec.chemical, container, u)
+        km = erg.day_km if self.drill.is_day(self.drill.env.now) else erg.night_km
+        return km * 1000.0
+
+    def _downwind_square(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """Points in the ERG protective-action area: downwind of the source, as wide as long."""
+        _, wind_from, _ = self.weather_at(self.drill.env.now)
+        x, y = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
+        side = self.downwind_m()
+        return (x > 0) & (x <= side) & (np.abs(y) <= side / 2)
 
     # ------------------------------------------------------------------ the hazmat crews
 

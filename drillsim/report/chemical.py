@@ -24,6 +24,7 @@ from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext, detail_dict
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.findings import finding_title, measured_sentence
 from drillsim.report.registry import (
     Action,
     Figure,
@@ -783,23 +784,6 @@ def _action(ctx: ReportContext, en: str, zh: str, owner: str, cap: str, ref: str
     return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
 
 
-def _title(ctx: ReportContext, res, rating) -> str:
-    obj = res.objective
-    text = ctx.t(obj.text, obj.text_zh) or ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
-    return f"{obj.id} ({rating.code}/{rating.zh}): {text}"
-
-
-def _measured(ctx: ReportContext, res, rating) -> str:
-    obj = res.objective
-    unit = METRICS[obj.metric].unit
-    m = ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
-    return ctx.t(
-        f"Measured {m}: {tx.value(res.value, unit)} against a target of {obj.target} "
-        f"(gap {tx.percent(rating.gap)}).",
-        f"实测{m}：{tx.value(res.value, unit, 'zh')}，目标{obj.target}"
-        f"（差距{tx.percent(rating.gap)}）。")
-
-
 def _largest(ctx: ReportContext, segs: dict[str, float], names: dict) -> tuple[str, str]:
     """The largest segment and a sentence naming it."""
     segs = {k: v for k, v in segs.items() if math.isfinite(v)}
@@ -843,7 +827,7 @@ def response_segments(ctx: ReportContext) -> tuple[dict[str, float], str, bool]:
 def explain_hazmat_arrival(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     segs, unit, aid = response_segments(ctx)
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     all_hz = [u for u in ctx.result.units if u.type == "hazmat"]
     unstaffed = [u.id for u in all_hz if not u.staffed]
     staffed = [u.id for u in all_hz if u.staffed]
@@ -893,7 +877,7 @@ def explain_hazmat_arrival(ctx: ReportContext, res, rating) -> Finding:
         actions.append(_action(ctx, "Keep the hazmat unit's response plan and drill it each "
                                "year.", "保持危化品处置响应预案并每年演练。", "hazmat",
                                "operations", obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
 def control_segments(ctx: ReportContext) -> tuple[dict[str, float], bool]:
@@ -923,7 +907,7 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     segs, emptied = control_segments(ctx)
     spec = _spec(ctx)
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     if segs:
         paras.append(ctx.t(
             "From the call: " + ", ".join(f"{CONTROL_SEGMENTS[k][0]} {tx.minutes(v)}"
@@ -967,7 +951,7 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
             "system and an enclosed storage room.",
             f"减少可泄漏量：降低现场储存容器数量（现为{spec.release.containers_stored}个），"
             "设置事故吸收（中和）装置和封闭储存间。", "enterprise", "prevention", obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
 def exposure_facts(ctx: ReportContext, level: int) -> dict:
@@ -991,7 +975,7 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     f = exposure_facts(ctx, level)
     pa = _spec(ctx).protective_actions
     action = getattr(pa, f"aegl{level}")
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     when_en = "before" if f["peak_t"] < f["order"] else "after"
     when_zh = "前" if f["peak_t"] < f["order"] else "后"
     paras.append(ctx.t(
@@ -1037,14 +1021,14 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
         "designated hospitals warned).",
         "做好中毒人员救治准备（区域外设置检伤分类点，通知定点医院）。",
         "health", "medical", obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
 def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     ev = evacuees(ctx)
     order = next(iter(_mine(ctx, "protective_action")), None)
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     people = sum(g["people"] for g in ev.values())
     segs = {"walk": 0.0, "wait": 0.0}
     for g in ev.values():
@@ -1102,14 +1086,14 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
             "grid workers guiding each building out crosswind.",
             "缩短疏散路程：为距避难场所较远的居民安排车辆，网格员按楼栋引导群众沿侧风方向撤离。",
             "subdistricts", "shelter", obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
 def explain_responders(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     recs = _mine(ctx, "responder_exposed")
     shifts = _mine(ctx, "wind_shift")
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     stg = staging_node(ctx)
     if recs:
         paras.append(ctx.t(
@@ -1142,7 +1126,7 @@ def explain_responders(ctx: ReportContext, res, rating) -> Finding:
                 "oxygen, follow-up).", "对在区域内集结的救援人员进行中毒症状检查、吸氧和随访。",
                 "health", "medical", obj.id),
     ]
-    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
 EXPLAINERS = {

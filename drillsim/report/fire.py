@@ -24,6 +24,7 @@ from drillsim.metrics.response import (
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext, detail_dict
 from drillsim.report.figures import finite, png, pyplot, style_axes, thicken
+from drillsim.report.findings import finding_title, measured_sentence
 from drillsim.report.registry import (
     Action,
     Figure,
@@ -316,8 +317,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     op, target = obj.bound()
     _fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
     drivers = driving_incidents(ctx, metric, res.value, op, target)
-    title = _finding_title(ctx, res, rating)
-    paras = [_measured_sentence(ctx, res, rating)]
+    title = finding_title(ctx, res, rating)
+    paras = [measured_sentence(ctx, res, rating)]
     if not drivers:
         paras.append(ctx.t("No single incident stands out in the records.",
                            "记录中没有突出的单个警情。"))
@@ -384,8 +385,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
 def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     """Bottleneck of a turnout objective: the slow turnouts, by station and time of day."""
     obj = res.objective
-    title = _finding_title(ctx, res, rating)
-    paras = [_measured_sentence(ctx, res, rating)]
+    title = finding_title(ctx, res, rating)
+    paras = [measured_sentence(ctx, res, rating)]
     op, target = obj.bound()
     limit = target if obj.metric == "turnout_p90" else NFPA_TURNOUT_FIRE_S
     slow = [(u, inc, t, t0) for u, inc, t, t0 in _turnouts(ctx) if t > limit]
@@ -428,14 +429,14 @@ def _turnouts(ctx: ReportContext) -> list[tuple[str, str, float, float]]:
 def explain_utilisation(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     util = ctx.summary.utilisation
-    paras = [_measured_sentence(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     if util:
         top = sorted(util.items(), key=lambda kv: -kv[1])[:3]
         paras.append(ctx.t(
             "Busiest units: " + ", ".join(f"{u} {v:.0%}" for u, v in top) + ".",
             "最繁忙车辆：" + "，".join(f"{u} {v:.0%}" for u, v in top) + "。"))
     a = SEGMENT_ACTIONS["queue"]
-    return Finding(_finding_title(ctx, res, rating), obj.id, paras, None,
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None,
                    [_action(ctx, a[0], a[1], a[2], a[3], obj.id)])
 
 
@@ -443,23 +444,6 @@ def _action(ctx, en, zh, owner, cap, ref) -> Action:
     o_en, o_zh = OWNERS[owner]
     c_en, c_zh = CAPABILITIES[cap]
     return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
-
-
-def _finding_title(ctx: ReportContext, res, rating) -> str:
-    obj = res.objective
-    text = ctx.t(obj.text, obj.text_zh) or ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
-    return f"{obj.id} ({rating.code}/{rating.zh}): {text}"
-
-
-def _measured_sentence(ctx: ReportContext, res, rating) -> str:
-    obj = res.objective
-    unit = METRICS[obj.metric].unit
-    m = ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
-    return ctx.t(
-        f"Measured {m}: {tx.value(res.value, unit)} against a target of {obj.target} "
-        f"(gap {tx.percent(rating.gap)}).",
-        f"实测{m}：{tx.value(res.value, unit, 'zh')}，目标{obj.target}"
-        f"（差距{tx.percent(rating.gap)}）。")
 
 
 EXPLAINERS = {m: explain_incident_metric for m in _BY_INCIDENT}

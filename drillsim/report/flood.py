@@ -21,6 +21,7 @@ from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext, detail_dict
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.findings import finding_title, measured_sentence
 from drillsim.report.registry import Action, Figure, Finding, HazardPart, Section, Table, register
 
 CAR_LIMIT_M = 0.3
@@ -792,28 +793,11 @@ def _action(ctx: ReportContext, en: str, zh: str, owner: str, cap: str, ref: str
     return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
 
 
-def _title(ctx: ReportContext, res, rating) -> str:
-    obj = res.objective
-    text = ctx.t(obj.text, obj.text_zh) or ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
-    return f"{obj.id} ({rating.code}/{rating.zh}): {text}"
-
-
-def _measured(ctx: ReportContext, res, rating) -> str:
-    obj = res.objective
-    unit = METRICS[obj.metric].unit
-    m = ctx.t(METRICS[obj.metric].en, METRICS[obj.metric].zh)
-    return ctx.t(
-        f"Measured {m}: {tx.value(res.value, unit)} against a target of {obj.target} "
-        f"(gap {tx.percent(rating.gap)}).",
-        f"实测{m}：{tx.value(res.value, unit, 'zh')}，目标{obj.target}"
-        f"（差距{tx.percent(rating.gap)}）。")
-
-
 def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
     hours = b["person_hours"]
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     name = b["bottleneck"]
     avoidable = {k: v for k, v in hours.items() if k not in ("walking", "transport")}
     total = sum(avoidable.values())
@@ -867,7 +851,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                                "communications, a medical point).",
                                "为避难场所补齐应急通信、医疗点等欠缺设施。", "air", "shelter",
                                obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, table, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
 def _fin(v: float) -> float:
@@ -878,7 +862,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     spec = ctx.scenario.warning
     chans = _channels(ctx)
-    paras = [_measured(ctx, res, rating), _warning_sentence(ctx)]
+    paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
     from drillsim.warning import max_coverage
 
     target = spec.target if spec is not None else 0.95
@@ -914,7 +898,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
         "whole district, sirens), and check the night-time reach of each channel.",
         "提前发布预警并各渠道同步发布（全区手机短信广播、警报），核查各渠道夜间覆盖能力。",
         "hq", "warning", obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, table, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
 def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
@@ -925,7 +909,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     rows = [r for r in ctx.summary.rows if r.kind == "flood_rescue" and not math.isnan(r.call)]
     late = sorted([r for r in rows if not r.response <= target],
                   key=lambda r: -_fin(r.response))
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     paras.append(ctx.t(
         f"{len(rows)} rescue calls; {len(late)} beyond the target, "
         f"{sum(r.queued for r in rows)} waited for a free unit, "
@@ -984,13 +968,13 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
             ctx, "Agree earlier mutual aid for water rescue with the city and the neighbouring "
             "districts.", "与市级及相邻区约定更早启动水域救援增援。", "bureau", "operations",
             obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, table, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
 def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
-    paras = [_measured(ctx, res, rating)]
+    paras = [measured_sentence(ctx, res, rating)]
     pts = points(ctx)
     worst = [i for i in pts.values() if i["displaced"]]
     if worst:
@@ -1008,7 +992,7 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
                            "the water reaches doorsteps.",
                            "积水漫入住户前即向居民区积水片区调派移动泵车。",
                            "citymgmt", "operations", obj.id))
-    return Finding(_title(ctx, res, rating), obj.id, paras, None, actions)
+    return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
 EXPLAINERS = {

@@ -767,6 +767,12 @@ class ProtectiveActions(Model):
     aegl3: Literal["evacuate", "shelter_in_place", "none"] = "evacuate"
     aegl2: Literal["evacuate", "shelter_in_place", "none"] = "evacuate"
     aegl1: Literal["evacuate", "shelter_in_place", "none"] = "shelter_in_place"
+    downwind: Literal["evacuate", "shelter_in_place", "none"] = Field(
+        default="shelter_in_place",
+        description="the ERG protective-action area: a square downwind of the source")
+    downwind_m: float | None = Field(
+        default=None, ge=0, le=20_000,
+        description="its side, m (default: the ERG's for the container, day or night, wind)")
     decided_after: Duration = Field(
         default=900.0, description="from the release (and the call) to the order")
 

@@ -127,3 +127,18 @@ chemical:
     assert any(":5: chemical.chemical: unknown chemical 'phosgene'" in line for line in lines)
     assert any(":8: chemical.release.rate_kg_min:" in line for line in lines)
     assert any(":9: chemical.weather[0].wind_from_deg:" in line for line in lines)
+
+
+def test_erg_downwind_area_is_evacuated_when_ordered(town):
+    # A tiny leak: no AEGL zone reaches a cell, but the ERG square downwind is evacuated.
+    small = {"rate_kg_min": 0.01, "quantity_kg": 5000}
+    quiet = run_drill(chlorine(release=small, protective_actions={
+        "aegl1": "none", "aegl2": "none", "aegl3": "none", "downwind": "none",
+        "decided_after": "5 min"}, isolation_m=0), town).records
+    assert not any(r.event == "displaced" for r in quiet)
+    moved = run_drill(chlorine(release=small, protective_actions={
+        "aegl1": "none", "aegl2": "none", "aegl3": "none", "downwind": "evacuate",
+        "downwind_m": 1000, "decided_after": "5 min"}, isolation_m=0), town).records
+    origins = {r.node for r in moved if r.event == "displaced"}
+    # only from the source eastwards (downwind); cells just east of N4 snap to N4 itself
+    assert origins and min(origins) >= 4 and max(origins) > 4
