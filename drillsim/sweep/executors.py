@@ -176,5 +176,6 @@ def dask(payload: Payload, chunks: list[Chunk], scheduler: Any) -> Iterator[list
 
 
 def chunk_size(todo: int, workers: int, *, minimum: int = 1, maximum: int = 64) -> int:
-    """Replications per task: about eight tasks per worker, within [minimum, maximum]."""
-    return max(minimum, min(maximum, math.ceil(todo / max(1, workers * 8))))
+    """Replications per task: about sixteen tasks per worker (a short tail), within
+    [minimum, maximum]."""
+    return max(minimum, min(maximum, math.ceil(todo / max(1, workers * 16))))
