@@ -102,16 +102,25 @@ def load_drill(path: str | FsPath, *, places: Places | None = None,
     data = _top_mapping(doc, file)
     data, from_default = _with_default_forces(data)
     where = _Locator(file, doc, from_default)
+    scenario, places, network = _checked(data, where, FsPath(path).parent, places, network,
+                                         check_world)
+    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest())
+
+
+def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Places | None,
+             network: RoadNetwork | None, check_world: bool
+             ) -> tuple[Scenario, Places | None, RoadNetwork | None]:
+    """Validate the data, resolve the network path, load and check the world."""
     start = _parse_start(data, where)
     scenario = _validate({**data, "start": start}, start, where)
-    scenario = _resolve_network(scenario, FsPath(path).parent, where)
+    scenario = _resolve_network(scenario, folder, where)
     if check_world and (places is None or network is None):
         places, network = _load_world(scenario, places, network, where)
     problems = [where.problem(p.path, p.message)
                 for p in check_scenario(scenario, places, network)]
     if problems:
         raise ScenarioError(_sorted(problems))
-    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest())
+    return scenario, places, network
 
 
 def scenario_hash(path: str | FsPath) -> str:
@@ -376,13 +385,4 @@ def load_scenario_data(data: dict[str, Any], *, file: str = "<data>",
     """
     where = _Locator(file, YamlDoc(data, lines or {(): 1}), from_default)
     data, _ = _with_default_forces(data)
-    start = _parse_start(data, where)
-    scenario = _validate({**data, "start": start}, start, where)
-    scenario = _resolve_network(scenario, FsPath(folder), where)
-    if check_world and (places is None or network is None):
-        places, network = _load_world(scenario, places, network, where)
-    problems = [where.problem(p.path, p.message)
-                for p in check_scenario(scenario, places, network)]
-    if problems:
-        raise ScenarioError(_sorted(problems))
-    return scenario
+    return _checked(data, where, FsPath(folder), places, network, check_world)[0]
