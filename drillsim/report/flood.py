@@ -317,7 +317,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                          str(s["admitted"]),
                          f"{s['in_target']} ({pct:.0%})" if s["admitted"] else "—",
                          tx.minutes(s["t95"], ctx.lang), tx.minutes(s["t100"], ctx.lang),
-                         ", ".join(spec.lacks) or "—"])
+                         _lacks(ctx, spec.lacks)])
             classes.append("bad" if s["admitted"] and s["in_target"] < s["admitted"] else "")
         target = ctx.scenario.relief.target
         out.append(Table(
@@ -376,12 +376,12 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         total = sum(b["person_hours"].values())
         rows, classes = [], []
         for k, v in sorted(b["person_hours"].items(), key=lambda kv: -kv[1]):
-            en, zh, meaning = rm.BOTTLENECKS.get(k, (k, k, ""))
+            en, zh, meaning_en, meaning_zh = rm.BOTTLENECKS.get(k, (k, k, "", ""))
             rows.append([ctx.t(en, zh), f"{v:,.0f}", f"{v / total:.0%}" if total else "—",
-                         meaning if ctx.lang == "en" else ""])
+                         ctx.t(meaning_en, meaning_zh)])
             classes.append("bad" if k == b["bottleneck"] else "")
         items = ", ".join(b["stock_out_items"]) or ctx.t("none", "无")
-        name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", ""))
+        name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", "", ""))
         out.append(Table(
             [ctx.t("cause", "原因"), ctx.t("person-hours", "人·小时"), ctx.t("share", "占比"),
              ctx.t("meaning", "含义")], rows,
@@ -721,7 +721,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                            paras, [], figs))
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
-        name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", ""))
+        name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", "", ""))
         rows = [[ctx.t(METRICS[k].en, METRICS[k].zh),
                  tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
@@ -802,12 +802,12 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     avoidable = {k: v for k, v in hours.items() if k not in ("walking", "transport")}
     total = sum(avoidable.values())
     if name:
-        en, zh, meaning = rm.BOTTLENECKS[name]
+        en, zh, meaning_en, meaning_zh = rm.BOTTLENECKS[name]
         paras.append(ctx.t(
             f"Bottleneck: {en} — {hours[name]:,.0f} person-hours of waiting "
-            f"({hours[name] / total:.0%} of the avoidable waiting): {meaning}.",
+            f"({hours[name] / total:.0%} of the avoidable waiting): {meaning_en}.",
             f"瓶颈：{zh}——等待{hours[name]:,.0f}人·小时"
-            f"（占可避免等待的{hours[name] / total:.0%}）。"))
+            f"（占可避免等待的{hours[name] / total:.0%}）：{meaning_zh}。"))
     else:
         paras.append(ctx.t("No avoidable waiting in the records: people waited only while "
                            "walking to shelter and while trucks loaded and drove.",
@@ -829,7 +829,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                     key=lambda s: (s["in_target"] / s["admitted"], -_fin(s["t95"])))[:3]
     rows = [[named(ctx, s["spec"]), str(s["admitted"]), str(s["in_target"]),
              tx.minutes(s["t95"], ctx.lang), tx.minutes(s["t100"], ctx.lang),
-             ", ".join(s["spec"].lacks) or "—"] for s in behind]
+             _lacks(ctx, s["spec"].lacks)] for s in behind]
     table = Table([ctx.t("shelter", "避难场所"), ctx.t("admitted", "安置"),
                    ctx.t("relieved in target", "按时救助"), "t95", "t100",
                    ctx.t("lacks", "欠缺")], rows,
@@ -1087,3 +1087,13 @@ PART = register(HazardPart(
     key="flood", name_en="rainstorm, relief and warning", name_zh="暴雨内涝、救助与预警",
     applies=applies, overview=overview_tables, map_layer=map_layer, sections=sections,
     strengths=strengths, explainers=EXPLAINERS))
+
+
+LACKS = {"emergency_communications": ("emergency communications", "应急通信"),
+         "medical": ("medical facilities", "医疗设施")}
+"""Names of what a shelter lacks (the plan names these two); other entries print as written."""
+
+
+def _lacks(ctx: ReportContext, lacks: list[str]) -> str:
+    sep = "、" if ctx.lang == "zh" else ", "
+    return sep.join(ctx.t(*LACKS.get(x, (x, x))) for x in lacks) or "—"
