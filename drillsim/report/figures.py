@@ -82,7 +82,7 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     layers = load_map_layers() if ctx.scenario.network == "default" else None
     places = Places([p for p in world.places if p.kind in MAP_KINDS])
     closed = sorted({e for s in ctx.road_closures for e in s.edges})
-    fig, ax = plt.subplots(figsize=(10, 9.5))
+    fig, ax = plt.subplots(figsize=(13, 9.5))
     draw_network(world.network, places, ax=ax, closed_edges=closed,
                  rivers=layers.rivers if layers else None,
                  boundary=layers.boundary if layers else None, labels=True)
@@ -92,7 +92,9 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
             part.map_layer(ctx, ax, handles)
     from drillsim.fonts import text_effects
 
-    legend = ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.9)
+    # beside the map, so it hides no road or place
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                       fontsize=7, framealpha=0.9)
     for text in legend.get_texts():
         text.set_path_effects(text_effects(text.get_color(), halo=None))
     ax.set_title(ctx.t("Map of the drill", "演练态势图"))
