@@ -24,9 +24,12 @@ from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext, detail_dict
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
-from drillsim.report.findings import finding_title, measured_sentence
+from drillsim.report.findings import (
+    draft_action,
+    finding_title,
+    measured_sentence,
+)
 from drillsim.report.registry import (
-    Action,
     Figure,
     Finding,
     HazardPart,
@@ -39,28 +42,10 @@ LEVELS = (3, 2, 1)
 LEVEL_STYLE = {3: ("#922b21", 0.30), 2: ("#e67e22", 0.22), 1: ("#f4d03f", 0.22)}
 """AEGL level -> (colour, fill alpha) on the map and in the figures."""
 
-OWNERS = {
-    "hazmat": ("District Fire Rescue Detachment (hazmat)", "区消防救援支队（危化品处置）"),
-    "bureau": ("District Emergency Management Bureau", "区应急管理局"),
-    "ecology": ("District Ecology and Environment Bureau (monitoring)",
-                "区生态环境局（环境监测）"),
-    "subdistricts": ("Subdistrict offices (evacuation, shelters)", "各街道办事处（疏散、安置）"),
-    "health": ("District Health Commission (poisoning care)", "区卫生健康委（中毒救治）"),
-}
 ENTERPRISES = {  # release site -> (English, Chinese)
     "jieyuan_water_works": ("Sino-French Jieyuan Water Co. (Jieyuan Water Works)",
                             "中法芥园水务有限公司（芥园水厂）"),
     "tianjin_liquor_group": ("Tianjin Liquor Group", "津酒集团"),
-}
-CAPABILITIES = {
-    "operations": ("operations", "现场处置"),
-    "mobilisation": ("mobilisation", "力量调集"),
-    "protection": ("protection of people", "群众防护"),
-    "monitoring": ("monitoring and assessment", "监测与研判"),
-    "shelter": ("evacuation and shelter", "转移安置"),
-    "medical": ("medical care", "医疗救治"),
-    "safety": ("responder safety", "救援人员安全"),
-    "prevention": ("source prevention and storage", "源头防控与储存管理"),
 }
 RESPONSE_SEGMENTS = {  # key -> (English, Chinese)
     "processing": ("call processing (call to dispatch)", "接警处理（接警至调派）"),
@@ -775,15 +760,6 @@ def sections(ctx: ReportContext) -> list[Section]:
 # ----------------------------------------------------------------------------- explainers
 
 
-def _action(ctx: ReportContext, en: str, zh: str, owner: str, cap: str, ref: str) -> Action:
-    if owner == "enterprise":
-        o_en, o_zh = enterprise(ctx)
-    else:
-        o_en, o_zh = OWNERS[owner]
-    c_en, c_zh = CAPABILITIES[cap]
-    return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
-
-
 def _largest(ctx: ReportContext, segs: dict[str, float], names: dict) -> tuple[str, str]:
     """The largest segment and a sentence naming it."""
     segs = {k: v for k, v in segs.items() if math.isfinite(v)}
@@ -856,25 +832,25 @@ def explain_hazmat_arrival(ctx: ReportContext, res, rating) -> Finding:
         paras.append(sentence)
     actions = []
     if key == "travel" or aid or unstaffed:
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Staff a second hazmat crew (or pre-position one when the chemical sites are "
             "at risk) so that the nearest hazmat unit is never more than 15 minutes away.",
             "配齐第二个危化品处置班组（重点化工企业风险升高时前置备勤），确保最近的危化品处置力量"
             "15分钟内可到场。", "hazmat", "mobilisation", obj.id))
     if key in ("processing", "turnout", "queue"):
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Dispatch the hazmat unit on the first call from a chemical site (pre-planned "
             "response) and time its turnout in drills.",
             "化工企业报警即按预案一次调派危化品处置车，演练中考核出动准备时间。",
             "hazmat", "mobilisation", obj.id))
     if aid:
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Agree hazmat mutual aid with the city fire rescue corps: pre-alert on the "
             "first call and a named staging point.",
             "与市消防救援总队约定危化品增援机制：首次报警即预警，明确集结点。",
             "bureau", "mobilisation", obj.id))
     if not actions:
-        actions.append(_action(ctx, "Keep the hazmat unit's response plan and drill it each "
+        actions.append(draft_action(ctx, "Keep the hazmat unit's response plan and drill it each "
                                "year.", "保持危化品处置响应预案并每年演练。", "hazmat",
                                "operations", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
@@ -927,30 +903,30 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
         paras.append(sentence)
     actions = []
     if key == "arrival":
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Bring the hazmat unit closer (second crew, pre-positioning) so the leak "
             "team starts sooner.",
             "缩短危化品处置力量到场时间（第二班组、前置备勤），尽早开始堵漏。",
             "hazmat", "mobilisation", obj.id))
     if key in ("ppe", "walk_in"):
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Suit up on the way or at arrival in parallel with size-up, and stage as "
             "close to the source as the upwind side allows.",
             "途中或到场侦检的同时穿戴防护装备，集结点在上风向尽量靠近泄漏源。",
             "hazmat", "operations", obj.id))
-    actions.append(_action(
+    actions.append(draft_action(
         ctx, "Keep leak-sealing kits (chlorine container kits, valve caps) and trained "
         "operators at the site, and fit remote shut-off valves so the enterprise can stop "
         "the leak before the fire service arrives.",
         "企业现场配备堵漏器具（氯瓶堵漏工具、阀门帽）和经培训的操作人员，加装紧急切断阀，"
-        "使企业在消防到场前即可控制泄漏。", "enterprise", "operations", obj.id))
+        "使企业在消防到场前即可控制泄漏。", enterprise(ctx), "operations", obj.id))
     if emptied or spec.release.containers_stored > 1:
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, f"Reduce what can leak: fewer containers stored at the site "
             f"({spec.release.containers_stored} now), an emergency absorption (neutralising) "
             "system and an enclosed storage room.",
             f"减少可泄漏量：降低现场储存容器数量（现为{spec.release.containers_stored}个），"
-            "设置事故吸收（中和）装置和封闭储存间。", "enterprise", "prevention", obj.id))
+            "设置事故吸收（中和）装置和封闭储存间。", enterprise(ctx), "prevention", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
@@ -1001,22 +977,22 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.t("Most of the exposure happened before the order: the decision "
                            "came too late for the plume's travel time.",
                            "暴露主要发生在命令下达之前：决策晚于烟羽扩散。"))
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Order shelter-in-place downwind at once on a confirmed toxic release (a "
             "pre-scripted order sent by cell broadcast), then refine to evacuation.",
             "确认有毒气体泄漏后立即向下风向发布就地避险指令（预制文本，手机短信广播），再视情调整为疏散。",
             "bureau", "protection", obj.id))
     else:
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Review the protective action per zone: where sheltering indoors still "
             "leaves people above the level, evacuate early or seal rooms (close windows, "
             "ventilation off).", "复核各区域防护行动：就地避险后仍超标的区域应尽早疏散，"
             "或指导居民密闭门窗、关闭通风。", "subdistricts", "protection", obj.id))
-    actions.append(_action(
+    actions.append(draft_action(
         ctx, "Monitor the plume downwind (mobile detectors) and feed the readings back to the "
         "zone and order decisions.", "在下风向开展移动监测，监测结果实时反馈区域划定和防护决策。",
         "ecology", "monitoring", obj.id))
-    actions.append(_action(
+    actions.append(draft_action(
         ctx, "Prepare poisoning care for the exposed (triage point outside the zones, "
         "designated hospitals warned).",
         "做好中毒人员救治准备（区域外设置检伤分类点，通知定点医院）。",
@@ -1070,18 +1046,18 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
             f"占疏散用时的{hours[key] / total:.0%}）。"))
     actions = []
     if key == "wait":
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Open the shelters with the evacuation order (managers on call, keys and "
             "set-up kits at the shelter), not when the evacuees arrive.",
             "避难场所随疏散命令同步开放（负责人待命，钥匙和开设物资放在场所），而非等群众到达后再开放。",
             "subdistricts", "shelter", obj.id))
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Name the shelters for a toxic release in advance: upwind and outside every "
             "zone, with the order to open given by the command post.",
             "预先确定有毒气体泄漏的避难场所（上风向、所有威胁区域之外），由现场指挥部下达开放指令。",
             "bureau", "shelter", obj.id))
     else:
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Shorter evacuation routes: buses for the residents farthest from a shelter, "
             "grid workers guiding each building out crosswind.",
             "缩短疏散路程：为距避难场所较远的居民安排车辆，网格员按楼栋引导群众沿侧风方向撤离。",
@@ -1114,15 +1090,16 @@ def explain_responders(ctx: ReportContext, res, rating) -> Finding:
             f"{detail_dict(shifts[0].detail).get('wind_from_deg', '?')}°方向来风）；"
             f"其中{len(caught)}次暴露发生在风向突变之后：按最初烟羽选定的上风向集结点在风向变化后未转移。"))
     actions = [
-        _action(ctx, "Re-assess the zones and move the staging point and cordons at every wind "
+        draft_action(
+            ctx, "Re-assess the zones and move the staging point and cordons at every wind "
                 "change (a weather watch at the command post, a standing order to re-stage).",
                 "每次风向变化即重新研判威胁区域，转移集结点和警戒线（现场指挥部设气象观测岗，明确重新集结的规定）。",
                 "hazmat", "safety", obj.id),
-        _action(ctx, "Put gas detectors at the staging point and report the wind to the "
+        draft_action(ctx, "Put gas detectors at the staging point and report the wind to the "
                 "command post from the meteorological bureau every 15 minutes.",
                 "集结点设置气体检测仪，气象部门每15分钟向现场指挥部报告风向风速。",
                 "ecology", "monitoring", obj.id),
-        _action(ctx, "Check every responder who staged in the zone (poisoning symptoms, "
+        draft_action(ctx, "Check every responder who staged in the zone (poisoning symptoms, "
                 "oxygen, follow-up).", "对在区域内集结的救援人员进行中毒症状检查、吸氧和随访。",
                 "health", "medical", obj.id),
     ]

@@ -24,9 +24,12 @@ from drillsim.metrics.response import (
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext, detail_dict
 from drillsim.report.figures import finite, png, pyplot, style_axes, thicken
-from drillsim.report.findings import finding_title, measured_sentence
+from drillsim.report.findings import (
+    draft_action,
+    finding_title,
+    measured_sentence,
+)
 from drillsim.report.registry import (
-    Action,
     Figure,
     Finding,
     HazardPart,
@@ -40,22 +43,6 @@ NFPA_PROCESSING_S = 64.0
 
 # ----------------------------------------------------------------------------- owners
 
-OWNERS = {
-    "detachment": ("Hongqiao District Fire Rescue Detachment", "区消防救援支队"),
-    "command": ("District fire rescue command centre (119)", "区消防救援指挥中心（119）"),
-    "bureau": ("District Emergency Management Bureau", "区应急管理局"),
-    "subdistricts": ("Subdistrict offices and property managers", "各街道办事处及物业服务企业"),
-    "traffic": ("District traffic police", "区公安交通管理部门"),
-}
-CAPABILITIES = {
-    "warning": ("warning and information reporting", "预警与信息报告"),
-    "mobilisation": ("mobilisation", "力量调集"),
-    "command": ("command and coordination", "指挥与协调"),
-    "operations": ("operations", "现场处置"),
-    "resources": ("resource management", "资源管理与保障"),
-    "traffic": ("cordon and traffic control", "警戒与交通管制"),
-    "comms": ("communications", "通信保障"),
-}
 SEGMENTS = {  # key -> (English, Chinese)
     "detection": ("detection and reporting (ignition to call)", "发现与报警（起火至接警）"),
     "processing": ("call processing", "接警处理"),
@@ -375,10 +362,10 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                                if b.unit in ctx.units})
             a_en += " (" + "; ".join(stations) + ")"
             a_zh += "（" + "；".join(stations) + "）"
-        actions.append(_action(ctx, a_en, a_zh, owner, cap, ref))
+        actions.append(draft_action(ctx, a_en, a_zh, owner, cap, ref))
     extra = {a for b in bds for a in b.actions}
     for a_en, a_zh, owner, cap in sorted(extra):
-        actions.append(_action(ctx, a_en, a_zh, owner, cap, ref))
+        actions.append(draft_action(ctx, a_en, a_zh, owner, cap, ref))
     return Finding(title, obj.id, paras, table, actions)
 
 
@@ -410,7 +397,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     if stations:
         a_en += " (" + "; ".join(stations) + ")"
         a_zh += "（" + "；".join(stations) + "）"
-    return Finding(title, obj.id, paras, table, [_action(ctx, a_en, a_zh, owner, cap, obj.id)])
+    return Finding(title, obj.id, paras, table, [draft_action(ctx, a_en, a_zh, owner, cap, obj.id)])
 
 
 def _turnouts(ctx: ReportContext) -> list[tuple[str, str, float, float]]:
@@ -437,13 +424,7 @@ def explain_utilisation(ctx: ReportContext, res, rating) -> Finding:
             "最繁忙车辆：" + "，".join(f"{u} {v:.0%}" for u, v in top) + "。"))
     a = SEGMENT_ACTIONS["queue"]
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None,
-                   [_action(ctx, a[0], a[1], a[2], a[3], obj.id)])
-
-
-def _action(ctx, en, zh, owner, cap, ref) -> Action:
-    o_en, o_zh = OWNERS[owner]
-    c_en, c_zh = CAPABILITIES[cap]
-    return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
+                   [draft_action(ctx, a[0], a[1], a[2], a[3], obj.id)])
 
 
 EXPLAINERS = {m: explain_incident_metric for m in _BY_INCIDENT}

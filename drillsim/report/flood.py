@@ -21,31 +21,17 @@ from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext, detail_dict
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
-from drillsim.report.findings import finding_title, measured_sentence
-from drillsim.report.registry import Action, Figure, Finding, HazardPart, Section, Table, register
+from drillsim.report.findings import (
+    draft_action,
+    finding_title,
+    measured_sentence,
+)
+from drillsim.report.registry import Figure, Finding, HazardPart, Section, Table, register
 
 CAR_LIMIT_M = 0.3
 TRUCK_LIMIT_M = 0.6
 
-OWNERS = {
-    "bureau": ("District Emergency Management Bureau", "区应急管理局"),
-    "citymgmt": ("District City Management Commission (pumps)", "区城市管理委（排水抢险）"),
-    "civil": ("District Civil Affairs Bureau / relief desk", "区民政局（救灾物资组）"),
-    "air": ("District Civil Air Defence Office", "区人防办"),
-    "bluestar": ("Blue Star Emergency Rescue Team", "蓝星应急救援队"),
-    "subdistricts": ("Subdistrict offices (shelters, grid workers)",
-                     "各街道办事处（避难场所、网格员）"),
-    "hq": ("District Flood-Control Headquarters", "区防汛指挥部"),
-}
 TEAM_OWNER = {"blue_star": "bluestar", "civil_air_defence": "air", "city_management": "citymgmt"}
-CAPABILITIES = {
-    "warning": ("warning and information reporting", "预警与信息报告"),
-    "mobilisation": ("mobilisation", "力量调集"),
-    "operations": ("operations", "现场处置"),
-    "resources": ("resource management", "资源管理与保障"),
-    "shelter": ("mass care and shelter", "转移安置"),
-    "traffic": ("cordon and traffic control", "警戒与交通管制"),
-}
 # relief bottleneck cause -> [(action en, action zh, owner, capability)]
 CAUSE_ACTIONS = {
     "mobilisation": [
@@ -787,12 +773,6 @@ def _warning_sentence(ctx: ReportContext) -> str:
 # ----------------------------------------------------------------------------- explainers
 
 
-def _action(ctx: ReportContext, en: str, zh: str, owner: str, cap: str, ref: str) -> Action:
-    o_en, o_zh = OWNERS[owner]
-    c_en, c_zh = CAPABILITIES[cap]
-    return Action(ctx.t(en, zh), ctx.t(o_en, o_zh), ctx.t(c_en, c_zh), ref)
-
-
 def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
@@ -841,13 +821,13 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
             for s in behind) + ".", "进度最落后：" + "，".join(
             f"{place_short(ctx, s['spec'].id)}（按时{s['in_target']}/{s['admitted']}）"
             for s in behind) + "。"))
-    actions = [_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(name, [])]
+    actions = [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(name, [])]
     second = sorted(avoidable, key=lambda k: -avoidable[k])[1:2]
     for k in second:
         if avoidable[k] >= 0.2 * total:
-            actions += [_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(k, [])[:1]]
+            actions += [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(k, [])[:1]]
     if any(s["spec"].lacks for s in shelters(ctx) if s["admitted"]):
-        actions.append(_action(ctx, "Equip the shelters with what they lack (emergency "
+        actions.append(draft_action(ctx, "Equip the shelters with what they lack (emergency "
                                "communications, a medical point).",
                                "为避难场所补齐应急通信、医疗点等欠缺设施。", "air", "shelter",
                                obj.id))
@@ -888,12 +868,12 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
             f"{dur(slow.delay_s + slow.ramp_s)} after the decision.",
             f"瓶颈：{slow.name}——缺少该渠道其他渠道无法达到{target:.0%}，而该渠道在决定发布后"
             f"{dur(slow.delay_s + slow.ramp_s, 'zh')}才达到其覆盖上限{slow.reach:.0%}。"))
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, f"Speed up '{slow.name}': more grid workers and phone lists per building, "
             "loudspeaker vehicles for the low-lying compounds at night.",
             f"加快“{slow.name}”：增加网格员、按楼栋建立电话通知名单，夜间派广播车进入低洼小区。",
             "subdistricts", "warning", obj.id))
-    actions.append(_action(
+    actions.append(draft_action(
         ctx, "Issue the warning earlier and on every channel at once (cell broadcast to the "
         "whole district, sirens), and check the night-time reach of each channel.",
         "提前发布预警并各渠道同步发布（全区手机短信广播、警报），核查各渠道夜间覆盖能力。",
@@ -947,7 +927,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
                                 f"首个求救警情：{tx.offset(first_call)}。")) if t_rows else None
     actions = []
     if largest in ("queue", "processing") or any(r.queued for r in rows):
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Pre-position rescue teams and boats near the low-lying compounds before the "
             "rain peaks (activate at the warning, not at the flooding).",
             "暴雨峰值前将救援队伍和舟艇前置到低洼小区附近（预警即启动，而非积水后）。",
@@ -955,7 +935,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     late_teams = [t for t in tm if t["assembled"] > first_call]
     for t in sorted(late_teams, key=lambda t: -_fin(t["delay"]))[:2]:
         owner = TEAM_OWNER.get(t["spec"].id, "bureau")
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, f"Shorten the night-time assembly of {t['spec'].name_en or t['spec'].id} "
             f"({tx.minutes(t['delay'])}): call-out tree, duty roster, and no member counted "
             "on two teams' rosters.",
@@ -964,7 +944,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
             "完善召集流程和值班名单，避免同一人员同时列入两支队伍名册。",
             owner, "mobilisation", obj.id))
     if any(r.mutual_aid for r in rows) or largest == "aid":
-        actions.append(_action(
+        actions.append(draft_action(
             ctx, "Agree earlier mutual aid for water rescue with the city and the neighbouring "
             "districts.", "与市级及相邻区约定更早启动水域救援增援。", "bureau", "operations",
             obj.id))
@@ -987,8 +967,8 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     if sp:
         paras.append(ctx.t(f"{sp:,.0f} person-hours spent turned away or without a place.",
                            f"被拒收或无处安置共{sp:,.0f}人·小时。"))
-    actions = [_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS["shelter_space"]]
-    actions.append(_action(ctx, "Send mobile pumps to the residential ponding areas before "
+    actions = [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS["shelter_space"]]
+    actions.append(draft_action(ctx, "Send mobile pumps to the residential ponding areas before "
                            "the water reaches doorsteps.",
                            "积水漫入住户前即向居民区积水片区调派移动泵车。",
                            "citymgmt", "operations", obj.id))
