@@ -21,8 +21,8 @@ import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from drillsim.network import RoadNetwork, TravelTimes
-from drillsim.network_io import load_graphml
+from drillsim.network.graph import RoadNetwork, TravelTimes
+from drillsim.network.graphml import load_graphml
 
 
 def jittered_grid(side: int, seed: int, as_strings: bool = False) -> nx.MultiDiGraph:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from drillsim.engine import RunResult
 from drillsim.engine import run_drill as _run
+from drillsim.network.world import World
+from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import Scenario
-from drillsim.world import World
 
 
 @lru_cache(maxsize=4)
@@ -17,7 +17,7 @@ def load_world(network: str = "default") -> World:
 
     Worlds are cached, so repeated runs share their travel-time tables.
     """
-    from drillsim.network_io import load_network, load_places
+    from drillsim.network.graphml import load_network, load_places
 
     return World(load_network(network), load_places())
 

@@ -82,7 +82,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         with_report: bool, lang: str) -> None:
     """Run the drill in FILE and print its summary."""
     from drillsim.api import load_world, run_drill
-    from drillsim.output import summarize, write_failure, write_run
+    from drillsim.metrics.summary import summarize, summary_dict
+    from drillsim.records.run_folder import write_failure, write_run
     from drillsim.scenarios.loader import load_scenario, scenario_hash
 
     scenario = load_scenario(file)
@@ -101,8 +102,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     if with_report and out_dir is None:
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:
-        write_run(result, out_dir, scenario_file=str(file), scenario_hash=scenario_hash(file),
-                  wall_time_s=wall, summary=summary)
+        write_run(result, out_dir, summary=summary, summary_json=summary_dict(result, summary),
+                  scenario_file=str(file), scenario_hash=scenario_hash(file), wall_time_s=wall)
         console.print(f"Results written to [bold]{out_dir}[/bold]/ "
                       "(events.csv, incidents.csv, summary.json, manifest.json)")
     if with_report:
@@ -182,7 +183,7 @@ def schema(out_file: Path | None, list_metrics: bool) -> None:
     from drillsim.scenarios.jsonschema import scenario_json_schema
 
     if list_metrics:
-        from drillsim.metric_catalog import METRICS
+        from drillsim.metrics.catalog import METRICS
 
         t = Table(title="Metrics for objectives", title_justify="left")
         for col in ("metric", "unit", "better", "meaning", "含义"):
@@ -210,7 +211,7 @@ def schema(out_file: Path | None, list_metrics: bool) -> None:
 def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
     """Summarize the road network: size, connectivity, 5-minute reach of each station."""
     from drillsim.api import load_world
-    from drillsim.network_summary import summarize
+    from drillsim.network.summary import summarize
 
     world = load_world(str(graphml) if graphml else "default")
     info = summarize(world.network, world.places, world.travel)
@@ -218,8 +219,8 @@ def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
     if show_places:
         _print_places(world.places)
     if png is not None:
-        from drillsim.network_io import load_map_layers
-        from drillsim.network_summary import draw_network
+        from drillsim.network.graphml import load_map_layers
+        from drillsim.network.summary import draw_network
 
         layers = load_map_layers() if graphml is None else None
         fig, _ = draw_network(world.network, world.places,
@@ -284,7 +285,7 @@ def _value(value: float, unit: str) -> str:
 
 
 def _print_summary(result, summary, wall: float, all_incidents: bool) -> None:
-    from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.catalog import METRICS
     from drillsim.metrics.response import COMPONENTS
 
     s = result.scenario
@@ -342,7 +343,7 @@ def _print_summary(result, summary, wall: float, all_incidents: bool) -> None:
 
 def _print_relief(result, summary) -> None:
     """The flood, relief and warning measures (indicators 7 and 8 of the plan)."""
-    from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.catalog import METRICS
     from drillsim.metrics.relief import BOTTLENECKS, bottleneck, shelter_table
 
     m = Table(title="Relief and warning", title_justify="left")

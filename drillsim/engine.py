@@ -1,28 +1,37 @@
 """The drill engine: a SimPy model of the command centre, the units and the incidents.
 
 :func:`run_drill` takes a validated :class:`~drillsim.scenarios.schema.Scenario`,
-the :class:`~drillsim.world.World` and a seed, and returns a :class:`RunResult`
+the :class:`~drillsim.network.world.World` and a seed, and returns a :class:`RunResult`
 whose records are the only output. It never touches files or the wall clock.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import simpy
 
 from drillsim.agents.dispatch import Dispatcher
-from drillsim.agents.flood import FloodModel
 from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.relief import Relief
 from drillsim.agents.shelters import Shelters
 from drillsim.agents.teams import Rosters, mobilise
 from drillsim.agents.units import Leg, Unit
-from drillsim.records import Record
+from drillsim.agents.waterlogging import FloodModel
+from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, suppression_kw
+from drillsim.hazards.warning import (
+    DEFAULT_CHANNELS,
+    Channel,
+    coverage,
+    max_coverage,
+    time_to_coverage,
+)
+from drillsim.network.world import World
+from drillsim.records.catalogue import EVENTS
+from drillsim.records.record import NO_DATA, Record
+from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
 from drillsim.rng import Streams
-from drillsim.scenarios.fire import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, suppression_kw
 from drillsim.scenarios.schema import (
     CallSurge,
     CommsDelay,
@@ -38,8 +47,6 @@ from drillsim.scenarios.schema import (
     UnitOutOfService,
     WindShift,
 )
-from drillsim.warning import DEFAULT_CHANNELS, Channel, coverage, max_coverage, time_to_coverage
-from drillsim.world import World
 
 TEAM_TURNOUT_S = 120.0
 """An assembled team unit's time from order to leaving its base, s (assumption)."""
@@ -57,41 +64,6 @@ WORK_TIME = {
     "flood_rescue": LogNormal(dist="lognormal", median=1800.0, p90=4500.0),
     "hazmat": LogNormal(dist="lognormal", median=1800.0, p90=3600.0),  # decontamination
 }
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    """A unit as it stood at the start of the drill."""
-
-    id: str
-    type: str
-    station: str
-    crew: int
-    staffed: bool
-
-
-@dataclass(frozen=True)
-class IncidentInfo:
-    """What the metrics need to know of an incident besides its records."""
-
-    id: str
-    kind: str
-    occupancy: str
-    node: int
-    background: bool
-    alpha: float
-    max_kw: float
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """Everything a run produced: records plus the tables that describe its actors."""
-
-    scenario: Scenario
-    seed: int
-    records: tuple[Record, ...]
-    units: tuple[UnitInfo, ...]
-    incidents: tuple[IncidentInfo, ...]
 
 
 class Drill:
@@ -124,7 +96,7 @@ class Drill:
         self.flood = FloodModel(self, scenario.flood) if scenario.flood else None
         self.chemical = None
         if scenario.chemical is not None:
-            from drillsim.agents.chemical import ChemicalModel
+            from drillsim.agents.chemical_release import ChemicalModel
 
             self.chemical = ChemicalModel(self, scenario.chemical)
 
@@ -144,10 +116,16 @@ class Drill:
         self._turnout = {st.id: st.turnout for st in forces.stations}
 
     def log(self, event: str, incident: str = "", unit: str = "", node: int = -1,
-            detail: str = "", place: str = "") -> None:
-        """Append one record at the current simulated time."""
-        self.records.append(
-            Record(float(self.env.now), event, incident, unit, node, detail, place))
+            place: str = "", **data: object) -> None:
+        """Append one record at the current simulated time.
+
+        ``event`` must be a kind of :data:`drillsim.records.catalogue.EVENTS` and
+        ``data`` its typed fields.
+        """
+        if event not in EVENTS:
+            raise KeyError(f"event kind {event!r} is not in the catalogue")
+        self.records.append(Record(float(self.env.now), event, incident, unit, node, place,
+                                   data or NO_DATA))
 
     def clock_seconds(self, t: float) -> float:
         """Seconds after midnight (local) at drill time ``t``."""
@@ -162,7 +140,7 @@ class Drill:
             unit = self.units.get(uid)
             if unit is not None:
                 unit.status = "out_of_service"
-                self.log("out_of_service", unit=uid, node=unit.node, detail="at start")
+                self.log("out_of_service", unit=uid, node=unit.node, at_start=True)
         for inc in s.incidents:
             self.env.process(self._incident(inc, inc.at, background=False))
         for k, inj in enumerate(s.injects):
@@ -199,7 +177,7 @@ class Drill:
             activation = s.flood.activation if s.flood.activation is not None \
                 else s.flood.rain.start
             self.env.process(self._at(onset, lambda: self.log(
-                "onset", detail=f"clock={s.relief.clock_from};target_s={s.relief.target:.0f}")))
+                "onset", clock=s.relief.clock_from, target_s=round(float(s.relief.target)))))
             self.flood.start()
             rosters = Rosters(list(s.forces.teams))
             for team in s.forces.teams:
@@ -223,21 +201,21 @@ class Drill:
         action()
 
     def _warning(self, spec):
-        """Public warning: coverage over time from the channels (see :mod:`drillsim.warning`)."""
+        """Public warning: coverage over time by channel (:mod:`drillsim.hazards.warning`)."""
         channels = list(DEFAULT_CHANNELS) if spec.channels is None else [
             Channel(c.name, c.reach, c.delay, c.ramp) for c in spec.channels]
         yield self.env.timeout(max(spec.issued_at - self.env.now, 0.0))
         t0 = self.env.now
-        self.log("warning_issued", detail=";".join(c.name for c in channels))
+        self.log("warning_issued", channels=[c.name for c in channels])
         reach_time = time_to_coverage(channels, spec.target)
         if math.isfinite(reach_time):
             self.env.process(self._at(t0 + reach_time, lambda: self.log(
-                "warning_target", detail=f"share={spec.target:g}")))
+                "warning_target", share=float(spec.target))))
         final = max_coverage(channels)
         while True:
             yield self.env.timeout(WARNING_STEP_S)
             share = float(coverage(channels, self.env.now - t0))
-            self.log("warning", detail=f"share={share:.4f}")
+            self.log("warning", share=round(share, 4))
             if share >= final - 1e-9:
                 return
 
@@ -271,16 +249,15 @@ class Drill:
         self.incidents[spec.id] = inc
         rng = self.streams[f"incident/{spec.id}"]
         if inc.is_fire:
-            self.log("ignition", inc.id, node=inc.node, detail=f"alpha={inc.alpha:g}")
+            self.log("ignition", inc.id, node=inc.node, alpha=float(inc.alpha))
             yield env.timeout(spec.detection_delay.sample(rng))
         inc.called = True
-        self.log("call", inc.id, node=inc.node, detail=f"type={spec.plan_key}")
+        self.log("call", inc.id, node=inc.node, type=spec.plan_key)
         yield env.timeout(self.scenario.dispatch.processing.sample(rng) + self.comms_delay)
         plans = self.scenario.forces.response_plans[spec.plan_key]
         self.dispatcher.request(inc, plans[0], alarm=0)
         yield inc.controlled
-        detail = f"q_kw={inc.heat_release_kw(env.now):.0f}" if inc.is_fire else ""
-        self.log("control", inc.id, node=inc.node, detail=detail)
+        self.log("control", inc.id, node=inc.node, **self._fire_size(inc))
         if spec.kind in ("fire", "hazmat"):  # overhaul or decontamination after control
             yield env.timeout((spec.work_time or WORK_TIME[spec.kind]).sample(rng))
         self.dispatcher.withdraw(inc)  # a closed incident needs no more units
@@ -288,7 +265,7 @@ class Drill:
         inc.cleared.succeed()
         rescued = self.rescue_people.pop(spec.id, 0)
         if rescued and self.shelters is not None:  # the rescuers take them to a shelter
-            self.log("rescued", inc.id, node=inc.node, detail=f"people={rescued}")
+            self.log("rescued", inc.id, node=inc.node, people=int(rescued))
             self.shelters.displace(rescued, inc.node, spec.id, vehicle="high_clearance")
 
     def start_incident(self, spec: Incident) -> None:
@@ -302,7 +279,8 @@ class Drill:
         unit.status, unit.incident = "committed", inc.id
         inc.assigned.append(unit.id)
         inc.add_assigned(unit.type)
-        self.log("dispatch", inc.id, unit.id, detail=f"alarm={alarm + 1};eta={eta:.0f}")
+        self.log("dispatch", inc.id, unit.id, task="incident", alarm=alarm + 1,
+                 eta_s=round(float(eta)), mutual_aid=False)
         unit.process = self.env.process(self._respond(unit, inc, alarm))
 
     def commit_mutual_aid(self, unit: Unit, inc: IncidentState, delay: float) -> None:
@@ -310,7 +288,7 @@ class Drill:
         unit.status, unit.incident = "committed", inc.id
         inc.assigned.append(unit.id)
         inc.add_assigned(unit.type)
-        self.log("dispatch", inc.id, unit.id, detail="mutual_aid")
+        self.log("dispatch", inc.id, unit.id, task="incident", mutual_aid=True)
         self.env.process(self._mutual_aid_unit(unit, inc, delay))
 
     def _respond(self, unit: Unit, inc: IncidentState, alarm: int):
@@ -321,7 +299,7 @@ class Drill:
             rng = self.streams[f"turnout/{unit.id}"]
             turnout = self._turnout.get(unit.station)
             yield env.timeout(turnout.for_clock(clock).sample(rng) if turnout else TEAM_TURNOUT_S)
-        self.log("enroute", inc.id, unit.id, detail=f"from={'road' if unit.leg else 'quarters'}")
+        self.log("enroute", inc.id, unit.id, from_quarters=unit.leg is None)
         yield from self.drive(unit, inc.node, unit.vehicle)
         self._arrive(unit, inc, alarm)
         yield inc.cleared
@@ -338,12 +316,12 @@ class Drill:
         inc.on_scene.append(unit.id)
         first = not inc.arrived
         inc.arrived = True
-        detail = f"q_kw={inc.heat_release_kw(self.env.now):.0f}" if inc.is_fire else ""
-        self.log("arrive", inc.id, unit.id, node=inc.node, detail=detail)
+        size = self._fire_size(inc)
+        self.log("arrive", inc.id, unit.id, node=inc.node, **size)
         if alarm == 0 or (alarm == -1 and inc.first_alarm_left > 0):
             inc.first_alarm_left -= 1
             if inc.first_alarm_left == 0:
-                self.log("full_assignment", inc.id, node=inc.node, detail=detail)
+                self.log("full_assignment", inc.id, node=inc.node, **size)
                 if inc.spec.kind not in ("fire", "hazmat"):  # hazmat: the source decides
                     self.env.process(self._work(inc))
         if inc.spec.kind == "hazmat" and self.chemical is not None:
@@ -353,6 +331,10 @@ class Drill:
                 self.env.process(self._water_on(unit, inc))
             if first:
                 self._assess(inc)
+
+    def _fire_size(self, inc: IncidentState) -> dict[str, float]:
+        """The ``q_kw`` field of a fire's records now (none for other incidents)."""
+        return {"q_kw": float(round(inc.heat_release_kw(self.env.now)))} if inc.is_fire else {}
 
     def _work(self, inc: IncidentState):
         """Rescue and alarm calls: work with the full assignment, then clear."""
@@ -381,8 +363,8 @@ class Drill:
         plans = self.scenario.forces.response_plans[inc.spec.plan_key]
         if inc.assigned_capacity_kw < q and inc.alarm + 1 < len(plans) and inc.arrived:
             inc.alarm += 1
-            self.log("escalate", inc.id, node=inc.node,
-                     detail=f"alarm={inc.alarm + 1};q_kw={q:.0f}")
+            self.log("escalate", inc.id, node=inc.node, alarm=inc.alarm + 1,
+                     q_kw=float(round(q)))
             self.dispatcher.request(inc, plans[inc.alarm], alarm=inc.alarm)
         t_next = inc.time_to_outgrow(inc.assigned_capacity_kw)
         if inc.arrived and math.isfinite(t_next) and t_next > now:
@@ -408,7 +390,7 @@ class Drill:
             leg = self.plan(origin, dest, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))
-                self.log("reroute", unit.incident, unit.id, node=origin, detail="no_route")
+                self.log("reroute", unit.incident, unit.id, node=origin, no_route=True)
                 yield self.net_changed
                 origin, t0 = unit.position(env.now)
                 continue
@@ -420,7 +402,7 @@ class Drill:
                 if exc.cause != "reroute":
                     raise
                 origin, t0 = unit.position(env.now)
-                self.log("reroute", unit.incident, unit.id, node=origin)
+                self.log("reroute", unit.incident, unit.id, node=origin, no_route=False)
         unit.leg = None
         unit.node = dest
 
@@ -441,7 +423,7 @@ class Drill:
         if unit.pending_out_of_service:
             unit.status = "out_of_service"
             unit.pending_out_of_service = False
-            self.log("out_of_service", unit=unit.id, node=unit.node)
+            self.log("out_of_service", unit=unit.id, node=unit.node, at_start=False)
         else:
             unit.status = "available"
             unit.process = None
@@ -463,7 +445,7 @@ class Drill:
         env = self.env
         yield env.timeout(max(inj.at - env.now, 0.0))
         label = inj.id or f"inject-{k + 1}"
-        self.log("inject", detail=f"id={label};kind={inj.kind}")
+        self.log("inject", id=label, kind=inj.kind)
         if isinstance(inj, UnitOutOfService):
             self._take_out(inj.unit)
         elif isinstance(inj, UnitInService):
@@ -479,17 +461,17 @@ class Drill:
         elif isinstance(inj, WindShift):
             self.chemical.wind_shift(inj.wind_from_deg, inj.wind_speed_m_s)
         elif isinstance(inj, CallSurge):  # the background process reads the surge schedule
-            self.log("call_surge", detail=f"factor={inj.factor:g}")
+            self.log("call_surge", factor=float(inj.factor))
             if inj.lasting is not None:
                 yield env.timeout(inj.lasting)
-                self.log("call_surge", detail="factor=1")
+                self.log("call_surge", factor=1.0)
         elif isinstance(inj, CommsDelay):
             self.comms_delay = inj.delay
-            self.log("comms_delay", detail=f"delay_s={inj.delay:.0f}")
+            self.log("comms_delay", delay_s=float(round(inj.delay)))
             if inj.lasting is not None:
                 yield env.timeout(inj.lasting)
                 self.comms_delay = 0.0
-                self.log("comms_delay", detail="delay_s=0")
+                self.log("comms_delay", delay_s=0.0)
 
     def _take_out(self, uid: str) -> None:
         unit = self.units.get(uid)
@@ -499,7 +481,7 @@ class Drill:
             unit.pending_out_of_service = True
             return
         unit.status = "out_of_service"
-        self.log("out_of_service", unit=uid, node=unit.node)
+        self.log("out_of_service", unit=uid, node=unit.node, at_start=False)
 
     def _put_back(self, uid: str) -> None:
         unit = self.units.get(uid)
@@ -519,7 +501,7 @@ class Drill:
             self.changed_edges.update(int(e) for e in edges)
         else:
             self.world.travel.reopen(edges, vehicles)
-        self.log(inj.kind, detail=f"road={inj.road};edges={edges.size}")
+        self.log(inj.kind, road=inj.road, edges=int(edges.size))
         self.network_changed()
 
     def network_changed(self) -> None:

@@ -8,10 +8,10 @@ from datetime import datetime
 import networkx as nx
 import pytest
 
-from drillsim.network import RoadNetwork
-from drillsim.places import Places
+from drillsim.network.graph import RoadNetwork
+from drillsim.network.places import Places
+from drillsim.network.world import World
 from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Scenario
-from drillsim.world import World
 
 START = datetime(2026, 7, 15, 10, 0, tzinfo=CHINA_STANDARD_TIME)
 

@@ -41,7 +41,7 @@ class Dispatcher:
         if sum(inc.needs.values()) > 0 and inc not in self.queue:
             self.queue.append(inc)
             inc.queued_since = self.drill.env.now
-            self.drill.log("queued", inc.id, node=inc.node, detail=_needs_text(inc))
+            self.drill.log("queued", inc.id, node=inc.node, needs=_needs(inc))
             if self.drill.scenario.forces.mutual_aid.enabled and not inc.mutual_aid_requested:
                 self.drill.env.process(self._mutual_aid_timer(inc))
 
@@ -87,7 +87,7 @@ class Dispatcher:
         if short == 0 or room <= 0 or inc.mutual_aid_requested:
             return
         inc.mutual_aid_requested = True
-        drill.log("mutual_aid_request", inc.id, detail=_needs_text(inc))
+        drill.log("mutual_aid_request", inc.id, needs=_needs(inc))
         for unit_type in sorted(inc.needs):
             while inc.needs[unit_type] > 0 and self.mutual_aid_sent < aid.max_units:
                 self.mutual_aid_sent += 1
@@ -113,5 +113,6 @@ def _nearest(free: list[Unit], to_scene: dict[str, np.ndarray], now: float
     return best, best_eta
 
 
-def _needs_text(inc: IncidentState) -> str:
-    return ";".join(f"{k}={v}" for k, v in sorted(inc.needs.items()) if v > 0)
+def _needs(inc: IncidentState) -> dict[str, int]:
+    """Units still needed by type (the ``needs`` field of a record)."""
+    return {k: int(v) for k, v in sorted(inc.needs.items()) if v > 0}

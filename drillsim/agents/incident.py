@@ -1,6 +1,6 @@
 """Incidents in progress: what they need, who is there, and how a fire grows against the water.
 
-The fire side follows :mod:`drillsim.scenarios.fire`: Q(t) = α·t² until the water
+The fire side follows :mod:`drillsim.hazards.fire_growth`: Q(t) = α·t² until the water
 on scene absorbs at least Q(t); from then on the fire stops growing and is under
 control after the knockdown time. The incident commander (the first officer on
 scene) calls the next alarm when the fire outgrows what the units already sent
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import simpy
 
-from drillsim.scenarios.fire import OCCUPANCIES, heat_release_kw, suppression_kw
+from drillsim.hazards.fire_growth import OCCUPANCIES, heat_release_kw, suppression_kw
 from drillsim.scenarios.schema import Distribution, Incident, Location
 
 _DETECTION_DELAY = Incident.model_fields["detection_delay"].default

@@ -39,8 +39,9 @@ class DepotState:
         return self.spec.id
 
 
-def _items(load: dict[str, float]) -> str:
-    return ";".join(f"{k}={v:g}" for k, v in sorted(load.items()) if v > 0)
+def _items(load: dict[str, float]) -> dict[str, float]:
+    """The positive quantities by item, in item order (the ``items`` field of a record)."""
+    return {k: float(v) for k, v in sorted(load.items()) if v > 0}
 
 
 class Relief:
@@ -79,9 +80,9 @@ class Relief:
         depot = self.depots[inj.depot]
         for item, qty in inj.stock.items():
             depot.stock[item] = max(depot.stock.get(item, 0.0) + qty, 0.0)
-        self.drill.log("stock_change", node=depot.node, place=depot.id, detail=_items(
-            {k: abs(v) for k, v in inj.stock.items()}) + (";sign=-" if any(
-                v < 0 for v in inj.stock.values()) else ""))
+        self.drill.log("stock_change", node=depot.node, place=depot.id, items=_items(
+            {k: abs(v) for k, v in inj.stock.items()}),
+            removed=any(v < 0 for v in inj.stock.values()))
         self.need_changed()
 
     def _replenish(self, at: float, depot_id: str, stock: dict[str, float], event: str):
@@ -90,7 +91,7 @@ class Relief:
         for item, qty in stock.items():
             depot.stock[item] = depot.stock.get(item, 0.0) + qty
         depot.stocked_out = False
-        self.drill.log(event, node=depot.node, place=depot.id, detail=_items(stock))
+        self.drill.log(event, node=depot.node, place=depot.id, items=_items(stock))
         self.need_changed()
 
     def _choose(self, depot: DepotState, unit: Unit) -> ShelterState | None:
@@ -135,7 +136,7 @@ class Relief:
                 if self._shortage(depot) and not depot.stocked_out:
                     depot.stocked_out = True
                     drill.log("stock_out", node=depot.node, place=depot.id,
-                              detail=_items({k: 1 for k, v in depot.stock.items() if v <= 0}))
+                              items=_items({k: 1 for k, v in depot.stock.items() if v <= 0}))
                 yield self.need
                 continue
             for item, qty in load.items():
@@ -143,17 +144,17 @@ class Relief:
                 shelter.in_transit[item] = shelter.in_transit.get(item, 0.0) + qty
             kg = sum(q * self.spec.item_kg[k] for k, q in load.items())
             drill.log("truck_load", unit=unit.id, node=depot.node, place=depot.id,
-                      detail=f"shelter={shelter.id};kg={kg:.0f};{_items(load)}")
+                      shelter=shelter.id, kg=float(round(kg)), items=_items(load))
             yield env.timeout(depot.spec.loading + depot.spec.loading_per_t * kg / 1000)
             dry = drill.world.dry.time(depot.node, shelter.node, unit.vehicle)
             eta = drill.world.travel.time(depot.node, shelter.node, unit.vehicle)
             drill.log("truck_depart", unit=unit.id, node=depot.node, place=shelter.id,
-                      detail=f"eta_s={eta:.0f};dry_eta_s={dry:.0f}")
+                      eta_s=float(round(eta)), dry_eta_s=float(round(dry)))
             yield from drill.drive(unit, shelter.node, unit.vehicle)
             drill.log("truck_arrive", unit=unit.id, node=shelter.node, place=shelter.id)
             yield env.timeout(self.spec.unload)
             drill.shelters.deliver(shelter, load)
             drill.log("relief_delivered", unit=unit.id, node=shelter.node, place=shelter.id,
-                      detail=_items(load))
+                      items=_items(load))
             yield from drill.drive(unit, depot.node, unit.vehicle)
             drill.log("truck_return", unit=unit.id, node=depot.node, place=depot.id)

@@ -92,7 +92,7 @@ class Shelters:
     def _open(self, shelter: ShelterState):
         yield self.drill.env.timeout(shelter.spec.open_delay)
         self.drill.log("shelter_open", node=shelter.node, place=shelter.id,
-                       detail=f"capacity={shelter.capacity}")
+                       capacity=int(shelter.capacity))
         shelter.opened.succeed()
 
     def displace(self, people: int, origin: int, source: str, vehicle: str = "foot",
@@ -106,7 +106,7 @@ class Shelters:
             self.groups += 1
             group = f"G{self.groups:04d}"
             self.drill.log("displaced", node=origin, place=source,
-                           detail=f"group={group};people={n}")
+                           group=group, people=int(n))
             self.drill.env.process(self._move(group, n, origin, self.drill.env.now, vehicle))
 
     def _move(self, group: str, people: int, origin: int, displaced_at: float, vehicle: str):
@@ -121,11 +121,11 @@ class Shelters:
                        if s.id not in tried and s.id not in self.blocked):
                     if not stranded:  # every way out is flooded: wait for the water to fall
                         drill.log("stranded", node=origin,
-                                  detail=f"group={group};people={people}")
+                                  group=group, people=int(people))
                         stranded = True
                     yield drill.net_changed
                     continue
-                drill.log("unsheltered", node=origin, detail=f"group={group};people={people}")
+                drill.log("unsheltered", node=origin, group=group, people=int(people))
                 return
             tried.add(shelter.id)
             shelter.heading += people
@@ -136,24 +136,24 @@ class Shelters:
             origin = shelter.node
             if shelter.id in self.blocked:  # a threat zone reached it meanwhile: go on
                 drill.log("shelter_blocked", node=origin, place=shelter.id,
-                          detail=f"group={group};people={people}")
+                          group=group, people=int(people))
                 continue
             if not shelter.opened.triggered:
                 drill.log("shelter_wait", node=origin, place=shelter.id,
-                          detail=f"group={group};people={people}")
+                          group=group, people=int(people))
                 yield shelter.opened
             admitted = min(people, shelter.capacity - shelter.occupants)
             if admitted > 0:
                 shelter.occupants += admitted
                 shelter.waiting.append(Waiting(group, admitted, displaced_at))
                 drill.log("shelter_admit", node=origin, place=shelter.id,
-                          detail=f"group={group};people={admitted}")
+                          group=group, people=int(admitted))
                 self.relieve(shelter)
                 drill.relief_need_changed()
             people -= admitted
             if people > 0:
                 drill.log("shelter_full", node=origin, place=shelter.id,
-                          detail=f"group={group};people={people}")
+                          group=group, people=int(people))
 
     def _nearest_with_room(self, origin: int, vehicle: str, tried: set[str]
                            ) -> ShelterState | None:
@@ -186,7 +186,7 @@ class Shelters:
                 shelter.stock[item] -= n * per
             first.people -= n
             self.drill.log("relieved", node=shelter.node, place=shelter.id,
-                           detail=f"group={first.group};people={n};"
-                                  f"displaced_at={first.displaced_at:.3f}")
+                           group=first.group, people=int(n),
+                           displaced_at=round(float(first.displaced_at), 3))
             if first.people == 0:
                 shelter.waiting.popleft()

@@ -67,11 +67,10 @@ def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
                         return_vehicle=spec.vehicle, node=home)
             unit.pump_m3_s = spec.pump_m3_s
             drill.units[unit.id] = unit
-            drill.log("mobilised", unit=unit.id, node=home, place=team.id,
-                      detail=f"type={spec.type};crew={spec.crew}")
+            drill.log("mobilised", unit=unit.id, node=home, place=team.id, type=spec.type,
+                      crew=int(spec.crew))
             fielded += 1
-    drill.log("team_assembled", node=home, place=team.id,
-              detail=f"units={fielded};free_members={rosters.free_count(team.id)}"
-                     f";delay_s={delay:.0f}")
+    drill.log("team_assembled", node=home, place=team.id, units=fielded,
+              free_members=int(rosters.free_count(team.id)), delay_s=float(round(delay)))
     drill.dispatcher.serve_queue()
     drill.team_ready(team.id)

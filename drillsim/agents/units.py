@@ -42,7 +42,7 @@ class Unit:
     id, type, station
         Identity; ``station`` is the station or team id (``""`` for mutual aid).
     vehicle, return_vehicle
-        Vehicle classes (see :data:`drillsim.network.VEHICLES`) on a call and back.
+        Vehicle classes (see :data:`drillsim.network.graph.VEHICLES`) on a call and back.
     home
         Node index of its quarters.
     node

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 
-from drillsim.engine import RunResult
-from drillsim.metrics.relief import detail
+from drillsim.records.result import RunResult
 
 CHEMICAL_METRICS = ("hazmat_first_arrival", "source_control_time", "people_above_aegl1",
                     "people_above_aegl2", "people_above_aegl3", "person_minutes_aegl2",
@@ -32,7 +31,7 @@ def chemical_metrics(result: RunResult) -> dict[str, float]:
                    and r.unit in hazmat_units), math.inf)
     control = next((r.t for r in recs if r.event == "source_control"
                     and r.place == spec.id), math.inf)
-    plumes = [detail(r) for r in recs if r.event == "plume" and r.place == spec.id]
+    plumes = [r.data for r in recs if r.event == "plume" and r.place == spec.id]
     step_min = spec.step / 60.0
     out["hazmat_first_arrival"] = arrive - call
     out["source_control_time"] = control - call
@@ -41,12 +40,12 @@ def chemical_metrics(result: RunResult) -> dict[str, float]:
             (float(p[f"aegl{lvl}_people"]) for p in plumes), default=0.0)
     out["person_minutes_aegl2"] = sum(float(p["aegl2_people"]) for p in plumes) * step_min
     order = next((r.t for r in recs if r.event == "protective_action"), None)
-    groups = {detail(r)["group"] for r in recs if r.event == "displaced" and r.place == spec.id}
-    admits = [r.t for r in recs if r.event == "shelter_admit" and detail(r)["group"] in groups]
+    groups = {r.data["group"] for r in recs if r.event == "displaced" and r.place == spec.id}
+    admits = [r.t for r in recs if r.event == "shelter_admit" and r.data["group"] in groups]
     if order is not None and groups:
-        all_in = len({detail(r)["group"] for r in recs if r.event == "shelter_admit"
-                      and detail(r)["group"] in groups}) == len(groups)
+        all_in = len({r.data["group"] for r in recs if r.event == "shelter_admit"
+                      and r.data["group"] in groups}) == len(groups)
         out["evacuation_time"] = (max(admits) - order) if admits and all_in else math.inf
-    out["responders_exposed"] = float(sum(int(detail(r)["crew"]) for r in recs
+    out["responders_exposed"] = float(sum(int(r.data["crew"]) for r in recs
                                           if r.event == "responder_exposed"))
     return out

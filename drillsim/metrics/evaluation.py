@@ -6,7 +6,7 @@ import math
 import operator
 from dataclasses import dataclass
 
-from drillsim.metric_catalog import METRICS
+from drillsim.metrics.catalog import METRICS
 from drillsim.scenarios.schema import Objective
 
 _OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}

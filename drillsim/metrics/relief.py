@@ -16,13 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drillsim.engine import RunResult
-from drillsim.records import Record
-
-
-def detail(rec: Record) -> dict[str, str]:
-    """The ``key=value`` pairs of a record's detail."""
-    return dict(p.split("=", 1) for p in rec.detail.split(";") if "=" in p)
+from drillsim.records.result import RunResult
 
 
 @dataclass(frozen=True)
@@ -44,13 +38,13 @@ def relief_batches(result: RunResult) -> list[ReliefBatch]:
     onset = next((r for r in result.records if r.event == "onset"), None)
     if onset is None:
         return []
-    from_onset = detail(onset).get("clock", "onset") == "onset"
+    from_onset = onset.data.get("clock", "onset") == "onset"
     displaced_at: dict[str, float] = {}
     people: dict[str, int] = defaultdict(int)
     shelter_of: dict[str, str] = {}
     out: list[ReliefBatch] = []
     for r in result.records:
-        d = detail(r)
+        d = r.data
         if r.event == "displaced":
             displaced_at[d["group"]] = r.t
             people[d["group"]] += int(d["people"])
@@ -91,7 +85,7 @@ def relief_metrics(result: RunResult) -> dict[str, float]:
         total = weights.sum()
         out["people_displaced"] = float(total)
         out["people_unsheltered"] = float(sum(
-            int(detail(r)["people"]) for r in result.records if r.event == "unsheltered"))
+            int(r.data["people"]) for r in result.records if r.event == "unsheltered"))
         out["relief_share_10h"] = float(weights[delays <= target].sum() / total) if total else nan
         out["relief_t95"] = _weighted_fractile(delays, weights, 95)
         out["relief_t100"] = float(delays.max())
@@ -116,7 +110,7 @@ def shelter_table(result: RunResult) -> list[dict[str, object]]:
     admitted: dict[str, int] = defaultdict(int)
     for r in result.records:
         if r.event == "shelter_admit":
-            admitted[r.place] += int(detail(r)["people"])
+            admitted[r.place] += int(r.data["people"])
     rows = []
     by_shelter: dict[str, list[ReliefBatch]] = defaultdict(list)
     for b in relief_batches(result):
@@ -151,7 +145,7 @@ def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     issued = next((r.t for r in result.records if r.event == "warning_issued"), None)
     if issued is None:
         return np.array([]), np.array([])
-    pts = [(r.t - issued, float(detail(r)["share"])) for r in result.records
+    pts = [(r.t - issued, float(r.data["share"])) for r in result.records
            if r.event == "warning"]
     t = np.array([0.0] + [p[0] for p in pts])
     return t, np.array([0.0] + [p[1] for p in pts])
@@ -222,7 +216,7 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     for r in result.records:
         account(r.t)
         last = r.t
-        d = detail(r)
+        d = r.data
         g = d.get("group")
         if r.event == "displaced":
             phase[g] = ("walking", int(d["people"]))
@@ -260,6 +254,6 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     account(end)
     causes = {k: v for k, v in hours.items() if k not in ("walking", "transport") and v > 0}
     name = max(causes, key=causes.get) if causes else ""
-    items = sorted({k for r in result.records if r.event == "stock_out" for k in detail(r)})
+    items = sorted({k for r in result.records if r.event == "stock_out" for k in r.data["items"]})
     return {"person_hours": dict(sorted(hours.items())), "bottleneck": name,
             "stock_out_items": items}

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from drillsim.engine import RunResult
-from drillsim.records import Record
+from drillsim.records.record import Record
+from drillsim.records.result import RunResult
 
 FIVE_MINUTES_S = 300.0
 """建标152-2017: a station reaches the edge of its district within 5 min of the order."""
@@ -110,7 +110,7 @@ def _row(info, recs: list[Record], types: dict[str, str]) -> IncidentRow:
     turnout = travel = engine_travel = nan
     if first_unit and first_unit in enroute:
         e = enroute[first_unit]
-        if "from=quarters" in e.detail:
+        if e.data["from_quarters"]:
             turnout = e.t - dispatches[first_unit].t
         travel = first["arrive"].t - e.t
     for a in arrivals:
@@ -135,10 +135,7 @@ def _row(info, recs: list[Record], types: dict[str, str]) -> IncidentRow:
 def _q(rec: Record | None) -> float:
     if rec is None:
         return math.nan
-    for part in rec.detail.split(";"):
-        if part.startswith("q_kw="):
-            return float(part[5:])
-    return math.nan
+    return float(rec.get("q_kw", math.nan))
 
 
 def fractile(values: list[float] | np.ndarray, q: float) -> float:
@@ -165,7 +162,7 @@ def turnouts(result: RunResult) -> list[float]:
             continue
         if r.event == "dispatch":
             dispatched[r.unit] = r.t
-        elif r.event == "enroute" and "from=quarters" in r.detail and r.unit in dispatched:
+        elif r.event == "enroute" and r.data["from_quarters"] and r.unit in dispatched:
             out.append(r.t - dispatched.pop(r.unit))
     return out
 
@@ -210,7 +207,7 @@ def component_fractiles(rows: list[IncidentRow]) -> dict[str, dict[str, float]]:
 
 
 def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None) -> dict[str, float]:
-    """Every metric of :data:`drillsim.metric_catalog.METRICS`, keyed by name."""
+    """Every metric of :data:`drillsim.metrics.catalog.METRICS`, keyed by name."""
     rows = incident_table(result) if rows is None else rows
     called = [r for r in rows if not math.isnan(r.call)]
     fires = [r for r in called if r.kind == "fire"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drillsim.engine import RunResult
-from drillsim.metric_catalog import METRICS
+from drillsim.metrics.catalog import METRICS
+from drillsim.records.result import RunResult
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.ratings import (
@@ -65,7 +65,7 @@ class Report:
 def make_context(result: RunResult, *, lang: str = "en", world=None,
                  run_dir: Path | None = None) -> ReportContext:
     """The context of a report; the world is loaded from the scenario when not given."""
-    from drillsim.output import summarize
+    from drillsim.metrics.summary import summarize
 
     if lang not in tx.LANGS:
         raise ValueError(f"lang must be one of {tx.LANGS}, got {lang!r}")

@@ -4,7 +4,7 @@ Everything comes from the records of the run (``release_start``, ``model_limit``
 ``plume``, ``wind_shift``, ``protective_action``, ``ppe_on``, ``entry``,
 ``source_control`` / ``source_empty``, ``responder_exposed``, and the ``displaced`` /
 ``shelter_admit`` records whose place is the release) and the scenario's release. The
-threat-zone outlines are :func:`drillsim.scenarios.chemical.zone_polygon` for the weather
+threat-zone outlines are :func:`drillsim.hazards.plume.zone_polygon` for the weather
 the ``plume`` records show (at the release and after each wind change), the same plume
 the engine uses; the hot-zone arcs are those of the engine's rule (isolation circle or
 AEGL-3 zone at either end of the arc), for the steady plume of each weather state. The
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from drillsim.metric_catalog import METRICS
+from drillsim.metrics.catalog import METRICS
 from drillsim.report import msel
 from drillsim.report import text as tx
-from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.context import ReportContext
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
 from drillsim.report.findings import (
     draft_action,
@@ -118,7 +118,7 @@ def source(ctx: ReportContext) -> tuple[int, float, float]:
 
 
 def threshold_g_m3(ctx: ReportContext, level: int) -> float:
-    from drillsim.scenarios.chemical import CHEMICALS
+    from drillsim.hazards.plume import CHEMICALS
 
     spec = _spec(ctx)
     return CHEMICALS[spec.chemical].aegl_mg_m3(level, spec.exposure_min) / 1000.0
@@ -135,20 +135,20 @@ def _plume_args(ctx: ReportContext, st: WeatherState) -> dict:
 def weather_states(ctx: ReportContext) -> list[WeatherState]:
     """The release's weather at the start and after each change, with the zone outlines."""
     def build():
-        from drillsim.scenarios.chemical import zone_extent_m, zone_polygon
+        from drillsim.hazards.plume import zone_extent_m, zone_polygon
 
         out: list[WeatherState] = []
         start = _mine(ctx, "release_start")
         if start:
-            d = detail_dict(start[0].detail)
+            d = start[0].data
             out.append(WeatherState(start[0].t, float(d.get("wind_from_deg", "0")),
-                                    float(d.get("wind_m_s", "1")), d.get("class", "D"), False))
+                                    float(d.get("wind_m_s", "1")), d.get("stability", "D"), False))
         for r in _mine(ctx, "plume"):
             if r.t > leak_end(ctx):  # no plume to draw once the leak has stopped
                 break
-            d = detail_dict(r.detail)
+            d = r.data
             key = (float(d.get("wind_from_deg", "0")), float(d.get("u_m_s", "1")),
-                   d.get("class", "D"))
+                   d.get("stability", "D"))
             if not out:
                 out.append(WeatherState(r.t, *key, False))
             elif (out[-1].wind_from, out[-1].u, out[-1].cls) != key:
@@ -173,8 +173,8 @@ def leak_end(ctx: ReportContext) -> float:
 
 def isolation_m(ctx: ReportContext) -> float:
     """The initial isolation radius the engine used (the scenario's, else the ERG's)."""
-    from drillsim.agents.chemical import ERG_CONTAINER
-    from drillsim.scenarios.chemical import erg_distances
+    from drillsim.agents.chemical_release import ERG_CONTAINER
+    from drillsim.hazards.plume import erg_distances
 
     spec = _spec(ctx)
     if spec.isolation_m is not None:
@@ -186,8 +186,8 @@ def isolation_m(ctx: ReportContext) -> float:
 
 
 def erg(ctx: ReportContext):
-    from drillsim.agents.chemical import ERG_CONTAINER
-    from drillsim.scenarios.chemical import erg_distances
+    from drillsim.agents.chemical_release import ERG_CONTAINER
+    from drillsim.hazards.plume import erg_distances
 
     spec = _spec(ctx)
     states = weather_states(ctx)
@@ -201,7 +201,7 @@ def erg(ctx: ReportContext):
 def hot_edges(ctx: ReportContext, st: WeatherState) -> np.ndarray:
     """Arcs closed to vehicles for the steady plume of one weather state: an end node in
     the isolation circle or the AEGL-3 zone (the engine's rule)."""
-    from drillsim.scenarios.chemical import downwind_crosswind, zone_mask
+    from drillsim.hazards.plume import downwind_crosswind, zone_mask
 
     net = ctx.world.network
     _, lat, lon = source(ctx)
@@ -226,7 +226,7 @@ def plume_series(ctx: ReportContext) -> tuple[np.ndarray, dict[int, np.ndarray]]
     def build():
         recs = _mine(ctx, "plume")
         t = np.array([r.t for r in recs], dtype=float)
-        people = {lvl: np.array([float(detail_dict(r.detail).get(f"aegl{lvl}_people", "0"))
+        people = {lvl: np.array([float(r.data.get(f"aegl{lvl}_people", "0"))
                                  for r in recs]) for lvl in LEVELS}
         return t, people
     return _cached(ctx, "plume", build)
@@ -237,14 +237,14 @@ def evacuees(ctx: ReportContext) -> dict[str, dict]:
     def build():
         out: dict[str, dict] = {}
         for r in _mine(ctx, "displaced"):
-            d = detail_dict(r.detail)
+            d = r.data
             out[d.get("group", "")] = {"people": int(d.get("people", "0")), "out": r.t,
                                        "node": r.node, "wait": math.nan,
                                        "admit": math.nan, "shelter": ""}
         for r in ctx.records:
             if r.event not in ("shelter_wait", "shelter_admit"):
                 continue
-            g = out.get(detail_dict(r.detail).get("group", ""))
+            g = out.get(r.data.get("group", ""))
             if g is None:
                 continue
             if r.event == "shelter_wait" and math.isnan(g["wait"]):
@@ -266,7 +266,7 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
         elif r.event == "call" and r.incident == inc:
             out.append((r.t, "call received", "接警"))
         elif r.event == "dispatch" and r.incident == inc and r.unit in hazmat_units(ctx):
-            aid = " (mutual aid)" if "mutual_aid" in r.detail else ""
+            aid = " (mutual aid)" if r.get("mutual_aid") else ""
             out.append((r.t, f"hazmat unit {r.unit} dispatched{aid}",
                         f"调派危化品处置车{r.unit}" + ("（区外增援）" if aid else "")))
         elif r.event == "arrive" and r.incident == inc:
@@ -274,7 +274,7 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
         elif r.place == spec.id and r.event in ("ppe_on", "entry", "source_control",
                                                  "source_empty", "protective_action",
                                                  "wind_shift", "responder_exposed"):
-            d = detail_dict(r.detail)
+            d = r.data
             en, zh = {
                 "ppe_on": (f"{r.unit} in protective suits", f"{r.unit}完成防护装备穿戴"),
                 "entry": (f"{r.unit} reaches the source", f"{r.unit}进入泄漏点"),
@@ -282,11 +282,13 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
                 "source_empty": ("the container ran empty before the leak was stopped",
                                  "堵漏前容器已泄空"),
                 "protective_action": ("protective-action order: " + ", ".join(
-                    f"AEGL-{k[-1]} {ACTION_TEXT.get(v, (v, v))[0]}" for k, v in d.items()),
+                    f"AEGL-{lvl} {ACTION_TEXT.get(d.get(f'action_aegl{lvl}', ''), ('', ''))[0]}"
+                    for lvl in (3, 2, 1)),
                     "防护行动命令：" + "，".join(
-                    f"AEGL-{k[-1]}{ACTION_TEXT.get(v, (v, v))[1]}" for k, v in d.items())),
-                "wind_shift": (f"wind shift: now from {d.get('wind_from_deg', '?')}°",
-                               f"风向突变：转为{d.get('wind_from_deg', '?')}°方向来风"),
+                    f"AEGL-{lvl}{ACTION_TEXT.get(d.get(f'action_aegl{lvl}', ''), ('', ''))[1]}"
+                    for lvl in (3, 2, 1))),
+                "wind_shift": (f"wind shift: now from {d.get('wind_from_deg', 0):g}°",
+                               f"风向突变：转为{d.get('wind_from_deg', 0):g}°方向来风"),
                 "responder_exposed": (f"{r.unit} ({d.get('crew', '?')} crew) staged inside "
                                       "the AEGL-2 zone",
                                       f"{r.unit}（{d.get('crew', '?')}人）在AEGL-2区域内集结"),
@@ -306,15 +308,15 @@ def limits(ctx: ReportContext) -> list[str]:
     """The model limits the engine logged, verbatim, in their order."""
     out: list[str] = []
     for r in _mine(ctx, "model_limit"):
-        if r.detail not in out:
-            out.append(r.detail)
+        if r.data["text"] not in out:
+            out.append(r.data["text"])
     return out
 
 
 def report_limits(ctx: ReportContext) -> list[str]:
     """Further ALOHA limits for the zones as drawn (each weather state's zone lengths and
     the release duration), not already logged by the engine."""
-    from drillsim.scenarios.chemical import model_warnings
+    from drillsim.hazards.plume import model_warnings
 
     spec = _spec(ctx)
     logged = set(limits(ctx))
@@ -347,7 +349,7 @@ def enterprise(ctx: ReportContext) -> tuple[str, str]:
 
 
 def _chem(ctx: ReportContext):
-    from drillsim.scenarios.chemical import CHEMICALS
+    from drillsim.hazards.plume import CHEMICALS
 
     return CHEMICALS[_spec(ctx).chemical]
 
@@ -680,8 +682,8 @@ def zones_figure(ctx: ReportContext):
     states = weather_states(ctx)
     if not states:
         return None
-    from drillsim.network_summary import draw_network
-    from drillsim.places import Places
+    from drillsim.network.places import Places
+    from drillsim.network.summary import draw_network
 
     plt = pyplot()
     node, lat, lon = source(ctx)
@@ -789,7 +791,7 @@ def response_segments(ctx: ReportContext) -> tuple[dict[str, float], str, bool]:
         return segs, "", False
     disp = next((r for r in recs if r.event == "dispatch" and r.unit == arr.unit), None)
     enr = next((r for r in recs if r.event == "enroute" and r.unit == arr.unit), None)
-    aid = disp is not None and "mutual_aid" in disp.detail
+    aid = disp is not None and disp.get("mutual_aid", False)
     if disp is not None:
         segs["queue"] = max(disp.t - first_disp, 0.0)
         if aid:
@@ -1074,20 +1076,20 @@ def explain_responders(ctx: ReportContext, res, rating) -> Finding:
     if recs:
         paras.append(ctx.t(
             "Crews that arrived at a staging point inside the AEGL-2 zone: " + ", ".join(
-                f"{r.unit} ({detail_dict(r.detail).get('crew', '?')} crew) at {tx.offset(r.t)}"
+                f"{r.unit} ({r.data.get('crew', '?')} crew) at {tx.offset(r.t)}"
                 for r in recs) + f"; staging point {ctx.node_label(stg)}.",
             "在AEGL-2区域内集结的班组：" + "，".join(
-                f"{r.unit}（{detail_dict(r.detail).get('crew', '?')}人，{tx.offset(r.t)}）"
+                f"{r.unit}（{r.data.get('crew', '?')}人，{tx.offset(r.t)}）"
                 for r in recs) + f"；集结点：{ctx.node_label(stg)}。"))
     if shifts:
         caught = [r for r in recs if r.t >= shifts[0].t]
         paras.append(ctx.t(
             f"The wind shifted at {tx.offset(shifts[0].t)} (now from "
-            f"{detail_dict(shifts[0].detail).get('wind_from_deg', '?')}°); {len(caught)} of the "
+            f"{shifts[0].data['wind_from_deg']:g}°); {len(caught)} of the "
             "exposures came after it: the staging point chosen upwind of the first plume was "
             "not moved when the wind turned.",
             f"{tx.offset(shifts[0].t)}风向突变（转为"
-            f"{detail_dict(shifts[0].detail).get('wind_from_deg', '?')}°方向来风）；"
+            f"{shifts[0].data['wind_from_deg']:g}°方向来风）；"
             f"其中{len(caught)}次暴露发生在风向突变之后：按最初烟羽选定的上风向集结点在风向变化后未转移。"))
     actions = [
         draft_action(
@@ -1150,21 +1152,21 @@ def _wind_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
         return math.nan, ctx.t("none: the drill has no chemical release",
                                "无：演练中没有危化品泄漏")
     plume = next((r for r in ctx.records if r.t >= t and r.event == "plume"
-                  and r.place == spec.id and math.isclose(float(detail_dict(r.detail).get(
+                  and r.place == spec.id and math.isclose(float(r.data.get(
                       "wind_from_deg", "nan")), inj.wind_from_deg)), None)
     if plume is None:
         return math.nan, ctx.t("none: no zone update showed the new wind",
                                "无：此后的区域更新未反映新风向")
-    d = detail_dict(plume.detail)
-    what_en = (f"zones redrawn for wind from {d.get('wind_from_deg')}° "
-               f"(AEGL-2 {d.get('aegl2_nodes', '?')} nodes, {d.get('aegl2_people', '?')} people)")
-    what_zh = (f"按{d.get('wind_from_deg')}°来风重新划定区域"
-               f"（AEGL-2区域{d.get('aegl2_nodes', '?')}个节点，{d.get('aegl2_people', '?')}人）")
+    d = plume.data
+    what_en = (f"zones redrawn for wind from {d['wind_from_deg']:g}° "
+               f"(AEGL-2 {d['aegl2_nodes']} nodes, {d['aegl2_people']:.0f} people)")
+    what_zh = (f"按{d['wind_from_deg']:g}°来风重新划定区域"
+               f"（AEGL-2区域{d['aegl2_nodes']}个节点，{d['aegl2_people']:.0f}人）")
     nxt = next((r for r in ctx.records if r.t >= t and r.place == spec.id
                 and r.event in ("displaced", "protective_action", "responder_exposed")), None)
     if nxt is not None:
         if nxt.event == "displaced":
-            people = sum(int(detail_dict(r.detail).get("people", "0")) for r in ctx.records
+            people = sum(int(r.data.get("people", "0")) for r in ctx.records
                          if r.event == "displaced" and r.place == spec.id and r.t == nxt.t)
             what_en += f"; evacuation extended at {tx.offset(nxt.t)} ({people:,} people)"
             what_zh += f"；{tx.offset(nxt.t)}扩大疏散（{people:,}人）"

@@ -11,7 +11,7 @@ def report_command(run_dir: Path, *, lang: str = "both", out_dir: Path | None = 
                    observed: Path | None = None, late_after: str = "2 min", result=None,
                    console=None) -> list[Path]:
     """Write the report of a run folder in one or both languages; returns the files."""
-    from drillsim.output import read_run
+    from drillsim.records.run_folder import read_run
     from drillsim.report.build import build_report, make_context
     from drillsim.report.observed import load_observed
     from drillsim.report.render import write_report
@@ -42,7 +42,7 @@ def msel_command(file: Path, *, seed: int | None = None, out_file: Path | None =
     from drillsim.report.msel import write_msel_csv
 
     if file.is_dir():
-        from drillsim.output import read_run
+        from drillsim.records.run_folder import read_run
 
         result = read_run(file)
         out_file = out_file or file / "msel.csv"

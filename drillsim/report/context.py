@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from drillsim.engine import RunResult
 from drillsim.metrics.response import IncidentRow
-from drillsim.output import Summary
-from drillsim.records import Record
+from drillsim.metrics.summary import Summary
+from drillsim.network.world import World
+from drillsim.records.record import Record
+from drillsim.records.result import RunResult
 from drillsim.report.text import pick
-from drillsim.world import World
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ class ReportContext:
         for k, inj in enumerate(self.scenario.injects):
             if isinstance(inj, RoadChange):
                 injects[inj.id or f"inject-{k + 1}"] = inj
-        delivered = [(r.t, _detail(r.detail).get("id", "")) for r in self.records
+        delivered = [(r.t, r.data["id"]) for r in self.records
                      if r.event == "inject"]
         spans: list[RoadChangeSpan] = []
         open_spans: dict[int, int] = {}
@@ -164,16 +164,3 @@ class ReportContext:
     @property
     def end_time(self) -> float:
         return max((r.t for r in self.records), default=self.scenario.duration)
-
-
-def _detail(detail: str) -> dict[str, str]:
-    """``"a=1;b=x"`` as a dict."""
-    out = {}
-    for part in detail.split(";"):
-        if "=" in part:
-            k, v = part.split("=", 1)
-            out[k] = v
-    return out
-
-
-detail_dict = _detail

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 
-from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.context import ReportContext
 from drillsim.report.registry import Figure, HazardPart
 
 MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
@@ -73,9 +73,9 @@ def time_axis(ctx: ReportContext, ax, t_max: float) -> None:
 
 def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     """The road network with places, closed roads and each hazard's objects."""
-    from drillsim.network_io import load_map_layers
-    from drillsim.network_summary import draw_network
-    from drillsim.places import Places
+    from drillsim.network.graphml import load_map_layers
+    from drillsim.network.places import Places
+    from drillsim.network.summary import draw_network
 
     plt = pyplot()
     world = ctx.world
@@ -131,7 +131,7 @@ def unit_segments(ctx: ReportContext) -> dict[str, list[tuple[float, float, str,
             if prev is not None and prev[0] == "oos":
                 continue
             close(u, r.t)
-            aid = "mutual_aid" in r.detail
+            aid = bool(r.get("mutual_aid", False))
             state[u] = ("aid" if aid else "turnout", r.t, r.incident)
         elif r.event == "enroute":
             close(u, r.t)
@@ -182,7 +182,7 @@ def gantt_figure(ctx: ReportContext) -> Figure:
             ax.axhline(y - 0.5, color="#d5d8dc", lw=0.8)
     for r in ctx.records:
         if r.event == "inject":
-            label = detail_dict(r.detail).get("id", "")
+            label = r.data.get("id", "")
             ax.axvline(r.t / 60, color="#2471a3", lw=0.8, ls=":")
             ax.text(r.t / 60, -0.85, label, color="#2471a3", fontsize=7, ha="left",
                     va="center", clip_on=True)

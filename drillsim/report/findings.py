@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drillsim.metric_catalog import METRICS
+from drillsim.metrics.catalog import METRICS
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Action

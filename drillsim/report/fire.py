@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from drillsim.metric_catalog import METRICS
+from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import (
     COMPONENTS,
     FIVE_MINUTES_S,
@@ -22,7 +22,7 @@ from drillsim.metrics.response import (
     IncidentRow,
 )
 from drillsim.report import text as tx
-from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.context import ReportContext
 from drillsim.report.figures import finite, png, pyplot, style_axes, thicken
 from drillsim.report.findings import (
     draft_action,
@@ -136,12 +136,12 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
         arr = first.get(("arrive", unit))
         if disp is not None:
             seg["queue"] = max(disp.t - request, 0.0)
-            if "mutual_aid" in disp.detail and arr is not None:
+            if disp.get("mutual_aid", False) and arr is not None:
                 seg["aid"] = arr.t - disp.t
             elif enr is not None and arr is not None:
                 seg["turnout"] = enr.t - disp.t
                 seg["travel"] = arr.t - enr.t
-                _travel_facts(ctx, row, unit, enr.t, arr.t, enr.detail, facts, actions)
+                _travel_facts(ctx, row, unit, enr.t, arr.t, enr.data, facts, actions)
     else:
         seg["queue"] = max(end - request, 0.0) if not math.isnan(request) else 0.0
     _context_facts(ctx, row, facts, actions)
@@ -167,7 +167,7 @@ def _home_node(ctx: ReportContext, unit: str) -> int | None:
 def _travel_facts(ctx, row, unit, t_enroute, t_arrive, detail, facts, actions) -> None:
     closed = [s for s in ctx.road_closures if s.start < t_arrive and s.end > t_enroute]
     home = _home_node(ctx, unit)
-    if closed and home is not None and "from=quarters" in detail:
+    if closed and home is not None and detail["from_quarters"]:
         free = ctx.world.travel.time(home, row.node, "fire_engine")
         extra = (t_arrive - t_enroute) - free
         roads = ", ".join(f"{s.road} ({s.inject})" for s in closed)
@@ -214,7 +214,7 @@ def _context_facts(ctx, row, facts, actions) -> None:
     recs = ctx.by_incident(row.incident)
     esc = [r for r in recs if r.event == "escalate"]
     if esc:
-        d = detail_dict(esc[0].detail)
+        d = esc[0].data
         q = float(d.get("q_kw", "nan"))
         facts.append((
             f"The first alarm was not enough: escalated {len(esc)} time(s), first at "
@@ -248,7 +248,7 @@ def _level_at(ctx: ReportContext, event: str, key: str, t: float) -> float:
             break
         if r.event == event:
             try:
-                level = float(detail_dict(r.detail).get(key, "0"))
+                level = float(r.data.get(key, "0"))
             except ValueError:
                 level = 0.0
     return level
@@ -407,7 +407,7 @@ def _turnouts(ctx: ReportContext) -> list[tuple[str, str, float, float]]:
     for r in ctx.records:
         if r.event == "dispatch":
             dispatched[r.unit] = (r.t, r.incident)
-        elif r.event == "enroute" and "from=quarters" in r.detail and r.unit in dispatched:
+        elif r.event == "enroute" and r.data["from_quarters"] and r.unit in dispatched:
             t0, inc = dispatched.pop(r.unit)
             out.append((r.unit, inc, r.t - t0, t0))
     return out

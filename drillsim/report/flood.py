@@ -5,7 +5,7 @@ Everything comes from the records of the run (``depth``, ``road_state``,
 ``team_assembled`` ...) and the scenario (points, shelters, depots, teams,
 warning channels). The relief bottleneck is :func:`drillsim.metrics.relief.bottleneck`
 (person-hours of waiting by cause); the arcs a waterlogging point floods are
-:func:`drillsim.agents.flood.point_edges`, the same function the engine uses.
+:func:`drillsim.agents.waterlogging.point_edges`, the same function the engine uses.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections import defaultdict
 
 import numpy as np
 
-from drillsim.metric_catalog import METRICS
 from drillsim.metrics import relief as rm
+from drillsim.metrics.catalog import METRICS
 from drillsim.report import msel
 from drillsim.report import text as tx
-from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.context import ReportContext
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
 from drillsim.report.findings import (
     draft_action,
@@ -85,7 +85,7 @@ def _cached(ctx: ReportContext, key: str, fn):
 
 
 def _details(ctx: ReportContext, event: str):
-    return [(r, detail_dict(r.detail)) for r in ctx.records if r.event == event]
+    return [(r, r.data) for r in ctx.records if r.event == event]
 
 
 def point_label(ctx: ReportContext, spec) -> str:
@@ -121,7 +121,7 @@ def named(ctx: ReportContext, spec) -> str:
 def points(ctx: ReportContext) -> dict[str, dict]:
     """Per waterlogging point: spec, node, depth series, peak, closures, arcs."""
     def build():
-        from drillsim.agents.flood import point_edges
+        from drillsim.agents.waterlogging import point_edges
 
         flood = ctx.scenario.flood
         out: dict[str, dict] = {}
@@ -142,16 +142,16 @@ def points(ctx: ReportContext) -> dict[str, dict]:
             info = out[r.place]
             if r.event == "depth":
                 info["t"].append(r.t)
-                info["d"].append(float(detail_dict(r.detail).get("depth_m", "nan")))
+                info["d"].append(float(r.data.get("depth_m", "nan")))
             elif r.event == "road_state":
-                d = detail_dict(r.detail)
+                d = r.data["factors"]
                 info["car"].append((r.t, float(d.get("car", "1"))))
                 info["truck"].append((r.t, min(float(d.get("truck", "1")),
                                                float(d.get("fire_engine", "1")))))
-            elif r.event == "dispatch" and r.detail.startswith("pump"):
+            elif r.event == "dispatch" and r.get("task") == "pump":
                 info["pumps"] += 1
             elif r.event == "displacement":
-                info["displaced"] += int(detail_dict(r.detail).get("people", "0"))
+                info["displaced"] += int(r.data.get("people", "0"))
         for info in out.values():
             d = np.asarray(info["d"], dtype=float)
             if d.size:
@@ -226,15 +226,8 @@ def depot_stock(ctx: ReportContext) -> dict[str, dict[str, list[tuple[float, flo
             if r.place not in level or r.event not in ("truck_load", "replenish",
                                                           "stock_change"):
                 continue
-            d = detail_dict(r.detail)
-            sign = -1.0 if r.event == "truck_load" or d.get("sign") == "-" else 1.0
-            for item, q in d.items():
-                if item in ("shelter", "kg", "sign"):
-                    continue
-                try:
-                    qty = float(q)
-                except ValueError:
-                    continue
+            sign = -1.0 if r.event == "truck_load" or r.get("removed") else 1.0
+            for item, qty in r.data["items"].items():
                 new = max(level[r.place].get(item, 0.0) + sign * qty, 0.0)
                 level[r.place][item] = new
                 out[r.place].setdefault(item, [(0.0, 0.0)]).append((r.t, new))
@@ -318,7 +311,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         stock = depot_stock(ctx)
         outs = defaultdict(list)
         for r, d in _details(ctx, "stock_out"):
-            outs[r.place].append(f"{tx.offset(r.t)} ({', '.join(d)})")
+            outs[r.place].append(f"{tx.offset(r.t)} ({', '.join(d['items'])})")
         loads = defaultdict(int)
         for r in ctx.records:
             if r.event == "truck_load":
@@ -447,7 +440,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     plt = pyplot()
     fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(11, 6.2), sharex=True,
                                    gridspec_kw={"height_ratios": [1, 2.6]})
-    rain = [(r.t, float(detail_dict(r.detail).get("mm_h", "0"))) for r in ctx.records
+    rain = [(r.t, float(r.data.get("mm_h", "0"))) for r in ctx.records
             if r.event == "rain"]
     step = ctx.scenario.flood.step
     if rain:
@@ -524,8 +517,8 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     ax.set_ylim(0, 105)
     ax.set_xlim(0, t_end)
     ax.set_ylabel(ctx.t("share of displaced people relieved, %", "得到救助的受灾人员比例 %"))
-    clock = ctx.t("disaster onset", "灾害发生") if detail_dict(next(
-        (r.detail for r in ctx.records if r.event == "onset"), "")).get(
+    clock = ctx.t("disaster onset", "灾害发生") if next(
+        (r.data for r in ctx.records if r.event == "onset"), {}).get(
         "clock", "onset") == "onset" else ctx.t("leaving home", "离家")
     _hours_axis(ax, ctx, f"hours since the {clock}", f"自{clock}起的小时数")
     ax.set_title(ctx.t(f"Relief of displaced people (t95 {tx.value(m.get('relief_t95'), 'seconds')}"
@@ -597,7 +590,7 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     top = 0
     for k, s in enumerate(sh):
         sid = s["spec"].id
-        pts_ = [(r.t, int(detail_dict(r.detail).get("people", "0"))) for r in ctx.records
+        pts_ = [(r.t, int(r.data.get("people", "0"))) for r in ctx.records
                 if r.event == "shelter_admit" and r.place == sid]
         ts = [0.0] + [p[0] for p in pts_] + [t_max]
         occ = np.cumsum([0] + [p[1] for p in pts_])
@@ -744,7 +737,7 @@ def _clock_from(ctx: ReportContext) -> str:
 
 
 def _channels(ctx: ReportContext):
-    from drillsim.warning import DEFAULT_CHANNELS, Channel
+    from drillsim.hazards.warning import DEFAULT_CHANNELS, Channel
 
     spec = ctx.scenario.warning
     if spec is None:
@@ -794,14 +787,14 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                            "记录中没有可避免的等待：仅有步行前往和正常装卸运输的时间。"))
     outs = _details(ctx, "stock_out")
     if b["stock_out_items"]:
-        where = "; ".join(f"{place_short(ctx, r.place)} {tx.offset(r.t)} ({', '.join(d)})"
+        where = "; ".join(f"{place_short(ctx, r.place)} {tx.offset(r.t)} ({', '.join(d['items'])})"
                           for r, d in outs)
         paras.append(ctx.t(f"Items that ran out: {', '.join(b['stock_out_items'])} ({where}).",
                            f"缺货物资：{'、'.join(b['stock_out_items'])}（{where}）。"))
     changes = _details(ctx, "stock_change")
     for r, d in changes:
-        sign = "−" if d.get("sign") == "-" else "+"
-        its = ", ".join(f"{k} {sign}{v}" for k, v in d.items() if k != "sign")
+        sign = "−" if d["removed"] else "+"
+        its = ", ".join(f"{k} {sign}{v:g}" for k, v in d["items"].items())
         paras.append(ctx.t(f"Stock inject at {place_short(ctx, r.place)} at {tx.offset(r.t)}: "
                            f"{its}.",
                            f"{tx.offset(r.t)}{place_short(ctx, r.place)}库存变化：{its}。"))
@@ -843,7 +836,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     spec = ctx.scenario.warning
     chans = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
-    from drillsim.warning import max_coverage
+    from drillsim.hazards.warning import max_coverage
 
     target = spec.target if spec is not None else 0.95
     needed = [c for c in chans if max_coverage([x for x in chans if x is not c]) < target]
@@ -1030,7 +1023,7 @@ def strengths(ctx: ReportContext) -> list[str]:
 @msel.rule("pump_station_failed", "pump_station_restored")
 def _pump_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
     r = next((r for r in ctx.records if r.t >= t and r.event == "dispatch"
-              and r.place == inj.point and r.detail.startswith("pump")), None)
+              and r.place == inj.point and r.get("task") == "pump"), None)
     if r is None:
         return math.nan, ctx.t(f"none: no pump was sent to {inj.point} after the inject",
                                f"无：注入后未向{inj.point}调派泵车")
@@ -1044,7 +1037,7 @@ def _stock_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
     if r is None:
         return math.nan, ctx.t(f"none: no truck loaded at {inj.depot} after the inject",
                                f"无：注入后{inj.depot}没有装车")
-    shelter = detail_dict(r.detail).get("shelter", "")
+    shelter = r.data.get("shelter", "")
     return r.t, ctx.t(f"{r.unit} loads at {inj.depot} for {shelter}",
                       f"{r.unit}在{inj.depot}装车运往{shelter}")
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drillsim.report import text as tx
-from drillsim.report.context import ReportContext, detail_dict
+from drillsim.report.context import ReportContext
 from drillsim.report.registry import Table
 
 METRIC_EVENT = {
@@ -245,6 +245,6 @@ def _cell(text: str) -> str:
 def inject_time(ctx: ReportContext, inject_id: str) -> float:
     """When an inject was delivered in the run (NaN if it was not)."""
     for r in ctx.records:
-        if r.event == "inject" and detail_dict(r.detail).get("id") == inject_id:
+        if r.event == "inject" and r.data.get("id") == inject_id:
             return r.t
     return math.nan

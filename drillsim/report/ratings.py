@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from drillsim.metric_catalog import METRICS
+from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.evaluation import ObjectiveResult
 
 MARGIN_P = 0.10

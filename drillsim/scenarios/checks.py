@@ -21,8 +21,8 @@ from drillsim.scenarios.schema import (
 )
 
 if TYPE_CHECKING:
-    from drillsim.network import RoadNetwork
-    from drillsim.places import Places
+    from drillsim.network.graph import RoadNetwork
+    from drillsim.network.places import Places
 
 Path = tuple[str | int, ...]
 

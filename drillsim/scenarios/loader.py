@@ -35,8 +35,8 @@ from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Forces, Scenario
 from drillsim.scenarios.yamlsrc import YamlDoc, read_yaml
 
 if TYPE_CHECKING:
-    from drillsim.network import RoadNetwork
-    from drillsim.places import Places
+    from drillsim.network.graph import RoadNetwork
+    from drillsim.network.places import Places
 
 Path = tuple[Any, ...]
 
@@ -311,7 +311,7 @@ def _resolve_network(scenario: Scenario, folder: FsPath, where: _Locator) -> Sce
 
 def _load_world(scenario: Scenario, places: Places | None, network: RoadNetwork | None,
                 where: _Locator) -> tuple[Places, RoadNetwork]:
-    from drillsim.network_io import load_network, load_places
+    from drillsim.network.graphml import load_network, load_places
 
     try:
         if network is None:

@@ -27,8 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from drillsim.metric_catalog import METRICS
-from drillsim.scenarios.fire import OCCUPANCIES
+from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.metrics.catalog import METRICS
 from drillsim.timefmt import DURATION_HELP, TIME_HELP, parse_drill_time, parse_duration
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
@@ -728,7 +728,7 @@ class ChannelSpec(Model):
     ramp: Duration = Field(default=0.0, description="from first reached to full reach")
 
 
-class Warning(Model):
+class PublicWarning(Model):
     """Public warning (indicator 7: coverage ≥ 95 %)."""
 
     issued_at: DrillTime = Field(default=0.0, description="decision to warn the public")
@@ -803,7 +803,7 @@ class ChemicalRelease(Model):
     @field_validator("chemical")
     @classmethod
     def _known(cls, v: str) -> str:
-        from drillsim.scenarios.chemical import CHEMICALS
+        from drillsim.hazards.plume import CHEMICALS
 
         if v not in CHEMICALS:
             raise ValueError(f"unknown chemical {v!r}; choose one of: {', '.join(CHEMICALS)}")
@@ -839,7 +839,7 @@ class Scenario(Model):
     objectives: list[Objective] = []
     flood: Flood | None = None
     relief: Relief = Relief()
-    warning: Warning | None = None
+    warning: PublicWarning | None = None
     chemical: ChemicalRelease | None = None
 
     @field_validator("start")

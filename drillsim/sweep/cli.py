@@ -74,7 +74,7 @@ def sweep_command(*, experiment: Path | None, workers: int | None, scheduler: st
 
 def print_summary(result, console: Console) -> None:
     """One table: each point's measures with mean, 95 % interval and fractiles."""
-    from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.catalog import METRICS
 
     e, s = result.experiment, result.summary
     t = Table(title=f"Summary per point ({e.replications} replications, 95 % intervals; "

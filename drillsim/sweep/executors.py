@@ -3,7 +3,7 @@
 All three run the same function, :func:`run_chunk`, on a *payload* (the points'
 validated drills, the seed, the metrics) that reaches each worker once: as the
 process pool's initializer argument, or scattered to every Dask worker with
-``broadcast=True``. A worker builds its :class:`~drillsim.world.World` (road
+``broadcast=True``. A worker builds its :class:`~drillsim.network.world.World` (road
 network and travel-time tables) once and reuses it for every replication it runs.
 Replications are grouped in chunks to keep per-task overhead small; results come
 back per chunk, in whatever order chunks finish.
@@ -46,7 +46,7 @@ def run_replication(scenario, world, seed: int, replication: int, metrics, objec
                     ) -> dict[str, float]:
     """Run one replication (common random numbers: ``spawn_key=(replication,)``)."""
     from drillsim.engine import run_drill
-    from drillsim.output import summarize
+    from drillsim.metrics.summary import summarize
 
     result = run_drill(scenario, world, seed, (replication,))
     summary = summarize(result)
@@ -72,8 +72,8 @@ def _world(network: str):
         cache = _local.worlds = {}
     world = cache.get(network)
     if world is None:
-        from drillsim.network_io import load_network, load_places
-        from drillsim.world import World
+        from drillsim.network.graphml import load_network, load_places
+        from drillsim.network.world import World
 
         world = cache[network] = World(load_network(network), load_places())
     return world
@@ -136,7 +136,7 @@ def processes(payload: Payload, chunks: list[Chunk], workers: int) -> Iterator[l
     ctx = multiprocessing.get_context(start_method())
     if ctx.get_start_method() == "forkserver":  # workers fork with the engine already imported
         ctx.set_forkserver_preload(["drillsim.sweep.executors", "drillsim.api",
-                                    "drillsim.output"])
+                                    "drillsim.metrics.summary"])
     blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
                              initargs=(blob,)) as pool:

@@ -194,7 +194,7 @@ class _Builder:
     # ---- fields
 
     def build(self) -> Experiment:
-        from drillsim.metric_catalog import METRICS
+        from drillsim.metrics.catalog import METRICS
 
         d = self.data
         for key in d:

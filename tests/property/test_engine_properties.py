@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from drillsim.engine import run_drill
-from drillsim.network import RoadNetwork
-from drillsim.places import Places
-from drillsim.scenarios.fire import OCCUPANCIES
+from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.network.graph import RoadNetwork
+from drillsim.network.places import Places
+from drillsim.network.world import World
 from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Scenario
-from drillsim.world import World
 
 CLASSES = ("primary", "secondary", "tertiary", "residential")
 UNIT_TYPES = ("engine", "ladder", "rescue")

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drillsim.network import RoadNetwork, TravelTimes
+from drillsim.network.graph import RoadNetwork, TravelTimes
 
 
 @st.composite

@@ -22,7 +22,7 @@ READY = sorted((ROOT / "scenarios").glob("*.yaml"))
 def key_figures(path: Path) -> dict:
     """The figures a designer would quote from a drill, as plain JSON data."""
     from drillsim.api import load_scenario, run_drill
-    from drillsim.output import summarize
+    from drillsim.metrics.summary import summarize
 
     result = run_drill(load_scenario(path))
     summary = summarize(result)

@@ -6,12 +6,12 @@ import networkx as nx
 import pytest
 from conftest import make_scenario
 
-from drillsim.engine import Drill, RunResult, run_drill
+from drillsim.engine import Drill, run_drill
+from drillsim.records.result import RunResult
 from drillsim.metrics.chemical import chemical_metrics
-from drillsim.metrics.relief import detail
-from drillsim.network import RoadNetwork
-from drillsim.places import Place, Places
-from drillsim.world import World
+from drillsim.network.graph import RoadNetwork
+from drillsim.network.places import Place, Places
+from drillsim.network.world import World
 
 # Nine nodes west to east, 300 m apart; the source in the middle (N4).
 LON0, DLON = 117.15, 300 / (111_195 * 0.7755)
@@ -74,7 +74,7 @@ def test_no_evacuee_is_sent_to_a_shelter_inside_a_zone(town):
 
 def test_zones_nest_and_follow_the_wind(town):
     records = run_drill(chlorine(), town).records
-    plumes = [detail(r) for r in records if r.event == "plume"]
+    plumes = [r.data for r in records if r.event == "plume"]
     for p in plumes:
         assert int(p["aegl3_nodes"]) <= int(p["aegl2_nodes"]) <= int(p["aegl1_nodes"])
         assert float(p["aegl3_people"]) <= float(p["aegl2_people"]) <= float(p["aegl1_people"])
@@ -86,8 +86,8 @@ def test_wind_shift_turns_the_plume(town):
     shifted = make_scenario(**{**_raw(s), "injects": [
         {"kind": "wind_shift", "at": "+00:30", "wind_from_deg": 90}]})
     records = run_drill(shifted, town).records
-    winds = [detail(r)["wind_from_deg"] for r in records if r.event == "plume"]
-    assert winds[0] == "270" and winds[-1] == "90"
+    winds = [r.data["wind_from_deg"] for r in records if r.event == "plume"]
+    assert winds[0] == 270 and winds[-1] == 90
     assert any(r.event == "wind_shift" for r in records)
 
 
@@ -100,7 +100,7 @@ def _raw(s):
 def test_hot_zone_closes_roads_to_vehicles_and_the_drill_reopens_them(town):
     drill = Drill(chlorine(), town, seed=1)
     drill.run()
-    closed = [r for r in drill.records if r.event == "plume" and int(detail(r)["hot_nodes"]) > 0]
+    closed = [r for r in drill.records if r.event == "plume" and int(r.data["hot_nodes"]) > 0]
     assert closed
     # restored after the run: a car can cross the town again
     assert town.travel.time(0, 8, "car") == town.dry.time(0, 8, "car")

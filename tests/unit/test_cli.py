@@ -106,7 +106,7 @@ def test_internal_error_is_one_line_and_recorded_in_the_manifest(tmp_path, monke
 
 def test_run_folder_reads_back_to_the_same_result(tmp_path):
     from drillsim.api import load_scenario, run_drill
-    from drillsim.output import read_run
+    from drillsim.records.run_folder import read_run
 
     assert invoke("run", HIGHRISE, "--out", tmp_path).exit_code == 0
     back = read_run(tmp_path)

@@ -117,8 +117,8 @@ def test_comms_delay_holds_each_dispatch_order(line_world):
         return next(r.t for r in res.records if r.event == "dispatch")
 
     assert dispatch_t(late) - dispatch_t(base) == 120.0
-    assert [r.detail for r in late.records if r.event == "comms_delay"] == [
-        "delay_s=120", "delay_s=0"]
+    assert [r.data for r in late.records if r.event == "comms_delay"] == [
+        {"delay_s": 120.0}, {"delay_s": 0.0}]
 
 
 def test_unit_taken_out_while_committed_leaves_service_after_release(line_world):

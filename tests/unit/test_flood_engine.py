@@ -9,7 +9,7 @@ import pytest
 from conftest import make_scenario
 
 from drillsim.engine import Drill, run_drill
-from drillsim.metrics.relief import bottleneck, detail, relief_metrics
+from drillsim.metrics.relief import bottleneck, relief_metrics
 
 POINT = {"id": "P1", "location": {"node": "N1"}, "catchment_ha": 2, "runoff_coeff": 1.0,
          "drain_m3_s": 0.05, "area_m2": 2000, "radius_m": 300, "residents": 200,
@@ -33,7 +33,7 @@ def flood_scenario(*, stock=None, trucks=1, rain=RAIN, point=POINT, teams=(), **
 
 
 def depth_rows(records, point="P1"):
-    return [detail(r) | {"t": r.t} for r in records if r.event == "depth" and r.place == point]
+    return [dict(r.data) | {"t": r.t} for r in records if r.event == "depth" and r.place == point]
 
 
 def test_water_balances_at_every_step(ring_world):
@@ -60,10 +60,10 @@ def test_more_rain_never_means_less_water(ring_world):
 
 def test_roads_close_by_vehicle_class_and_reopen(ring_world):
     records = run_drill(flood_scenario(), ring_world).records
-    states = [detail(r) for r in records if r.event == "road_state"]
+    states = [r.data["factors"] for r in records if r.event == "road_state"]
     # cars stop at 0.3 m while trucks and fire engines still pass (0.6 m limit)
-    assert any(s["car"] == "0" and float(s["truck"]) > 0 for s in states)
-    assert states[-1]["car"] == "1" and states[-1]["truck"] == "1"
+    assert any(s["car"] == 0 and s["truck"] > 0 for s in states)
+    assert states[-1]["car"] == 1 and states[-1]["truck"] == 1
     # and the drill leaves the network as it found it
     assert ring_world.travel.time(0, 2, "car") == ring_world.dry.time(0, 2, "car")
 
@@ -72,10 +72,10 @@ def test_residents_move_to_the_shelter_and_are_relieved_first_come_first_served(
     records = run_drill(flood_scenario(), ring_world).records
     events = [r.event for r in records]
     assert "displacement" in events and "shelter_admit" in events
-    admitted = sum(int(detail(r)["people"]) for r in records if r.event == "shelter_admit")
+    admitted = sum(r.data["people"] for r in records if r.event == "shelter_admit")
     assert admitted == 200
     # 300 L of water is three litres for 100 people: exactly 100 are relieved, in arrival order
-    relieved = [detail(r) for r in records if r.event == "relieved"]
+    relieved = [dict(r.data) for r in records if r.event == "relieved"]
     assert sum(int(r["people"]) for r in relieved) == 100
     assert [r["group"] for r in relieved] == sorted(r["group"] for r in relieved)
     m = relief_metrics_of(records, ring_world)
@@ -84,7 +84,7 @@ def test_residents_move_to_the_shelter_and_are_relieved_first_come_first_served(
 
 
 def relief_metrics_of(records, world):
-    from drillsim.engine import RunResult
+    from drillsim.records.result import RunResult
 
     return relief_metrics(RunResult(flood_scenario(), 1, tuple(records), (), ()))
 
@@ -94,7 +94,7 @@ def test_relief_stock_is_conserved(ring_world):
     drill = Drill(flood_scenario(stock=stock), ring_world, seed=1)
     drill.run()
     ration = drill.scenario.relief.ration
-    relieved = sum(int(detail(r)["people"]) for r in drill.records if r.event == "relieved")
+    relieved = sum(r.data["people"] for r in drill.records if r.event == "relieved")
     shelter = drill.shelters.by_id["S1"]
     depot = drill.relief.depots["D1"]
     for item, start in stock.items():
@@ -114,7 +114,7 @@ def test_more_stock_or_trucks_never_means_later_relief(ring_world, less, more):
         s = flood_scenario(**kwargs)
         # deterministic: fixed delays everywhere (no random draw decides the comparison)
         recs = run_drill(s, ring_world).records
-        from drillsim.engine import RunResult
+        from drillsim.records.result import RunResult
         return relief_metrics(RunResult(s, 1, tuple(recs), (), ()))
 
     a, b = measure(less), measure(more)
@@ -123,7 +123,7 @@ def test_more_stock_or_trucks_never_means_later_relief(ring_world, less, more):
 
 
 def test_stock_shortage_is_named_as_the_bottleneck(ring_world):
-    from drillsim.engine import RunResult
+    from drillsim.records.result import RunResult
 
     s = flood_scenario(stock={"water_l": 60, "food_ration": 20, "bedding_set": 20})
     recs = run_drill(s, ring_world).records
@@ -141,9 +141,9 @@ def test_shared_members_serve_only_one_team(ring_world):
         dict(TEAM, id="B", members=20, mobilisation={"dist": "fixed", "value": "20 min"}),
     ]
     records = run_drill(flood_scenario(teams=teams), ring_world).records
-    fielded = {r.place: detail(r)["units"] for r in records if r.event == "team_assembled"}
+    fielded = {r.place: r.data["units"] for r in records if r.event == "team_assembled"}
     # A assembles first and fields 4 units of 5 from its 20; B then has only its 10 own people
-    assert fielded == {"A": "4", "B": "2"}
+    assert fielded == {"A": 4, "B": 2}
 
 
 def test_pump_station_failure_raises_the_water(ring_world):
@@ -154,7 +154,7 @@ def test_pump_station_failure_raises_the_water(ring_world):
 
 
 def test_warning_target_time_matches_the_channel_model(ring_world):
-    from drillsim.warning import Channel, time_to_coverage
+    from drillsim.hazards.warning import Channel, time_to_coverage
 
     channels = [{"name": "cell", "reach": 0.9, "delay": "10 min", "ramp": "10 min"},
                 {"name": "door", "reach": 0.8, "delay": "20 min", "ramp": "2 h"}]
@@ -172,4 +172,4 @@ def test_trapped_residents_call_for_rescue_and_reach_a_shelter(ring_world):
     records = run_drill(flood_scenario(point=point), ring_world).records
     calls = [r for r in records if r.event == "call" and r.incident.startswith("FR-")]
     assert len(calls) == 2  # 10 trapped people, 5 per call
-    assert sum(int(detail(r)["people"]) for r in records if r.event == "rescued") == 10
+    assert sum(r.data["people"] for r in records if r.event == "rescued") == 10

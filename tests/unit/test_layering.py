@@ -3,11 +3,11 @@
 import subprocess
 import sys
 
-CORE = ["drillsim.engine", "drillsim.network", "drillsim.places", "drillsim.world",
-        "drillsim.records", "drillsim.rng", "drillsim.agents.dispatch", "drillsim.agents.incident",
+CORE = ["drillsim.engine", "drillsim.network.graph", "drillsim.network.places", "drillsim.network.world",
+        "drillsim.records.record", "drillsim.rng", "drillsim.agents.dispatch", "drillsim.agents.incident",
         "drillsim.agents.units", "drillsim.scenarios.schema", "drillsim.scenarios.checks",
-        "drillsim.scenarios.fire", "drillsim.scenarios.flood", "drillsim.warning",
-        "drillsim.timefmt", "drillsim.metric_catalog"]
+        "drillsim.hazards.fire_growth", "drillsim.hazards.pluvial_flood", "drillsim.hazards.warning",
+        "drillsim.timefmt", "drillsim.metrics.catalog"]
 FORBIDDEN = ["yaml", "matplotlib", "click", "rich", "pandas", "jinja2"]
 
 

@@ -7,7 +7,7 @@ import math
 import pytest
 from conftest import make_scenario
 
-from drillsim.engine import IncidentInfo, RunResult, UnitInfo
+from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
 from drillsim.metrics.evaluation import evaluate
 from drillsim.metrics.response import (
     fractile,
@@ -16,7 +16,7 @@ from drillsim.metrics.response import (
     turnouts,
     utilisation,
 )
-from drillsim.records import Record as R
+from drillsim.records.record import Record as R
 from drillsim.scenarios.schema import Objective
 
 
@@ -32,21 +32,21 @@ ALARM = IncidentInfo("A1", "alarm", "", 2, True, 0.0, 0.0)
 RECORDS = [
     R(0.0, "ignition", "F1", node=3),
     R(100.0, "call", "F1", node=3),
-    R(150.0, "dispatch", "F1", "E1", detail="alarm=1;eta=200"),
-    R(150.0, "dispatch", "F1", "E2", detail="alarm=1;eta=300"),
-    R(210.0, "enroute", "F1", "E1", detail="from=quarters"),
-    R(240.0, "enroute", "F1", "E2", detail="from=quarters"),
-    R(400.0, "arrive", "F1", "E1", node=3, detail="q_kw=1875"),
+    R(150.0, "dispatch", "F1", "E1", data={"task": "incident", "alarm": 1, "eta_s": 200.0, "mutual_aid": False}),
+    R(150.0, "dispatch", "F1", "E2", data={"task": "incident", "alarm": 1, "eta_s": 300.0, "mutual_aid": False}),
+    R(210.0, "enroute", "F1", "E1", data={"from_quarters": True}),
+    R(240.0, "enroute", "F1", "E2", data={"from_quarters": True}),
+    R(400.0, "arrive", "F1", "E1", node=3, data={"q_kw": 1875.0}),
     R(500.0, "call", "A1", node=2),
-    R(530.0, "queued", "A1", node=2, detail="engine=1"),
-    R(560.0, "arrive", "F1", "E2", node=3, detail="q_kw=3670"),
-    R(560.0, "full_assignment", "F1", node=3, detail="q_kw=3670"),
-    R(980.0, "control", "F1", node=3, detail="q_kw=3670"),
+    R(530.0, "queued", "A1", node=2, data={"needs": {"engine": 1}}),
+    R(560.0, "arrive", "F1", "E2", node=3, data={"q_kw": 3670.0}),
+    R(560.0, "full_assignment", "F1", node=3, data={"q_kw": 3670.0}),
+    R(980.0, "control", "F1", node=3, data={"q_kw": 3670.0}),
     R(2000.0, "clear", "F1", node=3),
     R(2000.0, "release", "F1", "E1", node=3),
     R(2000.0, "release", "F1", "E2", node=3),
-    R(2000.0, "dispatch", "A1", "E1", detail="alarm=1;eta=100"),
-    R(2000.0, "enroute", "A1", "E1", detail="from=road"),
+    R(2000.0, "dispatch", "A1", "E1", data={"task": "incident", "alarm": 1, "eta_s": 100.0, "mutual_aid": False}),
+    R(2000.0, "enroute", "A1", "E1", data={"from_quarters": False}),
     R(2100.0, "arrive", "A1", "E1", node=2),
     R(7200.0, "end"),
 ]
@@ -124,7 +124,7 @@ def test_share_targets_in_percent(value, status):
 
 
 def test_every_catalogue_metric_is_computed():
-    from drillsim.metric_catalog import METRICS
+    from drillsim.metrics.catalog import METRICS
     from drillsim.metrics.chemical import chemical_metrics
     from drillsim.metrics.relief import relief_metrics
 

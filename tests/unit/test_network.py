@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from drillsim.network import (
+from drillsim.network.graph import (
     VEHICLES,
     RoadNetwork,
     TravelTimes,
@@ -267,7 +267,7 @@ def test_missing_length_is_haversine():
 
 
 def test_core_modules_do_not_import_yaml_or_matplotlib():
-    code = ("import sys, drillsim.network, drillsim.places; "
+    code = ("import sys, drillsim.network.graph, drillsim.network.places; "
             "print(sorted(m for m in ('yaml', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -9,8 +9,8 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from drillsim.network import TravelTimes, haversine_m
-from drillsim.network_io import (
+from drillsim.network.graph import TravelTimes, haversine_m
+from drillsim.network.graphml import (
     NetworkLoadError,
     _layers_from_yaml,
     _network_from_yaml,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import matplotlib
 import pytest
 
-from drillsim.network import RoadNetwork, TravelTimes
-from drillsim.network_summary import draw_network, summarize
-from drillsim.places import Place, Places
+from drillsim.network.graph import RoadNetwork, TravelTimes
+from drillsim.network.places import Place, Places
+from drillsim.network.summary import draw_network, summarize
 from tests.conftest import line_graph
 
 matplotlib.use("Agg")

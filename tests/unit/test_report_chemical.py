@@ -123,7 +123,7 @@ def test_wind_shift_draws_the_zones_after_the_shift(results, world):
 
 @pytest.mark.parametrize("name", DRILLS)
 def test_model_limits_verbatim(results, reports, name):
-    logged = [r.detail for r in results[name].records if r.event == "model_limit"]
+    logged = [r.data["text"] for r in results[name].records if r.event == "model_limit"]
     assert logged or name == "ammonia-liquor-group"  # class B, lighter than air: none
     for lang in ("en", "zh"):
         rep = reports[(name, lang)]
@@ -136,7 +136,8 @@ def test_model_limits_verbatim(results, reports, name):
 
 
 def test_night_limits_name_stable_air_and_dense_gas(results):
-    logged = [r.detail for r in results["chlorine-night"].records if r.event == "model_limit"]
+    logged = [r.data["text"] for r in results["chlorine-night"].records
+              if r.event == "model_limit"]
     assert any("very stable air" in t for t in logged)
     assert any("dense gas" in t for t in logged)
 
@@ -228,6 +229,6 @@ def test_responders_explainer_and_msel_rule(results, world):
     assert "wind shifted at +00:55:00" in " ".join(f.paragraphs)
     row = next(r for r in msel_rows(ctx) if r.kind == "wind_shift")
     plume = next(r for r in ctx.records if r.event == "plume" and r.t >= row.at
-                 and "wind_from_deg=225" in r.detail)
+                 and r.data["wind_from_deg"] == 225)
     assert row.sim_t == plume.t
     assert "wind from 225" in row.sim_what and "evacuation extended" in row.sim_what

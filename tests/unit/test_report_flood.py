@@ -76,7 +76,7 @@ def test_waterlogging_table_matches_the_records(results, world):
     result = results["rainstorm-50y-night"]
     rep = build_report(make_context(result, lang="en", world=world), figures=False)
     table = next(t for t in rep.overview_tables if t.caption.startswith("Waterlogging"))
-    peak = max(float(r.detail.split(";")[0].split("=")[1]) for r in result.records
+    peak = max(r.data["depth_m"] for r in result.records
                if r.event == "depth" and r.place == "tianping_underpass")
     row = next(r for r in table.rows if "Tianping bridge underpass" in r[0])
     assert row[1] == f"{peak:.2f} m" and peak >= 0.6
@@ -107,7 +107,7 @@ def test_msel_rules_for_flood_injects(results, world):
     ctx = make_context(results["rainstorm-50y-night"], lang="en", world=world)
     rows = {r.id: r for r in msel_rows(ctx)}
     pump = next(r for r in ctx.records if r.event == "dispatch"
-                and r.place == "tianping_underpass" and r.detail.startswith("pump"))
+                and r.place == "tianping_underpass" and r.data["task"] == "pump")
     assert rows["I1"].sim_t == pump.t and pump.unit in rows["I1"].sim_what
     load = next(r for r in ctx.records if r.event == "truck_load" and r.t >= rows["I2"].at
                 and r.place == "district_relief_depot")

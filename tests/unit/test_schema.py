@@ -10,8 +10,8 @@ from typing import Any, get_args
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from drillsim.metric_catalog import METRICS
-from drillsim.scenarios.fire import OCCUPANCIES
+from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.metrics.catalog import METRICS
 from drillsim.scenarios.jsonschema import scenario_json_schema, seconds_text
 from drillsim.scenarios.loader import load_scenario
 from drillsim.scenarios.messages import field_names, union_tags

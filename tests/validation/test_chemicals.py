@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from drillsim.scenarios.chemical import (
+from drillsim.hazards.plume import (
     AEGL_DURATIONS_MIN,
     CHEMICALS,
     dense_gas_warning,

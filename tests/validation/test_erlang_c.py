@@ -35,10 +35,10 @@ import pytest
 from conftest import START
 
 from drillsim.engine import run_drill
-from drillsim.network import RoadNetwork
-from drillsim.places import Places
+from drillsim.network.graph import RoadNetwork
+from drillsim.network.places import Places
+from drillsim.network.world import World
 from drillsim.scenarios.schema import Scenario
-from drillsim.world import World
 
 CALLS_PER_DAY = 2000.0  # the schema's maximum: as many calls per simulated day as allowed
 LAMBDA = CALLS_PER_DAY / 86400.0  # calls per second

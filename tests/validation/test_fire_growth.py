@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from drillsim.scenarios.fire import (
+from drillsim.hazards.fire_growth import (
     ALPHA_KW_S2,
     OCCUPANCIES,
     heat_release_kw,

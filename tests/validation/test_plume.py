@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drillsim.scenarios.chemical import (
+from drillsim.hazards.plume import (
     CHEMICALS,
     CLASSES,
     concentration_g_m3,

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from drillsim.scenarios.flood import (
+from drillsim.hazards.pluvial_flood import (
     TIANJIN_HANDBOOK,
     RainSeries,
     StormFormula,

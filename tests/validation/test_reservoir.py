@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drillsim.scenarios.flood import TIANJIN_HANDBOOK, Reservoir, rational_flow_m3_s
+from drillsim.hazards.pluvial_flood import TIANJIN_HANDBOOK, Reservoir, rational_flow_m3_s
 
 POINT = Reservoir(catchment_ha=12.0, runoff_coeff=0.9, drain_m3_s=0.5, area_m2=8000.0)
 

@@ -6,7 +6,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from drillsim.network import RoadNetwork, TravelTimes
+from drillsim.network.graph import RoadNetwork, TravelTimes
 
 
 def jittered_grid(side: int, seed: int) -> nx.MultiDiGraph:
@@ -46,7 +46,7 @@ def test_matches_networkx_dijkstra():
 
 @pytest.mark.slow
 def test_50k_node_graphml_loads_and_routes(tmp_path):
-    from drillsim.network_io import load_graphml
+    from drillsim.network.graphml import load_graphml
 
     path = tmp_path / "big.graphml"
     nx.write_graphml(jittered_grid(224, seed=3), path)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from drillsim.scenarios.flood import DEPTH_LIMIT_M, speed_factor
+from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M, speed_factor
 
 
 def published_car_speed_km_h(depth_mm: float) -> float:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drillsim.warning import (
+from drillsim.hazards.warning import (
     DEFAULT_CHANNELS,
     Channel,
     coverage,

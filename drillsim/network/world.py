@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from drillsim.network import RoadNetwork, TravelTimes
-from drillsim.places import Places
+from drillsim.network.graph import RoadNetwork, TravelTimes
+from drillsim.network.places import Places
 from drillsim.scenarios.schema import Location
 
 

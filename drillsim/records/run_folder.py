@@ -1,9 +1,10 @@
-"""Write a run to a folder: event log, incident table, summary and manifest.
+"""The one writer and reader of run folders.
 
 Files (all UTF-8):
 
 ``events.csv``
-    every record, in time order;
+    every record, in time order: ``t, event, incident, unit, node, place, data``,
+    ``data`` being the kind's typed fields as a JSON object (``docs/records.md``);
 ``incidents.csv``
     one row per incident (:class:`drillsim.metrics.response.IncidentRow`);
 ``summary.json``
@@ -17,8 +18,9 @@ Files (all UTF-8):
     the units and incidents of the run (what :func:`read_run` needs besides the
     events).
 
-Two runs with the same seed write identical files, apart from the manifest's
-wall time. :func:`read_run` turns a folder back into a :class:`RunResult`.
+Two runs with the same seed write identical files, apart from the manifest's wall
+time. :func:`read_run` turns a folder back into the same :class:`RunResult`, records
+and their typed fields included.
 """
 
 from __future__ import annotations
@@ -28,83 +30,20 @@ import json
 import math
 import platform
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from drillsim.engine import IncidentInfo, RunResult, UnitInfo
-from drillsim.metrics.chemical import chemical_metrics
-from drillsim.metrics.evaluation import ObjectiveResult, evaluate
-from drillsim.metrics.relief import relief_metrics
-from drillsim.metrics.response import (
-    INCIDENT_COLUMNS,
-    IncidentRow,
-    component_fractiles,
-    incident_table,
-    response_metrics,
-    row_dict,
-    utilisation,
-)
-from drillsim.records import Record
+from drillsim.records.record import NO_DATA, Record
+from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
+
+if TYPE_CHECKING:
+    from drillsim.metrics.summary import Summary
 
 SCENARIO_COPY = "scenario.yaml"
+EVENT_COLUMNS = ("t", "event", "incident", "unit", "node", "place", "data")
 DEPENDENCIES = ("simpy", "numpy", "scipy", "networkx", "pydantic", "PyYAML", "matplotlib")
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Everything measured in one run."""
-
-    rows: list[IncidentRow]
-    metrics: dict[str, float]
-    components: dict[str, dict[str, float]]
-    objectives: list[ObjectiveResult]
-    utilisation: dict[str, float]
-
-
-def summarize(result: RunResult) -> Summary:
-    """Measure a run: incident table, metrics, fractiles, objectives, utilisation."""
-    rows = incident_table(result)
-    metrics = response_metrics(result, rows) | relief_metrics(result) | chemical_metrics(result)
-    return Summary(rows, metrics, component_fractiles(rows),
-                   evaluate(result.scenario.objectives, metrics), utilisation(result))
-
-
-def _clean(value: object) -> object:
-    """JSON-safe value: NaN becomes null, infinity the string 'inf', floats rounded."""
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if math.isinf(value):
-            return "inf"
-        return round(value, 3)
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    return value
-
-
-def summary_dict(result: RunResult, summary: Summary) -> dict[str, object]:
-    """The summary as plain data (what ``summary.json`` holds)."""
-    s = result.scenario
-    return _clean({
-        "scenario": s.name,
-        "scenario_zh": s.name_zh,
-        "start": s.start.isoformat(),
-        "duration_s": s.duration,
-        "seed": result.seed,
-        "incidents": len(summary.rows),
-        "scripted_incidents": sum(not r.background for r in summary.rows),
-        "metrics": summary.metrics,
-        "components_s": summary.components,
-        "objectives": [
-            {"id": o.objective.id, "metric": o.objective.metric, "target": o.objective.target,
-             "value": o.value, "unit": o.unit, "status": o.status}
-            for o in summary.objectives
-        ],
-        "utilisation": summary.utilisation,
-    })
 
 
 def _fmt(value: object) -> object:
@@ -113,31 +52,39 @@ def _fmt(value: object) -> object:
     return value
 
 
-def write_run(result: RunResult, out_dir: Path, *, scenario_file: str, scenario_hash: str,
-              wall_time_s: float, summary: Summary | None = None) -> Summary:
-    """Write the files of a run into ``out_dir`` (created if missing)."""
+def _data_text(data: object) -> str:
+    return json.dumps(dict(data), ensure_ascii=False, separators=(",", ":")) if data else ""
+
+
+def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_json: dict,
+              scenario_file: str, scenario_hash: str, wall_time_s: float) -> None:
+    """Write the files of a run into ``out_dir`` (created if missing).
+
+    ``summary`` and ``summary_json`` come from :mod:`drillsim.metrics.summary`; this
+    module only writes what the metrics computed.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(scenario_file, out_dir / SCENARIO_COPY)
     _write_json(out_dir / "actors.json", {
         "seed": result.seed,
         "units": [asdict(u) for u in result.units],
         "incidents": [asdict(i) for i in result.incidents]})
-    summary = summary or summarize(result)
     with open(out_dir / "events.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(Record._fields)
+        w.writerow(EVENT_COLUMNS)
         for r in result.records:
-            w.writerow([f"{r.t:.3f}", r.event, r.incident, r.unit, r.node, r.detail, r.place])
+            w.writerow([f"{r.t:.3f}", r.event, r.incident, r.unit, r.node, r.place,
+                        _data_text(r.data)])
+    columns, rows = summary.incident_rows()
     with open(out_dir / "incidents.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(INCIDENT_COLUMNS)
-        for row in summary.rows:
-            w.writerow([_fmt(v) for v in row_dict(row).values()])
-    _write_json(out_dir / "summary.json", summary_dict(result, summary))
+        w.writerow(columns)
+        for row in rows:
+            w.writerow([_fmt(v) for v in row])
+    _write_json(out_dir / "summary.json", summary_json)
     _write_json(out_dir / "manifest.json", manifest(
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
         wall_time_s=wall_time_s))
-    return summary
 
 
 def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
@@ -175,6 +122,17 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def read_events(path: Path) -> tuple[Record, ...]:
+    """The records of an ``events.csv`` (raises ``ValueError`` on a damaged file)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    if not rows or tuple(rows[0]) != EVENT_COLUMNS:
+        raise ValueError(f"events.csv columns are not {', '.join(EVENT_COLUMNS)}")
+    return tuple(Record(float(t), ev, inc, unit, int(node), place,
+                        json.loads(data) if data else NO_DATA)
+                 for t, ev, inc, unit, node, place, data in rows[1:])
+
+
 def read_run(run_dir: Path) -> RunResult:
     """Rebuild the result of a run from the folder :func:`write_run` wrote.
 
@@ -195,10 +153,7 @@ def read_run(run_dir: Path) -> RunResult:
     scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False)
     try:
         actors = json.loads((run_dir / "actors.json").read_text(encoding="utf-8"))
-        with open(run_dir / "events.csv", newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))[1:]
-        records = tuple(Record(float(t), ev, inc, unit, int(node), detail, place)
-                        for t, ev, inc, unit, node, detail, place in rows)
+        records = read_events(run_dir / "events.csv")
         units = tuple(UnitInfo(**u) for u in actors["units"])
         incidents = tuple(IncidentInfo(**i) for i in actors["incidents"])
     except (ValueError, KeyError, TypeError) as exc:

@@ -2,7 +2,7 @@
 
 Two sources of road networks: the embedded schematic Hongqiao network
 (``drillsim/data/hongqiao/network.yaml``) and any road network saved by osmnx
-as GraphML. Both become a :class:`~drillsim.network.RoadNetwork`.
+as GraphML. Both become a :class:`~drillsim.network.graph.RoadNetwork`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import numpy as np
 import yaml
 
 from drillsim.errors import DrillsimError
-from drillsim.network import RoadNetwork, haversine_m
-from drillsim.places import Place, Places
+from drillsim.network.graph import RoadNetwork, haversine_m
+from drillsim.network.places import Place, Places
 
 _DATA = "drillsim.data.hongqiao"
 

@@ -9,8 +9,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from drillsim.network import RoadNetwork, TravelTimes
-from drillsim.places import Places
+from drillsim.network.graph import RoadNetwork, TravelTimes
+from drillsim.network.places import Places
 
 REACH_S = 300.0
 """Reach horizon of the summary, s (5 minutes)."""

@@ -2,7 +2,7 @@
 
 Every ``chemical.step`` the model recomputes the ground-level threat zones
 (concentration above AEGL-3, -2 and -1 at the exposure duration) of a steady
-Gaussian plume (:mod:`drillsim.scenarios.chemical`) for the weather then in force,
+Gaussian plume (:mod:`drillsim.hazards.plume`) for the weather then in force,
 with the release's start and stop travelling downwind at the wind speed: a place
 ``x`` metres downwind is in the plume from ``start + x/u`` until ``stop + x/u``
 (a steady plume cut into a moving slug; wind shifts turn the whole plume at once,
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from drillsim.scenarios.chemical import (
+from drillsim.hazards.plume import (
     CHEMICALS,
     downwind_crosswind,
     erg_distances,
@@ -33,7 +33,7 @@ from drillsim.scenarios.schema import ChemicalRelease, Incident, Location
 
 if TYPE_CHECKING:
     from drillsim.engine import Drill
-    from drillsim.places import Places
+    from drillsim.network.places import Places
 
 WALK_IN_SUIT_M_S = 0.8
 """Walking speed of a crew in gas-tight suits from the staging point to the source, m/s
@@ -132,7 +132,7 @@ class ChemicalModel:
         """An inject turns the wind from now on."""
         self.override = (self.drill.env.now, wind_from_deg, wind_speed_m_s)
         self.drill.log("wind_shift", place=self.spec.id,
-                       detail=f"wind_from_deg={wind_from_deg:g}")
+                       wind_from_deg=float(wind_from_deg))
         self._update()
 
     def _zones(self, t: float, lat: np.ndarray, lon: np.ndarray, factor: float = 1.0
@@ -175,13 +175,13 @@ class ChemicalModel:
         yield env.timeout(max(spec.at - env.now, 0.0))
         u, wind_from, cls = self.weather_at(env.now)
         drill.log("release_start", node=self.source, place=spec.id,
-                  detail=f"chemical={spec.chemical};rate_kg_min={spec.release.rate_kg_min:g};"
-                         f"wind_m_s={u:g};wind_from_deg={wind_from:g};class={cls}")
-        drill.log("onset", detail=f"clock={drill.scenario.relief.clock_from};"
-                                  f"target_s={drill.scenario.relief.target:.0f}")
+                  chemical=spec.chemical, rate_kg_min=float(spec.release.rate_kg_min),
+                  wind_m_s=float(u), wind_from_deg=float(wind_from), stability=cls)
+        drill.log("onset", clock=drill.scenario.relief.clock_from,
+                  target_s=float(round(drill.scenario.relief.target)))
         self._update()
         for warning in self.limits(u, cls):
-            drill.log("model_limit", place=spec.id, detail=warning)
+            drill.log("model_limit", place=spec.id, text=warning)
         self.incident = Incident(
             id=f"HZ-{spec.id}", kind="hazmat",
             location=Location(node=drill.world.network.node_ids[self.staging()]),
@@ -193,7 +193,7 @@ class ChemicalModel:
 
     def limits(self, u: float, cls: str) -> list[str]:
         """The model's limits for this release, as ALOHA states them (see the module)."""
-        from drillsim.scenarios.chemical import dense_gas_warning, model_warnings
+        from drillsim.hazards.plume import dense_gas_warning, model_warnings
 
         net = self.drill.world.network
         staging = self.staging()
@@ -229,11 +229,11 @@ class ChemicalModel:
             self._protect()
         exposed = self._exposed()
         u, wind_from, cls = self.weather_at(now)
-        drill.log("plume", place=self.spec.id, detail=(
-            f"wind_from_deg={wind_from:g};u_m_s={u:g};class={cls};"
-            + ";".join(f"aegl{lvl}_nodes={int(self.masks[lvl].sum())}" for lvl in LEVELS) + ";"
-            + ";".join(f"aegl{lvl}_people={exposed[lvl]:.0f}" for lvl in LEVELS)
-            + f";hot_nodes={int(hot.sum())}"))
+        drill.log("plume", place=self.spec.id, wind_from_deg=float(wind_from), u_m_s=float(u),
+                  stability=cls,
+                  **{f"aegl{lvl}_nodes": int(self.masks[lvl].sum()) for lvl in LEVELS},
+                  **{f"aegl{lvl}_people": float(round(exposed[lvl])) for lvl in LEVELS},
+                  hot_nodes=int(hot.sum()))
         if close.size or reopen.size:
             drill.network_changed()
 
@@ -262,10 +262,11 @@ class ChemicalModel:
         self.order_time = self.drill.env.now
         actions = self.spec.protective_actions
         self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
-        self.drill.log("protective_action", place=self.spec.id, detail=";".join(
-            f"aegl{lvl}={a}" for lvl, a in self.ordered.items())
-            + f";downwind={actions.downwind};downwind_m={self.downwind_m():.0f}"
-            + f";isolation_m={self.isolation_m():.0f}")
+        self.drill.log("protective_action", place=self.spec.id,
+                       **{f"action_aegl{lvl}": a for lvl, a in self.ordered.items()},
+                       action_downwind=actions.downwind,
+                       downwind_m=float(round(self.downwind_m())),
+                       isolation_m=float(round(self.isolation_m())))
         if self.drill.shelters is not None:
             self.drill.shelters.order_open()
         self._protect()
@@ -334,7 +335,7 @@ class ChemicalModel:
         at_risk = self.masks[2][inc.node]
         if at_risk:
             drill.log("responder_exposed", inc.id, unit.id, node=inc.node, place=self.spec.id,
-                      detail=f"crew={unit.crew}")
+                      crew=int(unit.crew))
         if (unit.hazmat or unit.type == "hazmat") and not self.source_worked \
                 and not getattr(self, "_entering", False):
             self._entering = True
@@ -349,7 +350,7 @@ class ChemicalModel:
                                   self.src_lon, 0.0)
         yield env.timeout(float(np.hypot(x, y)) / WALK_IN_SUIT_M_S)
         drill.log("entry", inc.id, unit.id, node=self.source, place=self.spec.id,
-                  detail=f"crew={unit.crew}")
+                  crew=int(unit.crew))
         work = self.spec.source_control.sample(drill.streams[f"chemical/{self.spec.id}"])
         if env.now + work < self.t_stop:
             yield env.timeout(work)

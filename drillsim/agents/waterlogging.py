@@ -4,7 +4,7 @@ Every ``flood.step`` the model advances each point's reservoir exactly over the
 step with that step's mean rain and the drainage then working (its pump station,
 reduced when failed, plus mobile pumps set up before the step began), records the
 depth, and sets the speed of the roads the point controls for each vehicle class
-(:func:`drillsim.scenarios.flood.speed_factor`). Units on the road re-route when
+(:func:`drillsim.hazards.pluvial_flood.speed_factor`). Units on the road re-route when
 a road changes. A point deeper than ``displace_depth_m`` sends its residents to
 shelters, and its trapped residents call for rescue. A point deeper than
 ``pump_threshold_m`` gets the nearest free pump crews, which stay until it drains.
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from drillsim.agents.units import Unit
-from drillsim.scenarios.flood import (
+from drillsim.hazards.pluvial_flood import (
     DEPTH_LIMIT_M,
     RainSeries,
     Reservoir,
@@ -112,7 +112,7 @@ class FloodModel:
         point = self.by_id[inj.point]
         point.drain_share = inj.capacity_share if inj.kind == "pump_station_failed" else 1.0
         self.drill.log(inj.kind, node=point.node, place=point.id,
-                       detail=f"drain_m3_s={point.spec.drain_m3_s * point.drain_share:g}")
+                       drain_m3_s=float(point.spec.drain_m3_s * point.drain_share))
 
     # ------------------------------------------------------------------ water
 
@@ -122,7 +122,7 @@ class FloodModel:
             t0 = env.now
             yield env.timeout(dt)
             rain = self.rain.depth_mm(t0, env.now) / dt * 3600.0  # mean over the step, mm/h
-            self.drill.log("rain", detail=f"mm_h={rain:.3f}")
+            self.drill.log("rain", mm_h=round(float(rain), 3))
             for point in self.points:
                 self._advance(point, rain, dt)
             self._update_roads()
@@ -137,8 +137,9 @@ class FloodModel:
         point.volume_m3, inflow, outflow = working.step(before, rain_mm_h, point.pumping_m3_s,
                                                         dt)
         self.drill.log("depth", node=point.node, place=point.id,
-                       detail=f"depth_m={point.depth_m:.4f};volume_m3={point.volume_m3:.3f};"
-                              f"in_m3={inflow:.3f};out_m3={outflow:.3f}")
+                       depth_m=round(float(point.depth_m), 4),
+                       volume_m3=round(float(point.volume_m3), 3),
+                       in_m3=round(float(inflow), 3), out_m3=round(float(outflow), 3))
 
     def _update_roads(self) -> None:
         """Set each vehicle class's speed on flooded arcs (the worst point governs an arc)."""
@@ -170,7 +171,7 @@ class FloodModel:
         if changed:
             for point in self.points:
                 self.drill.log("road_state", node=point.node, place=point.id,
-                               detail=";".join(f"{v}={f:g}" for v, f in point.factors.items()))
+                               factors={v: float(f) for v, f in point.factors.items()})
             self.drill.network_changed()
 
     # ------------------------------------------------------------------ response
@@ -182,7 +183,7 @@ class FloodModel:
             point.displaced = True
             trapped = round(spec.residents * spec.trapped_share)
             self.drill.log("displacement", node=point.node, place=point.id,
-                           detail=f"people={spec.residents};trapped={trapped}")
+                           people=int(spec.residents), trapped=int(trapped))
             self.drill.shelters.order_open()
             self.drill.shelters.displace(spec.residents - trapped, point.node, point.id)
             self._rescue_calls(point, trapped)
@@ -220,23 +221,24 @@ class FloodModel:
             best.process.interrupt("redirect")
         best.status, best.incident = "committed", point.id
         point.pumps.append(best)
-        drill.log("dispatch", unit=best.id, place=point.id, detail=f"pump;eta={best_eta:.0f}")
+        drill.log("dispatch", unit=best.id, place=point.id, task="pump",
+                  eta_s=float(round(best_eta)), mutual_aid=False)
         best.process = drill.env.process(self._pump(best, point))
         return True
 
     def _pump(self, unit: Unit, point: PointState):
         drill, env = self.drill, self.drill.env
+        drill.log("enroute", unit=unit.id, place=point.id, from_quarters=unit.in_quarters)
         unit.in_quarters = False
-        drill.log("enroute", unit=unit.id, place=point.id)
         yield from drill.drive(unit, point.node, unit.vehicle)
         drill.log("arrive", unit=unit.id, node=point.node, place=point.id)
         yield env.timeout(self.spec.pump_setup)
         point.pumping_m3_s += unit.pump_m3_s
         drill.log("pump_start", unit=unit.id, node=point.node, place=point.id,
-                  detail=f"pump_m3_s={unit.pump_m3_s:g}")
+                  pump_m3_s=float(unit.pump_m3_s))
         while point.volume_m3 > 0 or self.rain.intensity_mm_h(env.now) > 0:
             yield env.timeout(self.spec.step)
         point.pumping_m3_s -= unit.pump_m3_s
         point.pumps.remove(unit)
-        drill.log("release", unit=unit.id, node=point.node, place=point.id, detail="pump")
+        drill.log("release", unit=unit.id, node=point.node, place=point.id)
         drill.release_unit(unit)

@@ -1,0 +1,355 @@
+"""The event catalogue: every kind of record the engine writes, declared once.
+
+Each :class:`EventKind` names the record's columns it fills (``incident``,
+``unit``, ``node``, ``place``) and its typed fields with units. The engine writes
+only catalogued kinds (:meth:`drillsim.engine.Drill.log` refuses others), a test
+checks every record of every ready drill against this table (:func:`problems`),
+and ``docs/records.md`` is generated from it (:func:`markdown`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from drillsim.records.record import Record
+
+FieldType = Literal["float", "int", "str", "bool", "map", "list"]
+
+_PY = {"float": (float, int), "int": (int,), "str": (str,), "bool": (bool,),
+       "map": (dict, Mapping), "list": (list, tuple)}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One typed field of a record's ``data``.
+
+    Attributes
+    ----------
+    name
+        Key in ``Record.data``.
+    type
+        ``float``, ``int``, ``str``, ``bool``, ``map`` (str → number) or ``list`` (of str).
+    unit
+        Unit of the value (``s``, ``kW``, ``m``, ``people`` ...), ``""`` when none.
+    doc
+        What the value means.
+    required
+        Whether every record of the kind carries it.
+    """
+
+    name: str
+    type: FieldType
+    unit: str
+    doc: str
+    required: bool = True
+
+    def accepts(self, value: Any) -> bool:
+        """Whether ``value`` has this field's type (bools are not numbers here)."""
+        if self.type in ("float", "int") and isinstance(value, bool):
+            return False
+        if not isinstance(value, _PY[self.type]):
+            return False
+        if self.type == "map":
+            return all(isinstance(k, str) and isinstance(v, int | float) and not
+                       isinstance(v, bool) for k, v in value.items())
+        if self.type == "list":
+            return all(isinstance(v, str) for v in value)
+        return True
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One kind of record.
+
+    Attributes
+    ----------
+    name
+        The ``event`` column.
+    group
+        Which part of the model writes it (``response``, ``flood`` ...).
+    doc
+        What happened.
+    columns
+        Which of ``incident``, ``unit``, ``node``, ``place`` it fills (others stay empty).
+    fields
+        Its typed fields.
+    """
+
+    name: str
+    group: str
+    doc: str
+    columns: tuple[str, ...] = ()
+    fields: tuple[Field, ...] = ()
+
+    def field(self, name: str) -> Field:
+        """The field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"event {self.name!r} has no field {name!r}")
+
+
+def _f(name: str, type_: FieldType, unit: str, doc: str, required: bool = True) -> Field:
+    return Field(name, type_, unit, doc, required)
+
+
+Q_KW = _f("q_kw", "float", "kW", "heat release rate of the fire at that moment (0 decimals)")
+PEOPLE = _f("people", "int", "people", "how many people")
+GROUP = _f("group", "str", "", "id of the group of people (waterlogging point, zone or incident)")
+ITEMS = _f("items", "map", "item units", "quantity by relief item (water_l, food_kg ...)")
+NEEDS = _f("needs", "map", "units", "units still needed, by apparatus type")
+
+_KINDS: tuple[EventKind, ...] = (
+    # --------------------------------------------------------------- response
+    EventKind("ignition", "response", "a fire starts (not yet known to anyone)",
+              ("incident", "node"), (_f("alpha", "float", "kW/s²", "t² growth coefficient"),)),
+    EventKind("call", "response", "the call reaches the command centre", ("incident", "node"),
+              (_f("type", "str", "", "response-plan key: occupancy of a fire, or incident kind"),)),
+    EventKind("queued", "response", "no suitable unit is free; the call waits",
+              ("incident", "node"), (NEEDS,)),
+    EventKind("dispatch", "response", "a unit is assigned to an incident or a task",
+              ("incident", "unit", "place"), (
+                  _f("task", "str", "", "`incident`, or `pump` for a pump crew sent to a "
+                     "waterlogging point (then `place` is the point)"),
+                  _f("alarm", "int", "", "alarm level the unit answers (1 = first alarm)",
+                     required=False),
+                  _f("eta_s", "float", "s", "expected travel time when dispatched",
+                     required=False),
+                  _f("mutual_aid", "bool", "", "the unit comes from outside the district"))),
+    EventKind("enroute", "response", "the unit has turned out and leaves its position",
+              ("incident", "unit", "place"), (
+                  _f("from_quarters", "bool", "", "it left its quarters (a turnout), "
+                     "not a position on the road"),)),
+    EventKind("reroute", "response", "a unit on the road changed its route",
+              ("incident", "unit", "node"), (
+                  _f("no_route", "bool", "", "no route exists now; the unit waits for "
+                     "the roads to change"),)),
+    EventKind("arrive", "response", "the unit arrives on scene (or at its task)",
+              ("incident", "unit", "node", "place"),
+              (_f("q_kw", "float", "kW", Q_KW.doc, required=False),)),
+    EventKind("escalate", "response", "the incident commander calls the next alarm",
+              ("incident", "node"),
+              (_f("alarm", "int", "", "the alarm level called"), Q_KW)),
+    EventKind("full_assignment", "response", "every unit of the first alarm is on scene",
+              ("incident", "node"), (_f("q_kw", "float", "kW", Q_KW.doc, required=False),)),
+    EventKind("control", "response", "the incident is under control", ("incident", "node"),
+              (_f("q_kw", "float", "kW", Q_KW.doc, required=False),)),
+    EventKind("clear", "response", "the incident is closed; units are released",
+              ("incident", "node")),
+    EventKind("release", "response", "the unit leaves the scene (or its task)",
+              ("incident", "unit", "node", "place")),
+    EventKind("quarters", "response", "the unit is back in quarters and available",
+              ("unit", "node")),
+    EventKind("mutual_aid_request", "response", "help is asked from outside the district",
+              ("incident",), (NEEDS,)),
+    EventKind("unmet", "response", "a call that no unit reached before the drill ended",
+              ("incident", "node")),
+    EventKind("rescued", "response", "rescuers take the people of a rescue call to a shelter",
+              ("incident", "node"), (PEOPLE,)),
+    EventKind("out_of_service", "response", "a unit is taken out of service", ("unit", "node"),
+              (_f("at_start", "bool", "", "out of service from the start of the drill"),)),
+    EventKind("in_service", "response", "a unit returns to service", ("unit", "node")),
+    # --------------------------------------------------------------- injects
+    EventKind("inject", "inject", "an inject is delivered to the players", (), (
+        _f("id", "str", "", "the inject's id (or `inject-N`)"),
+        _f("kind", "str", "", "the inject's kind"))),
+    EventKind("road_closed", "inject", "road arcs close", (), (
+        _f("road", "str", "", "road name"), _f("edges", "int", "arcs", "arcs closed"))),
+    EventKind("road_reopened", "inject", "road arcs reopen", (), (
+        _f("road", "str", "", "road name"), _f("edges", "int", "arcs", "arcs reopened"))),
+    EventKind("call_surge", "inject", "the background call rate changes", (),
+              (_f("factor", "float", "×", "factor on the everyday call rate"),)),
+    EventKind("comms_delay", "inject", "the dispatch delay changes", (),
+              (_f("delay_s", "float", "s", "extra delay before each dispatch"),)),
+    EventKind("end", "inject", "the drill ends"),
+    # --------------------------------------------------------------- people and relief
+    EventKind("onset", "relief", "the 10-hour relief clock starts", (), (
+        _f("clock", "str", "", "what starts the clock (as the drill file says)"),
+        _f("target_s", "float", "s", "relief target"))),
+    EventKind("shelter_open", "relief", "a shelter opens", ("node", "place"),
+              (_f("capacity", "int", "people", "places"),)),
+    EventKind("displaced", "relief", "people leave home for a shelter", ("node", "place"),
+              (GROUP, PEOPLE)),
+    EventKind("stranded", "relief", "displaced people can reach no shelter now", ("node",),
+              (GROUP, PEOPLE)),
+    EventKind("unsheltered", "relief", "displaced people found no shelter place", ("node",),
+              (GROUP, PEOPLE)),
+    EventKind("shelter_blocked", "relief", "a shelter cannot be used (inside a threat zone)",
+              ("node", "place"), (GROUP, PEOPLE)),
+    EventKind("shelter_wait", "relief", "people wait on their way to a shelter",
+              ("node", "place"), (GROUP, PEOPLE)),
+    EventKind("shelter_admit", "relief", "people are admitted to a shelter", ("node", "place"),
+              (GROUP, PEOPLE)),
+    EventKind("shelter_full", "relief", "a shelter is full; people go on to the next",
+              ("node", "place"), (GROUP, PEOPLE)),
+    EventKind("relieved", "relief", "people at a shelter receive their basic-needs ration",
+              ("node", "place"), (GROUP, PEOPLE, _f(
+                  "displaced_at", "float", "s", "when these people left home"))),
+    EventKind("stock_change", "relief", "an inject adds or takes away depot stock",
+              ("node", "place"), (ITEMS, _f("removed", "bool", "", "stock was taken away"))),
+    EventKind("replenish", "relief", "scheduled stock reaches a depot", ("node", "place"),
+              (ITEMS,)),
+    EventKind("stock_out", "relief", "a depot has run out of items", ("node", "place"),
+              (ITEMS,)),
+    EventKind("truck_load", "relief", "a relief truck loads at a depot", ("unit", "node", "place"),
+              (_f("shelter", "str", "", "the shelter it will serve"),
+               _f("kg", "float", "kg", "load mass (0 decimals)"), ITEMS)),
+    EventKind("truck_depart", "relief", "a loaded truck leaves for a shelter",
+              ("unit", "node", "place"), (
+                  _f("eta_s", "float", "s", "expected travel time now (0 decimals)"),
+                  _f("dry_eta_s", "float", "s", "travel time on dry roads (0 decimals)"))),
+    EventKind("truck_arrive", "relief", "a truck reaches its shelter", ("unit", "node", "place")),
+    EventKind("relief_delivered", "relief", "a truck unloads at a shelter",
+              ("unit", "node", "place"), (ITEMS,)),
+    EventKind("truck_return", "relief", "a truck is back at its depot", ("unit", "node", "place")),
+    # --------------------------------------------------------------- teams
+    EventKind("team_activated", "teams", "a team is called out", ("place",)),
+    EventKind("mobilised", "teams", "a team unit is fielded", ("unit", "node", "place"), (
+        _f("type", "str", "", "unit type"), _f("crew", "int", "people", "crew"))),
+    EventKind("team_assembled", "teams", "a team has assembled at its base", ("node", "place"), (
+        _f("units", "int", "units", "units fielded"),
+        _f("free_members", "int", "people", "members not in a unit"),
+        _f("delay_s", "float", "s", "assembly time after the call-out (0 decimals)"))),
+    # --------------------------------------------------------------- warning
+    EventKind("warning_issued", "warning", "the public warning is decided", (),
+              (_f("channels", "list", "", "names of the warning channels"),)),
+    EventKind("warning_target", "warning", "warning coverage reaches the target", (),
+              (_f("share", "float", "share", "the target share reached"),)),
+    EventKind("warning", "warning", "warning coverage at this moment", (),
+              (_f("share", "float", "share", "share of the population reached (4 decimals)"),)),
+    # --------------------------------------------------------------- flood
+    EventKind("rain", "flood", "the rain intensity changes", (),
+              (_f("mm_h", "float", "mm/h", "rain intensity (3 decimals)"),)),
+    EventKind("depth", "flood", "water at a waterlogging point after one step", ("node", "place"), (
+        _f("depth_m", "float", "m", "water depth (4 decimals)"),
+        _f("volume_m3", "float", "m³", "stored volume (3 decimals)"),
+        _f("in_m3", "float", "m³", "inflow during the step (3 decimals)"),
+        _f("out_m3", "float", "m³", "outflow during the step (3 decimals)"))),
+    EventKind("road_state", "flood", "the speed factors on a point's roads change",
+              ("node", "place"), (_f("factors", "map", "share",
+                                     "speed factor by vehicle class (0 = closed)"),)),
+    EventKind("displacement", "flood", "residents near a deep point leave home",
+              ("node", "place"), (PEOPLE, _f("trapped", "int", "people",
+                                             "of them, trapped and calling for rescue"))),
+    EventKind("pump_start", "flood", "a pump crew starts pumping", ("unit", "node", "place"),
+              (_f("pump_m3_s", "float", "m³/s", "pumping rate"),)),
+    EventKind("pump_station_failed", "flood", "a pump station fails", ("node", "place"),
+              (_f("drain_m3_s", "float", "m³/s", "the point's drainage now"),)),
+    EventKind("pump_station_restored", "flood", "a pump station is restored", ("node", "place"),
+              (_f("drain_m3_s", "float", "m³/s", "the point's drainage now"),)),
+    # --------------------------------------------------------------- chemical
+    EventKind("release_start", "chemical", "a chemical release begins", ("node", "place"), (
+        _f("chemical", "str", "", "chemical id"),
+        _f("rate_kg_min", "float", "kg/min", "release rate"),
+        _f("wind_m_s", "float", "m/s", "wind speed"),
+        _f("wind_from_deg", "float", "°", "direction the wind blows from"),
+        _f("stability", "str", "", "Pasquill-Gifford stability class"))),
+    EventKind("model_limit", "chemical", "the plume model is used outside its range",
+              ("place",), (_f("text", "str", "", "the limit in words (English)"),)),
+    EventKind("wind_shift", "chemical", "the wind changes", ("place",),
+              (_f("wind_from_deg", "float", "°", "direction the wind blows from now"),)),
+    EventKind("plume", "chemical", "the threat zones after an update", ("place",), (
+        _f("wind_from_deg", "float", "°", "direction the wind blows from"),
+        _f("u_m_s", "float", "m/s", "wind speed"),
+        _f("stability", "str", "", "Pasquill-Gifford stability class"),
+        _f("aegl3_nodes", "int", "nodes", "road nodes inside the AEGL-3 zone"),
+        _f("aegl2_nodes", "int", "nodes", "road nodes inside the AEGL-2 zone"),
+        _f("aegl1_nodes", "int", "nodes", "road nodes inside the AEGL-1 zone"),
+        _f("aegl3_people", "float", "people", "people above AEGL-3 now (0 decimals)"),
+        _f("aegl2_people", "float", "people", "people above AEGL-2 now (0 decimals)"),
+        _f("aegl1_people", "float", "people", "people above AEGL-1 now (0 decimals)"),
+        _f("hot_nodes", "int", "nodes", "road nodes inside the hot zone"))),
+    EventKind("protective_action", "chemical", "the protective-action order", ("place",), (
+        _f("action_aegl3", "str", "", "`evacuate` or `shelter_in_place` in the AEGL-3 zone"),
+        _f("action_aegl2", "str", "", "the same for the AEGL-2 zone"),
+        _f("action_aegl1", "str", "", "the same for the AEGL-1 zone"),
+        _f("action_downwind", "str", "", "the same for the ERG downwind area"),
+        _f("downwind_m", "float", "m", "ERG protective-action distance (0 decimals)"),
+        _f("isolation_m", "float", "m", "initial isolation radius (0 decimals)"))),
+    EventKind("responder_exposed", "chemical", "a crew arrives inside a zone without protection",
+              ("incident", "unit", "node", "place"), (_f("crew", "int", "people", "crew"),)),
+    EventKind("ppe_on", "chemical", "a hazmat crew has donned protective gear",
+              ("incident", "unit", "node", "place")),
+    EventKind("entry", "chemical", "a hazmat crew enters the hot zone",
+              ("incident", "unit", "node", "place"), (_f("crew", "int", "people", "crew"),)),
+    EventKind("source_control", "chemical", "the crew stops the leak",
+              ("incident", "unit", "node", "place")),
+    EventKind("source_empty", "chemical", "the container has run empty; the leak ends",
+              ("incident", "node", "place")),
+)
+
+EVENTS: Mapping[str, EventKind] = {k.name: k for k in _KINDS}
+"""Every event kind the engine writes, by name."""
+
+assert len(EVENTS) == len(_KINDS), "an event kind is declared twice"
+
+COLUMNS = ("incident", "unit", "node", "place")
+
+
+def problems(record: Record) -> list[str]:
+    """What is wrong with ``record`` against the catalogue (empty when it conforms)."""
+    kind = EVENTS.get(record.event)
+    if kind is None:
+        return [f"unknown event kind {record.event!r}"]
+    out = []
+    for col in COLUMNS:
+        value = getattr(record, col)
+        filled = value != -1 if col == "node" else value != ""
+        if filled and col not in kind.columns:
+            out.append(f"{record.event}: column {col} is filled ({value!r}) but not declared")
+    declared = {f.name: f for f in kind.fields}
+    for name, value in record.data.items():
+        f = declared.get(name)
+        if f is None:
+            out.append(f"{record.event}: undeclared field {name!r}")
+        elif not f.accepts(value):
+            out.append(f"{record.event}.{name}: {value!r} is not a {f.type}")
+    for f in kind.fields:
+        if f.required and f.name not in record.data:
+            out.append(f"{record.event}: required field {f.name!r} missing")
+    return out
+
+
+def check_all(records: Iterable[Record]) -> list[str]:
+    """Every problem of every record, each message once."""
+    seen: dict[str, None] = {}
+    for r in records:
+        for p in problems(r):
+            seen.setdefault(p)
+    return list(seen)
+
+
+def markdown() -> str:
+    """``docs/records.md``: the catalogue as a reference page."""
+    lines = [
+        "# Records: the event catalogue",
+        "",
+        "<!-- Generated from drillsim/records/catalogue.py by "
+        "`python -m drillsim.records.catalogue > docs/records.md`; a test keeps it current. -->",
+        "",
+        "Every state change of a drill is one record: `t` (s since the drill start), `event`,",
+        "`incident`, `unit`, `node` (road-network node index, -1 when none), `place` and",
+        "`data`, the kind's typed fields. In a run folder's `events.csv` the `data` column",
+        "holds the fields as a JSON object; `drillsim.read_run` reads it back exactly.",
+        "",
+    ]
+    group = None
+    for k in _KINDS:
+        if k.group != group:
+            group = k.group
+            lines += [f"## {group}", ""]
+        cols = ", ".join(f"`{c}`" for c in k.columns) or "none"
+        lines += [f"### `{k.name}`", "", f"{k.doc[0].upper()}{k.doc[1:]}. Columns: {cols}.", ""]
+        if k.fields:
+            lines += ["| field | type | unit | meaning |", "|---|---|---|---|"]
+            for f in k.fields:
+                opt = "" if f.required else " (optional)"
+                lines.append(f"| `{f.name}` | {f.type}{opt} | {f.unit or '–'} | {f.doc} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates docs/records.md
+    print(markdown())
