@@ -3,30 +3,29 @@
 :func:`run_drill` takes a validated :class:`~drillsim.scenarios.schema.Scenario`,
 the :class:`~drillsim.network.world.World` and a seed, and returns a :class:`RunResult`
 whose records are the only output. It never touches files or the wall clock.
+
+The engine itself plays the incidents, the units, the dispatcher, background calls
+and the core injects. Everything else (flood, chemical release, public warning,
+shelters, relief) is a hazard module (:mod:`drillsim.agents.hazard`) built from the
+registry :data:`drillsim.agents.registry.HAZARDS`; the engine knows none of them by
+name. Every inject is handled through one table, inject class -> handler: the
+engine's own core handlers plus those each hazard of the drill registers.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import simpy
 
 from drillsim.agents.dispatch import Dispatcher
+from drillsim.agents.hazard import Hazard, InjectHandler
 from drillsim.agents.incident import BackgroundCall, IncidentState
-from drillsim.agents.relief import Relief
-from drillsim.agents.shelters import Shelters
-from drillsim.agents.teams import Rosters, mobilise
+from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
-from drillsim.agents.waterlogging import FloodModel
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, suppression_kw
-from drillsim.hazards.warning import (
-    DEFAULT_CHANNELS,
-    Channel,
-    coverage,
-    max_coverage,
-    time_to_coverage,
-)
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
 from drillsim.records.record import NO_DATA, Record
@@ -39,21 +38,15 @@ from drillsim.scenarios.schema import (
     Location,
     LogNormal,
     NewIncident,
-    PumpStation,
+    Note,
     RoadChange,
     Scenario,
-    StockChange,
     UnitInService,
     UnitOutOfService,
-    WindShift,
 )
 
 TEAM_TURNOUT_S = 120.0
 """An assembled team unit's time from order to leaving its base, s (assumption)."""
-
-WARNING_STEP_S = 300.0
-"""How often the warning coverage is recorded, s."""
-
 
 WORK_TIME = {
     # On-scene work after control (fires: overhaul) or in total (rescue, alarm), s.
@@ -67,10 +60,28 @@ WORK_TIME = {
 
 
 class Drill:
-    """One run of one scenario in one world with one seed."""
+    """One run of one scenario in one world with one seed.
+
+    Parameters
+    ----------
+    scenario, world, seed
+        What to play, where, and the root seed.
+    spawn_key
+        Extra stream key (a sweep's replication index).
+    hazards
+        The hazard modules to build from, in order; :data:`drillsim.agents.registry.HAZARDS`
+        when ``None``.
+
+    Raises
+    ------
+    ValueError
+        When an inject of the scenario has no handler in this drill (e.g. a pump-station
+        inject in a drill without a flood), or two modules handle one inject class.
+    """
 
     def __init__(self, scenario: Scenario, world: World, seed: int,
-                 spawn_key: tuple[int, ...] = ()) -> None:
+                 spawn_key: tuple[int, ...] = (),
+                 hazards: Sequence[type[Hazard]] | None = None) -> None:
         self.scenario = scenario
         self.world = world
         self.env = simpy.Environment()
@@ -78,27 +89,21 @@ class Drill:
         self.seed = seed
         self.records: list[Record] = []
         self.dispatcher = Dispatcher(self)
-        self.units: dict[str, Unit] = {}
-        self.units_mutual_aid: list[Unit] = []
-        self.extra_movers: list[Unit] = []
-        self.rescue_people: dict[str, int] = {}
         self.unit_info: list[UnitInfo] = []
         self.incidents: dict[str, IncidentState] = {}
         self.comms_delay = 0.0
         self.net_changed = self.env.event()
-        self.changed_edges: set[int] = set()
+        self._movers: list[Unit] = []
+        self._closed_roads: set[int] = set()  # arcs closed by road injects, reopened at the end
         self._clock0 = (scenario.start - scenario.start.replace(
             hour=0, minute=0, second=0, microsecond=0)).total_seconds()
         self._build_units()
-        forces = scenario.forces
-        self.shelters = Shelters(self, forces.shelters) if forces.shelters else None
-        self.relief = Relief(self, forces.depots) if self.shelters else None
-        self.flood = FloodModel(self, scenario.flood) if scenario.flood else None
-        self.chemical = None
-        if scenario.chemical is not None:
-            from drillsim.agents.chemical_release import ChemicalModel
-
-            self.chemical = ChemicalModel(self, scenario.chemical)
+        self.hazards: dict[str, Hazard] = {}
+        for kind in HAZARDS if hazards is None else hazards:
+            hazard = kind.build(self, scenario)
+            if hazard is not None:
+                self.hazards[kind.name] = hazard
+        self._handlers = self._inject_table()
 
     # ------------------------------------------------------------------ set-up
 
@@ -111,9 +116,69 @@ class Drill:
                 self.unit_info.append(UnitInfo(app.id, app.type, st.id, app.crew,
                                                app.id in staffed))
                 if app.id in staffed:
-                    self.units[app.id] = Unit(app.id, app.type, st.id, home, app.crew,
-                                              app.hazmat or app.type == "hazmat", node=home)
+                    self.dispatcher.add_unit(Unit(app.id, app.type, st.id, home, app.crew,
+                                                  app.hazmat or app.type == "hazmat",
+                                                  node=home))
         self._turnout = {st.id: st.turnout for st in forces.stations}
+
+    def _inject_table(self) -> dict[type, InjectHandler]:
+        """Inject class -> handler: the core injects, then each hazard's; every inject of
+        the scenario must have one."""
+        table: dict[type, InjectHandler] = {
+            UnitOutOfService: lambda inj: self._take_out(inj.unit),
+            UnitInService: lambda inj: self._put_back(inj.unit),
+            RoadChange: self._change_roads,
+            NewIncident: lambda inj: self.start_incident(inj.incident),
+            CallSurge: self._call_surge,  # the background process reads the surge schedule
+            CommsDelay: self._comms_delay,
+            Note: lambda inj: None,  # told to the players only
+        }
+        owner = dict.fromkeys(table, "the engine")
+        for name, hazard in self.hazards.items():
+            for cls, handler in hazard.handlers().items():
+                if cls in table:
+                    raise ValueError(f"inject class {cls.__name__} is handled by both "
+                                     f"{owner[cls]} and hazard {name!r}")
+                table[cls], owner[cls] = handler, f"hazard {name!r}"
+        for k, inj in enumerate(self.scenario.injects):
+            if _handler(table, inj) is None:
+                raise ValueError(
+                    f"inject {inj.id or f'inject-{k + 1}'!r} of kind {inj.kind!r}: nothing in "
+                    f"this drill handles it (hazards here: {sorted(self.hazards) or 'none'}); "
+                    f"its hazard is missing from the scenario or from "
+                    f"drillsim.agents.registry.HAZARDS")
+        return table
+
+    # ------------------------------------------------------------------ what agents use
+
+    @property
+    def units(self) -> dict[str, Unit]:
+        """The dispatcher's units, by id."""
+        return self.dispatcher.units
+
+    @property
+    def shelters(self):
+        """The shelters (:class:`drillsim.agents.shelters.Shelters`), or ``None``."""
+        return self.hazards.get("shelters")
+
+    @property
+    def relief(self):
+        """The relief chain (:class:`drillsim.agents.relief.Relief`), or ``None``."""
+        return self.hazards.get("relief")
+
+    @property
+    def flood(self):
+        """The flood (:class:`drillsim.agents.waterlogging.FloodModel`), or ``None``."""
+        return self.hazards.get("flood")
+
+    @property
+    def chemical(self):
+        """The release (:class:`drillsim.agents.chemical_release.ChemicalModel`), or ``None``."""
+        return self.hazards.get("chemical")
+
+    def add_mover(self, unit: Unit) -> None:
+        """A vehicle that is no response unit (a relief truck) but drives the network."""
+        self._movers.append(unit)
 
     def log(self, event: str, incident: str = "", unit: str = "", node: int = -1,
             place: str = "", **data: object) -> None:
@@ -147,11 +212,14 @@ class Drill:
             self.env.process(self._inject(k, inj))
         if s.background is not None and s.background.calls_per_day > 0:
             self.env.process(self._background())
-        self._start_hazards()
+        for hazard in self.hazards.values():
+            hazard.start()
         try:
             self.env.run(until=s.duration)
         finally:
             self._restore_network()
+            for hazard in self.hazards.values():
+                hazard.restore()
         for inc in self.incidents.values():
             if inc.called and not inc.arrived:
                 self.log("unmet", inc.id, node=inc.node)
@@ -161,73 +229,22 @@ class Drill:
             units=tuple(self.unit_info) + tuple(
                 UnitInfo(u.id, u.type, u.station, u.crew, True) for u in self.units.values()
                 if u.id not in {i.id for i in self.unit_info}) + tuple(
-                UnitInfo(u.id, u.type, "mutual_aid", 0, True) for u in self.units_mutual_aid)
-                + tuple(UnitInfo(u.id, u.type, u.station, 0, True) for u in self.extra_movers),
+                UnitInfo(u.id, u.type, "mutual_aid", 0, True) for u in self.dispatcher.mutual_aid)
+                + tuple(UnitInfo(u.id, u.type, u.station, 0, True) for u in self._movers),
             incidents=tuple(
                 IncidentInfo(i.id, i.spec.kind, i.spec.occupancy or "", i.node, i.background,
                              i.alpha, i.max_kw)
                 for i in self.incidents.values()),
         )
 
-    def _start_hazards(self) -> None:
-        """Start the flood, the relief chain, the teams and the public warning, as scripted."""
-        s = self.scenario
-        if self.flood is not None:
-            onset = s.relief.onset if s.relief.onset is not None else s.flood.rain.start
-            activation = s.flood.activation if s.flood.activation is not None \
-                else s.flood.rain.start
-            self.env.process(self._at(onset, lambda: self.log(
-                "onset", clock=s.relief.clock_from, target_s=round(float(s.relief.target)))))
-            self.flood.start()
-            rosters = Rosters(list(s.forces.teams))
-            for team in s.forces.teams:
-                self.env.process(mobilise(self, team, rosters, activation))
-            if self.shelters is not None:
-                self.env.process(self._at(activation, self.shelters.order_open))
-        if self.chemical is not None:
-            self.chemical.start()
-            order_at = s.chemical.at + s.chemical.protective_actions.decided_after
-            self.env.process(self._at(order_at, self.chemical.order))
-            rosters = Rosters(list(s.forces.teams))
-            for team in s.forces.teams:
-                self.env.process(mobilise(self, team, rosters, order_at))
-        if self.relief is not None:
-            self.relief.start()
-        if s.warning is not None:
-            self.env.process(self._warning(s.warning))
-
-    def _at(self, t: float, action):
-        yield self.env.timeout(max(t - self.env.now, 0.0))
-        action()
-
-    def _warning(self, spec):
-        """Public warning: coverage over time by channel (:mod:`drillsim.hazards.warning`)."""
-        channels = list(DEFAULT_CHANNELS) if spec.channels is None else [
-            Channel(c.name, c.reach, c.delay, c.ramp) for c in spec.channels]
-        yield self.env.timeout(max(spec.issued_at - self.env.now, 0.0))
-        t0 = self.env.now
-        self.log("warning_issued", channels=[c.name for c in channels])
-        reach_time = time_to_coverage(channels, spec.target)
-        if math.isfinite(reach_time):
-            self.env.process(self._at(t0 + reach_time, lambda: self.log(
-                "warning_target", share=float(spec.target))))
-        final = max_coverage(channels)
-        while True:
-            yield self.env.timeout(WARNING_STEP_S)
-            share = float(coverage(channels, self.env.now - t0))
-            self.log("warning", share=round(share, 4))
-            if share >= final - 1e-9:
-                return
-
     def is_day(self, t: float) -> bool:
         """Daytime for Pasquill's table: 06:00-18:00 local (assumption; no sun calculation)."""
         return 6 * 3600 <= self.clock_seconds(t) < 18 * 3600
 
     def team_ready(self, team_id: str) -> None:
-        """A team has assembled: pump crews may now go to points already deep."""
-        if self.flood is not None:
-            for point in self.flood.points:
-                self.flood.respond(point)
+        """A team has assembled: every hazard hears of it (pump crews may now go out)."""
+        for hazard in self.hazards.values():
+            hazard.on_team_ready(team_id)
 
     def relief_need_changed(self) -> None:
         """Someone was admitted or relieved: idle relief trucks look again."""
@@ -235,9 +252,10 @@ class Drill:
             self.relief.need_changed()
 
     def _restore_network(self) -> None:
-        if self.changed_edges:
-            self.world.travel.reopen(np.array(sorted(self.changed_edges)), None)
-            self.changed_edges.clear()
+        """Reopen the arcs road injects closed (the hazards restore their own)."""
+        if self._closed_roads:
+            self.world.travel.reopen(np.array(sorted(self._closed_roads)), None)
+            self._closed_roads.clear()
 
     # ------------------------------------------------------------------ incidents
 
@@ -263,10 +281,8 @@ class Drill:
         self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
-        rescued = self.rescue_people.pop(spec.id, 0)
-        if rescued and self.shelters is not None:  # the rescuers take them to a shelter
-            self.log("rescued", inc.id, node=inc.node, people=int(rescued))
-            self.shelters.displace(rescued, inc.node, spec.id, vehicle="high_clearance")
+        for hazard in self.hazards.values():
+            hazard.on_incident_cleared(inc)
 
     def start_incident(self, spec: Incident) -> None:
         """An incident that starts now (an inject, or a hazard that calls for help)."""
@@ -274,9 +290,7 @@ class Drill:
 
     def commit(self, unit: Unit, inc: IncidentState, alarm: int, eta: float) -> None:
         """Send a unit to an incident (called by the dispatcher)."""
-        if unit.process is not None and unit.process.is_alive and unit.leg is not None:
-            unit.process.interrupt("redirect")
-        unit.status, unit.incident = "committed", inc.id
+        unit.take(inc.id)
         inc.assigned.append(unit.id)
         inc.add_assigned(unit.type)
         self.log("dispatch", inc.id, unit.id, task="incident", alarm=alarm + 1,
@@ -324,8 +338,8 @@ class Drill:
                 self.log("full_assignment", inc.id, node=inc.node, **size)
                 if inc.spec.kind not in ("fire", "hazmat"):  # hazmat: the source decides
                     self.env.process(self._work(inc))
-        if inc.spec.kind == "hazmat" and self.chemical is not None:
-            self.chemical.unit_arrived(unit, inc)
+        for hazard in self.hazards.values():
+            hazard.on_unit_arrived(unit, inc)
         if inc.is_fire:
             if suppression_kw(unit.type) > 0:
                 self.env.process(self._water_on(unit, inc))
@@ -446,32 +460,23 @@ class Drill:
         yield env.timeout(max(inj.at - env.now, 0.0))
         label = inj.id or f"inject-{k + 1}"
         self.log("inject", id=label, kind=inj.kind)
-        if isinstance(inj, UnitOutOfService):
-            self._take_out(inj.unit)
-        elif isinstance(inj, UnitInService):
-            self._put_back(inj.unit)
-        elif isinstance(inj, RoadChange):
-            self._change_roads(inj)
-        elif isinstance(inj, NewIncident):
-            self.start_incident(inj.incident)
-        elif isinstance(inj, PumpStation):
-            self.flood.pump_station(inj)
-        elif isinstance(inj, StockChange):
-            self.relief.change_stock(inj)
-        elif isinstance(inj, WindShift):
-            self.chemical.wind_shift(inj.wind_from_deg, inj.wind_speed_m_s)
-        elif isinstance(inj, CallSurge):  # the background process reads the surge schedule
-            self.log("call_surge", factor=float(inj.factor))
-            if inj.lasting is not None:
-                yield env.timeout(inj.lasting)
-                self.log("call_surge", factor=1.0)
-        elif isinstance(inj, CommsDelay):
-            self.comms_delay = inj.delay
-            self.log("comms_delay", delay_s=float(round(inj.delay)))
-            if inj.lasting is not None:
-                yield env.timeout(inj.lasting)
-                self.comms_delay = 0.0
-                self.log("comms_delay", delay_s=0.0)
+        work = _handler(self._handlers, inj)(inj)
+        if work is not None:  # a handler that lasts: run it here to its end
+            yield from work
+
+    def _call_surge(self, inj: CallSurge):
+        self.log("call_surge", factor=float(inj.factor))
+        if inj.lasting is not None:
+            yield self.env.timeout(inj.lasting)
+            self.log("call_surge", factor=1.0)
+
+    def _comms_delay(self, inj: CommsDelay):
+        self.comms_delay = inj.delay
+        self.log("comms_delay", delay_s=float(round(inj.delay)))
+        if inj.lasting is not None:
+            yield self.env.timeout(inj.lasting)
+            self.comms_delay = 0.0
+            self.log("comms_delay", delay_s=0.0)
 
     def _take_out(self, uid: str) -> None:
         unit = self.units.get(uid)
@@ -498,7 +503,7 @@ class Drill:
         vehicles = list(inj.vehicles) if inj.vehicles else None
         if inj.kind == "road_closed":
             self.world.travel.close(edges, vehicles)
-            self.changed_edges.update(int(e) for e in edges)
+            self._closed_roads.update(int(e) for e in edges)
         else:
             self.world.travel.reopen(edges, vehicles)
         self.log(inj.kind, road=inj.road, edges=int(edges.size))
@@ -516,7 +521,7 @@ class Drill:
 
     def movers(self) -> list[Unit]:
         """Every vehicle that drives the network: units, then relief trucks."""
-        return list(self.units.values()) + self.extra_movers
+        return list(self.units.values()) + self._movers
 
     # ------------------------------------------------------------------ background calls
 
@@ -567,6 +572,11 @@ class Drill:
                 if inj.lasting is not None:
                     out.append((inj.at + inj.lasting, 1.0))
         return sorted(out, key=lambda c: c[0])
+
+
+def _handler(table: dict[type, InjectHandler], inj: object) -> InjectHandler | None:
+    """The handler of ``inj``'s class (or of the nearest base class in the table)."""
+    return next((table[cls] for cls in type(inj).__mro__ if cls in table), None)
 
 
 def _surge_at(changes: list[tuple[float, float]], t: float) -> float:

@@ -13,15 +13,23 @@ walk in and work at the source until the leak stops. People in zones ordered to
 evacuate go to shelters outside every zone; people told to shelter in place are
 exposed only where the indoor concentration (``indoor_factor`` × outdoor) still
 exceeds a level.
+
+As a :class:`~drillsim.agents.hazard.Hazard` (``"chemical"``) the model also orders the
+protective actions and mobilises the teams when the decision is taken, handles the
+wind-shift inject, sends the first hazmat-capable crew at the staging point in, and
+reopens the cordon at the end.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drillsim.agents.hazard import Hazard, InjectHandler, call_at
+from drillsim.agents.teams import mobilise_teams
 from drillsim.hazards.plume import (
     CHEMICALS,
     downwind_crosswind,
@@ -29,10 +37,12 @@ from drillsim.hazards.plume import (
     stability_class,
     zone_mask,
 )
-from drillsim.scenarios.schema import ChemicalRelease, Incident, Location
+from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
 if TYPE_CHECKING:
-    from drillsim.engine import Drill
+    from drillsim.agents.hazard import DrillContext
+    from drillsim.agents.incident import IncidentState
+    from drillsim.agents.units import Unit
     from drillsim.network.places import Places
 
 WALK_IN_SUIT_M_S = 0.8
@@ -90,10 +100,30 @@ class PopulationGrid:
                     self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
 
 
-class ChemicalModel:
+class ChemicalModel(Hazard):
     """Plume, zones, closures, protective actions and the hazmat response for one drill."""
 
-    def __init__(self, drill: Drill, spec: ChemicalRelease) -> None:
+    name = "chemical"
+
+    @classmethod
+    def build(cls, drill: DrillContext, scenario: Scenario) -> ChemicalModel | None:
+        """The chemical release of the scenario, or ``None`` when it has none."""
+        return cls(drill, scenario.chemical) if scenario.chemical is not None else None
+
+    def handlers(self) -> Mapping[type, InjectHandler]:
+        return {WindShift: lambda inj: self.wind_shift(inj.wind_from_deg, inj.wind_speed_m_s)}
+
+    def restore(self) -> None:
+        """Reopen the cordon (arcs closed to vehicles now) to every vehicle class."""
+        if self.closed.size:
+            self.drill.world.travel.reopen(self.closed, None)
+
+    def on_unit_arrived(self, unit: Unit, inc: IncidentState) -> None:
+        """A unit at the staging point of the release's hazmat incident."""
+        if inc.spec.kind == "hazmat":
+            self.unit_arrived(unit, inc)
+
+    def __init__(self, drill: DrillContext, spec: ChemicalRelease) -> None:
         self.drill = drill
         self.spec = spec
         self.chem = CHEMICALS[spec.chemical]
@@ -168,7 +198,12 @@ class ChemicalModel:
     # ------------------------------------------------------------------ the process
 
     def start(self) -> None:
-        self.drill.env.process(self._run())
+        """The release, then the protective-action decision and the teams' mobilisation."""
+        drill = self.drill
+        drill.env.process(self._run())
+        order_at = self.spec.at + self.spec.protective_actions.decided_after
+        drill.env.process(call_at(drill, order_at, self.order))
+        mobilise_teams(drill, order_at)
 
     def _run(self):
         drill, env, spec = self.drill, self.drill.env, self.spec
@@ -219,7 +254,6 @@ class ChemicalModel:
             drill.world.travel.reopen(reopen, CORDONED)
         if close.size:
             drill.world.travel.close(close, CORDONED)
-            drill.changed_edges.update(int(e) for e in close)
         self.closed = edges
         if drill.shelters is not None:
             any_zone = self.masks[1] | hot

@@ -11,6 +11,7 @@ mutual aid, which arrives after ``arrival_delay``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,14 +23,58 @@ if TYPE_CHECKING:
     from drillsim.engine import Drill
 
 
-
 class Dispatcher:
-    """Assigns units to incidents for one drill."""
+    """Assigns units to incidents for one drill.
+
+    Attributes
+    ----------
+    units
+        Every unit of the district at the dispatcher's disposal (staffed apparatus,
+        then team units as they are fielded), by id.
+    mutual_aid
+        Units sent from outside the district, in the order sent.
+    """
 
     def __init__(self, drill: Drill) -> None:
         self.drill = drill
+        self.units: dict[str, Unit] = {}
+        self.mutual_aid: list[Unit] = []
         self.queue: list[IncidentState] = []
         self.mutual_aid_sent = 0
+
+    def add_unit(self, unit: Unit) -> None:
+        """A unit is fielded (a staffed apparatus, or a team unit once assembled)."""
+        self.units[unit.id] = unit
+
+    def nearest(self, node: int, types: Collection[str],
+                to_node: dict[str, np.ndarray] | None = None) -> tuple[Unit, float] | None:
+        """The free unit of one of ``types`` that reaches ``node`` first, and its travel time.
+
+        Parameters
+        ----------
+        node
+            Destination node index.
+        types
+            Unit types that will do.
+        to_node
+            Travel times to ``node`` by vehicle class, s, filled in as needed (a cache
+            for repeated searches to one node at one instant).
+
+        Returns
+        -------
+        tuple or None
+            The unit and its time to ``node`` from where it is now, s (turnout not
+            counted; ties go to the unit fielded first), or ``None`` when no free unit
+            of those types can reach ``node``.
+        """
+        free = [u for u in self.units.values() if u.status == "available" and u.type in types]
+        if not free:
+            return None
+        to_node = {} if to_node is None else to_node
+        for vehicle in {u.vehicle for u in free} - to_node.keys():
+            to_node[vehicle] = self.drill.world.travel.times_to(node, vehicle)
+        best, best_eta = _nearest(free, to_node, self.drill.env.now)
+        return None if best_eta == float("inf") else (best, best_eta)
 
     def request(self, inc: IncidentState, needs: dict[str, int], alarm: int) -> None:
         """Ask for units of the given types for an incident (one alarm level)."""
@@ -60,23 +105,15 @@ class Dispatcher:
 
     def _assign(self, inc: IncidentState, alarm: int) -> None:
         """Send the nearest free unit for each need; a need 'a|b' takes either type."""
-        drill = self.drill
-        now = drill.env.now
         to_scene: dict[str, np.ndarray] = {}
         for key in sorted(inc.needs):
             types = key.split("|")
             while inc.needs[key] > 0:
-                free = [u for u in drill.units.values()
-                        if u.status == "available" and u.type in types]
-                if not free:
-                    break
-                for vehicle in {u.vehicle for u in free} - to_scene.keys():
-                    to_scene[vehicle] = drill.world.travel.times_to(inc.node, vehicle)
-                best, best_eta = _nearest(free, to_scene, now)
-                if best_eta == float("inf"):
+                found = self.nearest(inc.node, types, to_scene)
+                if found is None:
                     break
                 inc.needs[key] -= 1
-                drill.commit(best, inc, alarm, best_eta)
+                self.drill.commit(found[0], inc, alarm, found[1])
 
     def _mutual_aid_timer(self, inc: IncidentState):
         drill = self.drill
@@ -95,7 +132,7 @@ class Dispatcher:
                 unit = Unit(id=f"MA-{self.mutual_aid_sent}", type=unit_type.split("|")[0],
                             station="",
                             home=-1, crew=0, in_quarters=False)
-                drill.units_mutual_aid.append(unit)
+                self.mutual_aid.append(unit)
                 drill.commit_mutual_aid(unit, inc, aid.arrival_delay)
         if sum(inc.needs.values()) == 0 and inc in self.queue:
             self.queue.remove(inc)

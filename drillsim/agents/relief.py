@@ -12,15 +12,17 @@ stock-out; its trucks wait for replenishment.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from drillsim.agents.hazard import Hazard, InjectHandler
 from drillsim.agents.shelters import ShelterState
 from drillsim.agents.units import Unit
-from drillsim.scenarios.schema import Depot, Location, StockChange
+from drillsim.scenarios.schema import Depot, Location, Scenario, StockChange
 
 if TYPE_CHECKING:
-    from drillsim.engine import Drill
+    from drillsim.agents.hazard import DrillContext
 
 TRUCK_VEHICLE = "truck"
 
@@ -44,10 +46,20 @@ def _items(load: dict[str, float]) -> dict[str, float]:
     return {k: float(v) for k, v in sorted(load.items()) if v > 0}
 
 
-class Relief:
-    """Depots and their trucks for one drill."""
+class Relief(Hazard):
+    """Depots and their trucks for one drill (the ``"relief"`` module)."""
 
-    def __init__(self, drill: Drill, depots: list[Depot]) -> None:
+    name = "relief"
+
+    @classmethod
+    def build(cls, drill: DrillContext, scenario: Scenario) -> Relief | None:
+        """The relief chain, when the drill has shelters to supply (else ``None``)."""
+        return cls(drill, scenario.forces.depots) if drill.shelters is not None else None
+
+    def handlers(self) -> Mapping[type, InjectHandler]:
+        return {StockChange: self.change_stock}
+
+    def __init__(self, drill: DrillContext, depots: list[Depot]) -> None:
         self.drill = drill
         self.spec = drill.scenario.relief
         self.depots: dict[str, DepotState] = {}
@@ -60,7 +72,7 @@ class Relief:
                 unit = Unit(id=truck.id, type="truck", station=d.id, home=node, crew=0,
                             vehicle=TRUCK_VEHICLE, return_vehicle=TRUCK_VEHICLE, node=node)
                 self.trucks.append((unit, depot, truck.capacity_kg))
-                drill.extra_movers.append(unit)
+                drill.add_mover(unit)
         self.need = drill.env.event()
 
     def start(self) -> None:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from drillsim.scenarios.schema import Location, Shelter
+from drillsim.agents.hazard import Hazard
+from drillsim.scenarios.schema import Location, Scenario, Shelter
 
 if TYPE_CHECKING:
-    from drillsim.engine import Drill
+    from drillsim.agents.hazard import DrillContext
 
 
 @dataclass
@@ -64,10 +65,19 @@ class ShelterState:
                 for item, per in ration.items()}
 
 
-class Shelters:
-    """All shelters of a drill and the people moving to them."""
+class Shelters(Hazard):
+    """All shelters of a drill and the people moving to them (the ``"shelters"`` module:
+    the hazards that displace people order them open)."""
 
-    def __init__(self, drill: Drill, specs: list[Shelter]) -> None:
+    name = "shelters"
+
+    @classmethod
+    def build(cls, drill: DrillContext, scenario: Scenario) -> Shelters | None:
+        """The shelters of the scenario's forces, or ``None`` when it has none."""
+        shelters = scenario.forces.shelters
+        return cls(drill, shelters) if shelters else None
+
+    def __init__(self, drill: DrillContext, specs: list[Shelter]) -> None:
         self.drill = drill
         self.ration = drill.scenario.relief.ration
         self.by_id: dict[str, ShelterState] = {}

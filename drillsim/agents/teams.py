@@ -66,7 +66,7 @@ def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
                         home=home, crew=spec.crew, vehicle=spec.vehicle,
                         return_vehicle=spec.vehicle, node=home)
             unit.pump_m3_s = spec.pump_m3_s
-            drill.units[unit.id] = unit
+            drill.dispatcher.add_unit(unit)
             drill.log("mobilised", unit=unit.id, node=home, place=team.id, type=spec.type,
                       crew=int(spec.crew))
             fielded += 1
@@ -74,3 +74,11 @@ def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
               free_members=int(rosters.free_count(team.id)), delay_s=float(round(delay)))
     drill.dispatcher.serve_queue()
     drill.team_ready(team.id)
+
+
+def mobilise_teams(drill: Drill, activation: float) -> None:
+    """Start the mobilisation of every team of the scenario at drill time ``activation``, s."""
+    teams = list(drill.scenario.forces.teams)
+    rosters = Rosters(teams)
+    for team in teams:
+        drill.env.process(mobilise(drill, team, rosters, activation))

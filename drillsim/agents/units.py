@@ -70,6 +70,12 @@ class Unit:
     pending_out_of_service: bool = False
     process: simpy.Process | None = field(default=None, repr=False)
 
+    def take(self, job: str) -> None:
+        """Commit the unit to ``job`` (an incident or a place), turning it round if driving."""
+        if self.process is not None and self.process.is_alive and self.leg is not None:
+            self.process.interrupt("redirect")
+        self.status, self.incident = "committed", job
+
     def position(self, now: float) -> tuple[int, float]:
         """Node from which the unit can head somewhere new, and when it is there."""
         if self.leg is None:

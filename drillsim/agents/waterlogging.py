@@ -7,17 +7,26 @@ depth, and sets the speed of the roads the point controls for each vehicle class
 (:func:`drillsim.hazards.pluvial_flood.speed_factor`). Units on the road re-route when
 a road changes. A point deeper than ``displace_depth_m`` sends its residents to
 shelters, and its trapped residents call for rescue. A point deeper than
-``pump_threshold_m`` gets the nearest free pump crews, which stay until it drains.
+``pump_threshold_m`` gets the nearest free pump crews (the dispatcher's search,
+:meth:`drillsim.agents.dispatch.Dispatcher.nearest`), which stay until it drains.
+
+As a :class:`~drillsim.agents.hazard.Hazard` (``"flood"``) the model also announces
+the onset, mobilises the teams and orders the shelters open at activation, handles
+the pump-station injects, takes the people rescued from the water to shelters, and
+puts the road speeds back at the end.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drillsim.agents.hazard import Hazard, InjectHandler, call_at
+from drillsim.agents.teams import mobilise_teams
 from drillsim.agents.units import Unit
 from drillsim.hazards.pluvial_flood import (
     DEPTH_LIMIT_M,
@@ -28,10 +37,18 @@ from drillsim.hazards.pluvial_flood import (
     rain_series,
     speed_factor,
 )
-from drillsim.scenarios.schema import Flood, Incident, Location, PumpStation, WaterloggingPoint
+from drillsim.scenarios.schema import (
+    Flood,
+    Incident,
+    Location,
+    PumpStation,
+    Scenario,
+    WaterloggingPoint,
+)
 
 if TYPE_CHECKING:
-    from drillsim.engine import Drill
+    from drillsim.agents.hazard import DrillContext
+    from drillsim.agents.incident import IncidentState
 
 FACTOR_STEP = 0.05
 """Road speed factors are rounded to this step so tiny depth changes do not re-route."""
@@ -86,10 +103,12 @@ class PointState:
         return self.reservoir.depth_m(self.volume_m3)
 
 
-class FloodModel:
+class FloodModel(Hazard):
     """Water, roads, pumps and displacement for one drill."""
 
-    def __init__(self, drill: Drill, flood: Flood) -> None:
+    name = "flood"
+
+    def __init__(self, drill: DrillContext, flood: Flood) -> None:
         self.drill = drill
         self.spec = flood
         self.rain = rain_of(flood, drill.scenario.duration)
@@ -102,10 +121,48 @@ class FloodModel:
             self.points.append(PointState(p, node, edges, reservoir,
                                           factors={v: 1.0 for v in DEPTH_LIMIT_M}))
         self.by_id = {p.id: p for p in self.points}
-        self._arcs: tuple[np.ndarray, np.ndarray, np.ndarray, list[int]] | None = None
+        self._arcs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self.rescue_people: dict[str, int] = {}  # people trapped, by rescue call
+
+    # ------------------------------------------------------------------ the hazard interface
+
+    @classmethod
+    def build(cls, drill: DrillContext, scenario: Scenario) -> FloodModel | None:
+        """The flood of the scenario, or ``None`` when it has none."""
+        return cls(drill, scenario.flood) if scenario.flood is not None else None
 
     def start(self) -> None:
-        self.drill.env.process(self._hydrology())
+        """Onset, rain and water, team mobilisation and the order to open the shelters."""
+        drill, s = self.drill, self.drill.scenario
+        onset = s.relief.onset if s.relief.onset is not None else self.spec.rain.start
+        activation = self.spec.activation if self.spec.activation is not None \
+            else self.spec.rain.start
+        drill.env.process(call_at(drill, onset, lambda: drill.log(
+            "onset", clock=s.relief.clock_from, target_s=round(float(s.relief.target)))))
+        drill.env.process(self._hydrology())
+        mobilise_teams(drill, activation)
+        if drill.shelters is not None:
+            drill.env.process(call_at(drill, activation, drill.shelters.order_open))
+
+    def handlers(self) -> Mapping[type, InjectHandler]:
+        return {PumpStation: self.pump_station}
+
+    def restore(self) -> None:
+        """Normal speed again on every arc a point controls."""
+        if self._arcs is not None:
+            self.drill.world.travel.reopen(self._arcs[0], None)
+
+    def on_team_ready(self, team_id: str) -> None:
+        """Pump crews may now go to points already deep."""
+        for point in self.points:
+            self.respond(point)
+
+    def on_incident_cleared(self, inc: IncidentState) -> None:
+        """The rescuers of a flood-rescue call take the people to a shelter."""
+        rescued = self.rescue_people.pop(inc.id, 0)
+        if rescued and self.drill.shelters is not None:
+            self.drill.log("rescued", inc.id, node=inc.node, people=int(rescued))
+            self.drill.shelters.displace(rescued, inc.node, inc.id, vehicle="high_clearance")
 
     def pump_station(self, inj: PumpStation) -> None:
         """A pump station fails (keeping ``capacity_share`` of its drainage) or is restored."""
@@ -149,9 +206,8 @@ class FloodModel:
             owner = np.repeat(np.arange(len(self.points)), [p.edges.size for p in self.points])
             flat = np.concatenate([p.edges for p in self.points] or [np.zeros(0, np.int64)])
             arcs, where = np.unique(flat.astype(np.int64), return_inverse=True)
-            self._arcs = (arcs, where, owner, arcs.tolist())
-        arcs, where, owner, arc_list = self._arcs
-        self.drill.changed_edges.update(arc_list)  # restored to normal after the run
+            self._arcs = (arcs, where, owner)
+        arcs, where, owner = self._arcs
         depths = [point.depth_m for point in self.points]
         for vehicle, limit in DEPTH_LIMIT_M.items():
             factors = []
@@ -199,27 +255,17 @@ class FloodModel:
                             at=self.drill.env.now,
                             location=Location(node=self.drill.world.network.node_ids[point.node]),
                             text=f"{people} people trapped")
-            self.drill.rescue_people[spec.id] = people
+            self.rescue_people[spec.id] = people
             self.drill.start_incident(spec)
 
     def _send_pump(self, point: PointState) -> bool:
+        """Send the dispatcher's nearest free pump crew to the point; ``False`` if none."""
         drill = self.drill
-        free = [u for u in drill.units.values()
-                if u.status == "available" and u.type == "pump_crew"]
-        if not free:
+        found = drill.dispatcher.nearest(point.node, ("pump_crew",))
+        if found is None:
             return False
-        best, best_eta = None, math.inf
-        for unit in free:
-            to_point = drill.world.travel.times_to(point.node, unit.vehicle)
-            node, t_at = unit.position(drill.env.now)
-            eta = t_at - drill.env.now + float(to_point[node])
-            if eta < best_eta:
-                best, best_eta = unit, eta
-        if best is None:
-            return False
-        if best.process is not None and best.process.is_alive and best.leg is not None:
-            best.process.interrupt("redirect")
-        best.status, best.incident = "committed", point.id
+        best, best_eta = found
+        best.take(point.id)
         point.pumps.append(best)
         drill.log("dispatch", unit=best.id, place=point.id, task="pump",
                   eta_s=float(round(best_eta)), mutual_aid=False)
