@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -44,6 +45,12 @@ from drillsim.scenarios.schema import (
     UnitInService,
     UnitOutOfService,
 )
+
+if TYPE_CHECKING:
+    from drillsim.agents.chemical_release import ChemicalModel
+    from drillsim.agents.relief import Relief
+    from drillsim.agents.shelters import Shelters
+    from drillsim.agents.waterlogging import FloodModel
 
 TEAM_TURNOUT_S = 120.0
 """An assembled team unit's time from order to leaving its base, s (assumption)."""
@@ -157,22 +164,22 @@ class Drill:
         return self.dispatcher.units
 
     @property
-    def shelters(self):
+    def shelters(self) -> Shelters | None:
         """The shelters (:class:`drillsim.agents.shelters.Shelters`), or ``None``."""
         return self.hazards.get("shelters")
 
     @property
-    def relief(self):
+    def relief(self) -> Relief | None:
         """The relief chain (:class:`drillsim.agents.relief.Relief`), or ``None``."""
         return self.hazards.get("relief")
 
     @property
-    def flood(self):
+    def flood(self) -> FloodModel | None:
         """The flood (:class:`drillsim.agents.waterlogging.FloodModel`), or ``None``."""
         return self.hazards.get("flood")
 
     @property
-    def chemical(self):
+    def chemical(self) -> ChemicalModel | None:
         """The release (:class:`drillsim.agents.chemical_release.ChemicalModel`), or ``None``."""
         return self.hazards.get("chemical")
 
