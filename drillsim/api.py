@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from drillsim.engine import run_drill as _run
-from drillsim.network.world import World
+from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import Scenario
 
+__all__ = ["OpenedDrill", "load_scenario", "load_world", "open_drill", "run_drill"]
 
-@lru_cache(maxsize=4)
-def load_world(network: str = "default") -> World:
-    """The world for a network spec: ``"default"`` (embedded Hongqiao) or a GraphML path.
 
-    Worlds are cached, so repeated runs share their travel-time tables.
+class OpenedDrill(NamedTuple):
+    """A drill file read once: the drill, the world it was checked against, its hash.
+
+    Attributes
+    ----------
+    scenario
+        The validated drill.
+    world
+        The world built from the network and places the checks loaded.
+    sha256
+        SHA-256 of the file's bytes (hex), for the run manifest.
     """
-    from drillsim.network.graphml import load_network, load_places
 
-    return World(load_network(network), load_places())
+    scenario: Scenario
+    world: World
+    sha256: str
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -27,6 +36,23 @@ def load_scenario(path: str | Path) -> Scenario:
     from drillsim.scenarios.loader import load_scenario as _load
 
     return _load(path)
+
+
+def open_drill(path: str | Path) -> OpenedDrill:
+    """Read, validate and check a drill file and build its world, each exactly once.
+
+    The commands use this instead of :func:`load_scenario` plus :func:`load_world`,
+    which would read the road network a second time.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem of the file, one line each.
+    """
+    from drillsim.scenarios.loader import load_drill
+
+    drill = load_drill(path)
+    return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256)
 
 
 def run_drill(scenario: Scenario, seed: int | None = None, *, world: World | None = None,

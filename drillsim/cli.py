@@ -81,19 +81,18 @@ def main() -> None:
 def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         with_report: bool, lang: str) -> None:
     """Run the drill in FILE and print its summary."""
-    from drillsim.api import load_world, run_drill
+    from drillsim.api import open_drill, run_drill
     from drillsim.metrics.summary import summarize, summary_dict
     from drillsim.records.run_folder import write_failure, write_run
-    from drillsim.scenarios.loader import load_scenario, scenario_hash
 
-    scenario = load_scenario(file)
+    drill = open_drill(file)  # the file is read and the world built once per command
     t0 = time.perf_counter()
     try:
-        result = run_drill(scenario, seed, world=load_world(scenario.network))
+        result = run_drill(drill.scenario, seed, world=drill.world)
     except Exception as exc:
         if out_dir is not None:  # the manifest records what failed, for the bug report
-            write_failure(out_dir, scenario_file=str(file), scenario_hash=scenario_hash(file),
-                          seed=scenario.seed if seed is None else seed,
+            write_failure(out_dir, scenario_file=str(file), scenario_hash=drill.sha256,
+                          seed=drill.scenario.seed if seed is None else seed,
                           wall_time_s=time.perf_counter() - t0, error=repr(exc))
         raise
     wall = time.perf_counter() - t0
@@ -103,13 +102,14 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:
         write_run(result, out_dir, summary=summary, summary_json=summary_dict(result, summary),
-                  scenario_file=str(file), scenario_hash=scenario_hash(file), wall_time_s=wall)
+                  scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall)
         console.print(f"Results written to [bold]{out_dir}[/bold]/ "
                       "(events.csv, incidents.csv, summary.json, manifest.json)")
     if with_report:
         from drillsim.report.cli import report_command
 
-        report_command(out_dir, lang=lang, result=result, console=console)
+        report_command(out_dir, lang=lang, result=result, summary=summary, world=drill.world,
+                       console=console)
 
 
 @main.command()

@@ -27,6 +27,7 @@ from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, suppression_kw
+from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
 from drillsim.records.record import NO_DATA, Record
@@ -597,16 +598,6 @@ def _surge_at(changes: list[tuple[float, float]], t: float) -> float:
 
 def _next_change(changes: list[tuple[float, float]], t: float) -> float:
     return next((at for at, _ in changes if at > t), math.inf)
-
-
-def road_change_edges(world: World, inj: RoadChange) -> np.ndarray:
-    """The arcs a road-change inject affects: arcs of the named road, and with ``near``
-    only those whose midpoint lies within ``radius_m`` of that place (used by the
-    engine and by the report's map)."""
-    edges = np.asarray(world.network.edges_named(inj.road), dtype=np.int64)
-    if inj.near is not None:
-        edges = world.network.edges_near(world.node_of(inj.near), inj.radius_m, edges)
-    return edges
 
 
 def run_drill(scenario: Scenario, world: World, seed: int | None = None,

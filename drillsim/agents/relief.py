@@ -161,7 +161,7 @@ class Relief(Hazard):
             dry = drill.world.dry.time(depot.node, shelter.node, unit.vehicle)
             eta = drill.world.travel.time(depot.node, shelter.node, unit.vehicle)
             drill.log("truck_depart", unit=unit.id, node=depot.node, place=shelter.id,
-                      eta_s=float(round(eta)), dry_eta_s=float(round(dry)))
+                      eta_s=_seconds(eta), dry_eta_s=_seconds(dry))
             yield from drill.drive(unit, shelter.node, unit.vehicle)
             drill.log("truck_arrive", unit=unit.id, node=shelter.node, place=shelter.id)
             yield env.timeout(self.spec.unload)
@@ -170,3 +170,8 @@ class Relief(Hazard):
                       items=_items(load))
             yield from drill.drive(unit, depot.node, unit.vehicle)
             drill.log("truck_return", unit=unit.id, node=depot.node, place=depot.id)
+
+
+def _seconds(t: float) -> float:
+    """A travel time for a record: whole seconds, or ``inf`` when no route exists now."""
+    return float(round(t)) if math.isfinite(t) else math.inf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from drillsim.network.graph import RoadNetwork, TravelTimes
 from drillsim.network.places import Places
@@ -44,3 +45,15 @@ class World:
                 raise KeyError(f"unknown place {loc.place!r}")
             return self.network.nearest_node(place.lat, place.lon)[0]
         return self.network.nearest_node(loc.lat, loc.lon)[0]
+
+
+@lru_cache(maxsize=4)
+def load_world(network: str = "default") -> World:
+    """The world for a network spec: ``"default"`` (embedded Hongqiao) or a GraphML path.
+
+    Worlds are cached, so repeated runs (a sweep, the report of a run folder) share
+    their travel-time tables.
+    """
+    from drillsim.network.graphml import load_network, load_places
+
+    return World(load_network(network), load_places())

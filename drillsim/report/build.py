@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.summary import Summary
+from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -62,18 +64,32 @@ class Report:
     labels: dict[str, str] = field(default_factory=dict)
 
 
-def make_context(result: RunResult, *, lang: str = "en", world=None,
-                 run_dir: Path | None = None) -> ReportContext:
-    """The context of a report; the world is loaded from the scenario when not given."""
-    from drillsim.metrics.summary import summarize
+def make_context(result: RunResult, *, lang: str = "en", world: World | None = None,
+                 summary: Summary | None = None, run_dir: Path | None = None) -> ReportContext:
+    """The context of a report.
 
+    Parameters
+    ----------
+    result
+        The run.
+    lang
+        ``en`` or ``zh``.
+    world
+        The world the run used; loaded (cached) from the scenario's network when not given.
+    summary
+        ``summarize(result)`` when the caller has it already; computed here otherwise.
+    run_dir
+        The run folder, for the provenance section.
+    """
     if lang not in tx.LANGS:
         raise ValueError(f"lang must be one of {tx.LANGS}, got {lang!r}")
     if world is None:
-        from drillsim.api import load_world
-
         world = load_world(result.scenario.network)
-    return ReportContext(result, summarize(result), world, lang, run_dir)
+    if summary is None:
+        from drillsim.metrics.summary import summarize
+
+        summary = summarize(result)
+    return ReportContext(result, summary, world, lang, run_dir)
 
 
 def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0,

@@ -9,8 +9,15 @@ from drillsim.errors import DrillsimError
 
 def report_command(run_dir: Path, *, lang: str = "both", out_dir: Path | None = None,
                    observed: Path | None = None, late_after: str = "2 min", result=None,
-                   console=None) -> list[Path]:
-    """Write the report of a run folder in one or both languages; returns the files."""
+                   summary=None, world=None, console=None) -> list[Path]:
+    """Write the report of a run in one or both languages; returns the files.
+
+    ``result``, ``summary`` and ``world`` are what ``drillsim run --report`` already
+    has; when not given they are read from ``run_dir``, computed and loaded here, once
+    for both languages.
+    """
+    from drillsim.metrics.summary import summarize
+    from drillsim.network.world import load_world
     from drillsim.records.run_folder import read_run
     from drillsim.report.build import build_report, make_context
     from drillsim.report.observed import load_observed
@@ -23,10 +30,14 @@ def report_command(run_dir: Path, *, lang: str = "both", out_dir: Path | None = 
         raise DrillsimError(f"--late-after: {exc}") from None
     if result is None:
         result = read_run(run_dir)
+    if world is None:
+        world = load_world(result.scenario.network)
+    if summary is None:
+        summary = summarize(result)
     out_dir = out_dir or run_dir
     written: list[Path] = []
     for lg in (("zh", "en") if lang == "both" else (lang,)):
-        ctx = make_context(result, lang=lg, run_dir=run_dir)
+        ctx = make_context(result, lang=lg, world=world, summary=summary, run_dir=run_dir)
         obs = load_observed(ctx, observed) if observed is not None else None
         rep = build_report(ctx, observed=obs, late_after=late)
         written += write_report(rep, out_dir)
@@ -45,15 +56,16 @@ def msel_command(file: Path, *, seed: int | None = None, out_file: Path | None =
         from drillsim.records.run_folder import read_run
 
         result = read_run(file)
+        world = None
         out_file = out_file or file / "msel.csv"
     else:
-        from drillsim.api import load_world, run_drill
-        from drillsim.scenarios.loader import load_scenario
+        from drillsim.api import open_drill, run_drill
 
-        scenario = load_scenario(file)
-        result = run_drill(scenario, seed, world=load_world(scenario.network))
+        drill = open_drill(file)
+        world = drill.world
+        result = run_drill(drill.scenario, seed, world=world)
         out_file = out_file or file.with_name(f"{file.stem}-msel.csv")
-    ctx = make_context(result, lang=lang)
+    ctx = make_context(result, lang=lang, world=world)
     rows = write_msel_csv(ctx, out_file)
     if console is not None:
         console.print(f"Drill script ({len(rows)} rows) written to {out_file}")

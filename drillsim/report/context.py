@@ -110,7 +110,7 @@ class ReportContext:
     @cached_property
     def road_closures(self) -> list[RoadChangeSpan]:
         """Closures of the run: when (from the records) and which arcs (from the scenario)."""
-        from drillsim.engine import road_change_edges
+        from drillsim.network.road_changes import road_change_edges
         from drillsim.scenarios.schema import RoadChange
 
         injects = {}
