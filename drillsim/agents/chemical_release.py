@@ -170,6 +170,7 @@ class ChemicalModel:
             location=Location(node=drill.world.network.node_ids[self.staging()]),
             at=env.now, text=f"{self.chem.name_en} release")
         drill.start_incident(self.incident)
+        env.process(self._container_empties())
         while True:
             yield env.timeout(spec.step)
             self._update()
@@ -317,6 +318,15 @@ class ChemicalModel:
             self._entering = True
             drill.env.process(self._enter(unit, inc))
 
+    def _container_empties(self):
+        """Log ``source_empty`` when the container runs empty, unless a crew stopped the
+        leak before (whether or not a crew is at the source)."""
+        env = self.drill.env
+        yield env.timeout(max(self.t_stop - env.now, 0.0))
+        if not self.source_worked:
+            self.drill.log("source_empty", self.incident.id, node=self.source,
+                           place=self.spec.id)
+
     def _enter(self, unit, inc):
         drill, env = self.drill, self.drill.env
         yield env.timeout(self.spec.ppe_time)
@@ -333,9 +343,8 @@ class ChemicalModel:
             self._controlled_at = env.now
             self.source_worked = True
             drill.log("source_control", inc.id, unit.id, node=self.source, place=self.spec.id)
-        else:  # the container empties before the crew stops the leak
+        else:  # the container empties before the crew stops the leak (logged when it does)
             yield env.timeout(max(self.t_stop - env.now, 0.0))
-            drill.log("source_empty", inc.id, node=self.source, place=self.spec.id)
         self._update()
         if not inc.controlled.triggered:
             inc.controlled.succeed()
