@@ -30,10 +30,11 @@ import numpy as np
 
 from drillsim.agents.hazard import Hazard, InjectHandler, call_at
 from drillsim.agents.teams import mobilise_teams
+from drillsim.hazards import chemical_zones as rules
+from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.hazards.plume import (
     CHEMICALS,
     downwind_crosswind,
-    erg_distances,
     stability_class,
     zone_mask,
 )
@@ -49,14 +50,8 @@ WALK_IN_SUIT_M_S = 0.8
 """Walking speed of a crew in gas-tight suits from the staging point to the source, m/s
 (assumption)."""
 
-LEVELS = (3, 2, 1)
-
 CORDONED = ["car", "truck", "high_clearance", "fire_engine"]
 """Vehicles kept out of the hot zone; people on foot may still walk out of it."""
-
-ERG_CONTAINER = {"chlorine": "ton_cylinder", "ammonia": "multiple_small_cylinders"}
-"""The ERG Table 3 row used for the default isolation radius (one ton container of
-chlorine; small ammonia containers or a plant line)."""
 
 
 CELL_M = 100.0
@@ -133,8 +128,7 @@ class ChemicalModel(Hazard):
         self.grid = PopulationGrid(net, drill.world.places)
         self.remaining = self.grid.people.copy()  # people still at home, per cell
         self.t_start = spec.at
-        duration = spec.release.quantity_kg / spec.release.rate_kg_min * 60.0
-        self.t_stop = spec.at + duration
+        self.t_stop = rules.container_empty_at(spec)
         self.masks = {lvl: np.zeros(net.n_nodes, dtype=bool) for lvl in LEVELS}
         self.cells = {lvl: np.zeros(self.grid.lat.size, dtype=bool) for lvl in LEVELS}
         self.closed = np.zeros(0, dtype=np.int64)
@@ -169,31 +163,20 @@ class ChemicalModel(Hazard):
                ) -> dict[int, np.ndarray]:
         """Points above each AEGL level (÷ ``factor``) at time ``t``, the slug moving downwind."""
         u, wind_from, cls = self.weather_at(t)
-        q = self.spec.release.rate_kg_min * 1000.0 / 60.0
         x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
-        reached = (t >= self.t_start + np.maximum(x, 0) / u) & \
-                  (t <= min(self.t_stop, self.stop_time()) + np.maximum(x, 0) / u)
-        out = {}
-        for lvl in LEVELS:
-            threshold = self.chem.aegl_mg_m3(lvl, self.spec.exposure_min) / 1000.0 / factor
-            mask = zone_mask(lat, lon, src_lat=self.src_lat, src_lon=self.src_lon,
-                             wind_from_deg=wind_from, q_g_s=q, u_m_s=u,
-                             h_m=self.spec.release.height_m, cls=cls,
-                             urban=self.spec.dispersion == "urban", threshold_g_m3=threshold)
-            out[lvl] = mask & reached
-        return out
+        reached = rules.in_slug(t, x, self.t_start, min(self.t_stop, self.stop_time()), u)
+        plume = rules.plume_kwargs(self.spec, self.src_lat, self.src_lon, wind_from, u, cls)
+        return {lvl: zone_mask(lat, lon, **plume,
+                               threshold_g_m3=rules.threshold_g_m3(self.spec, lvl, factor))
+                & reached for lvl in LEVELS}
 
     def stop_time(self) -> float:
         """When the leak stops: source control, or the container empty."""
         return self._controlled_at if self.source_worked else self.t_stop
 
     def isolation_m(self) -> float:
-        """Initial isolation radius: the scenario's, or the ERG's for the container (m)."""
-        if self.spec.isolation_m is not None:
-            return self.spec.isolation_m
-        container = ERG_CONTAINER.get(self.spec.chemical, "ton_cylinder")
-        u, _, _ = self.weather_at(self.drill.env.now)
-        return erg_distances(self.spec.chemical, container, u).isolation_m
+        """Initial isolation radius (:func:`drillsim.hazards.chemical_zones.isolation_m`), m."""
+        return rules.isolation_m(self.spec)
 
     # ------------------------------------------------------------------ the process
 
@@ -222,6 +205,7 @@ class ChemicalModel(Hazard):
             location=Location(node=drill.world.network.node_ids[self.staging()]),
             at=env.now, text=f"{self.chem.name_en} release")
         drill.start_incident(self.incident)
+        env.process(self._container_empties())
         while True:
             yield env.timeout(spec.step)
             self._update()
@@ -234,7 +218,7 @@ class ChemicalModel(Hazard):
         staging = self.staging()
         x, y = downwind_crosswind(net.lat[staging], net.lon[staging], self.src_lat,
                                   self.src_lon, 0.0)
-        duration = self.spec.release.quantity_kg / self.spec.release.rate_kg_min
+        duration = rules.release_duration_s(self.spec) / 60.0
         out = list(model_warnings(u, cls, float(np.hypot(x, y)), duration))
         dense = dense_gas_warning(self.chem)
         return out + ([dense] if dense else [])
@@ -245,9 +229,9 @@ class ChemicalModel(Hazard):
         net = drill.world.network
         self.masks = self._zones(now, net.lat, net.lon)
         self.cells = self._zones(now, self.grid.lat, self.grid.lon)
-        iso = self._near_source(self.isolation_m())
-        hot = iso | self.masks[3]
-        edges = np.flatnonzero(hot[net.edge_u] | hot[net.edge_v])
+        hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, self.src_lat, self.src_lon),
+                             self.masks[3], self.isolation_m())
+        edges = rules.hot_edges(hot, net.edge_u, net.edge_v)
         reopen = np.setdiff1d(self.closed, edges)
         close = np.setdiff1d(edges, self.closed)
         if reopen.size:
@@ -275,8 +259,7 @@ class ChemicalModel(Hazard):
         net = self.drill.world.network
         lat = net.lat if lat is None else lat
         lon = net.lon if lon is None else lon
-        x, y = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, 0.0)
-        return np.hypot(x, y) <= radius_m
+        return rules.distance_m(lat, lon, self.src_lat, self.src_lon) <= radius_m
 
     def staging(self) -> int:
         """Nearest node outside the hot zone and the AEGL-2 zone, upwind preferred."""
@@ -344,22 +327,16 @@ class ChemicalModel(Hazard):
                            + self.remaining[indoor[lvl] & sheltered].sum()) for lvl in LEVELS}
 
     def downwind_m(self) -> float:
-        """Side of the ERG protective-action square: the scenario's or the ERG's (m)."""
-        actions = self.spec.protective_actions
-        if actions.downwind_m is not None:
-            return actions.downwind_m
-        container = ERG_CONTAINER.get(self.spec.chemical, "ton_cylinder")
+        """Side of the ERG protective-action square now
+        (:func:`drillsim.hazards.chemical_zones.downwind_m`), m."""
         u, _, _ = self.weather_at(self.drill.env.now)
-        erg = erg_distances(self.spec.chemical, container, u)
-        km = erg.day_km if self.drill.is_day(self.drill.env.now) else erg.night_km
-        return km * 1000.0
+        return rules.downwind_m(self.spec, u, day=self.drill.is_day(self.drill.env.now))
 
     def _downwind_square(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """Points in the ERG protective-action area: downwind of the source, as wide as long."""
         _, wind_from, _ = self.weather_at(self.drill.env.now)
         x, y = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
-        side = self.downwind_m()
-        return (x > 0) & (x <= side) & (np.abs(y) <= side / 2)
+        return rules.downwind_square(x, y, self.downwind_m())
 
     # ------------------------------------------------------------------ the hazmat crews
 
@@ -375,6 +352,15 @@ class ChemicalModel(Hazard):
             self._entering = True
             drill.env.process(self._enter(unit, inc))
 
+    def _container_empties(self):
+        """Log ``source_empty`` when the container runs empty, unless a crew stopped the
+        leak before (whether or not a crew is at the source)."""
+        env = self.drill.env
+        yield env.timeout(max(self.t_stop - env.now, 0.0))
+        if not self.source_worked:
+            self.drill.log("source_empty", self.incident.id, node=self.source,
+                           place=self.spec.id)
+
     def _enter(self, unit, inc):
         drill, env = self.drill, self.drill.env
         yield env.timeout(self.spec.ppe_time)
@@ -386,14 +372,13 @@ class ChemicalModel(Hazard):
         drill.log("entry", inc.id, unit.id, node=self.source, place=self.spec.id,
                   crew=int(unit.crew))
         work = self.spec.source_control.sample(drill.streams[f"chemical/{self.spec.id}"])
-        if env.now + work < self.t_stop:
+        if rules.crew_stops_leak(env.now + work, self.spec):
             yield env.timeout(work)
             self._controlled_at = env.now
             self.source_worked = True
             drill.log("source_control", inc.id, unit.id, node=self.source, place=self.spec.id)
-        else:  # the container empties before the crew stops the leak
+        else:  # the container empties before the crew stops the leak (logged when it does)
             yield env.timeout(max(self.t_stop - env.now, 0.0))
-            drill.log("source_empty", inc.id, node=self.source, place=self.spec.id)
         self._update()
         if not inc.controlled.triggered:
             inc.controlled.succeed()

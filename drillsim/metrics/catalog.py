@@ -100,8 +100,8 @@ METRICS: dict[str, MetricInfo] = {
         "seconds", "lower", "time from the release call to the first hazmat-capable unit on scene",
         "接警至首个危化品处置力量到场时间"),
     "source_control_time": MetricInfo(
-        "seconds", "lower", "time from the release call until the leak was stopped",
-        "接警至泄漏源得到控制的时间"),
+        "seconds", "lower", "time from the release call until a crew stopped the leak",
+        "接警至处置人员堵漏成功的时间"),
     "people_above_aegl1": MetricInfo(
         "count", "lower", "most people exposed above AEGL-1 at one time",
         "同时暴露于AEGL-1以上的最多人数"),

@@ -1,14 +1,26 @@
 """Chemical-release measures: pure functions of a run's records.
 
-Exposure counts come from the ``plume`` records (people above each AEGL level at
-each zone update); person-minutes multiply them by the update step. Times are
-from the hazmat incident's call.
+:func:`chemical_facts` is the one place that reads what happened in a release: when and
+how the leak ended, the weather states and zone lengths, people above each AEGL level
+over time, the evacuation group by group and the responders exposed. The metrics of the
+catalogue (:func:`chemical_metrics`) and the report's chemical part only present it.
+
+Exposure counts come from the ``plume`` records (people above each AEGL level at each
+zone update); person-minutes multiply them by the update step. Times are from the
+hazmat incident's call. The rules (isolation radius, downwind distance, when the
+container runs empty) are those of :mod:`drillsim.hazards.chemical_zones`, the engine's.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+import numpy as np
+
+from drillsim.hazards import chemical_zones as rules
+from drillsim.hazards.chemical_zones import LEVELS, LeakEndHow
+from drillsim.hazards.plume import ErgDistances, zone_extent_m
 from drillsim.records.result import RunResult
 
 CHEMICAL_METRICS = ("hazmat_first_arrival", "source_control_time", "people_above_aegl1",
@@ -16,36 +28,351 @@ CHEMICAL_METRICS = ("hazmat_first_arrival", "source_control_time", "people_above
                     "evacuation_time", "responders_exposed")
 
 
-def chemical_metrics(result: RunResult) -> dict[str, float]:
-    """The chemical-release metrics of the catalogue (NaN when the drill has no release)."""
-    out = dict.fromkeys(CHEMICAL_METRICS, math.nan)
+@dataclass(frozen=True)
+class LeakEnd:
+    """When and how the leak ended.
+
+    Attributes
+    ----------
+    t
+        Drill time, s (``inf``: not by the end of the drill).
+    how
+        ``source_control`` (a crew stopped it), ``container_empty`` or ``not_ended``.
+    unit
+        The crew that stopped it (``""`` unless ``source_control``).
+    since_call
+        Seconds from the hazmat incident's call (``inf`` if not ended, NaN with no call).
+    """
+
+    t: float
+    how: LeakEndHow
+    unit: str
+    since_call: float
+
+
+@dataclass(frozen=True)
+class WeatherState:
+    """The weather of one stretch of the release and the zone lengths it gives.
+
+    Attributes
+    ----------
+    t
+        Drill time the state began, s.
+    wind_from, u, cls
+        Wind-from direction (deg), wind speed (m/s), Pasquill-Gifford class.
+    shifted
+        True after a change of the weather at the release.
+    extent_m
+        AEGL level -> farthest downwind distance above the level on the plume axis, m.
+    """
+
+    t: float
+    wind_from: float
+    u: float
+    cls: str
+    shifted: bool
+    extent_m: dict[int, float]
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """People above one AEGL level over the run.
+
+    Attributes
+    ----------
+    level
+        AEGL level.
+    peak, peak_t
+        Most people above the level at one update, and when (s; NaN with no update).
+    before, after
+        Person-minutes above the level before and after the protective-action order.
+    """
+
+    level: int
+    peak: float
+    peak_t: float
+    before: float
+    after: float
+
+    @property
+    def person_minutes(self) -> float:
+        """Person-minutes above the level over the run."""
+        return self.before + self.after
+
+
+@dataclass(frozen=True)
+class EvacGroup:
+    """One group of people ordered out by the release.
+
+    Attributes
+    ----------
+    group, people
+        Group id and its size.
+    out, node
+        Drill time the group left home (s) and the road node it left from.
+    wait
+        First time it waited at a shelter not yet open, s (NaN: never waited).
+    admit, last_admit
+        First and last time people of the group were admitted to a shelter, s (NaN: never).
+    admitted
+        People of the group admitted to a shelter.
+    shelter
+        The first shelter that admitted them (``""`` if none).
+    """
+
+    group: str
+    people: int
+    out: float
+    node: int
+    wait: float
+    admit: float
+    last_admit: float
+    admitted: int
+    shelter: str
+
+    @property
+    def complete(self) -> bool:
+        """Every person of the group is in a shelter."""
+        return self.admitted >= self.people
+
+
+@dataclass(frozen=True)
+class Evacuation:
+    """The evacuation of the release's zones.
+
+    Attributes
+    ----------
+    groups
+        Every group ordered out, in the order they left.
+    order
+        Drill time of the protective-action order, s (NaN: no order).
+    first_open
+        First time any shelter opened, s (NaN: none did).
+    walk_s, wait_s
+        Person-seconds walking to a shelter, and waiting outside one not yet open.
+    """
+
+    groups: tuple[EvacGroup, ...]
+    order: float
+    first_open: float
+    walk_s: float
+    wait_s: float
+
+    @property
+    def people(self) -> int:
+        """People ordered out."""
+        return sum(g.people for g in self.groups)
+
+    @property
+    def admitted(self) -> int:
+        """People admitted to a shelter."""
+        return sum(g.admitted for g in self.groups)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Groups not (wholly) in a shelter by the end."""
+        return tuple(g.group for g in self.groups if not g.complete)
+
+    @property
+    def last_admit(self) -> float:
+        """Last admission of any of them, s (NaN: none)."""
+        return max((g.last_admit for g in self.groups if math.isfinite(g.last_admit)),
+                   default=math.nan)
+
+    @property
+    def later(self) -> int:
+        """People ordered out after the order itself, as the plume reached new streets."""
+        return sum(g.people for g in self.groups if g.out > self.order)
+
+    @property
+    def time(self) -> float:
+        """Order to the last evacuee in a shelter, s (``inf``: some never got in; NaN: no
+        order or nobody ordered out): the ``evacuation_time`` metric."""
+        if math.isnan(self.order) or not self.groups:
+            return math.nan
+        return self.last_admit - self.order if not self.missing else math.inf
+
+
+@dataclass(frozen=True)
+class Responder:
+    """A crew that arrived at a staging point inside the AEGL-2 zone."""
+
+    t: float
+    unit: str
+    crew: int
+
+
+@dataclass(frozen=True)
+class ChemicalFacts:
+    """What happened in a chemical release, measured once.
+
+    Attributes
+    ----------
+    call
+        Drill time of the hazmat incident's call, s (NaN: none).
+    hazmat_arrival
+        Drill time the first hazmat-capable unit arrived, s (``inf``: none).
+    isolation_m
+        Initial isolation radius, m (the engine's rule).
+    erg
+        ERG Table 3 row for the wind at the release (None: no row for the chemical).
+    downwind_m
+        Side of the protective-action square the order used, m (NaN: no order).
+    leak_end
+        When and how the leak ended.
+    weather
+        The weather at the release and after each change, until the leak ended.
+    plume_t, people
+        Drill times of the zone updates (s) and people above each level at each.
+    exposure
+        AEGL level -> exposure over the run.
+    evacuation
+        The evacuation.
+    responders
+        Crews that staged inside the AEGL-2 zone.
+    """
+
+    call: float
+    hazmat_arrival: float
+    isolation_m: float
+    erg: ErgDistances | None
+    downwind_m: float
+    leak_end: LeakEnd
+    weather: tuple[WeatherState, ...]
+    plume_t: np.ndarray
+    people: dict[int, np.ndarray]
+    exposure: dict[int, Exposure]
+    evacuation: Evacuation
+    responders: tuple[Responder, ...]
+
+    @property
+    def responders_exposed(self) -> int:
+        """Crew members who staged inside the AEGL-2 zone."""
+        return sum(r.crew for r in self.responders)
+
+
+def _weather(result: RunResult, end: float) -> tuple[WeatherState, ...]:
+    """The release's weather at the start and after each change up to ``end`` (s), from the
+    ``release_start`` and ``plume`` records, with the zone lengths of each state."""
+    spec = result.scenario.chemical
+    keys: list[tuple[float, float, float, str]] = []
+    for r in result.records:
+        if r.place != spec.id:
+            continue
+        if r.event == "release_start":
+            keys.append((r.t, float(r.data["wind_from_deg"]), float(r.data["wind_m_s"]),
+                         str(r.data["stability"])))
+        elif r.event == "plume":
+            if r.t > end:  # no plume once the leak has stopped
+                break
+            key = (float(r.data["wind_from_deg"]), float(r.data["u_m_s"]),
+                   str(r.data["stability"]))
+            if not keys or keys[-1][1:] != key:
+                keys.append((r.t, *key))
+    q, h, urban = rules.source_rate_g_s(spec), spec.release.height_m, spec.dispersion == "urban"
+    return tuple(WeatherState(t, wf, u, cls, k > 0, {
+        lvl: zone_extent_m(q, u, h, cls, urban, rules.threshold_g_m3(spec, lvl))
+        for lvl in LEVELS}) for k, (t, wf, u, cls) in enumerate(keys))
+
+
+def _evacuation(result: RunResult, order: float) -> Evacuation:
+    spec = result.scenario.chemical
+    rows: dict[str, dict] = {}
+    for r in result.records:
+        if r.event == "displaced" and r.place == spec.id:
+            rows[str(r.data["group"])] = {
+                "group": str(r.data["group"]), "people": int(r.data["people"]), "out": r.t,
+                "node": r.node, "wait": math.nan, "admit": math.nan, "last_admit": math.nan,
+                "admitted": 0, "shelter": ""}
+    for r in result.records:
+        if r.event not in ("shelter_wait", "shelter_admit"):
+            continue
+        g = rows.get(str(r.data.get("group", "")))
+        if g is None:
+            continue
+        if r.event == "shelter_wait":
+            if math.isnan(g["wait"]):
+                g["wait"] = r.t
+        else:
+            if math.isnan(g["admit"]):
+                g["admit"], g["shelter"] = r.t, r.place
+            g["last_admit"] = r.t
+            g["admitted"] += int(r.data["people"])
+    groups = tuple(EvacGroup(**g) for g in rows.values())
+    walk = wait = 0.0
+    for g in groups:
+        arrived = g.wait if math.isfinite(g.wait) else g.admit
+        if math.isfinite(arrived):
+            walk += g.people * (arrived - g.out)
+        if math.isfinite(g.admit) and math.isfinite(g.wait):
+            wait += g.people * (g.admit - g.wait)
+    opened = min((r.t for r in result.records if r.event == "shelter_open"), default=math.nan)
+    return Evacuation(groups, order, opened, walk, wait)
+
+
+def _run_end(result: RunResult) -> float:
+    return max((r.t for r in result.records), default=float(result.scenario.duration))
+
+
+def chemical_facts(result: RunResult) -> ChemicalFacts | None:
+    """Measure the chemical release of a run (None when the drill has none)."""
     spec = result.scenario.chemical
     if spec is None:
-        return out
+        return None
     recs = result.records
     inc = f"HZ-{spec.id}"
+    mine = [r for r in recs if r.place == spec.id]
     call = next((r.t for r in recs if r.event == "call" and r.incident == inc), math.nan)
     hazmat_units = {u.id for u in result.units if u.type == "hazmat"}
     hazmat_units |= {r.unit for r in recs if r.event == "ppe_on"}
     arrive = next((r.t for r in recs if r.event == "arrive" and r.incident == inc
                    and r.unit in hazmat_units), math.inf)
-    control = next((r.t for r in recs if r.event == "source_control"
-                    and r.place == spec.id), math.inf)
-    plumes = [r.data for r in recs if r.event == "plume" and r.place == spec.id]
+    control = next((r for r in mine if r.event == "source_control"), None)
+    empty = next((r.t for r in mine if r.event == "source_empty"), None)
+    t_end, how = rules.leak_end(spec, controlled_at=control.t if control else None,
+                                emptied_at=empty, run_end=_run_end(result))
+    leak = LeakEnd(t_end, how, control.unit if control else "",
+                   t_end - call if math.isfinite(t_end) else math.inf)
+    weather = _weather(result, t_end)
+    order_rec = next((r for r in mine if r.event == "protective_action"), None)
+    order = order_rec.t if order_rec is not None else math.nan
+    plumes = [r for r in mine if r.event == "plume"]
+    plume_t = np.array([r.t for r in plumes], dtype=float)
+    people = {lvl: np.array([float(r.data[f"aegl{lvl}_people"]) for r in plumes])
+              for lvl in LEVELS}
     step_min = spec.step / 60.0
-    out["hazmat_first_arrival"] = arrive - call
-    out["source_control_time"] = control - call
-    for lvl in (1, 2, 3):
-        out[f"people_above_aegl{lvl}"] = max(
-            (float(p[f"aegl{lvl}_people"]) for p in plumes), default=0.0)
-    out["person_minutes_aegl2"] = sum(float(p["aegl2_people"]) for p in plumes) * step_min
-    order = next((r.t for r in recs if r.event == "protective_action"), None)
-    groups = {r.data["group"] for r in recs if r.event == "displaced" and r.place == spec.id}
-    admits = [r.t for r in recs if r.event == "shelter_admit" and r.data["group"] in groups]
-    if order is not None and groups:
-        all_in = len({r.data["group"] for r in recs if r.event == "shelter_admit"
-                      and r.data["group"] in groups}) == len(groups)
-        out["evacuation_time"] = (max(admits) - order) if admits and all_in else math.inf
-    out["responders_exposed"] = float(sum(int(r.data["crew"]) for r in recs
-                                          if r.event == "responder_exposed"))
+    exposure = {}
+    for lvl in LEVELS:
+        p = people[lvl]
+        before = p[plume_t < order].sum() if math.isfinite(order) else p.sum()
+        k = int(np.argmax(p)) if p.size else -1
+        exposure[lvl] = Exposure(lvl, float(p[k]) if k >= 0 else 0.0,
+                                 float(plume_t[k]) if k >= 0 else math.nan,
+                                 float(before) * step_min, float(p.sum() - before) * step_min)
+    u0 = weather[0].u if weather else spec.weather[0].wind_speed_m_s
+    responders = tuple(Responder(r.t, r.unit, int(r.data["crew"])) for r in recs
+                       if r.event == "responder_exposed")
+    return ChemicalFacts(
+        call=call, hazmat_arrival=arrive, isolation_m=rules.isolation_m(spec),
+        erg=rules.erg(spec, u0),
+        downwind_m=float(order_rec.data["downwind_m"]) if order_rec else math.nan,
+        leak_end=leak, weather=weather, plume_t=plume_t, people=people, exposure=exposure,
+        evacuation=_evacuation(result, order), responders=responders)
+
+
+def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:
+    """The chemical-release metrics of the catalogue (NaN when the drill has no release)."""
+    out = dict.fromkeys(CHEMICAL_METRICS, math.nan)
+    f = chemical_facts(result) if facts is None else facts
+    if f is None:
+        return out
+    out["hazmat_first_arrival"] = f.hazmat_arrival - f.call
+    out["source_control_time"] = (f.leak_end.t if f.leak_end.how == "source_control"
+                                  else math.inf) - f.call
+    for lvl in LEVELS:
+        out[f"people_above_aegl{lvl}"] = f.exposure[lvl].peak
+    out["person_minutes_aegl2"] = f.exposure[2].person_minutes
+    if f.evacuation.groups and not math.isnan(f.evacuation.order):
+        out["evacuation_time"] = f.evacuation.time
+    out["responders_exposed"] = float(f.responders_exposed)
     return out

@@ -1,25 +1,26 @@
 """The chemical-release part of the report: threat zones, exposure, evacuation, hazmat crews.
 
-Everything comes from the records of the run (``release_start``, ``model_limit``,
-``plume``, ``wind_shift``, ``protective_action``, ``ppe_on``, ``entry``,
-``source_control`` / ``source_empty``, ``responder_exposed``, and the ``displaced`` /
-``shelter_admit`` records whose place is the release) and the scenario's release. The
-threat-zone outlines are :func:`drillsim.hazards.plume.zone_polygon` for the weather
-the ``plume`` records show (at the release and after each wind change), the same plume
-the engine uses; the hot-zone arcs are those of the engine's rule (isolation circle or
-AEGL-3 zone at either end of the arc), for the steady plume of each weather state. The
-relief of evacuees is drawn by the rainstorm part's relief curve (it keys on the relief
-records, whatever displaced the people).
+Every figure it states comes from :func:`drillsim.metrics.chemical.chemical_facts` (when
+and how the leak ended, the weather states and zone lengths, people above each AEGL level,
+the evacuation per group, the responders exposed) and the summary's metrics; the rules
+(isolation radius, hot zone, plume source term) are those of
+:mod:`drillsim.hazards.chemical_zones`, the engine's. The threat-zone outlines are
+:func:`drillsim.hazards.plume.zone_polygon` for each weather state, the same plume the
+engine uses; the hot-zone arcs are the engine's rule for the steady plume of each weather
+state. The relief of evacuees is drawn by the rainstorm part's relief curve (it keys on
+the relief records, whatever displaced the people).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from drillsim.hazards import chemical_zones as rules
+from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.chemical import ChemicalFacts, WeatherState, chemical_facts
 from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -38,7 +39,6 @@ from drillsim.report.registry import (
     register,
 )
 
-LEVELS = (3, 2, 1)
 LEVEL_STYLE = {3: ("#922b21", 0.30), 2: ("#e67e22", 0.22), 1: ("#f4d03f", 0.22)}
 """AEGL level -> (colour, fill alpha) on the map and in the figures."""
 
@@ -96,17 +96,9 @@ def incident_id(ctx: ReportContext) -> str:
     return f"HZ-{_spec(ctx).id}"
 
 
-@dataclass
-class WeatherState:
-    """The weather of one stretch of the release, from the ``plume`` records."""
-
-    t: float
-    wind_from: float
-    u: float
-    cls: str
-    shifted: bool
-    rings: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
-    extent_m: dict[int, float] = field(default_factory=dict)
+def facts(ctx: ReportContext) -> ChemicalFacts:
+    """What happened in the release, as :mod:`drillsim.metrics.chemical` measured it."""
+    return _cached(ctx, "facts", lambda: chemical_facts(ctx.result))
 
 
 def source(ctx: ReportContext) -> tuple[int, float, float]:
@@ -117,99 +109,57 @@ def source(ctx: ReportContext) -> tuple[int, float, float]:
     return int(node), float(net.lat[node]), float(net.lon[node])
 
 
-def threshold_g_m3(ctx: ReportContext, level: int) -> float:
-    from drillsim.hazards.plume import CHEMICALS
-
-    spec = _spec(ctx)
-    return CHEMICALS[spec.chemical].aegl_mg_m3(level, spec.exposure_min) / 1000.0
-
-
 def _plume_args(ctx: ReportContext, st: WeatherState) -> dict:
-    spec = _spec(ctx)
     _, lat, lon = source(ctx)
-    return dict(src_lat=lat, src_lon=lon, wind_from_deg=st.wind_from,
-                q_g_s=spec.release.rate_kg_min * 1000.0 / 60.0, u_m_s=st.u,
-                h_m=spec.release.height_m, cls=st.cls, urban=spec.dispersion == "urban")
+    return rules.plume_kwargs(_spec(ctx), lat, lon, st.wind_from, st.u, st.cls)
 
 
-def weather_states(ctx: ReportContext) -> list[WeatherState]:
-    """The release's weather at the start and after each change, with the zone outlines."""
+def weather_states(ctx: ReportContext) -> tuple[WeatherState, ...]:
+    """The release's weather at the start and after each change, until the leak ended."""
+    return facts(ctx).weather
+
+
+def zone_rings(ctx: ReportContext, st: WeatherState) -> dict[int, list[tuple[float, float]]]:
+    """The outline of each level's zone for the steady plume of one weather state."""
+    from drillsim.hazards.plume import zone_polygon
+
     def build():
-        from drillsim.hazards.plume import zone_extent_m, zone_polygon
-
-        out: list[WeatherState] = []
-        start = _mine(ctx, "release_start")
-        if start:
-            d = start[0].data
-            out.append(WeatherState(start[0].t, float(d.get("wind_from_deg", "0")),
-                                    float(d.get("wind_m_s", "1")), d.get("stability", "D"), False))
-        for r in _mine(ctx, "plume"):
-            if r.t > leak_end(ctx):  # no plume to draw once the leak has stopped
-                break
-            d = r.data
-            key = (float(d.get("wind_from_deg", "0")), float(d.get("u_m_s", "1")),
-                   d.get("stability", "D"))
-            if not out:
-                out.append(WeatherState(r.t, *key, False))
-            elif (out[-1].wind_from, out[-1].u, out[-1].cls) != key:
-                out.append(WeatherState(r.t, *key, True))
-        for st in out:
-            args = _plume_args(ctx, st)
-            for lvl in LEVELS:
-                thr = threshold_g_m3(ctx, lvl)
-                st.rings[lvl] = zone_polygon(**args, threshold_g_m3=thr)
-                st.extent_m[lvl] = zone_extent_m(args["q_g_s"], st.u, args["h_m"], st.cls,
-                                                 args["urban"], thr)
-        return out
-    return _cached(ctx, "weather", build)
+        args = _plume_args(ctx, st)
+        return {lvl: zone_polygon(**args, threshold_g_m3=rules.threshold_g_m3(_spec(ctx), lvl))
+                for lvl in LEVELS}
+    return _cached(ctx, f"rings-{st.t}", build)
 
 
-def leak_end(ctx: ReportContext) -> float:
-    """When the leak stopped: source control, the container empty, else its contents out."""
-    spec = _spec(ctx)
-    end = [r.t for e in ("source_control", "source_empty") for r in _mine(ctx, e)]
-    return min(end) if end else spec.at + spec.release.quantity_kg / spec.release.rate_kg_min * 60
+def leak_end_pair(ctx: ReportContext) -> tuple[str, str]:
+    """One sentence, English and Chinese, the same everywhere: when and how the leak ended
+    (``leak_end`` of the metrics)."""
+    end = facts(ctx).leak_end
+    if end.how == "source_control":
+        return (f"leak ended: stopped by {end.unit} at {tx.offset(end.t)}",
+                f"泄漏结束：{tx.offset(end.t)} {end.unit}堵漏成功")
+    if end.how == "container_empty":
+        return (f"leak ended: container empty at {tx.offset(end.t)}",
+                f"泄漏结束：{tx.offset(end.t)} 容器泄空")
+    return ("leak ended: not by the end of the drill", "泄漏结束：演练结束前未结束")
 
 
-def isolation_m(ctx: ReportContext) -> float:
-    """The initial isolation radius the engine used (the scenario's, else the ERG's)."""
-    from drillsim.agents.chemical_release import ERG_CONTAINER
-    from drillsim.hazards.plume import erg_distances
-
-    spec = _spec(ctx)
-    if spec.isolation_m is not None:
-        return float(spec.isolation_m)
-    states = weather_states(ctx)
-    u = states[0].u if states else spec.weather[0].wind_speed_m_s
-    container = ERG_CONTAINER.get(spec.chemical, "ton_cylinder")
-    return erg_distances(spec.chemical, container, u).isolation_m
-
-
-def erg(ctx: ReportContext):
-    from drillsim.agents.chemical_release import ERG_CONTAINER
-    from drillsim.hazards.plume import erg_distances
-
-    spec = _spec(ctx)
-    states = weather_states(ctx)
-    u = states[0].u if states else spec.weather[0].wind_speed_m_s
-    try:
-        return erg_distances(spec.chemical, ERG_CONTAINER.get(spec.chemical, "ton_cylinder"), u)
-    except (KeyError, ValueError):
-        return None
+def leak_end_text(ctx: ReportContext) -> str:
+    """:func:`leak_end_pair` in the report's language."""
+    return ctx.t(*leak_end_pair(ctx))
 
 
 def hot_edges(ctx: ReportContext, st: WeatherState) -> np.ndarray:
-    """Arcs closed to vehicles for the steady plume of one weather state: an end node in
-    the isolation circle or the AEGL-3 zone (the engine's rule)."""
-    from drillsim.hazards.plume import downwind_crosswind, zone_mask
+    """Arcs closed to vehicles for the steady plume of one weather state (the engine's
+    rule, :func:`drillsim.hazards.chemical_zones.hot_zone`)."""
+    from drillsim.hazards.plume import zone_mask
 
     net = ctx.world.network
     _, lat, lon = source(ctx)
-    x, y = downwind_crosswind(net.lat, net.lon, lat, lon, 0.0)
-    hot = np.hypot(x, y) <= isolation_m(ctx)
-    hot |= zone_mask(net.lat, net.lon, **_plume_args(ctx, st),
-                     threshold_g_m3=threshold_g_m3(ctx, 3))
-    return np.flatnonzero(hot[net.edge_u] | hot[net.edge_v])
+    aegl3 = zone_mask(net.lat, net.lon, **_plume_args(ctx, st),
+                      threshold_g_m3=rules.threshold_g_m3(_spec(ctx), 3))
+    hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, lat, lon), aegl3,
+                         facts(ctx).isolation_m)
+    return rules.hot_edges(hot, net.edge_u, net.edge_v)
 
 
 def staging_node(ctx: ReportContext) -> int:
@@ -219,40 +169,6 @@ def staging_node(ctx: ReportContext) -> int:
         return int(r.node)
     r = _first(ctx, "arrive", incident_id(ctx))
     return int(r.node) if r is not None else -1
-
-
-def plume_series(ctx: ReportContext) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """Times of the ``plume`` records and the people above each level at each."""
-    def build():
-        recs = _mine(ctx, "plume")
-        t = np.array([r.t for r in recs], dtype=float)
-        people = {lvl: np.array([float(r.data.get(f"aegl{lvl}_people", "0"))
-                                 for r in recs]) for lvl in LEVELS}
-        return t, people
-    return _cached(ctx, "plume", build)
-
-
-def evacuees(ctx: ReportContext) -> dict[str, dict]:
-    """Per group displaced by the release: people, when ordered out, reached, admitted."""
-    def build():
-        out: dict[str, dict] = {}
-        for r in _mine(ctx, "displaced"):
-            d = r.data
-            out[d.get("group", "")] = {"people": int(d.get("people", "0")), "out": r.t,
-                                       "node": r.node, "wait": math.nan,
-                                       "admit": math.nan, "shelter": ""}
-        for r in ctx.records:
-            if r.event not in ("shelter_wait", "shelter_admit"):
-                continue
-            g = out.get(r.data.get("group", ""))
-            if g is None:
-                continue
-            if r.event == "shelter_wait" and math.isnan(g["wait"]):
-                g["wait"] = r.t
-            elif r.event == "shelter_admit" and math.isnan(g["admit"]):
-                g["admit"], g["shelter"] = r.t, r.place
-        return out
-    return _cached(ctx, "evacuees", build)
 
 
 def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
@@ -271,16 +187,12 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
                         f"调派危化品处置车{r.unit}" + ("（区外增援）" if aid else "")))
         elif r.event == "arrive" and r.incident == inc:
             out.append((r.t, f"{r.unit} at the staging point", f"{r.unit}到达集结点"))
-        elif r.place == spec.id and r.event in ("ppe_on", "entry", "source_control",
-                                                 "source_empty", "protective_action",
+        elif r.place == spec.id and r.event in ("ppe_on", "entry", "protective_action",
                                                  "wind_shift", "responder_exposed"):
             d = r.data
             en, zh = {
                 "ppe_on": (f"{r.unit} in protective suits", f"{r.unit}完成防护装备穿戴"),
                 "entry": (f"{r.unit} reaches the source", f"{r.unit}进入泄漏点"),
-                "source_control": (f"leak stopped by {r.unit}", f"{r.unit}堵漏成功"),
-                "source_empty": ("the container ran empty before the leak was stopped",
-                                 "堵漏前容器已泄空"),
                 "protective_action": ("protective-action order: " + ", ".join(
                     f"AEGL-{lvl} {ACTION_TEXT.get(d.get(f'action_aegl{lvl}', ''), ('', ''))[0]}"
                     for lvl in (3, 2, 1)),
@@ -294,6 +206,10 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
                                       f"{r.unit}（{d.get('crew', '?')}人）在AEGL-2区域内集结"),
             }[r.event]
             out.append((r.t, en, zh))
+    end = facts(ctx).leak_end
+    if math.isfinite(end.t):
+        out.append((end.t, *leak_end_pair(ctx)))
+        out.sort(key=lambda e: e[0])
     return out
 
 
@@ -320,7 +236,7 @@ def report_limits(ctx: ReportContext) -> list[str]:
 
     spec = _spec(ctx)
     logged = set(limits(ctx))
-    duration = spec.release.quantity_kg / spec.release.rate_kg_min
+    duration = rules.release_duration_s(spec) / 60.0
     out: list[str] = []
     for st in weather_states(ctx):
         xs = [x for x in st.extent_m.values() if x > 0]
@@ -376,13 +292,14 @@ def _m(v: float) -> str:
 def overview_tables(ctx: ReportContext) -> list[Table]:
     spec = _spec(ctx)
     chem = _chem(ctx)
-    states = weather_states(ctx)
+    f = facts(ctx)
+    states = f.weather
     st0 = states[0] if states else None
     w0 = spec.weather[0]
     rel = spec.release
     kind = RELEASE_KIND.get(rel.kind, (rel.kind, rel.kind))
-    duration_min = rel.quantity_kg / rel.rate_kg_min
-    e = erg(ctx)
+    duration_min = rules.release_duration_s(spec) / 60.0
+    e = f.erg
     rows = [
         [ctx.t("release", "泄漏事故"), f"{spec.id} — {site_label(ctx)}"],
         [ctx.t("chemical", "化学品"),
@@ -398,6 +315,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                f"{rel.rate_kg_min:g} kg/min（{duration_min:.0f}分钟泄空），"
                f"离地{rel.height_m:g} m")],
         [ctx.t("release kind", "泄漏形式"), ctx.t(*kind)],
+        [ctx.t("end of the leak", "泄漏结束"), leak_end_text(ctx)],
         [ctx.t("weather at the release", "泄漏时气象"),
          ctx.t(f"wind {st0.u:g} m/s from {_deg(st0.wind_from)}, cloud {w0.cloud_eighths:g}/8",
                f"{_deg_zh(st0.wind_from)}，风速{st0.u:g} m/s，云量{w0.cloud_eighths:g}/8")
@@ -412,7 +330,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     rows.append([ctx.t("exposure duration (AEGL)", "暴露时长（AEGL）"),
                  ctx.t(f"{spec.exposure_min:g} min", f"{spec.exposure_min:g}分钟")])
     for lvl in LEVELS:
-        thr = threshold_g_m3(ctx, lvl) * 1000.0
+        thr = rules.threshold_g_m3(spec, lvl) * 1000.0
         rows.append([ctx.t(f"AEGL-{lvl} zone length at the release",
                            f"泄漏时AEGL-{lvl}区域下风向长度"),
                      f"{_m(st0.extent_m.get(lvl, math.nan)) if st0 else '—'} "
@@ -420,11 +338,14 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                      + "".join(f"; {tx.offset(st.t)}: {_m(st.extent_m.get(lvl, math.nan))}"
                                for st in states[1:])])
     rows.append([ctx.t("initial isolation", "初始隔离"),
-                 ctx.t(f"{isolation_m(ctx):.0f} m radius", f"半径{isolation_m(ctx):.0f} m")
+                 ctx.t(f"{f.isolation_m:.0f} m radius", f"半径{f.isolation_m:.0f} m")
                  + (ctx.t(f"; ERG protective distance downwind {e.day_km:.1f} km by day, "
                           f"{e.night_km:.1f} km by night (ERG Table 3, approximate)",
                           f"；ERG下风向防护距离白天{e.day_km:.1f} km、夜间{e.night_km:.1f} km"
-                          "（ERG表3，近似值）") if e is not None else "")])
+                          "（ERG表3，近似值）") if e is not None else "")
+                 + (ctx.t(f"; the order used {f.downwind_m:,.0f} m downwind",
+                          f"；防护命令采用下风向{f.downwind_m:,.0f} m")
+                    if math.isfinite(f.downwind_m) else "")])
     pa = spec.protective_actions
     rows.append([ctx.t("protective actions", "防护行动"), "; ".join(
         f"AEGL-{lvl} {ctx.t(*ACTION_TEXT[getattr(pa, f'aegl{lvl}')])}" for lvl in LEVELS)
@@ -481,8 +402,9 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     states = weather_states(ctx)
     shown_levels: set[int] = set()
     for k, st in enumerate(states):
+        rings = zone_rings(ctx, st)
         for lvl in (1, 2, 3):
-            ring = st.rings.get(lvl) or []
+            ring = rings.get(lvl) or []
             if not ring:
                 continue
             colour, alpha = LEVEL_STYLE[lvl]
@@ -510,11 +432,12 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
                                          capstyle="round", gid="chem-hot-arcs"))
         handles.append(Line2D([], [], color="#6c3483", lw=3.5,
                               label="热区封闭（禁止车辆）hot zone, closed to vehicles"))
-    circ = _circle(lat, lon, isolation_m(ctx))
+    iso = facts(ctx).isolation_m
+    circ = _circle(lat, lon, iso)
     ax.plot(circ[:, 0], circ[:, 1], color="#1b2631", lw=1.2, ls=":", zorder=6,
             gid="chem-isolation")
     handles.append(Line2D([], [], color="#1b2631", ls=":", lw=1.2,
-                          label=f"初始隔离 isolation {isolation_m(ctx):.0f} m"))
+                          label=f"初始隔离 isolation {iso:.0f} m"))
     ax.scatter([lon], [lat], s=170, marker="X", color="#922b21", edgecolors="white",
                linewidths=1.0, zorder=9)
     handles.append(Line2D([], [], marker="X", color="#922b21", ls="", markersize=10,
@@ -547,14 +470,14 @@ def _window(ctx: ReportContext) -> tuple[float, float]:
     """Drill-time window of the chemical figures: from the release to the last exposure or
     admission, with a margin (at least two hours)."""
     spec = _spec(ctx)
-    t, people = plume_series(ctx)
+    f = facts(ctx)
+    t, people = f.plume_t, f.people
     last = spec.at
     for lvl in LEVELS:
         nz = np.flatnonzero(people[lvl] > 0)
         if nz.size:
             last = max(last, float(t[nz[-1]]))
-    ev = evacuees(ctx)
-    adm = [g["admit"] for g in ev.values() if math.isfinite(g["admit"])]
+    adm = [g.admit for g in f.evacuation.groups if math.isfinite(g.admit)]
     last = max([last, *adm, *(tt for tt, _e, _z in timeline(ctx))])
     t0 = max(spec.at - 600.0, 0.0)
     t1 = min(max(last + 0.15 * (last - t0), t0 + 7200.0),
@@ -563,22 +486,27 @@ def _window(ctx: ReportContext) -> tuple[float, float]:
 
 
 def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
+    """Vertical lines at the release and at ``events`` (record kinds, and ``leak_end``:
+    the end of the leak as the metrics measured it)."""
     styles = {"protective_action": ("#1a5276", ("order", "防护命令")),
               "source_control": ("#1e8449", ("leak stopped", "堵漏成功")),
-              "source_empty": ("#7d3c98", ("container empty", "容器泄空")),
+              "container_empty": ("#7d3c98", ("container empty", "容器泄空")),
               "wind_shift": ("#7f8c8d", ("wind shift", "风向突变")),
               "release_start": ("#922b21", ("release", "泄漏开始"))}
-    for r in _mine(ctx, "release_start") + [r for e in events for r in _mine(ctx, e)]:
-        if r.event not in events and r.event != "release_start":
-            continue
-        colour, (en, zh) = styles[r.event]
-        ax.axvline(r.t / 60, color=colour, ls="--" if r.event != "wind_shift" else ":", lw=1.2)
-        ax.text(r.t / 60, 0.98, ctx.t(en, zh) + " ", color=colour, fontsize=7.5, va="top",
+    marks = [(r.t, r.event) for e in ("release_start", *events) for r in _mine(ctx, e)]
+    end = facts(ctx).leak_end
+    if "leak_end" in events and math.isfinite(end.t):
+        marks.append((end.t, end.how))
+    for t, kind in marks:
+        colour, (en, zh) = styles[kind]
+        ax.axvline(t / 60, color=colour, ls="--" if kind != "wind_shift" else ":", lw=1.2)
+        ax.text(t / 60, 0.98, ctx.t(en, zh) + " ", color=colour, fontsize=7.5, va="top",
                 ha="left", rotation=90, transform=ax.get_xaxis_transform())
 
 
 def exposure_figure(ctx: ReportContext):
-    t, people = plume_series(ctx)
+    f = facts(ctx)
+    t, people = f.plume_t, f.people
     if not t.size:
         return None
     plt = pyplot()
@@ -589,9 +517,10 @@ def exposure_figure(ctx: ReportContext):
         colour = LEVEL_STYLE[lvl][0]
         action = ctx.t(*ACTION_TEXT[getattr(pa, f"aegl{lvl}")])
         ax.step(t / 60, people[lvl], where="post", color=colour, lw=2 if lvl > 1 else 1.6,
-                label=ctx.t(f"above AEGL-{lvl} (max {people[lvl].max():,.0f}; ordered: {action})",
-                            f"超过AEGL-{lvl}（最多{people[lvl].max():,.0f}人；命令：{action}）"))
-    _marks(ctx, ax, ("protective_action", "source_control", "source_empty", "wind_shift"))
+                label=ctx.t(f"above AEGL-{lvl} (max {f.exposure[lvl].peak:,.0f}; ordered: "
+                            f"{action})",
+                            f"超过AEGL-{lvl}（最多{f.exposure[lvl].peak:,.0f}人；命令：{action}）"))
+    _marks(ctx, ax, ("protective_action", "leak_end", "wind_shift"))
     ax.set_xlim(t0 / 60, t1 / 60)
     ax.set_ylim(bottom=0, top=max(1.0, max(float(p.max()) for p in people.values()) * 1.12))
     time_axis(ctx, ax, t1 - t0)
@@ -618,15 +547,15 @@ def exposure_figure(ctx: ReportContext):
 
 
 def evacuation_figure(ctx: ReportContext):
-    ev = evacuees(ctx)
-    if not ev:
+    ev = facts(ctx).evacuation
+    if not ev.groups:
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
     fig, ax = plt.subplots(figsize=(10.5, 4.2))
-    out = sorted((g["out"], g["people"]) for g in ev.values())
-    adm = sorted((g["admit"], g["people"]) for g in ev.values() if math.isfinite(g["admit"]))
-    total = sum(p for _t, p in out)
+    out = sorted((g.out, g.people) for g in ev.groups)
+    adm = sorted((g.admit, g.admitted) for g in ev.groups if math.isfinite(g.admit))
+    total = ev.people
     for series, colour, en, zh in (
             (out, "#1a5276", "ordered out (cumulative)", "接到疏散命令（累计）"),
             (adm, "#1e8449", "admitted to a shelter (cumulative)", "进入避难场所（累计）")):
@@ -634,18 +563,16 @@ def evacuation_figure(ctx: ReportContext):
         ys = np.cumsum([0] + [s[1] for s in series])
         ys = np.append(ys, ys[-1])
         ax.step(np.asarray(ts) / 60, ys, where="post", color=colour, lw=2, label=ctx.t(en, zh))
-    opened = sorted({r.t for r in ctx.records if r.event == "shelter_open"})
-    if opened:
-        ax.axvline(opened[0] / 60, color="#b9770e", ls="-.", lw=1.2)
-        ax.text(opened[0] / 60, 0.5, ctx.t("first shelter opens", "首个避难场所开放"),
+    if math.isfinite(ev.first_open):
+        ax.axvline(ev.first_open / 60, color="#b9770e", ls="-.", lw=1.2)
+        ax.text(ev.first_open / 60, 0.5, ctx.t("first shelter opens", "首个避难场所开放"),
                 color="#b9770e", fontsize=7.5, rotation=90, va="center", ha="right",
                 transform=ax.get_xaxis_transform())
-    order = _mine(ctx, "protective_action")
     for o in ctx.scenario.objectives:
-        if o.metric == "evacuation_time" and order:
+        if o.metric == "evacuation_time" and math.isfinite(ev.order):
             _op, target = o.bound()
-            ax.axvline((order[0].t + target) / 60, color="#c0392b", ls="--", lw=1.2)
-            ax.text((order[0].t + target) / 60, 0.03,
+            ax.axvline((ev.order + target) / 60, color="#c0392b", ls="--", lw=1.2)
+            ax.text((ev.order + target) / 60, 0.03,
                     " " + ctx.t(f"{o.id}: {o.target} after the order",
                                 f"{o.id}：命令后{o.target}"),
                     color="#c0392b", fontsize=7.5, transform=ax.get_xaxis_transform())
@@ -660,10 +587,10 @@ def evacuation_figure(ctx: ReportContext):
     ax.set_axisbelow(True)
     lg = ax.legend(fontsize=7.5, loc="center right")
     thicken(*lg.get_texts())
-    done = len(adm) == len(out)
-    ax.set_title(ctx.t(f"Evacuation progress ({sum(p for _t, p in adm):,} of {total:,} "
+    done = not ev.missing
+    ax.set_title(ctx.t(f"Evacuation progress ({ev.admitted:,} of {total:,} "
                        "in shelters)" + ("" if done else ", not complete"),
-                       f"疏散进度（{total:,}人中{sum(p for _t, p in adm):,}人进入避难场所）"
+                       f"疏散进度（{total:,}人中{ev.admitted:,}人进入避难场所）"
                        + ("" if done else "，未完成")), fontsize=10)
     style_axes(ax)
     caption = ctx.t(
@@ -687,14 +614,15 @@ def zones_figure(ctx: ReportContext):
 
     plt = pyplot()
     node, lat, lon = source(ctx)
-    pts = [(lat, lon)] + [p for st in states for ring in st.rings.values() for p in ring]
+    pts = [(lat, lon)] + [p for st in states for ring in zone_rings(ctx, st).values()
+                          for p in ring]
     net = ctx.world.network
     stg = staging_node(ctx)
     if stg >= 0:
         pts.append((float(net.lat[stg]), float(net.lon[stg])))
     lats = np.array([p[0] for p in pts])
     lons = np.array([p[1] for p in pts])
-    pad = max(isolation_m(ctx), 250.0) / 111_195.0
+    pad = max(facts(ctx).isolation_m, 250.0) / 111_195.0
     fig, ax = plt.subplots(figsize=(9, 8))
     places = Places([p for p in ctx.world.places if p.kind in ("station", "shelter",
                                                                "hazard_site")])
@@ -736,13 +664,26 @@ def zones_figure(ctx: ReportContext):
 # ----------------------------------------------------------------------------- sections
 
 
+def control_value(ctx: ReportContext) -> str:
+    """The ``source_control_time`` metric in words; when no crew stopped the leak, how it
+    ended instead (the metrics' ``leak_end``)."""
+    end = facts(ctx).leak_end
+    value = tx.value(ctx.summary.metrics.get("source_control_time", math.nan),
+                     METRICS["source_control_time"].unit, ctx.lang)
+    if end.how == "source_control":
+        return value
+    return ctx.t("not stopped by a crew; ", "未由处置人员堵漏；") + leak_end_text(ctx)
+
+
 def sections(ctx: ReportContext) -> list[Section]:
     m = ctx.summary.metrics
-    rows = [[ctx.t(METRICS[k].en, METRICS[k].zh), tx.value(m.get(k, math.nan),
-                                                           METRICS[k].unit, ctx.lang)]
+    rows = [[ctx.t(METRICS[k].en, METRICS[k].zh),
+             control_value(ctx) if k == "source_control_time" else
+             tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
             for k in ("hazmat_first_arrival", "source_control_time", "people_above_aegl3",
                       "people_above_aegl2", "people_above_aegl1", "person_minutes_aegl2",
                       "evacuation_time", "responders_exposed") if k in METRICS]
+    rows.insert(2, [ctx.t("end of the leak", "泄漏结束"), leak_end_text(ctx)])
     chem = _chem(ctx)
     spec = _spec(ctx)
     paras = [ctx.t(
@@ -876,14 +817,16 @@ def control_segments(ctx: ReportContext) -> tuple[dict[str, float], bool]:
             if entry is not None:
                 segs["walk_in"] = entry.t - ppe.t
                 end = done or empty
-                if end is not None:
+                if end is not None and end.t >= entry.t:  # not emptied before the entry
                     segs["work"] = end.t - entry.t
     return segs, done is None and empty is not None
 
 
 def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
-    segs, emptied = control_segments(ctx)
+    segs, _ = control_segments(ctx)
+    end = facts(ctx).leak_end
+    emptied = end.how == "container_empty"
     spec = _spec(ctx)
     paras = [measured_sentence(ctx, res, rating)]
     if segs:
@@ -892,11 +835,13 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
                                           for k, v in segs.items()) + ".",
             "自接警起：" + "，".join(f"{CONTROL_SEGMENTS[k][1]}{tx.minutes(v, 'zh')}"
                                     for k, v in segs.items()) + "。"))
+    en, zh = leak_end_pair(ctx)
+    paras.append(ctx.t(en[0].upper() + en[1:] + ".", zh + "。"))
     if emptied:
-        dur = spec.release.quantity_kg / spec.release.rate_kg_min
+        dur = rules.release_duration_s(spec) / 60.0
         paras.append(ctx.t(
             f"The container ran empty ({spec.release.quantity_kg:,.0f} kg at "
-            f"{spec.release.rate_kg_min:g} kg/min, {dur:.0f} min) before the crew stopped the "
+            f"{spec.release.rate_kg_min:g} kg/min, {dur:.0f} min) before a crew stopped the "
             "leak: the whole contents were released.",
             f"堵漏前容器已泄空（{spec.release.quantity_kg:,.0f} kg，{spec.release.rate_kg_min:g}"
             f" kg/min，{dur:.0f}分钟），全部物料泄放。"))
@@ -932,37 +877,25 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
-def exposure_facts(ctx: ReportContext, level: int) -> dict:
-    """Person-minutes above a level before and after the order, the peak and its time."""
-    t, people = plume_series(ctx)
-    order = next(iter(_mine(ctx, "protective_action")), None)
-    t_order = order.t if order is not None else math.inf
-    step_min = _spec(ctx).step / 60.0
-    p = people[level]
-    before = float(p[t < t_order].sum()) * step_min
-    after = float(p[t >= t_order].sum()) * step_min
-    k = int(np.argmax(p)) if p.size else -1
-    return {"order": t_order, "before": before, "after": after,
-            "peak": float(p[k]) if k >= 0 else 0.0, "peak_t": float(t[k]) if k >= 0 else math.nan}
-
-
 def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     metric = obj.metric
     level = 2 if metric == "person_minutes_aegl2" else int(metric[-1])
-    f = exposure_facts(ctx, level)
+    e = facts(ctx).exposure[level]
+    order = facts(ctx).evacuation.order
     pa = _spec(ctx).protective_actions
     action = getattr(pa, f"aegl{level}")
     paras = [measured_sentence(ctx, res, rating)]
-    when_en = "before" if f["peak_t"] < f["order"] else "after"
-    when_zh = "前" if f["peak_t"] < f["order"] else "后"
+    early = math.isnan(order) or e.peak_t < order
+    when_en = "before" if early else "after"
+    when_zh = "前" if early else "后"
     paras.append(ctx.t(
-        f"The most people above AEGL-{level} ({f['peak']:,.0f}) were at {tx.offset(f['peak_t'])}, "
-        f"{when_en} the protective-action order at {tx.offset(f['order'])}; person-minutes above "
-        f"AEGL-{level}: {f['before']:,.0f} before the order, {f['after']:,.0f} after.",
-        f"超过AEGL-{level}的人数在{tx.offset(f['peak_t'])}最多（{f['peak']:,.0f}人），"
-        f"在{tx.offset(f['order'])}防护行动命令之{when_zh}；超过AEGL-{level}的人·分钟：命令前"
-        f"{f['before']:,.0f}，命令后{f['after']:,.0f}。"))
+        f"The most people above AEGL-{level} ({e.peak:,.0f}) were at {tx.offset(e.peak_t)}, "
+        f"{when_en} the protective-action order at {tx.offset(order)}; person-minutes above "
+        f"AEGL-{level}: {e.before:,.0f} before the order, {e.after:,.0f} after.",
+        f"超过AEGL-{level}的人数在{tx.offset(e.peak_t)}最多（{e.peak:,.0f}人），"
+        f"在{tx.offset(order)}防护行动命令之{when_zh}；超过AEGL-{level}的人·分钟：命令前"
+        f"{e.before:,.0f}，命令后{e.after:,.0f}。"))
     paras.append(ctx.t(
         f"People in the AEGL-{level} zone were told to {ACTION_TEXT[action][0]}"
         + (f"; sheltering indoors counts them only where the indoor concentration "
@@ -975,7 +908,7 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
            if action == "shelter_in_place" else "；疏散人员离家后不再计入"
            if action == "evacuate" else "") + "。"))
     actions = []
-    if f["before"] >= f["after"]:
+    if e.before >= e.after:
         paras.append(ctx.t("Most of the exposure happened before the order: the decision "
                            "came too late for the plume's travel time.",
                            "暴露主要发生在命令下达之前：决策晚于烟羽扩散。"))
@@ -1004,39 +937,28 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
 
 def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
-    ev = evacuees(ctx)
-    order = next(iter(_mine(ctx, "protective_action")), None)
+    ev = facts(ctx).evacuation
     paras = [measured_sentence(ctx, res, rating)]
-    people = sum(g["people"] for g in ev.values())
-    segs = {"walk": 0.0, "wait": 0.0}
-    for g in ev.values():
-        arrived = g["wait"] if math.isfinite(g["wait"]) else g["admit"]
-        if math.isfinite(arrived):
-            segs["walk"] += g["people"] * (arrived - g["out"])
-        if math.isfinite(g["admit"]) and math.isfinite(g["wait"]):
-            segs["wait"] += g["people"] * (g["admit"] - g["wait"])
+    people = ev.people
+    segs = {"walk": ev.walk_s, "wait": ev.wait_s}
     names = {"walk": ("the walk to the shelter", "前往避难场所途中"),
              "wait": ("waiting outside a shelter that was not open yet",
                       "在尚未开放的避难场所外等待")}
-    last = max((g["admit"] for g in ev.values() if math.isfinite(g["admit"])), default=math.nan)
-    missing = [k for k, g in ev.items() if not math.isfinite(g["admit"])]
-    opened = min((r.t for r in ctx.records if r.event == "shelter_open"), default=math.nan)
+    missing = ev.missing
     paras.append(ctx.t(
-        f"{people:,} people in {len(ev)} groups were ordered out (order at "
-        f"{tx.offset(order.t) if order else '—'}); the last was admitted at {tx.offset(last)}"
-        + (f"; {len(missing)} groups never reached a shelter" if missing else "")
-        + f". The first shelter opened at {tx.offset(opened)}.",
-        f"{people:,}人（{len(ev)}组）接到撤离命令"
-        f"（命令时间{tx.offset(order.t) if order else '—'}）；"
-        f"最后一组于{tx.offset(last)}进入避难场所"
-        + (f"；{len(missing)}组未到达避难场所" if missing else "")
-        + f"。首个避难场所开放时间：{tx.offset(opened)}。"))
-    shifted = [g for g in ev.values() if order is not None and g["out"] > order.t]
-    if shifted:
+        f"{people:,} people in {len(ev.groups)} groups were ordered out (order at "
+        f"{tx.offset(ev.order)}); the last was admitted at {tx.offset(ev.last_admit)}"
+        + (f"; {len(missing)} groups did not all reach a shelter" if missing else "")
+        + f". The first shelter opened at {tx.offset(ev.first_open)}.",
+        f"{people:,}人（{len(ev.groups)}组）接到撤离命令"
+        f"（命令时间{tx.offset(ev.order)}）；"
+        f"最后一批于{tx.offset(ev.last_admit)}进入避难场所"
+        + (f"；{len(missing)}组未全部到达避难场所" if missing else "")
+        + f"。首个避难场所开放时间：{tx.offset(ev.first_open)}。"))
+    if ev.later:
         paras.append(ctx.t(
-            f"{sum(g['people'] for g in shifted):,} of them were ordered out later, as the "
-            "plume reached new streets.",
-            f"其中{sum(g['people'] for g in shifted):,}人在烟羽扩展到新的街区后才接到撤离命令。"))
+            f"{ev.later:,} of them were ordered out later, as the plume reached new streets.",
+            f"其中{ev.later:,}人在烟羽扩展到新的街区后才接到撤离命令。"))
     hours = {k: v / 3600 for k, v in segs.items()}
     total = sum(hours.values())
     key = max(hours, key=hours.get) if total else ""
@@ -1069,17 +991,17 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
 
 def explain_responders(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
-    recs = _mine(ctx, "responder_exposed")
+    recs = facts(ctx).responders
     shifts = _mine(ctx, "wind_shift")
     paras = [measured_sentence(ctx, res, rating)]
     stg = staging_node(ctx)
     if recs:
         paras.append(ctx.t(
             "Crews that arrived at a staging point inside the AEGL-2 zone: " + ", ".join(
-                f"{r.unit} ({r.data.get('crew', '?')} crew) at {tx.offset(r.t)}"
+                f"{r.unit} ({r.crew} crew) at {tx.offset(r.t)}"
                 for r in recs) + f"; staging point {ctx.node_label(stg)}.",
             "在AEGL-2区域内集结的班组：" + "，".join(
-                f"{r.unit}（{r.data.get('crew', '?')}人，{tx.offset(r.t)}）"
+                f"{r.unit}（{r.crew}人，{tx.offset(r.t)}）"
                 for r in recs) + f"；集结点：{ctx.node_label(stg)}。"))
     if shifts:
         caught = [r for r in recs if r.t >= shifts[0].t]
@@ -1124,21 +1046,20 @@ EXPLAINERS = {
 def strengths(ctx: ReportContext) -> list[str]:
     m = ctx.summary.metrics
     out = []
-    if _mine(ctx, "source_control"):
-        r = _mine(ctx, "source_control")[0]
-        out.append(ctx.t(f"The leak was stopped by {r.unit} at {tx.offset(r.t)}, before the "
-                         "container ran empty.",
-                         f"{r.unit}于{tx.offset(r.t)}成功堵漏，容器未泄空。"))
+    end = facts(ctx).leak_end
+    if end.how == "source_control":
+        en, zh = leak_end_pair(ctx)
+        out.append(ctx.t(en[0].upper() + en[1:] + ", before the container ran empty.",
+                         zh + "，容器未泄空。"))
     if m.get("responders_exposed", math.nan) == 0:
         out.append(ctx.t("No responder staged inside the AEGL-2 zone.",
                          "没有救援人员在AEGL-2区域内集结。"))
     if m.get("people_above_aegl3", math.nan) == 0:
         out.append(ctx.t("Nobody was exposed above AEGL-3.", "无人暴露于AEGL-3以上浓度。"))
-    ev = evacuees(ctx)
-    if ev and all(math.isfinite(g["admit"]) for g in ev.values()):
-        out.append(ctx.t(f"Every one of the {sum(g['people'] for g in ev.values()):,} evacuees "
-                         "reached a shelter.",
-                         f"{sum(g['people'] for g in ev.values()):,}名疏散群众全部进入避难场所。"))
+    ev = facts(ctx).evacuation
+    if ev.groups and not ev.missing:
+        out.append(ctx.t(f"Every one of the {ev.people:,} evacuees reached a shelter.",
+                         f"{ev.people:,}名疏散群众全部进入避难场所。"))
     return out
 
 

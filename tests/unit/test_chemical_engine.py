@@ -7,11 +7,11 @@ import pytest
 from conftest import make_scenario
 
 from drillsim.engine import Drill, run_drill
-from drillsim.records.result import RunResult
 from drillsim.metrics.chemical import chemical_metrics
 from drillsim.network.graph import RoadNetwork
 from drillsim.network.places import Place, Places
 from drillsim.network.world import World
+from drillsim.records.result import RunResult
 
 # Nine nodes west to east, 300 m apart; the source in the middle (N4).
 LON0, DLON = 117.15, 300 / (111_195 * 0.7755)

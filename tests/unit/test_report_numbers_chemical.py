@@ -1,0 +1,316 @@
+"""Every figure the chemical part of the report states equals what the metrics measured.
+
+For the three chemical drills (and a chlorine release whose container runs empty before
+the crew stops it), in English and Chinese: the measures table, the zone lengths, the
+isolation radius and ERG distances of the overview, the end of the leak wherever it is
+stated, and the numbers of the exposure, evacuation and responder findings are parsed
+from the report's text and compared with :func:`drillsim.metrics.chemical.chemical_facts`
+and the summary's metrics, to the report's rounding. The engine's records are checked
+against the shared rules of :mod:`drillsim.hazards.chemical_zones`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from drillsim.api import load_world, run_drill
+from drillsim.hazards import chemical_zones as rules
+from drillsim.hazards.plume import ground_concentration_g_m3
+from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.chemical import chemical_facts
+from drillsim.report import build_report, make_context
+from drillsim.report import chemical as ch
+from drillsim.report import text as tx
+from drillsim.report.ratings import rate
+from drillsim.scenarios.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+DRILLS = ("chlorine-night", "chlorine-day-wind-shift", "ammonia-liquor-group")
+EMPTIED = "chlorine-night-emptied"
+"""chlorine-night with 450 kg that can leak: the container runs empty after 30 min, before
+the crew stops the leak (the case the reviewer saw contradicted)."""
+ALL = (*DRILLS, EMPTIED)
+METRIC_KEYS = ("hazmat_first_arrival", "source_control_time", "people_above_aegl3",
+               "people_above_aegl2", "people_above_aegl1", "person_minutes_aegl2",
+               "evacuation_time", "responders_exposed")
+OFFSET = re.compile(r"\+(\d\d):(\d\d):(\d\d)")
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world("default")
+
+
+@pytest.fixture(scope="module")
+def results(world):
+    out = {}
+    for name in DRILLS:
+        out[name] = run_drill(load_scenario(ROOT / "scenarios" / f"{name}.yaml"), world=world)
+    s = load_scenario(ROOT / "scenarios" / "chlorine-night.yaml")
+    rel = s.chemical.release.model_copy(update={"quantity_kg": 450.0})
+    s = s.model_copy(update={"chemical": s.chemical.model_copy(update={"release": rel})})
+    out[EMPTIED] = run_drill(s, world=world)
+    return out
+
+
+@pytest.fixture(scope="module")
+def contexts(results, world):
+    return {(n, lang): make_context(r, lang=lang, world=world)
+            for n, r in results.items() for lang in ("en", "zh")}
+
+
+@pytest.fixture(scope="module")
+def reports(contexts):
+    return {k: build_report(ctx, figures=False) for k, ctx in contexts.items()}
+
+
+def _offsets(text: str) -> list[float]:
+    """Drill times ``+HH:MM:SS`` in a text, s."""
+    return [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in OFFSET.findall(text)]
+
+
+def _minutes(text: str) -> float:
+    """The first ``4.1 min`` / ``4.1 分钟`` in a text, in minutes."""
+    return float(re.search(r"([\d,.]+) (?:min|分钟)", text).group(1).replace(",", ""))
+
+
+def _number(text: str) -> float:
+    return float(re.search(r"[\d,]+(?:\.\d+)?", text).group(0).replace(",", ""))
+
+
+def _measures(rep) -> dict[str, str]:
+    sec = next(s for s in rep.sections if s.key == "chemical")
+    return {row[0]: row[1] for row in sec.tables[0].rows}
+
+
+def _overview(rep) -> dict[str, str]:
+    return {row[0]: row[1] for row in rep.overview_tables[0].rows}
+
+
+def _finding(ctx, metric, target="<= 1"):
+    from drillsim.metrics.evaluation import ObjectiveResult
+    from drillsim.scenarios.schema import Objective
+
+    res = ObjectiveResult(Objective(id="OX", metric=metric, target=target),
+                          ctx.summary.metrics[metric], "not_met")
+    return ch.EXPLAINERS[metric](ctx, res, rate(res))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ALL)
+def test_measures_table_states_the_metrics(contexts, reports, name, lang):
+    ctx = contexts[(name, lang)]
+    m = ctx.summary.metrics
+    f = ch.facts(ctx)
+    rows = _measures(reports[(name, lang)])
+    for key in METRIC_KEYS:
+        info = METRICS[key]
+        said = rows[ctx.t(info.en, info.zh)]
+        v = m[key]
+        if key == "source_control_time" and f.leak_end.how != "source_control":
+            assert math.isinf(v)
+            assert said.endswith(ch.leak_end_text(ctx))
+            assert tx.tr("not_by_end", lang) not in said
+        elif info.unit == "seconds" and math.isfinite(v):
+            assert abs(_minutes(said) - v / 60) <= 0.05 + 1e-9, (key, said, v)
+        elif info.unit == "seconds":
+            assert said == tx.tr("not_by_end", lang), (key, said)
+        else:
+            assert _number(said) == v, (key, said, v)
+    said = rows[ctx.t("end of the leak", "泄漏结束")]
+    assert said == ch.leak_end_text(ctx)
+    if math.isfinite(f.leak_end.t):
+        assert _offsets(said) == [round(f.leak_end.t)]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_metrics_are_those_of_the_records(results, name):
+    """The metrics against a direct reading of the records."""
+    res = results[name]
+    spec = res.scenario.chemical
+    f = chemical_facts(res)
+    plumes = [r for r in res.records if r.event == "plume" and r.place == spec.id]
+    for lvl in (1, 2, 3):
+        assert f.exposure[lvl].peak == max(r.data[f"aegl{lvl}_people"] for r in plumes)
+    step_min = spec.step / 60
+    assert f.exposure[2].person_minutes == pytest.approx(
+        sum(r.data["aegl2_people"] for r in plumes) * step_min)
+    displaced = sum(r.data["people"] for r in res.records
+                    if r.event == "displaced" and r.place == spec.id)
+    assert f.evacuation.people == displaced
+    assert f.responders_exposed == sum(r.data["crew"] for r in res.records
+                                       if r.event == "responder_exposed")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ALL)
+def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, results, name,
+                                                        lang):
+    ctx = contexts[(name, lang)]
+    f = ch.facts(ctx)
+    spec = ctx.scenario.chemical
+    rows = _overview(reports[(name, lang)])
+    for lvl in (3, 2, 1):
+        said = rows[ctx.t(f"AEGL-{lvl} zone length at the release",
+                          f"泄漏时AEGL-{lvl}区域下风向长度")]
+        parts = said.split("; ")
+        assert len(parts) == len(f.weather)
+        for k, (part, st) in enumerate(zip(parts, f.weather, strict=True)):
+            x = st.extent_m[lvl]
+            assert 0 < x < 10_000  # the drills' zones are all inside the model's range
+            if k:
+                assert part.startswith(f"{tx.offset(st.t)}: ")
+                part = part.split(": ", 1)[1]
+            assert _number(part) == round(x), (lvl, part, x)
+            # the length is where the centreline concentration falls below the level
+            args = rules.plume_kwargs(spec, 0.0, 0.0, st.wind_from, st.u, st.cls)
+            c = [float(ground_concentration_g_m3(args["q_g_s"], st.u, x * s, 0.0, args["h_m"],
+                                                 st.cls, urban=args["urban"]))
+                 for s in (0.98, 1.02)]
+            thr = rules.threshold_g_m3(spec, lvl)
+            assert c[0] > thr > c[1]
+    said = rows[ctx.t("initial isolation", "初始隔离")]
+    order = next(r for r in results[name].records if r.event == "protective_action")
+    assert order.data["isolation_m"] == round(f.isolation_m) == round(rules.isolation_m(spec))
+    assert said.startswith(ctx.t(f"{order.data['isolation_m']:.0f} m radius",
+                                 f"半径{order.data['isolation_m']:.0f} m"))
+    e = rules.erg(spec, f.weather[0].u)
+    assert ctx.t(f"downwind {e.day_km:.1f} km by day, {e.night_km:.1f} km by night",
+                 f"白天{e.day_km:.1f} km、夜间{e.night_km:.1f} km") in said
+    used = re.search(ctx.t(r"order used ([\d,]+) m downwind$", r"下风向([\d,]+) m$"),
+                     said).group(1)
+    assert float(used.replace(",", "")) == order.data["downwind_m"] == round(f.downwind_m)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ALL)
+def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name, lang):
+    ctx = contexts[(name, lang)]
+    rep = reports[(name, lang)]
+    res = results[name]
+    spec = res.scenario.chemical
+    end = ch.facts(ctx).leak_end
+    # the engine and the metric agree on when and how
+    control = [r for r in res.records if r.event == "source_control"]
+    empty = [r for r in res.records if r.event == "source_empty"]
+    if end.how == "source_control":
+        assert [r.t for r in control] == [end.t] and not empty
+        assert end.t < rules.container_empty_at(spec)
+        assert ctx.summary.metrics["source_control_time"] == pytest.approx(end.since_call)
+    else:
+        assert end.how == "container_empty" and not control
+        assert [r.t for r in empty] == [end.t] == [rules.container_empty_at(spec)]
+    assert (end.how == "container_empty") == (name in ("ammonia-liquor-group", EMPTIED))
+    sentence = ch.leak_end_text(ctx)
+    when = round(end.t)
+    assert _offsets(sentence) == [when]
+    assert _overview(rep)[ctx.t("end of the leak", "泄漏结束")] == sentence
+    assert _measures(rep)[ctx.t("end of the leak", "泄漏结束")] == sentence
+    timeline = [row for row in rep.overview_tables[2].rows if row[2] == sentence]
+    assert [row[0] for row in timeline] == [tx.offset(end.t)]
+    explained = " ".join(_finding(ctx, "source_control_time").paragraphs)
+    assert (sentence[0].upper() + sentence[1:]) in explained
+    # no other leak-end wording anywhere in the chemical tables
+    cells = " ".join(c for t in [*rep.overview_tables[:3],  # the chemical part's three
+                                 *next(s for s in rep.sections if s.key == "chemical").tables]
+                     for row in t.rows for c in row)
+    for other in ("leak stopped by", "ran empty before", "堵漏前容器已泄空"):
+        assert other not in cells
+    if end.how != "source_control":
+        assert tx.tr("not_by_end", lang) not in cells
+    strengths = " ".join(rep.strengths)
+    if end.how == "source_control":
+        assert f"{sentence[0].upper() + sentence[1:]}" in strengths
+    else:
+        assert ctx.t("Leak ended", "泄漏结束") not in strengths
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ALL)
+def test_exposure_findings_state_the_metrics(contexts, name, lang):
+    ctx = contexts[(name, lang)]
+    m = ctx.summary.metrics
+    f = ch.facts(ctx)
+    for lvl in (1, 2, 3):
+        text = _finding(ctx, f"people_above_aegl{lvl}").paragraphs[1]
+        peak = re.search(r"[（(]([\d,]+)", text).group(1)
+        assert float(peak.replace(",", "")) == m[f"people_above_aegl{lvl}"]
+        peak_t, order_t = _offsets(text)
+        assert peak_t == round(f.exposure[lvl].peak_t)
+        assert order_t == round(f.evacuation.order)
+        pattern = ctx.t(r"([\d,]+) before the order, ([\d,]+) after",
+                        r"命令前([\d,]+)，命令后([\d,]+)")
+        before, after = (float(x.replace(",", "")) for x in re.search(pattern, text).groups())
+        if lvl == 2:
+            assert abs(before + after - m["person_minutes_aegl2"]) <= 1.0
+        assert before == round(f.exposure[lvl].before) and after == round(f.exposure[lvl].after)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ALL)
+def test_evacuation_finding_states_the_metric(contexts, name, lang):
+    ctx = contexts[(name, lang)]
+    m = ctx.summary.metrics
+    ev = ch.facts(ctx).evacuation
+    text = _finding(ctx, "evacuation_time").paragraphs[1]
+    people = float(re.match(r"[\d,]+", text).group(0).replace(",", ""))
+    assert people == ev.people
+    order_t, last_t, opened_t = _offsets(text)
+    assert order_t == round(ev.order) and opened_t == round(ev.first_open)
+    if math.isfinite(m["evacuation_time"]):
+        assert abs((last_t - order_t) - m["evacuation_time"]) <= 1.0
+        assert ctx.t("did not all reach", "未全部到达") not in text
+    else:
+        assert ctx.t("did not all reach", "未全部到达") in text
+    rows = _measures(build_report(ctx, figures=False))
+    said = rows[ctx.t(METRICS["evacuation_time"].en, METRICS["evacuation_time"].zh)]
+    assert said == tx.value(m["evacuation_time"], "seconds", lang)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_responders_finding_states_the_metric(contexts, reports, name):
+    ctx = contexts[(name, "en")]
+    n = ctx.summary.metrics["responders_exposed"]
+    text = " ".join(_finding(ctx, "responders_exposed").paragraphs)
+    crews = [int(c) for c in re.findall(r"\((\d+) crew\)", text)]
+    assert sum(crews) == n
+    said = " ".join(reports[(name, "en")].strengths)
+    assert ("No responder staged inside the AEGL-2 zone." in said) == (n == 0)
+
+
+def test_leak_end_rule_when_nobody_reaches_the_source(results):
+    """No source_control or source_empty record: the shared rule still says the container
+    ran empty at quantity / rate, or that the leak had not ended when the run did."""
+    res = results["ammonia-liquor-group"]
+    spec = res.scenario.chemical
+    recs = tuple(r for r in res.records if r.event not in ("source_control", "source_empty"))
+    f = chemical_facts(dataclasses.replace(res, records=recs))
+    assert (f.leak_end.t, f.leak_end.how) == (rules.container_empty_at(spec), "container_empty")
+    early = tuple(r for r in recs if r.t < rules.container_empty_at(spec))
+    f = chemical_facts(dataclasses.replace(res, records=early))
+    assert (f.leak_end.t, f.leak_end.how) == (math.inf, "not_ended")
+    assert rules.leak_end(spec, controlled_at=1000.0, emptied_at=None, run_end=0.0) == (
+        1000.0, "source_control")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_engine_and_report_share_the_rules(results, contexts, name):
+    """The engine's records, the metrics and the report use the same rule functions."""
+    res = results[name]
+    spec = res.scenario.chemical
+    order = next(r for r in res.records if r.event == "protective_action")
+    assert order.data["isolation_m"] == round(rules.isolation_m(spec))
+    assert ch.facts(contexts[(name, "en")]).isolation_m == rules.isolation_m(spec)
+    u = next(r.data["u_m_s"] for r in reversed(res.records)
+             if r.event == "plume" and r.t <= order.t)
+    assert order.data["downwind_m"] in {round(rules.downwind_m(spec, u, day=d))
+                                        for d in (True, False)}
+    control = next((r.t for r in res.records if r.event == "source_control"), None)
+    end = ch.facts(contexts[(name, "en")]).leak_end
+    assert (end.t, end.how) == rules.leak_end(spec, controlled_at=control, emptied_at=None,
+                                              run_end=max(r.t for r in res.records))
