@@ -107,3 +107,15 @@ def test_flood_and_fire_states_one_turnout_count():
     assert float(dict(map(tuple, std.rows))[
         "fire-station turnouts from quarters (the cases turnout_p90 and nfpa_turnout_share "
         "count)"]) == n
+
+
+@pytest.mark.parametrize("name", ["chlorine-night", "ammonia-liquor-group"])
+def test_hazmat_response_segments_add_up_to_the_metric(name):
+    from drillsim.report.chemical import response_segments
+
+    result, world = _run(name)
+    ctx = make_context(result, lang="en", world=world)
+    segs, unit, _aid = response_segments(ctx)
+    assert unit
+    assert sum(segs.values()) == pytest.approx(ctx.summary.metrics["hazmat_first_arrival"],
+                                               abs=1e-6)
