@@ -2,9 +2,15 @@
 
 Definitions follow NFPA 1710 (2020), section 3.3 (alarm processing, turnout and
 travel time) and 建标152-2017 (the 5-minute rule counts from the turnout order,
-that is the dispatch, to arrival on scene). Fractiles are empirical ("inverted
-CDF": the smallest observed value with at least the given share at or below it),
-as the standards count incidents; a call nobody reached counts as infinitely late.
+that is the dispatch, to arrival on scene); the standards themselves are data in
+:mod:`drillsim.metrics.standards`. Fractiles are empirical ("inverted CDF": the
+smallest observed value with at least the given share at or below it), as the
+standards count incidents; a call nobody reached counts as infinitely late.
+
+Every response time the summary, the report and the figures show is computed here:
+:func:`unit_activity` (each unit's assignments), :func:`unit_timeline` (the state
+spans of the unit time line), :func:`fire_station_turnouts`, :func:`incident_table`
+and :func:`response_segments` (an incident's response split into segments).
 """
 
 from __future__ import annotations
@@ -14,15 +20,178 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.records.record import Record
-from drillsim.records.result import RunResult
+from drillsim.records.result import IncidentInfo, RunResult
 
-FIVE_MINUTES_S = 300.0
-"""建标152-2017: a station reaches the edge of its district within 5 min of the order."""
-NFPA_TURNOUT_FIRE_S = 80.0
-"""NFPA 1710 4.1.2.1: turnout 80 s for fire and special operations."""
-NFPA_FIRST_ENGINE_TRAVEL_S = 240.0
-"""NFPA 1710 4.1.2.1: first engine company travel 240 s."""
+NAN = math.nan
+
+# ----------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment of a unit, from its dispatch on; times in s (NaN: did not happen).
+
+    Attributes
+    ----------
+    unit, incident, place, task
+        The unit, the incident it was sent to (``""`` for a task such as pumping), the
+        place of a task and the task (``incident``, ``pump``).
+    mutual_aid
+        The unit came from outside the district.
+    dispatch, enroute, arrive, release, quarters
+        Turnout order, wheels rolling, on scene, leaving the scene, back in quarters
+        (NaN when the unit was sent on before it got home).
+    from_quarters
+        It turned out from its quarters (the ``enroute`` record says so).
+    reroutes
+        Route changes between wheels rolling and arrival.
+    """
+
+    unit: str
+    incident: str
+    place: str
+    task: str
+    mutual_aid: bool
+    dispatch: float
+    enroute: float = NAN
+    from_quarters: bool = False
+    arrive: float = NAN
+    release: float = NAN
+    quarters: float = NAN
+    reroutes: int = 0
+
+    @property
+    def turnout(self) -> float:
+        """Turnout order to wheels rolling, s; NaN unless it turned out from quarters."""
+        return self.enroute - self.dispatch if self.from_quarters else NAN
+
+    @property
+    def travel(self) -> float:
+        """Wheels rolling to arrival, s (NaN for mutual aid or no arrival)."""
+        return self.arrive - self.enroute
+
+
+def unit_activity(result: RunResult) -> dict[str, list[Assignment]]:
+    """Every unit's assignments in the order they were given (each unit of the run a key)."""
+    drafts: dict[str, list[dict]] = {u.id: [] for u in result.units}
+    current: dict[str, dict] = {}
+    for r in result.records:
+        if not r.unit:
+            continue
+        if r.event == "dispatch":
+            a = {"unit": r.unit, "incident": r.incident, "place": r.place,
+                 "task": r.get("task", "incident"), "mutual_aid": bool(r.get("mutual_aid")),
+                 "dispatch": r.t}
+            drafts.setdefault(r.unit, []).append(a)
+            current[r.unit] = a
+        elif r.unit not in current:
+            continue
+        elif r.event == "enroute":
+            current[r.unit].setdefault("enroute", r.t)
+            current[r.unit].setdefault("from_quarters", bool(r.get("from_quarters")))
+        elif r.event == "reroute":
+            a = current[r.unit]
+            if "arrive" not in a:
+                a["reroutes"] = a.get("reroutes", 0) + 1
+        elif r.event in ("arrive", "release"):
+            current[r.unit].setdefault(r.event, r.t)
+        elif r.event == "quarters":
+            current.pop(r.unit)["quarters"] = r.t
+    return {u: [Assignment(**a) for a in lst] for u, lst in drafts.items()}
+
+
+def out_of_service(result: RunResult) -> list[tuple[str, float, float]]:
+    """(unit, from, to) spans a unit was out of service (``to`` inf: to the end), by start."""
+    since: dict[str, float] = {}
+    out = []
+    for r in result.records:
+        if r.event == "out_of_service":
+            since.setdefault(r.unit, r.t)
+        elif r.event == "in_service" and r.unit in since:
+            out.append((r.unit, since.pop(r.unit), r.t))
+    out += [(u, t0, math.inf) for u, t0 in since.items()]
+    return sorted(out, key=lambda s: (s[1], s[0]))
+
+
+def run_end(result: RunResult) -> float:
+    """Time of the last record, s (the scenario duration when there are none)."""
+    return max((r.t for r in result.records), default=result.scenario.duration)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a unit's time line: ``state`` from ``start`` to ``end`` (s)."""
+
+    start: float
+    end: float
+    state: str  # turnout, travel, aid, scene, return, oos
+    incident: str
+
+
+def unit_timeline(result: RunResult) -> dict[str, list[Span]]:
+    """Per unit, its time line: turnout, travel (or mutual aid on the way), on scene,
+    return and out of service, each span ending where the next begins."""
+    end = run_end(result)
+    oos = out_of_service(result)
+    out: dict[str, list[Span]] = {u.id: [] for u in result.units}
+    for unit, assignments in unit_activity(result).items():
+        stops = sorted([a.dispatch for a in assignments] + [t0 for u, t0, _ in oos if u == unit])
+        for a in assignments:
+            cut = min((s for s in stops if s > a.dispatch), default=end)
+            marks = [(a.dispatch, "aid" if a.mutual_aid else "turnout"), (a.enroute, "travel"),
+                     (a.arrive, "scene"), (a.release, "return"), (a.quarters, "")]
+            marks = [(t, s) for t, s in marks if not math.isnan(t) and t <= cut]
+            for (t0, s), (t1, _) in zip(marks, [*marks[1:], (cut, "")], strict=True):
+                if not s:
+                    break
+                if t1 > t0 or s == "scene":
+                    out.setdefault(unit, []).append(
+                        Span(t0, t1, s, a.incident if s != "return" else ""))
+    for u, t0, t1 in oos:
+        out.setdefault(u, []).append(Span(t0, min(t1, end), "oos", ""))
+    return {u: sorted(spans, key=lambda s: s.start) for u, spans in out.items()}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    """One fire-station turnout from quarters."""
+
+    unit: str
+    station: str
+    incident: str
+    order: float
+    """Turnout order (the dispatch), s since the drill start."""
+    seconds: float
+    """Turnout order to wheels rolling, s."""
+
+
+def fire_station_turnouts(result: RunResult,
+                          activity: dict[str, list[Assignment]] | None = None) -> list[Turnout]:
+    """Every turnout from quarters of a fire-station unit (not teams, pump crews or mutual
+    aid) to an incident kind :data:`~drillsim.metrics.standards.NFPA_TURNOUT` applies to,
+    in the order the units rolled."""
+    activity = unit_activity(result) if activity is None else activity
+    stations = {st.id for st in result.scenario.forces.stations}
+    kinds = {i.id: i.kind for i in result.incidents}
+    out = []
+    for u in result.units:
+        if u.station not in stations:
+            continue
+        for a in activity.get(u.id, []):
+            if a.from_quarters and NFPA_TURNOUT.applies(kinds.get(a.incident, a.task)):
+                out.append((a.enroute, Turnout(u.id, u.station, a.incident, a.dispatch,
+                                               a.turnout)))
+    return [t for _, t in sorted(out, key=lambda p: p[0])]
+
+
+def turnouts(result: RunResult) -> list[float]:
+    """The times of :func:`fire_station_turnouts`, s."""
+    return [t.seconds for t in fire_station_turnouts(result)]
+
+
+# ----------------------------------------------------------------------------- incidents
 
 
 @dataclass(frozen=True)
@@ -37,6 +206,7 @@ class IncidentRow:
     ignition: float
     call: float
     first_dispatch: float
+    queued_at: float
     first_arrival: float
     full_assignment: float
     control: float
@@ -52,6 +222,12 @@ class IncidentRow:
     queued: bool
     mutual_aid: bool
     unmet: bool
+
+    @property
+    def request(self) -> float:
+        """End of call processing: the first dispatch, or queueing if that came first, s."""
+        return min((t for t in (self.first_dispatch, self.queued_at) if not math.isnan(t)),
+                   default=NAN)
 
     @property
     def response(self) -> float:
@@ -77,65 +253,156 @@ def _gap(a: float, b: float) -> float:
 INCIDENT_COLUMNS = [f.name for f in fields(IncidentRow)]
 
 
-def incident_table(result: RunResult) -> list[IncidentRow]:
+def incident_table(result: RunResult,
+                   activity: dict[str, list[Assignment]] | None = None) -> list[IncidentRow]:
     """One row per incident that started, in the order they started."""
+    activity = unit_activity(result) if activity is None else activity
     by_inc: dict[str, list[Record]] = {i.id: [] for i in result.incidents}
     for r in result.records:
         if r.incident in by_inc:
             by_inc[r.incident].append(r)
+    sent: dict[str, list[Assignment]] = {i.id: [] for i in result.incidents}
+    for lst in activity.values():
+        for a in lst:
+            if a.incident in sent:
+                sent[a.incident].append(a)
     types = {u.id: u.type for u in result.units}
-    return [_row(info, by_inc[info.id], types) for info in result.incidents]
+    return [_row(info, by_inc[info.id], sent[info.id], types) for info in result.incidents]
 
 
-def _row(info, recs: list[Record], types: dict[str, str]) -> IncidentRow:
-    nan = math.nan
+def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
+         types: dict[str, str]) -> IncidentRow:
     first: dict[str, Record] = {}
-    enroute: dict[str, Record] = {}
-    arrivals: list[Record] = []
-    dispatches: dict[str, Record] = {}
     alarms = 1
     for r in recs:
         first.setdefault(r.event, r)
-        if r.event == "dispatch":
-            dispatches.setdefault(r.unit, r)
-        elif r.event == "enroute":
-            enroute.setdefault(r.unit, r)
-        elif r.event == "arrive":
-            arrivals.append(r)
-        elif r.event == "escalate":
+        if r.event == "escalate":
             alarms += 1
-    t = {k: (first[k].t if k in first else nan) for k in
-         ("ignition", "call", "dispatch", "arrive", "full_assignment", "control", "clear")}
+    t = {k: (first[k].t if k in first else NAN) for k in
+         ("ignition", "call", "dispatch", "queued", "arrive", "full_assignment", "control",
+          "clear")}
     first_unit = first["arrive"].unit if "arrive" in first else ""
-    turnout = travel = engine_travel = nan
-    if first_unit and first_unit in enroute:
-        e = enroute[first_unit]
-        if e.data["from_quarters"]:
-            turnout = e.t - dispatches[first_unit].t
-        travel = first["arrive"].t - e.t
-    for a in arrivals:
-        if a.unit in enroute and types.get(a.unit) == "engine":
-            engine_travel = a.t - enroute[a.unit].t
-            break
+    lead = arrival_assignment(sent, first_unit, t["arrive"])
+    arrived = sorted((a for a in sent if not math.isnan(a.arrive)), key=lambda a: a.arrive)
+    engine = next((a for a in arrived if types.get(a.unit) == "engine"
+                   and not math.isnan(a.enroute)), None)
     return IncidentRow(
         incident=info.id, kind=info.kind, occupancy=info.occupancy,
         background=info.background, node=info.node,
         ignition=t["ignition"], call=t["call"], first_dispatch=t["dispatch"],
-        first_arrival=t["arrive"], full_assignment=t["full_assignment"],
+        queued_at=t["queued"], first_arrival=t["arrive"], full_assignment=t["full_assignment"],
         control=t["control"], clear=t["clear"], first_unit=first_unit,
-        first_unit_turnout=turnout, first_unit_travel=travel,
-        first_engine_travel=engine_travel,
+        first_unit_turnout=lead.turnout if lead else NAN,
+        first_unit_travel=lead.travel if lead else NAN,
+        first_engine_travel=engine.travel if engine else NAN,
         q_first_arrival_kw=_q(first.get("arrive")),
         q_full_assignment_kw=_q(first.get("full_assignment")),
-        alarms=alarms, units_sent=len(dispatches), queued="queued" in first,
+        alarms=alarms, units_sent=len({a.unit for a in sent}), queued="queued" in first,
         mutual_aid="mutual_aid_request" in first, unmet="unmet" in first,
     )
+
+
+def arrival_assignment(sent: list[Assignment], unit: str, t: float) -> Assignment | None:
+    """The assignment of ``unit`` among ``sent`` that arrived at ``t`` (else its first)."""
+    mine = [a for a in sent if a.unit == unit]
+    return next((a for a in mine if a.arrive == t), mine[0] if mine else None)
 
 
 def _q(rec: Record | None) -> float:
     if rec is None:
         return math.nan
     return float(rec.get("q_kw", math.nan))
+
+
+# ----------------------------------------------------------------------------- segments
+
+SEGMENT_KEYS = ("detection", "processing", "queue", "turnout", "travel", "aid")
+"""The segments of a response, in time order: ignition to call, call processing, waiting
+for a free unit, turnout, travel, and (instead of turnout and travel) mutual aid on the way."""
+
+
+@dataclass(frozen=True)
+class ResponseSegments:
+    """One incident's response up to one unit's arrival, split into segments (s).
+
+    Attributes
+    ----------
+    incident
+        The incident.
+    assignment
+        The arriving unit's assignment (``None``: nobody arrived).
+    end
+        Its arrival time, or the end of the run when nobody arrived, s.
+    segments
+        Seconds by key of :data:`SEGMENT_KEYS` (only those that apply).
+    """
+
+    incident: str
+    assignment: Assignment | None
+    end: float
+    segments: dict[str, float]
+
+    @property
+    def unit(self) -> str:
+        return self.assignment.unit if self.assignment else ""
+
+
+def incident_assignments(activity: dict[str, list[Assignment]],
+                         incident: str) -> list[Assignment]:
+    """Every assignment to ``incident``, in order of dispatch."""
+    return sorted((a for lst in activity.values() for a in lst if a.incident == incident),
+                  key=lambda a: a.dispatch)
+
+
+def response_segments(result: RunResult, row: IncidentRow,
+                      activity: dict[str, list[Assignment]], endpoint: str = "first",
+                      from_ignition: bool = False, units: set[str] | None = None
+                      ) -> ResponseSegments:
+    """Split an incident's response up to an arrival into segments.
+
+    Parameters
+    ----------
+    endpoint
+        ``first``: the first arrival; ``full``: the last arrival at or before the full
+        assignment (the first arrival when there was none); ``first_of``: the first
+        arrival of one of ``units``.
+    from_ignition
+        Include detection (ignition to call).
+    units
+        The units that count for ``first_of``.
+    """
+    sent = incident_assignments(activity, row.incident)
+    a: Assignment | None = None
+    if endpoint == "full" and not math.isnan(row.full_assignment):
+        before = [x for x in sent if x.arrive <= row.full_assignment]
+        a = max(before, key=lambda x: x.arrive, default=None)
+    elif endpoint == "first_of":
+        mine = [x for x in sent if x.unit in (units or set()) and not math.isnan(x.arrive)]
+        a = min(mine, key=lambda x: x.arrive, default=None)
+    if a is None and endpoint != "first_of" and row.first_unit:
+        a = arrival_assignment(sent, row.first_unit, row.first_arrival)
+    seg: dict[str, float] = {}
+    if from_ignition:
+        seg["detection"] = row.call - row.ignition
+    request = row.request
+    seg["processing"] = request - row.call
+    end = run_end(result)
+    if a is not None and not math.isnan(a.arrive):
+        end = a.arrive
+        seg["queue"] = max(a.dispatch - request, 0.0)
+        if a.mutual_aid:
+            seg["aid"] = a.arrive - a.dispatch
+        else:
+            seg["turnout"] = a.turnout
+            seg["travel"] = a.travel
+    elif not math.isnan(request):
+        seg["queue"] = max(end - request, 0.0)
+    seg = {k: v for k, v in seg.items() if not math.isnan(v)}
+    return ResponseSegments(row.incident, a if a is not None and not math.isnan(a.arrive)
+                            else None, end, seg)
+
+
+# ----------------------------------------------------------------------------- metrics
 
 
 def fractile(values: list[float] | np.ndarray, q: float) -> float:
@@ -151,22 +418,6 @@ def share(flags: list[bool]) -> float:
     return float(np.mean(flags)) if flags else math.nan
 
 
-def turnouts(result: RunResult) -> list[float]:
-    """Every fire-station turnout from quarters: dispatch to wheels rolling, s."""
-    stations = {st.id for st in result.scenario.forces.stations}
-    apparatus = {u.id for u in result.units if u.station in stations}
-    dispatched: dict[str, float] = {}
-    out = []
-    for r in result.records:
-        if r.unit not in apparatus:
-            continue
-        if r.event == "dispatch":
-            dispatched[r.unit] = r.t
-        elif r.event == "enroute" and r.data["from_quarters"] and r.unit in dispatched:
-            out.append(r.t - dispatched.pop(r.unit))
-    return out
-
-
 def utilisation(result: RunResult) -> dict[str, float]:
     """Share of the drill each unit spent committed (dispatch to release), by unit."""
     duration = result.scenario.duration
@@ -178,7 +429,7 @@ def utilisation(result: RunResult) -> dict[str, float]:
             since[r.unit] = r.t
         elif r.event == "release" and r.unit in since:
             busy[r.unit] += r.t - since.pop(r.unit)
-    end = max((r.t for r in result.records), default=duration)
+    end = run_end(result)
     for unit, t0 in since.items():
         busy[unit] += end - t0
     return {u: b / duration for u, b in busy.items()}
@@ -186,7 +437,9 @@ def utilisation(result: RunResult) -> dict[str, float]:
 
 COMPONENTS = {
     # name: (English, Chinese, function of a row)
-    "processing": ("call processing", "接警处理", lambda r: _gap(r.call, r.first_dispatch)),
+    "processing": ("call processing", "接警处理", lambda r: _gap(r.call, r.request)),
+    "queue": ("waiting for a free unit", "等待可用力量", lambda r: _gap(r.request,
+                                                                      r.first_dispatch)),
     "turnout": ("turnout (first unit)", "出动准备（首车）", lambda r: r.first_unit_turnout),
     "travel": ("travel (first unit)", "行驶（首车）", lambda r: r.first_unit_travel),
     "response": ("call to first arrival", "接警至首车到场", lambda r: r.response),
@@ -206,26 +459,36 @@ def component_fractiles(rows: list[IncidentRow]) -> dict[str, dict[str, float]]:
             for name, (_, _, f) in COMPONENTS.items()}
 
 
-def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None) -> dict[str, float]:
-    """Every metric of :data:`drillsim.metrics.catalog.METRICS`, keyed by name."""
-    rows = incident_table(result) if rows is None else rows
+def five_minute_cases(rows: list[IncidentRow]) -> list[IncidentRow]:
+    """The incidents the 5-minute rule is measured over: called, dispatched, of a kind
+    :data:`~drillsim.metrics.standards.FIVE_MINUTE` applies to."""
+    return [r for r in rows if not math.isnan(r.call) and not math.isnan(r.first_dispatch)
+            and FIVE_MINUTE.applies(r.kind)]
+
+
+def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None,
+                     activity: dict[str, list[Assignment]] | None = None) -> dict[str, float]:
+    """Every response metric of :data:`drillsim.metrics.catalog.METRICS`, keyed by name."""
+    activity = unit_activity(result) if activity is None else activity
+    rows = incident_table(result, activity) if rows is None else rows
     called = [r for r in rows if not math.isnan(r.call)]
     fires = [r for r in called if r.kind == "fire"]
-    to = turnouts(result)
+    to = [t.seconds for t in fire_station_turnouts(result, activity)]
     util = utilisation(result)
-    engine_travel = [r.first_engine_travel for r in fires]
+    engine_travel = [r.first_engine_travel for r in called if NFPA_TRAVEL.applies(r.kind)]
     return {
         "first_arrival_p50": fractile([r.response for r in called], 50),
         "first_arrival_p90": fractile([r.response for r in called], 90),
         "dispatch_to_arrival_p90": fractile([r.dispatch_to_arrival for r in called], 90),
+        "turnouts_n": float(len(to)),
         "turnout_p90": fractile(to, 90),
         "travel_p90": fractile([r.first_unit_travel for r in called], 90),
         "full_assignment_p90": fractile([r.call_to_full_assignment for r in called], 90),
-        "five_minute_share": share([r.dispatch_to_arrival <= FIVE_MINUTES_S
-                                    for r in called if not math.isnan(r.first_dispatch)]),
-        "nfpa_turnout_share": share([t <= NFPA_TURNOUT_FIRE_S for t in to]),
-        "nfpa_travel_share": share([t <= NFPA_FIRST_ENGINE_TRAVEL_S
-                                    for t in engine_travel if not math.isnan(t)]),
+        "five_minute_share": share([FIVE_MINUTE.met(r.dispatch_to_arrival)
+                                    for r in five_minute_cases(called)]),
+        "nfpa_turnout_share": share([NFPA_TURNOUT.met(t) for t in to]),
+        "nfpa_travel_share": share([NFPA_TRAVEL.met(t) for t in engine_travel
+                                    if not math.isnan(t)]),
         "fire_size_at_first_arrival_p90": fractile([r.q_first_arrival_kw for r in fires], 90),
         "fire_size_at_full_assignment_max": max(
             (r.q_full_assignment_kw for r in fires if not math.isnan(r.q_full_assignment_kw)),

@@ -718,29 +718,17 @@ def _largest(ctx: ReportContext, segs: dict[str, float], names: dict) -> tuple[s
 
 
 def response_segments(ctx: ReportContext) -> tuple[dict[str, float], str, bool]:
-    """The first hazmat unit's response in segments, its id, and whether it was mutual aid."""
-    inc = incident_id(ctx)
-    recs = ctx.by_incident(inc)
-    call = next((r.t for r in recs if r.event == "call"), math.nan)
-    units = hazmat_units(ctx)
-    arr = next((r for r in recs if r.event == "arrive" and r.unit in units), None)
-    first_disp = next((r.t for r in recs if r.event in ("dispatch", "queued")), math.nan)
-    segs: dict[str, float] = {}
-    if math.isfinite(call) and math.isfinite(first_disp):
-        segs["processing"] = first_disp - call
-    if arr is None:
-        return segs, "", False
-    disp = next((r for r in recs if r.event == "dispatch" and r.unit == arr.unit), None)
-    enr = next((r for r in recs if r.event == "enroute" and r.unit == arr.unit), None)
-    aid = disp is not None and disp.get("mutual_aid", False)
-    if disp is not None:
-        segs["queue"] = max(disp.t - first_disp, 0.0)
-        if aid:
-            segs["aid"] = arr.t - disp.t
-        elif enr is not None:
-            segs["turnout"] = enr.t - disp.t
-            segs["travel"] = arr.t - enr.t
-    return segs, arr.unit, aid
+    """The first hazmat unit's response in segments, its id, and whether it was mutual aid
+    (:func:`drillsim.metrics.response.response_segments`)."""
+    from drillsim.metrics.response import response_segments as segments_of
+    from drillsim.report.fire import activity
+
+    row = ctx.rows.get(incident_id(ctx))
+    if row is None:
+        return {}, "", False
+    rs = segments_of(ctx.result, row, activity(ctx), "first_of", units=hazmat_units(ctx))
+    aid = rs.assignment is not None and rs.assignment.mutual_aid
+    return rs.segments, rs.unit, aid
 
 
 def explain_hazmat_arrival(ctx: ReportContext, res, rating) -> Finding:

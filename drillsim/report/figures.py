@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 
+from drillsim.metrics.response import unit_timeline
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Figure, HazardPart
 
@@ -110,56 +111,12 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
                   alt=ctx.t("map of the road network and incidents", "路网与警情地图"))
 
 
-def unit_segments(ctx: ReportContext) -> dict[str, list[tuple[float, float, str, str]]]:
-    """Per unit, ``(start, end, state, incident)`` spans from the records."""
-    end_t = ctx.end_time
-    segs: dict[str, list[tuple[float, float, str, str]]] = {u: [] for u in ctx.units}
-    state: dict[str, tuple[str, float, str]] = {}
-
-    def close(unit: str, t: float) -> None:
-        if unit in state:
-            s, t0, inc = state.pop(unit)
-            if t > t0 or s == "scene":
-                segs.setdefault(unit, []).append((t0, t, s, inc))
-
-    for r in ctx.records:
-        u = r.unit
-        if not u:
-            continue
-        if r.event == "dispatch":
-            prev = state.get(u)
-            if prev is not None and prev[0] == "oos":
-                continue
-            close(u, r.t)
-            aid = bool(r.get("mutual_aid", False))
-            state[u] = ("aid" if aid else "turnout", r.t, r.incident)
-        elif r.event == "enroute":
-            close(u, r.t)
-            state[u] = ("travel", r.t, r.incident)
-        elif r.event == "arrive":
-            close(u, r.t)
-            state[u] = ("scene", r.t, r.incident)
-        elif r.event == "release":
-            close(u, r.t)
-            state[u] = ("return", r.t, "")
-        elif r.event == "quarters":
-            close(u, r.t)
-        elif r.event == "out_of_service":
-            close(u, r.t)
-            state[u] = ("oos", r.t, "")
-        elif r.event == "in_service":
-            close(u, r.t)
-    for u in list(state):
-        close(u, end_t)
-    return segs
-
-
 def gantt_figure(ctx: ReportContext) -> Figure:
     """Every unit's time line: turnout, travel, on scene, return, out of service."""
     from matplotlib.patches import Patch
 
     plt = pyplot()
-    segs = unit_segments(ctx)
+    segs = unit_timeline(ctx.result)
     units = [u for u in ctx.result.units if u.staffed or segs.get(u.id)]
     order = sorted(units, key=lambda u: (u.station == "mutual_aid", u.station, u.id))
     scripted = {i.id for i in ctx.scenario.all_incidents()}
@@ -167,7 +124,8 @@ def gantt_figure(ctx: ReportContext) -> Figure:
     height = max(3.0, 0.3 * len(order) + 1.6)
     fig, ax = plt.subplots(figsize=(11, height))
     for y, u in enumerate(order):
-        for t0, t1, s, inc in segs.get(u.id, []):
+        for span in segs.get(u.id, []):
+            t0, t1, s, inc = span.start, span.end, span.state, span.incident
             colour = SEGMENT_STYLE[s][0]
             width = max((t1 - t0) / 60, 0.15)
             ax.barh(y, width, left=t0 / 60, height=0.62, color=colour,

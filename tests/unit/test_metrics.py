@@ -7,16 +7,22 @@ import math
 import pytest
 from conftest import make_scenario
 
-from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
 from drillsim.metrics.evaluation import evaluate
 from drillsim.metrics.response import (
+    Span,
+    component_fractiles,
     fractile,
     incident_table,
     response_metrics,
+    response_segments,
     turnouts,
+    unit_activity,
+    unit_timeline,
     utilisation,
 )
+from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT, STANDARDS
 from drillsim.records.record import Record as R
+from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
 from drillsim.scenarios.schema import Objective
 
 
@@ -29,11 +35,15 @@ def result_of(records, incidents, units=None, **scenario):
 FIRE = IncidentInfo("F1", "fire", "dwelling", 3, False, 0.01172, 5000.0)
 ALARM = IncidentInfo("A1", "alarm", "", 2, True, 0.0, 0.0)
 
+def _sent(eta_s: float) -> dict:
+    return {"task": "incident", "alarm": 1, "eta_s": eta_s, "mutual_aid": False}
+
+
 RECORDS = [
     R(0.0, "ignition", "F1", node=3),
     R(100.0, "call", "F1", node=3),
-    R(150.0, "dispatch", "F1", "E1", data={"task": "incident", "alarm": 1, "eta_s": 200.0, "mutual_aid": False}),
-    R(150.0, "dispatch", "F1", "E2", data={"task": "incident", "alarm": 1, "eta_s": 300.0, "mutual_aid": False}),
+    R(150.0, "dispatch", "F1", "E1", data=_sent(200.0)),
+    R(150.0, "dispatch", "F1", "E2", data=_sent(300.0)),
     R(210.0, "enroute", "F1", "E1", data={"from_quarters": True}),
     R(240.0, "enroute", "F1", "E2", data={"from_quarters": True}),
     R(400.0, "arrive", "F1", "E1", node=3, data={"q_kw": 1875.0}),
@@ -45,7 +55,7 @@ RECORDS = [
     R(2000.0, "clear", "F1", node=3),
     R(2000.0, "release", "F1", "E1", node=3),
     R(2000.0, "release", "F1", "E2", node=3),
-    R(2000.0, "dispatch", "A1", "E1", data={"task": "incident", "alarm": 1, "eta_s": 100.0, "mutual_aid": False}),
+    R(2000.0, "dispatch", "A1", "E1", data=_sent(100.0)),
     R(2000.0, "enroute", "A1", "E1", data={"from_quarters": False}),
     R(2100.0, "arrive", "A1", "E1", node=2),
     R(7200.0, "end"),
@@ -131,3 +141,57 @@ def test_every_catalogue_metric_is_computed():
     res = result_of(RECORDS, [FIRE, ALARM])
     computed = response_metrics(res) | relief_metrics(res) | chemical_metrics(res)
     assert set(computed) == set(METRICS)
+
+
+def test_unit_activity_and_time_line():
+    res = result_of(RECORDS, [FIRE, ALARM])
+    e1 = unit_activity(res)["E1"]
+    assert [(a.incident, a.dispatch, a.enroute, a.arrive) for a in e1] == [
+        ("F1", 150.0, 210.0, 400.0), ("A1", 2000.0, 2000.0, 2100.0)]
+    assert e1[0].release == 2000.0 and math.isnan(e1[1].release)
+    assert e1[0].turnout == 60.0 and e1[0].travel == 190.0
+    assert math.isnan(e1[1].turnout) and e1[1].travel == 100.0  # sent on from the road
+    # Zero-length spans (the turnout of a unit sent from the road) are left out.
+    assert unit_timeline(res)["E1"] == [
+        Span(150.0, 210.0, "turnout", "F1"), Span(210.0, 400.0, "travel", "F1"),
+        Span(400.0, 2000.0, "scene", "F1"), Span(2000.0, 2100.0, "travel", "A1"),
+        Span(2100.0, 7200.0, "scene", "A1")]
+
+
+def test_response_segments_add_up_to_the_response():
+    res = result_of(RECORDS, [FIRE, ALARM])
+    act = unit_activity(res)
+    f1, a1 = incident_table(res, act)
+    first = response_segments(res, f1, act, "first", from_ignition=True)
+    assert first.unit == "E1"
+    assert first.segments == {"detection": 100.0, "processing": 50.0, "queue": 0.0,
+                              "turnout": 60.0, "travel": 190.0}
+    assert sum(first.segments.values()) == f1.first_arrival - f1.ignition
+    full = response_segments(res, f1, act, "full")
+    assert full.unit == "E2" and sum(full.segments.values()) == f1.call_to_full_assignment
+    # A1: processed in 30 s (queued), then waited 1470 s for E1, which came from the road.
+    a = response_segments(res, a1, act)
+    assert a.segments == {"processing": 30.0, "queue": 1470.0, "travel": 100.0}
+    assert sum(a.segments.values()) == a1.response
+
+
+def test_call_processing_ends_when_the_call_is_queued():
+    comp = component_fractiles(incident_table(result_of(RECORDS, [FIRE, ALARM])))
+    assert comp["processing"]["p90"] == 50.0   # F1 50 s, A1 30 s (not its 1500 s wait)
+    assert comp["queue"]["p90"] == 1470.0
+
+
+def test_standards_are_data_the_metrics_use():
+    assert {s.key for s in STANDARDS} == {"five_minute", "nfpa_processing", "nfpa_turnout",
+                                          "nfpa_travel"}
+    assert (FIVE_MINUTE.threshold_s, NFPA_TURNOUT.threshold_s, NFPA_TRAVEL.threshold_s) == (
+        300.0, 80.0, 240.0)
+    assert NFPA_TRAVEL.applies("fire") and not NFPA_TRAVEL.applies("alarm")
+    assert FIVE_MINUTE.applies("flood_rescue")
+    # A turnout of exactly 80 s meets NFPA 1710; 80.5 s does not.
+    recs = [R(0.0, "dispatch", "F1", "E1", data=_sent(100.0)),
+            R(80.0, "enroute", "F1", "E1", data={"from_quarters": True}),
+            R(0.0, "dispatch", "F1", "E2", data=_sent(100.0)),
+            R(80.5, "enroute", "F1", "E2", data={"from_quarters": True}), R(7200.0, "end")]
+    m = response_metrics(result_of(recs, [FIRE]))
+    assert m["turnouts_n"] == 2.0 and m["nfpa_turnout_share"] == 0.5

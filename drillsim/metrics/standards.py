@@ -1,0 +1,90 @@
+"""Response-time standards, defined once: metrics measure against them, the report cites them.
+
+Each standard is data: what part of the response it times, its threshold, the share of
+cases that must meet it, where it comes from and which incident kinds it is measured
+over. Nothing here imports SimPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Segment = Literal["processing", "turnout", "travel", "dispatch_to_arrival"]
+
+
+@dataclass(frozen=True)
+class ResponseStandard:
+    """One response-time standard.
+
+    Attributes
+    ----------
+    key
+        Short name (``five_minute``, ``nfpa_processing`` ...).
+    segment
+        What it times: ``processing`` (call to the first dispatch or queueing decision),
+        ``turnout`` (turnout order to wheels rolling, from quarters), ``travel`` (wheels
+        rolling to arrival of the first engine) or ``dispatch_to_arrival`` (turnout order
+        to the first unit on scene).
+    threshold_s
+        The time limit, s.
+    fractile
+        Share of cases (0-1) that must be within ``threshold_s``.
+    source
+        Citation.
+    en, zh
+        Short description naming threshold and source, in English and Chinese.
+    kinds
+        Incident kinds it is measured over; ``None``: every kind.
+    """
+
+    key: str
+    segment: Segment
+    threshold_s: float
+    fractile: float
+    source: str
+    en: str
+    zh: str
+    kinds: tuple[str, ...] | None = None
+
+    def applies(self, kind: str) -> bool:
+        """Whether the standard is measured over incidents of ``kind``."""
+        return self.kinds is None or kind in self.kinds
+
+    def met(self, seconds: float) -> bool:
+        """Whether one case (a time in s) is within the threshold."""
+        return seconds <= self.threshold_s
+
+
+FIVE_MINUTE = ResponseStandard(
+    "five_minute", "dispatch_to_arrival", 300.0, 0.9,
+    "建标152-2017《城市消防站建设标准》",
+    "the 5-minute rule (建标152-2017)", "5分钟到场要求（建标152-2017）")
+"""建标152-2017: a station reaches the edge of its district within 5 min of the turnout order."""
+
+NFPA_PROCESSING = ResponseStandard(
+    "nfpa_processing", "processing", 64.0, 0.9,
+    "NFPA 1710 (2020) 4.1.2.3",
+    "the 64 s call processing (NFPA 1710)", "64秒接警处理（NFPA 1710）")
+"""NFPA 1710: alarm processing within 64 s for 90 % of calls."""
+
+NFPA_TURNOUT = ResponseStandard(
+    "nfpa_turnout", "turnout", 80.0, 0.9,
+    "NFPA 1710 (2020) 4.1.2.1",
+    "the 80 s turnout (NFPA 1710)", "80秒出动（NFPA 1710）")
+"""NFPA 1710: turnout within 80 s for fire and special operations, 90 % of turnouts."""
+
+NFPA_TRAVEL = ResponseStandard(
+    "nfpa_travel", "travel", 240.0, 0.9,
+    "NFPA 1710 (2020) 4.1.2.1",
+    "the 240 s first-engine travel (NFPA 1710)", "首车240秒行驶（NFPA 1710）",
+    kinds=("fire",))
+"""NFPA 1710: first engine company on scene within 240 s of travel, 90 % of fires."""
+
+STANDARDS: tuple[ResponseStandard, ...] = (FIVE_MINUTE, NFPA_PROCESSING, NFPA_TURNOUT,
+                                           NFPA_TRAVEL)
+"""Every response standard, in the order the report lists them."""
+
+NFPA_BY_SEGMENT: dict[str, ResponseStandard] = {
+    s.segment: s for s in STANDARDS if s.key.startswith("nfpa_")}
+"""The NFPA 1710 standard of each response segment it times."""
