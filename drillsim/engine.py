@@ -315,13 +315,14 @@ class Drill:
 
     def _respond(self, unit: Unit, inc: IncidentState, alarm: int):
         env = self.env
-        if unit.in_quarters:
+        turned_out = unit.in_quarters  # else sent on from a scene or from the road
+        if turned_out:
             unit.in_quarters = False
             clock = self.clock_seconds(env.now)
             rng = self.streams[f"turnout/{unit.id}"]
             turnout = self._turnout.get(unit.station)
             yield env.timeout(turnout.for_clock(clock).sample(rng) if turnout else TEAM_TURNOUT_S)
-        self.log("enroute", inc.id, unit.id, from_quarters=unit.leg is None)
+        self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
         yield from self.drive(unit, inc.node, unit.vehicle)
         self._arrive(unit, inc, alarm)
         yield inc.cleared

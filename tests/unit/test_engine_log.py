@@ -45,6 +45,13 @@ def test_second_call_takes_second_engine_then_queues(line_world):
     assert queued == ["A3"]
     # A3 is served by the first engine to come free, sent on from the scene of A1.
     assert dispatched[2] == ("A3", "E1")
+    # ... which is no turnout from quarters: the first two are, the third is not
+    enroute = [(r.incident, r.data["from_quarters"]) for r in result.records
+               if r.event == "enroute"]
+    assert enroute == [("A1", True), ("A2", True), ("A3", False)]
+    release = next(r.t for r in result.records if r.event == "release" and r.unit == "E1")
+    assert next(r.t for r in result.records if r.event == "enroute" and r.incident == "A3") \
+        == release
 
 
 def test_out_of_service_unit_is_never_sent(line_world):
