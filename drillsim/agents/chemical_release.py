@@ -195,8 +195,8 @@ class ChemicalModel(Hazard):
         drill.log("release_start", node=self.source, place=spec.id,
                   chemical=spec.chemical, rate_kg_min=float(spec.release.rate_kg_min),
                   wind_m_s=float(u), wind_from_deg=float(wind_from), stability=cls)
-        drill.log("onset", clock=drill.scenario.relief.clock_from,
-                  target_s=float(round(drill.scenario.relief.target)))
+        if drill.shelters is not None:
+            drill.shelters.start_clock()
         self._update()
         for warning in self.limits(u, cls):
             drill.log("model_limit", place=spec.id, text=warning)

@@ -88,8 +88,18 @@ class Shelters(Hazard):
             node = drill.world.node_of(spec.location or Location(place=spec.id))
             self.by_id[spec.id] = ShelterState(spec, node, capacity, drill.env.event())
         self.ordered = False
+        self.clock_started = False
         self.groups = 0
         self.blocked: set[str] = set()  # inside a threat zone: nobody is sent there
+
+    def start_clock(self) -> None:
+        """Start the relief clock now (the ``onset`` record), once per drill: with a flood
+        and a chemical release in one drill, the first to strike starts it."""
+        if self.clock_started:
+            return
+        self.clock_started = True
+        relief = self.drill.scenario.relief
+        self.drill.log("onset", clock=relief.clock_from, target_s=float(round(relief.target)))
 
     def order_open(self) -> None:
         """The order to open every shelter; each opens after its set-up time."""

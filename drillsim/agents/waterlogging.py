@@ -137,8 +137,8 @@ class FloodModel(Hazard):
         onset = s.relief.onset if s.relief.onset is not None else self.spec.rain.start
         activation = self.spec.activation if self.spec.activation is not None \
             else self.spec.rain.start
-        drill.env.process(call_at(drill, onset, lambda: drill.log(
-            "onset", clock=s.relief.clock_from, target_s=round(float(s.relief.target)))))
+        if drill.shelters is not None:
+            drill.env.process(call_at(drill, onset, drill.shelters.start_clock))
         drill.env.process(self._hydrology())
         mobilise_teams(drill, activation)
         if drill.shelters is not None:

@@ -314,6 +314,13 @@ def _run_end(result: RunResult) -> float:
     return max((r.t for r in result.records), default=float(result.scenario.duration))
 
 
+def hazmat_units(result: RunResult) -> set[str]:
+    """The units that count as hazmat crews: hazmat apparatus and any unit that donned
+    protective gear."""
+    units = {u.id for u in result.units if u.type == "hazmat"}
+    return units | {r.unit for r in result.records if r.event == "ppe_on" and r.unit}
+
+
 def chemical_facts(result: RunResult) -> ChemicalFacts | None:
     """Measure the chemical release of a run (None when the drill has none)."""
     spec = result.scenario.chemical
@@ -323,10 +330,9 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
     inc = f"HZ-{spec.id}"
     mine = [r for r in recs if r.place == spec.id]
     call = next((r.t for r in recs if r.event == "call" and r.incident == inc), math.nan)
-    hazmat_units = {u.id for u in result.units if u.type == "hazmat"}
-    hazmat_units |= {r.unit for r in recs if r.event == "ppe_on"}
+    crews = hazmat_units(result)
     arrive = next((r.t for r in recs if r.event == "arrive" and r.incident == inc
-                   and r.unit in hazmat_units), math.inf)
+                   and r.unit in crews), math.inf)
     control = next((r for r in mine if r.event == "source_control"), None)
     empty = next((r.t for r in mine if r.event == "source_empty"), None)
     t_end, how = rules.leak_end(spec, controlled_at=control.t if control else None,

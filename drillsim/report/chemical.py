@@ -21,6 +21,7 @@ from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.chemical import ChemicalFacts, WeatherState, chemical_facts
+from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
 from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -214,10 +215,8 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str, str]]:
 
 
 def hazmat_units(ctx: ReportContext) -> set[str]:
-    def build():
-        units = {u.id for u in ctx.result.units if u.type == "hazmat"}
-        return units | {r.unit for r in ctx.records if r.event == "ppe_on" and r.unit}
-    return _cached(ctx, "hazmat_units", build)
+    """The hazmat crews of the run (:func:`drillsim.metrics.chemical.hazmat_units`)."""
+    return _cached(ctx, "hazmat_units", lambda: metrics_hazmat_units(ctx.result))
 
 
 def limits(ctx: ReportContext) -> list[str]:

@@ -148,15 +148,9 @@ class ReportContext:
     @cached_property
     def out_of_service(self) -> list[tuple[str, float, float]]:
         """(unit, from, to) spans a unit was out of service (``to`` inf: to the end)."""
-        since: dict[str, float] = {}
-        out = []
-        for r in self.records:
-            if r.event == "out_of_service":
-                since.setdefault(r.unit, r.t)
-            elif r.event == "in_service" and r.unit in since:
-                out.append((r.unit, since.pop(r.unit), r.t))
-        out += [(u, t0, math.inf) for u, t0 in since.items()]
-        return sorted(out, key=lambda s: (s[1], s[0]))
+        from drillsim.metrics.response import out_of_service
+
+        return out_of_service(self.result)
 
     def units_out_at(self, t: float) -> list[str]:
         return [u for u, t0, t1 in self.out_of_service if t0 <= t < t1]

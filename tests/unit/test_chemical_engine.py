@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from conftest import make_scenario
@@ -142,3 +144,22 @@ def test_erg_downwind_area_is_evacuated_when_ordered(town):
     origins = {r.node for r in moved if r.event == "displaced"}
     # only from the source eastwards (downwind); cells just east of N4 snap to N4 itself
     assert origins and min(origins) >= 4 and max(origins) > 4
+
+
+def test_flood_and_release_in_one_drill_start_the_relief_clock_once(tmp_path):
+    """Two hazards that displace people share one relief clock: the first to strike starts it."""
+    import yaml
+
+    from drillsim.api import load_scenario, run_drill
+
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    drill = yaml.safe_load((root / "chlorine-day-wind-shift.yaml").read_text(encoding="utf-8"))
+    flood = yaml.safe_load((root / "rainstorm-50y-afternoon.yaml").read_text(encoding="utf-8"))
+    drill["flood"] = flood["flood"]
+    path = tmp_path / "both.yaml"
+    path.write_text(yaml.safe_dump(drill, allow_unicode=True), encoding="utf-8")
+    scenario = load_scenario(path)
+    records = run_drill(scenario).records
+    onsets = [r for r in records if r.event == "onset"]
+    first = min(scenario.flood.rain.start, scenario.chemical.at)
+    assert [r.t for r in onsets] == [first]
