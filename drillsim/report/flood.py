@@ -22,6 +22,7 @@ from drillsim.metrics import teams as tm_
 from drillsim.metrics import warning as wm
 from drillsim.metrics import waterlogging as wl
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.rescue import rescue_calls
 from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
 from drillsim.report import msel
 from drillsim.report import text as tx
@@ -806,17 +807,14 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
 
     obj = res.objective
     op, target = obj.bound()
-    rows = [r for r in ctx.summary.rows if r.kind == "flood_rescue" and not math.isnan(r.call)]
-    late = sorted([r for r in rows if not r.response <= target],
-                  key=lambda r: -_fin(r.response))
+    calls = rescue_calls(ctx.summary.rows, target)
+    rows, late = calls.calls, calls.late
     paras = [measured_sentence(ctx, res, rating)]
     paras.append(ctx.t(
         f"{len(rows)} rescue calls; {len(late)} beyond the target, "
-        f"{sum(r.queued for r in rows)} waited for a free unit, "
-        f"{sum(r.mutual_aid for r in rows)} needed mutual aid.",
+        f"{calls.queued} waited for a free unit, {calls.mutual_aid} needed mutual aid.",
         f"求救警情{len(rows)}起；超出目标{len(late)}起，"
-        f"等待可用力量{sum(r.queued for r in rows)}起，"
-        f"需要区外增援{sum(r.mutual_aid for r in rows)}起。"))
+        f"等待可用力量{calls.queued}起，需要区外增援{calls.mutual_aid}起。"))
     totals: dict[str, float] = defaultdict(float)
     for r in late or rows:
         for k, v in breakdown(ctx, r, "first", False).segments.items():
@@ -837,7 +835,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
             "队伍集结：" + "，".join(
             f"{spec.name_zh or spec.id}于{tx.offset(m.assembled_at)}集结完毕"
             f"（启动后{tx.minutes(m.assembly_s, 'zh')}）" for spec, m in tm) + "。"))
-    first_call = min((r.call for r in rows), default=math.nan)
+    first_call = calls.first_call
     t_rows = [[team_label(ctx, spec), tx.offset(m.activated_at), tx.offset(m.assembled_at),
                ctx.t("after the first call", "晚于首个求救")
                if m.assembled_at > first_call else ctx.t("before", "早于")] for spec, m in tm]
@@ -846,7 +844,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
                   t_rows, ctx.t(f"First rescue call at {tx.offset(first_call)}.",
                                 f"首个求救警情：{tx.offset(first_call)}。")) if t_rows else None
     actions = []
-    if largest in ("queue", "processing") or any(r.queued for r in rows):
+    if largest in ("queue", "processing") or calls.queued:
         actions.append(draft_action(
             ctx, "Pre-position rescue teams and boats near the low-lying compounds before the "
             "rain peaks (activate at the warning, not at the flooding).",
@@ -863,7 +861,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
             f"（{tx.minutes(m.assembly_s, 'zh')}）："
             "完善召集流程和值班名单，避免同一人员同时列入两支队伍名册。",
             owner, "mobilisation", obj.id))
-    if any(r.mutual_aid for r in rows) or largest == "aid":
+    if calls.mutual_aid or largest == "aid":
         actions.append(draft_action(
             ctx, "Agree earlier mutual aid for water rescue with the city and the neighbouring "
             "districts.", "与市级及相邻区约定更早启动水域救援增援。", "bureau", "operations",
