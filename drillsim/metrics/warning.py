@@ -14,6 +14,7 @@ import numpy as np
 
 from drillsim.hazards.warning import DEFAULT_CHANNELS, Channel, max_coverage
 from drillsim.records.result import RunResult
+from drillsim.scenarios.schema import PublicWarning
 
 
 def warning_issued_at(result: RunResult) -> float:
@@ -43,9 +44,9 @@ def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     return t, np.array([0.0] + [p[1] for p in pts])
 
 
-def channels_of(result: RunResult) -> list[Channel]:
-    """The drill's warning channels (the district's defaults when the drill names none)."""
-    spec = result.scenario.warning
+def channels_of(spec: PublicWarning | None) -> list[Channel]:
+    """The warning channels of a drill's warning spec (the district's defaults when it names
+    none; none without a warning). The engine builds the same list in ``Drill._warning``."""
     if spec is None:
         return []
     if spec.channels is None:
@@ -105,7 +106,7 @@ def warning_channels(result: RunResult) -> WarningChannels | None:
     spec = result.scenario.warning
     if spec is None:
         return None
-    chans = channels_of(result)
+    chans = channels_of(spec)
     rows = tuple(ChannelMeasure(
         c.name, c.reach, c.delay_s, c.delay_s + c.ramp_s,
         max_coverage([x for x in chans if x is not c]) < spec.target) for c in chans)
