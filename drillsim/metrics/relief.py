@@ -1,4 +1,4 @@
-"""Relief, shelter and warning measures: pure functions of a run's records.
+"""Relief, shelter and depot measures: pure functions of a run's records.
 
 The relief clock (indicator 8 of the plan, and the national 14th five-year
 disaster-reduction plan: victims' basic living needs effectively relieved within
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from drillsim.metrics.warning import warning_metrics
 from drillsim.records.result import RunResult
 
 
@@ -38,7 +39,7 @@ def relief_batches(result: RunResult) -> list[ReliefBatch]:
     onset = next((r for r in result.records if r.event == "onset"), None)
     if onset is None:
         return []
-    from_onset = onset.data.get("clock", "onset") == "onset"
+    from_onset = relief_clock(result) == "onset"
     displaced_at: dict[str, float] = {}
     people: dict[str, int] = defaultdict(int)
     shelter_of: dict[str, str] = {}
@@ -104,51 +105,188 @@ def relief_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     return t, share
 
 
-def shelter_table(result: RunResult) -> list[dict[str, object]]:
-    """Per shelter: people admitted, relieved within the target, time to relieve 95 %/100 %."""
+def relief_clock(result: RunResult) -> str:
+    """What starts the relief clock: ``onset`` (the disaster onset) or ``displacement``."""
+    onset = next((r for r in result.records if r.event == "onset"), None)
+    if onset is None:
+        return result.scenario.relief.clock_from
+    return onset.data.get("clock", "onset")
+
+
+@dataclass(frozen=True)
+class ShelterMeasure:
+    """What happened at one shelter.
+
+    Attributes
+    ----------
+    shelter
+        Shelter id.
+    capacity
+        Places: the drill file's, else the one the shelter opened with (``None``: neither).
+    opened_at
+        Drill time the shelter opened, s (NaN: never).
+    admitted
+        People admitted.
+    relieved_in_target
+        Of them, people relieved within the relief target.
+    t95_s, t100_s
+        Relief-clock time by which 95 % / all of its people were relieved, s (NaN: none
+        admitted; inf: someone never relieved).
+    occupancy
+        (drill time s, people admitted so far) after each admission.
+    """
+
+    shelter: str
+    capacity: int | None
+    opened_at: float
+    admitted: int
+    relieved_in_target: int
+    t95_s: float
+    t100_s: float
+    occupancy: tuple[tuple[float, int], ...]
+
+    @property
+    def share_in_target(self) -> float:
+        """Share of the admitted relieved within the target (NaN: none admitted)."""
+        return self.relieved_in_target / self.admitted if self.admitted else math.nan
+
+
+def shelter_measures(result: RunResult) -> dict[str, ShelterMeasure]:
+    """Per shelter: the drill's shelters in file order, then any other place that admitted."""
     target = result.scenario.relief.target
+    specs = {s.id: s for s in result.scenario.forces.shelters}
+    opened: dict[str, tuple[float, int]] = {}
+    occupancy: dict[str, list[tuple[float, int]]] = defaultdict(list)
     admitted: dict[str, int] = defaultdict(int)
     for r in result.records:
-        if r.event == "shelter_admit":
+        if r.event == "shelter_open":
+            opened.setdefault(r.place, (r.t, int(r.data["capacity"])))
+        elif r.event == "shelter_admit":
             admitted[r.place] += int(r.data["people"])
-    rows = []
+            occupancy[r.place].append((r.t, admitted[r.place]))
     by_shelter: dict[str, list[ReliefBatch]] = defaultdict(list)
     for b in relief_batches(result):
         if b.shelter:
             by_shelter[b.shelter].append(b)
-    for shelter in sorted(admitted):
-        bs = by_shelter[shelter]
+    out: dict[str, ShelterMeasure] = {}
+    for sid in [*specs, *sorted(set(admitted) - set(specs))]:
+        bs = by_shelter[sid] if admitted[sid] else []
         delays = np.array([b.delay for b in bs])
         weights = np.array([b.people for b in bs], dtype=float)
-        rows.append({
-            "shelter": shelter, "admitted": admitted[shelter],
-            "relieved_in_target": int(weights[delays <= target].sum()),
-            "t95_s": _weighted_fractile(delays, weights, 95) if bs else math.nan,
-            "t100_s": float(delays.max()) if bs else math.nan,
-        })
-    return rows
+        spec = specs.get(sid)
+        cap = spec.capacity if spec is not None and spec.capacity is not None else \
+            opened.get(sid, (math.nan, None))[1]
+        out[sid] = ShelterMeasure(
+            sid, cap, opened.get(sid, (math.nan, 0))[0], admitted[sid],
+            int(weights[delays <= target].sum()) if bs else 0,
+            _weighted_fractile(delays, weights, 95) if bs else math.nan,
+            float(delays.max()) if bs else math.nan, tuple(occupancy[sid]))
+    return out
 
 
-def warning_metrics(result: RunResult) -> dict[str, float]:
-    """Time to reach the warning target, and the share warned one hour after the decision."""
-    issued = next((r.t for r in result.records if r.event == "warning_issued"), None)
-    if issued is None:
-        return {"warning_t95": math.nan, "warning_share_1h": math.nan}
-    reached = next((r.t for r in result.records if r.event == "warning_target"), math.inf)
-    t, share = warning_curve(result)
-    return {"warning_t95": reached - issued,
-            "warning_share_1h": float(np.interp(3600.0, t, share)) if t.size else math.nan}
+def shelter_table(result: RunResult) -> list[dict[str, object]]:
+    """Per shelter that admitted people, by id: admitted, relieved within the target, t95/t100."""
+    return [{"shelter": m.shelter, "admitted": m.admitted,
+             "relieved_in_target": m.relieved_in_target, "t95_s": m.t95_s, "t100_s": m.t100_s}
+            for m in sorted(shelter_measures(result).values(), key=lambda m: m.shelter)
+            if m.admitted]
 
 
-def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
-    """Share of the public warned against time since the decision to warn (s)."""
-    issued = next((r.t for r in result.records if r.event == "warning_issued"), None)
-    if issued is None:
-        return np.array([]), np.array([])
-    pts = [(r.t - issued, float(r.data["share"])) for r in result.records
-           if r.event == "warning"]
-    t = np.array([0.0] + [p[0] for p in pts])
-    return t, np.array([0.0] + [p[1] for p in pts])
+@dataclass(frozen=True)
+class StockEvent:
+    """A change of a depot's stock other than a truck load.
+
+    Attributes
+    ----------
+    t
+        Drill time, s.
+    depot
+        Depot id.
+    kind
+        ``stock_out`` (items ran out), ``replenish`` (scheduled stock arrived) or
+        ``stock_change`` (an inject added or, with ``removed``, took away stock).
+    items
+        Quantity by item (for ``stock_out``: the items that ran out).
+    removed
+        The inject took the stock away.
+    """
+
+    t: float
+    depot: str
+    kind: str
+    items: dict[str, float]
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class DepotMeasure:
+    """What happened at one relief depot.
+
+    Attributes
+    ----------
+    depot
+        Depot id.
+    initial, final
+        Stock by item at the start and at the end of the drill.
+    loads
+        Truck loads.
+    events
+        Stock-outs, replenishments and stock injects, in drill order.
+    levels
+        Per item, (drill time s, stock) steps from the initial stock on.
+    """
+
+    depot: str
+    initial: dict[str, float]
+    final: dict[str, float]
+    loads: int
+    events: tuple[StockEvent, ...]
+    levels: dict[str, tuple[tuple[float, float], ...]]
+
+    @property
+    def stock_outs(self) -> tuple[StockEvent, ...]:
+        """The depot's stock-outs."""
+        return tuple(e for e in self.events if e.kind == "stock_out")
+
+
+def stock_events(result: RunResult) -> list[StockEvent]:
+    """Stock-outs, replenishments and stock injects at every depot, in drill order."""
+    return [StockEvent(r.t, r.place, r.event, dict(r.data["items"]),
+                       bool(r.data.get("removed", False)))
+            for r in result.records if r.event in ("stock_out", "replenish", "stock_change")]
+
+
+def depot_measures(result: RunResult) -> dict[str, DepotMeasure]:
+    """Per depot of the drill (file order): stock levels over time, loads and stock events."""
+    depots = result.scenario.forces.depots
+    level = {d.id: dict(d.stock) for d in depots}
+    steps: dict[str, dict[str, list[tuple[float, float]]]] = {
+        d.id: {k: [(0.0, v)] for k, v in d.stock.items()} for d in depots}
+    loads = dict.fromkeys(level, 0)
+    events: dict[str, list[StockEvent]] = {d: [] for d in level}
+    for e in stock_events(result):
+        if e.depot in events:
+            events[e.depot].append(e)
+    for r in result.records:
+        if r.place not in level or r.event not in ("truck_load", "replenish", "stock_change"):
+            continue
+        loads[r.place] += r.event == "truck_load"
+        sign = -1.0 if r.event == "truck_load" or r.get("removed") else 1.0
+        for item, qty in r.data["items"].items():
+            new = max(level[r.place].get(item, 0.0) + sign * qty, 0.0)
+            level[r.place][item] = new
+            steps[r.place].setdefault(item, [(0.0, 0.0)]).append((r.t, new))
+    return {d.id: DepotMeasure(d.id, dict(d.stock), dict(level[d.id]), loads[d.id],
+                               tuple(events[d.id]),
+                               {k: tuple(v) for k, v in steps[d.id].items()})
+            for d in depots}
+
+
+def first_load_after(result: RunResult, depot: str, t: float) -> tuple[float, str, str] | None:
+    """The first truck load at ``depot`` from drill time ``t`` (s) on: (time, truck, shelter)."""
+    r = next((r for r in result.records if r.t >= t and r.event == "truck_load"
+              and r.place == depot), None)
+    return None if r is None else (r.t, r.unit, r.data.get("shelter", ""))
 
 
 BOTTLENECKS = {
@@ -174,6 +312,10 @@ BOTTLENECKS = {
 }
 
 
+UNAVOIDABLE = ("walking", "transport")
+"""Waiting causes that are the irreducible part of relief (never the bottleneck)."""
+
+
 def bottleneck(result: RunResult) -> dict[str, object]:
     """Person-hours of waiting for relief, by cause, from the records; the largest names it.
 
@@ -187,6 +329,13 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     transport are the irreducible part; the bottleneck is the largest of the
     others. Only waiting beyond the relief target's start counts the same as any
     other: the figures are person-hours over the whole drill.
+
+    Returns
+    -------
+    dict
+        ``person_hours`` by cause; ``bottleneck`` (the largest avoidable cause, ``""``:
+        none); ``stock_out_items``; ``share`` of all waiting by cause and
+        ``avoidable_share`` of the avoidable waiting by avoidable cause (0-1).
     """
     end = result.records[-1].t if result.records else 0.0
     n_trucks = sum(u.type == "truck" for u in result.units)
@@ -252,8 +401,14 @@ def bottleneck(result: RunResult) -> dict[str, object]:
         elif r.event == "truck_return":
             busy.discard(r.unit)
     account(end)
-    causes = {k: v for k, v in hours.items() if k not in ("walking", "transport") and v > 0}
+    causes = {k: v for k, v in hours.items() if k not in UNAVOIDABLE and v > 0}
     name = max(causes, key=causes.get) if causes else ""
     items = sorted({k for r in result.records if r.event == "stock_out" for k in r.data["items"]})
+    total = sum(hours.values())
+    avoidable = {k: v for k, v in hours.items() if k not in UNAVOIDABLE}
+    total_avoidable = sum(avoidable.values())
     return {"person_hours": dict(sorted(hours.items())), "bottleneck": name,
-            "stock_out_items": items}
+            "stock_out_items": items,
+            "share": {k: v / total for k, v in sorted(hours.items())} if total else {},
+            "avoidable_share": {k: v / total_avoidable for k, v in sorted(avoidable.items())}
+            if total_avoidable else {}}

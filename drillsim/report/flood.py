@@ -1,22 +1,29 @@
 """The rainstorm part of the report: water, roads, shelters, relief, warning, teams.
 
-Everything comes from the records of the run (``depth``, ``road_state``,
-``shelter_admit``, ``relieved``, ``truck_load``, ``stock_out``, ``warning``,
-``team_assembled`` ...) and the scenario (points, shelters, depots, teams,
-warning channels). The relief bottleneck is :func:`drillsim.metrics.relief.bottleneck`
-(person-hours of waiting by cause); the arcs a waterlogging point floods are
-:func:`drillsim.agents.waterlogging.point_edges`, the same function the engine uses.
+This module only presents. Every figure it states is computed in :mod:`drillsim.metrics`:
+points, depths, closures and pumps in :mod:`drillsim.metrics.waterlogging`; shelters,
+depots, the relief curve and the relief bottleneck (person-hours of waiting by cause) in
+:mod:`drillsim.metrics.relief`; team mobilisation in :mod:`drillsim.metrics.teams`; the
+warning in :mod:`drillsim.metrics.warning`. The vehicle depth limits are
+:data:`drillsim.hazards.pluvial_flood.DEPTH_LIMIT_M`; the arcs a waterlogging point floods
+are :func:`drillsim.agents.waterlogging.point_edges`, the same function the engine uses.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 import numpy as np
 
 from drillsim.metrics import relief as rm
+from drillsim.metrics import teams as tm_
+from drillsim.metrics import warning as wm
+from drillsim.metrics import waterlogging as wl
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.rescue import rescue_calls
+from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
 from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -27,9 +34,6 @@ from drillsim.report.findings import (
     measured_sentence,
 )
 from drillsim.report.registry import Figure, Finding, HazardPart, Section, Table, register
-
-CAR_LIMIT_M = 0.3
-TRUCK_LIMIT_M = 0.6
 
 TEAM_OWNER = {"blue_star": "bluestar", "civil_air_defence": "air", "city_management": "citymgmt"}
 # relief bottleneck cause -> [(action en, action zh, owner, capability)]
@@ -84,8 +88,14 @@ def _cached(ctx: ReportContext, key: str, fn):
     return store[key]
 
 
-def _details(ctx: ReportContext, event: str):
-    return [(r, r.data) for r in ctx.records if r.event == event]
+def ration_text(ctx: ReportContext) -> str:
+    """The drill's ration per person (``relief.ration``), e.g. ``water_l 3, food_ration 1``."""
+    return ", ".join(f"{k} {v:g}" for k, v in ctx.scenario.relief.ration.items())
+
+
+def limit_text(limit_m: float) -> str:
+    """A depth limit as the report writes it (``0.3 m``)."""
+    return f"{limit_m:g} m"
 
 
 def point_label(ctx: ReportContext, spec) -> str:
@@ -118,65 +128,36 @@ def named(ctx: ReportContext, spec) -> str:
     return ctx.place_label(spec.id)
 
 
-def points(ctx: ReportContext) -> dict[str, dict]:
-    """Per waterlogging point: spec, node, depth series, peak, closures, arcs."""
+@dataclass(frozen=True)
+class PointView:
+    """A waterlogging point: its spec and place on the map, and its measures."""
+
+    spec: object
+    node: int
+    edges: np.ndarray
+    m: wl.PointMeasure
+
+
+def points(ctx: ReportContext) -> dict[str, PointView]:
+    """Per waterlogging point: spec, node, arcs, and its measures (``PointMeasure``)."""
     def build():
         from drillsim.agents.waterlogging import point_edges
 
         flood = ctx.scenario.flood
-        out: dict[str, dict] = {}
         if flood is None:
-            return out
+            return {}
+        measures = wl.waterlogging_points(ctx.result)
         net = ctx.world.network
+        out: dict[str, PointView] = {}
         for p in flood.points:
             try:
                 node = ctx.world.node_of(p.location)
                 edges = point_edges(net, node, p)
             except KeyError:
                 node, edges = -1, np.asarray([], dtype=np.int64)
-            out[p.id] = {"spec": p, "node": node, "edges": edges, "t": [], "d": [],
-                         "car": [], "truck": [], "pumps": 0, "displaced": 0}
-        for r in ctx.records:
-            if r.place not in out:
-                continue
-            info = out[r.place]
-            if r.event == "depth":
-                info["t"].append(r.t)
-                info["d"].append(float(r.data.get("depth_m", "nan")))
-            elif r.event == "road_state":
-                d = r.data["factors"]
-                info["car"].append((r.t, float(d.get("car", "1"))))
-                info["truck"].append((r.t, min(float(d.get("truck", "1")),
-                                               float(d.get("fire_engine", "1")))))
-            elif r.event == "dispatch" and r.get("task") == "pump":
-                info["pumps"] += 1
-            elif r.event == "displacement":
-                info["displaced"] += int(r.data.get("people", "0"))
-        for info in out.values():
-            d = np.asarray(info["d"], dtype=float)
-            if d.size:
-                k = int(np.nanargmax(d))
-                info["peak"], info["peak_t"] = float(d[k]), info["t"][k]
-            else:
-                info["peak"], info["peak_t"] = 0.0, math.nan
-            info["closed_car"] = _spans(info["car"])
-            info["closed_truck"] = _spans(info["truck"])
+            out[p.id] = PointView(p, node, edges, measures[p.id])
         return out
     return _cached(ctx, "points", build)
-
-
-def _spans(states: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Closed spans (factor 0) from a point's road states; end inf: closed to the end."""
-    spans, since = [], None
-    for t, f in states:
-        if f <= 0 and since is None:
-            since = t
-        elif f > 0 and since is not None:
-            spans.append((since, t))
-            since = None
-    if since is not None:
-        spans.append((since, math.inf))
-    return spans
 
 
 def _span_text(ctx: ReportContext, spans) -> str:
@@ -186,26 +167,27 @@ def _span_text(ctx: ReportContext, spans) -> str:
                      for a, b in spans)
 
 
-def shelters(ctx: ReportContext) -> list[dict]:
+@dataclass(frozen=True)
+class ShelterView:
+    """A shelter of the drill: its spec, its places and its measures."""
+
+    spec: object
+    capacity: int
+    m: rm.ShelterMeasure
+
+
+def shelters(ctx: ReportContext) -> list[ShelterView]:
+    """The drill's shelters with :class:`~drillsim.metrics.relief.ShelterMeasure`."""
     def build():
-        by_id = {s["shelter"]: s for s in rm.shelter_table(ctx.result)}
-        opened = {r.place: (r.t, int(d.get("capacity", "0")))
-                  for r, d in _details(ctx, "shelter_open")}
+        measures = rm.shelter_measures(ctx.result)
         out = []
         for spec in ctx.scenario.forces.shelters:
-            row = by_id.get(spec.id, {})
-            cap = spec.capacity
-            if cap is None:
-                cap = opened.get(spec.id, (0, None))[1]
-            if cap is None:
+            m = measures[spec.id]
+            cap = m.capacity
+            if cap is None:  # never opened and no capacity in the drill file: the map's
                 p = ctx.world.places.get(spec.id)
                 cap = int(p.attrs.get("capacity", 0)) if p is not None else 0
-            out.append({"spec": spec, "capacity": cap,
-                        "opened": opened.get(spec.id, (math.nan, 0))[0],
-                        "admitted": int(row.get("admitted", 0)),
-                        "in_target": int(row.get("relieved_in_target", 0)),
-                        "t95": float(row.get("t95_s", math.nan)),
-                        "t100": float(row.get("t100_s", math.nan))})
+            out.append(ShelterView(spec, cap, m))
         return out
     return _cached(ctx, "shelters", build)
 
@@ -214,48 +196,16 @@ def bottleneck(ctx: ReportContext) -> dict:
     return _cached(ctx, "bottleneck", lambda: rm.bottleneck(ctx.result))
 
 
-def depot_stock(ctx: ReportContext) -> dict[str, dict[str, list[tuple[float, float]]]]:
-    """Per depot, per item: (t, stock) steps from the initial stock and the records."""
+def depots(ctx: ReportContext) -> dict[str, rm.DepotMeasure]:
+    """Per depot: :class:`~drillsim.metrics.relief.DepotMeasure`."""
+    return _cached(ctx, "depots", lambda: rm.depot_measures(ctx.result))
+
+
+def teams(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
+    """The drill's teams with :class:`~drillsim.metrics.teams.TeamMeasure`."""
     def build():
-        out: dict[str, dict[str, list[tuple[float, float]]]] = {}
-        level: dict[str, dict[str, float]] = {}
-        for d in ctx.scenario.forces.depots:
-            level[d.id] = dict(d.stock)
-            out[d.id] = {k: [(0.0, v)] for k, v in d.stock.items()}
-        for r in ctx.records:
-            if r.place not in level or r.event not in ("truck_load", "replenish",
-                                                          "stock_change"):
-                continue
-            sign = -1.0 if r.event == "truck_load" or r.get("removed") else 1.0
-            for item, qty in r.data["items"].items():
-                new = max(level[r.place].get(item, 0.0) + sign * qty, 0.0)
-                level[r.place][item] = new
-                out[r.place].setdefault(item, [(0.0, 0.0)]).append((r.t, new))
-        return out
-    return _cached(ctx, "stock", build)
-
-
-def teams(ctx: ReportContext) -> list[dict]:
-    def build():
-        from drillsim.scenarios.schema import shared_pairs
-
-        act = {r.place: r.t for r in ctx.records if r.event == "team_activated"}
-        asm = {r.place: (r.t, d) for r, d in _details(ctx, "team_assembled")}
-        fielded: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for r, d in _details(ctx, "mobilised"):
-            fielded[r.place][d.get("type", "?")] += 1
-        pairs = shared_pairs(list(ctx.scenario.forces.teams))
-        out = []
-        for team in ctx.scenario.forces.teams:
-            t_asm, d = asm.get(team.id, (math.nan, {}))
-            shared = {next(iter(k - {team.id})): n for k, n in pairs.items()
-                      if team.id in k and len(k) == 2}
-            out.append({"spec": team, "activated": act.get(team.id, math.nan),
-                        "assembled": t_asm, "delay": float(d.get("delay_s", "nan")),
-                        "free": d.get("free_members", "—"),
-                        "planned": {u.type: u.count for u in team.units},
-                        "fielded": dict(fielded[team.id]), "shared": shared})
-        return out
+        specs = {t.id: t for t in ctx.scenario.forces.teams}
+        return [(specs[m.team], m) for m in tm_.team_mobilisation(ctx.result)]
     return _cached(ctx, "teams", build)
 
 
@@ -271,17 +221,17 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     pts = points(ctx)
     if pts:
         rows, classes = [], []
-        for info in pts.values():
-            spec = info["spec"]
-            rows.append([point_label(ctx, spec), f"{info['peak']:.2f} m",
-                         tx.offset(info["peak_t"]), _span_text(ctx, info["closed_car"]),
-                         _span_text(ctx, info["closed_truck"]), str(len(info["edges"])),
-                         str(info["pumps"]), str(info["displaced"])])
-            classes.append("bad" if info["peak"] >= TRUCK_LIMIT_M else "")
+        for p in pts.values():
+            m = p.m
+            rows.append([point_label(ctx, p.spec), f"{m.peak_m:.2f} m", tx.offset(m.peak_at),
+                         _span_text(ctx, m.closed_to_cars), _span_text(ctx, m.closed_to_trucks),
+                         str(len(p.edges)), str(m.pumps_sent), str(m.displaced)])
+            classes.append("bad" if m.peak_m >= TRUCK_LIMIT_M else "")
+        car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
         out.append(Table(
             [ctx.t("waterlogging point", "积水点"), ctx.t("peak depth", "最大水深"),
-             ctx.t("at", "出现时间"), ctx.t("closed to cars (≥ 0.3 m)", "小汽车断行（≥0.3 m）"),
-             ctx.t("closed to trucks / fire engines (≥ 0.6 m)", "货车/消防车断行（≥0.6 m）"),
+             ctx.t("at", "出现时间"), ctx.t(f"closed to cars (≥ {car})", f"小汽车断行（≥{car}）"),
+             ctx.t(f"closed to trucks / fire engines (≥ {truck})", f"货车/消防车断行（≥{truck}）"),
              ctx.t("road arcs", "受控路段数"), ctx.t("pumps sent", "调派泵车"),
              ctx.t("residents displaced", "转移居民")], rows,
             ctx.t("Waterlogging points (drill times); rows closed to fire engines in red.",
@@ -290,14 +240,14 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     if sh:
         rows, classes = [], []
         for s in sh:
-            spec = s["spec"]
-            pct = s["in_target"] / s["admitted"] if s["admitted"] else math.nan
-            rows.append([named(ctx, spec), str(s["capacity"]), tx.offset(s["opened"]),
-                         str(s["admitted"]),
-                         f"{s['in_target']} ({pct:.0%})" if s["admitted"] else "—",
-                         tx.minutes(s["t95"], ctx.lang), tx.minutes(s["t100"], ctx.lang),
-                         _lacks(ctx, spec.lacks)])
-            classes.append("bad" if s["admitted"] and s["in_target"] < s["admitted"] else "")
+            m = s.m
+            rows.append([named(ctx, s.spec), str(s.capacity), tx.offset(m.opened_at),
+                         str(m.admitted),
+                         f"{m.relieved_in_target} ({m.share_in_target:.0%})" if m.admitted
+                         else "—",
+                         tx.minutes(m.t95_s, ctx.lang), tx.minutes(m.t100_s, ctx.lang),
+                         _lacks(ctx, s.spec.lacks)])
+            classes.append("bad" if m.admitted and m.relieved_in_target < m.admitted else "")
         target = ctx.scenario.relief.target
         out.append(Table(
             [ctx.t("shelter", "避难场所"), ctx.t("capacity", "容量"), ctx.t("opened", "开放"),
@@ -308,21 +258,15 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                   "避难场所：t95/t100按救助计时口径；有人员超时救助的行标红。"), classes))
     if ctx.scenario.forces.depots:
         rows = []
-        stock = depot_stock(ctx)
-        outs = defaultdict(list)
-        for r, d in _details(ctx, "stock_out"):
-            outs[r.place].append(f"{tx.offset(r.t)} ({', '.join(d['items'])})")
-        loads = defaultdict(int)
-        for r in ctx.records:
-            if r.event == "truck_load":
-                loads[r.place] += 1
+        dm = depots(ctx)
         for dep in ctx.scenario.forces.depots:
+            m = dm[dep.id]
             sizes = ", ".join(f"{t.capacity_kg / 1000:g} t" for t in dep.trucks)
-            end = ", ".join(f"{k} {v[-1][1]:g}" for k, v in stock[dep.id].items())
-            rows.append([named(ctx, dep), ", ".join(f"{k} {v:g}" for k, v in dep.stock.items()),
-                         f"{len(dep.trucks)} × {sizes}"
-                         if dep.trucks else "—",
-                         str(loads[dep.id]), "; ".join(outs[dep.id]) or "—", end])
+            outs = "; ".join(f"{tx.offset(e.t)} ({', '.join(e.items)})" for e in m.stock_outs)
+            rows.append([named(ctx, dep), ", ".join(f"{k} {v:g}" for k, v in m.initial.items()),
+                         f"{len(dep.trucks)} × {sizes}" if dep.trucks else "—",
+                         str(m.loads), outs or "—",
+                         ", ".join(f"{k} {v:g}" for k, v in m.final.items())])
         out.append(Table(
             [ctx.t("depot", "物资库"), ctx.t("initial stock", "初始库存"),
              ctx.t("trucks", "车辆"), ctx.t("loads", "装车次数"),
@@ -331,16 +275,13 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     tm = teams(ctx)
     if tm:
         rows, classes = [], []
-        for t in tm:
-            planned = t["planned"]
-            fielded = t["fielded"]
-            units = ", ".join(f"{k} {fielded.get(k, 0)}/{n}" for k, n in planned.items())
-            shared = ", ".join(f"{k} {n}" for k, n in t["shared"].items()) or "—"
-            rows.append([team_label(ctx, t["spec"]), str(t["spec"].members), shared,
-                         tx.offset(t["assembled"]), tx.minutes(t["delay"], ctx.lang), units,
-                         str(t["free"])])
-            classes.append("bad" if any(fielded.get(k, 0) < n for k, n in planned.items())
-                           else "")
+        for spec, m in tm:
+            units = ", ".join(f"{k} {m.fielded.get(k, 0)}/{n}" for k, n in m.planned.items())
+            shared = ", ".join(f"{k} {n}" for k, n in m.shared.items()) or "—"
+            rows.append([team_label(ctx, spec), str(spec.members), shared,
+                         tx.offset(m.assembled_at), tx.minutes(m.assembly_s, ctx.lang), units,
+                         "—" if m.free_members is None else str(m.free_members)])
+            classes.append("bad" if m.short else "")
         out.append(Table(
             [ctx.t("team", "队伍"), ctx.t("members", "人数"),
              ctx.t("members shared with", "与其他队伍重叠人员"), ctx.t("assembled", "集结完毕"),
@@ -352,12 +293,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
             classes))
     b = bottleneck(ctx)
     if b["person_hours"]:
-        total = sum(b["person_hours"].values())
         rows, classes = [], []
         for k, v in sorted(b["person_hours"].items(), key=lambda kv: -kv[1]):
             en, zh, meaning_en, meaning_zh = rm.BOTTLENECKS.get(k, (k, k, "", ""))
-            rows.append([ctx.t(en, zh), f"{v:,.0f}", f"{v / total:.0%}" if total else "—",
-                         ctx.t(meaning_en, meaning_zh)])
+            share = f"{b['share'][k]:.0%}" if k in b["share"] else "—"
+            rows.append([ctx.t(en, zh), f"{v:,.0f}", share, ctx.t(meaning_en, meaning_zh)])
             classes.append("bad" if k == b["bottleneck"] else "")
         items = ", ".join(b["stock_out_items"]) or ctx.t("none", "无")
         name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", "", ""))
@@ -387,8 +327,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
             (CAR_LIMIT_M, "#00acc1", 3.5, "积水断行（小汽车）closed to cars at the peak"),
             (TRUCK_LIMIT_M, "#d81b60", 4.5,
              "积水断行（货车、消防车）closed to trucks and fire engines")):
-        edges = sorted({int(e) for info in pts.values() if info["peak"] >= limit
-                        for e in info["edges"]})
+        edges = sorted({int(e) for p in pts.values() if p.m.peak_m >= limit for e in p.edges})
         if not edges:
             continue
         segs = [[(net.lon[net.edge_u[e]], net.lat[net.edge_u[e]]),
@@ -396,19 +335,19 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         ax.add_collection(LineCollection(segs, colors=colour, linewidths=lw, zorder=5,
                                          capstyle="round"))
         handles.append(Line2D([], [], color=colour, lw=lw, label=label))
-    shown = [i for i in pts.values() if i["node"] >= 0]
-    peaks = np.array([i["peak"] for i in shown])
+    shown = [p for p in pts.values() if p.node >= 0]
+    peaks = np.array([p.m.peak_m for p in shown])
     colours = ["#aed6f1" if p < CAR_LIMIT_M else "#3498db" if p < TRUCK_LIMIT_M else "#154360"
                for p in peaks]
-    ax.scatter(net.lon[[i["node"] for i in shown]], net.lat[[i["node"] for i in shown]],
+    ax.scatter(net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]],
                s=40 + 260 * np.clip(peaks, 0, 1.5), c=colours, marker="o", alpha=0.85,
                edgecolors="#1b2631", linewidths=0.8, zorder=8)
     placed: list[tuple[float, float]] = []
-    for i in sorted(shown, key=lambda i: -net.lat[i["node"]]):
-        x, y = float(net.lon[i["node"]]), float(net.lat[i["node"]])
+    for i in sorted(shown, key=lambda p: -net.lat[p.node]):
+        x, y = float(net.lon[i.node]), float(net.lat[i.node])
         near = sum(abs(x - a) < 0.02 and abs(y - b) < 0.004 for a, b in placed)
         placed.append((x, y))
-        ax.annotate(f"{short_point(ctx, i['spec'])} {i['peak']:.2f} m",
+        ax.annotate(f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m",
                     (x, y), xytext=(8, 6 - 13 * near),
                     textcoords="offset points", fontsize=7.5, color="#1b4f72", zorder=9,
                     path_effects=text_effects("#1b4f72"))
@@ -435,42 +374,40 @@ def _hours_axis(ax, ctx: ReportContext, label_en: str, label_zh: str) -> None:
 
 def depth_figure(ctx: ReportContext) -> Figure | None:
     pts = points(ctx)
-    if not pts or not any(i["t"] for i in pts.values()):
+    if not pts or not any(p.m.times_s for p in pts.values()):
         return None
     plt = pyplot()
     fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(11, 6.2), sharex=True,
                                    gridspec_kw={"height_ratios": [1, 2.6]})
-    rain = [(r.t, float(r.data.get("mm_h", "0"))) for r in ctx.records
-            if r.event == "rain"]
+    rain_t, rain_mm_h = wl.rain_curve(ctx.result)
     step = ctx.scenario.flood.step
-    if rain:
-        ax0.bar([(t - step) / 60 for t, _ in rain], [v for _, v in rain], width=step / 60,
+    if rain_t.size:
+        ax0.bar((rain_t - step) / 60, rain_mm_h, width=step / 60,
                 align="edge", color="#5dade2", edgecolor="none")
     ax0.set_ylabel(ctx.t("rain, mm/h", "雨强 mm/h"))
     ax0.set_title(ctx.t("Rain and water depth at the waterlogging points",
                         "降雨过程与各积水点水深"), fontsize=10)
     t_max = max(ctx.scenario.duration, ctx.end_time)
     cmap = plt.get_cmap("tab10")
-    for k, info in enumerate(pts.values()):
-        if info["t"]:
-            ax1.plot(np.asarray(info["t"]) / 60, info["d"], color=cmap(k % 10), lw=1.6,
-                     label=f"{short_point(ctx, info['spec'])} ({info['peak']:.2f} m)")
-    for y, colour, en, zh in ((CAR_LIMIT_M, "#e67e22", "0.3 m: cars stop", "0.3 m：小汽车断行"),
-                              (TRUCK_LIMIT_M, "#922b21", "0.6 m: trucks and fire engines stop",
-                               "0.6 m：货车、消防车断行")):
+    for k, p in enumerate(pts.values()):
+        if p.m.times_s:
+            ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
+                     label=f"{short_point(ctx, p.spec)} ({p.m.peak_m:.2f} m)")
+    car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
+    for y, colour, en, zh in ((CAR_LIMIT_M, "#e67e22", f"{car}: cars stop", f"{car}：小汽车断行"),
+                              (TRUCK_LIMIT_M, "#922b21", f"{truck}: trucks and fire engines stop",
+                               f"{truck}：货车、消防车断行")):
         ax1.axhline(y, color=colour, ls="--", lw=1.2)
         ax1.text(0.995, y, ctx.t(en, zh), color=colour, fontsize=8, ha="right", va="bottom",
                  transform=ax1.get_yaxis_transform())
-    for r in ctx.records:
-        if r.event in ("pump_station_failed", "pump_station_restored"):
-            where = short_point(ctx, pts[r.place]["spec"]) if r.place in pts else r.place
-            ax1.axvline(r.t / 60, color="#7d3c98", ls=":", lw=1)
-            ax1.text(r.t / 60, 0.98, ctx.t(" pump station failed" if r.event.endswith("failed")
-                                           else " pump station restored",
-                                           " 泵站故障" if r.event.endswith("failed")
-                                           else " 泵站恢复") + f" ({where})",
-                     color="#7d3c98", fontsize=7, va="top", rotation=90,
-                     transform=ax1.get_xaxis_transform())
+    for e in wl.pump_station_events(ctx.result):
+        where = short_point(ctx, pts[e.point].spec) if e.point in pts else e.point
+        ax1.axvline(e.t / 60, color="#7d3c98", ls=":", lw=1)
+        ax1.text(e.t / 60, 0.98, ctx.t(" pump station failed" if e.failed
+                                       else " pump station restored",
+                                       " 泵站故障" if e.failed else " 泵站恢复") + f" ({where})",
+                 color="#7d3c98", fontsize=7, va="top", rotation=90,
+                 transform=ax1.get_xaxis_transform())
     ax1.set_ylabel(ctx.t("water depth, m", "水深 m"))
     ax1.set_xlim(0, t_max / 60)
     ax1.set_ylim(bottom=0)
@@ -484,11 +421,11 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         style_axes(ax)
     caption = ctx.t(
         "Top: rain intensity (mean over each hydrology step). Bottom: water depth at each "
-        "waterlogging point (peak in the legend); dashed lines: 0.3 m, where cars stop "
-        "(Pregnolato et al. 2017), and 0.6 m, where trucks and fire engines stop; dotted "
+        f"waterlogging point (peak in the legend); dashed lines: {car}, where cars stop "
+        f"(Pregnolato et al. 2017), and {truck}, where trucks and fire engines stop; dotted "
         "lines: pump-station injects.",
-        "上：雨强（各计算步长内平均值）。下：各积水点水深（图例中为最大水深）；虚线为0.3 m"
-        "（小汽车无法通行）和0.6 m（货车、消防车无法通行）；点线为泵站故障/恢复注入。")
+        f"上：雨强（各计算步长内平均值）。下：各积水点水深（图例中为最大水深）；虚线为{car}"
+        f"（小汽车无法通行）和{truck}（货车、消防车无法通行）；点线为泵站故障/恢复注入。")
     return Figure("flood_depth", ctx.t("Rain and water depth", "降雨与积水深度"), caption,
                   _png(fig), alt=ctx.t("water depth over time", "积水深度随时间变化"))
 
@@ -517,9 +454,8 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     ax.set_ylim(0, 105)
     ax.set_xlim(0, t_end)
     ax.set_ylabel(ctx.t("share of displaced people relieved, %", "得到救助的受灾人员比例 %"))
-    clock = ctx.t("disaster onset", "灾害发生") if next(
-        (r.data for r in ctx.records if r.event == "onset"), {}).get(
-        "clock", "onset") == "onset" else ctx.t("leaving home", "离家")
+    clock = ctx.t("disaster onset", "灾害发生") if rm.relief_clock(ctx.result) == "onset" \
+        else ctx.t("leaving home", "离家")
     _hours_axis(ax, ctx, f"hours since the {clock}", f"自{clock}起的小时数")
     ax.set_title(ctx.t(f"Relief of displaced people (t95 {tx.value(m.get('relief_t95'), 'seconds')}"
                        f", t100 {tx.value(m.get('relief_t100'), 'seconds')})",
@@ -527,18 +463,20 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
                        f"（t95 {tx.value(m.get('relief_t95'), 'seconds', 'zh')}"
                        f"，t100 {tx.value(m.get('relief_t100'), 'seconds', 'zh')}）"), fontsize=10)
     style_axes(ax)
+    ration = ration_text(ctx)
     caption = ctx.t(
-        "Share of displaced people whose first basic-needs ration (water, food, bedding) had "
-        "reached them, against hours on the relief clock; the dashed line is the 10-hour "
-        "target (indicator 8; 14th five-year national disaster-reduction plan).",
-        "按救助计时口径，首份基本生活物资（饮用水、食品、被褥）送达的受灾人员比例；"
-        "虚线为10小时目标（指标8，“十四五”国家综合防灾减灾规划）。")
+        f"Share of displaced people whose first basic-needs ration ({ration} per person) had "
+        f"reached them, against hours on the relief clock; the dashed line is the "
+        f"{target / 3600:g}-hour target (indicator 8; 14th five-year national "
+        "disaster-reduction plan).",
+        f"按救助计时口径，首份基本生活物资（每人{ration}）送达的受灾人员比例；"
+        f"虚线为{target / 3600:g}小时目标（指标8，“十四五”国家综合防灾减灾规划）。")
     return Figure("relief_curve", ctx.t("Relief curve", "救助进度曲线"), caption, _png(fig),
                   alt=ctx.t("share relieved over time", "救助比例随时间变化"))
 
 
 def warning_figure(ctx: ReportContext) -> Figure | None:
-    t, share = rm.warning_curve(ctx.result)
+    t, share = wm.warning_curve(ctx.result)
     spec = ctx.scenario.warning
     if not t.size or spec is None:
         return None
@@ -570,7 +508,7 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
     _hours_axis(ax, ctx, "hours after the decision to warn", "自决定发布预警起的小时数")
     ax.set_title(ctx.t("Public warning coverage", "预警信息覆盖率"), fontsize=10)
     style_axes(ax)
-    names = ", ".join(c.name for c in _channels(ctx))
+    names = ", ".join(c.name for c in _channels(ctx).channels)
     caption = ctx.t(
         f"Share of the public reached by at least one channel ({names}), channels taken as "
         "independent; dashed line: the 95 % target (indicator 7).",
@@ -580,7 +518,7 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
 
 
 def shelter_figure(ctx: ReportContext) -> Figure | None:
-    sh = [s for s in shelters(ctx) if s["admitted"]]
+    sh = [s for s in shelters(ctx) if s.m.admitted]
     if not sh:
         return None
     plt = pyplot()
@@ -589,22 +527,21 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     cmap = plt.get_cmap("tab10")
     top = 0
     for k, s in enumerate(sh):
-        sid = s["spec"].id
-        pts_ = [(r.t, int(r.data.get("people", "0"))) for r in ctx.records
-                if r.event == "shelter_admit" and r.place == sid]
-        ts = [0.0] + [p[0] for p in pts_] + [t_max]
-        occ = np.cumsum([0] + [p[1] for p in pts_])
-        occ = np.append(occ, occ[-1])
-        top = max(top, int(occ[-1]))
+        sid = s.spec.id
+        occ_steps = s.m.occupancy
+        ts = [0.0] + [p[0] for p in occ_steps] + [t_max]
+        occ = [0] + [p[1] for p in occ_steps]
+        occ.append(occ[-1])
+        top = max(top, occ[-1])
         ax.step(np.asarray(ts) / 60, occ, where="post", color=cmap(k % 10), lw=1.8,
-                label=ctx.t(f"{place_short(ctx, sid)} (capacity {s['capacity']:,})",
-                            f"{place_short(ctx, sid)}（容量{s['capacity']:,}）"))
-        if math.isfinite(s["opened"]):
-            ax.plot([s["opened"] / 60], [0], marker="^", color=cmap(k % 10), ms=8,
+                label=ctx.t(f"{place_short(ctx, sid)} (capacity {s.capacity:,})",
+                            f"{place_short(ctx, sid)}（容量{s.capacity:,}）"))
+        if math.isfinite(s.m.opened_at):
+            ax.plot([s.m.opened_at / 60], [0], marker="^", color=cmap(k % 10), ms=8,
                     clip_on=False, zorder=5)
     for k, s in enumerate(sh):
-        if s["capacity"] <= 1.5 * max(top, 1):
-            ax.axhline(s["capacity"], color=cmap(k % 10), ls="--", lw=1)
+        if s.capacity <= 1.5 * max(top, 1):
+            ax.axhline(s.capacity, color=cmap(k % 10), ls="--", lw=1)
     ax.set_xlim(0, t_max / 60)
     ax.set_ylim(bottom=0)
     time_axis(ctx, ax, t_max)
@@ -625,35 +562,34 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
 
 
 def stock_figure(ctx: ReportContext) -> Figure | None:
-    stock = depot_stock(ctx)
+    dm = depots(ctx)
     ration = ctx.scenario.relief.ration
-    depots = [d for d in ctx.scenario.forces.depots if stock.get(d.id)]
-    if not depots:
+    shown = [d for d in ctx.scenario.forces.depots if dm[d.id].levels]
+    if not shown:
         return None
     plt = pyplot()
     t_max = max(ctx.scenario.duration, ctx.end_time)
-    fig, axes = plt.subplots(len(depots), 1, figsize=(10, 2.6 * len(depots) + 0.8),
+    fig, axes = plt.subplots(len(shown), 1, figsize=(10, 2.6 * len(shown) + 0.8),
                              sharex=True, squeeze=False)
     cmap = plt.get_cmap("tab10")
-    items = sorted({k for d in depots for k in stock[d.id]})
-    for ax, dep in zip(axes[:, 0], depots, strict=True):
+    items = sorted({k for d in shown for k in dm[d.id].levels})
+    for ax, dep in zip(axes[:, 0], shown, strict=True):
         for k, item in enumerate(items):
-            series = stock[dep.id].get(item)
+            series = dm[dep.id].levels.get(item)
             if not series or (item not in ration and len(series) == 1):
                 continue
             ts = [s[0] for s in series] + [t_max]
             vs = [s[1] for s in series] + [series[-1][1]]
             ax.step(np.asarray(ts) / 60, vs, where="post", color=cmap(k % 10), lw=1.6,
                     label=item)
-        for r in ctx.records:
-            if r.place == dep.id and r.event in ("stock_out", "replenish", "stock_change"):
-                colour = {"stock_out": "#c0392b", "replenish": "#1e8449",
-                          "stock_change": "#7d3c98"}[r.event]
-                ax.axvline(r.t / 60, color=colour, ls=":", lw=1)
-                ax.text(r.t / 60, 0.97, " " + ctx.t(*{
-                    "stock_out": ("stock-out", "缺货"), "replenish": ("replenished", "补充"),
-                    "stock_change": ("stock change", "库存变化")}[r.event]),
-                    color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
+        for e in dm[dep.id].events:
+            colour = {"stock_out": "#c0392b", "replenish": "#1e8449",
+                      "stock_change": "#7d3c98"}[e.kind]
+            ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
+            ax.text(e.t / 60, 0.97, " " + ctx.t(*{
+                "stock_out": ("stock-out", "缺货"), "replenish": ("replenished", "补充"),
+                "stock_change": ("stock change", "库存变化")}[e.kind]),
+                color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
         ax.set_ylim(bottom=0)
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
                      else ctx.t(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
@@ -686,8 +622,8 @@ def sections(ctx: ReportContext) -> list[Section]:
     out = []
     if ctx.scenario.flood is not None:
         pts = points(ctx)
-        car = [point_label(ctx, i["spec"]) for i in pts.values() if i["closed_car"]]
-        truck = [point_label(ctx, i["spec"]) for i in pts.values() if i["closed_truck"]]
+        car = [point_label(ctx, p.spec) for p in pts.values() if p.m.closed_to_cars]
+        truck = [point_label(ctx, p.spec) for p in pts.values() if p.m.closed_to_trucks]
         paras = [ctx.t(
             f"{len(pts)} waterlogging points; {len(car)} closed to cars"
             + (f" ({', '.join(car)})" if car else "") + f", {len(truck)} to trucks and fire "
@@ -719,8 +655,8 @@ def sections(ctx: ReportContext) -> list[Section]:
     if ctx.scenario.warning is not None:
         paras = [_warning_sentence(ctx)]
         figs = [f for f in (warning_figure(ctx),) if f is not None]
-        rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.delay_s, ctx.lang),
-                 dur(c.delay_s + c.ramp_s, ctx.lang)] for c in _channels(ctx)]
+        rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.first_s, ctx.lang),
+                 dur(c.full_s, ctx.lang)] for c in _channels(ctx).channels]
         out.append(Section("warning", ctx.t("Public warning", "预警信息发布"), paras,
                            [Table([ctx.t("channel", "渠道"), ctx.t("reach", "覆盖上限"),
                                    ctx.t("first people reached", "开始覆盖"),
@@ -731,26 +667,23 @@ def sections(ctx: ReportContext) -> list[Section]:
 
 
 def _clock_from(ctx: ReportContext) -> str:
-    if ctx.scenario.relief.clock_from == "onset":
+    if rm.relief_clock(ctx.result) == "onset":
         return ctx.t("disaster onset", "灾害发生时")
     return ctx.t("moment each person left home", "每人离家时")
 
 
-def _channels(ctx: ReportContext):
-    from drillsim.hazards.warning import DEFAULT_CHANNELS, Channel
-
-    spec = ctx.scenario.warning
-    if spec is None:
-        return []
-    if spec.channels is None:
-        return list(DEFAULT_CHANNELS)
-    return [Channel(c.name, c.reach, c.delay, c.ramp) for c in spec.channels]
+def _channels(ctx: ReportContext) -> wm.WarningChannels:
+    """The warning channels (:func:`drillsim.metrics.warning.warning_channels`)."""
+    def build():
+        found = wm.warning_channels(ctx.result)
+        return found if found is not None else wm.WarningChannels(math.nan, (), 0.0, None)
+    return _cached(ctx, "channels", build)
 
 
 def _warning_sentence(ctx: ReportContext) -> str:
     m = ctx.summary.metrics
     spec = ctx.scenario.warning
-    issued = next((r.t for r in ctx.records if r.event == "warning_issued"), math.nan)
+    issued = wm.warning_issued_at(ctx.result)
     t95 = m.get("warning_t95", math.nan)
     return ctx.t(
         f"Warning decided at {tx.offset(issued)} ({tx.clock(ctx.scenario.start, issued)}); "
@@ -772,37 +705,37 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     hours = b["person_hours"]
     paras = [measured_sentence(ctx, res, rating)]
     name = b["bottleneck"]
-    avoidable = {k: v for k, v in hours.items() if k not in ("walking", "transport")}
-    total = sum(avoidable.values())
+    avoidable = b["avoidable_share"]
     if name:
         en, zh, meaning_en, meaning_zh = rm.BOTTLENECKS[name]
         paras.append(ctx.t(
             f"Bottleneck: {en} — {hours[name]:,.0f} person-hours of waiting "
-            f"({hours[name] / total:.0%} of the avoidable waiting): {meaning_en}.",
+            f"({avoidable[name]:.0%} of the avoidable waiting): {meaning_en}.",
             f"瓶颈：{zh}——等待{hours[name]:,.0f}人·小时"
-            f"（占可避免等待的{hours[name] / total:.0%}）：{meaning_zh}。"))
+            f"（占可避免等待的{avoidable[name]:.0%}）：{meaning_zh}。"))
     else:
         paras.append(ctx.t("No avoidable waiting in the records: people waited only while "
                            "walking to shelter and while trucks loaded and drove.",
                            "记录中没有可避免的等待：仅有步行前往和正常装卸运输的时间。"))
-    outs = _details(ctx, "stock_out")
+    events = rm.stock_events(ctx.result)
     if b["stock_out_items"]:
-        where = "; ".join(f"{place_short(ctx, r.place)} {tx.offset(r.t)} ({', '.join(d['items'])})"
-                          for r, d in outs)
+        where = "; ".join(f"{place_short(ctx, e.depot)} {tx.offset(e.t)} ({', '.join(e.items)})"
+                          for e in events if e.kind == "stock_out")
         paras.append(ctx.t(f"Items that ran out: {', '.join(b['stock_out_items'])} ({where}).",
                            f"缺货物资：{'、'.join(b['stock_out_items'])}（{where}）。"))
-    changes = _details(ctx, "stock_change")
-    for r, d in changes:
-        sign = "−" if d["removed"] else "+"
-        its = ", ".join(f"{k} {sign}{v:g}" for k, v in d["items"].items())
-        paras.append(ctx.t(f"Stock inject at {place_short(ctx, r.place)} at {tx.offset(r.t)}: "
+    for e in events:
+        if e.kind != "stock_change":
+            continue
+        sign = "−" if e.removed else "+"
+        its = ", ".join(f"{k} {sign}{v:g}" for k, v in e.items.items())
+        paras.append(ctx.t(f"Stock inject at {place_short(ctx, e.depot)} at {tx.offset(e.t)}: "
                            f"{its}.",
-                           f"{tx.offset(r.t)}{place_short(ctx, r.place)}库存变化：{its}。"))
-    behind = sorted([s for s in shelters(ctx) if s["admitted"]],
-                    key=lambda s: (s["in_target"] / s["admitted"], -_fin(s["t95"])))[:3]
-    rows = [[named(ctx, s["spec"]), str(s["admitted"]), str(s["in_target"]),
-             tx.minutes(s["t95"], ctx.lang), tx.minutes(s["t100"], ctx.lang),
-             _lacks(ctx, s["spec"].lacks)] for s in behind]
+                           f"{tx.offset(e.t)}{place_short(ctx, e.depot)}库存变化：{its}。"))
+    behind = sorted([s for s in shelters(ctx) if s.m.admitted],
+                    key=lambda s: (s.m.share_in_target, -_fin(s.m.t95_s)))[:3]
+    rows = [[named(ctx, s.spec), str(s.m.admitted), str(s.m.relieved_in_target),
+             tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),
+             _lacks(ctx, s.spec.lacks)] for s in behind]
     table = Table([ctx.t("shelter", "避难场所"), ctx.t("admitted", "安置"),
                    ctx.t("relieved in target", "按时救助"), "t95", "t100",
                    ctx.t("lacks", "欠缺")], rows,
@@ -810,16 +743,16 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                   ) if rows else None
     if behind:
         paras.append(ctx.t("Most behind: " + ", ".join(
-            f"{place_short(ctx, s['spec'].id)} ({s['in_target']}/{s['admitted']} in target)"
+            f"{place_short(ctx, s.spec.id)} ({s.m.relieved_in_target}/{s.m.admitted} in target)"
             for s in behind) + ".", "进度最落后：" + "，".join(
-            f"{place_short(ctx, s['spec'].id)}（按时{s['in_target']}/{s['admitted']}）"
+            f"{place_short(ctx, s.spec.id)}（按时{s.m.relieved_in_target}/{s.m.admitted}）"
             for s in behind) + "。"))
     actions = [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(name, [])]
     second = sorted(avoidable, key=lambda k: -avoidable[k])[1:2]
     for k in second:
-        if avoidable[k] >= 0.2 * total:
+        if avoidable[k] >= 0.2:
             actions += [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(k, [])[:1]]
-    if any(s["spec"].lacks for s in shelters(ctx) if s["admitted"]):
+    if any(s.spec.lacks for s in shelters(ctx) if s.m.admitted):
         actions.append(draft_action(ctx, "Equip the shelters with what they lack (emergency "
                                "communications, a medical point).",
                                "为避难场所补齐应急通信、医疗点等欠缺设施。", "air", "shelter",
@@ -833,34 +766,29 @@ def _fin(v: float) -> float:
 
 def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
-    spec = ctx.scenario.warning
-    chans = _channels(ctx)
+    wc = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
-    from drillsim.hazards.warning import max_coverage
-
-    target = spec.target if spec is not None else 0.95
-    needed = [c for c in chans if max_coverage([x for x in chans if x is not c]) < target]
-    rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.delay_s, ctx.lang),
-             dur(c.delay_s + c.ramp_s, ctx.lang),
-             ctx.t("yes", "是") if c in needed else ctx.t("no", "否")] for c in chans]
+    target = wc.target
+    rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.first_s, ctx.lang), dur(c.full_s, ctx.lang),
+             ctx.t("yes", "是") if c.needed else ctx.t("no", "否")] for c in wc.channels]
     table = Table([ctx.t("channel", "渠道"), ctx.t("reach", "覆盖上限"),
                    ctx.t("first people reached", "开始覆盖"), ctx.t("full reach", "达到上限"),
                    ctx.t(f"needed for {target:.0%}", f"达到{target:.0%}所必需")], rows,
                   ctx.t("Warning channels (times after the decision to warn).",
                         "预警渠道（时间自决定发布预警起算）。"))
     actions = []
-    if max_coverage(chans) < target:
+    if wc.max_share < target:
         paras.append(ctx.t(f"Together the channels can never reach {target:.0%} "
-                           f"(at most {max_coverage(chans):.0%}).",
-                           f"各渠道合计覆盖上限仅{max_coverage(chans):.0%}，无法达到{target:.0%}。"))
-    if needed:
-        slow = max(needed, key=lambda c: c.delay_s + c.ramp_s)
+                           f"(at most {wc.max_share:.0%}).",
+                           f"各渠道合计覆盖上限仅{wc.max_share:.0%}，无法达到{target:.0%}。"))
+    slow = wc.bottleneck
+    if slow is not None:
         paras.append(ctx.t(
             f"Bottleneck: {slow.name} — without it the other channels cannot reach "
             f"{target:.0%}, and it reaches its full {slow.reach:.0%} only "
-            f"{dur(slow.delay_s + slow.ramp_s)} after the decision.",
+            f"{dur(slow.full_s)} after the decision.",
             f"瓶颈：{slow.name}——缺少该渠道其他渠道无法达到{target:.0%}，而该渠道在决定发布后"
-            f"{dur(slow.delay_s + slow.ramp_s, 'zh')}才达到其覆盖上限{slow.reach:.0%}。"))
+            f"{dur(slow.full_s, 'zh')}才达到其覆盖上限{slow.reach:.0%}。"))
         actions.append(draft_action(
             ctx, f"Speed up '{slow.name}': more grid workers and phone lists per building, "
             "loudspeaker vehicles for the low-lying compounds at night.",
@@ -879,17 +807,14 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
 
     obj = res.objective
     op, target = obj.bound()
-    rows = [r for r in ctx.summary.rows if r.kind == "flood_rescue" and not math.isnan(r.call)]
-    late = sorted([r for r in rows if not r.response <= target],
-                  key=lambda r: -_fin(r.response))
+    calls = rescue_calls(ctx.summary.rows, target)
+    rows, late = calls.calls, calls.late
     paras = [measured_sentence(ctx, res, rating)]
     paras.append(ctx.t(
         f"{len(rows)} rescue calls; {len(late)} beyond the target, "
-        f"{sum(r.queued for r in rows)} waited for a free unit, "
-        f"{sum(r.mutual_aid for r in rows)} needed mutual aid.",
+        f"{calls.queued} waited for a free unit, {calls.mutual_aid} needed mutual aid.",
         f"求救警情{len(rows)}起；超出目标{len(late)}起，"
-        f"等待可用力量{sum(r.queued for r in rows)}起，"
-        f"需要区外增援{sum(r.mutual_aid for r in rows)}起。"))
+        f"等待可用力量{calls.queued}起，需要区外增援{calls.mutual_aid}起。"))
     totals: dict[str, float] = defaultdict(float)
     for r in late or rows:
         for k, v in breakdown(ctx, r, "first", False).segments.items():
@@ -905,38 +830,38 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     tm = teams(ctx)
     if tm:
         paras.append(ctx.t("Team mobilisation: " + ", ".join(
-            f"{t['spec'].name_en or t['spec'].id} assembled at {tx.offset(t['assembled'])} "
-            f"({tx.minutes(t['delay'])} after activation)" for t in tm) + ".",
+            f"{spec.name_en or spec.id} assembled at {tx.offset(m.assembled_at)} "
+            f"({tx.minutes(m.assembly_s)} after activation)" for spec, m in tm) + ".",
             "队伍集结：" + "，".join(
-            f"{t['spec'].name_zh or t['spec'].id}于{tx.offset(t['assembled'])}集结完毕"
-            f"（启动后{tx.minutes(t['delay'], 'zh')}）" for t in tm) + "。"))
-    first_call = min((r.call for r in rows), default=math.nan)
-    t_rows = [[team_label(ctx, t["spec"]), tx.offset(t["activated"]), tx.offset(t["assembled"]),
+            f"{spec.name_zh or spec.id}于{tx.offset(m.assembled_at)}集结完毕"
+            f"（启动后{tx.minutes(m.assembly_s, 'zh')}）" for spec, m in tm) + "。"))
+    first_call = calls.first_call
+    t_rows = [[team_label(ctx, spec), tx.offset(m.activated_at), tx.offset(m.assembled_at),
                ctx.t("after the first call", "晚于首个求救")
-               if t["assembled"] > first_call else ctx.t("before", "早于")] for t in tm]
+               if m.assembled_at > first_call else ctx.t("before", "早于")] for spec, m in tm]
     table = Table([ctx.t("team", "队伍"), ctx.t("activated", "启动"),
                    ctx.t("assembled", "集结完毕"), ctx.t("vs first rescue call", "与首个求救相比")],
                   t_rows, ctx.t(f"First rescue call at {tx.offset(first_call)}.",
                                 f"首个求救警情：{tx.offset(first_call)}。")) if t_rows else None
     actions = []
-    if largest in ("queue", "processing") or any(r.queued for r in rows):
+    if largest in ("queue", "processing") or calls.queued:
         actions.append(draft_action(
             ctx, "Pre-position rescue teams and boats near the low-lying compounds before the "
             "rain peaks (activate at the warning, not at the flooding).",
             "暴雨峰值前将救援队伍和舟艇前置到低洼小区附近（预警即启动，而非积水后）。",
             "hq", "mobilisation", obj.id))
-    late_teams = [t for t in tm if t["assembled"] > first_call]
-    for t in sorted(late_teams, key=lambda t: -_fin(t["delay"]))[:2]:
-        owner = TEAM_OWNER.get(t["spec"].id, "bureau")
+    late_teams = [(spec, m) for spec, m in tm if m.assembled_at > first_call]
+    for spec, m in sorted(late_teams, key=lambda t: -_fin(t[1].assembly_s))[:2]:
+        owner = TEAM_OWNER.get(spec.id, "bureau")
         actions.append(draft_action(
-            ctx, f"Shorten the night-time assembly of {t['spec'].name_en or t['spec'].id} "
-            f"({tx.minutes(t['delay'])}): call-out tree, duty roster, and no member counted "
+            ctx, f"Shorten the night-time assembly of {spec.name_en or spec.id} "
+            f"({tx.minutes(m.assembly_s)}): call-out tree, duty roster, and no member counted "
             "on two teams' rosters.",
-            f"缩短{t['spec'].name_zh or t['spec'].id}夜间集结时间"
-            f"（{tx.minutes(t['delay'], 'zh')}）："
+            f"缩短{spec.name_zh or spec.id}夜间集结时间"
+            f"（{tx.minutes(m.assembly_s, 'zh')}）："
             "完善召集流程和值班名单，避免同一人员同时列入两支队伍名册。",
             owner, "mobilisation", obj.id))
-    if any(r.mutual_aid for r in rows) or largest == "aid":
+    if calls.mutual_aid or largest == "aid":
         actions.append(draft_action(
             ctx, "Agree earlier mutual aid for water rescue with the city and the neighbouring "
             "districts.", "与市级及相邻区约定更早启动水域救援增援。", "bureau", "operations",
@@ -949,13 +874,13 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     b = bottleneck(ctx)
     paras = [measured_sentence(ctx, res, rating)]
     pts = points(ctx)
-    worst = [i for i in pts.values() if i["displaced"]]
+    worst = [p for p in pts.values() if p.m.displaced]
     if worst:
         paras.append(ctx.t("Displaced from: " + ", ".join(
-            f"{point_label(ctx, i['spec'])} {i['displaced']} (peak {i['peak']:.2f} m)"
-            for i in worst) + ".", "转移来源：" + "，".join(
-            f"{point_label(ctx, i['spec'])}{i['displaced']}人（最大水深{i['peak']:.2f} m）"
-            for i in worst) + "。"))
+            f"{point_label(ctx, p.spec)} {p.m.displaced} (peak {p.m.peak_m:.2f} m)"
+            for p in worst) + ".", "转移来源：" + "，".join(
+            f"{point_label(ctx, p.spec)}{p.m.displaced}人（最大水深{p.m.peak_m:.2f} m）"
+            for p in worst) + "。"))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
         paras.append(ctx.t(f"{sp:,.0f} person-hours spent turned away or without a place.",
@@ -996,24 +921,24 @@ def strengths(ctx: ReportContext) -> list[str]:
                          "(within an hour).",
                          f"预警信息{tx.minutes(t95, 'zh')}内覆盖95%公众（1小时以内）。"))
     pts = points(ctx)
-    if pts and not any(i["closed_truck"] for i in pts.values()):
+    if pts and not any(p.m.closed_to_trucks for p in pts.values()):
         out.append(ctx.t("No waterlogging point closed the roads to fire engines and trucks.",
                          "没有积水点导致消防车和货车断行。"))
-    pumped = [i for i in pts.values() if i["pumps"] and i["peak"] < TRUCK_LIMIT_M]
+    pumped = [p for p in pts.values() if p.m.pumps_sent and p.m.peak_m < TRUCK_LIMIT_M]
     if pumped:
-        names_en = ", ".join(point_label(ctx, i["spec"]) for i in pumped)
-        names_zh = "、".join(point_label(ctx, i["spec"]) for i in pumped)
+        names_en = ", ".join(point_label(ctx, p.spec) for p in pumped)
+        names_zh = "、".join(point_label(ctx, p.spec) for p in pumped)
+        truck = limit_text(TRUCK_LIMIT_M)
         out.append(ctx.t(f"Mobile pumps were sent to {names_en}; the water there stayed "
-                         "below 0.6 m, passable for fire engines and trucks.",
-                         f"已向{names_zh}调派移动泵车，其水深保持在0.6 m以下，"
+                         f"below {truck}, passable for fire engines and trucks.",
+                         f"已向{names_zh}调派移动泵车，其水深保持在{truck}以下，"
                          "消防车和货车可以通行。"))
-    full = [t for t in teams(ctx) if t["planned"] and all(
-        t["fielded"].get(k, 0) >= n for k, n in t["planned"].items())]
+    full = [spec for spec, m in teams(ctx) if m.planned and not m.short]
     if full:
         out.append(ctx.t("Teams that fielded every planned unit: " + ", ".join(
-            t["spec"].name_en or t["spec"].id for t in full) + ".",
-            "按计划全部编组出动的队伍：" + "、".join(t["spec"].name_zh or t["spec"].id
-                                          for t in full) + "。"))
+            spec.name_en or spec.id for spec in full) + ".",
+            "按计划全部编组出动的队伍：" + "、".join(spec.name_zh or spec.id
+                                          for spec in full) + "。"))
     return out
 
 
@@ -1022,24 +947,23 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 @msel.rule("pump_station_failed", "pump_station_restored")
 def _pump_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
-    r = next((r for r in ctx.records if r.t >= t and r.event == "dispatch"
-              and r.place == inj.point and r.get("task") == "pump"), None)
-    if r is None:
+    found = wl.first_pump_after(ctx.result, inj.point, t)
+    if found is None:
         return math.nan, ctx.t(f"none: no pump was sent to {inj.point} after the inject",
                                f"无：注入后未向{inj.point}调派泵车")
-    return r.t, ctx.t(f"pump {r.unit} sent to {inj.point}", f"泵车{r.unit}调往{inj.point}")
+    at, unit = found
+    return at, ctx.t(f"pump {unit} sent to {inj.point}", f"泵车{unit}调往{inj.point}")
 
 
 @msel.rule("stock_change")
 def _stock_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
-    r = next((r for r in ctx.records if r.t >= t and r.event == "truck_load"
-              and r.place == inj.depot), None)
-    if r is None:
+    found = rm.first_load_after(ctx.result, inj.depot, t)
+    if found is None:
         return math.nan, ctx.t(f"none: no truck loaded at {inj.depot} after the inject",
                                f"无：注入后{inj.depot}没有装车")
-    shelter = r.data.get("shelter", "")
-    return r.t, ctx.t(f"{r.unit} loads at {inj.depot} for {shelter}",
-                      f"{r.unit}在{inj.depot}装车运往{shelter}")
+    at, unit, shelter = found
+    return at, ctx.t(f"{unit} loads at {inj.depot} for {shelter}",
+                     f"{unit}在{inj.depot}装车运往{shelter}")
 
 
 msel.METRIC_EVENT.update({

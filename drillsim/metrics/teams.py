@@ -1,0 +1,73 @@
+"""Team mobilisation: when each team was called out and assembled, and what it fielded.
+
+Pure functions of a run's records (``team_activated``, ``mobilised``,
+``team_assembled``) and the drill's teams (planned units, shared members).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from drillsim.records.result import RunResult
+from drillsim.scenarios.schema import shared_pairs
+
+
+@dataclass(frozen=True)
+class TeamMeasure:
+    """How one team mobilised.
+
+    Attributes
+    ----------
+    team
+        Team id.
+    activated_at, assembled_at
+        Drill time (s) of the call-out and of assembly (NaN when it did not happen).
+    assembly_s
+        Assembly time after the call-out, s (NaN when the team did not assemble).
+    free_members
+        Members not serving in a unit after assembly (``None`` when it did not assemble).
+    planned, fielded
+        Units by type: planned in the drill file, and fielded.
+    shared
+        Members shared with each other team, people.
+    """
+
+    team: str
+    activated_at: float
+    assembled_at: float
+    assembly_s: float
+    free_members: int | None
+    planned: dict[str, int]
+    fielded: dict[str, int]
+    shared: dict[str, int]
+
+    @property
+    def short(self) -> bool:
+        """Whether the team fielded fewer units of some type than planned."""
+        return any(self.fielded.get(k, 0) < n for k, n in self.planned.items())
+
+
+def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
+    """Every team of the drill (in the drill file's order) and how it mobilised."""
+    teams = list(result.scenario.forces.teams)
+    activated = {r.place: r.t for r in result.records if r.event == "team_activated"}
+    assembled = {r.place: r for r in result.records if r.event == "team_assembled"}
+    fielded: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in result.records:
+        if r.event == "mobilised":
+            fielded[r.place][r.data["type"]] += 1
+    pairs = shared_pairs(teams)
+    out = []
+    for team in teams:
+        a = assembled.get(team.id)
+        shared = {next(iter(k - {team.id})): n for k, n in pairs.items()
+                  if team.id in k and len(k) == 2}
+        out.append(TeamMeasure(
+            team.id, activated.get(team.id, math.nan),
+            a.t if a is not None else math.nan,
+            float(a.data["delay_s"]) if a is not None else math.nan,
+            int(a.data["free_members"]) if a is not None else None,
+            {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared))
+    return out
