@@ -21,6 +21,7 @@ from drillsim.report.ratings import (
     rate,
 )
 from drillsim.report.registry import Action, Figure, Finding, Section, Table, load_parts
+from drillsim.report.wording import Words
 
 
 @dataclass
@@ -216,7 +217,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         injects=injects, figures=figs, sections=sections, objectives=rows, score=score,
         grade=grade(score), strengths=strengths, findings=findings, plan=plan,
         observed=obs_section, msel=msel_table, rules=rules, provenance=prov,
-        labels={k: tx.tr(k, lang) for k in tx._T})
+        labels=Words(lang))
 
 
 def _both(en: str, zh: str) -> str:

@@ -13,6 +13,7 @@ from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 from drillsim.report.text import pick
+from drillsim.report.wording import say
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,10 @@ class ReportContext:
     def t(self, en: str, zh: str) -> str:
         """Pick the text of the report language."""
         return pick(self.lang, en, zh)
+
+    def say(self, key: str, **values: object) -> str:
+        """The wording ``key`` (:mod:`drillsim.report.wording`) in the report language."""
+        return say(self.lang, key, **values)
 
     @cached_property
     def rows(self) -> dict[str, IncidentRow]:

@@ -1,0 +1,81 @@
+"""The report's words as data: every sentence, label and heading it prints, in English
+and Chinese.
+
+One YAML file per report part (``common.yaml``, ``fire.yaml``, ``flood.yaml`` ...) in
+this folder. Each key holds an ``en`` and a ``zh`` template; ``{name}`` fields are
+filled by the code with values it has already formatted for the language (times,
+minutes, place names). Keys are unique across the files. A test checks that every key
+has both languages with the same fields and that every key is used.
+
+Use :func:`say` (or :meth:`drillsim.report.context.ReportContext.say`)::
+
+    say("en", "turnouts_late", late=3, total=14)
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+
+import yaml
+
+LANGS = ("en", "zh")
+
+
+class WordingError(KeyError):
+    """A wording key or field that the catalogue does not have."""
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every wording key with its ``en`` and ``zh`` templates, from all files here."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out: dict[str, dict[str, str]] = {}
+    origin: dict[str, str] = {}
+    folder = resources.files(__package__)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader) or {}
+        for key, texts in data.items():
+            if key in out:
+                raise WordingError(f"wording key {key!r} in {entry.name} is also in "
+                                   f"{origin[key]}")
+            out[key] = {lang: str(texts[lang]) for lang in LANGS}
+            origin[key] = entry.name
+    return out
+
+
+def fields(template: str) -> set[str]:
+    """The ``{name}`` fields of a template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def say(lang: str, key: str, **values: object) -> str:
+    """The text of ``key`` in ``lang`` with its fields filled from ``values``."""
+    try:
+        template = catalogue()[key]["zh" if lang == "zh" else "en"]
+    except KeyError:
+        raise WordingError(f"no wording {key!r}") from None
+    try:
+        return template.format(**values)
+    except KeyError as exc:
+        raise WordingError(f"wording {key!r} needs the field {exc.args[0]!r}") from None
+
+
+class Words(Mapping[str, str]):
+    """Every wording of one language as a read-only mapping (for the templates)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return say(self.lang, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(catalogue())
+
+    def __len__(self) -> int:
+        return len(catalogue())
