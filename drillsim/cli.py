@@ -133,6 +133,63 @@ def report(run_dir: Path, lang: str, out_dir: Path | None, observed: Path | None
 
 
 @main.command()
+@click.argument("run_dirs", nargs=-1, required=True,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
+              help="Language of the tables.")
+@click.option("--all", "show_all", is_flag=True, help="List unchanged metrics too.")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write compare.en.html and compare.zh.html into this folder.")
+@friendly_errors
+def compare(run_dirs: tuple[Path, ...], lang: str, show_all: bool,
+            html_dir: Path | None) -> None:
+    """What changed between runs: every metric and objective of RUN_DIRS (from
+    `drillsim run --out`), each against the first."""
+    from drillsim.errors import DrillsimError
+    from drillsim.metrics.compare import compare as compare_runs
+    from drillsim.records.run_folder import read_summary
+    from drillsim.report.compare import render_compare_html, tables
+
+    if len(run_dirs) < 2:
+        raise DrillsimError("compare needs two or more run folders")
+    labels = _labels(run_dirs)
+    cmp = compare_runs([read_summary(d) for d in run_dirs], labels)
+    runs, metrics, objectives, unchanged = tables(cmp, lang, changed_only=not show_all)
+    from drillsim.report.wording import say
+
+    console.print(f"[bold]{escape(say(lang, 'compare.title'))}[/bold]")
+    console.print(escape(say(lang, "compare.baseline_note", label=labels[0])))
+    for title_key, t in (("compare.runs", runs), ("compare.metrics", metrics),
+                         ("compare.objectives", objectives)):
+        if not t.rows:
+            continue
+        table = Table(title=say(lang, title_key), title_justify="left")
+        for col in t.columns:
+            table.add_column(escape(col))
+        for row, cls in zip(t.rows, t.row_classes, strict=True):
+            style = {"better": "green", "worse": "red"}.get(cls)
+            table.add_row(*(escape(c) for c in row), style=style)
+        console.print(table)
+    if not metrics.rows and not objectives.rows:
+        console.print(escape(say(lang, "compare.no_change")))
+    elif unchanged:
+        console.print(escape(say(lang, "compare.unchanged", n=unchanged)))
+    if html_dir is not None:
+        html_dir.mkdir(parents=True, exist_ok=True)
+        for lg, other in (("en", "zh"), ("zh", "en")):
+            (html_dir / f"compare.{lg}.html").write_text(
+                render_compare_html(cmp, lg, other_lang_href=f"compare.{other}.html"),
+                encoding="utf-8")
+        console.print(f"Written: {escape(str(html_dir))}/compare.en.html, compare.zh.html")
+
+
+def _labels(run_dirs: tuple[Path, ...]) -> list[str]:
+    """A short, distinct name per run folder: its name, or its path when names repeat."""
+    names = [d.resolve().name for d in run_dirs]
+    return names if len(set(names)) == len(names) else [str(d) for d in run_dirs]
+
+
+@main.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's seed).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),

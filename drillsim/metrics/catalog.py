@@ -22,13 +22,14 @@ class MetricInfo:
     unit
         ``seconds``, ``share`` (0-1, written as a percentage), ``count`` or ``kW``.
     better
-        ``lower`` or ``higher``.
+        ``lower`` or ``higher``; ``neither`` for a count that only describes the run
+        (more turnouts is neither better nor worse).
     en, zh
         Short description in English and Chinese.
     """
 
     unit: Unit
-    better: Literal["lower", "higher"]
+    better: Literal["lower", "higher", "neither"]
     en: str
     zh: str
 
@@ -44,7 +45,7 @@ METRICS: dict[str, MetricInfo] = {
         "seconds", "lower", "90th percentile of time from turnout order to first arrival",
         "出动命令至首车到场时间第90百分位"),
     "turnouts_n": MetricInfo(
-        "count", "lower", "fire-station turnouts from quarters (the cases turnout_p90 and "
+        "count", "neither", "fire-station turnouts from quarters (the cases turnout_p90 and "
         "nfpa_turnout_share count)", "消防站车辆自驻地出动次数（出动准备指标的统计对象）"),
     "turnout_p90": MetricInfo(
         "seconds", "lower", "90th percentile of turnout time (order to wheels rolling)",

@@ -133,6 +133,29 @@ def read_events(path: Path) -> tuple[Record, ...]:
                  for t, ev, inc, unit, node, place, data in rows[1:])
 
 
+def read_summary(run_dir: Path) -> dict:
+    """The ``summary.json`` of a run folder.
+
+    Raises
+    ------
+    DrillsimError
+        When the folder has no summary or it is damaged.
+    """
+    from drillsim.errors import DrillsimError
+
+    path = Path(run_dir) / "summary.json"
+    if not path.is_file():
+        raise DrillsimError(f"{run_dir}: not a run folder of `drillsim run --out` "
+                            "(missing summary.json)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise DrillsimError(f"{path}: damaged summary ({exc})") from None
+    if not isinstance(data, dict) or "metrics" not in data:
+        raise DrillsimError(f"{path}: damaged summary (no metrics)")
+    return data
+
+
 def read_run(run_dir: Path) -> RunResult:
     """Rebuild the result of a run from the folder :func:`write_run` wrote.
 

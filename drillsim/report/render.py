@@ -51,6 +51,11 @@ def _env(autoescape: bool) -> Environment:
     return env
 
 
+def template(name: str):
+    """An HTML template of the report package (autoescaped)."""
+    return _env(True).get_template(name)
+
+
 def render_html(report: Report, *, other_lang_href: str | None = None,
                 embed_font: bool = True) -> str:
     """The report as one self-contained HTML page.
