@@ -76,8 +76,9 @@ def tables(cmp: Comparison, lang: str, *, changed_only: bool = True
     objectives = CompareTable(
         [say(lang, "compare.objective"), say(lang, "compare.metric"),
          say(lang, "compare.target"), *cmp.labels],
-        [[o.id, _metric_name(o.metric, lang), o.target, *(say(lang, STATUS_KEYS.get(s, "compare.status_absent"))
-                                      for s in o.statuses)] for o in objs],
+        [[o.id, _metric_name(o.metric, lang), o.target,
+          *(say(lang, STATUS_KEYS.get(s, "compare.status_absent")) for s in o.statuses)]
+         for o in objs],
         ["worse" if "not_met" in o.statuses[1:] and o.statuses[0] == "met" else
          "better" if o.statuses[0] == "not_met" and "met" in o.statuses[1:] else ""
          for o in objs])
