@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from drillsim.agents.hazard import Hazard, call_at
 from drillsim.hazards.warning import (
-    DEFAULT_CHANNELS,
-    Channel,
+    channels_for,
     coverage,
     max_coverage,
     time_to_coverage,
@@ -36,8 +35,7 @@ class WarningModel(Hazard):
     def __init__(self, drill: DrillContext, spec: PublicWarning) -> None:
         self.drill = drill
         self.spec = spec
-        self.channels = list(DEFAULT_CHANNELS) if spec.channels is None else [
-            Channel(c.name, c.reach, c.delay, c.ramp) for c in spec.channels]
+        self.channels = channels_for(spec.channels)
 
     @classmethod
     def build(cls, drill: DrillContext, scenario: Scenario) -> WarningModel | None:

@@ -37,6 +37,7 @@ from drillsim.hazards.pluvial_flood import (
     rain_series,
     speed_factor,
 )
+from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.scenarios.schema import (
     Flood,
     Incident,
@@ -67,16 +68,6 @@ def rain_of(flood: Flood, duration_s: float) -> RainSeries:
     blocks = chicago_hyetograph(StormFormula(f.A, f.C, f.b, f.n), rain.return_period,
                                 rain.duration / 60, rain.peak_ratio, rain.step / 60)
     return RainSeries.from_blocks(blocks, rain.step, start_s=rain.start)
-
-
-def point_edges(network, node: int, point: WaterloggingPoint) -> np.ndarray:
-    """The arcs a waterlogging point floods: within ``radius_m`` of its node, on its named
-    roads (any road when none are named)."""
-    edges = np.asarray([], dtype=np.int64)
-    for road in point.roads or [None]:
-        pool = None if road is None else network.edges_named(road)
-        edges = np.union1d(edges, network.edges_near(node, point.radius_m, pool))
-    return edges
 
 
 @dataclass

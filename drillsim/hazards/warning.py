@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -219,3 +220,31 @@ DEFAULT_CHANNELS: tuple[Channel, ...] = (
                  delay_s=1800.0, reach=0.9),
 )
 """A documented default set of warning channels for Hongqiao (all values ASSUMPTIONS)."""
+
+
+class ChannelLike(Protocol):
+    """A warning channel as a drill file gives it (``scenarios.schema.ChannelSpec``)."""
+
+    name: str
+    reach: float
+    delay: float
+    ramp: float
+
+
+def channels_for(spec_channels: Sequence[ChannelLike] | None) -> list[Channel]:
+    """The warning channels of a drill: the ones its warning spec names, in seconds.
+
+    Parameters
+    ----------
+    spec_channels
+        The ``channels`` of the drill's warning spec (delay and ramp in seconds);
+        ``None``: the district's :data:`DEFAULT_CHANNELS`.
+
+    Returns
+    -------
+    list of Channel
+        The engine plays these forward and the metrics measure them.
+    """
+    if spec_channels is None:
+        return list(DEFAULT_CHANNELS)
+    return [Channel(c.name, c.reach, c.delay, c.ramp) for c in spec_channels]

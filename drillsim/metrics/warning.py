@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drillsim.hazards.warning import DEFAULT_CHANNELS, Channel, max_coverage
+from drillsim.hazards.warning import Channel, channels_for, max_coverage
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import PublicWarning
 
@@ -46,12 +46,9 @@ def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
 
 def channels_of(spec: PublicWarning | None) -> list[Channel]:
     """The warning channels of a drill's warning spec (the district's defaults when it names
-    none; none without a warning). The engine builds the same list in ``Drill._warning``."""
-    if spec is None:
-        return []
-    if spec.channels is None:
-        return list(DEFAULT_CHANNELS)
-    return [Channel(c.name, c.reach, c.delay, c.ramp) for c in spec.channels]
+    none; none without a warning): :func:`drillsim.hazards.warning.channels_for`, the list
+    the engine's warning model plays forward."""
+    return [] if spec is None else channels_for(spec.channels)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ depots, the relief curve and the relief bottleneck (person-hours of waiting by c
 :mod:`drillsim.metrics.relief`; team mobilisation in :mod:`drillsim.metrics.teams`; the
 warning in :mod:`drillsim.metrics.warning`. The vehicle depth limits are
 :data:`drillsim.hazards.pluvial_flood.DEPTH_LIMIT_M`; the arcs a waterlogging point floods
-are :func:`drillsim.agents.waterlogging.point_edges`, the same function the engine uses.
+are :func:`drillsim.network.waterlogging_arcs.point_edges`, the same function the engine
+uses. Its words are in ``wording/flood.yaml``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from drillsim.metrics import waterlogging as wl
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.rescue import rescue_calls
 from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
+from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -33,52 +35,93 @@ from drillsim.report.findings import (
     finding_title,
     measured_sentence,
 )
-from drillsim.report.registry import Figure, Finding, HazardPart, Section, Table, register
+from drillsim.report.registry import (
+    Action,
+    Figure,
+    Finding,
+    HazardPart,
+    Section,
+    Table,
+    register,
+)
+from drillsim.report.wording import say
 
 TEAM_OWNER = {"blue_star": "bluestar", "civil_air_defence": "air", "city_management": "citymgmt"}
-# relief bottleneck cause -> [(action en, action zh, owner, capability)]
+# relief bottleneck cause -> [(action wording, owner, capability)]
 CAUSE_ACTIONS = {
-    "mobilisation": [
-        ("Open shelters sooner: named shelter managers on call, keys and set-up kits at the "
-         "shelter, the order to open given with the rainstorm warning, not at the flooding.",
-         "提前开放避难场所：明确场所负责人并24小时待命，钥匙和开设物资放在场所，"
-         "随暴雨预警下达开放指令，而非等到积水发生。", "subdistricts", "shelter"),
-        ("Activate the flood response (teams, shelters) at the orange warning.",
-         "橙色预警即启动防汛应急响应（队伍集结、场所开放）。", "hq", "mobilisation")],
-    "shelter_space": [
-        ("Add emergency shelter places near the low-lying compounds (schools, gyms) and agree "
-         "their use in advance.",
-         "在低洼小区附近增设应急避难场所（学校、体育馆）并事先签订使用协议。",
-         "bureau", "shelter")],
-    "roads": [
-        ("Send mobile pumps first to the points on the relief and evacuation routes; pre-plan "
-         "high-ground routes from the depots to every shelter.",
-         "移动泵车优先保障救灾物资运输和转移路线上的积水点；预设各物资库至各避难场所的高地路线。",
-         "citymgmt", "traffic"),
-        ("Close flooded roads early and guide evacuees and trucks along the pre-planned routes.",
-         "及早封闭积水道路，引导群众和运输车辆按预设路线通行。", "hq", "traffic")],
-    "stock": [
-        ("Keep the depot stock at the plan level (regular stock checks), and sign agreements "
-         "with enterprises for water and food delivered within hours; ask the city for "
-         "replenishment when the warning is issued.",
-         "按预案标准保持储备（定期盘点），与企业签订数小时内供应饮用水和食品的协议储备；"
-         "发布预警时即向市级申请调拨补充。", "civil", "resources")],
-    "trucks": [
-        ("More relief trucks when the storm comes: contracted logistics firms and trucks of "
-         "other departments on call.",
-         "增加应急运输力量：与物流企业签订运力协议，协调其他部门车辆待命。",
-         "civil", "resources")],
+    "mobilisation": [("flood.action_open_shelters_sooner", "subdistricts", "shelter"),
+                     ("flood.action_activate_at_orange", "hq", "mobilisation")],
+    "shelter_space": [("flood.action_add_shelter_places", "bureau", "shelter")],
+    "roads": [("flood.action_pumps_on_routes", "citymgmt", "traffic"),
+              ("flood.action_close_roads_early", "hq", "traffic")],
+    "stock": [("flood.action_keep_stock", "civil", "resources")],
+    "trucks": [("flood.action_more_trucks", "civil", "resources")],
+}
+CAUSES = {  # relief waiting cause (metrics.relief.bottleneck) -> (name, what it means)
+    "mobilisation": ("flood.cause_mobilisation", "flood.cause_mobilisation_meaning"),
+    "shelter_space": ("flood.cause_shelter_space", "flood.cause_shelter_space_meaning"),
+    "roads": ("flood.cause_roads", "flood.cause_roads_meaning"),
+    "stock": ("flood.cause_stock", "flood.cause_stock_meaning"),
+    "trucks": ("flood.cause_trucks", "flood.cause_trucks_meaning"),
+    "transport": ("flood.cause_transport", "flood.cause_transport_meaning"),
+    "walking": ("flood.cause_walking", "flood.cause_walking_meaning"),
 }
 
 
-# ----------------------------------------------------------------------------- data
+# ----------------------------------------------------------------------------- words
 
 
 def dur(seconds: float, lang: str = "en") -> str:
     """A duration in minutes, or in hours from two hours on."""
     if seconds is None or not math.isfinite(seconds) or seconds < 7200:
         return tx.minutes(seconds, lang)
-    return f"{seconds / 3600:.1f} 小时" if lang == "zh" else f"{seconds / 3600:.1f} h"
+    return say(lang, "flood.hours", hours=f"{seconds / 3600:.1f}")
+
+
+def in_lang(ctx: ReportContext, en: str, zh: str) -> str:
+    """A name the drill file or the map gives in both languages, in the report's language
+    (the other one when it is missing). Names are data, not wording."""
+    return (zh or en) if ctx.lang == "zh" else (en or zh)
+
+
+def names(ctx: ReportContext, items) -> str:
+    """Names listed the way the language lists them (``a, b`` / ``a、b``)."""
+    return ctx.say("flood.sep_names").join(items)
+
+
+def clauses(ctx: ReportContext, items) -> str:
+    """Clauses listed the way the language lists them (``a, b`` / ``a，b``)."""
+    return ctx.say("flood.sep_clauses").join(items)
+
+
+def _action(ctx: ReportContext, key: str, owner: str, cap: str, ref: str,
+            **values: object) -> Action:
+    """A drafted improvement action worded by ``key`` (:func:`findings.draft_action`)."""
+    return draft_action(ctx, say("en", key, **values), say("zh", key, **values), owner, cap,
+                        ref)
+
+
+def cause_name(ctx: ReportContext, cause: str | None) -> str:
+    """The name of a relief waiting cause (a dash for none)."""
+    return ctx.say(CAUSES[cause][0]) if cause in CAUSES else "—"
+
+
+def metric_name(ctx: ReportContext, metric: str) -> str:
+    """The catalogue's description of a metric in the report language."""
+    return in_lang(ctx, METRICS[metric].en, METRICS[metric].zh)
+
+
+def team_name(ctx: ReportContext, spec) -> str:
+    """A team's name in the report language (its id when it has none)."""
+    return (spec.name_zh if ctx.lang == "zh" else spec.name_en) or spec.id
+
+
+def _bilingual(key: str) -> str:
+    """A map legend: Chinese, then English (the map is read in both languages)."""
+    return say("zh", key) + say("en", key)
+
+
+# ----------------------------------------------------------------------------- data
 
 
 def _cached(ctx: ReportContext, key: str, fn):
@@ -111,14 +154,14 @@ def short_point(ctx: ReportContext, spec) -> str:
     p = ctx.world.places.get(spec.location.place) if spec.location.place else None
     zh = spec.name_zh or (p.name_zh if p is not None else "")
     en = spec.name_en or (getattr(p, "name_en", "") if p is not None else "")
-    return ctx.t(en, zh) or spec.id
+    return in_lang(ctx, en, zh) or spec.id
 
 
 def place_short(ctx: ReportContext, place_id: str) -> str:
     p = ctx.world.places.get(place_id)
     if p is None:
         return place_id
-    return ctx.t(getattr(p, "name_en", ""), p.name_zh) or place_id
+    return in_lang(ctx, getattr(p, "name_en", ""), p.name_zh) or place_id
 
 
 def named(ctx: ReportContext, spec) -> str:
@@ -141,8 +184,6 @@ class PointView:
 def points(ctx: ReportContext) -> dict[str, PointView]:
     """Per waterlogging point: spec, node, arcs, and its measures (``PointMeasure``)."""
     def build():
-        from drillsim.agents.waterlogging import point_edges
-
         flood = ctx.scenario.flood
         if flood is None:
             return {}
@@ -162,8 +203,9 @@ def points(ctx: ReportContext) -> dict[str, PointView]:
 
 def _span_text(ctx: ReportContext, spans) -> str:
     if not spans:
-        return ctx.t("no", "否")
-    return ", ".join(f"{tx.offset(a)}–{tx.offset(b) if math.isfinite(b) else ctx.t('end', '结束')}"
+        return ctx.say("flood.no")
+    end = ctx.say("flood.span_end")
+    return ", ".join(f"{tx.offset(a)}–{tx.offset(b) if math.isfinite(b) else end}"
                      for a, b in spans)
 
 
@@ -213,6 +255,7 @@ def team_label(ctx: ReportContext, team) -> str:
     return f"{team.name_zh} {team.name_en}".strip() or team.id
 
 
+
 # ----------------------------------------------------------------------------- overview
 
 
@@ -229,13 +272,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
             classes.append("bad" if m.peak_m >= TRUCK_LIMIT_M else "")
         car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
         out.append(Table(
-            [ctx.t("waterlogging point", "积水点"), ctx.t("peak depth", "最大水深"),
-             ctx.t("at", "出现时间"), ctx.t(f"closed to cars (≥ {car})", f"小汽车断行（≥{car}）"),
-             ctx.t(f"closed to trucks / fire engines (≥ {truck})", f"货车/消防车断行（≥{truck}）"),
-             ctx.t("road arcs", "受控路段数"), ctx.t("pumps sent", "调派泵车"),
-             ctx.t("residents displaced", "转移居民")], rows,
-            ctx.t("Waterlogging points (drill times); rows closed to fire engines in red.",
-                  "积水点（演练时间）；消防车无法通行的行标红。"), classes))
+            [ctx.say("flood.col_point"), ctx.say("flood.col_peak_depth"), ctx.say("flood.col_at"),
+             ctx.say("flood.col_closed_cars", limit=car),
+             ctx.say("flood.col_closed_trucks", limit=truck),
+             ctx.say("flood.col_road_arcs"), ctx.say("flood.col_pumps_sent"),
+             ctx.say("flood.col_displaced")], rows, ctx.say("flood.points_caption"), classes))
     sh = shelters(ctx)
     if sh:
         rows, classes = [], []
@@ -250,12 +291,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
             classes.append("bad" if m.admitted and m.relieved_in_target < m.admitted else "")
         target = ctx.scenario.relief.target
         out.append(Table(
-            [ctx.t("shelter", "避难场所"), ctx.t("capacity", "容量"), ctx.t("opened", "开放"),
-             ctx.t("admitted", "安置人数"),
-             ctx.t(f"relieved within {tx.minutes(target)}", f"{tx.minutes(target, 'zh')}内救助"),
-             "t95", "t100", ctx.t("lacks", "欠缺")], rows,
-            ctx.t("Shelters: t95/t100 on the relief clock; rows with people relieved late in red.",
-                  "避难场所：t95/t100按救助计时口径；有人员超时救助的行标红。"), classes))
+            [ctx.say("flood.col_shelter"), ctx.say("flood.col_capacity"),
+             ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
+             ctx.say("flood.col_relieved_within", target=tx.minutes(target, ctx.lang)),
+             "t95", "t100", ctx.say("flood.col_lacks")], rows,
+            ctx.say("flood.shelters_caption"), classes))
     if ctx.scenario.forces.depots:
         rows = []
         dm = depots(ctx)
@@ -268,10 +308,10 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                          str(m.loads), outs or "—",
                          ", ".join(f"{k} {v:g}" for k, v in m.final.items())])
         out.append(Table(
-            [ctx.t("depot", "物资库"), ctx.t("initial stock", "初始库存"),
-             ctx.t("trucks", "车辆"), ctx.t("loads", "装车次数"),
-             ctx.t("stock-outs", "缺货"), ctx.t("stock at the end", "结束时库存")], rows,
-            ctx.t("Relief depots.", "救灾物资库。")))
+            [ctx.say("flood.col_depot"), ctx.say("flood.col_initial_stock"),
+             ctx.say("flood.col_trucks"), ctx.say("flood.col_loads"),
+             ctx.say("flood.col_stock_outs"), ctx.say("flood.col_stock_end")], rows,
+            ctx.say("flood.depots_caption")))
     tm = teams(ctx)
     if tm:
         rows, classes = [], []
@@ -283,30 +323,24 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                          "—" if m.free_members is None else str(m.free_members)])
             classes.append("bad" if m.short else "")
         out.append(Table(
-            [ctx.t("team", "队伍"), ctx.t("members", "人数"),
-             ctx.t("members shared with", "与其他队伍重叠人员"), ctx.t("assembled", "集结完毕"),
-             ctx.t("mobilisation", "集结用时"), ctx.t("units fielded / planned", "出动编组/计划"),
-             ctx.t("members left", "剩余人员")], rows,
-            ctx.t("Teams: a member on two rosters serves in the first team to assemble; rows "
-                  "that fielded fewer units than planned in red.",
-                  "应急队伍：在两支队伍名册上的人员只能在先集结的队伍出勤；出动编组少于计划的行标红。"),
-            classes))
+            [ctx.say("flood.col_team"), ctx.say("flood.col_members"),
+             ctx.say("flood.col_members_shared"), ctx.say("flood.col_assembled"),
+             ctx.say("flood.col_mobilisation"), ctx.say("flood.col_units_fielded"),
+             ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption"), classes))
     b = bottleneck(ctx)
     if b["person_hours"]:
         rows, classes = [], []
         for k, v in sorted(b["person_hours"].items(), key=lambda kv: -kv[1]):
-            en, zh, meaning_en, meaning_zh = rm.BOTTLENECKS.get(k, (k, k, "", ""))
+            name, meaning = CAUSES[k]
             share = f"{b['share'][k]:.0%}" if k in b["share"] else "—"
-            rows.append([ctx.t(en, zh), f"{v:,.0f}", share, ctx.t(meaning_en, meaning_zh)])
+            rows.append([ctx.say(name), f"{v:,.0f}", share, ctx.say(meaning)])
             classes.append("bad" if k == b["bottleneck"] else "")
-        items = ", ".join(b["stock_out_items"]) or ctx.t("none", "无")
-        name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", "", ""))
+        items = ", ".join(b["stock_out_items"]) or ctx.say("flood.none")
         out.append(Table(
-            [ctx.t("cause", "原因"), ctx.t("person-hours", "人·小时"), ctx.t("share", "占比"),
-             ctx.t("meaning", "含义")], rows,
-            ctx.t(f"Waiting for relief by cause (person-hours over the drill); bottleneck: "
-                  f"{name[0]}; items that ran out: {items}.",
-                  f"按原因统计的等待救助人·小时；瓶颈：{name[1]}；缺货物资：{items}。"), classes))
+            [ctx.say("flood.col_cause"), ctx.say("flood.col_person_hours"),
+             ctx.say("flood.col_share"), ctx.say("flood.col_meaning")], rows,
+            ctx.say("flood.causes_caption", bottleneck=cause_name(ctx, b["bottleneck"]),
+                    items=items), classes))
     return out
 
 
@@ -324,9 +358,8 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         return
     net = ctx.world.network
     for limit, colour, lw, label in (
-            (CAR_LIMIT_M, "#00acc1", 3.5, "积水断行（小汽车）closed to cars at the peak"),
-            (TRUCK_LIMIT_M, "#d81b60", 4.5,
-             "积水断行（货车、消防车）closed to trucks and fire engines")):
+            (CAR_LIMIT_M, "#00acc1", 3.5, _bilingual("flood.map_closed_cars")),
+            (TRUCK_LIMIT_M, "#d81b60", 4.5, _bilingual("flood.map_closed_trucks"))):
         edges = sorted({int(e) for p in pts.values() if p.m.peak_m >= limit for e in p.edges})
         if not edges:
             continue
@@ -352,8 +385,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
                     textcoords="offset points", fontsize=7.5, color="#1b4f72", zorder=9,
                     path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
-                          markeredgecolor="#1b2631",
-                          label="积水点（大小、颜色为最大水深）waterlogging point, by peak depth"))
+                          markeredgecolor="#1b2631", label=_bilingual("flood.map_point")))
 
 
 # ----------------------------------------------------------------------------- figures
@@ -366,8 +398,8 @@ def _png(fig) -> bytes:
     return png(fig)
 
 
-def _hours_axis(ax, ctx: ReportContext, label_en: str, label_zh: str) -> None:
-    ax.set_xlabel(ctx.t(label_en, label_zh))
+def _hours_axis(ax, label: str) -> None:
+    ax.set_xlabel(label)
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
 
@@ -384,9 +416,8 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     if rain_t.size:
         ax0.bar((rain_t - step) / 60, rain_mm_h, width=step / 60,
                 align="edge", color="#5dade2", edgecolor="none")
-    ax0.set_ylabel(ctx.t("rain, mm/h", "雨强 mm/h"))
-    ax0.set_title(ctx.t("Rain and water depth at the waterlogging points",
-                        "降雨过程与各积水点水深"), fontsize=10)
+    ax0.set_ylabel(ctx.say("flood.rain_axis"))
+    ax0.set_title(ctx.say("flood.depth_heading"), fontsize=10)
     t_max = max(ctx.scenario.duration, ctx.end_time)
     cmap = plt.get_cmap("tab10")
     for k, p in enumerate(pts.values()):
@@ -394,21 +425,20 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
             ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
                      label=f"{short_point(ctx, p.spec)} ({p.m.peak_m:.2f} m)")
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
-    for y, colour, en, zh in ((CAR_LIMIT_M, "#e67e22", f"{car}: cars stop", f"{car}：小汽车断行"),
-                              (TRUCK_LIMIT_M, "#922b21", f"{truck}: trucks and fire engines stop",
-                               f"{truck}：货车、消防车断行")):
+    for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
+                            (TRUCK_LIMIT_M, "#922b21",
+                             ctx.say("flood.truck_line", limit=truck))):
         ax1.axhline(y, color=colour, ls="--", lw=1.2)
-        ax1.text(0.995, y, ctx.t(en, zh), color=colour, fontsize=8, ha="right", va="bottom",
+        ax1.text(0.995, y, text, color=colour, fontsize=8, ha="right", va="bottom",
                  transform=ax1.get_yaxis_transform())
     for e in wl.pump_station_events(ctx.result):
         where = short_point(ctx, pts[e.point].spec) if e.point in pts else e.point
         ax1.axvline(e.t / 60, color="#7d3c98", ls=":", lw=1)
-        ax1.text(e.t / 60, 0.98, ctx.t(" pump station failed" if e.failed
-                                       else " pump station restored",
-                                       " 泵站故障" if e.failed else " 泵站恢复") + f" ({where})",
+        ax1.text(e.t / 60, 0.98, ctx.say("flood.pump_station_failed" if e.failed
+                                         else "flood.pump_station_restored", point=where),
                  color="#7d3c98", fontsize=7, va="top", rotation=90,
                  transform=ax1.get_xaxis_transform())
-    ax1.set_ylabel(ctx.t("water depth, m", "水深 m"))
+    ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
     ax1.set_ylim(bottom=0)
     time_axis(ctx, ax1, t_max)
@@ -419,15 +449,9 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
         style_axes(ax)
-    caption = ctx.t(
-        "Top: rain intensity (mean over each hydrology step). Bottom: water depth at each "
-        f"waterlogging point (peak in the legend); dashed lines: {car}, where cars stop "
-        f"(Pregnolato et al. 2017), and {truck}, where trucks and fire engines stop; dotted "
-        "lines: pump-station injects.",
-        f"上：雨强（各计算步长内平均值）。下：各积水点水深（图例中为最大水深）；虚线为{car}"
-        f"（小汽车无法通行）和{truck}（货车、消防车无法通行）；点线为泵站故障/恢复注入。")
-    return Figure("flood_depth", ctx.t("Rain and water depth", "降雨与积水深度"), caption,
-                  _png(fig), alt=ctx.t("water depth over time", "积水深度随时间变化"))
+    return Figure("flood_depth", ctx.say("flood.depth_title"),
+                  ctx.say("flood.depth_caption", car=car, truck=truck), _png(fig),
+                  alt=ctx.say("flood.depth_alt"))
 
 
 def relief_figure(ctx: ReportContext) -> Figure | None:
@@ -436,14 +460,14 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
         return None
     plt = pyplot()
     target = ctx.scenario.relief.target
+    hours = f"{target / 3600:g}"
     m = ctx.summary.metrics
     fig, ax = plt.subplots(figsize=(10, 4.2))
     t_end = max(float(t[-1]), target * 1.15) / 3600
     ax.step(np.append(t / 3600, t_end), np.append(share, share[-1]) * 100, where="post",
             color="#1e8449", lw=2)
     ax.axvline(target / 3600, color="#c0392b", ls="--", lw=1.5)
-    ax.text(target / 3600, 0.03,
-        ctx.t(f" {target / 3600:g} h target", f" {target / 3600:g}小时目标"),
+    ax.text(target / 3600, 0.03, ctx.say("flood.target_hours", hours=hours),
             color="#c0392b", fontsize=8, transform=ax.get_xaxis_transform())
     ax.axhline(100, color="#aab7b8", lw=0.8)
     s10 = m.get("relief_share_10h", math.nan)
@@ -453,26 +477,17 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
                     textcoords="offset points", color="#c0392b", fontsize=9)
     ax.set_ylim(0, 105)
     ax.set_xlim(0, t_end)
-    ax.set_ylabel(ctx.t("share of displaced people relieved, %", "得到救助的受灾人员比例 %"))
-    clock = ctx.t("disaster onset", "灾害发生") if rm.relief_clock(ctx.result) == "onset" \
-        else ctx.t("leaving home", "离家")
-    _hours_axis(ax, ctx, f"hours since the {clock}", f"自{clock}起的小时数")
-    ax.set_title(ctx.t(f"Relief of displaced people (t95 {tx.value(m.get('relief_t95'), 'seconds')}"
-                       f", t100 {tx.value(m.get('relief_t100'), 'seconds')})",
-                       f"受灾人员基本生活救助进度"
-                       f"（t95 {tx.value(m.get('relief_t95'), 'seconds', 'zh')}"
-                       f"，t100 {tx.value(m.get('relief_t100'), 'seconds', 'zh')}）"), fontsize=10)
+    ax.set_ylabel(ctx.say("flood.relief_axis"))
+    clock = ctx.say("flood.clock_onset" if rm.relief_clock(ctx.result) == "onset"
+                    else "flood.clock_leaving_home")
+    _hours_axis(ax, ctx.say("flood.hours_since", clock=clock))
+    ax.set_title(ctx.say("flood.relief_heading",
+                         t95=tx.value(m.get("relief_t95"), "seconds", ctx.lang),
+                         t100=tx.value(m.get("relief_t100"), "seconds", ctx.lang)), fontsize=10)
     style_axes(ax)
-    ration = ration_text(ctx)
-    caption = ctx.t(
-        f"Share of displaced people whose first basic-needs ration ({ration} per person) had "
-        f"reached them, against hours on the relief clock; the dashed line is the "
-        f"{target / 3600:g}-hour target (indicator 8; 14th five-year national "
-        "disaster-reduction plan).",
-        f"按救助计时口径，首份基本生活物资（每人{ration}）送达的受灾人员比例；"
-        f"虚线为{target / 3600:g}小时目标（指标8，“十四五”国家综合防灾减灾规划）。")
-    return Figure("relief_curve", ctx.t("Relief curve", "救助进度曲线"), caption, _png(fig),
-                  alt=ctx.t("share relieved over time", "救助比例随时间变化"))
+    caption = ctx.say("flood.relief_caption", ration=ration_text(ctx), hours=hours)
+    return Figure("relief_curve", ctx.say("flood.relief_title"), caption, _png(fig),
+                  alt=ctx.say("flood.relief_alt"))
 
 
 def warning_figure(ctx: ReportContext) -> Figure | None:
@@ -482,39 +497,35 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
         return None
     plt = pyplot()
     m = ctx.summary.metrics
+    target = f"{spec.target:.0%}"
     fig, ax = plt.subplots(figsize=(10, 4.0))
     ax.plot(t / 3600, share * 100, color="#2471a3", lw=2)
     ax.axhline(spec.target * 100, color="#c0392b", ls="--", lw=1.5)
-    ax.text(0.995, spec.target * 100 - 1.5,
-            ctx.t(f"{spec.target:.0%} target", f"{spec.target:.0%}目标"),
+    ax.text(0.995, spec.target * 100 - 1.5, ctx.say("flood.target_line", target=target),
             color="#c0392b", fontsize=8, ha="right", va="top",
             transform=ax.get_yaxis_transform())
     ax.axvline(1.0, color="#7f8c8d", ls=":", lw=1)
     s1 = m.get("warning_share_1h", math.nan)
     if math.isfinite(s1):
         ax.plot([1.0], [s1 * 100], marker="o", color="#2471a3")
-        ax.annotate(ctx.t(f"1 h: {s1:.0%}", f"1小时：{s1:.0%}"), (1.0, s1 * 100),
+        ax.annotate(ctx.say("flood.share_at_1h", share=f"{s1:.0%}"), (1.0, s1 * 100),
                     xytext=(6, -14), textcoords="offset points", fontsize=9, color="#2471a3")
     t95 = m.get("warning_t95", math.nan)
     if math.isfinite(t95):
         ax.axvline(t95 / 3600, color="#c0392b", ls=":", lw=1)
-        ax.annotate(ctx.t(f"{spec.target:.0%} at {dur(t95)}",
-                          f"{dur(t95, 'zh')}达到{spec.target:.0%}"),
+        ax.annotate(ctx.say("flood.target_at", target=target, time=dur(t95, ctx.lang)),
                     (t95 / 3600, spec.target * 100), xytext=(6, -28),
                     textcoords="offset points", fontsize=9, color="#c0392b")
     ax.set_ylim(0, 102)
     ax.set_xlim(0, max(float(t[-1]), 1.2) / 3600 if t[-1] > 3600 else 1.2)
-    ax.set_ylabel(ctx.t("share of the public warned, %", "收到预警的公众比例 %"))
-    _hours_axis(ax, ctx, "hours after the decision to warn", "自决定发布预警起的小时数")
-    ax.set_title(ctx.t("Public warning coverage", "预警信息覆盖率"), fontsize=10)
+    ax.set_ylabel(ctx.say("flood.warned_axis"))
+    _hours_axis(ax, ctx.say("flood.hours_after_warning"))
+    ax.set_title(ctx.say("flood.warning_heading"), fontsize=10)
     style_axes(ax)
-    names = ", ".join(c.name for c in _channels(ctx).channels)
-    caption = ctx.t(
-        f"Share of the public reached by at least one channel ({names}), channels taken as "
-        "independent; dashed line: the 95 % target (indicator 7).",
-        f"至少被一种渠道（{names}）覆盖的公众比例（各渠道视为相互独立）；虚线为95%目标（指标7）。")
-    return Figure("warning", ctx.t("Warning coverage", "预警覆盖"), caption, _png(fig),
-                  alt=ctx.t("warning coverage over time", "预警覆盖率随时间变化"))
+    channels = ", ".join(c.name for c in _channels(ctx).channels)
+    return Figure("warning", ctx.say("flood.warning_title"),
+                  ctx.say("flood.warning_caption", channels=channels), _png(fig),
+                  alt=ctx.say("flood.warning_alt"))
 
 
 def shelter_figure(ctx: ReportContext) -> Figure | None:
@@ -534,8 +545,8 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
         occ.append(occ[-1])
         top = max(top, occ[-1])
         ax.step(np.asarray(ts) / 60, occ, where="post", color=cmap(k % 10), lw=1.8,
-                label=ctx.t(f"{place_short(ctx, sid)} (capacity {s.capacity:,})",
-                            f"{place_short(ctx, sid)}（容量{s.capacity:,}）"))
+                label=ctx.say("flood.shelter_capacity", shelter=place_short(ctx, sid),
+                              capacity=f"{s.capacity:,}"))
         if math.isfinite(s.m.opened_at):
             ax.plot([s.m.opened_at / 60], [0], marker="^", color=cmap(k % 10), ms=8,
                     clip_on=False, zorder=5)
@@ -546,19 +557,21 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     ax.set_ylim(bottom=0)
     time_axis(ctx, ax, t_max)
     ax.tick_params(axis="x", labelsize=7)
-    ax.set_ylabel(ctx.t("people admitted", "安置人数"))
+    ax.set_ylabel(ctx.say("flood.admitted_axis"))
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
     lg = ax.legend(fontsize=7, loc="upper left")
     thicken(*lg.get_texts())
-    ax.set_title(ctx.t("Shelter occupancy", "避难场所安置人数"), fontsize=10)
+    ax.set_title(ctx.say("flood.shelter_heading"), fontsize=10)
     style_axes(ax)
-    caption = ctx.t(
-        "People admitted at each shelter over time (capacity in the legend; dashed line when "
-        "it is within the chart); triangles mark when each shelter opened.",
-        "各避难场所安置人数随时间变化（图例中为容量，容量在图幅内时以虚线表示）；三角为场所开放时刻。")
-    return Figure("shelters", ctx.t("Shelter occupancy", "避难场所安置"), caption, _png(fig),
-                  alt=ctx.t("shelter occupancy over time", "避难场所安置人数随时间变化"))
+    return Figure("shelters", ctx.say("flood.shelter_title"), ctx.say("flood.shelter_caption"),
+                  _png(fig), alt=ctx.say("flood.shelter_alt"))
+
+
+STOCK_MARKS = {"stock_out": ("flood.mark_stock_out", "#c0392b"),
+               "replenish": ("flood.mark_replenish", "#1e8449"),
+               "stock_change": ("flood.mark_stock_change", "#7d3c98")}
+"""Depot stock events on the stock figure: (wording, colour)."""
 
 
 def stock_figure(ctx: ReportContext) -> Figure | None:
@@ -583,17 +596,14 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
             ax.step(np.asarray(ts) / 60, vs, where="post", color=cmap(k % 10), lw=1.6,
                     label=item)
         for e in dm[dep.id].events:
-            colour = {"stock_out": "#c0392b", "replenish": "#1e8449",
-                      "stock_change": "#7d3c98"}[e.kind]
+            key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
-            ax.text(e.t / 60, 0.97, " " + ctx.t(*{
-                "stock_out": ("stock-out", "缺货"), "replenish": ("replenished", "补充"),
-                "stock_change": ("stock change", "库存变化")}[e.kind]),
-                color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
+            ax.text(e.t / 60, 0.97, " " + ctx.say(key),
+                    color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
         ax.set_ylim(bottom=0)
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
-                     else ctx.t(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
-        ax.set_ylabel(ctx.t("stock", "库存"))
+                     else in_lang(ctx, dep.name_en, dep.name_zh) or dep.id, fontsize=9)
+        ax.set_ylabel(ctx.say("flood.stock_axis"))
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
         lg = ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.85))
@@ -604,17 +614,16 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
     time_axis(ctx, last, t_max)
     last.tick_params(axis="x", labelsize=7)
     thicken(last.xaxis.label)
-    caption = ctx.t(
-        "Stock of each depot by item (ration items, and any other item that changed): "
-        "initial stock from the drill file, less truck loads, plus replenishment and stock "
-        "injects; dotted lines mark stock-outs, replenishment and stock changes.",
-        "各物资库分品类库存（救助物资及有变化的其他物资）：初始库存取自演练文件，减去装车量，"
-        "加上补充及库存注入；点线为缺货、补充和库存变化时刻。")
-    return Figure("depot_stock", ctx.t("Depot stock", "物资库存"), caption, _png(fig),
-                  alt=ctx.t("depot stock over time", "物资库存随时间变化"))
+    return Figure("depot_stock", ctx.say("flood.stock_title"), ctx.say("flood.stock_caption"),
+                  _png(fig), alt=ctx.say("flood.stock_alt"))
 
 
 # ----------------------------------------------------------------------------- sections
+
+
+def _bracketed(ctx: ReportContext, items: list[str]) -> str:
+    """`` (a, b)`` / ``（a、b）`` after a count, or nothing when there are none."""
+    return ctx.say("flood.in_brackets", names=names(ctx, items)) if items else ""
 
 
 def sections(ctx: ReportContext) -> list[Section]:
@@ -624,52 +633,40 @@ def sections(ctx: ReportContext) -> list[Section]:
         pts = points(ctx)
         car = [point_label(ctx, p.spec) for p in pts.values() if p.m.closed_to_cars]
         truck = [point_label(ctx, p.spec) for p in pts.values() if p.m.closed_to_trucks]
-        paras = [ctx.t(
-            f"{len(pts)} waterlogging points; {len(car)} closed to cars"
-            + (f" ({', '.join(car)})" if car else "") + f", {len(truck)} to trucks and fire "
-            "engines" + (f" ({', '.join(truck)})" if truck else "") + ".",
-            f"积水点{len(pts)}处；小汽车断行{len(car)}处" + (f"（{'、'.join(car)}）" if car else "")
-            + f"，货车和消防车断行{len(truck)}处" + (f"（{'、'.join(truck)}）" if truck else "")
-            + "。")]
+        paras = [ctx.say("flood.points_closed", points=len(pts), cars=len(car),
+                         car_names=_bracketed(ctx, car), trucks=len(truck),
+                         truck_names=_bracketed(ctx, truck))]
         figs = [f for f in (depth_figure(ctx),) if f is not None]
-        out.append(Section("flood", ctx.t("Rainstorm: water and roads", "暴雨：积水与道路"),
-                           paras, [], figs))
+        out.append(Section("flood", ctx.say("flood.section_flood"), paras, [], figs))
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
-        name = rm.BOTTLENECKS.get(b["bottleneck"], ("—", "—", "", ""))
-        rows = [[ctx.t(METRICS[k].en, METRICS[k].zh),
-                 tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+        rows = [[metric_name(ctx, k), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
-        paras = [ctx.t(
-            f"The relief clock starts at the {_clock_from(ctx)}; a person is relieved when "
-            "admitted to a shelter and their first ration has arrived there. The largest "
-            f"avoidable wait was {name[0]}.",
-            f"救助计时自{_clock_from(ctx)}起算；人员进入避难场所且首份基本生活物资送达即视为得到救助。"
-            f"可避免等待中最大的一项为{name[1]}。")]
+        paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
+                         bottleneck=cause_name(ctx, b["bottleneck"]))]
         figs = [f for f in (relief_figure(ctx), shelter_figure(ctx), stock_figure(ctx))
                 if f is not None]
-        out.append(Section("relief", ctx.t("Shelters and relief", "转移安置与生活救助"), paras,
-                           [Table([ctx.t("measure", "指标"), ctx.t("value", "数值")], rows)],
-                           figs))
+        out.append(Section("relief", ctx.say("flood.section_relief"), paras,
+                           [Table([ctx.say("flood.col_measure"), ctx.say("flood.col_value")],
+                                  rows)], figs))
     if ctx.scenario.warning is not None:
         paras = [_warning_sentence(ctx)]
         figs = [f for f in (warning_figure(ctx),) if f is not None]
         rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.first_s, ctx.lang),
                  dur(c.full_s, ctx.lang)] for c in _channels(ctx).channels]
-        out.append(Section("warning", ctx.t("Public warning", "预警信息发布"), paras,
-                           [Table([ctx.t("channel", "渠道"), ctx.t("reach", "覆盖上限"),
-                                   ctx.t("first people reached", "开始覆盖"),
-                                   ctx.t("full reach", "达到上限")], rows,
-                                  ctx.t("Times after the decision to warn.",
-                                        "时间自决定发布预警起算。"))], figs))
+        out.append(Section("warning", ctx.say("flood.section_warning"), paras,
+                           [Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
+                                   ctx.say("flood.col_first_reached"),
+                                   ctx.say("flood.col_full_reach")], rows,
+                                  ctx.say("flood.channel_times_caption"))], figs))
     return out
 
 
 def _clock_from(ctx: ReportContext) -> str:
     if rm.relief_clock(ctx.result) == "onset":
-        return ctx.t("disaster onset", "灾害发生时")
-    return ctx.t("moment each person left home", "每人离家时")
+        return ctx.say("flood.clock_from_onset")
+    return ctx.say("flood.clock_from_leaving")
 
 
 def _channels(ctx: ReportContext) -> wm.WarningChannels:
@@ -682,18 +679,15 @@ def _channels(ctx: ReportContext) -> wm.WarningChannels:
 
 def _warning_sentence(ctx: ReportContext) -> str:
     m = ctx.summary.metrics
-    spec = ctx.scenario.warning
+    target = f"{ctx.scenario.warning.target:.0%}"
     issued = wm.warning_issued_at(ctx.result)
     t95 = m.get("warning_t95", math.nan)
-    return ctx.t(
-        f"Warning decided at {tx.offset(issued)} ({tx.clock(ctx.scenario.start, issued)}); "
-        f"{tx.value(m.get('warning_share_1h', math.nan), 'share')} of the public warned within "
-        f"an hour; {spec.target:.0%} reached "
-        + (f"after {dur(t95)}." if math.isfinite(t95) else "never during the drill."),
-        f"{tx.offset(issued)}（{tx.clock(ctx.scenario.start, issued)}）决定发布预警；1小时内覆盖"
-        f"{tx.value(m.get('warning_share_1h', math.nan), 'share')}的公众；"
-        + (f"{dur(t95, 'zh')}后达到{spec.target:.0%}。" if math.isfinite(t95)
-           else f"演练期间未达到{spec.target:.0%}。"))
+    reached = (ctx.say("flood.warning_reached_after", target=target, time=dur(t95, ctx.lang))
+               if math.isfinite(t95) else ctx.say("flood.warning_never_reached", target=target))
+    return ctx.say("flood.warning_sentence", issued=tx.offset(issued),
+                   clock=tx.clock(ctx.scenario.start, issued),
+                   share=tx.value(m.get("warning_share_1h", math.nan), "share", ctx.lang),
+                   reached=reached)
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -707,56 +701,47 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     name = b["bottleneck"]
     avoidable = b["avoidable_share"]
     if name:
-        en, zh, meaning_en, meaning_zh = rm.BOTTLENECKS[name]
-        paras.append(ctx.t(
-            f"Bottleneck: {en} — {hours[name]:,.0f} person-hours of waiting "
-            f"({avoidable[name]:.0%} of the avoidable waiting): {meaning_en}.",
-            f"瓶颈：{zh}——等待{hours[name]:,.0f}人·小时"
-            f"（占可避免等待的{avoidable[name]:.0%}）：{meaning_zh}。"))
+        paras.append(ctx.say("flood.relief_bottleneck", cause=cause_name(ctx, name),
+                             hours=f"{hours[name]:,.0f}", share=f"{avoidable[name]:.0%}",
+                             meaning=ctx.say(CAUSES[name][1])))
     else:
-        paras.append(ctx.t("No avoidable waiting in the records: people waited only while "
-                           "walking to shelter and while trucks loaded and drove.",
-                           "记录中没有可避免的等待：仅有步行前往和正常装卸运输的时间。"))
+        paras.append(ctx.say("flood.no_avoidable_wait"))
     events = rm.stock_events(ctx.result)
     if b["stock_out_items"]:
         where = "; ".join(f"{place_short(ctx, e.depot)} {tx.offset(e.t)} ({', '.join(e.items)})"
                           for e in events if e.kind == "stock_out")
-        paras.append(ctx.t(f"Items that ran out: {', '.join(b['stock_out_items'])} ({where}).",
-                           f"缺货物资：{'、'.join(b['stock_out_items'])}（{where}）。"))
+        paras.append(ctx.say("flood.items_ran_out", items=names(ctx, b["stock_out_items"]),
+                             where=where))
     for e in events:
         if e.kind != "stock_change":
             continue
         sign = "−" if e.removed else "+"
         its = ", ".join(f"{k} {sign}{v:g}" for k, v in e.items.items())
-        paras.append(ctx.t(f"Stock inject at {place_short(ctx, e.depot)} at {tx.offset(e.t)}: "
-                           f"{its}.",
-                           f"{tx.offset(e.t)}{place_short(ctx, e.depot)}库存变化：{its}。"))
+        paras.append(ctx.say("flood.stock_inject", depot=place_short(ctx, e.depot),
+                             at=tx.offset(e.t), items=its))
     behind = sorted([s for s in shelters(ctx) if s.m.admitted],
                     key=lambda s: (s.m.share_in_target, -_fin(s.m.t95_s)))[:3]
     rows = [[named(ctx, s.spec), str(s.m.admitted), str(s.m.relieved_in_target),
              tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),
              _lacks(ctx, s.spec.lacks)] for s in behind]
-    table = Table([ctx.t("shelter", "避难场所"), ctx.t("admitted", "安置"),
-                   ctx.t("relieved in target", "按时救助"), "t95", "t100",
-                   ctx.t("lacks", "欠缺")], rows,
-                  ctx.t("The shelters most behind.", "救助进度最落后的避难场所。")
-                  ) if rows else None
+    table = Table([ctx.say("flood.col_shelter"), ctx.say("flood.col_admitted_short"),
+                   ctx.say("flood.col_relieved_in_target"), "t95", "t100",
+                   ctx.say("flood.col_lacks")], rows,
+                  ctx.say("flood.most_behind_caption")) if rows else None
     if behind:
-        paras.append(ctx.t("Most behind: " + ", ".join(
-            f"{place_short(ctx, s.spec.id)} ({s.m.relieved_in_target}/{s.m.admitted} in target)"
-            for s in behind) + ".", "进度最落后：" + "，".join(
-            f"{place_short(ctx, s.spec.id)}（按时{s.m.relieved_in_target}/{s.m.admitted}）"
-            for s in behind) + "。"))
-    actions = [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(name, [])]
+        paras.append(ctx.say("flood.most_behind", shelters=clauses(ctx, [
+            ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
+                    relieved=s.m.relieved_in_target, admitted=s.m.admitted)
+            for s in behind])))
+    actions = [_action(ctx, key, owner, cap, obj.id)
+               for key, owner, cap in CAUSE_ACTIONS.get(name, [])]
     second = sorted(avoidable, key=lambda k: -avoidable[k])[1:2]
     for k in second:
         if avoidable[k] >= 0.2:
-            actions += [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS.get(k, [])[:1]]
+            actions += [_action(ctx, key, owner, cap, obj.id)
+                        for key, owner, cap in CAUSE_ACTIONS.get(k, [])[:1]]
     if any(s.spec.lacks for s in shelters(ctx) if s.m.admitted):
-        actions.append(draft_action(ctx, "Equip the shelters with what they lack (emergency "
-                               "communications, a medical point).",
-                               "为避难场所补齐应急通信、医疗点等欠缺设施。", "air", "shelter",
-                               obj.id))
+        actions.append(_action(ctx, "flood.action_equip_shelters", "air", "shelter", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -768,37 +753,24 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     wc = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
-    target = wc.target
+    target = f"{wc.target:.0%}"
     rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.first_s, ctx.lang), dur(c.full_s, ctx.lang),
-             ctx.t("yes", "是") if c.needed else ctx.t("no", "否")] for c in wc.channels]
-    table = Table([ctx.t("channel", "渠道"), ctx.t("reach", "覆盖上限"),
-                   ctx.t("first people reached", "开始覆盖"), ctx.t("full reach", "达到上限"),
-                   ctx.t(f"needed for {target:.0%}", f"达到{target:.0%}所必需")], rows,
-                  ctx.t("Warning channels (times after the decision to warn).",
-                        "预警渠道（时间自决定发布预警起算）。"))
+             ctx.say("flood.yes" if c.needed else "flood.no")] for c in wc.channels]
+    table = Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
+                   ctx.say("flood.col_first_reached"), ctx.say("flood.col_full_reach"),
+                   ctx.say("flood.col_needed_for", target=target)], rows,
+                  ctx.say("flood.channels_caption"))
     actions = []
-    if wc.max_share < target:
-        paras.append(ctx.t(f"Together the channels can never reach {target:.0%} "
-                           f"(at most {wc.max_share:.0%}).",
-                           f"各渠道合计覆盖上限仅{wc.max_share:.0%}，无法达到{target:.0%}。"))
+    if wc.max_share < wc.target:
+        paras.append(ctx.say("flood.channels_never_reach", target=target,
+                             most=f"{wc.max_share:.0%}"))
     slow = wc.bottleneck
     if slow is not None:
-        paras.append(ctx.t(
-            f"Bottleneck: {slow.name} — without it the other channels cannot reach "
-            f"{target:.0%}, and it reaches its full {slow.reach:.0%} only "
-            f"{dur(slow.full_s)} after the decision.",
-            f"瓶颈：{slow.name}——缺少该渠道其他渠道无法达到{target:.0%}，而该渠道在决定发布后"
-            f"{dur(slow.full_s, 'zh')}才达到其覆盖上限{slow.reach:.0%}。"))
-        actions.append(draft_action(
-            ctx, f"Speed up '{slow.name}': more grid workers and phone lists per building, "
-            "loudspeaker vehicles for the low-lying compounds at night.",
-            f"加快“{slow.name}”：增加网格员、按楼栋建立电话通知名单，夜间派广播车进入低洼小区。",
-            "subdistricts", "warning", obj.id))
-    actions.append(draft_action(
-        ctx, "Issue the warning earlier and on every channel at once (cell broadcast to the "
-        "whole district, sirens), and check the night-time reach of each channel.",
-        "提前发布预警并各渠道同步发布（全区手机短信广播、警报），核查各渠道夜间覆盖能力。",
-        "hq", "warning", obj.id))
+        paras.append(ctx.say("flood.warning_bottleneck", channel=slow.name, target=target,
+                             reach=f"{slow.reach:.0%}", time=dur(slow.full_s, ctx.lang)))
+        actions.append(_action(ctx, "flood.action_speed_up_channel", "subdistricts", "warning",
+                               obj.id, channel=slow.name))
+    actions.append(_action(ctx, "flood.action_warn_earlier", "hq", "warning", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -810,11 +782,8 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     calls = rescue_calls(ctx.summary.rows, target)
     rows, late = calls.calls, calls.late
     paras = [measured_sentence(ctx, res, rating)]
-    paras.append(ctx.t(
-        f"{len(rows)} rescue calls; {len(late)} beyond the target, "
-        f"{calls.queued} waited for a free unit, {calls.mutual_aid} needed mutual aid.",
-        f"求救警情{len(rows)}起；超出目标{len(late)}起，"
-        f"等待可用力量{calls.queued}起，需要区外增援{calls.mutual_aid}起。"))
+    paras.append(ctx.say("flood.rescue_calls", calls=len(rows), late=len(late),
+                         queued=calls.queued, aid=calls.mutual_aid))
     totals: dict[str, float] = defaultdict(float)
     for r in late or rows:
         for k, v in breakdown(ctx, r, "first", False).segments.items():
@@ -822,50 +791,35 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     largest = max(totals, key=totals.get) if totals else ""
     whole = sum(totals.values())
     if largest:
-        en, zh = SEGMENTS[largest]
-        paras.append(ctx.t(
-            f"Bottleneck: {en}, the largest segment ({totals[largest] / whole:.0%} of the "
-            "response time of these calls).",
-            f"瓶颈：{zh}，为最大环节（占这些警情响应时间的{totals[largest] / whole:.0%}）。"))
+        # the response segments are named by the fire part (report.fire.SEGMENTS)
+        paras.append(ctx.say("flood.rescue_bottleneck", segment=in_lang(ctx, *SEGMENTS[largest]),
+                             share=f"{totals[largest] / whole:.0%}"))
     tm = teams(ctx)
     if tm:
-        paras.append(ctx.t("Team mobilisation: " + ", ".join(
-            f"{spec.name_en or spec.id} assembled at {tx.offset(m.assembled_at)} "
-            f"({tx.minutes(m.assembly_s)} after activation)" for spec, m in tm) + ".",
-            "队伍集结：" + "，".join(
-            f"{spec.name_zh or spec.id}于{tx.offset(m.assembled_at)}集结完毕"
-            f"（启动后{tx.minutes(m.assembly_s, 'zh')}）" for spec, m in tm) + "。"))
+        paras.append(ctx.say("flood.team_mobilisation", teams=clauses(ctx, [
+            ctx.say("flood.team_assembled", team=team_name(ctx, spec),
+                    at=tx.offset(m.assembled_at), minutes=tx.minutes(m.assembly_s, ctx.lang))
+            for spec, m in tm])))
     first_call = calls.first_call
     t_rows = [[team_label(ctx, spec), tx.offset(m.activated_at), tx.offset(m.assembled_at),
-               ctx.t("after the first call", "晚于首个求救")
-               if m.assembled_at > first_call else ctx.t("before", "早于")] for spec, m in tm]
-    table = Table([ctx.t("team", "队伍"), ctx.t("activated", "启动"),
-                   ctx.t("assembled", "集结完毕"), ctx.t("vs first rescue call", "与首个求救相比")],
-                  t_rows, ctx.t(f"First rescue call at {tx.offset(first_call)}.",
-                                f"首个求救警情：{tx.offset(first_call)}。")) if t_rows else None
+               ctx.say("flood.after_first_call" if m.assembled_at > first_call
+                       else "flood.before_first_call")] for spec, m in tm]
+    table = Table([ctx.say("flood.col_team"), ctx.say("flood.col_activated"),
+                   ctx.say("flood.col_assembled"), ctx.say("flood.col_vs_first_call")],
+                  t_rows, ctx.say("flood.first_rescue_call", at=tx.offset(first_call))
+                  ) if t_rows else None
     actions = []
     if largest in ("queue", "processing") or calls.queued:
-        actions.append(draft_action(
-            ctx, "Pre-position rescue teams and boats near the low-lying compounds before the "
-            "rain peaks (activate at the warning, not at the flooding).",
-            "暴雨峰值前将救援队伍和舟艇前置到低洼小区附近（预警即启动，而非积水后）。",
-            "hq", "mobilisation", obj.id))
+        actions.append(_action(ctx, "flood.action_preposition_rescue", "hq", "mobilisation",
+                               obj.id))
     late_teams = [(spec, m) for spec, m in tm if m.assembled_at > first_call]
     for spec, m in sorted(late_teams, key=lambda t: -_fin(t[1].assembly_s))[:2]:
         owner = TEAM_OWNER.get(spec.id, "bureau")
-        actions.append(draft_action(
-            ctx, f"Shorten the night-time assembly of {spec.name_en or spec.id} "
-            f"({tx.minutes(m.assembly_s)}): call-out tree, duty roster, and no member counted "
-            "on two teams' rosters.",
-            f"缩短{spec.name_zh or spec.id}夜间集结时间"
-            f"（{tx.minutes(m.assembly_s, 'zh')}）："
-            "完善召集流程和值班名单，避免同一人员同时列入两支队伍名册。",
-            owner, "mobilisation", obj.id))
+        actions.append(_action(ctx, "flood.action_shorten_assembly", owner, "mobilisation",
+                               obj.id, team=team_name(ctx, spec),
+                               minutes=tx.minutes(m.assembly_s, ctx.lang)))
     if calls.mutual_aid or largest == "aid":
-        actions.append(draft_action(
-            ctx, "Agree earlier mutual aid for water rescue with the city and the neighbouring "
-            "districts.", "与市级及相邻区约定更早启动水域救援增援。", "bureau", "operations",
-            obj.id))
+        actions.append(_action(ctx, "flood.action_mutual_aid", "bureau", "operations", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -876,20 +830,16 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     pts = points(ctx)
     worst = [p for p in pts.values() if p.m.displaced]
     if worst:
-        paras.append(ctx.t("Displaced from: " + ", ".join(
-            f"{point_label(ctx, p.spec)} {p.m.displaced} (peak {p.m.peak_m:.2f} m)"
-            for p in worst) + ".", "转移来源：" + "，".join(
-            f"{point_label(ctx, p.spec)}{p.m.displaced}人（最大水深{p.m.peak_m:.2f} m）"
-            for p in worst) + "。"))
+        paras.append(ctx.say("flood.displaced_from", points=clauses(ctx, [
+            ctx.say("flood.displaced_point", point=point_label(ctx, p.spec),
+                    people=p.m.displaced, peak=f"{p.m.peak_m:.2f}") for p in worst])))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
-        paras.append(ctx.t(f"{sp:,.0f} person-hours spent turned away or without a place.",
-                           f"被拒收或无处安置共{sp:,.0f}人·小时。"))
-    actions = [draft_action(ctx, *a, ref=obj.id) for a in CAUSE_ACTIONS["shelter_space"]]
-    actions.append(draft_action(ctx, "Send mobile pumps to the residential ponding areas before "
-                           "the water reaches doorsteps.",
-                           "积水漫入住户前即向居民区积水片区调派移动泵车。",
-                           "citymgmt", "operations", obj.id))
+        paras.append(ctx.say("flood.turned_away", hours=f"{sp:,.0f}"))
+    actions = [_action(ctx, key, owner, cap, obj.id)
+               for key, owner, cap in CAUSE_ACTIONS["shelter_space"]]
+    actions.append(_action(ctx, "flood.action_pumps_residential", "citymgmt", "operations",
+                           obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
@@ -910,35 +860,24 @@ def strengths(ctx: ReportContext) -> list[str]:
     target = ctx.scenario.relief.target
     s10 = m.get("relief_share_10h", math.nan)
     if math.isfinite(s10) and s10 >= 1.0:
-        out.append(ctx.t(f"Every displaced person was relieved within {tx.minutes(target)}.",
-                         f"全部受灾人员均在{tx.minutes(target, 'zh')}内得到基本生活救助。"))
+        out.append(ctx.say("flood.all_relieved", target=tx.minutes(target, ctx.lang)))
     if m.get("people_displaced", 0) and m.get("people_unsheltered", 1) == 0:
-        out.append(ctx.t(f"All {m['people_displaced']:g} displaced people found a shelter place.",
-                         f"{m['people_displaced']:g}名转移群众全部得到安置。"))
+        out.append(ctx.say("flood.all_sheltered", people=f"{m['people_displaced']:g}"))
     t95 = m.get("warning_t95", math.nan)
     if math.isfinite(t95) and t95 <= 3600:
-        out.append(ctx.t(f"Warnings reached 95 % of the public in {tx.minutes(t95)} "
-                         "(within an hour).",
-                         f"预警信息{tx.minutes(t95, 'zh')}内覆盖95%公众（1小时以内）。"))
+        out.append(ctx.say("flood.warning_within_hour", time=tx.minutes(t95, ctx.lang)))
     pts = points(ctx)
     if pts and not any(p.m.closed_to_trucks for p in pts.values()):
-        out.append(ctx.t("No waterlogging point closed the roads to fire engines and trucks.",
-                         "没有积水点导致消防车和货车断行。"))
+        out.append(ctx.say("flood.no_truck_closure"))
     pumped = [p for p in pts.values() if p.m.pumps_sent and p.m.peak_m < TRUCK_LIMIT_M]
     if pumped:
-        names_en = ", ".join(point_label(ctx, p.spec) for p in pumped)
-        names_zh = "、".join(point_label(ctx, p.spec) for p in pumped)
-        truck = limit_text(TRUCK_LIMIT_M)
-        out.append(ctx.t(f"Mobile pumps were sent to {names_en}; the water there stayed "
-                         f"below {truck}, passable for fire engines and trucks.",
-                         f"已向{names_zh}调派移动泵车，其水深保持在{truck}以下，"
-                         "消防车和货车可以通行。"))
+        out.append(ctx.say("flood.pumps_kept_passable",
+                           points=names(ctx, [point_label(ctx, p.spec) for p in pumped]),
+                           limit=limit_text(TRUCK_LIMIT_M)))
     full = [spec for spec, m in teams(ctx) if m.planned and not m.short]
     if full:
-        out.append(ctx.t("Teams that fielded every planned unit: " + ", ".join(
-            spec.name_en or spec.id for spec in full) + ".",
-            "按计划全部编组出动的队伍：" + "、".join(spec.name_zh or spec.id
-                                          for spec in full) + "。"))
+        out.append(ctx.say("flood.teams_full",
+                           teams=names(ctx, [team_name(ctx, spec) for spec in full])))
     return out
 
 
@@ -986,11 +925,10 @@ PART = register(HazardPart(
     strengths=strengths, explainers=EXPLAINERS))
 
 
-LACKS = {"emergency_communications": ("emergency communications", "应急通信"),
-         "medical": ("medical facilities", "医疗设施")}
-"""Names of what a shelter lacks (the plan names these two); other entries print as written."""
+LACKS = {"emergency_communications": "flood.lacks_emergency_communications",
+         "medical": "flood.lacks_medical"}
+"""What a shelter lacks (the plan names these two); other entries print as written."""
 
 
 def _lacks(ctx: ReportContext, lacks: list[str]) -> str:
-    sep = "、" if ctx.lang == "zh" else ", "
-    return sep.join(ctx.t(*LACKS.get(x, (x, x))) for x in lacks) or "—"
+    return names(ctx, [ctx.say(LACKS[x]) if x in LACKS else x for x in lacks]) or "—"

@@ -69,9 +69,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "`drillsim msel FILE` runs a drill file: the command adapter of the report",
     ("drillsim.hazards.chemical_zones", "drillsim.scenarios.schema"):
         "TYPE_CHECKING only: the zone rules read the release as the drill file gives it",
-    ("drillsim.report.flood", "drillsim.agents.waterlogging"):
-        "KNOWN VIOLATION: point_edges (which roads a waterlogging point floods) lives in the "
-        "agent; it belongs in drillsim/network/ or drillsim/hazards/",
 }
 
 # Third-party libraries only some parts may import (statically, anywhere in the module).

@@ -18,6 +18,8 @@ from drillsim.network.graph import (
     parse_maxspeed,
     road_class,
 )
+from drillsim.network.waterlogging_arcs import point_edges
+from drillsim.scenarios.schema import WaterloggingPoint
 
 A, B, C, D, E, F = range(6)
 
@@ -271,3 +273,24 @@ def test_core_modules_do_not_import_yaml_or_matplotlib():
             "print(sorted(m for m in ('yaml', 'matplotlib') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def _point(radius_m: float, roads: list[str] | None) -> WaterloggingPoint:
+    return WaterloggingPoint(id="p", location={"lat": 39.151, "lon": 117.15}, catchment_ha=1,
+                             runoff_coeff=0.5, drain_m3_s=0.1, area_m2=100,
+                             radius_m=radius_m, roads=roads)
+
+
+def test_point_edges_are_the_named_roads_within_the_radius(net):
+    # arcs whose midpoint is within 60 m of B (midpoints 55.6 m away): A-B, B-C (both
+    # arcs B->C), A-D; the others' midpoints are 167 m or more away
+    near = sorted(net.edges_between(A, B) + net.edges_between(B, A) + net.edges_between(B, C)
+                  + net.edges_between(C, B) + net.edges_between(A, D) + net.edges_between(D, A))
+    assert point_edges(net, B, _point(60, None)).tolist() == near
+    assert point_edges(net, B, _point(60, ["Long Road"])).tolist() == sorted(
+        net.edges_named("Long Road"))  # the parallel B->C arc has no name
+    assert point_edges(net, B, _point(60, ["Long Road", "Short Rd"])).tolist() == sorted(
+        net.edges_named("Long Road"))  # Short Road is 278 m away
+    assert point_edges(net, B, _point(300, ["Short Rd"])).tolist() == sorted(
+        net.edges_named("Short Road"))
+    assert point_edges(net, B, _point(300, ["Short Rd"])).dtype == np.int64

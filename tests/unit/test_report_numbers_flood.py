@@ -383,7 +383,8 @@ def test_warning_section_states_the_warning_metrics(runs, drill, lang):
     if lang == "en":
         at, share, reached = re.fullmatch(
             r"Warning decided at (\+[\d:]+) \(.*?\); (\d+%) of the public warned within an "
-            r"hour; \d+% reached (?:after (.+)\.|never during the drill\.)", text).groups()
+            r"hour; \d+% (?:reached after (.+)\.|not reached during the drill\.)",
+            text).groups()
     else:
         at, share, reached = re.fullmatch(
             r"(\+[\d:]+)（.*?）决定发布预警；1小时内覆盖(\d+%)的公众；(?:(.+)后达到\d+%。|演练期间未达到\d+%。)",

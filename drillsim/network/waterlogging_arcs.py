@@ -1,0 +1,38 @@
+"""Which road arcs a waterlogging point governs (used by the engine and the report)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from drillsim.network.graph import RoadNetwork
+from drillsim.scenarios.schema import WaterloggingPoint
+
+
+def point_edges(network: RoadNetwork, node: int, point: WaterloggingPoint) -> np.ndarray:
+    """The arcs a waterlogging point floods.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    node
+        The point's network node.
+    point
+        The waterlogging point of the drill file.
+
+    Returns
+    -------
+    numpy.ndarray
+        Arc indices (int64), sorted: the arcs within ``point.radius_m`` (m) of ``node`` on
+        the point's named roads (on any road when it names none).
+
+    Raises
+    ------
+    KeyError
+        For an unknown road name (the scenario checks catch these first).
+    """
+    edges = np.asarray([], dtype=np.int64)
+    for road in point.roads or [None]:
+        pool = None if road is None else network.edges_named(road)
+        edges = np.union1d(edges, network.edges_near(node, point.radius_m, pool))
+    return edges

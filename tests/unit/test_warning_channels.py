@@ -1,0 +1,73 @@
+"""The public-warning channels are defined once: the engine plays forward and the metrics
+and the report measure the list :func:`drillsim.hazards.warning.channels_for` builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drillsim.api import load_world, run_drill
+from drillsim.hazards.warning import DEFAULT_CHANNELS, Channel, channels_for
+from drillsim.metrics import warning as wm
+from drillsim.report import build_report, make_context
+from drillsim.scenarios.loader import load_scenario
+
+DRILL = """\
+name: Warning drill
+start: 2026-07-15 18:30
+duration: 03:00
+warning:
+  issued_at: "18:40"
+{channels}objectives:
+  - id: O1
+    metric: warning_t95
+    target: "<= 1 h"
+    capability: warning
+"""
+TWO_CHANNELS = """\
+  channels:
+    - {name: sirens, reach: 0.4, delay: 10 min, ramp: 5 min}
+    - {name: cell broadcast, reach: 0.5, delay: 5 min, ramp: 10 min}
+"""
+
+
+def _run(tmp_path: Path, channels: str):
+    path = tmp_path / "drill.yaml"
+    path.write_text(DRILL.format(channels=channels), encoding="utf-8")
+    s = load_scenario(path)
+    return run_drill(s, world=load_world(s.network))
+
+
+def test_channels_for_gives_the_defaults_or_the_drill_files_channels_in_seconds():
+    assert channels_for(None) == list(DEFAULT_CHANNELS)
+
+    class Spec:  # a channel as the drill file gives it (delay, ramp in s)
+        name, reach, delay, ramp = "sirens", 0.4, 600.0, 300.0
+
+    assert channels_for([Spec()]) == [Channel("sirens", 0.4, 600.0, 300.0)]
+
+
+@pytest.mark.parametrize("channels", ["", TWO_CHANNELS])
+def test_engine_and_metrics_use_the_same_channels(tmp_path, channels):
+    result = _run(tmp_path, channels)
+    issued = next(r for r in result.records if r.event == "warning_issued")
+    chans = wm.channels_of(result.scenario.warning)
+    assert issued.data["channels"] == [c.name for c in chans]
+    assert [c.name for c in wm.warning_channels(result).channels] == issued.data["channels"]
+    if not channels:
+        assert chans == list(DEFAULT_CHANNELS)
+
+
+def test_report_says_when_the_channels_never_reach_the_target(tmp_path):
+    result = _run(tmp_path, TWO_CHANNELS)  # at most 1 − 0.6 × 0.5 = 70 %
+    en = build_report(make_context(result, lang="en"), figures=False)
+    zh = build_report(make_context(result, lang="zh"), figures=False)
+    sec_en = next(s for s in en.sections if s.key == "warning")
+    sec_zh = next(s for s in zh.sections if s.key == "warning")
+    assert sec_en.paragraphs[0].endswith("; 95% not reached during the drill.")
+    assert sec_zh.paragraphs[0].endswith("；演练期间未达到95%。")
+    text_en = " ".join(en.findings[0].paragraphs)
+    text_zh = " ".join(zh.findings[0].paragraphs)
+    assert "Together the channels can never reach 95% (at most 70%)." in text_en
+    assert "各渠道合计覆盖上限仅70%，无法达到95%。" in text_zh
