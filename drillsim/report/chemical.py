@@ -22,7 +22,6 @@ from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.chemical import ChemicalFacts, WeatherState, chemical_facts
 from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
-from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
@@ -1048,51 +1047,6 @@ def strengths(ctx: ReportContext) -> list[str]:
         out.append(ctx.t(f"Every one of the {ev.people:,} evacuees reached a shelter.",
                          f"{ev.people:,}名疏散群众全部进入避难场所。"))
     return out
-
-
-# ----------------------------------------------------------------------------- MSEL
-
-
-@msel.rule("wind_shift")
-def _wind_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
-    spec = _spec(ctx)
-    if spec is None:
-        return math.nan, ctx.t("none: the drill has no chemical release",
-                               "无：演练中没有危化品泄漏")
-    plume = next((r for r in ctx.records if r.t >= t and r.event == "plume"
-                  and r.place == spec.id and math.isclose(float(r.data.get(
-                      "wind_from_deg", "nan")), inj.wind_from_deg)), None)
-    if plume is None:
-        return math.nan, ctx.t("none: no zone update showed the new wind",
-                               "无：此后的区域更新未反映新风向")
-    d = plume.data
-    what_en = (f"zones redrawn for wind from {d['wind_from_deg']:g}° "
-               f"(AEGL-2 {d['aegl2_nodes']} nodes, {d['aegl2_people']:.0f} people)")
-    what_zh = (f"按{d['wind_from_deg']:g}°来风重新划定区域"
-               f"（AEGL-2区域{d['aegl2_nodes']}个节点，{d['aegl2_people']:.0f}人）")
-    nxt = next((r for r in ctx.records if r.t >= t and r.place == spec.id
-                and r.event in ("displaced", "protective_action", "responder_exposed")), None)
-    if nxt is not None:
-        if nxt.event == "displaced":
-            people = sum(int(r.data.get("people", "0")) for r in ctx.records
-                         if r.event == "displaced" and r.place == spec.id and r.t == nxt.t)
-            what_en += f"; evacuation extended at {tx.offset(nxt.t)} ({people:,} people)"
-            what_zh += f"；{tx.offset(nxt.t)}扩大疏散（{people:,}人）"
-        elif nxt.event == "protective_action":
-            what_en += f"; protective-action order at {tx.offset(nxt.t)}"
-            what_zh += f"；{tx.offset(nxt.t)}下达防护行动命令"
-        else:
-            what_en += f"; {nxt.unit} staged inside the AEGL-2 zone at {tx.offset(nxt.t)}"
-            what_zh += f"；{tx.offset(nxt.t)}{nxt.unit}在AEGL-2区域内集结"
-    return plume.t, ctx.t(what_en, what_zh)
-
-
-msel.METRIC_EVENT.update({
-    "hazmat_first_arrival": "arrive", "source_control_time": "source_control",
-    "people_above_aegl1": "plume", "people_above_aegl2": "plume",
-    "people_above_aegl3": "plume", "person_minutes_aegl2": "plume",
-    "evacuation_time": "shelter_admit", "responders_exposed": "responder_exposed",
-})
 
 
 def applies(ctx: ReportContext) -> bool:
