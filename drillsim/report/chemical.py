@@ -385,7 +385,8 @@ def _circle(lat: float, lon: float, radius_m: float, n: int = 72) -> np.ndarray:
 
 def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) -> None:
     """Zones (solid at the release, dashed after a wind shift), hot-zone arcs, isolation
-    circle, source and staging point on ``ax`` (lon/lat axes)."""
+    circle, source and staging point on ``ax`` (lon/lat axes); the legend is bilingual in
+    both report languages, like the map's."""
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Polygon
@@ -415,10 +416,10 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
         if lvl in shown_levels:
             colour, alpha = LEVEL_STYLE[lvl]
             handles.append(Patch(facecolor=colour, alpha=max(alpha, 0.35), edgecolor=colour,
-                                 label=f"AEGL-{lvl} 威胁区域 threat zone"))
+                                 label=ctx.say("chem.map_zone", level=lvl)))
     if any(st.shifted for st in states):
         handles.append(Line2D([], [], color="#7f8c8d", ls="--", lw=1.4,
-                              label="风向突变后区域 zones after the wind shift"))
+                              label=ctx.say("chem.map_zones_shifted")))
     edges = sorted({int(e) for st in states for e in hot_edges(ctx, st)})
     if edges:
         segs = [[(net.lon[net.edge_u[e]], net.lat[net.edge_u[e]]),
@@ -426,23 +427,24 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
         ax.add_collection(LineCollection(segs, colors="#6c3483", linewidths=3.5, zorder=5,
                                          capstyle="round", gid="chem-hot-arcs"))
         handles.append(Line2D([], [], color="#6c3483", lw=3.5,
-                              label="热区封闭（禁止车辆）hot zone, closed to vehicles"))
+                              label=ctx.say("chem.map_hot_zone")))
     iso = facts(ctx).isolation_m
     circ = _circle(lat, lon, iso)
     ax.plot(circ[:, 0], circ[:, 1], color="#1b2631", lw=1.2, ls=":", zorder=6,
             gid="chem-isolation")
     handles.append(Line2D([], [], color="#1b2631", ls=":", lw=1.2,
-                          label=f"初始隔离 isolation {iso:.0f} m"))
+                          label=ctx.say("chem.map_isolation", radius=f"{iso:.0f}")))
     ax.scatter([lon], [lat], s=170, marker="X", color="#922b21", edgecolors="white",
                linewidths=1.0, zorder=9)
     handles.append(Line2D([], [], marker="X", color="#922b21", ls="", markersize=10,
-                          markeredgecolor="white", label="泄漏源 release source"))
+                          markeredgecolor="white", label=ctx.say("chem.map_source")))
     stg = staging_node(ctx)
     if stg >= 0:
         ax.scatter([net.lon[stg]], [net.lat[stg]], s=110, marker="s", color="#1e8449",
                    edgecolors="white", linewidths=1.0, zorder=9)
         handles.append(Line2D([], [], marker="s", color="#1e8449", ls="", markersize=8,
-                              markeredgecolor="white", label="集结点 staging point"))
+                              markeredgecolor="white",
+                              label=ctx.say("chem.map_staging")))
     if labels:
         ax.annotate(_spec(ctx).id, (lon, lat), xytext=(8, 6), textcoords="offset points",
                     fontsize=9, color="#922b21", zorder=10, path_effects=text_effects("#922b21"))
