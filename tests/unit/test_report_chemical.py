@@ -199,7 +199,7 @@ def test_source_control_explainer_names_the_largest_segment(results, world):
     segs, emptied = ch.control_segments(ctx)
     assert not emptied and set(segs) == {"arrival", "ppe", "walk_in", "work"}
     want = max(segs, key=segs.get)
-    assert f"Bottleneck: {ch.CONTROL_SEGMENTS[want][0]}" in text
+    assert f"Bottleneck: {say('en', ch.CONTROL_SEGMENTS[want])}" in text
     owners = {a.owner for a in f.actions}
     assert any("Jieyuan" in o for o in owners)
     ctx = make_context(results["ammonia-liquor-group"], world=world)
