@@ -21,6 +21,7 @@ import numpy as np
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS, LeakEndHow
 from drillsim.hazards.plume import ErgDistances, zone_extent_m
+from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
 CHEMICAL_METRICS = ("hazmat_first_arrival", "source_control_time", "people_above_aegl1",
@@ -319,6 +320,31 @@ def hazmat_units(result: RunResult) -> set[str]:
     protective gear."""
     units = {u.id for u in result.units if u.type == "hazmat"}
     return units | {r.unit for r in result.records if r.event == "ppe_on" and r.unit}
+
+
+def wind_shift_response(result: RunResult, wind_from_deg: float,
+                        t: float) -> tuple[Record | None, Record | None, int]:
+    """The answer to a wind shift from drill time ``t`` (s) on: the first zone update
+    (``plume`` record) of the release showing the new wind, and the next evacuation
+    extension, protective-action order or responder exposure at the release (None for
+    either when there is none), and the people displaced at that moment (0 unless the
+    next is an evacuation extension)."""
+    spec = result.scenario.chemical
+    if spec is None:
+        return None, None, 0
+    recs = result.records
+    plume = next((r for r in recs if r.t >= t and r.event == "plume" and r.place == spec.id
+                  and math.isclose(float(r.data.get("wind_from_deg", "nan")), wind_from_deg)),
+                 None)
+    if plume is None:
+        return None, None, 0
+    nxt = next((r for r in recs if r.t >= t and r.place == spec.id
+                and r.event in ("displaced", "protective_action", "responder_exposed")), None)
+    people = 0
+    if nxt is not None and nxt.event == "displaced":
+        people = sum(int(r.data.get("people", "0")) for r in recs
+                     if r.event == "displaced" and r.place == spec.id and r.t == nxt.t)
+    return plume, nxt, people
 
 
 def chemical_facts(result: RunResult) -> ChemicalFacts | None:

@@ -26,7 +26,6 @@ from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.rescue import rescue_calls
 from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
 from drillsim.network.waterlogging_arcs import point_edges
-from drillsim.report import msel
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
@@ -879,38 +878,6 @@ def strengths(ctx: ReportContext) -> list[str]:
         out.append(ctx.say("flood.teams_full",
                            teams=names(ctx, [team_name(ctx, spec) for spec in full])))
     return out
-
-
-# ----------------------------------------------------------------------------- MSEL
-
-
-@msel.rule("pump_station_failed", "pump_station_restored")
-def _pump_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
-    found = wl.first_pump_after(ctx.result, inj.point, t)
-    if found is None:
-        return math.nan, ctx.t(f"none: no pump was sent to {inj.point} after the inject",
-                               f"无：注入后未向{inj.point}调派泵车")
-    at, unit = found
-    return at, ctx.t(f"pump {unit} sent to {inj.point}", f"泵车{unit}调往{inj.point}")
-
-
-@msel.rule("stock_change")
-def _stock_rule(ctx: ReportContext, inj, t: float) -> tuple[float, str]:
-    found = rm.first_load_after(ctx.result, inj.depot, t)
-    if found is None:
-        return math.nan, ctx.t(f"none: no truck loaded at {inj.depot} after the inject",
-                               f"无：注入后{inj.depot}没有装车")
-    at, unit, shelter = found
-    return at, ctx.t(f"{unit} loads at {inj.depot} for {shelter}",
-                     f"{unit}在{inj.depot}装车运往{shelter}")
-
-
-msel.METRIC_EVENT.update({
-    "relief_share_10h": "relieved", "relief_t95": "relieved", "relief_t100": "relieved",
-    "people_displaced": "displaced", "people_unsheltered": "unsheltered",
-    "warning_t95": "warning_target", "warning_share_1h": "warning",
-    "rescue_first_arrival_p90": "arrive",
-})
 
 
 def applies(ctx: ReportContext) -> bool:

@@ -10,6 +10,9 @@ import pytest
 
 from drillsim.api import load_world, run_drill
 from drillsim.errors import DrillsimError
+from drillsim.metrics import injects
+from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.injects import inject_responses
 from drillsim.report.build import make_context
 from drillsim.report.msel import MSEL_COLUMNS, msel_rows, write_msel_csv
 from drillsim.report.observed import compare, load_observed
@@ -43,6 +46,74 @@ def test_msel_rows_in_time_order_with_simulated_actions(ctx, tmp_path):
     assert list(table[0]) == MSEL_COLUMNS
     assert table[0]["clock_time"] == "02:00:00" and table[0]["to"] == "command centre"
     assert table[1]["simulated_action_time"].startswith("+00:")
+
+
+def test_inject_responses_are_data_the_msel_words(ctx):
+    answers = {a.id: a for a in inject_responses(ctx.result)}
+    f1 = answers["F1"]
+    sent = sorted({r.unit for r in ctx.records if r.event == "dispatch" and r.incident == "F1"
+                   and r.t == f1.sim_t})
+    assert (f1.kind, f1.outcome, f1.event, f1.incident) == ("incident", "done", "dispatch", "F1")
+    assert list(f1.units) == sent
+    call = next(r.t for r in ctx.records if r.event == "call" and r.incident == "F1")
+    assert f1.values["call_t"] == call
+    row = next(r for r in msel_rows(ctx) if r.id == "F1")
+    assert row.sim_t == f1.sim_t and row.sim_what.endswith(", ".join(sent))
+    back = answers["I2"]
+    assert back.event == "in_service" and back.subject in row_text(ctx, "I2")
+
+
+def row_text(ctx, inject_id: str) -> str:
+    return next(r.sim_what for r in msel_rows(ctx) if r.id == inject_id)
+
+
+def test_every_metric_names_the_records_it_measures():
+    assert set(injects.METRIC_EVENT) == set(METRICS)
+
+
+@pytest.fixture(scope="module")
+def rainstorm_with_notes():
+    """The night rainstorm with note injects on its rescue and relief objectives."""
+    from drillsim.scenarios.schema import Note
+
+    s = load_scenario(ROOT / "scenarios" / "rainstorm-50y-night.yaml")
+    notes = [Note(id="N1", at=14000.0, kind="note", objective="O2", text="rescue calls"),
+             Note(id="N2", at=0.0, kind="note", objective="O1", text="relief"),
+             Note(id="N3", at=0.0, kind="note", objective="none", text="no objective")]
+    s = s.model_copy(update={"injects": [*s.injects, *notes]})
+    return make_context(run_drill(s, world=load_world(s.network)), lang="en")
+
+
+def test_note_inject_names_the_record_its_metric_measures(rainstorm_with_notes):
+    ctx = rainstorm_with_notes
+    kinds = {i.id: i.kind for i in ctx.result.incidents}
+    answers = {a.id: a for a in inject_responses(ctx.result)}
+    rows = {r.id: r for r in msel_rows(ctx)}
+    # rescue_first_arrival_p90: an arrival at a rescue call, not a pump crew at a point
+    t = answers["N1"].at
+    first = next(r for r in ctx.records if r.event == "arrive" and r.t >= t)
+    assert "pump_crew" in first.unit  # what the MSEL used to name
+    rescues = [r for r in ctx.records if r.event == "arrive"
+               and kinds.get(r.incident) == "flood_rescue"]
+    after = [r for r in rescues if r.t >= t]
+    rescue = after[0] if after else [r for r in rescues if r.t < t][-1]
+    n1 = answers["N1"]
+    assert (n1.sim_t, n1.event, n1.unit, n1.incident) == (rescue.t, "arrive", rescue.unit,
+                                                          rescue.incident)
+    assert n1.outcome == ("done" if after else "already")
+    assert f"arrive ({rescue.unit})" in rows["N1"].sim_what
+    relieved = next(r for r in ctx.records if r.event == "relieved")
+    assert answers["N2"].sim_t == relieved.t and rows["N2"].sim_what.startswith("relieved")
+    assert answers["N3"].outcome == "no_objective" and math.isnan(rows["N3"].sim_t)
+
+
+def test_note_on_a_metric_no_record_measures_says_so(rainstorm_with_notes, monkeypatch):
+    monkeypatch.setitem(injects.METRIC_EVENT, "rescue_first_arrival_p90", None)
+    ctx = rainstorm_with_notes
+    row = next(r for r in msel_rows(ctx) if r.id == "N1")
+    assert math.isnan(row.sim_t) and row.sim_what.startswith("no simulated action")
+    zh = make_context(ctx.result, lang="zh", world=ctx.world)
+    assert next(r for r in msel_rows(zh) if r.id == "N1").sim_what.startswith("无模拟行动")
 
 
 def _write(tmp_path, text: str) -> Path:

@@ -15,6 +15,7 @@ from drillsim.api import load_world, run_drill
 from drillsim.report import build_report, make_context, render_html, render_markdown
 from drillsim.report import chemical as ch
 from drillsim.report.ratings import rate
+from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +187,7 @@ def test_hazmat_arrival_explainer_names_the_largest_segment(results, world):
                 "travel": arr.t - enr.t}
         want = max(segs, key=segs.get)
         text = " ".join(_finding(ctx, "hazmat_first_arrival").paragraphs)
-        assert f"Bottleneck: {ch.RESPONSE_SEGMENTS[want][0]}" in text
+        assert f"Bottleneck: {say('en', ch.RESPONSE_SEGMENTS[want])}" in text
         assert arr.unit in text
         assert "BX-H1" in text and "not staffed" in text  # the second hazmat crew
 
@@ -198,7 +199,7 @@ def test_source_control_explainer_names_the_largest_segment(results, world):
     segs, emptied = ch.control_segments(ctx)
     assert not emptied and set(segs) == {"arrival", "ppe", "walk_in", "work"}
     want = max(segs, key=segs.get)
-    assert f"Bottleneck: {ch.CONTROL_SEGMENTS[want][0]}" in text
+    assert f"Bottleneck: {say('en', ch.CONTROL_SEGMENTS[want])}" in text
     owners = {a.owner for a in f.actions}
     assert any("Jieyuan" in o for o in owners)
     ctx = make_context(results["ammonia-liquor-group"], world=world)

@@ -1,0 +1,352 @@
+"""What the players did in answer to each inject: the MSEL's simulated actions.
+
+:func:`inject_responses` gives, for every scripted incident and inject of the drill in
+time order, the simulated time at which the expected action happens in the run and what
+that action was, as data (the record kind, unit, incident, place and numbers); the
+report's MSEL (:mod:`drillsim.report.msel`) only words it. One rule per inject kind
+(:data:`RULES`):
+
+=====================  ==============================================================
+kind                   simulated action
+=====================  ==============================================================
+incident (scripted     first dispatch of a unit to that incident (with the call time)
+or injected)
+road_closed,           first re-route of a unit at or after the inject
+road_reopened
+unit_out_of_service    next dispatch of a unit of the same type while that unit is out
+                       (the dispatch that had to do without it)
+unit_in_service        the unit is back in service (``in_service`` record)
+call_surge             first call that had to wait for a free unit during the surge
+comms_delay            first dispatch order after the delay starts
+pump_station_failed,   first pump crew sent to that waterlogging point at or after the
+pump_station_restored  inject (:func:`drillsim.metrics.waterlogging.first_pump_after`)
+stock_change           next truck loaded at that depot at or after the inject
+                       (:func:`drillsim.metrics.relief.first_load_after`)
+wind_shift             first zone update showing the new wind, with the next evacuation
+                       extension, order or responder exposure
+                       (:func:`drillsim.metrics.chemical.wind_shift_response`)
+note                   first record that its objective's metric measures
+                       (:data:`METRIC_EVENT`) at or after the inject; when there is none
+                       after it, the last one before it (``already``)
+=====================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from drillsim.metrics.chemical import hazmat_units, wind_shift_response
+from drillsim.metrics.relief import first_load_after
+from drillsim.metrics.waterlogging import first_pump_after
+from drillsim.records.record import Record
+from drillsim.records.result import RunResult
+
+Outcome = Literal["done", "already", "none", "no_objective", "unmeasured", "no_release",
+                  "no_rule"]
+"""How an inject was answered: ``done`` (the action happened at or after it), ``already``
+(a note's action happened only before it), ``none`` (no action), ``no_objective`` (a note
+naming no objective of the drill), ``unmeasured`` (a note on a metric that no record
+measures), ``no_release`` (a wind shift in a drill without a release), ``no_rule`` (an
+inject kind without a rule)."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A second action that followed the first one (a wind shift's evacuation extension).
+
+    Attributes
+    ----------
+    t
+        Drill time, s.
+    event
+        Record kind (``displaced``, ``protective_action``, ``responder_exposed``).
+    unit
+        The unit, if the record names one.
+    people
+        People concerned (the evacuation extension), 0 if none.
+    """
+
+    t: float
+    event: str
+    unit: str = ""
+    people: int = 0
+
+
+@dataclass(frozen=True)
+class InjectResponse:
+    """The simulated action that answered one inject or scripted incident.
+
+    Attributes
+    ----------
+    id, kind, at
+        The inject's (or incident's) id, kind and scenario time, s.
+    spec
+        The scenario's incident or inject (its texts, sender, method ...).
+    outcome
+        How it was answered (:data:`Outcome`).
+    sim_t
+        Drill time of the action, s (NaN when there is none).
+    event
+        Record kind of the action (for a note, also the kind looked for when none).
+    unit, incident, place
+        What the action's record names.
+    units
+        Every unit of the action (an incident's first dispatch sends several).
+    subject, subject_type
+        What the inject itself names (its unit, pump point, depot, incident) and, for a
+        unit, its type.
+    destination
+        Where the action leads (the shelter a relief truck loads for).
+    values
+        Numbers of the action (``call_t``; a zone update's ``wind_from_deg``,
+        ``aegl2_nodes``, ``aegl2_people``).
+    then
+        The action that followed (a wind shift's), or None.
+    """
+
+    id: str
+    kind: str
+    at: float
+    spec: object
+    outcome: Outcome
+    sim_t: float = math.nan
+    event: str = ""
+    unit: str = ""
+    incident: str = ""
+    place: str = ""
+    units: tuple[str, ...] = ()
+    subject: str = ""
+    subject_type: str = ""
+    destination: str = ""
+    values: Mapping[str, float] = field(default_factory=dict)
+    then: FollowUp | None = None
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The records an objective's metric measures (what a note inject looks for).
+
+    Attributes
+    ----------
+    event
+        Record kind.
+    at_incident
+        Only records at an incident (not a pump crew at a waterlogging point).
+    incident_kind
+        Only records of incidents of this kind (``""``: any).
+    hazmat
+        Only records of hazmat crews (:func:`drillsim.metrics.chemical.hazmat_units`).
+    from_quarters
+        Only turnouts from quarters.
+    """
+
+    event: str
+    at_incident: bool = False
+    incident_kind: str = ""
+    hazmat: bool = False
+    from_quarters: bool = False
+
+
+_ARRIVAL = Measured("arrive", at_incident=True)
+_PLUME = Measured("plume")
+_RELIEF = Measured("relieved")
+_TURNOUT = Measured("enroute", from_quarters=True)
+
+METRIC_EVENT: dict[str, Measured | None] = {
+    "first_arrival_p50": _ARRIVAL, "first_arrival_p90": _ARRIVAL,
+    "dispatch_to_arrival_p90": _ARRIVAL, "travel_p90": _ARRIVAL,
+    "five_minute_share": _ARRIVAL, "nfpa_travel_share": _ARRIVAL,
+    "fire_size_at_first_arrival_p90": Measured("arrive", at_incident=True,
+                                               incident_kind="fire"),
+    "turnouts_n": _TURNOUT, "turnout_p90": _TURNOUT, "nfpa_turnout_share": _TURNOUT,
+    "full_assignment_p90": Measured("full_assignment"),
+    "fire_size_at_full_assignment_max": Measured("escalate"),
+    "calls_unmet": Measured("unmet"), "calls_queued": Measured("queued"),
+    "mutual_aid_calls": Measured("mutual_aid_request"), "utilisation_max": Measured("dispatch"),
+    "rescue_first_arrival_p90": Measured("arrive", at_incident=True,
+                                         incident_kind="flood_rescue"),
+    "people_displaced": Measured("displaced"), "people_unsheltered": Measured("unsheltered"),
+    "relief_share_10h": _RELIEF, "relief_t95": _RELIEF, "relief_t100": _RELIEF,
+    "warning_t95": Measured("warning_target"), "warning_share_1h": Measured("warning"),
+    "hazmat_first_arrival": Measured("arrive", at_incident=True, hazmat=True),
+    "source_control_time": Measured("source_control"),
+    "people_above_aegl1": _PLUME, "people_above_aegl2": _PLUME, "people_above_aegl3": _PLUME,
+    "person_minutes_aegl2": _PLUME,
+    "evacuation_time": Measured("shelter_admit"),
+    "responders_exposed": Measured("responder_exposed"),
+}
+"""The records each metric of :data:`drillsim.metrics.catalog.METRICS` measures (None: no
+record does, a note on it has no simulated action)."""
+
+
+Rule = Callable[[RunResult, object, str, float], InjectResponse]
+
+
+def _first(result: RunResult, pred: Callable[[Record], bool], after: float) -> Record | None:
+    return next((r for r in result.records if r.t >= after and pred(r)), None)
+
+
+def _incident(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    inc = inj.incident.id if hasattr(inj, "incident") else inj.id
+    call = _first(result, lambda r: r.event == "call" and r.incident == inc, 0.0)
+    r = _first(result, lambda r: r.event == "dispatch" and r.incident == inc, 0.0)
+    if r is None:
+        return InjectResponse(iid, "incident", t, inj, "none", subject=inc)
+    units = tuple(sorted({x.unit for x in result.records if x.event == "dispatch"
+                          and x.incident == inc and x.t == r.t}))
+    values = {"call_t": call.t} if call is not None else {}
+    return InjectResponse(iid, "incident", t, inj, "done", r.t, "dispatch", r.unit, inc,
+                          r.place, units, subject=inc, values=values)
+
+
+def _road(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    r = _first(result, lambda r: r.event == "reroute", t)
+    if r is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none")
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
+                          r.place, (r.unit,))
+
+
+def _out(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    unit = inj.unit
+    types = {u.id: u.type for u in result.units}
+    back = _first(result, lambda r: r.event == "in_service" and r.unit == unit, t)
+    until = back.t if back is not None else math.inf
+    kind = types.get(unit, "")
+    r = _first(result, lambda r: r.event == "dispatch" and r.t < until and r.unit != unit
+               and r.unit in types and types[r.unit] == kind, t)
+    if r is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=unit, subject_type=kind)
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
+                          r.place, (r.unit,), unit, kind)
+
+
+def _back(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    r = _first(result, lambda r: r.event == "in_service" and r.unit == inj.unit, t)
+    if r is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.unit)
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit,
+                          units=(r.unit,), subject=inj.unit)
+
+
+def _surge(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    end = t + inj.lasting if inj.lasting is not None else math.inf
+    r = _first(result, lambda r: r.event == "queued" and r.t <= end, t)
+    if r is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none")
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, incident=r.incident)
+
+
+def _comms(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    r = _first(result, lambda r: r.event == "dispatch", t)
+    if r is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none")
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
+                          r.place, (r.unit,))
+
+
+def _pump(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    found = first_pump_after(result, inj.point, t)
+    if found is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.point)
+    at, unit = found
+    return InjectResponse(iid, inj.kind, t, inj, "done", at, "dispatch", unit,
+                          place=inj.point, units=(unit,), subject=inj.point)
+
+
+def _stock(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    found = first_load_after(result, inj.depot, t)
+    if found is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.depot)
+    at, unit, shelter = found
+    return InjectResponse(iid, inj.kind, t, inj, "done", at, "truck_load", unit,
+                          place=inj.depot, units=(unit,), subject=inj.depot,
+                          destination=shelter)
+
+
+def _wind(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    spec = result.scenario.chemical
+    if spec is None:
+        return InjectResponse(iid, inj.kind, t, inj, "no_release")
+    plume, nxt, people = wind_shift_response(result, inj.wind_from_deg, t)
+    if plume is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=spec.id)
+    d = plume.data
+    values = {"wind_from_deg": float(d["wind_from_deg"]), "aegl2_nodes": d["aegl2_nodes"],
+              "aegl2_people": float(d["aegl2_people"])}
+    return InjectResponse(iid, inj.kind, t, inj, "done", plume.t, plume.event,
+                          place=plume.place, subject=spec.id, values=values,
+                          then=None if nxt is None else FollowUp(nxt.t, nxt.event, nxt.unit,
+                                                                 people))
+
+
+def _measures(result: RunResult, m: Measured) -> Callable[[Record], bool]:
+    """Whether a record is one that ``m`` describes."""
+    kinds = {i.id: i.kind for i in result.incidents}
+    crews = hazmat_units(result) if m.hazmat else set()
+
+    def pred(r: Record) -> bool:
+        if r.event != m.event:
+            return False
+        if m.at_incident and (not r.incident or r.get("task", "incident") != "incident"):
+            return False
+        if m.incident_kind and kinds.get(r.incident) != m.incident_kind:
+            return False
+        if m.hazmat and r.unit not in crews:
+            return False
+        return not m.from_quarters or bool(r.get("from_quarters"))
+    return pred
+
+
+def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    obj = next((o for o in result.scenario.objectives if o.id == inj.objective), None)
+    if obj is None:
+        return InjectResponse(iid, inj.kind, t, inj, "no_objective")
+    m = METRIC_EVENT.get(obj.metric)
+    if m is None:
+        return InjectResponse(iid, inj.kind, t, inj, "unmeasured", subject=obj.metric)
+    pred = _measures(result, m)
+    r = _first(result, pred, t)
+    outcome: Outcome = "done"
+    if r is None:
+        before = [r for r in result.records if r.t < t and pred(r)]
+        if not before:
+            return InjectResponse(iid, inj.kind, t, inj, "none", event=m.event,
+                                  subject=obj.metric)
+        r, outcome = before[-1], "already"
+    return InjectResponse(iid, inj.kind, t, inj, outcome, r.t, r.event, r.unit, r.incident,
+                          r.place, (r.unit,) if r.unit else (), obj.metric)
+
+
+RULES: dict[str, Rule] = {
+    "incident": _incident,
+    "road_closed": _road, "road_reopened": _road,
+    "unit_out_of_service": _out, "unit_in_service": _back,
+    "call_surge": _surge, "comms_delay": _comms,
+    "pump_station_failed": _pump, "pump_station_restored": _pump,
+    "stock_change": _stock,
+    "wind_shift": _wind,
+    "note": _note,
+}
+"""The simulated-action rule of each inject kind."""
+
+
+def inject_responses(result: RunResult) -> list[InjectResponse]:
+    """The simulated action of every scripted incident and inject of the run, in time order
+    (incidents before injects at the same time)."""
+    s = result.scenario
+    items = []
+    for inc in s.incidents:
+        items.append((inc.at if inc.at is not None else 0.0, 0, inc.id, "incident", inc))
+    for k, inj in enumerate(s.injects):
+        items.append((inj.at, 1, inj.id or f"inject-{k + 1}", inj.kind, inj))
+    items.sort(key=lambda x: (x[0], x[1]))
+    out = []
+    for at, _order, iid, kind, spec in items:
+        rule = RULES.get(kind)
+        out.append(rule(result, spec, iid, at) if rule is not None
+                   else InjectResponse(iid, kind, at, spec, "no_rule"))
+    return out
