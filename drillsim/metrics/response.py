@@ -9,14 +9,20 @@ standards count incidents; a call nobody reached counts as infinitely late.
 
 Every response time the summary, the report and the figures show is computed here:
 :func:`unit_activity` (each unit's assignments), :func:`unit_timeline` (the state
-spans of the unit time line), :func:`fire_station_turnouts`, :func:`incident_table`
-and :func:`response_segments` (an incident's response split into segments).
+spans of the unit time line), :func:`fire_station_turnouts`, :func:`incident_table`,
+:func:`response_segments` (an incident's response split into segments) and
+:func:`segment_shares` (which segment took longest over several incidents), with what
+the records show around an incident: :func:`escalation`, :func:`comms_delay_at` and
+:func:`call_surge_at`. Facts that need the road network are in
+:mod:`drillsim.metrics.roads`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -402,6 +408,95 @@ def response_segments(result: RunResult, row: IncidentRow,
                             else None, end, seg)
 
 
+@dataclass(frozen=True)
+class SegmentShares:
+    """Segments summed over several responses, and the largest of them.
+
+    Attributes
+    ----------
+    totals
+        Seconds by segment key, in the order the segments first occur.
+    largest
+        The key with the most seconds (``""`` when there are none).
+    whole
+        The sum of every segment, s.
+    """
+
+    totals: dict[str, float]
+    largest: str
+    whole: float
+
+    @property
+    def share(self) -> float:
+        """The largest segment's share of the whole (NaN when there is none)."""
+        return self.totals[self.largest] / self.whole if self.largest else math.nan
+
+
+def segment_shares(parts: Iterable[Mapping[str, float]]) -> SegmentShares:
+    """Sum the segments (``ResponseSegments.segments``) of several responses."""
+    totals: dict[str, float] = {}
+    for segs in parts:
+        for k, v in segs.items():
+            totals[k] = totals.get(k, 0.0) + v
+    largest = max(totals, key=lambda k: totals[k]) if totals else ""
+    return SegmentShares(totals, largest, sum(totals.values()))
+
+
+# ----------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """How an incident's first alarm was escalated.
+
+    Attributes
+    ----------
+    count
+        Escalations (alarms beyond the first).
+    first_t
+        Time of the first escalation, s.
+    first_q_kw
+        The fire's heat-release rate then, kW (NaN for other incidents).
+    """
+
+    count: int
+    first_t: float
+    first_q_kw: float
+
+
+def escalation(result: RunResult, row: IncidentRow) -> Escalation | None:
+    """The escalations of an incident (``None`` when its first alarm sufficed)."""
+    first = next((r for r in result.records
+                  if r.event == "escalate" and r.incident == row.incident), None)
+    if first is None:
+        return None
+    return Escalation(row.alarms - 1, first.t, float(first.get("q_kw", math.nan)))
+
+
+def _level_at(result: RunResult, event: str, key: str, t: float) -> float:
+    """The value ``key`` of the last ``event`` record at or before ``t`` (0 before any)."""
+    level = 0.0
+    for r in result.records:
+        if r.t > t:
+            break
+        if r.event == event:
+            try:
+                level = float(r.data.get(key, "0"))
+            except ValueError:
+                level = 0.0
+    return level
+
+
+def comms_delay_at(result: RunResult, t: float) -> float:
+    """The communications delay in force at ``t``, s (0: none)."""
+    return _level_at(result, "comms_delay", "delay_s", t)
+
+
+def call_surge_at(result: RunResult, t: float) -> float:
+    """The factor on the everyday call rate in force at ``t`` (0 before any surge inject)."""
+    return _level_at(result, "call_surge", "factor", t)
+
+
 # ----------------------------------------------------------------------------- metrics
 
 
@@ -435,19 +530,29 @@ def utilisation(result: RunResult) -> dict[str, float]:
     return {u: b / duration for u, b in busy.items()}
 
 
+class Component(NamedTuple):
+    """A response component: its name in English and Chinese and its value for a row."""
+
+    en: str
+    zh: str
+    of: Callable[[IncidentRow], float]
+
+
 COMPONENTS = {
-    # name: (English, Chinese, function of a row)
-    "processing": ("call processing", "接警处理", lambda r: _gap(r.call, r.request)),
-    "queue": ("waiting for a free unit", "等待可用力量", lambda r: _gap(r.request,
-                                                                      r.first_dispatch)),
-    "turnout": ("turnout (first unit)", "出动准备（首车）", lambda r: r.first_unit_turnout),
-    "travel": ("travel (first unit)", "行驶（首车）", lambda r: r.first_unit_travel),
-    "response": ("call to first arrival", "接警至首车到场", lambda r: r.response),
-    "full_assignment": ("call to full assignment", "接警至力量全部到场",
-                        lambda r: r.call_to_full_assignment),
-    "control": ("call to control", "接警至控制", lambda r: _gap(r.call, r.control)),
-    "clear": ("call to clear", "接警至结束", lambda r: _gap(r.call, r.clear)),
+    "processing": Component("call processing", "接警处理", lambda r: _gap(r.call, r.request)),
+    "queue": Component("waiting for a free unit", "等待可用力量",
+                       lambda r: _gap(r.request, r.first_dispatch)),
+    "turnout": Component("turnout (first unit)", "出动准备（首车）",
+                         lambda r: r.first_unit_turnout),
+    "travel": Component("travel (first unit)", "行驶（首车）", lambda r: r.first_unit_travel),
+    "response": Component("call to first arrival", "接警至首车到场", lambda r: r.response),
+    "full_assignment": Component("call to full assignment", "接警至力量全部到场",
+                                 lambda r: r.call_to_full_assignment),
+    "control": Component("call to control", "接警至控制", lambda r: _gap(r.call, r.control)),
+    "clear": Component("call to clear", "接警至结束", lambda r: _gap(r.call, r.clear)),
 }
+"""The response components the summary gives fractiles of (a catalogue, like
+:data:`drillsim.metrics.catalog.METRICS`)."""
 
 
 def component_fractiles(rows: list[IncidentRow]) -> dict[str, dict[str, float]]:

@@ -11,10 +11,10 @@ from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
+from drillsim.report.findings import bilingual, finding_title, named, objective_text
 from drillsim.report.ratings import (
-    EN_LEVEL,
+    LEVEL_TEXT,
     RULE_TEXT,
-    ZH_LEVEL_TEXT,
     Rating,
     grade,
     overall,
@@ -113,15 +113,13 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         obj = res.objective
         info = METRICS[obj.metric]
         rating = rate(res)
-        level = ctx.t(EN_LEVEL[rating.code], ZH_LEVEL_TEXT[rating.code])
-        rule_en, rule_zh = RULE_TEXT[rating.rule]
+        level = ctx.say(LEVEL_TEXT[rating.code])
         measured = tx.value(res.value, info.unit, lang)
-        evidence = ctx.t(
-            f"{info.en}: {measured} vs {obj.target} (gap {tx.percent(rating.gap)})",
-            f"{info.zh}：{measured}，目标{obj.target}（差距{tx.percent(rating.gap)}）")
-        rows.append(ObjectiveRow(obj.id, ctx.t(obj.text, obj.text_zh) or ctx.t(info.en, info.zh),
+        evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
+                           target=obj.target, gap=tx.percent(rating.gap))
+        rows.append(ObjectiveRow(obj.id, objective_text(ctx, obj),
                                  obj.capability, obj.metric, obj.target, measured, rating,
-                                 level, ctx.t(rule_en, rule_zh), evidence))
+                                 level, ctx.say(RULE_TEXT[rating.rule]), evidence))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
             if rating.rule == "not_measured":
@@ -129,15 +127,14 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             elif explain is not None:
                 findings.append(explain(ctx, res, rating))
             else:  # a metric no hazard part explains yet: the evidence alone
-                findings.append(Finding(f"{obj.id} ({rating.code}/{rating.zh}): {rows[-1].text}",
-                                        obj.id, [rows[-1].evidence]))
+                findings.append(Finding(finding_title(ctx, res, rating), obj.id,
+                                        [rows[-1].evidence]))
     score = overall([r.rating for r in rows])
 
     strengths = []
     for r in rows:
         if r.rating.code == "P":
-            strengths.append(ctx.t(f"{r.id} met with margin — {r.evidence}.",
-                                   f"{r.id}顺利达成——{r.evidence}。"))
+            strengths.append(ctx.say("report.strength_met", id=r.id, evidence=r.evidence))
     for p in parts:
         strengths += p.strengths(ctx)
 
@@ -173,8 +170,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     m_rows = msel_mod.msel_rows(ctx)
     msel_table = msel_mod.msel_table(ctx, m_rows)
     injects = Table(msel_table.columns[:5], [r[:5] for r in msel_table.rows],
-                    ctx.t("Injects in time order (the full script is in the MSEL section).",
-                          "按时间排列的情景注入（完整脚本见情景事件清单一节）。"))
+                    ctx.say("report.injects_caption"))
 
     obs_section = None
     if observed is not None:
@@ -184,35 +180,26 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                                        late_after)
 
     meta = [
-        (tx.tr("scenario", lang), _both(s.name, s.name_zh)),
-        (tx.tr("start", lang), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
-        (tx.tr("duration", lang), tx.minutes(s.duration, lang)),
-        (tx.tr("seed", lang), str(ctx.result.seed)),
-        (ctx.t("network", "路网"), ctx.t("embedded Hongqiao network (schematic)",
-                                         "内置红桥区路网（示意）")
+        (ctx.say("scenario"), _both(s.name, s.name_zh)),
+        (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
+        (ctx.say("duration"), tx.minutes(s.duration, lang)),
+        (ctx.say("seed"), str(ctx.result.seed)),
+        (ctx.say("report.network"), ctx.say("report.network_default")
          if s.network == "default" else s.network),
     ]
-    hazards = [ctx.t(p.name_en, p.name_zh) for p in parts]
+    hazards = [bilingual(ctx, p.name_en, p.name_zh) for p in parts]
     prov = _provenance(ctx)
-    rules = Table([tx.tr("rating", lang), ctx.t("中文", "中文"), tx.tr("score", lang),
-                   tx.tr("rule", lang)],
-                  [["P", "优", "95", ctx.t(*RULE_TEXT["margin"]) + "; " +
-                    ctx.t(*RULE_TEXT["ideal"])],
-                   ["S", "良", "82", ctx.t(*RULE_TEXT["narrow"])],
-                   ["M", "中", "67", ctx.t(*RULE_TEXT["short"])],
-                   ["U", "差", "40", ctx.t(*RULE_TEXT["far"])],
-                   ["U", "差", "0", ctx.t(*RULE_TEXT["not_measured"])]],
-                  ctx.t("Gap d = (measured − target) / |target| in the bad direction "
-                        "(one unit of the metric when the target is 0). Overall score: mean "
-                        "of the objective scores; 优 ≥ 90, 良 75–89, 中 60–74, 差 < 60 "
-                        "(after AQ/T 9009-2015 and GB/T 46792-2025); P/S/M/U after the HSEEP "
-                        "After-Action Report.",
-                        "差距 d =（实测值 − 目标值）/ |目标值|，以不利方向为正"
-                        "（目标为0时以指标的一个单位为分母）。"
-                        "综合得分为各目标得分的算术平均：优≥90，良75–89，中60–74，差<60"
-                        "（参照AQ/T 9009-2015、GB/T 46792-2025）；P/S/M/U参照美国HSEEP总结报告。"))
+    rules = Table([ctx.say("rating"), ctx.say("report.col_chinese"), ctx.say("score"),
+                   ctx.say("rule")],
+                  [["P", "优", "95", ctx.say(RULE_TEXT["margin"]) + "; " +
+                    ctx.say(RULE_TEXT["ideal"])],
+                   ["S", "良", "82", ctx.say(RULE_TEXT["narrow"])],
+                   ["M", "中", "67", ctx.say(RULE_TEXT["short"])],
+                   ["U", "差", "40", ctx.say(RULE_TEXT["far"])],
+                   ["U", "差", "0", ctx.say(RULE_TEXT["not_measured"])]],
+                  ctx.say("report.rules_caption"))
     return Report(
-        lang=lang, title=tx.tr("title", lang), scenario_name=_both(s.name, s.name_zh),
+        lang=lang, title=ctx.say("title"), scenario_name=_both(s.name, s.name_zh),
         meta=meta, description=s.description, hazards=hazards, overview_tables=overview,
         injects=injects, figures=figs, sections=sections, objectives=rows, score=score,
         grade=grade(score), strengths=strengths, findings=findings, plan=plan,
@@ -226,19 +213,12 @@ def _both(en: str, zh: str) -> str:
 
 def _not_measured_finding(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
-    info = METRICS[obj.metric]
     return Finding(
-        f"{obj.id} ({rating.code}/{rating.zh}): {ctx.t(obj.text, obj.text_zh) or info.en}",
-        obj.id,
-        [ctx.t(f"The metric {obj.metric} got no value: nothing in the run exercised it. "
-               "Add an incident or inject that does, or drop the objective.",
-               f"指标{obj.metric}未测得数值：本次演练没有检验该目标的情景。请增加相应警情或注入，或删除该目标。")],
+        finding_title(ctx, res, rating), obj.id,
+        [ctx.say("report.not_measured_finding", metric=obj.metric)],
         None,
-        [Action(ctx.t("Revise the drill script so that it exercises this objective.",
-                      "修订演练脚本，使其能够检验该目标。"),
-                ctx.t("District Emergency Management Bureau (drill planning team)",
-                      "区应急管理局（演练策划组）"),
-                obj.capability or ctx.t("planning", "演练策划"), obj.id)])
+        [Action(ctx.say("report.action_revise_script"), ctx.say("report.owner_planning"),
+                obj.capability or ctx.say("report.capability_planning"), obj.id)])
 
 
 def _provenance(ctx: ReportContext) -> list[tuple[str, str]]:

@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from drillsim.metrics.response import IncidentRow
+from drillsim.metrics.roads import RoadClosure, road_closures
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 from drillsim.report.text import pick
 from drillsim.report.wording import say
-
-
-@dataclass(frozen=True)
-class RoadChangeSpan:
-    """A road closure as the records and the scenario tell it."""
-
-    inject: str
-    road: str
-    start: float
-    end: float  # math.inf: closed to the end
-    edges: tuple[int, ...]
 
 
 @dataclass
@@ -113,40 +102,11 @@ class ReportContext:
 
     # ---------------------------------------------------------------- road changes
     @cached_property
-    def road_closures(self) -> list[RoadChangeSpan]:
-        """Closures of the run: when (from the records) and which arcs (from the scenario)."""
-        from drillsim.network.road_changes import road_change_edges
-        from drillsim.scenarios.schema import RoadChange
+    def road_closures(self) -> list[RoadClosure]:
+        """Closures of the run (:func:`drillsim.metrics.roads.road_closures`)."""
+        return road_closures(self.result, self.world)
 
-        injects = {}
-        for k, inj in enumerate(self.scenario.injects):
-            if isinstance(inj, RoadChange):
-                injects[inj.id or f"inject-{k + 1}"] = inj
-        delivered = [(r.t, r.data["id"]) for r in self.records
-                     if r.event == "inject"]
-        spans: list[RoadChangeSpan] = []
-        open_spans: dict[int, int] = {}
-        for t, label in delivered:
-            inj = injects.get(label)
-            if inj is None:
-                continue
-            try:
-                edges = tuple(int(e) for e in road_change_edges(self.world, inj))
-            except KeyError:
-                edges = ()
-            if inj.kind == "road_closed":
-                spans.append(RoadChangeSpan(label, inj.road, t, math.inf, edges))
-                for e in edges:
-                    open_spans[e] = len(spans) - 1
-            else:
-                for e in edges:
-                    k = open_spans.pop(e, None)
-                    if k is not None and math.isinf(spans[k].end):
-                        s = spans[k]
-                        spans[k] = RoadChangeSpan(s.inject, s.road, s.start, t, s.edges)
-        return spans
-
-    def closed_at(self, t: float) -> list[RoadChangeSpan]:
+    def closed_at(self, t: float) -> list[RoadClosure]:
         return [s for s in self.road_closures if s.start <= t < s.end]
 
     # ---------------------------------------------------------------- units

@@ -11,13 +11,13 @@ from drillsim.report.registry import Figure, HazardPart
 
 MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
 
-SEGMENT_STYLE = {  # state -> (colour, English, Chinese)
-    "turnout": ("#f39c12", "turnout", "出动准备"),
-    "travel": ("#e74c3c", "travel", "行驶"),
-    "aid": ("#8e44ad", "mutual aid on the way", "增援途中"),
-    "scene": ("#7b241c", "on scene", "现场处置"),
-    "return": ("#aab7b8", "returning", "返回"),
-    "oos": ("#2c3e50", "out of service", "停用"),
+SEGMENT_STYLE = {  # state -> (colour, wording)
+    "turnout": ("#f39c12", "figure.state_turnout"),
+    "travel": ("#e74c3c", "figure.state_travel"),
+    "aid": ("#8e44ad", "figure.state_aid"),
+    "scene": ("#7b241c", "figure.state_scene"),
+    "return": ("#aab7b8", "figure.state_return"),
+    "oos": ("#2c3e50", "figure.state_oos"),
 }
 
 
@@ -69,7 +69,7 @@ def time_axis(ctx: ReportContext, ax, t_max: float) -> None:
     start = ctx.scenario.start
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _pos: f"+{int(x)}\n{clock(start, x * 60)[-8:-3]}"))
-    ax.set_xlabel(ctx.t("minutes after the start / clock time", "演练开始后分钟数 / 时钟时间"))
+    ax.set_xlabel(ctx.say("figure.time_axis"))
 
 
 def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
@@ -98,17 +98,13 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
                        fontsize=7, framealpha=0.9)
     for text in legend.get_texts():
         text.set_path_effects(text_effects(text.get_color(), halo=None))
-    ax.set_title(ctx.t("Map of the drill", "演练态势图"))
+    ax.set_title(ctx.say("figure.map_title"))
     thicken(ax.title)
     roads = "; ".join(f"{s.road} ({s.inject})" for s in ctx.road_closures)
-    caption = ctx.t(
-        "Road network (schematic), fire stations, shelters, depots and hazard sites, "
-        "the incidents of the drill and the roads closed during it"
-        + (f": {roads}." if roads else "."),
-        "路网（示意）、消防站、避难场所、物资库、危险源、演练中的警情及封闭道路"
-        + (f"：{roads}。" if roads else "。"))
-    return Figure("map", ctx.t("Map", "态势图"), caption, png(fig),
-                  alt=ctx.t("map of the road network and incidents", "路网与警情地图"))
+    caption = ctx.say("figure.map_caption_closed", roads=roads) if roads else \
+        ctx.say("figure.map_caption")
+    return Figure("map", ctx.say("figure.map_name"), caption, png(fig),
+                  alt=ctx.say("figure.map_alt"))
 
 
 def gantt_figure(ctx: ReportContext) -> Figure:
@@ -152,29 +148,23 @@ def gantt_figure(ctx: ReportContext) -> Figure:
     ax.tick_params(axis="x", labelsize=7)
     ax.grid(axis="x", color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lang = 2 if ctx.lang == "zh" else 1
-    handles = [Patch(facecolor=c, label=f"{v[lang]}",
+    handles = [Patch(facecolor=colour, label=ctx.say(key),
                      hatch="///" if k == "oos" else None, edgecolor="#95a5a6")
-               for k, v in SEGMENT_STYLE.items() for c in [v[0]]]
-    handles.append(plt.Line2D([], [], color="#2471a3", ls=":", label=ctx.t("inject", "注入")))
+               for k, (colour, key) in SEGMENT_STYLE.items()]
+    handles.append(plt.Line2D([], [], color="#2471a3", ls=":",
+                              label=ctx.say("figure.inject")))
     legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 *
                        6 / max(height, 6)), ncol=7, fontsize=7, frameon=False)
     thicken(*legend.get_texts())
-    ax.set_title(ctx.t("Time line of every unit", "各车辆（队伍）时间线"))
+    ax.set_title(ctx.say("figure.gantt_title"))
     style_axes(ax)
-    caption = ctx.t(
-        "One row per unit, grouped by station: turnout (order to wheels rolling), travel, "
-        "on scene (labelled with the scripted incident), return to quarters, and out of "
-        "service; dotted lines mark the injects.",
-        "每行一车，按消防站分组：出动准备、行驶、现场处置（标注脚本警情编号）、返回驻地、停用；"
-        "虚线为情景注入时刻。")
-    return Figure("gantt", ctx.t("Unit time line", "车辆时间线"), caption, png(fig),
-                  alt=ctx.t("Gantt chart of the units", "车辆甘特图"))
+    return Figure("gantt", ctx.say("figure.gantt_name"), ctx.say("figure.gantt_caption"),
+                  png(fig), alt=ctx.say("figure.gantt_alt"))
 
 
 def _short_station(ctx: ReportContext, station: str) -> str:
     if station == "mutual_aid":
-        return "区外增援"
+        return ctx.say("figure.mutual_aid_short")
     p = ctx.world.places.get(station)
     if p is not None:
         return p.name_zh

@@ -215,11 +215,17 @@ def _match(ctx: ReportContext, row: ObservedRow, inject_incident, inject_time):
     return None
 
 
+STATUS_WORDING = {
+    "on_time": "obs.status_on_time",
+    "late": "obs.status_late",
+    "early": "obs.status_early",
+    "not_simulated": "obs.status_not_simulated",
+    "not_observed": "obs.status_not_observed",
+}
+"""How the report names each comparison status (wording keys)."""
+
+
 def observed_section(ctx: ReportContext, comps: list[Comparison], late_after: float) -> Section:
-    labels = {"on_time": ctx.t("on time", "按时"), "late": ctx.t("LATE", "滞后"),
-              "early": ctx.t("early", "提前"), "not_simulated": ctx.t("not in the simulation",
-                                                                      "模拟中无对应"),
-              "not_observed": ctx.t("MISSING (not observed)", "缺失（未记录）")}
     rows, classes = [], []
     for c in comps:
         r = c.row
@@ -227,28 +233,23 @@ def observed_section(ctx: ReportContext, comps: list[Comparison], late_after: fl
             str(r.line) if r else "—", tx.offset(r.t) if r else "—", r.actor if r else "—",
             r.action if r else "—", (r.incident or r.inject) if r else "—",
             tx.offset(c.sim_t), c.sim_what or "—",
-            (f"{c.delta / 60:+.1f} min" if not math.isnan(c.delta) else "—"),
-            labels[c.status], r.note if r else ""])
+            (ctx.say("obs.delta", minutes=f"{c.delta / 60:+.1f}")
+             if not math.isnan(c.delta) else "—"),
+            ctx.say(STATUS_WORDING[c.status]), r.note if r else ""])
         classes.append({"late": "late", "not_observed": "missing", "not_simulated": "missing",
                         "early": ""}.get(c.status, ""))
-    n = {k: sum(c.status == k for c in comps) for k in labels}
-    para = ctx.t(
-        f"{len([c for c in comps if c.row])} observed action(s): {n['on_time']} on time, "
-        f"{n['late']} late and {n['early']} early by more than {tx.minutes(late_after)}, "
-        f"{n['not_simulated']} with no simulated counterpart; {n['not_observed']} key "
-        "simulated action(s) were not observed.",
-        f"共记录{len([c for c in comps if c.row])}项实际行动：按时{n['on_time']}项，滞后超过"
-        f"{tx.minutes(late_after, 'zh')}的{n['late']}项，提前{n['early']}项，"
-        f"模拟中无对应{n['not_simulated']}项；"
-        f"另有{n['not_observed']}项模拟中的关键行动未被记录。")
-    table = Table([ctx.t("line", "行"), ctx.t("observed", "实际"), ctx.t("actor", "行动者"),
-                   ctx.t("action", "行动"), ctx.t("incident / inject", "警情/注入"),
-                   ctx.t("simulated", "模拟"), ctx.t("simulated record", "模拟记录"),
-                   ctx.t("difference", "差值"), ctx.t("status", "状态"), ctx.t("note", "备注")],
-                  rows, ctx.t("Difference = observed − simulated.", "差值 = 实际 − 模拟。"),
-                  classes)
-    return Section("observed", ctx.t("Observed versus simulated", "实际记录与模拟对比"),
-                   [para], [table])
+    n = {k: sum(c.status == k for c in comps) for k in STATUS_WORDING}
+    para = ctx.say("obs.summary", observed=len([c for c in comps if c.row]),
+                   on_time=n["on_time"], late=n["late"], early=n["early"],
+                   threshold=tx.minutes(late_after, ctx.lang), not_simulated=n["not_simulated"],
+                   not_observed=n["not_observed"])
+    table = Table([ctx.say("obs.col_line"), ctx.say("obs.col_observed"),
+                   ctx.say("obs.col_actor"), ctx.say("obs.col_action"),
+                   ctx.say("obs.col_incident_inject"), ctx.say("obs.col_simulated"),
+                   ctx.say("obs.col_simulated_record"), ctx.say("obs.col_difference"),
+                   ctx.say("obs.col_status"), ctx.say("obs.col_note")],
+                  rows, ctx.say("obs.caption"), classes)
+    return Section("observed", ctx.say("observed"), [para], [table])
 
 
 def load_observed(ctx: ReportContext, path: Path) -> list[ObservedRow]:

@@ -48,14 +48,9 @@ SHORTFALL_M = 0.25
 SCORES = {"P": 95, "S": 82, "M": 67, "U": 40}
 SCORE_NOT_MEASURED = 0
 ZH_LEVEL = {"P": "优", "S": "良", "M": "中", "U": "差"}
-EN_LEVEL = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
-}
-ZH_LEVEL_TEXT = {"P": "顺利完成", "S": "完成但存在一定问题", "M": "完成但存在重大问题",
-                 "U": "未能完成"}
+LEVEL_TEXT = {"P": "rating.level_p", "S": "rating.level_s", "M": "rating.level_m",
+              "U": "rating.level_u"}
+"""What each HSEEP level means (wording keys)."""
 _UNIT_FLOOR = {"seconds": 1.0, "kW": 1.0, "count": 1.0, "share": 0.01}
 
 
@@ -139,16 +134,11 @@ def overall(ratings: list[Rating]) -> float:
 
 
 RULE_TEXT = {
-    "ideal": ("P: target met at the best possible value",
-              "优（P）：达到目标且为最佳可能值"),
-    "margin": ("P: target met with a margin of at least 10 %",
-               "优（P）：达到目标且优于目标10%以上"),
-    "narrow": ("S: target met with a margin under 10 %",
-               "良（S）：达到目标但余量不足10%"),
-    "short": ("M: target missed by at most 25 %",
-              "中（M）：未达到目标，差距不超过25%"),
-    "far": ("U: target missed by more than 25 %",
-            "差（U）：未达到目标，差距超过25%"),
-    "not_measured": ("U: not measured — the drill did not exercise this metric",
-                     "差（U）：未测得数值，演练未检验该指标"),
+    "ideal": "rating.rule_ideal",
+    "margin": "rating.rule_margin",
+    "narrow": "rating.rule_narrow",
+    "short": "rating.rule_short",
+    "far": "rating.rule_far",
+    "not_measured": "rating.rule_not_measured",
 }
+"""The rule behind each rating, stated for the reader (wording keys)."""

@@ -1,0 +1,82 @@
+"""What the report's findings tell around an incident is computed by the metrics:
+escalations, the comms delay and call surge in force, segment shares and closed roads."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from test_metrics import FIRE, RECORDS, result_of
+
+from drillsim.metrics.response import (
+    call_surge_at,
+    comms_delay_at,
+    escalation,
+    incident_table,
+    segment_shares,
+)
+from drillsim.records.record import Record as R
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_escalation_counts_alarms_and_reads_the_first():
+    recs = [*RECORDS[:7], R(300.0, "escalate", "F1", data={"q_kw": 2500.0, "alarm": 2}),
+            R(450.0, "escalate", "F1", data={"q_kw": 4000.0, "alarm": 3}), *RECORDS[7:]]
+    recs.sort(key=lambda r: r.t)
+    result = result_of(recs, [FIRE])
+    row = incident_table(result)[0]
+    esc = escalation(result, row)
+    assert (esc.count, esc.first_t, esc.first_q_kw) == (2, 300.0, 2500.0)
+    plain = result_of(RECORDS, [FIRE])
+    assert escalation(plain, incident_table(plain)[0]) is None
+
+
+def test_levels_in_force_are_the_last_inject_before():
+    recs = [R(0.0, "comms_delay", data={"delay_s": 90.0}),
+            R(600.0, "call_surge", data={"factor": 3.0}),
+            R(1200.0, "comms_delay", data={"delay_s": 0.0}), R(7200.0, "end")]
+    result = result_of(recs, [])
+    assert [comms_delay_at(result, t) for t in (0.0, 599.0, 1199.0, 1200.0)] == \
+        [90.0, 90.0, 90.0, 0.0]
+    assert [call_surge_at(result, t) for t in (0.0, 600.0, 5000.0)] == [0.0, 3.0, 3.0]
+
+
+def test_segment_shares_sum_and_name_the_largest():
+    s = segment_shares([{"processing": 60.0, "travel": 120.0}, {"processing": 30.0,
+                                                                 "queue": 200.0}])
+    assert s.totals == {"processing": 90.0, "travel": 120.0, "queue": 200.0}
+    assert s.largest == "queue" and s.whole == 410.0
+    assert s.share == pytest.approx(200 / 410)
+    empty = segment_shares([])
+    assert empty.largest == "" and math.isnan(empty.share)
+
+
+def test_closed_road_travel_is_against_the_open_network():
+    from drillsim.api import load_world, run_drill
+    from drillsim.metrics.response import unit_activity
+    from drillsim.metrics.roads import closed_road_travel, home_node, road_closures
+    from drillsim.scenarios.loader import load_scenario
+
+    s = load_scenario(ROOT / "scenarios" / "night-compound-fire.yaml")
+    world = load_world(s.network)
+    result = run_drill(s, world=world)
+    closures = road_closures(result, world)
+    assert [c.road for c in closures] == ["西青道"] and closures[0].edges
+    nodes = {i.id: i.node for i in result.incidents}
+    seen = 0
+    for lst in unit_activity(result).values():
+        for a in lst:
+            if a.incident not in nodes:
+                continue
+            got = closed_road_travel(result, world, a, nodes[a.incident])
+            if got is None:
+                continue
+            seen += 1
+            c = closures[0]
+            assert c.start < a.arrive and c.end > a.enroute and a.from_quarters
+            home = home_node(result, world, a.unit)
+            free = world.travel.time(home, nodes[a.incident], "fire_engine")
+            assert got.extra == pytest.approx(a.travel - free)
+    assert seen
