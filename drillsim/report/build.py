@@ -11,7 +11,7 @@ from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.findings import bilingual, finding_title, named, objective_text
+from drillsim.report.findings import finding_title, named, objective_text
 from drillsim.report.ratings import (
     LEVEL_TEXT,
     RULE_TEXT,
@@ -187,7 +187,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         (ctx.say("report.network"), ctx.say("report.network_default")
          if s.network == "default" else s.network),
     ]
-    hazards = [bilingual(ctx, p.name_en, p.name_zh) for p in parts]
+    hazards = [ctx.name(p.name_en, p.name_zh) for p in parts]
     prov = _provenance(ctx)
     rules = Table([ctx.say("rating"), ctx.say("report.col_chinese"), ctx.say("score"),
                    ctx.say("rule")],

@@ -724,15 +724,15 @@ def explain_hazmat_arrival(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     if key == "travel" or aid or unstaffed:
         actions.append(draft_action(
-            ctx, *_both("chem.act_second_crew"), "hazmat", "mobilisation", obj.id))
+            ctx, ctx.say("chem.act_second_crew"), "hazmat", "mobilisation", obj.id))
     if key in ("processing", "turnout", "queue"):
         actions.append(draft_action(
-            ctx, *_both("chem.act_first_call"), "hazmat", "mobilisation", obj.id))
+            ctx, ctx.say("chem.act_first_call"), "hazmat", "mobilisation", obj.id))
     if aid:
         actions.append(draft_action(
-            ctx, *_both("chem.act_mutual_aid"), "bureau", "mobilisation", obj.id))
+            ctx, ctx.say("chem.act_mutual_aid"), "bureau", "mobilisation", obj.id))
     if not actions:
-        actions.append(draft_action(ctx, *_both("chem.act_keep_plan"), "hazmat",
+        actions.append(draft_action(ctx, ctx.say("chem.act_keep_plan"), "hazmat",
                                     "operations", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
@@ -781,15 +781,15 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     if key == "arrival":
         actions.append(draft_action(
-            ctx, *_both("chem.act_closer"), "hazmat", "mobilisation", obj.id))
+            ctx, ctx.say("chem.act_closer"), "hazmat", "mobilisation", obj.id))
     if key in ("ppe", "walk_in"):
         actions.append(draft_action(
-            ctx, *_both("chem.act_suit_up"), "hazmat", "operations", obj.id))
+            ctx, ctx.say("chem.act_suit_up"), "hazmat", "operations", obj.id))
     actions.append(draft_action(
-        ctx, *_both("chem.act_sealing_kits"), enterprise(ctx), "operations", obj.id))
+        ctx, ctx.say("chem.act_sealing_kits"), enterprise(ctx), "operations", obj.id))
     if emptied or spec.release.containers_stored > 1:
         actions.append(draft_action(
-            ctx, *_both("chem.act_reduce_stock", containers=spec.release.containers_stored),
+            ctx, ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
             enterprise(ctx), "prevention", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
@@ -818,14 +818,14 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     if e.before >= e.after:
         paras.append(ctx.say("chem.exposure_before_order"))
         actions.append(draft_action(
-            ctx, *_both("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
+            ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
     else:
         actions.append(draft_action(
-            ctx, *_both("chem.act_review_actions"), "subdistricts", "protection", obj.id))
+            ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
     actions.append(draft_action(
-        ctx, *_both("chem.act_monitor"), "ecology", "monitoring", obj.id))
+        ctx, ctx.say("chem.act_monitor"), "ecology", "monitoring", obj.id))
     actions.append(draft_action(
-        ctx, *_both("chem.act_poisoning_care"), "health", "medical", obj.id))
+        ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
@@ -853,12 +853,12 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     if key == "wait":
         actions.append(draft_action(
-            ctx, *_both("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))
+            ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))
         actions.append(draft_action(
-            ctx, *_both("chem.act_name_shelters"), "bureau", "shelter", obj.id))
+            ctx, ctx.say("chem.act_name_shelters"), "bureau", "shelter", obj.id))
     else:
         actions.append(draft_action(
-            ctx, *_both("chem.act_shorter_routes"), "subdistricts", "shelter", obj.id))
+            ctx, ctx.say("chem.act_shorter_routes"), "subdistricts", "shelter", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
@@ -877,9 +877,9 @@ def explain_responders(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("chem.wind_shifted", offset=tx.offset(shifts[0].t),
                              deg=f"{shifts[0].data['wind_from_deg']:g}", caught=len(caught)))
     actions = [
-        draft_action(ctx, *_both("chem.act_restage"), "hazmat", "safety", obj.id),
-        draft_action(ctx, *_both("chem.act_detectors"), "ecology", "monitoring", obj.id),
-        draft_action(ctx, *_both("chem.act_check_responders"), "health", "medical", obj.id),
+        draft_action(ctx, ctx.say("chem.act_restage"), "hazmat", "safety", obj.id),
+        draft_action(ctx, ctx.say("chem.act_detectors"), "ecology", "monitoring", obj.id),
+        draft_action(ctx, ctx.say("chem.act_check_responders"), "health", "medical", obj.id),
     ]
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 

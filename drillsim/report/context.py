@@ -12,7 +12,6 @@ from drillsim.metrics.summary import Summary
 from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
-from drillsim.report.text import pick
 from drillsim.report.wording import say
 
 
@@ -36,9 +35,12 @@ class ReportContext:
     def records(self) -> tuple[Record, ...]:
         return self.result.records
 
-    def t(self, en: str, zh: str) -> str:
-        """Pick the text of the report language."""
-        return pick(self.lang, en, zh)
+    def name(self, en: str, zh: str) -> str:
+        """A name or text that data (the drill file, the map, a catalogue) gives in English
+        and Chinese, in the report language, or in the other when it has none in this one.
+        Names are data; the report's own words come from :meth:`say`."""
+        own, other = (zh, en) if self.lang == "zh" else (en, zh)
+        return own or other
 
     def say(self, key: str, **values: object) -> str:
         """The wording ``key`` (:mod:`drillsim.report.wording`) in the report language."""
@@ -89,7 +91,7 @@ class ReportContext:
         row = self.rows.get(incident_id)
         if row is not None and row.background:
             what = row.occupancy or row.kind
-            return f"{incident_id} ({self.t('background call', '日常警情')}: {what})"
+            return self.say("report.background_call", id=incident_id, what=what)
         return incident_id
 
     def node_label(self, node: int) -> str:

@@ -40,22 +40,15 @@ CAPABILITIES = {  # capability elements of drill evaluation (AQ/T 9007-2019): ke
 }
 
 
-def bilingual(ctx: ReportContext, en: str, zh: str) -> str:
-    """A text that data (the drill file, a catalogue) gives in English and Chinese, in the
-    report language, or in the other language when it has none in this one."""
-    own, other = (zh, en) if ctx.lang == "zh" else (en, zh)
-    return own or other
-
-
 def named(ctx: ReportContext, item) -> str:
     """The name of a catalogue entry that carries ``en`` and ``zh`` (a metric of
     :data:`~drillsim.metrics.catalog.METRICS`, a response standard or component)."""
-    return bilingual(ctx, item.en, item.zh)
+    return ctx.name(item.en, item.zh)
 
 
 def objective_text(ctx: ReportContext, obj) -> str:
     """An objective's text from the drill file, else the name of its metric."""
-    return bilingual(ctx, obj.text, obj.text_zh) or named(ctx, METRICS[obj.metric])
+    return ctx.name(obj.text, obj.text_zh) or named(ctx, METRICS[obj.metric])
 
 
 def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
@@ -65,16 +58,10 @@ def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
     Called ``draft_action(ctx, text, owner, capability, ref)`` with the action already
     worded in the report language; ``owner`` is a key of :data:`OWNERS` or an
     (English, Chinese) name pair from the drill file, ``capability`` a key of
-    :data:`CAPABILITIES`. The older form ``draft_action(ctx, en, zh, owner, capability,
-    ref)`` of the parts that still pick between two texts is accepted too.
+    :data:`CAPABILITIES`.
     """
-    args = [*rest] if ref is None else [*rest, ref]
-    if len(args) == 4:  # (zh, owner, capability, ref)
-        zh, owner, cap, ref = args
-        text = bilingual(ctx, text, zh)
-    else:
-        owner, cap, ref = args
-    who = bilingual(ctx, *owner) if isinstance(owner, tuple) else ctx.say(OWNERS[owner])
+    owner, cap, ref = [*rest] if ref is None else [*rest, ref]
+    who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(OWNERS[owner])
     return Action(text, who, ctx.say(CAPABILITIES[cap]), ref)
 
 

@@ -68,9 +68,6 @@ SEGMENT_WORDING = {
     "aid": "fire.segment_aid",
 }
 """The name of each response segment (a wording key)."""
-SEGMENTS = {k: (say("en", key), say("zh", key)) for k, key in SEGMENT_WORDING.items()}
-"""The names of :data:`SEGMENT_WORDING` as (English, Chinese), for parts that still pick
-between the two themselves."""
 # What to do about the largest segment: (action wording, owner key, capability key)
 SEGMENT_ACTIONS = {
     "detection": ("fire.action_detection", "subdistricts", "warning"),

@@ -77,12 +77,6 @@ def dur(seconds: float, lang: str = "en") -> str:
     return say(lang, "flood.hours", hours=f"{seconds / 3600:.1f}")
 
 
-def in_lang(ctx: ReportContext, en: str, zh: str) -> str:
-    """A name the drill file or the map gives in both languages, in the report's language
-    (the other one when it is missing). Names are data, not wording."""
-    return (zh or en) if ctx.lang == "zh" else (en or zh)
-
-
 def names(ctx: ReportContext, items) -> str:
     """Names listed the way the language lists them (``a, b`` / ``a、b``)."""
     return ctx.say("flood.sep_names").join(items)
@@ -96,8 +90,7 @@ def clauses(ctx: ReportContext, items) -> str:
 def _action(ctx: ReportContext, key: str, owner: str, cap: str, ref: str,
             **values: object) -> Action:
     """A drafted improvement action worded by ``key`` (:func:`findings.draft_action`)."""
-    return draft_action(ctx, say("en", key, **values), say("zh", key, **values), owner, cap,
-                        ref)
+    return draft_action(ctx, ctx.say(key, **values), owner, cap, ref)
 
 
 def cause_name(ctx: ReportContext, cause: str | None) -> str:
@@ -107,7 +100,7 @@ def cause_name(ctx: ReportContext, cause: str | None) -> str:
 
 def metric_name(ctx: ReportContext, metric: str) -> str:
     """The catalogue's description of a metric in the report language."""
-    return in_lang(ctx, METRICS[metric].en, METRICS[metric].zh)
+    return ctx.name(METRICS[metric].en, METRICS[metric].zh)
 
 
 def team_name(ctx: ReportContext, spec) -> str:
@@ -153,14 +146,14 @@ def short_point(ctx: ReportContext, spec) -> str:
     p = ctx.world.places.get(spec.location.place) if spec.location.place else None
     zh = spec.name_zh or (p.name_zh if p is not None else "")
     en = spec.name_en or (getattr(p, "name_en", "") if p is not None else "")
-    return in_lang(ctx, en, zh) or spec.id
+    return ctx.name(en, zh) or spec.id
 
 
 def place_short(ctx: ReportContext, place_id: str) -> str:
     p = ctx.world.places.get(place_id)
     if p is None:
         return place_id
-    return in_lang(ctx, getattr(p, "name_en", ""), p.name_zh) or place_id
+    return ctx.name(getattr(p, "name_en", ""), p.name_zh) or place_id
 
 
 def named(ctx: ReportContext, spec) -> str:
@@ -601,7 +594,7 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
                     color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
         ax.set_ylim(bottom=0)
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
-                     else in_lang(ctx, dep.name_en, dep.name_zh) or dep.id, fontsize=9)
+                     else ctx.name(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
         ax.set_ylabel(ctx.say("flood.stock_axis"))
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
@@ -774,7 +767,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
 
 
 def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
-    from drillsim.report.fire import SEGMENTS, breakdown
+    from drillsim.report.fire import SEGMENT_WORDING, breakdown
 
     obj = res.objective
     op, target = obj.bound()
@@ -790,8 +783,8 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     largest = max(totals, key=totals.get) if totals else ""
     whole = sum(totals.values())
     if largest:
-        # the response segments are named by the fire part (report.fire.SEGMENTS)
-        paras.append(ctx.say("flood.rescue_bottleneck", segment=in_lang(ctx, *SEGMENTS[largest]),
+        # the response segments are named by the fire part (report.fire.SEGMENT_WORDING)
+        paras.append(ctx.say("flood.rescue_bottleneck", segment=ctx.say(SEGMENT_WORDING[largest]),
                              share=f"{totals[largest] / whole:.0%}"))
     tm = teams(ctx)
     if tm:

@@ -164,16 +164,11 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
          ctx.say("msel.col_expected"), ctx.say("msel.col_objective"),
          ctx.say("msel.col_simulated")],
         [[str(r.number), tx.offset(r.at), tx.clock(start, r.at), f"{r.id} ({r.kind})",
-          _in_lang(ctx, r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
+          ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t) else r.sim_what)]
          for r in rows],
         ctx.say("msel.caption"))
-
-
-def _in_lang(ctx: ReportContext, en: str, zh: str) -> str:
-    """The scenario's text of the report language (the other one when it has none)."""
-    return (zh or en) if ctx.lang == "zh" else (en or zh)
 
 
 MSEL_COLUMNS = ["number", "id", "kind", "scenario_time", "clock_time", "text", "text_zh",

@@ -7,19 +7,12 @@ from datetime import timedelta
 
 from drillsim.report.wording import LANGS, say
 
-__all__ = ["LANGS", "clock", "minutes", "offset", "percent", "pick", "tr", "value"]
+__all__ = ["LANGS", "clock", "minutes", "offset", "percent", "tr", "value"]
 
 
 def tr(key: str, lang: str) -> str:
     """The text of wording ``key`` in ``lang`` (``en`` or ``zh``; :mod:`.wording`)."""
     return say(lang, key)
-
-
-def pick(lang: str, en: str, zh: str) -> str:
-    """Choose between an English and a Chinese text (falls back to the other if empty)."""
-    if lang == "zh":
-        return zh or en
-    return en or zh
 
 
 def minutes(seconds: float, lang: str = "en") -> str:

@@ -110,7 +110,7 @@ def test_measures_table_states_the_metrics(contexts, reports, name, lang):
     rows = _measures(reports[(name, lang)])
     for key in METRIC_KEYS:
         info = METRICS[key]
-        said = rows[ctx.t(info.en, info.zh)]
+        said = rows[ctx.name(info.en, info.zh)]
         v = m[key]
         if key == "source_control_time" and f.leak_end.how != "source_control":
             assert math.isinf(v)
@@ -122,7 +122,7 @@ def test_measures_table_states_the_metrics(contexts, reports, name, lang):
             assert said == tx.tr("not_by_end", lang), (key, said)
         else:
             assert _number(said) == v, (key, said, v)
-    said = rows[ctx.t("end of the leak", "泄漏结束")]
+    said = rows[ctx.name("end of the leak", "泄漏结束")]
     assert said == ch.leak_end_text(ctx)
     if math.isfinite(f.leak_end.t):
         assert _offsets(said) == [round(f.leak_end.t)]
@@ -156,7 +156,7 @@ def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, resul
     spec = ctx.scenario.chemical
     rows = _overview(reports[(name, lang)])
     for lvl in (3, 2, 1):
-        said = rows[ctx.t(f"AEGL-{lvl} zone length at the release",
+        said = rows[ctx.name(f"AEGL-{lvl} zone length at the release",
                           f"泄漏时AEGL-{lvl}区域下风向长度")]
         parts = said.split("; ")
         assert len(parts) == len(f.weather)
@@ -174,15 +174,15 @@ def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, resul
                  for s in (0.98, 1.02)]
             thr = rules.threshold_g_m3(spec, lvl)
             assert c[0] > thr > c[1]
-    said = rows[ctx.t("initial isolation", "初始隔离")]
+    said = rows[ctx.name("initial isolation", "初始隔离")]
     order = next(r for r in results[name].records if r.event == "protective_action")
     assert order.data["isolation_m"] == round(f.isolation_m) == round(rules.isolation_m(spec))
-    assert said.startswith(ctx.t(f"{order.data['isolation_m']:.0f} m radius",
+    assert said.startswith(ctx.name(f"{order.data['isolation_m']:.0f} m radius",
                                  f"半径{order.data['isolation_m']:.0f} m"))
     e = rules.erg(spec, f.weather[0].u)
-    assert ctx.t(f"downwind {e.day_km:.1f} km by day, {e.night_km:.1f} km by night",
+    assert ctx.name(f"downwind {e.day_km:.1f} km by day, {e.night_km:.1f} km by night",
                  f"白天{e.day_km:.1f} km、夜间{e.night_km:.1f} km") in said
-    used = re.search(ctx.t(r"order used ([\d,]+) m downwind$", r"下风向([\d,]+) m$"),
+    used = re.search(ctx.name(r"order used ([\d,]+) m downwind$", r"下风向([\d,]+) m$"),
                      said).group(1)
     assert float(used.replace(",", "")) == order.data["downwind_m"] == round(f.downwind_m)
 
@@ -209,8 +209,8 @@ def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name
     sentence = ch.leak_end_text(ctx)
     when = round(end.t)
     assert _offsets(sentence) == [when]
-    assert _overview(rep)[ctx.t("end of the leak", "泄漏结束")] == sentence
-    assert _measures(rep)[ctx.t("end of the leak", "泄漏结束")] == sentence
+    assert _overview(rep)[ctx.name("end of the leak", "泄漏结束")] == sentence
+    assert _measures(rep)[ctx.name("end of the leak", "泄漏结束")] == sentence
     timeline = [row for row in rep.overview_tables[2].rows if row[2] == sentence]
     assert [row[0] for row in timeline] == [tx.offset(end.t)]
     explained = " ".join(_finding(ctx, "source_control_time").paragraphs)
@@ -227,7 +227,7 @@ def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name
     if end.how == "source_control":
         assert f"{sentence[0].upper() + sentence[1:]}" in strengths
     else:
-        assert ctx.t("Leak ended", "泄漏结束") not in strengths
+        assert ctx.name("Leak ended", "泄漏结束") not in strengths
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -243,7 +243,7 @@ def test_exposure_findings_state_the_metrics(contexts, name, lang):
         peak_t, order_t = _offsets(text)
         assert peak_t == round(f.exposure[lvl].peak_t)
         assert order_t == round(f.evacuation.order)
-        pattern = ctx.t(r"([\d,]+) before the order, ([\d,]+) after",
+        pattern = ctx.name(r"([\d,]+) before the order, ([\d,]+) after",
                         r"命令前([\d,]+)，命令后([\d,]+)")
         before, after = (float(x.replace(",", "")) for x in re.search(pattern, text).groups())
         if lvl == 2:
@@ -264,11 +264,11 @@ def test_evacuation_finding_states_the_metric(contexts, name, lang):
     assert order_t == round(ev.order) and opened_t == round(ev.first_open)
     if math.isfinite(m["evacuation_time"]):
         assert abs((last_t - order_t) - m["evacuation_time"]) <= 1.0
-        assert ctx.t("did not all reach", "未全部到达") not in text
+        assert ctx.name("did not all reach", "未全部到达") not in text
     else:
-        assert ctx.t("did not all reach", "未全部到达") in text
+        assert ctx.name("did not all reach", "未全部到达") in text
     rows = _measures(build_report(ctx, figures=False))
-    said = rows[ctx.t(METRICS["evacuation_time"].en, METRICS["evacuation_time"].zh)]
+    said = rows[ctx.name(METRICS["evacuation_time"].en, METRICS["evacuation_time"].zh)]
     assert said == tx.value(m["evacuation_time"], "seconds", lang)
 
 
