@@ -22,7 +22,6 @@ reopens the cordon at the end.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -38,13 +37,13 @@ from drillsim.hazards.plume import (
     stability_class,
     zone_mask,
 )
+from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
 if TYPE_CHECKING:
     from drillsim.agents.hazard import DrillContext
     from drillsim.agents.incident import IncidentState
     from drillsim.agents.units import Unit
-    from drillsim.network.places import Places
 
 WALK_IN_SUIT_M_S = 0.8
 """Walking speed of a crew in gas-tight suits from the staging point to the source, m/s
@@ -52,47 +51,6 @@ WALK_IN_SUIT_M_S = 0.8
 
 CORDONED = ["car", "truck", "high_clearance", "fire_engine"]
 """Vehicles kept out of the hot zone; people on foot may still walk out of it."""
-
-
-CELL_M = 100.0
-"""Side of the population grid's cells, m."""
-
-URBAN_REACH_M = 400.0
-"""Cells farther than this from every road node hold nobody (parks, rivers, rail yards)."""
-
-
-class PopulationGrid:
-    """Where people live: 100 m cells, each subdistrict's population spread evenly over the
-    cells nearest its centroid (synthetic, like the subdistrict split itself).
-
-    Exposure and evacuation count people in cells, so a narrow plume between two road
-    nodes still finds the people who live there; each cell's people leave from its
-    nearest road node.
-    """
-
-    def __init__(self, network, places: Places) -> None:
-        lat0 = float(network.lat.mean())
-        k = math.cos(math.radians(lat0))
-        dlat = CELL_M / 111_195.0
-        dlon = dlat / k
-        lats = np.arange(network.lat.min(), network.lat.max() + dlat, dlat)
-        lons = np.arange(network.lon.min(), network.lon.max() + dlon, dlon)
-        glat, glon = (a.ravel() for a in np.meshgrid(lats, lons, indexing="ij"))
-        node = network.nearest_nodes(glat, glon)
-        near = np.hypot((glat - network.lat[node]) * 111_195.0,
-                        (glon - network.lon[node]) * 111_195.0 * k) <= URBAN_REACH_M
-        self.lat, self.lon, self.node = glat[near], glon[near], node[near]
-        self.people = np.zeros(self.lat.size)
-        subs = places.of_kind("subdistrict")
-        if subs:
-            slat = np.array([s.lat for s in subs])
-            slon = np.array([s.lon for s in subs])
-            owner = np.argmin((self.lat[:, None] - slat) ** 2
-                              + ((self.lon[:, None] - slon) * k) ** 2, axis=1)
-            for j, sub in enumerate(subs):
-                mine = owner == j
-                if mine.any():
-                    self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
 
 
 class ChemicalModel(Hazard):

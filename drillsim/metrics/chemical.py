@@ -408,3 +408,95 @@ def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> d
         out["evacuation_time"] = f.evacuation.time
     out["responders_exposed"] = float(f.responders_exposed)
     return out
+
+
+@dataclass(frozen=True)
+class ZoneReach:
+    """One threat zone of one weather state: how far and wide it reaches and who lives in it.
+
+    Attributes
+    ----------
+    level
+        AEGL level.
+    length_m
+        Farthest downwind distance above the level, m (0: never reached).
+    area_km2
+        Ground area of the zone, km².
+    residents
+        People living inside the zone (the population grid), not time-weighted.
+    subdistricts
+        (subdistrict id, residents inside the zone) for every subdistrict with residents
+        inside, most first.
+    """
+
+    level: int
+    length_m: float
+    area_km2: float
+    residents: float
+    subdistricts: tuple[tuple[str, float], ...]
+
+
+def _ring_area_km2(ring: list[tuple[float, float]]) -> float:
+    """Area of a closed (lat, lon) ring, km² (shoelace on a local flat projection)."""
+    if len(ring) < 4:
+        return 0.0
+    lat = np.array([p[0] for p in ring])
+    lon = np.array([p[1] for p in ring])
+    y = (lat - lat[0]) * 111_195.0
+    x = (lon - lon[0]) * 111_195.0 * math.cos(math.radians(float(lat.mean())))
+    return float(abs(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2.0 / 1e6)
+
+
+def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
+               ) -> list[tuple[WeatherState, dict[int, ZoneReach]]]:
+    """Per weather state of the release: each AEGL zone's length, area, residents and the
+    subdistricts it covers, for the steady plume of that state.
+
+    Parameters
+    ----------
+    result
+        The run.
+    world
+        The world the run was played on (:class:`drillsim.network.world.World`): its road
+        network and places give the source and the population grid.
+    facts
+        :func:`chemical_facts` of the run, when already measured.
+
+    Returns
+    -------
+    list
+        (weather state, AEGL level -> :class:`ZoneReach`), in drill order; empty when the
+        drill has no release.
+    """
+    from drillsim.hazards.plume import zone_mask, zone_polygon
+    from drillsim.network.population import PopulationGrid
+
+    spec = result.scenario.chemical
+    f = chemical_facts(result) if facts is None else facts
+    if spec is None or f is None:
+        return []
+    net = world.network
+    start = next((r for r in result.records if r.event == "release_start"
+                  and r.place == spec.id), None)
+    node = start.node if start is not None and start.node >= 0 else world.node_of(spec.site)
+    src_lat, src_lon = float(net.lat[node]), float(net.lon[node])
+    grid = PopulationGrid(net, world.places)
+    subs = grid.subdistricts
+    out = []
+    for st in f.weather:
+        args = rules.plume_kwargs(spec, src_lat, src_lon, st.wind_from, st.u, st.cls)
+        zones = {}
+        for lvl in LEVELS:
+            threshold = rules.threshold_g_m3(spec, lvl)
+            inside = zone_mask(grid.lat, grid.lon, **args, threshold_g_m3=threshold)
+            people = grid.people[inside]
+            owners = grid.owner[inside]
+            by_sub = sorted(((subs[j].id, float(people[owners == j].sum()))
+                             for j in set(owners.tolist()) if j >= 0),
+                            key=lambda s: (-s[1], s[0]))
+            zones[lvl] = ZoneReach(
+                lvl, st.extent_m[lvl],
+                _ring_area_km2(zone_polygon(**args, threshold_g_m3=threshold)),
+                float(people.sum()), tuple(s for s in by_sub if s[1] > 0))
+        out.append((st, zones))
+    return out

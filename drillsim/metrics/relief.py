@@ -412,3 +412,49 @@ def bottleneck(result: RunResult) -> dict[str, object]:
             "share": {k: v / total for k, v in sorted(hours.items())} if total else {},
             "avoidable_share": {k: v / total_avoidable for k, v in sorted(avoidable.items())}
             if total_avoidable else {}}
+
+
+@dataclass(frozen=True)
+class ItemCap:
+    """How many people one relief item's stock can serve.
+
+    Attributes
+    ----------
+    item
+        Item id (a key of ``relief.ration``).
+    stock
+        Quantity the depots had over the drill: the initial stock plus replenishments and
+        stock injects (items removed by an inject subtracted), in the item's unit.
+    ration
+        Quantity of the item one person's first ration needs, in the item's unit.
+    """
+
+    item: str
+    stock: float
+    ration: float
+
+    @property
+    def people(self) -> float:
+        """People the stock covers: stock / ration per person."""
+        return self.stock / self.ration
+
+
+def item_caps(result: RunResult) -> list[ItemCap]:
+    """For every item of the ration: the stock the depots had over the drill and the people
+    it covers, fewest people first (the first binds). Empty when the drill has no depots.
+    """
+    depots = result.scenario.forces.depots
+    if not depots:
+        return []
+    ids = {d.id for d in depots}
+    stock: dict[str, float] = defaultdict(float)
+    for d in depots:
+        for item, qty in d.stock.items():
+            stock[item] += qty
+    for e in stock_events(result):
+        if e.depot in ids and e.kind in ("replenish", "stock_change"):
+            for item, qty in e.items.items():
+                stock[item] += -qty if e.removed else qty
+    caps = [ItemCap(item, max(stock.get(item, 0.0), 0.0), ration)
+            for item, ration in result.scenario.relief.ration.items()]
+    return sorted(caps, key=lambda c: (c.people, c.item))

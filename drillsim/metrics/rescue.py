@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from drillsim.metrics.response import IncidentRow
 
 
@@ -47,3 +49,42 @@ def rescue_calls(rows: Sequence[IncidentRow], target_s: float) -> RescueCalls:
     return RescueCalls(calls, late, sum(r.queued for r in calls),
                        sum(r.mutual_aid for r in calls),
                        min((r.call for r in calls), default=math.nan))
+
+
+@dataclass(frozen=True)
+class RescueTaker:
+    """Who reached the water rescue calls first: one team, fire station or mutual aid.
+
+    Attributes
+    ----------
+    owner
+        The team or station id of the first unit on scene (``mutual_aid`` for help from
+        outside the district; ``""`` for calls nobody reached).
+    first
+        Calls this owner's unit reached first.
+    response_p50
+        Median call-to-first-arrival time of those calls, s (NaN: none reached).
+    """
+
+    owner: str
+    first: int
+    response_p50: float
+
+
+def rescue_takers(calls: RescueCalls, unit_owner: dict[str, str]) -> list[RescueTaker]:
+    """The water rescue calls by who reached them first, most calls first.
+
+    Parameters
+    ----------
+    calls
+        The run's water rescue calls (:func:`rescue_calls`).
+    unit_owner
+        Unit id -> its team or station id (:attr:`drillsim.records.result.UnitInfo.station`).
+    """
+    by: dict[str, list[float]] = {}
+    for r in calls.calls:
+        owner = unit_owner.get(r.first_unit, r.first_unit) if r.first_unit else ""
+        by.setdefault(owner, []).append(r.response)
+    out = [RescueTaker(o, len(v), float(np.median(v)) if o else math.nan)
+           for o, v in by.items()]
+    return sorted(out, key=lambda t: (t.owner == "", -t.first, t.owner))
