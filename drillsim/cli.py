@@ -9,7 +9,6 @@ traceback.
 from __future__ import annotations
 
 import functools
-import math
 import os
 import sys
 import time
@@ -76,7 +75,9 @@ def main() -> None:
 @click.option("--report", "with_report", is_flag=True,
               help="Also write the evaluation report (default --out: runs/<file>-seed<N>).")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
-              show_default=True, help="Language of the report.")
+              show_default=True,
+              help="Language of the summary and of the report: zh or en for both; 'both' "
+                   "writes the report in both languages and prints the summary in English.")
 @friendly_errors
 def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         with_report: bool, lang: str) -> None:
@@ -97,14 +98,16 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         raise
     wall = time.perf_counter() - t0
     summary = summarize(result)
-    _print_summary(result, summary, wall, all_incidents)
+    say_lang = "zh" if lang == "zh" else "en"
+    _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if with_report and out_dir is None:
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:
         write_run(result, out_dir, summary=summary, summary_json=summary_dict(result, summary),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall)
-        console.print(f"Results written to [bold]{out_dir}[/bold]/ "
-                      "(events.csv, incidents.csv, summary.json, manifest.json)")
+        from drillsim.report.wording import say
+
+        console.print(escape(say(say_lang, "sum.results_written", folder=str(out_dir))))
     if with_report:
         from drillsim.report.cli import report_command
 
@@ -321,114 +324,29 @@ def sweep(experiment: Path | None, workers: int | None, scheduler: str | None,
 # ---------------------------------------------------------------------- printing
 
 
-def _minutes(seconds: float) -> str:
-    if seconds is None or math.isnan(seconds):
-        return "—"
-    if math.isinf(seconds):
-        return "not by end"
-    return f"{seconds / 60:.1f} min"
+_ROW_STYLE = {"good": "green", "bad": "red", "warn": "yellow"}
 
 
-def _value(value: float, unit: str) -> str:
-    if math.isnan(value):
-        return "—"
-    if unit == "seconds":
-        return _minutes(value)
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit == "kW":
-        return f"{value / 1000:.1f} MW"
-    return f"{value:g}"
+def _print_summary(result, summary, world, wall: float, all_incidents: bool,
+                   lang: str = "en") -> None:
+    """The run's summary in ``lang`` (``en`` or ``zh``): the tables of
+    :func:`drillsim.report.summary_text.summary_tables`, printed with Rich."""
+    from drillsim.report.context import ReportContext
+    from drillsim.report.summary_text import header, summary_tables
 
-
-def _print_summary(result, summary, wall: float, all_incidents: bool) -> None:
-    from drillsim.metrics.catalog import METRICS
-    from drillsim.metrics.response import COMPONENTS
-
-    s = result.scenario
-    title = f"{s.name}" + (f" / {s.name_zh}" if s.name_zh else "")
-    console.print(f"\n[bold]{title}[/bold]")
-    n_bg = sum(r.background for r in summary.rows)
-    console.print(f"start {s.start:%Y-%m-%d %H:%M} · {s.duration / 3600:.1f} h · seed "
-                  f"{result.seed} · {len(summary.rows)} incidents ({n_bg} background) · "
-                  f"{len(result.records)} events in {wall:.2f} s")
-
-    t = Table(title="Incidents (times from the call)", title_justify="left")
-    for col in ("incident", "type", "1st arrival", "full assignment", "fire at 1st arrival",
-                "alarms", "units", "control", "note"):
-        t.add_column(col)
-    for r in summary.rows:
-        if r.background and not all_incidents:
-            continue
-        note = ", ".join(n for n, f in (("queued", r.queued), ("mutual aid", r.mutual_aid),
-                                         ("UNMET", r.unmet)) if f)
-        t.add_row(r.incident, r.occupancy or r.kind, _minutes(r.response),
-                  _minutes(r.call_to_full_assignment), _value(r.q_first_arrival_kw, "kW"),
-                  str(r.alarms), str(r.units_sent), _minutes(COMPONENTS['control'][2](r)), note)
-    console.print(t)
-
-    c = Table(title="Response-time components (all incidents)", title_justify="left")
-    for col in ("component", "50th", "90th", "n"):
-        c.add_column(col, justify="right" if col != "component" else "left")
-    for name, vals in summary.components.items():
-        c.add_row(COMPONENTS[name][0], _minutes(vals["p50"]), _minutes(vals["p90"]),
-                  str(vals["n"]))
-    console.print(c)
-
-    m = Table(title="Standards and load", title_justify="left")
-    m.add_column("measure")
-    m.add_column("value", justify="right")
-    for name in ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share",
-                 "calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max"):
-        m.add_row(METRICS[name].en, _value(summary.metrics[name], METRICS[name].unit))
-    console.print(m)
-
-    if result.scenario.flood is not None or result.scenario.warning is not None:
-        _print_relief(result, summary)
-
-    if summary.objectives:
-        o = Table(title="Objectives", title_justify="left")
-        for col in ("objective", "metric", "target", "measured", "result"):
-            o.add_column(col)
-        style = {"met": "[green]met[/green]", "not_met": "[red]NOT MET[/red]",
-                 "not_measured": "[yellow]not measured[/yellow]"}
-        for res in summary.objectives:
-            o.add_row(res.objective.id, res.objective.metric, res.objective.target,
-                      _value(res.value, res.unit), style[res.status])
-        console.print(o)
-
-
-def _print_relief(result, summary) -> None:
-    """The flood, relief and warning measures (indicators 7 and 8 of the plan)."""
-    from drillsim.metrics.catalog import METRICS
-    from drillsim.metrics.relief import BOTTLENECKS, bottleneck, shelter_table
-
-    m = Table(title="Relief and warning", title_justify="left")
-    m.add_column("measure")
-    m.add_column("value", justify="right")
-    for name in ("people_displaced", "people_unsheltered", "relief_share_10h", "relief_t95",
-                 "relief_t100", "rescue_first_arrival_p90", "warning_t95", "warning_share_1h"):
-        m.add_row(METRICS[name].en, _value(summary.metrics[name], METRICS[name].unit))
-    found = bottleneck(result)
-    if found["bottleneck"]:
-        name = found["bottleneck"]
-        hours = found["person_hours"][name]
-        items = ", ".join(found["stock_out_items"]) if name == "stock" else ""
-        m.add_row("relief bottleneck (from the records)",
-                  f"{BOTTLENECKS[name][0]}{f' ({items})' if items else ''}: "
-                  f"{hours:,.0f} person-hours")
-    console.print(m)
-    rows = shelter_table(result)
-    if rows:
-        t = Table(title="Shelters", title_justify="left")
-        for col in ("shelter", "admitted", "relieved in target", "95 % relieved",
-                    "all relieved"):
-            t.add_column(col)
-        for row in rows:
-            t.add_row(str(row["shelter"]), f"{row['admitted']:,}",
-                      f"{row['relieved_in_target']:,}", _value(row["t95_s"], "seconds"),
-                      _value(row["t100_s"], "seconds"))
+    ctx = ReportContext(result, summary, world, lang)
+    title, line = header(ctx, wall)
+    console.print(f"\n[bold]{escape(title)}[/bold]")
+    console.print(escape(line))
+    for st in summary_tables(ctx, all_incidents=all_incidents):
+        t = Table(title=escape(st.title), title_justify="left")
+        for k, col in enumerate(st.columns):
+            t.add_column(escape(col), justify="right" if k in st.right else "left")
+        for cells, style in zip(st.rows, st.styles, strict=True):
+            t.add_row(*(escape(c) for c in cells), style=_ROW_STYLE.get(style))
         console.print(t)
+        for note in st.notes:
+            console.print(escape(note), style="dim")
 
 
 def _print_network(info: dict) -> None:

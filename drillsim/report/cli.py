@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from drillsim.errors import DrillsimError
@@ -36,14 +38,36 @@ def report_command(run_dir: Path, *, lang: str = "both", out_dir: Path | None = 
         summary = summarize(result)
     out_dir = out_dir or run_dir
     written: list[Path] = []
-    for lg in (("zh", "en") if lang == "both" else (lang,)):
-        ctx = make_context(result, lang=lg, world=world, summary=summary, run_dir=run_dir)
-        obs = load_observed(ctx, observed) if observed is not None else None
-        rep = build_report(ctx, observed=obs, late_after=late)
-        written += write_report(rep, out_dir)
+    langs = ("zh", "en") if lang == "both" else (lang,)
+    with _progress(console) as status:
+        for k, lg in enumerate(langs, 1):
+            step = f"({lg}, {k}/{len(langs)})"
+            status(f"building report {step}: tables and figures")
+            ctx = make_context(result, lang=lg, world=world, summary=summary, run_dir=run_dir)
+            obs = load_observed(ctx, observed) if observed is not None else None
+            rep = build_report(ctx, observed=obs, late_after=late)
+            status(f"writing report {step}: embedding the Chinese font, HTML and Markdown")
+            written += write_report(rep, out_dir)
     if console is not None:
         console.print("Report written: " + ", ".join(str(p) for p in written))
     return written
+
+
+@contextmanager
+def _progress(console) -> Iterator[Callable[[str], None]]:
+    """A progress line on standard error while the report is built (a no-op without a
+    console or when standard error is not a terminal); yields a function that sets it."""
+    if console is None:
+        yield lambda _text: None
+        return
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        yield lambda _text: None
+        return
+    with err.status("building report") as status:
+        yield status.update
 
 
 def msel_command(file: Path, *, seed: int | None = None, out_file: Path | None = None,

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from drillsim.cli import main
+from drillsim.metrics.catalog import METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 HIGHRISE = ROOT / "scenarios" / "highrise-evening.yaml"
@@ -22,7 +23,7 @@ def test_run_prints_summary_and_objectives():
     r = invoke("run", HIGHRISE)
     assert r.exit_code == 0, r.output
     for text in ("High-rise residential fire", "Incidents", "F1", "call to first arrival",
-                 "Objectives", "first_arrival_p90"):
+                 "Objectives", METRICS["first_arrival_p90"].en):
         assert text in r.output
 
 

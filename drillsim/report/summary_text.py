@@ -1,0 +1,296 @@
+"""The terminal summary of ``drillsim run``, in English or Chinese.
+
+:func:`summary_tables` turns what the metrics measured into titled tables of text in
+the report's words (:mod:`drillsim.report.wording`, metric descriptions from
+:data:`drillsim.metrics.catalog.METRICS`); :mod:`drillsim.cli` prints them with Rich.
+A table appears only for what the drill contains: fire standards for fire calls,
+relief and shelters for a rainstorm, warning for a warning, the rescue table for
+water rescue calls, the threat zones for a chemical release.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.relief import BOTTLENECKS, bottleneck, item_caps, shelter_table
+from drillsim.metrics.rescue import rescue_calls, rescue_takers
+from drillsim.metrics.response import COMPONENTS
+from drillsim.metrics.standards import FIVE_MINUTE
+from drillsim.report import text as tx
+from drillsim.report.context import ReportContext
+
+FIRE_STANDARDS = ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share")
+LOAD = ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")
+RELIEF = ("people_displaced", "people_unsheltered", "relief_share_10h", "relief_t95",
+          "relief_t100")
+WARNING = ("warning_t95", "warning_share_1h")
+RESCUE = ("rescue_first_arrival_p90",)
+CHEMICAL = ("hazmat_first_arrival", "people_above_aegl1", "people_above_aegl2",
+            "people_above_aegl3", "person_minutes_aegl2", "evacuation_time",
+            "responders_exposed")
+STATUS = {"met": "sum.met", "not_met": "sum.not_met", "not_measured": "not_measured"}
+"""Objective status -> its wording."""
+
+
+@dataclass
+class SummaryTable:
+    """One table of the summary, every cell already text in the summary's language.
+
+    Attributes
+    ----------
+    title
+        Title above the table.
+    columns
+        Column headings.
+    rows
+        Cells, row by row.
+    styles
+        Per row: ``good``, ``bad``, ``warn`` or ``""``.
+    right
+        Indices of the columns aligned right (numbers).
+    notes
+        Lines printed under the table.
+    """
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)
+    right: tuple[int, ...] = ()
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, *cells: str, style: str = "") -> None:
+        self.rows.append(list(cells))
+        self.styles.append(style)
+
+
+def _metric(ctx: ReportContext, name: str) -> str:
+    info = METRICS[name]
+    return info.zh if ctx.lang == "zh" else info.en
+
+
+def _count(v: float) -> str:
+    return "—" if math.isnan(v) else f"{v:,.0f}"
+
+
+def _measures(ctx: ReportContext, title: str, names: tuple[str, ...]) -> SummaryTable:
+    t = SummaryTable(title, [ctx.say("sum.col_measure"), ctx.say("sum.col_value")], right=(1,))
+    for name in names:
+        v = ctx.summary.metrics[name]
+        unit = METRICS[name].unit
+        t.add(_metric(ctx, name), _count(v) if unit == "count" and not math.isnan(v)
+              else tx.value(v, unit, ctx.lang))
+    return t
+
+
+def header(ctx: ReportContext, wall_s: float) -> tuple[str, str]:
+    """The drill's name and one line on the run."""
+    s, rows = ctx.scenario, ctx.summary.rows
+    title = ctx.name(s.name, s.name_zh) if ctx.lang == "zh" else \
+        s.name + (f" / {s.name_zh}" if s.name_zh else "")
+    line = ctx.say("sum.run_line", start=f"{s.start:%Y-%m-%d %H:%M}",
+                   hours=f"{s.duration / 3600:.1f}", seed=ctx.result.seed, incidents=len(rows),
+                   background=sum(r.background for r in rows),
+                   events=len(ctx.result.records), wall=f"{wall_s:.2f}")
+    return title, line
+
+
+def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
+    """Every scripted incident (with ``all_incidents``, background calls too)."""
+    t = SummaryTable(ctx.say("sum.incidents"), [ctx.say(k) for k in (
+        "sum.col_incident", "sum.col_type", "sum.col_first_arrival", "sum.col_full_assignment",
+        "sum.col_fire_at_arrival", "sum.col_alarms", "sum.col_units", "sum.col_control",
+        "sum.col_note")], right=(2, 3, 4, 5, 6, 7))
+    lg = ctx.lang
+    for r in ctx.summary.rows:
+        if r.background and not all_incidents:
+            continue
+        note = ctx.say("sep_list").join(ctx.say(k) for k, flag in (
+            ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
+            ("sum.note_unmet", r.unmet)) if flag)
+        fire = r.q_first_arrival_kw
+        t.add(r.incident, r.occupancy or r.kind, tx.minutes(r.response, lg),
+              tx.minutes(r.call_to_full_assignment, lg),
+              "—" if math.isnan(fire) else tx.value(fire, "kW", lg), str(r.alarms),
+              str(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
+              style="bad" if r.unmet else "")
+    return t
+
+
+def components_table(ctx: ReportContext) -> SummaryTable:
+    """50th and 90th percentiles of each response component."""
+    t = SummaryTable(ctx.say("sum.components"),
+                     [ctx.say("sum.col_component"), "P50", "P90", ctx.say("sum.col_n")],
+                     right=(1, 2, 3))
+    for name, vals in ctx.summary.components.items():
+        comp = COMPONENTS[name]
+        t.add(comp.zh if ctx.lang == "zh" else comp.en, tx.minutes(vals["p50"], ctx.lang),
+              tx.minutes(vals["p90"], ctx.lang), str(vals["n"]))
+    return t
+
+
+def relief_table(ctx: ReportContext) -> SummaryTable:
+    """Relief measures, the bottleneck from the records and the item that binds."""
+    s = ctx.scenario
+    names = (RELIEF if s.flood is not None else ()) + \
+        (RESCUE if any(r.kind == "flood_rescue" for r in ctx.summary.rows) else ()) + \
+        (WARNING if s.warning is not None else ())
+    t = _measures(ctx, ctx.say("sum.relief"), names)
+    if s.flood is None:
+        return t
+    found = bottleneck(ctx.result)
+    name = found["bottleneck"]
+    if name:
+        words = BOTTLENECKS[name]
+        t.add(ctx.say("sum.bottleneck"), ctx.say(
+            "sum.bottleneck_value", cause=words[1] if ctx.lang == "zh" else words[0],
+            hours=f"{found['person_hours'][name]:,.0f}"))
+    caps = item_caps(ctx.result)
+    if caps:
+        displaced = ctx.summary.metrics["people_displaced"]
+        t.add(ctx.say("sum.binding_item"), ctx.say(
+            "sum.binding_item_value", item=item_name(caps[0].item, ctx.lang),
+            people=f"{caps[0].people:,.0f}", displaced=_count(displaced)),
+            style="bad" if caps[0].people < displaced else "")
+    return t
+
+
+def item_name(item: str, lang: str) -> str:
+    """A relief item's name (the id until the item names are worded)."""
+    return item
+
+
+def caps_table(ctx: ReportContext) -> SummaryTable | None:
+    """People each relief item's stock covers (stock / ration per person)."""
+    caps = item_caps(ctx.result)
+    if not caps or ctx.scenario.flood is None:
+        return None
+    t = SummaryTable(ctx.say("sum.item_caps"), [ctx.say(k) for k in (
+        "sum.col_item", "sum.col_stock", "sum.col_ration", "sum.col_people_covered")] + [""],
+        right=(1, 2, 3))
+    for k, c in enumerate(caps):
+        t.add(item_name(c.item, ctx.lang), f"{c.stock:,.0f}", f"{c.ration:g}",
+              f"{c.people:,.0f}", ctx.say("sum.binds") if k == 0 else "",
+              style="warn" if k == 0 else "")
+    return t
+
+
+def shelters_table(ctx: ReportContext) -> SummaryTable | None:
+    """Per shelter that admitted people: admitted, relieved in target, t95, t100."""
+    rows = shelter_table(ctx.result) if ctx.scenario.flood is not None else []
+    if not rows:
+        return None
+    t = SummaryTable(ctx.say("sum.shelters"), [ctx.say(k) for k in (
+        "sum.col_shelter", "sum.col_admitted", "sum.col_relieved_in_target", "sum.col_t95",
+        "sum.col_t100")], right=(1, 2, 3, 4))
+    for row in rows:
+        p = ctx.world.places.get(str(row["shelter"]))
+        name = ctx.name(p.name_en, p.name_zh) if p is not None else str(row["shelter"])
+        t.add(name, f"{row['admitted']:,}", f"{row['relieved_in_target']:,}",
+              tx.minutes(row["t95_s"], ctx.lang), tx.minutes(row["t100_s"], ctx.lang))
+    return t
+
+
+def owner_name(ctx: ReportContext, owner: str) -> str:
+    """A team's, fire station's or mutual aid's name in the summary's language."""
+    if owner == "":
+        return ctx.say("sum.nobody")
+    if owner == "mutual_aid":
+        return ctx.say("sum.note_mutual_aid")
+    for spec in (*ctx.scenario.forces.teams, *ctx.scenario.forces.stations):
+        if spec.id == owner and (spec.name_en or spec.name_zh):
+            return ctx.name(spec.name_en, spec.name_zh)
+    p = ctx.world.places.get(owner)
+    return ctx.name(p.name_en, p.name_zh) if p is not None else owner
+
+
+def rescue_table(ctx: ReportContext) -> SummaryTable | None:
+    """Who reached the water rescue calls first, by team or station."""
+    calls = rescue_calls(ctx.summary.rows, math.inf)
+    if not calls.calls:
+        return None
+    n = len(calls.calls)
+    t = SummaryTable(ctx.say("sum.rescues", calls=n), [ctx.say(k) for k in (
+        "sum.col_responder", "sum.col_first_on", "sum.col_response_p50")], right=(1, 2))
+    owners = {u.id: u.station for u in ctx.result.units}
+    for taker in rescue_takers(calls, owners):
+        t.add(owner_name(ctx, taker.owner), ctx.say("sum.first_on_value", n=taker.first, calls=n),
+              tx.minutes(taker.response_p50, ctx.lang), style="bad" if not taker.owner else "")
+    return t
+
+
+def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
+    """The release: leak end, hazmat arrival, isolation and ERG distance, the threat zones
+    per weather state with the subdistricts inside, and the model limits."""
+    from drillsim.hazards.chemical_zones import LEVELS
+    from drillsim.metrics.chemical import zone_reach
+    from drillsim.report import chemical as ch
+
+    if ctx.scenario.chemical is None:
+        return []
+    f = ch.facts(ctx)
+    t = _measures(ctx, ctx.say("sum.chemical"), CHEMICAL)
+    t.right = ()  # sentences beside the numbers
+    t.rows.insert(0, [ctx.say("chem.end_of_leak"), ch.leak_end_text(ctx)])
+    t.styles.insert(0, "")
+    e = f.erg
+    t.add(ctx.say("chem.isolation"), (
+        ctx.say("chem.isolation_radius", radius=f"{f.isolation_m:.0f}")
+        + (ctx.say("chem.erg_distance", day=f"{e.day_km:.1f}", night=f"{e.night_km:.1f}")
+           if e is not None else "")
+        + (ctx.say("chem.order_downwind", metres=f"{f.downwind_m:,.0f}")
+           if math.isfinite(f.downwind_m) else "")).lstrip("; ；"))
+    z = SummaryTable(ctx.say("sum.zones"), [ctx.say(k) for k in (
+        "sum.col_weather", "sum.col_zone", "sum.col_length", "sum.col_area",
+        "sum.col_residents", "sum.col_subdistricts")], right=(2, 3, 4))
+    sep = ctx.say("sep_list")
+    for st, zones in zone_reach(ctx.result, ctx.world, f):
+        weather = ctx.say("chem.weather_from", offset=tx.offset(st.t)) + " " + ctx.say(
+            "chem.weather_later", u=f"{st.u:g}", wind=ch._wind_from(ctx, st.wind_from),
+            cls=st.cls)
+        for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
+            zr = zones[lvl]
+            subs = sep.join(f"{owner_name(ctx, sid)} {people:,.0f}"
+                            for sid, people in zr.subdistricts) or ctx.say("none")
+            z.add(weather if k == 0 else "", f"AEGL-{lvl}", f"{zr.length_m:,.0f} m",
+                  f"{zr.area_km2:.2f} km²", f"{zr.residents:,.0f}", subs)
+    z.notes.append(ctx.say("sum.zones_note"))
+    out = [t, z]
+    lim = [*ch.limits(ctx), *ch.report_limits(ctx)]
+    if lim:
+        m = SummaryTable(ctx.say("sum.model_limits"), [ctx.say("chem.col_model_limit")])
+        for w in lim:
+            m.add(w)
+        out.append(m)
+    return out
+
+
+def objectives_table(ctx: ReportContext) -> SummaryTable | None:
+    """Each objective: what it measures, target, measured value and result."""
+    if not ctx.summary.objectives:
+        return None
+    t = SummaryTable(ctx.say("sum.objectives"), [ctx.say(k) for k in (
+        "id", "metric", "target", "measured", "rating")], right=(3,))
+    for res in ctx.summary.objectives:
+        t.add(res.objective.id, _metric(ctx, res.objective.metric), res.objective.target,
+              tx.value(res.value, res.unit, ctx.lang), ctx.say(STATUS[res.status]),
+              style={"met": "good", "not_met": "bad"}.get(res.status, "warn"))
+    return t
+
+
+def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[SummaryTable]:
+    """Every table of the summary, in order, only those the drill's contents call for."""
+    rows = ctx.summary.rows
+    out: list[SummaryTable | None] = [incidents_table(ctx, all_incidents),
+                                      components_table(ctx)]
+    if any(FIVE_MINUTE.applies(r.kind) for r in rows):
+        out.append(_measures(ctx, ctx.say("sum.standards"), FIRE_STANDARDS))
+    out.append(_measures(ctx, ctx.say("sum.load"), LOAD))
+    s = ctx.scenario
+    if s.flood is not None or s.warning is not None:
+        out += [relief_table(ctx), caps_table(ctx), rescue_table(ctx), shelters_table(ctx)]
+    out += chemical_tables(ctx)
+    out.append(objectives_table(ctx))
+    return [t for t in out if t is not None and t.rows]
