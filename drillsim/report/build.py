@@ -20,7 +20,15 @@ from drillsim.report.ratings import (
     overall,
     rate,
 )
-from drillsim.report.registry import Action, Figure, Finding, Section, Table, load_parts
+from drillsim.report.registry import (
+    Action,
+    Figure,
+    Finding,
+    Section,
+    Table,
+    hazard_names,
+    load_parts,
+)
 from drillsim.report.wording import Words
 
 
@@ -101,9 +109,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
 
     s = ctx.scenario
     lang = ctx.lang
-    parts = [p for p in load_parts().values() if p.applies(ctx)]
-    explainers = {}
-    for p in parts:
+    every = list(load_parts().values())
+    parts = [p for p in every if p.applies(ctx)]
+    explainers = {}  # an objective on a metric is explained whether or not its part applies
+    for p in every:
         explainers.update(p.explainers)
 
     # objectives
@@ -187,7 +196,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         (ctx.say("report.network"), ctx.say("report.network_default")
          if s.network == "default" else s.network),
     ]
-    hazards = [ctx.name(p.name_en, p.name_zh) for p in parts]
+    hazards = hazard_names(ctx, parts)
     prov = _provenance(ctx)
     rules = Table([ctx.say("rating"), ctx.say("report.col_chinese"), ctx.say("score"),
                    ctx.say("rule")],

@@ -579,10 +579,16 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 
 def applies(ctx: ReportContext) -> bool:
+    """The response to calls: any incident (a hazmat or flood-rescue call too) or station."""
     return bool(ctx.result.incidents) or bool(ctx.scenario.forces.stations)
 
 
+def has_fire(ctx: ReportContext) -> bool:
+    """The drill scripts a fire (background calls are not the drill's hazard)."""
+    return any(i.kind == "fire" for i in ctx.scenario.all_incidents())
+
+
 PART = register(HazardPart(
-    key="fire", name_en="fire and rescue", name_zh="火灾与抢险救援", applies=applies,
+    key="fire", name="hazard.fire", hazard=has_fire, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
     explainers=EXPLAINERS))

@@ -1,0 +1,179 @@
+"""The report fits the drill: hazards and sections follow what the drill contains, the
+fire-station standards count only the calls they were written for.
+
+For a fire-only, a flood-only, a chemical-only and a compound ready drill, in English
+and Chinese, the hazards line and the section headings are exactly those of the parts
+the drill contains; a fire-only report carries none of the rainstorm, relief, warning
+or team wording (read from the wording YAML) and no "not measured" cell.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from drillsim.api import load_world, run_drill
+from drillsim.metrics.response import fire_station_turnouts, five_minute_cases
+from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
+from drillsim.metrics.summary import summarize
+from drillsim.report import build_report, make_context, render_html, render_markdown
+from drillsim.report.wording import catalogue, say
+from drillsim.scenarios.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+DRILLS = ["highrise-evening", "rainstorm-50y-afternoon", "chlorine-night", "flood-and-fire",
+          "night-compound-fire"]
+LANGS = ("en", "zh")
+
+# drill -> (hazard wording keys, section keys), what the drill file contains
+EXPECTED = {
+    "highrise-evening": (["hazard.fire"], ["fire"]),
+    "rainstorm-50y-afternoon": (["hazard.rainstorm"], ["fire", "flood", "relief", "warning"]),
+    "chlorine-night": (["hazard.chemical"], ["chemical", "fire", "relief", "warning"]),
+    "flood-and-fire": (["hazard.fire", "hazard.rainstorm"],
+                       ["fire", "flood", "relief", "warning"]),
+}
+SECTION_TITLE = {"fire": "fire.section_title", "flood": "flood.section_flood",
+                 "relief": "flood.section_relief", "warning": "flood.section_warning",
+                 "chemical": "chem.section"}
+
+
+@pytest.fixture(scope="module")
+def runs():
+    world = load_world("default")
+    out = {}
+    for name in DRILLS:
+        s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        result = run_drill(s, world=world)
+        summary = summarize(result)
+        reports = {lang: build_report(make_context(result, lang=lang, world=world,
+                                                   summary=summary), figures=False)
+                   for lang in LANGS}
+        out[name] = (result, summary, reports)
+    return out
+
+
+def page_text(rep) -> str:
+    """What the reader sees: the HTML page's text (tags dropped) and the Markdown."""
+    page = render_html(rep, embed_font=False)
+    page = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page)) + "\n" + render_markdown(rep)
+
+
+def _fragments(template: str, lang: str) -> list[str]:
+    """The literal pieces of a wording template long enough to be the part's own words."""
+    pieces = re.split(r"\{[^}]*\}", template)
+    least = 2 if lang == "zh" else 6
+    return [p.strip(" :：,，;；()（）.、") for p in pieces
+            if len(p.strip(" :：,，;；()（）.、")) >= least]
+
+
+def flood_part_words(lang: str) -> list[str]:
+    """Headings, captions and column labels of the rainstorm, relief, warning and team
+    parts (``wording/flood.yaml``) that no other part's wording uses."""
+    cat = catalogue()
+    others = " ".join(t[lang] for k, t in cat.items() if not k.startswith("flood."))
+    out = []
+    for key, texts in cat.items():
+        if not key.startswith("flood."):
+            continue
+        name = key.removeprefix("flood.")
+        if not (name.startswith(("section_", "col_")) or name.endswith("_caption")):
+            continue
+        out += [f for f in _fragments(texts[lang], lang) if f not in others]
+    return sorted(set(out))
+
+
+@pytest.mark.parametrize("drill", list(EXPECTED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_hazards_and_sections_are_what_the_drill_contains(runs, drill, lang):
+    hazards, sections = EXPECTED[drill]
+    rep = runs[drill][2][lang]
+    assert rep.hazards == [say(lang, k) for k in hazards]
+    assert [s.key for s in rep.sections] == sections
+    assert [s.title for s in rep.sections] == [say(lang, SECTION_TITLE[k]) for k in sections]
+    # the line the reader sees (Markdown: "- **灾种**: 火灾, 暴雨内涝")
+    md = render_markdown(rep)
+    line = re.search(rf"^- \*\*{re.escape(say(lang, 'hazards'))}\*\*: (.*)$", md, re.M)
+    assert line is not None and line.group(1).split(", ") == [say(lang, k) for k in hazards]
+    # the hazards line names hazards, never response functions
+    for fn in ("flood.section_relief", "flood.section_warning"):
+        assert say(lang, fn) not in rep.hazards
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fire_only_report_has_no_rainstorm_relief_warning_or_team_words(runs, lang):
+    rep = runs["highrise-evening"][2][lang]
+    text = page_text(rep)
+    words = flood_part_words(lang)
+    assert len(words) > 30  # the list is the part's real vocabulary
+    found = [w for w in words if w in text]
+    assert found == []
+    tables = [*rep.overview_tables, *(t for sec in rep.sections for t in sec.tables)]
+    cells = [c for t in tables for row in t.rows for c in row]
+    assert cells and not [c for c in cells if say(lang, "not_measured") in c]
+    assert [o.measured for o in rep.objectives if say(lang, "not_measured") in o.measured] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chemical_only_report_names_no_rainstorm(runs, lang):
+    rep = runs["chlorine-night"][2][lang]
+    text = page_text(rep)
+    assert say(lang, "hazard.rainstorm") not in text
+    assert say(lang, "flood.section_flood") not in text
+
+
+# ----------------------------------------------------------------------------- standards
+
+
+@pytest.mark.parametrize("drill", DRILLS)
+def test_fire_standards_count_no_flood_rescue_or_hazmat_call(runs, drill):
+    result, summary, _ = runs[drill]
+    kinds = {i.id: i.kind for i in result.incidents}
+    m = summary.metrics
+    # the 5-minute rule: the fire stations' emergency calls only
+    cases = five_minute_cases(summary.rows)
+    assert all(r.kind in ("fire", "rescue", "alarm") for r in cases)
+    share = [FIVE_MINUTE.met(r.dispatch_to_arrival) for r in cases]
+    if share:
+        assert m["five_minute_share"] == pytest.approx(sum(share) / len(share))
+    else:
+        assert math.isnan(m["five_minute_share"])
+    # NFPA turnout: turnouts to those calls only (no pumping, flood rescue or hazmat)
+    turnouts = fire_station_turnouts(result)
+    assert all(kinds.get(t.incident) in ("fire", "rescue", "alarm") for t in turnouts)
+    assert m["turnouts_n"] == len(turnouts)
+    if turnouts:
+        assert m["nfpa_turnout_share"] == pytest.approx(
+            sum(NFPA_TURNOUT.met(t.seconds) for t in turnouts) / len(turnouts))
+    # NFPA travel: fires only
+    travel = [r.first_engine_travel for r in summary.rows
+              if r.kind == "fire" and not math.isnan(r.call)
+              and not math.isnan(r.first_engine_travel)]
+    if travel:
+        assert m["nfpa_travel_share"] == pytest.approx(
+            sum(NFPA_TRAVEL.met(t) for t in travel) / len(travel))
+
+
+def test_the_standards_name_their_calls():
+    for std in (FIVE_MINUTE, NFPA_TURNOUT, NFPA_TRAVEL):
+        assert not std.applies("flood_rescue") and not std.applies("hazmat")
+    assert FIVE_MINUTE.applies("rescue") and NFPA_TURNOUT.applies("alarm")
+    assert NFPA_TRAVEL.applies("fire") and not NFPA_TRAVEL.applies("rescue")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_report_states_the_share_over_fire_calls(runs, lang):
+    """The fire section's five-minute sentence counts the same calls as the metric."""
+    result, summary, reports = runs["rainstorm-50y-afternoon"]
+    n = len(five_minute_cases(summary.rows))
+    assert any(r.kind == "flood_rescue" for r in summary.rows)
+    assert n < sum(not math.isnan(r.call) and not math.isnan(r.first_dispatch)
+                   for r in summary.rows)
+    share = summary.metrics["five_minute_share"]
+    text = page_text(reports[lang])
+    assert f"{share:.0%}" in text
