@@ -1,5 +1,6 @@
 """The report fits the drill: hazards and sections follow what the drill contains, the
-fire-station standards count only the calls they were written for.
+fire-station standards count only the calls they were written for, a failed critical
+objective caps the score and is stated first.
 
 For a fire-only, a flood-only, a chemical-only and a compound ready drill, in English
 and Chinese, the hazards line and the section headings are exactly those of the parts
@@ -17,16 +18,19 @@ from pathlib import Path
 import pytest
 
 from drillsim.api import load_world, run_drill
+from drillsim.metrics.evaluation import ObjectiveResult, failed_critical
 from drillsim.metrics.response import fire_station_turnouts, five_minute_cases
 from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.metrics.summary import summarize
 from drillsim.report import build_report, make_context, render_html, render_markdown
+from drillsim.report.ratings import CRITICAL_CAP, grade, mean_score, overall, rate
 from drillsim.report.wording import catalogue, say
 from drillsim.scenarios.loader import load_scenario
+from drillsim.scenarios.schema import Objective
 
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ["highrise-evening", "rainstorm-50y-afternoon", "chlorine-night", "flood-and-fire",
-          "night-compound-fire"]
+          "night-compound-fire", "ammonia-liquor-group"]
 LANGS = ("en", "zh")
 
 # drill -> (hazard wording keys, section keys), what the drill file contains
@@ -177,3 +181,68 @@ def test_the_report_states_the_share_over_fire_calls(runs, lang):
     share = summary.metrics["five_minute_share"]
     text = page_text(reports[lang])
     assert f"{share:.0%}" in text
+
+
+# ----------------------------------------------------------------------------- critical
+
+
+def score_line(rep) -> tuple[float, str, str]:
+    """The overall score, grade and the sentence after them, read from the Markdown."""
+    md = render_markdown(rep)
+    label = re.escape(say(rep.lang, "overall"))
+    m = re.search(rf"^\*\*{label}: (\d+) / 100 — (\S+)\*\*\n\n?(.*)$", md, re.M)
+    assert m is not None
+    return float(m.group(1)), m.group(2), m.group(3)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_failed_critical_objective_caps_the_score_and_comes_first(runs, lang):
+    result, summary, reports = runs["rainstorm-50y-afternoon"]
+    rep = reports[lang]
+    failed = failed_critical(summary.objectives)
+    relief = next(o for o in summary.objectives if o.objective.metric == "relief_share_10h")
+    assert relief.objective.critical and relief.status == "not_met"
+    assert [o.objective.id for o in failed] == [relief.objective.id]
+    score, grade_, note = score_line(rep)
+    mean = mean_score([rate(o) for o in summary.objectives])
+    assert score == min(round(mean), CRITICAL_CAP) and score < 60
+    assert grade_ == "差" and grade_ not in ("良", "优")
+    # the sentence beside the score names the failed objective, its value and the mean
+    row = next(r for r in rep.objectives if r.id == relief.objective.id)
+    assert relief.objective.id in note and row.measured in note
+    assert f"{mean:.0f}" in note
+    # stated first: the first finding and the first improvement actions answer it
+    assert rep.findings[0].objective == relief.objective.id
+    assert rep.plan[0].finding.split(", ")[0] == relief.objective.id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_met_critical_objective_changes_nothing(runs, lang):
+    result, summary, reports = runs["ammonia-liquor-group"]
+    crit = [o for o in summary.objectives if o.objective.critical]
+    assert crit and all(o.status == "met" for o in crit)
+    rep = reports[lang]
+    mean = mean_score([rate(o) for o in summary.objectives])
+    assert rep.score == pytest.approx(mean)
+    assert rep.score_note == ""
+    assert score_line(rep)[0] == round(mean)
+
+
+def _result(metric: str, target: str, value: float, status: str, critical: bool):
+    obj = Objective(id="X", metric=metric, target=target, critical=critical)
+    return ObjectiveResult(obj, value, status)
+
+
+def test_the_cap_applies_to_a_good_mean_and_a_not_measured_critical_objective():
+    good = [_result("first_arrival_p90", "<= 10 min", 300.0, "met", False)] * 3
+    failed = _result("relief_share_10h", ">= 100 %", 0.95, "not_met", True)
+    unmeasured = _result("warning_t95", "<= 60 min", math.nan, "not_measured", True)
+    for bad in (failed, unmeasured):
+        results = [*good, bad]
+        ratings = [rate(r) for r in results]
+        assert failed_critical(results) == [bad]
+        assert grade(overall(ratings)) in ("良", "优", "中")  # the mean alone hides it
+        assert overall(ratings, critical_failed=True) == CRITICAL_CAP
+        assert grade(overall(ratings, critical_failed=True)) == "差"
+    not_critical = _result("relief_share_10h", ">= 100 %", 0.95, "not_met", False)
+    assert failed_critical([*good, not_critical]) == []
