@@ -1,6 +1,7 @@
 """The report fits the drill: hazards and sections follow what the drill contains, the
 fire-station standards count only the calls they were written for, a failed critical
-objective caps the score and is stated first.
+objective caps the score and is stated first, and an outage is blamed only when the
+out unit would have been first on scene.
 
 For a fire-only, a flood-only, a chemical-only and a compound ready drill, in English
 and Chinese, the hazards line and the section headings are exactly those of the parts
@@ -20,9 +21,11 @@ import pytest
 from drillsim.api import load_world, run_drill
 from drillsim.metrics.evaluation import ObjectiveResult, failed_critical
 from drillsim.metrics.response import fire_station_turnouts, five_minute_cases
+from drillsim.metrics.roads import outage_effect
 from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.metrics.summary import summarize
 from drillsim.report import build_report, make_context, render_html, render_markdown
+from drillsim.report import text as tx
 from drillsim.report.ratings import CRITICAL_CAP, grade, mean_score, overall, rate
 from drillsim.report.wording import catalogue, say
 from drillsim.scenarios.loader import load_scenario
@@ -246,3 +249,80 @@ def test_the_cap_applies_to_a_good_mean_and_a_not_measured_critical_objective():
         assert grade(overall(ratings, critical_failed=True)) == "差"
     not_critical = _result("relief_share_10h", ">= 100 %", 0.95, "not_met", False)
     assert failed_critical([*good, not_critical]) == []
+
+
+# ----------------------------------------------------------------------------- causes
+
+
+def outage_facts(rep, unit: str) -> list[str]:
+    """Every sentence of the findings and sections that names ``unit``."""
+    paras = [p for f in rep.findings for p in f.paragraphs]
+    paras += [p for sec in rep.sections for p in sec.paragraphs]
+    return [p for p in paras if unit in p]
+
+
+def blamed(rep, unit: str) -> bool:
+    """The improvement plan asks to cut ``unit``'s time out of service."""
+    action = say(rep.lang, "fire.action_out_of_service", unit=unit)
+    return any(a.action == action for a in rep.plan)
+
+
+def outage_sentence(result, world, summary, lang, effect) -> str:
+    """The sentence the report must state about an outage's effect."""
+    ctx = make_context(result, lang=lang, world=world, summary=summary)
+    station = ctx.station_label(ctx.units[effect.unit].station)
+    key = "fire.fact_out_first_due" if effect.first_due else "fire.fact_out_not_first"
+    return say(lang, key, unit=effect.unit, station=station, at=tx.offset(effect.arrival),
+               first=tx.offset(effect.actual), delay=tx.minutes(effect.delay, lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_night_compound_fire_advice_follows_the_counterfactual(runs, lang):
+    """NY-E1 is out of service at F1's call: the report blames the outage exactly when
+    NY-E1, turned out from its quarters, would have beaten the first arrival."""
+    result, summary, reports = runs["night-compound-fire"]
+    world = load_world("default")
+    row = next(r for r in summary.rows if r.incident == "F1")
+    effect = outage_effect(result, world, row, "NY-E1")
+    assert effect is not None and math.isfinite(effect.arrival)
+    assert effect.arrival == pytest.approx(
+        row.first_dispatch + effect.turnout + effect.travel)
+    assert effect.actual == row.first_arrival
+    rep = reports[lang]
+    assert blamed(rep, "NY-E1") == effect.first_due
+    facts = outage_facts(rep, "NY-E1")
+    expected = outage_sentence(result, world, summary, lang, effect)
+    assert facts and all(expected in f for f in facts)
+
+
+def test_an_outage_of_the_nearest_unit_is_blamed(line_world):
+    """A small drill: the only engine next to the call is out; the far one answers late."""
+    from conftest import make_scenario
+
+    from drillsim.engine import run_drill as engine_run
+
+    stations = [
+        {"id": "st", "location": {"node": "N0"}, "personnel": 5, "on_duty_fraction": 1.0,
+         "apparatus": [{"id": "E1", "type": "engine", "crew": 5}],
+         "turnout": {"day": "60 s", "night": "90 s"}},
+        {"id": "far", "location": {"node": "N3"}, "personnel": 5, "on_duty_fraction": 1.0,
+         "apparatus": [{"id": "F1", "type": "engine", "crew": 5}],
+         "turnout": {"day": "60 s", "night": "90 s"}}]
+    s = make_scenario(
+        forces__stations=stations, forces__out_of_service=["E1"],
+        incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N0"}}],
+        objectives=[{"id": "O1", "metric": "first_arrival_p90", "target": "<= 3 min"}])
+    result = engine_run(s, line_world)
+    summary = summarize(result)
+    row = next(r for r in summary.rows if r.incident == "A1")
+    assert row.first_unit == "F1"
+    effect = outage_effect(result, line_world, row, "E1")
+    assert effect is not None and effect.first_due
+    assert effect.turnout == 60.0 and effect.travel == pytest.approx(0.0)
+    assert effect.delay == pytest.approx(row.first_arrival - row.first_dispatch - 60.0)
+    for lang in LANGS:
+        rep = build_report(make_context(result, lang=lang, world=line_world,
+                                        summary=summary), figures=False)
+        assert blamed(rep, "E1")
+        expected = outage_sentence(result, line_world, summary, lang, effect)
+        assert any(expected in f for f in outage_facts(rep, "E1"))
