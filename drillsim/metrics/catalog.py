@@ -56,8 +56,9 @@ METRICS: dict[str, MetricInfo] = {
         "seconds", "lower", "90th percentile of time from call to the full first alarm on scene",
         "接警至首批力量全部到场时间第90百分位"),
     "five_minute_share": MetricInfo(
-        "share", "higher", "share of incidents reached within 5 min of the turnout order "
-        "(建标152-2017)", "出动命令后5分钟内到场的比例（建标152-2017）"),
+        "share", "higher", "share of fire, rescue and alarm calls reached within 5 min of "
+        "the turnout order (建标152-2017)", "火灾、抢险救援和报警警情中出动命令后5分钟内到场的比例"
+        "（建标152-2017）"),
     "nfpa_turnout_share": MetricInfo(
         "share", "higher", "share of fire turnouts within 80 s (NFPA 1710)",
         "80秒内出动的比例（NFPA 1710）"),

@@ -19,7 +19,8 @@ class ObjectiveResult:
     Attributes
     ----------
     status
-        ``met``, ``not_met`` or ``not_measured`` (no incident gave the metric a value).
+        ``met``, ``not_met`` or ``not_measured`` (no incident gave the metric a value); a
+        critical objective (``objective.critical``) that is not ``met`` fails the drill.
     value
         The measured value in the metric's unit (seconds, share 0-1, count, kW).
     """
@@ -31,6 +32,11 @@ class ObjectiveResult:
     @property
     def unit(self) -> str:
         return METRICS[self.objective.metric].unit
+
+
+def failed_critical(results: list[ObjectiveResult]) -> list[ObjectiveResult]:
+    """The critical objectives (the plan's own targets) not met or not measured, in order."""
+    return [r for r in results if r.objective.critical and r.status != "met"]
 
 
 def evaluate(objectives: list[Objective], metrics: dict[str, float]) -> list[ObjectiveResult]:

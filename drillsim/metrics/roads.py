@@ -1,5 +1,5 @@
 """Facts of a run that need its road network: when which roads were closed, and what a
-closure or a unit's distance cost a response.
+closure, a unit's distance or a unit out of service cost a response.
 
 Everything else about a response is in :mod:`drillsim.metrics.response`; these
 functions take the :class:`~drillsim.network.world.World` the run used besides the
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from drillsim.metrics.response import Assignment
+from drillsim.metrics.response import Assignment, IncidentRow
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.result import RunResult
@@ -152,3 +152,112 @@ def closed_road_travel(result: RunResult, world: World, assignment: Assignment,
         return None
     free = world.travel.time(home, node, VEHICLE)
     return ClosedRoadTravel(closed, a.travel - free if math.isfinite(free) else math.nan)
+
+
+def closed_arcs_at(result: RunResult, world: World, t: float,
+                   closures: list[RoadClosure] | None = None) -> set[int]:
+    """The arcs closed to fire engines at drill time ``t``, s: the road closures in force
+    and the arcs of waterlogging points then too deep for trucks."""
+    from drillsim.metrics.waterlogging import waterlogging_points
+    from drillsim.network.waterlogging_arcs import point_edges
+
+    closures = road_closures(result, world) if closures is None else closures
+    arcs = {e for c in closures if c.start <= t < c.end for e in c.edges}
+    flood = result.scenario.flood
+    if flood is not None:
+        measures = waterlogging_points(result)
+        for p in flood.points:
+            m = measures.get(p.id)
+            if m is None or not any(a <= t < b for a, b in m.closed_to_trucks):
+                continue
+            try:
+                arcs.update(int(e) for e in point_edges(world.network, world.node_of(p.location),
+                                                         p))
+            except KeyError:
+                continue
+    return arcs
+
+
+def travel_time_at(result: RunResult, world: World, origin: int, node: int, t: float,
+                   closures: list[RoadClosure] | None = None) -> float:
+    """A fire engine's travel time from ``origin`` to ``node`` on the network as it was at
+    drill time ``t``: the closures of :func:`closed_arcs_at` in force (slower driving in
+    shallow water is not counted), s (inf: no route)."""
+    from drillsim.network.graph import TravelTimes
+
+    arcs = closed_arcs_at(result, world, t, closures)
+    if not arcs:
+        return world.dry.time(origin, node, VEHICLE)
+    travel = TravelTimes(world.network)
+    travel.close(sorted(arcs), [VEHICLE])
+    return travel.time(origin, node, VEHICLE)
+
+
+def station_turnout_s(result: RunResult, unit: str, t: float) -> float:
+    """The mean turnout of a unit's station at drill time ``t`` (its day or night
+    distribution), s (NaN: the unit has no station of the drill)."""
+    info = next((u for u in result.units if u.id == unit), None)
+    station = next((st for st in result.scenario.forces.stations
+                    if info is not None and st.id == info.station), None)
+    if station is None:
+        return math.nan
+    start = result.scenario.start
+    clock = start.hour * 3600 + start.minute * 60 + start.second + t
+    return float(station.turnout.for_clock(clock).mean())
+
+
+@dataclass(frozen=True)
+class OutageEffect:
+    """Whether a unit out of service at a call would have been the first on scene.
+
+    Attributes
+    ----------
+    unit
+        The unit out of service.
+    turnout, travel
+        Its station's mean turnout at the first dispatch, and its travel from its
+        quarters to the scene on the network as it was then, s.
+    arrival
+        When it would have arrived: first dispatch + turnout + travel, s (inf: no route).
+    actual
+        The incident's actual first arrival, s (inf: nobody arrived).
+    """
+
+    unit: str
+    turnout: float
+    travel: float
+    arrival: float
+    actual: float
+
+    @property
+    def first_due(self) -> bool:
+        """It would have arrived before the unit that did: the outage delayed the response."""
+        return self.arrival < self.actual
+
+    @property
+    def delay(self) -> float:
+        """How much later the first unit arrived than the out unit would have, s (>= 0)."""
+        return max(self.actual - self.arrival, 0.0)
+
+
+def outage_effect(result: RunResult, world: World, row: IncidentRow, unit: str,
+                  closures: list[RoadClosure] | None = None) -> OutageEffect | None:
+    """What a unit out of service at an incident's call would have done had it been in.
+
+    The counterfactual: dispatched with the first dispatch, it turns out in its station's
+    mean turnout time and drives from its quarters on the network as it was then.
+
+    Returns
+    -------
+    OutageEffect or None
+        ``None`` when the incident was never dispatched or the unit has no station on the
+        network (mutual aid, unknown place).
+    """
+    t = row.first_dispatch
+    home = home_node(result, world, unit)
+    turnout = station_turnout_s(result, unit, t)
+    if math.isnan(t) or home is None or math.isnan(turnout) or row.node < 0:
+        return None
+    travel = travel_time_at(result, world, home, row.node, t, closures)
+    actual = row.first_arrival if not math.isnan(row.first_arrival) else math.inf
+    return OutageEffect(unit, turnout, travel, t + turnout + travel, actual)

@@ -3,6 +3,14 @@
 Each standard is data: what part of the response it times, its threshold, the share of
 cases that must meet it, where it comes from and which incident kinds it is measured
 over. Nothing here imports SimPy.
+
+The fire-station standards apply to the calls they were written for. 建标152-2017 sets
+the 5-minute rule for a fire station's 责任区 (接到出动指令后5分钟内到达辖区边缘), that is
+for the station's emergency calls: fires, technical rescues and alarms (:data:`FIRE_CALLS`).
+NFPA 1710 times turnout "for fire and special operations" and the first engine's travel
+"to a fire suppression incident". Neither is measured over flood rescues (water rescues
+by the teams and the fire service in a rainstorm, measured by ``rescue_first_arrival_p90``)
+or a hazardous-chemical release (measured by ``hazmat_first_arrival``).
 """
 
 from __future__ import annotations
@@ -56,11 +64,17 @@ class ResponseStandard:
         return seconds <= self.threshold_s
 
 
+FIRE_CALLS: tuple[str, ...] = ("fire", "rescue", "alarm")
+"""The fire stations' emergency calls: the incident kinds the 5-minute rule and the NFPA
+turnout are measured over (not ``flood_rescue`` nor ``hazmat``)."""
+
 FIVE_MINUTE = ResponseStandard(
     "five_minute", "dispatch_to_arrival", 300.0, 0.9,
     "建标152-2017《城市消防站建设标准》",
-    "the 5-minute rule (建标152-2017)", "5分钟到场要求（建标152-2017）")
-"""建标152-2017: a station reaches the edge of its district within 5 min of the turnout order."""
+    "the 5-minute rule (建标152-2017)", "5分钟到场要求（建标152-2017）", kinds=FIRE_CALLS)
+"""建标152-2017: "消防站的布局一般应以接到出动指令后5min内消防队可以到达辖区边缘为原则"
+(a station reaches the edge of its district within 5 min of the turnout order); measured
+over the station's emergency calls, :data:`FIRE_CALLS`."""
 
 NFPA_PROCESSING = ResponseStandard(
     "nfpa_processing", "processing", 64.0, 0.9,
@@ -71,15 +85,17 @@ NFPA_PROCESSING = ResponseStandard(
 NFPA_TURNOUT = ResponseStandard(
     "nfpa_turnout", "turnout", 80.0, 0.9,
     "NFPA 1710 (2020) 4.1.2.1",
-    "the 80 s turnout (NFPA 1710)", "80秒出动（NFPA 1710）")
-"""NFPA 1710: turnout within 80 s for fire and special operations, 90 % of turnouts."""
+    "the 80 s turnout (NFPA 1710)", "80秒出动（NFPA 1710）", kinds=FIRE_CALLS)
+"""NFPA 1710: "80 seconds for turnout time for fire and special operations response",
+90 % of turnouts; measured over turnouts to :data:`FIRE_CALLS`."""
 
 NFPA_TRAVEL = ResponseStandard(
     "nfpa_travel", "travel", 240.0, 0.9,
     "NFPA 1710 (2020) 4.1.2.1",
     "the 240 s first-engine travel (NFPA 1710)", "首车240秒行驶（NFPA 1710）",
     kinds=("fire",))
-"""NFPA 1710: first engine company on scene within 240 s of travel, 90 % of fires."""
+"""NFPA 1710: "240 seconds or less travel time for the arrival of the first arriving engine
+company at a fire suppression incident", 90 % of fires."""
 
 STANDARDS: tuple[ResponseStandard, ...] = (FIVE_MINUTE, NFPA_PROCESSING, NFPA_TURNOUT,
                                            NFPA_TRAVEL)

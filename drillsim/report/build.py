@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.evaluation import failed_critical
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
@@ -17,10 +18,19 @@ from drillsim.report.ratings import (
     RULE_TEXT,
     Rating,
     grade,
+    mean_score,
     overall,
     rate,
 )
-from drillsim.report.registry import Action, Figure, Finding, Section, Table, load_parts
+from drillsim.report.registry import (
+    Action,
+    Figure,
+    Finding,
+    Section,
+    Table,
+    hazard_names,
+    load_parts,
+)
 from drillsim.report.wording import Words
 
 
@@ -55,6 +65,7 @@ class Report:
     objectives: list[ObjectiveRow]
     score: float
     grade: str
+    score_note: str
     strengths: list[str]
     findings: list[Finding]
     plan: list[Action]
@@ -101,9 +112,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
 
     s = ctx.scenario
     lang = ctx.lang
-    parts = [p for p in load_parts().values() if p.applies(ctx)]
-    explainers = {}
-    for p in parts:
+    every = list(load_parts().values())
+    parts = [p for p in every if p.applies(ctx)]
+    explainers = {}  # an objective on a metric is explained whether or not its part applies
+    for p in every:
         explainers.update(p.explainers)
 
     # objectives
@@ -129,7 +141,12 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             else:  # a metric no hazard part explains yet: the evidence alone
                 findings.append(Finding(finding_title(ctx, res, rating), obj.id,
                                         [rows[-1].evidence]))
-    score = overall([r.rating for r in rows])
+    failed = failed_critical(ctx.summary.objectives)
+    score = overall([r.rating for r in rows], critical_failed=bool(failed))
+    score_note = _score_note(ctx, failed, rows, score) if failed else ""
+    # a failed critical objective is stated first (its finding, then its actions)
+    critical_ids = {r.objective.id for r in failed}
+    findings.sort(key=lambda f: f.objective not in critical_ids)
 
     strengths = []
     for r in rows:
@@ -187,7 +204,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         (ctx.say("report.network"), ctx.say("report.network_default")
          if s.network == "default" else s.network),
     ]
-    hazards = [ctx.name(p.name_en, p.name_zh) for p in parts]
+    hazards = hazard_names(ctx, parts)
     prov = _provenance(ctx)
     rules = Table([ctx.say("rating"), ctx.say("report.col_chinese"), ctx.say("score"),
                    ctx.say("rule")],
@@ -202,13 +219,27 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         lang=lang, title=ctx.say("title"), scenario_name=_both(s.name, s.name_zh),
         meta=meta, description=s.description, hazards=hazards, overview_tables=overview,
         injects=injects, figures=figs, sections=sections, objectives=rows, score=score,
-        grade=grade(score), strengths=strengths, findings=findings, plan=plan,
+        grade=grade(score), score_note=score_note, strengths=strengths, findings=findings,
+        plan=plan,
         observed=obs_section, msel=msel_table, rules=rules, provenance=prov,
         labels=Words(lang))
 
 
 def _both(en: str, zh: str) -> str:
     return f"{zh} / {en}" if zh and en else (zh or en)
+
+
+def _score_note(ctx: ReportContext, failed: list, rows: list[ObjectiveRow],
+                score: float) -> str:
+    """The sentence beside the overall score when critical objectives failed."""
+    by_id = {r.id: r for r in rows}
+    objectives = ctx.say("report.critical_sep").join(
+        ctx.say("report.critical_objective", id=res.objective.id,
+                text=by_id[res.objective.id].text.rstrip("。. "),
+                measured=by_id[res.objective.id].measured, target=res.objective.target)
+        for res in failed)
+    return ctx.say("report.score_capped", cap=f"{score:.0f}", grade=grade(score),
+                   mean=f"{mean_score([r.rating for r in rows]):.0f}", objectives=objectives)
 
 
 def _not_measured_finding(ctx: ReportContext, res, rating) -> Finding:

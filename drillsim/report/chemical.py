@@ -918,6 +918,6 @@ def applies(ctx: ReportContext) -> bool:
 
 
 PART = register(HazardPart(
-    key="chemical", name_en="hazardous-chemical release", name_zh="危险化学品泄漏",
-    applies=applies, overview=overview_tables, map_layer=map_layer, sections=sections,
+    key="chemical", name="hazard.chemical", hazard=applies, applies=applies,
+    overview=overview_tables, map_layer=map_layer, sections=sections,
     strengths=strengths, explainers=EXPLAINERS))

@@ -29,7 +29,7 @@ from drillsim.metrics.response import (
     segment_shares,
     unit_activity,
 )
-from drillsim.metrics.roads import closed_road_travel, time_from_home
+from drillsim.metrics.roads import closed_road_travel, outage_effect, time_from_home
 from drillsim.metrics.standards import (
     FIVE_MINUTE,
     NFPA_BY_SEGMENT,
@@ -172,12 +172,24 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     if math.isnan(t_call):
         return
     for u in ctx.units_out_at(t_call):
-        eta = time_from_home(ctx.result, ctx.world, u, row.node)
-        near = ctx.say("fire.from_scene", minutes=tx.minutes(eta, ctx.lang)) \
-            if math.isfinite(eta) else ""
         station = ctx.station_label(ctx.units[u].station) if u in ctx.units else ""
-        facts.append(ctx.say("fire.fact_out_of_service", unit=u, station=station, near=near))
-        actions.append(_draft("fire.action_out_of_service", "detachment", "resources", unit=u))
+        # blame the outage only when the unit would have been first on scene
+        effect = outage_effect(ctx.result, ctx.world, row, u, ctx.road_closures)
+        if effect is None:
+            eta = time_from_home(ctx.result, ctx.world, u, row.node)
+            near = ctx.say("fire.from_scene", minutes=tx.minutes(eta, ctx.lang)) \
+                if math.isfinite(eta) else ""
+            facts.append(ctx.say("fire.fact_out_of_service", unit=u, station=station,
+                                 near=near))
+        elif effect.first_due:
+            facts.append(ctx.say("fire.fact_out_first_due", unit=u, station=station,
+                                 at=tx.offset(effect.arrival), first=tx.offset(effect.actual),
+                                 delay=tx.minutes(effect.delay, ctx.lang)))
+            actions.append(_draft("fire.action_out_of_service", "detachment", "resources",
+                                  unit=u))
+        else:
+            facts.append(ctx.say("fire.fact_out_not_first", unit=u, station=station,
+                                 at=tx.offset(effect.arrival), first=tx.offset(effect.actual)))
     esc = escalation(ctx.result, row)
     if esc is not None:
         facts.append(ctx.say("fire.fact_escalated", count=esc.count,
@@ -579,10 +591,16 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 
 def applies(ctx: ReportContext) -> bool:
+    """The response to calls: any incident (a hazmat or flood-rescue call too) or station."""
     return bool(ctx.result.incidents) or bool(ctx.scenario.forces.stations)
 
 
+def has_fire(ctx: ReportContext) -> bool:
+    """The drill scripts a fire (background calls are not the drill's hazard)."""
+    return any(i.kind == "fire" for i in ctx.scenario.all_incidents())
+
+
 PART = register(HazardPart(
-    key="fire", name_en="fire and rescue", name_zh="火灾与抢险救援", applies=applies,
+    key="fire", name="hazard.fire", hazard=has_fire, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
     explainers=EXPLAINERS))

@@ -252,6 +252,7 @@ def team_label(ctx: ReportContext, team) -> str:
 
 
 def overview_tables(ctx: ReportContext) -> list[Table]:
+    """The waterlogging points table (the rainstorm part's overview)."""
     out = []
     pts = points(ctx)
     if pts:
@@ -269,6 +270,16 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_closed_trucks", limit=truck),
              ctx.say("flood.col_road_arcs"), ctx.say("flood.col_pumps_sent"),
              ctx.say("flood.col_displaced")], rows, ctx.say("flood.points_caption"), classes))
+    return out
+
+
+def relief_overview(ctx: ReportContext) -> list[Table]:
+    """The relief part's overview: shelters, depots and the waiting by cause."""
+    return _shelter_depot_tables(ctx) + _cause_tables(ctx)
+
+
+def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
+    out = []
     sh = shelters(ctx)
     if sh:
         rows, classes = [], []
@@ -304,6 +315,12 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_trucks"), ctx.say("flood.col_loads"),
              ctx.say("flood.col_stock_outs"), ctx.say("flood.col_stock_end")], rows,
             ctx.say("flood.depots_caption")))
+    return out
+
+
+def team_overview(ctx: ReportContext) -> list[Table]:
+    """The teams part's overview: how each team mobilised."""
+    out = []
     tm = teams(ctx)
     if tm:
         rows, classes = [], []
@@ -319,6 +336,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_members_shared"), ctx.say("flood.col_assembled"),
              ctx.say("flood.col_mobilisation"), ctx.say("flood.col_units_fielded"),
              ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption"), classes))
+    return out
+
+
+def _cause_tables(ctx: ReportContext) -> list[Table]:
+    out = []
     b = bottleneck(ctx)
     if b["person_hours"]:
         rows, classes = [], []
@@ -619,7 +641,7 @@ def _bracketed(ctx: ReportContext, items: list[str]) -> str:
 
 
 def sections(ctx: ReportContext) -> list[Section]:
-    m = ctx.summary.metrics
+    """The rainstorm section: waterlogging points, closures and depths."""
     out = []
     if ctx.scenario.flood is not None:
         pts = points(ctx)
@@ -630,6 +652,13 @@ def sections(ctx: ReportContext) -> list[Section]:
                          truck_names=_bracketed(ctx, truck))]
         figs = [f for f in (depth_figure(ctx),) if f is not None]
         out.append(Section("flood", ctx.say("flood.section_flood"), paras, [], figs))
+    return out
+
+
+def relief_sections(ctx: ReportContext) -> list[Section]:
+    """The relief section: the relief clock, its measures and figures."""
+    m = ctx.summary.metrics
+    out = []
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
         rows = [[metric_name(ctx, k), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
@@ -642,6 +671,12 @@ def sections(ctx: ReportContext) -> list[Section]:
         out.append(Section("relief", ctx.say("flood.section_relief"), paras,
                            [Table([ctx.say("flood.col_measure"), ctx.say("flood.col_value")],
                                   rows)], figs))
+    return out
+
+
+def warning_sections(ctx: ReportContext) -> list[Section]:
+    """The warning section: coverage over time and by channel."""
+    out = []
     if ctx.scenario.warning is not None:
         paras = [_warning_sentence(ctx)]
         figs = [f for f in (warning_figure(ctx),) if f is not None]
@@ -846,7 +881,8 @@ EXPLAINERS = {
 # ----------------------------------------------------------------------------- strengths
 
 
-def strengths(ctx: ReportContext) -> list[str]:
+def relief_strengths(ctx: ReportContext) -> list[str]:
+    """Relief strengths: everyone relieved in time, everyone sheltered."""
     m = ctx.summary.metrics
     out = []
     target = ctx.scenario.relief.target
@@ -855,9 +891,22 @@ def strengths(ctx: ReportContext) -> list[str]:
         out.append(ctx.say("flood.all_relieved", target=tx.minutes(target, ctx.lang)))
     if m.get("people_displaced", 0) and m.get("people_unsheltered", 1) == 0:
         out.append(ctx.say("flood.all_sheltered", people=f"{m['people_displaced']:g}"))
+    return out
+
+
+def warning_strengths(ctx: ReportContext) -> list[str]:
+    """Warning strength: the target coverage within the hour."""
+    m = ctx.summary.metrics
+    out = []
     t95 = m.get("warning_t95", math.nan)
     if math.isfinite(t95) and t95 <= 3600:
         out.append(ctx.say("flood.warning_within_hour", time=tx.minutes(t95, ctx.lang)))
+    return out
+
+
+def strengths(ctx: ReportContext) -> list[str]:
+    """Rainstorm strengths: roads kept open to trucks, points pumped passable."""
+    out = []
     pts = points(ctx)
     if pts and not any(p.m.closed_to_trucks for p in pts.values()):
         out.append(ctx.say("flood.no_truck_closure"))
@@ -866,6 +915,12 @@ def strengths(ctx: ReportContext) -> list[str]:
         out.append(ctx.say("flood.pumps_kept_passable",
                            points=names(ctx, [point_label(ctx, p.spec) for p in pumped]),
                            limit=limit_text(TRUCK_LIMIT_M)))
+    return out
+
+
+def team_strengths(ctx: ReportContext) -> list[str]:
+    """Team strength: the teams that fielded every planned unit."""
+    out = []
     full = [spec for spec, m in teams(ctx) if m.planned and not m.short]
     if full:
         out.append(ctx.say("flood.teams_full",
@@ -874,15 +929,43 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 
 def applies(ctx: ReportContext) -> bool:
-    s = ctx.scenario  # a chemical release displaces people too: its evacuees' relief curve
-    return (s.flood is not None or s.warning is not None or bool(s.forces.shelters)
-            or s.chemical is not None)
+    """The rainstorm: the drill has a ``flood:``."""
+    return ctx.scenario.flood is not None
+
+
+def relief_applies(ctx: ReportContext) -> bool:
+    """Relief and shelters: people can be displaced (a rainstorm or a chemical release
+    whose evacuees need relief) or the records show people displaced."""
+    s = ctx.scenario
+    return (s.flood is not None or s.chemical is not None
+            or any(r.event == "displaced" for r in ctx.records))
+
+
+def warning_applies(ctx: ReportContext) -> bool:
+    """The public warning: the drill has a ``warning:``."""
+    return ctx.scenario.warning is not None
+
+
+def teams_applies(ctx: ReportContext) -> bool:
+    """The teams: some team was called out in the run."""
+    return any(r.event == "team_activated" for r in ctx.records)
 
 
 PART = register(HazardPart(
-    key="flood", name_en="rainstorm, relief and warning", name_zh="暴雨内涝、救助与预警",
-    applies=applies, overview=overview_tables, map_layer=map_layer, sections=sections,
-    strengths=strengths, explainers=EXPLAINERS))
+    key="flood", name="hazard.rainstorm", hazard=applies, applies=applies,
+    overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
+    explainers={"rescue_first_arrival_p90": explain_rescue}))
+register(HazardPart(
+    key="relief", applies=relief_applies, overview=relief_overview, sections=relief_sections,
+    strengths=relief_strengths,
+    explainers={k: EXPLAINERS[k] for k in ("relief_share_10h", "relief_t95", "relief_t100",
+                                           "people_displaced", "people_unsheltered")}))
+register(HazardPart(
+    key="warning", applies=warning_applies, sections=warning_sections,
+    strengths=warning_strengths,
+    explainers={k: EXPLAINERS[k] for k in ("warning_t95", "warning_share_1h")}))
+register(HazardPart(key="teams", applies=teams_applies, overview=team_overview,
+                    strengths=team_strengths))
 
 
 LACKS = {"emergency_communications": "flood.lacks_emergency_communications",

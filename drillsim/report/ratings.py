@@ -29,7 +29,10 @@ challenges, S: with some challenges, M: with major challenges, U: unable to be
 performed). The 100-point score and the grades 优 (>= 90), 良 (75-89), 中
 (60-74), 差 (< 60) follow the practice of AQ/T 9009-2015 and GB/T 46792-2025
 (converting evaluation results into a score); the overall score is the mean of
-the objective scores with equal weights.
+the objective scores with equal weights, except that a *critical* objective (the
+plan's own target, ``critical: true`` in the drill file) not met or not measured
+caps it at :data:`CRITICAL_CAP`, the top of the lowest grade 差: a drill that misses
+the plan's target fails, however well the rest went.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ MARGIN_P = 0.10
 """A met objective is rated P when it beats its target by at least this share."""
 SHORTFALL_M = 0.25
 """A missed objective is rated M when it misses by at most this share, else U."""
+
+CRITICAL_CAP = 59.0
+"""The highest overall score when a critical objective failed: the top of 差 (< 60)."""
 
 SCORES = {"P": 95, "S": 82, "M": 67, "U": 40}
 SCORE_NOT_MEASURED = 0
@@ -128,9 +134,16 @@ def grade(score: float) -> str:
     return "差"
 
 
-def overall(ratings: list[Rating]) -> float:
-    """Overall score: mean of the objective scores (NaN without objectives)."""
+def mean_score(ratings: list[Rating]) -> float:
+    """Mean of the objective scores (NaN without objectives)."""
     return sum(r.score for r in ratings) / len(ratings) if ratings else math.nan
+
+
+def overall(ratings: list[Rating], critical_failed: bool = False) -> float:
+    """Overall score: :func:`mean_score`, capped at :data:`CRITICAL_CAP` when a critical
+    objective failed (``critical_failed``)."""
+    score = mean_score(ratings)
+    return min(score, CRITICAL_CAP) if critical_failed else score
 
 
 RULE_TEXT = {

@@ -1,11 +1,17 @@
 """What a report is made of, and the registry through which each hazard adds its part.
 
-A hazard module (fire now; flood and relief later) registers one :class:`HazardPart`
-with :func:`register`. The report asks every part that applies to the run for its
-overview tables, map overlay, figures, sections, strengths and, for each metric it
-owns, an *explainer* that turns an objective not fully met into a finding (the
-bottleneck found in the records, with improvement actions). Parts produce plain
-text and tables; the templates escape all of it, so a part never writes markup.
+A report module (fire, flood, chemical) registers one :class:`HazardPart` per part of
+the drill it presents with :func:`register`: a hazard (a scripted fire, the rainstorm,
+the chemical release) or a response function (the response to calls, relief and
+shelters, the public warning, the teams). Each part says whether it applies to the
+run, from what the drill contains and what the records show, so that a report has no
+section for anything the drill lacks; the "hazards" line names only the parts that are
+hazards the drill contains (:attr:`HazardPart.hazard`). The report asks every part
+that applies to the run for its overview tables, map overlay, figures, sections and
+strengths and, for each metric it owns, an *explainer* that turns an objective not
+fully met into a finding (the bottleneck found in the records, with improvement
+actions). Parts produce plain text and tables; the templates escape all of it, so a
+part never writes markup.
 """
 
 from __future__ import annotations
@@ -95,10 +101,13 @@ class HazardPart:
     ----------
     key
         Short name, e.g. ``fire``.
-    name_en, name_zh
-        Hazard name for the overview.
     applies
-        Whether the run has anything of this hazard.
+        Whether the run has anything of this part (its sections, tables, map objects).
+    name
+        Wording key of the hazard's name for the "hazards" line (``""``: none).
+    hazard
+        Whether the drill contains the hazard :attr:`name` names (e.g. a scripted fire);
+        ``None``: the part is a response function, never named on the hazards line.
     overview
         Tables for the overview (e.g. the incidents and the forces).
     map_layer
@@ -111,13 +120,14 @@ class HazardPart:
     strengths
         Strengths found in the records (plain sentences with their evidence).
     explainers
-        Per metric name, a function that explains an objective on that metric.
+        Per metric name, a function that explains an objective on that metric (used
+        whenever the drill has an objective on it, whether or not the part applies).
     """
 
     key: str
-    name_en: str
-    name_zh: str
     applies: Callable[[ReportContext], bool]
+    name: str = ""
+    hazard: Callable[[ReportContext], bool] | None = None
     overview: Callable[[ReportContext], list[Table]] = _none
     map_layer: Callable[..., None] | None = None
     figures: Callable[[ReportContext], list[Figure]] = _none
@@ -133,6 +143,11 @@ def register(part: HazardPart) -> HazardPart:
     """Add (or replace) a hazard part; returns it."""
     PARTS[part.key] = part
     return part
+
+
+def hazard_names(ctx: ReportContext, parts: list[HazardPart]) -> list[str]:
+    """The names of the hazards the drill contains, among ``parts``, in the report language."""
+    return [ctx.say(p.name) for p in parts if p.hazard is not None and p.hazard(ctx)]
 
 
 def load_parts() -> dict[str, HazardPart]:

@@ -560,6 +560,9 @@ class Objective(Model):
     text: str = ""
     text_zh: str = ""
     capability: str = Field(default="", description="capability element it tests")
+    critical: bool = Field(
+        default=False, description="the plan's own target: if it fails (or is not measured), "
+        "the drill fails: the overall rating is capped at the lowest grade (差)")
 
     @field_validator("metric")
     @classmethod
