@@ -17,7 +17,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from drillsim.report.build import Report
+from drillsim.report.findings import LEVEL_NAME
 from drillsim.report.registry import Table
+from drillsim.report.wording import say
 
 
 class MdRaw(str):
@@ -63,6 +65,19 @@ def md_table(table: Table) -> MdRaw:
     return MdRaw("\n".join(out) + "\n")
 
 
+_GRADE_LEVEL = {"优": "P", "良": "S", "中": "M", "差": "U"}
+
+
+def _level_name(code: str, lang: str) -> str:
+    """The name of a rating level (``P``) in ``lang``: ``excellent`` / ``优``."""
+    return say(lang, LEVEL_NAME[code])
+
+
+def _grade_name(grade: str, lang: str) -> str:
+    """The overall grade (优/良/中/差, :func:`~drillsim.report.ratings.grade`) in ``lang``."""
+    return say(lang, LEVEL_NAME[_GRADE_LEVEL[grade]]) if grade in _GRADE_LEVEL else grade
+
+
 def _env(autoescape: bool) -> Environment:
     env = Environment(
         loader=PackageLoader("drillsim.report", "templates"),
@@ -70,6 +85,8 @@ def _env(autoescape: bool) -> Environment:
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         finalize=None if autoescape else md_escape)
     env.globals["md_table"] = md_table
+    env.filters["level"] = _level_name
+    env.filters["grade"] = _grade_name
     env.filters["score"] = lambda v: "—" if v is None or math.isnan(v) else f"{v:.0f}"
     return env
 
