@@ -12,7 +12,11 @@ from drillsim.metrics.summary import Summary
 from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
+from drillsim.report.text import incident_type
 from drillsim.report.wording import say
+
+SHAPE_POINT = " (shape point)"
+"""How the map data marks a node that only shapes a road (``北门外大街 (shape point)``)."""
 
 
 @dataclass
@@ -77,7 +81,7 @@ class ReportContext:
 
     def station_label(self, station_id: str) -> str:
         if station_id == "mutual_aid":
-            return "区外增援 mutual aid"
+            return self.say("report.mutual_aid")
         for st in self.scenario.forces.stations:
             if st.id == station_id and (st.name_zh or st.name_en):
                 return f"{st.name_zh} {st.name_en}".strip()
@@ -90,7 +94,7 @@ class ReportContext:
             return f"{incident_id} {spec.name_zh} {spec.name_en}".strip()
         row = self.rows.get(incident_id)
         if row is not None and row.background:
-            what = row.occupancy or row.kind
+            what = incident_type(row.occupancy, row.kind, self.lang)
             return self.say("report.background_call", id=incident_id, what=what)
         return incident_id
 
@@ -100,7 +104,8 @@ class ReportContext:
             return "—"
         names = getattr(self.world.network, "node_names", None)
         name = names[node] if names is not None and node < len(names) else ""
-        return name or f"node {node}"
+        # a shape point of the map data lies on the road it names: show the road
+        return name.removesuffix(SHAPE_POINT).strip() or self.say("report.node", n=node)
 
     # ---------------------------------------------------------------- road changes
     @cached_property

@@ -184,7 +184,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                              at=tx.offset(esc.first_t),
                              size=tx.value(esc.first_q_kw, "kW", ctx.lang)))
         actions.append(_draft("fire.action_escalate", "detachment", "command",
-                              kind=row.occupancy or row.kind))
+                              kind=tx.incident_type(row.occupancy, row.kind, ctx.lang)))
     if row.mutual_aid:
         facts.append(ctx.say("fire.fact_mutual_aid"))
     delay = comms_delay_at(ctx.result, t_call)
@@ -371,7 +371,7 @@ EXPLAINERS["utilisation_max"] = explain_utilisation
 
 
 def _kind_label(ctx: ReportContext, row: IncidentRow) -> str:
-    return row.occupancy or row.kind
+    return tx.incident_type(row.occupancy, row.kind, ctx.lang)
 
 
 def overview_tables(ctx: ReportContext) -> list[Table]:

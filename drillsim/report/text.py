@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from drillsim.report.wording import LANGS, say
 
-__all__ = ["LANGS", "TERMS", "clock", "count", "duration", "gap", "minutes", "offset", "sizes",
-           "term", "tr", "value"]
+__all__ = ["LANGS", "TERMS", "clock", "count", "duration", "gap", "incident_type", "minutes",
+           "item_names", "offset", "quantities", "sizes", "term", "tr", "value"]
 
 TERMS: dict[str, dict[str, str]] = {
     "occupancy": {
@@ -128,6 +128,11 @@ def value(v: float, unit: str, lang: str = "en") -> str:
     return count(v)
 
 
+def incident_type(occupancy: str | None, kind: str, lang: str = "en") -> str:
+    """What an incident is: its occupancy when it has one (``老旧小区``), else its kind."""
+    return term("occupancy", occupancy, lang) if occupancy else term("kind", kind, lang)
+
+
 def duration(seconds: float, lang: str = "en") -> str:
     """A target duration: whole hours as hours (``10 h`` / ``10 小时``), else minutes."""
     if seconds is not None and math.isfinite(seconds) and seconds >= 3600 \
@@ -178,6 +183,16 @@ def gap(v: float, target: float, unit: str, lang: str = "en") -> str:
     if zero:
         return say(lang, "gap.on")
     return say(lang, "gap.over" if d > 0 else "gap.under", amount=amount)
+
+
+def quantities(items: dict[str, float], lang: str = "en", sign: str = "") -> str:
+    """Relief items with their quantities: ``drinking water (L) 18,000, tents 200``."""
+    return ", ".join(f"{term('item', k, lang)} {sign}{count(v)}" for k, v in items.items())
+
+
+def item_names(items: Iterable[str], lang: str = "en") -> list[str]:
+    """The names of relief items (:data:`TERMS`)."""
+    return [term("item", k, lang) for k in items]
 
 
 def sizes(capacities_kg: Iterable[float]) -> str:
