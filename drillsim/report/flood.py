@@ -770,7 +770,8 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
                              most=f"{wc.max_share:.0%}"))
     slow = wc.bottleneck
     if slow is not None:
-        paras.append(ctx.say("flood.warning_bottleneck", channel=tx.term("channel", slow.name, ctx.lang), target=target,
+        paras.append(ctx.say("flood.warning_bottleneck",
+                             channel=tx.term("channel", slow.name, ctx.lang), target=target,
                              reach=f"{slow.reach:.0%}", time=dur(slow.full_s, ctx.lang)))
         actions.append(_action(ctx, "flood.action_speed_up_channel", "subdistricts", "warning",
                                obj.id, channel=tx.term("channel", slow.name, ctx.lang)))
