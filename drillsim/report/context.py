@@ -12,7 +12,7 @@ from drillsim.metrics.summary import Summary
 from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
-from drillsim.report.text import incident_type
+from drillsim.report.text import incident_type, term
 from drillsim.report.wording import say
 
 SHAPE_POINT = " (shape point)"
@@ -97,6 +97,21 @@ class ReportContext:
             what = incident_type(row.occupancy, row.kind, self.lang)
             return self.say("report.background_call", id=incident_id, what=what)
         return incident_id
+
+    def unit_label(self, unit_id: str) -> str:
+        """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as
+        team, unit type and number (``City Management part-time team, pump crew 1``)."""
+        u = self.units.get(unit_id)
+        team = self._teams.get(u.station) if u is not None else None
+        if team is None:
+            return unit_id
+        n = unit_id.rsplit("-", 1)[-1]
+        return self.say("term.team_unit", team=self.name(team.name_en, team.name_zh) or team.id,
+                        unit=term("unit", u.type, self.lang), n=n if n.isdigit() else unit_id)
+
+    @cached_property
+    def _teams(self) -> dict:
+        return {t.id: t for t in self.scenario.forces.teams}
 
     def node_label(self, node: int) -> str:
         """The network node's name (an intersection), or its index."""

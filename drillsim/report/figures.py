@@ -141,7 +141,8 @@ def gantt_figure(ctx: ReportContext) -> Figure:
             ax.text(r.t / 60, -0.85, label, color="#2471a3", fontsize=7, ha="left",
                     va="center", clip_on=True)
     ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([f"{u.id}  {_short_station(ctx, u.station)}" for u in order], fontsize=7)
+    ax.set_yticklabels([f"{ctx.unit_label(u.id)}  {_short_station(ctx, u.station)}"
+                        for u in order], fontsize=7)
     ax.set_ylim(len(order) - 0.5, -1.2)
     ax.set_xlim(0, t_max / 60)
     time_axis(ctx, ax, t_max)
@@ -165,6 +166,8 @@ def gantt_figure(ctx: ReportContext) -> Figure:
 def _short_station(ctx: ReportContext, station: str) -> str:
     if station == "mutual_aid":
         return ctx.say("figure.mutual_aid_short")
+    if any(t.id == station for t in ctx.scenario.forces.teams):
+        return ""  # a team's unit: its label names the team
     p = ctx.world.places.get(station)
     if p is not None:
         return p.name_zh
