@@ -163,7 +163,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
         else:
             facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads, unit=unit))
     if a.reroutes:
-        facts.append(ctx.say("fire.fact_reroutes", unit=unit, n=a.reroutes))
+        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit), n=a.reroutes))
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
@@ -544,7 +544,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),
                          tx.minutes(r.dispatch_to_arrival, ctx.lang),
                          tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
-                         if r.kind == "fire" else "", r.first_unit or "—", note])
+                         if r.kind == "fire" else "",
+                         ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
         classes.append("bad" if r.unmet or not FIVE_MINUTE.met(r.dispatch_to_arrival) else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),

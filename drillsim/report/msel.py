@@ -122,11 +122,11 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "unmeasured":
         return ctx.say("msel.no_simulated_action")
     if a.outcome == "none":
-        return ctx.say("msel.none_in_run", event=a.event)
+        return ctx.say("msel.none_in_run", event=tx.term("event", a.event, ctx.lang))
     who = ctx.unit_label(a.unit) if a.unit else a.incident
     if a.outcome == "already":
-        return ctx.say("msel.already", event=a.event, who=who)
-    return ctx.say("msel.record", event=a.event, who=who)
+        return ctx.say("msel.already", event=tx.term("event", a.event, ctx.lang), who=who)
+    return ctx.say("msel.record", event=tx.term("event", a.event, ctx.lang), who=who)
 
 
 WORDING = {
@@ -166,7 +166,8 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
          ctx.say("msel.col_text"), ctx.say("msel.col_from_to"), ctx.say("msel.col_method"),
          ctx.say("msel.col_expected"), ctx.say("msel.col_objective"),
          ctx.say("msel.col_simulated")],
-        [[str(r.number), tx.offset(r.at), tx.clock(start, r.at), f"{r.id} ({r.kind})",
+        [[str(r.number), tx.offset(r.at), tx.clock(start, r.at),
+          f"{r.id} ({tx.term('inject', r.kind, ctx.lang)})",
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t) else r.sim_what)]
