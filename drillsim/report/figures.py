@@ -11,6 +11,16 @@ from drillsim.report.registry import Figure, HazardPart
 
 MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
 
+MAP_LEGEND = {  # legend label of drillsim.network.summary.draw_network -> wording
+    "消防站 fire station": "term.place.station",
+    "避难场所 shelter": "term.place.shelter",
+    "物资库 depot": "term.place.depot",
+    "危险源 hazard site": "term.place.hazard_site",
+    "地标 landmark": "term.place.landmark",
+    "救援队 team base": "term.place.team_base",
+    "街道 subdistrict": "term.place.subdistrict",
+}
+
 SEGMENT_STYLE = {  # state -> (colour, wording)
     "turnout": ("#f39c12", "figure.state_turnout"),
     "travel": ("#e74c3c", "figure.state_travel"),
@@ -88,6 +98,10 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
                  rivers=layers.rivers if layers else None,
                  boundary=layers.boundary if layers else None, labels=True)
     handles = list(ax.get_legend().legend_handles) if ax.get_legend() else []
+    for h in handles:  # the network's legend names places in both languages: use one
+        key = MAP_LEGEND.get(h.get_label())
+        if key:
+            h.set_label(ctx.say(key))
     for part in parts:
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)

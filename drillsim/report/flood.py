@@ -108,11 +108,6 @@ def team_name(ctx: ReportContext, spec) -> str:
     return (spec.name_zh if ctx.lang == "zh" else spec.name_en) or spec.id
 
 
-def _bilingual(key: str) -> str:
-    """A map legend: Chinese, then English (the map is read in both languages)."""
-    return say("zh", key) + say("en", key)
-
-
 # ----------------------------------------------------------------------------- data
 
 
@@ -358,8 +353,8 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         return
     net = ctx.world.network
     for limit, colour, lw, label in (
-            (CAR_LIMIT_M, "#00acc1", 3.5, _bilingual("flood.map_closed_cars")),
-            (TRUCK_LIMIT_M, "#d81b60", 4.5, _bilingual("flood.map_closed_trucks"))):
+            (CAR_LIMIT_M, "#00acc1", 3.5, ctx.say("flood.map_closed_cars")),
+            (TRUCK_LIMIT_M, "#d81b60", 4.5, ctx.say("flood.map_closed_trucks"))):
         edges = sorted({int(e) for p in pts.values() if p.m.peak_m >= limit for e in p.edges})
         if not edges:
             continue
@@ -385,7 +380,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
                     textcoords="offset points", fontsize=7.5, color="#1b4f72", zorder=9,
                     path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
-                          markeredgecolor="#1b2631", label=_bilingual("flood.map_point")))
+                          markeredgecolor="#1b2631", label=ctx.say("flood.map_point")))
 
 
 # ----------------------------------------------------------------------------- figures
