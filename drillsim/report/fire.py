@@ -296,7 +296,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         [ctx.say("fire.col_total")]
     rows = []
     for b in bds:
-        cells = [ctx.incident_label(b.incident), b.unit or "—"]
+        cells = [ctx.incident_label(b.incident), ctx.unit_label(b.unit) if b.unit else "—"]
         cells += [tx.minutes(b.segments.get(k, math.nan), ctx.lang) for k in SEGMENT_WORDING
                   if k in totals]
         cells.append(tx.minutes(sum(b.segments.values()), ctx.lang))
@@ -341,7 +341,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
                              limit=tx.minutes(limit, ctx.lang)))
     table = Table([ctx.say("fire.col_unit"), ctx.say("fire.col_incident"),
                    ctx.say("fire.col_order"), ctx.say("fire.col_turnout")],
-                  [[t.unit, ctx.incident_label(t.incident), tx.offset(t.order),
+                  [[ctx.unit_label(t.unit), ctx.incident_label(t.incident), tx.offset(t.order),
                     tx.minutes(t.seconds, ctx.lang)] for t in slow[:10]]) if slow else None
     key, owner, cap = SEGMENT_ACTIONS["turnout"]
     text = _with_stations(ctx, ctx.say(key), sorted(ctx.station_label(s) for s in by_station))
