@@ -19,6 +19,20 @@ MAP_LEGEND = {  # legend label of drillsim.network.summary.draw_network -> wordi
     "地标 landmark": "term.place.landmark",
     "救援队 team base": "term.place.team_base",
     "街道 subdistrict": "term.place.subdistrict",
+    "区界 district boundary": "term.map.boundary",
+    "河流 river": "term.map.river",
+    "桥 bridge": "term.map.bridge",
+    "封闭 closed": "term.map.closed",
+    "motorway": "term.road.motorway",
+    "trunk": "term.road.trunk",
+    "primary": "term.road.primary",
+    "secondary": "term.road.secondary",
+    "tertiary": "term.road.tertiary",
+    "unclassified": "term.road.unclassified",
+    "residential": "term.road.residential",
+    "living_street": "term.road.living_street",
+    "service": "term.road.service",
+    "path": "term.road.path",
 }
 
 SEGMENT_STYLE = {  # state -> (colour, wording)

@@ -25,6 +25,7 @@ from drillsim.metrics.catalog import METRICS
 from drillsim.records.catalogue import EVENTS
 from drillsim.report import build_report, make_context, render_html, render_markdown
 from drillsim.report import text as tx
+from drillsim.report.figures import MAP_LEGEND
 from drillsim.scenarios.loader import load_scenario
 from drillsim.scenarios.schema import ApparatusType, IncidentKind, TeamUnitType, VehicleClass
 
@@ -50,7 +51,7 @@ def _ids() -> set[str]:
         out |= set(lit.__args__)
     for group in tx.TERMS.values():
         out |= {k for k in group if " " not in k}
-    return out
+    return out | {k for k in MAP_LEGEND if k.isascii()}  # road classes of the map
 
 
 IDS = _ids()
