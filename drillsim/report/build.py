@@ -190,7 +190,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     meta = [
         (ctx.say("scenario"), _both(s.name, s.name_zh)),
         (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
-        (ctx.say("duration"), tx.minutes(s.duration, lang)),
+        (ctx.say("duration"), tx.duration(s.duration, lang)),
         (ctx.say("seed"), str(ctx.result.seed)),
         (ctx.say("report.network"), ctx.say("report.network_default")
          if s.network == "default" else s.network),
