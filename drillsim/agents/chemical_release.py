@@ -33,6 +33,7 @@ from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.hazards.plume import (
     CHEMICALS,
+    ModelLimit,
     downwind_crosswind,
     stability_class,
     zone_mask,
@@ -156,8 +157,10 @@ class ChemicalModel(Hazard):
         if drill.shelters is not None:
             drill.shelters.start_clock()
         self._update()
-        for warning in self.limits(u, cls):
-            drill.log("model_limit", place=spec.id, text=warning)
+        for lim in self.limits(u, cls):
+            extra = {"stability": lim.stability} if lim.stability else {}
+            drill.log("model_limit", place=spec.id, text=lim.text, limit=lim.key,
+                      values=dict(lim.values), **extra)
         self.incident = Incident(
             id=f"HZ-{spec.id}", kind="hazmat",
             location=Location(node=drill.world.network.node_ids[self.staging()]),
@@ -168,7 +171,7 @@ class ChemicalModel(Hazard):
             yield env.timeout(spec.step)
             self._update()
 
-    def limits(self, u: float, cls: str) -> list[str]:
+    def limits(self, u: float, cls: str) -> list[ModelLimit]:
         """The model's limits for this release, as ALOHA states them (see the module)."""
         from drillsim.hazards.plume import dense_gas_warning, model_warnings
 

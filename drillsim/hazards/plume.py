@@ -44,7 +44,7 @@ Threat zones
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -701,8 +701,35 @@ def zone_polygon(*, src_lat: float, src_lon: float, wind_from_deg: float, q_g_s:
 # Warnings
 # ---------------------------------------------------------------------------
 
-def dense_gas_warning(chemical: Chemical) -> str | None:
-    """The screening-model label for a gas heavier than air, or None.
+@dataclass(frozen=True)
+class ModelLimit:
+    """One limit of the screening model that applies to a run.
+
+    Attributes
+    ----------
+    key
+        Which limit: ``low_wind``, ``stable_air``, ``near_source``, ``beyond_distance``,
+        ``beyond_duration`` or ``dense_gas`` (the report words each in both languages).
+    text
+        The limit in English words (as ALOHA states it).
+    values
+        The numbers the words use: ``wind_m_s`` and ``min_wind_m_s`` (m/s),
+        ``distance_m`` (m), ``duration_min`` (min), ``density_rel_air`` (× air).
+    stability
+        The Pasquill-Gifford class for ``stable_air``; ``""`` otherwise.
+    """
+
+    key: str
+    text: str
+    values: dict[str, float] = field(default_factory=dict)
+    stability: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def dense_gas_warning(chemical: Chemical) -> ModelLimit | None:
+    """The screening-model limit for a gas heavier than air, or None.
 
     A dense gas slumps, spreads sideways and hugs the ground, which the Gaussian (neutrally
     buoyant) model does not represent; ALOHA switches to its heavy-gas model for such
@@ -710,15 +737,18 @@ def dense_gas_warning(chemical: Chemical) -> str | None:
     """
     if chemical.density_rel_air <= 1.0:
         return None
-    return (f"Gaussian screening model: {chemical.name_en.lower()} is a dense gas "
-            f"({chemical.density_rel_air:.2f} × air); it slumps and spreads along the ground, "
-            "which a neutrally buoyant plume does not represent (use a heavy-gas model such "
-            "as ALOHA's DEGADIS for planning)")
+    return ModelLimit(
+        "dense_gas",
+        f"Gaussian screening model: {chemical.name_en.lower()} is a dense gas "
+        f"({chemical.density_rel_air:.2f} × air); it slumps and spreads along the ground, "
+        "which a neutrally buoyant plume does not represent (use a heavy-gas model such "
+        "as ALOHA's DEGADIS for planning)",
+        {"density_rel_air": float(chemical.density_rel_air)})
 
 
 def model_warnings(u_m_s: float, cls: Stability, x_m: ArrayLike | None = None,
                    duration_min: float | None = None, *,
-                   chemical: Chemical | None = None) -> list[str]:
+                   chemical: Chemical | None = None) -> list[ModelLimit]:
     """The limits of the Gaussian model that apply to a run, in ALOHA's terms.
 
     ALOHA (NOAA/EPA) states that its results are unreliable at very low wind speeds, in very
@@ -737,24 +767,40 @@ def model_warnings(u_m_s: float, cls: Stability, x_m: ArrayLike | None = None,
         Time since the release started or exposure duration, minutes (optional).
     chemical
         Adds :func:`dense_gas_warning` for a gas heavier than air.
+
+    Returns
+    -------
+    list of ModelLimit
+        Each with its key (for words in any language), English text and values.
     """
-    out: list[str] = []
+    out: list[ModelLimit] = []
     if u_m_s < ALOHA_MIN_WIND_M_S:
-        out.append(f"wind {u_m_s:.1f} m/s is below {ALOHA_MIN_WIND_M_S} m/s: the plume "
-                   "meanders and the Gaussian model is unreliable")
+        out.append(ModelLimit(
+            "low_wind", f"wind {u_m_s:.1f} m/s is below {ALOHA_MIN_WIND_M_S} m/s: the plume "
+            "meanders and the Gaussian model is unreliable",
+            {"wind_m_s": float(u_m_s), "min_wind_m_s": float(ALOHA_MIN_WIND_M_S)}))
     if cls in ("E", "F"):
-        out.append(f"very stable air (class {cls}): the plume stays narrow and concentrated "
-                   "far downwind; the Gaussian model is least reliable here")
+        out.append(ModelLimit(
+            "stable_air", f"very stable air (class {cls}): the plume stays narrow and "
+            "concentrated far downwind; the Gaussian model is least reliable here",
+            stability=cls))
     if x_m is not None:
         x = np.asarray(x_m, dtype=float)
         x = x[x > 0]
         if x.size and x.min() < ALOHA_MIN_DISTANCE_M:
-            out.append("near the source (< 100 m): concentrations are patchy and the model "
-                       "does not resolve them")
+            out.append(ModelLimit(
+                "near_source", f"near the source (< {ALOHA_MIN_DISTANCE_M:g} m): concentrations "
+                "are patchy and the model does not resolve them",
+                {"distance_m": float(ALOHA_MIN_DISTANCE_M)}))
         if x.size and x.max() > ALOHA_MAX_DISTANCE_M:
-            out.append("beyond 10 km: wind shifts and terrain steer the plume; no prediction")
+            out.append(ModelLimit(
+                "beyond_distance", f"beyond {ALOHA_MAX_DISTANCE_M / 1000:g} km: wind shifts and "
+                "terrain steer the plume; no prediction",
+                {"distance_m": float(ALOHA_MAX_DISTANCE_M)}))
     if duration_min is not None and duration_min > ALOHA_MAX_DURATION_MIN:
-        out.append("beyond 60 minutes: wind and stability change; no prediction")
+        out.append(ModelLimit(
+            "beyond_duration", f"beyond {ALOHA_MAX_DURATION_MIN:g} minutes: wind and stability "
+            "change; no prediction", {"duration_min": float(ALOHA_MAX_DURATION_MIN)}))
     if chemical is not None:
         dense = dense_gas_warning(chemical)
         if dense:

@@ -45,8 +45,8 @@ METRICS: dict[str, MetricInfo] = {
         "seconds", "lower", "90th percentile of time from turnout order to first arrival",
         "出动命令至首车到场时间第90百分位"),
     "turnouts_n": MetricInfo(
-        "count", "neither", "fire-station turnouts from quarters (the cases turnout_p90 and "
-        "nfpa_turnout_share count)", "消防站车辆自驻地出动次数（出动准备指标的统计对象）"),
+        "count", "neither", "fire-station turnouts from quarters (the cases the turnout measures "
+        "count)", "消防站车辆自驻地出动次数（出动准备指标的统计对象）"),
     "turnout_p90": MetricInfo(
         "seconds", "lower", "90th percentile of turnout time (order to wheels rolling)",
         "出动准备时间第90百分位"),

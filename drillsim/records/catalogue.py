@@ -247,7 +247,14 @@ _KINDS: tuple[EventKind, ...] = (
         _f("wind_from_deg", "float", "°", "direction the wind blows from"),
         _f("stability", "str", "", "Pasquill-Gifford stability class"))),
     EventKind("model_limit", "chemical", "the plume model is used outside its range",
-              ("place",), (_f("text", "str", "", "the limit in words (English)"),)),
+              ("place",), (
+                  _f("text", "str", "", "the limit in words (English)"),
+                  _f("limit", "str", "", "which limit: low_wind, stable_air, near_source, "
+                     "beyond_distance, beyond_duration or dense_gas"),
+                  _f("values", "map", "", "the numbers of the limit: wind_m_s, min_wind_m_s "
+                     "(m/s), distance_m (m), duration_min (min), density_rel_air (× air)"),
+                  _f("stability", "str", "", "stability class (stable_air only)",
+                     required=False))),
     EventKind("wind_shift", "chemical", "the wind changes", ("place",),
               (_f("wind_from_deg", "float", "°", "direction the wind blows from now"),)),
     EventKind("plume", "chemical", "the threat zones after an update", ("place",), (

@@ -12,7 +12,14 @@ from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.findings import finding_title, named, objective_text
+from drillsim.report.findings import (
+    LEVEL_NAME,
+    capability_text,
+    finding_title,
+    gap_text,
+    named,
+    objective_text,
+)
 from drillsim.report.ratings import (
     LEVEL_TEXT,
     RULE_TEXT,
@@ -128,9 +135,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         level = ctx.say(LEVEL_TEXT[rating.code])
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
-                           target=obj.target, gap=tx.percent(rating.gap))
+                           target=obj.target, gap=gap_text(ctx, res))
         rows.append(ObjectiveRow(obj.id, objective_text(ctx, obj),
-                                 obj.capability, obj.metric, obj.target, measured, rating,
+                                 capability_text(ctx, obj.capability), obj.metric,
+                                 obj.target, measured, rating,
                                  level, ctx.say(RULE_TEXT[rating.rule]), evidence))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
@@ -199,21 +207,22 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     meta = [
         (ctx.say("scenario"), _both(s.name, s.name_zh)),
         (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
-        (ctx.say("duration"), tx.minutes(s.duration, lang)),
+        (ctx.say("duration"), tx.duration(s.duration, lang)),
         (ctx.say("seed"), str(ctx.result.seed)),
         (ctx.say("report.network"), ctx.say("report.network_default")
          if s.network == "default" else s.network),
     ]
     hazards = hazard_names(ctx, parts)
     prov = _provenance(ctx)
-    rules = Table([ctx.say("rating"), ctx.say("report.col_chinese"), ctx.say("score"),
+    nm = {c: ctx.say(LEVEL_NAME[c]) for c in LEVEL_NAME}
+    rules = Table([ctx.say("rating"), ctx.say("report.col_grade"), ctx.say("score"),
                    ctx.say("rule")],
-                  [["P", "优", "95", ctx.say(RULE_TEXT["margin"]) + "; " +
+                  [["P", nm["P"], "95", ctx.say(RULE_TEXT["margin"]) + "; " +
                     ctx.say(RULE_TEXT["ideal"])],
-                   ["S", "良", "82", ctx.say(RULE_TEXT["narrow"])],
-                   ["M", "中", "67", ctx.say(RULE_TEXT["short"])],
-                   ["U", "差", "40", ctx.say(RULE_TEXT["far"])],
-                   ["U", "差", "0", ctx.say(RULE_TEXT["not_measured"])]],
+                   ["S", nm["S"], "82", ctx.say(RULE_TEXT["narrow"])],
+                   ["M", nm["M"], "67", ctx.say(RULE_TEXT["short"])],
+                   ["U", nm["U"], "40", ctx.say(RULE_TEXT["far"])],
+                   ["U", nm["U"], "0", ctx.say(RULE_TEXT["not_measured"])]],
                   ctx.say("report.rules_caption"))
     return Report(
         lang=lang, title=ctx.say("title"), scenario_name=_both(s.name, s.name_zh),

@@ -238,13 +238,44 @@ def hazmat_units(ctx: ReportContext) -> set[str]:
     return _cached(ctx, "hazmat_units", lambda: metrics_hazmat_units(ctx.result))
 
 
-def limits(ctx: ReportContext) -> list[str]:
-    """The model limits the engine logged, verbatim, in their order."""
-    out: list[str] = []
+LIMIT_TEXT = {"low_wind": "chem.limit_low_wind", "stable_air": "chem.limit_stable_air",
+              "near_source": "chem.limit_near_source",
+              "beyond_distance": "chem.limit_beyond_distance",
+              "beyond_duration": "chem.limit_beyond_duration",
+              "dense_gas": "chem.limit_dense_gas"}
+"""Wording of each limit of the screening model (:class:`drillsim.hazards.plume.ModelLimit`)."""
+
+
+def limit_text(ctx: ReportContext, key: str, values: dict, stability: str, text: str) -> str:
+    """A model limit in the report language (its English text when the key is unknown)."""
+    if key not in LIMIT_TEXT:
+        return text
+    chem = _chem(ctx)
+    v = {k: float(x) for k, x in values.items()}
+    return ctx.say(LIMIT_TEXT[key], wind=f"{v.get('wind_m_s', math.nan):.1f}",
+                   min_wind=f"{v.get('min_wind_m_s', math.nan):g}", stability=stability,
+                   metres=f"{v.get('distance_m', math.nan):g}",
+                   km=f"{v.get('distance_m', math.nan) / 1000:g}",
+                   minutes=f"{v.get('duration_min', math.nan):g}",
+                   density=f"{v.get('density_rel_air', math.nan):.2f}",
+                   chemical=ctx.name(chem.name_en.lower(), chem.name_zh))
+
+
+def _limits(ctx: ReportContext) -> list[tuple[str, str]]:
+    """The (key, text) of each model limit the engine logged, in their order."""
+    out: list[tuple[str, str]] = []
     for r in _mine(ctx, "model_limit"):
-        if r.data["text"] not in out:
-            out.append(r.data["text"])
+        key = r.data.get("limit", "")
+        words = limit_text(ctx, key, r.data.get("values", {}), r.data.get("stability", ""),
+                           r.data["text"])
+        if (key, words) not in out:
+            out.append((key, words))
     return out
+
+
+def limits(ctx: ReportContext) -> list[str]:
+    """The model limits the engine logged, in the report language, in their order."""
+    return [words for _, words in _limits(ctx)]
 
 
 def report_limits(ctx: ReportContext) -> list[str]:
@@ -253,14 +284,15 @@ def report_limits(ctx: ReportContext) -> list[str]:
     from drillsim.hazards.plume import model_warnings
 
     spec = _spec(ctx)
-    logged = set(limits(ctx))
+    logged = {key for key, _ in _limits(ctx)}
     duration = rules.release_duration_s(spec) / 60.0
     out: list[str] = []
     for st in weather_states(ctx):
         xs = [x for x in st.extent_m.values() if x > 0]
         for w in model_warnings(st.u, st.cls, xs or None, max(duration, spec.exposure_min)):
-            if w not in logged and w not in out:
-                out.append(w)
+            words = limit_text(ctx, w.key, w.values, w.stability, w.text)
+            if w.key not in logged and words not in out:
+                out.append(words)
     return out
 
 

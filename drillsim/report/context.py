@@ -12,7 +12,11 @@ from drillsim.metrics.summary import Summary
 from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
+from drillsim.report.text import incident_type, term
 from drillsim.report.wording import say
+
+SHAPE_POINT = " (shape point)"
+"""How the map data marks a node that only shapes a road (``北门外大街 (shape point)``)."""
 
 
 @dataclass
@@ -77,7 +81,7 @@ class ReportContext:
 
     def station_label(self, station_id: str) -> str:
         if station_id == "mutual_aid":
-            return "区外增援 mutual aid"
+            return self.say("report.mutual_aid")
         for st in self.scenario.forces.stations:
             if st.id == station_id and (st.name_zh or st.name_en):
                 return f"{st.name_zh} {st.name_en}".strip()
@@ -90,9 +94,24 @@ class ReportContext:
             return f"{incident_id} {spec.name_zh} {spec.name_en}".strip()
         row = self.rows.get(incident_id)
         if row is not None and row.background:
-            what = row.occupancy or row.kind
+            what = incident_type(row.occupancy, row.kind, self.lang)
             return self.say("report.background_call", id=incident_id, what=what)
         return incident_id
+
+    def unit_label(self, unit_id: str) -> str:
+        """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as
+        team, unit type and number (``City Management part-time team, pump crew 1``)."""
+        u = self.units.get(unit_id)
+        team = self._teams.get(u.station) if u is not None else None
+        if team is None:
+            return unit_id
+        n = unit_id.rsplit("-", 1)[-1]
+        return self.say("term.team_unit", team=self.name(team.name_en, team.name_zh) or team.id,
+                        unit=term("unit", u.type, self.lang), n=n if n.isdigit() else unit_id)
+
+    @cached_property
+    def _teams(self) -> dict:
+        return {t.id: t for t in self.scenario.forces.teams}
 
     def node_label(self, node: int) -> str:
         """The network node's name (an intersection), or its index."""
@@ -100,7 +119,8 @@ class ReportContext:
             return "—"
         names = getattr(self.world.network, "node_names", None)
         name = names[node] if names is not None and node < len(names) else ""
-        return name or f"node {node}"
+        # a shape point of the map data lies on the road it names: show the road
+        return name.removesuffix(SHAPE_POINT).strip() or self.say("report.node", n=node)
 
     # ---------------------------------------------------------------- road changes
     @cached_property

@@ -11,6 +11,30 @@ from drillsim.report.registry import Figure, HazardPart
 
 MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
 
+MAP_LEGEND = {  # legend label of drillsim.network.summary.draw_network -> wording
+    "消防站 fire station": "term.place.station",
+    "避难场所 shelter": "term.place.shelter",
+    "物资库 depot": "term.place.depot",
+    "危险源 hazard site": "term.place.hazard_site",
+    "地标 landmark": "term.place.landmark",
+    "救援队 team base": "term.place.team_base",
+    "街道 subdistrict": "term.place.subdistrict",
+    "区界 district boundary": "term.map.boundary",
+    "河流 river": "term.map.river",
+    "桥 bridge": "term.map.bridge",
+    "封闭 closed": "term.map.closed",
+    "motorway": "term.road.motorway",
+    "trunk": "term.road.trunk",
+    "primary": "term.road.primary",
+    "secondary": "term.road.secondary",
+    "tertiary": "term.road.tertiary",
+    "unclassified": "term.road.unclassified",
+    "residential": "term.road.residential",
+    "living_street": "term.road.living_street",
+    "service": "term.road.service",
+    "path": "term.road.path",
+}
+
 SEGMENT_STYLE = {  # state -> (colour, wording)
     "turnout": ("#f39c12", "figure.state_turnout"),
     "travel": ("#e74c3c", "figure.state_travel"),
@@ -88,6 +112,10 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
                  rivers=layers.rivers if layers else None,
                  boundary=layers.boundary if layers else None, labels=True)
     handles = list(ax.get_legend().legend_handles) if ax.get_legend() else []
+    for h in handles:  # the network's legend names places in both languages: use one
+        key = MAP_LEGEND.get(h.get_label())
+        if key:
+            h.set_label(ctx.say(key))
     for part in parts:
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
@@ -141,7 +169,8 @@ def gantt_figure(ctx: ReportContext) -> Figure:
             ax.text(r.t / 60, -0.85, label, color="#2471a3", fontsize=7, ha="left",
                     va="center", clip_on=True)
     ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([f"{u.id}  {_short_station(ctx, u.station)}" for u in order], fontsize=7)
+    ax.set_yticklabels([f"{ctx.unit_label(u.id)}  {_short_station(ctx, u.station)}"
+                        for u in order], fontsize=7)
     ax.set_ylim(len(order) - 0.5, -1.2)
     ax.set_xlim(0, t_max / 60)
     time_axis(ctx, ax, t_max)
@@ -165,6 +194,8 @@ def gantt_figure(ctx: ReportContext) -> Figure:
 def _short_station(ctx: ReportContext, station: str) -> str:
     if station == "mutual_aid":
         return ctx.say("figure.mutual_aid_short")
+    if any(t.id == station for t in ctx.scenario.forces.teams):
+        return ""  # a team's unit: its label names the team
     p = ctx.world.places.get(station)
     if p is not None:
         return p.name_zh

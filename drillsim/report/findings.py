@@ -7,6 +7,16 @@ from drillsim.metrics.catalog import METRICS
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Action
+from drillsim.report.wording import say
+
+LEVEL_NAME = {"P": "rating.name_p", "S": "rating.name_s", "M": "rating.name_m",
+              "U": "rating.name_u"}
+"""The name of each rating level in the report language (优/良/中/差; Performed ...)."""
+
+
+def level_name(ctx: ReportContext, rating) -> str:
+    """The rating's level name in the report language."""
+    return ctx.say(LEVEL_NAME[rating.code])
 
 OWNERS = {  # who an improvement action is for: key -> wording
     "detachment": "owner.detachment",
@@ -67,7 +77,7 @@ def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
 
 def finding_title(ctx: ReportContext, res, rating) -> str:
     obj = res.objective
-    return ctx.say("finding.title", id=obj.id, code=rating.code, level=rating.zh,
+    return ctx.say("finding.title", id=obj.id, code=rating.code, level=level_name(ctx, rating),
                    text=objective_text(ctx, obj))
 
 
@@ -76,4 +86,22 @@ def measured_sentence(ctx: ReportContext, res, rating) -> str:
     info = METRICS[obj.metric]
     return ctx.say("finding.measured", metric=named(ctx, info),
                    value=tx.value(res.value, info.unit, ctx.lang), target=obj.target,
-                   gap=tx.percent(rating.gap))
+                   gap=gap_text(ctx, res))
+
+
+def gap_text(ctx: ReportContext, res) -> str:
+    """How far an objective's measured value is from its target, in the metric's unit
+    (``+2.3 min over the target``; :func:`drillsim.report.text.gap`)."""
+    obj = res.objective
+    _, target = obj.bound()
+    return tx.gap(res.value, target, METRICS[obj.metric].unit, ctx.lang)
+
+
+def capability_text(ctx: ReportContext, capability: str) -> str:
+    """An objective's capability element in the report language: a key of
+    :data:`CAPABILITIES` or its English name is worded; other text is shown as written."""
+    for key, wording in CAPABILITIES.items():
+        if capability and capability.strip().lower() in (key, ctx.say(wording).lower(),
+                                                         say("en", wording).lower()):
+            return ctx.say(wording)
+    return capability

@@ -163,7 +163,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
         else:
             facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads, unit=unit))
     if a.reroutes:
-        facts.append(ctx.say("fire.fact_reroutes", unit=unit, n=a.reroutes))
+        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit), n=a.reroutes))
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
@@ -196,7 +196,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                              at=tx.offset(esc.first_t),
                              size=tx.value(esc.first_q_kw, "kW", ctx.lang)))
         actions.append(_draft("fire.action_escalate", "detachment", "command",
-                              kind=row.occupancy or row.kind))
+                              kind=tx.incident_type(row.occupancy, row.kind, ctx.lang)))
     if row.mutual_aid:
         facts.append(ctx.say("fire.fact_mutual_aid"))
     delay = comms_delay_at(ctx.result, t_call)
@@ -308,7 +308,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         [ctx.say("fire.col_total")]
     rows = []
     for b in bds:
-        cells = [ctx.incident_label(b.incident), b.unit or "—"]
+        cells = [ctx.incident_label(b.incident), ctx.unit_label(b.unit) if b.unit else "—"]
         cells += [tx.minutes(b.segments.get(k, math.nan), ctx.lang) for k in SEGMENT_WORDING
                   if k in totals]
         cells.append(tx.minutes(sum(b.segments.values()), ctx.lang))
@@ -353,7 +353,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
                              limit=tx.minutes(limit, ctx.lang)))
     table = Table([ctx.say("fire.col_unit"), ctx.say("fire.col_incident"),
                    ctx.say("fire.col_order"), ctx.say("fire.col_turnout")],
-                  [[t.unit, ctx.incident_label(t.incident), tx.offset(t.order),
+                  [[ctx.unit_label(t.unit), ctx.incident_label(t.incident), tx.offset(t.order),
                     tx.minutes(t.seconds, ctx.lang)] for t in slow[:10]]) if slow else None
     key, owner, cap = SEGMENT_ACTIONS["turnout"]
     text = _with_stations(ctx, ctx.say(key), sorted(ctx.station_label(s) for s in by_station))
@@ -383,7 +383,7 @@ EXPLAINERS["utilisation_max"] = explain_utilisation
 
 
 def _kind_label(ctx: ReportContext, row: IncidentRow) -> str:
-    return row.occupancy or row.kind
+    return tx.incident_type(row.occupancy, row.kind, ctx.lang)
 
 
 def overview_tables(ctx: ReportContext) -> list[Table]:
@@ -556,7 +556,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),
                          tx.minutes(r.dispatch_to_arrival, ctx.lang),
                          tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
-                         if r.kind == "fire" else "", r.first_unit or "—", note])
+                         if r.kind == "fire" else "",
+                         ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
         classes.append("bad" if r.unmet or not FIVE_MINUTE.met(r.dispatch_to_arrival) else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),

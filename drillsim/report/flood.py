@@ -108,11 +108,6 @@ def team_name(ctx: ReportContext, spec) -> str:
     return (spec.name_zh if ctx.lang == "zh" else spec.name_en) or spec.id
 
 
-def _bilingual(key: str) -> str:
-    """A map legend: Chinese, then English (the map is read in both languages)."""
-    return say("zh", key) + say("en", key)
-
-
 # ----------------------------------------------------------------------------- data
 
 
@@ -124,8 +119,8 @@ def _cached(ctx: ReportContext, key: str, fn):
 
 
 def ration_text(ctx: ReportContext) -> str:
-    """The drill's ration per person (``relief.ration``), e.g. ``water_l 3, food_ration 1``."""
-    return ", ".join(f"{k} {v:g}" for k, v in ctx.scenario.relief.ration.items())
+    """The drill's ration per person (``relief.ration``), e.g. ``drinking water (L) 3``."""
+    return tx.quantities(ctx.scenario.relief.ration, ctx.lang)
 
 
 def limit_text(limit_m: float) -> str:
@@ -243,6 +238,14 @@ def teams(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
     return _cached(ctx, "teams", build)
 
 
+def _team_name(ctx: ReportContext, team_id: str) -> str:
+    """A team's name in the report language, by its id."""
+    for t in ctx.scenario.forces.teams:
+        if t.id == team_id:
+            return ctx.name(t.name_en, t.name_zh) or team_id
+    return team_id
+
+
 def team_label(ctx: ReportContext, team) -> str:
     return f"{team.name_zh} {team.name_en}".strip() or team.id
 
@@ -296,7 +299,7 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         out.append(Table(
             [ctx.say("flood.col_shelter"), ctx.say("flood.col_capacity"),
              ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
-             ctx.say("flood.col_relieved_within", target=tx.minutes(target, ctx.lang)),
+             ctx.say("flood.col_relieved_within", target=tx.duration(target, ctx.lang)),
              "t95", "t100", ctx.say("flood.col_lacks")], rows,
             ctx.say("flood.shelters_caption"), classes))
     if ctx.scenario.forces.depots:
@@ -304,12 +307,11 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         dm = depots(ctx)
         for dep in ctx.scenario.forces.depots:
             m = dm[dep.id]
-            sizes = ", ".join(f"{t.capacity_kg / 1000:g} t" for t in dep.trucks)
-            outs = "; ".join(f"{tx.offset(e.t)} ({', '.join(e.items)})" for e in m.stock_outs)
-            rows.append([named(ctx, dep), ", ".join(f"{k} {v:g}" for k, v in m.initial.items()),
-                         f"{len(dep.trucks)} × {sizes}" if dep.trucks else "—",
-                         str(m.loads), outs or "—",
-                         ", ".join(f"{k} {v:g}" for k, v in m.final.items())])
+            outs = "; ".join(f"{tx.offset(e.t)} ({names(ctx, tx.item_names(e.items, ctx.lang))})"
+                             for e in m.stock_outs)
+            rows.append([named(ctx, dep), tx.quantities(m.initial, ctx.lang),
+                         tx.sizes(t.capacity_kg for t in dep.trucks) if dep.trucks else "—",
+                         str(m.loads), outs or "—", tx.quantities(m.final, ctx.lang)])
         out.append(Table(
             [ctx.say("flood.col_depot"), ctx.say("flood.col_initial_stock"),
              ctx.say("flood.col_trucks"), ctx.say("flood.col_loads"),
@@ -325,8 +327,9 @@ def team_overview(ctx: ReportContext) -> list[Table]:
     if tm:
         rows, classes = [], []
         for spec, m in tm:
-            units = ", ".join(f"{k} {m.fielded.get(k, 0)}/{n}" for k, n in m.planned.items())
-            shared = ", ".join(f"{k} {n}" for k, n in m.shared.items()) or "—"
+            units = ", ".join(f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
+                              for k, n in m.planned.items())
+            shared = ", ".join(f"{_team_name(ctx, k)} {n}" for k, n in m.shared.items()) or "—"
             rows.append([team_label(ctx, spec), str(spec.members), shared,
                          tx.offset(m.assembled_at), tx.minutes(m.assembly_s, ctx.lang), units,
                          "—" if m.free_members is None else str(m.free_members)])
@@ -349,7 +352,7 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
             share = f"{b['share'][k]:.0%}" if k in b["share"] else "—"
             rows.append([ctx.say(name), f"{v:,.0f}", share, ctx.say(meaning)])
             classes.append("bad" if k == b["bottleneck"] else "")
-        items = ", ".join(b["stock_out_items"]) or ctx.say("flood.none")
+        items = names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)) or ctx.say("flood.none")
         out.append(Table(
             [ctx.say("flood.col_cause"), ctx.say("flood.col_person_hours"),
              ctx.say("flood.col_share"), ctx.say("flood.col_meaning")], rows,
@@ -372,8 +375,8 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         return
     net = ctx.world.network
     for limit, colour, lw, label in (
-            (CAR_LIMIT_M, "#00acc1", 3.5, _bilingual("flood.map_closed_cars")),
-            (TRUCK_LIMIT_M, "#d81b60", 4.5, _bilingual("flood.map_closed_trucks"))):
+            (CAR_LIMIT_M, "#00acc1", 3.5, ctx.say("flood.map_closed_cars")),
+            (TRUCK_LIMIT_M, "#d81b60", 4.5, ctx.say("flood.map_closed_trucks"))):
         edges = sorted({int(e) for p in pts.values() if p.m.peak_m >= limit for e in p.edges})
         if not edges:
             continue
@@ -399,7 +402,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
                     textcoords="offset points", fontsize=7.5, color="#1b4f72", zorder=9,
                     path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
-                          markeredgecolor="#1b2631", label=_bilingual("flood.map_point")))
+                          markeredgecolor="#1b2631", label=ctx.say("flood.map_point")))
 
 
 # ----------------------------------------------------------------------------- figures
@@ -536,7 +539,7 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
     _hours_axis(ax, ctx.say("flood.hours_after_warning"))
     ax.set_title(ctx.say("flood.warning_heading"), fontsize=10)
     style_axes(ax)
-    channels = ", ".join(c.name for c in _channels(ctx).channels)
+    channels = names(ctx, [tx.term("channel", c.name, ctx.lang) for c in _channels(ctx).channels])
     return Figure("warning", ctx.say("flood.warning_title"),
                   ctx.say("flood.warning_caption", channels=channels), _png(fig),
                   alt=ctx.say("flood.warning_alt"))
@@ -608,7 +611,7 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
             ts = [s[0] for s in series] + [t_max]
             vs = [s[1] for s in series] + [series[-1][1]]
             ax.step(np.asarray(ts) / 60, vs, where="post", color=cmap(k % 10), lw=1.6,
-                    label=item)
+                    label=tx.term("item", item, ctx.lang))
         for e in dm[dep.id].events:
             key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
@@ -680,7 +683,8 @@ def warning_sections(ctx: ReportContext) -> list[Section]:
     if ctx.scenario.warning is not None:
         paras = [_warning_sentence(ctx)]
         figs = [f for f in (warning_figure(ctx),) if f is not None]
-        rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.first_s, ctx.lang),
+        rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
+                 tx.minutes(c.first_s, ctx.lang),
                  dur(c.full_s, ctx.lang)] for c in _channels(ctx).channels]
         out.append(Section("warning", ctx.say("flood.section_warning"), paras,
                            [Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
@@ -735,15 +739,17 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.no_avoidable_wait"))
     events = rm.stock_events(ctx.result)
     if b["stock_out_items"]:
-        where = "; ".join(f"{place_short(ctx, e.depot)} {tx.offset(e.t)} ({', '.join(e.items)})"
+        where = "; ".join(f"{place_short(ctx, e.depot)} {tx.offset(e.t)} "
+                          f"({names(ctx, tx.item_names(e.items, ctx.lang))})"
                           for e in events if e.kind == "stock_out")
-        paras.append(ctx.say("flood.items_ran_out", items=names(ctx, b["stock_out_items"]),
+        paras.append(ctx.say("flood.items_ran_out",
+                             items=names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)),
                              where=where))
     for e in events:
         if e.kind != "stock_change":
             continue
         sign = "−" if e.removed else "+"
-        its = ", ".join(f"{k} {sign}{v:g}" for k, v in e.items.items())
+        its = tx.quantities(e.items, ctx.lang, sign)
         paras.append(ctx.say("flood.stock_inject", depot=place_short(ctx, e.depot),
                              at=tx.offset(e.t), items=its))
     behind = sorted([s for s in shelters(ctx) if s.m.admitted],
@@ -781,7 +787,8 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     wc = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
     target = f"{wc.target:.0%}"
-    rows = [[c.name, f"{c.reach:.0%}", tx.minutes(c.first_s, ctx.lang), dur(c.full_s, ctx.lang),
+    rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
+             tx.minutes(c.first_s, ctx.lang), dur(c.full_s, ctx.lang),
              ctx.say("flood.yes" if c.needed else "flood.no")] for c in wc.channels]
     table = Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
                    ctx.say("flood.col_first_reached"), ctx.say("flood.col_full_reach"),
@@ -793,10 +800,11 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
                              most=f"{wc.max_share:.0%}"))
     slow = wc.bottleneck
     if slow is not None:
-        paras.append(ctx.say("flood.warning_bottleneck", channel=slow.name, target=target,
+        paras.append(ctx.say("flood.warning_bottleneck",
+                             channel=tx.term("channel", slow.name, ctx.lang), target=target,
                              reach=f"{slow.reach:.0%}", time=dur(slow.full_s, ctx.lang)))
         actions.append(_action(ctx, "flood.action_speed_up_channel", "subdistricts", "warning",
-                               obj.id, channel=slow.name))
+                               obj.id, channel=tx.term("channel", slow.name, ctx.lang)))
     actions.append(_action(ctx, "flood.action_warn_earlier", "hq", "warning", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
@@ -888,7 +896,7 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
     target = ctx.scenario.relief.target
     s10 = m.get("relief_share_10h", math.nan)
     if math.isfinite(s10) and s10 >= 1.0:
-        out.append(ctx.say("flood.all_relieved", target=tx.minutes(target, ctx.lang)))
+        out.append(ctx.say("flood.all_relieved", target=tx.duration(target, ctx.lang)))
     if m.get("people_displaced", 0) and m.get("people_unsheltered", 1) == 0:
         out.append(ctx.say("flood.all_sheltered", people=f"{m['people_displaced']:g}"))
     return out

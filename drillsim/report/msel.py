@@ -55,13 +55,15 @@ def _incident(ctx: ReportContext, a: InjectResponse) -> str:
 def _road(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.no_reroute")
-    return ctx.say("msel.reroute", unit=a.unit)
+    return ctx.say("msel.reroute", unit=ctx.unit_label(a.unit))
 
 
 def _out(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
-        return ctx.say("msel.none_needed_while_out", type=a.subject_type, out=a.subject)
-    return ctx.say("msel.sent_instead", unit=a.unit, incident=a.incident, out=a.subject)
+        return ctx.say("msel.none_needed_while_out",
+                       type=tx.term("unit", a.subject_type, ctx.lang), out=a.subject)
+    return ctx.say("msel.sent_instead", unit=ctx.unit_label(a.unit), incident=a.incident,
+                   out=a.subject)
 
 
 def _back(ctx: ReportContext, a: InjectResponse) -> str:
@@ -79,19 +81,20 @@ def _surge(ctx: ReportContext, a: InjectResponse) -> str:
 def _comms(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.no_delayed_dispatch")
-    return ctx.say("msel.first_delayed_dispatch", unit=a.unit, incident=a.incident)
+    return ctx.say("msel.first_delayed_dispatch", unit=ctx.unit_label(a.unit), incident=a.incident)
 
 
 def _pump(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.no_pump_sent", point=a.subject)
-    return ctx.say("msel.pump_sent", unit=a.unit, point=a.subject)
+    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=a.subject)
 
 
 def _stock(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.no_truck_loaded", depot=a.subject)
-    return ctx.say("msel.truck_loads", unit=a.unit, depot=a.subject, shelter=a.destination)
+    return ctx.say("msel.truck_loads", unit=ctx.unit_label(a.unit), depot=a.subject,
+                   shelter=a.destination)
 
 
 def _wind(ctx: ReportContext, a: InjectResponse) -> str:
@@ -110,7 +113,7 @@ def _wind(ctx: ReportContext, a: InjectResponse) -> str:
         return what + ctx.say("msel.evacuation_extended", offset=at, people=f"{nxt.people:,}")
     if nxt.event == "protective_action":
         return what + ctx.say("msel.order_given", offset=at)
-    return what + ctx.say("msel.staged_in_zone", offset=at, unit=nxt.unit)
+    return what + ctx.say("msel.staged_in_zone", offset=at, unit=ctx.unit_label(nxt.unit))
 
 
 def _note(ctx: ReportContext, a: InjectResponse) -> str:
@@ -119,11 +122,11 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "unmeasured":
         return ctx.say("msel.no_simulated_action")
     if a.outcome == "none":
-        return ctx.say("msel.none_in_run", event=a.event)
-    who = a.unit or a.incident
+        return ctx.say("msel.none_in_run", event=tx.term("event", a.event, ctx.lang))
+    who = ctx.unit_label(a.unit) if a.unit else a.incident
     if a.outcome == "already":
-        return ctx.say("msel.already", event=a.event, who=who)
-    return ctx.say("msel.record", event=a.event, who=who)
+        return ctx.say("msel.already", event=tx.term("event", a.event, ctx.lang), who=who)
+    return ctx.say("msel.record", event=tx.term("event", a.event, ctx.lang), who=who)
 
 
 WORDING = {
@@ -163,7 +166,8 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
          ctx.say("msel.col_text"), ctx.say("msel.col_from_to"), ctx.say("msel.col_method"),
          ctx.say("msel.col_expected"), ctx.say("msel.col_objective"),
          ctx.say("msel.col_simulated")],
-        [[str(r.number), tx.offset(r.at), tx.clock(start, r.at), f"{r.id} ({r.kind})",
+        [[str(r.number), tx.offset(r.at), tx.clock(start, r.at),
+          f"{r.id} ({tx.term('inject', r.kind, ctx.lang)})",
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t) else r.sim_what)]

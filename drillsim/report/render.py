@@ -17,13 +17,19 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from drillsim.report.build import Report
+from drillsim.report.findings import LEVEL_NAME
+from drillsim.report.registry import Table
+from drillsim.report.wording import say
 
 
 class MdRaw(str):
     """Markdown that the report itself built (never user text): not escaped."""
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+"""Characters that open markup anywhere in a line (``(``, ``!`` and ``#`` only matter
+next to an escaped ``[`` or at the start of a line)."""
+_MD_LINE_START = re.compile(r"^(\d+\.|[#+-])(?=\s|$)|^(=+|-+)$")
 
 
 def md_escape(value: object) -> str:
@@ -37,8 +43,39 @@ def md_escape(value: object) -> str:
     text = " ".join(str(value).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # a leading "-", "=" or digit+"." could start a list or heading
-    return re.sub(r"^(\d+)\.", r"\1\\.", text)
+    # a leading "1.", "#", "+", "-" or "=" could start a list or heading
+    return _MD_LINE_START.sub(lambda m: "\\" + m.group(0) if not m.group(0)[0].isdigit()
+                              else m.group(0)[:-1] + "\\.", text)
+
+
+def md_table(table: Table) -> MdRaw:
+    """A table as GitHub-flavoured Markdown: a header row, a separator row and one line per
+    row, every cell escaped (a ``|`` in a cell is ``\\|``), short rows padded; then the
+    caption in italics."""
+    n = len(table.columns)
+
+    def line(cells) -> str:
+        cells = [md_escape(c) for c in cells]
+        cells += [""] * (n - len(cells))
+        return "| " + " | ".join(cells) + " |"
+
+    out = [line(table.columns), "|" + " --- |" * n, *(line(r) for r in table.rows)]
+    if table.caption:
+        out += ["", f"*{md_escape(table.caption)}*"]
+    return MdRaw("\n".join(out) + "\n")
+
+
+_GRADE_LEVEL = {"优": "P", "良": "S", "中": "M", "差": "U"}
+
+
+def _level_name(code: str, lang: str) -> str:
+    """The name of a rating level (``P``) in ``lang``: ``excellent`` / ``优``."""
+    return say(lang, LEVEL_NAME[code])
+
+
+def _grade_name(grade: str, lang: str) -> str:
+    """The overall grade (优/良/中/差, :func:`~drillsim.report.ratings.grade`) in ``lang``."""
+    return say(lang, LEVEL_NAME[_GRADE_LEVEL[grade]]) if grade in _GRADE_LEVEL else grade
 
 
 def _env(autoescape: bool) -> Environment:
@@ -47,6 +84,9 @@ def _env(autoescape: bool) -> Environment:
         autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         finalize=None if autoescape else md_escape)
+    env.globals["md_table"] = md_table
+    env.filters["level"] = _level_name
+    env.filters["grade"] = _grade_name
     env.filters["score"] = lambda v: "—" if v is None or math.isnan(v) else f"{v:.0f}"
     return env
 

@@ -3,11 +3,166 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from datetime import timedelta
 
 from drillsim.report.wording import LANGS, say
 
-__all__ = ["LANGS", "clock", "minutes", "offset", "percent", "tr", "value"]
+__all__ = ["LANGS", "TERMS", "clock", "count", "duration", "gap", "incident_type", "minutes",
+           "item_names", "offset", "quantities", "sizes", "term", "tr", "value"]
+
+TERMS: dict[str, dict[str, str]] = {
+    "occupancy": {
+        "high_rise_residential": "term.occupancy.high_rise_residential",
+        "old_residential_compound": "term.occupancy.old_residential_compound",
+        "large_commercial_complex": "term.occupancy.large_commercial_complex",
+        "warehouse": "term.occupancy.warehouse",
+        "three_in_one": "term.occupancy.three_in_one",
+        "elderly_care_home": "term.occupancy.elderly_care_home",
+        "dwelling": "term.occupancy.dwelling",
+        "outdoor": "term.occupancy.outdoor",
+    },
+    "kind": {
+        "fire": "term.kind.fire",
+        "rescue": "term.kind.rescue",
+        "alarm": "term.kind.alarm",
+        "flood_rescue": "term.kind.flood_rescue",
+        "hazmat": "term.kind.hazmat",
+    },
+    "unit": {
+        "engine": "term.unit.engine",
+        "ladder": "term.unit.ladder",
+        "rescue": "term.unit.rescue",
+        "hazmat": "term.unit.hazmat",
+        "tanker": "term.unit.tanker",
+        "command": "term.unit.command",
+        "pump": "term.unit.pump",
+        "pump_crew": "term.unit.pump_crew",
+        "boat_team": "term.unit.boat_team",
+        "rescue_team": "term.unit.rescue_team",
+        "medical_team": "term.unit.medical_team",
+        "volunteer_squad": "term.unit.volunteer_squad",
+    },
+    "item": {
+        "water_l": "term.item.water_l",
+        "food_ration": "term.item.food_ration",
+        "food_kg": "term.item.food_kg",
+        "bedding_set": "term.item.bedding_set",
+        "clothing_set": "term.item.clothing_set",
+        "medical_kit": "term.item.medical_kit",
+        "tent": "term.item.tent",
+    },
+    "vehicle": {
+        "fire_engine": "term.vehicle.fire_engine",
+        "truck": "term.vehicle.truck",
+        "car": "term.vehicle.car",
+        "foot": "term.vehicle.foot",
+        "high_clearance": "term.vehicle.high_clearance",
+    },
+    "channel": {  # the district's channel names (drill files may write them without commas)
+        "cell broadcast": "term.channel.cell_broadcast",
+        "sirens and loudspeakers": "term.channel.sirens",
+        "tv, radio and social media": "term.channel.media",
+        "tv radio and social media": "term.channel.media",
+        "grid workers door to door": "term.channel.grid_workers",
+    },
+    "inject": {
+        "unit_out_of_service": "term.inject.unit_out_of_service",
+        "unit_in_service": "term.inject.unit_in_service",
+        "road_closed": "term.inject.road_closed",
+        "road_reopened": "term.inject.road_reopened",
+        "incident": "term.inject.incident",
+        "call_surge": "term.inject.call_surge",
+        "comms_delay": "term.inject.comms_delay",
+        "note": "term.inject.note",
+        "pump_station_failed": "term.inject.pump_station_failed",
+        "pump_station_restored": "term.inject.pump_station_restored",
+        "wind_shift": "term.inject.wind_shift",
+        "stock_change": "term.inject.stock_change",
+    },
+    "event": {  # record kinds (drillsim.records.catalogue.EVENTS)
+        "ignition": "term.event.ignition",
+        "call": "term.event.call",
+        "queued": "term.event.queued",
+        "dispatch": "term.event.dispatch",
+        "enroute": "term.event.enroute",
+        "reroute": "term.event.reroute",
+        "arrive": "term.event.arrive",
+        "escalate": "term.event.escalate",
+        "full_assignment": "term.event.full_assignment",
+        "control": "term.event.control",
+        "clear": "term.event.clear",
+        "release": "term.event.release",
+        "quarters": "term.event.quarters",
+        "mutual_aid_request": "term.event.mutual_aid_request",
+        "unmet": "term.event.unmet",
+        "rescued": "term.event.rescued",
+        "out_of_service": "term.event.out_of_service",
+        "in_service": "term.event.in_service",
+        "inject": "term.event.inject",
+        "road_closed": "term.event.road_closed",
+        "road_reopened": "term.event.road_reopened",
+        "call_surge": "term.event.call_surge",
+        "comms_delay": "term.event.comms_delay",
+        "end": "term.event.end",
+        "onset": "term.event.onset",
+        "shelter_open": "term.event.shelter_open",
+        "displaced": "term.event.displaced",
+        "stranded": "term.event.stranded",
+        "unsheltered": "term.event.unsheltered",
+        "shelter_blocked": "term.event.shelter_blocked",
+        "shelter_wait": "term.event.shelter_wait",
+        "shelter_admit": "term.event.shelter_admit",
+        "shelter_full": "term.event.shelter_full",
+        "relieved": "term.event.relieved",
+        "stock_change": "term.event.stock_change",
+        "replenish": "term.event.replenish",
+        "stock_out": "term.event.stock_out",
+        "truck_load": "term.event.truck_load",
+        "truck_depart": "term.event.truck_depart",
+        "truck_arrive": "term.event.truck_arrive",
+        "relief_delivered": "term.event.relief_delivered",
+        "truck_return": "term.event.truck_return",
+        "team_activated": "term.event.team_activated",
+        "mobilised": "term.event.mobilised",
+        "team_assembled": "term.event.team_assembled",
+        "warning_issued": "term.event.warning_issued",
+        "warning_target": "term.event.warning_target",
+        "warning": "term.event.warning",
+        "rain": "term.event.rain",
+        "depth": "term.event.depth",
+        "road_state": "term.event.road_state",
+        "displacement": "term.event.displacement",
+        "pump_start": "term.event.pump_start",
+        "pump_station_failed": "term.event.pump_station_failed",
+        "pump_station_restored": "term.event.pump_station_restored",
+        "release_start": "term.event.release_start",
+        "model_limit": "term.event.model_limit",
+        "wind_shift": "term.event.wind_shift",
+        "plume": "term.event.plume",
+        "protective_action": "term.event.protective_action",
+        "responder_exposed": "term.event.responder_exposed",
+        "ppe_on": "term.event.ppe_on",
+        "entry": "term.event.entry",
+        "source_control": "term.event.source_control",
+        "source_empty": "term.event.source_empty",
+    },
+    "team_kind": {
+        "professional": "term.team_kind.professional",
+        "part_time": "term.team_kind.part_time",
+        "volunteer": "term.team_kind.volunteer",
+    },
+}
+"""The wording key of every id the drill file and the records use, by group (ids a
+designer invents, such as a new relief item, are shown as written)."""
+
+
+def term(group: str, ident: str, lang: str = "en") -> str:
+    """The name of an id of ``group`` (a key of :data:`TERMS`) in ``lang``; the id itself
+    when the catalogue does not know it (a name the drill designer made up)."""
+    key = TERMS[group].get(ident if group != "channel" else ident.strip().lower())
+    return say(lang, key) if key else ident
 
 
 def tr(key: str, lang: str) -> str:
@@ -51,11 +206,77 @@ def value(v: float, unit: str, lang: str = "en") -> str:
         return f"{v:.0%}"
     if unit == "kW":
         return f"{v / 1000:.1f} MW"
-    return f"{v:g}"
+    return count(v)
 
 
-def percent(d: float) -> str:
-    """A signed relative gap as a percentage."""
-    if d is None or math.isnan(d):
+def incident_type(occupancy: str | None, kind: str, lang: str = "en") -> str:
+    """What an incident is: its occupancy when it has one (``老旧小区``), else its kind."""
+    return term("occupancy", occupancy, lang) if occupancy else term("kind", kind, lang)
+
+
+def duration(seconds: float, lang: str = "en") -> str:
+    """A target duration: whole hours as hours (``10 h`` / ``10 小时``), else minutes."""
+    if seconds is not None and math.isfinite(seconds) and seconds >= 3600 \
+            and seconds % 3600 == 0:
+        return say(lang, "unit.hours", hours=f"{seconds / 3600:.0f}")
+    return minutes(seconds, lang)
+
+
+def count(n: float) -> str:
+    """A count of things or people with thousands separators (``4,000``), never in
+    scientific notation; a dash for NaN."""
+    if n is None or not math.isfinite(n):
         return "—"
-    return f"{d:+.0%}"
+    return f"{n:,.0f}" if float(n).is_integer() or abs(n) >= 100 else f"{n:,.1f}"
+
+
+def gap(v: float, target: float, unit: str, lang: str = "en") -> str:
+    """How far a measured value is from its target, in the metric's unit.
+
+    Parameters
+    ----------
+    v, target
+        Measured value and target in the metric's unit (seconds, share 0-1, kW or count).
+    unit
+        The metric's unit (:data:`drillsim.metrics.catalog.METRICS`).
+
+    Returns
+    -------
+    str
+        ``+2.3 min over the target`` / ``超出目标2.3分钟``, ``12 percentage points under
+        the target``, ``on the target``; a dash when not measured.
+    """
+    if v is None or target is None or not (math.isfinite(v) and math.isfinite(target)):
+        return "—"
+    d = v - target
+    if unit == "seconds":
+        amount = minutes(abs(d), lang)
+        zero = round(abs(d) / 60, 1) == 0
+    elif unit == "share":
+        amount = say(lang, "unit.points", n=f"{abs(d) * 100:.0f}")
+        zero = round(abs(d) * 100) == 0
+    elif unit == "kW":
+        amount = value(abs(d), unit, lang)
+        zero = round(abs(d) / 1000, 1) == 0
+    else:
+        amount = count(abs(d))
+        zero = abs(d) < 0.05
+    if zero:
+        return say(lang, "gap.on")
+    return say(lang, "gap.over" if d > 0 else "gap.under", amount=amount)
+
+
+def quantities(items: dict[str, float], lang: str = "en", sign: str = "") -> str:
+    """Relief items with their quantities: ``drinking water (L) 18,000, tents 200``."""
+    return ", ".join(f"{term('item', k, lang)} {sign}{count(v)}" for k, v in items.items())
+
+
+def item_names(items: Iterable[str], lang: str = "en") -> list[str]:
+    """The names of relief items (:data:`TERMS`)."""
+    return [term("item", k, lang) for k in items]
+
+
+def sizes(capacities_kg: Iterable[float]) -> str:
+    """Vehicle capacities grouped: ``3 × 5 t`` or ``2 × 5 t, 1 × 2 t`` (largest first)."""
+    n = Counter(capacities_kg)
+    return ", ".join(f"{k} × {c / 1000:g} t" for c, k in sorted(n.items(), reverse=True))

@@ -110,6 +110,8 @@ def _shorten(label: str) -> str:
 
 
 def _fmt(v: Any, unit: str, signed: bool = False) -> str:
+    from drillsim.sweep.spec import number
+
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     sign = "+" if signed else ""
@@ -119,4 +121,4 @@ def _fmt(v: Any, unit: str, signed: bool = False) -> str:
         return f"{v * 100:{sign}.1f}"
     if unit == "kW":
         return f"{v / 1000:{sign}.2f}"
-    return f"{v:{sign}.3g}"
+    return number(v, sign)

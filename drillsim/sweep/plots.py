@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from drillsim.sweep.spec import Experiment
+from drillsim.sweep.spec import Experiment, number
 
 
 def _slug(text: str) -> str:
@@ -82,4 +82,4 @@ def _short(v) -> str:
             return str(json.loads(v).get("id", v))
         except ValueError:
             return v
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    return number(v) if isinstance(v, float) else str(v)

@@ -125,9 +125,17 @@ def met_column(objective_id: str) -> str:
     return f"met_{objective_id}"
 
 
+def number(v: float, sign: str = "") -> str:
+    """A number for people: thousands separated (``4,000``), never scientific notation;
+    three significant digits below 1,000 (``12.3``); ``sign`` ``"+"`` shows the sign."""
+    if abs(v) >= 1000 or float(v).is_integer():
+        return f"{v:{sign},.0f}"
+    return f"{v:{sign},.{max(0, 2 - math.floor(math.log10(abs(v))))}f}" if v else f"{v:{sign}.0f}"
+
+
 def _short(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:g}"
+        return number(v)
     if isinstance(v, dict):
         return str(v.get("id", "{...}"))
     return str(v)

@@ -13,6 +13,7 @@ from drillsim.errors import DrillsimError
 from drillsim.metrics import injects
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.injects import inject_responses
+from drillsim.report import text as tx
 from drillsim.report.build import make_context
 from drillsim.report.msel import MSEL_COLUMNS, msel_rows, write_msel_csv
 from drillsim.report.observed import compare, load_observed
@@ -101,9 +102,11 @@ def test_note_inject_names_the_record_its_metric_measures(rainstorm_with_notes):
     assert (n1.sim_t, n1.event, n1.unit, n1.incident) == (rescue.t, "arrive", rescue.unit,
                                                           rescue.incident)
     assert n1.outcome == ("done" if after else "already")
-    assert f"arrive ({rescue.unit})" in rows["N1"].sim_what
+    assert (f"{tx.term('event', 'arrive', ctx.lang)} ({ctx.unit_label(rescue.unit)})"
+            in rows["N1"].sim_what)
     relieved = next(r for r in ctx.records if r.event == "relieved")
-    assert answers["N2"].sim_t == relieved.t and rows["N2"].sim_what.startswith("relieved")
+    assert answers["N2"].sim_t == relieved.t and rows["N2"].sim_what.startswith(
+        tx.term("event", "relieved", ctx.lang))
     assert answers["N3"].outcome == "no_objective" and math.isnan(rows["N3"].sim_t)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from drillsim.api import load_world, run_drill
+from drillsim.hazards.plume import CHEMICALS
 from drillsim.report import build_report, make_context, render_html, render_markdown
 from drillsim.report import chemical as ch
 from drillsim.report.ratings import rate
@@ -124,17 +125,31 @@ def test_wind_shift_draws_the_zones_after_the_shift(results, world):
 
 
 @pytest.mark.parametrize("name", DRILLS)
-def test_model_limits_verbatim(results, reports, name):
-    logged = [r.data["text"] for r in results[name].records if r.event == "model_limit"]
+def test_model_limits_worded_from_their_keys(results, reports, name):
+    """Each logged limit is listed in both languages: the English words are the engine's
+    text, the Chinese words are the limit's key worded with the logged numbers."""
+    logged = [r.data for r in results[name].records if r.event == "model_limit"]
     assert logged or name == "ammonia-liquor-group"  # class B, lighter than air: none
+    chem_zh = CHEMICALS[results[name].scenario.chemical.chemical].name_zh
     for lang in ("en", "zh"):
         rep = reports[(name, lang)]
         cells = [row[0] for t in rep.overview_tables for row in t.rows]
-        for text in logged:
-            assert text in cells
-        page = render_html(rep, embed_font=False)
-        for text in logged:
-            assert text in html.unescape(page)
+        page = html.unescape(render_html(rep, embed_font=False))
+        for d in logged:
+            words = d["text"] if lang == "en" else say(
+                "zh", ch.LIMIT_TEXT[d["limit"]], **_limit_fields(d, chem_zh))
+            assert words in cells and words in page
+            if lang == "zh":
+                assert d["text"] not in page
+
+
+def _limit_fields(d: dict, chem_zh: str) -> dict:
+    v = d["values"]
+    return {"wind": f"{v.get('wind_m_s', 0):.1f}", "min_wind": f"{v.get('min_wind_m_s', 0):g}",
+            "stability": d.get("stability", ""), "metres": f"{v.get('distance_m', 0):g}",
+            "km": f"{v.get('distance_m', 0) / 1000:g}",
+            "minutes": f"{v.get('duration_min', 0):g}",
+            "density": f"{v.get('density_rel_air', 0):.2f}", "chemical": chem_zh}
 
 
 def test_night_limits_name_stable_air_and_dense_gas(results):

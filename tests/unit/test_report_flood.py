@@ -14,6 +14,7 @@ from markupsafe import escape
 from drillsim.api import load_world, run_drill
 from drillsim.metrics import relief as rm
 from drillsim.report import build_report, make_context, render_html, render_markdown
+from drillsim.report import text as tx
 from drillsim.report.msel import msel_rows
 from drillsim.report.render import write_report
 from drillsim.scenarios.loader import load_scenario
@@ -94,11 +95,12 @@ def test_explainers_name_the_bottleneck_of_the_records(results, world):
         text = " ".join(relief.paragraphs)
         assert name in text and f"{b['person_hours'][b['bottleneck']]:,.0f}" in text
         for item in b["stock_out_items"]:
-            assert item in text
+            assert tx.term("item", item, lang) in text
         assert relief.table is not None and relief.table.rows  # shelters most behind
         assert relief.actions and all(a.owner for a in relief.actions)
         warning = next(f for f in rep.findings if f.objective == "O3")
-        assert "grid workers door to door" in " ".join(warning.paragraphs)
+        assert tx.term("channel", "grid workers door to door", lang) in " ".join(
+            warning.paragraphs)
     owners = " ".join(a.owner for a in rep.plan)
     assert "区民政局" in owners and "区防汛指挥部" in owners
 
@@ -108,10 +110,10 @@ def test_msel_rules_for_flood_injects(results, world):
     rows = {r.id: r for r in msel_rows(ctx)}
     pump = next(r for r in ctx.records if r.event == "dispatch"
                 and r.place == "tianping_underpass" and r.data["task"] == "pump")
-    assert rows["I1"].sim_t == pump.t and pump.unit in rows["I1"].sim_what
+    assert rows["I1"].sim_t == pump.t and ctx.unit_label(pump.unit) in rows["I1"].sim_what
     load = next(r for r in ctx.records if r.event == "truck_load" and r.t >= rows["I2"].at
                 and r.place == "district_relief_depot")
-    assert rows["I2"].sim_t == load.t and load.unit in rows["I2"].sim_what
+    assert rows["I2"].sim_t == load.t and ctx.unit_label(load.unit) in rows["I2"].sim_what
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from drillsim.api import load_world, run_drill
+from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import fire_station_turnouts
 from drillsim.metrics.summary import summarize, summary_dict
 from drillsim.report import build_report, make_context
@@ -104,9 +105,7 @@ def test_flood_and_fire_states_one_turnout_count():
               for m in [re.search(r"of (?:the )?(\d+) fire-station turnouts", p)] if m]
     assert stated == [n]
     _comp, std = _fire_tables(rep)
-    assert float(dict(map(tuple, std.rows))[
-        "fire-station turnouts from quarters (the cases turnout_p90 and nfpa_turnout_share "
-        "count)"]) == n
+    assert float(dict(map(tuple, std.rows))[METRICS["turnouts_n"].en]) == n
 
 
 @pytest.mark.parametrize("name", ["chlorine-night", "ammonia-liquor-group"])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from drillsim.metrics.teams import team_mobilisation
 from drillsim.metrics.waterlogging import waterlogging_points
 from drillsim.report import build_report, make_context
 from drillsim.report import flood as fl
+from drillsim.report import text as tx
 from drillsim.scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,7 +225,7 @@ def test_relief_section_table_states_the_summary_metrics(runs, drill, lang):
     for name, cell in zip(names, values, strict=True):
         v = m[name]
         if name.startswith("people"):
-            assert float(cell) == v
+            assert float(cell.replace(",", "")) == v
         elif name == "relief_share_10h":
             assert abs(pct(cell) - v) <= PCT_HALF + 5e-4
         else:
@@ -257,10 +258,13 @@ def test_depot_table_states_loads_stock_outs_and_conserved_stock(runs, drill, la
                 sign = -1 if r.event == "truck_load" or r.data.get("removed") else 1
                 for item, qty in r.data["items"].items():
                     level[item] = max(level[item] + sign * qty, 0.0)
-        end = dict(re.findall(r"(\w+) ([\d.e+-]+)", row[5]))
-        assert {k: float(v) for k, v in end.items()} == pytest.approx(
-            {k: v for k, v in level.items()}, rel=1e-5, abs=1e-6)
-        assert {k: float(v) for k, v in end.items()} == pytest.approx(m.final, rel=1e-5)
+        end = quantities(row[5], lang)
+        assert end == pytest.approx({k: v for k, v in level.items()}, abs=0.5)
+        assert end == pytest.approx(m.final, abs=0.5)
+        assert quantities(row[1], lang) == pytest.approx(dep.stock, abs=0.5)
+        assert row[2] == ("—" if not dep.trucks else ", ".join(
+            f"{k} × {c / 1000:g} t" for c, k in sorted(
+                Counter(t.capacity_kg for t in dep.trucks).items(), reverse=True)))
 
 
 # ----------------------------------------------------------------------------- teams
@@ -281,10 +285,24 @@ def test_team_table_states_assembly_and_units(runs, drill, lang):
         a = assembled[m.team]
         assert close_offset(row[3], a.t) and a.t == m.assembled_at
         assert close_duration(row[4], a.data["delay_s"])
-        stated = {k: (int(f), int(p)) for k, f, p in re.findall(r"(\w+) (\d+)/(\d+)", row[5])}
+        units = _ids("unit", lang)
+        stated = {units[k]: (int(f), int(p))
+                  for k, f, p in re.findall(r"(?:^|, )(\D+?) (\d+)/(\d+)", row[5])}
         assert stated == {k: (fielded[m.team].get(k, 0), n) for k, n in m.planned.items()}
         assert int(row[6]) == a.data["free_members"]
         assert (cls == "bad") == any(f < p for f, p in stated.values())
+
+
+def _ids(group: str, lang: str) -> dict[str, str]:
+    """Name in the report -> id, for the ids of a terms group."""
+    return {tx.term(group, k, lang): k for k in tx.TERMS[group]}
+
+
+def quantities(cell: str, lang: str) -> dict[str, float]:
+    """``drinking water (L) 17,706, tents 200`` -> ``{"water_l": 17706.0, "tent": 200.0}``."""
+    items = _ids("item", lang)
+    return {items.get(name, name): float(num.replace(",", "")) for name, num in
+            re.findall(r"(?:^|, )(\D+?) ([\d,]+(?:\.\d+)?)(?=, |$)", cell)}
 
 
 def objective_met(summary, *metrics: str) -> bool:
@@ -397,7 +415,7 @@ def test_warning_section_states_the_warning_metrics(runs, drill, lang):
         assert close_duration(reached, m["warning_t95"])
     channels = wm.warning_channels(result)
     rows = sec.tables[0].rows
-    assert [r[0] for r in rows] == [c.name for c in channels.channels]
+    assert [r[0] for r in rows] == [tx.term("channel", c.name, lang) for c in channels.channels]
     for row, c in zip(rows, channels.channels, strict=True):
         assert abs(pct(row[1]) - c.reach) <= PCT_HALF + 1e-9
         assert close_duration(row[2], c.first_s) and close_duration(row[3], c.full_s)
@@ -434,7 +452,7 @@ def test_the_report_states_the_drill_ration(runs, world):
     for lang in ("en", "zh"):
         fig = fl.relief_figure(make_context(result, lang=lang, world=world))
         for item, qty in ration.items():
-            assert f"{item} {qty:g}" in fig.caption
+            assert f"{tx.term('item', item, lang)} {qty:g}" in fig.caption
         assert f"{result.scenario.relief.target / 3600:g}" in fig.caption
 
 
@@ -449,7 +467,7 @@ def test_warning_finding_states_the_needed_channels(runs, drill, lang):
     channels = wm.warning_channels(result)
     rows = found[0].table.rows
     assert [(r[0], r[4] in ("yes", "是")) for r in rows] == [
-        (c.name, c.needed) for c in channels.channels]
+        (tx.term("channel", c.name, lang), c.needed) for c in channels.channels]
     slow = channels.bottleneck
     text = " ".join(found[0].paragraphs)
     if slow is not None:

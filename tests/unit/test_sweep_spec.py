@@ -169,3 +169,17 @@ def test_ready_experiments_validate():
     for f in sorted((ROOT / "experiments").glob("*.yaml")):
         e = load_experiment(f)
         assert e.points and e.replications >= 20, f
+
+
+def test_numbers_are_never_in_scientific_notation():
+    """Counts and people in sweep tables, labels and plots read 4,000, not 4e+03."""
+    from drillsim.sweep.cli import _fmt
+    from drillsim.sweep.spec import number
+
+    assert number(4000.0) == "4,000" and number(4321.6) == "4,322"
+    assert number(12.345) == "12.3" and number(0.01234) == "0.0123" and number(3.0) == "3"
+    assert number(1_234_567.0, "+") == "+1,234,567"
+    for v in (4000.0, 12_345.0, 1e6, 250.0):
+        text = _fmt(v, "count")
+        assert "e+" not in text and float(text.replace(",", "")) == pytest.approx(v, rel=5e-3)
+    assert _fmt(-4000.0, "people", signed=True) == "-4,000"

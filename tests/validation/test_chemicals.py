@@ -77,8 +77,9 @@ def test_aegl_interpolation_is_log_log_and_clamped():
 
 
 def test_dense_gas_label():
-    assert "Gaussian screening model: chlorine is a dense gas" in dense_gas_warning(
-        CHEMICALS["chlorine"])
+    dense = dense_gas_warning(CHEMICALS["chlorine"])
+    assert dense.key == "dense_gas" and dense.values["density_rel_air"] > 1
+    assert "Gaussian screening model: chlorine is a dense gas" in dense.text
     assert dense_gas_warning(CHEMICALS["ammonia"]) is None
 
 

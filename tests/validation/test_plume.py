@@ -282,9 +282,13 @@ def test_polygon_traces_the_contour():
 
 def test_aloha_style_warnings():
     assert model_warnings(3.0, "D", [200, 5000], 30) == []
-    text = " ".join(model_warnings(1.0, "F", [50, 12_000], 90))
+    limits = model_warnings(1.0, "F", [50, 12_000], 90)
+    assert [w.key for w in limits] == ["low_wind", "stable_air", "near_source",
+                                       "beyond_distance", "beyond_duration"]
+    assert limits[0].values["wind_m_s"] == 1.0 and limits[1].stability == "F"
+    text = " ".join(w.text for w in limits)
     for phrase in ("1.3 m/s", "stable", "near the source", "10 km", "60 minutes"):
         assert phrase in text
     dense = model_warnings(3.0, "D", chemical=CHLORINE)
-    assert any("Gaussian screening model: chlorine is a dense gas" in w for w in dense)
+    assert any("Gaussian screening model: chlorine is a dense gas" in w.text for w in dense)
     assert model_warnings(3.0, "D", chemical=CHEMICALS["ammonia"]) == []

@@ -1,0 +1,223 @@
+"""Each report speaks its own language: the Chinese report shows no catalogue id and no
+English sentence, the English report no Chinese, outside names and texts the drill file and
+the map give (issue 10, item 8); figures' words included. And the Markdown report's tables
+render (item 9).
+
+The report's own words come from the wording catalogue; what is left in the other language
+is data: names that the map or the drill file gives (``西站消防救援站 Xizhan Fire Rescue
+Station``), the drill's description and inject texts written by the designer, call signs.
+Those strings are taken out of the page before the checks, so the checks see only what the
+report itself wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from drillsim.api import load_world, run_drill
+from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.hazards.plume import CHEMICALS
+from drillsim.metrics.catalog import METRICS
+from drillsim.records.catalogue import EVENTS
+from drillsim.report import build_report, make_context, render_html, render_markdown
+from drillsim.report import text as tx
+from drillsim.report.figures import MAP_LEGEND
+from drillsim.scenarios.loader import load_scenario
+from drillsim.scenarios.schema import ApparatusType, IncidentKind, TeamUnitType, VehicleClass
+
+ROOT = Path(__file__).resolve().parents[2]
+DRILLS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+WORD = r"[A-Za-z][A-Za-z'’-]*"
+ENGLISH_RUN = re.compile(rf"{WORD}(?:[ ,]+{WORD}){{2,}}")
+
+ALLOWED_CJK = ("建标",)
+"""Chinese the English report may show besides names: the designation of the standard
+建标152-2017 (it has no English designation)."""
+
+ALLOWED_RUNS: set[str] = set()
+"""Runs of three or more English words the Chinese report may show besides data (none so far:
+abbreviations such as AEGL, ERG, NFPA 1710, MW, km and call signs are one word)."""
+
+
+def _ids() -> set[str]:
+    """Every id of the catalogues a report could leak."""
+    out = set(OCCUPANCIES) | set(EVENTS) | set(METRICS)
+    for lit in (ApparatusType, IncidentKind, TeamUnitType, VehicleClass):
+        out |= set(lit.__args__)
+    for group in tx.TERMS.values():
+        out |= {k for k in group if " " not in k}
+    return out | {k for k in MAP_LEGEND if k.isascii()}  # road classes of the map
+
+
+IDS = _ids()
+
+
+class _Visible(HTMLParser):
+    """The visible text of a page (no style, script or attribute values)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    p = _Visible()
+    p.feed(page)
+    return "\n".join(p.parts)
+
+
+def _strings(value, skip=("capability", "channels", "id")) -> list[str]:
+    """Names and texts (strings with a space or a non-ASCII letter) of a drill file dump,
+    except capability elements and warning channels (the report words those)."""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() if k not in skip for s in _strings(v, skip)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v, skip)]
+    if isinstance(value, str) and (" " in value.strip() or not value.isascii()):
+        return [value]
+    return []
+
+
+def data_strings(result, world) -> list[str]:
+    """Names and texts the drill file and the map give, longest first."""
+    s = result.scenario
+    out = _strings(s.model_dump())
+    for p in world.places:
+        out += [p.name_zh, p.name_en, getattr(p, "label", "")]
+    for c in CHEMICALS.values():
+        out += [c.name_en, c.name_zh, c.name_en.lower()]
+    names = getattr(world.network, "node_names", None) or []
+    out += [n for n in names if n] + [n.split(" (")[0] for n in names if n]
+    return sorted({x for x in out if x and len(x) > 1}, key=len, reverse=True)
+
+
+def own_words(text: str, data: list[str]) -> str:
+    """``text`` without the data strings (each replaced by a line break)."""
+    for d in data:
+        text = text.replace(d, "\n")
+    return text
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_world("default")
+
+
+@pytest.fixture(scope="module")
+def pages(world):
+    """(drill, lang) -> (report's own text of the Markdown and HTML, figure texts, Markdown)."""
+    import matplotlib.figure
+    from matplotlib.text import Text
+
+    texts: list[str] = []
+    original = matplotlib.figure.Figure.savefig
+
+    def recording_savefig(fig, *args, **kwargs):
+        texts.extend(t.get_text() for t in fig.findobj(Text) if t.get_visible())
+        return original(fig, *args, **kwargs)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(matplotlib.figure.Figure, "savefig", recording_savefig)
+    out = {}
+    try:
+        for name in DRILLS:
+            s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+            result = run_drill(s, world=world)
+            data = data_strings(result, world)
+            for lang in ("en", "zh"):
+                texts.clear()
+                rep = build_report(make_context(result, lang=lang, world=world))
+                md = render_markdown(rep)
+                body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)
+                body += "\n" + visible_text(render_html(rep, embed_font=False))
+                out[(name, lang)] = (own_words(body, data), own_words("\n".join(texts), data),
+                                     md)
+    finally:
+        mp.undo()
+    return out
+
+
+def _leaked_ids(text: str, ids) -> list[str]:
+    return sorted(i for i in ids if re.search(rf"(?<![A-Za-z0-9_]){re.escape(i)}"
+                                              rf"(?![A-Za-z0-9_])", text))
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_chinese_report_has_no_ids_and_no_english_sentences(pages, name):
+    body, figures, _ = pages[(name, "zh")]
+    for where, text in (("page", body), ("figures", figures)):
+        assert _leaked_ids(text, IDS) == [], (name, where)
+        runs = [r for r in ENGLISH_RUN.findall(text) if r not in ALLOWED_RUNS]
+        assert runs == [], (name, where)
+    assert "(shape point)" not in body + figures
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_english_report_has_no_chinese_and_no_ids(pages, name):
+    body, figures, _ = pages[(name, "en")]
+    for where, text in (("page", body), ("figures", figures)):
+        for allowed in ALLOWED_CJK:
+            text = text.replace(allowed, "")
+        assert CJK.findall(text) == [], (name, where, CJK.search(text) and
+                                         text[max(CJK.search(text).start() - 40, 0):
+                                              CJK.search(text).start() + 40])
+        assert _leaked_ids(text, {i for i in IDS if "_" in i}) == [], (name, where)
+
+
+def _table_blocks(md: str) -> list[list[str]]:
+    """The Markdown tables: runs of lines that start with ``|``."""
+    blocks, cur = [], []
+    for line in md.splitlines():
+        if line.startswith("|"):
+            cur.append(line)
+        elif cur:
+            blocks.append(cur)
+            cur = []
+    return blocks + ([cur] if cur else [])
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a table line, split at ``|`` not escaped by a backslash."""
+    assert line.startswith("|") and line.rstrip().endswith("|") and not line.endswith("\\|"), line
+    return re.split(r"(?<!\\)\|", line.strip()[1:-1])
+
+
+@pytest.mark.parametrize("name", DRILLS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_markdown_tables_render(pages, name, lang):
+    md = pages[(name, lang)][2]
+    blocks = _table_blocks(md)
+    assert len(blocks) >= 5
+    for rows in blocks:
+        n = len(_cells(rows[0]))
+        assert all(c.strip() == "---" for c in _cells(rows[1])), rows[:2]
+        for row in rows:
+            assert len(_cells(row)) == n, row
+    assert "\\| --- \\|" not in md and "\\|\\|" not in md  # no table escaped onto one line
+
+
+def test_md_table_escapes_a_pipe_in_a_cell():
+    from drillsim.report.registry import Table
+    from drillsim.report.render import md_table
+
+    lines = md_table(Table(["a", "b"], [["x | y", "1. z"], ["only one"]], "cap")).splitlines()
+    assert lines[:4] == ["| a | b |", "| --- | --- |", "| x \\| y | 1\\. z |", "| only one |  |"]
+    assert lines[-1] == "*cap*"
