@@ -247,7 +247,10 @@ def _score_note(ctx: ReportContext, failed: list, rows: list[ObjectiveRow],
                 text=by_id[res.objective.id].text.rstrip("。. "),
                 measured=by_id[res.objective.id].measured, target=res.objective.target)
         for res in failed)
-    return ctx.say("report.score_capped", cap=f"{score:.0f}", grade=grade(score),
+    from drillsim.report.render import grade_name
+
+    return ctx.say("report.score_capped", cap=f"{score:.0f}",
+                   grade=grade_name(grade(score), ctx.lang),
                    mean=f"{mean_score([r.rating for r in rows]):.0f}", objectives=objectives)
 
 

@@ -73,7 +73,7 @@ def _level_name(code: str, lang: str) -> str:
     return say(lang, LEVEL_NAME[code])
 
 
-def _grade_name(grade: str, lang: str) -> str:
+def grade_name(grade: str, lang: str) -> str:
     """The overall grade (优/良/中/差, :func:`~drillsim.report.ratings.grade`) in ``lang``."""
     return say(lang, LEVEL_NAME[_GRADE_LEVEL[grade]]) if grade in _GRADE_LEVEL else grade
 
@@ -86,7 +86,7 @@ def _env(autoescape: bool) -> Environment:
         finalize=None if autoescape else md_escape)
     env.globals["md_table"] = md_table
     env.filters["level"] = _level_name
-    env.filters["grade"] = _grade_name
+    env.filters["grade"] = grade_name
     env.filters["score"] = lambda v: "—" if v is None or math.isnan(v) else f"{v:.0f}"
     return env
 
