@@ -106,6 +106,10 @@ def data_strings(result, world) -> list[str]:
         out += [p.name_zh, p.name_en, getattr(p, "label", "")]
     for c in CHEMICALS.values():
         out += [c.name_en, c.name_zh, c.name_en.lower()]
+    from drillsim.network.graphml import load_map_layers
+
+    for zh, en, _ in load_map_layers().rivers:
+        out += [zh, en, f"{zh} {en}"]
     names = getattr(world.network, "node_names", None) or []
     out += [n for n in names if n] + [n.split(" (")[0] for n in names if n]
     return sorted({x for x in out if x and len(x) > 1}, key=len, reverse=True)
