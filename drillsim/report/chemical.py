@@ -24,7 +24,7 @@ from drillsim.metrics.chemical import ChemicalFacts, WeatherState, chemical_fact
 from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.figures import localise_map, png, pyplot, style_axes, thicken, time_axis
 from drillsim.report.findings import (
     draft_action,
     finding_title,
@@ -639,6 +639,7 @@ def zones_figure(ctx: ReportContext):
     places = Places([p for p in ctx.world.places if p.kind in ("station", "shelter",
                                                                "hazard_site")])
     draw_network(net, places, ax=ax, labels=True)
+    localise_map(ctx, ax, [])
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     handles: list = []

@@ -112,10 +112,7 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
                  rivers=layers.rivers if layers else None,
                  boundary=layers.boundary if layers else None, labels=True)
     handles = list(ax.get_legend().legend_handles) if ax.get_legend() else []
-    for h in handles:  # the network's legend names places in both languages: use one
-        key = MAP_LEGEND.get(h.get_label())
-        if key:
-            h.set_label(ctx.say(key))
+    localise_map(ctx, ax, handles)
     for part in parts:
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
@@ -133,6 +130,17 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
         ctx.say("figure.map_caption")
     return Figure("map", ctx.say("figure.map_name"), caption, png(fig),
                   alt=ctx.say("figure.map_alt"))
+
+
+def localise_map(ctx: ReportContext, ax, handles: list) -> None:
+    """Word a map drawn by :func:`drillsim.network.summary.draw_network` in the report
+    language: its axis labels and the legend entries it made (it writes both languages)."""
+    ax.set_xlabel(ctx.say("figure.longitude"))
+    ax.set_ylabel(ctx.say("figure.latitude"))
+    for h in handles:
+        key = MAP_LEGEND.get(h.get_label())
+        if key:
+            h.set_label(ctx.say(key))
 
 
 def gantt_figure(ctx: ReportContext) -> Figure:

@@ -138,6 +138,11 @@ class HazardPart:
 
 PARTS: dict[str, HazardPart] = {}
 
+ORDER = ("chemical", "fire", "flood", "relief", "warning", "teams")
+"""The order of the parts in a report (hazard first for a chemical drill, then the response
+to calls, the rainstorm and the functions it calls on); other parts follow in the order
+they registered."""
+
 
 def register(part: HazardPart) -> HazardPart:
     """Add (or replace) a hazard part; returns it."""
@@ -151,7 +156,9 @@ def hazard_names(ctx: ReportContext, parts: list[HazardPart]) -> list[str]:
 
 
 def load_parts() -> dict[str, HazardPart]:
-    """The registered parts, after importing the built-in hazard modules."""
+    """The registered parts in report order (:data:`ORDER`), after importing the built-in
+    hazard modules."""
     from drillsim.report import chemical, fire, flood  # noqa: F401 - register themselves
 
-    return PARTS
+    rank = {k: i for i, k in enumerate(ORDER)}
+    return dict(sorted(PARTS.items(), key=lambda kv: rank.get(kv[0], len(ORDER))))

@@ -187,7 +187,8 @@ def test_standards_are_data_the_metrics_use():
     assert (FIVE_MINUTE.threshold_s, NFPA_TURNOUT.threshold_s, NFPA_TRAVEL.threshold_s) == (
         300.0, 80.0, 240.0)
     assert NFPA_TRAVEL.applies("fire") and not NFPA_TRAVEL.applies("alarm")
-    assert FIVE_MINUTE.applies("flood_rescue")
+    # the fire stations' emergency calls only (建标152-2017); flood rescues have their own measure
+    assert FIVE_MINUTE.applies("rescue") and not FIVE_MINUTE.applies("flood_rescue")
     # A turnout of exactly 80 s meets NFPA 1710; 80.5 s does not.
     recs = [R(0.0, "dispatch", "F1", "E1", data=_sent(100.0)),
             R(80.0, "enroute", "F1", "E1", data={"from_quarters": True}),

@@ -26,6 +26,7 @@ from drillsim.records.catalogue import EVENTS
 from drillsim.report import build_report, make_context, render_html, render_markdown
 from drillsim.report import text as tx
 from drillsim.report.figures import MAP_LEGEND
+from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 from drillsim.scenarios.schema import ApparatusType, IncidentKind, TeamUnitType, VehicleClass
 
@@ -35,9 +36,10 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 WORD = r"[A-Za-z][A-Za-z'’-]*"
 ENGLISH_RUN = re.compile(rf"{WORD}(?:[ ,]+{WORD}){{2,}}")
 
-ALLOWED_CJK = ("建标",)
+ALLOWED_CJK = ("建标", "中文版")
 """Chinese the English report may show besides names: the designation of the standard
-建标152-2017 (it has no English designation)."""
+建标152-2017 (it has no English designation) and the link to the Chinese version, which
+names its language in that language."""
 
 ALLOWED_RUNS: set[str] = set()
 """Runs of three or more English words the Chinese report may show besides data (none so far:
@@ -104,6 +106,10 @@ def data_strings(result, world) -> list[str]:
         out += [p.name_zh, p.name_en, getattr(p, "label", "")]
     for c in CHEMICALS.values():
         out += [c.name_en, c.name_zh, c.name_en.lower()]
+    from drillsim.network.graphml import load_map_layers
+
+    for zh, en, _ in load_map_layers().rivers:
+        out += [zh, en, f"{zh} {en}"]
     names = getattr(world.network, "node_names", None) or []
     out += [n for n in names if n] + [n.split(" (")[0] for n in names if n]
     return sorted({x for x in out if x and len(x) > 1}, key=len, reverse=True)
@@ -123,7 +129,8 @@ def world():
 
 @pytest.fixture(scope="module")
 def pages(world):
-    """(drill, lang) -> (report's own text of the Markdown and HTML, figure texts, Markdown)."""
+    """(drill, lang) -> (report's own text of the Markdown and HTML, figure texts, Markdown,
+    report, run)."""
     import matplotlib.figure
     from matplotlib.text import Text
 
@@ -149,7 +156,7 @@ def pages(world):
                 body = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", md)
                 body += "\n" + visible_text(render_html(rep, embed_font=False))
                 out[(name, lang)] = (own_words(body, data), own_words("\n".join(texts), data),
-                                     md)
+                                     md, rep, result)
     finally:
         mp.undo()
     return out
@@ -162,7 +169,7 @@ def _leaked_ids(text: str, ids) -> list[str]:
 
 @pytest.mark.parametrize("name", DRILLS)
 def test_chinese_report_has_no_ids_and_no_english_sentences(pages, name):
-    body, figures, _ = pages[(name, "zh")]
+    body, figures, *_ = pages[(name, "zh")]
     for where, text in (("page", body), ("figures", figures)):
         assert _leaked_ids(text, IDS) == [], (name, where)
         runs = [r for r in ENGLISH_RUN.findall(text) if r not in ALLOWED_RUNS]
@@ -172,7 +179,7 @@ def test_chinese_report_has_no_ids_and_no_english_sentences(pages, name):
 
 @pytest.mark.parametrize("name", DRILLS)
 def test_english_report_has_no_chinese_and_no_ids(pages, name):
-    body, figures, _ = pages[(name, "en")]
+    body, figures, *_ = pages[(name, "en")]
     for where, text in (("page", body), ("figures", figures)):
         for allowed in ALLOWED_CJK:
             text = text.replace(allowed, "")
@@ -221,3 +228,63 @@ def test_md_table_escapes_a_pipe_in_a_cell():
     lines = md_table(Table(["a", "b"], [["x | y", "1. z"], ["only one"]], "cap")).splitlines()
     assert lines[:4] == ["| a | b |", "| --- | --- |", "| x \\| y | 1\\. z |", "| only one |  |"]
     assert lines[-1] == "*cap*"
+
+
+# ----------------------------------------------------------------------------- item 3: formats
+
+
+def test_gap_is_stated_in_the_metric_unit():
+    """311.09 s against a target of 0 s is 5.2 minutes over, not "31109%"."""
+    assert tx.gap(311.09, 0.0, "seconds", "en") == "+5.2 min over the target"
+    assert tx.gap(311.09, 0.0, "seconds", "zh") == "超出目标5.2 分钟"
+    assert tx.gap(0.69, 1.0, "share", "en") == "31 percentage points under the target"
+    assert tx.gap(0.69, 1.0, "share", "zh") == "低于目标31个百分点"
+    assert tx.gap(5200.0, 4000.0, "kW", "en") == "+1.2 MW over the target"
+    assert tx.gap(4000.0, 0.0, "count", "en") == "+4,000 over the target"
+    assert tx.gap(0.0, 0.0, "count", "zh") == "与目标持平"
+
+
+@pytest.mark.parametrize("name", DRILLS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_objectives_state_the_gap_in_the_metric_unit(pages, name, lang):
+    rep, result = pages[(name, lang)][3:]
+    from drillsim.metrics.summary import summarize
+
+    results = {r.objective.id: r for r in summarize(result).objectives}
+    md = pages[(name, lang)][2]
+    for row in rep.objectives:
+        res = results[row.id]
+        _, target = res.objective.bound()
+        gap = tx.gap(res.value, target, METRICS[res.objective.metric].unit, lang)
+        assert gap in row.evidence and gap in md, (row.id, row.evidence)
+        assert not re.search(r"\d%\)|差距", row.evidence), row.evidence
+
+
+@pytest.mark.parametrize("name", DRILLS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_hours_trucks_and_protective_actions_read_as_meant(pages, name, lang):
+    md, rep, result = pages[(name, lang)][2:]
+    s = result.scenario
+    tables = list(rep.overview_tables)
+    headers = [c for t in tables for c in t.columns]
+    if s.relief is not None and any("t95" in t.columns for t in tables):
+        hours = s.relief.target / 3600
+        assert hours.is_integer()
+        header = say(lang, "flood.col_relieved_within",
+                        target=say(lang, "unit.hours", hours=f"{hours:.0f}"))
+        assert header in headers and "600.0" not in header
+        assert (f"relieved within {hours:.0f} h" if lang == "en" else f"{hours:.0f} 小时内救助") \
+            in header
+    for t in tables:  # trucks: "3 × 5 t", each size once
+        if say(lang, "flood.col_trucks") in t.columns:
+            k = t.columns.index(say(lang, "flood.col_trucks"))
+            for row, dep in zip(t.rows, s.forces.depots, strict=True):
+                sizes = re.findall(r"(\d+) × ([\d.]+) t", row[k])
+                assert len({size for _, size in sizes}) == len(sizes)
+                assert sum(int(n) for n, _ in sizes) == len(dep.trucks)
+    # protective actions: an AEGL level is a number, never a field name ("AEGL-d", "AEGL-m")
+    assert not re.search(r"AEGL-[A-Za-z]", md)
+    if s.chemical is not None:
+        row = next(r for t in tables for r in t.rows
+                   if r[0] == say(lang, "chem.protective_actions"))
+        assert re.match(r"AEGL-3 \S+.*AEGL-2 \S+.*AEGL-1 \S+", row[1]), row[1]
