@@ -508,7 +508,7 @@ def exposure_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(10.5, 4.4))
+    fig, ax = plt.subplots(figsize=(9.2, 4.4))
     pa = _spec(ctx).protective_actions
     for lvl in (1, 2, 3):
         colour = LEVEL_STYLE[lvl][0]
@@ -539,7 +539,7 @@ def evacuation_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(10.5, 4.2))
+    fig, ax = plt.subplots(figsize=(9.2, 4.2))
     out = sorted((g.out, g.people) for g in ev.groups)
     adm = sorted((g.admit, g.admitted) for g in ev.groups if math.isfinite(g.admit))
     total = ev.people
@@ -699,6 +699,9 @@ def zones_axes(ctx: ReportContext):
     ax.set_ylim(y0, y1)
     ax.set_aspect(1 / k, adjustable="box")
     ax.ticklabel_format(useOffset=False)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     fixed = _map_furniture(ctx, ax, lat)
     handles += numbered_handles(ctx, place_labels(ax, fixed=fixed))
     from drillsim.fonts import text_effects

@@ -401,7 +401,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     if not pts or not any(p.m.times_s for p in pts.values()):
         return None
     plt = pyplot()
-    fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(11, 6.2), sharex=True,
+    fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(9.2, 6.2), sharex=True,
                                    gridspec_kw={"height_ratios": [1, 2.6]})
     rain_t, rain_mm_h = wl.rain_curve(ctx.result)
     step = ctx.scenario.flood.step
@@ -454,7 +454,7 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     target = ctx.scenario.relief.target
     hours = f"{target / 3600:g}"
     m = ctx.summary.metrics
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(9.2, 4.2))
     t_end = max(float(t[-1]), target * 1.15) / 3600
     ax.step(np.append(t / 3600, t_end), np.append(share, share[-1]) * 100, where="post",
             color="#1e8449", lw=2)
@@ -490,7 +490,7 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
     plt = pyplot()
     m = ctx.summary.metrics
     target = f"{spec.target:.0%}"
-    fig, ax = plt.subplots(figsize=(10, 4.0))
+    fig, ax = plt.subplots(figsize=(9.2, 4.0))
     ax.plot(t / 3600, share * 100, color="#2471a3", lw=2)
     ax.axhline(spec.target * 100, color="#c0392b", ls="--", lw=1.5)
     ax.text(0.995, spec.target * 100 - 1.5, ctx.say("flood.target_line", target=target),
@@ -525,7 +525,7 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     if not sh:
         return None
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(9.2, 4.2))
     t_max = max(ctx.scenario.duration, ctx.end_time)
     cmap = plt.get_cmap("tab10")
     top = 0
@@ -574,7 +574,7 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         return None
     plt = pyplot()
     t_max = max(ctx.scenario.duration, ctx.end_time)
-    fig, axes = plt.subplots(len(shown), 1, figsize=(10, 2.6 * len(shown) + 0.8),
+    fig, axes = plt.subplots(len(shown), 1, figsize=(9.2, 2.6 * len(shown) + 0.8),
                              sharex=True, squeeze=False)
     cmap = plt.get_cmap("tab10")
     items = sorted({k for d in shown for k in dm[d.id].levels})
