@@ -665,7 +665,7 @@ def zones_axes(ctx: ReportContext):
     from drillsim.hazards.chemical_zones import downwind_square_outline
     from drillsim.network.places import Places
     from drillsim.network.summary import draw_network
-    from drillsim.report.figures import numbered_handles, place_labels
+    from drillsim.report.figures import fit_width, numbered_handles, place_labels
 
     states = weather_states(ctx)
     plt = pyplot()
@@ -702,14 +702,18 @@ def zones_axes(ctx: ReportContext):
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    fixed = _map_furniture(ctx, ax, lat)
-    handles += numbered_handles(ctx, place_labels(ax, fixed=fixed))
     from drillsim.fonts import text_effects
 
-    lg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3,
-                   fontsize=MIN_FONT, frameon=False)
-    for text in lg.get_texts():
-        text.set_path_effects(text_effects(text.get_color(), halo=None))
+    def legend(entries: list) -> None:
+        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.09),
+                       ncol=3, fontsize=MIN_FONT, frameon=False)
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(text.get_color(), halo=None))
+
+    legend(handles)
+    fit_width(fig)  # the final size first: labels are placed for it
+    fixed = _map_furniture(ctx, ax, lat)
+    legend(handles + numbered_handles(ctx, place_labels(ax, fixed=fixed)))
     ax.set_title(ctx.say("chem.fig_zones_title"), fontsize=10)
     thicken(ax.title)
     return fig

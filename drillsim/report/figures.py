@@ -48,9 +48,24 @@ def pyplot():
     return plt
 
 
+def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25) -> None:
+    """Narrow ``fig`` until everything it draws (labels outside the axes included) is at
+    most ``width_in`` inches wide (with the 0.1 in padding of the saved PNG, at most
+    :data:`PAGE_PX`), so the page shows it at full size and its fonts at the
+    size they were set. Axes shrink; fonts do not."""
+    for _ in range(4):
+        fig.canvas.draw()
+        wide = fig.get_tightbbox(fig.canvas.get_renderer()).width
+        if wide <= width_in - 0.02:
+            return
+        fig.set_figwidth(fig.get_figwidth() - (wide - width_in) - 0.05)
+
+
 def png(fig, dpi: int = DPI) -> bytes:
-    """The figure as PNG bytes (the figure is closed)."""
+    """The figure as PNG bytes, at most :data:`PAGE_PX` wide (:func:`fit_width`; the
+    figure is closed)."""
     plt = pyplot()
+    fit_width(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -216,14 +231,17 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
     ax.set_title(ctx.say("figure.map_title"))
-    handles += numbered_handles(ctx, place_labels(ax))
     from drillsim.fonts import text_effects
 
-    # under the map, so it hides no road or place
-    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.07),
+    def legend(entries: list) -> None:  # under the map, so it hides no road or place
+        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.07),
                        fontsize=MIN_FONT, ncol=3, frameon=False)
-    for text in legend.get_texts():
-        text.set_path_effects(text_effects(text.get_color(), halo=None))
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(text.get_color(), halo=None))
+
+    legend(handles)
+    fit_width(fig)  # the final size first: labels are placed for it
+    legend(handles + numbered_handles(ctx, place_labels(ax)))
     thicken(ax.title)
     return fig
 
