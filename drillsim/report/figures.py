@@ -305,7 +305,7 @@ def gantt_axes(ctx: ReportContext):
         rows += [("unit", u) for u in units]
     scripted = {i.id for i in ctx.scenario.all_incidents()}
     t_max = max(ctx.scenario.duration, ctx.end_time)
-    n = len(rows) + (2 if idle else 0)
+    n = len(rows) + (3 if idle else 0)
     height = max(3.0, 0.24 * n + 2.2)
     fig, ax = plt.subplots(figsize=(9.2, height))
     used = set()
@@ -342,7 +342,7 @@ def gantt_axes(ctx: ReportContext):
         if kind != "unit":
             tick.set_fontsize(8.5)
             tick.set_color("#1b2631")
-    ax.set_ylim(n - 0.5 + (0.6 if idle else 0.0), -1.6)
+    ax.set_ylim(n - 0.5, -1.6)
     for y in range(len(rows)):  # rows after the last group's
         if y and rows[y][0] == "idle":
             ax.axhline(y - 0.5, color="#d5d8dc", lw=0.8)
@@ -357,6 +357,7 @@ def gantt_axes(ctx: ReportContext):
     if inject_x:
         handles.append(plt.Line2D([], [], color="#2471a3", ls=":",
                                   label=ctx.say("figure.inject")))
+    fit_width(fig)  # the final width first: the idle line is wrapped to it
     if idle:  # one last row: how many did nothing, and where they are
         counts: dict[str, int] = {}
         for u in idle:
@@ -364,11 +365,13 @@ def gantt_axes(ctx: ReportContext):
         detail = ctx.say("figure.list_sep").join(
             ctx.say("figure.idle_group", group=_short_station(ctx, g), n=k)
             for g, k in counts.items())
-        columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.62 * MIN_FONT))
-        ax.text(0.005, n - 0.75, _wrap(detail, columns), transform=ax.get_yaxis_transform(),
+        columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * MIN_FONT))
+        detail = _wrap(detail, columns)
+        ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
                 fontsize=MIN_FONT, va="top", ha="left", color="#566573", gid="gantt-idle")
-    legend = ax.legend(handles=handles, loc="upper left", ncol=5, fontsize=MIN_FONT,
-                       frameon=False, bbox_to_anchor=(0.0, -0.75 / _axes_height_in(ax)))
+        ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
+    legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
+                       frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))
     thicken(*legend.get_texts())
     ax.set_title(ctx.say("figure.gantt_title"))
     style_axes(ax)
