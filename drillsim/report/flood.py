@@ -28,7 +28,7 @@ from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
 from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.figures import MIN_FONT, png, pyplot, style_axes, thicken, time_axis
 from drillsim.report.findings import (
     draft_action,
     finding_title,
@@ -432,10 +432,12 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
                  transform=ax1.get_xaxis_transform())
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
-    ax1.set_ylim(bottom=0)
+    # head room above the curves and the truck line for the legend
+    peak = max([TRUCK_LIMIT_M, *(p.m.peak_m for p in pts.values())])
+    ax1.set_ylim(0, peak * (1.25 + 0.06 * math.ceil(len(pts) / 2)))
     time_axis(ctx, ax1, t_max)
-    ax1.tick_params(axis="x", labelsize=7)
-    lg = ax1.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.9))
+    ax1.tick_params(axis="x", labelsize=MIN_FONT)
+    lg = ax1.legend(fontsize=MIN_FONT, loc="upper right", ncol=2, framealpha=0.9)
     thicken(*lg.get_texts())
     for ax in (ax0, ax1):
         ax.grid(color="#eaeded", lw=0.6)
