@@ -378,6 +378,28 @@ def gantt_axes(ctx: ReportContext):
     return fig
 
 
+def unstack(texts: list) -> None:
+    """Move texts down, one line at a time, until none overlaps one placed before it (for
+    labels of vertical marker lines that fall close together). Call with the axes'
+    limits set."""
+    if not texts:
+        return
+    fig = texts[0].figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed: list = []
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        for _ in range(6):
+            if not any(box.overlaps(b) for b in placed):
+                break
+            x, y = t.get_position()
+            dy = box.height / t.axes.get_window_extent(renderer).height
+            t.set_position((x, y - 1.1 * dy))
+            box = t.get_window_extent(renderer)
+        placed.append(box)
+
+
 def _axes_height_in(ax) -> float:
     """Height of ``ax`` in inches."""
     return ax.get_position().height * ax.figure.get_figheight()

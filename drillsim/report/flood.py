@@ -28,7 +28,15 @@ from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
 from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import MIN_FONT, png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.figures import (
+    MIN_FONT,
+    png,
+    pyplot,
+    style_axes,
+    thicken,
+    time_axis,
+    unstack,
+)
 from drillsim.report.findings import (
     draft_action,
     finding_title,
@@ -580,6 +588,7 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
                              sharex=True, squeeze=False)
     cmap = plt.get_cmap("tab10")
     items = sorted({k for d in shown for k in dm[d.id].levels})
+    marks = []
     for ax, dep in zip(axes[:, 0], shown, strict=True):
         for k, item in enumerate(items):
             series = dm[dep.id].levels.get(item)
@@ -592,8 +601,9 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         for e in dm[dep.id].events:
             key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
-            ax.text(e.t / 60, 0.97, " " + ctx.say(key),
-                    color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
+            marks.append(ax.text(e.t / 60, 0.97, " " + ctx.say(key), color=colour,
+                                 fontsize=MIN_FONT, va="top",
+                                 transform=ax.get_xaxis_transform()))
         ax.set_ylim(bottom=0)
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
                      else ctx.name(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
@@ -606,8 +616,9 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
     last = axes[-1, 0]
     last.set_xlim(0, t_max / 60)
     time_axis(ctx, last, t_max)
-    last.tick_params(axis="x", labelsize=7)
+    last.tick_params(axis="x", labelsize=MIN_FONT)
     thicken(last.xaxis.label)
+    unstack(marks)
     return Figure("depot_stock", ctx.say("flood.stock_title"), ctx.say("flood.stock_caption"),
                   _png(fig), alt=ctx.say("flood.stock_alt"))
 

@@ -232,7 +232,8 @@ def _png_width(data: bytes) -> int:
                                            ("chlorine-day-wind-shift", "zh")])
 def test_every_figure_is_legible_at_1280_px(runs, name, lang, monkeypatch):
     """Every text at least 8 CSS pt where the page shows the figure (the HTML scales a
-    figure wider than the text column down), and no two x tick labels touching."""
+    figure wider than the text column down); no two x tick labels, nor two labels drawn
+    on one axes, touching."""
     seen = []
     save = matplotlib.figure.Figure.savefig
 
@@ -251,6 +252,7 @@ def test_every_figure_is_legible_at_1280_px(runs, name, lang, monkeypatch):
                 ticks = [(t.get_text(), t.get_window_extent(renderer))
                          for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
                 touching += _overlaps(ticks)
+                touching += _overlaps(_boxes(fig, ax.texts))  # labels drawn on the axes
             seen.append((fig.axes[0].get_title() if fig.axes else "", small, touching))
 
     monkeypatch.setattr(matplotlib.figure.Figure, "savefig", spy)
