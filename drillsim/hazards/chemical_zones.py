@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from numpy.typing import ArrayLike
 
-from drillsim.hazards.plume import CHEMICALS, ErgDistances, downwind_crosswind, erg_distances
+from drillsim.hazards.plume import (
+    CHEMICALS,
+    ErgDistances,
+    _to_lat_lon,
+    downwind_crosswind,
+    erg_distances,
+)
 
 if TYPE_CHECKING:
     from drillsim.scenarios.schema import ChemicalRelease
@@ -128,6 +134,22 @@ def downwind_square(x_m: ArrayLike, y_m: ArrayLike, side_m: float) -> np.ndarray
     """Points in the ERG protective-action area: downwind of the source, as wide as long."""
     x, y = np.asarray(x_m), np.asarray(y_m)
     return (x > 0) & (x <= side_m) & (np.abs(y) <= side_m / 2)
+
+
+def downwind_square_outline(src_lat: float, src_lon: float, wind_from_deg: float,
+                            side_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Corners of the :func:`downwind_square` area on the map (to draw it).
+
+    Returns
+    -------
+    tuple of arrays
+        (lat, lon) of the four corners, degrees: at the source 1/2 ``side_m`` (m) to
+        either side of the wind's axis, then ``side_m`` downwind.
+    """
+    h = side_m / 2.0
+    x = np.array([0.0, side_m, side_m, 0.0])
+    y = np.array([-h, -h, h, h])
+    return _to_lat_lon(x, y, src_lat, src_lon, wind_from_deg)
 
 
 def leak_end(spec: ChemicalRelease, *, controlled_at: float | None, emptied_at: float | None,

@@ -132,13 +132,14 @@ class Span:
 
     start: float
     end: float
-    state: str  # turnout, travel, aid, scene, return, oos
+    state: str  # turnout, travel, aid, scene, return, oos; trucks: load, travel, unload, return
     incident: str
 
 
 def unit_timeline(result: RunResult) -> dict[str, list[Span]]:
     """Per unit, its time line: turnout, travel (or mutual aid on the way), on scene,
-    return and out of service, each span ending where the next begins."""
+    return and out of service, each span ending where the next begins; relief trucks'
+    trips (:func:`truck_trips`: load, travel, unload, return) too."""
     end = run_end(result)
     oos = out_of_service(result)
     out: dict[str, list[Span]] = {u.id: [] for u in result.units}
@@ -157,7 +158,36 @@ def unit_timeline(result: RunResult) -> dict[str, list[Span]]:
                         Span(t0, t1, s, a.incident if s != "return" else ""))
     for u, t0, t1 in oos:
         out.setdefault(u, []).append(Span(t0, min(t1, end), "oos", ""))
+    for u, spans in truck_trips(result).items():
+        out.setdefault(u, []).extend(spans)
     return {u: sorted(spans, key=lambda s: s.start) for u, spans in out.items()}
+
+
+TRUCK_STATES = {"truck_load": "load", "truck_depart": "travel", "truck_arrive": "unload",
+                "relief_delivered": "return", "truck_return": ""}
+"""Relief-truck record -> the state it begins (``""``: back at the depot, idle)."""
+
+
+def truck_trips(result: RunResult) -> dict[str, list[Span]]:
+    """Per relief truck, the spans of its trips: loading at the depot, travel to the
+    shelter, unloading, return; each ``Span.incident`` is the shelter served (the
+    return's is ``""``). A trip still running at the end of the run ends there."""
+    end = run_end(result)
+    out: dict[str, list[Span]] = {}
+    current: dict[str, tuple[float, str, str]] = {}
+    for r in result.records:
+        state = TRUCK_STATES.get(r.event)
+        if state is None or not r.unit:
+            continue
+        shelter = r.get("shelter", "") if r.event == "truck_load" else r.place
+        if r.unit in current:
+            t0, s, where = current.pop(r.unit)
+            out.setdefault(r.unit, []).append(Span(t0, r.t, s, where if s != "return" else ""))
+        if state:
+            current[r.unit] = (r.t, state, shelter)
+    for unit, (t0, s, where) in current.items():
+        out.setdefault(unit, []).append(Span(t0, end, s, where if s != "return" else ""))
+    return out
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,8 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
                  closed_edges: Iterable[int] | None = None,
                  routes: Sequence[Sequence[int]] | None = None,
                  rivers: Iterable[tuple[str, str, np.ndarray]] | None = None,
-                 boundary: np.ndarray | None = None, labels: bool = True):
+                 boundary: np.ndarray | None = None, labels: bool = True,
+                 lang: str | None = None):
     """Draw the road network, with optional places, closures, routes and rivers.
 
     Parameters
@@ -108,6 +109,10 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
         District outline, ``[lat, lon]`` rows.
     labels
         Whether to label places.
+    lang
+        ``"zh"`` or ``"en"``: label places and rivers in that language only (the other
+        when a name lacks it); ``None``: both. Labels are at 7 pt, anchored at their
+        place; callers that need them apart move them (``drillsim.report.figures``).
 
     Returns
     -------
@@ -132,7 +137,8 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
         ax.plot(coords[:, 1], coords[:, 0], color="#5dade2", lw=3, alpha=0.8, zorder=0.5,
                 solid_capstyle="round")
         mid = coords[len(coords) // 2]
-        ax.annotate(f"{name_zh} {name_en}", (mid[1], mid[0]), fontsize=6, color="#1f618d",
+        ax.annotate(_name(name_zh, name_en, lang, " "), (mid[1], mid[0]), fontsize=7,
+                    color="#1f618d",
                     style="italic", zorder=6, path_effects=text_effects("#1f618d"))
         if i == 0:
             handles.append(Line2D([], [], color="#5dade2", lw=3, label="河流 river"))
@@ -158,7 +164,7 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
     for route in routes or ():
         ax.plot(network.lon[list(route)], network.lat[list(route)], lw=3, alpha=0.8, zorder=4)
     if places is not None:
-        _draw_places(ax, places, labels, handles)
+        _draw_places(ax, places, labels, handles, lang)
     ax.autoscale_view()
     ax.set_aspect(1 / math.cos(math.radians(float(np.mean(network.lat)))))
     ax.set_xlabel("经度 longitude (°E)")
@@ -169,7 +175,16 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
     return fig, ax
 
 
-def _draw_places(ax, places: Places, labels: bool, handles: list) -> None:
+def _name(zh: str, en: str, lang: str | None, sep: str = "\n") -> str:
+    """A name in ``lang`` (the other language when it has none), or both."""
+    if lang is None:
+        return sep.join(n for n in (zh, en) if n)
+    own, other = (zh, en) if lang == "zh" else (en, zh)
+    return own or other
+
+
+def _draw_places(ax, places: Places, labels: bool, handles: list,
+                 lang: str | None = None) -> None:
     from matplotlib.lines import Line2D
 
     from drillsim.fonts import text_effects
@@ -184,7 +199,8 @@ def _draw_places(ax, places: Places, labels: bool, handles: list) -> None:
         if not labels:
             continue
         for p in group:
-            ax.annotate(f"{p.name_zh}\n{p.name_en}", (p.lon, p.lat), fontsize=6, color=color,
+            ax.annotate(_name(p.name_zh, p.name_en, lang), (p.lon, p.lat), fontsize=7,
+                        color=color,
                         xytext=(0, 0) if marker is None else (5, 4),
                         textcoords="offset points", zorder=6,
                         ha="center" if marker is None else "left",

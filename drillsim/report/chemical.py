@@ -24,7 +24,15 @@ from drillsim.metrics.chemical import ChemicalFacts, WeatherState, chemical_fact
 from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import localise_map, png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.figures import (
+    MIN_FONT,
+    localise_map,
+    png,
+    pyplot,
+    style_axes,
+    thicken,
+    time_axis,
+)
 from drillsim.report.findings import (
     draft_action,
     finding_title,
@@ -540,7 +548,7 @@ def exposure_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(10.5, 4.4))
+    fig, ax = plt.subplots(figsize=(9.2, 4.4))
     pa = _spec(ctx).protective_actions
     for lvl in (1, 2, 3):
         colour = LEVEL_STYLE[lvl][0]
@@ -571,7 +579,7 @@ def evacuation_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(10.5, 4.2))
+    fig, ax = plt.subplots(figsize=(9.2, 4.2))
     out = sorted((g.out, g.people) for g in ev.groups)
     adm = sorted((g.admit, g.admitted) for g in ev.groups if math.isfinite(g.admit))
     total = ev.people
@@ -616,18 +624,98 @@ def evacuation_figure(ctx: ReportContext):
                   _png(fig), alt=ctx.say("chem.fig_evacuation_alt"))
 
 
-def zones_figure(ctx: ReportContext):
-    """A close-up of the threat zones on the road network."""
+def _order_state(ctx: ReportContext) -> WeatherState:
+    """The weather in force when the protective-action order was given (else at the
+    release)."""
     states = weather_states(ctx)
-    if not states:
-        return None
+    order = _first(ctx, "protective_action")
+    if order is None:
+        return states[0]
+    return [st for st in states if st.t <= order.t][-1] if states[0].t <= order.t \
+        else states[0]
+
+
+def _scale_metres(span_m: float) -> int:
+    """A round scale-bar length, about a fifth of ``span_m`` (m)."""
+    return next((m for m in (2000, 1000, 500, 200, 100, 50) if m <= span_m / 4), 20)
+
+
+def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
+    """North arrow, wind arrow (the wind at the order) and scale bar on the zones map, in
+    the corners; returns the text artists (fixed: labels are placed around them)."""
+    from drillsim.fonts import text_effects
+
+    fx = text_effects("#1b2631")
+    north = ax.annotate(ctx.say("figure.north"), xy=(0.95, 0.97), xytext=(0.95, 0.87),
+                        xycoords="axes fraction", ha="center", va="center",
+                        fontsize=MIN_FONT + 2, zorder=12, gid="chem-north", path_effects=fx,
+                        arrowprops={"arrowstyle": "-|>", "color": "#1b2631", "lw": 1.5})
+    st = _order_state(ctx)
+    th = math.radians(st.wind_from)
+    de, dn = -math.sin(th), -math.cos(th)  # the direction the wind blows toward
+    # the arrow's head at the corner point, its tail 40 pt upwind
+    ax.annotate("", xy=(0.11, 0.86), xycoords="axes fraction", xytext=(-40 * de, -40 * dn),
+                textcoords="offset points", gid="chem-wind", zorder=12,
+                arrowprops={"arrowstyle": "-|>", "color": "#2471a3", "lw": 2.2,
+                            "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})
+    wind_text = ax.annotate(ctx.say("figure.wind_from", deg=f"{st.wind_from:.0f}",
+                                    speed=f"{st.u:.1f}"),
+                            xy=(0.11, 0.86), xycoords="axes fraction", xytext=(0, -46),
+                            textcoords="offset points", ha="center", va="top",
+                            fontsize=MIN_FONT, color="#2471a3", zorder=12, gid="chem-wind-text",
+                            path_effects=text_effects("#2471a3"))
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    k = 111_195.0 * math.cos(math.radians(lat))
+    metres = _scale_metres((x1 - x0) * k)
+    bx = x0 + 0.04 * (x1 - x0)
+    by = y0 + 0.04 * (y1 - y0)
+    ax.plot([bx, bx + metres / k], [by, by], color="#1b2631", lw=3, solid_capstyle="butt",
+            zorder=12, gid="chem-scale-bar")
+    scale = ax.annotate(ctx.say("figure.scale_bar", metres=f"{metres:,}"),
+                        (bx + metres / k / 2, by), xytext=(0, 4), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=MIN_FONT, zorder=12,
+                        gid="chem-scale-text", path_effects=fx)
+    return [north, wind_text, scale]
+
+
+def _erg_square(ctx: ReportContext, ax, handles: list, lat: float, lon: float) -> None:
+    """The ERG protective-action area the order used: a square ``downwind_m`` long and
+    wide, downwind of the source (the rule of :func:`~drillsim.hazards.chemical_zones.
+    downwind_square`)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon
+
+    from drillsim.hazards.chemical_zones import downwind_square_outline
+
+    side = facts(ctx).downwind_m
+    if not math.isfinite(side):
+        return
+    st = _order_state(ctx)
+    lats, lons = downwind_square_outline(lat, lon, st.wind_from, side)
+    ax.add_patch(Polygon(np.column_stack([lons, lats]), closed=True, fill=False,
+                         edgecolor="#117a65", lw=1.6, ls=(0, (6, 3)), zorder=4.6,
+                         gid="chem-erg-square"))
+    handles.append(Line2D([], [], color="#117a65", lw=1.6, ls=(0, (6, 3)),
+                          label=ctx.say("figure.erg_square", metres=f"{side:,.0f}")))
+
+
+def zones_axes(ctx: ReportContext):
+    """The threat-zone close-up as a matplotlib figure (see :func:`zones_figure`)."""
+    from drillsim.hazards.chemical_zones import downwind_square_outline
     from drillsim.network.places import Places
     from drillsim.network.summary import draw_network
+    from drillsim.report.figures import fit_width, numbered_handles, place_labels
 
+    states = weather_states(ctx)
     plt = pyplot()
     node, lat, lon = source(ctx)
     pts = [(lat, lon)] + [p for st in states for ring in zone_rings(ctx, st).values()
                           for p in ring]
+    side = facts(ctx).downwind_m
+    if math.isfinite(side):
+        sq_lat, sq_lon = downwind_square_outline(lat, lon, _order_state(ctx).wind_from, side)
+        pts += list(zip(sq_lat, sq_lon, strict=True))
     net = ctx.world.network
     stg = staging_node(ctx)
     if stg >= 0:
@@ -635,15 +723,16 @@ def zones_figure(ctx: ReportContext):
     lats = np.array([p[0] for p in pts])
     lons = np.array([p[1] for p in pts])
     pad = max(facts(ctx).isolation_m, 250.0) / 111_195.0
-    fig, ax = plt.subplots(figsize=(9, 8))
+    fig, ax = plt.subplots(figsize=(9.2, 8))
     places = Places([p for p in ctx.world.places if p.kind in ("station", "shelter",
                                                                "hazard_site")])
-    draw_network(net, places, ax=ax, labels=True)
+    draw_network(net, places, ax=ax, labels=True, lang=ctx.lang)
     localise_map(ctx, ax, [])
     if ax.get_legend() is not None:
         ax.get_legend().remove()
     handles: list = []
     draw_zones(ctx, ax, handles)
+    _erg_square(ctx, ax, handles, lat, lon)
     k = math.cos(math.radians(lat))
     x0, x1 = lons.min() - pad / k, lons.max() + pad / k
     y0, y1 = lats.min() - pad, lats.max() + pad
@@ -651,14 +740,33 @@ def zones_figure(ctx: ReportContext):
     ax.set_ylim(y0, y1)
     ax.set_aspect(1 / k, adjustable="box")
     ax.ticklabel_format(useOffset=False)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     from drillsim.fonts import text_effects
 
-    lg = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3,
-                   fontsize=7, frameon=False)
-    for text in lg.get_texts():
-        text.set_path_effects(text_effects(text.get_color(), halo=None))
+    def legend(entries: list) -> None:
+        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.09),
+                       ncol=3, fontsize=MIN_FONT, frameon=False)
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(text.get_color(), halo=None))
+
+    legend(handles)
+    fit_width(fig)  # the final size first: labels are placed for it
+    fixed = _map_furniture(ctx, ax, lat)
+    legend(handles + numbered_handles(ctx, place_labels(ax, fixed=fixed)))
     ax.set_title(ctx.say("chem.fig_zones_title"), fontsize=10)
     thicken(ax.title)
+    return fig
+
+
+def zones_figure(ctx: ReportContext):
+    """A close-up of the threat zones on the road network: zones, isolation circle, the
+    ERG protective-action area, wind and north arrows and a scale bar."""
+    states = weather_states(ctx)
+    if not states:
+        return None
+    fig = zones_axes(ctx)
     shifted = [st for st in states if st.shifted]
     caption = ctx.say("chem.fig_zones_caption",
                       shifted=ctx.say("chem.fig_zones_shifted") if shifted else "")

@@ -9,6 +9,18 @@ from drillsim.metrics.response import unit_timeline
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Figure, HazardPart
 
+PAGE_PX = 1036
+"""Width of the report's text column at a 1280 px window, CSS px (the HTML scales wider
+figures down to it)."""
+
+DPI = 110
+"""Resolution the figures are saved at, dots per inch."""
+
+MIN_FONT = 7.0
+"""Smallest font of a figure, pt: at :data:`DPI` on a figure no wider than
+:data:`PAGE_PX` it shows at 8 CSS pt (7 × 110 / 96)."""
+
+
 MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
 
 MAP_LEGEND = {  # legend label of drillsim.network.summary.draw_network -> wording
@@ -42,6 +54,8 @@ SEGMENT_STYLE = {  # state -> (colour, wording)
     "scene": ("#7b241c", "figure.state_scene"),
     "return": ("#aab7b8", "figure.state_return"),
     "oos": ("#2c3e50", "figure.state_oos"),
+    "load": ("#d4ac0d", "figure.state_load"),
+    "unload": ("#1e8449", "figure.state_unload"),
 }
 
 
@@ -58,9 +72,24 @@ def pyplot():
     return plt
 
 
-def png(fig, dpi: int = 110) -> bytes:
-    """The figure as PNG bytes (the figure is closed)."""
+def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25) -> None:
+    """Narrow ``fig`` until everything it draws (labels outside the axes included) is at
+    most ``width_in`` inches wide (with the 0.1 in padding of the saved PNG, at most
+    :data:`PAGE_PX`), so the page shows it at full size and its fonts at the
+    size they were set. Axes shrink; fonts do not."""
+    for _ in range(4):
+        fig.canvas.draw()
+        wide = fig.get_tightbbox(fig.canvas.get_renderer()).width
+        if wide <= width_in - 0.02:
+            return
+        fig.set_figwidth(fig.get_figwidth() - (wide - width_in) - 0.05)
+
+
+def png(fig, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes, at most :data:`PAGE_PX` wide (:func:`fit_width`; the
+    figure is closed)."""
     plt = pyplot()
+    fit_width(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
@@ -96,8 +125,117 @@ def time_axis(ctx: ReportContext, ax, t_max: float) -> None:
     ax.set_xlabel(ctx.say("figure.time_axis"))
 
 
-def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
-    """The road network with places, closed roads and each hazard's objects."""
+def _marker_boxes(ax, renderer) -> list:
+    """Display-space boxes of every scatter marker of ``ax``."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.transforms import Bbox
+
+    boxes = []
+    px = renderer.points_to_pixels(1.0)
+    for coll in ax.collections:
+        if not isinstance(coll, PathCollection) or not coll.get_visible():
+            continue
+        offsets = coll.get_offset_transform().transform(coll.get_offsets())
+        sizes = coll.get_sizes()
+        for i, (x, y) in enumerate(offsets):
+            r = math.sqrt(sizes[i % len(sizes)] if len(sizes) else 36.0) / 2 * px
+            boxes.append(Bbox([[x - r, y - r], [x + r, y + r]]))
+    return boxes
+
+
+def _candidates(r: float) -> list[tuple[float, float, str, str]]:
+    """Offsets (pt) and alignments around an anchor with a marker of radius ``r`` (pt):
+    right, left, above, below, then farther out."""
+    out = [] if r > 0 else [(0.0, 0.0, "center", "center")]
+    for gap in (2.0, 6.0, 12.0, 20.0):
+        d = r + gap
+        out += [(d, 0.5 * d, "left", "bottom"), (d, -0.5 * d, "left", "top"),
+                (-d, 0.5 * d, "right", "bottom"), (-d, -0.5 * d, "right", "top"),
+                (0.0, d, "center", "bottom"), (0.0, -d, "center", "top"),
+                (d, 0.0, "left", "center"), (-d, 0.0, "right", "center")]
+    return out
+
+
+def place_labels(ax, fixed: list | None = None) -> list[str]:
+    """Move every annotation of ``ax`` to a spot where it overlaps no other label and no
+    marker; one with no free spot is replaced by a number (listed in the legend).
+    Annotations in ``fixed`` (map furniture: north arrow, scale) stay where they are and
+    are kept clear of.
+
+    Greedy, most important first (higher ``zorder``, then larger font): each label tries
+    offsets around its anchor (:func:`_candidates`) and takes the first whose rendered
+    box is inside the axes and clear. Annotations whose anchor is outside the axes are
+    hidden.
+
+    Returns
+    -------
+    list of str
+        The texts replaced by numbers, in number order (number ``i + 1``).
+    """
+    from matplotlib.text import Annotation
+
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    markers = _marker_boxes(ax, renderer)
+    px = renderer.points_to_pixels(1.0)
+    fixed = [a for a in fixed or [] if a.get_text()]
+    taken: list = [a.get_window_extent(renderer) for a in fixed]
+    numbered: list[str] = []
+    anns = [a for a in ax.texts if isinstance(a, Annotation) and a.get_visible()
+            and a.get_text() and not any(a is f for f in fixed)]
+    anns.sort(key=lambda a: (-a.get_zorder(), -a.get_fontsize()))
+
+    def free(box) -> bool:
+        return (frame.containsx(box.x0) and frame.containsx(box.x1)
+                and frame.containsy(box.y0) and frame.containsy(box.y1)
+                and not any(box.overlaps(b) for b in taken)
+                and not any(box.overlaps(b) for b in markers))
+
+    def settle(a) -> bool:
+        x, y = ax.transData.transform(a.xy)
+        own = [b for b in markers if b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1]
+        r = max((b.width / 2 / px for b in own), default=0.0)
+        a.set_annotation_clip(False)
+        a.set_anncoords("offset points")
+        for dx, dy, ha, va in _candidates(r):
+            a.xyann = (dx, dy)
+            a.set_ha(ha)
+            a.set_va(va)
+            box = a.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.0)
+            if free(box):
+                taken.append(box)
+                return True
+        return False
+
+    for a in anns:
+        x, y = ax.transData.transform(a.xy)
+        if not frame.contains(x, y):
+            a.set_visible(False)
+            continue
+        if settle(a):
+            continue
+        numbered.append(" ".join(a.get_text().split("\n")))
+        a.set_text(str(len(numbered)))
+        if not settle(a):
+            a.set_visible(False)  # not even a number fits: listed in the legend only
+    return numbered
+
+
+def numbered_handles(ctx: ReportContext, numbered: list[str]) -> list:
+    """Legend entries for labels :func:`place_labels` turned into numbers."""
+    from matplotlib.lines import Line2D
+
+    if not numbered:
+        return []
+    head = Line2D([], [], ls="", label=ctx.say("figure.label_numbered"))
+    return [head, *(Line2D([], [], ls="", marker=f"${i}$", color="#1b2631", markersize=7,
+                           label=text) for i, text in enumerate(numbered, 1))]
+
+
+def map_axes(ctx: ReportContext, parts: list[HazardPart]):
+    """The map as a matplotlib figure (see :func:`map_figure`)."""
     from drillsim.network.graphml import load_map_layers
     from drillsim.network.places import Places
     from drillsim.network.summary import draw_network
@@ -107,24 +245,35 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     layers = load_map_layers() if ctx.scenario.network == "default" else None
     places = Places([p for p in world.places if p.kind in MAP_KINDS])
     closed = sorted({e for s in ctx.road_closures for e in s.edges})
-    fig, ax = plt.subplots(figsize=(13, 9.5))
+    fig, ax = plt.subplots(figsize=(9.2, 8.4))
     draw_network(world.network, places, ax=ax, closed_edges=closed,
                  rivers=layers.rivers if layers else None,
-                 boundary=layers.boundary if layers else None, labels=True)
+                 boundary=layers.boundary if layers else None, labels=True, lang=ctx.lang)
     handles = list(ax.get_legend().legend_handles) if ax.get_legend() else []
     localise_map(ctx, ax, handles)
+    ax.get_legend().remove()
     for part in parts:
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
+    ax.set_title(ctx.say("figure.map_title"))
     from drillsim.fonts import text_effects
 
-    # beside the map, so it hides no road or place
-    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                       fontsize=7, framealpha=0.9)
-    for text in legend.get_texts():
-        text.set_path_effects(text_effects(text.get_color(), halo=None))
-    ax.set_title(ctx.say("figure.map_title"))
+    def legend(entries: list) -> None:  # under the map, so it hides no road or place
+        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.07),
+                       fontsize=MIN_FONT, ncol=3, frameon=False)
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(text.get_color(), halo=None))
+
+    legend(handles)
+    fit_width(fig)  # the final size first: labels are placed for it
+    legend(handles + numbered_handles(ctx, place_labels(ax)))
     thicken(ax.title)
+    return fig
+
+
+def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
+    """The road network with places, closed roads and each hazard's objects."""
+    fig = map_axes(ctx, parts)
     roads = "; ".join(f"{s.road} ({s.inject})" for s in ctx.road_closures)
     caption = ctx.say("figure.map_caption_closed", roads=roads) if roads else \
         ctx.say("figure.map_caption")
@@ -143,73 +292,187 @@ def localise_map(ctx: ReportContext, ax, handles: list) -> None:
             h.set_label(ctx.say(key))
 
 
-def gantt_figure(ctx: ReportContext) -> Figure:
-    """Every unit's time line: turnout, travel, on scene, return, out of service."""
+def gantt_rows(ctx: ReportContext) -> tuple[list[tuple[str, list]], list]:
+    """The units the time line shows, grouped by station, team or depot (mutual aid
+    last), and the staffed units it only counts because they did nothing.
+
+    Returns
+    -------
+    tuple
+        ``[(group id, [UnitInfo, ...]), ...]`` of the units with at least one span of
+        :func:`~drillsim.metrics.response.unit_timeline`, and the idle staffed units.
+    """
+    segs = unit_timeline(ctx.result)
+    active = [u for u in ctx.result.units if segs.get(u.id)]
+    idle = [u for u in ctx.result.units if u.staffed and not segs.get(u.id)]
+    groups: dict[str, list] = {}
+    for u in sorted(active, key=lambda u: (u.station == "mutual_aid", u.station, u.id)):
+        groups.setdefault(u.station, []).append(u)
+    return list(groups.items()), idle
+
+
+def gantt_axes(ctx: ReportContext):
+    """The unit time line as a matplotlib figure (see :func:`gantt_figure`)."""
     from matplotlib.patches import Patch
 
     plt = pyplot()
     segs = unit_timeline(ctx.result)
-    units = [u for u in ctx.result.units if u.staffed or segs.get(u.id)]
-    order = sorted(units, key=lambda u: (u.station == "mutual_aid", u.station, u.id))
+    groups, idle = gantt_rows(ctx)
+    rows: list[tuple[str, object]] = []  # ("group", id) or ("unit", UnitInfo)
+    for gid, units in groups:
+        rows.append(("group", gid))
+        rows += [("unit", u) for u in units]
     scripted = {i.id for i in ctx.scenario.all_incidents()}
     t_max = max(ctx.scenario.duration, ctx.end_time)
-    height = max(3.0, 0.3 * len(order) + 1.6)
-    fig, ax = plt.subplots(figsize=(11, height))
-    for y, u in enumerate(order):
-        for span in segs.get(u.id, []):
+    n = len(rows) + (3 if idle else 0)
+    height = max(3.0, 0.24 * n + 2.2)
+    fig, ax = plt.subplots(figsize=(9.2, height))
+    used = set()
+    for y, (kind, item) in enumerate(rows):
+        if kind != "unit":
+            if y:
+                ax.axhline(y - 0.5, color="#d5d8dc", lw=0.8)
+            continue
+        for span in segs.get(item.id, []):
             t0, t1, s, inc = span.start, span.end, span.state, span.incident
+            used.add(s)
             colour = SEGMENT_STYLE[s][0]
             width = max((t1 - t0) / 60, 0.15)
             ax.barh(y, width, left=t0 / 60, height=0.62, color=colour,
                     hatch="///" if s == "oos" else None,
-                    edgecolor="white" if s != "oos" else "#95a5a6", linewidth=0.3)
-            if s == "scene" and width > 6:
-                label = inc if inc in scripted else ""
-                if label:
-                    ax.text(t0 / 60 + width / 2, y, label, ha="center", va="center",
-                            fontsize=6.5, color="white", clip_on=True)
-        if y and order[y - 1].station != u.station:
+                    edgecolor="white" if s != "oos" else "#95a5a6", linewidth=0.3,
+                    gid=f"gantt-{item.id}")
+            if s == "scene" and inc in scripted and width > 1.2 * len(inc) * t_max / 60 / 180:
+                ax.text(t0 / 60 + width / 2, y, inc, ha="center", va="center",
+                        fontsize=MIN_FONT, color="white", clip_on=True)
+    inject_x = [(r.t / 60, r.data.get("id", "")) for r in ctx.records if r.event == "inject"]
+    for x, _ in inject_x:
+        ax.axvline(x, color="#2471a3", lw=0.8, ls=":")
+    _inject_labels(ax, inject_x, t_max / 60)
+    labels = [_short_station(ctx, item) if kind == "group" else ctx.unit_label(item.id)
+              for kind, item in rows]
+    if idle:
+        rows.append(("idle", None))
+        labels.append(ctx.say("figure.idle_units", n=len(idle)))
+    n = len(rows)
+    ax.set_yticks(range(n))
+    ax.set_yticklabels(labels, fontsize=MIN_FONT)
+    for (kind, _), tick in zip(rows, ax.get_yticklabels(), strict=True):
+        if kind != "unit":
+            tick.set_fontsize(8.5)
+            tick.set_color("#1b2631")
+    ax.set_ylim(n - 0.5, -1.6)
+    for y in range(len(rows)):  # rows after the last group's
+        if y and rows[y][0] == "idle":
             ax.axhline(y - 0.5, color="#d5d8dc", lw=0.8)
-    for r in ctx.records:
-        if r.event == "inject":
-            label = r.data.get("id", "")
-            ax.axvline(r.t / 60, color="#2471a3", lw=0.8, ls=":")
-            ax.text(r.t / 60, -0.85, label, color="#2471a3", fontsize=7, ha="left",
-                    va="center", clip_on=True)
-    ax.set_yticks(range(len(order)))
-    ax.set_yticklabels([f"{ctx.unit_label(u.id)}  {_short_station(ctx, u.station)}"
-                        for u in order], fontsize=7)
-    ax.set_ylim(len(order) - 0.5, -1.2)
     ax.set_xlim(0, t_max / 60)
     time_axis(ctx, ax, t_max)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=MIN_FONT)
     ax.grid(axis="x", color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
     handles = [Patch(facecolor=colour, label=ctx.say(key),
                      hatch="///" if k == "oos" else None, edgecolor="#95a5a6")
-               for k, (colour, key) in SEGMENT_STYLE.items()]
-    handles.append(plt.Line2D([], [], color="#2471a3", ls=":",
-                              label=ctx.say("figure.inject")))
-    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 *
-                       6 / max(height, 6)), ncol=7, fontsize=7, frameon=False)
+               for k, (colour, key) in SEGMENT_STYLE.items() if k in used]
+    if inject_x:
+        handles.append(plt.Line2D([], [], color="#2471a3", ls=":",
+                                  label=ctx.say("figure.inject")))
+    fit_width(fig)  # the final width first: the idle line is wrapped to it
+    if idle:  # one last row: how many did nothing, and where they are
+        counts: dict[str, int] = {}
+        for u in idle:
+            counts[u.station] = counts.get(u.station, 0) + 1
+        detail = ctx.say("figure.list_sep").join(
+            ctx.say("figure.idle_group", group=_short_station(ctx, g), n=k)
+            for g, k in counts.items())
+        columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * MIN_FONT))
+        detail = _wrap(detail, columns)
+        ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
+                fontsize=MIN_FONT, va="top", ha="left", color="#566573", gid="gantt-idle")
+        ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
+    legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
+                       frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))
     thicken(*legend.get_texts())
     ax.set_title(ctx.say("figure.gantt_title"))
     style_axes(ax)
+    return fig
+
+
+def unstack(texts: list) -> None:
+    """Move texts down, one line at a time, until none overlaps one placed before it (for
+    labels of vertical marker lines that fall close together). Call with the axes'
+    limits set."""
+    if not texts:
+        return
+    fig = texts[0].figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed: list = []
+    for t in texts:
+        box = t.get_window_extent(renderer)
+        for _ in range(6):
+            if not any(box.overlaps(b) for b in placed):
+                break
+            x, y = t.get_position()
+            dy = box.height / t.axes.get_window_extent(renderer).height
+            t.set_position((x, y - 1.1 * dy))
+            box = t.get_window_extent(renderer)
+        placed.append(box)
+
+
+def _axes_height_in(ax) -> float:
+    """Height of ``ax`` in inches."""
+    return ax.get_position().height * ax.figure.get_figheight()
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` columns (a CJK character counts
+    two), at spaces or between CJK characters."""
+    lines, line, cols = [], "", 0
+    for ch in text:
+        w = 2 if ord(ch) > 0x2E80 else 1
+        if cols + w > width:
+            cut = line.rfind(" ")
+            head, tail = (line[:cut], line[cut + 1:]) if cut > 0 and w == 1 else (line, "")
+            lines.append(head)
+            line = tail
+            cols = sum(2 if ord(c) > 0x2E80 else 1 for c in line)
+        line += ch
+        cols += w
+    return "\n".join([*lines, line])
+
+
+def _inject_labels(ax, marks: list[tuple[float, str]], span_min: float) -> None:
+    """Inject ids above the time line, stepped onto a second and third line where they
+    would touch (about 1 character per 1/110 of the axis)."""
+    last: list[float] = []
+    step = span_min / 110
+    for x, label in sorted(marks):
+        level = next((i for i, end in enumerate(last) if x > end), len(last))
+        if level == len(last):
+            last.append(0.0)
+        last[level] = x + (len(label) + 1) * step
+        ax.text(x, -0.9 - 0.55 * (level % 3), label, color="#2471a3", fontsize=MIN_FONT,
+                ha="left", va="center", clip_on=False)
+
+
+def gantt_figure(ctx: ReportContext) -> Figure:
+    """The units that did something, grouped by station, team or depot: turnout, travel,
+    on scene, return, out of service, and relief trucks' trips; the idle units counted."""
     return Figure("gantt", ctx.say("figure.gantt_name"), ctx.say("figure.gantt_caption"),
-                  png(fig), alt=ctx.say("figure.gantt_alt"))
+                  png(gantt_axes(ctx)), alt=ctx.say("figure.gantt_alt"))
 
 
 def _short_station(ctx: ReportContext, station: str) -> str:
+    """The name of a unit's station, team or depot in the report language."""
     if station == "mutual_aid":
         return ctx.say("figure.mutual_aid_short")
-    if any(t.id == station for t in ctx.scenario.forces.teams):
-        return ""  # a team's unit: its label names the team
+    forces = ctx.scenario.forces
+    for item in [*forces.stations, *forces.teams, *forces.depots]:
+        if item.id == station and (item.name_zh or item.name_en):
+            return ctx.name(item.name_en, item.name_zh)
     p = ctx.world.places.get(station)
     if p is not None:
-        return p.name_zh
-    for st in ctx.scenario.forces.stations:
-        if st.id == station:
-            return st.name_zh or station
+        return ctx.name(p.name_en, p.name_zh)
     return station
 
 

@@ -39,7 +39,7 @@ from drillsim.metrics.standards import (
 )
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import finite, png, pyplot, style_axes, thicken
+from drillsim.report.figures import MIN_FONT, finite, png, pyplot, style_axes, thicken
 from drillsim.report.findings import (
     draft_action,
     finding_title,
@@ -460,25 +460,30 @@ def response_figure(ctx: ReportContext) -> Figure:
     rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     d2a = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)]
     limit_min = FIVE_MINUTE.threshold_s / 60
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2),
-                                   gridspec_kw={"width_ratios": [1, 1.25]})
+    order = sorted(rows, key=lambda r: (r.background, -_finite(r.response)))
+    pick = [r for r in order if not r.background] + \
+        [r for r in order if r.background][:max(0, 10 - sum(not r.background for r in rows))]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.2, max(4.2, 0.19 * len(pick) + 1.6)),
+                                   gridspec_kw={"width_ratios": [1, 1.25]},
+                                   layout="constrained")
     vals = finite(d2a)
     unmet = sum(1 for v in d2a if math.isinf(v))
     if vals:
         top = max(max(vals), 6.0)
         bins = [i * 0.5 for i in range(int(top / 0.5) + 2)]
         ax1.hist(vals, bins=bins, color="#5dade2", edgecolor="white")
-        for r in five_minute_cases(rows):
-            if not r.background and math.isfinite(r.dispatch_to_arrival):
-                x = r.dispatch_to_arrival / 60
-                ax1.plot([x], [0], marker="v", color="#c0392b", ms=9, clip_on=False,
-                         transform=ax1.get_xaxis_transform(), zorder=5)
-                ax1.annotate(r.incident, (x, 0.02), xycoords=("data", "axes fraction"),
-                             xytext=(0, 10), textcoords="offset points", ha="center",
-                             fontsize=8, color="#c0392b")
+        marks = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)
+                 if not r.background and math.isfinite(r.dispatch_to_arrival)]
+        if marks:  # a rug of markers; the panel on the right names each incident
+            ax1.plot(marks, [0.0] * len(marks), ls="", marker="v", color="#c0392b", ms=7,
+                     alpha=0.7, clip_on=False, transform=ax1.get_xaxis_transform(), zorder=5,
+                     label=ctx.say("figure.scripted_incident"))
+            lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
+            thicken(*lg1.get_texts())
     ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--")
     ax1.text(limit_min, 0.97, " " + named(ctx, FIVE_MINUTE),
-             color="#c0392b", fontsize=8, va="top", transform=ax1.get_xaxis_transform())
+             color="#c0392b", fontsize=MIN_FONT + 1, va="top",
+             transform=ax1.get_xaxis_transform())
     share = ctx.summary.metrics.get("five_minute_share", math.nan)
     ax1.set_title(ctx.say("fire.fig_order_to_arrival", n=len(vals),
                           share=tx.value(share, "share", ctx.lang)), fontsize=10)
@@ -489,9 +494,6 @@ def response_figure(ctx: ReportContext) -> Figure:
         ax1.text(0.98, 0.85, ctx.say("fire.fig_never_reached", n=unmet),
                  ha="right", transform=ax1.transAxes, color="#c0392b")
     # right: segments of the scripted incidents and the slowest background calls
-    order = sorted(rows, key=lambda r: (r.background, -_finite(r.response)))
-    pick = [r for r in order if not r.background] + \
-        [r for r in order if r.background][:max(0, 10 - sum(not r.background for r in rows))]
     colours = {"processing": "#85929e", "queue": "#8e44ad", "turnout": "#f39c12",
                "travel": "#e74c3c", "aid": "#6c3483"}
     for y, r in enumerate(pick):
@@ -506,11 +508,11 @@ def response_figure(ctx: ReportContext) -> Figure:
                 left += v
     ax2.axvline(limit_min, color="#c0392b", lw=1, ls=":")
     ax2.set_yticks(range(len(pick)))
-    ax2.set_yticklabels([r.incident for r in pick], fontsize=7)
+    ax2.set_yticklabels([r.incident for r in pick], fontsize=MIN_FONT)
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
     handles, labels = ax2.get_legend_handles_labels()
     uniq = dict(zip(labels, handles, strict=False))
-    lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=7, loc="lower right")
+    lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=MIN_FONT, loc="lower right")
     thicken(*lg.get_texts())
     ax2.set_title(ctx.say("fire.fig_segments_title"), fontsize=10)
     ax2.set_xlabel(ctx.say("fire.fig_minutes"))

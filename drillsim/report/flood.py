@@ -28,7 +28,15 @@ from drillsim.metrics.waterlogging import CAR_LIMIT_M, TRUCK_LIMIT_M
 from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import png, pyplot, style_axes, thicken, time_axis
+from drillsim.report.figures import (
+    MIN_FONT,
+    png,
+    pyplot,
+    style_axes,
+    thicken,
+    time_axis,
+    unstack,
+)
 from drillsim.report.findings import (
     draft_action,
     finding_title,
@@ -426,7 +434,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     if not pts or not any(p.m.times_s for p in pts.values()):
         return None
     plt = pyplot()
-    fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(11, 6.2), sharex=True,
+    fig, (ax0, ax1) = plt.subplots(2, 1, figsize=(9.2, 6.2), sharex=True,
                                    gridspec_kw={"height_ratios": [1, 2.6]})
     rain_t, rain_mm_h = wl.rain_curve(ctx.result)
     step = ctx.scenario.flood.step
@@ -457,10 +465,12 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
                  transform=ax1.get_xaxis_transform())
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
-    ax1.set_ylim(bottom=0)
+    # head room above the curves and the truck line for the legend
+    peak = max([TRUCK_LIMIT_M, *(p.m.peak_m for p in pts.values())])
+    ax1.set_ylim(0, peak * (1.25 + 0.06 * math.ceil(len(pts) / 2)))
     time_axis(ctx, ax1, t_max)
-    ax1.tick_params(axis="x", labelsize=7)
-    lg = ax1.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.9))
+    ax1.tick_params(axis="x", labelsize=MIN_FONT)
+    lg = ax1.legend(fontsize=MIN_FONT, loc="upper right", ncol=2, framealpha=0.9)
     thicken(*lg.get_texts())
     for ax in (ax0, ax1):
         ax.grid(color="#eaeded", lw=0.6)
@@ -479,7 +489,7 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     target = ctx.scenario.relief.target
     hours = f"{target / 3600:g}"
     m = ctx.summary.metrics
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(9.2, 4.2))
     t_end = max(float(t[-1]), target * 1.15) / 3600
     ax.step(np.append(t / 3600, t_end), np.append(share, share[-1]) * 100, where="post",
             color="#1e8449", lw=2)
@@ -515,7 +525,7 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
     plt = pyplot()
     m = ctx.summary.metrics
     target = f"{spec.target:.0%}"
-    fig, ax = plt.subplots(figsize=(10, 4.0))
+    fig, ax = plt.subplots(figsize=(9.2, 4.0))
     ax.plot(t / 3600, share * 100, color="#2471a3", lw=2)
     ax.axhline(spec.target * 100, color="#c0392b", ls="--", lw=1.5)
     ax.text(0.995, spec.target * 100 - 1.5, ctx.say("flood.target_line", target=target),
@@ -550,7 +560,7 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     if not sh:
         return None
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(9.2, 4.2))
     t_max = max(ctx.scenario.duration, ctx.end_time)
     cmap = plt.get_cmap("tab10")
     top = 0
@@ -599,10 +609,11 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         return None
     plt = pyplot()
     t_max = max(ctx.scenario.duration, ctx.end_time)
-    fig, axes = plt.subplots(len(shown), 1, figsize=(10, 2.6 * len(shown) + 0.8),
+    fig, axes = plt.subplots(len(shown), 1, figsize=(9.2, 2.6 * len(shown) + 0.8),
                              sharex=True, squeeze=False)
     cmap = plt.get_cmap("tab10")
     items = sorted({k for d in shown for k in dm[d.id].levels})
+    marks = []
     for ax, dep in zip(axes[:, 0], shown, strict=True):
         for k, item in enumerate(items):
             series = dm[dep.id].levels.get(item)
@@ -615,8 +626,9 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         for e in dm[dep.id].events:
             key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
-            ax.text(e.t / 60, 0.97, " " + ctx.say(key),
-                    color=colour, fontsize=7, va="top", transform=ax.get_xaxis_transform())
+            marks.append(ax.text(e.t / 60, 0.97, " " + ctx.say(key), color=colour,
+                                 fontsize=MIN_FONT, va="top",
+                                 transform=ax.get_xaxis_transform()))
         ax.set_ylim(bottom=0)
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
                      else ctx.name(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
@@ -629,8 +641,9 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
     last = axes[-1, 0]
     last.set_xlim(0, t_max / 60)
     time_axis(ctx, last, t_max)
-    last.tick_params(axis="x", labelsize=7)
+    last.tick_params(axis="x", labelsize=MIN_FONT)
     thicken(last.xaxis.label)
+    unstack(marks)
     return Figure("depot_stock", ctx.say("flood.stock_title"), ctx.say("flood.stock_caption"),
                   _png(fig), alt=ctx.say("flood.stock_alt"))
 
