@@ -98,14 +98,18 @@ class ReportContext:
             return self.say("report.background_call", id=incident_id, what=what)
         return incident_id
 
-    def unit_label(self, unit_id: str) -> str:
+    def unit_label(self, unit_id: str, *, short: bool = False) -> str:
         """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as
-        team, unit type and number (``City Management part-time team, pump crew 1``)."""
+        team, unit type and number (``City Management part-time team, pump crew 1``), or
+        with ``short`` (under a heading that names the team) type and number only."""
         u = self.units.get(unit_id)
         team = self._teams.get(u.station) if u is not None else None
         if team is None:
             return unit_id
         n = unit_id.rsplit("-", 1)[-1]
+        if short:
+            return self.say("term.team_unit_short", unit=term("unit", u.type, self.lang),
+                            n=n if n.isdigit() else unit_id)
         return self.say("term.team_unit", team=self.name(team.name_en, team.name_zh) or team.id,
                         unit=term("unit", u.type, self.lang), n=n if n.isdigit() else unit_id)
 

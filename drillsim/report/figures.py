@@ -349,7 +349,7 @@ def gantt_axes(ctx: ReportContext):
     for x, _ in inject_x:
         ax.axvline(x, color="#2471a3", lw=0.8, ls=":")
     _inject_labels(ax, inject_x, t_max / 60)
-    labels = [_short_station(ctx, item) if kind == "group" else ctx.unit_label(item.id)
+    labels = [_short_station(ctx, item) if kind == "group" else ctx.unit_label(item.id, short=True)
               for kind, item in rows]
     if idle:
         rows.append(("idle", None))
