@@ -910,7 +910,9 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
     s10 = m.get("relief_share_10h", math.nan)
     if math.isfinite(s10) and s10 >= 1.0:
         out.append(ctx.say("flood.all_relieved", target=tx.duration(target, ctx.lang)))
-    if m.get("people_displaced", 0) and m.get("people_unsheltered", 1) == 0:
+    # without a rainstorm the displaced are a release's evacuees: the chemical part says it
+    if (ctx.scenario.flood is not None and m.get("people_displaced", 0)
+            and m.get("people_unsheltered", 1) == 0):
         out.append(ctx.say("flood.all_sheltered", people=f"{m['people_displaced']:g}"))
     return out
 

@@ -328,3 +328,15 @@ def test_an_outage_of_the_nearest_unit_is_blamed(line_world):
         assert blamed(rep, "E1")
         expected = outage_sentence(result, line_world, summary, lang, effect)
         assert any(expected in f for f in outage_facts(rep, "E1"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_chemical_drill_states_everyone_sheltered_once(runs, lang):
+    result, summary, reports = runs["chlorine-night"]
+    rep = reports[lang]
+    m = summary.metrics
+    assert m["people_displaced"] > 0 and m["people_unsheltered"] == 0
+    relief = say(lang, "flood.all_sheltered", people=f"{m['people_displaced']:g}")
+    chem = say(lang, "chem.every_evacuee_sheltered", people=f"{m['people_displaced']:,.0f}")
+    assert relief not in rep.strengths
+    assert rep.strengths.count(chem) == 1
