@@ -44,6 +44,7 @@ def _valid_html(page: str) -> None:
     parser.parse(page)  # raises ParseError on any error
 
 
+@pytest.mark.slow  # every drill with figures, both languages: run by .ci/run
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_report_renders_for_every_ready_drill(results, lang, tmp_path):
     assert len(DRILLS) >= 3

@@ -19,6 +19,10 @@ from drillsim.report.ratings import rate
 from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 
+# Renders every ready drill's report in both languages: under the slow marker, which
+# .ci/run runs after the README's fast suite.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ("chlorine-night", "chlorine-day-wind-shift", "ammonia-liquor-group")
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'

@@ -31,6 +31,10 @@ from drillsim.report.wording import catalogue, say
 from drillsim.scenarios.loader import load_scenario
 from drillsim.scenarios.schema import Objective
 
+# Renders every ready drill's report in both languages: under the slow marker, which
+# .ci/run runs after the README's fast suite.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ["highrise-evening", "rainstorm-50y-afternoon", "chlorine-night", "flood-and-fire",
           "night-compound-fire", "ammonia-liquor-group"]

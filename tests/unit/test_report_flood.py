@@ -46,6 +46,7 @@ def _png_ok(data: bytes) -> bool:
     return img.shape[0] > 200 and img.shape[1] > 200 and float(img[..., :3].std()) > 0.02
 
 
+@pytest.mark.slow  # every drill with figures, both languages: run by .ci/run
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_flood_report_renders_with_its_figures_and_tables(results, world, lang):
     import html5lib

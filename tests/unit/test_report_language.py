@@ -30,6 +30,10 @@ from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 from drillsim.scenarios.schema import ApparatusType, IncidentKind, TeamUnitType, VehicleClass
 
+# Renders every ready drill's report in both languages: under the slow marker, which
+# .ci/run runs after the README's fast suite.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
