@@ -111,7 +111,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
             ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
             ("sum.note_unmet", r.unmet)) if flag)
         fire = r.q_first_arrival_kw
-        t.add(r.incident, r.occupancy or r.kind, tx.minutes(r.response, lg),
+        t.add(r.incident, tx.incident_type(r.occupancy, r.kind, lg), tx.minutes(r.response, lg),
               tx.minutes(r.call_to_full_assignment, lg),
               "—" if math.isnan(fire) else tx.value(fire, "kW", lg), str(r.alarms),
               str(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
@@ -158,8 +158,8 @@ def relief_table(ctx: ReportContext) -> SummaryTable:
 
 
 def item_name(item: str, lang: str) -> str:
-    """A relief item's name (the id until the item names are worded)."""
-    return item
+    """A relief item's name in ``lang`` (:func:`drillsim.report.text.term`)."""
+    return tx.term("item", item, lang)
 
 
 def caps_table(ctx: ReportContext) -> SummaryTable | None:

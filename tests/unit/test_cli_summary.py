@@ -13,6 +13,7 @@ from drillsim.api import open_drill, run_drill
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.chemical import zone_reach
 from drillsim.metrics.summary import summarize
+from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.summary_text import summary_tables
 
@@ -94,7 +95,7 @@ def test_the_bottleneck_line_names_the_binding_item_and_its_cap():
     binding = min(caps, key=caps.get)
     relief = _table(_tables("rainstorm-50y-night", "en"), "Relief and warning")
     line = next(r[1] for r in relief.rows if r[0] == "item that binds")
-    assert line.startswith(f"{binding}:")
+    assert line.startswith(f"{tx.term('item', binding, 'en')}:")
     assert f"covers {caps[binding]:,.0f} people" in line
 
 
