@@ -202,12 +202,18 @@ def _incident(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
                           r.place, units, subject=inc, values=values)
 
 
-def _road(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
-    r = _first(result, lambda r: r.event == "reroute", t)
+def _first_unit_response(result: RunResult, inj, iid: str, t: float,
+                         pred) -> InjectResponse:
+    """The first record after the inject that ``pred`` accepts, as the unit's response."""
+    r = _first(result, pred, t)
     if r is None:
         return InjectResponse(iid, inj.kind, t, inj, "none")
     return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
                           r.place, (r.unit,))
+
+
+def _road(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    return _first_unit_response(result, inj, iid, t, lambda r: r.event == "reroute")
 
 
 def _out(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
@@ -241,11 +247,7 @@ def _surge(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 
 def _comms(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
-    r = _first(result, lambda r: r.event == "dispatch", t)
-    if r is None:
-        return InjectResponse(iid, inj.kind, t, inj, "none")
-    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
-                          r.place, (r.unit,))
+    return _first_unit_response(result, inj, iid, t, lambda r: r.event == "dispatch")
 
 
 def _pump(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
