@@ -85,9 +85,19 @@ def _comms(ctx: ReportContext, a: InjectResponse) -> str:
 
 
 def _pump(ctx: ReportContext, a: InjectResponse) -> str:
+    point = _point_name(ctx, a.subject)
     if a.outcome == "none":
-        return ctx.say("msel.no_pump_sent", point=a.subject)
-    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=a.subject)
+        return ctx.say("msel.no_pump_sent", point=point)
+    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point)
+
+
+def _point_name(ctx: ReportContext, point_id: str) -> str:
+    """A waterlogging point's name (:func:`drillsim.report.flood.point_label`), or its id."""
+    from drillsim.report.flood import point_label
+
+    flood = ctx.scenario.flood
+    spec = next((p for p in flood.points if p.id == point_id), None) if flood else None
+    return point_label(ctx, spec) if spec is not None else point_id
 
 
 def _stock(ctx: ReportContext, a: InjectResponse) -> str:
