@@ -289,29 +289,6 @@ def first_load_after(result: RunResult, depot: str, t: float) -> tuple[float, st
     return None if r is None else (r.t, r.unit, r.data.get("shelter", ""))
 
 
-BOTTLENECKS = {
-    # category: (English, Chinese, what it means in English, in Chinese)
-    "mobilisation": ("mobilisation", "队伍动员与场所开放",
-                     "people waited at shelters that were not open yet",
-                     "群众到达时避难场所尚未开放"),
-    "shelter_space": ("shelter space", "安置场所容量",
-                      "people were turned away by full shelters or found no place",
-                      "避难场所已满，群众被转往他处或无处安置"),
-    "roads": ("roads", "道路通行",
-              "flooded roads kept people from shelters or slowed relief trucks",
-              "道路积水阻碍群众前往避难场所或减慢物资运输"),
-    "stock": ("stock", "物资储备", "a depot had run out of an item that shelters needed",
-              "储备库缺少避难场所所需的物资"),
-    "trucks": ("trucks", "运输车辆", "every relief truck was already on a trip",
-               "所有运输车辆均在途"),
-    "transport": ("loading and driving", "装卸与运输",
-                  "trucks were loading, driving and unloading at normal speed",
-                  "车辆正常装卸和行驶"),
-    "walking": ("walking to shelter", "步行前往安置点", "people were on their way to a shelter",
-                "群众正在前往避难场所途中"),
-}
-
-
 UNAVOIDABLE = ("walking", "transport")
 """Waiting causes that are the irreducible part of relief (never the bottleneck)."""
 

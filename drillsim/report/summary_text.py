@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.relief import BOTTLENECKS, bottleneck, item_caps, shelter_table
+from drillsim.metrics.relief import bottleneck, item_caps, shelter_table
 from drillsim.metrics.rescue import rescue_calls, rescue_takers
 from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE
@@ -143,9 +143,10 @@ def relief_table(ctx: ReportContext) -> SummaryTable:
     found = bottleneck(ctx.result)
     name = found["bottleneck"]
     if name:
-        words = BOTTLENECKS[name]
+        from drillsim.report.flood import cause_name
+
         t.add(ctx.say("sum.bottleneck"), ctx.say(
-            "sum.bottleneck_value", cause=words[1] if ctx.lang == "zh" else words[0],
+            "sum.bottleneck_value", cause=cause_name(ctx, name),
             hours=f"{found['person_hours'][name]:,.0f}"))
     caps = item_caps(ctx.result)
     if caps:
