@@ -267,7 +267,7 @@ class Drill:
 
     # ------------------------------------------------------------------ incidents
 
-    def _incident(self, spec: Incident, at: float, background: bool):
+    def _incident(self, spec: Incident, at: float, background: bool, place: str = ""):
         env = self.env
         yield env.timeout(max(at - env.now, 0.0))
         inc = IncidentState(spec, self.world.node_of(spec.location), env.now, background)
@@ -278,7 +278,7 @@ class Drill:
             self.log("ignition", inc.id, node=inc.node, alpha=float(inc.alpha))
             yield env.timeout(spec.detection_delay.sample(rng))
         inc.called = True
-        self.log("call", inc.id, node=inc.node, type=spec.plan_key)
+        self.log("call", inc.id, node=inc.node, place=place, type=spec.plan_key)
         yield env.timeout(self.scenario.dispatch.processing.sample(rng) + self.comms_delay)
         plans = self.scenario.forces.response_plans[spec.plan_key]
         self.dispatcher.request(inc, plans[0], alarm=0)
@@ -292,9 +292,10 @@ class Drill:
         for hazard in self.hazards.values():
             hazard.on_incident_cleared(inc)
 
-    def start_incident(self, spec: Incident) -> None:
-        """An incident that starts now (an inject, or a hazard that calls for help)."""
-        self.env.process(self._incident(spec, self.env.now, background=False))
+    def start_incident(self, spec: Incident, place: str = "") -> None:
+        """An incident that starts now (an inject, or a hazard that calls for help from
+        ``place``, e.g. a waterlogging point id, recorded with the call)."""
+        self.env.process(self._incident(spec, self.env.now, background=False, place=place))
 
     def commit(self, unit: Unit, inc: IncidentState, alarm: int, eta: float) -> None:
         """Send a unit to an incident (called by the dispatcher)."""

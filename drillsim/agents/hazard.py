@@ -91,8 +91,9 @@ class DrillContext(Protocol):
             place: str = "", **data: object) -> None:
         """Append one record now (``event`` from :data:`drillsim.records.catalogue.EVENTS`)."""
 
-    def start_incident(self, spec: Incident) -> None:
-        """A call for help that starts now (dispatched like any other)."""
+    def start_incident(self, spec: Incident, place: str = "") -> None:
+        """A call for help that starts now (dispatched like any other), from ``place``
+        (e.g. a waterlogging point id; recorded with the call)."""
 
     def network_changed(self) -> None:
         """Road speeds changed: units on the road re-route, waiting trips retry."""

@@ -247,7 +247,7 @@ class FloodModel(Hazard):
                             location=Location(node=self.drill.world.network.node_ids[point.node]),
                             text=f"{people} people trapped")
             self.rescue_people[spec.id] = people
-            self.drill.start_incident(spec)
+            self.drill.start_incident(spec, place=point.id)
 
     def _send_pump(self, point: PointState) -> bool:
         """Send the dispatcher's nearest free pump crew to the point; ``False`` if none."""

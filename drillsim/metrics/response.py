@@ -139,7 +139,8 @@ class Span:
 def unit_timeline(result: RunResult) -> dict[str, list[Span]]:
     """Per unit, its time line: turnout, travel (or mutual aid on the way), on scene,
     return and out of service, each span ending where the next begins; relief trucks'
-    trips (:func:`truck_trips`: load, travel, unload, return) too."""
+    trips (:func:`truck_trips`: load, travel, unload, return) too. A mutual-aid unit's
+    line ends at its release: it leaves the district, and no record follows it home."""
     end = run_end(result)
     oos = out_of_service(result)
     out: dict[str, list[Span]] = {u.id: [] for u in result.units}
@@ -148,7 +149,8 @@ def unit_timeline(result: RunResult) -> dict[str, list[Span]]:
         for a in assignments:
             cut = min((s for s in stops if s > a.dispatch), default=end)
             marks = [(a.dispatch, "aid" if a.mutual_aid else "turnout"), (a.enroute, "travel"),
-                     (a.arrive, "scene"), (a.release, "return"), (a.quarters, "")]
+                     (a.arrive, "scene"), (a.release, "" if a.mutual_aid else "return"),
+                     (a.quarters, "")]  # mutual aid leaves the district: no return is recorded
             marks = [(t, s) for t, s in marks if not math.isnan(t) and t <= cut]
             for (t0, s), (t1, _) in zip(marks, [*marks[1:], (cut, "")], strict=True):
                 if not s:
@@ -239,6 +241,9 @@ class IncidentRow:
     occupancy: str
     background: bool
     node: int
+    place: str
+    """Where the call came from when a hazard raised it (a flood rescue's waterlogging
+    point id), else ``""``."""
     ignition: float
     call: float
     first_dispatch: float
@@ -325,6 +330,7 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
     return IncidentRow(
         incident=info.id, kind=info.kind, occupancy=info.occupancy,
         background=info.background, node=info.node,
+        place=first["call"].place if "call" in first else "",
         ignition=t["ignition"], call=t["call"], first_dispatch=t["dispatch"],
         queued_at=t["queued"], first_arrival=t["arrive"], full_assignment=t["full_assignment"],
         control=t["control"], clear=t["clear"], first_unit=first_unit,

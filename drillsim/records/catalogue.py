@@ -105,7 +105,9 @@ _KINDS: tuple[EventKind, ...] = (
     # --------------------------------------------------------------- response
     EventKind("ignition", "response", "a fire starts (not yet known to anyone)",
               ("incident", "node"), (_f("alpha", "float", "kW/s²", "t² growth coefficient"),)),
-    EventKind("call", "response", "the call reaches the command centre", ("incident", "node"),
+    EventKind("call", "response", "the call reaches the command centre (``place``: the "
+              "waterlogging point whose trapped residents call, for a flood rescue)",
+              ("incident", "node", "place"),
               (_f("type", "str", "", "response-plan key: occupancy of a fire, or incident kind"),)),
     EventKind("queued", "response", "no suitable unit is free; the call waits",
               ("incident", "node"), (NEEDS,)),

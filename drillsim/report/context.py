@@ -96,7 +96,37 @@ class ReportContext:
         if row is not None and row.background:
             what = incident_type(row.occupancy, row.kind, self.lang)
             return self.say("report.background_call", id=incident_id, what=what)
+        return self.incident_short(incident_id)
+
+    def incident_short(self, incident_id: str) -> str:
+        """An incident as running text names it: its id as the designer wrote it (``F1``,
+        ``BG003``), or for a call a hazard raised, where it came from and its number
+        (``West of West Station ponding, rescue call 3``) instead of a generated id."""
+        row = self.rows.get(incident_id)
+        if row is not None and row.kind == "flood_rescue" and row.place:
+            return self.say("report.flood_rescue_call", point=self.point_name(row.place),
+                            n=self._call_number[incident_id])
         return incident_id
+
+    def point_spec(self, point_id: str):
+        """The drill's waterlogging point ``point_id`` (``None``: no such point)."""
+        flood = self.scenario.flood
+        return next((p for p in flood.points if p.id == point_id), None) if flood else None
+
+    def point_name(self, point_id: str) -> str:
+        """A waterlogging point's name in the report language (its id if it has none)."""
+        spec = self.point_spec(point_id)
+        return (self.name(spec.name_en, spec.name_zh) if spec else "") or point_id
+
+    @cached_property
+    def _call_number(self) -> dict[str, int]:
+        """A hazard-raised call's number among the calls from its place (1, 2, ...)."""
+        seen: dict[str, int] = {}
+        out = {}
+        for r in self.summary.rows:
+            if r.place:
+                seen[r.place] = out[r.incident] = seen.get(r.place, 0) + 1
+        return out
 
     def unit_label(self, unit_id: str, *, short: bool = False) -> str:
         """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as

@@ -21,7 +21,23 @@ MIN_FONT = 7.0
 :data:`PAGE_PX` it shows at 8 CSS pt (7 × 110 / 96)."""
 
 
-MAP_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
+MAP_KINDS = {  # place kind -> the report part that makes it part of the drill ("": always)
+    "station": "",
+    "shelter": "relief",
+    "depot": "relief",
+    "team_base": "teams",
+    "hazard_site": "chemical",
+}
+"""The places the map draws: fire stations always, the others only when the drill has the
+part they belong to (a fire-only drill's map shows no shelter)."""
+
+MAP_KIND_WORDS = {  # place kind -> its plural in the map's caption
+    "station": "figure.map_kind_station",
+    "shelter": "figure.map_kind_shelter",
+    "depot": "figure.map_kind_depot",
+    "team_base": "figure.map_kind_team_base",
+    "hazard_site": "figure.map_kind_hazard_site",
+}
 
 MAP_LEGEND = {  # legend label of drillsim.network.summary.draw_network -> wording
     "消防站 fire station": "term.place.station",
@@ -243,7 +259,8 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     plt = pyplot()
     world = ctx.world
     layers = load_map_layers() if ctx.scenario.network == "default" else None
-    places = Places([p for p in world.places if p.kind in MAP_KINDS])
+    kinds = map_kinds(parts)
+    places = Places([p for p in world.places if p.kind in kinds])
     closed = sorted({e for s in ctx.road_closures for e in s.edges})
     fig, ax = plt.subplots(figsize=(9.2, 8.4))
     draw_network(world.network, places, ax=ax, closed_edges=closed,
@@ -271,12 +288,20 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     return fig
 
 
+def map_kinds(parts: list[HazardPart]) -> list[str]:
+    """The place kinds (:data:`MAP_KINDS`) the map of a drill with ``parts`` draws."""
+    keys = {p.key for p in parts}
+    return [kind for kind, part in MAP_KINDS.items() if not part or part in keys]
+
+
 def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     """The road network with places, closed roads and each hazard's objects."""
     fig = map_axes(ctx, parts)
+    places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
+    caption = ctx.say("figure.map_caption", places=places)
     roads = "; ".join(f"{s.road} ({s.inject})" for s in ctx.road_closures)
-    caption = ctx.say("figure.map_caption_closed", roads=roads) if roads else \
-        ctx.say("figure.map_caption")
+    if roads:
+        caption += ctx.say("figure.map_caption_closed", roads=roads)
     return Figure("map", ctx.say("figure.map_name"), caption, png(fig),
                   alt=ctx.say("figure.map_alt"))
 
@@ -455,10 +480,30 @@ def _inject_labels(ax, marks: list[tuple[float, str]], span_min: float) -> None:
                 ha="left", va="center", clip_on=False)
 
 
+def gantt_caption(ctx: ReportContext) -> str:
+    """The time line's caption: what its rows show, naming only what this drill's rows
+    hold (relief trucks, mutual aid, outages, idle units, injects)."""
+    segs = unit_timeline(ctx.result)
+    states = {s.state for spans in segs.values() for s in spans}
+    units = {u.id: u for u in ctx.result.units}
+    parts = [ctx.say("figure.gantt_caption")]
+    if "oos" in states:
+        parts.append(ctx.say("figure.gantt_caption_oos"))
+    if states & {"load", "unload"}:
+        parts.append(ctx.say("figure.gantt_caption_trucks"))
+    if "aid" in states or any(units[u].station == "mutual_aid" for u in segs if segs[u]):
+        parts.append(ctx.say("figure.gantt_caption_aid"))
+    if gantt_rows(ctx)[1]:
+        parts.append(ctx.say("figure.gantt_caption_idle"))
+    if any(r.event == "inject" for r in ctx.records):
+        parts.append(ctx.say("figure.gantt_caption_injects"))
+    return "".join(parts)
+
+
 def gantt_figure(ctx: ReportContext) -> Figure:
     """The units that did something, grouped by station, team or depot: turnout, travel,
     on scene, return, out of service, and relief trucks' trips; the idle units counted."""
-    return Figure("gantt", ctx.say("figure.gantt_name"), ctx.say("figure.gantt_caption"),
+    return Figure("gantt", ctx.say("figure.gantt_name"), gantt_caption(ctx),
                   png(gantt_axes(ctx)), alt=ctx.say("figure.gantt_alt"))
 
 

@@ -285,7 +285,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ", ".join(f"{row.incident} ({_shown(v)})"
+    shown = ", ".join(f"{ctx.incident_short(row.incident)} ({_shown(v)})"
                       for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
@@ -299,7 +299,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     seen = set()
     for b in bds:
         for fact in b.facts:
-            line = ctx.say("fire.fact_of_incident", incident=b.incident, fact=fact)
+            line = ctx.say("fire.fact_of_incident", incident=ctx.incident_short(b.incident),
+                           fact=fact)
             if line not in seen:
                 seen.add(line)
                 paras.append(line)
@@ -508,7 +509,7 @@ def response_figure(ctx: ReportContext) -> Figure:
                 left += v
     ax2.axvline(limit_min, color="#c0392b", lw=1, ls=":")
     ax2.set_yticks(range(len(pick)))
-    ax2.set_yticklabels([r.incident for r in pick], fontsize=MIN_FONT)
+    ax2.set_yticklabels([ctx.incident_short(r.incident) for r in pick], fontsize=MIN_FONT)
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
     handles, labels = ax2.get_legend_handles_labels()
     uniq = dict(zip(labels, handles, strict=False))

@@ -62,8 +62,8 @@ def _out(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.none_needed_while_out",
                        type=tx.term("unit", a.subject_type, ctx.lang), out=a.subject)
-    return ctx.say("msel.sent_instead", unit=ctx.unit_label(a.unit), incident=a.incident,
-                   out=a.subject)
+    return ctx.say("msel.sent_instead", unit=ctx.unit_label(a.unit),
+                   incident=ctx.incident_short(a.incident), out=a.subject)
 
 
 def _back(ctx: ReportContext, a: InjectResponse) -> str:
@@ -75,13 +75,14 @@ def _back(ctx: ReportContext, a: InjectResponse) -> str:
 def _surge(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.no_call_waited")
-    return ctx.say("msel.call_waits", incident=a.incident)
+    return ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident))
 
 
 def _comms(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.no_delayed_dispatch")
-    return ctx.say("msel.first_delayed_dispatch", unit=ctx.unit_label(a.unit), incident=a.incident)
+    return ctx.say("msel.first_delayed_dispatch", unit=ctx.unit_label(a.unit),
+                   incident=ctx.incident_short(a.incident))
 
 
 def _pump(ctx: ReportContext, a: InjectResponse) -> str:
@@ -95,8 +96,7 @@ def _point_name(ctx: ReportContext, point_id: str) -> str:
     """A waterlogging point's name (:func:`drillsim.report.flood.point_label`), or its id."""
     from drillsim.report.flood import point_label
 
-    flood = ctx.scenario.flood
-    spec = next((p for p in flood.points if p.id == point_id), None) if flood else None
+    spec = ctx.point_spec(point_id)
     return point_label(ctx, spec) if spec is not None else point_id
 
 
@@ -133,7 +133,7 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
         return ctx.say("msel.no_simulated_action")
     if a.outcome == "none":
         return ctx.say("msel.none_in_run", event=tx.term("event", a.event, ctx.lang))
-    who = ctx.unit_label(a.unit) if a.unit else a.incident
+    who = ctx.unit_label(a.unit) if a.unit else ctx.incident_short(a.incident)
     if a.outcome == "already":
         return ctx.say("msel.already", event=tx.term("event", a.event, ctx.lang), who=who)
     return ctx.say("msel.record", event=tx.term("event", a.event, ctx.lang), who=who)
@@ -160,11 +160,13 @@ def msel_rows(ctx: ReportContext) -> list[MselRow]:
     for n, a in enumerate(inject_responses(ctx.result), 1):
         spec = a.spec
         if isinstance(spec, Incident):  # a scripted incident
-            row = (spec.text or spec.name_en, spec.name_zh, "", "", "",
+            row = (spec.text or spec.name_en, spec.text_zh or spec.name_zh, "", "", "",
                    ctx.say("msel.dispatch_first_alarm"), "")
         else:
-            row = (spec.text, spec.text_zh, spec.sender, spec.deliver_to, spec.method,
-                   spec.expected_action, spec.objective)
+            row = (spec.text, spec.text_zh, ctx.name(spec.sender, spec.sender_zh),
+                   ctx.name(spec.deliver_to, spec.deliver_to_zh),
+                   ctx.name(spec.method, spec.method_zh),
+                   ctx.name(spec.expected_action, spec.expected_action_zh), spec.objective)
         out.append(MselRow(n, a.id, a.kind, a.at, *row, a.sim_t, simulated_action(ctx, a)))
     return out
 

@@ -422,6 +422,7 @@ class Incident(Model):
     name_zh: str = ""
     name_en: str = ""
     text: str = Field(default="", description="free text for the players")
+    text_zh: str = ""
 
     @model_validator(mode="after")
     def _fire_has_occupancy(self) -> Incident:
@@ -474,9 +475,13 @@ class InjectBase(Model):
     text: str = Field(default="", description="what the players are told")
     text_zh: str = ""
     deliver_to: str = Field(default="", description="who receives it (MSEL 'to')")
+    deliver_to_zh: str = ""
     sender: str = Field(default="", description="who sends it (MSEL 'from')")
+    sender_zh: str = ""
     method: str = Field(default="", description="how: phone, radio, in person ...")
+    method_zh: str = ""
     expected_action: str = Field(default="", description="what the players should do")
+    expected_action_zh: str = ""
     objective: str = Field(default="", description="id of the objective it tests")
 
 
@@ -830,6 +835,7 @@ class Scenario(Model):
     name: str = Field(min_length=1, max_length=200)
     name_zh: str = ""
     description: str = ""
+    description_zh: str = ""
     start: datetime = Field(description="e.g. 2026-07-15T18:30 (China Standard Time if no zone)")
     duration: Duration = Field(description="how long the drill runs, e.g. '04:00'")
     seed: int = Field(default=1, ge=0, lt=2**63)

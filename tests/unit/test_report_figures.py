@@ -74,7 +74,7 @@ def test_map_labels_never_overlap(runs, name, lang):
     fg.fit_width(fig)  # as png() saves it
     ax = fig.axes[0]
     boxes = _boxes(fig, ax.texts)
-    assert len(boxes) >= 10, "the map lost its labels"
+    assert len(boxes) >= 4 + 3, "the map lost its labels (4 stations, rivers, subdistricts)"
     assert _overlaps(boxes) == []
     frame = ax.get_window_extent(fig.canvas.get_renderer())
     assert all(frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1 for _, b in boxes)
@@ -262,3 +262,61 @@ def test_every_figure_is_legible_at_1280_px(runs, name, lang, monkeypatch):
     assert len(seen) >= 3
     assert [(title, small) for title, small, _ in seen if small] == []
     assert [(title, touching) for title, _, touching in seen if touching] == []
+
+
+# ----------------------------------------------------------------------------- fit
+
+
+MAP_FIT = {  # drill -> the place kinds its map draws
+    "highrise-evening": ["station"],
+    "rainstorm-50y-afternoon": ["station", "shelter", "depot", "team_base"],
+    "chlorine-night": ["station", "shelter", "depot", "team_base", "hazard_site"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MAP_FIT))
+def test_map_draws_and_names_only_the_places_of_the_drill(runs, name, monkeypatch):
+    drawn: list[str] = []
+    import drillsim.network.summary as ns
+
+    real = ns.draw_network
+
+    def spy(network, places, **kw):
+        drawn.extend(p.kind for p in places)
+        return real(network, places, **kw)
+
+    monkeypatch.setattr(ns, "draw_network", spy)
+    for lang in ("en", "zh"):
+        ctx = _ctx(runs, name, lang)
+        parts = [p for p in load_parts().values() if p.applies(ctx)]
+        assert fg.map_kinds(parts) == MAP_FIT[name]
+        drawn.clear()
+        fig = fg.map_figure(ctx, parts)
+        assert set(drawn) == set(fg.map_kinds(parts))
+        for kind, key in fg.MAP_KIND_WORDS.items():  # the caption names what is drawn
+            assert (say(lang, key) in fig.caption) == (kind in drawn), (kind, fig.caption)
+
+
+def test_fire_only_time_line_caption_names_no_relief_truck(runs):
+    for lang in ("en", "zh"):
+        text = fg.gantt_caption(_ctx(runs, "highrise-evening", lang))
+        assert say(lang, "figure.gantt_caption_trucks") not in text
+        flood = fg.gantt_caption(_ctx(runs, "rainstorm-50y-afternoon", lang))
+        assert say(lang, "figure.gantt_caption_trucks") in flood
+
+
+def test_mutual_aid_rows_end_at_their_release(runs):
+    seen = 0
+    for name in READY:
+        result, _ = runs[name]
+        aid = {u.id for u in result.units if u.station == "mutual_aid"}
+        released = {}
+        for r in result.records:
+            if r.event == "release" and r.unit in aid:
+                released[r.unit] = r.t
+        for unit, spans in unit_timeline(result).items():
+            if unit in aid and spans:
+                seen += 1
+                assert spans[-1].end <= released.get(unit, math.inf) + 1e-9, (name, unit)
+                assert all(s.state != "return" for s in spans)
+    assert seen, "no ready drill calls mutual aid: the test checks nothing"
