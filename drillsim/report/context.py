@@ -114,9 +114,16 @@ class ReportContext:
         return next((p for p in flood.points if p.id == point_id), None) if flood else None
 
     def point_name(self, point_id: str) -> str:
-        """A waterlogging point's name in the report language (its id if it has none)."""
+        """A waterlogging point's name in the report language, for figures and running
+        text: its own name, or its place's, or its id."""
         spec = self.point_spec(point_id)
-        return (self.name(spec.name_en, spec.name_zh) if spec else "") or point_id
+        if spec is None:
+            return point_id
+        loc = spec.location
+        p = self.world.places.get(loc.place) if loc is not None and loc.place else None
+        zh = spec.name_zh or (p.name_zh if p is not None else "")
+        en = spec.name_en or (getattr(p, "name_en", "") if p is not None else "")
+        return self.name(en, zh) or point_id
 
     @cached_property
     def _call_number(self) -> dict[str, int]:

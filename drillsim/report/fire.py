@@ -440,11 +440,14 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         ax.scatter(net.lon[[r.node for r in scripted]], net.lat[[r.node for r in scripted]],
                    s=260, marker="*", color="#e74c3c", edgecolors="#641e16", linewidths=0.8,
                    zorder=8)
-        at_node: dict[int, list[str]] = {}
+        at_node: dict[int, list] = {}
         for r in scripted:  # one label per place (many rescue calls share a node)
-            at_node.setdefault(r.node, []).append(r.incident)
-        for node, ids in at_node.items():
-            label = ids[0] if len(ids) == 1 else f"{ids[0]} (+{len(ids) - 1})"
+            at_node.setdefault(r.node, []).append(r)
+        for node, rows in at_node.items():
+            named = [r.incident for r in rows if not r.place]  # ids the designer wrote
+            raised = len(rows) - len(named)  # calls a hazard raised (flood rescues)
+            calls = [ctx.say("fire.map_rescue_calls", n=raised)] if raised else []
+            label = ctx.say("figure.list_sep").join([*named, *calls])
             ax.annotate(label, (net.lon[node], net.lat[node]), xytext=(7, -10),
                         textcoords="offset points", fontsize=9,
                         color="#641e16", zorder=9, path_effects=text_effects("#641e16"))

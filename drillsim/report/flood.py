@@ -54,7 +54,9 @@ from drillsim.report.registry import (
 from drillsim.report.wording import say
 
 TEAM_OWNER = {"blue_star": "bluestar", "civil_air_defence": "air", "city_management": "citymgmt"}
-# relief bottleneck cause -> [(action wording, owner, capability)]
+# relief bottleneck cause -> [(action wording, owner, capability)]; the rainstorm's
+# actions (a warning to open with, an orange level to activate at) only in a flood drill,
+# and the stock action names the items (see :func:`cause_actions`)
 CAUSE_ACTIONS = {
     "mobilisation": [("flood.action_open_shelters_sooner", "subdistricts", "shelter"),
                      ("flood.action_activate_at_orange", "hq", "mobilisation")],
@@ -63,6 +65,11 @@ CAUSE_ACTIONS = {
               ("flood.action_close_roads_early", "hq", "traffic")],
     "stock": [("flood.action_keep_stock", "civil", "resources")],
     "trucks": [("flood.action_more_trucks", "civil", "resources")],
+}
+NO_RAIN_ACTIONS = {  # the same actions worded for a drill without a rainstorm (a release)
+    "flood.action_open_shelters_sooner": "flood.action_open_shelters_with_order",
+    "flood.action_activate_at_orange": "",
+    "flood.action_pumps_on_routes": "",
 }
 CAUSES = {  # relief waiting cause (metrics.relief.bottleneck) -> (name, what it means)
     "mobilisation": ("flood.cause_mobilisation", "flood.cause_mobilisation_meaning"),
@@ -145,11 +152,9 @@ def point_label(ctx: ReportContext, spec) -> str:
 
 
 def short_point(ctx: ReportContext, spec) -> str:
-    """Short name for figures: Chinese name in zh, English in en (id as fallback)."""
-    p = ctx.world.places.get(spec.location.place) if spec.location.place else None
-    zh = spec.name_zh or (p.name_zh if p is not None else "")
-    en = spec.name_en or (getattr(p, "name_en", "") if p is not None else "")
-    return ctx.name(en, zh) or spec.id
+    """Short name for figures and running text: Chinese name in zh, English in en (id as
+    fallback); tables use :func:`point_label` (both names)."""
+    return ctx.point_name(spec.id)
 
 
 def place_short(ctx: ReportContext, place_id: str) -> str:
@@ -661,8 +666,8 @@ def sections(ctx: ReportContext) -> list[Section]:
     out = []
     if ctx.scenario.flood is not None:
         pts = points(ctx)
-        car = [point_label(ctx, p.spec) for p in pts.values() if p.m.closed_to_cars]
-        truck = [point_label(ctx, p.spec) for p in pts.values() if p.m.closed_to_trucks]
+        car = [short_point(ctx, p.spec) for p in pts.values() if p.m.closed_to_cars]
+        truck = [short_point(ctx, p.spec) for p in pts.values() if p.m.closed_to_trucks]
         paras = [ctx.say("flood.points_closed", points=len(pts), cars=len(car),
                          car_names=_bracketed(ctx, car), trucks=len(truck),
                          truck_names=_bracketed(ctx, truck))]
@@ -698,7 +703,7 @@ def warning_sections(ctx: ReportContext) -> list[Section]:
         figs = [f for f in (warning_figure(ctx),) if f is not None]
         rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
                  tx.minutes(c.first_s, ctx.lang),
-                 dur(c.full_s, ctx.lang)] for c in _channels(ctx).channels]
+                 _full_reach(ctx, c.full_s)] for c in _channels(ctx).channels]
         out.append(Section("warning", ctx.say("flood.section_warning"), paras,
                            [Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
                                    ctx.say("flood.col_first_reached"),
@@ -719,6 +724,15 @@ def _channels(ctx: ReportContext) -> wm.WarningChannels:
         found = wm.warning_channels(ctx.result)
         return found if found is not None else wm.WarningChannels(math.nan, (), 0.0, None)
     return _cached(ctx, "channels", build)
+
+
+def _full_reach(ctx: ReportContext, full_s: float) -> str:
+    """A channel's time to full reach (from the warning model), said to fall after the
+    drill's end when it does: the records cannot show it."""
+    text = dur(full_s, ctx.lang)
+    if wm.warning_issued_at(ctx.result) + full_s > ctx.end_time:
+        return ctx.say("flood.after_drill_end", time=text)
+    return text
 
 
 def _warning_sentence(ctx: ReportContext) -> str:
@@ -779,16 +793,34 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
             ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
                     relieved=s.m.relieved_in_target, admitted=s.m.admitted)
             for s in behind])))
-    actions = [_action(ctx, key, owner, cap, obj.id)
-               for key, owner, cap in CAUSE_ACTIONS.get(name, [])]
+    actions = cause_actions(ctx, name, b, obj.id)
     second = sorted(avoidable, key=lambda k: -avoidable[k])[1:2]
     for k in second:
         if avoidable[k] >= 0.2:
-            actions += [_action(ctx, key, owner, cap, obj.id)
-                        for key, owner, cap in CAUSE_ACTIONS.get(k, [])[:1]]
-    if any(s.spec.lacks for s in shelters(ctx) if s.m.admitted):
+            actions += cause_actions(ctx, k, b, obj.id)[:1]
+    if any(s.spec.lacks for s in behind):  # only where the shelters behind lack something
         actions.append(_action(ctx, "flood.action_equip_shelters", "air", "shelter", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
+
+
+def cause_actions(ctx: ReportContext, cause: str | None, b: dict, ref: str) -> list[Action]:
+    """The improvement actions for a relief waiting ``cause``: worded for the drill (no
+    rainstorm words without a rainstorm) and, for stock, naming the binding item: the one
+    whose stock covers the fewest people (:func:`drillsim.metrics.relief.item_caps`)."""
+    out = []
+    for key, owner, cap in CAUSE_ACTIONS.get(cause or "", []):
+        if ctx.scenario.flood is None:
+            key = NO_RAIN_ACTIONS.get(key, key)
+        if not key:
+            continue
+        if key == "flood.action_keep_stock":
+            caps = rm.item_caps(ctx.result)
+            items = [c.item for c in caps[:1]] or list(b["stock_out_items"])
+            out.append(_action(ctx, key, owner, cap, ref,
+                               items=names(ctx, tx.item_names(items, ctx.lang))))
+        else:
+            out.append(_action(ctx, key, owner, cap, ref))
+    return out
 
 
 def _fin(v: float) -> float:
@@ -801,7 +833,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
     target = f"{wc.target:.0%}"
     rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
-             tx.minutes(c.first_s, ctx.lang), dur(c.full_s, ctx.lang),
+             tx.minutes(c.first_s, ctx.lang), _full_reach(ctx, c.full_s),
              ctx.say("flood.yes" if c.needed else "flood.no")] for c in wc.channels]
     table = Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
                    ctx.say("flood.col_first_reached"), ctx.say("flood.col_full_reach"),
@@ -815,10 +847,10 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     if slow is not None:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
-                             reach=f"{slow.reach:.0%}", time=dur(slow.full_s, ctx.lang)))
+                             reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
         actions.append(_action(ctx, "flood.action_speed_up_channel", "subdistricts", "warning",
                                obj.id, channel=tx.term("channel", slow.name, ctx.lang)))
-    actions.append(_action(ctx, "flood.action_warn_earlier", "hq", "warning", obj.id))
+    actions.append(_action(ctx, "flood.action_warn_all_channels", "hq", "warning", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -879,13 +911,12 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     worst = [p for p in pts.values() if p.m.displaced]
     if worst:
         paras.append(ctx.say("flood.displaced_from", points=clauses(ctx, [
-            ctx.say("flood.displaced_point", point=point_label(ctx, p.spec),
+            ctx.say("flood.displaced_point", point=short_point(ctx, p.spec),
                     people=p.m.displaced, peak=f"{p.m.peak_m:.2f}") for p in worst])))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
         paras.append(ctx.say("flood.turned_away", hours=f"{sp:,.0f}"))
-    actions = [_action(ctx, key, owner, cap, obj.id)
-               for key, owner, cap in CAUSE_ACTIONS["shelter_space"]]
+    actions = cause_actions(ctx, "shelter_space", bottleneck(ctx), obj.id)
     actions.append(_action(ctx, "flood.action_pumps_residential", "citymgmt", "operations",
                            obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
@@ -936,7 +967,7 @@ def strengths(ctx: ReportContext) -> list[str]:
     pumped = [p for p in pts.values() if p.m.pumps_sent and p.m.peak_m < TRUCK_LIMIT_M]
     if pumped:
         out.append(ctx.say("flood.pumps_kept_passable",
-                           points=names(ctx, [point_label(ctx, p.spec) for p in pumped]),
+                           points=names(ctx, [short_point(ctx, p.spec) for p in pumped]),
                            limit=limit_text(TRUCK_LIMIT_M)))
     return out
 

@@ -86,18 +86,10 @@ def _comms(ctx: ReportContext, a: InjectResponse) -> str:
 
 
 def _pump(ctx: ReportContext, a: InjectResponse) -> str:
-    point = _point_name(ctx, a.subject)
+    point = ctx.point_name(a.subject)
     if a.outcome == "none":
         return ctx.say("msel.no_pump_sent", point=point)
     return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point)
-
-
-def _point_name(ctx: ReportContext, point_id: str) -> str:
-    """A waterlogging point's name (:func:`drillsim.report.flood.point_label`), or its id."""
-    from drillsim.report.flood import point_label
-
-    spec = ctx.point_spec(point_id)
-    return point_label(ctx, spec) if spec is not None else point_id
 
 
 def _stock(ctx: ReportContext, a: InjectResponse) -> str:

@@ -191,7 +191,7 @@ def clock(start, seconds: float) -> str:
     """Clock time ``HH:MM:SS`` of a drill time (day shown when it is not the start day)."""
     if seconds is None or math.isnan(seconds) or math.isinf(seconds):
         return "—"
-    t = start + timedelta(seconds=float(seconds))
+    t = start + timedelta(seconds=round(float(seconds)))  # rounded as :func:`offset` rounds
     day = "" if t.date() == start.date() else f"{t:%m-%d} "
     return f"{day}{t:%H:%M:%S}"
 

@@ -187,3 +187,13 @@ def test_html_opens_in_headless_chromium(results, tmp_path):
     subprocess.run([*args, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
                     html_path.as_uri()], capture_output=True, timeout=120, check=True)
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
+
+
+def test_clock_and_drill_time_round_the_same_second():
+    from datetime import datetime
+
+    from drillsim.report.text import clock, offset
+
+    start = datetime(2026, 7, 15, 10, 0, 0)
+    for t in (986.5, 986.6, 4403.7, 59.5, 3599.5):  # drill time +MM:SS and the clock agree
+        assert offset(t)[-5:] == clock(start, t)[-5:], t
