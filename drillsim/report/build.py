@@ -226,7 +226,8 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                   ctx.say("report.rules_caption"))
     return Report(
         lang=lang, title=ctx.say("title"), scenario_name=_both(s.name, s.name_zh),
-        meta=meta, description=ctx.name(s.description, s.description_zh), hazards=hazards, overview_tables=overview,
+        meta=meta, description=ctx.name(s.description, s.description_zh), hazards=hazards,
+        overview_tables=overview,
         injects=injects, figures=figs, sections=sections, objectives=rows, score=score,
         grade=grade(score), score_note=score_note, strengths=strengths, findings=findings,
         plan=plan,
