@@ -319,7 +319,8 @@ def test_unknown_key_in_an_inject(tmp_path: Path) -> None:
     text = BASE + "injects:\n  - kind: note\n    at: +00:10\n    colour: red\n"
     assert fails(tmp_path, text) == [
         "FILE:7: injects[0].colour: unknown key 'colour' (allowed: id, at, text, text_zh, "
-        "deliver_to, sender, method, expected_action, objective, kind)"]
+        "deliver_to, deliver_to_zh, sender, sender_zh, method, method_zh, expected_action, "
+        "expected_action_zh, objective, kind)"]
 
 
 def test_unknown_metric(tmp_path: Path) -> None:
