@@ -29,6 +29,7 @@ from drillsim.metrics.waterlogging import waterlogging_points
 from drillsim.report import build_report, make_context
 from drillsim.report import flood as fl
 from drillsim.report import text as tx
+from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +80,12 @@ def duration_s(cell: str) -> float:
         return math.inf
     if cell == "—":
         return math.nan
+    for lang in ("en", "zh"):  # a model time past the drill's end is said so; the number stays
+        pattern = re.escape(say(lang, "flood.after_drill_end", time="\0")).replace(
+            re.escape("\0"), "(.+)")
+        found = re.fullmatch(pattern, cell)
+        if found:
+            cell = found.group(1)
     m = re.fullmatch(r"([\d.]+) ?(min|分钟|h|小时)", cell)
     assert m is not None, cell
     return float(m.group(1)) * (60.0 if m.group(2) in ("min", "分钟") else 3600.0)
@@ -86,7 +93,7 @@ def duration_s(cell: str) -> float:
 
 def duration_half(cell: str) -> float:
     """Half the last printed digit of a duration, s."""
-    return 180.0 if re.search(r"(h|小时)$", cell.strip()) else MIN_HALF
+    return 180.0 if re.search(r"(h|小时)", cell.strip()) else MIN_HALF
 
 
 def close_duration(cell: str, value: float) -> bool:
@@ -419,6 +426,9 @@ def test_warning_section_states_the_warning_metrics(runs, drill, lang):
     for row, c in zip(rows, channels.channels, strict=True):
         assert abs(pct(row[1]) - c.reach) <= PCT_HALF + 1e-9
         assert close_duration(row[2], c.first_s) and close_duration(row[3], c.full_s)
+        late = wm.warning_issued_at(result) + c.full_s > max(r.t for r in result.records)
+        marker = say(lang, "flood.after_drill_end", time="").strip()
+        assert (marker in row[3]) == late, row[3]  # a time past the end is said to be
     spec = result.scenario.warning
     specs = spec.channels
     if specs is not None:  # the channels the drill file gives, as it gives them
