@@ -18,8 +18,10 @@ unit_out_of_service    next dispatch of a unit of the same type while that unit 
 unit_in_service        the unit is back in service (``in_service`` record)
 call_surge             first call that had to wait for a free unit during the surge
 comms_delay            first dispatch order after the delay starts
-pump_station_failed,   first pump crew sent to that waterlogging point at or after the
-pump_station_restored  inject (:func:`drillsim.metrics.waterlogging.first_pump_after`)
+pump_station_failed    first pump crew sent to that waterlogging point at or after the
+                       inject (:func:`drillsim.metrics.waterlogging.first_pump_after`)
+pump_station_restored  the station pumping again (``pump_station_restored`` record at the
+                       point), with the drainage it gives back
 stock_change           next truck loaded at that depot at or after the inject
                        (:func:`drillsim.metrics.relief.first_load_after`)
 wind_shift             first zone update showing the new wind, with the next evacuation
@@ -259,6 +261,15 @@ def _pump(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
                           place=inj.point, units=(unit,), subject=inj.point)
 
 
+def _restored(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    r = next((r for r in result.records if r.event == "pump_station_restored"
+              and r.place == inj.point and r.t >= t), None)
+    if r is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.point)
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, place=inj.point,
+                          subject=inj.point, values={"drain_m3_s": float(r.get("drain_m3_s"))})
+
+
 def _stock(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     found = first_load_after(result, inj.depot, t)
     if found is None:
@@ -328,7 +339,7 @@ RULES: dict[str, Rule] = {
     "road_closed": _road, "road_reopened": _road,
     "unit_out_of_service": _out, "unit_in_service": _back,
     "call_surge": _surge, "comms_delay": _comms,
-    "pump_station_failed": _pump, "pump_station_restored": _pump,
+    "pump_station_failed": _pump, "pump_station_restored": _restored,
     "stock_change": _stock,
     "wind_shift": _wind,
     "note": _note,

@@ -79,6 +79,18 @@ class ReportContext:
         p = self.world.places.get(place_id)
         return p.label if p is not None else place_id
 
+    def place_name(self, place_id: str) -> str:
+        """A station, team base, depot or shelter (its own names in the drill file, else
+        its place's), or a place, named in the report language; the id if nothing names
+        it. For figures and running text; tables use the bilingual labels."""
+        f = self.scenario.forces
+        for spec in [*f.stations, *f.teams, *f.depots, *f.shelters]:
+            if spec.id == place_id and (spec.name_zh or spec.name_en):
+                return self.name(spec.name_en, spec.name_zh)
+        p = self.world.places.get(place_id)
+        return (self.name(getattr(p, "name_en", ""), p.name_zh) if p is not None else "") \
+            or place_id
+
     def station_label(self, station_id: str) -> str:
         if station_id == "mutual_aid":
             return self.say("report.mutual_aid")

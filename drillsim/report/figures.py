@@ -319,7 +319,8 @@ def localise_map(ctx: ReportContext, ax, handles: list) -> None:
 
 def gantt_rows(ctx: ReportContext) -> tuple[list[tuple[str, list]], list]:
     """The units the time line shows, grouped by station, team or depot (mutual aid
-    last), and the staffed units it only counts because they did nothing.
+    last), and the staffed units it only counts because they did nothing (only those in
+    play: no depot truck in a drill without relief, no team that was not called out).
 
     Returns
     -------
@@ -329,11 +330,26 @@ def gantt_rows(ctx: ReportContext) -> tuple[list[tuple[str, list]], list]:
     """
     segs = unit_timeline(ctx.result)
     active = [u for u in ctx.result.units if segs.get(u.id)]
-    idle = [u for u in ctx.result.units if u.staffed and not segs.get(u.id)]
+    idle = [u for u in ctx.result.units
+            if u.staffed and not segs.get(u.id) and _in_play(ctx, u.station)]
     groups: dict[str, list] = {}
     for u in sorted(active, key=lambda u: (u.station == "mutual_aid", u.station, u.id)):
         groups.setdefault(u.station, []).append(u)
     return list(groups.items()), idle
+
+
+def _in_play(ctx: ReportContext, owner: str) -> bool:
+    """Whether an idle unit of ``owner`` (a station, team or depot) belongs in the time
+    line: fire stations always; a team when it was called out; a depot's trucks when the
+    drill has relief (:func:`drillsim.report.flood.relief_applies`)."""
+    from drillsim.report.flood import relief_applies
+
+    forces = ctx.scenario.forces
+    if any(d.id == owner for d in forces.depots):
+        return relief_applies(ctx)
+    if any(t.id == owner for t in forces.teams):
+        return any(r.event == "team_activated" and r.place == owner for r in ctx.records)
+    return True
 
 
 def gantt_axes(ctx: ReportContext):

@@ -158,10 +158,9 @@ def short_point(ctx: ReportContext, spec) -> str:
 
 
 def place_short(ctx: ReportContext, place_id: str) -> str:
-    p = ctx.world.places.get(place_id)
-    if p is None:
-        return place_id
-    return ctx.name(getattr(p, "name_en", ""), p.name_zh) or place_id
+    """A depot's, shelter's or place's name in the report language
+    (:meth:`ReportContext.place_name`)."""
+    return ctx.place_name(place_id)
 
 
 def named(ctx: ReportContext, spec) -> str:

@@ -92,11 +92,19 @@ def _pump(ctx: ReportContext, a: InjectResponse) -> str:
     return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point)
 
 
+def _restored(ctx: ReportContext, a: InjectResponse) -> str:
+    point = ctx.point_name(a.subject)
+    if a.outcome == "none":
+        return ctx.say("msel.not_restored", point=point)
+    return ctx.say("msel.station_restored", point=point,
+                   drain=f"{a.values['drain_m3_s']:.2f}")
+
+
 def _stock(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
-        return ctx.say("msel.no_truck_loaded", depot=a.subject)
-    return ctx.say("msel.truck_loads", unit=ctx.unit_label(a.unit), depot=a.subject,
-                   shelter=a.destination)
+        return ctx.say("msel.no_truck_loaded", depot=ctx.place_name(a.subject))
+    return ctx.say("msel.truck_loads", unit=ctx.unit_label(a.unit),
+                   depot=ctx.place_name(a.subject), shelter=ctx.place_name(a.destination))
 
 
 def _wind(ctx: ReportContext, a: InjectResponse) -> str:
@@ -134,7 +142,7 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
 WORDING = {
     "incident": _incident, "road_closed": _road, "road_reopened": _road,
     "unit_out_of_service": _out, "unit_in_service": _back, "call_surge": _surge,
-    "comms_delay": _comms, "pump_station_failed": _pump, "pump_station_restored": _pump,
+    "comms_delay": _comms, "pump_station_failed": _pump, "pump_station_restored": _restored,
     "stock_change": _stock, "wind_shift": _wind, "note": _note,
 }
 """The sentence of each inject kind's simulated action."""

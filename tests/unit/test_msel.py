@@ -176,3 +176,23 @@ def test_cli_report_and_msel(tmp_path):
     assert res.exit_code == 2 and f"{obs}:2: action:" in res.output
     res = runner.invoke(main, ["msel", str(out), "--out", str(tmp_path / "m.csv")])
     assert res.exit_code == 0 and (tmp_path / "m.csv").is_file()
+
+
+@pytest.fixture(scope="module")
+def night_rain():
+    s = load_scenario(ROOT / "scenarios" / "rainstorm-50y-night.yaml")
+    return run_drill(s, world=load_world(s.network))
+
+
+def test_restored_pump_station_and_stock_change_say_what_happened(night_rain):
+    restored = next(a for a in inject_responses(night_rain) if a.kind == "pump_station_restored")
+    rec = next(r for r in night_rain.records if r.event == "pump_station_restored")
+    assert (restored.sim_t, restored.values["drain_m3_s"]) == (rec.t, rec.get("drain_m3_s"))
+    for lang in ("en", "zh"):
+        c = make_context(night_rain, lang=lang)
+        rows = {r.kind: r for r in msel_rows(c)}
+        assert rows["pump_station_restored"].sim_what == c.say(
+            "msel.station_restored", point=c.point_name(restored.subject),
+            drain=f"{rec.get('drain_m3_s'):.2f}")
+        stock = rows["stock_change"].sim_what
+        assert "_" not in stock, stock  # depots and shelters by name, never by id

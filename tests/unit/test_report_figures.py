@@ -117,7 +117,9 @@ def test_gantt_rows_are_the_active_units_grouped_and_the_idle_counted(runs, name
     result = ctx.result
     spans = unit_timeline(result)
     active = {u.id for u in result.units if spans.get(u.id)}
-    idle = [u for u in result.units if u.staffed and not spans.get(u.id)]
+    idle = fg.gantt_rows(ctx)[1]
+    assert {u.id for u in idle} <= {u.id for u in result.units
+                                    if u.staffed and not spans.get(u.id)}
     fig = fg.gantt_axes(ctx)
     assert _gantt_units(fig) == active
     ax = fig.axes[0]
@@ -320,3 +322,13 @@ def test_mutual_aid_rows_end_at_their_release(runs):
                 assert spans[-1].end <= released.get(unit, math.inf) + 1e-9, (name, unit)
                 assert all(s.state != "return" for s in spans)
     assert seen, "no ready drill calls mutual aid: the test checks nothing"
+
+
+def test_fire_only_time_line_counts_no_depot_truck_or_team_as_idle(runs):
+    ctx = _ctx(runs, "highrise-evening", "en")
+    forces = ctx.scenario.forces
+    others = {d.id for d in forces.depots} | {t.id for t in forces.teams}
+    idle = fg.gantt_rows(ctx)[1]
+    assert idle and not [u.id for u in idle if u.station in others]
+    stations = {st.id for st in forces.stations}
+    assert all(u.station in stations for u in idle)
