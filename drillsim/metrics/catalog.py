@@ -59,6 +59,12 @@ METRICS: dict[str, MetricInfo] = {
         "share", "higher", "share of fire, rescue and alarm calls reached within 5 min of "
         "the turnout order (建标152-2017)", "火灾、抢险救援和报警警情中出动命令后5分钟内到场的比例"
         "（建标152-2017）"),
+    "five_minute_n": MetricInfo(
+        "count", "neither", "fire, rescue and alarm calls the 5-minute rule is measured over",
+        "5分钟到场要求的统计警情数（火灾、抢险救援和报警）"),
+    "nfpa_travel_n": MetricInfo(
+        "count", "neither", "fires the first-engine travel standard is measured over",
+        "首车行驶时间标准的统计火灾数"),
     "nfpa_turnout_share": MetricInfo(
         "share", "higher", "share of fire turnouts within 80 s (NFPA 1710)",
         "80秒内出动的比例（NFPA 1710）"),

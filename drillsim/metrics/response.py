@@ -627,9 +627,11 @@ def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None,
         "full_assignment_p90": fractile([r.call_to_full_assignment for r in called], 90),
         "five_minute_share": share([FIVE_MINUTE.met(r.dispatch_to_arrival)
                                     for r in five_minute_cases(called)]),
+        "five_minute_n": float(len(five_minute_cases(called))),
         "nfpa_turnout_share": share([NFPA_TURNOUT.met(t) for t in to]),
         "nfpa_travel_share": share([NFPA_TRAVEL.met(t) for t in engine_travel
                                     if not math.isnan(t)]),
+        "nfpa_travel_n": float(sum(not math.isnan(t) for t in engine_travel)),
         "fire_size_at_first_arrival_p90": fractile([r.q_first_arrival_kw for r in fires], 90),
         "fire_size_at_full_assignment_max": max(
             (r.q_full_assignment_kw for r in fires if not math.isnan(r.q_full_assignment_kw)),

@@ -145,3 +145,12 @@ def first_pump_after(result: RunResult, point: str, t: float) -> tuple[float, st
     r = next((r for r in result.records if r.t >= t and r.event == "dispatch"
               and r.place == point and r.get("task") == "pump"), None)
     return None if r is None else (r.t, r.unit)
+
+
+def pumped_before_peak(result: RunResult) -> set[str]:
+    """The waterlogging points where a mobile pump was pumping before the water peaked
+    (a ``pump_start`` record before the point's peak): only there can pumps have kept the
+    peak down."""
+    peaks = {p: m.peak_at for p, m in waterlogging_points(result).items()}
+    return {r.place for r in result.records
+            if r.event == "pump_start" and r.place in peaks and r.t < peaks[r.place]}

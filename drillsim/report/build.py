@@ -149,9 +149,14 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             else:  # a metric no hazard part explains yet: the evidence alone
                 findings.append(Finding(finding_title(ctx, res, rating), obj.id,
                                         [rows[-1].evidence]))
+    beyond = [f for p in parts for f in p.observations(ctx)]
+    findings += beyond  # what the records show beyond the objectives, after them
     failed = failed_critical(ctx.summary.objectives)
     score = overall([r.rating for r in rows], critical_failed=bool(failed))
     score_note = _score_note(ctx, failed, rows, score) if failed else ""
+    if beyond:  # the score rates the objectives: say what it leaves out
+        score_note = " ".join(filter(None, [score_note, ctx.say("report.score_beyond",
+                                                                n=len(beyond))]))
     # a failed critical objective is stated first (its finding, then its actions)
     critical_ids = {r.objective.id for r in failed}
     findings.sort(key=lambda f: f.objective not in critical_ids)

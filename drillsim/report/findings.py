@@ -6,7 +6,7 @@ from __future__ import annotations
 from drillsim.metrics.catalog import METRICS
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.registry import Action
+from drillsim.report.registry import Action, Finding, Table
 from drillsim.report.wording import say
 
 LEVEL_NAME = {"P": "rating.name_p", "S": "rating.name_s", "M": "rating.name_m",
@@ -105,3 +105,15 @@ def capability_text(ctx: ReportContext, capability: str) -> str:
                                                          say("en", wording).lower()):
             return ctx.say(wording)
     return capability
+
+
+def beyond_objectives(ctx: ReportContext, metric: str) -> bool:
+    """Whether ``metric`` is one no objective of the drill measures (an observation on it
+    is then the report's own, beyond the objectives)."""
+    return all(o.metric != metric for o in ctx.scenario.objectives)
+
+
+def observation(ctx: ReportContext, what: str, paragraphs: list[str],
+                table: Table | None = None) -> Finding:
+    """An area for improvement found beyond the objectives (no objective id, no score)."""
+    return Finding(ctx.say("finding.beyond_title", what=what), "", paragraphs, table)

@@ -31,6 +31,7 @@ from drillsim.metrics.response import (
 )
 from drillsim.metrics.roads import closed_road_travel, outage_effect, time_from_home
 from drillsim.metrics.standards import (
+    FIRE_CALLS,
     FIVE_MINUTE,
     NFPA_BY_SEGMENT,
     NFPA_PROCESSING,
@@ -41,10 +42,12 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import MIN_FONT, finite, png, pyplot, style_axes, thicken
 from drillsim.report.findings import (
+    beyond_objectives,
     draft_action,
     finding_title,
     measured_sentence,
     named,
+    observation,
 )
 from drillsim.report.registry import (
     Action,
@@ -574,6 +577,45 @@ def sections(ctx: ReportContext) -> list[Section]:
                     [comp_table, std_table, inc_table], [response_figure(ctx)])]
 
 
+STANDARD_SHARES = (("five_minute_share", "five_minute_n", FIVE_MINUTE),
+                   ("nfpa_turnout_share", "turnouts_n", NFPA_TURNOUT),
+                   ("nfpa_travel_share", "nfpa_travel_n", NFPA_TRAVEL))
+"""Each response standard's share metric and the metric counting its cases."""
+
+LATE_CALL_S = 900.0
+"""A fire, rescue or alarm call first reached more than this long after the call (s) is
+named in the report whatever the objectives: 15 min, three times the 5-minute rule
+(建标152-2017), is a labelled assumption of what an evaluator must hear about."""
+
+
+def observations(ctx: ReportContext) -> list[Finding]:
+    """The standards missed when no objective measures them, and the calls reached late
+    (always: a fractile objective can be met with a few calls far behind)."""
+    m = ctx.summary.metrics
+    out = []
+    for key, n, std in STANDARD_SHARES:
+        v = m.get(key, math.nan)
+        if beyond_objectives(ctx, key) and not math.isnan(v) and v < std.fractile:
+            out.append(observation(ctx, named(ctx, std), [ctx.say(
+                "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
+                fractile=f"{std.fractile:.0%}")]))
+    late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
+            and not r.response <= LATE_CALL_S]
+    if late:  # a fractile objective can hide them: always named
+        rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
+                 tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
+                 else ctx.say("fire.not_reached"),
+                 tx.minutes(r.first_dispatch - r.queued_at, ctx.lang) if r.queued else "—",
+                 ctx.say("fire.yes") if r.mutual_aid else ctx.say("fire.no")] for r in late]
+        table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
+                       ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
+                       ctx.say("fire.col_mutual_aid")], rows,
+                      ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
+        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [ctx.say(
+            "fire.obs_late", n=len(late), minutes=f"{LATE_CALL_S / 60:.0f}")], table))
+    return out
+
+
 def strengths(ctx: ReportContext) -> list[str]:
     out = []
     comp = ctx.summary.components
@@ -583,11 +625,10 @@ def strengths(ctx: ReportContext) -> list[str]:
     if math.isfinite(p90) and std.met(p90) and std.fractile == 0.9:
         out.append(ctx.say("fire.strength_processing", p90=tx.minutes(p90, ctx.lang),
                            standard=named(ctx, std)))
-    for key, std in (("five_minute_share", FIVE_MINUTE), ("nfpa_turnout_share", NFPA_TURNOUT),
-                     ("nfpa_travel_share", NFPA_TRAVEL)):
+    for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if not math.isnan(v) and v >= std.fractile:
-            out.append(ctx.say("fire.strength_standard", share=f"{v:.0%}",
+            out.append(ctx.say("fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
                                standard=named(ctx, std), fractile=f"{std.fractile:.0%}"))
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     if called and m.get("calls_unmet", 1) == 0:
@@ -610,4 +651,4 @@ def has_fire(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="fire", name="hazard.fire", hazard=has_fire, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
-    explainers=EXPLAINERS))
+    explainers=EXPLAINERS, observations=observations))

@@ -38,9 +38,11 @@ from drillsim.report.figures import (
     unstack,
 )
 from drillsim.report.findings import (
+    beyond_objectives,
     draft_action,
     finding_title,
     measured_sentence,
+    observation,
 )
 from drillsim.report.registry import (
     Action,
@@ -947,6 +949,33 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
     return out
 
 
+def relief_observations(ctx: ReportContext) -> list[Finding]:
+    """The plan's relief target (indicator 8) missed, when no objective measures it: the
+    share relieved in time and the bottleneck."""
+    s10 = ctx.summary.metrics.get("relief_share_10h", math.nan)
+    if not beyond_objectives(ctx, "relief_share_10h") or not s10 < 1.0:
+        return []
+    b = bottleneck(ctx)
+    paras = [ctx.say("flood.obs_relief", share=f"{s10:.0%}",
+                     target=tx.duration(ctx.scenario.relief.target, ctx.lang),
+                     people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
+    if b["bottleneck"]:
+        paras.append(ctx.say("flood.obs_relief_cause", cause=cause_name(ctx, b["bottleneck"])))
+    return [observation(ctx, ctx.say("flood.obs_relief_title"), paras)]
+
+
+def warning_observations(ctx: ReportContext) -> list[Finding]:
+    """The plan's warning coverage (indicator 7: at least 95 %) not reached during the
+    drill, when no objective measures it."""
+    if not beyond_objectives(ctx, "warning_t95"):
+        return []
+    if math.isfinite(ctx.summary.metrics.get("warning_t95", math.nan)):
+        return []
+    return [observation(ctx, ctx.say("flood.obs_warning_title"), [ctx.say(
+        "flood.obs_warning", target=f"{ctx.scenario.warning.target:.0%}",
+        most=f"{_channels(ctx).max_share:.0%}")])]
+
+
 def warning_strengths(ctx: ReportContext) -> list[str]:
     """Warning strength: the target coverage within the hour."""
     m = ctx.summary.metrics
@@ -963,7 +992,8 @@ def strengths(ctx: ReportContext) -> list[str]:
     pts = points(ctx)
     if pts and not any(p.m.closed_to_trucks for p in pts.values()):
         out.append(ctx.say("flood.no_truck_closure"))
-    pumped = [p for p in pts.values() if p.m.pumps_sent and p.m.peak_m < TRUCK_LIMIT_M]
+    early = wl.pumped_before_peak(ctx.result)
+    pumped = [p for p in pts.values() if p.spec.id in early and p.m.peak_m < TRUCK_LIMIT_M]
     if pumped:
         out.append(ctx.say("flood.pumps_kept_passable",
                            points=names(ctx, [short_point(ctx, p.spec) for p in pumped]),
@@ -1010,12 +1040,12 @@ PART = register(HazardPart(
     explainers={"rescue_first_arrival_p90": explain_rescue}))
 register(HazardPart(
     key="relief", applies=relief_applies, overview=relief_overview, sections=relief_sections,
-    strengths=relief_strengths,
+    strengths=relief_strengths, observations=relief_observations,
     explainers={k: EXPLAINERS[k] for k in ("relief_share_10h", "relief_t95", "relief_t100",
                                            "people_displaced", "people_unsheltered")}))
 register(HazardPart(
     key="warning", applies=warning_applies, sections=warning_sections,
-    strengths=warning_strengths,
+    strengths=warning_strengths, observations=warning_observations,
     explainers={k: EXPLAINERS[k] for k in ("warning_t95", "warning_share_1h")}))
 register(HazardPart(key="teams", applies=teams_applies, overview=team_overview,
                     strengths=team_strengths))

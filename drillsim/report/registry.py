@@ -122,6 +122,10 @@ class HazardPart:
     explainers
         Per metric name, a function that explains an objective on that metric (used
         whenever the drill has an objective on it, whether or not the part applies).
+    observations
+        Areas for improvement the records show beyond the drill's objectives (a standard
+        missed, a call reached late, a plan target not met, on metrics no objective
+        covers): they are listed after the objectives' findings and do not change the score.
     """
 
     key: str
@@ -134,6 +138,7 @@ class HazardPart:
     sections: Callable[[ReportContext], list[Section]] = _none
     strengths: Callable[[ReportContext], list[str]] = _none
     explainers: dict[str, Explainer] = field(default_factory=dict)
+    observations: Callable[[ReportContext], list[Finding]] = _none
 
 
 PARTS: dict[str, HazardPart] = {}

@@ -1,0 +1,95 @@
+"""What the records show beyond the drill's objectives is named, with the metric's value:
+standards missed, calls reached late, the plan's relief and warning targets; the score
+says it rates the objectives only; a strength credits pumps only where they pumped before
+the peak."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from drillsim.api import load_world, run_drill
+from drillsim.metrics.waterlogging import pumped_before_peak
+from drillsim.report import build_report, make_context
+from drillsim.report import fire as fi
+from drillsim.report import text as tx
+from drillsim.report.findings import named
+from drillsim.report.wording import say
+from drillsim.scenarios.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+DRILLS = ["warehouse-escalation", "chlorine-night", "flood-and-fire", "highrise-evening"]
+
+
+@pytest.fixture(scope="module")
+def reports():
+    out = {}
+    for name in DRILLS:
+        s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+        result = run_drill(s, world=load_world(s.network))
+        for lang in ("en", "zh"):
+            ctx = make_context(result, lang=lang)
+            out[name, lang] = (ctx, build_report(ctx, figures=False))
+    return out
+
+
+def _beyond(rep, lang):
+    prefix = say(lang, "finding.beyond_title", what="")
+    return {f.title.removeprefix(prefix): f for f in rep.findings if f.title.startswith(prefix)}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_standards_missed_are_named_with_their_share(reports, name, lang):
+    ctx, rep = reports[name, lang]
+    beyond = _beyond(rep, lang)
+    m = ctx.summary.metrics
+    covered = {o.metric for o in ctx.scenario.objectives}
+    for key, n, std in fi.STANDARD_SHARES:
+        v = m.get(key, math.nan)
+        missed = key not in covered and not math.isnan(v) and v < std.fractile
+        assert (named(ctx, std) in beyond) == missed, (key, v)
+        if missed:
+            assert beyond[named(ctx, std)].paragraphs == [ctx.say(
+                "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
+                standard=named(ctx, std), fractile=f"{std.fractile:.0%}")]
+    assert not [f for f in rep.findings if not f.objective and f not in beyond.values()]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_calls_reached_late_are_listed_whatever_the_objectives(reports, name, lang):
+    ctx, rep = reports[name, lang]
+    late = [r for r in ctx.summary.rows if r.kind in ("fire", "rescue", "alarm")
+            and not math.isnan(r.call) and not r.response <= fi.LATE_CALL_S]
+    found = _beyond(rep, lang).get(ctx.say("fire.obs_late_title"))
+    if name == "warehouse-escalation":
+        assert late, "the ready drill's late background call (by mutual aid) went missing"
+    assert (found is not None) == bool(late)
+    if found is not None:
+        assert [row[0] for row in found.table.rows] == [ctx.incident_label(r.incident)
+                                                        for r in late]
+        assert [row[2] for row in found.table.rows] == [tx.minutes(r.response, lang)
+                                                        for r in late]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_plan_relief_target_missed_is_named_and_the_score_says_what_it_rates(reports, lang):
+    ctx, rep = reports["flood-and-fire", lang]
+    s10 = ctx.summary.metrics["relief_share_10h"]
+    assert s10 < 1 and all(o.metric != "relief_share_10h" for o in ctx.scenario.objectives)
+    found = _beyond(rep, lang)[ctx.say("flood.obs_relief_title")]
+    assert f"{s10:.0%}" in found.paragraphs[0]
+    n = sum(1 for f in rep.findings if not f.objective)
+    assert ctx.say("report.score_beyond", n=n) in rep.score_note
+
+
+def test_pumps_are_credited_only_where_they_pumped_before_the_peak(reports):
+    for lang in ("en", "zh"):
+        ctx, rep = reports["flood-and-fire", lang]
+        early = pumped_before_peak(ctx.result)
+        credited = [s for s in rep.strengths if s.startswith(
+            say(lang, "flood.pumps_kept_passable", points="", limit="")[:6])]
+        assert bool(credited) == bool(early)
