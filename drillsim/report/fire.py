@@ -320,7 +320,12 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     table = Table(cols, rows, ctx.say("fire.segments_caption", goal=goal))
     actions = []
     ref = obj.id
-    if largest:
+    std = NFPA_BY_SEGMENT.get(largest)
+    if std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds):
+        # the largest part was within its standard in every driving incident: no action on it
+        paras.append(ctx.say("fire.segment_within_standard",
+                             segment=ctx.say(SEGMENT_WORDING[largest]), standard=named(ctx, std)))
+    elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)
         if largest == "turnout":

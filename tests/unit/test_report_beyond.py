@@ -93,3 +93,16 @@ def test_pumps_are_credited_only_where_they_pumped_before_the_peak(reports):
         credited = [s for s in rep.strengths if s.startswith(
             say(lang, "flood.pumps_kept_passable", points="", limit="")[:6])]
         assert bool(credited) == bool(early)
+
+
+def test_no_action_on_a_segment_that_met_its_standard():
+    s = load_scenario(ROOT / "scenarios" / "night-compound-fire.yaml")
+    result = run_drill(s, world=load_world(s.network))
+    for lang in ("en", "zh"):
+        ctx = make_context(result, lang=lang)
+        rep = build_report(ctx, figures=False)
+        for f in rep.findings:
+            said = [p for p in f.paragraphs if p.endswith(say(lang, "fire.segment_within_standard",
+                                                               segment="", standard="")[-12:])]
+            if said:  # then the segment's own action is not drafted
+                assert all(a.action != say(lang, "fire.action_travel") for a in f.actions)
