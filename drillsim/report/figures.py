@@ -425,10 +425,10 @@ def gantt_axes(ctx: ReportContext):
         detail = ctx.say("figure.list_sep").join(
             ctx.say("figure.idle_group", group=_short_station(ctx, g), n=k)
             for g, k in counts.items())
-        columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * MIN_FONT))
+        columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * (MIN_FONT + 1)))
         detail = _wrap(detail, columns)
         ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
-                fontsize=MIN_FONT, va="top", ha="left", color="#566573", gid="gantt-idle")
+                fontsize=MIN_FONT + 1, va="top", ha="left", color="#34495e", gid="gantt-idle")
         ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
                        frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))

@@ -40,7 +40,15 @@ from drillsim.metrics.standards import (
 )
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.figures import MIN_FONT, finite, png, pyplot, style_axes, thicken
+from drillsim.report.figures import (
+    MIN_FONT,
+    SEGMENT_STYLE,
+    finite,
+    png,
+    pyplot,
+    style_axes,
+    thicken,
+)
 from drillsim.report.findings import (
     beyond_objectives,
     draft_action,
@@ -506,8 +514,8 @@ def response_figure(ctx: ReportContext) -> Figure:
         ax1.text(0.98, 0.85, ctx.say("fire.fig_never_reached", n=unmet),
                  ha="right", transform=ax1.transAxes, color="#c0392b")
     # right: segments of the scripted incidents and the slowest background calls
-    colours = {"processing": "#85929e", "queue": "#8e44ad", "turnout": "#f39c12",
-               "travel": "#e74c3c", "aid": "#6c3483"}
+    colours = {"processing": "#85929e", "queue": "#17a589", "turnout": "#f39c12",
+               "travel": "#e74c3c", "aid": SEGMENT_STYLE["aid"][0]}  # as on the time line
     for y, r in enumerate(pick):
         b = segments(ctx, r)
         left = 0.0
