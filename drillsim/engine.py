@@ -555,7 +555,9 @@ class Drill:
     # ------------------------------------------------------------------ background calls
 
     def _background(self):
-        """Everyday calls: a Poisson process whose rate changes by clock hour and with surges.
+        """Everyday calls: a Poisson process whose rate changes by clock hour and with surges,
+        placed where people are at that hour (:mod:`drillsim.network.demand`) or, with
+        ``where: junctions``, uniformly over the road nodes.
 
         Within an hour (and a surge level) the rate is constant; at each change the
         waiting time is drawn afresh, which is exact for a Poisson process because
@@ -569,6 +571,7 @@ class Drill:
         cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
         cum /= cum[-1]
         node_ids = self.world.network.node_ids
+        demand = self.world.demand if bg.where == "people" else None
         changes = self._surge_changes()
         validated: set[str] = set()
         n = 0
@@ -584,7 +587,10 @@ class Drill:
             yield env.timeout(gap)
             n += 1
             key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
-            node = node_ids[int(rng_where.integers(len(node_ids)))]
+            if demand is None:
+                node = node_ids[int(rng_where.integers(len(node_ids)))]
+            else:
+                node = node_ids[demand.node_at(self.clock_seconds(env.now), rng_where.random())]
             kind = "fire" if key in OCCUPANCIES else key
             make = BackgroundCall if key in validated else Incident  # first of a kind: check
             spec = make(id=f"BG{n:03d}", kind=kind, occupancy=key if kind == "fire" else None,

@@ -467,6 +467,9 @@ class Background(Model):
         description="share of each incident type (response-plan keys)")
     work_time: Distribution | None = Field(
         default=None, description="on-scene work of background calls (default by kind)")
+    where: Literal["people", "junctions"] = Field(
+        default="people", description="where calls are placed: 'people' by the residents "
+        "and activity centres present at that hour, 'junctions' uniformly over road nodes")
 
     @field_validator("hourly_profile")
     @classmethod
