@@ -26,7 +26,7 @@ from drillsim.agents.hazard import Hazard, InjectHandler
 from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
-from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, suppression_kw
+from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, water_flow_l_s
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
@@ -276,12 +276,13 @@ class Drill:
         rng = self.streams[f"incident/{spec.id}"]
         if inc.is_fire:
             self.log("ignition", inc.id, node=inc.node, alpha=float(inc.alpha))
+            if math.isfinite(inc.fire.t_flashover):
+                env.process(self._flashover(inc))
             yield env.timeout(spec.detection_delay.sample(rng))
         inc.called = True
         self.log("call", inc.id, node=inc.node, place=place, type=spec.plan_key)
         yield env.timeout(self.scenario.dispatch.processing.sample(rng) + self.comms_delay)
-        plans = self.scenario.forces.response_plans[spec.plan_key]
-        self.dispatcher.request(inc, plans[0], alarm=0)
+        self.dispatcher.request(inc, self.scenario.forces.plan(spec.plan_key)[0], alarm=0)
         yield inc.controlled
         self.log("control", inc.id, node=inc.node, **self._fire_size(inc))
         if spec.kind in ("fire", "hazmat"):  # overhaul or decontamination after control
@@ -351,14 +352,19 @@ class Drill:
         for hazard in self.hazards.values():
             hazard.on_unit_arrived(unit, inc)
         if inc.is_fire:
-            if suppression_kw(unit.type) > 0:
+            if water_flow_l_s(unit.type) > 0:
                 self.env.process(self._water_on(unit, inc))
             if first:
                 self._assess(inc)
 
     def _fire_size(self, inc: IncidentState) -> dict[str, float]:
-        """The ``q_kw`` field of a fire's records now (none for other incidents)."""
-        return {"q_kw": float(round(inc.heat_release_kw(self.env.now)))} if inc.is_fire else {}
+        """The fire-size fields of a fire's records now (none for other incidents)."""
+        if not inc.is_fire:
+            return {}
+        now = self.env.now
+        return {"q_kw": float(round(inc.heat_release_kw(now))),
+                "need_l_s": round(float(inc.flow_needed_l_s(now)), 1),
+                "rooms": inc.rooms(now)}
 
     def _work(self, inc: IncidentState):
         """Rescue and alarm calls: work with the full assignment, then clear."""
@@ -367,33 +373,47 @@ class Drill:
         if not inc.controlled.triggered:
             inc.controlled.succeed()
 
+    def _flashover(self, inc: IncidentState):
+        """The room of origin flashes over, unless the water caught up with the fire first."""
+        yield self.env.timeout(inc.fire.t_flashover)
+        if inc.t_held is None:
+            self.log("flashover", inc.id, node=inc.node, **self._fire_size(inc))
+
     def _water_on(self, unit: Unit, inc: IncidentState):
         yield self.env.timeout(SETUP_S)
-        if inc.q_frozen_kw is not None:
+        if inc.t_held is not None:
             return
-        inc.capacity_kw += suppression_kw(unit.type)
+        inc.water_l_s += water_flow_l_s(unit.type)
         self._assess(inc)
 
     def _assess(self, inc: IncidentState) -> None:
-        """The incident commander sizes up the fire against the water on scene and on the way."""
+        """The incident commander sizes up the fire against the water on scene and on the way.
+
+        Enough water on the fire holds it; too little water sent calls the next alarm of
+        the response plan (while it has one); the commander looks again when the fire
+        will outgrow the water sent.
+        """
         now = self.env.now
-        if inc.q_frozen_kw is not None:
+        if inc.t_held is not None:
             return
-        q = inc.heat_release_kw(now)
-        if inc.capacity_kw >= q and inc.capacity_kw > 0:
-            inc.q_frozen_kw = q
+        need = inc.flow_needed_l_s(now)
+        if inc.water_l_s >= need and inc.water_l_s > 0:
+            inc.t_held = now
             self.env.process(self._knockdown(inc))
             return
-        plans = self.scenario.forces.response_plans[inc.spec.plan_key]
-        if inc.assigned_capacity_kw < q and inc.alarm + 1 < len(plans) and inc.arrived:
+        plans = self.scenario.forces.plan(inc.spec.plan_key)
+        if inc.assigned_water_l_s < need and inc.alarm + 1 < len(plans) and inc.arrived:
             inc.alarm += 1
             self.log("escalate", inc.id, node=inc.node, alarm=inc.alarm + 1,
-                     q_kw=float(round(q)))
+                     **self._fire_size(inc))
             self.dispatcher.request(inc, plans[inc.alarm], alarm=inc.alarm)
-        t_next = inc.time_to_outgrow(inc.assigned_capacity_kw)
-        if inc.arrived and math.isfinite(t_next) and t_next > now:
-            inc.assessment += 1
-            self.env.process(self._reassess(inc, t_next, inc.assessment))
+        if inc.arrived:  # look again when the fire outgrows the water sent, or dies down
+            sent, on = inc.assigned_water_l_s, inc.water_l_s
+            t_next = min(inc.next_time(now, sent, outgrows=True) if need <= sent else math.inf,
+                         inc.next_time(now, on, outgrows=False) if on > 0 else math.inf)
+            if math.isfinite(t_next):
+                inc.assessment += 1
+                self.env.process(self._reassess(inc, t_next, inc.assessment))
 
     def _reassess(self, inc: IncidentState, t: float, token: int):
         yield self.env.timeout(t - self.env.now)
@@ -536,7 +556,9 @@ class Drill:
     # ------------------------------------------------------------------ background calls
 
     def _background(self):
-        """Everyday calls: a Poisson process whose rate changes by clock hour and with surges.
+        """Everyday calls: a Poisson process whose rate changes by clock hour and with surges,
+        placed where people are at that hour (:mod:`drillsim.network.demand`) or, with
+        ``where: junctions``, uniformly over the road nodes.
 
         Within an hour (and a surge level) the rate is constant; at each change the
         waiting time is drawn afresh, which is exact for a Poisson process because
@@ -550,6 +572,7 @@ class Drill:
         cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
         cum /= cum[-1]
         node_ids = self.world.network.node_ids
+        demand = self.world.demand if bg.where == "people" else None
         changes = self._surge_changes()
         validated: set[str] = set()
         n = 0
@@ -565,7 +588,10 @@ class Drill:
             yield env.timeout(gap)
             n += 1
             key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
-            node = node_ids[int(rng_where.integers(len(node_ids)))]
+            if demand is None:
+                node = node_ids[int(rng_where.integers(len(node_ids)))]
+            else:
+                node = node_ids[demand.node_at(self.clock_seconds(env.now), rng_where.random())]
             kind = "fire" if key in OCCUPANCIES else key
             make = BackgroundCall if key in validated else Incident  # first of a kind: check
             spec = make(id=f"BG{n:03d}", kind=kind, occupancy=key if kind == "fire" else None,

@@ -1,10 +1,10 @@
 """Incidents in progress: what they need, who is there, and how a fire grows against the water.
 
-The fire side follows :mod:`drillsim.hazards.fire_growth`: Q(t) = α·t² until the water
-on scene absorbs at least Q(t); from then on the fire stops growing and is under
-control after the knockdown time. The incident commander (the first officer on
-scene) calls the next alarm when the fire outgrows what the units already sent
-can absorb.
+The fire side follows :mod:`drillsim.hazards.fire_growth`: a t² fire to flashover, then
+spread room by room, until the water on scene reaches the flow the fire needs; from
+then on the fire stops growing and is under control after the knockdown time. The
+incident commander (the first officer on scene) calls the next alarm when the fire
+needs more water than the units already sent can put on it.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import simpy
 
-from drillsim.hazards.fire_growth import OCCUPANCIES, heat_release_kw, suppression_kw
+from drillsim.hazards.fire_growth import OCCUPANCIES, FireDevelopment, water_flow_l_s
 from drillsim.scenarios.schema import Distribution, Incident, Location
 
 _DETECTION_DELAY = Incident.model_fields["detection_delay"].default
@@ -66,6 +67,10 @@ class IncidentState:
         Unit types still to be assigned, by type.
     first_alarm_left
         Units of the first alarm not yet on scene (full assignment when it reaches 0).
+    water_l_s, assigned_water_l_s
+        Water on the fire, and water of every unit sent (on scene or not), L/s.
+    t_held
+        When the water on scene caught up with the fire (it grows no more), s.
     """
 
     spec: Incident | BackgroundCall
@@ -77,9 +82,9 @@ class IncidentState:
     first_alarm_left: int = 0
     assigned: list[str] = field(default_factory=list)
     on_scene: list[str] = field(default_factory=list)
-    capacity_kw: float = 0.0
-    assigned_capacity_kw: float = 0.0
-    q_frozen_kw: float | None = None
+    water_l_s: float = 0.0
+    assigned_water_l_s: float = 0.0
+    t_held: float | None = None
     called: bool = False
     arrived: bool = False
     queued_since: float | None = None
@@ -103,22 +108,45 @@ class IncidentState:
             return 0.0
         return self.spec.alpha or OCCUPANCIES[self.spec.occupancy].alpha
 
+    @cached_property
+    def fire(self) -> FireDevelopment | None:
+        """How the fire develops (``None`` for incidents that are not fires)."""
+        if not self.is_fire:
+            return None
+        return OCCUPANCIES[self.spec.occupancy].fire(self.alpha)
+
     @property
     def max_kw(self) -> float:
-        """Fully developed fire size, kW (0 for incidents that are not fires)."""
-        return OCCUPANCIES[self.spec.occupancy].max_kw if self.is_fire else 0.0
+        """Largest fire, every room of the fire compartment involved, kW (0: no fire)."""
+        fire = self.fire
+        return 0.0 if fire is None else fire.largest_kw
+
+    def _age(self, now: float) -> float:
+        """Seconds of free burning at ``now`` (growth stops when the water caught up)."""
+        return (now if self.t_held is None else min(now, self.t_held)) - self.t_start
 
     def heat_release_kw(self, now: float) -> float:
         """Fire size at ``now``, kW: growing until enough water is on it, then held."""
-        if self.q_frozen_kw is not None:
-            return self.q_frozen_kw
-        return heat_release_kw(self.alpha, self.max_kw, now - self.t_start)
+        fire = self.fire
+        return 0.0 if fire is None else fire.heat_release_kw(self._age(now))
 
-    def time_to_outgrow(self, capacity_kw: float) -> float:
-        """Time at which the free-burning fire exceeds ``capacity_kw``, s (``inf``: never)."""
-        if capacity_kw >= self.max_kw:
+    def flow_needed_l_s(self, now: float) -> float:
+        """Water the fire needs at ``now``, L/s (NFA fire-flow formula)."""
+        fire = self.fire
+        return 0.0 if fire is None else fire.flow_needed_l_s(self._age(now))
+
+    def rooms(self, now: float) -> int:
+        """Rooms involved at ``now``."""
+        fire = self.fire
+        return 0 if fire is None else fire.rooms(self._age(now))
+
+    def next_time(self, now: float, flow_l_s: float, *, outgrows: bool) -> float:
+        """When the free-burning fire will need more than ``flow_l_s`` (``outgrows``) or at
+        most ``flow_l_s`` (not ``outgrows``), s of drill time (``inf``: never)."""
+        fire = self.fire
+        if fire is None or self.t_held is not None:
             return math.inf
-        return self.t_start + math.sqrt(capacity_kw / self.alpha)
+        return self.t_start + fire.next_time(now - self.t_start, flow_l_s, outgrows=outgrows)
 
     def add_assigned(self, unit_type: str) -> None:
-        self.assigned_capacity_kw += suppression_kw(unit_type)
+        self.assigned_water_l_s += water_flow_l_s(unit_type)

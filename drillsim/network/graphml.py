@@ -87,8 +87,10 @@ def load_hongqiao() -> RoadNetwork:
 
 
 def load_places() -> Places:
-    """The embedded catalogue of Hongqiao places (stations, shelters, depots...)."""
-    return _places_from_yaml(_data_path("places.yaml"))
+    """The embedded catalogue of Hongqiao places (stations, shelters, depots..., and the
+    activity centres of ``activity.yaml``)."""
+    places = _places_from_yaml(_data_path("places.yaml"))
+    return Places([*places, *_places_from_yaml(_data_path("activity.yaml"))])
 
 
 def load_map_layers() -> MapLayers:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from drillsim.network.demand import Demand
 from drillsim.network.graph import RoadNetwork, TravelTimes
 from drillsim.network.places import Places
 from drillsim.scenarios.schema import Location
@@ -28,6 +29,11 @@ class World:
     def __post_init__(self) -> None:
         self.travel = TravelTimes(self.network)
         self.dry = TravelTimes(self.network)  # never changed: the reference for road delays
+
+    @cached_property
+    def demand(self) -> Demand:
+        """Where everyday calls come from, by time of day (computed once per world)."""
+        return Demand(self)
 
     def node_of(self, loc: Location) -> int:
         """Network node index of a location (a place or coordinate snaps to the nearest node).

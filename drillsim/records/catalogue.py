@@ -96,6 +96,16 @@ def _f(name: str, type_: FieldType, unit: str, doc: str, required: bool = True) 
 
 
 Q_KW = _f("q_kw", "float", "kW", "heat release rate of the fire at that moment (0 decimals)")
+NEED = _f("need_l_s", "float", "L/s", "water the fire needs at that moment, NFA fire-flow "
+          "formula (1 decimal)")
+ROOMS = _f("rooms", "int", "rooms", "rooms (compartments) of the building on fire at that moment")
+FIRE_SIZE = (Q_KW, NEED, ROOMS)
+"""The fire-size fields of a fire's records: all three or none."""
+
+
+def _optional(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    return tuple(_f(f.name, f.type, f.unit, f.doc, required=False) for f in fields)
+
 PEOPLE = _f("people", "int", "people", "how many people")
 GROUP = _f("group", "str", "", "id of the group of people (waterlogging point, zone or incident)")
 ITEMS = _f("items", "map", "item units", "quantity by relief item (water_l, food_kg ...)")
@@ -128,16 +138,17 @@ _KINDS: tuple[EventKind, ...] = (
               ("incident", "unit", "node"), (
                   _f("no_route", "bool", "", "no route exists now; the unit waits for "
                      "the roads to change"),)),
+    EventKind("flashover", "response", "the room of origin of a fire flashes over (Thomas's "
+              "criterion); the fire then spreads room by room", ("incident", "node"), FIRE_SIZE),
     EventKind("arrive", "response", "the unit arrives on scene (or at its task)",
-              ("incident", "unit", "node", "place"),
-              (_f("q_kw", "float", "kW", Q_KW.doc, required=False),)),
+              ("incident", "unit", "node", "place"), _optional(FIRE_SIZE)),
     EventKind("escalate", "response", "the incident commander calls the next alarm",
               ("incident", "node"),
-              (_f("alarm", "int", "", "the alarm level called"), Q_KW)),
+              (_f("alarm", "int", "", "the alarm level called"), *FIRE_SIZE)),
     EventKind("full_assignment", "response", "every unit of the first alarm is on scene",
-              ("incident", "node"), (_f("q_kw", "float", "kW", Q_KW.doc, required=False),)),
+              ("incident", "node"), _optional(FIRE_SIZE)),
     EventKind("control", "response", "the incident is under control", ("incident", "node"),
-              (_f("q_kw", "float", "kW", Q_KW.doc, required=False),)),
+              _optional(FIRE_SIZE)),
     EventKind("clear", "response", "the incident is closed; units are released",
               ("incident", "node")),
     EventKind("release", "response", "the unit leaves the scene (or its task)",

@@ -22,6 +22,11 @@ TERMS: dict[str, dict[str, str]] = {
         "elderly_care_home": "term.occupancy.elderly_care_home",
         "dwelling": "term.occupancy.dwelling",
         "outdoor": "term.occupancy.outdoor",
+        "hospital": "term.occupancy.hospital",
+        "school": "term.occupancy.school",
+        "market": "term.occupancy.market",
+        "factory": "term.occupancy.factory",
+        "hazardous_chemical_site": "term.occupancy.hazardous_chemical_site",
     },
     "kind": {
         "fire": "term.kind.fire",

@@ -98,12 +98,12 @@ def _incidents(s: Scenario) -> Iterator[Problem]:
         elif inc.at is not None:
             yield Problem((*path, "at"), "an incident brought by an inject starts at the "
                           "inject's 'at'; remove this one")
-        if inc.plan_key not in plans:
+        if not s.forces.has_plan(inc.plan_key):
             yield Problem((*path, "occupancy" if inc.kind == "fire" else "kind"),
                           f"no response plan for {inc.plan_key!r}; plans: {', '.join(plans)}")
     if s.background:
         for key in s.background.mix:
-            if key not in plans:
+            if not s.forces.has_plan(key):
                 yield Problem(("background", "mix", key), f"{key!r} has no response plan")
 
 

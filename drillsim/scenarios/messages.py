@@ -8,6 +8,7 @@ message that says what was expected.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
@@ -116,7 +117,10 @@ def _literal(loc: Path, value: Any, expected: str) -> str:
         return f"unknown key {_show(value)}; expected one of {expected}"
     names = [seg for seg in loc if isinstance(seg, str)]
     what = names[-1] if names else "value"
-    return f"unknown {what} {_show(value)}; expected one of {expected}"
+    options = re.findall(r"'([^']*)'", expected)
+    close = difflib.get_close_matches(str(value), options, n=1) if isinstance(value, str) else []
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {what} {_show(value)}{hint}; expected one of {expected}"
 
 
 def _show(value: Any) -> str:

@@ -379,7 +379,8 @@ class Forces(Model):
     stations: list[Station] = Field(min_length=1)
     response_plans: dict[str, list[dict[UnitTypesKey, Annotated[int, Field(ge=1)]]]] = Field(
         description="per incident type (occupancy, 'rescue', 'alarm', 'flood_rescue'): "
-        "units per alarm level; 'a|b' means any one of the types")
+        "units per alarm level; 'a|b' means any one of the types; a fire occupancy "
+        "left out gets the occupancy catalogue's plan")
     mutual_aid: MutualAid = MutualAid()
     out_of_service: list[str] = Field(default=[], description="unit ids out at the start")
     teams: list[Team] = []
@@ -389,6 +390,23 @@ class Forces(Model):
     def unit_ids(self) -> list[str]:
         """All apparatus ids, in station order."""
         return [a.id for st in self.stations for a in st.apparatus]
+
+    def has_plan(self, key: str) -> bool:
+        """True when incidents of type ``key`` have a response plan (given or catalogued)."""
+        return key in self.response_plans or key in OCCUPANCIES
+
+    def plan(self, key: str) -> list[dict[str, int]]:
+        """Units per alarm level for incident type ``key``: the drill's plan, else (for a
+        fire occupancy) the occupancy catalogue's first-alarm plan and further alarms.
+
+        Raises
+        ------
+        KeyError
+            For a type with neither (the scenario checks report these first).
+        """
+        if key in self.response_plans:
+            return self.response_plans[key]
+        return [dict(level) for level in OCCUPANCIES[key].plan]
 
 
 class Dispatch(Model):
@@ -450,6 +468,9 @@ class Background(Model):
         description="share of each incident type (response-plan keys)")
     work_time: Distribution | None = Field(
         default=None, description="on-scene work of background calls (default by kind)")
+    where: Literal["people", "junctions"] = Field(
+        default="people", description="where calls are placed: 'people' by the residents "
+        "and activity centres present at that hour, 'junctions' uniformly over road nodes")
 
     @field_validator("hourly_profile")
     @classmethod

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from drillsim.errors import DrillsimError, ScenarioError
+from drillsim.hazards.fire_growth import OCCUPANCIES
 from drillsim.scenarios.loader import default_forces, load_scenario, scenario_hash
 from drillsim.scenarios.schema import CHINA_STANDARD_TIME, NewIncident
 
@@ -293,19 +294,31 @@ def test_impossible_drill_duration(tmp_path: Path, duration: str) -> None:
 
 
 def test_unknown_occupancy(tmp_path: Path) -> None:
-    text = BASE + "incidents:\n  - {id: F1, occupancy: hospital, at: +00:10, location: x}\n"
+    text = BASE + "incidents:\n  - {id: F1, occupancy: scool, at: +00:10, location: x}\n"
     assert fails(tmp_path, text) == [
-        "FILE:5: incidents[0].occupancy: unknown occupancy 'hospital'; expected one of "
-        "'high_rise_residential', 'old_residential_compound', 'large_commercial_complex', "
-        "'warehouse', 'three_in_one', 'elderly_care_home', 'dwelling' or 'outdoor'"]
+        "FILE:5: incidents[0].occupancy: unknown occupancy 'scool' (did you mean 'school'?); "
+        "expected one of " + _occupancies()]
 
 
 def test_fire_without_occupancy(tmp_path: Path) -> None:
     text = BASE + "incidents:\n  - id: F1\n    at: +00:10\n    location: xigu_park\n"
     assert fails(tmp_path, text) == [
-        "FILE:5: incidents[0]: a fire needs an occupancy: high_rise_residential, "
-        "old_residential_compound, large_commercial_complex, warehouse, three_in_one, "
-        "elderly_care_home, dwelling, outdoor"]
+        "FILE:5: incidents[0]: a fire needs an occupancy: " + ", ".join(OCCUPANCIES)]
+
+
+def _occupancies() -> str:
+    names = [repr(k) for k in OCCUPANCIES]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def test_school_fire_gets_the_catalogue_plan(tmp_path: Path) -> None:
+    path = tmp_path / "school.yaml"
+    path.write_text(BASE + "incidents:\n  - {id: F1, occupancy: school, at: +00:10, "
+                    "location: xigu_park}\n", encoding="utf-8")
+    s = load_scenario(path)
+    assert "school" not in s.forces.response_plans
+    assert s.forces.plan("school") == [dict(level) for level in OCCUPANCIES["school"].plan]
+    assert s.forces.plan("school")[0] == {"engine": 2, "ladder": 1, "rescue": 1}
 
 
 def test_inject_without_kind(tmp_path: Path) -> None:

@@ -1,0 +1,92 @@
+"""Where everyday calls come from: people at home and people at work, by time of day.
+
+Emergency call rates follow the people present: residential fires and medical calls
+where people live by night, commercial calls where they work, shop and travel by
+day (e.g. the demand models of station-siting studies, which place calls by
+population; Larson & Odoni, *Urban Operations Research*, 1981, ch. 3). Here each
+road node weighs the people near it at that hour:
+
+- residents (:class:`drillsim.network.population.PopulationGrid`, the subdistrict
+  populations spread over their cells), all at home by night and
+  :data:`RESIDENTS_HOME_BY_DAY` of them by day;
+- the people of each activity centre (``drillsim/data/hongqiao/activity.yaml``: West
+  Station, the Dahutong trade area, ...), ``day_people`` by day and ``night_people``
+  by night, spread evenly over the road nodes within its ``radius_m``.
+
+A call is placed at a node with probability proportional to its weight. Day is
+:data:`DAY_START_H` to :data:`DAY_END_H`. Every number but the census total is an
+ASSUMPTION (see the data files).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from drillsim.network.population import PopulationGrid
+
+if TYPE_CHECKING:
+    from drillsim.network.world import World
+
+RESIDENTS_HOME_BY_DAY = 0.6
+"""Share of residents at home by day (ASSUMPTION: four in ten out at work or school)."""
+
+DAY_START_H, DAY_END_H = 7, 19
+"""Day hours for the activity weights, local clock (ASSUMPTION)."""
+
+ACTIVITY_KIND = "activity_centre"
+"""Places catalogue kind of the activity centres."""
+
+
+class Demand:
+    """Call weights of the road nodes by day and by night.
+
+    Attributes
+    ----------
+    day, night
+        Probability of each node (sums to 1) for a call by day and by night.
+    residents, visitors_day, visitors_night
+        People near each node: residents, and activity-centre people by day and night.
+    """
+
+    def __init__(self, world: World) -> None:
+        net = world.network
+        n = len(net.node_ids)
+        grid = PopulationGrid(net, world.places)
+        self.residents = np.bincount(grid.node, weights=grid.people, minlength=n)
+        self.visitors_day = np.zeros(n)
+        self.visitors_night = np.zeros(n)
+        k = math.cos(math.radians(float(net.lat.mean())))
+        for centre in world.places.of_kind(ACTIVITY_KIND):
+            dist = np.hypot((net.lat - centre.lat) * 111_195.0,
+                            (net.lon - centre.lon) * 111_195.0 * k)
+            near = dist <= float(centre.attrs.get("radius_m", 0.0))
+            if not near.any():
+                near = dist == dist.min()
+            self.visitors_day[near] += float(centre.attrs.get("day_people", 0)) / near.sum()
+            self.visitors_night[near] += float(centre.attrs.get("night_people", 0)) / near.sum()
+        self.day = _share(RESIDENTS_HOME_BY_DAY * self.residents + self.visitors_day, n)
+        self.night = _share(self.residents + self.visitors_night, n)
+        self._cum = {True: np.cumsum(self.day), False: np.cumsum(self.night)}
+
+    @staticmethod
+    def is_day(seconds_of_day: float) -> bool:
+        """True in the day hours (:data:`DAY_START_H` to :data:`DAY_END_H`)."""
+        return DAY_START_H <= seconds_of_day / 3600.0 < DAY_END_H
+
+    def weights(self, seconds_of_day: float) -> np.ndarray:
+        """Probability of each node for a call at this time of day (seconds after midnight)."""
+        return self.day if self.is_day(seconds_of_day) else self.night
+
+    def node_at(self, seconds_of_day: float, u: float) -> int:
+        """The node index a call lands on, for a uniform draw ``u`` in [0, 1)."""
+        cum = self._cum[self.is_day(seconds_of_day)]
+        return min(int(np.searchsorted(cum, u * cum[-1], side="right")), cum.size - 1)
+
+
+def _share(w: np.ndarray, n: int) -> np.ndarray:
+    """``w`` scaled to sum to 1 (uniform when nobody is anywhere)."""
+    total = float(w.sum())
+    return w / total if total > 0 else np.full(n, 1.0 / n)
