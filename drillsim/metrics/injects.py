@@ -161,6 +161,7 @@ METRIC_EVENT: dict[str, Measured | None] = {
     "first_arrival_p50": _ARRIVAL, "first_arrival_p90": _ARRIVAL,
     "dispatch_to_arrival_p90": _ARRIVAL, "travel_p90": _ARRIVAL,
     "five_minute_share": _ARRIVAL, "nfpa_travel_share": _ARRIVAL,
+    "five_minute_n": _ARRIVAL, "nfpa_travel_n": _ARRIVAL,
     "fire_size_at_first_arrival_p90": Measured("arrive", at_incident=True,
                                                incident_kind="fire"),
     "turnouts_n": _TURNOUT, "turnout_p90": _TURNOUT, "nfpa_turnout_share": _TURNOUT,
