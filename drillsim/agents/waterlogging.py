@@ -51,10 +51,6 @@ if TYPE_CHECKING:
     from drillsim.agents.hazard import DrillContext
     from drillsim.agents.incident import IncidentState
 
-FACTOR_STEP = 0.05
-"""Road speed factors are rounded to this step so tiny depth changes do not re-route."""
-
-
 def rain_of(flood: Flood, duration_s: float) -> RainSeries:
     """The drill's rain as a piecewise-constant series (design storm or given series)."""
     rain = flood.rain
@@ -203,8 +199,8 @@ class FloodModel(Hazard):
         for vehicle, limit in DEPTH_LIMIT_M.items():
             factors = []
             for point, depth in zip(self.points, depths, strict=True):
+                # the curve itself, unrounded: a road closes exactly at the class's limit
                 f = speed_factor(depth, limit)
-                f = math.floor(f / FACTOR_STEP) * FACTOR_STEP if f < 1.0 else 1.0
                 if f != point.factors[vehicle]:
                     point.factors[vehicle] = f
                     changed = True
