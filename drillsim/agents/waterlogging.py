@@ -5,8 +5,10 @@ step with that step's mean rain and the drainage then working (its pump station,
 reduced when failed, plus mobile pumps set up before the step began), records the
 depth, and sets the speed of the roads the point controls for each vehicle class
 (:func:`drillsim.hazards.pluvial_flood.speed_factor`). Units on the road re-route when
-a road changes. A point deeper than ``displace_depth_m`` sends its residents to
-shelters, and its trapped residents call for rescue. A point deeper than
+a road changes. As the water rises over the floors of a point's low-lying homes
+(:mod:`drillsim.hazards.displacement`) their people leave for shelters a group at a
+time, after their decision delay, and the trapped among them call for rescue. A point
+deeper than
 ``pump_threshold_m`` gets the nearest free pump crews (the dispatcher's search,
 :meth:`drillsim.agents.dispatch.Dispatcher.nearest`), which stay until it drains.
 
@@ -28,6 +30,7 @@ import numpy as np
 from drillsim.agents.hazard import Hazard, InjectHandler, call_at
 from drillsim.agents.teams import mobilise_teams
 from drillsim.agents.units import Unit
+from drillsim.hazards.displacement import FloorHeights, Household, households
 from drillsim.hazards.pluvial_flood import (
     DEPTH_LIMIT_M,
     RainSeries,
@@ -79,7 +82,11 @@ class PointState:
     pumps: list[Unit] = field(default_factory=list)
     pumping_m3_s: float = 0.0
     factors: dict[str, float] = field(default_factory=dict)
-    displaced: bool = False
+    households: list[Household] = field(default_factory=list)
+    waiting: set[int] = field(default_factory=set)  # households deciding, by index
+    left: set[int] = field(default_factory=set)  # households gone, by index
+    people_left: int = 0
+    calls: int = 0
 
     @property
     def id(self) -> str:
@@ -105,8 +112,11 @@ class FloodModel(Hazard):
             node = drill.world.node_of(p.location)
             edges = point_edges(net, node, p)
             reservoir = Reservoir(p.catchment_ha, p.runoff_coeff, p.drain_m3_s, p.area_m2)
+            floors = FloorHeights(p.displace_depth_m, p.displace_spread_m)
+            homes = households(p.residents, flood.group_size, floors, p.leave_delay)
             self.points.append(PointState(p, node, edges, reservoir,
-                                          factors={v: 1.0 for v in DEPTH_LIMIT_M}))
+                                          factors={v: 1.0 for v in DEPTH_LIMIT_M},
+                                          households=homes))
         self.by_id = {p.id: p for p in self.points}
         self._arcs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.rescue_people: dict[str, int] = {}  # people trapped, by rescue call
@@ -220,25 +230,39 @@ class FloodModel(Hazard):
     # ------------------------------------------------------------------ response
 
     def respond(self, point: PointState) -> None:
-        """Displace residents and send pumps as the point's depth requires."""
-        spec = point.spec
-        if not point.displaced and spec.residents > 0 and point.depth_m >= spec.displace_depth_m:
-            point.displaced = True
-            trapped = round(spec.residents * spec.trapped_share)
-            self.drill.log("displacement", node=point.node, place=point.id,
-                           people=int(spec.residents), trapped=int(trapped))
-            self.drill.shelters.order_open()
-            self.drill.shelters.displace(spec.residents - trapped, point.node, point.id)
-            self._rescue_calls(point, trapped)
-        if point.depth_m >= self.spec.pump_threshold_m:
+        """Households with water inside start deciding to leave; pumps go to deep points."""
+        depth = point.depth_m
+        for i, home in enumerate(point.households):
+            if depth >= home.floor_m and i not in point.waiting and i not in point.left:
+                point.waiting.add(i)
+                self.drill.env.process(self._leave(point, i, home))
+        if depth >= self.spec.pump_threshold_m:
             while len(point.pumps) < self.spec.max_pumps_per_point and self._send_pump(point):
                 pass
+
+    def _leave(self, point: PointState, index: int, home: Household):
+        """A household leaves once water has stood in the home for its decision delay."""
+        yield self.drill.env.timeout(home.delay_s)
+        point.waiting.discard(index)
+        if point.depth_m < home.floor_m:  # the water left the home first: they stay
+            return
+        point.left.add(index)
+        share = point.spec.trapped_share  # cumulative rounding: totals match the share
+        before = point.people_left
+        point.people_left += home.people
+        trapped = round(point.people_left * share) - round(before * share)
+        self.drill.log("displacement", node=point.node, place=point.id,
+                       people=int(home.people), trapped=int(trapped))
+        self.drill.shelters.order_open()
+        self.drill.shelters.displace(home.people - trapped, point.node, point.id)
+        self._rescue_calls(point, trapped)
 
     def _rescue_calls(self, point: PointState, trapped: int) -> None:
         per = point.spec.people_per_call
         for k in range(math.ceil(trapped / per)):
             people = min(per, trapped - k * per)
-            spec = Incident(id=f"FR-{point.id}-{k + 1}", kind="flood_rescue",
+            point.calls += 1
+            spec = Incident(id=f"FR-{point.id}-{point.calls}", kind="flood_rescue",
                             at=self.drill.env.now,
                             location=Location(node=self.drill.world.network.node_ids[point.node]),
                             text=f"{people} people trapped")

@@ -675,7 +675,13 @@ class WaterloggingPoint(Model):
     radius_m: float = Field(default=250.0, gt=0, le=5000, description="roads within this distance")
     roads: list[str] | None = Field(default=None, description="only roads with these names")
     residents: int = Field(default=0, ge=0, description="people in low-lying homes nearby")
-    displace_depth_m: float = Field(default=0.3, gt=0, le=5)
+    displace_depth_m: float = Field(
+        default=0.3, gt=0, le=5,
+        description="median floor height of the homes: half have water inside at this depth")
+    displace_spread_m: float = Field(
+        default=0.2, ge=0, le=5, description="floor heights spread over median ± this")
+    leave_delay: Duration = Field(
+        default=3600.0, description="decision delays spread over 0 to this after water enters")
     trapped_share: float = Field(default=0.02, ge=0, le=1)
     people_per_call: int = Field(default=5, ge=1, description="trapped people per rescue call")
 

@@ -107,7 +107,9 @@ def _stranded(world: World) -> RunResult:
 
 def _truck_without_route(world: World) -> RunResult:
     # the relief truck leaves while the water cuts the shelter off: eta_s is inf
-    point = dict(POINT, drain_m3_s=0.0, area_m2=500, radius_m=2000)
+    # (everyone leaves at once at 0.3 m, before the water closes the way to people on foot)
+    point = dict(POINT, drain_m3_s=0.0, area_m2=500, radius_m=2000, displace_spread_m=0.0,
+                 leave_delay="0 s")
     rain = {"series": [{"at": "+00:00", "mm_h": 120}, {"at": "+03:00", "mm_h": 0}]}
     return run_drill(_flood(point=point, rain=rain), world)
 
