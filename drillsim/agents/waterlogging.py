@@ -54,8 +54,22 @@ if TYPE_CHECKING:
     from drillsim.agents.hazard import DrillContext
     from drillsim.agents.incident import IncidentState
 
-def rain_of(flood: Flood, duration_s: float) -> RainSeries:
-    """The drill's rain as a piecewise-constant series (design storm or given series)."""
+def rain_of(flood: Flood, duration_s: float, depth_factor: float = 1.0,
+            peak_ratio: float | None = None) -> RainSeries:
+    """The drill's rain as a piecewise-constant series (design storm or given series).
+
+    Parameters
+    ----------
+    flood
+        The drill's flood section.
+    duration_s
+        Length of the drill, s (a given series lasts to its end).
+    depth_factor
+        The design storm's intensities times this (a drawn storm depth; 1 = the design).
+    peak_ratio
+        The design storm's peak position (default: the drill's ``rain.peak_ratio``).
+        A given series is used as written: neither applies to it.
+    """
     rain = flood.rain
     if rain.series is not None:
         times = [s.at for s in rain.series]
@@ -64,9 +78,60 @@ def rain_of(flood: Flood, duration_s: float) -> RainSeries:
             times, values = [0.0, *times], [0.0, *values]
         return rain_series([*times, max(duration_s, times[-1] + 1.0)], values)
     f = rain.formula
+    r = rain.peak_ratio if peak_ratio is None else peak_ratio
     blocks = chicago_hyetograph(StormFormula(f.A, f.C, f.b, f.n), rain.return_period,
-                                rain.duration / 60, rain.peak_ratio, rain.step / 60)
-    return RainSeries.from_blocks(blocks, rain.step, start_s=rain.start)
+                                rain.duration / 60, r, rain.step / 60)
+    return RainSeries.from_blocks(blocks * depth_factor, rain.step, start_s=rain.start)
+
+
+@dataclass(frozen=True)
+class StormDraw:
+    """What chance decided about one run's rainstorm (:class:`~drillsim.scenarios.schema.
+    FloodUncertainty`): all at their design values in a deterministic drill.
+
+    Attributes
+    ----------
+    depth_factor
+        The design storm's depth times this.
+    peak_ratio
+        The design storm's peak position, or ``None`` for the drill's own.
+    drain_failures
+        ``(point id, drill time s)`` of each point whose drainage fails.
+    """
+
+    depth_factor: float = 1.0
+    peak_ratio: float | None = None
+    drain_failures: tuple[tuple[str, float], ...] = ()
+
+
+def draw_storm(flood: Flood, rng: np.random.Generator | None) -> StormDraw:
+    """Draw the uncertain parts of a rainstorm; ``rng=None`` gives the design values.
+
+    The storm depth factor is log-normal with median 1 (so the design storm is the median
+    storm) and log-sd ``storm_depth_sd``; the peak ratio uniform within
+    ``peak_ratio ± peak_ratio_spread`` (kept inside 0.05-0.95); each point's drainage fails
+    with chance ``drain_failure_p``, at a time uniform over the rain. Draws are made in the
+    same order whatever the values, so one run's storm does not shift its other draws.
+    """
+    u = flood.uncertainty
+    if rng is None:
+        return StormDraw()
+    z, v = rng.standard_normal(), rng.uniform(-1.0, 1.0)
+    fails, at = rng.random(len(flood.points)), rng.random(len(flood.points))
+    rain = flood.rain
+    if rain.series is not None:
+        return StormDraw(drain_failures=_failures(flood, fails, at, rain.series[0].at,
+                                                  rain.series[-1].at))
+    r = min(0.95, max(0.05, rain.peak_ratio + v * u.peak_ratio_spread))
+    return StormDraw(math.exp(u.storm_depth_sd * z), r,
+                     _failures(flood, fails, at, rain.start, rain.start + rain.duration))
+
+
+def _failures(flood: Flood, fails: np.ndarray, at: np.ndarray, t0: float,
+              t1: float) -> tuple[tuple[str, float], ...]:
+    p = flood.uncertainty.drain_failure_p
+    return tuple((pt.id, float(t0 + a * (t1 - t0)))
+                 for pt, f, a in zip(flood.points, fails, at, strict=True) if f < p)
 
 
 @dataclass
@@ -105,7 +170,10 @@ class FloodModel(Hazard):
     def __init__(self, drill: DrillContext, flood: Flood) -> None:
         self.drill = drill
         self.spec = flood
-        self.rain = rain_of(flood, drill.scenario.duration)
+        random = not drill.scenario.deterministic
+        self.storm = draw_storm(flood, drill.streams["flood/storm"] if random else None)
+        self.rain = rain_of(flood, drill.scenario.duration, self.storm.depth_factor,
+                            self.storm.peak_ratio)
         net = drill.world.network
         self.points: list[PointState] = []
         for p in flood.points:
@@ -113,7 +181,10 @@ class FloodModel(Hazard):
             edges = point_edges(net, node, p)
             reservoir = Reservoir(p.catchment_ha, p.runoff_coeff, p.drain_m3_s, p.area_m2)
             floors = FloorHeights(p.displace_depth_m, p.displace_spread_m)
-            homes = households(p.residents, flood.group_size, floors, p.leave_delay)
+            k = math.ceil(p.residents / flood.group_size)
+            rng = drill.streams[f"flood/homes/{p.id}"] if random else None
+            homes = households(p.residents, flood.group_size, floors, p.leave_delay,
+                               *((rng.random(k), rng.random(k)) if rng is not None else ()))
             self.points.append(PointState(p, node, edges, reservoir,
                                           factors={v: 1.0 for v in DEPTH_LIMIT_M},
                                           households=homes))
@@ -137,6 +208,8 @@ class FloodModel(Hazard):
         if drill.shelters is not None:
             drill.env.process(call_at(drill, onset, drill.shelters.start_clock))
         drill.env.process(self._hydrology())
+        for point_id, at in self.storm.drain_failures:
+            drill.env.process(call_at(drill, at, lambda p=point_id: self._drain_fails(p)))
         mobilise_teams(drill, activation)
         if drill.shelters is not None:
             drill.env.process(call_at(drill, activation, drill.shelters.order_open))
@@ -166,6 +239,13 @@ class FloodModel(Hazard):
         point = self.by_id[inj.point]
         point.drain_share = inj.capacity_share if inj.kind == "pump_station_failed" else 1.0
         self.drill.log(inj.kind, node=point.node, place=point.id,
+                       drain_m3_s=float(point.spec.drain_m3_s * point.drain_share))
+
+    def _drain_fails(self, point_id: str) -> None:
+        """A point's pump station or drains fail by chance (power cut, blockage)."""
+        point = self.by_id[point_id]
+        point.drain_share = min(point.drain_share, self.spec.uncertainty.drain_failure_share)
+        self.drill.log("pump_station_failed", node=point.node, place=point.id,
                        drain_m3_s=float(point.spec.drain_m3_s * point.drain_share))
 
     # ------------------------------------------------------------------ water
