@@ -224,8 +224,19 @@ class FloodModel(Hazard):
 
     def on_team_ready(self, team_id: str) -> None:
         """Pump crews may now go to points already deep."""
-        for point in self.points:
+        for point in self.by_priority():
             self.respond(point)
+
+    def by_priority(self) -> list[PointState]:
+        """The points in the order pump crews are given to them (``flood.pump_priority``).
+
+        ``deepest_first``: the deepest water first. ``failed_first``: points whose pump
+        station or drains have failed first (they will not drain by themselves), deepest
+        first among them, then the others deepest first. Ties keep the drill file's order.
+        """
+        failed_first = self.spec.pump_priority == "failed_first"
+        return sorted(self.points, key=lambda p: (failed_first and p.drain_share >= 1.0,
+                                                  -p.depth_m))
 
     def on_incident_cleared(self, inc: IncidentState) -> None:
         """The rescuers of a flood-rescue call take the people to a shelter."""
@@ -260,7 +271,7 @@ class FloodModel(Hazard):
             for point in self.points:
                 self._advance(point, rain, dt)
             self._update_roads()
-            for point in sorted(self.points, key=lambda p: -p.depth_m):  # deepest first
+            for point in self.by_priority():
                 self.respond(point)
 
     def _advance(self, point: PointState, rain_mm_h: float, dt: float) -> None:

@@ -731,6 +731,8 @@ class Flood(Model):
 
     pump_setup: Duration = Field(default=1200.0)
     max_pumps_per_point: int = Field(default=2, ge=0)
+    pump_priority: Literal["failed_first", "deepest_first"] = Field(
+        default="failed_first", description="which points pump crews go to first")
     group_size: int = Field(default=100, ge=1, le=10_000, description="people per moving group")
     uncertainty: FloodUncertainty = FloodUncertainty()
 
