@@ -708,7 +708,7 @@ class FloodUncertainty(Model):
     """What is uncertain in a rainstorm, drawn afresh in every run (off when deterministic)."""
 
     storm_depth_sd: float = Field(
-        default=0.08, ge=0, le=1,
+        default=0.09, ge=0, le=1,
         description="design storm depth × a log-normal factor of median 1 and this log-sd")
     peak_ratio_spread: float = Field(
         default=0.1, ge=0, lt=0.5, description="peak ratio uniform within ± this")
