@@ -83,3 +83,23 @@ def test_water_that_stays_longer_displaces_more_at_the_same_peak(ring_world):
     # held water reaches every group whose floor it covers (0.1-0.315 m: 215/400 of the ramp)
     assert n_held == pytest.approx(400 * 0.215 / 0.4, abs=50)
     assert n_brief < n_held
+
+
+def test_a_flood_that_reaches_no_floor_displaces_zero_people(ring_world):
+    # 5 mm/h for an hour barely wets the street: nobody leaves, and the metric says 0 (not
+    # "not measured"), so sweeps average the dry runs in
+    from drillsim.metrics.relief import relief_metrics
+    from drillsim.records.result import RunResult
+
+    peak, left = _point_drill(ring_world, 5, 1.0)
+    assert peak < 0.1 and left == []
+    point = {"id": "P1", "location": {"node": "N1"}, "catchment_ha": 2, "runoff_coeff": 1.0,
+             "drain_m3_s": 0.05, "area_m2": 2000, "residents": 400}
+    s = make_scenario(flood={"rain": {"series": [{"at": "+00:00", "mm_h": 5},
+                                                 {"at": "+01:00", "mm_h": 0}]},
+                             "points": [point]},
+                      forces__response_plans={"alarm": [{"engine": 1}]},
+                      forces__shelters=[{"id": "S1", "location": {"node": "N3"},
+                                         "capacity": 1000}])
+    m = relief_metrics(RunResult(s, 1, tuple(run_drill(s, ring_world).records), (), ()))
+    assert m["people_displaced"] == 0.0 and m["people_unsheltered"] == 0.0
