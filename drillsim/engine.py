@@ -36,6 +36,7 @@ from drillsim.rng import Streams
 from drillsim.scenarios.schema import (
     CallSurge,
     CommsDelay,
+    Distribution,
     Incident,
     Location,
     LogNormal,
@@ -273,20 +274,20 @@ class Drill:
         inc = IncidentState(spec, self.world.node_of(spec.location), env.now, background)
         inc.controlled, inc.cleared = env.event(), env.event()
         self.incidents[spec.id] = inc
-        rng = self.streams[f"incident/{spec.id}"]
+        stream = f"incident/{spec.id}"
         if inc.is_fire:
             self.log("ignition", inc.id, node=inc.node, alpha=float(inc.alpha))
             if math.isfinite(inc.fire.t_flashover):
                 env.process(self._flashover(inc))
-            yield env.timeout(spec.detection_delay.sample(rng))
+            yield env.timeout(self.draw(spec.detection_delay, stream))
         inc.called = True
         self.log("call", inc.id, node=inc.node, place=place, type=spec.plan_key)
-        yield env.timeout(self.scenario.dispatch.processing.sample(rng) + self.comms_delay)
+        yield env.timeout(self.draw(self.scenario.dispatch.processing, stream) + self.comms_delay)
         self.dispatcher.request(inc, self.scenario.forces.plan(spec.plan_key)[0], alarm=0)
         yield inc.controlled
         self.log("control", inc.id, node=inc.node, **self._fire_size(inc))
         if spec.kind in ("fire", "hazmat"):  # overhaul or decontamination after control
-            yield env.timeout((spec.work_time or WORK_TIME[spec.kind]).sample(rng))
+            yield env.timeout(self.draw(spec.work_time or WORK_TIME[spec.kind], stream))
         self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
@@ -321,9 +322,9 @@ class Drill:
         if turned_out:
             unit.in_quarters = False
             clock = self.clock_seconds(env.now)
-            rng = self.streams[f"turnout/{unit.id}"]
             turnout = self._turnout.get(unit.station)
-            yield env.timeout(turnout.for_clock(clock).sample(rng) if turnout else TEAM_TURNOUT_S)
+            yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
+                              if turnout else TEAM_TURNOUT_S)
         self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
         yield from self.drive(unit, inc.node, unit.vehicle)
         self._arrive(unit, inc, alarm)
@@ -369,7 +370,7 @@ class Drill:
     def _work(self, inc: IncidentState):
         """Rescue and alarm calls: work with the full assignment, then clear."""
         work = inc.spec.work_time or WORK_TIME[inc.spec.kind]
-        yield self.env.timeout(work.sample(self.streams[f"incident/{inc.id}"]))
+        yield self.env.timeout(self.draw(work, f"incident/{inc.id}"))
         if not inc.controlled.triggered:
             inc.controlled.succeed()
 
@@ -538,6 +539,20 @@ class Drill:
             self.world.travel.reopen(edges, vehicles)
         self.log(inj.kind, road=inj.road, edges=int(edges.size))
         self.network_changed()
+
+    def draw(self, dist: Distribution, stream: str) -> float:
+        """A time from ``dist`` on the named stream, or its central value when deterministic.
+
+        Parameters
+        ----------
+        dist
+            The distribution (fixed, log-normal, uniform or exponential), s.
+        stream
+            Name of the random stream (see :class:`drillsim.rng.Streams`).
+        """
+        if self.scenario.deterministic:
+            return dist.central()
+        return dist.sample(self.streams[stream])
 
     def network_changed(self) -> None:
         """Roads changed: units on the road re-route, waiting trips retry, the queue is served."""

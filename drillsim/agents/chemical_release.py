@@ -332,7 +332,7 @@ class ChemicalModel(Hazard):
         yield env.timeout(float(np.hypot(x, y)) / WALK_IN_SUIT_M_S)
         drill.log("entry", inc.id, unit.id, node=self.source, place=self.spec.id,
                   crew=int(unit.crew))
-        work = self.spec.source_control.sample(drill.streams[f"chemical/{self.spec.id}"])
+        work = drill.draw(self.spec.source_control, f"chemical/{self.spec.id}")
         if rules.crew_stops_leak(env.now + work, self.spec):
             yield env.timeout(work)
             self._controlled_at = env.now

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from drillsim.agents.units import Leg, Unit
     from drillsim.network.world import World
     from drillsim.rng import Streams
-    from drillsim.scenarios.schema import Incident, Scenario
+    from drillsim.scenarios.schema import Distribution, Incident, Scenario
 
 InjectHandler = Callable[[Any], "Generator[Any, Any, None] | None"]
 """Handles one inject at its time: does it now, or returns a SimPy generator that the
@@ -94,6 +94,9 @@ class DrillContext(Protocol):
     def start_incident(self, spec: Incident, place: str = "") -> None:
         """A call for help that starts now (dispatched like any other), from ``place``
         (e.g. a waterlogging point id; recorded with the call)."""
+
+    def draw(self, dist: Distribution, stream: str) -> float:
+        """A time from ``dist`` on the named stream (its central value when deterministic)."""
 
     def network_changed(self) -> None:
         """Road speeds changed: units on the road re-route, waiting trips retry."""

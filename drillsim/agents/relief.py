@@ -157,14 +157,15 @@ class Relief(Hazard):
             kg = sum(q * self.spec.item_kg[k] for k, q in load.items())
             drill.log("truck_load", unit=unit.id, node=depot.node, place=depot.id,
                       shelter=shelter.id, kg=float(round(kg)), items=_items(load))
-            yield env.timeout(depot.spec.loading + depot.spec.loading_per_t * kg / 1000)
+            yield env.timeout(drill.draw(depot.spec.loading, f"relief/load/{unit.id}")
+                              + depot.spec.loading_per_t * kg / 1000)
             dry = drill.world.dry.time(depot.node, shelter.node, unit.vehicle)
             eta = drill.world.travel.time(depot.node, shelter.node, unit.vehicle)
             drill.log("truck_depart", unit=unit.id, node=depot.node, place=shelter.id,
                       eta_s=_seconds(eta), dry_eta_s=_seconds(dry))
             yield from drill.drive(unit, shelter.node, unit.vehicle)
             drill.log("truck_arrive", unit=unit.id, node=shelter.node, place=shelter.id)
-            yield env.timeout(self.spec.unload)
+            yield env.timeout(drill.draw(self.spec.unload, f"relief/unload/{unit.id}"))
             drill.shelters.deliver(shelter, load)
             drill.log("relief_delivered", unit=unit.id, node=shelter.node, place=shelter.id,
                       items=_items(load))

@@ -54,7 +54,7 @@ def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
     env = drill.env
     yield env.timeout(max(activation - env.now, 0.0))
     drill.log("team_activated", place=team.id)
-    delay = team.mobilisation.sample(drill.streams[f"team/{team.id}"])
+    delay = drill.draw(team.mobilisation, f"team/{team.id}")
     yield env.timeout(delay)
     home = drill.world.node_of(team.base or Location(place=team.id))
     fielded = 0

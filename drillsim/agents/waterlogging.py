@@ -5,8 +5,10 @@ step with that step's mean rain and the drainage then working (its pump station,
 reduced when failed, plus mobile pumps set up before the step began), records the
 depth, and sets the speed of the roads the point controls for each vehicle class
 (:func:`drillsim.hazards.pluvial_flood.speed_factor`). Units on the road re-route when
-a road changes. A point deeper than ``displace_depth_m`` sends its residents to
-shelters, and its trapped residents call for rescue. A point deeper than
+a road changes. As the water rises over the floors of a point's low-lying homes
+(:mod:`drillsim.hazards.displacement`) their people leave for shelters a group at a
+time, after their decision delay, and the trapped among them call for rescue. A point
+deeper than
 ``pump_threshold_m`` gets the nearest free pump crews (the dispatcher's search,
 :meth:`drillsim.agents.dispatch.Dispatcher.nearest`), which stay until it drains.
 
@@ -28,6 +30,7 @@ import numpy as np
 from drillsim.agents.hazard import Hazard, InjectHandler, call_at
 from drillsim.agents.teams import mobilise_teams
 from drillsim.agents.units import Unit
+from drillsim.hazards.displacement import FloorHeights, Household, households
 from drillsim.hazards.pluvial_flood import (
     DEPTH_LIMIT_M,
     RainSeries,
@@ -51,12 +54,22 @@ if TYPE_CHECKING:
     from drillsim.agents.hazard import DrillContext
     from drillsim.agents.incident import IncidentState
 
-FACTOR_STEP = 0.05
-"""Road speed factors are rounded to this step so tiny depth changes do not re-route."""
+def rain_of(flood: Flood, duration_s: float, depth_factor: float = 1.0,
+            peak_ratio: float | None = None) -> RainSeries:
+    """The drill's rain as a piecewise-constant series (design storm or given series).
 
-
-def rain_of(flood: Flood, duration_s: float) -> RainSeries:
-    """The drill's rain as a piecewise-constant series (design storm or given series)."""
+    Parameters
+    ----------
+    flood
+        The drill's flood section.
+    duration_s
+        Length of the drill, s (a given series lasts to its end).
+    depth_factor
+        The design storm's intensities times this (a drawn storm depth; 1 = the design).
+    peak_ratio
+        The design storm's peak position (default: the drill's ``rain.peak_ratio``).
+        A given series is used as written: neither applies to it.
+    """
     rain = flood.rain
     if rain.series is not None:
         times = [s.at for s in rain.series]
@@ -65,9 +78,60 @@ def rain_of(flood: Flood, duration_s: float) -> RainSeries:
             times, values = [0.0, *times], [0.0, *values]
         return rain_series([*times, max(duration_s, times[-1] + 1.0)], values)
     f = rain.formula
+    r = rain.peak_ratio if peak_ratio is None else peak_ratio
     blocks = chicago_hyetograph(StormFormula(f.A, f.C, f.b, f.n), rain.return_period,
-                                rain.duration / 60, rain.peak_ratio, rain.step / 60)
-    return RainSeries.from_blocks(blocks, rain.step, start_s=rain.start)
+                                rain.duration / 60, r, rain.step / 60)
+    return RainSeries.from_blocks(blocks * depth_factor, rain.step, start_s=rain.start)
+
+
+@dataclass(frozen=True)
+class StormDraw:
+    """What chance decided about one run's rainstorm (:class:`~drillsim.scenarios.schema.
+    FloodUncertainty`): all at their design values in a deterministic drill.
+
+    Attributes
+    ----------
+    depth_factor
+        The design storm's depth times this.
+    peak_ratio
+        The design storm's peak position, or ``None`` for the drill's own.
+    drain_failures
+        ``(point id, drill time s)`` of each point whose drainage fails.
+    """
+
+    depth_factor: float = 1.0
+    peak_ratio: float | None = None
+    drain_failures: tuple[tuple[str, float], ...] = ()
+
+
+def draw_storm(flood: Flood, rng: np.random.Generator | None) -> StormDraw:
+    """Draw the uncertain parts of a rainstorm; ``rng=None`` gives the design values.
+
+    The storm depth factor is log-normal with median 1 (so the design storm is the median
+    storm) and log-sd ``storm_depth_sd``; the peak ratio uniform within
+    ``peak_ratio ± peak_ratio_spread`` (kept inside 0.05-0.95); each point's drainage fails
+    with chance ``drain_failure_p``, at a time uniform over the rain. Draws are made in the
+    same order whatever the values, so one run's storm does not shift its other draws.
+    """
+    u = flood.uncertainty
+    if rng is None:
+        return StormDraw()
+    z, v = rng.standard_normal(), rng.uniform(-1.0, 1.0)
+    fails, at = rng.random(len(flood.points)), rng.random(len(flood.points))
+    rain = flood.rain
+    if rain.series is not None:
+        return StormDraw(drain_failures=_failures(flood, fails, at, rain.series[0].at,
+                                                  rain.series[-1].at))
+    r = min(0.95, max(0.05, rain.peak_ratio + v * u.peak_ratio_spread))
+    return StormDraw(math.exp(u.storm_depth_sd * z), r,
+                     _failures(flood, fails, at, rain.start, rain.start + rain.duration))
+
+
+def _failures(flood: Flood, fails: np.ndarray, at: np.ndarray, t0: float,
+              t1: float) -> tuple[tuple[str, float], ...]:
+    p = flood.uncertainty.drain_failure_p
+    return tuple((pt.id, float(t0 + a * (t1 - t0)))
+                 for pt, f, a in zip(flood.points, fails, at, strict=True) if f < p)
 
 
 @dataclass
@@ -83,7 +147,11 @@ class PointState:
     pumps: list[Unit] = field(default_factory=list)
     pumping_m3_s: float = 0.0
     factors: dict[str, float] = field(default_factory=dict)
-    displaced: bool = False
+    households: list[Household] = field(default_factory=list)
+    waiting: set[int] = field(default_factory=set)  # households deciding, by index
+    left: set[int] = field(default_factory=set)  # households gone, by index
+    people_left: int = 0
+    calls: int = 0
 
     @property
     def id(self) -> str:
@@ -102,15 +170,24 @@ class FloodModel(Hazard):
     def __init__(self, drill: DrillContext, flood: Flood) -> None:
         self.drill = drill
         self.spec = flood
-        self.rain = rain_of(flood, drill.scenario.duration)
+        random = not drill.scenario.deterministic
+        self.storm = draw_storm(flood, drill.streams["flood/storm"] if random else None)
+        self.rain = rain_of(flood, drill.scenario.duration, self.storm.depth_factor,
+                            self.storm.peak_ratio)
         net = drill.world.network
         self.points: list[PointState] = []
         for p in flood.points:
             node = drill.world.node_of(p.location)
             edges = point_edges(net, node, p)
             reservoir = Reservoir(p.catchment_ha, p.runoff_coeff, p.drain_m3_s, p.area_m2)
+            floors = FloorHeights(p.displace_depth_m, p.displace_spread_m)
+            k = math.ceil(p.residents / flood.group_size)
+            rng = drill.streams[f"flood/homes/{p.id}"] if random else None
+            homes = households(p.residents, flood.group_size, floors, p.leave_delay,
+                               *((rng.random(k), rng.random(k)) if rng is not None else ()))
             self.points.append(PointState(p, node, edges, reservoir,
-                                          factors={v: 1.0 for v in DEPTH_LIMIT_M}))
+                                          factors={v: 1.0 for v in DEPTH_LIMIT_M},
+                                          households=homes))
         self.by_id = {p.id: p for p in self.points}
         self._arcs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.rescue_people: dict[str, int] = {}  # people trapped, by rescue call
@@ -131,6 +208,8 @@ class FloodModel(Hazard):
         if drill.shelters is not None:
             drill.env.process(call_at(drill, onset, drill.shelters.start_clock))
         drill.env.process(self._hydrology())
+        for point_id, at in self.storm.drain_failures:
+            drill.env.process(call_at(drill, at, lambda p=point_id: self._drain_fails(p)))
         mobilise_teams(drill, activation)
         if drill.shelters is not None:
             drill.env.process(call_at(drill, activation, drill.shelters.order_open))
@@ -145,8 +224,19 @@ class FloodModel(Hazard):
 
     def on_team_ready(self, team_id: str) -> None:
         """Pump crews may now go to points already deep."""
-        for point in self.points:
+        for point in self.by_priority():
             self.respond(point)
+
+    def by_priority(self) -> list[PointState]:
+        """The points in the order pump crews are given to them (``flood.pump_priority``).
+
+        ``deepest_first``: the deepest water first. ``failed_first``: points whose pump
+        station or drains have failed first (they will not drain by themselves), deepest
+        first among them, then the others deepest first. Ties keep the drill file's order.
+        """
+        failed_first = self.spec.pump_priority == "failed_first"
+        return sorted(self.points, key=lambda p: (failed_first and p.drain_share >= 1.0,
+                                                  -p.depth_m))
 
     def on_incident_cleared(self, inc: IncidentState) -> None:
         """The rescuers of a flood-rescue call take the people to a shelter."""
@@ -162,6 +252,13 @@ class FloodModel(Hazard):
         self.drill.log(inj.kind, node=point.node, place=point.id,
                        drain_m3_s=float(point.spec.drain_m3_s * point.drain_share))
 
+    def _drain_fails(self, point_id: str) -> None:
+        """A point's pump station or drains fail by chance (power cut, blockage)."""
+        point = self.by_id[point_id]
+        point.drain_share = min(point.drain_share, self.spec.uncertainty.drain_failure_share)
+        self.drill.log("pump_station_failed", node=point.node, place=point.id,
+                       drain_m3_s=float(point.spec.drain_m3_s * point.drain_share))
+
     # ------------------------------------------------------------------ water
 
     def _hydrology(self):
@@ -174,7 +271,7 @@ class FloodModel(Hazard):
             for point in self.points:
                 self._advance(point, rain, dt)
             self._update_roads()
-            for point in sorted(self.points, key=lambda p: -p.depth_m):  # deepest first
+            for point in self.by_priority():
                 self.respond(point)
 
     def _advance(self, point: PointState, rain_mm_h: float, dt: float) -> None:
@@ -203,8 +300,8 @@ class FloodModel(Hazard):
         for vehicle, limit in DEPTH_LIMIT_M.items():
             factors = []
             for point, depth in zip(self.points, depths, strict=True):
+                # the curve itself, unrounded: a road closes exactly at the class's limit
                 f = speed_factor(depth, limit)
-                f = math.floor(f / FACTOR_STEP) * FACTOR_STEP if f < 1.0 else 1.0
                 if f != point.factors[vehicle]:
                     point.factors[vehicle] = f
                     changed = True
@@ -224,25 +321,39 @@ class FloodModel(Hazard):
     # ------------------------------------------------------------------ response
 
     def respond(self, point: PointState) -> None:
-        """Displace residents and send pumps as the point's depth requires."""
-        spec = point.spec
-        if not point.displaced and spec.residents > 0 and point.depth_m >= spec.displace_depth_m:
-            point.displaced = True
-            trapped = round(spec.residents * spec.trapped_share)
-            self.drill.log("displacement", node=point.node, place=point.id,
-                           people=int(spec.residents), trapped=int(trapped))
-            self.drill.shelters.order_open()
-            self.drill.shelters.displace(spec.residents - trapped, point.node, point.id)
-            self._rescue_calls(point, trapped)
-        if point.depth_m >= self.spec.pump_threshold_m:
+        """Households with water inside start deciding to leave; pumps go to deep points."""
+        depth = point.depth_m
+        for i, home in enumerate(point.households):
+            if depth >= home.floor_m and i not in point.waiting and i not in point.left:
+                point.waiting.add(i)
+                self.drill.env.process(self._leave(point, i, home))
+        if depth >= self.spec.pump_threshold_m:
             while len(point.pumps) < self.spec.max_pumps_per_point and self._send_pump(point):
                 pass
+
+    def _leave(self, point: PointState, index: int, home: Household):
+        """A household leaves once water has stood in the home for its decision delay."""
+        yield self.drill.env.timeout(home.delay_s)
+        point.waiting.discard(index)
+        if point.depth_m < home.floor_m:  # the water left the home first: they stay
+            return
+        point.left.add(index)
+        share = point.spec.trapped_share  # cumulative rounding: totals match the share
+        before = point.people_left
+        point.people_left += home.people
+        trapped = round(point.people_left * share) - round(before * share)
+        self.drill.log("displacement", node=point.node, place=point.id,
+                       people=int(home.people), trapped=int(trapped))
+        self.drill.shelters.order_open()
+        self.drill.shelters.displace(home.people - trapped, point.node, point.id)
+        self._rescue_calls(point, trapped)
 
     def _rescue_calls(self, point: PointState, trapped: int) -> None:
         per = point.spec.people_per_call
         for k in range(math.ceil(trapped / per)):
             people = min(per, trapped - k * per)
-            spec = Incident(id=f"FR-{point.id}-{k + 1}", kind="flood_rescue",
+            point.calls += 1
+            spec = Incident(id=f"FR-{point.id}-{point.calls}", kind="flood_rescue",
                             at=self.drill.env.now,
                             location=Location(node=self.drill.world.network.node_ids[point.node]),
                             text=f"{people} people trapped")

@@ -6,8 +6,9 @@ Rain
     室外排水设计标准 §4.1; Tianjin's local standard DB/T 29-236-2016 uses the same form,
     zoned, with coefficients we could not retrieve). The default is the commonly quoted
     pre-2016 handbook formula for Tianjin, q = 3833.34(1 + 0.85 lgP)/(t + 17)^0.85,
-    which gives 60-minute depths within 4 % of the station statistics for the
-    central city (李明财 et al. 2012, 地理科学 32(12), annual-maximum method; see
+    which gives 30-120-minute depths for 2-50 years within −2.7 % to +5.1 % of the
+    station statistics for the central city, well inside their sampling error (李明财
+    et al. 2012, 地理科学 32(12), Table 1, annual-maximum method; see
     ``tests/validation/test_rainfall.py``). A formula becomes a hyetograph by the
     Chicago design storm (Keifer & Chu 1957, J. Hydraul. Div. ASCE 83(HY4)), or the
     designer gives a piecewise-constant series.
@@ -93,9 +94,9 @@ class StormFormula:
 TIANJIN_HANDBOOK = StormFormula(A=3833.34, C=0.85, b=17.0, n=0.85)
 """The pre-2016 handbook storm-intensity formula for Tianjin,
 q = 3833.34(1 + 0.85 lgP)/(t + 17)^0.85 (L/(s·ha), t in min, P in years; as quoted in the
-brief, `hongqiao-geodata.md`). Within 4 % of the 60-min central-city station depths of
-李明财 et al. (2012). DB/T 29-236-2016 replaces it; put its zone's coefficients in the drill
-file when they are available."""
+brief, `hongqiao-geodata.md`). Within −2.7 % to +5.1 % of the 30-, 60- and 120-min
+central-city station depths (2-50 years) of 李明财 et al. (2012). DB/T 29-236-2016
+replaces it; put its zone's coefficients in the drill file when they are available."""
 
 
 def _chicago_mass_curve(formula: StormFormula, return_period_y: float, duration_min: float,

@@ -80,6 +80,8 @@ def relief_metrics(result: RunResult) -> dict[str, float]:
     nan = math.nan
     out = {"people_displaced": nan, "people_unsheltered": nan, "relief_share_10h": nan,
            "relief_t95": nan, "relief_t100": nan}
+    if result.scenario.flood is not None:  # a flood that displaced nobody displaced 0 people
+        out["people_displaced"] = out["people_unsheltered"] = 0.0
     if batches:
         delays = np.array([b.delay for b in batches])
         weights = np.array([b.people for b in batches], dtype=float)

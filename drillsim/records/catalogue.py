@@ -243,7 +243,7 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("road_state", "flood", "the speed factors on a point's roads change",
               ("node", "place"), (_f("factors", "map", "share",
                                      "speed factor by vehicle class (0 = closed)"),)),
-    EventKind("displacement", "flood", "residents near a deep point leave home",
+    EventKind("displacement", "flood", "a group of residents leaves home (water inside)",
               ("node", "place"), (PEOPLE, _f("trapped", "int", "people",
                                              "of them, trapped and calling for rescue"))),
     EventKind("pump_start", "flood", "a pump crew starts pumping", ("unit", "node", "place"),

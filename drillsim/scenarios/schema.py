@@ -110,6 +110,10 @@ class Fixed(Model):
     def mean(self) -> float:
         return self.value
 
+    def central(self) -> float:
+        """The value a deterministic drill uses: ``value``."""
+        return self.value
+
 
 class LogNormal(Model):
     """Log-normal, given by its median and 90th percentile (both durations)."""
@@ -136,6 +140,10 @@ class LogNormal(Model):
     def mean(self) -> float:
         return self.median * math.exp(self.sigma**2 / 2)
 
+    def central(self) -> float:
+        """The value a deterministic drill uses: the median."""
+        return self.median
+
 
 class Uniform(Model):
     """Uniform between low and high."""
@@ -158,6 +166,10 @@ class Uniform(Model):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
+    def central(self) -> float:
+        """The value a deterministic drill uses: the middle of the range."""
+        return self.mean()
+
 
 class Exponential(Model):
     """Exponential with the given mean."""
@@ -171,6 +183,10 @@ class Exponential(Model):
         return float(rng.exponential(self.mean_))
 
     def mean(self) -> float:
+        return self.mean_
+
+    def central(self) -> float:
+        """The value a deterministic drill uses: the mean."""
         return self.mean_
 
 
@@ -354,7 +370,9 @@ class Depot(Model):
     stock: dict[str, Annotated[float, Field(ge=0)]] = Field(
         description="quantity by item, in the item's unit (see relief.item_kg)")
     trucks: list[Truck] = []
-    loading: Duration = Field(default=900.0, description="fixed time to load a truck")
+    loading: Distribution = Field(
+        default=LogNormal(dist="lognormal", median=900.0, p90=1500.0),
+        description="time to load a truck (plus loading_per_t)")
     loading_per_t: Duration = Field(default=300.0, description="extra loading time per tonne")
 
 
@@ -701,9 +719,29 @@ class WaterloggingPoint(Model):
     radius_m: float = Field(default=250.0, gt=0, le=5000, description="roads within this distance")
     roads: list[str] | None = Field(default=None, description="only roads with these names")
     residents: int = Field(default=0, ge=0, description="people in low-lying homes nearby")
-    displace_depth_m: float = Field(default=0.3, gt=0, le=5)
+    displace_depth_m: float = Field(
+        default=0.3, gt=0, le=5,
+        description="median floor height of the homes: half have water inside at this depth")
+    displace_spread_m: float = Field(
+        default=0.2, ge=0, le=5, description="floor heights spread over median ± this")
+    leave_delay: Duration = Field(
+        default=3600.0, description="decision delays spread over 0 to this after water enters")
     trapped_share: float = Field(default=0.02, ge=0, le=1)
     people_per_call: int = Field(default=5, ge=1, description="trapped people per rescue call")
+
+
+class FloodUncertainty(Model):
+    """What is uncertain in a rainstorm, drawn afresh in every run (off when deterministic)."""
+
+    storm_depth_sd: float = Field(
+        default=0.09, ge=0, le=1,
+        description="design storm depth × a log-normal factor of median 1 and this log-sd")
+    peak_ratio_spread: float = Field(
+        default=0.1, ge=0, lt=0.5, description="peak ratio uniform within ± this")
+    drain_failure_p: float = Field(
+        default=0.05, ge=0, le=1, description="chance that a point's drainage fails")
+    drain_failure_share: float = Field(
+        default=0.5, ge=0, le=1, description="share of its drainage a failed point keeps")
 
 
 class Flood(Model):
@@ -719,7 +757,10 @@ class Flood(Model):
 
     pump_setup: Duration = Field(default=1200.0)
     max_pumps_per_point: int = Field(default=2, ge=0)
+    pump_priority: Literal["failed_first", "deepest_first"] = Field(
+        default="failed_first", description="which points pump crews go to first")
     group_size: int = Field(default=100, ge=1, le=10_000, description="people per moving group")
+    uncertainty: FloodUncertainty = FloodUncertainty()
 
 
 class Relief(Model):
@@ -735,7 +776,9 @@ class Relief(Model):
         default={"water_l": 1.0, "food_ration": 0.6, "bedding_set": 2.5, "clothing_set": 1.0,
                  "medical_kit": 1.5, "tent": 25.0},
         description="weight of one unit of each item, kg")
-    unload: Duration = Field(default=900.0, description="time to unload a truck at a shelter")
+    unload: Distribution = Field(
+        default=LogNormal(dist="lognormal", median=900.0, p90=1500.0),
+        description="time to unload a truck at a shelter")
     policy: Literal["largest_unmet_need"] = "largest_unmet_need"
     replenishment: list[Replenishment] = []
 
@@ -860,6 +903,8 @@ class Scenario(Model):
     start: datetime = Field(description="e.g. 2026-07-15T18:30 (China Standard Time if no zone)")
     duration: Duration = Field(description="how long the drill runs, e.g. '04:00'")
     seed: int = Field(default=1, ge=0, lt=2**63)
+    deterministic: bool = Field(
+        default=False, description="every uncertain time at its central value; no random floods")
     network: str = Field(default="default", description="'default' or a path to a GraphML file")
     forces: Forces
     dispatch: Dispatch = Dispatch()

@@ -45,9 +45,11 @@ def test_ready_drill_records_follow_the_catalogue(ready, name):
 
 # ------------------------------------------------------------ kinds no ready drill writes
 
+# everyone leaves at once at 0.3 m (no floor spread, no decision delay): the cases below
+# time their events against that moment
 POINT = {"id": "P1", "location": {"node": "N1"}, "catchment_ha": 2, "runoff_coeff": 1.0,
          "drain_m3_s": 0.05, "area_m2": 2000, "radius_m": 300, "residents": 200,
-         "trapped_share": 0.0}
+         "trapped_share": 0.0, "displace_spread_m": 0.0, "leave_delay": "0 s"}
 RAIN = {"series": [{"at": "+00:00", "mm_h": 60}, {"at": "+01:00", "mm_h": 0}]}
 PLANS = {"alarm": [{"engine": 1}], "flood_rescue": [{"engine|rescue_team": 1}],
          "hazmat": [{"engine": 1}]}
@@ -56,7 +58,7 @@ PLANS = {"alarm": [{"engine": 1}], "flood_rescue": [{"engine|rescue_team": 1}],
 def _flood(*, capacity: int = 1000, point=POINT, rain=RAIN, **extra):
     """200 residents near P1 (N1) walk in groups of 50 to the one shelter S1 (N3)."""
     return make_scenario(
-        duration="12:00",
+        duration="12:00", deterministic=True,
         flood={"rain": rain, "points": [point], "step": "5 min", "group_size": 50},
         forces__response_plans=PLANS,
         forces__shelters=[{"id": "S1", "location": {"node": "N3"}, "capacity": capacity,
@@ -107,6 +109,7 @@ def _stranded(world: World) -> RunResult:
 
 def _truck_without_route(world: World) -> RunResult:
     # the relief truck leaves while the water cuts the shelter off: eta_s is inf
+    # (everyone leaves at once at 0.3 m, before the water closes the way to people on foot)
     point = dict(POINT, drain_m3_s=0.0, area_m2=500, radius_m=2000)
     rain = {"series": [{"at": "+00:00", "mm_h": 120}, {"at": "+03:00", "mm_h": 0}]}
     return run_drill(_flood(point=point, rain=rain), world)

@@ -171,5 +171,35 @@ def test_trapped_residents_call_for_rescue_and_reach_a_shelter(ring_world):
     point = copy.deepcopy(POINT) | {"trapped_share": 0.05, "people_per_call": 5}
     records = run_drill(flood_scenario(point=point), ring_world).records
     calls = [r for r in records if r.event == "call" and r.incident.startswith("FR-")]
-    assert len(calls) == 2  # 10 trapped people, 5 per call
+    # 10 trapped people (5 % of 200) in the four groups of 50 that leave one after another
+    # (cumulative rounding: 2, 3, 3, 2 people, each at most 5 per call): four calls, at
+    # four different times as the water reaches each group's floor and their delay ends
+    assert len(calls) == 4
+    assert len({r.t for r in calls}) == 4
     assert sum(r.data["people"] for r in records if r.event == "rescued") == 10
+
+
+@pytest.mark.parametrize(("policy", "first"), [("failed_first", "P2"), ("deepest_first", "P1")])
+def test_pump_priority_is_the_drill_files_policy(ring_world, policy, first):
+    # P1 floods deeper; P2's pump station fails at the start but it stays shallower. One pump
+    # crew assembles after 30 min, when both are above the pump threshold.
+    deep = POINT | {"residents": 0, "catchment_ha": 4}
+    failed = POINT | {"id": "P2", "location": {"node": "N3"}, "residents": 0,
+                      "catchment_ha": 1.5, "drain_m3_s": 0.02}
+    team = dict(TEAM, id="pumps", members=4, mobilisation={"dist": "fixed", "value": "30 min"},
+                units=[{"type": "pump_crew", "count": 1, "crew": 4, "vehicle": "truck",
+                        "pump_m3_s": 0.2}])
+    s = make_scenario(
+        duration="06:00", deterministic=True,
+        flood={"rain": RAIN, "points": [deep, failed], "step": "5 min",
+               "pump_threshold_m": 0.05, "pump_priority": policy},
+        forces__response_plans=PLANS, forces__teams=[team],
+        forces__shelters=[{"id": "S1", "location": {"node": "N2"}, "capacity": 1000}],
+        injects=[{"kind": "pump_station_failed", "at": "+00:00", "point": "P2"}])
+    records = run_drill(s, ring_world).records
+    sent = [r for r in records if r.event == "dispatch" and r.get("task") == "pump"]
+    at = sent[0].t
+    depth = {r.place: float(r.data["depth_m"]) for r in records
+             if r.event == "depth" and r.t <= at}
+    assert depth["P1"] > depth["P2"] > 0.05  # the deeper point is not the failed one
+    assert sent[0].place == first

@@ -249,9 +249,9 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
         "FILE:1: duration: missing required key 'duration' (how long the drill runs, "
         "e.g. '04:00')",
         "FILE:3: duraton: unknown key 'duraton'; did you mean 'duration'? (allowed: name, "
-        "name_zh, description, description_zh, start, duration, seed, network, forces, "
-        "dispatch, incidents, background, injects, objectives, flood, relief, warning, "
-        "chemical)"]
+        "name_zh, description, description_zh, start, duration, seed, deterministic, "
+        "network, forces, dispatch, incidents, background, injects, objectives, flood, "
+        "relief, warning, chemical)"]
 
 
 def test_negative_duration(tmp_path: Path) -> None:
@@ -512,3 +512,23 @@ def test_waterlogging_point_off_the_network(tmp_path: Path) -> None:
     lines = fails(tmp_path, text, **world())
     assert lines == ["FILE:7: flood.points[0].location: (39.5, 117.5) lies 37.8 km from the "
                      "nearest road of the network: outside the drill area"]
+
+
+def test_uncertainty_and_displacement_bad_inputs_name_their_lines(tmp_path: Path) -> None:
+    text = BASE.replace("duration: 04:00\n", "duration: 04:00\ndeterministic: sometimes\n") + """\
+flood:
+  rain: {return_period: 50}
+  uncertainty: {storm_depth_sd: -0.1, peak_ratio_spread: 0.5, drain_failure_p: 1.5}
+  points:
+    - {id: p1, location: {lat: 39.16, lon: 117.15}, catchment_ha: 2, runoff_coeff: 0.9,
+       drain_m3_s: 0.5, area_m2: 1000, displace_spread_m: -0.1, leave_delay: soon}
+"""
+    lines = fails(tmp_path, text, **world())
+    assert len(lines) == 6 and all(line.count("\n") == 0 for line in lines), lines
+    assert lines[0].startswith("FILE:4: deterministic: ")
+    for field in ("uncertainty.storm_depth_sd", "uncertainty.peak_ratio_spread",
+                  "uncertainty.drain_failure_p"):
+        assert any(line.startswith(f"FILE:7: flood.{field}: ") for line in lines), field
+    for field in ("displace_spread_m", "leave_delay"):
+        assert any(line.startswith(f"FILE:10: flood.points[0].{field}: ") for line in lines), \
+            "\n".join(lines)

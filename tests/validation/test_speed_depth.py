@@ -53,3 +53,45 @@ def test_emergency_vehicles_wade_deeper_than_cars():
     assert DEPTH_LIMIT_M["fire_engine"] == 0.6 and DEPTH_LIMIT_M["truck"] == 0.6
     assert speed_factor(0.35, DEPTH_LIMIT_M["fire_engine"]) > 0
     assert speed_factor(0.35, DEPTH_LIMIT_M["car"]) == 0
+
+
+def test_drill_roads_follow_the_curve_up_to_each_limit(ring_world):
+    """The roads a point floods carry the curve's own factor until the class's limit.
+
+    The speed factors were once rounded down to steps of 0.05, which closed roads to cars
+    from about 0.256 m and to fire engines and trucks from about 0.512 m (issue 11).
+    """
+    from conftest import make_scenario
+
+    from drillsim.engine import run_drill
+
+    point = {"id": "P1", "location": {"node": "N1"}, "catchment_ha": 2, "runoff_coeff": 1.0,
+             "drain_m3_s": 0.05, "area_m2": 2000, "radius_m": 300}
+    # 30 mm/h for 4 h: the water rises about 1.75 cm per 5-min step to about 0.84 m,
+    # so several steps fall just below and just above each limit
+    rain = {"series": [{"at": "+00:00", "mm_h": 30}, {"at": "+04:00", "mm_h": 0}]}
+    scenario = make_scenario(duration="06:00", flood={"rain": rain, "points": [point],
+                                                     "step": "5 min"},
+                             forces__response_plans={"alarm": [{"engine": 1}]})
+    records = run_drill(scenario, ring_world).records
+    depth, factors = None, {v: 1.0 for v in DEPTH_LIMIT_M}
+    seen = {v: {"below": 0, "above": 0} for v in DEPTH_LIMIT_M}
+    for r in records:  # each step logs the depth, then the roads when a factor changed
+        if r.event == "depth":
+            depth = float(r.data["depth_m"])
+        elif r.event == "road_state":
+            factors = r.data["factors"]
+        else:
+            continue
+        for vehicle, limit in DEPTH_LIMIT_M.items():
+            if r.event != "road_state":
+                continue
+            assert factors[vehicle] == pytest.approx(speed_factor(depth, limit), abs=1e-3)
+            if 0.85 * limit <= depth < limit:  # just below: slow but open
+                assert factors[vehicle] > 0.0
+                seen[vehicle]["below"] += 1
+            elif depth >= limit:
+                assert factors[vehicle] == 0.0
+                seen[vehicle]["above"] += 1
+    for vehicle in ("car", "truck", "fire_engine"):
+        assert seen[vehicle]["below"] >= 2 and seen[vehicle]["above"] >= 2, (vehicle, seen)
