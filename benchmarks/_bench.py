@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path[:1]:  # measure this checkout, not an installed drillsim
+    sys.path.insert(0, str(ROOT))
 READY = sorted((ROOT / "scenarios").glob("*.yaml"))
 BUSY_LOAD = 1.0
 """Load average per core above which a figure is flagged as not trustworthy (other
