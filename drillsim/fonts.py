@@ -40,8 +40,10 @@ def use_cjk_font() -> bool:
         font_manager.fontManager.ttflist = [
             dataclasses.replace(f, weight=400) if f.fname == str(path) else f
             for f in font_manager.fontManager.ttflist]
-    tail = ["DejaVu Sans", CJK_FAMILY, "sans-serif"]
-    families = [f for f in mpl.rcParams["font.family"] if f not in tail]
+    # no generic "sans-serif" after them: it names DejaVu Sans again, and each family of
+    # the list costs a font lookup for every piece of text drawn
+    tail = ["DejaVu Sans", CJK_FAMILY]
+    families = [f for f in mpl.rcParams["font.family"] if f not in (*tail, "sans-serif")]
     mpl.rcParams["font.family"] = [*families, *tail]
     return True
 

@@ -23,7 +23,7 @@ reopens the cordon at the end.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from drillsim.hazards.plume import (
     ModelLimit,
     downwind_crosswind,
     stability_class,
-    zone_mask,
+    zone_masks,
 )
 from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
@@ -96,6 +96,8 @@ class ChemicalModel(Hazard):
         self.incident: Incident | None = None
         self.source_worked = False
         self.override: tuple[float, float, float | None] | None = None
+        self._plume_cache: dict[tuple[str, float], tuple] = {}
+        """(points, factor) -> (weather, downwind distance x, mask per level)."""
 
     # ------------------------------------------------------------------ weather and plume
 
@@ -118,16 +120,28 @@ class ChemicalModel(Hazard):
                        wind_from_deg=float(wind_from_deg))
         self._update()
 
-    def _zones(self, t: float, lat: np.ndarray, lon: np.ndarray, factor: float = 1.0
+    def _zones(self, t: float, points: Literal["nodes", "cells"], factor: float = 1.0
                ) -> dict[int, np.ndarray]:
-        """Points above each AEGL level (÷ ``factor``) at time ``t``, the slug moving downwind."""
+        """Road nodes or population cells above each AEGL level (÷ ``factor``) at time
+        ``t``, the slug moving downwind. The plume is evaluated once per point set and
+        weather (kept until the weather changes)."""
         u, wind_from, cls = self.weather_at(t)
-        x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
+        weather = (u, wind_from, cls)
+        cached = self._plume_cache.get((points, factor))
+        if cached is None or cached[0] != weather:
+            if points == "nodes":
+                lat, lon = self.drill.world.network.lat, self.drill.world.network.lon
+            else:
+                lat, lon = self.grid.lat, self.grid.lon
+            x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
+            plume = rules.plume_kwargs(self.spec, self.src_lat, self.src_lon, wind_from, u, cls)
+            masks = zone_masks(lat, lon, [rules.threshold_g_m3(self.spec, lvl, factor)
+                                          for lvl in LEVELS], **plume)
+            cached = (weather, x, dict(zip(LEVELS, masks, strict=True)))
+            self._plume_cache[(points, factor)] = cached
+        _, x, masks = cached
         reached = rules.in_slug(t, x, self.t_start, min(self.t_stop, self.stop_time()), u)
-        plume = rules.plume_kwargs(self.spec, self.src_lat, self.src_lon, wind_from, u, cls)
-        return {lvl: zone_mask(lat, lon, **plume,
-                               threshold_g_m3=rules.threshold_g_m3(self.spec, lvl, factor))
-                & reached for lvl in LEVELS}
+        return {lvl: masks[lvl] & reached for lvl in LEVELS}
 
     def stop_time(self) -> float:
         """When the leak stops: source control, or the container empty."""
@@ -188,8 +202,8 @@ class ChemicalModel(Hazard):
         drill = self.drill
         now = drill.env.now
         net = drill.world.network
-        self.masks = self._zones(now, net.lat, net.lon)
-        self.cells = self._zones(now, self.grid.lat, self.grid.lon)
+        self.masks = self._zones(now, "nodes")
+        self.cells = self._zones(now, "cells")
         hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, self.src_lat, self.src_lon),
                              self.masks[3], self.isolation_m())
         edges = rules.hot_edges(hot, net.edge_u, net.edge_v)
@@ -282,7 +296,7 @@ class ChemicalModel(Hazard):
             if self.spec.protective_actions.downwind == "shelter_in_place":
                 sheltered |= self._downwind_square(self.grid.lat, self.grid.lon)
         f = self.spec.indoor_factor
-        indoor = self._zones(self.drill.env.now, self.grid.lat, self.grid.lon, f) if f > 0 \
+        indoor = self._zones(self.drill.env.now, "cells", f) if f > 0 \
             else {v: np.zeros_like(sheltered) for v in LEVELS}
         return {lvl: float(self.remaining[self.cells[lvl] & ~sheltered].sum()
                            + self.remaining[indoor[lvl] & sheltered].sum()) for lvl in LEVELS}

@@ -92,10 +92,21 @@ class Dispatcher:
 
     def serve_queue(self) -> None:
         """A unit came free or a road changed: serve the queue in call order."""
+        free = self._free_types()
         for inc in list(self.queue):
+            if not free:
+                break  # nothing left to send: the rest of the queue waits
+            if not any(t in free for key, n in inc.needs.items() if n > 0
+                       for t in key.split("|")):
+                continue  # none of its unit types is free
             self._assign(inc, inc.alarm)
             if sum(inc.needs.values()) == 0:
                 self.queue.remove(inc)
+            free = self._free_types()
+
+    def _free_types(self) -> set[str]:
+        """The unit types with at least one available unit."""
+        return {u.type for u in self.units.values() if u.status == "available"}
 
     def withdraw(self, inc: IncidentState) -> None:
         """The incident is closed: drop what it still waits for (no unit is sent to it)."""

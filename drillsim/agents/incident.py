@@ -49,7 +49,7 @@ class BackgroundCall:
         return self.occupancy if self.kind == "fire" else self.kind  # type: ignore[return-value]
 
 
-@dataclass
+@dataclass(eq=False)  # identity: two incidents are never the same one
 class IncidentState:
     """The live state of one incident.
 

@@ -44,12 +44,12 @@ Threat zones
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.optimize import brentq
 
 Stability = Literal["A", "B", "C", "D", "E", "F"]
 CLASSES: tuple[Stability, ...] = ("A", "B", "C", "D", "E", "F")
@@ -598,11 +598,35 @@ def zone_mask(lat: ArrayLike, lon: ArrayLike, *, src_lat: float, src_lon: float,
     -------
     numpy.ndarray of bool
     """
-    if threshold_g_m3 <= 0:
+    return zone_masks(lat, lon, (threshold_g_m3,), src_lat=src_lat, src_lon=src_lon,
+                      wind_from_deg=wind_from_deg, q_g_s=q_g_s, u_m_s=u_m_s, h_m=h_m,
+                      cls=cls, urban=urban, max_x_m=max_x_m)[0]
+
+
+def zone_masks(lat: ArrayLike, lon: ArrayLike, thresholds_g_m3: Sequence[float], *,
+               src_lat: float, src_lon: float, wind_from_deg: float, q_g_s: float,
+               u_m_s: float, h_m: float, cls: Stability, urban: bool,
+               max_x_m: float = 10_000) -> list[np.ndarray]:
+    """:func:`zone_mask` for several thresholds, the plume evaluated once.
+
+    Parameters
+    ----------
+    thresholds_g_m3
+        Levels of concern, g/m³ (each > 0).
+
+    Other parameters are those of :func:`zone_mask`.
+
+    Returns
+    -------
+    list of numpy.ndarray of bool
+        One mask per threshold, in order.
+    """
+    if any(t <= 0 for t in thresholds_g_m3):
         raise ValueError("threshold must be positive")
     x, y = downwind_crosswind(lat, lon, src_lat, src_lon, wind_from_deg)
     c = ground_concentration_g_m3(q_g_s, u_m_s, x, y, h_m, cls, urban=urban)
-    return (x > 0) & (x <= max_x_m) & (c >= threshold_g_m3)
+    inside = (x > 0) & (x <= max_x_m)
+    return [inside & (c >= t) for t in thresholds_g_m3]
 
 
 def _centreline(q: float, u: float, h: float, cls: Stability, urban: bool,
@@ -628,6 +652,8 @@ def _crossings(q_g_s: float, u_m_s: float, h_m: float, cls: Stability, urban: bo
 
     def f(x: float) -> float:
         return float(_centreline(q_g_s, u_m_s, h_m, cls, urban, np.array(x))) - threshold_g_m3
+
+    from scipy.optimize import brentq  # here: scipy.optimize costs 0.3-1 s to import
 
     i0, i1 = idx[0], idx[-1]
     first = 0.0 if i0 == 0 else brentq(f, xs[i0 - 1], xs[i0], xtol=1e-6, rtol=1e-10)

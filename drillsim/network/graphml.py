@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -106,8 +107,21 @@ def _data_path(name: str) -> Path:
 
 
 def _read_yaml(path: Path) -> dict:
+    """The YAML mapping in ``path``, parsed once per process and file version (the
+    network and the map layers both read ``network.yaml``): read-only."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        st = path.stat()
+    except OSError as exc:
+        raise NetworkLoadError(f"{path}: cannot read YAML ({exc})") from None
+    return _parse_yaml(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=4)
+def _parse_yaml(path: Path, _mtime_ns: int, _size: int) -> dict:
+    # the C parser when PyYAML has it: 6-10x faster than the pure-Python one, same data
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
     except (OSError, yaml.YAMLError) as exc:
         raise NetworkLoadError(f"{path}: cannot read YAML ({' '.join(str(exc).split())})") \
             from None

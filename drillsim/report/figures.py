@@ -94,7 +94,7 @@ def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25) -> None:
     :data:`PAGE_PX`), so the page shows it at full size and its fonts at the
     size they were set. Axes shrink; fonts do not."""
     for _ in range(4):
-        fig.canvas.draw()
+        fig.draw_without_rendering()
         wide = fig.get_tightbbox(fig.canvas.get_renderer()).width
         if wide <= width_in - 0.02:
             return
@@ -191,7 +191,7 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     from matplotlib.text import Annotation
 
     fig = ax.figure
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     markers = _marker_boxes(ax, renderer)
@@ -445,7 +445,7 @@ def unstack(texts: list) -> None:
     if not texts:
         return
     fig = texts[0].figure
-    fig.canvas.draw()
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     placed: list = []
     for t in texts:

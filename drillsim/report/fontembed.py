@@ -20,6 +20,7 @@ import base64
 import hashlib
 import io
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,9 +31,12 @@ WEIGHTS = (400, 700)
 _CSS_WEIGHT = {400: "100 599", 700: "600 900"}
 
 
+_CJK = re.compile(f"[{chr(_FIRST_CJK)}-{chr(0x10FFFF)}]")
+
+
 def cjk_chars(text: str) -> str:
     """The distinct CJK characters of ``text``, sorted."""
-    return "".join(sorted({c for c in text if ord(c) >= _FIRST_CJK}))
+    return "".join(sorted(set(_CJK.findall(text))))
 
 
 def cache_dir() -> Path:

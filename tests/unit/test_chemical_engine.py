@@ -163,3 +163,28 @@ def test_flood_and_release_in_one_drill_start_the_relief_clock_once(tmp_path):
     onsets = [r for r in records if r.event == "onset"]
     first = min(scenario.flood.rain.start, scenario.chemical.at)
     assert [r.t for r in onsets] == [first]
+
+
+def test_plume_evaluated_once_per_point_set_and_weather(town, monkeypatch):
+    """The plume is a steady state: one evaluation per point set (road nodes, population
+    cells outdoors, cells indoors) per weather state, not one per AEGL level and update."""
+    import drillsim.agents.chemical_release as agent
+
+    calls = []
+    real = agent.zone_masks
+
+    def counting(lat, lon, thresholds, **kw):
+        calls.append((lat.size, kw["wind_from_deg"], kw["u_m_s"], kw["cls"]))
+        return real(lat, lon, thresholds, **kw)
+
+    monkeypatch.setattr(agent, "zone_masks", counting)
+    s = chlorine(wind_from=270.0)
+    shifted = make_scenario(**{**_raw(s), "injects": [
+        {"kind": "wind_shift", "at": "+00:30", "wind_from_deg": 90}]})
+    records = run_drill(shifted, town).records
+    updates = sum(r.event == "plume" for r in records)
+    weathers = {(r.data["wind_from_deg"], r.data["u_m_s"], r.data["stability"])
+                for r in records if r.event == "plume"}
+    assert updates > 2 * len(weathers)  # several updates per weather state
+    assert len(weathers) == 2
+    assert len(calls) == 3 * len(weathers)  # nodes, cells outdoors, cells indoors

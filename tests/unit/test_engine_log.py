@@ -155,3 +155,45 @@ def test_call_surge_raises_the_background_rate(line_world):
     # 48 and 192 expected calls: Poisson, so ±4 standard deviations is a safe band.
     assert abs(calls(calm) - 48) < 4 * 48**0.5
     assert abs(calls(busy) - 192) < 4 * 192**0.5
+
+
+def test_queue_serves_a_call_behind_calls_waiting_for_another_unit_type(line_world):
+    """A queued call whose unit type has come free is served even when a call waiting
+    for a type that is still busy is ahead of it (the queue is skipped, not stopped)."""
+    station = {"id": "S1", "location": {"node": "N0"}, "personnel": 20,
+               "on_duty_fraction": 1.0, "turnout": {"day": "60 s", "night": "90 s"},
+               "apparatus": [{"id": "E1", "type": "engine", "crew": 5},
+                             {"id": "L1", "type": "ladder", "crew": 4}]}
+    plans = {"alarm": [{"engine": 1}], "rescue": [{"ladder": 1}]}
+    incidents = [
+        {"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N3"},
+         "work_time": "10 min"},
+        {"id": "R1", "kind": "rescue", "at": "+00:01", "location": {"node": "N3"},
+         "work_time": "60 min"},
+        {"id": "R2", "kind": "rescue", "at": "+00:03", "location": {"node": "N3"},
+         "work_time": "10 min"},
+        {"id": "A2", "kind": "alarm", "at": "+00:04", "location": {"node": "N3"},
+         "work_time": "10 min"}]
+    result = run_drill(make_scenario(incidents=incidents, forces__stations=[station],
+                                     forces__response_plans=plans), line_world)
+    queued = [r.incident for r in result.records if r.event == "queued"]
+    assert queued == ["R2", "A2"]
+    dispatched = [(r.incident, r.unit) for r in result.records if r.event == "dispatch"]
+    assert dispatched == [("A1", "E1"), ("R1", "L1"), ("A2", "E1"), ("R2", "L1")]
+    release = {(r.incident, r.unit): r.t for r in result.records if r.event == "release"}
+    sent = {r.incident: r.t for r in result.records if r.event == "dispatch"}
+    assert sent["A2"] == release[("A1", "E1")] < release[("R1", "L1")] == sent["R2"]
+
+
+def test_incident_states_compare_by_identity():
+    """Two incidents with the same fields are two incidents: the dispatcher's queue finds
+    and removes the one it holds (dataclass field equality made ``in`` / ``remove`` cost
+    one field comparison per queued call)."""
+    from drillsim.agents.incident import IncidentState
+
+    a = IncidentState(spec=None, node=1, t_start=0.0, background=True)
+    b = IncidentState(spec=None, node=1, t_start=0.0, background=True)
+    assert a != b and a == a
+    queue = [a, b]
+    queue.remove(b)
+    assert queue[0] is a

@@ -294,3 +294,23 @@ def test_point_edges_are_the_named_roads_within_the_radius(net):
     assert point_edges(net, B, _point(300, ["Short Rd"])).tolist() == sorted(
         net.edges_named("Short Road"))
     assert point_edges(net, B, _point(300, ["Short Rd"])).dtype == np.int64
+
+
+def test_tree_cache_is_bounded_and_answers_stay_the_same():
+    """Beyond ``max_cache_bytes`` the oldest trees are dropped (memory flat over a long
+    sweep); a dropped tree is recomputed and gives the same times."""
+    from conftest import line_graph
+
+    from drillsim.network.graph import RoadNetwork, TravelTimes
+
+    net = RoadNetwork.from_networkx(line_graph(6))
+    free = TravelTimes(net)
+    tt = TravelTimes(net)
+    per_tree = 2 * 8 * net.n_nodes
+    tt.max_cache_bytes = 2 * per_tree
+    for o in range(net.n_nodes):
+        assert np.array_equal(tt.times_from(o, "fire_engine"), free.times_from(o, "fire_engine"))
+        assert len(tt.cached_origins("fire_engine")) <= 2
+    assert tt.cache_nbytes() <= 2 * per_tree
+    assert tt.cached_origins("fire_engine") == [net.n_nodes - 2, net.n_nodes - 1]
+    assert np.array_equal(tt.times_from(0, "fire_engine"), free.times_from(0, "fire_engine"))

@@ -22,6 +22,7 @@ from drillsim.hazards.plume import (
     stability_class,
     zone_extent_m,
     zone_mask,
+    zone_masks,
     zone_polygon,
 )
 
@@ -292,3 +293,18 @@ def test_aloha_style_warnings():
     dense = model_warnings(3.0, "D", chemical=CHLORINE)
     assert any("Gaussian screening model: chlorine is a dense gas" in w.text for w in dense)
     assert model_warnings(3.0, "D", chemical=CHEMICALS["ammonia"]) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(classes, st.floats(1, 10), st.floats(10, 5000), st.floats(0, 20), st.floats(0, 360))
+def test_zone_masks_are_zone_mask_per_threshold(cls, u, q, h, wind_from):
+    lat, lon = np.meshgrid(np.linspace(SRC[0] - 0.05, SRC[0] + 0.05, 21),
+                           np.linspace(SRC[1] - 0.06, SRC[1] + 0.06, 21), indexing="ij")
+    kw = dict(src_lat=SRC[0], src_lon=SRC[1], wind_from_deg=wind_from, q_g_s=q, u_m_s=u,
+              h_m=h, cls=cls, urban=True)
+    thresholds = [CHLORINE.aegl_g_m3(level, 60) for level in (1, 2, 3)]
+    masks = zone_masks(lat, lon, thresholds, **kw)
+    for mask, thr in zip(masks, thresholds, strict=True):
+        assert np.array_equal(mask, zone_mask(lat, lon, threshold_g_m3=thr, **kw))
+    with pytest.raises(ValueError):
+        zone_masks(lat, lon, [thresholds[0], 0.0], **kw)
