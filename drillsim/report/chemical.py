@@ -49,6 +49,11 @@ from drillsim.report.registry import (
 from drillsim.report.wording import say
 
 LEVEL_STYLE = {3: ("#922b21", 0.30), 2: ("#e67e22", 0.22), 1: ("#f4d03f", 0.22)}
+DENSE_EDGE = {3: "#4a0f0a", 2: "#9c4a06", 1: "#9a7d0a"}
+"""Outline colours of the dense-gas zones: darker than the Gaussian fills, to tell them
+apart where the two nearly coincide."""
+DENSE_DASH = (0, (5.0, 1.5, 1.2, 1.5))
+"""Dash-dot pattern of the dense-gas outlines (short enough to show in the legend)."""
 """AEGL level -> (colour, fill alpha) on the map and in the figures."""
 
 ENTERPRISES = {  # release site -> wording of the enterprise's name
@@ -529,8 +534,8 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
                 shown_levels.add(lvl)
             if dense:
                 xy = np.array([(b, a) for a, b in dense])
-                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=colour,
-                                     lw=2.6 if not st.shifted else 1.8, ls="-.", zorder=4.6,
+                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=DENSE_EDGE[lvl],
+                                     lw=2.2 if not st.shifted else 1.6, ls=DENSE_DASH, zorder=4.6,
                                      gid=f"chem-dense-{k}-aegl{lvl}"))
                 dense_shown = True
     for lvl in LEVELS:
@@ -539,7 +544,7 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
             handles.append(Patch(facecolor=colour, alpha=max(alpha, 0.35), edgecolor=colour,
                                  label=ctx.say("chem.map_zone", level=lvl)))
     if dense_shown:
-        handles.append(Line2D([], [], color="#7f8c8d", ls="-.", lw=2.6,
+        handles.append(Line2D([], [], color=DENSE_EDGE[2], ls=DENSE_DASH, lw=2.2,
                               label=ctx.say("chem.map_dense")))
     if any(st.shifted for st in states):
         handles.append(Line2D([], [], color="#7f8c8d", ls="--", lw=1.4,

@@ -156,8 +156,8 @@ def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, resul
     spec = ctx.scenario.chemical
     rows = _overview(reports[(name, lang)])
     for lvl in (3, 2, 1):
-        said = rows[ctx.name(f"AEGL-{lvl} zone length at the release",
-                          f"泄漏时AEGL-{lvl}区域下风向长度")]
+        said = rows[ctx.name(f"AEGL-{lvl} zone length at the release (Gaussian estimate)",
+                          f"泄漏时AEGL-{lvl}区域下风向长度（高斯估算）")]
         parts = said.split("; ")
         assert len(parts) == len(f.weather)
         for k, (part, st) in enumerate(zip(parts, f.weather, strict=True)):
