@@ -103,7 +103,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     if with_report and out_dir is None:
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:
-        write_run(result, out_dir, summary=summary, summary_json=summary_dict(result, summary),
+        write_run(result, out_dir, summary=summary,
+                  summary_json=summary_dict(result, summary, drill.world),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall)
         from drillsim.report.wording import say
 

@@ -36,7 +36,6 @@ from drillsim.hazards.plume import (
     ModelLimit,
     downwind_crosswind,
     stability_class,
-    zone_masks,
 )
 from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
@@ -98,6 +97,10 @@ class ChemicalModel(Hazard):
         self.override: tuple[float, float, float | None] | None = None
         self._plume_cache: dict[tuple[str, float], tuple] = {}
         """(points, factor) -> (weather, downwind distance x, mask per level)."""
+        self.area_cells = {a: np.zeros(self.grid.lat.size, dtype=bool)
+                           for a in ("evacuate", "shelter_in_place")}
+        for area in spec.protective_actions.areas:
+            self.area_cells[area.action] |= self.grid.cells_of(area.area)
 
     # ------------------------------------------------------------------ weather and plume
 
@@ -134,10 +137,11 @@ class ChemicalModel(Hazard):
             else:
                 lat, lon = self.grid.lat, self.grid.lon
             x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
-            plume = rules.plume_kwargs(self.spec, self.src_lat, self.src_lon, wind_from, u, cls)
-            masks = zone_masks(lat, lon, [rules.threshold_g_m3(self.spec, lvl, factor)
-                                          for lvl in LEVELS], **plume)
-            cached = (weather, x, dict(zip(LEVELS, masks, strict=True)))
+            both = rules.zone_masks_by_level(
+                self.spec, lat, lon, src_lat=self.src_lat, src_lon=self.src_lon,
+                wind_from_deg=wind_from, u_m_s=u, cls=cls, levels=LEVELS, factor=factor)
+            masks = {lvl: rules.driving_mask(both[lvl]) for lvl in LEVELS}
+            cached = (weather, x, masks)
             self._plume_cache[(points, factor)] = cached
         _, x, masks = cached
         reached = rules.in_slug(t, x, self.t_start, min(self.t_stop, self.stop_time()), u)
@@ -154,12 +158,8 @@ class ChemicalModel(Hazard):
     # ------------------------------------------------------------------ the process
 
     def start(self) -> None:
-        """The release, then the protective-action decision and the teams' mobilisation."""
-        drill = self.drill
-        drill.env.process(self._run())
-        order_at = self.spec.at + self.spec.protective_actions.decided_after
-        drill.env.process(call_at(drill, order_at, self.order))
-        mobilise_teams(drill, order_at)
+        """The release; its call, the protective-action order and the teams follow."""
+        self.drill.env.process(self._run())
 
     def _run(self):
         drill, env, spec = self.drill, self.drill.env, self.spec
@@ -175,15 +175,27 @@ class ChemicalModel(Hazard):
             extra = {"stability": lim.stability} if lim.stability else {}
             drill.log("model_limit", place=spec.id, text=lim.text, limit=lim.key,
                       values=dict(lim.values), **extra)
+        env.process(self._call())
+        env.process(self._container_empties())
+        while True:
+            yield env.timeout(spec.step)
+            self._update()
+
+    def _call(self):
+        """After the detection delay the hazmat call reaches the command centre: the
+        incident starts (its units go to the staging point chosen now), and
+        ``decided_after`` later the protective-action order is given and the teams are
+        activated."""
+        drill, env, spec = self.drill, self.drill.env, self.spec
+        yield env.timeout(spec.detection_delay.sample(drill.streams[f"chemical/{spec.id}/call"]))
         self.incident = Incident(
             id=f"HZ-{spec.id}", kind="hazmat",
             location=Location(node=drill.world.network.node_ids[self.staging()]),
             at=env.now, text=f"{self.chem.name_en} release")
         drill.start_incident(self.incident)
-        env.process(self._container_empties())
-        while True:
-            yield env.timeout(spec.step)
-            self._update()
+        order_at = env.now + spec.protective_actions.decided_after
+        env.process(call_at(drill, order_at, self.order))
+        mobilise_teams(drill, order_at)
 
     def limits(self, u: float, cls: str) -> list[ModelLimit]:
         """The model's limits for this release, as ALOHA states them (see the module)."""
@@ -271,6 +283,7 @@ class ChemicalModel(Hazard):
                 evac |= self.cells[lvl]
         if self.spec.protective_actions.downwind == "evacuate":
             evac |= self._downwind_square(self.grid.lat, self.grid.lon)
+        evac |= self.area_cells["evacuate"]
         leaving = np.flatnonzero(evac & (self.remaining > 0))
         if leaving.size == 0:
             return
@@ -286,8 +299,10 @@ class ChemicalModel(Hazard):
                                                  group_size=self.spec.group_size)
 
     def _exposed(self) -> dict[int, float]:
-        """People above each level now: those outdoors in the level's zone, and those
-        sheltering in place where even the indoor concentration exceeds the level."""
+        """People above each level now (:func:`~drillsim.hazards.chemical_zones.exposed_people`):
+        everyone told to shelter in place is indoors; elsewhere, and everywhere before the
+        order, the hour's indoor share is; indoors the concentration is ``indoor_factor`` ×
+        the outdoor one."""
         sheltered = np.zeros(self.grid.lat.size, dtype=bool)
         if self.order_time is not None:
             for lvl in LEVELS:
@@ -295,11 +310,14 @@ class ChemicalModel(Hazard):
                     sheltered |= self.cells[lvl]
             if self.spec.protective_actions.downwind == "shelter_in_place":
                 sheltered |= self._downwind_square(self.grid.lat, self.grid.lon)
+            sheltered |= self.area_cells["shelter_in_place"]
+        now = self.drill.env.now
         f = self.spec.indoor_factor
-        indoor = self._zones(self.drill.env.now, "cells", f) if f > 0 \
+        indoor = self._zones(now, "cells", f) if f > 0 \
             else {v: np.zeros_like(sheltered) for v in LEVELS}
-        return {lvl: float(self.remaining[self.cells[lvl] & ~sheltered].sum()
-                           + self.remaining[indoor[lvl] & sheltered].sum()) for lvl in LEVELS}
+        share = rules.indoor_share(self.spec, self.drill.clock_seconds(now))
+        return {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
+                                          sheltered, share) for lvl in LEVELS}
 
     def downwind_m(self) -> float:
         """Side of the ERG protective-action square now
@@ -333,7 +351,8 @@ class ChemicalModel(Hazard):
         env = self.drill.env
         yield env.timeout(max(self.t_stop - env.now, 0.0))
         if not self.source_worked:
-            self.drill.log("source_empty", self.incident.id, node=self.source,
+            self.drill.log("source_empty", self.incident.id if self.incident else "",
+                           node=self.source,
                            place=self.spec.id)
 
     def _enter(self, unit, inc):

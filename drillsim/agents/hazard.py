@@ -116,6 +116,9 @@ class DrillContext(Protocol):
     def is_day(self, t: float) -> bool:
         """Daytime (06:00-18:00 local) at drill time ``t``."""
 
+    def clock_seconds(self, t: float) -> float:
+        """Local clock time at drill time ``t``, seconds since midnight."""
+
     def team_ready(self, team_id: str) -> None:
         """A team has assembled (calls :meth:`Hazard.on_team_ready` of every hazard)."""
 

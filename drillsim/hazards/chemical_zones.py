@@ -10,18 +10,23 @@ downwind distance and the time the leak ends are the same number everywhere.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from drillsim.hazards.dense_gas import DenseSource, dense_extent_m, dense_source
 from drillsim.hazards.plume import (
     CHEMICALS,
     ErgDistances,
     _to_lat_lon,
     downwind_crosswind,
     erg_distances,
+    zone_extent_m,
+    zone_polygon,
 )
+from drillsim.hazards.plume import zone_masks as plume_zone_masks
 
 if TYPE_CHECKING:
     from drillsim.scenarios.schema import ChemicalRelease
@@ -33,8 +38,52 @@ ERG_CONTAINER = {"chlorine": "ton_cylinder", "ammonia": "multiple_small_cylinder
 """The ERG Table 3 row used for the default isolation radius and downwind distance (one
 ton container of chlorine; small ammonia containers or a plant line)."""
 
+INDOOR_SHARE_BY_HOUR = (0.97, 0.97, 0.97, 0.97, 0.97, 0.97, 0.93, 0.82, 0.82, 0.83, 0.83, 0.83,
+                        0.82, 0.83, 0.83, 0.83, 0.82, 0.78, 0.80, 0.86, 0.90, 0.93, 0.95, 0.96)
+"""Share of residents indoors by local clock hour (0-23) when no order holds.
+
+Anchored to the US National Human Activity Pattern Survey (Klepeis et al. 2001, J.
+Expo. Anal. Environ. Epidemiol. 11:231-252): 86.9 % of the day indoors, 5.5 % in
+vehicles, 7.6 % outdoors, and nearly everyone at home indoors between midnight and
+06:00. The hourly shape is an assumption after that survey's published hourly profile
+(vehicles count as outdoors); its daily mean is 88 %. No Chinese hourly survey was found."""
+
 LeakEndHow = Literal["source_control", "container_empty", "not_ended"]
 """How a leak ended: a crew stopped it, the container ran empty, or not by the drill's end."""
+
+
+def indoor_share(spec: ChemicalRelease, clock_s: float) -> float:
+    """Share of residents indoors when no order holds, at local clock time ``clock_s``
+    (s since midnight): the drill's ``indoor_share``, else :data:`INDOOR_SHARE_BY_HOUR`."""
+    if spec.indoor_share is not None:
+        return float(spec.indoor_share)
+    return INDOOR_SHARE_BY_HOUR[int(clock_s // 3600) % 24]
+
+
+def exposed_people(people: np.ndarray, outdoor: np.ndarray, indoor: np.ndarray,
+                   sheltered: np.ndarray, share_in: float) -> float:
+    """People above a level: the indoor infiltration model (indoor C = ``indoor_factor`` ×
+    outdoor C) applied to those indoors.
+
+    Parameters
+    ----------
+    people
+        Residents still at home, per cell.
+    outdoor, indoor
+        Cells where the outdoor concentration, and the indoor one, exceed the level.
+    sheltered
+        Cells told to shelter in place: everyone indoors.
+    share_in
+        Share indoors in the other cells (:func:`indoor_share`).
+
+    Returns
+    -------
+    float
+        Σ people × (share outdoors × [outdoor above] + share indoors × [indoor above]),
+        share indoors 1 in sheltered cells.
+    """
+    s_in = np.where(sheltered, 1.0, share_in)
+    return float((people * ((1.0 - s_in) * outdoor + s_in * indoor)).sum())
 
 
 def release_duration_s(spec: ChemicalRelease) -> float:
@@ -72,6 +121,107 @@ def plume_kwargs(spec: ChemicalRelease, src_lat: float, src_lon: float, wind_fro
     return dict(src_lat=src_lat, src_lon=src_lon, wind_from_deg=wind_from_deg,
                 q_g_s=source_rate_g_s(spec), u_m_s=u_m_s, h_m=spec.release.height_m,
                 cls=cls, urban=spec.dispersion == "urban")
+
+
+def is_dense(spec: ChemicalRelease) -> bool:
+    """Whether the release gets the dense-gas estimate beside the Gaussian one: its gas is
+    heavier than air (chlorine 2.47 × air; ammonia, 0.59 × air, does not)."""
+    return CHEMICALS[spec.chemical].density_rel_air > 1.0
+
+
+def dense_virtual_source(spec: ChemicalRelease, u_m_s: float, cls: str) -> DenseSource:
+    """The dense-gas estimate's hand-over point and virtual source for one weather state
+    (:func:`drillsim.hazards.dense_gas.dense_source`)."""
+    return dense_source(source_rate_g_s(spec) / 1000.0, CHEMICALS[spec.chemical].mw_g_mol,
+                        u_m_s, cls, urban=spec.dispersion == "urban")
+
+
+def _dense_plume(spec: ChemicalRelease, src_lat: float, src_lon: float, wind_from_deg: float,
+                 u_m_s: float, cls: str) -> tuple[dict, float]:
+    """Plume keyword arguments of the dense-gas estimate beyond its hand-over (the passive
+    plume from the virtual source, at ground level) and the hand-over distance, m."""
+    src = dense_virtual_source(spec, u_m_s, cls)
+    vlat, vlon = _to_lat_lon(np.array([src.shift_m]), np.array([0.0]), src_lat, src_lon,
+                             wind_from_deg)
+    kw = plume_kwargs(spec, float(vlat[0]), float(vlon[0]), wind_from_deg, u_m_s, cls)
+    kw["h_m"] = 0.0
+    return kw, src.handover_m
+
+
+def zone_masks(spec: ChemicalRelease, lat: ArrayLike, lon: ArrayLike, *, src_lat: float,
+               src_lon: float, wind_from_deg: float, u_m_s: float, cls: str, level: int,
+               factor: float = 1.0) -> tuple[np.ndarray, np.ndarray | None]:
+    """Points above an AEGL level (÷ ``factor``) by each estimate of one steady plume.
+
+    Returns
+    -------
+    tuple
+        (Gaussian estimate, dense-gas estimate or None when the gas is not dense). The
+        dense-gas zone is the passive plume from the virtual source together with the
+        downwind half-disc out to the hand-over (the workbook's dense cloud, above every
+        AEGL). The zone that drives the protective actions is their union
+        (:func:`driving_mask`).
+    """
+    return zone_masks_by_level(spec, lat, lon, src_lat=src_lat, src_lon=src_lon,
+                               wind_from_deg=wind_from_deg, u_m_s=u_m_s, cls=cls,
+                               levels=(level,), factor=factor)[level]
+
+
+def zone_masks_by_level(spec: ChemicalRelease, lat: ArrayLike, lon: ArrayLike, *,
+                        src_lat: float, src_lon: float, wind_from_deg: float, u_m_s: float,
+                        cls: str, levels: Sequence[int], factor: float = 1.0
+                        ) -> dict[int, tuple[np.ndarray, np.ndarray | None]]:
+    """:func:`zone_masks` for several AEGL levels, each estimate's plume evaluated once
+    (:func:`drillsim.hazards.plume.zone_masks`)."""
+    thresholds = [threshold_g_m3(spec, lvl, factor) for lvl in levels]
+    gauss = plume_zone_masks(lat, lon, thresholds, **plume_kwargs(
+        spec, src_lat, src_lon, wind_from_deg, u_m_s, cls))
+    if not is_dense(spec):
+        return {lvl: (g, None) for lvl, g in zip(levels, gauss, strict=True)}
+    kw, handover = _dense_plume(spec, src_lat, src_lon, wind_from_deg, u_m_s, cls)
+    x, _ = downwind_crosswind(lat, lon, src_lat, src_lon, wind_from_deg)
+    near = (x > 0) & (distance_m(lat, lon, src_lat, src_lon) <= handover)
+    dense = plume_zone_masks(lat, lon, thresholds, **kw)
+    return {lvl: (g, d | near) for lvl, g, d in zip(levels, gauss, dense, strict=True)}
+
+
+def driving_mask(masks: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+    """The zone the protective actions, the hot zone and the exposure counts use: the
+    union of the two estimates (the conservative choice; the Gaussian one alone for a gas
+    lighter than air)."""
+    gauss, dense = masks
+    return gauss if dense is None else gauss | dense
+
+
+def dense_extent(spec: ChemicalRelease, u_m_s: float, cls: str, level: int) -> float:
+    """Farthest downwind distance above an AEGL level by the dense-gas estimate, m (NaN
+    when the gas is not dense)."""
+    if not is_dense(spec):
+        return math.nan
+    return dense_extent_m(source_rate_g_s(spec) / 1000.0, CHEMICALS[spec.chemical].mw_g_mol,
+                          u_m_s, cls, urban=spec.dispersion == "urban",
+                          threshold_g_m3=threshold_g_m3(spec, level))
+
+
+def gaussian_extent(spec: ChemicalRelease, u_m_s: float, cls: str, level: int) -> float:
+    """Farthest downwind distance above an AEGL level by the Gaussian estimate, m."""
+    return zone_extent_m(source_rate_g_s(spec), u_m_s, spec.release.height_m, cls,
+                         spec.dispersion == "urban", threshold_g_m3(spec, level))
+
+
+def zone_outlines(spec: ChemicalRelease, src_lat: float, src_lon: float, wind_from_deg: float,
+                  u_m_s: float, cls: str, level: int
+                  ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """Outlines of an AEGL zone by each estimate, (lat, lon) rings for maps: (Gaussian,
+    dense-gas beyond the hand-over; empty when the gas is not dense or the zone is
+    never reached)."""
+    threshold = threshold_g_m3(spec, level)
+    gauss = zone_polygon(**plume_kwargs(spec, src_lat, src_lon, wind_from_deg, u_m_s, cls),
+                         threshold_g_m3=threshold)
+    if not is_dense(spec):
+        return gauss, []
+    kw, _ = _dense_plume(spec, src_lat, src_lon, wind_from_deg, u_m_s, cls)
+    return gauss, zone_polygon(**kw, threshold_g_m3=threshold)
 
 
 def erg(spec: ChemicalRelease, wind_m_s: float) -> ErgDistances | None:

@@ -767,8 +767,10 @@ def dense_gas_warning(chemical: Chemical) -> ModelLimit | None:
         "dense_gas",
         f"Gaussian screening model: {chemical.name_en.lower()} is a dense gas "
         f"({chemical.density_rel_air:.2f} × air); it slumps and spreads along the ground, "
-        "which a neutrally buoyant plume does not represent (use a heavy-gas model such "
-        "as ALOHA's DEGADIS for planning)",
+        "which a neutrally buoyant plume does not represent. A dense-gas screening estimate "
+        "(Britter-McQuaid workbook) is given beside it and the zones used for the protective "
+        "actions are the union of the two; for planning use a heavy-gas model such as "
+        "ALOHA's DEGADIS",
         {"density_rel_air": float(chemical.density_rel_air)})
 
 

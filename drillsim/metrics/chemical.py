@@ -20,7 +20,7 @@ import numpy as np
 
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS, LeakEndHow
-from drillsim.hazards.plume import ErgDistances, zone_extent_m
+from drillsim.hazards.plume import ErgDistances
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -64,7 +64,10 @@ class WeatherState:
     shifted
         True after a change of the weather at the release.
     extent_m
-        AEGL level -> farthest downwind distance above the level on the plume axis, m.
+        AEGL level -> farthest downwind distance above the level on the plume axis by the
+        Gaussian estimate, m.
+    dense_m
+        The same by the dense-gas estimate, m (NaN for a gas lighter than air).
     """
 
     t: float
@@ -73,6 +76,19 @@ class WeatherState:
     cls: str
     shifted: bool
     extent_m: dict[int, float]
+    dense_m: dict[int, float]
+
+    def drives(self, level: int) -> str:
+        """The estimate that reaches farther at a level, ``dense`` or ``gaussian``: the
+        zones used for the protective actions are the union of the two, so the longer
+        one sets how far they reach."""
+        d = self.dense_m[level]
+        return "dense" if math.isfinite(d) and d > self.extent_m[level] else "gaussian"
+
+    def driving_m(self, level: int) -> float:
+        """Downwind length of the zone the protective actions use at a level, m."""
+        d = self.dense_m[level]
+        return max(self.extent_m[level], d) if math.isfinite(d) else self.extent_m[level]
 
 
 @dataclass(frozen=True)
@@ -270,10 +286,11 @@ def _weather(result: RunResult, end: float) -> tuple[WeatherState, ...]:
                    str(r.data["stability"]))
             if not keys or keys[-1][1:] != key:
                 keys.append((r.t, *key))
-    q, h, urban = rules.source_rate_g_s(spec), spec.release.height_m, spec.dispersion == "urban"
-    return tuple(WeatherState(t, wf, u, cls, k > 0, {
-        lvl: zone_extent_m(q, u, h, cls, urban, rules.threshold_g_m3(spec, lvl))
-        for lvl in LEVELS}) for k, (t, wf, u, cls) in enumerate(keys))
+    return tuple(WeatherState(
+        t, wf, u, cls, k > 0,
+        {lvl: rules.gaussian_extent(spec, u, cls, lvl) for lvl in LEVELS},
+        {lvl: rules.dense_extent(spec, u, cls, lvl) for lvl in LEVELS})
+        for k, (t, wf, u, cls) in enumerate(keys))
 
 
 def _evacuation(result: RunResult, order: float) -> Evacuation:
@@ -418,22 +435,34 @@ class ZoneReach:
     ----------
     level
         AEGL level.
-    length_m
-        Farthest downwind distance above the level, m (0: never reached).
-    area_km2
-        Ground area of the zone, km².
+    length_m, area_km2
+        Farthest downwind distance above the level (0: never reached), m, and ground area,
+        km², by the Gaussian estimate.
+    dense_length_m, dense_area_km2
+        The same by the dense-gas estimate (NaN for a gas lighter than air).
+    drives
+        The estimate that reaches farther (``dense`` or ``gaussian``,
+        :meth:`WeatherState.drives`).
     residents
-        People living inside the zone (the population grid), not time-weighted.
+        People living inside the zone the protective actions use (the union of the two
+        estimates; the population grid), not time-weighted.
     subdistricts
-        (subdistrict id, residents inside the zone) for every subdistrict with residents
+        (subdistrict id, residents inside that zone) for every subdistrict with residents
         inside, most first.
+    communities
+        (community id, residents inside that zone) likewise, for the synthetic communities
+        (:class:`drillsim.network.population.Community`).
     """
 
     level: int
     length_m: float
     area_km2: float
+    dense_length_m: float
+    dense_area_km2: float
+    drives: str
     residents: float
     subdistricts: tuple[tuple[str, float], ...]
+    communities: tuple[tuple[str, float], ...]
 
 
 def _ring_area_km2(ring: list[tuple[float, float]]) -> float:
@@ -447,10 +476,19 @@ def _ring_area_km2(ring: list[tuple[float, float]]) -> float:
     return float(abs(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2.0 / 1e6)
 
 
+def _by_owner(people: np.ndarray, owners: np.ndarray, ids: list[str]
+              ) -> tuple[tuple[str, float], ...]:
+    """(id, residents) of every owner with residents, most first then by id."""
+    out = sorted(((ids[j], float(people[owners == j].sum())) for j in set(owners.tolist())
+                  if j >= 0), key=lambda s: (-s[1], s[0]))
+    return tuple(s for s in out if s[1] > 0)
+
+
 def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
                ) -> list[tuple[WeatherState, dict[int, ZoneReach]]]:
-    """Per weather state of the release: each AEGL zone's length, area, residents and the
-    subdistricts it covers, for the steady plume of that state.
+    """Per weather state of the release: each AEGL zone's length and area by each estimate,
+    and the residents, subdistricts and communities inside the zone the protective actions
+    use, for the steady plume of that state.
 
     Parameters
     ----------
@@ -468,7 +506,6 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
         (weather state, AEGL level -> :class:`ZoneReach`), in drill order; empty when the
         drill has no release.
     """
-    from drillsim.hazards.plume import zone_mask, zone_polygon
     from drillsim.network.population import PopulationGrid
 
     spec = result.scenario.chemical
@@ -481,22 +518,41 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
     node = start.node if start is not None and start.node >= 0 else world.node_of(spec.site)
     src_lat, src_lon = float(net.lat[node]), float(net.lon[node])
     grid = PopulationGrid(net, world.places)
-    subs = grid.subdistricts
+    sub_ids = [s.id for s in grid.subdistricts]
+    com_ids = [c.id for c in grid.communities]
     out = []
     for st in f.weather:
-        args = rules.plume_kwargs(spec, src_lat, src_lon, st.wind_from, st.u, st.cls)
         zones = {}
         for lvl in LEVELS:
-            threshold = rules.threshold_g_m3(spec, lvl)
-            inside = zone_mask(grid.lat, grid.lon, **args, threshold_g_m3=threshold)
+            masks = rules.zone_masks(spec, grid.lat, grid.lon, src_lat=src_lat,
+                                     src_lon=src_lon, wind_from_deg=st.wind_from, u_m_s=st.u,
+                                     cls=st.cls, level=lvl)
+            inside = rules.driving_mask(masks)
+            gauss, dense = rules.zone_outlines(spec, src_lat, src_lon, st.wind_from, st.u,
+                                               st.cls, lvl)
             people = grid.people[inside]
-            owners = grid.owner[inside]
-            by_sub = sorted(((subs[j].id, float(people[owners == j].sum()))
-                             for j in set(owners.tolist()) if j >= 0),
-                            key=lambda s: (-s[1], s[0]))
             zones[lvl] = ZoneReach(
-                lvl, st.extent_m[lvl],
-                _ring_area_km2(zone_polygon(**args, threshold_g_m3=threshold)),
-                float(people.sum()), tuple(s for s in by_sub if s[1] > 0))
+                lvl, st.extent_m[lvl], _ring_area_km2(gauss), st.dense_m[lvl],
+                _ring_area_km2(dense) if rules.is_dense(spec) else math.nan, st.drives(lvl),
+                float(people.sum()), _by_owner(people, grid.owner[inside], sub_ids),
+                _by_owner(people, grid.community[inside], com_ids))
         out.append((st, zones))
+    return out
+
+
+def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
+    """:func:`zone_reach` as plain data, for ``summary.json``: one entry per weather state
+    and AEGL level."""
+    out: list[dict[str, object]] = []
+    for st, zones in zone_reach(result, world):
+        for lvl in sorted(zones, reverse=True):
+            z = zones[lvl]
+            out.append({
+                "from_s": st.t, "wind_from_deg": st.wind_from, "wind_m_s": st.u,
+                "stability": st.cls, "level": f"AEGL-{lvl}",
+                "gaussian_length_m": z.length_m, "gaussian_area_km2": z.area_km2,
+                "dense_length_m": z.dense_length_m, "dense_area_km2": z.dense_area_km2,
+                "drives": z.drives, "residents": z.residents,
+                "subdistricts": [{"id": i, "residents": p} for i, p in z.subdistricts],
+                "communities": [{"id": i, "residents": p} for i, p in z.communities]})
     return out

@@ -62,9 +62,16 @@ def _clean(value: object) -> object:
     return value
 
 
-def summary_dict(result: RunResult, summary: Summary) -> dict[str, object]:
-    """The summary as plain data (what ``summary.json`` holds)."""
+def summary_dict(result: RunResult, summary: Summary, world=None) -> dict[str, object]:
+    """The summary as plain data (what ``summary.json`` holds). With the run's ``world``
+    (:class:`drillsim.network.world.World`) a chemical drill's threat zones by weather
+    state and level are added under ``chemical_zones``
+    (:func:`drillsim.metrics.chemical.zone_reach_dict`)."""
+    from drillsim.metrics.chemical import zone_reach_dict
+
     s = result.scenario
+    extra = {"chemical_zones": zone_reach_dict(result, world)} \
+        if world is not None and s.chemical is not None else {}
     return _clean({
         "scenario": s.name,
         "scenario_zh": s.name_zh,
@@ -81,4 +88,5 @@ def summary_dict(result: RunResult, summary: Summary) -> dict[str, object]:
             for o in summary.objectives
         ],
         "utilisation": summary.utilisation,
+        **extra,
     })

@@ -8,9 +8,11 @@ zone, :func:`drillsim.metrics.chemical.zone_reach`), so both count the same peop
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.cluster.vq import kmeans2
 
 if TYPE_CHECKING:
     from drillsim.network.places import Place, Places
@@ -20,6 +22,54 @@ CELL_M = 100.0
 
 URBAN_REACH_M = 400.0
 """Cells farther than this from every road node hold nobody (parks, rivers, rail yards)."""
+
+
+COMMUNITY_SEED = 20_210_101
+"""Seed of the k-means split of a subdistrict's cells into its communities (any fixed value:
+the split must be the same in every run)."""
+
+
+@dataclass(frozen=True)
+class Community:
+    """A community (社区) of the population grid: a SYNTHETIC area.
+
+    The data give only each subdistrict's number of communities (2023 statistical
+    codes), not their names or boundaries; each subdistrict's cells are split into that
+    many compact areas (k-means on the cell centres), numbered from north-west to
+    south-east. Real community boundaries, when available, replace them.
+
+    Attributes
+    ----------
+    id
+        ``<subdistrict id>_<number>``, e.g. ``jieyuan_03``.
+    subdistrict
+        Id of its subdistrict.
+    number
+        1 .. the subdistrict's community count.
+    lat, lon
+        Centre of its cells, degrees.
+    people
+        Residents, the sum of its cells.
+    """
+
+    id: str
+    subdistrict: str
+    number: int
+    lat: float
+    lon: float
+    people: float
+
+
+def community_id(subdistrict: str, number: int) -> str:
+    """The id of a subdistrict's ``number``-th (synthetic) community."""
+    return f"{subdistrict}_{number:02d}"
+
+
+def community_ids(places: Places) -> list[str]:
+    """Ids of every (synthetic) community of the places catalogue, without building the
+    grid: each subdistrict's ``communities`` count numbered from 1."""
+    return [community_id(s.id, k) for s in places.of_kind("subdistrict")
+            for k in range(1, int(s.attrs.get("communities", 1)) + 1)]
 
 
 class PopulationGrid:
@@ -42,6 +92,10 @@ class PopulationGrid:
         The subdistricts of the places catalogue, in catalogue order.
     owner
         Index into ``subdistricts`` of each cell (-1 when there is no subdistrict).
+    communities
+        The (synthetic) communities, subdistrict by subdistrict (:class:`Community`).
+    community
+        Index into ``communities`` of each cell (-1 when there is no subdistrict).
     """
 
     def __init__(self, network, places: Places) -> None:
@@ -69,3 +123,38 @@ class PopulationGrid:
                 mine = self.owner == j
                 if mine.any():
                     self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
+        self.communities: list[Community] = []
+        self.community = np.full(self.lat.size, -1, dtype=np.int64)
+        for j, sub in enumerate(subs):
+            self._split(j, sub, k)
+
+    def cells_of(self, area: str) -> np.ndarray:
+        """Cells of a subdistrict or (synthetic) community, by id (bool per cell; none when
+        the id is unknown)."""
+        subs = [j for j, s in enumerate(self.subdistricts) if s.id == area]
+        if subs:
+            return self.owner == subs[0]
+        coms = [j for j, c in enumerate(self.communities) if c.id == area]
+        if coms:
+            return self.community == coms[0]
+        return np.zeros(self.lat.size, dtype=bool)
+
+    def _split(self, j: int, sub: Place, k: float) -> None:
+        """Split subdistrict ``j``'s cells into its communities (see :class:`Community`)."""
+        cells = np.flatnonzero(self.owner == j)
+        n = min(int(sub.attrs.get("communities", 1)), cells.size)
+        if n == 0:
+            return
+        xy = np.column_stack([self.lon[cells] * k, self.lat[cells]])
+        if n == 1:
+            label = np.zeros(cells.size, dtype=np.int64)
+        else:
+            _, label = kmeans2(xy, n, minit="++", seed=np.random.default_rng(COMMUNITY_SEED))
+        used = sorted(set(label.tolist()),
+                      key=lambda c: (-xy[label == c, 1].mean(), xy[label == c, 0].mean()))
+        for number, c in enumerate(used, start=1):
+            mine = cells[label == c]
+            self.community[mine] = len(self.communities)
+            self.communities.append(Community(
+                community_id(sub.id, number), sub.id, number, float(self.lat[mine].mean()),
+                float(self.lon[mine].mean()), float(self.people[mine].sum())))

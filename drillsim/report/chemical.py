@@ -20,7 +20,7 @@ import numpy as np
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.chemical import ChemicalFacts, WeatherState, chemical_facts
+from drillsim.metrics.chemical import ChemicalFacts, WeatherState, ZoneReach, chemical_facts
 from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -49,6 +49,11 @@ from drillsim.report.registry import (
 from drillsim.report.wording import say
 
 LEVEL_STYLE = {3: ("#922b21", 0.30), 2: ("#e67e22", 0.22), 1: ("#f4d03f", 0.22)}
+DENSE_EDGE = {3: "#4a0f0a", 2: "#9c4a06", 1: "#9a7d0a"}
+"""Outline colours of the dense-gas zones: darker than the Gaussian fills, to tell them
+apart where the two nearly coincide."""
+DENSE_DASH = (0, (5.0, 1.5, 1.2, 1.5))
+"""Dash-dot pattern of the dense-gas outlines (short enough to show in the legend)."""
 """AEGL level -> (colour, fill alpha) on the map and in the figures."""
 
 ENTERPRISES = {  # release site -> wording of the enterprise's name
@@ -150,13 +155,13 @@ def weather_states(ctx: ReportContext) -> tuple[WeatherState, ...]:
     return facts(ctx).weather
 
 
-def zone_rings(ctx: ReportContext, st: WeatherState) -> dict[int, list[tuple[float, float]]]:
-    """The outline of each level's zone for the steady plume of one weather state."""
-    from drillsim.hazards.plume import zone_polygon
-
+def zone_rings(ctx: ReportContext, st: WeatherState
+               ) -> dict[int, tuple[list[tuple[float, float]], list[tuple[float, float]]]]:
+    """The outline of each level's zone by each estimate (Gaussian, dense-gas; the latter
+    empty for a gas lighter than air) for the steady plume of one weather state."""
     def build():
-        args = _plume_args(ctx, st)
-        return {lvl: zone_polygon(**args, threshold_g_m3=rules.threshold_g_m3(_spec(ctx), lvl))
+        _, lat, lon = source(ctx)
+        return {lvl: rules.zone_outlines(_spec(ctx), lat, lon, st.wind_from, st.u, st.cls, lvl)
                 for lvl in LEVELS}
     return _cached(ctx, f"rings-{st.t}", build)
 
@@ -181,12 +186,11 @@ def _leak_end_capital(ctx: ReportContext) -> str:
 def hot_edges(ctx: ReportContext, st: WeatherState) -> np.ndarray:
     """Arcs closed to vehicles for the steady plume of one weather state (the engine's
     rule, :func:`drillsim.hazards.chemical_zones.hot_zone`)."""
-    from drillsim.hazards.plume import zone_mask
-
     net = ctx.world.network
     _, lat, lon = source(ctx)
-    aegl3 = zone_mask(net.lat, net.lon, **_plume_args(ctx, st),
-                      threshold_g_m3=rules.threshold_g_m3(_spec(ctx), 3))
+    aegl3 = rules.driving_mask(rules.zone_masks(
+        _spec(ctx), net.lat, net.lon, src_lat=lat, src_lon=lon, wind_from_deg=st.wind_from,
+        u_m_s=st.u, cls=st.cls, level=3))
     hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, lat, lon), aegl3,
                          facts(ctx).isolation_m)
     return rules.hot_edges(hot, net.edge_u, net.edge_v)
@@ -296,7 +300,7 @@ def report_limits(ctx: ReportContext) -> list[str]:
     duration = rules.release_duration_s(spec) / 60.0
     out: list[str] = []
     for st in weather_states(ctx):
-        xs = [x for x in st.extent_m.values() if x > 0]
+        xs = [st.driving_m(lvl) for lvl in LEVELS if st.driving_m(lvl) > 0]
         for w in model_warnings(st.u, st.cls, xs or None, max(duration, spec.exposure_min)):
             words = limit_text(ctx, w.key, w.values, w.stability, w.text)
             if w.key not in logged and words not in out:
@@ -333,6 +337,74 @@ def _wind_from(ctx: ReportContext, d: float) -> str:
     """A wind direction: degrees and the nearest of the eight compass points."""
     name = ctx.say(COMPASS[int((d % 360) / 45 + 0.5) % 8])
     return ctx.say("chem.wind_from", deg=f"{d:g}", name=name)
+
+
+DRIVES_MARK = " ★"
+"""Marks the estimate that reaches farther (and so sets the protective-action zone)."""
+
+
+def drives_text(ctx: ReportContext) -> str:
+    """Which estimate sets the zones the protective actions, the hot zone and the exposure
+    counts use (their union; the longer one at each level), in one sentence."""
+    dense = [lvl for lvl in LEVELS if any(st.drives(lvl) == "dense" for st in facts(ctx).weather)]
+    levels = ctx.say("sep_list").join(f"AEGL-{lvl}" for lvl in dense)
+    return ctx.say("chem.drives_dense", levels=levels) if dense \
+        else ctx.say("chem.drives_gaussian")
+
+
+def areas_table(ctx: ReportContext) -> Table:
+    """Who lives in each zone used for the protective actions, per weather state: residents,
+    subdistricts and (synthetic) communities, from the metrics' ``zone_reach``."""
+    from drillsim.metrics.chemical import zone_reach
+
+    def build():
+        return zone_reach(ctx.result, ctx.world, facts(ctx))
+    rows = []
+    for st, zones in _cached(ctx, "zone_reach", build):
+        for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
+            zr = zones[lvl]
+            rows.append([tx.offset(st.t) if k == 0 else "", f"AEGL-{lvl}",
+                         gauss_length_text(zr), dense_length_text(ctx, zr),
+                         f"{zr.residents:,.0f}", areas_text(ctx, zr.subdistricts),
+                         areas_text(ctx, zr.communities)])
+    return Table([ctx.say(k) for k in ("chem.col_from", "sum.col_zone", "sum.col_gauss_length",
+                                        "sum.col_dense_length", "sum.col_residents",
+                                        "sum.col_subdistricts", "sum.col_communities")],
+                 rows, ctx.say("chem.areas_caption"))
+
+
+def gauss_length_text(zr: ZoneReach) -> str:
+    """A zone's Gaussian length, marked when it reaches farther than the dense-gas one."""
+    mark = DRIVES_MARK if zr.drives == "gaussian" and math.isfinite(zr.dense_length_m) else ""
+    return f"{zr.length_m:,.0f} m{mark}"
+
+
+def dense_length_text(ctx: ReportContext, zr: ZoneReach) -> str:
+    """A zone's dense-gas length, marked when it reaches farther; "not dense" for a gas
+    lighter than air."""
+    if not math.isfinite(zr.dense_length_m):
+        return ctx.say("chem.not_dense")
+    return f"{zr.dense_length_m:,.0f} m" + (DRIVES_MARK if zr.drives == "dense" else "")
+
+
+def area_name(ctx: ReportContext, area: str) -> str:
+    """A subdistrict's name, or a synthetic community's (its subdistrict's short name and
+    its number), in the report's language."""
+    p = ctx.world.places.get(area)
+    if p is not None:
+        return ctx.name(p.name_en, p.name_zh)
+    sub, _, number = area.rpartition("_")
+    p = ctx.world.places.get(sub)
+    if p is None or not number.isdigit():
+        return area
+    return ctx.say("chem.community_name", subdistrict=ctx.name(
+        p.name_en.removesuffix(" Subdistrict"), p.name_zh.removesuffix("街道")), n=int(number))
+
+
+def areas_text(ctx: ReportContext, areas: tuple[tuple[str, float], ...]) -> str:
+    """Subdistricts or communities with their residents, most first ("none" if empty)."""
+    return ctx.say("sep_list").join(f"{area_name(ctx, a)} {people:,.0f}"
+                                    for a, people in areas) or ctx.say("none")
 
 
 def _m(v: float) -> str:
@@ -388,6 +460,12 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                      f"(≥ {chem.aegl_ppm_at(lvl, spec.exposure_min):g} ppm, {thr:.3g} mg/m³)"
                      + "".join(f"; {tx.offset(st.t)}: {_m(st.extent_m.get(lvl, math.nan))}"
                                for st in states[1:])])
+        if st0 is not None and rules.is_dense(spec):
+            rows.append([ctx.say("chem.dense_length", level=lvl), "; ".join(
+                (f"{tx.offset(st.t)}: " if k else "") + _m(st.dense_m[lvl])
+                for k, st in enumerate(states))])
+    if st0 is not None and rules.is_dense(spec):
+        rows.append([ctx.say("chem.drives"), drives_text(ctx)])
     rows.append([ctx.say("chem.isolation"),
                  ctx.say("chem.isolation_radius", radius=f"{f.isolation_m:.0f}")
                  + (ctx.say("chem.erg_distance", day=f"{e.day_km:.1f}", night=f"{e.night_km:.1f}")
@@ -396,11 +474,13 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                     if math.isfinite(f.downwind_m) else "")])
     pa = spec.protective_actions
     rows.append([ctx.say("chem.protective_actions"), "; ".join(
-        f"AEGL-{lvl} {_action(ctx, getattr(pa, f'aegl{lvl}'))}" for lvl in LEVELS)
+        [f"AEGL-{lvl} {_action(ctx, getattr(pa, f'aegl{lvl}'))}" for lvl in LEVELS]
+        + [f"{area_name(ctx, a.area)} {_action(ctx, a.action)}" for a in pa.areas])
         + ctx.say("chem.ordered_after", minutes=tx.minutes(pa.decided_after, ctx.lang),
                   factor=f"{spec.indoor_factor:g}")])
     main = Table([ctx.say("chem.col_item"), ctx.say("chem.col_value")], rows,
                  ctx.say("chem.overview_caption"))
+    areas = areas_table(ctx)
     lim_rows = [[w, ctx.say("chem.found_by_engine")] for w in limits(ctx)]
     lim_rows += [[w, ctx.say("chem.found_by_report")] for w in report_limits(ctx)]
     lim = Table([ctx.say("chem.col_model_limit"), ctx.say("chem.col_found_by")],
@@ -410,7 +490,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                [[tx.offset(t), tx.clock(ctx.scenario.start, t), what]
                 for t, what in timeline(ctx)],
                ctx.say("chem.timeline_caption"))
-    return [main, lim, tl]
+    return [main, areas, lim, tl]
 
 
 # ----------------------------------------------------------------------------- map
@@ -437,26 +517,35 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     node, lat, lon = source(ctx)
     states = weather_states(ctx)
     shown_levels: set[int] = set()
+    dense_shown = False
     for k, st in enumerate(states):
         rings = zone_rings(ctx, st)
         for lvl in (1, 2, 3):
-            ring = rings.get(lvl) or []
-            if not ring:
-                continue
+            ring, dense = rings[lvl]
             colour, alpha = LEVEL_STYLE[lvl]
-            xy = np.array([(b, a) for a, b in ring])
-            ax.add_patch(Polygon(xy, closed=True, facecolor=colour,
-                                 alpha=alpha if not st.shifted else alpha * 0.6,
-                                 edgecolor="none", zorder=4,
-                                 gid=f"chem-zone-{k}-aegl{lvl}"))
-            ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=colour, lw=1.4,
-                                 ls="--" if st.shifted else "-", zorder=4.5))
-            shown_levels.add(lvl)
+            if ring:
+                xy = np.array([(b, a) for a, b in ring])
+                ax.add_patch(Polygon(xy, closed=True, facecolor=colour,
+                                     alpha=alpha if not st.shifted else alpha * 0.6,
+                                     edgecolor="none", zorder=4,
+                                     gid=f"chem-zone-{k}-aegl{lvl}"))
+                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=colour, lw=1.4,
+                                     ls="--" if st.shifted else "-", zorder=4.5))
+                shown_levels.add(lvl)
+            if dense:
+                xy = np.array([(b, a) for a, b in dense])
+                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=DENSE_EDGE[lvl],
+                                     lw=2.2 if not st.shifted else 1.6, ls=DENSE_DASH, zorder=4.6,
+                                     gid=f"chem-dense-{k}-aegl{lvl}"))
+                dense_shown = True
     for lvl in LEVELS:
         if lvl in shown_levels:
             colour, alpha = LEVEL_STYLE[lvl]
             handles.append(Patch(facecolor=colour, alpha=max(alpha, 0.35), edgecolor=colour,
                                  label=ctx.say("chem.map_zone", level=lvl)))
+    if dense_shown:
+        handles.append(Line2D([], [], color=DENSE_EDGE[2], ls=DENSE_DASH, lw=2.2,
+                              label=ctx.say("chem.map_dense")))
     if any(st.shifted for st in states):
         handles.append(Line2D([], [], color="#7f8c8d", ls="--", lw=1.4,
                               label=ctx.say("chem.map_zones_shifted")))
@@ -710,8 +799,8 @@ def zones_axes(ctx: ReportContext):
     states = weather_states(ctx)
     plt = pyplot()
     node, lat, lon = source(ctx)
-    pts = [(lat, lon)] + [p for st in states for ring in zone_rings(ctx, st).values()
-                          for p in ring]
+    pts = [(lat, lon)] + [p for st in states for rings in zone_rings(ctx, st).values()
+                          for ring in rings for p in ring]
     side = facts(ctx).downwind_m
     if math.isfinite(side):
         sq_lat, sq_lon = downwind_square_outline(lat, lon, _order_state(ctx).wind_from, side)

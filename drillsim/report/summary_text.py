@@ -244,19 +244,17 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
         + (ctx.say("chem.order_downwind", metres=f"{f.downwind_m:,.0f}")
            if math.isfinite(f.downwind_m) else "")).lstrip("; ；"))
     z = SummaryTable(ctx.say("sum.zones"), [ctx.say(k) for k in (
-        "sum.col_weather", "sum.col_zone", "sum.col_length", "sum.col_area",
-        "sum.col_residents", "sum.col_subdistricts")], right=(2, 3, 4))
-    sep = ctx.say("sep_list")
+        "sum.col_weather", "sum.col_zone", "sum.col_gauss_length", "sum.col_dense_length",
+        "sum.col_residents", "sum.col_subdistricts", "sum.col_communities")], right=(2, 3, 4))
     for st, zones in zone_reach(ctx.result, ctx.world, f):
         weather = ctx.say("chem.weather_from", offset=tx.offset(st.t)) + " " + ctx.say(
             "chem.weather_later", u=f"{st.u:g}", wind=ch._wind_from(ctx, st.wind_from),
             cls=st.cls)
         for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
             zr = zones[lvl]
-            subs = sep.join(f"{owner_name(ctx, sid)} {people:,.0f}"
-                            for sid, people in zr.subdistricts) or ctx.say("none")
-            z.add(weather if k == 0 else "", f"AEGL-{lvl}", f"{zr.length_m:,.0f} m",
-                  f"{zr.area_km2:.2f} km²", f"{zr.residents:,.0f}", subs)
+            z.add(weather if k == 0 else "", f"AEGL-{lvl}", ch.gauss_length_text(zr),
+                  ch.dense_length_text(ctx, zr), f"{zr.residents:,.0f}",
+                  ch.areas_text(ctx, zr.subdistricts), ch.areas_text(ctx, zr.communities))
     z.notes.append(ctx.say("sum.zones_note"))
     out = [t, z]
     lim = [*ch.limits(ctx), *ch.report_limits(ctx)]

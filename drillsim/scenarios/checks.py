@@ -7,6 +7,7 @@ them as arguments; the rest need only the scenario.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -58,6 +59,7 @@ def check_scenario(
     problems += _flood(scenario)
     if places is not None and network is not None:
         problems += _locations(scenario, places, network)
+        problems += _areas(scenario, places)
     return problems
 
 
@@ -238,6 +240,24 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
         road = getattr(inj, "road", None)
         if road is not None and len(network.edges_named(road)) == 0:
             yield Problem(("injects", i, "road"), f"no road named {road!r} in the network")
+
+
+def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
+    """The subdistricts and communities named in ``chemical.protective_actions.areas``."""
+    from drillsim.network.population import community_ids
+
+    if s.chemical is None:
+        return
+    subs = [p.id for p in places.of_kind("subdistrict")]
+    known = subs + community_ids(places)
+    for i, a in enumerate(s.chemical.protective_actions.areas):
+        if a.area not in known:
+            close = difflib.get_close_matches(a.area, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            yield Problem(("chemical", "protective_actions", "areas", i, "area"),
+                          f"unknown subdistrict or community {a.area!r}; {hint}subdistricts: "
+                          f"{', '.join(subs)}; communities are <subdistrict>_01, _02, ... "
+                          "(see docs/scenario-format.md)")
 
 
 def _location(

@@ -833,6 +833,13 @@ class Release(Model):
     height_m: float = Field(default=1.0, ge=0, le=300, description="release height, m")
 
 
+class AreaAction(Model):
+    """A protective action for a named subdistrict or community, whatever the zones say."""
+
+    area: str = Field(min_length=1, description="a subdistrict or community id, e.g. jieyuan")
+    action: Literal["evacuate", "shelter_in_place"]
+
+
 class ProtectiveActions(Model):
     """What people in each threat zone are told to do."""
 
@@ -845,8 +852,12 @@ class ProtectiveActions(Model):
     downwind_m: float | None = Field(
         default=None, ge=0, le=20_000,
         description="its side, m (default: the ERG's for the container, day or night, wind)")
+    areas: list[AreaAction] = Field(
+        default_factory=list,
+        description="actions for named subdistricts or communities, given with the order")
     decided_after: Duration = Field(
-        default=900.0, description="from the release (and the call) to the order")
+        default=900.0, description="from the hazmat call reaching the command centre to the "
+        "order")
 
 
 class ChemicalRelease(Model):
@@ -866,6 +877,12 @@ class ChemicalRelease(Model):
     protective_actions: ProtectiveActions = ProtectiveActions()
     indoor_factor: float = Field(
         default=0.2, ge=0, le=1, description="indoor/outdoor concentration when sheltering")
+    indoor_share: float | None = Field(
+        default=None, ge=0, le=1,
+        description="share of people indoors when no order holds (default: by hour of day)")
+    detection_delay: Distribution = Field(
+        default=LogNormal(dist="lognormal", median=120.0, p90=300.0),
+        description="from the release start to the hazmat call reaching the command centre")
     ppe_time: Duration = Field(default=600.0, description="hazmat crews put on protective gear")
     source_control: Distribution = Field(
         default=LogNormal(dist="lognormal", median=1800.0, p90=3600.0),

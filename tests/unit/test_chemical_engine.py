@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from conftest import make_scenario
 
@@ -171,13 +172,13 @@ def test_plume_evaluated_once_per_point_set_and_weather(town, monkeypatch):
     import drillsim.agents.chemical_release as agent
 
     calls = []
-    real = agent.zone_masks
+    real = agent.rules.zone_masks_by_level
 
-    def counting(lat, lon, thresholds, **kw):
+    def counting(spec, lat, lon, **kw):
         calls.append((lat.size, kw["wind_from_deg"], kw["u_m_s"], kw["cls"]))
-        return real(lat, lon, thresholds, **kw)
+        return real(spec, lat, lon, **kw)
 
-    monkeypatch.setattr(agent, "zone_masks", counting)
+    monkeypatch.setattr(agent.rules, "zone_masks_by_level", counting)
     s = chlorine(wind_from=270.0)
     shifted = make_scenario(**{**_raw(s), "injects": [
         {"kind": "wind_shift", "at": "+00:30", "wind_from_deg": 90}]})
@@ -188,3 +189,118 @@ def test_plume_evaluated_once_per_point_set_and_weather(town, monkeypatch):
     assert updates > 2 * len(weathers)  # several updates per weather state
     assert len(weathers) == 2
     assert len(calls) == 3 * len(weathers)  # nodes, cells outdoors, cells indoors
+
+
+def test_hazmat_call_after_the_detection_delay_and_the_order_after_the_call(town):
+    """Issue 12 item 7: the call reaches the command centre ``detection_delay`` after the
+    release starts; ``decided_after`` counts from the call."""
+    s = chlorine(detection_delay="3 min",
+                 protective_actions={"aegl1": "evacuate", "decided_after": "5 min"})
+    records = run_drill(s, town).records
+    start = next(r.t for r in records if r.event == "release_start")
+    call = next(r for r in records if r.event == "call" and r.incident == "HZ-CHEM1")
+    order = next(r.t for r in records if r.event == "protective_action")
+    assert call.t - start == 180.0
+    assert order - call.t == 300.0
+    dispatched = min(r.t for r in records if r.event == "dispatch" and r.incident == call.incident)
+    assert dispatched >= call.t
+
+
+def _people_before_order(records) -> list[dict[int, float]]:
+    order = next(r.t for r in records if r.event == "protective_action")
+    return [{lvl: float(r.data[f"aegl{lvl}_people"]) for lvl in (1, 2, 3)}
+            for r in records if r.event == "plume" and r.t < order]
+
+
+def test_exposure_before_the_order_counts_the_indoor_share(town):
+    """Issue 12 item 4, against the closed form Σ people·((1−s)·[C ≥ T] + s·[f·C ≥ T]): with
+    indoors perfectly safe (f = 0) the count before the order is (1 − s) × everyone in the
+    zone; with f = 1 indoors is no protection and the share does not matter."""
+    late = {"aegl1": "evacuate", "decided_after": "3 h"}
+    outdoors = _people_before_order(run_drill(chlorine(
+        protective_actions=late, indoor_share=0.0, indoor_factor=0.0), town).records)
+    safe = _people_before_order(run_drill(chlorine(
+        protective_actions=late, indoor_share=0.75, indoor_factor=0.0), town).records)
+    leaky = _people_before_order(run_drill(chlorine(
+        protective_actions=late, indoor_share=0.75, indoor_factor=1.0), town).records)
+    assert len(outdoors) == len(safe) == len(leaky) > 3
+    assert max(p[2] for p in outdoors) > 0
+    for out, s_, lk in zip(outdoors, safe, leaky, strict=True):
+        for lvl in (1, 2, 3):
+            assert s_[lvl] == pytest.approx(0.25 * out[lvl], abs=1.0)  # records round to 1
+            assert lk[lvl] == pytest.approx(out[lvl], abs=1.0)
+
+
+def test_exposed_people_closed_form():
+    from drillsim.hazards.chemical_zones import exposed_people
+
+    people = np.array([100.0, 200.0, 300.0, 400.0])
+    outdoor = np.array([True, True, True, False])
+    indoor = np.array([True, False, False, False])   # indoor C = f·outdoor C: a subset
+    sheltered = np.array([False, False, True, False])
+    s = 0.9
+    expected = 100 * 1.0 + 200 * (1 - s) + 300 * 0.0 + 0.0
+    assert exposed_people(people, outdoor, indoor, sheltered, s) == pytest.approx(expected)
+
+
+def test_indoor_share_by_hour_follows_the_cited_survey():
+    from drillsim.hazards.chemical_zones import INDOOR_SHARE_BY_HOUR, indoor_share
+
+    assert len(INDOOR_SHARE_BY_HOUR) == 24
+    # Klepeis et al. 2001: 86.9 % of the day indoors (vehicles, 5.5 %, counted as outdoors
+    # here); the table's daily mean within 2 points of it; nearly everyone indoors at night
+    assert np.mean(INDOOR_SHARE_BY_HOUR) == pytest.approx(0.869, abs=0.02)
+    assert min(INDOOR_SHARE_BY_HOUR[0:6]) >= 0.95
+    assert max(INDOOR_SHARE_BY_HOUR[9:17]) < min(INDOOR_SHARE_BY_HOUR[0:6])
+    spec = chlorine().chemical
+    assert indoor_share(spec, 3 * 3600 + 59) == INDOOR_SHARE_BY_HOUR[3]
+    assert indoor_share(chlorine(indoor_share=0.5).chemical, 3 * 3600) == 0.5
+
+
+def test_protective_actions_by_subdistrict_and_community(town):
+    """Issue 12 item 6: a named area is ordered whatever the zones say."""
+    none = {"aegl1": "none", "aegl2": "none", "aegl3": "none", "downwind": "none",
+            "decided_after": "5 min"}
+    tiny = {"rate_kg_min": 0.01, "quantity_kg": 5000}
+    evac = run_drill(chlorine(release=tiny, isolation_m=0, protective_actions={
+        **none, "areas": [{"area": "town", "action": "evacuate"}]}), town).records
+    moved = sum(int(r.data["people"]) for r in evac if r.event == "displaced")
+    assert moved == pytest.approx(20_000, abs=len([r for r in evac if r.event == "displaced"]))
+    by_community = run_drill(chlorine(release=tiny, isolation_m=0, protective_actions={
+        **none, "areas": [{"area": "town_01", "action": "evacuate"}]}), town).records
+    assert sum(int(r.data["people"]) for r in by_community if r.event == "displaced") == moved
+    # shelter in place with indoors perfectly safe: nobody counts as exposed after the order
+    late = run_drill(chlorine(indoor_factor=0.0, indoor_share=0.0, protective_actions={
+        **none, "areas": [{"area": "town", "action": "shelter_in_place"}]}), town).records
+    order = next(r.t for r in late if r.event == "protective_action")
+    after = [float(r.data["aegl2_people"]) for r in late if r.event == "plume" and r.t > order]
+    before = [float(r.data["aegl2_people"]) for r in late if r.event == "plume" and r.t < order]
+    assert max(before) > 0 and max(after) == 0
+
+
+def test_unknown_area_is_one_line_with_did_you_mean(tmp_path):
+    from drillsim.errors import ScenarioError
+    from drillsim.scenarios.loader import load_scenario
+
+    f = tmp_path / "areas.yaml"
+    f.write_text("""name: x
+start: 2026-07-01 10:00
+duration: 2 h
+chemical:
+  chemical: chlorine
+  site: jieyuan_water_works
+  at: "+00:05"
+  release: {rate_kg_min: 15, quantity_kg: 1000}
+  weather: [{wind_speed_m_s: 2, wind_from_deg: 135}]
+  protective_actions:
+    areas:
+      - {area: jieyaun, action: shelter_in_place}
+      - {area: jieyuan_09, action: evacuate}
+""", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(f)
+    lines = info.value.lines()
+    assert any(":12: chemical.protective_actions.areas[0].area: unknown subdistrict or "
+               "community 'jieyaun'; did you mean 'jieyuan'?" in line for line in lines), lines
+    assert any(":13: chemical.protective_actions.areas[1].area:" in line
+               and "did you mean 'jieyuan_08'?" in line for line in lines), lines

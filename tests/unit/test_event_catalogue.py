@@ -83,13 +83,14 @@ def _comms_delay(world: World) -> RunResult:
 
 
 def _responder_exposed(world: World) -> RunResult:
-    # a stable night-like plume; the wind turns onto the staging point (N0) before the
-    # crew, slowed by 20 minutes of call processing, gets there
+    # a stable night-like plume; the wind turns onto the staging point (N0), chosen at the
+    # immediate call, before the crew, slowed by 20 minutes of call processing, gets there
     plans = dict(BASE["forces"]["response_plans"], hazmat=[{"engine": 1}])
     return run_drill(make_scenario(
         forces__response_plans=plans, dispatch={"processing": "20 min"},
         chemical={"id": "CL1", "chemical": "chlorine", "site": {"node": "N1"}, "at": "+00:01",
                   "release": {"rate_kg_min": 500, "quantity_kg": 20000},
+                  "detection_delay": "0 s",
                   "weather": [{"wind_speed_m_s": 1.5, "wind_from_deg": 270,
                                "stability": "F"}]},
         injects=[{"kind": "wind_shift", "at": "+00:02", "wind_from_deg": 90}]), world)

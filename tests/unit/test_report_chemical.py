@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from drillsim.api import load_world, run_drill
+from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.plume import CHEMICALS
 from drillsim.report import build_report, make_context, render_html, render_markdown
 from drillsim.report import chemical as ch
@@ -96,26 +97,33 @@ def test_zones_on_the_map_layer_nest(results, world, name):
     fig, ax = plt.subplots()
     handles: list = []
     ch.map_layer(ctx, ax, handles)
-    zones = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("chem-zone")}
+    zones = {p.get_gid(): p for p in ax.patches
+             if (p.get_gid() or "").startswith(("chem-zone", "chem-dense"))}
     plt.close(fig)
     states = ch.weather_states(ctx)
     assert states and not states[0].shifted
+    dense = rules.is_dense(ctx.scenario.chemical)
     for k, st in enumerate(states):
         all_rings = ch.zone_rings(ctx, st)
-        rings = {lvl: all_rings[lvl] for lvl in (1, 2, 3) if all_rings[lvl]}
-        assert 1 in rings and 2 in rings  # the drills all reach AEGL-2 somewhere
-        for lvl in rings:
-            assert f"chem-zone-{k}-aegl{lvl}" in zones
-            assert len(zones[f"chem-zone-{k}-aegl{lvl}"].get_xy()) >= len(rings[lvl])
-        areas = [_area_m2(rings[lvl]) for lvl in (3, 2, 1) if lvl in rings]
-        assert areas == sorted(areas) and areas[0] > 0
-        for inner, outer in ((3, 2), (2, 1)):
-            if inner in rings:
-                path = MPath([(b, a) for a, b in rings[outer]])
-                pts = [(b, a) for a, b in rings[inner][1:-1]]
-                inside = path.contains_points(pts, radius=1e-7)
-                assert inside.mean() > 0.97, (name, k, inner, outer)
-        assert st.extent_m[3] <= st.extent_m[2] <= st.extent_m[1]
+        # both estimates for chlorine (the dense-gas one drawn as an outline), one for ammonia
+        for est, prefix, extent in ((0, "chem-zone", st.extent_m), (1, "chem-dense", st.dense_m)):
+            rings = {lvl: all_rings[lvl][est] for lvl in (1, 2, 3) if all_rings[lvl][est]}
+            if est == 1 and not dense:
+                assert not rings and not any(g.startswith("chem-dense") for g in zones)
+                continue
+            assert 1 in rings and 2 in rings  # the drills all reach AEGL-2 somewhere
+            for lvl in rings:
+                assert f"{prefix}-{k}-aegl{lvl}" in zones
+                assert len(zones[f"{prefix}-{k}-aegl{lvl}"].get_xy()) >= len(rings[lvl])
+            areas = [_area_m2(rings[lvl]) for lvl in (3, 2, 1) if lvl in rings]
+            assert areas == sorted(areas) and areas[0] > 0
+            for inner, outer in ((3, 2), (2, 1)):
+                if inner in rings:
+                    path = MPath([(b, a) for a, b in rings[outer]])
+                    pts = [(b, a) for a, b in rings[inner][1:-1]]
+                    inside = path.contains_points(pts, radius=1e-7)
+                    assert inside.mean() > 0.97, (name, k, inner, outer)
+            assert extent[3] <= extent[2] <= extent[1]
     labels = " ".join(h.get_label() for h in handles)
     assert "AEGL-1" in labels and "staging point" in labels and "isolation" in labels
     assert "hot zone" in labels

@@ -156,8 +156,8 @@ def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, resul
     spec = ctx.scenario.chemical
     rows = _overview(reports[(name, lang)])
     for lvl in (3, 2, 1):
-        said = rows[ctx.name(f"AEGL-{lvl} zone length at the release",
-                          f"泄漏时AEGL-{lvl}区域下风向长度")]
+        said = rows[ctx.name(f"AEGL-{lvl} zone length at the release (Gaussian estimate)",
+                          f"泄漏时AEGL-{lvl}区域下风向长度（高斯估算）")]
         parts = said.split("; ")
         assert len(parts) == len(f.weather)
         for k, (part, st) in enumerate(zip(parts, f.weather, strict=True)):
@@ -211,12 +211,12 @@ def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name
     assert _offsets(sentence) == [when]
     assert _overview(rep)[ctx.name("end of the leak", "泄漏结束")] == sentence
     assert _measures(rep)[ctx.name("end of the leak", "泄漏结束")] == sentence
-    timeline = [row for row in rep.overview_tables[2].rows if row[2] == sentence]
+    timeline = [row for row in rep.overview_tables[3].rows if row[2] == sentence]
     assert [row[0] for row in timeline] == [tx.offset(end.t)]
     explained = " ".join(_finding(ctx, "source_control_time").paragraphs)
     assert (sentence[0].upper() + sentence[1:]) in explained
     # no other leak-end wording anywhere in the chemical tables
-    cells = " ".join(c for t in [*rep.overview_tables[:3],  # the chemical part's three
+    cells = " ".join(c for t in [*rep.overview_tables[:4],  # the chemical part's four
                                  *next(s for s in rep.sections if s.key == "chemical").tables]
                      for row in t.rows for c in row)
     for other in ("leak stopped by", "ran empty before", "堵漏前容器已泄空"):
@@ -314,3 +314,76 @@ def test_engine_and_report_share_the_rules(results, contexts, name):
     end = ch.facts(contexts[(name, "en")]).leak_end
     assert (end.t, end.how) == rules.leak_end(spec, controlled_at=control, emptied_at=None,
                                               run_end=max(r.t for r in res.records))
+
+
+def _areas(ctx, areas) -> str:
+    return ctx.say("sep_list").join(f"{ch.area_name(ctx, a)} {p:,.0f}" for a, p in areas) \
+        or ctx.say("none")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_overview_states_both_estimates_and_which_drives(contexts, reports, name, lang):
+    """Chlorine (dense): the dense-gas lengths of the metrics, each where the virtual-source
+    plume crosses the level, and the sentence naming the estimate that reaches farther;
+    ammonia (lighter than air): no dense-gas rows."""
+    ctx = contexts[(name, lang)]
+    f = ch.facts(ctx)
+    spec = ctx.scenario.chemical
+    rows = _overview(reports[(name, lang)])
+    drives = rows.get(ctx.name("estimate that drives the protective actions", "决定防护行动的估算"))
+    if not rules.is_dense(spec):
+        assert drives is None
+        assert all(math.isnan(st.dense_m[lvl]) for st in f.weather for lvl in (1, 2, 3))
+        return
+    for lvl in (3, 2, 1):
+        said = rows[ctx.name(f"AEGL-{lvl} zone length by the dense-gas estimate",
+                          f"重气估算的AEGL-{lvl}区域下风向长度")].split("; ")
+        assert len(said) == len(f.weather)
+        for part, st in zip(said, f.weather, strict=True):
+            x = st.dense_m[lvl]
+            assert _number(part.split(": ")[-1]) == round(x)
+            src = rules.dense_virtual_source(spec, st.u, st.cls)
+            c = [float(ground_concentration_g_m3(rules.source_rate_g_s(spec), st.u,
+                                                 x * s - src.shift_m, 0.0, 0.0, st.cls,
+                                                 urban=spec.dispersion == "urban"))
+                 for s in (0.98, 1.02)]
+            assert c[0] > rules.threshold_g_m3(spec, lvl) > c[1]
+    farther = [lvl for lvl in (3, 2, 1) if any(st.dense_m[lvl] > st.extent_m[lvl]
+                                                for st in f.weather)]
+    assert farther == [3, 2, 1]  # the virtual source lies downwind: dense-gas reaches farther
+    assert drives == ctx.say("chem.drives_dense", levels=ctx.say("sep_list").join(
+        f"AEGL-{lvl}" for lvl in farther))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_areas_table_and_summary_json_state_who_lives_in_each_zone(contexts, reports, results,
+                                                                     world, name, lang):
+    """The report's table of who lives in each zone, and summary.json, equal the metrics'
+    zone_reach; subdistricts and communities each add up to the zone's residents."""
+    from drillsim.metrics.chemical import zone_reach
+    from drillsim.metrics.summary import summarize, summary_dict
+
+    ctx = contexts[(name, lang)]
+    reach = zone_reach(results[name], world)
+    table = reports[(name, lang)].overview_tables[1]
+    expected = [(f"AEGL-{lvl}", z[lvl]) for _, z in reach for lvl in (3, 2, 1)]
+    assert len(table.rows) == len(expected)
+    for row, (level, zr) in zip(table.rows, expected, strict=True):
+        assert row[1] == level
+        assert _number(row[2]) == round(zr.length_m)
+        assert _number(row[4]) == round(zr.residents)
+        assert row[5] == _areas(ctx, zr.subdistricts)
+        assert row[6] == _areas(ctx, zr.communities)
+        assert sum(p for _, p in zr.subdistricts) == pytest.approx(zr.residents)
+        assert sum(p for _, p in zr.communities) == pytest.approx(zr.residents)
+        if rules.is_dense(ctx.scenario.chemical):
+            assert _number(row[3]) == round(zr.dense_length_m)
+            assert row[3].endswith("★") == (zr.drives == "dense")
+    assert any(zr.residents > 0 for _, zr in expected)
+    js = summary_dict(results[name], summarize(results[name]), world)["chemical_zones"]
+    assert [(z["level"], z["residents"]) for z in js] == [
+        (lvl, round(zr.residents, 3)) for lvl, zr in expected]
+    assert [[c["id"] for c in z["communities"]] for z in js] == [
+        [c for c, _ in zr.communities] for _, zr in expected]
