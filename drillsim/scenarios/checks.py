@@ -231,6 +231,8 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
                 if len(network.edges_named(road)) == 0:
                     yield Problem(("flood", "points", i, "roads"),
                                   f"no road named {road!r} in the network")
+    if s.chemical is not None:
+        yield from _location(s.chemical.site, ("chemical", "site"), places, network)
     for i, inj in enumerate(s.injects):
         near = getattr(inj, "near", None)
         if near is not None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from drillsim.errors import DrillsimError
+from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.sweep import executors
 from drillsim.sweep.spec import Experiment
 from drillsim.sweep.stats import fractiles, t_interval, wilson
@@ -249,11 +250,20 @@ def summary_table(e: Experiment, reps):
 # --------------------------------------------------------------------------- files
 
 
+def _spreadsheet_safe(table: Any) -> Any:
+    """The table for CSV: text cells and column names that a spreadsheet would run as
+    formulas (variant labels, parameter names, error texts) made plain text."""
+    out = table.rename(columns=lambda c: spreadsheet_cell(str(c)))
+    for col in out.select_dtypes(include=["object", "string"]).columns:
+        out[col] = out[col].map(spreadsheet_cell)
+    return out
+
+
 def _write_outputs(e: Experiment, out: Path, tables, plots: bool) -> None:
     reps, summary = tables
-    reps.to_csv(out / f"{REPLICATIONS_FILE}.csv", index=False)
+    _spreadsheet_safe(reps).to_csv(out / f"{REPLICATIONS_FILE}.csv", index=False)
     reps.to_parquet(out / f"{REPLICATIONS_FILE}.parquet", index=False)
-    summary.to_csv(out / f"{SUMMARY_FILE}.csv", index=False)
+    _spreadsheet_safe(summary).to_csv(out / f"{SUMMARY_FILE}.csv", index=False)
     summary.to_parquet(out / f"{SUMMARY_FILE}.parquet", index=False)
     if e.source_text:
         (out / "experiment.yaml").write_text(e.source_text, encoding="utf-8")
