@@ -47,7 +47,7 @@ ALLOWED: dict[str, frozenset[str] | None] = {
     "report": frozenset({"metrics", "records", "hazards", "network", "scenarios", "errors",
                          "fonts", "timefmt", "terminal"}),
     "sweep": frozenset({"api", "engine", "metrics", "records", "network", "scenarios", "rng",
-                        "errors", "timefmt", "terminal"}),
+                        "errors", "timefmt", "terminal", "fonts"}),
     "api": frozenset({"engine", "network", "records", "scenarios"}),
     "cli": None,
 }
