@@ -37,7 +37,10 @@ def friendly_errors(fn):
         except DrillsimError as exc:
             for line in exc.lines():
                 _print_error(line)
-            sys.exit(EXIT_USER_ERROR)
+            sys.exit(getattr(exc, "exit_code", EXIT_USER_ERROR))
+        except KeyboardInterrupt:
+            _print_error("interrupted (Ctrl-C); nothing more was written")
+            sys.exit(130)
         except OSError as exc:  # a full disk, a folder that cannot be written, no scheduler
             _print_error(os_error_line(exc))
             sys.exit(EXIT_USER_ERROR)
