@@ -234,7 +234,7 @@ def validate(files: tuple[Path, ...]) -> None:
             continue
         console.print(styled(("ok", "green"), f" {file}: {s.name} — {len(s.all_incidents())} "
                              f"incident(s), {len(s.injects)} inject(s), "
-                             f"{len(s.objectives)} objective(s)"))
+                             f"{len(s.objectives)} objective(s)"), soft_wrap=True)
     if failed:
         sys.exit(EXIT_USER_ERROR)
 

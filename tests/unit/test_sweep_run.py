@@ -177,7 +177,7 @@ def test_sigint_and_sigterm_stop_cleanly_and_resume_to_the_same_tables(tmp_path,
     assert 0 < kept < 80
     r = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    full = run_sweep(load_experiment(f), tmp_path / "whole", workers=1, plots=False)
+    run_sweep(load_experiment(f), tmp_path / "whole", workers=1, plots=False)
     assert tables(out) == tables(tmp_path / "whole")
 
 
