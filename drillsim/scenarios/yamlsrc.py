@@ -131,7 +131,12 @@ def read_yaml(text: str, file: str) -> YamlDoc:
         _walk(loader, node, (), lines, duplicates, file, set())
         if duplicates:
             raise ScenarioError(sorted(duplicates, key=lambda p: p.line or 0))
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. '!!float' on a date
+            raise ScenarioError([FileProblem(
+                file, None, "", f"a value does not match its YAML tag ({exc}); remove the "
+                "'!!' tag")]) from None
     except yaml.MarkedYAMLError as exc:
         raise ScenarioError([syntax_problem(exc, file)]) from None
     finally:

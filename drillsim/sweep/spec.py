@@ -254,11 +254,11 @@ class _Builder:
             metrics = []
         seen_metrics: set[Any] = set()
         for i, m in enumerate(metrics):
-            if m in seen_metrics:
+            if isinstance(m, str) and m in seen_metrics:
                 self.problem(("metrics", i), f"metric {m!r} is listed twice; list each once")
             if isinstance(m, str):
                 seen_metrics.add(m)
-            if m not in METRICS:
+            if not isinstance(m, str) or m not in METRICS:
                 import difflib
 
                 close = difflib.get_close_matches(str(m), list(METRICS), n=1)
