@@ -880,7 +880,9 @@ class ChemicalRelease(Model):
     source_control: Distribution = Field(
         default=LogNormal(dist="lognormal", median=1800.0, p90=3600.0),
         description="hazmat work at the source until the leak is stopped")
-    group_size: int = Field(default=200, ge=1, le=10_000, description="people per moving group")
+    group_size: int = Field(
+        default=200, ge=50, le=10_000, description="people per moving group (at least 50: "
+        "the district's 483,000 people make at most about 10,000 groups)")
 
     @field_validator("chemical")
     @classmethod

@@ -175,6 +175,10 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
      "FILE:9: flood.points: the drill would bring about 100,000 calls"),
     (HEAD + "background:\n  calls_per_day: 2000\ninjects:\n  - {kind: call_surge, at: '+00:10',"
      " factor: 100}\n", "FILE:5: background.calls_per_day: the drill would bring about"),
+    (HEAD + "chemical:\n  chemical: chlorine\n  site: tianjin_liquor_group\n  at: '+00:10'\n"
+     "  group_size: 1\n  release: {rate_kg_min: 100000, quantity_kg: 10000000}\n"
+     "  weather:\n    - {at: '+00:00', wind_speed_m_s: 1, wind_from_deg: 315}\n",
+     "FILE:8: chemical.group_size: must be at least 50, got 1"),
 ])
 def test_populations_team_sizes_and_workloads_are_bounded(tmp_path, text, expected):
     lines = errors(tmp_path, text)
