@@ -15,14 +15,11 @@ import time
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-# Piped output (CI logs, files) gets 120 columns instead of rich's default 80.
-_WIDTH = None if sys.stdout.isatty() else 120
-console = Console(highlight=False, width=_WIDTH)
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 120)
+from drillsim.terminal import consoles, styled
+
+console, err_console = consoles()  # text is shown literally: no markup, emoji or controls
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 3
@@ -40,9 +37,12 @@ def friendly_errors(fn):
         except DrillsimError as exc:
             for line in exc.lines():
                 _print_error(line)
-            sys.exit(EXIT_USER_ERROR)
-        except OSError as exc:
-            _print_error(f"{exc.filename}: {exc.strerror}")
+            sys.exit(getattr(exc, "exit_code", EXIT_USER_ERROR))
+        except KeyboardInterrupt:
+            _print_error("interrupted (Ctrl-C); nothing more was written")
+            sys.exit(130)
+        except OSError as exc:  # a full disk, a folder that cannot be written, no scheduler
+            _print_error(os_error_line(exc))
             sys.exit(EXIT_USER_ERROR)
         except Exception as exc:  # a bug in drillsim, not in the user's file
             if os.environ.get("DRILLSIM_DEBUG"):
@@ -55,9 +55,15 @@ def friendly_errors(fn):
     return wrapper
 
 
+def os_error_line(exc: OSError) -> str:
+    """An operating-system error in one line: the file (when there is one) and what failed."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {what}" if exc.filename else what
+
+
 def _print_error(line: str) -> None:
     """One error line on standard error; the user's text is never read as markup."""
-    err_console.print(f"[red]error:[/red] {escape(line)}", soft_wrap=True)
+    err_console.print(styled(("error:", "red"), " ", line), soft_wrap=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,16 +105,17 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     wall = time.perf_counter() - t0
     summary = summarize(result)
     say_lang = "zh" if lang == "zh" else "en"
-    _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if with_report and out_dir is None:
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
-    if out_dir is not None:
+    if out_dir is not None:  # the files first: a terminal problem must not lose them
         write_run(result, out_dir, summary=summary,
                   summary_json=summary_dict(result, summary, drill.world),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall)
+    _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
+    if out_dir is not None:
         from drillsim.report.wording import say
 
-        console.print(escape(say(say_lang, "sum.results_written", folder=str(out_dir))))
+        console.print(say(say_lang, "sum.results_written", folder=str(out_dir)))
     if with_report:
         from drillsim.report.cli import report_command
 
@@ -161,30 +168,30 @@ def compare(run_dirs: tuple[Path, ...], lang: str, show_all: bool,
     runs, metrics, objectives, unchanged = tables(cmp, lang, changed_only=not show_all)
     from drillsim.report.wording import say
 
-    console.print(f"[bold]{escape(say(lang, 'compare.title'))}[/bold]")
-    console.print(escape(say(lang, "compare.baseline_note", label=labels[0])))
+    console.print(say(lang, "compare.title"), style="bold")
+    console.print(say(lang, "compare.baseline_note", label=labels[0]))
     for title_key, t in (("compare.runs", runs), ("compare.metrics", metrics),
                          ("compare.objectives", objectives)):
         if not t.rows:
             continue
         table = Table(title=say(lang, title_key), title_justify="left")
         for col in t.columns:
-            table.add_column(escape(col))
+            table.add_column(col)
         for row, cls in zip(t.rows, t.row_classes, strict=True):
             style = {"better": "green", "worse": "red"}.get(cls)
-            table.add_row(*(escape(c) for c in row), style=style)
+            table.add_row(*(c for c in row), style=style)
         console.print(table)
     if not metrics.rows and not objectives.rows:
-        console.print(escape(say(lang, "compare.no_change")))
+        console.print(say(lang, "compare.no_change"))
     elif unchanged:
-        console.print(escape(say(lang, "compare.unchanged", n=unchanged)))
+        console.print(say(lang, "compare.unchanged", n=unchanged))
     if html_dir is not None:
         html_dir.mkdir(parents=True, exist_ok=True)
         for lg, other in (("en", "zh"), ("zh", "en")):
             (html_dir / f"compare.{lg}.html").write_text(
                 render_compare_html(cmp, lg, other_lang_href=f"compare.{other}.html"),
                 encoding="utf-8")
-        console.print(f"Written: {escape(str(html_dir))}/compare.en.html, compare.zh.html")
+        console.print(f"Written: {str(html_dir)}/compare.en.html, compare.zh.html")
 
 
 def _labels(run_dirs: tuple[Path, ...]) -> list[str]:
@@ -226,8 +233,9 @@ def validate(files: tuple[Path, ...]) -> None:
             for line in exc.lines():
                 _print_error(line)
             continue
-        console.print(f"[green]ok[/green] {file}: {s.name} — {len(s.all_incidents())} "
-                      f"incident(s), {len(s.injects)} inject(s), {len(s.objectives)} objective(s)")
+        console.print(styled(("ok", "green"), f" {file}: {s.name} — {len(s.all_incidents())} "
+                             f"incident(s), {len(s.injects)} inject(s), "
+                             f"{len(s.objectives)} objective(s)"), soft_wrap=True)
     if failed:
         sys.exit(EXIT_USER_ERROR)
 
@@ -237,6 +245,7 @@ def validate(files: tuple[Path, ...]) -> None:
               help="Write the schema to this file instead of standard output.")
 @click.option("--metrics", "list_metrics", is_flag=True,
               help="List the metrics an objective can name, with their units.")
+@friendly_errors
 def schema(out_file: Path | None, list_metrics: bool) -> None:
     """Print the JSON Schema of drill files (for editor completion and checks)."""
     import json
@@ -258,7 +267,10 @@ def schema(out_file: Path | None, list_metrics: bool) -> None:
     if out_file is None:
         click.echo(text, nl=False)
     else:
-        out_file.write_text(text, encoding="utf-8")
+        try:
+            out_file.write_text(text, encoding="utf-8")
+        except OSError as exc:  # e.g. a full disk: the file is named, not 'None'
+            raise OSError(exc.errno, exc.strerror, str(out_file)) from None
         console.print(f"Schema written to {out_file}")
 
 
@@ -337,17 +349,18 @@ def _print_summary(result, summary, world, wall: float, all_incidents: bool,
 
     ctx = ReportContext(result, summary, world, lang)
     title, line = header(ctx, wall)
-    console.print(f"\n[bold]{escape(title)}[/bold]")
-    console.print(escape(line))
+    console.print()
+    console.print(title, style="bold")
+    console.print(line)
     for st in summary_tables(ctx, all_incidents=all_incidents):
-        t = Table(title=escape(st.title), title_justify="left")
+        t = Table(title=st.title, title_justify="left")
         for k, col in enumerate(st.columns):
-            t.add_column(escape(col), justify="right" if k in st.right else "left")
+            t.add_column(col, justify="right" if k in st.right else "left")
         for cells, style in zip(st.rows, st.styles, strict=True):
-            t.add_row(*(escape(c) for c in cells), style=_ROW_STYLE.get(style))
+            t.add_row(*(c for c in cells), style=_ROW_STYLE.get(style))
         console.print(t)
         for note in st.notes:
-            console.print(escape(note), style="dim")
+            console.print(note, style="dim")
 
 
 def _print_network(info: dict) -> None:

@@ -48,6 +48,16 @@ def use_cjk_font() -> bool:
     return True
 
 
+def literal_text() -> None:
+    """Draw every label as the text it is: ``$x^$`` in a station's name is not mathtext.
+
+    Sets matplotlib's ``text.parse_math`` off (and ``text.usetex`` off) for all figures;
+    drillsim writes no formula in a figure. Calling it again is harmless.
+    """
+    mpl.rcParams["text.parse_math"] = False
+    mpl.rcParams["text.usetex"] = False
+
+
 def text_effects(color: str = "black", halo: str | None = "white") -> list[pe.AbstractPathEffect]:
     """Path effects for a map label: an optional halo and a thin stroke that gives the
     Thin CJK glyphs a regular weight."""

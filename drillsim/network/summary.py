@@ -122,9 +122,10 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
-    from drillsim.fonts import text_effects, use_cjk_font
+    from drillsim.fonts import literal_text, text_effects, use_cjk_font
 
     use_cjk_font()
+    literal_text()
     if ax is None:
         fig, ax = plt.subplots(figsize=(10, 10))
     else:

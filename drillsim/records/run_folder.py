@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 from drillsim.records.record import NO_DATA, Record
 from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
+from drillsim.records.spreadsheet import cell_text, spreadsheet_cell
 
 if TYPE_CHECKING:
     from drillsim.metrics.summary import Summary
@@ -73,14 +74,14 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
         w = csv.writer(fh)
         w.writerow(EVENT_COLUMNS)
         for r in result.records:
-            w.writerow([f"{r.t:.3f}", r.event, r.incident, r.unit, r.node, r.place,
-                        _data_text(r.data)])
+            w.writerow([spreadsheet_cell(c) for c in (
+                f"{r.t:.3f}", r.event, r.incident, r.unit, r.node, r.place, _data_text(r.data))])
     columns, rows = summary.incident_rows()
     with open(out_dir / "incidents.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(columns)
         for row in rows:
-            w.writerow([_fmt(v) for v in row])
+            w.writerow([spreadsheet_cell(_fmt(v)) for v in row])
     _write_json(out_dir / "summary.json", summary_json)
     _write_json(out_dir / "manifest.json", manifest(
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
@@ -128,8 +129,8 @@ def read_events(path: Path) -> tuple[Record, ...]:
         rows = list(csv.reader(fh))
     if not rows or tuple(rows[0]) != EVENT_COLUMNS:
         raise ValueError(f"events.csv columns are not {', '.join(EVENT_COLUMNS)}")
-    return tuple(Record(float(t), ev, inc, unit, int(node), place,
-                        json.loads(data) if data else NO_DATA)
+    return tuple(Record(float(t), cell_text(ev), cell_text(inc), cell_text(unit), int(node),
+                        cell_text(place), json.loads(data) if data else NO_DATA)
                  for t, ev, inc, unit, node, place, data in rows[1:])
 
 

@@ -60,9 +60,9 @@ def _progress(console) -> Iterator[Callable[[str], None]]:
     if console is None:
         yield lambda _text: None
         return
-    from rich.console import Console
+    from drillsim.terminal import SafeConsole
 
-    err = Console(stderr=True)
+    err = SafeConsole(stderr=True)
     if not err.is_terminal:
         yield lambda _text: None
         return

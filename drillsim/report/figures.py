@@ -82,9 +82,10 @@ def pyplot():
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    from drillsim.fonts import use_cjk_font
+    from drillsim.fonts import literal_text, use_cjk_font
 
     use_cjk_font()
+    literal_text()
     return plt
 
 
@@ -242,12 +243,13 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
 def numbered_handles(ctx: ReportContext, numbered: list[str]) -> list:
     """Legend entries for labels :func:`place_labels` turned into numbers."""
     from matplotlib.lines import Line2D
+    from matplotlib.textpath import TextPath
 
     if not numbered:
         return []
     head = Line2D([], [], ls="", label=ctx.say("figure.label_numbered"))
-    return [head, *(Line2D([], [], ls="", marker=f"${i}$", color="#1b2631", markersize=7,
-                           label=text) for i, text in enumerate(numbered, 1))]
+    return [head, *(Line2D([], [], ls="", marker=TextPath((0, 0), str(i)), color="#1b2631",
+                           markersize=7, label=text) for i, text in enumerate(numbered, 1))]
 
 
 def map_axes(ctx: ReportContext, parts: list[HazardPart]):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drillsim.metrics.injects import InjectResponse, inject_responses
+from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Table
@@ -210,9 +211,8 @@ def write_msel_csv(ctx: ReportContext, path: Path) -> list[MselRow]:
 
 
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas in user text (CSV injection)."""
-    text = " ".join(str(text).split())
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """User text on one line, spreadsheet formulas neutralised (CSV injection)."""
+    return str(spreadsheet_cell(" ".join(str(text).split())))
 
 
 def inject_time(ctx: ReportContext, inject_id: str) -> float:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from drillsim.scenarios.schema import (
+    CallSurge,
     Location,
     NewIncident,
     PumpStation,
@@ -29,6 +30,15 @@ Path = tuple[str | int, ...]
 
 MAX_SNAP_M = 1000.0
 """A coordinate farther than this from every network node is 'outside the network' (m)."""
+
+
+MAX_CALLS = 5_000
+"""Most calls one drill may bring (scripted, background over the drill with its largest
+surge, and flood rescue calls). Hongqiao's fire service answers a few calls a day (China:
+about 1.4 calls a year per 1,000 people); 5,000 is far beyond any day of the district and
+keeps a run under about two minutes."""
+MAX_GROUPS = 10_000
+"""Most groups of displaced people moving to shelters in one drill."""
 
 
 class Problem(NamedTuple):
@@ -57,6 +67,7 @@ def check_scenario(
     problems += _teams(scenario)
     problems += _relief(scenario)
     problems += _flood(scenario)
+    problems += _workload(scenario)
     if places is not None and network is not None:
         problems += _locations(scenario, places, network)
         problems += _areas(scenario, places)
@@ -199,6 +210,34 @@ def _flood(s: Scenario) -> Iterator[Problem]:
         yield Problem(("forces", "response_plans"), "a flood drill needs a 'flood_rescue' plan")
 
 
+def _workload(s: Scenario) -> Iterator[Problem]:
+    """Calls and moving groups within what one drill can play (:data:`MAX_CALLS`,
+    :data:`MAX_GROUPS`)."""
+    background = 0.0
+    if s.background is not None:
+        surge = max((inj.factor for inj in s.injects if isinstance(inj, CallSurge)),
+                    default=1.0)
+        background = s.background.calls_per_day * s.duration / 86400.0 * max(1.0, surge)
+    points = s.flood.points if s.flood is not None else []
+    rescue = sum(-(-round(p.residents * p.trapped_share) // p.people_per_call) for p in points)
+    calls = len(s.all_incidents()) + background + rescue
+    if calls > MAX_CALLS:
+        where: Path = ("background", "calls_per_day") if background >= rescue else (
+            "flood", "points")
+        yield Problem(where, (
+            f"the drill would bring about {calls:,.0f} calls ({background:,.0f} background "
+            f"calls over {s.duration / 3600:g} h with the largest call surge, {rescue:,} "
+            f"flood rescue calls); one drill plays at most {MAX_CALLS:,}: lower calls_per_day, "
+            "the surge factor, residents or trapped_share, or raise people_per_call"))
+    if s.flood is not None:
+        groups = sum(p.residents for p in points) / s.flood.group_size
+        if groups > MAX_GROUPS:
+            yield Problem(("flood", "group_size"), (
+                f"{sum(p.residents for p in points):,} residents in groups of "
+                f"{s.flood.group_size} make {groups:,.0f} groups; at most {MAX_GROUPS:,} move "
+                "in one drill: raise group_size"))
+
+
 def _all_incidents(s: Scenario) -> Iterator[tuple[Path, object]]:
     for i, inc in enumerate(s.incidents):
         yield ("incidents", i), inc
@@ -233,6 +272,8 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
                 if len(network.edges_named(road)) == 0:
                     yield Problem(("flood", "points", i, "roads"),
                                   f"no road named {road!r} in the network")
+    if s.chemical is not None:
+        yield from _location(s.chemical.site, ("chemical", "site"), places, network)
     for i, inj in enumerate(s.injects):
         near = getattr(inj, "near", None)
         if near is not None:

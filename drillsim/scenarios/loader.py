@@ -32,7 +32,7 @@ from drillsim.errors import DrillsimError, FileProblem, ScenarioError
 from drillsim.scenarios.checks import check_scenario
 from drillsim.scenarios.messages import explain
 from drillsim.scenarios.schema import CHINA_STANDARD_TIME, Forces, Scenario
-from drillsim.scenarios.yamlsrc import YamlDoc, read_yaml
+from drillsim.scenarios.yamlsrc import MAX_CHARS, YamlDoc, read_yaml
 
 if TYPE_CHECKING:
     from drillsim.network.graph import RoadNetwork
@@ -133,6 +133,10 @@ def scenario_hash(path: str | FsPath) -> str:
 
 def _read_bytes(path: FsPath, file: str) -> bytes:
     try:
+        if path.is_file() and path.stat().st_size > 4 * MAX_CHARS:  # before reading it all
+            raise ScenarioError([FileProblem(
+                file, None, "", f"the file is {path.stat().st_size:,} bytes long; a drill or "
+                f"experiment file is at most {MAX_CHARS:,} characters")])
         return path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([FileProblem(file, None, "", "no such file")]) from None

@@ -42,6 +42,18 @@ IncidentKind = Literal["fire", "rescue", "alarm", "flood_rescue", "hazmat"]
 Occupancy = Literal[tuple(OCCUPANCIES)]  # type: ignore[valid-type]
 
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+LONGEST_S = 7 * 86400.0
+"""The longest drill (7 days), s: no duration or time in a drill file may be longer."""
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+"""The years a drill may start in (the plan is for 2021-2025; older and later dates are
+allowed for replaying past events and planning ahead)."""
+MAX_PEOPLE = 500_000
+"""Most people in one group, team, shelter or neighbourhood: Hongqiao had about 483,000
+residents in the 2020 census (brief, seed-facts.md)."""
+MAX_STOCK = 1e9
+"""Most of one relief item at a depot, in its unit (kg, l or sets): 10^9 is far above the
+city's reserve."""
+
 Id = Annotated[str, Field(pattern=_ID, max_length=64, description="letters, digits, _ . -")]
 
 
@@ -50,21 +62,30 @@ def _from_file(info: ValidationInfo) -> bool:
     return bool((info.context or {}).get("from_file"))
 
 
+def _within_a_drill(seconds: float, value: Any) -> float:
+    """The seconds, when finite and at most the longest drill (7 days)."""
+    if not math.isfinite(seconds) or seconds > LONGEST_S:
+        raise ValueError(f"at most 7 days (the longest drill), got {value!r}")
+    return seconds
+
+
 def _duration(value: Any, info: ValidationInfo) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool) and not _from_file(info):
-        return float(value) if value >= 0 else parse_duration(str(value))
-    return parse_duration(value)
+        seconds = float(value) if value >= 0 else parse_duration(str(value))
+    else:
+        seconds = parse_duration(value)
+    return _within_a_drill(seconds, value)
 
 
 def _drill_time(value: Any, info: ValidationInfo) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool) and not _from_file(info):
-        return float(value)  # already in seconds (Python callers)
+        return _within_a_drill(float(value), value)  # already in seconds (Python callers)
     start = (info.context or {}).get("start")
     if start is None:
         if isinstance(value, str) and value.strip().startswith("+"):
-            return parse_duration(value.strip()[1:])
+            return _within_a_drill(parse_duration(value.strip()[1:]), value)
         raise ValueError(f"expected {TIME_HELP}, got {value!r}")
-    return parse_drill_time(value, start)
+    return _within_a_drill(parse_drill_time(value, start), value)
 
 
 Duration = Annotated[
@@ -79,20 +100,24 @@ DrillTime = Annotated[
 ]
 
 
+SHORTEST_STEP_S = 10.0
+"""The shortest simulation step, s: a week of 10-s steps is 60,480 updates."""
+
+
 def _positive(value: float) -> float:
-    if value <= 0:
-        raise ValueError("a time step must be longer than 0 s")
+    if value < SHORTEST_STEP_S:
+        raise ValueError(f"a time step must be at least {SHORTEST_STEP_S:g} s")
     return value
 
 
 Step = Annotated[Duration, AfterValidator(_positive)]
-"""A simulation time step: a duration longer than zero."""
+"""A simulation time step: a duration of at least :data:`SHORTEST_STEP_S`."""
 
 
 class Model(BaseModel):
     """Base of every drill-file model: unknown keys rejected, values frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- distributions
@@ -177,7 +202,8 @@ class Exponential(Model):
     dist: Literal["exponential"]
     mean_: Duration = Field(alias="mean", gt=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean_))
@@ -271,7 +297,7 @@ class Station(Model):
     name_en: str = ""
     location: Location | None = Field(
         default=None, description="defaults to the place with the station's id")
-    personnel: int = Field(ge=0, description="firefighters on the station's roll")
+    personnel: int = Field(ge=0, le=1000, description="firefighters on the station's roll")
     on_duty_fraction: float = Field(
         default=0.5, gt=0, le=1, description="share of the roll on duty at any time")
     apparatus: list[Apparatus] = Field(
@@ -301,7 +327,7 @@ class MutualAid(Model):
         default=300.0, description="how long a call waits short of units before help is asked")
     arrival_delay: Duration = Field(
         default=1500.0, description="from the request to arrival on scene")
-    max_units: int = Field(default=6, ge=0)
+    max_units: int = Field(default=6, ge=0, le=100)
 
 
 def _unit_types_key(key: str) -> str:
@@ -334,8 +360,8 @@ class Team(Model):
     name_en: str = ""
     kind: Literal["professional", "part_time", "volunteer"]
     base: Location | None = Field(default=None, description="defaults to the place with the id")
-    members: int = Field(ge=0, description="people on the team's roster")
-    shared_members: dict[str, Annotated[int, Field(ge=0)]] = Field(
+    members: int = Field(ge=0, le=MAX_PEOPLE, description="people on the team's roster")
+    shared_members: dict[str, Annotated[int, Field(ge=0, le=MAX_PEOPLE)]] = Field(
         default={}, description="people also on another team's roster, by team id")
     mobilisation: Distribution = Field(
         description="from activation to the team assembled at its base")
@@ -367,7 +393,7 @@ class Depot(Model):
     name_zh: str = ""
     name_en: str = ""
     location: Location | None = Field(default=None, description="defaults to the place")
-    stock: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    stock: dict[str, Annotated[float, Field(ge=0, le=MAX_STOCK)]] = Field(
         description="quantity by item, in the item's unit (see relief.item_kg)")
     trucks: list[Truck] = []
     loading: Distribution = Field(
@@ -385,7 +411,8 @@ class Shelter(Model):
     location: Location | None = Field(default=None, description="defaults to the place")
     kind: Literal["fixed", "emergency"] = "fixed"
     capacity: int | None = Field(
-        default=None, ge=1, description="people it can hold (default: the place's capacity)")
+        default=None, ge=1, le=MAX_PEOPLE,
+        description="people it can hold (default: the place's capacity)")
     open_delay: Duration = Field(
         default=3600.0, description="from the order to open to taking people in")
     lacks: list[str] = Field(default=[], description="e.g. emergency_communications, medical")
@@ -476,12 +503,12 @@ class Background(Model):
     """Everyday calls arriving as a Poisson process with an hourly rate profile."""
 
     calls_per_day: float = Field(ge=0, le=2000)
-    hourly_profile: list[Annotated[float, Field(ge=0)]] = Field(
+    hourly_profile: list[Annotated[float, Field(ge=0, le=1000)]] = Field(
         default=[0.5, 0.4, 0.35, 0.3, 0.3, 0.35, 0.5, 0.7, 0.9, 1.0, 1.1, 1.2,
                  1.2, 1.2, 1.2, 1.25, 1.3, 1.4, 1.5, 1.5, 1.4, 1.2, 0.9, 0.7],
         min_length=24, max_length=24,
         description="relative call rate for each hour 00-23 (scaled to calls_per_day)")
-    mix: dict[str, Annotated[float, Field(ge=0)]] = Field(
+    mix: dict[str, Annotated[float, Field(ge=0, le=1000)]] = Field(
         default={"dwelling": 0.2, "outdoor": 0.15, "rescue": 0.3, "alarm": 0.35},
         description="share of each incident type (response-plan keys)")
     work_time: Distribution | None = Field(
@@ -489,6 +516,13 @@ class Background(Model):
     where: Literal["people", "junctions"] = Field(
         default="people", description="where calls are placed: 'people' by the residents "
         "and activity centres present at that hour, 'junctions' uniformly over road nodes")
+
+    @field_validator("mix")
+    @classmethod
+    def _some_share(cls, v: dict[str, float]) -> dict[str, float]:
+        if sum(v.values()) <= 0:
+            raise ValueError("at least one incident type needs a share above 0")
+        return v
 
     @field_validator("hourly_profile")
     @classmethod
@@ -580,7 +614,8 @@ class WindShift(InjectBase):
 class StockChange(InjectBase):
     kind: Literal["stock_change"]
     depot: str
-    stock: dict[str, float] = Field(description="change by item; negative takes stock away")
+    stock: dict[str, Annotated[float, Field(ge=-MAX_STOCK, le=MAX_STOCK)]] = Field(
+        description="change by item; negative takes stock away")
 
 
 Inject = Annotated[
@@ -669,10 +704,15 @@ def parse_target(metric: str, target: str) -> tuple[str, float]:
 class StormFormulaSpec(Model):
     """Storm-intensity formula q = A(1 + C·lgP)/(t + b)^n, q in L/(s·ha), t in minutes."""
 
-    A: float = Field(default=3833.34, gt=0)
-    C: float = Field(default=0.85, ge=0)
-    b: float = Field(default=17.0, ge=0)
+    A: float = Field(default=3833.34, gt=0, le=100_000)
+    C: float = Field(default=0.85, ge=0, le=100)
+    b: float = Field(default=17.0, ge=0, le=1000)
     n: float = Field(default=0.85, gt=0, lt=2)
+
+
+MAX_RAIN_MM_H = 2300.0
+"""The most intense rain ever measured, mm/h: 38 mm in one minute at Barot, Guadeloupe,
+26 Nov 1970 (WMO world weather and climate extremes archive), about 2,290 mm/h."""
 
 
 class RainStep(Model):
@@ -694,6 +734,13 @@ class Rain(Model):
     series: list[RainStep] | None = Field(
         default=None, description="a rain series instead of a design storm")
 
+    @field_validator("duration")
+    @classmethod
+    def _lasts(cls, v: float) -> float:
+        if v <= 0:
+            raise ValueError("the design storm must last longer than 0 s")
+        return v
+
     @model_validator(mode="after")
     def _one_source(self) -> Rain:
         if (self.return_period is None) == (self.series is None):
@@ -702,7 +749,36 @@ class Rain(Model):
             times = [s.at for s in self.series]
             if any(b <= a for a, b in zip(times, times[1:], strict=False)):
                 raise ValueError("series times must increase from one step to the next")
+        else:
+            self._check_design_storm()
         return self
+
+    def _check_design_storm(self) -> None:
+        """The blocks fit the duration, and the storm is rain that can fall."""
+        from drillsim.hazards.pluvial_flood import StormFormula, chicago_hyetograph
+
+        blocks = self.duration / self.step
+        if abs(blocks - round(blocks)) > 1e-9 * blocks or round(blocks) < 1:
+            lower, upper = math.floor(blocks) * self.step, math.ceil(blocks) * self.step
+            raise ValueError(
+                f"the duration ({self.duration / 60:g} min) is not a whole number of "
+                f"{self.step / 60:g}-min steps; give a duration of "
+                + (f"{lower / 60:g} or " if lower > 0 else "") + f"{upper / 60:g} min, "
+                "or a step that divides it")
+        f = self.formula
+        with np.errstate(all="ignore"):
+            mm_h = chicago_hyetograph(StormFormula(f.A, f.C, f.b, f.n), self.return_period,
+                                      self.duration / 60, self.peak_ratio, self.step / 60)
+        if not np.all(np.isfinite(mm_h)) or np.any(mm_h < 0):
+            raise ValueError(
+                f"the storm formula gives no real rain for a {self.return_period:g}-year "
+                "return period (1 + C·lgP must be above 0 and the intensities finite); "
+                "check return_period and formula")
+        if mm_h.max() > MAX_RAIN_MM_H:
+            raise ValueError(
+                f"the design storm's most intense block is {mm_h.max():,.0f} mm/h, above "
+                f"{MAX_RAIN_MM_H:,.0f} mm/h, the most intense rain ever measured; check "
+                "return_period and formula")
 
 
 class WaterloggingPoint(Model):
@@ -715,10 +791,11 @@ class WaterloggingPoint(Model):
     catchment_ha: float = Field(gt=0, le=10_000)
     runoff_coeff: float = Field(gt=0, le=1)
     drain_m3_s: float = Field(ge=0, le=100, description="drainage or pump-station capacity")
-    area_m2: float = Field(gt=0, description="ponding area")
+    area_m2: float = Field(gt=0, le=10_000_000, description="ponding area")
     radius_m: float = Field(default=250.0, gt=0, le=5000, description="roads within this distance")
     roads: list[str] | None = Field(default=None, description="only roads with these names")
-    residents: int = Field(default=0, ge=0, description="people in low-lying homes nearby")
+    residents: int = Field(default=0, ge=0, le=MAX_PEOPLE,
+                           description="people in low-lying homes nearby")
     displace_depth_m: float = Field(
         default=0.3, gt=0, le=5,
         description="median floor height of the homes: half have water inside at this depth")
@@ -727,7 +804,8 @@ class WaterloggingPoint(Model):
     leave_delay: Duration = Field(
         default=3600.0, description="decision delays spread over 0 to this after water enters")
     trapped_share: float = Field(default=0.02, ge=0, le=1)
-    people_per_call: int = Field(default=5, ge=1, description="trapped people per rescue call")
+    people_per_call: int = Field(default=5, ge=1, le=1000,
+                                 description="trapped people per rescue call")
 
 
 class FloodUncertainty(Model):
@@ -753,10 +831,10 @@ class Flood(Model):
     step: Step = Field(default=300.0, description="hydrology and road-update step")
     activation: DrillTime | None = Field(
         default=None, description="teams activated, shelters ordered open (default: rain start)")
-    pump_threshold_m: float = Field(default=0.15, ge=0)
+    pump_threshold_m: float = Field(default=0.15, ge=0, le=10)
 
     pump_setup: Duration = Field(default=1200.0)
-    max_pumps_per_point: int = Field(default=2, ge=0)
+    max_pumps_per_point: int = Field(default=2, ge=0, le=100)
     pump_priority: Literal["failed_first", "deepest_first"] = Field(
         default="failed_first", description="which points pump crews go to first")
     group_size: int = Field(default=100, ge=1, le=10_000, description="people per moving group")
@@ -769,10 +847,10 @@ class Relief(Model):
     clock_from: Literal["onset", "displacement"] = "onset"
     onset: DrillTime | None = Field(default=None, description="default: the rain start")
     target: Duration = Field(default=36000.0, description="the relief target (10 h)")
-    ration: dict[str, Annotated[float, Field(gt=0)]] = Field(
+    ration: dict[str, Annotated[float, Field(gt=0, le=1000)]] = Field(
         default={"water_l": 3.0, "food_ration": 1.0, "bedding_set": 1.0},
         description="first basic-needs ration per person, by item")
-    item_kg: dict[str, Annotated[float, Field(gt=0)]] = Field(
+    item_kg: dict[str, Annotated[float, Field(gt=0, le=1000)]] = Field(
         default={"water_l": 1.0, "food_ration": 0.6, "bedding_set": 2.5, "clothing_set": 1.0,
                  "medical_kit": 1.5, "tent": 25.0},
         description="weight of one unit of each item, kg")
@@ -788,7 +866,7 @@ class Replenishment(Model):
 
     at: DrillTime
     depot: str
-    stock: dict[str, Annotated[float, Field(ge=0)]]
+    stock: dict[str, Annotated[float, Field(ge=0, le=MAX_STOCK)]]
 
 
 class ChannelSpec(Model):
@@ -828,8 +906,9 @@ class Release(Model):
 
     kind: Literal["leaking_valve", "ruptured_line", "container_failure"] = "leaking_valve"
     rate_kg_min: float = Field(gt=0, le=100_000, description="release rate, kg/min")
-    quantity_kg: float = Field(gt=0, description="what can leak: the container's contents, kg")
-    containers_stored: int = Field(default=1, ge=1, description="containers at the site")
+    quantity_kg: float = Field(gt=0, le=10_000_000,
+                               description="what can leak: the container's contents, kg")
+    containers_stored: int = Field(default=1, ge=1, le=1000, description="containers at the site")
     height_m: float = Field(default=1.0, ge=0, le=300, description="release height, m")
 
 
@@ -887,7 +966,9 @@ class ChemicalRelease(Model):
     source_control: Distribution = Field(
         default=LogNormal(dist="lognormal", median=1800.0, p90=3600.0),
         description="hazmat work at the source until the leak is stopped")
-    group_size: int = Field(default=200, ge=1, le=10_000, description="people per moving group")
+    group_size: int = Field(
+        default=200, ge=50, le=10_000, description="people per moving group (at least 50: "
+        "the district's 483,000 people make at most about 10,000 groups)")
 
     @field_validator("chemical")
     @classmethod
@@ -937,6 +1018,9 @@ class Scenario(Model):
     @field_validator("start")
     @classmethod
     def _zone(cls, v: datetime) -> datetime:
+        if not FIRST_YEAR <= v.year <= LAST_YEAR:  # and the drill's week stays in the calendar
+            raise ValueError(f"a drill starts between {FIRST_YEAR} and {LAST_YEAR}, got "
+                             f"{v:%Y-%m-%d}")
         return v if v.tzinfo else v.replace(tzinfo=CHINA_STANDARD_TIME)
 
     @field_validator("duration")

@@ -8,6 +8,19 @@ booleans. Dates are left as text; the loader parses ``start`` itself.
 
 Duplicate keys are errors here (PyYAML would keep the last one silently), and
 syntax errors are told in plain words.
+
+Opening a file someone sent must be safe, so before any Python object is built
+:func:`check_safe` reads the file's YAML events (PyYAML's parser is iterative,
+not recursive) and refuses, with one line each:
+
+* a file longer than :data:`MAX_CHARS` characters (drill files are a few kB);
+* nesting deeper than :data:`MAX_DEPTH` maps and lists (Python would run out of
+  stack building them);
+* more than :data:`MAX_NODES` values once every alias ``*name`` is expanded (a
+  "billion laughs" file of 500 bytes expands to 10^8 values);
+* a YAML tag other than the plain ones (``!!str``, ``!!int``, ``!!float``,
+  ``!!bool``, ``!!null``, ``!!map``, ``!!seq``): ``!!timestamp``,
+  ``!!binary``, ``!!python/...`` and local ``!tags`` are not drill values.
 """
 
 from __future__ import annotations
@@ -27,6 +40,16 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_STANDARD = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(_STANDARD + t for t in ("str", "int", "float", "bool", "null", "map",
+                                                "seq", "merge"))
+
+MAX_CHARS = 2_000_000
+"""Longest YAML text read (characters); the district's own data files are < 100 kB."""
+MAX_DEPTH = 40
+"""Deepest nesting of maps and lists; a drill file nests fewer than 10 deep."""
+MAX_NODES = 200_000
+"""Most values in a file with every alias expanded; the largest ready drill has < 3,000."""
 
 
 class DrillYamlLoader(yaml.SafeLoader):
@@ -94,6 +117,7 @@ def read_yaml(text: str, file: str) -> YamlDoc:
         On a syntax error (one problem with line and column) or duplicate keys
         (one problem per duplicate).
     """
+    check_safe(text, file)
     try:
         loader = DrillYamlLoader(text)
     except yaml.reader.ReaderError as exc:
@@ -107,12 +131,78 @@ def read_yaml(text: str, file: str) -> YamlDoc:
         _walk(loader, node, (), lines, duplicates, file, set())
         if duplicates:
             raise ScenarioError(sorted(duplicates, key=lambda p: p.line or 0))
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. '!!float' on a date
+            raise ScenarioError([FileProblem(
+                file, None, "", f"a value does not match its YAML tag ({exc}); remove the "
+                "'!!' tag")]) from None
     except yaml.MarkedYAMLError as exc:
         raise ScenarioError([syntax_problem(exc, file)]) from None
     finally:
         loader.dispose()
     return YamlDoc(data, lines)
+
+
+def check_safe(text: str, file: str) -> None:
+    """Refuse YAML that is too long, too deep, expands too far or carries non-plain tags.
+
+    Reads only the parser's events, so nothing is built and no recursion happens.
+
+    Parameters
+    ----------
+    text
+        The YAML text.
+    file
+        The file name for messages.
+
+    Raises
+    ------
+    ScenarioError
+        One problem, at the line where a limit is passed (or the first bad tag).
+    """
+    if len(text) > MAX_CHARS:
+        raise ScenarioError([FileProblem(
+            file, None, "", f"the file is {len(text):,} characters long; a drill or experiment "
+            f"file is at most {MAX_CHARS:,}")])
+    sizes: dict[str, int] = {}  # anchor -> values it stands for, expanded
+    stack: list[list[Any]] = [[None, 0]]  # open collections: [anchor, values so far]
+    try:
+        for event in yaml.parse(text, Loader=DrillYamlLoader):
+            line = event.start_mark.line + 1
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+                shown = "!!" + tag[len(_STANDARD):] if tag.startswith(_STANDARD) else tag
+                raise ScenarioError([FileProblem(
+                    file, line, "", f"the YAML tag {shown!r} is not allowed; drill and "
+                    "experiment files hold plain text, numbers, true/false, lists and maps")])
+            if isinstance(event, yaml.CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) - 1 > MAX_DEPTH:
+                    raise ScenarioError([FileProblem(
+                        file, line, "", f"maps and lists nested more than {MAX_DEPTH} deep; "
+                        "a drill file needs fewer than 10 levels")])
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = stack.pop()
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, sizes.get(event.anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            else:
+                continue
+            if anchor is not None:
+                sizes[anchor] = size
+            stack[-1][1] += size
+            if stack[-1][1] > MAX_NODES:
+                raise ScenarioError([FileProblem(
+                    file, line, "", f"with its aliases ('*name') expanded the file holds more "
+                    f"than {MAX_NODES:,} values; write the values out instead of nesting "
+                    "aliases")])
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError([_reader_problem(exc, text, file)]) from None
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError([syntax_problem(exc, file)]) from None
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, file: str) -> FileProblem:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from drillsim.errors import DrillsimError
+from drillsim.terminal import styled
 
 
 def sweep_command(*, experiment: Path | None, workers: int | None, scheduler: str | None,
@@ -39,8 +40,8 @@ def sweep_command(*, experiment: Path | None, workers: int | None, scheduler: st
         default_out = Path("sweeps") / experiment.stem
     out = out_dir or default_out
     total = len(e.points) * e.replications
-    console.print(f"[bold]{e.name}[/bold]: {len(e.points)} point(s) x {e.replications} "
-                  f"replication(s) = {total} run(s), seed {e.seed}, results in {out}/")
+    console.print(styled((e.name, "bold"), f": {len(e.points)} point(s) x {e.replications} "
+                         f"replication(s) = {total} run(s), seed {e.seed}, results in {out}/"))
 
     from rich.progress import (
         BarColumn,
@@ -63,11 +64,13 @@ def sweep_command(*, experiment: Path | None, workers: int | None, scheduler: st
                            progress=progress, plots=plots)
     print_summary(result, console)
     if result.failed:
-        err_console.print(f"[yellow]warning:[/yellow] {result.failed} replication(s) failed; "
-                          f"first: {result.first_error} (see the status and error columns)")
+        err_console.print(styled(("warning:", "yellow"), f" {result.failed} replication(s) "
+                                 f"failed; first: {result.first_error} (see the status and "
+                                 "error columns)"))
     if result.missing:
-        err_console.print(f"[red]error:[/red] {result.missing} replication(s) were not run "
-                          f"({result.first_error}); run again with --resume to finish")
+        err_console.print(styled(("error:", "red"), f" {result.missing} replication(s) were "
+                                 f"not run ({result.first_error}); run again with --resume "
+                                 "to finish"))
         return 1
     return 0
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import pickle
+import signal
 import sys
 import threading
 import time
@@ -116,6 +117,9 @@ _PAYLOAD: Payload | None = None
 
 def _init_process(blob: bytes) -> None:
     global _PAYLOAD
+    # Ctrl-C in the terminal reaches the whole process group: the main process stops the
+    # sweep and these workers, which must not die half-way through a chunk on their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _PAYLOAD = pickle.loads(blob)
     _world(_PAYLOAD.network)  # build the world before the first task
 
@@ -138,17 +142,23 @@ def processes(payload: Payload, chunks: list[Chunk], workers: int) -> Iterator[l
         ctx.set_forkserver_preload(["drillsim.sweep.executors", "drillsim.api",
                                     "drillsim.metrics.summary"])
     blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
-                             initargs=(blob,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_process,
+                               initargs=(blob,))
+    finished = False
+    try:
         pending = {pool.submit(_process_chunk, c) for c in chunks}
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield fut.result()
-        finally:
-            for fut in pending:
-                fut.cancel()
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # interrupted or failed: chunks in flight are lost, --resume runs them again
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _dask_chunk(payload: Payload, chunk: Chunk) -> list[dict]:

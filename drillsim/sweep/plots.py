@@ -25,6 +25,10 @@ def plot_summary(e: Experiment, summary, folder: Path) -> list[Path]:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    from drillsim.fonts import literal_text
+
+    literal_text()  # variant and parameter names are shown, never read as mathtext
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     numeric = [p for p in e.parameters if p.numeric]

@@ -14,14 +14,18 @@ import json
 import math
 import os
 import platform
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from drillsim.errors import DrillsimError
+from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.sweep import executors
 from drillsim.sweep.spec import Experiment
 from drillsim.sweep.stats import fractiles, t_interval, wilson
@@ -76,6 +80,10 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
         Replaces :func:`drillsim.sweep.executors.run_replication` (tests).
     """
     t0 = time.perf_counter()
+    if workers is not None and not 1 <= workers <= max_workers():
+        raise DrillsimError(f"--workers must be from 1 to {max_workers()} (4 per core of this "
+                            f"machine), got {workers}; each worker is a process with its own "
+                            "copy of the road network")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     store_path = out / STORE_NAME
@@ -115,12 +123,17 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
             progress(recorded, total)
         ran = 0
         try:
-            for rows in run:
-                store.record(rows)
-                ran += len(rows)
-                recorded += len(rows)
-                if progress:
-                    progress(recorded, total)
+            with _terminate_as_interrupt():
+                for rows in run:
+                    store.record(rows)
+                    ran += len(rows)
+                    recorded += len(rows)
+                    if progress:
+                        progress(recorded, total)
+        except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: what is recorded is kept
+            run.close()
+            raise SweepInterrupted(out, recorded, total, getattr(stop, "signal_name", "SIGINT"),
+                                   ) from None
         except Exception as exc:  # a lost worker or cluster: keep what was recorded
             if isinstance(exc, DrillsimError):
                 raise
@@ -140,6 +153,51 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
                     ran=ran, failed=failed, missing=missing, lost=lost, rows=rows)
     return SweepResult(experiment, out, tables[0], tables[1], ran, failed, missing, name, wall,
                        first_error or lost)
+
+
+class SweepInterrupted(DrillsimError):
+    """A sweep stopped by Ctrl-C (SIGINT) or SIGTERM; the recorded replications are kept.
+
+    Attributes
+    ----------
+    exit_code
+        130 for SIGINT, 143 for SIGTERM (128 + the signal number, as shells report).
+    """
+
+    def __init__(self, out: Path, recorded: int, total: int, signal_name: str) -> None:
+        self.exit_code = 143 if signal_name == "SIGTERM" else 130
+        super().__init__(
+            f"sweep interrupted ({signal_name}) with {recorded} of {total} replication(s) "
+            f"recorded in {out / STORE_NAME}; run the same command again with --resume "
+            "to finish it")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C."""
+
+    signal_name = "SIGTERM"
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM stops the sweep like Ctrl-C (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def max_workers() -> int:
+    """Most local worker processes: 4 per core (more only queue for the same cores)."""
+    return 4 * (os.cpu_count() or 1)
 
 
 def _chunks(todo: list[tuple[int, int]], size: int) -> list[list[tuple[int, int]]]:
@@ -249,11 +307,20 @@ def summary_table(e: Experiment, reps):
 # --------------------------------------------------------------------------- files
 
 
+def _spreadsheet_safe(table: Any) -> Any:
+    """The table for CSV: text cells and column names that a spreadsheet would run as
+    formulas (variant labels, parameter names, error texts) made plain text."""
+    out = table.rename(columns=lambda c: spreadsheet_cell(str(c)))
+    for col in out.select_dtypes(include=["object", "string"]).columns:
+        out[col] = out[col].map(spreadsheet_cell)
+    return out
+
+
 def _write_outputs(e: Experiment, out: Path, tables, plots: bool) -> None:
     reps, summary = tables
-    reps.to_csv(out / f"{REPLICATIONS_FILE}.csv", index=False)
+    _spreadsheet_safe(reps).to_csv(out / f"{REPLICATIONS_FILE}.csv", index=False)
     reps.to_parquet(out / f"{REPLICATIONS_FILE}.parquet", index=False)
-    summary.to_csv(out / f"{SUMMARY_FILE}.csv", index=False)
+    _spreadsheet_safe(summary).to_csv(out / f"{SUMMARY_FILE}.csv", index=False)
     summary.to_parquet(out / f"{SUMMARY_FILE}.parquet", index=False)
     if e.source_text:
         (out / "experiment.yaml").write_text(e.source_text, encoding="utf-8")

@@ -120,6 +120,29 @@ class Experiment:
         return list(self.metrics) + [met_column(o) for o in self.objectives]
 
 
+MAX_REPLICATIONS = 10_000
+"""Most replications per point."""
+MAX_POINTS = 10_000
+"""Most points in one sweep (each is a drill to validate)."""
+MAX_RUNS = 1_000_000
+"""Most runs (points x replications) in one sweep: at about 1 s a run, 12 days of a core."""
+TABLE_COLUMNS = frozenset({
+    "point", "label", "variant", "replication", "seed", "status", "error",  # replications
+    "measure", "kind", "errors", "n", "mean", "sd", "ci_low", "ci_high", "p10", "p50", "p90",
+    "baseline", "diff_mean", "diff_ci_low", "diff_ci_high"})                # summary
+"""The columns of the result tables other than parameters and measures."""
+
+
+def column_clash(name: str) -> str | None:
+    """Why a parameter may not have this name (a column of the result tables), or ``None``."""
+    from drillsim.metrics.catalog import METRICS
+
+    if name in TABLE_COLUMNS or name in METRICS or name.startswith("met_"):
+        return (f"a parameter named {name!r} would overwrite the result tables' column of "
+                "that name; give it another name: (e.g. name: param_" + name + ")")
+    return None
+
+
 def met_column(objective_id: str) -> str:
     """The column that holds 1 (met), 0 (not met) or NaN (not measured) for an objective."""
     return f"met_{objective_id}"
@@ -213,10 +236,12 @@ class _Builder:
             self.problem(("base",), "missing 'base': the drill file to vary, e.g. "
                          "base: ../scenarios/highrise-evening.yaml (relative to this file)")
         reps = d.get("replications")
-        if not _is_int(reps) or reps < 1:
+        if not _is_int(reps) or not 1 <= reps <= MAX_REPLICATIONS:
             what = "missing" if reps is None else f"got {reps!r}"
-            self.problem(("replications",), f"replications must be a whole number of at "
-                         f"least 1 ({what})")
+            self.problem(("replications",), f"replications must be a whole number from 1 to "
+                         f"{MAX_REPLICATIONS:,} ({what}); a 95 % interval narrows as "
+                         "1/sqrt(n), so 10,000 replications already pin a mean to 2 % of "
+                         "its spread")
         seed = d.get("seed")
         if seed is not None and (not _is_int(seed) or not 0 <= seed < 2**63):
             self.problem(("seed",), f"seed must be a whole number >= 0, got {seed!r}")
@@ -227,8 +252,13 @@ class _Builder:
             self.problem(("metrics",), "metrics must be a list of metric names "
                          "(see `drillsim schema --metrics`)")
             metrics = []
+        seen_metrics: set[Any] = set()
         for i, m in enumerate(metrics):
-            if m not in METRICS:
+            if isinstance(m, str) and m in seen_metrics:
+                self.problem(("metrics", i), f"metric {m!r} is listed twice; list each once")
+            if isinstance(m, str):
+                seen_metrics.add(m)
+            if not isinstance(m, str) or m not in METRICS:
                 import difflib
 
                 close = difflib.get_close_matches(str(m), list(METRICS), n=1)
@@ -241,9 +271,9 @@ class _Builder:
                          f"{', '.join(DESIGNS)}")
         samples = d.get("samples")
         if design in ("lhs", "random"):
-            if not _is_int(samples) or samples < 1:
+            if not _is_int(samples) or not 1 <= samples <= MAX_POINTS:
                 self.problem(("samples",), f"design {design} needs samples: a whole number "
-                             f"of points, at least 1 (got {samples!r})")
+                             f"of points from 1 to {MAX_POINTS:,} (got {samples!r})")
         elif samples is not None:
             self.problem(("samples",), "samples is only used with design: lhs or random")
         params = self.parameters(d.get("parameters", []), design)
@@ -254,6 +284,14 @@ class _Builder:
                          "or variants: (named changes)")
         self.fail_if_problems()
 
+        n_points = max(1, len(variants)) * (
+            samples if design in ("lhs", "random") else len(params[0].values or ()) if
+            design == "zip" and params else math.prod(len(p.values or ()) for p in params))
+        if n_points > MAX_POINTS or n_points * int(reps) > MAX_RUNS:
+            self.problem(("parameters",), f"{n_points:,} point(s) x {reps:,} replication(s) "
+                         f"is too many: at most {MAX_POINTS:,} points and {MAX_RUNS:,} runs "
+                         "in one sweep; split it into several experiments")
+        self.fail_if_problems()
         drill = self.read_base(base)
         root_seed = seed if seed is not None else int(drill.data.get("seed", 1) or 1)
         combos = self.combinations(params, design, samples, root_seed)
@@ -311,6 +349,9 @@ class _Builder:
             name = str(p.get("name") or p["path"])
             if name in names:
                 self.problem((*at, "path"), f"parameter {name!r} is given twice")
+            clash = column_clash(name)
+            if clash:
+                self.problem((*at, "name" if "name" in p else "path"), clash)
             names.add(name)
             given = [k for k in ("values", "range", "between") if k in p]
             if len(given) != 1:
@@ -369,6 +410,9 @@ class _Builder:
             if not _is_int(n) or n < 1:
                 self.problem((*at, "num"), f"num must be a whole number >= 1, got {n!r}")
                 return None
+            if n > MAX_POINTS:
+                self.problem((*at, "num"), f"num must be at most {MAX_POINTS:,}, got {n!r}")
+                return None
             if n == 1:
                 return [lo]
             vals = [lo + (hi - lo) * k / (n - 1) for k in range(n)]
@@ -377,9 +421,14 @@ class _Builder:
             if not _is_num(step) or step == 0:
                 self.problem((*at, "step"), f"step must be a non-zero number, got {step!r}")
                 return None
-            n = math.floor((hi - lo) / step + 1e-9) + 1
+            span = (hi - lo) / step + 1e-9
+            n = math.floor(span) + 1 if math.isfinite(span) else MAX_POINTS + 1
             if n < 1:
                 self.problem(at, f"the range from {lo} to {hi} by {step} is empty")
+                return None
+            if n > MAX_POINTS:
+                self.problem(at, f"the range from {lo} to {hi} by {step} has more than "
+                             f"{MAX_POINTS:,} values")
                 return None
             vals = [lo + k * step for k in range(n)]
         if all(_is_int(x) for x in (lo, hi, r.get("step", 1))) and "num" not in r:

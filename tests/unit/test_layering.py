@@ -26,6 +26,7 @@ ALLOWED: dict[str, frozenset[str] | None] = {
     "timefmt": frozenset(),
     "rng": frozenset(),
     "fonts": frozenset(),
+    "terminal": frozenset(),  # text for the terminal: no markup, no control characters
     # pure physics and rules: nothing of the simulation, the records or the presentation
     "hazards": frozenset({"errors", "timefmt"}),
     # the drill file: validated against the hazards' tables, the metric names and the world
@@ -44,9 +45,9 @@ ALLOWED: dict[str, frozenset[str] | None] = {
                           "timefmt"}),
     # the report presents what metrics computed: no engine, no agents
     "report": frozenset({"metrics", "records", "hazards", "network", "scenarios", "errors",
-                         "fonts", "timefmt"}),
+                         "fonts", "timefmt", "terminal"}),
     "sweep": frozenset({"api", "engine", "metrics", "records", "network", "scenarios", "rng",
-                        "errors", "timefmt"}),
+                        "errors", "timefmt", "terminal", "fonts"}),
     "api": frozenset({"engine", "network", "records", "scenarios"}),
     "cli": None,
 }
@@ -75,7 +76,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
 THIRD_PARTY: dict[str, frozenset[str]] = {
     "simpy": frozenset({"engine", "agents"}),
     "click": frozenset({"cli"}),
-    "rich": frozenset({"cli", "report", "sweep"}),
+    "rich": frozenset({"cli", "report", "sweep", "terminal"}),
     "jinja2": frozenset({"report"}),
 }
 

@@ -140,6 +140,47 @@ def test_resume_after_kill_9_gives_the_uninterrupted_results(tmp_path):
     assert tables(out) == tables(tmp_path / "whole")
 
 
+@pytest.mark.parametrize(("sig", "workers", "code"), [
+    (signal.SIGINT, "2", 130),   # Ctrl-C: the terminal signals the whole process group
+    (signal.SIGTERM, "1", 143),  # a scheduler or `kill` stops the main process
+])
+def test_sigint_and_sigterm_stop_cleanly_and_resume_to_the_same_tables(tmp_path, sig, workers,
+                                                                      code):
+    f = experiment(tmp_path, reps=40)
+    out = tmp_path / "stopped"
+    cmd = [sys.executable, "-m", "drillsim.cli", "sweep", str(f), "--out", str(out),
+           "--workers", workers, "--no-plots"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path, start_new_session=True)
+    db = out / "sweep.sqlite"
+    deadline = time.monotonic() + 120
+    n = 0
+    while time.monotonic() < deadline and proc.poll() is None and n == 0:
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as conn:
+                    n = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+            except sqlite3.OperationalError:
+                n = 0
+        time.sleep(0.02)
+    assert proc.poll() is None, "the sweep ended before it could be stopped"
+    if sig == signal.SIGINT:
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(proc.pid, sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert f"sweep interrupted ({sig.name})" in err and "again with --resume" in err
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert 0 < kept < 80
+    r = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    run_sweep(load_experiment(f), tmp_path / "whole", workers=1, plots=False)
+    assert tables(out) == tables(tmp_path / "whole")
+
+
 def test_cli_quick_form_prints_summary(tmp_path):
     from click.testing import CliRunner
 

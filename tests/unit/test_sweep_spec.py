@@ -123,7 +123,7 @@ parameters:
     range: {from: 60, to: 40, step: 10}
 """)
     lines = error_lines(f)
-    assert any(ln.startswith(f"{f}:2: replications:") and "at least 1" in ln for ln in lines)
+    assert any(ln.startswith(f"{f}:2: replications:") and "from 1 to 10,000" in ln for ln in lines)
     assert any(ln.startswith(f"{f}:5: parameters[0].range:") and "empty" in ln for ln in lines)
 
 
