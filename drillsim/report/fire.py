@@ -329,10 +329,13 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     ref = obj.id
     std = NFPA_BY_SEGMENT.get(largest)
-    if std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds):
-        # the largest part was within its standard in every driving incident: no action on it
+    if from_ign and std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds):
+        # the fire outgrew a response whose largest part met its standard: what acts in the
+        # first minutes, not that part, is the lever
         paras.append(ctx.say("fire.segment_within_standard",
                              segment=ctx.say(SEGMENT_WORDING[largest]), standard=named(ctx, std)))
+        actions.append(draft_action(ctx, ctx.say("fire.action_first_minutes"), "subdistricts",
+                                    "operations", ref))
     elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)

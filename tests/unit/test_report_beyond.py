@@ -104,5 +104,6 @@ def test_no_action_on_a_segment_that_met_its_standard():
         for f in rep.findings:
             said = [p for p in f.paragraphs if p.endswith(say(lang, "fire.segment_within_standard",
                                                                segment="", standard="")[-12:])]
-            if said:  # then the segment's own action is not drafted
+            if said:  # then the segment's own action is not drafted, the first minutes' is
                 assert all(a.action != say(lang, "fire.action_travel") for a in f.actions)
+                assert say(lang, "fire.action_first_minutes") in [a.action for a in f.actions]
