@@ -19,6 +19,7 @@ from drillsim.report.findings import (
     gap_text,
     named,
     objective_text,
+    target_text,
 )
 from drillsim.report.ratings import (
     LEVEL_TEXT,
@@ -135,10 +136,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         level = ctx.say(LEVEL_TEXT[rating.code])
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
-                           target=obj.target, gap=gap_text(ctx, res))
+                           target=target_text(ctx, obj), gap=gap_text(ctx, res))
         rows.append(ObjectiveRow(obj.id, objective_text(ctx, obj),
                                  capability_text(ctx, obj.capability), obj.metric,
-                                 obj.target, measured, rating,
+                                 target_text(ctx, obj), measured, rating,
                                  level, ctx.say(RULE_TEXT[rating.rule]), evidence))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
@@ -251,7 +252,7 @@ def _score_note(ctx: ReportContext, failed: list, rows: list[ObjectiveRow],
     objectives = ctx.say("report.critical_sep").join(
         ctx.say("report.critical_objective", id=res.objective.id,
                 text=by_id[res.objective.id].text.rstrip("。. "),
-                measured=by_id[res.objective.id].measured, target=res.objective.target)
+                measured=by_id[res.objective.id].measured, target=by_id[res.objective.id].target)
         for res in failed)
     from drillsim.report.render import grade_name
 
@@ -273,14 +274,15 @@ def _not_measured_finding(ctx: ReportContext, res, rating) -> Finding:
 def _provenance(ctx: ReportContext) -> list[tuple[str, str]]:
     import json
 
-    out = [("seed", str(ctx.result.seed)), ("records", str(len(ctx.records)))]
+    out = [(ctx.say("seed"), str(ctx.result.seed)),
+           (ctx.say("report.records"), str(len(ctx.records)))]
     if ctx.run_dir is not None:
-        out.append(("run folder", str(ctx.run_dir)))
+        out.append((ctx.say("report.run_folder"), str(ctx.run_dir)))
         mf = ctx.run_dir / "manifest.json"
         if mf.is_file():
             try:
                 m = json.loads(mf.read_text(encoding="utf-8"))
-                out += [("scenario sha256", str(m.get("scenario_sha256", ""))),
+                out += [(ctx.say("report.scenario_sha256"), str(m.get("scenario_sha256", ""))),
                         ("drillsim", str(m.get("drillsim", ""))),
                         ("python", str(m.get("python", "")))]
             except ValueError:

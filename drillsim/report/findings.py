@@ -85,8 +85,18 @@ def measured_sentence(ctx: ReportContext, res, rating) -> str:
     obj = res.objective
     info = METRICS[obj.metric]
     return ctx.say("finding.measured", metric=named(ctx, info),
-                   value=tx.value(res.value, info.unit, ctx.lang), target=obj.target,
+                   value=tx.value(res.value, info.unit, ctx.lang), target=target_text(ctx, obj),
                    gap=gap_text(ctx, res))
+
+
+COMPARISON = {"<=": "≤", "<": "<", ">=": "≥", ">": ">"}
+
+
+def target_text(ctx: ReportContext, obj) -> str:
+    """An objective's target in the report language and the metric's display unit
+    (``≤ 8.0 min`` / ``≤ 8.0 分钟``, ``≥ 90%``): the bound the designer wrote, worded."""
+    op, bound = obj.bound()
+    return f"{COMPARISON[op]} {tx.value(bound, METRICS[obj.metric].unit, ctx.lang)}"
 
 
 def gap_text(ctx: ReportContext, res) -> str:

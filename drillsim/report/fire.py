@@ -265,7 +265,10 @@ def driving_incidents(ctx: ReportContext, metric: str, value: float, op: str,
 
 
 def _unit_of(metric: str) -> str:
-    return METRICS[metric].unit
+    """The unit of the per-incident value that drives ``metric`` (:data:`_BY_INCIDENT`):
+    the metric's own, except that a share metric's cases are times."""
+    unit = METRICS[metric].unit
+    return "seconds" if unit == "share" else unit
 
 
 def _with_stations(ctx: ReportContext, action: str, stations: list[str]) -> str:

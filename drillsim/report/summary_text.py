@@ -20,6 +20,7 @@ from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
+from drillsim.report.findings import target_text
 
 FIRE_STANDARDS = ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share")
 LOAD = ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")
@@ -273,7 +274,8 @@ def objectives_table(ctx: ReportContext) -> SummaryTable | None:
     t = SummaryTable(ctx.say("sum.objectives"), [ctx.say(k) for k in (
         "id", "metric", "target", "measured", "rating")], right=(3,))
     for res in ctx.summary.objectives:
-        t.add(res.objective.id, _metric(ctx, res.objective.metric), res.objective.target,
+        t.add(res.objective.id, _metric(ctx, res.objective.metric),
+              target_text(ctx, res.objective),
               tx.value(res.value, res.unit, ctx.lang), ctx.say(STATUS[res.status]),
               style={"met": "good", "not_met": "bad"}.get(res.status, "warn"))
     return t

@@ -107,3 +107,19 @@ def test_no_action_on_a_segment_that_met_its_standard():
             if said:  # then the segment's own action is not drafted, the first minutes' is
                 assert all(a.action != say(lang, "fire.action_travel") for a in f.actions)
                 assert say(lang, "fire.action_first_minutes") in [a.action for a in f.actions]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_share_objectives_driving_incidents_are_shown_as_times(reports, lang):
+    """Issue 10 item 3: "F1 (31109%)" for 311.09 s must never come back."""
+    ctx, rep = reports["highrise-evening", lang]
+    o2 = next(o for o in ctx.scenario.objectives if o.metric == "five_minute_share")
+    finding = next(f for f in rep.findings if f.objective == o2.id)
+    rows = {r.incident: r for r in ctx.summary.rows}
+    drivers = fi.driving_incidents(ctx, o2.metric, 0.0, *o2.bound())
+    assert drivers
+    said = ctx.say("fire.driving_incidents", incidents=", ".join(
+        f"{ctx.incident_short(r.incident)} ({tx.minutes(rows[r.incident].dispatch_to_arrival, lang)})"
+        for r, _ in drivers))
+    assert said in finding.paragraphs
+    assert "%)" not in said
