@@ -410,8 +410,11 @@ def _kind_label(ctx: ReportContext, row: IncidentRow) -> str:
 
 
 def overview_tables(ctx: ReportContext) -> list[Table]:
-    rows = [r for r in ctx.summary.rows if not r.background]
+    rows = [r for r in ctx.summary.rows if not r.background and not r.place]  # scripted
     n_bg = sum(r.background for r in ctx.summary.rows)
+    n_raised = sum(bool(r.place) for r in ctx.summary.rows)  # calls a hazard raised
+    raised = ctx.say("fire.incidents_caption_raised", n=n_raised) if n_raised else ""
+    caption = ctx.say("fire.incidents_caption", background=n_bg) + raised
     inc = Table(
         [ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.col_location"),
          ctx.say("fire.col_start"), ctx.say("fire.call"), ctx.say("fire.first_arrival"),
@@ -421,7 +424,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
           tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
           tx.offset(r.first_arrival), tx.offset(r.full_assignment), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
-        ctx.say("fire.incidents_caption", background=n_bg))
+        caption)
     forces = ctx.scenario.forces
     out0 = set(forces.out_of_service)
     f_rows = []
@@ -442,7 +445,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     force = Table([ctx.say("fire.col_station"), ctx.say("fire.col_on_duty"),
                    ctx.say("fire.col_staffed"), ctx.say("fire.col_out_at_start"),
                    ctx.say("fire.col_not_staffed")], f_rows, cap)
-    return [inc, force]
+    if rows:
+        return [inc, force]
+    # nothing scripted: no empty table, the counts go with the forces
+    force.caption = ctx.say("fire.no_scripted", background=n_bg) + raised + " " + force.caption
+    return [force]
 
 
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:

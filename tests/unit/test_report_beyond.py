@@ -123,3 +123,13 @@ def test_a_share_objectives_driving_incidents_are_shown_as_times(reports, lang):
         for r, _ in drivers))
     assert said in finding.paragraphs
     assert "%)" not in said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_lists_the_scripted_incidents_and_counts_the_raised_calls(reports, lang):
+    ctx, _ = reports["flood-and-fire", lang]
+    inc = fi.overview_tables(ctx)[0]
+    scripted = [i.id for i in ctx.scenario.all_incidents()]
+    assert [row[0] for row in inc.rows] == [ctx.incident_label(i) for i in scripted]
+    raised = sum(bool(r.place) for r in ctx.summary.rows)
+    assert raised > 0 and ctx.say("fire.incidents_caption_raised", n=raised) in inc.caption
