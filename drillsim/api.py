@@ -24,11 +24,15 @@ class OpenedDrill(NamedTuple):
         The world built from the network and places the checks loaded.
     sha256
         SHA-256 of the file's bytes (hex), for the run manifest.
+    warnings
+        What the checks found worth a look without stopping the drill, one
+        ``FILE:LINE: field: message`` each.
     """
 
     scenario: Scenario
     world: World
     sha256: str
+    warnings: tuple[str, ...] = ()
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -52,7 +56,8 @@ def open_drill(path: str | Path) -> OpenedDrill:
     from drillsim.scenarios.loader import load_drill
 
     drill = load_drill(path)
-    return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256)
+    return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256,
+                       tuple(str(w) for w in drill.warnings))
 
 
 def run_drill(scenario: Scenario, seed: int | None = None, *, world: World | None = None,

@@ -27,6 +27,7 @@ from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, suppression_kw
+from drillsim.network.fit import drive_core
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
@@ -549,7 +550,8 @@ class Drill:
         keys = sorted(bg.mix)
         cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
         cum /= cum[-1]
-        node_ids = self.world.network.node_ids
+        network = self.world.network
+        node_ids = [network.node_ids[i] for i in drive_core(network).nodes]  # reachable only
         changes = self._surge_changes()
         validated: set[str] = set()
         n = 0
