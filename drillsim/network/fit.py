@@ -31,9 +31,11 @@ nodes), so snapping is unchanged there.
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
@@ -160,3 +162,52 @@ def snap(network: RoadNetwork, lat: float, lon: float) -> tuple[int, float]:
         The position, WGS84 degrees.
     """
     return drive_core(network).nearest(network, lat, lon)
+
+
+_GEOGRAPHIC_CRS = re.compile(r"(epsg:\s*(4326|4490|4269|4258)\b|ogc:crs84|\+proj=(longlat|latlong)"
+                             r"|^wgs\s*-?\s*84$)", re.IGNORECASE)
+"""crs strings of longitude / latitude systems (WGS84, CGCS2000, NAD83, ETRS89: within a
+metre or two of each other, far below a road network's precision)."""
+
+_TO_WGS84 = ("convert it with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
+             "ox.save_graphml(G, 'file.graphml')")
+
+
+def graph_problem(graph: nx.Graph) -> str | None:
+    """What makes an osmnx-style graph unusable as a drill's road network, or ``None``.
+
+    Checked before the graph is built into a :class:`RoadNetwork`: a projected
+    ``crs`` (coordinates in metres), an undirected graph (its one-way streets
+    would become two-way), a graph without roads.
+    """
+    crs = str(graph.graph.get("crs", "") or "").strip()
+    if crs and not _GEOGRAPHIC_CRS.search(crs):
+        return (f"the graph's crs is {crs!r}, a projected system (coordinates in metres); "
+                f"drillsim reads longitude / latitude degrees: {_TO_WGS84}")
+    if not graph.is_directed():
+        return ("the graph is undirected, so every one-way street would be driven both ways; "
+                "save the directed graph osmnx builds (do not convert it with "
+                "ox.convert.to_undirected before ox.save_graphml)")
+    if graph.number_of_nodes() == 0:
+        return "the graph has no nodes"
+    if graph.number_of_edges() == 0:
+        n = graph.number_of_nodes()
+        return f"the graph has {n} node{'s' if n != 1 else ''} and no roads"
+    xy = [(data.get("x"), data.get("y")) for _, data in graph.nodes(data=True)]
+    try:
+        far = max(max(abs(float(x)) / 180.0, abs(float(y)) / 90.0) for x, y in xy)
+    except (TypeError, ValueError):
+        return None  # RoadNetwork.from_networkx names the node without numeric x / y
+    if far > 1.0:
+        return ("node coordinates are not longitude / latitude degrees (x up to "
+                f"{max(abs(float(x)) for x, _ in xy):,.0f}): is the graph projected? {_TO_WGS84}")
+    return None
+
+
+def network_problem(network: RoadNetwork) -> str | None:
+    """What makes a built network unusable: no two nodes units can drive between."""
+    core = drive_core(network)
+    if core.nodes.size < 2:
+        return (f"no two of its {network.n_nodes} nodes can be driven between both ways "
+                "(footways and the like only, or every road one-way)")
+    return None

@@ -6,17 +6,21 @@ grid with a dead end, a one-way source spur and a footway-only node).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
-from osm_world import GRID, OUTSIDE, node_latlon, write_osm_like
+from osm_world import GRID, OUTSIDE, node_latlon, osm_like_graph, write_osm_like
 
 from drillsim.api import open_drill, run_drill
 from drillsim.errors import ScenarioError
 from drillsim.network.fit import SNAP_MAX_M, SNAP_WARN_M, drive_core, snap
 from drillsim.network.graph import haversine_m
-from drillsim.network.graphml import load_graphml, load_hongqiao
+from drillsim.network.graphml import NetworkLoadError, load_graphml, load_hongqiao
 from drillsim.scenarios.loader import load_drill
 
 HEAD = """\
@@ -207,3 +211,77 @@ def test_background_calls_fall_only_on_reachable_nodes(city: Path) -> None:
     assert all(core.mask[r.node] for r in calls)
     assert not [r for r in result.records if r.event in ("mutual_aid_request", "unmet")
                 and not r.incident.startswith("BG")]
+
+
+# --------------------------------------------------------------------------- unusable graphs
+
+
+def test_a_projected_graph_names_its_crs_and_the_fix(tmp_path: Path) -> None:
+    path = write_osm_like(tmp_path / "utm.graphml", projected=True)
+    with pytest.raises(NetworkLoadError) as info:
+        load_graphml(path)
+    assert str(info.value) == (
+        f"{path}: the graph's crs is 'EPSG:32648', a projected system (coordinates in "
+        "metres); drillsim reads longitude / latitude degrees: convert it with osmnx: "
+        "G = ox.project_graph(G, to_crs='EPSG:4326'), then ox.save_graphml(G, 'file.graphml')")
+
+
+def test_projected_coordinates_without_a_crs_are_named(tmp_path: Path) -> None:
+    g = osm_like_graph(projected=True)
+    del g.graph["crs"]
+    nx.write_graphml(g, tmp_path / "nocrs.graphml")
+    with pytest.raises(NetworkLoadError, match=r"node coordinates are not longitude / latitude "
+                       r"degrees \(x up to 40\d,\d{3}\): is the graph projected\? convert it "
+                       r"with osmnx: G = ox.project_graph"):
+        load_graphml(tmp_path / "nocrs.graphml")
+
+
+@pytest.mark.parametrize("crs", ["epsg:4326", "EPSG:4490", "+proj=longlat +datum=WGS84 +no_defs",
+                                 "WGS84", ""])
+def test_geographic_crs_are_accepted(tmp_path: Path, crs: str) -> None:
+    g = osm_like_graph()
+    g.graph["crs"] = crs
+    nx.write_graphml(g, tmp_path / "g.graphml")
+    assert load_graphml(tmp_path / "g.graphml").n_nodes == 39
+
+
+def test_an_undirected_osm_graph_is_refused(tmp_path: Path) -> None:
+    path = write_osm_like(tmp_path / "u.graphml", directed=False)
+    with pytest.raises(NetworkLoadError, match="undirected, so every one-way street"):
+        load_graphml(path)
+
+
+def test_one_node_and_no_road(tmp_path: Path) -> None:
+    """osmnx's own test file short.graphml: one node, no edge."""
+    g = nx.MultiDiGraph(crs="epsg:4326")
+    g.add_node(1, x="104.06", y="30.66")
+    nx.write_graphml(g, tmp_path / "short.graphml")
+    with pytest.raises(NetworkLoadError) as info:
+        load_graphml(tmp_path / "short.graphml")
+    assert str(info.value) == f"{tmp_path / 'short.graphml'}: the graph has 1 node and no roads"
+
+
+def test_footways_only_is_refused(tmp_path: Path) -> None:
+    g = nx.MultiDiGraph(crs="epsg:4326")
+    g.add_node(1, x="104.06", y="30.66")
+    g.add_node(2, x="104.061", y="30.66")
+    for u, v in ((1, 2), (2, 1)):
+        g.add_edge(u, v, highway="footway", length="96")
+    nx.write_graphml(g, tmp_path / "paths.graphml")
+    with pytest.raises(NetworkLoadError, match="no two of its 2 nodes can be driven between "
+                       "both ways"):
+        load_graphml(tmp_path / "paths.graphml")
+
+
+def test_cli_run_on_a_projected_graph_is_one_line_exit_2(tmp_path: Path) -> None:
+    write_osm_like(tmp_path / "city.graphml", projected=True)
+    path = drill_file(tmp_path, HEAD + FORCES)
+    out = subprocess.run([sys.executable, "-m", "drillsim.cli", "validate", str(path)],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        f"error: {path}:5: network: the road network cannot be loaded: "
+        f"{tmp_path / 'city.graphml'}: the graph's crs is 'EPSG:32648', a projected system "
+        "(coordinates in metres); drillsim reads longitude / latitude degrees: convert it "
+        "with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
+        "ox.save_graphml(G, 'file.graphml')")
