@@ -71,7 +71,8 @@ class LoadedDrill(NamedTuple):
 
 
 def load_scenario(path: str | FsPath, *, places: Places | None = None,
-                  network: RoadNetwork | None = None, check_world: bool = True) -> Scenario:
+                  network: RoadNetwork | None = None, check_world: bool = True,
+                  folder: str | FsPath | None = None) -> Scenario:
     """Read, validate and cross-check a drill file.
 
     Parameters
@@ -84,6 +85,9 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
         the drill's own ``network`` are loaded.
     check_world
         ``False`` skips the checks that need the world.
+    folder
+        The folder a relative GraphML ``network`` is resolved against; default the
+        file's own (a run folder's copy of a drill names the original's folder).
 
     Returns
     -------
@@ -95,11 +99,13 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
     ScenarioError
         With every problem found, one line each.
     """
-    return load_drill(path, places=places, network=network, check_world=check_world).scenario
+    return load_drill(path, places=places, network=network, check_world=check_world,
+                      folder=folder).scenario
 
 
 def load_drill(path: str | FsPath, *, places: Places | None = None,
-               network: RoadNetwork | None = None, check_world: bool = True) -> LoadedDrill:
+               network: RoadNetwork | None = None, check_world: bool = True,
+               folder: str | FsPath | None = None) -> LoadedDrill:
     """Like :func:`load_scenario`, and also return the world and the file hash."""
     file = str(path)
     raw = _read_bytes(FsPath(path), file)
@@ -108,7 +114,8 @@ def load_drill(path: str | FsPath, *, places: Places | None = None,
     data, from_default = _with_default_forces(given)
     where = _Locator(file, doc, from_default)
     scenario, places, network, warnings = _checked(
-        data, where, FsPath(path).parent, places, network, check_world,
+        data, where, FsPath(path).parent if folder is None else FsPath(folder), places,
+        network, check_world,
         _defaults_used(given, from_default))
     return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest(), warnings)
 
