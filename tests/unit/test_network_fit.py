@@ -285,3 +285,38 @@ def test_cli_run_on_a_projected_graph_is_one_line_exit_2(tmp_path: Path) -> None
         "(coordinates in metres); drillsim reads longitude / latitude degrees: convert it "
         "with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
         "ox.save_graphml(G, 'file.graphml')")
+
+
+# --------------------------------------------------------------------------- maps and summary
+
+
+def test_maps_of_another_network_leave_out_hongqiao_places(city: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from drillsim.network.graphml import load_places
+    from drillsim.network.summary import draw_network, on_network
+
+    net, hongqiao = load_graphml(city / "city.graphml"), load_places()
+    assert len(on_network(net, hongqiao)) == 0
+    assert len(on_network(load_hongqiao(), hongqiao)) == len(hongqiao)  # all within 293 m
+    fig, ax = draw_network(net, hongqiao)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    # framed on the network (104.060-104.072 E, 30.658-30.672 N), not stretched to Tianjin
+    assert 104.05 < x0 < 104.06 and 104.072 < x1 < 104.08
+    assert 30.65 < y0 < 30.658 and 30.672 < y1 < 30.68
+    assert not ax.texts  # no Hongqiao label
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_network_summary_of_another_network(city: Path) -> None:
+    from drillsim.network.graph import TravelTimes
+    from drillsim.network.graphml import load_places
+    from drillsim.network.summary import summarize
+
+    net = load_graphml(city / "city.graphml")
+    info = summarize(net, load_places(), TravelTimes(net))
+    assert info["usable_nodes"] == 36 and info["nodes"] == 39
+    assert info["station_reach_5min"] == []  # the Hongqiao stations are 1,518 km away
