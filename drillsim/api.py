@@ -27,12 +27,15 @@ class OpenedDrill(NamedTuple):
     warnings
         What the checks found worth a look without stopping the drill, one
         ``FILE:LINE: field: message`` each.
+    network_given
+        The file's ``network`` as written, for the run manifest.
     """
 
     scenario: Scenario
     world: World
     sha256: str
     warnings: tuple[str, ...] = ()
+    network_given: str = "default"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -57,7 +60,7 @@ def open_drill(path: str | Path) -> OpenedDrill:
 
     drill = load_drill(path)
     return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256,
-                       tuple(str(w) for w in drill.warnings))
+                       tuple(str(w) for w in drill.warnings), drill.network_given)
 
 
 def run_drill(scenario: Scenario, seed: int | None = None, *, world: World | None = None,

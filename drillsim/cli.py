@@ -111,7 +111,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:
         write_run(result, out_dir, summary=summary, summary_json=summary_dict(result, summary),
-                  scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall)
+                  scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
+                  network_given=drill.network_given)
         from drillsim.report.wording import say
 
         console.print(escape(say(say_lang, "sum.results_written", folder=str(out_dir))))

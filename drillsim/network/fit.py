@@ -69,8 +69,8 @@ class Core:
         nodes count one each).
     warn_m
         Snap distance beyond which the checks warn, m: :data:`SNAP_WARN_M` or the
-        75th percentile of the road-arc lengths, whichever is longer, at most
-        :data:`SNAP_MAX_M`.
+        75th percentile of the road-arc lengths rounded up to a whole metre,
+        whichever is longer, at most :data:`SNAP_MAX_M`.
     """
 
     mask: np.ndarray
@@ -125,7 +125,7 @@ def _compute_core(network: RoadNetwork) -> Core:
     mask.flags.writeable = False
     nodes.flags.writeable = False
     arcs = network.edge_length_m[network.road_edges()] if network.n_edges else np.zeros(1)
-    warn = min(max(SNAP_WARN_M, float(np.percentile(arcs, 75))), SNAP_MAX_M)
+    warn = min(max(SNAP_WARN_M, math.ceil(float(np.percentile(arcs, 75)))), SNAP_MAX_M)
     return Core(mask, nodes, int(count), warn, tree, lat0, matrix)
 
 

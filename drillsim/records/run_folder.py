@@ -59,8 +59,12 @@ def _data_text(data: object) -> str:
 
 
 def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_json: dict,
-              scenario_file: str, scenario_hash: str, wall_time_s: float) -> None:
+              scenario_file: str, scenario_hash: str, wall_time_s: float,
+              network_given: str = "default") -> None:
     """Write the files of a run into ``out_dir`` (created if missing).
+
+    ``network_given`` is the drill file's ``network`` as written (see
+    :func:`network_record`).
 
     ``summary`` and ``summary_json`` come from :mod:`drillsim.metrics.summary`; this
     module only writes what the metrics computed.
@@ -86,7 +90,8 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
     _write_json(out_dir / "summary.json", summary_json)
     _write_json(out_dir / "manifest.json", manifest(
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
-        wall_time_s=wall_time_s, network=network_record(scenario_file, result.scenario.network)))
+        wall_time_s=wall_time_s,
+        network=network_record(scenario_file, network_given, result.scenario.network)))
 
 
 def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
@@ -116,13 +121,15 @@ def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: 
     }
 
 
-def network_record(scenario_file: str, network: str) -> dict[str, str | None]:
+def network_record(scenario_file: str, given: str, network: str) -> dict[str, str | None]:
     """The road network of a run, for the manifest.
 
     Parameters
     ----------
     scenario_file
         The drill file as the user named it.
+    given
+        The drill file's ``network`` as written.
     network
         The scenario's ``network``: ``"default"`` or the resolved absolute GraphML path.
 
@@ -136,9 +143,6 @@ def network_record(scenario_file: str, network: str) -> dict[str, str | None]:
     """
     from importlib import resources
 
-    from drillsim.scenarios.loader import read_drill_data
-
-    given = read_drill_data(scenario_file).data.get("network", "default")
     if network == "default":
         source = resources.files("drillsim") / "data" / "hongqiao" / "network.yaml"
         path, data = None, source.read_bytes()

@@ -61,6 +61,9 @@ class LoadedDrill(NamedTuple):
         Things that do not stop the drill but the designer should look at (a place
         played at a node farther than :data:`drillsim.network.fit.SNAP_WARN_M`),
         one ``FILE:LINE: field: message`` each.
+    network_given
+        The file's ``network`` as written (``scenario.network`` is resolved), for run
+        manifests.
     """
 
     scenario: Scenario
@@ -68,6 +71,7 @@ class LoadedDrill(NamedTuple):
     network: RoadNetwork | None
     sha256: str
     warnings: tuple[FileProblem, ...] = ()
+    network_given: str = "default"
 
 
 def load_scenario(path: str | FsPath, *, places: Places | None = None,
@@ -117,7 +121,8 @@ def load_drill(path: str | FsPath, *, places: Places | None = None,
         data, where, FsPath(path).parent if folder is None else FsPath(folder), places,
         network, check_world,
         _defaults_used(given, from_default))
-    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest(), warnings)
+    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest(), warnings,
+                       str(given.get("network", "default")))
 
 
 def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Places | None,
