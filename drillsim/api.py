@@ -24,11 +24,18 @@ class OpenedDrill(NamedTuple):
         The world built from the network and places the checks loaded.
     sha256
         SHA-256 of the file's bytes (hex), for the run manifest.
+    warnings
+        What the checks found worth a look without stopping the drill, one
+        ``FILE:LINE: field: message`` each.
+    network_given
+        The file's ``network`` as written, for the run manifest.
     """
 
     scenario: Scenario
     world: World
     sha256: str
+    warnings: tuple[str, ...] = ()
+    network_given: str = "default"
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -52,7 +59,8 @@ def open_drill(path: str | Path) -> OpenedDrill:
     from drillsim.scenarios.loader import load_drill
 
     drill = load_drill(path)
-    return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256)
+    return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256,
+                       tuple(str(w) for w in drill.warnings), drill.network_given)
 
 
 def run_drill(scenario: Scenario, seed: int | None = None, *, world: World | None = None,

@@ -66,6 +66,11 @@ def _print_error(line: str) -> None:
     err_console.print(styled(("error:", "red"), " ", line), soft_wrap=True)
 
 
+def _print_warning(line: str) -> None:
+    """One warning line on standard error (the drill still runs)."""
+    err_console.print(styled(("warning:", "yellow"), " ", line), soft_wrap=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drillsim")
 def main() -> None:
@@ -93,6 +98,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     from drillsim.records.run_folder import write_failure, write_run
 
     drill = open_drill(file)  # the file is read and the world built once per command
+    for line in drill.warnings:
+        _print_warning(line)
     t0 = time.perf_counter()
     try:
         result = run_drill(drill.scenario, seed, world=drill.world)
@@ -110,7 +117,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     if out_dir is not None:  # the files first: a terminal problem must not lose them
         write_run(result, out_dir, summary=summary,
                   summary_json=summary_dict(result, summary, drill.world),
-                  scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall)
+                  scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
+                  network_given=drill.network_given)
     _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if out_dir is not None:
         from drillsim.report.wording import say
@@ -222,17 +230,20 @@ def msel(file: Path, seed: int | None, out_file: Path | None, lang: str) -> None
 def validate(files: tuple[Path, ...]) -> None:
     """Check drill FILES without running them."""
     from drillsim.errors import DrillsimError
-    from drillsim.scenarios.loader import load_scenario
+    from drillsim.scenarios.loader import load_drill
 
     failed = 0
     for file in files:
         try:
-            s = load_scenario(file)
+            drill = load_drill(file)
         except DrillsimError as exc:
             failed += 1
             for line in exc.lines():
                 _print_error(line)
             continue
+        for warning in drill.warnings:
+            _print_warning(str(warning))
+        s = drill.scenario
         console.print(styled(("ok", "green"), f" {file}: {s.name} — {len(s.all_incidents())} "
                              f"incident(s), {len(s.injects)} inject(s), "
                              f"{len(s.objectives)} objective(s)"), soft_wrap=True)

@@ -27,6 +27,7 @@ from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, water_flow_l_s
+from drillsim.network.fit import drive_core
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
@@ -586,8 +587,10 @@ class Drill:
         keys = sorted(bg.mix)
         cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
         cum /= cum[-1]
-        node_ids = self.world.network.node_ids
-        demand = self.world.demand if bg.where == "people" else None
+        network = self.world.network
+        core = [network.node_ids[i] for i in drive_core(network).nodes]  # reachable only
+        node_ids = network.node_ids
+        demand = self.world.demand if bg.where == "people" else None  # reachable only too
         changes = self._surge_changes()
         validated: set[str] = set()
         n = 0
@@ -604,7 +607,7 @@ class Drill:
             n += 1
             key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
             if demand is None:
-                node = node_ids[int(rng_where.integers(len(node_ids)))]
+                node = core[int(rng_where.integers(len(core)))]
             else:
                 node = node_ids[demand.node_at(self.clock_seconds(env.now), rng_where.random())]
             kind = "fire" if key in OCCUPANCIES else key

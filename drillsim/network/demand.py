@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drillsim.network.fit import drive_core
 from drillsim.network.population import PopulationGrid
 
 if TYPE_CHECKING:
@@ -67,8 +68,11 @@ class Demand:
                 near = dist == dist.min()
             self.visitors_day[near] += float(centre.attrs.get("day_people", 0)) / near.sum()
             self.visitors_night[near] += float(centre.attrs.get("night_people", 0)) / near.sum()
-        self.day = _share(RESIDENTS_HOME_BY_DAY * self.residents + self.visitors_day, n)
-        self.night = _share(self.residents + self.visitors_night, n)
+        usable = np.zeros(n)  # calls only where units can drive to and back
+        usable[drive_core(net).nodes] = 1.0
+        self.day = _share(usable * (RESIDENTS_HOME_BY_DAY * self.residents
+                                    + self.visitors_day), usable)
+        self.night = _share(usable * (self.residents + self.visitors_night), usable)
         self._cum = {True: np.cumsum(self.day), False: np.cumsum(self.night)}
 
     @staticmethod
@@ -86,7 +90,7 @@ class Demand:
         return min(int(np.searchsorted(cum, u * cum[-1], side="right")), cum.size - 1)
 
 
-def _share(w: np.ndarray, n: int) -> np.ndarray:
-    """``w`` scaled to sum to 1 (uniform when nobody is anywhere)."""
+def _share(w: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """``w`` scaled to sum to 1 (uniform over the ``usable`` nodes when nobody is anywhere)."""
     total = float(w.sum())
-    return w / total if total > 0 else np.full(n, 1.0 / n)
+    return w / total if total > 0 else usable / usable.sum()

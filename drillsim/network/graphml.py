@@ -18,6 +18,7 @@ import numpy as np
 import yaml
 
 from drillsim.errors import DrillsimError
+from drillsim.network.fit import graph_problem, network_problem
 from drillsim.network.graph import RoadNetwork, haversine_m
 from drillsim.network.places import Place, Places
 
@@ -62,7 +63,8 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     Raises
     ------
     NetworkLoadError
-        When the file is missing, is not GraphML, has no nodes, or its nodes lack
+        When the file is missing, is not GraphML, has no nodes or roads, is projected
+        or undirected (:func:`drillsim.network.fit.graph_problem`), or its nodes lack
         ``x``/``y`` coordinates.
     """
     path = Path(path)
@@ -72,14 +74,17 @@ def load_graphml(path: str | Path) -> RoadNetwork:
         graph = nx.read_graphml(path, force_multigraph=True)
     except (ET.ParseError, nx.NetworkXError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise NetworkLoadError(f"{path}: not a readable GraphML file ({exc})") from None
-    if not graph.is_directed():
-        graph = graph.to_directed()
-    if graph.number_of_nodes() == 0:
-        raise NetworkLoadError(f"{path}: the GraphML graph has no nodes")
+    problem = graph_problem(graph)
+    if problem:
+        raise NetworkLoadError(f"{path}: {problem}")
     try:
-        return RoadNetwork.from_networkx(graph)
+        network = RoadNetwork.from_networkx(graph)
     except ValueError as exc:
         raise NetworkLoadError(f"{path}: {exc} (expected an osmnx road graph)") from None
+    problem = network_problem(network)
+    if problem:
+        raise NetworkLoadError(f"{path}: {problem}")
+    return network
 
 
 def load_hongqiao() -> RoadNetwork:

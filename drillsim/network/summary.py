@@ -9,7 +9,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from drillsim.network.graph import RoadNetwork, TravelTimes
+from drillsim.network.graph import RoadNetwork, TravelTimes, haversine_m
 from drillsim.network.places import Places
 
 REACH_S = 300.0
@@ -50,15 +50,19 @@ def summarize(network: RoadNetwork, places: Places, tt: TravelTimes) -> dict:
     dict
         ``nodes``, ``arcs``, ``road_km`` (two-way roads once), ``bridges``,
         ``strong_components`` / ``largest_strong_share`` (share of nodes, 0-1),
-        ``weak_components`` / ``largest_weak_share``, and ``station_reach_5min``: one
-        dict per station with the snapped ``node``, ``snap_m`` (m), ``nodes``
+        ``weak_components`` / ``largest_weak_share``, ``usable_nodes`` (nodes of the
+        drivable core a drill's places snap to, :mod:`drillsim.network.fit`), and
+        ``station_reach_5min``: one dict per station within reach of the network
+        (:func:`on_network`) with the snapped ``node``, ``snap_m`` (m), ``nodes``
         reached and ``road_km`` reached (roads whose both ends are within 5 min).
     """
+    from drillsim.network.fit import drive_core, snap
+
     strong, strong_share = _components(network, "strong")
     weak, weak_share = _components(network, "weak")
     reach = []
-    for station in places.of_kind("station"):
-        node, snap_m = network.nearest_node(station.lat, station.lon)
+    for station in on_network(network, places).of_kind("station"):
+        node, snap_m = snap(network, station.lat, station.lon)
         inside = tt.times_from(node, REACH_VEHICLE) <= REACH_S
         edges = np.flatnonzero(inside[network.edge_u] & inside[network.edge_v])
         reach.append({"station": station.id, "name": station.name_zh, "node": node,
@@ -73,6 +77,7 @@ def summarize(network: RoadNetwork, places: Places, tt: TravelTimes) -> dict:
         "largest_strong_share": round(strong_share, 4),
         "weak_components": weak,
         "largest_weak_share": round(weak_share, 4),
+        "usable_nodes": int(drive_core(network).nodes.size),
         "station_reach_5min": reach,
     }
 
@@ -165,7 +170,7 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
     for route in routes or ():
         ax.plot(network.lon[list(route)], network.lat[list(route)], lw=3, alpha=0.8, zorder=4)
     if places is not None:
-        _draw_places(ax, places, labels, handles, lang)
+        _draw_places(ax, on_network(network, places), labels, handles, lang)
     ax.autoscale_view()
     ax.set_aspect(1 / math.cos(math.radians(float(np.mean(network.lat)))))
     ax.set_xlabel("经度 longitude (°E)")
@@ -174,6 +179,23 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
     for text in [*legend.get_texts(), ax.xaxis.label, ax.yaxis.label]:
         text.set_path_effects(text_effects(text.get_color(), halo=None))
     return fig, ax
+
+
+def on_network(network: RoadNetwork, places: Places) -> Places:
+    """The places within :data:`drillsim.network.fit.SNAP_MAX_M` of a node of ``network``.
+
+    The embedded catalogue is Hongqiao's: on another district's network its places
+    lie far away and would stretch a map across the globe, so maps leave them out.
+    """
+    from drillsim.network.fit import SNAP_MAX_M
+
+    if not len(places):
+        return places
+    lat = np.array([p.lat for p in places])
+    lon = np.array([p.lon for p in places])
+    near = network.nearest_nodes(lat, lon)
+    dist = haversine_m(lat, lon, network.lat[near], network.lon[near])
+    return Places([p for p, d in zip(places, dist, strict=True) if d <= SNAP_MAX_M])
 
 
 def _name(zh: str, en: str, lang: str | None, sep: str = "\n") -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from drillsim.network.demand import Demand
+from drillsim.network.fit import snap
 from drillsim.network.graph import RoadNetwork, TravelTimes
 from drillsim.network.places import Places
 from drillsim.scenarios.schema import Location
@@ -36,7 +37,10 @@ class World:
         return Demand(self)
 
     def node_of(self, loc: Location) -> int:
-        """Network node index of a location (a place or coordinate snaps to the nearest node).
+        """Network node index of a location.
+
+        A place or coordinate snaps to the nearest node of the network's reachable
+        core (:func:`drillsim.network.fit.snap`), so units can always come and go.
 
         Raises
         ------
@@ -49,8 +53,8 @@ class World:
             place = self.places.get(loc.place)
             if place is None:
                 raise KeyError(f"unknown place {loc.place!r}")
-            return self.network.nearest_node(place.lat, place.lon)[0]
-        return self.network.nearest_node(loc.lat, loc.lon)[0]
+            return snap(self.network, place.lat, place.lon)[0]
+        return snap(self.network, loc.lat, loc.lon)[0]
 
 
 @lru_cache(maxsize=4)

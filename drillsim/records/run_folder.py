@@ -10,8 +10,9 @@ Files (all UTF-8):
 ``summary.json``
     metrics, response-time fractiles, objectives and unit utilisation;
 ``manifest.json``
-    scenario file and hash, seed, package and dependency versions, wall time and
-    any exception;
+    scenario file and hash, the road network (as the drill names it, its absolute
+    path, the drill file's folder and the SHA-256 of the network file), seed,
+    package and dependency versions, wall time and any exception;
 ``scenario.yaml``
     the drill file exactly as the user wrote it;
 ``actors.json``
@@ -26,6 +27,7 @@ and their typed fields included.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 import platform
@@ -58,8 +60,12 @@ def _data_text(data: object) -> str:
 
 
 def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_json: dict,
-              scenario_file: str, scenario_hash: str, wall_time_s: float) -> None:
+              scenario_file: str, scenario_hash: str, wall_time_s: float,
+              network_given: str = "default") -> None:
     """Write the files of a run into ``out_dir`` (created if missing).
+
+    ``network_given`` is the drill file's ``network`` as written (see
+    :func:`network_record`).
 
     ``summary`` and ``summary_json`` come from :mod:`drillsim.metrics.summary`; this
     module only writes what the metrics computed.
@@ -85,7 +91,8 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
     _write_json(out_dir / "summary.json", summary_json)
     _write_json(out_dir / "manifest.json", manifest(
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
-        wall_time_s=wall_time_s))
+        wall_time_s=wall_time_s,
+        network=network_record(scenario_file, network_given, result.scenario.network)))
 
 
 def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
@@ -98,11 +105,14 @@ def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed
 
 
 def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: float,
-             error: str | None = None) -> dict[str, object]:
-    """Provenance of a run: what ran, with which seed and versions, how long it took."""
+             error: str | None = None, network: dict[str, str | None] | None = None
+             ) -> dict[str, object]:
+    """Provenance of a run: what ran, on which roads, with which seed and versions, how
+    long it took (``network``: see :func:`network_record`)."""
     return {
         "scenario_file": scenario_file,
         "scenario_sha256": scenario_hash,
+        "network": network,
         "seed": seed,
         "drillsim": _version("drillsim"),
         "python": platform.python_version(),
@@ -110,6 +120,72 @@ def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: 
         "wall_time_s": round(wall_time_s, 3),
         "error": error,
     }
+
+
+def network_record(scenario_file: str, given: str, network: str) -> dict[str, str | None]:
+    """The road network of a run, for the manifest.
+
+    Parameters
+    ----------
+    scenario_file
+        The drill file as the user named it.
+    given
+        The drill file's ``network`` as written.
+    network
+        The scenario's ``network``: ``"default"`` or the resolved absolute GraphML path.
+
+    Returns
+    -------
+    dict
+        ``given`` (the drill file's ``network`` text), ``path`` (absolute, ``None``
+        for the embedded network), ``drill_folder`` (absolute folder of the drill
+        file, against which a relative ``given`` is resolved) and ``sha256`` of the
+        network file (the embedded ``network.yaml`` for ``default``).
+    """
+    from importlib import resources
+
+    if network == "default":
+        source = resources.files("drillsim") / "data" / "hongqiao" / "network.yaml"
+        path, data = None, source.read_bytes()
+    else:
+        path, data = network, Path(network).read_bytes()
+    return {"given": str(given), "path": path,
+            "drill_folder": str(Path(scenario_file).resolve().parent),
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _network_folder(run_dir: Path) -> Path:
+    """The folder a run's relative ``network`` resolves against, once the network file
+    is checked to be the one the run used.
+
+    Raises
+    ------
+    DrillsimError
+        When the network file is gone or changed since the run.
+    """
+    from drillsim.errors import DrillsimError
+
+    try:
+        info = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["network"]
+    except (OSError, ValueError, KeyError, TypeError):
+        info = None
+    if not isinstance(info, dict):  # a run folder written before manifests named the network
+        return run_dir
+    if info.get("path") is not None:
+        path = Path(str(info["path"]))
+        short = str(info.get("sha256", ""))[:12]
+        if not path.is_file():
+            raise DrillsimError(
+                f"{run_dir}: the run used the road network {info.get('given')!r} ({path}), "
+                f"which is no longer there; put that file back (SHA-256 {short}...) to read "
+                "the run")
+        now = hashlib.sha256(path.read_bytes()).hexdigest()
+        if now != info.get("sha256"):
+            raise DrillsimError(
+                f"{run_dir}: the road network {path} changed since the run (SHA-256 "
+                f"{short}... then, {now[:12]}... now); the report would put the run on other "
+                "roads: restore the file the run used, or run the drill again")
+    return Path(str(info.get("drill_folder") or run_dir))
 
 
 def _version(name: str) -> str:
@@ -163,7 +239,8 @@ def read_run(run_dir: Path) -> RunResult:
     Raises
     ------
     DrillsimError
-        When the folder is not a run folder or a file in it is damaged.
+        When the folder is not a run folder or a file in it is damaged, or the road
+        network file the run used (recorded in the manifest) is gone or changed.
     """
     from drillsim.errors import DrillsimError
     from drillsim.scenarios.loader import load_scenario
@@ -174,7 +251,8 @@ def read_run(run_dir: Path) -> RunResult:
     if missing:
         raise DrillsimError(f"{run_dir}: not a run folder of `drillsim run --out` "
                             f"(missing {', '.join(missing)})")
-    scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False)
+    scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False,
+                             folder=_network_folder(run_dir))
     try:
         actors = json.loads((run_dir / "actors.json").read_text(encoding="utf-8"))
         records = read_events(run_dir / "events.csv")

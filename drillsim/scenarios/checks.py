@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 
 Path = tuple[str | int, ...]
 
-MAX_SNAP_M = 1000.0
-"""A coordinate farther than this from every network node is 'outside the network' (m)."""
-
 
 MAX_CALLS = 5_000
 """Most calls one drill may bring (scripted, background over the drill with its largest
@@ -42,10 +39,11 @@ MAX_GROUPS = 10_000
 
 
 class Problem(NamedTuple):
-    """One thing wrong with a drill file."""
+    """One thing wrong with a drill file; ``warning`` ones do not stop it."""
 
     path: Path
     message: str
+    warning: bool = False
 
 
 def check_scenario(
@@ -304,14 +302,65 @@ def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
 def _location(
     loc: Location, path: Path, places: Places, network: RoadNetwork
 ) -> Iterator[Problem]:
-    if loc.place is not None:
-        if places.get(loc.place) is None:
-            yield Problem(path, f"unknown place {loc.place!r}; see `drillsim network --places`")
-    elif loc.node is not None:
-        if loc.node not in network.node_index:
+    """Place ids, node ids and coordinates: known, near the network and in its core.
+
+    Bounds and the core are explained in :mod:`drillsim.network.fit`.
+    """
+    from drillsim.network.fit import SNAP_MAX_M, drive_core
+
+    core = drive_core(network)
+    if loc.node is not None:
+        i = network.node_index.get(loc.node)
+        if i is None:
             yield Problem(path, f"unknown network node {loc.node!r}")
+        elif not core.mask[i]:
+            near, dist = core.nearest(network, float(network.lat[i]), float(network.lon[i]))
+            yield Problem(path, f"node {loc.node!r} is on a dead end or one-way fragment: "
+                          f"units could not {_fragment_trouble(network, core, i)}; "
+                          f"{_core_size(network, core)}; the nearest node they can use is "
+                          f"{network.node_ids[near]!r}, {dist:.0f} m away")
+        return
+    if loc.place is not None:
+        place = places.get(loc.place)
+        if place is None:
+            yield Problem(path, f"unknown place {loc.place!r}; see `drillsim network --places`")
+            return
+        what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
     else:
-        _, dist = network.nearest_node(loc.lat, loc.lon)
-        if dist > MAX_SNAP_M:
-            yield Problem(path, f"({loc.lat}, {loc.lon}) lies {dist / 1000:.1f} km from the "
-                          "nearest road of the network: outside the drill area")
+        what, lat, lon = f"({loc.lat}, {loc.lon})", loc.lat, loc.lon
+    node, dist = core.nearest(network, lat, lon)
+    plain, plain_dist = network.nearest_node(lat, lon)
+    aside = ("" if plain == node else
+             f" (node {network.node_ids[plain]!r}, {plain_dist:.0f} m away, is on a dead end "
+             "or one-way fragment units could not use)")
+    near = f"network node {network.node_ids[node]!r}"
+    if dist > SNAP_MAX_M:
+        hint = (" It is a place of the embedded Hongqiao catalogue: on another network give "
+                "'location: {lat: .., lon: ..}' or 'location: {node: ..}' instead"
+                if loc.place is not None else "")
+        yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}{aside}; "
+                      f"more than {SNAP_MAX_M:.0f} m is outside the drill's road network.{hint}")
+    elif dist > core.warn_m:
+        yield Problem(path, f"{what} is played at {near}, {dist:.0f} m away, more than "
+                      f"{core.warn_m:.0f} m{aside}; give 'node:' or closer coordinates if that "
+                      "is not the right road", warning=True)
+
+
+def _km(dist_m: float) -> str:
+    return f"{dist_m:.0f} m" if dist_m < 10_000 else f"{dist_m / 1000:,.1f} km"
+
+
+def _core_size(network: RoadNetwork, core) -> str:
+    return (f"{core.nodes.size} of {network.n_nodes} nodes can reach each other both ways")
+
+
+def _fragment_trouble(network: RoadNetwork, core, i: int) -> str:
+    """What goes wrong at a node outside the core: getting there, getting back, or both."""
+    from drillsim.network.fit import reach_core
+
+    to_core, from_core = reach_core(network, core, i)
+    if to_core and not from_core:
+        return "reach it from the stations"
+    if from_core and not to_core:
+        return "drive back from it"
+    return "reach it or drive back from it"

@@ -57,16 +57,26 @@ class LoadedDrill(NamedTuple):
         The world, or ``None`` when loaded with ``check_world=False``.
     sha256
         Hash of the file's bytes, for run manifests.
+    warnings
+        Things that do not stop the drill but the designer should look at (a place
+        played at a node farther than :data:`drillsim.network.fit.SNAP_WARN_M`),
+        one ``FILE:LINE: field: message`` each.
+    network_given
+        The file's ``network`` as written (``scenario.network`` is resolved), for run
+        manifests.
     """
 
     scenario: Scenario
     places: Places | None
     network: RoadNetwork | None
     sha256: str
+    warnings: tuple[FileProblem, ...] = ()
+    network_given: str = "default"
 
 
 def load_scenario(path: str | FsPath, *, places: Places | None = None,
-                  network: RoadNetwork | None = None, check_world: bool = True) -> Scenario:
+                  network: RoadNetwork | None = None, check_world: bool = True,
+                  folder: str | FsPath | None = None) -> Scenario:
     """Read, validate and cross-check a drill file.
 
     Parameters
@@ -79,6 +89,9 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
         the drill's own ``network`` are loaded.
     check_world
         ``False`` skips the checks that need the world.
+    folder
+        The folder a relative GraphML ``network`` is resolved against; default the
+        file's own (a run folder's copy of a drill names the original's folder).
 
     Returns
     -------
@@ -90,37 +103,73 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
     ScenarioError
         With every problem found, one line each.
     """
-    return load_drill(path, places=places, network=network, check_world=check_world).scenario
+    return load_drill(path, places=places, network=network, check_world=check_world,
+                      folder=folder).scenario
 
 
 def load_drill(path: str | FsPath, *, places: Places | None = None,
-               network: RoadNetwork | None = None, check_world: bool = True) -> LoadedDrill:
+               network: RoadNetwork | None = None, check_world: bool = True,
+               folder: str | FsPath | None = None) -> LoadedDrill:
     """Like :func:`load_scenario`, and also return the world and the file hash."""
     file = str(path)
     raw = _read_bytes(FsPath(path), file)
     doc = read_yaml(_decode(raw, file), file)
-    data = _top_mapping(doc, file)
-    data, from_default = _with_default_forces(data)
+    given = _top_mapping(doc, file)
+    data, from_default = _with_default_forces(given)
     where = _Locator(file, doc, from_default)
-    scenario, places, network = _checked(data, where, FsPath(path).parent, places, network,
-                                         check_world)
-    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest())
+    scenario, places, network, warnings = _checked(
+        data, where, FsPath(path).parent if folder is None else FsPath(folder), places,
+        network, check_world,
+        _defaults_used(given, from_default))
+    return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest(), warnings,
+                       str(given.get("network", "default")))
 
 
 def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Places | None,
-             network: RoadNetwork | None, check_world: bool
-             ) -> tuple[Scenario, Places | None, RoadNetwork | None]:
-    """Validate the data, resolve the network path, load and check the world."""
+             network: RoadNetwork | None, check_world: bool, defaults_used: tuple[str, ...]
+             ) -> tuple[Scenario, Places | None, RoadNetwork | None, tuple[FileProblem, ...]]:
+    """Validate the data, resolve the network path, load and check the world.
+
+    Returns the scenario, the world and the warnings; raises on any error.
+    """
     start = _parse_start(data, where)
     scenario = _validate({**data, "start": start}, start, where)
     scenario = _resolve_network(scenario, folder, where)
     if check_world and (places is None or network is None):
         places, network = _load_world(scenario, places, network, where)
-    problems = [where.problem(p.path, p.message)
-                for p in check_scenario(scenario, places, network)]
+    if scenario.network != "default" and defaults_used:
+        raise ScenarioError([where.problem(("network",), _foreign_defaults(defaults_used))])
+    found = check_scenario(scenario, places, network)
+    problems = [where.problem(p.path, p.message) for p in found if not p.warning]
     if problems:
         raise ScenarioError(_sorted(problems))
-    return scenario, places, network
+    warnings = [where.problem(p.path, p.message) for p in found if p.warning]
+    return scenario, places, network, tuple(_sorted(warnings))
+
+
+LOCATED_FORCES = ("stations", "teams", "depots", "shelters")
+"""The default forces keys whose entries stand at places of Hongqiao."""
+
+
+def _defaults_used(given: dict[str, Any], from_default: frozenset[str]) -> tuple[str, ...]:
+    """The located Hongqiao defaults a drill relies on: forces keys and flood points.
+
+    A default key whose Hongqiao list is empty places nothing and is not counted.
+    """
+    _, default = default_forces()
+    used = [f"forces.{k}" for k in LOCATED_FORCES if k in from_default and default.data[k]]
+    flood = given.get("flood")
+    if isinstance(flood, dict) and "points" not in flood:
+        used.append("flood.points")
+    return tuple(used)
+
+
+def _foreign_defaults(used: tuple[str, ...]) -> str:
+    """The message for a drill on its own network that relies on Hongqiao's defaults."""
+    return (f"this drill runs on its own road network, but {', '.join(used)} would come from "
+            "the Hongqiao defaults, whose places lie in Hongqiao; give your own (write an "
+            "empty list, e.g. 'teams: []', for what the drill does not have); "
+            "see docs/scenario-format.md, 'Your own road network'")
 
 
 def scenario_hash(path: str | FsPath) -> str:
@@ -388,5 +437,7 @@ def load_scenario_data(data: dict[str, Any], *, file: str = "<data>",
         With every problem found, one line each.
     """
     where = _Locator(file, YamlDoc(data, lines or {(): 1}), from_default)
+    given = data
     data, _ = _with_default_forces(data)
-    return _checked(data, where, FsPath(folder), places, network, check_world)[0]
+    return _checked(data, where, FsPath(folder), places, network, check_world,
+                    _defaults_used(given, from_default))[0]

@@ -8,10 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
+import networkx as nx
 import pytest
 
 from drillsim.errors import DrillsimError, ScenarioError
 from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.network.graph import RoadNetwork
 from drillsim.scenarios.loader import default_forces, load_scenario, scenario_hash
 from drillsim.scenarios.schema import CHINA_STANDARD_TIME, NewIncident
 
@@ -34,25 +36,24 @@ class FakePlaces:
         self.ids = set(ids)
 
     def get(self, place_id: str) -> SimpleNamespace | None:
-        return (SimpleNamespace(id=place_id, lat=39.16, lon=117.15, attrs={"capacity": 1000})
+        return (SimpleNamespace(id=place_id, lat=39.16, lon=117.15, attrs={"capacity": 1000},
+                                label=place_id)
                 if place_id in self.ids else None)
 
 
-class FakeNetwork:
-    """A network of two nodes near 39.16 N 117.15 E with one named road."""
-
-    node_index = {"n_a": 0, "n_b": 1}
-
-    def nearest_node(self, lat: float, lon: float) -> tuple[int, float]:
-        return 0, 37_800.0 if lat > 39.3 else 120.0
-
-    def edges_named(self, name: str) -> list[int]:
-        return [0, 1] if name in ("西青道", "Xiqing Road") else []
+def two_node_network() -> RoadNetwork:
+    """Nodes n_a at 39.16 N 117.15 E and n_b 0.001° (111 m) north, joined by 西青道 both ways."""
+    g = nx.MultiDiGraph()
+    g.add_node("n_a", y=39.16, x=117.15)
+    g.add_node("n_b", y=39.161, x=117.15)
+    for u, v in (("n_a", "n_b"), ("n_b", "n_a")):
+        g.add_edge(u, v, length=111.0, highway="primary", name="西青道", name_en="Xiqing Road")
+    return RoadNetwork.from_networkx(g)
 
 
 def world(*extra: str) -> dict[str, object]:
     return {"places": FakePlaces([*DEFAULT_PLACES, *extra]),
-            "network": FakeNetwork()}
+            "network": two_node_network()}
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -412,8 +413,8 @@ incidents:
     location: {lat: 39.5, lon: 117.15}
 """
     assert fails(tmp_path, text, **world()) == [
-        "FILE:8: incidents[0].location: (39.5, 117.15) lies 37.8 km from the nearest road of "
-        "the network: outside the drill area"]
+        "FILE:8: incidents[0].location: (39.5, 117.15) lies 37.7 km from the nearest usable "
+        "network node 'n_b'; more than 500 m is outside the drill's road network."]
 
 
 def test_unknown_road(tmp_path: Path) -> None:
@@ -426,7 +427,7 @@ def test_problem_in_the_default_forces_names_the_default_file(tmp_path: Path) ->
     places = FakePlaces([p for p in DEFAULT_PLACES if p != "benxi_station"])
     path = write(tmp_path, BASE)
     with pytest.raises(ScenarioError) as info:
-        load_scenario(path, places=places, network=FakeNetwork())
+        load_scenario(path, places=places, network=two_node_network())
     file, doc = default_forces()
     line = doc.lines[("stations", 3, "id")]
     assert info.value.lines() == [
@@ -441,10 +442,24 @@ def test_missing_graphml_file(tmp_path: Path) -> None:
         "relative to the drill file's folder"]
 
 
+OWN_FORCES = """\
+forces:
+  stations:
+    - id: s1
+      location: {node: n_a}
+      personnel: 10
+      apparatus: [{id: E1, type: engine, crew: 5}]
+      turnout: {day: 60 s, night: 90 s}
+  teams: []
+  depots: []
+  shelters: []
+"""
+
+
 def test_graphml_path_is_relative_to_the_drill_file(tmp_path: Path) -> None:
     (tmp_path / "roads").mkdir()
     (tmp_path / "roads" / "net.graphml").write_text("<graphml/>", encoding="utf-8")
-    s = load(tmp_path, BASE + "network: roads/net.graphml\n")
+    s = load(tmp_path, BASE + "network: roads/net.graphml\n" + OWN_FORCES)
     assert s.network == str((tmp_path / "roads" / "net.graphml").resolve())
 
 
@@ -468,7 +483,8 @@ injects:
     assert lines[0] == ("FILE:5: incidents[0].location: unknown place 'nowhere'; "
                         "see `drillsim network --places`")
     assert re.fullmatch(r"FILE:6: incidents\[1\]\.location: \(39\.9, 116\.4\) lies \d+\.\d km "
-                        r"from the nearest road of the network: outside the drill area", lines[1])
+                        r"from the nearest usable network node '\w+'; more than 500 m is "
+                        r"outside the drill's road network\.", lines[1])
     assert lines[2:] == ["FILE:9: injects[0].road: no road named 'Nowhere Road' in the network"]
 
 
@@ -511,8 +527,10 @@ def test_waterlogging_point_off_the_network(tmp_path: Path) -> None:
        drain_m3_s: 0.5, area_m2: 1000}
 """
     lines = fails(tmp_path, text, **world())
-    assert lines == ["FILE:7: flood.points[0].location: (39.5, 117.5) lies 37.8 km from the "
-                     "nearest road of the network: outside the drill area"]
+    assert lines == ["FILE:7: flood.points[0].location: (39.5, 117.5) lies 48.2 km from the "
+                     "nearest usable network node 'n_b'; more than 500 m is outside the "
+                     "drill's road network."]
+
 
 
 def test_uncertainty_and_displacement_bad_inputs_name_their_lines(tmp_path: Path) -> None:

@@ -69,15 +69,16 @@ def test_graphml_round_trip(tmp_path):
     assert load_network(str(path)).n_edges == 6
 
 
-def test_undirected_graphml_loads_both_directions(tmp_path):
+def test_undirected_graphml_is_refused(tmp_path):
     g = nx.Graph()
     g.add_node("a", x=117.0, y=39.0)
     g.add_node("b", x=117.01, y=39.0)
-    g.add_edge("a", "b", length=860.0, highway="primary")
+    g.add_edge("a", "b", length=860.0, highway="primary", oneway="True")
     path = tmp_path / "u.graphml"
     nx.write_graphml(g, path)
-    net = load_graphml(path)
-    assert net.n_edges == 2
+    with pytest.raises(NetworkLoadError, match="the graph is undirected, so every one-way "
+                       "street would be driven both ways"):
+        load_graphml(path)
 
 
 @pytest.mark.parametrize(("content", "message"), [

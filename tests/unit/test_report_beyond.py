@@ -118,9 +118,9 @@ def test_a_share_objectives_driving_incidents_are_shown_as_times(reports, lang):
     rows = {r.incident: r for r in ctx.summary.rows}
     drivers = fi.driving_incidents(ctx, o2.metric, 0.0, *o2.bound())
     assert drivers
+    times = [tx.minutes(rows[r.incident].dispatch_to_arrival, lang) for r, _ in drivers]
     said = ctx.say("fire.driving_incidents", incidents=", ".join(
-        f"{ctx.incident_short(r.incident)} ({tx.minutes(rows[r.incident].dispatch_to_arrival, lang)})"
-        for r, _ in drivers))
+        f"{ctx.incident_short(r.incident)} ({t})" for (r, _), t in zip(drivers, times, strict=True)))
     assert said in finding.paragraphs
     assert "%)" not in said
 

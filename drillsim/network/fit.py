@@ -1,0 +1,213 @@
+"""How a drill's places fit its road network: snap distances and the reachable core (model core).
+
+A location given as a place or a coordinate is played at a network node. Two
+things can make that node a poor stand-in:
+
+Distance
+    The node lies far from the place. Beyond :data:`SNAP_MAX_M` the checks refuse
+    the drill; beyond the network's warning bound (:attr:`Core.warn_m`) they warn.
+    The warning bound is :data:`SNAP_WARN_M` on a network of real streets and grows
+    with a coarse network: it is the 75th percentile of the road-arc lengths when
+    that is longer (a place in the middle of a long block is far from every node
+    without being wrong). On the embedded Hongqiao schematic (arcs 166 / 294 /
+    440 m at the quartiles) it is 440 m: its places lie at most 293 m from a node
+    and the ready drills' coordinates at most 358 m. On an OSM extract (arcs of
+    about 100 m) it stays 200 m.
+Reachability
+    Real road extracts hold one-way fragments and dead ends: osmnx keeps the
+    largest *weakly* connected part, in which only 74-92 % of the nodes can reach
+    each other both ways (issue 15). A unit sent into a node it cannot leave
+    never returns; an incident on a node no station can reach waits for ever.
+    The *core* is the largest strongly connected component of the drivable arcs
+    (every arc a fire engine may use, see
+    :data:`drillsim.network.graph.VEHICLES`): from any core node every other core
+    node can be reached, and back. Places and coordinates snap to the nearest
+    core node; a ``node:`` outside the core is refused by the checks.
+
+On the embedded Hongqiao network the core is the whole network (298 of 298
+nodes), so snapping is unchanged there.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+from scipy.spatial import cKDTree
+
+from drillsim.network.graph import EARTH_RADIUS_M, VEHICLES, RoadNetwork, haversine_m
+
+SNAP_WARN_M = 200.0
+"""A place or coordinate farther than this from its network node gets a warning, m (at
+least: see :attr:`Core.warn_m`)."""
+
+SNAP_MAX_M = 500.0
+"""A place or coordinate farther than this from every core node is an error, m."""
+
+DRIVE_VEHICLE = "fire_engine"
+"""The vehicle class whose usable arcs define the drivable network (trucks use the same)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Core:
+    """The largest strongly connected part of a network's drivable arcs.
+
+    Attributes
+    ----------
+    mask
+        ``(n_nodes,)`` bool, whether each node is in the core.
+    nodes
+        Indices of the core nodes, ascending.
+    n_components
+        Number of strongly connected components of the drivable network (isolated
+        nodes count one each).
+    warn_m
+        Snap distance beyond which the checks warn, m: :data:`SNAP_WARN_M` or the
+        75th percentile of the road-arc lengths rounded up to a whole metre,
+        whichever is longer, at most :data:`SNAP_MAX_M`.
+    """
+
+    mask: np.ndarray
+    nodes: np.ndarray
+    n_components: int
+    warn_m: float
+    _tree: cKDTree
+    _lat0: float
+    _drive: csr_matrix
+
+    @property
+    def complete(self) -> bool:
+        """Whether every node of the network is in the core."""
+        return bool(self.mask.all())
+
+    def nearest(self, network: RoadNetwork, lat: float, lon: float) -> tuple[int, float]:
+        """The core node nearest to (``lat``, ``lon``) and its distance, m."""
+        if self.complete:
+            return network.nearest_node(lat, lon)
+        _, k = self._tree.query(_project(lat, lon, self._lat0))
+        i = int(self.nodes[int(k)])
+        return i, float(haversine_m(lat, lon, network.lat[i], network.lon[i]))
+
+
+_CORES: weakref.WeakKeyDictionary[RoadNetwork, Core] = weakref.WeakKeyDictionary()
+
+
+def drive_core(network: RoadNetwork) -> Core:
+    """The core of ``network`` (computed once per network object and kept with it)."""
+    core = _CORES.get(network)
+    if core is None:
+        core = _CORES[network] = _compute_core(network)
+    return core
+
+
+def _compute_core(network: RoadNetwork) -> Core:
+    vehicle = VEHICLES[DRIVE_VEHICLE]
+    usable = np.array([vehicle.speed_kmh(c, s) > 0 for c, s in
+                       zip(network.edge_highway, network.edge_speed_kmh, strict=True)],
+                      dtype=bool)
+    n = network.n_nodes
+    if n == 0:
+        raise ValueError("the road network has no nodes")
+    matrix = csr_matrix((np.ones(int(usable.sum())),
+                         (network.edge_u[usable], network.edge_v[usable])), shape=(n, n))
+    count, labels = connected_components(matrix, directed=True, connection="strong")
+    largest = int(np.argmax(np.bincount(labels)))  # ties: the component of the lowest node
+    mask = labels == largest
+    nodes = np.flatnonzero(mask)
+    lat0 = float(np.mean(network.lat))
+    tree = cKDTree(_project(network.lat[nodes], network.lon[nodes], lat0))
+    mask.flags.writeable = False
+    nodes.flags.writeable = False
+    arcs = network.edge_length_m[network.road_edges()] if network.n_edges else np.zeros(1)
+    warn = min(max(SNAP_WARN_M, math.ceil(float(np.percentile(arcs, 75)))), SNAP_MAX_M)
+    return Core(mask, nodes, int(count), warn, tree, lat0, matrix)
+
+
+def reach_core(network: RoadNetwork, core: Core, node: int) -> tuple[bool, bool]:
+    """Whether units can drive from ``node`` into the core, and from the core to ``node``.
+
+    Both are true exactly for the core nodes.
+    """
+    if core.mask[node]:
+        return True, True
+    forward = breadth_first_order(core._drive, node, directed=True,
+                                  return_predecessors=False)
+    backward = breadth_first_order(core._drive.T.tocsr(), node, directed=True,
+                                   return_predecessors=False)
+    return bool(core.mask[forward].any()), bool(core.mask[backward].any())
+
+
+def _project(lat, lon, lat0: float) -> np.ndarray:
+    """Local equirectangular projection around ``lat0``, metres (as the network's own)."""
+    k = math.radians(1.0) * EARTH_RADIUS_M
+    xy = np.column_stack([np.atleast_1d(np.asarray(lon, float)) * k * math.cos(
+        math.radians(lat0)), np.atleast_1d(np.asarray(lat, float)) * k])
+    return xy[0] if np.ndim(lat) == 0 else xy
+
+
+def snap(network: RoadNetwork, lat: float, lon: float) -> tuple[int, float]:
+    """The node a place or coordinate is played at: the nearest core node, and its distance, m.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    lat, lon
+        The position, WGS84 degrees.
+    """
+    return drive_core(network).nearest(network, lat, lon)
+
+
+_GEOGRAPHIC_CRS = re.compile(r"(epsg:\s*(4326|4490|4269|4258)\b|ogc:crs84|\+proj=(longlat|latlong)"
+                             r"|^wgs\s*-?\s*84$)", re.IGNORECASE)
+"""crs strings of longitude / latitude systems (WGS84, CGCS2000, NAD83, ETRS89: within a
+metre or two of each other, far below a road network's precision)."""
+
+_TO_WGS84 = ("convert it with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
+             "ox.save_graphml(G, 'file.graphml')")
+
+
+def graph_problem(graph: nx.Graph) -> str | None:
+    """What makes an osmnx-style graph unusable as a drill's road network, or ``None``.
+
+    Checked before the graph is built into a :class:`RoadNetwork`: a projected
+    ``crs`` (coordinates in metres), an undirected graph (its one-way streets
+    would become two-way), a graph without roads.
+    """
+    crs = str(graph.graph.get("crs", "") or "").strip()
+    if crs and not _GEOGRAPHIC_CRS.search(crs):
+        return (f"the graph's crs is {crs!r}, a projected system (coordinates in metres); "
+                f"drillsim reads longitude / latitude degrees: {_TO_WGS84}")
+    if not graph.is_directed():
+        return ("the graph is undirected, so every one-way street would be driven both ways; "
+                "save the directed graph osmnx builds (do not convert it with "
+                "ox.convert.to_undirected before ox.save_graphml)")
+    if graph.number_of_nodes() == 0:
+        return "the graph has no nodes"
+    if graph.number_of_edges() == 0:
+        n = graph.number_of_nodes()
+        return f"the graph has {n} node{'s' if n != 1 else ''} and no roads"
+    xy = [(data.get("x"), data.get("y")) for _, data in graph.nodes(data=True)]
+    try:
+        far = max(max(abs(float(x)) / 180.0, abs(float(y)) / 90.0) for x, y in xy)
+    except (TypeError, ValueError):
+        return None  # RoadNetwork.from_networkx names the node without numeric x / y
+    if far > 1.0:
+        return ("node coordinates are not longitude / latitude degrees (x up to "
+                f"{max(abs(float(x)) for x, _ in xy):,.0f}): is the graph projected? {_TO_WGS84}")
+    return None
+
+
+def network_problem(network: RoadNetwork) -> str | None:
+    """What makes a built network unusable: no two nodes units can drive between."""
+    core = drive_core(network)
+    if core.nodes.size < 2:
+        return (f"no two of its {network.n_nodes} nodes can be driven between both ways "
+                "(footways and the like only, or every road one-way)")
+    return None

@@ -1,0 +1,322 @@
+"""A drill on its own road network: snap distances, the reachable core, no Hongqiao defaults.
+
+The network is the synthetic osmnx-style extract of ``tests/osm_world.py`` (a 6 x 6
+grid with a dead end, a one-way source spur and a footway-only node).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pytest
+from osm_world import GRID, OUTSIDE, node_latlon, osm_like_graph, write_osm_like
+
+from drillsim.api import open_drill, run_drill
+from drillsim.errors import ScenarioError
+from drillsim.network.fit import SNAP_MAX_M, SNAP_WARN_M, drive_core, snap
+from drillsim.network.graph import haversine_m
+from drillsim.network.graphml import NetworkLoadError, load_graphml, load_hongqiao
+from drillsim.scenarios.loader import load_drill
+
+HEAD = """\
+name: Chengdu test
+start: 2026-07-15 10:00
+duration: 02:00
+seed: 3
+network: city.graphml
+"""
+FORCES = """\
+forces:
+  stations:
+    - id: s1
+      location: {node: g00}
+      personnel: 10
+      apparatus: [{id: E1, type: engine, crew: 5}, {id: E2, type: engine, crew: 5}]
+      turnout: {day: 60 s, night: 90 s}
+  teams: []
+  depots: []
+  shelters: []
+"""
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding city.graphml."""
+    folder = tmp_path_factory.mktemp("city")
+    write_osm_like(folder / "city.graphml")
+    return folder
+
+
+def drill_file(folder: Path, text: str, name: str = "drill.yaml") -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def errors(path: Path) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_drill(path)
+    return [line.replace(str(path), "FILE") for line in info.value.lines()]
+
+
+def incident(location: str) -> str:
+    return f"incidents:\n  - {{id: F1, occupancy: dwelling, at: '+00:10', location: {location}}}\n"
+
+
+# --------------------------------------------------------------------------- the core
+
+
+def test_core_is_the_strongly_connected_grid(city: Path) -> None:
+    net = load_graphml(city / "city.graphml")
+    core = drive_core(net)
+    assert sorted(net.node_ids[i] for i in core.nodes) == sorted(GRID)
+    assert sorted(net.node_ids[i] for i in np.flatnonzero(~core.mask)) == sorted(OUTSIDE)
+    assert core.n_components == 4  # the grid and three single nodes
+    assert drive_core(net) is core  # computed once per network
+
+
+def test_hongqiao_core_is_the_whole_network() -> None:
+    net = load_hongqiao()
+    assert drive_core(net).complete and drive_core(net).nodes.size == net.n_nodes == 298
+
+
+def test_a_coordinate_at_the_dead_end_snaps_to_the_grid(city: Path) -> None:
+    net = load_graphml(city / "city.graphml")
+    end = net.node_index["dead_end"]
+    lat, lon = float(net.lat[end]), float(net.lon[end])
+    assert net.nearest_node(lat, lon) == (end, 0.0)
+    node, dist = snap(net, lat, lon)
+    assert net.node_ids[node] == "g55"
+    assert dist == pytest.approx(float(haversine_m(lat, lon, *node_latlon("g55"))))
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def test_relying_on_hongqiao_forces_on_another_network_is_an_error(city: Path) -> None:
+    path = drill_file(city, HEAD + incident("{lat: 30.67, lon: 104.07}"))
+    assert errors(path) == [
+        "FILE:5: network: this drill runs on its own road network, but forces.stations, "
+        "forces.teams, forces.depots, forces.shelters would come from the Hongqiao defaults, "
+        "whose places lie in Hongqiao; give your own (write an empty list, e.g. 'teams: []', "
+        "for what the drill does not have); see docs/scenario-format.md, "
+        "'Your own road network'"]
+
+
+def test_default_waterlogging_points_on_another_network_are_an_error(city: Path) -> None:
+    path = drill_file(city, HEAD + FORCES + "flood:\n  rain: {return_period: 50}\n")
+    (line,) = errors(path)
+    assert line.startswith("FILE:5: network: this drill runs on its own road network, but "
+                           "flood.points would come from the Hongqiao defaults")
+
+
+def test_a_hongqiao_place_on_another_network_is_an_error(city: Path) -> None:
+    (line,) = errors(drill_file(city, HEAD + FORCES + incident("xigu_park")))
+    assert line.startswith("FILE:17: incidents[0].location: place 'xigu_park' (西沽公园 ")
+    km = float(line.split(" lies ")[1].split(" km")[0].replace(",", ""))
+    assert 1_400 < km < 1_600  # Tianjin to Chengdu
+    assert line.endswith("more than 500 m is outside the drill's road network. It is a place "
+                         "of the embedded Hongqiao catalogue: on another network give "
+                         "'location: {lat: .., lon: ..}' or 'location: {node: ..}' instead")
+
+
+def _shifted(node: str, east_m: float) -> tuple[float, float]:
+    lat, lon = node_latlon(node)
+    return lat, lon + east_m / (111_195 * np.cos(np.radians(lat)))
+
+
+def test_snap_distance_bounds(city: Path) -> None:
+    # row 0 is the south row; g05 is its east end.
+    lat, lon = _shifted("g05", 400.0)  # 400 m east of the grid's east edge: a warning
+    drill = load_drill(drill_file(city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}")))
+    (warning,) = [str(w).replace(str(city / "drill.yaml"), "FILE") for w in drill.warnings]
+    assert warning == (f"FILE:17: incidents[0].location: ({lat}, {lon}) is played at network "
+                       "node 'g05', 400 m away, more than 223 m; give 'node:' or closer "
+                       "coordinates if that is not the right road")
+    lat, lon = _shifted("g05", 600.0)  # beyond SNAP_MAX_M: an error
+    assert errors(drill_file(city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}"))) == [
+        f"FILE:17: incidents[0].location: ({lat}, {lon}) lies 600 m from the nearest usable "
+        "network node 'g05'; more than 500 m is outside the drill's road network."]
+    assert drive_core(load_graphml(city / "city.graphml")).warn_m < 400 < SNAP_MAX_M < 600
+
+
+def test_the_warning_bound_grows_with_a_coarse_network(city: Path) -> None:
+    grid = drive_core(load_graphml(city / "city.graphml"))
+    assert grid.warn_m == 223  # 3 arcs in 4 are 191 m or 222.4 m long, rounded up
+    hongqiao = load_hongqiao()
+    arcs = hongqiao.edge_length_m[hongqiao.road_edges()]
+    assert drive_core(hongqiao).warn_m == np.ceil(np.percentile(arcs, 75)) == 440
+    assert SNAP_WARN_M < drive_core(hongqiao).warn_m < SNAP_MAX_M
+
+
+def test_a_coordinate_near_a_dead_end_names_it(city: Path) -> None:
+    lat, lon = _shifted("g55", 400.0)  # 400 m east of g55, 209 m beyond the dead end
+    (warning,) = load_drill(drill_file(
+        city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}"))).warnings
+    assert warning.message == (
+        f"({lat}, {lon}) is played at network node 'g55', 400 m away, more than 223 m "
+        "(node 'dead_end', 209 m away, is on a dead end or one-way fragment units could not "
+        "use); give 'node:' or closer coordinates if that is not the right road")
+
+
+@pytest.mark.parametrize(("node", "trouble"), [
+    ("dead_end", "drive back from it"),
+    ("source", "reach it from the stations"),
+    ("park", "reach it or drive back from it"),
+])
+def test_a_node_outside_the_core_is_an_error(city: Path, node: str, trouble: str) -> None:
+    (line,) = errors(drill_file(city, HEAD + FORCES + incident(f"{{node: {node}}}")))
+    assert line.startswith(f"FILE:17: incidents[0].location: node '{node}' is on a dead end or "
+                           f"one-way fragment: units could not {trouble}; 36 of 39 nodes can "
+                           "reach each other both ways; the nearest node they can use is ")
+
+
+def test_a_station_in_a_dead_end_is_an_error(city: Path) -> None:
+    (line,) = errors(drill_file(city, HEAD + FORCES.replace("{node: g00}", "{node: dead_end}")))
+    assert line == ("FILE:9: forces.stations[0].location: node 'dead_end' is on a dead end or "
+                    "one-way fragment: units could not drive back from it; 36 of 39 nodes can "
+                    "reach each other both ways; the nearest node they can use is 'g55', "
+                    "191 m away")
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def test_an_incident_at_the_dead_end_is_reached_and_the_unit_returns(city: Path) -> None:
+    lat, lon = node_latlon("g55")
+    lon += 0.002  # exactly at the dead end
+    drill = open_drill(drill_file(city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}")))
+    result = run_drill(drill.scenario, world=drill.world)
+    net = drill.world.network
+    kinds = [r.event for r in result.records]
+    assert "queued" not in kinds and "mutual_aid_request" not in kinds and "unmet" not in kinds
+    arrive = next(r for r in result.records if r.event == "arrive")
+    assert net.node_ids[arrive.node] == "g55"
+    home = [r for r in result.records if r.event == "quarters"]
+    assert [net.node_ids[r.node] for r in home] == ["g00"]
+
+
+def test_background_calls_fall_only_on_reachable_nodes(city: Path) -> None:
+    text = HEAD.replace("02:00", "12:00") + FORCES + "background: {calls_per_day: 60}\n"
+    drill = open_drill(drill_file(city, text))
+    result = run_drill(drill.scenario, world=drill.world)
+    core = drive_core(drill.world.network)
+    calls = [r for r in result.records if r.event == "call"]
+    assert len(calls) > 15  # ~30 expected in 12 h
+    assert all(core.mask[r.node] for r in calls)
+    assert not [r for r in result.records if r.event in ("mutual_aid_request", "unmet")
+                and not r.incident.startswith("BG")]
+
+
+# --------------------------------------------------------------------------- unusable graphs
+
+
+def test_a_projected_graph_names_its_crs_and_the_fix(tmp_path: Path) -> None:
+    path = write_osm_like(tmp_path / "utm.graphml", projected=True)
+    with pytest.raises(NetworkLoadError) as info:
+        load_graphml(path)
+    assert str(info.value) == (
+        f"{path}: the graph's crs is 'EPSG:32648', a projected system (coordinates in "
+        "metres); drillsim reads longitude / latitude degrees: convert it with osmnx: "
+        "G = ox.project_graph(G, to_crs='EPSG:4326'), then ox.save_graphml(G, 'file.graphml')")
+
+
+def test_projected_coordinates_without_a_crs_are_named(tmp_path: Path) -> None:
+    g = osm_like_graph(projected=True)
+    del g.graph["crs"]
+    nx.write_graphml(g, tmp_path / "nocrs.graphml")
+    with pytest.raises(NetworkLoadError, match=r"node coordinates are not longitude / latitude "
+                       r"degrees \(x up to 40\d,\d{3}\): is the graph projected\? convert it "
+                       r"with osmnx: G = ox.project_graph"):
+        load_graphml(tmp_path / "nocrs.graphml")
+
+
+@pytest.mark.parametrize("crs", ["epsg:4326", "EPSG:4490", "+proj=longlat +datum=WGS84 +no_defs",
+                                 "WGS84", ""])
+def test_geographic_crs_are_accepted(tmp_path: Path, crs: str) -> None:
+    g = osm_like_graph()
+    g.graph["crs"] = crs
+    nx.write_graphml(g, tmp_path / "g.graphml")
+    assert load_graphml(tmp_path / "g.graphml").n_nodes == 39
+
+
+def test_an_undirected_osm_graph_is_refused(tmp_path: Path) -> None:
+    path = write_osm_like(tmp_path / "u.graphml", directed=False)
+    with pytest.raises(NetworkLoadError, match="undirected, so every one-way street"):
+        load_graphml(path)
+
+
+def test_one_node_and_no_road(tmp_path: Path) -> None:
+    """osmnx's own test file short.graphml: one node, no edge."""
+    g = nx.MultiDiGraph(crs="epsg:4326")
+    g.add_node(1, x="104.06", y="30.66")
+    nx.write_graphml(g, tmp_path / "short.graphml")
+    with pytest.raises(NetworkLoadError) as info:
+        load_graphml(tmp_path / "short.graphml")
+    assert str(info.value) == f"{tmp_path / 'short.graphml'}: the graph has 1 node and no roads"
+
+
+def test_footways_only_is_refused(tmp_path: Path) -> None:
+    g = nx.MultiDiGraph(crs="epsg:4326")
+    g.add_node(1, x="104.06", y="30.66")
+    g.add_node(2, x="104.061", y="30.66")
+    for u, v in ((1, 2), (2, 1)):
+        g.add_edge(u, v, highway="footway", length="96")
+    nx.write_graphml(g, tmp_path / "paths.graphml")
+    with pytest.raises(NetworkLoadError, match="no two of its 2 nodes can be driven between "
+                       "both ways"):
+        load_graphml(tmp_path / "paths.graphml")
+
+
+def test_cli_run_on_a_projected_graph_is_one_line_exit_2(tmp_path: Path) -> None:
+    write_osm_like(tmp_path / "city.graphml", projected=True)
+    path = drill_file(tmp_path, HEAD + FORCES)
+    out = subprocess.run([sys.executable, "-m", "drillsim.cli", "validate", str(path)],
+                         capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        f"error: {path}:5: network: the road network cannot be loaded: "
+        f"{tmp_path / 'city.graphml'}: the graph's crs is 'EPSG:32648', a projected system "
+        "(coordinates in metres); drillsim reads longitude / latitude degrees: convert it "
+        "with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
+        "ox.save_graphml(G, 'file.graphml')")
+
+
+# --------------------------------------------------------------------------- maps and summary
+
+
+def test_maps_of_another_network_leave_out_hongqiao_places(city: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from drillsim.network.graphml import load_places
+    from drillsim.network.summary import draw_network, on_network
+
+    net, hongqiao = load_graphml(city / "city.graphml"), load_places()
+    assert len(on_network(net, hongqiao)) == 0
+    assert len(on_network(load_hongqiao(), hongqiao)) == len(hongqiao)  # all within 293 m
+    fig, ax = draw_network(net, hongqiao)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    # framed on the network (104.060-104.072 E, 30.658-30.672 N), not stretched to Tianjin
+    assert 104.05 < x0 < 104.06 and 104.072 < x1 < 104.08
+    assert 30.65 < y0 < 30.658 and 30.672 < y1 < 30.68
+    assert not ax.texts  # no Hongqiao label
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_network_summary_of_another_network(city: Path) -> None:
+    from drillsim.network.graph import TravelTimes
+    from drillsim.network.graphml import load_places
+    from drillsim.network.summary import summarize
+
+    net = load_graphml(city / "city.graphml")
+    info = summarize(net, load_places(), TravelTimes(net))
+    assert info["usable_nodes"] == 36 and info["nodes"] == 39
+    assert info["station_reach_5min"] == []  # the Hongqiao stations are 1,518 km away
