@@ -120,7 +120,8 @@ def test_a_share_objectives_driving_incidents_are_shown_as_times(reports, lang):
     assert drivers
     times = [tx.minutes(rows[r.incident].dispatch_to_arrival, lang) for r, _ in drivers]
     said = ctx.say("fire.driving_incidents", incidents=", ".join(
-        f"{ctx.incident_short(r.incident)} ({t})" for (r, _), t in zip(drivers, times, strict=True)))
+        f"{ctx.incident_short(r.incident)} ({t})"
+        for (r, _), t in zip(drivers, times, strict=True)))
     assert said in finding.paragraphs
     assert "%)" not in said
 
