@@ -211,6 +211,59 @@ class Evacuation:
 
 
 @dataclass(frozen=True)
+class OrderReach:
+    """How the protective-action order reached people (the ``protective_action`` record).
+
+    Attributes
+    ----------
+    order
+        Drill time of the order, s.
+    told_from
+        Drill time from which the order went out on the channels, s (the order, or the
+        public warning's decision if later).
+    channels
+        The channels that carried it (the drill's warning channels, or the district's
+        default ones).
+    default_channels
+        True when the drill has no ``warning:`` section (the district's default channels
+        were assumed).
+    reaction_s
+        From being reached to acting on the order, s (an assumption of the engine).
+    first_out
+        When the first evacuee left home, s (NaN: nobody did).
+    """
+
+    order: float
+    told_from: float
+    channels: tuple[str, ...]
+    default_channels: bool
+    reaction_s: float
+    first_out: float
+
+
+@dataclass(frozen=True)
+class ShelterClosed:
+    """A shelter a threat zone reached while the release's evacuees were using it.
+
+    Attributes
+    ----------
+    shelter
+        Shelter id.
+    t
+        First time evacuees of the release were turned away from it, s.
+    people
+        People of the release turned away (on arrival, or while waiting outside).
+    waited
+        Of whom were waiting outside it for its opening when the zone reached it.
+    """
+
+    shelter: str
+    t: float
+    people: int
+    waited: int
+
+
+@dataclass(frozen=True)
 class Responder:
     """A crew that arrived at a staging point inside the AEGL-2 zone."""
 
@@ -247,6 +300,10 @@ class ChemicalFacts:
         The evacuation.
     responders
         Crews that staged inside the AEGL-2 zone.
+    order_reach
+        How the order reached people (None: no order).
+    shelters_closed
+        Shelters a zone reached while the release's evacuees were using them, in time order.
     """
 
     call: float
@@ -261,6 +318,8 @@ class ChemicalFacts:
     exposure: dict[int, Exposure]
     evacuation: Evacuation
     responders: tuple[Responder, ...]
+    order_reach: OrderReach | None = None
+    shelters_closed: tuple[ShelterClosed, ...] = ()
 
     @property
     def responders_exposed(self) -> int:
@@ -326,6 +385,38 @@ def _evacuation(result: RunResult, order: float) -> Evacuation:
             wait += g.people * (g.admit - g.wait)
     opened = min((r.t for r in result.records if r.event == "shelter_open"), default=math.nan)
     return Evacuation(groups, order, opened, walk, wait)
+
+
+def _order_reach(result: RunResult, order: Record | None,
+                 evacuation: Evacuation) -> OrderReach | None:
+    if order is None:
+        return None
+    data = order.data
+    return OrderReach(
+        order=order.t, told_from=float(data.get("told_from", order.t)),
+        channels=tuple(str(c) for c in data.get("channels", ())),
+        default_channels=result.scenario.warning is None,
+        reaction_s=float(data.get("reaction_s", 0.0)),
+        first_out=min((g.out for g in evacuation.groups), default=math.nan))
+
+
+def _shelters_closed(result: RunResult, evacuation: Evacuation) -> tuple[ShelterClosed, ...]:
+    mine = {g.group for g in evacuation.groups}
+    waits: set[tuple[str, str]] = set()
+    rows: dict[str, list] = {}
+    for r in result.records:
+        group = str(r.data.get("group", ""))
+        if group not in mine:
+            continue
+        if r.event == "shelter_wait":
+            waits.add((group, r.place))
+        elif r.event == "shelter_blocked":
+            row = rows.setdefault(r.place, [r.t, 0, 0])
+            row[1] += int(r.data["people"])
+            if (group, r.place) in waits:
+                row[2] += int(r.data["people"])
+    return tuple(sorted((ShelterClosed(k, t, p, w) for k, (t, p, w) in rows.items()),
+                        key=lambda c: (c.t, c.shelter)))
 
 
 def _run_end(result: RunResult) -> float:
@@ -401,12 +492,15 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
     u0 = weather[0].u if weather else spec.weather[0].wind_speed_m_s
     responders = tuple(Responder(r.t, r.unit, int(r.data["crew"])) for r in recs
                        if r.event == "responder_exposed")
+    evacuation = _evacuation(result, order)
     return ChemicalFacts(
         call=call, hazmat_arrival=arrive, isolation_m=rules.isolation_m(spec),
         erg=rules.erg(spec, u0),
         downwind_m=float(order_rec.data["downwind_m"]) if order_rec else math.nan,
         leak_end=leak, weather=weather, plume_t=plume_t, people=people, exposure=exposure,
-        evacuation=_evacuation(result, order), responders=responders)
+        evacuation=evacuation, responders=responders,
+        order_reach=_order_reach(result, order_rec, evacuation),
+        shelters_closed=_shelters_closed(result, evacuation))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:

@@ -891,11 +891,38 @@ def sections(ctx: ReportContext) -> list[Section]:
     paras = [ctx.say("chem.section_intro",
                      chemical=chem.name_zh if ctx.lang == "zh" else chem.name_en, id=spec.id,
                      site=site_label(ctx), step=tx.minutes(spec.step, ctx.lang))]
+    paras += order_reach_paras(ctx) + shelters_closed_paras(ctx)
     figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
             if f is not None]
     return [Section("chemical", ctx.say("chem.section"), paras,
                     [Table([ctx.say("chem.col_measure"), ctx.say("chem.col_value")], rows)],
                     figs)]
+
+
+def order_reach_paras(ctx: ReportContext) -> list[str]:
+    """How the order reached people: its channels, from when, the reaction time, and when
+    the first evacuee left (nothing without an order)."""
+    reach = facts(ctx).order_reach
+    if reach is None:
+        return []
+    # channel names hold commas ("TV, radio and social media"): a stronger separator
+    channels = ("，" if ctx.lang == "zh" else "; ").join(
+        tx.term("channel", c, ctx.lang) for c in reach.channels)
+    parts = [ctx.say("chem.order_reach", order=tx.offset(reach.order),
+                     told=tx.offset(reach.told_from), channels=channels,
+                     reaction=tx.minutes(reach.reaction_s, ctx.lang)),
+             ctx.say("chem.first_out", first=tx.offset(reach.first_out))
+             if math.isfinite(reach.first_out) else ctx.say("chem.nobody_out")]
+    if reach.default_channels:
+        parts.append(ctx.say("chem.order_default_channels"))
+    return [("" if ctx.lang == "zh" else " ").join(parts)]
+
+
+def shelters_closed_paras(ctx: ReportContext) -> list[str]:
+    """One sentence per shelter a threat zone reached while evacuees were using it."""
+    return [ctx.say("chem.shelter_closed", shelter=ctx.place_name(c.shelter),
+                    t=tx.offset(c.t), people=f"{c.people:,}", waited=f"{c.waited:,}")
+            for c in facts(ctx).shelters_closed]
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -1074,6 +1101,7 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
         opened=tx.offset(ev.first_open)))
     if ev.later:
         paras.append(ctx.say("chem.ordered_later", people=f"{ev.later:,}"))
+    paras += order_reach_paras(ctx) + shelters_closed_paras(ctx)
     hours = {k: v / 3600 for k, v in segs.items()}
     total = sum(hours.values())
     key = max(hours, key=hours.get) if total else ""

@@ -387,3 +387,30 @@ def test_areas_table_and_summary_json_state_who_lives_in_each_zone(contexts, rep
         (lvl, round(zr.residents, 3)) for lvl, zr in expected]
     assert [[c["id"] for c in z["communities"]] for z in js] == [
         [c for c, _ in zr.communities] for _, zr in expected]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_section_says_how_the_order_reached_people(contexts, reports, results, name, lang):
+    """Issue 10 item 2: the chemical section states when the order went out, on which
+    channels, the reaction time and when the first evacuee left, as the records say; and
+    nobody leaves before the channels' first delay plus the reaction time."""
+    from drillsim.agents.chemical_release import REACTION_S
+    from drillsim.hazards.warning import channels_for
+
+    ctx = contexts[(name, lang)]
+    reach = ch.facts(ctx).order_reach
+    rec = next(r for r in results[name].records if r.event == "protective_action")
+    sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
+    text = next(p for p in sec.paragraphs
+                if ctx.name("went out from", "经以下渠道发布") in p)
+    order_t, told_t, first_t = _offsets(text)
+    assert order_t == round(rec.t) and told_t == round(rec.data["told_from"])
+    assert first_t == round(reach.first_out)
+    assert _minutes(text) == pytest.approx(REACTION_S / 60)
+    for c in rec.data["channels"]:
+        assert tx.term("channel", c, lang) in text
+    warning = results[name].scenario.warning
+    first_delay = min(c.delay_s for c in channels_for(warning.channels if warning else None))
+    assert reach.first_out >= rec.data["told_from"] + first_delay + REACTION_S
+    assert (ctx.name("default warning channels", "默认预警渠道") in text) == (warning is None)
