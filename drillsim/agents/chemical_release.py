@@ -345,27 +345,40 @@ class ChemicalModel(Hazard):
             out[told] = coverage(self.channels, self.drill.env.now - since[told] - REACTION_S)
         return out
 
+    def _ordered_by_reason(self, action: str) -> dict[str, np.ndarray]:
+        """Population cells under ``action`` now, by why: ``isolation`` (evacuation only),
+        ``aegl3``/``aegl2``/``aegl1``, ``downwind`` (ERG square), ``area``."""
+        n = self.grid.lat.size
+        out = {"isolation": self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
+               if action == "evacuate" else np.zeros(n, dtype=bool)}
+        for lvl in sorted(LEVELS, reverse=True):
+            out[f"aegl{lvl}"] = self.cells[lvl] if self.ordered.get(lvl) == action \
+                else np.zeros(n, dtype=bool)
+        out["downwind"] = self._downwind_square(self.grid.lat, self.grid.lon) \
+            if self.spec.protective_actions.downwind == action else np.zeros(n, dtype=bool)
+        out["area"] = self.area_cells[action]
+        return out
+
     def _ordered_cells(self, action: str) -> np.ndarray:
-        """Population cells under ``action`` now (zones, downwind square, areas)."""
-        mask = np.zeros(self.grid.lat.size, dtype=bool)
-        for lvl in LEVELS:
-            if self.ordered.get(lvl) == action:
-                mask |= self.cells[lvl]
-        if self.spec.protective_actions.downwind == action:
-            mask |= self._downwind_square(self.grid.lat, self.grid.lon)
-        mask |= self.area_cells[action]
-        if action == "evacuate":
-            mask |= self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
-        return mask
+        """Population cells under ``action`` now (any reason)."""
+        return np.logical_or.reduce(list(self._ordered_by_reason(action).values()))
 
     def _protect(self) -> None:
         """Cells newly under an order get it from :meth:`told_from`; in every cell ordered
         out, the people reached (and past their reaction time) since the last step leave
         for a shelter."""
         told_from = self.told_from()
-        new = self._ordered_cells("evacuate") & np.isinf(self.evac_from)
-        self.evac_from[new] = told_from
-        self.evac_base[new] = self.remaining[new]
+        fresh = np.isinf(self.evac_from)
+        why: dict[str, float] = {}
+        for reason, mask in self._ordered_by_reason("evacuate").items():
+            cells = mask & fresh
+            why[reason] = float(round(self.remaining[cells].sum()))
+            self.evac_from[cells] = told_from
+            self.evac_base[cells] = self.remaining[cells]
+            fresh &= ~cells
+        if sum(why.values()) > 0:
+            self.drill.log("evacuation_ordered", place=self.spec.id, people=why,
+                           total=float(sum(why.values())))
         self.sip_from[self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from)] = \
             told_from
         gone = self.evac_base * self._acted(self.evac_from)

@@ -241,6 +241,31 @@ class OrderReach:
     first_out: float
 
 
+REASONS = ("isolation", "aegl3", "aegl2", "aegl1", "downwind", "area")
+"""Why people were ordered out (the ``evacuation_ordered`` record), in the engine's order."""
+
+
+@dataclass(frozen=True)
+class OrderedOut:
+    """People newly ordered out at one zone update (an ``evacuation_ordered`` record).
+
+    Attributes
+    ----------
+    t
+        Drill time, s.
+    people
+        Reason (:data:`REASONS`) -> residents at home in the cells newly ordered out.
+    """
+
+    t: float
+    people: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        """People newly ordered out."""
+        return sum(self.people.values())
+
+
 @dataclass(frozen=True)
 class ShelterClosed:
     """A shelter a threat zone reached while the release's evacuees were using it.
@@ -304,6 +329,9 @@ class ChemicalFacts:
         How the order reached people (None: no order).
     shelters_closed
         Shelters a zone reached while the release's evacuees were using them, in time order.
+    ordered_out
+        Who was ordered out and why, update by update (the evacuation's denominator: the
+        groups that left are those of these people the order reached).
     """
 
     call: float
@@ -320,6 +348,12 @@ class ChemicalFacts:
     responders: tuple[Responder, ...]
     order_reach: OrderReach | None = None
     shelters_closed: tuple[ShelterClosed, ...] = ()
+    ordered_out: tuple[OrderedOut, ...] = ()
+
+    @property
+    def people_ordered_out(self) -> float:
+        """Everyone ordered out over the run."""
+        return sum(o.total for o in self.ordered_out)
 
     @property
     def responders_exposed(self) -> int:
@@ -434,9 +468,9 @@ def wind_shift_response(result: RunResult, wind_from_deg: float,
                         t: float) -> tuple[Record | None, Record | None, int]:
     """The answer to a wind shift from drill time ``t`` (s) on: the first zone update
     (``plume`` record) of the release showing the new wind, and the next evacuation
-    extension, protective-action order or responder exposure at the release (None for
-    either when there is none), and the people displaced at that moment (0 unless the
-    next is an evacuation extension)."""
+    extension (``evacuation_ordered``), protective-action order or responder exposure at
+    the release (None for either when there is none), and the people newly ordered out
+    then (0 unless the next is an evacuation extension)."""
     spec = result.scenario.chemical
     if spec is None:
         return None, None, 0
@@ -447,11 +481,10 @@ def wind_shift_response(result: RunResult, wind_from_deg: float,
     if plume is None:
         return None, None, 0
     nxt = next((r for r in recs if r.t >= t and r.place == spec.id
-                and r.event in ("displaced", "protective_action", "responder_exposed")), None)
-    people = 0
-    if nxt is not None and nxt.event == "displaced":
-        people = sum(int(r.data.get("people", "0")) for r in recs
-                     if r.event == "displaced" and r.place == spec.id and r.t == nxt.t)
+                and r.event in ("evacuation_ordered", "protective_action",
+                                "responder_exposed")), None)
+    people = int(round(float(nxt.data["total"]))) \
+        if nxt is not None and nxt.event == "evacuation_ordered" else 0
     return plume, nxt, people
 
 
@@ -500,7 +533,9 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
         leak_end=leak, weather=weather, plume_t=plume_t, people=people, exposure=exposure,
         evacuation=evacuation, responders=responders,
         order_reach=_order_reach(result, order_rec, evacuation),
-        shelters_closed=_shelters_closed(result, evacuation))
+        shelters_closed=_shelters_closed(result, evacuation),
+        ordered_out=tuple(OrderedOut(r.t, {k: float(v) for k, v in r.data["people"].items()})
+                          for r in mine if r.event == "evacuation_ordered"))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:

@@ -293,6 +293,13 @@ _KINDS: tuple[EventKind, ...] = (
         _f("channels", "list", "", "the channels that carry the order to people (the "
            "drill's warning channels, or the district's default ones without a warning)"),
         _f("reaction_s", "float", "s", "from being reached to acting on the order"))),
+    EventKind("evacuation_ordered", "chemical", "people newly under the evacuation order, "
+              "by why (at the order and as the zones move)", ("place",), (
+        _f("people", "map", "people", "reason -> residents at home in the cells newly "
+           "ordered out: `isolation` (circle), `aegl3`/`aegl2`/`aegl1` (zone), `downwind` "
+           "(ERG square), `area` (named subdistrict or community); each cell counted once, "
+           "under the first reason in that order (0 decimals)"),
+        _f("total", "float", "people", "the sum (0 decimals)"))),
     EventKind("responder_exposed", "chemical", "a crew arrives inside a zone without protection",
               ("incident", "unit", "node", "place"), (_f("crew", "int", "people", "crew"),)),
     EventKind("ppe_on", "chemical", "a hazmat crew has donned protective gear",

@@ -79,6 +79,10 @@ RELEASE_KIND = {"leaking_valve": "chem.release_leaking_valve",
 ACTION_TEXT = {"evacuate": "chem.action_evacuate",
                "shelter_in_place": "chem.action_shelter_in_place",
                "none": "chem.action_none"}
+REASON_TEXT = {"isolation": "chem.reason_isolation", "aegl3": "chem.reason_aegl3",
+               "aegl2": "chem.reason_aegl2", "aegl1": "chem.reason_aegl1",
+               "downwind": "chem.reason_downwind", "area": "chem.reason_area"}
+"""Why people were ordered out (:data:`drillsim.metrics.chemical.REASONS`), in words."""
 COMPASS = ("chem.compass_n", "chem.compass_ne", "chem.compass_e", "chem.compass_se",
            "chem.compass_s", "chem.compass_sw", "chem.compass_w", "chem.compass_nw")
 """Wording of the eight wind directions, from north clockwise."""
@@ -891,7 +895,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     paras = [ctx.say("chem.section_intro",
                      chemical=chem.name_zh if ctx.lang == "zh" else chem.name_en, id=spec.id,
                      site=site_label(ctx), step=tx.minutes(spec.step, ctx.lang))]
-    paras += order_reach_paras(ctx) + shelters_closed_paras(ctx)
+    paras += order_reach_paras(ctx) + ordered_out_paras(ctx) + shelters_closed_paras(ctx)
     figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
             if f is not None]
     return [Section("chemical", ctx.say("chem.section"), paras,
@@ -916,6 +920,26 @@ def order_reach_paras(ctx: ReportContext) -> list[str]:
     if reach.default_channels:
         parts.append(ctx.say("chem.order_default_channels"))
     return [("" if ctx.lang == "zh" else " ").join(parts)]
+
+
+def ordered_out_paras(ctx: ReportContext) -> list[str]:
+    """Who was ordered out and why, update by update, and how many of them left (the
+    evacuation's people) or were never reached."""
+    f = facts(ctx)
+    if not f.ordered_out:
+        return []
+    parts = []
+    for o in f.ordered_out:
+        why = _joined(ctx, (ctx.say(REASON_TEXT[k], people=f"{v:,.0f}",
+                                    m=f"{f.isolation_m:,.0f}")
+                            for k, v in o.people.items() if v > 0 and k in REASON_TEXT))
+        parts.append(ctx.say("chem.ordered_at", offset=tx.offset(o.t),
+                             people=f"{o.total:,.0f}", why=why))
+    ordered = f.people_ordered_out
+    left = f.evacuation.people
+    sep = "；" if ctx.lang == "zh" else "; "  # the reasons inside a part use chem.sep
+    return [ctx.say("chem.ordered_out", parts=sep.join(parts), ordered=f"{ordered:,.0f}",
+                    left=f"{left:,}", stayed=f"{max(ordered - left, 0.0):,.0f}")]
 
 
 def shelters_closed_paras(ctx: ReportContext) -> list[str]:
@@ -1101,7 +1125,7 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
         opened=tx.offset(ev.first_open)))
     if ev.later:
         paras.append(ctx.say("chem.ordered_later", people=f"{ev.later:,}"))
-    paras += order_reach_paras(ctx) + shelters_closed_paras(ctx)
+    paras += ordered_out_paras(ctx) + order_reach_paras(ctx) + shelters_closed_paras(ctx)
     hours = {k: v / 3600 for k, v in segs.items()}
     total = sum(hours.values())
     key = max(hours, key=hours.get) if total else ""

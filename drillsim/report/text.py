@@ -147,6 +147,7 @@ TERMS: dict[str, dict[str, str]] = {
         "wind_shift": "term.event.wind_shift",
         "plume": "term.event.plume",
         "protective_action": "term.event.protective_action",
+        "evacuation_ordered": "term.event.evacuation_ordered",
         "responder_exposed": "term.event.responder_exposed",
         "ppe_on": "term.event.ppe_on",
         "entry": "term.event.entry",

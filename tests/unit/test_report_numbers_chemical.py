@@ -414,3 +414,49 @@ def test_section_says_how_the_order_reached_people(contexts, reports, results, n
     first_delay = min(c.delay_s for c in channels_for(warning.channels if warning else None))
     assert reach.first_out >= rec.data["told_from"] + first_delay + REACTION_S
     assert (ctx.name("default warning channels", "默认预警渠道") in text) == (warning is None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_report_says_who_was_ordered_out_and_why(contexts, results, name, lang):
+    """Issue 10 item 3: the evacuees are reconciled with the order: the people ordered out
+    by reason (the ``evacuation_ordered`` records) add up to the total stated, those who
+    left are the evacuation's groups, and the rest were not reached."""
+    ctx = contexts[(name, lang)]
+    f = ch.facts(ctx)
+    recs = [r for r in results[name].records if r.event == "evacuation_ordered"]
+    assert recs and len(f.ordered_out) == len(recs)
+    left = sum(int(r.data["people"]) for r in results[name].records
+               if r.event == "displaced" and r.place == results[name].scenario.chemical.id)
+    assert left == f.evacuation.people <= f.people_ordered_out
+    text = next(p for p in _finding(ctx, "evacuation_time").paragraphs
+                if ctx.name("ordered out, and why", "须疏散的居民及原因") in p)
+    head, tail = text.split(ctx.name("Of these", "这"), 1)
+    nums = [float(x.replace(",", "")) for x in re.findall(r"(?<![\d:+])\d[\d,]*(?![\d:])",
+                                                          tail)]
+    ordered, said_left, stayed = nums[:3]
+    assert ordered == round(f.people_ordered_out) == sum(round(r.data["total"]) for r in recs)
+    assert said_left == left and stayed == ordered - left
+    assert [round(t) for t in _offsets(head)] == [round(r.t) for r in recs]
+    iso = f.ordered_out[0].people["isolation"]
+    if iso > 0:
+        assert ctx.name(f"{iso:,.0f} inside the {f.isolation_m:,.0f} m isolation circle",
+                        f"{f.isolation_m:,.0f}米初始隔离圈内{iso:,.0f}人") in head
+
+
+def test_msel_wind_shift_states_the_extension_the_records_show(contexts, results):
+    """Issue 10 item 3: the MSEL's "evacuation extended" figure is the people newly ordered
+    out at the update after the shift, and it speaks of people above AEGL-2, not nodes."""
+    from drillsim.report.msel import msel_rows
+
+    name = "chlorine-day-wind-shift"
+    shift = next(r.t for r in results[name].records if r.event == "wind_shift")
+    ext = next(r for r in results[name].records
+               if r.event == "evacuation_ordered" and r.t >= shift)
+    for lang in ("en", "zh"):
+        ctx = contexts[(name, lang)]
+        row = next(r.sim_what for r in msel_rows(ctx) if r.id == "I1")
+        assert ctx.name("nodes", "节点") not in row
+        said = ctx.name(f"({ext.data['total']:,.0f} more residents ordered out)",
+                        f"新增{ext.data['total']:,.0f}名居民须疏散")
+        assert said in row
