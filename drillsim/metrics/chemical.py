@@ -581,6 +581,9 @@ class ZoneReach:
     communities
         (community id, residents inside that zone) likewise, for the synthetic communities
         (:class:`drillsim.network.population.Community`).
+    places
+        (kind, id) of the drill's stations, shelters and depots inside that zone (kind
+        ``station``, ``shelter`` or ``depot``), in the drill file's order.
     """
 
     level: int
@@ -592,6 +595,26 @@ class ZoneReach:
     residents: float
     subdistricts: tuple[tuple[str, float], ...]
     communities: tuple[tuple[str, float], ...]
+    places: tuple[tuple[str, str], ...] = ()
+
+
+def force_places(scenario, world) -> list[tuple[str, str, float, float]]:
+    """(kind, id, lat, lon) of the drill's stations, shelters and depots: the place's
+    position, or its road node's when the drill file gives a location."""
+    net = world.network
+    out = []
+    forces = scenario.forces
+    for kind, items in (("station", forces.stations), ("shelter", forces.shelters),
+                        ("depot", forces.depots)):
+        for item in items:
+            place = world.places.get(item.id) if item.location is None else None
+            if place is not None:
+                out.append((kind, item.id, float(place.lat), float(place.lon)))
+            else:
+                node = world.node_of(item.location) if item.location is not None else -1
+                if node >= 0:
+                    out.append((kind, item.id, float(net.lat[node]), float(net.lon[node])))
+    return out
 
 
 def _ring_area_km2(ring: list[tuple[float, float]]) -> float:
@@ -649,10 +672,17 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
     grid = PopulationGrid(net, world.places)
     sub_ids = [s.id for s in grid.subdistricts]
     com_ids = [c.id for c in grid.communities]
+    places = force_places(result.scenario, world)
+    p_lat = np.array([p[2] for p in places], dtype=float)
+    p_lon = np.array([p[3] for p in places], dtype=float)
     out = []
     for st in f.weather:
         zones = {}
         for lvl in LEVELS:
+            at = rules.driving_mask(rules.zone_masks(
+                spec, p_lat, p_lon, src_lat=src_lat, src_lon=src_lon,
+                wind_from_deg=st.wind_from, u_m_s=st.u, cls=st.cls, level=lvl)) \
+                if places else np.zeros(0, dtype=bool)
             masks = rules.zone_masks(spec, grid.lat, grid.lon, src_lat=src_lat,
                                      src_lon=src_lon, wind_from_deg=st.wind_from, u_m_s=st.u,
                                      cls=st.cls, level=lvl)
@@ -664,7 +694,8 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
                 lvl, st.extent_m[lvl], _ring_area_km2(gauss), st.dense_m[lvl],
                 _ring_area_km2(dense) if rules.is_dense(spec) else math.nan, st.drives(lvl),
                 float(people.sum()), _by_owner(people, grid.owner[inside], sub_ids),
-                _by_owner(people, grid.community[inside], com_ids))
+                _by_owner(people, grid.community[inside], com_ids),
+                tuple((k, i) for (k, i, _, _), a in zip(places, at, strict=True) if a))
         out.append((st, zones))
     return out
 
@@ -683,5 +714,6 @@ def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
                 "dense_length_m": z.dense_length_m, "dense_area_km2": z.dense_area_km2,
                 "drives": z.drives, "residents": z.residents,
                 "subdistricts": [{"id": i, "residents": p} for i, p in z.subdistricts],
-                "communities": [{"id": i, "residents": p} for i, p in z.communities]})
+                "communities": [{"id": i, "residents": p} for i, p in z.communities],
+                "places": [{"kind": k, "id": i} for k, i in z.places]})
     return out

@@ -356,15 +356,52 @@ def drives_text(ctx: ReportContext) -> str:
         else ctx.say("chem.drives_gaussian")
 
 
+def zone_reach(ctx: ReportContext) -> list:
+    """:func:`drillsim.metrics.chemical.zone_reach` of the run, measured once per context."""
+    from drillsim.metrics.chemical import zone_reach as measure
+
+    return _cached(ctx, "zone_reach", lambda: measure(ctx.result, ctx.world, facts(ctx)))
+
+
+def places_in_zones(ctx: ReportContext) -> dict[tuple[str, str], list[tuple[float, int]]]:
+    """(kind, id) of each station, shelter or depot inside a zone -> (weather state start,
+    highest AEGL level it lies in) for every state that puts it in one."""
+    out: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for st, zones in zone_reach(ctx):
+        for lvl in sorted(LEVELS, reverse=True):
+            for key in zones[lvl].places:
+                hits = out.setdefault(key, [])
+                if not hits or hits[-1][0] != st.t:
+                    hits.append((st.t, lvl))
+    return out
+
+
+def station_in_zone(ctx: ReportContext, level: int = 2) -> bool:
+    """Whether a fire station lies in the zone of ``level`` or above in any weather state."""
+    return any(k == "station" and any(lvl >= level for _, lvl in hits)
+               for (k, _), hits in places_in_zones(ctx).items())
+
+
+def places_in_zones_paras(ctx: ReportContext) -> list[str]:
+    """Names the stations, shelters and depots inside a zone, and since when."""
+    found = places_in_zones(ctx)
+    if not found:
+        return []
+    items = []
+    for (kind, pid), hits in found.items():
+        name = ctx.place_name(pid)
+        zones = _joined(ctx, (ctx.say("chem.zone_from", level=lvl, offset=tx.offset(t))
+                              for t, lvl in hits))
+        items.append(ctx.say("chem.place_zones", place=name, zones=zones))
+    return [ctx.say("chem.places_in_zones", items=("；" if ctx.lang == "zh" else "; ")
+                    .join(items))]
+
+
 def areas_table(ctx: ReportContext) -> Table:
     """Who lives in each zone used for the protective actions, per weather state: residents,
     subdistricts and (synthetic) communities, from the metrics' ``zone_reach``."""
-    from drillsim.metrics.chemical import zone_reach
-
-    def build():
-        return zone_reach(ctx.result, ctx.world, facts(ctx))
     rows = []
-    for st, zones in _cached(ctx, "zone_reach", build):
+    for st, zones in zone_reach(ctx):
         for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
             zr = zones[lvl]
             rows.append([tx.offset(st.t) if k == 0 else "", f"AEGL-{lvl}",
@@ -895,6 +932,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     paras = [ctx.say("chem.section_intro",
                      chemical=chem.name_zh if ctx.lang == "zh" else chem.name_en, id=spec.id,
                      site=site_label(ctx), step=tx.minutes(spec.step, ctx.lang))]
+    paras += places_in_zones_paras(ctx)
     paras += order_reach_paras(ctx) + ordered_out_paras(ctx) + shelters_closed_paras(ctx)
     figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
             if f is not None]
@@ -1185,7 +1223,7 @@ def strengths(ctx: ReportContext) -> list[str]:
     end = facts(ctx).leak_end
     if end.how == "source_control":
         out.append(ctx.say("chem.stopped_before_empty", text=_leak_end_capital(ctx)))
-    if m.get("responders_exposed", math.nan) == 0:
+    if m.get("responders_exposed", math.nan) == 0 and not station_in_zone(ctx):
         out.append(ctx.say("chem.no_responder_in_zone"))
     if m.get("people_above_aegl3", math.nan) == 0:
         out.append(ctx.say("chem.nobody_above_aegl3"))

@@ -460,3 +460,32 @@ def test_msel_wind_shift_states_the_extension_the_records_show(contexts, results
         said = ctx.name(f"({ext.data['total']:,.0f} more residents ordered out)",
                         f"新增{ext.data['total']:,.0f}名居民须疏散")
         assert said in row
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_places_inside_a_zone_are_named_and_no_strength_is_claimed(contexts, reports, world,
+                                                                    name, lang):
+    """Issue 10 item 4: every station, shelter or depot the metrics put inside a zone is
+    named in the chemical section with its zone; "no responder staged inside the AEGL-2
+    zone" is not claimed as a strength when a station lies inside one."""
+    from drillsim.hazards.chemical_zones import LEVELS
+    from drillsim.metrics.chemical import zone_reach
+
+    ctx = contexts[(name, lang)]
+    reach = zone_reach(ctx.result, world)
+    inside = {(k, i): max(lvl for lvl in LEVELS if (k, i) in zones[lvl].places)
+              for _, zones in reach for lvl in LEVELS for k, i in zones[lvl].places}
+    for _, zones in reach:  # the zones nest: a place in AEGL-3 is in AEGL-2 and AEGL-1
+        assert set(zones[3].places) <= set(zones[2].places) <= set(zones[1].places)
+    sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
+    text = " ".join(sec.paragraphs)
+    for (_, pid), lvl in inside.items():
+        assert ctx.place_name(pid) in text
+        assert f"AEGL-{lvl}" in text
+    station_in = any(k == "station" and lvl >= 2 for (k, _), lvl in inside.items())
+    claim = ctx.say("chem.no_responder_in_zone")
+    assert (claim in reports[(name, lang)].strengths) == (
+        not station_in and ctx.summary.metrics["responders_exposed"] == 0)
+    if name.startswith("chlorine"):  # the reviewer's case: Nanyunhe Road station
+        assert station_in
