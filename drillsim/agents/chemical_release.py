@@ -128,6 +128,8 @@ class ChemicalModel(Hazard):
         self.evac_gone = np.zeros(n_cells)  # of whom gone so far
         self.sip_from = np.full(n_cells, np.inf)  # when each cell's shelter order went out
         self._carry: dict[int, float] = {}  # people on their way out, not yet a whole person
+        self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
+        self.caught: set[str] = set()  # units already counted in responder_exposed
         self.shelter_lat, self.shelter_lon = self._shelter_points()
 
     # ------------------------------------------------------------------ weather and plume
@@ -273,6 +275,7 @@ class ChemicalModel(Hazard):
             drill.shelters.set_blocked(self._shelters_in_zone())
         if self.order_time is not None:
             self._protect()
+        self._catch_staged()
         exposed = self._exposed()
         u, wind_from, cls = self.weather_at(now)
         drill.log("plume", place=self.spec.id, wind_from_deg=float(wind_from), u_m_s=float(u),
@@ -437,14 +440,26 @@ class ChemicalModel(Hazard):
     def unit_arrived(self, unit, inc) -> None:
         """A unit reached the staging point; the first hazmat-capable crew goes in."""
         drill = self.drill
-        at_risk = self.masks[2][inc.node]
-        if at_risk:
-            drill.log("responder_exposed", inc.id, unit.id, node=inc.node, place=self.spec.id,
-                      crew=int(unit.crew))
+        self.staged[unit.id] = (unit, inc)
+        self._catch_staged()
         if (unit.hazmat or unit.type == "hazmat") and not self.source_worked \
                 and not getattr(self, "_entering", False):
             self._entering = True
             drill.env.process(self._enter(unit, inc))
+
+    def _catch_staged(self) -> None:
+        """Log ``responder_exposed`` (once per unit) for every unit at the staging point
+        while the AEGL-2 zone covers it: on arrival, or when the zone moves over it (a wind
+        shift), until the incident is cleared. The crew that has gone in in protective
+        gear is not counted."""
+        for uid, (unit, inc) in sorted(self.staged.items()):
+            if uid in self.caught or (inc.cleared is not None and inc.cleared.triggered) \
+                    or uid == getattr(self, "_entry_unit", None):
+                continue
+            if self.masks[2][inc.node]:
+                self.caught.add(uid)
+                self.drill.log("responder_exposed", inc.id, uid, node=inc.node,
+                               place=self.spec.id, crew=int(unit.crew))
 
     def _container_empties(self):
         """Log ``source_empty`` when the container runs empty, unless a crew stopped the
@@ -460,6 +475,7 @@ class ChemicalModel(Hazard):
         drill, env = self.drill, self.drill.env
         yield env.timeout(self.spec.ppe_time)
         drill.log("ppe_on", inc.id, unit.id, node=inc.node, place=self.spec.id)
+        self._entry_unit = unit.id
         net = drill.world.network
         x, y = downwind_crosswind(net.lat[inc.node], net.lon[inc.node], self.src_lat,
                                   self.src_lon, 0.0)

@@ -167,6 +167,9 @@ class Evacuation:
         First time any shelter opened, s (NaN: none did).
     walk_s, wait_s
         Person-seconds walking to a shelter, and waiting outside one not yet open.
+    reach_s
+        Person-seconds from the order until each evacuee left home (the order reaching
+        them, and their reaction time).
     """
 
     groups: tuple[EvacGroup, ...]
@@ -174,6 +177,13 @@ class Evacuation:
     first_open: float
     walk_s: float
     wait_s: float
+    reach_s: float = 0.0
+
+    @property
+    def last_group(self) -> EvacGroup | None:
+        """The group whose admission set :attr:`time` (the last admitted; None if none)."""
+        done = [g for g in self.groups if math.isfinite(g.last_admit)]
+        return max(done, key=lambda g: (g.last_admit, g.out)) if done else None
 
     @property
     def people(self) -> int:
@@ -290,7 +300,8 @@ class ShelterClosed:
 
 @dataclass(frozen=True)
 class Responder:
-    """A crew that arrived at a staging point inside the AEGL-2 zone."""
+    """A crew at a staging point inside the AEGL-2 zone (on arrival, or when the zone moved
+    over it)."""
 
     t: float
     unit: str
@@ -324,7 +335,7 @@ class ChemicalFacts:
     evacuation
         The evacuation.
     responders
-        Crews that staged inside the AEGL-2 zone.
+        Crews at a staging point inside the AEGL-2 zone.
     order_reach
         How the order reached people (None: no order).
     shelters_closed
@@ -357,7 +368,7 @@ class ChemicalFacts:
 
     @property
     def responders_exposed(self) -> int:
-        """Crew members who staged inside the AEGL-2 zone."""
+        """Crew members at a staging point inside the AEGL-2 zone."""
         return sum(r.crew for r in self.responders)
 
 
@@ -411,6 +422,7 @@ def _evacuation(result: RunResult, order: float) -> Evacuation:
             g["admitted"] += int(r.data["people"])
     groups = tuple(EvacGroup(**g) for g in rows.values())
     walk = wait = 0.0
+    reach = sum(g.people * (g.out - order) for g in groups) if math.isfinite(order) else 0.0
     for g in groups:
         arrived = g.wait if math.isfinite(g.wait) else g.admit
         if math.isfinite(arrived):
@@ -418,7 +430,7 @@ def _evacuation(result: RunResult, order: float) -> Evacuation:
         if math.isfinite(g.admit) and math.isfinite(g.wait):
             wait += g.people * (g.admit - g.wait)
     opened = min((r.t for r in result.records if r.event == "shelter_open"), default=math.nan)
-    return Evacuation(groups, order, opened, walk, wait)
+    return Evacuation(groups, order, opened, walk, wait, reach)
 
 
 def _order_reach(result: RunResult, order: Record | None,

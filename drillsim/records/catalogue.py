@@ -300,7 +300,8 @@ _KINDS: tuple[EventKind, ...] = (
            "(ERG square), `area` (named subdistrict or community); each cell counted once, "
            "under the first reason in that order (0 decimals)"),
         _f("total", "float", "people", "the sum (0 decimals)"))),
-    EventKind("responder_exposed", "chemical", "a crew arrives inside a zone without protection",
+    EventKind("responder_exposed", "chemical", "a crew at the staging point inside the AEGL-2 "
+              "zone without protection (on arrival, or when the zone moves over it)",
               ("incident", "unit", "node", "place"), (_f("crew", "int", "people", "crew"),)),
     EventKind("ppe_on", "chemical", "a hazmat crew has donned protective gear",
               ("incident", "unit", "node", "place")),

@@ -388,7 +388,7 @@ def places_in_zones_paras(ctx: ReportContext) -> list[str]:
     if not found:
         return []
     items = []
-    for (kind, pid), hits in found.items():
+    for (_kind, pid), hits in found.items():
         name = ctx.place_name(pid)
         zones = _joined(ctx, (ctx.say("chem.zone_from", level=lvl, offset=tx.offset(t))
                               for t, lvl in hits))
@@ -1153,8 +1153,8 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
     ev = facts(ctx).evacuation
     paras = [measured_sentence(ctx, res, rating)]
     people = ev.people
-    segs = {"walk": ev.walk_s, "wait": ev.wait_s}
-    names = {"walk": "chem.evac_walk", "wait": "chem.evac_wait"}
+    segs = {"reach": ev.reach_s, "walk": ev.walk_s, "wait": ev.wait_s}
+    names = {"reach": "chem.evac_reach", "walk": "chem.evac_walk", "wait": "chem.evac_wait"}
     missing = ev.missing
     paras.append(ctx.say(
         "chem.evacuation_summary", people=f"{people:,}", groups=len(ev.groups),
@@ -1163,6 +1163,13 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
         opened=tx.offset(ev.first_open)))
     if ev.later:
         paras.append(ctx.say("chem.ordered_later", people=f"{ev.later:,}"))
+    last = ev.last_group
+    if last is not None and not missing:
+        arrived = last.wait if math.isfinite(last.wait) else last.admit
+        paras.append(ctx.say(
+            "chem.evacuation_last", out=tx.offset(last.out),
+            after=tx.minutes(last.out - ev.order, ctx.lang), arrived=tx.offset(arrived),
+            admit=tx.offset(last.last_admit), opened=tx.offset(ev.first_open)))
     paras += ordered_out_paras(ctx) + order_reach_paras(ctx) + shelters_closed_paras(ctx)
     hours = {k: v / 3600 for k, v in segs.items()}
     total = sum(hours.values())
@@ -1171,7 +1178,10 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("chem.evacuation_bottleneck", name=ctx.say(names[key]),
                              hours=f"{hours[key]:,.0f}", share=f"{hours[key] / total:.0%}"))
     actions = []
-    if key == "wait":
+    if key == "reach":
+        actions.append(draft_action(
+            ctx, ctx.say("chem.act_reach_zone_first"), "subdistricts", "warning", obj.id))
+    elif key == "wait":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))
         actions.append(draft_action(
