@@ -389,3 +389,27 @@ chemical:
                "community 'jieyaun'; did you mean 'jieyuan'?" in line for line in lines), lines
     assert any(":13: chemical.protective_actions.areas[1].area:" in line
                and "did you mean 'jieyuan_08'?" in line for line in lines), lines
+
+
+def test_crews_at_the_staging_point_are_caught_when_the_wind_turns_the_zone_over_them(town):
+    """Issue 10 item 5: ``responders_exposed`` counts crews at the staging point when the
+    AEGL-2 zone moves over it, not only on arrival. Wind from the west: staging is upwind
+    (west of the source); the wind turns to the east at +00:30 and the zone runs west over
+    the staging point, with the engine still there (the hazmat crew has gone in in gear)."""
+    base = chlorine(wind_from=270.0, release={"rate_kg_min": 30, "quantity_kg": 20_000},
+                    source_control="3 h")
+    steady = run_drill(base, town).records
+    assert not any(r.event == "responder_exposed" for r in steady)
+    shifted = make_scenario(**{**_raw(base), "injects": [
+        {"kind": "wind_shift", "at": "+00:30", "wind_from_deg": 90}]})
+    records = run_drill(shifted, town).records
+    shift = next(r.t for r in records if r.event == "wind_shift")
+    caught = [r for r in records if r.event == "responder_exposed"]
+    arrived = {r.unit for r in records if r.event == "arrive" and r.t <= shift
+               and r.incident == "HZ-CHEM1"}
+    entered = {r.unit for r in records if r.event == "ppe_on" and r.t <= shift}
+    assert arrived - entered
+    assert {r.unit for r in caught if r.t == shift} == arrived - entered
+    assert len({r.unit for r in caught}) == len(caught)  # each unit once
+    m = chemical_metrics(RunResult(shifted, 1, tuple(records), (), ()))
+    assert m["responders_exposed"] == sum(int(r.data["crew"]) for r in caught) > 0

@@ -490,3 +490,25 @@ def test_places_inside_a_zone_are_named_and_no_strength_is_claimed(contexts, rep
         not station_in and ctx.summary.metrics["responders_exposed"] == 0)
     if name.startswith("chlorine"):  # the reviewer's case: Nanyunhe Road station
         assert station_in
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_evacuation_finding_explains_what_set_the_time(contexts, name, lang):
+    """Issue 10 item 5: the evacuation finding says which group set the measured time:
+    when it left home, reached a shelter and was admitted, and when shelters opened; the
+    admission minus the order is the metric."""
+    ctx = contexts[(name, lang)]
+    ev = ch.facts(ctx).evacuation
+    last = ev.last_group
+    paras = _finding(ctx, "evacuation_time").paragraphs
+    said = [p for p in paras if ctx.name("set by", "实测时间取决于") in p
+            or "The measured time is that of the last group" in p]
+    if last is None or ev.missing:
+        assert not said
+        return
+    out_t, arrived_t, admit_t, opened_t = _offsets(said[0])
+    assert out_t == round(last.out) and admit_t == round(last.last_admit)
+    assert opened_t == round(ev.first_open)
+    assert abs(admit_t - round(ev.order) - ctx.summary.metrics["evacuation_time"]) <= 1.0
+    assert _minutes(said[0]) == pytest.approx((last.out - ev.order) / 60, abs=0.05)
