@@ -135,7 +135,8 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         level = ctx.say(LEVEL_TEXT[rating.code])
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
-                           target=obj.target, gap=gap_text(ctx, res))
+                           target=tx.target(obj.metric, obj.target, lang),
+                           gap=gap_text(ctx, res))
         rows.append(ObjectiveRow(obj.id, objective_text(ctx, obj),
                                  capability_text(ctx, obj.capability), obj.metric,
                                  obj.target, measured, rating,

@@ -667,8 +667,23 @@ def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
     for t, kind in marks:
         colour, label = styles[kind]
         ax.axvline(t / 60, color=colour, ls="--" if kind != "wind_shift" else ":", lw=1.2)
-        ax.text(t / 60, 0.98, ctx.say(label) + " ", color=colour, fontsize=7.5, va="top",
-                ha="left", rotation=90, transform=ax.get_xaxis_transform())
+        _line_label(ax, t / 60, 0.98, ctx.say(label), colour, va="top")
+
+
+def _line_label(ax, x: float, y: float, text: str, colour: str, *, va: str) -> None:
+    """A label up a vertical line at ``x`` (data) and ``y`` (axes fraction), set 3 points
+    to its right on a white ground, so that the line never runs through the letters."""
+    ax.annotate(text, xy=(x, y), xycoords=ax.get_xaxis_transform(), xytext=(3, 0),
+                textcoords="offset points", color=colour, fontsize=7.5, rotation=90,
+                va=va, ha="left",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6})
+
+
+def _legend_below(ax, ncol: int) -> None:
+    """The legend under the axes, clear of the curves and the line labels."""
+    lg = ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol,
+                   frameon=False)
+    thicken(*lg.get_texts())
 
 
 def exposure_figure(ctx: ReportContext):
@@ -678,7 +693,7 @@ def exposure_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(9.2, 4.4))
+    fig, ax = plt.subplots(figsize=(9.2, 4.9))
     pa = _spec(ctx).protective_actions
     for lvl in (1, 2, 3):
         colour = LEVEL_STYLE[lvl][0]
@@ -694,8 +709,7 @@ def exposure_figure(ctx: ReportContext):
     ax.set_ylabel(ctx.say("chem.fig_people_above"))
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7.5, loc="upper right")
-    thicken(*lg.get_texts())
+    _legend_below(ax, 3)
     ax.set_title(ctx.say("chem.fig_exposure_title"), fontsize=10)
     style_axes(ax)
     caption = ctx.say("chem.fig_exposure_caption")
@@ -709,7 +723,10 @@ def evacuation_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(9.2, 4.2))
+    goal = next((o for o in ctx.scenario.objectives if o.metric == "evacuation_time"), None)
+    if goal is not None and math.isfinite(ev.order):  # the target line inside the axes
+        t1 = max(t1, ev.order + goal.bound()[1] + 0.04 * (t1 - t0))
+    fig, ax = plt.subplots(figsize=(9.2, 4.7))
     out = sorted((g.out, g.people) for g in ev.groups)
     adm = sorted((g.admit, g.admitted) for g in ev.groups if math.isfinite(g.admit))
     total = ev.people
@@ -723,17 +740,14 @@ def evacuation_figure(ctx: ReportContext):
                 label=ctx.say(label))
     if math.isfinite(ev.first_open):
         ax.axvline(ev.first_open / 60, color="#b9770e", ls="-.", lw=1.2)
-        ax.text(ev.first_open / 60, 0.5, ctx.say("chem.fig_first_shelter"),
-                color="#b9770e", fontsize=7.5, rotation=90, va="center", ha="right",
-                transform=ax.get_xaxis_transform())
-    for o in ctx.scenario.objectives:
-        if o.metric == "evacuation_time" and math.isfinite(ev.order):
-            _op, target = o.bound()
-            ax.axvline((ev.order + target) / 60, color="#c0392b", ls="--", lw=1.2)
-            ax.text((ev.order + target) / 60, 0.03,
-                    " " + ctx.say("chem.fig_target_after_order", id=o.id, target=o.target),
-                    color="#c0392b", fontsize=7.5, transform=ax.get_xaxis_transform())
-            break
+        _line_label(ax, ev.first_open / 60, 0.5, ctx.say("chem.fig_first_shelter"),
+                    "#b9770e", va="center")
+    if goal is not None and math.isfinite(ev.order):
+        x = (ev.order + goal.bound()[1]) / 60
+        ax.axvline(x, color="#c0392b", ls="--", lw=1.2)
+        _line_label(ax, x, 0.03, ctx.say(
+            "chem.fig_target_after_order", id=goal.id,
+            target=tx.target(goal.metric, goal.target, ctx.lang)), "#c0392b", va="bottom")
     _marks(ctx, ax, ("protective_action", "wind_shift"))
     ax.set_xlim(t0 / 60, t1 / 60)
     ax.set_ylim(0, max(total, 1) * 1.12)
@@ -742,8 +756,7 @@ def evacuation_figure(ctx: ReportContext):
     ax.set_ylabel(ctx.say("chem.fig_people"))
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7.5, loc="center right")
-    thicken(*lg.get_texts())
+    _legend_below(ax, 2)
     done = not ev.missing
     ax.set_title(ctx.say("chem.fig_evacuation_title" if done else
                          "chem.fig_evacuation_title_incomplete",

@@ -512,3 +512,50 @@ def test_evacuation_finding_explains_what_set_the_time(contexts, name, lang):
     assert opened_t == round(ev.first_open)
     assert abs(admit_t - round(ev.order) - ctx.summary.metrics["evacuation_time"]) <= 1.0
     assert _minutes(said[0]) == pytest.approx((last.out - ev.order) / 60, abs=0.05)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_figures_keep_labels_legible_and_in_the_report_language(contexts, monkeypatch, name,
+                                                                lang):
+    """Issue 10 item 6: in the exposure and evacuation figures every line label lies inside
+    the axes and starts right of its line (the line never runs through it), the legend
+    sits below the axes (covering no curve or label), and the target is written in the
+    report's language (``≤ 90 分钟``, never ``<= 90 min`` in Chinese)."""
+    seen = []
+    monkeypatch.setattr(ch, "_png", lambda fig: seen.append(fig) or b"")
+    ctx = contexts[(name, lang)]
+    ch.exposure_figure(ctx)
+    ch.evacuation_figure(ctx)
+    assert len(seen) == 2
+    for fig in seen:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        box = ax.get_window_extent(renderer)
+        lo, hi = ax.get_xlim()
+        for t in ax.texts:
+            x = t.xy[0] if hasattr(t, "xy") else t.get_position()[0]
+            assert lo <= x <= hi, t.get_text()
+            line_px = ax.transData.transform((x, 0))[0]
+            assert t.get_window_extent(renderer).x0 >= line_px + 2, t.get_text()  # clear
+            assert "<=" not in t.get_text() and ">=" not in t.get_text()
+            if lang == "zh":
+                assert "min" not in t.get_text()
+        legend = ax.get_legend()
+        assert legend.get_window_extent(renderer).y1 <= box.y0
+    goal = next((o for o in ctx.scenario.objectives if o.metric == "evacuation_time"), None)
+    if goal is not None:
+        texts = [t.get_text() for t in seen[1].axes[0].texts]
+        assert any(tx.target(goal.metric, goal.target, lang) in t for t in texts)
+    import matplotlib.pyplot as plt
+    for fig in seen:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_objective_evidence_in_chinese_has_no_english_target(reports, name):
+    """Issue 10 item 6: "目标≤ 15 分钟", never "目标<= 15 min"."""
+    for row in reports[(name, "zh")].objectives:
+        assert "<=" not in row.evidence and ">=" not in row.evidence
+        assert " min" not in row.evidence
