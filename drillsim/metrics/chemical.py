@@ -207,11 +207,6 @@ class Evacuation:
                    default=math.nan)
 
     @property
-    def later(self) -> int:
-        """People ordered out after the order itself, as the plume reached new streets."""
-        return sum(g.people for g in self.groups if g.out > self.order)
-
-    @property
     def time(self) -> float:
         """Order to the last evacuee in a shelter, s (``inf``: some never got in; NaN: no
         order or nobody ordered out): the ``evacuation_time`` metric."""
@@ -365,6 +360,11 @@ class ChemicalFacts:
     def people_ordered_out(self) -> float:
         """Everyone ordered out over the run."""
         return sum(o.total for o in self.ordered_out)
+
+    @property
+    def ordered_later(self) -> float:
+        """Residents ordered out after the order itself, as the zones reached new streets."""
+        return sum(o.total for o in self.ordered_out if o.t > self.evacuation.order)
 
     @property
     def responders_exposed(self) -> int:

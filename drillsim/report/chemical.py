@@ -1174,8 +1174,9 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
         order=tx.offset(ev.order), last=tx.offset(ev.last_admit),
         missing=ctx.say("chem.groups_missing", groups=len(missing)) if missing else "",
         opened=tx.offset(ev.first_open)))
-    if ev.later:
-        paras.append(ctx.say("chem.ordered_later", people=f"{ev.later:,}"))
+    later = facts(ctx).ordered_later
+    if later:
+        paras.append(ctx.say("chem.ordered_later", people=f"{later:,.0f}"))
     last = ev.last_group
     if last is not None and not missing:
         arrived = last.wait if math.isfinite(last.wait) else last.admit
