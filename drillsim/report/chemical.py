@@ -633,9 +633,9 @@ def _png(fig) -> bytes:
     return png(fig)
 
 
-def _window(ctx: ReportContext) -> tuple[float, float]:
+def _window(ctx: ReportContext, *, admissions: bool = True) -> tuple[float, float]:
     """Drill-time window of the chemical figures: from the release to the last exposure or
-    admission, with a margin (at least two hours)."""
+    (with ``admissions``) admission, with a margin (at least two hours)."""
     spec = _spec(ctx)
     f = facts(ctx)
     t, people = f.plume_t, f.people
@@ -644,7 +644,8 @@ def _window(ctx: ReportContext) -> tuple[float, float]:
         nz = np.flatnonzero(people[lvl] > 0)
         if nz.size:
             last = max(last, float(t[nz[-1]]))
-    adm = [g.admit for g in f.evacuation.groups if math.isfinite(g.admit)]
+    adm = [g.admit for g in f.evacuation.groups if math.isfinite(g.admit)] if admissions \
+        else []
     last = max([last, *adm, *(tt for tt, _what in timeline(ctx))])
     t0 = max(spec.at - 600.0, 0.0)
     t1 = min(max(last + 0.15 * (last - t0), t0 + 7200.0),
@@ -692,7 +693,7 @@ def exposure_figure(ctx: ReportContext):
     if not t.size:
         return None
     plt = pyplot()
-    t0, t1 = _window(ctx)
+    t0, t1 = _window(ctx, admissions=False)
     fig, ax = plt.subplots(figsize=(9.2, 4.9))
     pa = _spec(ctx).protective_actions
     for lvl in (1, 2, 3):
@@ -762,7 +763,9 @@ def evacuation_figure(ctx: ReportContext):
                          "chem.fig_evacuation_title_incomplete",
                          admitted=f"{ev.admitted:,}", total=f"{total:,}"), fontsize=10)
     style_axes(ax)
-    caption = ctx.say("chem.fig_evacuation_caption")
+    reach = facts(ctx).order_reach
+    caption = ctx.say("chem.fig_evacuation_caption", reaction=tx.minutes(
+        reach.reaction_s if reach is not None else 0.0, ctx.lang))
     return Figure("chemical_evacuation", ctx.say("chem.fig_evacuation"), caption,
                   _png(fig), alt=ctx.say("chem.fig_evacuation_alt"))
 
