@@ -14,6 +14,16 @@ evacuate go to shelters outside every zone; people told to shelter in place are
 exposed only where the indoor concentration (``indoor_factor`` × outdoor) still
 exceeds a level.
 
+The order takes effect for each person only once it has reached them: it goes out on
+the public warning's channels (:mod:`drillsim.hazards.warning`; the district's default
+channels when the drill has no ``warning:`` section) from the order or the warning
+decision, whichever is later, and people act :data:`REACTION_S` after being reached.
+In a cell ordered out at ``t0`` the share gone at ``t`` is the warning coverage
+``coverage(t − t0 − REACTION_S)``; those never reached stay (and stay exposed). A
+shelter inside a threat zone is closed to evacuees (:mod:`drillsim.agents.shelters`);
+people waiting outdoors at a shelter inside a zone count as exposed at the outdoor
+concentration.
+
 As a :class:`~drillsim.agents.hazard.Hazard` (``"chemical"``) the model also orders the
 protective actions and mobilises the teams when the decision is taken, handles the
 wind-shift inject, sends the first hazmat-capable crew at the staging point in, and
@@ -37,6 +47,7 @@ from drillsim.hazards.plume import (
     downwind_crosswind,
     stability_class,
 )
+from drillsim.hazards.warning import channels_for, coverage
 from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
@@ -48,6 +59,13 @@ if TYPE_CHECKING:
 WALK_IN_SUIT_M_S = 0.8
 """Walking speed of a crew in gas-tight suits from the staging point to the source, m/s
 (assumption)."""
+
+REACTION_S = 600.0
+"""From being reached by the order to acting on it (leaving home, or going indoors and
+shutting windows), s. ASSUMPTION, labelled as such in the report: warning research
+(Mileti & Sorensen 1990) separates hearing from understanding, believing and acting
+but gives no single delay for a chemical-release order; 10 minutes to gather family
+and documents is a planning figure, not a measured one."""
 
 CORDONED = ["car", "truck", "high_clearance", "fire_engine"]
 """Vehicles kept out of the hot zone; people on foot may still walk out of it."""
@@ -101,6 +119,18 @@ class ChemicalModel(Hazard):
                            for a in ("evacuate", "shelter_in_place")}
         for area in spec.protective_actions.areas:
             self.area_cells[area.action] |= self.grid.cells_of(area.area)
+        warning = drill.scenario.warning
+        self.channels = channels_for(warning.channels if warning is not None else None)
+        self.warning_decided = warning.issued_at if warning is not None else None
+        n_cells = self.grid.lat.size
+        self.evac_from = np.full(n_cells, np.inf)  # when each cell's evacuation order went out
+        self.evac_base = np.zeros(n_cells)  # people at home then
+        self.evac_gone = np.zeros(n_cells)  # of whom gone so far
+        self.sip_from = np.full(n_cells, np.inf)  # when each cell's shelter order went out
+        self._carry: dict[int, float] = {}  # people on their way out, not yet a whole person
+        self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
+        self.caught: set[str] = set()  # units already counted in responder_exposed
+        self.shelter_lat, self.shelter_lon = self._shelter_points()
 
     # ------------------------------------------------------------------ weather and plume
 
@@ -123,7 +153,20 @@ class ChemicalModel(Hazard):
                        wind_from_deg=float(wind_from_deg))
         self._update()
 
-    def _zones(self, t: float, points: Literal["nodes", "cells"], factor: float = 1.0
+    def _shelter_points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each shelter is (its place, else its road node), in ``drill.shelters``
+        order, degrees."""
+        shelters = self.drill.shelters
+        net = self.drill.world.network
+        lat, lon = [], []
+        for s in (shelters.by_id.values() if shelters is not None else ()):
+            place = self.drill.world.places.get(s.id) if s.spec.location is None else None
+            lat.append(place.lat if place is not None else float(net.lat[s.node]))
+            lon.append(place.lon if place is not None else float(net.lon[s.node]))
+        return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+
+    def _zones(self, t: float, points: Literal["nodes", "cells", "shelters"],
+               factor: float = 1.0
                ) -> dict[int, np.ndarray]:
         """Road nodes or population cells above each AEGL level (÷ ``factor``) at time
         ``t``, the slug moving downwind. The plume is evaluated once per point set and
@@ -134,6 +177,8 @@ class ChemicalModel(Hazard):
         if cached is None or cached[0] != weather:
             if points == "nodes":
                 lat, lon = self.drill.world.network.lat, self.drill.world.network.lon
+            elif points == "shelters":
+                lat, lon = self.shelter_lat, self.shelter_lon
             else:
                 lat, lon = self.grid.lat, self.grid.lon
             x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
@@ -227,11 +272,10 @@ class ChemicalModel(Hazard):
             drill.world.travel.close(close, CORDONED)
         self.closed = edges
         if drill.shelters is not None:
-            any_zone = self.masks[1] | hot
-            drill.shelters.blocked = {s.id for s in drill.shelters.by_id.values()
-                                      if any_zone[s.node]}
+            drill.shelters.set_blocked(self._shelters_in_zone())
         if self.order_time is not None:
             self._protect()
+        self._catch_staged()
         exposed = self._exposed()
         u, wind_from, cls = self.weather_at(now)
         drill.log("plume", place=self.spec.id, wind_from_deg=float(wind_from), u_m_s=float(u),
@@ -241,6 +285,16 @@ class ChemicalModel(Hazard):
                   hot_nodes=int(hot.sum()))
         if close.size or reopen.size:
             drill.network_changed()
+
+    def _shelters_in_zone(self, level: int = 1) -> set[str]:
+        """Shelters whose place or road node lies in the zone of ``level`` (or above) now,
+        or in the hot zone."""
+        shelters = self.drill.shelters
+        at_point = self._zones(self.drill.env.now, "shelters")[level] \
+            | self._near_source(self.isolation_m(), self.shelter_lat, self.shelter_lon)
+        at_node = self.masks[level] | self._near_source(self.isolation_m())
+        return {s.id for i, s in enumerate(shelters.by_id.values())
+                if at_point[i] or at_node[s.node]}
 
     def _near_source(self, radius_m: float, lat=None, lon=None) -> np.ndarray:
         net = self.drill.world.network
@@ -262,7 +316,8 @@ class ChemicalModel(Hazard):
     # ------------------------------------------------------------------ people
 
     def order(self) -> None:
-        """The protective-action order: evacuate or shelter in place, zone by zone."""
+        """The protective-action order: evacuate or shelter in place, zone by zone; it
+        goes out on the warning channels from :meth:`told_from`."""
         self.order_time = self.drill.env.now
         actions = self.spec.protective_actions
         self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
@@ -270,54 +325,103 @@ class ChemicalModel(Hazard):
                        **{f"action_aegl{lvl}": a for lvl, a in self.ordered.items()},
                        action_downwind=actions.downwind,
                        downwind_m=float(round(self.downwind_m())),
-                       isolation_m=float(round(self.isolation_m())))
+                       isolation_m=float(round(self.isolation_m())),
+                       told_from=round(float(self.told_from()), 3),
+                       channels=[c.name for c in self.channels],
+                       reaction_s=float(REACTION_S))
         if self.drill.shelters is not None:
             self.drill.shelters.order_open()
         self._protect()
 
+    def told_from(self) -> float:
+        """Drill time from which an order given now goes out on the channels: now, or the
+        public warning's decision if that comes later, s."""
+        now = self.drill.env.now
+        return max(now, self.warning_decided) if self.warning_decided is not None else now
+
+    def _acted(self, since: np.ndarray) -> np.ndarray:
+        """Share of people told at ``since`` (s, per cell; inf: never) who have acted by
+        now: the channels' coverage ``REACTION_S`` earlier."""
+        out = np.zeros(since.size)
+        told = np.isfinite(since)
+        if told.any():
+            out[told] = coverage(self.channels, self.drill.env.now - since[told] - REACTION_S)
+        return out
+
+    def _ordered_by_reason(self, action: str) -> dict[str, np.ndarray]:
+        """Population cells under ``action`` now, by why: ``isolation`` (evacuation only),
+        ``aegl3``/``aegl2``/``aegl1``, ``downwind`` (ERG square), ``area``."""
+        n = self.grid.lat.size
+        out = {"isolation": self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
+               if action == "evacuate" else np.zeros(n, dtype=bool)}
+        for lvl in sorted(LEVELS, reverse=True):
+            out[f"aegl{lvl}"] = self.cells[lvl] if self.ordered.get(lvl) == action \
+                else np.zeros(n, dtype=bool)
+        out["downwind"] = self._downwind_square(self.grid.lat, self.grid.lon) \
+            if self.spec.protective_actions.downwind == action else np.zeros(n, dtype=bool)
+        out["area"] = self.area_cells[action]
+        return out
+
+    def _ordered_cells(self, action: str) -> np.ndarray:
+        """Population cells under ``action`` now (any reason)."""
+        return np.logical_or.reduce(list(self._ordered_by_reason(action).values()))
+
     def _protect(self) -> None:
-        """Send evacuees from every zone ordered to evacuate (new nodes as the plume moves)."""
-        evac = self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
-        for lvl in LEVELS:
-            if self.ordered.get(lvl) == "evacuate":
-                evac |= self.cells[lvl]
-        if self.spec.protective_actions.downwind == "evacuate":
-            evac |= self._downwind_square(self.grid.lat, self.grid.lon)
-        evac |= self.area_cells["evacuate"]
-        leaving = np.flatnonzero(evac & (self.remaining > 0))
-        if leaving.size == 0:
+        """Cells newly under an order get it from :meth:`told_from`; in every cell ordered
+        out, the people reached (and past their reaction time) since the last step leave
+        for a shelter."""
+        told_from = self.told_from()
+        fresh = np.isinf(self.evac_from)
+        why: dict[str, float] = {}
+        for reason, mask in self._ordered_by_reason("evacuate").items():
+            cells = mask & fresh
+            why[reason] = float(round(self.remaining[cells].sum()))
+            self.evac_from[cells] = told_from
+            self.evac_base[cells] = self.remaining[cells]
+            fresh &= ~cells
+        if sum(why.values()) > 0:
+            self.drill.log("evacuation_ordered", place=self.spec.id, people=why,
+                           total=float(sum(why.values())))
+        self.sip_from[self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from)] = \
+            told_from
+        gone = self.evac_base * self._acted(self.evac_from)
+        leaving = np.clip(gone - self.evac_gone, 0.0, self.remaining)
+        self.evac_gone += leaving
+        self.remaining -= leaving
+        by_node = self._carry
+        for cell in np.flatnonzero(leaving > 0):
+            node = int(self.grid.node[cell])
+            by_node[node] = by_node.get(node, 0.0) + float(leaving[cell])
+        if self.drill.shelters is None:
             return
-        by_node: dict[int, float] = {}
-        for cell in leaving:
-            by_node[int(self.grid.node[cell])] = by_node.get(int(self.grid.node[cell]), 0.0) \
-                + self.remaining[cell]
-            self.remaining[cell] = 0.0
-        if self.drill.shelters is not None:
-            for node, people in sorted(by_node.items()):
-                if round(people) > 0:
-                    self.drill.shelters.displace(round(people), node, self.spec.id,
-                                                 group_size=self.spec.group_size)
+        for node, people in sorted(by_node.items()):
+            whole = int(np.floor(people + 1e-9))
+            if whole > 0:
+                self.drill.shelters.displace(whole, node, self.spec.id,
+                                             group_size=self.spec.group_size)
+                by_node[node] = people - whole
 
     def _exposed(self) -> dict[int, float]:
         """People above each level now (:func:`~drillsim.hazards.chemical_zones.exposed_people`):
-        everyone told to shelter in place is indoors; elsewhere, and everywhere before the
-        order, the hour's indoor share is; indoors the concentration is ``indoor_factor`` ×
-        the outdoor one."""
-        sheltered = np.zeros(self.grid.lat.size, dtype=bool)
-        if self.order_time is not None:
-            for lvl in LEVELS:
-                if self.ordered.get(lvl) == "shelter_in_place":
-                    sheltered |= self.cells[lvl]
-            if self.spec.protective_actions.downwind == "shelter_in_place":
-                sheltered |= self._downwind_square(self.grid.lat, self.grid.lon)
-            sheltered |= self.area_cells["shelter_in_place"]
+        those told to shelter in place and reached are indoors; elsewhere, and everywhere
+        before the order, the hour's indoor share is; indoors the concentration is
+        ``indoor_factor`` × the outdoor one. People waiting outdoors at a shelter inside a
+        zone count at the outdoor concentration."""
+        sheltered = self._acted(self.sip_from)
         now = self.drill.env.now
         f = self.spec.indoor_factor
         indoor = self._zones(now, "cells", f) if f > 0 \
-            else {v: np.zeros_like(sheltered) for v in LEVELS}
+            else {v: np.zeros(self.grid.lat.size, dtype=bool) for v in LEVELS}
         share = rules.indoor_share(self.spec, self.drill.clock_seconds(now))
-        return {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
-                                          sheltered, share) for lvl in LEVELS}
+        out = {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
+                                         sheltered, share) for lvl in LEVELS}
+        shelters = self.drill.shelters
+        if shelters is not None and any(s.outdoors for s in shelters.by_id.values()):
+            at_point = self._zones(now, "shelters")
+            for lvl in LEVELS:
+                out[lvl] += sum(s.outdoors for i, s in enumerate(shelters.by_id.values())
+                                if at_point[lvl][i] or self.masks[lvl][s.node])
+        return out
 
     def downwind_m(self) -> float:
         """Side of the ERG protective-action square now
@@ -336,14 +440,26 @@ class ChemicalModel(Hazard):
     def unit_arrived(self, unit, inc) -> None:
         """A unit reached the staging point; the first hazmat-capable crew goes in."""
         drill = self.drill
-        at_risk = self.masks[2][inc.node]
-        if at_risk:
-            drill.log("responder_exposed", inc.id, unit.id, node=inc.node, place=self.spec.id,
-                      crew=int(unit.crew))
+        self.staged[unit.id] = (unit, inc)
+        self._catch_staged()
         if (unit.hazmat or unit.type == "hazmat") and not self.source_worked \
                 and not getattr(self, "_entering", False):
             self._entering = True
             drill.env.process(self._enter(unit, inc))
+
+    def _catch_staged(self) -> None:
+        """Log ``responder_exposed`` (once per unit) for every unit at the staging point
+        while the AEGL-2 zone covers it: on arrival, or when the zone moves over it (a wind
+        shift), until the incident is cleared. The crew that has gone in in protective
+        gear is not counted."""
+        for uid, (unit, inc) in sorted(self.staged.items()):
+            if uid in self.caught or (inc.cleared is not None and inc.cleared.triggered) \
+                    or uid == getattr(self, "_entry_unit", None):
+                continue
+            if self.masks[2][inc.node]:
+                self.caught.add(uid)
+                self.drill.log("responder_exposed", inc.id, uid, node=inc.node,
+                               place=self.spec.id, crew=int(unit.crew))
 
     def _container_empties(self):
         """Log ``source_empty`` when the container runs empty, unless a crew stopped the
@@ -359,6 +475,7 @@ class ChemicalModel(Hazard):
         drill, env = self.drill, self.drill.env
         yield env.timeout(self.spec.ppe_time)
         drill.log("ppe_on", inc.id, unit.id, node=inc.node, place=self.spec.id)
+        self._entry_unit = unit.id
         net = drill.world.network
         x, y = downwind_crosswind(net.lat[inc.node], net.lon[inc.node], self.src_lat,
                                   self.src_lon, 0.0)

@@ -3,7 +3,10 @@
 People move in groups. A group walks (or, when rescued, rides) to the nearest
 shelter that still has room counting those already heading there; a shelter that
 is full when they arrive sends the rest on to the next. A shelter takes people in
-only once it is open (the order to open plus its set-up time). A person is
+only once it is open (the order to open plus its set-up time). A shelter inside a
+threat zone is closed to evacuees: nobody is sent there, people arriving go on, and
+people already waiting outside it for the opening leave for the nearest safe shelter
+with room the moment the zone reaches it. A person is
 *relieved* once admitted and their first basic-needs ration (every item of
 ``relief.ration``) has reached the shelter; rations go to people in the order
 they arrived.
@@ -47,6 +50,10 @@ class ShelterState:
     stock: dict[str, float] = field(default_factory=dict)
     in_transit: dict[str, float] = field(default_factory=dict)
     waiting: deque[Waiting] = field(default_factory=deque)
+    outdoors: int = 0
+    """People waiting outside for the opening (not yet admitted)."""
+    zone_reached: simpy.Event | None = None
+    """Succeeds when a threat zone reaches the shelter (a fresh event for each closure)."""
 
     @property
     def id(self) -> str:
@@ -91,6 +98,23 @@ class Shelters(Hazard):
         self.clock_started = False
         self.groups = 0
         self.blocked: set[str] = set()  # inside a threat zone: nobody is sent there
+
+    def set_blocked(self, ids: set[str]) -> None:
+        """The shelters now inside a threat zone; people waiting outside one that has
+        just become blocked are woken to move on."""
+        for sid in sorted(ids - self.blocked):
+            event = self.by_id[sid].zone_reached
+            if event is not None and not event.triggered:
+                event.succeed()
+        self.blocked = set(ids)
+
+    def waiting_outdoors(self) -> dict[int, int]:
+        """People waiting outside a shelter for its opening, by road node."""
+        out: dict[int, int] = {}
+        for s in self.by_id.values():
+            if s.outdoors:
+                out[s.node] = out.get(s.node, 0) + s.outdoors
+        return out
 
     def start_clock(self) -> None:
         """Start the relief clock now (the ``onset`` record), once per drill: with a flood
@@ -161,7 +185,15 @@ class Shelters(Hazard):
             if not shelter.opened.triggered:
                 drill.log("shelter_wait", node=origin, place=shelter.id,
                           group=group, people=int(people))
-                yield shelter.opened
+                if shelter.zone_reached is None or shelter.zone_reached.triggered:
+                    shelter.zone_reached = env.event()
+                shelter.outdoors += people
+                yield shelter.opened | shelter.zone_reached
+                shelter.outdoors -= people
+                if shelter.id in self.blocked:  # the zone reached them while they waited
+                    drill.log("shelter_blocked", node=origin, place=shelter.id,
+                              group=group, people=int(people))
+                    continue
             admitted = min(people, shelter.capacity - shelter.occupants)
             if admitted > 0:
                 shelter.occupants += admitted

@@ -72,7 +72,8 @@ def exposed_people(people: np.ndarray, outdoor: np.ndarray, indoor: np.ndarray,
     outdoor, indoor
         Cells where the outdoor concentration, and the indoor one, exceed the level.
     sheltered
-        Cells told to shelter in place: everyone indoors.
+        Per cell, the share of people told to shelter in place and reached by the order
+        (all of them indoors), 0-1; a boolean mask means all or none.
     share_in
         Share indoors in the other cells (:func:`indoor_share`).
 
@@ -80,9 +81,10 @@ def exposed_people(people: np.ndarray, outdoor: np.ndarray, indoor: np.ndarray,
     -------
     float
         Σ people × (share outdoors × [outdoor above] + share indoors × [indoor above]),
-        share indoors 1 in sheltered cells.
+        share indoors ``sheltered + (1 − sheltered) × share_in``.
     """
-    s_in = np.where(sheltered, 1.0, share_in)
+    told = np.asarray(sheltered, dtype=float)
+    s_in = told + (1.0 - told) * share_in
     return float((people * ((1.0 - s_in) * outdoor + s_in * indoor)).sum())
 
 

@@ -128,8 +128,8 @@ METRICS: dict[str, MetricInfo] = {
         "seconds", "lower", "from the protective-action order until the last evacuee reached a "
         "shelter", "疏散命令下达至最后一名疏散人员进入避难场所的时间"),
     "responders_exposed": MetricInfo(
-        "count", "lower", "responders who arrived at a staging point inside the AEGL-2 zone",
-        "在AEGL-2区域内集结的救援人员数"),
+        "count", "lower", "responders at a staging point inside the AEGL-2 zone, on arrival "
+        "or when the zone moved over them", "到场时或区域移至集结点时处于AEGL-2区域内的救援人员数"),
     "utilisation_max": MetricInfo(
         "share", "lower", "highest share of the drill a unit spent committed",
         "单车最高出动占用率"),

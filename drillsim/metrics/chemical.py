@@ -167,6 +167,9 @@ class Evacuation:
         First time any shelter opened, s (NaN: none did).
     walk_s, wait_s
         Person-seconds walking to a shelter, and waiting outside one not yet open.
+    reach_s
+        Person-seconds from the order until each evacuee left home (the order reaching
+        them, and their reaction time).
     """
 
     groups: tuple[EvacGroup, ...]
@@ -174,6 +177,13 @@ class Evacuation:
     first_open: float
     walk_s: float
     wait_s: float
+    reach_s: float = 0.0
+
+    @property
+    def last_group(self) -> EvacGroup | None:
+        """The group whose admission set :attr:`time` (the last admitted; None if none)."""
+        done = [g for g in self.groups if math.isfinite(g.last_admit)]
+        return max(done, key=lambda g: (g.last_admit, g.out)) if done else None
 
     @property
     def people(self) -> int:
@@ -197,11 +207,6 @@ class Evacuation:
                    default=math.nan)
 
     @property
-    def later(self) -> int:
-        """People ordered out after the order itself, as the plume reached new streets."""
-        return sum(g.people for g in self.groups if g.out > self.order)
-
-    @property
     def time(self) -> float:
         """Order to the last evacuee in a shelter, s (``inf``: some never got in; NaN: no
         order or nobody ordered out): the ``evacuation_time`` metric."""
@@ -211,8 +216,87 @@ class Evacuation:
 
 
 @dataclass(frozen=True)
+class OrderReach:
+    """How the protective-action order reached people (the ``protective_action`` record).
+
+    Attributes
+    ----------
+    order
+        Drill time of the order, s.
+    told_from
+        Drill time from which the order went out on the channels, s (the order, or the
+        public warning's decision if later).
+    channels
+        The channels that carried it (the drill's warning channels, or the district's
+        default ones).
+    default_channels
+        True when the drill has no ``warning:`` section (the district's default channels
+        were assumed).
+    reaction_s
+        From being reached to acting on the order, s (an assumption of the engine).
+    first_out
+        When the first evacuee left home, s (NaN: nobody did).
+    """
+
+    order: float
+    told_from: float
+    channels: tuple[str, ...]
+    default_channels: bool
+    reaction_s: float
+    first_out: float
+
+
+REASONS = ("isolation", "aegl3", "aegl2", "aegl1", "downwind", "area")
+"""Why people were ordered out (the ``evacuation_ordered`` record), in the engine's order."""
+
+
+@dataclass(frozen=True)
+class OrderedOut:
+    """People newly ordered out at one zone update (an ``evacuation_ordered`` record).
+
+    Attributes
+    ----------
+    t
+        Drill time, s.
+    people
+        Reason (:data:`REASONS`) -> residents at home in the cells newly ordered out.
+    """
+
+    t: float
+    people: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        """People newly ordered out."""
+        return sum(self.people.values())
+
+
+@dataclass(frozen=True)
+class ShelterClosed:
+    """A shelter a threat zone reached while the release's evacuees were using it.
+
+    Attributes
+    ----------
+    shelter
+        Shelter id.
+    t
+        First time evacuees of the release were turned away from it, s.
+    people
+        People of the release turned away (on arrival, or while waiting outside).
+    waited
+        Of whom were waiting outside it for its opening when the zone reached it.
+    """
+
+    shelter: str
+    t: float
+    people: int
+    waited: int
+
+
+@dataclass(frozen=True)
 class Responder:
-    """A crew that arrived at a staging point inside the AEGL-2 zone."""
+    """A crew at a staging point inside the AEGL-2 zone (on arrival, or when the zone moved
+    over it)."""
 
     t: float
     unit: str
@@ -246,7 +330,14 @@ class ChemicalFacts:
     evacuation
         The evacuation.
     responders
-        Crews that staged inside the AEGL-2 zone.
+        Crews at a staging point inside the AEGL-2 zone.
+    order_reach
+        How the order reached people (None: no order).
+    shelters_closed
+        Shelters a zone reached while the release's evacuees were using them, in time order.
+    ordered_out
+        Who was ordered out and why, update by update (the evacuation's denominator: the
+        groups that left are those of these people the order reached).
     """
 
     call: float
@@ -261,10 +352,23 @@ class ChemicalFacts:
     exposure: dict[int, Exposure]
     evacuation: Evacuation
     responders: tuple[Responder, ...]
+    order_reach: OrderReach | None = None
+    shelters_closed: tuple[ShelterClosed, ...] = ()
+    ordered_out: tuple[OrderedOut, ...] = ()
+
+    @property
+    def people_ordered_out(self) -> float:
+        """Everyone ordered out over the run."""
+        return sum(o.total for o in self.ordered_out)
+
+    @property
+    def ordered_later(self) -> float:
+        """Residents ordered out after the order itself, as the zones reached new streets."""
+        return sum(o.total for o in self.ordered_out if o.t > self.evacuation.order)
 
     @property
     def responders_exposed(self) -> int:
-        """Crew members who staged inside the AEGL-2 zone."""
+        """Crew members at a staging point inside the AEGL-2 zone."""
         return sum(r.crew for r in self.responders)
 
 
@@ -318,6 +422,7 @@ def _evacuation(result: RunResult, order: float) -> Evacuation:
             g["admitted"] += int(r.data["people"])
     groups = tuple(EvacGroup(**g) for g in rows.values())
     walk = wait = 0.0
+    reach = sum(g.people * (g.out - order) for g in groups) if math.isfinite(order) else 0.0
     for g in groups:
         arrived = g.wait if math.isfinite(g.wait) else g.admit
         if math.isfinite(arrived):
@@ -325,7 +430,39 @@ def _evacuation(result: RunResult, order: float) -> Evacuation:
         if math.isfinite(g.admit) and math.isfinite(g.wait):
             wait += g.people * (g.admit - g.wait)
     opened = min((r.t for r in result.records if r.event == "shelter_open"), default=math.nan)
-    return Evacuation(groups, order, opened, walk, wait)
+    return Evacuation(groups, order, opened, walk, wait, reach)
+
+
+def _order_reach(result: RunResult, order: Record | None,
+                 evacuation: Evacuation) -> OrderReach | None:
+    if order is None:
+        return None
+    data = order.data
+    return OrderReach(
+        order=order.t, told_from=float(data.get("told_from", order.t)),
+        channels=tuple(str(c) for c in data.get("channels", ())),
+        default_channels=result.scenario.warning is None,
+        reaction_s=float(data.get("reaction_s", 0.0)),
+        first_out=min((g.out for g in evacuation.groups), default=math.nan))
+
+
+def _shelters_closed(result: RunResult, evacuation: Evacuation) -> tuple[ShelterClosed, ...]:
+    mine = {g.group for g in evacuation.groups}
+    waits: set[tuple[str, str]] = set()
+    rows: dict[str, list] = {}
+    for r in result.records:
+        group = str(r.data.get("group", ""))
+        if group not in mine:
+            continue
+        if r.event == "shelter_wait":
+            waits.add((group, r.place))
+        elif r.event == "shelter_blocked":
+            row = rows.setdefault(r.place, [r.t, 0, 0])
+            row[1] += int(r.data["people"])
+            if (group, r.place) in waits:
+                row[2] += int(r.data["people"])
+    return tuple(sorted((ShelterClosed(k, t, p, w) for k, (t, p, w) in rows.items()),
+                        key=lambda c: (c.t, c.shelter)))
 
 
 def _run_end(result: RunResult) -> float:
@@ -343,9 +480,9 @@ def wind_shift_response(result: RunResult, wind_from_deg: float,
                         t: float) -> tuple[Record | None, Record | None, int]:
     """The answer to a wind shift from drill time ``t`` (s) on: the first zone update
     (``plume`` record) of the release showing the new wind, and the next evacuation
-    extension, protective-action order or responder exposure at the release (None for
-    either when there is none), and the people displaced at that moment (0 unless the
-    next is an evacuation extension)."""
+    extension (``evacuation_ordered``), protective-action order or responder exposure at
+    the release (None for either when there is none), and the people newly ordered out
+    then (0 unless the next is an evacuation extension)."""
     spec = result.scenario.chemical
     if spec is None:
         return None, None, 0
@@ -356,11 +493,10 @@ def wind_shift_response(result: RunResult, wind_from_deg: float,
     if plume is None:
         return None, None, 0
     nxt = next((r for r in recs if r.t >= t and r.place == spec.id
-                and r.event in ("displaced", "protective_action", "responder_exposed")), None)
-    people = 0
-    if nxt is not None and nxt.event == "displaced":
-        people = sum(int(r.data.get("people", "0")) for r in recs
-                     if r.event == "displaced" and r.place == spec.id and r.t == nxt.t)
+                and r.event in ("evacuation_ordered", "protective_action",
+                                "responder_exposed")), None)
+    people = int(round(float(nxt.data["total"]))) \
+        if nxt is not None and nxt.event == "evacuation_ordered" else 0
     return plume, nxt, people
 
 
@@ -401,12 +537,17 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
     u0 = weather[0].u if weather else spec.weather[0].wind_speed_m_s
     responders = tuple(Responder(r.t, r.unit, int(r.data["crew"])) for r in recs
                        if r.event == "responder_exposed")
+    evacuation = _evacuation(result, order)
     return ChemicalFacts(
         call=call, hazmat_arrival=arrive, isolation_m=rules.isolation_m(spec),
         erg=rules.erg(spec, u0),
         downwind_m=float(order_rec.data["downwind_m"]) if order_rec else math.nan,
         leak_end=leak, weather=weather, plume_t=plume_t, people=people, exposure=exposure,
-        evacuation=_evacuation(result, order), responders=responders)
+        evacuation=evacuation, responders=responders,
+        order_reach=_order_reach(result, order_rec, evacuation),
+        shelters_closed=_shelters_closed(result, evacuation),
+        ordered_out=tuple(OrderedOut(r.t, {k: float(v) for k, v in r.data["people"].items()})
+                          for r in mine if r.event == "evacuation_ordered"))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:
@@ -452,6 +593,9 @@ class ZoneReach:
     communities
         (community id, residents inside that zone) likewise, for the synthetic communities
         (:class:`drillsim.network.population.Community`).
+    places
+        (kind, id) of the drill's stations, shelters and depots inside that zone (kind
+        ``station``, ``shelter`` or ``depot``), in the drill file's order.
     """
 
     level: int
@@ -463,6 +607,26 @@ class ZoneReach:
     residents: float
     subdistricts: tuple[tuple[str, float], ...]
     communities: tuple[tuple[str, float], ...]
+    places: tuple[tuple[str, str], ...] = ()
+
+
+def force_places(scenario, world) -> list[tuple[str, str, float, float]]:
+    """(kind, id, lat, lon) of the drill's stations, shelters and depots: the place's
+    position, or its road node's when the drill file gives a location."""
+    net = world.network
+    out = []
+    forces = scenario.forces
+    for kind, items in (("station", forces.stations), ("shelter", forces.shelters),
+                        ("depot", forces.depots)):
+        for item in items:
+            place = world.places.get(item.id) if item.location is None else None
+            if place is not None:
+                out.append((kind, item.id, float(place.lat), float(place.lon)))
+            else:
+                node = world.node_of(item.location) if item.location is not None else -1
+                if node >= 0:
+                    out.append((kind, item.id, float(net.lat[node]), float(net.lon[node])))
+    return out
 
 
 def _ring_area_km2(ring: list[tuple[float, float]]) -> float:
@@ -520,10 +684,17 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
     grid = PopulationGrid(net, world.places)
     sub_ids = [s.id for s in grid.subdistricts]
     com_ids = [c.id for c in grid.communities]
+    places = force_places(result.scenario, world)
+    p_lat = np.array([p[2] for p in places], dtype=float)
+    p_lon = np.array([p[3] for p in places], dtype=float)
     out = []
     for st in f.weather:
         zones = {}
         for lvl in LEVELS:
+            at = rules.driving_mask(rules.zone_masks(
+                spec, p_lat, p_lon, src_lat=src_lat, src_lon=src_lon,
+                wind_from_deg=st.wind_from, u_m_s=st.u, cls=st.cls, level=lvl)) \
+                if places else np.zeros(0, dtype=bool)
             masks = rules.zone_masks(spec, grid.lat, grid.lon, src_lat=src_lat,
                                      src_lon=src_lon, wind_from_deg=st.wind_from, u_m_s=st.u,
                                      cls=st.cls, level=lvl)
@@ -535,7 +706,8 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
                 lvl, st.extent_m[lvl], _ring_area_km2(gauss), st.dense_m[lvl],
                 _ring_area_km2(dense) if rules.is_dense(spec) else math.nan, st.drives(lvl),
                 float(people.sum()), _by_owner(people, grid.owner[inside], sub_ids),
-                _by_owner(people, grid.community[inside], com_ids))
+                _by_owner(people, grid.community[inside], com_ids),
+                tuple((k, i) for (k, i, _, _), a in zip(places, at, strict=True) if a))
         out.append((st, zones))
     return out
 
@@ -554,5 +726,6 @@ def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
                 "dense_length_m": z.dense_length_m, "dense_area_km2": z.dense_area_km2,
                 "drives": z.drives, "residents": z.residents,
                 "subdistricts": [{"id": i, "residents": p} for i, p in z.subdistricts],
-                "communities": [{"id": i, "residents": p} for i, p in z.communities]})
+                "communities": [{"id": i, "residents": p} for i, p in z.communities],
+                "places": [{"kind": k, "id": i} for k, i in z.places]})
     return out

@@ -287,8 +287,21 @@ _KINDS: tuple[EventKind, ...] = (
         _f("action_aegl1", "str", "", "the same for the AEGL-1 zone"),
         _f("action_downwind", "str", "", "the same for the ERG downwind area"),
         _f("downwind_m", "float", "m", "ERG protective-action distance (0 decimals)"),
-        _f("isolation_m", "float", "m", "initial isolation radius (0 decimals)"))),
-    EventKind("responder_exposed", "chemical", "a crew arrives inside a zone without protection",
+        _f("isolation_m", "float", "m", "initial isolation radius (0 decimals)"),
+        _f("told_from", "float", "s", "drill time from which the order goes out on the "
+           "channels: the order, or the public warning's decision if later"),
+        _f("channels", "list", "", "the channels that carry the order to people (the "
+           "drill's warning channels, or the district's default ones without a warning)"),
+        _f("reaction_s", "float", "s", "from being reached to acting on the order"))),
+    EventKind("evacuation_ordered", "chemical", "people newly under the evacuation order, "
+              "by why (at the order and as the zones move)", ("place",), (
+        _f("people", "map", "people", "reason -> residents at home in the cells newly "
+           "ordered out: `isolation` (circle), `aegl3`/`aegl2`/`aegl1` (zone), `downwind` "
+           "(ERG square), `area` (named subdistrict or community); each cell counted once, "
+           "under the first reason in that order (0 decimals)"),
+        _f("total", "float", "people", "the sum (0 decimals)"))),
+    EventKind("responder_exposed", "chemical", "a crew at the staging point inside the AEGL-2 "
+              "zone without protection (on arrival, or when the zone moves over it)",
               ("incident", "unit", "node", "place"), (_f("crew", "int", "people", "crew"),)),
     EventKind("ppe_on", "chemical", "a hazmat crew has donned protective gear",
               ("incident", "unit", "node", "place")),

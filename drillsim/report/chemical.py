@@ -79,6 +79,10 @@ RELEASE_KIND = {"leaking_valve": "chem.release_leaking_valve",
 ACTION_TEXT = {"evacuate": "chem.action_evacuate",
                "shelter_in_place": "chem.action_shelter_in_place",
                "none": "chem.action_none"}
+REASON_TEXT = {"isolation": "chem.reason_isolation", "aegl3": "chem.reason_aegl3",
+               "aegl2": "chem.reason_aegl2", "aegl1": "chem.reason_aegl1",
+               "downwind": "chem.reason_downwind", "area": "chem.reason_area"}
+"""Why people were ordered out (:data:`drillsim.metrics.chemical.REASONS`), in words."""
 COMPASS = ("chem.compass_n", "chem.compass_ne", "chem.compass_e", "chem.compass_se",
            "chem.compass_s", "chem.compass_sw", "chem.compass_w", "chem.compass_nw")
 """Wording of the eight wind directions, from north clockwise."""
@@ -352,15 +356,52 @@ def drives_text(ctx: ReportContext) -> str:
         else ctx.say("chem.drives_gaussian")
 
 
+def zone_reach(ctx: ReportContext) -> list:
+    """:func:`drillsim.metrics.chemical.zone_reach` of the run, measured once per context."""
+    from drillsim.metrics.chemical import zone_reach as measure
+
+    return _cached(ctx, "zone_reach", lambda: measure(ctx.result, ctx.world, facts(ctx)))
+
+
+def places_in_zones(ctx: ReportContext) -> dict[tuple[str, str], list[tuple[float, int]]]:
+    """(kind, id) of each station, shelter or depot inside a zone -> (weather state start,
+    highest AEGL level it lies in) for every state that puts it in one."""
+    out: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    for st, zones in zone_reach(ctx):
+        for lvl in sorted(LEVELS, reverse=True):
+            for key in zones[lvl].places:
+                hits = out.setdefault(key, [])
+                if not hits or hits[-1][0] != st.t:
+                    hits.append((st.t, lvl))
+    return out
+
+
+def station_in_zone(ctx: ReportContext, level: int = 2) -> bool:
+    """Whether a fire station lies in the zone of ``level`` or above in any weather state."""
+    return any(k == "station" and any(lvl >= level for _, lvl in hits)
+               for (k, _), hits in places_in_zones(ctx).items())
+
+
+def places_in_zones_paras(ctx: ReportContext) -> list[str]:
+    """Names the stations, shelters and depots inside a zone, and since when."""
+    found = places_in_zones(ctx)
+    if not found:
+        return []
+    items = []
+    for (_kind, pid), hits in found.items():
+        name = ctx.place_name(pid)
+        zones = _joined(ctx, (ctx.say("chem.zone_from", level=lvl, offset=tx.offset(t))
+                              for t, lvl in hits))
+        items.append(ctx.say("chem.place_zones", place=name, zones=zones))
+    return [ctx.say("chem.places_in_zones", items=("；" if ctx.lang == "zh" else "; ")
+                    .join(items))]
+
+
 def areas_table(ctx: ReportContext) -> Table:
     """Who lives in each zone used for the protective actions, per weather state: residents,
     subdistricts and (synthetic) communities, from the metrics' ``zone_reach``."""
-    from drillsim.metrics.chemical import zone_reach
-
-    def build():
-        return zone_reach(ctx.result, ctx.world, facts(ctx))
     rows = []
-    for st, zones in _cached(ctx, "zone_reach", build):
+    for st, zones in zone_reach(ctx):
         for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
             zr = zones[lvl]
             rows.append([tx.offset(st.t) if k == 0 else "", f"AEGL-{lvl}",
@@ -592,9 +633,9 @@ def _png(fig) -> bytes:
     return png(fig)
 
 
-def _window(ctx: ReportContext) -> tuple[float, float]:
+def _window(ctx: ReportContext, *, admissions: bool = True) -> tuple[float, float]:
     """Drill-time window of the chemical figures: from the release to the last exposure or
-    admission, with a margin (at least two hours)."""
+    (with ``admissions``) admission, with a margin (at least two hours)."""
     spec = _spec(ctx)
     f = facts(ctx)
     t, people = f.plume_t, f.people
@@ -603,7 +644,8 @@ def _window(ctx: ReportContext) -> tuple[float, float]:
         nz = np.flatnonzero(people[lvl] > 0)
         if nz.size:
             last = max(last, float(t[nz[-1]]))
-    adm = [g.admit for g in f.evacuation.groups if math.isfinite(g.admit)]
+    adm = [g.admit for g in f.evacuation.groups if math.isfinite(g.admit)] if admissions \
+        else []
     last = max([last, *adm, *(tt for tt, _what in timeline(ctx))])
     t0 = max(spec.at - 600.0, 0.0)
     t1 = min(max(last + 0.15 * (last - t0), t0 + 7200.0),
@@ -626,8 +668,23 @@ def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
     for t, kind in marks:
         colour, label = styles[kind]
         ax.axvline(t / 60, color=colour, ls="--" if kind != "wind_shift" else ":", lw=1.2)
-        ax.text(t / 60, 0.98, ctx.say(label) + " ", color=colour, fontsize=7.5, va="top",
-                ha="left", rotation=90, transform=ax.get_xaxis_transform())
+        _line_label(ax, t / 60, 0.98, ctx.say(label), colour, va="top")
+
+
+def _line_label(ax, x: float, y: float, text: str, colour: str, *, va: str) -> None:
+    """A label up a vertical line at ``x`` (data) and ``y`` (axes fraction), set 3 points
+    to its right on a white ground, so that the line never runs through the letters."""
+    ax.annotate(text, xy=(x, y), xycoords=ax.get_xaxis_transform(), xytext=(3, 0),
+                textcoords="offset points", color=colour, fontsize=7.5, rotation=90,
+                va=va, ha="left",
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6})
+
+
+def _legend_below(ax, ncol: int) -> None:
+    """The legend under the axes, clear of the curves and the line labels."""
+    lg = ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=ncol,
+                   frameon=False)
+    thicken(*lg.get_texts())
 
 
 def exposure_figure(ctx: ReportContext):
@@ -636,8 +693,8 @@ def exposure_figure(ctx: ReportContext):
     if not t.size:
         return None
     plt = pyplot()
-    t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(9.2, 4.4))
+    t0, t1 = _window(ctx, admissions=False)
+    fig, ax = plt.subplots(figsize=(9.2, 4.9))
     pa = _spec(ctx).protective_actions
     for lvl in (1, 2, 3):
         colour = LEVEL_STYLE[lvl][0]
@@ -653,8 +710,7 @@ def exposure_figure(ctx: ReportContext):
     ax.set_ylabel(ctx.say("chem.fig_people_above"))
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7.5, loc="upper right")
-    thicken(*lg.get_texts())
+    _legend_below(ax, 3)
     ax.set_title(ctx.say("chem.fig_exposure_title"), fontsize=10)
     style_axes(ax)
     caption = ctx.say("chem.fig_exposure_caption")
@@ -668,7 +724,10 @@ def evacuation_figure(ctx: ReportContext):
         return None
     plt = pyplot()
     t0, t1 = _window(ctx)
-    fig, ax = plt.subplots(figsize=(9.2, 4.2))
+    goal = next((o for o in ctx.scenario.objectives if o.metric == "evacuation_time"), None)
+    if goal is not None and math.isfinite(ev.order):  # the target line inside the axes
+        t1 = max(t1, ev.order + goal.bound()[1] + 0.04 * (t1 - t0))
+    fig, ax = plt.subplots(figsize=(9.2, 4.7))
     out = sorted((g.out, g.people) for g in ev.groups)
     adm = sorted((g.admit, g.admitted) for g in ev.groups if math.isfinite(g.admit))
     total = ev.people
@@ -682,17 +741,14 @@ def evacuation_figure(ctx: ReportContext):
                 label=ctx.say(label))
     if math.isfinite(ev.first_open):
         ax.axvline(ev.first_open / 60, color="#b9770e", ls="-.", lw=1.2)
-        ax.text(ev.first_open / 60, 0.5, ctx.say("chem.fig_first_shelter"),
-                color="#b9770e", fontsize=7.5, rotation=90, va="center", ha="right",
-                transform=ax.get_xaxis_transform())
-    for o in ctx.scenario.objectives:
-        if o.metric == "evacuation_time" and math.isfinite(ev.order):
-            _op, target = o.bound()
-            ax.axvline((ev.order + target) / 60, color="#c0392b", ls="--", lw=1.2)
-            ax.text((ev.order + target) / 60, 0.03,
-                    " " + ctx.say("chem.fig_target_after_order", id=o.id, target=o.target),
-                    color="#c0392b", fontsize=7.5, transform=ax.get_xaxis_transform())
-            break
+        _line_label(ax, ev.first_open / 60, 0.5, ctx.say("chem.fig_first_shelter"),
+                    "#b9770e", va="center")
+    if goal is not None and math.isfinite(ev.order):
+        x = (ev.order + goal.bound()[1]) / 60
+        ax.axvline(x, color="#c0392b", ls="--", lw=1.2)
+        _line_label(ax, x, 0.03, ctx.say(
+            "chem.fig_target_after_order", id=goal.id,
+            target=tx.target(goal.metric, goal.target, ctx.lang)), "#c0392b", va="bottom")
     _marks(ctx, ax, ("protective_action", "wind_shift"))
     ax.set_xlim(t0 / 60, t1 / 60)
     ax.set_ylim(0, max(total, 1) * 1.12)
@@ -701,14 +757,15 @@ def evacuation_figure(ctx: ReportContext):
     ax.set_ylabel(ctx.say("chem.fig_people"))
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7.5, loc="center right")
-    thicken(*lg.get_texts())
+    _legend_below(ax, 2)
     done = not ev.missing
     ax.set_title(ctx.say("chem.fig_evacuation_title" if done else
                          "chem.fig_evacuation_title_incomplete",
                          admitted=f"{ev.admitted:,}", total=f"{total:,}"), fontsize=10)
     style_axes(ax)
-    caption = ctx.say("chem.fig_evacuation_caption")
+    reach = facts(ctx).order_reach
+    caption = ctx.say("chem.fig_evacuation_caption", reaction=tx.minutes(
+        reach.reaction_s if reach is not None else 0.0, ctx.lang))
     return Figure("chemical_evacuation", ctx.say("chem.fig_evacuation"), caption,
                   _png(fig), alt=ctx.say("chem.fig_evacuation_alt"))
 
@@ -891,11 +948,59 @@ def sections(ctx: ReportContext) -> list[Section]:
     paras = [ctx.say("chem.section_intro",
                      chemical=chem.name_zh if ctx.lang == "zh" else chem.name_en, id=spec.id,
                      site=site_label(ctx), step=tx.minutes(spec.step, ctx.lang))]
+    paras += places_in_zones_paras(ctx)
+    paras += order_reach_paras(ctx) + ordered_out_paras(ctx) + shelters_closed_paras(ctx)
     figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
             if f is not None]
     return [Section("chemical", ctx.say("chem.section"), paras,
                     [Table([ctx.say("chem.col_measure"), ctx.say("chem.col_value")], rows)],
                     figs)]
+
+
+def order_reach_paras(ctx: ReportContext) -> list[str]:
+    """How the order reached people: its channels, from when, the reaction time, and when
+    the first evacuee left (nothing without an order)."""
+    reach = facts(ctx).order_reach
+    if reach is None:
+        return []
+    # channel names hold commas ("TV, radio and social media"): a stronger separator
+    channels = ("，" if ctx.lang == "zh" else "; ").join(
+        tx.term("channel", c, ctx.lang) for c in reach.channels)
+    parts = [ctx.say("chem.order_reach", order=tx.offset(reach.order),
+                     told=tx.offset(reach.told_from), channels=channels,
+                     reaction=tx.minutes(reach.reaction_s, ctx.lang)),
+             ctx.say("chem.first_out", first=tx.offset(reach.first_out))
+             if math.isfinite(reach.first_out) else ctx.say("chem.nobody_out")]
+    if reach.default_channels:
+        parts.append(ctx.say("chem.order_default_channels"))
+    return [("" if ctx.lang == "zh" else " ").join(parts)]
+
+
+def ordered_out_paras(ctx: ReportContext) -> list[str]:
+    """Who was ordered out and why, update by update, and how many of them left (the
+    evacuation's people) or were never reached."""
+    f = facts(ctx)
+    if not f.ordered_out:
+        return []
+    parts = []
+    for o in f.ordered_out:
+        why = _joined(ctx, (ctx.say(REASON_TEXT[k], people=f"{v:,.0f}",
+                                    m=f"{f.isolation_m:,.0f}")
+                            for k, v in o.people.items() if v > 0 and k in REASON_TEXT))
+        parts.append(ctx.say("chem.ordered_at", offset=tx.offset(o.t),
+                             people=f"{o.total:,.0f}", why=why))
+    ordered = f.people_ordered_out
+    left = f.evacuation.people
+    sep = "；" if ctx.lang == "zh" else "; "  # the reasons inside a part use chem.sep
+    return [ctx.say("chem.ordered_out", parts=sep.join(parts), ordered=f"{ordered:,.0f}",
+                    left=f"{left:,}", stayed=f"{max(ordered - left, 0.0):,.0f}")]
+
+
+def shelters_closed_paras(ctx: ReportContext) -> list[str]:
+    """One sentence per shelter a threat zone reached while evacuees were using it."""
+    return [ctx.say("chem.shelter_closed", shelter=ctx.place_name(c.shelter),
+                    t=tx.offset(c.t), people=f"{c.people:,}", waited=f"{c.waited:,}")
+            for c in facts(ctx).shelters_closed]
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -1064,16 +1169,25 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
     ev = facts(ctx).evacuation
     paras = [measured_sentence(ctx, res, rating)]
     people = ev.people
-    segs = {"walk": ev.walk_s, "wait": ev.wait_s}
-    names = {"walk": "chem.evac_walk", "wait": "chem.evac_wait"}
+    segs = {"reach": ev.reach_s, "walk": ev.walk_s, "wait": ev.wait_s}
+    names = {"reach": "chem.evac_reach", "walk": "chem.evac_walk", "wait": "chem.evac_wait"}
     missing = ev.missing
     paras.append(ctx.say(
         "chem.evacuation_summary", people=f"{people:,}", groups=len(ev.groups),
         order=tx.offset(ev.order), last=tx.offset(ev.last_admit),
         missing=ctx.say("chem.groups_missing", groups=len(missing)) if missing else "",
         opened=tx.offset(ev.first_open)))
-    if ev.later:
-        paras.append(ctx.say("chem.ordered_later", people=f"{ev.later:,}"))
+    later = facts(ctx).ordered_later
+    if later:
+        paras.append(ctx.say("chem.ordered_later", people=f"{later:,.0f}"))
+    last = ev.last_group
+    if last is not None and not missing:
+        arrived = last.wait if math.isfinite(last.wait) else last.admit
+        paras.append(ctx.say(
+            "chem.evacuation_last", out=tx.offset(last.out),
+            after=tx.minutes(last.out - ev.order, ctx.lang), arrived=tx.offset(arrived),
+            admit=tx.offset(last.last_admit), opened=tx.offset(ev.first_open)))
+    paras += ordered_out_paras(ctx) + order_reach_paras(ctx) + shelters_closed_paras(ctx)
     hours = {k: v / 3600 for k, v in segs.items()}
     total = sum(hours.values())
     key = max(hours, key=hours.get) if total else ""
@@ -1081,7 +1195,10 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("chem.evacuation_bottleneck", name=ctx.say(names[key]),
                              hours=f"{hours[key]:,.0f}", share=f"{hours[key] / total:.0%}"))
     actions = []
-    if key == "wait":
+    if key == "reach":
+        actions.append(draft_action(
+            ctx, ctx.say("chem.act_reach_zone_first"), "subdistricts", "warning", obj.id))
+    elif key == "wait":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))
         actions.append(draft_action(
@@ -1133,7 +1250,7 @@ def strengths(ctx: ReportContext) -> list[str]:
     end = facts(ctx).leak_end
     if end.how == "source_control":
         out.append(ctx.say("chem.stopped_before_empty", text=_leak_end_capital(ctx)))
-    if m.get("responders_exposed", math.nan) == 0:
+    if m.get("responders_exposed", math.nan) == 0 and not station_in_zone(ctx):
         out.append(ctx.say("chem.no_responder_in_zone"))
     if m.get("people_above_aegl3", math.nan) == 0:
         out.append(ctx.say("chem.nobody_above_aegl3"))

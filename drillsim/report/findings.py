@@ -89,14 +89,9 @@ def measured_sentence(ctx: ReportContext, res, rating) -> str:
                    gap=gap_text(ctx, res))
 
 
-COMPARISON = {"<=": "≤", "<": "<", ">=": "≥", ">": ">"}
-
-
 def target_text(ctx: ReportContext, obj) -> str:
-    """An objective's target in the report language and the metric's display unit
-    (``≤ 8.0 min`` / ``≤ 8.0 分钟``, ``≥ 90%``): the bound the designer wrote, worded."""
-    op, bound = obj.bound()
-    return f"{COMPARISON[op]} {tx.value(bound, METRICS[obj.metric].unit, ctx.lang)}"
+    """An objective's target in the report language (:func:`drillsim.report.text.target`)."""
+    return tx.target(obj.metric, obj.target, ctx.lang)
 
 
 def gap_text(ctx: ReportContext, res) -> str:

@@ -115,12 +115,12 @@ def _wind(ctx: ReportContext, a: InjectResponse) -> str:
         return ctx.say("msel.no_zone_update")
     v = a.values
     what = ctx.say("msel.zones_redrawn", wind=f"{v['wind_from_deg']:g}",
-                   nodes=v["aegl2_nodes"], people=f"{v['aegl2_people']:.0f}")
+                   people=f"{v['aegl2_people']:,.0f}")
     nxt = a.then
     if nxt is None:
         return what
     at = tx.offset(nxt.t)
-    if nxt.event == "displaced":
+    if nxt.event == "evacuation_ordered":
         return what + ctx.say("msel.evacuation_extended", offset=at, people=f"{nxt.people:,}")
     if nxt.event == "protective_action":
         return what + ctx.say("msel.order_given", offset=at)

@@ -147,6 +147,7 @@ TERMS: dict[str, dict[str, str]] = {
         "wind_shift": "term.event.wind_shift",
         "plume": "term.event.plume",
         "protective_action": "term.event.protective_action",
+        "evacuation_ordered": "term.event.evacuation_ordered",
         "responder_exposed": "term.event.responder_exposed",
         "ppe_on": "term.event.ppe_on",
         "entry": "term.event.entry",
@@ -285,3 +286,22 @@ def sizes(capacities_kg: Iterable[float]) -> str:
     """Vehicle capacities grouped: ``3 × 5 t`` or ``2 × 5 t, 1 × 2 t`` (largest first)."""
     n = Counter(capacities_kg)
     return ", ".join(f"{k} × {c / 1000:g} t" for c, k in sorted(n.items(), reverse=True))
+
+
+def target(metric: str, target: str, lang: str = "en") -> str:
+    """An objective's target for people, in the report's language: ``≤ 15 min`` /
+    ``≤ 15 分钟``, ``≥ 95%``, ``≤ 0`` (the drill file's ``<= 15 min`` parsed by
+    :func:`drillsim.scenarios.schema.parse_target`)."""
+    from drillsim.metrics.catalog import METRICS
+    from drillsim.scenarios.schema import parse_target
+
+    op, bound = parse_target(metric, target)
+    sign = {"<=": "≤", ">=": "≥"}.get(op, op)
+    unit = METRICS[metric].unit
+    if unit == "seconds" and bound % 60 == 0 and not (bound >= 3600 and bound % 3600 == 0):
+        number = f"{bound / 60:g} 分钟" if lang == "zh" else f"{bound / 60:g} min"
+    elif unit == "seconds":
+        number = duration(bound, lang)
+    else:
+        number = value(bound, unit, lang)
+    return f"{sign} {number}"

@@ -66,13 +66,88 @@ def test_hazmat_crew_dresses_walks_in_and_stops_the_leak(town):
 
 
 def test_no_evacuee_is_sent_to_a_shelter_inside_a_zone(town):
-    # Wind from the west: the plume runs east over EAST; everybody must go WEST.
-    records = run_drill(chlorine(wind_from=270.0), town).records
-    admitted = {r.place for r in records if r.event == "shelter_admit"}
-    assert admitted == {"WEST"}
-    # and the other way round
-    records = run_drill(chlorine(wind_from=90.0), town).records
-    assert {r.place for r in records if r.event == "shelter_admit"} == {"EAST"}
+    # Wind from the west: the plume runs east over EAST (N8, 1200 m downwind); evacuees go
+    # WEST until the crew stops the leak and the slug's tail (2 m/s) has passed EAST.
+    for wind_from, inside, safe in ((270.0, "EAST", "WEST"), (90.0, "WEST", "EAST")):
+        records = run_drill(chlorine(wind_from=wind_from), town).records
+        stop = next(r.t for r in records if r.event in ("source_control", "source_empty"))
+        admits = [r for r in records if r.event == "shelter_admit"]
+        assert {r.place for r in admits if r.t < stop} == {safe}
+        assert all(r.t >= stop + 1200 / 2 for r in admits if r.place == inside)
+
+
+def test_people_waiting_at_a_shelter_move_on_when_a_zone_reaches_it(town):
+    """Issue 10 item 1: evacuees wait outside EAST (not open for 3 h) until the wind turns
+    the plume over it; they count as exposed outdoors at that moment and leave for WEST,
+    now clear, instead of waiting in the zone."""
+    s = chlorine(wind_from=90.0, release={"rate_kg_min": 30, "quantity_kg": 20_000})
+    raw = _raw(s)
+    for shelter in raw["forces"]["shelters"]:
+        shelter["open_delay"] = "3 h"
+    raw["injects"] = [{"kind": "wind_shift", "at": "+01:20", "wind_from_deg": 270}]
+    records = run_drill(make_scenario(**raw), town).records
+    shift = next(r.t for r in records if r.event == "wind_shift")
+    waits = [r for r in records
+             if r.event == "shelter_wait" and r.place == "EAST" and r.t < shift]
+    waiting = sum(r.data["people"] for r in waits)
+    assert waiting > 0
+    groups = {r.data["group"] for r in waits}
+    blocked = [r for r in records if r.event == "shelter_blocked" and r.place == "EAST"
+               and r.data["group"] in groups]
+    assert {r.t for r in blocked} == {shift}
+    assert sum(r.data["people"] for r in blocked) == waiting
+    assert not any(r.event == "shelter_admit" and r.place == "EAST" for r in records)
+    moved = {r.data["group"] for r in blocked}
+    assert {r.data["group"] for r in records if r.event == "shelter_wait"
+            and r.place == "WEST" and r.t >= shift} >= moved
+    # the plume record at the shift counts them in the AEGL-1 zone, outdoors
+    at_shift = [r for r in records if r.event == "plume" and r.t == shift]
+    assert at_shift[-1 if len(at_shift) == 1 else 0].data["aegl1_people"] >= waiting
+
+
+def _one_channel(reach: float, delay: str = "10 min", issued_at: str = "+00:00") -> dict:
+    return {"issued_at": issued_at,
+            "channels": [{"name": "sms", "reach": reach, "delay": delay, "ramp": "0 s"}]}
+
+
+def test_evacuees_leave_only_once_the_order_reaches_them(town):
+    """Issue 10 item 2: the order goes out on the warning channels from the later of the
+    order and the warning decision; people leave REACTION_S after being reached; a channel
+    reaching half the people moves half of them (the rest stay in the zone)."""
+    from drillsim.agents.chemical_release import REACTION_S
+
+    full = run_drill(make_scenario(**{**_raw(chlorine()), "warning": _one_channel(1.0)}),
+                     town).records
+    order = next(r for r in full if r.event == "protective_action")
+    assert order.data["told_from"] == pytest.approx(order.t, abs=1e-3)
+    assert order.data["channels"] == ["sms"]
+    first = min(r.t for r in full if r.event == "displaced")
+    step = 120.0
+    assert order.t + 600 + REACTION_S <= first < order.t + 600 + REACTION_S + step
+    half = run_drill(make_scenario(**{**_raw(chlorine()), "warning": _one_channel(0.5)}),
+                     town).records
+    n_full = sum(r.data["people"] for r in full if r.event == "displaced")
+    n_half = sum(r.data["people"] for r in half if r.event == "displaced")
+    assert n_half == pytest.approx(0.5 * n_full, abs=9)  # < 1 person per origin node
+    # a warning decided an hour after the order: nobody moves before it reaches them
+    late = run_drill(make_scenario(**{**_raw(chlorine()),
+                                      "warning": _one_channel(1.0, issued_at="+01:00")}),
+                     town).records
+    order = next(r for r in late if r.event == "protective_action")
+    assert order.data["told_from"] == 3600.0 > order.t
+    assert min(r.t for r in late if r.event == "displaced") >= 3600.0 + 600 + REACTION_S
+
+
+def test_without_a_warning_the_order_goes_out_on_the_default_channels(town):
+    from drillsim.agents.chemical_release import REACTION_S
+    from drillsim.hazards.warning import DEFAULT_CHANNELS
+
+    records = run_drill(chlorine(), town).records
+    order = next(r for r in records if r.event == "protective_action")
+    assert order.data["channels"] == [c.name for c in DEFAULT_CHANNELS]
+    first_reached = min(c.delay_s for c in DEFAULT_CHANNELS)
+    assert min(r.t for r in records if r.event == "displaced") >= \
+        order.t + first_reached + REACTION_S
 
 
 def test_zones_nest_and_follow_the_wind(town):
@@ -188,7 +263,7 @@ def test_plume_evaluated_once_per_point_set_and_weather(town, monkeypatch):
                 for r in records if r.event == "plume"}
     assert updates > 2 * len(weathers)  # several updates per weather state
     assert len(weathers) == 2
-    assert len(calls) == 3 * len(weathers)  # nodes, cells outdoors, cells indoors
+    assert len(calls) == 4 * len(weathers)  # nodes, cells outdoors, cells indoors, shelters
 
 
 def test_hazmat_call_after_the_detection_delay_and_the_order_after_the_call(town):
@@ -258,23 +333,33 @@ def test_indoor_share_by_hour_follows_the_cited_survey():
 
 
 def test_protective_actions_by_subdistrict_and_community(town):
-    """Issue 12 item 6: a named area is ordered whatever the zones say."""
+    """Issue 12 item 6: a named area is ordered whatever the zones say (one channel that
+    reaches everyone, so that the whole area acts on the order)."""
+    from drillsim.agents.chemical_release import REACTION_S
+
+    def run(actions, **chem):
+        s = chlorine(protective_actions=actions, **chem)
+        return run_drill(make_scenario(**{**_raw(s), "warning": _one_channel(1.0)}),
+                         town).records
+
     none = {"aegl1": "none", "aegl2": "none", "aegl3": "none", "downwind": "none",
             "decided_after": "5 min"}
     tiny = {"rate_kg_min": 0.01, "quantity_kg": 5000}
-    evac = run_drill(chlorine(release=tiny, isolation_m=0, protective_actions={
-        **none, "areas": [{"area": "town", "action": "evacuate"}]}), town).records
+    evac = run({**none, "areas": [{"area": "town", "action": "evacuate"}]},
+               release=tiny, isolation_m=0)
     moved = sum(int(r.data["people"]) for r in evac if r.event == "displaced")
-    assert moved == pytest.approx(20_000, abs=len([r for r in evac if r.event == "displaced"]))
-    by_community = run_drill(chlorine(release=tiny, isolation_m=0, protective_actions={
-        **none, "areas": [{"area": "town_01", "action": "evacuate"}]}), town).records
+    assert moved == pytest.approx(20_000, abs=len({r.node for r in evac if r.event == "displaced"}))
+    by_community = run({**none, "areas": [{"area": "town_01", "action": "evacuate"}]},
+                       release=tiny, isolation_m=0)
     assert sum(int(r.data["people"]) for r in by_community if r.event == "displaced") == moved
-    # shelter in place with indoors perfectly safe: nobody counts as exposed after the order
-    late = run_drill(chlorine(indoor_factor=0.0, indoor_share=0.0, protective_actions={
-        **none, "areas": [{"area": "town", "action": "shelter_in_place"}]}), town).records
+    # shelter in place with indoors perfectly safe: nobody counts as exposed once the order
+    # has reached them (10 min channel delay + the reaction time), and until then all do
+    late = run({**none, "areas": [{"area": "town", "action": "shelter_in_place"}]},
+               indoor_factor=0.0, indoor_share=0.0)
     order = next(r.t for r in late if r.event == "protective_action")
-    after = [float(r.data["aegl2_people"]) for r in late if r.event == "plume" and r.t > order]
-    before = [float(r.data["aegl2_people"]) for r in late if r.event == "plume" and r.t < order]
+    acted = order + 600 + REACTION_S
+    after = [float(r.data["aegl2_people"]) for r in late if r.event == "plume" and r.t >= acted]
+    before = [float(r.data["aegl2_people"]) for r in late if r.event == "plume" and r.t < acted]
     assert max(before) > 0 and max(after) == 0
 
 
@@ -304,3 +389,27 @@ chemical:
                "community 'jieyaun'; did you mean 'jieyuan'?" in line for line in lines), lines
     assert any(":13: chemical.protective_actions.areas[1].area:" in line
                and "did you mean 'jieyuan_08'?" in line for line in lines), lines
+
+
+def test_crews_at_the_staging_point_are_caught_when_the_wind_turns_the_zone_over_them(town):
+    """Issue 10 item 5: ``responders_exposed`` counts crews at the staging point when the
+    AEGL-2 zone moves over it, not only on arrival. Wind from the west: staging is upwind
+    (west of the source); the wind turns to the east at +00:30 and the zone runs west over
+    the staging point, with the engine still there (the hazmat crew has gone in in gear)."""
+    base = chlorine(wind_from=270.0, release={"rate_kg_min": 30, "quantity_kg": 20_000},
+                    source_control="3 h")
+    steady = run_drill(base, town).records
+    assert not any(r.event == "responder_exposed" for r in steady)
+    shifted = make_scenario(**{**_raw(base), "injects": [
+        {"kind": "wind_shift", "at": "+00:30", "wind_from_deg": 90}]})
+    records = run_drill(shifted, town).records
+    shift = next(r.t for r in records if r.event == "wind_shift")
+    caught = [r for r in records if r.event == "responder_exposed"]
+    arrived = {r.unit for r in records if r.event == "arrive" and r.t <= shift
+               and r.incident == "HZ-CHEM1"}
+    entered = {r.unit for r in records if r.event == "ppe_on" and r.t <= shift}
+    assert arrived - entered
+    assert {r.unit for r in caught if r.t == shift} == arrived - entered
+    assert len({r.unit for r in caught}) == len(caught)  # each unit once
+    m = chemical_metrics(RunResult(shifted, 1, tuple(records), (), ()))
+    assert m["responders_exposed"] == sum(int(r.data["crew"]) for r in caught) > 0

@@ -239,9 +239,13 @@ def test_source_control_explainer_names_the_largest_segment(results, world):
 def test_evacuation_and_exposure_explainers(results, world):
     ctx = make_context(results["chlorine-day-wind-shift"], world=world)
     text = " ".join(_finding(ctx, "evacuation_time").paragraphs)
-    # everyone waited at a shelter that opened only at +01:30
-    assert "Bottleneck: waiting outside a shelter that was not open yet" in text
-    assert "ordered out later" in text  # the wind shift extended the evacuation
+    # issue 10 item 2: people leave only once the order reaches them; the district-wide
+    # door-to-door round reaches the last of them hours later
+    assert "Bottleneck: waiting at home for the order to reach them" in text
+    f = ch.facts(ctx)
+    later = sum(o.total for o in f.ordered_out if o.t > f.evacuation.order)
+    assert later > 0  # the wind shift extended the evacuation
+    assert f"{later:,.0f} residents were ordered out later" in text
     f = _finding(ctx, "people_above_aegl2", "<= 0")
     text = " ".join(f.paragraphs)
     assert "before the protective-action order" in text and "evacuate" in text

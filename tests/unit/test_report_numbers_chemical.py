@@ -280,7 +280,8 @@ def test_responders_finding_states_the_metric(contexts, reports, name):
     crews = [int(c) for c in re.findall(r"\((\d+) crew\)", text)]
     assert sum(crews) == n
     said = " ".join(reports[(name, "en")].strengths)
-    assert ("No responder staged inside the AEGL-2 zone." in said) == (n == 0)
+    assert (ctx.say("chem.no_responder_in_zone") in said) == (
+        n == 0 and not ch.station_in_zone(ctx))
 
 
 def test_leak_end_rule_when_nobody_reaches_the_source(results):
@@ -387,3 +388,174 @@ def test_areas_table_and_summary_json_state_who_lives_in_each_zone(contexts, rep
         (lvl, round(zr.residents, 3)) for lvl, zr in expected]
     assert [[c["id"] for c in z["communities"]] for z in js] == [
         [c for c, _ in zr.communities] for _, zr in expected]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_section_says_how_the_order_reached_people(contexts, reports, results, name, lang):
+    """Issue 10 item 2: the chemical section states when the order went out, on which
+    channels, the reaction time and when the first evacuee left, as the records say; and
+    nobody leaves before the channels' first delay plus the reaction time."""
+    from drillsim.agents.chemical_release import REACTION_S
+    from drillsim.hazards.warning import channels_for
+
+    ctx = contexts[(name, lang)]
+    reach = ch.facts(ctx).order_reach
+    rec = next(r for r in results[name].records if r.event == "protective_action")
+    sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
+    text = next(p for p in sec.paragraphs
+                if ctx.name("went out from", "经以下渠道发布") in p)
+    order_t, told_t, first_t = _offsets(text)
+    assert order_t == round(rec.t) and told_t == round(rec.data["told_from"])
+    assert first_t == round(reach.first_out)
+    assert _minutes(text) == pytest.approx(REACTION_S / 60)
+    for c in rec.data["channels"]:
+        assert tx.term("channel", c, lang) in text
+    warning = results[name].scenario.warning
+    first_delay = min(c.delay_s for c in channels_for(warning.channels if warning else None))
+    assert reach.first_out >= rec.data["told_from"] + first_delay + REACTION_S
+    assert (ctx.name("default warning channels", "默认预警渠道") in text) == (warning is None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_report_says_who_was_ordered_out_and_why(contexts, results, name, lang):
+    """Issue 10 item 3: the evacuees are reconciled with the order: the people ordered out
+    by reason (the ``evacuation_ordered`` records) add up to the total stated, those who
+    left are the evacuation's groups, and the rest were not reached."""
+    ctx = contexts[(name, lang)]
+    f = ch.facts(ctx)
+    recs = [r for r in results[name].records if r.event == "evacuation_ordered"]
+    assert recs and len(f.ordered_out) == len(recs)
+    left = sum(int(r.data["people"]) for r in results[name].records
+               if r.event == "displaced" and r.place == results[name].scenario.chemical.id)
+    assert left == f.evacuation.people <= f.people_ordered_out
+    text = next(p for p in _finding(ctx, "evacuation_time").paragraphs
+                if ctx.name("ordered out, and why", "须疏散的居民及原因") in p)
+    head, tail = text.split(ctx.name("Of these", "这"), 1)
+    nums = [float(x.replace(",", "")) for x in re.findall(r"(?<![\d:+])\d[\d,]*(?![\d:])",
+                                                          tail)]
+    ordered, said_left, stayed = nums[:3]
+    assert ordered == round(f.people_ordered_out) == sum(round(r.data["total"]) for r in recs)
+    assert said_left == left and stayed == ordered - left
+    assert [round(t) for t in _offsets(head)] == [round(r.t) for r in recs]
+    iso = f.ordered_out[0].people["isolation"]
+    if iso > 0:
+        assert ctx.name(f"{iso:,.0f} inside the {f.isolation_m:,.0f} m isolation circle",
+                        f"{f.isolation_m:,.0f}米初始隔离圈内{iso:,.0f}人") in head
+
+
+def test_msel_wind_shift_states_the_extension_the_records_show(contexts, results):
+    """Issue 10 item 3: the MSEL's "evacuation extended" figure is the people newly ordered
+    out at the update after the shift, and it speaks of people above AEGL-2, not nodes."""
+    from drillsim.report.msel import msel_rows
+
+    name = "chlorine-day-wind-shift"
+    shift = next(r.t for r in results[name].records if r.event == "wind_shift")
+    ext = next(r for r in results[name].records
+               if r.event == "evacuation_ordered" and r.t >= shift)
+    for lang in ("en", "zh"):
+        ctx = contexts[(name, lang)]
+        row = next(r.sim_what for r in msel_rows(ctx) if r.id == "I1")
+        assert ctx.name("nodes", "节点") not in row
+        said = ctx.name(f"({ext.data['total']:,.0f} more residents ordered out)",
+                        f"新增{ext.data['total']:,.0f}名居民须疏散")
+        assert said in row
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_places_inside_a_zone_are_named_and_no_strength_is_claimed(contexts, reports, world,
+                                                                    name, lang):
+    """Issue 10 item 4: every station, shelter or depot the metrics put inside a zone is
+    named in the chemical section with its zone; "no responder staged inside the AEGL-2
+    zone" is not claimed as a strength when a station lies inside one."""
+    from drillsim.hazards.chemical_zones import LEVELS
+    from drillsim.metrics.chemical import zone_reach
+
+    ctx = contexts[(name, lang)]
+    reach = zone_reach(ctx.result, world)
+    inside = {(k, i): max(lvl for lvl in LEVELS if (k, i) in zones[lvl].places)
+              for _, zones in reach for lvl in LEVELS for k, i in zones[lvl].places}
+    for _, zones in reach:  # the zones nest: a place in AEGL-3 is in AEGL-2 and AEGL-1
+        assert set(zones[3].places) <= set(zones[2].places) <= set(zones[1].places)
+    sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
+    text = " ".join(sec.paragraphs)
+    for (_, pid), lvl in inside.items():
+        assert ctx.place_name(pid) in text
+        assert f"AEGL-{lvl}" in text
+    station_in = any(k == "station" and lvl >= 2 for (k, _), lvl in inside.items())
+    claim = ctx.say("chem.no_responder_in_zone")
+    assert (claim in reports[(name, lang)].strengths) == (
+        not station_in and ctx.summary.metrics["responders_exposed"] == 0)
+    if name.startswith("chlorine"):  # the reviewer's case: Nanyunhe Road station
+        assert station_in
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_evacuation_finding_explains_what_set_the_time(contexts, name, lang):
+    """Issue 10 item 5: the evacuation finding says which group set the measured time:
+    when it left home, reached a shelter and was admitted, and when shelters opened; the
+    admission minus the order is the metric."""
+    ctx = contexts[(name, lang)]
+    ev = ch.facts(ctx).evacuation
+    last = ev.last_group
+    paras = _finding(ctx, "evacuation_time").paragraphs
+    said = [p for p in paras if ctx.name("set by", "实测时间取决于") in p
+            or "The measured time is that of the last group" in p]
+    if last is None or ev.missing:
+        assert not said
+        return
+    out_t, arrived_t, admit_t, opened_t = _offsets(said[0])
+    assert out_t == round(last.out) and admit_t == round(last.last_admit)
+    assert opened_t == round(ev.first_open)
+    assert abs(admit_t - round(ev.order) - ctx.summary.metrics["evacuation_time"]) <= 1.0
+    assert _minutes(said[0]) == pytest.approx((last.out - ev.order) / 60, abs=0.05)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_figures_keep_labels_legible_and_in_the_report_language(contexts, monkeypatch, name,
+                                                                lang):
+    """Issue 10 item 6: in the exposure and evacuation figures every line label lies inside
+    the axes and starts right of its line (the line never runs through it), the legend
+    sits below the axes (covering no curve or label), and the target is written in the
+    report's language (``≤ 90 分钟``, never ``<= 90 min`` in Chinese)."""
+    seen = []
+    monkeypatch.setattr(ch, "_png", lambda fig: seen.append(fig) or b"")
+    ctx = contexts[(name, lang)]
+    ch.exposure_figure(ctx)
+    ch.evacuation_figure(ctx)
+    assert len(seen) == 2
+    for fig in seen:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        box = ax.get_window_extent(renderer)
+        lo, hi = ax.get_xlim()
+        for t in ax.texts:
+            x = t.xy[0] if hasattr(t, "xy") else t.get_position()[0]
+            assert lo <= x <= hi, t.get_text()
+            line_px = ax.transData.transform((x, 0))[0]
+            assert t.get_window_extent(renderer).x0 >= line_px + 2, t.get_text()  # clear
+            assert "<=" not in t.get_text() and ">=" not in t.get_text()
+            if lang == "zh":
+                assert "min" not in t.get_text()
+        legend = ax.get_legend()
+        assert legend.get_window_extent(renderer).y1 <= box.y0
+    goal = next((o for o in ctx.scenario.objectives if o.metric == "evacuation_time"), None)
+    if goal is not None:
+        texts = [t.get_text() for t in seen[1].axes[0].texts]
+        assert any(tx.target(goal.metric, goal.target, lang) in t for t in texts)
+    import matplotlib.pyplot as plt
+    for fig in seen:
+        plt.close(fig)
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_objective_evidence_in_chinese_has_no_english_target(reports, name):
+    """Issue 10 item 6: "目标≤ 15 分钟", never "目标<= 15 min"."""
+    for row in reports[(name, "zh")].objectives:
+        assert "<=" not in row.evidence and ">=" not in row.evidence
+        assert " min" not in row.evidence
