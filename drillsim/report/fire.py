@@ -20,13 +20,17 @@ from drillsim.metrics.response import (
     IncidentRow,
     ResponseSegments,
     Turnout,
+    after_control,
     call_surge_at,
     comms_delay_at,
     escalation,
     fire_station_turnouts,
     five_minute_cases,
+    held_at,
+    mutual_aid_cap_reached,
     response_segments,
     segment_shares,
+    uncontrolled,
     unit_activity,
 )
 from drillsim.metrics.roads import closed_road_travel, outage_effect, time_from_home
@@ -156,7 +160,7 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
     a = rs.assignment
     if a is not None and not a.mutual_aid and not math.isnan(a.enroute):
         _travel_facts(ctx, row, a, facts, actions)
-    _context_facts(ctx, row, facts, actions)
+    _context_facts(ctx, row, facts, actions, waited=rs.segments.get("queue", 0.0) > 0)
     return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions)
 
 
@@ -174,11 +178,14 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
         else:
             facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads, unit=unit))
     if a.reroutes:
-        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit), n=a.reroutes))
+        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit),
+                             times=times(ctx, a.reroutes)))
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft]) -> None:
+                   actions: list[Draft], waited: bool) -> None:
+    """What the records show around a call; what kept units away (units held elsewhere,
+    the mutual-aid cap, a call surge) only when the response ``waited`` for a free unit."""
     t_call = row.call
     if math.isnan(t_call):
         return
@@ -203,7 +210,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                                  at=tx.offset(effect.arrival), first=tx.offset(effect.actual)))
     esc = escalation(ctx.result, row)
     if esc is not None:
-        facts.append(ctx.say("fire.fact_escalated", count=esc.count,
+        facts.append(ctx.say("fire.fact_escalated", times=times(ctx, esc.count),
                              at=tx.offset(esc.first_t),
                              size=tx.value(esc.first_q_kw, "kW", ctx.lang)))
         actions.append(_draft("fire.action_escalate", "detachment", "command",
@@ -214,9 +221,39 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     if delay > 0:
         facts.append(ctx.say("fire.fact_comms_delay", delay=tx.minutes(delay, ctx.lang)))
         actions.append(_draft("fire.action_comms", "command", "comms"))
+    if not waited:  # what kept units away matters only to a call that waited for one
+        return
+    _waiting_facts(ctx, row, facts, actions)
     surge = call_surge_at(ctx.result, t_call)
     if surge > 1:
         facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}"))
+
+
+def times(ctx: ReportContext, n: int) -> str:
+    """How many times, in the page's language ("once", "2 times"; "1次")."""
+    return ctx.say("fire.once") if n == 1 else ctx.say("fire.n_times", n=n)
+
+
+def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
+                   actions: list[Draft]) -> None:
+    """Why a call waited for a free unit: where the district's units were held when it
+    queued (and until when), and whether mutual aid had reached its cap by then."""
+    for h in held_at(activity(ctx), row.queued_at, exclude=row.incident)[:2]:
+        until = tx.offset(h.until) if math.isfinite(h.until) else ctx.say("fire.to_the_end")
+        facts.append(ctx.say("fire.fact_held", at=ctx.incident_short(h.incident), until=until,
+                             units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
+        if len(h.units) > 1:
+            actions.append(_draft("fire.action_release_units", "detachment", "resources",
+                                  at=h.incident))
+    cap_t = mutual_aid_cap_reached(ctx.result)
+    aid = ctx.scenario.forces.mutual_aid
+    if aid.enabled and cap_t <= row.queued_at:
+        facts.append(ctx.say("fire.fact_aid_cap", cap=aid.max_units, at=tx.offset(cap_t)))
+        actions.append(_draft("fire.action_aid_cap", "bureau", "resources", cap=str(aid.max_units)))
+
+
+WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap"}
+"""Actions a waiting call's causes call for; they replace the general queue action."""
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -284,7 +321,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     metric = obj.metric
     op, target = obj.bound()
-    _fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
+    fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
     drivers = driving_incidents(ctx, metric, res.value, op, target)
     title = finding_title(ctx, res, rating)
     paras = [measured_sentence(ctx, res, rating)]
@@ -310,14 +347,21 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
             segment=ctx.say(SEGMENT_WORDING[largest]),
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
-    seen = set()
+    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
     for b in bds:
         for fact in b.facts:
-            line = ctx.say("fire.fact_of_incident", incident=ctx.incident_short(b.incident),
-                           fact=fact)
-            if line not in seen:
-                seen.add(line)
-                paras.append(line)
+            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
+    for fact, incs in by_fact.items():
+        paras.append(ctx.say("fire.fact_of_incident", incident=ctx.say("sep_list").join(incs),
+                             fact=fact))
+    shown_ids = {row.incident for row, _ in drivers}
+    if all(row.background for row, _ in drivers):
+        own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
+               and r.incident not in shown_ids and not math.isnan(r.call)]
+        own = [(r, v) for r, v in own if math.isfinite(v)]
+        if own:  # the metric was driven by background calls, not the drill's own incidents
+            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_list").join(
+                f"{ctx.incident_short(r.incident)} ({_shown(v)})" for r, v in own)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
@@ -339,6 +383,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                              segment=ctx.say(SEGMENT_WORDING[largest]), standard=named(ctx, std)))
         actions.append(draft_action(ctx, ctx.say("fire.action_first_minutes"), "subdistricts",
                                     "operations", ref))
+    elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
+        pass  # the causes the records show (units held elsewhere, the aid cap) have actions
     elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)
@@ -422,7 +468,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("fire.col_units"), ctx.say("fire.col_control")],
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
           tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
-          tx.offset(r.first_arrival), tx.offset(r.full_assignment), str(r.alarms),
+          tx.offset(r.first_arrival), ctx.say("fire.not_before_control")
+          if r.full_before_control else tx.offset(r.full_assignment), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
         caption)
     forces = ctx.scenario.forces
@@ -639,7 +686,59 @@ def observations(ctx: ReportContext) -> list[Finding]:
                       ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
         out.append(observation(ctx, ctx.say("fire.obs_late_title"), [ctx.say(
             "fire.obs_late", n=len(late), minutes=f"{LATE_CALL_S / 60:.0f}")], table))
+    out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
     return out
+
+
+def still_burning(ctx: ReportContext) -> list:
+    """The incidents neither controlled nor cleared by the end (metrics), once."""
+    if "uncontrolled" not in ctx.extra:
+        ctx.extra["uncontrolled"] = uncontrolled(ctx.result, ctx.summary.rows)
+    return ctx.extra["uncontrolled"]
+
+
+def _uncontrolled_observation(ctx: ReportContext) -> list[Finding]:
+    """The incidents not controlled by the end of the drill, with their last recorded size."""
+    states = still_burning(ctx)
+    if not states:
+        return []
+    rows = []
+    for st in states:
+        row = ctx.rows[st.incident]
+        rows.append([ctx.incident_label(st.incident), _kind_label(ctx, row),
+                     tx.offset(row.call), tx.offset(row.first_arrival),
+                     tx.value(st.q_kw, "kW", ctx.lang) if not math.isnan(st.q_kw) else "—",
+                     f"{st.rooms:.0f}" if not math.isnan(st.rooms) else "—",
+                     tx.offset(st.t)])
+    table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.call"),
+                   ctx.say("fire.first_arrival"), ctx.say("fire.col_fire_size"),
+                   ctx.say("fire.col_rooms"), ctx.say("fire.col_size_at")], rows,
+                  ctx.say("fire.uncontrolled_caption", end=tx.offset(ctx.end_time)))
+    names = ctx.say("sep_list").join(ctx.incident_short(st.incident) for st in states)
+    return [observation(ctx, ctx.say("fire.obs_uncontrolled_title"), [ctx.say(
+        "fire.obs_uncontrolled", n=len(states), incidents=names,
+        end=tx.offset(ctx.end_time))], table)]
+
+
+def _after_control_observation(ctx: ReportContext) -> list[Finding]:
+    """The incidents controlled before their full assignment: the units they never had
+    while they burned."""
+    paras = []
+    for row in ctx.summary.rows:
+        late = after_control(activity(ctx), row)
+        if not late:
+            continue
+        units = ctx.say("sep_list").join(
+            ctx.say("fire.unit_came_after", unit=ctx.unit_label(a.unit),
+                    kind=tx.term("unit", ctx.units[a.unit].type, ctx.lang)
+                    if a.unit in ctx.units else "",
+                    at=tx.offset(a.arrive) if not math.isnan(a.arrive)
+                    else ctx.say("fire.never")) for a in late)
+        paras.append(ctx.say("fire.obs_after_control", incident=ctx.incident_short(row.incident),
+                             control=tx.offset(row.ended), units=units))
+    if not paras:
+        return []
+    return [observation(ctx, ctx.say("fire.obs_after_control_title"), paras)]
 
 
 def strengths(ctx: ReportContext) -> list[str]:
@@ -657,6 +756,8 @@ def strengths(ctx: ReportContext) -> list[str]:
             out.append(ctx.say("fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
                                standard=named(ctx, std), fractile=f"{std.fractile:.0%}"))
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    if still_burning(ctx):  # a call reached but never controlled is no strength
+        return out
     if called and m.get("calls_unmet", 1) == 0:
         out.append(ctx.say("fire.strength_all_reached", n=len(called)))
     if called and m.get("calls_queued", 1) == 0:
