@@ -716,7 +716,7 @@ def _uncontrolled_observation(ctx: ReportContext) -> list[Finding]:
                   ctx.say("fire.uncontrolled_caption", end=tx.offset(ctx.end_time)))
     names = ctx.say("sep_list").join(ctx.incident_short(st.incident) for st in states)
     return [observation(ctx, ctx.say("fire.obs_uncontrolled_title"), [ctx.say(
-        "fire.obs_uncontrolled", n=len(states), incidents=names,
+        "fire.obs_uncontrolled", incidents=names,
         end=tx.offset(ctx.end_time))], table)]
 
 
