@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from drillsim.hazards.fire_growth import OCCUPANCIES
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import (
     COMPONENTS,
@@ -92,6 +93,23 @@ SEGMENT_ACTIONS = {
     "travel": ("fire.action_travel", "detachment", "operations"),
     "aid": ("fire.action_aid", "bureau", "resources"),
 }
+
+FIRST_MINUTES = {
+    "residential": ("fire.action_first_minutes", "community"),
+    "workplace": ("fire.action_first_minutes_workplace", "premises"),
+    "care": ("fire.action_first_minutes_care", "premises"),
+    "outdoor": ("fire.action_first_minutes_outdoor", "community"),
+}
+"""What acts in the first minutes, by the occupancy's ``first_minutes`` class
+(``drillsim/data/occupancies.json``): (action wording, owner key)."""
+
+
+def _first_minutes(occupancy: str) -> str:
+    """The occupancy's first-minutes class (``residential`` for an unknown type)."""
+    occ = OCCUPANCIES.get(occupancy)
+    return occ.first_minutes if occ is not None and occ.first_minutes in FIRST_MINUTES \
+        else "residential"
+
 
 # ----------------------------------------------------------------------------- decomposition
 
@@ -381,8 +399,10 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         # first minutes, not that part, is the lever
         paras.append(ctx.say("fire.segment_within_standard",
                              segment=ctx.say(SEGMENT_WORDING[largest]), standard=named(ctx, std)))
-        actions.append(draft_action(ctx, ctx.say("fire.action_first_minutes"), "subdistricts",
-                                    "operations", ref))
+        uses = sorted({_first_minutes(ctx.rows[b.incident].occupancy) for b in bds})
+        for use in uses:  # worded by who is there before the engines (the occupancy)
+            key, owner = FIRST_MINUTES[use]
+            actions.append(draft_action(ctx, ctx.say(key), owner, "operations", ref))
     elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
         pass  # the causes the records show (units held elsewhere, the aid cap) have actions
     elif largest:

@@ -141,3 +141,30 @@ def test_counts_have_proper_plural(reports, name):
     _, rep = reports[name, "en"]
     assert "(s)" not in _text(rep)
     assert say("en", "fire.once") == "once"
+
+
+# ----------------------------------------------------------------------------- item 4
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_minutes_action_fits_a_warehouse(reports, lang):
+    ctx, rep = reports["warehouse-escalation", lang]
+    assert ctx.rows["W1"].occupancy == "warehouse"
+    acts = [a for f in rep.findings for a in f.actions]
+    texts = [a.action for a in acts]
+    assert ctx.say("fire.action_first_minutes_workplace") in texts
+    assert ctx.say("fire.action_first_minutes") not in texts  # e-bikes: residential only
+    act = ctx.say("fire.action_first_minutes_workplace")
+    owner = next(a.owner for a in acts if a.action == act)
+    assert owner == ctx.say("owner.premises")
+    assert ctx.say("owner.subdistricts") not in [a.owner for a in acts]  # shelters: no flood
+
+
+def test_first_minutes_class_of_every_occupancy():
+    from drillsim.hazards.fire_growth import OCCUPANCIES
+
+    assert {k for k, o in OCCUPANCIES.items() if o.first_minutes == "residential"} == {
+        "dwelling", "old_residential_compound", "high_rise_residential", "three_in_one"}
+    assert OCCUPANCIES["warehouse"].first_minutes == "workplace"
+    assert OCCUPANCIES["factory"].first_minutes == "workplace"
+    assert set(fi.FIRST_MINUTES) >= {o.first_minutes for o in OCCUPANCIES.values()}
