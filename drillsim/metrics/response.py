@@ -571,15 +571,28 @@ class Held:
     until: float
 
 
-def held_at(activity: dict[str, list[Assignment]], t: float,
-            exclude: str = "") -> list[Held]:
+def queued_needs(result: RunResult, incident: str) -> set[str]:
+    """The unit types an incident's first ``queued`` record waited for (``needs``; a key
+    ``a|b`` lists types that can stand for each other); empty when it never queued."""
+    rec = next((r for r in result.records if r.event == "queued" and r.incident == incident),
+               None)
+    needs = rec.get("needs", {}) if rec is not None else {}
+    return {t for key in needs for t in str(key).split("|")}
+
+
+def held_at(result: RunResult, activity: dict[str, list[Assignment]], t: float,
+            exclude: str = "", types: set[str] | None = None) -> list[Held]:
     """The district's units (not mutual aid) committed at ``t`` (dispatched at or before,
-    not yet released), grouped by the incident holding them, most units first; ``exclude``
-    leaves out one incident (the one that waited)."""
+    not yet released), grouped by the incident (or task place) holding them, most units
+    first; ``exclude`` leaves out one incident (the one that waited), ``types`` keeps the
+    unit types it waited for (:func:`queued_needs`; ``None``: all)."""
+    kind = {u.id: u.type for u in result.units}
     by: dict[str, list[Assignment]] = {}
     for lst in activity.values():
         for a in lst:
             if a.mutual_aid or a.dispatch > t or a.release <= t:
+                continue
+            if types is not None and kind.get(a.unit) not in types:
                 continue
             where = a.incident or a.place
             if where and where != exclude:

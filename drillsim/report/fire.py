@@ -29,6 +29,7 @@ from drillsim.metrics.response import (
     five_minute_cases,
     held_at,
     mutual_aid_cap_reached,
+    queued_needs,
     response_segments,
     segment_shares,
     uncontrolled,
@@ -256,11 +257,16 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                    actions: list[Draft]) -> None:
     """Why a call waited for a free unit: where the district's units were held when it
     queued (and until when), and whether mutual aid had reached its cap by then."""
-    for h in held_at(activity(ctx), row.queued_at, exclude=row.incident)[:2]:
+    needs = queued_needs(ctx.result, row.incident) or None
+    for h in held_at(ctx.result, activity(ctx), row.queued_at, row.incident, needs)[:2]:
         until = tx.offset(h.until) if math.isfinite(h.until) else ctx.say("fire.to_the_end")
-        facts.append(ctx.say("fire.fact_held", at=ctx.incident_short(h.incident), until=until,
+        incident = h.incident in ctx.rows  # else a task's place (a pump site)
+        at = ctx.incident_short(h.incident) if incident else (
+            ctx.point_name(h.incident) if ctx.point_spec(h.incident) else
+            ctx.place_name(h.incident))
+        facts.append(ctx.say("fire.fact_held", at=at, until=until,
                              units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
-        if len(h.units) > 1:
+        if incident and len(h.units) > 1:
             actions.append(_draft("fire.action_release_units", "detachment", "resources",
                                   at=h.incident))
     cap_t = mutual_aid_cap_reached(ctx.result)
@@ -403,6 +409,11 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         for use in uses:  # worded by who is there before the engines (the occupancy)
             key, owner = FIRST_MINUTES[use]
             actions.append(draft_action(ctx, ctx.say(key), owner, "operations", ref))
+    elif largest == "queue" and _team_units(ctx, bds):
+        # the calls waited for team units: how fast the teams assembled is the lever
+        team_paras, team_actions = _team_mobilisation(ctx, bds, ref)
+        paras += team_paras
+        actions += team_actions
     elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
         pass  # the causes the records show (units held elsewhere, the aid cap) have actions
     elif largest:
@@ -418,6 +429,42 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
+
+
+def _team_units(ctx: ReportContext, bds: list[Breakdown]) -> bool:
+    """Whether most of the units that ended these responses were team units."""
+    teams = {t.id for t in ctx.scenario.forces.teams}
+    came = [b.unit for b in bds if b.unit]
+    return bool(came) and 2 * sum(ctx.units[u].station in teams for u in came
+                                  if u in ctx.units) > len(came)
+
+
+def _team_mobilisation(ctx: ReportContext, bds: list[Breakdown],
+                       ref: str) -> tuple[list[str], list[Action]]:
+    """Team mobilisation as the cause of a wait for team units: each team's assembly
+    (metrics.teams) against the first of these calls, and the assembly action for the
+    teams that assembled after it (worded as the flood part words it)."""
+    from drillsim.metrics.teams import team_mobilisation
+    from drillsim.report.flood import TEAM_OWNER, team_name
+
+    first = min(ctx.rows[b.incident].call for b in bds)
+    specs = {t.id: t for t in ctx.scenario.forces.teams}
+    needs = set().union(*(queued_needs(ctx.result, b.incident) for b in bds))
+    measures = [m for m in team_mobilisation(ctx.result) if not math.isnan(m.assembled_at)
+                and (not needs or needs & set(m.planned))]  # teams that could have come
+    late = [m for m in measures if m.assembled_at > first]
+    if not late:
+        return [], []
+    teams = ctx.say("sep_semicolon").join(ctx.say(
+        "fire.team_assembled", team=team_name(ctx, specs[m.team]), at=tx.offset(m.assembled_at),
+        minutes=tx.minutes(m.assembly_s, ctx.lang)) for m in late)
+    para = ctx.say("fire.waited_for_teams", first=tx.offset(first), teams=teams)
+    actions = [draft_action(ctx, ctx.say("flood.action_shorten_assembly",
+                                         team=team_name(ctx, specs[m.team]),
+                                         minutes=tx.minutes(m.assembly_s, ctx.lang)),
+                            TEAM_OWNER.get(m.team, "bureau"), "mobilisation", ref)
+               for m in sorted(late, key=lambda m: -m.assembly_s)[:2]]
+    return [para], actions
 
 
 def explain_turnout(ctx: ReportContext, res, rating) -> Finding:

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from drillsim.api import load_world, run_drill
-from drillsim.metrics.response import after_control, held_at, mutual_aid_cap_reached
+from drillsim.metrics.response import (
+    after_control,
+    held_at,
+    mutual_aid_cap_reached,
+    queued_needs,
+)
 from drillsim.report import build_report, make_context
 from drillsim.report import fire as fi
 from drillsim.report import text as tx
@@ -116,9 +121,16 @@ def test_waiting_calls_name_units_held_and_the_aid_cap(reports, lang):
     f = next(f for f in rep.findings if f.objective == "O1")
     text = "\n".join(f.paragraphs)
     w1_clear = next(r.t for r in ctx.records if r.incident == "W1" and r.event == "clear")
-    held = held_at(fi.activity(ctx), ctx.rows["BG006"].queued_at, exclude="BG006")[0]
+    held = held_at(ctx.result, fi.activity(ctx), ctx.rows["BG006"].queued_at, "BG006",
+                   queued_needs(ctx.result, "BG006"))[0]
     assert held.incident == "W1" and held.until == pytest.approx(w1_clear)
-    assert len(held.units) == 10
+    t_q = ctx.rows["BG006"].queued_at
+    engines = {u.id for u in ctx.result.units if u.type == "engine"}
+    at_w1 = {r.unit for r in ctx.records if r.event == "dispatch" and r.incident == "W1"
+             and r.t <= t_q and r.unit in engines and not r.get("mutual_aid")}
+    left = {r.unit for r in ctx.records if r.event == "release" and r.incident == "W1"
+            and r.t <= t_q}
+    assert set(held.units) == at_w1 - left and len(held.units) == 8  # every district engine
     assert ctx.say("fire.fact_held", at=ctx.incident_short("W1"), until=tx.offset(w1_clear),
                    units=ctx.say("sep_list").join(held.units)) in text
     cap = ctx.scenario.forces.mutual_aid.max_units
@@ -168,3 +180,30 @@ def test_first_minutes_class_of_every_occupancy():
     assert OCCUPANCIES["warehouse"].first_minutes == "workplace"
     assert OCCUPANCIES["factory"].first_minutes == "workplace"
     assert set(fi.FIRST_MINUTES) >= {o.first_minutes for o in OCCUPANCIES.values()}
+
+
+# ----------------------------------------------------------------------------- item 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wait_for_team_units_names_team_assembly(reports, lang):
+    from drillsim.metrics.teams import team_mobilisation
+
+    ctx, rep = reports["flood-and-fire", lang]
+    f = next(f for f in rep.findings if f.objective == "O2")
+    para = next(p for p in f.paragraphs if p.startswith(
+        ctx.say("fire.waited_for_teams", first="", teams="")[:8]))
+    teams = {t.id: t for t in ctx.scenario.forces.teams}
+    measures = {m.team: m for m in team_mobilisation(ctx.result)}
+    air = measures["civil_air_defence"]
+    assert tx.offset(air.assembled_at) in para and tx.minutes(air.assembly_s, lang) in para
+    medical = [t for t in teams.values() if not {u.type for u in t.units} & {
+        "rescue", "boat_team", "rescue_team", "volunteer_squad"}]
+    for t in medical:  # a team that could not have served a rescue call is not named
+        assert ctx.name(t.name_en, t.name_zh) not in para
+    texts = [a.action for a in f.actions]
+    assert ctx.say("fire.action_queue") not in texts
+    from drillsim.report.flood import team_name
+
+    assert ctx.say("flood.action_shorten_assembly", team=team_name(ctx, teams[air.team]),
+                   minutes=tx.minutes(air.assembly_s, lang)) in texts
