@@ -419,6 +419,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)
+        if largest == "travel":
+            text = _travel_action(ctx, [ctx.rows[b.incident].node for b in bds])
         if largest == "turnout":
             stations = sorted({ctx.station_label(ctx.units[b.unit].station) for b in bds
                                if b.unit in ctx.units})
@@ -429,6 +431,21 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
+
+
+def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
+    """The travel action, naming the subdistricts the incidents lie in."""
+    from drillsim.network.population import nearest_subdistrict
+
+    subs = ctx.world.places.of_kind("subdistrict")
+    nodes = [n for n in nodes if n >= 0]
+    if not subs or not nodes:
+        return ctx.say("fire.action_travel")
+    net = ctx.world.network
+    idx = nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])
+    names = [ctx.name(subs[j].name_en, subs[j].name_zh) or subs[j].id
+             for j in sorted(set(idx.tolist()))]
+    return ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names))
 
 
 def _team_units(ctx: ReportContext, bds: list[Breakdown]) -> bool:

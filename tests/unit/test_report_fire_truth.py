@@ -25,7 +25,7 @@ from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
-DRILLS = ["warehouse-escalation", "flood-and-fire"]
+DRILLS = ["warehouse-escalation", "flood-and-fire", "highrise-evening"]
 LANGS = ["en", "zh"]
 
 
@@ -207,3 +207,31 @@ def test_wait_for_team_units_names_team_assembly(reports, lang):
 
     assert ctx.say("flood.action_shorten_assembly", team=team_name(ctx, teams[air.team]),
                    minutes=tx.minutes(air.assembly_s, lang)) in texts
+
+
+# ----------------------------------------------------------------------------- item 6
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_surge_fact_for_calls_that_did_not_wait(reports, lang):
+    ctx, rep = reports["highrise-evening", lang]
+    f = next(f for f in rep.findings if f.objective == "O2")
+    drivers = [r for r in ctx.summary.rows if r.background]
+    assert all(not r.queued for r in drivers)  # the premise: nobody waited
+    surge = ctx.say("fire.fact_call_surge", factor="")[:6]
+    assert not [p for p in f.paragraphs if surge in p]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_travel_action_names_the_subdistrict(reports, lang):
+    from drillsim.network.population import nearest_subdistrict
+
+    ctx, rep = reports["highrise-evening", lang]
+    f = next(f for f in rep.findings if f.objective == "O2")
+    subs = ctx.world.places.of_kind("subdistrict")
+    net = ctx.world.network
+    nodes = [ctx.rows[i].node for i in ("BG001", "BG002")]
+    names = [ctx.name(subs[j].name_en, subs[j].name_zh)
+             for j in sorted(set(nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])))]
+    assert ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names)) in [
+        a.action for a in f.actions]
