@@ -642,12 +642,10 @@ def response_figure(ctx: ReportContext) -> Figure:
             ax1.plot(marks, [0.0] * len(marks), ls="", marker="v", color="#c0392b", ms=7,
                      alpha=0.7, clip_on=False, transform=ax1.get_xaxis_transform(), zorder=5,
                      label=ctx.say("figure.scripted_incident"))
-            lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
-            thicken(*lg1.get_texts())
-    ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--")
-    ax1.text(limit_min, 0.97, " " + named(ctx, FIVE_MINUTE),
-             color="#c0392b", fontsize=MIN_FONT + 1, va="top",
-             transform=ax1.get_xaxis_transform())
+    # the rule's name goes in the legend: a label beside the line can run out of the axes
+    ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--", label=named(ctx, FIVE_MINUTE))
+    lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
+    thicken(*lg1.get_texts())
     share = ctx.summary.metrics.get("five_minute_share", math.nan)
     ax1.set_title(ctx.say("fire.fig_order_to_arrival", n=len(vals),
                           share=tx.value(share, "share", ctx.lang)), fontsize=10)
@@ -670,7 +668,6 @@ def response_figure(ctx: ReportContext) -> Figure:
                          label=ctx.say(SEGMENT_WORDING[k]) if y == 0 or k not in
                          {h.get_label() for h in ax2.patches} else None)
                 left += v
-    ax2.axvline(limit_min, color="#c0392b", lw=1, ls=":")
     ax2.set_yticks(range(len(pick)))
     ax2.set_yticklabels([ctx.incident_short(r.incident) for r in pick], fontsize=MIN_FONT)
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
@@ -724,7 +721,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                          tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
                          if r.kind == "fire" else "",
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
-        classes.append("bad" if r.unmet or not FIVE_MINUTE.met(r.dispatch_to_arrival) else "")
+        classes.append("bad" if r.unmet or r.queued or not FIVE_MINUTE.met(r.dispatch_to_arrival)
+                       else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),
                        ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
@@ -755,7 +753,7 @@ def observations(ctx: ReportContext) -> list[Finding]:
         if beyond_objectives(ctx, key) and not math.isnan(v) and v < std.fractile:
             out.append(observation(ctx, named(ctx, std), [ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
-                fractile=f"{std.fractile:.0%}")]))
+                fractile=f"{std.fractile:.0%}"), *scope_note(ctx, std)]))
     late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
             and not r.response <= LATE_CALL_S]
     if late:  # a fractile objective can hide them: always named
@@ -825,6 +823,41 @@ def _after_control_observation(ctx: ReportContext) -> list[Finding]:
     return [observation(ctx, ctx.say("fire.obs_after_control_title"), paras)]
 
 
+MIN_CASES = 5
+"""Fewest cases a fractile or a share is given for as a strength; below it the report
+states each case's value (a 90th percentile of one call is that call)."""
+
+
+def scope_note(ctx: ReportContext, std) -> list[str]:
+    """What a standard counts when some calls of the run are of kinds it does not apply to
+    (flood rescues, hazmat): how many, and that they have their own measures."""
+    others = [r for r in ctx.summary.rows if not math.isnan(r.call) and not std.applies(r.kind)]
+    if not others or std is not FIVE_MINUTE:
+        return []
+    kinds = ctx.say("sep_list").join(sorted({_kind_label(ctx, r) for r in others}))
+    return [ctx.say("fire.standard_scope", n=len(others), kinds=kinds)]
+
+
+def _case_values(ctx: ReportContext, key: str) -> list[float]:
+    """The cases (s) a standard's share or fractile of the strengths is computed over."""
+    rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    if key == "five_minute_share":
+        return [r.dispatch_to_arrival for r in five_minute_cases(rows)]
+    if key == "nfpa_turnout_share":
+        return [t.seconds for t in turnouts(ctx)]
+    if key == "nfpa_travel_share":
+        return [r.first_engine_travel for r in rows if NFPA_TRAVEL.applies(r.kind)
+                and not math.isnan(r.first_engine_travel)]
+    return [v for v in (COMPONENTS["processing"].of(r) for r in rows) if not math.isnan(v)]
+
+
+def _few(ctx: ReportContext, values: list[float], std) -> str:
+    """A strength over fewer than :data:`MIN_CASES` cases: each value, no share."""
+    return ctx.say("fire.strength_few_cases", standard=named(ctx, std), n=len(values),
+                   values=ctx.say("sep_list").join(tx.minutes(v, ctx.lang)
+                                                   for v in sorted(values)))
+
+
 def strengths(ctx: ReportContext) -> list[str]:
     out = []
     comp = ctx.summary.components
@@ -832,13 +865,19 @@ def strengths(ctx: ReportContext) -> list[str]:
     p90 = comp.get("processing", {}).get("p90", math.nan)
     std = NFPA_PROCESSING
     if math.isfinite(p90) and std.met(p90) and std.fractile == 0.9:
-        out.append(ctx.say("fire.strength_processing", p90=tx.minutes(p90, ctx.lang),
-                           standard=named(ctx, std)))
+        cases = _case_values(ctx, "processing")
+        out.append(_few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
+            "fire.strength_processing", p90=tx.minutes(p90, ctx.lang), standard=named(ctx, std)))
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if not math.isnan(v) and v >= std.fractile:
-            out.append(ctx.say("fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
-                               standard=named(ctx, std), fractile=f"{std.fractile:.0%}"))
+            cases = _case_values(ctx, key)
+            text = _few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
+                "fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
+                standard=named(ctx, std), fractile=f"{std.fractile:.0%}")
+            for scope in scope_note(ctx, std):
+                text = ctx.say("fire.with_scope", text=text, scope=scope)
+            out.append(text)
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     if still_burning(ctx):  # a call reached but never controlled is no strength
         return out

@@ -235,3 +235,35 @@ def test_travel_action_names_the_subdistrict(reports, lang):
              for j in sorted(set(nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])))]
     assert ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names)) in [
         a.action for a in f.actions]
+
+
+# ----------------------------------------------------------------------------- items 7, 10, 12
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_five_minute_strength_says_what_it_counts_and_few_cases_as_values(reports, lang):
+    ctx, rep = reports["flood-and-fire", lang]
+    cases = fi.five_minute_cases(ctx.summary.rows)
+    others = [r for r in ctx.summary.rows if not math.isnan(r.call)
+              and not fi.FIVE_MINUTE.applies(r.kind)]
+    assert len(cases) < fi.MIN_CASES and others  # the premise: 3 fire calls, 57 flood rescues
+    line = next(s for s in rep.strengths if fi.named(ctx, fi.FIVE_MINUTE) in s)
+    assert "100%" not in line  # no share of three cases
+    for r in cases:
+        assert tx.minutes(r.dispatch_to_arrival, lang) in line
+    assert ctx.say("fire.standard_scope", n=len(others),
+                   kinds=fi._kind_label(ctx, others[0])) in line
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_red_rows_agree_with_the_caption(reports, lang):
+    """BG006 was reached 67.4 min after the call, all of it waiting before the turnout
+    order: its row is red, as the caption says."""
+    ctx, rep = reports["warehouse-escalation", lang]
+    sec = next(s for s in rep.sections if s.key == "fire")
+    table = next(t for t in sec.tables if t.caption == ctx.say("fire.incidents_all_caption"))
+    red = {row[0] for row, c in zip(table.rows, table.row_classes, strict=True) if c == "bad"}
+    for r in ctx.summary.rows:
+        expected = r.unmet or r.queued or r.dispatch_to_arrival > 300.0
+        assert (ctx.incident_label(r.incident) in red) == expected, r.incident
+    assert ctx.incident_label("BG006") in red
