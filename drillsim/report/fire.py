@@ -188,7 +188,8 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
     unit = a.unit
     closed = closed_road_travel(ctx.result, ctx.world, a, row.node, ctx.road_closures)
     if closed is not None:
-        roads = ", ".join(f"{s.road} ({s.inject})" for s in closed.closures)
+        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=s.road,
+                                                  value=s.inject) for s in closed.closures)
         if closed.delayed:
             facts.append(ctx.say("fire.fact_closed_delay", roads=roads, unit=unit,
                                  extra=tx.minutes(closed.extra, ctx.lang)))
@@ -208,8 +209,8 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     t_call = row.call
     if math.isnan(t_call):
         return
-    for u in ctx.units_out_at(t_call):
-        station = ctx.station_label(ctx.units[u].station) if u in ctx.units else ""
+    for u in ctx.units_out_at(t_call):  # running text: the station in the page's language
+        station = ctx.place_name(ctx.units[u].station) if u in ctx.units else ""
         # blame the outage only when the unit would have been first on scene
         effect = outage_effect(ctx.result, ctx.world, row, u, ctx.road_closures)
         if effect is None:
@@ -360,8 +361,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ", ".join(f"{ctx.incident_short(row.incident)} ({_shown(v)})"
-                      for row, v in drivers)
+    shown = ctx.say("sep_list").join(ctx.say(
+        "fire.name_value", incident=ctx.incident_short(row.incident), value=_shown(v))
+        for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
     paras.append(ctx.say("fire.driving_incidents", incidents=shown))
@@ -385,7 +387,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         own = [(r, v) for r, v in own if math.isfinite(v)]
         if own:  # the metric was driven by background calls, not the drill's own incidents
             paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_list").join(
-                f"{ctx.incident_short(r.incident)} ({_shown(v)})" for r, v in own)))
+                ctx.say("fire.name_value", incident=ctx.incident_short(r.incident),
+                        value=_shown(v)) for r, v in own)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
@@ -497,7 +500,8 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     for t in slow:
         by_station[t.station] = by_station.get(t.station, 0) + 1
     if slow:
-        worst = ", ".join(f"{ctx.station_label(s)} ({k})" for s, k in
+        worst = ctx.say("sep_list").join(ctx.say(
+            "fire.name_value", incident=ctx.place_name(s), value=str(k)) for s, k in
                           sorted(by_station.items(), key=lambda kv: -kv[1]))
         paras.append(ctx.say("fire.turnouts_slow", slow=len(slow), n=f"{n:.0f}",
                              limit=tx.minutes(limit, ctx.lang), stations=worst))
@@ -712,7 +716,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     all_rows = []
     classes = []
     for r in ctx.summary.rows:
-        note = ", ".join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
+        note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet)) if f)
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),

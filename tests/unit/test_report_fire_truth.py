@@ -267,3 +267,31 @@ def test_red_rows_agree_with_the_caption(reports, lang):
         expected = r.unmet or r.queued or r.dispatch_to_arrival > 300.0
         assert (ctx.incident_label(r.incident) in red) == expected, r.incident
     assert ctx.incident_label("BG006") in red
+
+
+# ----------------------------------------------------------------------------- item 11
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_zh_fire_text_has_chinese_punctuation(reports, name):
+    ctx, rep = reports[name, "zh"]
+    for f in rep.findings:
+        for p in f.paragraphs:
+            assert ", " not in p and " (" not in p, p
+    sec = next(s for s in rep.sections if s.key == "fire")
+    notes = [row[-1] for t in sec.tables for row in t.rows]
+    assert not [n for n in notes if ", " in n]
+
+
+def test_first_engine_travel_has_one_name_in_chinese():
+    from drillsim.metrics.catalog import METRICS
+    from drillsim.metrics.standards import NFPA_TRAVEL
+
+    assert "首辆水罐车" in METRICS["nfpa_travel_share"].zh and "首辆水罐车" in NFPA_TRAVEL.zh
+    assert "240秒" in METRICS["nfpa_travel_share"].zh and "240秒" in NFPA_TRAVEL.zh
+
+
+def test_out_of_service_names_the_station_in_the_page_language():
+    text = say("zh", "fire.fact_out_of_service", unit="NY-E1", station="南运河路消防救援站",
+               near="")
+    assert "消防救援站的NY-E1" in text
