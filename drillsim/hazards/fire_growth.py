@@ -176,6 +176,9 @@ class Occupancy:
         Units by type for each alarm level, first alarm first.
     src
         Sources and labelled assumptions.
+    first_minutes
+        Who can act before the engines arrive (``residential``, ``workplace``, ``care``,
+        ``outdoor``): the report words its first-minutes action by it.
     """
 
     zh: str
@@ -189,6 +192,7 @@ class Occupancy:
     max_kw: float
     plan: tuple[dict[str, int], ...]
     src: str
+    first_minutes: str = ""
 
     @property
     def alpha(self) -> float:
@@ -338,7 +342,8 @@ def _load_catalogue() -> dict[str, Occupancy]:
             compartment=None if room is None else Compartment(**room),
             spread_s=float(e.get("spread_s", math.inf)),
             max_area_m2=float(e.get("max_area_m2", 0.0)), max_kw=float(e.get("max_kw", 0.0)),
-            plan=tuple(dict(level) for level in e["plan"]), src=e["src"])
+            plan=tuple(dict(level) for level in e["plan"]), src=e["src"],
+            first_minutes=e["first_minutes"])
     return out
 
 

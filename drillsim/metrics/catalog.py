@@ -70,7 +70,7 @@ METRICS: dict[str, MetricInfo] = {
         "80秒内出动的比例（NFPA 1710）"),
     "nfpa_travel_share": MetricInfo(
         "share", "higher", "share of first-engine travel within 240 s (NFPA 1710)",
-        "首辆水罐车240秒内到达的比例（NFPA 1710）"),
+        "首辆水罐车行驶时间240秒内的比例（NFPA 1710）"),
     "fire_size_at_first_arrival_p90": MetricInfo(
         "kW", "lower", "90th percentile of fire heat-release rate when the first unit arrives",
         "首车到场时火灾热释放速率第90百分位"),

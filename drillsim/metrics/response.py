@@ -281,8 +281,21 @@ class IncidentRow:
         return _gap(self.first_dispatch, self.first_arrival)
 
     @property
+    def ended(self) -> float:
+        """Control, or clear when that came first, s (NaN: neither happened)."""
+        return min((t for t in (self.control, self.clear) if not math.isnan(t)), default=NAN)
+
+    @property
+    def full_before_control(self) -> bool:
+        """The incident was controlled (or cleared) before its full assignment was on scene
+        (a unit arriving after control does not complete it)."""
+        return math.isnan(self.full_assignment) and not math.isnan(self.ended)
+
+    @property
     def call_to_full_assignment(self) -> float:
-        return _gap(self.call, self.full_assignment)
+        """Call to full assignment, s: ``inf`` if it never came and the incident was never
+        controlled, NaN if the incident was controlled first (:attr:`full_before_control`)."""
+        return NAN if self.full_before_control else _gap(self.call, self.full_assignment)
 
 
 def _gap(a: float, b: float) -> float:
@@ -322,6 +335,12 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
     t = {k: (first[k].t if k in first else NAN) for k in
          ("ignition", "call", "dispatch", "queued", "arrive", "full_assignment", "control",
           "clear")}
+    # the full assignment counts only while the incident still needed it: a unit arriving
+    # after control (or clear) did not complete it
+    ended = min((t[k] for k in ("control", "clear") if not math.isnan(t[k])), default=math.inf)
+    full = first.get("full_assignment")
+    if full is not None and full.t > ended:
+        full, t["full_assignment"] = None, NAN
     first_unit = first["arrive"].unit if "arrive" in first else ""
     lead = arrival_assignment(sent, first_unit, t["arrive"])
     arrived = sorted((a for a in sent if not math.isnan(a.arrive)), key=lambda a: a.arrive)
@@ -338,7 +357,7 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
         first_unit_travel=lead.travel if lead else NAN,
         first_engine_travel=engine.travel if engine else NAN,
         q_first_arrival_kw=_q(first.get("arrive")),
-        q_full_assignment_kw=_q(first.get("full_assignment")),
+        q_full_assignment_kw=_q(full),
         alarms=alarms, units_sent=len({a.unit for a in sent}), queued="queued" in first,
         mutual_aid="mutual_aid_request" in first, unmet="unmet" in first,
     )
@@ -531,6 +550,120 @@ def comms_delay_at(result: RunResult, t: float) -> float:
 def call_surge_at(result: RunResult, t: float) -> float:
     """The factor on the everyday call rate in force at ``t`` (0 before any surge inject)."""
     return _level_at(result, "call_surge", "factor", t)
+
+
+@dataclass(frozen=True)
+class Held:
+    """District units committed to another incident (or task) at a moment.
+
+    Attributes
+    ----------
+    incident
+        The incident holding them (a task's place when it is no incident).
+    units
+        The units, in order of dispatch.
+    until
+        When the last of them was released there, s (``inf``: still there at the end).
+    """
+
+    incident: str
+    units: tuple[str, ...]
+    until: float
+
+
+def queued_needs(result: RunResult, incident: str) -> set[str]:
+    """The unit types an incident's first ``queued`` record waited for (``needs``; a key
+    ``a|b`` lists types that can stand for each other); empty when it never queued."""
+    rec = next((r for r in result.records if r.event == "queued" and r.incident == incident),
+               None)
+    needs = rec.get("needs", {}) if rec is not None else {}
+    return {t for key in needs for t in str(key).split("|")}
+
+
+def held_at(result: RunResult, activity: dict[str, list[Assignment]], t: float,
+            exclude: str = "", types: set[str] | None = None) -> list[Held]:
+    """The district's units (not mutual aid) committed at ``t`` (dispatched at or before,
+    not yet released), grouped by the incident (or task place) holding them, most units
+    first; ``exclude`` leaves out one incident (the one that waited), ``types`` keeps the
+    unit types it waited for (:func:`queued_needs`; ``None``: all)."""
+    kind = {u.id: u.type for u in result.units}
+    by: dict[str, list[Assignment]] = {}
+    for lst in activity.values():
+        for a in lst:
+            if a.mutual_aid or a.dispatch > t or a.release <= t:
+                continue
+            if types is not None and kind.get(a.unit) not in types:
+                continue
+            where = a.incident or a.place
+            if where and where != exclude:
+                by.setdefault(where, []).append(a)
+    out = [Held(w, tuple(a.unit for a in sorted(lst, key=lambda a: a.dispatch)),
+                max((math.inf if math.isnan(a.release) else a.release) for a in lst))
+           for w, lst in by.items()]
+    return sorted(out, key=lambda h: (-len(h.units), h.incident))
+
+
+def mutual_aid_cap_reached(result: RunResult) -> float:
+    """When the mutual-aid units dispatched reached the drill's cap
+    (``forces.mutual_aid.max_units``), s; NaN if they never did."""
+    cap = result.scenario.forces.mutual_aid.max_units
+    n = 0
+    for r in result.records:
+        if r.event == "dispatch" and r.get("mutual_aid"):
+            n += 1
+            if n >= cap:
+                return r.t
+    return NAN
+
+
+@dataclass(frozen=True)
+class FireState:
+    """An incident neither controlled nor cleared by the end of the run.
+
+    Attributes
+    ----------
+    incident
+        The incident.
+    t
+        Time of its last record giving the fire's size, s (NaN: none, not a fire).
+    q_kw, rooms, need_l_s
+        The fire's heat-release rate (kW), rooms burning and water need (L/s) then
+        (NaN when not recorded).
+    """
+
+    incident: str
+    t: float
+    q_kw: float
+    rooms: float
+    need_l_s: float
+
+
+def uncontrolled(result: RunResult, rows: list[IncidentRow]) -> list[FireState]:
+    """The called incidents neither controlled nor cleared before the run ended, with the
+    last size the records give (``arrive``, ``escalate``, ``flashover`` ... carry it)."""
+    open_ = {r.incident for r in rows if not math.isnan(r.call) and math.isnan(r.ended)}
+    last: dict[str, Record] = {}
+    for r in result.records:
+        if r.incident in open_ and r.get("q_kw") is not None:
+            last[r.incident] = r
+    out = []
+    for row in rows:
+        if row.incident in open_:
+            rec = last.get(row.incident)
+            val = [NAN if rec is None else float(rec.get(k, NAN))
+                   for k in ("q_kw", "rooms", "need_l_s")]
+            out.append(FireState(row.incident, NAN if rec is None else rec.t, *val))
+    return out
+
+
+def after_control(activity: dict[str, list[Assignment]], row: IncidentRow) -> list[Assignment]:
+    """The assignments to an incident controlled before its full assignment
+    (:attr:`IncidentRow.full_before_control`) that had not arrived by then: the units it
+    never had while it burned (arrival NaN or after control)."""
+    if not row.full_before_control:
+        return []
+    return [a for a in incident_assignments(activity, row.incident)
+            if not a.arrive <= row.ended]
 
 
 # ----------------------------------------------------------------------------- metrics

@@ -92,7 +92,7 @@ NFPA_TURNOUT = ResponseStandard(
 NFPA_TRAVEL = ResponseStandard(
     "nfpa_travel", "travel", 240.0, 0.9,
     "NFPA 1710 (2020) 4.1.2.1",
-    "the 240 s first-engine travel (NFPA 1710)", "首车240秒行驶（NFPA 1710）",
+    "the 240 s first-engine travel (NFPA 1710)", "首辆水罐车240秒行驶（NFPA 1710）",
     kinds=("fire",))
 """NFPA 1710: "240 seconds or less travel time for the arrival of the first arriving engine
 company at a fire suppression incident", 90 % of fires."""

@@ -72,6 +72,20 @@ def community_ids(places: Places) -> list[str]:
             for k in range(1, int(s.attrs.get("communities", 1)) + 1)]
 
 
+def nearest_subdistrict(subdistricts: list[Place], lat: np.ndarray, lon: np.ndarray,
+                        k: float | None = None) -> np.ndarray:
+    """Index into ``subdistricts`` of the subdistrict each point (degrees) belongs to: the
+    one with the nearest centroid (the data give no boundaries; the same rule spreads the
+    population over the cells). ``k``: cosine of the latitude scaling longitude
+    differences (default: at the subdistricts' mean latitude)."""
+    if k is None:
+        k = math.cos(math.radians(float(np.mean([s.lat for s in subdistricts]))))
+    slat = np.array([s.lat for s in subdistricts])
+    slon = np.array([s.lon for s in subdistricts])
+    lat, lon = np.atleast_1d(lat), np.atleast_1d(lon)
+    return np.argmin((lat[:, None] - slat) ** 2 + ((lon[:, None] - slon) * k) ** 2, axis=1)
+
+
 class PopulationGrid:
     """Where people live: 100 m cells, each subdistrict's population spread evenly over the
     cells nearest its centroid (synthetic, like the subdistrict split itself).
@@ -115,10 +129,7 @@ class PopulationGrid:
         self.owner = np.full(self.lat.size, -1, dtype=np.int64)
         subs = self.subdistricts
         if subs:
-            slat = np.array([s.lat for s in subs])
-            slon = np.array([s.lon for s in subs])
-            self.owner = np.argmin((self.lat[:, None] - slat) ** 2
-                                   + ((self.lon[:, None] - slon) * k) ** 2, axis=1)
+            self.owner = nearest_subdistrict(subs, self.lat, self.lon, k)
             for j, sub in enumerate(subs):
                 mine = self.owner == j
                 if mine.any():

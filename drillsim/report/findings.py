@@ -31,6 +31,8 @@ OWNERS = {  # who an improvement action is for: key -> wording
     "ecology": "owner.ecology",
     "health": "owner.health",
     "subdistricts": "owner.subdistricts",
+    "community": "owner.community",
+    "premises": "owner.premises",
     "traffic": "owner.traffic",
 }
 CAPABILITIES = {  # capability elements of drill evaluation (AQ/T 9007-2019): key -> wording

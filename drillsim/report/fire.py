@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from drillsim.hazards.fire_growth import OCCUPANCIES
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import (
     COMPONENTS,
@@ -20,13 +21,18 @@ from drillsim.metrics.response import (
     IncidentRow,
     ResponseSegments,
     Turnout,
+    after_control,
     call_surge_at,
     comms_delay_at,
     escalation,
     fire_station_turnouts,
     five_minute_cases,
+    held_at,
+    mutual_aid_cap_reached,
+    queued_needs,
     response_segments,
     segment_shares,
+    uncontrolled,
     unit_activity,
 )
 from drillsim.metrics.roads import closed_road_travel, outage_effect, time_from_home
@@ -88,6 +94,23 @@ SEGMENT_ACTIONS = {
     "travel": ("fire.action_travel", "detachment", "operations"),
     "aid": ("fire.action_aid", "bureau", "resources"),
 }
+
+FIRST_MINUTES = {
+    "residential": ("fire.action_first_minutes", "community"),
+    "workplace": ("fire.action_first_minutes_workplace", "premises"),
+    "care": ("fire.action_first_minutes_care", "premises"),
+    "outdoor": ("fire.action_first_minutes_outdoor", "community"),
+}
+"""What acts in the first minutes, by the occupancy's ``first_minutes`` class
+(``drillsim/data/occupancies.json``): (action wording, owner key)."""
+
+
+def _first_minutes(occupancy: str) -> str:
+    """The occupancy's first-minutes class (``residential`` for an unknown type)."""
+    occ = OCCUPANCIES.get(occupancy)
+    return occ.first_minutes if occ is not None and occ.first_minutes in FIRST_MINUTES \
+        else "residential"
+
 
 # ----------------------------------------------------------------------------- decomposition
 
@@ -156,7 +179,7 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
     a = rs.assignment
     if a is not None and not a.mutual_aid and not math.isnan(a.enroute):
         _travel_facts(ctx, row, a, facts, actions)
-    _context_facts(ctx, row, facts, actions)
+    _context_facts(ctx, row, facts, actions, waited=rs.segments.get("queue", 0.0) > 0)
     return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions)
 
 
@@ -165,7 +188,8 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
     unit = a.unit
     closed = closed_road_travel(ctx.result, ctx.world, a, row.node, ctx.road_closures)
     if closed is not None:
-        roads = ", ".join(f"{s.road} ({s.inject})" for s in closed.closures)
+        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=s.road,
+                                                  value=s.inject) for s in closed.closures)
         if closed.delayed:
             facts.append(ctx.say("fire.fact_closed_delay", roads=roads, unit=unit,
                                  extra=tx.minutes(closed.extra, ctx.lang)))
@@ -174,16 +198,19 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
         else:
             facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads, unit=unit))
     if a.reroutes:
-        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit), n=a.reroutes))
+        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit),
+                             times=times(ctx, a.reroutes)))
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft]) -> None:
+                   actions: list[Draft], waited: bool) -> None:
+    """What the records show around a call; what kept units away (units held elsewhere,
+    the mutual-aid cap, a call surge) only when the response ``waited`` for a free unit."""
     t_call = row.call
     if math.isnan(t_call):
         return
-    for u in ctx.units_out_at(t_call):
-        station = ctx.station_label(ctx.units[u].station) if u in ctx.units else ""
+    for u in ctx.units_out_at(t_call):  # running text: the station in the page's language
+        station = ctx.place_name(ctx.units[u].station) if u in ctx.units else ""
         # blame the outage only when the unit would have been first on scene
         effect = outage_effect(ctx.result, ctx.world, row, u, ctx.road_closures)
         if effect is None:
@@ -203,7 +230,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                                  at=tx.offset(effect.arrival), first=tx.offset(effect.actual)))
     esc = escalation(ctx.result, row)
     if esc is not None:
-        facts.append(ctx.say("fire.fact_escalated", count=esc.count,
+        facts.append(ctx.say("fire.fact_escalated", times=times(ctx, esc.count),
                              at=tx.offset(esc.first_t),
                              size=tx.value(esc.first_q_kw, "kW", ctx.lang)))
         actions.append(_draft("fire.action_escalate", "detachment", "command",
@@ -214,9 +241,44 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     if delay > 0:
         facts.append(ctx.say("fire.fact_comms_delay", delay=tx.minutes(delay, ctx.lang)))
         actions.append(_draft("fire.action_comms", "command", "comms"))
+    if not waited:  # what kept units away matters only to a call that waited for one
+        return
+    _waiting_facts(ctx, row, facts, actions)
     surge = call_surge_at(ctx.result, t_call)
     if surge > 1:
         facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}"))
+
+
+def times(ctx: ReportContext, n: int) -> str:
+    """How many times, in the page's language ("once", "2 times"; "1次")."""
+    return ctx.say("fire.once") if n == 1 else ctx.say("fire.n_times", n=n)
+
+
+def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
+                   actions: list[Draft]) -> None:
+    """Why a call waited for a free unit: where the district's units were held when it
+    queued (and until when), and whether mutual aid had reached its cap by then."""
+    needs = queued_needs(ctx.result, row.incident) or None
+    for h in held_at(ctx.result, activity(ctx), row.queued_at, row.incident, needs)[:2]:
+        until = tx.offset(h.until) if math.isfinite(h.until) else ctx.say("fire.to_the_end")
+        incident = h.incident in ctx.rows  # else a task's place (a pump site)
+        at = ctx.incident_short(h.incident) if incident else (
+            ctx.point_name(h.incident) if ctx.point_spec(h.incident) else
+            ctx.place_name(h.incident))
+        facts.append(ctx.say("fire.fact_held", at=at, until=until,
+                             units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
+        if incident and len(h.units) > 1:
+            actions.append(_draft("fire.action_release_units", "detachment", "resources",
+                                  at=h.incident))
+    cap_t = mutual_aid_cap_reached(ctx.result)
+    aid = ctx.scenario.forces.mutual_aid
+    if aid.enabled and cap_t <= row.queued_at:
+        facts.append(ctx.say("fire.fact_aid_cap", cap=aid.max_units, at=tx.offset(cap_t)))
+        actions.append(_draft("fire.action_aid_cap", "bureau", "resources", cap=str(aid.max_units)))
+
+
+WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap"}
+"""Actions a waiting call's causes call for; they replace the general queue action."""
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -284,7 +346,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     metric = obj.metric
     op, target = obj.bound()
-    _fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
+    fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
     drivers = driving_incidents(ctx, metric, res.value, op, target)
     title = finding_title(ctx, res, rating)
     paras = [measured_sentence(ctx, res, rating)]
@@ -299,8 +361,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ", ".join(f"{ctx.incident_short(row.incident)} ({_shown(v)})"
-                      for row, v in drivers)
+    shown = ctx.say("sep_list").join(ctx.say(
+        "fire.name_value", incident=ctx.incident_short(row.incident), value=_shown(v))
+        for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
     paras.append(ctx.say("fire.driving_incidents", incidents=shown))
@@ -310,14 +373,22 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
             segment=ctx.say(SEGMENT_WORDING[largest]),
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
-    seen = set()
+    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
     for b in bds:
         for fact in b.facts:
-            line = ctx.say("fire.fact_of_incident", incident=ctx.incident_short(b.incident),
-                           fact=fact)
-            if line not in seen:
-                seen.add(line)
-                paras.append(line)
+            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
+    for fact, incs in by_fact.items():
+        paras.append(ctx.say("fire.fact_of_incident", incident=ctx.say("sep_list").join(incs),
+                             fact=fact))
+    shown_ids = {row.incident for row, _ in drivers}
+    if all(row.background for row, _ in drivers):
+        own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
+               and r.incident not in shown_ids and not math.isnan(r.call)]
+        own = [(r, v) for r, v in own if math.isfinite(v)]
+        if own:  # the metric was driven by background calls, not the drill's own incidents
+            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_list").join(
+                ctx.say("fire.name_value", incident=ctx.incident_short(r.incident),
+                        value=_shown(v)) for r, v in own)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
@@ -337,11 +408,22 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         # first minutes, not that part, is the lever
         paras.append(ctx.say("fire.segment_within_standard",
                              segment=ctx.say(SEGMENT_WORDING[largest]), standard=named(ctx, std)))
-        actions.append(draft_action(ctx, ctx.say("fire.action_first_minutes"), "subdistricts",
-                                    "operations", ref))
+        uses = sorted({_first_minutes(ctx.rows[b.incident].occupancy) for b in bds})
+        for use in uses:  # worded by who is there before the engines (the occupancy)
+            key, owner = FIRST_MINUTES[use]
+            actions.append(draft_action(ctx, ctx.say(key), owner, "operations", ref))
+    elif largest == "queue" and _team_units(ctx, bds):
+        # the calls waited for team units: how fast the teams assembled is the lever
+        team_paras, team_actions = _team_mobilisation(ctx, bds, ref)
+        paras += team_paras
+        actions += team_actions
+    elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
+        pass  # the causes the records show (units held elsewhere, the aid cap) have actions
     elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)
+        if largest == "travel":
+            text = _travel_action(ctx, [ctx.rows[b.incident].node for b in bds])
         if largest == "turnout":
             stations = sorted({ctx.station_label(ctx.units[b.unit].station) for b in bds
                                if b.unit in ctx.units})
@@ -352,6 +434,57 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
+
+
+def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
+    """The travel action, naming the subdistricts the incidents lie in."""
+    from drillsim.network.population import nearest_subdistrict
+
+    subs = ctx.world.places.of_kind("subdistrict")
+    nodes = [n for n in nodes if n >= 0]
+    if not subs or not nodes:
+        return ctx.say("fire.action_travel")
+    net = ctx.world.network
+    idx = nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])
+    names = [ctx.name(subs[j].name_en, subs[j].name_zh) or subs[j].id
+             for j in sorted(set(idx.tolist()))]
+    return ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names))
+
+
+def _team_units(ctx: ReportContext, bds: list[Breakdown]) -> bool:
+    """Whether most of the units that ended these responses were team units."""
+    teams = {t.id for t in ctx.scenario.forces.teams}
+    came = [b.unit for b in bds if b.unit]
+    return bool(came) and 2 * sum(ctx.units[u].station in teams for u in came
+                                  if u in ctx.units) > len(came)
+
+
+def _team_mobilisation(ctx: ReportContext, bds: list[Breakdown],
+                       ref: str) -> tuple[list[str], list[Action]]:
+    """Team mobilisation as the cause of a wait for team units: each team's assembly
+    (metrics.teams) against the first of these calls, and the assembly action for the
+    teams that assembled after it (worded as the flood part words it)."""
+    from drillsim.metrics.teams import team_mobilisation
+    from drillsim.report.flood import TEAM_OWNER, team_name
+
+    first = min(ctx.rows[b.incident].call for b in bds)
+    specs = {t.id: t for t in ctx.scenario.forces.teams}
+    needs = set().union(*(queued_needs(ctx.result, b.incident) for b in bds))
+    measures = [m for m in team_mobilisation(ctx.result) if not math.isnan(m.assembled_at)
+                and (not needs or needs & set(m.planned))]  # teams that could have come
+    late = [m for m in measures if m.assembled_at > first]
+    if not late:
+        return [], []
+    teams = ctx.say("sep_semicolon").join(ctx.say(
+        "fire.team_assembled", team=team_name(ctx, specs[m.team]), at=tx.offset(m.assembled_at),
+        minutes=tx.minutes(m.assembly_s, ctx.lang)) for m in late)
+    para = ctx.say("fire.waited_for_teams", first=tx.offset(first), teams=teams)
+    actions = [draft_action(ctx, ctx.say("flood.action_shorten_assembly",
+                                         team=team_name(ctx, specs[m.team]),
+                                         minutes=tx.minutes(m.assembly_s, ctx.lang)),
+                            TEAM_OWNER.get(m.team, "bureau"), "mobilisation", ref)
+               for m in sorted(late, key=lambda m: -m.assembly_s)[:2]]
+    return [para], actions
 
 
 def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
@@ -367,7 +500,8 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     for t in slow:
         by_station[t.station] = by_station.get(t.station, 0) + 1
     if slow:
-        worst = ", ".join(f"{ctx.station_label(s)} ({k})" for s, k in
+        worst = ctx.say("sep_list").join(ctx.say(
+            "fire.name_value", incident=ctx.place_name(s), value=str(k)) for s, k in
                           sorted(by_station.items(), key=lambda kv: -kv[1]))
         paras.append(ctx.say("fire.turnouts_slow", slow=len(slow), n=f"{n:.0f}",
                              limit=tx.minutes(limit, ctx.lang), stations=worst))
@@ -422,7 +556,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("fire.col_units"), ctx.say("fire.col_control")],
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
           tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
-          tx.offset(r.first_arrival), tx.offset(r.full_assignment), str(r.alarms),
+          tx.offset(r.first_arrival), ctx.say("fire.not_before_control")
+          if r.full_before_control else tx.offset(r.full_assignment), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
         caption)
     forces = ctx.scenario.forces
@@ -511,12 +646,10 @@ def response_figure(ctx: ReportContext) -> Figure:
             ax1.plot(marks, [0.0] * len(marks), ls="", marker="v", color="#c0392b", ms=7,
                      alpha=0.7, clip_on=False, transform=ax1.get_xaxis_transform(), zorder=5,
                      label=ctx.say("figure.scripted_incident"))
-            lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
-            thicken(*lg1.get_texts())
-    ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--")
-    ax1.text(limit_min, 0.97, " " + named(ctx, FIVE_MINUTE),
-             color="#c0392b", fontsize=MIN_FONT + 1, va="top",
-             transform=ax1.get_xaxis_transform())
+    # the rule's name goes in the legend: a label beside the line can run out of the axes
+    ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--", label=named(ctx, FIVE_MINUTE))
+    lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
+    thicken(*lg1.get_texts())
     share = ctx.summary.metrics.get("five_minute_share", math.nan)
     ax1.set_title(ctx.say("fire.fig_order_to_arrival", n=len(vals),
                           share=tx.value(share, "share", ctx.lang)), fontsize=10)
@@ -539,7 +672,6 @@ def response_figure(ctx: ReportContext) -> Figure:
                          label=ctx.say(SEGMENT_WORDING[k]) if y == 0 or k not in
                          {h.get_label() for h in ax2.patches} else None)
                 left += v
-    ax2.axvline(limit_min, color="#c0392b", lw=1, ls=":")
     ax2.set_yticks(range(len(pick)))
     ax2.set_yticklabels([ctx.incident_short(r.incident) for r in pick], fontsize=MIN_FONT)
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
@@ -584,7 +716,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     all_rows = []
     classes = []
     for r in ctx.summary.rows:
-        note = ", ".join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
+        note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet)) if f)
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
@@ -593,7 +725,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                          tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
                          if r.kind == "fire" else "",
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
-        classes.append("bad" if r.unmet or not FIVE_MINUTE.met(r.dispatch_to_arrival) else "")
+        classes.append("bad" if r.unmet or r.queued or not FIVE_MINUTE.met(r.dispatch_to_arrival)
+                       else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),
                        ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
@@ -624,7 +757,7 @@ def observations(ctx: ReportContext) -> list[Finding]:
         if beyond_objectives(ctx, key) and not math.isnan(v) and v < std.fractile:
             out.append(observation(ctx, named(ctx, std), [ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
-                fractile=f"{std.fractile:.0%}")]))
+                fractile=f"{std.fractile:.0%}"), *scope_note(ctx, std)]))
     late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
             and not r.response <= LATE_CALL_S]
     if late:  # a fractile objective can hide them: always named
@@ -639,7 +772,94 @@ def observations(ctx: ReportContext) -> list[Finding]:
                       ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
         out.append(observation(ctx, ctx.say("fire.obs_late_title"), [ctx.say(
             "fire.obs_late", n=len(late), minutes=f"{LATE_CALL_S / 60:.0f}")], table))
+    out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
     return out
+
+
+def still_burning(ctx: ReportContext) -> list:
+    """The incidents neither controlled nor cleared by the end (metrics), once."""
+    if "uncontrolled" not in ctx.extra:
+        ctx.extra["uncontrolled"] = uncontrolled(ctx.result, ctx.summary.rows)
+    return ctx.extra["uncontrolled"]
+
+
+def _uncontrolled_observation(ctx: ReportContext) -> list[Finding]:
+    """The incidents not controlled by the end of the drill, with their last recorded size."""
+    states = still_burning(ctx)
+    if not states:
+        return []
+    rows = []
+    for st in states:
+        row = ctx.rows[st.incident]
+        rows.append([ctx.incident_label(st.incident), _kind_label(ctx, row),
+                     tx.offset(row.call), tx.offset(row.first_arrival),
+                     tx.value(st.q_kw, "kW", ctx.lang) if not math.isnan(st.q_kw) else "—",
+                     f"{st.rooms:.0f}" if not math.isnan(st.rooms) else "—",
+                     tx.offset(st.t)])
+    table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.call"),
+                   ctx.say("fire.first_arrival"), ctx.say("fire.col_fire_size"),
+                   ctx.say("fire.col_rooms"), ctx.say("fire.col_size_at")], rows,
+                  ctx.say("fire.uncontrolled_caption", end=tx.offset(ctx.end_time)))
+    names = ctx.say("sep_list").join(ctx.incident_short(st.incident) for st in states)
+    return [observation(ctx, ctx.say("fire.obs_uncontrolled_title"), [ctx.say(
+        "fire.obs_uncontrolled", incidents=names,
+        end=tx.offset(ctx.end_time))], table)]
+
+
+def _after_control_observation(ctx: ReportContext) -> list[Finding]:
+    """The incidents controlled before their full assignment: the units they never had
+    while they burned."""
+    paras = []
+    for row in ctx.summary.rows:
+        late = after_control(activity(ctx), row)
+        if not late:
+            continue
+        units = ctx.say("sep_list").join(
+            ctx.say("fire.unit_came_after", unit=ctx.unit_label(a.unit),
+                    kind=tx.term("unit", ctx.units[a.unit].type, ctx.lang)
+                    if a.unit in ctx.units else "",
+                    at=tx.offset(a.arrive) if not math.isnan(a.arrive)
+                    else ctx.say("fire.never")) for a in late)
+        paras.append(ctx.say("fire.obs_after_control", incident=ctx.incident_short(row.incident),
+                             control=tx.offset(row.ended), units=units))
+    if not paras:
+        return []
+    return [observation(ctx, ctx.say("fire.obs_after_control_title"), paras)]
+
+
+MIN_CASES = 5
+"""Fewest cases a fractile or a share is given for as a strength; below it the report
+states each case's value (a 90th percentile of one call is that call)."""
+
+
+def scope_note(ctx: ReportContext, std) -> list[str]:
+    """What a standard counts when some calls of the run are of kinds it does not apply to
+    (flood rescues, hazmat): how many, and that they have their own measures."""
+    others = [r for r in ctx.summary.rows if not math.isnan(r.call) and not std.applies(r.kind)]
+    if not others or std is not FIVE_MINUTE:
+        return []
+    kinds = ctx.say("sep_list").join(sorted({_kind_label(ctx, r) for r in others}))
+    return [ctx.say("fire.standard_scope", n=len(others), kinds=kinds)]
+
+
+def _case_values(ctx: ReportContext, key: str) -> list[float]:
+    """The cases (s) a standard's share or fractile of the strengths is computed over."""
+    rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    if key == "five_minute_share":
+        return [r.dispatch_to_arrival for r in five_minute_cases(rows)]
+    if key == "nfpa_turnout_share":
+        return [t.seconds for t in turnouts(ctx)]
+    if key == "nfpa_travel_share":
+        return [r.first_engine_travel for r in rows if NFPA_TRAVEL.applies(r.kind)
+                and not math.isnan(r.first_engine_travel)]
+    return [v for v in (COMPONENTS["processing"].of(r) for r in rows) if not math.isnan(v)]
+
+
+def _few(ctx: ReportContext, values: list[float], std) -> str:
+    """A strength over fewer than :data:`MIN_CASES` cases: each value, no share."""
+    return ctx.say("fire.strength_few_cases", standard=named(ctx, std), n=len(values),
+                   values=ctx.say("sep_list").join(tx.minutes(v, ctx.lang)
+                                                   for v in sorted(values)))
 
 
 def strengths(ctx: ReportContext) -> list[str]:
@@ -649,14 +869,22 @@ def strengths(ctx: ReportContext) -> list[str]:
     p90 = comp.get("processing", {}).get("p90", math.nan)
     std = NFPA_PROCESSING
     if math.isfinite(p90) and std.met(p90) and std.fractile == 0.9:
-        out.append(ctx.say("fire.strength_processing", p90=tx.minutes(p90, ctx.lang),
-                           standard=named(ctx, std)))
+        cases = _case_values(ctx, "processing")
+        out.append(_few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
+            "fire.strength_processing", p90=tx.minutes(p90, ctx.lang), standard=named(ctx, std)))
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if not math.isnan(v) and v >= std.fractile:
-            out.append(ctx.say("fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
-                               standard=named(ctx, std), fractile=f"{std.fractile:.0%}"))
+            cases = _case_values(ctx, key)
+            text = _few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
+                "fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
+                standard=named(ctx, std), fractile=f"{std.fractile:.0%}")
+            for scope in scope_note(ctx, std):
+                text = ctx.say("fire.with_scope", text=text, scope=scope)
+            out.append(text)
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    if still_burning(ctx):  # a call reached but never controlled is no strength
+        return out
     if called and m.get("calls_unmet", 1) == 0:
         out.append(ctx.say("fire.strength_all_reached", n=len(called)))
     if called and m.get("calls_queued", 1) == 0:

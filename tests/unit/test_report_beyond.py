@@ -52,9 +52,9 @@ def test_standards_missed_are_named_with_their_share(reports, name, lang):
         missed = key not in covered and not math.isnan(v) and v < std.fractile
         assert (named(ctx, std) in beyond) == missed, (key, v)
         if missed:
-            assert beyond[named(ctx, std)].paragraphs == [ctx.say(
+            assert beyond[named(ctx, std)].paragraphs[0] == ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
-                standard=named(ctx, std), fractile=f"{std.fractile:.0%}")]
+                standard=named(ctx, std), fractile=f"{std.fractile:.0%}")
     assert not [f for f in rep.findings if not f.objective and f not in beyond.values()]
 
 
@@ -119,8 +119,8 @@ def test_a_share_objectives_driving_incidents_are_shown_as_times(reports, lang):
     drivers = fi.driving_incidents(ctx, o2.metric, 0.0, *o2.bound())
     assert drivers
     times = [tx.minutes(rows[r.incident].dispatch_to_arrival, lang) for r, _ in drivers]
-    said = ctx.say("fire.driving_incidents", incidents=", ".join(
-        f"{ctx.incident_short(r.incident)} ({t})"
+    said = ctx.say("fire.driving_incidents", incidents=ctx.say("sep_list").join(
+        ctx.say("fire.name_value", incident=ctx.incident_short(r.incident), value=t)
         for (r, _), t in zip(drivers, times, strict=True)))
     assert said in finding.paragraphs
     assert "%)" not in said
