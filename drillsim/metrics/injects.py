@@ -19,7 +19,9 @@ unit_in_service        the unit is back in service (``in_service`` record)
 call_surge             first call that had to wait for a free unit during the surge
 comms_delay            first dispatch order after the delay starts
 pump_station_failed    first pump crew sent to that waterlogging point at or after the
-                       inject (:func:`drillsim.metrics.waterlogging.first_pump_after`)
+                       inject (:func:`drillsim.metrics.waterlogging.first_pump_after`),
+                       with the restoration time (``restored_t``) when the station was
+                       back before it
 pump_station_restored  the station pumping again (``pump_station_restored`` record at the
                        point), with the drainage it gives back
 stock_change           next truck loaded at that depot at or after the inject
@@ -46,7 +48,7 @@ from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
 from drillsim.metrics.relief import first_load_after
-from drillsim.metrics.waterlogging import first_pump_after
+from drillsim.metrics.waterlogging import first_pump_after, station_outages
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -263,12 +265,17 @@ def _comms(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 
 def _pump(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    out = next((o for o in station_outages(result) if o.point == inj.point
+                and o.failed_t >= t), None)
+    # the station back before the first pump: when (``restored_t``)
+    late = {"restored_t": out.restored_t} if out is not None and out.late \
+        and math.isfinite(out.restored_t) else {}
     found = first_pump_after(result, inj.point, t)
     if found is None:
-        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.point)
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.point, values=late)
     at, unit = found
     return InjectResponse(iid, inj.kind, t, inj, "done", at, "dispatch", unit,
-                          place=inj.point, units=(unit,), subject=inj.point)
+                          place=inj.point, units=(unit,), subject=inj.point, values=late)
 
 
 def _restored(result: RunResult, inj, iid: str, t: float) -> InjectResponse:

@@ -464,11 +464,13 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
                  transform=ax1.get_yaxis_transform())
     for e in wl.pump_station_events(ctx.result):
         where = short_point(ctx, pts[e.point].spec) if e.point in pts else e.point
-        ax1.axvline(e.t / 60, color="#7d3c98", ls=":", lw=1)
-        ax1.text(e.t / 60, 0.98, ctx.say("flood.pump_station_failed" if e.failed
-                                         else "flood.pump_station_restored", point=where),
-                 color="#7d3c98", fontsize=7, va="top", rotation=90,
-                 transform=ax1.get_xaxis_transform())
+        # a scripted inject purple dotted; a chance failure grey dash-dot
+        colour, ls = ("#7d3c98", ":") if e.scripted else ("#566573", "-.")
+        key = ("flood.pump_station_restored" if not e.failed
+               else "flood.pump_station_failed" if e.scripted else "flood.pump_station_chance")
+        ax1.axvline(e.t / 60, color=colour, ls=ls, lw=1)
+        ax1.text(e.t / 60, 0.98, ctx.say(key, point=where), color=colour, fontsize=7,
+                 va="top", rotation=90, transform=ax1.get_xaxis_transform())
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
     # head room above the curves and the truck line for the legend
@@ -672,6 +674,11 @@ def sections(ctx: ReportContext) -> list[Section]:
         paras = [ctx.say("flood.points_closed", points=len(pts), cars=len(car),
                          car_names=_bracketed(ctx, car), trucks=len(truck),
                          truck_names=_bracketed(ctx, truck))]
+        chance = [o for o in wl.station_outages(ctx.result) if not o.scripted]
+        if chance:
+            paras.append(ctx.say("flood.chance_failures", n=len(chance), failures=names(
+                ctx, [ctx.say("flood.failure_at", point=ctx.point_name(o.point),
+                              offset=tx.offset(o.failed_t)) for o in chance])))
         figs = [f for f in (depth_figure(ctx),) if f is not None]
         out.append(Section("flood", ctx.say("flood.section_flood"), paras, [], figs))
     return out
@@ -964,6 +971,26 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
     return [observation(ctx, ctx.say("flood.obs_relief_title"), paras)]
 
 
+def pump_observations(ctx: ReportContext) -> list[Finding]:
+    """Failed pump stations no mobile pump reached while they were out (the first pump
+    sent only after the restoration, or none), scripted or by chance."""
+    late = [o for o in wl.station_outages(ctx.result) if o.late]
+    if not late:
+        return []
+    paras = []
+    for o in late:
+        how = ctx.say("flood.failed_scripted" if o.scripted else "flood.failed_by_chance")
+        back = (ctx.say("flood.restored_at", offset=tx.offset(o.restored_t))
+                if math.isfinite(o.restored_t) else ctx.say("flood.not_restored"))
+        pump = (ctx.say("flood.first_pump_at", offset=tx.offset(o.pump_t),
+                        after=tx.duration(o.pump_t - o.failed_t, ctx.lang),
+                        unit=ctx.unit_label(o.unit))
+                if math.isfinite(o.pump_t) else ctx.say("flood.no_pump"))
+        paras.append(ctx.say("flood.obs_pump_late", point=ctx.point_name(o.point), how=how,
+                             failed=tx.offset(o.failed_t), back=back, pump=pump))
+    return [observation(ctx, ctx.say("flood.obs_pump_title"), paras)]
+
+
 def warning_observations(ctx: ReportContext) -> list[Finding]:
     """The plan's warning coverage (indicator 7: at least 95 %) not reached during the
     drill, when no objective measures it."""
@@ -1037,7 +1064,7 @@ def teams_applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="flood", name="hazard.rainstorm", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
-    explainers={"rescue_first_arrival_p90": explain_rescue}))
+    observations=pump_observations, explainers={"rescue_first_arrival_p90": explain_rescue}))
 register(HazardPart(
     key="relief", applies=relief_applies, overview=relief_overview, sections=relief_sections,
     strengths=relief_strengths, observations=relief_observations,

@@ -89,9 +89,12 @@ def _comms(ctx: ReportContext, a: InjectResponse) -> str:
 
 def _pump(ctx: ReportContext, a: InjectResponse) -> str:
     point = ctx.point_name(a.subject)
+    back = a.values.get("restored_t")
+    late = ctx.say("msel.pump_after_restored", offset=tx.offset(back)) if back is not None \
+        else ""
     if a.outcome == "none":
-        return ctx.say("msel.no_pump_sent", point=point)
-    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point)
+        return ctx.say("msel.no_pump_sent", point=point) + late
+    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point) + late
 
 
 def _restored(ctx: ReportContext, a: InjectResponse) -> str:
