@@ -24,8 +24,9 @@ pump_station_failed    first pump crew sent to that waterlogging point at or aft
                        back before it
 pump_station_restored  the station pumping again (``pump_station_restored`` record at the
                        point), with the drainage it gives back
-stock_change           next truck loaded at that depot at or after the inject
-                       (:func:`drillsim.metrics.relief.first_load_after`)
+stock_change           the stock change at that depot (``stock_change`` record; ``values``:
+                       the items, negative taken away), then the depot's next
+                       replenishment (``replenish`` record, ``then``)
 wind_shift             first zone update showing the new wind, with the next evacuation
                        extension, order or responder exposure
                        (:func:`drillsim.metrics.chemical.wind_shift_response`)
@@ -47,7 +48,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
-from drillsim.metrics.relief import first_load_after
 from drillsim.metrics.waterlogging import first_pump_after, station_outages
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
@@ -288,13 +288,15 @@ def _restored(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 
 def _stock(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
-    found = first_load_after(result, inj.depot, t)
-    if found is None:
+    r = _first(result, lambda r: r.event == "stock_change" and r.place == inj.depot, t)
+    if r is None:
         return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.depot)
-    at, unit, shelter = found
-    return InjectResponse(iid, inj.kind, t, inj, "done", at, "truck_load", unit,
-                          place=inj.depot, units=(unit,), subject=inj.depot,
-                          destination=shelter)
+    nxt = _first(result, lambda x: x.event == "replenish" and x.place == inj.depot, r.t)
+    sign = -1.0 if r.get("removed") else 1.0
+    values = {k: sign * float(v) for k, v in r.data.get("items", {}).items()}
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, place=inj.depot,
+                          subject=inj.depot, values=values,
+                          then=None if nxt is None else FollowUp(nxt.t, nxt.event))
 
 
 def _wind(result: RunResult, inj, iid: str, t: float) -> InjectResponse:

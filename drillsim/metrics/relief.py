@@ -284,13 +284,6 @@ def depot_measures(result: RunResult) -> dict[str, DepotMeasure]:
             for d in depots}
 
 
-def first_load_after(result: RunResult, depot: str, t: float) -> tuple[float, str, str] | None:
-    """The first truck load at ``depot`` from drill time ``t`` (s) on: (time, truck, shelter)."""
-    r = next((r for r in result.records if r.t >= t and r.event == "truck_load"
-              and r.place == depot), None)
-    return None if r is None else (r.t, r.unit, r.data.get("shelter", ""))
-
-
 UNAVOIDABLE = ("walking", "transport")
 """Waiting causes that are the irreducible part of relief (never the bottleneck)."""
 

@@ -106,10 +106,19 @@ def _restored(ctx: ReportContext, a: InjectResponse) -> str:
 
 
 def _stock(ctx: ReportContext, a: InjectResponse) -> str:
+    depot = ctx.place_name(a.subject)
     if a.outcome == "none":
-        return ctx.say("msel.no_truck_loaded", depot=ctx.place_name(a.subject))
-    return ctx.say("msel.truck_loads", unit=ctx.unit_label(a.unit),
-                   depot=ctx.place_name(a.subject), shelter=ctx.place_name(a.destination))
+        return ctx.say("msel.no_stock_change", depot=depot)
+    taken = {k: -v for k, v in a.values.items() if v < 0}
+    added = {k: v for k, v in a.values.items() if v > 0}
+    parts = ([ctx.say("msel.stock_taken", items=tx.quantities(taken, ctx.lang))] if taken
+             else []) + ([ctx.say("msel.stock_added", items=tx.quantities(added, ctx.lang))]
+                         if added else [])
+    what = ctx.say("msel.stock_changed", depot=depot,
+                   change=ctx.say("msel.unit_sep").join(parts))
+    if a.then is None:
+        return what + ctx.say("msel.no_replenishment")
+    return what + ctx.say("msel.next_replenishment", offset=tx.offset(a.then.t))
 
 
 def _wind(ctx: ReportContext, a: InjectResponse) -> str:

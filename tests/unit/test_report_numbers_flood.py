@@ -306,10 +306,11 @@ def _ids(group: str, lang: str) -> dict[str, str]:
 
 
 def quantities(cell: str, lang: str) -> dict[str, float]:
-    """``drinking water (L) 17,706, tents 200`` -> ``{"water_l": 17706.0, "tent": 200.0}``."""
+    """``drinking water (L) 17,706, tents 200`` -> ``{"water_l": 17706.0, "tent": 200.0}``
+    (Chinese: ``饮用水（升）17,706、帐篷（顶）200``)."""
     items = _ids("item", lang)
     return {items.get(name, name): float(num.replace(",", "")) for name, num in
-            re.findall(r"(?:^|, )(\D+?) ([\d,]+(?:\.\d+)?)(?=, |$)", cell)}
+            re.findall(r"(?:^|, |、)(\D+?) ?([\d,]+(?:\.\d+)?)(?=, |、|$)", cell)}
 
 
 def objective_met(summary, *metrics: str) -> bool:
