@@ -120,9 +120,43 @@ def test_msel_rules_for_flood_injects(results, world):
     pump = next(r for r in ctx.records if r.event == "dispatch"
                 and r.place == "tianping_underpass" and r.data["task"] == "pump")
     assert rows["I1"].sim_t == pump.t and ctx.unit_label(pump.unit) in rows["I1"].sim_what
-    load = next(r for r in ctx.records if r.event == "truck_load" and r.t >= rows["I2"].at
-                and r.place == "district_relief_depot")
-    assert rows["I2"].sim_t == load.t and ctx.unit_label(load.unit) in rows["I2"].sim_what
+    change = next(r for r in ctx.records if r.event == "stock_change"
+                  and r.place == "district_relief_depot")
+    assert rows["I2"].sim_t == change.t and "taken away" in rows["I2"].sim_what
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chance_failure_and_late_pump_are_said(results, world, lang):
+    """Night rainstorm: the chance pump-station failure is named as such in the flood text
+    (not as an inject), and an observation says no pump reached the failed station while
+    it was out (the first came after the restoration)."""
+    from drillsim.metrics import waterlogging as wl
+
+    result = results["rainstorm-50y-night"]
+    ctx = make_context(result, lang=lang, world=world)
+    chance = [r for r in result.records if r.event == "pump_station_failed"
+              and not any(i.kind == r.event and i.at == r.t for i in result.scenario.injects)]
+    assert chance  # the run this test is about
+    events = wl.pump_station_events(result)
+    assert [e.scripted for e in events if e.failed] == [True, False]
+    rep = build_report(ctx, figures=False)
+    flood = next(s for s in rep.sections if s.key == "flood")
+    said = " ".join(flood.paragraphs)
+    for r in chance:
+        assert ctx.say("flood.failure_at", point=ctx.point_name(r.place),
+                       offset=tx.offset(r.t)) in said
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_pump_title")))
+    failed = next(r.t for r in result.records if r.event == "pump_station_failed")
+    back = next(r.t for r in result.records if r.event == "pump_station_restored")
+    pump = next(r.t for r in result.records if r.event == "dispatch"
+                and r.place == "tianping_underpass" and r.get("task") == "pump")
+    text = obs.paragraphs[0]
+    assert all(tx.offset(t) in text for t in (failed, back, pump))
+    assert tx.duration(pump - failed, lang) in text
+    assert ctx.point_name("tianping_underpass") in text
+    caption = ctx.say("flood.depth_caption", car="x", truck="y")
+    assert ("chance" if lang == "en" else "随机") in caption
 
 
 @pytest.fixture(scope="module")
