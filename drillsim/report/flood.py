@@ -1029,13 +1029,32 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 
 def team_strengths(ctx: ReportContext) -> list[str]:
-    """Team strength: the teams that fielded every planned unit."""
+    """Team strength: the teams that fielded every planned unit, and assembled before the
+    first call that needed them."""
     out = []
-    full = [spec for spec, m in teams(ctx) if m.planned and not m.short]
+    full = [spec for spec, m in teams(ctx) if m.planned and not m.short and not m.late]
     if full:
         out.append(ctx.say("flood.teams_full",
                            teams=names(ctx, [team_name(ctx, spec) for spec in full])))
     return out
+
+
+def team_observations(ctx: ReportContext) -> list[Finding]:
+    """Teams that assembled only after the first call that asked for their unit types."""
+    paras = []
+    for spec, m in teams(ctx):
+        if not m.late:
+            continue
+        if math.isnan(m.assembled_at):
+            paras.append(ctx.say("flood.obs_team_never", team=team_name(ctx, spec),
+                                 needed=tx.offset(m.needed_at)))
+        else:
+            paras.append(ctx.say("flood.obs_team_late", team=team_name(ctx, spec),
+                                 minutes=tx.minutes(m.assembly_s, ctx.lang),
+                                 assembled=tx.offset(m.assembled_at),
+                                 needed=tx.offset(m.needed_at),
+                                 after=tx.minutes(m.assembled_at - m.needed_at, ctx.lang)))
+    return [observation(ctx, ctx.say("flood.obs_team_title"), paras)] if paras else []
 
 
 def applies(ctx: ReportContext) -> bool:
@@ -1075,7 +1094,7 @@ register(HazardPart(
     strengths=warning_strengths, observations=warning_observations,
     explainers={k: EXPLAINERS[k] for k in ("warning_t95", "warning_share_1h")}))
 register(HazardPart(key="teams", applies=teams_applies, overview=team_overview,
-                    strengths=team_strengths))
+                    strengths=team_strengths, observations=team_observations))
 
 
 LACKS = {"emergency_communications": "flood.lacks_emergency_communications",

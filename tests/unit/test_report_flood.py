@@ -198,3 +198,28 @@ def test_flood_report_screenshot(results, world, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _png_ok(shot.read_bytes())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lang):
+    """Night rainstorm: the City Management team assembled after the first rescue call its
+    rescue teams were planned for: no strength lists it, an observation gives both times."""
+    from drillsim.metrics import teams as tm_
+
+    result = results["rainstorm-50y-night"]
+    cm = next(m for m in tm_.team_mobilisation(result) if m.team == "city_management")
+    first_rescue = next(r.t for r in result.records if r.event == "call"
+                        and r.get("type") == "flood_rescue")
+    assembled = next(r.t for r in result.records if r.event == "team_assembled"
+                     and r.place == "city_management")
+    assert (cm.needed_at, cm.assembled_at, cm.late) == (first_rescue, assembled, True)
+    ctx = make_context(result, lang=lang, world=world)
+    name = ctx.name(*(lambda t: (t.name_en, t.name_zh))(
+        next(t for t in result.scenario.forces.teams if t.id == "city_management")))
+    rep = build_report(ctx, figures=False)
+    assert not any(name in s for s in rep.strengths)
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_team_title")))
+    text = " ".join(obs.paragraphs)
+    assert name in text and tx.offset(assembled) in text and tx.offset(first_rescue) in text
+    assert tx.minutes(assembled - first_rescue, lang) in text
