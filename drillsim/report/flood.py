@@ -806,8 +806,13 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     for k in second:
         if avoidable[k] >= 0.2:
             actions += cause_actions(ctx, k, b, obj.id)[:1]
-    if any(s.spec.lacks for s in behind):  # only where the shelters behind lack something
-        actions.append(_action(ctx, "flood.action_equip_shelters", "air", "shelter", obj.id))
+    # only where the shelters behind lack something relief needs (an item of the ration or
+    # one that ran out); communications or a medical point do not relieve anyone
+    needs = set(ctx.scenario.relief.ration) | set(b["stock_out_items"])
+    missing = sorted({x for s in behind for x in s.spec.lacks if x in needs})
+    if missing:
+        actions.append(_action(ctx, "flood.action_equip_shelters", "air", "shelter", obj.id,
+                               lacks=names(ctx, tx.item_names(missing, ctx.lang))))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -856,9 +861,15 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
                              reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
+        # every channel counts from the one decision to warn (the drill file gives no channel
+        # its own start), so the miss is the slowest needed channel's ramp: aim at it
         actions.append(_action(ctx, "flood.action_speed_up_channel", "subdistricts", "warning",
-                               obj.id, channel=tx.term("channel", slow.name, ctx.lang)))
-    actions.append(_action(ctx, "flood.action_warn_all_channels", "hq", "warning", obj.id))
+                               obj.id, channel=tx.term("channel", slow.name, ctx.lang),
+                               target=target,
+                               ramp=tx.duration(slow.full_s - slow.first_s, ctx.lang)))
+    elif wc.max_share < wc.target:
+        actions.append(_action(ctx, "flood.action_add_reach", "hq", "warning", obj.id,
+                               target=target, most=f"{wc.max_share:.0%}"))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 

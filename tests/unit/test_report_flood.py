@@ -223,3 +223,24 @@ def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lan
     text = " ".join(obs.paragraphs)
     assert name in text and tx.offset(assembled) in text and tx.offset(first_rescue) in text
     assert tx.minutes(assembled - first_rescue, lang) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_actions_aim_at_what_the_records_show(results, world, lang):
+    """Night rainstorm: the warning action names the slowest needed channel and its ramp (all
+    channels count from the one decision, so 'every channel at once' would change nothing);
+    no shelter-equipment action, as the shelters behind lack nothing relief needs."""
+    from drillsim.metrics import warning as wm
+
+    result = results["rainstorm-50y-night"]
+    ctx = make_context(result, lang=lang, world=world)
+    rep = build_report(ctx, figures=False)
+    wc = wm.warning_channels(result)
+    slow = wc.bottleneck
+    warn = [a.action for a in rep.plan if a.finding == "O3"]
+    assert len(warn) == 1
+    assert tx.term("channel", slow.name, lang) in warn[0]
+    assert tx.duration(slow.full_s - slow.first_s, lang) in warn[0]
+    relief = " ".join(a.action for a in rep.plan if a.finding == "O1")
+    for word in ("communications", "medical", "通信", "医疗"):
+        assert word not in relief
