@@ -498,17 +498,26 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     hours = f"{target / 3600:g}"
     m = ctx.summary.metrics
     fig, ax = plt.subplots(figsize=(9.2, 4.2))
+    horizon = rm.relief_horizon(ctx.result)
+    cut = rm.target_after_end(ctx.result)
     t_end = max(float(t[-1]), target * 1.15) / 3600
-    ax.step(np.append(t / 3600, t_end), np.append(share, share[-1]) * 100, where="post",
+    # the curve stops where the records do: at the drill's end
+    curve_end = min(t_end, horizon / 3600) if math.isfinite(horizon) else t_end
+    ax.step(np.append(t / 3600, curve_end), np.append(share, share[-1]) * 100, where="post",
             color="#1e8449", lw=2)
     ax.axvline(target / 3600, color="#c0392b", ls="--", lw=1.5)
     ax.text(target / 3600, 0.03, ctx.say("flood.target_hours", hours=hours),
             color="#c0392b", fontsize=8, transform=ax.get_xaxis_transform())
+    if math.isfinite(horizon) and horizon / 3600 < t_end:
+        ax.axvline(horizon / 3600, color="#566573", ls=":", lw=1.5)
+        ax.text(horizon / 3600, 0.03, ctx.say("flood.drill_ends"), color="#566573",
+                fontsize=8, ha="right", transform=ax.get_xaxis_transform())
     ax.axhline(100, color="#aab7b8", lw=0.8)
     s10 = m.get("relief_share_10h", math.nan)
     if math.isfinite(s10):
-        ax.plot([target / 3600], [s10 * 100], marker="o", color="#c0392b", zorder=5)
-        ax.annotate(f"{s10:.0%}", (target / 3600, s10 * 100), xytext=(6, -12),
+        at = (horizon if cut else target) / 3600
+        ax.plot([at], [s10 * 100], marker="o", color="#c0392b", zorder=5)
+        ax.annotate(f"{s10:.0%}", (at, s10 * 100), xytext=(6, -12),
                     textcoords="offset points", color="#c0392b", fontsize=9)
     ax.set_ylim(0, 105)
     ax.set_xlim(0, t_end)
@@ -521,6 +530,8 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
                          t100=tx.value(m.get("relief_t100"), "seconds", ctx.lang)), fontsize=10)
     style_axes(ax)
     caption = ctx.say("flood.relief_caption", ration=ration_text(ctx), hours=hours)
+    if cut:
+        caption += ctx.say("flood.relief_caption_cut", horizon=tx.duration(horizon, ctx.lang))
     return Figure("relief_curve", ctx.say("flood.relief_title"), caption, _png(fig),
                   alt=ctx.say("flood.relief_alt"))
 
@@ -684,13 +695,24 @@ def sections(ctx: ReportContext) -> list[Section]:
     return out
 
 
+def _relief_value(ctx: ReportContext, metric: str) -> str:
+    """A relief metric's value as the relief table states it; the share within the target,
+    when the target time falls after the drill's end, as the share by the drill's end."""
+    v = ctx.summary.metrics.get(metric, math.nan)
+    text = tx.value(v, METRICS[metric].unit, ctx.lang)
+    if metric == "relief_share_10h" and math.isfinite(v) and rm.target_after_end(ctx.result):
+        return ctx.say("flood.share_by_end", share=text, target=tx.duration(
+            ctx.scenario.relief.target, ctx.lang), horizon=tx.duration(
+            rm.relief_horizon(ctx.result), ctx.lang))
+    return text
+
+
 def relief_sections(ctx: ReportContext) -> list[Section]:
     """The relief section: the relief clock, its measures and figures."""
-    m = ctx.summary.metrics
     out = []
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
-        rows = [[metric_name(ctx, k), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+        rows = [[metric_name(ctx, k), _relief_value(ctx, k)]
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
@@ -974,8 +996,11 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
     if not beyond_objectives(ctx, "relief_share_10h") or not s10 < 1.0:
         return []
     b = bottleneck(ctx)
-    paras = [ctx.say("flood.obs_relief", share=f"{s10:.0%}",
+    cut = rm.target_after_end(ctx.result)
+    paras = [ctx.say("flood.obs_relief_by_end" if cut else "flood.obs_relief",
+                     share=f"{s10:.0%}",
                      target=tx.duration(ctx.scenario.relief.target, ctx.lang),
+                     horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
                      people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
     if b["bottleneck"]:
         paras.append(ctx.say("flood.obs_relief_cause", cause=cause_name(ctx, b["bottleneck"])))

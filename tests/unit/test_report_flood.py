@@ -244,3 +244,43 @@ def test_actions_aim_at_what_the_records_show(results, world, lang):
     relief = " ".join(a.action for a in rep.plan if a.finding == "O1")
     for word in ("communications", "medical", "通信", "医疗"):
         assert word not in relief
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_relief_target_after_the_drills_end_is_said(results, world, lang):
+    """Flood and fire: the drill ends 7.5 h after the onset, before the 10 h relief target:
+    the table and the observation give the share by the drill's end and say the target time
+    is after it; the curve's caption says where it stops."""
+    from drillsim.metrics import relief as rm_
+
+    result = results["flood-and-fire"]
+    onset = next(r.t for r in result.records if r.event == "onset")
+    horizon = rm_.relief_horizon(result)
+    assert horizon == result.scenario.duration - onset < result.scenario.relief.target
+    ctx = make_context(result, lang=lang, world=world)
+    rep = build_report(ctx, figures=False)
+    share = ctx.summary.metrics["relief_share_10h"]
+    cell = ctx.say("flood.share_by_end", share=f"{share:.0%}",
+                   target=tx.duration(result.scenario.relief.target, lang),
+                   horizon=tx.duration(horizon, lang))
+    relief = next(s for s in rep.sections if s.key == "relief")
+    assert any(cell in row for t in relief.tables for row in t.rows)
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_relief_title")))
+    assert obs.paragraphs[0].startswith(ctx.say(
+        "flood.obs_relief_by_end", share=f"{share:.0%}",
+        target=tx.duration(result.scenario.relief.target, lang),
+        horizon=tx.duration(horizon, lang),
+        people=f"{ctx.summary.metrics['people_displaced']:,.0f}")[:20])
+    assert tx.duration(horizon, lang) in obs.paragraphs[0]
+
+
+def test_relief_curve_stops_at_the_drills_end(results, world):
+    from drillsim.metrics import relief as rm_
+    from drillsim.report.flood import relief_figure
+
+    result = results["flood-and-fire"]
+    ctx = make_context(result, lang="en", world=world)
+    fig = relief_figure(ctx)
+    horizon = tx.duration(rm_.relief_horizon(result), "en")
+    assert fig.caption.endswith(ctx.say("flood.relief_caption_cut", horizon=horizon))
