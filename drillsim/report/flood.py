@@ -991,8 +991,11 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
 
 def relief_observations(ctx: ReportContext) -> list[Finding]:
     """The plan's relief target (indicator 8) missed, when no objective measures it: the
-    share relieved in time and the bottleneck."""
+    share relieved in time and the bottleneck; met although depot items ran out: what
+    carried it."""
     s10 = ctx.summary.metrics.get("relief_share_10h", math.nan)
+    if s10 >= 1.0:
+        return _ran_out_but_met(ctx)
     if not beyond_objectives(ctx, "relief_share_10h") or not s10 < 1.0:
         return []
     b = bottleneck(ctx)
@@ -1025,6 +1028,34 @@ def pump_observations(ctx: ReportContext) -> list[Finding]:
         paras.append(ctx.say("flood.obs_pump_late", point=ctx.point_name(o.point), how=how,
                              failed=tx.offset(o.failed_t), back=back, pump=pump))
     return [observation(ctx, ctx.say("flood.obs_pump_title"), paras)]
+
+
+def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
+    """Every displaced person relieved within the target although depot items ran out: when
+    and where, the person-hours of waiting for stock, and the deliveries that carried it
+    (replenishments or stock added at those depots after their first stock-out)."""
+    outs = [e for d in depots(ctx).values() for e in d.stock_outs]
+    if not outs:
+        return []
+    first: dict[str, float] = {}
+    for e in sorted(outs, key=lambda e: e.t):
+        first.setdefault(e.depot, e.t)
+    carried = sorted((e for d in depots(ctx).values() for e in d.events
+                      if e.depot in first and e.t > first[e.depot]
+                      and (e.kind == "replenish" or (e.kind == "stock_change"
+                                                     and not e.removed))),
+                     key=lambda e: e.t)
+    ran = names(ctx, [ctx.say("flood.ran_out_at", items=names(
+        ctx, tx.item_names(e.items, ctx.lang)), depot=place_short(ctx, e.depot),
+        at=tx.offset(e.t)) for e in sorted(outs, key=lambda e: e.t)])
+    paras = [ctx.say("flood.obs_ran_out", target=tx.duration(ctx.scenario.relief.target,
+                                                             ctx.lang),
+                     ran=ran, hours=f"{bottleneck(ctx)['person_hours'].get('stock', 0.0):,.0f}")]
+    if carried:
+        paras.append(ctx.say("flood.obs_carried_by", deliveries=names(ctx, [
+            ctx.say("flood.delivery_at", depot=place_short(ctx, e.depot), at=tx.offset(e.t))
+            for e in carried])))
+    return [observation(ctx, ctx.say("flood.obs_ran_out_title"), paras)]
 
 
 def warning_observations(ctx: ReportContext) -> list[Finding]:

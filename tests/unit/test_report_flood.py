@@ -284,3 +284,27 @@ def test_relief_curve_stops_at_the_drills_end(results, world):
     fig = relief_figure(ctx)
     horizon = tx.duration(rm_.relief_horizon(result), "en")
     assert fig.caption.endswith(ctx.say("flood.relief_caption_cut", horizon=horizon))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stock_out_with_the_target_met_is_an_observation_and_no_empty_plan(results, world,
+                                                                         lang):
+    """Afternoon rainstorm: relief target met, but bedding ran out; an observation names the
+    stock-outs, the stock wait and the replenishment that carried it; the report prints no
+    empty improvement-plan table."""
+    result = results["rainstorm-50y-afternoon"]
+    ctx = make_context(result, lang=lang, world=world)
+    assert ctx.summary.metrics["relief_share_10h"] >= 1.0
+    outs = [r for r in result.records if r.event == "stock_out"]
+    refill = next(r for r in result.records if r.event == "replenish" and r.t > outs[0].t)
+    assert outs  # the run this test is about
+    rep = build_report(ctx, figures=False)
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_ran_out_title")))
+    text = " ".join(obs.paragraphs)
+    assert all(tx.offset(r.t) in text for r in outs) and tx.offset(refill.t) in text
+    stock_h = rm.bottleneck(result)["person_hours"]["stock"]
+    assert f"{stock_h:,.0f}" in text
+    md = render_markdown(rep)
+    assert not rep.plan  # nothing drafted: the page says so instead of an empty table
+    assert ctx.say("plan_empty") in md and f"| {ctx.say('action')} |" not in md
