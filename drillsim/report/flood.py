@@ -206,8 +206,8 @@ def _span_text(ctx: ReportContext, spans) -> str:
     if not spans:
         return ctx.say("flood.no")
     end = ctx.say("flood.span_end")
-    return ", ".join(f"{tx.offset(a)}–{tx.offset(b) if math.isfinite(b) else end}"
-                     for a, b in spans)
+    return names(ctx, [f"{tx.offset(a)}–{tx.offset(b) if math.isfinite(b) else end}"
+                       for a, b in spans])
 
 
 @dataclass(frozen=True)
@@ -321,8 +321,9 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         dm = depots(ctx)
         for dep in ctx.scenario.forces.depots:
             m = dm[dep.id]
-            outs = "; ".join(f"{tx.offset(e.t)} ({names(ctx, tx.item_names(e.items, ctx.lang))})"
-                             for e in m.stock_outs)
+            outs = ctx.say("flood.sep_list").join(ctx.say(
+                "flood.with_items", what=tx.offset(e.t),
+                items=names(ctx, tx.item_names(e.items, ctx.lang))) for e in m.stock_outs)
             rows.append([named(ctx, dep), tx.quantities(m.initial, ctx.lang),
                          tx.sizes(t.capacity_kg for t in dep.trucks) if dep.trucks else "—",
                          str(m.loads), outs or "—", tx.quantities(m.final, ctx.lang)])
@@ -341,9 +342,10 @@ def team_overview(ctx: ReportContext) -> list[Table]:
     if tm:
         rows, classes = [], []
         for spec, m in tm:
-            units = ", ".join(f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
-                              for k, n in m.planned.items())
-            shared = ", ".join(f"{_team_name(ctx, k)} {n}" for k, n in m.shared.items()) or "—"
+            units = names(ctx, [f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
+                                for k, n in m.planned.items()])
+            shared = names(ctx, [f"{_team_name(ctx, k)} {n}"
+                                 for k, n in m.shared.items()]) or "—"
             rows.append([team_label(ctx, spec), str(spec.members), shared,
                          tx.offset(m.assembled_at), tx.minutes(m.assembly_s, ctx.lang), units,
                          "—" if m.free_members is None else str(m.free_members)])
@@ -796,9 +798,10 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.no_avoidable_wait"))
     events = rm.stock_events(ctx.result)
     if b["stock_out_items"]:
-        where = "; ".join(f"{place_short(ctx, e.depot)} {tx.offset(e.t)} "
-                          f"({names(ctx, tx.item_names(e.items, ctx.lang))})"
-                          for e in events if e.kind == "stock_out")
+        where = ctx.say("flood.sep_list").join(ctx.say(
+            "flood.with_items", what=f"{place_short(ctx, e.depot)} {tx.offset(e.t)}",
+            items=names(ctx, tx.item_names(e.items, ctx.lang)))
+            for e in events if e.kind == "stock_out")
         paras.append(ctx.say("flood.items_ran_out",
                              items=names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)),
                              where=where))

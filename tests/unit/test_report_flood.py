@@ -308,3 +308,22 @@ def test_stock_out_with_the_target_met_is_an_observation_and_no_empty_plan(resul
     md = render_markdown(rep)
     assert not rep.plan  # nothing drafted: the page says so instead of an empty table
     assert ctx.say("plan_empty") in md and f"| {ctx.say('action')} |" not in md
+
+
+def test_chinese_flood_relief_and_msel_text_uses_chinese_punctuation(results, world):
+    """No ASCII ', ' '; ' or '(' beside Chinese text in the rainstorm, relief, team and
+    MSEL parts of a Chinese report (numbers like 2,000 keep their comma)."""
+    import re
+
+    ascii_punct = re.compile(r"[\u4e00-\u9fff）][,;] |[,;] [\u4e00-\u9fff（]|[\u4e00-\u9fff] ?\(")
+    for name in FLOOD_DRILLS:
+        ctx = make_context(results[name], lang="zh", world=world)
+        rep = build_report(ctx, figures=False)
+        texts = [p for s in rep.sections if s.key in ("flood", "relief") for p in s.paragraphs]
+        texts += [c for s in rep.sections if s.key in ("flood", "relief")
+                  for t in s.tables for row in t.rows for c in row]
+        texts += [c for t in rep.overview_tables for row in t.rows for c in row[2:]]
+        texts += [row[-1] for row in rep.msel.rows]
+        texts += [p for f in rep.findings if f.title.startswith("目标之外") for p in f.paragraphs]
+        bad = [t for t in texts if ascii_punct.search(t)]
+        assert bad == [], (name, bad[:3])
