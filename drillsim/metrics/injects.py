@@ -19,17 +19,24 @@ unit_in_service        the unit is back in service (``in_service`` record)
 call_surge             first call that had to wait for a free unit during the surge
 comms_delay            first dispatch order after the delay starts
 pump_station_failed    first pump crew sent to that waterlogging point at or after the
-                       inject (:func:`drillsim.metrics.waterlogging.first_pump_after`)
+                       inject (:func:`drillsim.metrics.waterlogging.first_pump_after`),
+                       with the restoration time (``restored_t``) when the station was
+                       back before it
 pump_station_restored  the station pumping again (``pump_station_restored`` record at the
                        point), with the drainage it gives back
-stock_change           next truck loaded at that depot at or after the inject
-                       (:func:`drillsim.metrics.relief.first_load_after`)
+stock_change           the stock change at that depot (``stock_change`` record; ``values``:
+                       the items, negative taken away), then the depot's next
+                       replenishment (``replenish`` record, ``then``)
 wind_shift             first zone update showing the new wind, with the next evacuation
                        extension, order or responder exposure
                        (:func:`drillsim.metrics.chemical.wind_shift_response`)
 note                   first record that its objective's metric measures
                        (:data:`METRIC_EVENT`) at or after the inject; when there is none
-                       after it, the last one before it (``already``)
+                       after it, the last one before it (``already``). Records that name
+                       an incident count only for the note's incident (the incident it
+                       follows: the last one started at or before it); re-routes of
+                       units bound to it between the inject and that record come first
+                       (the record follows, ``then``)
 =====================  ==============================================================
 """
 
@@ -41,8 +48,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
-from drillsim.metrics.relief import first_load_after
-from drillsim.metrics.waterlogging import first_pump_after
+from drillsim.metrics.waterlogging import first_pump_after, station_outages
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -143,6 +149,8 @@ class Measured:
         Only records of hazmat crews (:func:`drillsim.metrics.chemical.hazmat_units`).
     from_quarters
         Only turnouts from quarters.
+    per_incident
+        The records name an incident: a note counts only its own incident's.
     """
 
     event: str
@@ -150,12 +158,13 @@ class Measured:
     incident_kind: str = ""
     hazmat: bool = False
     from_quarters: bool = False
+    per_incident: bool = False
 
 
-_ARRIVAL = Measured("arrive", at_incident=True)
+_ARRIVAL = Measured("arrive", at_incident=True, per_incident=True)
 _PLUME = Measured("plume")
 _RELIEF = Measured("relieved")
-_TURNOUT = Measured("enroute", from_quarters=True)
+_TURNOUT = Measured("enroute", from_quarters=True, per_incident=True)
 
 METRIC_EVENT: dict[str, Measured | None] = {
     "first_arrival_p50": _ARRIVAL, "first_arrival_p90": _ARRIVAL,
@@ -163,19 +172,21 @@ METRIC_EVENT: dict[str, Measured | None] = {
     "five_minute_share": _ARRIVAL, "nfpa_travel_share": _ARRIVAL,
     "five_minute_n": _ARRIVAL, "nfpa_travel_n": _ARRIVAL,
     "fire_size_at_first_arrival_p90": Measured("arrive", at_incident=True,
-                                               incident_kind="fire"),
+                                               incident_kind="fire", per_incident=True),
     "turnouts_n": _TURNOUT, "turnout_p90": _TURNOUT, "nfpa_turnout_share": _TURNOUT,
-    "full_assignment_p90": Measured("full_assignment"),
-    "fire_size_at_full_assignment_max": Measured("escalate"),
+    "full_assignment_p90": Measured("full_assignment", per_incident=True),
+    "fire_size_at_full_assignment_max": Measured("escalate", per_incident=True),
     "calls_unmet": Measured("unmet"), "calls_queued": Measured("queued"),
-    "mutual_aid_calls": Measured("mutual_aid_request"), "utilisation_max": Measured("dispatch"),
+    "mutual_aid_calls": Measured("mutual_aid_request", per_incident=True),
+    "utilisation_max": Measured("dispatch"),
     "rescue_first_arrival_p90": Measured("arrive", at_incident=True,
                                          incident_kind="flood_rescue"),
     "people_displaced": Measured("displaced"), "people_unsheltered": Measured("unsheltered"),
     "relief_share_10h": _RELIEF, "relief_t95": _RELIEF, "relief_t100": _RELIEF,
     "warning_t95": Measured("warning_target"), "warning_share_1h": Measured("warning"),
-    "hazmat_first_arrival": Measured("arrive", at_incident=True, hazmat=True),
-    "source_control_time": Measured("source_control"),
+    "hazmat_first_arrival": Measured("arrive", at_incident=True, hazmat=True,
+                                     per_incident=True),
+    "source_control_time": Measured("source_control", per_incident=True),
     "people_above_aegl1": _PLUME, "people_above_aegl2": _PLUME, "people_above_aegl3": _PLUME,
     "person_minutes_aegl2": _PLUME,
     "evacuation_time": Measured("shelter_admit"),
@@ -254,12 +265,17 @@ def _comms(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 
 def _pump(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    out = next((o for o in station_outages(result) if o.point == inj.point
+                and o.failed_t >= t), None)
+    # the station back before the first pump: when (``restored_t``)
+    late = {"restored_t": out.restored_t} if out is not None and out.late \
+        and math.isfinite(out.restored_t) else {}
     found = first_pump_after(result, inj.point, t)
     if found is None:
-        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.point)
+        return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.point, values=late)
     at, unit = found
     return InjectResponse(iid, inj.kind, t, inj, "done", at, "dispatch", unit,
-                          place=inj.point, units=(unit,), subject=inj.point)
+                          place=inj.point, units=(unit,), subject=inj.point, values=late)
 
 
 def _restored(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
@@ -272,13 +288,15 @@ def _restored(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 
 def _stock(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
-    found = first_load_after(result, inj.depot, t)
-    if found is None:
+    r = _first(result, lambda r: r.event == "stock_change" and r.place == inj.depot, t)
+    if r is None:
         return InjectResponse(iid, inj.kind, t, inj, "none", subject=inj.depot)
-    at, unit, shelter = found
-    return InjectResponse(iid, inj.kind, t, inj, "done", at, "truck_load", unit,
-                          place=inj.depot, units=(unit,), subject=inj.depot,
-                          destination=shelter)
+    nxt = _first(result, lambda x: x.event == "replenish" and x.place == inj.depot, r.t)
+    sign = -1.0 if r.get("removed") else 1.0
+    values = {k: sign * float(v) for k, v in r.data.get("items", {}).items()}
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, place=inj.depot,
+                          subject=inj.depot, values=values,
+                          then=None if nxt is None else FollowUp(nxt.t, nxt.event))
 
 
 def _wind(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
@@ -297,13 +315,17 @@ def _wind(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
                                                                  people))
 
 
-def _measures(result: RunResult, m: Measured) -> Callable[[Record], bool]:
-    """Whether a record is one that ``m`` describes."""
+def _measures(result: RunResult, m: Measured, incident: str = "") -> Callable[[Record], bool]:
+    """Whether a record is one that ``m`` describes (of ``incident`` only, if given and the
+    records name one)."""
     kinds = {i.id: i.kind for i in result.incidents}
     crews = hazmat_units(result) if m.hazmat else set()
+    only = incident if m.per_incident else ""
 
     def pred(r: Record) -> bool:
         if r.event != m.event:
+            return False
+        if only and r.incident != only:
             return False
         if m.at_incident and (not r.incident or r.get("task", "incident") != "incident"):
             return False
@@ -315,6 +337,16 @@ def _measures(result: RunResult, m: Measured) -> Callable[[Record], bool]:
     return pred
 
 
+def note_incident(result: RunResult, t: float) -> str:
+    """The incident a note at drill time ``t`` (s) concerns: the last scripted or injected
+    incident started at or before it (``""`` if none)."""
+    s = result.scenario
+    started = [(inc.at if inc.at is not None else 0.0, inc.id) for inc in s.incidents]
+    started += [(inj.at, inj.incident.id) for inj in s.injects if inj.kind == "incident"]
+    before = [x for x in started if x[0] <= t]
+    return max(before, key=lambda x: x[0])[1] if before else ""
+
+
 def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     obj = next((o for o in result.scenario.objectives if o.id == inj.objective), None)
     if obj is None:
@@ -322,16 +354,26 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     m = METRIC_EVENT.get(obj.metric)
     if m is None:
         return InjectResponse(iid, inj.kind, t, inj, "unmeasured", subject=obj.metric)
-    pred = _measures(result, m)
+    inc = note_incident(result, t)
+    pred = _measures(result, m, inc)
     r = _first(result, pred, t)
-    outcome: Outcome = "done"
     if r is None:
         before = [r for r in result.records if r.t < t and pred(r)]
         if not before:
             return InjectResponse(iid, inj.kind, t, inj, "none", event=m.event,
-                                  subject=obj.metric)
-        r, outcome = before[-1], "already"
-    return InjectResponse(iid, inj.kind, t, inj, outcome, r.t, r.event, r.unit, r.incident,
+                                  subject=obj.metric, incident=inc if m.per_incident else "")
+        r = before[-1]
+        return InjectResponse(iid, inj.kind, t, inj, "already", r.t, r.event, r.unit,
+                              r.incident, r.place, (r.unit,) if r.unit else (), obj.metric)
+    reroutes = [x for x in result.records if x.event == "reroute" and inc
+                and x.incident == inc and t <= x.t < r.t] if m.per_incident else []
+    if reroutes:
+        first = [x for x in reroutes if x.t == reroutes[0].t]
+        return InjectResponse(iid, inj.kind, t, inj, "done", first[0].t, "reroute",
+                              first[0].unit, inc, first[0].place,
+                              tuple(sorted({x.unit for x in first})), obj.metric,
+                              then=FollowUp(r.t, r.event, r.unit))
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
                           r.place, (r.unit,) if r.unit else (), obj.metric)
 
 

@@ -107,6 +107,23 @@ def relief_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     return t, share
 
 
+def relief_horizon(result: RunResult) -> float:
+    """How far the relief clock runs before the drill ends, s: from the earliest start of a
+    displaced person's relief clock (the onset, or the first displacement) to the drill's
+    end (NaN: nobody displaced). When it is shorter than the relief target, relief "within
+    the target" can only be counted up to the drill's end: later deliveries are not in the
+    records."""
+    batches = relief_batches(result)
+    if not batches:
+        return math.nan
+    return result.scenario.duration - min(b.clock_start for b in batches)
+
+
+def target_after_end(result: RunResult) -> bool:
+    """Whether the relief target time falls after the drill's end (:func:`relief_horizon`)."""
+    return relief_horizon(result) < result.scenario.relief.target
+
+
 def relief_clock(result: RunResult) -> str:
     """What starts the relief clock: ``onset`` (the disaster onset) or ``displacement``."""
     onset = next((r for r in result.records if r.event == "onset"), None)
@@ -282,13 +299,6 @@ def depot_measures(result: RunResult) -> dict[str, DepotMeasure]:
                                tuple(events[d.id]),
                                {k: tuple(v) for k, v in steps[d.id].items()})
             for d in depots}
-
-
-def first_load_after(result: RunResult, depot: str, t: float) -> tuple[float, str, str] | None:
-    """The first truck load at ``depot`` from drill time ``t`` (s) on: (time, truck, shelter)."""
-    r = next((r for r in result.records if r.t >= t and r.event == "truck_load"
-              and r.place == depot), None)
-    return None if r is None else (r.t, r.unit, r.data.get("shelter", ""))
 
 
 UNAVOIDABLE = ("walking", "transport")

@@ -32,6 +32,9 @@ class TeamMeasure:
         Units by type: planned in the drill file, and fielded.
     shared
         Members shared with each other team, people.
+    needed_at
+        Drill time (s) of the first call whose response plan asks for a unit type the
+        team fields (NaN: no call did).
     """
 
     team: str
@@ -42,11 +45,35 @@ class TeamMeasure:
     planned: dict[str, int]
     fielded: dict[str, int]
     shared: dict[str, int]
+    needed_at: float = math.nan
 
     @property
     def short(self) -> bool:
         """Whether the team fielded fewer units of some type than planned."""
         return any(self.fielded.get(k, 0) < n for k, n in self.planned.items())
+
+    @property
+    def late(self) -> bool:
+        """Whether a call needed the team's units before it assembled (or it never did)."""
+        return self.needed_at < self.assembled_at or (
+            math.isfinite(self.needed_at) and math.isnan(self.assembled_at))
+
+
+def first_need(result: RunResult, types: set[str]) -> float:
+    """Drill time (s) of the first call whose response plan asks for one of ``types``
+    (a plan entry ``a|b`` asks for any of them), NaN if none."""
+    forces = result.scenario.forces
+    wants: dict[str, bool] = {}
+    for r in result.records:
+        if r.event != "call":
+            continue
+        key = str(r.get("type", ""))
+        if key not in wants:
+            plan = forces.plan(key) if forces.has_plan(key) else []
+            wants[key] = any(types & set(k.split("|")) for level in plan for k in level)
+        if wants[key]:
+            return r.t
+    return math.nan
 
 
 def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
@@ -69,5 +96,6 @@ def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
             a.t if a is not None else math.nan,
             float(a.data["delay_s"]) if a is not None else math.nan,
             int(a.data["free_members"]) if a is not None else None,
-            {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared))
+            {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared,
+            first_need(result, {u.type for u in team.units})))
     return out

@@ -126,16 +126,33 @@ def rain_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class PumpStationEvent:
-    """A pump station failing or being restored at a waterlogging point."""
+    """A pump station failing or being restored at a waterlogging point.
+
+    Attributes
+    ----------
+    t
+        Drill time, s.
+    point
+        Waterlogging point id.
+    failed
+        A failure (else a restoration).
+    scripted
+        An inject of the drill file did it (else a chance failure of the flood
+        uncertainty model: a ``pump_station_failed`` record without an inject).
+    """
 
     t: float
     point: str
     failed: bool
+    scripted: bool = True
 
 
 def pump_station_events(result: RunResult) -> list[PumpStationEvent]:
-    """Pump-station failures and restorations, in drill order."""
-    return [PumpStationEvent(r.t, r.place, r.event == "pump_station_failed")
+    """Pump-station failures and restorations, in drill order, scripted or by chance."""
+    scripted = {(i.at, i.point, i.kind) for i in result.scenario.injects
+                if i.kind in ("pump_station_failed", "pump_station_restored")}
+    return [PumpStationEvent(r.t, r.place, r.event == "pump_station_failed",
+                             (r.t, r.place, r.event) in scripted)
             for r in result.records
             if r.event in ("pump_station_failed", "pump_station_restored")]
 
@@ -145,6 +162,54 @@ def first_pump_after(result: RunResult, point: str, t: float) -> tuple[float, st
     r = next((r for r in result.records if r.t >= t and r.event == "dispatch"
               and r.place == point and r.get("task") == "pump"), None)
     return None if r is None else (r.t, r.unit)
+
+
+@dataclass(frozen=True)
+class StationOutage:
+    """A pump station out of service, and the first mobile pump sent there.
+
+    Attributes
+    ----------
+    point
+        Waterlogging point id.
+    failed_t, restored_t
+        Drill times the station failed and was restored, s (``inf``: not restored).
+    pump_t
+        Drill time the first pump crew was sent to the point after the failure, s
+        (NaN: none was).
+    unit
+        That pump crew (``""``: none).
+    scripted
+        The failure was an inject (else a chance failure).
+    """
+
+    point: str
+    failed_t: float
+    restored_t: float
+    pump_t: float
+    unit: str
+    scripted: bool
+
+    @property
+    def late(self) -> bool:
+        """No pump came while the station was out: none at all, or the first one only at
+        or after the restoration."""
+        return not self.pump_t < self.restored_t
+
+
+def station_outages(result: RunResult) -> list[StationOutage]:
+    """Every pump-station failure of the run with its restoration and first pump."""
+    events = pump_station_events(result)
+    out = []
+    for k, e in enumerate(events):
+        if not e.failed:
+            continue
+        back = next((x.t for x in events[k + 1:] if x.point == e.point and not x.failed),
+                    math.inf)
+        pump = first_pump_after(result, e.point, e.t)
+        out.append(StationOutage(e.point, e.t, back, pump[0] if pump else math.nan,
+                                 pump[1] if pump else "", e.scripted))
+    return out
 
 
 def pumped_before_peak(result: RunResult) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -149,18 +150,29 @@ class ReportContext:
 
     def unit_label(self, unit_id: str, *, short: bool = False) -> str:
         """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as
-        team, unit type and number (``City Management part-time team, pump crew 1``), or
-        with ``short`` (under a heading that names the team) type and number only."""
+        team, unit type and number (``City Management part-time team, pump crew 1``), a
+        relief truck as its depot and number (``District Relief-Material Depot, truck 1``,
+        ``区救灾物资储备库 运输车1``), or with ``short`` (under a heading that names the
+        team or depot) type and number only."""
         u = self.units.get(unit_id)
         team = self._teams.get(u.station) if u is not None else None
-        if team is None:
+        if team is not None:
+            owner, kind = self.name(team.name_en, team.name_zh) or team.id, u.type
+        elif unit_id in self._depot_trucks:
+            depot, kind = self._depot_trucks[unit_id], "truck"
+            owner = self.place_name(depot)
+        else:
             return unit_id
-        n = unit_id.rsplit("-", 1)[-1]
+        n = re.search(r"(\d+)$", unit_id)
+        n = n.group(1) if n else unit_id
         if short:
-            return self.say("term.team_unit_short", unit=term("unit", u.type, self.lang),
-                            n=n if n.isdigit() else unit_id)
-        return self.say("term.team_unit", team=self.name(team.name_en, team.name_zh) or team.id,
-                        unit=term("unit", u.type, self.lang), n=n if n.isdigit() else unit_id)
+            return self.say("term.team_unit_short", unit=term("unit", kind, self.lang), n=n)
+        return self.say("term.team_unit", team=owner, unit=term("unit", kind, self.lang), n=n)
+
+    @cached_property
+    def _depot_trucks(self) -> dict[str, str]:
+        """Relief truck id -> its depot's id."""
+        return {t.id: d.id for d in self.scenario.forces.depots for t in d.trucks}
 
     @cached_property
     def _teams(self) -> dict:

@@ -206,8 +206,8 @@ def _span_text(ctx: ReportContext, spans) -> str:
     if not spans:
         return ctx.say("flood.no")
     end = ctx.say("flood.span_end")
-    return ", ".join(f"{tx.offset(a)}–{tx.offset(b) if math.isfinite(b) else end}"
-                     for a, b in spans)
+    return names(ctx, [f"{tx.offset(a)}–{tx.offset(b) if math.isfinite(b) else end}"
+                       for a, b in spans])
 
 
 @dataclass(frozen=True)
@@ -321,8 +321,9 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         dm = depots(ctx)
         for dep in ctx.scenario.forces.depots:
             m = dm[dep.id]
-            outs = "; ".join(f"{tx.offset(e.t)} ({names(ctx, tx.item_names(e.items, ctx.lang))})"
-                             for e in m.stock_outs)
+            outs = ctx.say("flood.sep_list").join(ctx.say(
+                "flood.with_items", what=tx.offset(e.t),
+                items=names(ctx, tx.item_names(e.items, ctx.lang))) for e in m.stock_outs)
             rows.append([named(ctx, dep), tx.quantities(m.initial, ctx.lang),
                          tx.sizes(t.capacity_kg for t in dep.trucks) if dep.trucks else "—",
                          str(m.loads), outs or "—", tx.quantities(m.final, ctx.lang)])
@@ -341,9 +342,10 @@ def team_overview(ctx: ReportContext) -> list[Table]:
     if tm:
         rows, classes = [], []
         for spec, m in tm:
-            units = ", ".join(f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
-                              for k, n in m.planned.items())
-            shared = ", ".join(f"{_team_name(ctx, k)} {n}" for k, n in m.shared.items()) or "—"
+            units = names(ctx, [f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
+                                for k, n in m.planned.items()])
+            shared = names(ctx, [f"{_team_name(ctx, k)} {n}"
+                                 for k, n in m.shared.items()]) or "—"
             rows.append([team_label(ctx, spec), str(spec.members), shared,
                          tx.offset(m.assembled_at), tx.minutes(m.assembly_s, ctx.lang), units,
                          "—" if m.free_members is None else str(m.free_members)])
@@ -464,11 +466,13 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
                  transform=ax1.get_yaxis_transform())
     for e in wl.pump_station_events(ctx.result):
         where = short_point(ctx, pts[e.point].spec) if e.point in pts else e.point
-        ax1.axvline(e.t / 60, color="#7d3c98", ls=":", lw=1)
-        ax1.text(e.t / 60, 0.98, ctx.say("flood.pump_station_failed" if e.failed
-                                         else "flood.pump_station_restored", point=where),
-                 color="#7d3c98", fontsize=7, va="top", rotation=90,
-                 transform=ax1.get_xaxis_transform())
+        # a scripted inject purple dotted; a chance failure grey dash-dot
+        colour, ls = ("#7d3c98", ":") if e.scripted else ("#566573", "-.")
+        key = ("flood.pump_station_restored" if not e.failed
+               else "flood.pump_station_failed" if e.scripted else "flood.pump_station_chance")
+        ax1.axvline(e.t / 60, color=colour, ls=ls, lw=1)
+        ax1.text(e.t / 60, 0.98, ctx.say(key, point=where), color=colour, fontsize=7,
+                 va="top", rotation=90, transform=ax1.get_xaxis_transform())
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
     # head room above the curves and the truck line for the legend
@@ -496,17 +500,26 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     hours = f"{target / 3600:g}"
     m = ctx.summary.metrics
     fig, ax = plt.subplots(figsize=(9.2, 4.2))
+    horizon = rm.relief_horizon(ctx.result)
+    cut = rm.target_after_end(ctx.result)
     t_end = max(float(t[-1]), target * 1.15) / 3600
-    ax.step(np.append(t / 3600, t_end), np.append(share, share[-1]) * 100, where="post",
+    # the curve stops where the records do: at the drill's end
+    curve_end = min(t_end, horizon / 3600) if math.isfinite(horizon) else t_end
+    ax.step(np.append(t / 3600, curve_end), np.append(share, share[-1]) * 100, where="post",
             color="#1e8449", lw=2)
     ax.axvline(target / 3600, color="#c0392b", ls="--", lw=1.5)
     ax.text(target / 3600, 0.03, ctx.say("flood.target_hours", hours=hours),
             color="#c0392b", fontsize=8, transform=ax.get_xaxis_transform())
+    if math.isfinite(horizon) and horizon / 3600 < t_end:
+        ax.axvline(horizon / 3600, color="#566573", ls=":", lw=1.5)
+        ax.text(horizon / 3600, 0.03, ctx.say("flood.drill_ends"), color="#566573",
+                fontsize=8, ha="right", transform=ax.get_xaxis_transform())
     ax.axhline(100, color="#aab7b8", lw=0.8)
     s10 = m.get("relief_share_10h", math.nan)
     if math.isfinite(s10):
-        ax.plot([target / 3600], [s10 * 100], marker="o", color="#c0392b", zorder=5)
-        ax.annotate(f"{s10:.0%}", (target / 3600, s10 * 100), xytext=(6, -12),
+        at = (horizon if cut else target) / 3600
+        ax.plot([at], [s10 * 100], marker="o", color="#c0392b", zorder=5)
+        ax.annotate(f"{s10:.0%}", (at, s10 * 100), xytext=(6, -12),
                     textcoords="offset points", color="#c0392b", fontsize=9)
     ax.set_ylim(0, 105)
     ax.set_xlim(0, t_end)
@@ -519,6 +532,8 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
                          t100=tx.value(m.get("relief_t100"), "seconds", ctx.lang)), fontsize=10)
     style_axes(ax)
     caption = ctx.say("flood.relief_caption", ration=ration_text(ctx), hours=hours)
+    if cut:
+        caption += ctx.say("flood.relief_caption_cut", horizon=tx.duration(horizon, ctx.lang))
     return Figure("relief_curve", ctx.say("flood.relief_title"), caption, _png(fig),
                   alt=ctx.say("flood.relief_alt"))
 
@@ -672,18 +687,34 @@ def sections(ctx: ReportContext) -> list[Section]:
         paras = [ctx.say("flood.points_closed", points=len(pts), cars=len(car),
                          car_names=_bracketed(ctx, car), trucks=len(truck),
                          truck_names=_bracketed(ctx, truck))]
+        chance = [o for o in wl.station_outages(ctx.result) if not o.scripted]
+        if chance:
+            paras.append(ctx.say("flood.chance_failures", n=len(chance), failures=names(
+                ctx, [ctx.say("flood.failure_at", point=ctx.point_name(o.point),
+                              offset=tx.offset(o.failed_t)) for o in chance])))
         figs = [f for f in (depth_figure(ctx),) if f is not None]
         out.append(Section("flood", ctx.say("flood.section_flood"), paras, [], figs))
     return out
 
 
+def _relief_value(ctx: ReportContext, metric: str) -> str:
+    """A relief metric's value as the relief table states it; the share within the target,
+    when the target time falls after the drill's end, as the share by the drill's end."""
+    v = ctx.summary.metrics.get(metric, math.nan)
+    text = tx.value(v, METRICS[metric].unit, ctx.lang)
+    if metric == "relief_share_10h" and math.isfinite(v) and rm.target_after_end(ctx.result):
+        return ctx.say("flood.share_by_end", share=text, target=tx.duration(
+            ctx.scenario.relief.target, ctx.lang), horizon=tx.duration(
+            rm.relief_horizon(ctx.result), ctx.lang))
+    return text
+
+
 def relief_sections(ctx: ReportContext) -> list[Section]:
     """The relief section: the relief clock, its measures and figures."""
-    m = ctx.summary.metrics
     out = []
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
-        rows = [[metric_name(ctx, k), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+        rows = [[metric_name(ctx, k), _relief_value(ctx, k)]
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
@@ -767,9 +798,10 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.no_avoidable_wait"))
     events = rm.stock_events(ctx.result)
     if b["stock_out_items"]:
-        where = "; ".join(f"{place_short(ctx, e.depot)} {tx.offset(e.t)} "
-                          f"({names(ctx, tx.item_names(e.items, ctx.lang))})"
-                          for e in events if e.kind == "stock_out")
+        where = ctx.say("flood.sep_list").join(ctx.say(
+            "flood.with_items", what=f"{place_short(ctx, e.depot)} {tx.offset(e.t)}",
+            items=names(ctx, tx.item_names(e.items, ctx.lang)))
+            for e in events if e.kind == "stock_out")
         paras.append(ctx.say("flood.items_ran_out",
                              items=names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)),
                              where=where))
@@ -799,8 +831,13 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     for k in second:
         if avoidable[k] >= 0.2:
             actions += cause_actions(ctx, k, b, obj.id)[:1]
-    if any(s.spec.lacks for s in behind):  # only where the shelters behind lack something
-        actions.append(_action(ctx, "flood.action_equip_shelters", "air", "shelter", obj.id))
+    # only where the shelters behind lack something relief needs (an item of the ration or
+    # one that ran out); communications or a medical point do not relieve anyone
+    needs = set(ctx.scenario.relief.ration) | set(b["stock_out_items"])
+    missing = sorted({x for s in behind for x in s.spec.lacks if x in needs})
+    if missing:
+        actions.append(_action(ctx, "flood.action_equip_shelters", "air", "shelter", obj.id,
+                               lacks=names(ctx, tx.item_names(missing, ctx.lang))))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -849,9 +886,15 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
                              reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
+        # every channel counts from the one decision to warn (the drill file gives no channel
+        # its own start), so the miss is the slowest needed channel's ramp: aim at it
         actions.append(_action(ctx, "flood.action_speed_up_channel", "subdistricts", "warning",
-                               obj.id, channel=tx.term("channel", slow.name, ctx.lang)))
-    actions.append(_action(ctx, "flood.action_warn_all_channels", "hq", "warning", obj.id))
+                               obj.id, channel=tx.term("channel", slow.name, ctx.lang),
+                               target=target,
+                               ramp=tx.duration(slow.full_s - slow.first_s, ctx.lang)))
+    elif wc.max_share < wc.target:
+        actions.append(_action(ctx, "flood.action_add_reach", "hq", "warning", obj.id,
+                               target=target, most=f"{wc.max_share:.0%}"))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
@@ -951,17 +994,71 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
 
 def relief_observations(ctx: ReportContext) -> list[Finding]:
     """The plan's relief target (indicator 8) missed, when no objective measures it: the
-    share relieved in time and the bottleneck."""
+    share relieved in time and the bottleneck; met although depot items ran out: what
+    carried it."""
     s10 = ctx.summary.metrics.get("relief_share_10h", math.nan)
+    if s10 >= 1.0:
+        return _ran_out_but_met(ctx)
     if not beyond_objectives(ctx, "relief_share_10h") or not s10 < 1.0:
         return []
     b = bottleneck(ctx)
-    paras = [ctx.say("flood.obs_relief", share=f"{s10:.0%}",
+    cut = rm.target_after_end(ctx.result)
+    paras = [ctx.say("flood.obs_relief_by_end" if cut else "flood.obs_relief",
+                     share=f"{s10:.0%}",
                      target=tx.duration(ctx.scenario.relief.target, ctx.lang),
+                     horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
                      people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
     if b["bottleneck"]:
         paras.append(ctx.say("flood.obs_relief_cause", cause=cause_name(ctx, b["bottleneck"])))
     return [observation(ctx, ctx.say("flood.obs_relief_title"), paras)]
+
+
+def pump_observations(ctx: ReportContext) -> list[Finding]:
+    """Failed pump stations no mobile pump reached while they were out (the first pump
+    sent only after the restoration, or none), scripted or by chance."""
+    late = [o for o in wl.station_outages(ctx.result) if o.late]
+    if not late:
+        return []
+    paras = []
+    for o in late:
+        how = ctx.say("flood.failed_scripted" if o.scripted else "flood.failed_by_chance")
+        back = (ctx.say("flood.restored_at", offset=tx.offset(o.restored_t))
+                if math.isfinite(o.restored_t) else ctx.say("flood.not_restored"))
+        pump = (ctx.say("flood.first_pump_at", offset=tx.offset(o.pump_t),
+                        after=tx.duration(o.pump_t - o.failed_t, ctx.lang),
+                        unit=ctx.unit_label(o.unit))
+                if math.isfinite(o.pump_t) else ctx.say("flood.no_pump"))
+        paras.append(ctx.say("flood.obs_pump_late", point=ctx.point_name(o.point), how=how,
+                             failed=tx.offset(o.failed_t), back=back, pump=pump))
+    return [observation(ctx, ctx.say("flood.obs_pump_title"), paras)]
+
+
+def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
+    """Every displaced person relieved within the target although depot items ran out: when
+    and where, the person-hours of waiting for stock, and the deliveries that carried it
+    (replenishments or stock added at those depots after their first stock-out)."""
+    outs = [e for d in depots(ctx).values() for e in d.stock_outs]
+    if not outs:
+        return []
+    first: dict[str, float] = {}
+    for e in sorted(outs, key=lambda e: e.t):
+        first.setdefault(e.depot, e.t)
+    carried = sorted((e for d in depots(ctx).values() for e in d.events
+                      if e.depot in first and e.t > first[e.depot]
+                      and (e.kind == "replenish" or (e.kind == "stock_change"
+                                                     and not e.removed))),
+                     key=lambda e: e.t)
+    ran = names(ctx, [ctx.say("flood.ran_out_at", items=names(
+        ctx, tx.item_names(e.items, ctx.lang)), depot=place_short(ctx, e.depot),
+        at=tx.offset(e.t)) for e in sorted(outs, key=lambda e: e.t)])
+    paras = [ctx.say("flood.obs_ran_out", target=tx.duration(ctx.scenario.relief.target,
+                                                             ctx.lang),
+                     ran=ran, hours=f"{bottleneck(ctx)['person_hours'].get('stock', 0.0):,.0f}")]
+    if carried:
+        paras.append(ctx.say("flood.obs_carried_by", deliveries=names(ctx, [
+            ctx.say("flood.delivery_at", depot=place_short(ctx, e.depot), at=tx.offset(e.t))
+            for e in carried])))
+    return [observation(ctx, ctx.say("flood.obs_ran_out_title"), paras)]
 
 
 def warning_observations(ctx: ReportContext) -> list[Finding]:
@@ -1002,13 +1099,32 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 
 def team_strengths(ctx: ReportContext) -> list[str]:
-    """Team strength: the teams that fielded every planned unit."""
+    """Team strength: the teams that fielded every planned unit, and assembled before the
+    first call that needed them."""
     out = []
-    full = [spec for spec, m in teams(ctx) if m.planned and not m.short]
+    full = [spec for spec, m in teams(ctx) if m.planned and not m.short and not m.late]
     if full:
         out.append(ctx.say("flood.teams_full",
                            teams=names(ctx, [team_name(ctx, spec) for spec in full])))
     return out
+
+
+def team_observations(ctx: ReportContext) -> list[Finding]:
+    """Teams that assembled only after the first call that asked for their unit types."""
+    paras = []
+    for spec, m in teams(ctx):
+        if not m.late:
+            continue
+        if math.isnan(m.assembled_at):
+            paras.append(ctx.say("flood.obs_team_never", team=team_name(ctx, spec),
+                                 needed=tx.offset(m.needed_at)))
+        else:
+            paras.append(ctx.say("flood.obs_team_late", team=team_name(ctx, spec),
+                                 minutes=tx.minutes(m.assembly_s, ctx.lang),
+                                 assembled=tx.offset(m.assembled_at),
+                                 needed=tx.offset(m.needed_at),
+                                 after=tx.minutes(m.assembled_at - m.needed_at, ctx.lang)))
+    return [observation(ctx, ctx.say("flood.obs_team_title"), paras)] if paras else []
 
 
 def applies(ctx: ReportContext) -> bool:
@@ -1037,7 +1153,7 @@ def teams_applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="flood", name="hazard.rainstorm", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
-    explainers={"rescue_first_arrival_p90": explain_rescue}))
+    observations=pump_observations, explainers={"rescue_first_arrival_p90": explain_rescue}))
 register(HazardPart(
     key="relief", applies=relief_applies, overview=relief_overview, sections=relief_sections,
     strengths=relief_strengths, observations=relief_observations,
@@ -1048,7 +1164,7 @@ register(HazardPart(
     strengths=warning_strengths, observations=warning_observations,
     explainers={k: EXPLAINERS[k] for k in ("warning_t95", "warning_share_1h")}))
 register(HazardPart(key="teams", applies=teams_applies, overview=team_overview,
-                    strengths=team_strengths))
+                    strengths=team_strengths, observations=team_observations))
 
 
 LACKS = {"emergency_communications": "flood.lacks_emergency_communications",

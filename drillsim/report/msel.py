@@ -50,7 +50,8 @@ def _incident(ctx: ReportContext, a: InjectResponse) -> str:
         return ctx.say("msel.no_unit_dispatched")
     call = a.values.get("call_t")
     call_txt = ctx.say("msel.call_at", offset=tx.offset(call)) if call is not None else ""
-    return ctx.say("msel.first_dispatch", call=call_txt, units=_units(ctx, a.units))
+    return ctx.say("msel.first_dispatch", call=call_txt, offset=tx.offset(a.sim_t),
+                   units=_units(ctx, a.units))
 
 
 def _road(ctx: ReportContext, a: InjectResponse) -> str:
@@ -88,9 +89,12 @@ def _comms(ctx: ReportContext, a: InjectResponse) -> str:
 
 def _pump(ctx: ReportContext, a: InjectResponse) -> str:
     point = ctx.point_name(a.subject)
+    back = a.values.get("restored_t")
+    late = ctx.say("msel.pump_after_restored", offset=tx.offset(back)) if back is not None \
+        else ""
     if a.outcome == "none":
-        return ctx.say("msel.no_pump_sent", point=point)
-    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point)
+        return ctx.say("msel.no_pump_sent", point=point) + late
+    return ctx.say("msel.pump_sent", unit=ctx.unit_label(a.unit), point=point) + late
 
 
 def _restored(ctx: ReportContext, a: InjectResponse) -> str:
@@ -102,10 +106,19 @@ def _restored(ctx: ReportContext, a: InjectResponse) -> str:
 
 
 def _stock(ctx: ReportContext, a: InjectResponse) -> str:
+    depot = ctx.place_name(a.subject)
     if a.outcome == "none":
-        return ctx.say("msel.no_truck_loaded", depot=ctx.place_name(a.subject))
-    return ctx.say("msel.truck_loads", unit=ctx.unit_label(a.unit),
-                   depot=ctx.place_name(a.subject), shelter=ctx.place_name(a.destination))
+        return ctx.say("msel.no_stock_change", depot=depot)
+    taken = {k: -v for k, v in a.values.items() if v < 0}
+    added = {k: v for k, v in a.values.items() if v > 0}
+    parts = ([ctx.say("msel.stock_taken", items=tx.quantities(taken, ctx.lang))] if taken
+             else []) + ([ctx.say("msel.stock_added", items=tx.quantities(added, ctx.lang))]
+                         if added else [])
+    what = ctx.say("msel.stock_changed", depot=depot,
+                   change=ctx.say("msel.unit_sep").join(parts))
+    if a.then is None:
+        return what + ctx.say("msel.no_replenishment")
+    return what + ctx.say("msel.next_replenishment", offset=tx.offset(a.then.t))
 
 
 def _wind(ctx: ReportContext, a: InjectResponse) -> str:
@@ -134,6 +147,15 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
         return ctx.say("msel.no_simulated_action")
     if a.outcome == "none":
         return ctx.say("msel.none_in_run", event=tx.term("event", a.event, ctx.lang))
+    if a.event == "reroute":
+        what = ctx.say("msel.note_reroute", units=_units(ctx, tuple(
+            ctx.unit_label(u) for u in a.units)), incident=ctx.incident_short(a.incident))
+        nxt = a.then
+        if nxt is None:
+            return what
+        who = ctx.unit_label(nxt.unit) if nxt.unit else ctx.incident_short(a.incident)
+        return what + ctx.say("msel.then_record", offset=tx.offset(nxt.t),
+                              event=tx.term("event", nxt.event, ctx.lang), who=who)
     who = ctx.unit_label(a.unit) if a.unit else ctx.incident_short(a.incident)
     if a.outcome == "already":
         return ctx.say("msel.already", event=tx.term("event", a.event, ctx.lang), who=who)
@@ -183,7 +205,8 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
           f"{r.id} ({tx.term('inject', r.kind, ctx.lang)})",
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
-          (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t) else r.sim_what)]
+          (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)
+           and r.kind != "incident" else r.sim_what)]
          for r in rows],
         ctx.say("msel.caption"))
 

@@ -37,6 +37,7 @@ TERMS: dict[str, dict[str, str]] = {
     },
     "unit": {
         "engine": "term.unit.engine",
+        "truck": "term.unit.truck",
         "ladder": "term.unit.ladder",
         "rescue": "term.unit.rescue",
         "hazmat": "term.unit.hazmat",
@@ -273,8 +274,10 @@ def gap(v: float, target: float, unit: str, lang: str = "en") -> str:
 
 
 def quantities(items: dict[str, float], lang: str = "en", sign: str = "") -> str:
-    """Relief items with their quantities: ``drinking water (L) 18,000, tents 200``."""
-    return ", ".join(f"{term('item', k, lang)} {sign}{count(v)}" for k, v in items.items())
+    """Relief items with their quantities: ``drinking water (L) 18,000, tents 200``
+    (``饮用水（升）18,000、帐篷（顶）200``)."""
+    sep, gap = ("、", "") if lang == "zh" else (", ", " ")
+    return sep.join(f"{term('item', k, lang)}{gap}{sign}{count(v)}" for k, v in items.items())
 
 
 def item_names(items: Iterable[str], lang: str = "en") -> list[str]:

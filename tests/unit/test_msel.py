@@ -15,7 +15,7 @@ from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.injects import inject_responses
 from drillsim.report import text as tx
 from drillsim.report.build import make_context
-from drillsim.report.msel import MSEL_COLUMNS, msel_rows, write_msel_csv
+from drillsim.report.msel import MSEL_COLUMNS, msel_rows, msel_table, write_msel_csv
 from drillsim.report.observed import compare, load_observed
 from drillsim.scenarios.loader import load_scenario
 
@@ -196,3 +196,94 @@ def test_restored_pump_station_and_stock_change_say_what_happened(night_rain):
             drain=f"{rec.get('drain_m3_s'):.2f}")
         stock = rows["stock_change"].sim_what
         assert "_" not in stock, stock  # depots and shelters by name, never by id
+
+
+# ------------------------------------------------------------------ issue 10: what the MSEL says
+
+
+def _run(name: str):
+    s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    return run_drill(s, world=load_world(s.network))
+
+
+@pytest.fixture(scope="module")
+def warehouse():
+    return _run("warehouse-escalation")
+
+
+@pytest.fixture(scope="module")
+def flood_fire():
+    return _run("flood-and-fire")
+
+
+def test_note_cites_its_own_incident_and_says_already_with_the_time(warehouse):
+    """I1 (W1's commander asks for more engines at +00:20) cites W1's last escalation before
+    it, never a background call's later one."""
+    a = next(a for a in inject_responses(warehouse) if a.id == "I1")
+    before = [r for r in warehouse.records if r.event == "escalate" and r.incident == "W1"
+              and r.t < a.at]
+    after = [r for r in warehouse.records if r.event == "escalate" and r.incident == "W1"
+             and r.t >= a.at]
+    assert before and not after  # the run this test is about
+    assert (a.outcome, a.incident, a.sim_t) == ("already", "W1", before[-1].t)
+    for lang, word in (("en", "already"), ("zh", "已发生")):
+        c = make_context(warehouse, lang=lang)
+        row = next(r for r in msel_rows(c) if r.id == "I1")
+        assert row.sim_what.startswith(word) and "W1" in row.sim_what
+        assert "BG" not in row.sim_what
+        cell = msel_table(c, msel_rows(c)).rows[row.number - 1][-1]
+        assert cell.startswith(tx.offset(before[-1].t))
+
+
+def test_note_on_closed_underpasses_cites_the_reroutes(flood_fire):
+    a = next(a for a in inject_responses(flood_fire) if a.id == "I1")
+    reroutes = [r for r in flood_fire.records if r.event == "reroute" and r.incident == "F1"
+                and r.t >= a.at]
+    first = sorted(r.unit for r in reroutes if r.t == reroutes[0].t)
+    arrive = next(r for r in flood_fire.records if r.event == "arrive" and r.incident == "F1"
+                  and r.t >= a.at)
+    assert (a.event, a.sim_t, list(a.units)) == ("reroute", reroutes[0].t, first)
+    assert (a.then.t, a.then.unit) == (arrive.t, arrive.unit)
+    for lang, text in (("en", f"{', '.join(first)} re-route on the way to F1; then "),
+                       ("zh", f"{'、'.join(first)}前往F1途中改变路线；随后{tx.offset(arrive.t)}")):
+        c = make_context(flood_fire, lang=lang)
+        what = next(r.sim_what for r in msel_rows(c) if r.id == "I1")
+        assert what.startswith(text) and tx.offset(arrive.t) in what
+
+
+def test_incident_cell_states_call_then_dispatch(warehouse):
+    call = next(r.t for r in warehouse.records if r.event == "call" and r.incident == "W1")
+    sent = next(r.t for r in warehouse.records if r.event == "dispatch" and r.incident == "W1")
+    for lang, text in (("en", f"call {tx.offset(call)}; first dispatch {tx.offset(sent)}: "),
+                       ("zh", f"接警{tx.offset(call)}；首次出动{tx.offset(sent)}：")):
+        c = make_context(warehouse, lang=lang)
+        rows = msel_rows(c)
+        row = next(r for r in rows if r.id == "W1")
+        assert msel_table(c, rows).rows[row.number - 1][-1].startswith(text)
+
+
+def test_pump_after_the_restoration_and_stock_change_are_said(night_rain):
+    """Night rainstorm: the first pump reached the failed station only after it was back;
+    the stock-change inject cites the stock change and the 07:00 replenishment."""
+    back = next(r.t for r in night_rain.records if r.event == "pump_station_restored")
+    pump = next(r for r in night_rain.records if r.event == "dispatch"
+                and r.get("task") == "pump" and r.place == "tianping_underpass")
+    assert pump.t > back  # the run this test is about
+    change = next(r for r in night_rain.records if r.event == "stock_change")
+    refill = next(r.t for r in night_rain.records if r.event == "replenish"
+                  and r.place == change.place and r.t >= change.t)
+    for lang in ("en", "zh"):
+        c = make_context(night_rain, lang=lang)
+        rows = {r.id: r for r in msel_rows(c)}
+        late = c.say("msel.pump_after_restored", offset=tx.offset(back))
+        assert rows["I1"].sim_what == c.say("msel.pump_sent", unit=c.unit_label(pump.unit),
+                                            point=c.point_name("tianping_underpass")) + late
+        assert rows["I1"].sim_t == pump.t
+        stock = rows["I2"].sim_what
+        assert rows["I2"].sim_t == change.t and tx.offset(refill) in stock
+        items = tx.quantities(change.data["items"], lang)
+        assert items in stock and "DRD" not in stock
+        assert lang == "en" or ", " not in stock  # Chinese punctuation
+    en, zh = make_context(night_rain, lang="en"), make_context(night_rain, lang="zh")
+    assert en.unit_label("DRD-T1") == "District Relief-Material Depot, truck 1"
+    assert zh.unit_label("DRD-T1") == "区救灾物资储备库 运输车1"

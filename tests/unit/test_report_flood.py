@@ -120,9 +120,43 @@ def test_msel_rules_for_flood_injects(results, world):
     pump = next(r for r in ctx.records if r.event == "dispatch"
                 and r.place == "tianping_underpass" and r.data["task"] == "pump")
     assert rows["I1"].sim_t == pump.t and ctx.unit_label(pump.unit) in rows["I1"].sim_what
-    load = next(r for r in ctx.records if r.event == "truck_load" and r.t >= rows["I2"].at
-                and r.place == "district_relief_depot")
-    assert rows["I2"].sim_t == load.t and ctx.unit_label(load.unit) in rows["I2"].sim_what
+    change = next(r for r in ctx.records if r.event == "stock_change"
+                  and r.place == "district_relief_depot")
+    assert rows["I2"].sim_t == change.t and "taken away" in rows["I2"].sim_what
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chance_failure_and_late_pump_are_said(results, world, lang):
+    """Night rainstorm: the chance pump-station failure is named as such in the flood text
+    (not as an inject), and an observation says no pump reached the failed station while
+    it was out (the first came after the restoration)."""
+    from drillsim.metrics import waterlogging as wl
+
+    result = results["rainstorm-50y-night"]
+    ctx = make_context(result, lang=lang, world=world)
+    chance = [r for r in result.records if r.event == "pump_station_failed"
+              and not any(i.kind == r.event and i.at == r.t for i in result.scenario.injects)]
+    assert chance  # the run this test is about
+    events = wl.pump_station_events(result)
+    assert [e.scripted for e in events if e.failed] == [True, False]
+    rep = build_report(ctx, figures=False)
+    flood = next(s for s in rep.sections if s.key == "flood")
+    said = " ".join(flood.paragraphs)
+    for r in chance:
+        assert ctx.say("flood.failure_at", point=ctx.point_name(r.place),
+                       offset=tx.offset(r.t)) in said
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_pump_title")))
+    failed = next(r.t for r in result.records if r.event == "pump_station_failed")
+    back = next(r.t for r in result.records if r.event == "pump_station_restored")
+    pump = next(r.t for r in result.records if r.event == "dispatch"
+                and r.place == "tianping_underpass" and r.get("task") == "pump")
+    text = obs.paragraphs[0]
+    assert all(tx.offset(t) in text for t in (failed, back, pump))
+    assert tx.duration(pump - failed, lang) in text
+    assert ctx.point_name("tianping_underpass") in text
+    caption = ctx.say("flood.depth_caption", car="x", truck="y")
+    assert ("chance" if lang == "en" else "随机") in caption
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +198,132 @@ def test_flood_report_screenshot(results, world, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert _png_ok(shot.read_bytes())
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lang):
+    """Night rainstorm: the City Management team assembled after the first rescue call its
+    rescue teams were planned for: no strength lists it, an observation gives both times."""
+    from drillsim.metrics import teams as tm_
+
+    result = results["rainstorm-50y-night"]
+    cm = next(m for m in tm_.team_mobilisation(result) if m.team == "city_management")
+    first_rescue = next(r.t for r in result.records if r.event == "call"
+                        and r.get("type") == "flood_rescue")
+    assembled = next(r.t for r in result.records if r.event == "team_assembled"
+                     and r.place == "city_management")
+    assert (cm.needed_at, cm.assembled_at, cm.late) == (first_rescue, assembled, True)
+    ctx = make_context(result, lang=lang, world=world)
+    name = ctx.name(*(lambda t: (t.name_en, t.name_zh))(
+        next(t for t in result.scenario.forces.teams if t.id == "city_management")))
+    rep = build_report(ctx, figures=False)
+    assert not any(name in s for s in rep.strengths)
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_team_title")))
+    text = " ".join(obs.paragraphs)
+    assert name in text and tx.offset(assembled) in text and tx.offset(first_rescue) in text
+    assert tx.minutes(assembled - first_rescue, lang) in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_actions_aim_at_what_the_records_show(results, world, lang):
+    """Night rainstorm: the warning action names the slowest needed channel and its ramp (all
+    channels count from the one decision, so 'every channel at once' would change nothing);
+    no shelter-equipment action, as the shelters behind lack nothing relief needs."""
+    from drillsim.metrics import warning as wm
+
+    result = results["rainstorm-50y-night"]
+    ctx = make_context(result, lang=lang, world=world)
+    rep = build_report(ctx, figures=False)
+    wc = wm.warning_channels(result)
+    slow = wc.bottleneck
+    warn = [a.action for a in rep.plan if a.finding == "O3"]
+    assert len(warn) == 1
+    assert tx.term("channel", slow.name, lang) in warn[0]
+    assert tx.duration(slow.full_s - slow.first_s, lang) in warn[0]
+    relief = " ".join(a.action for a in rep.plan if a.finding == "O1")
+    for word in ("communications", "medical", "通信", "医疗"):
+        assert word not in relief
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_relief_target_after_the_drills_end_is_said(results, world, lang):
+    """Flood and fire: the drill ends 7.5 h after the onset, before the 10 h relief target:
+    the table and the observation give the share by the drill's end and say the target time
+    is after it; the curve's caption says where it stops."""
+    from drillsim.metrics import relief as rm_
+
+    result = results["flood-and-fire"]
+    onset = next(r.t for r in result.records if r.event == "onset")
+    horizon = rm_.relief_horizon(result)
+    assert horizon == result.scenario.duration - onset < result.scenario.relief.target
+    ctx = make_context(result, lang=lang, world=world)
+    rep = build_report(ctx, figures=False)
+    share = ctx.summary.metrics["relief_share_10h"]
+    cell = ctx.say("flood.share_by_end", share=f"{share:.0%}",
+                   target=tx.duration(result.scenario.relief.target, lang),
+                   horizon=tx.duration(horizon, lang))
+    relief = next(s for s in rep.sections if s.key == "relief")
+    assert any(cell in row for t in relief.tables for row in t.rows)
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_relief_title")))
+    assert obs.paragraphs[0].startswith(ctx.say(
+        "flood.obs_relief_by_end", share=f"{share:.0%}",
+        target=tx.duration(result.scenario.relief.target, lang),
+        horizon=tx.duration(horizon, lang),
+        people=f"{ctx.summary.metrics['people_displaced']:,.0f}")[:20])
+    assert tx.duration(horizon, lang) in obs.paragraphs[0]
+
+
+def test_relief_curve_stops_at_the_drills_end(results, world):
+    from drillsim.metrics import relief as rm_
+    from drillsim.report.flood import relief_figure
+
+    result = results["flood-and-fire"]
+    ctx = make_context(result, lang="en", world=world)
+    fig = relief_figure(ctx)
+    horizon = tx.duration(rm_.relief_horizon(result), "en")
+    assert fig.caption.endswith(ctx.say("flood.relief_caption_cut", horizon=horizon))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_stock_out_with_the_target_met_is_an_observation_and_no_empty_plan(results, world,
+                                                                         lang):
+    """Afternoon rainstorm: relief target met, but bedding ran out; an observation names the
+    stock-outs, the stock wait and the replenishment that carried it; the report prints no
+    empty improvement-plan table."""
+    result = results["rainstorm-50y-afternoon"]
+    ctx = make_context(result, lang=lang, world=world)
+    assert ctx.summary.metrics["relief_share_10h"] >= 1.0
+    outs = [r for r in result.records if r.event == "stock_out"]
+    refill = next(r for r in result.records if r.event == "replenish" and r.t > outs[0].t)
+    assert outs  # the run this test is about
+    rep = build_report(ctx, figures=False)
+    obs = next(f for f in rep.findings if f.title == ctx.say(
+        "finding.beyond_title", what=ctx.say("flood.obs_ran_out_title")))
+    text = " ".join(obs.paragraphs)
+    assert all(tx.offset(r.t) in text for r in outs) and tx.offset(refill.t) in text
+    stock_h = rm.bottleneck(result)["person_hours"]["stock"]
+    assert f"{stock_h:,.0f}" in text
+    md = render_markdown(rep)
+    assert not rep.plan  # nothing drafted: the page says so instead of an empty table
+    assert ctx.say("plan_empty") in md and f"| {ctx.say('action')} |" not in md
+
+
+def test_chinese_flood_relief_and_msel_text_uses_chinese_punctuation(results, world):
+    """No ASCII ', ' '; ' or '(' beside Chinese text in the rainstorm, relief, team and
+    MSEL parts of a Chinese report (numbers like 2,000 keep their comma)."""
+    import re
+
+    ascii_punct = re.compile(r"[\u4e00-\u9fff）][,;] |[,;] [\u4e00-\u9fff（]|[\u4e00-\u9fff] ?\(")
+    for name in FLOOD_DRILLS:
+        ctx = make_context(results[name], lang="zh", world=world)
+        rep = build_report(ctx, figures=False)
+        texts = [p for s in rep.sections if s.key in ("flood", "relief") for p in s.paragraphs]
+        texts += [c for s in rep.sections if s.key in ("flood", "relief")
+                  for t in s.tables for row in t.rows for c in row]
+        texts += [c for t in rep.overview_tables for row in t.rows for c in row[2:]]
+        texts += [row[-1] for row in rep.msel.rows]
+        texts += [p for f in rep.findings if f.title.startswith("目标之外") for p in f.paragraphs]
+        bad = [t for t in texts if ascii_punct.search(t)]
+        assert bad == [], (name, bad[:3])
