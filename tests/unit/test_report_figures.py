@@ -232,6 +232,7 @@ def _png_width(data: bytes) -> int:
     return struct.unpack(">I", data[16:20])[0]
 
 
+@pytest.mark.slow  # every figure of every drill: run by .ci/run's slow suite
 @pytest.mark.parametrize(("name", "lang"), [("flood-and-fire", "en"),
                                            ("chlorine-day-wind-shift", "zh")])
 def test_every_figure_is_legible_at_1280_px(runs, name, lang, monkeypatch):

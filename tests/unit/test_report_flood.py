@@ -74,6 +74,7 @@ def test_flood_report_renders_with_its_figures_and_tables(results, world, lang):
             assert "暴雨：积水与道路" in page and "转移安置与生活救助" in page
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 def test_waterlogging_table_matches_the_records(results, world):
     result = results["rainstorm-50y-night"]
     rep = build_report(make_context(result, lang="en", world=world), figures=False)
@@ -85,6 +86,7 @@ def test_waterlogging_table_matches_the_records(results, world):
     assert row[3] != "no" and row[4] != "no"  # closed to cars and to fire engines
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 def test_explainers_name_the_bottleneck_of_the_records(world, tmp_path):
     # the night drill in a 100-year storm: more people leave than the stock covers in 10 h
     text = (ROOT / "scenarios" / "rainstorm-50y-night.yaml").read_text(encoding="utf-8")
@@ -125,6 +127,7 @@ def test_msel_rules_for_flood_injects(results, world):
     assert rows["I2"].sim_t == change.t and "taken away" in rows["I2"].sim_what
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_chance_failure_and_late_pump_are_said(results, world, lang):
     """Night rainstorm: the chance pump-station failure is named as such in the flood text
@@ -174,6 +177,7 @@ def hostile_result():
     return run_drill(s, world=load_world(s.network))
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_hostile_point_and_shelter_names_are_escaped(hostile_result, world, lang):
     rep = build_report(make_context(hostile_result, lang=lang, world=world), figures=False)
@@ -186,6 +190,7 @@ def test_hostile_point_and_shelter_names_are_escaped(hostile_result, world, lang
     assert "<script>" not in md and "<img" not in md
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="headless Chromium not installed")
 def test_flood_report_screenshot(results, world, tmp_path):
     rep = build_report(make_context(results["rainstorm-50y-night"], lang="zh", world=world))
@@ -200,6 +205,7 @@ def test_flood_report_screenshot(results, world, tmp_path):
     assert _png_ok(shot.read_bytes())
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lang):
     """Night rainstorm: the City Management team assembled after the first rescue call its
@@ -225,6 +231,7 @@ def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lan
     assert tx.minutes(assembled - first_rescue, lang) in text
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_actions_aim_at_what_the_records_show(results, world, lang):
     """Night rainstorm: the warning action names the slowest needed channel and its ramp (all
@@ -246,6 +253,7 @@ def test_actions_aim_at_what_the_records_show(results, world, lang):
         assert word not in relief
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_relief_target_after_the_drills_end_is_said(results, world, lang):
     """Flood and fire: the drill ends 7.5 h after the onset, before the 10 h relief target:
@@ -275,6 +283,7 @@ def test_relief_target_after_the_drills_end_is_said(results, world, lang):
     assert tx.duration(horizon, lang) in obs.paragraphs[0]
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 def test_relief_curve_stops_at_the_drills_end(results, world):
     from drillsim.metrics import relief as rm_
     from drillsim.report.flood import relief_figure
@@ -286,6 +295,7 @@ def test_relief_curve_stops_at_the_drills_end(results, world):
     assert fig.caption.endswith(ctx.say("flood.relief_caption_cut", horizon=horizon))
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_stock_out_with_the_target_met_is_an_observation_and_no_empty_plan(results, world,
                                                                          lang):
@@ -310,6 +320,7 @@ def test_stock_out_with_the_target_met_is_an_observation_and_no_empty_plan(resul
     assert ctx.say("plan_empty") in md and f"| {ctx.say('action')} |" not in md
 
 
+@pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 def test_chinese_flood_relief_and_msel_text_uses_chinese_punctuation(results, world):
     """No ASCII ', ' '; ' or '(' beside Chinese text in the rainstorm, relief, team and
     MSEL parts of a Chinese report (numbers like 2,000 keep their comma)."""

@@ -140,6 +140,7 @@ def test_resume_after_kill_9_gives_the_uninterrupted_results(tmp_path):
     assert tables(out) == tables(tmp_path / "whole")
 
 
+@pytest.mark.slow  # real sweeps in subprocesses: run by .ci/run's slow suite
 @pytest.mark.parametrize(("sig", "workers", "code"), [
     (signal.SIGINT, "2", 130),   # Ctrl-C: the terminal signals the whole process group
     (signal.SIGTERM, "1", 143),  # a scheduler or `kill` stops the main process
