@@ -78,3 +78,29 @@ def make_scenario(**changes) -> Scenario:
         else:
             data[key] = value
     return Scenario.model_validate(data, context={"start": START})
+
+
+class ReadyReports(dict):
+    """Ready drills' report contexts and reports without figures, keyed by (drill, lang),
+    each drill run once per test session (shared by the report-truth test modules)."""
+
+    def __missing__(self, key: tuple[str, str]):
+        from pathlib import Path
+
+        from drillsim.api import load_world, run_drill
+        from drillsim.report import build_report, make_context
+        from drillsim.scenarios.loader import load_scenario
+
+        name, _ = key
+        s = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml")
+        result = run_drill(s, world=load_world(s.network))
+        for lang in ("en", "zh"):
+            ctx = make_context(result, lang=lang)
+            self[name, lang] = (ctx, build_report(ctx, figures=False))
+        return self[key]
+
+
+@pytest.fixture(scope="session")
+def reports() -> ReadyReports:
+    """``reports[drill, lang]`` → ``(ReportContext, Report)`` of a ready drill (no figures)."""
+    return ReadyReports()

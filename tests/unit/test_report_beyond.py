@@ -23,18 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ["warehouse-escalation", "chlorine-night", "flood-and-fire", "highrise-evening"]
 
 
-@pytest.fixture(scope="module")
-def reports():
-    out = {}
-    for name in DRILLS:
-        s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
-        result = run_drill(s, world=load_world(s.network))
-        for lang in ("en", "zh"):
-            ctx = make_context(result, lang=lang)
-            out[name, lang] = (ctx, build_report(ctx, figures=False))
-    return out
-
-
 def _beyond(rep, lang):
     prefix = say(lang, "finding.beyond_title", what="")
     return {f.title.removeprefix(prefix): f for f in rep.findings if f.title.startswith(prefix)}

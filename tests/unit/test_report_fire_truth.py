@@ -11,34 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.api import load_world, run_drill
 from drillsim.metrics.response import (
     after_control,
     held_at,
     mutual_aid_cap_reached,
     queued_needs,
 )
-from drillsim.report import build_report, make_context
 from drillsim.report import fire as fi
 from drillsim.report import text as tx
 from drillsim.report.wording import say
-from drillsim.scenarios.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ["warehouse-escalation", "flood-and-fire", "highrise-evening"]
 LANGS = ["en", "zh"]
-
-
-@pytest.fixture(scope="module")
-def reports():
-    out = {}
-    for name in DRILLS:
-        s = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
-        result = run_drill(s, world=load_world(s.network))
-        for lang in LANGS:
-            ctx = make_context(result, lang=lang)
-            out[name, lang] = (ctx, build_report(ctx, figures=False))
-    return out
 
 
 def _text(rep) -> str:
