@@ -1,12 +1,20 @@
 """Displaced people, the shelters they go to, and the rations that relieve them.
 
-People move in groups. A group walks (or, when rescued, rides) to the nearest
-shelter that still has room counting those already heading there; a shelter that
-is full when they arrive sends the rest on to the next. A shelter takes people in
-only once it is open (the order to open plus its set-up time). A shelter inside a
-threat zone is closed to evacuees: nobody is sent there, people arriving go on, and
-people already waiting outside it for the opening leave for the nearest safe shelter
-with room the moment the zone reaches it. A person is
+People move in groups. A group walks (or, when rescued, rides) to the nearest open
+shelter that still has room counting those already heading there: nearest by travel
+time over the road network as it is when they set off (flooded roads slow walkers and
+close from the walking limit, :func:`drillsim.hazards.pluvial_flood.road_speed_factor`;
+rivers are crossed only where the network has a bridge). A shelter that is full when
+they arrive sends the rest on to the next nearest (a re-route). A shelter takes people
+in only once it is open (the order to open plus its set-up time); one ordered open but
+still being set up is not closed, and people wait outside it. A shelter inside a threat
+zone or a flooded area is closed to evacuees (:meth:`Shelters.set_blocked`, one place
+for every hazard): nobody is sent there, people arriving go on, and people already
+waiting outside it for the opening leave for the nearest safe shelter with room the
+moment the zone reaches it. Each leg is recorded (``evacuate``: the origin, the
+shelter, the leg's distance and time and the travel time then to every open shelter
+with room) and so is each admission (``shelter_admit``: the origin and the whole trip's
+distance, time and re-routes). A person is
 *relieved* once admitted and their first basic-needs ration (every item of
 ``relief.ration``) has reached the shelter; rations go to people in the order
 they arrived.
@@ -97,16 +105,24 @@ class Shelters(Hazard):
         self.ordered = False
         self.clock_started = False
         self.groups = 0
-        self.blocked: set[str] = set()  # inside a threat zone: nobody is sent there
+        self.blocked: set[str] = set()  # inside a threat zone or flooded: nobody is sent there
+        self._blocked_by: dict[str, set[str]] = {}
 
-    def set_blocked(self, ids: set[str]) -> None:
-        """The shelters now inside a threat zone; people waiting outside one that has
-        just become blocked are woken to move on."""
-        for sid in sorted(ids - self.blocked):
+    def set_blocked(self, ids: set[str], by: str = "threat zone") -> None:
+        """The shelters ``by`` (a hazard: a threat zone, flood water) now closes; a shelter
+        is closed while any hazard closes it. People waiting outside one that has just
+        become closed are woken to move on."""
+        self._blocked_by[by] = set(ids)
+        blocked = set().union(*self._blocked_by.values())
+        for sid in sorted(blocked - self.blocked):
             event = self.by_id[sid].zone_reached
             if event is not None and not event.triggered:
                 event.succeed()
-        self.blocked = set(ids)
+        self.blocked = blocked
+
+    def blocked_by(self, by: str) -> set[str]:
+        """The shelters that hazard ``by`` closes now."""
+        return set(self._blocked_by.get(by, ()))
 
     def waiting_outdoors(self) -> dict[int, int]:
         """People waiting outside a shelter for its opening, by road node."""
@@ -140,8 +156,10 @@ class Shelters(Hazard):
         shelter.opened.succeed()
 
     def displace(self, people: int, origin: int, source: str, vehicle: str = "foot",
-                 group_size: int | None = None) -> None:
-        """People leave home at ``origin`` (because of ``source``) for a shelter, in groups."""
+                 group_size: int | None = None, from_place: str | None = None) -> None:
+        """People leave ``origin`` (a road node, because of ``source``) for a shelter, in
+        groups; ``from_place`` names where they come from in the evacuation records (a
+        waterlogging point, a release; default ``source``)."""
         flood = self.drill.scenario.flood
         size = group_size or (flood.group_size if flood else people)
         while people > 0:
@@ -151,15 +169,19 @@ class Shelters(Hazard):
             group = f"G{self.groups:04d}"
             self.drill.log("displaced", node=origin, place=source,
                            group=group, people=int(n))
-            self.drill.env.process(self._move(group, n, origin, self.drill.env.now, vehicle))
+            self.drill.env.process(self._move(group, n, origin, self.drill.env.now, vehicle,
+                                              from_place or source))
 
-    def _move(self, group: str, people: int, origin: int, displaced_at: float, vehicle: str):
+    def _move(self, group: str, people: int, origin: int, displaced_at: float, vehicle: str,
+              from_place: str):
         drill = self.drill
         env = drill.env
         tried: set[str] = set()
         stranded = False
+        legs, distance_m, travel_s = 0, 0.0, 0.0
         while people > 0:
-            shelter = self._nearest_with_room(origin, vehicle, tried)
+            options = self._open_with_room(origin, vehicle, tried)
+            shelter = self.by_id[min(options, key=options.__getitem__)] if options else None
             if shelter is None:
                 if any(s.room > 0 for s in self.by_id.values()
                        if s.id not in tried and s.id not in self.blocked):
@@ -175,7 +197,17 @@ class Shelters(Hazard):
             shelter.heading += people
             drill.relief_need_changed()  # relief can start for people on their way
             leg = drill.plan(origin, shelter.node, vehicle, env.now)
-            yield env.timeout(float(leg.times[-1]) - env.now)
+            leg_m = float(drill.world.network.edge_length_m[
+                drill.world.travel.route_edges(leg.nodes, vehicle)].sum())
+            leg_s = float(leg.times[-1]) - env.now
+            legs += 1
+            drill.log("evacuate", node=origin, place=shelter.id, group=group, people=int(people),
+                      origin=from_place, by=vehicle, leg=legs, distance_m=round(leg_m, 1),
+                      travel_s=round(leg_s, 1),
+                      options_s={k: round(v, 1) for k, v in options.items()})
+            yield env.timeout(leg_s)
+            distance_m += leg_m
+            travel_s += leg_s
             shelter.heading -= people
             origin = shelter.node
             if shelter.id in self.blocked:  # a threat zone reached it meanwhile: go on
@@ -199,7 +231,9 @@ class Shelters(Hazard):
                 shelter.occupants += admitted
                 shelter.waiting.append(Waiting(group, admitted, displaced_at))
                 drill.log("shelter_admit", node=origin, place=shelter.id,
-                          group=group, people=int(admitted))
+                          group=group, people=int(admitted), origin=from_place, by=vehicle,
+                          distance_m=round(distance_m, 1), travel_s=round(travel_s, 1),
+                          reroutes=legs - 1)
                 self.relieve(shelter)
                 drill.relief_need_changed()
             people -= admitted
@@ -207,16 +241,13 @@ class Shelters(Hazard):
                 drill.log("shelter_full", node=origin, place=shelter.id,
                           group=group, people=int(people))
 
-    def _nearest_with_room(self, origin: int, vehicle: str, tried: set[str]
-                           ) -> ShelterState | None:
+    def _open_with_room(self, origin: int, vehicle: str, tried: set[str]) -> dict[str, float]:
+        """Travel time now (s) from ``origin`` to every shelter not yet tried, not closed,
+        with room and reachable, in the drill file's order (the first nearest wins ties)."""
         times = self.drill.world.travel.times_from(origin, vehicle)
-        best, best_t = None, math.inf
-        for shelter in self.by_id.values():
-            t = float(times[shelter.node])
-            if shelter.id not in tried and shelter.id not in self.blocked and shelter.room > 0 \
-                    and t < best_t:
-                best, best_t = shelter, t
-        return best
+        return {s.id: float(times[s.node]) for s in self.by_id.values()
+                if s.id not in tried and s.id not in self.blocked and s.room > 0
+                and math.isfinite(times[s.node])}
 
     def deliver(self, shelter: ShelterState, load: dict[str, float]) -> None:
         """A truck has unloaded: the items join the shelter's stock and relieve whom they can."""

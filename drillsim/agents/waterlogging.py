@@ -4,7 +4,7 @@ Every ``flood.step`` the model advances each point's reservoir exactly over the
 step with that step's mean rain and the drainage then working (its pump station,
 reduced when failed, plus mobile pumps set up before the step began), records the
 depth, and sets the speed of the roads the point controls for each vehicle class
-(:func:`drillsim.hazards.pluvial_flood.speed_factor`). Units on the road re-route when
+(:func:`drillsim.hazards.pluvial_flood.road_speed_factor`). Units on the road re-route when
 a road changes. As the water rises over the floors of a point's low-lying homes
 (:mod:`drillsim.hazards.displacement`) their people leave for shelters a group at a
 time, after their decision delay, and the trapped among them call for rescue. A point
@@ -38,7 +38,7 @@ from drillsim.hazards.pluvial_flood import (
     StormFormula,
     chicago_hyetograph,
     rain_series,
-    speed_factor,
+    road_speed_factor,
 )
 from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.scenarios.schema import (
@@ -243,7 +243,9 @@ class FloodModel(Hazard):
         rescued = self.rescue_people.pop(inc.id, 0)
         if rescued and self.drill.shelters is not None:
             self.drill.log("rescued", inc.id, node=inc.node, people=int(rescued))
-            self.drill.shelters.displace(rescued, inc.node, inc.id, vehicle="high_clearance")
+            origin = next((p.id for p in self.points if p.node == inc.node), inc.id)
+            self.drill.shelters.displace(rescued, inc.node, inc.id, vehicle="high_clearance",
+                                         from_place=origin)
 
     def pump_station(self, inj: PumpStation) -> None:
         """A pump station fails (keeping ``capacity_share`` of its drainage) or is restored."""
@@ -271,6 +273,7 @@ class FloodModel(Hazard):
             for point in self.points:
                 self._advance(point, rain, dt)
             self._update_roads()
+            self._close_flooded_shelters()
             for point in self.by_priority():
                 self.respond(point)
 
@@ -297,11 +300,11 @@ class FloodModel(Hazard):
             self._arcs = (arcs, where, owner)
         arcs, where, owner = self._arcs
         depths = [point.depth_m for point in self.points]
-        for vehicle, limit in DEPTH_LIMIT_M.items():
+        for vehicle in DEPTH_LIMIT_M:
             factors = []
             for point, depth in zip(self.points, depths, strict=True):
                 # the curve itself, unrounded: a road closes exactly at the class's limit
-                f = speed_factor(depth, limit)
+                f = road_speed_factor(vehicle, depth)
                 if f != point.factors[vehicle]:
                     point.factors[vehicle] = f
                     changed = True
@@ -317,6 +320,25 @@ class FloodModel(Hazard):
                 self.drill.log("road_state", node=point.node, place=point.id,
                                factors={v: float(f) for v, f in point.factors.items()})
             self.drill.network_changed()
+
+    def _close_flooded_shelters(self) -> None:
+        """Close the shelters standing in a point's flooded area (a road node of its arcs)
+        while its water is as deep as makes the point's residents leave home
+        (``displace_depth_m``, the median floor height); they reopen when it falls."""
+        shelters = self.drill.shelters
+        if shelters is None:
+            return
+        net = self.drill.world.network
+        flooded = set()
+        for point in self.points:
+            if point.depth_m >= point.spec.displace_depth_m:
+                nodes = {*net.edge_u[point.edges].tolist(), *net.edge_v[point.edges].tolist()}
+                flooded |= {s.id for s in shelters.by_id.values() if s.node in nodes}
+        if flooded != shelters.blocked_by("flood water"):
+            for sid in sorted(flooded ^ shelters.blocked_by("flood water")):
+                self.drill.log("shelter_closed" if sid in flooded else "shelter_reopened",
+                               node=shelters.by_id[sid].node, place=sid, reason="flood water")
+            shelters.set_blocked(flooded, by="flood water")
 
     # ------------------------------------------------------------------ response
 

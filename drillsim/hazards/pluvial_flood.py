@@ -26,7 +26,8 @@ Passability
     Part D 55:67-81), whose fitted depth-disruption curve v(d) = 0.0009·d² − 0.5529·d
     + 86.9 (km/h, d in mm) holds for cars up to 300 mm, where they treat a road as
     impassable. Other vehicles use the same shape stretched to their own limit
-    (:data:`DEPTH_LIMIT_M`).
+    (:data:`DEPTH_LIMIT_M`). People on foot follow measured wading speeds instead
+    (:func:`wading_speed_factor`, Li et al. 2026) up to their own limit.
 """
 
 from __future__ import annotations
@@ -475,3 +476,56 @@ DEPTH_LIMIT_M: dict[str, float] = {
     "foot": 0.5,
 }
 """Depth (m) at which each vehicle class, or people on foot, can no longer pass."""
+
+WADING_DEPTH_M = 0.35
+"""The measured water depth of :data:`WADING_SPEED_SHARE`, m."""
+
+WADING_SPEED_SHARE = 1.0 - (0.386 + 0.448) / 2.0
+"""Share of the dry walking speed in 0.35 m of still water, 0.583: Li, Song, Zhang & Bode
+(2026, Acta Polytechnica CTU Proceedings 57:226, doi:10.14311/APP.2026.57.0226), 188
+participants at depths 0, 0.35, 0.60 and 0.90 m: speed fell 38.6 % for men and 44.8 % for
+women from 0 to 0.35 m (the mean of the two: equal shares of men and women, assumption)."""
+
+
+def wading_speed_factor(depth_m: float, limit_m: float = DEPTH_LIMIT_M["foot"]) -> float:
+    """Share of the dry walking speed of people on foot in standing water.
+
+    Li et al. (2026, :data:`WADING_SPEED_SHARE`) measured 0.583 of the dry speed at
+    0.35 m and report that deeper water slowed walkers by progressively less. Between the
+    dry street and 0.35 m the share is interpolated linearly (assumption); from 0.35 m to
+    the walking limit it stays at 0.583 (assumption: the measured further falls are small;
+    this errs towards faster walking); at or beyond ``limit_m`` the way is closed.
+
+    Parameters
+    ----------
+    depth_m
+        Water depth on the road, m.
+    limit_m
+        Depth from which people on foot cannot pass, m (:data:`DEPTH_LIMIT_M` ``"foot"``).
+
+    Returns
+    -------
+    float
+        Speed share in [0, 1], non-increasing in depth; 1 when dry, 0 from the limit on.
+    """
+    if not limit_m > 0:
+        raise ValueError(f"depth limit must be positive, got {limit_m} m")
+    if depth_m <= 0:
+        return 1.0
+    if depth_m >= limit_m:
+        return 0.0
+    if depth_m >= WADING_DEPTH_M:
+        return WADING_SPEED_SHARE
+    return 1.0 - (1.0 - WADING_SPEED_SHARE) * depth_m / WADING_DEPTH_M
+
+
+def road_speed_factor(vehicle: str, depth_m: float) -> float:
+    """Share of free-flow speed of a vehicle class (or ``"foot"``) at a water depth.
+
+    People on foot follow :func:`wading_speed_factor`, vehicles :func:`speed_factor`, each
+    up to its limit in :data:`DEPTH_LIMIT_M`.
+    """
+    limit = DEPTH_LIMIT_M[vehicle]
+    if vehicle == "foot":
+        return wading_speed_factor(depth_m, limit)
+    return speed_factor(depth_m, limit)

@@ -109,6 +109,8 @@ def _optional(fields: tuple[Field, ...]) -> tuple[Field, ...]:
 PEOPLE = _f("people", "int", "people", "how many people")
 GROUP = _f("group", "str", "", "id of the group of people (waterlogging point, zone or incident)")
 ITEMS = _f("items", "map", "item units", "quantity by relief item (water_l, food_kg ...)")
+ORIGIN = _f("origin", "str", "", "where the people come from: a waterlogging point, a release")
+BY = _f("by", "str", "", "`foot`, or the vehicle class that carries rescued people")
 NEEDS = _f("needs", "map", "units", "units still needed, by apparatus type")
 
 _KINDS: tuple[EventKind, ...] = (
@@ -191,10 +193,25 @@ _KINDS: tuple[EventKind, ...] = (
               (GROUP, PEOPLE)),
     EventKind("shelter_blocked", "relief", "a shelter cannot be used (inside a threat zone)",
               ("node", "place"), (GROUP, PEOPLE)),
+    EventKind("shelter_closed", "relief", "a shelter closes to evacuees", ("node", "place"),
+              (_f("reason", "str", "", "what closes it (`flood water`)"),)),
+    EventKind("shelter_reopened", "relief", "a closed shelter takes evacuees again",
+              ("node", "place"), (_f("reason", "str", "", "what had closed it"),)),
     EventKind("shelter_wait", "relief", "people wait on their way to a shelter",
               ("node", "place"), (GROUP, PEOPLE)),
+    EventKind("evacuate", "relief", "a group sets off for the nearest open shelter with room",
+              ("node", "place"), (GROUP, PEOPLE, ORIGIN, BY, _f(
+                  "leg", "int", "", "1 for the first choice, 2 after one re-route ..."),
+                  _f("distance_m", "float", "m", "length of this leg's route"),
+                  _f("travel_s", "float", "s", "travel time of this leg as planned at setting off"),
+                  _f("options_s", "map", "s", "travel time then to every open shelter with "
+                     "room not yet tried, by shelter (the chosen one is the least)"))),
     EventKind("shelter_admit", "relief", "people are admitted to a shelter", ("node", "place"),
-              (GROUP, PEOPLE)),
+              (GROUP, PEOPLE, ORIGIN, BY,
+               _f("distance_m", "float", "m", "route length from leaving home to here, all legs"),
+               _f("travel_s", "float", "s", "travel time from leaving home to here, all legs "
+                  "(waits outside unopened shelters excluded)"),
+               _f("reroutes", "int", "", "shelters found full or closed on the way"))),
     EventKind("shelter_full", "relief", "a shelter is full; people go on to the next",
               ("node", "place"), (GROUP, PEOPLE)),
     EventKind("relieved", "relief", "people at a shelter receive their basic-needs ration",
