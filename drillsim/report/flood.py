@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M
+from drillsim.metrics import evacuation as ev
 from drillsim.metrics import relief as rm
 from drillsim.metrics import teams as tm_
 from drillsim.metrics import warning as wm
@@ -292,7 +294,52 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
 
 def relief_overview(ctx: ReportContext) -> list[Table]:
     """The relief part's overview: shelters, depots and the waiting by cause."""
-    return _shelter_depot_tables(ctx) + _cause_tables(ctx)
+    return _shelter_depot_tables(ctx) + evacuation_tables(ctx) + _cause_tables(ctx)
+
+
+def origin_name(ctx: ReportContext, origin: str) -> str:
+    """Where evacuees came from (a waterlogging point, else a place or release), named
+    in the report language."""
+    if ctx.point_spec(origin) is not None:
+        return ctx.point_name(origin)
+    return ctx.place_name(origin)
+
+
+def evacuation_rows(ctx: ReportContext) -> list[list[str]]:
+    """The rows of "where the evacuees went" (:func:`evacuation_tables`): origin, shelter,
+    way, people, route km (median / longest), travel min (median / longest), re-routed,
+    and for walkers the walking time then to every shelter (median over the groups),
+    nearest first, in the order of :func:`~drillsim.metrics.evacuation.evacuation_flows`."""
+    options = ev.walk_options(ctx.result)
+    flows = ev.evacuation_flows(ctx.result)
+    rows = []
+    for f in flows:
+        others = ""
+        if f.by == "foot":  # nearest first: a shelter nearer on the map shows why it was not
+            others = ctx.say("flood.sep_list").join(
+                ctx.say("flood.evac_option", shelter=place_short(ctx, sid),
+                        minutes=tx.minutes(t, ctx.lang)) if math.isfinite(t)
+                else ctx.say("flood.evac_option_closed", shelter=place_short(ctx, sid))
+                for sid, t in sorted(options.get(f.origin, {}).items(), key=lambda kv: kv[1]))
+        rows.append([origin_name(ctx, f.origin), place_short(ctx, f.shelter),
+                     ctx.say("flood.evac_on_foot" if f.by == "foot" else "flood.evac_rescued"),
+                     str(f.people), f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
+                     f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", str(f.rerouted),
+                     others or "—"])
+    return rows
+
+
+def evacuation_tables(ctx: ReportContext) -> list[Table]:
+    """Where the evacuees went: origin → shelter, people, how far and how long."""
+    rows = evacuation_rows(ctx)
+    if not rows:
+        return []
+    return [Table(
+        [ctx.say("flood.col_evac_origin"), ctx.say("flood.col_shelter"),
+         ctx.say("flood.col_evac_way"), ctx.say("flood.col_evac_people"),
+         ctx.say("flood.col_evac_km"), ctx.say("flood.col_evac_min"),
+         ctx.say("flood.col_evac_rerouted"), ctx.say("flood.col_evac_options")], rows,
+        ctx.say("flood.evac_caption", limit=limit_text(DEPTH_LIMIT_M["foot"])))]
 
 
 def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.evacuation import evacuation_flows
 from drillsim.metrics.relief import bottleneck, item_caps, shelter_table
 from drillsim.metrics.rescue import rescue_calls, rescue_takers
 from drillsim.metrics.response import COMPONENTS
@@ -195,6 +196,26 @@ def shelters_table(ctx: ReportContext) -> SummaryTable | None:
     return t
 
 
+def evacuation_table(ctx: ReportContext) -> SummaryTable | None:
+    """Where the evacuees went: origin → shelter, way, people, route km and travel min
+    (median / longest), re-routed (:func:`~drillsim.metrics.evacuation.evacuation_flows`)."""
+    from drillsim.report.flood import origin_name
+
+    flows = evacuation_flows(ctx.result) if ctx.scenario.flood is not None else []
+    if not flows:
+        return None
+    t = SummaryTable(ctx.say("sum.evacuation"), [ctx.say(k) for k in (
+        "flood.col_evac_origin", "sum.col_shelter", "flood.col_evac_way",
+        "flood.col_evac_people", "flood.col_evac_km", "flood.col_evac_min",
+        "flood.col_evac_rerouted")], right=(3, 4, 5, 6))
+    for f in flows:
+        t.add(origin_name(ctx, f.origin), ctx.place_name(f.shelter),
+              ctx.say("flood.evac_on_foot" if f.by == "foot" else "flood.evac_rescued"),
+              f"{f.people:,}", f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
+              f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", f"{f.rerouted:,}")
+    return t
+
+
 def owner_name(ctx: ReportContext, owner: str) -> str:
     """A team's, fire station's or mutual aid's name in the summary's language."""
     if owner == "":
@@ -291,7 +312,8 @@ def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[S
     out.append(_measures(ctx, ctx.say("sum.load"), LOAD))
     s = ctx.scenario
     if s.flood is not None or s.warning is not None:
-        out += [relief_table(ctx), caps_table(ctx), rescue_table(ctx), shelters_table(ctx)]
+        out += [relief_table(ctx), caps_table(ctx), rescue_table(ctx), shelters_table(ctx),
+                evacuation_table(ctx)]
     out += chemical_tables(ctx)
     out.append(objectives_table(ctx))
     return [t for t in out if t is not None and t.rows]
