@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M, speed_factor
+from drillsim.hazards.pluvial_flood import (
+    DEPTH_LIMIT_M,
+    road_speed_factor,
+    speed_factor,
+    wading_speed_factor,
+)
 
 
 def published_car_speed_km_h(depth_mm: float) -> float:
@@ -86,7 +91,7 @@ def test_drill_roads_follow_the_curve_up_to_each_limit(ring_world):
         for vehicle, limit in DEPTH_LIMIT_M.items():
             if r.event != "road_state":
                 continue
-            assert factors[vehicle] == pytest.approx(speed_factor(depth, limit), abs=1e-3)
+            assert factors[vehicle] == pytest.approx(road_speed_factor(vehicle, depth), abs=1e-3)
             if 0.85 * limit <= depth < limit:  # just below: slow but open
                 assert factors[vehicle] > 0.0
                 seen[vehicle]["below"] += 1
@@ -95,3 +100,37 @@ def test_drill_roads_follow_the_curve_up_to_each_limit(ring_world):
                 seen[vehicle]["above"] += 1
     for vehicle in ("car", "truck", "fire_engine"):
         assert seen[vehicle]["below"] >= 2 and seen[vehicle]["above"] >= 2, (vehicle, seen)
+
+
+# ----------------------------------------------------------------------------- on foot
+# Li, Song, Zhang & Bode (2026, Acta Polytechnica CTU Proceedings 57:226): from dry ground
+# to 0.35 m of still water walking speed fell 38.6 % for men and 44.8 % for women.
+LI_MEN_035, LI_WOMEN_035 = 1 - 0.386, 1 - 0.448
+
+
+def test_wading_speed_at_the_measured_depth_lies_between_men_and_women():
+    f = wading_speed_factor(0.35)
+    assert LI_WOMEN_035 <= f <= LI_MEN_035
+    assert f == pytest.approx((LI_MEN_035 + LI_WOMEN_035) / 2, abs=1e-12)
+
+
+def test_wading_speed_is_free_when_dry_and_closed_at_the_walking_limit():
+    limit = DEPTH_LIMIT_M["foot"]
+    assert wading_speed_factor(0.0) == 1.0 and wading_speed_factor(-0.05) == 1.0
+    assert wading_speed_factor(limit - 1e-9) > 0.5  # still walking just below the limit
+    assert wading_speed_factor(limit) == 0.0 and wading_speed_factor(1.2) == 0.0
+
+
+def test_wading_speed_is_non_increasing_and_continuous_below_the_limit():
+    depths = np.linspace(0, DEPTH_LIMIT_M["foot"] - 1e-6, 5001)
+    f = np.array([wading_speed_factor(d) for d in depths])
+    assert np.all(np.diff(f) <= 0)
+    assert np.max(np.abs(np.diff(f))) < 1e-3  # no step below the limit
+
+
+def test_people_on_foot_use_the_wading_curve_and_vehicles_theirs():
+    assert road_speed_factor("foot", 0.2) == wading_speed_factor(0.2)
+    for vehicle in ("car", "truck", "fire_engine", "high_clearance"):
+        assert road_speed_factor(vehicle, 0.2) == speed_factor(0.2, DEPTH_LIMIT_M[vehicle])
+    # walkers wade faster than the car curve stretched to their limit said (issue 11)
+    assert wading_speed_factor(0.3) > speed_factor(0.3, DEPTH_LIMIT_M["foot"])
