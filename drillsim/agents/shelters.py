@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from drillsim.agents.hazard import DrillContext
 
 
+FLOOD_WATER = "flood water"
+"""The hazard name under which flood water closes shelters (:meth:`Shelters.set_blocked`)."""
+
+
 @dataclass
 class Waiting:
     """Admitted people of one group not yet relieved."""
@@ -124,6 +128,11 @@ class Shelters(Hazard):
         """The shelters that hazard ``by`` closes now."""
         return set(self._blocked_by.get(by, ()))
 
+    def closed_for_good(self) -> set[str]:
+        """Closed shelters that people do not wait for: those a threat zone closes (flood
+        water falls within hours; people cut off wait for it, a zone they flee)."""
+        return set().union(*(ids for by, ids in self._blocked_by.items() if by != FLOOD_WATER))
+
     def waiting_outdoors(self) -> dict[int, int]:
         """People waiting outside a shelter for its opening, by road node."""
         out: dict[int, int] = {}
@@ -184,8 +193,10 @@ class Shelters(Hazard):
             shelter = self.by_id[min(options, key=options.__getitem__)] if options else None
             if shelter is None:
                 if any(s.room > 0 for s in self.by_id.values()
-                       if s.id not in tried and s.id not in self.blocked):
-                    if not stranded:  # every way out is flooded: wait for the water to fall
+                       if s.id not in tried and s.id not in self.closed_for_good()):
+                    # every way out, or every shelter with room, is flooded: wait for the
+                    # water to fall (roads and flooded shelters change together)
+                    if not stranded:
                         drill.log("stranded", node=origin,
                                   group=group, people=int(people))
                         stranded = True

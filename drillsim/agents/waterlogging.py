@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from drillsim.agents.hazard import Hazard, InjectHandler, call_at
+from drillsim.agents.shelters import FLOOD_WATER
 from drillsim.agents.teams import mobilise_teams
 from drillsim.agents.units import Unit
 from drillsim.hazards.displacement import FloorHeights, Household, households
@@ -40,6 +41,7 @@ from drillsim.hazards.pluvial_flood import (
     rain_series,
     road_speed_factor,
 )
+from drillsim.network.graph import haversine_m
 from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.scenarios.schema import (
     Flood,
@@ -191,6 +193,7 @@ class FloodModel(Hazard):
         self.by_id = {p.id: p for p in self.points}
         self._arcs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.rescue_people: dict[str, int] = {}  # people trapped, by rescue call
+        self._shelter_points: dict[str, list[PointState]] | None = None
 
     # ------------------------------------------------------------------ the hazard interface
 
@@ -322,23 +325,31 @@ class FloodModel(Hazard):
             self.drill.network_changed()
 
     def _close_flooded_shelters(self) -> None:
-        """Close the shelters standing in a point's flooded area (a road node of its arcs)
-        while its water is as deep as makes the point's residents leave home
-        (``displace_depth_m``, the median floor height); they reopen when it falls."""
+        """Close the shelters standing in a point's flooded area (a road node of its arcs
+        within ``radius_m`` of the point) while its water is as deep as makes the point's
+        residents leave home (``displace_depth_m``, the median floor height); they reopen
+        when it falls."""
         shelters = self.drill.shelters
         if shelters is None:
             return
-        net = self.drill.world.network
-        flooded = set()
-        for point in self.points:
-            if point.depth_m >= point.spec.displace_depth_m:
+        if self._shelter_points is None:  # which points' water each shelter stands in
+            net = self.drill.world.network
+            self._shelter_points = {}
+            for point in self.points:
                 nodes = {*net.edge_u[point.edges].tolist(), *net.edge_v[point.edges].tolist()}
-                flooded |= {s.id for s in shelters.by_id.values() if s.node in nodes}
-        if flooded != shelters.blocked_by("flood water"):
-            for sid in sorted(flooded ^ shelters.blocked_by("flood water")):
+                for s in shelters.by_id.values():
+                    if s.node in nodes and haversine_m(
+                            net.lat[s.node], net.lon[s.node], net.lat[point.node],
+                            net.lon[point.node]) <= point.spec.radius_m:
+                        self._shelter_points.setdefault(s.id, []).append(point)
+        flooded = {sid for sid, pts in self._shelter_points.items()
+                   if any(p.depth_m >= p.spec.displace_depth_m for p in pts)}
+        before = shelters.blocked_by(FLOOD_WATER)
+        if flooded != before:
+            for sid in sorted(flooded ^ before):
                 self.drill.log("shelter_closed" if sid in flooded else "shelter_reopened",
-                               node=shelters.by_id[sid].node, place=sid, reason="flood water")
-            shelters.set_blocked(flooded, by="flood water")
+                               node=shelters.by_id[sid].node, place=sid, reason=FLOOD_WATER)
+            shelters.set_blocked(flooded, by=FLOOD_WATER)
 
     # ------------------------------------------------------------------ response
 

@@ -55,7 +55,7 @@ PLANS = {"alarm": [{"engine": 1}], "flood_rescue": [{"engine|rescue_team": 1}],
          "hazmat": [{"engine": 1}]}
 
 
-def _flood(*, capacity: int = 1000, point=POINT, rain=RAIN, **extra):
+def _flood(*, capacity: int = 1000, point=POINT, rain=RAIN, depot_node="N0", **extra):
     """200 residents near P1 (N1) walk in groups of 50 to the one shelter S1 (N3)."""
     return make_scenario(
         duration="12:00", deterministic=True,
@@ -63,7 +63,7 @@ def _flood(*, capacity: int = 1000, point=POINT, rain=RAIN, **extra):
         forces__response_plans=PLANS,
         forces__shelters=[{"id": "S1", "location": {"node": "N3"}, "capacity": capacity,
                            "open_delay": "10 min"}],
-        forces__depots=[{"id": "D1", "location": {"node": "N0"},
+        forces__depots=[{"id": "D1", "location": {"node": depot_node},
                          "stock": {"water_l": 300, "food_ration": 100, "bedding_set": 100},
                          "trucks": [{"id": "T1", "capacity_kg": 2000}]}],
         **extra)
@@ -110,10 +110,18 @@ def _stranded(world: World) -> RunResult:
 
 def _truck_without_route(world: World) -> RunResult:
     # the relief truck leaves while the water cuts the shelter off: eta_s is inf
-    # (everyone leaves at once at 0.3 m, before the water closes the way to people on foot)
-    point = dict(POINT, drain_m3_s=0.0, area_m2=500, radius_m=2000)
+    # (everyone leaves at once at 0.3 m, before the water closes the way to people on foot;
+    # the depot stands in the water at N1, whose two arcs it floods, the shelter S1 at N3
+    # outside it)
+    point = dict(POINT, drain_m3_s=0.0, area_m2=500, radius_m=450)
     rain = {"series": [{"at": "+00:00", "mm_h": 120}, {"at": "+03:00", "mm_h": 0}]}
-    return run_drill(_flood(point=point, rain=rain), world)
+    return run_drill(_flood(point=point, rain=rain, depot_node="N1"), world)
+
+
+def _shelter_flooded(world: World) -> RunResult:
+    # the shelter S1 (N3) stands in P1's water (2 km radius): closed from 0.3 m until the
+    # water falls below it again
+    return run_drill(_flood(point=dict(POINT, radius_m=2000)), world)
 
 
 def _shelter_blocked(world: World) -> RunResult:
@@ -134,6 +142,8 @@ CASES: dict[str, tuple[str, Callable[[World], RunResult], frozenset[str]]] = {
                      frozenset({"shelter_full", "unsheltered", "shelter_admit"})),
     "stranded": ("ring_world", _stranded, frozenset({"stranded", "shelter_admit"})),
     "truck_without_route": ("ring_world", _truck_without_route, frozenset({"truck_depart"})),
+    "shelter_flooded": ("ring_world", _shelter_flooded,
+                        frozenset({"shelter_closed", "shelter_reopened", "shelter_admit"})),
     "shelter_blocked": ("ring_world", _shelter_blocked,
                         frozenset({"shelter_blocked", "unsheltered"})),
 }
