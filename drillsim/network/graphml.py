@@ -19,7 +19,7 @@ import yaml
 
 from drillsim.errors import DrillsimError
 from drillsim.network.fit import graph_problem, network_problem
-from drillsim.network.graph import RoadNetwork, haversine_m
+from drillsim.network.graph import RoadNetwork, _as_list, haversine_m, non_road, road_class
 from drillsim.network.places import Place, Places
 
 _DATA = "drillsim.data.hongqiao"
@@ -77,6 +77,7 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     problem = graph_problem(graph)
     if problem:
         raise NetworkLoadError(f"{path}: {problem}")
+    drop_non_roads(graph)
     try:
         network = RoadNetwork.from_networkx(graph)
     except ValueError as exc:
@@ -85,6 +86,47 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     if problem:
         raise NetworkLoadError(f"{path}: {problem}")
     return network
+
+
+def drop_non_roads(graph: nx.MultiDiGraph, *, drive: bool = False) -> dict[str, int]:
+    """Remove the arcs that are no road (:func:`drillsim.network.graph.non_road`) and the
+    nodes left without any arc, in place.
+
+    Parameters
+    ----------
+    graph
+        An osmnx-style graph.
+    drive
+        Also remove footways, paths, cycleways, steps and pedestrian streets
+        (:data:`drillsim.network.graph.DRIVE_EXCLUDED`), which no vehicle drives.
+
+    Returns
+    -------
+    dict
+        Number of arcs removed per reason (``"highway=construction"``, ``"railway"``...),
+        and ``"nodes"``: the nodes removed.
+    """
+    dropped: dict[str, int] = {}
+    gone = []
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        why = non_road(data)
+        if why is None and drive and road_class(data.get("highway")) == "path":
+            why = f"highway={str(_first(data.get('highway')))} (not driven)"
+        if why is not None:
+            gone.append((u, v, k))
+            dropped[why] = dropped.get(why, 0) + 1
+    touched = {n for u, v, _ in gone for n in (u, v)}
+    graph.remove_edges_from(gone)
+    lonely = [n for n in touched if graph.degree(n) == 0]
+    graph.remove_nodes_from(lonely)
+    if lonely:
+        dropped["nodes"] = len(lonely)
+    return dropped
+
+
+def _first(value) -> object:
+    values = _as_list(value)
+    return values[0] if values else ""
 
 
 def load_hongqiao() -> RoadNetwork:
