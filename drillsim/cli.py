@@ -13,11 +13,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from drillsim.terminal import consoles, styled
+
+if TYPE_CHECKING:
+    from drillsim.records.run_folder import DistrictCopy
 
 console, err_console = consoles()  # text is shown literally: no markup, emoji or controls
 
@@ -64,6 +68,17 @@ def os_error_line(exc: OSError) -> str:
 def _print_error(line: str) -> None:
     """One error line on standard error; the user's text is never read as markup."""
     err_console.print(styled(("error:", "red"), " ", line), soft_wrap=True)
+
+
+def _district_files(scenario) -> DistrictCopy:
+    """The district of a drill for its run folder: its manifest record, and the package
+    files to copy (none for an embedded district)."""
+    from drillsim.network.district import load_district
+    from drillsim.records.run_folder import DistrictCopy
+
+    d = load_district(scenario.district)
+    files = () if d.embedded else tuple((p, p.relative_to(d.folder)) for p in d.files())
+    return DistrictCopy(d.record(), files)
 
 
 def _print_warning(line: str) -> None:
@@ -118,7 +133,7 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         write_run(result, out_dir, summary=summary,
                   summary_json=summary_dict(result, summary, drill.world),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
-                  network_given=drill.network_given)
+                  network_given=drill.network_given, district=_district_files(drill.scenario))
     _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if out_dir is not None:
         from drillsim.report.wording import say

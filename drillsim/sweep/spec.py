@@ -533,7 +533,8 @@ class _Builder:
                         net = drill.data.get("network", "default")
                         try:
                             world = load_world(net if net == "default" else str(
-                                (Path(drill.file).parent / net).resolve()))
+                                (Path(drill.file).parent / net).resolve()),
+                                drill.data["district"])
                         except Exception:  # noqa: BLE001 - the loader reports the network
                             world = False
                     try:

@@ -250,7 +250,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
         "FILE:1: duration: missing required key 'duration' (how long the drill runs, "
         "e.g. '04:00')",
         "FILE:3: duraton: unknown key 'duraton'; did you mean 'duration'? (allowed: name, "
-        "name_zh, description, description_zh, start, duration, seed, deterministic, "
+        "name_zh, description, description_zh, start, duration, seed, deterministic, district, "
         "network, forces, dispatch, incidents, background, injects, objectives, flood, "
         "relief, warning, chemical)"]
 
