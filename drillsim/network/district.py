@@ -46,7 +46,7 @@ EMBEDDED = ("hongqiao",)
 MANIFEST = "district.yaml"
 """The file that makes a folder a district package."""
 
-_ID = re.compile(r"[a-z0-9][a-z0-9_-]*", re.IGNORECASE)
+DISTRICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*", re.IGNORECASE)
 _FILE_KEYS = ("network", "places", "population", "waterlogging", "forces")
 _TOP_KEYS = ("name", "name_en", "name_zh", "version", "crs", "licence", "sources",
              "estimated", "files")
@@ -214,7 +214,7 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
         if key not in _TOP_KEYS:
             raise fail(str(key), f"unknown key; the keys are {', '.join(_TOP_KEYS)}")
     name = str(doc.get("name") or "")
-    if not _ID.fullmatch(name):
+    if not DISTRICT_ID.fullmatch(name):
         raise fail("name", "needs a short id of letters, digits, _ or - (e.g. 'shahe')")
     for key in ("name_en", "name_zh", "version"):
         if not str(doc.get(key) or "").strip():

@@ -69,6 +69,7 @@ def check_scenario(
     if places is not None and network is not None:
         problems += _locations(scenario, places, network)
         problems += _areas(scenario, places)
+        problems += _population(scenario, places, network)
     return problems
 
 
@@ -279,6 +280,29 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
         road = getattr(inj, "road", None)
         if road is not None and len(network.edges_named(road)) == 0:
             yield Problem(("injects", i, "road"), f"no road named {road!r} in the network")
+
+
+def _population(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
+    """A chemical drill counts people: refused where the district has no population on the
+    drill's roads (a package without subdistricts, or Hongqiao's subdistricts with another
+    district's road network), rather than counting nobody or Hongqiao's residents."""
+    from drillsim.network.fit import SNAP_MAX_M, drive_core
+
+    if s.chemical is None:
+        return
+    core = drive_core(network)
+    subs = [p for p in places.of_kind("subdistrict") if float(p.attrs.get("population", 0)) > 0]
+    if not subs:
+        yield Problem(("chemical",), (
+            "the district has no population (no subdistricts with 'population'), so the "
+            "chemical model could count no one exposed or warned; add the subdistricts and "
+            "their residents to the district package's population.yaml (docs/districts.md)"))
+    elif all(core.nearest(network, p.lat, p.lon)[1] > SNAP_MAX_M for p in subs):
+        yield Problem(("chemical",), (
+            f"the district's subdistricts ({subs[0].label}, ...) lie far from this drill's "
+            "road network, so their residents would be spread over another city; make a "
+            "district package of the network with its own population (docs/districts.md) "
+            "and write 'district: FOLDER'"))
 
 
 def _areas(s: Scenario, places: Places) -> Iterator[Problem]:

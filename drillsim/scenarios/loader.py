@@ -245,7 +245,13 @@ def default_forces(district: str = "hongqiao") -> tuple[str, YamlDoc]:
     if package.forces is None:
         return str(package.folder / MANIFEST), YamlDoc({}, {(): 1})
     file = str(package.forces)
-    return file, read_yaml(package.forces.read_text(encoding="utf-8"), file)
+    doc = read_yaml(package.forces.read_text(encoding="utf-8"), file)
+    if doc.data is None:  # a template not filled in yet: comments only
+        return file, YamlDoc({}, {(): 1})
+    if not isinstance(doc.data, dict):
+        raise ScenarioError([FileProblem(file, 1, "", "a forces file is a mapping of keys "
+                                         f"({', '.join(FORCES_KEYS)})")])
+    return file, doc
 
 
 def _with_default_forces(data: dict[str, Any], district: str = "hongqiao"
@@ -271,7 +277,13 @@ def default_points(district: str = "hongqiao") -> list[Any] | None:
     source = load_district(district).waterlogging
     if source is None:
         return None
-    return read_yaml(source.read_text(encoding="utf-8"), str(source)).data["points"]
+    data = read_yaml(source.read_text(encoding="utf-8"), str(source)).data
+    if data is None:  # a template not filled in yet: comments only
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("points", []), list):
+        raise ScenarioError([FileProblem(str(source), 1, "points", "a waterlogging file holds "
+                                         "'points:', a list of flood.points")])
+    return data.get("points")
 
 
 def _with_default_points(data: dict[str, Any], district: str) -> dict[str, Any]:
