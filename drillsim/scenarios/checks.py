@@ -270,7 +270,8 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
             for road in p.roads or []:
                 if len(network.edges_named(road)) == 0:
                     yield Problem(("flood", "points", i, "roads"),
-                                  f"no road named {road!r} in the network")
+                                  f"no road named {road!r} in the network"
+                                  f"{_road_hint(network, road)}")
     if s.chemical is not None:
         yield from _location(s.chemical.site, ("chemical", "site"), places, network)
     for i, inj in enumerate(s.injects):
@@ -279,7 +280,15 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
             yield from _location(near, ("injects", i, "near"), places, network)
         road = getattr(inj, "road", None)
         if road is not None and len(network.edges_named(road)) == 0:
-            yield Problem(("injects", i, "road"), f"no road named {road!r} in the network")
+            yield Problem(("injects", i, "road"), f"no road named {road!r} in the network"
+                          f"{_road_hint(network, road)}")
+
+
+def _road_hint(network: RoadNetwork, road: str) -> str:
+    """``"; did you mean '光荣道'?"`` for the closest road name, or ``""``."""
+    names = sorted({n for n in (*network.edge_name, *network.edge_name_en) if n})
+    close = difflib.get_close_matches(road, names, n=1, cutoff=0.5)
+    return f"; did you mean {close[0]!r}? (`drillsim district show --roads`)" if close else ""
 
 
 def _population(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
@@ -347,7 +356,11 @@ def _location(
     if loc.place is not None:
         place = places.get(loc.place)
         if place is None:
-            yield Problem(path, f"unknown place {loc.place!r}; see `drillsim network --places`")
+            close = places.suggest(loc.place)
+            hint = (f"did you mean {close.id!r} ({close.label})? " if close else "")
+            yield Problem(path, f"unknown place {loc.place!r}; {hint}places are named by id "
+                          "or by their Chinese or English name: see `drillsim district show "
+                          "--places`")
             return
         what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
     else:

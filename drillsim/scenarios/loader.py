@@ -147,6 +147,8 @@ def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Plac
         update={"district": district})
     if check_world and (places is None or network is None):
         places, network = _load_world(scenario, places, network, where)
+    scenario = _place_ids(scenario, places if places is not None else _district_places(
+        scenario, where))
     if scenario.network != "default" and defaults_used:
         raise ScenarioError([where.problem(("network",), _foreign_defaults(defaults_used))])
     found = check_scenario(scenario, places, network)
@@ -439,6 +441,49 @@ def _load_world(scenario: Scenario, places: Places | None, network: RoadNetwork 
         raise ScenarioError([where.problem(("network",), f"the road network cannot be "
                                            f"loaded: {'; '.join(exc.lines())}")]) from None
     return places, network
+
+
+def _district_places(scenario: Scenario, where: _Locator) -> Places:
+    from drillsim.network.graphml import load_places
+
+    try:
+        return load_places(scenario.district)
+    except DrillsimError as exc:
+        raise ScenarioError([where.problem(("district",), "; ".join(exc.lines()))]) from None
+
+
+def _place_ids(scenario: Scenario, places: Places) -> Scenario:
+    """The scenario with every ``location`` that names a place by its Chinese or English
+    name (:meth:`drillsim.network.places.Places.find`) naming it by id, so the engine, the
+    metrics and the report find it; unknown names stay for the checks to report."""
+    from pydantic import BaseModel
+
+    from drillsim.scenarios.schema import Location
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, Location):
+            if value.place is None or value.place in places:
+                return value
+            found = places.find(value.place)
+            return value if found is None else value.model_copy(update={"place": found.id})
+        if isinstance(value, BaseModel):
+            changed = {}
+            for name in type(value).model_fields:
+                old = getattr(value, name)
+                new = fix(old)
+                if new is not old:
+                    changed[name] = new
+            return value.model_copy(update=changed) if changed else value
+        if isinstance(value, list | tuple):
+            items = [fix(v) for v in value]
+            return type(value)(items) if any(a is not b for a, b in zip(
+                items, value, strict=True)) else value
+        if isinstance(value, dict):
+            items = {k: fix(v) for k, v in value.items()}
+            return items if any(items[k] is not value[k] for k in value) else value
+        return value
+
+    return fix(scenario)
 
 
 # --------------------------------------------------------------------------- in-memory data

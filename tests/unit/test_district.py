@@ -264,3 +264,44 @@ def test_osm_xml_reader_splits_ways_at_junctions(tmp_path):
     assert sorted(net.node_ids) == ["1", "3", "5"]  # the footway's end is not driven
     ab = net.edges_between(net.node_index["1"], net.node_index["3"])[0]
     assert net.edge_speed_kmh[ab] == 30.0  # the lowest lane of 50|30
+
+
+BY_NAME = """\
+name: places by name
+district: ../testcity
+start: 2026-07-15 10:00
+duration: 01:00
+incidents:
+  - {id: F1, occupancy: dwelling, at: '+00:05', location: 东湖公园}
+  - {id: F2, occupancy: dwelling, at: '+00:15', location: {place: "railway  underpass"}}
+"""
+
+
+def test_places_named_by_chinese_or_english_name(runs):
+    from drillsim.scenarios.loader import load_scenario
+
+    drill = runs["root"] / "drills" / "byname.yaml"
+    drill.write_text(BY_NAME, encoding="utf-8")
+    s = load_scenario(drill)
+    assert [i.location.place for i in s.incidents] == ["east_park", "rail_underpass"]
+    assert invoke("run", drill).exit_code == 0
+    drill.write_text(BY_NAME.replace("东湖公园", "East Lake Prk"), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    assert "byname.yaml:6: incidents[0].location: unknown place 'East Lake Prk'; did you " \
+           "mean 'east_park' (东湖公园 East Lake Park)?" in " ".join(r.output.split())
+
+
+def test_road_name_did_you_mean_on_hongqiao(tmp_path):
+    drill = tmp_path / "d.yaml"
+    drill.write_text(textwrap.dedent("""\
+        name: road typo
+        start: 2026-07-15 10:00
+        duration: 01:00
+        injects:
+          - {id: I1, at: "+00:00", kind: road_closed, road: 光荣路, text: closed}
+        """), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    assert "d.yaml:5: injects[0].road: no road named '光荣路' in the network; did you mean " \
+           "'光荣道'?" in " ".join(r.output.split())
