@@ -89,13 +89,13 @@ class Places:
 
     def suggest(self, text: str) -> Place | None:
         """The place whose id or name is closest to ``text`` (for "did you mean"), or
-        ``None`` when none is close (``difflib`` ratio below 0.5)."""
+        ``None`` when none is close (``difflib`` ratio below 0.65)."""
         names = {}
         for p in self._places:
             for name in (p.id, p.name_zh, p.name_en):
                 if name:
                     names.setdefault(_name_key(name), p)
-        close = difflib.get_close_matches(_name_key(text), list(names), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(_name_key(text), list(names), n=1, cutoff=0.65)
         return names[close[0]] if close else None
 
     def __getitem__(self, place_id: str) -> Place:

@@ -287,7 +287,7 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
 def _road_hint(network: RoadNetwork, road: str) -> str:
     """``"; did you mean '光荣道'?"`` for the closest road name, or ``""``."""
     names = sorted({n for n in (*network.edge_name, *network.edge_name_en) if n})
-    close = difflib.get_close_matches(road, names, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(road, names, n=1, cutoff=0.65)
     return f"; did you mean {close[0]!r}? (`drillsim district show --roads`)" if close else ""
 
 
@@ -358,9 +358,8 @@ def _location(
         if place is None:
             close = places.suggest(loc.place)
             hint = (f"did you mean {close.id!r} ({close.label})? " if close else "")
-            yield Problem(path, f"unknown place {loc.place!r}; {hint}places are named by id "
-                          "or by their Chinese or English name: see `drillsim district show "
-                          "--places`")
+            yield Problem(path, f"unknown place {loc.place!r}; {hint}see `drillsim district "
+                          "show --places` (ids, Chinese and English names)")
             return
         what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
     else:

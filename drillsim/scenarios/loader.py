@@ -150,7 +150,8 @@ def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Plac
     scenario = _place_ids(scenario, places if places is not None else _district_places(
         scenario, where))
     if scenario.network != "default" and defaults_used:
-        raise ScenarioError([where.problem(("network",), _foreign_defaults(defaults_used))])
+        raise ScenarioError([where.problem(("network",), _foreign_defaults(defaults_used,
+                                                                           district))])
     found = check_scenario(scenario, places, network)
     problems = [where.problem(p.path, p.message) for p in found if not p.warning]
     if problems:
@@ -177,11 +178,14 @@ def _defaults_used(given: dict[str, Any], from_default: frozenset[str], district
     return tuple(used)
 
 
-def _foreign_defaults(used: tuple[str, ...]) -> str:
+def _foreign_defaults(used: tuple[str, ...], district: str) -> str:
     """The message for a drill on its own network that relies on its district's defaults."""
+    from drillsim.network.district import DEFAULT_DISTRICT, load_district
+
+    name = "Hongqiao" if district == DEFAULT_DISTRICT else load_district(district).name_en
     return (f"this drill runs on its own road network, but {', '.join(used)} would come from "
-            "the district's defaults, whose places lie in the district; give your own (write "
-            "an empty list, e.g. 'teams: []', for what the drill does not have), or make a "
+            f"the {name} defaults, whose places lie in {name}; give your own (write an "
+            "empty list, e.g. 'teams: []', for what the drill does not have), or make a "
             "district package of your network (docs/districts.md); "
             "see docs/scenario-format.md, 'Your own road network'")
 
@@ -462,7 +466,7 @@ def _place_ids(scenario: Scenario, places: Places) -> Scenario:
 
     def fix(value: Any) -> Any:
         if isinstance(value, Location):
-            if value.place is None or value.place in places:
+            if value.place is None or places.get(value.place) is not None:
                 return value
             found = places.find(value.place)
             return value if found is None else value.model_copy(update={"place": found.id})
