@@ -292,26 +292,40 @@ def _road_hint(network: RoadNetwork, road: str) -> str:
 
 
 def _population(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
-    """A chemical drill counts people: refused where the district has no population on the
-    drill's roads (a package without subdistricts, or Hongqiao's subdistricts with another
-    district's road network), rather than counting nobody or Hongqiao's residents."""
+    """The people of the district on the drill's roads.
+
+    A chemical drill counts people exposed and warned: it is refused where the district
+    has no population on the drill's roads (a package without subdistricts, or
+    Hongqiao's subdistricts with another city's road network), rather than counting
+    nobody or spreading Hongqiao's residents over another city. Background calls
+    follow the people (:mod:`drillsim.network.demand`); without them they are spread
+    evenly over the roads, which the designer is told.
+    """
+    from drillsim.network.demand import ACTIVITY_KIND
     from drillsim.network.fit import SNAP_MAX_M, drive_core
 
-    if s.chemical is None:
+    if s.chemical is None and s.background is None:
         return
     core = drive_core(network)
     subs = [p for p in places.of_kind("subdistrict") if float(p.attrs.get("population", 0)) > 0]
     if not subs:
-        yield Problem(("chemical",), (
-            "the district has no population (no subdistricts with 'population'), so the "
-            "chemical model could count no one exposed or warned; add the subdistricts and "
-            "their residents to the district package's population.yaml (docs/districts.md)"))
+        why = "the district has no population (no subdistricts with 'population')"
     elif all(core.nearest(network, p.lat, p.lon)[1] > SNAP_MAX_M for p in subs):
-        yield Problem(("chemical",), (
-            f"the district's subdistricts ({subs[0].label}, ...) lie far from this drill's "
-            "road network, so their residents would be spread over another city; make a "
-            "district package of the network with its own population (docs/districts.md) "
-            "and write 'district: FOLDER'"))
+        why = (f"the district's subdistricts ({subs[0].label}, ...) lie far from this drill's "
+               "road network, so their residents would be spread over another city")
+    else:
+        return
+    fix = ("add the subdistricts and their residents to the district package's "
+           "population.yaml, or play the drill in a district package of this network "
+           "(docs/districts.md)")
+    if s.chemical is not None:
+        yield Problem(("chemical",), f"{why}: the chemical model could not count who is "
+                      f"exposed or warned; {fix}")
+    centres = [p for p in places.of_kind(ACTIVITY_KIND)
+               if core.nearest(network, p.lat, p.lon)[1] <= SNAP_MAX_M]
+    if s.background is not None and not centres:
+        yield Problem(("background",), f"{why}: background calls are spread evenly over the "
+                      f"roads instead of following where people live; {fix}", warning=True)
 
 
 def _areas(s: Scenario, places: Places) -> Iterator[Problem]:

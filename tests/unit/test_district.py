@@ -305,3 +305,53 @@ def test_road_name_did_you_mean_on_hongqiao(tmp_path):
     assert r.exit_code == 2
     assert "d.yaml:5: injects[0].road: no road named '光荣路' in the network; did you mean " \
            "'光荣道'?" in " ".join(r.output.split())
+
+
+def test_background_calls_without_population_are_announced(tmp_path):
+    package = make_other_district(tmp_path, population=False)
+    drill = tmp_path / "bg.yaml"
+    drill.write_text(FIRE.format(district=package.name) + "background: {calls_per_day: 30}\n",
+                     encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 0, r.output
+    assert "bg.yaml:9: background: the district has no population (no subdistricts with " \
+           "'population'): background calls are spread evenly over the roads" \
+           in " ".join(r.output.split())
+
+
+def test_hongqiao_people_are_not_spread_over_another_network(tmp_path):
+    """A bare GraphML network with the Hongqiao district: its subdistricts lie 1,500 km away,
+    so a chemical drill is refused instead of counting Hongqiao's residents in Chengdu."""
+    from osm_world import write_osm_like
+
+    write_osm_like(tmp_path / "city.graphml")
+    drill = tmp_path / "chem.yaml"
+    drill.write_text(textwrap.dedent("""\
+        name: chlorine on a bare network
+        start: 2026-07-15 10:00
+        duration: 01:00
+        network: city.graphml
+        forces:
+          stations:
+            - id: s1
+              location: {node: g00}
+              personnel: 10
+              apparatus: [{id: E1, type: engine, crew: 5}]
+              turnout: {day: 60 s, night: 90 s}
+          teams: []
+          depots: []
+          shelters: []
+        chemical:
+          id: CL1
+          chemical: chlorine
+          site: {node: g33}
+          at: "00:10"
+          release: {kind: leaking_valve, rate_kg_min: 15, quantity_kg: 1000}
+          weather:
+            - {at: "+00:00", wind_speed_m_s: 2, wind_from_deg: 135, cloud_eighths: 1}
+        """), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    out = " ".join(r.output.split())
+    assert "chem.yaml:15: chemical: the district's subdistricts (" in out
+    assert "lie far from this drill's road network" in out
