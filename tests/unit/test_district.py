@@ -355,3 +355,28 @@ def test_hongqiao_people_are_not_spread_over_another_network(tmp_path):
     out = " ".join(r.output.split())
     assert "chem.yaml:15: chemical: the district's subdistricts (" in out
     assert "lie far from this drill's road network" in out
+
+
+def test_sweep_on_another_district_uses_its_world(runs, tmp_path):
+    """Each worker builds the drill's district, not Hongqiao: the station's turnout moves
+    the first arrival by exactly the minute added (a deterministic travel)."""
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(textwrap.dedent(f"""\
+        name: turnout in Test City
+        base: {runs["root"] / "drills" / "fire.yaml"}
+        seed: 1
+        replications: 2
+        metrics: [first_arrival_p90]
+        parameters:
+          - {{path: forces.stations.west_station.turnout.day, name: turnout,
+             values: [60 s, 120 s]}}
+        """), encoding="utf-8")
+    r = invoke("sweep", spec, "--out", tmp_path / "out", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    with open(tmp_path / "out" / "replications.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [row["status"] for row in rows] == ["ok"] * 4
+    first = {(row["turnout"], row["replication"]): float(row["first_arrival_p90"])
+             for row in rows}
+    for rep in ("0", "1"):
+        assert first["120 s", rep] - first["60 s", rep] == pytest.approx(60.0)  # seconds
