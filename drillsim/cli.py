@@ -306,13 +306,17 @@ def schema(out_file: Path | None, list_metrics: bool) -> None:
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw the network to this PNG file.")
 @click.option("--places", "show_places", is_flag=True, help="List the named places.")
+@click.option("--district", "district_", default="hongqiao", show_default=True,
+              help="District package (a name that ships with drillsim or a folder).")
 @friendly_errors
-def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
+def network(graphml: Path | None, png: Path | None, show_places: bool, district_: str) -> None:
     """Summarize the road network: size, connectivity, 5-minute reach of each station."""
     from drillsim.api import load_world
+    from drillsim.network.district import load_district
     from drillsim.network.summary import summarize
 
-    world = load_world(str(graphml) if graphml else "default")
+    spec = load_district(district_, Path.cwd()).spec
+    world = load_world(str(graphml) if graphml else "default", spec)
     info = summarize(world.network, world.places, world.travel)
     _print_network(info)
     if show_places:
@@ -321,7 +325,7 @@ def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
         from drillsim.network.graphml import load_map_layers
         from drillsim.network.summary import draw_network
 
-        layers = load_map_layers() if graphml is None else None
+        layers = load_map_layers(spec) if graphml is None else None
         fig, _ = draw_network(world.network, world.places,
                               rivers=layers.rivers if layers else None,
                               boundary=layers.boundary if layers else None)
