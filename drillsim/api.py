@@ -66,5 +66,5 @@ def open_drill(path: str | Path) -> OpenedDrill:
 def run_drill(scenario: Scenario, seed: int | None = None, *, world: World | None = None,
               spawn_key: tuple[int, ...] = ()) -> RunResult:
     """Run a drill; its own seed unless ``seed`` is given. Returns the records."""
-    world = world if world is not None else load_world(scenario.network)
+    world = world if world is not None else load_world(scenario.network, scenario.district)
     return _run(scenario, world, seed, spawn_key)

@@ -13,11 +13,15 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from drillsim.terminal import consoles, styled
+
+if TYPE_CHECKING:
+    from drillsim.records.run_folder import DistrictCopy
 
 console, err_console = consoles()  # text is shown literally: no markup, emoji or controls
 
@@ -64,6 +68,17 @@ def os_error_line(exc: OSError) -> str:
 def _print_error(line: str) -> None:
     """One error line on standard error; the user's text is never read as markup."""
     err_console.print(styled(("error:", "red"), " ", line), soft_wrap=True)
+
+
+def _district_files(scenario) -> DistrictCopy:
+    """The district of a drill for its run folder: its manifest record, and the package
+    files to copy (none for an embedded district)."""
+    from drillsim.network.district import load_district
+    from drillsim.records.run_folder import DistrictCopy
+
+    d = load_district(scenario.district)
+    files = () if d.embedded else tuple((p, p.relative_to(d.folder)) for p in d.files())
+    return DistrictCopy(d.record(), files)
 
 
 def _print_warning(line: str) -> None:
@@ -118,7 +133,7 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         write_run(result, out_dir, summary=summary,
                   summary_json=summary_dict(result, summary, drill.world),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
-                  network_given=drill.network_given)
+                  network_given=drill.network_given, district=_district_files(drill.scenario))
     _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if out_dir is not None:
         from drillsim.report.wording import say
@@ -291,13 +306,17 @@ def schema(out_file: Path | None, list_metrics: bool) -> None:
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw the network to this PNG file.")
 @click.option("--places", "show_places", is_flag=True, help="List the named places.")
+@click.option("--district", "district_", default="hongqiao", show_default=True,
+              help="District package (a name that ships with drillsim or a folder).")
 @friendly_errors
-def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
+def network(graphml: Path | None, png: Path | None, show_places: bool, district_: str) -> None:
     """Summarize the road network: size, connectivity, 5-minute reach of each station."""
     from drillsim.api import load_world
+    from drillsim.network.district import load_district
     from drillsim.network.summary import summarize
 
-    world = load_world(str(graphml) if graphml else "default")
+    spec = load_district(district_, Path.cwd()).spec
+    world = load_world(str(graphml) if graphml else "default", spec)
     info = summarize(world.network, world.places, world.travel)
     _print_network(info)
     if show_places:
@@ -306,7 +325,7 @@ def network(graphml: Path | None, png: Path | None, show_places: bool) -> None:
         from drillsim.network.graphml import load_map_layers
         from drillsim.network.summary import draw_network
 
-        layers = load_map_layers() if graphml is None else None
+        layers = load_map_layers(spec) if graphml is None else None
         fig, _ = draw_network(world.network, world.places,
                               rivers=layers.rivers if layers else None,
                               boundary=layers.boundary if layers else None)
@@ -401,6 +420,122 @@ def _print_places(places) -> None:
     for p in places:
         t.add_row(p.id, p.kind, f"{p.name_zh} {p.name_en}", f"{p.lat:.4f}", f"{p.lon:.4f}")
     console.print(t)
+
+
+@main.group()
+def district() -> None:
+    """District packages: make one from a road network, check it, list what it holds."""
+
+
+@district.command("new")
+@click.argument("name")
+@click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path),
+              help="Road network saved by osmnx (ox.save_graphml), unprojected.")
+@click.option("--osm", type=click.Path(dir_okay=False, path_type=Path),
+              help="OpenStreetMap XML extract (.osm; not .pbf).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Package folder (default: ./NAME).")
+@click.option("--name-en", default="", help="English name, e.g. 'Shahe District'.")
+@click.option("--name-zh", default="", help="Chinese name, e.g. '沙河区'.")
+@friendly_errors
+def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Path | None,
+                 name_en: str, name_zh: str) -> None:
+    """Make a district package NAME from a road network: the driving network and
+    templates of places, population, waterlogging points and forces to fill in."""
+    from drillsim.network.district import DISTRICT_ID, DistrictError
+    from drillsim.network.district_make import make_district
+
+    if not DISTRICT_ID.fullmatch(name):
+        raise DistrictError(f"NAME: {name!r}: a district name is letters, digits, _ or - "
+                            "(e.g. 'shahe'); give the full names with --name-en / --name-zh")
+    made = make_district(name, out_dir or Path(name), graphml=graphml, osm=osm,
+                         name_en=name_en, name_zh=name_zh)
+    console.print(f"District package written to {made.folder}/: {made.nodes:,} nodes, "
+                  f"{made.arcs:,} arcs of driving network")
+    for why, count in sorted(made.dropped.items()):
+        console.print(f"  dropped {count:,} {'node(s)' if why == 'nodes' else 'arc(s)'}"
+                      f"{'' if why == 'nodes' else ': ' + why}")
+    if made.outside_core:
+        console.print(f"  dropped {made.outside_core:,} node(s) outside the largest part in "
+                      "which every node can be driven to and from every other")
+    console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
+                  f"forces.yaml, then run `drillsim district check {made.folder}` "
+                  "(docs/districts.md)")
+
+
+@district.command("check")
+@click.argument("path", default="hongqiao")
+@friendly_errors
+def district_check(path: str) -> None:
+    """Say what is missing or suspicious in the district package PATH (exit 2 when a
+    drill could not use it)."""
+    from drillsim.network.district_make import check_district
+
+    d, findings = check_district(path)
+    for f in findings:
+        (_print_error if f.error else _print_warning)(str(f))
+    errors = sum(f.error for f in findings)
+    console.print(f"{d.label} (version {d.version}): {errors} error(s), "
+                  f"{len(findings) - errors} warning(s)")
+    if errors:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@district.command("show")
+@click.argument("path", default="hongqiao")
+@click.option("--roads", "what", flag_value="roads", help="List the named roads.")
+@click.option("--places", "what", flag_value="places", help="List the places.")
+@click.option("--points", "what", flag_value="points", help="List the waterlogging points.")
+@friendly_errors
+def district_show(path: str, what: str | None) -> None:
+    """Show the district package PATH (default hongqiao): names, version, sources, and
+    with an option its roads, places or waterlogging points in both languages."""
+    from drillsim.network.district import load_district
+    from drillsim.network.graphml import district_network, district_places
+
+    d = load_district(path)
+    if what is None:
+        t = Table(title=d.label, title_justify="left", show_header=False)
+        for key, value in (("name", d.name), ("version", d.version), ("folder", str(d.folder)),
+                           ("licence", d.licence), ("sources", "\n".join(d.sources)),
+                           ("estimated", ", ".join(d.estimated)),
+                           ("sha256", d.sha256()[:16] + "...")):
+            t.add_row(key, value)
+        console.print(t)
+    elif what == "roads":
+        net = district_network(d)
+        lengths: dict[tuple[str, str], list] = {}
+        for e in net.road_edges():
+            key = (net.edge_name[e], net.edge_name_en[e])
+            if any(key):
+                entry = lengths.setdefault(key, [net.edge_highway[e], 0.0])
+                entry[1] += float(net.edge_length_m[e])
+        t = Table(title=f"{d.label}: roads", title_justify="left")
+        for col in ("名称", "name", "class", "km"):
+            t.add_column(col)
+        for (zh, en), (cls, m) in sorted(lengths.items()):
+            t.add_row(zh, en, cls, f"{m / 1000:.2f}")
+        console.print(t)
+    elif what == "places":
+        places = district_places(d)
+        t = Table(title=f"{d.label}: places", title_justify="left")
+        for col in ("id", "kind", "名称", "name", "lat", "lon"):
+            t.add_column(col)
+        for p in places:
+            t.add_row(p.id, p.kind, p.name_zh, p.name_en, f"{p.lat:.5f}", f"{p.lon:.5f}")
+        console.print(t)
+    else:
+        from drillsim.scenarios.loader import default_points
+
+        t = Table(title=f"{d.label}: waterlogging points", title_justify="left")
+        for col in ("id", "名称", "name", "location"):
+            t.add_column(col)
+        for p in default_points(d.spec) or []:
+            loc = p.get("location")
+            t.add_row(str(p.get("id")), str(p.get("name_zh", "")), str(p.get("name_en", "")),
+                      loc if isinstance(loc, str) else ", ".join(f"{k} {v}" for k, v in
+                                                                 dict(loc or {}).items()))
+        console.print(t)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -154,22 +154,126 @@ def road_class(highway) -> str:
     return cls if cls in DEFAULT_SPEED_KMH else "unclassified"
 
 
+ZONE_SPEED_KMH: dict[str, float] = {
+    # Implicit speed limits written as ``maxspeed=<country>:<zone>`` (OSM key
+    # ``maxspeed``, "Implicit maxspeed values"). Values: the national default limits
+    # listed on the OSM wiki page "Default speed limits" (wiki.openstreetmap.org/wiki/
+    # Default_speed_limits), which cites each country's traffic code (e.g. DE StVO
+    # para. 3: 50 urban / 100 rural; RU Traffic Rules 10.2-10.3: 60 / 90 / 110; GB
+    # national speed limit 60 mph single / 70 mph dual carriageway).
+    # CN: Regulations for the Implementation of the Road Traffic Safety Law, art. 45:
+    # 30 km/h urban without a centre line, 50 km/h with one lane each way; ``CN:urban``
+    # does not say which, 50 is taken (assumption, the more common street type).
+    # ``<cc>:motorway`` of a country without a general motorway limit (DE) is absent
+    # and falls back to the road class.
+    "AT:urban": 50.0, "AT:rural": 100.0, "AT:motorway": 130.0,
+    "BE:urban": 50.0, "BE-VLG:rural": 70.0, "BE-WAL:rural": 90.0, "BE:motorway": 120.0,
+    "CH:urban": 50.0, "CH:rural": 80.0, "CH:motorway": 120.0,
+    "CN:urban": 50.0, "CN:rural": 70.0,
+    "CZ:urban": 50.0, "CZ:rural": 90.0, "CZ:motorway": 130.0,
+    "DE:urban": 50.0, "DE:rural": 100.0, "DE:living_street": 7.0, "DE:bicycle_road": 30.0,
+    "DK:urban": 50.0, "DK:rural": 80.0, "DK:motorway": 130.0,
+    "ES:urban": 50.0, "ES:rural": 90.0, "ES:motorway": 120.0,
+    "FR:urban": 50.0, "FR:rural": 80.0, "FR:motorway": 130.0,
+    "GB:nsl_single": 60 * 1.609344, "GB:nsl_dual": 70 * 1.609344,
+    "GB:motorway": 70 * 1.609344,
+    "IT:urban": 50.0, "IT:rural": 90.0, "IT:motorway": 130.0,
+    "NL:urban": 50.0, "NL:rural": 80.0, "NL:motorway": 100.0,
+    "PL:urban": 50.0, "PL:rural": 90.0, "PL:motorway": 140.0,
+    "RU:urban": 60.0, "RU:rural": 90.0, "RU:motorway": 110.0, "RU:living_street": 20.0,
+    "UA:urban": 50.0, "UA:rural": 90.0, "UA:motorway": 130.0,
+}
+"""National default speed limits by zone tag, km/h (``DE:zone30``-style tags carry their
+own number and are read from it, see :func:`parse_maxspeed`)."""
+
+_ZONES_LOWER = {k.lower(): v for k, v in ZONE_SPEED_KMH.items()}
+_ZONE_NUMBER = re.compile(r"[a-z]{2}(?:-[a-z]+)?:zone:?(\d+)")
+
+
+def _one_speed(item) -> float | None:
+    """km/h of one ``maxspeed`` entry (number, ``"50 mph"``, zone tag), or ``None``."""
+    if isinstance(item, int | float) and not isinstance(item, bool):
+        return float(item) if item > 0 else None
+    text = str(item).strip()
+    zone = _ZONES_LOWER.get(text.lower())
+    if zone is not None:
+        return zone
+    match = _ZONE_NUMBER.fullmatch(text.lower())
+    if match:
+        return float(match[1])
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?", text.lower())
+    if match and float(match[1]) > 0:
+        return float(match[1]) * (_MPH_KMH if match[2] == "mph" else 1.0)
+    return None
+
+
 def parse_maxspeed(value) -> float | None:
     """Speed limit in km/h from an OSM ``maxspeed`` value, or ``None`` if unusable.
 
-    Accepts numbers, ``"50"``, ``"50 mph"`` and lists (mean of the parsable
-    entries, as osmnx does); ``"none"``, ``"signals"``, ``"CN:urban"`` give ``None``.
+    Accepts numbers, ``"50"``, ``"50 mph"``, zone tags (``"DE:urban"``, ``"RU:rural"``,
+    ``"DE:zone30"``: :data:`ZONE_SPEED_KMH`), lane-separated values (``"50|30"``: the
+    LOWEST lane, because a fire engine or truck keeps to the slower, right-hand lanes
+    that carry the lower limits, and a lower speed errs towards later arrivals rather
+    than promising times no appliance makes) and lists (mean of the parsable entries,
+    as osmnx does); ``"none"``, ``"signals"``, ``"walk"`` give ``None`` (the road
+    class's default applies).
     """
     speeds = []
     for item in _as_list(value):
-        if isinstance(item, int | float) and not isinstance(item, bool):
-            speeds.append(float(item))
-            continue
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?\s*", str(item).lower())
-        if match:
-            speeds.append(float(match[1]) * (_MPH_KMH if match[2] == "mph" else 1.0))
-    speeds = [s for s in speeds if s > 0]
+        lanes = [_one_speed(x) for x in str(item).split("|")] if isinstance(item, str) \
+            and "|" in item else [_one_speed(item)]
+        lanes = [x for x in lanes if x is not None]
+        if lanes:
+            speeds.append(min(lanes))
     return float(np.mean(speeds)) if speeds else None
+
+
+def edge_speed_kmh(attrs: Mapping, road_cls: str, length_m: float) -> float:
+    """Free-flow speed of an arc, km/h, from the best source it carries.
+
+    In order: its own ``maxspeed`` tag (:func:`parse_maxspeed`); osmnx's
+    ``speed_kph`` (``ox.add_edge_speeds``: the tag, or the mean tagged speed of the
+    arc's road type in the same graph); osmnx's ``travel_time`` (s, converted with the
+    arc's ``length_m``); the road class default :data:`DEFAULT_SPEED_KMH`.
+    """
+    speed = parse_maxspeed(attrs.get("maxspeed"))
+    if speed is None:
+        kph = _float_or_nan(attrs.get("speed_kph"))
+        speed = kph if np.isfinite(kph) and kph > 0 else None
+    if speed is None:
+        seconds = _float_or_nan(attrs.get("travel_time"))
+        if np.isfinite(seconds) and seconds > 0 and length_m > 0:
+            speed = length_m / seconds * 3.6
+    return speed if speed is not None else DEFAULT_SPEED_KMH[road_cls]
+
+
+NOT_ROADS = frozenset({"construction", "proposed", "planned", "platform", "abandoned",
+                       "disused", "razed", "raceway", "bus_guideway", "escape", "rest_area",
+                       "services", "elevator", "corridor"})
+"""OSM ``highway`` values that are no usable road for anyone (dropped when a file is read)."""
+
+DRIVE_EXCLUDED = _PATH_CLASSES
+"""OSM ``highway`` values no vehicle drives (kept for walking, dropped from a district's
+driving network by ``drillsim district new``)."""
+
+
+def non_road(attrs: Mapping) -> str | None:
+    """Why an OSM way (edge attributes) is no road, or ``None`` for a road.
+
+    A way is no road when it has a ``railway`` tag and no ``highway`` (a way with
+    neither is read as an unclassified road), when
+    it is an area (``area=yes``: squares and car parks drawn as outlines), or when its
+    ``highway`` is under construction, proposed, a platform and the like
+    (:data:`NOT_ROADS`). A street with tram tracks (``highway`` and ``railway``) is a road.
+    """
+    values = [str(v).strip() for v in _as_list(attrs.get("highway")) if v not in (None, "")]
+    if not values:
+        return "railway" if attrs.get("railway") not in (None, "") else None
+    if parse_bool(attrs.get("area")) and str(attrs.get("area")).strip().lower() != "viaduct":
+        return "area=yes"
+    if values[0].removesuffix("_link") in NOT_ROADS:
+        return f"highway={values[0]}"
+    return None
 
 
 def parse_bool(value) -> bool:
@@ -254,7 +358,8 @@ class RoadNetwork:
         Node attributes: ``y`` = latitude, ``x`` = longitude (degrees), optional
         ``name``. Edge attributes: ``length`` (m; haversine of the end nodes when
         missing), ``highway``, ``maxspeed`` (km/h or ``"50 mph"``), ``oneway``,
-        ``name``, ``name_en``, ``bridge``. Node order is sorted by node id.
+        ``name``, ``name_en``, ``bridge``, and osmnx's ``speed_kph`` and ``travel_time``
+        (s) when present (see :func:`edge_speed_kmh`). Node order is sorted by node id.
 
         Raises
         ------
@@ -284,8 +389,8 @@ class RoadNetwork:
         missing = ~np.isfinite(length)
         length[missing] = haversine_m(lat[u[missing]], lon[u[missing]], lat[v[missing]],
                                       lon[v[missing]])
-        speed = np.array([parse_maxspeed(a[3].get("maxspeed")) or DEFAULT_SPEED_KMH[c]
-                          for a, c in zip(arcs, classes, strict=True)])
+        speed = np.array([edge_speed_kmh(a[3], c, x)
+                          for a, c, x in zip(arcs, classes, length, strict=True)])
         return cls(
             node_ids=tuple(str(n) for n in nodes),
             lat=lat, lon=lon,

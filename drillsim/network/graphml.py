@@ -1,8 +1,9 @@
 """Reading road networks and places from files (adapter layer).
 
-Two sources of road networks: the embedded schematic Hongqiao network
-(``drillsim/data/hongqiao/network.yaml``) and any road network saved by osmnx
-as GraphML. Both become a :class:`~drillsim.network.graph.RoadNetwork`.
+Two sources of road networks: drillsim's schematic YAML format (the embedded Hongqiao
+network, ``drillsim/data/hongqiao/network.yaml``) and any road network saved by osmnx
+as GraphML. Both become a :class:`~drillsim.network.graph.RoadNetwork`. A district
+package (:mod:`drillsim.network.district`) names one of them and its places files.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -18,11 +18,10 @@ import numpy as np
 import yaml
 
 from drillsim.errors import DrillsimError
+from drillsim.network.district import DEFAULT_DISTRICT, MANIFEST, District, load_district
 from drillsim.network.fit import graph_problem, network_problem
-from drillsim.network.graph import RoadNetwork, haversine_m
+from drillsim.network.graph import RoadNetwork, _as_list, haversine_m, non_road, road_class
 from drillsim.network.places import Place, Places
-
-_DATA = "drillsim.data.hongqiao"
 
 _KINDS = {"stations": "station", "shelters": "shelter", "depots": "depot",
           "subdistricts": "subdistrict", "hazard_sites": "hazard_site",
@@ -50,11 +49,28 @@ class MapLayers:
     boundary: np.ndarray | None = None
 
 
-def load_network(spec: str = "default") -> RoadNetwork:
-    """The road network for ``spec``: ``"default"`` (embedded Hongqiao) or a GraphML path."""
+def load_network(spec: str = "default", district: str = DEFAULT_DISTRICT) -> RoadNetwork:
+    """The road network for ``spec``: ``"default"`` (the district's own) or a GraphML path."""
     if spec == "default":
-        return load_hongqiao()
+        return district_network(load_district(district))
     return load_graphml(spec)
+
+
+def district_network(district: District) -> RoadNetwork:
+    """The road network of a district package (GraphML, or the schematic YAML format)."""
+    if district.network.suffix.lower() in (".yaml", ".yml"):
+        return _network_from_yaml(district.network)
+    return load_graphml(district.network)
+
+
+def district_places(district: District) -> Places:
+    """The places of a district package: its places files, then its population file."""
+    files = [*district.places, *([district.population] if district.population else [])]
+    places = [p for f in files for p in _places_from_yaml(f)]
+    try:
+        return Places(places)
+    except ValueError as exc:
+        raise NetworkLoadError(f"{district.folder / MANIFEST}: {exc}") from None
 
 
 def load_graphml(path: str | Path) -> RoadNetwork:
@@ -77,6 +93,7 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     problem = graph_problem(graph)
     if problem:
         raise NetworkLoadError(f"{path}: {problem}")
+    drop_non_roads(graph)
     try:
         network = RoadNetwork.from_networkx(graph)
     except ValueError as exc:
@@ -87,28 +104,65 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     return network
 
 
+def drop_non_roads(graph: nx.MultiDiGraph, *, drive: bool = False) -> dict[str, int]:
+    """Remove the arcs that are no road (:func:`drillsim.network.graph.non_road`) and the
+    nodes left without any arc, in place.
+
+    Parameters
+    ----------
+    graph
+        An osmnx-style graph.
+    drive
+        Also remove footways, paths, cycleways, steps and pedestrian streets
+        (:data:`drillsim.network.graph.DRIVE_EXCLUDED`), which no vehicle drives.
+
+    Returns
+    -------
+    dict
+        Number of arcs removed per reason (``"highway=construction"``, ``"railway"``...),
+        and ``"nodes"``: the nodes removed.
+    """
+    dropped: dict[str, int] = {}
+    gone = []
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        why = non_road(data)
+        if why is None and drive and road_class(data.get("highway")) == "path":
+            why = f"highway={str(_first(data.get('highway')))} (not driven)"
+        if why is not None:
+            gone.append((u, v, k))
+            dropped[why] = dropped.get(why, 0) + 1
+    touched = {n for u, v, _ in gone for n in (u, v)}
+    graph.remove_edges_from(gone)
+    lonely = [n for n in touched if graph.degree(n) == 0]
+    graph.remove_nodes_from(lonely)
+    if lonely:
+        dropped["nodes"] = len(lonely)
+    return dropped
+
+
+def _first(value) -> object:
+    values = _as_list(value)
+    return values[0] if values else ""
+
+
 def load_hongqiao() -> RoadNetwork:
     """The embedded schematic road network of Hongqiao District."""
-    return _network_from_yaml(_data_path("network.yaml"))
+    return district_network(load_district(DEFAULT_DISTRICT))
 
 
-def load_places() -> Places:
-    """The embedded catalogue of Hongqiao places (stations, shelters, depots..., and the
-    activity centres of ``activity.yaml``)."""
-    places = _places_from_yaml(_data_path("places.yaml"))
-    return Places([*places, *_places_from_yaml(_data_path("activity.yaml"))])
+def load_places(district: str = DEFAULT_DISTRICT) -> Places:
+    """The catalogue of a district's places (default the embedded Hongqiao: stations,
+    shelters, depots..., and the activity centres of ``activity.yaml``)."""
+    return district_places(load_district(district))
 
 
-def load_map_layers() -> MapLayers:
-    """Rivers and boundary of the embedded Hongqiao data, for maps."""
-    return _layers_from_yaml(_data_path("network.yaml"))
-
-
-def _data_path(name: str) -> Path:
-    path = Path(str(resources.files(_DATA).joinpath(name)))
-    if not path.is_file():
-        raise NetworkLoadError(f"embedded data file {name} is missing from the installed package")
-    return path
+def load_map_layers(district: str = DEFAULT_DISTRICT) -> MapLayers:
+    """Rivers and boundary of a district whose network is in the schematic YAML format
+    (empty for a GraphML network), for maps."""
+    path = load_district(district).network
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return MapLayers()
+    return _layers_from_yaml(path)
 
 
 def _read_yaml(path: Path) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -72,6 +73,31 @@ class Places:
         """The place with ``place_id``, or ``None``."""
         return self._by_id.get(place_id)
 
+    def find(self, text: str) -> Place | None:
+        """The place named ``text``: by id, else by its Chinese name, else by its English
+        name (ignoring case and repeated spaces); ``None`` when no place or more than one
+        has that name."""
+        place = self._by_id.get(text)
+        if place is not None:
+            return place
+        key = _name_key(text)
+        for attr in ("name_zh", "name_en"):
+            found = [p for p in self._places if _name_key(getattr(p, attr)) == key]
+            if len(found) == 1:
+                return found[0]
+        return None
+
+    def suggest(self, text: str) -> Place | None:
+        """The place whose id or name is closest to ``text`` (for "did you mean"), or
+        ``None`` when none is close (``difflib`` ratio below 0.65)."""
+        names = {}
+        for p in self._places:
+            for name in (p.id, p.name_zh, p.name_en):
+                if name:
+                    names.setdefault(_name_key(name), p)
+        close = difflib.get_close_matches(_name_key(text), list(names), n=1, cutoff=0.65)
+        return names[close[0]] if close else None
+
     def __getitem__(self, place_id: str) -> Place:
         return self._by_id[place_id]
 
@@ -97,3 +123,8 @@ class Places:
     def kinds(self) -> list[str]:
         """The kinds present, in order of first appearance."""
         return list(dict.fromkeys(p.kind for p in self._places))
+
+
+def _name_key(text: str) -> str:
+    """A name as compared: case-folded, spaces collapsed."""
+    return " ".join(str(text).split()).casefold()

@@ -58,12 +58,13 @@ class World:
 
 
 @lru_cache(maxsize=4)
-def load_world(network: str = "default") -> World:
-    """The world for a network spec: ``"default"`` (embedded Hongqiao) or a GraphML path.
+def load_world(network: str = "default", district: str = "hongqiao") -> World:
+    """The world of a district (an embedded name or a package folder, absolute): its
+    places, and its road network unless ``network`` is a GraphML path.
 
     Worlds are cached, so repeated runs (a sweep, the report of a run folder) share
     their travel-time tables.
     """
     from drillsim.network.graphml import load_network, load_places
 
-    return World(load_network(network), load_places())
+    return World(load_network(network, district), load_places(district))

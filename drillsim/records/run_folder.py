@@ -35,7 +35,7 @@ import shutil
 from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from drillsim.records.record import NO_DATA, Record
 from drillsim.records.result import IncidentInfo, RunResult, UnitInfo
@@ -45,6 +45,25 @@ if TYPE_CHECKING:
     from drillsim.metrics.summary import Summary
 
 SCENARIO_COPY = "scenario.yaml"
+DISTRICT_COPY = "district"
+"""The run folder's copy of a district package that does not ship with drillsim."""
+
+
+class DistrictCopy(NamedTuple):
+    """The district of a run, for its folder.
+
+    Attributes
+    ----------
+    record
+        For the manifest: ``name``, ``name_en``, ``name_zh``, ``version``, ``sha256`` (of
+        the package content) and ``path`` (the package folder, ``None`` when embedded).
+    files
+        ``(source, relative path in the package)`` of each file to copy into the run
+        folder's ``district/`` (none for an embedded district).
+    """
+
+    record: dict[str, str | None]
+    files: tuple[tuple[Path, Path], ...] = ()
 EVENT_COLUMNS = ("t", "event", "incident", "unit", "node", "place", "data")
 DEPENDENCIES = ("simpy", "numpy", "scipy", "networkx", "pydantic", "PyYAML", "matplotlib")
 
@@ -61,17 +80,25 @@ def _data_text(data: object) -> str:
 
 def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_json: dict,
               scenario_file: str, scenario_hash: str, wall_time_s: float,
-              network_given: str = "default") -> None:
+              network_given: str = "default", district: DistrictCopy | None = None) -> None:
     """Write the files of a run into ``out_dir`` (created if missing).
 
     ``network_given`` is the drill file's ``network`` as written (see
-    :func:`network_record`).
+    :func:`network_record`). ``district``: the drill's district, recorded in the
+    manifest; a package that does not ship with drillsim is copied into
+    ``district/``, so the folder alone rebuilds the run.
 
     ``summary`` and ``summary_json`` come from :mod:`drillsim.metrics.summary`; this
     module only writes what the metrics computed.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(scenario_file, out_dir / SCENARIO_COPY)
+    copy = out_dir / DISTRICT_COPY
+    if copy.is_dir():
+        shutil.rmtree(copy)  # an earlier run's package
+    for source, rel in district.files if district else ():
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, copy / rel)
     _write_json(out_dir / "actors.json", {
         "seed": result.seed,
         "units": [asdict(u) for u in result.units],
@@ -92,7 +119,8 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
     _write_json(out_dir / "manifest.json", manifest(
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
         wall_time_s=wall_time_s,
-        network=network_record(scenario_file, network_given, result.scenario.network)))
+        network=network_record(scenario_file, network_given, result.scenario.network),
+        district=district.record if district else None))
 
 
 def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
@@ -105,13 +133,15 @@ def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed
 
 
 def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: float,
-             error: str | None = None, network: dict[str, str | None] | None = None
-             ) -> dict[str, object]:
-    """Provenance of a run: what ran, on which roads, with which seed and versions, how
-    long it took (``network``: see :func:`network_record`)."""
+             error: str | None = None, network: dict[str, str | None] | None = None,
+             district: dict[str, str | None] | None = None) -> dict[str, object]:
+    """Provenance of a run: what ran, in which district, on which roads, with which seed
+    and versions, how long it took (``network``: see :func:`network_record`;
+    ``district``: :attr:`DistrictCopy.record`)."""
     return {
         "scenario_file": scenario_file,
         "scenario_sha256": scenario_hash,
+        "district": district,
         "network": network,
         "seed": seed,
         "drillsim": _version("drillsim"),
@@ -251,8 +281,10 @@ def read_run(run_dir: Path) -> RunResult:
     if missing:
         raise DrillsimError(f"{run_dir}: not a run folder of `drillsim run --out` "
                             f"(missing {', '.join(missing)})")
+    copy = run_dir / DISTRICT_COPY
     scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False,
-                             folder=_network_folder(run_dir))
+                             folder=_network_folder(run_dir),
+                             district=str(copy.resolve()) if copy.is_dir() else None)
     try:
         actors = json.loads((run_dir / "actors.json").read_text(encoding="utf-8"))
         records = read_events(run_dir / "events.csv")

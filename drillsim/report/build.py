@@ -104,12 +104,26 @@ def make_context(result: RunResult, *, lang: str = "en", world: World | None = N
     if lang not in tx.LANGS:
         raise ValueError(f"lang must be one of {tx.LANGS}, got {lang!r}")
     if world is None:
-        world = load_world(result.scenario.network)
+        world = load_world(result.scenario.network, result.scenario.district)
     if summary is None:
         from drillsim.metrics.summary import summarize
 
         summary = summarize(result)
     return ReportContext(result, summary, world, lang, run_dir)
+
+
+def _network_label(ctx: ReportContext) -> str:
+    """The road network of the run, as the report's header names it."""
+    from drillsim.network.district import DEFAULT_DISTRICT, load_district
+
+    s = ctx.scenario
+    if s.network != "default":
+        return s.network
+    if s.district == DEFAULT_DISTRICT:
+        return ctx.say("report.network_default")
+    d = load_district(s.district)
+    return ctx.say("report.network_district", name=d.name_zh if ctx.lang == "zh" else d.name_en,
+                   version=d.version)
 
 
 def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0,
@@ -215,8 +229,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
         (ctx.say("duration"), tx.duration(s.duration, lang)),
         (ctx.say("seed"), str(ctx.result.seed)),
-        (ctx.say("report.network"), ctx.say("report.network_default")
-         if s.network == "default" else s.network),
+        (ctx.say("report.network"), _network_label(ctx)),
     ]
     hazards = hazard_names(ctx, parts)
     prov = _provenance(ctx)

@@ -33,7 +33,7 @@ def report_command(run_dir: Path, *, lang: str = "both", out_dir: Path | None = 
     if result is None:
         result = read_run(run_dir)
     if world is None:
-        world = load_world(result.scenario.network)
+        world = load_world(result.scenario.network, result.scenario.district)
     if summary is None:
         summary = summarize(result)
     out_dir = out_dir or run_dir

@@ -260,7 +260,8 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
 
     plt = pyplot()
     world = ctx.world
-    layers = load_map_layers() if ctx.scenario.network == "default" else None
+    layers = (load_map_layers(ctx.scenario.district) if ctx.scenario.network == "default"
+              else None)
     kinds = map_kinds(parts)
     places = Places([p for p in world.places if p.kind in kinds])
     closed = sorted({e for s in ctx.road_closures for e in s.edges})

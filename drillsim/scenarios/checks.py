@@ -69,6 +69,7 @@ def check_scenario(
     if places is not None and network is not None:
         problems += _locations(scenario, places, network)
         problems += _areas(scenario, places)
+        problems += _population(scenario, places, network)
     return problems
 
 
@@ -269,7 +270,8 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
             for road in p.roads or []:
                 if len(network.edges_named(road)) == 0:
                     yield Problem(("flood", "points", i, "roads"),
-                                  f"no road named {road!r} in the network")
+                                  f"no road named {road!r} in the network"
+                                  f"{_road_hint(network, road)}")
     if s.chemical is not None:
         yield from _location(s.chemical.site, ("chemical", "site"), places, network)
     for i, inj in enumerate(s.injects):
@@ -278,7 +280,52 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
             yield from _location(near, ("injects", i, "near"), places, network)
         road = getattr(inj, "road", None)
         if road is not None and len(network.edges_named(road)) == 0:
-            yield Problem(("injects", i, "road"), f"no road named {road!r} in the network")
+            yield Problem(("injects", i, "road"), f"no road named {road!r} in the network"
+                          f"{_road_hint(network, road)}")
+
+
+def _road_hint(network: RoadNetwork, road: str) -> str:
+    """``"; did you mean '光荣道'?"`` for the closest road name, or ``""``."""
+    names = sorted({n for n in (*network.edge_name, *network.edge_name_en) if n})
+    close = difflib.get_close_matches(road, names, n=1, cutoff=0.65)
+    return f"; did you mean {close[0]!r}? (`drillsim district show --roads`)" if close else ""
+
+
+def _population(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
+    """The people of the district on the drill's roads.
+
+    A chemical drill counts people exposed and warned: it is refused where the district
+    has no population on the drill's roads (a package without subdistricts, or
+    Hongqiao's subdistricts with another city's road network), rather than counting
+    nobody or spreading Hongqiao's residents over another city. Background calls
+    follow the people (:mod:`drillsim.network.demand`); without them they are spread
+    evenly over the roads, which the designer is told.
+    """
+    from drillsim.network.demand import ACTIVITY_KIND
+    from drillsim.network.fit import SNAP_MAX_M, drive_core
+
+    if s.chemical is None and s.background is None:
+        return
+    core = drive_core(network)
+    subs = [p for p in places.of_kind("subdistrict") if float(p.attrs.get("population", 0)) > 0]
+    if not subs:
+        why = "the district has no population (no subdistricts with 'population')"
+    elif all(core.nearest(network, p.lat, p.lon)[1] > SNAP_MAX_M for p in subs):
+        why = (f"the district's subdistricts ({subs[0].label}, ...) lie far from this drill's "
+               "road network, so their residents would be spread over another city")
+    else:
+        return
+    fix = ("add the subdistricts and their residents to the district package's "
+           "population.yaml, or play the drill in a district package of this network "
+           "(docs/districts.md)")
+    if s.chemical is not None:
+        yield Problem(("chemical",), f"{why}: the chemical model could not count who is "
+                      f"exposed or warned; {fix}")
+    centres = [p for p in places.of_kind(ACTIVITY_KIND)
+               if core.nearest(network, p.lat, p.lon)[1] <= SNAP_MAX_M]
+    if s.background is not None and not centres:
+        yield Problem(("background",), f"{why}: background calls are spread evenly over the "
+                      f"roads instead of following where people live; {fix}", warning=True)
 
 
 def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
@@ -323,7 +370,10 @@ def _location(
     if loc.place is not None:
         place = places.get(loc.place)
         if place is None:
-            yield Problem(path, f"unknown place {loc.place!r}; see `drillsim network --places`")
+            close = places.suggest(loc.place)
+            hint = (f"did you mean {close.id!r} ({close.label})? " if close else "")
+            yield Problem(path, f"unknown place {loc.place!r}; {hint}see `drillsim district "
+                          "show --places` (ids, Chinese and English names)")
             return
         what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
     else:

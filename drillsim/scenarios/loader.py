@@ -5,16 +5,18 @@ Every problem is reported as one line ``FILE:LINE: field.path: message`` (see
 caller prints ``str(error)`` and exits non-zero.
 
 Default forces
-    A file without ``forces:`` (or with an empty one) gets the district's default
-    forces from ``drillsim/data/hongqiao/forces.yaml``. A file whose ``forces:``
+    A file without ``forces:`` (or with an empty one) gets the default forces of
+    its district (``district:``, default ``hongqiao``: the package's ``forces`` file,
+    ``drillsim/data/hongqiao/forces.yaml`` for Hongqiao). A file whose ``forces:``
     gives some of its keys (``stations``, ``response_plans``, ``mutual_aid``,
     ``out_of_service``, ``teams``, ``depots``, ``shelters``) keeps exactly what it
     gives for those keys; each key it leaves out comes whole from the default
     file (keys are replaced, never mixed).
 
 Default waterlogging points
-    A ``flood:`` section without ``points:`` gets the district's known points from
-    ``drillsim/data/hongqiao/waterlogging.yaml``.
+    A ``flood:`` section without ``points:`` gets the district's known points (the
+    package's ``waterlogging`` file, ``drillsim/data/hongqiao/waterlogging.yaml`` for
+    Hongqiao).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path as FsPath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -76,7 +77,8 @@ class LoadedDrill(NamedTuple):
 
 def load_scenario(path: str | FsPath, *, places: Places | None = None,
                   network: RoadNetwork | None = None, check_world: bool = True,
-                  folder: str | FsPath | None = None) -> Scenario:
+                  folder: str | FsPath | None = None, district: str | None = None
+                  ) -> Scenario:
     """Read, validate and cross-check a drill file.
 
     Parameters
@@ -91,7 +93,11 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
         ``False`` skips the checks that need the world.
     folder
         The folder a relative GraphML ``network`` is resolved against; default the
-        file's own (a run folder's copy of a drill names the original's folder).
+        file's own (a run folder's copy of a drill names the original's folder); a
+        relative ``district`` folder too.
+    district
+        A district package folder that replaces the file's own ``district`` (a run
+        folder's copy of the package).
 
     Returns
     -------
@@ -104,29 +110,32 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
         With every problem found, one line each.
     """
     return load_drill(path, places=places, network=network, check_world=check_world,
-                      folder=folder).scenario
+                      folder=folder, district=district).scenario
 
 
 def load_drill(path: str | FsPath, *, places: Places | None = None,
                network: RoadNetwork | None = None, check_world: bool = True,
-               folder: str | FsPath | None = None) -> LoadedDrill:
+               folder: str | FsPath | None = None, district: str | None = None
+               ) -> LoadedDrill:
     """Like :func:`load_scenario`, and also return the world and the file hash."""
     file = str(path)
     raw = _read_bytes(FsPath(path), file)
     doc = read_yaml(_decode(raw, file), file)
     given = _top_mapping(doc, file)
-    data, from_default = _with_default_forces(given)
-    where = _Locator(file, doc, from_default)
+    base = FsPath(path).parent if folder is None else FsPath(folder)
+    spec = _district_spec(given, base, file, doc.lines, district)
+    data, from_default = _with_default_forces(given, spec)
+    where = _Locator(file, doc, from_default, spec)
     scenario, places, network, warnings = _checked(
-        data, where, FsPath(path).parent if folder is None else FsPath(folder), places,
-        network, check_world,
-        _defaults_used(given, from_default))
+        data, where, base, places, network, check_world,
+        _defaults_used(given, from_default, spec), spec)
     return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest(), warnings,
                        str(given.get("network", "default")))
 
 
 def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Places | None,
-             network: RoadNetwork | None, check_world: bool, defaults_used: tuple[str, ...]
+             network: RoadNetwork | None, check_world: bool, defaults_used: tuple[str, ...],
+             district: str
              ) -> tuple[Scenario, Places | None, RoadNetwork | None, tuple[FileProblem, ...]]:
     """Validate the data, resolve the network path, load and check the world.
 
@@ -134,11 +143,15 @@ def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Plac
     """
     start = _parse_start(data, where)
     scenario = _validate({**data, "start": start}, start, where)
-    scenario = _resolve_network(scenario, folder, where)
+    scenario = _resolve_network(scenario, folder, where).model_copy(
+        update={"district": district})
     if check_world and (places is None or network is None):
         places, network = _load_world(scenario, places, network, where)
+    scenario = _place_ids(scenario, places if places is not None else _district_places(
+        scenario, where))
     if scenario.network != "default" and defaults_used:
-        raise ScenarioError([where.problem(("network",), _foreign_defaults(defaults_used))])
+        raise ScenarioError([where.problem(("network",), _foreign_defaults(defaults_used,
+                                                                           district))])
     found = check_scenario(scenario, places, network)
     problems = [where.problem(p.path, p.message) for p in found if not p.warning]
     if problems:
@@ -151,12 +164,13 @@ LOCATED_FORCES = ("stations", "teams", "depots", "shelters")
 """The default forces keys whose entries stand at places of Hongqiao."""
 
 
-def _defaults_used(given: dict[str, Any], from_default: frozenset[str]) -> tuple[str, ...]:
-    """The located Hongqiao defaults a drill relies on: forces keys and flood points.
+def _defaults_used(given: dict[str, Any], from_default: frozenset[str], district: str
+                   ) -> tuple[str, ...]:
+    """The located district defaults a drill relies on: forces keys and flood points.
 
-    A default key whose Hongqiao list is empty places nothing and is not counted.
+    A default key whose list is empty places nothing and is not counted.
     """
-    _, default = default_forces()
+    _, default = default_forces(district)
     used = [f"forces.{k}" for k in LOCATED_FORCES if k in from_default and default.data[k]]
     flood = given.get("flood")
     if isinstance(flood, dict) and "points" not in flood:
@@ -164,11 +178,15 @@ def _defaults_used(given: dict[str, Any], from_default: frozenset[str]) -> tuple
     return tuple(used)
 
 
-def _foreign_defaults(used: tuple[str, ...]) -> str:
-    """The message for a drill on its own network that relies on Hongqiao's defaults."""
+def _foreign_defaults(used: tuple[str, ...], district: str) -> str:
+    """The message for a drill on its own network that relies on its district's defaults."""
+    from drillsim.network.district import DEFAULT_DISTRICT, load_district
+
+    name = "Hongqiao" if district == DEFAULT_DISTRICT else load_district(district).name_en
     return (f"this drill runs on its own road network, but {', '.join(used)} would come from "
-            "the Hongqiao defaults, whose places lie in Hongqiao; give your own (write an "
-            "empty list, e.g. 'teams: []', for what the drill does not have); "
+            f"the {name} defaults, whose places lie in {name}; give your own (write an "
+            "empty list, e.g. 'teams: []', for what the drill does not have), or make a "
+            "district package of your network (docs/districts.md); "
             "see docs/scenario-format.md, 'Your own road network'")
 
 
@@ -222,51 +240,103 @@ def _top_mapping(doc: YamlDoc, file: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- default forces
 
 
-@lru_cache(maxsize=1)
-def default_forces() -> tuple[str, YamlDoc]:
-    """The default forces file: its path (for messages) and its parsed content."""
-    source = resources.files("drillsim") / "data" / "hongqiao" / "forces.yaml"
-    file = str(source)
-    return file, read_yaml(source.read_text(encoding="utf-8"), file)
+@lru_cache(maxsize=8)
+def default_forces(district: str = "hongqiao") -> tuple[str, YamlDoc]:
+    """The default forces of a district (an embedded name or an absolute package folder):
+    the file's path (for messages) and its parsed content (empty when the package has no
+    forces file)."""
+    from drillsim.network.district import MANIFEST, load_district
+
+    package = load_district(district)
+    if package.forces is None:
+        return str(package.folder / MANIFEST), YamlDoc({}, {(): 1})
+    file = str(package.forces)
+    doc = read_yaml(package.forces.read_text(encoding="utf-8"), file)
+    if doc.data is None:  # a template not filled in yet: comments only
+        return file, YamlDoc({}, {(): 1})
+    if not isinstance(doc.data, dict):
+        raise ScenarioError([FileProblem(file, 1, "", "a forces file is a mapping of keys "
+                                         f"({', '.join(FORCES_KEYS)})")])
+    return file, doc
 
 
-def _with_default_forces(data: dict[str, Any]) -> tuple[dict[str, Any], frozenset[str]]:
+def _with_default_forces(data: dict[str, Any], district: str = "hongqiao"
+                         ) -> tuple[dict[str, Any], frozenset[str]]:
     """The data with default forces filled in, and the forces keys that came from the default."""
     given = data.get("forces")
     if given is None:
         given = {}
     if not isinstance(given, dict):
         return data, frozenset()  # validation reports the wrong type
-    _, default = default_forces()
+    _, default = default_forces(district)
     missing = frozenset(k for k in FORCES_KEYS if k not in given and k in default.data)
     forces = {**given, **{k: default.data[k] for k in missing}}
-    return _with_default_points({**data, "forces": forces}), missing
+    return _with_default_points({**data, "forces": forces}, district), missing
 
 
-@lru_cache(maxsize=1)
-def default_points() -> list[Any]:
-    """The district's known waterlogging points (``flood.points`` when a drill gives none)."""
-    source = resources.files("drillsim") / "data" / "hongqiao" / "waterlogging.yaml"
-    return read_yaml(source.read_text(encoding="utf-8"), str(source)).data["points"]
+@lru_cache(maxsize=8)
+def default_points(district: str = "hongqiao") -> list[Any] | None:
+    """The district's known waterlogging points (``flood.points`` when a drill gives none),
+    ``None`` when its package has none."""
+    from drillsim.network.district import load_district
+
+    source = load_district(district).waterlogging
+    if source is None:
+        return None
+    data = read_yaml(source.read_text(encoding="utf-8"), str(source)).data
+    if data is None:  # a template not filled in yet: comments only
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("points", []), list):
+        raise ScenarioError([FileProblem(str(source), 1, "points", "a waterlogging file holds "
+                                         "'points:', a list of flood.points")])
+    return data.get("points")
 
 
-def _with_default_points(data: dict[str, Any]) -> dict[str, Any]:
+def _with_default_points(data: dict[str, Any], district: str) -> dict[str, Any]:
     """A flood section without ``points`` gets the known points of the district."""
     flood = data.get("flood")
-    if isinstance(flood, dict) and "points" not in flood:
-        return {**data, "flood": {**flood, "points": default_points()}}
+    points = default_points(district)
+    if isinstance(flood, dict) and "points" not in flood and points is not None:
+        return {**data, "flood": {**flood, "points": points}}
     return data
+
+
+def _district_spec(given: dict[str, Any], folder: FsPath, file: str, lines: dict[Path, int],
+                   override: str | None = None) -> str:
+    """How the world loader names the drill's district: an embedded name, or the absolute
+    folder of its package (``override`` replaces the file's own ``district``).
+
+    Raises
+    ------
+    ScenarioError
+        At the ``district`` line, when it names no district package.
+    """
+    from drillsim.network.district import DEFAULT_DISTRICT, DistrictError, load_district
+
+    value = given.get("district", DEFAULT_DISTRICT) if override is None else override
+    line = lines.get(("district",), 1)
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError([FileProblem(file, line, "district", (
+            "expected the name of a district that ships with drillsim ('hongqiao') or the "
+            "folder of a district package"))])
+    try:
+        return load_district(value.strip(), folder).spec
+    except DistrictError as exc:
+        raise ScenarioError([FileProblem(file, line, "district", "; ".join(exc.lines()))]) \
+            from None
 
 
 class _Locator:
     """Finds the file and line of a field path, in the drill file or the default forces."""
 
-    def __init__(self, file: str, doc: YamlDoc, from_default: frozenset[str]) -> None:
+    def __init__(self, file: str, doc: YamlDoc, from_default: frozenset[str],
+                 district: str = "hongqiao") -> None:
         self.file, self.doc, self.from_default = file, doc, from_default
+        self.district = district
 
     def _source(self, path: Path) -> tuple[str, dict[Path, int], Path]:
         if len(path) >= 2 and path[0] == "forces" and path[1] in self.from_default:
-            file, default = default_forces()
+            file, default = default_forces(self.district)
             return file, default.lines, path[1:]
         return self.file, self.doc.lines, path
 
@@ -368,13 +438,56 @@ def _load_world(scenario: Scenario, places: Places | None, network: RoadNetwork 
 
     try:
         if network is None:
-            network = load_network(scenario.network)
+            network = load_network(scenario.network, scenario.district)
         if places is None:
-            places = load_places()
+            places = load_places(scenario.district)
     except DrillsimError as exc:
         raise ScenarioError([where.problem(("network",), f"the road network cannot be "
                                            f"loaded: {'; '.join(exc.lines())}")]) from None
     return places, network
+
+
+def _district_places(scenario: Scenario, where: _Locator) -> Places:
+    from drillsim.network.graphml import load_places
+
+    try:
+        return load_places(scenario.district)
+    except DrillsimError as exc:
+        raise ScenarioError([where.problem(("district",), "; ".join(exc.lines()))]) from None
+
+
+def _place_ids(scenario: Scenario, places: Places) -> Scenario:
+    """The scenario with every ``location`` that names a place by its Chinese or English
+    name (:meth:`drillsim.network.places.Places.find`) naming it by id, so the engine, the
+    metrics and the report find it; unknown names stay for the checks to report."""
+    from pydantic import BaseModel
+
+    from drillsim.scenarios.schema import Location
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, Location):
+            if value.place is None or places.get(value.place) is not None:
+                return value
+            found = places.find(value.place)
+            return value if found is None else value.model_copy(update={"place": found.id})
+        if isinstance(value, BaseModel):
+            changed = {}
+            for name in type(value).model_fields:
+                old = getattr(value, name)
+                new = fix(old)
+                if new is not old:
+                    changed[name] = new
+            return value.model_copy(update=changed) if changed else value
+        if isinstance(value, list | tuple):
+            items = [fix(v) for v in value]
+            return type(value)(items) if any(a is not b for a, b in zip(
+                items, value, strict=True)) else value
+        if isinstance(value, dict):
+            items = {k: fix(v) for k, v in value.items()}
+            return items if any(items[k] is not value[k] for k in value) else value
+        return value
+
+    return fix(scenario)
 
 
 # --------------------------------------------------------------------------- in-memory data
@@ -415,8 +528,11 @@ def read_drill_data(path: str | FsPath) -> DrillData:
     file = str(path)
     raw = _read_bytes(FsPath(path), file)
     doc = read_yaml(_decode(raw, file), file)
-    data, from_default = _with_default_forces(_top_mapping(doc, file))
-    return DrillData(file, data, doc.lines, from_default, hashlib.sha256(raw).hexdigest())
+    given = _top_mapping(doc, file)
+    spec = _district_spec(given, FsPath(path).parent, file, doc.lines)
+    data, from_default = _with_default_forces(given, spec)
+    return DrillData(file, {**data, "district": spec}, doc.lines, from_default,
+                     hashlib.sha256(raw).hexdigest())
 
 
 def load_scenario_data(data: dict[str, Any], *, file: str = "<data>",
@@ -436,8 +552,10 @@ def load_scenario_data(data: dict[str, Any], *, file: str = "<data>",
     ScenarioError
         With every problem found, one line each.
     """
-    where = _Locator(file, YamlDoc(data, lines or {(): 1}), from_default)
+    lines = lines or {(): 1}
+    spec = _district_spec(data, FsPath(folder), file, lines)
+    where = _Locator(file, YamlDoc(data, lines), from_default, spec)
     given = data
-    data, _ = _with_default_forces(data)
+    data, _ = _with_default_forces(data, spec)
     return _checked(data, where, FsPath(folder), places, network, check_world,
-                    _defaults_used(given, from_default))[0]
+                    _defaults_used(given, from_default, spec), spec)[0]

@@ -1003,7 +1003,11 @@ class Scenario(Model):
     seed: int = Field(default=1, ge=0, lt=2**63)
     deterministic: bool = Field(
         default=False, description="every uncertain time at its central value; no random floods")
-    network: str = Field(default="default", description="'default' or a path to a GraphML file")
+    district: str = Field(
+        default="hongqiao", description="'hongqiao' or the folder of a district package "
+        "(docs/districts.md): its road network, places, population and default forces")
+    network: str = Field(default="default",
+                         description="'default' (the district's) or a path to a GraphML file")
     forces: Forces
     dispatch: Dispatch = Dispatch()
     incidents: list[Incident] = []

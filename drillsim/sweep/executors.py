@@ -38,6 +38,7 @@ class Payload:
     metrics: tuple[str, ...]
     objectives: tuple[str, ...]
     replicate: Callable | None = None  # test hook: replaces run_replication
+    district: str = "hongqiao"      # an embedded name or a package folder
 
 
 # --------------------------------------------------------------------------- the work
@@ -62,7 +63,7 @@ def run_replication(scenario, world, seed: int, replication: int, metrics, objec
 _local = threading.local()
 
 
-def _world(network: str):
+def _world(network: str, district: str = "hongqiao"):
     """This thread's world: built once, travel-time tables kept between replications.
 
     The engine changes a world's travel times while a drill runs (road closures),
@@ -71,18 +72,19 @@ def _world(network: str):
     cache = getattr(_local, "worlds", None)
     if cache is None:
         cache = _local.worlds = {}
-    world = cache.get(network)
+    world = cache.get((network, district))
     if world is None:
         from drillsim.network.graphml import load_network, load_places
         from drillsim.network.world import World
 
-        world = cache[network] = World(load_network(network), load_places())
+        world = cache[network, district] = World(load_network(network, district),
+                                                 load_places(district))
     return world
 
 
 def run_chunk(payload: Payload, chunk: Chunk) -> list[dict[str, Any]]:
     """Run the replications of a chunk; a replication that raises becomes an error row."""
-    world = _world(payload.network)
+    world = _world(payload.network, payload.district)
     fn = payload.replicate or run_replication
     rows = []
     for point, rep in chunk:
@@ -121,7 +123,7 @@ def _init_process(blob: bytes) -> None:
     # sweep and these workers, which must not die half-way through a chunk on their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _PAYLOAD = pickle.loads(blob)
-    _world(_PAYLOAD.network)  # build the world before the first task
+    _world(_PAYLOAD.network, _PAYLOAD.district)  # build the world before the first task
 
 
 def _process_chunk(chunk: Chunk) -> list[dict]:

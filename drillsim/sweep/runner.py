@@ -102,7 +102,8 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
         todo = [(p.index, r) for r in range(experiment.replications)
                 for p in experiment.points if (p.index, r) not in done]
         payload = executors.Payload(
-            key=spec_hash, network=experiment.network, seed=experiment.seed,
+            key=spec_hash, network=experiment.network, district=experiment.district,
+            seed=experiment.seed,
             scenarios={p.index: p.scenario for p in experiment.points},
             metrics=experiment.metrics, objectives=experiment.objectives, replicate=replicate)
         if scheduler is not None:

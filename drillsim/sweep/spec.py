@@ -105,6 +105,11 @@ class Experiment:
     def network(self) -> str:
         return self.points[0].scenario.network
 
+    @property
+    def district(self) -> str:
+        """The district of the experiment's drill (an embedded name or a package folder)."""
+        return self.points[0].scenario.district
+
     def spec_hash(self) -> str:
         """SHA-256 of everything that decides the results (not workers, executor or folder)."""
         doc = {
@@ -533,7 +538,8 @@ class _Builder:
                         net = drill.data.get("network", "default")
                         try:
                             world = load_world(net if net == "default" else str(
-                                (Path(drill.file).parent / net).resolve()))
+                                (Path(drill.file).parent / net).resolve()),
+                                drill.data["district"])
                         except Exception:  # noqa: BLE001 - the loader reports the network
                             world = False
                     try:

@@ -40,6 +40,11 @@ class FakePlaces:
                                 label=place_id)
                 if place_id in self.ids else None)
 
+    find = get  # names are ids here
+
+    def suggest(self, text: str) -> None:
+        return None
+
 
 def two_node_network() -> RoadNetwork:
     """Nodes n_a at 39.16 N 117.15 E and n_b 0.001° (111 m) north, joined by 西青道 both ways."""
@@ -250,7 +255,7 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
         "FILE:1: duration: missing required key 'duration' (how long the drill runs, "
         "e.g. '04:00')",
         "FILE:3: duraton: unknown key 'duraton'; did you mean 'duration'? (allowed: name, "
-        "name_zh, description, description_zh, start, duration, seed, deterministic, "
+        "name_zh, description, description_zh, start, duration, seed, deterministic, district, "
         "network, forces, dispatch, incidents, background, injects, objectives, flood, "
         "relief, warning, chemical)"]
 
@@ -401,7 +406,8 @@ def test_unknown_unit_out_of_service(tmp_path: Path) -> None:
 def test_unknown_place(tmp_path: Path) -> None:
     text = BASE + "incidents:\n  - {id: F1, occupancy: dwelling, at: +00:10, location: nowhere}\n"
     assert fails(tmp_path, text, **world()) == [
-        "FILE:5: incidents[0].location: unknown place 'nowhere'; see `drillsim network --places`"]
+        "FILE:5: incidents[0].location: unknown place 'nowhere'; see `drillsim district show "
+        "--places` (ids, Chinese and English names)"]
 
 
 def test_coordinates_outside_the_network(tmp_path: Path) -> None:
@@ -432,7 +438,7 @@ def test_problem_in_the_default_forces_names_the_default_file(tmp_path: Path) ->
     line = doc.lines[("stations", 3, "id")]
     assert info.value.lines() == [
         f"{file}:{line}: forces.stations[3].id: unknown place 'benxi_station'; "
-        "see `drillsim network --places`"]
+        "see `drillsim district show --places` (ids, Chinese and English names)"]
 
 
 def test_missing_graphml_file(tmp_path: Path) -> None:
@@ -481,7 +487,8 @@ injects:
         load_scenario(path)
     lines = [line.replace(str(path), "FILE") for line in info.value.lines()]
     assert lines[0] == ("FILE:5: incidents[0].location: unknown place 'nowhere'; "
-                        "see `drillsim network --places`")
+                        "see `drillsim district show --places` (ids, Chinese and English "
+                        "names)")
     assert re.fullmatch(r"FILE:6: incidents\[1\]\.location: \(39\.9, 116\.4\) lies \d+\.\d km "
                         r"from the nearest usable network node '\w+'; more than 500 m is "
                         r"outside the drill's road network\.", lines[1])

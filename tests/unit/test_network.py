@@ -228,7 +228,7 @@ def test_nearest_node_and_haversine(net):
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("50", 50.0), (50, 50.0), ("50 mph", 80.4672), ("['40', '50']", 45.0), (["30", "50"], 40.0),
-    (None, None), ("none", None), ("signals", None), ("CN:urban", None), ("", None),
+    (None, None), ("none", None), ("signals", None), ("CN:urban", 50.0), ("", None),
 ])
 def test_parse_maxspeed(value, expected):
     result = parse_maxspeed(value)

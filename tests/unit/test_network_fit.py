@@ -104,7 +104,8 @@ def test_relying_on_hongqiao_forces_on_another_network_is_an_error(city: Path) -
         "FILE:5: network: this drill runs on its own road network, but forces.stations, "
         "forces.teams, forces.depots, forces.shelters would come from the Hongqiao defaults, "
         "whose places lie in Hongqiao; give your own (write an empty list, e.g. 'teams: []', "
-        "for what the drill does not have); see docs/scenario-format.md, "
+        "for what the drill does not have), or make a district package of your network "
+        "(docs/districts.md); see docs/scenario-format.md, "
         "'Your own road network'"]
 
 

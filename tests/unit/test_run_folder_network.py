@@ -71,6 +71,17 @@ def test_default_network_is_named_with_the_embedded_file_hash(tmp_path: Path) ->
     embedded = root / "drillsim" / "data" / "hongqiao" / "network.yaml"
     assert info["given"] == "default" and info["path"] is None
     assert info["sha256"] == hashlib.sha256(embedded.read_bytes()).hexdigest()
+    # the district: the embedded Hongqiao package, hashed over its files, not copied
+    district = json.loads((tmp_path / "r" / "manifest.json").read_text(encoding="utf-8")
+                          )["district"]
+    package = embedded.parent
+    h = hashlib.sha256()
+    for name in ("district.yaml", "network.yaml", "places.yaml", "activity.yaml",
+                 "waterlogging.yaml", "forces.yaml"):
+        h.update(name.encode() + b"\0" + hashlib.sha256((package / name).read_bytes()).digest())
+    assert district == {"name": "hongqiao", "name_en": "Hongqiao District", "name_zh": "红桥区",
+                        "version": "2021-2025.1", "sha256": h.hexdigest(), "path": None}
+    assert not (tmp_path / "r" / "district").exists()
 
 
 def test_moved_run_is_read_with_its_network(moved_run: tuple[Path, Path]) -> None:

@@ -1,0 +1,461 @@
+"""Making and checking district packages (adapter layer): ``drillsim district new / check``.
+
+:func:`make_district` turns a road network file (osmnx GraphML, or an OpenStreetMap XML
+extract read by :func:`read_osm_xml`) into a package folder: the driving network
+(footways and non-roads dropped, the largest strongly connected part kept) and
+templates, with comments, for the places, population, waterlogging points and forces
+the user fills in. :func:`check_district` says what is missing or suspicious, one line
+each.
+
+OSM XML: osmnx (which reads OSM through the Overpass API and needs geopandas and
+shapely) is not a dependency; an ``.osm`` file (the "Export" of openstreetmap.org,
+JOSM, or an Overpass ``out body;`` query) is plain XML that the standard library
+reads. PBF files need a compiled reader and are not read: convert them with
+``osmium cat extract.pbf -o extract.osm``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import yaml
+
+from drillsim.network.district import MANIFEST, District, DistrictError, load_district
+from drillsim.network.graph import haversine_m
+
+DRIVE_MINUTES = 10.0
+"""A station should reach half of the district's drivable nodes within this, min."""
+
+SHELTER_FLOOD_M = 250.0
+"""A shelter this close to a waterlogging point is suspicious, m (a street ponding
+reaches about 200 m along the street from its sag, docs/models.md)."""
+
+
+@dataclass
+class MadeDistrict:
+    """What :func:`make_district` wrote and dropped.
+
+    Attributes
+    ----------
+    folder
+        The package folder.
+    nodes, arcs
+        Nodes and arcs of the written driving network.
+    dropped
+        Arcs dropped per reason (non-roads, ways not driven) and ``"nodes"``.
+    outside_core
+        Nodes dropped because they are not in the largest strongly connected part
+        (dead ends of one-way fragments, islands).
+    """
+
+    folder: Path
+    nodes: int
+    arcs: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    outside_core: int = 0
+
+
+# --------------------------------------------------------------------------- OSM XML
+
+
+def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
+    """An osmnx-style graph from an OpenStreetMap XML file (``.osm``).
+
+    Every way with a ``highway`` tag becomes arcs between consecutive nodes where the
+    way meets another way or ends (shape points are summed into the arc ``length``, m).
+    One-way rules as osmnx: ``oneway=yes/true/1`` and ``junction=roundabout`` or
+    ``highway=motorway`` one way forward, ``oneway=-1`` backward. Tags kept:
+    ``highway``, ``name``, ``name:en`` (as ``name_en``), ``name:zh``, ``maxspeed``,
+    ``bridge``, ``area``, ``railway``.
+
+    Raises
+    ------
+    DistrictError
+        When the file is not OSM XML or holds no highway.
+    """
+    path = Path(path)
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise DistrictError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from None
+    if root.tag != "osm":
+        raise DistrictError(f"{path}: not an OpenStreetMap XML file (the root element is "
+                            f"<{root.tag}>, expected <osm>)")
+    coords: dict[str, tuple[float, float]] = {}
+    for n in root.iter("node"):
+        try:
+            coords[n.attrib["id"]] = (float(n.attrib["lat"]), float(n.attrib["lon"]))
+        except (KeyError, ValueError):
+            continue
+    ways = []
+    for w in root.iter("way"):
+        tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
+        if not tags.get("highway"):
+            continue
+        refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
+        if len(refs) >= 2:
+            ways.append((w.attrib.get("id", ""), refs, tags))
+    if not ways:
+        raise DistrictError(f"{path}: no ways with a highway tag (is it an extract of roads?)")
+    uses: dict[str, int] = {}
+    for _, refs, _ in ways:
+        for r in refs:
+            uses[r] = uses.get(r, 0) + 1
+    graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
+    for osmid, refs, tags in ways:
+        cuts = [i for i, r in enumerate(refs) if i in (0, len(refs) - 1) or uses[r] > 1]
+        attrs = {k: v for k, v in {
+            "osmid": osmid, "highway": tags.get("highway"), "name": tags.get("name:zh")
+            or tags.get("name"), "name_en": tags.get("name:en"), "maxspeed": tags.get("maxspeed"),
+            "bridge": tags.get("bridge"), "area": tags.get("area"),
+            "railway": tags.get("railway")}.items() if v}
+        oneway = str(tags.get("oneway", "")).lower()
+        forward = oneway in ("yes", "true", "1") or tags.get("junction") == "roundabout" \
+            or (tags.get("highway") == "motorway" and oneway not in ("no", "false", "0"))
+        backward = oneway == "-1"
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            seg = refs[a:b + 1]
+            lat = np.array([coords[r][0] for r in seg])
+            lon = np.array([coords[r][1] for r in seg])
+            length = float(np.sum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])))
+            u, v = seg[0], seg[-1]
+            for node in (u, v):
+                if node not in graph:
+                    graph.add_node(node, y=coords[node][0], x=coords[node][1])
+            one = forward or backward
+            if backward:
+                u, v = v, u
+            graph.add_edge(u, v, length=round(length, 3), oneway=one, **attrs)
+            if not one:
+                graph.add_edge(v, u, length=round(length, 3), oneway=False, **attrs)
+    return graph
+
+
+# --------------------------------------------------------------------------- new package
+
+
+def make_district(name: str, folder: str | Path, *, graphml: str | Path | None = None,
+                  osm: str | Path | None = None, name_en: str = "", name_zh: str = ""
+                  ) -> MadeDistrict:
+    """Create a district package in ``folder`` from a GraphML or OSM XML road network.
+
+    Raises
+    ------
+    DistrictError
+        When the folder already holds a package, the source cannot be read, or nothing
+        drivable is left.
+    """
+    from drillsim.network.fit import graph_problem
+    from drillsim.network.graphml import drop_non_roads
+
+    folder = Path(folder)
+    if (folder / MANIFEST).exists():
+        raise DistrictError(f"{folder}: already a district package ({MANIFEST} exists); "
+                            "choose another folder or delete it first")
+    if (graphml is None) == (osm is None):
+        raise DistrictError("give the road network: --graphml FILE or --osm FILE")
+    if graphml is not None:
+        source = Path(graphml)
+        if not source.is_file():
+            raise DistrictError(f"{source}: no such GraphML file")
+        try:
+            graph = nx.read_graphml(source, force_multigraph=True)
+        except (ET.ParseError, nx.NetworkXError, UnicodeDecodeError, ValueError,
+                KeyError) as exc:
+            raise DistrictError(f"{source}: not a readable GraphML file ({exc})") from None
+    else:
+        source = Path(osm)
+        if not source.is_file():
+            raise DistrictError(f"{source}: no such OpenStreetMap XML file")
+        graph = read_osm_xml(source)
+    problem = graph_problem(graph)
+    if problem:
+        raise DistrictError(f"{source}: {problem}")
+    dropped = drop_non_roads(graph, drive=True)
+    strong = max(nx.strongly_connected_components(graph), key=len, default=set())
+    if len(strong) < 2:
+        raise DistrictError(f"{source}: no two nodes can be driven between both ways")
+    outside = graph.number_of_nodes() - len(strong)
+    graph = graph.subgraph(sorted(strong, key=str)).copy()
+    for _, data in graph.nodes(data=True):
+        for k, v in list(data.items()):
+            if v is None:
+                del data[k]
+    for _, _, data in graph.edges(data=True):
+        for k, v in list(data.items()):
+            if v is None or isinstance(v, list | dict):
+                data[k] = str(v) if v is not None else ""
+    folder.mkdir(parents=True, exist_ok=True)
+    nx.write_graphml(graph, folder / "network.graphml")
+    lat = np.array([float(d["y"]) for _, d in graph.nodes(data=True)])
+    lon = np.array([float(d["x"]) for _, d in graph.nodes(data=True)])
+    centre = (float(np.mean(lat)), float(np.mean(lon)))
+    _write_templates(folder, name, name_en or name, name_zh or name, source, centre,
+                     dropped, outside)
+    return MadeDistrict(folder, graph.number_of_nodes(), graph.number_of_edges(), dropped,
+                        outside)
+
+
+def _write_templates(folder: Path, name: str, name_en: str, name_zh: str, source: Path,
+                     centre: tuple[float, float], dropped: dict[str, int], outside: int) -> None:
+    lat, lon = centre
+    dropped_text = ", ".join(f"{k}: {v}" for k, v in sorted(dropped.items())) or "nothing"
+    files = {
+        MANIFEST: f"""\
+# District package for drillsim (docs/districts.md). Made by `drillsim district new`
+# from {source.name}. Dropped from the source: {dropped_text}; {outside} node(s) outside
+# the largest part in which every node can be driven to and from every other.
+# FILL IN: the names, where your data come from and under which licence.
+name: {name}
+name_en: {yaml.safe_dump(name_en, allow_unicode=True).splitlines()[0]}
+name_zh: {yaml.safe_dump(name_zh, allow_unicode=True).splitlines()[0]}
+version: "1"
+crs: EPSG:4326
+licence: "FILL IN, e.g. ODbL (© OpenStreetMap contributors) for OSM roads"
+sources:
+  - "roads: {source.name}"
+estimated: [places, population, waterlogging]
+files:
+  network: network.graphml
+  places: [places.yaml]
+  population: population.yaml
+  waterlogging: waterlogging.yaml
+  forces: forces.yaml
+""",
+        "places.yaml": f"""\
+# Places of the district. FILL IN each list; every place needs a unique `id` (letters,
+# digits, _), `name_zh`, `name_en`, and `lat` / `lon` in WGS84 degrees (as on
+# openstreetmap.org; NOT the shifted GCJ-02 coordinates of Chinese web maps).
+# Drills name places by id (`location: north_station`). `drillsim district check`
+# says which places lie far from the roads. The network's centre is ({lat:.5f}, {lon:.5f}).
+#
+# Example (remove the leading '# ' to use it):
+# stations:
+#   - {{id: north_station, name_zh: 北站消防救援站, name_en: North Fire Station,
+#      lat: {lat:.5f}, lon: {lon:.5f}}}
+stations: []      # fire rescue stations (their apparatus go in forces.yaml)
+shelters: []      # emergency shelters: add `capacity: 5000` (people)
+depots: []        # relief supply depots
+team_bases: []    # where rescue teams gather
+hazard_sites: []  # plants and stores with dangerous goods (chemical drills)
+landmarks: []     # anything a drill names: underpasses, schools, hospitals...
+""",
+        "population.yaml": f"""\
+# Who lives where: the district's subdistricts (街道) with their residents. The
+# chemical model counts people exposed, and background calls come from where people
+# live; a district without population cannot play a chemical drill.
+# FILL IN one entry per subdistrict: its centre and its residents (e.g. census).
+#
+# Example:
+# subdistricts:
+#   - {{id: centre, name_zh: 中心街道, name_en: Centre Subdistrict, lat: {lat:.5f},
+#      lon: {lon:.5f}, population: 50000, communities: 8}}
+subdistricts: []
+""",
+        "waterlogging.yaml": """\
+# Known waterlogging points (易涝点): the `flood.points` of a flood drill that gives
+# none. FILL IN from the city's waterlogging list; the fields are those of
+# `flood.points` in docs/scenario-format.md.
+#
+# Example:
+# points:
+#   - id: rail_underpass
+#     name_zh: 铁路桥下地道
+#     name_en: Railway underpass
+#     location: {lat: 0.0, lon: 0.0}   # or the id of a landmark in places.yaml
+#     catchment_ha: 3          # area that drains to the point, ha
+#     runoff_coeff: 0.9        # share of the rain that runs off (paved: 0.9)
+#     drain_m3_s: 0.5          # pumps / drains, m³/s
+#     area_m2: 1200            # area the water spreads over, m²
+#     radius_m: 200            # roads within this distance flood with it, m
+#     roads: [Station Road]    # optional: only roads with these names
+points: []
+""",
+        "forces.yaml": """\
+# Default forces of a drill in this district that gives no `forces:` (the same
+# fields as `forces:` in docs/scenario-format.md). FILL IN the stations of
+# places.yaml with their apparatus (remove the leading '# ' of the lines you use):
+#
+# stations:
+#   - id: north_station          # the id of the station in places.yaml
+#     name_zh: 北站消防救援站
+#     name_en: North Fire Station
+#     personnel: 20
+#     apparatus:
+#       - {id: N-E1, type: engine, crew: 5}
+#       - {id: N-L1, type: ladder, crew: 3}
+#     turnout: {day: 60 s, night: 90 s}
+# response_plans:                # units sent per call type (fires use the occupancy plans)
+#   rescue: [{rescue: 1, engine: 1}]
+#   alarm: [{engine: 1}]
+#   flood_rescue: [{"rescue|rescue_team": 1}]
+# teams:                         # rescue and pump teams (flood drills)
+#   - id: pump_team
+#     name_zh: 排涝队
+#     name_en: Pump team
+#     kind: part_time
+#     base: city_yard            # a team_bases id of places.yaml
+#     members: 20
+#     mobilisation: {dist: lognormal, median: 45 min, p90: 90 min}
+#     units:
+#       - {type: pump_crew, count: 2, crew: 4, vehicle: truck, pump_m3_s: 0.5}
+# depots: []                     # relief depots: stock and trucks
+# shelters:                      # shelters of places.yaml that open in a drill
+#   - {id: east_park, kind: fixed}
+""",
+    }
+    for name_, text in files.items():
+        (folder / name_).write_text(text, encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing missing or suspicious in a package.
+
+    Attributes
+    ----------
+    file
+        The file concerned.
+    line
+        1-based line, or ``None``.
+    field
+        What it is about (``stations``, ``shelters[2]``...).
+    message
+        What is wrong, in plain words.
+    error
+        Whether drills cannot use the package as it is (else a warning).
+    """
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+    error: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}"
+
+
+def _line_of(path: Path | None, needle: str) -> int | None:
+    if path is None or not path.is_file():
+        return None
+    for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in text and not text.lstrip().startswith("#"):
+            return i
+    return None
+
+
+def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
+    """What is missing or suspicious in a district package.
+
+    Missing: stations, shelters, population, waterlogging points, default forces.
+    Suspicious: places farther from the drivable network than the drills accept
+    (:data:`drillsim.network.fit.SNAP_MAX_M`: an error) or warn about; stations that
+    reach less than half of the drivable nodes within :data:`DRIVE_MINUTES`; shelters
+    within :data:`SHELTER_FLOOD_M` of a waterlogging point.
+
+    Raises
+    ------
+    DistrictError
+        When the package cannot be read at all.
+    """
+    from drillsim.network.fit import SNAP_MAX_M, drive_core
+    from drillsim.network.graph import TravelTimes
+    from drillsim.network.graphml import district_network, district_places
+
+    d = load_district(str(spec))
+    network = district_network(d)
+    places = district_places(d)
+    out: list[Finding] = []
+    manifest = str(d.folder / MANIFEST)
+    places_file = d.places[0] if d.places else None
+    where = str(places_file or manifest)
+    for kind, label, why in (("station", "stations", "fire drills need stations"),
+                             ("shelter", "shelters", "flood and chemical drills send people "
+                              "to shelters")):
+        if not places.of_kind(kind):
+            out.append(Finding(where, _line_of(places_file, f"{label}:"), label,
+                               f"no {label} yet: {why}", error=kind == "station"))
+    people = sum(float(p.attrs.get("population", 0) or 0) for p in places.of_kind("subdistrict"))
+    if people <= 0:
+        pop = d.population or places_file
+        out.append(Finding(str(pop or manifest), _line_of(pop, "subdistricts:"), "subdistricts",
+                           "no population: chemical drills are refused and background calls "
+                           "come only from activity centres; give each subdistrict's residents"))
+    points = _points(d)
+    if not points:
+        out.append(Finding(str(d.waterlogging or manifest),
+                           _line_of(d.waterlogging, "points:"), "points",
+                           "no waterlogging points: a flood drill must give its own "
+                           "flood.points"))
+    forces = yaml.safe_load(d.forces.read_text(encoding="utf-8")) if d.forces else None
+    if not (isinstance(forces, dict) and forces.get("stations")):
+        out.append(Finding(str(d.forces or manifest), None, "stations",
+                           "no default forces: every drill must give its own forces: "
+                           "(stations with apparatus)"))
+    core = drive_core(network)
+    for p in places:
+        node, dist = core.nearest(network, p.lat, p.lon)
+        file = next((f for f in (*d.places, d.population) if f and _line_of(f, p.id)), None)
+        if dist > SNAP_MAX_M:
+            out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
+                               f"{p.label} lies {dist:.0f} m from the nearest drivable road "
+                               f"node, more than {SNAP_MAX_M:.0f} m: drills refuse it; check "
+                               "its lat / lon (WGS84, not GCJ-02)", error=True))
+        elif dist > core.warn_m:
+            out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
+                               f"{p.label} is {dist:.0f} m from the nearest drivable road "
+                               f"node (more than {core.warn_m:.0f} m)"))
+    travel = TravelTimes(network)
+    for s in places.of_kind("station"):
+        node, _ = core.nearest(network, s.lat, s.lon)
+        t = travel.times_from(node, "fire_engine")[core.nodes]
+        share = float(np.mean(t <= DRIVE_MINUTES * 60.0))
+        if share < 0.5:
+            file = next((f for f in d.places if _line_of(f, s.id)), places_file)
+            out.append(Finding(str(file or manifest), _line_of(file, s.id), s.id,
+                               f"{s.label} reaches only {share:.0%} of the district's "
+                               f"drivable nodes within {DRIVE_MINUTES:.0f} min (a station "
+                               "should reach at least half): is it in the right place?"))
+    for sh in places.of_kind("shelter"):
+        for pid, plat, plon in points:
+            dist = float(haversine_m(sh.lat, sh.lon, plat, plon))
+            if dist <= SHELTER_FLOOD_M:
+                file = next((f for f in d.places if _line_of(f, sh.id)), places_file)
+                out.append(Finding(str(file or manifest), _line_of(file, sh.id), sh.id,
+                                   f"shelter {sh.label} is {dist:.0f} m from waterlogging "
+                                   f"point {pid!r}: people would be sent into the water"))
+    return d, out
+
+
+def _points(d: District) -> list[tuple[str, float, float]]:
+    """``(id, lat, lon)`` of the package's waterlogging points given by coordinates or by
+    a place id."""
+    from drillsim.network.graphml import district_places
+
+    if d.waterlogging is None:
+        return []
+    doc = yaml.safe_load(d.waterlogging.read_text(encoding="utf-8")) or {}
+    places = district_places(d)
+    out = []
+    for p in doc.get("points") or [] if isinstance(doc, dict) else []:
+        loc = p.get("location") if isinstance(p, dict) else None
+        if isinstance(loc, str):
+            loc = {"place": loc}
+        if not isinstance(loc, dict):
+            continue
+        if "place" in loc and places.get(str(loc["place"])) is not None:
+            place = places[str(loc["place"])]
+            out.append((str(p.get("id")), place.lat, place.lon))
+        elif "lat" in loc and "lon" in loc:
+            out.append((str(p.get("id")), float(loc["lat"]), float(loc["lon"])))
+    return out
+

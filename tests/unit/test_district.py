@@ -1,0 +1,382 @@
+"""District packages end to end: `drillsim district new / check / show`, a fire and a flood
+drill on another district through the CLI, the run folder read from itself alone, and
+the one-line errors of bad packages and bad `district:` values."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from other_district import PLACES, make_other_district
+
+from drillsim.cli import main
+from drillsim.network.district import DistrictError, load_district
+from drillsim.network.district_make import read_osm_xml
+from drillsim.network.graphml import district_network, district_places
+
+FIRE = """\
+name: Test City house fire
+name_zh: 测试市住宅火灾
+district: {district}
+start: 2026-07-15 10:00
+duration: 01:00
+seed: 5
+incidents:
+  - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6700, lon: 104.0700}}}}
+"""
+
+FLOOD = """\
+name: Test City rainstorm
+name_zh: 测试市暴雨
+district: {district}
+start: 2026-07-15 16:00
+duration: 06:00
+seed: 5
+flood:
+  rain: {{return_period: 50, duration: 2 h, peak_ratio: 0.4, start: "16:30"}}
+  activation: "16:45"
+"""
+
+
+def invoke(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def events(run: Path) -> list[dict[str, str]]:
+    with open(run / "events.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    """The package, a fire and a flood drill in a folder beside it, and their run folders
+    (the drills run once for the module)."""
+    root = tmp_path_factory.mktemp("other")
+    package = make_other_district(root)
+    (root / "drills").mkdir()
+    out = {"root": root, "package": package}
+    for name, text in (("fire", FIRE), ("flood", FLOOD)):
+        drill = root / "drills" / f"{name}.yaml"
+        drill.write_text(text.format(district="../testcity"), encoding="utf-8")
+        r = invoke("run", drill, "--out", root / "runs" / name)
+        assert r.exit_code == 0, r.output
+        out[name] = root / "runs" / name
+    return out
+
+
+def test_new_reports_what_it_dropped(tmp_path):
+    from osm_world import GRID, write_osm_like
+
+    graphml = write_osm_like(tmp_path / "city.graphml")
+    r = invoke("district", "new", "c1", "--graphml", graphml, "--out", tmp_path / "c1")
+    assert r.exit_code == 0, r.output
+    assert "36 nodes" in r.output
+    assert "dropped 2 arc(s): highway=footway (not driven)" in r.output  # the park path
+    assert "dropped 1 node(s)\n" in r.output                              # the park
+    assert "dropped 2 node(s) outside the largest part" in r.output       # dead end, source
+    d = load_district(str(tmp_path / "c1"))
+    net = district_network(d)
+    assert sorted(net.node_ids) == sorted(GRID)
+    assert len(district_places(d)) == 0  # the templates hold no place yet
+    again = invoke("district", "new", "c1", "--graphml", graphml, "--out", tmp_path / "c1")
+    assert again.exit_code == 2 and "already a district package" in again.output
+
+
+def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
+    from osm_world import write_osm_like
+
+    graphml = write_osm_like(tmp_path / "city.graphml")
+    assert invoke("district", "new", "c2", "--graphml", graphml, "--out",
+                  tmp_path / "c2").exit_code == 0
+    r = invoke("district", "check", tmp_path / "c2")
+    assert r.exit_code == 2
+    lines = r.output.splitlines()
+    assert any(line.startswith("error: ") and "places.yaml:" in line
+               and ": stations: no stations yet" in line for line in lines)
+    for what in (": shelters: no shelters yet", ": subdistricts: no population",
+                 ": points: no waterlogging points", ": stations: no default forces"):
+        assert any(what in line for line in lines), what
+    assert "1 error(s), 4 warning(s)" in r.output
+
+
+def test_check_of_a_filled_package_is_clean(runs):
+    r = invoke("district", "check", runs["package"])
+    assert r.exit_code == 0, r.output
+    assert "测试市 Test City (version 1): 0 error(s), 0 warning(s)" in r.output
+
+
+def test_check_finds_far_places_slow_stations_and_flooded_shelters(tmp_path):
+    package = make_other_district(tmp_path)
+    text = PLACES.replace("lat: 30.6680, lon: 104.0680", "lat: 30.6660, lon: 104.0660")  # g44
+    text = text.replace("lat: 30.6600, lon: 104.0600", "lat: 30.7000, lon: 104.0600")  # g00
+    text += ("  - {id: far_school, name_zh: 远郊学校, name_en: Far School, lat: 30.6600, "
+             "lon: 104.0700}\n")
+    (package / "places.yaml").write_text(text.replace("hazard_sites: []\n", ""),
+                                         encoding="utf-8")
+    # the shelter moved onto the underpass (g33); the station 4.4 km north of the grid
+    r = invoke("district", "check", package)
+    assert r.exit_code == 2, r.output
+    out = " ".join(r.output.split())
+    assert "west_station: 西门消防救援站 West Gate Fire Station lies" in out
+    assert "drills refuse it" in out
+    assert "east_park: shelter 东湖公园 East Lake Park is 0 m from waterlogging point " \
+           "'underpass'" in out
+
+
+def test_show_lists_ids_and_both_names(runs):
+    r = invoke("district", "show", runs["package"], "--places")
+    assert r.exit_code == 0, r.output
+    assert "west_station" in r.output and "西门消防救援站" in r.output
+    assert "West Gate Fire Station" in r.output and "north" in r.output
+    r = invoke("district", "show", runs["package"], "--points")
+    assert "underpass" in r.output and "铁路桥下地道" in r.output
+    r = invoke("district", "show", runs["package"], "--roads")
+    assert "One Way Street" in r.output and "Main Road" in r.output
+    r = invoke("district", "show")
+    assert "红桥区 Hongqiao District" in r.output and "2021-2025.1" in r.output
+
+
+def test_fire_drill_on_another_district(runs):
+    rows = events(runs["fire"])
+    dispatched = {r["unit"] for r in rows if r["event"] == "dispatch"}
+    assert dispatched and dispatched <= {"W-E1", "W-E2", "W-L1", "W-R1"}  # the package's
+    assert any(r["event"] == "arrive" and r["incident"] == "F1" for r in rows)
+    manifest = json.loads((runs["fire"] / "manifest.json").read_text(encoding="utf-8"))
+    d = manifest["district"]
+    assert (d["name"], d["name_en"], d["name_zh"], d["version"]) == \
+        ("testcity", "Test City", "测试市", "1")
+    assert d["sha256"] == load_district(str(runs["package"])).sha256()
+    assert (runs["fire"] / "district" / "network.graphml").is_file()
+
+
+def test_flood_drill_on_another_district_uses_its_points_and_teams(runs):
+    rows = events(runs["flood"])
+    depth = [json.loads(r["data"])["depth_m"] for r in rows if r["event"] == "depth"]
+    assert {r["place"] for r in rows if r["event"] == "depth"} == {"underpass"}
+    assert max(depth) > 0.1
+    assert any(r["event"] == "pump_start" for r in rows)
+    assert any(r["event"] == "road_state" for r in rows)
+
+
+def test_report_of_a_run_folder_alone(runs, tmp_path):
+    """The package moved away after the run: the run folder's copy serves the report."""
+    archive = tmp_path / "archive"
+    shutil.copytree(runs["flood"], archive)
+    moved = runs["package"].with_name("moved-away")
+    runs["package"].rename(moved)
+    try:
+        r = invoke("report", archive, "--lang", "en")
+    finally:
+        moved.rename(runs["package"])
+    assert r.exit_code == 0, r.output
+    text = (archive / "report.en.md").read_text(encoding="utf-8")
+    assert "road network of the district package Test City (version 1)" in text
+    assert "Hongqiao" not in text
+
+
+def test_chemical_drill_without_population_is_refused(tmp_path):
+    package = make_other_district(tmp_path, population=False)
+    drill = tmp_path / "chem.yaml"
+    head = FIRE.format(district=package.name).split("incidents:")[0]
+    drill.write_text(head + textwrap.dedent("""\
+        chemical:
+          id: CL1
+          chemical: chlorine
+          site: {lat: 30.666, lon: 104.066}
+          at: "00:10"
+          release: {kind: leaking_valve, rate_kg_min: 15, quantity_kg: 1000}
+          weather:
+            - {at: "+00:00", wind_speed_m_s: 2, wind_from_deg: 135, cloud_eighths: 1}
+        """), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2, r.output
+    line = " ".join(r.output.split())
+    assert "chem.yaml:" in line and ": chemical: the district has no population" in line
+
+
+@pytest.mark.parametrize(("manifest", "expected"), [
+    ("name: Bad Name\n", "district.yaml:1: name: needs a short id"),
+    ("name: x\nname_en: X\nname_zh: 某\nversion: '1'\nfiles: {network: gone.graphml}\n",
+     "district.yaml:5: files.network: no file 'gone.graphml'"),
+    ("name: x\nname_en: X\nname_zh: 某\nversion: '1'\nfilez: {}\n",
+     "district.yaml:5: filez: unknown key"),
+    ("name: x\nname_en: X\nname_zh: 某\nversion: '1'\ncrs: EPSG:32650\nfiles: {}\n",
+     "district.yaml:5: crs: is 'EPSG:32650'; drillsim reads WGS84"),
+])
+def test_bad_district_yaml_is_one_line(tmp_path, manifest, expected):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "district.yaml").write_text(manifest, encoding="utf-8")
+    with pytest.raises(DistrictError) as err:
+        load_district(str(tmp_path / "pkg"))
+    assert len(err.value.lines()) == 1 and expected in err.value.lines()[0]
+
+
+def test_drill_naming_no_district_is_one_line(tmp_path):
+    drill = tmp_path / "d.yaml"
+    drill.write_text(FIRE.format(district="nowhere"), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    lines = [line for line in r.output.splitlines() if line.strip()]
+    assert lines[0].startswith(f"error: {drill}:3: district: no district 'nowhere'")
+
+
+OSM = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<osm version="0.6">
+  <node id="1" lat="30.000" lon="104.000"/>
+  <node id="2" lat="30.000" lon="104.001"/>
+  <node id="3" lat="30.000" lon="104.002"/>
+  <node id="4" lat="30.001" lon="104.002"/>
+  <node id="5" lat="30.001" lon="104.000"/>
+  <node id="6" lat="30.002" lon="104.000"/>
+  <way id="10"><nd ref="1"/><nd ref="2"/><nd ref="3"/>
+    <tag k="highway" v="primary"/><tag k="name" v="光荣道"/><tag k="name:en" v="Guangrong Road"/>
+    <tag k="maxspeed" v="50|30"/></way>
+  <way id="11"><nd ref="3"/><nd ref="4"/><nd ref="5"/><nd ref="1"/>
+    <tag k="highway" v="residential"/><tag k="oneway" v="yes"/></way>
+  <way id="12"><nd ref="5"/><nd ref="6"/><tag k="highway" v="footway"/></way>
+  <way id="13"><nd ref="2"/><nd ref="6"/><tag k="railway" v="rail"/></way>
+</osm>
+"""
+
+
+def test_osm_xml_reader_splits_ways_at_junctions(tmp_path):
+    path = tmp_path / "x.osm"
+    path.write_text(OSM, encoding="utf-8")
+    g = read_osm_xml(path)
+    # way 10 has no junction at node 2 (the railway is no highway): one arc each way 1-3
+    assert sorted((u, v) for u, v in g.edges()) == sorted(
+        [("1", "3"), ("3", "1"), ("3", "5"), ("5", "1"), ("5", "6"), ("6", "5")])
+    (data,) = g.get_edge_data("1", "3").values()
+    # 0.002° of longitude at 30°N on a sphere of the mean Earth radius, to the millimetre
+    assert data["length"] == pytest.approx(6_371_008.8 * math.radians(0.002) * math.cos(
+        math.radians(30.0)), abs=5e-4)
+    assert data["name"] == "光荣道" and data["name_en"] == "Guangrong Road"
+    r = invoke("district", "new", "osm1", "--osm", path, "--out", tmp_path / "osm1")
+    assert r.exit_code == 0, r.output
+    net = district_network(load_district(str(tmp_path / "osm1")))
+    assert sorted(net.node_ids) == ["1", "3", "5"]  # the footway's end is not driven
+    ab = net.edges_between(net.node_index["1"], net.node_index["3"])[0]
+    assert net.edge_speed_kmh[ab] == 30.0  # the lowest lane of 50|30
+
+
+BY_NAME = """\
+name: places by name
+district: ../testcity
+start: 2026-07-15 10:00
+duration: 01:00
+incidents:
+  - {id: F1, occupancy: dwelling, at: '+00:05', location: 东湖公园}
+  - {id: F2, occupancy: dwelling, at: '+00:15', location: {place: "railway  underpass"}}
+"""
+
+
+def test_places_named_by_chinese_or_english_name(runs):
+    from drillsim.scenarios.loader import load_scenario
+
+    drill = runs["root"] / "drills" / "byname.yaml"
+    drill.write_text(BY_NAME, encoding="utf-8")
+    s = load_scenario(drill)
+    assert [i.location.place for i in s.incidents] == ["east_park", "rail_underpass"]
+    assert invoke("run", drill).exit_code == 0
+    drill.write_text(BY_NAME.replace("东湖公园", "East Lake Prk"), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    assert "byname.yaml:6: incidents[0].location: unknown place 'East Lake Prk'; did you " \
+           "mean 'east_park' (东湖公园 East Lake Park)?" in " ".join(r.output.split())
+
+
+def test_road_name_did_you_mean_on_hongqiao(tmp_path):
+    drill = tmp_path / "d.yaml"
+    drill.write_text(textwrap.dedent("""\
+        name: road typo
+        start: 2026-07-15 10:00
+        duration: 01:00
+        injects:
+          - {id: I1, at: "+00:00", kind: road_closed, road: 光荣路, text: closed}
+        """), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    assert "d.yaml:5: injects[0].road: no road named '光荣路' in the network; did you mean " \
+           "'光荣道'?" in " ".join(r.output.split())
+
+
+def test_background_calls_without_population_are_announced(tmp_path):
+    package = make_other_district(tmp_path, population=False)
+    drill = tmp_path / "bg.yaml"
+    drill.write_text(FIRE.format(district=package.name) + "background: {calls_per_day: 30}\n",
+                     encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 0, r.output
+    assert "bg.yaml:9: background: the district has no population (no subdistricts with " \
+           "'population'): background calls are spread evenly over the roads" \
+           in " ".join(r.output.split())
+
+
+def test_hongqiao_people_are_not_spread_over_another_network(tmp_path):
+    """A bare GraphML network with the Hongqiao district: its subdistricts lie 1,500 km away,
+    so a chemical drill is refused instead of counting Hongqiao's residents in Chengdu."""
+    from osm_world import write_osm_like
+
+    write_osm_like(tmp_path / "city.graphml")
+    drill = tmp_path / "chem.yaml"
+    drill.write_text(textwrap.dedent("""\
+        name: chlorine on a bare network
+        start: 2026-07-15 10:00
+        duration: 01:00
+        network: city.graphml
+        forces:
+          stations:
+            - id: s1
+              location: {node: g00}
+              personnel: 10
+              apparatus: [{id: E1, type: engine, crew: 5}]
+              turnout: {day: 60 s, night: 90 s}
+          teams: []
+          depots: []
+          shelters: []
+        chemical:
+          id: CL1
+          chemical: chlorine
+          site: {node: g33}
+          at: "00:10"
+          release: {kind: leaking_valve, rate_kg_min: 15, quantity_kg: 1000}
+          weather:
+            - {at: "+00:00", wind_speed_m_s: 2, wind_from_deg: 135, cloud_eighths: 1}
+        """), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    out = " ".join(r.output.split())
+    assert "chem.yaml:15: chemical: the district's subdistricts (" in out
+    assert "lie far from this drill's road network" in out
+
+
+def test_sweep_on_another_district_uses_its_world(runs, tmp_path):
+    """Each worker builds the drill's district, not Hongqiao: the station's turnout moves
+    the first arrival by exactly the minute added (a deterministic travel)."""
+    spec = tmp_path / "sweep.yaml"
+    spec.write_text(textwrap.dedent(f"""\
+        name: turnout in Test City
+        base: {runs["root"] / "drills" / "fire.yaml"}
+        seed: 1
+        replications: 2
+        metrics: [first_arrival_p90]
+        parameters:
+          - {{path: forces.stations.west_station.turnout.day, name: turnout,
+             values: [60 s, 120 s]}}
+        """), encoding="utf-8")
+    r = invoke("sweep", spec, "--out", tmp_path / "out", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    with open(tmp_path / "out" / "replications.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [row["status"] for row in rows] == ["ok"] * 4
+    first = {(row["turnout"], row["replication"]): float(row["first_arrival_p90"])
+             for row in rows}
+    for rep in ("0", "1"):
+        assert first["120 s", rep] - first["60 s", rep] == pytest.approx(60.0)  # seconds
