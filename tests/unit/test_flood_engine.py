@@ -203,3 +203,28 @@ def test_pump_priority_is_the_drill_files_policy(ring_world, policy, first):
              if r.event == "depth" and r.t <= at}
     assert depth["P1"] > depth["P2"] > 0.05  # the deeper point is not the failed one
     assert sent[0].place == first
+
+
+def test_rain_slows_motor_vehicles_on_open_roads_and_the_drill_restores_them(ring_world):
+    from drillsim.hazards.pluvial_flood import rain_speed_factor
+
+    seen = {}
+    # a point too small to flood: only the rain changes the roads
+    drill = Drill(flood_scenario(point=POINT | {"catchment_ha": 0.01}), ring_world, 1)
+
+    def probe():
+        yield drill.env.timeout(1800)  # mid-storm: 60 mm/h
+        for v in ("car", "fire_engine", "foot"):
+            seen[v] = ring_world.travel.time(0, 2, v)
+
+    drill.env.process(probe())
+    records = drill.run().records
+    f = rain_speed_factor(60.0)
+    assert f == pytest.approx(1 - 0.075)
+    for v in ("car", "fire_engine"):
+        assert seen[v] == pytest.approx(ring_world.dry.time(0, 2, v) / f, rel=1e-9)
+    assert seen["foot"] == pytest.approx(ring_world.dry.time(0, 2, "foot"), rel=1e-9)
+    rain = [r.data for r in records if r.event == "rain"]
+    assert {r["speed_factor"] for r in rain if r["mm_h"] == 60} == {round(f, 4)}
+    assert rain[-1]["speed_factor"] == 1.0
+    assert ring_world.travel.time(0, 2, "car") == ring_world.dry.time(0, 2, "car")
