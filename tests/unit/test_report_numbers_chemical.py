@@ -412,7 +412,8 @@ def test_section_says_how_the_order_reached_people(contexts, reports, results, n
     for c in rec.data["channels"]:
         assert tx.term("channel", c, lang) in text
     warning = results[name].scenario.warning
-    first_delay = min(c.delay_s for c in channels_for(warning.channels if warning else None))
+    first_delay = min(c.delay_s for c in channels_for(warning.channels if warning else None,
+                                                         0.0))
     assert reach.first_out >= rec.data["told_from"] + first_delay + REACTION_S
     assert (ctx.name("default warning channels", "默认预警渠道") in text) == (warning is None)
 
