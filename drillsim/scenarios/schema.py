@@ -365,6 +365,11 @@ class Team(Model):
         default={}, description="people also on another team's roster, by team id")
     mobilisation: Distribution = Field(
         description="from activation to the team assembled at its base")
+    assembled_at: Location | None = Field(
+        default=None,
+        description="where the team already waits, assembled, when it is called out "
+                    "(pre-positioned): its units start there at activation, without the "
+                    "mobilisation delay, and return there; default: not assembled")
     units: list[TeamUnits] = Field(
         default=[], description="what it fields, in priority order, while members last")
 

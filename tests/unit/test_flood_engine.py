@@ -228,3 +228,39 @@ def test_rain_slows_motor_vehicles_on_open_roads_and_the_drill_restores_them(rin
     assert {r["speed_factor"] for r in rain if r["mm_h"] == 60} == {round(f, 4)}
     assert rain[-1]["speed_factor"] == 1.0
     assert ring_world.travel.time(0, 2, "car") == ring_world.dry.time(0, 2, "car")
+
+
+@pytest.mark.parametrize("assembled", [False, True])
+def test_a_team_assembled_in_advance_starts_where_it_waits(ring_world, assembled):
+    # one rescue team, based at N3 (1.5 km from the flooded point at N1) with a 90-min
+    # mobilisation; or already assembled at N1, where the water rises
+    team = dict(TEAM, id="V", members=10, base={"node": "N3"},
+                mobilisation={"dist": "fixed", "value": "90 min"},
+                units=[{"type": "rescue_team", "count": 2, "crew": 5,
+                        "vehicle": "high_clearance"}])
+    if assembled:
+        team["assembled_at"] = {"node": "N1"}
+    point = copy.deepcopy(POINT) | {"trapped_share": 0.05, "people_per_call": 5}
+    s = make_scenario(
+        duration="08:00", deterministic=True,
+        flood={"rain": RAIN, "points": [point], "step": "5 min", "group_size": 50},
+        forces__response_plans={"flood_rescue": [{"rescue_team": 1}]},
+        forces__teams=[team],
+        forces__shelters=[{"id": "S1", "location": {"node": "N3"}, "capacity": 1000}])
+    records = run_drill(s, ring_world).records
+    ready = next(r for r in records if r.event == "team_assembled")
+    n1, n3 = ring_world.network.node_ids.index("N1"), ring_world.network.node_ids.index("N3")
+    assert ready.node == (n1 if assembled else n3)
+    assert ready.t == (0.0 if assembled else 5400.0)  # activation: the rain's start
+    assert ready.data["delay_s"] == (0.0 if assembled else 5400.0)
+    assert {r.node for r in records if r.event == "mobilised"} == {ready.node}
+    calls = {r.incident: r.t for r in records if r.event == "call" and r.incident.startswith("FR")}
+    arrive = {}
+    for r in records:
+        if r.event == "arrive" and r.incident in calls:
+            arrive.setdefault(r.incident, r.t)
+    first = min(calls, key=calls.get)
+    if assembled:  # the crew waits on the spot: call handling and turnout only
+        assert arrive[first] - calls[first] < 5 * 60
+    else:  # nobody can come before the team has assembled and driven 1.5 km
+        assert arrive[first] >= 5400.0 + ring_world.dry.time(n3, n1, "high_clearance")
