@@ -215,10 +215,12 @@ def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name
     assert [row[0] for row in timeline] == [tx.offset(end.t)]
     explained = " ".join(_finding(ctx, "source_control_time").paragraphs)
     assert (sentence[0].upper() + sentence[1:]) in explained
-    # no other leak-end wording anywhere in the chemical tables
+    # no other leak-end wording anywhere in the chemical tables (the evacuation-time row
+    # may say "not by the end" of the evacuation, which is not the leak)
+    evac = getattr(METRICS["evacuation_time"], lang)
     cells = " ".join(c for t in [*rep.overview_tables[:4],  # the chemical part's four
                                  *next(s for s in rep.sections if s.key == "chemical").tables]
-                     for row in t.rows for c in row)
+                     for row in t.rows if evac not in row for c in row)
     for other in ("leak stopped by", "ran empty before", "堵漏前容器已泄空"):
         assert other not in cells
     if end.how != "source_control":
