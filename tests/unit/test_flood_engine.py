@@ -264,3 +264,41 @@ def test_a_team_assembled_in_advance_starts_where_it_waits(ring_world, assembled
         assert arrive[first] - calls[first] < 5 * 60
     else:  # nobody can come before the team has assembled and driven 1.5 km
         assert arrive[first] >= 5400.0 + ring_world.dry.time(n3, n1, "high_clearance")
+
+
+# The ready flood drills (run once per session, shared with the report tests) -------------
+
+@pytest.mark.parametrize("drill", ["rainstorm-50y-night", "rainstorm-50y-afternoon"])
+def test_ready_drills_rescue_calls_spread_as_the_water_rises(reports, drill):
+    # the issue saw all 16 calls at Xiyuzhuang in one second
+    result = reports[drill, "en"][0].result
+    by_point: dict[str, list[float]] = {}
+    for r in result.records:
+        if r.event == "call" and r.incident.startswith("FR-"):
+            by_point.setdefault(r.place, []).append(r.t)
+    assert by_point
+    for times in by_point.values():
+        assert len(times) >= 5
+        assert max(times) - min(times) >= 30 * 60
+        per_second = {}
+        for t in times:
+            per_second[int(t)] = per_second.get(int(t), 0) + 1
+        assert max(per_second.values()) <= 2
+
+
+def test_ready_night_drill_warns_more_slowly_than_the_afternoon_one(reports):
+    night = reports["rainstorm-50y-night", "en"][0].summary.metrics
+    day = reports["rainstorm-50y-afternoon", "en"][0].summary.metrics
+    # same district channels; 13:30 by day: 47.7 min; 00:40 at night: people read it on
+    # getting up after 06:00
+    assert day["warning_t95"] / 60 == pytest.approx(47.7, abs=0.1)
+    assert night["warning_t95"] > (6 * 3600 - 40 * 60)
+    assert night["warning_share_1h"] < 0.6 < day["warning_share_1h"]
+
+
+def test_ready_storm_slows_traffic_while_it_rains(reports):
+    result = reports["rainstorm-50y-afternoon", "en"][0].result
+    rain = [r.data for r in result.records if r.event == "rain"]
+    wet = [r["speed_factor"] for r in rain if r["mm_h"] > 16]
+    assert wet and set(wet) == {0.925}
+    assert all(r["speed_factor"] == 1.0 for r in rain if r["mm_h"] == 0)
