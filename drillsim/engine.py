@@ -105,8 +105,6 @@ class Drill:
         self.net_changed = self.env.event()
         self._movers: list[Unit] = []
         self._closed_roads: set[int] = set()  # arcs closed by road injects, reopened at the end
-        self._clock0 = (scenario.start - scenario.start.replace(
-            hour=0, minute=0, second=0, microsecond=0)).total_seconds()
         self._build_units()
         self.hazards: dict[str, Hazard] = {}
         for kind in HAZARDS if hazards is None else hazards:
@@ -204,7 +202,7 @@ class Drill:
 
     def clock_seconds(self, t: float) -> float:
         """Seconds after midnight (local) at drill time ``t``."""
-        return (self._clock0 + t) % 86400.0
+        return self.scenario.clock_seconds(t)
 
     # ------------------------------------------------------------------ run
 

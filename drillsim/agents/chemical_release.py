@@ -47,7 +47,7 @@ from drillsim.hazards.plume import (
     downwind_crosswind,
     stability_class,
 )
-from drillsim.hazards.warning import channels_for, coverage
+from drillsim.hazards.warning import Channel, channels_for, coverage
 from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
@@ -120,7 +120,7 @@ class ChemicalModel(Hazard):
         for area in spec.protective_actions.areas:
             self.area_cells[area.action] |= self.grid.cells_of(area.area)
         warning = drill.scenario.warning
-        self.channels = channels_for(warning.channels if warning is not None else None)
+        self.channels: list[Channel] = []  # set by the order, at its hour
         self.warning_decided = warning.issued_at if warning is not None else None
         n_cells = self.grid.lat.size
         self.evac_from = np.full(n_cells, np.inf)  # when each cell's evacuation order went out
@@ -319,6 +319,9 @@ class ChemicalModel(Hazard):
         """The protective-action order: evacuate or shelter in place, zone by zone; it
         goes out on the warning channels from :meth:`told_from`."""
         self.order_time = self.drill.env.now
+        warning = self.drill.scenario.warning
+        self.channels = channels_for(warning.channels if warning is not None else None,
+                                     self.drill.clock_seconds(self.told_from()))
         actions = self.spec.protective_actions
         self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
         self.drill.log("protective_action", place=self.spec.id,

@@ -35,7 +35,8 @@ class WarningModel(Hazard):
     def __init__(self, drill: DrillContext, spec: PublicWarning) -> None:
         self.drill = drill
         self.spec = spec
-        self.channels = channels_for(spec.channels)
+        self.channels = channels_for(spec.channels,
+                                     drill.scenario.clock_seconds(spec.issued_at))
 
     @classmethod
     def build(cls, drill: DrillContext, scenario: Scenario) -> WarningModel | None:

@@ -50,13 +50,18 @@ class Rosters:
 
 
 def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
-    """SimPy process: the team assembles after its mobilisation delay and fields its units."""
+    """SimPy process: the team assembles after its mobilisation delay at its base and fields
+    its units there; a team already assembled (``assembled_at``) fields them at once where
+    it waits."""
     env = drill.env
     yield env.timeout(max(activation - env.now, 0.0))
     drill.log("team_activated", place=team.id)
-    delay = drill.draw(team.mobilisation, f"team/{team.id}")
+    if team.assembled_at is not None:  # its own stream: skipping the draw shifts no other
+        delay, home = 0.0, drill.world.node_of(team.assembled_at)
+    else:
+        delay = drill.draw(team.mobilisation, f"team/{team.id}")
+        home = drill.world.node_of(team.base or Location(place=team.id))
     yield env.timeout(delay)
-    home = drill.world.node_of(team.base or Location(place=team.id))
     fielded = 0
     for spec in team.units:
         for k in range(spec.count):

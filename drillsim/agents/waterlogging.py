@@ -34,11 +34,13 @@ from drillsim.agents.units import Unit
 from drillsim.hazards.displacement import FloorHeights, Household, households
 from drillsim.hazards.pluvial_flood import (
     DEPTH_LIMIT_M,
+    RAIN_SLOWED,
     RainSeries,
     Reservoir,
     StormFormula,
     chicago_hyetograph,
     rain_series,
+    rain_speed_factor,
     road_speed_factor,
 )
 from drillsim.network.graph import haversine_m
@@ -222,8 +224,10 @@ class FloodModel(Hazard):
 
     def restore(self) -> None:
         """Normal speed again on every arc a point controls."""
+        travel = self.drill.world.travel
+        travel.set_weather_factor(1.0, RAIN_SLOWED)
         if self._arcs is not None:
-            self.drill.world.travel.reopen(self._arcs[0], None)
+            travel.reopen(self._arcs[0], None)
 
     def on_team_ready(self, team_id: str) -> None:
         """Pump crews may now go to points already deep."""
@@ -270,9 +274,13 @@ class FloodModel(Hazard):
         env, dt = self.drill.env, self.spec.step
         while True:
             t0 = env.now
+            rain = self.rain.depth_mm(t0, t0 + dt) / dt * 3600.0  # mean over the step, mm/h
+            slowed = rain_speed_factor(rain)  # the storm is known: the step's rain slows it
+            if slowed != self.drill.world.travel.weather_factor(RAIN_SLOWED[0]):
+                self.drill.world.travel.set_weather_factor(slowed, RAIN_SLOWED)
+                self.drill.network_changed()
             yield env.timeout(dt)
-            rain = self.rain.depth_mm(t0, env.now) / dt * 3600.0  # mean over the step, mm/h
-            self.drill.log("rain", mm_h=round(float(rain), 3))
+            self.drill.log("rain", mm_h=round(float(rain), 3), speed_factor=round(slowed, 4))
             for point in self.points:
                 self._advance(point, rain, dt)
             self._update_roads()

@@ -28,6 +28,16 @@ Passability
     impassable. Other vehicles use the same shape stretched to their own limit
     (:data:`DEPTH_LIMIT_M`). People on foot follow measured wading speeds instead
     (:func:`wading_speed_factor`, Li et al. 2026) up to their own limit.
+
+Rain on open roads
+    Falling rain slows traffic on every road, flooded or not: Hranac et al. (2006,
+    *Empirical Studies on Traffic Flow in Inclement Weather*, FHWA-HOP-07-073; also Rakha
+    et al. 2008, Transp. Res. Rec. 2071) found from loop detectors in three US cities that
+    light rain (0.01 cm/h = 0.1 mm/h) lowers the free-flow speed by 2-3.6 % and rain of
+    1.6 cm/h (16 mm/h, the heaviest in their data) by 6-9 %, with the reduction growing
+    about linearly between. :func:`rain_speed_factor` takes the middle of each range and
+    interpolates linearly; above 16 mm/h it holds the 16 mm/h value (no data: an
+    ASSUMPTION that understates the slowing in a cloudburst, where visibility falls too).
 """
 
 from __future__ import annotations
@@ -458,6 +468,53 @@ def speed_factor(depth_m: float, limit_m: float) -> float:
     if depth_m >= limit_m:
         return 0.0
     return pregnolato_speed_km_h(depth_m / limit_m * PREGNOLATO_LIMIT_MM) / PREGNOLATO_V0_KM_H
+
+
+RAIN_LIGHT_MM_H = 0.1
+"""Light rain of Hranac et al. (2006): 0.01 cm/h, mm/h."""
+
+RAIN_HEAVY_MM_H = 16.0
+"""The heaviest rain in Hranac et al. (2006): 1.6 cm/h, mm/h."""
+
+RAIN_LIGHT_REDUCTION = 0.028
+"""Free-flow speed reduction in light rain: the middle of Hranac et al.'s 2-3.6 %."""
+
+RAIN_HEAVY_REDUCTION = 0.075
+"""Free-flow speed reduction at 16 mm/h: the middle of Hranac et al.'s 6-9 %."""
+
+
+def rain_speed_factor(rain_mm_h: float) -> float:
+    """Share of free-flow speed left on open roads in rain (Hranac et al. 2006).
+
+    1 when dry; from any rain on, 1 − r(i) with r linear from 2.8 % at 0.1 mm/h to 7.5 %
+    at 16 mm/h (the middles of the published 2-3.6 % and 6-9 %), r(i) = 2.8 % below
+    0.1 mm/h (a wet road) and 7.5 % above 16 mm/h (beyond the data: ASSUMPTION).
+
+    Parameters
+    ----------
+    rain_mm_h
+        Rain intensity, mm/h (≥ 0).
+
+    Returns
+    -------
+    float
+        Speed share in [0.925, 1], non-increasing in intensity.
+    """
+    if not rain_mm_h >= 0:
+        raise ValueError(f"rain intensity must be a number ≥ 0, got {rain_mm_h} mm/h")
+    if rain_mm_h == 0:
+        return 1.0
+    x = min(max(rain_mm_h, RAIN_LIGHT_MM_H), RAIN_HEAVY_MM_H)
+    r = RAIN_LIGHT_REDUCTION + (RAIN_HEAVY_REDUCTION - RAIN_LIGHT_REDUCTION) * (
+        (x - RAIN_LIGHT_MM_H) / (RAIN_HEAVY_MM_H - RAIN_LIGHT_MM_H))
+    return 1.0 - r
+
+
+RAIN_SLOWED = ("car", "truck", "fire_engine", "high_clearance")
+"""Vehicle classes the rain slows: every motor vehicle. Emergency vehicles under lights
+and siren are taken to slow by the same share (ASSUMPTION: no study of emergency
+driving in rain was found; the drivers face the same wet braking distances and poor
+visibility). People on foot keep their pace (not modelled)."""
 
 
 DEPTH_LIMIT_M: dict[str, float] = {

@@ -12,6 +12,19 @@ social media too, so the model overstates coverage when channels overlap in whom
 miss. Reaching someone is not the same as their acting on the warning (Mileti & Sorensen
 1990 separate hearing, understanding, believing and acting); this module counts the
 first step only, which is what the plan's indicator counts.
+
+By time of day
+    At night most people are asleep: a broadcast reaches only those awake, a siren or a
+    phone alert wakes some of the others, and a message that stays (an SMS, a WeChat
+    post) reaches the rest when they get up. A :class:`ChannelProfile` gives a channel's
+    daytime reach and the share of sleepers it wakes; at the hour it goes out it becomes
+    a :class:`Channel` that reaches reach × (awake + asleep × wakes) on its ramp and, if
+    the message stays, reach × asleep × (1 − wakes) more as people wake (06:00-08:30).
+    Sleep after :data:`AWAKE_BY_HOUR`. Sorensen (2000, Natural Hazards Review 1(2):119-125)
+    and Lindell & Perry (1992, *Behavioral Foundations of Community Emergency Planning*)
+    report that warnings at night reach people more slowly for these reasons, sirens
+    being poor at waking people indoors; the shares here are ASSUMPTIONS in that direction,
+    not fitted numbers.
 """
 
 from __future__ import annotations
@@ -38,17 +51,43 @@ class Channel:
         From the decision to warn to the first people reached, s.
     ramp_s
         From the first people reached to full reach (linear), s; 0 = all at once.
+    later_reach
+        Share reached later, when sleepers wake and read the message, 0-1 (0: none).
+    later_s
+        From the decision to the first of them, s.
+    later_ramp_s
+        From the first of them to all of them (linear), s.
     """
+
+    @property
+    def full_reach(self) -> float:
+        """Share this channel alone reaches in the end: reach + later reach."""
+        return self.reach + self.later_reach
+
+    @property
+    def full_s(self) -> float:
+        """From the decision to the channel's full reach, s."""
+        end = self.delay_s + self.ramp_s
+        return max(end, self.later_s + self.later_ramp_s) if self.later_reach > 0 else end
 
     name: str
     reach: float
     delay_s: float
     ramp_s: float
+    later_reach: float = 0.0
+    later_s: float = math.inf
+    later_ramp_s: float = 0.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.reach <= 1.0:
             raise ValueError(f"channel {self.name!r}: reach must be between 0 and 1, "
                              f"got {self.reach}")
+        if not (0.0 <= self.later_reach and self.reach + self.later_reach <= 1.0 + 1e-12):
+            raise ValueError(f"channel {self.name!r}: reach and later reach must add up to "
+                             f"at most 1, got {self.reach} + {self.later_reach}")
+        if self.later_reach > 0 and not (self.later_s >= 0 and math.isfinite(self.later_s)
+                                         and self.later_ramp_s >= 0):
+            raise ValueError(f"channel {self.name!r}: the later reach needs a time ≥ 0 s")
         if not (self.delay_s >= 0 and math.isfinite(self.delay_s)):
             raise ValueError(f"channel {self.name!r}: delay must be ≥ 0 s, got {self.delay_s}")
         if not (self.ramp_s >= 0 and math.isfinite(self.ramp_s)):
@@ -57,21 +96,24 @@ class Channel:
     def share_at(self, t_s: float | np.ndarray) -> float | np.ndarray:
         """Share of the population this channel has reached ``t_s`` seconds after the decision.
 
-        reach × F(t − delay), F(x) = 0 for x < 0, x / ramp on the ramp, 1 after it
-        (a step at the delay when ramp = 0).
+        reach × F(t − delay) + later reach × F'(t − later), F(x) = 0 for x < 0, x / ramp on
+        the ramp, 1 after it (a step at the delay when ramp = 0).
         """
         t = np.asarray(t_s, dtype=float)
-        x = t - self.delay_s
-        if self.ramp_s > 0:
-            # full reach from delay + ramp exactly (the breakpoint time_to_coverage uses),
-            # whatever the rounding of (t − delay) / ramp
-            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-                f = np.where(t >= self.delay_s + self.ramp_s, 1.0,
-                             np.clip(x / self.ramp_s, 0.0, 1.0))
-        else:
-            f = (x >= 0).astype(float)
-        out = self.reach * f
+        out = self.reach * _ramp(t, self.delay_s, self.ramp_s)
+        if self.later_reach > 0:
+            out = out + self.later_reach * _ramp(t, self.later_s, self.later_ramp_s)
         return float(out) if np.ndim(out) == 0 else out
+
+
+def _ramp(t: np.ndarray, start_s: float, ramp_s: float) -> np.ndarray:
+    """0 before ``start_s``, rising linearly to 1 over ``ramp_s`` (a step when 0)."""
+    if ramp_s > 0:
+        # 1 from start + ramp exactly (the breakpoint time_to_coverage uses), whatever
+        # the rounding of (t − start) / ramp
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return np.where(t >= start_s + ramp_s, 1.0, np.clip((t - start_s) / ramp_s, 0.0, 1.0))
+    return (t - start_s >= 0).astype(float)
 
 
 def coverage(channels: Sequence[Channel], t_s: float | np.ndarray) -> float | np.ndarray:
@@ -99,7 +141,7 @@ def coverage(channels: Sequence[Channel], t_s: float | np.ndarray) -> float | np
 
 def max_coverage(channels: Sequence[Channel]) -> float:
     """Coverage once every channel has run its course: 1 − Π(1 − reach_c)."""
-    return 1.0 - math.prod(1.0 - c.reach for c in channels)
+    return 1.0 - math.prod(1.0 - c.full_reach for c in channels)
 
 
 def time_to_coverage(channels: Sequence[Channel], share: float, tol_s: float = 1e-3) -> float:
@@ -127,7 +169,9 @@ def time_to_coverage(channels: Sequence[Channel], share: float, tol_s: float = 1
     if share <= 0:
         return 0.0
     points = sorted({0.0} | {c.delay_s for c in channels}
-                    | {c.delay_s + c.ramp_s for c in channels})
+                    | {c.delay_s + c.ramp_s for c in channels}
+                    | {c.later_s for c in channels if c.later_reach > 0}
+                    | {c.later_s + c.later_ramp_s for c in channels if c.later_reach > 0})
     # every channel is at full reach at the last breakpoint: coverage there is the maximum
     if share > coverage(channels, points[-1]):
         return math.inf
@@ -148,8 +192,83 @@ def time_to_coverage(channels: Sequence[Channel], share: float, tol_s: float = 1
     return math.inf  # not reached: the last breakpoint holds the maximum
 
 
+AWAKE_BY_HOUR = (0.20, 0.10, 0.05, 0.05, 0.05, 0.15, 0.40, 0.75, 1.0, 1.0, 1.0, 1.0,
+                 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.45)
+"""Share of residents awake in each local clock hour (0-23), taken at the middle of the
+hour (:func:`awake_share` interpolates). ASSUMPTION after time-use surveys: China's 2018
+national time-use survey (国家统计局, 2018年全国时间利用调查公报) gives 9 h 19 min a day of
+sleep and rest; the table puts about 7 h of it at night, most people asleep from
+midnight to 05:00 and up by 08:00 (the midday rest is left out: daytime reach is as
+written)."""
+
+
+def awake_share(clock_s: float) -> float:
+    """Share of residents awake at local clock time ``clock_s`` (s after midnight): the
+    :data:`AWAKE_BY_HOUR` values at the middle of each hour, linear in between."""
+    hours = (clock_s % 86400.0) / 3600.0
+    x = np.arange(-0.5, 25.0, 1.0)  # hour middles, one before and one after the day
+    y = np.array([AWAKE_BY_HOUR[-1], *AWAKE_BY_HOUR, AWAKE_BY_HOUR[0]])
+    return float(np.interp(hours, x, y))
+
+WAKE_UP_CLOCK_S = 6 * 3600.0
+"""When sleepers start getting up (local clock, s after midnight): 06:00 (ASSUMPTION,
+with :data:`AWAKE_BY_HOUR`)."""
+
+WAKE_UP_RAMP_S = 2.5 * 3600.0
+"""Over which they get up, s: 06:00-08:30 (by 08:30 :func:`awake_share` is 1)."""
+
+
+@dataclass(frozen=True)
+class ChannelProfile:
+    """A warning channel whose reach follows the hour it goes out at.
+
+    Attributes
+    ----------
+    name, delay_s, ramp_s
+        As :class:`Channel`.
+    reach
+        Share of the people awake this channel alone reaches (its daytime reach), 0-1.
+    wakes
+        Share of sleeping people it wakes (and so reaches at once), 0-1.
+    on_waking
+        Whether the message stays (an SMS, a post) and reaches the sleepers it did not
+        wake when they get up.
+    """
+
+    name: str
+    reach: float
+    delay_s: float
+    ramp_s: float
+    wakes: float
+    on_waking: bool
+
+    def at(self, decision_clock_s: float) -> Channel:
+        """The channel for a decision to warn at local clock time ``decision_clock_s``
+        (s after midnight): its reach at the hour it starts reaching people.
+
+        reach × (a + (1 − a)·wakes) on its own ramp, a = :func:`awake_share` at
+        decision + delay; with ``on_waking``, reach × (1 − a)(1 − wakes) more as people get
+        up: from the next 06:00 over :data:`WAKE_UP_RAMP_S`, or, when the channel starts
+        between 06:00 and 08:30, from then until 08:30.
+        """
+        clock = (decision_clock_s + self.delay_s) % 86400.0
+        awake = awake_share(clock)
+        now = self.reach * (awake + (1.0 - awake) * self.wakes)
+        if not self.on_waking or awake >= 1.0:
+            return Channel(self.name, now, self.delay_s, self.ramp_s)
+        later = self.reach * (1.0 - awake) * (1.0 - self.wakes)
+        into = clock - WAKE_UP_CLOCK_S
+        if 0.0 <= into < WAKE_UP_RAMP_S:  # people are getting up now: the rest by 08:30
+            return Channel(self.name, now, self.delay_s, self.ramp_s, later_reach=later,
+                           later_s=self.delay_s, later_ramp_s=WAKE_UP_RAMP_S - into)
+        wait = (WAKE_UP_CLOCK_S - clock) % 86400.0
+        return Channel(self.name, now, self.delay_s, self.ramp_s, later_reach=later,
+                       later_s=self.delay_s + wait, later_ramp_s=WAKE_UP_RAMP_S)
+
+
 def door_to_door(name: str, households: float, workers: float,
-                 households_per_worker_hour: float, delay_s: float, reach: float) -> Channel:
+                 households_per_worker_hour: float, delay_s: float, reach: float,
+                 wakes: float = 1.0) -> ChannelProfile:
     """Grid workers (网格员) visiting or phoning households one by one.
 
     The ramp is the time the team needs for every household:
@@ -170,6 +289,9 @@ def door_to_door(name: str, households: float, workers: float,
     reach
         Share of the population reached once every household has been visited (people
         at home who answer), 0-1.
+    wakes
+        Share of sleeping households a knock or call wakes (default 1: ASSUMPTION, a
+        worker keeps knocking or calling until someone answers).
     """
     if workers <= 0 or households_per_worker_hour <= 0:
         raise ValueError("door-to-door warning needs at least one worker and a positive "
@@ -177,7 +299,7 @@ def door_to_door(name: str, households: float, workers: float,
     if households < 0:
         raise ValueError(f"households must not be negative, got {households}")
     ramp_s = households / (workers * households_per_worker_hour) * 3600.0
-    return Channel(name, reach, delay_s, ramp_s)
+    return ChannelProfile(name, reach, delay_s, ramp_s, wakes, on_waking=False)
 
 
 HONGQIAO_POPULATION = 483_130
@@ -195,31 +317,39 @@ GRID_WORKERS = 570
 subdistricts, 114 communities); the plan names grid workers as first responders but
 gives no count."""
 
-DEFAULT_CHANNELS: tuple[Channel, ...] = (
+DEFAULT_CHANNELS: tuple[ChannelProfile, ...] = (
     # ASSUMPTION. Cell broadcast / operator alert SMS through the national emergency
     # warning release system (国家突发事件预警信息发布系统). Reach 0.85: phones switched
     # off, no phone (young children, some elderly), messages not read; survey studies of
     # the US Wireless Emergency Alerts tests (Bean & Grevstad 2023; RAND 2024, RR-A2451-1)
     # find reach well below 100 % for the same reasons. Delay 10 min for drafting,
-    # approval and operator release; 10 min to go out across the cells.
-    Channel("cell broadcast", reach=0.85, delay_s=600.0, ramp_s=600.0),
+    # approval and operator release; 10 min to go out across the cells. At night it
+    # arrives as an ordinary message on phones many keep silent: it wakes 1 sleeper in 4
+    # (ASSUMPTION); the others read it when they get up.
+    ChannelProfile("cell broadcast", reach=0.85, delay_s=600.0, ramp_s=600.0, wakes=0.25,
+                   on_waking=True),
     # ASSUMPTION. Air-raid sirens (人防警报) and community loudspeakers: heard by people
     # outdoors or near open windows; in heavy rain with windows shut, perhaps 4 in 10.
     # Delay 15 min (civil air defence office activation), sounded district-wide at once
-    # over 5 min.
-    Channel("sirens and loudspeakers", reach=0.4, delay_s=900.0, ramp_s=300.0),
+    # over 5 min. Sirens wake few people indoors (Sorensen 2000): 3 sleepers in 10 of
+    # those it would reach awake (ASSUMPTION); a siren does not stay.
+    ChannelProfile("sirens and loudspeakers", reach=0.4, delay_s=900.0, ramp_s=300.0,
+                   wakes=0.3, on_waking=False),
     # ASSUMPTION. TV and radio crawls, official WeChat/Weibo accounts: 0.6 of the
     # population see or hear it in the first hours; delay 15 min, spread over 45 min as
-    # people check their phones and media pick it up.
-    Channel("TV, radio and social media", reach=0.6, delay_s=900.0, ramp_s=2700.0),
+    # people check their phones and media pick it up. It wakes nobody; the posts stay and
+    # are read on getting up.
+    ChannelProfile("TV, radio and social media", reach=0.6, delay_s=900.0, ramp_s=2700.0,
+                   wakes=0.0, on_waking=True),
     # ASSUMPTION. Grid workers door to door (and by phone) across every household, 20
     # households per worker-hour, first visits 30 min after the decision; 0.9 of the
-    # population at home and answering. With 570 workers this takes ≈17.7 h: door to
-    # door finishes the job, it cannot start it.
+    # population at home and answering (a knock wakes them). With 570 workers this takes
+    # ≈17.7 h: door to door finishes the job, it cannot start it.
     door_to_door("grid workers door to door", HONGQIAO_HOUSEHOLDS, GRID_WORKERS, 20.0,
                  delay_s=1800.0, reach=0.9),
 )
-"""A documented default set of warning channels for Hongqiao (all values ASSUMPTIONS)."""
+"""A documented default set of warning channels for Hongqiao (all values ASSUMPTIONS); by
+day they reach as written, by night less (:meth:`ChannelProfile.at`)."""
 
 
 class ChannelLike(Protocol):
@@ -229,16 +359,22 @@ class ChannelLike(Protocol):
     reach: float
     delay: float
     ramp: float
+    wakes: float | None
+    on_waking: bool
 
 
-def channels_for(spec_channels: Sequence[ChannelLike] | None) -> list[Channel]:
-    """The warning channels of a drill: the ones its warning spec names, in seconds.
+def channels_for(spec_channels: Sequence[ChannelLike] | None,
+                 decision_clock_s: float) -> list[Channel]:
+    """The warning channels of a drill at the hour of its decision to warn, in seconds.
 
     Parameters
     ----------
     spec_channels
         The ``channels`` of the drill's warning spec (delay and ramp in seconds);
-        ``None``: the district's :data:`DEFAULT_CHANNELS`.
+        ``None``: the district's :data:`DEFAULT_CHANNELS`. A channel with ``wakes``
+        follows the hour (:class:`ChannelProfile`); one without reaches as written.
+    decision_clock_s
+        Local clock time of the decision to warn, s after midnight.
 
     Returns
     -------
@@ -246,5 +382,8 @@ def channels_for(spec_channels: Sequence[ChannelLike] | None) -> list[Channel]:
         The engine plays these forward and the metrics measure them.
     """
     if spec_channels is None:
-        return list(DEFAULT_CHANNELS)
-    return [Channel(c.name, c.reach, c.delay, c.ramp) for c in spec_channels]
+        return [p.at(decision_clock_s) for p in DEFAULT_CHANNELS]
+    return [Channel(c.name, c.reach, c.delay, c.ramp) if c.wakes is None
+            else ChannelProfile(c.name, c.reach, c.delay, c.ramp, c.wakes,
+                                c.on_waking).at(decision_clock_s)
+            for c in spec_channels]

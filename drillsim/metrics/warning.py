@@ -14,7 +14,7 @@ import numpy as np
 
 from drillsim.hazards.warning import Channel, channels_for, max_coverage
 from drillsim.records.result import RunResult
-from drillsim.scenarios.schema import PublicWarning
+from drillsim.scenarios.schema import Scenario
 
 
 def warning_issued_at(result: RunResult) -> float:
@@ -44,11 +44,14 @@ def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
     return t, np.array([0.0] + [p[1] for p in pts])
 
 
-def channels_of(spec: PublicWarning | None) -> list[Channel]:
-    """The warning channels of a drill's warning spec (the district's defaults when it names
-    none; none without a warning): :func:`drillsim.hazards.warning.channels_for`, the list
-    the engine's warning model plays forward."""
-    return [] if spec is None else channels_for(spec.channels)
+def channels_of(scenario: Scenario) -> list[Channel]:
+    """The warning channels of a drill at the hour of its decision to warn (the district's
+    defaults when it names none; none without a warning):
+    :func:`drillsim.hazards.warning.channels_for`, the list the engine's warning model
+    plays forward."""
+    spec = scenario.warning
+    return [] if spec is None else channels_for(spec.channels,
+                                                scenario.clock_seconds(spec.issued_at))
 
 
 @dataclass(frozen=True)
@@ -103,9 +106,9 @@ def warning_channels(result: RunResult) -> WarningChannels | None:
     spec = result.scenario.warning
     if spec is None:
         return None
-    chans = channels_of(spec)
+    chans = channels_of(result.scenario)
     rows = tuple(ChannelMeasure(
-        c.name, c.reach, c.delay_s, c.delay_s + c.ramp_s,
+        c.name, c.full_reach, c.delay_s, c.full_s,
         max_coverage([x for x in chans if x is not c]) < spec.target) for c in chans)
     needed = [r for r in rows if r.needed]
     slow = max(needed, key=lambda r: r.full_s) if needed else None

@@ -535,6 +535,7 @@ class _VehicleGraph:
         with np.errstate(divide="ignore"):
             self.base_s = np.maximum(net.edge_length_m / (speed / 3.6), _MIN_WEIGHT_S)
         self.factor = np.ones(net.n_edges)
+        self.weather = 1.0  # speed share on every arc (rain), times the arc's own factor
         weights = np.full(pair.size, _CLOSED_S)
         np.minimum.at(weights, entry_slot, self.edge_time_s(edges))
         indptr = np.searchsorted(self.slot_u, np.arange(n + 1))
@@ -544,7 +545,19 @@ class _VehicleGraph:
     def edge_time_s(self, edges: np.ndarray) -> np.ndarray:
         """Current traversal time of ``edges``, s (``_CLOSED_S`` when closed or forbidden)."""
         with np.errstate(divide="ignore"):
-            return np.minimum(self.base_s[edges] / self.factor[edges], _CLOSED_S)
+            return np.minimum(self.base_s[edges] / (self.factor[edges] * self.weather),
+                              _CLOSED_S)
+
+    def set_weather(self, factor: float) -> bool:
+        """Set the speed share on every arc; ``True`` if any slot weight changed."""
+        if factor == self.weather:
+            return False
+        self.weather = factor
+        old = self.csr.data.copy()
+        self.csr.data[:] = np.minimum.reduceat(self.edge_time_s(self.entry_edge),
+                                               self.slot_start[:-1])
+        self._reverse = None
+        return not np.array_equal(old, self.csr.data)
 
     def set_factor(self, edges: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
         """Set the speed factor of ``edges``; return the changed slots and their old weights."""
@@ -738,6 +751,34 @@ class TravelTimes:
             if slots.size:
                 self.version += 1
                 self._invalidate(vehicle, graph, slots, old)
+
+    def set_weather_factor(self, factor: float, vehicles: Iterable[str] | None = None) -> None:
+        """Scale the speed on every arc by ``factor`` (weather; 1 = dry), on top of the arcs'
+        own factors (:meth:`set_edge_factor`), which it does not replace.
+
+        Every cached tree of a concerned class is dropped (all times change).
+
+        Parameters
+        ----------
+        factor
+            Speed multiplier, > 0 and ≤ 1.
+        vehicles
+            Vehicle classes concerned; all classes when ``None``.
+        """
+        if not 0 < factor <= 1:
+            raise ValueError(f"weather speed factor must be in (0, 1], got {factor}")
+        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
+        for vehicle in names:
+            if self._graph(vehicle).set_weather(factor):
+                self.version += 1
+                for cache in (self._from, self._to):
+                    for key in [k for k in cache if k[0] == vehicle]:
+                        del cache[key]
+                self._routes = {k: v for k, v in self._routes.items() if k[0] != vehicle}
+
+    def weather_factor(self, vehicle: str) -> float:
+        """The weather speed factor now set for ``vehicle``."""
+        return self._graph(vehicle).weather
 
     def edge_factors(self, edges: np.ndarray, vehicle: str) -> np.ndarray:
         """The speed factors now set on ``edges`` for ``vehicle`` (a copy)."""

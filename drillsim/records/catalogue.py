@@ -251,7 +251,9 @@ _KINDS: tuple[EventKind, ...] = (
               (_f("share", "float", "share", "share of the population reached (4 decimals)"),)),
     # --------------------------------------------------------------- flood
     EventKind("rain", "flood", "the rain intensity changes", (),
-              (_f("mm_h", "float", "mm/h", "rain intensity (3 decimals)"),)),
+              (_f("mm_h", "float", "mm/h", "mean rain intensity over the step (3 decimals)"),
+               _f("speed_factor", "float", "", "share of free-flow speed motor vehicles keep "
+                  "on open roads in this rain, Hranac et al. 2006 (4 decimals)"))),
     EventKind("depth", "flood", "water at a waterlogging point after one step", ("node", "place"), (
         _f("depth_m", "float", "m", "water depth (4 decimals)"),
         _f("volume_m3", "float", "m³", "stored volume (3 decimals)"),

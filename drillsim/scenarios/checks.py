@@ -258,6 +258,9 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
             path = ("forces", kind, i, ("base" if kind == "teams" else "location") if own
                     else "id")
             yield from _location(own or Location(place=item.id), path, places, network)
+            if kind == "teams" and item.assembled_at is not None:
+                yield from _location(item.assembled_at, ("forces", kind, i, "assembled_at"),
+                                     places, network)
             if kind == "shelters" and item.capacity is None:
                 place = places.get(item.id)
                 if place is None or "capacity" not in place.attrs:

@@ -365,6 +365,11 @@ class Team(Model):
         default={}, description="people also on another team's roster, by team id")
     mobilisation: Distribution = Field(
         description="from activation to the team assembled at its base")
+    assembled_at: Location | None = Field(
+        default=None,
+        description="where the team already waits, assembled, when it is called out "
+                    "(pre-positioned): its units start there at activation, without the "
+                    "mobilisation delay, and return there; default: not assembled")
     units: list[TeamUnits] = Field(
         default=[], description="what it fields, in priority order, while members last")
 
@@ -876,6 +881,20 @@ class ChannelSpec(Model):
     reach: float = Field(ge=0, le=1, description="share of people it alone eventually reaches")
     delay: Duration = Field(description="from the decision to warn to the first people reached")
     ramp: Duration = Field(default=0.0, description="from first reached to full reach")
+    wakes: float | None = Field(
+        default=None, ge=0, le=1,
+        description="share of sleeping people it wakes; when given, reach is among people "
+                    "awake and the channel follows the hour (default: as written, any hour)")
+    on_waking: bool = Field(
+        default=False,
+        description="with wakes: those it did not wake get it when they wake (06:00-08:30)")
+
+    @model_validator(mode="after")
+    def _on_waking_needs_wakes(self) -> ChannelSpec:
+        if self.on_waking and self.wakes is None:
+            raise ValueError("on_waking needs wakes (the share of sleeping people the "
+                             "channel wakes)")
+        return self
 
 
 class PublicWarning(Model):
@@ -1033,6 +1052,11 @@ class Scenario(Model):
         if not 0 < v <= 7 * 86400:
             raise ValueError("the drill must last more than 0 s and at most 7 days")
         return v
+
+    def clock_seconds(self, t: float) -> float:
+        """Seconds after local midnight at drill time ``t`` (s from the start)."""
+        midnight = self.start.replace(hour=0, minute=0, second=0, microsecond=0)
+        return ((self.start - midnight).total_seconds() + t) % 86400.0
 
     def all_incidents(self) -> list[Incident]:
         """Scripted incidents and those that injects bring, in file order."""

@@ -203,3 +203,102 @@ def test_pump_priority_is_the_drill_files_policy(ring_world, policy, first):
              if r.event == "depth" and r.t <= at}
     assert depth["P1"] > depth["P2"] > 0.05  # the deeper point is not the failed one
     assert sent[0].place == first
+
+
+def test_rain_slows_motor_vehicles_on_open_roads_and_the_drill_restores_them(ring_world):
+    from drillsim.hazards.pluvial_flood import rain_speed_factor
+
+    seen = {}
+    # a point too small to flood: only the rain changes the roads
+    drill = Drill(flood_scenario(point=POINT | {"catchment_ha": 0.01}), ring_world, 1)
+
+    def probe():
+        yield drill.env.timeout(1800)  # mid-storm: 60 mm/h
+        for v in ("car", "fire_engine", "foot"):
+            seen[v] = ring_world.travel.time(0, 2, v)
+
+    drill.env.process(probe())
+    records = drill.run().records
+    f = rain_speed_factor(60.0)
+    assert f == pytest.approx(1 - 0.075)
+    for v in ("car", "fire_engine"):
+        assert seen[v] == pytest.approx(ring_world.dry.time(0, 2, v) / f, rel=1e-9)
+    assert seen["foot"] == pytest.approx(ring_world.dry.time(0, 2, "foot"), rel=1e-9)
+    rain = [r.data for r in records if r.event == "rain"]
+    assert {r["speed_factor"] for r in rain if r["mm_h"] == 60} == {round(f, 4)}
+    assert rain[-1]["speed_factor"] == 1.0
+    assert ring_world.travel.time(0, 2, "car") == ring_world.dry.time(0, 2, "car")
+
+
+@pytest.mark.parametrize("assembled", [False, True])
+def test_a_team_assembled_in_advance_starts_where_it_waits(ring_world, assembled):
+    # one rescue team, based at N3 (1.5 km from the flooded point at N1) with a 90-min
+    # mobilisation; or already assembled at N1, where the water rises
+    team = dict(TEAM, id="V", members=10, base={"node": "N3"},
+                mobilisation={"dist": "fixed", "value": "90 min"},
+                units=[{"type": "rescue_team", "count": 2, "crew": 5,
+                        "vehicle": "high_clearance"}])
+    if assembled:
+        team["assembled_at"] = {"node": "N1"}
+    point = copy.deepcopy(POINT) | {"trapped_share": 0.05, "people_per_call": 5}
+    s = make_scenario(
+        duration="08:00", deterministic=True,
+        flood={"rain": RAIN, "points": [point], "step": "5 min", "group_size": 50},
+        forces__response_plans={"flood_rescue": [{"rescue_team": 1}]},
+        forces__teams=[team],
+        forces__shelters=[{"id": "S1", "location": {"node": "N3"}, "capacity": 1000}])
+    records = run_drill(s, ring_world).records
+    ready = next(r for r in records if r.event == "team_assembled")
+    n1, n3 = ring_world.network.node_ids.index("N1"), ring_world.network.node_ids.index("N3")
+    assert ready.node == (n1 if assembled else n3)
+    assert ready.t == (0.0 if assembled else 5400.0)  # activation: the rain's start
+    assert ready.data["delay_s"] == (0.0 if assembled else 5400.0)
+    assert {r.node for r in records if r.event == "mobilised"} == {ready.node}
+    calls = {r.incident: r.t for r in records if r.event == "call" and r.incident.startswith("FR")}
+    arrive = {}
+    for r in records:
+        if r.event == "arrive" and r.incident in calls:
+            arrive.setdefault(r.incident, r.t)
+    first = min(calls, key=calls.get)
+    if assembled:  # the crew waits on the spot: call handling and turnout only
+        assert arrive[first] - calls[first] < 5 * 60
+    else:  # nobody can come before the team has assembled and driven 1.5 km
+        assert arrive[first] >= 5400.0 + ring_world.dry.time(n3, n1, "high_clearance")
+
+
+# The ready flood drills (run once per session, shared with the report tests) -------------
+
+@pytest.mark.parametrize("drill", ["rainstorm-50y-night", "rainstorm-50y-afternoon"])
+def test_ready_drills_rescue_calls_spread_as_the_water_rises(reports, drill):
+    # the issue saw all 16 calls at Xiyuzhuang in one second
+    result = reports[drill, "en"][0].result
+    by_point: dict[str, list[float]] = {}
+    for r in result.records:
+        if r.event == "call" and r.incident.startswith("FR-"):
+            by_point.setdefault(r.place, []).append(r.t)
+    assert by_point
+    for times in by_point.values():
+        assert len(times) >= 5
+        assert max(times) - min(times) >= 30 * 60
+        per_second = {}
+        for t in times:
+            per_second[int(t)] = per_second.get(int(t), 0) + 1
+        assert max(per_second.values()) <= 2
+
+
+def test_ready_night_drill_warns_more_slowly_than_the_afternoon_one(reports):
+    night = reports["rainstorm-50y-night", "en"][0].summary.metrics
+    day = reports["rainstorm-50y-afternoon", "en"][0].summary.metrics
+    # same district channels; 13:30 by day: 47.7 min; 00:40 at night: people read it on
+    # getting up after 06:00
+    assert day["warning_t95"] / 60 == pytest.approx(47.7, abs=0.1)
+    assert night["warning_t95"] > (6 * 3600 - 40 * 60)
+    assert night["warning_share_1h"] < 0.6 < day["warning_share_1h"]
+
+
+def test_ready_storm_slows_traffic_while_it_rains(reports):
+    result = reports["rainstorm-50y-afternoon", "en"][0].result
+    rain = [r.data for r in result.records if r.event == "rain"]
+    wet = [r["speed_factor"] for r in rain if r["mm_h"] > 16]
+    assert wet and set(wet) == {0.925}
+    assert all(r["speed_factor"] == 1.0 for r in rain if r["mm_h"] == 0)

@@ -59,6 +59,13 @@ VALIDATED_THEN_CRASHED = {
     "warning delay huge": (
         HEAD + 'warning:\n  channels:\n    - {name: sms, reach: 0.9, delay: "' + "9" * 400
         + ' h"}\n', "FILE:6: warning.channels[0].delay: at most 7 days (the longest drill)"),
+    "warning wakes above 1": (
+        HEAD + 'warning:\n  channels:\n    - {name: sms, reach: 0.9, delay: 10 min, wakes: 1.5}\n',
+        "FILE:6: warning.channels[0].wakes: must be at most 1, got 1.5"),
+    "warning on_waking without wakes": (
+        HEAD + 'warning:\n  channels:\n    - {name: sms, reach: 0.9, delay: 10 min, '
+        'on_waking: true}\n', "FILE:6: warning.channels[0]: on_waking needs wakes (the share "
+        "of sleeping people the channel wakes)"),
     "uniform with huge bounds": (
         HEAD + 'dispatch:\n  processing: {dist: uniform, low: "0 s", high: "' + "9" * 300
         + ' h"}\n', "FILE:5: dispatch.processing.high: at most 7 days (the longest drill)"),

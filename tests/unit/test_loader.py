@@ -558,3 +558,17 @@ flood:
     for field in ("displace_spread_m", "leave_delay"):
         assert any(line.startswith(f"FILE:10: flood.points[0].{field}: ") for line in lines), \
             "\n".join(lines)
+
+
+def test_team_assembled_at_an_unknown_place(tmp_path: Path) -> None:
+    text = BASE + """\
+forces:
+  teams:
+    - {id: blue_star, kind: volunteer, members: 10, mobilisation: {dist: fixed, value: 1 h},
+       base: blue_star_base, assembled_at: nowhere}
+"""
+    assert fails(tmp_path, text, **world()) == [
+        "FILE:7: forces.teams[0].assembled_at: unknown place 'nowhere'; "
+        "see `drillsim network --places`"]
+    ok = load(tmp_path, text.replace("nowhere", "xigu_park"), **world())
+    assert ok.forces.teams[0].assembled_at.place == "xigu_park"

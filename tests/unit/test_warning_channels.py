@@ -40,23 +40,23 @@ def _run(tmp_path: Path, channels: str):
 
 
 def test_channels_for_gives_the_defaults_or_the_drill_files_channels_in_seconds():
-    assert channels_for(None) == list(DEFAULT_CHANNELS)
+    assert channels_for(None, 14 * 3600.0) == [p.at(14 * 3600.0) for p in DEFAULT_CHANNELS]
 
     class Spec:  # a channel as the drill file gives it (delay, ramp in s)
-        name, reach, delay, ramp = "sirens", 0.4, 600.0, 300.0
+        name, reach, delay, ramp, wakes, on_waking = "sirens", 0.4, 600.0, 300.0, None, False
 
-    assert channels_for([Spec()]) == [Channel("sirens", 0.4, 600.0, 300.0)]
+    assert channels_for([Spec()], 0.0) == [Channel("sirens", 0.4, 600.0, 300.0)]
 
 
 @pytest.mark.parametrize("channels", ["", TWO_CHANNELS])
 def test_engine_and_metrics_use_the_same_channels(tmp_path, channels):
     result = _run(tmp_path, channels)
     issued = next(r for r in result.records if r.event == "warning_issued")
-    chans = wm.channels_of(result.scenario.warning)
+    chans = wm.channels_of(result.scenario)
     assert issued.data["channels"] == [c.name for c in chans]
     assert [c.name for c in wm.warning_channels(result).channels] == issued.data["channels"]
     if not channels:
-        assert chans == list(DEFAULT_CHANNELS)
+        assert chans == [p.at(18 * 3600 + 40 * 60) for p in DEFAULT_CHANNELS]
 
 
 def test_report_says_when_the_channels_never_reach_the_target(tmp_path):

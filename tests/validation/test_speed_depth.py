@@ -134,3 +134,32 @@ def test_people_on_foot_use_the_wading_curve_and_vehicles_theirs():
         assert road_speed_factor(vehicle, 0.2) == speed_factor(0.2, DEPTH_LIMIT_M[vehicle])
     # walkers wade faster than the car curve stretched to their limit said (issue 11)
     assert wading_speed_factor(0.3) > speed_factor(0.3, DEPTH_LIMIT_M["foot"])
+# Rain on open roads ---------------------------------------------------------------------
+
+# Hranac et al. (2006), FHWA-HOP-07-073: free-flow speed reduction 2-3.6 % in light rain
+# (0.01 cm/h) and 6-9 % at 1.6 cm/h. The model must fall inside each published range.
+HRANAC_RANGES = {0.1: (0.02, 0.036), 16.0: (0.06, 0.09)}
+
+
+@pytest.mark.parametrize("mm_h", sorted(HRANAC_RANGES))
+def test_rain_slowing_inside_the_published_range(mm_h):
+    from drillsim.hazards.pluvial_flood import rain_speed_factor
+
+    lo, hi = HRANAC_RANGES[mm_h]
+    assert lo <= 1 - rain_speed_factor(mm_h) <= hi
+
+
+def test_rain_slowing_grows_with_intensity_and_stops_at_the_data():
+    from drillsim.hazards.pluvial_flood import rain_speed_factor
+
+    assert rain_speed_factor(0.0) == 1.0
+    grid = np.linspace(0.0, 200.0, 2001)
+    f = np.array([rain_speed_factor(x) for x in grid])
+    assert np.all(np.diff(f) <= 0)
+    # beyond the heaviest rain in the data the 16 mm/h value holds (no extrapolation)
+    assert rain_speed_factor(120.0) == rain_speed_factor(16.0)
+    # halfway in intensity, halfway in reduction (linear between the two published points)
+    mid = (0.1 + 16.0) / 2
+    assert 1 - rain_speed_factor(mid) == pytest.approx((0.028 + 0.075) / 2)
+    with pytest.raises(ValueError):
+        rain_speed_factor(-1.0)
