@@ -435,7 +435,8 @@ def gantt_axes(ctx: ReportContext):
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
                        frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))
     thicken(*legend.get_texts())
-    ax.set_title(ctx.say("figure.gantt_title"))
+    ax.set_title(ctx.say("figure.gantt_title_teams" if ctx.scenario.forces.teams
+                         else "figure.gantt_title"))
     style_axes(ax)
     return fig
 

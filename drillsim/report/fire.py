@@ -17,6 +17,7 @@ from drillsim.hazards.fire_growth import OCCUPANCIES
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import (
     COMPONENTS,
+    MIN_CASES,
     Assignment,
     IncidentRow,
     ResponseSegments,
@@ -28,6 +29,9 @@ from drillsim.metrics.response import (
     fire_station_turnouts,
     five_minute_cases,
     held_at,
+    largest_fires,
+    metric_cases,
+    missed_measure,
     mutual_aid_cap_reached,
     queued_needs,
     response_segments,
@@ -35,7 +39,7 @@ from drillsim.metrics.response import (
     uncontrolled,
     unit_activity,
 )
-from drillsim.metrics.roads import closed_road_travel, outage_effect, time_from_home
+from drillsim.metrics.roads import NOTICEABLE_S, outage_effect, time_from_home
 from drillsim.metrics.standards import (
     FIRE_CALLS,
     FIVE_MINUTE,
@@ -43,6 +47,7 @@ from drillsim.metrics.standards import (
     NFPA_PROCESSING,
     NFPA_TRAVEL,
     NFPA_TURNOUT,
+    rescue_target_s,
 )
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -57,11 +62,15 @@ from drillsim.report.figures import (
 )
 from drillsim.report.findings import (
     beyond_objectives,
+    case_values,
     draft_action,
+    few_cases,
     finding_title,
+    gap_text,
     measured_sentence,
     named,
     observation,
+    target_text,
 )
 from drillsim.report.registry import (
     Action,
@@ -185,21 +194,31 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
 
 def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                   facts: list[str], actions: list[Draft]) -> None:
-    unit = a.unit
-    closed = closed_road_travel(ctx.result, ctx.world, a, row.node, ctx.road_closures)
-    if closed is not None:
-        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=s.road,
-                                                  value=s.inject) for s in closed.closures)
-        if closed.delayed:
-            facts.append(ctx.say("fire.fact_closed_delay", roads=roads, unit=unit,
-                                 extra=tx.minutes(closed.extra, ctx.lang)))
-            actions.append(_draft("fire.action_closed_road", "traffic", "traffic",
-                                  roads=roads))
+    """What closed roads cost the units sent to an incident (every unit a closure delayed,
+    :attr:`ReportContext.closure_delays`), and the first unit's route changes when they
+    made it late."""
+    delays = [d for d in ctx.closure_delays if d.incident == row.incident]
+    for d in delays:
+        road = ctx.say("fire.name_value", incident=d.road, value=d.inject)
+        if d.first_due:
+            facts.append(ctx.say("fire.fact_closed_first_due", road=road,
+                                 unit=ctx.unit_label(d.unit),
+                                 extra=tx.minutes(d.delay, ctx.lang),
+                                 at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
+            actions.append(_draft("fire.action_closed_road", "traffic", "traffic", roads=road))
         else:
-            facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads, unit=unit))
-    if a.reroutes:
-        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit),
-                             times=times(ctx, a.reroutes)))
+            facts.append(ctx.say("fire.fact_closed_not_first", road=road,
+                                 unit=ctx.unit_label(d.unit),
+                                 extra=tx.minutes(d.delay, ctx.lang),
+                                 at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
+    closed = [c for c in ctx.road_closures if c.start < a.arrive and c.end > a.dispatch]
+    if closed and not delays:
+        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=c.road,
+                                                  value=c.inject) for c in closed)
+        facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads))
+    if a.reroutes and a.late > NOTICEABLE_S:  # a route change that cost nothing is no fact
+        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(a.unit),
+                             times=times(ctx, a.reroutes), late=tx.minutes(a.late, ctx.lang)))
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
@@ -341,6 +360,23 @@ def _with_stations(ctx: ReportContext, action: str, stations: list[str]) -> str:
                    stations=ctx.say("sep_semicolon").join(stations))
 
 
+def _measured(ctx: ReportContext, res, rating) -> str:
+    """What an objective measured: below :data:`MIN_CASES` cases each case's value (the
+    objective is rated on them: a 90th percentile of one call is that call), else the
+    measured value against the target."""
+    obj = res.objective
+    n = few_cases(ctx, obj.metric)
+    if not n:
+        return measured_sentence(ctx, res, rating)
+    values = case_values(ctx, obj.metric)
+    info = METRICS[obj.metric]
+    fields = {"values": values, "target": target_text(ctx, obj), "metric": named(ctx, info),
+              "value": tx.value(res.value, info.unit, ctx.lang), "gap": gap_text(ctx, res)}
+    if n == 1:
+        return ctx.say("fire.measured_one", **fields)
+    return ctx.say("fire.measured_few", n=n, **fields)
+
+
 def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     """Bottleneck of an objective whose metric is computed per incident."""
     obj = res.objective
@@ -349,7 +385,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
     drivers = driving_incidents(ctx, metric, res.value, op, target)
     title = finding_title(ctx, res, rating)
-    paras = [measured_sentence(ctx, res, rating)]
+    paras = [_measured(ctx, res, rating)]
     if not drivers:
         paras.append(ctx.say("fire.no_driving_incident"))
         return Finding(title, obj.id, paras)
@@ -491,7 +527,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     """Bottleneck of a turnout objective: the slow turnouts, by station and time of day."""
     obj = res.objective
     title = finding_title(ctx, res, rating)
-    paras = [measured_sentence(ctx, res, rating)]
+    paras = [_measured(ctx, res, rating)]
     op, target = obj.bound()
     limit = target if obj.metric == "turnout_p90" else NFPA_TURNOUT.threshold_s
     n = ctx.summary.metrics["turnouts_n"]
@@ -547,8 +583,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     rows = [r for r in ctx.summary.rows if not r.background and not r.place]  # scripted
     n_bg = sum(r.background for r in ctx.summary.rows)
     n_raised = sum(bool(r.place) for r in ctx.summary.rows)  # calls a hazard raised
-    raised = ctx.say("fire.incidents_caption_raised", n=n_raised) if n_raised else ""
-    caption = ctx.say("fire.incidents_caption", background=n_bg) + raised
+    raised = "" if not n_raised else ctx.say("fire.incidents_caption_raised_one") \
+        if n_raised == 1 else ctx.say("fire.incidents_caption_raised", n=n_raised)
+    caption = ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
+        ctx.say("fire.incidents_caption", background=n_bg)
+    caption += raised
     inc = Table(
         [ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.col_location"),
          ctx.say("fire.col_start"), ctx.say("fire.call"), ctx.say("fire.first_arrival"),
@@ -583,7 +622,9 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     if rows:
         return [inc, force]
     # nothing scripted: no empty table, the counts go with the forces
-    force.caption = ctx.say("fire.no_scripted", background=n_bg) + raised + " " + force.caption
+    none = ctx.say("fire.no_scripted_one") if n_bg == 1 else \
+        ctx.say("fire.no_scripted", background=n_bg)
+    force.caption = none + raised + " " + force.caption
     return [force]
 
 
@@ -628,18 +669,18 @@ def response_figure(ctx: ReportContext) -> Figure:
     rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     d2a = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)]
     limit_min = FIVE_MINUTE.threshold_s / 60
-    order = sorted(rows, key=lambda r: (r.background, -_finite(r.response)))
-    pick = [r for r in order if not r.background] + \
-        [r for r in order if r.background][:max(0, 10 - sum(not r.background for r in rows))]
+    pick = response_panel_rows(rows)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.2, max(4.2, 0.19 * len(pick) + 1.6)),
                                    gridspec_kw={"width_ratios": [1, 1.25]},
                                    layout="constrained")
-    vals = finite(d2a)
+    # equal times read equal: round off float noise before binning (1e-6 min)
+    vals = [round(v, 6) for v in finite(d2a)]
     unmet = sum(1 for v in d2a if math.isinf(v))
     if vals:
         top = max(max(vals), 6.0)
-        bins = [i * 0.5 for i in range(int(top / 0.5) + 2)]
+        bins = [i * 0.5 for i in range(math.floor(top / 0.5) + 2)]  # the last edge > top
         ax1.hist(vals, bins=bins, color="#5dade2", edgecolor="white")
+        ax1.set_xlim(0.0, bins[-1] + 0.25)
         marks = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)
                  if not r.background and math.isfinite(r.dispatch_to_arrival)]
         if marks:  # a rug of markers; the panel on the right names each incident
@@ -648,7 +689,8 @@ def response_figure(ctx: ReportContext) -> Figure:
                      label=ctx.say("figure.scripted_incident"))
     # the rule's name goes in the legend: a label beside the line can run out of the axes
     ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--", label=named(ctx, FIVE_MINUTE))
-    lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
+    lg1 = ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=MIN_FONT,
+                     frameon=False)  # below the axes: never over a bar
     thicken(*lg1.get_texts())
     share = ctx.summary.metrics.get("five_minute_share", math.nan)
     ax1.set_title(ctx.say("fire.fig_order_to_arrival", n=len(vals),
@@ -686,7 +728,7 @@ def response_figure(ctx: ReportContext) -> Figure:
         ax.set_axisbelow(True)
         style_axes(ax)
     return Figure("response", ctx.say("fire.fig_response_title"),
-                  ctx.say("fire.fig_response_caption"), png(fig),
+                  _response_caption(ctx, rows, pick), png(fig),
                   alt=ctx.say("fire.fig_response_alt"))
 
 
@@ -694,27 +736,92 @@ def _finite(v: float) -> float:
     return v if math.isfinite(v) else 1e9
 
 
+PANEL_ROWS = 10
+"""Rows of the response figure's segment panel: the incidents the designer scripted, then
+the slowest other calls (flood rescues a hazard raised, background calls) up to this
+many (at least :data:`PANEL_OTHERS`)."""
+PANEL_OTHERS = 3
+
+
+def response_panel_rows(rows: list[IncidentRow]) -> list[IncidentRow]:
+    """The calls the segment panel shows: the designer's scripted incidents (not
+    background, not raised by a hazard) in call order, then the slowest other calls."""
+    own = [r for r in rows if not r.background and not r.place]
+    others = sorted((r for r in rows if r.background or r.place),
+                    key=lambda r: (-_finite(r.response), r.incident))
+    return own + others[:max(PANEL_ROWS - len(own), PANEL_OTHERS)]
+
+
+def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
+                      pick: list[IncidentRow]) -> str:
+    """The response figure's caption: what the left panel counts (naming other kinds only
+    when the run has them) and what the right panel shows."""
+    left = ctx.say("fire.fig_response_left")
+    other = sorted({_kind_label(ctx, r) for r in rows if not FIVE_MINUTE.applies(r.kind)})
+    if other:
+        left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_list").join(other))
+    n_other = sum(1 for r in pick if r.background or r.place)
+    n_all = sum(1 for r in rows if r.background or r.place)
+    right = ctx.say("fire.fig_response_right", n=n_other, of=n_all) if n_other else \
+        ctx.say("fire.fig_response_right_own")
+    return left + right
+
+
+def _incidents_caption(ctx: ReportContext, rescue_target: float) -> str:
+    """The every-incident table's caption: the rule that paints a row red, for each kind
+    of call the run has (:func:`drillsim.metrics.response.missed_measure`)."""
+    kinds = {r.kind for r in ctx.summary.rows if not math.isnan(r.call)}
+    rules = []
+    if kinds & set(FIRE_CALLS):
+        rules.append(ctx.say("fire.red_rule_fire"))
+    if "flood_rescue" in kinds:
+        obj = next((o for o in ctx.scenario.objectives
+                    if o.metric == "rescue_first_arrival_p90"), None)
+        source = ctx.say("fire.rescue_target_objective", id=obj.id) if obj is not None \
+            else ctx.say("fire.rescue_target_default")
+        rules.append(ctx.say("fire.red_rule_rescue", target=tx.minutes(rescue_target, ctx.lang),
+                             source=source))
+    rules.append(ctx.say("fire.red_rule_unmet"))
+    return ctx.say("fire.incidents_all_caption", rules=ctx.say("sep_semicolon").join(rules))
+
+
 def sections(ctx: ReportContext) -> list[Section]:
     comp = ctx.summary.components
+    called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    # NFPA 1710 times fire-station responses to fire, rescue and alarm calls: beside
+    # fractiles over other calls too (flood rescues, hazmat) its column would mislead
+    other = sorted({_kind_label(ctx, r) for r in called if r.kind not in FIRE_CALLS})
     c_rows = []
     for name, component in COMPONENTS.items():
         vals = comp.get(name, {})
         std = NFPA_BY_SEGMENT.get(name)
         c_rows.append([named(ctx, component), tx.minutes(vals.get("p50", math.nan), ctx.lang),
-                       tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0)),
-                       tx.minutes(std.threshold_s, ctx.lang) if std else ""])
-    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n",
-                        ctx.say("fire.col_nfpa")], c_rows,
-                       ctx.say("fire.components_caption"))
+                       tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0))]
+                      + ([] if other else
+                         [tx.minutes(std.threshold_s, ctx.lang) if std else ""]))
+    caption = ctx.say("fire.components_caption", n=len(called))
+    if ctx.scenario.forces.teams:
+        caption += ctx.say("fire.components_caption_teams")
+    caption += ctx.say("fire.components_caption_no_nfpa",
+                       kinds=ctx.say("sep_list").join(other)) if other else \
+        ctx.say("fire.components_caption_nfpa")
+    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
+                       + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
     m = ctx.summary.metrics
     s_rows = [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
               for k in ("five_minute_share", "turnouts_n", "turnout_p90",
                         "nfpa_turnout_share", "nfpa_travel_share",
-                        "fire_size_at_first_arrival_p90", "fire_size_at_full_assignment_max",
-                        "calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")]
+                        "fire_size_at_first_arrival_p90")]
+    for moment, fire in largest_fires(ctx.result, ctx.summary.rows).items():
+        s_rows.append([ctx.say(f"fire.largest_at_{moment}"), ctx.say(
+            "fire.name_value", incident=ctx.incident_short(fire.incident),
+            value=tx.value(fire.q_kw, "kW", ctx.lang))])
+    s_rows += [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+               for k in ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")]
     std_table = Table([ctx.say("fire.col_measure"), ctx.say("fire.col_value")], s_rows)
     all_rows = []
     classes = []
+    rescue_target = rescue_target_s(ctx.scenario.objectives)
     for r in ctx.summary.rows:
         note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
@@ -725,13 +832,12 @@ def sections(ctx: ReportContext) -> list[Section]:
                          tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
                          if r.kind == "fire" else "",
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
-        classes.append("bad" if r.unmet or r.queued or not FIVE_MINUTE.met(r.dispatch_to_arrival)
-                       else "")
+        classes.append("bad" if missed_measure(r, rescue_target) else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),
                        ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
                        ctx.say("fire.col_first_unit"), ctx.say("fire.col_note")],
-                      all_rows, ctx.say("fire.incidents_all_caption"), classes)
+                      all_rows, _incidents_caption(ctx, rescue_target), classes)
     return [Section("fire", ctx.say("fire.section_title"), [ctx.say("fire.section_intro")],
                     [comp_table, std_table, inc_table], [response_figure(ctx)])]
 
@@ -755,9 +861,13 @@ def observations(ctx: ReportContext) -> list[Finding]:
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if beyond_objectives(ctx, key) and not math.isnan(v) and v < std.fractile:
-            out.append(observation(ctx, named(ctx, std), [ctx.say(
+            cases = _case_values(ctx, key)
+            text = ctx.say("fire.obs_standard_few", missed=sum(not std.met(c) for c in cases),
+                           n=len(cases), standard=named(ctx, std),
+                           values=_values(ctx, cases)) if len(cases) < MIN_CASES else ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
-                fractile=f"{std.fractile:.0%}"), *scope_note(ctx, std)]))
+                fractile=f"{std.fractile:.0%}")
+            out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
     late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
             and not r.response <= LATE_CALL_S]
     if late:  # a fractile objective can hide them: always named
@@ -770,8 +880,10 @@ def observations(ctx: ReportContext) -> list[Finding]:
                        ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
                        ctx.say("fire.col_mutual_aid")], rows,
                       ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
-        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [ctx.say(
-            "fire.obs_late", n=len(late), minutes=f"{LATE_CALL_S / 60:.0f}")], table))
+        minutes = f"{LATE_CALL_S / 60:.0f}"
+        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [
+            ctx.say("fire.obs_late_one", minutes=minutes) if len(late) == 1 else
+            ctx.say("fire.obs_late", n=len(late), minutes=minutes)], table))
     out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
     return out
 
@@ -827,11 +939,6 @@ def _after_control_observation(ctx: ReportContext) -> list[Finding]:
     return [observation(ctx, ctx.say("fire.obs_after_control_title"), paras)]
 
 
-MIN_CASES = 5
-"""Fewest cases a fractile or a share is given for as a strength; below it the report
-states each case's value (a 90th percentile of one call is that call)."""
-
-
 def scope_note(ctx: ReportContext, std) -> list[str]:
     """What a standard counts when some calls of the run are of kinds it does not apply to
     (flood rescues, hazmat): how many, and that they have their own measures."""
@@ -839,27 +946,32 @@ def scope_note(ctx: ReportContext, std) -> list[str]:
     if not others or std is not FIVE_MINUTE:
         return []
     kinds = ctx.say("sep_list").join(sorted({_kind_label(ctx, r) for r in others}))
+    if len(others) == 1:
+        return [ctx.say("fire.standard_scope_one", kinds=kinds)]
     return [ctx.say("fire.standard_scope", n=len(others), kinds=kinds)]
 
 
 def _case_values(ctx: ReportContext, key: str) -> list[float]:
-    """The cases (s) a standard's share or fractile of the strengths is computed over."""
-    rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
-    if key == "five_minute_share":
-        return [r.dispatch_to_arrival for r in five_minute_cases(rows)]
-    if key == "nfpa_turnout_share":
-        return [t.seconds for t in turnouts(ctx)]
-    if key == "nfpa_travel_share":
-        return [r.first_engine_travel for r in rows if NFPA_TRAVEL.applies(r.kind)
-                and not math.isnan(r.first_engine_travel)]
-    return [v for v in (COMPONENTS["processing"].of(r) for r in rows) if not math.isnan(v)]
+    """The cases (s) a standard's share or fractile of the strengths is computed over
+    (``processing``: call processing of every call)."""
+    if key == "processing":
+        rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+        return [v for v in (COMPONENTS["processing"].of(r) for r in rows) if not math.isnan(v)]
+    return [v for _, v in metric_cases(ctx.result, ctx.summary.rows, key, activity(ctx)) or []]
+
+
+def _values(ctx: ReportContext, values: list[float]) -> str:
+    """Case times, shortest first, in the page's language."""
+    return ctx.say("sep_list").join(tx.minutes(v, ctx.lang) for v in sorted(values))
 
 
 def _few(ctx: ReportContext, values: list[float], std) -> str:
     """A strength over fewer than :data:`MIN_CASES` cases: each value, no share."""
+    if len(values) == 1:
+        return ctx.say("fire.strength_one_case", standard=named(ctx, std),
+                       values=_values(ctx, values))
     return ctx.say("fire.strength_few_cases", standard=named(ctx, std), n=len(values),
-                   values=ctx.say("sep_list").join(tx.minutes(v, ctx.lang)
-                                                   for v in sorted(values)))
+                   values=_values(ctx, values))
 
 
 def strengths(ctx: ReportContext) -> list[str]:
@@ -886,7 +998,8 @@ def strengths(ctx: ReportContext) -> list[str]:
     if still_burning(ctx):  # a call reached but never controlled is no strength
         return out
     if called and m.get("calls_unmet", 1) == 0:
-        out.append(ctx.say("fire.strength_all_reached", n=len(called)))
+        out.append(ctx.say("fire.strength_all_reached_one") if len(called) == 1 else
+                   ctx.say("fire.strength_all_reached", n=len(called)))
     if called and m.get("calls_queued", 1) == 0:
         out.append(ctx.say("fire.strength_no_queue"))
     return out
