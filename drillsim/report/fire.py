@@ -157,6 +157,8 @@ class Breakdown:
     segments: dict[str, float]
     facts: list[str]
     actions: list[Draft]
+    held: list[str]
+    """Where the district's units were held when the call queued (one item per place)."""
 
 
 def activity(ctx: ReportContext) -> dict[str, list[Assignment]]:
@@ -185,11 +187,12 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
     rs = segments(ctx, row, endpoint, from_ignition)
     facts: list[str] = []
     actions: list[Draft] = []
+    held: list[str] = []
     a = rs.assignment
     if a is not None and not a.mutual_aid and not math.isnan(a.enroute):
         _travel_facts(ctx, row, a, facts, actions)
-    _context_facts(ctx, row, facts, actions, waited=rs.segments.get("queue", 0.0) > 0)
-    return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions)
+    _context_facts(ctx, row, facts, actions, held, waited=rs.segments.get("queue", 0.0) > 0)
+    return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions, held)
 
 
 def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
@@ -222,7 +225,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft], waited: bool) -> None:
+                   actions: list[Draft], held: list[str], waited: bool) -> None:
     """What the records show around a call; what kept units away (units held elsewhere,
     the mutual-aid cap, a call surge) only when the response ``waited`` for a free unit."""
     t_call = row.call
@@ -262,7 +265,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         actions.append(_draft("fire.action_comms", "command", "comms"))
     if not waited:  # what kept units away matters only to a call that waited for one
         return
-    _waiting_facts(ctx, row, facts, actions)
+    _waiting_facts(ctx, row, facts, actions, held)
     surge = call_surge_at(ctx.result, t_call)
     if surge > 1:
         facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}"))
@@ -274,7 +277,7 @@ def times(ctx: ReportContext, n: int) -> str:
 
 
 def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft]) -> None:
+                   actions: list[Draft], held: list[str]) -> None:
     """Why a call waited for a free unit: where the district's units were held when it
     queued (and until when), and whether mutual aid had reached its cap by then."""
     needs = queued_needs(ctx.result, row.incident) or None
@@ -284,8 +287,8 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         at = ctx.incident_short(h.incident) if incident else (
             ctx.point_name(h.incident) if ctx.point_spec(h.incident) else
             ctx.place_name(h.incident))
-        facts.append(ctx.say("fire.fact_held", at=at, until=until,
-                             units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
+        held.append(ctx.say("fire.held_item", at=at, until=until,
+                            units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
         if incident and len(h.units) > 1:
             actions.append(_draft("fire.action_release_units", "detachment", "resources",
                                   at=h.incident))
@@ -409,13 +412,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
             segment=ctx.say(SEGMENT_WORDING[largest]),
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
-    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
-    for b in bds:
-        for fact in b.facts:
-            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
-    for fact, incs in by_fact.items():
-        paras.append(ctx.say("fire.fact_of_incident", incident=ctx.say("sep_list").join(incs),
-                             fact=fact))
+    paras += _grouped_facts(ctx, bds)
     shown_ids = {row.incident for row, _ in drivers}
     if all(row.background for row, _ in drivers):
         own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
@@ -439,7 +436,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     ref = obj.id
     std = NFPA_BY_SEGMENT.get(largest)
-    if from_ign and std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds):
+    first_minutes = from_ign and std is not None and all(
+        std.met(b.segments.get(largest, 0.0)) for b in bds)
+    if first_minutes:
         # the fire outgrew a response whose largest part met its standard: what acts in the
         # first minutes, not that part, is the lever
         paras.append(ctx.say("fire.segment_within_standard",
@@ -448,6 +447,12 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         for use in uses:  # worded by who is there before the engines (the occupancy)
             key, owner = FIRST_MINUTES[use]
             actions.append(draft_action(ctx, ctx.say(key), owner, "operations", ref))
+    if largest == "queue":  # units the plan never sends to these calls, left idle
+        idle_paras, idle_actions = _idle_units(ctx, bds, ref)
+        paras += idle_paras
+        actions += idle_actions
+    if first_minutes:
+        pass  # what acts in the first minutes is the lever
     elif largest == "queue" and _team_units(ctx, bds):
         # the calls waited for team units: how fast the teams assembled is the lever
         team_paras, team_actions = _team_mobilisation(ctx, bds, ref)
@@ -470,6 +475,68 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
+
+
+def _idle_units(ctx: ReportContext, bds: list[Breakdown],
+                ref: str) -> tuple[list[str], list[Action]]:
+    """District units of types the flood-rescue plan never sends, idle while these rescue
+    calls waited (:func:`drillsim.metrics.rescue.idle_while_waiting`), and the water depth
+    at the calls' points against the depth that stops fire engines; the action to let
+    them take rescues where the water stayed below it."""
+    from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M
+    from drillsim.metrics.rescue import idle_while_waiting
+
+    if not all(ctx.rows[b.incident].kind == "flood_rescue" for b in bds):
+        return [], []
+    got = idle_while_waiting(ctx.result, ctx.summary.rows, activity(ctx))
+    if got is None or not got.n_idle:
+        return [], []
+    limit = DEPTH_LIMIT_M["fire_engine"]
+    units = ctx.say("sep_list").join(ctx.say(
+        "fire.units_of_type", type=tx.term("unit", t, ctx.lang), n=len(ids))
+        for t, ids in got.idle.items())
+    plan = ctx.say("sep_list").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
+    depths = ctx.say("sep_semicolon").join(ctx.say(
+        "fire.name_value", incident=ctx.point_name(p), value=f"{d:.2f} m")
+        for p, d in got.peak_depth_m.items())
+    para = ctx.say("fire.idle_while_waiting", start=tx.offset(got.start),
+                   end=tx.offset(got.end), n=got.n_idle, units=units, plan=plan,
+                   depths=depths or "—", limit=f"{limit:.1f} m")
+    shallow = got.peak_depth_m and max(got.peak_depth_m.values()) < limit
+    if not shallow:
+        return [para], []
+    action = draft_action(ctx, ctx.say("fire.action_engines_rescue", limit=f"{limit:.1f} m",
+                                       n=got.n_idle, plan=plan), "hq", "resources", ref)
+    return [para], [action]
+
+
+def _grouped_facts(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
+    """The facts of several responses, each once with the calls it holds for; where the
+    district's units were held when they queued in one sentence (each place with the
+    calls that waited while it held them). Call names can hold commas: lists of calls are
+    separated by semicolons."""
+    def calls(incs: list[str]) -> str:
+        return ctx.say("sep_semicolon").join(incs)
+
+    by_held: dict[str, list[str]] = {}
+    for b in bds:
+        for item in b.held:
+            by_held.setdefault(item, []).append(ctx.incident_short(b.incident))
+    by_calls: dict[tuple[str, ...], list[str]] = {}  # the places holding for the same calls
+    for item, incs in by_held.items():
+        by_calls.setdefault(tuple(incs), []).append(item)
+    out = []
+    if by_calls:
+        out.append(" ".join(ctx.say("fire.fact_held", incidents=calls(list(incs)),
+                                    places=ctx.say("sep_semicolon").join(items))
+                            for incs, items in by_calls.items()))
+    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
+    for b in bds:
+        for fact in b.facts:
+            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
+    for fact, incs in by_fact.items():
+        out.append(ctx.say("fire.fact_of_incident", incident=calls(incs), fact=fact))
+    return out
 
 
 def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:

@@ -116,7 +116,7 @@ def test_waiting_calls_name_units_held_and_the_aid_cap(reports, lang):
     left = {r.unit for r in ctx.records if r.event == "release" and r.incident == "W1"
             and r.t <= t_q}
     assert set(held.units) == at_w1 - left and len(held.units) == 8  # every district engine
-    assert ctx.say("fire.fact_held", at=ctx.incident_short("W1"), until=tx.offset(w1_clear),
+    assert ctx.say("fire.held_item", at=ctx.incident_short("W1"), until=tx.offset(w1_clear),
                    units=ctx.say("sep_list").join(held.units)) in text
     cap = ctx.scenario.forces.mutual_aid.max_units
     cap_t = mutual_aid_cap_reached(ctx.result)
