@@ -727,6 +727,22 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
                               label=ctx.say("fire.map_scripted_incident")))
 
 
+BIN_MIN = 0.5
+"""Width of the response histogram's bins, min."""
+
+
+def histogram_bins(minutes: list[float]) -> tuple[list[float], list[float]]:
+    """The response histogram's values and bin edges (min): values rounded to 1e-6 min, so
+    that equal times (25.0 min, some a float's width under) fall in one bin; edges every
+    :data:`BIN_MIN` from 0 to past the largest value (at least 6 min), so the last bar is
+    drawn whole."""
+    vals = [round(v, 6) for v in minutes]
+    if not vals:
+        return [], []
+    top = max(max(vals), 6.0)
+    return vals, [i * BIN_MIN for i in range(math.floor(top / BIN_MIN) + 2)]
+
+
 def response_figure(ctx: ReportContext) -> Figure:
     """Distribution of turnout order to first arrival, with the 5-minute line, and the
     segments of the slowest responses."""
@@ -740,12 +756,9 @@ def response_figure(ctx: ReportContext) -> Figure:
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.2, max(4.2, 0.19 * len(pick) + 1.6)),
                                    gridspec_kw={"width_ratios": [1, 1.25]},
                                    layout="constrained")
-    # equal times read equal: round off float noise before binning (1e-6 min)
-    vals = [round(v, 6) for v in finite(d2a)]
+    vals, bins = histogram_bins(finite(d2a))
     unmet = sum(1 for v in d2a if math.isinf(v))
     if vals:
-        top = max(max(vals), 6.0)
-        bins = [i * 0.5 for i in range(math.floor(top / 0.5) + 2)]  # the last edge > top
         ax1.hist(vals, bins=bins, color="#5dade2", edgecolor="white")
         ax1.set_xlim(0.0, bins[-1] + 0.25)
         marks = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)
@@ -834,6 +847,15 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     return left + right
 
 
+LARGEST_AT = {"first": "fire.largest_at_first", "control": "fire.largest_at_control"}
+"""The name of each moment :func:`drillsim.metrics.response.largest_fires` gives (wording)."""
+
+
+def teams_called(ctx: ReportContext) -> bool:
+    """Whether a team was called out in the run (its units can take calls)."""
+    return any(r.event == "team_activated" for r in ctx.records)
+
+
 def _incidents_caption(ctx: ReportContext, rescue_target: float) -> str:
     """The every-incident table's caption: the rule that paints a row red, for each kind
     of call the run has (:func:`drillsim.metrics.response.missed_measure`)."""
@@ -867,7 +889,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                       + ([] if other else
                          [tx.minutes(std.threshold_s, ctx.lang) if std else ""]))
     caption = ctx.say("fire.components_caption", n=len(called))
-    if ctx.scenario.forces.teams:
+    if teams_called(ctx):
         caption += ctx.say("fire.components_caption_teams")
     caption += ctx.say("fire.components_caption_no_nfpa",
                        kinds=ctx.say("sep_list").join(other)) if other else \
@@ -880,7 +902,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                         "nfpa_turnout_share", "nfpa_travel_share",
                         "fire_size_at_first_arrival_p90")]
     for moment, fire in largest_fires(ctx.result, ctx.summary.rows).items():
-        s_rows.append([ctx.say(f"fire.largest_at_{moment}"), ctx.say(
+        s_rows.append([ctx.say(LARGEST_AT[moment]), ctx.say(
             "fire.name_value", incident=ctx.incident_short(fire.incident),
             value=tx.value(fire.q_kw, "kW", ctx.lang))])
     s_rows += [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
