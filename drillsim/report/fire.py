@@ -799,7 +799,8 @@ def response_figure(ctx: ReportContext) -> Figure:
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
     handles, labels = ax2.get_legend_handles_labels()
     uniq = dict(zip(labels, handles, strict=False))
-    lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=MIN_FONT, loc="lower right")
+    lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=MIN_FONT, loc="upper center",
+                    bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # never over a bar
     thicken(*lg.get_texts())
     ax2.set_title(ctx.say("fire.fig_segments_title"), fontsize=10)
     ax2.set_xlabel(ctx.say("fire.fig_minutes"))
@@ -818,18 +819,29 @@ def _finite(v: float) -> float:
 
 PANEL_ROWS = 10
 """Rows of the response figure's segment panel: the incidents the designer scripted, then
-the slowest other calls (flood rescues a hazard raised, background calls) up to this
-many (at least :data:`PANEL_OTHERS`)."""
+the slowest other calls (flood rescues a hazard raised, background calls of each kind,
+the slowest of each group in turn) up to this many (at least :data:`PANEL_OTHERS`)."""
 PANEL_OTHERS = 3
 
 
 def response_panel_rows(rows: list[IncidentRow]) -> list[IncidentRow]:
     """The calls the segment panel shows: the designer's scripted incidents (not
-    background, not raised by a hazard) in call order, then the slowest other calls."""
+    background, not raised by a hazard) in call order, then the slowest other calls, taken
+    in turn from each group (background calls of each kind, flood rescues), slowest
+    first."""
     own = [r for r in rows if not r.background and not r.place]
-    others = sorted((r for r in rows if r.background or r.place),
-                    key=lambda r: (-_finite(r.response), r.incident))
-    return own + others[:max(PANEL_ROWS - len(own), PANEL_OTHERS)]
+    slow = sorted((r for r in rows if r.background or r.place),
+                  key=lambda r: (-_finite(r.response), r.incident))
+    groups: dict[tuple[bool, str], list[IncidentRow]] = {}  # background calls, rescues ...
+    for r in slow:
+        groups.setdefault((r.background, r.kind), []).append(r)
+    room = max(PANEL_ROWS - len(own), PANEL_OTHERS)
+    picked: list[IncidentRow] = []
+    while len(picked) < min(room, len(slow)):  # the slowest of each group in turn
+        for g in groups.values():
+            if g and len(picked) < room:
+                picked.append(g.pop(0))
+    return own + sorted(picked, key=lambda r: (-_finite(r.response), r.incident))
 
 
 def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
@@ -842,7 +854,10 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
         left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_list").join(other))
     n_other = sum(1 for r in pick if r.background or r.place)
     n_all = sum(1 for r in rows if r.background or r.place)
-    right = ctx.say("fire.fig_response_right", n=n_other, of=n_all) if n_other else \
+    kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
+        + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
+    right = ctx.say("fire.fig_response_right", n=n_other, of=n_all,
+                    kinds=ctx.say("sep_list").join(kinds)) if n_other else \
         ctx.say("fire.fig_response_right_own")
     return left + right
 

@@ -236,9 +236,16 @@ def test_segment_panel_holds_what_its_caption_says(reports, lang):
     shown = [r for r in pick if r.background or r.place]
     assert pick[:len(own)] == own and len(shown) == max(fi.PANEL_ROWS - len(own),
                                                          fi.PANEL_OTHERS)
-    slowest_left = max((r.response for r in others if r not in shown), default=-1)
-    assert all(r.response >= slowest_left for r in shown)
-    assert ctx.say("fire.fig_response_right", n=len(shown), of=len(others)) in \
+    for group in ({r.incident for r in others if r.background},
+                  {r.incident for r in others if not r.background}):
+        mine = [r for r in shown if r.incident in group]
+        left = [r.response for r in others if r.incident in group and r not in shown]
+        assert mine  # the slowest of each kind is shown
+        assert min(r.response for r in mine) >= max(left, default=-1)
+    assert ctx.rows["BG001"] in shown
+    kinds = ctx.say("sep_list").join([ctx.say("fire.background_calls"),
+                                      tx.term("kind", "flood_rescue", lang)])
+    assert ctx.say("fire.fig_response_right", n=len(shown), of=len(others), kinds=kinds) in \
         fi._response_caption(ctx, rows, pick)
 
 
