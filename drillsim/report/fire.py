@@ -527,9 +527,10 @@ def _grouped_facts(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
         by_calls.setdefault(tuple(incs), []).append(item)
     out = []
     if by_calls:
-        out.append(" ".join(ctx.say("fire.fact_held", incidents=calls(list(incs)),
-                                    places=ctx.say("sep_semicolon").join(items))
-                            for incs, items in by_calls.items()))
+        out.append(ctx.say("sep_sentence").join(
+            ctx.say("fire.fact_held", incidents=calls(list(incs)),
+                    places=ctx.say("sep_semicolon").join(items))
+            for incs, items in by_calls.items()))
     by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
     for b in bds:
         for fact in b.facts:
