@@ -277,3 +277,33 @@ def test_held_units_grouped_and_no_harmless_route_change(reports, lang):
                        times=fi.times(ctx, a.reroutes), late=tx.minutes(a.late, lang))
         if said in "\n".join(f.paragraphs):
             assert a.late > 10.0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gantt_title_names_teams_only_when_one_was_called(reports, lang):
+    from drillsim.report.figures import gantt_axes, pyplot
+
+    for name, called in (("night-compound-fire", False), ("flood-and-fire", True)):
+        ctx, _ = reports[name, lang]
+        assert fi.teams_called(ctx) == called
+        fig = gantt_axes(ctx)
+        title = fig.axes[0].get_title()
+        pyplot().close(fig)
+        assert title == (ctx.say("figure.gantt_title_teams") if called
+                         else ctx.say("figure.gantt_title"))
+        assert ("队伍" in title or "team" in title) == called
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", [
+    "flood-and-fire", "warehouse-escalation",
+    pytest.param("rainstorm-50y-afternoon", marks=pytest.mark.slow)])  # one: singular
+def test_score_note_counts_further_areas_in_singular_and_plural(reports, name, lang):
+    ctx, rep = reports[name, lang]
+    beyond = [f for f in rep.findings if f.objective not in
+              {o.objective.id for o in ctx.summary.objectives}]
+    assert beyond  # the premise
+    want = ctx.say("report.score_beyond_one") if len(beyond) == 1 else \
+        ctx.say("report.score_beyond", n=len(beyond))
+    assert want in rep.score_note
+    assert "1 further areas" not in rep.score_note
