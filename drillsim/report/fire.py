@@ -10,6 +10,7 @@ escalations, a communications delay, a call surge) is listed with it.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -527,10 +528,11 @@ def _grouped_facts(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
         by_calls.setdefault(tuple(incs), []).append(item)
     out = []
     if by_calls:
-        out.append(ctx.say("sep_sentence").join(
-            ctx.say("fire.fact_held", incidents=calls(list(incs)),
-                    places=ctx.say("sep_semicolon").join(items))
-            for incs, items in by_calls.items()))
+        said = [ctx.say("fire.fact_held", incidents=calls(list(incs)),
+                        places=ctx.say("sep_semicolon").join(items))
+                for incs, items in by_calls.items()]
+        out.append(functools.reduce(
+            lambda a, b: ctx.say("join_sentences", first=a, then=b), said))
     by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
     for b in bds:
         for fact in b.facts:
