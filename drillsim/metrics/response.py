@@ -665,6 +665,20 @@ def uncontrolled(result: RunResult, rows: list[IncidentRow]) -> list[FireState]:
     return out
 
 
+def size_at(result: RunResult, incident: str, t: float) -> float:
+    """A fire's heat-release rate at drill time ``t`` (s), kW: interpolated linearly
+    between the two records of the incident that give its size (``q_kw``) on either side
+    of ``t`` (the record's own size at a record's time); NaN outside the recorded span
+    or for an incident whose records give no size. Meant for a moment before the first
+    unit arrived, when nothing yet slowed the fire's growth."""
+    pts = [(r.t, float(r.get("q_kw"))) for r in result.records
+           if r.incident == incident and r.get("q_kw") is not None]
+    for (t0, q0), (t1, q1) in zip(pts, pts[1:], strict=False):
+        if t0 <= t <= t1:
+            return q0 if t1 == t0 else q0 + (q1 - q0) * (t - t0) / (t1 - t0)
+    return NAN
+
+
 def after_control(activity: dict[str, list[Assignment]], row: IncidentRow) -> list[Assignment]:
     """The assignments to an incident controlled before its full assignment
     (:attr:`IncidentRow.full_before_control`) that had not arrived by then: the units it

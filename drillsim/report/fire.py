@@ -37,6 +37,7 @@ from drillsim.metrics.response import (
     queued_needs,
     response_segments,
     segment_shares,
+    size_at,
     uncontrolled,
     unit_activity,
 )
@@ -209,6 +210,11 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                                  unit=ctx.unit_label(d.unit),
                                  extra=tx.minutes(d.delay, ctx.lang),
                                  at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
+            q_open = size_at(ctx.result, row.incident, d.arrival_open)
+            if row.kind == "fire" and math.isfinite(q_open):
+                facts[-1] = ctx.say("join_sentences", first=facts[-1], then=ctx.say(
+                    "fire.fact_closed_size", q_open=tx.value(q_open, "kW", ctx.lang),
+                    q_first=tx.value(row.q_first_arrival_kw, "kW", ctx.lang)))
             actions.append(_draft("fire.action_closed_road", "traffic", "traffic", roads=road))
         else:
             facts.append(ctx.say("fire.fact_closed_not_first", road=road,

@@ -121,6 +121,16 @@ def test_closure_that_delayed_a_would_be_first_unit_is_named(reports, lang):
     assert ctx.say("fire.fact_closed_first_due", road=road, unit="XZ-E1",
                    extra=tx.minutes(d.delay, lang), at=tx.offset(d.arrival_open),
                    first=tx.offset(d.first_arrival)) in text
+    # the fire's size then, between its recorded sizes around that moment (flashover,
+    # first arrival): about 4.8 MW instead of 5.5 MW
+    sized = [(r.t, float(r.get("q_kw"))) for r in ctx.records
+             if r.incident == "F1" and r.get("q_kw") is not None]
+    (t0, q0), (t1, q1) = [(t, q) for t, q in sized if t <= d.arrival_open][-1], \
+        next((t, q) for t, q in sized if t >= d.arrival_open)
+    q_open = q0 + (q1 - q0) * (d.arrival_open - t0) / (t1 - t0)
+    assert q0 < q_open < ctx.rows["F1"].q_first_arrival_kw
+    assert ctx.say("fire.fact_closed_size", q_open=tx.value(q_open, "kW", lang),
+                   q_first=tx.value(ctx.rows["F1"].q_first_arrival_kw, "kW", lang)) in text
     assert ctx.say("fire.fact_closed_no_delay", roads=road) not in text
     assert ctx.say("fire.action_closed_road", roads=road) in [a.action for a in f.actions]
     row = next(r for r in msel_rows(ctx) if r.id == "I1")
