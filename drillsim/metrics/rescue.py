@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drillsim.metrics.response import IncidentRow
+from drillsim.metrics.response import Assignment, IncidentRow
+from drillsim.records.result import RunResult
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,70 @@ def rescue_takers(calls: RescueCalls, unit_owner: dict[str, str]) -> list[Rescue
     out = [RescueTaker(o, len(v), float(np.median(v)) if o else math.nan)
            for o, v in by.items()]
     return sorted(out, key=lambda t: (t.owner == "", -t.first, t.owner))
+
+
+@dataclass(frozen=True)
+class IdleWhileWaiting:
+    """District units the flood-rescue response plan never sends, idle while rescue calls
+    waited for a free unit.
+
+    Attributes
+    ----------
+    start, end
+        The wait: the first rescue call's queueing to the last waiting rescue call's
+        dispatch (the end of the run if one was never dispatched), s.
+    calls
+        The rescue calls that waited, in order of their calls.
+    plan_types
+        The unit types the flood-rescue response plan asks for (``forces.response_plans``),
+        in the plan's order.
+    idle
+        Staffed units of the district's stations, of types the plan does not ask for, never
+        dispatched nor out of service during the wait, by unit type (ids in station order).
+    peak_depth_m
+        The peak water depth at each waterlogging point the waiting calls came from, m.
+    """
+
+    start: float
+    end: float
+    calls: tuple[str, ...]
+    plan_types: tuple[str, ...]
+    idle: dict[str, list[str]]
+    peak_depth_m: dict[str, float]
+
+    @property
+    def n_idle(self) -> int:
+        """How many units were idle."""
+        return sum(len(v) for v in self.idle.values())
+
+
+def idle_while_waiting(result: RunResult, rows: Sequence[IncidentRow],
+                       activity: dict[str, list[Assignment]]) -> IdleWhileWaiting | None:
+    """The district units left idle by the flood-rescue plan while rescue calls waited
+    (``None`` when no rescue call waited or the drill has no flood-rescue plan)."""
+    from drillsim.metrics.response import out_of_service, run_end
+    from drillsim.metrics.waterlogging import waterlogging_points
+
+    forces = result.scenario.forces
+    waited = [r for r in rows if r.kind == "flood_rescue" and r.queued]
+    if not waited or "flood_rescue" not in forces.response_plans:
+        return None
+    plan = list(dict.fromkeys(t for level in forces.plan("flood_rescue") for key in level
+                              for t in key.split("|")))
+    start = min(r.queued_at for r in waited)
+    end = max((run_end(result) if math.isnan(r.first_dispatch) else r.first_dispatch)
+              for r in waited)
+    stations = {st.id for st in forces.stations}
+    out = {u for u, t0, t1 in out_of_service(result) if t0 < end and t1 > start}
+    idle: dict[str, list[str]] = {}
+    for u in result.units:
+        if u.station not in stations or not u.staffed or u.type in plan or u.id in out:
+            continue
+        busy = any(a.dispatch < end and not a.release <= start
+                   for a in activity.get(u.id, []))
+        if not busy:
+            idle.setdefault(u.type, []).append(u.id)
+    points = waterlogging_points(result)
+    depth = {r.place: points[r.place].peak_m for r in waited if r.place in points}
+    return IdleWhileWaiting(start, end, tuple(r.incident for r in waited), tuple(plan), idle,
+                            dict(sorted(depth.items())))

@@ -53,6 +53,8 @@ class Assignment:
         It turned out from its quarters (the ``enroute`` record says so).
     reroutes
         Route changes between wheels rolling and arrival.
+    eta
+        Expected travel time at the turnout order (the dispatch record's ``eta_s``), s.
     """
 
     unit: str
@@ -67,6 +69,7 @@ class Assignment:
     release: float = NAN
     quarters: float = NAN
     reroutes: int = 0
+    eta: float = NAN
 
     @property
     def turnout(self) -> float:
@@ -77,6 +80,12 @@ class Assignment:
     def travel(self) -> float:
         """Wheels rolling to arrival, s (NaN for mutual aid or no arrival)."""
         return self.arrive - self.enroute
+
+    @property
+    def late(self) -> float:
+        """Travel beyond the time expected at the turnout order (:attr:`eta`), s: what
+        route changes and slow water on the way cost (NaN when either is unknown)."""
+        return self.travel - self.eta
 
 
 def unit_activity(result: RunResult) -> dict[str, list[Assignment]]:
@@ -89,7 +98,7 @@ def unit_activity(result: RunResult) -> dict[str, list[Assignment]]:
         if r.event == "dispatch":
             a = {"unit": r.unit, "incident": r.incident, "place": r.place,
                  "task": r.get("task", "incident"), "mutual_aid": bool(r.get("mutual_aid")),
-                 "dispatch": r.t}
+                 "dispatch": r.t, "eta": float(r.get("eta_s", NAN))}
             drafts.setdefault(r.unit, []).append(a)
             current[r.unit] = a
         elif r.unit not in current:
@@ -656,6 +665,20 @@ def uncontrolled(result: RunResult, rows: list[IncidentRow]) -> list[FireState]:
     return out
 
 
+def size_at(result: RunResult, incident: str, t: float) -> float:
+    """A fire's heat-release rate at drill time ``t`` (s), kW: interpolated linearly
+    between the two records of the incident that give its size (``q_kw``) on either side
+    of ``t`` (the record's own size at a record's time); NaN outside the recorded span
+    or for an incident whose records give no size. Meant for a moment before the first
+    unit arrived, when nothing yet slowed the fire's growth."""
+    pts = [(r.t, float(r.get("q_kw"))) for r in result.records
+           if r.incident == incident and r.get("q_kw") is not None]
+    for (t0, q0), (t1, q1) in zip(pts, pts[1:], strict=False):
+        if t0 <= t <= t1:
+            return q0 if t1 == t0 else q0 + (q1 - q0) * (t - t0) / (t1 - t0)
+    return NAN
+
+
 def after_control(activity: dict[str, list[Assignment]], row: IncidentRow) -> list[Assignment]:
     """The assignments to an incident controlled before its full assignment
     (:attr:`IncidentRow.full_before_control`) that had not arrived by then: the units it
@@ -735,9 +758,89 @@ def component_fractiles(rows: list[IncidentRow]) -> dict[str, dict[str, float]]:
 
 def five_minute_cases(rows: list[IncidentRow]) -> list[IncidentRow]:
     """The incidents the 5-minute rule is measured over: called, dispatched, of a kind
-    :data:`~drillsim.metrics.standards.FIVE_MINUTE` applies to."""
-    return [r for r in rows if not math.isnan(r.call) and not math.isnan(r.first_dispatch)
-            and FIVE_MINUTE.applies(r.kind)]
+    :data:`~drillsim.metrics.standards.FIVE_MINUTE` applies to (:data:`ROW_CASES`)."""
+    keep = ROW_CASES["five_minute_share"][0]
+    return [r for r in rows if not math.isnan(r.call) and keep(r)]
+
+
+class LargestFire(NamedTuple):
+    """The largest fire at one moment of the response, over a run's fires."""
+
+    incident: str
+    q_kw: float
+
+
+def largest_fires(result: RunResult, rows: list[IncidentRow]) -> dict[str, LargestFire]:
+    """The largest heat-release rate over the called fires at the first arrival
+    (``first``) and at control (``control``, the ``control`` record's size), with the
+    incident, kW; a moment no fire reached is left out."""
+    fires = {r.incident for r in rows if r.kind == "fire" and not math.isnan(r.call)}
+    at_control = {r.incident: _q(r) for r in result.records
+                  if r.event == "control" and r.incident in fires}
+    out: dict[str, LargestFire] = {}
+    for key, values in (("first", {r.incident: r.q_first_arrival_kw for r in rows
+                                   if r.incident in fires}), ("control", at_control)):
+        known = [(q, inc) for inc, q in values.items() if not math.isnan(q)]
+        if known:
+            q, inc = max(known, key=lambda p: (p[0], p[1]))
+            out[key] = LargestFire(inc, q)
+    return out
+
+
+def missed_measure(row: IncidentRow, rescue_target_s: float) -> bool:
+    """Whether a called incident missed the measure that applies to its kind: a fire,
+    rescue or alarm call the 5-minute rule (:data:`~drillsim.metrics.standards.FIVE_MINUTE`)
+    or waited for a free unit (before the turnout order the rule counts from); a flood
+    rescue its call-to-first-arrival target ``rescue_target_s`` (s, see
+    :func:`~drillsim.metrics.standards.rescue_target_s`); any call when no unit came."""
+    if row.unmet or math.isinf(row.response):
+        return True
+    if FIVE_MINUTE.applies(row.kind):
+        return row.queued or not FIVE_MINUTE.met(row.dispatch_to_arrival)
+    if row.kind == "flood_rescue":
+        return not row.response <= rescue_target_s
+    return False
+
+
+ROW_CASES: dict[str, tuple[Callable[[IncidentRow], bool], Callable[[IncidentRow], float]]] = {
+    "first_arrival_p50": (lambda r: True, lambda r: r.response),
+    "first_arrival_p90": (lambda r: True, lambda r: r.response),
+    "dispatch_to_arrival_p90": (lambda r: True, lambda r: r.dispatch_to_arrival),
+    "travel_p90": (lambda r: True, lambda r: r.first_unit_travel),
+    "full_assignment_p90": (lambda r: True, lambda r: r.call_to_full_assignment),
+    "five_minute_share": (lambda r: not math.isnan(r.first_dispatch)
+                          and FIVE_MINUTE.applies(r.kind), lambda r: r.dispatch_to_arrival),
+    "nfpa_travel_share": (lambda r: NFPA_TRAVEL.applies(r.kind),
+                          lambda r: r.first_engine_travel),
+    "fire_size_at_first_arrival_p90": (lambda r: r.kind == "fire",
+                                       lambda r: r.q_first_arrival_kw),
+    "rescue_first_arrival_p90": (lambda r: r.kind == "flood_rescue", lambda r: r.response),
+}
+"""The cases of each fractile or share metric computed over called incidents: which
+incidents count, and each one's value (s, or kW for fire sizes); NaN values are dropped."""
+
+MIN_CASES = 5
+"""Fewest cases a fractile or share is stated for; below it the report states each case's
+value and rates an objective on them (a 90th percentile of one call is that call)."""
+
+TURNOUT_METRICS = ("turnout_p90", "nfpa_turnout_share")
+"""The metrics computed over :func:`fire_station_turnouts`."""
+
+
+def metric_cases(result: RunResult, rows: list[IncidentRow], metric: str,
+                 activity: dict[str, list[Assignment]] | None = None
+                 ) -> list[tuple[str, float]] | None:
+    """The cases a fractile or share metric is computed over: (incident, value), value in
+    s (kW for fire sizes), in the order of the rows; turnouts: (unit, s), one case per
+    turnout in the order the units rolled. ``None`` for a metric that is not a fractile
+    or share of cases."""
+    if metric in TURNOUT_METRICS:
+        return [(t.unit, t.seconds) for t in fire_station_turnouts(result, activity)]
+    if metric not in ROW_CASES:
+        return None
+    keep, value = ROW_CASES[metric]
+    cases = [(r.incident, value(r)) for r in rows if not math.isnan(r.call) and keep(r)]
+    return [(i, v) for i, v in cases if not math.isnan(v)]
 
 
 def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None,
@@ -749,31 +852,33 @@ def response_metrics(result: RunResult, rows: list[IncidentRow] | None = None,
     fires = [r for r in called if r.kind == "fire"]
     to = [t.seconds for t in fire_station_turnouts(result, activity)]
     util = utilisation(result)
-    engine_travel = [r.first_engine_travel for r in called if NFPA_TRAVEL.applies(r.kind)]
+
+    def values(metric: str) -> list[float]:
+        return [v for _, v in metric_cases(result, rows, metric, activity)]
+
+    five = values("five_minute_share")
+    engine_travel = values("nfpa_travel_share")
     return {
-        "first_arrival_p50": fractile([r.response for r in called], 50),
-        "first_arrival_p90": fractile([r.response for r in called], 90),
-        "dispatch_to_arrival_p90": fractile([r.dispatch_to_arrival for r in called], 90),
+        "first_arrival_p50": fractile(values("first_arrival_p50"), 50),
+        "first_arrival_p90": fractile(values("first_arrival_p90"), 90),
+        "dispatch_to_arrival_p90": fractile(values("dispatch_to_arrival_p90"), 90),
         "turnouts_n": float(len(to)),
         "turnout_p90": fractile(to, 90),
-        "travel_p90": fractile([r.first_unit_travel for r in called], 90),
-        "full_assignment_p90": fractile([r.call_to_full_assignment for r in called], 90),
-        "five_minute_share": share([FIVE_MINUTE.met(r.dispatch_to_arrival)
-                                    for r in five_minute_cases(called)]),
-        "five_minute_n": float(len(five_minute_cases(called))),
+        "travel_p90": fractile(values("travel_p90"), 90),
+        "full_assignment_p90": fractile(values("full_assignment_p90"), 90),
+        "five_minute_share": share([FIVE_MINUTE.met(v) for v in five]),
+        "five_minute_n": float(len(five)),
         "nfpa_turnout_share": share([NFPA_TURNOUT.met(t) for t in to]),
-        "nfpa_travel_share": share([NFPA_TRAVEL.met(t) for t in engine_travel
-                                    if not math.isnan(t)]),
-        "nfpa_travel_n": float(sum(not math.isnan(t) for t in engine_travel)),
-        "fire_size_at_first_arrival_p90": fractile([r.q_first_arrival_kw for r in fires], 90),
+        "nfpa_travel_share": share([NFPA_TRAVEL.met(t) for t in engine_travel]),
+        "nfpa_travel_n": float(len(engine_travel)),
+        "fire_size_at_first_arrival_p90": fractile(values("fire_size_at_first_arrival_p90"), 90),
         "fire_size_at_full_assignment_max": max(
             (r.q_full_assignment_kw for r in fires if not math.isnan(r.q_full_assignment_kw)),
             default=math.nan),
         "calls_unmet": float(sum(r.unmet for r in called)),
         "calls_queued": float(sum(r.queued for r in called)),
         "mutual_aid_calls": float(sum(r.mutual_aid for r in called)),
-        "rescue_first_arrival_p90": fractile(
-            [r.response for r in called if r.kind == "flood_rescue"], 90),
+        "rescue_first_arrival_p90": fractile(values("rescue_first_arrival_p90"), 90),
         "utilisation_max": max(util.values(), default=math.nan),
     }
 

@@ -98,60 +98,109 @@ def time_from_home(result: RunResult, world: World, unit: str, node: int) -> flo
 
 
 @dataclass(frozen=True)
-class ClosedRoadTravel:
-    """The roads closed while a unit was on its way, and what they cost it.
+class ClosureDelay:
+    """What one road closure cost one unit's response: its route from quarters, at the
+    turnout order or on the way, was longer because the road was closed.
 
     Attributes
     ----------
-    closures
-        The closures in force at some time between wheels rolling and arrival.
-    extra
-        Its travel time minus the time from its station on the open network, s (NaN
-        when no route exists on the open network).
+    inject, road
+        The ``road_closed`` inject and the road's name.
+    unit, incident
+        The unit and the incident it was sent to.
+    delay
+        Its travel minus its travel time from quarters on the network as it was at the
+        turnout order without this closure, s (> :data:`NOTICEABLE_S`).
+    arrival
+        When it arrived, s.
+    first_arrival
+        The incident's first arrival (by any unit), s.
+    first_unit
+        The unit that arrived first.
     """
 
-    closures: list[RoadClosure]
-    extra: float
+    inject: str
+    road: str
+    unit: str
+    incident: str
+    delay: float
+    arrival: float
+    first_arrival: float
+    first_unit: str
 
     @property
-    def delayed(self) -> bool:
-        """The closures cost the unit more than :data:`NOTICEABLE_S`."""
-        return not math.isnan(self.extra) and self.extra > NOTICEABLE_S
+    def arrival_open(self) -> float:
+        """When it would have arrived with the road open, s."""
+        return self.arrival - self.delay
+
+    @property
+    def first_due(self) -> bool:
+        """With the road open it would have been the first on scene, earlier than the
+        first arrival was: the closure delayed the incident's first arrival."""
+        return self.arrival_open < self.first_arrival
 
 
-def closed_road_travel(result: RunResult, world: World, assignment: Assignment,
-                       node: int, closures: list[RoadClosure] | None = None
-                       ) -> ClosedRoadTravel | None:
-    """Roads closed while a unit travelled from its quarters to ``node``, and the extra
-    travel they caused.
+def closure_delays(result: RunResult, world: World, activity: dict[str, list[Assignment]],
+                   rows: list[IncidentRow], closures: list[RoadClosure] | None = None
+                   ) -> list[ClosureDelay]:
+    """Every unit whose route was longer because of a road closure, per closure.
 
-    Parameters
-    ----------
-    assignment
-        The unit's assignment; only a turnout from quarters counts.
-    node
-        The incident's node.
-    closures
-        :func:`road_closures` of the run when the caller has them already.
+    The counterfactual: a unit turning out from its quarters while a closure was in force
+    (closed before it arrived, not reopened before its turnout order) drives from its
+    station on the network as it was at the turnout order (the other closures and the
+    waterlogging too deep for trucks then, :func:`closed_arcs_at`) but with this road
+    open; the difference from its recorded travel is the closure's delay. Units routed
+    around the closure from the start count as well as those re-routed on the way (a
+    ``reroute`` record). A travel time within :data:`NOTICEABLE_S` of the open road's is
+    no delay.
 
     Returns
     -------
-    ClosedRoadTravel or None
-        ``None`` when no road was closed on the way or the unit did not leave from its
-        station.
+    list of ClosureDelay
+        In the order of the closures, then of the units' arrivals.
     """
-    a = assignment
-    if a.mutual_aid or math.isnan(a.enroute) or not a.from_quarters:
-        return None
     closures = road_closures(result, world) if closures is None else closures
-    closed = [s for s in closures if s.start < a.arrive and s.end > a.enroute]
-    if not closed:
-        return None
-    home = home_node(result, world, a.unit)
-    if home is None:
-        return None
-    free = world.travel.time(home, node, VEHICLE)
-    return ClosedRoadTravel(closed, a.travel - free if math.isfinite(free) else math.nan)
+    by_inc = {r.incident: r for r in rows}
+    cache: dict[frozenset[int], object] = {}
+    out = []
+    for c in closures:
+        if not c.edges:
+            continue
+        found = []
+        for lst in activity.values():
+            for a in lst:
+                row = by_inc.get(a.incident)
+                if (row is None or row.node < 0 or a.mutual_aid or not a.from_quarters
+                        or math.isnan(a.arrive) or not c.start < a.arrive
+                        or not c.end > a.dispatch):
+                    continue
+                home = home_node(result, world, a.unit)
+                if home is None:
+                    continue
+                arcs = frozenset(closed_arcs_at(result, world, a.dispatch, closures)
+                                 - set(c.edges))
+                free = _time_with(world, arcs, home, row.node, cache)
+                delay = a.travel - free
+                if math.isfinite(delay) and delay > NOTICEABLE_S:
+                    found.append(ClosureDelay(c.inject, c.road, a.unit, a.incident, delay,
+                                              a.arrive, row.first_arrival, row.first_unit))
+        out += sorted(found, key=lambda d: (d.arrival, d.unit))
+    return out
+
+
+def _time_with(world: World, arcs: frozenset[int], origin: int, node: int,
+               cache: dict) -> float:
+    """A fire engine's travel time with ``arcs`` closed, s (one travel-time engine per set
+    of closed arcs, kept in ``cache``)."""
+    from drillsim.network.graph import TravelTimes
+
+    if not arcs:
+        return world.dry.time(origin, node, VEHICLE)
+    travel = cache.get(arcs)
+    if travel is None:
+        travel = cache[arcs] = TravelTimes(world.network)
+        travel.close(sorted(arcs), [VEHICLE])
+    return travel.time(origin, node, VEHICLE)
 
 
 def closed_arcs_at(result: RunResult, world: World, t: float,
@@ -183,14 +232,8 @@ def travel_time_at(result: RunResult, world: World, origin: int, node: int, t: f
     """A fire engine's travel time from ``origin`` to ``node`` on the network as it was at
     drill time ``t``: the closures of :func:`closed_arcs_at` in force (slower driving in
     shallow water is not counted), s (inf: no route)."""
-    from drillsim.network.graph import TravelTimes
-
-    arcs = closed_arcs_at(result, world, t, closures)
-    if not arcs:
-        return world.dry.time(origin, node, VEHICLE)
-    travel = TravelTimes(world.network)
-    travel.close(sorted(arcs), [VEHICLE])
-    return travel.time(origin, node, VEHICLE)
+    arcs = frozenset(closed_arcs_at(result, world, t, closures))
+    return _time_with(world, arcs, origin, node, {})
 
 
 def station_turnout_s(result: RunResult, unit: str, t: float) -> float:

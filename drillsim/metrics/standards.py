@@ -104,3 +104,16 @@ STANDARDS: tuple[ResponseStandard, ...] = (FIVE_MINUTE, NFPA_PROCESSING, NFPA_TU
 NFPA_BY_SEGMENT: dict[str, ResponseStandard] = {
     s.segment: s for s in STANDARDS if s.key.startswith("nfpa_")}
 """The NFPA 1710 standard of each response segment it times."""
+
+FLOOD_RESCUE_TARGET_S = 1800.0
+"""The call-to-first-arrival time a flood rescue call is measured against when the drill
+sets no ``rescue_first_arrival_p90`` objective, s: 30 min, a labelled assumption (the
+target of the ready rainstorm drills; no national standard times a water rescue)."""
+
+
+def rescue_target_s(objectives) -> float:
+    """The target a flood rescue call is measured against, s: the drill's
+    ``rescue_first_arrival_p90`` objective (its bound), else
+    :data:`FLOOD_RESCUE_TARGET_S`."""
+    obj = next((o for o in objectives if o.metric == "rescue_first_arrival_p90"), None)
+    return obj.bound()[1] if obj is not None else FLOOD_RESCUE_TARGET_S

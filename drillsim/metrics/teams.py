@@ -32,9 +32,9 @@ class TeamMeasure:
         Units by type: planned in the drill file, and fielded.
     shared
         Members shared with each other team, people.
-    needed_at
-        Drill time (s) of the first call whose response plan asks for a unit type the
-        team fields (NaN: no call did).
+    needed_at, needed_by
+        Drill time (s) at which the first call waited for a unit type the team fields,
+        and that call (:func:`first_need`; NaN and ``""``: no call did).
     """
 
     team: str
@@ -46,6 +46,7 @@ class TeamMeasure:
     fielded: dict[str, int]
     shared: dict[str, int]
     needed_at: float = math.nan
+    needed_by: str = ""
 
     @property
     def short(self) -> bool:
@@ -54,26 +55,22 @@ class TeamMeasure:
 
     @property
     def late(self) -> bool:
-        """Whether a call needed the team's units before it assembled (or it never did)."""
+        """Whether a call waited for the team's units before it assembled (or it never
+        did)."""
         return self.needed_at < self.assembled_at or (
             math.isfinite(self.needed_at) and math.isnan(self.assembled_at))
 
 
-def first_need(result: RunResult, types: set[str]) -> float:
-    """Drill time (s) of the first call whose response plan asks for one of ``types``
-    (a plan entry ``a|b`` asks for any of them), NaN if none."""
-    forces = result.scenario.forces
-    wants: dict[str, bool] = {}
+def first_need(result: RunResult, types: set[str]) -> tuple[float, str]:
+    """The first call that waited for one of ``types``: the drill time (s) of its first
+    ``queued`` record whose ``needs`` ask for one of them (a key ``a|b`` asks for any), and
+    its incident; (NaN, ``""``) if no call did. A call another unit of the plan covered at
+    once (a fire station's rescue truck) never waited for the team."""
     for r in result.records:
-        if r.event != "call":
-            continue
-        key = str(r.get("type", ""))
-        if key not in wants:
-            plan = forces.plan(key) if forces.has_plan(key) else []
-            wants[key] = any(types & set(k.split("|")) for level in plan for k in level)
-        if wants[key]:
-            return r.t
-    return math.nan
+        if r.event == "queued" and any(types & set(str(k).split("|"))
+                                       for k in r.get("needs", {})):
+            return r.t, r.incident
+    return math.nan, ""
 
 
 def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
@@ -97,5 +94,5 @@ def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
             float(a.data["delay_s"]) if a is not None else math.nan,
             int(a.data["free_members"]) if a is not None else None,
             {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared,
-            first_need(result, {u.type for u in team.units})))
+            *first_need(result, {u.type for u in team.units})))
     return out

@@ -15,6 +15,8 @@ from drillsim.report.context import ReportContext
 from drillsim.report.findings import (
     LEVEL_NAME,
     capability_text,
+    case_values,
+    few_cases,
     finding_title,
     gap_text,
     named,
@@ -151,10 +153,16 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
                            target=target_text(ctx, obj), gap=gap_text(ctx, res))
+        rule = ctx.say(RULE_TEXT[rating.rule])
+        n_few = few_cases(ctx, obj.metric)
+        if n_few:  # a fractile or share of fewer than 5 cases is rated on their values
+            evidence += ctx.say("report.evidence_cases", values=case_values(ctx, obj.metric))
+            rule += ctx.say("report.rule_one_case") if n_few == 1 else \
+                ctx.say("report.rule_few_cases", n=n_few)
         rows.append(ObjectiveRow(obj.id, objective_text(ctx, obj),
                                  capability_text(ctx, obj.capability), obj.metric,
                                  target_text(ctx, obj), measured, rating,
-                                 level, ctx.say(RULE_TEXT[rating.rule]), evidence))
+                                 level, rule, evidence))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
             if rating.rule == "not_measured":
@@ -170,8 +178,9 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     score = overall([r.rating for r in rows], critical_failed=bool(failed))
     score_note = _score_note(ctx, failed, rows, score) if failed else ""
     if beyond:  # the score rates the objectives: say what it leaves out
-        score_note = " ".join(filter(None, [score_note, ctx.say("report.score_beyond",
-                                                                n=len(beyond))]))
+        beyond_note = ctx.say("report.score_beyond_one") if len(beyond) == 1 else \
+            ctx.say("report.score_beyond", n=len(beyond))
+        score_note = " ".join(filter(None, [score_note, beyond_note]))
     # a failed critical objective is stated first (its finding, then its actions)
     critical_ids = {r.objective.id for r in failed}
     findings.sort(key=lambda f: f.objective not in critical_ids)

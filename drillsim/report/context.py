@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from drillsim.metrics.response import IncidentRow
-from drillsim.metrics.roads import RoadClosure, road_closures
+from drillsim.metrics.roads import ClosureDelay, RoadClosure, closure_delays, road_closures
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World
 from drillsim.records.record import Record
@@ -192,6 +192,15 @@ class ReportContext:
     def road_closures(self) -> list[RoadClosure]:
         """Closures of the run (:func:`drillsim.metrics.roads.road_closures`)."""
         return road_closures(self.result, self.world)
+
+    @cached_property
+    def closure_delays(self) -> list[ClosureDelay]:
+        """Every unit a road closure delayed (:func:`drillsim.metrics.roads.closure_delays`)."""
+        from drillsim.metrics.response import unit_activity
+
+        activity = self.extra.get("unit_activity") or unit_activity(self.result)
+        return closure_delays(self.result, self.world, activity, self.summary.rows,
+                              self.road_closures)
 
     def closed_at(self, t: float) -> list[RoadClosure]:
         return [s for s in self.road_closures if s.start <= t < s.end]

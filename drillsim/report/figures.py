@@ -436,7 +436,8 @@ def gantt_axes(ctx: ReportContext):
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
                        frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))
     thicken(*legend.get_texts())
-    ax.set_title(ctx.say("figure.gantt_title"))
+    called = any(r.event == "team_activated" for r in ctx.records)  # team rows shown
+    ax.set_title(ctx.say("figure.gantt_title_teams") if called else ctx.say("figure.gantt_title"))
     style_axes(ax)
     return fig
 

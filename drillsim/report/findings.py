@@ -91,6 +91,38 @@ def measured_sentence(ctx: ReportContext, res, rating) -> str:
                    gap=gap_text(ctx, res))
 
 
+def objective_cases(ctx: ReportContext, metric: str) -> list[tuple[str, float]] | None:
+    """The cases of a fractile or share metric (:func:`drillsim.metrics.response.metric_cases`;
+    ``None`` for other metrics), once per metric."""
+    from drillsim.metrics.response import metric_cases
+
+    key = ("cases", metric)
+    if key not in ctx.extra:
+        ctx.extra[key] = metric_cases(ctx.result, ctx.summary.rows, metric,
+                                      ctx.extra.get("unit_activity"))
+    return ctx.extra[key]
+
+
+def few_cases(ctx: ReportContext, metric: str) -> int:
+    """How many cases a fractile or share metric has when they are fewer than
+    :data:`~drillsim.metrics.response.MIN_CASES` (the objective is rated on their values,
+    which the report states); 0 otherwise."""
+    from drillsim.metrics.response import MIN_CASES
+
+    got = objective_cases(ctx, metric)
+    return len(got) if got and len(got) < MIN_CASES else 0
+
+
+def case_values(ctx: ReportContext, metric: str) -> str:
+    """Each case of a metric with its value (``F1 (5.5 MW)``; turnouts by unit), in the
+    page's language; a share metric's cases are times."""
+    unit = METRICS[metric].unit
+    unit = "seconds" if unit == "share" else unit
+    return ctx.say("sep_list").join(ctx.say(
+        "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
+        for i, v in objective_cases(ctx, metric) or [])
+
+
 def target_text(ctx: ReportContext, obj) -> str:
     """An objective's target in the report language (:func:`drillsim.report.text.target`)."""
     return tx.target(obj.metric, obj.target, ctx.lang)

@@ -10,6 +10,7 @@ escalations, a communications delay, a call surge) is listed with it.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from drillsim.hazards.fire_growth import OCCUPANCIES
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import (
     COMPONENTS,
+    MIN_CASES,
     Assignment,
     IncidentRow,
     ResponseSegments,
@@ -28,14 +30,18 @@ from drillsim.metrics.response import (
     fire_station_turnouts,
     five_minute_cases,
     held_at,
+    largest_fires,
+    metric_cases,
+    missed_measure,
     mutual_aid_cap_reached,
     queued_needs,
     response_segments,
     segment_shares,
+    size_at,
     uncontrolled,
     unit_activity,
 )
-from drillsim.metrics.roads import closed_road_travel, outage_effect, time_from_home
+from drillsim.metrics.roads import NOTICEABLE_S, outage_effect, time_from_home
 from drillsim.metrics.standards import (
     FIRE_CALLS,
     FIVE_MINUTE,
@@ -43,6 +49,7 @@ from drillsim.metrics.standards import (
     NFPA_PROCESSING,
     NFPA_TRAVEL,
     NFPA_TURNOUT,
+    rescue_target_s,
 )
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -57,11 +64,15 @@ from drillsim.report.figures import (
 )
 from drillsim.report.findings import (
     beyond_objectives,
+    case_values,
     draft_action,
+    few_cases,
     finding_title,
+    gap_text,
     measured_sentence,
     named,
     observation,
+    target_text,
 )
 from drillsim.report.registry import (
     Action,
@@ -148,6 +159,8 @@ class Breakdown:
     segments: dict[str, float]
     facts: list[str]
     actions: list[Draft]
+    held: list[str]
+    """Where the district's units were held when the call queued (one item per place)."""
 
 
 def activity(ctx: ReportContext) -> dict[str, list[Assignment]]:
@@ -176,34 +189,50 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
     rs = segments(ctx, row, endpoint, from_ignition)
     facts: list[str] = []
     actions: list[Draft] = []
+    held: list[str] = []
     a = rs.assignment
     if a is not None and not a.mutual_aid and not math.isnan(a.enroute):
         _travel_facts(ctx, row, a, facts, actions)
-    _context_facts(ctx, row, facts, actions, waited=rs.segments.get("queue", 0.0) > 0)
-    return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions)
+    _context_facts(ctx, row, facts, actions, held, waited=rs.segments.get("queue", 0.0) > 0)
+    return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions, held)
 
 
 def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                   facts: list[str], actions: list[Draft]) -> None:
-    unit = a.unit
-    closed = closed_road_travel(ctx.result, ctx.world, a, row.node, ctx.road_closures)
-    if closed is not None:
-        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=s.road,
-                                                  value=s.inject) for s in closed.closures)
-        if closed.delayed:
-            facts.append(ctx.say("fire.fact_closed_delay", roads=roads, unit=unit,
-                                 extra=tx.minutes(closed.extra, ctx.lang)))
-            actions.append(_draft("fire.action_closed_road", "traffic", "traffic",
-                                  roads=roads))
+    """What closed roads cost the units sent to an incident (every unit a closure delayed,
+    :attr:`ReportContext.closure_delays`), and the first unit's route changes when they
+    made it late."""
+    delays = [d for d in ctx.closure_delays if d.incident == row.incident]
+    for d in delays:
+        road = ctx.say("fire.name_value", incident=d.road, value=d.inject)
+        if d.first_due:
+            facts.append(ctx.say("fire.fact_closed_first_due", road=road,
+                                 unit=ctx.unit_label(d.unit),
+                                 extra=tx.minutes(d.delay, ctx.lang),
+                                 at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
+            q_open = size_at(ctx.result, row.incident, d.arrival_open)
+            if row.kind == "fire" and math.isfinite(q_open):
+                facts[-1] = ctx.say("join_sentences", first=facts[-1], then=ctx.say(
+                    "fire.fact_closed_size", q_open=tx.value(q_open, "kW", ctx.lang),
+                    q_first=tx.value(row.q_first_arrival_kw, "kW", ctx.lang)))
+            actions.append(_draft("fire.action_closed_road", "traffic", "traffic", roads=road))
         else:
-            facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads, unit=unit))
-    if a.reroutes:
-        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(unit),
-                             times=times(ctx, a.reroutes)))
+            facts.append(ctx.say("fire.fact_closed_not_first", road=road,
+                                 unit=ctx.unit_label(d.unit),
+                                 extra=tx.minutes(d.delay, ctx.lang),
+                                 at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
+    closed = [c for c in ctx.road_closures if c.start < a.arrive and c.end > a.dispatch]
+    if closed and not delays:
+        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=c.road,
+                                                  value=c.inject) for c in closed)
+        facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads))
+    if a.reroutes and a.late > NOTICEABLE_S:  # a route change that cost nothing is no fact
+        facts.append(ctx.say("fire.fact_reroutes", unit=ctx.unit_label(a.unit),
+                             times=times(ctx, a.reroutes), late=tx.minutes(a.late, ctx.lang)))
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft], waited: bool) -> None:
+                   actions: list[Draft], held: list[str], waited: bool) -> None:
     """What the records show around a call; what kept units away (units held elsewhere,
     the mutual-aid cap, a call surge) only when the response ``waited`` for a free unit."""
     t_call = row.call
@@ -243,7 +272,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         actions.append(_draft("fire.action_comms", "command", "comms"))
     if not waited:  # what kept units away matters only to a call that waited for one
         return
-    _waiting_facts(ctx, row, facts, actions)
+    _waiting_facts(ctx, row, facts, actions, held)
     surge = call_surge_at(ctx.result, t_call)
     if surge > 1:
         facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}"))
@@ -255,7 +284,7 @@ def times(ctx: ReportContext, n: int) -> str:
 
 
 def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft]) -> None:
+                   actions: list[Draft], held: list[str]) -> None:
     """Why a call waited for a free unit: where the district's units were held when it
     queued (and until when), and whether mutual aid had reached its cap by then."""
     needs = queued_needs(ctx.result, row.incident) or None
@@ -265,8 +294,8 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         at = ctx.incident_short(h.incident) if incident else (
             ctx.point_name(h.incident) if ctx.point_spec(h.incident) else
             ctx.place_name(h.incident))
-        facts.append(ctx.say("fire.fact_held", at=at, until=until,
-                             units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
+        held.append(ctx.say("fire.held_item", at=at, until=until,
+                            units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
         if incident and len(h.units) > 1:
             actions.append(_draft("fire.action_release_units", "detachment", "resources",
                                   at=h.incident))
@@ -341,6 +370,23 @@ def _with_stations(ctx: ReportContext, action: str, stations: list[str]) -> str:
                    stations=ctx.say("sep_semicolon").join(stations))
 
 
+def _measured(ctx: ReportContext, res, rating) -> str:
+    """What an objective measured: below :data:`MIN_CASES` cases each case's value (the
+    objective is rated on them: a 90th percentile of one call is that call), else the
+    measured value against the target."""
+    obj = res.objective
+    n = few_cases(ctx, obj.metric)
+    if not n:
+        return measured_sentence(ctx, res, rating)
+    values = case_values(ctx, obj.metric)
+    info = METRICS[obj.metric]
+    fields = {"values": values, "target": target_text(ctx, obj), "metric": named(ctx, info),
+              "value": tx.value(res.value, info.unit, ctx.lang), "gap": gap_text(ctx, res)}
+    if n == 1:
+        return ctx.say("fire.measured_one", **fields)
+    return ctx.say("fire.measured_few", n=n, **fields)
+
+
 def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     """Bottleneck of an objective whose metric is computed per incident."""
     obj = res.objective
@@ -349,7 +395,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     fn, endpoint, from_ign, threshold = _BY_INCIDENT[metric]
     drivers = driving_incidents(ctx, metric, res.value, op, target)
     title = finding_title(ctx, res, rating)
-    paras = [measured_sentence(ctx, res, rating)]
+    paras = [_measured(ctx, res, rating)]
     if not drivers:
         paras.append(ctx.say("fire.no_driving_incident"))
         return Finding(title, obj.id, paras)
@@ -373,13 +419,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
             segment=ctx.say(SEGMENT_WORDING[largest]),
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
-    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
-    for b in bds:
-        for fact in b.facts:
-            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
-    for fact, incs in by_fact.items():
-        paras.append(ctx.say("fire.fact_of_incident", incident=ctx.say("sep_list").join(incs),
-                             fact=fact))
+    paras += _grouped_facts(ctx, bds)
     shown_ids = {row.incident for row, _ in drivers}
     if all(row.background for row, _ in drivers):
         own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
@@ -403,7 +443,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     ref = obj.id
     std = NFPA_BY_SEGMENT.get(largest)
-    if from_ign and std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds):
+    first_minutes = from_ign and std is not None and all(
+        std.met(b.segments.get(largest, 0.0)) for b in bds)
+    if first_minutes:
         # the fire outgrew a response whose largest part met its standard: what acts in the
         # first minutes, not that part, is the lever
         paras.append(ctx.say("fire.segment_within_standard",
@@ -412,6 +454,12 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         for use in uses:  # worded by who is there before the engines (the occupancy)
             key, owner = FIRST_MINUTES[use]
             actions.append(draft_action(ctx, ctx.say(key), owner, "operations", ref))
+    if largest == "queue":  # units the plan never sends to these calls, left idle
+        idle_paras, idle_actions = _idle_units(ctx, bds, ref)
+        paras += idle_paras
+        actions += idle_actions
+    if first_minutes:
+        pass  # what acts in the first minutes is the lever
     elif largest == "queue" and _team_units(ctx, bds):
         # the calls waited for team units: how fast the teams assembled is the lever
         team_paras, team_actions = _team_mobilisation(ctx, bds, ref)
@@ -434,6 +482,70 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
+
+
+def _idle_units(ctx: ReportContext, bds: list[Breakdown],
+                ref: str) -> tuple[list[str], list[Action]]:
+    """District units of types the flood-rescue plan never sends, idle while these rescue
+    calls waited (:func:`drillsim.metrics.rescue.idle_while_waiting`), and the water depth
+    at the calls' points against the depth that stops fire engines; the action to let
+    them take rescues where the water stayed below it."""
+    from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M
+    from drillsim.metrics.rescue import idle_while_waiting
+
+    if not all(ctx.rows[b.incident].kind == "flood_rescue" for b in bds):
+        return [], []
+    got = idle_while_waiting(ctx.result, ctx.summary.rows, activity(ctx))
+    if got is None or not got.n_idle:
+        return [], []
+    limit = DEPTH_LIMIT_M["fire_engine"]
+    units = ctx.say("sep_list").join(ctx.say(
+        "fire.units_of_type", type=tx.term("unit", t, ctx.lang), n=len(ids))
+        for t, ids in got.idle.items())
+    plan = ctx.say("sep_list").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
+    depths = ctx.say("sep_semicolon").join(ctx.say(
+        "fire.name_value", incident=ctx.point_name(p), value=f"{d:.2f} m")
+        for p, d in got.peak_depth_m.items())
+    para = ctx.say("fire.idle_while_waiting", start=tx.offset(got.start),
+                   end=tx.offset(got.end), n=got.n_idle, units=units, plan=plan,
+                   depths=depths or "—", limit=f"{limit:.1f} m")
+    shallow = got.peak_depth_m and max(got.peak_depth_m.values()) < limit
+    if not shallow:
+        return [para], []
+    action = draft_action(ctx, ctx.say("fire.action_engines_rescue", limit=f"{limit:.1f} m",
+                                       n=got.n_idle, plan=plan), "hq", "resources", ref)
+    return [para], [action]
+
+
+def _grouped_facts(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
+    """The facts of several responses, each once with the calls it holds for; where the
+    district's units were held when they queued in one sentence (each place with the
+    calls that waited while it held them). Call names can hold commas: lists of calls are
+    separated by semicolons."""
+    def calls(incs: list[str]) -> str:
+        return ctx.say("sep_semicolon").join(incs)
+
+    by_held: dict[str, list[str]] = {}
+    for b in bds:
+        for item in b.held:
+            by_held.setdefault(item, []).append(ctx.incident_short(b.incident))
+    by_calls: dict[tuple[str, ...], list[str]] = {}  # the places holding for the same calls
+    for item, incs in by_held.items():
+        by_calls.setdefault(tuple(incs), []).append(item)
+    out = []
+    if by_calls:
+        said = [ctx.say("fire.fact_held", incidents=calls(list(incs)),
+                        places=ctx.say("sep_semicolon").join(items))
+                for incs, items in by_calls.items()]
+        out.append(functools.reduce(
+            lambda a, b: ctx.say("join_sentences", first=a, then=b), said))
+    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
+    for b in bds:
+        for fact in b.facts:
+            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
+    for fact, incs in by_fact.items():
+        out.append(ctx.say("fire.fact_of_incident", incident=calls(incs), fact=fact))
+    return out
 
 
 def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
@@ -491,7 +603,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     """Bottleneck of a turnout objective: the slow turnouts, by station and time of day."""
     obj = res.objective
     title = finding_title(ctx, res, rating)
-    paras = [measured_sentence(ctx, res, rating)]
+    paras = [_measured(ctx, res, rating)]
     op, target = obj.bound()
     limit = target if obj.metric == "turnout_p90" else NFPA_TURNOUT.threshold_s
     n = ctx.summary.metrics["turnouts_n"]
@@ -547,8 +659,11 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     rows = [r for r in ctx.summary.rows if not r.background and not r.place]  # scripted
     n_bg = sum(r.background for r in ctx.summary.rows)
     n_raised = sum(bool(r.place) for r in ctx.summary.rows)  # calls a hazard raised
-    raised = ctx.say("fire.incidents_caption_raised", n=n_raised) if n_raised else ""
-    caption = ctx.say("fire.incidents_caption", background=n_bg) + raised
+    raised = "" if not n_raised else ctx.say("fire.incidents_caption_raised_one") \
+        if n_raised == 1 else ctx.say("fire.incidents_caption_raised", n=n_raised)
+    caption = ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
+        ctx.say("fire.incidents_caption", background=n_bg)
+    caption += raised
     inc = Table(
         [ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.col_location"),
          ctx.say("fire.col_start"), ctx.say("fire.call"), ctx.say("fire.first_arrival"),
@@ -583,7 +698,9 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     if rows:
         return [inc, force]
     # nothing scripted: no empty table, the counts go with the forces
-    force.caption = ctx.say("fire.no_scripted", background=n_bg) + raised + " " + force.caption
+    none = ctx.say("fire.no_scripted_one") if n_bg == 1 else \
+        ctx.say("fire.no_scripted", background=n_bg)
+    force.caption = none + raised + " " + force.caption
     return [force]
 
 
@@ -619,6 +736,22 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
                               label=ctx.say("fire.map_scripted_incident")))
 
 
+BIN_MIN = 0.5
+"""Width of the response histogram's bins, min."""
+
+
+def histogram_bins(minutes: list[float]) -> tuple[list[float], list[float]]:
+    """The response histogram's values and bin edges (min): values rounded to 1e-6 min, so
+    that equal times (25.0 min, some a float's width under) fall in one bin; edges every
+    :data:`BIN_MIN` from 0 to past the largest value (at least 6 min), so the last bar is
+    drawn whole."""
+    vals = [round(v, 6) for v in minutes]
+    if not vals:
+        return [], []
+    top = max(max(vals), 6.0)
+    return vals, [i * BIN_MIN for i in range(math.floor(top / BIN_MIN) + 2)]
+
+
 def response_figure(ctx: ReportContext) -> Figure:
     """Distribution of turnout order to first arrival, with the 5-minute line, and the
     segments of the slowest responses."""
@@ -628,18 +761,15 @@ def response_figure(ctx: ReportContext) -> Figure:
     rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     d2a = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)]
     limit_min = FIVE_MINUTE.threshold_s / 60
-    order = sorted(rows, key=lambda r: (r.background, -_finite(r.response)))
-    pick = [r for r in order if not r.background] + \
-        [r for r in order if r.background][:max(0, 10 - sum(not r.background for r in rows))]
+    pick = response_panel_rows(rows)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9.2, max(4.2, 0.19 * len(pick) + 1.6)),
                                    gridspec_kw={"width_ratios": [1, 1.25]},
                                    layout="constrained")
-    vals = finite(d2a)
+    vals, bins = histogram_bins(finite(d2a))
     unmet = sum(1 for v in d2a if math.isinf(v))
     if vals:
-        top = max(max(vals), 6.0)
-        bins = [i * 0.5 for i in range(int(top / 0.5) + 2)]
         ax1.hist(vals, bins=bins, color="#5dade2", edgecolor="white")
+        ax1.set_xlim(0.0, bins[-1] + 0.25)
         marks = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)
                  if not r.background and math.isfinite(r.dispatch_to_arrival)]
         if marks:  # a rug of markers; the panel on the right names each incident
@@ -648,7 +778,8 @@ def response_figure(ctx: ReportContext) -> Figure:
                      label=ctx.say("figure.scripted_incident"))
     # the rule's name goes in the legend: a label beside the line can run out of the axes
     ax1.axvline(limit_min, color="#c0392b", lw=2, ls="--", label=named(ctx, FIVE_MINUTE))
-    lg1 = ax1.legend(loc="best", fontsize=MIN_FONT, framealpha=0.9)
+    lg1 = ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=MIN_FONT,
+                     frameon=False)  # below the axes: never over a bar
     thicken(*lg1.get_texts())
     share = ctx.summary.metrics.get("five_minute_share", math.nan)
     ax1.set_title(ctx.say("fire.fig_order_to_arrival", n=len(vals),
@@ -677,7 +808,8 @@ def response_figure(ctx: ReportContext) -> Figure:
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
     handles, labels = ax2.get_legend_handles_labels()
     uniq = dict(zip(labels, handles, strict=False))
-    lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=MIN_FONT, loc="lower right")
+    lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=MIN_FONT, loc="upper center",
+                    bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # never over a bar
     thicken(*lg.get_texts())
     ax2.set_title(ctx.say("fire.fig_segments_title"), fontsize=10)
     ax2.set_xlabel(ctx.say("fire.fig_minutes"))
@@ -686,7 +818,7 @@ def response_figure(ctx: ReportContext) -> Figure:
         ax.set_axisbelow(True)
         style_axes(ax)
     return Figure("response", ctx.say("fire.fig_response_title"),
-                  ctx.say("fire.fig_response_caption"), png(fig),
+                  _response_caption(ctx, rows, pick), png(fig),
                   alt=ctx.say("fire.fig_response_alt"))
 
 
@@ -694,27 +826,115 @@ def _finite(v: float) -> float:
     return v if math.isfinite(v) else 1e9
 
 
+PANEL_ROWS = 10
+"""Rows of the response figure's segment panel: the incidents the designer scripted, then
+the slowest other calls (flood rescues a hazard raised, background calls of each kind,
+the slowest of each group in turn) up to this many (at least :data:`PANEL_OTHERS`)."""
+PANEL_OTHERS = 3
+
+
+def response_panel_rows(rows: list[IncidentRow]) -> list[IncidentRow]:
+    """The calls the segment panel shows: the designer's scripted incidents (not
+    background, not raised by a hazard) in call order, then the slowest other calls, taken
+    in turn from each group (background calls of each kind, flood rescues), slowest
+    first."""
+    own = [r for r in rows if not r.background and not r.place]
+    slow = sorted((r for r in rows if r.background or r.place),
+                  key=lambda r: (-_finite(r.response), r.incident))
+    groups: dict[tuple[bool, str], list[IncidentRow]] = {}  # background calls, rescues ...
+    for r in slow:
+        groups.setdefault((r.background, r.kind), []).append(r)
+    room = max(PANEL_ROWS - len(own), PANEL_OTHERS)
+    picked: list[IncidentRow] = []
+    while len(picked) < min(room, len(slow)):  # the slowest of each group in turn
+        for g in groups.values():
+            if g and len(picked) < room:
+                picked.append(g.pop(0))
+    return own + sorted(picked, key=lambda r: (-_finite(r.response), r.incident))
+
+
+def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
+                      pick: list[IncidentRow]) -> str:
+    """The response figure's caption: what the left panel counts (naming other kinds only
+    when the run has them) and what the right panel shows."""
+    left = ctx.say("fire.fig_response_left")
+    other = sorted({_kind_label(ctx, r) for r in rows if not FIVE_MINUTE.applies(r.kind)})
+    if other:
+        left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_list").join(other))
+    n_other = sum(1 for r in pick if r.background or r.place)
+    n_all = sum(1 for r in rows if r.background or r.place)
+    kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
+        + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
+    right = ctx.say("fire.fig_response_right", n=n_other, of=n_all,
+                    kinds=ctx.say("sep_list").join(kinds)) if n_other else \
+        ctx.say("fire.fig_response_right_own")
+    return left + right
+
+
+LARGEST_AT = {"first": "fire.largest_at_first", "control": "fire.largest_at_control"}
+"""The name of each moment :func:`drillsim.metrics.response.largest_fires` gives (wording)."""
+
+
+def teams_called(ctx: ReportContext) -> bool:
+    """Whether a team was called out in the run (its units can take calls)."""
+    return any(r.event == "team_activated" for r in ctx.records)
+
+
+def _incidents_caption(ctx: ReportContext, rescue_target: float) -> str:
+    """The every-incident table's caption: the rule that paints a row red, for each kind
+    of call the run has (:func:`drillsim.metrics.response.missed_measure`)."""
+    kinds = {r.kind for r in ctx.summary.rows if not math.isnan(r.call)}
+    rules = []
+    if kinds & set(FIRE_CALLS):
+        rules.append(ctx.say("fire.red_rule_fire"))
+    if "flood_rescue" in kinds:
+        obj = next((o for o in ctx.scenario.objectives
+                    if o.metric == "rescue_first_arrival_p90"), None)
+        source = ctx.say("fire.rescue_target_objective", id=obj.id) if obj is not None \
+            else ctx.say("fire.rescue_target_default")
+        rules.append(ctx.say("fire.red_rule_rescue", target=tx.minutes(rescue_target, ctx.lang),
+                             source=source))
+    rules.append(ctx.say("fire.red_rule_unmet"))
+    return ctx.say("fire.incidents_all_caption", rules=ctx.say("sep_semicolon").join(rules))
+
+
 def sections(ctx: ReportContext) -> list[Section]:
     comp = ctx.summary.components
+    called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    # NFPA 1710 times fire-station responses to fire, rescue and alarm calls: beside
+    # fractiles over other calls too (flood rescues, hazmat) its column would mislead
+    other = sorted({_kind_label(ctx, r) for r in called if r.kind not in FIRE_CALLS})
     c_rows = []
     for name, component in COMPONENTS.items():
         vals = comp.get(name, {})
         std = NFPA_BY_SEGMENT.get(name)
         c_rows.append([named(ctx, component), tx.minutes(vals.get("p50", math.nan), ctx.lang),
-                       tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0)),
-                       tx.minutes(std.threshold_s, ctx.lang) if std else ""])
-    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n",
-                        ctx.say("fire.col_nfpa")], c_rows,
-                       ctx.say("fire.components_caption"))
+                       tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0))]
+                      + ([] if other else
+                         [tx.minutes(std.threshold_s, ctx.lang) if std else ""]))
+    caption = ctx.say("fire.components_caption", n=len(called))
+    if teams_called(ctx):
+        caption += ctx.say("fire.components_caption_teams")
+    caption += ctx.say("fire.components_caption_no_nfpa",
+                       kinds=ctx.say("sep_list").join(other)) if other else \
+        ctx.say("fire.components_caption_nfpa")
+    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
+                       + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
     m = ctx.summary.metrics
     s_rows = [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
               for k in ("five_minute_share", "turnouts_n", "turnout_p90",
                         "nfpa_turnout_share", "nfpa_travel_share",
-                        "fire_size_at_first_arrival_p90", "fire_size_at_full_assignment_max",
-                        "calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")]
+                        "fire_size_at_first_arrival_p90")]
+    for moment, fire in largest_fires(ctx.result, ctx.summary.rows).items():
+        s_rows.append([ctx.say(LARGEST_AT[moment]), ctx.say(
+            "fire.name_value", incident=ctx.incident_short(fire.incident),
+            value=tx.value(fire.q_kw, "kW", ctx.lang))])
+    s_rows += [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+               for k in ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")]
     std_table = Table([ctx.say("fire.col_measure"), ctx.say("fire.col_value")], s_rows)
     all_rows = []
     classes = []
+    rescue_target = rescue_target_s(ctx.scenario.objectives)
     for r in ctx.summary.rows:
         note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
@@ -725,13 +945,12 @@ def sections(ctx: ReportContext) -> list[Section]:
                          tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
                          if r.kind == "fire" else "",
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
-        classes.append("bad" if r.unmet or r.queued or not FIVE_MINUTE.met(r.dispatch_to_arrival)
-                       else "")
+        classes.append("bad" if missed_measure(r, rescue_target) else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),
                        ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
                        ctx.say("fire.col_first_unit"), ctx.say("fire.col_note")],
-                      all_rows, ctx.say("fire.incidents_all_caption"), classes)
+                      all_rows, _incidents_caption(ctx, rescue_target), classes)
     return [Section("fire", ctx.say("fire.section_title"), [ctx.say("fire.section_intro")],
                     [comp_table, std_table, inc_table], [response_figure(ctx)])]
 
@@ -755,9 +974,13 @@ def observations(ctx: ReportContext) -> list[Finding]:
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if beyond_objectives(ctx, key) and not math.isnan(v) and v < std.fractile:
-            out.append(observation(ctx, named(ctx, std), [ctx.say(
+            cases = _case_values(ctx, key)
+            text = ctx.say("fire.obs_standard_few", missed=sum(not std.met(c) for c in cases),
+                           n=len(cases), standard=named(ctx, std),
+                           values=_values(ctx, cases)) if len(cases) < MIN_CASES else ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
-                fractile=f"{std.fractile:.0%}"), *scope_note(ctx, std)]))
+                fractile=f"{std.fractile:.0%}")
+            out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
     late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
             and not r.response <= LATE_CALL_S]
     if late:  # a fractile objective can hide them: always named
@@ -770,8 +993,10 @@ def observations(ctx: ReportContext) -> list[Finding]:
                        ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
                        ctx.say("fire.col_mutual_aid")], rows,
                       ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
-        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [ctx.say(
-            "fire.obs_late", n=len(late), minutes=f"{LATE_CALL_S / 60:.0f}")], table))
+        minutes = f"{LATE_CALL_S / 60:.0f}"
+        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [
+            ctx.say("fire.obs_late_one", minutes=minutes) if len(late) == 1 else
+            ctx.say("fire.obs_late", n=len(late), minutes=minutes)], table))
     out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
     return out
 
@@ -827,11 +1052,6 @@ def _after_control_observation(ctx: ReportContext) -> list[Finding]:
     return [observation(ctx, ctx.say("fire.obs_after_control_title"), paras)]
 
 
-MIN_CASES = 5
-"""Fewest cases a fractile or a share is given for as a strength; below it the report
-states each case's value (a 90th percentile of one call is that call)."""
-
-
 def scope_note(ctx: ReportContext, std) -> list[str]:
     """What a standard counts when some calls of the run are of kinds it does not apply to
     (flood rescues, hazmat): how many, and that they have their own measures."""
@@ -839,27 +1059,32 @@ def scope_note(ctx: ReportContext, std) -> list[str]:
     if not others or std is not FIVE_MINUTE:
         return []
     kinds = ctx.say("sep_list").join(sorted({_kind_label(ctx, r) for r in others}))
+    if len(others) == 1:
+        return [ctx.say("fire.standard_scope_one", kinds=kinds)]
     return [ctx.say("fire.standard_scope", n=len(others), kinds=kinds)]
 
 
 def _case_values(ctx: ReportContext, key: str) -> list[float]:
-    """The cases (s) a standard's share or fractile of the strengths is computed over."""
-    rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
-    if key == "five_minute_share":
-        return [r.dispatch_to_arrival for r in five_minute_cases(rows)]
-    if key == "nfpa_turnout_share":
-        return [t.seconds for t in turnouts(ctx)]
-    if key == "nfpa_travel_share":
-        return [r.first_engine_travel for r in rows if NFPA_TRAVEL.applies(r.kind)
-                and not math.isnan(r.first_engine_travel)]
-    return [v for v in (COMPONENTS["processing"].of(r) for r in rows) if not math.isnan(v)]
+    """The cases (s) a standard's share or fractile of the strengths is computed over
+    (``processing``: call processing of every call)."""
+    if key == "processing":
+        rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+        return [v for v in (COMPONENTS["processing"].of(r) for r in rows) if not math.isnan(v)]
+    return [v for _, v in metric_cases(ctx.result, ctx.summary.rows, key, activity(ctx)) or []]
+
+
+def _values(ctx: ReportContext, values: list[float]) -> str:
+    """Case times, shortest first, in the page's language."""
+    return ctx.say("sep_list").join(tx.minutes(v, ctx.lang) for v in sorted(values))
 
 
 def _few(ctx: ReportContext, values: list[float], std) -> str:
     """A strength over fewer than :data:`MIN_CASES` cases: each value, no share."""
+    if len(values) == 1:
+        return ctx.say("fire.strength_one_case", standard=named(ctx, std),
+                       values=_values(ctx, values))
     return ctx.say("fire.strength_few_cases", standard=named(ctx, std), n=len(values),
-                   values=ctx.say("sep_list").join(tx.minutes(v, ctx.lang)
-                                                   for v in sorted(values)))
+                   values=_values(ctx, values))
 
 
 def strengths(ctx: ReportContext) -> list[str]:
@@ -886,7 +1111,8 @@ def strengths(ctx: ReportContext) -> list[str]:
     if still_burning(ctx):  # a call reached but never controlled is no strength
         return out
     if called and m.get("calls_unmet", 1) == 0:
-        out.append(ctx.say("fire.strength_all_reached", n=len(called)))
+        out.append(ctx.say("fire.strength_all_reached_one") if len(called) == 1 else
+                   ctx.say("fire.strength_all_reached", n=len(called)))
     if called and m.get("calls_queued", 1) == 0:
         out.append(ctx.say("fire.strength_no_queue"))
     return out

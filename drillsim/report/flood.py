@@ -1164,12 +1164,14 @@ def team_observations(ctx: ReportContext) -> list[Finding]:
             continue
         if math.isnan(m.assembled_at):
             paras.append(ctx.say("flood.obs_team_never", team=team_name(ctx, spec),
-                                 needed=tx.offset(m.needed_at)))
+                                 needed=tx.offset(m.needed_at),
+                                 call=ctx.incident_short(m.needed_by)))
         else:
             paras.append(ctx.say("flood.obs_team_late", team=team_name(ctx, spec),
                                  minutes=tx.minutes(m.assembly_s, ctx.lang),
                                  assembled=tx.offset(m.assembled_at),
                                  needed=tx.offset(m.needed_at),
+                                 call=ctx.incident_short(m.needed_by),
                                  after=tx.minutes(m.assembled_at - m.needed_at, ctx.lang)))
     return [observation(ctx, ctx.say("flood.obs_team_title"), paras)] if paras else []
 

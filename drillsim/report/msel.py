@@ -55,6 +55,13 @@ def _incident(ctx: ReportContext, a: InjectResponse) -> str:
 
 
 def _road(ctx: ReportContext, a: InjectResponse) -> str:
+    delays = [d for d in ctx.closure_delays if d.inject == a.id] \
+        if a.kind == "road_closed" else []
+    if delays:  # units routed around it, at the turnout order or on the way
+        return ctx.say("sep_semicolon").join(ctx.say(
+            "msel.closure_first_due" if d.first_due else "msel.closure_delay",
+            unit=ctx.unit_label(d.unit), incident=ctx.incident_short(d.incident),
+            extra=tx.minutes(d.delay, ctx.lang)) for d in delays)
     if a.outcome == "none":
         return ctx.say("msel.no_reroute")
     return ctx.say("msel.reroute", unit=ctx.unit_label(a.unit))

@@ -217,8 +217,12 @@ def value(v: float, unit: str, lang: str = "en") -> str:
 
 
 def incident_type(occupancy: str | None, kind: str, lang: str = "en") -> str:
-    """What an incident is: its occupancy when it has one (``老旧小区``), else its kind."""
-    return term("occupancy", occupancy, lang) if occupancy else term("kind", kind, lang)
+    """What an incident is: a fire with its occupancy (``住宅火灾``, ``dwelling fire``),
+    else its occupancy when it has one, else its kind."""
+    if not occupancy:
+        return term("kind", kind, lang)
+    what = term("occupancy", occupancy, lang)
+    return say(lang, "report.occupancy_fire", occupancy=what) if kind == "fire" else what
 
 
 def duration(seconds: float, lang: str = "en") -> str:

@@ -53,30 +53,28 @@ def test_segment_shares_sum_and_name_the_largest():
     assert empty.largest == "" and math.isnan(empty.share)
 
 
-def test_closed_road_travel_is_against_the_open_network():
+def test_closure_delays_count_units_routed_around_at_dispatch():
+    """Xiqing Road (I1) is closed from the start of night-compound-fire: nobody re-routes,
+    but XZ-E1's route to F1 is longer; with the road open (its travel on the dry network)
+    it would have beaten NY-E2, the first unit on scene (issue 10, review 3)."""
     from drillsim.api import load_world, run_drill
-    from drillsim.metrics.response import unit_activity
-    from drillsim.metrics.roads import closed_road_travel, home_node, road_closures
+    from drillsim.metrics.response import incident_table, unit_activity
+    from drillsim.metrics.roads import closure_delays, home_node
     from drillsim.scenarios.loader import load_scenario
 
     s = load_scenario(ROOT / "scenarios" / "night-compound-fire.yaml")
     world = load_world(s.network)
     result = run_drill(s, world=world)
-    closures = road_closures(result, world)
-    assert [c.road for c in closures] == ["西青道"] and closures[0].edges
-    nodes = {i.id: i.node for i in result.incidents}
-    seen = 0
-    for lst in unit_activity(result).values():
-        for a in lst:
-            if a.incident not in nodes:
-                continue
-            got = closed_road_travel(result, world, a, nodes[a.incident])
-            if got is None:
-                continue
-            seen += 1
-            c = closures[0]
-            assert c.start < a.arrive and c.end > a.enroute and a.from_quarters
-            home = home_node(result, world, a.unit)
-            free = world.travel.time(home, nodes[a.incident], "fire_engine")
-            assert got.extra == pytest.approx(a.travel - free)
-    assert seen
+    activity = unit_activity(result)
+    rows = incident_table(result, activity)
+    assert not [r for r in result.records if r.event == "reroute"]  # the premise
+    got = closure_delays(result, world, activity, rows)
+    assert [(d.inject, d.unit, d.incident) for d in got] == [("I1", "XZ-E1", "F1")]
+    d = got[0]
+    a = next(x for x in activity["XZ-E1"] if x.incident == "F1")
+    f1 = next(r for r in rows if r.incident == "F1")
+    free = world.dry.time(home_node(result, world, "XZ-E1"), f1.node, "fire_engine")
+    assert d.delay == pytest.approx(a.travel - free)
+    assert d.arrival_open == pytest.approx(a.enroute + free)
+    assert f1.first_unit == "NY-E2" and d.first_due
+    assert d.arrival_open < f1.first_arrival

@@ -116,7 +116,7 @@ def test_waiting_calls_name_units_held_and_the_aid_cap(reports, lang):
     left = {r.unit for r in ctx.records if r.event == "release" and r.incident == "W1"
             and r.t <= t_q}
     assert set(held.units) == at_w1 - left and len(held.units) == 8  # every district engine
-    assert ctx.say("fire.fact_held", at=ctx.incident_short("W1"), until=tx.offset(w1_clear),
+    assert ctx.say("fire.held_item", at=ctx.incident_short("W1"), until=tx.offset(w1_clear),
                    units=ctx.say("sep_list").join(held.units)) in text
     cap = ctx.scenario.forces.mutual_aid.max_units
     cap_t = mutual_aid_cap_reached(ctx.result)
@@ -246,7 +246,7 @@ def test_red_rows_agree_with_the_caption(reports, lang):
     order: its row is red, as the caption says."""
     ctx, rep = reports["warehouse-escalation", lang]
     sec = next(s for s in rep.sections if s.key == "fire")
-    table = next(t for t in sec.tables if t.caption == ctx.say("fire.incidents_all_caption"))
+    table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
     red = {row[0] for row, c in zip(table.rows, table.row_classes, strict=True) if c == "bad"}
     for r in ctx.summary.rows:
         expected = r.unmet or r.queued or r.dispatch_to_arrival > 300.0

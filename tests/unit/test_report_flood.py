@@ -208,17 +208,23 @@ def test_flood_report_screenshot(results, world, tmp_path):
 @pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lang):
-    """Night rainstorm: the City Management team assembled after the first rescue call its
-    rescue teams were planned for: no strength lists it, an observation gives both times."""
+    """Night rainstorm: the City Management team assembled after the first rescue call
+    that waited for units of its types (not the first rescue call, which a station's rescue
+    truck may take at once): no strength lists it, an observation gives both times and
+    names that call."""
     from drillsim.metrics import teams as tm_
 
     result = results["rainstorm-50y-night"]
     cm = next(m for m in tm_.team_mobilisation(result) if m.team == "city_management")
-    first_rescue = next(r.t for r in result.records if r.event == "call"
-                        and r.get("type") == "flood_rescue")
+    types = {u.type for t in result.scenario.forces.teams if t.id == "city_management"
+             for u in t.units}
+    wait = next(r for r in result.records if r.event == "queued"
+                and any(types & set(k.split("|")) for k in r.get("needs", {})))
+    first_rescue = wait.t
     assembled = next(r.t for r in result.records if r.event == "team_assembled"
                      and r.place == "city_management")
-    assert (cm.needed_at, cm.assembled_at, cm.late) == (first_rescue, assembled, True)
+    assert (cm.needed_at, cm.needed_by, cm.assembled_at, cm.late) == (
+        first_rescue, wait.incident, assembled, True)
     ctx = make_context(result, lang=lang, world=world)
     name = ctx.name(*(lambda t: (t.name_en, t.name_zh))(
         next(t for t in result.scenario.forces.teams if t.id == "city_management")))
@@ -229,6 +235,7 @@ def test_late_team_is_no_strength_and_an_observation_says_so(results, world, lan
     text = " ".join(obs.paragraphs)
     assert name in text and tx.offset(assembled) in text and tx.offset(first_rescue) in text
     assert tx.minutes(assembled - first_rescue, lang) in text
+    assert ctx.incident_short(wait.incident) in text
 
 
 @pytest.mark.slow  # whole flood reports: run by .ci/run's slow suite
