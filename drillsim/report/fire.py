@@ -567,9 +567,9 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         staffed = [a.id for a in st.staffed()]
         unstaffed = [a.id for a in st.apparatus if a.id not in staffed]
         f_rows.append([ctx.station_label(st.id), f"{st.on_duty}/{st.personnel}",
-                       ", ".join(a for a in staffed if a not in out0) or "—",
-                       ", ".join(a for a in staffed if a in out0) or "—",
-                       ", ".join(unstaffed) or "—"])
+                       tx.join((a for a in staffed if a not in out0), ctx.lang) or "—",
+                       tx.join((a for a in staffed if a in out0), ctx.lang) or "—",
+                       tx.join(unstaffed, ctx.lang) or "—"])
     aid = forces.mutual_aid
     if aid.enabled:
         cap = ctx.say("fire.mutual_aid_terms", units=aid.max_units,

@@ -202,7 +202,7 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
          ctx.say("msel.col_expected"), ctx.say("msel.col_objective"),
          ctx.say("msel.col_simulated")],
         [[str(r.number), tx.offset(r.at), tx.clock(start, r.at),
-          f"{r.id} ({tx.term('inject', r.kind, ctx.lang)})",
+          r.id + tx.paren(tx.term('inject', r.kind, ctx.lang), ctx.lang),
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)
