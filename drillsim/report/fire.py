@@ -341,8 +341,16 @@ def _with_stations(ctx: ReportContext, action: str, stations: list[str]) -> str:
                    stations=ctx.say("sep_semicolon").join(stations))
 
 
+MAX_NAMED_DRIVERS = 2
+"""Driving incidents a finding names in its text; more are counted there and listed in
+its table (a finding says its cause in a few sentences, the details go in the table)."""
+
+
 def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
-    """Bottleneck of an objective whose metric is computed per incident."""
+    """Bottleneck of an objective whose metric is computed per incident: the measured value,
+    the driving incidents (named, or counted when there are more than
+    :data:`MAX_NAMED_DRIVERS`), the largest segment and its cause in a few sentences; each
+    incident's segments and what the records show around its call in the table."""
     obj = res.objective
     metric = obj.metric
     op, target = obj.bound()
@@ -366,20 +374,16 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
-    paras.append(ctx.say("fire.driving_incidents", incidents=shown))
+    if len(drivers) <= MAX_NAMED_DRIVERS:
+        paras.append(ctx.say("fire.driving_incidents", incidents=shown))
+    else:  # the table names them with their times
+        paras.append(ctx.say("fire.driving_incidents_n", n=len(drivers)))
     if largest:
         paras.append(ctx.say(
             "fire.bottleneck", span=span, goal=goal,
             segment=ctx.say(SEGMENT_WORDING[largest]),
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
-    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
-    for b in bds:
-        for fact in b.facts:
-            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
-    for fact, incs in by_fact.items():
-        paras.append(ctx.say("fire.fact_of_incident", incident=ctx.say("sep_list").join(incs),
-                             fact=fact))
     shown_ids = {row.incident for row, _ in drivers}
     if all(row.background for row, _ in drivers):
         own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
@@ -392,12 +396,21 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
+    # a fact every driving incident shares is a cause: said once; the others go in the table
+    common = [f for f in bds[0].facts if len(bds) > 1 and all(f in b.facts for b in bds)]
+    if common:
+        paras.append(ctx.say("fire.facts_of_all", facts=" ".join(common)))
+    facts = any(f not in common for b in bds for f in b.facts)
+    if facts:  # what the records show around each call: a column, not a paragraph each
+        cols.append(ctx.say("fire.col_facts"))
     rows = []
     for b in bds:
         cells = [ctx.incident_label(b.incident), ctx.unit_label(b.unit) if b.unit else "—"]
         cells += [tx.minutes(b.segments.get(k, math.nan), ctx.lang) for k in SEGMENT_WORDING
                   if k in totals]
         cells.append(tx.minutes(sum(b.segments.values()), ctx.lang))
+        if facts:
+            cells.append(" ".join(f for f in b.facts if f not in common) or "—")
         rows.append(cells)
     table = Table(cols, rows, ctx.say("fire.segments_caption", goal=goal))
     actions = []

@@ -280,3 +280,28 @@ def test_out_of_service_names_the_station_in_the_page_language():
     text = say("zh", "fire.fact_out_of_service", unit="NY-E1", station="南运河路消防救援站",
                near="")
     assert "消防救援站的NY-E1" in text
+
+
+# ----------------------------------------------------------------------------- short findings
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_long_finding_says_its_cause_in_a_few_sentences(reports, lang):
+    """flood-and-fire O2 (90 % of calls reached within 10 min) had 16 paragraphs, one per
+    fact and group of calls: now the measured value, the driving calls counted, and the
+    cause in at most three sentences (the largest segment, what every driving call shared,
+    the late team assembly); each call's own facts are in the table."""
+    ctx, rep = reports["flood-and-fire", lang]
+    f = next(f for f in rep.findings if f.objective == "O2")
+    assert len(f.paragraphs) <= 5
+    assert sum(len(p) for p in f.paragraphs) <= (1000 if lang == "en" else 450)
+    text = " ".join(f.paragraphs)
+    assert ctx.say("fire.segment_queue") in text  # the cause: calls waited for a free unit
+    assert ctx.say("fire.driving_incidents_n", n=len(f.table.rows)) in f.paragraphs
+    aid = ctx.scenario.forces.mutual_aid
+    assert ctx.say("fire.fact_aid_cap", cap=aid.max_units, at="+").split("+")[0] in text
+    assert text.count(ctx.say("fire.waited_for_teams", first="\0", teams="\0").split("\0")[0]) == 1
+    facts_col = [row[-1] for row in f.table.rows]
+    assert f.table.columns[-1] == ctx.say("fire.col_facts")
+    held = ctx.say("fire.fact_held", at="\0", until="\0", units="\0").split("\0")[0]
+    assert all(held in c for c in facts_col)  # where the units were held, per call
