@@ -305,3 +305,34 @@ def test_long_finding_says_its_cause_in_a_few_sentences(reports, lang):
     assert f.table.columns[-1] == ctx.say("fire.col_facts")
     held = ctx.say("fire.fact_held", at="\0", until="\0", units="\0").split("\0")[0]
     assert all(held in c for c in facts_col)  # where the units were held, per call
+
+
+# ----------------------------------------------------------------------------- ratings
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
+    """warehouse-escalation O3 (every everyday call answered) is met, but BG001 burns to
+    the end: O3 is rated S (良), not P (优); its rating cell, its finding and the score
+    note say so with BG001's last size from the metrics; the metric and target stay."""
+    from drillsim.metrics.response import uncontrolled
+    from drillsim.report.findings import LEVEL_NAME
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    o3 = next(o for o in rep.objectives if o.id == "O3")
+    res = next(r for r in ctx.summary.objectives if r.objective.id == "O3")
+    assert res.status == "met" and res.value == 0  # the designer's metric, unchanged
+    assert (o3.rating.code, o3.rating.score, o3.rating.rule) == ("S", 82, "contradicted")
+    fire = next(st for st in uncontrolled(ctx.result, ctx.summary.rows)
+                if st.incident == "BG001")
+    size = tx.value(fire.q_kw, "kW", lang)
+    note = say(lang, "report.contradicted", what=say(
+        lang, "report.still_uncontrolled",
+        incidents=say(lang, "fire.name_value", incident="BG001", value=size),
+        end=tx.offset(ctx.end_time)), level=f"S/{say(lang, LEVEL_NAME['S'])}")
+    assert o3.level_text.endswith(note)
+    finding = next(f for f in rep.findings if f.objective == "O3")
+    assert note in finding.paragraphs
+    assert "O3" in rep.score_note and "BG001" in rep.score_note
+    assert say(lang, "report.strength_met", id="O3", evidence=o3.evidence) \
+        not in rep.strengths
