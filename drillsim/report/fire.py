@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.hazards.fire_growth import OCCUPANCIES, SETUP_S
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.fire_water import FireWater, fire_water
 from drillsim.metrics.response import (
     COMPONENTS,
     Assignment,
@@ -745,8 +746,53 @@ def sections(ctx: ReportContext) -> list[Section]:
                        ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
                        ctx.say("fire.col_first_unit"), ctx.say("fire.col_note")],
                       all_rows, ctx.say("fire.incidents_all_caption"), classes)
+    water = water_table(ctx)
     return [Section("fire", ctx.say("fire.section_title"), [ctx.say("fire.section_intro")],
-                    [comp_table, std_table, inc_table], [response_figure(ctx)])]
+                    [comp_table, std_table, inc_table, *water], [response_figure(ctx)])]
+
+
+def water_table(ctx: ReportContext) -> list[Table]:
+    """Each scripted fire's flashover, size and rooms, and water needed against water
+    brought, at first arrival and at control (:func:`drillsim.metrics.fire_water.
+    fire_water`): one column per fire, none without a scripted fire."""
+    fires = fire_water(ctx.result, ctx.summary.rows)
+    if not fires:
+        return []
+
+    def flow(v: float) -> str:
+        return "—" if math.isnan(v) else f"{v:,.1f} L/s"
+
+    def size(v: float) -> str:
+        return "—" if math.isnan(v) else tx.value(v, "kW", ctx.lang)
+
+    def rooms(v: float) -> str:
+        return "—" if math.isnan(v) else f"{v:.0f}"
+
+    def flashover(f: FireWater) -> str:
+        if not math.isnan(f.flashover):
+            when = "fire.water_before_arrival" if f.flashover < f.first_arrival \
+                else "fire.water_after_arrival"
+            return tx.offset(f.flashover) + tx.paren(ctx.say(when), ctx.lang)
+        return ctx.say("fire.water_no_flashover_control" if not math.isnan(f.control)
+                       else "fire.water_no_flashover_end")
+
+    lines = [
+        ("fire.water_flashover", flashover),
+        ("fire.first_arrival", lambda f: tx.offset(f.first_arrival)),
+        ("fire.water_q_first", lambda f: size(f.q_first_kw)),
+        ("fire.water_rooms_first", lambda f: rooms(f.rooms_first)),
+        ("fire.water_need_first", lambda f: flow(f.need_first_l_s)),
+        ("fire.water_first_alarm", lambda f: flow(f.first_alarm_l_s)),
+        ("fire.col_control", lambda f: tx.offset(f.control) if not math.isnan(f.control)
+         else ctx.say("not_by_end")),
+        ("fire.water_q_control", lambda f: size(f.q_control_kw)),
+        ("fire.water_rooms_control", lambda f: rooms(f.rooms_control)),
+        ("fire.water_need_control", lambda f: flow(f.need_control_l_s)),
+        ("fire.water_on_control", lambda f: flow(f.water_control_l_s)),
+    ]
+    return [Table([ctx.say("fire.col_measure"), *(ctx.incident_short(f.incident) for f in fires)],
+                  [[ctx.say(key), *(fn(f) for f in fires)] for key, fn in lines],
+                  ctx.say("fire.water_caption", setup=tx.minutes(SETUP_S, ctx.lang)))]
 
 
 STANDARD_SHARES = (("five_minute_share", "five_minute_n", FIVE_MINUTE),
