@@ -284,7 +284,8 @@ def _score_note(ctx: ReportContext, failed: list, rows: list[ObjectiveRow],
 
 
 def _still_burning(ctx: ReportContext, states: list[FireState]) -> str:
-    """``BG001 still uncontrolled at the end (+05:00:00), last recorded at 15.1 MW``."""
+    """``BG001 (21.5 MW) still uncontrolled at the drill's end (+05:00:00)``: the incidents
+    with their last recorded fire size (none for a call no unit reached)."""
     fires = tx.join((ctx.say("fire.name_value", incident=ctx.incident_short(st.incident),
                              value=tx.value(st.q_kw, "kW", ctx.lang))
                      if not math.isnan(st.q_kw) else ctx.incident_short(st.incident)
