@@ -107,10 +107,12 @@ def test_hazards_and_sections_are_what_the_drill_contains(runs, drill, lang):
     assert rep.hazards == [say(lang, k) for k in hazards]
     assert [s.key for s in rep.sections] == sections
     assert [s.title for s in rep.sections] == [say(lang, SECTION_TITLE[k]) for k in sections]
-    # the line the reader sees (Markdown: "- **灾种**: 火灾, 暴雨内涝")
+    # the line the reader sees (Markdown: "- **灾种**：火灾，暴雨内涝", in the page's language)
     md = render_markdown(rep)
-    line = re.search(rf"^- \*\*{re.escape(say(lang, 'hazards'))}\*\*: (.*)$", md, re.M)
-    assert line is not None and line.group(1).split(", ") == [say(lang, k) for k in hazards]
+    line = re.search(rf"^- \*\*{re.escape(say(lang, 'hazards'))}\*\*"
+                     rf"{re.escape(say(lang, 'sep_label'))}(.*)$", md, re.M)
+    assert line is not None
+    assert line.group(1).split(say(lang, "sep_list")) == [say(lang, k) for k in hazards]
     # the hazards line names hazards, never response functions
     for fn in ("flood.section_relief", "flood.section_warning"):
         assert say(lang, fn) not in rep.hazards
@@ -197,7 +199,8 @@ def score_line(rep) -> tuple[float, str, str]:
     """The overall score, grade and the sentence after them, read from the Markdown."""
     md = render_markdown(rep)
     label = re.escape(say(rep.lang, "overall"))
-    m = re.search(rf"^\*\*{label}: (\d+) / 100 — (.+?)\*\*\n\n?(.*)$", md, re.M)
+    colon = re.escape(say(rep.lang, "sep_label"))
+    m = re.search(rf"^\*\*{label}{colon}(\d+) / 100 — (.+?)\*\*\n\n?(.*)$", md, re.M)
     assert m is not None
     return float(m.group(1)), m.group(2), m.group(3)
 
@@ -266,8 +269,11 @@ def test_the_cap_applies_to_a_good_mean_and_a_not_measured_critical_objective():
 
 
 def outage_facts(rep, unit: str) -> list[str]:
-    """Every sentence of the findings and sections that names ``unit``."""
+    """Every sentence of the findings (their tables' cells too) and sections that names
+    ``unit``."""
     paras = [p for f in rep.findings for p in f.paragraphs]
+    paras += [c for f in rep.findings if f.table is not None for row in f.table.rows
+              for c in row]
     paras += [p for sec in rep.sections for p in sec.paragraphs]
     return [p for p in paras if unit in p]
 

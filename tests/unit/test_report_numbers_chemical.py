@@ -158,14 +158,15 @@ def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, resul
     for lvl in (3, 2, 1):
         said = rows[ctx.name(f"AEGL-{lvl} zone length at the release (Gaussian estimate)",
                           f"泄漏时AEGL-{lvl}区域下风向长度（高斯估算）")]
-        parts = said.split("; ")
+        semicolon, colon = ctx.say("sep_semicolon"), ctx.say("sep_label")  # page's language
+        parts = said.split(semicolon)
         assert len(parts) == len(f.weather)
         for k, (part, st) in enumerate(zip(parts, f.weather, strict=True)):
             x = st.extent_m[lvl]
             assert 0 < x < 10_000  # the drills' zones are all inside the model's range
             if k:
-                assert part.startswith(f"{tx.offset(st.t)}: ")
-                part = part.split(": ", 1)[1]
+                assert part.startswith(f"{tx.offset(st.t)}{colon}")
+                part = part.split(colon, 1)[1]
             assert _number(part) == round(x), (lvl, part, x)
             # the length is where the centreline concentration falls below the level
             args = rules.plume_kwargs(spec, 0.0, 0.0, st.wind_from, st.u, st.cls)
@@ -341,11 +342,11 @@ def test_overview_states_both_estimates_and_which_drives(contexts, reports, name
         return
     for lvl in (3, 2, 1):
         said = rows[ctx.name(f"AEGL-{lvl} zone length by the dense-gas estimate",
-                          f"重气估算的AEGL-{lvl}区域下风向长度")].split("; ")
+                          f"重气估算的AEGL-{lvl}区域下风向长度")].split(ctx.say("sep_semicolon"))
         assert len(said) == len(f.weather)
         for part, st in zip(said, f.weather, strict=True):
             x = st.dense_m[lvl]
-            assert _number(part.split(": ")[-1]) == round(x)
+            assert _number(part.split(ctx.say("sep_label"))[-1]) == round(x)
             src = rules.dense_virtual_source(spec, st.u, st.cls)
             c = [float(ground_concentration_g_m3(rules.source_rate_g_s(spec), st.u,
                                                  x * s - src.shift_m, 0.0, 0.0, st.cls,
