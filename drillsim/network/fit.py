@@ -34,14 +34,22 @@ import math
 import re
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
-from scipy.spatial import cKDTree
 
-from drillsim.network.graph import EARTH_RADIUS_M, VEHICLES, RoadNetwork, haversine_m
+from drillsim.network.graph import (
+    EARTH_RADIUS_M,
+    VEHICLES,
+    NearestPoint,
+    RoadNetwork,
+    haversine_m,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SNAP_WARN_M = 200.0
 """A place or coordinate farther than this from its network node gets a warning, m (at
@@ -77,7 +85,7 @@ class Core:
     nodes: np.ndarray
     n_components: int
     warn_m: float
-    _tree: cKDTree
+    _near: NearestPoint
     _lat0: float
     _drive: csr_matrix
 
@@ -90,8 +98,7 @@ class Core:
         """The core node nearest to (``lat``, ``lon``) and its distance, m."""
         if self.complete:
             return network.nearest_node(lat, lon)
-        _, k = self._tree.query(_project(lat, lon, self._lat0))
-        i = int(self.nodes[int(k)])
+        i = int(self.nodes[self._near.nearest(_project(lat, lon, self._lat0))])
         return i, float(haversine_m(lat, lon, network.lat[i], network.lon[i]))
 
 
@@ -121,12 +128,12 @@ def _compute_core(network: RoadNetwork) -> Core:
     mask = labels == largest
     nodes = np.flatnonzero(mask)
     lat0 = float(np.mean(network.lat))
-    tree = cKDTree(_project(network.lat[nodes], network.lon[nodes], lat0))
+    near = NearestPoint(_project(network.lat[nodes], network.lon[nodes], lat0))
     mask.flags.writeable = False
     nodes.flags.writeable = False
     arcs = network.edge_length_m[network.road_edges()] if network.n_edges else np.zeros(1)
     warn = min(max(SNAP_WARN_M, math.ceil(float(np.percentile(arcs, 75)))), SNAP_MAX_M)
-    return Core(mask, nodes, int(count), warn, tree, lat0, matrix)
+    return Core(mask, nodes, int(count), warn, near, lat0, matrix)
 
 
 def reach_core(network: RoadNetwork, core: Core, node: int) -> tuple[bool, bool]:
