@@ -37,8 +37,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 from drillsim.network.graph import (
     EARTH_RADIUS_M,
@@ -50,6 +48,7 @@ from drillsim.network.graph import (
 
 if TYPE_CHECKING:
     import networkx as nx
+    from scipy.sparse import csr_matrix
 
 SNAP_WARN_M = 200.0
 """A place or coordinate farther than this from its network node gets a warning, m (at
@@ -121,6 +120,10 @@ def _compute_core(network: RoadNetwork) -> Core:
     n = network.n_nodes
     if n == 0:
         raise ValueError("the road network has no nodes")
+    # here: scipy.sparse costs ~0.2 s to import (a report of a run folder needs no core)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     matrix = csr_matrix((np.ones(int(usable.sum())),
                          (network.edge_u[usable], network.edge_v[usable])), shape=(n, n))
     count, labels = connected_components(matrix, directed=True, connection="strong")
@@ -143,6 +146,8 @@ def reach_core(network: RoadNetwork, core: Core, node: int) -> tuple[bool, bool]
     """
     if core.mask[node]:
         return True, True
+    from scipy.sparse.csgraph import breadth_first_order
+
     forward = breadth_first_order(core._drive, node, directed=True,
                                   return_predecessors=False)
     backward = breadth_first_order(core._drive.T.tocsr(), node, directed=True,

@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
 
 if TYPE_CHECKING:
     import networkx as nx
+    from scipy.sparse import csr_matrix
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean Earth radius (IUGG), metres."""
@@ -503,6 +502,8 @@ class _VehicleGraph:
         weights = np.full(pair.size, _CLOSED_S)
         np.minimum.at(weights, entry_slot, self.edge_time_s(edges))
         indptr = np.searchsorted(self.slot_u, np.arange(n + 1))
+        from scipy.sparse import csr_matrix  # here: scipy.sparse costs ~0.2 s to import
+
         self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
         self._reverse: csr_matrix | None = None
 
@@ -595,6 +596,8 @@ class TravelTimes:
 
     def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
               ) -> tuple[np.ndarray, np.ndarray]:
+        from scipy.sparse.csgraph import dijkstra
+
         dist, pred = dijkstra(matrix, directed=True, indices=[node], return_predecessors=True)
         self.dijkstra_runs += 1
         dist, pred = dist[0], pred[0]
