@@ -9,17 +9,17 @@ The public API loads a drill file, runs it and measures it::
 Names are imported on first use, so ``import drillsim`` stays cheap.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("drillsim")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0+local"
-
 __all__ = ["__version__", "load_scenario", "load_world", "run_drill"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":  # here: importlib.metadata costs ~20 ms at every start-up
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("drillsim")
+        except PackageNotFoundError:  # running from a source tree without installing
+            return "0.0.0+local"
     if name in ("load_scenario", "load_world", "run_drill"):
         from drillsim import api
 

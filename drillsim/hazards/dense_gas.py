@@ -33,7 +33,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
 
 from drillsim.hazards.plume import R_GAS, Stability, ground_concentration_g_m3
 
@@ -194,6 +193,8 @@ def dense_source(rate_kg_s: float, mw_g_mol: float, u_m_s: float, cls: Stability
 
     def excess(x: float) -> float:
         return float(ground_concentration_g_m3(q, u_m_s, x, 0.0, 0.0, cls, urban=urban)) - c_h
+
+    from scipy.optimize import brentq  # here: scipy.optimize costs 0.3-1 s to import
 
     x_v = brentq(excess, 1e-3, 1e5, xtol=1e-6) if excess(1e-3) > 0 > excess(1e5) else 0.0
     return DenseSource(rel.alpha, x_h, x_h - x_v, c_h)

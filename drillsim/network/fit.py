@@ -34,14 +34,20 @@ import math
 import re
 import weakref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import breadth_first_order, connected_components
-from scipy.spatial import cKDTree
 
-from drillsim.network.graph import EARTH_RADIUS_M, VEHICLES, RoadNetwork, haversine_m
+from drillsim.network.graph import (
+    EARTH_RADIUS_M,
+    VEHICLES,
+    NearestPoint,
+    RoadNetwork,
+    haversine_m,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SNAP_WARN_M = 200.0
 """A place or coordinate farther than this from its network node gets a warning, m (at
@@ -77,9 +83,9 @@ class Core:
     nodes: np.ndarray
     n_components: int
     warn_m: float
-    _tree: cKDTree
+    _near: NearestPoint
     _lat0: float
-    _drive: csr_matrix
+    _arcs: tuple[np.ndarray, np.ndarray]
 
     @property
     def complete(self) -> bool:
@@ -90,8 +96,7 @@ class Core:
         """The core node nearest to (``lat``, ``lon``) and its distance, m."""
         if self.complete:
             return network.nearest_node(lat, lon)
-        _, k = self._tree.query(_project(lat, lon, self._lat0))
-        i = int(self.nodes[int(k)])
+        i = int(self.nodes[self._near.nearest(_project(lat, lon, self._lat0))])
         return i, float(haversine_m(lat, lon, network.lat[i], network.lon[i]))
 
 
@@ -114,19 +119,86 @@ def _compute_core(network: RoadNetwork) -> Core:
     n = network.n_nodes
     if n == 0:
         raise ValueError("the road network has no nodes")
-    matrix = csr_matrix((np.ones(int(usable.sum())),
-                         (network.edge_u[usable], network.edge_v[usable])), shape=(n, n))
-    count, labels = connected_components(matrix, directed=True, connection="strong")
-    largest = int(np.argmax(np.bincount(labels)))  # ties: the component of the lowest node
+    u, v = network.edge_u[usable], network.edge_v[usable]
+    count, labels = strong_components(n, u, v)
+    sizes = np.bincount(labels)
+    largest = labels[int(np.argmax(sizes[labels]))]  # ties: the component of the lowest node
     mask = labels == largest
     nodes = np.flatnonzero(mask)
     lat0 = float(np.mean(network.lat))
-    tree = cKDTree(_project(network.lat[nodes], network.lon[nodes], lat0))
+    near = NearestPoint(_project(network.lat[nodes], network.lon[nodes], lat0))
     mask.flags.writeable = False
     nodes.flags.writeable = False
     arcs = network.edge_length_m[network.road_edges()] if network.n_edges else np.zeros(1)
     warn = min(max(SNAP_WARN_M, math.ceil(float(np.percentile(arcs, 75)))), SNAP_MAX_M)
-    return Core(mask, nodes, int(count), warn, tree, lat0, matrix)
+    return Core(mask, nodes, int(count), warn, near, lat0, (u, v))
+
+
+SMALL_GRAPH_NODES = 4096
+"""Largest graph whose strong components :func:`strong_components` finds in Python (a few ms;
+``scipy.sparse`` costs ~0.2 s to import, which ``drillsim validate`` then need not pay)."""
+
+
+def strong_components(n: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray]:
+    """The strongly connected components of the directed graph with nodes ``0..n-1`` and
+    arcs ``u[k] -> v[k]``: their number and each node's component label.
+
+    Up to :data:`SMALL_GRAPH_NODES` nodes an iterative Tarjan search (Tarjan, "Depth-first
+    search and linear graph algorithms", SIAM J. Comput. 1(2), 1972), else
+    ``scipy.sparse.csgraph.connected_components``. Labels number the components in an
+    order of the method's own; only the partition is defined.
+    """
+    if n > SMALL_GRAPH_NODES:
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        matrix = csr_matrix((np.ones(u.size), (u, v)), shape=(n, n))
+        count, labels = connected_components(matrix, directed=True, connection="strong")
+        return int(count), labels
+    order = np.argsort(u, kind="stable")
+    heads = v[order].tolist()
+    start = np.searchsorted(u[order], np.arange(n + 1)).tolist()
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    labels = [-1] * n
+    stack: list[int] = []
+    count = counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, start[root])]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            node, k = work[-1]
+            if k < start[node + 1]:
+                work[-1] = (node, k + 1)
+                nxt = heads[k]
+                if index[nxt] < 0:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack[nxt] = True
+                    work.append((nxt, start[nxt]))
+                elif on_stack[nxt]:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack[member] = False
+                    labels[member] = count
+                    if member == node:
+                        break
+                count += 1
+    return count, np.asarray(labels, dtype=np.int64)
 
 
 def reach_core(network: RoadNetwork, core: Core, node: int) -> tuple[bool, bool]:
@@ -136,9 +208,15 @@ def reach_core(network: RoadNetwork, core: Core, node: int) -> tuple[bool, bool]
     """
     if core.mask[node]:
         return True, True
-    forward = breadth_first_order(core._drive, node, directed=True,
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import breadth_first_order
+
+    n = network.n_nodes
+    u, v = core._arcs
+    drive = csr_matrix((np.ones(u.size), (u, v)), shape=(n, n))
+    forward = breadth_first_order(drive, node, directed=True,
                                   return_predecessors=False)
-    backward = breadth_first_order(core._drive.T.tocsr(), node, directed=True,
+    backward = breadth_first_order(drive.T.tocsr(), node, directed=True,
                                    return_predecessors=False)
     return bool(core.mask[forward].any()), bool(core.mask[backward].any())
 

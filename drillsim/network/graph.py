@@ -18,12 +18,13 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from scipy.sparse import csr_matrix
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean Earth radius (IUGG), metres."""
@@ -339,7 +340,7 @@ class RoadNetwork:
     edge_name_en: tuple[str, ...]
     edge_bridge: np.ndarray
     node_index: dict[str, int] = field(init=False, repr=False)
-    _tree: cKDTree = field(init=False, repr=False)
+    _near: NearestPoint = field(init=False, repr=False)
     _lat0: float = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -349,7 +350,7 @@ class RoadNetwork:
         object.__setattr__(self, "node_index", {nid: i for i, nid in enumerate(self.node_ids)})
         lat0 = float(np.mean(self.lat)) if self.n_nodes else 0.0
         object.__setattr__(self, "_lat0", lat0)
-        object.__setattr__(self, "_tree", cKDTree(self._project(self.lat, self.lon)))
+        object.__setattr__(self, "_near", NearestPoint(self._project(self.lat, self.lon)))
 
     @classmethod
     def from_networkx(cls, G: nx.MultiDiGraph) -> RoadNetwork:
@@ -366,13 +367,34 @@ class RoadNetwork:
         ValueError
             When the graph has no nodes or a node lacks usable ``x``/``y``.
         """
-        if G.number_of_nodes() == 0:
+        return cls.from_arcs(G.nodes, G.edges(keys=True, data=True))
+
+    @classmethod
+    def from_arcs(cls, nodes: Mapping[Any, Mapping[str, Any]],
+                  arcs: Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]) -> RoadNetwork:
+        """Build from node attributes and arcs, as :meth:`from_networkx` reads a graph.
+
+        Parameters
+        ----------
+        nodes
+            Attributes by node id (``y``, ``x``, optional ``name``).
+        arcs
+            ``(u, v, key, attributes)`` per arc, ``key`` telling parallel arcs apart;
+            attributes as in :meth:`from_networkx`.
+
+        Raises
+        ------
+        ValueError
+            When there are no nodes or a node lacks usable ``x``/``y``.
+        """
+        if len(nodes) == 0:
             raise ValueError("the road network has no nodes")
-        nodes = sorted(G.nodes, key=str)
+        node_data = nodes
+        nodes = sorted(node_data, key=str)
         index = {n: i for i, n in enumerate(nodes)}
         lat, lon = np.empty(len(nodes)), np.empty(len(nodes))
         for i, n in enumerate(nodes):
-            data = G.nodes[n]
+            data = node_data[n]
             try:
                 lat[i], lon[i] = float(data["y"]), float(data["x"])
             except (KeyError, TypeError, ValueError):
@@ -380,8 +402,7 @@ class RoadNetwork:
                     from None
         if not (np.all(np.abs(lat) <= 90) and np.all(np.abs(lon) <= 180)):
             raise ValueError("node coordinates are not WGS84 degrees ('y' = lat, 'x' = lon)")
-        arcs = sorted(G.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]],
-                                                                       str(e[2])))
+        arcs = sorted(arcs, key=lambda e: (index[e[0]], index[e[1]], str(e[2])))
         u = np.array([index[a[0]] for a in arcs], dtype=np.int64)
         v = np.array([index[a[1]] for a in arcs], dtype=np.int64)
         classes = tuple(road_class(a[3].get("highway")) for a in arcs)
@@ -394,7 +415,7 @@ class RoadNetwork:
         return cls(
             node_ids=tuple(str(n) for n in nodes),
             lat=lat, lon=lon,
-            node_names=tuple(_text(G.nodes[n].get("name")) for n in nodes),
+            node_names=tuple(_text(node_data[n].get("name")) for n in nodes),
             edge_u=u, edge_v=v,
             edge_length_m=np.maximum(length, 0.0),
             edge_highway=classes,
@@ -449,14 +470,12 @@ class RoadNetwork:
 
     def nearest_node(self, lat: float, lon: float) -> tuple[int, float]:
         """Index of the node nearest to (``lat``, ``lon``) and its distance in metres."""
-        _, i = self._tree.query(self._project([lat], [lon])[0])
-        i = int(i)
+        i = self._near.nearest(self._project([lat], [lon])[0])
         return i, float(haversine_m(lat, lon, self.lat[i], self.lon[i]))
 
     def nearest_nodes(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """Index of the nearest node for each of many points (vectorised :meth:`nearest_node`)."""
-        _, idx = self._tree.query(self._project(lat, lon))
-        return np.asarray(idx, dtype=np.int64)
+        return self._near.nearest_many(self._project(lat, lon))
 
     def edges_named(self, name: str) -> list[int]:
         """Indices of the arcs whose Chinese or English road name is ``name``."""
@@ -485,6 +504,56 @@ class RoadNetwork:
         lo = np.searchsorted(self.edge_u, u, side="left")
         hi = np.searchsorted(self.edge_u, u, side="right")
         return [int(e) for e in range(lo, hi) if self.edge_v[e] == v]
+
+
+class NearestPoint:
+    """The nearest of a fixed set of points in the plane (Euclidean distance).
+
+    Up to :attr:`SCAN_MAX` points a numpy scan answers a query (a few µs at the ~300 nodes
+    of the embedded network, cheaper than a k-d tree's per-query overhead, and without
+    importing ``scipy.spatial``); larger sets build a ``scipy.spatial.cKDTree`` on the
+    first query. Both give the point at the least distance.
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` coordinates, m.
+    """
+
+    SCAN_MAX = 4096
+    """Largest number of points searched by a scan rather than a k-d tree."""
+
+    def __init__(self, xy: np.ndarray) -> None:
+        self._xy = np.ascontiguousarray(xy, dtype=float).reshape(-1, 2)
+        self._x, self._y = self._xy[:, 0].copy(), self._xy[:, 1].copy()
+        self._tree = None
+
+    def _kdtree(self):
+        if self._tree is None:
+            from scipy.spatial import cKDTree  # here: only large networks need it
+
+            self._tree = cKDTree(self._xy)
+        return self._tree
+
+    def nearest(self, p: np.ndarray) -> int:
+        """Index of the point nearest to ``p`` = ``(x, y)``, m."""
+        if self._x.size > self.SCAN_MAX:
+            return int(self._kdtree().query(p)[1])
+        dx, dy = self._x - p[0], self._y - p[1]
+        return int(np.argmin(dx * dx + dy * dy))
+
+    def nearest_many(self, p: np.ndarray) -> np.ndarray:
+        """Index of the nearest point for each row of ``p`` (``(m, 2)``, m)."""
+        p = np.asarray(p, dtype=float).reshape(-1, 2)
+        if self._x.size > self.SCAN_MAX:
+            return np.asarray(self._kdtree().query(p)[1], dtype=np.int64)
+        out = np.empty(len(p), dtype=np.int64)
+        step = max(1, (1 << 20) // max(self._x.size, 1))  # rows per block: ~8 MB of distances
+        for a in range(0, len(p), step):
+            dx = self._x[None, :] - p[a:a + step, :1]
+            dy = self._y[None, :] - p[a:a + step, 1:]
+            out[a:a + step] = np.argmin(dx * dx + dy * dy, axis=1)
+        return out
 
 
 def _float_or_nan(value) -> float:
@@ -539,6 +608,8 @@ class _VehicleGraph:
         weights = np.full(pair.size, _CLOSED_S)
         np.minimum.at(weights, entry_slot, self.edge_time_s(edges))
         indptr = np.searchsorted(self.slot_u, np.arange(n + 1))
+        from scipy.sparse import csr_matrix  # here: scipy.sparse costs ~0.2 s to import
+
         self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
         self._reverse: csr_matrix | None = None
 
@@ -643,6 +714,8 @@ class TravelTimes:
 
     def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
               ) -> tuple[np.ndarray, np.ndarray]:
+        from scipy.sparse.csgraph import dijkstra
+
         dist, pred = dijkstra(matrix, directed=True, indices=[node], return_predecessors=True)
         self.dijkstra_runs += 1
         dist, pred = dist[0], pred[0]

@@ -8,12 +8,10 @@ package (:mod:`drillsim.network.district`) names one of them and its places file
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import yaml
 
@@ -83,6 +81,10 @@ def load_graphml(path: str | Path) -> RoadNetwork:
         or undirected (:func:`drillsim.network.fit.graph_problem`), or its nodes lack
         ``x``/``y`` coordinates.
     """
+    import xml.etree.ElementTree as ET  # here: networkx and its XML parser cost ~0.1 s
+
+    import networkx as nx
+
     path = Path(path)
     if not path.is_file():
         raise NetworkLoadError(f"{path}: no such GraphML file")
@@ -190,29 +192,39 @@ def _parse_yaml(path: Path, _mtime_ns: int, _size: int) -> dict:
 
 
 def _network_from_yaml(path: Path) -> RoadNetwork:
-    graph = _graph_from_doc(_read_yaml(path), str(path))
+    nodes, arcs = _arcs_from_doc(_read_yaml(path), str(path))
     try:
-        return RoadNetwork.from_networkx(graph)
+        return RoadNetwork.from_arcs(nodes, arcs)
     except ValueError as exc:
         raise NetworkLoadError(f"{path}: {exc}") from None
 
 
-def _graph_from_doc(doc: dict, where: str) -> nx.MultiDiGraph:
-    """An osmnx-style graph from a parsed ``network.yaml`` (format in docs/architecture.md)."""
-    graph = nx.MultiDiGraph()
-    nodes = doc.get("nodes")
-    if not isinstance(nodes, dict) or not nodes:
+def _arcs_from_doc(doc: dict, where: str
+                   ) -> tuple[dict[str, dict], list[tuple[str, str, int, dict]]]:
+    """Node attributes and arcs of a parsed ``network.yaml`` (format in
+    docs/architecture.md), as :meth:`RoadNetwork.from_arcs` takes them: node ids are
+    strings, parallel arcs between two nodes get keys 0, 1, ... in file order."""
+    nodes: dict[str, dict] = {}
+    doc_nodes = doc.get("nodes")
+    if not isinstance(doc_nodes, dict) or not doc_nodes:
         raise NetworkLoadError(f"{where}: 'nodes' must be a non-empty mapping of node ids")
-    for nid, attrs in nodes.items():
+    for nid, attrs in doc_nodes.items():
         try:
             lat, lon = float(attrs["lat"]), float(attrs["lon"])
         except (KeyError, TypeError, ValueError):
             raise NetworkLoadError(f"{where}: nodes.{nid}: needs numeric lat and lon") from None
-        graph.add_node(str(nid), y=lat, x=lon, name=str(attrs.get("name", "")))
+        nodes[str(nid)] = {"y": lat, "x": lon, "name": str(attrs.get("name", ""))}
+    arcs: list[tuple[str, str, int, dict]] = []
+    keys: dict[tuple[str, str], int] = {}
+
+    def add(a: str, b: str, attrs: dict) -> None:
+        key = keys[a, b] = keys.get((a, b), -1) + 1
+        arcs.append((a, b, key, attrs))
+
     for i, road in enumerate(doc.get("roads") or []):
         label = f"roads[{i}] ({road.get('name_zh') or road.get('name_en') or 'unnamed'})"
         ids = [str(n) for n in road.get("nodes") or []]
-        unknown = [n for n in ids if n not in graph]
+        unknown = [n for n in ids if n not in nodes]
         if len(ids) < 2 or unknown:
             problem = f"unknown nodes {unknown}" if unknown else "needs at least two nodes"
             raise NetworkLoadError(f"{where}: {label}: {problem}")
@@ -223,12 +235,12 @@ def _graph_from_doc(doc: dict, where: str) -> nx.MultiDiGraph:
         if road.get("maxspeed") is not None:
             attrs["maxspeed"] = road["maxspeed"]
         for a, b in zip(ids[:-1], ids[1:], strict=True):
-            length = float(haversine_m(graph.nodes[a]["y"], graph.nodes[a]["x"],
-                                       graph.nodes[b]["y"], graph.nodes[b]["x"]))
-            graph.add_edge(a, b, length=length, **attrs)
+            length = float(haversine_m(nodes[a]["y"], nodes[a]["x"],
+                                       nodes[b]["y"], nodes[b]["x"]))
+            add(a, b, {"length": length, **attrs})
             if not attrs["oneway"]:
-                graph.add_edge(b, a, length=length, **attrs)
-    return graph
+                add(b, a, {"length": length, **attrs})
+    return nodes, arcs
 
 
 def _places_from_yaml(path: Path) -> Places:

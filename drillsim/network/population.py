@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.cluster.vq import kmeans2
 
 if TYPE_CHECKING:
     from drillsim.network.places import Place, Places
@@ -106,10 +106,8 @@ class PopulationGrid:
         The subdistricts of the places catalogue, in catalogue order.
     owner
         Index into ``subdistricts`` of each cell (-1 when there is no subdistrict).
-    communities
-        The (synthetic) communities, subdistrict by subdistrict (:class:`Community`).
-    community
-        Index into ``communities`` of each cell (-1 when there is no subdistrict).
+    communities, community
+        The (synthetic) communities and each cell's (properties, split on first use).
     """
 
     def __init__(self, network, places: Places) -> None:
@@ -134,10 +132,26 @@ class PopulationGrid:
                 mine = self.owner == j
                 if mine.any():
                     self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
-        self.communities: list[Community] = []
-        self.community = np.full(self.lat.size, -1, dtype=np.int64)
-        for j, sub in enumerate(subs):
-            self._split(j, sub, k)
+        self._k = k
+
+    @property
+    def communities(self) -> list[Community]:
+        """The (synthetic) communities, subdistrict by subdistrict (see :class:`Community`)."""
+        return self._communities[0]
+
+    @property
+    def community(self) -> np.ndarray:
+        """Index into :attr:`communities` of each cell (-1 when there is no subdistrict)."""
+        return self._communities[1]
+
+    @cached_property
+    def _communities(self) -> tuple[list[Community], np.ndarray]:
+        # split on first use: the k-means costs a fire drill's background calls ~0.1 s
+        communities: list[Community] = []
+        community = np.full(self.lat.size, -1, dtype=np.int64)
+        for j, sub in enumerate(self.subdistricts):
+            self._split(j, sub, communities, community)
+        return communities, community
 
     def cells_of(self, area: str) -> np.ndarray:
         """Cells of a subdistrict or (synthetic) community, by id (bool per cell; none when
@@ -150,22 +164,26 @@ class PopulationGrid:
             return self.community == coms[0]
         return np.zeros(self.lat.size, dtype=bool)
 
-    def _split(self, j: int, sub: Place, k: float) -> None:
-        """Split subdistrict ``j``'s cells into its communities (see :class:`Community`)."""
+    def _split(self, j: int, sub: Place, communities: list[Community],
+               community: np.ndarray) -> None:
+        """Split subdistrict ``j``'s cells into its communities (see :class:`Community`),
+        appending to ``communities`` and labelling the cells in ``community``."""
         cells = np.flatnonzero(self.owner == j)
         n = min(int(sub.attrs.get("communities", 1)), cells.size)
         if n == 0:
             return
-        xy = np.column_stack([self.lon[cells] * k, self.lat[cells]])
+        xy = np.column_stack([self.lon[cells] * self._k, self.lat[cells]])
         if n == 1:
             label = np.zeros(cells.size, dtype=np.int64)
         else:
+            from scipy.cluster.vq import kmeans2  # here: only subdistricts with communities
+
             _, label = kmeans2(xy, n, minit="++", seed=np.random.default_rng(COMMUNITY_SEED))
         used = sorted(set(label.tolist()),
                       key=lambda c: (-xy[label == c, 1].mean(), xy[label == c, 0].mean()))
         for number, c in enumerate(used, start=1):
             mine = cells[label == c]
-            self.community[mine] = len(self.communities)
-            self.communities.append(Community(
+            community[mine] = len(communities)
+            communities.append(Community(
                 community_id(sub.id, number), sub.id, number, float(self.lat[mine].mean()),
                 float(self.lon[mine].mean()), float(self.people[mine].sum())))

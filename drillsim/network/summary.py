@@ -6,8 +6,6 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from drillsim.network.graph import RoadNetwork, TravelTimes, haversine_m
 from drillsim.network.places import Places
@@ -36,6 +34,10 @@ _PLACE_STYLE = {  # place kind -> (marker, colour, size, legend label)
 
 
 def _components(network: RoadNetwork, connection: str) -> tuple[int, float]:
+    # here: the report's map (draw_network) needs no scipy, which costs ~0.2 s to import
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     n = network.n_nodes
     adj = csr_matrix((np.ones(network.n_edges), (network.edge_u, network.edge_v)), shape=(n, n))
     count, labels = connected_components(adj, directed=True, connection=connection)

@@ -6,10 +6,18 @@ draws the figures; ``write_report(report, out_dir)`` writes the HTML page and th
 Markdown version. Each hazard adds its part through :mod:`drillsim.report.registry`.
 """
 
-from drillsim.report.build import Report, build_report, make_context
-from drillsim.report.msel import msel_rows, write_msel_csv
-from drillsim.report.ratings import Rating, rate
-from drillsim.report.render import render_html, render_markdown, write_report
+from importlib import import_module
 
-__all__ = ["Rating", "Report", "build_report", "make_context", "msel_rows", "rate",
-           "render_html", "render_markdown", "write_msel_csv", "write_report"]
+_HOME = {"Report": "build", "build_report": "build", "make_context": "build",
+         "msel_rows": "msel", "write_msel_csv": "msel", "Rating": "ratings", "rate": "ratings",
+         "render_html": "render", "render_markdown": "render", "write_report": "render"}
+"""Where each public name lives: imported on first use, so ``drillsim run``'s terminal
+summary (:mod:`drillsim.report.summary_text`) does not load every report section."""
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        return getattr(import_module(f"drillsim.report.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'drillsim.report' has no attribute {name!r}")

@@ -247,12 +247,12 @@ def rescue_table(ctx: ReportContext) -> SummaryTable | None:
 def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
     """The release: leak end, hazmat arrival, isolation and ERG distance, the threat zones
     per weather state with the subdistricts inside, and the model limits."""
+    if ctx.scenario.chemical is None:
+        return []
     from drillsim.hazards.chemical_zones import LEVELS
     from drillsim.metrics.chemical import zone_reach
     from drillsim.report import chemical as ch
 
-    if ctx.scenario.chemical is None:
-        return []
     f = ch.facts(ctx)
     t = _measures(ctx, ctx.say("sum.chemical"), CHEMICAL)
     t.right = ()  # sentences beside the numbers
