@@ -134,71 +134,21 @@ def _compute_core(network: RoadNetwork) -> Core:
     return Core(mask, nodes, int(count), warn, near, lat0, (u, v))
 
 
-SMALL_GRAPH_NODES = 4096
-"""Largest graph whose strong components :func:`strong_components` finds in Python (a few ms;
-``scipy.sparse`` costs ~0.2 s to import, which ``drillsim validate`` then need not pay)."""
 
 
 def strong_components(n: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray]:
     """The strongly connected components of the directed graph with nodes ``0..n-1`` and
-    arcs ``u[k] -> v[k]``: their number and each node's component label.
-
-    Up to :data:`SMALL_GRAPH_NODES` nodes an iterative Tarjan search (Tarjan, "Depth-first
-    search and linear graph algorithms", SIAM J. Comput. 1(2), 1972), else
-    ``scipy.sparse.csgraph.connected_components``. Labels number the components in an
-    order of the method's own; only the partition is defined.
+    arcs ``u[k] -> v[k]``: their number and each node's component label
+    (``scipy.sparse.csgraph.connected_components``, imported here: only commands that fit a
+    network pay for it). Labels number the components in scipy's own order; only the
+    partition is defined.
     """
-    if n > SMALL_GRAPH_NODES:
-        from scipy.sparse import csr_matrix
-        from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
 
-        matrix = csr_matrix((np.ones(u.size), (u, v)), shape=(n, n))
-        count, labels = connected_components(matrix, directed=True, connection="strong")
-        return int(count), labels
-    order = np.argsort(u, kind="stable")
-    heads = v[order].tolist()
-    start = np.searchsorted(u[order], np.arange(n + 1)).tolist()
-    index = [-1] * n
-    low = [0] * n
-    on_stack = [False] * n
-    labels = [-1] * n
-    stack: list[int] = []
-    count = counter = 0
-    for root in range(n):
-        if index[root] >= 0:
-            continue
-        work = [(root, start[root])]
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack[root] = True
-        while work:
-            node, k = work[-1]
-            if k < start[node + 1]:
-                work[-1] = (node, k + 1)
-                nxt = heads[k]
-                if index[nxt] < 0:
-                    index[nxt] = low[nxt] = counter
-                    counter += 1
-                    stack.append(nxt)
-                    on_stack[nxt] = True
-                    work.append((nxt, start[nxt]))
-                elif on_stack[nxt]:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                while True:
-                    member = stack.pop()
-                    on_stack[member] = False
-                    labels[member] = count
-                    if member == node:
-                        break
-                count += 1
-    return count, np.asarray(labels, dtype=np.int64)
+    matrix = csr_matrix((np.ones(u.size), (u, v)), shape=(n, n))
+    count, labels = connected_components(matrix, directed=True, connection="strong")
+    return int(count), labels
 
 
 def reach_core(network: RoadNetwork, core: Core, node: int) -> tuple[bool, bool]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
@@ -20,6 +21,9 @@ from drillsim.network.district import DEFAULT_DISTRICT, MANIFEST, District, load
 from drillsim.network.fit import graph_problem, network_problem
 from drillsim.network.graph import RoadNetwork, _as_list, haversine_m, non_road, road_class
 from drillsim.network.places import Place, Places
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _KINDS = {"stations": "station", "shelters": "shelter", "depots": "depot",
           "subdistricts": "subdistrict", "hazard_sites": "hazard_site",

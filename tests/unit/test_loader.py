@@ -569,6 +569,6 @@ forces:
 """
     assert fails(tmp_path, text, **world()) == [
         "FILE:7: forces.teams[0].assembled_at: unknown place 'nowhere'; "
-        "see `drillsim network --places`"]
+        "see `drillsim district show --places` (ids, Chinese and English names)"]
     ok = load(tmp_path, text.replace("nowhere", "xigu_park"), **world())
     assert ok.forces.teams[0].assembled_at.place == "xigu_park"
