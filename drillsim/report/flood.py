@@ -41,6 +41,7 @@ from drillsim.report.figures import (
 )
 from drillsim.report.findings import (
     beyond_objectives,
+    beyond_ref,
     draft_action,
     finding_title,
     measured_sentence,
@@ -362,23 +363,40 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
     out = []
     sh = shelters(ctx)
     if sh:
+        target = tx.duration(ctx.scenario.relief.target, ctx.lang)
+        cut = rm.target_after_end(ctx.result)
+        short: rm.Shortfall = bottleneck(ctx)["shortfall"]
+        # with the target time after the drill's end a row is late only when the records
+        # already show the target cannot be met: the binding item's whole stock is short
+        red = not cut or short.capped > 0
         rows, classes = [], []
         for s in sh:
             m = s.m
             rows.append([named(ctx, s.spec), str(s.capacity), tx.offset(m.opened_at),
                          str(m.admitted),
-                         f"{m.relieved_in_target} ({m.share_in_target:.0%})" if m.admitted
+                         f"{m.relieved_in_target} ({tx.share(m.share_in_target)})" if m.admitted
                          else "—",
                          tx.minutes(m.t95_s, ctx.lang), tx.minutes(m.t100_s, ctx.lang),
                          _lacks(ctx, s.spec.lacks)])
-            classes.append("bad" if m.admitted and m.relieved_in_target < m.admitted else "")
-        target = ctx.scenario.relief.target
+            classes.append("bad" if red and m.admitted and m.relieved_in_target < m.admitted
+                           else "")
+        if not cut:
+            caption = ctx.say("flood.shelters_caption")
+        elif short.capped:
+            c = short.binding
+            caption = ctx.say("flood.shelters_caption_cut_capped", target=target,
+                              horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
+                              item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
+                              covered=f"{short.covered:,}", displaced=f"{short.displaced:,}")
+        else:
+            caption = ctx.say("flood.shelters_caption_cut", target=target,
+                              horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang))
         out.append(Table(
             [ctx.say("flood.col_shelter"), ctx.say("flood.col_capacity"),
              ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
-             ctx.say("flood.col_relieved_within", target=tx.duration(target, ctx.lang)),
-             "t95", "t100", ctx.say("flood.col_lacks")], rows,
-            ctx.say("flood.shelters_caption"), classes))
+             ctx.say("flood.col_relieved_by_end") if cut
+             else ctx.say("flood.col_relieved_within", target=target),
+             "t95", "t100", ctx.say("flood.col_lacks")], rows, caption, classes))
     if ctx.scenario.forces.depots:
         rows = []
         dm = depots(ctx)
@@ -759,7 +777,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     return out
 
 
-def _relief_value(ctx: ReportContext, metric: str) -> str:
+def relief_value(ctx: ReportContext, metric: str) -> str:
     """A relief metric's value as the relief table states it; the share within the target,
     when the target time falls after the drill's end, as the share by the drill's end."""
     v = ctx.summary.metrics.get(metric, math.nan)
@@ -776,7 +794,7 @@ def relief_sections(ctx: ReportContext) -> list[Section]:
     out = []
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
-        rows = [[metric_name(ctx, k), _relief_value(ctx, k)]
+        rows = [[metric_name(ctx, k), relief_value(ctx, k)]
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
@@ -848,7 +866,6 @@ def _warning_sentence(ctx: ReportContext) -> str:
 def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
-    hours = b["person_hours"]
     paras = [measured_sentence(ctx, res, rating)]
     name = b["bottleneck"]
     avoidable = b["avoidable_share"]
@@ -1114,7 +1131,7 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
                      people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
     paras += bottleneck_paras(ctx, b)
     return [observation(ctx, ctx.say("flood.obs_relief_title"), paras,
-                        cause_actions(ctx, b["bottleneck"], b, ""))]
+                        actions=cause_actions(ctx, b["bottleneck"], b, beyond_ref(ctx)))]
 
 
 def pump_observations(ctx: ReportContext) -> list[Finding]:
