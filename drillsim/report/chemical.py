@@ -1138,11 +1138,7 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     pa = _spec(ctx).protective_actions
     action = getattr(pa, f"aegl{level}")
     paras = [measured_sentence(ctx, res, rating)]
-    early = math.isnan(order) or e.peak_t < order
-    paras.append(ctx.say(
-        "chem.exposure_peak", level=level, peak=f"{e.peak:,.0f}", peak_at=tx.offset(e.peak_t),
-        when=ctx.say("chem.before" if early else "chem.after"), order=tx.offset(order),
-        before=f"{e.before:,.0f}", after=f"{e.after:,.0f}"))
+    paras += exposure_paras(ctx, level)
     how = ""
     if action == "shelter_in_place":
         how = ctx.say("chem.sheltering_counts", factor=f"{_spec(ctx).indoor_factor:g}")
@@ -1152,9 +1148,12 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     if e.before >= e.after:
         paras.append(ctx.say("chem.exposure_before_order"))
+    if math.isnan(order):
         actions.append(draft_action(
             ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
-    else:
+    else:  # aim at the largest delay between the call and the first people acting
+        actions += delay_actions(ctx, obj.id)
+    if action == "shelter_in_place":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
     actions.append(draft_action(
@@ -1162,6 +1161,79 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     actions.append(draft_action(
         ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capability)
+    "decision": ("chem.delay_decision", "chem.act_decide_sooner", "hq", "protection"),
+    "issue": ("chem.delay_issue", "chem.act_issue_with_order", "bureau", "warning"),
+    "reaction": ("chem.delay_reaction", "chem.act_reach_zone_first", "subdistricts",
+                 "warning"),
+}
+
+
+def order_delays(ctx: ReportContext) -> dict[str, float]:
+    """The delays between the release call and the first people acting, s (the metrics'
+    :attr:`~drillsim.metrics.chemical.ChemicalFacts.order_times`): call → order decided,
+    decided → issued on the channels, issued → the first evacuee leaving home (reach and
+    reaction). A delay whose end did not happen is left out."""
+    t = facts(ctx).order_times
+    pairs = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
+             "reaction": ("issued", "acted")}
+    return {k: t[b] - t[a] for k, (a, b) in pairs.items()
+            if math.isfinite(t[a]) and math.isfinite(t[b])}
+
+
+LONG_DELAY_S = 600.0
+"""A delay of the order this long or longer gets its own action (the largest always does)."""
+
+
+def delay_actions(ctx: ReportContext, ref: str) -> list:
+    """Actions aimed at the delays of :func:`order_delays`, longest first: the longest, and
+    any other of :data:`LONG_DELAY_S` or more (none without delays)."""
+    delays = sorted(order_delays(ctx).items(), key=lambda kv: -kv[1])
+    out = []
+    for k, (key, v) in enumerate(delays):
+        if k == 0 or v >= LONG_DELAY_S:
+            _, wording, owner, cap = ORDER_DELAYS[key]
+            out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(v, ctx.lang)),
+                                    owner, cap, ref))
+    return out
+
+
+def exposure_paras(ctx: ReportContext, level: int) -> list[str]:
+    """People above ``level``: the peak and how long it lasted, the count when the order
+    was decided, the order's times (decided, issued, first people acting) and the
+    person-minutes in each stretch; all from the metrics' chemical facts."""
+    f = facts(ctx)
+    e = f.exposure[level]
+    if not e.peak:
+        return [ctx.say("chem.nobody_above", level=level)]
+    end = f.leak_end.t
+    lasted = (ctx.say("chem.peak_until", until=tx.offset(e.peak_until))
+              if e.peak_until > e.peak_t else "")
+    paras = [ctx.say("chem.exposure_peak", level=level, peak=f"{e.peak:,.0f}",
+                     peak_at=tx.offset(e.peak_t), lasted=lasted,
+                     leak_end=tx.offset(end))]
+    t = f.order_times
+    if math.isfinite(t["decided"]):
+        pm = f.person_minutes_by_phase(level)
+        delays = order_delays(ctx)
+        acted = (ctx.say("chem.first_acted", acted=tx.offset(t["acted"]),
+                         after=tx.minutes(delays.get("reaction", math.nan), ctx.lang))
+                 if math.isfinite(t["acted"]) else ctx.say("chem.nobody_acted"))
+        paras.append(ctx.say(
+            "chem.exposure_order", level=level, decided=tx.offset(t["decided"]),
+            at_decided=f"{f.people_at(level, t['decided']):,.0f}",
+            decision=tx.minutes(delays.get("decision", math.nan), ctx.lang),
+            issued=tx.offset(t["issued"]),
+            issue=tx.minutes(delays.get("issue", math.nan), ctx.lang), acted=acted,
+            to_decision=f"{pm['to_decision']:,.0f}", to_issue=f"{pm['to_issue']:,.0f}",
+            to_action=f"{pm['to_action']:,.0f}", after=f"{pm['after']:,.0f}"))
+        if delays:
+            key = max(delays, key=delays.get)
+            paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
+                                 minutes=tx.minutes(delays[key], ctx.lang)))
+    return paras
 
 
 def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
