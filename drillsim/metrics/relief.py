@@ -473,14 +473,20 @@ class Shortfall:
     missed
         Of them, people not relieved within the target (relieved later, or never).
     left_late
-        Of the missed, people who left home only after their relief deadline (clock start
-        + target) had passed: told, or displaced, too late for relief in time.
+        Of the missed, people who left home so late that even the drill's typical relief
+        (the people-weighted median time from leaving home to relief) would have come
+        after their deadline (clock start + target): told, or displaced, too late.
     binding
         The ration item whose stock over the drill covers the fewest people
         (:func:`item_caps`; None: the drill has no depots).
     capped
         People the binding item's stock leaves without a ration: displaced − people it
         covers (0 when it covers everyone).
+    typical_s
+        The drill's typical time from leaving home to relief, s (people-weighted median
+        over those relieved; 0: nobody was).
+    last_left
+        Drill time the last of the ``left_late`` people left home, s (NaN: none).
     """
 
     displaced: int
@@ -488,6 +494,8 @@ class Shortfall:
     left_late: int
     binding: ItemCap | None
     capped: int
+    typical_s: float = 0.0
+    last_left: float = math.nan
 
     @property
     def covered(self) -> int:
@@ -506,7 +514,7 @@ class Shortfall:
 def relief_shortfall(result: RunResult) -> Shortfall:
     """The people not relieved within the target and the two causes the records show
     outright: the binding item's stock (over the drill, restocks included) and leaving
-    home after the relief deadline."""
+    home too late for the drill's typical relief to come before the deadline."""
     target = result.scenario.relief.target
     batches = relief_batches(result)
     displaced = sum(b.people for b in batches)
@@ -519,10 +527,18 @@ def relief_shortfall(result: RunResult) -> Shortfall:
             size[str(r.data["group"])] += int(r.data["people"])
     onset = next((r.t for r in result.records if r.event == "onset"), 0.0)
     from_onset = relief_clock(result) == "onset"
+    # the drill's typical time from leaving home to relief (people-weighted median)
+    after = [(r.t - left[str(r.data["group"])], int(r.data["people"]))
+             for r in result.records if r.event == "relieved"]
+    typical = _weighted_fractile(np.array([a for a, _ in after]),
+                                 np.array([n for _, n in after], dtype=float), 50) \
+        if after else 0.0
     # with the clock from leaving home nobody leaves after their own deadline
-    late = sum(size[g] for g, t in left.items() if from_onset and t > onset + target)
+    too_late = [g for g, t in left.items() if from_onset and t + typical > onset + target]
+    late = sum(size[g] for g in too_late)
+    last = max((left[g] for g in too_late), default=math.nan)
     caps = item_caps(result)
     binding = caps[0] if caps else None
     covered = math.floor(binding.people + 1e-9) if binding is not None else displaced
     return Shortfall(displaced, missed, min(late, missed), binding,
-                     max(displaced - covered, 0))
+                     max(displaced - covered, 0), typical, last)

@@ -34,9 +34,12 @@ from drillsim.report.figures import (
     time_axis,
 )
 from drillsim.report.findings import (
+    beyond_objectives,
+    beyond_ref,
     draft_action,
     finding_title,
     measured_sentence,
+    observation,
 )
 from drillsim.report.registry import (
     Figure,
@@ -1123,9 +1126,11 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     actions.append(draft_action(
         ctx, ctx.say("chem.act_sealing_kits"), enterprise(ctx), "operations", obj.id))
     if emptied or spec.release.containers_stored > 1:
+        # less to leak shortens no response: it lowers the exposure, filed under the
+        # objective on it (else beyond the objectives)
         actions.append(draft_action(
             ctx, ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
-            enterprise(ctx), "prevention", obj.id))
+            enterprise(ctx), "prevention", exposure_ref(ctx)))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
@@ -1164,7 +1169,7 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
 
 
 ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capability)
-    "decision": ("chem.delay_decision", "chem.act_decide_sooner", "hq", "protection"),
+    "decision": ("chem.delay_decision", "chem.act_decide_sooner", "bureau", "protection"),
     "issue": ("chem.delay_issue", "chem.act_issue_with_order", "bureau", "warning"),
     "reaction": ("chem.delay_reaction", "chem.act_reach_zone_first", "subdistricts",
                  "warning"),
@@ -1200,10 +1205,11 @@ def delay_actions(ctx: ReportContext, ref: str) -> list:
     return out
 
 
-def exposure_paras(ctx: ReportContext, level: int) -> list[str]:
+def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> list[str]:
     """People above ``level``: the peak and how long it lasted, the count when the order
     was decided, the order's times (decided, issued, first people acting) and the
-    person-minutes in each stretch; all from the metrics' chemical facts."""
+    person-minutes in each stretch, and (``delay``) the longest delay; all from the
+    metrics' chemical facts."""
     f = facts(ctx)
     e = f.exposure[level]
     if not e.peak:
@@ -1229,7 +1235,7 @@ def exposure_paras(ctx: ReportContext, level: int) -> list[str]:
             issue=tx.minutes(delays.get("issue", math.nan), ctx.lang), acted=acted,
             to_decision=f"{pm['to_decision']:,.0f}", to_issue=f"{pm['to_issue']:,.0f}",
             to_action=f"{pm['to_action']:,.0f}", after=f"{pm['after']:,.0f}"))
-        if delays:
+        if delays and delay:
             key = max(delays, key=delays.get)
             paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
                                  minutes=tx.minutes(delays[key], ctx.lang)))
@@ -1313,6 +1319,74 @@ EXPLAINERS = {
 }
 
 
+EXPOSURE_METRICS = {3: ("people_above_aegl3",),
+                    2: ("people_above_aegl2", "person_minutes_aegl2")}
+"""The metrics an objective on people above AEGL-3 / AEGL-2 uses."""
+
+
+def exposure_ref(ctx: ReportContext) -> str:
+    """The finding an action that lowers exposure is filed under: the first objective on
+    people above an AEGL level, else beyond the objectives."""
+    metrics = {m for ms in EXPOSURE_METRICS.values() for m in ms} | {"people_above_aegl1"}
+    return next((o.id for o in ctx.scenario.objectives if o.metric in metrics),
+                beyond_ref(ctx))
+
+
+def exposure_observations(ctx: ReportContext) -> list[Finding]:
+    """People above AEGL-3 and AEGL-2 when no objective measures them: the peak, how long,
+    the order's times and the person-minutes (:func:`exposure_paras`)."""
+    levels = [level for level, metrics in EXPOSURE_METRICS.items()
+              if all(beyond_objectives(ctx, m) for m in metrics)
+              and facts(ctx).exposure[level].peak]
+    if not levels:
+        return []
+    paras = [p for level in levels
+             for p in exposure_paras(ctx, level, delay=level == levels[-1])]
+    ref = beyond_ref(ctx)
+    actions = delay_actions(ctx, ref) + [draft_action(
+        ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", ref)]
+    return [observation(ctx, ctx.say("chem.obs_exposure_title"), paras, actions=actions)]
+
+
+def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
+    """The evacuation went on after the hazard was over (the leak ended and nobody and no
+    road above AEGL-1 at a zone update): when, and how many left home or got into a
+    shelter only then; for a short release, shelter-in-place to consider."""
+    f = facts(ctx)
+    ev = f.evacuation
+    clear = f.clear_t
+    if not ev.groups or not math.isfinite(clear) or not ev.last_admit > clear:
+        return []
+    left_after = sum(g.people for g in ev.groups if g.out >= clear)
+    admitted_after = sum(g.admitted for g in ev.groups if g.last_admit >= clear)
+    paras = [ctx.say("chem.obs_after_hazard", leak_end=tx.offset(f.leak_end.t),
+                     clear=tx.offset(clear), people=f"{ev.people:,}",
+                     first=tx.offset(min(g.out for g in ev.groups)),
+                     left_after=f"{left_after:,}", admitted_after=f"{admitted_after:,}",
+                     last=tx.offset(ev.last_admit),
+                     after=tx.minutes(ev.last_admit - clear, ctx.lang))]
+    actions = []
+    empty_s = rules.release_duration_s(_spec(ctx))
+    if empty_s <= SHORT_RELEASE_S:
+        actions.append(draft_action(
+            ctx, ctx.say("chem.act_shelter_short_release",
+                         minutes=tx.minutes(empty_s, ctx.lang)),
+            "hq", "protection", beyond_ref(ctx)))
+    return [observation(ctx, ctx.say("chem.obs_after_hazard_title"), paras, actions=actions)]
+
+
+SHORT_RELEASE_S = 3600.0
+"""A release whose container empties within this time is short: the US DOT Emergency
+Response Guidebook (2020, "Protective Actions") advises protecting in place when the
+vapour cloud will pass quickly or evacuating would expose people more than staying."""
+
+
+def observations(ctx: ReportContext) -> list[Finding]:
+    """What the records show beyond the objectives: public exposure, an evacuation that
+    outlasted the hazard."""
+    return exposure_observations(ctx) + after_hazard_observations(ctx)
+
+
 # ----------------------------------------------------------------------------- strengths
 
 
@@ -1339,4 +1413,4 @@ def applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="chemical", name="hazard.chemical", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections,
-    strengths=strengths, explainers=EXPLAINERS))
+    strengths=strengths, observations=observations, explainers=EXPLAINERS))

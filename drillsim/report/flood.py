@@ -933,7 +933,9 @@ def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
                              displaced=f"{short.displaced:,}", capped=f"{short.capped:,}"))
     elif name == "left_late":
         paras.append(ctx.say("flood.relief_left_late", late=f"{short.left_late:,}",
-                             missed=f"{short.missed:,}", target=target))
+                             missed=f"{short.missed:,}", target=target,
+                             typical=dur(short.typical_s, ctx.lang),
+                             last=tx.offset(short.last_left)))
     elif name:
         paras.append(ctx.say("flood.relief_bottleneck", cause=cause_name(ctx, name),
                              hours=f"{hours[name]:,.0f}", share=tx.share(avoidable[name]),
