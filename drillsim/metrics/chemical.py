@@ -794,3 +794,62 @@ def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
                 "communities": [{"id": i, "residents": p} for i, p in z.communities],
                 "places": [{"kind": k, "id": i} for k, i in z.places]})
     return out
+
+
+@dataclass(frozen=True)
+class ShelterUse:
+    """Where a release's evacuees were sent, against when a threat zone closed it.
+
+    Attributes
+    ----------
+    shelter
+        Shelter id.
+    people
+        People of the release sent there (``evacuate`` records, every leg).
+    first, last
+        Drill times the first and last of them set off for it, s.
+    closed
+        (closed, reopened) drill times, s, of each time a threat zone closed it
+        (``shelter_closed`` / ``shelter_reopened`` records; reopened ``inf``: not by the end).
+    sent_while_closed
+        Of ``people``, those who set off for it while a threat zone closed it.
+    """
+
+    shelter: str
+    people: int
+    first: float
+    last: float
+    closed: tuple[tuple[float, float], ...]
+    sent_while_closed: int
+
+
+THREAT_ZONE = "threat zone"
+"""The reason of the ``shelter_closed`` records a release's zones write."""
+
+
+def shelter_use(result: RunResult) -> dict[str, ShelterUse]:
+    """Per shelter the release's evacuees were sent to (first sent first): how many, when,
+    and whether a threat zone had closed it then (empty without a release)."""
+    spec = result.scenario.chemical
+    if spec is None:
+        return {}
+    mine = {str(r.data["group"]) for r in result.records
+            if r.event == "displaced" and r.place == spec.id}
+    spans: dict[str, list[list[float]]] = {}
+    sent: dict[str, list[tuple[float, int]]] = {}
+    for r in result.records:
+        if r.event in ("shelter_closed", "shelter_reopened") \
+                and r.data.get("reason") == THREAT_ZONE:
+            if r.event == "shelter_closed":
+                spans.setdefault(r.place, []).append([r.t, math.inf])
+            elif spans.get(r.place):
+                spans[r.place][-1][1] = r.t
+        elif r.event == "evacuate" and str(r.data["group"]) in mine:
+            sent.setdefault(r.place, []).append((r.t, int(r.data["people"])))
+    out = {}
+    for sid, legs in sent.items():
+        closed = tuple((a, b) for a, b in spans.get(sid, []))
+        inside = sum(n for t, n in legs if any(a <= t < b for a, b in closed))
+        out[sid] = ShelterUse(sid, sum(n for _, n in legs), legs[0][0], legs[-1][0], closed,
+                              inside)
+    return out

@@ -20,7 +20,13 @@ import numpy as np
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.chemical import ChemicalFacts, WeatherState, ZoneReach, chemical_facts
+from drillsim.metrics.chemical import (
+    ChemicalFacts,
+    WeatherState,
+    ZoneReach,
+    chemical_facts,
+    shelter_use,
+)
 from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -773,6 +779,11 @@ def evacuation_figure(ctx: ReportContext):
                   _png(fig), alt=ctx.say("chem.fig_evacuation_alt"))
 
 
+WIND_COLOURS = ("#117a65", "#7d3c98", "#b9770e")
+"""Colours of the weather states' wind arrows and ERG areas on the zones map, in time
+order (one state: the arrow blue, the area green, as before)."""
+
+
 def _order_state(ctx: ReportContext) -> WeatherState:
     """The weather in force when the protective-action order was given (else at the
     release)."""
@@ -782,6 +793,40 @@ def _order_state(ctx: ReportContext) -> WeatherState:
         return states[0]
     return [st for st in states if st.t <= order.t][-1] if states[0].t <= order.t \
         else states[0]
+
+
+def _mapped_states(ctx: ReportContext) -> list[WeatherState]:
+    """The weather states the zones map shows an arrow and an ERG area for: the one in
+    force at the order and every later one (every state when there is no order)."""
+    states = list(weather_states(ctx))
+    if not states:
+        return []
+    first = _order_state(ctx)
+    return [st for st in states if st.t >= first.t]
+
+
+def _erg_side_m(ctx: ReportContext, st: WeatherState) -> float:
+    """Side of the ERG protective-action square for a weather state, m: the order's for
+    the state in force at the order (its record), else the rule for the state's wind with
+    the order's day or night (:func:`drillsim.hazards.chemical_zones.downwind_m`; a drill's
+    release seldom spans dusk or dawn)."""
+    side = facts(ctx).downwind_m
+    first = _order_state(ctx)
+    if st.t == first.t or not math.isfinite(side):
+        return side
+    spec = _spec(ctx)
+    try:
+        day = rules.downwind_m(spec, first.u, day=True) == side
+        return rules.downwind_m(spec, st.u, day=day)
+    except KeyError:
+        return side
+
+
+def _state_label(ctx: ReportContext, st: WeatherState) -> str:
+    """A weather state's wind and since when (the label of its arrow and ERG area)."""
+    return ctx.say("chem.map_state", wind=ctx.say(
+        "figure.wind_from", deg=f"{st.wind_from:.0f}", speed=f"{st.u:.1f}"),
+        offset=tx.offset(st.t))
 
 
 def _scale_metres(span_m: float) -> int:
@@ -799,20 +844,24 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
                         xycoords="axes fraction", ha="center", va="center",
                         fontsize=MIN_FONT + 2, zorder=12, gid="chem-north", path_effects=fx,
                         arrowprops={"arrowstyle": "-|>", "color": "#1b2631", "lw": 1.5})
-    st = _order_state(ctx)
-    th = math.radians(st.wind_from)
-    de, dn = -math.sin(th), -math.cos(th)  # the direction the wind blows toward
-    # the arrow's head at the corner point, its tail 40 pt upwind
-    ax.annotate("", xy=(0.11, 0.86), xycoords="axes fraction", xytext=(-40 * de, -40 * dn),
-                textcoords="offset points", gid="chem-wind", zorder=12,
-                arrowprops={"arrowstyle": "-|>", "color": "#2471a3", "lw": 2.2,
-                            "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})
-    wind_text = ax.annotate(ctx.say("figure.wind_from", deg=f"{st.wind_from:.0f}",
-                                    speed=f"{st.u:.1f}"),
-                            xy=(0.11, 0.86), xycoords="axes fraction", xytext=(0, -46),
-                            textcoords="offset points", ha="center", va="top",
-                            fontsize=MIN_FONT, color="#2471a3", zorder=12, gid="chem-wind-text",
-                            path_effects=text_effects("#2471a3"))
+    texts = []
+    states = _mapped_states(ctx)
+    for k, st in enumerate(states):  # one arrow per weather state, left to right in time
+        colour = WIND_COLOURS[k % len(WIND_COLOURS)] if len(states) > 1 else "#2471a3"
+        th = math.radians(st.wind_from)
+        de, dn = -math.sin(th), -math.cos(th)  # the direction the wind blows toward
+        at = (0.11 + 0.2 * k, 0.86)
+        # the arrow's head at the corner point, its tail 40 pt upwind
+        ax.annotate("", xy=at, xycoords="axes fraction", xytext=(-40 * de, -40 * dn),
+                    textcoords="offset points", gid=f"chem-wind-{k}", zorder=12,
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2,
+                                "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})
+        texts.append(ax.annotate(
+            _state_label(ctx, st) if len(states) > 1 else ctx.say(
+                "figure.wind_from", deg=f"{st.wind_from:.0f}", speed=f"{st.u:.1f}"),
+            xy=at, xycoords="axes fraction", xytext=(0, -46), textcoords="offset points",
+            ha="center", va="top", fontsize=MIN_FONT, color=colour, zorder=12,
+            gid=f"chem-wind-text-{k}", path_effects=text_effects(colour)))
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     k = 111_195.0 * math.cos(math.radians(lat))
@@ -825,7 +874,7 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
                         (bx + metres / k / 2, by), xytext=(0, 4), textcoords="offset points",
                         ha="center", va="bottom", fontsize=MIN_FONT, zorder=12,
                         gid="chem-scale-text", path_effects=fx)
-    return [north, wind_text, scale]
+    return [north, *texts, scale]
 
 
 def _erg_square(ctx: ReportContext, ax, handles: list, lat: float, lon: float) -> None:
@@ -837,16 +886,20 @@ def _erg_square(ctx: ReportContext, ax, handles: list, lat: float, lon: float) -
 
     from drillsim.hazards.chemical_zones import downwind_square_outline
 
-    side = facts(ctx).downwind_m
-    if not math.isfinite(side):
+    if not math.isfinite(facts(ctx).downwind_m):
         return
-    st = _order_state(ctx)
-    lats, lons = downwind_square_outline(lat, lon, st.wind_from, side)
-    ax.add_patch(Polygon(np.column_stack([lons, lats]), closed=True, fill=False,
-                         edgecolor="#117a65", lw=1.6, ls=(0, (6, 3)), zorder=4.6,
-                         gid="chem-erg-square"))
-    handles.append(Line2D([], [], color="#117a65", lw=1.6, ls=(0, (6, 3)),
-                          label=ctx.say("figure.erg_square", metres=f"{side:,.0f}")))
+    states = _mapped_states(ctx)
+    for k, st in enumerate(states):  # one area per weather state, coloured as its arrow
+        side = _erg_side_m(ctx, st)
+        colour = WIND_COLOURS[k % len(WIND_COLOURS)] if len(states) > 1 else "#117a65"
+        lats, lons = downwind_square_outline(lat, lon, st.wind_from, side)
+        ax.add_patch(Polygon(np.column_stack([lons, lats]), closed=True, fill=False,
+                             edgecolor=colour, lw=1.6, ls=(0, (6, 3)), zorder=4.6,
+                             gid=f"chem-erg-square-{k}"))
+        label = ctx.say("figure.erg_square", metres=f"{side:,.0f}")
+        if len(states) > 1:
+            label = ctx.say("chem.map_erg_state", area=label, state=_state_label(ctx, st))
+        handles.append(Line2D([], [], color=colour, lw=1.6, ls=(0, (6, 3)), label=label))
 
 
 def zones_axes(ctx: ReportContext):
@@ -861,10 +914,11 @@ def zones_axes(ctx: ReportContext):
     node, lat, lon = source(ctx)
     pts = [(lat, lon)] + [p for st in states for rings in zone_rings(ctx, st).values()
                           for ring in rings for p in ring]
-    side = facts(ctx).downwind_m
-    if math.isfinite(side):
-        sq_lat, sq_lon = downwind_square_outline(lat, lon, _order_state(ctx).wind_from, side)
-        pts += list(zip(sq_lat, sq_lon, strict=True))
+    if math.isfinite(facts(ctx).downwind_m):
+        for st in _mapped_states(ctx):
+            sq_lat, sq_lon = downwind_square_outline(lat, lon, st.wind_from,
+                                                     _erg_side_m(ctx, st))
+            pts += list(zip(sq_lat, sq_lon, strict=True))
     net = ctx.world.network
     stg = staging_node(ctx)
     if stg >= 0:
@@ -1381,10 +1435,44 @@ Response Guidebook (2020, "Protective Actions") advises protecting in place when
 vapour cloud will pass quickly or evacuating would expose people more than staying."""
 
 
+def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
+    """Shelters inside a steady-plume zone (:func:`places_in_zones`) that the release's
+    evacuees were sent to: how many and when, against when the moving zones closed it
+    (:func:`drillsim.metrics.chemical.shelter_use`)."""
+    used = _cached(ctx, "shelter_use", lambda: shelter_use(ctx.result))
+    paras = []
+    for (kind, sid), hits in places_in_zones(ctx).items():
+        u = used.get(sid)
+        if kind != "shelter" or u is None:
+            continue
+        zones = _joined(ctx, (ctx.say("chem.zone_from", level=lvl, offset=tx.offset(t))
+                              for t, lvl in hits))
+        if u.closed:
+            closed = _joined(ctx, (ctx.say(
+                "chem.closed_span", closed=tx.offset(a),
+                reopened=tx.offset(b) if math.isfinite(b) else ctx.say("chem.not_reopened"))
+                for a, b in u.closed))
+            how = ctx.say("chem.shelter_was_closed", spans=closed)
+        else:
+            how = ctx.say("chem.shelter_never_closed")
+        inside = (ctx.say("chem.sent_while_closed", people=f"{u.sent_while_closed:,}")
+                  if u.sent_while_closed else ctx.say("chem.none_sent_while_closed"))
+        paras.append(ctx.say("chem.obs_shelter_in_zone", shelter=ctx.place_name(sid),
+                             zones=zones, people=f"{u.people:,}", first=tx.offset(u.first),
+                             last=tx.offset(u.last), how=how, inside=inside,
+                             leak_end=tx.offset(facts(ctx).leak_end.t)))
+    if not paras:
+        return []
+    return [observation(ctx, ctx.say("chem.obs_shelter_in_zone_title"), paras, actions=[
+        draft_action(ctx, ctx.say("chem.act_name_shelters"), "bureau", "shelter",
+                     beyond_ref(ctx))])]
+
+
 def observations(ctx: ReportContext) -> list[Finding]:
     """What the records show beyond the objectives: public exposure, an evacuation that
-    outlasted the hazard."""
-    return exposure_observations(ctx) + after_hazard_observations(ctx)
+    outlasted the hazard, evacuees sent to a shelter that lies in a threat zone."""
+    return (exposure_observations(ctx) + after_hazard_observations(ctx)
+            + shelter_zone_observations(ctx))
 
 
 # ----------------------------------------------------------------------------- strengths
