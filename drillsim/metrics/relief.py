@@ -534,11 +534,17 @@ def relief_shortfall(result: RunResult) -> Shortfall:
                                  np.array([n for _, n in after], dtype=float), 50) \
         if after else 0.0
     # with the clock from leaving home nobody leaves after their own deadline
-    too_late = [g for g, t in left.items() if from_onset and t + typical > onset + target]
-    late = sum(size[g] for g in too_late)
+    in_time: dict[str, int] = defaultdict(int)
+    for r in result.records:
+        g = str(r.data.get("group", ""))
+        if r.event == "relieved" and r.t - (onset if from_onset else left[g]) <= target:
+            in_time[g] += int(r.data["people"])
+    too_late = [g for g, t in left.items() if from_onset and t + typical > onset + target
+                and size[g] > in_time[g]]
+    late = sum(size[g] - in_time[g] for g in too_late)
     last = max((left[g] for g in too_late), default=math.nan)
     caps = item_caps(result)
     binding = caps[0] if caps else None
     covered = math.floor(binding.people + 1e-9) if binding is not None else displaced
-    return Shortfall(displaced, missed, min(late, missed), binding,
+    return Shortfall(displaced, missed, late, binding,
                      max(displaced - covered, 0), typical, last)

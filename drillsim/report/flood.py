@@ -1126,7 +1126,11 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
         return []
     b = bottleneck(ctx)
     cut = rm.target_after_end(ctx.result)
-    paras = [ctx.say("flood.obs_relief_by_end" if cut else "flood.obs_relief",
+    key = "flood.obs_relief"
+    if cut:  # after the end: unknown, unless an item's whole stock is already short
+        key = "flood.obs_relief_by_end_capped" if b["shortfall"].capped \
+            else "flood.obs_relief_by_end"
+    paras = [ctx.say(key,
                      share=tx.share(s10),
                      target=tx.duration(ctx.scenario.relief.target, ctx.lang),
                      horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),

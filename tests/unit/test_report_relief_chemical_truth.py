@@ -338,9 +338,14 @@ def test_shelter_rows_after_the_drills_end(reports, lang):
     table = next(t for t in rep.overview_tables
                  if t.columns and t.columns[0] == ctx.say("flood.col_shelter")
                  and ctx.say("flood.col_relieved_by_end") in t.columns)
+    obs = " ".join(_beyond(ctx, rep, "flood.obs_relief_title").paragraphs)
     if short.capped:  # the records show the target cannot be met: say so, rows red
         assert tx.term("item", short.binding.item, lang) in table.caption
+        assert f"{short.covered:,}" in table.caption
         assert "bad" in table.row_classes
+        assert ctx.name("not all of them (the plan's target) can be relieved",
+                        "无法使全部人员") in obs
+        assert ctx.name("the records cannot tell", "记录无法说明") not in obs
     else:
         assert "bad" not in table.row_classes
     cells = [c for t in summary_tables(ctx) for row in t.rows for c in row]
