@@ -816,7 +816,8 @@ def _erg_side_m(ctx: ReportContext, st: WeatherState) -> float:
         return side
     spec = _spec(ctx)
     try:
-        day = rules.downwind_m(spec, first.u, day=True) == side
+        # the record rounds the side to the metre
+        day = abs(rules.downwind_m(spec, first.u, day=True) - side) <= 0.5
         return rules.downwind_m(spec, st.u, day=day)
     except KeyError:
         return side
@@ -850,15 +851,17 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
         colour = WIND_COLOURS[k % len(WIND_COLOURS)] if len(states) > 1 else "#2471a3"
         th = math.radians(st.wind_from)
         de, dn = -math.sin(th), -math.cos(th)  # the direction the wind blows toward
-        at = (0.11 + 0.2 * k, 0.86)
+        at = (0.11, 0.86 - 0.2 * k)  # stacked down the left edge
         # the arrow's head at the corner point, its tail 40 pt upwind
         ax.annotate("", xy=at, xycoords="axes fraction", xytext=(-40 * de, -40 * dn),
                     textcoords="offset points", gid=f"chem-wind-{k}", zorder=12,
                     arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2,
                                 "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})
+        wind = ctx.say("figure.wind_from", deg=f"{st.wind_from:.0f}", speed=f"{st.u:.1f}")
+        if len(states) > 1:  # which state: since when, on a second line
+            wind += "\n" + ctx.say("chem.map_from", offset=tx.offset(st.t))
         texts.append(ax.annotate(
-            _state_label(ctx, st) if len(states) > 1 else ctx.say(
-                "figure.wind_from", deg=f"{st.wind_from:.0f}", speed=f"{st.u:.1f}"),
+            wind,
             xy=at, xycoords="axes fraction", xytext=(0, -46), textcoords="offset points",
             ha="center", va="top", fontsize=MIN_FONT, color=colour, zorder=12,
             gid=f"chem-wind-text-{k}", path_effects=text_effects(colour)))
