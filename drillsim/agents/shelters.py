@@ -115,7 +115,13 @@ class Shelters(Hazard):
     def set_blocked(self, ids: set[str], by: str = "threat zone") -> None:
         """The shelters ``by`` (a hazard: a threat zone, flood water) now closes; a shelter
         is closed while any hazard closes it. People waiting outside one that has just
-        become closed are woken to move on."""
+        become closed are woken to move on. Each change is a ``shelter_closed`` or
+        ``shelter_reopened`` record with the hazard as its reason (the one place that logs
+        them)."""
+        before = self._blocked_by.get(by, set())
+        for sid in sorted(set(ids) ^ before):
+            self.drill.log("shelter_closed" if sid in ids else "shelter_reopened",
+                           node=self.by_id[sid].node, place=sid, reason=by)
         self._blocked_by[by] = set(ids)
         blocked = set().union(*self._blocked_by.values())
         for sid in sorted(blocked - self.blocked):

@@ -352,11 +352,7 @@ class FloodModel(Hazard):
                         self._shelter_points.setdefault(s.id, []).append(point)
         flooded = {sid for sid, pts in self._shelter_points.items()
                    if any(p.depth_m >= p.spec.displace_depth_m for p in pts)}
-        before = shelters.blocked_by(FLOOD_WATER)
-        if flooded != before:
-            for sid in sorted(flooded ^ before):
-                self.drill.log("shelter_closed" if sid in flooded else "shelter_reopened",
-                               node=shelters.by_id[sid].node, place=sid, reason=FLOOD_WATER)
+        if flooded != shelters.blocked_by(FLOOD_WATER):
             shelters.set_blocked(flooded, by=FLOOD_WATER)
 
     # ------------------------------------------------------------------ response

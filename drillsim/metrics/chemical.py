@@ -14,7 +14,7 @@ container runs empty) are those of :mod:`drillsim.hazards.chemical_zones`, the e
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -103,6 +103,9 @@ class Exposure:
         Most people above the level at one update, and when (s; NaN with no update).
     before, after
         Person-minutes above the level before and after the protective-action order.
+    peak_until
+        Drill time of the last update of the stretch at the peak that began at ``peak_t``
+        (s; NaN with no update): the count stayed at the peak from ``peak_t`` to it.
     """
 
     level: int
@@ -110,6 +113,7 @@ class Exposure:
     peak_t: float
     before: float
     after: float
+    peak_until: float = math.nan
 
     @property
     def person_minutes(self) -> float:
@@ -338,6 +342,10 @@ class ChemicalFacts:
     ordered_out
         Who was ordered out and why, update by update (the evacuation's denominator: the
         groups that left are those of these people the order reached).
+    aegl1_nodes
+        Road nodes inside the AEGL-1 zone at each zone update.
+    step_s
+        Time between zone updates, s (each update's people count for one step).
     """
 
     call: float
@@ -355,6 +363,8 @@ class ChemicalFacts:
     order_reach: OrderReach | None = None
     shelters_closed: tuple[ShelterClosed, ...] = ()
     ordered_out: tuple[OrderedOut, ...] = ()
+    aegl1_nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    step_s: float = 0.0
 
     @property
     def people_ordered_out(self) -> float:
@@ -370,6 +380,55 @@ class ChemicalFacts:
     def responders_exposed(self) -> int:
         """Crew members at a staging point inside the AEGL-2 zone."""
         return sum(r.crew for r in self.responders)
+
+    @property
+    def order_times(self) -> dict[str, float]:
+        """The one source of the order's times, drill s (NaN: did not happen): ``call``
+        (the release call), ``decided`` (the protective-action order), ``issued`` (it went
+        out on the warning channels) and ``acted`` (the first evacuee left home)."""
+        reach = self.order_reach
+        nan = math.nan
+        return {"call": self.call,
+                "decided": reach.order if reach else nan,
+                "issued": reach.told_from if reach else nan,
+                "acted": reach.first_out if reach else nan}
+
+    def people_at(self, level: int, t: float) -> float:
+        """People above ``level`` at the last zone update at or before drill time ``t`` (s;
+        0 before the first update)."""
+        k = int(np.searchsorted(self.plume_t, t, side="right")) - 1
+        return float(self.people[level][k]) if k >= 0 else 0.0
+
+    def person_minutes_by_phase(self, level: int) -> dict[str, float]:
+        """Person-minutes above ``level`` in each stretch of the order (:attr:`order_times`):
+        ``to_decision`` (before the order was decided), ``to_issue`` (decided, not yet
+        out), ``to_action`` (out, nobody yet left home) and ``after`` (from the first
+        evacuee leaving on). A stretch whose end did not happen runs to the end of the run."""
+        times = self.order_times
+        p = self.people[level]
+        step_min = self.step_s / 60.0  # each update counts one step, as in :class:`Exposure`
+        edges = [times["decided"], times["issued"], times["acted"]]
+        out = {}
+        lo = -math.inf
+        for name, hi in zip(("to_decision", "to_issue", "to_action"), edges, strict=True):
+            hi = hi if math.isfinite(hi) else math.inf
+            hi = max(hi, lo)
+            out[name] = float(p[(self.plume_t >= lo) & (self.plume_t < hi)].sum()) * step_min
+            lo = hi
+        out["after"] = float(p[self.plume_t >= lo].sum()) * step_min
+        return out
+
+    @property
+    def clear_t(self) -> float:
+        """First zone update, once the leak had ended, with nobody and no road node above
+        AEGL-1: the hazard over for the public, drill s (NaN: not by the end)."""
+        end = self.leak_end.t
+        if not math.isfinite(end):
+            return math.nan
+        for k, t in enumerate(self.plume_t):
+            if t >= end and self.people[1][k] == 0 and self.aegl1_nodes[k] == 0:
+                return float(t)
+        return math.nan
 
 
 def _weather(result: RunResult, end: float) -> tuple[WeatherState, ...]:
@@ -531,9 +590,13 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
         p = people[lvl]
         before = p[plume_t < order].sum() if math.isfinite(order) else p.sum()
         k = int(np.argmax(p)) if p.size else -1
+        until = k
+        while 0 <= until < p.size - 1 and p[until + 1] == p[k]:
+            until += 1
         exposure[lvl] = Exposure(lvl, float(p[k]) if k >= 0 else 0.0,
                                  float(plume_t[k]) if k >= 0 else math.nan,
-                                 float(before) * step_min, float(p.sum() - before) * step_min)
+                                 float(before) * step_min, float(p.sum() - before) * step_min,
+                                 float(plume_t[until]) if k >= 0 else math.nan)
     u0 = weather[0].u if weather else spec.weather[0].wind_speed_m_s
     responders = tuple(Responder(r.t, r.unit, int(r.data["crew"])) for r in recs
                        if r.event == "responder_exposed")
@@ -547,7 +610,9 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
         order_reach=_order_reach(result, order_rec, evacuation),
         shelters_closed=_shelters_closed(result, evacuation),
         ordered_out=tuple(OrderedOut(r.t, {k: float(v) for k, v in r.data["people"].items()})
-                          for r in mine if r.event == "evacuation_ordered"))
+                          for r in mine if r.event == "evacuation_ordered"),
+        aegl1_nodes=np.array([int(r.data["aegl1_nodes"]) for r in plumes], dtype=int),
+        step_s=float(spec.step))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:
@@ -728,4 +793,63 @@ def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
                 "subdistricts": [{"id": i, "residents": p} for i, p in z.subdistricts],
                 "communities": [{"id": i, "residents": p} for i, p in z.communities],
                 "places": [{"kind": k, "id": i} for k, i in z.places]})
+    return out
+
+
+@dataclass(frozen=True)
+class ShelterUse:
+    """Where a release's evacuees were sent, against when a threat zone closed it.
+
+    Attributes
+    ----------
+    shelter
+        Shelter id.
+    people
+        People of the release sent there (``evacuate`` records, every leg).
+    first, last
+        Drill times the first and last of them set off for it, s.
+    closed
+        (closed, reopened) drill times, s, of each time a threat zone closed it
+        (``shelter_closed`` / ``shelter_reopened`` records; reopened ``inf``: not by the end).
+    sent_while_closed
+        Of ``people``, those who set off for it while a threat zone closed it.
+    """
+
+    shelter: str
+    people: int
+    first: float
+    last: float
+    closed: tuple[tuple[float, float], ...]
+    sent_while_closed: int
+
+
+THREAT_ZONE = "threat zone"
+"""The reason of the ``shelter_closed`` records a release's zones write."""
+
+
+def shelter_use(result: RunResult) -> dict[str, ShelterUse]:
+    """Per shelter the release's evacuees were sent to (first sent first): how many, when,
+    and whether a threat zone had closed it then (empty without a release)."""
+    spec = result.scenario.chemical
+    if spec is None:
+        return {}
+    mine = {str(r.data["group"]) for r in result.records
+            if r.event == "displaced" and r.place == spec.id}
+    spans: dict[str, list[list[float]]] = {}
+    sent: dict[str, list[tuple[float, int]]] = {}
+    for r in result.records:
+        if r.event in ("shelter_closed", "shelter_reopened") \
+                and r.data.get("reason") == THREAT_ZONE:
+            if r.event == "shelter_closed":
+                spans.setdefault(r.place, []).append([r.t, math.inf])
+            elif spans.get(r.place):
+                spans[r.place][-1][1] = r.t
+        elif r.event == "evacuate" and str(r.data["group"]) in mine:
+            sent.setdefault(r.place, []).append((r.t, int(r.data["people"])))
+    out = {}
+    for sid, legs in sent.items():
+        closed = tuple((a, b) for a, b in spans.get(sid, []))
+        inside = sum(n for t, n in legs if any(a <= t < b for a, b in closed))
+        out[sid] = ShelterUse(sid, sum(n for _, n in legs), legs[0][0], legs[-1][0], closed,
+                              inside)
     return out

@@ -319,11 +319,19 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     others. Only waiting beyond the relief target's start counts the same as any
     other: the figures are person-hours over the whole drill.
 
+    The bottleneck is what kept people from relief, when the records show it outright
+    (:func:`relief_shortfall`): ``stock`` when one ration item's whole stock over the drill
+    covers fewer people than were displaced (the binding item caps the relieved count,
+    whatever the trucks do); ``left_late`` when every person not relieved within the
+    target left home only after their relief deadline had passed (told or displaced too
+    late for any relief chain). Otherwise it is the avoidable cause with the most
+    person-hours.
+
     Returns
     -------
     dict
-        ``person_hours`` by cause; ``bottleneck`` (the largest avoidable cause, ``""``:
-        none); ``stock_out_items``; ``share`` of all waiting by cause and
+        ``person_hours`` by cause; ``bottleneck`` (``""``: none); ``stock_out_items``;
+        ``shortfall`` (:class:`Shortfall`); ``share`` of all waiting by cause and
         ``avoidable_share`` of the avoidable waiting by avoidable cause (0-1).
     """
     end = result.records[-1].t if result.records else 0.0
@@ -392,12 +400,17 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     account(end)
     causes = {k: v for k, v in hours.items() if k not in UNAVOIDABLE and v > 0}
     name = max(causes, key=causes.get) if causes else ""
+    short = relief_shortfall(result)
+    if short.capped:  # an item's whole stock caps the relieved below the displaced
+        name = "stock"
+    elif short.missed and short.left_late == short.missed:  # every miss left home too late
+        name = "left_late"
     items = sorted({k for r in result.records if r.event == "stock_out" for k in r.data["items"]})
     total = sum(hours.values())
     avoidable = {k: v for k, v in hours.items() if k not in UNAVOIDABLE}
     total_avoidable = sum(avoidable.values())
     return {"person_hours": dict(sorted(hours.items())), "bottleneck": name,
-            "stock_out_items": items,
+            "stock_out_items": items, "shortfall": short,
             "share": {k: v / total for k, v in sorted(hours.items())} if total else {},
             "avoidable_share": {k: v / total_avoidable for k, v in sorted(avoidable.items())}
             if total_avoidable else {}}
@@ -447,3 +460,91 @@ def item_caps(result: RunResult) -> list[ItemCap]:
     caps = [ItemCap(item, max(stock.get(item, 0.0), 0.0), ration)
             for item, ration in result.scenario.relief.ration.items()]
     return sorted(caps, key=lambda c: (c.people, c.item))
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Why displaced people were not relieved within the relief target.
+
+    Attributes
+    ----------
+    displaced
+        People displaced.
+    missed
+        Of them, people not relieved within the target (relieved later, or never).
+    left_late
+        Of the missed, people who left home so late that even the drill's typical relief
+        (the people-weighted median time from leaving home to relief) would have come
+        after their deadline (clock start + target): told, or displaced, too late.
+    binding
+        The ration item whose stock over the drill covers the fewest people
+        (:func:`item_caps`; None: the drill has no depots).
+    capped
+        People the binding item's stock leaves without a ration: displaced − people it
+        covers (0 when it covers everyone).
+    typical_s
+        The drill's typical time from leaving home to relief, s (people-weighted median
+        over those relieved; 0: nobody was).
+    last_left
+        Drill time the last of the ``left_late`` people left home, s (NaN: none).
+    """
+
+    displaced: int
+    missed: int
+    left_late: int
+    binding: ItemCap | None
+    capped: int
+    typical_s: float = 0.0
+    last_left: float = math.nan
+
+    @property
+    def covered(self) -> int:
+        """People the binding item's stock covers (all the displaced when none binds)."""
+        return self.displaced - self.capped
+
+    @property
+    def needed(self) -> float:
+        """Quantity of the binding item missing to cover every displaced person, in the
+        item's unit (0: it covers them)."""
+        if self.binding is None or not self.capped:
+            return 0.0
+        return self.displaced * self.binding.ration - self.binding.stock
+
+
+def relief_shortfall(result: RunResult) -> Shortfall:
+    """The people not relieved within the target and the two causes the records show
+    outright: the binding item's stock (over the drill, restocks included) and leaving
+    home too late for the drill's typical relief to come before the deadline."""
+    target = result.scenario.relief.target
+    batches = relief_batches(result)
+    displaced = sum(b.people for b in batches)
+    missed = sum(b.people for b in batches if not b.delay <= target)
+    left: dict[str, float] = {}
+    size: dict[str, int] = defaultdict(int)
+    for r in result.records:
+        if r.event == "displaced":
+            left.setdefault(str(r.data["group"]), r.t)
+            size[str(r.data["group"])] += int(r.data["people"])
+    onset = next((r.t for r in result.records if r.event == "onset"), 0.0)
+    from_onset = relief_clock(result) == "onset"
+    # the drill's typical time from leaving home to relief (people-weighted median)
+    after = [(r.t - left[str(r.data["group"])], int(r.data["people"]))
+             for r in result.records if r.event == "relieved"]
+    typical = _weighted_fractile(np.array([a for a, _ in after]),
+                                 np.array([n for _, n in after], dtype=float), 50) \
+        if after else 0.0
+    # with the clock from leaving home nobody leaves after their own deadline
+    in_time: dict[str, int] = defaultdict(int)
+    for r in result.records:
+        g = str(r.data.get("group", ""))
+        if r.event == "relieved" and r.t - (onset if from_onset else left[g]) <= target:
+            in_time[g] += int(r.data["people"])
+    too_late = [g for g, t in left.items() if from_onset and t + typical > onset + target
+                and size[g] > in_time[g]]
+    late = sum(size[g] - in_time[g] for g in too_late)
+    last = max((left[g] for g in too_late), default=math.nan)
+    caps = item_caps(result)
+    binding = caps[0] if caps else None
+    covered = math.floor(binding.people + 1e-9) if binding is not None else displaced
+    return Shortfall(displaced, missed, late, binding,
+                     max(displaced - covered, 0), typical, last)

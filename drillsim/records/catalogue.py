@@ -194,7 +194,7 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("shelter_blocked", "relief", "a shelter cannot be used (inside a threat zone)",
               ("node", "place"), (GROUP, PEOPLE)),
     EventKind("shelter_closed", "relief", "a shelter closes to evacuees", ("node", "place"),
-              (_f("reason", "str", "", "what closes it (`flood water`)"),)),
+              (_f("reason", "str", "", "what closes it (`flood water`, `threat zone`)"),)),
     EventKind("shelter_reopened", "relief", "a closed shelter takes evacuees again",
               ("node", "place"), (_f("reason", "str", "", "what had closed it"),)),
     EventKind("shelter_wait", "relief", "people wait on their way to a shelter",

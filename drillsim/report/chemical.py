@@ -20,7 +20,13 @@ import numpy as np
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.chemical import ChemicalFacts, WeatherState, ZoneReach, chemical_facts
+from drillsim.metrics.chemical import (
+    ChemicalFacts,
+    WeatherState,
+    ZoneReach,
+    chemical_facts,
+    shelter_use,
+)
 from drillsim.metrics.chemical import hazmat_units as metrics_hazmat_units
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -34,9 +40,12 @@ from drillsim.report.figures import (
     time_axis,
 )
 from drillsim.report.findings import (
+    beyond_objectives,
+    beyond_ref,
     draft_action,
     finding_title,
     measured_sentence,
+    observation,
 )
 from drillsim.report.registry import (
     Figure,
@@ -774,6 +783,11 @@ def evacuation_figure(ctx: ReportContext):
                   _png(fig), alt=ctx.say("chem.fig_evacuation_alt"))
 
 
+WIND_COLOURS = ("#117a65", "#7d3c98", "#b9770e")
+"""Colours of the weather states' wind arrows and ERG areas on the zones map, in time
+order (one state: the arrow blue, the area green, as before)."""
+
+
 def _order_state(ctx: ReportContext) -> WeatherState:
     """The weather in force when the protective-action order was given (else at the
     release)."""
@@ -783,6 +797,41 @@ def _order_state(ctx: ReportContext) -> WeatherState:
         return states[0]
     return [st for st in states if st.t <= order.t][-1] if states[0].t <= order.t \
         else states[0]
+
+
+def _mapped_states(ctx: ReportContext) -> list[WeatherState]:
+    """The weather states the zones map shows an arrow and an ERG area for: the one in
+    force at the order and every later one (every state when there is no order)."""
+    states = list(weather_states(ctx))
+    if not states:
+        return []
+    first = _order_state(ctx)
+    return [st for st in states if st.t >= first.t]
+
+
+def _erg_side_m(ctx: ReportContext, st: WeatherState) -> float:
+    """Side of the ERG protective-action square for a weather state, m: the order's for
+    the state in force at the order (its record), else the rule for the state's wind with
+    the order's day or night (:func:`drillsim.hazards.chemical_zones.downwind_m`; a drill's
+    release seldom spans dusk or dawn)."""
+    side = facts(ctx).downwind_m
+    first = _order_state(ctx)
+    if st.t == first.t or not math.isfinite(side):
+        return side
+    spec = _spec(ctx)
+    try:
+        # the record rounds the side to the metre
+        day = abs(rules.downwind_m(spec, first.u, day=True) - side) <= 0.5
+        return rules.downwind_m(spec, st.u, day=day)
+    except KeyError:
+        return side
+
+
+def _state_label(ctx: ReportContext, st: WeatherState) -> str:
+    """A weather state's wind and since when (the label of its arrow and ERG area)."""
+    return ctx.say("chem.map_state", wind=ctx.say(
+        "figure.wind_from", deg=f"{st.wind_from:.0f}", speed=f"{st.u:.1f}"),
+        offset=tx.offset(st.t))
 
 
 def _scale_metres(span_m: float) -> int:
@@ -800,20 +849,26 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
                         xycoords="axes fraction", ha="center", va="center",
                         fontsize=MIN_FONT + 2, zorder=12, gid="chem-north", path_effects=fx,
                         arrowprops={"arrowstyle": "-|>", "color": "#1b2631", "lw": 1.5})
-    st = _order_state(ctx)
-    th = math.radians(st.wind_from)
-    de, dn = -math.sin(th), -math.cos(th)  # the direction the wind blows toward
-    # the arrow's head at the corner point, its tail 40 pt upwind
-    ax.annotate("", xy=(0.11, 0.86), xycoords="axes fraction", xytext=(-40 * de, -40 * dn),
-                textcoords="offset points", gid="chem-wind", zorder=12,
-                arrowprops={"arrowstyle": "-|>", "color": "#2471a3", "lw": 2.2,
-                            "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})
-    wind_text = ax.annotate(ctx.say("figure.wind_from", deg=f"{st.wind_from:.0f}",
-                                    speed=f"{st.u:.1f}"),
-                            xy=(0.11, 0.86), xycoords="axes fraction", xytext=(0, -46),
-                            textcoords="offset points", ha="center", va="top",
-                            fontsize=MIN_FONT, color="#2471a3", zorder=12, gid="chem-wind-text",
-                            path_effects=text_effects("#2471a3"))
+    texts = []
+    states = _mapped_states(ctx)
+    for k, st in enumerate(states):  # one arrow per weather state, left to right in time
+        colour = WIND_COLOURS[k % len(WIND_COLOURS)] if len(states) > 1 else "#2471a3"
+        th = math.radians(st.wind_from)
+        de, dn = -math.sin(th), -math.cos(th)  # the direction the wind blows toward
+        at = (0.11, 0.86 - 0.2 * k)  # stacked down the left edge
+        # the arrow's head at the corner point, its tail 40 pt upwind
+        ax.annotate("", xy=at, xycoords="axes fraction", xytext=(-40 * de, -40 * dn),
+                    textcoords="offset points", gid=f"chem-wind-{k}", zorder=12,
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 2.2,
+                                "mutation_scale": 16, "shrinkA": 0, "shrinkB": 0})
+        wind = ctx.say("figure.wind_from", deg=f"{st.wind_from:.0f}", speed=f"{st.u:.1f}")
+        if len(states) > 1:  # which state: since when, on a second line
+            wind += "\n" + ctx.say("chem.map_from", offset=tx.offset(st.t))
+        texts.append(ax.annotate(
+            wind,
+            xy=at, xycoords="axes fraction", xytext=(0, -46), textcoords="offset points",
+            ha="center", va="top", fontsize=MIN_FONT, color=colour, zorder=12,
+            gid=f"chem-wind-text-{k}", path_effects=text_effects(colour)))
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     k = 111_195.0 * math.cos(math.radians(lat))
@@ -826,7 +881,7 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
                         (bx + metres / k / 2, by), xytext=(0, 4), textcoords="offset points",
                         ha="center", va="bottom", fontsize=MIN_FONT, zorder=12,
                         gid="chem-scale-text", path_effects=fx)
-    return [north, wind_text, scale]
+    return [north, *texts, scale]
 
 
 def _erg_square(ctx: ReportContext, ax, handles: list, lat: float, lon: float) -> None:
@@ -838,16 +893,20 @@ def _erg_square(ctx: ReportContext, ax, handles: list, lat: float, lon: float) -
 
     from drillsim.hazards.chemical_zones import downwind_square_outline
 
-    side = facts(ctx).downwind_m
-    if not math.isfinite(side):
+    if not math.isfinite(facts(ctx).downwind_m):
         return
-    st = _order_state(ctx)
-    lats, lons = downwind_square_outline(lat, lon, st.wind_from, side)
-    ax.add_patch(Polygon(np.column_stack([lons, lats]), closed=True, fill=False,
-                         edgecolor="#117a65", lw=1.6, ls=(0, (6, 3)), zorder=4.6,
-                         gid="chem-erg-square"))
-    handles.append(Line2D([], [], color="#117a65", lw=1.6, ls=(0, (6, 3)),
-                          label=ctx.say("figure.erg_square", metres=f"{side:,.0f}")))
+    states = _mapped_states(ctx)
+    for k, st in enumerate(states):  # one area per weather state, coloured as its arrow
+        side = _erg_side_m(ctx, st)
+        colour = WIND_COLOURS[k % len(WIND_COLOURS)] if len(states) > 1 else "#117a65"
+        lats, lons = downwind_square_outline(lat, lon, st.wind_from, side)
+        ax.add_patch(Polygon(np.column_stack([lons, lats]), closed=True, fill=False,
+                             edgecolor=colour, lw=1.6, ls=(0, (6, 3)), zorder=4.6,
+                             gid=f"chem-erg-square-{k}"))
+        label = ctx.say("figure.erg_square", metres=f"{side:,.0f}")
+        if len(states) > 1:
+            label = ctx.say("chem.map_erg_state", area=label, state=_state_label(ctx, st))
+        handles.append(Line2D([], [], color=colour, lw=1.6, ls=(0, (6, 3)), label=label))
 
 
 def zones_axes(ctx: ReportContext):
@@ -862,10 +921,11 @@ def zones_axes(ctx: ReportContext):
     node, lat, lon = source(ctx)
     pts = [(lat, lon)] + [p for st in states for rings in zone_rings(ctx, st).values()
                           for ring in rings for p in ring]
-    side = facts(ctx).downwind_m
-    if math.isfinite(side):
-        sq_lat, sq_lon = downwind_square_outline(lat, lon, _order_state(ctx).wind_from, side)
-        pts += list(zip(sq_lat, sq_lon, strict=True))
+    if math.isfinite(facts(ctx).downwind_m):
+        for st in _mapped_states(ctx):
+            sq_lat, sq_lon = downwind_square_outline(lat, lon, st.wind_from,
+                                                     _erg_side_m(ctx, st))
+            pts += list(zip(sq_lat, sq_lon, strict=True))
     net = ctx.world.network
     stg = staging_node(ctx)
     if stg >= 0:
@@ -1127,9 +1187,11 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     actions.append(draft_action(
         ctx, ctx.say("chem.act_sealing_kits"), enterprise(ctx), "operations", obj.id))
     if emptied or spec.release.containers_stored > 1:
+        # less to leak shortens no response: it lowers the exposure, filed under the
+        # objective on it (else beyond the objectives)
         actions.append(draft_action(
             ctx, ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
-            enterprise(ctx), "prevention", obj.id))
+            enterprise(ctx), "prevention", exposure_ref(ctx)))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
 
@@ -1142,11 +1204,7 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     pa = _spec(ctx).protective_actions
     action = getattr(pa, f"aegl{level}")
     paras = [measured_sentence(ctx, res, rating)]
-    early = math.isnan(order) or e.peak_t < order
-    paras.append(ctx.say(
-        "chem.exposure_peak", level=level, peak=f"{e.peak:,.0f}", peak_at=tx.offset(e.peak_t),
-        when=ctx.say("chem.before" if early else "chem.after"), order=tx.offset(order),
-        before=f"{e.before:,.0f}", after=f"{e.after:,.0f}"))
+    paras += exposure_paras(ctx, level)
     how = ""
     if action == "shelter_in_place":
         how = ctx.say("chem.sheltering_counts", factor=f"{_spec(ctx).indoor_factor:g}")
@@ -1156,9 +1214,12 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     if e.before >= e.after:
         paras.append(ctx.say("chem.exposure_before_order"))
+    if math.isnan(order):
         actions.append(draft_action(
             ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
-    else:
+    else:  # aim at the largest delay between the call and the first people acting
+        actions += delay_actions(ctx, obj.id)
+    if action == "shelter_in_place":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
     actions.append(draft_action(
@@ -1166,6 +1227,80 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     actions.append(draft_action(
         ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
+
+
+ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capability)
+    "decision": ("chem.delay_decision", "chem.act_decide_sooner", "bureau", "protection"),
+    "issue": ("chem.delay_issue", "chem.act_issue_with_order", "bureau", "warning"),
+    "reaction": ("chem.delay_reaction", "chem.act_reach_zone_first", "subdistricts",
+                 "warning"),
+}
+
+
+def order_delays(ctx: ReportContext) -> dict[str, float]:
+    """The delays between the release call and the first people acting, s (the metrics'
+    :attr:`~drillsim.metrics.chemical.ChemicalFacts.order_times`): call → order decided,
+    decided → issued on the channels, issued → the first evacuee leaving home (reach and
+    reaction). A delay whose end did not happen is left out."""
+    t = facts(ctx).order_times
+    pairs = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
+             "reaction": ("issued", "acted")}
+    return {k: t[b] - t[a] for k, (a, b) in pairs.items()
+            if math.isfinite(t[a]) and math.isfinite(t[b])}
+
+
+LONG_DELAY_S = 600.0
+"""A delay of the order this long or longer gets its own action (the largest always does)."""
+
+
+def delay_actions(ctx: ReportContext, ref: str) -> list:
+    """Actions aimed at the delays of :func:`order_delays`, longest first: the longest, and
+    any other of :data:`LONG_DELAY_S` or more (none without delays)."""
+    delays = sorted(order_delays(ctx).items(), key=lambda kv: -kv[1])
+    out = []
+    for k, (key, v) in enumerate(delays):
+        if k == 0 or v >= LONG_DELAY_S:
+            _, wording, owner, cap = ORDER_DELAYS[key]
+            out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(v, ctx.lang)),
+                                    owner, cap, ref))
+    return out
+
+
+def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> list[str]:
+    """People above ``level``: the peak and how long it lasted, the count when the order
+    was decided, the order's times (decided, issued, first people acting) and the
+    person-minutes in each stretch, and (``delay``) the longest delay; all from the
+    metrics' chemical facts."""
+    f = facts(ctx)
+    e = f.exposure[level]
+    if not e.peak:
+        return [ctx.say("chem.nobody_above", level=level)]
+    end = f.leak_end.t
+    lasted = (ctx.say("chem.peak_until", until=tx.offset(e.peak_until))
+              if e.peak_until > e.peak_t else "")
+    paras = [ctx.say("chem.exposure_peak", level=level, peak=f"{e.peak:,.0f}",
+                     peak_at=tx.offset(e.peak_t), lasted=lasted,
+                     leak_end=tx.offset(end))]
+    t = f.order_times
+    if math.isfinite(t["decided"]):
+        pm = f.person_minutes_by_phase(level)
+        delays = order_delays(ctx)
+        acted = (ctx.say("chem.first_acted", acted=tx.offset(t["acted"]),
+                         after=tx.minutes(delays.get("reaction", math.nan), ctx.lang))
+                 if math.isfinite(t["acted"]) else ctx.say("chem.nobody_acted"))
+        paras.append(ctx.say(
+            "chem.exposure_order", level=level, decided=tx.offset(t["decided"]),
+            at_decided=f"{f.people_at(level, t['decided']):,.0f}",
+            decision=tx.minutes(delays.get("decision", math.nan), ctx.lang),
+            issued=tx.offset(t["issued"]),
+            issue=tx.minutes(delays.get("issue", math.nan), ctx.lang), acted=acted,
+            to_decision=f"{pm['to_decision']:,.0f}", to_issue=f"{pm['to_issue']:,.0f}",
+            to_action=f"{pm['to_action']:,.0f}", after=f"{pm['after']:,.0f}"))
+        if delays and delay:
+            key = max(delays, key=delays.get)
+            paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
+                                 minutes=tx.minutes(delays[key], ctx.lang)))
+    return paras
 
 
 def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
@@ -1245,6 +1380,108 @@ EXPLAINERS = {
 }
 
 
+EXPOSURE_METRICS = {3: ("people_above_aegl3",),
+                    2: ("people_above_aegl2", "person_minutes_aegl2")}
+"""The metrics an objective on people above AEGL-3 / AEGL-2 uses."""
+
+
+def exposure_ref(ctx: ReportContext) -> str:
+    """The finding an action that lowers exposure is filed under: the first objective on
+    people above an AEGL level, else beyond the objectives."""
+    metrics = {m for ms in EXPOSURE_METRICS.values() for m in ms} | {"people_above_aegl1"}
+    return next((o.id for o in ctx.scenario.objectives if o.metric in metrics),
+                beyond_ref(ctx))
+
+
+def exposure_observations(ctx: ReportContext) -> list[Finding]:
+    """People above AEGL-3 and AEGL-2 when no objective measures them: the peak, how long,
+    the order's times and the person-minutes (:func:`exposure_paras`)."""
+    levels = [level for level, metrics in EXPOSURE_METRICS.items()
+              if all(beyond_objectives(ctx, m) for m in metrics)
+              and facts(ctx).exposure[level].peak]
+    if not levels:
+        return []
+    paras = [p for level in levels
+             for p in exposure_paras(ctx, level, delay=level == levels[-1])]
+    ref = beyond_ref(ctx)
+    actions = delay_actions(ctx, ref) + [draft_action(
+        ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", ref)]
+    return [observation(ctx, ctx.say("chem.obs_exposure_title"), paras, actions=actions)]
+
+
+def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
+    """The evacuation went on after the hazard was over (the leak ended and nobody and no
+    road above AEGL-1 at a zone update): when, and how many left home or got into a
+    shelter only then; for a short release, shelter-in-place to consider."""
+    f = facts(ctx)
+    ev = f.evacuation
+    clear = f.clear_t
+    if not ev.groups or not math.isfinite(clear) or not ev.last_admit > clear:
+        return []
+    left_after = sum(g.people for g in ev.groups if g.out >= clear)
+    admitted_after = sum(g.admitted for g in ev.groups if g.last_admit >= clear)
+    paras = [ctx.say("chem.obs_after_hazard", leak_end=tx.offset(f.leak_end.t),
+                     clear=tx.offset(clear), people=f"{ev.people:,}",
+                     first=tx.offset(min(g.out for g in ev.groups)),
+                     left_after=f"{left_after:,}", admitted_after=f"{admitted_after:,}",
+                     last=tx.offset(ev.last_admit),
+                     after=tx.minutes(ev.last_admit - clear, ctx.lang))]
+    actions = []
+    empty_s = rules.release_duration_s(_spec(ctx))
+    if empty_s <= SHORT_RELEASE_S:
+        actions.append(draft_action(
+            ctx, ctx.say("chem.act_shelter_short_release",
+                         minutes=tx.minutes(empty_s, ctx.lang)),
+            "hq", "protection", beyond_ref(ctx)))
+    return [observation(ctx, ctx.say("chem.obs_after_hazard_title"), paras, actions=actions)]
+
+
+SHORT_RELEASE_S = 3600.0
+"""A release whose container empties within this time is short: the US DOT Emergency
+Response Guidebook (2020, "Protective Actions") advises protecting in place when the
+vapour cloud will pass quickly or evacuating would expose people more than staying."""
+
+
+def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
+    """Shelters inside a steady-plume zone (:func:`places_in_zones`) that the release's
+    evacuees were sent to: how many and when, against when the moving zones closed it
+    (:func:`drillsim.metrics.chemical.shelter_use`)."""
+    used = _cached(ctx, "shelter_use", lambda: shelter_use(ctx.result))
+    paras = []
+    for (kind, sid), hits in places_in_zones(ctx).items():
+        u = used.get(sid)
+        if kind != "shelter" or u is None:
+            continue
+        zones = _joined(ctx, (ctx.say("chem.zone_from", level=lvl, offset=tx.offset(t))
+                              for t, lvl in hits))
+        if u.closed:
+            closed = _joined(ctx, (ctx.say(
+                "chem.closed_span", closed=tx.offset(a),
+                reopened=tx.offset(b) if math.isfinite(b) else ctx.say("chem.not_reopened"))
+                for a, b in u.closed))
+            how = ctx.say("chem.shelter_was_closed", spans=closed)
+        else:
+            how = ctx.say("chem.shelter_never_closed")
+        inside = (ctx.say("chem.sent_while_closed", people=f"{u.sent_while_closed:,}")
+                  if u.sent_while_closed else ctx.say("chem.none_sent_while_closed"))
+        paras.append(ctx.say("chem.obs_shelter_in_zone", shelter=ctx.place_name(sid),
+                             zones=zones, people=f"{u.people:,}", first=tx.offset(u.first),
+                             last=tx.offset(u.last), how=how, inside=inside,
+                             leak_end=tx.offset(facts(ctx).leak_end.t)))
+    if not paras:
+        return []
+    return [observation(ctx, ctx.say("chem.obs_shelter_in_zone_title"), paras, actions=[
+        draft_action(ctx, ctx.say("chem.act_name_shelters"), "bureau", "shelter",
+                     beyond_ref(ctx))])]
+
+
+def observations(ctx: ReportContext) -> list[Finding]:
+    """What the records show beyond the objectives: public exposure, an evacuation that
+    outlasted the hazard, evacuees sent to a shelter that lies in a threat zone."""
+    return (exposure_observations(ctx) + after_hazard_observations(ctx)
+            + shelter_zone_observations(ctx))
+
+
 # ----------------------------------------------------------------------------- strengths
 
 
@@ -1271,4 +1508,4 @@ def applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="chemical", name="hazard.chemical", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections,
-    strengths=strengths, explainers=EXPLAINERS))
+    strengths=strengths, observations=observations, explainers=EXPLAINERS))

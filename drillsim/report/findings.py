@@ -153,6 +153,13 @@ def beyond_objectives(ctx: ReportContext, metric: str) -> bool:
 
 
 def observation(ctx: ReportContext, what: str, paragraphs: list[str],
-                table: Table | None = None) -> Finding:
-    """An area for improvement found beyond the objectives (no objective id, no score)."""
-    return Finding(ctx.say("finding.beyond_title", what=what), "", paragraphs, table)
+                table: Table | None = None, actions: list[Action] | None = None) -> Finding:
+    """An area for improvement found beyond the objectives (no objective id, no score);
+    its ``actions`` are drafted with :func:`beyond_ref` as their finding."""
+    return Finding(ctx.say("finding.beyond_title", what=what), "", paragraphs, table,
+                   actions or [])
+
+
+def beyond_ref(ctx: ReportContext) -> str:
+    """What the improvement plan names as the finding of an action beyond the objectives."""
+    return ctx.say("finding.beyond_ref")

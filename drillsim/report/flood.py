@@ -41,6 +41,7 @@ from drillsim.report.figures import (
 )
 from drillsim.report.findings import (
     beyond_objectives,
+    beyond_ref,
     draft_action,
     finding_title,
     measured_sentence,
@@ -69,11 +70,14 @@ CAUSE_ACTIONS = {
               ("flood.action_close_roads_early", "hq", "traffic")],
     "stock": [("flood.action_keep_stock", "civil", "resources")],
     "trucks": [("flood.action_more_trucks", "civil", "resources")],
+    "left_late": [("flood.action_tell_sooner", "subdistricts", "warning")],
 }
 NO_RAIN_ACTIONS = {  # the same actions worded for a drill without a rainstorm (a release)
     "flood.action_open_shelters_sooner": "flood.action_open_shelters_with_order",
     "flood.action_activate_at_orange": "",
     "flood.action_pumps_on_routes": "",
+    "flood.action_more_trucks": "flood.action_more_trucks_release",
+    "flood.action_close_roads_early": "flood.action_route_around_hot_zone",
 }
 CAUSES = {  # relief waiting cause (metrics.relief.bottleneck) -> (name, what it means)
     "mobilisation": ("flood.cause_mobilisation", "flood.cause_mobilisation_meaning"),
@@ -83,6 +87,10 @@ CAUSES = {  # relief waiting cause (metrics.relief.bottleneck) -> (name, what it
     "trucks": ("flood.cause_trucks", "flood.cause_trucks_meaning"),
     "transport": ("flood.cause_transport", "flood.cause_transport_meaning"),
     "walking": ("flood.cause_walking", "flood.cause_walking_meaning"),
+    "left_late": ("flood.cause_left_late", "flood.cause_left_late_meaning"),
+}
+NO_RAIN_MEANINGS = {  # what a cause means without a rainstorm (a release's hot-zone closures)
+    "flood.cause_roads_meaning": "flood.cause_roads_meaning_release",
 }
 
 
@@ -115,6 +123,15 @@ def _action(ctx: ReportContext, key: str, owner: str, cap: str, ref: str,
 def cause_name(ctx: ReportContext, cause: str | None) -> str:
     """The name of a relief waiting cause (a dash for none)."""
     return ctx.say(CAUSES[cause][0]) if cause in CAUSES else "—"
+
+
+def cause_meaning(ctx: ReportContext, cause: str) -> str:
+    """What a relief waiting cause means, in the drill's hazard's words (closed roads are
+    flooded in a rainstorm, closed around the hot zone in a release)."""
+    key = CAUSES[cause][1]
+    if ctx.scenario.flood is None:
+        key = NO_RAIN_MEANINGS.get(key, key)
+    return ctx.say(key)
 
 
 def metric_name(ctx: ReportContext, metric: str) -> str:
@@ -346,23 +363,40 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
     out = []
     sh = shelters(ctx)
     if sh:
+        target = tx.duration(ctx.scenario.relief.target, ctx.lang)
+        cut = rm.target_after_end(ctx.result)
+        short: rm.Shortfall = bottleneck(ctx)["shortfall"]
+        # with the target time after the drill's end a row is late only when the records
+        # already show the target cannot be met: the binding item's whole stock is short
+        red = not cut or short.capped > 0
         rows, classes = [], []
         for s in sh:
             m = s.m
             rows.append([named(ctx, s.spec), str(s.capacity), tx.offset(m.opened_at),
                          str(m.admitted),
-                         f"{m.relieved_in_target} ({m.share_in_target:.0%})" if m.admitted
+                         f"{m.relieved_in_target} ({tx.share(m.share_in_target)})" if m.admitted
                          else "—",
                          tx.minutes(m.t95_s, ctx.lang), tx.minutes(m.t100_s, ctx.lang),
                          _lacks(ctx, s.spec.lacks)])
-            classes.append("bad" if m.admitted and m.relieved_in_target < m.admitted else "")
-        target = ctx.scenario.relief.target
+            classes.append("bad" if red and m.admitted and m.relieved_in_target < m.admitted
+                           else "")
+        if not cut:
+            caption = ctx.say("flood.shelters_caption")
+        elif short.capped:
+            c = short.binding
+            caption = ctx.say("flood.shelters_caption_cut_capped", target=target,
+                              horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
+                              item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
+                              covered=f"{short.covered:,}", displaced=f"{short.displaced:,}")
+        else:
+            caption = ctx.say("flood.shelters_caption_cut", target=target,
+                              horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang))
         out.append(Table(
             [ctx.say("flood.col_shelter"), ctx.say("flood.col_capacity"),
              ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
-             ctx.say("flood.col_relieved_within", target=tx.duration(target, ctx.lang)),
-             "t95", "t100", ctx.say("flood.col_lacks")], rows,
-            ctx.say("flood.shelters_caption"), classes))
+             ctx.say("flood.col_relieved_by_end") if cut
+             else ctx.say("flood.col_relieved_within", target=target),
+             "t95", "t100", ctx.say("flood.col_lacks")], rows, caption, classes))
     if ctx.scenario.forces.depots:
         rows = []
         dm = depots(ctx)
@@ -412,9 +446,8 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
     if b["person_hours"]:
         rows, classes = [], []
         for k, v in sorted(b["person_hours"].items(), key=lambda kv: -kv[1]):
-            name, meaning = CAUSES[k]
-            share = f"{b['share'][k]:.0%}" if k in b["share"] else "—"
-            rows.append([ctx.say(name), f"{v:,.0f}", share, ctx.say(meaning)])
+            share = tx.share(b["share"][k]) if k in b["share"] else "—"
+            rows.append([ctx.say(CAUSES[k][0]), f"{v:,.0f}", share, cause_meaning(ctx, k)])
             classes.append("bad" if k == b["bottleneck"] else "")
         items = names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)) or ctx.say("flood.none")
         out.append(Table(
@@ -745,7 +778,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     return out
 
 
-def _relief_value(ctx: ReportContext, metric: str) -> str:
+def relief_value(ctx: ReportContext, metric: str) -> str:
     """A relief metric's value as the relief table states it; the share within the target,
     when the target time falls after the drill's end, as the share by the drill's end."""
     v = ctx.summary.metrics.get(metric, math.nan)
@@ -762,7 +795,7 @@ def relief_sections(ctx: ReportContext) -> list[Section]:
     out = []
     if ctx.scenario.forces.shelters:
         b = bottleneck(ctx)
-        rows = [[metric_name(ctx, k), _relief_value(ctx, k)]
+        rows = [[metric_name(ctx, k), relief_value(ctx, k)]
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
@@ -834,16 +867,10 @@ def _warning_sentence(ctx: ReportContext) -> str:
 def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
-    hours = b["person_hours"]
     paras = [measured_sentence(ctx, res, rating)]
     name = b["bottleneck"]
     avoidable = b["avoidable_share"]
-    if name:
-        paras.append(ctx.say("flood.relief_bottleneck", cause=cause_name(ctx, name),
-                             hours=f"{hours[name]:,.0f}", share=f"{avoidable[name]:.0%}",
-                             meaning=ctx.say(CAUSES[name][1])))
-    else:
-        paras.append(ctx.say("flood.no_avoidable_wait"))
+    paras += bottleneck_paras(ctx, b)
     events = rm.stock_events(ctx.result)
     if b["stock_out_items"]:
         where = ctx.say("flood.sep_list").join(ctx.say(
@@ -875,7 +902,8 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                     relieved=s.m.relieved_in_target, admitted=s.m.admitted)
             for s in behind])))
     actions = cause_actions(ctx, name, b, obj.id)
-    second = sorted(avoidable, key=lambda k: -avoidable[k])[1:2]
+    # the next largest avoidable wait, when it is a fifth of it or more
+    second = [k for k in sorted(avoidable, key=lambda k: -avoidable[k]) if k != name][:1]
     for k in second:
         if avoidable[k] >= 0.2:
             actions += cause_actions(ctx, k, b, obj.id)[:1]
@@ -889,17 +917,65 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
+def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
+    """The relief bottleneck in words (:func:`drillsim.metrics.relief.bottleneck`): the
+    binding item and how many people its stock leaves without a ration; the people who
+    left home after their relief deadline; else the largest avoidable wait. When the
+    bottleneck is not the largest wait, the largest wait follows it."""
+    name, hours, avoidable = b["bottleneck"], b["person_hours"], b["avoidable_share"]
+    short: rm.Shortfall = b["shortfall"]
+    target = tx.duration(ctx.scenario.relief.target, ctx.lang)
+    paras = []
+    if name == "stock" and short.capped:
+        c = short.binding
+        paras.append(ctx.say("flood.relief_binding_item",
+                             item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
+                             ration=f"{c.ration:g}", covered=f"{short.covered:,}",
+                             displaced=f"{short.displaced:,}", capped=f"{short.capped:,}"))
+    elif name == "left_late":
+        paras.append(ctx.say("flood.relief_left_late", late=f"{short.left_late:,}",
+                             missed=f"{short.missed:,}", target=target,
+                             typical=dur(short.typical_s, ctx.lang),
+                             last=tx.offset(short.last_left)))
+    elif name:
+        paras.append(ctx.say("flood.relief_bottleneck", cause=cause_name(ctx, name),
+                             hours=f"{hours[name]:,.0f}", share=tx.share(avoidable[name]),
+                             meaning=cause_meaning(ctx, name)))
+    largest = max(avoidable, key=avoidable.get) if avoidable else ""
+    if name in ("stock", "left_late") and largest and largest != name \
+            and hours.get(largest, 0) > 0:
+        paras.append(ctx.say("flood.relief_largest_wait", cause=cause_name(ctx, largest),
+                             hours=f"{hours[largest]:,.0f}",
+                             share=tx.share(avoidable[largest]),
+                             meaning=cause_meaning(ctx, largest)))
+    if not name:
+        paras.append(ctx.say("flood.no_avoidable_wait"))
+    return paras
+
+
 def cause_actions(ctx: ReportContext, cause: str | None, b: dict, ref: str) -> list[Action]:
     """The improvement actions for a relief waiting ``cause``: worded for the drill (no
     rainstorm words without a rainstorm) and, for stock, naming the binding item: the one
-    whose stock covers the fewest people (:func:`drillsim.metrics.relief.item_caps`)."""
+    whose stock covers the fewest people (:func:`drillsim.metrics.relief.item_caps`); when
+    its whole stock over the drill covers fewer than the displaced, by how much to raise
+    it (displaced × ration − stock, restocks included)."""
     out = []
+    short: rm.Shortfall = b["shortfall"]
     for key, owner, cap in CAUSE_ACTIONS.get(cause or "", []):
         if ctx.scenario.flood is None:
             key = NO_RAIN_ACTIONS.get(key, key)
         if not key:
             continue
-        if key == "flood.action_keep_stock":
+        if key == "flood.action_keep_stock" and short.capped:
+            c = short.binding
+            out.append(_action(ctx, "flood.action_raise_stock", owner, cap, ref,
+                               item=tx.term("item", c.item, ctx.lang),
+                               needed=f"{math.ceil(short.needed - 1e-9):,}",
+                               stock=f"{c.stock:,.0f}", covered=f"{short.covered:,}",
+                               displaced=f"{short.displaced:,}"))
+        elif key == "flood.action_tell_sooner":
+            out.append(_action(ctx, key, owner, cap, ref, late=f"{short.left_late:,}"))
+        elif key == "flood.action_keep_stock":
             caps = rm.item_caps(ctx.result)
             items = [c.item for c in caps[:1]] or list(b["stock_out_items"])
             out.append(_action(ctx, key, owner, cap, ref,
@@ -1051,14 +1127,18 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
         return []
     b = bottleneck(ctx)
     cut = rm.target_after_end(ctx.result)
-    paras = [ctx.say("flood.obs_relief_by_end" if cut else "flood.obs_relief",
-                     share=f"{s10:.0%}",
+    key = "flood.obs_relief"
+    if cut:  # after the end: unknown, unless an item's whole stock is already short
+        key = "flood.obs_relief_by_end_capped" if b["shortfall"].capped \
+            else "flood.obs_relief_by_end"
+    paras = [ctx.say(key,
+                     share=tx.share(s10),
                      target=tx.duration(ctx.scenario.relief.target, ctx.lang),
                      horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
                      people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
-    if b["bottleneck"]:
-        paras.append(ctx.say("flood.obs_relief_cause", cause=cause_name(ctx, b["bottleneck"])))
-    return [observation(ctx, ctx.say("flood.obs_relief_title"), paras)]
+    paras += bottleneck_paras(ctx, b)
+    return [observation(ctx, ctx.say("flood.obs_relief_title"), paras,
+                        actions=cause_actions(ctx, b["bottleneck"], b, beyond_ref(ctx)))]
 
 
 def pump_observations(ctx: ReportContext) -> list[Finding]:
@@ -1150,10 +1230,14 @@ def team_strengths(ctx: ReportContext) -> list[str]:
     """Team strength: the teams that fielded every planned unit, and assembled before the
     first call that needed them."""
     out = []
-    full = [spec for spec, m in teams(ctx) if m.planned and not m.short and not m.late]
-    if full:
-        out.append(ctx.say("flood.teams_full",
-                           teams=names(ctx, [team_name(ctx, spec) for spec in full])))
+    full = [(spec, m) for spec, m in teams(ctx)
+            if m.planned and not m.short and math.isfinite(m.activated_at)]
+    on_time = [team_name(ctx, spec) for spec, m in full if not m.late]
+    late = [team_name(ctx, spec) for spec, m in full if m.late]
+    if on_time:
+        out.append(ctx.say("flood.teams_full", teams=names(ctx, on_time)))
+    if late:
+        out.append(ctx.say("flood.teams_full_late", teams=names(ctx, late)))
     return out
 
 

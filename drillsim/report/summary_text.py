@@ -133,20 +133,39 @@ def components_table(ctx: ReportContext) -> SummaryTable:
     return t
 
 
+def has_relief(ctx: ReportContext) -> bool:
+    """Relief is in the drill: a rainstorm, or people displaced (a release's evacuees)."""
+    return ctx.scenario.flood is not None or any(r.event == "displaced" for r in ctx.records)
+
+
 def relief_table(ctx: ReportContext) -> SummaryTable:
     """Relief measures, the bottleneck from the records and the item that binds."""
+    from drillsim.report.flood import cause_name, relief_value
+
     s = ctx.scenario
-    names = (RELIEF if s.flood is not None else ()) + \
+    relief = has_relief(ctx)
+    names = (RELIEF if relief else ()) + \
         (RESCUE if any(r.kind == "flood_rescue" for r in ctx.summary.rows) else ()) + \
         (WARNING if s.warning is not None else ())
     t = _measures(ctx, ctx.say("sum.relief"), names)
-    if s.flood is None:
+    if not relief:
         return t
+    for row in t.rows:  # the share within the target, when it falls after the drill's end
+        if row[0] == _metric(ctx, "relief_share_10h"):
+            row[1] = relief_value(ctx, "relief_share_10h")
     found = bottleneck(ctx.result)
     name = found["bottleneck"]
-    if name:
-        from drillsim.report.flood import cause_name
-
+    short = found["shortfall"]
+    if name == "stock" and short.capped:
+        t.add(ctx.say("sum.bottleneck"), ctx.say(
+            "sum.bottleneck_binding", item=item_name(short.binding.item, ctx.lang),
+            covered=f"{short.covered:,}", displaced=f"{short.displaced:,}",
+            capped=f"{short.capped:,}"), style="bad")
+    elif name == "left_late":
+        t.add(ctx.say("sum.bottleneck"), ctx.say(
+            "sum.bottleneck_left_late", late=f"{short.left_late:,}",
+            missed=f"{short.missed:,}"), style="bad")
+    elif name:
         t.add(ctx.say("sum.bottleneck"), ctx.say(
             "sum.bottleneck_value", cause=cause_name(ctx, name),
             hours=f"{found['person_hours'][name]:,.0f}"))
@@ -168,7 +187,7 @@ def item_name(item: str, lang: str) -> str:
 def caps_table(ctx: ReportContext) -> SummaryTable | None:
     """People each relief item's stock covers (stock / ration per person)."""
     caps = item_caps(ctx.result)
-    if not caps or ctx.scenario.flood is None:
+    if not caps or not has_relief(ctx):
         return None
     t = SummaryTable(ctx.say("sum.item_caps"), [ctx.say(k) for k in (
         "sum.col_item", "sum.col_stock", "sum.col_ration", "sum.col_people_covered")] + [""],
@@ -182,7 +201,7 @@ def caps_table(ctx: ReportContext) -> SummaryTable | None:
 
 def shelters_table(ctx: ReportContext) -> SummaryTable | None:
     """Per shelter that admitted people: admitted, relieved in target, t95, t100."""
-    rows = shelter_table(ctx.result) if ctx.scenario.flood is not None else []
+    rows = shelter_table(ctx.result) if has_relief(ctx) else []
     if not rows:
         return None
     t = SummaryTable(ctx.say("sum.shelters"), [ctx.say(k) for k in (
@@ -311,7 +330,7 @@ def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[S
         out.append(_measures(ctx, ctx.say("sum.standards"), FIRE_STANDARDS))
     out.append(_measures(ctx, ctx.say("sum.load"), LOAD))
     s = ctx.scenario
-    if s.flood is not None or s.warning is not None:
+    if s.flood is not None or s.warning is not None or has_relief(ctx):
         out += [relief_table(ctx), caps_table(ctx), rescue_table(ctx), shelters_table(ctx),
                 evacuation_table(ctx)]
     out += chemical_tables(ctx)

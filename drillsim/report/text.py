@@ -204,6 +204,18 @@ def clock(start, seconds: float) -> str:
     return f"{day}{t:%H:%M:%S}"
 
 
+def share(v: float) -> str:
+    """A share 0-1 as a percentage, whole unless rounding would hide that it is not all or
+    not none: 0.997 is ``99.7%``, never ``100%`` (and 0.003 is ``0.3%``, never ``0%``)."""
+    if v is None or math.isnan(v):
+        return "—"
+    text = f"{v:.0%}"
+    if (v < 1 and text == "100%") or (0 < v and text == "0%"):
+        tenths = math.floor(v * 1000) if v > 0.5 else math.ceil(v * 1000)
+        text = f"{tenths / 10:.1f}%"
+    return text
+
+
 def value(v: float, unit: str, lang: str = "en") -> str:
     """A metric value in its unit, for people: minutes, %, MW or a count."""
     if v is None or math.isnan(v):
@@ -211,7 +223,7 @@ def value(v: float, unit: str, lang: str = "en") -> str:
     if unit == "seconds":
         return minutes(v, lang)
     if unit == "share":
-        return f"{v:.0%}"
+        return share(v)
     if unit == "kW":
         return f"{v / 1000:.1f} MW"
     return count(v)

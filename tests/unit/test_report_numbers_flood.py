@@ -380,13 +380,31 @@ def test_relief_finding_states_the_bottleneck_and_shelters_behind(runs, world, d
     name = b["bottleneck"]
     hours = b["person_hours"]
     avoidable = {k: v for k, v in hours.items() if k not in ("walking", "transport")}
-    pattern = (r"Bottleneck: .+? — ([\d,]+) person-hours of waiting \((\d+%) of the avoidable"
-               if lang == "en" else r"瓶颈：.+?——等待([\d,]+)人·小时（占可避免等待的(\d+%)）")
-    ph, share = re.search(pattern, text).groups()
-    assert abs(float(ph.replace(",", "")) - hours[name]) <= 0.5
-    assert abs(pct(share) - hours[name] / sum(avoidable.values())) <= PCT_HALF + 1e-9
-    measures = rm.shelter_measures(result)
     ctx = make_context(result, lang=lang, world=world)
+    short = b["shortfall"]
+    if name == "stock" and short.capped:  # the binding item: the people its stock leaves out
+        pattern = (r"the depots had ([\d,]+) over the drill .+? enough for ([\d,]+) of the "
+                   r"([\d,]+) displaced: ([\d,]+) people" if lang == "en" else
+                   r"各储备库共有([\d,]+)（含补充）.+?仅够([\d,]+)名受灾人员中的([\d,]+)人：.+?"
+                   r"([\d,]+)人都得不到")
+        got = [int(x.replace(",", "")) for x in re.search(pattern, text).groups()]
+        if lang == "zh":
+            got[1], got[2] = got[2], got[1]
+        assert got == [round(short.binding.stock), short.covered, short.displaced,
+                       short.capped]
+        assert short.covered == math.floor(short.binding.stock / short.binding.ration)
+        name = max(avoidable, key=avoidable.get)  # the largest wait follows it
+        pattern = (r"The largest avoidable wait: .+? — ([\d,]+) person-hours \((\d+%) of the"
+                   if lang == "en"
+                   else r"可避免等待中最多的是：.+?——([\d,]+)人·小时（占可避免等待的(\d+%)）")
+    else:
+        pattern = (r"Bottleneck: .+? — ([\d,]+) person-hours of waiting \((\d+%) of the avoidable"
+                   if lang == "en" else r"瓶颈：.+?——等待([\d,]+)人·小时（占可避免等待的(\d+%)）")
+    if name != "stock" or not short.capped:  # the stock's own wait is the binding sentence's
+        ph, share = re.search(pattern, text).groups()
+        assert abs(float(ph.replace(",", "")) - hours[name]) <= 0.5
+        assert abs(pct(share) - hours[name] / sum(avoidable.values())) <= PCT_HALF + 1e-9
+    measures = rm.shelter_measures(result)
     by_label = {fl.place_short(ctx, sid): m for sid, m in measures.items()}
     pattern = (r"(?:^|, )([^,(]+?) \((\d+)/(\d+) in target\)" if lang == "en"
                else r"([^，：（]+)（按时(\d+)/(\d+)）")
