@@ -287,13 +287,29 @@ class Drill:
         self.dispatcher.request(inc, self.scenario.forces.plan(spec.plan_key)[0], alarm=0)
         yield inc.controlled
         self.log("control", inc.id, node=inc.node, **self._fire_size(inc))
+        self._stand_down(inc)
         if spec.kind in ("fire", "hazmat"):  # overhaul or decontamination after control
             yield env.timeout(self.draw(spec.work_time or WORK_TIME[spec.kind], stream))
-        self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
         for hazard in self.hazards.values():
             hazard.on_incident_cleared(inc)
+
+    def _stand_down(self, inc: IncidentState) -> None:
+        """The incident is under control: the units on scene finish the work (overhaul,
+        decontamination), so what it still waits for is withdrawn from the queue and every
+        unit sent but not yet on scene is recalled (it records ``release`` with
+        ``recalled`` and is free at once, from where it is; turning back a dispatch that a
+        controlled incident no longer needs is the stand-down of the 119 command centre).
+        """
+        self.dispatcher.withdraw(inc)
+        for uid in inc.assigned:
+            if uid in inc.on_scene:
+                continue
+            unit = self.units.get(uid) or next(
+                (u for u in self.dispatcher.mutual_aid if u.id == uid), None)
+            if unit is not None and unit.process is not None and unit.process.is_alive:
+                unit.process.interrupt("recall")
 
     def start_incident(self, spec: Incident, place: str = "") -> None:
         """An incident that starts now (an inject, or a hazard that calls for help from
@@ -315,25 +331,42 @@ class Drill:
         inc.assigned.append(unit.id)
         inc.add_assigned(unit.type)
         self.log("dispatch", inc.id, unit.id, task="incident", mutual_aid=True)
-        self.env.process(self._mutual_aid_unit(unit, inc, delay))
+        unit.process = self.env.process(self._mutual_aid_unit(unit, inc, delay))
 
     def _respond(self, unit: Unit, inc: IncidentState, alarm: int):
         env = self.env
         turned_out = unit.in_quarters  # else sent on from a scene or from the road
-        if turned_out:
-            unit.in_quarters = False
-            clock = self.clock_seconds(env.now)
-            turnout = self._turnout.get(unit.station)
-            yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
-                              if turnout else TEAM_TURNOUT_S)
-        self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
-        yield from self.drive(unit, inc.node, unit.vehicle)
+        try:
+            if turned_out:
+                unit.in_quarters = False
+                clock = self.clock_seconds(env.now)
+                turnout = self._turnout.get(unit.station)
+                yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
+                                  if turnout else TEAM_TURNOUT_S)
+            self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
+            yield from self.drive(unit, inc.node, unit.vehicle)
+        except simpy.Interrupt as exc:
+            if exc.cause != "recall":
+                raise
+            node = unit.position(env.now)[0]
+            self.log("release", inc.id, unit.id, node=node, recalled=True)
+            if turned_out and unit.leg is None:  # stood down during turnout: still in quarters
+                unit.in_quarters = True
+                unit.incident, unit.status, unit.process = "", "available", None
+                self.dispatcher.serve_queue()
+            else:
+                self.release_unit(unit)
+            return
         self._arrive(unit, inc, alarm)
         yield inc.cleared
         self._release(unit)
 
     def _mutual_aid_unit(self, unit: Unit, inc: IncidentState, delay: float):
-        yield self.env.timeout(delay)
+        try:
+            yield self.env.timeout(delay)
+        except simpy.Interrupt:  # recalled: the incident came under control first
+            self.log("release", inc.id, unit.id, recalled=True)
+            return
         unit.node = inc.node
         self._arrive(unit, inc, alarm=-1)
         yield inc.cleared
