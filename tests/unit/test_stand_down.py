@@ -55,3 +55,23 @@ def test_recalled_during_turnout_stays_in_quarters():
     result = run_drill(_far_station_scenario("15 min"), _world())
     e3 = [r.event for r in result.records if r.unit == "E3" and r.incident == "F1"]
     assert e3 == ["dispatch", "release"]  # never turned out
+
+
+def test_no_everyday_call_at_the_node_of_a_scripted_incident_being_worked(line_world):
+    """Callers at a working incident report that incident: no separate call there until
+    it is cleared (warehouse-escalation placed an alarm call on W1's node)."""
+    s = make_scenario(
+        duration="04:00",
+        background={"calls_per_day": 1500, "where": "junctions", "mix": {"alarm": 1}},
+        incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N1"},
+                    "work_time": "2 h"}])
+    result = run_drill(s, line_world)
+    clear = next(r.t for r in result.records if r.event == "clear" and r.incident == "A1")
+    n1 = line_world.network.node_index["N1"]
+    calls = [r for r in result.records if r.event == "call" and r.incident.startswith("BG")]
+    assert len(calls) > 100
+    at_n1 = [r.t for r in calls if r.node == n1]
+    assert at_n1 and min(at_n1) > clear  # from N1 again only once A1 is cleared
+    # the other nodes keep their calls meanwhile
+    before = [r for r in calls if r.t < clear]
+    assert {r.node for r in before} == {0, 2, 3}
