@@ -33,8 +33,8 @@ class TeamMeasure:
     shared
         Members shared with each other team, people.
     needed_at
-        Drill time (s) of the first call whose response plan asks for a unit type the
-        team fields (NaN: no call did).
+        Drill time (s) of the first alarm called whose units include a type the team
+        fields (NaN: none did; :func:`first_need`).
     """
 
     team: str
@@ -60,18 +60,26 @@ class TeamMeasure:
 
 
 def first_need(result: RunResult, types: set[str]) -> float:
-    """Drill time (s) of the first call whose response plan asks for one of ``types``
-    (a plan entry ``a|b`` asks for any of them), NaN if none."""
+    """Drill time (s) of the first alarm actually called (the first alarm at the ``call``,
+    a later one at its ``escalate``) whose units in the response plan include one of
+    ``types`` (a plan entry ``a|b`` asks for any of them), NaN if none.
+
+    An alarm level of the plan that no incident called does not count: a hazmat plan
+    with medical teams in its second alarm needs no team while every call stays at the
+    first alarm.
+    """
     forces = result.scenario.forces
-    wants: dict[str, bool] = {}
+    plan_key: dict[str, str] = {}
     for r in result.records:
-        if r.event != "call":
+        if r.event == "call":
+            plan_key[r.incident] = key = str(r.get("type", ""))
+            level = 0
+        elif r.event == "escalate" and r.incident in plan_key:
+            key, level = plan_key[r.incident], int(r.data["alarm"]) - 1
+        else:
             continue
-        key = str(r.get("type", ""))
-        if key not in wants:
-            plan = forces.plan(key) if forces.has_plan(key) else []
-            wants[key] = any(types & set(k.split("|")) for level in plan for k in level)
-        if wants[key]:
+        plan = forces.plan(key) if forces.has_plan(key) else []
+        if level < len(plan) and any(types & set(k.split("|")) for k in plan[level]):
             return r.t
     return math.nan
 
