@@ -377,7 +377,7 @@ class Drill:
         first = not inc.arrived
         inc.arrived = True
         size = self._fire_size(inc)
-        self.log("arrive", inc.id, unit.id, node=inc.node, **size)
+        self.log("arrive", inc.id, unit.id, node=unit.node, **size)  # where it stopped
         if alarm == 0 or (alarm == -1 and inc.first_alarm_left > 0):
             inc.first_alarm_left -= 1
             if inc.first_alarm_left == 0:
@@ -462,11 +462,18 @@ class Drill:
     # ------------------------------------------------------------------ units on the road
 
     def drive(self, unit: Unit, dest: int, vehicle: str):
-        """Move a unit to ``dest``, re-routing whenever the road network changes."""
+        """Move a unit to ``dest``, re-routing whenever the road network changes.
+
+        When every road into ``dest`` is closed to ``vehicle`` (a flooded underpass), the
+        unit stops at the nearest node from which it could enter
+        (:meth:`~drillsim.network.graph.TravelTimes.approach`) and works from there;
+        ``unit.node`` is where it stopped.
+        """
         env = self.env
         origin, t0 = unit.position(env.now)
         while True:
-            leg = self.plan(origin, dest, vehicle, t0)
+            target = self.world.travel.approach(dest, vehicle)
+            leg = self.plan(origin, target, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))
                 self.log("reroute", unit.incident, unit.id, node=origin, no_route=True)
@@ -483,7 +490,7 @@ class Drill:
                 origin, t0 = unit.position(env.now)
                 self.log("reroute", unit.incident, unit.id, node=origin, no_route=False)
         unit.leg = None
-        unit.node = dest
+        unit.node = target
 
     def plan(self, origin: int, dest: int, vehicle: str, t0: float) -> Leg | None:
         """The fastest trip from ``origin`` leaving at ``t0``, or ``None`` if unreachable."""

@@ -93,7 +93,9 @@ class Dispatcher:
             Unit types that will do.
         to_node
             Travel times to ``node`` by vehicle class, s, filled in as needed (a cache
-            for repeated searches to one node at one instant).
+            for repeated searches to one node at one instant); to the node where the
+            class stops when every road into ``node`` is closed to it
+            (:meth:`~drillsim.network.graph.TravelTimes.approach`).
 
         Returns
         -------
@@ -106,8 +108,9 @@ class Dispatcher:
         if not free:
             return None
         to_node = {} if to_node is None else to_node
-        for vehicle in {u.vehicle for u in free} - to_node.keys():
-            to_node[vehicle] = self.drill.world.travel.times_to(node, vehicle)
+        travel = self.drill.world.travel
+        for vehicle in {u.vehicle for u in free} - to_node.keys():  # to where it would stop
+            to_node[vehicle] = travel.times_to(travel.approach(node, vehicle), vehicle)
         best, best_eta = _nearest(free, to_node, self.drill.env.now)
         return None if best_eta == float("inf") else (best, best_eta)
 
