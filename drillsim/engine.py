@@ -620,10 +620,12 @@ class Drill:
         waiting time is drawn afresh, which is exact for a Poisson process because
         it is memoryless.
 
-        A call that lands on the node of a scripted incident still being worked (not yet
-        cleared) is a caller reporting that incident (several callers report one fire):
-        the command centre merges it into the incident, so no separate call is made (its
-        draws are still taken, so the other calls stay where they were).
+        A call that lands on the node of a scripted incident still being worked (started,
+        not yet cleared) is a caller reporting that incident when the incident is a fire
+        or a hazmat release (seen, smelt and heard by many; automatic alarms ring) or the
+        call is of the incident's own kind: the command centre merges it into the
+        incident, so no separate call is made (its draws are still taken, so the other
+        calls stay where they were). A fire call beside a flood rescue is still a call.
         """
         env, bg = self.env, self.scenario.background
         rng_when = self.streams["background/when"]
@@ -654,20 +656,22 @@ class Drill:
                 node = core[int(rng_where.integers(len(core)))]
             else:
                 node = node_ids[demand.node_at(self.clock_seconds(env.now), rng_where.random())]
-            if network.node_index[node] in self._working_scripted_nodes():
+            kind = "fire" if key in OCCUPANCIES else key
+            if self._reports_scripted(network.node_index[node], kind):
                 continue  # a caller reporting the scripted incident there: no new call
             n += 1
-            kind = "fire" if key in OCCUPANCIES else key
             make = BackgroundCall if key in validated else Incident  # first of a kind: check
             spec = make(id=f"BG{n:03d}", kind=kind, occupancy=key if kind == "fire" else None,
                         at=env.now, location=Location(node=node), work_time=bg.work_time)
             validated.add(key)
             env.process(self._incident(spec, env.now, background=True))
 
-    def _working_scripted_nodes(self) -> set[int]:
-        """Node indices of the scripted incidents that have started and are not cleared."""
-        return {inc.node for inc in self.incidents.values()
-                if not inc.background and not inc.cleared.triggered}
+    def _reports_scripted(self, node: int, kind: str) -> bool:
+        """Whether an everyday call of ``kind`` at ``node`` reports a scripted incident
+        being worked there (see :meth:`_background`)."""
+        return any(inc.node == node and not inc.background and not inc.cleared.triggered
+                   and (inc.spec.kind in ("fire", "hazmat") or inc.spec.kind == kind)
+                   for inc in self.incidents.values())
 
     def _surge_changes(self) -> list[tuple[float, float]]:
         """(time, factor) at which the background rate factor changes, in time order."""

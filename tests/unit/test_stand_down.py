@@ -75,3 +75,16 @@ def test_no_everyday_call_at_the_node_of_a_scripted_incident_being_worked(line_w
     # the other nodes keep their calls meanwhile
     before = [r for r in calls if r.t < clear]
     assert {r.node for r in before} == {0, 2, 3}
+
+
+def test_an_everyday_fire_call_beside_a_rescue_of_another_kind_is_still_a_call(line_world):
+    s = make_scenario(
+        duration="04:00",
+        background={"calls_per_day": 1500, "where": "junctions", "mix": {"alarm": 1}},
+        incidents=[{"id": "R1", "kind": "rescue", "at": "+00:01", "location": {"node": "N1"},
+                    "work_time": "2 h"}])
+    result = run_drill(s, line_world)
+    clear = next(r.t for r in result.records if r.event == "clear" and r.incident == "R1")
+    n1 = line_world.network.node_index["N1"]
+    assert [r for r in result.records if r.event == "call" and r.incident.startswith("BG")
+            and r.node == n1 and 60 < r.t < clear]
