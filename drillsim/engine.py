@@ -285,13 +285,29 @@ class Drill:
         self.dispatcher.request(inc, self.scenario.forces.plan(spec.plan_key)[0], alarm=0)
         yield inc.controlled
         self.log("control", inc.id, node=inc.node, **self._fire_size(inc))
+        self._stand_down(inc)
         if spec.kind in ("fire", "hazmat"):  # overhaul or decontamination after control
             yield env.timeout(self.draw(spec.work_time or WORK_TIME[spec.kind], stream))
-        self.dispatcher.withdraw(inc)  # a closed incident needs no more units
         self.log("clear", inc.id, node=inc.node)
         inc.cleared.succeed()
         for hazard in self.hazards.values():
             hazard.on_incident_cleared(inc)
+
+    def _stand_down(self, inc: IncidentState) -> None:
+        """The incident is under control: the units on scene finish the work (overhaul,
+        decontamination), so what it still waits for is withdrawn from the queue and every
+        unit sent but not yet on scene is recalled (it records ``release`` with
+        ``recalled`` and is free at once, from where it is; turning back a dispatch that a
+        controlled incident no longer needs is the stand-down of the 119 command centre).
+        """
+        self.dispatcher.withdraw(inc)
+        for uid in inc.assigned:
+            if uid in inc.on_scene:
+                continue
+            unit = self.units.get(uid) or next(
+                (u for u in self.dispatcher.mutual_aid if u.id == uid), None)
+            if unit is not None and unit.process is not None and unit.process.is_alive:
+                unit.process.interrupt("recall")
 
     def start_incident(self, spec: Incident, place: str = "") -> None:
         """An incident that starts now (an inject, or a hazard that calls for help from
@@ -313,25 +329,42 @@ class Drill:
         inc.assigned.append(unit.id)
         inc.add_assigned(unit.type)
         self.log("dispatch", inc.id, unit.id, task="incident", mutual_aid=True)
-        self.env.process(self._mutual_aid_unit(unit, inc, delay))
+        unit.process = self.env.process(self._mutual_aid_unit(unit, inc, delay))
 
     def _respond(self, unit: Unit, inc: IncidentState, alarm: int):
         env = self.env
         turned_out = unit.in_quarters  # else sent on from a scene or from the road
-        if turned_out:
-            unit.in_quarters = False
-            clock = self.clock_seconds(env.now)
-            turnout = self._turnout.get(unit.station)
-            yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
-                              if turnout else TEAM_TURNOUT_S)
-        self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
-        yield from self.drive(unit, inc.node, unit.vehicle)
+        try:
+            if turned_out:
+                unit.in_quarters = False
+                clock = self.clock_seconds(env.now)
+                turnout = self._turnout.get(unit.station)
+                yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
+                                  if turnout else TEAM_TURNOUT_S)
+            self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
+            yield from self.drive(unit, inc.node, unit.vehicle)
+        except simpy.Interrupt as exc:
+            if exc.cause != "recall":
+                raise
+            node = unit.position(env.now)[0]
+            self.log("release", inc.id, unit.id, node=node, recalled=True)
+            if turned_out and unit.leg is None:  # stood down during turnout: still in quarters
+                unit.in_quarters = True
+                unit.incident, unit.status, unit.process = "", "available", None
+                self.dispatcher.serve_queue()
+            else:
+                self.release_unit(unit)
+            return
         self._arrive(unit, inc, alarm)
         yield inc.cleared
         self._release(unit)
 
     def _mutual_aid_unit(self, unit: Unit, inc: IncidentState, delay: float):
-        yield self.env.timeout(delay)
+        try:
+            yield self.env.timeout(delay)
+        except simpy.Interrupt:  # recalled: the incident came under control first
+            self.log("release", inc.id, unit.id, recalled=True)
+            return
         unit.node = inc.node
         self._arrive(unit, inc, alarm=-1)
         yield inc.cleared
@@ -342,7 +375,7 @@ class Drill:
         first = not inc.arrived
         inc.arrived = True
         size = self._fire_size(inc)
-        self.log("arrive", inc.id, unit.id, node=inc.node, **size)
+        self.log("arrive", inc.id, unit.id, node=unit.node, **size)  # where it stopped
         if alarm == 0 or (alarm == -1 and inc.first_alarm_left > 0):
             inc.first_alarm_left -= 1
             if inc.first_alarm_left == 0:
@@ -427,11 +460,18 @@ class Drill:
     # ------------------------------------------------------------------ units on the road
 
     def drive(self, unit: Unit, dest: int, vehicle: str):
-        """Move a unit to ``dest``, re-routing whenever the road network changes."""
+        """Move a unit to ``dest``, re-routing whenever the road network changes.
+
+        When every road into ``dest`` is closed to ``vehicle`` (a flooded underpass), the
+        unit stops at the nearest node from which it could enter
+        (:meth:`~drillsim.network.graph.TravelTimes.approach`) and works from there;
+        ``unit.node`` is where it stopped.
+        """
         env = self.env
         origin, t0 = unit.position(env.now)
         while True:
-            leg = self.plan(origin, dest, vehicle, t0)
+            target = self.world.travel.approach(dest, vehicle)
+            leg = self.plan(origin, target, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))
                 self.log("reroute", unit.incident, unit.id, node=origin, no_route=True)
@@ -448,7 +488,7 @@ class Drill:
                 origin, t0 = unit.position(env.now)
                 self.log("reroute", unit.incident, unit.id, node=origin, no_route=False)
         unit.leg = None
-        unit.node = dest
+        unit.node = target
 
     def plan(self, origin: int, dest: int, vehicle: str, t0: float) -> Leg | None:
         """The fastest trip from ``origin`` leaving at ``t0``, or ``None`` if unreachable."""
@@ -577,6 +617,13 @@ class Drill:
         Within an hour (and a surge level) the rate is constant; at each change the
         waiting time is drawn afresh, which is exact for a Poisson process because
         it is memoryless.
+
+        A call that lands on the node of a scripted incident still being worked (started,
+        not yet cleared) is a caller reporting that incident when the incident is a fire
+        or a hazmat release (seen, smelt and heard by many; automatic alarms ring) or the
+        call is of the incident's own kind: the command centre merges it into the
+        incident, so no separate call is made (its draws are still taken, so the other
+        calls stay where they were). A fire call beside a flood rescue is still a call.
         """
         env, bg = self.env, self.scenario.background
         rng_when = self.streams["background/when"]
@@ -602,18 +649,27 @@ class Drill:
                 yield env.timeout(boundary)
                 continue
             yield env.timeout(gap)
-            n += 1
             key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
             if demand is None:
                 node = core[int(rng_where.integers(len(core)))]
             else:
                 node = node_ids[demand.node_at(self.clock_seconds(env.now), rng_where.random())]
             kind = "fire" if key in OCCUPANCIES else key
+            if self._reports_scripted(network.node_index[node], kind):
+                continue  # a caller reporting the scripted incident there: no new call
+            n += 1
             make = BackgroundCall if key in validated else Incident  # first of a kind: check
             spec = make(id=f"BG{n:03d}", kind=kind, occupancy=key if kind == "fire" else None,
                         at=env.now, location=Location(node=node), work_time=bg.work_time)
             validated.add(key)
             env.process(self._incident(spec, env.now, background=True))
+
+    def _reports_scripted(self, node: int, kind: str) -> bool:
+        """Whether an everyday call of ``kind`` at ``node`` reports a scripted incident
+        being worked there (see :meth:`_background`)."""
+        return any(inc.node == node and not inc.background and not inc.cleared.triggered
+                   and (inc.spec.kind in ("fire", "hazmat") or inc.spec.kind == kind)
+                   for inc in self.incidents.values())
 
     def _surge_changes(self) -> list[tuple[float, float]]:
         """(time, factor) at which the background rate factor changes, in time order."""

@@ -101,7 +101,8 @@ class ChemicalModel(Hazard):
         net = drill.world.network
         self.source = drill.world.node_of(spec.site)
         self.src_lat, self.src_lon = float(net.lat[self.source]), float(net.lon[self.source])
-        self.grid = PopulationGrid(net, drill.world.places)
+        self.grid = PopulationGrid(net, drill.world.places).near_source(self.src_lat,
+                                                                       self.src_lon)
         self.remaining = self.grid.people.copy()  # people still at home, per cell
         self.t_start = spec.at
         self.t_stop = rules.container_empty_at(spec)
@@ -113,6 +114,7 @@ class ChemicalModel(Hazard):
         self.incident: Incident | None = None
         self.source_worked = False
         self.override: tuple[float, float, float | None] | None = None
+        self._roads: tuple[tuple[float, float, str], rules.RoadPoints] | None = None
         self._plume_cache: dict[tuple[str, float], tuple] = {}
         """(points, factor) -> (weather, downwind distance x, mask per level)."""
         self.area_cells = {a: np.zeros(self.grid.lat.size, dtype=bool)
@@ -165,7 +167,18 @@ class ChemicalModel(Hazard):
             lon.append(place.lon if place is not None else float(net.lon[s.node]))
         return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
 
-    def _zones(self, t: float, points: Literal["nodes", "cells", "shelters"],
+    def _road_points(self) -> rules.RoadPoints:
+        """Points along the arcs the hot zone can reach in the weather now (kept until the
+        weather changes): an arc closes when one of them is in the hot zone."""
+        u, wind_from, cls = self.weather_at(self.drill.env.now)
+        if self._roads is None or self._roads[0] != (u, wind_from, cls):
+            net = self.drill.world.network
+            self._roads = ((u, wind_from, cls), rules.road_points(
+                net.lat, net.lon, net.edge_u, net.edge_v, src_lat=self.src_lat,
+                src_lon=self.src_lon, reach_m=rules.hot_reach_m(self.spec, u, cls)))
+        return self._roads[1]
+
+    def _zones(self, t: float, points: Literal["nodes", "cells", "shelters", "roads"],
                factor: float = 1.0
                ) -> dict[int, np.ndarray]:
         """Road nodes or population cells above each AEGL level (÷ ``factor``) at time
@@ -179,6 +192,8 @@ class ChemicalModel(Hazard):
                 lat, lon = self.drill.world.network.lat, self.drill.world.network.lon
             elif points == "shelters":
                 lat, lon = self.shelter_lat, self.shelter_lon
+            elif points == "roads":
+                lat, lon = self._road_points().lat, self._road_points().lon
             else:
                 lat, lon = self.grid.lat, self.grid.lon
             x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
@@ -263,7 +278,10 @@ class ChemicalModel(Hazard):
         self.cells = self._zones(now, "cells")
         hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, self.src_lat, self.src_lon),
                              self.masks[3], self.isolation_m())
-        edges = rules.hot_edges(hot, net.edge_u, net.edge_v)
+        road = self._road_points()
+        edges = rules.hot_arcs(road, rules.hot_zone(
+            rules.distance_m(road.lat, road.lon, self.src_lat, self.src_lon),
+            self._zones(now, "roads")[3], self.isolation_m()))
         reopen = np.setdiff1d(self.closed, edges)
         close = np.setdiff1d(edges, self.closed)
         if reopen.size:

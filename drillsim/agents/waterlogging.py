@@ -416,7 +416,7 @@ class FloodModel(Hazard):
         drill.log("enroute", unit=unit.id, place=point.id, from_quarters=unit.in_quarters)
         unit.in_quarters = False
         yield from drill.drive(unit, point.node, unit.vehicle)
-        drill.log("arrive", unit=unit.id, node=point.node, place=point.id)
+        drill.log("arrive", unit=unit.id, node=unit.node, place=point.id)  # where it stopped
         yield env.timeout(self.spec.pump_setup)
         point.pumping_m3_s += unit.pump_m3_s
         drill.log("pump_start", unit=unit.id, node=point.node, place=point.id,

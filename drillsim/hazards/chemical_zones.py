@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -277,9 +277,75 @@ def hot_zone(dist_m: ArrayLike, aegl3: np.ndarray, isolation_radius_m: float) ->
     return (np.asarray(dist_m) <= isolation_radius_m) | aegl3
 
 
-def hot_edges(hot: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray) -> np.ndarray:
-    """Arcs closed to vehicles: those with an end node in the hot zone (indices)."""
-    return np.flatnonzero(hot[edge_u] | hot[edge_v])
+ROAD_STEP_M = 5.0
+"""Spacing of the points at which a road arc is tested against the hot zone, m: a closed
+section's ends are exact to this."""
+
+
+class RoadPoints(NamedTuple):
+    """Points along the road arcs near a source (:func:`road_points`).
+
+    Attributes
+    ----------
+    arc
+        Arc index of each point; the points of one arc are consecutive, from its tail.
+    lat, lon
+        Coordinates, degrees.
+    """
+
+    arc: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+
+
+def road_points(lat: np.ndarray, lon: np.ndarray, edge_u: np.ndarray, edge_v: np.ndarray, *,
+                src_lat: float, src_lon: float, reach_m: float,
+                step_m: float = ROAD_STEP_M) -> RoadPoints:
+    """Points at most ``step_m`` apart (both ends included) along every arc that passes
+    within ``reach_m`` of the source (nearest point of the straight arc, m)."""
+    x, y = downwind_crosswind(lat, lon, src_lat, src_lon, 0.0)  # any axes: distances only
+    ax, ay, bx, by = x[edge_u], y[edge_u], x[edge_v], y[edge_v]
+    dx, dy = bx - ax, by - ay
+    length = np.hypot(dx, dy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.clip(np.where(length > 0, -(ax * dx + ay * dy) / length**2, 0.0), 0.0, 1.0)
+    near = np.flatnonzero(np.hypot(ax + p * dx, ay + p * dy) <= reach_m)
+    n = np.maximum(np.ceil(length[near] / step_m).astype(np.int64) + 1, 2)
+    arc = np.repeat(near, n)
+    first = np.repeat(np.cumsum(n) - n, n)
+    t = (np.arange(arc.size) - first) / np.repeat(n - 1, n)
+    u, v = edge_u[arc], edge_v[arc]
+    return RoadPoints(arc, lat[u] + t * (lat[v] - lat[u]), lon[u] + t * (lon[v] - lon[u]))
+
+
+def hot_arcs(points: RoadPoints, inside: np.ndarray) -> np.ndarray:
+    """Arcs closed to vehicles: those with a point in the hot zone (``inside``), sorted."""
+    return np.unique(points.arc[inside])
+
+
+def hot_sections(points: RoadPoints, inside: np.ndarray
+                 ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The closed stretches of road: each run of consecutive points of one arc in the hot
+    zone, as ((lat, lon) of its first point, (lat, lon) of its last)."""
+    out = []
+    k = np.flatnonzero(inside)
+    if k.size == 0:
+        return out
+    breaks = np.flatnonzero((np.diff(k) != 1) | (np.diff(points.arc[k]) != 0)) + 1
+    for run in np.split(k, breaks):
+        a, b = int(run[0]), int(run[-1])
+        out.append(((float(points.lat[a]), float(points.lon[a])),
+                    (float(points.lat[b]), float(points.lon[b]))))
+    return out
+
+
+def hot_reach_m(spec: ChemicalRelease, u_m_s: float, cls: str) -> float:
+    """How far from the source the hot zone can reach in this weather, m: the isolation
+    radius or the AEGL-3 zone's length by either estimate (+10 % for the zone's width at
+    its far end), whichever is longer."""
+    dense = dense_extent(spec, u_m_s, cls, 3)
+    return max(isolation_m(spec), 1.1 * gaussian_extent(spec, u_m_s, cls, 3),
+               0.0 if math.isnan(dense) else 1.1 * dense)
 
 
 def downwind_square(x_m: ArrayLike, y_m: ArrayLike, side_m: float) -> np.ndarray:

@@ -746,7 +746,7 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
                   and r.place == spec.id), None)
     node = start.node if start is not None and start.node >= 0 else world.node_of(spec.site)
     src_lat, src_lon = float(net.lat[node]), float(net.lon[node])
-    grid = PopulationGrid(net, world.places)
+    grid = PopulationGrid(net, world.places).near_source(src_lat, src_lon)  # as the engine
     sub_ids = [s.id for s in grid.subdistricts]
     com_ids = [c.id for c in grid.communities]
     places = force_places(result.scenario, world)

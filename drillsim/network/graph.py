@@ -853,6 +853,32 @@ class TravelTimes:
         """The weather speed factor now set for ``vehicle``."""
         return self._graph(vehicle).weather
 
+    def approach(self, node: int, vehicle: str = "fire_engine") -> int:
+        """Where a ``vehicle`` going to ``node`` stops: ``node`` itself while some arc into
+        it is open to the class, else the node it could come from (a tail of an arc into
+        ``node``) that is nearest in a straight line and has an open arc into it itself
+        (ties: the lower index); ``node`` when there is none (then no route reaches it).
+
+        A scene in a flooded underpass is worked from the edge of the water: the crew
+        walks or wades the last stretch (one hop: a sag floods one node's arcs).
+        """
+        rev = self._graph(vehicle).reverse  # row v: the arcs into v (tail, weight)
+        lo, hi = rev.indptr[node], rev.indptr[node + 1]
+        if hi == lo or (rev.data[lo:hi] < _CLOSED_S).any():
+            return node
+        best, best_d = node, math.inf
+        net = self.network
+        k = math.cos(math.radians(float(net.lat[node])))
+        for tail in sorted(int(t) for t in rev.indices[lo:hi]):
+            a, b = rev.indptr[tail], rev.indptr[tail + 1]
+            if not (rev.data[a:b] < _CLOSED_S).any():
+                continue
+            d = math.hypot(float(net.lat[tail] - net.lat[node]),
+                           float(net.lon[tail] - net.lon[node]) * k)
+            if d < best_d:
+                best, best_d = tail, d
+        return best
+
     def edge_factors(self, edges: np.ndarray, vehicle: str) -> np.ndarray:
         """The speed factors now set on ``edges`` for ``vehicle`` (a copy)."""
         return self._graph(vehicle).factor[edges]

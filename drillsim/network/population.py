@@ -1,4 +1,5 @@
-"""Where people live: the population grid the chemical release counts people on.
+"""Where people live: the population grid the chemical release counts people on (refined
+near the source, :meth:`PopulationGrid.near_source`).
 
 Shared by the engine (exposure and evacuation in
 :mod:`drillsim.agents.chemical_release`) and the metrics (who lives in each threat
@@ -23,6 +24,14 @@ CELL_M = 100.0
 URBAN_REACH_M = 400.0
 """Cells farther than this from every road node hold nobody (parks, rivers, rail yards)."""
 
+
+FINE_CELL_M = 10.0
+"""Side of the sub-cells near a chemical source (:meth:`PopulationGrid.near_source`), m."""
+
+FINE_RADIUS_M = 300.0
+"""Cells whose centre lies within this distance of a chemical source are split into
+sub-cells (:meth:`PopulationGrid.near_source`), m: three cells each way, beyond which the
+zones are large next to a 100 m cell."""
 
 COMMUNITY_SEED = 20_210_101
 """Seed of the k-means split of a subdistrict's cells into its communities (any fixed value:
@@ -152,6 +161,56 @@ class PopulationGrid:
         for j, sub in enumerate(self.subdistricts):
             self._split(j, sub, communities, community)
         return communities, community
+
+    def near_source(self, src_lat: float, src_lon: float, *, radius_m: float = FINE_RADIUS_M,
+                    cell_m: float = FINE_CELL_M) -> PopulationGrid:
+        """The grid with every cell whose centre lies within ``radius_m`` of the source split
+        into ``cell_m`` sub-cells, each with an even share of the cell's people, its road
+        node, subdistrict and community.
+
+        Every zone count of a chemical release (the isolation circle, the AEGL zones, the
+        ERG square, in the engine and in the metrics) takes the people of the (sub-)cells
+        whose centre lies inside the zone: one rule. On 100 m cells that rule is a lottery
+        for zones smaller than a cell (a 30 m isolation circle held a whole cell of 98
+        people while the 37 m AEGL-3 and 98 m AEGL-2 plumes from the same source held
+        nobody); on 10 m sub-cells a zone's count is the people living in its area to
+        within its edge (a 30 m circle: 29 sub-cell centres for 28.3 sub-cells of area).
+
+        Parameters
+        ----------
+        src_lat, src_lon
+            The source, degrees.
+        radius_m, cell_m
+            Reach of the refinement and side of the sub-cells, m (``cell_m`` divides
+            :data:`CELL_M`).
+
+        Returns
+        -------
+        PopulationGrid
+            A new grid (this one is unchanged); the same people in total.
+        """
+        k = math.cos(math.radians(src_lat))
+        d = np.hypot((self.lat - src_lat) * 111_195.0, (self.lon - src_lon) * 111_195.0 * k)
+        split = d <= radius_m
+        n = round(CELL_M / cell_m)
+        offsets = (np.arange(n) + 0.5) / n - 0.5  # sub-cell centres, in cell sides
+        dy, dx = (a.ravel() for a in np.meshgrid(offsets, offsets, indexing="ij"))
+        parent = np.repeat(np.flatnonzero(split), n * n)
+        sub_lat = self.lat[parent] + np.tile(dy, int(split.sum())) * CELL_M / 111_195.0
+        sub_lon = self.lon[parent] + np.tile(dx, int(split.sum())) * CELL_M / (111_195.0 * k)
+        keep = np.flatnonzero(~split)
+        out = object.__new__(PopulationGrid)
+        out.__dict__.update(self.__dict__)
+        out.lat = np.concatenate([self.lat[keep], sub_lat])
+        out.lon = np.concatenate([self.lon[keep], sub_lon])
+        for name in ("node", "owner"):
+            a = getattr(self, name)
+            setattr(out, name, np.concatenate([a[keep], a[parent]]))
+        com = self.community  # the sub-cells keep their cell's community (split once)
+        out.__dict__["_communities"] = (self.communities,
+                                        np.concatenate([com[keep], com[parent]]))
+        out.people = np.concatenate([self.people[keep], self.people[parent] / (n * n)])
+        return out
 
     def cells_of(self, area: str) -> np.ndarray:
         """Cells of a subdistrict or (synthetic) community, by id (bool per cell; none when

@@ -154,7 +154,9 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("clear", "response", "the incident is closed; units are released",
               ("incident", "node")),
     EventKind("release", "response", "the unit leaves the scene (or its task)",
-              ("incident", "unit", "node", "place")),
+              ("incident", "unit", "node", "place"), (
+                  _f("recalled", "bool", "", "the unit was turned back before it arrived: "
+                     "the incident came under control first", required=False),)),
     EventKind("quarters", "response", "the unit is back in quarters and available",
               ("unit", "node")),
     EventKind("mutual_aid_request", "response", "help is asked from outside the district",

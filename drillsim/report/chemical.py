@@ -196,17 +196,22 @@ def _leak_end_capital(ctx: ReportContext) -> str:
     return text[0].upper() + text[1:]
 
 
-def hot_edges(ctx: ReportContext, st: WeatherState) -> np.ndarray:
-    """Arcs closed to vehicles for the steady plume of one weather state (the engine's
-    rule, :func:`drillsim.hazards.chemical_zones.hot_zone`)."""
+def hot_sections(ctx: ReportContext, st: WeatherState
+                 ) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The stretches of road closed to vehicles for the steady plume of one weather state,
+    ((lat, lon), (lat, lon)) each: the parts of the closed arcs inside the hot zone (the
+    engine's rule, :func:`drillsim.hazards.chemical_zones.hot_arcs`)."""
     net = ctx.world.network
     _, lat, lon = source(ctx)
+    spec = _spec(ctx)
+    road = rules.road_points(net.lat, net.lon, net.edge_u, net.edge_v, src_lat=lat,
+                             src_lon=lon, reach_m=rules.hot_reach_m(spec, st.u, st.cls))
     aegl3 = rules.driving_mask(rules.zone_masks(
-        _spec(ctx), net.lat, net.lon, src_lat=lat, src_lon=lon, wind_from_deg=st.wind_from,
+        spec, road.lat, road.lon, src_lat=lat, src_lon=lon, wind_from_deg=st.wind_from,
         u_m_s=st.u, cls=st.cls, level=3))
-    hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, lat, lon), aegl3,
-                         facts(ctx).isolation_m)
-    return rules.hot_edges(hot, net.edge_u, net.edge_v)
+    inside = rules.hot_zone(rules.distance_m(road.lat, road.lon, lat, lon), aegl3,
+                            facts(ctx).isolation_m)
+    return rules.hot_sections(road, inside)
 
 
 def staging_node(ctx: ReportContext) -> int:
@@ -603,10 +608,9 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     if any(st.shifted for st in states):
         handles.append(Line2D([], [], color="#7f8c8d", ls="--", lw=1.4,
                               label=ctx.say("chem.map_zones_shifted")))
-    edges = sorted({int(e) for st in states for e in hot_edges(ctx, st)})
-    if edges:
-        segs = [[(net.lon[net.edge_u[e]], net.lat[net.edge_u[e]]),
-                 (net.lon[net.edge_v[e]], net.lat[net.edge_v[e]])] for e in edges]
+    sections = sorted({sec for st in states for sec in hot_sections(ctx, st)})
+    if sections:
+        segs = [[(a[1], a[0]), (b[1], b[0])] for a, b in sections]
         ax.add_collection(LineCollection(segs, colors="#6c3483", linewidths=3.5, zorder=5,
                                          capstyle="round", gid="chem-hot-arcs"))
         handles.append(Line2D([], [], color="#6c3483", lw=3.5,

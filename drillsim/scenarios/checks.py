@@ -275,6 +275,7 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
                     yield Problem(("flood", "points", i, "roads"),
                                   f"no road named {road!r} in the network"
                                   f"{_road_hint(network, road)}")
+        yield from _incidents_on_points(s, places, network)
     if s.chemical is not None:
         yield from _location(s.chemical.site, ("chemical", "site"), places, network)
     for i, inj in enumerate(s.injects):
@@ -329,6 +330,50 @@ def _population(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[P
     if s.background is not None and not centres:
         yield Problem(("background",), f"{why}: background calls are spread evenly over the "
                       f"roads instead of following where people live; {fix}", warning=True)
+
+
+def _snap(loc: Location, places: Places, network: RoadNetwork) -> tuple[int, float] | None:
+    """The node a location is played at and its distance, m (as the engine snaps it);
+    ``None`` for an unknown place or node (reported by :func:`_location`)."""
+    from drillsim.network.fit import drive_core
+
+    if loc.node is not None:
+        i = network.node_index.get(loc.node)
+        return None if i is None else (i, 0.0)
+    if loc.place is not None:
+        place = places.get(loc.place)
+        if place is None:
+            return None
+        lat, lon = place.lat, place.lon
+    else:
+        lat, lon = loc.lat, loc.lon
+    return drive_core(network).nearest(network, lat, lon)
+
+
+def _incidents_on_points(s: Scenario, places: Places, network: RoadNetwork
+                         ) -> Iterator[Problem]:
+    """A scripted incident other than a flood rescue may not be played at the node of a
+    waterlogging point: the point floods every road into it (a fire in a flooded
+    underpass is no plausible drill; engines could only work it from the water's edge)."""
+    points = {}
+    for p in s.flood.points:
+        snapped = _snap(p.location, places, network)
+        if snapped is not None:
+            points.setdefault(snapped[0], p)
+    for path, inc in _all_incidents(s):
+        if inc.kind == "flood_rescue":
+            continue
+        snapped = _snap(inc.location, places, network)
+        if snapped is None or snapped[0] not in points:
+            continue
+        node, dist = snapped
+        p = points[node]
+        name = f" ({p.name_en or p.name_zh})" if p.name_en or p.name_zh else ""
+        yield Problem((*path, "location"), (
+            f"the {inc.kind} is played at network node {network.node_ids[node]!r}, {dist:.0f} m "
+            f"away, the node of waterlogging point {p.id!r}{name}, whose roads flood; a "
+            f"{inc.kind} there is not plausible: move it off the point (only a flood_rescue "
+            "may be there)"))
 
 
 def _areas(s: Scenario, places: Places) -> Iterator[Problem]:

@@ -463,6 +463,9 @@ class Dispatch(Model):
     """How the command centre works."""
 
     policy: Literal["nearest_available"] = "nearest_available"
+    priority: Literal["risk", "call_order"] = Field(
+        default="risk", description="order of the waiting calls: life risk first "
+        "(risk), or first come, first served (call_order)")
     processing: Distribution = Field(
         default=LogNormal(dist="lognormal", median=45.0, p90=64.0),
         description="call answering and processing time (NFPA 1710: 64 s at 90 %)")

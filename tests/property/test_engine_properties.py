@@ -214,6 +214,8 @@ def check_invariants(records) -> None:
     out: set[str] = set()  # units out of service
     called, arrived, unmet = set(), set(), set()
     cleared: set[str] = set()
+    controlled: set[str] = set()
+    on_scene: set[tuple[str, str]] = set()  # (unit, incident)
     for r in records:
         if r.event == "dispatch":
             assert r.unit not in committed, \
@@ -221,15 +223,22 @@ def check_invariants(records) -> None:
             assert r.unit not in out, f"{r.unit} dispatched while out of service"
             assert r.incident in called, f"{r.incident} dispatched before its call"
             assert r.incident not in cleared, f"{r.unit} dispatched to closed {r.incident}"
+            assert r.incident not in controlled, \
+                f"{r.unit} dispatched to {r.incident} after its control"
             committed[r.unit] = r.incident
         elif r.event in ("enroute", "arrive"):
             assert committed.get(r.unit) == r.incident, \
                 f"{r.unit} {r.event} at {r.incident} without being committed to it"
             if r.event == "arrive":
+                assert r.incident not in controlled, f"{r.unit} arrived after control"
                 arrived.add(r.incident)
+                on_scene.add((r.unit, r.incident))
         elif r.event == "release":
             assert committed.get(r.unit) == r.incident, f"{r.unit} released from a stranger"
-            assert r.incident in cleared
+            if r.get("recalled"):  # turned back on the way: the incident is under control
+                assert r.incident in controlled and (r.unit, r.incident) not in on_scene
+            else:
+                assert r.incident in cleared
             del committed[r.unit]
         elif r.event == "quarters":
             assert r.unit not in committed, f"{r.unit} back in quarters while committed"
@@ -241,6 +250,8 @@ def check_invariants(records) -> None:
         elif r.event == "call":
             assert r.incident not in called, f"{r.incident} called twice"
             called.add(r.incident)
+        elif r.event == "control":
+            controlled.add(r.incident)
         elif r.event == "clear":
             cleared.add(r.incident)
         elif r.event == "unmet":

@@ -243,7 +243,8 @@ def test_flood_and_release_in_one_drill_start_the_relief_clock_once(tmp_path):
 
 def test_plume_evaluated_once_per_point_set_and_weather(town, monkeypatch):
     """The plume is a steady state: one evaluation per point set (road nodes, population
-    cells outdoors, cells indoors) per weather state, not one per AEGL level and update."""
+    cells outdoors, cells indoors, shelters, points along the roads the hot zone can reach)
+    per weather state, not one per AEGL level and update."""
     import drillsim.agents.chemical_release as agent
 
     calls = []
@@ -263,7 +264,7 @@ def test_plume_evaluated_once_per_point_set_and_weather(town, monkeypatch):
                 for r in records if r.event == "plume"}
     assert updates > 2 * len(weathers)  # several updates per weather state
     assert len(weathers) == 2
-    assert len(calls) == 4 * len(weathers)  # nodes, cells outdoors, cells indoors, shelters
+    assert len(calls) == 5 * len(weathers)  # nodes, cells out, cells in, shelters, roads
 
 
 def test_hazmat_call_after_the_detection_delay_and_the_order_after_the_call(town):

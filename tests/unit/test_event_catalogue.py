@@ -43,6 +43,20 @@ def test_ready_drill_records_follow_the_catalogue(ready, name):
     assert check_all(ready[name].records) == []
 
 
+@pytest.mark.parametrize("name", [p.stem for p in READY])
+def test_ready_drill_sends_no_unit_to_a_controlled_incident(ready, name):
+    """Control stands the response down (flood-and-fire sent XZ-R1 to F1 28 min after
+    control): no dispatch and no arrival after an incident's control record."""
+    control: dict[str, float] = {}
+    late = []
+    for r in ready[name].records:
+        if r.event == "control":
+            control.setdefault(r.incident, r.t)
+        elif r.event in ("dispatch", "arrive") and r.incident in control:
+            late.append((r.t, r.event, r.incident, r.unit))
+    assert late == []
+
+
 # ------------------------------------------------------------ kinds no ready drill writes
 
 # everyone leaves at once at 0.3 m (no floor spread, no decision delay): the cases below

@@ -1,0 +1,98 @@
+"""Units cannot arrive at a node every road into which is closed to their class: they stop
+at the nearest node they can reach and work from there; a drill may not place a fire on
+a waterlogging point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import line_graph, make_scenario
+
+from drillsim.engine import run_drill
+from drillsim.errors import ScenarioError
+from drillsim.network.graph import RoadNetwork, TravelTimes
+from drillsim.network.places import Places
+from drillsim.network.world import World
+from drillsim.scenarios.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _into(net: RoadNetwork, node: int) -> np.ndarray:
+    return np.flatnonzero(net.edge_v == node)
+
+
+def test_approach_is_the_node_itself_while_a_road_into_it_is_open():
+    net = RoadNetwork.from_networkx(line_graph(5))
+    travel = TravelTimes(net)
+    assert travel.approach(2) == 2
+    travel.close(_into(net, 2)[:1])  # one of its two roads in: still reachable
+    assert travel.approach(2) == 2
+
+
+def test_approach_is_the_nearest_neighbour_that_can_be_reached_when_all_are_closed():
+    g = line_graph(5)
+    g.nodes["N3"]["x"] = 117.15 + 2 * 0.009 + 0.004  # N3 is nearer N2 than N1 is
+    net = RoadNetwork.from_networkx(g)
+    travel = TravelTimes(net)
+    travel.close(_into(net, 2))
+    assert travel.approach(2) == 3
+    assert travel.approach(2, "truck") == 3
+    travel.close(_into(net, 3))  # N3 cut off too: the next one that can be reached
+    assert travel.approach(2) == 1
+    travel.close(_into(net, 1))
+    assert travel.approach(2) == 2  # nothing around can be reached: no route (units wait)
+    travel.reopen(_into(net, 2), ["car"])
+    assert travel.approach(2, "car") == 2 and travel.approach(2) == 2
+
+
+def test_units_work_a_scene_they_cannot_enter_from_the_nearest_node():
+    world = World(RoadNetwork.from_networkx(line_graph(4)), Places([]))
+    s = make_scenario(incidents=[{"id": "F1", "occupancy": "dwelling", "at": "+00:01",
+                                  "location": {"node": "N2"}, "detection_delay": "30 s"}])
+    net = world.network
+    open_run = run_drill(s, world)
+    world.travel.close(_into(net, 2))  # every road into N2 flooded (N1, N3 equally near)
+    try:
+        closed_run = run_drill(s, world)
+    finally:
+        world.travel.reopen(_into(net, 2))
+    arrivals = {name: [r.node for r in run.records if r.event == "arrive"]
+                for name, run in (("open", open_run), ("closed", closed_run))}
+    assert arrivals == {"open": [2], "closed": [1]}
+    assert next(r for r in closed_run.records if r.event == "control")  # worked from N1
+    # the dispatcher's expected time is the time to where it stops, not to the scene
+    eta = next(r.data["eta_s"] for r in closed_run.records if r.event == "dispatch")
+    assert eta == round(world.travel.time(0, 1, "fire_engine"))
+
+
+def _flood_and_fire(tmp_path, old: str, new: str) -> Path:
+    text = (ROOT / "scenarios" / "flood-and-fire.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "drill.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+LOCATION = "location: {lat: 39.1584, lon: 117.1302}"
+UNDERPASS = "location: {lat: 39.1610, lon: 117.1290}"  # the first version's F1: 358 m off
+
+
+def test_a_fire_snapping_onto_a_waterlogging_point_is_refused(tmp_path):
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(_flood_and_fire(tmp_path, LOCATION, UNDERPASS))
+    msg = str(err.value)
+    assert "flood-and-fire" not in msg and "drill.yaml:" in msg
+    assert "incidents[0].location" in msg
+    assert "'tianping_underpass' (Tianping bridge underpass)" in msg
+    assert "358 m away" in msg and "\n" not in msg.strip()
+
+
+def test_a_flood_rescue_may_be_at_a_waterlogging_point(tmp_path):
+    path = _flood_and_fire(tmp_path, LOCATION, UNDERPASS)
+    text = path.read_text(encoding="utf-8").replace(
+        "    kind: fire\n    occupancy: old_residential_compound\n", "    kind: flood_rescue\n")
+    path.write_text(text, encoding="utf-8")
+    assert load_scenario(path).incidents[0].kind == "flood_rescue"
