@@ -432,6 +432,13 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
     paras += _held_sentence(ctx, bds)
+    # a fact every driving incident shares is a cause: said once; the others go in the table
+    common = [f for f in bds[0].facts if all(f in b.facts for b in bds)]
+    if common and len(bds) > 1:
+        paras.append(ctx.say("fire.facts_of_all", facts=" ".join(common)))
+    elif common:  # one driving call: its facts are the cause, said in the text
+        paras.append(functools.reduce(
+            lambda a, b: ctx.say("join_sentences", first=a, then=b), common))
     shown_ids = {row.incident for row, _ in drivers}
     if all(row.background for row, _ in drivers):
         own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
@@ -444,10 +451,6 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
-    # a fact every driving incident shares is a cause: said once; the others go in the table
-    common = [f for f in bds[0].facts if len(bds) > 1 and all(f in b.facts for b in bds)]
-    if common:
-        paras.append(ctx.say("fire.facts_of_all", facts=" ".join(common)))
     facts = any(f not in common for b in bds for f in b.facts)
     if facts:  # what the records show around each call: a column, not a paragraph each
         cols.append(ctx.say("fire.col_facts"))
