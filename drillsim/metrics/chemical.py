@@ -246,6 +246,35 @@ class OrderReach:
     first_out: float
 
 
+@dataclass(frozen=True)
+class DoorRound:
+    """A door-to-door round of the protective-action order (a ``door_to_door`` record).
+
+    Attributes
+    ----------
+    t
+        Drill time the round was planned (the order, or a zone update), s.
+    action
+        ``evacuate`` or ``shelter_in_place``.
+    households
+        Households visited.
+    staff
+        Grid workers on the round.
+    communities
+        Communities the order had touched.
+    first_visit, last_visit
+        Drill times of the round's first and last visit, s.
+    """
+
+    t: float
+    action: str
+    households: float
+    staff: float
+    communities: int
+    first_visit: float
+    last_visit: float
+
+
 REASONS = ("isolation", "aegl3", "aegl2", "aegl1", "downwind", "area")
 """Why people were ordered out (the ``evacuation_ordered`` record), in the engine's order."""
 
@@ -338,6 +367,9 @@ class ChemicalFacts:
     ordered_out
         Who was ordered out and why, update by update (the evacuation's denominator: the
         groups that left are those of these people the order reached).
+    door_rounds
+        The order's door-to-door rounds, in the order they were planned (none when the
+        drill's own channels carried the order).
     """
 
     call: float
@@ -355,6 +387,17 @@ class ChemicalFacts:
     order_reach: OrderReach | None = None
     shelters_closed: tuple[ShelterClosed, ...] = ()
     ordered_out: tuple[OrderedOut, ...] = ()
+    door_rounds: tuple[DoorRound, ...] = ()
+
+    def door_summary(self, action: str) -> DoorRound | None:
+        """Every door-to-door round of ``action`` as one: households summed, the most
+        staff, first and last visit (None: no such round)."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        if not rounds:
+            return None
+        return DoorRound(rounds[0].t, action, sum(r.households for r in rounds),
+                         max(r.staff for r in rounds), max(r.communities for r in rounds),
+                         min(r.first_visit for r in rounds), max(r.last_visit for r in rounds))
 
     @property
     def people_ordered_out(self) -> float:
@@ -547,7 +590,13 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
         order_reach=_order_reach(result, order_rec, evacuation),
         shelters_closed=_shelters_closed(result, evacuation),
         ordered_out=tuple(OrderedOut(r.t, {k: float(v) for k, v in r.data["people"].items()})
-                          for r in mine if r.event == "evacuation_ordered"))
+                          for r in mine if r.event == "evacuation_ordered"),
+        door_rounds=tuple(
+            DoorRound(r.t, str(r.data["action"]), float(r.data["households"]),
+                      float(r.data["staff"]), int(r.data["communities"]),
+                      float(r.data["first_visit"]),
+                      float(r.data["first_visit"]) + float(r.data["ramp_s"]))
+            for r in mine if r.event == "door_to_door"))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:

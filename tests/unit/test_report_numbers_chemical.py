@@ -559,3 +559,65 @@ def test_objective_evidence_in_chinese_has_no_english_target(reports, name):
     for row in reports[(name, "zh")].objectives:
         assert "<=" not in row.evidence and ">=" not in row.evidence
         assert " min" not in row.evidence
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_section_says_who_went_door_to_door(contexts, reports, results, name, lang):
+    """Issue 12 (chemical evacuation time): with the default channels the section says the
+    order went door to door in the ordered area only, with the households, grid workers,
+    communities and the first and last visit of the ``door_to_door`` records, and labels
+    the rates as assumptions."""
+    ctx = contexts[(name, lang)]
+    rounds = [r for r in results[name].records if r.event == "door_to_door"]
+    sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
+    texts = [p for p in sec.paragraphs if ctx.name("Door to door", "逐户通知") in p]
+    if results[name].scenario.warning is not None and \
+            results[name].scenario.warning.channels is not None:
+        assert not rounds and not texts
+        return
+    (text,) = texts
+    evac = [r for r in rounds if r.data["action"] == "evacuate"]
+    households = sum(r.data["households"] for r in evac)
+    assert f"{households:,.0f}" in text
+    assert f"{max(r.data['staff'] for r in evac):,.0f}" in text
+    assert f"{max(r.data['communities'] for r in evac):,}" in text
+    times = _offsets(text)
+    assert times[0] == round(min(r.data["first_visit"] for r in evac))
+    assert times[1] == round(max(r.data["first_visit"] + r.data["ramp_s"] for r in evac))
+    assert ctx.name("are assumptions", "均为假定值") in text
+    # the order's door to door is sized to the ordered area: every evacuee is visited
+    # within a few hours, not the district's 17.7 h round
+    order = next(r.t for r in results[name].records if r.event == "protective_action")
+    assert times[1] - order < 3 * 3600
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_model_limits_list_the_labelled_assumptions(contexts, reports, name, lang):
+    """Issue 12 item 3 (chemical): the model-limits table lists the indoor share by hour
+    (its survey and the assumed hourly shape), the indoor factor, the detection delay, the
+    reaction time, the evacuation group size and, with the default channels, the
+    door-to-door rates, each labelled an assumption, a source or the drill's own value,
+    with the values this run used."""
+    ctx = contexts[(name, lang)]
+    spec = ctx.scenario.chemical
+    rows = ch.assumptions(ctx)
+    assumed = ctx.say("chem.found_by_assumption")
+    by_text = dict(rows)
+    assert all(by in (assumed, ctx.say("chem.found_by_drill"),
+                      ctx.say("chem.found_by_source_shape")) for _, by in rows)
+    indoor = next(t for t in by_text if "97%" in t)
+    assert by_text[indoor] == ctx.say("chem.found_by_source_shape")
+    group = next(t for t in by_text if f"{spec.group_size:,}" in t
+                 and ctx.name("groups of", "每组") in t)
+    assert by_text[group] == assumed  # no ready drill sets its group size
+    reaction = next(t for t in by_text if ctx.name("people act", "开始行动") in t)
+    assert "10.0" in reaction and by_text[reaction] == assumed
+    detection = next(t for t in by_text if ctx.name("detection delay", "发现延迟") in t)
+    assert tx.minutes(spec.detection_delay.central(), lang) in detection
+    door = next(t for t in by_text if ctx.name("door to door", "逐户通知") in t)
+    assert by_text[door] == assumed and "20" in door and "5" in door
+    (table,) = [t for t in reports[(name, lang)].overview_tables
+                if t.caption == ctx.say("chem.limits_caption")]
+    assert [list(r) for r in rows] == [list(r) for r in table.rows[-len(rows):]]
