@@ -1262,8 +1262,13 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
                              hours=f"{hours[key]:,.0f}", share=f"{hours[key] / total:.0%}"))
     actions = []
     if key == "reach":
-        actions.append(draft_action(
-            ctx, ctx.say("chem.act_reach_zone_first"), "subdistricts", "warning", obj.id))
+        door = facts(ctx).door_summary("evacuate")
+        text = ctx.say("chem.act_reach_zone_door", staff=f"{door.staff:,.0f}",
+                       households=f"{door.households:,.0f}",
+                       delay=tx.minutes(door.first_visit - ev.order, ctx.lang),
+                       last=tx.minutes(door.last_visit - ev.order, ctx.lang)) \
+            if door is not None else ctx.say("chem.act_reach_zone_first")
+        actions.append(draft_action(ctx, text, "subdistricts", "warning", obj.id))
     elif key == "wait":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))

@@ -621,3 +621,25 @@ def test_model_limits_list_the_labelled_assumptions(contexts, reports, name, lan
     (table,) = [t for t in reports[(name, lang)].overview_tables
                 if t.caption == ctx.say("chem.limits_caption")]
     assert [list(r) for r in rows] == [list(r) for r in table.rows[-len(rows):]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_evacuation_advice_follows_the_door_to_door_round(contexts, results, name, lang):
+    """Issue 10 (true statements) after the door-to-door change: when reaching people set
+    the evacuation time, the action names the round that did (its grid workers, the
+    households ordered out, first and last visit after the order) instead of telling the
+    reader to go door to door in the zone, which the model already does."""
+    ctx = contexts[(name, lang)]
+    f = ch.facts(ctx)
+    finding = _finding(ctx, "evacuation_time")
+    ev = f.evacuation
+    if max(ev.reach_s, ev.walk_s, ev.wait_s) != ev.reach_s:
+        pytest.skip("reaching people did not set this drill's evacuation time")
+    (action,) = [a.action for a in finding.actions]
+    door = f.door_summary("evacuate")
+    assert door is not None
+    assert f"{door.staff:,.0f}" in action and f"{door.households:,.0f}" in action
+    assert tx.minutes(door.last_visit - ev.order, lang) in action
+    assert tx.minutes(door.first_visit - ev.order, lang) in action
+    assert ctx.say("chem.act_reach_zone_first") != action
