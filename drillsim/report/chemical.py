@@ -1021,6 +1021,13 @@ def order_reach_paras(ctx: ReportContext) -> list[str]:
     return [sep.join(parts)] + ([sep.join(door)] if door else [])
 
 
+def _up_to(ctx: ReportContext) -> str:
+    """"up to " before the evacuation rounds' largest staff when the rounds had different
+    staff (a later round with more communities), else nothing."""
+    staff = {r.staff for r in facts(ctx).door_rounds if r.action == "evacuate"}
+    return ctx.say("chem.up_to") if len(staff) > 1 else ""
+
+
 def door_to_door_parts(ctx: ReportContext) -> list[str]:
     """Who went door to door in the ordered area, how many households, from when to when
     (nothing when the drill's own channels carried the order)."""
@@ -1028,9 +1035,8 @@ def door_to_door_parts(ctx: ReportContext) -> list[str]:
     out = []
     evac = f.door_summary("evacuate")
     if evac is not None:
-        varied = len({r.staff for r in f.door_rounds if r.action == "evacuate"}) > 1
         out.append(ctx.say("chem.door_evacuate", households=f"{evac.households:,.0f}",
-                           upto=ctx.say("chem.up_to") if varied else "",
+                           upto=_up_to(ctx),
                            staff=f"{evac.staff:,.0f}", communities=f"{evac.communities:,}",
                            first=tx.offset(evac.first_visit), last=tx.offset(evac.last_visit)))
     sip = f.door_summary("shelter_in_place")
@@ -1265,9 +1271,7 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     if key == "reach":
         door = facts(ctx).door_summary("evacuate")
-        varied = len({r.staff for r in facts(ctx).door_rounds if r.action == "evacuate"}) > 1
-        text = ctx.say("chem.act_reach_zone_door", staff=f"{door.staff:,.0f}",
-                       upto=ctx.say("chem.up_to") if varied else "",
+        text = ctx.say("chem.act_reach_zone_door", staff=f"{door.staff:,.0f}", upto=_up_to(ctx),
                        households=f"{door.households:,.0f}",
                        delay=tx.minutes(door.first_visit - ev.order, ctx.lang),
                        last=tx.minutes(door.last_visit - ev.order, ctx.lang)) \
