@@ -21,6 +21,7 @@ import numpy as np
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS, LeakEndHow
 from drillsim.hazards.plume import ErgDistances
+from drillsim.hazards.warning import max_coverage, order_channels
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -236,6 +237,16 @@ class OrderReach:
         From being reached to acting on the order, s (an assumption of the engine).
     first_out
         When the first evacuee left home, s (NaN: nobody did).
+    at_once
+        Share of the public the channels other than door to door in the ordered area reach
+        on their ramps at the hour the order goes out (the people awake and those an alert
+        wakes), 0-1 (:func:`drillsim.hazards.warning.order_channels`).
+    in_end
+        Share they reach in the end, the sleepers they did not wake reached on getting
+        up, 0-1.
+    waking_from
+        Drill time from which they reach those sleepers, s (NaN: no such reach, by day or
+        with channels that do not follow the hour).
     """
 
     order: float
@@ -244,6 +255,38 @@ class OrderReach:
     default_channels: bool
     reaction_s: float
     first_out: float
+    at_once: float = math.nan
+    in_end: float = math.nan
+    waking_from: float = math.nan
+
+
+@dataclass(frozen=True)
+class DoorRound:
+    """A door-to-door round of the protective-action order (a ``door_to_door`` record).
+
+    Attributes
+    ----------
+    t
+        Drill time the round was planned (the order, or a zone update), s.
+    action
+        ``evacuate`` or ``shelter_in_place``.
+    households
+        Households visited.
+    staff
+        Grid workers on the round.
+    communities
+        Communities the order had touched.
+    first_visit, last_visit
+        Drill times of the round's first and last visit, s.
+    """
+
+    t: float
+    action: str
+    households: float
+    staff: float
+    communities: int
+    first_visit: float
+    last_visit: float
 
 
 REASONS = ("isolation", "aegl3", "aegl2", "aegl1", "downwind", "area")
@@ -338,6 +381,9 @@ class ChemicalFacts:
     ordered_out
         Who was ordered out and why, update by update (the evacuation's denominator: the
         groups that left are those of these people the order reached).
+    door_rounds
+        The order's door-to-door rounds, in the order they were planned (none when the
+        drill's own channels carried the order).
     """
 
     call: float
@@ -355,6 +401,17 @@ class ChemicalFacts:
     order_reach: OrderReach | None = None
     shelters_closed: tuple[ShelterClosed, ...] = ()
     ordered_out: tuple[OrderedOut, ...] = ()
+    door_rounds: tuple[DoorRound, ...] = ()
+
+    def door_summary(self, action: str) -> DoorRound | None:
+        """Every door-to-door round of ``action`` as one: households summed, the most
+        staff, first and last visit (None: no such round)."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        if not rounds:
+            return None
+        return DoorRound(rounds[0].t, action, sum(r.households for r in rounds),
+                         max(r.staff for r in rounds), max(r.communities for r in rounds),
+                         min(r.first_visit for r in rounds), max(r.last_visit for r in rounds))
 
     @property
     def people_ordered_out(self) -> float:
@@ -438,12 +495,20 @@ def _order_reach(result: RunResult, order: Record | None,
     if order is None:
         return None
     data = order.data
+    told_from = float(data.get("told_from", order.t))
+    spec = result.scenario.warning
+    broadcast, _ = order_channels(spec.channels if spec is not None else None,
+                                  result.scenario.clock_seconds(told_from))
+    later = [c.later_s for c in broadcast if c.later_reach > 0]
     return OrderReach(
-        order=order.t, told_from=float(data.get("told_from", order.t)),
+        order=order.t, told_from=told_from,
         channels=tuple(str(c) for c in data.get("channels", ())),
-        default_channels=result.scenario.warning is None,
+        default_channels=spec is None,
         reaction_s=float(data.get("reaction_s", 0.0)),
-        first_out=min((g.out for g in evacuation.groups), default=math.nan))
+        first_out=min((g.out for g in evacuation.groups), default=math.nan),
+        at_once=1.0 - math.prod(1.0 - c.reach for c in broadcast),
+        in_end=max_coverage(broadcast),
+        waking_from=told_from + min(later) if later else math.nan)
 
 
 def _shelters_closed(result: RunResult, evacuation: Evacuation) -> tuple[ShelterClosed, ...]:
@@ -547,7 +612,13 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
         order_reach=_order_reach(result, order_rec, evacuation),
         shelters_closed=_shelters_closed(result, evacuation),
         ordered_out=tuple(OrderedOut(r.t, {k: float(v) for k, v in r.data["people"].items()})
-                          for r in mine if r.event == "evacuation_ordered"))
+                          for r in mine if r.event == "evacuation_ordered"),
+        door_rounds=tuple(
+            DoorRound(r.t, str(r.data["action"]), float(r.data["households"]),
+                      float(r.data["staff"]), int(r.data["communities"]),
+                      float(r.data["first_visit"]),
+                      float(r.data["first_visit"]) + float(r.data["ramp_s"]))
+            for r in mine if r.event == "door_to_door"))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:
