@@ -17,9 +17,14 @@ exceeds a level.
 The order takes effect for each person only once it has reached them: it goes out on
 the public warning's channels (:mod:`drillsim.hazards.warning`; the district's default
 channels when the drill has no ``warning:`` section) from the order or the warning
-decision, whichever is later, and people act :data:`REACTION_S` after being reached.
-In a cell ordered out at ``t0`` the share gone at ``t`` is the warning coverage
-``coverage(t − t0 − REACTION_S)``; those never reached stay (and stay exposed). A
+decision, whichever is later, as they reach people at that hour (at night fewer at once,
+sleepers reached by a message on getting up), and people act :data:`REACTION_S` after
+being reached. With the district's defaults door to door is not district-wide: the grid
+workers of the communities the ordered area touches visit its households only, round
+after round (:class:`~drillsim.hazards.warning.DoorToDoor`; a knock wakes people). In a
+cell ordered out at ``t0`` the share gone at ``t`` is the coverage of the channels and
+of the cell's door-to-door round at ``t − t0 − REACTION_S``; those never reached stay
+(and stay exposed). A
 shelter inside a threat zone is closed to evacuees (:mod:`drillsim.agents.shelters`);
 people waiting outdoors at a shelter inside a zone count as exposed at the outdoor
 concentration.
@@ -47,7 +52,15 @@ from drillsim.hazards.plume import (
     downwind_crosswind,
     stability_class,
 )
-from drillsim.hazards.warning import Channel, channels_for, coverage
+from drillsim.hazards.warning import (
+    DOOR_TO_DOOR,
+    PERSONS_PER_HOUSEHOLD,
+    Channel,
+    DoorToDoor,
+    coverage,
+    order_channels,
+    ramp_share,
+)
 from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
@@ -122,13 +135,23 @@ class ChemicalModel(Hazard):
         for area in spec.protective_actions.areas:
             self.area_cells[area.action] |= self.grid.cells_of(area.area)
         warning = drill.scenario.warning
-        self.channels: list[Channel] = []  # set by the order, at its hour
+        # set by the order, at its hour: the channels reaching everyone at once, and door
+        # to door in the ordered area only (None: the drill's own channels carry the order)
+        self.broadcast: list[Channel] = []
+        self.door: DoorToDoor | None = None
+        # drill time when the door-to-door evacuation rounds, and all rounds, are done, s
+        self.door_end = {"evacuate": -np.inf, "shelter_in_place": -np.inf}
+        self.door_communities: set[int] = set()  # communities the order has touched
         self.warning_decided = warning.issued_at if warning is not None else None
         n_cells = self.grid.lat.size
         self.evac_from = np.full(n_cells, np.inf)  # when each cell's evacuation order went out
         self.evac_base = np.zeros(n_cells)  # people at home then
         self.evac_gone = np.zeros(n_cells)  # of whom gone so far
         self.sip_from = np.full(n_cells, np.inf)  # when each cell's shelter order went out
+        # each ordered cell's door-to-door round: first visit and ramp (s after its order)
+        # and reach at the hour of the first visit (0-1)
+        self.evac_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
+        self.sip_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
         self._carry: dict[int, float] = {}  # people on their way out, not yet a whole person
         self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
         self.caught: set[str] = set()  # units already counted in responder_exposed
@@ -338,8 +361,9 @@ class ChemicalModel(Hazard):
         goes out on the warning channels from :meth:`told_from`."""
         self.order_time = self.drill.env.now
         warning = self.drill.scenario.warning
-        self.channels = channels_for(warning.channels if warning is not None else None,
-                                     self.drill.clock_seconds(self.told_from()))
+        self.broadcast, self.door = order_channels(
+            warning.channels if warning is not None else None,
+            self.drill.clock_seconds(self.told_from()))
         actions = self.spec.protective_actions
         self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
         self.drill.log("protective_action", place=self.spec.id,
@@ -348,7 +372,8 @@ class ChemicalModel(Hazard):
                        downwind_m=float(round(self.downwind_m())),
                        isolation_m=float(round(self.isolation_m())),
                        told_from=round(float(self.told_from()), 3),
-                       channels=[c.name for c in self.channels],
+                       channels=[c.name for c in self.broadcast]
+                       + ([DOOR_TO_DOOR] if self.door is not None else []),
                        reaction_s=float(REACTION_S))
         if self.drill.shelters is not None:
             self.drill.shelters.order_open()
@@ -360,14 +385,55 @@ class ChemicalModel(Hazard):
         now = self.drill.env.now
         return max(now, self.warning_decided) if self.warning_decided is not None else now
 
-    def _acted(self, since: np.ndarray) -> np.ndarray:
+    def _acted(self, since: np.ndarray,
+               door: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
         """Share of people told at ``since`` (s, per cell; inf: never) who have acted by
-        now: the channels' coverage ``REACTION_S`` earlier."""
+        now: the channels' coverage ``REACTION_S`` earlier, door to door by each cell's own
+        round (``door``: first visit and ramp per cell, s after ``since``, and reach)."""
         out = np.zeros(since.size)
         told = np.isfinite(since)
         if told.any():
-            out[told] = coverage(self.channels, self.drill.env.now - since[told] - REACTION_S)
+            t = self.drill.env.now - since[told] - REACTION_S
+            missed = 1.0 - coverage(self.broadcast, t)
+            if self.door is not None:
+                missed = missed * (1.0 - door[2][told]
+                                   * ramp_share(t, door[0][told], door[1][told]))
+            out[told] = 1.0 - missed
         return out
+
+    def _door_rounds(self, evac: np.ndarray, sip: np.ndarray) -> None:
+        """Queue the door-to-door rounds of cells newly ordered out (``evac``) and newly
+        told to shelter (``sip``), by the staff of every community the order has touched so
+        far (:class:`~drillsim.hazards.warning.DoorToDoor`); logs each round. Evacuation
+        comes first: an evacuation round waits only for earlier evacuation rounds, a
+        shelter round for every earlier round (shelter rounds already planned are not
+        pushed back by a later evacuation round: optimistic for them)."""
+        if self.door is None or not (evac.any() or sip.any()):
+            return
+        since = self.told_from()
+        coms = self.grid.community[evac | sip]
+        self.door_communities |= {int(c) for c in coms[coms >= 0]}
+        n_coms = len(self.door_communities)
+        for action, cells, arrays in (("evacuate", evac, self.evac_door),
+                                      ("shelter_in_place", sip, self.sip_door)):
+            if not cells.any():
+                continue
+            start = max(self.door_end[action], since + self.door.delay_s)  # drill time, s
+            households = float(self.remaining[cells].sum()) / PERSONS_PER_HOUSEHOLD
+            rnd = self.door.round(households, n_coms, start - since,
+                                  self.drill.clock_seconds(since))
+            arrays[0][cells] = rnd.delay_s
+            arrays[1][cells] = rnd.ramp_s
+            arrays[2][cells] = rnd.reach
+            self.drill.log("door_to_door", place=self.spec.id, action=action,
+                           households=float(round(households)),
+                           staff=float(self.door.staff(n_coms)), communities=n_coms,
+                           first_visit=round(float(start), 3),
+                           ramp_s=round(float(rnd.ramp_s), 3))
+            end = start + rnd.ramp_s
+            self.door_end["shelter_in_place"] = max(self.door_end["shelter_in_place"], end)
+            if action == "evacuate":
+                self.door_end["evacuate"] = end
 
     def _ordered_by_reason(self, action: str) -> dict[str, np.ndarray]:
         """Population cells under ``action`` now, by why: ``isolation`` (evacuation only),
@@ -393,6 +459,7 @@ class ChemicalModel(Hazard):
         for a shelter."""
         told_from = self.told_from()
         fresh = np.isinf(self.evac_from)
+        unordered = fresh.copy()
         why: dict[str, float] = {}
         for reason, mask in self._ordered_by_reason("evacuate").items():
             cells = mask & fresh
@@ -403,9 +470,14 @@ class ChemicalModel(Hazard):
         if sum(why.values()) > 0:
             self.drill.log("evacuation_ordered", place=self.spec.id, people=why,
                            total=float(sum(why.values())))
-        self.sip_from[self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from)] = \
-            told_from
-        gone = self.evac_base * self._acted(self.evac_from)
+        new_sip = self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from)
+        self.sip_from[new_sip] = told_from
+        new_evac = unordered & ~fresh
+        self._door_rounds(new_evac, new_sip & np.isinf(self.evac_from))
+        for k in (0, 1, 2):  # a cell ordered out and told to shelter: its evacuation round
+            both = new_sip & np.isfinite(self.evac_from)
+            self.sip_door[k][both] = self.evac_door[k][both]
+        gone = self.evac_base * self._acted(self.evac_from, self.evac_door)
         leaving = np.clip(gone - self.evac_gone, 0.0, self.remaining)
         self.evac_gone += leaving
         self.remaining -= leaving
@@ -428,7 +500,7 @@ class ChemicalModel(Hazard):
         before the order, the hour's indoor share is; indoors the concentration is
         ``indoor_factor`` × the outdoor one. People waiting outdoors at a shelter inside a
         zone count at the outdoor concentration."""
-        sheltered = self._acted(self.sip_from)
+        sheltered = self._acted(self.sip_from, self.sip_door)
         now = self.drill.env.now
         f = self.spec.indoor_factor
         indoor = self._zones(now, "cells", f) if f > 0 \

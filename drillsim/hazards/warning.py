@@ -99,21 +99,40 @@ class Channel:
         reach × F(t − delay) + later reach × F'(t − later), F(x) = 0 for x < 0, x / ramp on
         the ramp, 1 after it (a step at the delay when ramp = 0).
         """
-        t = np.asarray(t_s, dtype=float)
-        out = self.reach * _ramp(t, self.delay_s, self.ramp_s)
+        out = self.reach * ramp_share(t_s, self.delay_s, self.ramp_s)
         if self.later_reach > 0:
-            out = out + self.later_reach * _ramp(t, self.later_s, self.later_ramp_s)
+            out = out + self.later_reach * ramp_share(t_s, self.later_s, self.later_ramp_s)
         return float(out) if np.ndim(out) == 0 else out
 
 
-def _ramp(t: np.ndarray, start_s: float, ramp_s: float) -> np.ndarray:
-    """0 before ``start_s``, rising linearly to 1 over ``ramp_s`` (a step when 0)."""
-    if ramp_s > 0:
-        # 1 from start + ramp exactly (the breakpoint time_to_coverage uses), whatever
-        # the rounding of (t − start) / ramp
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            return np.where(t >= start_s + ramp_s, 1.0, np.clip((t - start_s) / ramp_s, 0.0, 1.0))
-    return (t - start_s >= 0).astype(float)
+def ramp_share(t_s: float | np.ndarray, delay_s: float | np.ndarray,
+               ramp_s: float | np.ndarray) -> np.ndarray:
+    """F(t − delay): 0 before the delay, (t − delay) / ramp on the ramp, 1 after it (a step
+    at the delay when ramp = 0); element-wise, so each cell may have its own delay and ramp.
+    A channel's reach and its later reach (sleepers on waking) both rise along it.
+
+    Parameters
+    ----------
+    t_s
+        Seconds after the decision.
+    delay_s, ramp_s
+        The channel's delay and ramp, s (scalars or arrays broadcasting with ``t_s``).
+
+    Returns
+    -------
+    numpy.ndarray
+        The share of the channel's reach reached, 0-1.
+    """
+    t = np.asarray(t_s, dtype=float)
+    delay = np.asarray(delay_s, dtype=float)
+    ramp = np.asarray(ramp_s, dtype=float)
+    x = t - delay
+    # full reach from delay + ramp exactly (the breakpoint time_to_coverage uses), whatever
+    # the rounding of (t − delay) / ramp
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        on_ramp = np.where(ramp > 0, np.clip(x / np.where(ramp > 0, ramp, 1.0), 0.0, 1.0),
+                           0.0)
+    return np.where(t >= delay + ramp, 1.0, np.where(x >= 0, on_ramp, 0.0))
 
 
 def coverage(channels: Sequence[Channel], t_s: float | np.ndarray) -> float | np.ndarray:
@@ -312,10 +331,28 @@ nationally, smaller in big cities); gives ≈201,000 households."""
 HONGQIAO_HOUSEHOLDS = round(HONGQIAO_POPULATION / PERSONS_PER_HOUSEHOLD)
 """Households in Hongqiao (derived; assumption through the household size)."""
 
-GRID_WORKERS = 570
-"""ASSUMPTION: 5 grid workers (网格员) per community × 114 communities (brief: 9
-subdistricts, 114 communities); the plan names grid workers as first responders but
-gives no count."""
+HONGQIAO_COMMUNITIES = 114
+"""Communities (社区) of Hongqiao (brief: 9 subdistricts, 114 communities)."""
+
+GRID_WORKERS_PER_COMMUNITY = 5
+"""ASSUMPTION: grid workers (网格员) per community; the plan names grid workers as the
+"first responders" (应急第一响应人) of the community-based grid but gives no count."""
+
+GRID_WORKERS = GRID_WORKERS_PER_COMMUNITY * HONGQIAO_COMMUNITIES
+"""Grid workers of the district: 570 (assumption through the per-community count)."""
+
+DOOR_VISITS_PER_WORKER_HOUR = 20.0
+"""ASSUMPTION: households one grid worker notifies per hour going door to door (and by
+phone): 3 minutes a household to knock, explain and move on. No measured rate was found."""
+
+DOOR_DELAY_S = 1800.0
+"""ASSUMPTION: from the decision to the first door-to-door visit (call-out, briefing), s."""
+
+DOOR_REACH = 0.9
+"""ASSUMPTION: share of the people of a visited household reached (at home and answering)."""
+
+DOOR_TO_DOOR = "grid workers door to door"
+"""Name of the door-to-door channel of the district's defaults."""
 
 DEFAULT_CHANNELS: tuple[ChannelProfile, ...] = (
     # ASSUMPTION. Cell broadcast / operator alert SMS through the national emergency
@@ -341,12 +378,13 @@ DEFAULT_CHANNELS: tuple[ChannelProfile, ...] = (
     # are read on getting up.
     ChannelProfile("TV, radio and social media", reach=0.6, delay_s=900.0, ramp_s=2700.0,
                    wakes=0.0, on_waking=True),
-    # ASSUMPTION. Grid workers door to door (and by phone) across every household, 20
-    # households per worker-hour, first visits 30 min after the decision; 0.9 of the
-    # population at home and answering (a knock wakes them). With 570 workers this takes
-    # ≈17.7 h: door to door finishes the job, it cannot start it.
-    door_to_door("grid workers door to door", HONGQIAO_HOUSEHOLDS, GRID_WORKERS, 20.0,
-                 delay_s=1800.0, reach=0.9),
+    # Grid workers door to door (and by phone) across every household of the district
+    # (all values ASSUMPTIONS, above; a knock wakes them: wakes 1). With 570 workers this
+    # takes ≈17.7 h: for a district-wide warning door to door finishes the job, it cannot
+    # start it. An order for a few zones is carried door to door in those zones only
+    # (DoorToDoor).
+    door_to_door(DOOR_TO_DOOR, HONGQIAO_HOUSEHOLDS, GRID_WORKERS, DOOR_VISITS_PER_WORKER_HOUR,
+                 delay_s=DOOR_DELAY_S, reach=DOOR_REACH),
 )
 """A documented default set of warning channels for Hongqiao (all values ASSUMPTIONS); by
 day they reach as written, by night less (:meth:`ChannelProfile.at`)."""
@@ -387,3 +425,74 @@ def channels_for(spec_channels: Sequence[ChannelLike] | None,
             else ChannelProfile(c.name, c.reach, c.delay, c.ramp, c.wakes,
                                 c.on_waking).at(decision_clock_s)
             for c in spec_channels]
+
+
+@dataclass(frozen=True)
+class DoorToDoor:
+    """Door-to-door notification of a protective-action order in the area it covers.
+
+    The staff of the communities (社区) the ordered area touches (grid workers,
+    :data:`GRID_WORKERS_PER_COMMUNITY` each) visit its households, and only those: the
+    work is a queue of rounds (one per group of households, in the order the groups are
+    ordered), each started when the one before it is done or, for the first, ``delay_s``
+    after the order goes out. A round of H households with W staff takes
+    H / (W × visits per worker-hour) hours (:func:`door_to_door`).
+
+    Attributes
+    ----------
+    staff_per_community
+        People who go door to door per community.
+    visits_per_worker_hour
+        Households one of them notifies per hour.
+    delay_s
+        From the order going out to the first visit, s.
+    reach
+        Share of the people of a visited household reached, 0-1.
+    """
+
+    staff_per_community: float = GRID_WORKERS_PER_COMMUNITY
+    visits_per_worker_hour: float = DOOR_VISITS_PER_WORKER_HOUR
+    delay_s: float = DOOR_DELAY_S
+    reach: float = DOOR_REACH
+
+    def staff(self, communities: int) -> float:
+        """Staff of ``communities`` communities (at least one community's)."""
+        return self.staff_per_community * max(communities, 1)
+
+    def round(self, households: float, communities: int, start_s: float,
+              order_clock_s: float) -> Channel:
+        """One round: ``households`` visited by the staff of ``communities`` communities,
+        first visit at ``start_s`` (s after the order went out at local clock time
+        ``order_clock_s``, s after midnight), as the default door-to-door profile reaches
+        at the hour of that first visit (:func:`door_to_door`: a knock wakes people, so
+        its reach is the same by night as by day)."""
+        return door_to_door(DOOR_TO_DOOR, households, self.staff(communities),
+                            self.visits_per_worker_hour, delay_s=start_s,
+                            reach=self.reach).at(order_clock_s)
+
+
+def order_channels(spec_channels: Sequence[ChannelLike] | None, decision_clock_s: float
+                   ) -> tuple[list[Channel], DoorToDoor | None]:
+    """The channels that carry a protective-action order to everyone at once, at the hour
+    it goes out, and the door-to-door work sized to the ordered area.
+
+    Parameters
+    ----------
+    spec_channels
+        The drill's warning channels (``None``: the district's defaults).
+    decision_clock_s
+        Local clock time the order goes out on the channels, s after midnight.
+
+    Returns
+    -------
+    tuple
+        With the district's defaults: every default channel but door to door, at the hour
+        (:func:`channels_for`), and :class:`DoorToDoor` (door to door in the ordered area
+        only). With the drill's own channels: them, as :func:`channels_for` gives them
+        (as written, or by the hour when they give ``wakes``), and ``None`` (a drill's
+        channel is not resized).
+    """
+    channels = channels_for(spec_channels, decision_clock_s)
+    if spec_channels is None:
+        return [c for c in channels if c.name != DOOR_TO_DOOR], DoorToDoor()
+    return channels, None

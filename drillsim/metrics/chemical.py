@@ -21,6 +21,7 @@ import numpy as np
 from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS, LeakEndHow
 from drillsim.hazards.plume import ErgDistances
+from drillsim.hazards.warning import max_coverage, order_channels
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -240,6 +241,16 @@ class OrderReach:
         From being reached to acting on the order, s (an assumption of the engine).
     first_out
         When the first evacuee left home, s (NaN: nobody did).
+    at_once
+        Share of the public the channels other than door to door in the ordered area reach
+        on their ramps at the hour the order goes out (the people awake and those an alert
+        wakes), 0-1 (:func:`drillsim.hazards.warning.order_channels`).
+    in_end
+        Share they reach in the end, the sleepers they did not wake reached on getting
+        up, 0-1.
+    waking_from
+        Drill time from which they reach those sleepers, s (NaN: no such reach, by day or
+        with channels that do not follow the hour).
     """
 
     order: float
@@ -248,6 +259,38 @@ class OrderReach:
     default_channels: bool
     reaction_s: float
     first_out: float
+    at_once: float = math.nan
+    in_end: float = math.nan
+    waking_from: float = math.nan
+
+
+@dataclass(frozen=True)
+class DoorRound:
+    """A door-to-door round of the protective-action order (a ``door_to_door`` record).
+
+    Attributes
+    ----------
+    t
+        Drill time the round was planned (the order, or a zone update), s.
+    action
+        ``evacuate`` or ``shelter_in_place``.
+    households
+        Households visited.
+    staff
+        Grid workers on the round.
+    communities
+        Communities the order had touched.
+    first_visit, last_visit
+        Drill times of the round's first and last visit, s.
+    """
+
+    t: float
+    action: str
+    households: float
+    staff: float
+    communities: int
+    first_visit: float
+    last_visit: float
 
 
 REASONS = ("isolation", "aegl3", "aegl2", "aegl1", "downwind", "area")
@@ -346,6 +389,9 @@ class ChemicalFacts:
         Road nodes inside the AEGL-1 zone at each zone update.
     step_s
         Time between zone updates, s (each update's people count for one step).
+    door_rounds
+        The order's door-to-door rounds, in the order they were planned (none when the
+        drill's own channels carried the order).
     """
 
     call: float
@@ -365,6 +411,17 @@ class ChemicalFacts:
     ordered_out: tuple[OrderedOut, ...] = ()
     aegl1_nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     step_s: float = 0.0
+    door_rounds: tuple[DoorRound, ...] = ()
+
+    def door_summary(self, action: str) -> DoorRound | None:
+        """Every door-to-door round of ``action`` as one: households summed, the most
+        staff, first and last visit (None: no such round)."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        if not rounds:
+            return None
+        return DoorRound(rounds[0].t, action, sum(r.households for r in rounds),
+                         max(r.staff for r in rounds), max(r.communities for r in rounds),
+                         min(r.first_visit for r in rounds), max(r.last_visit for r in rounds))
 
     @property
     def people_ordered_out(self) -> float:
@@ -497,12 +554,20 @@ def _order_reach(result: RunResult, order: Record | None,
     if order is None:
         return None
     data = order.data
+    told_from = float(data.get("told_from", order.t))
+    spec = result.scenario.warning
+    broadcast, _ = order_channels(spec.channels if spec is not None else None,
+                                  result.scenario.clock_seconds(told_from))
+    later = [c.later_s for c in broadcast if c.later_reach > 0]
     return OrderReach(
-        order=order.t, told_from=float(data.get("told_from", order.t)),
+        order=order.t, told_from=told_from,
         channels=tuple(str(c) for c in data.get("channels", ())),
-        default_channels=result.scenario.warning is None,
+        default_channels=spec is None,
         reaction_s=float(data.get("reaction_s", 0.0)),
-        first_out=min((g.out for g in evacuation.groups), default=math.nan))
+        first_out=min((g.out for g in evacuation.groups), default=math.nan),
+        at_once=1.0 - math.prod(1.0 - c.reach for c in broadcast),
+        in_end=max_coverage(broadcast),
+        waking_from=told_from + min(later) if later else math.nan)
 
 
 def _shelters_closed(result: RunResult, evacuation: Evacuation) -> tuple[ShelterClosed, ...]:
@@ -612,7 +677,13 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
         ordered_out=tuple(OrderedOut(r.t, {k: float(v) for k, v in r.data["people"].items()})
                           for r in mine if r.event == "evacuation_ordered"),
         aegl1_nodes=np.array([int(r.data["aegl1_nodes"]) for r in plumes], dtype=int),
-        step_s=float(spec.step))
+        step_s=float(spec.step),
+        door_rounds=tuple(
+            DoorRound(r.t, str(r.data["action"]), float(r.data["households"]),
+                      float(r.data["staff"]), int(r.data["communities"]),
+                      float(r.data["first_visit"]),
+                      float(r.data["first_visit"]) + float(r.data["ramp_s"]))
+            for r in mine if r.event == "door_to_door"))
 
 
 def chemical_metrics(result: RunResult, facts: ChemicalFacts | None = None) -> dict[str, float]:

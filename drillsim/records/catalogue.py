@@ -321,6 +321,19 @@ _KINDS: tuple[EventKind, ...] = (
            "(ERG square), `area` (named subdistrict or community); each cell counted once, "
            "under the first reason in that order (0 decimals)"),
         _f("total", "float", "people", "the sum (0 decimals)"))),
+    EventKind("door_to_door", "chemical", "a door-to-door round of the protective-action "
+              "order: the households newly ordered out (or told to shelter) visited by the "
+              "staff of the communities the order has touched (the district's default "
+              "channels only; a drill's own channels are used as written)", ("place",), (
+        _f("action", "str", "", "`evacuate` or `shelter_in_place`"),
+        _f("households", "float", "households", "households to visit (residents at home ÷ "
+           "persons per household, 0 decimals)"),
+        _f("staff", "float", "people", "grid workers on the round (per community × "
+           "communities)"),
+        _f("communities", "int", "", "communities the order has touched so far"),
+        _f("first_visit", "float", "s", "drill time of the round's first visit (after the "
+           "call-out delay and any earlier round)"),
+        _f("ramp_s", "float", "s", "from the first visit to the last"))),
     EventKind("responder_exposed", "chemical", "a crew at the staging point inside the AEGL-2 "
               "zone without protection (on arrival, or when the zone moves over it)",
               ("incident", "unit", "node", "place"), (_f("crew", "int", "people", "crew"),)),

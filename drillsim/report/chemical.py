@@ -326,6 +326,47 @@ def report_limits(ctx: ReportContext) -> list[str]:
     return out
 
 
+def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
+    """The model's labelled assumptions behind the people figures, each with where it
+    comes from (a source, an assumption, or the drill's own value): (text, found by)."""
+    from drillsim.hazards import warning
+
+    spec = _spec(ctx)
+    given = spec.model_fields_set
+    assumed, drill = ctx.say("chem.found_by_assumption"), ctx.say("chem.found_by_drill")
+    start = ctx.scenario.start
+    clock = (start.hour * 3600 + start.minute * 60 + start.second + spec.at) % 86_400
+    share = rules.indoor_share(spec, clock)
+    if spec.indoor_share is not None:
+        indoor = (ctx.say("chem.assume_indoor_drill", share=f"{share:.0%}"), drill)
+    else:
+        day = rules.INDOOR_SHARE_BY_HOUR[7:19]
+        indoor = (ctx.say("chem.assume_indoor_hour", share=f"{share:.0%}",
+                          night=f"{rules.INDOOR_SHARE_BY_HOUR[0]:.0%}",
+                          day=f"{min(day):.0%}-{max(day):.0%}"),
+                  ctx.say("chem.found_by_source_shape"))
+    out = [indoor,
+           (ctx.say("chem.assume_indoor_factor", factor=f"{spec.indoor_factor:g}"),
+            drill if "indoor_factor" in given else assumed),
+           (ctx.say("chem.assume_detection",
+                    median=tx.minutes(spec.detection_delay.central(), ctx.lang)),
+            drill if "detection_delay" in given else assumed),
+           (ctx.say("chem.assume_group", size=f"{spec.group_size:,}"),
+            drill if "group_size" in given else assumed)]
+    reach = facts(ctx).order_reach
+    if reach is not None:  # the engine's reaction time, as the order's record gives it
+        out.append((ctx.say("chem.assume_reaction",
+                            reaction=tx.minutes(reach.reaction_s, ctx.lang)), assumed))
+    if facts(ctx).door_rounds:
+        door = warning.DoorToDoor()
+        out.append((ctx.say("chem.assume_door", staff=f"{door.staff_per_community:g}",
+                            rate=f"{door.visits_per_worker_hour:g}",
+                            delay=tx.minutes(door.delay_s, ctx.lang),
+                            reach=f"{door.reach:.0%}",
+                            persons=f"{warning.PERSONS_PER_HOUSEHOLD:g}"), assumed))
+    return out
+
+
 def site_label(ctx: ReportContext) -> str:
     site = _spec(ctx).site
     if site.place:
@@ -542,6 +583,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     areas = areas_table(ctx)
     lim_rows = [[w, ctx.say("chem.found_by_engine")] for w in limits(ctx)]
     lim_rows += [[w, ctx.say("chem.found_by_report")] for w in report_limits(ctx)]
+    lim_rows += [[w, by] for w, by in assumptions(ctx)]
     lim = Table([ctx.say("chem.col_model_limit"), ctx.say("chem.col_found_by")],
                 lim_rows or [[ctx.say("chem.no_limit"), ""]],
                 ctx.say("chem.limits_caption"))
@@ -1027,7 +1069,8 @@ def sections(ctx: ReportContext) -> list[Section]:
 
 def order_reach_paras(ctx: ReportContext) -> list[str]:
     """How the order reached people: its channels, from when, the reaction time, and when
-    the first evacuee left (nothing without an order)."""
+    the first evacuee left; then, with the default channels, the door-to-door rounds in
+    the ordered area (nothing without an order)."""
     reach = facts(ctx).order_reach
     if reach is None:
         return []
@@ -1041,7 +1084,43 @@ def order_reach_paras(ctx: ReportContext) -> list[str]:
              if math.isfinite(reach.first_out) else ctx.say("chem.nobody_out")]
     if reach.default_channels:
         parts.append(ctx.say("chem.order_default_channels"))
-    return [("" if ctx.lang == "zh" else " ").join(parts)]
+    if math.isfinite(reach.waking_from):
+        parts.append(ctx.say("chem.order_at_night_door" if facts(ctx).door_rounds
+                             else "chem.order_at_night",
+                             now=f"{reach.at_once:.0%}", full=f"{reach.in_end:.0%}",
+                             wake=tx.offset(reach.waking_from)))
+    sep = "" if ctx.lang == "zh" else " "
+    door = door_to_door_parts(ctx)
+    return [sep.join(parts)] + ([sep.join(door)] if door else [])
+
+
+def _up_to(ctx: ReportContext) -> str:
+    """"up to " before the evacuation rounds' largest staff when the rounds had different
+    staff (a later round with more communities), else nothing."""
+    staff = {r.staff for r in facts(ctx).door_rounds if r.action == "evacuate"}
+    return ctx.say("chem.up_to") if len(staff) > 1 else ""
+
+
+def door_to_door_parts(ctx: ReportContext) -> list[str]:
+    """Who went door to door in the ordered area, how many households, from when to when
+    (nothing when the drill's own channels carried the order)."""
+    f = facts(ctx)
+    out = []
+    evac = f.door_summary("evacuate")
+    if evac is not None:
+        out.append(ctx.say("chem.door_evacuate", households=f"{evac.households:,.0f}",
+                           upto=_up_to(ctx),
+                           staff=f"{evac.staff:,.0f}", communities=f"{evac.communities:,}",
+                           first=tx.offset(evac.first_visit), last=tx.offset(evac.last_visit)))
+    sip = f.door_summary("shelter_in_place")
+    if sip is not None:
+        late = sip.last_visit > float(ctx.scenario.duration)
+        out.append(ctx.say("chem.door_shelter_late" if late else "chem.door_shelter",
+                           households=f"{sip.households:,.0f}",
+                           first=tx.offset(sip.first_visit), last=tx.offset(sip.last_visit)))
+    if out:
+        out.append(ctx.say("chem.door_assumption"))
+    return out
 
 
 def ordered_out_paras(ctx: ReportContext) -> list[str]:
@@ -1339,8 +1418,20 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
                              hours=f"{hours[key]:,.0f}", share=f"{hours[key] / total:.0%}"))
     actions = []
     if key == "reach":
-        actions.append(draft_action(
-            ctx, ctx.say("chem.act_reach_zone_first"), "subdistricts", "warning", obj.id))
+        door = facts(ctx).door_summary("evacuate")
+        reach = facts(ctx).order_reach
+        if last is not None and reach is not None and last.out >= reach.waking_from:
+            # the last evacuees were reached on getting up, not by a round or an alert
+            text = ctx.say("chem.act_reach_zone_night", out=tx.offset(last.out),
+                           wake=tx.offset(reach.waking_from))
+        elif door is not None:
+            text = ctx.say("chem.act_reach_zone_door", staff=f"{door.staff:,.0f}",
+                           upto=_up_to(ctx), households=f"{door.households:,.0f}",
+                           delay=tx.minutes(door.first_visit - ev.order, ctx.lang),
+                           last=tx.minutes(door.last_visit - ev.order, ctx.lang))
+        else:
+            text = ctx.say("chem.act_reach_zone_first")
+        actions.append(draft_action(ctx, text, "subdistricts", "warning", obj.id))
     elif key == "wait":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))

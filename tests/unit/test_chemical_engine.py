@@ -7,7 +7,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import make_scenario
+from conftest import START, make_scenario
 
 from drillsim.engine import Drill, run_drill
 from drillsim.metrics.chemical import chemical_metrics
@@ -148,6 +148,63 @@ def test_without_a_warning_the_order_goes_out_on_the_default_channels(town):
     first_reached = min(c.delay_s for c in DEFAULT_CHANNELS)
     assert min(r.t for r in records if r.event == "displaced") >= \
         order.t + first_reached + REACTION_S
+
+
+@pytest.mark.parametrize("hour", [10, 2])
+def test_door_to_door_covers_only_the_ordered_area(town, hour):
+    """Issue 12 (chemical evacuation time): with the district's default channels the order
+    goes door to door in the ordered area only, by the staff of the communities it
+    touches: one community of four ordered out gets one community's grid workers for its
+    own households (not the district's round of every household), and the share gone follows
+    1 − (1 − broadcast coverage)(1 − reach × the round's ramp), the broadcast channels as
+    they reach at the hour of the order (fewer at 02:00) and door to door as many by night
+    as by day (a knock wakes people)."""
+
+    from drillsim.agents.chemical_release import REACTION_S
+    from drillsim.hazards import warning as w
+    from drillsim.network.population import PopulationGrid
+
+    district = Place("town", "subdistrict", "镇", "Town", 39.15, LON0 + 4 * DLON,
+                     {"population": 20_000, "communities": 4})
+    world = World(town.network, Places([district]))
+    none = {"aegl1": "none", "aegl2": "none", "aegl3": "none", "downwind": "none",
+            "decided_after": "5 min", "areas": [{"area": "town_01", "action": "evacuate"}]}
+    s = chlorine(protective_actions=none, release={"rate_kg_min": 0.01, "quantity_kg": 5000},
+                 isolation_m=0)
+    s = s.model_copy(update={"start": START.replace(hour=hour)})
+    records = run_drill(s, world).records
+    order = next(r for r in records if r.event == "protective_action")
+    (rnd,) = [r for r in records if r.event == "door_to_door"]
+    grid = PopulationGrid(world.network, world.places)
+    people = float(grid.people[grid.cells_of("town_01")].sum())
+    households = people / w.PERSONS_PER_HOUSEHOLD
+    assert 0.2 * 20_000 < people < 0.3 * 20_000  # a quarter of the town
+    assert rnd.data["action"] == "evacuate"
+    assert rnd.data["households"] == pytest.approx(households, abs=0.5)
+    assert rnd.data["communities"] == 1
+    assert rnd.data["staff"] == w.GRID_WORKERS_PER_COMMUNITY
+    ramp = households / (w.GRID_WORKERS_PER_COMMUNITY * w.DOOR_VISITS_PER_WORKER_HOUR) * 3600
+    assert rnd.data["ramp_s"] == pytest.approx(ramp, rel=1e-9)
+    assert rnd.data["first_visit"] == pytest.approx(order.data["told_from"] + w.DOOR_DELAY_S,
+                                                    abs=1e-3)
+    # the share gone by each evacuee's departure is the closed form at that time (steps of
+    # the 2-minute update; whole people per origin node)
+    nodes = len({r.node for r in records if r.event == "displaced"})
+    clock = s.clock_seconds(order.data["told_from"])
+    broadcast = [p.at(clock) for p in w.DEFAULT_CHANNELS if p.name != w.DOOR_TO_DOOR]
+    assert (broadcast[0].reach < w.DEFAULT_CHANNELS[0].reach) == (hour == 2)
+    end = max(r.t for r in records if r.event == "displaced")  # the last update with leavers
+    t = end - order.data["told_from"] - REACTION_S
+    door = w.DOOR_REACH * min(max((t - w.DOOR_DELAY_S) / ramp, 0.0), 1.0)
+    share = 1 - (1 - w.coverage(broadcast, t)) * (1 - door)
+    gone = sum(int(r.data["people"]) for r in records if r.event == "displaced")
+    assert gone == pytest.approx(share * people, abs=nodes + 1)
+
+
+def test_a_drills_own_channels_are_not_resized(town):
+    records = run_drill(make_scenario(**{**_raw(chlorine()), "warning": _one_channel(1.0)}),
+                        town).records
+    assert not [r for r in records if r.event == "door_to_door"]
 
 
 def test_zones_nest_and_follow_the_wind(town):

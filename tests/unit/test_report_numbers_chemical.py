@@ -421,7 +421,8 @@ def test_section_says_how_the_order_reached_people(contexts, reports, results, n
     sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
     text = next(p for p in sec.paragraphs
                 if ctx.name("went out from", "经以下渠道发布") in p)
-    order_t, told_t, first_t = _offsets(text)
+    # at night a fourth offset follows: when the sleepers get up (tested below)
+    order_t, told_t, first_t = _offsets(text)[:3]
     assert order_t == round(rec.t) and told_t == round(rec.data["told_from"])
     assert first_t == round(reach.first_out)
     assert _minutes(text) == pytest.approx(REACTION_S / 60)
@@ -576,3 +577,128 @@ def test_objective_evidence_in_chinese_has_no_english_target(reports, name):
     for row in reports[(name, "zh")].objectives:
         assert "<=" not in row.evidence and ">=" not in row.evidence
         assert " min" not in row.evidence
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_section_says_who_went_door_to_door(contexts, reports, results, name, lang):
+    """Issue 12 (chemical evacuation time): with the default channels the section says the
+    order went door to door in the ordered area only, with the households, grid workers,
+    communities and the first and last visit of the ``door_to_door`` records, and labels
+    the rates as assumptions."""
+    ctx = contexts[(name, lang)]
+    rounds = [r for r in results[name].records if r.event == "door_to_door"]
+    sec = next(s for s in reports[(name, lang)].sections if s.key == "chemical")
+    texts = [p for p in sec.paragraphs if ctx.name("Door to door", "逐户通知") in p]
+    if results[name].scenario.warning is not None and \
+            results[name].scenario.warning.channels is not None:
+        assert not rounds and not texts
+        return
+    (text,) = texts
+    evac = [r for r in rounds if r.data["action"] == "evacuate"]
+    households = sum(r.data["households"] for r in evac)
+    assert f"{households:,.0f}" in text
+    assert f"{max(r.data['staff'] for r in evac):,.0f}" in text
+    assert f"{max(r.data['communities'] for r in evac):,}" in text
+    times = _offsets(text)
+    assert times[0] == round(min(r.data["first_visit"] for r in evac))
+    assert times[1] == round(max(r.data["first_visit"] + r.data["ramp_s"] for r in evac))
+    assert ctx.name("are assumptions", "均为假定值") in text
+    # the order's door to door is sized to the ordered area: every evacuee is visited
+    # within a few hours, not the district's 17.7 h round
+    order = next(r.t for r in results[name].records if r.event == "protective_action")
+    assert times[1] - order < 3 * 3600
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_model_limits_list_the_labelled_assumptions(contexts, reports, name, lang):
+    """Issue 12 item 3 (chemical): the model-limits table lists the indoor share by hour
+    (its survey and the assumed hourly shape), the indoor factor, the detection delay, the
+    reaction time, the evacuation group size and, with the default channels, the
+    door-to-door rates, each labelled an assumption, a source or the drill's own value,
+    with the values this run used."""
+    ctx = contexts[(name, lang)]
+    spec = ctx.scenario.chemical
+    rows = ch.assumptions(ctx)
+    assumed = ctx.say("chem.found_by_assumption")
+    by_text = dict(rows)
+    assert all(by in (assumed, ctx.say("chem.found_by_drill"),
+                      ctx.say("chem.found_by_source_shape")) for _, by in rows)
+    indoor = next(t for t in by_text if "97%" in t)
+    assert by_text[indoor] == ctx.say("chem.found_by_source_shape")
+    group = next(t for t in by_text if f"{spec.group_size:,}" in t
+                 and ctx.name("groups of", "每组") in t)
+    assert by_text[group] == assumed  # no ready drill sets its group size
+    reaction = next(t for t in by_text if ctx.name("people act", "开始行动") in t)
+    assert "10.0" in reaction and by_text[reaction] == assumed
+    detection = next(t for t in by_text if ctx.name("detection delay", "发现延迟") in t)
+    assert tx.minutes(spec.detection_delay.central(), lang) in detection
+    door = next(t for t in by_text if ctx.name("door to door", "逐户通知") in t)
+    assert by_text[door] == assumed and "20" in door and "5" in door
+    (table,) = [t for t in reports[(name, lang)].overview_tables
+                if t.caption == ctx.say("chem.limits_caption")]
+    assert [list(r) for r in rows] == [list(r) for r in table.rows[-len(rows):]]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_evacuation_advice_follows_the_door_to_door_round(contexts, results, name, lang):
+    """Issue 10 (true statements) after the door-to-door change: when reaching people set
+    the evacuation time, the action names the round that did (its grid workers, the
+    households ordered out, first and last visit after the order) instead of telling the
+    reader to go door to door in the zone, which the model already does. At night, when
+    the last evacuees left only once people got up (after the round, reached by a message
+    on waking), the action says so and names no round (chlorine-night)."""
+    ctx = contexts[(name, lang)]
+    f = ch.facts(ctx)
+    finding = _finding(ctx, "evacuation_time")
+    ev = f.evacuation
+    if max(ev.reach_s, ev.walk_s, ev.wait_s) != ev.reach_s:
+        pytest.skip("reaching people did not set this drill's evacuation time")
+    (action,) = [a.action for a in finding.actions]
+    door = f.door_summary("evacuate")
+    assert door is not None
+    assert ctx.say("chem.act_reach_zone_first") != action
+    night = ev.last_group.out >= f.order_reach.waking_from
+    assert night == (name == "chlorine-night")
+    if night:  # the round ended hours before the last evacuees left
+        assert ev.last_group.out > door.last_visit + 3600
+        assert action == ctx.say("chem.act_reach_zone_night", out=tx.offset(ev.last_group.out),
+                                 wake=tx.offset(f.order_reach.waking_from))
+        assert tx.minutes(door.last_visit - ev.order, lang) not in action
+        return
+    assert f"{door.staff:,.0f}" in action and f"{door.households:,.0f}" in action
+    assert tx.minutes(door.last_visit - ev.order, lang) in action
+    assert tx.minutes(door.first_visit - ev.order, lang) in action
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", DRILLS)
+def test_order_at_night_says_who_the_channels_reach_at_once(contexts, name, lang):
+    """The order's broadcast channels follow the hour it goes out: at 01:50 (chlorine-night)
+    they reach fewer at once than in the end and the rest from 06:00, and the section says
+    so with those shares; by day (the other two) they reach as written and it says
+    nothing of sleep."""
+    from drillsim.hazards.warning import (
+        DEFAULT_CHANNELS,
+        DOOR_TO_DOOR,
+        WAKE_UP_CLOCK_S,
+        max_coverage,
+    )
+
+    ctx = contexts[(name, lang)]
+    reach = ch.facts(ctx).order_reach
+    text = " ".join(ch.order_reach_paras(ctx))
+    day = max_coverage([p.at(14 * 3600.0) for p in DEFAULT_CHANNELS if p.name != DOOR_TO_DOOR])
+    if name != "chlorine-night":
+        assert math.isnan(reach.waking_from)
+        assert reach.at_once == pytest.approx(reach.in_end) == pytest.approx(day)
+        assert ctx.name("asleep", "睡眠") not in text
+        return
+    assert ctx.scenario.clock_seconds(reach.waking_from) == pytest.approx(WAKE_UP_CLOCK_S)
+    # 1 - (1 - 0.85)(1 - 0.4)(1 - 0.6) = 0.964 by day; at night far less at once, as much
+    # in the end but the sirens' sleepers (a siren does not stay)
+    assert reach.at_once < 0.5 < reach.in_end < day
+    assert ctx.say("chem.order_at_night_door", now=f"{reach.at_once:.0%}",
+                   full=f"{reach.in_end:.0%}", wake=tx.offset(reach.waking_from)) in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from drillsim.report import chemical as ch
 from drillsim.report import text as tx
 from drillsim.report.summary_text import summary_tables
 
+ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("en", "zh")
 OFFSET = re.compile(r"\+(\d\d):(\d\d):(\d\d)")
 
@@ -100,30 +102,51 @@ def test_a_shortfall_never_rounds_to_all():
     assert tx.share(0.0) == "0%"
 
 
+@pytest.fixture(scope="module")
+def told_late(tmp_path_factory):
+    """chlorine-day-wind-shift with the order carried only by a slow door-to-door channel
+    of the drill's own (first visits 8 h after, for 3 h): many leave home too late for
+    relief within 10 h. (With the district's channels everyone is relieved in 184 min.)"""
+    import yaml
+
+    from drillsim.api import load_world, run_drill
+    from drillsim.report import build_report, make_context
+    from drillsim.scenarios.loader import load_scenario
+
+    d = yaml.safe_load((ROOT / "scenarios" / "chlorine-day-wind-shift.yaml").read_text("utf-8"))
+    d["warning"]["channels"] = [{"name": "door to door", "reach": 1.0, "delay": "8 h",
+                                 "ramp": "3 h"}]
+    path = tmp_path_factory.mktemp("late") / "told-late.yaml"
+    path.write_text(yaml.safe_dump(d, allow_unicode=True), "utf-8")
+    s = load_scenario(path)
+    result = run_drill(s, world=load_world(s.network))
+    return {lang: (make_context(result, lang=lang),
+                   build_report(make_context(result, lang=lang), figures=False))
+            for lang in LANGS}
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_wind_shift_relief_miss_is_told_late(reports, lang):
-    ctx, rep = reports["chlorine-day-wind-shift", lang]
+def test_relief_missed_by_people_told_late_is_counted_as_such(told_late, lang):
+    ctx, rep = told_late[lang]
     short = rm.relief_shortfall(ctx.result)
     s10 = ctx.summary.metrics["relief_share_10h"]
-    assert 0.99 < s10 < 1.0
-    # the records: every person relieved late left home so late that the drill's typical
-    # relief after leaving home would still end after the deadline
+    assert 0.0 < s10 < 1.0
+    # the records: the groups that left home so late that the drill's typical relief after
+    # leaving home would still end after the deadline
     onset = next(r.t for r in ctx.records if r.event == "onset")
     deadline = onset + ctx.scenario.relief.target
     left = {r.data["group"]: r.t for r in ctx.records if r.event == "displaced"}
     late_groups = {g for g, t in left.items() if t + short.typical_s > deadline}
-    assert short.left_late == short.missed == sum(
-        int(r.data["people"]) for r in ctx.records
-        if r.event == "displaced" and r.data["group"] in late_groups)
-    assert rm.bottleneck(ctx.result)["bottleneck"] == "left_late"
+    assert late_groups and 0 < short.left_late <= short.missed
+    assert short.left_late <= sum(int(r.data["people"]) for r in ctx.records
+                                  if r.event == "displaced" and r.data["group"] in late_groups)
+    assert short.last_left == max(left[g] for g in late_groups)
+    # told late is the bottleneck only when it explains every person missed
+    assert (rm.bottleneck(ctx.result)["bottleneck"] == "left_late") == (
+        short.left_late == short.missed)
     obs = _beyond(ctx, rep, "flood.obs_relief_title")
     text = " ".join(obs.paragraphs)
     assert tx.share(s10) in text and "100%" not in text
-    assert ctx.say("flood.relief_left_late", late=f"{short.left_late:,}",
-                   missed=f"{short.missed:,}",
-                   target=tx.duration(ctx.scenario.relief.target, lang),
-                   typical=tx.minutes(short.typical_s, lang),
-                   last=tx.offset(short.last_left)) in text
 
 
 # ------------------------------------------------------------------ item 3: public exposure
@@ -318,9 +341,9 @@ def test_team_strengths_list_every_team_that_fielded_every_unit(reports, name, l
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_team_strength_when_no_team_was_activated(reports, lang):
-    ctx, rep = reports["ammonia-liquor-group", lang]
-    if any(r.event == "team_activated" for r in ctx.records):
-        pytest.skip("teams were activated in this drill")
+    ctx, rep = reports["night-compound-fire", lang]  # lists teams, never calls them out
+    assert ctx.scenario.forces.teams
+    assert not any(r.event == "team_activated" for r in ctx.records)
     assert not any(s.startswith(ctx.say("flood.teams_full", teams="").rstrip("。."))
                    for s in rep.strengths)
 

@@ -4,6 +4,7 @@ and the report measure the list :func:`drillsim.hazards.warning.channels_for` bu
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -71,3 +72,27 @@ def test_report_says_when_the_channels_never_reach_the_target(tmp_path):
     text_zh = " ".join(zh.findings[0].paragraphs)
     assert "Together the channels can never reach 95% (at most 70%)." in text_en
     assert "各渠道合计覆盖上限仅70%，无法达到95%。" in text_zh
+
+
+def test_an_order_goes_door_to_door_only_with_the_default_channels():
+    """The district's defaults: every channel but door to door reaches the whole ordered
+    area at once, at the hour the order goes out, and door to door is sized to the ordered
+    area (DoorToDoor), reaching as many at night as by day (a knock wakes people); a
+    drill's own channels are used as written."""
+    from drillsim.hazards.warning import DOOR_TO_DOOR, DoorToDoor, order_channels
+
+    for clock in (14 * 3600.0, 2 * 3600.0):
+        broadcast, door = order_channels(None, clock)
+        assert broadcast == [p.at(clock) for p in DEFAULT_CHANNELS if p.name != DOOR_TO_DOOR]
+        assert door == DoorToDoor()
+        # 1,000 households, two communities' 10 grid workers at 20 an hour: 5 h
+        rnd = door.round(1000.0, 2, start_s=1800.0, order_clock_s=clock)
+        assert (rnd.delay_s, rnd.ramp_s, rnd.reach, rnd.later_reach) == (
+            1800.0, 5 * 3600.0, door.reach, 0.0)
+    # at 02:00 the cell broadcast reaches fewer at once and the rest on waking
+    night = order_channels(None, 2 * 3600.0)[0][0]
+    assert night.reach < DEFAULT_CHANNELS[0].reach and night.later_reach > 0
+    assert door.staff(0) == door.staff(1)  # at least one community's staff
+    spec = [SimpleNamespace(name="sms", reach=0.5, delay=60.0, ramp=0.0, wakes=None,
+                            on_waking=False)]
+    assert order_channels(spec, 2 * 3600.0) == ([Channel("sms", 0.5, 60.0, 0.0)], None)

@@ -103,3 +103,25 @@ def test_the_hand_over_is_continuous(u, cls):
                            threshold_g_m3=src.c_handover_g_m3 * (1 - 1e-9))
     assert above == pytest.approx(src.handover_m, rel=1e-6)
     assert below == pytest.approx(src.handover_m, rel=1e-4)
+
+
+def test_burro_worked_example_distance_to_the_lfl():
+    """The Britter-McQuaid worked example of AIChE/CCPS (1999), *Guidelines for
+    Consequence Analysis of Chemical Releases*, p. 122 (Burro LNG: 0.23 m³/s of liquid at
+    425.6 kg/m³, vapour 1.76 kg/m³ at −162 °C, u10 = 10.9 m/s, ambient 298 K): distance to
+    the LFL, 5 % by volume, after the workbook's non-isothermal correction
+    C* = C / (C + (1 − C)·Ta/T0). Final answer 367 m.
+
+    The answer is taken from a secondary source: the test suite of GasDispersion.jl
+    (A. Farrell; test/britter_tests.jl, "the answer from the above example", citing CCPS
+    1999 p. 122); the book itself was not available to check. Tolerance 3 %: the curve
+    segments are printed to two decimals in β (±0.005 → ±1.2 % in x), the example
+    interpolates between curves read off the chart, and the air density (1.18-1.23
+    kg/m³ at 288-298 K) moves the answer by 2 %.
+    """
+    q0 = 0.23 * 425.6 / 1.76
+    rel = DenseRelease(q0, 9.81 * (1.76 - 1.225) / 1.225, 10.9)
+    lfl, t_ambient, t_source = 0.05, 298.0, 273.15 - 162.0
+    ratio = lfl / (lfl + (1.0 - lfl) * t_ambient / t_source)  # C0 = 1 (pure vapour)
+    assert 0.01 < ratio < 0.02  # between two tabulated curves: the interpolation is tested
+    assert rel.distance_m(ratio) == pytest.approx(367.0, rel=0.03)

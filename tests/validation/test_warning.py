@@ -104,6 +104,19 @@ def test_defaults_are_documented_and_reach_95_percent():
     assert 1800 < t95 < 3 * 3600
 
 
+def test_ramp_share_per_element_matches_the_channel():
+    """ramp_share with one delay and ramp per cell is each cell's own channel."""
+    from drillsim.hazards.warning import ramp_share
+
+    t = np.array([0.0, 50.0, 150.0, 400.0, 100.0])
+    delay = np.array([100.0, 0.0, 100.0, 100.0, 100.0])
+    ramp = np.array([200.0, 100.0, 200.0, 200.0, 0.0])
+    expected = [Channel("c", 1.0, d, r).share_at(x)
+                for x, d, r in zip(t, delay, ramp, strict=True)]
+    np.testing.assert_allclose(ramp_share(t, delay, ramp), expected)
+    np.testing.assert_allclose(expected, [0.0, 0.5, 0.25, 1.0, 1.0])
+
+
 # By time of day --------------------------------------------------------------------------
 
 def test_by_day_a_channel_reaches_as_written():
