@@ -642,7 +642,7 @@ def test_model_limits_list_the_labelled_assumptions(contexts, reports, name, lan
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("name", DRILLS)
+@pytest.mark.parametrize("name", ["chlorine-night", "chlorine-day-wind-shift"])
 def test_evacuation_advice_follows_the_door_to_door_round(contexts, results, name, lang):
     """Issue 10 (true statements) after the door-to-door change: when reaching people set
     the evacuation time, the action names the round that did (its grid workers, the
@@ -654,8 +654,9 @@ def test_evacuation_advice_follows_the_door_to_door_round(contexts, results, nam
     f = ch.facts(ctx)
     finding = _finding(ctx, "evacuation_time")
     ev = f.evacuation
-    if max(ev.reach_s, ev.walk_s, ev.wait_s) != ev.reach_s:
-        pytest.skip("reaching people did not set this drill's evacuation time")
+    # in these drills reaching people sets the evacuation time (ammonia's 28 evacuees are
+    # reached at once: walking sets it there, and the action is not about the round)
+    assert max(ev.reach_s, ev.walk_s, ev.wait_s) == ev.reach_s
     (action,) = [a.action for a in finding.actions]
     door = f.door_summary("evacuate")
     assert door is not None
