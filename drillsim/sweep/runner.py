@@ -28,7 +28,7 @@ from drillsim.errors import DrillsimError
 from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.sweep import executors
 from drillsim.sweep.spec import Experiment
-from drillsim.sweep.stats import fractiles, t_interval, wilson
+from drillsim.sweep.stats import bounded_interval, fractiles, t_interval, wilson
 from drillsim.sweep.store import STORE_NAME, Store
 
 REPLICATIONS_FILE = "replications"   # .csv and .parquet
@@ -285,7 +285,7 @@ def summary_table(e: Experiment, reps):
                        errors=errors)
             x = g[col].to_numpy(float) if g is not None else np.array([])
             if row["kind"] == "metric":
-                n, mean, sd, lo, hi = t_interval(x)
+                n, mean, sd, lo, hi = bounded_interval(x, *_metric_range(col))
                 p10, p50, p90 = fractiles(x)
             else:
                 finite = x[np.isfinite(x)]
@@ -303,6 +303,17 @@ def summary_table(e: Experiment, reps):
             row.update(diff_mean=dmean, diff_ci_low=dlo, diff_ci_high=dhi)
             out.append(row)
     return pd.DataFrame(out)
+
+
+def _metric_range(col: str) -> tuple[float, float]:
+    """The values a metric can take: a share 0-1, a count, time or power at least 0;
+    unbounded for a column the catalogue does not know."""
+    from drillsim.metrics.catalog import METRICS
+
+    info = METRICS.get(col)
+    if info is None:
+        return -math.inf, math.inf
+    return (0.0, 1.0) if info.unit == "share" else (0.0, math.inf)
 
 
 # --------------------------------------------------------------------------- files

@@ -1,5 +1,11 @@
 """Statistics over replications: means with Student-t intervals, fractiles, Wilson intervals.
 
+A metric that cannot leave a range (a share, 0-1; a count or a time, at least 0) keeps its
+Student-t interval only while that lies inside the range; otherwise (a share near 100 %,
+skewed over replications) the interval is the bootstrap percentile interval of the mean
+(Efron & Tibshirani, *An Introduction to the Bootstrap*, 1993, ch. 13), which stays within
+the values the replications took (:func:`bounded_interval`).
+
 With common random numbers, replication ``k`` of two points saw the same random
 streams, so the difference of two points is estimated from the paired
 differences ``x_k - y_k`` (Law, *Simulation Modeling and Analysis*, 5th ed.,
@@ -36,6 +42,30 @@ def t_interval(x: Sequence[float], level: float = LEVEL) -> tuple[int, float, fl
     sd = float(a.std(ddof=1))
     half = float(_st.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
     return n, mean, sd, mean - half, mean + half
+
+
+BOOTSTRAP_RESAMPLES = 9999
+BOOTSTRAP_SEED = 20260802
+"""Resamples and seed of the bootstrap interval (fixed: a sweep's summary is reproducible)."""
+
+
+def bounded_interval(x: Sequence[float], low: float = -math.inf, high: float = math.inf,
+                     level: float = LEVEL) -> tuple[int, float, float, float, float]:
+    """``(n, mean, sd, low, high)`` like :func:`t_interval`, for a metric that lies in
+    [``low``, ``high``]: the t interval while it stays in that range, else the bootstrap
+    percentile interval of the mean (``scipy.stats.bootstrap``), which lies within the
+    sample's own range.
+    """
+    n, mean, sd, lo, hi = t_interval(x, level)
+    if n < 2 or (lo >= low and hi <= high):
+        return n, mean, sd, lo, hi
+    a = np.asarray(x, dtype=float)
+    a = a[np.isfinite(a)]
+    res = _st.bootstrap((a,), np.mean, confidence_level=level, method="percentile",
+                        n_resamples=BOOTSTRAP_RESAMPLES,
+                        random_state=np.random.default_rng(BOOTSTRAP_SEED))
+    ci = res.confidence_interval
+    return n, mean, sd, float(ci.low), float(ci.high)
 
 
 def wilson(successes: int, n: int, level: float = LEVEL) -> tuple[float, float, float]:
