@@ -7,6 +7,7 @@ import operator
 from dataclasses import dataclass
 
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.response import FireState, IncidentRow
 from drillsim.scenarios.schema import Objective
 
 _OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -37,6 +38,42 @@ class ObjectiveResult:
 def failed_critical(results: list[ObjectiveResult]) -> list[ObjectiveResult]:
     """The critical objectives (the plan's own targets) not met or not measured, in order."""
     return [r for r in results if r.objective.critical and r.status != "met"]
+
+
+_ANY_CALL: frozenset[str] = frozenset()
+CALL_SUBJECT: dict[str, frozenset[str]] = {
+    **{m: _ANY_CALL for m in (
+        "first_arrival_p50", "first_arrival_p90", "dispatch_to_arrival_p90", "travel_p90",
+        "full_assignment_p90", "five_minute_share", "nfpa_travel_share", "calls_unmet",
+        "calls_queued", "mutual_aid_calls")},
+    "fire_size_at_first_arrival_p90": frozenset({"fire"}),
+    "fire_size_at_full_assignment_max": frozenset({"fire"}),
+    "rescue_first_arrival_p90": frozenset({"flood_rescue"}),
+    "hazmat_first_arrival": frozenset({"hazmat"}),
+}
+"""The metrics whose subject is the response to calls, with the incident kinds they cover
+(empty: every call). An incident of those kinds that the records show neither controlled nor
+cleared at the drill's end is a failure the objective's own subject covers, whatever the
+metric's value (every call reached, yet one still burns)."""
+
+
+def covered_failures(res: ObjectiveResult, states: list[FireState],
+                     rows: list[IncidentRow]) -> list[FireState]:
+    """The failures the records show within a *met* objective's own subject: the incidents
+    of :data:`CALL_SUBJECT` kinds open at the end
+    (:func:`drillsim.metrics.response.uncontrolled` gives ``states``) that are a fire still
+    burning (a recorded size) or a call no unit reached; a rescue still being worked at the
+    end is not a failure. Empty for an objective not met (its rating already says it
+    failed) or on another subject.
+
+    The report caps such an objective's rating at S (:mod:`drillsim.report.ratings`) and
+    says why beside it: a rating must not contradict the records."""
+    kinds = CALL_SUBJECT.get(res.objective.metric)
+    if kinds is None or res.status != "met":
+        return []
+    by_id = {r.incident: r for r in rows}
+    return [st for st in states if (not kinds or by_id[st.incident].kind in kinds)
+            and (math.isfinite(st.q_kw) or math.isnan(by_id[st.incident].first_arrival))]
 
 
 def evaluate(objectives: list[Objective], metrics: dict[str, float]) -> list[ObjectiveResult]:

@@ -75,12 +75,15 @@ class FollowUp:
         The unit, if the record names one.
     people
         People concerned (the evacuation extension), 0 if none.
+    incident
+        The incident the record names, if any.
     """
 
     t: float
     event: str
     unit: str = ""
     people: int = 0
+    incident: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class InjectResponse:
         Where the action leads (the shelter a relief truck loads for).
     values
         Numbers of the action (``call_t``; a zone update's ``wind_from_deg``,
-        ``aegl2_nodes``, ``aegl2_people``).
+        ``aegl2_nodes``, ``aegl2_people``; a note's record's numeric fields).
     then
         The action that followed (a wind shift's), or None.
     """
@@ -364,7 +367,8 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
                                   subject=obj.metric, incident=inc if m.per_incident else "")
         r = before[-1]
         return InjectResponse(iid, inj.kind, t, inj, "already", r.t, r.event, r.unit,
-                              r.incident, r.place, (r.unit,) if r.unit else (), obj.metric)
+                              r.incident, r.place, (r.unit,) if r.unit else (), obj.metric,
+                              values=_numbers(r))
     reroutes = [x for x in result.records if x.event == "reroute" and inc
                 and x.incident == inc and t <= x.t < r.t] if m.per_incident else []
     if reroutes:
@@ -372,9 +376,17 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
         return InjectResponse(iid, inj.kind, t, inj, "done", first[0].t, "reroute",
                               first[0].unit, inc, first[0].place,
                               tuple(sorted({x.unit for x in first})), obj.metric,
-                              then=FollowUp(r.t, r.event, r.unit))
+                              then=FollowUp(r.t, r.event, r.unit, incident=r.incident))
     return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
-                          r.place, (r.unit,) if r.unit else (), obj.metric)
+                          r.place, (r.unit,) if r.unit else (), obj.metric,
+                          values=_numbers(r))
+
+
+def _numbers(r: Record) -> dict[str, float]:
+    """The numeric typed fields of a record (a note's action: ``alarm``, ``people``,
+    ``share``, ``aegl2_people``), for the sentence that states it."""
+    return {k: float(v) for k, v in r.data.items()
+            if isinstance(v, int | float) and not isinstance(v, bool)}
 
 
 RULES: dict[str, Rule] = {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import failed_critical
+from drillsim.metrics.evaluation import covered_failures, failed_critical
+from drillsim.metrics.response import FireState, uncontrolled
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
@@ -17,6 +19,7 @@ from drillsim.report.findings import (
     capability_text,
     finding_title,
     gap_text,
+    measured_sentence,
     named,
     objective_text,
     target_text,
@@ -25,6 +28,7 @@ from drillsim.report.ratings import (
     LEVEL_TEXT,
     RULE_TEXT,
     Rating,
+    capped,
     grade,
     mean_score,
     overall,
@@ -143,11 +147,21 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     # objectives
     rows: list[ObjectiveRow] = []
     findings: list[Finding] = []
+    states = uncontrolled(ctx.result, ctx.summary.rows)
+    contradicted: list[tuple[str, str]] = []  # (objective, what the records show)
     for res in ctx.summary.objectives:
         obj = res.objective
         info = METRICS[obj.metric]
-        rating = rate(res)
+        failures = covered_failures(res, states, ctx.summary.rows)
+        rating = capped(rate(res)) if failures else rate(res)
         level = ctx.say(LEVEL_TEXT[rating.code])
+        note = ""
+        if failures:  # the rating must not contradict the records: say why, beside it
+            what = _still_burning(ctx, failures)
+            contradicted.append((obj.id, what))
+            note = ctx.say("report.contradicted", what=what,
+                           level=f"S/{ctx.say(LEVEL_NAME['S'])}")
+            level = level + ctx.say("sep_semicolon") + note
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
                            target=target_text(ctx, obj), gap=gap_text(ctx, res))
@@ -157,7 +171,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                                  level, ctx.say(RULE_TEXT[rating.rule]), evidence))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
-            if rating.rule == "not_measured":
+            if failures and res.status == "met":  # met, but the records show a failure
+                findings.append(Finding(finding_title(ctx, res, rating), obj.id,
+                                        [measured_sentence(ctx, res, rating), note]))
+            elif rating.rule == "not_measured":
                 findings.append(_not_measured_finding(ctx, res, rating))
             elif explain is not None:
                 findings.append(explain(ctx, res, rating))
@@ -169,6 +186,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     failed = failed_critical(ctx.summary.objectives)
     score = overall([r.rating for r in rows], critical_failed=bool(failed))
     score_note = _score_note(ctx, failed, rows, score) if failed else ""
+    if contradicted:  # the ratings capped at S: the score note says which and why
+        score_note = " ".join(filter(None, [score_note, ctx.say(
+            "report.score_contradicted", objectives=ctx.say("sep_semicolon").join(
+                tx.label(i, w, lang) for i, w in contradicted))]))
     if beyond:  # the score rates the objectives: say what it leaves out
         score_note = " ".join(filter(None, [score_note, ctx.say("report.score_beyond",
                                                                 n=len(beyond))]))
@@ -236,9 +257,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     nm = {c: ctx.say(LEVEL_NAME[c]) for c in LEVEL_NAME}
     rules = Table([ctx.say("rating"), ctx.say("report.col_grade"), ctx.say("score"),
                    ctx.say("rule")],
-                  [["P", nm["P"], "95", ctx.say(RULE_TEXT["margin"]) + "; " +
-                    ctx.say(RULE_TEXT["ideal"])],
-                   ["S", nm["S"], "82", ctx.say(RULE_TEXT["narrow"])],
+                  [["P", nm["P"], "95", ctx.say(RULE_TEXT["margin"]) + ctx.say("sep_semicolon")
+                    + ctx.say(RULE_TEXT["ideal"])],
+                   ["S", nm["S"], "82", ctx.say(RULE_TEXT["narrow"])
+                    + ctx.say("sep_semicolon") + ctx.say(RULE_TEXT["contradicted"])],
                    ["M", nm["M"], "67", ctx.say(RULE_TEXT["short"])],
                    ["U", nm["U"], "40", ctx.say(RULE_TEXT["far"])],
                    ["U", nm["U"], "0", ctx.say(RULE_TEXT["not_measured"])]],
@@ -272,6 +294,16 @@ def _score_note(ctx: ReportContext, failed: list, rows: list[ObjectiveRow],
     return ctx.say("report.score_capped", cap=f"{score:.0f}",
                    grade=grade_name(grade(score), ctx.lang),
                    mean=f"{mean_score([r.rating for r in rows]):.0f}", objectives=objectives)
+
+
+def _still_burning(ctx: ReportContext, states: list[FireState]) -> str:
+    """``BG001 still uncontrolled at the end (+05:00:00), last recorded at 15.1 MW``."""
+    fires = tx.join((ctx.say("fire.name_value", incident=ctx.incident_short(st.incident),
+                             value=tx.value(st.q_kw, "kW", ctx.lang))
+                     if not math.isnan(st.q_kw) else ctx.incident_short(st.incident)
+                     for st in states), ctx.lang)
+    return ctx.say("report.still_uncontrolled", incidents=fires,
+                   end=tx.offset(ctx.end_time))
 
 
 def _not_measured_finding(ctx: ReportContext, res, rating) -> Finding:

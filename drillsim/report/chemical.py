@@ -471,8 +471,10 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     rows = [
         [ctx.say("chem.release"), f"{spec.id} — {site_label(ctx)}"],
         [ctx.say("chem.chemical"),
-         f"{chem.name_zh} {chem.name_en} (UN {chem.un_number}, CAS {chem.cas}; "
-         f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')})"],
+         f"{chem.name_zh} {chem.name_en}" + tx.paren(
+             tx.join([f"UN {chem.un_number}", f"CAS {chem.cas}"], ctx.lang)
+             + ctx.say("sep_semicolon") + f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')}",
+             ctx.lang)],
         [ctx.say("chem.amount"),
          ctx.say("chem.amount_value", kg=f"{rel.quantity_kg:,.0f}",
                  containers=rel.containers_stored)],
@@ -497,14 +499,16 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     for lvl in LEVELS:
         thr = rules.threshold_g_m3(spec, lvl) * 1000.0
         rows.append([ctx.say("chem.zone_length", level=lvl),
-                     f"{_m(st0.extent_m.get(lvl, math.nan)) if st0 else '—'} "
-                     f"(≥ {chem.aegl_ppm_at(lvl, spec.exposure_min):g} ppm, {thr:.3g} mg/m³)"
-                     + "".join(f"; {tx.offset(st.t)}: {_m(st.extent_m.get(lvl, math.nan))}"
-                               for st in states[1:])])
+                     f"{_m(st0.extent_m.get(lvl, math.nan)) if st0 else '—'}"
+                     + tx.paren(tx.join([f"≥ {chem.aegl_ppm_at(lvl, spec.exposure_min):g} ppm",
+                                         f"{thr:.3g} mg/m³"], ctx.lang), ctx.lang)
+                     + "".join(ctx.say("sep_semicolon") + tx.label(
+                         tx.offset(st.t), _m(st.extent_m.get(lvl, math.nan)), ctx.lang)
+                         for st in states[1:])])
         if st0 is not None and rules.is_dense(spec):
-            rows.append([ctx.say("chem.dense_length", level=lvl), "; ".join(
-                (f"{tx.offset(st.t)}: " if k else "") + _m(st.dense_m[lvl])
-                for k, st in enumerate(states))])
+            rows.append([ctx.say("chem.dense_length", level=lvl), ctx.say("sep_semicolon").join(
+                tx.label(tx.offset(st.t), _m(st.dense_m[lvl]), ctx.lang) if k
+                else _m(st.dense_m[lvl]) for k, st in enumerate(states))])
     if st0 is not None and rules.is_dense(spec):
         rows.append([ctx.say("chem.drives"), drives_text(ctx)])
     rows.append([ctx.say("chem.isolation"),

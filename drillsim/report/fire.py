@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from drillsim.hazards.fire_growth import OCCUPANCIES
+from drillsim.hazards.fire_growth import OCCUPANCIES, SETUP_S
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.fire_water import FireWater, fire_water
 from drillsim.metrics.response import (
     COMPONENTS,
     Assignment,
@@ -341,8 +342,16 @@ def _with_stations(ctx: ReportContext, action: str, stations: list[str]) -> str:
                    stations=ctx.say("sep_semicolon").join(stations))
 
 
+MAX_NAMED_DRIVERS = 2
+"""Driving incidents a finding names in its text; more are counted there and listed in
+its table (a finding says its cause in a few sentences, the details go in the table)."""
+
+
 def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
-    """Bottleneck of an objective whose metric is computed per incident."""
+    """Bottleneck of an objective whose metric is computed per incident: the measured value,
+    the driving incidents (named, or counted when there are more than
+    :data:`MAX_NAMED_DRIVERS`), the largest segment and its cause in a few sentences; each
+    incident's segments and what the records show around its call in the table."""
     obj = res.objective
     metric = obj.metric
     op, target = obj.bound()
@@ -366,20 +375,16 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
-    paras.append(ctx.say("fire.driving_incidents", incidents=shown))
+    if len(drivers) <= MAX_NAMED_DRIVERS:
+        paras.append(ctx.say("fire.driving_incidents", incidents=shown))
+    else:  # the table names them with their times
+        paras.append(ctx.say("fire.driving_incidents_n", n=len(drivers)))
     if largest:
         paras.append(ctx.say(
             "fire.bottleneck", span=span, goal=goal,
             segment=ctx.say(SEGMENT_WORDING[largest]),
             largest=tx.minutes(totals[largest], ctx.lang),
             whole=tx.minutes(shares.whole, ctx.lang), share=f"{shares.share:.0%}"))
-    by_fact: dict[str, list[str]] = {}  # one line per fact, with every incident it holds for
-    for b in bds:
-        for fact in b.facts:
-            by_fact.setdefault(fact, []).append(ctx.incident_short(b.incident))
-    for fact, incs in by_fact.items():
-        paras.append(ctx.say("fire.fact_of_incident", incident=ctx.say("sep_list").join(incs),
-                             fact=fact))
     shown_ids = {row.incident for row, _ in drivers}
     if all(row.background for row, _ in drivers):
         own = [(r, fn(r)) for r in ctx.summary.rows if not r.background and not r.place
@@ -392,12 +397,21 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
+    # a fact every driving incident shares is a cause: said once; the others go in the table
+    common = [f for f in bds[0].facts if len(bds) > 1 and all(f in b.facts for b in bds)]
+    if common:
+        paras.append(ctx.say("fire.facts_of_all", facts=" ".join(common)))
+    facts = any(f not in common for b in bds for f in b.facts)
+    if facts:  # what the records show around each call: a column, not a paragraph each
+        cols.append(ctx.say("fire.col_facts"))
     rows = []
     for b in bds:
         cells = [ctx.incident_label(b.incident), ctx.unit_label(b.unit) if b.unit else "—"]
         cells += [tx.minutes(b.segments.get(k, math.nan), ctx.lang) for k in SEGMENT_WORDING
                   if k in totals]
         cells.append(tx.minutes(sum(b.segments.values()), ctx.lang))
+        if facts:
+            cells.append(" ".join(f for f in b.facts if f not in common) or "—")
         rows.append(cells)
     table = Table(cols, rows, ctx.say("fire.segments_caption", goal=goal))
     actions = []
@@ -567,9 +581,9 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         staffed = [a.id for a in st.staffed()]
         unstaffed = [a.id for a in st.apparatus if a.id not in staffed]
         f_rows.append([ctx.station_label(st.id), f"{st.on_duty}/{st.personnel}",
-                       ", ".join(a for a in staffed if a not in out0) or "—",
-                       ", ".join(a for a in staffed if a in out0) or "—",
-                       ", ".join(unstaffed) or "—"])
+                       tx.join((a for a in staffed if a not in out0), ctx.lang) or "—",
+                       tx.join((a for a in staffed if a in out0), ctx.lang) or "—",
+                       tx.join(unstaffed, ctx.lang) or "—"])
     aid = forces.mutual_aid
     if aid.enabled:
         cap = ctx.say("fire.mutual_aid_terms", units=aid.max_units,
@@ -732,8 +746,53 @@ def sections(ctx: ReportContext) -> list[Section]:
                        ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
                        ctx.say("fire.col_first_unit"), ctx.say("fire.col_note")],
                       all_rows, ctx.say("fire.incidents_all_caption"), classes)
+    water = water_table(ctx)
     return [Section("fire", ctx.say("fire.section_title"), [ctx.say("fire.section_intro")],
-                    [comp_table, std_table, inc_table], [response_figure(ctx)])]
+                    [comp_table, std_table, inc_table, *water], [response_figure(ctx)])]
+
+
+def water_table(ctx: ReportContext) -> list[Table]:
+    """Each scripted fire's flashover, size and rooms, and water needed against water
+    brought, at first arrival and at control (:func:`drillsim.metrics.fire_water.
+    fire_water`): one column per fire, none without a scripted fire."""
+    fires = fire_water(ctx.result, ctx.summary.rows)
+    if not fires:
+        return []
+
+    def flow(v: float) -> str:
+        return "—" if math.isnan(v) else f"{v:,.1f} L/s"
+
+    def size(v: float) -> str:
+        return "—" if math.isnan(v) else tx.value(v, "kW", ctx.lang)
+
+    def rooms(v: float) -> str:
+        return "—" if math.isnan(v) else f"{v:.0f}"
+
+    def flashover(f: FireWater) -> str:
+        if not math.isnan(f.flashover):
+            when = "fire.water_before_arrival" if f.flashover < f.first_arrival \
+                else "fire.water_after_arrival"
+            return tx.offset(f.flashover) + tx.paren(ctx.say(when), ctx.lang)
+        return ctx.say("fire.water_no_flashover_control" if not math.isnan(f.control)
+                       else "fire.water_no_flashover_end")
+
+    lines = [
+        ("fire.water_flashover", flashover),
+        ("fire.first_arrival", lambda f: tx.offset(f.first_arrival)),
+        ("fire.water_q_first", lambda f: size(f.q_first_kw)),
+        ("fire.water_rooms_first", lambda f: rooms(f.rooms_first)),
+        ("fire.water_need_first", lambda f: flow(f.need_first_l_s)),
+        ("fire.water_first_alarm", lambda f: flow(f.first_alarm_l_s)),
+        ("fire.col_control", lambda f: tx.offset(f.control) if not math.isnan(f.control)
+         else ctx.say("not_by_end")),
+        ("fire.water_q_control", lambda f: size(f.q_control_kw)),
+        ("fire.water_rooms_control", lambda f: rooms(f.rooms_control)),
+        ("fire.water_need_control", lambda f: flow(f.need_control_l_s)),
+        ("fire.water_on_control", lambda f: flow(f.water_control_l_s)),
+    ]
+    return [Table([ctx.say("fire.col_measure"), *(ctx.incident_short(f.incident) for f in fires)],
+                  [[ctx.say(key), *(fn(f) for f in fires)] for key, fn in lines],
+                  ctx.say("fire.water_caption", setup=tx.minutes(SETUP_S, ctx.lang)))]
 
 
 STANDARD_SHARES = (("five_minute_share", "five_minute_n", FIVE_MINUTE),

@@ -372,7 +372,8 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
                 "flood.with_items", what=tx.offset(e.t),
                 items=names(ctx, tx.item_names(e.items, ctx.lang))) for e in m.stock_outs)
             rows.append([named(ctx, dep), tx.quantities(m.initial, ctx.lang),
-                         tx.sizes(t.capacity_kg for t in dep.trucks) if dep.trucks else "—",
+                         tx.sizes((t.capacity_kg for t in dep.trucks), ctx.lang)
+                         if dep.trucks else "—",
                          str(m.loads), outs or "—", tx.quantities(m.final, ctx.lang)])
         out.append(Table(
             [ctx.say("flood.col_depot"), ctx.say("flood.col_initial_stock"),

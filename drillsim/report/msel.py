@@ -140,26 +140,50 @@ def _wind(ctx: ReportContext, a: InjectResponse) -> str:
     return what + ctx.say("msel.staged_in_zone", offset=at, unit=ctx.unit_label(nxt.unit))
 
 
+NOTE_ACTIONS = {
+    "arrive": "msel.did_arrive", "enroute": "msel.did_enroute",
+    "dispatch": "msel.did_dispatch", "reroute": "msel.did_reroute",
+    "full_assignment": "msel.did_full_assignment", "escalate": "msel.did_escalate",
+    "mutual_aid_request": "msel.did_mutual_aid_request", "unmet": "msel.did_unmet",
+    "queued": "msel.did_queued", "displaced": "msel.did_displaced",
+    "unsheltered": "msel.did_unsheltered", "relieved": "msel.did_relieved",
+    "shelter_admit": "msel.did_shelter_admit", "warning_target": "msel.did_warning_target",
+    "warning": "msel.did_warning", "source_control": "msel.did_source_control",
+    "plume": "msel.did_plume", "responder_exposed": "msel.did_responder_exposed",
+}
+"""The sentence of each record kind a note's objective measures
+(:data:`drillsim.metrics.injects.METRIC_EVENT`): who did what, where."""
+
+
+def _did(ctx: ReportContext, event: str, units: tuple[str, ...], incident: str, place: str,
+         values: dict) -> str:
+    """What one record (or the same record of several units) says happened, as a sentence
+    without its time (the MSEL shows the time beside it)."""
+    v = dict(values)
+    return ctx.say(
+        NOTE_ACTIONS[event], who=_units(ctx, tuple(ctx.unit_label(u) for u in units)),
+        incident=ctx.incident_short(incident) if incident else "—",
+        place=ctx.place_name(place) if place else "—",
+        alarm=f"{v.get('alarm', 0):.0f}", people=tx.count(v.get("people", math.nan)),
+        share=f"{v.get('share', math.nan):.0%}",
+        aegl2=tx.count(v.get("aegl2_people", math.nan)))
+
+
 def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "no_objective":
         return ctx.say("msel.no_objective")
     if a.outcome == "unmeasured":
         return ctx.say("msel.no_simulated_action")
     if a.outcome == "none":
-        return ctx.say("msel.none_in_run", event=tx.term("event", a.event, ctx.lang))
-    if a.event == "reroute":
-        what = ctx.say("msel.note_reroute", units=_units(ctx, tuple(
-            ctx.unit_label(u) for u in a.units)), incident=ctx.incident_short(a.incident))
-        nxt = a.then
-        if nxt is None:
-            return what
-        who = ctx.unit_label(nxt.unit) if nxt.unit else ctx.incident_short(a.incident)
-        return what + ctx.say("msel.then_record", offset=tx.offset(nxt.t),
-                              event=tx.term("event", nxt.event, ctx.lang), who=who)
-    who = ctx.unit_label(a.unit) if a.unit else ctx.incident_short(a.incident)
+        return ctx.say("msel.none_in_run")
+    what = _did(ctx, a.event, a.units, a.incident, a.place, a.values)
     if a.outcome == "already":
-        return ctx.say("msel.already", event=tx.term("event", a.event, ctx.lang), who=who)
-    return ctx.say("msel.record", event=tx.term("event", a.event, ctx.lang), who=who)
+        return ctx.say("msel.already", what=what)
+    nxt = a.then
+    if nxt is None:
+        return what
+    then = _did(ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", {})
+    return what + ctx.say("msel.then", offset=tx.offset(nxt.t), what=then)
 
 
 WORDING = {
@@ -202,7 +226,7 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
          ctx.say("msel.col_expected"), ctx.say("msel.col_objective"),
          ctx.say("msel.col_simulated")],
         [[str(r.number), tx.offset(r.at), tx.clock(start, r.at),
-          f"{r.id} ({tx.term('inject', r.kind, ctx.lang)})",
+          r.id + tx.paren(tx.term('inject', r.kind, ctx.lang), ctx.lang),
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)

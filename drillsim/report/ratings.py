@@ -33,6 +33,11 @@ the objective scores with equal weights, except that a *critical* objective (the
 plan's own target, ``critical: true`` in the drill file) not met or not measured
 caps it at :data:`CRITICAL_CAP`, the top of the lowest grade 差: a drill that misses
 the plan's target fails, however well the rest went.
+
+A rating must not contradict the records: a met objective whose own subject the records
+show failing (an incident still uncontrolled at the end among the calls it covers,
+:func:`drillsim.metrics.evaluation.covered_failures`) is rated at most S / 良
+(:func:`capped`, rule ``contradicted``), and the report says why beside the rating.
 """
 
 from __future__ import annotations
@@ -121,6 +126,14 @@ def rate(res: ObjectiveResult) -> Rating:
     return Rating("U", d, SCORES["U"], "far")
 
 
+def capped(rating: Rating) -> Rating:
+    """A rating capped at S (``contradicted``): the target was met, but the records show a
+    failure the objective's subject covers. S and below are kept as they are."""
+    if rating.code != "P":
+        return rating
+    return Rating("S", rating.gap, SCORES["S"], "contradicted")
+
+
 def grade(score: float) -> str:
     """The Chinese 4-level grade of a 100-point score: 优 >= 90, 良 >= 75, 中 >= 60, else 差."""
     if math.isnan(score):
@@ -153,5 +166,6 @@ RULE_TEXT = {
     "short": "rating.rule_short",
     "far": "rating.rule_far",
     "not_measured": "rating.rule_not_measured",
+    "contradicted": "rating.rule_contradicted",
 }
 """The rule behind each rating, stated for the reader (wording keys)."""

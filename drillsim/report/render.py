@@ -85,6 +85,7 @@ def _env(autoescape: bool) -> Environment:
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         finalize=None if autoescape else md_escape)
     env.globals["md_table"] = md_table
+    env.filters["as_is"] = MdRaw  # the report's own separators, spaces kept (": ")
     env.filters["level"] = _level_name
     env.filters["grade"] = grade_name
     env.filters["score"] = lambda v: "—" if v is None or math.isnan(v) else f"{v:.0f}"

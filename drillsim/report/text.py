@@ -10,7 +10,8 @@ from datetime import timedelta
 from drillsim.report.wording import LANGS, say
 
 __all__ = ["LANGS", "TERMS", "clock", "count", "duration", "gap", "incident_type", "minutes",
-           "item_names", "offset", "quantities", "sizes", "term", "tr", "value"]
+           "item_names", "join", "label", "offset", "paren", "quantities", "sizes", "term", "tr",
+           "value"]
 
 TERMS: dict[str, dict[str, str]] = {
     "occupancy": {
@@ -285,10 +286,28 @@ def item_names(items: Iterable[str], lang: str = "en") -> list[str]:
     return [term("item", k, lang) for k in items]
 
 
-def sizes(capacities_kg: Iterable[float]) -> str:
-    """Vehicle capacities grouped: ``3 × 5 t`` or ``2 × 5 t, 1 × 2 t`` (largest first)."""
+def sizes(capacities_kg: Iterable[float], lang: str = "en") -> str:
+    """Vehicle capacities grouped: ``3 × 5 t`` or ``2 × 5 t, 1 × 2 t`` (largest first;
+    ``2 × 5 t，1 × 2 t`` in Chinese)."""
     n = Counter(capacities_kg)
-    return ", ".join(f"{k} × {c / 1000:g} t" for c, k in sorted(n.items(), reverse=True))
+    return join((f"{k} × {c / 1000:g} t" for c, k in sorted(n.items(), reverse=True)), lang)
+
+
+def join(items: Iterable[str], lang: str = "en") -> str:
+    """Items listed in the page's language: ``a, b, c`` / ``a，b，c`` (wording
+    ``sep_list``; the one list separator of running text and table cells)."""
+    return say(lang, "sep_list").join(items)
+
+
+def paren(inner: str, lang: str = "en") -> str:
+    """A bracketed addition to the word before it, in the page's language: `` (inner)`` /
+    ``（inner）`` (Chinese full-width brackets, no space)."""
+    return f"（{inner}）" if lang == "zh" else f" ({inner})"
+
+
+def label(name: str, what: str, lang: str = "en") -> str:
+    """``name: what`` / ``name：what`` (wording ``sep_label``)."""
+    return f"{name}{say(lang, 'sep_label')}{what}"
 
 
 def target(metric: str, target: str, lang: str = "en") -> str:

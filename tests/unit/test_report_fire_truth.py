@@ -280,3 +280,59 @@ def test_out_of_service_names_the_station_in_the_page_language():
     text = say("zh", "fire.fact_out_of_service", unit="NY-E1", station="南运河路消防救援站",
                near="")
     assert "消防救援站的NY-E1" in text
+
+
+# ----------------------------------------------------------------------------- short findings
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_long_finding_says_its_cause_in_a_few_sentences(reports, lang):
+    """flood-and-fire O2 (90 % of calls reached within 10 min) had 16 paragraphs, one per
+    fact and group of calls: now the measured value, the driving calls counted, and the
+    cause in at most three sentences (the largest segment, what every driving call shared,
+    the late team assembly); each call's own facts are in the table."""
+    ctx, rep = reports["flood-and-fire", lang]
+    f = next(f for f in rep.findings if f.objective == "O2")
+    assert len(f.paragraphs) <= 5
+    assert sum(len(p) for p in f.paragraphs) <= (1000 if lang == "en" else 450)
+    text = " ".join(f.paragraphs)
+    assert ctx.say("fire.segment_queue") in text  # the cause: calls waited for a free unit
+    assert ctx.say("fire.driving_incidents_n", n=len(f.table.rows)) in f.paragraphs
+    aid = ctx.scenario.forces.mutual_aid
+    assert ctx.say("fire.fact_aid_cap", cap=aid.max_units, at="+").split("+")[0] in text
+    assert text.count(ctx.say("fire.waited_for_teams", first="\0", teams="\0").split("\0")[0]) == 1
+    facts_col = [row[-1] for row in f.table.rows]
+    assert f.table.columns[-1] == ctx.say("fire.col_facts")
+    held = ctx.say("fire.fact_held", at="\0", until="\0", units="\0").split("\0")[0]
+    assert all(held in c for c in facts_col)  # where the units were held, per call
+
+
+# ----------------------------------------------------------------------------- ratings
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
+    """warehouse-escalation O3 (every everyday call answered) is met, but BG001 burns to
+    the end: O3 is rated S (良), not P (优); its rating cell, its finding and the score
+    note say so with BG001's last size from the metrics; the metric and target stay."""
+    from drillsim.metrics.response import uncontrolled
+    from drillsim.report.findings import LEVEL_NAME
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    o3 = next(o for o in rep.objectives if o.id == "O3")
+    res = next(r for r in ctx.summary.objectives if r.objective.id == "O3")
+    assert res.status == "met" and res.value == 0  # the designer's metric, unchanged
+    assert (o3.rating.code, o3.rating.score, o3.rating.rule) == ("S", 82, "contradicted")
+    fire = next(st for st in uncontrolled(ctx.result, ctx.summary.rows)
+                if st.incident == "BG001")
+    size = tx.value(fire.q_kw, "kW", lang)
+    note = say(lang, "report.contradicted", what=say(
+        lang, "report.still_uncontrolled",
+        incidents=say(lang, "fire.name_value", incident="BG001", value=size),
+        end=tx.offset(ctx.end_time)), level=f"S/{say(lang, LEVEL_NAME['S'])}")
+    assert o3.level_text.endswith(note)
+    finding = next(f for f in rep.findings if f.objective == "O3")
+    assert note in finding.paragraphs
+    assert "O3" in rep.score_note and "BG001" in rep.score_note
+    assert say(lang, "report.strength_met", id="O3", evidence=o3.evidence) \
+        not in rep.strengths

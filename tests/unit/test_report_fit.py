@@ -266,8 +266,11 @@ def test_the_cap_applies_to_a_good_mean_and_a_not_measured_critical_objective():
 
 
 def outage_facts(rep, unit: str) -> list[str]:
-    """Every sentence of the findings and sections that names ``unit``."""
+    """Every sentence of the findings (their tables' cells too) and sections that names
+    ``unit``."""
     paras = [p for f in rep.findings for p in f.paragraphs]
+    paras += [c for f in rep.findings if f.table is not None for row in f.table.rows
+              for c in row]
     paras += [p for sec in rep.sections for p in sec.paragraphs]
     return [p for p in paras if unit in p]
 

@@ -291,3 +291,41 @@ def test_hours_trucks_and_protective_actions_read_as_meant(pages, name, lang):
         row = next(r for t in tables for r in t.rows
                    if r[0] == say(lang, "chem.protective_actions"))
         assert re.match(r"AEGL-3 \S+.*AEGL-2 \S+.*AEGL-1 \S+", row[1]), row[1]
+
+
+# ----------------------------------------------------------------------------- punctuation
+
+HAN = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"
+CALL_SIGN = r"(?<![\w-])[A-Z]{1,3}(?:-[A-Z]{1,2})?\d+(?![\w-])"
+"""An id a list can hold: a call sign, an incident, inject or objective id (``XZ-E1``,
+``BG001``, ``I1``, ``O2``)."""
+ASCII_COMMA = re.compile(rf"(?:{HAN}|{CALL_SIGN})\s*,\s*(?={HAN}|{CALL_SIGN})")
+ASCII_PAREN = re.compile(rf"{HAN}\s?\(|\([^()\n]*{HAN}[^()\n]*\)|{CALL_SIGN} \([^()\n]*\d\s*{HAN}")
+ASCII_COLON = re.compile(rf"{HAN}:")
+
+
+def ascii_punctuation(text: str) -> list[str]:
+    """Places where Chinese text uses ASCII punctuation: ", " between Chinese words or ids,
+    "(" after a Chinese character or around Chinese words, ":" after one. An English
+    fragment's own brackets (``Chlorine (UN 1017``, ``(UTC+0800)``, ``(AEGL-2)`` after a Latin
+    word) are English punctuation in an English fragment and pass."""
+    return [text[max(m.start() - 12, 0): m.end() + 12]
+            for rx in (ASCII_COMMA, ASCII_PAREN, ASCII_COLON) for m in rx.finditer(text)]
+
+
+def test_ascii_punctuation_check_finds_what_it_should():
+    assert ascii_punctuation("排队, 增援") and ascii_punctuation("XZ-E1, XZ-E2")
+    assert ascii_punctuation("BG001 (6.1 分钟), BG002") and ascii_punctuation("I1 (提示)")
+    assert ascii_punctuation("综合得分: 95") and ascii_punctuation("浓度 (AEGL-2)")
+    assert not ascii_punctuation("氯气 Chlorine (UN 1017, CAS 7782-50-5；2.47 × 空气）")
+    assert not ascii_punctuation("开始时间：2026-07-26 09:45 (UTC+0800)")
+    assert not ascii_punctuation("Dingzigu high-rise, fire on the 14th floor (AEGL-2)")
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_chinese_report_uses_chinese_punctuation(pages, name):
+    """No ASCII list comma, bracket or colon inside the Chinese report's own words (issue 10,
+    fix 10 item 1); the drill file's and the map's texts are taken out first, since nothing a
+    designer wrote is changed (``电话(119)`` is theirs)."""
+    body = pages[(name, "zh")][0]
+    assert ascii_punctuation(body) == [], name

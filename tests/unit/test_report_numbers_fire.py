@@ -118,3 +118,74 @@ def test_hazmat_response_segments_add_up_to_the_metric(name):
     assert unit
     assert sum(segs.values()) == pytest.approx(ctx.summary.metrics["hazmat_first_arrival"],
                                                abs=1e-6)
+
+
+# ----------------------------------------------------------------------------- issue 12: water
+
+
+def _water_table(rep, lang: str):
+    from drillsim.report.wording import say
+
+    caption = say(lang, "fire.water_caption", setup="")[:20]
+    return next((t for s in rep.sections for t in s.tables
+                 if t.caption and t.caption.startswith(caption)), None)
+
+
+@pytest.mark.parametrize("name", ["night-compound-fire", "warehouse-escalation"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_water_table_states_the_metric_and_the_records(reports, name, lang):
+    """Flashover, fire size, rooms and water at first arrival and at control of each
+    scripted fire: the report's cells are the metric's, and the metric is the records'
+    (the flashover record, the first arrival's and control's fire-size fields, the first
+    alarm's dispatches times each type's hose streams)."""
+    from drillsim.hazards.fire_growth import WATER_FLOW_L_S
+    from drillsim.metrics.fire_water import fire_water
+    from drillsim.report import text as tx
+    from drillsim.report.wording import say
+
+    ctx, rep = reports[name, lang]
+    table = _water_table(rep, lang)
+    fires = fire_water(ctx.result, ctx.summary.rows)
+    scripted = [r.incident for r in ctx.summary.rows if r.kind == "fire" and not r.background
+                and not r.place]
+    assert table is not None and [f.incident for f in fires] == scripted
+    assert table.columns[1:] == scripted
+    cells = {row[0]: row[1:] for row in table.rows}
+    types = {u.id: u.type for u in ctx.result.units}
+    for k, f in enumerate(fires):
+        recs = [r for r in ctx.records if r.incident == f.incident]
+        flash = next(r for r in recs if r.event == "flashover")  # both drills' fires flash over
+        first = next(r for r in recs if r.event == "arrive")
+        control = next(r for r in recs if r.event == "control")
+        alarm1 = {r.unit for r in recs if r.event == "dispatch" and r.get("alarm") == 1}
+        assert (f.flashover, f.first_arrival, f.control) == (flash.t, first.t, control.t)
+        assert (f.q_first_kw, f.rooms_first, f.need_first_l_s) == (
+            first.get("q_kw"), first.get("rooms"), first.get("need_l_s"))
+        assert (f.q_control_kw, f.rooms_control, f.need_control_l_s) == (
+            control.get("q_kw"), control.get("rooms"), control.get("need_l_s"))
+        assert f.first_alarm_l_s == sum(WATER_FLOW_L_S.get(types[u], 0.0) for u in alarm1)
+        # the fire was held when the water on it reached the need: at least the need
+        assert f.water_control_l_s >= f.need_control_l_s > 0
+        assert cells[say(lang, "fire.water_flashover")][k].startswith(tx.offset(flash.t))
+        assert cells[say(lang, "fire.first_arrival")][k] == tx.offset(first.t)
+        assert cells[say(lang, "fire.water_q_first")][k] == tx.value(f.q_first_kw, "kW", lang)
+        assert cells[say(lang, "fire.water_rooms_first")][k] == f"{f.rooms_first:.0f}"
+        assert cells[say(lang, "fire.water_need_first")][k] == f"{f.need_first_l_s:,.1f} L/s"
+        assert cells[say(lang, "fire.water_first_alarm")][k] == f"{f.first_alarm_l_s:,.1f} L/s"
+        assert cells[say(lang, "fire.col_control")][k] == tx.offset(control.t)
+        assert cells[say(lang, "fire.water_q_control")][k] == tx.value(f.q_control_kw, "kW",
+                                                                       lang)
+        assert cells[say(lang, "fire.water_rooms_control")][k] == f"{f.rooms_control:.0f}"
+        assert cells[say(lang, "fire.water_need_control")][k] == \
+            f"{f.need_control_l_s:,.1f} L/s"
+        assert cells[say(lang, "fire.water_on_control")][k] == f"{f.water_control_l_s:,.1f} L/s"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_flood_only_drill_has_no_water_table(reports, lang):
+    from drillsim.report.wording import say
+
+    ctx, rep = reports["rainstorm-50y-afternoon", lang]
+    assert _water_table(rep, lang) is None
+    text = " ".join(c for s in rep.sections for t in s.tables for row in t.rows for c in row)
+    assert say(lang, "fire.water_flashover") not in text and "L/s" not in text

@@ -63,3 +63,38 @@ def test_gap_sign_and_scores_and_grades():
     grades = [grade(s) for s in (90, 89.9, 75, 74.9, 60, 59.9)]
     assert grades == ["优", "良", "良", "中", "中", "差"]
     assert _rate("first_arrival_p90", "<= 5 min", math.nan).score == 0
+
+
+def test_a_failure_the_records_show_caps_a_met_objective_at_s():
+    """Every call reached (0 unmet) while a fire still burns: S at most, never P; a
+    rescue still being worked at the end is no failure; a missed objective keeps its
+    rating; an objective on another subject (relief) is not touched."""
+    from drillsim.metrics.evaluation import covered_failures
+    from drillsim.metrics.response import FireState
+    from drillsim.report.ratings import capped
+
+    met = evaluate([Objective(id="O3", metric="calls_unmet", target="<= 0")],
+                   {"calls_unmet": 0.0})[0]
+    missed = evaluate([Objective(id="O3", metric="calls_unmet", target="<= 0")],
+                      {"calls_unmet": 2.0})[0]
+    relief = evaluate([Objective(id="O4", metric="relief_share_10h", target=">= 90%")],
+                      {"relief_share_10h": 1.0})[0]
+
+    class Row:  # the two fields covered_failures reads of an IncidentRow
+        def __init__(self, incident, kind, first_arrival):
+            self.incident, self.kind, self.first_arrival = incident, kind, first_arrival
+
+    rows = [Row("BG001", "fire", 600.0), Row("BG018", "rescue", 900.0),
+            Row("BG020", "alarm", math.nan)]
+    burning = FireState("BG001", 1000.0, 21_500.0, 3.0, 30.0)
+    rescue = FireState("BG018", math.nan, math.nan, math.nan, math.nan)
+    unreached = FireState("BG020", math.nan, math.nan, math.nan, math.nan)
+    states = [burning, rescue, unreached]
+    assert covered_failures(met, states, rows) == [burning, unreached]
+    assert covered_failures(met, [rescue], rows) == []
+    assert covered_failures(missed, states, rows) == []
+    assert covered_failures(relief, states, rows) == []
+    assert rate(met).code == "P"
+    c = capped(rate(met))
+    assert (c.code, c.score, c.rule) == ("S", 82, "contradicted")
+    assert capped(rate(missed)) == rate(missed)

@@ -1,0 +1,102 @@
+"""A scripted fire's development against the water: flashover, size and water needed at
+first arrival and at control, the water the first alarm brought and the water on the fire
+when it was held.
+
+Everything comes from the records: the ``flashover`` record, the fire-size fields
+(``q_kw``, ``rooms``, ``need_l_s``) of the first ``arrive`` and of ``control``, the
+``dispatch`` records of the first alarm (``alarm`` 1) and the ``arrive`` times. Water per
+unit is :data:`drillsim.hazards.fire_growth.WATER_FLOW_L_S` (GB 50974-2014 hose streams;
+assumptions), on the fire :data:`~drillsim.hazards.fire_growth.SETUP_S` after the unit
+arrives; the engine holds the fire when that water reaches the need and calls it under
+control :data:`~drillsim.hazards.fire_growth.KNOCKDOWN_S` later, so the water on the fire
+at control is that of the units set up by ``control - KNOCKDOWN_S``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from drillsim.hazards.fire_growth import KNOCKDOWN_S, SETUP_S, water_flow_l_s
+from drillsim.metrics.response import IncidentRow
+from drillsim.records.record import Record
+from drillsim.records.result import RunResult
+
+NAN = math.nan
+_EPS = 1e-6  # s: the unit whose water caught up with the fire sets up at the held time
+
+
+@dataclass(frozen=True)
+class FireWater:
+    """One scripted fire's development and water (times in s of drill time; NaN: none).
+
+    Attributes
+    ----------
+    incident
+        The incident.
+    flashover
+        When the room of origin flashed over (NaN: not before the water held the fire,
+        or not before the drill's end).
+    first_arrival, q_first_kw, rooms_first, need_first_l_s
+        First unit on scene, and the fire's heat-release rate (kW), rooms burning and the
+        water it needed (L/s, NFA fire-flow formula) then.
+    first_alarm_l_s
+        Water the units of the first alarm bring together, L/s.
+    control, q_control_kw, rooms_control, need_control_l_s
+        Under control, and the fire's size, rooms and water need then (NaN: not
+        controlled before the drill's end).
+    water_control_l_s
+        Water on the fire when it was held (units set up by ``control - KNOCKDOWN_S``),
+        L/s (NaN: not controlled).
+    """
+
+    incident: str
+    flashover: float
+    first_arrival: float
+    q_first_kw: float
+    rooms_first: float
+    need_first_l_s: float
+    first_alarm_l_s: float
+    control: float
+    q_control_kw: float
+    rooms_control: float
+    need_control_l_s: float
+    water_control_l_s: float
+
+
+def _size(r: Record | None) -> tuple[float, float, float]:
+    if r is None or r.get("q_kw") is None:
+        return NAN, NAN, NAN
+    return float(r.get("q_kw")), float(r.get("rooms")), float(r.get("need_l_s"))
+
+
+def fire_water(result: RunResult, rows: list[IncidentRow]) -> list[FireWater]:
+    """The development and water of every scripted fire (not background calls, not calls
+    a hazard raised), in the order of ``rows``."""
+    fires = [r.incident for r in rows if r.kind == "fire" and not r.background
+             and not r.place]
+    types = {u.id: u.type for u in result.units}
+    recs: dict[str, list[Record]] = {i: [] for i in fires}
+    for r in result.records:
+        if r.incident in recs:
+            recs[r.incident].append(r)
+    out = []
+    for inc in fires:
+        mine = recs[inc]
+        flash = next((r.t for r in mine if r.event == "flashover"), NAN)
+        arrivals = [r for r in mine if r.event == "arrive"
+                    and r.get("task", "incident") == "incident"]
+        first = arrivals[0] if arrivals else None
+        control = next((r for r in mine if r.event == "control"), None)
+        alarm1 = {r.unit for r in mine if r.event == "dispatch" and r.get("alarm") == 1}
+        brought = sum(water_flow_l_s(types.get(u, "")) for u in alarm1)
+        if control is not None:
+            held = control.t - KNOCKDOWN_S
+            on = sum(water_flow_l_s(types.get(a.unit, "")) for a in arrivals
+                     if a.t + SETUP_S <= held + _EPS)
+        else:
+            on = NAN
+        out.append(FireWater(inc, flash, first.t if first else NAN, *_size(first),
+                             float(brought), control.t if control else NAN, *_size(control),
+                             float(on)))
+    return out
