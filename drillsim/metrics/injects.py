@@ -16,7 +16,10 @@ road_reopened
 unit_out_of_service    next dispatch of a unit of the same type while that unit is out
                        (the dispatch that had to do without it)
 unit_in_service        the unit is back in service (``in_service`` record)
-call_surge             first call that had to wait for a free unit during the surge
+call_surge             first call that had to wait for a free unit during the surge;
+                       the order the waiting calls were served in (``served``) and the
+                       stations left without an engine in quarters meanwhile
+                       (``empty``: :func:`drillsim.metrics.response.empty_stations`)
 comms_delay            first dispatch order after the delay starts
 pump_station_failed    first pump crew sent to that waterlogging point at or after the
                        inject (:func:`drillsim.metrics.waterlogging.first_pump_after`),
@@ -34,9 +37,9 @@ note                   first record that its objective's metric measures
                        (:data:`METRIC_EVENT`) at or after the inject; when there is none
                        after it, the last one before it (``already``). Records that name
                        an incident count only for the note's incident (the incident it
-                       follows: the last one started at or before it); re-routes of
-                       units bound to it between the inject and that record come first
-                       (the record follows, ``then``)
+                       follows: the last one started at or before it). ``already``
+                       cites the first such record before the inject, and the last one
+                       before it as ``then`` (a commander who called alarms 2 and 3)
 =====================  ==============================================================
 """
 
@@ -48,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
+from drillsim.metrics.response import EmptyStation, empty_stations
 from drillsim.metrics.waterlogging import first_pump_after, station_outages
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
@@ -77,6 +81,8 @@ class FollowUp:
         People concerned (the evacuation extension), 0 if none.
     incident
         The incident the record names, if any.
+    values
+        The record's numbers (a note's: ``alarm``, ``people``).
     """
 
     t: float
@@ -84,6 +90,16 @@ class FollowUp:
     unit: str = ""
     people: int = 0
     incident: str = ""
+    values: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A call that waited for a free unit, and when a unit was sent to it (s)."""
+
+    incident: str
+    queued: float
+    dispatched: float
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,10 @@ class InjectResponse:
         ``aegl2_nodes``, ``aegl2_people``; a note's record's numeric fields).
     then
         The action that followed (a wind shift's), or None.
+    served
+        A call surge's waiting calls in the order units were sent to them.
+    empty
+        A call surge's stations without an engine in quarters, and when.
     """
 
     id: str
@@ -134,6 +154,8 @@ class InjectResponse:
     destination: str = ""
     values: Mapping[str, float] = field(default_factory=dict)
     then: FollowUp | None = None
+    served: tuple[Served, ...] = ()
+    empty: tuple[EmptyStation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,10 +279,19 @@ def _back(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 def _surge(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     end = t + inj.lasting if inj.lasting is not None else math.inf
-    r = _first(result, lambda r: r.event == "queued" and r.t <= end, t)
-    if r is None:
-        return InjectResponse(iid, inj.kind, t, inj, "none")
-    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, incident=r.incident)
+    waited = [r for r in result.records if r.event == "queued" and t <= r.t <= end]
+    served = []
+    for q in {r.incident: r for r in reversed(waited)}.values():  # each call's first wait
+        sent = _first(result, lambda r, q=q: r.event == "dispatch" and r.incident == q.incident,
+                      q.t)
+        served.append(Served(q.incident, q.t, sent.t if sent is not None else math.inf))
+    served.sort(key=lambda s: (s.dispatched, s.queued))
+    empty = tuple(empty_stations(result, "engine", t, end))
+    if not waited:
+        return InjectResponse(iid, inj.kind, t, inj, "none", empty=empty)
+    r = waited[0]
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, incident=r.incident,
+                          served=tuple(served), empty=empty)
 
 
 def _comms(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
@@ -365,18 +396,12 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
         if not before:
             return InjectResponse(iid, inj.kind, t, inj, "none", event=m.event,
                                   subject=obj.metric, incident=inc if m.per_incident else "")
-        r = before[-1]
+        r, last = before[0], before[-1]
+        then = FollowUp(last.t, last.event, last.unit, incident=last.incident,
+                        values=_numbers(last)) if last.t > r.t else None
         return InjectResponse(iid, inj.kind, t, inj, "already", r.t, r.event, r.unit,
                               r.incident, r.place, (r.unit,) if r.unit else (), obj.metric,
-                              values=_numbers(r))
-    reroutes = [x for x in result.records if x.event == "reroute" and inc
-                and x.incident == inc and t <= x.t < r.t] if m.per_incident else []
-    if reroutes:
-        first = [x for x in reroutes if x.t == reroutes[0].t]
-        return InjectResponse(iid, inj.kind, t, inj, "done", first[0].t, "reroute",
-                              first[0].unit, inc, first[0].place,
-                              tuple(sorted({x.unit for x in first})), obj.metric,
-                              then=FollowUp(r.t, r.event, r.unit, incident=r.incident))
+                              values=_numbers(r), then=then)
     return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
                           r.place, (r.unit,) if r.unit else (), obj.metric,
                           values=_numbers(r))

@@ -74,10 +74,29 @@ def _back(ctx: ReportContext, a: InjectResponse) -> str:
     return ctx.say("msel.back_in_service", unit=a.subject)
 
 
+def _call(ctx: ReportContext, incident: str) -> str:
+    """A call with what it is: ``BG002 (automatic alarm)`` / ``BG002（自动报警）``."""
+    row = ctx.rows.get(incident)
+    what = tx.incident_type(row.occupancy, row.kind, ctx.lang) if row is not None else ""
+    name = ctx.incident_short(incident)
+    return name + tx.paren(what, ctx.lang) if what and name == incident else name
+
+
 def _surge(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
-        return ctx.say("msel.no_call_waited")
-    return ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident))
+        wait = ctx.say("msel.no_call_waited")
+    else:
+        order = [tx.label(_call(ctx, s.incident), tx.offset(s.dispatched)
+                          if math.isfinite(s.dispatched) else ctx.say("msel.not_served"),
+                          ctx.lang) for s in a.served]
+        wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident)) \
+            + ctx.say("msel.served_order", calls=tx.join(order, ctx.lang))
+    if not a.empty:
+        return wait + ctx.say("msel.every_station_kept")
+    gaps = [ctx.say("msel.station_empty", station=ctx.place_name(e.station),
+                    units=_units(ctx, e.units), start=tx.offset(e.start), end=tx.offset(e.end))
+            for e in a.empty]
+    return wait + ctx.say("msel.stations_empty", stations=tx.join(gaps, ctx.lang))
 
 
 def _comms(ctx: ReportContext, a: InjectResponse) -> str:
@@ -177,13 +196,11 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.none_in_run")
     what = _did(ctx, a.event, a.units, a.incident, a.place, a.values)
-    if a.outcome == "already":
-        return ctx.say("msel.already", what=what)
     nxt = a.then
-    if nxt is None:
-        return what
-    then = _did(ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", {})
-    return what + ctx.say("msel.then", offset=tx.offset(nxt.t), what=then)
+    if nxt is not None:
+        what += ctx.say("msel.then", offset=tx.offset(nxt.t), what=_did(
+            ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", nxt.values))
+    return ctx.say("msel.already", what=what) if a.outcome == "already" else what
 
 
 WORDING = {
