@@ -11,6 +11,8 @@ kind                   simulated action
 =====================  ==============================================================
 incident (scripted     first dispatch of a unit to that incident (with the call time)
 or injected)
+release (the drill's   first dispatch to the hazmat incident its call raises (with the
+chemical release)      call time)
 road_closed,           first re-route of a unit at or after the inject
 road_reopened
 unit_out_of_service    next dispatch of a unit of the same type while that unit is out
@@ -47,7 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
@@ -229,7 +231,7 @@ def _first(result: RunResult, pred: Callable[[Record], bool], after: float) -> R
 
 
 def _incident(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
-    inc = inj.incident.id if hasattr(inj, "incident") else inj.id
+    inc = inj.incident.id if hasattr(inj, "incident") else getattr(inj, "incident_id", inj.id)
     call = _first(result, lambda r: r.event == "call" and r.incident == inc, 0.0)
     r = _first(result, lambda r: r.event == "dispatch" and r.incident == inc, 0.0)
     if r is None:
@@ -239,6 +241,10 @@ def _incident(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     values = {"call_t": call.t} if call is not None else {}
     return InjectResponse(iid, "incident", t, inj, "done", r.t, "dispatch", r.unit, inc,
                           r.place, units, subject=inc, values=values)
+
+
+def _release(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    return replace(_incident(result, inj, iid, t), kind="release")
 
 
 def _first_unit_response(result: RunResult, inj, iid: str, t: float,
@@ -415,7 +421,7 @@ def _numbers(r: Record) -> dict[str, float]:
 
 
 RULES: dict[str, Rule] = {
-    "incident": _incident,
+    "incident": _incident, "release": _release,
     "road_closed": _road, "road_reopened": _road,
     "unit_out_of_service": _out, "unit_in_service": _back,
     "call_surge": _surge, "comms_delay": _comms,
@@ -428,12 +434,14 @@ RULES: dict[str, Rule] = {
 
 
 def inject_responses(result: RunResult) -> list[InjectResponse]:
-    """The simulated action of every scripted incident and inject of the run, in time order
-    (incidents before injects at the same time)."""
+    """The simulated action of every scripted incident (the chemical release among them)
+    and inject of the run, in time order (incidents before injects at the same time)."""
     s = result.scenario
     items = []
     for inc in s.incidents:
         items.append((inc.at if inc.at is not None else 0.0, 0, inc.id, "incident", inc))
+    if s.chemical is not None:  # the release: scripted, answered by its hazmat call
+        items.append((s.chemical.at, 0, s.chemical.id, "release", s.chemical))
     for k, inj in enumerate(s.injects):
         items.append((inj.at, 1, inj.id or f"inject-{k + 1}", inj.kind, inj))
     items.sort(key=lambda x: (x[0], x[1]))

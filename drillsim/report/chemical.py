@@ -133,7 +133,7 @@ def _first(ctx: ReportContext, event: str, incident: str = ""):
 
 
 def incident_id(ctx: ReportContext) -> str:
-    return f"HZ-{_spec(ctx).id}"
+    return _spec(ctx).incident_id
 
 
 def facts(ctx: ReportContext) -> ChemicalFacts:

@@ -14,12 +14,14 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from drillsim.hazards.plume import CHEMICALS
 from drillsim.metrics.injects import InjectResponse, inject_responses
 from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Table
-from drillsim.scenarios.schema import Incident
+from drillsim.report.wording import say
+from drillsim.scenarios.schema import ChemicalRelease, Incident
 
 
 @dataclass
@@ -204,7 +206,7 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
 
 
 WORDING = {
-    "incident": _incident, "road_closed": _road, "road_reopened": _road,
+    "incident": _incident, "release": _incident, "road_closed": _road, "road_reopened": _road,
     "unit_out_of_service": _out, "unit_in_service": _back, "call_surge": _surge,
     "comms_delay": _comms, "pump_station_failed": _pump, "pump_station_restored": _restored,
     "stock_change": _stock, "wind_shift": _wind, "note": _note,
@@ -218,6 +220,18 @@ def simulated_action(ctx: ReportContext, a: InjectResponse) -> str:
     return fn(ctx, a) if fn is not None and a.outcome != "no_rule" else "—"
 
 
+def _release_text(ctx: ReportContext, spec: ChemicalRelease) -> tuple[str, str]:
+    """What the release row says, in English and Chinese: the chemical, where, how it
+    leaks and how fast (the drill file gives no text for it)."""
+    chem = CHEMICALS[spec.chemical]
+    place = ctx.world.places.get(spec.site.place or "")
+    site = {"en": getattr(place, "name_en", ""), "zh": getattr(place, "name_zh", "")}
+    en, zh = (say(lang, "msel.release_text", chemical=getattr(chem, f"name_{lang}"),
+                     site=site[lang] or site["en"] or site["zh"] or spec.site.place or "—",
+                     rate=f"{spec.release.rate_kg_min:g}") for lang in ("en", "zh"))
+    return en, zh
+
+
 def msel_rows(ctx: ReportContext) -> list[MselRow]:
     """The drill script of the run's scenario, in time order."""
     out = []
@@ -226,6 +240,8 @@ def msel_rows(ctx: ReportContext) -> list[MselRow]:
         if isinstance(spec, Incident):  # a scripted incident
             row = (spec.text or spec.name_en, spec.text_zh or spec.name_zh, "", "", "",
                    ctx.say("msel.dispatch_first_alarm"), "")
+        elif isinstance(spec, ChemicalRelease):  # the drill's release, scripted too
+            row = (*_release_text(ctx, spec), "", "", "", ctx.say("msel.release_expected"), "")
         else:
             row = (spec.text, spec.text_zh, ctx.name(spec.sender, spec.sender_zh),
                    ctx.name(spec.deliver_to, spec.deliver_to_zh),
@@ -247,7 +263,7 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)
-           and r.kind != "incident" else r.sim_what)]
+           and r.kind not in ("incident", "release") else r.sim_what)]
          for r in rows],
         ctx.say("msel.caption"))
 

@@ -80,6 +80,7 @@ TERMS: dict[str, dict[str, str]] = {
         "road_closed": "term.inject.road_closed",
         "road_reopened": "term.inject.road_reopened",
         "incident": "term.inject.incident",
+        "release": "term.inject.release",
         "call_surge": "term.inject.call_surge",
         "comms_delay": "term.inject.comms_delay",
         "note": "term.inject.note",

@@ -358,3 +358,30 @@ def test_pump_after_the_restoration_and_stock_change_are_said(night_rain):
     en, zh = make_context(night_rain, lang="en"), make_context(night_rain, lang="zh")
     assert en.unit_label("DRD-T1") == "District Relief-Material Depot, truck 1"
     assert zh.unit_label("DRD-T1") == "区救灾物资储备库 运输车1"
+
+
+@pytest.mark.parametrize("name, release", [("chlorine-night", "CL1"),
+                                           ("ammonia-liquor-group", "NH1"),
+                                           ("chlorine-day-wind-shift", "CL2")])
+def test_chemical_release_is_a_scripted_incident_of_the_script(reports, name, release):
+    """The drill file's ``chemical: at:`` is scripted: the inject time line and the MSEL
+    list it (with its call and first hazmat dispatch), never "no injects" beside HZ-…
+    (issue 10, third review item 2)."""
+    from drillsim.report import render_markdown
+
+    ctx, rep = reports[name, "en"]
+    spec = ctx.scenario.chemical
+    call = next(r.t for r in ctx.records if r.event == "call" and r.incident == f"HZ-{release}")
+    sent = next(r.t for r in ctx.records if r.event == "dispatch"
+                and r.incident == f"HZ-{release}")
+    for lang, kind, said in (
+            ("en", "chemical release", f"call {tx.offset(call)}; first dispatch "
+                                       f"{tx.offset(sent)}: "),
+            ("zh", "危化品泄漏", f"接警{tx.offset(call)}；首次出动{tx.offset(sent)}：")):
+        ctx, rep = reports[name, lang]
+        row = next(r for r in rep.injects.rows if r[3].startswith(release))
+        assert row[1] == tx.offset(spec.at) and kind in row[3]
+        assert f"{spec.release.rate_kg_min:g}" in row[4]
+        m = next(r for r in msel_table(ctx, msel_rows(ctx)).rows if r[3].startswith(release))
+        assert m[-1].startswith(said)
+        assert ctx.say("no_injects") not in render_markdown(rep)
