@@ -88,3 +88,42 @@ def rescue_takers(calls: RescueCalls, unit_owner: dict[str, str]) -> list[Rescue
     out = [RescueTaker(o, len(v), float(np.median(v)) if o else math.nan)
            for o, v in by.items()]
     return sorted(out, key=lambda t: (t.owner == "", -t.first, t.owner))
+
+
+@dataclass(frozen=True)
+class RescuePoint:
+    """The water rescue calls from one waterlogging point.
+
+    Attributes
+    ----------
+    point
+        The waterlogging point's id (the calls' place).
+    calls
+        Calls made from it.
+    response_p50, response_max
+        Median and longest call-to-first-arrival time, s (inf: a call nobody reached).
+    queued, mutual_aid, unmet
+        Calls that waited for a free unit, needed help from outside, were never reached.
+    """
+
+    point: str
+    calls: int
+    response_p50: float
+    response_max: float
+    queued: int
+    mutual_aid: int
+    unmet: int
+
+
+def rescue_points(calls: RescueCalls) -> list[RescuePoint]:
+    """The water rescue calls by the point they came from, most calls first."""
+    by: dict[str, list[IncidentRow]] = {}
+    for r in calls.calls:
+        by.setdefault(r.place, []).append(r)
+    out = []
+    for point, rows in by.items():
+        resp = [r.response if not math.isnan(r.response) else math.inf for r in rows]
+        out.append(RescuePoint(point, len(rows), float(np.median(resp)), max(resp),
+                               sum(r.queued for r in rows), sum(r.mutual_aid for r in rows),
+                               sum(bool(r.unmet) for r in rows)))
+    return sorted(out, key=lambda p: (-p.calls, p.point))

@@ -280,7 +280,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
             m = p.m
             rows.append([point_label(ctx, p.spec), f"{m.peak_m:.2f} m", tx.offset(m.peak_at),
                          _span_text(ctx, m.closed_to_cars), _span_text(ctx, m.closed_to_trucks),
-                         str(len(p.edges)), str(m.pumps_sent), str(m.displaced)])
+                         tx.count(len(p.edges)), tx.count(m.pumps_sent),
+                         tx.count(m.displaced)])
             classes.append("bad" if m.peak_m >= TRUCK_LIMIT_M else "")
         car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
         out.append(Table(
@@ -323,8 +324,8 @@ def evacuation_rows(ctx: ReportContext) -> list[list[str]]:
                 for sid, t in sorted(options.get(f.origin, {}).items(), key=lambda kv: kv[1]))
         rows.append([origin_name(ctx, f.origin), place_short(ctx, f.shelter),
                      ctx.say("flood.evac_on_foot" if f.by == "foot" else "flood.evac_rescued"),
-                     str(f.people), f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
-                     f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", str(f.rerouted),
+                     tx.count(f.people), f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
+                     f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", tx.count(f.rerouted),
                      others or "—"])
     return rows
 
@@ -349,9 +350,10 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         rows, classes = [], []
         for s in sh:
             m = s.m
-            rows.append([named(ctx, s.spec), str(s.capacity), tx.offset(m.opened_at),
-                         str(m.admitted),
-                         f"{m.relieved_in_target} ({m.share_in_target:.0%})" if m.admitted
+            rows.append([named(ctx, s.spec), tx.count(s.capacity), tx.offset(m.opened_at),
+                         tx.count(m.admitted),
+                         tx.count(m.relieved_in_target)
+                         + tx.paren(f"{m.share_in_target:.0%}", ctx.lang) if m.admitted
                          else "—",
                          tx.minutes(m.t95_s, ctx.lang), tx.minutes(m.t100_s, ctx.lang),
                          _lacks(ctx, s.spec.lacks)])
@@ -414,7 +416,7 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
         for k, v in sorted(b["person_hours"].items(), key=lambda kv: -kv[1]):
             name, meaning = CAUSES[k]
             share = f"{b['share'][k]:.0%}" if k in b["share"] else "—"
-            rows.append([ctx.say(name), f"{v:,.0f}", share, ctx.say(meaning)])
+            rows.append([ctx.say(name), tx.count(v), share, ctx.say(meaning)])
             classes.append("bad" if k == b["bottleneck"] else "")
         items = names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)) or ctx.say("flood.none")
         out.append(Table(
@@ -642,7 +644,7 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
         top = max(top, occ[-1])
         ax.step(np.asarray(ts) / 60, occ, where="post", color=cmap(k % 10), lw=1.8,
                 label=ctx.say("flood.shelter_capacity", shelter=place_short(ctx, sid),
-                              capacity=f"{s.capacity:,}"))
+                              capacity=tx.count(s.capacity)))
         if math.isfinite(s.m.opened_at):
             ax.plot([s.m.opened_at / 60], [0], marker="^", color=cmap(k % 10), ms=8,
                     clip_on=False, zorder=5)
@@ -840,7 +842,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     avoidable = b["avoidable_share"]
     if name:
         paras.append(ctx.say("flood.relief_bottleneck", cause=cause_name(ctx, name),
-                             hours=f"{hours[name]:,.0f}", share=f"{avoidable[name]:.0%}",
+                             hours=tx.count(hours[name]), share=f"{avoidable[name]:.0%}",
                              meaning=ctx.say(CAUSES[name][1])))
     else:
         paras.append(ctx.say("flood.no_avoidable_wait"))
@@ -862,7 +864,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                              at=tx.offset(e.t), items=its))
     behind = sorted([s for s in shelters(ctx) if s.m.admitted],
                     key=lambda s: (s.m.share_in_target, -_fin(s.m.t95_s)))[:3]
-    rows = [[named(ctx, s.spec), str(s.m.admitted), str(s.m.relieved_in_target),
+    rows = [[named(ctx, s.spec), tx.count(s.m.admitted), tx.count(s.m.relieved_in_target),
              tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),
              _lacks(ctx, s.spec.lacks)] for s in behind]
     table = Table([ctx.say("flood.col_shelter"), ctx.say("flood.col_admitted_short"),
@@ -872,7 +874,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     if behind:
         paras.append(ctx.say("flood.most_behind", shelters=clauses(ctx, [
             ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
-                    relieved=s.m.relieved_in_target, admitted=s.m.admitted)
+                    relieved=tx.count(s.m.relieved_in_target), admitted=tx.count(s.m.admitted))
             for s in behind])))
     actions = cause_actions(ctx, name, b, obj.id)
     second = sorted(avoidable, key=lambda k: -avoidable[k])[1:2]
@@ -1004,10 +1006,10 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     if worst:
         paras.append(ctx.say("flood.displaced_from", points=clauses(ctx, [
             ctx.say("flood.displaced_point", point=short_point(ctx, p.spec),
-                    people=p.m.displaced, peak=f"{p.m.peak_m:.2f}") for p in worst])))
+                    people=tx.count(p.m.displaced), peak=f"{p.m.peak_m:.2f}") for p in worst])))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
-        paras.append(ctx.say("flood.turned_away", hours=f"{sp:,.0f}"))
+        paras.append(ctx.say("flood.turned_away", hours=tx.count(sp)))
     actions = cause_actions(ctx, "shelter_space", bottleneck(ctx), obj.id)
     actions.append(_action(ctx, "flood.action_pumps_residential", "citymgmt", "operations",
                            obj.id))
@@ -1036,7 +1038,7 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
     # without a rainstorm the displaced are a release's evacuees: the chemical part says it
     if (ctx.scenario.flood is not None and m.get("people_displaced", 0)
             and m.get("people_unsheltered", 1) == 0):
-        out.append(ctx.say("flood.all_sheltered", people=f"{m['people_displaced']:g}"))
+        out.append(ctx.say("flood.all_sheltered", people=tx.count(m["people_displaced"])))
     return out
 
 
@@ -1055,7 +1057,7 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
                      share=f"{s10:.0%}",
                      target=tx.duration(ctx.scenario.relief.target, ctx.lang),
                      horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
-                     people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
+                     people=tx.count(ctx.summary.metrics.get('people_displaced', 0)))]
     if b["bottleneck"]:
         paras.append(ctx.say("flood.obs_relief_cause", cause=cause_name(ctx, b["bottleneck"])))
     return [observation(ctx, ctx.say("flood.obs_relief_title"), paras)]
@@ -1101,7 +1103,7 @@ def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
         at=tx.offset(e.t)) for e in sorted(outs, key=lambda e: e.t)])
     paras = [ctx.say("flood.obs_ran_out", target=tx.duration(ctx.scenario.relief.target,
                                                              ctx.lang),
-                     ran=ran, hours=f"{bottleneck(ctx)['person_hours'].get('stock', 0.0):,.0f}")]
+                     ran=ran, hours=tx.count(bottleneck(ctx)['person_hours'].get('stock', 0.0)))]
     if carried:
         paras.append(ctx.say("flood.obs_carried_by", deliveries=names(ctx, [
             ctx.say("flood.delivery_at", depot=place_short(ctx, e.depot), at=tx.offset(e.t))

@@ -149,13 +149,13 @@ def _wind(ctx: ReportContext, a: InjectResponse) -> str:
         return ctx.say("msel.no_zone_update")
     v = a.values
     what = ctx.say("msel.zones_redrawn", wind=f"{v['wind_from_deg']:g}",
-                   people=f"{v['aegl2_people']:,.0f}")
+                   people=tx.count(v['aegl2_people']))
     nxt = a.then
     if nxt is None:
         return what
     at = tx.offset(nxt.t)
     if nxt.event == "evacuation_ordered":
-        return what + ctx.say("msel.evacuation_extended", offset=at, people=f"{nxt.people:,}")
+        return what + ctx.say("msel.evacuation_extended", offset=at, people=tx.count(nxt.people))
     if nxt.event == "protective_action":
         return what + ctx.say("msel.order_given", offset=at)
     return what + ctx.say("msel.staged_in_zone", offset=at, unit=ctx.unit_label(nxt.unit))
