@@ -191,8 +191,9 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             "report.score_contradicted", objectives=ctx.say("sep_semicolon").join(
                 tx.label(i, w, lang) for i, w in contradicted))]))
     if beyond:  # the score rates the objectives: say what it leaves out
-        score_note = " ".join(filter(None, [score_note, ctx.say("report.score_beyond",
-                                                                n=len(beyond))]))
+        score_note = " ".join(filter(None, [score_note, ctx.say(
+            "report.score_beyond_one", n=1) if len(beyond) == 1 else ctx.say(
+            "report.score_beyond", n=len(beyond))]))
     # a failed critical objective is stated first (its finding, then its actions)
     critical_ids = {r.objective.id for r in failed}
     findings.sort(key=lambda f: f.objective not in critical_ids)

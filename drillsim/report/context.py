@@ -101,10 +101,11 @@ class ReportContext:
         return self.place_label(station_id)
 
     def incident_label(self, incident_id: str) -> str:
-        """``F1 三条石老旧小区火灾 Santiaoshi ...`` or ``BG003 (background call)``."""
+        """``F1 三条石老旧小区火灾`` / ``F1 Santiaoshi ...`` (the name in the report
+        language, the other when the drill file gives none) or ``BG003 (background call)``."""
         spec = self.incident_specs.get(incident_id)
         if spec is not None and (spec.name_zh or spec.name_en):
-            return f"{incident_id} {spec.name_zh} {spec.name_en}".strip()
+            return f"{incident_id} {self.name(spec.name_en, spec.name_zh)}"
         row = self.rows.get(incident_id)
         if row is not None and row.background:
             what = incident_type(row.occupancy, row.kind, self.lang)

@@ -6,6 +6,7 @@ import io
 import math
 
 from drillsim.metrics.response import unit_timeline
+from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Figure, HazardPart
 
@@ -302,7 +303,8 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     fig = map_axes(ctx, parts)
     places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
     caption = ctx.say("figure.map_caption", places=places)
-    roads = "; ".join(f"{s.road} ({s.inject})" for s in ctx.road_closures)
+    roads = ctx.say("sep_semicolon").join(s.road + tx.paren(s.inject, ctx.lang)
+                                          for s in ctx.road_closures)
     if roads:
         caption += ctx.say("figure.map_caption_closed", roads=roads)
     return Figure("map", ctx.say("figure.map_name"), caption, png(fig),

@@ -267,7 +267,8 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
             ctx.point_name(h.incident) if ctx.point_spec(h.incident) else
             ctx.place_name(h.incident))
         facts.append(ctx.say("fire.fact_held", at=at, until=until,
-                             units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
+                             units=tx.join((ctx.unit_label(u) for u in h.units), ctx.lang,
+                                           words=True)))
         if incident and len(h.units) > 1:
             actions.append(_draft("fire.action_release_units", "detachment", "resources",
                                   at=h.incident))
@@ -562,7 +563,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     n_bg = sum(r.background for r in ctx.summary.rows)
     n_raised = sum(bool(r.place) for r in ctx.summary.rows)  # calls a hazard raised
     raised = ctx.say("fire.incidents_caption_raised", n=n_raised) if n_raised else ""
-    caption = ctx.say("fire.incidents_caption", background=n_bg) + raised
+    caption = ctx.say("fire.incidents_caption_one" if n_bg == 1 else "fire.incidents_caption",
+                      background=tx.count(n_bg)) + raised
     inc = Table(
         [ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.col_location"),
          ctx.say("fire.col_start"), ctx.say("fire.call"), ctx.say("fire.first_arrival"),
@@ -581,9 +583,9 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         staffed = [a.id for a in st.staffed()]
         unstaffed = [a.id for a in st.apparatus if a.id not in staffed]
         f_rows.append([ctx.station_label(st.id), f"{st.on_duty}/{st.personnel}",
-                       tx.join((a for a in staffed if a not in out0), ctx.lang) or "—",
-                       tx.join((a for a in staffed if a in out0), ctx.lang) or "—",
-                       tx.join(unstaffed, ctx.lang) or "—"])
+                       tx.join((a for a in staffed if a not in out0), ctx.lang, words=True) or "—",
+                       tx.join((a for a in staffed if a in out0), ctx.lang, words=True) or "—",
+                       tx.join(unstaffed, ctx.lang, words=True) or "—"])
     aid = forces.mutual_aid
     if aid.enabled:
         cap = ctx.say("fire.mutual_aid_terms", units=aid.max_units,
@@ -597,7 +599,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     if rows:
         return [inc, force]
     # nothing scripted: no empty table, the counts go with the forces
-    force.caption = ctx.say("fire.no_scripted", background=n_bg) + raised + " " + force.caption
+    force.caption = ctx.say("fire.no_scripted_one" if n_bg == 1 else "fire.no_scripted",
+                            background=tx.count(n_bg)) + raised + " " + force.caption
     return [force]
 
 
@@ -859,7 +862,7 @@ def _uncontrolled_observation(ctx: ReportContext) -> list[Finding]:
                    ctx.say("fire.first_arrival"), ctx.say("fire.col_fire_size"),
                    ctx.say("fire.col_rooms"), ctx.say("fire.col_size_at")], rows,
                   ctx.say("fire.uncontrolled_caption", end=tx.offset(ctx.end_time)))
-    names = ctx.say("sep_list").join(ctx.incident_short(st.incident) for st in states)
+    names = tx.join((ctx.incident_short(st.incident) for st in states), ctx.lang, words=True)
     return [observation(ctx, ctx.say("fire.obs_uncontrolled_title"), [ctx.say(
         "fire.obs_uncontrolled", incidents=names,
         end=tx.offset(ctx.end_time))], table)]
@@ -916,7 +919,8 @@ def _case_values(ctx: ReportContext, key: str) -> list[float]:
 
 def _few(ctx: ReportContext, values: list[float], std) -> str:
     """A strength over fewer than :data:`MIN_CASES` cases: each value, no share."""
-    return ctx.say("fire.strength_few_cases", standard=named(ctx, std), n=len(values),
+    return ctx.say("fire.strength_one_case" if len(values) == 1 else "fire.strength_few_cases",
+                   standard=named(ctx, std), n=len(values),
                    values=ctx.say("sep_list").join(tx.minutes(v, ctx.lang)
                                                    for v in sorted(values)))
 

@@ -739,7 +739,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                          truck_names=_bracketed(ctx, truck))]
         chance = [o for o in wl.station_outages(ctx.result) if not o.scripted]
         if chance:
-            paras.append(ctx.say("flood.chance_failures", n=len(chance), failures=names(
+            paras.append(ctx.say("flood.chance_failure_one" if len(chance) == 1
+                                 else "flood.chance_failures", n=len(chance), failures=names(
                 ctx, [ctx.say("flood.failure_at", point=ctx.point_name(o.point),
                               offset=tx.offset(o.failed_t)) for o in chance])))
         figs = [f for f in (depth_figure(ctx),) if f is not None]

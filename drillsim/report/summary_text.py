@@ -276,7 +276,7 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
     f = ch.facts(ctx)
     t = _measures(ctx, ctx.say("sum.chemical"), CHEMICAL)
     t.right = ()  # sentences beside the numbers
-    t.rows.insert(0, [ctx.say("chem.end_of_leak"), ch.leak_end_text(ctx)])
+    t.rows.insert(0, [ctx.say("chem.end_of_leak"), ch.leak_end_value(ctx)])
     t.styles.insert(0, "")
     e = f.erg
     t.add(ctx.say("chem.isolation"), (
