@@ -506,7 +506,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     for k, p in enumerate(pts.values()):
         if p.m.times_s:
             ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
-                     label=f"{short_point(ctx, p.spec)} ({p.m.peak_m:.2f} m)")
+                     label=short_point(ctx, p.spec) + tx.paren(f"{p.m.peak_m:.2f} m", ctx.lang))
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
     for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
                             (TRUCK_LIMIT_M, "#922b21",
@@ -521,16 +521,22 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         key = ("flood.pump_station_restored" if not e.failed
                else "flood.pump_station_failed" if e.scripted else "flood.pump_station_chance")
         ax1.axvline(e.t / 60, color=colour, ls=ls, lw=1)
-        ax1.text(e.t / 60, 0.98, ctx.say(key, point=where), color=colour, fontsize=7,
-                 va="top", rotation=90, transform=ax1.get_xaxis_transform())
+        # beside its line, never on it (a few points to the right, on a white ground)
+        ax1.annotate(ctx.say(key, point=where), (e.t / 60, 0.98),
+                     xycoords=ax1.get_xaxis_transform(), xytext=(3, 0),
+                     textcoords="offset points", color=colour, fontsize=7, ha="left",
+                     va="top", rotation=90, bbox={"facecolor": "white", "edgecolor": "none",
+                                                  "alpha": 0.8, "pad": 0.5})
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
-    # head room above the curves and the truck line for the legend
+    # head room above the curves and the truck line for the station labels
     peak = max([TRUCK_LIMIT_M, *(p.m.peak_m for p in pts.values())])
-    ax1.set_ylim(0, peak * (1.25 + 0.06 * math.ceil(len(pts) / 2)))
+    ax1.set_ylim(0, peak * 1.25)
     time_axis(ctx, ax1, t_max)
     ax1.tick_params(axis="x", labelsize=MIN_FONT)
-    lg = ax1.legend(fontsize=MIN_FONT, loc="upper right", ncol=2, framealpha=0.9)
+    # under the time axis: inside, it covered the station labels
+    lg = ax1.legend(fontsize=MIN_FONT, loc="upper center", ncol=3, frameon=False,
+                    bbox_to_anchor=(0.5, -0.26))
     thicken(*lg.get_texts())
     for ax in (ax0, ax1):
         ax.grid(color="#eaeded", lw=0.6)
@@ -627,8 +633,10 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
 
 
 def shelter_figure(ctx: ReportContext) -> Figure | None:
-    sh = [s for s in shelters(ctx) if s.m.admitted]
-    if not sh:
+    """Occupancy of every shelter that opened (an empty one too: its line stays at 0 and
+    it is in the legend), one triangle per opening time naming the shelters opened then."""
+    sh = [s for s in shelters(ctx) if s.m.admitted or math.isfinite(s.m.opened_at)]
+    if not any(s.m.admitted for s in sh):
         return None
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9.2, 4.2))
@@ -645,9 +653,19 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
         ax.step(np.asarray(ts) / 60, occ, where="post", color=cmap(k % 10), lw=1.8,
                 label=ctx.say("flood.shelter_capacity", shelter=place_short(ctx, sid),
                               capacity=tx.count(s.capacity)))
+    opened: dict[float, list[str]] = {}
+    for s in sh:
         if math.isfinite(s.m.opened_at):
-            ax.plot([s.m.opened_at / 60], [0], marker="^", color=cmap(k % 10), ms=8,
-                    clip_on=False, zorder=5)
+            opened.setdefault(s.m.opened_at, []).append(place_short(ctx, s.spec.id))
+    for level, (t, names) in enumerate(sorted(opened.items())):
+        ax.plot([t / 60], [0], marker="^", color="#34495e", ms=8, clip_on=False, zorder=5)
+        note = ax.annotate(ctx.say("flood.shelters_opened", names=tx.join(names, ctx.lang,
+                                                                         words=True)),
+                           (t / 60, 0), xytext=(6, 6 + 11 * (level % 3)),
+                           textcoords="offset points", fontsize=7, color="#34495e",
+                           bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
+                                 "pad": 1}, zorder=6)
+        thicken(note)
     for k, s in enumerate(sh):
         if s.capacity <= 1.5 * max(top, 1):
             ax.axhline(s.capacity, color=cmap(k % 10), ls="--", lw=1)
@@ -656,9 +674,11 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     time_axis(ctx, ax, t_max)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_ylabel(ctx.say("flood.admitted_axis"))
+    ax.yaxis.set_major_formatter(lambda v, _: tx.count(v))  # 2,500 as in the tables
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7, loc="upper left")
+    lg = ax.legend(fontsize=7, loc="upper center", ncol=2, frameon=False,
+                   bbox_to_anchor=(0.5, -0.24))  # under the axis: never over a line
     thicken(*lg.get_texts())
     ax.set_title(ctx.say("flood.shelter_heading"), fontsize=10)
     style_axes(ax)
