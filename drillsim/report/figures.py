@@ -222,9 +222,14 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
             a.xyann = (dx, dy)
             a.set_ha(ha)
             a.set_va(va)
-            box = a.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.0)
+            box = a.get_window_extent(renderer).padded(2.5 * px)  # a gap, never touching
             if free(box):
                 taken.append(box)
+                if math.hypot(dx, dy) > r + 10:  # moved away: a leader line to its marker
+                    ax.annotate("", a.xy, xytext=(dx, dy), textcoords="offset points",
+                                arrowprops={"arrowstyle": "-", "lw": 0.6, "shrinkA": 0,
+                                            "shrinkB": r, "color": a.get_color()},
+                                zorder=a.get_zorder())
                 return True
         return False
 
@@ -381,6 +386,8 @@ def gantt_axes(ctx: ReportContext):
         rows.append(("group", gid))
         rows += [("unit", u) for u in units]
     scripted = {i.id for i in ctx.scenario.all_incidents()}
+    if ctx.scenario.chemical is not None:  # the release's hazmat incident is scripted too
+        scripted.add(ctx.scenario.chemical.incident_id)
     t_max = max(ctx.scenario.duration, ctx.end_time)
     n = len(rows) + (3 if idle else 0)
     height = max(3.0, 0.24 * n + 2.2)

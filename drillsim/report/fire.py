@@ -625,10 +625,12 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         for r in scripted:  # one label per place (many rescue calls share a node)
             at_node.setdefault(r.node, []).append(r)
         for node, rows in at_node.items():
-            named = [r.incident for r in rows if not r.place]  # ids the designer wrote
-            raised = len(rows) - len(named)  # calls a hazard raised (flood rescues)
-            calls = [ctx.say("fire.map_rescue_calls", n=raised)] if raised else []
-            label = ctx.say("figure.list_sep").join([*named, *calls])
+            # ids the designer wrote; the calls a hazard raised (flood rescues) are counted
+            # in the label of the point they came from (drillsim.report.flood.map_layer)
+            named = [r.incident for r in rows if not r.place]
+            if not named:
+                continue
+            label = ctx.say("figure.list_sep").join(named)
             ax.annotate(label, (net.lon[node], net.lat[node]), xytext=(7, -10),
                         textcoords="offset points", fontsize=9,
                         color="#641e16", zorder=9, path_effects=text_effects("#641e16"))

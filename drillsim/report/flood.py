@@ -458,15 +458,19 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     ax.scatter(net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]],
                s=40 + 260 * np.clip(peaks, 0, 1.5), c=colours, marker="o", alpha=0.85,
                edgecolors="#1b2631", linewidths=0.8, zorder=8)
-    placed: list[tuple[float, float]] = []
-    for i in sorted(shown, key=lambda p: -net.lat[p.node]):
+    calls: dict[str, int] = {}  # the rescue calls each point raised: said at the point
+    for r in ctx.summary.rows:
+        if r.kind == "flood_rescue" and r.place:
+            calls[r.place] = calls.get(r.place, 0) + 1
+    for i in shown:  # placed beside their own marker by figures.place_labels
         x, y = float(net.lon[i.node]), float(net.lat[i.node])
-        near = sum(abs(x - a) < 0.02 and abs(y - b) < 0.004 for a, b in placed)
-        placed.append((x, y))
-        ax.annotate(f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m",
-                    (x, y), xytext=(8, 6 - 13 * near),
-                    textcoords="offset points", fontsize=7.5, color="#1b4f72", zorder=9,
-                    path_effects=text_effects("#1b4f72"))
+        label = f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m"
+        n = calls.get(i.spec.id, 0)
+        if n:
+            label += ctx.say("flood.map_point_call_one" if n == 1 else "flood.map_point_calls",
+                             n=tx.count(n))
+        ax.annotate(label, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=7.5,
+                    color="#1b4f72", zorder=9, path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
                           markeredgecolor="#1b2631", label=ctx.say("flood.map_point")))
 
