@@ -123,7 +123,7 @@ def test_measures_table_states_the_metrics(contexts, reports, name, lang):
         else:
             assert _number(said) == v, (key, said, v)
     said = rows[ctx.name("end of the leak", "泄漏结束")]
-    assert said == ch.leak_end_text(ctx)
+    assert said == ch.leak_end_value(ctx)  # the row's label is not repeated in its value
     if math.isfinite(f.leak_end.t):
         assert _offsets(said) == [round(f.leak_end.t)]
 
@@ -158,14 +158,14 @@ def test_overview_states_zone_lengths_isolation_and_erg(contexts, reports, resul
     for lvl in (3, 2, 1):
         said = rows[ctx.name(f"AEGL-{lvl} zone length at the release (Gaussian estimate)",
                           f"泄漏时AEGL-{lvl}区域下风向长度（高斯估算）")]
-        parts = said.split("; ")
+        parts = said.split(ctx.say("sep_semicolon"))
         assert len(parts) == len(f.weather)
         for k, (part, st) in enumerate(zip(parts, f.weather, strict=True)):
             x = st.extent_m[lvl]
             assert 0 < x < 10_000  # the drills' zones are all inside the model's range
             if k:
-                assert part.startswith(f"{tx.offset(st.t)}: ")
-                part = part.split(": ", 1)[1]
+                assert part.startswith(tx.label(tx.offset(st.t), "", lang))
+                part = part.split(ctx.say("sep_label"), 1)[1]
             assert _number(part) == round(x), (lvl, part, x)
             # the length is where the centreline concentration falls below the level
             args = rules.plume_kwargs(spec, 0.0, 0.0, st.wind_from, st.u, st.cls)
@@ -209,8 +209,9 @@ def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name
     sentence = ch.leak_end_text(ctx)
     when = round(end.t)
     assert _offsets(sentence) == [when]
-    assert _overview(rep)[ctx.name("end of the leak", "泄漏结束")] == sentence
-    assert _measures(rep)[ctx.name("end of the leak", "泄漏结束")] == sentence
+    assert _overview(rep)[ctx.name("end of the leak", "泄漏结束")] == ch.leak_end_value(ctx)
+    assert sentence == ctx.say("chem.leak_ended", what=ch.leak_end_value(ctx))
+    assert _measures(rep)[ctx.name("end of the leak", "泄漏结束")] == ch.leak_end_value(ctx)
     timeline = [row for row in rep.overview_tables[3].rows if row[2] == sentence]
     assert [row[0] for row in timeline] == [tx.offset(end.t)]
     explained = " ".join(_finding(ctx, "source_control_time").paragraphs)
@@ -218,7 +219,7 @@ def test_leak_end_is_stated_the_same_everywhere(contexts, reports, results, name
     # no other leak-end wording anywhere in the chemical tables
     cells = " ".join(c for t in [*rep.overview_tables[:4],  # the chemical part's four
                                  *next(s for s in rep.sections if s.key == "chemical").tables]
-                     for row in t.rows for c in row)
+                     for row in t.rows for c in row[1:])  # values, not labels
     for other in ("leak stopped by", "ran empty before", "堵漏前容器已泄空"):
         assert other not in cells
     if end.how != "source_control":
@@ -339,11 +340,11 @@ def test_overview_states_both_estimates_and_which_drives(contexts, reports, name
         return
     for lvl in (3, 2, 1):
         said = rows[ctx.name(f"AEGL-{lvl} zone length by the dense-gas estimate",
-                          f"重气估算的AEGL-{lvl}区域下风向长度")].split("; ")
+                          f"重气估算的AEGL-{lvl}区域下风向长度")].split(ctx.say("sep_semicolon"))
         assert len(said) == len(f.weather)
         for part, st in zip(said, f.weather, strict=True):
             x = st.dense_m[lvl]
-            assert _number(part.split(": ")[-1]) == round(x)
+            assert _number(part.split(ctx.say("sep_label"))[-1]) == round(x)
             src = rules.dense_virtual_source(spec, st.u, st.cls)
             c = [float(ground_concentration_g_m3(rules.source_rate_g_s(spec), st.u,
                                                  x * s - src.shift_m, 0.0, 0.0, st.cls,
@@ -353,8 +354,8 @@ def test_overview_states_both_estimates_and_which_drives(contexts, reports, name
     farther = [lvl for lvl in (3, 2, 1) if any(st.dense_m[lvl] > st.extent_m[lvl]
                                                 for st in f.weather)]
     assert farther == [3, 2, 1]  # the virtual source lies downwind: dense-gas reaches farther
-    assert drives == ctx.say("chem.drives_dense", levels=ctx.say("sep_list").join(
-        f"AEGL-{lvl}" for lvl in farther))
+    assert drives == ctx.say("chem.drives_dense", levels=tx.join(
+        (f"AEGL-{lvl}" for lvl in farther), ctx.lang, words=True))  # AEGL-3、AEGL-2
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
