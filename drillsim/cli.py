@@ -97,7 +97,8 @@ def main() -> None:
 @click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's seed).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write events.csv, incidents.csv, summary.json and manifest.json here.")
-@click.option("--all-incidents", is_flag=True, help="List background calls too.")
+@click.option("--all-incidents", is_flag=True,
+              help="List background calls and each water rescue call too.")
 @click.option("--report", "with_report", is_flag=True,
               help="Also write the evaluation report (default --out: runs/<file>-seed<N>).")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both",
@@ -385,7 +386,8 @@ def _print_summary(result, summary, world, wall: float, all_incidents: bool,
     for st in summary_tables(ctx, all_incidents=all_incidents):
         t = Table(title=st.title, title_justify="left")
         for k, col in enumerate(st.columns):
-            t.add_column(col, justify="right" if k in st.right else "left")
+            t.add_column(col, justify="right" if k in st.right else "left",
+                         overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut
         for cells, style in zip(st.rows, st.styles, strict=True):
             t.add_row(*(c for c in cells), style=_ROW_STYLE.get(style))
         console.print(t)

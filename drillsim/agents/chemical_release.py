@@ -272,7 +272,7 @@ class ChemicalModel(Hazard):
         drill, env, spec = self.drill, self.drill.env, self.spec
         yield env.timeout(spec.detection_delay.sample(drill.streams[f"chemical/{spec.id}/call"]))
         self.incident = Incident(
-            id=f"HZ-{spec.id}", kind="hazmat",
+            id=spec.incident_id, kind="hazmat",
             location=Location(node=drill.world.network.node_ids[self.staging()]),
             at=env.now, text=f"{self.chem.name_en} release")
         drill.start_incident(self.incident)

@@ -630,7 +630,7 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
     if spec is None:
         return None
     recs = result.records
-    inc = f"HZ-{spec.id}"
+    inc = spec.incident_id
     mine = [r for r in recs if r.place == spec.id]
     call = next((r.t for r in recs if r.event == "call" and r.incident == inc), math.nan)
     crews = hazmat_units(result)

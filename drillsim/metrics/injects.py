@@ -11,12 +11,17 @@ kind                   simulated action
 =====================  ==============================================================
 incident (scripted     first dispatch of a unit to that incident (with the call time)
 or injected)
+release (the drill's   first dispatch to the hazmat incident its call raises (with the
+chemical release)      call time)
 road_closed,           first re-route of a unit at or after the inject
 road_reopened
 unit_out_of_service    next dispatch of a unit of the same type while that unit is out
                        (the dispatch that had to do without it)
 unit_in_service        the unit is back in service (``in_service`` record)
-call_surge             first call that had to wait for a free unit during the surge
+call_surge             first call that had to wait for a free unit during the surge;
+                       the order the waiting calls were served in (``served``) and the
+                       stations left without an engine in quarters meanwhile
+                       (``empty``: :func:`drillsim.metrics.response.empty_stations`)
 comms_delay            first dispatch order after the delay starts
 pump_station_failed    first pump crew sent to that waterlogging point at or after the
                        inject (:func:`drillsim.metrics.waterlogging.first_pump_after`),
@@ -34,9 +39,9 @@ note                   first record that its objective's metric measures
                        (:data:`METRIC_EVENT`) at or after the inject; when there is none
                        after it, the last one before it (``already``). Records that name
                        an incident count only for the note's incident (the incident it
-                       follows: the last one started at or before it); re-routes of
-                       units bound to it between the inject and that record come first
-                       (the record follows, ``then``)
+                       follows: the last one started at or before it). ``already``
+                       cites the first such record before the inject, and the last one
+                       before it as ``then`` (a commander who called alarms 2 and 3)
 =====================  ==============================================================
 """
 
@@ -44,10 +49,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
+from drillsim.metrics.response import EmptyStation, empty_stations
 from drillsim.metrics.waterlogging import first_pump_after, station_outages
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
@@ -77,6 +83,8 @@ class FollowUp:
         People concerned (the evacuation extension), 0 if none.
     incident
         The incident the record names, if any.
+    values
+        The record's numbers (a note's: ``alarm``, ``people``).
     """
 
     t: float
@@ -84,6 +92,16 @@ class FollowUp:
     unit: str = ""
     people: int = 0
     incident: str = ""
+    values: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Served:
+    """A call that waited for a free unit, and when a unit was sent to it (s)."""
+
+    incident: str
+    queued: float
+    dispatched: float
 
 
 @dataclass(frozen=True)
@@ -116,6 +134,10 @@ class InjectResponse:
         ``aegl2_nodes``, ``aegl2_people``; a note's record's numeric fields).
     then
         The action that followed (a wind shift's), or None.
+    served
+        A call surge's waiting calls in the order units were sent to them.
+    empty
+        A call surge's stations without an engine in quarters, and when.
     """
 
     id: str
@@ -134,6 +156,8 @@ class InjectResponse:
     destination: str = ""
     values: Mapping[str, float] = field(default_factory=dict)
     then: FollowUp | None = None
+    served: tuple[Served, ...] = ()
+    empty: tuple[EmptyStation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -207,7 +231,7 @@ def _first(result: RunResult, pred: Callable[[Record], bool], after: float) -> R
 
 
 def _incident(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
-    inc = inj.incident.id if hasattr(inj, "incident") else inj.id
+    inc = inj.incident.id if hasattr(inj, "incident") else getattr(inj, "incident_id", inj.id)
     call = _first(result, lambda r: r.event == "call" and r.incident == inc, 0.0)
     r = _first(result, lambda r: r.event == "dispatch" and r.incident == inc, 0.0)
     if r is None:
@@ -217,6 +241,10 @@ def _incident(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     values = {"call_t": call.t} if call is not None else {}
     return InjectResponse(iid, "incident", t, inj, "done", r.t, "dispatch", r.unit, inc,
                           r.place, units, subject=inc, values=values)
+
+
+def _release(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
+    return replace(_incident(result, inj, iid, t), kind="release")
 
 
 def _first_unit_response(result: RunResult, inj, iid: str, t: float,
@@ -257,10 +285,19 @@ def _back(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
 
 def _surge(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     end = t + inj.lasting if inj.lasting is not None else math.inf
-    r = _first(result, lambda r: r.event == "queued" and r.t <= end, t)
-    if r is None:
-        return InjectResponse(iid, inj.kind, t, inj, "none")
-    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, incident=r.incident)
+    waited = [r for r in result.records if r.event == "queued" and t <= r.t <= end]
+    served = []
+    for q in {r.incident: r for r in reversed(waited)}.values():  # each call's first wait
+        sent = _first(result, lambda r, q=q: r.event == "dispatch" and r.incident == q.incident,
+                      q.t)
+        served.append(Served(q.incident, q.t, sent.t if sent is not None else math.inf))
+    served.sort(key=lambda s: (s.dispatched, s.queued))
+    empty = tuple(empty_stations(result, "engine", t, end))
+    if not waited:
+        return InjectResponse(iid, inj.kind, t, inj, "none", empty=empty)
+    r = waited[0]
+    return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, incident=r.incident,
+                          served=tuple(served), empty=empty)
 
 
 def _comms(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
@@ -365,18 +402,12 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
         if not before:
             return InjectResponse(iid, inj.kind, t, inj, "none", event=m.event,
                                   subject=obj.metric, incident=inc if m.per_incident else "")
-        r = before[-1]
+        r, last = before[0], before[-1]
+        then = FollowUp(last.t, last.event, last.unit, incident=last.incident,
+                        values=_numbers(last)) if last.t > r.t else None
         return InjectResponse(iid, inj.kind, t, inj, "already", r.t, r.event, r.unit,
                               r.incident, r.place, (r.unit,) if r.unit else (), obj.metric,
-                              values=_numbers(r))
-    reroutes = [x for x in result.records if x.event == "reroute" and inc
-                and x.incident == inc and t <= x.t < r.t] if m.per_incident else []
-    if reroutes:
-        first = [x for x in reroutes if x.t == reroutes[0].t]
-        return InjectResponse(iid, inj.kind, t, inj, "done", first[0].t, "reroute",
-                              first[0].unit, inc, first[0].place,
-                              tuple(sorted({x.unit for x in first})), obj.metric,
-                              then=FollowUp(r.t, r.event, r.unit, incident=r.incident))
+                              values=_numbers(r), then=then)
     return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
                           r.place, (r.unit,) if r.unit else (), obj.metric,
                           values=_numbers(r))
@@ -390,7 +421,7 @@ def _numbers(r: Record) -> dict[str, float]:
 
 
 RULES: dict[str, Rule] = {
-    "incident": _incident,
+    "incident": _incident, "release": _release,
     "road_closed": _road, "road_reopened": _road,
     "unit_out_of_service": _out, "unit_in_service": _back,
     "call_surge": _surge, "comms_delay": _comms,
@@ -403,12 +434,14 @@ RULES: dict[str, Rule] = {
 
 
 def inject_responses(result: RunResult) -> list[InjectResponse]:
-    """The simulated action of every scripted incident and inject of the run, in time order
-    (incidents before injects at the same time)."""
+    """The simulated action of every scripted incident (the chemical release among them)
+    and inject of the run, in time order (incidents before injects at the same time)."""
     s = result.scenario
     items = []
     for inc in s.incidents:
         items.append((inc.at if inc.at is not None else 0.0, 0, inc.id, "incident", inc))
+    if s.chemical is not None:  # the release: scripted, answered by its hazmat call
+        items.append((s.chemical.at, 0, s.chemical.id, "release", s.chemical))
     for k, inj in enumerate(s.injects):
         items.append((inj.at, 1, inj.id or f"inject-{k + 1}", inj.kind, inj))
     items.sort(key=lambda x: (x[0], x[1]))

@@ -156,3 +156,42 @@ def idle_while_waiting(result: RunResult, rows: Sequence[IncidentRow],
     depth = {r.place: points[r.place].peak_m for r in waited if r.place in points}
     return IdleWhileWaiting(start, end, tuple(r.incident for r in waited), tuple(plan), idle,
                             dict(sorted(depth.items())))
+
+
+@dataclass(frozen=True)
+class RescuePoint:
+    """The water rescue calls from one waterlogging point.
+
+    Attributes
+    ----------
+    point
+        The waterlogging point's id (the calls' place).
+    calls
+        Calls made from it.
+    response_p50, response_max
+        Median and longest call-to-first-arrival time, s (inf: a call nobody reached).
+    queued, mutual_aid, unmet
+        Calls that waited for a free unit, needed help from outside, were never reached.
+    """
+
+    point: str
+    calls: int
+    response_p50: float
+    response_max: float
+    queued: int
+    mutual_aid: int
+    unmet: int
+
+
+def rescue_points(calls: RescueCalls) -> list[RescuePoint]:
+    """The water rescue calls by the point they came from, most calls first."""
+    by: dict[str, list[IncidentRow]] = {}
+    for r in calls.calls:
+        by.setdefault(r.place, []).append(r)
+    out = []
+    for point, rows in by.items():
+        resp = [r.response if not math.isnan(r.response) else math.inf for r in rows]
+        out.append(RescuePoint(point, len(rows), float(np.median(resp)), max(resp),
+                               sum(r.queued for r in rows), sum(r.mutual_aid for r in rows),
+                               sum(bool(r.unmet) for r in rows)))
+    return sorted(out, key=lambda p: (-p.calls, p.point))

@@ -174,6 +174,57 @@ def unit_timeline(result: RunResult) -> dict[str, list[Span]]:
     return {u: sorted(spans, key=lambda s: s.start) for u, spans in out.items()}
 
 
+@dataclass(frozen=True)
+class EmptyStation:
+    """A stretch during which a station had none of its staffed units of a type in quarters.
+
+    Attributes
+    ----------
+    station
+        The station's id.
+    start, end
+        Drill time, s.
+    units
+        The station's staffed units of that type (all committed, returning or out of
+        service meanwhile).
+    """
+
+    station: str
+    start: float
+    end: float
+    units: tuple[str, ...]
+
+
+def empty_stations(result: RunResult, unit_type: str, t0: float,
+                   t1: float) -> list[EmptyStation]:
+    """Every stretch of ``[t0, t1)`` (s) during which a district station had none of its
+    staffed units of ``unit_type`` free (each one turning out, travelling, on scene,
+    returning or out of service: :func:`unit_timeline`), by start. Stations without such
+    a unit are left out (they had none to keep)."""
+    t1 = min(t1, run_end(result))
+    spans = unit_timeline(result)
+    out = []
+    for st in result.scenario.forces.stations:
+        units = tuple(u.id for u in result.units
+                      if u.station == st.id and u.type == unit_type and u.staffed)
+        if not units:
+            continue
+        busy = [[(s.start, s.end) for s in spans.get(u, [])] for u in units]
+        cuts = sorted({t0, t1, *(x for b in busy for s in b for x in s if t0 < x < t1)})
+        open_at = None
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            mid = (a + b) / 2
+            empty = all(any(s <= mid < e for s, e in b_) for b_ in busy)
+            if empty and open_at is None:
+                open_at = a
+            elif not empty and open_at is not None:
+                out.append(EmptyStation(st.id, open_at, a, units))
+                open_at = None
+        if open_at is not None:
+            out.append(EmptyStation(st.id, open_at, t1, units))
+    return sorted(out, key=lambda e: (e.start, e.station))
+
+
 TRUCK_STATES = {"truck_load": "load", "truck_depart": "travel", "truck_arrive": "unload",
                 "relief_delivered": "return", "truck_return": ""}
 """Relief-truck record -> the state it begins (``""``: back at the depot, idle)."""

@@ -330,7 +330,7 @@ def _provenance(ctx: ReportContext) -> list[tuple[str, str]]:
     import json
 
     out = [(ctx.say("seed"), str(ctx.result.seed)),
-           (ctx.say("report.records"), str(len(ctx.records)))]
+           (ctx.say("report.records"), tx.count(len(ctx.records)))]
     if ctx.run_dir is not None:
         out.append((ctx.say("report.run_folder"), str(ctx.run_dir)))
         mf = ctx.run_dir / "manifest.json"

@@ -142,7 +142,7 @@ def _first(ctx: ReportContext, event: str, incident: str = ""):
 
 
 def incident_id(ctx: ReportContext) -> str:
-    return f"HZ-{_spec(ctx).id}"
+    return _spec(ctx).incident_id
 
 
 def facts(ctx: ReportContext) -> ChemicalFacts:
@@ -179,15 +179,20 @@ def zone_rings(ctx: ReportContext, st: WeatherState
     return _cached(ctx, f"rings-{st.t}", build)
 
 
-def leak_end_text(ctx: ReportContext) -> str:
-    """One sentence, the same everywhere: when and how the leak ended (``leak_end`` of the
-    metrics)."""
+def leak_end_value(ctx: ReportContext) -> str:
+    """When and how the leak ended (``leak_end`` of the metrics), for a table row labelled
+    "end of the leak": ``stopped by XZ-H1 at +01:16:47``."""
     end = facts(ctx).leak_end
     if end.how == "source_control":
         return ctx.say("chem.leak_end_stopped", unit=end.unit, offset=tx.offset(end.t))
     if end.how == "container_empty":
         return ctx.say("chem.leak_end_container_empty", offset=tx.offset(end.t))
     return ctx.say("chem.leak_end_not_ended")
+
+
+def leak_end_text(ctx: ReportContext) -> str:
+    """One sentence, the same everywhere: ``leak ended: stopped by XZ-H1 at +01:16:47``."""
+    return ctx.say("chem.leak_ended", what=leak_end_value(ctx))
 
 
 def _leak_end_capital(ctx: ReportContext) -> str:
@@ -406,7 +411,7 @@ def drives_text(ctx: ReportContext) -> str:
     """Which estimate sets the zones the protective actions, the hot zone and the exposure
     counts use (their union; the longer one at each level), in one sentence."""
     dense = [lvl for lvl in LEVELS if any(st.drives(lvl) == "dense" for st in facts(ctx).weather)]
-    levels = ctx.say("sep_list").join(f"AEGL-{lvl}" for lvl in dense)
+    levels = tx.join((f"AEGL-{lvl}" for lvl in dense), ctx.lang, words=True)
     return ctx.say("chem.drives_dense", levels=levels) if dense \
         else ctx.say("chem.drives_gaussian")
 
@@ -531,13 +536,13 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              + ctx.say("sep_semicolon") + f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')}",
              ctx.lang)],
         [ctx.say("chem.amount"),
-         ctx.say("chem.amount_value", kg=f"{rel.quantity_kg:,.0f}",
-                 containers=rel.containers_stored)],
+         ctx.say("chem.amount_value_one" if rel.containers_stored == 1 else "chem.amount_value",
+                 kg=tx.count(rel.quantity_kg), containers=tx.count(rel.containers_stored))],
         [ctx.say("chem.rate"),
          ctx.say("chem.rate_value", rate=f"{rel.rate_kg_min:g}", minutes=f"{duration_min:.0f}",
                  height=f"{rel.height_m:g}")],
         [ctx.say("chem.release_kind"), kind],
-        [ctx.say("chem.end_of_leak"), leak_end_text(ctx)],
+        [ctx.say("chem.end_of_leak"), leak_end_value(ctx)],
         [ctx.say("chem.weather_at_release"),
          ctx.say("chem.weather_value", u=f"{st0.u:g}", wind=_wind_from(ctx, st0.wind_from),
                  cloud=f"{w0.cloud_eighths:g}")
@@ -573,7 +578,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
                  + (ctx.say("chem.order_downwind", metres=f"{f.downwind_m:,.0f}")
                     if math.isfinite(f.downwind_m) else "")])
     pa = spec.protective_actions
-    rows.append([ctx.say("chem.protective_actions"), "; ".join(
+    rows.append([ctx.say("chem.protective_actions"), ctx.say("sep_semicolon").join(
         [f"AEGL-{lvl} {_action(ctx, getattr(pa, f'aegl{lvl}'))}" for lvl in LEVELS]
         + [f"{area_name(ctx, a.area)} {_action(ctx, a.action)}" for a in pa.areas])
         + ctx.say("chem.ordered_after", minutes=tx.minutes(pa.decided_after, ctx.lang),
@@ -1052,7 +1057,7 @@ def sections(ctx: ReportContext) -> list[Section]:
             for k in ("hazmat_first_arrival", "source_control_time", "people_above_aegl3",
                       "people_above_aegl2", "people_above_aegl1", "person_minutes_aegl2",
                       "evacuation_time", "responders_exposed") if k in METRICS]
-    rows.insert(2, [ctx.say("chem.end_of_leak"), leak_end_text(ctx)])
+    rows.insert(2, [ctx.say("chem.end_of_leak"), leak_end_value(ctx)])
     chem = _chem(ctx)
     spec = _spec(ctx)
     paras = [ctx.say("chem.section_intro",

@@ -101,10 +101,11 @@ class ReportContext:
         return self.place_label(station_id)
 
     def incident_label(self, incident_id: str) -> str:
-        """``F1 三条石老旧小区火灾 Santiaoshi ...`` or ``BG003 (background call)``."""
+        """``F1 三条石老旧小区火灾`` / ``F1 Santiaoshi ...`` (the name in the report
+        language, the other when the drill file gives none) or ``BG003 (background call)``."""
         spec = self.incident_specs.get(incident_id)
         if spec is not None and (spec.name_zh or spec.name_en):
-            return f"{incident_id} {spec.name_zh} {spec.name_en}".strip()
+            return f"{incident_id} {self.name(spec.name_en, spec.name_zh)}"
         row = self.rows.get(incident_id)
         if row is not None and row.background:
             what = incident_type(row.occupancy, row.kind, self.lang)
@@ -152,9 +153,15 @@ class ReportContext:
         """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as
         team, unit type and number (``City Management part-time team, pump crew 1``), a
         relief truck as its depot and number (``District Relief-Material Depot, truck 1``,
-        ``区救灾物资储备库 运输车1``), or with ``short`` (under a heading that names the
-        team or depot) type and number only."""
+        ``区救灾物资储备库 运输车1``), a unit from outside the district as mutual aid, its
+        type and number (``mutual-aid engine 1``, ``区外增援消防车1``) instead of the
+        generated ``MA-1``, or with ``short`` (under a heading that names the team or
+        depot) type and number only."""
         u = self.units.get(unit_id)
+        if u is not None and u.station == "mutual_aid":
+            n = re.search(r"(\d+)$", unit_id)
+            return self.say("term.mutual_aid_unit", unit=term("unit", u.type, self.lang),
+                            n=n.group(1) if n else unit_id)
         team = self._teams.get(u.station) if u is not None else None
         if team is not None:
             owner, kind = self.name(team.name_en, team.name_zh) or team.id, u.type

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 from drillsim.metrics.response import unit_timeline
+from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Figure, HazardPart
 
@@ -220,9 +222,14 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
             a.xyann = (dx, dy)
             a.set_ha(ha)
             a.set_va(va)
-            box = a.get_window_extent(renderer).expanded(1.0, 1.0).padded(1.0)
+            box = a.get_window_extent(renderer).padded(2.5 * px)  # a gap, never touching
             if free(box):
                 taken.append(box)
+                if math.hypot(dx, dy) > r + 10:  # moved away: a leader line to its marker
+                    ax.annotate("", a.xy, xytext=(dx, dy), textcoords="offset points",
+                                arrowprops={"arrowstyle": "-", "lw": 0.6, "shrinkA": 0,
+                                            "shrinkB": r, "color": a.get_color()},
+                                zorder=a.get_zorder())
                 return True
         return False
 
@@ -302,7 +309,8 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     fig = map_axes(ctx, parts)
     places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
     caption = ctx.say("figure.map_caption", places=places)
-    roads = "; ".join(f"{s.road} ({s.inject})" for s in ctx.road_closures)
+    roads = ctx.say("sep_semicolon").join(s.road + tx.paren(s.inject, ctx.lang)
+                                          for s in ctx.road_closures)
     if roads:
         caption += ctx.say("figure.map_caption_closed", roads=roads)
     return Figure("map", ctx.say("figure.map_name"), caption, png(fig),
@@ -330,15 +338,26 @@ def gantt_rows(ctx: ReportContext) -> tuple[list[tuple[str, list]], list]:
     tuple
         ``[(group id, [UnitInfo, ...]), ...]`` of the units with at least one span of
         :func:`~drillsim.metrics.response.unit_timeline`, and the idle staffed units.
+        Groups in the drill file's order (stations, teams, depots; mutual aid last, the
+        same on both pages), units by call sign with numbers in order (2 before 10).
     """
     segs = unit_timeline(ctx.result)
     active = [u for u in ctx.result.units if segs.get(u.id)]
     idle = [u for u in ctx.result.units
             if u.staffed and not segs.get(u.id) and _in_play(ctx, u.station)]
+    f = ctx.scenario.forces
+    order = {x.id: k for k, x in enumerate([*f.stations, *f.teams, *f.depots])}
     groups: dict[str, list] = {}
-    for u in sorted(active, key=lambda u: (u.station == "mutual_aid", u.station, u.id)):
+    for u in sorted(active, key=lambda u: (u.station == "mutual_aid",
+                                           order.get(u.station, len(order)), u.station,
+                                           natural_key(u.id))):
         groups.setdefault(u.station, []).append(u)
     return list(groups.items()), idle
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders the numbers inside a text by value (``V2`` before ``V10``)."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
 
 
 def _in_play(ctx: ReportContext, owner: str) -> bool:
@@ -367,6 +386,8 @@ def gantt_axes(ctx: ReportContext):
         rows.append(("group", gid))
         rows += [("unit", u) for u in units]
     scripted = {i.id for i in ctx.scenario.all_incidents()}
+    if ctx.scenario.chemical is not None:  # the release's hazmat incident is scripted too
+        scripted.add(ctx.scenario.chemical.incident_id)
     t_max = max(ctx.scenario.duration, ctx.end_time)
     n = len(rows) + (3 if idle else 0)
     height = max(3.0, 0.24 * n + 2.2)
@@ -390,8 +411,8 @@ def gantt_axes(ctx: ReportContext):
                 ax.text(t0 / 60 + width / 2, y, inc, ha="center", va="center",
                         fontsize=MIN_FONT, color="white", clip_on=True)
     inject_x = [(r.t / 60, r.data.get("id", "")) for r in ctx.records if r.event == "inject"]
-    for x, _ in inject_x:
-        ax.axvline(x, color="#2471a3", lw=0.8, ls=":")
+    for x, _ in inject_x:  # over the units' rows only: the idle text below stays clear
+        ax.vlines(x, -1.6, len(rows) - 0.5, color="#2471a3", lw=0.8, ls=":")
     _inject_labels(ax, inject_x, t_max / 60)
     labels = [_short_station(ctx, item) if kind == "group" else ctx.unit_label(item.id, short=True)
               for kind, item in rows]
@@ -430,9 +451,15 @@ def gantt_axes(ctx: ReportContext):
             for g, k in counts.items())
         columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * (MIN_FONT + 1)))
         detail = _wrap(detail, columns)
-        ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
-                fontsize=MIN_FONT + 1, va="top", ha="left", color="#34495e", gid="gantt-idle")
+        text = ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
+                       fontsize=MIN_FONT + 1, va="top", ha="left", color="#1b2631",
+                       gid="gantt-idle")
+        thicken(text)
         ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
+        for _ in range(3):  # then room for every line of it, measured (the scale moves)
+            fig.draw_without_rendering()
+            box = text.get_window_extent().transformed(ax.transData.inverted())
+            ax.set_ylim(max(n - 0.5, max(box.y0, box.y1) + 0.25), -1.6)
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
                        frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))
     thicken(*legend.get_texts())
@@ -496,8 +523,10 @@ def _inject_labels(ax, marks: list[tuple[float, str]], span_min: float) -> None:
         if level == len(last):
             last.append(0.0)
         last[level] = x + (len(label) + 1) * step
-        ax.text(x, -0.9 - 0.55 * (level % 3), label, color="#2471a3", fontsize=MIN_FONT,
-                ha="left", va="center", clip_on=False)
+        # a little right of its line: never over the line, nor cut by the axis at +0
+        ax.annotate(label, (x, -0.9 - 0.55 * (level % 3)), xytext=(2, 0),
+                    textcoords="offset points", color="#2471a3", fontsize=MIN_FONT,
+                    ha="left", va="center", annotation_clip=False)
 
 
 def gantt_caption(ctx: ReportContext) -> str:

@@ -296,7 +296,8 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
             ctx.point_name(h.incident) if ctx.point_spec(h.incident) else
             ctx.place_name(h.incident))
         held.append(ctx.say("fire.held_item", at=at, until=until,
-                            units=ctx.say("sep_list").join(ctx.unit_label(u) for u in h.units)))
+                            units=tx.join((ctx.unit_label(u) for u in h.units), ctx.lang,
+                                          words=True)))
         if incident and len(h.units) > 1:
             actions.append(_draft("fire.action_release_units", "detachment", "resources",
                                   at=h.incident))
@@ -675,7 +676,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     raised = "" if not n_raised else ctx.say("fire.incidents_caption_raised_one") \
         if n_raised == 1 else ctx.say("fire.incidents_caption_raised", n=n_raised)
     caption = ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
-        ctx.say("fire.incidents_caption", background=n_bg)
+        ctx.say("fire.incidents_caption", background=tx.count(n_bg))
     caption += raised
     inc = Table(
         [ctx.say("fire.col_incident"), ctx.say("fire.col_type"), ctx.say("fire.col_location"),
@@ -695,9 +696,9 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         staffed = [a.id for a in st.staffed()]
         unstaffed = [a.id for a in st.apparatus if a.id not in staffed]
         f_rows.append([ctx.station_label(st.id), f"{st.on_duty}/{st.personnel}",
-                       tx.join((a for a in staffed if a not in out0), ctx.lang) or "—",
-                       tx.join((a for a in staffed if a in out0), ctx.lang) or "—",
-                       tx.join(unstaffed, ctx.lang) or "—"])
+                       tx.join((a for a in staffed if a not in out0), ctx.lang, words=True) or "—",
+                       tx.join((a for a in staffed if a in out0), ctx.lang, words=True) or "—",
+                       tx.join(unstaffed, ctx.lang, words=True) or "—"])
     aid = forces.mutual_aid
     if aid.enabled:
         cap = ctx.say("fire.mutual_aid_terms", units=aid.max_units,
@@ -712,7 +713,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         return [inc, force]
     # nothing scripted: no empty table, the counts go with the forces
     none = ctx.say("fire.no_scripted_one") if n_bg == 1 else \
-        ctx.say("fire.no_scripted", background=n_bg)
+        ctx.say("fire.no_scripted", background=tx.count(n_bg))
     force.caption = none + raised + " " + force.caption
     return [force]
 
@@ -738,10 +739,12 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         for r in scripted:  # one label per place (many rescue calls share a node)
             at_node.setdefault(r.node, []).append(r)
         for node, rows in at_node.items():
-            named = [r.incident for r in rows if not r.place]  # ids the designer wrote
-            raised = len(rows) - len(named)  # calls a hazard raised (flood rescues)
-            calls = [ctx.say("fire.map_rescue_calls", n=raised)] if raised else []
-            label = ctx.say("figure.list_sep").join([*named, *calls])
+            # ids the designer wrote; the calls a hazard raised (flood rescues) are counted
+            # in the label of the point they came from (drillsim.report.flood.map_layer)
+            named = [r.incident for r in rows if not r.place]
+            if not named:
+                continue
+            label = ctx.say("figure.list_sep").join(named)
             ax.annotate(label, (net.lon[node], net.lat[node]), xytext=(7, -10),
                         textcoords="offset points", fontsize=9,
                         color="#641e16", zorder=9, path_effects=text_effects("#641e16"))
@@ -1083,7 +1086,7 @@ def _uncontrolled_observation(ctx: ReportContext) -> list[Finding]:
                    ctx.say("fire.first_arrival"), ctx.say("fire.col_fire_size"),
                    ctx.say("fire.col_rooms"), ctx.say("fire.col_size_at")], rows,
                   ctx.say("fire.uncontrolled_caption", end=tx.offset(ctx.end_time)))
-    names = ctx.say("sep_list").join(ctx.incident_short(st.incident) for st in states)
+    names = tx.join((ctx.incident_short(st.incident) for st in states), ctx.lang, words=True)
     return [observation(ctx, ctx.say("fire.obs_uncontrolled_title"), [ctx.say(
         "fire.obs_uncontrolled", incidents=names,
         end=tx.offset(ctx.end_time))], table)]

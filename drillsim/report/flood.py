@@ -297,7 +297,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
             m = p.m
             rows.append([point_label(ctx, p.spec), f"{m.peak_m:.2f} m", tx.offset(m.peak_at),
                          _span_text(ctx, m.closed_to_cars), _span_text(ctx, m.closed_to_trucks),
-                         str(len(p.edges)), str(m.pumps_sent), str(m.displaced)])
+                         tx.count(len(p.edges)), tx.count(m.pumps_sent),
+                         tx.count(m.displaced)])
             classes.append("bad" if m.peak_m >= TRUCK_LIMIT_M else "")
         car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
         out.append(Table(
@@ -340,8 +341,8 @@ def evacuation_rows(ctx: ReportContext) -> list[list[str]]:
                 for sid, t in sorted(options.get(f.origin, {}).items(), key=lambda kv: kv[1]))
         rows.append([origin_name(ctx, f.origin), place_short(ctx, f.shelter),
                      ctx.say("flood.evac_on_foot" if f.by == "foot" else "flood.evac_rescued"),
-                     str(f.people), f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
-                     f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", str(f.rerouted),
+                     tx.count(f.people), f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
+                     f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", tx.count(f.rerouted),
                      others or "—"])
     return rows
 
@@ -372,9 +373,10 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         rows, classes = [], []
         for s in sh:
             m = s.m
-            rows.append([named(ctx, s.spec), str(s.capacity), tx.offset(m.opened_at),
-                         str(m.admitted),
-                         f"{m.relieved_in_target} ({tx.share(m.share_in_target)})" if m.admitted
+            rows.append([named(ctx, s.spec), tx.count(s.capacity), tx.offset(m.opened_at),
+                         tx.count(m.admitted),
+                         tx.count(m.relieved_in_target)
+                         + tx.paren(tx.share(m.share_in_target), ctx.lang) if m.admitted
                          else "—",
                          tx.minutes(m.t95_s, ctx.lang), tx.minutes(m.t100_s, ctx.lang),
                          _lacks(ctx, s.spec.lacks)])
@@ -447,7 +449,7 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
         rows, classes = [], []
         for k, v in sorted(b["person_hours"].items(), key=lambda kv: -kv[1]):
             share = tx.share(b["share"][k]) if k in b["share"] else "—"
-            rows.append([ctx.say(CAUSES[k][0]), f"{v:,.0f}", share, cause_meaning(ctx, k)])
+            rows.append([ctx.say(CAUSES[k][0]), tx.count(v), share, cause_meaning(ctx, k)])
             classes.append("bad" if k == b["bottleneck"] else "")
         items = names(ctx, tx.item_names(b["stock_out_items"], ctx.lang)) or ctx.say("flood.none")
         out.append(Table(
@@ -489,15 +491,19 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     ax.scatter(net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]],
                s=40 + 260 * np.clip(peaks, 0, 1.5), c=colours, marker="o", alpha=0.85,
                edgecolors="#1b2631", linewidths=0.8, zorder=8)
-    placed: list[tuple[float, float]] = []
-    for i in sorted(shown, key=lambda p: -net.lat[p.node]):
+    calls: dict[str, int] = {}  # the rescue calls each point raised: said at the point
+    for r in ctx.summary.rows:
+        if r.kind == "flood_rescue" and r.place:
+            calls[r.place] = calls.get(r.place, 0) + 1
+    for i in shown:  # placed beside their own marker by figures.place_labels
         x, y = float(net.lon[i.node]), float(net.lat[i.node])
-        near = sum(abs(x - a) < 0.02 and abs(y - b) < 0.004 for a, b in placed)
-        placed.append((x, y))
-        ax.annotate(f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m",
-                    (x, y), xytext=(8, 6 - 13 * near),
-                    textcoords="offset points", fontsize=7.5, color="#1b4f72", zorder=9,
-                    path_effects=text_effects("#1b4f72"))
+        label = f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m"
+        n = calls.get(i.spec.id, 0)
+        if n:
+            label += ctx.say("flood.map_point_call_one" if n == 1 else "flood.map_point_calls",
+                             n=tx.count(n))
+        ax.annotate(label, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=7.5,
+                    color="#1b4f72", zorder=9, path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
                           markeredgecolor="#1b2631", label=ctx.say("flood.map_point")))
 
@@ -537,7 +543,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     for k, p in enumerate(pts.values()):
         if p.m.times_s:
             ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
-                     label=f"{short_point(ctx, p.spec)} ({p.m.peak_m:.2f} m)")
+                     label=short_point(ctx, p.spec) + tx.paren(f"{p.m.peak_m:.2f} m", ctx.lang))
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
     for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
                             (TRUCK_LIMIT_M, "#922b21",
@@ -552,16 +558,22 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         key = ("flood.pump_station_restored" if not e.failed
                else "flood.pump_station_failed" if e.scripted else "flood.pump_station_chance")
         ax1.axvline(e.t / 60, color=colour, ls=ls, lw=1)
-        ax1.text(e.t / 60, 0.98, ctx.say(key, point=where), color=colour, fontsize=7,
-                 va="top", rotation=90, transform=ax1.get_xaxis_transform())
+        # beside its line, never on it (a few points to the right, on a white ground)
+        ax1.annotate(ctx.say(key, point=where), (e.t / 60, 0.98),
+                     xycoords=ax1.get_xaxis_transform(), xytext=(3, 0),
+                     textcoords="offset points", color=colour, fontsize=7, ha="left",
+                     va="top", rotation=90, bbox={"facecolor": "white", "edgecolor": "none",
+                                                  "alpha": 0.8, "pad": 0.5})
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
     ax1.set_xlim(0, t_max / 60)
-    # head room above the curves and the truck line for the legend
+    # head room above the curves and the truck line for the station labels
     peak = max([TRUCK_LIMIT_M, *(p.m.peak_m for p in pts.values())])
-    ax1.set_ylim(0, peak * (1.25 + 0.06 * math.ceil(len(pts) / 2)))
+    ax1.set_ylim(0, peak * 1.25)
     time_axis(ctx, ax1, t_max)
     ax1.tick_params(axis="x", labelsize=MIN_FONT)
-    lg = ax1.legend(fontsize=MIN_FONT, loc="upper right", ncol=2, framealpha=0.9)
+    # under the time axis: inside, it covered the station labels
+    lg = ax1.legend(fontsize=MIN_FONT, loc="upper center", ncol=3, frameon=False,
+                    bbox_to_anchor=(0.5, -0.26))
     thicken(*lg.get_texts())
     for ax in (ax0, ax1):
         ax.grid(color="#eaeded", lw=0.6)
@@ -658,8 +670,10 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
 
 
 def shelter_figure(ctx: ReportContext) -> Figure | None:
-    sh = [s for s in shelters(ctx) if s.m.admitted]
-    if not sh:
+    """Occupancy of every shelter that opened (an empty one too: its line stays at 0 and
+    it is in the legend), one triangle per opening time naming the shelters opened then."""
+    sh = [s for s in shelters(ctx) if s.m.admitted or math.isfinite(s.m.opened_at)]
+    if not any(s.m.admitted for s in sh):
         return None
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9.2, 4.2))
@@ -675,10 +689,20 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
         top = max(top, occ[-1])
         ax.step(np.asarray(ts) / 60, occ, where="post", color=cmap(k % 10), lw=1.8,
                 label=ctx.say("flood.shelter_capacity", shelter=place_short(ctx, sid),
-                              capacity=f"{s.capacity:,}"))
+                              capacity=tx.count(s.capacity)))
+    opened: dict[float, list[str]] = {}
+    for s in sh:
         if math.isfinite(s.m.opened_at):
-            ax.plot([s.m.opened_at / 60], [0], marker="^", color=cmap(k % 10), ms=8,
-                    clip_on=False, zorder=5)
+            opened.setdefault(s.m.opened_at, []).append(place_short(ctx, s.spec.id))
+    for level, (t, names) in enumerate(sorted(opened.items())):
+        ax.plot([t / 60], [0], marker="^", color="#34495e", ms=8, clip_on=False, zorder=5)
+        note = ax.annotate(ctx.say("flood.shelters_opened", names=tx.join(names, ctx.lang,
+                                                                         words=True)),
+                           (t / 60, 0), xytext=(6, 6 + 11 * (level % 3)),
+                           textcoords="offset points", fontsize=7, color="#34495e",
+                           bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
+                                 "pad": 1}, zorder=6)
+        thicken(note)
     for k, s in enumerate(sh):
         if s.capacity <= 1.5 * max(top, 1):
             ax.axhline(s.capacity, color=cmap(k % 10), ls="--", lw=1)
@@ -687,9 +711,11 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     time_axis(ctx, ax, t_max)
     ax.tick_params(axis="x", labelsize=7)
     ax.set_ylabel(ctx.say("flood.admitted_axis"))
+    ax.yaxis.set_major_formatter(lambda v, _: tx.count(v))  # 2,500 as in the tables
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7, loc="upper left")
+    lg = ax.legend(fontsize=7, loc="upper center", ncol=2, frameon=False,
+                   bbox_to_anchor=(0.5, -0.24))  # under the axis: never over a line
     thicken(*lg.get_texts())
     ax.set_title(ctx.say("flood.shelter_heading"), fontsize=10)
     style_axes(ax)
@@ -770,7 +796,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                          truck_names=_bracketed(ctx, truck))]
         chance = [o for o in wl.station_outages(ctx.result) if not o.scripted]
         if chance:
-            paras.append(ctx.say("flood.chance_failures", n=len(chance), failures=names(
+            paras.append(ctx.say("flood.chance_failure_one" if len(chance) == 1
+                                 else "flood.chance_failures", n=len(chance), failures=names(
                 ctx, [ctx.say("flood.failure_at", point=ctx.point_name(o.point),
                               offset=tx.offset(o.failed_t)) for o in chance])))
         figs = [f for f in (depth_figure(ctx),) if f is not None]
@@ -889,7 +916,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                              at=tx.offset(e.t), items=its))
     behind = sorted([s for s in shelters(ctx) if s.m.admitted],
                     key=lambda s: (s.m.share_in_target, -_fin(s.m.t95_s)))[:3]
-    rows = [[named(ctx, s.spec), str(s.m.admitted), str(s.m.relieved_in_target),
+    rows = [[named(ctx, s.spec), tx.count(s.m.admitted), tx.count(s.m.relieved_in_target),
              tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),
              _lacks(ctx, s.spec.lacks)] for s in behind]
     table = Table([ctx.say("flood.col_shelter"), ctx.say("flood.col_admitted_short"),
@@ -899,7 +926,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     if behind:
         paras.append(ctx.say("flood.most_behind", shelters=clauses(ctx, [
             ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
-                    relieved=s.m.relieved_in_target, admitted=s.m.admitted)
+                    relieved=tx.count(s.m.relieved_in_target), admitted=tx.count(s.m.admitted))
             for s in behind])))
     actions = cause_actions(ctx, name, b, obj.id)
     # the next largest avoidable wait, when it is a fifth of it or more
@@ -1080,10 +1107,10 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     if worst:
         paras.append(ctx.say("flood.displaced_from", points=clauses(ctx, [
             ctx.say("flood.displaced_point", point=short_point(ctx, p.spec),
-                    people=p.m.displaced, peak=f"{p.m.peak_m:.2f}") for p in worst])))
+                    people=tx.count(p.m.displaced), peak=f"{p.m.peak_m:.2f}") for p in worst])))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
-        paras.append(ctx.say("flood.turned_away", hours=f"{sp:,.0f}"))
+        paras.append(ctx.say("flood.turned_away", hours=tx.count(sp)))
     actions = cause_actions(ctx, "shelter_space", bottleneck(ctx), obj.id)
     actions.append(_action(ctx, "flood.action_pumps_residential", "citymgmt", "operations",
                            obj.id))
@@ -1112,7 +1139,7 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
     # without a rainstorm the displaced are a release's evacuees: the chemical part says it
     if (ctx.scenario.flood is not None and m.get("people_displaced", 0)
             and m.get("people_unsheltered", 1) == 0):
-        out.append(ctx.say("flood.all_sheltered", people=f"{m['people_displaced']:g}"))
+        out.append(ctx.say("flood.all_sheltered", people=tx.count(m["people_displaced"])))
     return out
 
 
@@ -1135,7 +1162,7 @@ def relief_observations(ctx: ReportContext) -> list[Finding]:
                      share=tx.share(s10),
                      target=tx.duration(ctx.scenario.relief.target, ctx.lang),
                      horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
-                     people=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}")]
+                     people=tx.count(ctx.summary.metrics.get('people_displaced', 0)))]
     paras += bottleneck_paras(ctx, b)
     return [observation(ctx, ctx.say("flood.obs_relief_title"), paras,
                         actions=cause_actions(ctx, b["bottleneck"], b, beyond_ref(ctx)))]
@@ -1181,7 +1208,7 @@ def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
         at=tx.offset(e.t)) for e in sorted(outs, key=lambda e: e.t)])
     paras = [ctx.say("flood.obs_ran_out", target=tx.duration(ctx.scenario.relief.target,
                                                              ctx.lang),
-                     ran=ran, hours=f"{bottleneck(ctx)['person_hours'].get('stock', 0.0):,.0f}")]
+                     ran=ran, hours=tx.count(bottleneck(ctx)['person_hours'].get('stock', 0.0)))]
     if carried:
         paras.append(ctx.say("flood.obs_carried_by", deliveries=names(ctx, [
             ctx.say("flood.delivery_at", depot=place_short(ctx, e.depot), at=tx.offset(e.t))

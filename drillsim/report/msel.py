@@ -14,12 +14,14 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from drillsim.hazards.plume import CHEMICALS
 from drillsim.metrics.injects import InjectResponse, inject_responses
 from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Table
-from drillsim.scenarios.schema import Incident
+from drillsim.report.wording import say
+from drillsim.scenarios.schema import ChemicalRelease, Incident
 
 
 @dataclass
@@ -81,10 +83,29 @@ def _back(ctx: ReportContext, a: InjectResponse) -> str:
     return ctx.say("msel.back_in_service", unit=a.subject)
 
 
+def _call(ctx: ReportContext, incident: str) -> str:
+    """A call with what it is: ``BG002 (automatic alarm)`` / ``BG002（自动报警）``."""
+    row = ctx.rows.get(incident)
+    what = tx.incident_type(row.occupancy, row.kind, ctx.lang) if row is not None else ""
+    name = ctx.incident_short(incident)
+    return name + tx.paren(what, ctx.lang) if what and name == incident else name
+
+
 def _surge(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
-        return ctx.say("msel.no_call_waited")
-    return ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident))
+        wait = ctx.say("msel.no_call_waited")
+    else:
+        order = [tx.label(_call(ctx, s.incident), tx.offset(s.dispatched)
+                          if math.isfinite(s.dispatched) else ctx.say("msel.not_served"),
+                          ctx.lang) for s in a.served]
+        wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident)) \
+            + ctx.say("msel.served_order", calls=tx.join(order, ctx.lang))
+    if not a.empty:
+        return wait + ctx.say("msel.every_station_kept")
+    gaps = [ctx.say("msel.station_empty", station=ctx.place_name(e.station),
+                    units=_units(ctx, e.units), start=tx.offset(e.start), end=tx.offset(e.end))
+            for e in a.empty]
+    return wait + ctx.say("msel.stations_empty", stations=tx.join(gaps, ctx.lang))
 
 
 def _comms(ctx: ReportContext, a: InjectResponse) -> str:
@@ -135,13 +156,13 @@ def _wind(ctx: ReportContext, a: InjectResponse) -> str:
         return ctx.say("msel.no_zone_update")
     v = a.values
     what = ctx.say("msel.zones_redrawn", wind=f"{v['wind_from_deg']:g}",
-                   people=f"{v['aegl2_people']:,.0f}")
+                   people=tx.count(v['aegl2_people']))
     nxt = a.then
     if nxt is None:
         return what
     at = tx.offset(nxt.t)
     if nxt.event == "evacuation_ordered":
-        return what + ctx.say("msel.evacuation_extended", offset=at, people=f"{nxt.people:,}")
+        return what + ctx.say("msel.evacuation_extended", offset=at, people=tx.count(nxt.people))
     if nxt.event == "protective_action":
         return what + ctx.say("msel.order_given", offset=at)
     return what + ctx.say("msel.staged_in_zone", offset=at, unit=ctx.unit_label(nxt.unit))
@@ -184,17 +205,15 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.none_in_run")
     what = _did(ctx, a.event, a.units, a.incident, a.place, a.values)
-    if a.outcome == "already":
-        return ctx.say("msel.already", what=what)
     nxt = a.then
-    if nxt is None:
-        return what
-    then = _did(ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", {})
-    return what + ctx.say("msel.then", offset=tx.offset(nxt.t), what=then)
+    if nxt is not None:
+        what += ctx.say("msel.then", offset=tx.offset(nxt.t), what=_did(
+            ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", nxt.values))
+    return ctx.say("msel.already", what=what) if a.outcome == "already" else what
 
 
 WORDING = {
-    "incident": _incident, "road_closed": _road, "road_reopened": _road,
+    "incident": _incident, "release": _incident, "road_closed": _road, "road_reopened": _road,
     "unit_out_of_service": _out, "unit_in_service": _back, "call_surge": _surge,
     "comms_delay": _comms, "pump_station_failed": _pump, "pump_station_restored": _restored,
     "stock_change": _stock, "wind_shift": _wind, "note": _note,
@@ -208,6 +227,18 @@ def simulated_action(ctx: ReportContext, a: InjectResponse) -> str:
     return fn(ctx, a) if fn is not None and a.outcome != "no_rule" else "—"
 
 
+def _release_text(ctx: ReportContext, spec: ChemicalRelease) -> tuple[str, str]:
+    """What the release row says, in English and Chinese: the chemical, where, how it
+    leaks and how fast (the drill file gives no text for it)."""
+    chem = CHEMICALS[spec.chemical]
+    place = ctx.world.places.get(spec.site.place or "")
+    site = {"en": getattr(place, "name_en", ""), "zh": getattr(place, "name_zh", "")}
+    en, zh = (say(lang, "msel.release_text", chemical=getattr(chem, f"name_{lang}"),
+                     site=site[lang] or site["en"] or site["zh"] or spec.site.place or "—",
+                     rate=f"{spec.release.rate_kg_min:g}") for lang in ("en", "zh"))
+    return en, zh
+
+
 def msel_rows(ctx: ReportContext) -> list[MselRow]:
     """The drill script of the run's scenario, in time order."""
     out = []
@@ -216,6 +247,8 @@ def msel_rows(ctx: ReportContext) -> list[MselRow]:
         if isinstance(spec, Incident):  # a scripted incident
             row = (spec.text or spec.name_en, spec.text_zh or spec.name_zh, "", "", "",
                    ctx.say("msel.dispatch_first_alarm"), "")
+        elif isinstance(spec, ChemicalRelease):  # the drill's release, scripted too
+            row = (*_release_text(ctx, spec), "", "", "", ctx.say("msel.release_expected"), "")
         else:
             row = (spec.text, spec.text_zh, ctx.name(spec.sender, spec.sender_zh),
                    ctx.name(spec.deliver_to, spec.deliver_to_zh),
@@ -237,7 +270,7 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)
-           and r.kind != "incident" else r.sim_what)]
+           and r.kind not in ("incident", "release") else r.sim_what)]
          for r in rows],
         ctx.say("msel.caption"))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.evacuation import evacuation_flows
 from drillsim.metrics.relief import bottleneck, item_caps, shelter_table
-from drillsim.metrics.rescue import rescue_calls, rescue_takers
+from drillsim.metrics.rescue import rescue_calls, rescue_points, rescue_takers
 from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE
 from drillsim.report import text as tx
@@ -74,7 +74,7 @@ def _metric(ctx: ReportContext, name: str) -> str:
 
 
 def _count(v: float) -> str:
-    return "—" if math.isnan(v) else f"{v:,.0f}"
+    return "—" if math.isnan(v) else tx.count(v)
 
 
 def _measures(ctx: ReportContext, title: str, names: tuple[str, ...]) -> SummaryTable:
@@ -95,28 +95,31 @@ def header(ctx: ReportContext, wall_s: float) -> tuple[str, str]:
     line = ctx.say("sum.run_line", start=f"{s.start:%Y-%m-%d %H:%M}",
                    hours=f"{s.duration / 3600:.1f}", seed=ctx.result.seed, incidents=len(rows),
                    background=sum(r.background for r in rows),
-                   events=len(ctx.result.records), wall=f"{wall_s:.2f}")
+                   events=tx.count(len(ctx.result.records)), wall=f"{wall_s:.2f}")
     return title, line
 
 
 def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
-    """Every scripted incident (with ``all_incidents``, background calls too)."""
+    """Every scripted incident, named as the report names it (with ``all_incidents``,
+    background calls and each water rescue call too; otherwise :func:`rescue_points_table`
+    sums the rescue calls up per point)."""
     t = SummaryTable(ctx.say("sum.incidents"), [ctx.say(k) for k in (
         "sum.col_incident", "sum.col_type", "sum.col_first_arrival", "sum.col_full_assignment",
         "sum.col_fire_at_arrival", "sum.col_alarms", "sum.col_units", "sum.col_control",
         "sum.col_note")], right=(2, 3, 4, 5, 6, 7))
     lg = ctx.lang
     for r in ctx.summary.rows:
-        if r.background and not all_incidents:
+        if (r.background or r.kind == "flood_rescue") and not all_incidents:
             continue
         note = ctx.say("sep_list").join(ctx.say(k) for k, flag in (
             ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
             ("sum.note_unmet", r.unmet)) if flag)
         fire = r.q_first_arrival_kw
-        t.add(r.incident, tx.incident_type(r.occupancy, r.kind, lg), tx.minutes(r.response, lg),
+        t.add(ctx.incident_short(r.incident), tx.incident_type(r.occupancy, r.kind, lg),
+              tx.minutes(r.response, lg),
               tx.minutes(r.call_to_full_assignment, lg),
-              "—" if math.isnan(fire) else tx.value(fire, "kW", lg), str(r.alarms),
-              str(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
+              "—" if math.isnan(fire) else tx.value(fire, "kW", lg), tx.count(r.alarms),
+              tx.count(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
               style="bad" if r.unmet else "")
     return t
 
@@ -168,13 +171,13 @@ def relief_table(ctx: ReportContext) -> SummaryTable:
     elif name:
         t.add(ctx.say("sum.bottleneck"), ctx.say(
             "sum.bottleneck_value", cause=cause_name(ctx, name),
-            hours=f"{found['person_hours'][name]:,.0f}"))
+            hours=tx.count(found['person_hours'][name])))
     caps = item_caps(ctx.result)
     if caps:
         displaced = ctx.summary.metrics["people_displaced"]
         t.add(ctx.say("sum.binding_item"), ctx.say(
             "sum.binding_item_value", item=item_name(caps[0].item, ctx.lang),
-            people=f"{caps[0].people:,.0f}", displaced=_count(displaced)),
+            people=tx.count(caps[0].people), displaced=_count(displaced)),
             style="bad" if caps[0].people < displaced else "")
     return t
 
@@ -193,8 +196,8 @@ def caps_table(ctx: ReportContext) -> SummaryTable | None:
         "sum.col_item", "sum.col_stock", "sum.col_ration", "sum.col_people_covered")] + [""],
         right=(1, 2, 3))
     for k, c in enumerate(caps):
-        t.add(item_name(c.item, ctx.lang), f"{c.stock:,.0f}", f"{c.ration:g}",
-              f"{c.people:,.0f}", ctx.say("sum.binds") if k == 0 else "",
+        t.add(item_name(c.item, ctx.lang), tx.count(c.stock), f"{c.ration:g}",
+              tx.count(c.people), ctx.say("sum.binds") if k == 0 else "",
               style="warn" if k == 0 else "")
     return t
 
@@ -210,7 +213,7 @@ def shelters_table(ctx: ReportContext) -> SummaryTable | None:
     for row in rows:
         p = ctx.world.places.get(str(row["shelter"]))
         name = ctx.name(p.name_en, p.name_zh) if p is not None else str(row["shelter"])
-        t.add(name, f"{row['admitted']:,}", f"{row['relieved_in_target']:,}",
+        t.add(name, tx.count(row['admitted']), tx.count(row['relieved_in_target']),
               tx.minutes(row["t95_s"], ctx.lang), tx.minutes(row["t100_s"], ctx.lang))
     return t
 
@@ -230,8 +233,8 @@ def evacuation_table(ctx: ReportContext) -> SummaryTable | None:
     for f in flows:
         t.add(origin_name(ctx, f.origin), ctx.place_name(f.shelter),
               ctx.say("flood.evac_on_foot" if f.by == "foot" else "flood.evac_rescued"),
-              f"{f.people:,}", f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
-              f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", f"{f.rerouted:,}")
+              tx.count(f.people), f"{f.median_m / 1000:.2f} / {f.max_m / 1000:.2f}",
+              f"{f.median_s / 60:.1f} / {f.max_s / 60:.1f}", tx.count(f.rerouted))
     return t
 
 
@@ -246,6 +249,23 @@ def owner_name(ctx: ReportContext, owner: str) -> str:
             return ctx.name(spec.name_en, spec.name_zh)
     p = ctx.world.places.get(owner)
     return ctx.name(p.name_en, p.name_zh) if p is not None else owner
+
+
+def rescue_points_table(ctx: ReportContext) -> SummaryTable | None:
+    """The water rescue calls per waterlogging point (:func:`rescue_points`): a flood
+    drill makes dozens, the incident table lists them only with ``--all``."""
+    calls = rescue_calls(ctx.summary.rows, math.inf)
+    if not calls.calls:
+        return None
+    lg = ctx.lang
+    t = SummaryTable(ctx.say("sum.rescue_points"), [ctx.say(k) for k in (
+        "sum.col_point", "sum.col_calls", "sum.col_arrival_p50", "sum.col_arrival_max",
+        "sum.col_queued", "sum.col_mutual_aid", "sum.col_unmet")], right=(1, 2, 3, 4, 5, 6))
+    for p in rescue_points(calls):
+        t.add(ctx.point_name(p.point), tx.count(p.calls), tx.minutes(p.response_p50, lg),
+              tx.minutes(p.response_max, lg), tx.count(p.queued), tx.count(p.mutual_aid),
+              tx.count(p.unmet), style="bad" if p.unmet else "")
+    return t
 
 
 def rescue_table(ctx: ReportContext) -> SummaryTable | None:
@@ -275,14 +295,14 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
     f = ch.facts(ctx)
     t = _measures(ctx, ctx.say("sum.chemical"), CHEMICAL)
     t.right = ()  # sentences beside the numbers
-    t.rows.insert(0, [ctx.say("chem.end_of_leak"), ch.leak_end_text(ctx)])
+    t.rows.insert(0, [ctx.say("chem.end_of_leak"), ch.leak_end_value(ctx)])
     t.styles.insert(0, "")
     e = f.erg
     t.add(ctx.say("chem.isolation"), (
         ctx.say("chem.isolation_radius", radius=f"{f.isolation_m:.0f}")
         + (ctx.say("chem.erg_distance", day=f"{e.day_km:.1f}", night=f"{e.night_km:.1f}")
            if e is not None else "")
-        + (ctx.say("chem.order_downwind", metres=f"{f.downwind_m:,.0f}")
+        + (ctx.say("chem.order_downwind", metres=tx.count(f.downwind_m))
            if math.isfinite(f.downwind_m) else "")).lstrip("; ；"))
     z = SummaryTable(ctx.say("sum.zones"), [ctx.say(k) for k in (
         "sum.col_weather", "sum.col_zone", "sum.col_gauss_length", "sum.col_dense_length",
@@ -294,7 +314,7 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
         for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
             zr = zones[lvl]
             z.add(weather if k == 0 else "", f"AEGL-{lvl}", ch.gauss_length_text(zr),
-                  ch.dense_length_text(ctx, zr), f"{zr.residents:,.0f}",
+                  ch.dense_length_text(ctx, zr), tx.count(zr.residents),
                   ch.areas_text(ctx, zr.subdistricts), ch.areas_text(ctx, zr.communities))
     z.notes.append(ctx.say("sum.zones_note"))
     out = [t, z]
@@ -324,8 +344,10 @@ def objectives_table(ctx: ReportContext) -> SummaryTable | None:
 def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[SummaryTable]:
     """Every table of the summary, in order, only those the drill's contents call for."""
     rows = ctx.summary.rows
-    out: list[SummaryTable | None] = [incidents_table(ctx, all_incidents),
-                                      components_table(ctx)]
+    out: list[SummaryTable | None] = [incidents_table(ctx, all_incidents)]
+    if not all_incidents:
+        out.append(rescue_points_table(ctx))
+    out.append(components_table(ctx))
     if any(FIVE_MINUTE.applies(r.kind) for r in rows):
         out.append(_measures(ctx, ctx.say("sum.standards"), FIRE_STANDARDS))
     out.append(_measures(ctx, ctx.say("sum.load"), LOAD))

@@ -80,6 +80,7 @@ TERMS: dict[str, dict[str, str]] = {
         "road_closed": "term.inject.road_closed",
         "road_reopened": "term.inject.road_reopened",
         "incident": "term.inject.incident",
+        "release": "term.inject.release",
         "call_surge": "term.inject.call_surge",
         "comms_delay": "term.inject.comms_delay",
         "note": "term.inject.note",
@@ -309,10 +310,12 @@ def sizes(capacities_kg: Iterable[float], lang: str = "en") -> str:
     return join((f"{k} × {c / 1000:g} t" for c, k in sorted(n.items(), reverse=True)), lang)
 
 
-def join(items: Iterable[str], lang: str = "en") -> str:
+def join(items: Iterable[str], lang: str = "en", *, words: bool = False) -> str:
     """Items listed in the page's language: ``a, b, c`` / ``a，b，c`` (wording
-    ``sep_list``; the one list separator of running text and table cells)."""
-    return say(lang, "sep_list").join(items)
+    ``sep_list``; the one list separator of running text and table cells). With ``words``,
+    a list of single words or ids (``XZ-E1、XZ-E2``, ``AEGL-3、AEGL-2``): Chinese joins
+    those with the enumeration comma 、(wording ``sep_words``; GB/T 15834-2011 4.5)."""
+    return say(lang, "sep_words" if words else "sep_list").join(items)
 
 
 def paren(inner: str, lang: str = "en") -> str:

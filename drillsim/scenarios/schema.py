@@ -992,6 +992,11 @@ class ChemicalRelease(Model):
         default=200, ge=50, le=10_000, description="people per moving group (at least 50: "
         "the district's 483,000 people make at most about 10,000 groups)")
 
+    @property
+    def incident_id(self) -> str:
+        """The id of the hazmat incident the release raises when its call comes in."""
+        return f"HZ-{self.id}"
+
     @field_validator("chemical")
     @classmethod
     def _known(cls, v: str) -> str:

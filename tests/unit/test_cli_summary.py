@@ -161,3 +161,44 @@ def test_run_lang_zh_prints_the_summary_in_chinese():
     assert r.exit_code == 0, r.output
     assert "警情（自接警起计时）" in r.output and "目标" in r.output
     assert "Incidents (times from the call)" not in r.output
+
+
+def test_flood_rescue_calls_are_summed_up_per_point_by_name():
+    """rainstorm night: the incident table lists no generated ``FR-…`` id; the per-point
+    table names each point as the report does and its calls add up to every rescue call
+    (issue 10, third review item 4)."""
+    result, summary, world = _run("rainstorm-50y-night")
+    calls = [r for r in summary.rows if r.kind == "flood_rescue"]
+    for lang, title, point in (("en", "Water rescue calls by point", "West of West Station"),
+                               ("zh", "各积水点内涝求救", "西站西积水点")):
+        tables = _tables("rainstorm-50y-night", lang)
+        assert not any(c.startswith("FR-") for c in _cells(tables))
+        t = _table(tables, title)
+        assert sum(int(r[1]) for r in t.rows) == len(calls)
+        by_point = {r[0]: int(r[1]) for r in t.rows}
+        ctx = ReportContext(result, summary, world, lang)
+        assert by_point[ctx.point_name("xizhan_west")] == sum(
+            r.place == "xizhan_west" for r in calls)
+        assert any(name.startswith(point) for name in by_point)
+    # --all-incidents lists each call by the report's name ("西站西积水点求救3")
+    ctx = ReportContext(result, summary, world, "zh")
+    every = summary_tables(ctx, all_incidents=True)[0]
+    assert {r[0] for r in every.rows} >= {ctx.incident_short(r.incident) for r in calls}
+    assert any(re.fullmatch(r"西站西积水点求救\d+", r[0]) for r in every.rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_summary_cuts_nothing_at_100_columns(lang, monkeypatch):
+    """Every header and cell of the printed summary appears whole at 100 columns (Chinese
+    has no spaces to wrap at; Rich used to cut "首车到场时 …", "排队，区外增…")."""
+    from click.testing import CliRunner
+    from rich.cells import cell_len
+
+    from drillsim import cli
+
+    monkeypatch.setattr(cli.console, "width", 100)
+    r = CliRunner().invoke(cli.main, ["run", str(ROOT / "scenarios" / "rainstorm-50y-night.yaml"),
+                                      "--lang", lang])
+    assert r.exit_code == 0, r.output
+    assert "…" not in r.output
+    assert max(cell_len(line) for line in r.output.splitlines()) <= 100  # terminal cells

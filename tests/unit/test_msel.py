@@ -97,14 +97,14 @@ def test_note_inject_names_the_record_its_metric_measures(rainstorm_with_notes):
     rescues = [r for r in ctx.records if r.event == "arrive"
                and kinds.get(r.incident) == "flood_rescue"]
     after = [r for r in rescues if r.t >= t]
-    rescue = after[0] if after else [r for r in rescues if r.t < t][-1]
+    rescue = after[0] if after else [r for r in rescues if r.t < t][0]  # already: the first
     n1 = answers["N1"]
     assert (n1.sim_t, n1.event, n1.unit, n1.incident) == (rescue.t, "arrive", rescue.unit,
                                                           rescue.incident)
     assert n1.outcome == ("done" if after else "already")
     # a plain sentence: who did what where (the time stands beside it)
-    assert rows["N1"].sim_what.endswith(
-        f"{ctx.unit_label(rescue.unit)} arrived at {ctx.incident_short(rescue.incident)}")
+    assert (f"{ctx.unit_label(rescue.unit)} arrived at {ctx.incident_short(rescue.incident)}"
+            in rows["N1"].sim_what)
     relieved = next(r for r in ctx.records if r.event == "relieved")
     assert answers["N2"].sim_t == relieved.t and rows["N2"].sim_what == (
         f"{tx.count(relieved.get('people'))} people at {ctx.place_name(relieved.place)} "
@@ -234,43 +234,92 @@ def flood_fire():
 
 
 def test_note_cites_its_own_incident_and_says_already_with_the_time(warehouse):
-    """I1 (W1's commander asks for more engines at +00:20) cites W1's last escalation before
-    it, never a background call's later one."""
+    """I1 (W1's commander asks for more engines at +00:20) cites W1's first escalation
+    before it (the time in the cell) and its last one, never a background call's later one."""
     a = next(a for a in inject_responses(warehouse) if a.id == "I1")
     before = [r for r in warehouse.records if r.event == "escalate" and r.incident == "W1"
               and r.t < a.at]
     after = [r for r in warehouse.records if r.event == "escalate" and r.incident == "W1"
              and r.t >= a.at]
-    assert before and not after  # the run this test is about
-    assert (a.outcome, a.incident, a.sim_t) == ("already", "W1", before[-1].t)
-    alarm = before[-1].get("alarm")
+    assert len(before) >= 2 and not after  # the run this test is about
+    assert (a.outcome, a.incident, a.sim_t) == ("already", "W1", before[0].t)
+    first, last = before[0].get("alarm"), before[-1].get("alarm")
+    at = tx.offset(before[-1].t)
     for lang, text in (
-            ("en", f"already before the inject: the incident commander at W1 called alarm {alarm}"),
-            ("zh", f"注入前已发生：W1现场指挥员提升至第{alarm}级调派")):
+            ("en", f"already before the inject: the incident commander at W1 called alarm "
+                   f"{first}; then at {at} the incident commander at W1 called alarm {last}"),
+            ("zh", f"注入前已发生：W1现场指挥员提升至第{first}级调派；随后于{at}，"
+                   f"W1现场指挥员提升至第{last}级调派")):
         c = make_context(warehouse, lang=lang)
         row = next(r for r in msel_rows(c) if r.id == "I1")
         assert row.sim_what == text
         cell = msel_table(c, msel_rows(c)).rows[row.number - 1][-1]
-        assert cell.startswith(tx.offset(before[-1].t))
+        assert cell.startswith(tx.offset(before[0].t))
 
 
-def test_note_on_closed_underpasses_cites_the_reroutes(flood_fire):
+def test_note_on_closed_underpasses_cites_what_its_objective_measures(flood_fire):
+    """I1 (underpasses closed, objective O1 first arrival) cites F1's next arrival, not a
+    re-route that the periodic road-state update caused (a re-route record does not say why
+    the unit turned)."""
     a = next(a for a in inject_responses(flood_fire) if a.id == "I1")
-    reroutes = [r for r in flood_fire.records if r.event == "reroute" and r.incident == "F1"
-                and r.t >= a.at]
-    first = sorted(r.unit for r in reroutes if r.t == reroutes[0].t)
     arrive = next(r for r in flood_fire.records if r.event == "arrive" and r.incident == "F1"
                   and r.t >= a.at)
-    assert (a.event, a.sim_t, list(a.units)) == ("reroute", reroutes[0].t, first)
-    assert (a.then.t, a.then.unit) == (arrive.t, arrive.unit)
-    at = tx.offset(arrive.t)
-    for lang, text in (
-            ("en", f"{', '.join(first)} re-routed on the way to F1; "
-                   f"then at {at} {arrive.unit} arrived at F1"),
-            ("zh", f"{'、'.join(first)}前往F1途中改变路线；随后于{at}，{arrive.unit}到达F1")):
+    assert (a.event, a.sim_t, a.units, a.then) == ("arrive", arrive.t, (arrive.unit,), None)
+    for lang, text in (("en", f"{arrive.unit} arrived at F1"), ("zh", f"{arrive.unit}到达F1")):
         c = make_context(flood_fire, lang=lang)
+        assert next(r.sim_what for r in msel_rows(c) if r.id == "I1") == text
+
+
+@pytest.fixture(scope="module")
+def highrise():
+    return _run("highrise-evening")
+
+
+def test_surge_says_which_stations_kept_no_engine(highrise):
+    """highrise I1 ("keep one engine per station in reserve"): F1 took both staffed Dingzigu
+    engines (DZ-E3 is unstaffed) and I2 both Benxi engines; the answer names those
+    stations and when they had no engine in quarters."""
+    a = next(a for a in inject_responses(highrise) if a.id == "I1")
+    sent = {r.unit: r.t for r in reversed(highrise.records) if r.event == "dispatch"}
+    home = {}
+    for r in highrise.records:
+        if r.event == "quarters" and r.unit in ("DZ-E1", "DZ-E2") and r.t > sent["DZ-E1"]:
+            home.setdefault(r.unit, r.t)
+    dz = a.empty[0]
+    assert (dz.station, dz.units, dz.start) == ("dingzigu_station", ("DZ-E1", "DZ-E2"),
+                                                max(sent["DZ-E1"], sent["DZ-E2"]))
+    assert dz.end == min(home.values())  # the first engine back in quarters ends it
+    assert "benxi_station" in {e.station for e in a.empty}
+    for lang, text in (
+            ("en", f"Dingzigu Fire Rescue Station {tx.offset(dz.start)} to "
+                   f"{tx.offset(dz.end)} (DZ-E1, DZ-E2 all out of quarters)"),
+            ("zh", f"丁字沽消防救援站{tx.offset(dz.start)}至{tx.offset(dz.end)}"
+                   f"（DZ-E1、DZ-E2均不在站）")):
+        c = make_context(highrise, lang=lang)
         what = next(r.sim_what for r in msel_rows(c) if r.id == "I1")
-        assert what == text
+        assert text in what and c.say("msel.no_call_waited") in what
+
+
+def test_surge_states_the_order_waiting_calls_were_served_in(warehouse):
+    """warehouse I2 ("prioritise by risk"): the calls that waited, in the order a unit was
+    sent to them, with what each call was."""
+    a = next(a for a in inject_responses(warehouse) if a.id == "I2")
+    end = a.at + a.spec.lasting
+    waited = {r.incident for r in warehouse.records if r.event == "queued"
+              and a.at <= r.t <= end}
+    first_sent = {}
+    for r in warehouse.records:
+        if r.event == "dispatch" and r.incident in waited:
+            first_sent.setdefault(r.incident, r.t)
+    assert [s.incident for s in a.served] == sorted(waited, key=lambda i: (first_sent[i], next(
+        r.t for r in warehouse.records if r.event == "queued" and r.incident == i)))
+    s0 = a.served[0]
+    for lang, text in (("en", f"served in this order: {s0.incident} (alarm): "
+                              f"{tx.offset(s0.dispatched)}, "),
+                       ("zh", f"按以下顺序获得派车：{s0.incident}（报警核查）："
+                              f"{tx.offset(s0.dispatched)}，")):
+        c = make_context(warehouse, lang=lang)
+        assert text in next(r.sim_what for r in msel_rows(c) if r.id == "I2")
 
 
 def test_incident_cell_states_call_then_dispatch(warehouse):
@@ -309,3 +358,30 @@ def test_pump_after_the_restoration_and_stock_change_are_said(night_rain):
     en, zh = make_context(night_rain, lang="en"), make_context(night_rain, lang="zh")
     assert en.unit_label("DRD-T1") == "District Relief-Material Depot, truck 1"
     assert zh.unit_label("DRD-T1") == "区救灾物资储备库 运输车1"
+
+
+@pytest.mark.parametrize("name, release", [("chlorine-night", "CL1"),
+                                           ("ammonia-liquor-group", "NH1"),
+                                           ("chlorine-day-wind-shift", "CL2")])
+def test_chemical_release_is_a_scripted_incident_of_the_script(reports, name, release):
+    """The drill file's ``chemical: at:`` is scripted: the inject time line and the MSEL
+    list it (with its call and first hazmat dispatch), never "no injects" beside HZ-…
+    (issue 10, third review item 2)."""
+    from drillsim.report import render_markdown
+
+    ctx, rep = reports[name, "en"]
+    spec = ctx.scenario.chemical
+    call = next(r.t for r in ctx.records if r.event == "call" and r.incident == f"HZ-{release}")
+    sent = next(r.t for r in ctx.records if r.event == "dispatch"
+                and r.incident == f"HZ-{release}")
+    for lang, kind, said in (
+            ("en", "chemical release", f"call {tx.offset(call)}; first dispatch "
+                                       f"{tx.offset(sent)}: "),
+            ("zh", "危化品泄漏", f"接警{tx.offset(call)}；首次出动{tx.offset(sent)}：")):
+        ctx, rep = reports[name, lang]
+        row = next(r for r in rep.injects.rows if r[3].startswith(release))
+        assert row[1] == tx.offset(spec.at) and kind in row[3]
+        assert f"{spec.release.rate_kg_min:g}" in row[4]
+        m = next(r for r in msel_table(ctx, msel_rows(ctx)).rows if r[3].startswith(release))
+        assert m[-1].startswith(said)
+        assert ctx.say("no_injects") not in render_markdown(rep)

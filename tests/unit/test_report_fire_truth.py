@@ -117,7 +117,7 @@ def test_waiting_calls_name_units_held_and_the_aid_cap(reports, lang):
             and r.t <= t_q}
     assert set(held.units) == at_w1 - left and len(held.units) == 8  # every district engine
     assert ctx.say("fire.held_item", at=ctx.incident_short("W1"), until=tx.offset(w1_clear),
-                   units=ctx.say("sep_list").join(held.units)) in text
+                   units=tx.join(held.units, ctx.lang, words=True)) in text  # XZ-E1、XZ-E2
     cap = ctx.scenario.forces.mutual_aid.max_units
     cap_t = mutual_aid_cap_reached(ctx.result)
     n_aid = sum(1 for r in ctx.records if r.event == "dispatch" and r.get("mutual_aid")

@@ -302,15 +302,22 @@ CALL_SIGN = r"(?<![\w-])[A-Z]{1,3}(?:-[A-Z]{1,2})?\d+(?![\w-])"
 ASCII_COMMA = re.compile(rf"(?:{HAN}|{CALL_SIGN})\s*,\s*(?={HAN}|{CALL_SIGN})")
 ASCII_PAREN = re.compile(rf"{HAN}\s?\(|\([^()\n]*{HAN}[^()\n]*\)|{CALL_SIGN} \([^()\n]*\d\s*{HAN}")
 ASCII_COLON = re.compile(rf"{HAN}:")
+ID = rf"(?:{CALL_SIGN}|AEGL-\d)"
+ASCII_SEMICOLON = re.compile(rf"(?:{HAN}|{ID})\s*;")
+ASCII_FULL_STOP = re.compile(rf"{HAN}\.(?=[\s*<]|$)", re.M)  # "态势图." (a caption's title)
+ID_LIST_COMMA = re.compile(rf"{ID}，(?={ID})")  # ids are listed with 、 ("XZ-E1、XZ-E2")
+FILE_PATH = re.compile(r"\b[\w-]+/[\w./-]+\.(?:md|py|yaml)\b")  # "docs/report.md"
 
 
 def ascii_punctuation(text: str) -> list[str]:
     """Places where Chinese text uses ASCII punctuation: ", " between Chinese words or ids,
-    "(" after a Chinese character or around Chinese words, ":" after one. An English
-    fragment's own brackets (``Chlorine (UN 1017``, ``(UTC+0800)``, ``(AEGL-2)`` after a Latin
-    word) are English punctuation in an English fragment and pass."""
+    "(" after a Chinese character or around Chinese words, ":" or ";" or "." after one; ids
+    listed with "，" instead of "、"; a file path instead of words. An English fragment's own
+    brackets (``Chlorine (UN 1017``, ``(UTC+0800)``, ``(AEGL-2)`` after a Latin word) are
+    English punctuation in an English fragment and pass."""
     return [text[max(m.start() - 12, 0): m.end() + 12]
-            for rx in (ASCII_COMMA, ASCII_PAREN, ASCII_COLON) for m in rx.finditer(text)]
+            for rx in (ASCII_COMMA, ASCII_PAREN, ASCII_COLON, ASCII_SEMICOLON, ASCII_FULL_STOP,
+                       ID_LIST_COMMA, FILE_PATH) for m in rx.finditer(text)]
 
 
 def test_ascii_punctuation_check_finds_what_it_should():
@@ -320,6 +327,10 @@ def test_ascii_punctuation_check_finds_what_it_should():
     assert not ascii_punctuation("氯气 Chlorine (UN 1017, CAS 7782-50-5；2.47 × 空气）")
     assert not ascii_punctuation("开始时间：2026-07-26 09:45 (UTC+0800)")
     assert not ascii_punctuation("Dingzigu high-rise, fire on the 14th floor (AEGL-2)")
+    assert ascii_punctuation("AEGL-3 疏散; AEGL-2 疏散") and ascii_punctuation("态势图. 图例")
+    assert ascii_punctuation("XZ-E1，XZ-E2") and ascii_punctuation("AEGL-3，AEGL-2")
+    assert ascii_punctuation("（规则见docs/report.md）")
+    assert not ascii_punctuation("XZ-E1、XZ-E2；AEGL-3疏散。态势图。Fire rules; end.")
 
 
 @pytest.mark.parametrize("name", DRILLS)

@@ -112,6 +112,12 @@ def close_offset(cell: str, value: float) -> bool:
     return abs(got - value) <= OFFSET_HALF
 
 
+def _int(text: str) -> int:
+    """A count as the report writes it, thousands grouped: ``1,900``."""
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*", text), text
+    return int(text.replace(",", ""))
+
+
 def pct(text: str) -> float:
     m = re.fullmatch(r"(\d+)%", text.strip())
     assert m is not None, text
@@ -160,13 +166,13 @@ def test_waterlogging_table_states_the_point_measures(runs, drill, lang):
             else:
                 assert cell.count("–") == len(spans), (cell, spans)
                 assert close_offset(cell.split("–")[0], spans[0][0]), (cell, spans)
-        assert int(row[6]) == m.pumps_sent
-        assert int(row[7]) == m.displaced
+        assert _int(row[6]) == m.pumps_sent
+        assert _int(row[7]) == m.displaced
         assert (cls == "bad") == (m.peak_m >= DEPTH_LIMIT_M["truck"])
         # closed to cars exactly when the water reached the car limit
         assert bool(m.closed_to_cars) == (m.peak_m >= DEPTH_LIMIT_M["car"])
     displaced = sum(r.data["people"] for r in result.records if r.event == "displacement")
-    assert sum(int(row[7]) for row in t.rows) == displaced
+    assert sum(_int(row[7]) for row in t.rows) == displaced
 
 
 @pytest.mark.parametrize(("drill", "lang"), CASES)
@@ -197,17 +203,17 @@ def test_shelter_table_states_the_shelter_measures(runs, drill, lang):
     assert len(t.rows) == len(specs)
     for row, spec in zip(t.rows, specs, strict=True):
         m = measures[spec.id]
-        assert int(row[3]) == m.admitted
+        assert _int(row[3]) == m.admitted
         assert close_offset(row[2], m.opened_at)
         if m.admitted:
-            n, share = re.fullmatch(r"(\d+) \((\d+%)\)", row[4]).groups()
-            assert int(n) == m.relieved_in_target
+            n, share = re.fullmatch(r"([\d,]+)(?: \(|（)(\d+%)[)）]", row[4]).groups()
+            assert _int(n) == m.relieved_in_target
             assert abs(pct(share) - m.relieved_in_target / m.admitted) <= PCT_HALF + 1e-9
         assert close_duration(row[5], m.t95_s), (row, m)
         assert close_duration(row[6], m.t100_s), (row, m)
     admitted = sum(r.data["people"] for r in result.records if r.event == "shelter_admit"
                    and r.place in relief_shelters(result))
-    assert sum(int(row[3]) for row in t.rows) == admitted
+    assert sum(_int(row[3]) for row in t.rows) == admitted
     metrics = sd["metrics"]
     # everyone admitted here, nobody elsewhere: the table accounts for every displaced person
     assert admitted == metrics["people_displaced"] - metrics["people_unsheltered"]
@@ -256,7 +262,7 @@ def test_depot_table_states_loads_stock_outs_and_conserved_stock(runs, drill, la
     for row, dep in zip(t.rows, depots, strict=True):
         m = measures[dep.id]
         loads = sum(r.event == "truck_load" and r.place == dep.id for r in result.records)
-        assert int(row[3]) == m.loads == loads
+        assert _int(row[3]) == m.loads == loads
         outs = [r.t for r in result.records if r.event == "stock_out" and r.place == dep.id]
         stated = re.findall(r"\+\d+:\d\d:\d\d", row[4])
         assert len(stated) == len(outs)
@@ -297,10 +303,10 @@ def test_team_table_states_assembly_and_units(runs, drill, lang):
         assert close_offset(row[3], a.t) and a.t == m.assembled_at
         assert close_duration(row[4], a.data["delay_s"])
         units = _ids("unit", lang)
-        stated = {units[k]: (int(f), int(p))
+        stated = {units[k]: (_int(f), _int(p))
                   for k, f, p in re.findall(r"(?:^|, |、)(\D+?) (\d+)/(\d+)", row[5])}
         assert stated == {k: (fielded[m.team].get(k, 0), n) for k, n in m.planned.items()}
-        assert int(row[6]) == a.data["free_members"]
+        assert _int(row[6]) == a.data["free_members"]
         assert (cls == "bad") == any(f < p for f, p in stated.values())
 
 
@@ -406,16 +412,16 @@ def test_relief_finding_states_the_bottleneck_and_shelters_behind(runs, world, d
         assert abs(pct(share) - hours[name] / sum(avoidable.values())) <= PCT_HALF + 1e-9
     measures = rm.shelter_measures(result)
     by_label = {fl.place_short(ctx, sid): m for sid, m in measures.items()}
-    pattern = (r"(?:^|, )([^,(]+?) \((\d+)/(\d+) in target\)" if lang == "en"
-               else r"([^，：（]+)（按时(\d+)/(\d+)）")
+    pattern = (r"(?:^|, )([^,(]+?) \(([\d,]+)/([\d,]+) in target\)" if lang == "en"
+               else r"([^，：（]+)（按时([\d,]+)/([\d,]+)）")
     behind = re.findall(pattern, text.split("Most behind: " if lang == "en" else "进度最落后：")[1])
     assert behind
     for label, n, of in behind:
         m = by_label[label.strip()]
-        assert (int(n), int(of)) == (m.relieved_in_target, m.admitted)
+        assert (_int(n), _int(of)) == (m.relieved_in_target, m.admitted)
     for row in found[0].table.rows:
-        m = next(m for m in measures.values() if int(row[1]) == m.admitted
-                 and int(row[2]) == m.relieved_in_target)
+        m = next(m for m in measures.values() if _int(row[1]) == m.admitted
+                 and _int(row[2]) == m.relieved_in_target)
         assert close_duration(row[3], m.t95_s) and close_duration(row[4], m.t100_s)
 
 
@@ -468,7 +474,7 @@ def test_strengths_state_the_metrics_and_the_depth_limit(runs, drill, lang):
     text = " ".join(reports[lang].strengths)
     m = sd["metrics"]
     if m["people_displaced"] and m["people_unsheltered"] == 0:
-        n = f"{m['people_displaced']:g}"
+        n = f"{m['people_displaced']:,.0f}"  # 5,700 on both pages
         assert (f"All {n} displaced people found a shelter place." if lang == "en"
                 else f"{n}名转移群众全部得到安置。") in text
     early = pumped_before_peak(result)  # pumps credited only where they pumped before the peak
