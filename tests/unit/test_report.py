@@ -91,7 +91,8 @@ def test_findings_name_a_bottleneck_from_the_records(results):
     text = " ".join(finding.paragraphs)
     assert "F1" in text and "Bottleneck" in text and "largest segment" in text
     assert finding.table is not None and finding.table.rows
-    facts = [row[-1] for row in finding.table.rows]  # what the records show, per incident
+    # what the records show: in the text for one driving call, else per call in the table
+    facts = [text] + [str(row[-1]) for row in finding.table.rows]
     assert any("NY-E1" in f for f in facts)  # the unit out of service at the call is named
     assert any(a.finding == "O2" and a.owner for a in rep.plan)
 
