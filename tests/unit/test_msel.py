@@ -313,10 +313,12 @@ def test_surge_states_the_order_waiting_calls_were_served_in(warehouse):
             first_sent.setdefault(r.incident, r.t)
     assert [s.incident for s in a.served] == sorted(waited, key=lambda i: (first_sent[i], next(
         r.t for r in warehouse.records if r.event == "queued" and r.incident == i)))
-    s0 = a.served[0]
-    for lang, text in (("en", f"served in this order: {s0.incident} (alarm): "
+    s0 = a.served[0]  # dispatch by risk: the dwelling fire before the alarm calls
+    assert next(r.get("type") for r in warehouse.records
+                if r.event == "call" and r.incident == s0.incident) == "dwelling"
+    for lang, text in (("en", f"served in this order: {s0.incident} (dwelling fire): "
                               f"{tx.offset(s0.dispatched)}, "),
-                       ("zh", f"按以下顺序获得派车：{s0.incident}（报警核查）："
+                       ("zh", f"按以下顺序获得派车：{s0.incident}（住宅火灾）："
                               f"{tx.offset(s0.dispatched)}，")):
         c = make_context(warehouse, lang=lang)
         assert text in next(r.sim_what for r in msel_rows(c) if r.id == "I2")
