@@ -104,7 +104,9 @@ class Drill:
         self.comms_delay = 0.0
         self.net_changed = self.env.event()
         self._movers: list[Unit] = []
-        self._closed_roads: set[int] = set()  # arcs closed by road injects, reopened at the end
+        # arcs closed by road injects (reopened at the end) -> the inject that closed them
+        self._closed_roads: dict[int, str] = {}
+        self._inject_label = ""  # the inject being delivered
         self._build_units()
         self.hazards: dict[str, Hazard] = {}
         for kind in HAZARDS if hazards is None else hazards:
@@ -529,6 +531,7 @@ class Drill:
         env = self.env
         yield env.timeout(max(inj.at - env.now, 0.0))
         label = inj.id or f"inject-{k + 1}"
+        self._inject_label = label
         self.log("inject", id=label, kind=inj.kind)
         work = _handler(self._handlers, inj)(inj)
         if work is not None:  # a handler that lasts: run it here to its end
@@ -573,9 +576,11 @@ class Drill:
         vehicles = list(inj.vehicles) if inj.vehicles else None
         if inj.kind == "road_closed":
             self.world.travel.close(edges, vehicles)
-            self._closed_roads.update(int(e) for e in edges)
+            self._closed_roads.update((int(e), self._inject_label) for e in edges)
         else:
             self.world.travel.reopen(edges, vehicles)
+            for e in edges:
+                self._closed_roads.pop(int(e), None)
         self.log(inj.kind, road=inj.road, edges=int(edges.size))
         self.network_changed()
 
@@ -602,6 +607,14 @@ class Drill:
                     and len(unit.leg.nodes) > 1:
                 unit.process.interrupt("reroute")
         self.dispatcher.serve_queue()  # a call no unit could reach may be reachable now
+
+    def closures_into(self, node: int) -> list[str]:
+        """The injects (ids) whose closures shut roads into ``node`` now, in inject order."""
+        net = self.world.network
+        into = np.flatnonzero(net.edge_v == node)
+        labels = {self._closed_roads[int(e)] for e in into if int(e) in self._closed_roads}
+        order = [inj.id or f"inject-{k + 1}" for k, inj in enumerate(self.scenario.injects)]
+        return [lab for lab in order if lab in labels]
 
     def movers(self) -> list[Unit]:
         """Every vehicle that drives the network: units, then relief trucks."""

@@ -124,9 +124,25 @@ class Dispatcher:
         if sum(inc.needs.values()) > 0 and inc not in self.queue:
             self.queue.append(inc)
             inc.queued_since = self.drill.env.now
+            nearest_m = self.cut_off(inc)
+            if nearest_m is not None:  # no unit can get there: mutual aid could not either
+                self.drill.log("unreachable", inc.id, node=inc.node,
+                               closures=", ".join(self.drill.closures_into(inc.node)),
+                               nearest_m=float(round(nearest_m, 1)))
+                return
             self.drill.log("queued", inc.id, node=inc.node, needs=_needs(inc))
             if self.drill.scenario.forces.mutual_aid.enabled and not inc.mutual_aid_requested:
                 self.drill.env.process(self._mutual_aid_timer(inc))
+
+    def cut_off(self, inc: IncidentState) -> float | None:
+        """``None`` when some unit type ``inc`` still needs can drive to it (or stop within
+        :data:`~drillsim.network.graph.APPROACH_MAX_M`); else the distance from the scene
+        to its nearest reachable junction, m (every road into it is closed)."""
+        types = {t for key, n in inc.needs.items() if n > 0 for t in key.split("|")}
+        vehicles = {u.vehicle for u in self.units.values() if u.type in types} or {"fire_engine"}
+        travel = self.drill.world.travel
+        dists = [travel.cut_off(inc.node, v) for v in sorted(vehicles)]
+        return None if any(d is None for d in dists) else min(dists)
 
     def waiting(self) -> list[IncidentState]:
         """The queued calls in the order they are served (``dispatch.priority``): by
@@ -185,7 +201,7 @@ class Dispatcher:
         if (sum(inc.needs.values()) == 0 and not inc.mutual_aid_requested) or room <= 0:
             return
         inc = next((w for w in self.waiting() if not w.mutual_aid_requested
-                    and sum(w.needs.values()) > 0), None)
+                    and sum(w.needs.values()) > 0 and self.cut_off(w) is None), None)
         if inc is None:
             return
         inc.mutual_aid_requested = True
