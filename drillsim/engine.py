@@ -28,6 +28,7 @@ from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, water_flow_l_s
 from drillsim.network.fit import drive_core
+from drillsim.network.graph import APPROACH_MAX_M
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
@@ -344,7 +345,7 @@ class Drill:
                 yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
                                   if turnout else TEAM_TURNOUT_S)
             self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
-            yield from self.drive(unit, inc.node, unit.vehicle)
+            yield from self.drive(unit, inc.node, unit.vehicle, APPROACH_MAX_M)
         except simpy.Interrupt as exc:
             if exc.cause != "recall":
                 raise
@@ -461,18 +462,20 @@ class Drill:
 
     # ------------------------------------------------------------------ units on the road
 
-    def drive(self, unit: Unit, dest: int, vehicle: str):
+    def drive(self, unit: Unit, dest: int, vehicle: str, walk_m: float = math.inf):
         """Move a unit to ``dest``, re-routing whenever the road network changes.
 
         When every road into ``dest`` is closed to ``vehicle`` (a flooded underpass), the
-        unit stops at the nearest node from which it could enter
+        unit stops at the nearest node from which it could enter, if it lies within
+        ``walk_m`` (m; a scene: :data:`~drillsim.network.graph.APPROACH_MAX_M`)
         (:meth:`~drillsim.network.graph.TravelTimes.approach`) and works from there;
-        ``unit.node`` is where it stopped.
+        ``unit.node`` is where it stopped. Farther, no route reaches ``dest``: the unit
+        waits for the roads to change.
         """
         env = self.env
         origin, t0 = unit.position(env.now)
         while True:
-            target = self.world.travel.approach(dest, vehicle)
+            target = self.world.travel.approach(dest, vehicle, walk_m)
             leg = self.plan(origin, target, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))

@@ -28,6 +28,7 @@ import numpy as np
 
 from drillsim.agents.incident import IncidentState
 from drillsim.agents.units import Unit
+from drillsim.network.graph import APPROACH_MAX_M
 
 if TYPE_CHECKING:
     from drillsim.engine import Drill
@@ -82,7 +83,8 @@ class Dispatcher:
         self.units[unit.id] = unit
 
     def nearest(self, node: int, types: Collection[str],
-                to_node: dict[str, np.ndarray] | None = None) -> tuple[Unit, float] | None:
+                to_node: dict[str, np.ndarray] | None = None,
+                walk_m: float = APPROACH_MAX_M) -> tuple[Unit, float] | None:
         """The free unit of one of ``types`` that reaches ``node`` first, and its travel time.
 
         Parameters
@@ -96,6 +98,9 @@ class Dispatcher:
             for repeated searches to one node at one instant); to the node where the
             class stops when every road into ``node`` is closed to it
             (:meth:`~drillsim.network.graph.TravelTimes.approach`).
+        walk_m
+            Farthest the crew works from where the vehicle stops, m (``inf``: a pump crew
+            at the water's edge).
 
         Returns
         -------
@@ -110,7 +115,7 @@ class Dispatcher:
         to_node = {} if to_node is None else to_node
         travel = self.drill.world.travel
         for vehicle in {u.vehicle for u in free} - to_node.keys():  # to where it would stop
-            to_node[vehicle] = travel.times_to(travel.approach(node, vehicle), vehicle)
+            to_node[vehicle] = travel.times_to(travel.approach(node, vehicle, walk_m), vehicle)
         best, best_eta = _nearest(free, to_node, self.drill.env.now)
         return None if best_eta == float("inf") else (best, best_eta)
 

@@ -861,17 +861,20 @@ class TravelTimes:
         """The weather speed factor now set for ``vehicle``."""
         return self._graph(vehicle).weather
 
-    def approach(self, node: int, vehicle: str = "fire_engine") -> int:
+    def approach(self, node: int, vehicle: str = "fire_engine",
+                 walk_m: float = APPROACH_MAX_M) -> int:
         """Where a ``vehicle`` going to ``node`` stops: ``node`` itself while some arc into
         it is open to the class; else the nearest entry (:meth:`nearest_entry`) when it
-        lies within :data:`APPROACH_MAX_M` of ``node``; else ``node`` (then no route
-        reaches it: the scene is cut off, :meth:`cut_off`).
+        lies within ``walk_m`` of ``node`` (m); else ``node`` (then no route reaches it:
+        the scene is cut off, :meth:`cut_off`).
 
         A scene in a flooded underpass is worked from the edge of the water: the crew
-        walks or wades the last stretch, at most :data:`APPROACH_MAX_M`.
+        walks or wades the last stretch, at most :data:`APPROACH_MAX_M` by default. A pump
+        crew pumps a waterlogging point from wherever the water's edge is, a relief truck
+        unloads and a unit parks where it can get to (``walk_m = inf``).
         """
         stop, dist_m = self.nearest_entry(node, vehicle)
-        return stop if dist_m <= APPROACH_MAX_M else node
+        return stop if dist_m <= walk_m else node
 
     def cut_off(self, node: int, vehicle: str = "fire_engine") -> float | None:
         """``None`` when a ``vehicle`` can drive to ``node`` or stop close enough

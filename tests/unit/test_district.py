@@ -380,3 +380,51 @@ def test_sweep_on_another_district_uses_its_world(runs, tmp_path):
              for row in rows}
     for rep in ("0", "1"):
         assert first["120 s", rep] - first["60 s", rep] == pytest.approx(60.0)  # seconds
+
+
+CUT_OFF = """\
+name: Test City fire behind closed streets
+district: {district}
+start: 2026-07-15 10:00
+duration: 01:00
+seed: 5
+injects:
+  - {{id: I1, kind: road_closed, at: '+00:00', road: Row 2 Street, text: closed for works}}
+  - {{id: I2, kind: road_closed, at: '+00:00', road: Column 3 Street, text: closed}}
+incidents:
+  - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
+"""
+
+
+def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs, tmp_path):
+    """Every road into g23 closed, its nearest open neighbours (g22, g24) 191 m away, more
+    than a crew works on foot (150 m): the call is recorded unreachable with the closures
+    and the distance, no unit arrives, no mutual aid is asked, the 5-minute rule is missed,
+    and the summary, the report and the MSEL say so."""
+    drill = runs["root"] / "drills" / "cut_off.yaml"
+    drill.write_text(CUT_OFF.format(district="../testcity"), encoding="utf-8")
+    out = tmp_path / "run"
+    r = invoke("run", drill, "--report", "--out", out)
+    assert r.exit_code == 0, r.output
+    rows = events(out)
+    cut = [r for r in rows if r["event"] == "unreachable"]
+    assert len(cut) == 1 and cut[0]["incident"] == "F1"
+    data = json.loads(cut[0]["data"])
+    # 0.002° of longitude at 30.664° N
+    expected_m = 0.002 * math.pi / 180 * 6_371_008.8 * math.cos(math.radians(30.664))
+    assert data["closures"] == "I1, I2"
+    assert data["nearest_m"] == pytest.approx(expected_m, abs=0.1)
+    kinds = {r["event"] for r in rows if r["incident"] == "F1"}
+    assert not kinds & {"arrive", "queued", "mutual_aid_request", "dispatch"}
+    assert "unmet" in kinds
+    sentence = ("F1 cannot be reached: every road into it is closed (I1, I2); "
+                "nearest reachable junction 191 m")
+    assert sentence in " ".join(r.output.split())
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["metrics"]["five_minute_share"] == 0.0
+    report = (out / "report.en.md").read_text(encoding="utf-8")
+    assert sentence in report
+    assert report.count("F1 cut off: no unit could get to it, no mutual aid asked") == 2
+    assert "no unit had to change its route" not in report
+    assert "F1无法到达：通往该处的道路全部封闭（I1，I2）；最近可达路口191 m" in \
+        (out / "report.zh.md").read_text(encoding="utf-8")
