@@ -112,6 +112,7 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     from drillsim.api import open_drill, run_drill
     from drillsim.metrics.summary import summarize, summary_dict
     from drillsim.records.run_folder import write_failure, write_run
+    from drillsim.scenarios.checks import snap_record
 
     drill = open_drill(file)  # the file is read and the world built once per command
     for line in drill.warnings:
@@ -134,7 +135,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         write_run(result, out_dir, summary=summary,
                   summary_json=summary_dict(result, summary, drill.world),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
-                  network_given=drill.network_given, district=_district_files(drill.scenario))
+                  network_given=drill.network_given, district=_district_files(drill.scenario),
+                  snaps=snap_record(drill.scenario, drill.world.places, drill.world.network))
     _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if out_dir is not None:
         from drillsim.report.wording import say

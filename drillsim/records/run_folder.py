@@ -80,8 +80,13 @@ def _data_text(data: object) -> str:
 
 def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_json: dict,
               scenario_file: str, scenario_hash: str, wall_time_s: float,
-              network_given: str = "default", district: DistrictCopy | None = None) -> None:
+              network_given: str = "default", district: DistrictCopy | None = None,
+              snaps: list[dict[str, object]] | None = None) -> None:
     """Write the files of a run into ``out_dir`` (created if missing).
+
+    ``snaps``: the drill's locations played at a road node more than
+    :data:`drillsim.network.fit.SNAP_NOTE_M` away (``where``, ``what``, ``node``,
+    ``distance_m``), recorded in the manifest.
 
     ``network_given`` is the drill file's ``network`` as written (see
     :func:`network_record`). ``district``: the drill's district, recorded in the
@@ -120,7 +125,7 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
         wall_time_s=wall_time_s,
         network=network_record(scenario_file, network_given, result.scenario.network),
-        district=district.record if district else None))
+        district=district.record if district else None, snaps=snaps))
 
 
 def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
@@ -134,15 +139,18 @@ def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed
 
 def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: float,
              error: str | None = None, network: dict[str, str | None] | None = None,
-             district: dict[str, str | None] | None = None) -> dict[str, object]:
-    """Provenance of a run: what ran, in which district, on which roads, with which seed
-    and versions, how long it took (``network``: see :func:`network_record`;
-    ``district``: :attr:`DistrictCopy.record`)."""
+             district: dict[str, str | None] | None = None,
+             snaps: list[dict[str, object]] | None = None) -> dict[str, object]:
+    """Provenance of a run: what ran, in which district, on which roads, where its places
+    were played, with which seed and versions, how long it took (``network``: see
+    :func:`network_record`; ``district``: :attr:`DistrictCopy.record`; ``snaps``: see
+    :func:`write_run`)."""
     return {
         "scenario_file": scenario_file,
         "scenario_sha256": scenario_hash,
         "district": district,
         "network": network,
+        "snaps": snaps or [],
         "seed": seed,
         "drillsim": _version("drillsim"),
         "python": platform.python_version(),
