@@ -473,6 +473,48 @@ def unreachable_calls(result: RunResult) -> list[UnreachableCall]:
             for r in result.records if r.event == "unreachable"]
 
 
+@dataclass(frozen=True)
+class UnansweredPlan:
+    """A response plan that no staffed unit of the district can answer.
+
+    Attributes
+    ----------
+    plan
+        The plan's key (``hazmat``, ``flood_rescue``, a fire occupancy...).
+    types
+        Its first-alarm needs (``a|b`` keys) none of whose unit types the district
+        fielded staffed (stations' on-duty crews, teams' units).
+    incidents
+        Its calls that asked for mutual aid or that no unit reached, in call order.
+    """
+
+    plan: str
+    types: tuple[str, ...]
+    incidents: tuple[str, ...]
+
+
+def unanswered_plans(result: RunResult) -> list[UnansweredPlan]:
+    """The drill's response plans with a first-alarm need no staffed unit of the district
+    can meet (an on-duty roll that leaves the rescue or hazmat units unstaffed), each with
+    the calls of that plan that went to mutual aid or were never reached, in plan order."""
+    staffed = {u.type for u in result.units if u.staffed and u.station != "mutual_aid"}
+    plan_of: dict[str, str] = {}
+    helped: set[str] = set()
+    for r in result.records:
+        if r.event == "call":
+            plan_of.setdefault(r.incident, str(r.get("type", "")))
+        elif r.event in ("mutual_aid_request", "unmet"):
+            helped.add(r.incident)
+    out = []
+    for key, alarms in result.scenario.forces.response_plans.items():
+        missing = tuple(sorted(k for k in (alarms[0] if alarms else {})
+                               if not set(k.split("|")) & staffed))
+        if missing:
+            out.append(UnansweredPlan(key, missing, tuple(
+                i for i, p in plan_of.items() if p == key and i in helped)))
+    return out
+
+
 def arrival_assignment(sent: list[Assignment], unit: str, t: float) -> Assignment | None:
     """The assignment of ``unit`` among ``sent`` that arrived at ``t`` (else its first)."""
     mine = [a for a in sent if a.unit == unit]

@@ -293,6 +293,8 @@ points: []
 #   rescue: [{rescue: 1, engine: 1}]
 #   alarm: [{engine: 1}]
 #   flood_rescue: [{"rescue|rescue_team": 1}]
+#   hazmat: [{hazmat: 1, engine: 2}]   # chemical drills: give a station a staffed
+#                                      # hazmat unit ({id: N-H1, type: hazmat, crew: 4})
 # teams:                         # rescue and pump teams (flood drills)
 #   - id: pump_team
 #     name_zh: 排涝队
@@ -358,7 +360,10 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
 
     Missing: stations, shelters, population, waterlogging points, default forces.
     Suspicious: places farther from the drivable network than the drills accept
-    (:data:`drillsim.network.fit.SNAP_MAX_M`: an error) or warn about; stations that
+    (:data:`drillsim.network.fit.SNAP_PLACE_MAX_M`: an error), than a drill's coordinate
+    may lie (:data:`drillsim.network.fit.SNAP_MAX_M` or the package's ``snap_max_m``: a
+    warning, with "swapped lat/lon?" when the swapped pair lies on the network) or than
+    the network's warning bound; stations that
     reach less than half of the drivable nodes within :data:`DRIVE_MINUTES`; shelters
     within :data:`SHELTER_FLOOD_M` of a waterlogging point.
 
@@ -367,7 +372,7 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
     DistrictError
         When the package cannot be read at all.
     """
-    from drillsim.network.fit import SNAP_MAX_M, drive_core
+    from drillsim.network.fit import SNAP_MAX_M, SNAP_PLACE_MAX_M, drive_core
     from drillsim.network.graph import TravelTimes
     from drillsim.network.graphml import district_network, district_places
 
@@ -401,15 +406,33 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
         out.append(Finding(str(d.forces or manifest), None, "stations",
                            "no default forces: every drill must give its own forces: "
                            "(stations with apparatus)"))
+    out += _plans_without_staff(d, forces)
+    if d.licence.strip().upper().startswith("FILL IN"):
+        out.append(Finding(manifest, _line_of(d.folder / MANIFEST, "licence:"), "licence",
+                           "licence is still the template's placeholder: state under which "
+                           "licence the data may be used (ODbL for OpenStreetMap roads); "
+                           "reports and run folders pass it on"))
     core = drive_core(network)
+    bound = SNAP_MAX_M if d.snap_max_m is None else d.snap_max_m
+    bound_source = "" if d.snap_max_m is None else " (snap_max_m of district.yaml)"
     for p in places:
         node, dist = core.nearest(network, p.lat, p.lon)
         file = next((f for f in (*d.places, d.population) if f and _line_of(f, p.id)), None)
-        if dist > SNAP_MAX_M:
+        swapped = ""
+        if dist > bound and -90 <= p.lon <= 90:
+            _, back = core.nearest(network, p.lon, p.lat)
+            swapped = "; swapped lat/lon?" if back <= bound else ""
+        if dist > SNAP_PLACE_MAX_M:
             out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
                                f"{p.label} lies {dist:.0f} m from the nearest drivable road "
-                               f"node, more than {SNAP_MAX_M:.0f} m: drills refuse it; check "
-                               "its lat / lon (WGS84, not GCJ-02)", error=True))
+                               f"node, more than {SNAP_PLACE_MAX_M:.0f} m: drills refuse it; "
+                               f"check its lat / lon (WGS84, not GCJ-02){swapped}", error=True))
+        elif dist > bound:
+            out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
+                               f"{p.label} lies {dist:.0f} m from the nearest drivable road "
+                               f"node, more than {bound:.0f} m{bound_source}: drills play it "
+                               "at that node (the run records the distance); check its lat / "
+                               f"lon (WGS84, not GCJ-02){swapped}"))
         elif dist > core.warn_m:
             out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
                                f"{p.label} is {dist:.0f} m from the nearest drivable road "
@@ -434,6 +457,53 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                                    f"shelter {sh.label} is {dist:.0f} m from waterlogging "
                                    f"point {pid!r}: people would be sent into the water"))
     return d, out
+
+
+def _plans_without_staff(d: District, forces: object) -> list[Finding]:
+    """A warning for each response plan of the package's forces with a first-alarm need no
+    unit staffed on duty can meet (stations staff their apparatus in order with
+    ``personnel × on_duty_fraction``; teams' units count as staffed): its calls would go
+    to mutual aid or never be reached."""
+    from pydantic import ValidationError
+
+    from drillsim.scenarios.schema import Forces
+
+    if not isinstance(forces, dict) or not forces.get("stations"):
+        return []
+    try:
+        f = Forces.model_validate(forces)
+    except ValidationError:
+        return []  # the drills report the forces' own errors
+    staffed = {a.type for st in f.stations for a in st.staffed()}
+    staffed |= {u.type for team in f.teams for u in team.units if u.count > 0}
+    out = []
+    for key, alarms in f.response_plans.items():
+        missing = [k for k in (alarms[0] if alarms else {}) if not set(k.split("|")) & staffed]
+        if missing:
+            unstaffed = [f"{a.id} ({st.id})" for st in f.stations for a in st.apparatus
+                         if a not in st.staffed() and {a.type} & {t for k in missing
+                                                                 for t in k.split("|")}]
+            why = (f"; not staffed: {', '.join(unstaffed)} (personnel × on_duty_fraction "
+                   "leaves no crew for them)" if unstaffed else "")
+            out.append(Finding(str(d.forces), _plan_line(d.forces, key),
+                               f"response_plans.{key}",
+                               f"no unit staffed on duty can answer response plan {key!r}: "
+                               f"it asks for {', '.join(missing)}, and none is staffed{why}; "
+                               "its calls would go to mutual aid or never be reached"))
+    return out
+
+
+def _plan_line(path: Path | None, key: str) -> int | None:
+    """Line of response plan ``key`` in a forces file (after ``response_plans:``)."""
+    start = _line_of(path, "response_plans:")
+    if path is None or start is None:
+        return start
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, text in enumerate(lines[start:], start + 1):
+        if text.strip().strip("'\"").startswith(f"{key}:") or \
+                text.strip().startswith((f"'{key}':", f'"{key}":')):
+            return i
+    return start
 
 
 def _points(d: District) -> list[tuple[str, float, float]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.response import unreachable_calls
+from drillsim.metrics.response import unanswered_plans, unreachable_calls
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Action, Finding, Table
@@ -185,3 +185,13 @@ def unreachable_text(ctx: ReportContext) -> list[str]:
             line += ctx.say("fire.unreachable_later", offset=tx.offset(c.reached_t))
         out.append(line)
     return out
+
+
+def unanswered_text(ctx: ReportContext) -> list[str]:
+    """One sentence per response plan no staffed unit of the district can answer whose
+    calls went to mutual aid or were never reached
+    (:func:`~drillsim.metrics.response.unanswered_plans`): that is their cause."""
+    sep = ctx.say("sep_list")
+    return [ctx.say("fire.unanswered_plan", plan=p.plan, types=sep.join(p.types),
+                    incidents=sep.join(ctx.incident_short(i) for i in p.incidents))
+            for p in unanswered_plans(ctx.result) if p.incidents]

@@ -74,6 +74,7 @@ from drillsim.report.findings import (
     named,
     observation,
     target_text,
+    unanswered_text,
     unreachable_text,
 )
 from drillsim.report.registry import (
@@ -972,7 +973,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                       all_rows, _incidents_caption(ctx, rescue_target), classes)
     water = water_table(ctx)
     return [Section("fire", ctx.say("fire.section_title"),
-                    [ctx.say("fire.section_intro"), *unreachable_text(ctx)],
+                    [ctx.say("fire.section_intro"), *unreachable_text(ctx),
+                     *unanswered_text(ctx)],
                     [comp_table, std_table, inc_table, *water], [response_figure(ctx)])]
 
 

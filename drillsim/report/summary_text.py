@@ -21,7 +21,7 @@ from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.findings import target_text, unreachable_text
+from drillsim.report.findings import target_text, unanswered_text, unreachable_text
 
 FIRE_STANDARDS = ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share")
 LOAD = ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")
@@ -121,7 +121,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
               "—" if math.isnan(fire) else tx.value(fire, "kW", lg), tx.count(r.alarms),
               tx.count(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
               style="bad" if r.unmet else "")
-    t.notes += unreachable_text(ctx)
+    t.notes += unreachable_text(ctx) + unanswered_text(ctx)
     return t
 
 
