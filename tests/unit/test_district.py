@@ -100,15 +100,35 @@ def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
     assert any(line.startswith("error: ") and "places.yaml:" in line
                and ": stations: no stations yet" in line for line in lines)
     for what in (": shelters: no shelters yet", ": subdistricts: no population",
-                 ": points: no waterlogging points", ": stations: no default forces"):
+                 ": points: no waterlogging points", ": stations: no default forces",
+                 "district.yaml:10: licence: licence is still the template's placeholder"):
         assert any(what in line for line in lines), what
-    assert "1 error(s), 4 warning(s)" in r.output
+    assert "1 error(s), 5 warning(s)" in r.output
 
 
-def test_check_of_a_filled_package_is_clean(runs):
+def test_check_names_plans_no_staffed_unit_can_answer(runs, tmp_path):
+    """West Gate has 20 firefighters, half on duty: its two engines (5 + 5) take all ten,
+    so the ladder and the rescue unit stay unstaffed, and the pump team has no rescuers:
+    the rescue and flood_rescue plans cannot be answered (the trial's Jinjiang package:
+    hazmat). With 34 firefighters (17 on duty: 5 + 5 + 3 + 4) the check is clean."""
     r = invoke("district", "check", runs["package"])
     assert r.exit_code == 0, r.output
-    assert "测试市 Test City (version 1): 0 error(s), 0 warning(s)" in r.output
+    out = " ".join(r.output.split())
+    forces = runs["package"] / "forces.yaml"
+    for plan, types, line in (("rescue", "rescue", 13), ("flood_rescue", "rescue|rescue_team",
+                                                          15)):
+        assert (f"warning: {forces}:{line}: response_plans.{plan}: no unit staffed on duty can "
+                f"answer response plan {plan!r}: it asks for {types}, and none is staffed; "
+                "not staffed: W-R1 (west_station) (personnel × on_duty_fraction leaves no "
+                "crew for them); its calls would go to mutual aid or never be reached") in out
+    assert "测试市 Test City (version 1): 0 error(s), 2 warning(s)" in r.output
+    package = make_other_district(tmp_path)
+    forces = package / "forces.yaml"
+    forces.write_text(forces.read_text(encoding="utf-8").replace("personnel: 20",
+                                                                 "personnel: 34"),
+                      encoding="utf-8")
+    r = invoke("district", "check", package)
+    assert "测试市 Test City (version 1): 0 error(s), 0 warning(s)" in r.output, r.output
 
 
 def test_check_finds_far_places_slow_stations_and_flooded_shelters(tmp_path):
@@ -393,17 +413,24 @@ injects:
   - {{id: I2, kind: road_closed, at: '+00:00', road: Column 3 Street, text: closed}}
 incidents:
   - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
+  - {{id: F2, occupancy: dwelling, at: '+00:20', location: {{lat: {f2_lat}, lon: 104.0620}}}}
+  - {{id: R1, kind: rescue, at: '+00:30', location: {{lat: 30.6680, lon: 104.0680}}}}
 """
+F2_NORTH_M = 100.0
+"""F2 stands 100 m north of g11 (30.662, 104.062; g21 is 122 m away): played at g11, and
+the run says so."""
 
 
-def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs, tmp_path):
+def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
     """Every road into g23 closed, its nearest open neighbours (g22, g24) 191 m away, more
     than a crew works on foot (150 m): the call is recorded unreachable with the closures
     and the distance, no unit arrives, no mutual aid is asked, the 5-minute rule is missed,
     and the summary, the report and the MSEL say so."""
+    f2_lat = 30.662 + F2_NORTH_M / (math.pi / 180 * 6_371_008.8)
     drill = runs["root"] / "drills" / "cut_off.yaml"
-    drill.write_text(CUT_OFF.format(district="../testcity"), encoding="utf-8")
-    out = tmp_path / "run"
+    drill.write_text(CUT_OFF.format(district="../testcity", f2_lat=f"{f2_lat:.6f}"),
+                     encoding="utf-8")
+    out = runs["root"] / "runs" / "cut_off"
     r = invoke("run", drill, "--report", "--out", out)
     assert r.exit_code == 0, r.output
     rows = events(out)
@@ -421,10 +448,43 @@ def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs, tmp_path
                 "nearest reachable junction 191 m")
     assert sentence in " ".join(r.output.split())
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert summary["metrics"]["five_minute_share"] == 0.0
+    fires = [r for r in rows if r["event"] == "arrive" and r["incident"] == "F2"]
+    assert fires  # F2 and R1 are reached in time, F1 never: it counts as missed
+    assert summary["metrics"]["five_minute_share"] == pytest.approx(2 / 3, abs=0.001)
+    assert summary["metrics"]["five_minute_n"] == 3
     report = (out / "report.en.md").read_text(encoding="utf-8")
     assert sentence in report
     assert report.count("F1 cut off: no unit could get to it, no mutual aid asked") == 2
     assert "no unit had to change its route" not in report
     assert "F1无法到达：通往该处的道路全部封闭（I1，I2）；最近可达路口191 m" in \
         (out / "report.zh.md").read_text(encoding="utf-8")
+
+
+def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
+    """F2 of the cut-off drill stands 100 m from its node: the manifest's ``snaps`` and the
+    report's provenance say where it was played and how far; places at their node (0 m)
+    are not listed."""
+    out = runs["root"] / "runs" / "cut_off"
+    if not (out / "manifest.json").is_file():
+        pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (snap,) = manifest["snaps"]
+    assert (snap["where"], snap["node"]) == ("incidents[1].location", "g11")
+    assert snap["distance_m"] == pytest.approx(F2_NORTH_M, abs=0.5)
+    report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+    assert (f"places played at a road node more than 50 m away: incidents\\[1\\].location "
+            f"{snap['what']} at node g11, 100 m") in report  # Markdown escapes the brackets
+
+
+def test_a_plan_no_staffed_unit_can_answer_is_named_as_the_cause(runs):
+    """R1 (a rescue call) needs a rescue unit; West Gate's W-R1 is not staffed (see
+    test_check_names_plans_no_staffed_unit_can_answer): the call waits for mutual aid, and
+    the summary and the report name the cause."""
+    out = runs["root"] / "runs" / "cut_off"
+    if not (out / "manifest.json").is_file():
+        pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
+    rows = events(out)
+    assert any(r["event"] == "mutual_aid_request" and r["incident"] == "R1" for r in rows)
+    cause = ("R1: no staffed unit in the district can answer rescue (it asks for rescue; none "
+             "is staffed on duty); the calls went to mutual aid or were never reached")
+    assert cause in " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
