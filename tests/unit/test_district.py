@@ -488,3 +488,30 @@ def test_a_plan_no_staffed_unit_can_answer_is_named_as_the_cause(runs):
     cause = ("R1: no staffed unit in the district can answer rescue (it asks for rescue; none "
              "is staffed on duty); the calls went to mutual aid or were never reached")
     assert cause in " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+
+
+def test_forgetting_district_says_where_the_drill_is_played(tmp_path):
+    """Chengdu coordinates in a drill without `district:` are 1,500 km from Hongqiao: the
+    error says the drill is played in the default Hongqiao district and how to select
+    another."""
+    drill = tmp_path / "no_district.yaml"
+    drill.write_text(FIRE.replace("district: {district}\n", "").format(), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    line = " ".join(r.output.split())
+    assert "incidents[0].location: (30.67, 104.07) lies 1,5" in line
+    assert ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default when "
+            "a drill names no 'district:'; 'district: PATH' selects another package") in line
+
+
+def test_a_hongqiao_place_id_on_another_district_says_so(runs):
+    drill = runs["root"] / "drills" / "xigu.yaml"
+    drill.write_text(FIRE.format(district="../testcity").replace(
+        "{lat: 30.6700, lon: 104.0700}", "xigu_park"), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    line = " ".join(r.output.split())
+    assert ("incidents[0].location: unknown place 'xigu_park' ('xigu_park' is a place of the "
+            "Hongqiao district, 红桥区, not of this one)") in line
+    assert (f"the drill is played in district 'testcity' (测试市 Test City, "
+            f"{runs['package']})") in line
