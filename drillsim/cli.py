@@ -456,9 +456,16 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                          name_en=name_en, name_zh=name_zh)
     console.print(f"District package written to {made.folder}/: {made.nodes:,} nodes, "
                   f"{made.arcs:,} arcs of driving network")
-    for why, count in sorted(made.dropped.items()):
-        console.print(f"  dropped {count:,} {'node(s)' if why == 'nodes' else 'arc(s)'}"
-                      f"{'' if why == 'nodes' else ': ' + why}")
+    order = {"way": 0, "nodes": 2}  # ways, then arcs, then the nodes the arcs left
+    for why, count in sorted(made.dropped.items(),
+                             key=lambda kv: (order.get(kv[0].split(" ")[0], 1), kv[0])):
+        if why == "nodes":
+            console.print(f"  dropped {count:,} node(s) left without a drivable road (only "
+                          "the arcs dropped above led to them)")
+        elif why.startswith("way "):
+            console.print(f"  dropped {count:,} way(s): {why.removeprefix('way ')}")
+        else:
+            console.print(f"  dropped {count:,} arc(s): {why}")
     if made.outside_core:
         console.print(f"  dropped {made.outside_core:,} node(s) outside the largest part in "
                       "which every node can be driven to and from every other")

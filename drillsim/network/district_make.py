@@ -61,6 +61,14 @@ class MadeDistrict:
 
 # --------------------------------------------------------------------------- OSM XML
 
+SKIPPED_WAYS = "skipped_ways"
+"""Graph attribute of :func:`read_osm_xml`: the ways it left out (no ``highway`` tag),
+counted by their main tag (``railway=rail``, ``waterway=river``...)."""
+
+_NOT_ROAD_KEYS = ("railway", "waterway", "building", "landuse", "leisure", "natural",
+                  "barrier", "amenity", "power", "boundary", "area:highway", "man_made")
+"""Tags that name what a way without ``highway`` is, in the order they are reported."""
+
 
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     """An osmnx-style graph from an OpenStreetMap XML file (``.osm``).
@@ -92,9 +100,13 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
         except (KeyError, ValueError):
             continue
     ways = []
+    skipped: dict[str, int] = {}
     for w in root.iter("way"):
         tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
         if not tags.get("highway"):
+            key = next((f"{k}={tags[k]}" for k in _NOT_ROAD_KEYS if tags.get(k)), "untagged"
+                       if not tags else "no highway tag")
+            skipped[key] = skipped.get(key, 0) + 1
             continue
         refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if len(refs) >= 2:
@@ -106,6 +118,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
         for r in refs:
             uses[r] = uses.get(r, 0) + 1
     graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
+    graph.graph[SKIPPED_WAYS] = skipped
     for osmid, refs, tags in ways:
         cuts = [i for i, r in enumerate(refs) if i in (0, len(refs) - 1) or uses[r] > 1]
         attrs = {k: v for k, v in {
@@ -175,7 +188,9 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
     problem = graph_problem(graph)
     if problem:
         raise DistrictError(f"{source}: {problem}")
-    dropped = drop_non_roads(graph, drive=True)
+    dropped = {f"way {k} (no highway tag: not a road)": n
+               for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
+    dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
     if len(strong) < 2:
         raise DistrictError(f"{source}: no two nodes can be driven between both ways")

@@ -78,7 +78,7 @@ def test_new_reports_what_it_dropped(tmp_path):
     assert r.exit_code == 0, r.output
     assert "36 nodes" in r.output
     assert "dropped 2 arc(s): highway=footway (not driven)" in r.output  # the park path
-    assert "dropped 1 node(s)\n" in r.output                              # the park
+    assert "dropped 1 node(s) left without a drivable road" in r.output  # the park
     assert "dropped 2 node(s) outside the largest part" in r.output       # dead end, source
     d = load_district(str(tmp_path / "c1"))
     net = district_network(d)
@@ -476,6 +476,17 @@ def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
             f"{snap['what']} at node g11, 100 m") in report  # Markdown escapes the brackets
 
 
+def test_map_caption_names_the_package_source_not_the_schematic(runs):
+    """Only the embedded Hongqiao network is a schematic; the test package's map caption
+    names its source (district.yaml: "roads: city.graphml")."""
+    out = runs["root"] / "runs" / "cut_off"
+    if not (out / "manifest.json").is_file():
+        pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
+    report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+    assert "Road network (roads: city.graphml), " in report
+    assert "schematic" not in report
+
+
 def test_a_plan_no_staffed_unit_can_answer_is_named_as_the_cause(runs):
     """R1 (a rescue call) needs a rescue unit; West Gate's W-R1 is not staffed (see
     test_check_names_plans_no_staffed_unit_can_answer): the call waits for mutual aid, and
@@ -515,3 +526,17 @@ def test_a_hongqiao_place_id_on_another_district_says_so(runs):
             "Hongqiao district, 红桥区, not of this one)") in line
     assert (f"the drill is played in district 'testcity' (测试市 Test City, "
             f"{runs['package']})") in line
+
+
+def test_new_from_osm_lists_dropped_ways_and_why_nodes_went(tmp_path):
+    """Like the GraphML path, the OSM path says what it left out: the railway way (no
+    highway tag), the footway's arcs, and the node only the footway led to."""
+    path = tmp_path / "x.osm"
+    path.write_text(OSM, encoding="utf-8")
+    r = invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x")
+    assert r.exit_code == 0, r.output
+    lines = [line.strip() for line in r.output.splitlines()]
+    assert "dropped 1 way(s): railway=rail (no highway tag: not a road)" in lines
+    assert "dropped 2 arc(s): highway=footway (not driven)" in lines
+    assert ("dropped 1 node(s) left without a drivable road (only the arcs dropped above led "
+            "to them)") in lines
