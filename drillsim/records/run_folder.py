@@ -48,6 +48,9 @@ SCENARIO_COPY = "scenario.yaml"
 DISTRICT_COPY = "district"
 """The run folder's copy of a district package that does not ship with drillsim."""
 
+NETWORK_COPY = "network.graphml"
+"""The run folder's copy of a drill's own GraphML ``network:`` (not a district's)."""
+
 
 class DistrictCopy(NamedTuple):
     """The district of a run, for its folder.
@@ -104,6 +107,8 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
     for source, rel in district.files if district else ():
         (copy / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy / rel)
+    if result.scenario.network != "default":  # a bare `network:` travels with the run too
+        shutil.copyfile(result.scenario.network, out_dir / NETWORK_COPY)
     _write_json(out_dir / "actors.json", {
         "seed": result.seed,
         "units": [asdict(u) for u in result.units],
@@ -290,9 +295,11 @@ def read_run(run_dir: Path) -> RunResult:
         raise DrillsimError(f"{run_dir}: not a run folder of `drillsim run --out` "
                             f"(missing {', '.join(missing)})")
     copy = run_dir / DISTRICT_COPY
+    net_copy = run_dir / NETWORK_COPY
     scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False,
-                             folder=_network_folder(run_dir),
-                             district=str(copy.resolve()) if copy.is_dir() else None)
+                             folder=run_dir if net_copy.is_file() else _network_folder(run_dir),
+                             district=str(copy.resolve()) if copy.is_dir() else None,
+                             network_file=net_copy if net_copy.is_file() else None)
     try:
         actors = json.loads((run_dir / "actors.json").read_text(encoding="utf-8"))
         records = read_events(run_dir / "events.csv")
