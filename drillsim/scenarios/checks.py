@@ -530,8 +530,8 @@ def _played_in(district: str) -> str:
     from drillsim.network.district import DEFAULT_DISTRICT, DistrictError, load_district
 
     if district == DEFAULT_DISTRICT:
-        return ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default "
-                "when a drill names no 'district:'; 'district: PATH' selects another package")
+        return ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+                "'district: PATH' selects another package")
     try:
         d = load_district(district)
     except DistrictError:

@@ -511,8 +511,8 @@ def test_forgetting_district_says_where_the_drill_is_played(tmp_path):
     assert r.exit_code == 2
     line = " ".join(r.output.split())
     assert "incidents[0].location: (30.67, 104.07) lies 1,5" in line
-    assert ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default when "
-            "a drill names no 'district:'; 'district: PATH' selects another package") in line
+    assert ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+            "'district: PATH' selects another package") in line
 
 
 def test_a_hongqiao_place_id_on_another_district_says_so(runs):
@@ -540,3 +540,14 @@ def test_new_from_osm_lists_dropped_ways_and_why_nodes_went(tmp_path):
     assert "dropped 2 arc(s): highway=footway (not driven)" in lines
     assert ("dropped 1 node(s) left without a drivable road (only the arcs dropped above led "
             "to them)") in lines
+
+
+def test_map_caption_of_the_embedded_network_says_schematic(reports):
+    from drillsim.report.figures import network_source
+
+    ctx, _ = reports["highrise-evening", "en"]
+    assert network_source(ctx) == "schematic"
+    assert ctx.say("figure.map_caption", network=network_source(ctx), places="stations") \
+        .startswith("Road network (schematic), stations")
+    zh, _ = reports["highrise-evening", "zh"]
+    assert network_source(zh) == "示意"

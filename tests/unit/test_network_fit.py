@@ -122,10 +122,9 @@ def test_a_hongqiao_place_on_another_network_is_an_error(city: Path) -> None:
     km = float(line.split(" lies ")[1].split(" km")[0].replace(",", ""))
     assert 1_400 < km < 1_600  # Tianjin to Chengdu
     assert line.endswith("more than 500 m is outside the drill's road network (the drill is "
-                         "played in the Hongqiao district (红桥区, Tianjin), the default when "
-                         "a drill names no 'district:'; 'district: PATH' selects another "
-                         "package). On another network give 'location: {lat: .., lon: ..}' "
-                         "or 'location: {node: ..}'")
+                         "played in the Hongqiao district (红桥区, Tianjin), the default; "
+                         "'district: PATH' selects another package). On another network give "
+                         "'location: {lat: .., lon: ..}' or 'location: {node: ..}'")
 
 
 def _shifted(node: str, east_m: float) -> tuple[float, float]:
@@ -146,8 +145,8 @@ def test_snap_distance_bounds(city: Path) -> None:
         f"FILE:17: incidents[0].location: ({lat}, {lon}) lies 250 m from the nearest usable "
         "network node 'g05'; more than 200 m (the default; a drill's or district.yaml's "
         "snap_max_m may raise it): give the coordinates of the place itself (WGS84), or "
-        "'node:'; the drill is played in the Hongqiao district (红桥区, Tianjin), the default "
-        "when a drill names no 'district:'; 'district: PATH' selects another package"]
+        "'node:'; the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+        "'district: PATH' selects another package"]
     raised = HEAD + "snap_max_m: 300\n" + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}")
     assert load_drill(drill_file(city, raised)).scenario.snap_max_m == 300
     lat, lon = _shifted("g05", 350.0)
