@@ -112,6 +112,7 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     from drillsim.api import open_drill, run_drill
     from drillsim.metrics.summary import summarize, summary_dict
     from drillsim.records.run_folder import write_failure, write_run
+    from drillsim.scenarios.checks import snap_record
 
     drill = open_drill(file)  # the file is read and the world built once per command
     for line in drill.warnings:
@@ -134,7 +135,8 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         write_run(result, out_dir, summary=summary,
                   summary_json=summary_dict(result, summary, drill.world),
                   scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
-                  network_given=drill.network_given, district=_district_files(drill.scenario))
+                  network_given=drill.network_given, district=_district_files(drill.scenario),
+                  snaps=snap_record(drill.scenario, drill.world.places, drill.world.network))
     _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if out_dir is not None:
         from drillsim.report.wording import say
@@ -454,9 +456,16 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                          name_en=name_en, name_zh=name_zh)
     console.print(f"District package written to {made.folder}/: {made.nodes:,} nodes, "
                   f"{made.arcs:,} arcs of driving network")
-    for why, count in sorted(made.dropped.items()):
-        console.print(f"  dropped {count:,} {'node(s)' if why == 'nodes' else 'arc(s)'}"
-                      f"{'' if why == 'nodes' else ': ' + why}")
+    order = {"way": 0, "nodes": 2}  # ways, then arcs, then the nodes the arcs left
+    for why, count in sorted(made.dropped.items(),
+                             key=lambda kv: (order.get(kv[0].split(" ")[0], 1), kv[0])):
+        if why == "nodes":
+            console.print(f"  dropped {count:,} node(s) left without a drivable road (only "
+                          "the arcs dropped above led to them)")
+        elif why.startswith("way "):
+            console.print(f"  dropped {count:,} way(s): {why.removeprefix('way ')}")
+        else:
+            console.print(f"  dropped {count:,} arc(s): {why}")
     if made.outside_core:
         console.print(f"  dropped {made.outside_core:,} node(s) outside the largest part in "
                       "which every node can be driven to and from every other")

@@ -28,6 +28,7 @@ from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, water_flow_l_s
 from drillsim.network.fit import drive_core
+from drillsim.network.graph import APPROACH_MAX_M
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.records.catalogue import EVENTS
@@ -104,7 +105,9 @@ class Drill:
         self.comms_delay = 0.0
         self.net_changed = self.env.event()
         self._movers: list[Unit] = []
-        self._closed_roads: set[int] = set()  # arcs closed by road injects, reopened at the end
+        # arcs closed by road injects (reopened at the end) -> the inject that closed them
+        self._closed_roads: dict[int, str] = {}
+        self._inject_label = ""  # the inject being delivered
         self._build_units()
         self.hazards: dict[str, Hazard] = {}
         for kind in HAZARDS if hazards is None else hazards:
@@ -342,7 +345,7 @@ class Drill:
                 yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
                                   if turnout else TEAM_TURNOUT_S)
             self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
-            yield from self.drive(unit, inc.node, unit.vehicle)
+            yield from self.drive(unit, inc.node, unit.vehicle, APPROACH_MAX_M)
         except simpy.Interrupt as exc:
             if exc.cause != "recall":
                 raise
@@ -459,18 +462,20 @@ class Drill:
 
     # ------------------------------------------------------------------ units on the road
 
-    def drive(self, unit: Unit, dest: int, vehicle: str):
+    def drive(self, unit: Unit, dest: int, vehicle: str, walk_m: float = math.inf):
         """Move a unit to ``dest``, re-routing whenever the road network changes.
 
         When every road into ``dest`` is closed to ``vehicle`` (a flooded underpass), the
-        unit stops at the nearest node from which it could enter
+        unit stops at the nearest node from which it could enter, if it lies within
+        ``walk_m`` (m; a scene: :data:`~drillsim.network.graph.APPROACH_MAX_M`)
         (:meth:`~drillsim.network.graph.TravelTimes.approach`) and works from there;
-        ``unit.node`` is where it stopped.
+        ``unit.node`` is where it stopped. Farther, no route reaches ``dest``: the unit
+        waits for the roads to change.
         """
         env = self.env
         origin, t0 = unit.position(env.now)
         while True:
-            target = self.world.travel.approach(dest, vehicle)
+            target = self.world.travel.approach(dest, vehicle, walk_m)
             leg = self.plan(origin, target, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))
@@ -529,6 +534,7 @@ class Drill:
         env = self.env
         yield env.timeout(max(inj.at - env.now, 0.0))
         label = inj.id or f"inject-{k + 1}"
+        self._inject_label = label
         self.log("inject", id=label, kind=inj.kind)
         work = _handler(self._handlers, inj)(inj)
         if work is not None:  # a handler that lasts: run it here to its end
@@ -573,9 +579,11 @@ class Drill:
         vehicles = list(inj.vehicles) if inj.vehicles else None
         if inj.kind == "road_closed":
             self.world.travel.close(edges, vehicles)
-            self._closed_roads.update(int(e) for e in edges)
+            self._closed_roads.update((int(e), self._inject_label) for e in edges)
         else:
             self.world.travel.reopen(edges, vehicles)
+            for e in edges:
+                self._closed_roads.pop(int(e), None)
         self.log(inj.kind, road=inj.road, edges=int(edges.size))
         self.network_changed()
 
@@ -602,6 +610,14 @@ class Drill:
                     and len(unit.leg.nodes) > 1:
                 unit.process.interrupt("reroute")
         self.dispatcher.serve_queue()  # a call no unit could reach may be reachable now
+
+    def closures_into(self, node: int) -> list[str]:
+        """The injects (ids) whose closures shut roads into ``node`` now, in inject order."""
+        net = self.world.network
+        into = np.flatnonzero(net.edge_v == node)
+        labels = {self._closed_roads[int(e)] for e in into if int(e) in self._closed_roads}
+        order = [inj.id or f"inject-{k + 1}" for k, inj in enumerate(self.scenario.injects)]
+        return [lab for lab in order if lab in labels]
 
     def movers(self) -> list[Unit]:
         """Every vehicle that drives the network: units, then relief trucks."""

@@ -2,7 +2,7 @@
 
 ``drillsim district new`` turns the synthetic Chengdu street grid of
 :mod:`osm_world` (36 nodes, 0.002° apart) into a package; the templates are then
-filled in as docs/districts.md tells a user to: one fire station at ``g00``, a shelter
+filled in as docs/districts.md tells a user to: the licence, one fire station at ``g00``, a shelter
 at ``g44``, a relief depot at ``g11``, a pump team's base at ``g22``, an underpass
 (waterlogging point) at ``g33`` on "One Way Street", and two subdistricts with
 20,000 and 10,000 residents.
@@ -106,6 +106,12 @@ def make_other_district(folder: Path, *, population: bool = True) -> Path:
                                        str(graphml), "--out", str(package),
                                        "--name-en", "Test City", "--name-zh", "测试市"])
     assert result.exit_code == 0, result.output
+    manifest = package / "district.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    start = text.index("licence:")
+    end = text.index("\n", start)
+    manifest.write_text(text[:start] + "licence: synthetic test data, no rights reserved"
+                        + text[end:], encoding="utf-8")
     (package / "places.yaml").write_text(PLACES, encoding="utf-8")
     if population:
         (package / "population.yaml").write_text(POPULATION, encoding="utf-8")

@@ -28,6 +28,7 @@ import numpy as np
 
 from drillsim.agents.incident import IncidentState
 from drillsim.agents.units import Unit
+from drillsim.network.graph import APPROACH_MAX_M
 
 if TYPE_CHECKING:
     from drillsim.engine import Drill
@@ -82,7 +83,8 @@ class Dispatcher:
         self.units[unit.id] = unit
 
     def nearest(self, node: int, types: Collection[str],
-                to_node: dict[str, np.ndarray] | None = None) -> tuple[Unit, float] | None:
+                to_node: dict[str, np.ndarray] | None = None,
+                walk_m: float = APPROACH_MAX_M) -> tuple[Unit, float] | None:
         """The free unit of one of ``types`` that reaches ``node`` first, and its travel time.
 
         Parameters
@@ -96,6 +98,9 @@ class Dispatcher:
             for repeated searches to one node at one instant); to the node where the
             class stops when every road into ``node`` is closed to it
             (:meth:`~drillsim.network.graph.TravelTimes.approach`).
+        walk_m
+            Farthest the crew works from where the vehicle stops, m (``inf``: a pump crew
+            at the water's edge).
 
         Returns
         -------
@@ -110,7 +115,7 @@ class Dispatcher:
         to_node = {} if to_node is None else to_node
         travel = self.drill.world.travel
         for vehicle in {u.vehicle for u in free} - to_node.keys():  # to where it would stop
-            to_node[vehicle] = travel.times_to(travel.approach(node, vehicle), vehicle)
+            to_node[vehicle] = travel.times_to(travel.approach(node, vehicle, walk_m), vehicle)
         best, best_eta = _nearest(free, to_node, self.drill.env.now)
         return None if best_eta == float("inf") else (best, best_eta)
 
@@ -124,9 +129,25 @@ class Dispatcher:
         if sum(inc.needs.values()) > 0 and inc not in self.queue:
             self.queue.append(inc)
             inc.queued_since = self.drill.env.now
+            nearest_m = self.cut_off(inc)
+            if nearest_m is not None:  # no unit can get there: mutual aid could not either
+                self.drill.log("unreachable", inc.id, node=inc.node,
+                               closures=", ".join(self.drill.closures_into(inc.node)),
+                               nearest_m=float(round(nearest_m, 1)))
+                return
             self.drill.log("queued", inc.id, node=inc.node, needs=_needs(inc))
             if self.drill.scenario.forces.mutual_aid.enabled and not inc.mutual_aid_requested:
                 self.drill.env.process(self._mutual_aid_timer(inc))
+
+    def cut_off(self, inc: IncidentState) -> float | None:
+        """``None`` when some unit type ``inc`` still needs can drive to it (or stop within
+        :data:`~drillsim.network.graph.APPROACH_MAX_M`); else the distance from the scene
+        to its nearest reachable junction, m (every road into it is closed)."""
+        types = {t for key, n in inc.needs.items() if n > 0 for t in key.split("|")}
+        vehicles = {u.vehicle for u in self.units.values() if u.type in types} or {"fire_engine"}
+        travel = self.drill.world.travel
+        dists = [travel.cut_off(inc.node, v) for v in sorted(vehicles)]
+        return None if any(d is None for d in dists) else min(dists)
 
     def waiting(self) -> list[IncidentState]:
         """The queued calls in the order they are served (``dispatch.priority``): by
@@ -185,7 +206,7 @@ class Dispatcher:
         if (sum(inc.needs.values()) == 0 and not inc.mutual_aid_requested) or room <= 0:
             return
         inc = next((w for w in self.waiting() if not w.mutual_aid_requested
-                    and sum(w.needs.values()) > 0), None)
+                    and sum(w.needs.values()) > 0 and self.cut_off(w) is None), None)
         if inc is None:
             return
         inc.mutual_aid_requested = True

@@ -32,6 +32,7 @@ Everything else on :class:`~drillsim.engine.Drill` is the engine's own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -101,8 +102,14 @@ class DrillContext(Protocol):
     def network_changed(self) -> None:
         """Road speeds changed: units on the road re-route, waiting trips retry."""
 
-    def drive(self, unit: Unit, dest: int, vehicle: str) -> Generator[Any, Any, None]:
-        """SimPy process body: move ``unit`` to ``dest``, re-routing on road changes."""
+    def drive(self, unit: Unit, dest: int, vehicle: str,
+              walk_m: float = math.inf) -> Generator[Any, Any, None]:
+        """SimPy process body: move ``unit`` to ``dest``, re-routing on road changes (when
+        every road into ``dest`` is closed, it stops at the nearest entry within
+        ``walk_m``, m)."""
+
+    def closures_into(self, node: int) -> list[str]:
+        """The injects (ids) whose closures shut roads into ``node`` now, in inject order."""
 
     def plan(self, origin: int, dest: int, vehicle: str, t0: float) -> Leg | None:
         """The fastest trip leaving at ``t0``, or ``None`` when unreachable."""

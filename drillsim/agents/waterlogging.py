@@ -400,7 +400,7 @@ class FloodModel(Hazard):
     def _send_pump(self, point: PointState) -> bool:
         """Send the dispatcher's nearest free pump crew to the point; ``False`` if none."""
         drill = self.drill
-        found = drill.dispatcher.nearest(point.node, ("pump_crew",))
+        found = drill.dispatcher.nearest(point.node, ("pump_crew",), walk_m=math.inf)
         if found is None:
             return False
         best, best_eta = found

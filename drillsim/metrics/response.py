@@ -323,12 +323,21 @@ class IncidentRow:
     queued: bool
     mutual_aid: bool
     unmet: bool
+    unreachable_at: float
+    """When it was found that no unit could get to it (every road into it closed,
+    :func:`unreachable_calls`), s; NaN if it never was."""
+
+    @property
+    def unreachable(self) -> bool:
+        """No unit could get to it when units were asked for: every road into it closed."""
+        return not math.isnan(self.unreachable_at)
 
     @property
     def request(self) -> float:
-        """End of call processing: the first dispatch, or queueing if that came first, s."""
-        return min((t for t in (self.first_dispatch, self.queued_at) if not math.isnan(t)),
-                   default=NAN)
+        """End of call processing: the first dispatch, or queueing (or finding the scene
+        cut off) if that came first, s."""
+        return min((t for t in (self.first_dispatch, self.queued_at, self.unreachable_at)
+                    if not math.isnan(t)), default=NAN)
 
     @property
     def response(self) -> float:
@@ -420,7 +429,90 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
         q_full_assignment_kw=_q(full),
         alarms=alarms, units_sent=len({a.unit for a in sent}), queued="queued" in first,
         mutual_aid="mutual_aid_request" in first, unmet="unmet" in first,
+        unreachable_at=first["unreachable"].t if "unreachable" in first else NAN,
     )
+
+
+@dataclass(frozen=True)
+class UnreachableCall:
+    """A call no unit could get to: every road into its node was closed.
+
+    Attributes
+    ----------
+    incident
+        Incident id.
+    t
+        When it was found unreachable (its first request for units), s.
+    closures
+        The injects whose closures shut the roads into it (ids, in inject order).
+    nearest_m
+        Straight-line distance to the nearest junction a vehicle could reach, m
+        (``inf``: none).
+    reached_t
+        When a unit arrived after all (a road reopened), s; NaN if none did.
+    """
+
+    incident: str
+    t: float
+    closures: tuple[str, ...]
+    nearest_m: float
+    reached_t: float
+
+
+def unreachable_calls(result: RunResult) -> list[UnreachableCall]:
+    """The calls recorded ``unreachable``, in the order they were found."""
+    arrived: dict[str, float] = {}
+    for r in result.records:
+        if r.event == "arrive":
+            arrived.setdefault(r.incident, r.t)
+    return [UnreachableCall(r.incident, r.t,
+                            tuple(c.strip() for c in str(r.get("closures", "")).split(",")
+                                  if c.strip()),
+                            float(r.get("nearest_m", math.inf)),
+                            arrived.get(r.incident, NAN))
+            for r in result.records if r.event == "unreachable"]
+
+
+@dataclass(frozen=True)
+class UnansweredPlan:
+    """A response plan that no staffed unit of the district can answer.
+
+    Attributes
+    ----------
+    plan
+        The plan's key (``hazmat``, ``flood_rescue``, a fire occupancy...).
+    types
+        Its first-alarm needs (``a|b`` keys) none of whose unit types the district
+        fielded staffed (stations' on-duty crews, teams' units).
+    incidents
+        Its calls that asked for mutual aid or that no unit reached, in call order.
+    """
+
+    plan: str
+    types: tuple[str, ...]
+    incidents: tuple[str, ...]
+
+
+def unanswered_plans(result: RunResult) -> list[UnansweredPlan]:
+    """The drill's response plans with a first-alarm need no staffed unit of the district
+    can meet (an on-duty roll that leaves the rescue or hazmat units unstaffed), each with
+    the calls of that plan that went to mutual aid or were never reached, in plan order."""
+    staffed = {u.type for u in result.units if u.staffed and u.station != "mutual_aid"}
+    plan_of: dict[str, str] = {}
+    helped: set[str] = set()
+    for r in result.records:
+        if r.event == "call":
+            plan_of.setdefault(r.incident, str(r.get("type", "")))
+        elif r.event in ("mutual_aid_request", "unmet"):
+            helped.add(r.incident)
+    out = []
+    for key, alarms in result.scenario.forces.response_plans.items():
+        missing = tuple(sorted(k for k in (alarms[0] if alarms else {})
+                               if not set(k.split("|")) & staffed))
+        if missing:
+            out.append(UnansweredPlan(key, missing, tuple(
+                i for i, p in plan_of.items() if p == key and i in helped)))
+    return out
 
 
 def arrival_assignment(sent: list[Assignment], unit: str, t: float) -> Assignment | None:
@@ -784,7 +876,7 @@ class Component(NamedTuple):
 COMPONENTS = {
     "processing": Component("call processing", "接警处理", lambda r: _gap(r.call, r.request)),
     "queue": Component("waiting for a free unit", "等待可用力量",
-                       lambda r: _gap(r.request, r.first_dispatch)),
+                       lambda r: NAN if r.unreachable else _gap(r.request, r.first_dispatch)),
     "turnout": Component("turnout (first unit)", "出动准备（首车）",
                          lambda r: r.first_unit_turnout),
     "travel": Component("travel (first unit)", "行驶（首车）", lambda r: r.first_unit_travel),
@@ -859,8 +951,10 @@ ROW_CASES: dict[str, tuple[Callable[[IncidentRow], bool], Callable[[IncidentRow]
     "dispatch_to_arrival_p90": (lambda r: True, lambda r: r.dispatch_to_arrival),
     "travel_p90": (lambda r: True, lambda r: r.first_unit_travel),
     "full_assignment_p90": (lambda r: True, lambda r: r.call_to_full_assignment),
-    "five_minute_share": (lambda r: not math.isnan(r.first_dispatch)
-                          and FIVE_MINUTE.applies(r.kind), lambda r: r.dispatch_to_arrival),
+    "five_minute_share": (lambda r: (not math.isnan(r.first_dispatch) or r.unreachable)
+                          and FIVE_MINUTE.applies(r.kind),
+                          lambda r: math.inf if math.isnan(r.first_dispatch)
+                          else r.dispatch_to_arrival),
     "nfpa_travel_share": (lambda r: NFPA_TRAVEL.applies(r.kind),
                           lambda r: r.first_engine_travel),
     "fire_size_at_first_arrival_p90": (lambda r: r.kind == "fire",

@@ -12,6 +12,8 @@ estimates, and its files::
     licence: ...
     sources: [...]
     estimated: [network, population]
+    snap_max_m: 300                # optional: farthest a drill's coordinate may lie from
+                                   # its road node, m (default 200; a coarse network)
     files:
       network: network.graphml     # osmnx GraphML, or drillsim's schematic network.yaml
       places: [places.yaml]        # stations, shelters, depots, hazard sites, landmarks...
@@ -49,7 +51,7 @@ MANIFEST = "district.yaml"
 DISTRICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*", re.IGNORECASE)
 _FILE_KEYS = ("network", "places", "population", "waterlogging", "forces")
 _TOP_KEYS = ("name", "name_en", "name_zh", "version", "crs", "licence", "sources",
-             "estimated", "files")
+             "estimated", "snap_max_m", "files")
 
 
 class DistrictError(DrillsimError):
@@ -90,6 +92,9 @@ class District:
         The default forces file, or ``None``.
     embedded
         Whether the package ships with drillsim.
+    snap_max_m
+        Farthest a drill's coordinate may lie from its road node, m (``None``: the
+        default, :data:`drillsim.network.fit.SNAP_MAX_M`).
     """
 
     folder: Path
@@ -107,6 +112,7 @@ class District:
     waterlogging: Path | None
     forces: Path | None
     embedded: bool
+    snap_max_m: float | None = None
 
     @property
     def spec(self) -> str:
@@ -244,6 +250,12 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
             raise fail(f"files.{key}", f"no file {value!r} in {folder}")
         return path
 
+    snap_max_m = doc.get("snap_max_m")
+    if snap_max_m is not None and (isinstance(snap_max_m, bool)
+                                   or not isinstance(snap_max_m, int | float)
+                                   or not 0 < snap_max_m <= 2000):
+        raise fail("snap_max_m", f"is {snap_max_m!r}; give metres between 0 and 2000 "
+                   "(the farthest a drill's coordinate may lie from its road node)")
     network = one("network", True)
     places_given = files.get("places") or []
     if isinstance(places_given, str):
@@ -264,7 +276,7 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
         estimated=tuple(str(s) for s in _as_list(doc.get("estimated"))),
         network=network, places=tuple(places), population=one("population", False),
         waterlogging=one("waterlogging", False), forces=one("forces", False),
-        embedded=embedded)
+        embedded=embedded, snap_max_m=None if snap_max_m is None else float(snap_max_m))
 
 
 def _as_list(value) -> list:

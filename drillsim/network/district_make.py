@@ -61,6 +61,14 @@ class MadeDistrict:
 
 # --------------------------------------------------------------------------- OSM XML
 
+SKIPPED_WAYS = "skipped_ways"
+"""Graph attribute of :func:`read_osm_xml`: the ways it left out (no ``highway`` tag),
+counted by their main tag (``railway=rail``, ``waterway=river``...)."""
+
+_NOT_ROAD_KEYS = ("railway", "waterway", "building", "landuse", "leisure", "natural",
+                  "barrier", "amenity", "power", "boundary", "area:highway", "man_made")
+"""Tags that name what a way without ``highway`` is, in the order they are reported."""
+
 
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     """An osmnx-style graph from an OpenStreetMap XML file (``.osm``).
@@ -92,9 +100,13 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
         except (KeyError, ValueError):
             continue
     ways = []
+    skipped: dict[str, int] = {}
     for w in root.iter("way"):
         tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
         if not tags.get("highway"):
+            key = next((f"{k}={tags[k]}" for k in _NOT_ROAD_KEYS if tags.get(k)), "untagged"
+                       if not tags else "no highway tag")
+            skipped[key] = skipped.get(key, 0) + 1
             continue
         refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if len(refs) >= 2:
@@ -106,6 +118,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
         for r in refs:
             uses[r] = uses.get(r, 0) + 1
     graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
+    graph.graph[SKIPPED_WAYS] = skipped
     for osmid, refs, tags in ways:
         cuts = [i for i, r in enumerate(refs) if i in (0, len(refs) - 1) or uses[r] > 1]
         attrs = {k: v for k, v in {
@@ -175,7 +188,9 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
     problem = graph_problem(graph)
     if problem:
         raise DistrictError(f"{source}: {problem}")
-    dropped = drop_non_roads(graph, drive=True)
+    dropped = {f"way {k} (no highway tag: not a road)": n
+               for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
+    dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
     if len(strong) < 2:
         raise DistrictError(f"{source}: no two nodes can be driven between both ways")
@@ -293,6 +308,8 @@ points: []
 #   rescue: [{rescue: 1, engine: 1}]
 #   alarm: [{engine: 1}]
 #   flood_rescue: [{"rescue|rescue_team": 1}]
+#   hazmat: [{hazmat: 1, engine: 2}]   # chemical drills: give a station a staffed
+#                                      # hazmat unit ({id: N-H1, type: hazmat, crew: 4})
 # teams:                         # rescue and pump teams (flood drills)
 #   - id: pump_team
 #     name_zh: 排涝队
@@ -358,7 +375,10 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
 
     Missing: stations, shelters, population, waterlogging points, default forces.
     Suspicious: places farther from the drivable network than the drills accept
-    (:data:`drillsim.network.fit.SNAP_MAX_M`: an error) or warn about; stations that
+    (:data:`drillsim.network.fit.SNAP_PLACE_MAX_M`: an error), than a drill's coordinate
+    may lie (:data:`drillsim.network.fit.SNAP_MAX_M` or the package's ``snap_max_m``: a
+    warning, with "swapped lat/lon?" when the swapped pair lies on the network) or than
+    the network's warning bound; stations that
     reach less than half of the drivable nodes within :data:`DRIVE_MINUTES`; shelters
     within :data:`SHELTER_FLOOD_M` of a waterlogging point.
 
@@ -367,7 +387,7 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
     DistrictError
         When the package cannot be read at all.
     """
-    from drillsim.network.fit import SNAP_MAX_M, drive_core
+    from drillsim.network.fit import SNAP_MAX_M, SNAP_PLACE_MAX_M, drive_core
     from drillsim.network.graph import TravelTimes
     from drillsim.network.graphml import district_network, district_places
 
@@ -401,15 +421,33 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
         out.append(Finding(str(d.forces or manifest), None, "stations",
                            "no default forces: every drill must give its own forces: "
                            "(stations with apparatus)"))
+    out += _plans_without_staff(d, forces)
+    if d.licence.strip().upper().startswith("FILL IN"):
+        out.append(Finding(manifest, _line_of(d.folder / MANIFEST, "licence:"), "licence",
+                           "licence is still the template's placeholder: state under which "
+                           "licence the data may be used (ODbL for OpenStreetMap roads); "
+                           "reports and run folders pass it on"))
     core = drive_core(network)
+    bound = SNAP_MAX_M if d.snap_max_m is None else d.snap_max_m
+    bound_source = "" if d.snap_max_m is None else " (snap_max_m of district.yaml)"
     for p in places:
         node, dist = core.nearest(network, p.lat, p.lon)
         file = next((f for f in (*d.places, d.population) if f and _line_of(f, p.id)), None)
-        if dist > SNAP_MAX_M:
+        swapped = ""
+        if dist > bound and -90 <= p.lon <= 90:
+            _, back = core.nearest(network, p.lon, p.lat)
+            swapped = "; swapped lat/lon?" if back <= bound else ""
+        if dist > SNAP_PLACE_MAX_M:
             out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
                                f"{p.label} lies {dist:.0f} m from the nearest drivable road "
-                               f"node, more than {SNAP_MAX_M:.0f} m: drills refuse it; check "
-                               "its lat / lon (WGS84, not GCJ-02)", error=True))
+                               f"node, more than {SNAP_PLACE_MAX_M:.0f} m: drills refuse it; "
+                               f"check its lat / lon (WGS84, not GCJ-02){swapped}", error=True))
+        elif dist > bound:
+            out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
+                               f"{p.label} lies {dist:.0f} m from the nearest drivable road "
+                               f"node, more than {bound:.0f} m{bound_source}: drills play it "
+                               "at that node (the run records the distance); check its lat / "
+                               f"lon (WGS84, not GCJ-02){swapped}"))
         elif dist > core.warn_m:
             out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
                                f"{p.label} is {dist:.0f} m from the nearest drivable road "
@@ -434,6 +472,53 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                                    f"shelter {sh.label} is {dist:.0f} m from waterlogging "
                                    f"point {pid!r}: people would be sent into the water"))
     return d, out
+
+
+def _plans_without_staff(d: District, forces: object) -> list[Finding]:
+    """A warning for each response plan of the package's forces with a first-alarm need no
+    unit staffed on duty can meet (stations staff their apparatus in order with
+    ``personnel × on_duty_fraction``; teams' units count as staffed): its calls would go
+    to mutual aid or never be reached."""
+    from pydantic import ValidationError
+
+    from drillsim.scenarios.schema import Forces
+
+    if not isinstance(forces, dict) or not forces.get("stations"):
+        return []
+    try:
+        f = Forces.model_validate(forces)
+    except ValidationError:
+        return []  # the drills report the forces' own errors
+    staffed = {a.type for st in f.stations for a in st.staffed()}
+    staffed |= {u.type for team in f.teams for u in team.units if u.count > 0}
+    out = []
+    for key, alarms in f.response_plans.items():
+        missing = [k for k in (alarms[0] if alarms else {}) if not set(k.split("|")) & staffed]
+        if missing:
+            unstaffed = [f"{a.id} ({st.id})" for st in f.stations for a in st.apparatus
+                         if a not in st.staffed() and {a.type} & {t for k in missing
+                                                                 for t in k.split("|")}]
+            why = (f"; not staffed: {', '.join(unstaffed)} (personnel × on_duty_fraction "
+                   "leaves no crew for them)" if unstaffed else "")
+            out.append(Finding(str(d.forces), _plan_line(d.forces, key),
+                               f"response_plans.{key}",
+                               f"no unit staffed on duty can answer response plan {key!r}: "
+                               f"it asks for {', '.join(missing)}, and none is staffed{why}; "
+                               "its calls would go to mutual aid or never be reached"))
+    return out
+
+
+def _plan_line(path: Path | None, key: str) -> int | None:
+    """Line of response plan ``key`` in a forces file (after ``response_plans:``)."""
+    start = _line_of(path, "response_plans:")
+    if path is None or start is None:
+        return start
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, text in enumerate(lines[start:], start + 1):
+        if text.strip().strip("'\"").startswith(f"{key}:") or \
+                text.strip().startswith((f"'{key}':", f'"{key}":')):
+            return i
+    return start
 
 
 def _points(d: District) -> list[tuple[str, float, float]]:

@@ -567,6 +567,14 @@ _MIN_WEIGHT_S = 1e-3
 """Smallest arc time, s: csgraph would read an explicit 0 as a missing arc."""
 
 _CLOSED_S = 1e15
+
+APPROACH_MAX_M = 150.0
+"""Farthest a crew works a scene from where its vehicle must stop, m, when every road into
+the scene is closed (a flooded underpass, a closed street): one short arc, walked or waded
+carrying hose and tools. ASSUMPTION (a planning figure, not a standard for this case):
+GB 50974-2014 §7.2.5 gives a municipal hydrant a protection radius of at most 150 m, i.e. a
+150 m hose lay on foot is what crews are planned to work. Beyond it the incident is
+unreachable (:meth:`TravelTimes.cut_off`)."""
 """Weight of a closed arc, s. csgraph mishandles ``inf`` weights (a node first reached by
 an ``inf`` arc is never reached again), so closed arcs get this and any time beyond
 :data:`_UNREACHABLE_S` is reported as ``inf``."""
@@ -853,19 +861,39 @@ class TravelTimes:
         """The weather speed factor now set for ``vehicle``."""
         return self._graph(vehicle).weather
 
-    def approach(self, node: int, vehicle: str = "fire_engine") -> int:
+    def approach(self, node: int, vehicle: str = "fire_engine",
+                 walk_m: float = APPROACH_MAX_M) -> int:
         """Where a ``vehicle`` going to ``node`` stops: ``node`` itself while some arc into
-        it is open to the class, else the node it could come from (a tail of an arc into
-        ``node``) that is nearest in a straight line and has an open arc into it itself
-        (ties: the lower index); ``node`` when there is none (then no route reaches it).
+        it is open to the class; else the nearest entry (:meth:`nearest_entry`) when it
+        lies within ``walk_m`` of ``node`` (m); else ``node`` (then no route reaches it:
+        the scene is cut off, :meth:`cut_off`).
 
         A scene in a flooded underpass is worked from the edge of the water: the crew
-        walks or wades the last stretch (one hop: a sag floods one node's arcs).
+        walks or wades the last stretch, at most :data:`APPROACH_MAX_M` by default. A pump
+        crew pumps a waterlogging point from wherever the water's edge is, a relief truck
+        unloads and a unit parks where it can get to (``walk_m = inf``).
+        """
+        stop, dist_m = self.nearest_entry(node, vehicle)
+        return stop if dist_m <= walk_m else node
+
+    def cut_off(self, node: int, vehicle: str = "fire_engine") -> float | None:
+        """``None`` when a ``vehicle`` can drive to ``node`` or stop close enough
+        (:meth:`approach`); else the straight-line distance from ``node`` to its nearest
+        entry, m (``inf`` when no neighbour has an open road into it)."""
+        stop, dist_m = self.nearest_entry(node, vehicle)
+        return None if dist_m <= APPROACH_MAX_M else dist_m
+
+    def nearest_entry(self, node: int, vehicle: str = "fire_engine") -> tuple[int, float]:
+        """The node nearest ``node`` where a ``vehicle`` can stop, and its straight-line
+        distance, m: ``(node, 0.0)`` while some arc into ``node`` is open to the class (or
+        none leads into it); else the node it could come from (a tail of an arc into
+        ``node``) that is nearest in a straight line and has an open arc into it itself
+        (ties: the lower index); ``(node, inf)`` when there is none.
         """
         rev = self._graph(vehicle).reverse  # row v: the arcs into v (tail, weight)
         lo, hi = rev.indptr[node], rev.indptr[node + 1]
         if hi == lo or (rev.data[lo:hi] < _CLOSED_S).any():
-            return node
+            return node, 0.0
         best, best_d = node, math.inf
         net = self.network
         k = math.cos(math.radians(float(net.lat[node])))
@@ -877,7 +905,10 @@ class TravelTimes:
                            float(net.lon[tail] - net.lon[node]) * k)
             if d < best_d:
                 best, best_d = tail, d
-        return best
+        if best == node:
+            return node, math.inf
+        return best, float(haversine_m(net.lat[node], net.lon[node], net.lat[best],
+                                       net.lon[best]))
 
     def edge_factors(self, edges: np.ndarray, vehicle: str) -> np.ndarray:
         """The speed factors now set on ``edges`` for ``vehicle`` (a copy)."""

@@ -248,14 +248,18 @@ def _arcs_from_doc(doc: dict, where: str
 
 
 def _places_from_yaml(path: Path) -> Places:
+    """The places of a places or population file; every bad entry is reported, one line
+    each (``FILE:LINE: section[i]: ...``), not only the first."""
     doc = _read_yaml(path)
-    places = []
+    lines = _entry_lines(path)
+    places, bad = [], []
     for section, entries in doc.items():
         if not isinstance(entries, list):
             continue
         kind = _KINDS.get(section, section.removesuffix("s"))
         for i, entry in enumerate(entries):
-            where = f"{path}: {section}[{i}]"
+            line = lines.get((str(section), i))
+            where = f"{path}:{line}: {section}[{i}]" if line else f"{path}: {section}[{i}]"
             try:
                 attrs = {k: v for k, v in entry.items()
                          if k not in ("id", "name_zh", "name_en", "lat", "lon")}
@@ -265,11 +269,45 @@ def _places_from_yaml(path: Path) -> Places:
                                     lat=float(entry["lat"]), lon=float(entry["lon"]),
                                     attrs=attrs))
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise NetworkLoadError(f"{where}: needs id, lat and lon ({exc})") from None
+                swapped = ""
+                if isinstance(entry, dict) and looks_swapped(entry.get("lat"), entry.get("lon")):
+                    swapped = "; swapped lat/lon?"
+                bad.append(f"{where}: needs id, lat and lon ({exc}){swapped}")
+    if bad:
+        raise NetworkLoadError(bad)
     try:
         return Places(places)
     except ValueError as exc:
         raise NetworkLoadError(f"{path}: {exc}") from None
+
+
+def looks_swapped(lat: object, lon: object) -> bool:
+    """Whether ``lat`` and ``lon`` look written the wrong way round: a latitude beyond
+    ±90° whose swap is valid, or, in China (latitudes 18-54° N, longitudes 73-135° E), a
+    latitude and a longitude each in the other's range."""
+    try:
+        la, lo = float(lat), float(lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    if abs(la) > 90 and abs(lo) <= 90 and abs(la) <= 180:
+        return True
+    return 73 <= la <= 135 and 18 <= lo <= 54
+
+
+def _entry_lines(path: Path) -> dict[tuple[str, int], int]:
+    """1-based line of each entry ``(section, index)`` of a places file ({} when the file
+    cannot be composed)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return {}
+    out: dict[tuple[str, int], int] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(value, yaml.SequenceNode):
+                for i, item in enumerate(value.value):
+                    out[(str(key.value), i)] = item.start_mark.line + 1
+    return out
 
 
 def _layers_from_yaml(path: Path) -> MapLayers:

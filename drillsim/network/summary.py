@@ -184,12 +184,12 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
 
 
 def on_network(network: RoadNetwork, places: Places) -> Places:
-    """The places within :data:`drillsim.network.fit.SNAP_MAX_M` of a node of ``network``.
+    """The places within :data:`drillsim.network.fit.SNAP_PLACE_MAX_M` of a node of ``network``.
 
     The embedded catalogue is Hongqiao's: on another district's network its places
     lie far away and would stretch a map across the globe, so maps leave them out.
     """
-    from drillsim.network.fit import SNAP_MAX_M
+    from drillsim.network.fit import SNAP_PLACE_MAX_M
 
     if not len(places):
         return places
@@ -197,7 +197,7 @@ def on_network(network: RoadNetwork, places: Places) -> Places:
     lon = np.array([p.lon for p in places])
     near = network.nearest_nodes(lat, lon)
     dist = haversine_m(lat, lon, network.lat[near], network.lon[near])
-    return Places([p for p, d in zip(places, dist, strict=True) if d <= SNAP_MAX_M])
+    return Places([p for p, d in zip(places, dist, strict=True) if d <= SNAP_PLACE_MAX_M])
 
 
 def _name(zh: str, en: str, lang: str | None, sep: str = "\n") -> str:

@@ -161,6 +161,14 @@ _KINDS: tuple[EventKind, ...] = (
               ("unit", "node")),
     EventKind("mutual_aid_request", "response", "help is asked from outside the district",
               ("incident",), (NEEDS,)),
+    EventKind("unreachable", "response", "no unit can get to the call: every road into "
+              "its node is closed and the nearest junction a vehicle can reach is farther "
+              "than a crew works on foot (150 m); no mutual aid is asked (it could not get "
+              "there either); the call waits for a road to reopen", ("incident", "node"), (
+                  _f("closures", "str", "", "the injects whose closures shut the roads into "
+                     "it, comma-separated"),
+                  _f("nearest_m", "float", "m", "straight-line distance to the nearest "
+                     "junction a vehicle can reach (`inf`: none)"))),
     EventKind("unmet", "response", "a call that no unit reached before the drill ended",
               ("incident", "node")),
     EventKind("rescued", "response", "rescuers take the people of a rescue call to a shelter",

@@ -48,6 +48,9 @@ SCENARIO_COPY = "scenario.yaml"
 DISTRICT_COPY = "district"
 """The run folder's copy of a district package that does not ship with drillsim."""
 
+NETWORK_COPY = "network.graphml"
+"""The run folder's copy of a drill's own GraphML ``network:`` (not a district's)."""
+
 
 class DistrictCopy(NamedTuple):
     """The district of a run, for its folder.
@@ -80,8 +83,13 @@ def _data_text(data: object) -> str:
 
 def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_json: dict,
               scenario_file: str, scenario_hash: str, wall_time_s: float,
-              network_given: str = "default", district: DistrictCopy | None = None) -> None:
+              network_given: str = "default", district: DistrictCopy | None = None,
+              snaps: list[dict[str, object]] | None = None) -> None:
     """Write the files of a run into ``out_dir`` (created if missing).
+
+    ``snaps``: the drill's locations played at a road node more than
+    :data:`drillsim.network.fit.SNAP_NOTE_M` away (``where``, ``what``, ``node``,
+    ``distance_m``), recorded in the manifest.
 
     ``network_given`` is the drill file's ``network`` as written (see
     :func:`network_record`). ``district``: the drill's district, recorded in the
@@ -99,6 +107,8 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
     for source, rel in district.files if district else ():
         (copy / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy / rel)
+    if result.scenario.network != "default":  # a bare `network:` travels with the run too
+        shutil.copyfile(result.scenario.network, out_dir / NETWORK_COPY)
     _write_json(out_dir / "actors.json", {
         "seed": result.seed,
         "units": [asdict(u) for u in result.units],
@@ -120,7 +130,7 @@ def write_run(result: RunResult, out_dir: Path, *, summary: Summary, summary_jso
         scenario_file=scenario_file, scenario_hash=scenario_hash, seed=result.seed,
         wall_time_s=wall_time_s,
         network=network_record(scenario_file, network_given, result.scenario.network),
-        district=district.record if district else None))
+        district=district.record if district else None, snaps=snaps))
 
 
 def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed: int,
@@ -134,15 +144,18 @@ def write_failure(out_dir: Path, *, scenario_file: str, scenario_hash: str, seed
 
 def manifest(*, scenario_file: str, scenario_hash: str, seed: int, wall_time_s: float,
              error: str | None = None, network: dict[str, str | None] | None = None,
-             district: dict[str, str | None] | None = None) -> dict[str, object]:
-    """Provenance of a run: what ran, in which district, on which roads, with which seed
-    and versions, how long it took (``network``: see :func:`network_record`;
-    ``district``: :attr:`DistrictCopy.record`)."""
+             district: dict[str, str | None] | None = None,
+             snaps: list[dict[str, object]] | None = None) -> dict[str, object]:
+    """Provenance of a run: what ran, in which district, on which roads, where its places
+    were played, with which seed and versions, how long it took (``network``: see
+    :func:`network_record`; ``district``: :attr:`DistrictCopy.record`; ``snaps``: see
+    :func:`write_run`)."""
     return {
         "scenario_file": scenario_file,
         "scenario_sha256": scenario_hash,
         "district": district,
         "network": network,
+        "snaps": snaps or [],
         "seed": seed,
         "drillsim": _version("drillsim"),
         "python": platform.python_version(),
@@ -282,9 +295,11 @@ def read_run(run_dir: Path) -> RunResult:
         raise DrillsimError(f"{run_dir}: not a run folder of `drillsim run --out` "
                             f"(missing {', '.join(missing)})")
     copy = run_dir / DISTRICT_COPY
+    net_copy = run_dir / NETWORK_COPY
     scenario = load_scenario(run_dir / SCENARIO_COPY, check_world=False,
-                             folder=_network_folder(run_dir),
-                             district=str(copy.resolve()) if copy.is_dir() else None)
+                             folder=run_dir if net_copy.is_file() else _network_folder(run_dir),
+                             district=str(copy.resolve()) if copy.is_dir() else None,
+                             network_file=net_copy if net_copy.is_file() else None)
     try:
         actors = json.loads((run_dir / "actors.json").read_text(encoding="utf-8"))
         records = read_events(run_dir / "events.csv")

@@ -340,6 +340,11 @@ def _provenance(ctx: ReportContext) -> list[tuple[str, str]]:
                 out += [(ctx.say("report.scenario_sha256"), str(m.get("scenario_sha256", ""))),
                         ("drillsim", str(m.get("drillsim", ""))),
                         ("python", str(m.get("python", "")))]
+                if m.get("snaps"):  # locations played at a road node more than 50 m away
+                    out.append((ctx.say("report.snaps"), ctx.say("sep_semicolon").join(
+                        ctx.say("report.snap", where=x["where"], what=x["what"],
+                                node=x["node"], distance=f"{float(x['distance_m']):.0f} m")
+                        for x in m["snaps"])))
             except ValueError:
                 pass
     return out

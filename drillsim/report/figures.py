@@ -304,11 +304,36 @@ def map_kinds(parts: list[HazardPart]) -> list[str]:
     return [kind for kind, part in MAP_KINDS.items() if not part or part in keys]
 
 
+def network_source(ctx: ReportContext) -> str:
+    """Where the map's roads come from: "schematic" for the embedded Hongqiao network,
+    "OpenStreetMap" for OSM data (a package whose sources or licence name OpenStreetMap /
+    ODbL, a GraphML file osmnx wrote), else the package's first source or the file's name."""
+    from pathlib import Path
+
+    from drillsim.network.district import DEFAULT_DISTRICT, load_district
+
+    s = ctx.scenario
+    osm = re.compile(r"openstreetmap|\bosm\b|odbl|osmnx", re.IGNORECASE)
+    if s.network != "default":
+        path = Path(s.network)
+        try:
+            head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+        except OSError:
+            head = ""
+        return ctx.say("figure.network_osm") if osm.search(head) else path.name
+    if s.district == DEFAULT_DISTRICT:
+        return ctx.say("figure.network_schematic")
+    d = load_district(s.district)
+    if any(osm.search(text) for text in (*d.sources, d.licence)):
+        return ctx.say("figure.network_osm")
+    return d.sources[0] if d.sources else d.network.name
+
+
 def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     """The road network with places, closed roads and each hazard's objects."""
     fig = map_axes(ctx, parts)
     places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
-    caption = ctx.say("figure.map_caption", places=places)
+    caption = ctx.say("figure.map_caption", places=places, network=network_source(ctx))
     roads = ctx.say("sep_semicolon").join(s.road + tx.paren(s.inject, ctx.lang)
                                           for s in ctx.road_closures)
     if roads:

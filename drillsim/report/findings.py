@@ -3,7 +3,10 @@ the drafted improvement actions (owners and capabilities worded in ``common.yaml
 
 from __future__ import annotations
 
+import math
+
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.response import unanswered_plans, unreachable_calls
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.registry import Action, Finding, Table
@@ -163,3 +166,32 @@ def observation(ctx: ReportContext, what: str, paragraphs: list[str],
 def beyond_ref(ctx: ReportContext) -> str:
     """What the improvement plan names as the finding of an action beyond the objectives."""
     return ctx.say("finding.beyond_ref")
+
+
+def unreachable_text(ctx: ReportContext) -> list[str]:
+    """One sentence per call no unit could get to (every road into it closed,
+    :func:`~drillsim.metrics.response.unreachable_calls`): the closures and the distance
+    to the nearest junction a vehicle could reach."""
+    out = []
+    for c in unreachable_calls(ctx.result):
+        closures = ctx.say("sep_list").join(c.closures) or ctx.say("fire.unreachable_hazard")
+        incident = ctx.incident_short(c.incident)
+        if math.isinf(c.nearest_m):
+            line = ctx.say("fire.unreachable_none", incident=incident, closures=closures)
+        else:
+            line = ctx.say("fire.unreachable", incident=incident, closures=closures,
+                           distance=f"{c.nearest_m:,.0f} m")
+        if not math.isnan(c.reached_t):
+            line += ctx.say("fire.unreachable_later", offset=tx.offset(c.reached_t))
+        out.append(line)
+    return out
+
+
+def unanswered_text(ctx: ReportContext) -> list[str]:
+    """One sentence per response plan no staffed unit of the district can answer whose
+    calls went to mutual aid or were never reached
+    (:func:`~drillsim.metrics.response.unanswered_plans`): that is their cause."""
+    sep = ctx.say("sep_list")
+    return [ctx.say("fire.unanswered_plan", plan=p.plan, types=sep.join(p.types),
+                    incidents=sep.join(ctx.incident_short(i) for i in p.incidents))
+            for p in unanswered_plans(ctx.result) if p.incidents]

@@ -74,6 +74,8 @@ from drillsim.report.findings import (
     named,
     observation,
     target_text,
+    unanswered_text,
+    unreachable_text,
 )
 from drillsim.report.registry import (
     Action,
@@ -954,7 +956,9 @@ def sections(ctx: ReportContext) -> list[Section]:
     for r in ctx.summary.rows:
         note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
-                                        (ctx.say("fire.note_unmet"), r.unmet)) if f)
+                                        (ctx.say("fire.note_unmet"), r.unmet),
+                                        (ctx.say("fire.note_unreachable"), r.unreachable))
+                                        if f)
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),
                          tx.minutes(r.dispatch_to_arrival, ctx.lang),
@@ -968,7 +972,9 @@ def sections(ctx: ReportContext) -> list[Section]:
                        ctx.say("fire.col_first_unit"), ctx.say("fire.col_note")],
                       all_rows, _incidents_caption(ctx, rescue_target), classes)
     water = water_table(ctx)
-    return [Section("fire", ctx.say("fire.section_title"), [ctx.say("fire.section_intro")],
+    return [Section("fire", ctx.say("fire.section_title"),
+                    [ctx.say("fire.section_intro"), *unreachable_text(ctx),
+                     *unanswered_text(ctx)],
                     [comp_table, std_table, inc_table, *water], [response_figure(ctx)])]
 
 

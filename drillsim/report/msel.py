@@ -16,6 +16,7 @@ from pathlib import Path
 
 from drillsim.hazards.plume import CHEMICALS
 from drillsim.metrics.injects import InjectResponse, inject_responses
+from drillsim.metrics.response import unreachable_calls
 from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -64,6 +65,11 @@ def _road(ctx: ReportContext, a: InjectResponse) -> str:
             "msel.closure_first_due" if d.first_due else "msel.closure_delay",
             unit=ctx.unit_label(d.unit), incident=ctx.incident_short(d.incident),
             extra=tx.minutes(d.delay, ctx.lang)) for d in delays)
+    cut = [c for c in unreachable_calls(ctx.result) if a.id in c.closures] \
+        if a.kind == "road_closed" else []
+    if cut:  # no unit could get to a call behind it
+        return ctx.say("sep_semicolon").join(ctx.say(
+            "msel.cut_off", incident=ctx.incident_short(c.incident)) for c in cut)
     if a.outcome == "none":
         return ctx.say("msel.no_reroute")
     return ctx.say("msel.reroute", unit=ctx.unit_label(a.unit))

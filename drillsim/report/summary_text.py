@@ -21,7 +21,7 @@ from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.findings import target_text
+from drillsim.report.findings import target_text, unanswered_text, unreachable_text
 
 FIRE_STANDARDS = ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share")
 LOAD = ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")
@@ -113,7 +113,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
             continue
         note = ctx.say("sep_list").join(ctx.say(k) for k, flag in (
             ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
-            ("sum.note_unmet", r.unmet)) if flag)
+            ("sum.note_unmet", r.unmet), ("sum.note_unreachable", r.unreachable)) if flag)
         fire = r.q_first_arrival_kw
         t.add(ctx.incident_short(r.incident), tx.incident_type(r.occupancy, r.kind, lg),
               tx.minutes(r.response, lg),
@@ -121,6 +121,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
               "—" if math.isnan(fire) else tx.value(fire, "kW", lg), tx.count(r.alarms),
               tx.count(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
               style="bad" if r.unmet else "")
+    t.notes += unreachable_text(ctx) + unanswered_text(ctx)
     return t
 
 

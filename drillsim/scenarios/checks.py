@@ -245,43 +245,112 @@ def _all_incidents(s: Scenario) -> Iterator[tuple[Path, object]]:
             yield ("injects", i, "incident"), inj.incident
 
 
-def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
+def located(s: Scenario) -> Iterator[tuple[Path, Location]]:
+    """Every location of a drill (stations, incidents, teams, depots, shelters, flood
+    points, the chemical site, road injects' ``near``) with its field path."""
     for i, st in enumerate(s.forces.stations):
         loc = st.location or Location(place=st.id)
-        path = ("forces", "stations", i, "location" if st.location else "id")
-        yield from _location(loc, path, places, network)
+        yield ("forces", "stations", i, "location" if st.location else "id"), loc
     for path, inc in _all_incidents(s):
-        yield from _location(inc.location, (*path, "location"), places, network)
+        yield (*path, "location"), inc.location
     for kind in ("teams", "depots", "shelters"):
         for i, item in enumerate(getattr(s.forces, kind)):
             own = item.base if kind == "teams" else item.location
-            path = ("forces", kind, i, ("base" if kind == "teams" else "location") if own
-                    else "id")
-            yield from _location(own or Location(place=item.id), path, places, network)
+            yield (("forces", kind, i, ("base" if kind == "teams" else "location") if own
+                    else "id"), own or Location(place=item.id))
             if kind == "teams" and item.assembled_at is not None:
-                yield from _location(item.assembled_at, ("forces", kind, i, "assembled_at"),
-                                     places, network)
-            if kind == "shelters" and item.capacity is None:
-                place = places.get(item.id)
-                if place is None or "capacity" not in place.attrs:
-                    yield Problem((*path[:3], "capacity"),
-                                  f"no capacity known for shelter {item.id!r}: give one")
+                yield ("forces", kind, i, "assembled_at"), item.assembled_at
     if s.flood is not None:
         for i, p in enumerate(s.flood.points):
-            yield from _location(p.location, ("flood", "points", i, "location"), places,
-                                 network)
+            yield ("flood", "points", i, "location"), p.location
+    if s.chemical is not None:
+        yield ("chemical", "site"), s.chemical.site
+    for i, inj in enumerate(s.injects):
+        near = getattr(inj, "near", None)
+        if near is not None:
+            yield ("injects", i, "near"), near
+
+
+class Snap(NamedTuple):
+    """A location played at a network node some distance away."""
+
+    path: Path
+    what: str
+    node: str
+    distance_m: float
+
+
+def snaps(s: Scenario, places: Places, network: RoadNetwork,
+          min_m: float | None = None) -> list[Snap]:
+    """The drill's locations played at a node farther than ``min_m`` (m; default
+    :data:`~drillsim.network.fit.SNAP_NOTE_M`), in file order, each once."""
+    from drillsim.network.fit import SNAP_NOTE_M, drive_core
+
+    min_m = SNAP_NOTE_M if min_m is None else min_m
+    core = drive_core(network)
+    out: dict[Path, Snap] = {}
+    for path, loc in located(s):
+        if loc.node is not None:
+            continue
+        if loc.place is not None:
+            place = places.get(loc.place)
+            if place is None:
+                continue
+            what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
+        else:
+            what, lat, lon = f"({loc.lat}, {loc.lon})", loc.lat, loc.lon
+        node, dist = core.nearest(network, lat, lon)
+        if dist > min_m:
+            out.setdefault(path, Snap(path, what, network.node_ids[node], round(dist, 1)))
+    return list(out.values())
+
+
+def snap_record(s: Scenario, places: Places, network: RoadNetwork) -> list[dict[str, object]]:
+    """:func:`snaps` as the run's manifest records them: ``where`` (the field, e.g.
+    ``incidents[0].location``), ``what``, ``node`` and ``distance_m``."""
+    from drillsim.scenarios.loader import dotted
+
+    return [{"where": dotted(x.path), "what": x.what, "node": x.node,
+             "distance_m": x.distance_m} for x in snaps(s, places, network)]
+
+
+def snap_bound(s: Scenario) -> tuple[float, str]:
+    """The farthest a coordinate of the drill may lie from its node, m, and where that
+    bound comes from: the drill's ``snap_max_m``, its district's (``district.yaml``),
+    else :data:`~drillsim.network.fit.SNAP_MAX_M`."""
+    from drillsim.network.district import DistrictError, load_district
+    from drillsim.network.fit import SNAP_MAX_M
+
+    if s.snap_max_m is not None:
+        return s.snap_max_m, "the drill's snap_max_m"
+    try:
+        district = load_district(s.district)
+    except DistrictError:
+        district = None
+    if district is not None and district.snap_max_m is not None:
+        return district.snap_max_m, f"snap_max_m of {district.name}'s district.yaml"
+    return SNAP_MAX_M, "the default; a drill's or district.yaml's snap_max_m may raise it"
+
+
+def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
+    bound = snap_bound(s)
+    for path, loc in located(s):
+        yield from _location(loc, path, places, network, bound, s.district)
+    for i, item in enumerate(s.forces.shelters):
+        if item.capacity is None:
+            place = places.get(item.id)
+            if place is None or "capacity" not in place.attrs:
+                yield Problem(("forces", "shelters", i, "capacity"),
+                              f"no capacity known for shelter {item.id!r}: give one")
+    if s.flood is not None:
+        for i, p in enumerate(s.flood.points):
             for road in p.roads or []:
                 if len(network.edges_named(road)) == 0:
                     yield Problem(("flood", "points", i, "roads"),
                                   f"no road named {road!r} in the network"
                                   f"{_road_hint(network, road)}")
         yield from _incidents_on_points(s, places, network)
-    if s.chemical is not None:
-        yield from _location(s.chemical.site, ("chemical", "site"), places, network)
     for i, inj in enumerate(s.injects):
-        near = getattr(inj, "near", None)
-        if near is not None:
-            yield from _location(near, ("injects", i, "near"), places, network)
         road = getattr(inj, "road", None)
         if road is not None and len(network.edges_named(road)) == 0:
             yield Problem(("injects", i, "road"), f"no road named {road!r} in the network"
@@ -394,14 +463,17 @@ def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
                           "(see docs/scenario-format.md)")
 
 
-def _location(
-    loc: Location, path: Path, places: Places, network: RoadNetwork
-) -> Iterator[Problem]:
+def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
+              bound: tuple[float, str], district: str) -> Iterator[Problem]:
     """Place ids, node ids and coordinates: known, near the network and in its core.
 
-    Bounds and the core are explained in :mod:`drillsim.network.fit`.
+    A coordinate farther than ``bound`` (m, and where the bound comes from:
+    :func:`snap_bound`) from its node is an error; a place of the district's catalogue
+    farther than :data:`~drillsim.network.fit.SNAP_PLACE_MAX_M` (the package's positions,
+    which ``drillsim district check`` reviews). Bounds and the core are explained in
+    :mod:`drillsim.network.fit`.
     """
-    from drillsim.network.fit import SNAP_MAX_M, drive_core
+    from drillsim.network.fit import SNAP_PLACE_MAX_M, drive_core
 
     core = drive_core(network)
     if loc.node is not None:
@@ -420,8 +492,10 @@ def _location(
         if place is None:
             close = places.suggest(loc.place)
             hint = (f"did you mean {close.id!r} ({close.label})? " if close else "")
-            yield Problem(path, f"unknown place {loc.place!r}; {hint}see `drillsim district "
-                          "show --places` (ids, Chinese and English names)")
+            yield Problem(path, f"unknown place {loc.place!r}"
+                          f"{_hongqiao_place(loc.place, district)}; {hint}see `drillsim "
+                          "district show --places` (ids, Chinese and English names); "
+                          f"{_played_in(district)}")
             return
         what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
     else:
@@ -432,16 +506,48 @@ def _location(
              f" (node {network.node_ids[plain]!r}, {plain_dist:.0f} m away, is on a dead end "
              "or one-way fragment units could not use)")
     near = f"network node {network.node_ids[node]!r}"
-    if dist > SNAP_MAX_M:
-        hint = (" It is a place of the embedded Hongqiao catalogue: on another network give "
-                "'location: {lat: .., lon: ..}' or 'location: {node: ..}' instead"
-                if loc.place is not None else "")
+    if loc.place is not None:
+        if dist > SNAP_PLACE_MAX_M:
+            yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}"
+                          f"{aside}; more than {SNAP_PLACE_MAX_M:.0f} m is outside the "
+                          f"drill's road network ({_played_in(district)}). On another network "
+                          "give 'location: {lat: .., lon: ..}' or 'location: {node: ..}'")
+        elif dist > core.warn_m:
+            yield Problem(path, f"{what} is played at {near}, {dist:.0f} m away, more than "
+                          f"{core.warn_m:.0f} m{aside}; give 'node:' or closer coordinates if "
+                          "that is not the right road", warning=True)
+        return
+    max_m, source = bound
+    if dist > max_m:
         yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}{aside}; "
-                      f"more than {SNAP_MAX_M:.0f} m is outside the drill's road network.{hint}")
-    elif dist > core.warn_m:
-        yield Problem(path, f"{what} is played at {near}, {dist:.0f} m away, more than "
-                      f"{core.warn_m:.0f} m{aside}; give 'node:' or closer coordinates if that "
-                      "is not the right road", warning=True)
+                      f"more than {max_m:.0f} m ({source}): give the coordinates of the place "
+                      f"itself (WGS84), or 'node:'; {_played_in(district)}")
+
+
+def _played_in(district: str) -> str:
+    """Which district a drill is played in, for messages about its places: the default
+    Hongqiao one is named as the default, with how to select another."""
+    from drillsim.network.district import DEFAULT_DISTRICT, DistrictError, load_district
+
+    if district == DEFAULT_DISTRICT:
+        return ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+                "'district: PATH' selects another package")
+    try:
+        d = load_district(district)
+    except DistrictError:
+        return f"the drill is played in district {district!r}"
+    return f"the drill is played in district {d.name!r} ({d.label}, {d.folder})"
+
+
+def _hongqiao_place(place_id: str, district: str) -> str:
+    """`` (it is a place of the Hongqiao district)`` when ``place_id`` is one of the
+    embedded Hongqiao catalogue and the drill is played elsewhere, else ``""``."""
+    from drillsim.network.district import DEFAULT_DISTRICT
+    from drillsim.network.graphml import load_places
+
+    if district == DEFAULT_DISTRICT or load_places(DEFAULT_DISTRICT).get(place_id) is None:
+        return ""
+    return f" ({place_id!r} is a place of the Hongqiao district, 红桥区, not of this one)"
 
 
 def _km(dist_m: float) -> str:

@@ -77,8 +77,8 @@ class LoadedDrill(NamedTuple):
 
 def load_scenario(path: str | FsPath, *, places: Places | None = None,
                   network: RoadNetwork | None = None, check_world: bool = True,
-                  folder: str | FsPath | None = None, district: str | None = None
-                  ) -> Scenario:
+                  folder: str | FsPath | None = None, district: str | None = None,
+                  network_file: str | FsPath | None = None) -> Scenario:
     """Read, validate and cross-check a drill file.
 
     Parameters
@@ -98,6 +98,9 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
     district
         A district package folder that replaces the file's own ``district`` (a run
         folder's copy of the package).
+    network_file
+        A GraphML file that replaces the file's own GraphML ``network`` (a run folder's
+        copy of it); ignored for ``network: default``.
 
     Returns
     -------
@@ -110,13 +113,13 @@ def load_scenario(path: str | FsPath, *, places: Places | None = None,
         With every problem found, one line each.
     """
     return load_drill(path, places=places, network=network, check_world=check_world,
-                      folder=folder, district=district).scenario
+                      folder=folder, district=district, network_file=network_file).scenario
 
 
 def load_drill(path: str | FsPath, *, places: Places | None = None,
                network: RoadNetwork | None = None, check_world: bool = True,
-               folder: str | FsPath | None = None, district: str | None = None
-               ) -> LoadedDrill:
+               folder: str | FsPath | None = None, district: str | None = None,
+               network_file: str | FsPath | None = None) -> LoadedDrill:
     """Like :func:`load_scenario`, and also return the world and the file hash."""
     file = str(path)
     raw = _read_bytes(FsPath(path), file)
@@ -128,14 +131,14 @@ def load_drill(path: str | FsPath, *, places: Places | None = None,
     where = _Locator(file, doc, from_default, spec)
     scenario, places, network, warnings = _checked(
         data, where, base, places, network, check_world,
-        _defaults_used(given, from_default, spec), spec)
+        _defaults_used(given, from_default, spec), spec, network_file)
     return LoadedDrill(scenario, places, network, hashlib.sha256(raw).hexdigest(), warnings,
                        str(given.get("network", "default")))
 
 
 def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Places | None,
              network: RoadNetwork | None, check_world: bool, defaults_used: tuple[str, ...],
-             district: str
+             district: str, network_file: str | FsPath | None = None
              ) -> tuple[Scenario, Places | None, RoadNetwork | None, tuple[FileProblem, ...]]:
     """Validate the data, resolve the network path, load and check the world.
 
@@ -143,7 +146,7 @@ def _checked(data: dict[str, Any], where: _Locator, folder: FsPath, places: Plac
     """
     start = _parse_start(data, where)
     scenario = _validate({**data, "start": start}, start, where)
-    scenario = _resolve_network(scenario, folder, where).model_copy(
+    scenario = _resolve_network(scenario, folder, where, network_file).model_copy(
         update={"district": district})
     if check_world and (places is None or network is None):
         places, network = _load_world(scenario, places, network, where)
@@ -421,10 +424,11 @@ def _written(path: Path, where: _Locator) -> Path:
 # --------------------------------------------------------------------------- the world
 
 
-def _resolve_network(scenario: Scenario, folder: FsPath, where: _Locator) -> Scenario:
+def _resolve_network(scenario: Scenario, folder: FsPath, where: _Locator,
+                     network_file: str | FsPath | None = None) -> Scenario:
     if scenario.network == "default":
         return scenario
-    graphml = (folder / scenario.network).resolve()
+    graphml = FsPath(network_file or folder / scenario.network).resolve()
     if not graphml.is_file():
         raise ScenarioError([where.problem(("network",), (
             f"no GraphML file {scenario.network!r} (looked for {graphml}); write 'default' "

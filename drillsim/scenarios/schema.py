@@ -1035,6 +1035,10 @@ class Scenario(Model):
         "(docs/districts.md): its road network, places, population and default forces")
     network: str = Field(default="default",
                          description="'default' (the district's) or a path to a GraphML file")
+    snap_max_m: float | None = Field(
+        default=None, gt=0, le=2000,
+        description="farthest a coordinate of the drill may lie from its road node, m "
+        "(default: the district's snap_max_m, else 200)")
     forces: Forces
     dispatch: Dispatch = Dispatch()
     incidents: list[Incident] = []

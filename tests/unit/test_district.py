@@ -78,7 +78,7 @@ def test_new_reports_what_it_dropped(tmp_path):
     assert r.exit_code == 0, r.output
     assert "36 nodes" in r.output
     assert "dropped 2 arc(s): highway=footway (not driven)" in r.output  # the park path
-    assert "dropped 1 node(s)\n" in r.output                              # the park
+    assert "dropped 1 node(s) left without a drivable road" in r.output  # the park
     assert "dropped 2 node(s) outside the largest part" in r.output       # dead end, source
     d = load_district(str(tmp_path / "c1"))
     net = district_network(d)
@@ -100,15 +100,35 @@ def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
     assert any(line.startswith("error: ") and "places.yaml:" in line
                and ": stations: no stations yet" in line for line in lines)
     for what in (": shelters: no shelters yet", ": subdistricts: no population",
-                 ": points: no waterlogging points", ": stations: no default forces"):
+                 ": points: no waterlogging points", ": stations: no default forces",
+                 "district.yaml:10: licence: licence is still the template's placeholder"):
         assert any(what in line for line in lines), what
-    assert "1 error(s), 4 warning(s)" in r.output
+    assert "1 error(s), 5 warning(s)" in r.output
 
 
-def test_check_of_a_filled_package_is_clean(runs):
+def test_check_names_plans_no_staffed_unit_can_answer(runs, tmp_path):
+    """West Gate has 20 firefighters, half on duty: its two engines (5 + 5) take all ten,
+    so the ladder and the rescue unit stay unstaffed, and the pump team has no rescuers:
+    the rescue and flood_rescue plans cannot be answered (the trial's Jinjiang package:
+    hazmat). With 34 firefighters (17 on duty: 5 + 5 + 3 + 4) the check is clean."""
     r = invoke("district", "check", runs["package"])
     assert r.exit_code == 0, r.output
-    assert "测试市 Test City (version 1): 0 error(s), 0 warning(s)" in r.output
+    out = " ".join(r.output.split())
+    forces = runs["package"] / "forces.yaml"
+    for plan, types, line in (("rescue", "rescue", 13), ("flood_rescue", "rescue|rescue_team",
+                                                          15)):
+        assert (f"warning: {forces}:{line}: response_plans.{plan}: no unit staffed on duty can "
+                f"answer response plan {plan!r}: it asks for {types}, and none is staffed; "
+                "not staffed: W-R1 (west_station) (personnel × on_duty_fraction leaves no "
+                "crew for them); its calls would go to mutual aid or never be reached") in out
+    assert "测试市 Test City (version 1): 0 error(s), 2 warning(s)" in r.output
+    package = make_other_district(tmp_path)
+    forces = package / "forces.yaml"
+    forces.write_text(forces.read_text(encoding="utf-8").replace("personnel: 20",
+                                                                 "personnel: 34"),
+                      encoding="utf-8")
+    r = invoke("district", "check", package)
+    assert "测试市 Test City (version 1): 0 error(s), 0 warning(s)" in r.output, r.output
 
 
 def test_check_finds_far_places_slow_stations_and_flooded_shelters(tmp_path):
@@ -380,3 +400,154 @@ def test_sweep_on_another_district_uses_its_world(runs, tmp_path):
              for row in rows}
     for rep in ("0", "1"):
         assert first["120 s", rep] - first["60 s", rep] == pytest.approx(60.0)  # seconds
+
+
+CUT_OFF = """\
+name: Test City fire behind closed streets
+district: {district}
+start: 2026-07-15 10:00
+duration: 01:00
+seed: 5
+injects:
+  - {{id: I1, kind: road_closed, at: '+00:00', road: Row 2 Street, text: closed for works}}
+  - {{id: I2, kind: road_closed, at: '+00:00', road: Column 3 Street, text: closed}}
+incidents:
+  - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
+  - {{id: F2, occupancy: dwelling, at: '+00:20', location: {{lat: {f2_lat}, lon: 104.0620}}}}
+  - {{id: R1, kind: rescue, at: '+00:30', location: {{lat: 30.6680, lon: 104.0680}}}}
+"""
+F2_NORTH_M = 100.0
+"""F2 stands 100 m north of g11 (30.662, 104.062; g21 is 122 m away): played at g11, and
+the run says so."""
+
+
+def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
+    """Every road into g23 closed, its nearest open neighbours (g22, g24) 191 m away, more
+    than a crew works on foot (150 m): the call is recorded unreachable with the closures
+    and the distance, no unit arrives, no mutual aid is asked, the 5-minute rule is missed,
+    and the summary, the report and the MSEL say so."""
+    f2_lat = 30.662 + F2_NORTH_M / (math.pi / 180 * 6_371_008.8)
+    drill = runs["root"] / "drills" / "cut_off.yaml"
+    drill.write_text(CUT_OFF.format(district="../testcity", f2_lat=f"{f2_lat:.6f}"),
+                     encoding="utf-8")
+    out = runs["root"] / "runs" / "cut_off"
+    r = invoke("run", drill, "--report", "--out", out)
+    assert r.exit_code == 0, r.output
+    rows = events(out)
+    cut = [r for r in rows if r["event"] == "unreachable"]
+    assert len(cut) == 1 and cut[0]["incident"] == "F1"
+    data = json.loads(cut[0]["data"])
+    # 0.002° of longitude at 30.664° N
+    expected_m = 0.002 * math.pi / 180 * 6_371_008.8 * math.cos(math.radians(30.664))
+    assert data["closures"] == "I1, I2"
+    assert data["nearest_m"] == pytest.approx(expected_m, abs=0.1)
+    kinds = {r["event"] for r in rows if r["incident"] == "F1"}
+    assert not kinds & {"arrive", "queued", "mutual_aid_request", "dispatch"}
+    assert "unmet" in kinds
+    sentence = ("F1 cannot be reached: every road into it is closed (I1, I2); "
+                "nearest reachable junction 191 m")
+    assert sentence in " ".join(r.output.split())
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    fires = [r for r in rows if r["event"] == "arrive" and r["incident"] == "F2"]
+    assert fires  # F2 and R1 are reached in time, F1 never: it counts as missed
+    assert summary["metrics"]["five_minute_share"] == pytest.approx(2 / 3, abs=0.001)
+    assert summary["metrics"]["five_minute_n"] == 3
+    report = (out / "report.en.md").read_text(encoding="utf-8")
+    assert sentence in report
+    assert report.count("F1 cut off: no unit could get to it, no mutual aid asked") == 2
+    assert "no unit had to change its route" not in report
+    assert "F1无法到达：通往该处的道路全部封闭（I1，I2）；最近可达路口191 m" in \
+        (out / "report.zh.md").read_text(encoding="utf-8")
+
+
+def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
+    """F2 of the cut-off drill stands 100 m from its node: the manifest's ``snaps`` and the
+    report's provenance say where it was played and how far; places at their node (0 m)
+    are not listed."""
+    out = runs["root"] / "runs" / "cut_off"
+    if not (out / "manifest.json").is_file():
+        pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (snap,) = manifest["snaps"]
+    assert (snap["where"], snap["node"]) == ("incidents[1].location", "g11")
+    assert snap["distance_m"] == pytest.approx(F2_NORTH_M, abs=0.5)
+    report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+    assert (f"places played at a road node more than 50 m away: incidents\\[1\\].location "
+            f"{snap['what']} at node g11, 100 m") in report  # Markdown escapes the brackets
+
+
+def test_map_caption_names_the_package_source_not_the_schematic(runs):
+    """Only the embedded Hongqiao network is a schematic; the test package's map caption
+    names its source (district.yaml: "roads: city.graphml")."""
+    out = runs["root"] / "runs" / "cut_off"
+    if not (out / "manifest.json").is_file():
+        pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
+    report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+    assert "Road network (roads: city.graphml), " in report
+    assert "schematic" not in report
+
+
+def test_a_plan_no_staffed_unit_can_answer_is_named_as_the_cause(runs):
+    """R1 (a rescue call) needs a rescue unit; West Gate's W-R1 is not staffed (see
+    test_check_names_plans_no_staffed_unit_can_answer): the call waits for mutual aid, and
+    the summary and the report name the cause."""
+    out = runs["root"] / "runs" / "cut_off"
+    if not (out / "manifest.json").is_file():
+        pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
+    rows = events(out)
+    assert any(r["event"] == "mutual_aid_request" and r["incident"] == "R1" for r in rows)
+    cause = ("R1: no staffed unit in the district can answer rescue (it asks for rescue; none "
+             "is staffed on duty); the calls went to mutual aid or were never reached")
+    assert cause in " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+
+
+def test_forgetting_district_says_where_the_drill_is_played(tmp_path):
+    """Chengdu coordinates in a drill without `district:` are 1,500 km from Hongqiao: the
+    error says the drill is played in the default Hongqiao district and how to select
+    another."""
+    drill = tmp_path / "no_district.yaml"
+    drill.write_text(FIRE.replace("district: {district}\n", "").format(), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    line = " ".join(r.output.split())
+    assert "incidents[0].location: (30.67, 104.07) lies 1,5" in line
+    assert ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+            "'district: PATH' selects another package") in line
+
+
+def test_a_hongqiao_place_id_on_another_district_says_so(runs):
+    drill = runs["root"] / "drills" / "xigu.yaml"
+    drill.write_text(FIRE.format(district="../testcity").replace(
+        "{lat: 30.6700, lon: 104.0700}", "xigu_park"), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2
+    line = " ".join(r.output.split())
+    assert ("incidents[0].location: unknown place 'xigu_park' ('xigu_park' is a place of the "
+            "Hongqiao district, 红桥区, not of this one)") in line
+    assert (f"the drill is played in district 'testcity' (测试市 Test City, "
+            f"{runs['package']})") in line
+
+
+def test_new_from_osm_lists_dropped_ways_and_why_nodes_went(tmp_path):
+    """Like the GraphML path, the OSM path says what it left out: the railway way (no
+    highway tag), the footway's arcs, and the node only the footway led to."""
+    path = tmp_path / "x.osm"
+    path.write_text(OSM, encoding="utf-8")
+    r = invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x")
+    assert r.exit_code == 0, r.output
+    lines = [line.strip() for line in r.output.splitlines()]
+    assert "dropped 1 way(s): railway=rail (no highway tag: not a road)" in lines
+    assert "dropped 2 arc(s): highway=footway (not driven)" in lines
+    assert ("dropped 1 node(s) left without a drivable road (only the arcs dropped above led "
+            "to them)") in lines
+
+
+def test_map_caption_of_the_embedded_network_says_schematic(reports):
+    from drillsim.report.figures import network_source
+
+    ctx, _ = reports["highrise-evening", "en"]
+    assert network_source(ctx) == "schematic"
+    assert ctx.say("figure.map_caption", network=network_source(ctx), places="stations") \
+        .startswith("Road network (schematic), stations")
+    zh, _ = reports["highrise-evening", "zh"]
+    assert network_source(zh) == "示意"

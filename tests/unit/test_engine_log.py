@@ -70,7 +70,8 @@ def test_unanswered_call_is_reported_unmet(line_world):
 
 
 def test_call_no_unit_can_reach_waits_for_the_road_to_reopen(line_world):
-    # Closing the road around N2 cuts N3 off: the call queues until the road reopens.
+    # Closing the road around N2 cuts N3 off (every road into it closed): the call is
+    # recorded unreachable (not queued for mutual aid) and served when the road reopens.
     s = make_scenario(
         incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N3"},
                     "work_time": "1 min"}],
@@ -81,8 +82,9 @@ def test_call_no_unit_can_reach_waits_for_the_road_to_reopen(line_world):
              "near": {"node": "N2"}, "radius_m": 600},
         ])
     result = run_drill(s, line_world)
-    assert [(r.t, r.event) for r in result.records if r.event in ("queued", "dispatch")] == [
-        (90.0, "queued"), (1800.0, "dispatch")]
+    assert [(r.t, r.event) for r in result.records
+            if r.event in ("queued", "unreachable", "dispatch")] == [
+        (90.0, "unreachable"), (1800.0, "dispatch")]
     # The drill restores the network for the next run.
     assert line_world.travel.time(0, 3, "fire_engine") < 1000
 

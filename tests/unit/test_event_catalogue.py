@@ -89,6 +89,14 @@ def _unmet(world: World) -> RunResult:
         "id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N1"}}]), world)
 
 
+def _unreachable(world: World) -> RunResult:
+    # every road closed: no unit can get to the call (nearest_m is inf)
+    return run_drill(make_scenario(
+        injects=[{"kind": "road_closed", "at": "+00:00", "road": "Test Road"}],
+        incidents=[{"id": "A1", "kind": "alarm", "at": "+00:01", "location": {"node": "N2"}}]),
+        world)
+
+
 def _comms_delay(world: World) -> RunResult:
     return run_drill(make_scenario(
         incidents=[{"id": "A1", "kind": "alarm", "at": "+00:10", "location": {"node": "N1"}}],
@@ -150,6 +158,7 @@ def _shelter_blocked(world: World) -> RunResult:
 # name: (world fixture, drill, kinds it must write)
 CASES: dict[str, tuple[str, Callable[[World], RunResult], frozenset[str]]] = {
     "unmet": ("line_world", _unmet, frozenset({"unmet", "queued"})),
+    "unreachable": ("line_world", _unreachable, frozenset({"unreachable", "unmet"})),
     "comms_delay": ("line_world", _comms_delay, frozenset({"comms_delay"})),
     "responder_exposed": ("line_world", _responder_exposed, frozenset({"responder_exposed"})),
     "shelter_full": ("ring_world", _shelter_full,

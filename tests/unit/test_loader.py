@@ -256,8 +256,8 @@ def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
         "e.g. '04:00')",
         "FILE:3: duraton: unknown key 'duraton'; did you mean 'duration'? (allowed: name, "
         "name_zh, description, description_zh, start, duration, seed, deterministic, district, "
-        "network, forces, dispatch, incidents, background, injects, objectives, flood, "
-        "relief, warning, chemical)"]
+        "network, snap_max_m, forces, dispatch, incidents, background, injects, objectives, "
+        "flood, relief, warning, chemical)"]
 
 
 def test_negative_duration(tmp_path: Path) -> None:
@@ -403,11 +403,16 @@ def test_unknown_unit_out_of_service(tmp_path: Path) -> None:
         "FILE:5: forces.out_of_service[1]: unknown unit 'XX-E1'; known units: BX-E1, BX-E2, ")
 
 
+HQ = ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+      "'district: PATH' selects another package")
+"""What a message about a place adds for a drill played in the default district."""
+
+
 def test_unknown_place(tmp_path: Path) -> None:
     text = BASE + "incidents:\n  - {id: F1, occupancy: dwelling, at: +00:10, location: nowhere}\n"
     assert fails(tmp_path, text, **world()) == [
         "FILE:5: incidents[0].location: unknown place 'nowhere'; see `drillsim district show "
-        "--places` (ids, Chinese and English names)"]
+        "--places` (ids, Chinese and English names); " + HQ]
 
 
 def test_coordinates_outside_the_network(tmp_path: Path) -> None:
@@ -420,7 +425,9 @@ incidents:
 """
     assert fails(tmp_path, text, **world()) == [
         "FILE:8: incidents[0].location: (39.5, 117.15) lies 37.7 km from the nearest usable "
-        "network node 'n_b'; more than 500 m is outside the drill's road network."]
+        "network node 'n_b'; more than 200 m (the default; a drill's or district.yaml's "
+        "snap_max_m may raise it): give the coordinates of the place itself (WGS84), or "
+        "'node:'; " + HQ]
 
 
 def test_unknown_road(tmp_path: Path) -> None:
@@ -438,7 +445,7 @@ def test_problem_in_the_default_forces_names_the_default_file(tmp_path: Path) ->
     line = doc.lines[("stations", 3, "id")]
     assert info.value.lines() == [
         f"{file}:{line}: forces.stations[3].id: unknown place 'benxi_station'; "
-        "see `drillsim district show --places` (ids, Chinese and English names)"]
+        "see `drillsim district show --places` (ids, Chinese and English names); " + HQ]
 
 
 def test_missing_graphml_file(tmp_path: Path) -> None:
@@ -488,10 +495,10 @@ injects:
     lines = [line.replace(str(path), "FILE") for line in info.value.lines()]
     assert lines[0] == ("FILE:5: incidents[0].location: unknown place 'nowhere'; "
                         "see `drillsim district show --places` (ids, Chinese and English "
-                        "names)")
+                        "names); " + HQ)
     assert re.fullmatch(r"FILE:6: incidents\[1\]\.location: \(39\.9, 116\.4\) lies \d+\.\d km "
-                        r"from the nearest usable network node '\w+'; more than 500 m is "
-                        r"outside the drill's road network\.", lines[1])
+                        r"from the nearest usable network node '\w+'; more than 200 m \(the "
+                        r"default; .*", lines[1])
     assert lines[2:] == ["FILE:9: injects[0].road: no road named 'Nowhere Road' in the network"]
 
 
@@ -535,8 +542,9 @@ def test_waterlogging_point_off_the_network(tmp_path: Path) -> None:
 """
     lines = fails(tmp_path, text, **world())
     assert lines == ["FILE:7: flood.points[0].location: (39.5, 117.5) lies 48.2 km from the "
-                     "nearest usable network node 'n_b'; more than 500 m is outside the "
-                     "drill's road network."]
+                     "nearest usable network node 'n_b'; more than 200 m (the default; a "
+                     "drill's or district.yaml's snap_max_m may raise it): give the coordinates "
+                     "of the place itself (WGS84), or 'node:'; " + HQ]
 
 
 
@@ -569,6 +577,6 @@ forces:
 """
     assert fails(tmp_path, text, **world()) == [
         "FILE:7: forces.teams[0].assembled_at: unknown place 'nowhere'; "
-        "see `drillsim district show --places` (ids, Chinese and English names)"]
+        "see `drillsim district show --places` (ids, Chinese and English names); " + HQ]
     ok = load(tmp_path, text.replace("nowhere", "xigu_park"), **world())
     assert ok.forces.teams[0].assembled_at.place == "xigu_park"

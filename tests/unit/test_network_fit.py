@@ -18,7 +18,7 @@ from osm_world import GRID, OUTSIDE, node_latlon, osm_like_graph, write_osm_like
 
 from drillsim.api import open_drill, run_drill
 from drillsim.errors import ScenarioError
-from drillsim.network.fit import SNAP_MAX_M, SNAP_WARN_M, drive_core, snap
+from drillsim.network.fit import SNAP_MAX_M, SNAP_PLACE_MAX_M, SNAP_WARN_M, drive_core, snap
 from drillsim.network.graph import haversine_m
 from drillsim.network.graphml import NetworkLoadError, load_graphml, load_hongqiao
 from drillsim.scenarios.loader import load_drill
@@ -121,9 +121,10 @@ def test_a_hongqiao_place_on_another_network_is_an_error(city: Path) -> None:
     assert line.startswith("FILE:17: incidents[0].location: place 'xigu_park' (西沽公园 ")
     km = float(line.split(" lies ")[1].split(" km")[0].replace(",", ""))
     assert 1_400 < km < 1_600  # Tianjin to Chengdu
-    assert line.endswith("more than 500 m is outside the drill's road network. It is a place "
-                         "of the embedded Hongqiao catalogue: on another network give "
-                         "'location: {lat: .., lon: ..}' or 'location: {node: ..}' instead")
+    assert line.endswith("more than 500 m is outside the drill's road network (the drill is "
+                         "played in the Hongqiao district (红桥区, Tianjin), the default; "
+                         "'district: PATH' selects another package). On another network give "
+                         "'location: {lat: .., lon: ..}' or 'location: {node: ..}'")
 
 
 def _shifted(node: str, east_m: float) -> tuple[float, float]:
@@ -132,18 +133,28 @@ def _shifted(node: str, east_m: float) -> tuple[float, float]:
 
 
 def test_snap_distance_bounds(city: Path) -> None:
+    """A drill's coordinate more than 200 m from its node is an error naming it and the
+    distance (issue 15: the trial moved an incident 953 m without a word); a drill's
+    snap_max_m raises the bound, and says so."""
     # row 0 is the south row; g05 is its east end.
-    lat, lon = _shifted("g05", 400.0)  # 400 m east of the grid's east edge: a warning
-    drill = load_drill(drill_file(city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}")))
-    (warning,) = [str(w).replace(str(city / "drill.yaml"), "FILE") for w in drill.warnings]
-    assert warning == (f"FILE:17: incidents[0].location: ({lat}, {lon}) is played at network "
-                       "node 'g05', 400 m away, more than 223 m; give 'node:' or closer "
-                       "coordinates if that is not the right road")
-    lat, lon = _shifted("g05", 600.0)  # beyond SNAP_MAX_M: an error
+    lat, lon = _shifted("g05", 150.0)  # 150 m east of the grid's east edge: played there
+    assert load_drill(drill_file(
+        city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}"))).warnings == ()
+    lat, lon = _shifted("g05", 250.0)  # beyond SNAP_MAX_M: an error
     assert errors(drill_file(city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}"))) == [
-        f"FILE:17: incidents[0].location: ({lat}, {lon}) lies 600 m from the nearest usable "
-        "network node 'g05'; more than 500 m is outside the drill's road network."]
-    assert drive_core(load_graphml(city / "city.graphml")).warn_m < 400 < SNAP_MAX_M < 600
+        f"FILE:17: incidents[0].location: ({lat}, {lon}) lies 250 m from the nearest usable "
+        "network node 'g05'; more than 200 m (the default; a drill's or district.yaml's "
+        "snap_max_m may raise it): give the coordinates of the place itself (WGS84), or "
+        "'node:'; the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
+        "'district: PATH' selects another package"]
+    raised = HEAD + "snap_max_m: 300\n" + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}")
+    assert load_drill(drill_file(city, raised)).scenario.snap_max_m == 300
+    lat, lon = _shifted("g05", 350.0)
+    (line,) = errors(drill_file(city, HEAD + "snap_max_m: 300\n" + FORCES
+                                + incident(f"{{lat: {lat}, lon: {lon}}}")))
+    assert "lies 350 m from the nearest usable network node 'g05'; more than 300 m (the " \
+        "drill's snap_max_m)" in line
+    assert SNAP_MAX_M == 200
 
 
 def test_the_warning_bound_grows_with_a_coarse_network(city: Path) -> None:
@@ -152,17 +163,16 @@ def test_the_warning_bound_grows_with_a_coarse_network(city: Path) -> None:
     hongqiao = load_hongqiao()
     arcs = hongqiao.edge_length_m[hongqiao.road_edges()]
     assert drive_core(hongqiao).warn_m == np.ceil(np.percentile(arcs, 75)) == 440
-    assert SNAP_WARN_M < drive_core(hongqiao).warn_m < SNAP_MAX_M
+    assert SNAP_WARN_M < drive_core(hongqiao).warn_m < SNAP_PLACE_MAX_M  # for places by id
 
 
 def test_a_coordinate_near_a_dead_end_names_it(city: Path) -> None:
     lat, lon = _shifted("g55", 400.0)  # 400 m east of g55, 209 m beyond the dead end
-    (warning,) = load_drill(drill_file(
-        city, HEAD + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}"))).warnings
-    assert warning.message == (
-        f"({lat}, {lon}) is played at network node 'g55', 400 m away, more than 223 m "
-        "(node 'dead_end', 209 m away, is on a dead end or one-way fragment units could not "
-        "use); give 'node:' or closer coordinates if that is not the right road")
+    (line,) = errors(drill_file(city, HEAD + "snap_max_m: 300\n" + FORCES
+                                + incident(f"{{lat: {lat}, lon: {lon}}}")))
+    assert (f"({lat}, {lon}) lies 400 m from the nearest usable network node 'g55' (node "
+            "'dead_end', 209 m away, is on a dead end or one-way fragment units could not "
+            "use); more than 300 m") in line
 
 
 @pytest.mark.parametrize(("node", "trouble"), [

@@ -1,5 +1,7 @@
-"""A run folder names its road network (path as given, absolute path, SHA-256) and is read
-back wherever it was moved, as long as the network file is the one the run used."""
+"""A run folder names its road network (path as given, absolute path, SHA-256), holds a copy
+of a drill's own GraphML network and is read back from it wherever it was moved, after the
+file moved or changed too (a run folder written before copies needs the file the run
+used)."""
 
 from __future__ import annotations
 
@@ -86,8 +88,10 @@ def test_default_network_is_named_with_the_embedded_file_hash(tmp_path: Path) ->
 
 def test_moved_run_is_read_with_its_network(moved_run: tuple[Path, Path]) -> None:
     run, graphml = moved_run
+    copy = run / "network.graphml"
+    assert copy.read_bytes() == graphml.read_bytes()
     result = read_run(run)
-    assert result.scenario.network == str(graphml.resolve())
+    assert result.scenario.network == str(copy.resolve())
     assert [i.id for i in result.incidents] == ["F1"]
 
 
@@ -102,6 +106,10 @@ def test_network_gone(moved_run: tuple[Path, Path]) -> None:
     run, graphml = moved_run
     sha = hashlib.sha256(graphml.read_bytes()).hexdigest()
     graphml.unlink()
+    r = invoke("report", run, "--lang", "en")  # the run folder's copy serves
+    assert r.exit_code == 0, r.output
+    assert "F1" in (run / "report.en.md").read_text(encoding="utf-8")
+    (run / "network.graphml").unlink()  # a run folder written before copies
     with pytest.raises(DrillsimError) as info:
         read_run(run)
     assert str(info.value) == (
@@ -116,6 +124,8 @@ def test_network_changed(moved_run: tuple[Path, Path]) -> None:
     before = hashlib.sha256(graphml.read_bytes()).hexdigest()
     graphml.write_bytes(graphml.read_bytes() + b"<!-- edited -->\n")
     after = hashlib.sha256(graphml.read_bytes()).hexdigest()
+    assert [i.id for i in read_run(run).incidents] == ["F1"]  # read from the copy
+    (run / "network.graphml").unlink()  # a run folder written before copies
     with pytest.raises(DrillsimError) as info:
         read_run(run)
     assert str(info.value) == (
