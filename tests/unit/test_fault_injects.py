@@ -62,7 +62,7 @@ UNMET = {
 }
 # what the English report must say (a line of its Markdown)
 REPORT = {
-    "every station out": "| F1 | dwelling | +00:11:35 | not by the end |",
+    "every station out": "| F1 | dwelling fire | +00:11:35 | not by the end |",
     "all roads closed": "UNMET |",
     "depots empty": "relieved within the relief target (10 h, indicator 8) | 0% |",
     "shelters full": "| displaced people who found no shelter place | {unsheltered:,.0f} |",

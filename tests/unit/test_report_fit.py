@@ -229,7 +229,7 @@ def test_a_failed_critical_objective_caps_the_score_and_comes_first(runs, lang):
     assert f"{mean:.0f}" in note
     # stated first: the first finding and the first improvement actions answer it
     assert rep.findings[0].objective == relief.objective.id
-    assert rep.plan[0].finding.split(", ")[0] == relief.objective.id
+    assert rep.plan[0].finding.split(say(lang, "sep_words"))[0] == relief.objective.id
 
 
 @pytest.mark.parametrize("lang", LANGS)
