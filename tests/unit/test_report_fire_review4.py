@@ -33,3 +33,22 @@ def test_outdoor_fire_is_typed_once(reports, drill, lang):
     text = render_markdown(rep) + "\n".join(r.sim_what for r in msel_rows(ctx))
     assert typed in text
     assert ("fire fire" if lang == "en" else "火灾火灾") not in text
+
+
+# ----------------------------------------------------------------------------- item 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_finding_paragraph_is_a_sentence(reports, lang):
+    for drill in ("warehouse-escalation", "highrise-evening", "flood-and-fire",
+                  "night-compound-fire"):
+        _, rep = reports[drill, lang]
+        for f in rep.findings:
+            for p in filter(None, f.paragraphs):
+                assert not p[0].islower(), (drill, f.objective, p)
+                assert not p.startswith("但"), (drill, f.objective, p)
+    _, rep = reports["warehouse-escalation", lang]
+    o3 = _finding(rep, "O3")
+    said = [p for p in o3.paragraphs if "BG001" in p]
+    assert said and said[0].startswith("The target is met, but" if lang == "en"
+                                       else "目标虽已达成，但")
