@@ -35,6 +35,7 @@ from drillsim.metrics.response import (
     metric_cases,
     missed_measure,
     mutual_aid_cap_reached,
+    never_came,
     queued_needs,
     response_segments,
     segment_shares,
@@ -665,6 +666,29 @@ EXPLAINERS["utilisation_max"] = explain_utilisation
 # ----------------------------------------------------------------------------- overview
 
 
+def full_assignment_cell(ctx: ReportContext, row: IncidentRow) -> str:
+    """When the full first alarm was on scene; when it never was before control, why: the
+    unit types that never came and where such units were when the call queued for them."""
+    if not row.full_before_control:
+        return tx.offset(row.full_assignment)
+    nc = never_came(ctx.result, activity(ctx), row)
+    if nc is None:
+        return ctx.say("fire.not_before_control")
+    types = tx.join((ctx.say("fire.sep_or").join(tx.term("unit", t, ctx.lang) for t in k.split("|"))
+                     for k in nc.types), ctx.lang, words=True)
+    if not nc.district_held and not nc.aid_held:
+        return ctx.say("fire.never_came_none", types=types)
+    held = [ctx.say("fire.never_came_all", n=nc.district_total)
+            if nc.district_held == nc.district_total else
+            ctx.say("fire.never_came_some", n=nc.district_total, held=nc.district_held)] \
+        if nc.district_held else []
+    if nc.aid_held:
+        held.append(ctx.say("fire.never_came_aid", n=nc.aid_held))
+    kinds = tx.join((tx.term("kind", k, ctx.lang) for k in nc.kinds), ctx.lang, words=True)
+    return ctx.say("fire.never_came", types=types, held=ctx.say("fire.and").join(held),
+                   kinds=kinds or ctx.say("fire.other_tasks"))
+
+
 def _kind_label(ctx: ReportContext, row: IncidentRow) -> str:
     return tx.incident_type(row.occupancy, row.kind, ctx.lang)
 
@@ -685,8 +709,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("fire.col_units"), ctx.say("fire.col_control")],
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
           tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
-          tx.offset(r.first_arrival), ctx.say("fire.not_before_control")
-          if r.full_before_control else tx.offset(r.full_assignment), str(r.alarms),
+          tx.offset(r.first_arrival), full_assignment_cell(ctx, r), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
         caption)
     forces = ctx.scenario.forces

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from drillsim.metrics.response import missed_measure
+from drillsim.report import fire as fi
 from drillsim.report import render_markdown
 from drillsim.report import text as tx
 from drillsim.report.msel import msel_rows
@@ -52,3 +54,36 @@ def test_every_finding_paragraph_is_a_sentence(reports, lang):
     said = [p for p in o3.paragraphs if "BG001" in p]
     assert said and said[0].startswith("The target is met, but" if lang == "en"
                                        else "目标虽已达成，但")
+
+
+# ----------------------------------------------------------------------------- item 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_alarm_never_completed_says_which_units_never_came(reports, lang):
+    ctx, rep = reports["flood-and-fire", lang]
+    f1 = ctx.rows["F1"]
+    # the premise, from the records: engines sent at once, a rescue truck queued, never came
+    sent = [r for r in ctx.records if r.incident == "F1" and r.event == "dispatch"]
+    queued = next(r for r in ctx.records if r.incident == "F1" and r.event == "queued")
+    assert all(r.t == queued.t for r in sent) and set(queued.get("needs")) == {"rescue"}
+    came = {r.unit for r in ctx.records if r.incident == "F1" and r.event == "arrive"}
+    assert not any(u.endswith("-R1") or u.startswith("MA-") for u in came)
+    assert f1.full_before_control and not f1.waited
+    # where the rescue trucks were when F1 queued: every district one and every
+    # mutual-aid unit at flood rescues
+    district = [u.id for u in ctx.result.units if u.type == "rescue"
+                and u.station != "mutual_aid"]
+    assert len(district) == 4
+    table = fi.overview_tables(ctx)[0]
+    row = next(r for r in table.rows if r[0] == ctx.incident_label("F1"))
+    cells = " ".join(row)
+    if lang == "en":
+        assert ("first alarm never completed: no rescue truck was free (all 4 of the "
+                "district's and the 6 mutual-aid units at flood rescue calls)") in cells
+    else:
+        assert ("首批力量始终未到齐：无可用抢险救援消防车"
+                "（全区4辆及区外增援力量6支均在内涝救援警情）") in cells
+    assert ctx.say("fire.not_before_control") not in cells
+    # the row is not red for a wait: both engines went at once and came within 5 min
+    assert not missed_measure(f1, 1800.0)

@@ -91,7 +91,8 @@ def test_report_says_which_units_never_came_while_it_burned(reports, lang):
     ctx, rep = reports["flood-and-fire", lang]
     overview = fi.overview_tables(ctx)[0]
     row = next(r for r in overview.rows if r[0] == ctx.incident_label("F1"))
-    assert row[6] == ctx.say("fire.not_before_control")
+    assert row[6] == fi.full_assignment_cell(ctx, ctx.rows["F1"])  # the rescue truck
+    assert row[6] != ctx.say("fire.not_before_control")  # (test_report_fire_review4)
     # no unit was sent to F1 that had not come by control: no paragraph claims one
     title = ctx.say("fire.obs_after_control_title")
     assert not [f for f in rep.findings if f.title.endswith(title)]
@@ -250,7 +251,7 @@ def test_red_rows_agree_with_the_caption(reports, lang):
     table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
     red = {row[0] for row, c in zip(table.rows, table.row_classes, strict=True) if c == "bad"}
     for r in ctx.summary.rows:
-        expected = r.unmet or r.queued or r.dispatch_to_arrival > 300.0
+        expected = r.unmet or r.waited or r.dispatch_to_arrival > 300.0
         assert (ctx.incident_label(r.incident) in red) == expected, r.incident
     assert ctx.incident_label("BG006") in red
 
@@ -331,7 +332,11 @@ def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
         end=tx.offset(ctx.end_time)), level=f"S/{say(lang, LEVEL_NAME['S'])}")
     assert o3.level_text.endswith(note)
     finding = next(f for f in rep.findings if f.objective == "O3")
-    assert note in finding.paragraphs
+    what = say(lang, "report.still_uncontrolled",
+               incidents=say(lang, "fire.name_value", incident="BG001", value=size),
+               end=tx.offset(ctx.end_time))
+    assert say(lang, "report.contradicted_sentence", what=what,
+               level=f"S/{say(lang, LEVEL_NAME['S'])}") in finding.paragraphs
     assert "O3" in rep.score_note and "BG001" in rep.score_note
     assert say(lang, "report.strength_met", id="O3", evidence=o3.evidence) \
         not in rep.strengths
