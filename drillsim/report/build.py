@@ -312,7 +312,7 @@ def _still_burning(ctx: ReportContext, states: list[FireState]) -> str:
     fires = tx.join((ctx.say("fire.name_value", incident=ctx.incident_short(st.incident),
                              value=tx.value(st.q_kw, "kW", ctx.lang))
                      if not math.isnan(st.q_kw) else ctx.incident_short(st.incident)
-                     for st in states), ctx.lang)
+                     for st in states), ctx.lang, words=True)
     return ctx.say("report.still_uncontrolled", incidents=fires,
                    end=tx.offset(ctx.end_time))
 

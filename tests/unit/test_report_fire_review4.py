@@ -42,14 +42,14 @@ def test_outdoor_fire_is_typed_once(reports, drill, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_finding_paragraph_is_a_sentence(reports, lang):
-    for drill in ("warehouse-escalation", "highrise-evening", "flood-and-fire",
+    for drill in ("warehouse-escalation@8820", "highrise-evening", "flood-and-fire",
                   "night-compound-fire"):
         _, rep = reports[drill, lang]
         for f in rep.findings:
             for p in filter(None, f.paragraphs):
                 assert not p[0].islower(), (drill, f.objective, p)
                 assert not p.startswith("但"), (drill, f.objective, p)
-    _, rep = reports["warehouse-escalation", lang]
+    _, rep = reports["warehouse-escalation@8820", lang]  # BG001 still burning at the end
     o3 = _finding(rep, "O3")
     said = [p for p in o3.paragraphs if "BG001" in p]
     assert said and said[0].startswith("The target is met, but" if lang == "en"
@@ -87,3 +87,31 @@ def test_first_alarm_never_completed_says_which_units_never_came(reports, lang):
     assert ctx.say("fire.not_before_control") not in cells
     # the row is not red for a wait: both engines went at once and came within 5 min
     assert not missed_measure(f1, 1800.0)
+
+
+# ----------------------------------------------------------------------------- item 4
+
+
+def test_commander_calls_further_alarms_while_short_of_water(reports):
+    """warehouse-escalation BG001 (a dwelling: two alarms in its plan) burned with two
+    engines (20 L/s) against 21.2 L/s; past the plan the commander calls the engines the
+    water lacks, they come once W1 releases its units, and the fire is controlled."""
+    from drillsim.hazards.fire_growth import water_flow_l_s
+
+    ctx, _ = reports["warehouse-escalation", "en"]
+    recs = [r for r in ctx.records if r.incident == "BG001"]
+    plan = ctx.scenario.forces.plan("dwelling")
+    assert len(plan) == 2  # the premise
+    esc = [r for r in recs if r.event == "escalate"]
+    assert [r.get("alarm") for r in esc] == [2, 3]
+    kinds = {u.id: u.type for u in ctx.result.units}
+    before = sum(water_flow_l_s(kinds[r.unit]) for r in recs
+                 if r.event == "arrive" and r.t <= esc[1].t)
+    assert before < esc[1].get("need_l_s")  # short of water when it called alarm 3
+    control = next(r for r in recs if r.event == "control")
+    on = sum(water_flow_l_s(kinds[r.unit]) for r in recs
+             if r.event == "arrive" and r.t < control.t)
+    assert on >= control.get("need_l_s")  # controlled with the water it needed
+    w1_clear = next(r.t for r in ctx.records if r.incident == "W1" and r.event == "clear")
+    assert control.t > w1_clear  # the engines came when W1 released them
+    assert ctx.rows["BG001"].control == control.t
