@@ -115,3 +115,39 @@ def test_commander_calls_further_alarms_while_short_of_water(reports):
     w1_clear = next(r.t for r in ctx.records if r.incident == "W1" and r.event == "clear")
     assert control.t > w1_clear  # the engines came when W1 released them
     assert ctx.rows["BG001"].control == control.t
+
+
+# ----------------------------------------------------------------------------- item 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_surge_gives_whole_empty_spells_and_every_waiting_call(reports, lang):
+    """warehouse-escalation I2 (+00:40 for 1 h): DZ-E1/DZ-E2 left for W1 at 741 s and came
+    back after W1's release at 8243 s, so Dingzigu's empty spell is given from its real
+    start to its real end, not clipped to the surge; BG010 and BG011, which queued behind
+    the surge's backlog, are among the calls served."""
+    from drillsim.metrics.response import unit_timeline
+
+    ctx, _ = reports["warehouse-escalation", lang]
+    what = next(r for r in msel_rows(ctx) if r.id == "I2").sim_what
+    spans = unit_timeline(ctx.result)
+    out = min(s.start for u in ("DZ-E1", "DZ-E2") for s in spans[u])
+    assert out == pytest.approx(741.27, abs=0.01)  # the premise: both left for W1
+    inj = next(i for i in ctx.scenario.injects if i.id == "I2")
+    t0 = inj.at
+    station = ctx.place_name("dingzigu_station")
+    sep = " to " if lang == "en" else "至"
+    head = f"{station}{'' if lang == 'zh' else ' '}{tx.offset(out)}{sep}+"
+    assert head in what  # the real start, before the surge
+    hh, mm, ss = what.split(head)[1][:8].split(":")
+    back = int(hh) * 3600 + int(mm) * 60 + int(ss)
+    assert back > 8243  # the real end: after W1 released them
+    for u in ("DZ-E1", "DZ-E2"):  # neither was in quarters from the start to that end
+        assert not [(a.end, b.start) for a, b in zip(spans[u], spans[u][1:], strict=False)
+                    if a.end < b.start and out < a.end < back - 1]
+    assert tx.offset(t0 + inj.lasting) not in what  # no spell clipped to the surge's end
+    waited = {r.incident for r in ctx.records if r.event == "queued"
+              and r.incident.startswith("BG")}
+    for inc in sorted(waited):
+        assert inc in what, inc
+    assert "BG010" in what and "BG011" in what
