@@ -312,6 +312,11 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
 WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap"}
 """Actions a waiting call's causes call for; they replace the general queue action."""
 
+DELAY_ACTIONS = {"fire.action_closed_road", "fire.action_out_of_service", "fire.action_comms"}
+"""Actions of causes the records show delayed a response (a closed road or an outage that
+cost the first-due unit its place, a communications delay): after one, the response was
+not "within the standards"."""
+
 
 # ----------------------------------------------------------------------------- explainers
 
@@ -469,8 +474,23 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     ref = obj.id
     std = NFPA_BY_SEGMENT.get(largest)
-    first_minutes = from_ign and std is not None and all(
-        std.met(b.segments.get(largest, 0.0)) for b in bds)
+    largest_met = std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds)
+    # segments over their own standard, and causes the records show delayed the response
+    # (:data:`DELAY_ACTIONS`): then the response was not "within the standards"
+    over = {seg: [b for b in bds if seg in b.segments and not st.met(b.segments[seg])]
+            for seg, st in NFPA_BY_SEGMENT.items()}
+    over = {seg: lst for seg, lst in over.items() if lst}
+    caused = any(a.key in DELAY_ACTIONS for b in bds for a in b.actions)
+    first_minutes = from_ign and largest_met and not over and not caused
+    if largest_met and over:  # the largest part met its standard, another did not
+        for seg, lst in over.items():
+            paras.append(ctx.say(
+                "fire.segment_over_standard", standard=named(ctx, NFPA_BY_SEGMENT[seg]),
+                incidents=tx.join((ctx.say("fire.name_value",
+                                           incident=ctx.incident_short(b.incident),
+                                           value=ctx.say("fire.seconds",
+                                                         s=f"{b.segments[seg]:.0f}"))
+                                   for b in lst), ctx.lang, words=True)))
     if first_minutes:
         # the fire outgrew a response whose largest part met its standard: what acts in the
         # first minutes, not that part, is the lever
@@ -493,6 +513,10 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         actions += team_actions
     elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
         pass  # the causes the records show (units held elsewhere, the aid cap) have actions
+    elif largest_met and (over or caused):
+        for seg in over:  # the lever is the segment over its standard, or the causes
+            key, owner, cap = SEGMENT_ACTIONS[seg]
+            actions.append(draft_action(ctx, ctx.say(key), owner, cap, ref))
     elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)

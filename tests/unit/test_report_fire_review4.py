@@ -151,3 +151,33 @@ def test_surge_gives_whole_empty_spells_and_every_waiting_call(reports, lang):
     for inc in sorted(waited):
         assert inc in what, inc
     assert "BG010" in what and "BG011" in what
+
+
+# ----------------------------------------------------------------------------- item 6
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_within_the_standards_after_a_cause_or_a_segment_over_its_standard(reports, lang):
+    """night-compound O2: the closed 西青道 cost XZ-E1 its first place (a cause that changed
+    the outcome); flood-and-fire O1: F1's call processing took 69 s against the 64 s of
+    NFPA 1710. Neither finding says the response was within the standards."""
+    from drillsim.metrics.standards import NFPA_BY_SEGMENT
+
+    ctx, rep = reports["night-compound-fire", lang]
+    boiler = ctx.say("fire.segment_within_standard", segment="\0", standard="\0")
+    boiler = boiler.split("\0")[-1]  # ": the fire grew faster than …"
+    o2 = _finding(rep, "O2")
+    text = " ".join(o2.paragraphs)
+    assert "XZ-E1" in text and "+00:14:28" in text  # the cause, from the records
+    assert boiler not in text
+    assert ctx.say("fire.action_first_minutes") not in [a.action for a in o2.actions]
+    ctx, rep = reports["flood-and-fire", lang]
+    seg = fi.segments(ctx, ctx.rows["F1"], "first", True).segments["processing"]
+    std = NFPA_BY_SEGMENT["processing"]
+    assert not std.met(seg) and round(seg) == 69  # the premise
+    o1 = _finding(rep, "O1")
+    text = " ".join(o1.paragraphs)
+    assert boiler not in text
+    value = ctx.say("fire.seconds", s="69")
+    assert ctx.say("fire.segment_over_standard", standard=fi.named(ctx, std),
+                   incidents=ctx.say("fire.name_value", incident="F1", value=value)) in text
