@@ -411,8 +411,9 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
     first_unit = first["arrive"].unit if "arrive" in first else ""
     lead = arrival_assignment(sent, first_unit, t["arrive"])
     arrived = sorted((a for a in sent if not math.isnan(a.arrive)), key=lambda a: a.arrive)
-    engine = next((a for a in arrived if types.get(a.unit) == "engine"
-                   and not math.isnan(a.enroute)), None)
+    # the first engine on scene, mutual aid included (its travel is not known: NaN, and
+    # the call drops out of the first-engine travel share)
+    engine = next((a for a in arrived if types.get(a.unit) == "engine"), None)
     return IncidentRow(
         incident=info.id, kind=info.kind, occupancy=info.occupancy,
         background=info.background, node=info.node,

@@ -1074,6 +1074,13 @@ named in the report whatever the objectives: 15 min, three times the 5-minute ru
 (建标152-2017), is a labelled assumption of what an evaluator must hear about."""
 
 
+def late_calls(ctx: ReportContext) -> list[IncidentRow]:
+    """Fire, rescue and alarm calls first reached more than :data:`LATE_CALL_S` after the
+    call, or never."""
+    return [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
+            and not r.response <= LATE_CALL_S]
+
+
 def observations(ctx: ReportContext) -> list[Finding]:
     """The standards missed when no objective measures them, and the calls reached late
     (always: a fractile objective can be met with a few calls far behind)."""
@@ -1089,8 +1096,7 @@ def observations(ctx: ReportContext) -> list[Finding]:
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
                 fractile=f"{std.fractile:.0%}")
             out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
-    late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
-            and not r.response <= LATE_CALL_S]
+    late = late_calls(ctx)
     if late:  # a fractile objective can hide them: always named
         rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
                  tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
@@ -1195,7 +1201,8 @@ def _few(ctx: ReportContext, values: list[float], std) -> str:
                    values=_values(ctx, values))
 
 
-def strengths(ctx: ReportContext) -> list[str]:
+def _standard_strengths(ctx: ReportContext) -> list[str]:
+    """The response standards met (call processing, the shares of each standard)."""
     out = []
     comp = ctx.summary.components
     m = ctx.summary.metrics
@@ -1215,6 +1222,14 @@ def strengths(ctx: ReportContext) -> list[str]:
             for scope in scope_note(ctx, std):
                 text = ctx.say("fire.with_scope", text=text, scope=scope)
             out.append(text)
+    return out
+
+
+def strengths(ctx: ReportContext) -> list[str]:
+    """What went well; no standard is a strength while calls were reached late (a share
+    of the calls reached in time would hide them: :func:`late_calls`)."""
+    out = [] if late_calls(ctx) else _standard_strengths(ctx)
+    m = ctx.summary.metrics
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     if still_burning(ctx):  # a call reached but never controlled is no strength
         return out

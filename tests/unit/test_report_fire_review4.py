@@ -6,6 +6,8 @@ the first engine of any origin, whole minutes without ".0" and Chinese lists wit
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from drillsim.metrics.response import missed_measure
@@ -181,3 +183,33 @@ def test_no_within_the_standards_after_a_cause_or_a_segment_over_its_standard(re
     value = ctx.say("fire.seconds", s="69")
     assert ctx.say("fire.segment_over_standard", standard=fi.named(ctx, std),
                    incidents=ctx.say("fire.name_value", incident="F1", value=value)) in text
+
+
+# ----------------------------------------------------------------------------- item 7
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_first_engine_is_the_first_on_scene_and_no_standard_strength_beside_late_calls(
+        reports, lang):
+    """warehouse-escalation BG001: the first engine on scene was mutual aid MA-2/MA-3 (no
+    known travel), not XZ-E1 long after; and with calls reached more than 15 min late no
+    response standard is stated as a strength."""
+    ctx, rep = reports["warehouse-escalation", lang]
+    engines = {u.id for u in ctx.result.units if u.type == "engine"}
+    first = next(r for r in ctx.records if r.event == "arrive" and r.incident == "BG001"
+                 and r.unit in engines)
+    assert first.unit.startswith("MA-")  # the premise: mutual aid came first
+    assert ctx.rows["BG001"].first_unit == first.unit
+    assert math.isnan(ctx.rows["BG001"].first_engine_travel)  # not XZ-E1's travel
+    late = [r for r in ctx.summary.rows if r.response > 900]
+    assert len(late) >= 8
+    for text in rep.strengths:
+        for key in ("fire.strength_standard", "fire.strength_processing"):
+            head = ctx.say(key, share="\0", n="\0", standard="\0", fractile="\0",
+                           p90="\0").split("\0")
+            assert not all(part in text for part in head if part), text
+    ctx, rep = reports["night-compound-fire", lang]  # no late call: the strengths stay
+    assert not [r for r in ctx.summary.rows if r.response > 900]
+    from drillsim.metrics.standards import NFPA_TRAVEL
+
+    assert any(fi.named(ctx, NFPA_TRAVEL) in t for t in rep.strengths)
