@@ -213,3 +213,22 @@ def test_first_engine_is_the_first_on_scene_and_no_standard_strength_beside_late
     from drillsim.metrics.standards import NFPA_TRAVEL
 
     assert any(fi.named(ctx, NFPA_TRAVEL) in t for t in rep.strengths)
+
+
+# ----------------------------------------------------------------------------- item 8
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_relief_clock_in_whole_minutes(reports, lang):
+    """flood-and-fire ends 450 min into the relief clock: "450 min" / "450 分钟", never
+    "450.0"; a duration of whole hours stays in hours, others keep their tenth."""
+    from drillsim.metrics import relief as rm
+
+    ctx, rep = reports["flood-and-fire", lang]
+    horizon = rm.relief_horizon(ctx.result)
+    assert horizon == 450 * 60  # the premise
+    text = render_markdown(rep)
+    assert ("450 min" if lang == "en" else "450 分钟") in text
+    assert "450.0" not in text
+    assert tx.duration(36000, lang) == ("10 h" if lang == "en" else "10 小时")
+    assert tx.duration(90, lang) == ("1.5 min" if lang == "en" else "1.5 分钟")
