@@ -225,7 +225,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                                  at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
     closed = [c for c in ctx.road_closures if c.start < a.arrive and c.end > a.dispatch]
     if closed and not delays:
-        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=c.road,
+        roads = ctx.say("sep_words").join(ctx.say("fire.name_value", incident=c.road,
                                                   value=c.inject) for c in closed)
         facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads))
     if a.reroutes and a.late > NOTICEABLE_S:  # a route change that cost nothing is no fact
@@ -423,7 +423,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ctx.say("sep_list").join(ctx.say(
+    shown = ctx.say("sep_words").join(ctx.say(
         "fire.name_value", incident=ctx.incident_short(row.incident), value=_shown(v))
         for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
@@ -452,7 +452,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                and r.incident not in shown_ids and not math.isnan(r.call)]
         own = [(r, v) for r, v in own if math.isfinite(v)]
         if own:  # the metric was driven by background calls, not the drill's own incidents
-            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_list").join(
+            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_words").join(
                 ctx.say("fire.name_value", incident=ctx.incident_short(r.incident),
                         value=_shown(v)) for r, v in own)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
@@ -549,11 +549,11 @@ def _idle_units(ctx: ReportContext, bds: list[Breakdown],
     if got is None or not got.n_idle:
         return [], []
     limit = DEPTH_LIMIT_M["fire_engine"]
-    units = ctx.say("sep_list").join(ctx.say(
+    units = ctx.say("sep_words").join(ctx.say(
         "fire.units_of_type", type=tx.term("unit", t, ctx.lang), n=len(ids))
         for t, ids in got.idle.items())
-    plan = ctx.say("sep_list").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
-    depths = ctx.say("sep_semicolon").join(ctx.say(
+    plan = ctx.say("sep_words").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
+    depths = ctx.say("sep_words").join(ctx.say(
         "fire.name_value", incident=ctx.point_name(p), value=f"{d:.2f} m")
         for p, d in got.peak_depth_m.items())
     para = ctx.say("fire.idle_while_waiting", start=tx.offset(got.start),
@@ -581,7 +581,7 @@ def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
         by_calls.setdefault(tuple(incs), []).append(item)
     if not by_calls:
         return []
-    said = [ctx.say("fire.fact_held", incidents=ctx.say("sep_semicolon").join(incs),
+    said = [ctx.say("fire.fact_held", incidents=ctx.say("sep_words").join(incs),
                     places=ctx.say("sep_semicolon").join(items))
             for incs, items in by_calls.items()]
     return [functools.reduce(lambda a, b: ctx.say("join_sentences", first=a, then=b), said)]
@@ -599,7 +599,7 @@ def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
     idx = nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])
     names = [ctx.name(subs[j].name_en, subs[j].name_zh) or subs[j].id
              for j in sorted(set(idx.tolist()))]
-    return ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names))
+    return ctx.say("fire.action_travel_area", area=ctx.say("sep_words").join(names))
 
 
 def _team_units(ctx: ReportContext, bds: list[Breakdown]) -> bool:
@@ -651,7 +651,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     for t in slow:
         by_station[t.station] = by_station.get(t.station, 0) + 1
     if slow:
-        worst = ctx.say("sep_list").join(ctx.say(
+        worst = ctx.say("sep_words").join(ctx.say(
             "fire.name_value", incident=ctx.place_name(s), value=str(k)) for s, k in
                           sorted(by_station.items(), key=lambda kv: -kv[1]))
         paras.append(ctx.say("fire.turnouts_slow", slow=len(slow), n=f"{n:.0f}",
@@ -674,7 +674,7 @@ def explain_utilisation(ctx: ReportContext, res, rating) -> Finding:
     paras = [measured_sentence(ctx, res, rating)]
     if util:
         top = sorted(util.items(), key=lambda kv: -kv[1])[:3]
-        paras.append(ctx.say("fire.busiest_units", units=ctx.say("sep_list").join(
+        paras.append(ctx.say("fire.busiest_units", units=ctx.say("sep_words").join(
             f"{u} {v:.0%}" for u, v in top)))
     key, owner, cap = SEGMENT_ACTIONS["queue"]
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None,
@@ -923,13 +923,13 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     left = ctx.say("fire.fig_response_left")
     other = sorted({_kind_label(ctx, r) for r in rows if not FIVE_MINUTE.applies(r.kind)})
     if other:
-        left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_list").join(other))
+        left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_words").join(other))
     n_other = sum(1 for r in pick if r.background or r.place)
     n_all = sum(1 for r in rows if r.background or r.place)
     kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
         + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
     right = ctx.say("fire.fig_response_right", n=n_other, of=n_all,
-                    kinds=ctx.say("sep_list").join(kinds)) if n_other else \
+                    kinds=ctx.say("sep_words").join(kinds)) if n_other else \
         ctx.say("fire.fig_response_right_own")
     return left + right
 
@@ -979,7 +979,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     if teams_called(ctx):
         caption += ctx.say("fire.components_caption_teams")
     caption += ctx.say("fire.components_caption_no_nfpa",
-                       kinds=ctx.say("sep_list").join(other)) if other else \
+                       kinds=ctx.say("sep_words").join(other)) if other else \
         ctx.say("fire.components_caption_nfpa")
     comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
                        + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
@@ -999,7 +999,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     classes = []
     rescue_target = rescue_target_s(ctx.scenario.objectives)
     for r in ctx.summary.rows:
-        note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
+        note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet)) if f)
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
@@ -1172,7 +1172,7 @@ def scope_note(ctx: ReportContext, std) -> list[str]:
     others = [r for r in ctx.summary.rows if not math.isnan(r.call) and not std.applies(r.kind)]
     if not others or std is not FIVE_MINUTE:
         return []
-    kinds = ctx.say("sep_list").join(sorted({_kind_label(ctx, r) for r in others}))
+    kinds = ctx.say("sep_words").join(sorted({_kind_label(ctx, r) for r in others}))
     if len(others) == 1:
         return [ctx.say("fire.standard_scope_one", kinds=kinds)]
     return [ctx.say("fire.standard_scope", n=len(others), kinds=kinds)]
@@ -1189,7 +1189,7 @@ def _case_values(ctx: ReportContext, key: str) -> list[float]:
 
 def _values(ctx: ReportContext, values: list[float]) -> str:
     """Case times, shortest first, in the page's language."""
-    return ctx.say("sep_list").join(tx.minutes(v, ctx.lang) for v in sorted(values))
+    return ctx.say("sep_words").join(tx.minutes(v, ctx.lang) for v in sorted(values))
 
 
 def _few(ctx: ReportContext, values: list[float], std) -> str:

@@ -7,6 +7,7 @@ the first engine of any origin, whole minutes without ".0" and Chinese lists wit
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -232,3 +233,28 @@ def test_relief_clock_in_whole_minutes(reports, lang):
     assert "450.0" not in text
     assert tx.duration(36000, lang) == ("10 h" if lang == "en" else "10 小时")
     assert tx.duration(90, lang) == ("1.5 min" if lang == "en" else "1.5 分钟")
+
+
+# ----------------------------------------------------------------------------- item 9
+
+_ID = r"[A-Z]{1,3}\d*(?:-[A-Z0-9]+)*\d"
+ID_LIST_COMMA = re.compile(
+    rf"(?<![A-Za-z0-9-]){_ID}(?:（[^（），；]*）)?[，；]{_ID}(?![A-Za-z0-9])")
+"""Two ids (an id with a bracketed value: ``XZ-E1（0.6 分钟）``) joined by ， or ；: a list
+of names Chinese joins with 、 (GB/T 15834-2011 4.5)."""
+
+
+@pytest.mark.parametrize("drill", ["warehouse-escalation", "highrise-evening",
+                                   "flood-and-fire", "night-compound-fire"])
+def test_chinese_lists_of_names_use_the_enumeration_comma(reports, drill):
+    """The fourth review found "BG006；BG007；…排队时", "XZ-E1（0.6 分钟），NY-E2（…）" and
+    "只派抢险救援消防车，舟艇组，…"; lists of names, ids and unit types read with 、."""
+    ctx, rep = reports[drill, "zh"]
+    text = render_markdown(rep) + "\n".join(r.sim_what for r in msel_rows(ctx))
+    found = [text[max(0, m.start() - 20):m.end() + 10] for m in ID_LIST_COMMA.finditer(text)]
+    assert not found
+    assert ID_LIST_COMMA.search("各统计对象：XZ-E1（0.6 分钟），NY-E2（0.7 分钟）")  # it finds them
+    assert ID_LIST_COMMA.search("BG006；BG007排队时")
+    if drill == "flood-and-fire":
+        idle = "、".join(tx.term("unit", t, "zh") for t in ("rescue", "boat_team"))
+        assert idle in text and "抢险救援消防车，舟艇组" not in text
