@@ -425,9 +425,13 @@ class Drill:
     def _assess(self, inc: IncidentState) -> None:
         """The incident commander sizes up the fire against the water on scene and on the way.
 
-        Enough water on the fire holds it; too little water sent calls the next alarm of
-        the response plan (while it has one); the commander looks again when the fire
-        will outgrow the water sent.
+        Enough water on the fire holds it. Too little water sent calls the next alarm of
+        the response plan; past its last alarm, once every unit asked for has been sent
+        and they still fall short, a further alarm of the engines the water lacks (one at a
+        time; the fire-flow sizing of GB 50974-2014, the rule itself an ASSUMPTION). The
+        commander looks again when the fire will outgrow the water counted on
+        (:attr:`~drillsim.agents.incident.IncidentState.requested_water_l_s`) and whenever
+        water goes on it, so a fire short of water gets engines as they come free.
         """
         now = self.env.now
         if inc.t_held is not None:
@@ -438,13 +442,20 @@ class Drill:
             self.env.process(self._knockdown(inc))
             return
         plans = self.scenario.forces.plan(inc.spec.plan_key)
-        if inc.assigned_water_l_s < need and inc.alarm + 1 < len(plans) and inc.arrived:
+        if inc.arrived and inc.assigned_water_l_s < need and inc.alarm + 1 < len(plans):
+            level = plans[inc.alarm + 1]
+        elif inc.arrived and inc.requested_water_l_s < need and not sum(inc.needs.values()):
+            flow = water_flow_l_s("engine")
+            level = {"engine": math.ceil((need - inc.requested_water_l_s) / flow)}
+        else:
+            level = None
+        if level is not None:
             inc.alarm += 1
             self.log("escalate", inc.id, node=inc.node, alarm=inc.alarm + 1,
                      **self._fire_size(inc))
-            self.dispatcher.request(inc, plans[inc.alarm], alarm=inc.alarm)
-        if inc.arrived:  # look again when the fire outgrows the water sent, or dies down
-            sent, on = inc.assigned_water_l_s, inc.water_l_s
+            self.dispatcher.request(inc, level, alarm=inc.alarm)
+        if inc.arrived:  # look again when the fire outgrows the water counted on, or dies down
+            sent, on = inc.requested_water_l_s, inc.water_l_s
             t_next = min(inc.next_time(now, sent, outgrows=True) if need <= sent else math.inf,
                          inc.next_time(now, on, outgrows=False) if on > 0 else math.inf)
             if math.isfinite(t_next):

@@ -92,7 +92,10 @@ class ReadyReports(dict):
         from drillsim.scenarios.loader import load_scenario
 
         name, _ = key
-        s = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{name}.yaml")
+        drill, _, duration = name.partition("@")  # "drill@seconds": ended early
+        s = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{drill}.yaml")
+        if duration:
+            s = s.model_copy(update={"duration": float(duration)})
         result = run_drill(s, world=load_world(s.network))
         for lang in ("en", "zh"):
             ctx = make_context(result, lang=lang)
@@ -102,5 +105,6 @@ class ReadyReports(dict):
 
 @pytest.fixture(scope="session")
 def reports() -> ReadyReports:
-    """``reports[drill, lang]`` → ``(ReportContext, Report)`` of a ready drill (no figures)."""
+    """``reports[drill, lang]`` → ``(ReportContext, Report)`` of a ready drill (no figures);
+    ``reports["drill@8820", lang]``: the drill ended after 8820 s."""
     return ReadyReports()

@@ -4,7 +4,8 @@ The fire side follows :mod:`drillsim.hazards.fire_growth`: a t² fire to flashov
 spread room by room, until the water on scene reaches the flow the fire needs; from
 then on the fire stops growing and is under control after the knockdown time. The
 incident commander (the first officer on scene) calls the next alarm when the fire
-needs more water than the units already sent can put on it.
+needs more water than the units already sent can put on it; past the response plan's
+last alarm, a further alarm of the engines the water still lacks.
 """
 
 from __future__ import annotations
@@ -147,6 +148,14 @@ class IncidentState:
         if fire is None or self.t_held is not None:
             return math.inf
         return self.t_start + fire.next_time(now - self.t_start, flow_l_s, outgrows=outgrows)
+
+    @property
+    def requested_water_l_s(self) -> float:
+        """Water of every unit sent plus the units asked for and still waiting (a key
+        ``a|b`` counts its smaller flow), L/s: what the commander can count on."""
+        waiting = sum(n * min(water_flow_l_s(t) for t in key.split("|"))
+                      for key, n in self.needs.items() if n > 0)
+        return self.assigned_water_l_s + waiting
 
     def add_assigned(self, unit_type: str) -> None:
         self.assigned_water_l_s += water_flow_l_s(unit_type)

@@ -19,9 +19,11 @@ unit_out_of_service    next dispatch of a unit of the same type while that unit 
                        (the dispatch that had to do without it)
 unit_in_service        the unit is back in service (``in_service`` record)
 call_surge             first call that had to wait for a free unit during the surge;
-                       the order the waiting calls were served in (``served``) and the
-                       stations left without an engine in quarters meanwhile
-                       (``empty``: :func:`drillsim.metrics.response.empty_stations`)
+                       the order the waiting calls were served in (``served``: every
+                       call that waited during it or in its backlog, :func:`surge_waits`)
+                       and the stations left without an engine in quarters meanwhile
+                       (``empty``: each spell that overlaps the surge, whole;
+                       :func:`drillsim.metrics.response.empty_stations`)
 comms_delay            first dispatch order after the delay starts
 pump_station_failed    first pump crew sent to that waterlogging point at or after the
                        inject (:func:`drillsim.metrics.waterlogging.first_pump_after`),
@@ -283,16 +285,33 @@ def _back(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
                           units=(r.unit,), subject=inj.unit)
 
 
+def surge_waits(result: RunResult, t0: float, t1: float) -> list[Served]:
+    """Every call that waited for a free unit during ``[t0, t1]`` (s) or in the backlog
+    it left: each call's first wait, when it began before ``t0`` and lasted into it, began
+    within it, or began later while a call already counted still waited; in the order
+    units were sent to them (``inf``: never)."""
+    firsts: dict[str, Record] = {}
+    for r in result.records:
+        if r.event == "queued":
+            firsts.setdefault(r.incident, r)
+    out: list[Served] = []
+    for q in sorted(firsts.values(), key=lambda r: r.t):
+        sent = _first(result, lambda r, q=q: r.event == "dispatch" and r.incident == q.incident,
+                      q.t)
+        s = Served(q.incident, q.t, sent.t if sent is not None else math.inf)
+        if (q.t < t0 < s.dispatched or t0 <= q.t <= t1
+                or (q.t > t1 and any(w.dispatched > q.t for w in out))):
+            out.append(s)
+    return sorted(out, key=lambda s: (s.dispatched, s.queued))
+
+
 def _surge(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
     end = t + inj.lasting if inj.lasting is not None else math.inf
     waited = [r for r in result.records if r.event == "queued" and t <= r.t <= end]
-    served = []
-    for q in {r.incident: r for r in reversed(waited)}.values():  # each call's first wait
-        sent = _first(result, lambda r, q=q: r.event == "dispatch" and r.incident == q.incident,
-                      q.t)
-        served.append(Served(q.incident, q.t, sent.t if sent is not None else math.inf))
-    served.sort(key=lambda s: (s.dispatched, s.queued))
-    empty = tuple(empty_stations(result, "engine", t, end))
+    served = surge_waits(result, t, end)
+    # each empty spell that overlaps the surge, from its real start to its real end
+    empty = tuple(e for e in empty_stations(result, "engine", 0.0, math.inf)
+                  if e.start < end and e.end > t)
     if not waited:
         return InjectResponse(iid, inj.kind, t, inj, "none", empty=empty)
     r = waited[0]

@@ -340,6 +340,13 @@ class IncidentRow:
                     if not math.isnan(t)), default=NAN)
 
     @property
+    def waited(self) -> bool:
+        """The call waited for a free unit before any was sent: it queued before its first
+        dispatch (or was never dispatched). A call that queued only for the rest of its
+        first alarm, its first units sent at once, did not wait."""
+        return self.queued and not self.queued_at >= self.first_dispatch
+
+    @property
     def response(self) -> float:
         """Call to first arrival, s (``inf`` if nobody arrived)."""
         return _gap(self.call, self.first_arrival)
@@ -413,8 +420,9 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
     first_unit = first["arrive"].unit if "arrive" in first else ""
     lead = arrival_assignment(sent, first_unit, t["arrive"])
     arrived = sorted((a for a in sent if not math.isnan(a.arrive)), key=lambda a: a.arrive)
-    engine = next((a for a in arrived if types.get(a.unit) == "engine"
-                   and not math.isnan(a.enroute)), None)
+    # the first engine on scene, mutual aid included (its travel is not known: NaN, and
+    # the call drops out of the first-engine travel share)
+    engine = next((a for a in arrived if types.get(a.unit) == "engine"), None)
     return IncidentRow(
         incident=info.id, kind=info.kind, occupancy=info.occupancy,
         background=info.background, node=info.node,
@@ -755,6 +763,63 @@ def held_at(result: RunResult, activity: dict[str, list[Assignment]], t: float,
     return sorted(out, key=lambda h: (-len(h.units), h.incident))
 
 
+@dataclass(frozen=True)
+class NeverCame:
+    """Why an incident's first alarm never completed: the unit types it queued for that
+    never reached it, and where such units were when it queued.
+
+    Attributes
+    ----------
+    types
+        The needed unit types none of which arrived (a key ``a|b`` as one item), sorted.
+    at
+        When the call queued for them, s.
+    district_held, district_total
+        District units of those types committed elsewhere at ``at``, and all staffed ones.
+    aid_held
+        Mutual-aid units committed elsewhere at ``at`` (any type).
+    kinds
+        Kinds of the incidents holding those units, sorted (a task's place has none).
+    """
+
+    types: tuple[str, ...]
+    at: float
+    district_held: int
+    district_total: int
+    aid_held: int
+    kinds: tuple[str, ...]
+
+
+def never_came(result: RunResult, activity: dict[str, list[Assignment]],
+               row: IncidentRow) -> NeverCame | None:
+    """The unit types an incident queued for that never reached it, for an incident whose
+    first alarm never completed before control (``None`` otherwise), with where units of
+    those types (and the mutual-aid units) were when it queued."""
+    if not (row.full_before_control and row.queued):
+        return None
+    rec = next((r for r in result.records if r.event == "queued"
+                and r.incident == row.incident), None)
+    kind = {u.id: u.type for u in result.units}
+    came = {kind.get(a.unit, "") for lst in activity.values() for a in lst
+            if a.incident == row.incident and not math.isnan(a.arrive)}
+    keys = rec.get("needs", {}) if rec is not None else {}
+    missing = tuple(sorted(k for k, n in keys.items()
+                           if n and not came & set(str(k).split("|"))))
+    if not missing:
+        return None
+    types = {t for k in missing for t in k.split("|")}
+    held = held_at(result, activity, row.queued_at, row.incident, types)
+    aid = [a for lst in activity.values() for a in lst if a.mutual_aid
+           and a.dispatch <= row.queued_at < a.release and a.incident != row.incident]
+    inc_kind = {i.id: i.kind for i in result.incidents}
+    kinds = {inc_kind[h.incident] for h in held if h.incident in inc_kind}
+    kinds |= {inc_kind[a.incident] for a in aid if a.incident in inc_kind}
+    total = sum(u.type in types and u.staffed and u.station != "mutual_aid"
+                for u in result.units)
+    return NeverCame(missing, row.queued_at, sum(len(h.units) for h in held), total,
+                     len(aid), tuple(sorted(kinds)))
+
+
 def mutual_aid_cap_reached(result: RunResult) -> float:
     """When the mutual-aid units dispatched reached the drill's cap
     (``forces.mutual_aid.max_units``), s; NaN if they never did."""
@@ -933,13 +998,14 @@ def largest_fires(result: RunResult, rows: list[IncidentRow]) -> dict[str, Large
 def missed_measure(row: IncidentRow, rescue_target_s: float) -> bool:
     """Whether a called incident missed the measure that applies to its kind: a fire,
     rescue or alarm call the 5-minute rule (:data:`~drillsim.metrics.standards.FIVE_MINUTE`)
-    or waited for a free unit (before the turnout order the rule counts from); a flood
+    or waited with no unit sent (:attr:`IncidentRow.waited`: before the turnout order the
+    rule counts from); a flood
     rescue its call-to-first-arrival target ``rescue_target_s`` (s, see
     :func:`~drillsim.metrics.standards.rescue_target_s`); any call when no unit came."""
     if row.unmet or math.isinf(row.response):
         return True
     if FIVE_MINUTE.applies(row.kind):
-        return row.queued or not FIVE_MINUTE.met(row.dispatch_to_arrival)
+        return row.waited or not FIVE_MINUTE.met(row.dispatch_to_arrival)
     if row.kind == "flood_rescue":
         return not row.response <= rescue_target_s
     return False

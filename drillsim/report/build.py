@@ -157,13 +157,14 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         failures = covered_failures(res, states, ctx.summary.rows)
         rating = capped(rate(res)) if failures else rate(res)
         level = ctx.say(LEVEL_TEXT[rating.code])
-        note = ""
+        sentence = ""
         if failures:  # the rating must not contradict the records: say why, beside it
             what = _still_burning(ctx, failures)
             contradicted.append((obj.id, what))
-            note = ctx.say("report.contradicted", what=what,
-                           level=f"S/{ctx.say(LEVEL_NAME['S'])}")
-            level = level + ctx.say("sep_semicolon") + note
+            cap = f"S/{ctx.say(LEVEL_NAME['S'])}"
+            level = level + ctx.say("sep_semicolon") + ctx.say(
+                "report.contradicted", what=what, level=cap)
+            sentence = ctx.say("report.contradicted_sentence", what=what, level=cap)
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
                            target=target_text(ctx, obj), gap=gap_text(ctx, res))
@@ -181,7 +182,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             explain = explainers.get(obj.metric)
             if failures and res.status == "met":  # met, but the records show a failure
                 findings.append(Finding(finding_title(ctx, res, rating), obj.id,
-                                        [measured_sentence(ctx, res, rating), note]))
+                                        [measured_sentence(ctx, res, rating), sentence]))
             elif rating.rule == "not_measured":
                 findings.append(_not_measured_finding(ctx, res, rating))
             elif explain is not None:
@@ -313,7 +314,7 @@ def _still_burning(ctx: ReportContext, states: list[FireState]) -> str:
     fires = tx.join((ctx.say("fire.name_value", incident=ctx.incident_short(st.incident),
                              value=tx.value(st.q_kw, "kW", ctx.lang))
                      if not math.isnan(st.q_kw) else ctx.incident_short(st.incident)
-                     for st in states), ctx.lang)
+                     for st in states), ctx.lang, words=True)
     return ctx.say("report.still_uncontrolled", incidents=fires,
                    end=tx.offset(ctx.end_time))
 

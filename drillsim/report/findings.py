@@ -121,7 +121,7 @@ def case_values(ctx: ReportContext, metric: str) -> str:
     page's language; a share metric's cases are times."""
     unit = METRICS[metric].unit
     unit = "seconds" if unit == "share" else unit
-    return ctx.say("sep_list").join(ctx.say(
+    return ctx.say("sep_words").join(ctx.say(
         "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
         for i, v in objective_cases(ctx, metric) or [])
 

@@ -35,6 +35,7 @@ from drillsim.metrics.response import (
     metric_cases,
     missed_measure,
     mutual_aid_cap_reached,
+    never_came,
     queued_needs,
     response_segments,
     segment_shares,
@@ -226,7 +227,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                                  at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
     closed = [c for c in ctx.road_closures if c.start < a.arrive and c.end > a.dispatch]
     if closed and not delays:
-        roads = ctx.say("sep_list").join(ctx.say("fire.name_value", incident=c.road,
+        roads = ctx.say("sep_words").join(ctx.say("fire.name_value", incident=c.road,
                                                   value=c.inject) for c in closed)
         facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads))
     if a.reroutes and a.late > NOTICEABLE_S:  # a route change that cost nothing is no fact
@@ -312,6 +313,11 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
 
 WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap"}
 """Actions a waiting call's causes call for; they replace the general queue action."""
+
+DELAY_ACTIONS = {"fire.action_closed_road", "fire.action_out_of_service", "fire.action_comms"}
+"""Actions of causes the records show delayed a response (a closed road or an outage that
+cost the first-due unit its place, a communications delay): after one, the response was
+not "within the standards"."""
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -419,7 +425,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ctx.say("sep_list").join(ctx.say(
+    shown = ctx.say("sep_words").join(ctx.say(
         "fire.name_value", incident=ctx.incident_short(row.incident), value=_shown(v))
         for row, v in drivers)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
@@ -448,7 +454,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                and r.incident not in shown_ids and not math.isnan(r.call)]
         own = [(r, v) for r, v in own if math.isfinite(v)]
         if own:  # the metric was driven by background calls, not the drill's own incidents
-            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_list").join(
+            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_words").join(
                 ctx.say("fire.name_value", incident=ctx.incident_short(r.incident),
                         value=_shown(v)) for r, v in own)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
@@ -470,8 +476,23 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     actions = []
     ref = obj.id
     std = NFPA_BY_SEGMENT.get(largest)
-    first_minutes = from_ign and std is not None and all(
-        std.met(b.segments.get(largest, 0.0)) for b in bds)
+    largest_met = std is not None and all(std.met(b.segments.get(largest, 0.0)) for b in bds)
+    # segments over their own standard, and causes the records show delayed the response
+    # (:data:`DELAY_ACTIONS`): then the response was not "within the standards"
+    over = {seg: [b for b in bds if seg in b.segments and not st.met(b.segments[seg])]
+            for seg, st in NFPA_BY_SEGMENT.items()}
+    over = {seg: lst for seg, lst in over.items() if lst}
+    caused = any(a.key in DELAY_ACTIONS for b in bds for a in b.actions)
+    first_minutes = from_ign and largest_met and not over and not caused
+    if largest_met and over:  # the largest part met its standard, another did not
+        for seg, lst in over.items():
+            paras.append(ctx.say(
+                "fire.segment_over_standard", standard=named(ctx, NFPA_BY_SEGMENT[seg]),
+                incidents=tx.join((ctx.say("fire.name_value",
+                                           incident=ctx.incident_short(b.incident),
+                                           value=ctx.say("fire.seconds",
+                                                         s=f"{b.segments[seg]:.0f}"))
+                                   for b in lst), ctx.lang, words=True)))
     if first_minutes:
         # the fire outgrew a response whose largest part met its standard: what acts in the
         # first minutes, not that part, is the lever
@@ -494,6 +515,10 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         actions += team_actions
     elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
         pass  # the causes the records show (units held elsewhere, the aid cap) have actions
+    elif largest_met and (over or caused):
+        for seg in over:  # the lever is the segment over its standard, or the causes
+            key, owner, cap = SEGMENT_ACTIONS[seg]
+            actions.append(draft_action(ctx, ctx.say(key), owner, cap, ref))
     elif largest:
         key, owner, cap = SEGMENT_ACTIONS[largest]
         text = ctx.say(key)
@@ -526,11 +551,11 @@ def _idle_units(ctx: ReportContext, bds: list[Breakdown],
     if got is None or not got.n_idle:
         return [], []
     limit = DEPTH_LIMIT_M["fire_engine"]
-    units = ctx.say("sep_list").join(ctx.say(
+    units = ctx.say("sep_words").join(ctx.say(
         "fire.units_of_type", type=tx.term("unit", t, ctx.lang), n=len(ids))
         for t, ids in got.idle.items())
-    plan = ctx.say("sep_list").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
-    depths = ctx.say("sep_semicolon").join(ctx.say(
+    plan = ctx.say("sep_words").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
+    depths = ctx.say("sep_words").join(ctx.say(
         "fire.name_value", incident=ctx.point_name(p), value=f"{d:.2f} m")
         for p, d in got.peak_depth_m.items())
     para = ctx.say("fire.idle_while_waiting", start=tx.offset(got.start),
@@ -558,7 +583,7 @@ def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
         by_calls.setdefault(tuple(incs), []).append(item)
     if not by_calls:
         return []
-    said = [ctx.say("fire.fact_held", incidents=ctx.say("sep_semicolon").join(incs),
+    said = [ctx.say("fire.fact_held", incidents=ctx.say("sep_words").join(incs),
                     places=ctx.say("sep_semicolon").join(items))
             for incs, items in by_calls.items()]
     return [functools.reduce(lambda a, b: ctx.say("join_sentences", first=a, then=b), said)]
@@ -576,7 +601,7 @@ def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
     idx = nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])
     names = [ctx.name(subs[j].name_en, subs[j].name_zh) or subs[j].id
              for j in sorted(set(idx.tolist()))]
-    return ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names))
+    return ctx.say("fire.action_travel_area", area=ctx.say("sep_words").join(names))
 
 
 def _team_units(ctx: ReportContext, bds: list[Breakdown]) -> bool:
@@ -628,7 +653,7 @@ def explain_turnout(ctx: ReportContext, res, rating) -> Finding:
     for t in slow:
         by_station[t.station] = by_station.get(t.station, 0) + 1
     if slow:
-        worst = ctx.say("sep_list").join(ctx.say(
+        worst = ctx.say("sep_words").join(ctx.say(
             "fire.name_value", incident=ctx.place_name(s), value=str(k)) for s, k in
                           sorted(by_station.items(), key=lambda kv: -kv[1]))
         paras.append(ctx.say("fire.turnouts_slow", slow=len(slow), n=f"{n:.0f}",
@@ -651,7 +676,7 @@ def explain_utilisation(ctx: ReportContext, res, rating) -> Finding:
     paras = [measured_sentence(ctx, res, rating)]
     if util:
         top = sorted(util.items(), key=lambda kv: -kv[1])[:3]
-        paras.append(ctx.say("fire.busiest_units", units=ctx.say("sep_list").join(
+        paras.append(ctx.say("fire.busiest_units", units=ctx.say("sep_words").join(
             f"{u} {v:.0%}" for u, v in top)))
     key, owner, cap = SEGMENT_ACTIONS["queue"]
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None,
@@ -665,6 +690,29 @@ EXPLAINERS["utilisation_max"] = explain_utilisation
 
 
 # ----------------------------------------------------------------------------- overview
+
+
+def full_assignment_cell(ctx: ReportContext, row: IncidentRow) -> str:
+    """When the full first alarm was on scene; when it never was before control, why: the
+    unit types that never came and where such units were when the call queued for them."""
+    if not row.full_before_control:
+        return tx.offset(row.full_assignment)
+    nc = never_came(ctx.result, activity(ctx), row)
+    if nc is None:
+        return ctx.say("fire.not_before_control")
+    types = tx.join((ctx.say("fire.sep_or").join(tx.term("unit", t, ctx.lang) for t in k.split("|"))
+                     for k in nc.types), ctx.lang, words=True)
+    if not nc.district_held and not nc.aid_held:
+        return ctx.say("fire.never_came_none", types=types)
+    held = [ctx.say("fire.never_came_all", n=nc.district_total)
+            if nc.district_held == nc.district_total else
+            ctx.say("fire.never_came_some", n=nc.district_total, held=nc.district_held)] \
+        if nc.district_held else []
+    if nc.aid_held:
+        held.append(ctx.say("fire.never_came_aid", n=nc.aid_held))
+    kinds = tx.join((tx.term("kind", k, ctx.lang) for k in nc.kinds), ctx.lang, words=True)
+    return ctx.say("fire.never_came", types=types, held=ctx.say("fire.and").join(held),
+                   kinds=kinds or ctx.say("fire.other_tasks"))
 
 
 def _kind_label(ctx: ReportContext, row: IncidentRow) -> str:
@@ -687,8 +735,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("fire.col_units"), ctx.say("fire.col_control")],
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
           tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
-          tx.offset(r.first_arrival), ctx.say("fire.not_before_control")
-          if r.full_before_control else tx.offset(r.full_assignment), str(r.alarms),
+          tx.offset(r.first_arrival), full_assignment_cell(ctx, r), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
         caption)
     forces = ctx.scenario.forces
@@ -878,13 +925,13 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     left = ctx.say("fire.fig_response_left")
     other = sorted({_kind_label(ctx, r) for r in rows if not FIVE_MINUTE.applies(r.kind)})
     if other:
-        left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_list").join(other))
+        left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_words").join(other))
     n_other = sum(1 for r in pick if r.background or r.place)
     n_all = sum(1 for r in rows if r.background or r.place)
     kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
         + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
     right = ctx.say("fire.fig_response_right", n=n_other, of=n_all,
-                    kinds=ctx.say("sep_list").join(kinds)) if n_other else \
+                    kinds=ctx.say("sep_words").join(kinds)) if n_other else \
         ctx.say("fire.fig_response_right_own")
     return left + right
 
@@ -934,7 +981,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     if teams_called(ctx):
         caption += ctx.say("fire.components_caption_teams")
     caption += ctx.say("fire.components_caption_no_nfpa",
-                       kinds=ctx.say("sep_list").join(other)) if other else \
+                       kinds=ctx.say("sep_words").join(other)) if other else \
         ctx.say("fire.components_caption_nfpa")
     comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
                        + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
@@ -954,7 +1001,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     classes = []
     rescue_target = rescue_target_s(ctx.scenario.objectives)
     for r in ctx.summary.rows:
-        note = ctx.say("sep_list").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
+        note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet),
                                         (ctx.say("fire.note_unreachable"), r.unreachable))
@@ -1033,6 +1080,13 @@ named in the report whatever the objectives: 15 min, three times the 5-minute ru
 (建标152-2017), is a labelled assumption of what an evaluator must hear about."""
 
 
+def late_calls(ctx: ReportContext) -> list[IncidentRow]:
+    """Fire, rescue and alarm calls first reached more than :data:`LATE_CALL_S` after the
+    call, or never."""
+    return [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
+            and not r.response <= LATE_CALL_S]
+
+
 def observations(ctx: ReportContext) -> list[Finding]:
     """The standards missed when no objective measures them, and the calls reached late
     (always: a fractile objective can be met with a few calls far behind)."""
@@ -1048,8 +1102,7 @@ def observations(ctx: ReportContext) -> list[Finding]:
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
                 fractile=f"{std.fractile:.0%}")
             out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
-    late = [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
-            and not r.response <= LATE_CALL_S]
+    late = late_calls(ctx)
     if late:  # a fractile objective can hide them: always named
         rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
                  tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
@@ -1125,7 +1178,7 @@ def scope_note(ctx: ReportContext, std) -> list[str]:
     others = [r for r in ctx.summary.rows if not math.isnan(r.call) and not std.applies(r.kind)]
     if not others or std is not FIVE_MINUTE:
         return []
-    kinds = ctx.say("sep_list").join(sorted({_kind_label(ctx, r) for r in others}))
+    kinds = ctx.say("sep_words").join(sorted({_kind_label(ctx, r) for r in others}))
     if len(others) == 1:
         return [ctx.say("fire.standard_scope_one", kinds=kinds)]
     return [ctx.say("fire.standard_scope", n=len(others), kinds=kinds)]
@@ -1142,7 +1195,7 @@ def _case_values(ctx: ReportContext, key: str) -> list[float]:
 
 def _values(ctx: ReportContext, values: list[float]) -> str:
     """Case times, shortest first, in the page's language."""
-    return ctx.say("sep_list").join(tx.minutes(v, ctx.lang) for v in sorted(values))
+    return ctx.say("sep_words").join(tx.minutes(v, ctx.lang) for v in sorted(values))
 
 
 def _few(ctx: ReportContext, values: list[float], std) -> str:
@@ -1154,7 +1207,8 @@ def _few(ctx: ReportContext, values: list[float], std) -> str:
                    values=_values(ctx, values))
 
 
-def strengths(ctx: ReportContext) -> list[str]:
+def _standard_strengths(ctx: ReportContext) -> list[str]:
+    """The response standards met (call processing, the shares of each standard)."""
     out = []
     comp = ctx.summary.components
     m = ctx.summary.metrics
@@ -1174,6 +1228,14 @@ def strengths(ctx: ReportContext) -> list[str]:
             for scope in scope_note(ctx, std):
                 text = ctx.say("fire.with_scope", text=text, scope=scope)
             out.append(text)
+    return out
+
+
+def strengths(ctx: ReportContext) -> list[str]:
+    """What went well; no standard is a strength while calls were reached late (a share
+    of the calls reached in time would hide them: :func:`late_calls`)."""
+    out = [] if late_calls(ctx) else _standard_strengths(ctx)
+    m = ctx.summary.metrics
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     if still_burning(ctx):  # a call reached but never controlled is no strength
         return out

@@ -179,13 +179,15 @@ def tr(key: str, lang: str) -> str:
     return say(lang, key)
 
 
-def minutes(seconds: float, lang: str = "en") -> str:
-    """A duration as minutes: ``4.3 min`` / ``4.3 分钟``; NaN as a dash."""
+def minutes(seconds: float, lang: str = "en", digits: int = 1) -> str:
+    """A duration as minutes: ``4.3 min`` / ``4.3 分钟`` (``digits`` decimals); NaN as a
+    dash."""
     if seconds is None or math.isnan(seconds):
         return "—"
     if math.isinf(seconds):
         return tr("not_by_end", lang)
-    return f"{seconds / 60:.1f} 分钟" if lang == "zh" else f"{seconds / 60:.1f} min"
+    m = f"{seconds / 60:.{digits}f}"
+    return f"{m} 分钟" if lang == "zh" else f"{m} min"
 
 
 def offset(seconds: float) -> str:
@@ -240,10 +242,13 @@ def incident_type(occupancy: str | None, kind: str, lang: str = "en") -> str:
 
 
 def duration(seconds: float, lang: str = "en") -> str:
-    """A target duration: whole hours as hours (``10 h`` / ``10 小时``), else minutes."""
+    """A set duration (a target, a clock): whole hours as hours (``10 h`` / ``10 小时``),
+    whole minutes without a decimal (``450 min`` / ``450 分钟``), else :func:`minutes`."""
     if seconds is not None and math.isfinite(seconds) and seconds >= 3600 \
             and seconds % 3600 == 0:
         return say(lang, "unit.hours", hours=f"{seconds / 3600:.0f}")
+    if seconds is not None and math.isfinite(seconds) and seconds % 60 == 0:
+        return minutes(seconds, lang, digits=0)
     return minutes(seconds, lang)
 
 

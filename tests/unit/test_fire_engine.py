@@ -50,7 +50,18 @@ def test_one_engine_cannot_control_a_fire_that_spread_through_rooms(line_world):
     one = run_drill(_fire("25 min", plan=[{"engine": 1}]), line_world)
     arrive = _first(one, "arrive")
     assert arrive.data["need_l_s"] > water_flow_l_s("engine")
-    assert _first(one, "control") is None  # the single engine never catches up (2 h drill)
+    # past the one-alarm plan the commander calls the engines the water lacks: the
+    # district's second engine, sent on the further alarm, and not before the water
+    # on the fire fell short
+    esc = _first(one, "escalate")
+    assert esc is not None and esc.data["alarm"] == 2
+    lacking = esc.data["need_l_s"] - water_flow_l_s("engine")
+    assert 0 < lacking <= water_flow_l_s("engine")  # one engine's worth: one engine sent
+    sent = [r for r in one.records if r.event == "dispatch" and r.incident == "F1"]
+    assert [r.get("alarm") for r in sent] == [1, 2]
+    control = _first(one, "control")
+    assert control is not None and control.t > max(r.t for r in sent)
+    assert control.data["need_l_s"] <= 2 * water_flow_l_s("engine")
     # with a second alarm the commander calls it, and two engines hold the fire
     two = run_drill(_fire("25 min", plan=[{"engine": 1}, {"engine": 1}]), line_world)
     esc = _first(two, "escalate")

@@ -301,16 +301,25 @@ def test_surge_says_which_stations_kept_no_engine(highrise):
 
 
 def test_surge_states_the_order_waiting_calls_were_served_in(warehouse):
-    """warehouse I2 ("prioritise by risk"): the calls that waited, in the order a unit was
-    sent to them, with what each call was."""
+    """warehouse I2 ("prioritise by risk"): the calls that waited during the surge or in
+    the backlog it left (queued while one of them still waited: BG010, BG011), in the
+    order a unit was sent to them, with what each call was."""
     a = next(a for a in inject_responses(warehouse) if a.id == "I2")
     end = a.at + a.spec.lasting
-    waited = {r.incident for r in warehouse.records if r.event == "queued"
-              and a.at <= r.t <= end}
-    first_sent = {}
+    first_q, first_sent = {}, {}
     for r in warehouse.records:
-        if r.event == "dispatch" and r.incident in waited:
+        if r.event == "queued":
+            first_q.setdefault(r.incident, r.t)
+    for r in warehouse.records:
+        if r.event == "dispatch" and r.incident in first_q and r.t >= first_q[r.incident]:
             first_sent.setdefault(r.incident, r.t)
+    waited: set[str] = set()
+    for i, q in sorted(first_q.items(), key=lambda kv: kv[1]):
+        sent = first_sent.get(i, math.inf)
+        if q < a.at < sent or a.at <= q <= end or (
+                q > end and any(first_sent.get(w, math.inf) > q for w in waited)):
+            waited.add(i)
+    assert {"BG010", "BG011"} <= waited and max(first_q[i] for i in waited) > end
     assert [s.incident for s in a.served] == sorted(waited, key=lambda i: (first_sent[i], next(
         r.t for r in warehouse.records if r.event == "queued" and r.incident == i)))
     s0 = a.served[0]  # dispatch by risk: the dwelling fire before the alarm calls

@@ -46,7 +46,7 @@ def test_standards_missed_are_named_with_their_share(reports, name, lang):
             assert beyond[named(ctx, std)].paragraphs[0] == ctx.say(
                 "fire.obs_standard_few", missed=sum(not std.met(c) for c in cases),
                 n=len(cases), standard=named(ctx, std),
-                values=ctx.say("sep_list").join(tx.minutes(c, lang) for c in cases))
+                values=ctx.say("sep_words").join(tx.minutes(c, lang) for c in cases))
         elif missed:
             assert beyond[named(ctx, std)].paragraphs[0] == ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
@@ -115,7 +115,7 @@ def test_a_share_objectives_driving_incidents_are_shown_as_times(reports, lang):
     drivers = fi.driving_incidents(ctx, o2.metric, 0.0, *o2.bound())
     assert drivers
     times = [tx.minutes(rows[r.incident].dispatch_to_arrival, lang) for r, _ in drivers]
-    said = ctx.say("fire.driving_incidents", incidents=ctx.say("sep_list").join(
+    said = ctx.say("fire.driving_incidents", incidents=ctx.say("sep_words").join(
         ctx.say("fire.name_value", incident=ctx.incident_short(r.incident), value=t)
         for (r, _), t in zip(drivers, times, strict=True)))
     assert said in finding.paragraphs

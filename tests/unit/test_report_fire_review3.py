@@ -77,7 +77,8 @@ def test_rows_red_by_the_measure_of_their_kind(reports, lang, monkeypatch):
             want = r.unmet or not r.response <= FLOOD_RESCUE_TARGET_S
             spared += r.queued and not want  # the fire rule would have painted it
         else:
-            want = r.unmet or r.queued or not FIVE_MINUTE.met(r.dispatch_to_arrival)
+            # a wait with no unit sent, not a queue for the rest of the first alarm
+            want = r.unmet or r.waited or not FIVE_MINUTE.met(r.dispatch_to_arrival)
         assert (cls == "bad") == want, r.incident
         assert missed_measure(r, FLOOD_RESCUE_TARGET_S) == want
     assert spared > 0
@@ -163,7 +164,7 @@ def test_idle_station_units_and_the_rescue_plan_are_named(reports, lang):
                    n=sum(u.type == "engine" for u in idle)) in text
     assert all(f"{d:.2f} m" in text for d in _peaks(ctx, waited))
     assert max(_peaks(ctx, waited)) < DEPTH_LIMIT_M["fire_engine"]
-    plan_names = ctx.say("sep_list").join(
+    plan_names = ctx.say("sep_words").join(
         tx.term("unit", t, lang) for t in dict.fromkeys(
             t for level in ctx.scenario.forces.plan("flood_rescue") for k in level
             for t in k.split("|")))
@@ -253,7 +254,7 @@ def test_segment_panel_holds_what_its_caption_says(reports, lang):
         assert mine  # the slowest of each kind is shown
         assert min(r.response for r in mine) >= max(left, default=-1)
     assert ctx.rows["BG001"] in shown
-    kinds = ctx.say("sep_list").join([ctx.say("fire.background_calls"),
+    kinds = ctx.say("sep_words").join([ctx.say("fire.background_calls"),
                                       tx.term("kind", "flood_rescue", lang)])
     assert ctx.say("fire.fig_response_right", n=len(shown), of=len(others), kinds=kinds) in \
         fi._response_caption(ctx, rows, pick)

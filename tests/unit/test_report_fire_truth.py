@@ -46,7 +46,7 @@ def _finding(rep, title: str):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_uncontrolled_fire_is_named_with_its_last_size(reports, lang):
-    ctx, rep = reports["warehouse-escalation", lang]
+    ctx, rep = reports["warehouse-escalation@8820", lang]  # BG001 controlled at 9202 s
     recs = [r for r in ctx.records if r.incident == "BG001"]
     assert not [r for r in recs if r.event in ("control", "clear")]  # the premise
     last = [r for r in recs if r.get("q_kw") is not None][-1]
@@ -60,7 +60,7 @@ def test_uncontrolled_fire_is_named_with_its_last_size(reports, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_all_reached_strength_while_a_fire_burns(reports, lang):
-    ctx, rep = reports["warehouse-escalation", lang]
+    ctx, rep = reports["warehouse-escalation@8820", lang]
     n = sum(not math.isnan(r.call) for r in ctx.summary.rows)
     assert ctx.say("fire.strength_all_reached", n=n) not in rep.strengths
     assert ctx.say("fire.strength_no_queue") not in rep.strengths
@@ -91,7 +91,8 @@ def test_report_says_which_units_never_came_while_it_burned(reports, lang):
     ctx, rep = reports["flood-and-fire", lang]
     overview = fi.overview_tables(ctx)[0]
     row = next(r for r in overview.rows if r[0] == ctx.incident_label("F1"))
-    assert row[6] == ctx.say("fire.not_before_control")
+    assert row[6] == fi.full_assignment_cell(ctx, ctx.rows["F1"])  # the rescue truck
+    assert row[6] != ctx.say("fire.not_before_control")  # (test_report_fire_review4)
     # no unit was sent to F1 that had not come by control: no paragraph claims one
     title = ctx.say("fire.obs_after_control_title")
     assert not [f for f in rep.findings if f.title.endswith(title)]
@@ -250,7 +251,7 @@ def test_red_rows_agree_with_the_caption(reports, lang):
     table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
     red = {row[0] for row, c in zip(table.rows, table.row_classes, strict=True) if c == "bad"}
     for r in ctx.summary.rows:
-        expected = r.unmet or r.queued or r.dispatch_to_arrival > 300.0
+        expected = r.unmet or r.waited or r.dispatch_to_arrival > 300.0
         assert (ctx.incident_label(r.incident) in red) == expected, r.incident
     assert ctx.incident_label("BG006") in red
 
@@ -311,27 +312,30 @@ def test_long_finding_says_its_cause_in_a_few_sentences(reports, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
-    """warehouse-escalation O3 (every everyday call answered) is met, but BG001 burns to
-    the end: O3 is rated S (良), not P (优); its rating cell, its finding and the score
-    note say so with BG001's last size from the metrics; the metric and target stay."""
+    """warehouse-escalation ended at 8820 s: O3 (every everyday call answered) is met, but
+    BG001 and BG011 still burn: O3 is rated S (良), not P (优); its rating cell, its finding
+    and the score note say so with the fires' last sizes from the metrics (a list of
+    names: 、 in Chinese); the metric and target stay. (The full drill controls BG001 since
+    the commander calls engines past the plan: test_report_fire_review4.)"""
     from drillsim.metrics.response import uncontrolled
     from drillsim.report.findings import LEVEL_NAME
 
-    ctx, rep = reports["warehouse-escalation", lang]
+    ctx, rep = reports["warehouse-escalation@8820", lang]
     o3 = next(o for o in rep.objectives if o.id == "O3")
     res = next(r for r in ctx.summary.objectives if r.objective.id == "O3")
     assert res.status == "met" and res.value == 0  # the designer's metric, unchanged
     assert (o3.rating.code, o3.rating.score, o3.rating.rule) == ("S", 82, "contradicted")
-    fire = next(st for st in uncontrolled(ctx.result, ctx.summary.rows)
-                if st.incident == "BG001")
-    size = tx.value(fire.q_kw, "kW", lang)
-    note = say(lang, "report.contradicted", what=say(
-        lang, "report.still_uncontrolled",
-        incidents=say(lang, "fire.name_value", incident="BG001", value=size),
-        end=tx.offset(ctx.end_time)), level=f"S/{say(lang, LEVEL_NAME['S'])}")
-    assert o3.level_text.endswith(note)
+    fires = {st.incident: st for st in uncontrolled(ctx.result, ctx.summary.rows)}
+    assert {"BG001", "BG011"} <= set(fires)  # the fires among them (O3 counts calls)
+    sizes = [say(lang, "fire.name_value", incident=i, value=tx.value(fires[i].q_kw, "kW", lang))
+             for i in ("BG001", "BG011")]
+    what = say(lang, "report.still_uncontrolled",
+               incidents=(", " if lang == "en" else "、").join(sizes),
+               end=tx.offset(ctx.end_time))
+    cap = f"S/{say(lang, LEVEL_NAME['S'])}"
+    assert o3.level_text.endswith(say(lang, "report.contradicted", what=what, level=cap))
     finding = next(f for f in rep.findings if f.objective == "O3")
-    assert note in finding.paragraphs
+    assert say(lang, "report.contradicted_sentence", what=what, level=cap) in finding.paragraphs
     assert "O3" in rep.score_note and "BG001" in rep.score_note
     assert say(lang, "report.strength_met", id="O3", evidence=o3.evidence) \
         not in rep.strengths
