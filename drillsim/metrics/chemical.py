@@ -423,6 +423,23 @@ class ChemicalFacts:
                          max(r.staff for r in rounds), max(r.communities for r in rounds),
                          min(r.first_visit for r in rounds), max(r.last_visit for r in rounds))
 
+    def door_later(self, action: str) -> DoorRound | None:
+        """The rounds of ``action`` planned after its first one (the ordered area grew:
+        the zones reached new streets, or the wind turned) as one: ``t`` the first of them,
+        ``last_visit`` their last visit, households summed (None: no later round)."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        later = [r for r in rounds if r.t > rounds[0].t] if rounds else []
+        if not later:
+            return None
+        return DoorRound(later[0].t, action, sum(r.households for r in later),
+                         max(r.staff for r in later), max(r.communities for r in later),
+                         min(r.first_visit for r in later), max(r.last_visit for r in later))
+
+    def door_later_times(self, action: str) -> tuple[float, ...]:
+        """Drill times of the later rounds of ``action`` (:meth:`door_later`), s."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        return tuple(sorted({r.t for r in rounds if r.t > rounds[0].t})) if rounds else ()
+
     @property
     def people_ordered_out(self) -> float:
         """Everyone ordered out over the run."""

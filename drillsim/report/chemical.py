@@ -1117,15 +1117,32 @@ def door_to_door_parts(ctx: ReportContext) -> list[str]:
                            upto=_up_to(ctx),
                            staff=f"{evac.staff:,.0f}", communities=f"{evac.communities:,}",
                            first=tx.offset(evac.first_visit), last=tx.offset(evac.last_visit)))
+        out += _door_later(ctx, "evacuate")
     sip = f.door_summary("shelter_in_place")
     if sip is not None:
         late = sip.last_visit > float(ctx.scenario.duration)
         out.append(ctx.say("chem.door_shelter_late" if late else "chem.door_shelter",
                            households=f"{sip.households:,.0f}",
                            first=tx.offset(sip.first_visit), last=tx.offset(sip.last_visit)))
+        out += _door_later(ctx, "shelter_in_place")
     if out:
         out.append(ctx.say("chem.door_assumption"))
     return out
+
+
+def _door_later(ctx: ReportContext, action: str) -> list[str]:
+    """When the households of ``action``'s later door-to-door rounds were added (the
+    ordered area grew), so that one sentence over all rounds does not hide it."""
+    later = facts(ctx).door_later(action)
+    if later is None:
+        return []
+    times = facts(ctx).door_later_times(action)
+    if len(times) == 1:
+        return [ctx.say("chem.door_later_once", households=f"{later.households:,.0f}",
+                        t=tx.offset(times[0]))]
+    return [ctx.say("chem.door_later_rounds", households=f"{later.households:,.0f}",
+                    rounds=f"{len(times):,}", first=tx.offset(times[0]),
+                    last=tx.offset(times[-1]))]
 
 
 def ordered_out_paras(ctx: ReportContext) -> list[str]:
