@@ -423,6 +423,20 @@ def zone_reach(ctx: ReportContext) -> list:
     return _cached(ctx, "zone_reach", lambda: measure(ctx.result, ctx.world, facts(ctx)))
 
 
+def downwind_reach(ctx: ReportContext) -> dict[float, object]:
+    """:func:`drillsim.metrics.chemical.downwind_reach` of the run by weather state start,
+    measured once per context."""
+    from drillsim.metrics.chemical import downwind_reach as measure
+
+    return _cached(ctx, "downwind_reach", lambda: {
+        st.t: dr for st, dr in measure(ctx.result, ctx.world, facts(ctx))})
+
+
+def downwind_label(ctx: ReportContext, action: str) -> str:
+    """The ERG protective-action square and what its people were told, in words."""
+    return ctx.say("chem.erg_square", action=_action(ctx, action))
+
+
 def places_in_zones(ctx: ReportContext) -> dict[tuple[str, str], list[tuple[float, int]]]:
     """(kind, id) of each station, shelter or depot inside a zone -> (weather state start,
     highest AEGL level it lies in) for every state that puts it in one."""
@@ -468,6 +482,11 @@ def areas_table(ctx: ReportContext) -> Table:
                          gauss_length_text(zr), dense_length_text(ctx, zr),
                          f"{zr.residents:,.0f}", areas_text(ctx, zr.subdistricts),
                          areas_text(ctx, zr.communities)])
+        dr = downwind_reach(ctx).get(st.t)
+        if dr is not None:
+            rows.append(["", downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+                         f"{dr.residents:,.0f}", areas_text(ctx, dr.subdistricts),
+                         areas_text(ctx, dr.communities)])
     return Table([ctx.say(k) for k in ("chem.col_from", "sum.col_zone", "sum.col_gauss_length",
                                         "sum.col_dense_length", "sum.col_residents",
                                         "sum.col_subdistricts", "sum.col_communities")],
@@ -580,6 +599,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     pa = spec.protective_actions
     rows.append([ctx.say("chem.protective_actions"), ctx.say("sep_semicolon").join(
         [f"AEGL-{lvl} {_action(ctx, getattr(pa, f'aegl{lvl}'))}" for lvl in LEVELS]
+        + ([downwind_label(ctx, pa.downwind)] if downwind_reach(ctx) else [])
         + [f"{area_name(ctx, a.area)} {_action(ctx, a.action)}" for a in pa.areas])
         + ctx.say("chem.ordered_after", minutes=tx.minutes(pa.decided_after, ctx.lang),
                   factor=f"{spec.indoor_factor:g}")])

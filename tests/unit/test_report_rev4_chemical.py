@@ -56,3 +56,34 @@ def test_door_to_door_paragraph_says_when_later_rounds_were_added(reports, lang)
         assert ctx.say("chem.door_later_once",
                        households=f"{sum(r.data['households'] for r in later):,.0f}",
                        t=tx.offset(t)) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CHEM)
+def test_erg_square_is_a_protective_action_with_its_residents(reports, name, lang):
+    """Item 2: chlorine-night told 37,517 households (about 90,000 people) to shelter in
+    place over the 2,414 m ERG square while the zone table listed only the AEGL zones
+    (AEGL-1: 18,413 residents). The overview's protective actions name the square and the
+    table has a row per weather state with the square's side and the residents,
+    subdistricts and communities inside it (those of the metrics, adding up)."""
+    from drillsim.metrics.chemical import downwind_reach
+    from drillsim.report import chemical as ch
+
+    ctx, rep = reports[name, lang]
+    (order,) = [r for r in ctx.records if r.event == "protective_action"]
+    action = order.data["action_downwind"]
+    label = ctx.say("chem.erg_square", action=ctx.say(f"chem.action_{action}"))
+    overview = dict((r[0], r[1]) for r in rep.overview_tables[0].rows)
+    assert label in overview[ctx.say("chem.protective_actions")]
+    reach = downwind_reach(ctx.result, ctx.world)
+    rows = [r for r in rep.overview_tables[1].rows if r[1] == label]
+    assert len(rows) == len(reach) > 0
+    for row, (_, dr) in zip(rows, reach, strict=True):
+        assert row[2] == f"{order.data['downwind_m']:,.0f} m"
+        assert row[4] == f"{dr.residents:,.0f}"
+        assert sum(p for _, p in dr.communities) == pytest.approx(dr.residents)
+        assert row[5] == ch.areas_text(ctx, dr.subdistricts)
+        assert row[6] == ch.areas_text(ctx, dr.communities)
+    if name == "chlorine-night":  # the square holds far more than the AEGL-1 zone
+        aegl1 = [r for r in rep.overview_tables[1].rows if r[1] == "AEGL-1"]
+        assert reach[0][1].residents > 4 * float(aegl1[0][4].replace(",", ""))
