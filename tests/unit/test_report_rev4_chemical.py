@@ -87,3 +87,62 @@ def test_erg_square_is_a_protective_action_with_its_residents(reports, name, lan
     if name == "chlorine-night":  # the square holds far more than the AEGL-1 zone
         aegl1 = [r for r in rep.overview_tables[1].rows if r[1] == "AEGL-1"]
         assert reach[0][1].residents > 4 * float(aegl1[0][4].replace(",", ""))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_truck_action_when_an_item_caps_relief(reports, lang):
+    """Item 3: chlorine-night relieved exactly the bedding stock (3,500 of 3,760): the
+    bedding caps relief whatever the trucks do, so the plan drafts raising the bedding and
+    no "more relief trucks" row, though trucks are the largest avoidable wait."""
+    from drillsim.metrics.relief import bottleneck
+
+    ctx, rep = reports["chlorine-night", lang]
+    b = bottleneck(ctx.result)
+    assert b["shortfall"].capped > 0
+    assert max(b["avoidable_share"], key=b["avoidable_share"].get) == "trucks"
+    plan = [a.action for a in rep.plan]
+    assert ctx.say("flood.action_more_trucks_release") not in plan
+    assert any(str(b["shortfall"].capped) in a or f"{b['shortfall'].capped:,}" in a
+               for a in plan)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_bottleneck_is_called_the_largest_avoidable_wait(reports, lang):
+    """Item 3: ammonia's bottleneck "mobilisation" (2.0 person-hours) is not the largest
+    wait (walking to the shelter: 14.2); the caption, the relief section and the terminal
+    summary call it the largest avoidable wait and name walking as larger, unavoidable."""
+    from drillsim.metrics.relief import UNAVOIDABLE, bottleneck
+    from drillsim.report.flood import cause_name
+    from drillsim.report.summary_text import relief_table
+
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    b = bottleneck(ctx.result)
+    hours = b["person_hours"]
+    assert b["bottleneck"] == "mobilisation"
+    larger = max(hours, key=hours.get)
+    assert larger in UNAVOIDABLE and hours[larger] > hours["mobilisation"]
+    named = ctx.say("flood.largest_avoidable_name", cause=cause_name(ctx, "mobilisation"),
+                    larger=cause_name(ctx, larger))
+    sec = next(s for s in rep.sections if s.key == "relief")
+    assert named in sec.paragraphs[0]
+    captions = [t.caption for s in rep.sections for t in s.tables] \
+        + [t.caption for t in rep.overview_tables]
+    assert any(c and named in c for c in captions)
+    rows = {r[0]: r[1] for r in relief_table(ctx).rows}
+    assert named in rows[ctx.say("sum.bottleneck")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_binding_item_only_when_it_caps_relief(reports, lang):
+    """Item 3: ammonia's terminal summary said "item that binds: bedding sets … 3,500
+    (29 displaced)": 3,500 sets cap nothing for 29 people. No binding item (row, nor mark
+    in the stock table) unless the item covers fewer than the displaced; chlorine-night's
+    bedding (3,500 for 3,760) binds."""
+    from drillsim.report.summary_text import caps_table, relief_table
+
+    for name, binds in (("ammonia-liquor-group", False), ("chlorine-night", True)):
+        ctx, _ = reports[name, lang]
+        rows = {r[0]: r[1] for r in relief_table(ctx).rows}
+        assert (ctx.say("sum.binding_item") in rows) == binds
+        marks = [r[-1] for r in caps_table(ctx).rows]
+        assert (ctx.say("sum.binds") in marks) == binds
