@@ -1342,8 +1342,8 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     if math.isnan(order):
         actions.append(draft_action(
             ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
-    else:  # aim at the largest delay between the call and the first people acting
-        actions += delay_actions(ctx, obj.id)
+    else:  # aim at the delay in which most people were exposed
+        actions += delay_actions(ctx, obj.id, level)
     if action == "shelter_in_place":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
@@ -1375,19 +1375,45 @@ def order_delays(ctx: ReportContext) -> dict[str, float]:
 
 
 LONG_DELAY_S = 600.0
-"""A delay of the order this long or longer gets its own action (the largest always does)."""
+"""A delay of the order this long or longer gets its own action (the aimed one always
+does), while people were still exposed after the order took effect."""
+
+DELAY_PHASE = {"decision": ("to_decision", "chem.phase_to_decision"),
+               "issue": ("to_issue", "chem.phase_to_issue"),
+               "reaction": ("to_action", "chem.phase_to_action")}
+"""Delay of :func:`order_delays` -> the stretch it ends in
+:meth:`~drillsim.metrics.chemical.ChemicalFacts.person_minutes_by_phase` and its name."""
 
 
-def delay_actions(ctx: ReportContext, ref: str) -> list:
-    """Actions aimed at the delays of :func:`order_delays`, longest first: the longest, and
-    any other of :data:`LONG_DELAY_S` or more (none without delays)."""
-    delays = sorted(order_delays(ctx).items(), key=lambda kv: -kv[1])
+def aimed_delay(ctx: ReportContext, level: int) -> str:
+    """The delay of :func:`order_delays` the plan aims at: the one whose stretch held the
+    most person-minutes above ``level`` (the longest when nobody was above it in any);
+    ``""`` without delays."""
+    delays = order_delays(ctx)
+    if not delays:
+        return ""
+    pm = facts(ctx).person_minutes_by_phase(level)
+    return max(delays, key=lambda k: (pm[DELAY_PHASE[k][0]], delays[k]))
+
+
+def delay_actions(ctx: ReportContext, ref: str, level: int) -> list:
+    """Actions aimed at the delays of :func:`order_delays`: the :func:`aimed_delay`, then,
+    only when people were still above ``level`` after the order took effect (the first
+    people acting), any other of :data:`LONG_DELAY_S` or more, longest first (none without
+    delays). When the exposure ended before the order took effect, reaching people sooner
+    would not have shortened it: the action aims at the decision."""
+    delays = order_delays(ctx)
+    aimed = aimed_delay(ctx, level)
+    if not aimed:
+        return []
+    later = facts(ctx).person_minutes_by_phase(level)["after"] > 0
+    keys = [aimed] + [k for k, v in sorted(delays.items(), key=lambda kv: -kv[1])
+                      if k != aimed and later and v >= LONG_DELAY_S]
     out = []
-    for k, (key, v) in enumerate(delays):
-        if k == 0 or v >= LONG_DELAY_S:
-            _, wording, owner, cap = ORDER_DELAYS[key]
-            out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(v, ctx.lang)),
-                                    owner, cap, ref))
+    for key in keys:
+        _, wording, owner, cap = ORDER_DELAYS[key]
+        out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(delays[key], ctx.lang)),
+                                owner, cap, ref))
     return out
 
 
@@ -1425,6 +1451,14 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
             key = max(delays, key=delays.get)
             paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
                                  minutes=tx.minutes(delays[key], ctx.lang)))
+            aimed = aimed_delay(ctx, level)
+            if aimed != key:
+                paras[-1] += ("" if ctx.lang == "zh" else " ") + ctx.say(
+                    "chem.most_exposure_in", level=level,
+                    pm=f"{pm[DELAY_PHASE[aimed][0]]:,.0f}", total=f"{sum(pm.values()):,.0f}",
+                    phase=ctx.say(DELAY_PHASE[aimed][1]),
+                    name=ctx.say(ORDER_DELAYS[aimed][0]),
+                    minutes=tx.minutes(delays[aimed], ctx.lang))
     return paras
 
 
@@ -1541,7 +1575,7 @@ def exposure_observations(ctx: ReportContext) -> list[Finding]:
     paras = [p for level in levels
              for p in exposure_paras(ctx, level, delay=level == levels[-1])]
     ref = beyond_ref(ctx)
-    actions = delay_actions(ctx, ref) + [draft_action(
+    actions = delay_actions(ctx, ref, levels[-1]) + [draft_action(
         ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", ref)]
     return [observation(ctx, ctx.say("chem.obs_exposure_title"), paras, actions=actions)]
 
@@ -1569,7 +1603,7 @@ def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
         actions.append(draft_action(
             ctx, ctx.say("chem.act_shelter_short_release",
                          minutes=tx.minutes(empty_s, ctx.lang)),
-            "hq", "protection", beyond_ref(ctx)))
+            "bureau", "protection", beyond_ref(ctx)))
     return [observation(ctx, ctx.say("chem.obs_after_hazard_title"), paras, actions=actions)]
 
 

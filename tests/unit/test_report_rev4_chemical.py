@@ -146,3 +146,32 @@ def test_binding_item_only_when_it_caps_relief(reports, lang):
         assert (ctx.say("sum.binding_item") in rows) == binds
         marks = [r[-1] for r in caps_table(ctx).rows]
         assert (ctx.say("sum.binds") in marks) == binds
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_exposure_action_aims_at_the_delay_in_which_people_were_exposed(reports, lang):
+    """Item 4: ammonia's leak ended 2 min after the order; 176 of the 220 person-minutes
+    above AEGL-2 fell before the decision, none after the first people acted. The plan
+    aims at deciding sooner (owner: the emergency management bureau), not at reaching the
+    zone; the longest delay is still named, with where the exposure fell. The short-release
+    action is the bureau's too, not the flood-control headquarters'."""
+    from drillsim.report import chemical as ch
+
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    f = ch.facts(ctx)
+    pm = f.person_minutes_by_phase(2)
+    assert pm["after"] == 0 and pm["to_decision"] > sum(pm.values()) / 2
+    delays = ch.order_delays(ctx)
+    assert max(delays, key=delays.get) == "reaction"
+    plan = {a.action: a.owner for a in rep.plan}
+    decide = ctx.say("chem.act_decide_sooner", minutes=tx.minutes(delays["decision"], lang))
+    assert plan[decide] == ctx.say("owner.bureau")
+    reach = ctx.say("chem.act_reach_zone_first", minutes=tx.minutes(delays["reaction"], lang))
+    assert reach not in plan
+    text = "\n".join(p for fi in rep.findings for p in fi.paragraphs)
+    assert ctx.say("chem.most_exposure_in", level=2, pm=f"{pm['to_decision']:,.0f}",
+                   total=f"{sum(pm.values()):,.0f}", phase=ctx.say("chem.phase_to_decision"),
+                   name=ctx.say("chem.delay_decision"),
+                   minutes=tx.minutes(delays["decision"], lang)) in text
+    owners = {a.owner for a in rep.plan}
+    assert ctx.say("owner.hq") not in owners
