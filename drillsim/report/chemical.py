@@ -1085,6 +1085,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                      site=site_label(ctx), step=tx.minutes(spec.step, ctx.lang))]
     paras += places_in_zones_paras(ctx)
     paras += order_reach_paras(ctx) + ordered_out_paras(ctx) + shelters_closed_paras(ctx)
+    paras += shelter_zone_paras(ctx)[1]
     figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
             if f is not None]
     return [Section("chemical", ctx.say("chem.section"), paras,
@@ -1613,12 +1614,13 @@ Response Guidebook (2020, "Protective Actions") advises protecting in place when
 vapour cloud will pass quickly or evacuating would expose people more than staying."""
 
 
-def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
+def shelter_zone_paras(ctx: ReportContext) -> tuple[list[str], list[str]]:
     """Shelters inside a steady-plume zone (:func:`places_in_zones`) that the release's
     evacuees were sent to: how many and when, against when the moving zones closed it
-    (:func:`drillsim.metrics.chemical.shelter_use`)."""
+    (:func:`drillsim.metrics.chemical.shelter_use`); (shelters someone was sent to while
+    closed, shelters nobody was)."""
     used = _cached(ctx, "shelter_use", lambda: shelter_use(ctx.result))
-    paras = []
+    paras: tuple[list[str], list[str]] = ([], [])
     for (kind, sid), hits in places_in_zones(ctx).items():
         u = used.get(sid)
         if kind != "shelter" or u is None:
@@ -1635,10 +1637,17 @@ def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
             how = ctx.say("chem.shelter_never_closed")
         inside = (ctx.say("chem.sent_while_closed", people=f"{u.sent_while_closed:,}")
                   if u.sent_while_closed else ctx.say("chem.none_sent_while_closed"))
-        paras.append(ctx.say("chem.obs_shelter_in_zone", shelter=ctx.place_name(sid),
-                             zones=zones, people=f"{u.people:,}", first=tx.offset(u.first),
-                             last=tx.offset(u.last), how=how, inside=inside,
-                             leak_end=tx.offset(facts(ctx).leak_end.t)))
+        paras[0 if u.sent_while_closed else 1].append(ctx.say(
+            "chem.obs_shelter_in_zone", shelter=ctx.place_name(sid), zones=zones,
+            people=f"{u.people:,}", first=tx.offset(u.first), last=tx.offset(u.last),
+            how=how, inside=inside, leak_end=tx.offset(facts(ctx).leak_end.t)))
+    return paras
+
+
+def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
+    """Evacuees sent to a shelter in a threat zone while it was closed (an observation and
+    an action); a shelter nobody was sent to while closed is a sentence of the section."""
+    paras = shelter_zone_paras(ctx)[0]
     if not paras:
         return []
     return [observation(ctx, ctx.say("chem.obs_shelter_in_zone_title"), paras, actions=[
