@@ -330,6 +330,10 @@ def origin_name(ctx: ReportContext, origin: str) -> str:
     in the report language."""
     if ctx.point_spec(origin) is not None:
         return ctx.point_name(origin)
+    chem = ctx.scenario.chemical
+    if chem is not None and origin == chem.id:  # the release: its site, and its id
+        site = ctx.place_name(chem.site.place) if chem.site.place else ""
+        return ctx.say("flood.evac_from_release", site=site, id=origin) if site else origin
     return ctx.place_name(origin)
 
 
@@ -367,7 +371,8 @@ def evacuation_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("flood.col_evac_way"), ctx.say("flood.col_evac_people"),
          ctx.say("flood.col_evac_km"), ctx.say("flood.col_evac_min"),
          ctx.say("flood.col_evac_rerouted"), ctx.say("flood.col_evac_options")], rows,
-        ctx.say("flood.evac_caption", limit=limit_text(DEPTH_LIMIT_M["foot"])))]
+        ctx.say("flood.evac_caption", limit=limit_text(DEPTH_LIMIT_M["foot"]))
+        if ctx.scenario.flood is not None else ctx.say("flood.evac_caption_release"))]
 
 
 def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:

@@ -175,3 +175,20 @@ def test_exposure_action_aims_at_the_delay_in_which_people_were_exposed(reports,
                    minutes=tx.minutes(delays["decision"], lang)) in text
     owners = {a.owner for a in rep.plan}
     assert ctx.say("owner.hq") not in owners
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CHEM)
+def test_where_the_evacuees_went_speaks_of_the_release(reports, name, lang):
+    """Item 6: a chemical drill's "where the evacuees went" caption spoke of flooded roads
+    and wading, and the "from" column showed "CL1": the caption is the release's (no
+    flood words) and the origin is the release site named in the page's language."""
+    ctx, rep = reports[name, lang]
+    spec = ctx.scenario.chemical
+    (table,) = [t for t in rep.overview_tables
+                if t.caption == ctx.say("flood.evac_caption_release")]
+    assert not any(w in table.caption for w in ("flood", "wading", "积水", "涉水"))
+    site = ctx.place_name(spec.site.place)
+    assert site != spec.site.place
+    origins = {r[0] for r in table.rows}
+    assert origins == {ctx.say("flood.evac_from_release", site=site, id=spec.id)}
