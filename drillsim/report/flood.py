@@ -929,7 +929,9 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
         its = tx.quantities(e.items, ctx.lang, sign)
         paras.append(ctx.say("flood.stock_inject", depot=place_short(ctx, e.depot),
                              at=tx.offset(e.t), items=its))
-    behind = sorted([s for s in shelters(ctx) if s.m.admitted],
+    # shelters where someone admitted was not relieved in the target (all relieved: none)
+    behind = sorted([s for s in shelters(ctx)
+                     if s.m.admitted and s.m.relieved_in_target < s.m.admitted],
                     key=lambda s: (s.m.share_in_target, -_fin(s.m.t95_s)))[:3]
     rows = [[named(ctx, s.spec), tx.count(s.m.admitted), tx.count(s.m.relieved_in_target),
              tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),

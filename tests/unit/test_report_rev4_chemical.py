@@ -192,3 +192,30 @@ def test_where_the_evacuees_went_speaks_of_the_release(reports, name, lang):
     assert site != spec.site.place
     origins = {r[0] for r in table.rows}
     assert origins == {ctx.say("flood.evac_from_release", site=site, id=spec.id)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("rainstorm-50y-night", "chlorine-night"))
+def test_most_behind_lists_only_shelters_short_of_the_target(reports, name, lang):
+    """Item 7: rainstorm-night's relief finding listed "Binhe Park (1,300/1,300), West
+    Station South Square (3,100/3,100)" as most behind: only shelters where someone
+    admitted was not relieved within the target are listed."""
+    from drillsim.report.flood import place_short, shelters
+
+    ctx, rep = reports[name, lang]
+    full = [s for s in shelters(ctx) if s.m.admitted and s.m.relieved_in_target == s.m.admitted]
+    short = [s for s in shelters(ctx) if s.m.relieved_in_target < s.m.admitted]
+    assert short  # the finding has someone behind
+    assert full or name != "rainstorm-50y-night"  # and shelters all relieved in time
+    text = "\n".join(p for f in rep.findings for p in f.paragraphs)
+    lines = [p for p in text.split("\n") if p.startswith(ctx.say("flood.most_behind",
+                                                                 shelters="").rstrip("。.").strip())]
+    assert lines
+    for s in full:
+        assert ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
+                       relieved=tx.count(s.m.relieved_in_target),
+                       admitted=tx.count(s.m.admitted)) not in text
+    tables = [f.table for f in rep.findings
+              if f.table is not None and f.table.caption == ctx.say("flood.most_behind_caption")]
+    for t in tables:
+        assert all(r[1] != r[2] for r in t.rows)
