@@ -219,3 +219,40 @@ def test_most_behind_lists_only_shelters_short_of_the_target(reports, name, lang
               if f.table is not None and f.table.caption == ctx.say("flood.most_behind_caption")]
     for t in tables:
         assert all(r[1] != r[2] for r in t.rows)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_map_draws_flood_rescue_calls_and_the_release_where_they_are(reports, lang):
+    """Item 8: the rainstorm maps drew the flood rescue calls as red "scripted incident"
+    stars (the drill has none); the chemical maps labelled HZ-CL1 at the staging point.
+    Rescue calls get their own legend entry, and no scripted star; the hazmat call's star
+    and label sit at the release site."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from drillsim.report import fire
+
+    ctx, _ = reports["rainstorm-50y-night", lang]
+    assert all(r.background or r.kind == "flood_rescue" for r in ctx.summary.rows)
+    fig, ax = plt.subplots()
+    handles: list = []
+    fire.map_layer(ctx, ax, handles)
+    labels = [h.get_label() for h in handles]
+    assert ctx.say("fire.map_flood_rescue_call") in labels
+    assert ctx.say("fire.map_scripted_incident") not in labels
+    plt.close(fig)
+
+    ctx, _ = reports["chlorine-night", lang]
+    fig, ax = plt.subplots()
+    handles = []
+    fire.map_layer(ctx, ax, handles)
+    (start,) = [r for r in ctx.records if r.event == "release_start"]
+    net = ctx.world.network
+    (label,) = [t for t in ax.texts if t.get_text() == ctx.scenario.chemical.incident_id]
+    assert np.allclose(label.xy, (net.lon[start.node], net.lat[start.node]))
+    row = ctx.rows[ctx.scenario.chemical.incident_id]
+    assert row.node != start.node  # the incident itself is at the staging point
+    plt.close(fig)
