@@ -522,8 +522,9 @@ def area_name(ctx: ReportContext, area: str) -> str:
 
 
 def areas_text(ctx: ReportContext, areas: tuple[tuple[str, float], ...]) -> str:
-    """Subdistricts or communities with their residents, most first ("none" if empty)."""
-    return ctx.say("sep_list").join(f"{area_name(ctx, a)} {people:,.0f}"
+    """Subdistricts or communities with their residents, most first, name and count apart
+    (``Jieyuan 3: 371`` / ``芥园3：371``; "none" if empty)."""
+    return ctx.say("sep_list").join(tx.label(area_name(ctx, a), f"{people:,.0f}", ctx.lang)
                                     for a, people in areas) or ctx.say("none")
 
 

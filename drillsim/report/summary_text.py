@@ -314,8 +314,13 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
         for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
             zr = zones[lvl]
             z.add(weather if k == 0 else "", f"AEGL-{lvl}", ch.gauss_length_text(zr),
-                  ch.dense_length_text(ctx, zr), tx.count(zr.residents),
+                  ch.dense_length_text(ctx, zr), tx.count(round(zr.residents)),
                   ch.areas_text(ctx, zr.subdistricts), ch.areas_text(ctx, zr.communities))
+        dr = ch.downwind_reach(ctx).get(st.t)
+        if dr is not None:  # the ERG square the order used
+            z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+                  tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
+                  ch.areas_text(ctx, dr.communities))
     z.notes.append(ctx.say("sum.zones_note"))
     out = [t, z]
     lim = [*ch.limits(ctx), *ch.report_limits(ctx)]

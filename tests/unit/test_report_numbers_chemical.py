@@ -335,8 +335,8 @@ def test_engine_and_report_share_the_rules(results, contexts, name):
 
 
 def _areas(ctx, areas) -> str:
-    return ctx.say("sep_list").join(f"{ch.area_name(ctx, a)} {p:,.0f}" for a, p in areas) \
-        or ctx.say("none")
+    return ctx.say("sep_list").join(tx.label(ch.area_name(ctx, a), f"{p:,.0f}", ctx.lang)
+                                    for a, p in areas) or ctx.say("none")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

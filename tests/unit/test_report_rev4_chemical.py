@@ -256,3 +256,30 @@ def test_map_draws_flood_rescue_calls_and_the_release_where_they_are(reports, la
     row = ctx.rows[ctx.scenario.chemical.incident_id]
     assert row.node != start.node  # the incident itself is at the staging point
     plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CHEM)
+def test_zone_tables_separate_names_from_counts_and_count_whole_people(reports, name, lang):
+    """Item 9: "Jieyuan 3 371" read as 3,371: each community and subdistrict is followed by
+    the page's label separator and its residents ("Jieyuan 3: 371" / "芥园3：371"); the
+    terminal summary's "residents inside" were 4.9 and 38.2 where the report said 5 and
+    38: whole people, equal to the report's."""
+    from drillsim.metrics.chemical import zone_reach
+    from drillsim.report import chemical as ch
+    from drillsim.report.summary_text import chemical_tables
+
+    ctx, rep = reports[name, lang]
+    sep = ctx.say("sep_label")
+    reach = zone_reach(ctx.result, ctx.world)
+    communities = [c for _, z in reach for lvl in (3, 2, 1) for c in z[lvl].communities]
+    assert communities
+    cid, people = communities[0]
+    table = rep.overview_tables[1]
+    cells = "\n".join(r[6] for r in table.rows)
+    assert f"{ch.area_name(ctx, cid)}{sep}{people:,.0f}" in cells
+    (zones,) = [t for t in chemical_tables(ctx) if t.title == ctx.say("sum.zones")]
+    report_res = [r[4] for r in table.rows]
+    summary_res = [r[4] for r in zones.rows]
+    assert summary_res == report_res
+    assert all("." not in v for v in summary_res)
