@@ -684,7 +684,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("fire.col_full_assignment"), ctx.say("fire.col_alarms"),
          ctx.say("fire.col_units"), ctx.say("fire.col_control")],
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
-          tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
+          tx.offset(incident_start(ctx, r)), tx.offset(r.call),
           tx.offset(r.first_arrival), ctx.say("fire.not_before_control")
           if r.full_before_control else tx.offset(r.full_assignment), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
@@ -718,17 +718,31 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     return [force]
 
 
+def _release_start(ctx: ReportContext, row):
+    """The ``release_start`` record of the chemical release whose hazmat call ``row`` is
+    (None: another incident, or no such record)."""
+    chem = ctx.scenario.chemical
+    if chem is None or row.incident != chem.incident_id:
+        return None
+    return next((r for r in ctx.records if r.event == "release_start" and r.place == chem.id),
+                None)
+
+
+def incident_start(ctx: ReportContext, row) -> float:
+    """When a scripted incident started, drill s: its ignition; a chemical release's
+    hazmat call, the release; else its call."""
+    if not math.isnan(row.ignition):
+        return row.ignition
+    start = _release_start(ctx, row)
+    return start.t if start is not None else row.call
+
+
 def incident_node(ctx: ReportContext, row) -> int:
     """Where a scripted incident is drawn: a chemical release's hazmat call at the release
     site (the ``release_start`` record's node; its incident sits at the staging point),
     any other at its own node."""
-    chem = ctx.scenario.chemical
-    if chem is not None and row.incident == chem.incident_id:
-        start = next((r for r in ctx.records if r.event == "release_start"
-                      and r.place == chem.id and r.node >= 0), None)
-        if start is not None:
-            return start.node
-    return row.node
+    start = _release_start(ctx, row)
+    return start.node if start is not None and start.node >= 0 else row.node
 
 
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:

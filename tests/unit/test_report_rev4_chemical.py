@@ -283,3 +283,19 @@ def test_zone_tables_separate_names_from_counts_and_count_whole_people(reports, 
     summary_res = [r[4] for r in zones.rows]
     assert summary_res == report_res
     assert all("." not in v for v in summary_res)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CHEM)
+def test_scripted_incident_starts_with_the_release(reports, name, lang):
+    """Item 10: the chemical drills' scripted-incident table gave the call time as the
+    start (+00:16:00 while the release started at +00:15:00): start is the release, the
+    call its own column."""
+    ctx, rep = reports[name, lang]
+    (start,) = [r for r in ctx.records if r.event == "release_start"]
+    inc = ctx.scenario.chemical.incident_id
+    (table,) = [t for t in rep.overview_tables if len(t.columns) > 3 and
+                t.columns[3] == ctx.say("fire.col_start")]
+    (row,) = [r for r in table.rows if r[0] == ctx.incident_label(inc)]
+    assert row[3] == tx.offset(start.t)
+    assert row[4] == tx.offset(ctx.rows[inc].call) != row[3]
