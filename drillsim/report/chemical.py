@@ -1419,6 +1419,13 @@ def delay_actions(ctx: ReportContext, ref: str, level: int) -> list:
     return out
 
 
+def n_people(ctx: ReportContext, n: float) -> str:
+    """A whole number of people in words: ``1 person``, ``11 people`` / ``1人``."""
+    whole = round(n)
+    return ctx.say("chem.n_people_one") if whole == 1 else ctx.say("chem.n_people",
+                                                                    n=f"{whole:,}")
+
+
 def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> list[str]:
     """People above ``level``: the peak and how long it lasted, the count when the order
     was decided, the order's times (decided, issued, first people acting) and the
@@ -1443,7 +1450,7 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
                  if math.isfinite(t["acted"]) else ctx.say("chem.nobody_acted"))
         paras.append(ctx.say(
             "chem.exposure_order", level=level, decided=tx.offset(t["decided"]),
-            at_decided=f"{f.people_at(level, t['decided']):,.0f}",
+            at_decided=n_people(ctx, f.people_at(level, t["decided"])),
             decision=tx.minutes(delays.get("decision", math.nan), ctx.lang),
             issued=tx.offset(t["issued"]),
             issue=tx.minutes(delays.get("issue", math.nan), ctx.lang), acted=acted,
@@ -1579,7 +1586,10 @@ def exposure_observations(ctx: ReportContext) -> list[Finding]:
     ref = beyond_ref(ctx)
     actions = delay_actions(ctx, ref, levels[-1]) + [draft_action(
         ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", ref)]
-    return [observation(ctx, ctx.say("chem.obs_exposure_title"), paras, actions=actions)]
+    names = [f"AEGL-{level}" for level in levels]
+    title = ctx.say("chem.obs_exposure_title", levels=names[0] if len(names) == 1
+                    else ctx.say("chem.levels_and", a=names[0], b=names[1]))
+    return [observation(ctx, title, paras, actions=actions)]
 
 
 def after_hazard_observations(ctx: ReportContext) -> list[Finding]:

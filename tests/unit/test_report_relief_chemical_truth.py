@@ -156,8 +156,10 @@ def test_relief_missed_by_people_told_late_is_counted_as_such(told_late, lang):
 def test_public_exposure_is_an_observation_when_no_objective_measures_it(reports, lang):
     ctx, rep = reports["chlorine-day-wind-shift", lang]
     f = chemical_facts(ctx.result)
-    obs = _beyond(ctx, rep, "chem.obs_exposure_title")
-    assert obs is not None and obs.actions
+    title = ctx.say("finding.beyond_title", what=ctx.say(
+        "chem.obs_exposure_title", levels=ctx.say("chem.levels_and", a="AEGL-3", b="AEGL-2")))
+    (obs,) = [f for f in rep.findings if f.title == title]
+    assert obs.actions
     text = " ".join(obs.paragraphs)
     for lvl in (3, 2):
         e = f.exposure[lvl]

@@ -299,3 +299,26 @@ def test_scripted_incident_starts_with_the_release(reports, name, lang):
     (row,) = [r for r in table.rows if r[0] == ctx.incident_label(inc)]
     assert row[3] == tx.offset(start.t)
     assert row[4] == tx.offset(ctx.rows[inc].call) != row[3]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("chlorine-night", "ammonia-liquor-group"))
+def test_exposure_observation_title_names_the_levels_its_body_covers(reports, name, lang):
+    """Item 11: "Beyond the objectives: people above AEGL-3 and AEGL-2" covered AEGL-3
+    only (an objective measures AEGL-2): the title names the levels of its body; and the
+    order's count at the decision reads "1 person", not "1 people"."""
+    from drillsim.report import chemical as ch
+
+    ctx, rep = reports[name, lang]
+    title = ctx.say("finding.beyond_title", what=ctx.say("chem.obs_exposure_title",
+                                                         levels="AEGL-3"))
+    (obs,) = [f for f in rep.findings if f.title == title]
+    text = " ".join(obs.paragraphs)
+    assert "AEGL-3" in text and "AEGL-2" not in text
+    f = ch.facts(ctx)
+    at = f.people_at(3, f.order_times["decided"])
+    if round(at) == 1:
+        assert ctx.say("chem.n_people_one") in text
+        assert "1 people" not in text
+    if name == "ammonia-liquor-group":
+        assert round(at) == 1
