@@ -123,6 +123,7 @@ class ChemicalModel(Hazard):
         self.cells = {lvl: np.zeros(self.grid.lat.size, dtype=bool) for lvl in LEVELS}
         self.closed = np.zeros(0, dtype=np.int64)
         self.order_time: float | None = None
+        self.order_day: bool | None = None  # ERG day/night distance, chosen at the order
         self.ordered: dict[int, str] = {}
         self.incident: Incident | None = None
         self.source_worked = False
@@ -360,6 +361,7 @@ class ChemicalModel(Hazard):
         """The protective-action order: evacuate or shelter in place, zone by zone; it
         goes out on the warning channels from :meth:`told_from`."""
         self.order_time = self.drill.env.now
+        self.order_day = self.drill.is_day(self.order_time)
         warning = self.drill.scenario.warning
         self.broadcast, self.door = order_channels(
             warning.channels if warning is not None else None,
@@ -454,11 +456,12 @@ class ChemicalModel(Hazard):
         return np.logical_or.reduce(list(self._ordered_by_reason(action).values()))
 
     def _protect(self) -> None:
-        """Cells newly under an order get it from :meth:`told_from`; in every cell ordered
-        out, the people reached (and past their reaction time) since the last step leave
-        for a shelter."""
+        """Cells newly under an order (none once :meth:`release_over`) get it from
+        :meth:`told_from`; in every cell ordered out, the people reached (and past their
+        reaction time) since the last step leave for a shelter."""
         told_from = self.told_from()
-        fresh = np.isinf(self.evac_from)
+        adding = not self.release_over()  # no new area once the release is over
+        fresh = np.isinf(self.evac_from) & adding
         unordered = fresh.copy()
         why: dict[str, float] = {}
         for reason, mask in self._ordered_by_reason("evacuate").items():
@@ -470,7 +473,7 @@ class ChemicalModel(Hazard):
         if sum(why.values()) > 0:
             self.drill.log("evacuation_ordered", place=self.spec.id, people=why,
                            total=float(sum(why.values())))
-        new_sip = self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from)
+        new_sip = self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from) & adding
         self.sip_from[new_sip] = told_from
         new_evac = unordered & ~fresh
         self._door_rounds(new_evac, new_sip & np.isinf(self.evac_from))
@@ -518,9 +521,20 @@ class ChemicalModel(Hazard):
 
     def downwind_m(self) -> float:
         """Side of the ERG protective-action square now
-        (:func:`drillsim.hazards.chemical_zones.downwind_m`), m."""
-        u, _, _ = self.weather_at(self.drill.env.now)
-        return rules.downwind_m(self.spec, u, day=self.drill.is_day(self.drill.env.now))
+        (:func:`drillsim.hazards.chemical_zones.downwind_m`), m: the wind now, and the day
+        or night distance chosen when the order was given (ERG 2020, "How to use Table 1":
+        the time of day of the release decides; dusk does not lengthen an order already
+        given), or now before the order."""
+        now = self.drill.env.now
+        u, _, _ = self.weather_at(now)
+        day = self.order_day if self.order_day is not None else self.drill.is_day(now)
+        return rules.downwind_m(self.spec, u, day=day)
+
+    def release_over(self) -> bool:
+        """The leak has stopped and no population cell or road node is in any zone now:
+        the ERG distances are for an ongoing release, so no new area is ordered."""
+        return self.drill.env.now >= self.stop_time() and not any(
+            self.cells[lvl].any() or self.masks[lvl].any() for lvl in LEVELS)
 
     def _downwind_square(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         """Points in the ERG protective-action area: downwind of the source, as wide as long."""

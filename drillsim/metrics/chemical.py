@@ -423,6 +423,23 @@ class ChemicalFacts:
                          max(r.staff for r in rounds), max(r.communities for r in rounds),
                          min(r.first_visit for r in rounds), max(r.last_visit for r in rounds))
 
+    def door_later(self, action: str) -> DoorRound | None:
+        """The rounds of ``action`` planned after its first one (the ordered area grew:
+        the zones reached new streets, or the wind turned) as one: ``t`` the first of them,
+        ``last_visit`` their last visit, households summed (None: no later round)."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        later = [r for r in rounds if r.t > rounds[0].t] if rounds else []
+        if not later:
+            return None
+        return DoorRound(later[0].t, action, sum(r.households for r in later),
+                         max(r.staff for r in later), max(r.communities for r in later),
+                         min(r.first_visit for r in later), max(r.last_visit for r in later))
+
+    def door_later_times(self, action: str) -> tuple[float, ...]:
+        """Drill times of the later rounds of ``action`` (:meth:`door_later`), s."""
+        rounds = [r for r in self.door_rounds if r.action == action]
+        return tuple(sorted({r.t for r in rounds if r.t > rounds[0].t})) if rounds else ()
+
     @property
     def people_ordered_out(self) -> float:
         """Everyone ordered out over the run."""
@@ -784,6 +801,22 @@ def _by_owner(people: np.ndarray, owners: np.ndarray, ids: list[str]
     return tuple(s for s in out if s[1] > 0)
 
 
+def _grid_of(result: RunResult, world) -> tuple:
+    """The population grid around the release's source, as the engine builds it: (grid,
+    source lat and lon (degrees), subdistrict ids, community ids)."""
+    from drillsim.network.population import PopulationGrid
+
+    spec = result.scenario.chemical
+    net = world.network
+    start = next((r for r in result.records if r.event == "release_start"
+                  and r.place == spec.id), None)
+    node = start.node if start is not None and start.node >= 0 else world.node_of(spec.site)
+    src_lat, src_lon = float(net.lat[node]), float(net.lon[node])
+    grid = PopulationGrid(net, world.places).near_source(src_lat, src_lon)
+    return (grid, src_lat, src_lon, [s.id for s in grid.subdistricts],
+            [c.id for c in grid.communities])
+
+
 def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
                ) -> list[tuple[WeatherState, dict[int, ZoneReach]]]:
     """Per weather state of the release: each AEGL zone's length and area by each estimate,
@@ -806,20 +839,11 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
         (weather state, AEGL level -> :class:`ZoneReach`), in drill order; empty when the
         drill has no release.
     """
-    from drillsim.network.population import PopulationGrid
-
     spec = result.scenario.chemical
     f = chemical_facts(result) if facts is None else facts
     if spec is None or f is None:
         return []
-    net = world.network
-    start = next((r for r in result.records if r.event == "release_start"
-                  and r.place == spec.id), None)
-    node = start.node if start is not None and start.node >= 0 else world.node_of(spec.site)
-    src_lat, src_lon = float(net.lat[node]), float(net.lon[node])
-    grid = PopulationGrid(net, world.places).near_source(src_lat, src_lon)  # as the engine
-    sub_ids = [s.id for s in grid.subdistricts]
-    com_ids = [c.id for c in grid.communities]
+    grid, src_lat, src_lon, sub_ids, com_ids = _grid_of(result, world)
     places = force_places(result.scenario, world)
     p_lat = np.array([p[2] for p in places], dtype=float)
     p_lon = np.array([p[3] for p in places], dtype=float)
@@ -845,6 +869,57 @@ def zone_reach(result: RunResult, world, facts: ChemicalFacts | None = None
                 _by_owner(people, grid.community[inside], com_ids),
                 tuple((k, i) for (k, i, _, _), a in zip(places, at, strict=True) if a))
         out.append((st, zones))
+    return out
+
+
+@dataclass(frozen=True)
+class DownwindReach:
+    """The ERG protective-action area (a square downwind of the source) of one weather
+    state, and who lives in it.
+
+    Attributes
+    ----------
+    side_m
+        Its side, the one the order used, m.
+    action
+        What its people were told (``evacuate`` or ``shelter_in_place``).
+    residents, subdistricts, communities
+        As :class:`ZoneReach`'s, for the square.
+    """
+
+    side_m: float
+    action: str
+    residents: float
+    subdistricts: tuple[tuple[str, float], ...]
+    communities: tuple[tuple[str, float], ...]
+
+
+def downwind_reach(result: RunResult, world, facts: ChemicalFacts | None = None
+                   ) -> list[tuple[WeatherState, DownwindReach]]:
+    """Per weather state of the release: the residents, subdistricts and communities inside
+    the ERG protective-action square the order used (``action_downwind`` and ``downwind_m``
+    of the ``protective_action`` record; the wind of that state), as the engine orders it
+    (:func:`drillsim.hazards.chemical_zones.downwind_square`). Empty without an order or
+    when the order gave the square no action."""
+    from drillsim.hazards.plume import downwind_crosswind
+
+    spec = result.scenario.chemical
+    f = chemical_facts(result) if facts is None else facts
+    order = next((r for r in result.records if r.event == "protective_action"
+                  and spec is not None and r.place == spec.id), None)
+    action = order.data.get("action_downwind") if order is not None else None
+    if f is None or action in (None, "none") or not math.isfinite(f.downwind_m):
+        return []
+    grid, src_lat, src_lon, sub_ids, com_ids = _grid_of(result, world)
+    out = []
+    for st in f.weather:
+        x, y = downwind_crosswind(grid.lat, grid.lon, src_lat, src_lon, st.wind_from)
+        inside = rules.downwind_square(x, y, f.downwind_m)
+        people = grid.people[inside]
+        out.append((st, DownwindReach(
+            f.downwind_m, str(action), float(people.sum()),
+            _by_owner(people, grid.owner[inside], sub_ids),
+            _by_owner(people, grid.community[inside], com_ids))))
     return out
 
 

@@ -423,6 +423,20 @@ def zone_reach(ctx: ReportContext) -> list:
     return _cached(ctx, "zone_reach", lambda: measure(ctx.result, ctx.world, facts(ctx)))
 
 
+def downwind_reach(ctx: ReportContext) -> dict[float, object]:
+    """:func:`drillsim.metrics.chemical.downwind_reach` of the run by weather state start,
+    measured once per context."""
+    from drillsim.metrics.chemical import downwind_reach as measure
+
+    return _cached(ctx, "downwind_reach", lambda: {
+        st.t: dr for st, dr in measure(ctx.result, ctx.world, facts(ctx))})
+
+
+def downwind_label(ctx: ReportContext, action: str) -> str:
+    """The ERG protective-action square and what its people were told, in words."""
+    return ctx.say("chem.erg_square", action=_action(ctx, action))
+
+
 def places_in_zones(ctx: ReportContext) -> dict[tuple[str, str], list[tuple[float, int]]]:
     """(kind, id) of each station, shelter or depot inside a zone -> (weather state start,
     highest AEGL level it lies in) for every state that puts it in one."""
@@ -468,6 +482,11 @@ def areas_table(ctx: ReportContext) -> Table:
                          gauss_length_text(zr), dense_length_text(ctx, zr),
                          f"{zr.residents:,.0f}", areas_text(ctx, zr.subdistricts),
                          areas_text(ctx, zr.communities)])
+        dr = downwind_reach(ctx).get(st.t)
+        if dr is not None:
+            rows.append(["", downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+                         f"{dr.residents:,.0f}", areas_text(ctx, dr.subdistricts),
+                         areas_text(ctx, dr.communities)])
     return Table([ctx.say(k) for k in ("chem.col_from", "sum.col_zone", "sum.col_gauss_length",
                                         "sum.col_dense_length", "sum.col_residents",
                                         "sum.col_subdistricts", "sum.col_communities")],
@@ -503,8 +522,9 @@ def area_name(ctx: ReportContext, area: str) -> str:
 
 
 def areas_text(ctx: ReportContext, areas: tuple[tuple[str, float], ...]) -> str:
-    """Subdistricts or communities with their residents, most first ("none" if empty)."""
-    return ctx.say("sep_list").join(f"{area_name(ctx, a)} {people:,.0f}"
+    """Subdistricts or communities with their residents, most first, name and count apart
+    (``Jieyuan 3: 371`` / ``芥园3：371``; "none" if empty)."""
+    return ctx.say("sep_list").join(tx.label(area_name(ctx, a), f"{people:,.0f}", ctx.lang)
                                     for a, people in areas) or ctx.say("none")
 
 
@@ -580,6 +600,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     pa = spec.protective_actions
     rows.append([ctx.say("chem.protective_actions"), ctx.say("sep_semicolon").join(
         [f"AEGL-{lvl} {_action(ctx, getattr(pa, f'aegl{lvl}'))}" for lvl in LEVELS]
+        + ([downwind_label(ctx, pa.downwind)] if downwind_reach(ctx) else [])
         + [f"{area_name(ctx, a.area)} {_action(ctx, a.action)}" for a in pa.areas])
         + ctx.say("chem.ordered_after", minutes=tx.minutes(pa.decided_after, ctx.lang),
                   factor=f"{spec.indoor_factor:g}")])
@@ -1065,6 +1086,7 @@ def sections(ctx: ReportContext) -> list[Section]:
                      site=site_label(ctx), step=tx.minutes(spec.step, ctx.lang))]
     paras += places_in_zones_paras(ctx)
     paras += order_reach_paras(ctx) + ordered_out_paras(ctx) + shelters_closed_paras(ctx)
+    paras += shelter_zone_paras(ctx)[1]
     figs = [f for f in (zones_figure(ctx), exposure_figure(ctx), evacuation_figure(ctx))
             if f is not None]
     return [Section("chemical", ctx.say("chem.section"), paras,
@@ -1117,15 +1139,32 @@ def door_to_door_parts(ctx: ReportContext) -> list[str]:
                            upto=_up_to(ctx),
                            staff=f"{evac.staff:,.0f}", communities=f"{evac.communities:,}",
                            first=tx.offset(evac.first_visit), last=tx.offset(evac.last_visit)))
+        out += _door_later(ctx, "evacuate")
     sip = f.door_summary("shelter_in_place")
     if sip is not None:
         late = sip.last_visit > float(ctx.scenario.duration)
         out.append(ctx.say("chem.door_shelter_late" if late else "chem.door_shelter",
                            households=f"{sip.households:,.0f}",
                            first=tx.offset(sip.first_visit), last=tx.offset(sip.last_visit)))
+        out += _door_later(ctx, "shelter_in_place")
     if out:
         out.append(ctx.say("chem.door_assumption"))
     return out
+
+
+def _door_later(ctx: ReportContext, action: str) -> list[str]:
+    """When the households of ``action``'s later door-to-door rounds were added (the
+    ordered area grew), so that one sentence over all rounds does not hide it."""
+    later = facts(ctx).door_later(action)
+    if later is None:
+        return []
+    times = facts(ctx).door_later_times(action)
+    if len(times) == 1:
+        return [ctx.say("chem.door_later_once", households=f"{later.households:,.0f}",
+                        t=tx.offset(times[0]))]
+    return [ctx.say("chem.door_later_rounds", households=f"{later.households:,.0f}",
+                    rounds=f"{len(times):,}", first=tx.offset(times[0]),
+                    last=tx.offset(times[-1]))]
 
 
 def ordered_out_paras(ctx: ReportContext) -> list[str]:
@@ -1305,8 +1344,8 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
     if math.isnan(order):
         actions.append(draft_action(
             ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
-    else:  # aim at the largest delay between the call and the first people acting
-        actions += delay_actions(ctx, obj.id)
+    else:  # aim at the delay in which most people were exposed
+        actions += delay_actions(ctx, obj.id, level)
     if action == "shelter_in_place":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
@@ -1338,20 +1377,53 @@ def order_delays(ctx: ReportContext) -> dict[str, float]:
 
 
 LONG_DELAY_S = 600.0
-"""A delay of the order this long or longer gets its own action (the largest always does)."""
+"""A delay of the order this long or longer gets its own action (the aimed one always
+does), while people were still exposed after the order took effect."""
+
+DELAY_PHASE = {"decision": ("to_decision", "chem.phase_to_decision"),
+               "issue": ("to_issue", "chem.phase_to_issue"),
+               "reaction": ("to_action", "chem.phase_to_action")}
+"""Delay of :func:`order_delays` -> the stretch it ends in
+:meth:`~drillsim.metrics.chemical.ChemicalFacts.person_minutes_by_phase` and its name."""
 
 
-def delay_actions(ctx: ReportContext, ref: str) -> list:
-    """Actions aimed at the delays of :func:`order_delays`, longest first: the longest, and
-    any other of :data:`LONG_DELAY_S` or more (none without delays)."""
-    delays = sorted(order_delays(ctx).items(), key=lambda kv: -kv[1])
+def aimed_delay(ctx: ReportContext, level: int) -> str:
+    """The delay of :func:`order_delays` the plan aims at: the one whose stretch held the
+    most person-minutes above ``level`` (the longest when nobody was above it in any);
+    ``""`` without delays."""
+    delays = order_delays(ctx)
+    if not delays:
+        return ""
+    pm = facts(ctx).person_minutes_by_phase(level)
+    return max(delays, key=lambda k: (pm[DELAY_PHASE[k][0]], delays[k]))
+
+
+def delay_actions(ctx: ReportContext, ref: str, level: int) -> list:
+    """Actions aimed at the delays of :func:`order_delays`: the :func:`aimed_delay`, then,
+    only when people were still above ``level`` after the order took effect (the first
+    people acting), any other of :data:`LONG_DELAY_S` or more, longest first (none without
+    delays). When the exposure ended before the order took effect, reaching people sooner
+    would not have shortened it: the action aims at the decision."""
+    delays = order_delays(ctx)
+    aimed = aimed_delay(ctx, level)
+    if not aimed:
+        return []
+    later = facts(ctx).person_minutes_by_phase(level)["after"] > 0
+    keys = [aimed] + [k for k, v in sorted(delays.items(), key=lambda kv: -kv[1])
+                      if k != aimed and later and v >= LONG_DELAY_S]
     out = []
-    for k, (key, v) in enumerate(delays):
-        if k == 0 or v >= LONG_DELAY_S:
-            _, wording, owner, cap = ORDER_DELAYS[key]
-            out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(v, ctx.lang)),
-                                    owner, cap, ref))
+    for key in keys:
+        _, wording, owner, cap = ORDER_DELAYS[key]
+        out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(delays[key], ctx.lang)),
+                                owner, cap, ref))
     return out
+
+
+def n_people(ctx: ReportContext, n: float) -> str:
+    """A whole number of people in words: ``1 person``, ``11 people`` / ``1人``."""
+    whole = round(n)
+    return ctx.say("chem.n_people_one") if whole == 1 else ctx.say("chem.n_people",
+                                                                    n=f"{whole:,}")
 
 
 def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> list[str]:
@@ -1378,7 +1450,7 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
                  if math.isfinite(t["acted"]) else ctx.say("chem.nobody_acted"))
         paras.append(ctx.say(
             "chem.exposure_order", level=level, decided=tx.offset(t["decided"]),
-            at_decided=f"{f.people_at(level, t['decided']):,.0f}",
+            at_decided=n_people(ctx, f.people_at(level, t["decided"])),
             decision=tx.minutes(delays.get("decision", math.nan), ctx.lang),
             issued=tx.offset(t["issued"]),
             issue=tx.minutes(delays.get("issue", math.nan), ctx.lang), acted=acted,
@@ -1388,6 +1460,14 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
             key = max(delays, key=delays.get)
             paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
                                  minutes=tx.minutes(delays[key], ctx.lang)))
+            aimed = aimed_delay(ctx, level)
+            if aimed != key:
+                paras[-1] += ("" if ctx.lang == "zh" else " ") + ctx.say(
+                    "chem.most_exposure_in", level=level,
+                    pm=f"{pm[DELAY_PHASE[aimed][0]]:,.0f}", total=f"{sum(pm.values()):,.0f}",
+                    phase=ctx.say(DELAY_PHASE[aimed][1]),
+                    name=ctx.say(ORDER_DELAYS[aimed][0]),
+                    minutes=tx.minutes(delays[aimed], ctx.lang))
     return paras
 
 
@@ -1504,9 +1584,12 @@ def exposure_observations(ctx: ReportContext) -> list[Finding]:
     paras = [p for level in levels
              for p in exposure_paras(ctx, level, delay=level == levels[-1])]
     ref = beyond_ref(ctx)
-    actions = delay_actions(ctx, ref) + [draft_action(
+    actions = delay_actions(ctx, ref, levels[-1]) + [draft_action(
         ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", ref)]
-    return [observation(ctx, ctx.say("chem.obs_exposure_title"), paras, actions=actions)]
+    names = [f"AEGL-{level}" for level in levels]
+    title = ctx.say("chem.obs_exposure_title", levels=names[0] if len(names) == 1
+                    else ctx.say("chem.levels_and", a=names[0], b=names[1]))
+    return [observation(ctx, title, paras, actions=actions)]
 
 
 def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
@@ -1532,7 +1615,7 @@ def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
         actions.append(draft_action(
             ctx, ctx.say("chem.act_shelter_short_release",
                          minutes=tx.minutes(empty_s, ctx.lang)),
-            "hq", "protection", beyond_ref(ctx)))
+            "bureau", "protection", beyond_ref(ctx)))
     return [observation(ctx, ctx.say("chem.obs_after_hazard_title"), paras, actions=actions)]
 
 
@@ -1542,12 +1625,13 @@ Response Guidebook (2020, "Protective Actions") advises protecting in place when
 vapour cloud will pass quickly or evacuating would expose people more than staying."""
 
 
-def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
+def shelter_zone_paras(ctx: ReportContext) -> tuple[list[str], list[str]]:
     """Shelters inside a steady-plume zone (:func:`places_in_zones`) that the release's
     evacuees were sent to: how many and when, against when the moving zones closed it
-    (:func:`drillsim.metrics.chemical.shelter_use`)."""
+    (:func:`drillsim.metrics.chemical.shelter_use`); (shelters someone was sent to while
+    closed, shelters nobody was)."""
     used = _cached(ctx, "shelter_use", lambda: shelter_use(ctx.result))
-    paras = []
+    paras: tuple[list[str], list[str]] = ([], [])
     for (kind, sid), hits in places_in_zones(ctx).items():
         u = used.get(sid)
         if kind != "shelter" or u is None:
@@ -1564,10 +1648,17 @@ def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
             how = ctx.say("chem.shelter_never_closed")
         inside = (ctx.say("chem.sent_while_closed", people=f"{u.sent_while_closed:,}")
                   if u.sent_while_closed else ctx.say("chem.none_sent_while_closed"))
-        paras.append(ctx.say("chem.obs_shelter_in_zone", shelter=ctx.place_name(sid),
-                             zones=zones, people=f"{u.people:,}", first=tx.offset(u.first),
-                             last=tx.offset(u.last), how=how, inside=inside,
-                             leak_end=tx.offset(facts(ctx).leak_end.t)))
+        paras[0 if u.sent_while_closed else 1].append(ctx.say(
+            "chem.obs_shelter_in_zone", shelter=ctx.place_name(sid), zones=zones,
+            people=f"{u.people:,}", first=tx.offset(u.first), last=tx.offset(u.last),
+            how=how, inside=inside, leak_end=tx.offset(facts(ctx).leak_end.t)))
+    return paras
+
+
+def shelter_zone_observations(ctx: ReportContext) -> list[Finding]:
+    """Evacuees sent to a shelter in a threat zone while it was closed (an observation and
+    an action); a shelter nobody was sent to while closed is a sentence of the section."""
+    paras = shelter_zone_paras(ctx)[0]
     if not paras:
         return []
     return [observation(ctx, ctx.say("chem.obs_shelter_in_zone_title"), paras, actions=[

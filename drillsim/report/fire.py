@@ -734,7 +734,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("fire.col_full_assignment"), ctx.say("fire.col_alarms"),
          ctx.say("fire.col_units"), ctx.say("fire.col_control")],
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
-          tx.offset(r.ignition if not math.isnan(r.ignition) else r.call), tx.offset(r.call),
+          tx.offset(incident_start(ctx, r)), tx.offset(r.call),
           tx.offset(r.first_arrival), full_assignment_cell(ctx, r), str(r.alarms),
           str(r.units_sent), tx.offset(r.control)] for r in rows],
         caption)
@@ -767,6 +767,33 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     return [force]
 
 
+def _release_start(ctx: ReportContext, row):
+    """The ``release_start`` record of the chemical release whose hazmat call ``row`` is
+    (None: another incident, or no such record)."""
+    chem = ctx.scenario.chemical
+    if chem is None or row.incident != chem.incident_id:
+        return None
+    return next((r for r in ctx.records if r.event == "release_start" and r.place == chem.id),
+                None)
+
+
+def incident_start(ctx: ReportContext, row) -> float:
+    """When a scripted incident started, drill s: its ignition; a chemical release's
+    hazmat call, the release; else its call."""
+    if not math.isnan(row.ignition):
+        return row.ignition
+    start = _release_start(ctx, row)
+    return start.t if start is not None else row.call
+
+
+def incident_node(ctx: ReportContext, row) -> int:
+    """Where a scripted incident is drawn: a chemical release's hazmat call at the release
+    site (the ``release_start`` record's node; its incident sits at the staging point),
+    any other at its own node."""
+    start = _release_start(ctx, row)
+    return start.node if start is not None and start.node >= 0 else row.node
+
+
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     from matplotlib.lines import Line2D
 
@@ -779,14 +806,24 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
                    marker="o", color="#f5b041", edgecolors="#7e5109", linewidths=0.5, zorder=7)
         handles.append(Line2D([], [], marker="o", color="#f5b041", ls="",
                               label=ctx.say("fire.map_background_call")))
-    scripted = [r for r in ctx.summary.rows if not r.background and r.node >= 0]
+    rescues = [r for r in ctx.summary.rows if not r.background and r.node >= 0
+               and r.kind == "flood_rescue"]
+    if rescues:  # calls the water raised: their own marker, not a scripted incident's
+        ax.scatter(net.lon[[r.node for r in rescues]], net.lat[[r.node for r in rescues]],
+                   s=40, marker="D", color="white", edgecolors="#1a5276", linewidths=1.0,
+                   zorder=8)
+        handles.append(Line2D([], [], marker="D", color="white", markeredgecolor="#1a5276",
+                              ls="", label=ctx.say("fire.map_flood_rescue_call")))
+    scripted = [r for r in ctx.summary.rows if not r.background and r.node >= 0
+                and r.kind != "flood_rescue"]
     if scripted:
-        ax.scatter(net.lon[[r.node for r in scripted]], net.lat[[r.node for r in scripted]],
+        nodes = [incident_node(ctx, r) for r in scripted]
+        ax.scatter(net.lon[nodes], net.lat[nodes],
                    s=260, marker="*", color="#e74c3c", edgecolors="#641e16", linewidths=0.8,
                    zorder=8)
         at_node: dict[int, list] = {}
-        for r in scripted:  # one label per place (many rescue calls share a node)
-            at_node.setdefault(r.node, []).append(r)
+        for r, node in zip(scripted, nodes, strict=True):  # one label per place
+            at_node.setdefault(node, []).append(r)
         for node, rows in at_node.items():
             # ids the designer wrote; the calls a hazard raised (flood rescues) are counted
             # in the label of the point they came from (drillsim.report.flood.map_layer)

@@ -125,6 +125,16 @@ def cause_name(ctx: ReportContext, cause: str | None) -> str:
     return ctx.say(CAUSES[cause][0]) if cause in CAUSES else "—"
 
 
+def bottleneck_name(ctx: ReportContext, b: dict) -> str:
+    """The relief bottleneck's name (:func:`drillsim.metrics.relief.bottleneck`), said to
+    be the largest *avoidable* wait when an unavoidable cause (walking, normal transport)
+    took more person-hours."""
+    name = cause_name(ctx, b["bottleneck"])
+    larger = b.get("unavoidable_larger", "")
+    return ctx.say("flood.largest_avoidable_name", cause=name, larger=cause_name(ctx, larger)) \
+        if larger else name
+
+
 def cause_meaning(ctx: ReportContext, cause: str) -> str:
     """What a relief waiting cause means, in the drill's hazard's words (closed roads are
     flooded in a rainstorm, closed around the hot zone in a release)."""
@@ -320,6 +330,10 @@ def origin_name(ctx: ReportContext, origin: str) -> str:
     in the report language."""
     if ctx.point_spec(origin) is not None:
         return ctx.point_name(origin)
+    chem = ctx.scenario.chemical
+    if chem is not None and origin == chem.id:  # the release: its site, and its id
+        site = ctx.place_name(chem.site.place) if chem.site.place else ""
+        return ctx.say("flood.evac_from_release", site=site, id=origin) if site else origin
     return ctx.place_name(origin)
 
 
@@ -357,7 +371,8 @@ def evacuation_tables(ctx: ReportContext) -> list[Table]:
          ctx.say("flood.col_evac_way"), ctx.say("flood.col_evac_people"),
          ctx.say("flood.col_evac_km"), ctx.say("flood.col_evac_min"),
          ctx.say("flood.col_evac_rerouted"), ctx.say("flood.col_evac_options")], rows,
-        ctx.say("flood.evac_caption", limit=limit_text(DEPTH_LIMIT_M["foot"])))]
+        ctx.say("flood.evac_caption", limit=limit_text(DEPTH_LIMIT_M["foot"]))
+        if ctx.scenario.flood is not None else ctx.say("flood.evac_caption_release"))]
 
 
 def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
@@ -455,7 +470,7 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
         out.append(Table(
             [ctx.say("flood.col_cause"), ctx.say("flood.col_person_hours"),
              ctx.say("flood.col_share"), ctx.say("flood.col_meaning")], rows,
-            ctx.say("flood.causes_caption", bottleneck=cause_name(ctx, b["bottleneck"]),
+            ctx.say("flood.causes_caption", bottleneck=bottleneck_name(ctx, b),
                     items=items), classes))
     return out
 
@@ -826,7 +841,7 @@ def relief_sections(ctx: ReportContext) -> list[Section]:
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
-                         bottleneck=cause_name(ctx, b["bottleneck"]))]
+                         bottleneck=bottleneck_name(ctx, b))]
         figs = [f for f in (relief_figure(ctx), shelter_figure(ctx), stock_figure(ctx))
                 if f is not None]
         out.append(Section("relief", ctx.say("flood.section_relief"), paras,
@@ -914,7 +929,9 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
         its = tx.quantities(e.items, ctx.lang, sign)
         paras.append(ctx.say("flood.stock_inject", depot=place_short(ctx, e.depot),
                              at=tx.offset(e.t), items=its))
-    behind = sorted([s for s in shelters(ctx) if s.m.admitted],
+    # shelters where someone admitted was not relieved in the target (all relieved: none)
+    behind = sorted([s for s in shelters(ctx)
+                     if s.m.admitted and s.m.relieved_in_target < s.m.admitted],
                     key=lambda s: (s.m.share_in_target, -_fin(s.m.t95_s)))[:3]
     rows = [[named(ctx, s.spec), tx.count(s.m.admitted), tx.count(s.m.relieved_in_target),
              tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),
@@ -929,8 +946,11 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
                     relieved=tx.count(s.m.relieved_in_target), admitted=tx.count(s.m.admitted))
             for s in behind])))
     actions = cause_actions(ctx, name, b, obj.id)
-    # the next largest avoidable wait, when it is a fifth of it or more
-    second = [k for k in sorted(avoidable, key=lambda k: -avoidable[k]) if k != name][:1]
+    # the next largest avoidable wait, when it is a fifth of it or more; not trucks when
+    # an item's stock caps the relieved: more trucks would not relieve anyone more
+    capped = b["shortfall"].capped > 0
+    second = [k for k in sorted(avoidable, key=lambda k: -avoidable[k])
+              if k != name and not (capped and k == "trucks")][:1]
     for k in second:
         if avoidable[k] >= 0.2:
             actions += cause_actions(ctx, k, b, obj.id)[:1]
@@ -965,9 +985,16 @@ def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
                              typical=dur(short.typical_s, ctx.lang),
                              last=tx.offset(short.last_left)))
     elif name:
-        paras.append(ctx.say("flood.relief_bottleneck", cause=cause_name(ctx, name),
+        larger = b.get("unavoidable_larger", "")
+        paras.append(ctx.say("flood.relief_largest_wait" if larger else "flood.relief_bottleneck",
+                             cause=cause_name(ctx, name),
                              hours=f"{hours[name]:,.0f}", share=tx.share(avoidable[name]),
                              meaning=cause_meaning(ctx, name)))
+        if larger:
+            paras.append(ctx.say("flood.relief_unavoidable_larger",
+                                 cause=cause_name(ctx, larger), hours=f"{hours[larger]:,.1f}",
+                                 share=tx.share(b["share"][larger]),
+                                 meaning=cause_meaning(ctx, larger)))
     largest = max(avoidable, key=avoidable.get) if avoidable else ""
     if name in ("stock", "left_late") and largest and largest != name \
             and hours.get(largest, 0) > 0:

@@ -144,7 +144,7 @@ def has_relief(ctx: ReportContext) -> bool:
 
 def relief_table(ctx: ReportContext) -> SummaryTable:
     """Relief measures, the bottleneck from the records and the item that binds."""
-    from drillsim.report.flood import cause_name, relief_value
+    from drillsim.report.flood import bottleneck_name, relief_value
 
     s = ctx.scenario
     relief = has_relief(ctx)
@@ -171,15 +171,13 @@ def relief_table(ctx: ReportContext) -> SummaryTable:
             missed=f"{short.missed:,}"), style="bad")
     elif name:
         t.add(ctx.say("sum.bottleneck"), ctx.say(
-            "sum.bottleneck_value", cause=cause_name(ctx, name),
+            "sum.bottleneck_value", cause=bottleneck_name(ctx, found),
             hours=tx.count(found['person_hours'][name])))
-    caps = item_caps(ctx.result)
-    if caps:
-        displaced = ctx.summary.metrics["people_displaced"]
+    if short.capped:  # an item binds only when it caps relief below the displaced
+        c = short.binding
         t.add(ctx.say("sum.binding_item"), ctx.say(
-            "sum.binding_item_value", item=item_name(caps[0].item, ctx.lang),
-            people=tx.count(caps[0].people), displaced=_count(displaced)),
-            style="bad" if caps[0].people < displaced else "")
+            "sum.binding_item_value", item=item_name(c.item, ctx.lang),
+            people=tx.count(c.people), displaced=_count(short.displaced)), style="bad")
     return t
 
 
@@ -196,10 +194,12 @@ def caps_table(ctx: ReportContext) -> SummaryTable | None:
     t = SummaryTable(ctx.say("sum.item_caps"), [ctx.say(k) for k in (
         "sum.col_item", "sum.col_stock", "sum.col_ration", "sum.col_people_covered")] + [""],
         right=(1, 2, 3))
+    capped = bottleneck(ctx.result)["shortfall"].capped > 0
     for k, c in enumerate(caps):
+        binds = k == 0 and capped  # the fewest covers fewer than the displaced
         t.add(item_name(c.item, ctx.lang), tx.count(c.stock), f"{c.ration:g}",
-              tx.count(c.people), ctx.say("sum.binds") if k == 0 else "",
-              style="warn" if k == 0 else "")
+              tx.count(c.people), ctx.say("sum.binds") if binds else "",
+              style="warn" if binds else "")
     return t
 
 
@@ -315,8 +315,13 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
         for k, lvl in enumerate(sorted(LEVELS, reverse=True)):
             zr = zones[lvl]
             z.add(weather if k == 0 else "", f"AEGL-{lvl}", ch.gauss_length_text(zr),
-                  ch.dense_length_text(ctx, zr), tx.count(zr.residents),
+                  ch.dense_length_text(ctx, zr), tx.count(round(zr.residents)),
                   ch.areas_text(ctx, zr.subdistricts), ch.areas_text(ctx, zr.communities))
+        dr = ch.downwind_reach(ctx).get(st.t)
+        if dr is not None:  # the ERG square the order used
+            z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+                  tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
+                  ch.areas_text(ctx, dr.communities))
     z.notes.append(ctx.say("sum.zones_note"))
     out = [t, z]
     lim = [*ch.limits(ctx), *ch.report_limits(ctx)]
