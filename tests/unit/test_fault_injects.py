@@ -63,7 +63,7 @@ UNMET = {
 # what the English report must say (a line of its Markdown)
 REPORT = {
     "every station out": "| F1 | dwelling fire | +00:11:35 | not by the end |",
-    "all roads closed": "UNMET |",
+    "all roads closed": "UNMET, CUT OFF |",  # unreachable: said so, no mutual aid asked
     "depots empty": "relieved within the relief target (10 h, indicator 8) | 0% |",
     "shelters full": "| displaced people who found no shelter place | {unsheltered:,.0f} |",
     "huge comms delay": "UNMET |",
