@@ -440,6 +440,18 @@ def pregnolato_speed_km_h(depth_mm: float) -> float:
     return 0.0009 * d * d - 0.5529 * d + PREGNOLATO_V0_KM_H
 
 
+def _dry_or_closed(depth_m: float, limit_m: float) -> float | None:
+    """The speed share at the ends of a depth curve: 1 when dry, 0 from ``limit_m`` (m) on;
+    ``None`` in between (the curve decides). Raises ``ValueError`` for a limit ≤ 0."""
+    if not limit_m > 0:
+        raise ValueError(f"depth limit must be positive, got {limit_m} m")
+    if depth_m <= 0:
+        return 1.0
+    if depth_m >= limit_m:
+        return 0.0
+    return None
+
+
 def speed_factor(depth_m: float, limit_m: float) -> float:
     """Share of free-flow speed at a water depth.
 
@@ -461,12 +473,9 @@ def speed_factor(depth_m: float, limit_m: float) -> float:
         Speed share in [0, 1], non-increasing in depth. Just below the limit it is about
         0.023 (the fitted curve's 2 km/h at 300 mm), and 0 from the limit on.
     """
-    if not limit_m > 0:
-        raise ValueError(f"depth limit must be positive, got {limit_m} m")
-    if depth_m <= 0:
-        return 1.0
-    if depth_m >= limit_m:
-        return 0.0
+    ends = _dry_or_closed(depth_m, limit_m)
+    if ends is not None:
+        return ends
     return pregnolato_speed_km_h(depth_m / limit_m * PREGNOLATO_LIMIT_MM) / PREGNOLATO_V0_KM_H
 
 
@@ -565,12 +574,9 @@ def wading_speed_factor(depth_m: float, limit_m: float = DEPTH_LIMIT_M["foot"]) 
     float
         Speed share in [0, 1], non-increasing in depth; 1 when dry, 0 from the limit on.
     """
-    if not limit_m > 0:
-        raise ValueError(f"depth limit must be positive, got {limit_m} m")
-    if depth_m <= 0:
-        return 1.0
-    if depth_m >= limit_m:
-        return 0.0
+    ends = _dry_or_closed(depth_m, limit_m)
+    if ends is not None:
+        return ends
     if depth_m >= WADING_DEPTH_M:
         return WADING_SPEED_SHARE
     return 1.0 - (1.0 - WADING_SPEED_SHARE) * depth_m / WADING_DEPTH_M
