@@ -17,7 +17,7 @@ import numpy as np
 import yaml
 
 from drillsim.errors import DrillsimError
-from drillsim.network.district import DEFAULT_DISTRICT, MANIFEST, District, load_district
+from drillsim.network.district import DEFAULT_DISTRICT, District, load_district
 from drillsim.network.fit import graph_problem, network_problem
 from drillsim.network.graph import RoadNetwork, _as_list, haversine_m, non_road, road_class
 from drillsim.network.places import Place, Places
@@ -69,10 +69,10 @@ def district_places(district: District) -> Places:
     """The places of a district package: its places files, then its population file."""
     files = [*district.places, *([district.population] if district.population else [])]
     places = [p for f in files for p in _places_from_yaml(f)]
-    try:
-        return Places(places)
-    except ValueError as exc:
-        raise NetworkLoadError(f"{district.folder / MANIFEST}: {exc}") from None
+    twice = _ids_used_twice(files)
+    if twice:
+        raise NetworkLoadError(twice)
+    return Places(places)
 
 
 def load_graphml(path: str | Path) -> RoadNetwork:
@@ -275,10 +275,35 @@ def _places_from_yaml(path: Path) -> Places:
                 bad.append(f"{where}: needs id, lat and lon ({exc}){swapped}")
     if bad:
         raise NetworkLoadError(bad)
-    try:
-        return Places(places)
-    except ValueError as exc:
-        raise NetworkLoadError(f"{path}: {exc}") from None
+    twice = _ids_used_twice([path])
+    if twice:
+        raise NetworkLoadError(twice)
+    return Places(places)
+
+
+def _ids_used_twice(files: list[Path]) -> list[str]:
+    """One line per place entry of ``files`` whose id an earlier entry (of the same file or
+    an earlier one) already has: ``FILE:LINE: section[i]: ...``, naming where the id is
+    first used. Places and subdistricts share one set of ids (drills name either)."""
+    first: dict[str, str] = {}
+    out = []
+    for path in files:
+        lines = _entry_lines(path)
+        for section, entries in _read_yaml(path).items():
+            if not isinstance(entries, list):
+                continue
+            for i, entry in enumerate(entries):
+                if not isinstance(entry, dict) or "id" not in entry:
+                    continue
+                pid = str(entry["id"])
+                line = lines.get((str(section), i))
+                where = f"{path}:{line}" if line else str(path)
+                if pid in first:
+                    out.append(f"{where}: {section}[{i}]: place id {pid!r} is used twice (also "
+                               f"at {first[pid]}): give each place and subdistrict its own id")
+                else:
+                    first[pid] = f"{where} ({section}[{i}])"
+    return out
 
 
 def looks_swapped(lat: object, lon: object) -> bool:

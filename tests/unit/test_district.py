@@ -149,6 +149,22 @@ def test_check_finds_far_places_slow_stations_and_flooded_shelters(tmp_path):
            "'underpass'" in out
 
 
+def test_an_id_used_in_places_and_population_names_both_files_and_lines(tmp_path):
+    """A landmark and a subdistrict with one id (found in the trial of issue 15: the message
+    named district.yaml, without a line)."""
+    package = make_other_district(tmp_path)
+    text = (package / "places.yaml").read_text(encoding="utf-8")
+    (package / "places.yaml").write_text(text.replace("id: rail_underpass", "id: north"),
+                                         encoding="utf-8")
+    r = invoke("district", "check", package)
+    assert r.exit_code == 2
+    landmark = next(i for i, line in enumerate(text.splitlines(), 1) if "rail_underpass" in line)
+    assert " ".join(r.output.split()) == (
+        f"error: {package / 'population.yaml'}:2: subdistricts[0]: place id 'north' is used "
+        f"twice (also at {package / 'places.yaml'}:{landmark} (landmarks[0])): give each place "
+        "and subdistrict its own id")
+
+
 def test_show_lists_ids_and_both_names(runs):
     r = invoke("district", "show", runs["package"], "--places")
     assert r.exit_code == 0, r.output

@@ -185,7 +185,9 @@ def test_places_yaml(tmp_path):
 
 
 @pytest.mark.parametrize(("bad", "message"), [
-    (PLACES_YAML + "depots:\n  - {id: st1, lat: 39.1, lon: 117.1}\n", "duplicate place id 'st1'"),
+    (PLACES_YAML + "depots:\n  - {id: st1, lat: 39.1, lon: 117.1}\n",
+     r"places.yaml:\d+: depots\[0\]: place id 'st1' is used twice \(also at \S+places.yaml:2 "
+     r"\(stations\[0\]\)\)"),
     (PLACES_YAML + "depots:\n  - {id: d1, lon: 117.1}\n", r"depots\[0\]: needs id, lat and lon"),
     (PLACES_YAML + "depots:\n  - {id: d1, lat: 139.1, lon: 117.1}\n", "out of range"),
 ])
