@@ -499,6 +499,14 @@ class RoadNetwork:
         dy = (mid_lat - self.lat[node]) * k
         return idx[np.hypot(dx, dy) <= radius_m]
 
+    def roads_at(self, node: int) -> list[tuple[str, str]]:
+        """The named roads that meet at ``node``, each once as ``(name, name_en)``, in arc
+        order (a node of map data has no name of its own: these name it)."""
+        arcs = np.flatnonzero((self.edge_u == node) | (self.edge_v == node))
+        roads = {(self.edge_name[a], self.edge_name_en[a]): None for a in arcs
+                 if self.edge_name[a] or self.edge_name_en[a]}
+        return list(roads)
+
     def edges_between(self, u: int, v: int) -> list[int]:
         """Indices of the arcs from node ``u`` to node ``v`` (parallel arcs included)."""
         lo = np.searchsorted(self.edge_u, u, side="left")

@@ -186,13 +186,20 @@ class ReportContext:
         return {t.id: t for t in self.scenario.forces.teams}
 
     def node_label(self, node: int) -> str:
-        """The network node's name (an intersection), or its index."""
+        """The network node's name (an intersection); without one (map data), the roads
+        that meet there (``友谊路 × 平江道``, ``Youyi Road × Pingjiang Road``) in the report
+        language; else its index."""
         if node < 0:
             return "—"
-        names = getattr(self.world.network, "node_names", None)
+        net = self.world.network
+        names = getattr(net, "node_names", None)
         name = names[node] if names is not None and node < len(names) else ""
         # a shape point of the map data lies on the road it names: show the road
-        return name.removesuffix(SHAPE_POINT).strip() or self.say("report.node", n=node)
+        name = name.removesuffix(SHAPE_POINT).strip()
+        if not name and hasattr(net, "roads_at") and node < net.n_nodes:
+            name = " × ".join(dict.fromkeys(self.name(en, zh)
+                                            for zh, en in net.roads_at(node)))
+        return name or self.say("report.node", n=node)
 
     # ---------------------------------------------------------------- road changes
     @cached_property

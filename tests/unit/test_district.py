@@ -191,6 +191,18 @@ def test_fire_drill_on_another_district(runs):
     assert (runs["fire"] / "district" / "network.graphml").is_file()
 
 
+def test_report_names_a_map_node_by_the_roads_that_meet_there(runs, tmp_path):
+    """A GraphML node has no name: the report's location is the roads meeting there (F1 is
+    at g55, where Row 5 Street meets Column 5 Street), not "road node 35" (trial of issue 15).
+    """
+    shutil.copytree(runs["fire"], tmp_path / "fire")
+    assert invoke("report", tmp_path / "fire", "--lang", "en").exit_code == 0
+    text = (tmp_path / "fire" / "report.en.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| F1 | dwelling fire"))
+    assert row.split(" | ")[2] == "Column 5 Street × Row 5 Street"
+    assert "road node" not in text
+
+
 def test_flood_drill_on_another_district_uses_its_points_and_teams(runs):
     rows = events(runs["flood"])
     depth = [json.loads(r["data"])["depth_m"] for r in rows if r["event"] == "depth"]
