@@ -288,6 +288,9 @@ subdistricts: []
 #     area_m2: 1200            # area the water spreads over, m²
 #     radius_m: 200            # roads within this distance flood with it, m
 #     roads: [Station Road]    # optional: only roads with these names
+#     residents: 800           # people in low-lying homes nearby who leave when the water
+#                              # is deep (default 0: nobody leaves, no rescue calls)
+#     displace_depth_m: 0.3    # median floor height of those homes above the street, m
 points: []
 """,
         "forces.yaml": """\
@@ -373,7 +376,8 @@ def _line_of(path: Path | None, needle: str) -> int | None:
 def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
     """What is missing or suspicious in a district package.
 
-    Missing: stations, shelters, population, waterlogging points, default forces.
+    Missing: stations, shelters, population, waterlogging points (or residents at them),
+    default forces.
     Suspicious: places farther from the drivable network than the drills accept
     (:data:`drillsim.network.fit.SNAP_PLACE_MAX_M`: an error), than a drill's coordinate
     may lie (:data:`drillsim.network.fit.SNAP_MAX_M` or the package's ``snap_max_m``: a
@@ -416,6 +420,12 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                            _line_of(d.waterlogging, "points:"), "points",
                            "no waterlogging points: a flood drill must give its own "
                            "flood.points"))
+    elif not _points_have_residents(d):
+        out.append(Finding(str(d.waterlogging), _line_of(d.waterlogging, "points:"), "points",
+                           "no waterlogging point has residents: a flood drill on them "
+                           "displaces nobody (no shelters filled, no relief, no water "
+                           "rescue calls); give each point's `residents`, the people in "
+                           "low-lying homes nearby"))
     forces = yaml.safe_load(d.forces.read_text(encoding="utf-8")) if d.forces else None
     if not (isinstance(forces, dict) and forces.get("stations")):
         out.append(Finding(str(d.forces or manifest), None, "stations",
@@ -519,6 +529,14 @@ def _plan_line(path: Path | None, key: str) -> int | None:
                 text.strip().startswith((f"'{key}':", f'"{key}":')):
             return i
     return start
+
+
+def _points_have_residents(d: District) -> bool:
+    """Whether a waterlogging point of the package has ``residents`` above 0."""
+    doc = yaml.safe_load(d.waterlogging.read_text(encoding="utf-8")) if d.waterlogging else {}
+    points = doc.get("points") if isinstance(doc, dict) else None
+    return any(isinstance(p, dict) and isinstance(p.get("residents"), int | float)
+               and p["residents"] > 0 for p in points or [])
 
 
 def _points(d: District) -> list[tuple[str, float, float]]:

@@ -110,7 +110,8 @@ def test_check_names_plans_no_staffed_unit_can_answer(runs, tmp_path):
     """West Gate has 20 firefighters, half on duty: its two engines (5 + 5) take all ten,
     so the ladder and the rescue unit stay unstaffed, and the pump team has no rescuers:
     the rescue and flood_rescue plans cannot be answered (the trial's Jinjiang package:
-    hazmat). With 34 firefighters (17 on duty: 5 + 5 + 3 + 4) the check is clean."""
+    hazmat). With 34 firefighters (17 on duty: 5 + 5 + 3 + 4) and residents at the
+    underpass the check is clean."""
     r = invoke("district", "check", runs["package"])
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
@@ -121,11 +122,19 @@ def test_check_names_plans_no_staffed_unit_can_answer(runs, tmp_path):
                 f"answer response plan {plan!r}: it asks for {types}, and none is staffed; "
                 "not staffed: W-R1 (west_station) (personnel × on_duty_fraction leaves no "
                 "crew for them); its calls would go to mutual aid or never be reached") in out
-    assert "测试市 Test City (version 1): 0 error(s), 2 warning(s)" in r.output
+    # the underpass has no residents: the flood would displace nobody (trial of issue 15)
+    points = runs["package"] / "waterlogging.yaml"
+    assert (f"warning: {points}:1: points: no waterlogging point has residents: a flood drill "
+            "on them displaces nobody (no shelters filled, no relief, no water rescue calls); "
+            "give each point's `residents`, the people in low-lying homes nearby") in out
+    assert "测试市 Test City (version 1): 0 error(s), 3 warning(s)" in r.output
     package = make_other_district(tmp_path)
     forces = package / "forces.yaml"
     forces.write_text(forces.read_text(encoding="utf-8").replace("personnel: 20",
                                                                  "personnel: 34"),
+                      encoding="utf-8")
+    points = package / "waterlogging.yaml"
+    points.write_text(points.read_text(encoding="utf-8") + "    residents: 300\n",
                       encoding="utf-8")
     r = invoke("district", "check", package)
     assert "测试市 Test City (version 1): 0 error(s), 0 warning(s)" in r.output, r.output
