@@ -20,7 +20,7 @@ from drillsim.errors import DrillsimError
 from drillsim.network.district import DEFAULT_DISTRICT, District, load_district
 from drillsim.network.fit import graph_problem, network_problem
 from drillsim.network.graph import RoadNetwork, _as_list, haversine_m, non_road, road_class
-from drillsim.network.places import Place, Places
+from drillsim.network.places import Place, Places, looks_swapped
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -304,19 +304,6 @@ def _ids_used_twice(files: list[Path]) -> list[str]:
                 else:
                     first[pid] = f"{where} ({section}[{i}])"
     return out
-
-
-def looks_swapped(lat: object, lon: object) -> bool:
-    """Whether ``lat`` and ``lon`` look written the wrong way round: a latitude beyond
-    ±90° whose swap is valid, or, in China (latitudes 18-54° N, longitudes 73-135° E), a
-    latitude and a longitude each in the other's range."""
-    try:
-        la, lo = float(lat), float(lon)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return False
-    if abs(la) > 90 and abs(lo) <= 90 and abs(la) <= 180:
-        return True
-    return 73 <= la <= 135 and 18 <= lo <= 54
 
 
 def _entry_lines(path: Path) -> dict[tuple[str, int], int]:

@@ -128,3 +128,16 @@ class Places:
 def _name_key(text: str) -> str:
     """A name as compared: case-folded, spaces collapsed."""
     return " ".join(str(text).split()).casefold()
+
+
+def looks_swapped(lat: object, lon: object) -> bool:
+    """Whether ``lat`` and ``lon`` look written the wrong way round: a latitude beyond
+    ±90° whose swap is valid, or, in China (latitudes 18-54° N, longitudes 73-135° E), a
+    latitude and a longitude each in the other's range."""
+    try:
+        la, lo = float(lat), float(lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    if abs(la) > 90 and abs(lo) <= 90 and abs(la) <= 180:
+        return True
+    return 73 <= la <= 135 and 18 <= lo <= 54

@@ -29,6 +29,7 @@ from pydantic import (
 
 from drillsim.hazards.fire_growth import OCCUPANCIES
 from drillsim.metrics.catalog import METRICS
+from drillsim.network.places import looks_swapped
 from drillsim.timefmt import DURATION_HELP, TIME_HELP, parse_drill_time, parse_duration
 
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
@@ -249,6 +250,11 @@ class Location(Model):
     @model_validator(mode="before")
     @classmethod
     def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("lat"), int | float) \
+                and abs(value["lat"]) > 90 and looks_swapped(value["lat"], value.get("lon")):
+            raise ValueError(f"lat {value['lat']} is beyond 90°: lat and lon swapped? "
+                             f"latitude comes first: {{lat: {value['lon']}, lon: "
+                             f"{value['lat']}}}")
         return {"place": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")

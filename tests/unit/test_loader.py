@@ -430,6 +430,20 @@ incidents:
         "'node:'; " + HQ]
 
 
+def test_swapped_coordinates_say_so(tmp_path: Path) -> None:
+    """Longitude written as lat (trial of issue 15: it said only "must be at most 90")."""
+    text = BASE + "incidents:\n  - {id: F1, occupancy: dwelling, at: +00:10, " \
+        "location: {lat: 117.2066, lon: 39.0908}}\n"
+    assert fails(tmp_path, text) == [
+        "FILE:5: incidents[0].location: lat 117.2066 is beyond 90°: lat and lon swapped? "
+        "latitude comes first: {lat: 39.0908, lon: 117.2066}"]
+    # beyond 90° with a longitude no latitude can be: the plain range error
+    text = BASE + "incidents:\n  - {id: F1, occupancy: dwelling, at: +00:10, " \
+        "location: {lat: 117.2, lon: 139.0}}\n"
+    assert fails(tmp_path, text) == ["FILE:5: incidents[0].location.lat: must be at most 90, "
+                                     "got 117.2"]
+
+
 def test_unknown_road(tmp_path: Path) -> None:
     text = BASE + "injects:\n  - {kind: road_closed, at: +00:10, road: Nowhere Road}\n"
     assert fails(tmp_path, text, **world()) == [
