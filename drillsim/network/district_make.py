@@ -73,8 +73,11 @@ _NOT_ROAD_KEYS = ("railway", "waterway", "building", "landuse", "leisure", "natu
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     """An osmnx-style graph from an OpenStreetMap XML file (``.osm``).
 
-    Every way with a ``highway`` tag becomes arcs between consecutive nodes where the
-    way meets another way or ends (shape points are summed into the arc ``length``, m).
+    Every way with a ``highway`` tag becomes an arc between each two consecutive nodes,
+    shape points included (``length`` the haversine distance, m): places and coordinates
+    snap to the road node nearest them, and a 1 km block without a junction still has the
+    nodes the mapper drew on it (as the embedded network keeps its shape points); maps
+    draw bends as mapped.
     One-way rules as osmnx: ``oneway=yes/true/1`` and ``junction=roundabout`` or
     ``highway=motorway`` one way forward, ``oneway=-1`` backward. Tags kept:
     ``highway``, ``name``, ``name:en`` (as ``name_en``), ``name:zh``, ``maxspeed``,
@@ -113,14 +116,9 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             ways.append((w.attrib.get("id", ""), refs, tags))
     if not ways:
         raise DistrictError(f"{path}: no ways with a highway tag (is it an extract of roads?)")
-    uses: dict[str, int] = {}
-    for _, refs, _ in ways:
-        for r in refs:
-            uses[r] = uses.get(r, 0) + 1
     graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
     graph.graph[SKIPPED_WAYS] = skipped
     for osmid, refs, tags in ways:
-        cuts = [i for i, r in enumerate(refs) if i in (0, len(refs) - 1) or uses[r] > 1]
         attrs = {k: v for k, v in {
             "osmid": osmid, "highway": tags.get("highway"), "name": tags.get("name:zh")
             or tags.get("name"), "name_en": tags.get("name:en"), "maxspeed": tags.get("maxspeed"),
@@ -130,12 +128,10 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
         forward = oneway in ("yes", "true", "1") or tags.get("junction") == "roundabout" \
             or (tags.get("highway") == "motorway" and oneway not in ("no", "false", "0"))
         backward = oneway == "-1"
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-            seg = refs[a:b + 1]
-            lat = np.array([coords[r][0] for r in seg])
-            lon = np.array([coords[r][1] for r in seg])
-            length = float(np.sum(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])))
-            u, v = seg[0], seg[-1]
+        for u, v in zip(refs[:-1], refs[1:], strict=True):
+            if u == v:
+                continue
+            length = float(haversine_m(coords[u][0], coords[u][1], coords[v][0], coords[v][1]))
             for node in (u, v):
                 if node not in graph:
                     graph.add_node(node, y=coords[node][0], x=coords[node][1])

@@ -303,24 +303,43 @@ OSM = """\
 """
 
 
-def test_osm_xml_reader_splits_ways_at_junctions(tmp_path):
+def test_osm_xml_reader_keeps_shape_points(tmp_path):
     path = tmp_path / "x.osm"
     path.write_text(OSM, encoding="utf-8")
     g = read_osm_xml(path)
-    # way 10 has no junction at node 2 (the railway is no highway): one arc each way 1-3
+    # every pair of consecutive nodes of a way is an arc: node 2 is a shape point of way 10
+    # (the railway crossing it is no highway), node 4 one of the one-way way 11
     assert sorted((u, v) for u, v in g.edges()) == sorted(
-        [("1", "3"), ("3", "1"), ("3", "5"), ("5", "1"), ("5", "6"), ("6", "5")])
-    (data,) = g.get_edge_data("1", "3").values()
-    # 0.002° of longitude at 30°N on a sphere of the mean Earth radius, to the millimetre
-    assert data["length"] == pytest.approx(6_371_008.8 * math.radians(0.002) * math.cos(
+        [("1", "2"), ("2", "1"), ("2", "3"), ("3", "2"), ("3", "4"), ("4", "5"), ("5", "1"),
+         ("5", "6"), ("6", "5")])
+    (data,) = g.get_edge_data("1", "2").values()
+    # 0.001° of longitude at 30°N on a sphere of the mean Earth radius, to the millimetre
+    assert data["length"] == pytest.approx(6_371_008.8 * math.radians(0.001) * math.cos(
         math.radians(30.0)), abs=5e-4)
     assert data["name"] == "光荣道" and data["name_en"] == "Guangrong Road"
     r = invoke("district", "new", "osm1", "--osm", path, "--out", tmp_path / "osm1")
     assert r.exit_code == 0, r.output
     net = district_network(load_district(str(tmp_path / "osm1")))
-    assert sorted(net.node_ids) == ["1", "3", "5"]  # the footway's end is not driven
-    ab = net.edges_between(net.node_index["1"], net.node_index["3"])[0]
+    assert sorted(net.node_ids) == ["1", "2", "3", "4", "5"]  # the footway's end is not driven
+    ab = net.edges_between(net.node_index["1"], net.node_index["2"])[0]
     assert net.edge_speed_kmh[ab] == 30.0  # the lowest lane of 50|30
+
+
+def test_a_place_beside_a_long_block_snaps_to_its_shape_point(tmp_path):
+    """Trial of issue 15: a depot 44 m from 黑牛城道 was "521 m from the nearest drivable
+    road node" (the reader kept junctions only, 1 km apart) and drills refused it. Here a
+    point 33 m north of node 2, the shape point between junctions 1 and 3, is played there.
+    """
+    from drillsim.network.fit import drive_core
+
+    path = tmp_path / "x.osm"
+    path.write_text(OSM, encoding="utf-8")
+    assert invoke("district", "new", "osm2", "--osm", path, "--out",
+                  tmp_path / "osm2").exit_code == 0
+    net = district_network(load_district(str(tmp_path / "osm2")))
+    node, dist = drive_core(net).nearest(net, 30.0003, 104.001)
+    assert net.node_ids[node] == "2"
+    assert dist == pytest.approx(6_371_008.8 * math.radians(0.0003), rel=1e-3)  # 33.4 m
 
 
 BY_NAME = """\
