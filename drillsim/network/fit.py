@@ -236,11 +236,13 @@ def graph_problem(graph: nx.Graph) -> str | None:
         return ("the graph is undirected, so every one-way street would be driven both ways; "
                 "save the directed graph osmnx builds (do not convert it with "
                 "ox.convert.to_undirected before ox.save_graphml)")
+    larger = ("the extract holds no roads: take a larger area (osmnx: "
+              "network_type=\"drive\")")
     if graph.number_of_nodes() == 0:
-        return "the graph has no nodes"
+        return f"the graph has no nodes; {larger}"
     if graph.number_of_edges() == 0:
         n = graph.number_of_nodes()
-        return f"the graph has {n} node{'s' if n != 1 else ''} and no roads"
+        return f"the graph has {n} node{'s' if n != 1 else ''} and no roads; {larger}"
     xy = [(data.get("x"), data.get("y")) for _, data in graph.nodes(data=True)]
     try:
         far = max(max(abs(float(x)) / 180.0, abs(float(y)) / 90.0) for x, y in xy)

@@ -269,7 +269,9 @@ def test_one_node_and_no_road(tmp_path: Path) -> None:
     nx.write_graphml(g, tmp_path / "short.graphml")
     with pytest.raises(NetworkLoadError) as info:
         load_graphml(tmp_path / "short.graphml")
-    assert str(info.value) == f"{tmp_path / 'short.graphml'}: the graph has 1 node and no roads"
+    assert str(info.value) == (f"{tmp_path / 'short.graphml'}: the graph has 1 node and no "
+                               "roads; the extract holds no roads: take a larger area (osmnx: "
+                               'network_type="drive")')
 
 
 def test_footways_only_is_refused(tmp_path: Path) -> None:
