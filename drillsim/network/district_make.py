@@ -50,6 +50,9 @@ class MadeDistrict:
     outside_core
         Nodes dropped because they are not in the largest strongly connected part
         (dead ends of one-way fragments, islands).
+    converted
+        How a projected GraphML was converted to longitude / latitude
+        (:func:`drillsim.network.graphml.to_wgs84`), ``""`` when it was not.
     """
 
     folder: Path
@@ -57,6 +60,7 @@ class MadeDistrict:
     arcs: int
     dropped: dict[str, int] = field(default_factory=dict)
     outside_core: int = 0
+    converted: str = ""
 
 
 # --------------------------------------------------------------------------- OSM XML
@@ -163,7 +167,8 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         drivable is left.
     """
     from drillsim.network.fit import graph_problem
-    from drillsim.network.graphml import drop_non_roads
+    from drillsim.network.graph import CONVERTED_FROM
+    from drillsim.network.graphml import drop_non_roads, to_wgs84
 
     folder = Path(folder)
     if (folder / MANIFEST).exists():
@@ -185,6 +190,11 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         if not source.is_file():
             raise DistrictError(f"{source}: no such OpenStreetMap XML file")
         graph = read_osm_xml(source)
+    try:
+        converted = to_wgs84(graph) or ""
+    except ValueError as exc:
+        raise DistrictError(f"{source}: {exc}") from None
+    graph.graph.pop(CONVERTED_FROM, None)  # the package's file is in longitude / latitude
     problem = graph_problem(graph)
     if problem:
         raise DistrictError(f"{source}: {problem}")
@@ -212,7 +222,7 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
     _write_templates(folder, name, name_en or name, name_zh or name, source, centre,
                      dropped, outside)
     return MadeDistrict(folder, graph.number_of_nodes(), graph.number_of_edges(), dropped,
-                        outside)
+                        outside, converted)
 
 
 def _write_templates(folder: Path, name: str, name_en: str, name_zh: str, source: Path,
@@ -427,6 +437,11 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                            "licence is still the template's placeholder: state under which "
                            "licence the data may be used (ODbL for OpenStreetMap roads); "
                            "reports and run folders pass it on"))
+    if network.converted_from:
+        out.append(Finding(str(d.network), None, "crs",
+                           f"the network's coordinates are converted from "
+                           f"{network.converted_from} to WGS84 longitude / latitude on every "
+                           "load; `drillsim district new` writes them converted once"))
     core = drive_core(network)
     bound = SNAP_MAX_M if d.snap_max_m is None else d.snap_max_m
     bound_source = "" if d.snap_max_m is None else " (snap_max_m of district.yaml)"

@@ -88,6 +88,30 @@ def test_new_reports_what_it_dropped(tmp_path):
     assert again.exit_code == 2 and "already a district package" in again.output
 
 
+def test_new_from_a_projected_graphml_converts_it_once(tmp_path):
+    """A UTM GraphML (pyproj, as ox.project_graph saves it): `district new` says it converted
+    the coordinates, the package's network.graphml is in longitude / latitude (its nodes
+    within 1 cm of the unprojected grid's, no conversion on later loads), and `district
+    check` has nothing to say about the crs."""
+    from osm_world import GRID, node_latlon, write_osm_like
+
+    graphml = write_osm_like(tmp_path / "utm.graphml", projected=True)
+    r = invoke("district", "new", "u1", "--graphml", graphml, "--out", tmp_path / "u1")
+    assert r.exit_code == 0, r.output
+    assert ("coordinates converted from EPSG:32648 (WGS 84 / UTM zone 48N) to WGS84 "
+            "longitude / latitude") in " ".join(r.output.split())
+    net = district_network(load_district(str(tmp_path / "u1")))
+    assert net.converted_from == ""
+    assert sorted(net.node_ids) == sorted(GRID)
+    for n in GRID:
+        lat, lon = node_latlon(n)
+        i = net.node_index[n]
+        assert 6_371_008.8 * math.radians(math.hypot(net.lat[i] - lat, (net.lon[i] - lon) * (
+            math.cos(math.radians(lat))))) < 0.01
+    check = invoke("district", "check", tmp_path / "u1")
+    assert "converted" not in check.output
+
+
 def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
     from osm_world import write_osm_like
 
