@@ -484,6 +484,76 @@ def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
         (out / "report.zh.md").read_text(encoding="utf-8")
 
 
+CUT_LATER = """\
+name: Test City fire cut off after dispatch
+district: ../testcity
+start: 2026-07-15 10:00
+duration: 01:00
+seed: 5
+deterministic: true
+injects:
+  - {{id: I1, kind: road_closed, at: '+00:09', road: Row 2 Street, text: closed for works}}
+  - {{id: I2, kind: road_closed, at: '+00:09', road: Column 3 Street, text: closed}}
+{reopen}incidents:
+  - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
+"""
+
+
+@pytest.mark.parametrize("reopen", [False, True])
+def test_a_scene_cut_off_after_dispatch_turns_the_unit_back(runs, reopen):
+    """F1 (g23) is called at +00:07, W-E1 sent at +00:07:45 and on its way at +00:08:45
+    (deterministic: turnout 60 s, about 2 min to drive); at +00:09 I1 and I2 close every road
+    into g23 (nearest open junction 191 m, beyond the 150 m a crew walks). W-E1 does not wait
+    on the road for the drill's end: it is turned back (``release`` with ``cut_off``) and
+    goes home, the call is recorded ``unreachable`` once, with the closures and the
+    distance, and gets no mutual aid; unreopened, it stays unmet and the summary, the report
+    and the MSEL say it was cut off. When I3 reopens Column 3 Street at +00:20, a unit is sent
+    at once and arrives, and the report says so."""
+    extra = ("  - {id: I3, kind: road_reopened, at: '+00:20', road: Column 3 Street}\n"
+             if reopen else "")
+    name = f"cut_later{'_reopen' if reopen else ''}"
+    drill = runs["root"] / "drills" / f"{name}.yaml"
+    drill.write_text(CUT_LATER.format(reopen=extra), encoding="utf-8")
+    out = runs["root"] / "runs" / name
+    r = invoke("run", drill, "--report", "--out", out)
+    assert r.exit_code == 0, r.output
+    rows = events(out)
+    t = {(row["event"], row["unit"]): float(row["t"]) for row in reversed(rows)}  # first ones
+    assert t["dispatch", "W-E1"] < 540.0 < t["enroute", "W-E1"] + 118  # sent, not there yet
+    (cut,) = [row for row in rows if row["event"] == "unreachable"]
+    assert (cut["incident"], float(cut["t"])) == ("F1", 540.0)
+    data = json.loads(cut["data"])
+    assert data["closures"] == "I1, I2"
+    expected_m = 0.002 * math.pi / 180 * 6_371_008.8 * math.cos(math.radians(30.664))
+    assert data["nearest_m"] == pytest.approx(expected_m, abs=0.1)
+    back = [row for row in rows if row["event"] == "release" and row["unit"] == "W-E1"]
+    assert float(back[0]["t"]) == 540.0 and json.loads(back[0]["data"]) == {"cut_off": True}
+    home = [float(row["t"]) for row in rows if row["event"] == "quarters"
+            and row["unit"] == "W-E1"]
+    assert home and 540.0 < home[0] < 1200.0  # back in quarters, not waiting on the road
+    assert not [row for row in rows if row["event"] == "reroute"
+                and json.loads(row["data"])["no_route"]]
+    assert not [row for row in rows if row["event"] in ("mutual_aid_request", "queued")]
+    sentence = ("F1 cannot be reached: every road into it is closed (I1, I2); "
+                "nearest reachable junction 191 m")
+    report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+    assert sentence in " ".join(r.output.split()) and sentence in report
+    arrivals = [float(row["t"]) for row in rows if row["event"] == "arrive"]
+    if not reopen:
+        assert not arrivals
+        assert [row["incident"] for row in rows if row["event"] == "unmet"] == ["F1"]
+        assert report.count("+00:09:00 F1 cut off: no unit could get to it, no mutual aid "
+                            "asked") == 2  # the MSEL rows of I1 and I2
+    else:
+        assert t["dispatch", "W-E1"] < 540.0
+        sent = [float(row["t"]) for row in rows if row["event"] == "dispatch"]
+        assert sent[1] == 1200.0 and len(arrivals) == 1 and arrivals[0] > 1200.0
+        assert not [row for row in rows if row["event"] == "unmet"]
+        m, sec = divmod(round(arrivals[0]), 60)
+        assert f"{sentence}; a unit arrived at +00:{m:02d}:{sec:02d} after a road reopened" \
+            in report
+
+
 def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
     """F2 of the cut-off drill stands 100 m from its node: the manifest's ``snaps`` and the
     report's provenance say where it was played and how far; places at their node (0 m)
