@@ -471,6 +471,10 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
     if made.outside_core:
         console.print(f"  dropped {made.outside_core:,} node(s) outside the largest part in "
                       "which every node can be driven to and from every other")
+    if made.turn_restrictions:
+        console.print(f"  ignored {made.turn_restrictions:,} turn restriction(s) (relations "
+                      "type=restriction: no left turn, no U-turn...): routing allows every "
+                      "turn (docs/districts.md)")
     console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
                   f"forces.yaml, then run `drillsim district check {made.folder}` "
                   "(docs/districts.md)")

@@ -310,6 +310,102 @@ def test_osm_xml_reader_splits_ways_at_junctions(tmp_path):
     assert net.edge_speed_kmh[ab] == 30.0  # the lowest lane of 50|30
 
 
+def _osm_ways(ways: list[tuple[str, dict[str, str]]], relations: str = "") -> str:
+    """An OSM XML file with one two-node way per entry ``(way id, tags)``: way ``i`` runs
+    east from node ``{i}0`` to node ``{i}1``, 0.001° long, the ways 0.01° apart."""
+    nodes, body = [], []
+    for i, (wid, tags) in enumerate(ways):
+        lat = 30.0 + 0.01 * i
+        nodes += [f'<node id="{i}0" lat="{lat}" lon="104.000"/>',
+                  f'<node id="{i}1" lat="{lat}" lon="104.001"/>']
+        tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        body.append(f'<way id="{wid}"><nd ref="{i}0"/><nd ref="{i}1"/>{tag_xml}</way>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n'
+            + "\n".join(nodes + body) + relations + "\n</osm>\n")
+
+
+ACCESS_WAYS = [
+    ("20", {"highway": "residential", "access": "private"}),
+    ("21", {"highway": "service", "access": "private", "emergency": "yes"}),
+    ("22", {"highway": "residential", "access": "destination"}),
+    ("23", {"highway": "residential", "motor_vehicle": "no"}),
+    ("24", {"highway": "residential", "access": "no", "motorcar": "yes"}),
+    ("25", {"highway": "tertiary", "oneway": "-1"}),
+    ("26", {"highway": "secondary", "oneway": "reversible"}),
+    ("27", {"highway": "primary", "maxspeed": "60", "maxspeed:backward": "40"}),
+    ("28", {"highway": "residential", "junction": "roundabout"}),
+    ("29", {"highway": "unclassified", "access": "no"}),
+    ("30", {"highway": "residential", "motorcar": "no", "access": "delivery"}),
+    ("31", {"highway": "primary", "maxspeed": "60", "maxspeed:forward": "50"}),
+]
+RESTRICTIONS = """
+<relation id="90"><member type="way" ref="27" role="from"/><member type="node" ref="41"
+  role="via"/><member type="way" ref="28" role="to"/><tag k="type" v="restriction"/>
+  <tag k="restriction" v="no_left_turn"/></relation>
+<relation id="91"><tag k="type" v="restriction"/><tag k="restriction" v="no_u_turn"/>
+  </relation>
+<relation id="92"><tag k="type" v="route"/><tag k="route" v="bus"/></relation>"""
+
+
+def test_osm_reader_honours_access_direction_and_direction_speeds(tmp_path):
+    """access / vehicle / motor_vehicle / motorcar = no or private close a way to driving
+    unless emergency=yes (the most specific tag decides: motorcar=yes opens access=no,
+    motorcar=no closes access=delivery); destination stays open. oneway=-1 is driven
+    against the way's node order only, a roundabout in its node order only, a reversible
+    way not at all; maxspeed:forward / maxspeed:backward are the speeds of the arcs in
+    that direction (the network reads them as km/h), maxspeed the other's."""
+    from drillsim.network.graph import RoadNetwork
+
+    path = tmp_path / "access.osm"
+    path.write_text(_osm_ways(ACCESS_WAYS, RESTRICTIONS), encoding="utf-8")
+    g = read_osm_xml(path)
+    arcs = {(u, v): d for u, v, d in g.edges(data=True)}
+    ways = {str(d["osmid"]) for d in arcs.values()}
+    assert ways == {"21", "22", "24", "25", "27", "28", "31"}
+    assert ("51", "50") in arcs and ("50", "51") not in arcs  # oneway=-1
+    assert ("80", "81") in arcs and ("81", "80") not in arcs  # roundabout
+    assert arcs["51", "50"]["oneway"] and arcs["80", "81"]["oneway"]
+    assert (arcs["70", "71"]["maxspeed"], arcs["71", "70"]["maxspeed"]) == ("60", "40")
+    net = RoadNetwork.from_networkx(g)
+    speeds = {(net.node_ids[u], net.node_ids[v]): float(sp) for u, v, sp in
+              zip(net.edge_u, net.edge_v, net.edge_speed_kmh, strict=True)}
+    assert (speeds["70", "71"], speeds["71", "70"]) == (60.0, 40.0)
+    assert (speeds["110", "111"], speeds["111", "110"]) == (50.0, 60.0)
+    assert g.graph["skipped_ways"] == {
+        "access=private (closed to motor traffic)": 1,
+        "motor_vehicle=no (closed to motor traffic)": 1,
+        "access=no (closed to motor traffic)": 1,
+        "motorcar=no (closed to motor traffic)": 1,
+        "oneway=reversible (a tidal way: its direction at the drill's hour is unknown)": 1}
+    assert g.graph["turn_restrictions"] == 2  # the bus route is no restriction
+
+
+def test_new_from_osm_reports_closed_ways_and_ignored_turn_restrictions(tmp_path):
+    """`district new` lists the ways closed to driving among the dropped ways, and counts
+    the turn restrictions routing does not honour."""
+    path = tmp_path / "access.osm"
+    path.write_text(_osm_ways(ACCESS_WAYS, RESTRICTIONS), encoding="utf-8")
+    r = invoke("district", "new", "acc", "--osm", path, "--out", tmp_path / "acc")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    for why in ("access=private (closed to motor traffic)",
+                "oneway=reversible (a tidal way: its direction at the drill's hour is "
+                "unknown)", "motorcar=no (closed to motor traffic)"):
+        assert f"dropped 1 way(s): {why}" in text
+    assert ("ignored 2 turn restriction(s) (relations type=restriction: no left turn, no "
+            "U-turn...): routing allows every turn (docs/districts.md)") in text
+
+
+def test_an_extract_of_closed_ways_only_says_so(tmp_path):
+    path = tmp_path / "closed.osm"
+    path.write_text(_osm_ways([("1", {"highway": "service", "access": "private"}),
+                               ("2", {"railway": "rail"})]), encoding="utf-8")
+    with pytest.raises(DistrictError) as info:
+        read_osm_xml(path)
+    assert str(info.value) == (f"{path}: no drivable ways with a highway tag (1 closed to "
+                               "driving) (is it an extract of roads?)")
+
+
 BY_NAME = """\
 name: places by name
 district: ../testcity
