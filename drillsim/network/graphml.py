@@ -202,7 +202,8 @@ def to_wgs84(graph: nx.Graph) -> str | None:
         if "geometry" in data:
             data["geometry"] = _linestring_to_wgs84(str(data["geometry"]), transform)
     graph.graph["crs"] = "epsg:4326"
-    note = f"{crs} ({source.name})" if source.name and source.name != crs else crs
+    named = source.name and source.name not in (crs, "unknown")
+    note = f"{crs} ({source.name})" if named else crs
     graph.graph[CONVERTED_FROM] = note
     return f"converted from {note} to WGS84 longitude / latitude"
 
