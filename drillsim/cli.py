@@ -434,7 +434,7 @@ def district() -> None:
 @district.command("new")
 @click.argument("name")
 @click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path),
-              help="Road network saved by osmnx (ox.save_graphml), unprojected.")
+              help="Road network saved by osmnx (ox.save_graphml); a projected one is converted.")
 @click.option("--osm", type=click.Path(dir_okay=False, path_type=Path),
               help="OpenStreetMap XML extract (.osm; not .pbf).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -456,6 +456,8 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                          name_en=name_en, name_zh=name_zh)
     console.print(f"District package written to {made.folder}/: {made.nodes:,} nodes, "
                   f"{made.arcs:,} arcs of driving network")
+    if made.converted:
+        console.print(f"  coordinates {made.converted}")
     order = {"way": 0, "nodes": 2}  # ways, then arcs, then the nodes the arcs left
     for why, count in sorted(made.dropped.items(),
                              key=lambda kv: (order.get(kv[0].split(" ")[0], 1), kv[0])):
@@ -469,6 +471,10 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
     if made.outside_core:
         console.print(f"  dropped {made.outside_core:,} node(s) outside the largest part in "
                       "which every node can be driven to and from every other")
+    if made.turn_restrictions:
+        console.print(f"  ignored {made.turn_restrictions:,} turn restriction(s) (relations "
+                      "type=restriction: no left turn, no U-turn...): routing allows every "
+                      "turn (docs/districts.md)")
     console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
                   f"forces.yaml, then run `drillsim district check {made.folder}` "
                   "(docs/districts.md)")

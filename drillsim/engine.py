@@ -345,7 +345,10 @@ class Drill:
                 yield env.timeout(self.draw(turnout.for_clock(clock), f"turnout/{unit.id}")
                                   if turnout else TEAM_TURNOUT_S)
             self.log("enroute", inc.id, unit.id, from_quarters=turned_out)
-            yield from self.drive(unit, inc.node, unit.vehicle, APPROACH_MAX_M)
+            yield from self.drive(unit, inc.node, unit.vehicle, APPROACH_MAX_M, scene=True)
+        except SceneCutOff as cut:
+            self._turn_back(unit, inc, cut.nearest_m)
+            return
         except simpy.Interrupt as exc:
             if exc.cause != "recall":
                 raise
@@ -361,6 +364,19 @@ class Drill:
         self._arrive(unit, inc, alarm)
         yield inc.cleared
         self._release(unit)
+
+    def _turn_back(self, unit: Unit, inc: IncidentState, nearest_m: float) -> None:
+        """A unit on its way finds every road into the scene closed: it records ``release``
+        with ``cut_off`` where it turns, is free, and heads home; the call gets back the
+        unit it needs and waits, recorded ``unreachable`` (once per call, no mutual aid:
+        :meth:`~drillsim.agents.dispatch.Dispatcher.cut_off_en_route`) until a road into
+        it reopens."""
+        node = unit.position(self.env.now)[0]
+        self.log("release", inc.id, unit.id, node=node, cut_off=True)
+        inc.assigned.remove(unit.id)
+        inc.add_assigned(unit.type, -1)
+        self.dispatcher.cut_off_en_route(inc, unit.type, nearest_m)
+        self.release_unit(unit)
 
     def _mutual_aid_unit(self, unit: Unit, inc: IncidentState, delay: float):
         try:
@@ -473,7 +489,8 @@ class Drill:
 
     # ------------------------------------------------------------------ units on the road
 
-    def drive(self, unit: Unit, dest: int, vehicle: str, walk_m: float = math.inf):
+    def drive(self, unit: Unit, dest: int, vehicle: str, walk_m: float = math.inf, *,
+              scene: bool = False):
         """Move a unit to ``dest``, re-routing whenever the road network changes.
 
         When every road into ``dest`` is closed to ``vehicle`` (a flooded underpass), the
@@ -481,7 +498,9 @@ class Drill:
         ``walk_m`` (m; a scene: :data:`~drillsim.network.graph.APPROACH_MAX_M`)
         (:meth:`~drillsim.network.graph.TravelTimes.approach`) and works from there;
         ``unit.node`` is where it stopped. Farther, no route reaches ``dest``: the unit
-        waits for the roads to change.
+        waits for the roads to change, unless ``scene`` (``dest`` is a call's scene) and
+        the scene itself is cut off (:meth:`~drillsim.network.graph.TravelTimes.cut_off`):
+        then :class:`SceneCutOff` is raised, the unit standing where it could turn.
         """
         env = self.env
         origin, t0 = unit.position(env.now)
@@ -490,6 +509,9 @@ class Drill:
             leg = self.plan(origin, target, vehicle, t0)
             if leg is None:
                 unit.leg = Leg([origin], np.array([t0]))
+                nearest_m = self.world.travel.cut_off(dest, vehicle) if scene else None
+                if nearest_m is not None:
+                    raise SceneCutOff(nearest_m)
                 self.log("reroute", unit.incident, unit.id, node=origin, no_route=True)
                 yield self.net_changed
                 origin, t0 = unit.position(env.now)
@@ -725,6 +747,16 @@ def _surge_at(changes: list[tuple[float, float]], t: float) -> float:
 
 def _next_change(changes: list[tuple[float, float]], t: float) -> float:
     return next((at for at, _ in changes if at > t), math.inf)
+
+
+class SceneCutOff(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised by :meth:`Drill.drive` to a unit going to a scene that every road into is
+    closed; ``nearest_m`` is the straight-line distance to the nearest junction a vehicle
+    can reach, m."""
+
+    def __init__(self, nearest_m: float) -> None:
+        super().__init__(nearest_m)
+        self.nearest_m = nearest_m
 
 
 def run_drill(scenario: Scenario, world: World, seed: int | None = None,

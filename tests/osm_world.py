@@ -34,8 +34,8 @@ def node_latlon(node: str) -> tuple[float, float]:
 
 
 def osm_like_graph(*, projected: bool = False, directed: bool = True) -> nx.Graph:
-    """The test network; ``projected`` gives UTM zone 48N metres, ``directed=False`` an
-    undirected graph (as ``ox.convert.to_undirected`` makes)."""
+    """The test network; ``projected`` gives UTM zone 48N metres (:func:`project`),
+    ``directed=False`` an undirected graph (as ``ox.convert.to_undirected`` makes)."""
     g = nx.MultiDiGraph(crs="epsg:4326", created_with="osmnx 2.1 (synthetic)")
     pos = {n: node_latlon(n) for n in GRID}
     pos["dead_end"] = (LAT0 + 5 * STEP, LON0 + 6 * STEP)
@@ -65,13 +65,28 @@ def osm_like_graph(*, projected: bool = False, directed: bool = True) -> nx.Grap
     way("source", "g50", "residential", "Source Lane", oneway=True)
     way("g05", "park", "footway", "Park Path", oneway=False)
     if projected:
-        g.graph["crs"] = "EPSG:32648"
-        for _, data in g.nodes(data=True):
-            lat, lon = float(data["y"]), float(data["x"])
-            data["x"], data["y"] = str(404_000 + (lon - LON0) * 95_800), \
-                str(3_392_000 + (lat - LAT0) * 110_850)
-            data["lon"], data["lat"] = str(lon), str(lat)
+        project(g, "EPSG:32648")
     return g.to_undirected() if not directed else g
+
+
+def project(g: nx.MultiDiGraph, crs: str) -> None:
+    """Project a longitude / latitude graph to ``crs`` in place as ``ox.project_graph`` does:
+    node ``x`` / ``y`` in the projected system (pyproj), the old ones kept as ``lon`` /
+    ``lat``, arc ``length`` unchanged, and an arc ``geometry`` projected."""
+    from pyproj import Transformer
+
+    to = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform
+    for _, data in g.nodes(data=True):
+        lon, lat = float(data["x"]), float(data["y"])
+        x, y = to(lon, lat)
+        data["x"], data["y"], data["lon"], data["lat"] = repr(x), repr(y), str(lon), str(lat)
+    for _, _, data in g.edges(data=True):
+        if "geometry" in data:
+            pts = [p.split() for p in data["geometry"].removeprefix("LINESTRING (")
+                   .removesuffix(")").split(", ")]
+            data["geometry"] = "LINESTRING (" + ", ".join(
+                "{!r} {!r}".format(*to(float(a), float(b))) for a, b in pts) + ")"
+    g.graph["crs"] = crs
 
 
 def _length(a: tuple[float, float], b: tuple[float, float]) -> float:

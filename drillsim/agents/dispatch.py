@@ -131,13 +131,32 @@ class Dispatcher:
             inc.queued_since = self.drill.env.now
             nearest_m = self.cut_off(inc)
             if nearest_m is not None:  # no unit can get there: mutual aid could not either
-                self.drill.log("unreachable", inc.id, node=inc.node,
-                               closures=", ".join(self.drill.closures_into(inc.node)),
-                               nearest_m=float(round(nearest_m, 1)))
+                self._log_unreachable(inc, nearest_m)
                 return
             self.drill.log("queued", inc.id, node=inc.node, needs=_needs(inc))
             if self.drill.scenario.forces.mutual_aid.enabled and not inc.mutual_aid_requested:
                 self.drill.env.process(self._mutual_aid_timer(inc))
+
+    def cut_off_en_route(self, inc: IncidentState, unit_type: str, nearest_m: float) -> None:
+        """A unit of ``unit_type`` sent to ``inc`` turned back: every road into the scene
+        closed after it was sent (``nearest_m``, m, to the nearest junction a vehicle can
+        reach). The call needs the unit again and waits in the queue, served when a road
+        into it reopens; it is recorded ``unreachable`` once (as when found cut off at
+        dispatch), and no mutual aid is asked for it (it could not get there either)."""
+        key = next((k for k in sorted(inc.needs) if unit_type in k.split("|")), unit_type)
+        inc.needs[key] += 1
+        if inc not in self.queue:
+            self.queue.append(inc)
+            inc.queued_since = self.drill.env.now
+        if not inc.found_cut_off:
+            self._log_unreachable(inc, nearest_m)
+
+    def _log_unreachable(self, inc: IncidentState, nearest_m: float) -> None:
+        """Record that no unit can get to ``inc``: the closures into it and the distance."""
+        inc.found_cut_off = True
+        self.drill.log("unreachable", inc.id, node=inc.node,
+                       closures=", ".join(self.drill.closures_into(inc.node)),
+                       nearest_m=float(round(nearest_m, 1)))
 
     def cut_off(self, inc: IncidentState) -> float | None:
         """``None`` when some unit type ``inc`` still needs can drive to it (or stop within

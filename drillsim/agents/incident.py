@@ -72,6 +72,8 @@ class IncidentState:
         Water on the fire, and water of every unit sent (on scene or not), L/s.
     t_held
         When the water on scene caught up with the fire (it grows no more), s.
+    found_cut_off
+        Whether it was recorded ``unreachable`` (every road into it closed).
     """
 
     spec: Incident | BackgroundCall
@@ -90,6 +92,7 @@ class IncidentState:
     arrived: bool = False
     queued_since: float | None = None
     mutual_aid_requested: bool = False
+    found_cut_off: bool = False
     controlled: simpy.Event | None = None
     cleared: simpy.Event | None = None
     assessment: int = 0
@@ -157,5 +160,6 @@ class IncidentState:
                       for key, n in self.needs.items() if n > 0)
         return self.assigned_water_l_s + waiting
 
-    def add_assigned(self, unit_type: str) -> None:
-        self.assigned_water_l_s += water_flow_l_s(unit_type)
+    def add_assigned(self, unit_type: str, count: int = 1) -> None:
+        """``count`` units of ``unit_type`` sent (negative: turned back on the way)."""
+        self.assigned_water_l_s += count * water_flow_l_s(unit_type)

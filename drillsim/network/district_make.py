@@ -50,6 +50,12 @@ class MadeDistrict:
     outside_core
         Nodes dropped because they are not in the largest strongly connected part
         (dead ends of one-way fragments, islands).
+    converted
+        How a projected GraphML was converted to longitude / latitude
+        (:func:`drillsim.network.graphml.to_wgs84`), ``""`` when it was not.
+    turn_restrictions
+        Turn restrictions of an OSM extract, not honoured by routing
+        (:data:`TURN_RESTRICTIONS`).
     """
 
     folder: Path
@@ -57,31 +63,86 @@ class MadeDistrict:
     arcs: int
     dropped: dict[str, int] = field(default_factory=dict)
     outside_core: int = 0
+    converted: str = ""
+    turn_restrictions: int = 0
 
 
 # --------------------------------------------------------------------------- OSM XML
 
 SKIPPED_WAYS = "skipped_ways"
-"""Graph attribute of :func:`read_osm_xml`: the ways it left out (no ``highway`` tag),
-counted by their main tag (``railway=rail``, ``waterway=river``...)."""
+"""Graph attribute of :func:`read_osm_xml`: the ways it left out, counted by why
+(``"railway=rail (no highway tag: not a road)"``, ``"access=private (closed to motor
+traffic)"``...)."""
+
+TURN_RESTRICTIONS = "turn_restrictions"
+"""Graph attribute of :func:`read_osm_xml`: the number of turn restrictions (relations
+``type=restriction``) in the file, which routing does not honour."""
 
 _NOT_ROAD_KEYS = ("railway", "waterway", "building", "landuse", "leisure", "natural",
                   "barrier", "amenity", "power", "boundary", "area:highway", "man_made")
 """Tags that name what a way without ``highway`` is, in the order they are reported."""
 
+_ACCESS_KEYS = ("motorcar", "motor_vehicle", "vehicle", "access")
+"""Access tags that concern a fire engine, most specific first (OSM access rules: the most
+specific tag given wins)."""
+
+_EMERGENCY_YES = frozenset({"yes", "designated", "permissive"})
+
+
+def _closed_to_driving(tags: dict[str, str]) -> str | None:
+    """Why a highway way is closed to fire engines and trucks, or ``None``.
+
+    ``emergency=yes`` keeps a way open whatever else it says. Otherwise the most specific
+    of ``motorcar``, ``motor_vehicle``, ``vehicle``, ``access`` that is given decides:
+    ``no`` or ``private`` closes the way; ``destination``, ``delivery``, ``yes`` and the
+    rest keep it (a fire engine goes to a destination).
+    """
+    if str(tags.get("emergency", "")).lower() in _EMERGENCY_YES:
+        return None
+    for key in _ACCESS_KEYS:
+        value = str(tags.get(key, "")).strip().lower()
+        if value:
+            return f"{key}={value}" if value in ("no", "private") else None
+    return None
+
+
+def _direction(tags: dict[str, str]) -> str:
+    """Which way a highway way is driven: ``"both"``, ``"forward"`` (as its nodes run),
+    ``"backward"`` or ``"reversible"`` (the direction changes by the time of day).
+
+    As osmnx: ``oneway=yes/true/1``, ``junction=roundabout`` or ``circular`` and
+    ``highway=motorway`` (unless ``oneway=no``) are forward, ``oneway=-1`` or ``reverse``
+    backward.
+    """
+    oneway = str(tags.get("oneway", "")).strip().lower()
+    if oneway == "reversible":
+        return "reversible"
+    if oneway in ("-1", "reverse"):
+        return "backward"
+    if oneway in ("yes", "true", "1") or tags.get("junction") in ("roundabout", "circular") \
+            or (tags.get("highway") == "motorway" and oneway not in ("no", "false", "0")):
+        return "forward"
+    return "both"
+
 
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
-    """An osmnx-style graph from an OpenStreetMap XML file (``.osm``).
+    """An osmnx-style driving graph from an OpenStreetMap XML file (``.osm``).
 
     Every way with a ``highway`` tag becomes an arc between each two consecutive nodes,
     shape points included (``length`` the haversine distance, m): places and coordinates
     snap to the road node nearest them, and a 1 km block without a junction still has the
     nodes the mapper drew on it (as the embedded network keeps its shape points); maps
     draw bends as mapped.
-    One-way rules as osmnx: ``oneway=yes/true/1`` and ``junction=roundabout`` or
-    ``highway=motorway`` one way forward, ``oneway=-1`` backward. Tags kept:
-    ``highway``, ``name``, ``name:en`` (as ``name_en``), ``name:zh``, ``maxspeed``,
-    ``bridge``, ``area``, ``railway``.
+    Directions (:func:`_direction`): one-way forward or backward (``oneway=-1``);
+    ``oneway=reversible`` ways (tidal lanes) are left out, their direction at the drill's
+    hour being unknown. Ways closed to motor traffic (:func:`_closed_to_driving`:
+    ``access``, ``vehicle``, ``motor_vehicle``, ``motorcar`` = ``no`` or ``private``,
+    unless ``emergency=yes``) are left out. Each arc's ``maxspeed`` is the way's
+    ``maxspeed:forward`` or ``maxspeed:backward`` for its direction when given, else
+    ``maxspeed``. Tags kept: ``highway``, ``name``, ``name:en`` (as ``name_en``),
+    ``name:zh``, ``maxspeed``, ``bridge``, ``area``, ``railway``. Turn restrictions
+    (relations ``type=restriction``) are counted (:data:`TURN_RESTRICTIONS`), not
+    honoured.
 
     Raises
     ------
@@ -104,43 +165,57 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             continue
     ways = []
     skipped: dict[str, int] = {}
+    highways = 0
     for w in root.iter("way"):
         tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
         if not tags.get("highway"):
             key = next((f"{k}={tags[k]}" for k in _NOT_ROAD_KEYS if tags.get(k)), "untagged"
                        if not tags else "no highway tag")
-            skipped[key] = skipped.get(key, 0) + 1
+            why = f"{key} (no highway tag: not a road)"
+        else:
+            highways += 1
+            closed = _closed_to_driving(tags)
+            why = (f"{closed} (closed to motor traffic)" if closed else
+                   "oneway=reversible (a tidal way: its direction at the drill's hour is "
+                   "unknown)" if _direction(tags) == "reversible" else None)
+        if why is not None:
+            skipped[why] = skipped.get(why, 0) + 1
             continue
         refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if len(refs) >= 2:
             ways.append((w.attrib.get("id", ""), refs, tags))
     if not ways:
-        raise DistrictError(f"{path}: no ways with a highway tag (is it an extract of roads?)")
+        closed = f" ({highways} closed to driving)" if highways else ""
+        raise DistrictError(f"{path}: no drivable ways with a highway tag{closed} (is it an "
+                            "extract of roads?)")
     graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
     graph.graph[SKIPPED_WAYS] = skipped
+    graph.graph[TURN_RESTRICTIONS] = sum(
+        1 for rel in root.iter("relation")
+        if any(t.attrib.get("k") == "type" and t.attrib.get("v") == "restriction"
+               for t in rel.iter("tag")))
     for osmid, refs, tags in ways:
         attrs = {k: v for k, v in {
             "osmid": osmid, "highway": tags.get("highway"), "name": tags.get("name:zh")
-            or tags.get("name"), "name_en": tags.get("name:en"), "maxspeed": tags.get("maxspeed"),
+            or tags.get("name"), "name_en": tags.get("name:en"),
             "bridge": tags.get("bridge"), "area": tags.get("area"),
             "railway": tags.get("railway")}.items() if v}
-        oneway = str(tags.get("oneway", "")).lower()
-        forward = oneway in ("yes", "true", "1") or tags.get("junction") == "roundabout" \
-            or (tags.get("highway") == "motorway" and oneway not in ("no", "false", "0"))
-        backward = oneway == "-1"
+        speed = {d: tags.get(f"maxspeed:{d}") or tags.get("maxspeed")
+                 for d in ("forward", "backward")}
+        direction = _direction(tags)
         for u, v in zip(refs[:-1], refs[1:], strict=True):
             if u == v:
                 continue
-            length = float(haversine_m(coords[u][0], coords[u][1], coords[v][0], coords[v][1]))
+            length = round(float(haversine_m(coords[u][0], coords[u][1], coords[v][0],
+                                             coords[v][1])), 3)
             for node in (u, v):
                 if node not in graph:
                     graph.add_node(node, y=coords[node][0], x=coords[node][1])
-            one = forward or backward
-            if backward:
-                u, v = v, u
-            graph.add_edge(u, v, length=round(length, 3), oneway=one, **attrs)
-            if not one:
-                graph.add_edge(v, u, length=round(length, 3), oneway=False, **attrs)
+            one = direction != "both"
+            for d, (tail, head) in (("forward", (u, v)), ("backward", (v, u))):
+                if direction in ("both", d):
+                    extra = {"maxspeed": speed[d]} if speed[d] else {}
+                    graph.add_edge(tail, head, length=length, oneway=one, **attrs, **extra)
     return graph
 
 
@@ -159,7 +234,8 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         drivable is left.
     """
     from drillsim.network.fit import graph_problem
-    from drillsim.network.graphml import drop_non_roads
+    from drillsim.network.graph import CONVERTED_FROM
+    from drillsim.network.graphml import drop_non_roads, to_wgs84
 
     folder = Path(folder)
     if (folder / MANIFEST).exists():
@@ -181,11 +257,16 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         if not source.is_file():
             raise DistrictError(f"{source}: no such OpenStreetMap XML file")
         graph = read_osm_xml(source)
+    try:
+        converted = to_wgs84(graph) or ""
+    except ValueError as exc:
+        raise DistrictError(f"{source}: {exc}") from None
+    graph.graph.pop(CONVERTED_FROM, None)  # the package's file is in longitude / latitude
     problem = graph_problem(graph)
     if problem:
         raise DistrictError(f"{source}: {problem}")
-    dropped = {f"way {k} (no highway tag: not a road)": n
-               for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
+    dropped = {f"way {k}": n for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
+    restrictions = int(graph.graph.pop(TURN_RESTRICTIONS, 0))
     dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
     if len(strong) < 2:
@@ -208,7 +289,7 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
     _write_templates(folder, name, name_en or name, name_zh or name, source, centre,
                      dropped, outside)
     return MadeDistrict(folder, graph.number_of_nodes(), graph.number_of_edges(), dropped,
-                        outside)
+                        outside, converted, restrictions)
 
 
 def _write_templates(folder: Path, name: str, name_en: str, name_zh: str, source: Path,
@@ -433,6 +514,11 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                            "licence is still the template's placeholder: state under which "
                            "licence the data may be used (ODbL for OpenStreetMap roads); "
                            "reports and run folders pass it on"))
+    if network.converted_from:
+        out.append(Finding(str(d.network), None, "crs",
+                           f"the network's coordinates are converted from "
+                           f"{network.converted_from} to WGS84 longitude / latitude on every "
+                           "load; `drillsim district new` writes them converted once"))
     core = drive_core(network)
     bound = SNAP_MAX_M if d.snap_max_m is None else d.snap_max_m
     bound_source = "" if d.snap_max_m is None else " (snap_max_m of district.yaml)"

@@ -217,21 +217,24 @@ _GEOGRAPHIC_CRS = re.compile(r"(epsg:\s*(4326|4490|4269|4258)\b|ogc:crs84|\+proj
 """crs strings of longitude / latitude systems (WGS84, CGCS2000, NAD83, ETRS89: within a
 metre or two of each other, far below a road network's precision)."""
 
-_TO_WGS84 = ("convert it with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
-             "ox.save_graphml(G, 'file.graphml')")
+_NO_CRS = ("name its crs before saving: G.graph['crs'] = 'EPSG:32650' (the system the x / y are "
+           "in), then ox.save_graphml(G, 'file.graphml'); drillsim converts it")
+
+
+def is_lonlat_crs(crs: str) -> bool:
+    """Whether ``crs`` names WGS84 longitude / latitude or a system within a metre or two of
+    it (CGCS2000, NAD83, ETRS89), read without conversion."""
+    return bool(_GEOGRAPHIC_CRS.search(crs))
 
 
 def graph_problem(graph: nx.Graph) -> str | None:
     """What makes an osmnx-style graph unusable as a drill's road network, or ``None``.
 
-    Checked before the graph is built into a :class:`RoadNetwork`: a projected
-    ``crs`` (coordinates in metres), an undirected graph (its one-way streets
-    would become two-way), a graph without roads.
+    Checked before the graph is built into a :class:`RoadNetwork` (after a projected
+    ``crs`` is converted, :func:`drillsim.network.graphml.to_wgs84`): an undirected
+    graph (its one-way streets would become two-way), a graph without roads, node
+    coordinates that are no degrees in a graph that names no ``crs``.
     """
-    crs = str(graph.graph.get("crs", "") or "").strip()
-    if crs and not _GEOGRAPHIC_CRS.search(crs):
-        return (f"the graph's crs is {crs!r}, a projected system (coordinates in metres); "
-                f"drillsim reads longitude / latitude degrees: {_TO_WGS84}")
     if not graph.is_directed():
         return ("the graph is undirected, so every one-way street would be driven both ways; "
                 "save the directed graph osmnx builds (do not convert it with "
@@ -250,7 +253,8 @@ def graph_problem(graph: nx.Graph) -> str | None:
         return None  # RoadNetwork.from_networkx names the node without numeric x / y
     if far > 1.0:
         return ("node coordinates are not longitude / latitude degrees (x up to "
-                f"{max(abs(float(x)) for x, _ in xy):,.0f}): is the graph projected? {_TO_WGS84}")
+                f"{max(abs(float(x)) for x, _ in xy):,.0f}) and the graph names no crs: "
+                f"if it is projected, {_NO_CRS}")
     return None
 
 

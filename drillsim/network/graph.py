@@ -296,6 +296,11 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
+CONVERTED_FROM = "converted_from"
+"""Graph attribute set by :func:`drillsim.network.graphml.to_wgs84`: the ``crs`` the
+coordinates were converted from (read into :attr:`RoadNetwork.converted_from`)."""
+
+
 @dataclass(frozen=True, eq=False)
 class RoadNetwork:
     """Immutable road topology: nodes ``0..n-1`` and directed edges (arcs).
@@ -324,6 +329,10 @@ class RoadNetwork:
         Road names ("" when none).
     edge_bridge
         Whether the arc is a bridge.
+    converted_from
+        The projected ``crs`` the file's coordinates were converted from on loading
+        (:func:`drillsim.network.graphml.to_wgs84`), ``""`` when they were longitude /
+        latitude.
     """
 
     node_ids: tuple[str, ...]
@@ -339,6 +348,7 @@ class RoadNetwork:
     edge_name: tuple[str, ...]
     edge_name_en: tuple[str, ...]
     edge_bridge: np.ndarray
+    converted_from: str = ""
     node_index: dict[str, int] = field(init=False, repr=False)
     _near: NearestPoint = field(init=False, repr=False)
     _lat0: float = field(init=False, repr=False)
@@ -361,17 +371,20 @@ class RoadNetwork:
         missing), ``highway``, ``maxspeed`` (km/h or ``"50 mph"``), ``oneway``,
         ``name``, ``name_en``, ``bridge``, and osmnx's ``speed_kph`` and ``travel_time``
         (s) when present (see :func:`edge_speed_kmh`). Node order is sorted by node id.
+        The graph attribute :data:`CONVERTED_FROM` becomes :attr:`converted_from`.
 
         Raises
         ------
         ValueError
             When the graph has no nodes or a node lacks usable ``x``/``y``.
         """
-        return cls.from_arcs(G.nodes, G.edges(keys=True, data=True))
+        return cls.from_arcs(G.nodes, G.edges(keys=True, data=True),
+                             converted_from=str(G.graph.get(CONVERTED_FROM, "") or ""))
 
     @classmethod
     def from_arcs(cls, nodes: Mapping[Any, Mapping[str, Any]],
-                  arcs: Iterable[tuple[Any, Any, Any, Mapping[str, Any]]]) -> RoadNetwork:
+                  arcs: Iterable[tuple[Any, Any, Any, Mapping[str, Any]]], *,
+                  converted_from: str = "") -> RoadNetwork:
         """Build from node attributes and arcs, as :meth:`from_networkx` reads a graph.
 
         Parameters
@@ -381,6 +394,8 @@ class RoadNetwork:
         arcs
             ``(u, v, key, attributes)`` per arc, ``key`` telling parallel arcs apart;
             attributes as in :meth:`from_networkx`.
+        converted_from
+            See :attr:`converted_from`.
 
         Raises
         ------
@@ -424,6 +439,7 @@ class RoadNetwork:
             edge_name=tuple(_text(a[3].get("name")) for a in arcs),
             edge_name_en=tuple(_text(a[3].get("name_en")) for a in arcs),
             edge_bridge=np.array([parse_bool(a[3].get("bridge")) for a in arcs], dtype=bool),
+            converted_from=converted_from,
         )
 
     @property

@@ -8,6 +8,7 @@ package (:mod:`drillsim.network.district`) names one of them and its places file
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,14 @@ import yaml
 from drillsim.errors import DrillsimError
 from drillsim.network.district import DEFAULT_DISTRICT, District, load_district
 from drillsim.network.fit import graph_problem, network_problem
-from drillsim.network.graph import RoadNetwork, _as_list, haversine_m, non_road, road_class
+from drillsim.network.graph import (
+    CONVERTED_FROM,
+    RoadNetwork,
+    _as_list,
+    haversine_m,
+    non_road,
+    road_class,
+)
 from drillsim.network.places import Place, Places, looks_swapped
 
 if TYPE_CHECKING:
@@ -81,9 +89,16 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     Raises
     ------
     NetworkLoadError
-        When the file is missing, is not GraphML, has no nodes or roads, is projected
-        or undirected (:func:`drillsim.network.fit.graph_problem`), or its nodes lack
-        ``x``/``y`` coordinates.
+        When the file is missing, is not GraphML, has no nodes or roads, is
+        undirected, has metre coordinates without a ``crs``
+        (:func:`drillsim.network.fit.graph_problem`), a ``crs`` pyproj does not know
+        (:func:`to_wgs84`), or nodes without ``x``/``y`` coordinates.
+
+    Notes
+    -----
+    A graph in a projected ``crs`` is converted to WGS84 longitude / latitude on
+    loading; the network's :attr:`~drillsim.network.graph.RoadNetwork.converted_from`
+    names the system it came from.
     """
     import xml.etree.ElementTree as ET  # here: networkx and its XML parser cost ~0.1 s
 
@@ -96,6 +111,10 @@ def load_graphml(path: str | Path) -> RoadNetwork:
         graph = nx.read_graphml(path, force_multigraph=True)
     except (ET.ParseError, nx.NetworkXError, UnicodeDecodeError, ValueError, KeyError) as exc:
         raise NetworkLoadError(f"{path}: not a readable GraphML file ({exc})") from None
+    try:
+        to_wgs84(graph)
+    except ValueError as exc:
+        raise NetworkLoadError(f"{path}: {exc}") from None
     problem = graph_problem(graph)
     if problem:
         raise NetworkLoadError(f"{path}: {problem}")
@@ -108,6 +127,100 @@ def load_graphml(path: str | Path) -> RoadNetwork:
     if problem:
         raise NetworkLoadError(f"{path}: {problem}")
     return network
+
+
+_WKT_LINESTRING = re.compile(r"^\s*LINESTRING\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def to_wgs84(graph: nx.Graph) -> str | None:
+    """Convert an osmnx-style graph in a projected (or another geographic) ``crs`` to WGS84
+    longitude / latitude, in place.
+
+    Node ``x`` / ``y`` and the points of an arc's ``geometry`` (``LINESTRING``, as osmnx
+    writes it) are transformed with pyproj (PROJ; ``always_xy``: ``x`` is easting or
+    longitude); arc ``length`` is kept (osmnx measures it on the sphere before
+    projecting). The graph's ``crs`` becomes ``epsg:4326`` and :data:`CONVERTED_FROM`
+    names the old one. A graph without ``crs``, or in a longitude / latitude system
+    within a metre or two of WGS84 (:func:`drillsim.network.fit.is_lonlat_crs`), is left
+    alone without importing pyproj.
+
+    Parameters
+    ----------
+    graph
+        The graph, as read from GraphML (attributes may be strings).
+
+    Returns
+    -------
+    str or None
+        What was done, for the user ("converted from EPSG:32650 (WGS 84 / UTM zone
+        50N) to WGS84 longitude / latitude"), or ``None`` when nothing was.
+
+    Raises
+    ------
+    ValueError
+        When the ``crs`` is not one pyproj knows, or nodes fall outside its area (no
+        finite longitude / latitude).
+    """
+    from drillsim.network.fit import is_lonlat_crs
+
+    crs = str(graph.graph.get("crs", "") or "").strip()
+    if not crs or is_lonlat_crs(crs):
+        return None
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        source = CRS.from_user_input(crs)
+    except CRSError:
+        raise ValueError(f"the graph's crs {crs!r} is not a coordinate reference system "
+                         "pyproj knows (give it as 'EPSG:32650' or a '+proj=...' string)") \
+            from None
+    wgs84 = CRS.from_epsg(4326)
+    if source.is_geographic and source.equals(wgs84, ignore_axis_order=True):
+        graph.graph["crs"] = "epsg:4326"
+        return None
+    transform = Transformer.from_crs(source, wgs84, always_xy=True).transform
+    ids, xs, ys = [], [], []
+    for n, data in graph.nodes(data=True):
+        try:
+            x, y = float(data["x"]), float(data["y"])
+        except (KeyError, TypeError, ValueError):
+            continue  # RoadNetwork.from_networkx names the node without numeric x / y
+        ids.append(n)
+        xs.append(x)
+        ys.append(y)
+    lon, lat = transform(np.array(xs), np.array(ys))
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    if bad.any():
+        first = ids[int(np.argmax(bad))]
+        raise ValueError(f"{int(bad.sum())} node(s) cannot be converted from the graph's crs "
+                         f"{crs!r} to longitude / latitude (first: node {first!r}): is the "
+                         "crs right?")
+    for n, x, y in zip(ids, lon, lat, strict=True):
+        graph.nodes[n]["x"], graph.nodes[n]["y"] = float(x), float(y)
+    for _, _, data in graph.edges(data=True):
+        if "geometry" in data:
+            data["geometry"] = _linestring_to_wgs84(str(data["geometry"]), transform)
+    graph.graph["crs"] = "epsg:4326"
+    named = source.name and source.name not in (crs, "unknown")
+    note = f"{crs} ({source.name})" if named else crs
+    graph.graph[CONVERTED_FROM] = note
+    return f"converted from {note} to WGS84 longitude / latitude"
+
+
+def _linestring_to_wgs84(wkt: str, transform) -> str:
+    """A WKT ``LINESTRING`` with its points transformed (``transform(x, y) -> (lon, lat)``);
+    ``""`` (no geometry: the arc is drawn straight) when it is no readable linestring."""
+    m = _WKT_LINESTRING.match(wkt)
+    try:
+        pts = np.array([[float(c) for c in p.split()[:2]] for p in m.group(1).split(",")])
+    except (AttributeError, ValueError):
+        return ""
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        return ""
+    lon, lat = transform(pts[:, 0], pts[:, 1])
+    return "LINESTRING (" + ", ".join(f"{x:.7f} {y:.7f}" for x, y in zip(lon, lat,
+                                                                       strict=True)) + ")"
 
 
 def drop_non_roads(graph: nx.MultiDiGraph, *, drive: bool = False) -> dict[str, int]:

@@ -156,7 +156,10 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("release", "response", "the unit leaves the scene (or its task)",
               ("incident", "unit", "node", "place"), (
                   _f("recalled", "bool", "", "the unit was turned back before it arrived: "
-                     "the incident came under control first", required=False),)),
+                     "the incident came under control first", required=False),
+                  _f("cut_off", "bool", "", "the unit was turned back on its way: every "
+                     "road into the scene was closed after it was sent (the call is "
+                     "recorded `unreachable`)", required=False))),
     EventKind("quarters", "response", "the unit is back in quarters and available",
               ("unit", "node")),
     EventKind("mutual_aid_request", "response", "help is asked from outside the district",
@@ -164,7 +167,9 @@ _KINDS: tuple[EventKind, ...] = (
     EventKind("unreachable", "response", "no unit can get to the call: every road into "
               "its node is closed and the nearest junction a vehicle can reach is farther "
               "than a crew works on foot (150 m); no mutual aid is asked (it could not get "
-              "there either); the call waits for a road to reopen", ("incident", "node"), (
+              "there either); the call waits for a road to reopen. Found when units are asked "
+              "for, or when a unit on its way finds the roads closed behind the dispatch "
+              "(then recorded once per call)", ("incident", "node"), (
                   _f("closures", "str", "", "the injects whose closures shut the roads into "
                      "it, comma-separated"),
                   _f("nearest_m", "float", "m", "straight-line distance to the nearest "

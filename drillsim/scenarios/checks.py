@@ -66,6 +66,10 @@ def check_scenario(
     problems += _relief(scenario)
     problems += _flood(scenario)
     problems += _workload(scenario)
+    if network is not None and network.converted_from:
+        problems.append(Problem(("network",), "the road network's coordinates were converted "
+                                f"from {network.converted_from} to WGS84 longitude / latitude",
+                                warning=True))
     if places is not None and network is not None:
         problems += _locations(scenario, places, network)
         problems += _areas(scenario, places)

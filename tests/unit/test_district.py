@@ -88,6 +88,30 @@ def test_new_reports_what_it_dropped(tmp_path):
     assert again.exit_code == 2 and "already a district package" in again.output
 
 
+def test_new_from_a_projected_graphml_converts_it_once(tmp_path):
+    """A UTM GraphML (pyproj, as ox.project_graph saves it): `district new` says it converted
+    the coordinates, the package's network.graphml is in longitude / latitude (its nodes
+    within 1 cm of the unprojected grid's, no conversion on later loads), and `district
+    check` has nothing to say about the crs."""
+    from osm_world import GRID, node_latlon, write_osm_like
+
+    graphml = write_osm_like(tmp_path / "utm.graphml", projected=True)
+    r = invoke("district", "new", "u1", "--graphml", graphml, "--out", tmp_path / "u1")
+    assert r.exit_code == 0, r.output
+    assert ("coordinates converted from EPSG:32648 (WGS 84 / UTM zone 48N) to WGS84 "
+            "longitude / latitude") in " ".join(r.output.split())
+    net = district_network(load_district(str(tmp_path / "u1")))
+    assert net.converted_from == ""
+    assert sorted(net.node_ids) == sorted(GRID)
+    for n in GRID:
+        lat, lon = node_latlon(n)
+        i = net.node_index[n]
+        assert 6_371_008.8 * math.radians(math.hypot(net.lat[i] - lat, (net.lon[i] - lon) * (
+            math.cos(math.radians(lat))))) < 0.01
+    check = invoke("district", "check", tmp_path / "u1")
+    assert "converted" not in check.output
+
+
 def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
     from osm_world import write_osm_like
 
@@ -340,6 +364,100 @@ def test_a_place_beside_a_long_block_snaps_to_its_shape_point(tmp_path):
     node, dist = drive_core(net).nearest(net, 30.0003, 104.001)
     assert net.node_ids[node] == "2"
     assert dist == pytest.approx(6_371_008.8 * math.radians(0.0003), rel=1e-3)  # 33.4 m
+def _osm_ways(ways: list[tuple[str, dict[str, str]]], relations: str = "") -> str:
+    """An OSM XML file with one two-node way per entry ``(way id, tags)``: way ``i`` runs
+    east from node ``{i}0`` to node ``{i}1``, 0.001° long, the ways 0.01° apart."""
+    nodes, body = [], []
+    for i, (wid, tags) in enumerate(ways):
+        lat = 30.0 + 0.01 * i
+        nodes += [f'<node id="{i}0" lat="{lat}" lon="104.000"/>',
+                  f'<node id="{i}1" lat="{lat}" lon="104.001"/>']
+        tag_xml = "".join(f'<tag k="{k}" v="{v}"/>' for k, v in tags.items())
+        body.append(f'<way id="{wid}"><nd ref="{i}0"/><nd ref="{i}1"/>{tag_xml}</way>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n'
+            + "\n".join(nodes + body) + relations + "\n</osm>\n")
+
+
+ACCESS_WAYS = [
+    ("20", {"highway": "residential", "access": "private"}),
+    ("21", {"highway": "service", "access": "private", "emergency": "yes"}),
+    ("22", {"highway": "residential", "access": "destination"}),
+    ("23", {"highway": "residential", "motor_vehicle": "no"}),
+    ("24", {"highway": "residential", "access": "no", "motorcar": "yes"}),
+    ("25", {"highway": "tertiary", "oneway": "-1"}),
+    ("26", {"highway": "secondary", "oneway": "reversible"}),
+    ("27", {"highway": "primary", "maxspeed": "60", "maxspeed:backward": "40"}),
+    ("28", {"highway": "residential", "junction": "roundabout"}),
+    ("29", {"highway": "unclassified", "access": "no"}),
+    ("30", {"highway": "residential", "motorcar": "no", "access": "delivery"}),
+    ("31", {"highway": "primary", "maxspeed": "60", "maxspeed:forward": "50"}),
+]
+RESTRICTIONS = """
+<relation id="90"><member type="way" ref="27" role="from"/><member type="node" ref="41"
+  role="via"/><member type="way" ref="28" role="to"/><tag k="type" v="restriction"/>
+  <tag k="restriction" v="no_left_turn"/></relation>
+<relation id="91"><tag k="type" v="restriction"/><tag k="restriction" v="no_u_turn"/>
+  </relation>
+<relation id="92"><tag k="type" v="route"/><tag k="route" v="bus"/></relation>"""
+
+
+def test_osm_reader_honours_access_direction_and_direction_speeds(tmp_path):
+    """access / vehicle / motor_vehicle / motorcar = no or private close a way to driving
+    unless emergency=yes (the most specific tag decides: motorcar=yes opens access=no,
+    motorcar=no closes access=delivery); destination stays open. oneway=-1 is driven
+    against the way's node order only, a roundabout in its node order only, a reversible
+    way not at all; maxspeed:forward / maxspeed:backward are the speeds of the arcs in
+    that direction (the network reads them as km/h), maxspeed the other's."""
+    from drillsim.network.graph import RoadNetwork
+
+    path = tmp_path / "access.osm"
+    path.write_text(_osm_ways(ACCESS_WAYS, RESTRICTIONS), encoding="utf-8")
+    g = read_osm_xml(path)
+    arcs = {(u, v): d for u, v, d in g.edges(data=True)}
+    ways = {str(d["osmid"]) for d in arcs.values()}
+    assert ways == {"21", "22", "24", "25", "27", "28", "31"}
+    assert ("51", "50") in arcs and ("50", "51") not in arcs  # oneway=-1
+    assert ("80", "81") in arcs and ("81", "80") not in arcs  # roundabout
+    assert arcs["51", "50"]["oneway"] and arcs["80", "81"]["oneway"]
+    assert (arcs["70", "71"]["maxspeed"], arcs["71", "70"]["maxspeed"]) == ("60", "40")
+    net = RoadNetwork.from_networkx(g)
+    speeds = {(net.node_ids[u], net.node_ids[v]): float(sp) for u, v, sp in
+              zip(net.edge_u, net.edge_v, net.edge_speed_kmh, strict=True)}
+    assert (speeds["70", "71"], speeds["71", "70"]) == (60.0, 40.0)
+    assert (speeds["110", "111"], speeds["111", "110"]) == (50.0, 60.0)
+    assert g.graph["skipped_ways"] == {
+        "access=private (closed to motor traffic)": 1,
+        "motor_vehicle=no (closed to motor traffic)": 1,
+        "access=no (closed to motor traffic)": 1,
+        "motorcar=no (closed to motor traffic)": 1,
+        "oneway=reversible (a tidal way: its direction at the drill's hour is unknown)": 1}
+    assert g.graph["turn_restrictions"] == 2  # the bus route is no restriction
+
+
+def test_new_from_osm_reports_closed_ways_and_ignored_turn_restrictions(tmp_path):
+    """`district new` lists the ways closed to driving among the dropped ways, and counts
+    the turn restrictions routing does not honour."""
+    path = tmp_path / "access.osm"
+    path.write_text(_osm_ways(ACCESS_WAYS, RESTRICTIONS), encoding="utf-8")
+    r = invoke("district", "new", "acc", "--osm", path, "--out", tmp_path / "acc")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    for why in ("access=private (closed to motor traffic)",
+                "oneway=reversible (a tidal way: its direction at the drill's hour is "
+                "unknown)", "motorcar=no (closed to motor traffic)"):
+        assert f"dropped 1 way(s): {why}" in text
+    assert ("ignored 2 turn restriction(s) (relations type=restriction: no left turn, no "
+            "U-turn...): routing allows every turn (docs/districts.md)") in text
+
+
+def test_an_extract_of_closed_ways_only_says_so(tmp_path):
+    path = tmp_path / "closed.osm"
+    path.write_text(_osm_ways([("1", {"highway": "service", "access": "private"}),
+                               ("2", {"railway": "rail"})]), encoding="utf-8")
+    with pytest.raises(DistrictError) as info:
+        read_osm_xml(path)
+    assert str(info.value) == (f"{path}: no drivable ways with a highway tag (1 closed to "
+                               "driving) (is it an extract of roads?)")
 
 
 BY_NAME = """\
@@ -514,6 +632,76 @@ def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
     assert "no unit had to change its route" not in report
     assert "F1无法到达：通往该处的道路全部封闭（I1，I2）；最近可达路口191 m" in \
         (out / "report.zh.md").read_text(encoding="utf-8")
+
+
+CUT_LATER = """\
+name: Test City fire cut off after dispatch
+district: ../testcity
+start: 2026-07-15 10:00
+duration: 01:00
+seed: 5
+deterministic: true
+injects:
+  - {{id: I1, kind: road_closed, at: '+00:09', road: Row 2 Street, text: closed for works}}
+  - {{id: I2, kind: road_closed, at: '+00:09', road: Column 3 Street, text: closed}}
+{reopen}incidents:
+  - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
+"""
+
+
+@pytest.mark.parametrize("reopen", [False, True])
+def test_a_scene_cut_off_after_dispatch_turns_the_unit_back(runs, reopen):
+    """F1 (g23) is called at +00:07, W-E1 sent at +00:07:45 and on its way at +00:08:45
+    (deterministic: turnout 60 s, about 2 min to drive); at +00:09 I1 and I2 close every road
+    into g23 (nearest open junction 191 m, beyond the 150 m a crew walks). W-E1 does not wait
+    on the road for the drill's end: it is turned back (``release`` with ``cut_off``) and
+    goes home, the call is recorded ``unreachable`` once, with the closures and the
+    distance, and gets no mutual aid; unreopened, it stays unmet and the summary, the report
+    and the MSEL say it was cut off. When I3 reopens Column 3 Street at +00:20, a unit is sent
+    at once and arrives, and the report says so."""
+    extra = ("  - {id: I3, kind: road_reopened, at: '+00:20', road: Column 3 Street}\n"
+             if reopen else "")
+    name = f"cut_later{'_reopen' if reopen else ''}"
+    drill = runs["root"] / "drills" / f"{name}.yaml"
+    drill.write_text(CUT_LATER.format(reopen=extra), encoding="utf-8")
+    out = runs["root"] / "runs" / name
+    r = invoke("run", drill, "--report", "--out", out)
+    assert r.exit_code == 0, r.output
+    rows = events(out)
+    t = {(row["event"], row["unit"]): float(row["t"]) for row in reversed(rows)}  # first ones
+    assert t["dispatch", "W-E1"] < 540.0 < t["enroute", "W-E1"] + 118  # sent, not there yet
+    (cut,) = [row for row in rows if row["event"] == "unreachable"]
+    assert (cut["incident"], float(cut["t"])) == ("F1", 540.0)
+    data = json.loads(cut["data"])
+    assert data["closures"] == "I1, I2"
+    expected_m = 0.002 * math.pi / 180 * 6_371_008.8 * math.cos(math.radians(30.664))
+    assert data["nearest_m"] == pytest.approx(expected_m, abs=0.1)
+    back = [row for row in rows if row["event"] == "release" and row["unit"] == "W-E1"]
+    assert float(back[0]["t"]) == 540.0 and json.loads(back[0]["data"]) == {"cut_off": True}
+    home = [float(row["t"]) for row in rows if row["event"] == "quarters"
+            and row["unit"] == "W-E1"]
+    assert home and 540.0 < home[0] < 1200.0  # back in quarters, not waiting on the road
+    assert not [row for row in rows if row["event"] == "reroute"
+                and json.loads(row["data"])["no_route"]]
+    assert not [row for row in rows if row["event"] in ("mutual_aid_request", "queued")]
+    sentence = ("F1 cannot be reached: every road into it is closed (I1, I2); "
+                "nearest reachable junction 191 m")
+    report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
+    assert sentence in " ".join(r.output.split()) and sentence in report
+    arrivals = [float(row["t"]) for row in rows if row["event"] == "arrive"]
+    if not reopen:
+        assert not arrivals
+        assert [row["incident"] for row in rows if row["event"] == "unmet"] == ["F1"]
+        assert report.count("+00:09:00 F1 cut off: no unit could get to it, no mutual aid "
+                            "asked") == 2  # the MSEL rows of I1 and I2
+    else:
+        assert t["dispatch", "W-E1"] < 540.0
+        sent = [float(row["t"]) for row in rows if row["event"] == "dispatch"]
+        assert sent[1] == 1200.0 and len(arrivals) == 1 and arrivals[0] > 1200.0
+        assert not [row for row in rows if row["event"] == "unmet"]
+        m, sec = divmod(round(arrivals[0]), 60)
+        assert f"{sentence}; a unit arrived at +00:{m:02d}:{sec:02d} after a road reopened" \
+            in report
 
 
 def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):

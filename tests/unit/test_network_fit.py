@@ -227,14 +227,78 @@ def test_background_calls_fall_only_on_reachable_nodes(city: Path) -> None:
 # --------------------------------------------------------------------------- unusable graphs
 
 
-def test_a_projected_graph_names_its_crs_and_the_fix(tmp_path: Path) -> None:
-    path = write_osm_like(tmp_path / "utm.graphml", projected=True)
+@pytest.mark.parametrize("crs", ["EPSG:32648", "EPSG:3857",
+                                 "+proj=utm +zone=48 +ellps=WGS84 +datum=WGS84 +units=m "
+                                 "+no_defs +type=crs"])
+def test_a_projected_graph_is_converted_to_the_same_network(tmp_path: Path, crs: str) -> None:
+    """The test grid in longitude / latitude, projected with pyproj as ox.project_graph does
+    (UTM 48N, Web Mercator, osmnx's own '+proj=utm' string) and saved: loaded, every node
+    lies within 1 cm of where the unprojected file puts it, and the travel times from every
+    node are those of the unprojected network (lengths are kept: same arcs, same speeds)."""
+    from osm_world import project
+
+    from drillsim.network.graph import TravelTimes
+
+    plain = load_graphml(write_osm_like(tmp_path / "plain.graphml"))
+    g = osm_like_graph()
+    first = next(iter(g.edges(keys=True)))
+    lat0, lon0 = node_latlon("g00")
+    g.edges[first]["geometry"] = (f"LINESTRING ({lon0} {lat0}, {lon0 + 0.001} {lat0 + 0.0005}, "
+                                  f"{lon0 + 0.002} {lat0})")
+    project(g, crs)
+    assert float(g.nodes["g00"]["x"]) > 1000  # metres, not degrees
+    nx.write_graphml(g, tmp_path / "projected.graphml")
+    net = load_graphml(tmp_path / "projected.graphml")
+    assert net.node_ids == plain.node_ids
+    moved = haversine_m(net.lat, net.lon, plain.lat, plain.lon)
+    assert float(np.max(moved)) < 0.01
+    assert net.converted_from.startswith(crs) and "unknown" not in net.converted_from
+    assert plain.converted_from == ""
+    a, b = TravelTimes(net), TravelTimes(plain)
+    for o in range(net.n_nodes):
+        np.testing.assert_allclose(a.times_from(o), b.times_from(o), rtol=1e-12)
+
+
+def test_a_projected_graphs_geometry_comes_back_to_degrees() -> None:
+    """An arc's curved LINESTRING is converted point by point (to 1e-7 degrees, 1 cm)."""
+    from osm_world import project
+
+    from drillsim.network.graphml import to_wgs84
+
+    g = osm_like_graph()
+    lat0, lon0 = node_latlon("g00")
+    pts = [(lon0, lat0), (lon0 + 0.001, lat0 + 0.0005), (lon0 + 0.002, lat0)]
+    g.edges["g00", "g01", 0]["geometry"] = "LINESTRING (" + ", ".join(
+        f"{x} {y}" for x, y in pts) + ")"
+    project(g, "EPSG:32648")
+    note = to_wgs84(g)
+    assert note == ("converted from EPSG:32648 (WGS 84 / UTM zone 48N) to WGS84 longitude / "
+                    "latitude")
+    assert g.graph["crs"] == "epsg:4326"
+    back = [tuple(map(float, p.split())) for p in g.edges["g00", "g01", 0]["geometry"]
+            .removeprefix("LINESTRING (").removesuffix(")").split(", ")]
+    np.testing.assert_allclose(back, pts, atol=1e-7)
+
+
+def test_an_unknown_crs_is_named(tmp_path: Path) -> None:
+    g = osm_like_graph(projected=True)
+    g.graph["crs"] = "EPSG:99999"
+    nx.write_graphml(g, tmp_path / "bad.graphml")
     with pytest.raises(NetworkLoadError) as info:
-        load_graphml(path)
+        load_graphml(tmp_path / "bad.graphml")
     assert str(info.value) == (
-        f"{path}: the graph's crs is 'EPSG:32648', a projected system (coordinates in "
-        "metres); drillsim reads longitude / latitude degrees: convert it with osmnx: "
-        "G = ox.project_graph(G, to_crs='EPSG:4326'), then ox.save_graphml(G, 'file.graphml')")
+        f"{tmp_path / 'bad.graphml'}: the graph's crs 'EPSG:99999' is not a coordinate "
+        "reference system pyproj knows (give it as 'EPSG:32650' or a '+proj=...' string)")
+
+
+def test_coordinates_outside_the_crs_are_named() -> None:
+    from drillsim.network.graphml import to_wgs84
+
+    g = osm_like_graph(projected=True)
+    g.nodes["g00"]["x"] = "1e12"  # no point of UTM zone 48N
+    with pytest.raises(ValueError, match=r"^1 node\(s\) cannot be converted from the graph's "
+                       r"crs 'EPSG:32648' to longitude / latitude \(first: node 'g00'\)"):
+        to_wgs84(g)
 
 
 def test_projected_coordinates_without_a_crs_are_named(tmp_path: Path) -> None:
@@ -242,8 +306,9 @@ def test_projected_coordinates_without_a_crs_are_named(tmp_path: Path) -> None:
     del g.graph["crs"]
     nx.write_graphml(g, tmp_path / "nocrs.graphml")
     with pytest.raises(NetworkLoadError, match=r"node coordinates are not longitude / latitude "
-                       r"degrees \(x up to 40\d,\d{3}\): is the graph projected\? convert it "
-                       r"with osmnx: G = ox.project_graph"):
+                       r"degrees \(x up to 4\d\d,\d{3}\) and the graph names no crs: if it is "
+                       r"projected, name its crs before saving: G.graph\['crs'\] = "
+                       r"'EPSG:32650'"):
         load_graphml(tmp_path / "nocrs.graphml")
 
 
@@ -286,18 +351,17 @@ def test_footways_only_is_refused(tmp_path: Path) -> None:
         load_graphml(tmp_path / "paths.graphml")
 
 
-def test_cli_run_on_a_projected_graph_is_one_line_exit_2(tmp_path: Path) -> None:
+def test_cli_validate_on_a_projected_graph_says_it_converted(tmp_path: Path) -> None:
+    """A drill whose `network:` is a projected GraphML validates, with one warning line
+    naming the system the coordinates came from."""
     write_osm_like(tmp_path / "city.graphml", projected=True)
     path = drill_file(tmp_path, HEAD + FORCES)
     out = subprocess.run([sys.executable, "-m", "drillsim.cli", "validate", str(path)],
                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
-    assert out.returncode == 2
-    assert out.stderr.strip() == (
-        f"error: {path}:5: network: the road network cannot be loaded: "
-        f"{tmp_path / 'city.graphml'}: the graph's crs is 'EPSG:32648', a projected system "
-        "(coordinates in metres); drillsim reads longitude / latitude degrees: convert it "
-        "with osmnx: G = ox.project_graph(G, to_crs='EPSG:4326'), then "
-        "ox.save_graphml(G, 'file.graphml')")
+    assert out.returncode == 0, out.stderr
+    text = " ".join((out.stdout + out.stderr).split())
+    assert (f"{path}:5: network: the road network's coordinates were converted from "
+            "EPSG:32648 (WGS 84 / UTM zone 48N) to WGS84 longitude / latitude") in text
 
 
 # --------------------------------------------------------------------------- maps and summary
