@@ -620,6 +620,7 @@ class _VehicleGraph:
 
         self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
         self._reverse: csr_matrix | None = None
+        self._enterable: list[bool] | None = None
 
     def edge_time_s(self, edges: np.ndarray) -> np.ndarray:
         """Current traversal time of ``edges``, s (``_CLOSED_S`` when closed or forbidden)."""
@@ -663,7 +664,20 @@ class _VehicleGraph:
         """The transposed graph (arcs reversed), for times *to* a node."""
         if self._reverse is None:
             self._reverse = self.csr.transpose().tocsr()
+            self._enterable = None
         return self._reverse
+
+    @property
+    def enterable(self) -> list[bool]:
+        """Per node: some arc into it is open, or none leads into it (one flag per node,
+        kept with :attr:`reverse` and dropped with it)."""
+        rev = self.reverse
+        if self._enterable is None:
+            n_in = np.diff(rev.indptr)
+            heads = np.repeat(np.arange(n_in.size), n_in)
+            n_open = np.bincount(heads[rev.data < _CLOSED_S], minlength=n_in.size)
+            self._enterable = ((n_open > 0) | (n_in == 0)).tolist()
+        return self._enterable
 
 
 MAX_CACHE_BYTES = 128 * 2**20
@@ -890,10 +904,11 @@ class TravelTimes:
         ``node``) that is nearest in a straight line and has an open arc into it itself
         (ties: the lower index); ``(node, inf)`` when there is none.
         """
-        rev = self._graph(vehicle).reverse  # row v: the arcs into v (tail, weight)
-        lo, hi = rev.indptr[node], rev.indptr[node + 1]
-        if hi == lo or (rev.data[lo:hi] < _CLOSED_S).any():
+        graph = self._graph(vehicle)
+        if graph.enterable[node]:
             return node, 0.0
+        rev = graph.reverse  # row v: the arcs into v (tail, weight)
+        lo, hi = rev.indptr[node], rev.indptr[node + 1]
         best, best_d = node, math.inf
         net = self.network
         k = math.cos(math.radians(float(net.lat[node])))
