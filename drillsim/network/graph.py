@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -478,10 +479,19 @@ class RoadNetwork:
         return self._near.nearest_many(self._project(lat, lon))
 
     def edges_named(self, name: str) -> list[int]:
-        """Indices of the arcs whose Chinese or English road name is ``name``."""
-        return [e for e, (zh, en) in enumerate(zip(self.edge_name, self.edge_name_en,
-                                                   strict=True))
-                if name in (zh, en) or name in zh.split(" / ") or name in en.split(" / ")]
+        """Indices of the arcs whose Chinese or English road name is ``name`` (or one of the
+        names of a road named ``a / b``), ascending."""
+        return list(self._arcs_by_name.get(name, ()))
+
+    @cached_property
+    def _arcs_by_name(self) -> dict[str, tuple[int, ...]]:
+        """Arc indices by each of their road names, whole and ``" / "``-separated parts
+        (built on the first look-up: a road-change inject looks a name up each time)."""
+        arcs: dict[str, list[int]] = {}
+        for e, (zh, en) in enumerate(zip(self.edge_name, self.edge_name_en, strict=True)):
+            for name in {zh, en, *zh.split(" / "), *en.split(" / ")}:
+                arcs.setdefault(name, []).append(e)
+        return {name: tuple(found) for name, found in arcs.items()}
 
     def edges_near(self, node: int, radius_m: float,
                    edges: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
