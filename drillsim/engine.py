@@ -102,6 +102,7 @@ class Drill:
         self.dispatcher = Dispatcher(self)
         self.unit_info: list[UnitInfo] = []
         self.incidents: dict[str, IncidentState] = {}
+        self._scripted: list[IncidentState] = []  # the scripted ones (background calls check)
         self.comms_delay = 0.0
         self.net_changed = self.env.event()
         self._movers: list[Unit] = []
@@ -276,6 +277,8 @@ class Drill:
         inc = IncidentState(spec, self.world.node_of(spec.location), env.now, background)
         inc.controlled, inc.cleared = env.event(), env.event()
         self.incidents[spec.id] = inc
+        if not background:
+            self._scripted.append(inc)
         stream = f"incident/{spec.id}"
         if inc.is_fire:
             self.log("ignition", inc.id, node=inc.node, alpha=float(inc.alpha))
@@ -716,9 +719,9 @@ class Drill:
     def _reports_scripted(self, node: int, kind: str) -> bool:
         """Whether an everyday call of ``kind`` at ``node`` reports a scripted incident
         being worked there (see :meth:`_background`)."""
-        return any(inc.node == node and not inc.background and not inc.cleared.triggered
+        return any(inc.node == node and not inc.cleared.triggered
                    and (inc.spec.kind in ("fire", "hazmat") or inc.spec.kind == kind)
-                   for inc in self.incidents.values())
+                   for inc in self._scripted)
 
     def _surge_changes(self) -> list[tuple[float, float]]:
         """(time, factor) at which the background rate factor changes, in time order."""

@@ -78,6 +78,12 @@ SETUP_S = 120.0
 KNOCKDOWN_S = 300.0
 """Time from enough water on the fire to 'under control', s (assumption)."""
 
+NEXT_TIME_TOL_S = 1e-6
+"""How far past the exact crossing :meth:`FireDevelopment.next_time` may answer, s: far
+below the millisecond of the records, far above the rounding of drill times (about 1e-11
+s at a week), so a time it returns still lies past the crossing after the engine adds and
+subtracts the fire's start."""
+
 Growth = Literal["slow", "medium", "fast", "ultra_fast"]
 
 
@@ -303,12 +309,41 @@ class FireDevelopment:
         area = self.reached_m2(t)
         return max(1, math.floor(area / self.room_m2 + 1e-9)) if area > 0 else 0
 
+    def _reached_breaks(self) -> tuple[float, ...]:
+        """Times at which :meth:`reached_m2` changes formula (ignition, flashover or the
+        cap of an outdoor fire, the whole area reached), s after ignition."""
+        t_fo = self.t_flashover
+        if math.isinf(t_fo):
+            return (0.0, math.sqrt(self.room_kw / self.alpha))
+        t_full = t_fo + (self.max_area_m2 / self.room_m2 - 1.0) * self.spread_s
+        return (0.0, t_fo, t_full) if math.isfinite(t_full) and t_full > t_fo else (0.0, t_fo)
+
+    def _reached_poly(self, t: float) -> tuple[float, float, float]:
+        """Coefficients (c2, c1, c0) of :meth:`reached_m2` = c2·s² + c1·s + c0 (m², s after
+        ignition) on the formula piece that holds at ``t``."""
+        if t <= 0:
+            return (0.0, 0.0, 0.0)
+        t_fo = self.t_flashover
+        if t < t_fo:  # growth: Q/q″ = (α/q″)·s², capped (outdoor fires) at the largest fire
+            if self.alpha * t * t < self.room_kw:
+                return (self.alpha / self.hrrpua_kw_m2, 0.0, 0.0)
+            return (0.0, 0.0, self.room_kw / self.hrrpua_kw_m2)
+        rate = self.room_m2 / self.spread_s  # spread: one room per spread_s
+        if self.room_m2 + rate * (t - t_fo) < self.max_area_m2:
+            return (0.0, rate, self.room_m2 - rate * t_fo)
+        return (0.0, 0.0, self.max_area_m2)
+
     def next_time(self, t0: float, flow_l_s: float, *, outgrows: bool) -> float:
         """First time from ``t0`` (s after ignition) at which the fire needs more than
         ``flow_l_s`` (``outgrows``) or at most ``flow_l_s`` (not ``outgrows``), s.
 
-        Searched on a 5 s grid and refined by bisection to 0.1 s; ``inf`` when it never
-        happens before the fire has burnt out.
+        Exact to :data:`NEXT_TIME_TOL_S` (the time returned lies at most that much after the
+        crossing, on its far side): the burning area ``reached_m2(t) - reached_m2(t -
+        burn_s)`` is a polynomial of degree at most 2 between the times where either term
+        changes formula (ignition, flashover, the whole area reached, each also ``burn_s``
+        later), so the crossings on each piece are the roots of a quadratic; between two
+        consecutive roots or breaks the answer is the same throughout and is read at the
+        middle. ``inf`` when it never happens.
         """
         def hit(t: float) -> bool:
             need = self.flow_needed_l_s(t)
@@ -316,17 +351,43 @@ class FireDevelopment:
 
         if hit(t0):
             return t0
-        step, t = 5.0, t0
-        t_end = self.t_out + step
-        while t < t_end:
-            lo, t = t, t + step
-            if hit(t):
-                hi = t
-                while hi - lo > 0.1:
-                    mid = 0.5 * (lo + hi)
-                    lo, hi = (lo, mid) if hit(mid) else (mid, hi)
+        tol = NEXT_TIME_TOL_S
+        reached = self._reached_breaks()
+        breaks = sorted({b for r in reached for b in (r, r + self.burn_s) if b > t0})
+        area = flow_l_s / NFA_L_S_PER_M2  # the burning area at which the answer changes
+        for a, b in zip([t0, *breaks], [*breaks, math.inf], strict=True):
+            mid = a + 1.0 if math.isinf(b) else 0.5 * (a + b)
+            p2, p1, p0 = self._reached_poly(mid)
+            q2, q1, q0 = self._reached_poly(mid - self.burn_s)
+            s = self.burn_s  # q(t - s) expanded in t
+            c2, c1, c0 = p2 - q2, p1 - (q1 - 2.0 * q2 * s), p0 - (q2 * s * s - q1 * s + q0) - area
+            points = [a, *(r for r in _quadratic_roots(c2, c1, c0) if a < r < b), b]
+            for x, y in zip(points, points[1:], strict=False):
+                mid = x + 1.0 if math.isinf(y) else 0.5 * (x + y)
+                if not hit(mid):
+                    continue
+                hi = x + tol  # the crossing is at x: step just past it ...
+                if hi < mid and hit(hi):
+                    return hi
+                lo, hi = x, mid  # ... or, if rounding put x a little early, bisect to tol
+                while hi - lo > tol:
+                    half = 0.5 * (lo + hi)
+                    lo, hi = (lo, half) if hit(half) else (half, hi)
                 return hi
         return math.inf
+
+
+def _quadratic_roots(c2: float, c1: float, c0: float) -> list[float]:
+    """Real roots of c2·t² + c1·t + c0 = 0 (the numerically stable form), ascending; none
+    when the polynomial is constant."""
+    if c2 == 0.0:
+        return [] if c1 == 0.0 else [-c0 / c1]
+    disc = c1 * c1 - 4.0 * c2 * c0
+    if disc < 0.0:
+        return []
+    q = -0.5 * (c1 + math.copysign(math.sqrt(disc), c1))
+    roots = [q / c2] + ([c0 / q] if q != 0.0 else [])
+    return sorted(roots)
 
 
 def _load_catalogue() -> dict[str, Occupancy]:

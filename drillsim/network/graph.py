@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -494,10 +495,19 @@ class RoadNetwork:
         return self._near.nearest_many(self._project(lat, lon))
 
     def edges_named(self, name: str) -> list[int]:
-        """Indices of the arcs whose Chinese or English road name is ``name``."""
-        return [e for e, (zh, en) in enumerate(zip(self.edge_name, self.edge_name_en,
-                                                   strict=True))
-                if name in (zh, en) or name in zh.split(" / ") or name in en.split(" / ")]
+        """Indices of the arcs whose Chinese or English road name is ``name`` (or one of the
+        names of a road named ``a / b``), ascending."""
+        return list(self._arcs_by_name.get(name, ()))
+
+    @cached_property
+    def _arcs_by_name(self) -> dict[str, tuple[int, ...]]:
+        """Arc indices by each of their road names, whole and ``" / "``-separated parts
+        (built on the first look-up: a road-change inject looks a name up each time)."""
+        arcs: dict[str, list[int]] = {}
+        for e, (zh, en) in enumerate(zip(self.edge_name, self.edge_name_en, strict=True)):
+            for name in {zh, en, *zh.split(" / "), *en.split(" / ")}:
+                arcs.setdefault(name, []).append(e)
+        return {name: tuple(found) for name, found in arcs.items()}
 
     def edges_near(self, node: int, radius_m: float,
                    edges: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
@@ -644,6 +654,7 @@ class _VehicleGraph:
 
         self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
         self._reverse: csr_matrix | None = None
+        self._enterable: list[bool] | None = None
 
     def edge_time_s(self, edges: np.ndarray) -> np.ndarray:
         """Current traversal time of ``edges``, s (``_CLOSED_S`` when closed or forbidden)."""
@@ -687,7 +698,20 @@ class _VehicleGraph:
         """The transposed graph (arcs reversed), for times *to* a node."""
         if self._reverse is None:
             self._reverse = self.csr.transpose().tocsr()
+            self._enterable = None
         return self._reverse
+
+    @property
+    def enterable(self) -> list[bool]:
+        """Per node: some arc into it is open, or none leads into it (one flag per node,
+        kept with :attr:`reverse` and dropped with it)."""
+        rev = self.reverse
+        if self._enterable is None:
+            n_in = np.diff(rev.indptr)
+            heads = np.repeat(np.arange(n_in.size), n_in)
+            n_open = np.bincount(heads[rev.data < _CLOSED_S], minlength=n_in.size)
+            self._enterable = ((n_open > 0) | (n_in == 0)).tolist()
+        return self._enterable
 
 
 MAX_CACHE_BYTES = 128 * 2**20
@@ -914,10 +938,11 @@ class TravelTimes:
         ``node``) that is nearest in a straight line and has an open arc into it itself
         (ties: the lower index); ``(node, inf)`` when there is none.
         """
-        rev = self._graph(vehicle).reverse  # row v: the arcs into v (tail, weight)
-        lo, hi = rev.indptr[node], rev.indptr[node + 1]
-        if hi == lo or (rev.data[lo:hi] < _CLOSED_S).any():
+        graph = self._graph(vehicle)
+        if graph.enterable[node]:
             return node, 0.0
+        rev = graph.reverse  # row v: the arcs into v (tail, weight)
+        lo, hi = rev.indptr[node], rev.indptr[node + 1]
         best, best_d = node, math.inf
         net = self.network
         k = math.cos(math.radians(float(net.lat[node])))

@@ -99,6 +99,25 @@ def test_topology(net):
         net.lat[0] = 0.0
 
 
+def test_edges_named_by_whole_name_and_by_each_part_ascending():
+    """A road named ``a / b`` (two names for one road) is found by either part and by the
+    whole name; arcs come in index order; a caller changing the list changes nothing."""
+    from conftest import line_graph
+
+    g = line_graph(4)
+    for u, v, data in g.edges(data=True):
+        if {u, v} == {"N1", "N2"}:
+            data["name"], data["name_en"] = "红桥路 / 北马路", "Hongqiao Rd / Beima Rd"
+    net = RoadNetwork.from_networkx(g)
+    middle = sorted(net.edges_between(1, 2) + net.edges_between(2, 1))
+    for name in ("红桥路", "北马路", "红桥路 / 北马路", "Beima Rd", "Hongqiao Rd / Beima Rd"):
+        assert net.edges_named(name) == middle
+    assert net.edges_named("Test Road") == sorted(set(range(net.n_edges)) - set(middle))
+    assert net.edges_named("Hongqiao") == [] and net.edges_named("Unknown Road") == []
+    net.edges_named("红桥路").clear()
+    assert net.edges_named("红桥路") == middle
+
+
 def test_car_times_are_hand_values_and_match_networkx(net):
     tt = TravelTimes(net)
     assert tt.times_from(A, "car").tolist() == pytest.approx([0, 100, 150, 50, 100, 350])

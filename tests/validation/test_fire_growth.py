@@ -15,11 +15,15 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drillsim.hazards.fire_growth import (
     ALPHA_KW_S2,
+    NEXT_TIME_TOL_S,
     OCCUPANCIES,
     Compartment,
+    FireDevelopment,
     heat_release_kw,
     nfa_fire_flow_l_s,
     thomas_flashover_kw,
@@ -165,3 +169,81 @@ def test_next_time_finds_the_crossing(flow):
     assert fire.flow_needed_l_s(t - 0.2) <= flow or t - 0.2 < 0
     down = fire.next_time(t, flow, outgrows=False)
     assert down > t and fire.flow_needed_l_s(down) <= flow
+
+
+# ------------------------------------------------------------------ next_time, exactly
+
+def _hit(fire: FireDevelopment, t: float, flow: float, outgrows: bool) -> bool:
+    need = fire.flow_needed_l_s(t)
+    return need > flow if outgrows else need <= flow
+
+
+@st.composite
+def fires(draw) -> FireDevelopment:
+    """A catalogue fire with its growth rate scaled, or a made-up compartment fire whose
+    rooms burn out before, while or after the fire spreads (need rising, flat, falling)."""
+    if draw(st.booleans()):
+        occ = OCCUPANCIES[draw(st.sampled_from(sorted(OCCUPANCIES)))]
+        return occ.fire(occ.alpha * draw(st.floats(0.25, 4.0)))
+    room_m2 = draw(st.floats(5.0, 400.0))
+    hrrpua = draw(st.floats(100.0, 1000.0))
+    flashover_kw = draw(st.floats(500.0, 20_000.0))
+    return FireDevelopment(
+        alpha=draw(st.sampled_from(sorted(ALPHA_KW_S2.values()))), hrrpua_kw_m2=hrrpua,
+        flashover_kw=flashover_kw, room_m2=room_m2,
+        room_kw=max(flashover_kw, hrrpua * room_m2 * draw(st.floats(0.2, 1.0))),
+        spread_s=draw(st.floats(30.0, 1200.0)),
+        max_area_m2=room_m2 * draw(st.floats(1.0, 20.0)), burn_s=draw(st.floats(60.0, 8000.0)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(fire=fires(), start=st.floats(0.0, 1.1), flow=st.floats(0.5, 400.0),
+       outgrows=st.booleans())
+def test_next_time_is_the_first_crossing_of_a_dense_scan(fire, start, flow, outgrows):
+    """Against a brute-force scan of 4,000 points from t0 to past burn-out: the answer is a
+    time the condition holds, no scanned time before it holds, it is no later than the
+    scan's first hit (the scan's step is the tolerance the other way, except where the
+    condition holds only between two scanned times), and just before it (2 tolerances)
+    the condition did not hold yet: a crossing, not a time inside a long-held stretch."""
+    t0 = start * fire.t_out
+    t = fire.next_time(t0, flow, outgrows=outgrows)
+    end = max(t0, fire.t_out) + 60.0
+    step = (end - t0) / 4000
+    scan = [t0 + i * step for i in range(4001)]
+    first = next((s for s in scan if _hit(fire, s, flow, outgrows)), math.inf)
+    if math.isinf(t):
+        assert math.isinf(first)
+        return
+    assert t >= t0 and _hit(fire, t, flow, outgrows)
+    assert t <= first + NEXT_TIME_TOL_S
+    assert not any(_hit(fire, s, flow, outgrows) for s in scan if s < t - NEXT_TIME_TOL_S)
+    if t > t0:
+        assert not _hit(fire, t - 2 * NEXT_TIME_TOL_S, flow, outgrows)
+
+
+def test_next_time_finds_flashover_to_the_microsecond():
+    """A flashed-over warehouse room needs far more water than its t² fire did the instant
+    before (Thomas's Q_fo at t_fo = √(Q_fo/α)): the crossing is the flashover itself, the
+    same from whatever time the commander asks (the 5 s grid of the first version answered
+    up to 0.1 s late, by an amount that depended on when it was asked)."""
+    fire = OCCUPANCIES["warehouse"].fire()
+    t_fo = math.sqrt(fire.flashover_kw / fire.alpha)
+    flow = 0.5 * (fire.flow_needed_l_s(t_fo * (1 - 1e-9)) + fire.flow_needed_l_s(t_fo))
+    for t0 in (0.0, 100.0, 237.794, t_fo - 0.05):
+        t = fire.next_time(t0, flow, outgrows=True)
+        assert t_fo < t <= t_fo + NEXT_TIME_TOL_S
+
+
+def test_next_time_survives_the_engine_adding_the_fire_start():
+    """The engine asks in fire time and waits in drill time (start + t): the answer still
+    lies past the crossing after that round trip, so the commander never looks again at the
+    same instant for ever."""
+    fire = OCCUPANCIES["dwelling"].fire()
+    for t_start in (0.0, 4381.052, 604_799.123):
+        for flow in (1.0, 5.0, 10.0, 20.0):
+            t = fire.next_time(10.0, flow, outgrows=True)
+            if math.isfinite(t):
+                age = (t_start + t) - t_start
+                assert fire.flow_needed_l_s(age) > flow
+                down = fire.next_time(age, flow, outgrows=False)
+                assert fire.flow_needed_l_s((t_start + down) - t_start) <= flow
