@@ -185,9 +185,14 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                                  level, rule, evidence))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
-            if (failures or beyond) and res.status == "met":  # met, but records show a failure
+            if failures and res.status == "met":  # met, but the records show a failure
                 findings.append(Finding(finding_title(ctx, res, rating), obj.id,
                                         [measured_sentence(ctx, res, rating), sentence]))
+            elif beyond and res.status == "met":  # met, but cases past the target
+                found = explain(ctx, res, rating) if explain is not None else Finding(
+                    finding_title(ctx, res, rating), obj.id, [measured_sentence(ctx, res, rating)])
+                found.paragraphs.insert(1, sentence)
+                findings.append(found)
             elif rating.rule == "not_measured":
                 findings.append(_not_measured_finding(ctx, res, rating))
             elif explain is not None:

@@ -63,3 +63,48 @@ def test_afternoon_rescue_objective_keeps_p_when_every_call_was_reached_in_time(
     row = next(o for o in rep.objectives if o.id == "O3")
     assert row.rating.rule != "contradicted"
     assert not math.isnan(row.rating.gap)
+
+
+def _ran_out_by_hand(result) -> dict[tuple[str, str], list[float]]:
+    """Per (depot, item), the times its stock fell from above 0 to 0, replayed here from
+    the initial stock and the records that move it (loads take, the others add or, with
+    ``removed``, take)."""
+    level = {(d.id, k): v for d in result.scenario.forces.depots for k, v in d.stock.items()}
+    hit: dict[tuple[str, str], list[float]] = {}
+    for r in result.records:
+        if r.event not in ("truck_load", "replenish", "stock_change"):
+            continue
+        take = r.event == "truck_load" or r.data.get("removed", False)
+        for item, qty in r.data["items"].items():
+            before = level.get((r.place, item), 0.0)
+            level[r.place, item] = max(before + (-qty if take else qty), 0.0)
+            if before > 0 and level[r.place, item] <= 0:
+                hit.setdefault((r.place, item), []).append(r.t)
+    return hit
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", ["rainstorm-50y-afternoon", "rainstorm-50y-night"])
+def test_stock_out_is_dated_when_the_last_unit_left(reports, drill, lang):
+    """Each stock-out the depot table states is dated by the load that took the item's last
+    unit (where the stock curve reaches 0), not by the later ``stock_out`` record (a truck
+    back at the depot finding nothing, 30-70 min later in these drills)."""
+    from drillsim.report import text as tx
+
+    ctx, rep = reports[drill, lang]
+    hit = _ran_out_by_hand(ctx.result)
+    start = "救灾物资库" if lang == "zh" else "Relief depots"
+    t = next(t for t in rep.overview_tables if t.caption.startswith(start))
+    checked = 0
+    for r in ctx.result.records:
+        if r.event != "stock_out":
+            continue
+        ids = [d.id for d in ctx.scenario.forces.depots]  # one row per depot, file order
+        row = t.rows[ids.index(r.place)]
+        for item in r.data["items"]:
+            when = max((x for x in hit.get((r.place, item), []) if x <= r.t), default=r.t)
+            assert tx.offset(when) in row[4], (r.place, item, row[4])
+            if when < r.t - 60:
+                assert tx.offset(r.t) not in row[4]
+                checked += 1
+    assert checked, "no stock-out noticed after the stock ran out: this test checks nothing"
