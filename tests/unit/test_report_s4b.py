@@ -108,3 +108,24 @@ def test_stock_out_is_dated_when_the_last_unit_left(reports, drill, lang):
                 assert tx.offset(r.t) not in row[4]
                 checked += 1
     assert checked, "no stock-out noticed after the stock ran out: this test checks nothing"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("drill", "scripted"), [("rainstorm-50y-night", False),
+                                                 ("highrise-evening", True)])
+def test_response_caption_names_scripted_incidents_only_when_drawn(reports, drill, scripted,
+                                                                   lang):
+    """A flood drill's calls are rescue calls a hazard raised and background calls: the
+    response figure's caption names no scripted incident (no triangle, no scripted row);
+    a fire drill with scripted incidents keeps both."""
+    from drillsim.report.fire import _response_caption, response_panel_rows
+
+    ctx, _ = reports[drill, lang]
+    rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    own = [r for r in rows if not r.background and not r.place]
+    assert bool(own) == scripted
+    caption = _response_caption(ctx, rows, response_panel_rows(rows))
+    word = "scripted incident" if lang == "en" else "脚本警情"
+    assert (word in caption) == scripted, caption
+    if not scripted:
+        assert ("flood rescue" if lang == "en" else "内涝救援") in caption
