@@ -322,7 +322,8 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
             z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
                   tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
                   ch.areas_text(ctx, dr.communities))
-    z.notes.append(ctx.say("sum.zones_note"))
+    z.notes.append(ctx.say("sum.zones_note" if ch.dense_release(ctx)
+                           else "sum.zones_note_gauss"))
     out = [t, z]
     lim = [*ch.limits(ctx), *ch.report_limits(ctx)]
     if lim:

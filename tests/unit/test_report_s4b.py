@@ -129,3 +129,60 @@ def test_response_caption_names_scripted_incidents_only_when_drawn(reports, dril
     assert (word in caption) == scripted, caption
     if not scripted:
         assert ("flood rescue" if lang == "en" else "内涝救援") in caption
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("drill", "dense"), [("ammonia-liquor-group", False),
+                                              ("chlorine-night", True)])
+def test_chemical_captions_name_the_dense_gas_estimate_only_for_a_dense_gas(reports, drill,
+                                                                             dense, lang):
+    """Ammonia (0.59 × air) gets the Gaussian estimate only: no caption of its tables or
+    threat-zone figure speaks of a dense-gas estimate or a union of two estimates; chlorine
+    (2.47 × air) gets both, and its captions say so."""
+    from drillsim.hazards.chemical_zones import CHEMICALS
+    from drillsim.report.chemical import zones_figure
+
+    ctx, rep = reports[drill, lang]
+    assert (CHEMICALS[ctx.scenario.chemical.chemical].density_rel_air > 1.0) == dense
+    captions = [t.caption for t in rep.overview_tables if t.caption]
+    captions.append(zones_figure(ctx).caption)
+    words = ("dense-gas", "dense gas", "two estimates", "★") if lang == "en" \
+        else ("重气", "并集", "★")
+    said = [c for c in captions if any(w in c for w in words)]
+    if dense:
+        assert len(said) >= 3, captions  # overview, zone table and zone figure
+    else:
+        assert not said, said
+
+
+def _rendered(fig):
+    import numpy as np
+
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("drill", ["ammonia-liquor-group", "chlorine-night"])
+def test_every_zone_in_the_table_is_visible_on_the_close_up(reports, drill):
+    """Hiding a zone's outline changes the rendered close-up, for every level the zone
+    table states (AEGL-3 included: 37 m for ammonia, under the hot-zone arcs and the
+    source marker before); the outlines are drawn above the arcs, circle and markers."""
+    from drillsim.report.chemical import zones_axes
+
+    ctx, _ = reports[drill, "en"]
+    fig = zones_axes(ctx)
+    ax = fig.axes[0]
+    outlines = {p.get_gid(): p for p in ax.patches
+                if (p.get_gid() or "").startswith("chem-outline-0-")}
+    assert set(outlines) == {f"chem-outline-0-aegl{lvl}" for lvl in (1, 2, 3)}
+    others = [a for a in [*ax.collections, *ax.lines] if (a.get_gid() or "") in
+              ("chem-hot-arcs", "chem-isolation")] + [c for c in ax.collections
+                                                        if c.get_zorder() == 9]
+    assert others
+    base = _rendered(fig)
+    for gid, patch in sorted(outlines.items()):
+        assert patch.get_zorder() > max(a.get_zorder() for a in others), gid
+        patch.set_visible(False)
+        changed = (_rendered(fig) != base).any(axis=-1).sum()
+        patch.set_visible(True)
+        assert changed >= 20, (gid, changed)  # pixels of the outline the reader sees
