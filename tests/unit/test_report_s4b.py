@@ -186,3 +186,54 @@ def test_every_zone_in_the_table_is_visible_on_the_close_up(reports, drill):
         changed = (_rendered(fig) != base).any(axis=-1).sum()
         patch.set_visible(True)
         assert changed >= 20, (gid, changed)  # pixels of the outline the reader sees
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", ["ammonia-liquor-group", "highrise-evening"])
+def test_summary_shows_only_the_measures_that_apply_to_the_drills_calls(reports, drill, lang):
+    """The ammonia drill's calls are its hazmat call and two technical rescues: the terminal
+    summary has no fire-size column and no first-engine travel measure (NFPA 1710 times
+    fires only), but keeps the 5-minute rule and the turnout measure (rescues are station
+    calls); a fire drill keeps all three and the fire-size column."""
+    from drillsim.metrics.catalog import METRICS
+    from drillsim.report.summary_text import summary_tables
+
+    ctx, _ = reports[drill, lang]
+    kinds = {r.kind for r in ctx.summary.rows}
+    fires = "fire" in kinds
+    tables = summary_tables(ctx)
+    inc = tables[0]
+    size = ctx.say("sum.col_fire_at_arrival")
+    assert (size in inc.columns) == fires
+    assert all(len(row) == len(inc.columns) for row in inc.rows)
+    words = [r[0] for t in tables for r in t.rows]
+    name = {m: getattr(METRICS[m], lang) for m in ("five_minute_share", "nfpa_turnout_share",
+                                                   "nfpa_travel_share")}
+    assert (name["nfpa_travel_share"] in words) == fires
+    assert name["five_minute_share"] in words and name["nfpa_turnout_share"] in words
+    assert not any(ctx.say("not_measured") == r[-1] for t in tables for r in t.rows
+                   if r[0] in name.values())
+
+
+def test_summary_json_holds_the_erg_squares_residents_and_communities(reports):
+    """``summary.json`` of the ammonia drill holds the ERG protective-action square the order
+    used, with the residents, subdistricts and communities the report's zone table states
+    for it (the same metric: ``downwind_reach``)."""
+    from drillsim.metrics.summary import summary_dict
+    from drillsim.report.chemical import downwind_label
+
+    ctx, rep = reports["ammonia-liquor-group", "en"]
+    data = summary_dict(ctx.result, ctx.summary, ctx.world)
+    squares = data["chemical_downwind_square"]
+    assert squares, "the ammonia order gave the ERG square an action"
+    t = next(t for t in rep.overview_tables if t.caption.startswith("Who lives"))
+    rows = [r for r in t.rows if r[1].startswith(downwind_label(ctx, squares[0]["action"])[:12])]
+    assert len(rows) == len(squares)
+    for sq, row in zip(squares, rows, strict=True):
+        assert row[2] == f"{sq['side_m']:,.0f} m"
+        assert row[4] == f"{sq['residents']:,.0f}"
+        assert sq["communities"]
+        for c in sq["communities"]:  # "Dingzigu 12: 793" (a synthetic community's name)
+            assert f": {c['residents']:,.0f}" in row[6], (c, row[6])
+        assert sum(c["residents"] for c in sq["subdistricts"]) == pytest.approx(
+            sq["residents"], rel=1e-9)
