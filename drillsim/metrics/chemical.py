@@ -923,6 +923,22 @@ def downwind_reach(result: RunResult, world, facts: ChemicalFacts | None = None
     return out
 
 
+def _owners(pairs: tuple[tuple[str, float], ...]) -> list[dict[str, object]]:
+    """(id, residents) pairs as plain data."""
+    return [{"id": i, "residents": p} for i, p in pairs]
+
+
+def downwind_reach_dict(result: RunResult, world,
+                        facts: ChemicalFacts | None = None) -> list[dict[str, object]]:
+    """:func:`downwind_reach` as plain data, for ``summary.json``: per weather state, the
+    ERG protective-action square the order used (side, action) and the residents,
+    subdistricts and communities inside it (what the report's zone table shows)."""
+    return [{"from_s": st.t, "wind_from_deg": st.wind_from, "side_m": dr.side_m,
+             "action": dr.action, "residents": dr.residents,
+             "subdistricts": _owners(dr.subdistricts), "communities": _owners(dr.communities)}
+            for st, dr in downwind_reach(result, world, facts)]
+
+
 def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
     """:func:`zone_reach` as plain data, for ``summary.json``: one entry per weather state
     and AEGL level."""
@@ -936,8 +952,7 @@ def zone_reach_dict(result: RunResult, world) -> list[dict[str, object]]:
                 "gaussian_length_m": z.length_m, "gaussian_area_km2": z.area_km2,
                 "dense_length_m": z.dense_length_m, "dense_area_km2": z.dense_area_km2,
                 "drives": z.drives, "residents": z.residents,
-                "subdistricts": [{"id": i, "residents": p} for i, p in z.subdistricts],
-                "communities": [{"id": i, "residents": p} for i, p in z.communities],
+                "subdistricts": _owners(z.subdistricts), "communities": _owners(z.communities),
                 "places": [{"kind": k, "id": i} for k, i in z.places]})
     return out
 

@@ -76,6 +76,43 @@ def covered_failures(res: ObjectiveResult, states: list[FireState],
             and (math.isfinite(st.q_kw) or math.isnan(by_id[st.incident].first_arrival))]
 
 
+FRACTILE_SUFFIXES = ("_p50", "_p90")
+"""The metric names of a fractile of cases (a median, a 90th percentile)."""
+
+
+def cases_beyond(res: ObjectiveResult,
+                 cases: list[tuple[str, float]] | None) -> list[tuple[str, float]]:
+    """The cases of a *met* fractile objective that are themselves beyond its bound.
+
+    A 90th percentile within its target still lets a tenth of the cases miss it: "trapped
+    residents reached within 30 minutes" met at the 90th percentile while 6 of 63 rescue
+    calls were reached after 31 min. Those cases are failures the objective's own subject
+    covers, and the report caps its rating at S (:mod:`drillsim.report.ratings`), like
+    :func:`covered_failures`.
+
+    Parameters
+    ----------
+    res
+        The objective's outcome.
+    cases
+        The metric's cases, (incident or unit, value in the metric's unit: s, kW), from
+        :func:`drillsim.metrics.response.metric_cases`; ``None`` for a metric that is not
+        a fractile or share of cases.
+
+    Returns
+    -------
+    list of (str, float)
+        The cases beyond the bound, slowest (largest) first; empty for an objective not
+        met, a share (its target already counts the cases that miss) or another metric.
+    """
+    if res.status != "met" or not cases or not res.objective.metric.endswith(
+            FRACTILE_SUFFIXES):
+        return []
+    op, target = res.objective.bound()
+    beyond = [(i, v) for i, v in cases if not _OPS[op](v, target)]
+    return sorted(beyond, key=lambda c: -c[1] if op in ("<=", "<") else c[1])
+
+
 def evaluate(objectives: list[Objective], metrics: dict[str, float]) -> list[ObjectiveResult]:
     """Mark each objective met or not from the measured metrics."""
     out = []

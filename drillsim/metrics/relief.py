@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -268,37 +269,80 @@ class DepotMeasure:
         return tuple(e for e in self.events if e.kind == "stock_out")
 
 
+_STOCK_MOVES = ("truck_load", "replenish", "stock_change")
+"""The records that change a depot's stock (a load takes it, the others add or remove)."""
+
+
+def _stock_steps(result: RunResult) -> dict[str, dict[str, list[tuple[float, float]]]]:
+    """Per depot and item, (drill time s, stock) steps from the initial stock on, replaying
+    the records that move stock (:data:`_STOCK_MOVES`); a stock never goes below 0."""
+    steps: dict[str, dict[str, list[tuple[float, float]]]] = {
+        d.id: {k: [(0.0, v)] for k, v in d.stock.items()} for d in result.scenario.forces.depots}
+    for r in result.records:
+        if r.place not in steps or r.event not in _STOCK_MOVES:
+            continue
+        sign = -1.0 if r.event == "truck_load" or r.get("removed") else 1.0
+        for item, qty in r.data["items"].items():
+            series = steps[r.place].setdefault(item, [(0.0, 0.0)])
+            series.append((r.t, max(series[-1][1] + sign * qty, 0.0)))
+    return steps
+
+
+def _ran_out_at(series: list[tuple[float, float]], noticed: float) -> float:
+    """When a stock series last fell from above 0 to 0 at or before ``noticed`` (s), the
+    time the last unit left; ``noticed`` when it never held any."""
+    at = noticed
+    for (_, before), (t, after) in pairwise(series):
+        if t > noticed:
+            break
+        if before > 0 and after <= 0:
+            at = t
+        elif after > 0:
+            at = noticed
+    return at
+
+
 def stock_events(result: RunResult) -> list[StockEvent]:
-    """Stock-outs, replenishments and stock injects at every depot, in drill order."""
-    return [StockEvent(r.t, r.place, r.event, dict(r.data["items"]),
-                       bool(r.data.get("removed", False)))
-            for r in result.records if r.event in ("stock_out", "replenish", "stock_change")]
+    """Stock-outs, replenishments and stock injects at every depot, in drill order.
+
+    A stock-out is dated when the item ran out, not when it was noticed: the time of the
+    record that took the item's last unit from the depot (a truck load, or an inject that
+    removed it), where the depot's stock curve reaches 0. The ``stock_out`` record itself
+    is written later, when a truck back at the depot finds nothing to load; its time dates
+    an item the depot never held (the first request that could not be met). Items of one
+    ``stock_out`` record that ran out at different times are separate events.
+    """
+    steps = _stock_steps(result)
+    out: list[StockEvent] = []
+    for r in result.records:
+        if r.event == "stock_out":
+            dated: dict[float, dict[str, float]] = {}
+            for item, qty in r.data["items"].items():
+                series = steps.get(r.place, {}).get(item, [])
+                dated.setdefault(_ran_out_at(series, r.t), {})[item] = qty
+            out += [StockEvent(t, r.place, r.event, items) for t, items in sorted(dated.items())]
+        elif r.event in ("replenish", "stock_change"):
+            out.append(StockEvent(r.t, r.place, r.event, dict(r.data["items"]),
+                                  bool(r.data.get("removed", False))))
+    return sorted(out, key=lambda e: e.t)
 
 
 def depot_measures(result: RunResult) -> dict[str, DepotMeasure]:
-    """Per depot of the drill (file order): stock levels over time, loads and stock events."""
-    depots = result.scenario.forces.depots
-    level = {d.id: dict(d.stock) for d in depots}
-    steps: dict[str, dict[str, list[tuple[float, float]]]] = {
-        d.id: {k: [(0.0, v)] for k, v in d.stock.items()} for d in depots}
-    loads = dict.fromkeys(level, 0)
-    events: dict[str, list[StockEvent]] = {d: [] for d in level}
+    """Per depot of the drill (file order): stock levels over time, loads and stock events
+    (:func:`stock_events`)."""
+    steps = _stock_steps(result)
+    loads = {d.id: 0 for d in result.scenario.forces.depots}
+    for r in result.records:
+        if r.event == "truck_load" and r.place in loads:
+            loads[r.place] += 1
+    events: dict[str, list[StockEvent]] = {d: [] for d in loads}
     for e in stock_events(result):
         if e.depot in events:
             events[e.depot].append(e)
-    for r in result.records:
-        if r.place not in level or r.event not in ("truck_load", "replenish", "stock_change"):
-            continue
-        loads[r.place] += r.event == "truck_load"
-        sign = -1.0 if r.event == "truck_load" or r.get("removed") else 1.0
-        for item, qty in r.data["items"].items():
-            new = max(level[r.place].get(item, 0.0) + sign * qty, 0.0)
-            level[r.place][item] = new
-            steps[r.place].setdefault(item, [(0.0, 0.0)]).append((r.t, new))
-    return {d.id: DepotMeasure(d.id, dict(d.stock), dict(level[d.id]), loads[d.id],
-                               tuple(events[d.id]),
-                               {k: tuple(v) for k, v in steps[d.id].items()})
-            for d in depots}
+    return {d.id: DepotMeasure(d.id, dict(d.stock),
+                               {k: v[-1][1] for k, v in steps[d.id].items()}, loads[d.id],
+                               tuple(events[d.id]), {k: tuple(v) for k, v in steps[d.id].items()})
+            for d in result.scenario.forces.depots}
 
 
 UNAVOIDABLE = ("walking", "transport")

@@ -66,11 +66,15 @@ def summary_dict(result: RunResult, summary: Summary, world=None) -> dict[str, o
     """The summary as plain data (what ``summary.json`` holds). With the run's ``world``
     (:class:`drillsim.network.world.World`) a chemical drill's threat zones by weather
     state and level are added under ``chemical_zones``
-    (:func:`drillsim.metrics.chemical.zone_reach_dict`)."""
-    from drillsim.metrics.chemical import zone_reach_dict
+    (:func:`drillsim.metrics.chemical.zone_reach_dict`), and the ERG protective-action
+    square the order used and who lives in it under ``chemical_downwind_square``
+    (:func:`drillsim.metrics.chemical.downwind_reach_dict`; empty when the order gave it no
+    action)."""
+    from drillsim.metrics.chemical import downwind_reach_dict, zone_reach_dict
 
     s = result.scenario
-    extra = {"chemical_zones": zone_reach_dict(result, world)} \
+    extra = {"chemical_zones": zone_reach_dict(result, world),
+             "chemical_downwind_square": downwind_reach_dict(result, world)} \
         if world is not None and s.chemical is not None else {}
     return _clean({
         "scenario": s.name,

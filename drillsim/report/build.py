@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import covered_failures, failed_critical
+from drillsim.metrics.evaluation import cases_beyond, covered_failures, failed_critical
 from drillsim.metrics.response import FireState, uncontrolled
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
@@ -23,6 +23,7 @@ from drillsim.report.findings import (
     gap_text,
     measured_sentence,
     named,
+    objective_cases,
     objective_text,
     target_text,
 )
@@ -155,11 +156,15 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         obj = res.objective
         info = METRICS[obj.metric]
         failures = covered_failures(res, states, ctx.summary.rows)
-        rating = capped(rate(res)) if failures else rate(res)
+        cases = objective_cases(ctx, obj.metric)
+        beyond = cases_beyond(res, cases)
+        rating = capped(rate(res)) if failures or beyond else rate(res)
         level = ctx.say(LEVEL_TEXT[rating.code])
         sentence = ""
-        if failures:  # the rating must not contradict the records: say why, beside it
-            what = _still_burning(ctx, failures)
+        if failures or beyond:  # the rating must not contradict the records: say why
+            what = ctx.say("sep_semicolon").join(filter(None, [
+                _still_burning(ctx, failures) if failures else "",
+                _cases_beyond_text(ctx, obj, beyond, len(cases or [])) if beyond else ""]))
             contradicted.append((obj.id, what))
             cap = f"S/{ctx.say(LEVEL_NAME['S'])}"
             level = level + ctx.say("sep_semicolon") + ctx.say(
@@ -183,6 +188,11 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             if failures and res.status == "met":  # met, but the records show a failure
                 findings.append(Finding(finding_title(ctx, res, rating), obj.id,
                                         [measured_sentence(ctx, res, rating), sentence]))
+            elif beyond and res.status == "met":  # met, but cases past the target
+                found = explain(ctx, res, rating) if explain is not None else Finding(
+                    finding_title(ctx, res, rating), obj.id, [measured_sentence(ctx, res, rating)])
+                found.paragraphs.insert(1, sentence)
+                findings.append(found)
             elif rating.rule == "not_measured":
                 findings.append(_not_measured_finding(ctx, res, rating))
             elif explain is not None:
@@ -317,6 +327,27 @@ def _still_burning(ctx: ReportContext, states: list[FireState]) -> str:
                      for st in states), ctx.lang, words=True)
     return ctx.say("report.still_uncontrolled", incidents=fires,
                    end=tx.offset(ctx.end_time))
+
+
+def _cases_beyond_text(ctx: ReportContext, obj, beyond: list[tuple[str, float]],
+                       total: int) -> str:
+    """``6 of the 63 cases counted beyond the target (≤ 30 min) themselves: …``: the cases
+    of a met fractile objective beyond its bound
+    (:func:`drillsim.metrics.evaluation.cases_beyond`), the worst :data:`_CASES_SHOWN`
+    named with their values."""
+    unit = METRICS[obj.metric].unit
+    named_cases = [ctx.say("fire.name_value", incident=ctx.incident_short(i),
+                           value=tx.value(v, unit, ctx.lang))
+                   for i, v in beyond[:_CASES_SHOWN]]
+    if len(beyond) > _CASES_SHOWN:
+        named_cases.append(ctx.say("report.cases_more", n=len(beyond) - _CASES_SHOWN))
+    return ctx.say("report.cases_beyond", n=len(beyond), total=total,
+                   target=target_text(ctx, obj),
+                   cases=tx.join(named_cases, ctx.lang, words=True))
+
+
+_CASES_SHOWN = 4
+"""How many cases beyond a met objective's bound the report names (the worst first)."""
 
 
 def _not_measured_finding(ctx: ReportContext, res, rating) -> Finding:

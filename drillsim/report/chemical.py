@@ -58,6 +58,10 @@ from drillsim.report.registry import (
 from drillsim.report.wording import say
 
 LEVEL_STYLE = {3: ("#922b21", 0.30), 2: ("#e67e22", 0.22), 1: ("#f4d03f", 0.22)}
+OUTLINE_Z = 9.5
+"""Drawing order of the zone outlines: above the hot-zone arcs (5), the isolation circle (6)
+and the source and staging markers (9), below the labels (10); the smallest zone (AEGL-3)
+on top."""
 DENSE_EDGE = {3: "#4a0f0a", 2: "#9c4a06", 1: "#9a7d0a"}
 """Outline colours of the dense-gas zones: darker than the Gaussian fills, to tell them
 apart where the two nearly coincide."""
@@ -490,7 +494,8 @@ def areas_table(ctx: ReportContext) -> Table:
     return Table([ctx.say(k) for k in ("chem.col_from", "sum.col_zone", "sum.col_gauss_length",
                                         "sum.col_dense_length", "sum.col_residents",
                                         "sum.col_subdistricts", "sum.col_communities")],
-                 rows, ctx.say("chem.areas_caption"))
+                 rows, ctx.say("chem.areas_caption" if dense_release(ctx)
+                               else "chem.areas_caption_gauss"))
 
 
 def gauss_length_text(zr: ZoneReach) -> str:
@@ -605,14 +610,14 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         + ctx.say("chem.ordered_after", minutes=tx.minutes(pa.decided_after, ctx.lang),
                   factor=f"{spec.indoor_factor:g}")])
     main = Table([ctx.say("chem.col_item"), ctx.say("chem.col_value")], rows,
-                 ctx.say("chem.overview_caption"))
+                 ctx.say("chem.overview_caption", dense=_dense_words(ctx, "chem.overview_dense")))
     areas = areas_table(ctx)
     lim_rows = [[w, ctx.say("chem.found_by_engine")] for w in limits(ctx)]
     lim_rows += [[w, ctx.say("chem.found_by_report")] for w in report_limits(ctx)]
     lim_rows += [[w, by] for w, by in assumptions(ctx)]
     lim = Table([ctx.say("chem.col_model_limit"), ctx.say("chem.col_found_by")],
                 lim_rows or [[ctx.say("chem.no_limit"), ""]],
-                ctx.say("chem.limits_caption"))
+                ctx.say("chem.limits_caption", dense=_dense_words(ctx, "chem.limits_dense")))
     tl = Table([ctx.say("chem.col_time"), ctx.say("chem.col_clock"), ctx.say("chem.col_what")],
                [[tx.offset(t), tx.clock(ctx.scenario.start, t), what]
                 for t, what in timeline(ctx)],
@@ -628,6 +633,27 @@ def _circle(lat: float, lon: float, radius_m: float, n: int = 72) -> np.ndarray:
     dlat = radius_m / 111_195.0
     dlon = dlat / math.cos(math.radians(lat))
     return np.column_stack([lon + dlon * np.sin(a), lat + dlat * np.cos(a)])
+
+
+def dense_release(ctx: ReportContext) -> bool:
+    """Whether the drill's release gets the dense-gas estimate beside the Gaussian one
+    (:func:`drillsim.hazards.chemical_zones.is_dense`: heavier than air; ammonia is not):
+    the captions name that estimate only then."""
+    return rules.is_dense(_spec(ctx))
+
+
+def _dense_words(ctx: ReportContext, key: str) -> str:
+    """A caption's words on the dense-gas estimate (wording ``key``), for a dense release
+    only (:func:`dense_release`), where the engine computed and the figure draws it."""
+    return ctx.say(key) if dense_release(ctx) else ""
+
+
+def _halo() -> list:
+    """A thin white stroke under a zone outline, so it shows on roads and arcs."""
+    from matplotlib import patheffects
+
+    return [patheffects.Stroke(linewidth=3.2, foreground="white", alpha=0.8),
+            patheffects.Normal()]
 
 
 def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) -> None:
@@ -656,13 +682,17 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
                                      alpha=alpha if not st.shifted else alpha * 0.6,
                                      edgecolor="none", zorder=4,
                                      gid=f"chem-zone-{k}-aegl{lvl}"))
-                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=colour, lw=1.4,
-                                     ls="--" if st.shifted else "-", zorder=4.5))
+                # the outline above the hot-zone arcs, the isolation circle and the source
+                # marker, on a white halo: a zone tens of metres long stays visible
+                ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=colour, lw=1.6,
+                                     ls="--" if st.shifted else "-", zorder=OUTLINE_Z + lvl / 10,
+                                     path_effects=_halo(), gid=f"chem-outline-{k}-aegl{lvl}"))
                 shown_levels.add(lvl)
             if dense:
                 xy = np.array([(b, a) for a, b in dense])
                 ax.add_patch(Polygon(xy, closed=True, fill=False, edgecolor=DENSE_EDGE[lvl],
-                                     lw=2.2 if not st.shifted else 1.6, ls=DENSE_DASH, zorder=4.6,
+                                     lw=2.2 if not st.shifted else 1.6, ls=DENSE_DASH,
+                                     zorder=OUTLINE_Z + lvl / 10 + 0.05, path_effects=_halo(),
                                      gid=f"chem-dense-{k}-aegl{lvl}"))
                 dense_shown = True
     for lvl in LEVELS:
@@ -680,7 +710,7 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     if sections:
         segs = [[(a[1], a[0]), (b[1], b[0])] for a, b in sections]
         ax.add_collection(LineCollection(segs, colors="#6c3483", linewidths=3.5, zorder=5,
-                                         capstyle="round", gid="chem-hot-arcs"))
+                                         alpha=0.75, capstyle="round", gid="chem-hot-arcs"))
         handles.append(Line2D([], [], color="#6c3483", lw=3.5,
                               label=ctx.say("chem.map_hot_zone")))
     iso = facts(ctx).isolation_m
@@ -1051,6 +1081,7 @@ def zones_figure(ctx: ReportContext):
     fig = zones_axes(ctx)
     shifted = [st for st in states if st.shifted]
     caption = ctx.say("chem.fig_zones_caption",
+                      dense=_dense_words(ctx, "chem.fig_zones_dense"),
                       shifted=ctx.say("chem.fig_zones_shifted") if shifted else "")
     return Figure("chemical_zones", ctx.say("chem.fig_zones"), caption, _png(fig),
                   alt=ctx.say("chem.fig_zones_alt"))

@@ -872,8 +872,7 @@ def response_figure(ctx: ReportContext) -> Figure:
     if vals:
         ax1.hist(vals, bins=bins, color="#5dade2", edgecolor="white")
         ax1.set_xlim(0.0, bins[-1] + 0.25)
-        marks = [r.dispatch_to_arrival / 60 for r in five_minute_cases(rows)
-                 if not r.background and math.isfinite(r.dispatch_to_arrival)]
+        marks = [r.dispatch_to_arrival / 60 for r in _marked(rows)]
         if marks:  # a rug of markers; the panel on the right names each incident
             ax1.plot(marks, [0.0] * len(marks), ls="", marker="v", color="#c0392b", ms=7,
                      alpha=0.7, clip_on=False, transform=ax1.get_xaxis_transform(), zorder=5,
@@ -955,11 +954,21 @@ def response_panel_rows(rows: list[IncidentRow]) -> list[IncidentRow]:
     return own + sorted(picked, key=lambda r: (-_finite(r.response), r.incident))
 
 
+def _marked(rows: list[IncidentRow]) -> list[IncidentRow]:
+    """The calls the response histogram marks with a triangle: the 5-minute rule's cases
+    that are not background calls, with a finite time."""
+    return [r for r in five_minute_cases(rows)
+            if not r.background and math.isfinite(r.dispatch_to_arrival)]
+
+
 def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
                       pick: list[IncidentRow]) -> str:
-    """The response figure's caption: what the left panel counts (naming other kinds only
-    when the run has them) and what the right panel shows."""
+    """The response figure's caption, by what is drawn: what the left panel counts (naming
+    other kinds only when the run has them), its triangles only when it has some, and what
+    the right panel shows (the scripted incidents only when the drill has some)."""
     left = ctx.say("fire.fig_response_left")
+    if _marked(rows):
+        left += ctx.say("fire.fig_response_left_marks")
     other = sorted({_kind_label(ctx, r) for r in rows if not FIVE_MINUTE.applies(r.kind)})
     if other:
         left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_words").join(other))
@@ -967,9 +976,12 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     n_all = sum(1 for r in rows if r.background or r.place)
     kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
         + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
-    right = ctx.say("fire.fig_response_right", n=n_other, of=n_all,
-                    kinds=ctx.say("sep_words").join(kinds)) if n_other else \
-        ctx.say("fire.fig_response_right_own")
+    own = len(pick) > n_other  # the designer's scripted incidents come first
+    if n_other:
+        right = ctx.say("fire.fig_response_right" if own else "fire.fig_response_right_calls",
+                        n=n_other, of=n_all, kinds=ctx.say("sep_words").join(kinds))
+    else:
+        right = ctx.say("fire.fig_response_right_own")
     return left + right
 
 

@@ -36,7 +36,9 @@ the plan's target fails, however well the rest went.
 
 A rating must not contradict the records: a met objective whose own subject the records
 show failing (an incident still uncontrolled at the end among the calls it covers,
-:func:`drillsim.metrics.evaluation.covered_failures`) is rated at most S / 良
+:func:`drillsim.metrics.evaluation.covered_failures`; or, for a median or 90th percentile
+met, cases beyond the target themselves, :func:`drillsim.metrics.evaluation.cases_beyond`:
+6 of 63 rescue calls reached after 30 min) is rated at most S / 良
 (:func:`capped`, rule ``contradicted``), and the report says why beside the rating.
 """
 

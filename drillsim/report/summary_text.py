@@ -18,12 +18,15 @@ from drillsim.metrics.evacuation import evacuation_flows
 from drillsim.metrics.relief import bottleneck, item_caps, shelter_table
 from drillsim.metrics.rescue import rescue_calls, rescue_points, rescue_takers
 from drillsim.metrics.response import COMPONENTS
-from drillsim.metrics.standards import FIVE_MINUTE
+from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.findings import target_text, unanswered_text, unreachable_text
 
-FIRE_STANDARDS = ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share")
+FIRE_STANDARDS = (("five_minute_share", FIVE_MINUTE), ("nfpa_turnout_share", NFPA_TURNOUT),
+                  ("nfpa_travel_share", NFPA_TRAVEL))
+"""The fire-service standards' metrics, each with the standard that says which calls it
+is measured over: the summary shows a measure only when the drill has such calls."""
 LOAD = ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")
 RELIEF = ("people_displaced", "people_unsheltered", "relief_share_10h", "relief_t95",
           "relief_t100")
@@ -103,22 +106,24 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
     """Every scripted incident, named as the report names it (with ``all_incidents``,
     background calls and each water rescue call too; otherwise :func:`rescue_points_table`
     sums the rescue calls up per point)."""
-    t = SummaryTable(ctx.say("sum.incidents"), [ctx.say(k) for k in (
-        "sum.col_incident", "sum.col_type", "sum.col_first_arrival", "sum.col_full_assignment",
-        "sum.col_fire_at_arrival", "sum.col_alarms", "sum.col_units", "sum.col_control",
-        "sum.col_note")], right=(2, 3, 4, 5, 6, 7))
     lg = ctx.lang
-    for r in ctx.summary.rows:
-        if (r.background or r.kind == "flood_rescue") and not all_incidents:
-            continue
+    shown = [r for r in ctx.summary.rows
+             if all_incidents or not (r.background or r.kind == "flood_rescue")]
+    fires = any(r.kind == "fire" for r in shown)  # the fire size column is for fires only
+    keys = ["sum.col_incident", "sum.col_type", "sum.col_first_arrival",
+            "sum.col_full_assignment", *(["sum.col_fire_at_arrival"] if fires else []),
+            "sum.col_alarms", "sum.col_units", "sum.col_control", "sum.col_note"]
+    t = SummaryTable(ctx.say("sum.incidents"), [ctx.say(k) for k in keys],
+                     right=tuple(range(2, len(keys) - 1)))
+    for r in shown:
         note = ctx.say("sep_list").join(ctx.say(k) for k, flag in (
             ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
             ("sum.note_unmet", r.unmet), ("sum.note_unreachable", r.unreachable)) if flag)
         fire = r.q_first_arrival_kw
+        size = ["—" if math.isnan(fire) else tx.value(fire, "kW", lg)] if fires else []
         t.add(ctx.incident_short(r.incident), tx.incident_type(r.occupancy, r.kind, lg),
               tx.minutes(r.response, lg),
-              tx.minutes(r.call_to_full_assignment, lg),
-              "—" if math.isnan(fire) else tx.value(fire, "kW", lg), tx.count(r.alarms),
+              tx.minutes(r.call_to_full_assignment, lg), *size, tx.count(r.alarms),
               tx.count(r.units_sent), tx.minutes(COMPONENTS["control"].of(r), lg), note,
               style="bad" if r.unmet else "")
     t.notes += unreachable_text(ctx) + unanswered_text(ctx)
@@ -322,7 +327,8 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
             z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
                   tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
                   ch.areas_text(ctx, dr.communities))
-    z.notes.append(ctx.say("sum.zones_note"))
+    z.notes.append(ctx.say("sum.zones_note" if ch.dense_release(ctx)
+                           else "sum.zones_note_gauss"))
     out = [t, z]
     lim = [*ch.limits(ctx), *ch.report_limits(ctx)]
     if lim:
@@ -354,8 +360,10 @@ def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[S
     if not all_incidents:
         out.append(rescue_points_table(ctx))
     out.append(components_table(ctx))
-    if any(FIVE_MINUTE.applies(r.kind) for r in rows):
-        out.append(_measures(ctx, ctx.say("sum.standards"), FIRE_STANDARDS))
+    kinds = {r.kind for r in rows if not math.isnan(r.call)}
+    standards = tuple(m for m, std in FIRE_STANDARDS if any(std.applies(k) for k in kinds))
+    if standards:  # only the measures that apply to the drill's calls
+        out.append(_measures(ctx, ctx.say("sum.standards"), standards))
     out.append(_measures(ctx, ctx.say("sum.load"), LOAD))
     s = ctx.scenario
     if s.flood is not None or s.warning is not None or has_relief(ctx):

@@ -639,7 +639,8 @@ def test_model_limits_list_the_labelled_assumptions(contexts, reports, name, lan
     door = next(t for t in by_text if ctx.name("door to door", "逐户通知") in t)
     assert by_text[door] == assumed and "20" in door and "5" in door
     (table,) = [t for t in reports[(name, lang)].overview_tables
-                if t.caption == ctx.say("chem.limits_caption")]
+                if t.caption == ctx.say("chem.limits_caption",
+                                        dense=ch._dense_words(ctx, "chem.limits_dense"))]
     assert [list(r) for r in rows] == [list(r) for r in table.rows[-len(rows):]]
 
 
