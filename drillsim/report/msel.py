@@ -100,15 +100,17 @@ def _call(ctx: ReportContext, incident: str) -> str:
 
 def _surge(ctx: ReportContext, a: InjectResponse) -> str:
     """The reserve first (the surge asks stations to keep an engine in quarters): per
-    station, the spans it had none in; then whether any call waited, and the order the
-    waiting calls were served in."""
+    station, the spans it had none in; then whether any call waited (from when: the
+    table gives this row no leading time, which would read as the reserve's), and the
+    order the waiting calls were served in."""
     if a.outcome == "none":
         wait = ctx.say("msel.no_call_waited")
     else:
         order = [tx.label(_call(ctx, s.incident), tx.offset(s.dispatched)
                           if math.isfinite(s.dispatched) else ctx.say("msel.not_served"),
                           ctx.lang) for s in a.served]
-        wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident)) \
+        wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident),
+                       offset=tx.offset(a.sim_t)) \
             + ctx.say("msel.served_order", calls=tx.join(order, ctx.lang))
     if not a.empty:
         return ctx.say("msel.every_station_kept") + ctx.say("sep_semicolon") + wait
@@ -314,7 +316,7 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)
-           and r.kind not in ("incident", "release") else r.sim_what)]
+           and r.kind not in ("incident", "release", "call_surge") else r.sim_what)]
          for r in rows],
         ctx.say("msel.caption"))
 

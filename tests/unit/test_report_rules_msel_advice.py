@@ -6,6 +6,7 @@ advice follows the records, and strengths list only what went well and was neede
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from conftest import make_scenario
@@ -111,8 +112,8 @@ def test_underpass_note_says_no_unit_rerouted_and_how_close_they_came(ring_world
     result = _underpass_drill(ring_world, "N3")
     for lang, text in (
             ("en", "none: no unit had to re-route around North underpass (fire-station units "
-                   "sent from quarters while they were closed to fire engines: 1); the closest came "
-                   "560 m from North underpass: E1 (F1)"),
+                   "sent from quarters while they were closed to fire engines: 1); the closest "
+                   "came 560 m from North underpass: E1 (F1)"),
             ("zh", "无：没有车辆需要绕开北地道（其对消防车封闭期间从消防站出动1个单元）；"
                    "离其最近的距北地道560 m：E1（F1）")):
         row = _msel(result, ring_world, lang)
@@ -161,3 +162,130 @@ def test_surge_answers_the_reserve_question_first_per_station(reports, lang, ope
         assert ctx.place_name(st) + ("" if lang == "zh" else " ") + said in text
     dz = [e for e in a.empty if e.station == "dingzigu_station"]
     assert len(dz) >= 2  # Dingzigu emptied twice: one station, two spans
+
+
+@pytest.mark.parametrize("lang, waits", [("en", "{} waits for a free unit from {}; "),
+                                         ("zh", "{}自{}起等待可用力量；")])
+def test_surge_cell_gives_the_first_wait_its_own_time(reports, lang, waits):
+    """warehouse-escalation I2: the cell opens with the stations (no leading time, which
+    would read as theirs); the first call that waited is said with the time it queued."""
+    from drillsim.metrics.injects import inject_responses
+    from drillsim.report.msel import msel_table
+
+    ctx, _ = reports["warehouse-escalation", lang]
+    a = next(x for x in inject_responses(ctx.result, ctx.world) if x.id == "I2")
+    first = next(r for r in ctx.records if r.event == "queued" and a.at <= r.t)
+    rows = msel_rows(ctx)
+    row = next(r for r in rows if r.id == "I2")
+    cell = msel_table(ctx, rows).rows[row.number - 1][-1]
+    assert cell == row.sim_what and cell.startswith(ctx.say("msel.stations_empty",
+                                                            stations="")[:4])
+    assert waits.format(first.incident, tx.offset(first.t)) in cell
+
+
+# ----------------------------------------------------------------------------- 4. advice
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_team_advice_is_against_its_first_need_and_labels_the_drawn_assembly(reports, lang):
+    """flood-and-fire: the team actions are for teams a call waited for before they
+    assembled; each gives the lateness against that first need and says the assembly time
+    is the drill file's drawn assumption; no roster advice (the records show none)."""
+    from drillsim.metrics.teams import team_mobilisation
+    from drillsim.report.flood import team_name
+
+    ctx, rep = reports["flood-and-fire", lang]
+    specs = {t.id: t for t in ctx.scenario.forces.teams}
+    plan = [a.action for a in rep.plan]
+    head = ctx.say("flood.action_team_earlier", team="", after="", needed="",
+                   minutes="")[:6]
+    mine = [a for a in plan if a.startswith(head)]
+    assert mine
+    for m in team_mobilisation(ctx.result):
+        name = team_name(ctx, specs[m.team])
+        said = [a for a in mine if name in a]
+        if not said:
+            continue
+        assert m.needed_at < m.assembled_at  # late against its own first need
+        need = next(r.t for r in ctx.records if r.event == "queued"
+                    and r.incident == m.needed_by)
+        assert need == m.needed_at
+        text = said[0]
+        assert tx.minutes(m.assembled_at - need, lang) in text and tx.offset(need) in text
+        assert ("drawn from the drill file's mobilisation time, an assumption" in text
+                if lang == "en" else "取自演练文件设定的动员时间，属假定值" in text)
+    assert not any(("roster" in a) or ("名册" in a) for a in plan)
+
+
+@pytest.mark.parametrize("lang, surge, long_", [
+    ("en", "when many calls come at once (", "long incident"),
+    ("zh", "多起警情同时发生时（", "长时间警情")])
+def test_aid_cap_advice_for_many_short_calls_says_surge(reports, lang, surge, long_):
+    """flood-and-fire: the district's units were held one per rescue call when the waiting
+    calls queued after mutual aid hit its cap; the advice speaks of many calls at once, with
+    the calls open (called, not yet cleared) when the cap was reached, not of a long
+    incident."""
+    from drillsim.metrics.response import mutual_aid_cap_reached
+
+    ctx, rep = reports["flood-and-fire", lang]
+    cap_t = mutual_aid_cap_reached(ctx.result)
+    called = {r.incident: r.t for r in ctx.records if r.event == "call"}
+    cleared = {r.incident: r.t for r in ctx.records if r.event == "clear"}
+    n = sum(1 for i, t in called.items() if t <= cap_t and not cleared.get(i, math.inf) <= cap_t)
+    aid = [a.action for a in rep.plan if surge in a.action]
+    assert len(aid) == 1, [a.action for a in rep.plan]
+    assert (f"{n} calls were open when the cap was reached at {tx.offset(cap_t)}" in aid[0]
+            if lang == "en" else f"{tx.offset(cap_t)}达到增援上限时有{n}起警情尚未处置完毕"
+            in aid[0])
+    assert not any(long_ in a.action for a in rep.plan)
+
+
+# ----------------------------------------------------------------------------- 5. strengths
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("drill, metric, key", [
+    ("highrise-evening", "calls_unmet", "fire.strength_all_reached"),
+    ("flood-and-fire", "calls_unmet", "fire.strength_all_reached"),
+    ("ammonia-liquor-group", "warning_t95", "flood.warning_within_hour"),
+])
+def test_a_met_objective_is_one_strength_not_two(reports, drill, metric, key, lang):
+    """The objective met with a margin is listed once, by its own line; the part's strength
+    on the same measure ("All calls (8) were reached", "Warnings reached 95 % in 47.7 min")
+    is not said again."""
+    ctx, rep = reports[drill, lang]
+    obj = next(o for o in ctx.scenario.objectives if o.metric == metric)
+    own = [s for s in rep.strengths if s.startswith(obj.id)]
+    assert len(own) == 1
+    said = ".+".join(re.escape(x) for x in ctx.say(key, n="\0", time="\0").split("\0"))
+    assert not any(re.fullmatch(said, s) for s in rep.strengths), rep.strengths
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_late_teams_are_findings_not_strengths(reports, lang):
+    """flood-and-fire: the teams a call waited for before they assembled (the Civil air
+    defence team 100+ min late) are named in the findings and in no strength."""
+    from drillsim.report import flood
+
+    ctx, rep = reports["flood-and-fire", lang]
+    late = [(s, m) for s, m in flood.teams(ctx) if m.late]
+    assert late
+    findings = " ".join(p for f in rep.findings for p in f.paragraphs)
+    for spec, m in late:
+        name = flood.team_name(ctx, spec)
+        assert not any(name in s for s in rep.strengths)
+        assert name in findings and tx.offset(m.needed_at) in findings
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chemical_drill_praises_no_team_it_never_sent(reports, lang):
+    """ammonia-liquor-group: the teams are called out but none of their units is ever
+    dispatched: no team strength."""
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    team_of = {r.unit for r in ctx.records if r.event == "mobilised"}
+    assert team_of and not any(r.event == "dispatch" and r.unit in team_of
+                               for r in ctx.records)
+    head = ctx.say("flood.teams_full", teams="").rstrip("。.")
+    assert not any(s.startswith(head) for s in rep.strengths)
+    for t in ctx.scenario.forces.teams:
+        assert not any(ctx.name(t.name_en, t.name_zh) in s for s in rep.strengths)
