@@ -115,7 +115,7 @@ def test_underpass_note_says_no_unit_rerouted_and_how_close_they_came(ring_world
                    "sent from quarters while they were closed to fire engines: 1); the closest "
                    "came 560 m from North underpass: E1 (F1)"),
             ("zh", "无：没有车辆需要绕开北地道（其对消防车封闭期间从消防站出动1个单元）；"
-                   "离其最近的距北地道560 m：E1（F1）")):
+                   "路线离其最近的为E1（F1），距北地道560 m")):
         row = _msel(result, ring_world, lang)
         assert row.sim_what == text and math.isnan(row.sim_t)
 
@@ -197,8 +197,8 @@ def test_team_advice_is_against_its_first_need_and_labels_the_drawn_assembly(rep
     ctx, rep = reports["flood-and-fire", lang]
     specs = {t.id: t for t in ctx.scenario.forces.teams}
     plan = [a.action for a in rep.plan]
-    head = ctx.say("flood.action_team_earlier", team="", after="", needed="",
-                   minutes="")[:6]
+    head = ctx.say("flood.action_team_earlier", team="\0", after="", needed="",
+                   minutes="").split("\0")[0]
     mine = [a for a in plan if a.startswith(head)]
     assert mine
     for m in team_mobilisation(ctx.result):
