@@ -308,11 +308,6 @@ def outage_effect(result: RunResult, world: World, row: IncidentRow, unit: str,
     return OutageEffect(unit, turnout, travel, t + turnout + travel, actual)
 
 
-NEAR_M = 500.0
-"""A route that comes within this straight-line distance of a waterlogging point passed near
-it, m (an assumption: about one block of the old city)."""
-
-
 @dataclass(frozen=True)
 class PointPassage:
     """One unit's trip from quarters while some of the given waterlogging points were closed
@@ -349,11 +344,6 @@ class PointPassage:
         """The closure made its route longer by more than :data:`NOTICEABLE_S`: it was routed
         around the points."""
         return self.extra > NOTICEABLE_S
-
-    @property
-    def near(self) -> bool:
-        """Its route passed within :data:`NEAR_M` of one of the points."""
-        return self.nearest_m <= NEAR_M
 
 
 def point_passages(result: RunResult, world: World, activity: dict[str, list[Assignment]],
