@@ -37,6 +37,11 @@ stock_change           the stock change at that depot (``stock_change`` record; 
 wind_shift             first zone update showing the new wind, with the next evacuation
                        extension, order or responder exposure
                        (:func:`drillsim.metrics.chemical.wind_shift_response`)
+note naming            the trips from quarters that met those points closed to fire
+waterlogging points    engines (``passages``:
+(``points``)           :func:`drillsim.metrics.roads.point_passages`); ``done`` at the
+                       first turnout order of a unit the closure routed around, ``none``
+                       when it lengthened no route (needs the run's world)
 note                   first record that its objective's metric measures
                        (:data:`METRIC_EVENT`) at or after the inject; when there is none
                        after it, the last one before it (``already``). Records that name
@@ -55,8 +60,10 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
-from drillsim.metrics.response import EmptyStation, empty_stations
+from drillsim.metrics.response import EmptyStation, empty_stations, unit_activity
+from drillsim.metrics.roads import PointPassage, point_passages
 from drillsim.metrics.waterlogging import first_pump_after, station_outages
+from drillsim.network.world import World
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -140,6 +147,8 @@ class InjectResponse:
         A call surge's waiting calls in the order units were sent to them.
     empty
         A call surge's stations without an engine in quarters, and when.
+    passages
+        A note on waterlogging points: the trips that met them closed.
     """
 
     id: str
@@ -160,6 +169,7 @@ class InjectResponse:
     then: FollowUp | None = None
     served: tuple[Served, ...] = ()
     empty: tuple[EmptyStation, ...] = ()
+    passages: tuple[PointPassage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -432,6 +442,17 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
                           values=_numbers(r))
 
 
+def _points_note(result: RunResult, world: World, inj, iid: str, t: float) -> InjectResponse:
+    """A note on waterlogging points: the trips that met them closed (see :data:`RULES`)."""
+    found = tuple(point_passages(result, world, unit_activity(result), list(inj.points)))
+    first = next((p for p in found if p.detoured), None)
+    if first is None:
+        return InjectResponse(iid, inj.kind, t, inj, "none", event="reroute",
+                              passages=found)
+    return InjectResponse(iid, inj.kind, t, inj, "done", first.dispatch, "reroute",
+                          first.unit, first.incident, units=(first.unit,), passages=found)
+
+
 def _numbers(r: Record) -> dict[str, float]:
     """The numeric typed fields of a record (a note's action: ``alarm``, ``people``,
     ``share``, ``aegl2_people``), for the sentence that states it."""
@@ -452,9 +473,11 @@ RULES: dict[str, Rule] = {
 """The simulated-action rule of each inject kind."""
 
 
-def inject_responses(result: RunResult) -> list[InjectResponse]:
+def inject_responses(result: RunResult, world: World | None = None) -> list[InjectResponse]:
     """The simulated action of every scripted incident (the chemical release among them)
-    and inject of the run, in time order (incidents before injects at the same time)."""
+    and inject of the run, in time order (incidents before injects at the same time); a
+    note naming waterlogging points is answered by the routes around them given the run's
+    ``world`` (without it, by its objective's records)."""
     s = result.scenario
     items = []
     for inc in s.incidents:
@@ -467,6 +490,9 @@ def inject_responses(result: RunResult) -> list[InjectResponse]:
     out = []
     for at, _order, iid, kind, spec in items:
         rule = RULES.get(kind)
+        if kind == "note" and getattr(spec, "points", None) and world is not None:
+            out.append(_points_note(result, world, spec, iid, at))
+            continue
         out.append(rule(result, spec, iid, at) if rule is not None
                    else InjectResponse(iid, kind, at, spec, "no_rule"))
     return out

@@ -820,6 +820,12 @@ def never_came(result: RunResult, activity: dict[str, list[Assignment]],
                      len(aid), tuple(sorted(kinds)))
 
 
+def open_calls(rows: list[IncidentRow], t: float) -> list[IncidentRow]:
+    """The calls open at drill time ``t`` (s): called at or before it and not yet cleared
+    (a call never cleared stays open to the end), in call order."""
+    return sorted((r for r in rows if r.call <= t and not r.clear <= t), key=lambda r: r.call)
+
+
 def mutual_aid_cap_reached(result: RunResult) -> float:
     """When the mutual-aid units dispatched reached the drill's cap
     (``forces.mutual_aid.max_units``), s; NaN if they never did."""

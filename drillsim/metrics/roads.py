@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from drillsim.metrics.response import Assignment, IncidentRow
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
@@ -304,3 +306,107 @@ def outage_effect(result: RunResult, world: World, row: IncidentRow, unit: str,
     travel = travel_time_at(result, world, home, row.node, t, closures)
     actual = row.first_arrival if not math.isnan(row.first_arrival) else math.inf
     return OutageEffect(unit, turnout, travel, t + turnout + travel, actual)
+
+
+@dataclass(frozen=True)
+class PointPassage:
+    """One unit's trip from quarters while some of the given waterlogging points were closed
+    to fire engines, and what those closures did to its route.
+
+    Attributes
+    ----------
+    unit, incident
+        The unit and the incident it was sent to.
+    dispatch, arrival
+        Turnout order and arrival, s.
+    extra
+        Its fastest route from quarters with the points' roads closed minus with them open,
+        on the network as it was when it set out (the turnout order, or the first closure
+        of these points during the trip; the other closures then in force; dry speeds on
+        both sides), s (0: the closure did not lengthen its route; inf: no route with them
+        closed).
+    nearest_m
+        How close its fastest route with the points closed came to the nearest of them, m.
+    point
+        That nearest point's id.
+    """
+
+    unit: str
+    incident: str
+    dispatch: float
+    arrival: float
+    extra: float
+    nearest_m: float
+    point: str
+
+    @property
+    def detoured(self) -> bool:
+        """The closure made its route longer by more than :data:`NOTICEABLE_S`: it was routed
+        around the points."""
+        return self.extra > NOTICEABLE_S
+
+
+def point_passages(result: RunResult, world: World, activity: dict[str, list[Assignment]],
+                   points: list[str]) -> list[PointPassage]:
+    """Every fire-station unit of the district (teams' units have no station to route from)
+    that set out from quarters to an incident while one of ``points``
+    (waterlogging point ids) was closed to fire engines, or saw one close before it
+    arrived, and what the closure did to its route (:class:`PointPassage`).
+
+    The counterfactual is :func:`closure_delays`' with the points' arcs as the closure,
+    but both sides are computed (the recorded travel also carries the rain's slower
+    driving, which is no detour): the fastest route from the unit's station on the network
+    as it was when it set out, with and without the points' roads.
+
+    Returns
+    -------
+    list of PointPassage
+        In the order of the units' turnout orders.
+    """
+    from drillsim.metrics.waterlogging import waterlogging_points
+    from drillsim.network.graph import haversine_m
+    from drillsim.network.waterlogging_arcs import point_edges
+
+    flood = result.scenario.flood
+    if flood is None or not points:
+        return []
+    measures = waterlogging_points(result)
+    specs = [p for p in flood.points if p.id in points]
+    spans = [s for p in specs for s in measures[p.id].closed_to_trucks]
+    if not spans:
+        return []
+    net = world.network
+    where = {p.id: world.node_of(p.location) for p in specs}
+    arcs = set()
+    for p in specs:
+        arcs.update(int(e) for e in point_edges(net, where[p.id], p))
+    nodes = {i.id: i.node for i in result.incidents}
+    cache: dict[frozenset[int], object] = {}
+    closures = road_closures(result, world)
+    out = []
+    for lst in activity.values():
+        for a in lst:
+            node = nodes.get(a.incident, -1)
+            end = a.arrive if not math.isnan(a.arrive) else math.inf
+            starts = [max(a.dispatch, s0) for s0, s1 in spans if s0 < end and s1 > a.dispatch]
+            if a.task != "incident" or node < 0 or a.mutual_aid or not a.from_quarters \
+                    or not starts:
+                continue
+            home = home_node(result, world, a.unit)
+            if home is None:
+                continue
+            t = min(starts)
+            base = closed_arcs_at(result, world, t, closures)
+            shut = frozenset(base | arcs)
+            closed = _time_with(world, shut, home, node, cache)
+            extra = closed - _time_with(world, frozenset(base - arcs), home, node, cache)
+            route = np.asarray(cache[shut].route(home, node, VEHICLE) if shut in cache
+                               else [], dtype=np.int64)
+            dist = {pid: float(haversine_m(net.lat[route], net.lon[route], net.lat[n],
+                                           net.lon[n]).min()) if route.size else math.inf
+                    for pid, n in where.items()}
+            pid = min(dist, key=dist.get)
+            out.append(PointPassage(a.unit, a.incident, a.dispatch, a.arrive,
+                                    max(extra, 0.0) if math.isfinite(closed) else math.inf,
+                                    float(dist[pid]), pid))
+    return sorted(out, key=lambda p: (p.dispatch, p.unit))

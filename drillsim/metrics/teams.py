@@ -35,6 +35,9 @@ class TeamMeasure:
     needed_at, needed_by
         Drill time (s) at which the first call waited for a unit type the team fields,
         and that call (:func:`first_need`; NaN and ``""``: no call did).
+    first_sent
+        Drill time (s) of the first dispatch of one of the team's units (NaN: none was
+        ever sent).
     """
 
     team: str
@@ -47,11 +50,18 @@ class TeamMeasure:
     shared: dict[str, int]
     needed_at: float = math.nan
     needed_by: str = ""
+    first_sent: float = math.nan
 
     @property
     def short(self) -> bool:
         """Whether the team fielded fewer units of some type than planned."""
         return any(self.fielded.get(k, 0) < n for k, n in self.planned.items())
+
+    @property
+    def ready_when_needed(self) -> bool:
+        """Whether the team was used and on time: some unit of it was sent, and it had
+        assembled before any call waited for its unit types (or none did)."""
+        return math.isfinite(self.first_sent) and not self.late
 
     @property
     def late(self) -> bool:
@@ -79,9 +89,14 @@ def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
     activated = {r.place: r.t for r in result.records if r.event == "team_activated"}
     assembled = {r.place: r for r in result.records if r.event == "team_assembled"}
     fielded: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    team_of: dict[str, str] = {}
+    sent: dict[str, float] = {}
     for r in result.records:
         if r.event == "mobilised":
             fielded[r.place][r.data["type"]] += 1
+            team_of[r.unit] = r.place
+        elif r.event == "dispatch" and r.unit in team_of:
+            sent.setdefault(team_of[r.unit], r.t)
     pairs = shared_pairs(teams)
     out = []
     for team in teams:
@@ -94,5 +109,6 @@ def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
             float(a.data["delay_s"]) if a is not None else math.nan,
             int(a.data["free_members"]) if a is not None else None,
             {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared,
-            *first_need(result, {u.type for u in team.units})))
+            *first_need(result, {u.type for u in team.units}),
+            sent.get(team.id, math.nan)))
     return out

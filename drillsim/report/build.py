@@ -28,14 +28,18 @@ from drillsim.report.findings import (
     target_text,
 )
 from drillsim.report.ratings import (
+    CONTRADICTED_CAP,
     LEVEL_TEXT,
     RULE_TEXT,
+    SCORE_NOT_MEASURED,
+    SCORES,
     Rating,
     capped,
     grade,
     mean_score,
     overall,
     rate,
+    rule_fields,
 )
 from drillsim.report.registry import (
     Action,
@@ -166,14 +170,14 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                 _still_burning(ctx, failures) if failures else "",
                 _cases_beyond_text(ctx, obj, beyond, len(cases or [])) if beyond else ""]))
             contradicted.append((obj.id, what))
-            cap = f"S/{ctx.say(LEVEL_NAME['S'])}"
+            cap = _cap_level(ctx)
             level = level + ctx.say("sep_semicolon") + ctx.say(
                 "report.contradicted", what=what, level=cap)
             sentence = ctx.say("report.contradicted_sentence", what=what, level=cap)
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
                            target=target_text(ctx, obj), gap=gap_text(ctx, res))
-        rule = ctx.say(RULE_TEXT[rating.rule])
+        rule = _rule(ctx, rating.rule)
         n_few = few_cases(ctx, obj.metric)
         if n_few:  # a fractile or share of fewer than 5 cases is rated on their values
             evidence += ctx.say("report.evidence_cases", values=case_values(ctx, obj.metric))
@@ -276,17 +280,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     ]
     hazards = hazard_names(ctx, parts)
     prov = _provenance(ctx)
-    nm = {c: ctx.say(LEVEL_NAME[c]) for c in LEVEL_NAME}
-    rules = Table([ctx.say("rating"), ctx.say("report.col_grade"), ctx.say("score"),
-                   ctx.say("rule")],
-                  [["P", nm["P"], "95", ctx.say(RULE_TEXT["margin"]) + ctx.say("sep_semicolon")
-                    + ctx.say(RULE_TEXT["ideal"])],
-                   ["S", nm["S"], "82", ctx.say(RULE_TEXT["narrow"])
-                    + ctx.say("sep_semicolon") + ctx.say(RULE_TEXT["contradicted"])],
-                   ["M", nm["M"], "67", ctx.say(RULE_TEXT["short"])],
-                   ["U", nm["U"], "40", ctx.say(RULE_TEXT["far"])],
-                   ["U", nm["U"], "0", ctx.say(RULE_TEXT["not_measured"])]],
-                  ctx.say("report.rules_caption"))
+    rules = rules_table(ctx)
     return Report(
         lang=lang, title=ctx.say("title"), scenario_name=_both(s.name, s.name_zh),
         meta=meta, description=ctx.name(s.description, s.description_zh), hazards=hazards,
@@ -296,6 +290,41 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         plan=plan,
         observed=obs_section, msel=msel_table, rules=rules, provenance=prov,
         labels=Words(lang))
+
+
+def _rule(ctx: ReportContext, rule: str) -> str:
+    """The sentence of a rating rule, with the numbers the ratings use."""
+    return ctx.say(RULE_TEXT[rule], code=CONTRADICTED_CAP,
+                   name=ctx.say(LEVEL_NAME[CONTRADICTED_CAP]), **rule_fields())
+
+
+def _cap_level(ctx: ReportContext) -> str:
+    """The highest rating of a met objective its records contradict: ``S/good``."""
+    return f"{CONTRADICTED_CAP}/{ctx.say(LEVEL_NAME[CONTRADICTED_CAP])}"
+
+
+def rules_table(ctx: ReportContext) -> Table:
+    """The appendix's rating rules, from the constants :mod:`drillsim.report.ratings` rates
+    with: the critical-objective cap first (it overrides the mean), then each rating's
+    rule, the cap of a met objective whose own records show its subject failing among
+    them."""
+    nm = {c: ctx.say(LEVEL_NAME[c]) for c in LEVEL_NAME}
+    sep = ctx.say("sep_semicolon")
+    fields = rule_fields()
+    rows = [
+        [ctx.say("rating.critical_row"), nm["U"],
+         ctx.say("rating.overall_at_most", cap=fields["cap"]),
+         ctx.say("rating.rule_critical", grade=nm["U"], cap=fields["cap"])],
+        ["P", nm["P"], str(SCORES["P"]), _rule(ctx, "margin") + sep + _rule(ctx, "ideal")],
+        ["S", nm["S"], str(SCORES["S"]), _rule(ctx, "narrow")],
+        [CONTRADICTED_CAP, nm[CONTRADICTED_CAP], str(SCORES[CONTRADICTED_CAP]),
+         _rule(ctx, "contradicted")],
+        ["M", nm["M"], str(SCORES["M"]), _rule(ctx, "short")],
+        ["U", nm["U"], str(SCORES["U"]), _rule(ctx, "far")],
+        ["U", nm["U"], str(SCORE_NOT_MEASURED), _rule(ctx, "not_measured")],
+    ]
+    return Table([ctx.say("rating"), ctx.say("report.col_grade"), ctx.say("score"),
+                  ctx.say("rule")], rows, ctx.say("report.rules_caption", **fields))
 
 
 def _both(en: str, zh: str) -> str:

@@ -46,6 +46,7 @@ from drillsim.report.findings import (
     finding_title,
     measured_sentence,
     observation,
+    restates_objective,
 )
 from drillsim.report.registry import (
     Figure,
@@ -1713,9 +1714,11 @@ def strengths(ctx: ReportContext) -> list[str]:
     end = facts(ctx).leak_end
     if end.how == "source_control":
         out.append(ctx.say("chem.stopped_before_empty", text=_leak_end_capital(ctx)))
-    if m.get("responders_exposed", math.nan) == 0 and not station_in_zone(ctx):
+    if m.get("responders_exposed", math.nan) == 0 and not station_in_zone(ctx) \
+            and not restates_objective(ctx, "responders_exposed"):
         out.append(ctx.say("chem.no_responder_in_zone"))
-    if m.get("people_above_aegl3", math.nan) == 0:
+    if m.get("people_above_aegl3", math.nan) == 0 \
+            and not restates_objective(ctx, "people_above_aegl3"):
         out.append(ctx.say("chem.nobody_above_aegl3"))
     ev = facts(ctx).evacuation
     if ev.groups and not ev.missing:

@@ -155,6 +155,13 @@ def beyond_objectives(ctx: ReportContext, metric: str) -> bool:
     return all(o.metric != metric for o in ctx.scenario.objectives)
 
 
+def restates_objective(ctx: ReportContext, *metrics: str) -> bool:
+    """Whether an objective of the drill measures one of ``metrics``: its own row says how
+    it went (and, met with a margin, its own strength), so a part's strength on the same
+    measure would say it twice."""
+    return not all(beyond_objectives(ctx, m) for m in metrics)
+
+
 def observation(ctx: ReportContext, what: str, paragraphs: list[str],
                 table: Table | None = None, actions: list[Action] | None = None) -> Finding:
     """An area for improvement found beyond the objectives (no objective id, no score);

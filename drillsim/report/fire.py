@@ -36,6 +36,7 @@ from drillsim.metrics.response import (
     missed_measure,
     mutual_aid_cap_reached,
     never_came,
+    open_calls,
     queued_needs,
     response_segments,
     segment_shares,
@@ -74,6 +75,7 @@ from drillsim.report.findings import (
     measured_sentence,
     named,
     observation,
+    restates_objective,
     target_text,
     unanswered_text,
     unreachable_text,
@@ -292,7 +294,8 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     """Why a call waited for a free unit: where the district's units were held when it
     queued (and until when), and whether mutual aid had reached its cap by then."""
     needs = queued_needs(ctx.result, row.incident) or None
-    for h in held_at(ctx.result, activity(ctx), row.queued_at, row.incident, needs)[:2]:
+    holders = held_at(ctx.result, activity(ctx), row.queued_at, row.incident, needs)[:2]
+    for h in holders:
         until = tx.offset(h.until) if math.isfinite(h.until) else ctx.say("fire.to_the_end")
         incident = h.incident in ctx.rows  # else a task's place (a pump site)
         at = ctx.incident_short(h.incident) if incident else (
@@ -308,10 +311,17 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     aid = ctx.scenario.forces.mutual_aid
     if aid.enabled and cap_t <= row.queued_at:
         facts.append(ctx.say("fire.fact_aid_cap", cap=aid.max_units, at=tx.offset(cap_t)))
-        actions.append(_draft("fire.action_aid_cap", "bureau", "resources", cap=str(aid.max_units)))
+        if any(h.incident in ctx.rows and len(h.units) > 1 for h in holders):
+            actions.append(_draft("fire.action_aid_cap", "bureau", "resources",
+                                  cap=str(aid.max_units)))
+        else:  # units held one or so per call: many calls at once, not one long incident
+            actions.append(_draft("fire.action_aid_cap_surge", "bureau", "resources",
+                                  cap=str(aid.max_units), at=tx.offset(cap_t),
+                                  n=len(open_calls(ctx.summary.rows, cap_t))))
 
 
-WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap"}
+WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap",
+                   "fire.action_aid_cap_surge"}
 """Actions a waiting call's causes call for; they replace the general queue action."""
 
 DELAY_ACTIONS = {"fire.action_closed_road", "fire.action_out_of_service", "fire.action_comms"}
@@ -618,7 +628,7 @@ def _team_mobilisation(ctx: ReportContext, bds: list[Breakdown],
     (metrics.teams) against the first of these calls, and the assembly action for the
     teams that assembled after it (worded as the flood part words it)."""
     from drillsim.metrics.teams import team_mobilisation
-    from drillsim.report.flood import TEAM_OWNER, team_name
+    from drillsim.report.flood import assembly_action, team_name
 
     first = min(ctx.rows[b.incident].call for b in bds)
     specs = {t.id: t for t in ctx.scenario.forces.teams}
@@ -632,11 +642,8 @@ def _team_mobilisation(ctx: ReportContext, bds: list[Breakdown],
         "fire.team_assembled", team=team_name(ctx, specs[m.team]), at=tx.offset(m.assembled_at),
         minutes=tx.minutes(m.assembly_s, ctx.lang)) for m in late)
     para = ctx.say("fire.waited_for_teams", first=tx.offset(first), teams=teams)
-    actions = [draft_action(ctx, ctx.say("flood.action_shorten_assembly",
-                                         team=team_name(ctx, specs[m.team]),
-                                         minutes=tx.minutes(m.assembly_s, ctx.lang)),
-                            TEAM_OWNER.get(m.team, "bureau"), "mobilisation", ref)
-               for m in sorted(late, key=lambda m: -m.assembly_s)[:2]]
+    actions = [assembly_action(ctx, specs[m.team], m, ref)  # late against its own need
+               for m in sorted(late, key=lambda m: -m.assembly_s)[:2] if m.late]
     return [para], actions
 
 
@@ -1269,7 +1276,7 @@ def _standard_strengths(ctx: ReportContext) -> list[str]:
             "fire.strength_processing", p90=tx.minutes(p90, ctx.lang), standard=named(ctx, std)))
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
-        if not math.isnan(v) and v >= std.fractile:
+        if not math.isnan(v) and v >= std.fractile and not restates_objective(ctx, key, n):
             cases = _case_values(ctx, key)
             text = _few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
                 "fire.strength_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",
@@ -1288,10 +1295,10 @@ def strengths(ctx: ReportContext) -> list[str]:
     called = [r for r in ctx.summary.rows if not math.isnan(r.call)]
     if still_burning(ctx):  # a call reached but never controlled is no strength
         return out
-    if called and m.get("calls_unmet", 1) == 0:
+    if called and m.get("calls_unmet", 1) == 0 and not restates_objective(ctx, "calls_unmet"):
         out.append(ctx.say("fire.strength_all_reached_one") if len(called) == 1 else
                    ctx.say("fire.strength_all_reached", n=len(called)))
-    if called and m.get("calls_queued", 1) == 0:
+    if called and m.get("calls_queued", 1) == 0 and not restates_objective(ctx, "calls_queued"):
         out.append(ctx.say("fire.strength_no_queue"))
     return out
 

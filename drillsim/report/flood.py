@@ -46,6 +46,7 @@ from drillsim.report.findings import (
     finding_title,
     measured_sentence,
     observation,
+    restates_objective,
 )
 from drillsim.report.registry import (
     Action,
@@ -1076,6 +1077,18 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
 
 
+def assembly_action(ctx: ReportContext, spec, m: tm_.TeamMeasure, ref: str) -> Action:
+    """The action for a team that assembled after its first need (the first call that
+    waited for its unit types, :attr:`~drillsim.metrics.teams.TeamMeasure.late`): call it
+    out earlier or pre-position it. Its assembly time is the drill file's drawn
+    mobilisation delay, not a roster the records show: the action says so and asks for a
+    check."""
+    return _action(ctx, "flood.action_team_earlier", TEAM_OWNER.get(spec.id, "bureau"),
+                   "mobilisation", ref, team=team_name(ctx, spec),
+                   after=tx.minutes(m.assembled_at - m.needed_at, ctx.lang),
+                   needed=tx.offset(m.needed_at), minutes=tx.minutes(m.assembly_s, ctx.lang))
+
+
 def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     from drillsim.report.fire import SEGMENT_WORDING, breakdown
 
@@ -1114,12 +1127,9 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     if largest in ("queue", "processing") or calls.queued:
         actions.append(_action(ctx, "flood.action_preposition_rescue", "hq", "mobilisation",
                                obj.id))
-    late_teams = [(spec, m) for spec, m in tm if m.assembled_at > first_call]
+    late_teams = [(spec, m) for spec, m in tm if m.late and math.isfinite(m.assembled_at)]
     for spec, m in sorted(late_teams, key=lambda t: -_fin(t[1].assembly_s))[:2]:
-        owner = TEAM_OWNER.get(spec.id, "bureau")
-        actions.append(_action(ctx, "flood.action_shorten_assembly", owner, "mobilisation",
-                               obj.id, team=team_name(ctx, spec),
-                               minutes=tx.minutes(m.assembly_s, ctx.lang)))
+        actions.append(assembly_action(ctx, spec, m, obj.id))
     if calls.mutual_aid or largest == "aid":
         actions.append(_action(ctx, "flood.action_mutual_aid", "bureau", "operations", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, table, actions)
@@ -1161,11 +1171,12 @@ def relief_strengths(ctx: ReportContext) -> list[str]:
     out = []
     target = ctx.scenario.relief.target
     s10 = m.get("relief_share_10h", math.nan)
-    if math.isfinite(s10) and s10 >= 1.0:
+    if math.isfinite(s10) and s10 >= 1.0 and not restates_objective(ctx, "relief_share_10h"):
         out.append(ctx.say("flood.all_relieved", target=tx.duration(target, ctx.lang)))
     # without a rainstorm the displaced are a release's evacuees: the chemical part says it
     if (ctx.scenario.flood is not None and m.get("people_displaced", 0)
-            and m.get("people_unsheltered", 1) == 0):
+            and m.get("people_unsheltered", 1) == 0
+            and not restates_objective(ctx, "people_unsheltered")):
         out.append(ctx.say("flood.all_sheltered", people=tx.count(m["people_displaced"])))
     return out
 
@@ -1260,7 +1271,8 @@ def warning_strengths(ctx: ReportContext) -> list[str]:
     m = ctx.summary.metrics
     out = []
     t95 = m.get("warning_t95", math.nan)
-    if math.isfinite(t95) and t95 <= 3600:
+    if math.isfinite(t95) and t95 <= 3600 and not restates_objective(ctx, "warning_t95",
+                                                                      "warning_share_1h"):
         out.append(ctx.say("flood.warning_within_hour", time=tx.minutes(t95, ctx.lang)))
     return out
 
@@ -1281,18 +1293,13 @@ def strengths(ctx: ReportContext) -> list[str]:
 
 
 def team_strengths(ctx: ReportContext) -> list[str]:
-    """Team strength: the teams that fielded every planned unit, and assembled before the
-    first call that needed them."""
-    out = []
-    full = [(spec, m) for spec, m in teams(ctx)
-            if m.planned and not m.short and math.isfinite(m.activated_at)]
-    on_time = [team_name(ctx, spec) for spec, m in full if not m.late]
-    late = [team_name(ctx, spec) for spec, m in full if m.late]
-    if on_time:
-        out.append(ctx.say("flood.teams_full", teams=names(ctx, on_time)))
-    if late:
-        out.append(ctx.say("flood.teams_full_late", teams=names(ctx, late)))
-    return out
+    """Team strength: the teams that fielded every planned unit and were ready when
+    needed (sent, and assembled before any call waited for their unit types:
+    :attr:`~drillsim.metrics.teams.TeamMeasure.ready_when_needed`). A late team is a
+    finding (:func:`team_observations`), an unused one neither."""
+    ready = [team_name(ctx, spec) for spec, m in teams(ctx)
+             if m.planned and not m.short and m.ready_when_needed]
+    return [ctx.say("flood.teams_full", teams=names(ctx, ready))] if ready else []
 
 
 def team_observations(ctx: ReportContext) -> list[Finding]:

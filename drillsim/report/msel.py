@@ -17,6 +17,7 @@ from pathlib import Path
 from drillsim.hazards.plume import CHEMICALS
 from drillsim.metrics.injects import InjectResponse, inject_responses
 from drillsim.metrics.response import unreachable_calls
+from drillsim.metrics.waterlogging import waterlogging_points
 from drillsim.records.spreadsheet import spreadsheet_cell
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -98,20 +99,32 @@ def _call(ctx: ReportContext, incident: str) -> str:
 
 
 def _surge(ctx: ReportContext, a: InjectResponse) -> str:
+    """The reserve first (the surge asks stations to keep an engine in quarters): per
+    station, the spans it had none in; then whether any call waited (from when: the
+    table gives this row no leading time, which would read as the reserve's), and the
+    order the waiting calls were served in."""
     if a.outcome == "none":
         wait = ctx.say("msel.no_call_waited")
     else:
         order = [tx.label(_call(ctx, s.incident), tx.offset(s.dispatched)
                           if math.isfinite(s.dispatched) else ctx.say("msel.not_served"),
                           ctx.lang) for s in a.served]
-        wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident)) \
+        wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident),
+                       offset=tx.offset(a.sim_t)) \
             + ctx.say("msel.served_order", calls=tx.join(order, ctx.lang))
     if not a.empty:
-        return wait + ctx.say("msel.every_station_kept")
-    gaps = [ctx.say("msel.station_empty", station=ctx.place_name(e.station),
-                    units=_units(ctx, e.units), start=tx.offset(e.start), end=tx.offset(e.end))
-            for e in a.empty]
-    return wait + ctx.say("msel.stations_empty", stations=tx.join(gaps, ctx.lang))
+        return ctx.say("msel.every_station_kept") + ctx.say("sep_semicolon") + wait
+    by_station: dict[str, list] = {}
+    for e in a.empty:  # by start: each station where its first span puts it
+        by_station.setdefault(e.station, []).append(e)
+    gaps = [ctx.say("msel.station_empty", station=ctx.place_name(station),
+                    units=_units(ctx, spans[0].units),
+                    spans=ctx.say("msel.span_sep").join(ctx.say(
+                        "msel.empty_span", start=tx.offset(e.start), end=tx.offset(e.end))
+                        for e in spans))
+            for station, spans in by_station.items()]
+    return (ctx.say("msel.stations_empty", stations=tx.join(gaps, ctx.lang))
+            + ctx.say("sep_semicolon") + wait)
 
 
 def _comms(ctx: ReportContext, a: InjectResponse) -> str:
@@ -203,7 +216,34 @@ def _did(ctx: ReportContext, event: str, units: tuple[str, ...], incident: str, 
         aegl2=tx.count(v.get("aegl2_people", math.nan)))
 
 
+def _points(ctx: ReportContext, a: InjectResponse) -> str:
+    """A note on waterlogging points: the units the closure routed around them, or that
+    none had to re-route and how close the units sent meanwhile came."""
+    ids = list(a.spec.points)
+    names = tx.join([ctx.point_name(p) for p in ids], ctx.lang, words=True)
+    detours = [p for p in a.passages if p.detoured]
+    if detours:
+        return ctx.say("sep_semicolon").join(ctx.say(
+            "msel.points_detour", unit=ctx.unit_label(p.unit),
+            incident=ctx.incident_short(p.incident), point=ctx.point_name(p.point),
+            extra=tx.minutes(p.extra, ctx.lang)) for p in detours)
+    if not a.passages:
+        measures = waterlogging_points(ctx.result)
+        closed = any(measures[p].closed_to_trucks for p in ids if p in measures)
+        return ctx.say("msel.points_no_trip" if closed else "msel.points_never_closed",
+                       points=names)
+    near = round(min(p.nearest_m for p in a.passages), -1)
+    closest = [p for p in a.passages if round(p.nearest_m, -1) == near]
+    return ctx.say("msel.points_no_detour", points=names, n=len(a.passages),
+                   distance=f"{near:.0f} m", point=ctx.point_name(closest[0].point),
+                   units=_units(ctx, tuple(ctx.say(
+                       "msel.unit_at", unit=ctx.unit_label(p.unit),
+                       incident=ctx.incident_short(p.incident)) for p in closest)))
+
+
 def _note(ctx: ReportContext, a: InjectResponse) -> str:
+    if a.passages or getattr(a.spec, "points", None):
+        return _points(ctx, a)
     if a.outcome == "no_objective":
         return ctx.say("msel.no_objective")
     if a.outcome == "unmeasured":
@@ -248,7 +288,7 @@ def _release_text(ctx: ReportContext, spec: ChemicalRelease) -> tuple[str, str]:
 def msel_rows(ctx: ReportContext) -> list[MselRow]:
     """The drill script of the run's scenario, in time order."""
     out = []
-    for n, a in enumerate(inject_responses(ctx.result), 1):
+    for n, a in enumerate(inject_responses(ctx.result, ctx.world), 1):
         spec = a.spec
         if isinstance(spec, Incident):  # a scripted incident
             row = (spec.text or spec.name_en, spec.text_zh or spec.name_zh, "", "", "",
@@ -276,7 +316,7 @@ def msel_table(ctx: ReportContext, rows: list[MselRow]) -> Table:
           ctx.name(r.text, r.text_zh) or "—", f"{r.sender or '—'} → {r.deliver_to or '—'}",
           r.method or "—", r.expected_action or "—", r.objective or "—",
           (f"{tx.offset(r.sim_t)} {r.sim_what}" if not math.isnan(r.sim_t)
-           and r.kind not in ("incident", "release") else r.sim_what)]
+           and r.kind not in ("incident", "release", "call_surge") else r.sim_what)]
          for r in rows],
         ctx.say("msel.caption"))
 

@@ -58,8 +58,13 @@ SHORTFALL_M = 0.25
 CRITICAL_CAP = 59.0
 """The highest overall score when a critical objective failed: the top of 差 (< 60)."""
 
+CONTRADICTED_CAP = "S"
+"""The highest rating of a met objective whose own records show its subject failing."""
+
 SCORES = {"P": 95, "S": 82, "M": 67, "U": 40}
 SCORE_NOT_MEASURED = 0
+GRADE_FLOORS = (("优", 90), ("良", 75), ("中", 60))
+"""The lowest score of each grade above 差, best first."""
 ZH_LEVEL = {"P": "优", "S": "良", "M": "中", "U": "差"}
 LEVEL_TEXT = {"P": "rating.level_p", "S": "rating.level_s", "M": "rating.level_m",
               "U": "rating.level_u"}
@@ -129,24 +134,19 @@ def rate(res: ObjectiveResult) -> Rating:
 
 
 def capped(rating: Rating) -> Rating:
-    """A rating capped at S (``contradicted``): the target was met, but the records show a
-    failure the objective's subject covers. S and below are kept as they are."""
-    if rating.code != "P":
+    """A rating capped at :data:`CONTRADICTED_CAP` (``contradicted``): the target was met, but
+    the records show a failure the objective's subject covers. S and below are kept as they
+    are."""
+    if SCORES[rating.code] <= SCORES[CONTRADICTED_CAP]:
         return rating
-    return Rating("S", rating.gap, SCORES["S"], "contradicted")
+    return Rating(CONTRADICTED_CAP, rating.gap, SCORES[CONTRADICTED_CAP], "contradicted")
 
 
 def grade(score: float) -> str:
     """The Chinese 4-level grade of a 100-point score: 优 >= 90, 良 >= 75, 中 >= 60, else 差."""
     if math.isnan(score):
         return "—"
-    if score >= 90:
-        return "优"
-    if score >= 75:
-        return "良"
-    if score >= 60:
-        return "中"
-    return "差"
+    return next((g for g, floor in GRADE_FLOORS if score >= floor), "差")
 
 
 def mean_score(ratings: list[Rating]) -> float:
@@ -170,4 +170,16 @@ RULE_TEXT = {
     "not_measured": "rating.rule_not_measured",
     "contradicted": "rating.rule_contradicted",
 }
-"""The rule behind each rating, stated for the reader (wording keys)."""
+"""The rule behind each rating, stated for the reader (wording keys; fill them with
+:func:`rule_fields`)."""
+
+
+def rule_fields() -> dict[str, str]:
+    """The numbers the rules are stated with, from the constants the ratings use: the
+    margin of P and the shortfall of M (per cent), the overall cap of a failed critical
+    objective, and the grade floors (``p``, ``s``, ``m``: the lowest score of 优, 良, 中)."""
+    floors = dict(GRADE_FLOORS)
+    return {"margin": f"{MARGIN_P * 100:g}", "shortfall": f"{SHORTFALL_M * 100:g}",
+            "cap": f"{CRITICAL_CAP:g}", "p": str(floors["优"]), "s": str(floors["良"]),
+            "m": str(floors["中"]), "p_below": str(floors["优"] - 1),
+            "s_below": str(floors["良"] - 1)}

@@ -15,6 +15,7 @@ from drillsim.scenarios.schema import (
     CallSurge,
     Location,
     NewIncident,
+    Note,
     PumpStation,
     Scenario,
     StockChange,
@@ -189,10 +190,14 @@ def _relief(s: Scenario) -> Iterator[Problem]:
 def _flood(s: Scenario) -> Iterator[Problem]:
     points = {p.id for p in s.flood.points} if s.flood else set()
     for i, inj in enumerate(s.injects):
-        if isinstance(inj, PumpStation) and inj.point not in points:
-            yield Problem(("injects", i, "point"), f"no waterlogging point {inj.point!r}"
-                          + (f"; points: {', '.join(sorted(points))}" if points
-                             else " (the drill has no flood)"))
+        named = [(("point",), inj.point)] if isinstance(inj, PumpStation) else \
+            [(("points", k), p) for k, p in enumerate(inj.points)] if isinstance(inj, Note) \
+            else []
+        for where, point in named:
+            if point not in points:
+                yield Problem(("injects", i, *where), f"no waterlogging point {point!r}"
+                              + (f"; points: {', '.join(sorted(points))}" if points
+                                 else " (the drill has no flood)"))
     for i, inj in enumerate(s.injects):
         if isinstance(inj, WindShift) and s.chemical is None:
             yield Problem(("injects", i, "kind"), "a wind shift needs a chemical release")

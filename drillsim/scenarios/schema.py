@@ -610,6 +610,9 @@ class CommsDelay(InjectBase):
 
 class Note(InjectBase):
     kind: Literal["note"]
+    points: list[str] = Field(
+        default=[], description="waterlogging point ids the note reports on (underpasses "
+        "closed): the MSEL answers with the units routed around them")
 
 
 class PumpStation(InjectBase):

@@ -340,7 +340,16 @@ def test_unknown_key_in_an_inject(tmp_path: Path) -> None:
     assert fails(tmp_path, text) == [
         "FILE:7: injects[0].colour: unknown key 'colour' (allowed: id, at, text, text_zh, "
         "deliver_to, deliver_to_zh, sender, sender_zh, method, method_zh, expected_action, "
-        "expected_action_zh, objective, kind)"]
+        "expected_action_zh, objective, kind, points)"]
+
+
+def test_note_on_an_unknown_waterlogging_point(tmp_path: Path) -> None:
+    """A note's ``points`` must be the drill's waterlogging points (the MSEL answers with the
+    routes around them): one line naming the file, line and field."""
+    text = BASE + "injects:\n  - kind: note\n    at: +00:10\n    points: [tianping]\n"
+    assert fails(tmp_path, text) == [
+        "FILE:7: injects[0].points[0]: no waterlogging point 'tianping' (the drill has no "
+        "flood)"]
 
 
 def test_unknown_metric(tmp_path: Path) -> None:

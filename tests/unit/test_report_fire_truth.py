@@ -192,7 +192,9 @@ def test_wait_for_team_units_names_team_assembly(reports, lang):
     assert ctx.say("fire.action_queue") not in texts
     from drillsim.report.flood import team_name
 
-    assert ctx.say("flood.action_shorten_assembly", team=team_name(ctx, teams[air.team]),
+    assert ctx.say("flood.action_team_earlier", team=team_name(ctx, teams[air.team]),
+                   after=tx.minutes(air.assembled_at - air.needed_at, lang),
+                   needed=tx.offset(air.needed_at),
                    minutes=tx.minutes(air.assembly_s, lang)) in texts
 
 

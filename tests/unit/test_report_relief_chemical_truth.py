@@ -328,21 +328,24 @@ def test_rainstorm_night_says_by_how_much_to_raise_the_binding_item(reports, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", ["rainstorm-50y-afternoon", "chlorine-night"])
-def test_team_strengths_list_every_team_that_fielded_every_unit(reports, name, lang):
+def test_team_strengths_list_only_teams_ready_when_needed(reports, name, lang):
+    """A team is a strength when it fielded every planned unit, some unit of it was sent
+    (its ``mobilised`` unit in a ``dispatch`` record) and no call waited for its unit types
+    before it assembled; a late team is a finding, an unused one (a chemical drill's teams
+    activated but never sent) neither."""
     from drillsim.report import flood
 
     ctx, rep = reports[name, lang]
-    tm = flood.teams(ctx)
-    full = [(s, m) for s, m in tm if m.planned and not m.short
-            and math.isfinite(m.activated_at)]
-    said = " ".join(s for s in rep.strengths)
-    for spec, m in full:  # every one named, under the right line
-        line = next(s for s in rep.strengths
-                    if s.startswith(ctx.say("flood.teams_full_late" if m.late
-                                            else "flood.teams_full", teams="").rstrip("。.")))
-        assert flood.team_name(ctx, spec) in line
-    if not full:
-        assert ctx.say("flood.teams_full", teams="").rstrip("。.") not in said
+    team_of = {r.unit: r.place for r in ctx.records if r.event == "mobilised"}
+    sent = {team_of[r.unit] for r in ctx.records if r.event == "dispatch" and r.unit in team_of}
+    head = ctx.say("flood.teams_full", teams="").rstrip("。.")
+    line = next((s for s in rep.strengths if s.startswith(head)), "")
+    for spec, m in flood.teams(ctx):
+        ready = (m.planned and not m.short and spec.id in sent
+                 and not m.needed_at < m.assembled_at)
+        assert (flood.team_name(ctx, spec) in line) == bool(ready), spec.id
+    if name == "chlorine-night":  # teams called out, none sent: no team strength
+        assert not sent and not line
 
 
 @pytest.mark.parametrize("lang", LANGS)
