@@ -76,13 +76,22 @@ def tables(cmp: Comparison, lang: str, *, changed_only: bool = True
     objectives = CompareTable(
         [say(lang, "compare.objective"), say(lang, "compare.metric"),
          say(lang, "compare.target"), *cmp.labels],
-        [[o.id, _metric_name(o.metric, lang), o.target,
+        [[o.id, _metric_name(o.metric, lang), _target(o.metric, o.target, lang),
           *(say(lang, STATUS_KEYS.get(s, "compare.status_absent")) for s in o.statuses)]
          for o in objs],
         ["worse" if "not_met" in o.statuses[1:] and o.statuses[0] == "met" else
          "better" if o.statuses[0] == "not_met" and "met" in o.statuses[1:] else ""
          for o in objs])
     return runs, metrics, objectives, len(cmp.metrics) - len(shown)
+
+
+def _target(metric: str, target: str, lang: str) -> str:
+    """The objective's target as the report prints it (``≥ 90%``), or as written when the
+    metric is not in this version's catalogue."""
+    try:
+        return tx.target(metric, target, lang)
+    except (KeyError, ValueError):
+        return target
 
 
 def _row_class(verdicts) -> str:
