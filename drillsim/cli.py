@@ -448,6 +448,7 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
     templates of places, population, waterlogging points and forces to fill in."""
     from drillsim.network.district import DISTRICT_ID, DistrictError
     from drillsim.network.district_make import make_district
+    from drillsim.network.package_roads import DROPPED_FILE, MAX_ARC_M
 
     if not DISTRICT_ID.fullmatch(name):
         raise DistrictError(f"NAME: {name!r}: a district name is letters, digits, _ or - "
@@ -456,6 +457,11 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                          name_en=name_en, name_zh=name_zh)
     console.print(f"District package written to {made.folder}/: {made.nodes:,} nodes, "
                   f"{made.arcs:,} arcs of driving network")
+    if made.shape_nodes:
+        console.print(f"  {made.nodes - made.shape_nodes:,} nodes from the source and "
+                      f"{made.shape_nodes:,} added along the roads (at the bends of their "
+                      f"geometry and every {MAX_ARC_M:.0f} m at most), so that places and "
+                      "floods are measured to the road, not to a far junction")
     order = {"way": 0, "nodes": 2}  # ways, then arcs, then the nodes the arcs left
     for why, count in sorted(made.dropped.items(),
                              key=lambda kv: (order.get(kv[0].split(" ")[0], 1), kv[0])):
@@ -469,6 +475,8 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
     if made.outside_core:
         console.print(f"  dropped {made.outside_core:,} node(s) outside the largest part in "
                       "which every node can be driven to and from every other")
+    if made.dropped or made.outside_core:
+        console.print(f"  the dropped roads, with why and where: {made.folder / DROPPED_FILE}")
     console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
                   f"forces.yaml, then run `drillsim district check {made.folder}` "
                   "(docs/districts.md)")

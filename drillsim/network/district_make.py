@@ -50,6 +50,10 @@ class MadeDistrict:
     outside_core
         Nodes dropped because they are not in the largest strongly connected part
         (dead ends of one-way fragments, islands).
+    shape_nodes
+        Nodes added along arcs longer than
+        :data:`~drillsim.network.package_roads.MAX_ARC_M` and at their geometry's vertices
+        (included in ``nodes``).
     """
 
     folder: Path
@@ -57,6 +61,7 @@ class MadeDistrict:
     arcs: int
     dropped: dict[str, int] = field(default_factory=dict)
     outside_core: int = 0
+    shape_nodes: int = 0
 
 
 # --------------------------------------------------------------------------- OSM XML
@@ -186,12 +191,13 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         raise DistrictError(f"{source}: {problem}")
     dropped = {f"way {k} (no highway tag: not a road)": n
                for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
+    source_graph = graph.copy()
     dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
     if len(strong) < 2:
         raise DistrictError(f"{source}: no two nodes can be driven between both ways")
     outside = graph.number_of_nodes() - len(strong)
-    graph = graph.subgraph(sorted(strong, key=str)).copy()
+    drivable, graph = graph, graph.subgraph(sorted(strong, key=str)).copy()
     for _, data in graph.nodes(data=True):
         for k, v in list(data.items()):
             if v is None:
@@ -201,14 +207,32 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
             if v is None or isinstance(v, list | dict):
                 data[k] = str(v) if v is not None else ""
     folder.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(graph, folder / "network.graphml")
+    shape_nodes = _write_roads(folder, source_graph, drivable, graph)
     lat = np.array([float(d["y"]) for _, d in graph.nodes(data=True)])
     lon = np.array([float(d["x"]) for _, d in graph.nodes(data=True)])
     centre = (float(np.mean(lat)), float(np.mean(lon)))
     _write_templates(folder, name, name_en or name, name_zh or name, source, centre,
                      dropped, outside)
     return MadeDistrict(folder, graph.number_of_nodes(), graph.number_of_edges(), dropped,
-                        outside)
+                        outside, shape_nodes)
+
+
+def _write_roads(folder: Path, source: nx.MultiDiGraph, drivable: nx.MultiDiGraph,
+                 kept: nx.MultiDiGraph) -> int:
+    """Write the package's ``network.graphml`` (``kept`` with long arcs split,
+    :func:`~drillsim.network.package_roads.split_long_arcs`) and ``dropped.csv`` (what
+    was left out of ``source`` and why); returns the number of nodes the split added."""
+    from drillsim.network.package_roads import (
+        DROPPED_FILE,
+        dropped_roads,
+        split_long_arcs,
+        write_dropped,
+    )
+
+    write_dropped(folder / DROPPED_FILE, dropped_roads(source, kept, drivable))
+    added = split_long_arcs(kept)
+    nx.write_graphml(kept, folder / "network.graphml")
+    return added
 
 
 def _write_templates(folder: Path, name: str, name_en: str, name_zh: str, source: Path,
@@ -236,6 +260,7 @@ files:
   population: population.yaml
   waterlogging: waterlogging.yaml
   forces: forces.yaml
+  dropped: dropped.csv   # roads left out of the network and why (written by district new)
 """,
         "places.yaml": f"""\
 # Places of the district. FILL IN each list; every place needs a unique `id` (letters,

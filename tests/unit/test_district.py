@@ -18,6 +18,7 @@ from other_district import PLACES, make_other_district
 from drillsim.cli import main
 from drillsim.network.district import DistrictError, load_district
 from drillsim.network.district_make import read_osm_xml
+from drillsim.network.graph import haversine_m
 from drillsim.network.graphml import district_network, district_places
 
 FIRE = """\
@@ -76,13 +77,15 @@ def test_new_reports_what_it_dropped(tmp_path):
     graphml = write_osm_like(tmp_path / "city.graphml")
     r = invoke("district", "new", "c1", "--graphml", graphml, "--out", tmp_path / "c1")
     assert r.exit_code == 0, r.output
-    assert "36 nodes" in r.output
+    assert "246 nodes" in r.output  # 36 junctions, arcs of 191-222 m cut in 4-5 pieces
+    assert "36 nodes from the source and 210 added along the roads" in r.output
     assert "dropped 2 arc(s): highway=footway (not driven)" in r.output  # the park path
     assert "dropped 1 node(s) left without a drivable road" in r.output  # the park
     assert "dropped 2 node(s) outside the largest part" in r.output       # dead end, source
     d = load_district(str(tmp_path / "c1"))
     net = district_network(d)
-    assert sorted(net.node_ids) == sorted(GRID)
+    assert sorted(n for n in net.node_ids if "-" not in n) == sorted(GRID)
+    assert net.edge_length_m.max() <= 50.0
     assert len(district_places(d)) == 0  # the templates hold no place yet
     again = invoke("district", "new", "c1", "--graphml", graphml, "--out", tmp_path / "c1")
     assert again.exit_code == 2 and "already a district package" in again.output
@@ -320,9 +323,10 @@ def test_osm_xml_reader_keeps_shape_points(tmp_path):
     r = invoke("district", "new", "osm1", "--osm", path, "--out", tmp_path / "osm1")
     assert r.exit_code == 0, r.output
     net = district_network(load_district(str(tmp_path / "osm1")))
-    assert sorted(net.node_ids) == ["1", "2", "3", "4", "5"]  # the footway's end is not driven
-    ab = net.edges_between(net.node_index["1"], net.node_index["2"])[0]
-    assert net.edge_speed_kmh[ab] == 30.0  # the lowest lane of 50|30
+    # the footway's end is not driven; arcs of 96-111 m got a node in the middle
+    assert sorted(n for n in net.node_ids if "-" not in n) == ["1", "2", "3", "4", "5"]
+    assert net.n_nodes == 5 + 9  # 96, 96, 111, 192 and 111 m: 1, 1, 2, 3 and 2 added
+    assert set(net.edge_speed_kmh[net.edges_named("光荣道")]) == {30.0}  # lowest lane of 50|30
 
 
 def test_a_place_beside_a_long_block_snaps_to_its_shape_point(tmp_path):
@@ -469,12 +473,13 @@ injects:
   - {{id: I2, kind: road_closed, at: '+00:00', road: Column 3 Street, text: closed}}
 incidents:
   - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
-  - {{id: F2, occupancy: dwelling, at: '+00:20', location: {{lat: {f2_lat}, lon: 104.0620}}}}
+  - {{id: F2, occupancy: dwelling, at: '+00:20', location: {{lat: 30.6631, lon: 104.0629}}}}
   - {{id: R1, kind: rescue, at: '+00:30', location: {{lat: 30.6680, lon: 104.0680}}}}
 """
-F2_NORTH_M = 100.0
-"""F2 stands 100 m north of g11 (30.662, 104.062; g21 is 122 m away): played at g11, and
-the run says so."""
+F2_NODE = ("g11-g21.3", 30.6632, 104.062)
+"""F2 stands inside the block g11-g12-g21-g22, 86 m east of Column 1 Street: played at the
+node ``district new`` put on that street every 44.5 m (the third from g11), and the run
+says so."""
 
 
 def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
@@ -482,9 +487,8 @@ def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
     than a crew works on foot (150 m): the call is recorded unreachable with the closures
     and the distance, no unit arrives, no mutual aid is asked, the 5-minute rule is missed,
     and the summary, the report and the MSEL say so."""
-    f2_lat = 30.662 + F2_NORTH_M / (math.pi / 180 * 6_371_008.8)
     drill = runs["root"] / "drills" / "cut_off.yaml"
-    drill.write_text(CUT_OFF.format(district="../testcity", f2_lat=f"{f2_lat:.6f}"),
+    drill.write_text(CUT_OFF.format(district="../testcity"),
                      encoding="utf-8")
     out = runs["root"] / "runs" / "cut_off"
     r = invoke("run", drill, "--report", "--out", out)
@@ -517,7 +521,7 @@ def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
 
 
 def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
-    """F2 of the cut-off drill stands 100 m from its node: the manifest's ``snaps`` and the
+    """F2 of the cut-off drill stands 87 m from its node: the manifest's ``snaps`` and the
     report's provenance say where it was played and how far; places at their node (0 m)
     are not listed."""
     out = runs["root"] / "runs" / "cut_off"
@@ -525,11 +529,13 @@ def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
         pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (snap,) = manifest["snaps"]
-    assert (snap["where"], snap["node"]) == ("incidents[1].location", "g11")
-    assert snap["distance_m"] == pytest.approx(F2_NORTH_M, abs=0.5)
+    node, lat, lon = F2_NODE
+    assert (snap["where"], snap["node"]) == ("incidents[1].location", node)
+    expected = float(haversine_m(30.6631, 104.0629, lat, lon))
+    assert snap["distance_m"] == pytest.approx(expected, abs=0.5)  # 86.9 m
     report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
     assert (f"places played at a road node more than 50 m away: incidents\\[1\\].location "
-            f"{snap['what']} at node g11, 100 m") in report  # Markdown escapes the brackets
+            f"{snap['what']} at node {node}, 87 m") in report  # Markdown escapes the brackets
 
 
 def test_map_caption_names_the_package_source_not_the_schematic(runs):
