@@ -613,3 +613,68 @@ def test_map_caption_of_the_embedded_network_says_schematic(reports):
         .startswith("Road network (schematic), stations")
     zh, _ = reports["highrise-evening", "zh"]
     assert network_source(zh) == "示意"
+
+
+def _validate_location(runs, name: str, location: str) -> str:
+    drill = runs["root"] / "drills" / f"{name}.yaml"
+    drill.write_text(FIRE.format(district="../testcity").replace(
+        "{lat: 30.6700, lon: 104.0700}", location), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2, r.output
+    return " ".join(r.output.split())
+
+
+def test_a_coordinate_on_a_dropped_fragment_names_the_road_and_why(runs):
+    """Trial of issue 15 (F6): a fire on a one-way fragment `district new` dropped got "458 m
+    from the nearest usable node" and no hint. Source Lane runs one way from `source`
+    (30.672, 104.06) into g50 (30.670); a fire 11 m south of `source` on it is 211 m from
+    g50 and from every kept node."""
+    line = _validate_location(runs, "on_fragment", "{lat: 30.6719, lon: 104.0600}")
+    assert "incidents[0].location: (30.6719, 104.06) lies 211 m from the nearest usable " \
+           "network node 'g50'" in line
+    dropped = runs["package"] / "dropped.csv"
+    assert (f"Source Lane (one-way fragment: not reachable from the rest), 0 m away, was "
+            f"dropped by `drillsim district new` (see {dropped})") in line
+
+
+def test_a_node_of_a_dropped_road_says_it_was_dropped(runs):
+    line = _validate_location(runs, "dropped_node", "{node: source}")
+    assert ("unknown network node 'source'; it was dropped by `drillsim district new` with "
+            "Source Lane (one-way fragment: not reachable from the rest; see ") in line
+    assert "`drillsim district show --nodes` lists the node ids" in line
+
+
+def test_a_node_given_as_an_index_names_the_id_it_stands_for(runs):
+    """events.csv's `node` is an index; written as `node:` it is refused (indices move when
+    the package is remade) with the id to write instead."""
+    net = district_network(load_district(str(runs["package"])))
+    i = net.node_index["g23"]
+    line = _validate_location(runs, "index_node", f"{{node: '{i}'}}")
+    assert (f"unknown network node '{i}'; {i} is the index (events.csv's `node` column) of "
+            "node 'g23' (Column 3 Street × Row 2 Street): write 'node: g23' to mean that "
+            "one") in line
+
+
+def test_an_unknown_node_suggests_the_nearest_matching_ids(runs):
+    line = _validate_location(runs, "typo_node", "{node: g5}")
+    assert "unknown network node 'g5'; did you mean 'g55', 'g54', 'g53'?" in line
+
+
+def test_show_nodes_lists_index_id_roads_in_both_languages_and_position(tmp_path):
+    """`drillsim district show --nodes`: the table that takes an events.csv index to the id a
+    drill writes, with the roads that meet there."""
+    path = tmp_path / "x.osm"
+    path.write_text(OSM, encoding="utf-8")
+    assert invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x").exit_code == 0
+    net = district_network(load_district(str(tmp_path / "x")))
+    r = invoke("district", "show", tmp_path / "x", "--nodes")
+    assert r.exit_code == 0, r.output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.output.splitlines()
+            if line.startswith("│")]
+    by_id = {row[1]: row for row in rows if row[1]}
+    assert len(by_id) == net.n_nodes
+    two = by_id["2"]
+    assert two[0] == str(net.node_index["2"])
+    assert (two[2], two[3]) == ("光荣道", "Guangrong Road")
+    assert (two[4], two[5]) == ("30.00000", "104.00100")
+    assert by_id["1-2.1"][2] == "光荣道"  # the node put between 1 and 2, on the same road
