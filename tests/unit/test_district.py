@@ -678,3 +678,29 @@ def test_show_nodes_lists_index_id_roads_in_both_languages_and_position(tmp_path
     assert (two[2], two[3]) == ("光荣道", "Guangrong Road")
     assert (two[4], two[5]) == ("30.00000", "104.00100")
     assert by_id["1-2.1"][2] == "光荣道"  # the node put between 1 and 2, on the same road
+
+
+def test_check_does_not_warn_of_subdistrict_centres_far_from_roads(tmp_path):
+    """Trial of issue 15: the four subdistrict centres got "205-446 m from the nearest road
+    node" warnings, though no unit drives to a centre (it seeds the split of residents).
+    A centre 400 m north of the grid is fine; one in Tianjin, about 1,500 km away, is an
+    error;
+    a station as far off as the first centre is still warned of."""
+    package = make_other_district(tmp_path)
+    north = 30.670 + 400 / (math.pi / 180 * 6_371_008.8)
+    pop = (package / "population.yaml").read_text(encoding="utf-8")
+    pop = pop.replace("lat: 30.6680, lon: 104.0680, population: 20000",
+                      f"lat: {north:.6f}, lon: 104.0650, population: 20000")
+    pop = pop.replace("lat: 30.6620, lon: 104.0620", "lat: 39.1500, lon: 117.1500")
+    (package / "population.yaml").write_text(pop, encoding="utf-8")
+    places = (package / "places.yaml").read_text(encoding="utf-8").replace(
+        "hazard_sites: []\n", f"hazard_sites:\n  - {{id: far_plant, name_zh: 远厂, name_en: "
+        f"Far Plant, lat: {north:.6f}, lon: 104.0650}}\n")
+    (package / "places.yaml").write_text(places, encoding="utf-8")
+    r = invoke("district", "check", package)
+    out = " ".join(r.output.split())
+    assert "north:" not in out
+    assert "south: the centre of 南街道 South Subdistrict lies 1,4" in out
+    assert "km outside the road network's area" in out and r.exit_code == 2
+    assert "far_plant: 远厂 Far Plant lies 400 m from the nearest drivable " \
+           "road node, more than 200 m" in out
