@@ -511,23 +511,24 @@ def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
              "or one-way fragment units could not use)")
     near = f"network node {network.node_ids[node]!r}"
     max_m, source = bound
-    aside += _dropped_hint(dropped, lat, lon, min(dist, max_m if loc.place is None
-                                                  else core.warn_m))
+    hint = _dropped_hint(dropped, lat, lon, min(dist, max_m if loc.place is None
+                                                else core.warn_m))
     if loc.place is not None:
         if dist > SNAP_PLACE_MAX_M:
             yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}"
                           f"{aside}; more than {SNAP_PLACE_MAX_M:.0f} m is outside the "
                           f"drill's road network ({_played_in(district)}). On another network "
-                          "give 'location: {lat: .., lon: ..}' or 'location: {node: ..}'")
+                          "give 'location: {lat: .., lon: ..}' or 'location: {node: ..}'"
+                          f"{hint}")
         elif dist > core.warn_m:
             yield Problem(path, f"{what} is played at {near}, {dist:.0f} m away, more than "
                           f"{core.warn_m:.0f} m{aside}; give 'node:' or closer coordinates if "
-                          "that is not the right road", warning=True)
+                          f"that is not the right road{hint}", warning=True)
         return
     if dist > max_m:
         yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}{aside}; "
                       f"more than {max_m:.0f} m ({source}): give the coordinates of the place "
-                      f"itself (WGS84), or 'node:'; {_played_in(district)}")
+                      f"itself (WGS84), or 'node:'; {_played_in(district)}{hint}")
 
 
 class Dropped(NamedTuple):
