@@ -50,6 +50,10 @@ point closes about its own radius of road. A real OSM street carries a drawn nod
 10-50 m anyway, so the OSM XML path gains few nodes; a 20 km² district of about 300 km
 of road gets about 6,000 nodes, for which a shortest-path tree takes milliseconds."""
 
+GEOMETRY_END_M = 10.0
+"""An arc's ``geometry`` is used only when its two ends lie within this of the arc's end
+nodes (summed), m; osmnx draws them at the nodes exactly."""
+
 DROPPED_FILE = "dropped.csv"
 """The package file listing the roads ``district new`` dropped."""
 
@@ -81,13 +85,19 @@ def parse_linestring(wkt: object) -> list[tuple[float, float]] | None:
 def _polyline(graph: nx.MultiDiGraph, u: object, v: object, data: dict
               ) -> list[tuple[float, float]]:
     """The arc's course from ``u`` to ``v`` as ``(lat, lon)``: its geometry's inner
-    vertices (turned round when drawn from ``v``) between the exact end nodes."""
+    vertices (turned round when drawn from ``v``) between the exact end nodes; straight
+    when the geometry's ends are not at the nodes (more than :data:`GEOMETRY_END_M` off:
+    a geometry left in projected metres, or none)."""
     a = (float(graph.nodes[u]["y"]), float(graph.nodes[u]["x"]))
     b = (float(graph.nodes[v]["y"]), float(graph.nodes[v]["x"]))
     shape = parse_linestring(data.get("geometry"))
     if shape is None:
         return [a, b]
-    if _flat_m(shape[0], b) + _flat_m(shape[-1], a) < _flat_m(shape[0], a) + _flat_m(shape[-1], b):
+    forward = _flat_m(shape[0], a) + _flat_m(shape[-1], b)
+    backward = _flat_m(shape[0], b) + _flat_m(shape[-1], a)
+    if min(forward, backward) > GEOMETRY_END_M:
+        return [a, b]
+    if backward < forward:
         shape = shape[::-1]
     return [a, *shape[1:-1], b]
 

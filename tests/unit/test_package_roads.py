@@ -255,3 +255,17 @@ def test_osm_reader_shape_points_are_kept_before_splitting(tmp_path):
     net = district_network(load_district(str(tmp_path / "s")))
     assert {"1", "2", "3", "4"} <= set(net.node_ids)
     assert net.n_nodes == 4 + 1  # the 100 m stretch is cut once
+
+
+def test_a_geometry_not_at_the_arcs_ends_is_not_followed():
+    """A geometry left in projected metres (x 404,000, y 3,392,000) does not make nodes
+    in nowhere: the arc is cut straight."""
+    g = nx.MultiDiGraph()
+    a, b = at(0, 0), at(120, 0)
+    for n, (lat, lon) in (("A", a), ("B", b)):
+        g.add_node(n, y=lat, x=lon)
+    g.add_edge("A", "B", length=120.0,
+               geometry="LINESTRING (404000 3392000, 404060 3392040, 404120 3392000)")
+    assert split_long_arcs(g) == 2  # 3 straight pieces of 40 m
+    for n in g.nodes:
+        assert abs(g.nodes[n]["y"] - LAT0) < 1e-9
