@@ -448,6 +448,7 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
     templates of places, population, waterlogging points and forces to fill in."""
     from drillsim.network.district import DISTRICT_ID, DistrictError
     from drillsim.network.district_make import make_district
+    from drillsim.network.package_roads import DROPPED_FILE, MAX_ARC_M
 
     if not DISTRICT_ID.fullmatch(name):
         raise DistrictError(f"NAME: {name!r}: a district name is letters, digits, _ or - "
@@ -458,6 +459,11 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                   f"{made.arcs:,} arcs of driving network")
     if made.converted:
         console.print(f"  coordinates {made.converted}")
+    if made.shape_nodes:
+        console.print(f"  {made.nodes - made.shape_nodes:,} nodes from the source and "
+                      f"{made.shape_nodes:,} added along the roads (at the bends of their "
+                      f"geometry and every {MAX_ARC_M:.0f} m at most), so that places and "
+                      "floods are measured to the road, not to a far junction")
     order = {"way": 0, "nodes": 2}  # ways, then arcs, then the nodes the arcs left
     for why, count in sorted(made.dropped.items(),
                              key=lambda kv: (order.get(kv[0].split(" ")[0], 1), kv[0])):
@@ -475,6 +481,8 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
         console.print(f"  ignored {made.turn_restrictions:,} turn restriction(s) (relations "
                       "type=restriction: no left turn, no U-turn...): routing allows every "
                       "turn (docs/districts.md)")
+    if made.dropped or made.outside_core:
+        console.print(f"  the dropped roads, with why and where: {made.folder / DROPPED_FILE}")
     console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
                   f"forces.yaml, then run `drillsim district check {made.folder}` "
                   "(docs/districts.md)")
@@ -503,10 +511,14 @@ def district_check(path: str) -> None:
 @click.option("--roads", "what", flag_value="roads", help="List the named roads.")
 @click.option("--places", "what", flag_value="places", help="List the places.")
 @click.option("--points", "what", flag_value="points", help="List the waterlogging points.")
+@click.option("--nodes", "what", flag_value="nodes",
+              help="List the road nodes: index (events.csv's `node`), id (a drill's "
+                   "`location: {node: ID}`), the roads that meet there, lat / lon.")
 @friendly_errors
 def district_show(path: str, what: str | None) -> None:
     """Show the district package PATH (default hongqiao): names, version, sources, and
-    with an option its roads, places or waterlogging points in both languages."""
+    with an option its roads, places, waterlogging points or road nodes in both
+    languages."""
     from drillsim.network.district import load_district
     from drillsim.network.graphml import district_network, district_places
 
@@ -533,6 +545,8 @@ def district_show(path: str, what: str | None) -> None:
         for (zh, en), (cls, m) in sorted(lengths.items()):
             t.add_row(zh, en, cls, f"{m / 1000:.2f}")
         console.print(t)
+    elif what == "nodes":
+        _print_nodes(d.label, district_network(d))
     elif what == "places":
         places = district_places(d)
         t = Table(title=f"{d.label}: places", title_justify="left")
@@ -553,6 +567,20 @@ def district_show(path: str, what: str | None) -> None:
                       loc if isinstance(loc, str) else ", ".join(f"{k} {v}" for k, v in
                                                                  dict(loc or {}).items()))
         console.print(t)
+
+
+def _print_nodes(label: str, net) -> None:
+    """The nodes of a road network: index, source id, the roads meeting there, position."""
+    t = Table(title=f"{label}: road nodes (index = events.csv `node`; id = `location: "
+              "{node: ID}`)", title_justify="left")
+    for col in ("index", "id", "道路", "roads", "lat", "lon"):
+        t.add_column(col, justify="right" if col == "index" else "left")
+    for i, node_id in enumerate(net.node_ids):
+        roads = net.roads_at(i)
+        t.add_row(str(i), node_id, " × ".join(zh or en for zh, en in roads),
+                  " × ".join(en or zh for zh, en in roads), f"{net.lat[i]:.5f}",
+                  f"{net.lon[i]:.5f}")
+    console.print(t)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,7 +49,7 @@ MANIFEST = "district.yaml"
 """The file that makes a folder a district package."""
 
 DISTRICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*", re.IGNORECASE)
-_FILE_KEYS = ("network", "places", "population", "waterlogging", "forces")
+_FILE_KEYS = ("network", "places", "population", "waterlogging", "forces", "dropped")
 _TOP_KEYS = ("name", "name_en", "name_zh", "version", "crs", "licence", "sources",
              "estimated", "snap_max_m", "files")
 
@@ -95,6 +95,9 @@ class District:
     snap_max_m
         Farthest a drill's coordinate may lie from its road node, m (``None``: the
         default, :data:`drillsim.network.fit.SNAP_MAX_M`).
+    dropped
+        The list of roads ``district new`` left out and why (``dropped.csv``,
+        :mod:`drillsim.network.package_roads`), or ``None``.
     """
 
     folder: Path
@@ -113,6 +116,7 @@ class District:
     forces: Path | None
     embedded: bool
     snap_max_m: float | None = None
+    dropped: Path | None = None
 
     @property
     def spec(self) -> str:
@@ -126,7 +130,8 @@ class District:
 
     def files(self) -> list[Path]:
         """Every file of the package: ``district.yaml`` first, then as listed."""
-        listed = [self.network, *self.places, self.population, self.waterlogging, self.forces]
+        listed = [self.network, *self.places, self.population, self.waterlogging, self.forces,
+                  self.dropped]
         return [self.folder / MANIFEST, *dict.fromkeys(p for p in listed if p is not None)]
 
     def sha256(self) -> str:
@@ -234,7 +239,7 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
     files = doc.get("files")
     if not isinstance(files, dict):
         raise fail("files", "needs a mapping of the package's files (network, places, "
-                   "population, waterlogging, forces)")
+                   "population, waterlogging, forces, dropped)")
     for key in files:
         if key not in _FILE_KEYS:
             raise fail(f"files.{key}", f"unknown file key; the keys are {', '.join(_FILE_KEYS)}")
@@ -276,7 +281,8 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
         estimated=tuple(str(s) for s in _as_list(doc.get("estimated"))),
         network=network, places=tuple(places), population=one("population", False),
         waterlogging=one("waterlogging", False), forces=one("forces", False),
-        embedded=embedded, snap_max_m=None if snap_max_m is None else float(snap_max_m))
+        embedded=embedded, snap_max_m=None if snap_max_m is None else float(snap_max_m),
+        dropped=one("dropped", False))
 
 
 def _as_list(value) -> list:

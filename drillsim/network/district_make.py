@@ -16,6 +16,7 @@ reads. PBF files need a compiled reader and are not read: convert them with
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ import numpy as np
 import yaml
 
 from drillsim.network.district import MANIFEST, District, DistrictError, load_district
-from drillsim.network.graph import haversine_m
+from drillsim.network.graph import EARTH_RADIUS_M, RoadNetwork, haversine_m
+from drillsim.network.places import Place
 
 DRIVE_MINUTES = 10.0
 """A station should reach half of the district's drivable nodes within this, min."""
@@ -56,6 +58,10 @@ class MadeDistrict:
     turn_restrictions
         Turn restrictions of an OSM extract, not honoured by routing
         (:data:`TURN_RESTRICTIONS`).
+    shape_nodes
+        Nodes added along arcs longer than
+        :data:`~drillsim.network.package_roads.MAX_ARC_M` and at their geometry's vertices
+        (included in ``nodes``).
     """
 
     folder: Path
@@ -65,6 +71,7 @@ class MadeDistrict:
     outside_core: int = 0
     converted: str = ""
     turn_restrictions: int = 0
+    shape_nodes: int = 0
 
 
 # --------------------------------------------------------------------------- OSM XML
@@ -267,12 +274,13 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         raise DistrictError(f"{source}: {problem}")
     dropped = {f"way {k}": n for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
     restrictions = int(graph.graph.pop(TURN_RESTRICTIONS, 0))
+    source_graph = graph.copy()
     dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
     if len(strong) < 2:
         raise DistrictError(f"{source}: no two nodes can be driven between both ways")
     outside = graph.number_of_nodes() - len(strong)
-    graph = graph.subgraph(sorted(strong, key=str)).copy()
+    drivable, graph = graph, graph.subgraph(sorted(strong, key=str)).copy()
     for _, data in graph.nodes(data=True):
         for k, v in list(data.items()):
             if v is None:
@@ -282,14 +290,32 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
             if v is None or isinstance(v, list | dict):
                 data[k] = str(v) if v is not None else ""
     folder.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(graph, folder / "network.graphml")
+    shape_nodes = _write_roads(folder, source_graph, drivable, graph)
     lat = np.array([float(d["y"]) for _, d in graph.nodes(data=True)])
     lon = np.array([float(d["x"]) for _, d in graph.nodes(data=True)])
     centre = (float(np.mean(lat)), float(np.mean(lon)))
     _write_templates(folder, name, name_en or name, name_zh or name, source, centre,
                      dropped, outside)
     return MadeDistrict(folder, graph.number_of_nodes(), graph.number_of_edges(), dropped,
-                        outside, converted, restrictions)
+                        outside, converted, restrictions, shape_nodes)
+
+
+def _write_roads(folder: Path, source: nx.MultiDiGraph, drivable: nx.MultiDiGraph,
+                 kept: nx.MultiDiGraph) -> int:
+    """Write the package's ``network.graphml`` (``kept`` with long arcs split,
+    :func:`~drillsim.network.package_roads.split_long_arcs`) and ``dropped.csv`` (what
+    was left out of ``source`` and why); returns the number of nodes the split added."""
+    from drillsim.network.package_roads import (
+        DROPPED_FILE,
+        dropped_roads,
+        split_long_arcs,
+        write_dropped,
+    )
+
+    write_dropped(folder / DROPPED_FILE, dropped_roads(source, kept, drivable))
+    added = split_long_arcs(kept)
+    nx.write_graphml(kept, folder / "network.graphml")
+    return added
 
 
 def _write_templates(folder: Path, name: str, name_en: str, name_zh: str, source: Path,
@@ -317,6 +343,7 @@ files:
   population: population.yaml
   waterlogging: waterlogging.yaml
   forces: forces.yaml
+  dropped: dropped.csv   # roads left out of the network and why (written by district new)
 """,
         "places.yaml": f"""\
 # Places of the district. FILL IN each list; every place needs a unique `id` (letters,
@@ -455,7 +482,9 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
 
     Missing: stations, shelters, population, waterlogging points (or residents at them),
     default forces.
-    Suspicious: places farther from the drivable network than the drills accept
+    Suspicious: places units drive to (every kind but subdistricts, whose centres are
+    only checked to lie in the network's area, :func:`_centre_outside`) farther from the
+    drivable network than the drills accept
     (:data:`drillsim.network.fit.SNAP_PLACE_MAX_M`: an error), than a drill's coordinate
     may lie (:data:`drillsim.network.fit.SNAP_MAX_M` or the package's ``snap_max_m``: a
     warning, with "swapped lat/lon?" when the swapped pair lies on the network) or than
@@ -523,8 +552,11 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
     bound = SNAP_MAX_M if d.snap_max_m is None else d.snap_max_m
     bound_source = "" if d.snap_max_m is None else " (snap_max_m of district.yaml)"
     for p in places:
-        node, dist = core.nearest(network, p.lat, p.lon)
         file = next((f for f in (*d.places, d.population) if f and _line_of(f, p.id)), None)
+        if p.kind == "subdistrict":
+            out += _centre_outside(network, p, str(file or manifest), _line_of(file, p.id))
+            continue
+        node, dist = core.nearest(network, p.lat, p.lon)
         swapped = ""
         if dist > bound and -90 <= p.lon <= 90:
             _, back = core.nearest(network, p.lon, p.lat)
@@ -564,6 +596,30 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                                    f"shelter {sh.label} is {dist:.0f} m from waterlogging "
                                    f"point {pid!r}: people would be sent into the water"))
     return d, out
+
+
+CENTRE_OUTSIDE_M = 1000.0
+"""A subdistrict centre farther than this outside the road network's bounding box is an
+error (wrong coordinates), m."""
+
+
+def _centre_outside(network: RoadNetwork, p: Place, file: str, line: int | None
+                    ) -> list[Finding]:
+    """An error when subdistrict ``p``'s centre lies more than :data:`CENTRE_OUTSIDE_M`
+    outside the network's bounding box. A subdistrict centre is no place units drive to
+    (it seeds the split of the residents over the map, docs/models.md), so its distance
+    from the nearest road node is not checked: a centroid in a park or a block is right."""
+    lat0, lon0, lat1, lon1 = network.bbox
+    k = math.radians(1.0) * EARTH_RADIUS_M
+    dy = max(lat0 - p.lat, p.lat - lat1, 0.0) * k
+    dx = max(lon0 - p.lon, p.lon - lon1, 0.0) * k * math.cos(math.radians(p.lat))
+    gap = math.hypot(dx, dy)
+    if gap <= CENTRE_OUTSIDE_M:
+        return []
+    return [Finding(file, line, p.id, f"the centre of {p.label} lies {gap / 1000:,.1f} km "
+                    "outside the road network's area: its residents could not be placed on "
+                    "the district's streets; check its lat / lon (WGS84, latitude first)",
+                    error=True)]
 
 
 def _plans_without_staff(d: District, forces: object) -> list[Finding]:

@@ -19,8 +19,8 @@ Distance
     that is longer (a place in the middle of a long block is far from every node
     without being wrong). On the embedded Hongqiao schematic (arcs 166 / 294 /
     440 m at the quartiles) it is 440 m: its places lie at most 293 m from a node
-    and the ready drills' coordinates at most 199 m. On an OSM extract (arcs of
-    about 100 m) it stays 200 m.
+    and the ready drills' coordinates at most 199 m. On a package made by
+    ``drillsim district new`` (arcs of at most 50 m) it stays 200 m.
 Reachability
     Real road extracts hold one-way fragments and dead ends: osmnx keeps the
     largest *weakly* connected part, in which only 74-92 % of the nodes can reach
@@ -64,9 +64,9 @@ least: see :attr:`Core.warn_m`)."""
 SNAP_MAX_M = 200.0
 """A coordinate farther than this from every core node is an error, m (default; a drill's
 or ``district.yaml``'s ``snap_max_m`` may raise it). 200 m is the default the issue
-asks for (issue 15); on an OSM extract (arcs of about 100 m) any point of a street lies
-within about 100 m of a junction, and the Hongqiao schematic's drill coordinates lie at
-most 199 m from theirs."""
+asks for (issue 15); on a package made by ``drillsim district new`` (arcs of at most 50 m,
+:data:`drillsim.network.package_roads.MAX_ARC_M`) any point of a street lies within 25 m
+of a node, and the Hongqiao schematic's drill coordinates lie at most 199 m from theirs."""
 
 SNAP_PLACE_MAX_M = 500.0
 """A place of the district's catalogue farther than this from every core node is an error

@@ -758,6 +758,7 @@ class TravelTimes:
         self.version = 0
         self.dijkstra_runs = 0
         self.max_cache_bytes = MAX_CACHE_BYTES
+        self._walk: csr_matrix | None = None  # road lengths, one entry per node pair
 
     def _graph(self, vehicle: str) -> _VehicleGraph:
         graph = self._graphs.get(vehicle)
@@ -932,11 +933,15 @@ class TravelTimes:
         return None if dist_m <= APPROACH_MAX_M else dist_m
 
     def nearest_entry(self, node: int, vehicle: str = "fire_engine") -> tuple[int, float]:
-        """The node nearest ``node`` where a ``vehicle`` can stop, and its straight-line
-        distance, m: ``(node, 0.0)`` while some arc into ``node`` is open to the class (or
-        none leads into it); else the node it could come from (a tail of an arc into
-        ``node``) that is nearest in a straight line and has an open arc into it itself
-        (ties: the lower index); ``(node, inf)`` when there is none.
+        """The node nearest ``node`` where a ``vehicle`` can stop, and its distance, m:
+        ``(node, 0.0)`` while some arc into ``node`` is open to the class (or none leads
+        into it); else the node it could come from (a tail of an arc into ``node``) that
+        is nearest in a straight line and has an open arc into it itself (ties: the lower
+        index), with the straight-line distance; else, when every such neighbour is cut
+        off too (a flooded stretch several arcs long, as on a network with a node every
+        50 m), the node with an open arc into it nearest on foot along the roads (any arc,
+        either way, closed or not), with that walking distance; ``(node, inf)`` when there
+        is none.
         """
         graph = self._graph(vehicle)
         if graph.enterable[node]:
@@ -955,9 +960,31 @@ class TravelTimes:
             if d < best_d:
                 best, best_d = tail, d
         if best == node:
-            return node, math.inf
+            return self._walk_to_entry(node, vehicle)
         return best, float(haversine_m(net.lat[node], net.lon[node], net.lat[best],
                                        net.lon[best]))
+
+    def _walk_to_entry(self, node: int, vehicle: str) -> tuple[int, float]:
+        """The node other than ``node`` with an open arc into it for ``vehicle`` that is
+        nearest to ``node`` walking along the roads, and that distance, m (ties: the lower
+        index); ``(node, inf)`` when none can be walked to."""
+        from scipy.sparse.csgraph import dijkstra
+
+        if self._walk is None:
+            from scipy.sparse import csr_matrix
+
+            net, n = self.network, self.network.n_nodes
+            pairs = net.road_edges()
+            self._walk = csr_matrix((np.maximum(net.edge_length_m[pairs], 1e-3),
+                                     (net.edge_u[pairs], net.edge_v[pairs])), shape=(n, n))
+        rev = self._graph(vehicle).reverse
+        heads = np.repeat(np.arange(rev.shape[0]), np.diff(rev.indptr))
+        open_into = np.bincount(heads[rev.data < _CLOSED_S], minlength=rev.shape[0]) > 0
+        open_into[node] = False
+        walk = dijkstra(self._walk, directed=False, indices=node)
+        walk[~open_into] = np.inf
+        best = int(np.argmin(walk))
+        return (node, math.inf) if not np.isfinite(walk[best]) else (best, float(walk[best]))
 
     def edge_factors(self, edges: np.ndarray, vehicle: str) -> np.ndarray:
         """The speed factors now set on ``edges`` for ``vehicle`` (a copy)."""

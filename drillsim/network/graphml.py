@@ -244,9 +244,7 @@ def drop_non_roads(graph: nx.MultiDiGraph, *, drive: bool = False) -> dict[str, 
     dropped: dict[str, int] = {}
     gone = []
     for u, v, k, data in graph.edges(keys=True, data=True):
-        why = non_road(data)
-        if why is None and drive and road_class(data.get("highway")) == "path":
-            why = f"highway={str(_first(data.get('highway')))} (not driven)"
+        why = why_not_road(data, drive=drive)
         if why is not None:
             gone.append((u, v, k))
             dropped[why] = dropped.get(why, 0) + 1
@@ -257,6 +255,15 @@ def drop_non_roads(graph: nx.MultiDiGraph, *, drive: bool = False) -> dict[str, 
     if lonely:
         dropped["nodes"] = len(lonely)
     return dropped
+
+
+def why_not_road(data: dict, *, drive: bool = False) -> str | None:
+    """Why :func:`drop_non_roads` removes an arc (``"area=yes"``, ``"highway=footway (not
+    driven)"``...), or ``None`` when it keeps it."""
+    why = non_road(data)
+    if why is None and drive and road_class(data.get("highway")) == "path":
+        why = f"highway={str(_first(data.get('highway')))} (not driven)"
+    return why
 
 
 def _first(value) -> object:

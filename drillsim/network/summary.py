@@ -68,8 +68,8 @@ def summarize(network: RoadNetwork, places: Places, tt: TravelTimes) -> dict:
         inside = tt.times_from(node, REACH_VEHICLE) <= REACH_S
         edges = np.flatnonzero(inside[network.edge_u] & inside[network.edge_v])
         reach.append({"station": station.id, "name": station.name_zh, "node": node,
-                      "snap_m": round(snap_m, 1), "nodes": int(inside.sum()),
-                      "road_km": round(network.total_km(edges), 2)})
+                      "node_id": network.node_ids[node], "snap_m": round(snap_m, 1),
+                      "nodes": int(inside.sum()), "road_km": round(network.total_km(edges), 2)})
     return {
         "nodes": network.n_nodes,
         "arcs": network.n_edges,

@@ -414,6 +414,16 @@ def markdown() -> str:
         "`data`, the kind's typed fields. In a run folder's `events.csv` the `data` column",
         "holds the fields as a JSON object; `drillsim.read_run` reads it back exactly.",
         "",
+        "Node index and node id: the `node` column is the node's *index* in the run's road",
+        "network (0, 1, 2...: nodes sorted by id). A drill's `location: {node: ID}`, the",
+        "manifest's `snaps` and the messages of `drillsim validate` use the node's *id* from",
+        "the map data (an OSM node id such as `1009`; `1009-1010.3` for a node that",
+        "`district new` put between two; a Hongqiao id such as `n_tpl_bxl`).",
+        "`drillsim district show --nodes` lists index, id, the roads that meet there and",
+        "lat / lon; in Python `world.network.node_ids[index]` gives the id and",
+        "`world.network.node_index[id]` the index. A `node:` written as an index is refused",
+        "with the id it stands for (indices change when the package's network is remade).",
+        "",
     ]
     group = None
     for k in _KINDS:

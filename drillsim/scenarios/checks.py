@@ -343,8 +343,9 @@ def snap_bound(s: Scenario) -> tuple[float, str]:
 
 def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:
     bound = snap_bound(s)
+    dropped = _dropped_roads(s)
     for path, loc in located(s):
-        yield from _location(loc, path, places, network, bound, s.district)
+        yield from _location(loc, path, places, network, bound, s.district, dropped)
     for i, item in enumerate(s.forces.shelters):
         if item.capacity is None:
             place = places.get(item.id)
@@ -473,14 +474,16 @@ def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
 
 
 def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
-              bound: tuple[float, str], district: str) -> Iterator[Problem]:
+              bound: tuple[float, str], district: str,
+              dropped: Dropped | None = None) -> Iterator[Problem]:
     """Place ids, node ids and coordinates: known, near the network and in its core.
 
     A coordinate farther than ``bound`` (m, and where the bound comes from:
     :func:`snap_bound`) from its node is an error; a place of the district's catalogue
     farther than :data:`~drillsim.network.fit.SNAP_PLACE_MAX_M` (the package's positions,
     which ``drillsim district check`` reviews). Bounds and the core are explained in
-    :mod:`drillsim.network.fit`.
+    :mod:`drillsim.network.fit`. The messages name a road ``district new`` dropped
+    (``dropped``) where the location lies on it.
     """
     from drillsim.network.fit import SNAP_PLACE_MAX_M, drive_core
 
@@ -488,7 +491,8 @@ def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
     if loc.node is not None:
         i = network.node_index.get(loc.node)
         if i is None:
-            yield Problem(path, f"unknown network node {loc.node!r}")
+            yield Problem(path, f"unknown network node {loc.node!r}"
+                          f"{_unknown_node_hint(loc.node, network, dropped)}")
         elif not core.mask[i]:
             near, dist = core.nearest(network, float(network.lat[i]), float(network.lon[i]))
             yield Problem(path, f"node {loc.node!r} is on a dead end or one-way fragment: "
@@ -515,22 +519,90 @@ def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
              f" (node {network.node_ids[plain]!r}, {plain_dist:.0f} m away, is on a dead end "
              "or one-way fragment units could not use)")
     near = f"network node {network.node_ids[node]!r}"
+    max_m, source = bound
+    hint = _dropped_hint(dropped, lat, lon, min(dist, max_m if loc.place is None
+                                                else core.warn_m))
     if loc.place is not None:
         if dist > SNAP_PLACE_MAX_M:
             yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}"
                           f"{aside}; more than {SNAP_PLACE_MAX_M:.0f} m is outside the "
                           f"drill's road network ({_played_in(district)}). On another network "
-                          "give 'location: {lat: .., lon: ..}' or 'location: {node: ..}'")
+                          "give 'location: {lat: .., lon: ..}' or 'location: {node: ..}'"
+                          f"{hint}")
         elif dist > core.warn_m:
             yield Problem(path, f"{what} is played at {near}, {dist:.0f} m away, more than "
                           f"{core.warn_m:.0f} m{aside}; give 'node:' or closer coordinates if "
-                          "that is not the right road", warning=True)
+                          f"that is not the right road{hint}", warning=True)
         return
-    max_m, source = bound
     if dist > max_m:
         yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}{aside}; "
                       f"more than {max_m:.0f} m ({source}): give the coordinates of the place "
-                      f"itself (WGS84), or 'node:'; {_played_in(district)}")
+                      f"itself (WGS84), or 'node:'; {_played_in(district)}{hint}")
+
+
+class Dropped(NamedTuple):
+    """The roads ``district new`` left out of a drill's network, and the file listing them."""
+
+    roads: list
+    file: Path
+
+
+def _dropped_roads(s: Scenario) -> Dropped | None:
+    """The dropped roads of the drill's district package (``dropped.csv``); ``None`` when
+    it has none or the drill plays on a network of its own."""
+    from drillsim.network.district import DistrictError, load_district
+    from drillsim.network.package_roads import read_dropped
+
+    if s.network != "default":
+        return None
+    try:
+        d = load_district(s.district)
+    except DistrictError:
+        return None
+    if d.dropped is None:
+        return None
+    try:
+        return Dropped(read_dropped(d.dropped), d.dropped)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _dropped_hint(dropped: Dropped | None, lat: float, lon: float, within_m: float) -> str:
+    """``"; 天塔道 (one-way fragment: ...), 12 m away, was dropped by ..."`` when a dropped
+    road lies nearer than ``within_m`` (m), else ``""``."""
+    from drillsim.network.package_roads import nearest_dropped
+
+    found = nearest_dropped(dropped.roads, lat, lon) if dropped else None
+    if found is None or found[1] >= within_m:
+        return ""
+    road, dist = found
+    return (f"; {road.label} ({road.reason}), {dist:.0f} m away, was dropped by "
+            f"`drillsim district new` (see {dropped.file})")
+
+
+def _unknown_node_hint(node: str, network: RoadNetwork, dropped: Dropped | None) -> str:
+    """Why a ``node:`` is unknown and what to write: a node ``district new`` dropped (its
+    road and why), an index as events.csv shows it (the id of that node), the nearest
+    matching ids, and where to list them all."""
+    hints = []
+    for road in dropped.roads if dropped else []:
+        if node in road.nodes:
+            hints.append(f"it was dropped by `drillsim district new` with {road.label} "
+                         f"({road.reason}; see {dropped.file})")
+            break
+    if node.isdigit() and int(node) < network.n_nodes:
+        i = int(node)
+        roads = " × ".join(zh or en for zh, en in network.roads_at(i))
+        hints.append(f"{node} is the index (events.csv's `node` column) of node "
+                     f"{network.node_ids[i]!r}{f' ({roads})' if roads else ''}: write "
+                     f"'node: {network.node_ids[i]}' to mean that one")
+    close = [] if len(hints) else difflib.get_close_matches(node, network.node_ids, n=3,
+                                                             cutoff=0.6)
+    if close:
+        hints.append(f"did you mean {', '.join(repr(c) for c in close)}?")
+    hints.append("`drillsim district show --nodes` lists the node ids with the roads that "
+                 "meet there")
+    return "; " + "; ".join(hints)
 
 
 def _played_in(district: str) -> str:

@@ -18,6 +18,7 @@ from other_district import PLACES, make_other_district
 from drillsim.cli import main
 from drillsim.network.district import DistrictError, load_district
 from drillsim.network.district_make import read_osm_xml
+from drillsim.network.graph import haversine_m
 from drillsim.network.graphml import district_network, district_places
 
 FIRE = """\
@@ -76,13 +77,15 @@ def test_new_reports_what_it_dropped(tmp_path):
     graphml = write_osm_like(tmp_path / "city.graphml")
     r = invoke("district", "new", "c1", "--graphml", graphml, "--out", tmp_path / "c1")
     assert r.exit_code == 0, r.output
-    assert "36 nodes" in r.output
+    assert "246 nodes" in r.output  # 36 junctions, arcs of 191-222 m cut in 4-5 pieces
+    assert "36 nodes from the source and 210 added along the roads" in r.output
     assert "dropped 2 arc(s): highway=footway (not driven)" in r.output  # the park path
     assert "dropped 1 node(s) left without a drivable road" in r.output  # the park
     assert "dropped 2 node(s) outside the largest part" in r.output       # dead end, source
     d = load_district(str(tmp_path / "c1"))
     net = district_network(d)
-    assert sorted(net.node_ids) == sorted(GRID)
+    assert sorted(n for n in net.node_ids if "-" not in n) == sorted(GRID)
+    assert net.edge_length_m.max() <= 50.0
     assert len(district_places(d)) == 0  # the templates hold no place yet
     again = invoke("district", "new", "c1", "--graphml", graphml, "--out", tmp_path / "c1")
     assert again.exit_code == 2 and "already a district package" in again.output
@@ -102,7 +105,7 @@ def test_new_from_a_projected_graphml_converts_it_once(tmp_path):
             "longitude / latitude") in " ".join(r.output.split())
     net = district_network(load_district(str(tmp_path / "u1")))
     assert net.converted_from == ""
-    assert sorted(net.node_ids) == sorted(GRID)
+    assert sorted(n for n in net.node_ids if "-" not in n) == sorted(GRID)  # + split nodes
     for n in GRID:
         lat, lon = node_latlon(n)
         i = net.node_index[n]
@@ -344,9 +347,10 @@ def test_osm_xml_reader_keeps_shape_points(tmp_path):
     r = invoke("district", "new", "osm1", "--osm", path, "--out", tmp_path / "osm1")
     assert r.exit_code == 0, r.output
     net = district_network(load_district(str(tmp_path / "osm1")))
-    assert sorted(net.node_ids) == ["1", "2", "3", "4", "5"]  # the footway's end is not driven
-    ab = net.edges_between(net.node_index["1"], net.node_index["2"])[0]
-    assert net.edge_speed_kmh[ab] == 30.0  # the lowest lane of 50|30
+    # the footway's end is not driven; arcs of 96-111 m got a node in the middle
+    assert sorted(n for n in net.node_ids if "-" not in n) == ["1", "2", "3", "4", "5"]
+    assert net.n_nodes == 5 + 9  # 96, 96, 111, 192 and 111 m: 1, 1, 2, 3 and 2 added
+    assert set(net.edge_speed_kmh[net.edges_named("光荣道")]) == {30.0}  # lowest lane of 50|30
 
 
 def test_a_place_beside_a_long_block_snaps_to_its_shape_point(tmp_path):
@@ -587,12 +591,13 @@ injects:
   - {{id: I2, kind: road_closed, at: '+00:00', road: Column 3 Street, text: closed}}
 incidents:
   - {{id: F1, occupancy: dwelling, at: '+00:05', location: {{lat: 30.6640, lon: 104.0660}}}}
-  - {{id: F2, occupancy: dwelling, at: '+00:20', location: {{lat: {f2_lat}, lon: 104.0620}}}}
+  - {{id: F2, occupancy: dwelling, at: '+00:20', location: {{lat: 30.6631, lon: 104.0629}}}}
   - {{id: R1, kind: rescue, at: '+00:30', location: {{lat: 30.6680, lon: 104.0680}}}}
 """
-F2_NORTH_M = 100.0
-"""F2 stands 100 m north of g11 (30.662, 104.062; g21 is 122 m away): played at g11, and
-the run says so."""
+F2_NODE = ("g11-g21.3", 30.6632, 104.062)
+"""F2 stands inside the block g11-g12-g21-g22, 86 m east of Column 1 Street: played at the
+node ``district new`` put on that street every 44.5 m (the third from g11), and the run
+says so."""
 
 
 def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
@@ -600,9 +605,8 @@ def test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid(runs):
     than a crew works on foot (150 m): the call is recorded unreachable with the closures
     and the distance, no unit arrives, no mutual aid is asked, the 5-minute rule is missed,
     and the summary, the report and the MSEL say so."""
-    f2_lat = 30.662 + F2_NORTH_M / (math.pi / 180 * 6_371_008.8)
     drill = runs["root"] / "drills" / "cut_off.yaml"
-    drill.write_text(CUT_OFF.format(district="../testcity", f2_lat=f"{f2_lat:.6f}"),
+    drill.write_text(CUT_OFF.format(district="../testcity"),
                      encoding="utf-8")
     out = runs["root"] / "runs" / "cut_off"
     r = invoke("run", drill, "--report", "--out", out)
@@ -705,7 +709,7 @@ def test_a_scene_cut_off_after_dispatch_turns_the_unit_back(runs, reopen):
 
 
 def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
-    """F2 of the cut-off drill stands 100 m from its node: the manifest's ``snaps`` and the
+    """F2 of the cut-off drill stands 87 m from its node: the manifest's ``snaps`` and the
     report's provenance say where it was played and how far; places at their node (0 m)
     are not listed."""
     out = runs["root"] / "runs" / "cut_off"
@@ -713,11 +717,13 @@ def test_snaps_beyond_50_m_are_recorded_and_reported(runs, tmp_path):
         pytest.skip("needs test_a_fire_behind_closed_roads_is_unreachable_not_mutual_aid")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (snap,) = manifest["snaps"]
-    assert (snap["where"], snap["node"]) == ("incidents[1].location", "g11")
-    assert snap["distance_m"] == pytest.approx(F2_NORTH_M, abs=0.5)
+    node, lat, lon = F2_NODE
+    assert (snap["where"], snap["node"]) == ("incidents[1].location", node)
+    expected = float(haversine_m(30.6631, 104.0629, lat, lon))
+    assert snap["distance_m"] == pytest.approx(expected, abs=0.5)  # 86.9 m
     report = " ".join((out / "report.en.md").read_text(encoding="utf-8").split())
     assert (f"places played at a road node more than 50 m away: incidents\\[1\\].location "
-            f"{snap['what']} at node g11, 100 m") in report  # Markdown escapes the brackets
+            f"{snap['what']} at node {node}, 87 m") in report  # Markdown escapes the brackets
 
 
 def test_map_caption_names_the_package_source_not_the_schematic(runs):
@@ -795,3 +801,94 @@ def test_map_caption_of_the_embedded_network_says_schematic(reports):
         .startswith("Road network (schematic), stations")
     zh, _ = reports["highrise-evening", "zh"]
     assert network_source(zh) == "示意"
+
+
+def _validate_location(runs, name: str, location: str) -> str:
+    drill = runs["root"] / "drills" / f"{name}.yaml"
+    drill.write_text(FIRE.format(district="../testcity").replace(
+        "{lat: 30.6700, lon: 104.0700}", location), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2, r.output
+    return " ".join(r.output.split())
+
+
+def test_a_coordinate_on_a_dropped_fragment_names_the_road_and_why(runs):
+    """Trial of issue 15 (F6): a fire on a one-way fragment `district new` dropped got "458 m
+    from the nearest usable node" and no hint. Source Lane runs one way from `source`
+    (30.672, 104.06) into g50 (30.670); a fire 11 m south of `source` on it is 211 m from
+    g50 and from every kept node."""
+    line = _validate_location(runs, "on_fragment", "{lat: 30.6719, lon: 104.0600}")
+    assert "incidents[0].location: (30.6719, 104.06) lies 211 m from the nearest usable " \
+           "network node 'g50'" in line
+    dropped = runs["package"] / "dropped.csv"
+    assert (f"Source Lane (one-way fragment: not reachable from the rest), 0 m away, was "
+            f"dropped by `drillsim district new` (see {dropped})") in line
+
+
+def test_a_node_of_a_dropped_road_says_it_was_dropped(runs):
+    line = _validate_location(runs, "dropped_node", "{node: source}")
+    assert ("unknown network node 'source'; it was dropped by `drillsim district new` with "
+            "Source Lane (one-way fragment: not reachable from the rest; see ") in line
+    assert "`drillsim district show --nodes` lists the node ids" in line
+
+
+def test_a_node_given_as_an_index_names_the_id_it_stands_for(runs):
+    """events.csv's `node` is an index; written as `node:` it is refused (indices move when
+    the package is remade) with the id to write instead."""
+    net = district_network(load_district(str(runs["package"])))
+    i = net.node_index["g23"]
+    line = _validate_location(runs, "index_node", f"{{node: '{i}'}}")
+    assert (f"unknown network node '{i}'; {i} is the index (events.csv's `node` column) of "
+            "node 'g23' (Column 3 Street × Row 2 Street): write 'node: g23' to mean that "
+            "one") in line
+
+
+def test_an_unknown_node_suggests_the_nearest_matching_ids(runs):
+    line = _validate_location(runs, "typo_node", "{node: g5}")
+    assert "unknown network node 'g5'; did you mean 'g55', 'g54', 'g53'?" in line
+
+
+def test_show_nodes_lists_index_id_roads_in_both_languages_and_position(tmp_path):
+    """`drillsim district show --nodes`: the table that takes an events.csv index to the id a
+    drill writes, with the roads that meet there."""
+    path = tmp_path / "x.osm"
+    path.write_text(OSM, encoding="utf-8")
+    assert invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x").exit_code == 0
+    net = district_network(load_district(str(tmp_path / "x")))
+    r = invoke("district", "show", tmp_path / "x", "--nodes")
+    assert r.exit_code == 0, r.output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.output.splitlines()
+            if line.startswith("│")]
+    by_id = {row[1]: row for row in rows if row[1]}
+    assert len(by_id) == net.n_nodes
+    two = by_id["2"]
+    assert two[0] == str(net.node_index["2"])
+    assert (two[2], two[3]) == ("光荣道", "Guangrong Road")
+    assert (two[4], two[5]) == ("30.00000", "104.00100")
+    assert by_id["1-2.1"][2] == "光荣道"  # the node put between 1 and 2, on the same road
+
+
+def test_check_does_not_warn_of_subdistrict_centres_far_from_roads(tmp_path):
+    """Trial of issue 15: the four subdistrict centres got "205-446 m from the nearest road
+    node" warnings, though no unit drives to a centre (it seeds the split of residents).
+    A centre 400 m north of the grid is fine; one in Tianjin, about 1,500 km away, is an
+    error;
+    a station as far off as the first centre is still warned of."""
+    package = make_other_district(tmp_path)
+    north = 30.670 + 400 / (math.pi / 180 * 6_371_008.8)
+    pop = (package / "population.yaml").read_text(encoding="utf-8")
+    pop = pop.replace("lat: 30.6680, lon: 104.0680, population: 20000",
+                      f"lat: {north:.6f}, lon: 104.0650, population: 20000")
+    pop = pop.replace("lat: 30.6620, lon: 104.0620", "lat: 39.1500, lon: 117.1500")
+    (package / "population.yaml").write_text(pop, encoding="utf-8")
+    places = (package / "places.yaml").read_text(encoding="utf-8").replace(
+        "hazard_sites: []\n", f"hazard_sites:\n  - {{id: far_plant, name_zh: 远厂, name_en: "
+        f"Far Plant, lat: {north:.6f}, lon: 104.0650}}\n")
+    (package / "places.yaml").write_text(places, encoding="utf-8")
+    r = invoke("district", "check", package)
+    out = " ".join(r.output.split())
+    assert "north:" not in out
+    assert "south: the centre of 南街道 South Subdistrict lies 1,4" in out
+    assert "km outside the road network's area" in out and r.exit_code == 2
+    assert "far_plant: 远厂 Far Plant lies 400 m from the nearest drivable " \
+           "road node, more than 200 m" in out

@@ -46,9 +46,29 @@ def test_approach_is_the_nearest_neighbour_that_can_be_reached_when_all_are_clos
     assert travel.approach(2) == 1
     travel.close(_into(net, 1))
     assert travel.approach(2) == 2  # nothing around can be reached: no route (units wait)
-    assert travel.cut_off(2) == float("inf")
+    # the nearest node with an open road in is two arcs away on foot (N0 and N4, 2 x 1000
+    # m of road: the arcs' lengths, not the straight line): too far to walk
+    assert travel.nearest_entry(2) == (0, 2000.0)
+    assert travel.cut_off(2) == 2000.0
+    travel.close(_into(net, 0))
+    travel.close(_into(net, 4))
+    assert travel.cut_off(2) == float("inf")  # no road open into any node
     travel.reopen(_into(net, 2), ["car"])
     assert travel.approach(2, "car") == 2 and travel.approach(2) == 2
+
+
+def test_approach_walks_along_the_road_past_flooded_neighbours():
+    """On short arcs (a district package's 50 m) a flooded stretch spans several: the crew
+    stops at the nearest node with an open road in, walking along the road (2 x 60 m)."""
+    g = line_graph(5, spacing_deg=0.0007)  # 60 m apart
+    for _, _, data in g.edges(data=True):
+        data["length"] = 60.0
+    net = RoadNetwork.from_networkx(g)
+    travel = TravelTimes(net)
+    for node in (1, 2, 3):
+        travel.close(_into(net, node))
+    assert travel.nearest_entry(2) == (0, 120.0)  # N0 and N4 tie: the lower index
+    assert travel.approach(2) == 0 and travel.cut_off(2) is None
 
 
 def test_no_approach_beyond_a_walk_of_150_m():

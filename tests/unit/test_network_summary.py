@@ -33,6 +33,7 @@ def test_summary(world):
     (reach,) = info["station_reach_5min"]
     # Fire engine: 36 km/h x 1.1 on primary = 11 m/s, so 3300 m in 300 s: N0..N3.
     assert reach["station"] == "st" and reach["node"] == net.node_index["N0"]
+    assert reach["node_id"] == "N0"  # the id a drill writes beside the index events.csv shows
     assert reach["nodes"] == 4 and reach["road_km"] == pytest.approx(3.0)
     assert reach["snap_m"] == pytest.approx(0.0, abs=0.1)
 
