@@ -403,11 +403,61 @@ def _provenance(ctx: ReportContext) -> list[tuple[str, str]]:
                 out += [(ctx.say("report.scenario_sha256"), str(m.get("scenario_sha256", ""))),
                         ("drillsim", str(m.get("drillsim", ""))),
                         ("python", str(m.get("python", "")))]
-                if m.get("snaps"):  # locations played at a road node more than 50 m away
-                    out.append((ctx.say("report.snaps"), ctx.say("sep_semicolon").join(
-                        ctx.say("report.snap", where=x["where"], what=x["what"],
-                                node=x["node"], distance=f"{float(x['distance_m']):.0f} m")
-                        for x in m["snaps"])))
+                snaps = _snap_lines(ctx, m.get("snaps") or [])
+                if snaps:  # places the drill uses played at a road node more than 50 m away
+                    out.append((ctx.say("report.snaps"), ctx.say("sep_semicolon").join(snaps)))
             except ValueError:
                 pass
     return out
+
+
+def _snap_lines(ctx: ReportContext, snaps: list[dict]) -> list[str]:
+    """The manifest's ``snaps`` (every location of the drill file, district defaults
+    included, by field path and node id) as a reader reads them: only the places the
+    drill uses, by name in the report language, at the roads that meet at their node.
+
+    A station, incident, waterlogging point, chemical site or road inject's ``near`` is
+    always used; a team base, relief depot or shelter only when the records name it
+    (a fire-only drill mobilises no team and opens no shelter).
+    """
+    from drillsim.scenarios.checks import located
+    from drillsim.scenarios.loader import dotted
+
+    s = ctx.scenario
+    recorded = {r.place for r in ctx.records if r.place}
+    optional = {"teams", "depots", "shelters"}
+    where = {dotted(path): (path, loc) for path, loc in located(s)}
+    net = ctx.world.network
+    out = []
+    for x in snaps:
+        path, loc = where.get(str(x.get("where", "")), ((), None))
+        if loc is None:
+            continue
+        owner = None
+        if len(path) >= 3 and path[0] == "forces":
+            owner = getattr(s.forces, str(path[1]))[path[2]]
+            if path[1] in optional and owner.id not in recorded:
+                continue
+        if loc.place is not None:
+            what = ctx.place_name(owner.id if owner is not None and path[-1] == "id"
+                                  else loc.place)
+        elif path[:2] == ("flood", "points"):
+            what = ctx.point_name(_walk(s, path[:-1]).id)
+        elif path[-1] == "near":
+            what = ctx.say("report.snap_closure", road=getattr(_walk(s, path[:-1]), "road", ""))
+        elif path[-1] == "location" and path[0] in ("incidents", "injects"):
+            what = ctx.incident_label(_walk(s, path[:-1]).id)
+        else:
+            what = ctx.say("report.coordinates", lat=f"{loc.lat:.5f}", lon=f"{loc.lon:.5f}")
+        idx = net.node_index.get(str(x.get("node")))
+        node = ctx.node_label(idx) if idx is not None else ctx.say("report.unnamed_node")
+        out.append(ctx.say("report.snap", what=what, node=node,
+                           distance=f"{float(x['distance_m']):.0f} m"))
+    return list(dict.fromkeys(out))  # an inject closing and reopening a road: one point
+
+
+def _walk(obj: object, path: tuple) -> object:
+    """The object at a field path of the drill (``("injects", 1, "incident")``)."""
+    for part in path:
+        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+    return obj

@@ -1,0 +1,57 @@
+"""The fire reports say what the records show (issue 10, fifth review): provenance names
+the places the drill uses, not field paths and ids; a calls objective its late calls
+contradict is capped; improvement actions aimed only where cutting back to the standard
+would have met the target; every alarm in the MSEL; a burnt-out fire said so."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from drillsim.report.build import _snap_lines
+from drillsim.scenarios.checks import snap_record
+
+LANGS = ["en", "zh"]
+FIRE_DRILLS = ["warehouse-escalation", "flood-and-fire", "night-compound-fire",
+               "highrise-evening"]
+
+
+def _finding(rep, objective):
+    return next(f for f in rep.findings if f.objective == objective)
+
+
+# ----------------------------------------------------------------------------- A1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", FIRE_DRILLS)
+def test_snaps_name_used_places_without_ids(reports, drill, lang):
+    """The provenance list of places played at a road node >50 m away names each place in
+    the page's language with the roads at its node; no field path, place id or node id;
+    team bases, depots and shelters only when the records show them in use."""
+    ctx, _ = reports[drill, lang]
+    snaps = snap_record(ctx.scenario, ctx.world.places, ctx.world.network)
+    lines = _snap_lines(ctx, snaps)
+    text = " ".join(lines)
+    assert lines
+    for x in snaps:  # no field path, no node id, no place id
+        assert x["where"] not in text and x["node"] not in text
+    for pid in ctx.world.places.ids:
+        assert pid not in text
+    assert not re.search(r"forces\.|\[\d+\]|place '|\bn_[a-z]|\bs_[a-z]", text)
+    station = ctx.place_name(ctx.scenario.forces.stations[0].id)
+    assert any(line.startswith(station) for line in lines)
+    far = {x["where"]: x["distance_m"] for x in snaps}
+    assert f"{far['forces.stations[0].id']:.0f} m" in lines[0]
+    used = {r.place for r in ctx.records if r.place}
+    for kind in ("teams", "depots", "shelters"):
+        for spec in getattr(ctx.scenario.forces, kind):
+            shown = any(line.startswith(ctx.place_name(spec.id)) for line in lines)
+            if spec.id not in used:
+                assert not shown, (kind, spec.id)
+    fire_only = ctx.scenario.flood is None and ctx.scenario.chemical is None
+    park = ctx.place_name("xigu_park")
+    assert (park in text) is (not fire_only)
+    if lang == "zh":
+        assert not re.search(r"[A-Za-z]{3,}", text.replace("L10", "").replace("L1", ""))
