@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import cases_beyond, covered_failures, failed_critical
+from drillsim.metrics.evaluation import (
+    LATE_CALL_S,
+    calls_late,
+    cases_beyond,
+    covered_failures,
+    failed_critical,
+)
 from drillsim.metrics.response import FireState, uncontrolled
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
@@ -162,13 +168,15 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         failures = covered_failures(res, states, ctx.summary.rows)
         cases = objective_cases(ctx, obj.metric)
         beyond = cases_beyond(res, cases)
-        rating = capped(rate(res)) if failures or beyond else rate(res)
+        late = calls_late(res, ctx.summary.rows)
+        rating = capped(rate(res)) if failures or beyond or late else rate(res)
         level = ctx.say(LEVEL_TEXT[rating.code])
         sentence = ""
-        if failures or beyond:  # the rating must not contradict the records: say why
+        if failures or beyond or late:  # the rating must not contradict the records: say why
             what = ctx.say("sep_semicolon").join(filter(None, [
                 _still_burning(ctx, failures) if failures else "",
-                _cases_beyond_text(ctx, obj, beyond, len(cases or [])) if beyond else ""]))
+                _cases_beyond_text(ctx, obj, beyond, len(cases or [])) if beyond else "",
+                _calls_late_text(ctx, late) if late else ""]))
             contradicted.append((obj.id, what))
             cap = _cap_level(ctx)
             level = level + ctx.say("sep_semicolon") + ctx.say(
@@ -192,7 +200,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             if failures and res.status == "met":  # met, but the records show a failure
                 findings.append(Finding(finding_title(ctx, res, rating), obj.id,
                                         [measured_sentence(ctx, res, rating), sentence]))
-            elif beyond and res.status == "met":  # met, but cases past the target
+            elif (beyond or late) and res.status == "met":  # met, but cases late
                 found = explain(ctx, res, rating) if explain is not None else Finding(
                     finding_title(ctx, res, rating), obj.id, [measured_sentence(ctx, res, rating)])
                 found.paragraphs.insert(1, sentence)
@@ -372,6 +380,19 @@ def _cases_beyond_text(ctx: ReportContext, obj, beyond: list[tuple[str, float]],
         named_cases.append(ctx.say("report.cases_more", n=len(beyond) - _CASES_SHOWN))
     return ctx.say("report.cases_beyond", n=len(beyond), total=total,
                    target=target_text(ctx, obj),
+                   cases=tx.join(named_cases, ctx.lang, words=True))
+
+
+def _calls_late_text(ctx: ReportContext, late: list[tuple[str, float]]) -> str:
+    """``8 of the calls it counts were first reached more than 15 min after the call: BG006
+    65.1 min, …``: the late calls of a met "every call answered" objective
+    (:func:`drillsim.metrics.evaluation.calls_late`), the slowest :data:`_CASES_SHOWN`
+    named."""
+    named_cases = [ctx.say("fire.name_value", incident=ctx.incident_short(i),
+                           value=tx.minutes(v, ctx.lang)) for i, v in late[:_CASES_SHOWN]]
+    if len(late) > _CASES_SHOWN:
+        named_cases.append(ctx.say("report.cases_more", n=len(late) - _CASES_SHOWN))
+    return ctx.say("report.calls_late", n=len(late), minutes=f"{LATE_CALL_S / 60:g}",
                    cases=tx.join(named_cases, ctx.lang, words=True))
 
 

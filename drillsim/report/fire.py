@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from drillsim.hazards.fire_growth import OCCUPANCIES, SETUP_S
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.evaluation import LATE_CALL_S
+from drillsim.metrics.evaluation import late_calls as ev_late_calls
 from drillsim.metrics.fire_water import FireWater, fire_water
 from drillsim.metrics.response import (
     COMPONENTS,
@@ -1130,17 +1132,10 @@ STANDARD_SHARES = (("five_minute_share", "five_minute_n", FIVE_MINUTE),
                    ("nfpa_travel_share", "nfpa_travel_n", NFPA_TRAVEL))
 """Each response standard's share metric and the metric counting its cases."""
 
-LATE_CALL_S = 900.0
-"""A fire, rescue or alarm call first reached more than this long after the call (s) is
-named in the report whatever the objectives: 15 min, three times the 5-minute rule
-(建标152-2017), is a labelled assumption of what an evaluator must hear about."""
-
-
 def late_calls(ctx: ReportContext) -> list[IncidentRow]:
     """Fire, rescue and alarm calls first reached more than :data:`LATE_CALL_S` after the
-    call, or never."""
-    return [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
-            and not r.response <= LATE_CALL_S]
+    call, or never (:func:`drillsim.metrics.evaluation.late_calls`)."""
+    return ev_late_calls(ctx.summary.rows)
 
 
 def observations(ctx: ReportContext) -> list[Finding]:

@@ -55,3 +55,49 @@ def test_snaps_name_used_places_without_ids(reports, drill, lang):
     assert (park in text) is (not fire_only)
     if lang == "zh":
         assert not re.search(r"[A-Za-z]{3,}", text.replace("L10", "").replace("L1", ""))
+
+
+# ----------------------------------------------------------------------------- A2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_calls_answered_objective_capped_by_its_late_calls(reports, lang):
+    """Warehouse O3 "every everyday call is answered" met (none unmet) while calls waited
+    for an hour: rated at most S, the late calls named with their minutes, by the same
+    15-min threshold as the "calls reached late" table; the rules appendix says so."""
+    from drillsim.metrics.evaluation import LATE_CALL_S, calls_late, late_calls
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    res = next(r for r in ctx.summary.objectives if r.objective.id == "O3")
+    assert res.status == "met" and res.value == 0
+    late = calls_late(res, ctx.summary.rows)
+    by_id = {r.incident: r for r in ctx.summary.rows}
+    assert late and late[0][0] == "BG006"
+    assert by_id["BG006"].response == pytest.approx(late[0][1])
+    assert by_id["BG006"].response > 60 * 60  # the review: reached after 65.1 min
+    assert {i for i, _ in late} == {r.incident for r in late_calls(ctx.summary.rows)}
+    row = next(r for r in rep.objectives if r.id == "O3")
+    assert row.rating.code == "S"
+    minutes = f"{late[0][1] / 60:.1f}"
+    said = f"BG006 ({minutes} min)" if lang == "en" else f"BG006（{minutes} 分钟）"
+    assert said in row.level_text
+    n = len(late)
+    assert (f"{n} calls it counts were first reached more than 15 min" if lang == "en"
+            else f"有{n}起接警后超过15分钟") in row.level_text
+    assert LATE_CALL_S == 900.0
+    rule = " ".join(" ".join(r) for r in rep.rules.rows)
+    assert ("calls first reached more than 15 min after the call" if lang == "en"
+            else "接警后超过15分钟才有力量到场") in rule
+
+
+def test_calls_late_only_for_a_met_answered_objective(reports):
+    """A not-met or other objective is not capped by late calls."""
+    from dataclasses import replace
+
+    from drillsim.metrics.evaluation import calls_late
+
+    ctx, _ = reports["warehouse-escalation", "en"]
+    res = next(r for r in ctx.summary.objectives if r.objective.id == "O3")
+    assert calls_late(replace(res, status="not_met"), ctx.summary.rows) == []
+    other = next(r for r in ctx.summary.objectives if r.objective.id == "O1")
+    assert calls_late(other, ctx.summary.rows) == []

@@ -335,6 +335,12 @@ def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
                incidents=(", " if lang == "en" else "、").join(sizes),
                end=tx.offset(ctx.end_time))
     cap = f"S/{say(lang, LEVEL_NAME['S'])}"
+    # the calls it counts reached late follow (test_report_fire_review5)
+    from drillsim.metrics.evaluation import calls_late
+    from drillsim.report.build import _calls_late_text
+
+    what = say(lang, "sep_semicolon").join(
+        [what, _calls_late_text(ctx, calls_late(res, ctx.summary.rows))])
     assert o3.level_text.endswith(say(lang, "report.contradicted", what=what, level=cap))
     finding = next(f for f in rep.findings if f.objective == "O3")
     assert say(lang, "report.contradicted_sentence", what=what, level=cap) in finding.paragraphs
