@@ -11,7 +11,7 @@ from drillsim.metrics.response import FireState, IncidentRow
 from drillsim.metrics.standards import FIRE_CALLS
 from drillsim.scenarios.schema import Objective
 
-_OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def cases_beyond(res: ObjectiveResult,
             FRACTILE_SUFFIXES):
         return []
     op, target = res.objective.bound()
-    beyond = [(i, v) for i, v in cases if not _OPS[op](v, target)]
+    beyond = [(i, v) for i, v in cases if not OPS[op](v, target)]
     return sorted(beyond, key=lambda c: -c[1] if op in ("<=", "<") else c[1])
 
 
@@ -171,6 +171,6 @@ def evaluate(objectives: list[Objective], metrics: dict[str, float]) -> list[Obj
         if math.isnan(value):
             status = "not_measured"
         else:
-            status = "met" if _OPS[op](value, target) else "not_met"
+            status = "met" if OPS[op](value, target) else "not_met"
         out.append(ObjectiveResult(obj, value, status))
     return out

@@ -893,6 +893,30 @@ def size_at(result: RunResult, incident: str, t: float) -> float:
     return NAN
 
 
+SIZE_ENDPOINT = {"fire_size_at_first_arrival_p90": "first",
+                 "fire_size_at_full_assignment_max": "full"}
+"""The fire-size metrics and the arrival each measures the fire at."""
+
+
+def value_if_sooner(result: RunResult, row: IncidentRow, metric: str, value: float,
+                    saved_s: float) -> float:
+    """An incident's value of a per-incident response metric had its response reached its
+    end point ``saved_s`` seconds sooner.
+
+    For a fire-size metric (:data:`SIZE_ENDPOINT`) the fire's recorded size at that
+    earlier moment (:func:`size_at`: its growth up to the arrival, which nothing had yet
+    slowed), kW; for a time, ``value - saved_s``, s. NaN where the records give no size.
+    The improvement plan aims an action at a part of the response only when this meets
+    the objective (cutting 5 s off call processing cannot bring a fire that passed 4 MW a
+    minute before the first engine back under 4 MW).
+    """
+    end = SIZE_ENDPOINT.get(metric)
+    if end is None:
+        return value - saved_s
+    t = row.first_arrival if end == "first" else row.full_assignment
+    return size_at(result, row.incident, t - saved_s)
+
+
 def after_control(activity: dict[str, list[Assignment]], row: IncidentRow) -> list[Assignment]:
     """The assignments to an incident controlled before its full assignment
     (:attr:`IncidentRow.full_before_control`) that had not arrived by then: the units it

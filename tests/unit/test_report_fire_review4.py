@@ -175,7 +175,10 @@ def test_no_within_the_standards_after_a_cause_or_a_segment_over_its_standard(re
     text = " ".join(o2.paragraphs)
     assert "XZ-E1" in text and "+00:14:28" in text  # the cause, from the records
     assert boiler not in text
-    assert ctx.say("fire.action_first_minutes") not in [a.action for a in o2.actions]
+    # the closure changed the first arrival, yet with the road open the fire would still
+    # have been over 4 MW: the first minutes are aimed at too (test_report_fire_review5)
+    assert ctx.say("fire.action_closed_road", roads="\0").split("\0")[0] in \
+        " ".join(a.action for a in o2.actions)
     ctx, rep = reports["flood-and-fire", lang]
     seg = fi.segments(ctx, ctx.rows["F1"], "first", True).segments["processing"]
     std = NFPA_BY_SEGMENT["processing"]

@@ -101,3 +101,49 @@ def test_calls_late_only_for_a_met_answered_objective(reports):
     assert calls_late(replace(res, status="not_met"), ctx.summary.rows) == []
     other = next(r for r in ctx.summary.objectives if r.objective.id == "O1")
     assert calls_late(other, ctx.summary.rows) == []
+
+
+# ----------------------------------------------------------------------------- A3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill, objective", [
+    ("flood-and-fire", "O1"),  # call processing 5 s over its 64 s standard
+    ("night-compound-fire", "O2"),  # the 西青道 closure cost the first-due 1.7 min
+])
+def test_no_action_on_a_part_that_could_not_have_met_the_target(reports, drill, objective,
+                                                                 lang):
+    """Cutting the over-standard part back to its standard (flood-and-fire: call processing
+    69 s vs 64 s) or undoing the recorded delay (night-compound-fire: the closure) would
+    still have left the fire over 4 MW at first arrival (its recorded growth): the finding
+    says the target was out of reach within the standards, the plan aims at the first
+    minutes and not at shortening call processing."""
+    from drillsim.metrics.response import value_if_sooner
+    from drillsim.report.wording import say
+
+    ctx, rep = reports[drill, lang]
+    f = _finding(rep, objective)
+    text = " ".join(f.paragraphs)
+    row = ctx.rows["F1"]
+    q = row.q_first_arrival_kw
+    assert q > 4000
+    out = next(p for p in f.paragraphs if p.startswith(
+        say(lang, "fire.out_of_reach", cuts="\0", incident="", saved="", value="", actual="",
+            target="").split("\0")[0]))
+    m = re.search(r"(\d+(?:\.\d)?) (s|min|秒|分钟)", out.split("F1", 1)[1])
+    saved = float(m.group(1)) * (60 if m.group(2) in ("min", "分钟") else 1)
+    sooner = value_if_sooner(ctx.result, row, "fire_size_at_first_arrival_p90", q, saved)
+    assert 4000 < sooner < q
+    assert f"{sooner / 1000:.1f} MW" in out and f"{q / 1000:.1f} MW" in out
+    if drill == "flood-and-fire":
+        assert m.group(1) == "5"  # 69 s of call processing against 64 s
+        assert ("call processing cut back to its standard (64 s)" if lang == "en"
+                else "接警处理缩短至标准（64 秒）以内") in out
+    else:
+        assert saved == pytest.approx(1.3 * 60, abs=6)
+    actions = [a.action for a in f.actions]
+    assert say(lang, "fire.action_processing") not in actions
+    assert say(lang, "fire.action_first_minutes") in actions
+    assert not any(a.startswith(say(lang, "fire.action_travel_area", area="\0").split("\0")[0])
+                   for a in actions)
+    assert "out of reach" in text or "无法实现" in text
