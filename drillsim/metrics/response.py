@@ -1028,14 +1028,15 @@ def largest_fires(result: RunResult, rows: list[IncidentRow]) -> dict[str, Large
 def missed_measure(row: IncidentRow, rescue_target_s: float) -> bool:
     """Whether a called incident missed the measure that applies to its kind: a fire,
     rescue or alarm call the 5-minute rule (:data:`~drillsim.metrics.standards.FIVE_MINUTE`)
-    or waited with no unit sent (:attr:`IncidentRow.waited`: before the turnout order the
-    rule counts from); a flood
+    or any unit it needed waited for a free one (:attr:`IncidentRow.queued`: its first
+    unit, before the turnout order the rule counts from, or the rest of its first alarm, or
+    a later alarm: warehouse W1 queued for alarms 3 and 4); a flood
     rescue its call-to-first-arrival target ``rescue_target_s`` (s, see
     :func:`~drillsim.metrics.standards.rescue_target_s`); any call when no unit came."""
     if row.unmet or math.isinf(row.response):
         return True
     if FIVE_MINUTE.applies(row.kind):
-        return row.waited or not FIVE_MINUTE.met(row.dispatch_to_arrival)
+        return row.queued or not FIVE_MINUTE.met(row.dispatch_to_arrival)
     if row.kind == "flood_rescue":
         return not row.response <= rescue_target_s
     return False

@@ -147,3 +147,24 @@ def test_no_action_on_a_part_that_could_not_have_met_the_target(reports, drill, 
     assert not any(a.startswith(say(lang, "fire.action_travel_area", area="\0").split("\0")[0])
                    for a in actions)
     assert "out of reach" in text or "无法实现" in text
+
+
+# ----------------------------------------------------------------------------- A4
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_row_red_when_any_unit_it_needed_waited(reports, lang):
+    """warehouse W1 queued for alarms 3 and 4 and BG004 queued for the rest of its first
+    alarm, their first units sent at once: a unit they needed waited, so their rows are red,
+    and the caption says a row is red when any unit it needed waited."""
+    ctx, rep = reports["warehouse-escalation", lang]
+    queued = {r.incident: r.t for r in ctx.records if r.event == "queued"}
+    assert {"W1", "BG004"} <= set(queued)
+    assert not ctx.rows["W1"].waited and not ctx.rows["BG004"].waited  # first units at once
+    sec = next(s for s in rep.sections if s.key == "fire")
+    table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
+    red = {row[0] for row, c in zip(table.rows, table.row_classes, strict=True) if c == "bad"}
+    for inc in queued:
+        assert ctx.incident_label(inc) in red, inc
+    assert ("when any unit it needed waited for a free one" if lang == "en"
+            else "所需的任一力量等待了可用力量") in table.caption

@@ -253,7 +253,7 @@ def test_red_rows_agree_with_the_caption(reports, lang):
     table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
     red = {row[0] for row, c in zip(table.rows, table.row_classes, strict=True) if c == "bad"}
     for r in ctx.summary.rows:
-        expected = r.unmet or r.waited or r.dispatch_to_arrival > 300.0
+        expected = r.unmet or r.queued or r.dispatch_to_arrival > 300.0
         assert (ctx.incident_label(r.incident) in red) == expected, r.incident
     assert ctx.incident_label("BG006") in red
 
