@@ -168,3 +168,17 @@ def test_row_red_when_any_unit_it_needed_waited(reports, lang):
         assert ctx.incident_label(inc) in red, inc
     assert ("when any unit it needed waited for a free one" if lang == "en"
             else "所需的任一力量等待了可用力量") in table.caption
+
+
+# ----------------------------------------------------------------------------- A5
+
+
+def test_no_field_names_in_chinese_rules(reports):
+    """The zh rules appendix says "标为关键的目标" in Chinese; ``critical: true`` (a drill-file
+    field) stays on the English page only."""
+    _, zh = reports["night-compound-fire", "zh"]
+    _, en = reports["night-compound-fire", "en"]
+    zh_rules = " ".join(" ".join(r) for r in zh.rules.rows) + zh.rules.caption
+    assert "critical" not in zh_rules and "演练文件中标为关键的目标" in zh_rules
+    assert not re.search(r"[a-z_]+: (true|false)", zh_rules)
+    assert "critical: true in the drill file" in " ".join(" ".join(r) for r in en.rules.rows)
