@@ -182,3 +182,21 @@ def test_no_field_names_in_chinese_rules(reports):
     assert "critical" not in zh_rules and "演练文件中标为关键的目标" in zh_rules
     assert not re.search(r"[a-z_]+: (true|false)", zh_rules)
     assert "critical: true in the drill file" in " ".join(" ".join(r) for r in en.rules.rows)
+
+
+# ----------------------------------------------------------------------------- B7
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_strength_restating_an_objective_over_the_same_cases(reports, lang):
+    """night-compound-fire O1 (turnout order to first arrival ≤ 5 min, 90th percentile) and
+    the 5-minute rule count the same case, F1 at 4.0 min: the strengths do not say it again;
+    the travel standard, which no objective counts, stays."""
+    from drillsim.report.findings import objective_cases
+
+    ctx, rep = reports["night-compound-fire", lang]
+    same = objective_cases(ctx, "dispatch_to_arrival_p90")
+    assert same == objective_cases(ctx, "five_minute_share") and len(same) == 1
+    text = " ".join(rep.strengths)
+    assert "建标152-2017" not in text
+    assert ("240 s first-engine travel" if lang == "en" else "240") in text
