@@ -251,8 +251,7 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.none_in_run")
     what = _did(ctx, a.event, a.units, a.incident, a.place, a.values)
-    nxt = a.then
-    if nxt is not None:
+    for nxt in (*a.between, *([a.then] if a.then is not None else [])):  # every one
         what += ctx.say("msel.then", offset=tx.offset(nxt.t), what=_did(
             ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", nxt.values))
     return ctx.say("msel.already", what=what) if a.outcome == "already" else what

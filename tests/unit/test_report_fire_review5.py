@@ -200,3 +200,25 @@ def test_no_strength_restating_an_objective_over_the_same_cases(reports, lang):
     text = " ".join(rep.strengths)
     assert "建标152-2017" not in text
     assert ("240 s first-engine travel" if lang == "en" else "240") in text
+
+
+# ----------------------------------------------------------------------------- B8
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_msel_note_lists_every_alarm(reports, lang):
+    """warehouse I1 (request more engines) came after W1's commander had called alarms 2, 3
+    and 4: the MSEL row names each with its time, alarm 3 at +00:12:21 included."""
+    from drillsim.report import text as tx
+    from drillsim.report.msel import msel_rows
+
+    ctx, _ = reports["warehouse-escalation", lang]
+    esc = [r for r in ctx.records if r.event == "escalate" and r.incident == "W1"]
+    row = next(r for r in msel_rows(ctx) if r.id == "I1")
+    assert len(esc) >= 3 and all(r.t < row.at for r in esc)
+    said = f"{tx.offset(row.sim_t)} {row.sim_what}"  # the MSEL shows the first time beside
+    at = [said.index(tx.offset(r.t)) for r in esc]
+    assert at == sorted(at)  # each alarm, in time order
+    for r in esc:
+        alarm = f"{r.get('alarm'):.0f}"
+        assert (f"called alarm {alarm}" if lang == "en" else f"提升至第{alarm}级") in row.sim_what
