@@ -1126,10 +1126,14 @@ def sections(ctx: ReportContext) -> list[Section]:
                                         (ctx.say("fire.note_unmet"), r.unmet),
                                         (ctx.say("fire.note_unreachable"), r.unreachable))
                                         if f)
+        if r.kind == "fire" and r.q_first_arrival_kw == 0 and r.clear > r.control:
+            # the on-scene work after control is drawn whatever burned: say so beside it
+            note = ctx.say("sep_words").join(filter(None, [note, ctx.say(
+                "fire.note_burnt_out", overhaul=tx.minutes(r.clear - r.control, ctx.lang))]))
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),
                          tx.minutes(r.dispatch_to_arrival, ctx.lang),
-                         tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
+                         tx.fire_size(r.q_first_arrival_kw, ctx.lang)
                          if r.kind == "fire" else "",
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
         classes.append("bad" if missed_measure(r, rescue_target) else "")

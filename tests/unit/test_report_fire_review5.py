@@ -222,3 +222,28 @@ def test_msel_note_lists_every_alarm(reports, lang):
     for r in esc:
         alarm = f"{r.get('alarm'):.0f}"
         assert (f"called alarm {alarm}" if lang == "en" else f"提升至第{alarm}级") in row.sim_what
+
+
+# ----------------------------------------------------------------------------- B9
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_burnt_out_fire_said_so_with_its_assumed_overhaul(reports, lang):
+    """warehouse BG006 burnt out during its 62-min wait (0 kW at arrival and control): its
+    row says "burnt out", not "0.0 MW", and labels the overhaul after control as the assumed
+    time of any fire (it does not depend on what burned)."""
+    from drillsim.report import text as tx
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    arrive = next(r for r in ctx.records if r.event == "arrive" and r.incident == "BG006")
+    control = next(r for r in ctx.records if r.event == "control" and r.incident == "BG006")
+    assert arrive.get("q_kw") == 0 and control.get("q_kw") == 0
+    row = ctx.rows["BG006"]
+    sec = next(s for s in rep.sections if s.key == "fire")
+    table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
+    cells = next(c for c in table.rows if c[0] == ctx.incident_label("BG006"))
+    burnt = "burnt out" if lang == "en" else "已燃尽"
+    assert burnt in cells and "0.0 MW" not in cells
+    overhaul = tx.minutes(row.clear - row.control, lang)
+    assert overhaul in cells[-1] and (("whatever burned" if lang == "en" else "与燃烧规模无关")
+                                      in cells[-1])
