@@ -13,7 +13,7 @@ spans of the unit time line), :func:`fire_station_turnouts`, :func:`incident_tab
 :func:`response_segments` (an incident's response split into segments) and
 :func:`segment_shares` (which segment took longest over several incidents), with what
 the records show around an incident: :func:`escalation`, :func:`comms_delay_at` and
-:func:`call_surge_at`. Facts that need the road network are in
+:func:`call_surge_span`. Facts that need the road network are in
 :mod:`drillsim.metrics.roads`.
 """
 
@@ -707,9 +707,19 @@ def comms_delay_at(result: RunResult, t: float) -> float:
     return _level_at(result, "comms_delay", "delay_s", t)
 
 
-def call_surge_at(result: RunResult, t: float) -> float:
-    """The factor on the everyday call rate in force at ``t`` (0 before any surge inject)."""
-    return _level_at(result, "call_surge", "factor", t)
+def call_surge_span(result: RunResult, t: float) -> tuple[float, float, float]:
+    """The call surge in force at ``t``: (factor, from, until), s; ``until`` is when the
+    next ``call_surge`` record changed the factor (``inf``: to the end). Factor 0 and NaN
+    times before any surge."""
+    changes = [(r.t, float(r.data.get("factor", 0.0))) for r in result.records
+               if r.event == "call_surge"]
+    factor, start, end = 0.0, NAN, NAN
+    for i, (at, f) in enumerate(changes):
+        if at > t:
+            break
+        factor, start = f, at
+        end = changes[i + 1][0] if i + 1 < len(changes) else math.inf
+    return factor, start, end
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from drillsim.metrics.response import (
     ResponseSegments,
     Turnout,
     after_control,
-    call_surge_at,
+    call_surge_span,
     comms_delay_at,
     escalation,
     fire_station_turnouts,
@@ -293,9 +293,13 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         actions.append(_draft("fire.action_comms", "command", "comms"))
     if waited:  # what kept units away matters only to a call that waited for one
         _waiting_facts(ctx, row, facts, actions, held)
-        surge = call_surge_at(ctx.result, t_call)
+        surge, start, end = call_surge_span(ctx.result, t_call)
         if surge > 1:
-            facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}"))
+            facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}",
+                                 start=tx.offset(start), end=tx.offset(end))
+                         if math.isfinite(end) else
+                         ctx.say("fire.fact_call_surge_open", factor=f"{surge:g}",
+                                 start=tx.offset(start)))
     return max(delay, 0.0)
 
 

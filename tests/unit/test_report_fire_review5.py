@@ -247,3 +247,23 @@ def test_burnt_out_fire_said_so_with_its_assumed_overhaul(reports, lang):
     overhaul = tx.minutes(row.clear - row.control, lang)
     assert overhaul in cells[-1] and (("whatever burned" if lang == "en" else "与燃烧规模无关")
                                       in cells[-1])
+
+
+# ----------------------------------------------------------------------------- B10
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_call_surge_fact_says_from_when_to_when(reports, lang):
+    """warehouse O1: the calls that waited came during the I2 surge (6×, +00:40:00 to
+    +01:40:00, when a factor-1 record ended it); the finding says so from–to, once, as a
+    sentence about all of them."""
+    from drillsim.report import text as tx
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    surges = [(r.t, float(r.data["factor"])) for r in ctx.records if r.event == "call_surge"]
+    assert surges[0][1] == 6 and surges[1][1] == 1  # the premise: the surge ended
+    text = " ".join(_finding(rep, "O1").paragraphs)
+    want = (f"from {tx.offset(surges[0][0])} to {tx.offset(surges[1][0])}" if lang == "en"
+            else f"{tx.offset(surges[0][0])}至{tx.offset(surges[1][0])}）")
+    assert want in text and text.count(want) == 1
+    assert "For each of them" not in text
