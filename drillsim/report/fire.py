@@ -1052,7 +1052,10 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
         + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
     own = len(pick) > n_other  # the designer's scripted incidents come first
-    if n_other:
+    if n_other == n_all:  # every call is shown: no choice to explain
+        right = ctx.say("fire.fig_response_right_all" if own else
+                        "fire.fig_response_right_all_calls", n=n_all)
+    elif n_other:
         right = ctx.say("fire.fig_response_right" if own else "fire.fig_response_right_calls",
                         n=n_other, of=n_all, kinds=ctx.say("sep_words").join(kinds))
     else:

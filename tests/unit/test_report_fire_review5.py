@@ -5,6 +5,7 @@ would have met the target; every alarm in the MSEL; a burnt-out fire said so."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -267,3 +268,23 @@ def test_call_surge_fact_says_from_when_to_when(reports, lang):
             else f"{tx.offset(surges[0][0])}至{tx.offset(surges[1][0])}）")
     assert want in text and text.count(want) == 1
     assert "For each of them" not in text
+
+
+# ----------------------------------------------------------------------------- B12
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_response_caption_says_all_when_every_call_is_shown(reports, lang):
+    """highrise-evening: the segment panel shows every one of the 6 other calls; the
+    caption says "all 6 other calls", not "6 of the 6 … the slowest of each kind"."""
+    from drillsim.report import fire as fi
+
+    ctx, _ = reports["highrise-evening", lang]
+    rows = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    pick = fi.response_panel_rows(rows)
+    others = [r for r in rows if r.background or r.place]
+    assert len(others) == 6 and all(r in pick for r in others)
+    caption = fi._response_caption(ctx, rows, pick)
+    assert ("of all 6 other calls" if lang == "en" else "其余全部6起警情") in caption
+    assert ("6 of the 6" if lang == "en" else "6起警情中的6起") not in caption
+    assert ("slowest" if lang == "en" else "用时最长者") not in caption
