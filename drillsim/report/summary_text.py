@@ -112,7 +112,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
     fires = any(r.kind == "fire" for r in shown)  # the fire size column is for fires only
     keys = ["sum.col_incident", "sum.col_type", "sum.col_first_arrival",
             "sum.col_full_assignment", *(["sum.col_fire_at_arrival"] if fires else []),
-            "sum.col_alarms", "sum.col_units", "sum.col_control", "sum.col_note"]
+            "fire.col_alarms", "sum.col_units", "sum.col_control", "sum.col_note"]
     t = SummaryTable(ctx.say("sum.incidents"), [ctx.say(k) for k in keys],
                      right=tuple(range(2, len(keys) - 1)))
     for r in shown:

@@ -288,3 +288,19 @@ def test_response_caption_says_all_when_every_call_is_shown(reports, lang):
     assert ("of all 6 other calls" if lang == "en" else "其余全部6起警情") in caption
     assert ("6 of the 6" if lang == "en" else "6起警情中的6起") not in caption
     assert ("slowest" if lang == "en" else "用时最长者") not in caption
+
+
+# ----------------------------------------------------------------------------- B13
+
+
+def test_alarms_column_worded_alike_in_report_and_terminal(reports):
+    """The zh report header and the zh terminal summary name the alarms column alike."""
+    from drillsim.report.summary_text import incidents_table
+
+    ctx, rep = reports["warehouse-escalation", "zh"]
+    word = ctx.say("fire.col_alarms")
+    assert word == "出动等级"
+    headers = [h for t in rep.overview_tables for h in t.columns]
+    assert word in headers
+    heads = incidents_table(ctx, True).columns
+    assert word in heads and "调派等级" not in heads
