@@ -304,3 +304,60 @@ def test_alarms_column_worded_alike_in_report_and_terminal(reports):
     assert word in headers
     heads = incidents_table(ctx, True).columns
     assert word in heads and "调派等级" not in heads
+
+
+# ----------------------------------------------------------------------------- R
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_underpass_note_accounts_for_every_reroute_on_the_way(reports, lang):
+    """flood-and-fire I1: NY-E1 and NY-E2 have ``reroute`` records at 6000 s. The underpasses
+    closed to fire engines at 4800 s, before they set out (5799 s), and stayed closed: the
+    6000-s re-routes follow other roads' change, not the underpasses, and the MSEL note says
+    so instead of a bare "no unit had to re-route"; a re-route at the moment the points
+    close would count as theirs (``rerouted``)."""
+    from drillsim.metrics.waterlogging import waterlogging_points
+    from drillsim.report import text as tx
+    from drillsim.report.msel import msel_rows
+
+    ctx, _ = reports["flood-and-fire", lang]
+    m = waterlogging_points(ctx.result)
+    spans = [s for p in ("tianping_underpass", "xianyang_underpass")
+             for s in m[p].closed_to_trucks]
+    rr = [r for r in ctx.records if r.event == "reroute" and r.incident == "F1"]
+    assert {r.unit for r in rr} == {"NY-E1", "NY-E2"} and {r.t for r in rr} == {6000.0}
+    assert not any(s0 == 6000.0 for s0, _ in spans)  # the premise: they closed earlier
+    row = next(r for r in msel_rows(ctx) if r.id == "I1")
+    said = row.sim_what
+    assert ("re-routed on the way at" if lang == "en" else "途中改道") in said
+    assert tx.offset(6000.0) in said and "NY-E1" in said and "NY-E2" in said
+    assert ("not when" if lang == "en" else "并非因") in said
+
+
+def test_a_unit_on_the_road_when_a_point_closes_counts_its_detour_from_where_it_was(reports):
+    """flood-and-fire DZ-R1 was on the road (4779.5–4810 s) when the underpasses closed at
+    4800 s. With a ``reroute`` record of its trip at 4800 s (at the node it had reached),
+    the passage counts that re-route as the points' (``rerouted``), its extra time from
+    that node; without one, nothing is attributed to the points."""
+    from dataclasses import replace
+
+    from drillsim.metrics.response import unit_activity
+    from drillsim.metrics.roads import point_passages
+    from drillsim.records.record import Record
+
+    ctx, _ = reports["flood-and-fire", "en"]
+    points = ["tianping_underpass", "xianyang_underpass"]
+    act = unit_activity(ctx.result)
+    plain = {(p.unit, p.incident): p for p in point_passages(ctx.result, ctx.world, act,
+                                                             points)}
+    trip = plain["DZ-R1", "FR-nancang_road-1"]
+    assert trip.dispatch < 4800.0 < trip.arrival and math.isnan(trip.rerouted)
+    node = ctx.rows["FR-nancang_road-1"].node
+    recs = sorted([*ctx.result.records, Record(4800.0, "reroute", "FR-nancang_road-1",
+                                               "DZ-R1", node, "", {"no_route": False})],
+                  key=lambda r: r.t)
+    result = replace(ctx.result, records=tuple(recs))
+    caused = {(p.unit, p.incident): p for p in point_passages(result, ctx.world, act, points)}
+    p = caused["DZ-R1", "FR-nancang_road-1"]
+    assert p.rerouted == 4800.0 and p.other_reroutes == ()
+    assert p.extra == 0.0  # from the scene itself nothing is longer: counted from there
