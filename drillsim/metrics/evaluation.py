@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import FireState, IncidentRow
+from drillsim.metrics.standards import FIRE_CALLS
 from drillsim.scenarios.schema import Objective
 
-_OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,56 @@ def cases_beyond(res: ObjectiveResult,
             FRACTILE_SUFFIXES):
         return []
     op, target = res.objective.bound()
-    beyond = [(i, v) for i, v in cases if not _OPS[op](v, target)]
+    beyond = [(i, v) for i, v in cases if not OPS[op](v, target)]
     return sorted(beyond, key=lambda c: -c[1] if op in ("<=", "<") else c[1])
+
+
+LATE_CALL_S = 900.0
+"""A fire, rescue or alarm call first reached more than this long after the call (s) is
+reached late: the report names it whatever the objectives, and a met "every call answered"
+objective that counts it is capped (:func:`calls_late`). 15 min, three times the 5-minute
+rule (建标152-2017), is a labelled assumption of what an evaluator must hear about."""
+
+
+def late_calls(rows: list[IncidentRow]) -> list[IncidentRow]:
+    """The fire, rescue and alarm calls first reached more than :data:`LATE_CALL_S` after
+    the call, or never, in incident-table order."""
+    return [r for r in rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
+            and not r.response <= LATE_CALL_S]
+
+
+ANSWER_METRICS: frozenset[str] = frozenset({"calls_unmet"})
+"""The metrics of "every call answered" objectives: met when no call went unanswered, which
+says nothing of how long the answer took."""
+
+
+def calls_late(res: ObjectiveResult, rows: list[IncidentRow]) -> list[tuple[str, float]]:
+    """The calls a *met* "every call answered" objective counts that were reached late.
+
+    "Every everyday call is answered while the warehouse fire burns" met (no call unmet)
+    while BG006 waited 62 min for a free engine and was reached 65 min after its call: a
+    call answered an hour late is a failure the objective's own subject covers, and the
+    report caps its rating at S (:mod:`drillsim.report.ratings`), like
+    :func:`covered_failures`.
+
+    Parameters
+    ----------
+    res
+        The objective's outcome.
+    rows
+        The incident table (:func:`drillsim.metrics.response.incident_table`).
+
+    Returns
+    -------
+    list of (str, float)
+        (incident, call to first arrival, s) of each call reached more than
+        :data:`LATE_CALL_S` after the call, slowest first; empty for an objective not met
+        or on another metric.
+    """
+    if res.status != "met" or res.objective.metric not in ANSWER_METRICS:
+        return []
+    late = [(r.incident, r.response) for r in late_calls(rows) if math.isfinite(r.response)]
+    return sorted(late, key=lambda c: -c[1])
 
 
 def evaluate(objectives: list[Objective], metrics: dict[str, float]) -> list[ObjectiveResult]:
@@ -122,6 +171,6 @@ def evaluate(objectives: list[Objective], metrics: dict[str, float]) -> list[Obj
         if math.isnan(value):
             status = "not_measured"
         else:
-            status = "met" if _OPS[op](value, target) else "not_met"
+            status = "met" if OPS[op](value, target) else "not_met"
         out.append(ObjectiveResult(obj, value, status))
     return out

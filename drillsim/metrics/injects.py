@@ -48,7 +48,8 @@ note                   first record that its objective's metric measures
                        an incident count only for the note's incident (the incident it
                        follows: the last one started at or before it). ``already``
                        cites the first such record before the inject, and the last one
-                       before it as ``then`` (a commander who called alarms 2 and 3)
+                       before it as ``then`` (a commander who called alarms 2 and 3),
+                       those between as ``between`` (every alarm: 2, 3 and 4)
 =====================  ==============================================================
 """
 
@@ -143,6 +144,10 @@ class InjectResponse:
         ``aegl2_nodes``, ``aegl2_people``; a note's record's numeric fields).
     then
         The action that followed (a wind shift's), or None.
+    between
+        A note answered ``already``: the records it measures between the first one and
+        ``then`` (a commander who called alarms 2, 3 and 4 before the note: alarm 3), in
+        time order.
     served
         A call surge's waiting calls in the order units were sent to them.
     empty
@@ -167,6 +172,7 @@ class InjectResponse:
     destination: str = ""
     values: Mapping[str, float] = field(default_factory=dict)
     then: FollowUp | None = None
+    between: tuple[FollowUp, ...] = ()
     served: tuple[Served, ...] = ()
     empty: tuple[EmptyStation, ...] = ()
     passages: tuple[PointPassage, ...] = ()
@@ -434,9 +440,11 @@ def _note(result: RunResult, inj, iid: str, t: float) -> InjectResponse:
         r, last = before[0], before[-1]
         then = FollowUp(last.t, last.event, last.unit, incident=last.incident,
                         values=_numbers(last)) if last.t > r.t else None
+        between = tuple(FollowUp(x.t, x.event, x.unit, incident=x.incident, values=_numbers(x))
+                        for x in before[1:-1])
         return InjectResponse(iid, inj.kind, t, inj, "already", r.t, r.event, r.unit,
                               r.incident, r.place, (r.unit,) if r.unit else (), obj.metric,
-                              values=_numbers(r), then=then)
+                              values=_numbers(r), then=then, between=between)
     return InjectResponse(iid, inj.kind, t, inj, "done", r.t, r.event, r.unit, r.incident,
                           r.place, (r.unit,) if r.unit else (), obj.metric,
                           values=_numbers(r))

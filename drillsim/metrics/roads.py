@@ -329,6 +329,14 @@ class PointPassage:
         How close its fastest route with the points closed came to the nearest of them, m.
     point
         That nearest point's id.
+    rerouted
+        When the unit, already on the road, was re-routed because these points closed (a
+        ``reroute`` record of its trip at the start of their closure: ``extra`` is then
+        counted from where it was), s; NaN if it was not.
+    other_reroutes
+        The times of its trip's other ``reroute`` records, while these points were closed
+        throughout: another change of the roads (the water elsewhere) re-routed it, not
+        these points, s.
     """
 
     unit: str
@@ -338,6 +346,8 @@ class PointPassage:
     extra: float
     nearest_m: float
     point: str
+    rerouted: float = math.nan
+    other_reroutes: tuple[float, ...] = ()
 
     @property
     def detoured(self) -> bool:
@@ -383,6 +393,11 @@ def point_passages(result: RunResult, world: World, activity: dict[str, list[Ass
     nodes = {i.id: i.node for i in result.incidents}
     cache: dict[frozenset[int], object] = {}
     closures = road_closures(result, world)
+    closing = {s0 for s0, _ in spans}  # when the points closed to fire engines
+    reroutes: dict[tuple[str, str], list] = {}
+    for r in result.records:
+        if r.event == "reroute" and r.unit:
+            reroutes.setdefault((r.unit, r.incident), []).append(r)
     out = []
     for lst in activity.values():
         for a in lst:
@@ -396,17 +411,25 @@ def point_passages(result: RunResult, world: World, activity: dict[str, list[Ass
             if home is None:
                 continue
             t = min(starts)
+            trip = [r for r in reroutes.get((a.unit, a.incident), [])
+                    if a.dispatch <= r.t <= end]
+            # on the road when the points closed: re-routed from where it was, then
+            caused = next((r for r in trip if r.t == t and t in closing and r.node >= 0
+                           and not r.get("no_route")), None)
+            origin = caused.node if caused is not None else home
             base = closed_arcs_at(result, world, t, closures)
             shut = frozenset(base | arcs)
-            closed = _time_with(world, shut, home, node, cache)
-            extra = closed - _time_with(world, frozenset(base - arcs), home, node, cache)
-            route = np.asarray(cache[shut].route(home, node, VEHICLE) if shut in cache
+            closed = _time_with(world, shut, origin, node, cache)
+            extra = closed - _time_with(world, frozenset(base - arcs), origin, node, cache)
+            route = np.asarray(cache[shut].route(origin, node, VEHICLE) if shut in cache
                                else [], dtype=np.int64)
             dist = {pid: float(haversine_m(net.lat[route], net.lon[route], net.lat[n],
                                            net.lon[n]).min()) if route.size else math.inf
                     for pid, n in where.items()}
             pid = min(dist, key=dist.get)
-            out.append(PointPassage(a.unit, a.incident, a.dispatch, a.arrive,
-                                    max(extra, 0.0) if math.isfinite(closed) else math.inf,
-                                    float(dist[pid]), pid))
+            out.append(PointPassage(
+                a.unit, a.incident, a.dispatch, a.arrive,
+                max(extra, 0.0) if math.isfinite(closed) else math.inf, float(dist[pid]), pid,
+                caused.t if caused is not None else math.nan,
+                tuple(r.t for r in trip if r is not caused)))
     return sorted(out, key=lambda p: (p.dispatch, p.unit))

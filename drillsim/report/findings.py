@@ -156,10 +156,16 @@ def beyond_objectives(ctx: ReportContext, metric: str) -> bool:
 
 
 def restates_objective(ctx: ReportContext, *metrics: str) -> bool:
-    """Whether an objective of the drill measures one of ``metrics``: its own row says how
-    it went (and, met with a margin, its own strength), so a part's strength on the same
-    measure would say it twice."""
-    return not all(beyond_objectives(ctx, m) for m in metrics)
+    """Whether an objective of the drill measures one of ``metrics``, or counts the same
+    cases with the same values under another metric (night-compound-fire O1, first arrival
+    within 5 min of the turnout order at the 90th percentile, and the 5-minute rule's share
+    both over F1 at 4.0 min): its own row says how it went (and, met with a margin, its own
+    strength), so a part's strength on the same measure would say it twice."""
+    if not all(beyond_objectives(ctx, m) for m in metrics):
+        return True
+    own = [sorted(c) for m in metrics if (c := objective_cases(ctx, m))]
+    return any(sorted(objective_cases(ctx, o.metric) or []) == c
+               for o in ctx.scenario.objectives for c in own)
 
 
 def observation(ctx: ReportContext, what: str, paragraphs: list[str],

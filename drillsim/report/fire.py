@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from drillsim.hazards.fire_growth import OCCUPANCIES, SETUP_S
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.evaluation import LATE_CALL_S, OPS
+from drillsim.metrics.evaluation import late_calls as ev_late_calls
 from drillsim.metrics.fire_water import FireWater, fire_water
 from drillsim.metrics.response import (
     COMPONENTS,
@@ -25,7 +27,7 @@ from drillsim.metrics.response import (
     ResponseSegments,
     Turnout,
     after_control,
-    call_surge_at,
+    call_surge_span,
     comms_delay_at,
     escalation,
     fire_station_turnouts,
@@ -43,6 +45,7 @@ from drillsim.metrics.response import (
     size_at,
     uncontrolled,
     unit_activity,
+    value_if_sooner,
 )
 from drillsim.metrics.roads import NOTICEABLE_S, outage_effect, time_from_home
 from drillsim.metrics.standards import (
@@ -167,6 +170,10 @@ class Breakdown:
     actions: list[Draft]
     held: list[str]
     """Where the district's units were held when the call queued (one item per place)."""
+    saved: float = 0.0
+    """How much sooner the first unit would have arrived without the delays the records
+    show (a closure or an outage that cost the first-due unit its place: the larger; plus
+    a communications delay), s."""
 
 
 def activity(ctx: ReportContext) -> dict[str, list[Assignment]]:
@@ -197,14 +204,17 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
     actions: list[Draft] = []
     held: list[str] = []
     a = rs.assignment
+    gains: list[float] = []  # how much sooner the first unit arrives without each cause
     if a is not None and not a.mutual_aid and not math.isnan(a.enroute):
-        _travel_facts(ctx, row, a, facts, actions)
-    _context_facts(ctx, row, facts, actions, held, waited=rs.segments.get("queue", 0.0) > 0)
-    return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions, held)
+        _travel_facts(ctx, row, a, facts, actions, gains)
+    comms = _context_facts(ctx, row, facts, actions, held, gains,
+                           waited=rs.segments.get("queue", 0.0) > 0)
+    saved = max(gains, default=0.0) + comms if endpoint == "first" else 0.0
+    return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions, held, saved)
 
 
 def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
-                  facts: list[str], actions: list[Draft]) -> None:
+                  facts: list[str], actions: list[Draft], gains: list[float]) -> None:
     """What closed roads cost the units sent to an incident (every unit a closure delayed,
     :attr:`ReportContext.closure_delays`), and the first unit's route changes when they
     made it late."""
@@ -216,6 +226,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                                  unit=ctx.unit_label(d.unit),
                                  extra=tx.minutes(d.delay, ctx.lang),
                                  at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
+            gains.append(d.first_arrival - d.arrival_open)
             q_open = size_at(ctx.result, row.incident, d.arrival_open)
             if row.kind == "fire" and math.isfinite(q_open):
                 facts[-1] = ctx.say("join_sentences", first=facts[-1], then=ctx.say(
@@ -238,12 +249,15 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
 
 
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
-                   actions: list[Draft], held: list[str], waited: bool) -> None:
+                   actions: list[Draft], held: list[str], gains: list[float],
+                   waited: bool) -> float:
     """What the records show around a call; what kept units away (units held elsewhere,
-    the mutual-aid cap, a call surge) only when the response ``waited`` for a free unit."""
+    the mutual-aid cap, a call surge) only when the response ``waited`` for a free unit.
+    Appends to ``gains`` how much sooner the first unit would have arrived without an
+    outage; returns the communications delay at the call, s."""
     t_call = row.call
     if math.isnan(t_call):
-        return
+        return 0.0
     for u in ctx.units_out_at(t_call):  # running text: the station in the page's language
         station = ctx.place_name(ctx.units[u].station) if u in ctx.units else ""
         # blame the outage only when the unit would have been first on scene
@@ -260,6 +274,7 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                                  delay=tx.minutes(effect.delay, ctx.lang)))
             actions.append(_draft("fire.action_out_of_service", "detachment", "resources",
                                   unit=u))
+            gains.append(effect.delay)
         else:
             facts.append(ctx.say("fire.fact_out_not_first", unit=u, station=station,
                                  at=tx.offset(effect.arrival), first=tx.offset(effect.actual)))
@@ -276,12 +291,16 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     if delay > 0:
         facts.append(ctx.say("fire.fact_comms_delay", delay=tx.minutes(delay, ctx.lang)))
         actions.append(_draft("fire.action_comms", "command", "comms"))
-    if not waited:  # what kept units away matters only to a call that waited for one
-        return
-    _waiting_facts(ctx, row, facts, actions, held)
-    surge = call_surge_at(ctx.result, t_call)
-    if surge > 1:
-        facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}"))
+    if waited:  # what kept units away matters only to a call that waited for one
+        _waiting_facts(ctx, row, facts, actions, held)
+        surge, start, end = call_surge_span(ctx.result, t_call)
+        if surge > 1:
+            facts.append(ctx.say("fire.fact_call_surge", factor=f"{surge:g}",
+                                 start=tx.offset(start), end=tx.offset(end))
+                         if math.isfinite(end) else
+                         ctx.say("fire.fact_call_surge_open", factor=f"{surge:g}",
+                                 start=tx.offset(start)))
+    return max(delay, 0.0)
 
 
 def times(ctx: ReportContext, n: int) -> str:
@@ -494,6 +513,10 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     over = {seg: lst for seg, lst in over.items() if lst}
     caused = any(a.key in DELAY_ACTIONS for b in bds for a in b.actions)
     first_minutes = from_ign and largest_met and not over and not caused
+    # cutting the over-standard parts back to their standards and undoing the delays the
+    # records show: would that have met the target? if not, they are not the lever
+    missed = _out_of_reach(ctx, res, drivers, bds, over) \
+        if largest_met and (over or caused) else None
     if largest_met and over:  # the largest part met its standard, another did not
         for seg, lst in over.items():
             paras.append(ctx.say(
@@ -503,11 +526,14 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                                            value=ctx.say("fire.seconds",
                                                          s=f"{b.segments[seg]:.0f}"))
                                    for b in lst), ctx.lang, words=True)))
+    if missed is not None:
+        paras.append(missed)
     if first_minutes:
         # the fire outgrew a response whose largest part met its standard: what acts in the
         # first minutes, not that part, is the lever
         paras.append(ctx.say("fire.segment_within_standard",
                              segment=ctx.say(SEGMENT_WORDING[largest]), standard=named(ctx, std)))
+    if first_minutes or (missed is not None and from_ign):
         uses = sorted({_first_minutes(ctx.rows[b.incident].occupancy) for b in bds})
         for use in uses:  # worded by who is there before the engines (the occupancy)
             key, owner = FIRST_MINUTES[use]
@@ -526,7 +552,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     elif largest == "queue" and any(a.key in WAITING_ACTIONS for b in bds for a in b.actions):
         pass  # the causes the records show (units held elsewhere, the aid cap) have actions
     elif largest_met and (over or caused):
-        for seg in over:  # the lever is the segment over its standard, or the causes
+        # the lever is the segment over its standard, or the causes; neither when cutting
+        # them back would not have met the target (``missed``: the first minutes are)
+        for seg in over if missed is None else ():
             key, owner, cap = SEGMENT_ACTIONS[seg]
             actions.append(draft_action(ctx, ctx.say(key), owner, cap, ref))
     elif largest:
@@ -544,6 +572,46 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
+
+
+def _out_of_reach(ctx: ReportContext, res, drivers: list[tuple[IncidentRow, float]],
+                  bds: list[Breakdown], over: dict[str, list[Breakdown]]) -> str | None:
+    """The sentence saying the objective's target was out of reach within the standards,
+    or ``None`` when it was not.
+
+    Out of reach: a driving incident would still miss the target had each segment over its
+    standard been cut back to it and the delays the records show (a closure, an outage, a
+    communications delay: :attr:`Breakdown.saved`) not happened
+    (:func:`drillsim.metrics.response.value_if_sooner`). Then neither is the lever, and
+    the improvement plan aims at the first minutes.
+    """
+    op, target = res.objective.bound()
+    metric = res.objective.metric
+    for (row, value), b in zip(drivers, bds, strict=True):
+        cut = {seg: b.segments[seg] - NFPA_BY_SEGMENT[seg].threshold_s
+               for seg, lst in over.items() if b in lst}
+        saved = sum(cut.values()) + b.saved
+        sooner = value_if_sooner(ctx.result, row, metric, value, saved)
+        if not math.isfinite(sooner) or OPS[op](sooner, target):
+            continue
+        cuts = [ctx.say("fire.cut_segment", segment=ctx.say(SEGMENT_WORDING[seg]),
+                        limit=ctx.say("fire.seconds",
+                                      s=f"{NFPA_BY_SEGMENT[seg].threshold_s:.0f}"))
+                 for seg in cut]
+        if b.saved > 0:
+            cuts.append(ctx.say("fire.cut_delays"))
+        unit = _unit_of(metric)
+        return ctx.say("fire.out_of_reach", cuts=tx.join(cuts, ctx.lang, words=True),
+                       incident=ctx.incident_short(row.incident), saved=_span(ctx, saved),
+                       value=tx.value(sooner, unit, ctx.lang),
+                       actual=tx.value(value, unit, ctx.lang),
+                       target=target_text(ctx, res.objective))
+    return None
+
+
+def _span(ctx: ReportContext, s: float) -> str:
+    """A short time span: seconds under a minute, else minutes."""
+    return ctx.say("fire.seconds", s=f"{s:.0f}") if s < 60 else tx.minutes(s, ctx.lang)
 
 
 def _idle_units(ctx: ReportContext, bds: list[Breakdown],
@@ -984,7 +1052,10 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
         + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
     own = len(pick) > n_other  # the designer's scripted incidents come first
-    if n_other:
+    if n_other == n_all:  # every call is shown: no choice to explain
+        right = ctx.say("fire.fig_response_right_all" if own else
+                        "fire.fig_response_right_all_calls", n=n_all)
+    elif n_other:
         right = ctx.say("fire.fig_response_right" if own else "fire.fig_response_right_calls",
                         n=n_other, of=n_all, kinds=ctx.say("sep_words").join(kinds))
     else:
@@ -1062,10 +1133,14 @@ def sections(ctx: ReportContext) -> list[Section]:
                                         (ctx.say("fire.note_unmet"), r.unmet),
                                         (ctx.say("fire.note_unreachable"), r.unreachable))
                                         if f)
+        if r.kind == "fire" and r.q_first_arrival_kw == 0 and r.clear > r.control:
+            # the on-scene work after control is drawn whatever burned: say so beside it
+            note = ctx.say("sep_words").join(filter(None, [note, ctx.say(
+                "fire.note_burnt_out", overhaul=tx.minutes(r.clear - r.control, ctx.lang))]))
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),
                          tx.minutes(r.dispatch_to_arrival, ctx.lang),
-                         tx.value(r.q_first_arrival_kw, "kW", ctx.lang)
+                         tx.fire_size(r.q_first_arrival_kw, ctx.lang)
                          if r.kind == "fire" else "",
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
         classes.append("bad" if missed_measure(r, rescue_target) else "")
@@ -1130,17 +1205,10 @@ STANDARD_SHARES = (("five_minute_share", "five_minute_n", FIVE_MINUTE),
                    ("nfpa_travel_share", "nfpa_travel_n", NFPA_TRAVEL))
 """Each response standard's share metric and the metric counting its cases."""
 
-LATE_CALL_S = 900.0
-"""A fire, rescue or alarm call first reached more than this long after the call (s) is
-named in the report whatever the objectives: 15 min, three times the 5-minute rule
-(建标152-2017), is a labelled assumption of what an evaluator must hear about."""
-
-
 def late_calls(ctx: ReportContext) -> list[IncidentRow]:
     """Fire, rescue and alarm calls first reached more than :data:`LATE_CALL_S` after the
-    call, or never."""
-    return [r for r in ctx.summary.rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
-            and not r.response <= LATE_CALL_S]
+    call, or never (:func:`drillsim.metrics.evaluation.late_calls`)."""
+    return ev_late_calls(ctx.summary.rows)
 
 
 def observations(ctx: ReportContext) -> list[Finding]:

@@ -224,9 +224,10 @@ def _points(ctx: ReportContext, a: InjectResponse) -> str:
     detours = [p for p in a.passages if p.detoured]
     if detours:
         return ctx.say("sep_semicolon").join(ctx.say(
-            "msel.points_detour", unit=ctx.unit_label(p.unit),
-            incident=ctx.incident_short(p.incident), point=ctx.point_name(p.point),
-            extra=tx.minutes(p.extra, ctx.lang)) for p in detours)
+            "msel.points_detour" if math.isnan(p.rerouted) else "msel.points_detour_on_way",
+            unit=ctx.unit_label(p.unit), incident=ctx.incident_short(p.incident),
+            point=ctx.point_name(p.point), extra=tx.minutes(p.extra, ctx.lang),
+            at=tx.offset(p.rerouted)) for p in detours)
     if not a.passages:
         measures = waterlogging_points(ctx.result)
         closed = any(measures[p].closed_to_trucks for p in ids if p in measures)
@@ -234,11 +235,21 @@ def _points(ctx: ReportContext, a: InjectResponse) -> str:
                        points=names)
     near = round(min(p.nearest_m for p in a.passages), -1)
     closest = [p for p in a.passages if round(p.nearest_m, -1) == near]
-    return ctx.say("msel.points_no_detour", points=names, n=len(a.passages),
+    text = ctx.say("msel.points_no_detour", points=names, n=len(a.passages),
                    distance=f"{near:.0f} m", point=ctx.point_name(closest[0].point),
                    units=_units(ctx, tuple(ctx.say(
                        "msel.unit_at", unit=ctx.unit_label(p.unit),
                        incident=ctx.incident_short(p.incident)) for p in closest)))
+    other = [p for p in a.passages if p.other_reroutes]
+    if other:  # the records show re-routes on these trips: say what caused them
+        times = sorted({t for p in other for t in p.other_reroutes})
+        text += ctx.say("sep_semicolon") + ctx.say(
+            "msel.points_other_reroutes", units=_units(ctx, tuple(ctx.say(
+                "msel.unit_at", unit=ctx.unit_label(p.unit),
+                incident=ctx.incident_short(p.incident)) for p in other)),
+            times=tx.join([tx.offset(t) for t in times], ctx.lang, words=True),
+            points=names)
+    return text
 
 
 def _note(ctx: ReportContext, a: InjectResponse) -> str:
@@ -251,8 +262,7 @@ def _note(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         return ctx.say("msel.none_in_run")
     what = _did(ctx, a.event, a.units, a.incident, a.place, a.values)
-    nxt = a.then
-    if nxt is not None:
+    for nxt in (*a.between, *([a.then] if a.then is not None else [])):  # every one
         what += ctx.say("msel.then", offset=tx.offset(nxt.t), what=_did(
             ctx, nxt.event, (nxt.unit,) if nxt.unit else (), nxt.incident, "", nxt.values))
     return ctx.say("msel.already", what=what) if a.outcome == "already" else what

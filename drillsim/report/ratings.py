@@ -38,7 +38,8 @@ A rating must not contradict the records: a met objective whose own subject the 
 show failing (an incident still uncontrolled at the end among the calls it covers,
 :func:`drillsim.metrics.evaluation.covered_failures`; or, for a median or 90th percentile
 met, cases beyond the target themselves, :func:`drillsim.metrics.evaluation.cases_beyond`:
-6 of 63 rescue calls reached after 30 min) is rated at most S / 良
+6 of 63 rescue calls reached after 30 min; or, for "every call answered", calls it counts
+reached late, :func:`drillsim.metrics.evaluation.calls_late`) is rated at most S / 良
 (:func:`capped`, rule ``contradicted``), and the report says why beside the rating.
 """
 
@@ -48,7 +49,7 @@ import math
 from dataclasses import dataclass
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import ObjectiveResult
+from drillsim.metrics.evaluation import LATE_CALL_S, ObjectiveResult
 
 MARGIN_P = 0.10
 """A met objective is rated P when it beats its target by at least this share."""
@@ -182,4 +183,4 @@ def rule_fields() -> dict[str, str]:
     return {"margin": f"{MARGIN_P * 100:g}", "shortfall": f"{SHORTFALL_M * 100:g}",
             "cap": f"{CRITICAL_CAP:g}", "p": str(floors["优"]), "s": str(floors["良"]),
             "m": str(floors["中"]), "p_below": str(floors["优"] - 1),
-            "s_below": str(floors["良"] - 1)}
+            "s_below": str(floors["良"] - 1), "late": f"{LATE_CALL_S / 60:g}"}

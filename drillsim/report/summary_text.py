@@ -112,7 +112,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
     fires = any(r.kind == "fire" for r in shown)  # the fire size column is for fires only
     keys = ["sum.col_incident", "sum.col_type", "sum.col_first_arrival",
             "sum.col_full_assignment", *(["sum.col_fire_at_arrival"] if fires else []),
-            "sum.col_alarms", "sum.col_units", "sum.col_control", "sum.col_note"]
+            "fire.col_alarms", "sum.col_units", "sum.col_control", "sum.col_note"]
     t = SummaryTable(ctx.say("sum.incidents"), [ctx.say(k) for k in keys],
                      right=tuple(range(2, len(keys) - 1)))
     for r in shown:
@@ -120,7 +120,7 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
             ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
             ("sum.note_unmet", r.unmet), ("sum.note_unreachable", r.unreachable)) if flag)
         fire = r.q_first_arrival_kw
-        size = ["—" if math.isnan(fire) else tx.value(fire, "kW", lg)] if fires else []
+        size = ["—" if math.isnan(fire) else tx.fire_size(fire, lg)] if fires else []
         t.add(ctx.incident_short(r.incident), tx.incident_type(r.occupancy, r.kind, lg),
               tx.minutes(r.response, lg),
               tx.minutes(r.call_to_full_assignment, lg), *size, tx.count(r.alarms),

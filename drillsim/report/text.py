@@ -232,6 +232,14 @@ def value(v: float, unit: str, lang: str = "en") -> str:
     return count(v)
 
 
+def fire_size(q_kw: float, lang: str = "en") -> str:
+    """A fire's heat-release rate at a moment after ignition, for people: ``burnt out``
+    when it is 0 kW (every square metre it reached has burnt its fire load,
+    :class:`drillsim.hazards.fire_growth.FireDevelopment`), else as :func:`value`."""
+    return say(lang, "unit.burnt_out") if q_kw is not None and q_kw <= 0 \
+        else value(q_kw, "kW", lang)
+
+
 def incident_type(occupancy: str | None, kind: str, lang: str = "en") -> str:
     """What an incident is: a fire with its occupancy (``住宅火灾``, ``dwelling fire``),
     else its occupancy when it has one, else its kind."""

@@ -10,7 +10,7 @@ import pytest
 from test_metrics import FIRE, RECORDS, result_of
 
 from drillsim.metrics.response import (
-    call_surge_at,
+    call_surge_span,
     comms_delay_at,
     escalation,
     incident_table,
@@ -40,7 +40,7 @@ def test_levels_in_force_are_the_last_inject_before():
     result = result_of(recs, [])
     assert [comms_delay_at(result, t) for t in (0.0, 599.0, 1199.0, 1200.0)] == \
         [90.0, 90.0, 90.0, 0.0]
-    assert [call_surge_at(result, t) for t in (0.0, 600.0, 5000.0)] == [0.0, 3.0, 3.0]
+    assert [call_surge_span(result, t)[0] for t in (0.0, 600.0, 5000.0)] == [0.0, 3.0, 3.0]
 
 
 def test_segment_shares_sum_and_name_the_largest():
@@ -78,3 +78,14 @@ def test_closure_delays_count_units_routed_around_at_dispatch():
     assert d.arrival_open == pytest.approx(a.enroute + free)
     assert f1.first_unit == "NY-E2" and d.first_due
     assert d.arrival_open < f1.first_arrival
+
+
+def test_call_surge_span_runs_from_its_inject_to_the_next():
+    """A surge from 600 s ended by a factor-1 record at 3000 s: in force 600–3000 s; one
+    never ended runs to the end (inf); before any, factor 0."""
+    recs = [R(600.0, "call_surge", data={"factor": 6.0}),
+            R(3000.0, "call_surge", data={"factor": 1.0}), R(7200.0, "end")]
+    result = result_of(recs, [])
+    assert call_surge_span(result, 1000.0) == (6.0, 600.0, 3000.0)
+    assert call_surge_span(result, 4000.0) == (1.0, 3000.0, math.inf)
+    assert call_surge_span(result, 100.0)[0] == 0.0

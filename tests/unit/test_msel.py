@@ -235,7 +235,7 @@ def flood_fire():
 
 def test_note_cites_its_own_incident_and_says_already_with_the_time(warehouse):
     """I1 (W1's commander asks for more engines at +00:20) cites W1's first escalation
-    before it (the time in the cell) and its last one, never a background call's later one."""
+    before it (the time in the cell) and every later one, never a background call's."""
     a = next(a for a in inject_responses(warehouse) if a.id == "I1")
     before = [r for r in warehouse.records if r.event == "escalate" and r.incident == "W1"
               and r.t < a.at]
@@ -243,13 +243,15 @@ def test_note_cites_its_own_incident_and_says_already_with_the_time(warehouse):
              and r.t >= a.at]
     assert len(before) >= 2 and not after  # the run this test is about
     assert (a.outcome, a.incident, a.sim_t) == ("already", "W1", before[0].t)
-    first, last = before[0].get("alarm"), before[-1].get("alarm")
-    at = tx.offset(before[-1].t)
+    first = before[0].get("alarm")
     for lang, text in (
             ("en", f"already before the inject: the incident commander at W1 called alarm "
-                   f"{first}; then at {at} the incident commander at W1 called alarm {last}"),
-            ("zh", f"注入前已发生：W1现场指挥员提升至第{first}级调派；随后于{at}，"
-                   f"W1现场指挥员提升至第{last}级调派")):
+                   f"{first}" + "".join(f"; then at {tx.offset(r.t)} the incident commander "
+                                        f"at W1 called alarm {r.get('alarm')}"
+                                        for r in before[1:])),
+            ("zh", f"注入前已发生：W1现场指挥员提升至第{first}级调派" + "".join(
+                f"；随后于{tx.offset(r.t)}，W1现场指挥员提升至第{r.get('alarm')}级调派"
+                for r in before[1:]))):
         c = make_context(warehouse, lang=lang)
         row = next(r for r in msel_rows(c) if r.id == "I1")
         assert row.sim_what == text
@@ -261,8 +263,9 @@ def test_note_on_closed_underpasses_answers_with_the_trips_that_met_them(flood_f
     """I1 (underpasses closed, ``points`` named): the trips it weighs are exactly the
     fire-station units sent from quarters to a call while a named underpass was closed to fire
     engines (its ``road_state`` records); none was routed around them, so no re-route is
-    cited (the periodic road-state update writes ``reroute`` records that do not say why
-    the unit turned). Without the world, the note falls back to its objective's records."""
+    cited as theirs (the periodic road-state update writes ``reroute`` records that do not
+    say why the unit turned: test_report_fire_review5 says what did). Without the world,
+    the note falls back to its objective's records."""
     world = load_world(flood_fire.scenario.network)
     a = next(a for a in inject_responses(flood_fire, world) if a.id == "I1")
     points = set(a.spec.points)
