@@ -81,6 +81,12 @@ SKIPPED_WAYS = "skipped_ways"
 (``"railway=rail (no highway tag: not a road)"``, ``"access=private (closed to motor
 traffic)"``...)."""
 
+SKIPPED_ROADS = "skipped_roads"
+"""Graph attribute of :func:`read_osm_xml`: the rows of ``dropped.csv``
+(:data:`~drillsim.network.package_roads.DROPPED_COLUMNS`) of the highway ways it left out
+(closed to motor traffic, tidal), one per stretch between two drawn nodes: they never
+become arcs, so ``dropped.csv`` learns of them only here."""
+
 TURN_RESTRICTIONS = "turn_restrictions"
 """Graph attribute of :func:`read_osm_xml`: the number of turn restrictions (relations
 ``type=restriction``) in the file, which routing does not honour."""
@@ -132,6 +138,23 @@ def _direction(tags: dict[str, str]) -> str:
     return "both"
 
 
+def _skipped_rows(why: str, tags: dict[str, str], refs: list[str],
+                  coords: dict[str, tuple[float, float]]) -> list[dict[str, str]]:
+    """``dropped.csv`` rows of a highway way :func:`read_osm_xml` left out: one per stretch
+    between two consecutive drawn nodes (as the arcs of a kept way)."""
+    rows = []
+    for u, v in zip(refs[:-1], refs[1:], strict=True):
+        if u == v:
+            continue
+        (la, lo), (lb, lob) = coords[u], coords[v]
+        rows.append({"reason": why, "name": tags.get("name:zh") or tags.get("name") or "",
+                     "name_en": tags.get("name:en") or "", "highway": tags["highway"],
+                     "from_node": u, "to_node": v,
+                     "length_m": f"{float(haversine_m(la, lo, lb, lob)):.1f}",
+                     "geometry": f"LINESTRING ({lo!r} {la!r}, {lob!r} {lb!r})"})
+    return rows
+
+
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     """An osmnx-style driving graph from an OpenStreetMap XML file (``.osm``).
 
@@ -172,6 +195,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             continue
     ways = []
     skipped: dict[str, int] = {}
+    skipped_roads: list[dict[str, str]] = []
     highways = 0
     for w in root.iter("way"):
         tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
@@ -185,10 +209,12 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             why = (f"{closed} (closed to motor traffic)" if closed else
                    "oneway=reversible (a tidal way: its direction at the drill's hour is "
                    "unknown)" if _direction(tags) == "reversible" else None)
+        refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if why is not None:
             skipped[why] = skipped.get(why, 0) + 1
+            if tags.get("highway"):
+                skipped_roads += _skipped_rows(why, tags, refs, coords)
             continue
-        refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if len(refs) >= 2:
             ways.append((w.attrib.get("id", ""), refs, tags))
     if not ways:
@@ -197,6 +223,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
                             "extract of roads?)")
     graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
     graph.graph[SKIPPED_WAYS] = skipped
+    graph.graph[SKIPPED_ROADS] = skipped_roads
     graph.graph[TURN_RESTRICTIONS] = sum(
         1 for rel in root.iter("relation")
         if any(t.attrib.get("k") == "type" and t.attrib.get("v") == "restriction"
@@ -274,6 +301,7 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         raise DistrictError(f"{source}: {problem}")
     dropped = {f"way {k}": n for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
     restrictions = int(graph.graph.pop(TURN_RESTRICTIONS, 0))
+    skipped_roads = graph.graph.pop(SKIPPED_ROADS, [])
     source_graph = graph.copy()
     dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
@@ -290,7 +318,7 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
             if v is None or isinstance(v, list | dict):
                 data[k] = str(v) if v is not None else ""
     folder.mkdir(parents=True, exist_ok=True)
-    shape_nodes = _write_roads(folder, source_graph, drivable, graph)
+    shape_nodes = _write_roads(folder, source_graph, drivable, graph, skipped_roads)
     lat = np.array([float(d["y"]) for _, d in graph.nodes(data=True)])
     lon = np.array([float(d["x"]) for _, d in graph.nodes(data=True)])
     centre = (float(np.mean(lat)), float(np.mean(lon)))
@@ -301,10 +329,11 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
 
 
 def _write_roads(folder: Path, source: nx.MultiDiGraph, drivable: nx.MultiDiGraph,
-                 kept: nx.MultiDiGraph) -> int:
+                 kept: nx.MultiDiGraph, skipped_roads: list[dict[str, str]]) -> int:
     """Write the package's ``network.graphml`` (``kept`` with long arcs split,
     :func:`~drillsim.network.package_roads.split_long_arcs`) and ``dropped.csv`` (what
-    was left out of ``source`` and why); returns the number of nodes the split added."""
+    was left out of ``source`` and why, with the ``skipped_roads`` the OSM reader never
+    made arcs of, :data:`SKIPPED_ROADS`); returns the number of nodes the split added."""
     from drillsim.network.package_roads import (
         DROPPED_FILE,
         dropped_roads,
@@ -312,7 +341,9 @@ def _write_roads(folder: Path, source: nx.MultiDiGraph, drivable: nx.MultiDiGrap
         write_dropped,
     )
 
-    write_dropped(folder / DROPPED_FILE, dropped_roads(source, kept, drivable))
+    rows = dropped_roads(source, kept, drivable) + skipped_roads
+    write_dropped(folder / DROPPED_FILE,
+                  sorted(rows, key=lambda r: (r["reason"], r["name"], r["from_node"])))
     added = split_long_arcs(kept)
     nx.write_graphml(kept, folder / "network.graphml")
     return added

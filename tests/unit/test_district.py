@@ -454,6 +454,31 @@ def test_new_from_osm_reports_closed_ways_and_ignored_turn_restrictions(tmp_path
             "U-turn...): routing allows every turn (docs/districts.md)") in text
 
 
+def test_dropped_csv_of_an_osm_package_lists_closed_and_tidal_ways(tmp_path):
+    """Trial 2 of issue 15: the ways the OSM reader leaves out whole (access=private, a
+    tidal way) were missing from dropped.csv, so a fire in a private compound got "222 m
+    from the nearest usable node" with no word of the compound's road. Each stretch of
+    them is a row, with its reason, ends and course; the railway (not a road) is not."""
+    from drillsim.network.package_roads import read_dropped
+
+    path = tmp_path / "access.osm"
+    path.write_text(_osm_ways(ACCESS_WAYS + [("32", {"railway": "rail"})]), encoding="utf-8")
+    r = invoke("district", "new", "acc", "--osm", path, "--out", tmp_path / "acc")
+    assert r.exit_code == 0, r.output
+    rows = {(d.reason, d.nodes): d for d in read_dropped(tmp_path / "acc" / "dropped.csv")}
+    private = rows["access=private (closed to motor traffic)", ("00", "01")]
+    assert private.highway == "residential"
+    assert private.line == ((30.0, 104.0), (30.0, 104.001))
+    tidal = ("oneway=reversible (a tidal way: its direction at the drill's hour is unknown)",
+             ("60", "61"))
+    assert rows[tidal].line == ((30.06, 104.0), (30.06, 104.001))
+    islands = "not connected to the rest of the network"  # the kept ways: one island each
+    assert {why for why, _ in rows} - {islands} == {
+        "access=private (closed to motor traffic)", "motor_vehicle=no (closed to motor traffic)",
+        "access=no (closed to motor traffic)", "motorcar=no (closed to motor traffic)",
+        tidal[0]}
+
+
 def test_an_extract_of_closed_ways_only_says_so(tmp_path):
     path = tmp_path / "closed.osm"
     path.write_text(_osm_ways([("1", {"highway": "service", "access": "private"}),
