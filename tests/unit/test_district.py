@@ -868,6 +868,21 @@ def test_a_node_given_as_an_index_names_the_id_it_stands_for(runs):
             "one") in line
 
 
+def test_a_node_written_as_a_bare_number_is_read_as_that_id(runs):
+    """Trial 2 of issue 15: OSM node ids are numbers, and docs/districts.md writes
+    `location: {node: 1009}`, but an unquoted number was refused ("expected text, got the
+    number"), even in the answer to the index mistake ("write 'node: 2028'"). A whole
+    number is that id: here the unquoted index gets the index message."""
+    from drillsim.scenarios.schema import Location
+
+    assert Location.model_validate({"node": 1009}).node == "1009"
+    net = district_network(load_district(str(runs["package"])))
+    i = net.node_index["g23"]
+    line = _validate_location(runs, "bare_index_node", f"{{node: {i}}}")
+    assert (f"unknown network node '{i}'; {i} is the index (events.csv's `node` column) of "
+            "node 'g23'") in line
+
+
 def test_an_unknown_node_suggests_the_nearest_matching_ids(runs):
     line = _validate_location(runs, "typo_node", "{node: g5}")
     assert "unknown network node 'g5'; did you mean 'g55', 'g54', 'g53'?" in line
