@@ -239,6 +239,61 @@ def test_report_names_a_map_node_by_the_roads_that_meet_there(runs, tmp_path):
     assert "road node" not in text
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_of_another_district_shows_longitudes_and_its_axis_label(runs, lang):
+    """Trial 2 of issue 15 (Nangang, Harbin): a district a few km wide got longitude ticks
+    "0.02 0.03 ..." with "+1.266e2" in the corner, and on a flat district the legend under
+    the map (placed at a fixed share of the map's height) covered the axis label. The ticks
+    are the longitudes themselves; the legend starts below the label."""
+    from drillsim.network.world import load_world
+    from drillsim.records.run_folder import read_run
+    from drillsim.report.build import make_context
+    from drillsim.report.figures import fit_width, map_axes, pyplot
+    from drillsim.report.registry import load_parts
+
+    result = read_run(runs["flood"])
+    world = load_world(result.scenario.network, result.scenario.district)
+    ctx = make_context(result, lang=lang, world=world)
+    fig = map_axes(ctx, [p for p in load_parts().values() if p.applies(ctx)])
+    fit_width(fig)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    ticks = [float(t.get_text().replace("\u2212", "-")) for t in ax.get_xticklabels()
+             if t.get_text()]
+    assert ticks and all(104.0 < t < 104.2 for t in ticks)  # the test city's longitudes
+    renderer = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= label.y0 + 0.5, (legend, label)
+    pyplot().close(fig)
+
+
+def test_legend_below_a_flat_map_clears_its_axis_label():
+    """A district three times wider than tall (Nangang's extract: 3.3 x 2.0 km is enough) gives
+    a flat map in the report's 9.2 x 8.4 in figure: the legend placed at -0.07 of the map's
+    height sat on the axis label. legend_below puts it under the drawn label."""
+    from matplotlib.lines import Line2D
+
+    from drillsim.report.figures import fit_width, legend_below, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(9.2, 8.4))
+    ax.plot([126.61, 126.67], [45.74, 45.76])
+    ax.set_aspect(1 / math.cos(math.radians(45.75)))
+    ax.set_xlabel("经度（°E）")
+    handles = [Line2D([], [], color="k", label=f"road class {i}") for i in range(6)]
+    legend_below(ax, handles)
+    fit_width(fig)
+    legend_below(ax, handles)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert ax.get_window_extent(renderer).height < 0.5 * fig.bbox.height  # flat indeed
+    label = ax.xaxis.label.get_window_extent(renderer)
+    assert ax.get_legend().get_window_extent(renderer).y1 <= label.y0 + 0.5
+    plt.close(fig)
+
+
 def test_flood_drill_on_another_district_uses_its_points_and_teams(runs):
     rows = events(runs["flood"])
     depth = [json.loads(r["data"])["depth_m"] for r in rows if r["event"] == "depth"]
