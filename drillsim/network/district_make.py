@@ -27,7 +27,7 @@ import yaml
 
 from drillsim.network.district import MANIFEST, District, DistrictError, load_district
 from drillsim.network.graph import EARTH_RADIUS_M, RoadNetwork, haversine_m
-from drillsim.network.places import Place
+from drillsim.network.places import Place, Places
 
 DRIVE_MINUTES = 10.0
 """A station should reach half of the district's drivable nodes within this, min."""
@@ -458,7 +458,11 @@ points: []
 #     mobilisation: {dist: lognormal, median: 45 min, p90: 90 min}
 #     units:
 #       - {type: pump_crew, count: 2, crew: 4, vehicle: truck, pump_m3_s: 0.5}
-# depots: []                     # relief depots: stock and trucks
+# depots:                        # relief depots of places.yaml: stock and trucks (without
+#   - id: city_depot             # a truck no ration reaches a shelter in a flood drill)
+#     stock: {water_l: 18000, food_ration: 6000, bedding_set: 3000}
+#     trucks:
+#       - {id: CD-T1, capacity_kg: 5000}
 # shelters:                      # shelters of places.yaml that open in a drill
 #   - {id: east_park, kind: fixed}
 """,
@@ -569,6 +573,7 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                            "no default forces: every drill must give its own forces: "
                            "(stations with apparatus)"))
     out += _plans_without_staff(d, forces)
+    out += _no_relief_trucks(d, forces, places)
     if d.licence.strip().upper().startswith("FILL IN"):
         out.append(Finding(manifest, _line_of(d.folder / MANIFEST, "licence:"), "licence",
                            "licence is still the template's placeholder: state under which "
@@ -627,6 +632,24 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                                    f"shelter {sh.label} is {dist:.0f} m from waterlogging "
                                    f"point {pid!r}: people would be sent into the water"))
     return d, out
+
+
+def _no_relief_trucks(d: District, forces: object, places: Places) -> list[Finding]:
+    """A warning when the default forces (given, with stations) send people to shelters
+    but no depot has a truck: a flood or chemical drill on them relieves nobody (trial 2
+    of issue 15: forces.yaml without ``depots:``)."""
+    if not (isinstance(forces, dict) and forces.get("stations")) or d.forces is None \
+            or not (forces.get("shelters") or places.of_kind("shelter")):
+        return []
+    depots = forces.get("depots") or []
+    if any(isinstance(x, dict) and x.get("trucks") for x in depots):
+        return []
+    line = _line_of(d.forces, "depots:")
+    return [Finding(str(d.forces), line, "depots",
+                    "no relief depot with trucks: a flood or chemical drill on these forces "
+                    "brings no ration to any shelter (nobody is relieved; the report names "
+                    "'no relief trucks' as the bottleneck); give `depots:` with `stock` and "
+                    "`trucks` (docs/scenario-format.md)")]
 
 
 CENTRE_OUTSIDE_M = 1000.0

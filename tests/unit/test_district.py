@@ -133,6 +133,25 @@ def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
     assert "1 error(s), 5 warning(s)" in r.output
 
 
+def test_check_warns_when_no_depot_has_a_truck(runs, tmp_path):
+    """Trial 2 of issue 15: forces.yaml with stations and shelters but no `depots:` checked
+    clean, and a flood drill on it relieved nobody. The check says so; the test package
+    (a depot with trucks) does not get the warning."""
+    import yaml
+
+    package = make_other_district(tmp_path)
+    assert "depots: no relief depot" not in invoke("district", "check", package).output
+    forces = package / "forces.yaml"
+    data = yaml.safe_load(forces.read_text(encoding="utf-8"))
+    del data["depots"]
+    forces.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = " ".join(invoke("district", "check", package).output.split())
+    assert (f"warning: {forces}: depots: no relief depot with trucks: a flood or chemical "
+            "drill on these forces brings no ration to any shelter (nobody is relieved; the "
+            "report names 'no relief trucks' as the bottleneck); give `depots:` with `stock` "
+            "and `trucks` (docs/scenario-format.md)") in out
+
+
 def test_check_names_plans_no_staffed_unit_can_answer(runs, tmp_path):
     """West Gate has 20 firefighters, half on duty: its two engines (5 + 5) take all ten,
     so the ladder and the rescue unit stay unstaffed, and the pump team has no rescuers:
