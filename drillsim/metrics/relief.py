@@ -358,13 +358,16 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     or admitted and waiting for a ration. Ration waiting is charged to the state
     of the relief chain at that moment: a depot stocked out of a needed item
     (stock); else every truck on a trip, with a truck slowed by flooding (roads) or
-    not (trucks); else loading and driving (transport). Walking and normal
+    not (trucks); else loading and driving (transport); with no relief truck in the drill
+    at all (no depot, or depots without trucks), no ration can come (no_trucks). Walking and
+    normal
     transport are the irreducible part; the bottleneck is the largest of the
     others. Only waiting beyond the relief target's start counts the same as any
     other: the figures are person-hours over the whole drill.
 
-    The bottleneck is what kept people from relief, when the records show it outright
-    (:func:`relief_shortfall`): ``stock`` when one ration item's whole stock over the drill
+    The bottleneck is what kept people from relief, when the records show it outright:
+    ``no_trucks`` when the drill has no relief truck; else (:func:`relief_shortfall`)
+    ``stock`` when one ration item's whole stock over the drill
     covers fewer people than were displaced (the binding item caps the relieved count,
     whatever the trucks do); ``left_late`` when every person not relieved within the
     target left home only after their relief deadline had passed (told or displaced too
@@ -382,7 +385,7 @@ def bottleneck(result: RunResult) -> dict[str, object]:
         ``avoidable_share`` of the avoidable waiting by avoidable cause (0-1).
     """
     end = result.records[-1].t if result.records else 0.0
-    n_trucks = sum(u.type == "truck" for u in result.units)
+    n_trucks = sum(len(d.trucks) for d in result.scenario.forces.depots)  # relief trucks
     hours: dict[str, float] = defaultdict(float)
     phase: dict[str, tuple[str, int]] = {}  # group -> (state, people)
     waiting_ration = 0
@@ -400,7 +403,9 @@ def bottleneck(result: RunResult) -> dict[str, object]:
         if waiting_ration:
             if stocked_out:
                 cause = "stock"
-            elif n_trucks and len(busy) >= n_trucks:
+            elif not n_trucks:
+                cause = "no_trucks"
+            elif len(busy) >= n_trucks:
                 cause = "roads" if slowed else "trucks"
             else:
                 cause = "transport"
@@ -448,7 +453,9 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     causes = {k: v for k, v in hours.items() if k not in UNAVOIDABLE and v > 0}
     name = max(causes, key=causes.get) if causes else ""
     short = relief_shortfall(result)
-    if short.capped:  # an item's whole stock caps the relieved below the displaced
+    if "no_trucks" in causes:  # no truck at all: no stock or timing could have helped
+        name = "no_trucks"
+    elif short.capped:  # an item's whole stock caps the relieved below the displaced
         name = "stock"
     elif short.missed and short.left_late == short.missed:  # every miss left home too late
         name = "left_late"

@@ -27,7 +27,7 @@ import yaml
 
 from drillsim.network.district import MANIFEST, District, DistrictError, load_district
 from drillsim.network.graph import EARTH_RADIUS_M, RoadNetwork, haversine_m
-from drillsim.network.places import Place
+from drillsim.network.places import Place, Places
 
 DRIVE_MINUTES = 10.0
 """A station should reach half of the district's drivable nodes within this, min."""
@@ -81,6 +81,12 @@ SKIPPED_WAYS = "skipped_ways"
 (``"railway=rail (no highway tag: not a road)"``, ``"access=private (closed to motor
 traffic)"``...)."""
 
+SKIPPED_ROADS = "skipped_roads"
+"""Graph attribute of :func:`read_osm_xml`: the rows of ``dropped.csv``
+(:data:`~drillsim.network.package_roads.DROPPED_COLUMNS`) of the highway ways it left out
+(closed to motor traffic, tidal), one per stretch between two drawn nodes: they never
+become arcs, so ``dropped.csv`` learns of them only here."""
+
 TURN_RESTRICTIONS = "turn_restrictions"
 """Graph attribute of :func:`read_osm_xml`: the number of turn restrictions (relations
 ``type=restriction``) in the file, which routing does not honour."""
@@ -132,6 +138,23 @@ def _direction(tags: dict[str, str]) -> str:
     return "both"
 
 
+def _skipped_rows(why: str, tags: dict[str, str], refs: list[str],
+                  coords: dict[str, tuple[float, float]]) -> list[dict[str, str]]:
+    """``dropped.csv`` rows of a highway way :func:`read_osm_xml` left out: one per stretch
+    between two consecutive drawn nodes (as the arcs of a kept way)."""
+    rows = []
+    for u, v in zip(refs[:-1], refs[1:], strict=True):
+        if u == v:
+            continue
+        (la, lo), (lb, lob) = coords[u], coords[v]
+        rows.append({"reason": why, "name": tags.get("name:zh") or tags.get("name") or "",
+                     "name_en": tags.get("name:en") or "", "highway": tags["highway"],
+                     "from_node": u, "to_node": v,
+                     "length_m": f"{float(haversine_m(la, lo, lb, lob)):.1f}",
+                     "geometry": f"LINESTRING ({lo!r} {la!r}, {lob!r} {lb!r})"})
+    return rows
+
+
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     """An osmnx-style driving graph from an OpenStreetMap XML file (``.osm``).
 
@@ -172,6 +195,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             continue
     ways = []
     skipped: dict[str, int] = {}
+    skipped_roads: list[dict[str, str]] = []
     highways = 0
     for w in root.iter("way"):
         tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
@@ -185,10 +209,12 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             why = (f"{closed} (closed to motor traffic)" if closed else
                    "oneway=reversible (a tidal way: its direction at the drill's hour is "
                    "unknown)" if _direction(tags) == "reversible" else None)
+        refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if why is not None:
             skipped[why] = skipped.get(why, 0) + 1
+            if tags.get("highway"):
+                skipped_roads += _skipped_rows(why, tags, refs, coords)
             continue
-        refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if len(refs) >= 2:
             ways.append((w.attrib.get("id", ""), refs, tags))
     if not ways:
@@ -197,6 +223,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
                             "extract of roads?)")
     graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
     graph.graph[SKIPPED_WAYS] = skipped
+    graph.graph[SKIPPED_ROADS] = skipped_roads
     graph.graph[TURN_RESTRICTIONS] = sum(
         1 for rel in root.iter("relation")
         if any(t.attrib.get("k") == "type" and t.attrib.get("v") == "restriction"
@@ -274,6 +301,7 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
         raise DistrictError(f"{source}: {problem}")
     dropped = {f"way {k}": n for k, n in graph.graph.pop(SKIPPED_WAYS, {}).items()}
     restrictions = int(graph.graph.pop(TURN_RESTRICTIONS, 0))
+    skipped_roads = graph.graph.pop(SKIPPED_ROADS, [])
     source_graph = graph.copy()
     dropped |= drop_non_roads(graph, drive=True)
     strong = max(nx.strongly_connected_components(graph), key=len, default=set())
@@ -290,7 +318,7 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
             if v is None or isinstance(v, list | dict):
                 data[k] = str(v) if v is not None else ""
     folder.mkdir(parents=True, exist_ok=True)
-    shape_nodes = _write_roads(folder, source_graph, drivable, graph)
+    shape_nodes = _write_roads(folder, source_graph, drivable, graph, skipped_roads)
     lat = np.array([float(d["y"]) for _, d in graph.nodes(data=True)])
     lon = np.array([float(d["x"]) for _, d in graph.nodes(data=True)])
     centre = (float(np.mean(lat)), float(np.mean(lon)))
@@ -301,10 +329,11 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
 
 
 def _write_roads(folder: Path, source: nx.MultiDiGraph, drivable: nx.MultiDiGraph,
-                 kept: nx.MultiDiGraph) -> int:
+                 kept: nx.MultiDiGraph, skipped_roads: list[dict[str, str]]) -> int:
     """Write the package's ``network.graphml`` (``kept`` with long arcs split,
     :func:`~drillsim.network.package_roads.split_long_arcs`) and ``dropped.csv`` (what
-    was left out of ``source`` and why); returns the number of nodes the split added."""
+    was left out of ``source`` and why, with the ``skipped_roads`` the OSM reader never
+    made arcs of, :data:`SKIPPED_ROADS`); returns the number of nodes the split added."""
     from drillsim.network.package_roads import (
         DROPPED_FILE,
         dropped_roads,
@@ -312,7 +341,9 @@ def _write_roads(folder: Path, source: nx.MultiDiGraph, drivable: nx.MultiDiGrap
         write_dropped,
     )
 
-    write_dropped(folder / DROPPED_FILE, dropped_roads(source, kept, drivable))
+    rows = dropped_roads(source, kept, drivable) + skipped_roads
+    write_dropped(folder / DROPPED_FILE,
+                  sorted(rows, key=lambda r: (r["reason"], r["name"], r["from_node"])))
     added = split_long_arcs(kept)
     nx.write_graphml(kept, folder / "network.graphml")
     return added
@@ -427,7 +458,11 @@ points: []
 #     mobilisation: {dist: lognormal, median: 45 min, p90: 90 min}
 #     units:
 #       - {type: pump_crew, count: 2, crew: 4, vehicle: truck, pump_m3_s: 0.5}
-# depots: []                     # relief depots: stock and trucks
+# depots:                        # relief depots of places.yaml: stock and trucks (without
+#   - id: city_depot             # a truck no ration reaches a shelter in a flood drill)
+#     stock: {water_l: 18000, food_ration: 6000, bedding_set: 3000}
+#     trucks:
+#       - {id: CD-T1, capacity_kg: 5000}
 # shelters:                      # shelters of places.yaml that open in a drill
 #   - {id: east_park, kind: fixed}
 """,
@@ -538,6 +573,7 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                            "no default forces: every drill must give its own forces: "
                            "(stations with apparatus)"))
     out += _plans_without_staff(d, forces)
+    out += _no_relief_trucks(d, forces, places)
     if d.licence.strip().upper().startswith("FILL IN"):
         out.append(Finding(manifest, _line_of(d.folder / MANIFEST, "licence:"), "licence",
                            "licence is still the template's placeholder: state under which "
@@ -596,6 +632,24 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                                    f"shelter {sh.label} is {dist:.0f} m from waterlogging "
                                    f"point {pid!r}: people would be sent into the water"))
     return d, out
+
+
+def _no_relief_trucks(d: District, forces: object, places: Places) -> list[Finding]:
+    """A warning when the default forces (given, with stations) send people to shelters
+    but no depot has a truck: a flood or chemical drill on them relieves nobody (trial 2
+    of issue 15: forces.yaml without ``depots:``)."""
+    if not (isinstance(forces, dict) and forces.get("stations")) or d.forces is None \
+            or not (forces.get("shelters") or places.of_kind("shelter")):
+        return []
+    depots = forces.get("depots") or []
+    if any(isinstance(x, dict) and x.get("trucks") for x in depots):
+        return []
+    line = _line_of(d.forces, "depots:")
+    return [Finding(str(d.forces), line, "depots",
+                    "no relief depot with trucks: a flood or chemical drill on these forces "
+                    "brings no ration to any shelter (nobody is relieved; the report names "
+                    "'no relief trucks' as the bottleneck); give `depots:` with `stock` and "
+                    "`trucks` (docs/scenario-format.md)")]
 
 
 CENTRE_OUTSIDE_M = 1000.0

@@ -175,6 +175,7 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
         _draw_places(ax, on_network(network, places), labels, handles, lang)
     ax.autoscale_view()
     ax.set_aspect(1 / math.cos(math.radians(float(np.mean(network.lat)))))
+    ax.ticklabel_format(useOffset=False)  # 126.62, not 0.02 and "+1.266e2" in a corner
     ax.set_xlabel("经度 longitude (°E)")
     ax.set_ylabel("纬度 latitude (°N)")
     legend = ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.85)

@@ -32,6 +32,7 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
     MIN_FONT,
+    legend_below,
     localise_map,
     png,
     pyplot,
@@ -1052,22 +1053,13 @@ def zones_axes(ctx: ReportContext):
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect(1 / k, adjustable="box")
-    ax.ticklabel_format(useOffset=False)
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    from drillsim.fonts import text_effects
-
-    def legend(entries: list) -> None:
-        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.09),
-                       ncol=3, fontsize=MIN_FONT, frameon=False)
-        for text in lg.get_texts():
-            text.set_path_effects(text_effects(text.get_color(), halo=None))
-
-    legend(handles)
+    legend_below(ax, handles)
     fit_width(fig)  # the final size first: labels are placed for it
     fixed = _map_furniture(ctx, ax, lat)
-    legend(handles + numbered_handles(ctx, place_labels(ax, fixed=fixed)))
+    legend_below(ax, handles + numbered_handles(ctx, place_labels(ax, fixed=fixed)))
     ax.set_title(ctx.say("chem.fig_zones_title"), fontsize=10)
     thicken(ax.title)
     return fig

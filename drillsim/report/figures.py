@@ -287,19 +287,30 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
     ax.set_title(ctx.say("figure.map_title"))
-    from drillsim.fonts import text_effects
-
-    def legend(entries: list) -> None:  # under the map, so it hides no road or place
-        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.07),
-                       fontsize=MIN_FONT, ncol=3, frameon=False)
-        for text in lg.get_texts():
-            text.set_path_effects(text_effects(text.get_color(), halo=None))
-
-    legend(handles)
+    legend_below(ax, handles)  # under the map, so it hides no road or place
     fit_width(fig)  # the final size first: labels are placed for it
-    legend(handles + numbered_handles(ctx, place_labels(ax)))
+    legend_below(ax, handles + numbered_handles(ctx, place_labels(ax)))
     thicken(ax.title)
     return fig
+
+
+def legend_below(ax, entries: list, ncol: int = 3) -> None:
+    """Put a legend of ``entries`` under a map, just below its x-axis label.
+
+    The top of the legend is placed from the drawn label, not at a fixed fraction of the
+    axes' height: a district wider than it is tall gives a flat map whose axis label
+    lies further below the axes (as a fraction of their height) than on Hongqiao's, and
+    a fixed fraction put the legend over the label.
+    """
+    from drillsim.fonts import text_effects
+
+    ax.figure.draw_without_rendering()
+    bottom = ax.xaxis.label.get_window_extent().y0  # display units (pixels)
+    y = ax.transAxes.inverted().transform((0.0, bottom))[1]
+    lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, y),
+                   fontsize=MIN_FONT, ncol=ncol, frameon=False)
+    for text in lg.get_texts():
+        text.set_path_effects(text_effects(text.get_color(), halo=None))
 
 
 def map_kinds(parts: list[HazardPart]) -> list[str]:

@@ -71,6 +71,7 @@ CAUSE_ACTIONS = {
               ("flood.action_close_roads_early", "hq", "traffic")],
     "stock": [("flood.action_keep_stock", "civil", "resources")],
     "trucks": [("flood.action_more_trucks", "civil", "resources")],
+    "no_trucks": [("flood.action_depot_trucks", "civil", "resources")],
     "left_late": [("flood.action_tell_sooner", "subdistricts", "warning")],
 }
 NO_RAIN_ACTIONS = {  # the same actions worded for a drill without a rainstorm (a release)
@@ -86,6 +87,7 @@ CAUSES = {  # relief waiting cause (metrics.relief.bottleneck) -> (name, what it
     "roads": ("flood.cause_roads", "flood.cause_roads_meaning"),
     "stock": ("flood.cause_stock", "flood.cause_stock_meaning"),
     "trucks": ("flood.cause_trucks", "flood.cause_trucks_meaning"),
+    "no_trucks": ("flood.cause_no_trucks", "flood.cause_no_trucks_meaning"),
     "transport": ("flood.cause_transport", "flood.cause_transport_meaning"),
     "walking": ("flood.cause_walking", "flood.cause_walking_meaning"),
     "left_late": ("flood.cause_left_late", "flood.cause_left_late_meaning"),

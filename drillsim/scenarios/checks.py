@@ -345,7 +345,7 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
     bound = snap_bound(s)
     dropped = _dropped_roads(s)
     for path, loc in located(s):
-        yield from _location(loc, path, places, network, bound, s.district, dropped)
+        yield from _location(loc, path, places, network, bound, s.district, dropped, s.network)
     for i, item in enumerate(s.forces.shelters):
         if item.capacity is None:
             place = places.get(item.id)
@@ -475,7 +475,8 @@ def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
 
 def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
               bound: tuple[float, str], district: str,
-              dropped: Dropped | None = None) -> Iterator[Problem]:
+              dropped: Dropped | None = None, network_file: str = "default"
+              ) -> Iterator[Problem]:
     """Place ids, node ids and coordinates: known, near the network and in its core.
 
     A coordinate farther than ``bound`` (m, and where the bound comes from:
@@ -483,7 +484,8 @@ def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
     farther than :data:`~drillsim.network.fit.SNAP_PLACE_MAX_M` (the package's positions,
     which ``drillsim district check`` reviews). Bounds and the core are explained in
     :mod:`drillsim.network.fit`. The messages name a road ``district new`` dropped
-    (``dropped``) where the location lies on it.
+    (``dropped``) where the location lies on it, and where the drill is played
+    (``district``, or the drill's own ``network_file``).
     """
     from drillsim.network.fit import SNAP_PLACE_MAX_M, drive_core
 
@@ -508,7 +510,7 @@ def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
             yield Problem(path, f"unknown place {loc.place!r}"
                           f"{_hongqiao_place(loc.place, district)}; {hint}see `drillsim "
                           "district show --places` (ids, Chinese and English names); "
-                          f"{_played_in(district)}")
+                          f"{_played_in(district, network_file)}")
             return
         what, lat, lon = f"place {place.id!r} ({place.label})", place.lat, place.lon
     else:
@@ -526,18 +528,23 @@ def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
         if dist > SNAP_PLACE_MAX_M:
             yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}"
                           f"{aside}; more than {SNAP_PLACE_MAX_M:.0f} m is outside the "
-                          f"drill's road network ({_played_in(district)}). On another network "
-                          "give 'location: {lat: .., lon: ..}' or 'location: {node: ..}'"
-                          f"{hint}")
+                          f"drill's road network ({_played_in(district, network_file)}). On "
+                          "another network give 'location: {lat: .., lon: ..}' or "
+                          f"'location: {{node: ..}}'{hint}")
         elif dist > core.warn_m:
             yield Problem(path, f"{what} is played at {near}, {dist:.0f} m away, more than "
                           f"{core.warn_m:.0f} m{aside}; give 'node:' or closer coordinates if "
                           f"that is not the right road{hint}", warning=True)
         return
     if dist > max_m:
+        as_is = ("" if network_file == "default" else
+                 ", used as it is: an osmnx GraphML has nodes at junctions only (up to about "
+                 "1 km apart); `drillsim district new NAME --graphml FILE` makes a district "
+                 "package with a node every 50 m at most (docs/districts.md)")
         yield Problem(path, f"{what} lies {_km(dist)} from the nearest usable {near}{aside}; "
                       f"more than {max_m:.0f} m ({source}): give the coordinates of the place "
-                      f"itself (WGS84), or 'node:'; {_played_in(district)}{hint}")
+                      f"itself (WGS84), or 'node:'; {_played_in(district, network_file)}"
+                      f"{as_is}{hint}")
 
 
 class Dropped(NamedTuple):
@@ -605,11 +612,14 @@ def _unknown_node_hint(node: str, network: RoadNetwork, dropped: Dropped | None)
     return "; " + "; ".join(hints)
 
 
-def _played_in(district: str) -> str:
+def _played_in(district: str, network_file: str = "default") -> str:
     """Which district a drill is played in, for messages about its places: the default
-    Hongqiao one is named as the default, with how to select another."""
+    Hongqiao one is named as the default, with how to select another; a drill on a road
+    network file of its own (``network_file``) is played on that file, as it is."""
     from drillsim.network.district import DEFAULT_DISTRICT, DistrictError, load_district
 
+    if network_file != "default":
+        return f"the drill is played on its own road network {network_file}"
     if district == DEFAULT_DISTRICT:
         return ("the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
                 "'district: PATH' selects another package")

@@ -257,6 +257,13 @@ class Location(Model):
                              f"{value['lat']}}}")
         return {"place": value} if isinstance(value, str) else value
 
+    @field_validator("node", mode="before")
+    @classmethod
+    def _node_number(cls, value: Any) -> Any:
+        """A node id written as a whole number (``node: 1009``, an OSM node id, as
+        docs/districts.md writes it) is that id: ids are text, and 1009 reads the same."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
     @model_validator(mode="after")
     def _exactly_one(self) -> Location:
         given = [self.place is not None, self.lat is not None or self.lon is not None,

@@ -134,6 +134,25 @@ def test_check_of_fresh_templates_says_what_is_missing(tmp_path):
     assert "1 error(s), 5 warning(s)" in r.output
 
 
+def test_check_warns_when_no_depot_has_a_truck(runs, tmp_path):
+    """Trial 2 of issue 15: forces.yaml with stations and shelters but no `depots:` checked
+    clean, and a flood drill on it relieved nobody. The check says so; the test package
+    (a depot with trucks) does not get the warning."""
+    import yaml
+
+    package = make_other_district(tmp_path)
+    assert "depots: no relief depot" not in invoke("district", "check", package).output
+    forces = package / "forces.yaml"
+    data = yaml.safe_load(forces.read_text(encoding="utf-8"))
+    del data["depots"]
+    forces.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = " ".join(invoke("district", "check", package).output.split())
+    assert (f"warning: {forces}: depots: no relief depot with trucks: a flood or chemical "
+            "drill on these forces brings no ration to any shelter (nobody is relieved; the "
+            "report names 'no relief trucks' as the bottleneck); give `depots:` with `stock` "
+            "and `trucks` (docs/scenario-format.md)") in out
+
+
 def test_check_names_plans_no_staffed_unit_can_answer(runs, tmp_path):
     """West Gate has 20 firefighters, half on duty: its two engines (5 + 5) take all ten,
     so the ladder and the rescue unit stay unstaffed, and the pump team has no rescuers:
@@ -238,6 +257,61 @@ def test_report_names_a_map_node_by_the_roads_that_meet_there(runs, tmp_path):
     row = next(line for line in text.splitlines() if line.startswith("| F1 | dwelling fire"))
     assert row.split(" | ")[2] == "Column 5 Street × Row 5 Street"
     assert "road node" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_of_another_district_shows_longitudes_and_its_axis_label(runs, lang):
+    """Trial 2 of issue 15 (Nangang, Harbin): a district a few km wide got longitude ticks
+    "0.02 0.03 ..." with "+1.266e2" in the corner, and on a flat district the legend under
+    the map (placed at a fixed share of the map's height) covered the axis label. The ticks
+    are the longitudes themselves; the legend starts below the label."""
+    from drillsim.network.world import load_world
+    from drillsim.records.run_folder import read_run
+    from drillsim.report.build import make_context
+    from drillsim.report.figures import fit_width, map_axes, pyplot
+    from drillsim.report.registry import load_parts
+
+    result = read_run(runs["flood"])
+    world = load_world(result.scenario.network, result.scenario.district)
+    ctx = make_context(result, lang=lang, world=world)
+    fig = map_axes(ctx, [p for p in load_parts().values() if p.applies(ctx)])
+    fit_width(fig)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    assert ax.xaxis.get_offset_text().get_text() == ""
+    ticks = [float(t.get_text().replace("\u2212", "-")) for t in ax.get_xticklabels()
+             if t.get_text()]
+    assert ticks and all(104.0 < t < 104.2 for t in ticks)  # the test city's longitudes
+    renderer = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= label.y0 + 0.5, (legend, label)
+    pyplot().close(fig)
+
+
+def test_legend_below_a_flat_map_clears_its_axis_label():
+    """A district three times wider than tall (Nangang's extract: 3.3 x 2.0 km is enough) gives
+    a flat map in the report's 9.2 x 8.4 in figure: the legend placed at -0.07 of the map's
+    height sat on the axis label. legend_below puts it under the drawn label."""
+    from matplotlib.lines import Line2D
+
+    from drillsim.report.figures import fit_width, legend_below, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(9.2, 8.4))
+    ax.plot([126.61, 126.67], [45.74, 45.76])
+    ax.set_aspect(1 / math.cos(math.radians(45.75)))
+    ax.set_xlabel("经度（°E）")
+    handles = [Line2D([], [], color="k", label=f"road class {i}") for i in range(6)]
+    legend_below(ax, handles)
+    fit_width(fig)
+    legend_below(ax, handles)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    assert ax.get_window_extent(renderer).height < 0.5 * fig.bbox.height  # flat indeed
+    label = ax.xaxis.label.get_window_extent(renderer)
+    assert ax.get_legend().get_window_extent(renderer).y1 <= label.y0 + 0.5
+    plt.close(fig)
 
 
 def test_flood_drill_on_another_district_uses_its_points_and_teams(runs):
@@ -453,6 +527,31 @@ def test_new_from_osm_reports_closed_ways_and_ignored_turn_restrictions(tmp_path
         assert f"dropped 1 way(s): {why}" in text
     assert ("ignored 2 turn restriction(s) (relations type=restriction: no left turn, no "
             "U-turn...): routing allows every turn (docs/districts.md)") in text
+
+
+def test_dropped_csv_of_an_osm_package_lists_closed_and_tidal_ways(tmp_path):
+    """Trial 2 of issue 15: the ways the OSM reader leaves out whole (access=private, a
+    tidal way) were missing from dropped.csv, so a fire in a private compound got "222 m
+    from the nearest usable node" with no word of the compound's road. Each stretch of
+    them is a row, with its reason, ends and course; the railway (not a road) is not."""
+    from drillsim.network.package_roads import read_dropped
+
+    path = tmp_path / "access.osm"
+    path.write_text(_osm_ways(ACCESS_WAYS + [("32", {"railway": "rail"})]), encoding="utf-8")
+    r = invoke("district", "new", "acc", "--osm", path, "--out", tmp_path / "acc")
+    assert r.exit_code == 0, r.output
+    rows = {(d.reason, d.nodes): d for d in read_dropped(tmp_path / "acc" / "dropped.csv")}
+    private = rows["access=private (closed to motor traffic)", ("00", "01")]
+    assert private.highway == "residential"
+    assert private.line == ((30.0, 104.0), (30.0, 104.001))
+    tidal = ("oneway=reversible (a tidal way: its direction at the drill's hour is unknown)",
+             ("60", "61"))
+    assert rows[tidal].line == ((30.06, 104.0), (30.06, 104.001))
+    islands = "not connected to the rest of the network"  # the kept ways: one island each
+    assert {why for why, _ in rows} - {islands} == {
+        "access=private (closed to motor traffic)", "motor_vehicle=no (closed to motor traffic)",
+        "access=no (closed to motor traffic)", "motorcar=no (closed to motor traffic)",
+        tidal[0]}
 
 
 def test_an_extract_of_closed_ways_only_says_so(tmp_path):
@@ -845,6 +944,21 @@ def test_a_node_given_as_an_index_names_the_id_it_stands_for(runs):
     assert (f"unknown network node '{i}'; {i} is the index (events.csv's `node` column) of "
             "node 'g23' (Column 3 Street × Row 2 Street): write 'node: g23' to mean that "
             "one") in line
+
+
+def test_a_node_written_as_a_bare_number_is_read_as_that_id(runs):
+    """Trial 2 of issue 15: OSM node ids are numbers, and docs/districts.md writes
+    `location: {node: 1009}`, but an unquoted number was refused ("expected text, got the
+    number"), even in the answer to the index mistake ("write 'node: 2028'"). A whole
+    number is that id: here the unquoted index gets the index message."""
+    from drillsim.scenarios.schema import Location
+
+    assert Location.model_validate({"node": 1009}).node == "1009"
+    net = district_network(load_district(str(runs["package"])))
+    i = net.node_index["g23"]
+    line = _validate_location(runs, "bare_index_node", f"{{node: {i}}}")
+    assert (f"unknown network node '{i}'; {i} is the index (events.csv's `node` column) of "
+            "node 'g23'") in line
 
 
 def test_an_unknown_node_suggests_the_nearest_matching_ids(runs):

@@ -130,6 +130,29 @@ def test_stock_shortage_is_named_as_the_bottleneck(ring_world):
     assert bottleneck(RunResult(s, 1, tuple(recs), (), ()))["bottleneck"] == "stock"
 
 
+def test_a_drill_without_relief_trucks_names_that_as_the_bottleneck(ring_world):
+    """Trial 2 of issue 15: a package's forces.yaml without depots gave a flood drill no
+    truck, yet the waiting for rations was charged to "loading and driving" (trucks at
+    normal speed) and the bottleneck was roads. With no truck, every person-hour waited at
+    a shelter is no_trucks; nobody is relieved."""
+    from drillsim.records.result import RunResult
+
+    with_trucks = flood_scenario()
+    s = flood_scenario(trucks=0)  # its stock is short too (test above): no truck comes first
+    recs = run_drill(s, ring_world).records
+    assert not any(r.event == "relieved" for r in recs)
+    b = bottleneck(RunResult(s, 1, tuple(recs), (), ()))
+    assert b["bottleneck"] == "no_trucks"
+    assert "transport" not in b["person_hours"] and "trucks" not in b["person_hours"]
+    admitted = [r for r in recs if r.event == "shelter_admit"]
+    end = recs[-1].t
+    waited = sum(int(r.data["people"]) * (end - r.t) for r in admitted) / 3600.0
+    assert b["person_hours"]["no_trucks"] == pytest.approx(waited, rel=1e-9)
+    b_with = bottleneck(RunResult(with_trucks, 1, tuple(run_drill(with_trucks,
+                                                                  ring_world).records), (), ()))
+    assert "no_trucks" not in b_with["person_hours"]
+
+
 TEAM = {"kind": "part_time", "base": {"node": "N0"},
         "units": [{"type": "rescue_team", "count": 10, "crew": 5}]}
 

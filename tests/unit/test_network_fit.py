@@ -122,9 +122,9 @@ def test_a_hongqiao_place_on_another_network_is_an_error(city: Path) -> None:
     km = float(line.split(" lies ")[1].split(" km")[0].replace(",", ""))
     assert 1_400 < km < 1_600  # Tianjin to Chengdu
     assert line.endswith("more than 500 m is outside the drill's road network (the drill is "
-                         "played in the Hongqiao district (红桥区, Tianjin), the default; "
-                         "'district: PATH' selects another package). On another network give "
-                         "'location: {lat: .., lon: ..}' or 'location: {node: ..}'")
+                         f"played on its own road network {city / 'city.graphml'}). On another "
+                         "network give 'location: {lat: .., lon: ..}' or 'location: {node: "
+                         "..}'")
 
 
 def _shifted(node: str, east_m: float) -> tuple[float, float]:
@@ -135,7 +135,9 @@ def _shifted(node: str, east_m: float) -> tuple[float, float]:
 def test_snap_distance_bounds(city: Path) -> None:
     """A drill's coordinate more than 200 m from its node is an error naming it and the
     distance (issue 15: the trial moved an incident 953 m without a word); a drill's
-    snap_max_m raises the bound, and says so."""
+    snap_max_m raises the bound, and says so. A drill on a network file of its own is told
+    so, not "played in the Hongqiao district" (trial 2 of issue 15), with why a point mid-block
+    can be far from a node of a raw osmnx GraphML."""
     # row 0 is the south row; g05 is its east end.
     lat, lon = _shifted("g05", 150.0)  # 150 m east of the grid's east edge: played there
     assert load_drill(drill_file(
@@ -145,8 +147,10 @@ def test_snap_distance_bounds(city: Path) -> None:
         f"FILE:17: incidents[0].location: ({lat}, {lon}) lies 250 m from the nearest usable "
         "network node 'g05'; more than 200 m (the default; a drill's or district.yaml's "
         "snap_max_m may raise it): give the coordinates of the place itself (WGS84), or "
-        "'node:'; the drill is played in the Hongqiao district (红桥区, Tianjin), the default; "
-        "'district: PATH' selects another package"]
+        f"'node:'; the drill is played on its own road network {city / 'city.graphml'}, used "
+        "as it is: an osmnx GraphML has nodes at junctions only (up to about 1 km apart); "
+        "`drillsim district new NAME --graphml FILE` makes a district package with a node "
+        "every 50 m at most (docs/districts.md)"]
     raised = HEAD + "snap_max_m: 300\n" + FORCES + incident(f"{{lat: {lat}, lon: {lon}}}")
     assert load_drill(drill_file(city, raised)).scenario.snap_max_m == 300
     lat, lon = _shifted("g05", 350.0)
