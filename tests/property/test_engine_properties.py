@@ -216,6 +216,8 @@ def check_invariants(records) -> None:
     cleared: set[str] = set()
     controlled: set[str] = set()
     on_scene: set[tuple[str, str]] = set()  # (unit, incident)
+    cut_off: set[str] = set()  # incidents a unit was turned back from, roads closed
+    unreachable: set[str] = set()
     for r in records:
         if r.event == "dispatch":
             assert r.unit not in committed, \
@@ -237,6 +239,9 @@ def check_invariants(records) -> None:
             assert committed.get(r.unit) == r.incident, f"{r.unit} released from a stranger"
             if r.get("recalled"):  # turned back on the way: the incident is under control
                 assert r.incident in controlled and (r.unit, r.incident) not in on_scene
+            elif r.get("cut_off"):  # turned back on the way: every road into it closed
+                assert (r.unit, r.incident) not in on_scene, f"{r.unit} cut off on scene"
+                cut_off.add(r.incident)
             else:
                 assert r.incident in cleared
             del committed[r.unit]
@@ -256,6 +261,9 @@ def check_invariants(records) -> None:
             cleared.add(r.incident)
         elif r.event == "unmet":
             unmet.add(r.incident)
+        elif r.event == "unreachable":
+            unreachable.add(r.incident)
+    assert cut_off <= unreachable, "a unit turned back from a call never recorded unreachable"
     assert called == arrived | unmet, "a call ended neither answered nor reported unmet"
     assert not (arrived & unmet), "a call both answered and reported unmet"
 
