@@ -637,6 +637,8 @@ class _VehicleGraph:
         order = np.argsort(entry_slot, kind="stable")
         self.entry_edge = edges[order]
         self.slot_start = np.searchsorted(entry_slot[order], np.arange(pair.size + 1))
+        self._slot_count = np.diff(self.slot_start)
+        self._layouts: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.edge_slots = entry_slot.reshape(-1, net.n_edges).T  # (arc, direction) -> slot
         self.slot_u, self.slot_v = pair // n, pair % n
         classes = np.asarray(net.edge_highway)
@@ -699,13 +701,9 @@ class _VehicleGraph:
             # times, so recomputing them from unchanged factors gives the same values
             return _NO_SLOTS, _NO_WEIGHTS
         self.factor[edges] = factor
-        slots = np.unique(self.edge_slots[edges])
+        slots, arcs, first = self._layout(edges)
         data = self.csr.data
-        old = data[slots].copy()
-        # every arc of every changed slot, slot by slot, then the minimum per slot
-        start, count = self.slot_start[slots], np.diff(self.slot_start)[slots]
-        first = np.cumsum(count) - count
-        arcs = self.entry_edge[np.repeat(start - first, count) + np.arange(count.sum())]
+        old = data[slots]  # a copy (fancy indexing)
         data[slots] = np.minimum.reduceat(self.edge_time_s(arcs), first)
         changed = data[slots] != old
         slots, old = slots[changed], old[changed]
@@ -720,6 +718,22 @@ class _VehicleGraph:
                     self.enterable[v] = bool(self._n_open[v] > 0 or self._n_in[v] == 0)
             self._key = None
         return slots, old
+
+    def _layout(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The slots of ``edges``, every arc of those slots slot by slot, and where each
+        slot's arcs begin in that list (kept per edge set: a drill changes the same roads
+        again and again, closing and reopening them, raising and lowering the water)."""
+        key = edges.tobytes()
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) >= 1024:  # bounded: a long flood sweep keeps changing sets
+                self._layouts.clear()
+            slots = np.unique(self.edge_slots[edges])
+            start, count = self.slot_start[slots], self._slot_count[slots]
+            first = np.cumsum(count) - count
+            arcs = self.entry_edge[np.repeat(start - first, count) + np.arange(count.sum())]
+            layout = self._layouts[key] = (_readonly(slots), _readonly(arcs), _readonly(first))
+        return layout
 
     def _count_open(self) -> None:
         """Count the open arcs into each node afresh (:attr:`enterable`)."""
