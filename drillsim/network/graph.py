@@ -768,6 +768,12 @@ class TravelTimes:
     instead of being computed again. A tree is exact for the weights it was computed
     under, so it is exact again whenever the graph has those weights.
 
+    Changes reach a class's graph when it is next asked something: a closure of every
+    class costs nothing for the classes a drill does not drive, and a road closed and
+    reopened between two questions is no change at all. The weights of a slot are a
+    function of the arcs' final factors and the weather only, so the answers are those
+    of changes applied at once.
+
     Parameters
     ----------
     network
@@ -777,8 +783,6 @@ class TravelTimes:
 
     Attributes
     ----------
-    version
-        Increases whenever a change alters some travel time weight.
     dijkstra_runs
         Number of Dijkstra computations so far (for tests and benchmarks).
     max_cache_bytes
@@ -801,18 +805,62 @@ class TravelTimes:
         # (tree from the node?, node) -> (tree, its route memo or None)
         self._parked: dict[tuple[str, bytes], dict[tuple[bool, int], tuple]] = {}
         self._parked_bytes = 0
-        self.version = 0
+        # changes not yet applied to a class's graph: (arc -> factor, weather or None)
+        self._pending: dict[str, tuple[dict[int, float], list[float]]] = {}
+        self._version = 0
         self.dijkstra_runs = 0
         self.max_cache_bytes = MAX_CACHE_BYTES
 
     def _graph(self, vehicle: str) -> _VehicleGraph:
+        """The graph of ``vehicle`` with every change made so far applied."""
         graph = self._graphs.get(vehicle)
         if graph is None:
+            self._names([vehicle])
+            graph = self._graphs[vehicle] = _VehicleGraph(self.network, self.vehicles[vehicle])
+        if vehicle in self._pending:
+            self._apply(vehicle, graph)
+        return graph
+
+    @property
+    def version(self) -> int:
+        """Increases whenever a change alters some travel time weight."""
+        for vehicle in list(self._pending):
+            self._graph(vehicle)
+        return self._version
+
+    def _names(self, vehicles: Iterable[str] | None) -> list[str]:
+        """The classes named (every class for ``None``); ``KeyError`` for an unknown one."""
+        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
+        for vehicle in names:
             if vehicle not in self.vehicles:
                 raise KeyError(f"unknown vehicle class {vehicle!r}; known: "
                                f"{', '.join(sorted(self.vehicles))}")
-            graph = self._graphs[vehicle] = _VehicleGraph(self.network, self.vehicles[vehicle])
-        return graph
+        return names
+
+    def _apply(self, vehicle: str, graph: _VehicleGraph) -> None:
+        """Apply the changes waiting for ``vehicle``: the arcs' factors, one group of arcs
+        per factor, then the weather; each drops (and keeps aside) the trees it affects."""
+        factors, weather = self._pending.pop(vehicle)
+        if factors:
+            edges = np.fromiter(factors.keys(), dtype=np.int64, count=len(factors))
+            values = np.fromiter(factors.values(), dtype=float, count=len(factors))
+            for factor in np.unique(values).tolist():
+                left = graph.key
+                slots, old = graph.set_factor(np.sort(edges[values == factor]), factor)
+                if slots.size:
+                    self._version += 1
+                    self._park(vehicle, left, self._invalidate(vehicle, graph, slots, old))
+                    self._unpark(vehicle, graph.key)
+        if weather:
+            left = graph.key
+            if graph.set_weather(weather[-1]):
+                self._version += 1
+                dropped = []
+                for cache in (self._from, self._to):
+                    for key in [k for k in cache if k[0] == vehicle]:
+                        dropped.append(self._drop(cache, key))
+                self._park(vehicle, left, dropped)
+                self._unpark(vehicle, graph.key)
 
     def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -839,6 +887,8 @@ class TravelTimes:
         cache[key] = tree
 
     def _tree_from(self, o: int, vehicle: str) -> tuple[np.ndarray, np.ndarray]:
+        if vehicle in self._pending:
+            self._graph(vehicle)
         tree = self._from.get((vehicle, o))
         if tree is None:
             tree = self._tree(self._from, self._graph(vehicle).csr, vehicle, o)
@@ -850,6 +900,8 @@ class TravelTimes:
 
     def times_to(self, d: int, vehicle: str = "fire_engine") -> np.ndarray:
         """Travel times from every node to node ``d``, s (read-only; ``inf`` = unreachable)."""
+        if vehicle in self._pending:
+            self._graph(vehicle)
         tree = self._to.get((vehicle, d))
         if tree is None:
             tree = self._tree(self._to, self._graph(vehicle).reverse, vehicle, d)
@@ -857,8 +909,7 @@ class TravelTimes:
 
     def time(self, o: int, d: int, vehicle: str = "fire_engine") -> float:
         """Travel time from node ``o`` to node ``d``, s (``inf`` when unreachable)."""
-        tree = self._from.get((vehicle, o)) or self._tree_from(o, vehicle)
-        return float(tree[0][d])
+        return float(self._tree_from(o, vehicle)[0][d])
 
     def route(self, o: int, d: int, vehicle: str = "fire_engine") -> list[int]:
         """Fastest route from ``o`` to ``d`` as node indices (``[]`` when unreachable)."""
@@ -924,21 +975,16 @@ class TravelTimes:
             return
         if edges[0] < 0 or edges[-1] >= self.network.n_edges:
             raise IndexError(f"edge index out of range 0..{self.network.n_edges - 1}")
-        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
-        for vehicle in names:
-            graph = self._graph(vehicle)
-            left = graph.key
-            slots, old = graph.set_factor(edges, factor)
-            if slots.size:
-                self.version += 1
-                self._park(vehicle, left, self._invalidate(vehicle, graph, slots, old))
-                self._unpark(vehicle, graph.key)
+        change = dict.fromkeys(edges.tolist(), float(factor))
+        for vehicle in self._names(vehicles):
+            self._pending.setdefault(vehicle, ({}, []))[0].update(change)
 
     def set_weather_factor(self, factor: float, vehicles: Iterable[str] | None = None) -> None:
         """Scale the speed on every arc by ``factor`` (weather; 1 = dry), on top of the arcs'
         own factors (:meth:`set_edge_factor`), which it does not replace.
 
-        Every cached tree of a concerned class is dropped (all times change).
+        Every cached tree of a concerned class is dropped (all times change) when the
+        class is next asked something.
 
         Parameters
         ----------
@@ -949,18 +995,8 @@ class TravelTimes:
         """
         if not 0 < factor <= 1:
             raise ValueError(f"weather speed factor must be in (0, 1], got {factor}")
-        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
-        for vehicle in names:
-            graph = self._graph(vehicle)
-            left = graph.key
-            if graph.set_weather(factor):
-                self.version += 1
-                dropped = []
-                for cache in (self._from, self._to):
-                    for key in [k for k in cache if k[0] == vehicle]:
-                        dropped.append(self._drop(cache, key))
-                self._park(vehicle, left, dropped)
-                self._unpark(vehicle, graph.key)
+        for vehicle in self._names(vehicles):
+            self._pending.setdefault(vehicle, ({}, []))[1][:] = [float(factor)]
 
     def weather_factor(self, vehicle: str) -> float:
         """The weather speed factor now set for ``vehicle``."""
@@ -1086,6 +1122,8 @@ class TravelTimes:
 
     def cached_origins(self, vehicle: str) -> list[int]:
         """Origins whose tree for ``vehicle`` is cached now (sorted)."""
+        if vehicle in self._pending:
+            self._graph(vehicle)
         return sorted(o for v, o in self._from if v == vehicle)
 
     def cache_nbytes(self) -> int:
@@ -1096,5 +1134,6 @@ class TravelTimes:
 
     def closed_edges(self, vehicle: str) -> list[int]:
         """Arcs currently closed to ``vehicle``."""
-        graph = self._graphs.get(vehicle)
-        return [] if graph is None else np.flatnonzero(graph.factor == 0).tolist()
+        if vehicle not in self._graphs and vehicle not in self._pending:
+            return []
+        return np.flatnonzero(self._graph(vehicle).factor == 0).tolist()
