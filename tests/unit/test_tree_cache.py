@@ -147,3 +147,30 @@ def test_trees_kept_aside_are_bounded():
             tt.times_from(o, "car")
         assert tt.cache_nbytes() <= 2 * tt.max_cache_bytes  # cached + kept aside
     assert tt._parked_bytes <= tt.max_cache_bytes
+
+
+def test_world_keeps_snaps_and_road_change_arcs(ring_world):
+    """A coordinate snaps to the same node and a road change names the same arcs every
+    run; the world keeps both (read-only arcs), keyed by what the drill file says."""
+    from drillsim.network.fit import snap
+    from drillsim.network.road_changes import road_change_edges
+    from drillsim.scenarios.schema import Location, RoadChange
+
+    world = ring_world
+    net = world.network
+    here = Location(lat=39.1551, lon=117.1501)
+    node = snap(net, 39.1551, 117.1501)[0]
+    assert world.node_of(here) == node == world.node_of(Location(lat=39.1551, lon=117.1501))
+    assert net.node_ids[node] == "N1"
+    near = RoadChange(at=0, kind="road_closed", road="North Road", near=here, radius_m=100)
+    whole = RoadChange(at=0, kind="road_closed", road="North Road")
+    edges = road_change_edges(world, near)
+    assert road_change_edges(world, near) is edges and not edges.flags.writeable
+    # arc midpoints of North Road: N0-N1 278 m from N1, N1-N2 432 m
+    assert edges.tolist() == []
+    wide = RoadChange(at=0, kind="road_reopened", road="North Road", near=here, radius_m=400)
+    n0, n1 = net.node_index["N0"], net.node_index["N1"]
+    assert sorted(road_change_edges(world, wide).tolist()) == sorted(
+        net.edges_between(n0, n1) + net.edges_between(n1, n0))
+    assert sorted(road_change_edges(world, whole).tolist()) == sorted(net.edges_named(
+        "North Road"))
