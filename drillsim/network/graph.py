@@ -839,28 +839,30 @@ class TravelTimes:
 
     def _apply(self, vehicle: str, graph: _VehicleGraph) -> None:
         """Apply the changes waiting for ``vehicle``: the arcs' factors, one group of arcs
-        per factor, then the weather; each drops (and keeps aside) the trees it affects."""
+        per factor, then the weather; each drops the trees it affects.
+
+        The trees dropped are kept aside under the state the graph was in before these
+        changes (every one of them was cached then, so exact for it), and those kept for
+        the state it is in after come back; the states in between are never asked about.
+        """
         factors, weather = self._pending.pop(vehicle)
+        left = graph.key
+        dropped = []
         if factors:
             edges = np.fromiter(factors.keys(), dtype=np.int64, count=len(factors))
             values = np.fromiter(factors.values(), dtype=float, count=len(factors))
             for factor in np.unique(values).tolist():
-                left = graph.key
                 slots, old = graph.set_factor(np.sort(edges[values == factor]), factor)
                 if slots.size:
                     self._version += 1
-                    self._park(vehicle, left, self._invalidate(vehicle, graph, slots, old))
-                    self._unpark(vehicle, graph.key)
-        if weather:
-            left = graph.key
-            if graph.set_weather(weather[-1]):
-                self._version += 1
-                dropped = []
-                for cache in (self._from, self._to):
-                    for key in [k for k in cache if k[0] == vehicle]:
-                        dropped.append(self._drop(cache, key))
-                self._park(vehicle, left, dropped)
-                self._unpark(vehicle, graph.key)
+                    dropped += self._invalidate(vehicle, graph, slots, old)
+        if weather and graph.set_weather(weather[-1]):
+            self._version += 1
+            for cache in (self._from, self._to):
+                for key in [k for k in cache if k[0] == vehicle]:
+                    dropped.append(self._drop(cache, key))
+        self._park(vehicle, left, dropped)
+        self._unpark(vehicle, graph.key)  # the same state again: what was dropped comes back
 
     def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
               ) -> tuple[np.ndarray, np.ndarray]:

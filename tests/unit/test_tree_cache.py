@@ -135,6 +135,26 @@ def test_reopening_brings_back_the_trees_of_the_open_roads():
     assert tt.times_from(0, "car") is open_trees[0]
 
 
+def test_rain_and_flooding_together_then_dry_again_bring_the_dry_trees_back():
+    """Weather and road changes made together (the rain starts and streets flood before the
+    next question) keep every dry tree under the dry state, even those the flooded arcs do
+    not touch: when the rain stops and the roads reopen, all of them come back."""
+    tt = TravelTimes(NET)
+    dry = {o: tt.times_from(o, "truck") for o in range(NET.n_nodes)}
+    preds = [tt._from["truck", o][1] for o in range(NET.n_nodes)]
+    users = [sum(p[NET.edge_v[e]] == NET.edge_u[e] for p in preds) for e in range(NET.n_edges)]
+    arc = next(e for e, n in enumerate(users) if 0 < n < NET.n_nodes // 2)  # a few trees'
+    tt.set_weather_factor(0.7)
+    tt.close(arc)
+    wet = tt.times_from(5, "truck")
+    assert wet[0] > dry[5][0]
+    runs = tt.dijkstra_runs
+    tt.reopen(arc)
+    tt.set_weather_factor(1.0)
+    assert all(tt.times_from(o, "truck") is dry[o] for o in range(NET.n_nodes))
+    assert tt.dijkstra_runs == runs
+
+
 def test_trees_kept_aside_are_bounded():
     """Trees kept for earlier road states count against ``max_cache_bytes``: the oldest
     state's go first, and the memory held stays bounded whatever the changes."""
