@@ -240,7 +240,8 @@ def flood_table(path: Path) -> None:
     print(f"{'all':>4s} {max(depth.values(), default=0):11.3f} {wall * 1000:8.1f} "
           f"{roads * 1000:9.2f} {tree * 1000:9.2f} {sum(trees.values()):6d} "
           f"{sum(reroutes.values()):8d} {(roads + tree) / wall:6.1%}")
-    print("roads: FloodModel._update_roads (set_edge_factor, tree invalidation, interrupts); "
+    print("roads: FloodModel._update_roads (set_edge_factor, interrupts; the trees a change "
+          "affects are dropped when the class is next asked, outside both columns); "
           "trees: Dijkstra trees recomputed (re-routing, dispatch)")
 
 

@@ -98,6 +98,7 @@ class Drill:
         self.env = simpy.Environment()
         self.streams = Streams(seed, spawn_key)
         self.seed = seed
+        self._day_s = scenario.clock_seconds(0.0)  # the start, s after local midnight
         self.records: list[Record] = []
         self.dispatcher = Dispatcher(self)
         self.unit_info: list[UnitInfo] = []
@@ -205,8 +206,9 @@ class Drill:
                                    data or NO_DATA))
 
     def clock_seconds(self, t: float) -> float:
-        """Seconds after midnight (local) at drill time ``t``."""
-        return self.scenario.clock_seconds(t)
+        """Seconds after midnight (local) at drill time ``t`` (as
+        :meth:`~drillsim.scenarios.schema.Scenario.clock_seconds`, start kept)."""
+        return (self._day_s + t) % 86400.0
 
     # ------------------------------------------------------------------ run
 
@@ -685,8 +687,8 @@ class Drill:
         cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
         cum /= cum[-1]
         network = self.world.network
-        core = [network.node_ids[i] for i in drive_core(network).nodes]  # reachable only
         node_ids = network.node_ids
+        core = [node_ids[i] for i in drive_core(network).nodes.tolist()]  # reachable only
         demand = self.world.demand if bg.where == "people" else None  # reachable only too
         changes = self._surge_changes()
         validated: set[str] = set()

@@ -14,12 +14,36 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+from numpy.random.bit_generator import ISeedSequence
+
+_WORD = (1 << 64) - 1
 
 
 def stream_key(seed: int, spawn_key: tuple[int, ...], name: str) -> int:
     """128-bit Philox key of a named stream (independent of PYTHONHASHSEED)."""
     text = f"{seed}/{'.'.join(map(str, spawn_key))}/{name}".encode()
     return int.from_bytes(hashlib.blake2b(text, digest_size=16).digest(), "big")
+
+
+class _Key(ISeedSequence):
+    """Hands a Philox its 128-bit key as two 64-bit words, least significant first (the
+    order ``Philox(key=k)`` splits ``k`` in).
+
+    ``Philox(_Key(k))`` is the generator ``Philox(key=k)`` is (same key, counter 0, same
+    draws) at a third of the cost: ``Philox(key=k)`` first seeds a throw-away
+    :class:`numpy.random.SeedSequence` from operating-system entropy (about 4 µs), and a
+    drill makes a stream per incident and per unit.
+    """
+
+    __slots__ = ("_words",)
+
+    def __init__(self, key: int) -> None:
+        self._words = np.array([key & _WORD, key >> 64], dtype=np.uint64)
+
+    def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
+        if n_words != 2 or np.dtype(dtype) != np.uint64:  # what Philox asks for its key
+            raise ValueError(f"a stream key is 2 uint64 words, not {n_words} {dtype}")
+        return self._words.copy()
 
 
 class Streams:
@@ -44,6 +68,6 @@ class Streams:
         gen = self._cache.get(name)
         if gen is None:
             key = stream_key(self.seed, self.spawn_key, name)
-            gen = np.random.Generator(np.random.Philox(key=key))
+            gen = np.random.Generator(np.random.Philox(_Key(key)))
             self._cache[name] = gen
         return gen

@@ -22,6 +22,7 @@ each mutual-aid request also goes to the most urgent waiting call not yet helped
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -75,7 +76,9 @@ class Dispatcher:
         self.drill = drill
         self.units: dict[str, Unit] = {}
         self.mutual_aid: list[Unit] = []
-        self.queue: list[IncidentState] = []
+        # the waiting calls, one bucket per risk class (one bucket with ``call_order``), each
+        # in queue order: :meth:`waiting` order kept as calls come and go, never sorted
+        self._queue: tuple[dict[IncidentState, None], ...] = ({}, {}, {})
         self.mutual_aid_sent = 0
 
     def add_unit(self, unit: Unit) -> None:
@@ -126,8 +129,8 @@ class Dispatcher:
         if alarm == 0:
             inc.first_alarm_left += sum(needs.values())
         self._assign(inc, alarm)
-        if sum(inc.needs.values()) > 0 and inc not in self.queue:
-            self.queue.append(inc)
+        if sum(inc.needs.values()) > 0 and not self.is_queued(inc):
+            self.enqueue(inc)
             inc.queued_since = self.drill.env.now
             nearest_m = self.cut_off(inc)
             if nearest_m is not None:  # no unit can get there: mutual aid could not either
@@ -145,8 +148,8 @@ class Dispatcher:
         dispatch), and no mutual aid is asked for it (it could not get there either)."""
         key = next((k for k in sorted(inc.needs) if unit_type in k.split("|")), unit_type)
         inc.needs[key] += 1
-        if inc not in self.queue:
-            self.queue.append(inc)
+        if not self.is_queued(inc):
+            self.enqueue(inc)
             inc.queued_since = self.drill.env.now
         if not inc.found_cut_off:
             self._log_unreachable(inc, nearest_m)
@@ -168,12 +171,25 @@ class Dispatcher:
         dists = [travel.cut_off(inc.node, v) for v in sorted(vehicles)]
         return None if any(d is None for d in dists) else min(dists)
 
+    def enqueue(self, inc: IncidentState) -> None:
+        """``inc`` begins to wait: behind the calls queued before it (of its
+        :func:`risk_class`, with ``dispatch.priority: risk``)."""
+        risk = self.drill.scenario.dispatch.priority != "call_order"
+        self._queue[risk_class(inc.spec.kind, inc.spec.occupancy) if risk else 0][inc] = None
+
+    def is_queued(self, inc: IncidentState) -> bool:
+        """Whether ``inc`` waits in the queue."""
+        return any(inc in bucket for bucket in self._queue)
+
+    def dequeue(self, inc: IncidentState) -> None:
+        """``inc`` leaves the queue (if it waits there)."""
+        for bucket in self._queue:
+            bucket.pop(inc, None)
+
     def waiting(self) -> list[IncidentState]:
         """The queued calls in the order they are served (``dispatch.priority``): by
         :func:`risk_class` then queue order (``risk``), or queue order (``call_order``)."""
-        if self.drill.scenario.dispatch.priority == "call_order":
-            return list(self.queue)
-        return sorted(self.queue, key=lambda inc: risk_class(inc.spec.kind, inc.spec.occupancy))
+        return [inc for bucket in self._queue for inc in bucket]
 
     def serve_queue(self) -> None:
         """A unit came free or a road changed: serve the queue in :meth:`waiting` order."""
@@ -181,12 +197,12 @@ class Dispatcher:
         for inc in self.waiting():
             if not free:
                 break  # nothing left to send: the rest of the queue waits
-            if not any(t in free for key, n in inc.needs.items() if n > 0
-                       for t in key.split("|")):
+            if not any(n > 0 and not free.isdisjoint(_types(key))
+                       for key, n in inc.needs.items()):
                 continue  # none of its unit types is free
             self._assign(inc, inc.alarm)
             if sum(inc.needs.values()) == 0:
-                self.queue.remove(inc)
+                self.dequeue(inc)
             free = self._free_types()
 
     def _free_types(self) -> set[str]:
@@ -196,8 +212,7 @@ class Dispatcher:
     def withdraw(self, inc: IncidentState) -> None:
         """The incident is closed: drop what it still waits for (no unit is sent to it)."""
         inc.needs.clear()
-        if inc in self.queue:
-            self.queue.remove(inc)
+        self.dequeue(inc)
 
     def _assign(self, inc: IncidentState, alarm: int) -> None:
         """Send the nearest free unit for each need; a need 'a|b' takes either type."""
@@ -239,8 +254,8 @@ class Dispatcher:
                             home=-1, crew=0, in_quarters=False)
                 self.mutual_aid.append(unit)
                 drill.commit_mutual_aid(unit, inc, aid.arrival_delay)
-        if sum(inc.needs.values()) == 0 and inc in self.queue:
-            self.queue.remove(inc)
+        if sum(inc.needs.values()) == 0:
+            self.dequeue(inc)
 
 
 def _nearest(free: list[Unit], to_scene: dict[str, np.ndarray], now: float
@@ -253,6 +268,12 @@ def _nearest(free: list[Unit], to_scene: dict[str, np.ndarray], now: float
         if eta < best_eta:
             best, best_eta = unit, eta
     return best, best_eta
+
+
+@cache
+def _types(key: str) -> frozenset[str]:
+    """The unit types a need key names (``"engine|rescue"``: either)."""
+    return frozenset(key.split("|"))
 
 
 def _needs(inc: IncidentState) -> dict[str, int]:

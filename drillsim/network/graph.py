@@ -14,6 +14,7 @@ WGS84 degrees.
 from __future__ import annotations
 
 import ast
+import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -636,6 +637,8 @@ class _VehicleGraph:
         order = np.argsort(entry_slot, kind="stable")
         self.entry_edge = edges[order]
         self.slot_start = np.searchsorted(entry_slot[order], np.arange(pair.size + 1))
+        self._slot_count = np.diff(self.slot_start)
+        self._layouts: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.edge_slots = entry_slot.reshape(-1, net.n_edges).T  # (arc, direction) -> slot
         self.slot_u, self.slot_v = pair // n, pair % n
         classes = np.asarray(net.edge_highway)
@@ -653,8 +656,22 @@ class _VehicleGraph:
         from scipy.sparse import csr_matrix  # here: scipy.sparse costs ~0.2 s to import
 
         self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
-        self._reverse: csr_matrix | None = None
-        self._enterable: list[bool] | None = None
+        # The transposed graph (arcs reversed, for times *to* a node) keeps its structure:
+        # built once with slot numbers as data to learn where each slot lands, then its
+        # weights follow every change in place (the same matrix as a fresh transpose)
+        probe = csr_matrix((np.arange(1.0, pair.size + 1.0), self.slot_v, indptr), shape=(n, n))
+        self.reverse: csr_matrix = probe.transpose().tocsr()
+        """The transposed graph (arcs reversed), for times *to* a node."""
+        rev_slot = self.reverse.data.astype(np.int64) - 1  # reversed position -> slot
+        self._rev_pos = np.empty_like(rev_slot)
+        self._rev_pos[rev_slot] = np.arange(rev_slot.size)  # slot -> reversed position
+        self.reverse.data = weights[rev_slot]
+        self._n_in = np.diff(self.reverse.indptr)
+        self._n_open = np.zeros(n, dtype=np.int64)
+        self.enterable: list[bool] = []
+        """Per node: some arc into it is open, or none leads into it."""
+        self._count_open()
+        self._key: bytes | None = None
 
     def edge_time_s(self, edges: np.ndarray) -> np.ndarray:
         """Current traversal time of ``edges``, s (``_CLOSED_S`` when closed or forbidden)."""
@@ -670,8 +687,12 @@ class _VehicleGraph:
         old = self.csr.data.copy()
         self.csr.data[:] = np.minimum.reduceat(self.edge_time_s(self.entry_edge),
                                                self.slot_start[:-1])
-        self._reverse = None
-        return not np.array_equal(old, self.csr.data)
+        if np.array_equal(old, self.csr.data):
+            return False
+        self.reverse.data[self._rev_pos] = self.csr.data
+        self._count_open()
+        self._key = None
+        return True
 
     def set_factor(self, edges: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
         """Set the speed factor of ``edges``; return the changed slots and their old weights."""
@@ -680,38 +701,54 @@ class _VehicleGraph:
             # times, so recomputing them from unchanged factors gives the same values
             return _NO_SLOTS, _NO_WEIGHTS
         self.factor[edges] = factor
-        slots = np.unique(self.edge_slots[edges])
+        slots, arcs, first = self._layout(edges)
         data = self.csr.data
-        old = data[slots].copy()
-        # every arc of every changed slot, slot by slot, then the minimum per slot
-        start, count = self.slot_start[slots], np.diff(self.slot_start)[slots]
-        first = np.cumsum(count) - count
-        arcs = self.entry_edge[np.repeat(start - first, count) + np.arange(count.sum())]
+        old = data[slots]  # a copy (fancy indexing)
         data[slots] = np.minimum.reduceat(self.edge_time_s(arcs), first)
         changed = data[slots] != old
-        if changed.any():
-            self._reverse = None
-        return slots[changed], old[changed]
+        slots, old = slots[changed], old[changed]
+        if slots.size:
+            new = data[slots]
+            self.reverse.data[self._rev_pos[slots]] = new
+            opened = (new < _CLOSED_S).astype(np.int64) - (old < _CLOSED_S)
+            if opened.any():
+                heads = self.slot_v[slots]
+                np.add.at(self._n_open, heads, opened)
+                for v in np.unique(heads[opened != 0]).tolist():
+                    self.enterable[v] = bool(self._n_open[v] > 0 or self._n_in[v] == 0)
+            self._key = None
+        return slots, old
+
+    def _layout(self, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The slots of ``edges``, every arc of those slots slot by slot, and where each
+        slot's arcs begin in that list (kept per edge set: a drill changes the same roads
+        again and again, closing and reopening them, raising and lowering the water)."""
+        key = edges.tobytes()
+        layout = self._layouts.get(key)
+        if layout is None:
+            if len(self._layouts) >= 1024:  # bounded: a long flood sweep keeps changing sets
+                self._layouts.clear()
+            slots = np.unique(self.edge_slots[edges])
+            start, count = self.slot_start[slots], self._slot_count[slots]
+            first = np.cumsum(count) - count
+            arcs = self.entry_edge[np.repeat(start - first, count) + np.arange(count.sum())]
+            layout = self._layouts[key] = (_readonly(slots), _readonly(arcs), _readonly(first))
+        return layout
+
+    def _count_open(self) -> None:
+        """Count the open arcs into each node afresh (:attr:`enterable`)."""
+        n = self._n_in.size
+        heads = np.repeat(np.arange(n), self._n_in)
+        self._n_open = np.bincount(heads[self.reverse.data < _CLOSED_S], minlength=n)
+        self.enterable = ((self._n_open > 0) | (self._n_in == 0)).tolist()
 
     @property
-    def reverse(self) -> csr_matrix:
-        """The transposed graph (arcs reversed), for times *to* a node."""
-        if self._reverse is None:
-            self._reverse = self.csr.transpose().tocsr()
-            self._enterable = None
-        return self._reverse
-
-    @property
-    def enterable(self) -> list[bool]:
-        """Per node: some arc into it is open, or none leads into it (one flag per node,
-        kept with :attr:`reverse` and dropped with it)."""
-        rev = self.reverse
-        if self._enterable is None:
-            n_in = np.diff(rev.indptr)
-            heads = np.repeat(np.arange(n_in.size), n_in)
-            n_open = np.bincount(heads[rev.data < _CLOSED_S], minlength=n_in.size)
-            self._enterable = ((n_open > 0) | (n_in == 0)).tolist()
-        return self._enterable
+    def key(self) -> bytes:
+        """A digest of every slot weight (128-bit BLAKE2b): equal keys, equal graphs, so a
+        tree computed under one key is exact whenever the graph has that key again."""
+        if self._key is None:
+            self._key = hashlib.blake2b(self.csr.data.tobytes(), digest_size=16).digest()
+        return self._key
 
 
 MAX_CACHE_BYTES = 128 * 2**20
@@ -725,7 +762,17 @@ class TravelTimes:
     Trees are computed lazily with ``scipy.sparse.csgraph.dijkstra`` from one
     origin (or, on the reversed graph, to one destination) and cached per
     (vehicle, node); after a query a lookup is a table read. A condition change
-    drops only the cached trees it can affect.
+    drops only the cached trees it can affect, and keeps them aside under the state the
+    graph left (a digest of its weights, :attr:`_VehicleGraph.key`): when the roads come
+    back to that state (a road reopened, the rain over), its trees come back with it
+    instead of being computed again. A tree is exact for the weights it was computed
+    under, so it is exact again whenever the graph has those weights.
+
+    Changes reach a class's graph when it is next asked something: a closure of every
+    class costs nothing for the classes a drill does not drive, and a road closed and
+    reopened between two questions is no change at all. The weights of a slot are a
+    function of the arcs' final factors and the weather only, so the answers are those
+    of changes applied at once.
 
     Parameters
     ----------
@@ -736,14 +783,13 @@ class TravelTimes:
 
     Attributes
     ----------
-    version
-        Increases whenever a change alters some travel time weight.
     dijkstra_runs
         Number of Dijkstra computations so far (for tests and benchmarks).
     max_cache_bytes
         Bytes of trees kept per direction (from origins, to destinations); beyond it the
         oldest tree is dropped (recomputed when asked again: same times), so a long
-        sweep on a large network does not grow without bound.
+        sweep on a large network does not grow without bound; the trees kept aside for
+        earlier road states are bounded by it too (the oldest state's go first).
         :data:`MAX_CACHE_BYTES` by default.
     """
 
@@ -755,19 +801,69 @@ class TravelTimes:
         self._from: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._to: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._routes: dict[tuple[str, int], tuple[np.ndarray, dict]] = {}
-        self.version = 0
+        # trees dropped on leaving a road state, by (vehicle, state key), oldest first:
+        # (tree from the node?, node) -> (tree, its route memo or None)
+        self._parked: dict[tuple[str, bytes], dict[tuple[bool, int], tuple]] = {}
+        self._parked_bytes = 0
+        # changes not yet applied to a class's graph: (arc -> factor, weather or None)
+        self._pending: dict[str, tuple[dict[int, float], list[float]]] = {}
+        self._version = 0
         self.dijkstra_runs = 0
         self.max_cache_bytes = MAX_CACHE_BYTES
         self._walk: csr_matrix | None = None  # road lengths, one entry per node pair
 
     def _graph(self, vehicle: str) -> _VehicleGraph:
+        """The graph of ``vehicle`` with every change made so far applied."""
         graph = self._graphs.get(vehicle)
         if graph is None:
+            self._names([vehicle])
+            graph = self._graphs[vehicle] = _VehicleGraph(self.network, self.vehicles[vehicle])
+        if vehicle in self._pending:
+            self._apply(vehicle, graph)
+        return graph
+
+    @property
+    def version(self) -> int:
+        """Increases whenever a change alters some travel time weight."""
+        for vehicle in list(self._pending):
+            self._graph(vehicle)
+        return self._version
+
+    def _names(self, vehicles: Iterable[str] | None) -> list[str]:
+        """The classes named (every class for ``None``); ``KeyError`` for an unknown one."""
+        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
+        for vehicle in names:
             if vehicle not in self.vehicles:
                 raise KeyError(f"unknown vehicle class {vehicle!r}; known: "
                                f"{', '.join(sorted(self.vehicles))}")
-            graph = self._graphs[vehicle] = _VehicleGraph(self.network, self.vehicles[vehicle])
-        return graph
+        return names
+
+    def _apply(self, vehicle: str, graph: _VehicleGraph) -> None:
+        """Apply the changes waiting for ``vehicle``: the arcs' factors, one group of arcs
+        per factor, then the weather; each drops the trees it affects.
+
+        The trees dropped are kept aside under the state the graph was in before these
+        changes (every one of them was cached then, so exact for it), and those kept for
+        the state it is in after come back; the states in between are never asked about.
+        """
+        factors, weather = self._pending.pop(vehicle)
+        left = graph.key
+        dropped = []
+        if factors:
+            edges = np.fromiter(factors.keys(), dtype=np.int64, count=len(factors))
+            values = np.fromiter(factors.values(), dtype=float, count=len(factors))
+            for factor in np.unique(values).tolist():
+                slots, old = graph.set_factor(np.sort(edges[values == factor]), factor)
+                if slots.size:
+                    self._version += 1
+                    dropped += self._invalidate(vehicle, graph, slots, old)
+        if weather and graph.set_weather(weather[-1]):
+            self._version += 1
+            for cache in (self._from, self._to):
+                for key in [k for k in cache if k[0] == vehicle]:
+                    dropped.append(self._drop(cache, key))
+        self._park(vehicle, left, dropped)
+        self._unpark(vehicle, graph.key)  # the same state again: what was dropped comes back
 
     def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
               ) -> tuple[np.ndarray, np.ndarray]:
@@ -779,16 +875,23 @@ class TravelTimes:
         cut = dist >= _UNREACHABLE_S
         dist[cut], pred[cut] = np.inf, -9999
         tree = _readonly(dist), _readonly(pred)
-        bound = max(1, self.max_cache_bytes // max(dist.nbytes + pred.nbytes, 1))
+        self._store(cache, (vehicle, node), tree)
+        return tree
+
+    def _store(self, cache: dict, key: tuple[str, int], tree: tuple[np.ndarray, np.ndarray]
+               ) -> None:
+        """Cache ``tree`` under ``key``, dropping the oldest trees beyond the bound."""
+        bound = max(1, self.max_cache_bytes // max(tree[0].nbytes + tree[1].nbytes, 1))
         while len(cache) >= bound:  # the oldest tree goes first: memory stays bounded
             old = next(iter(cache))
             del cache[old]
             if cache is self._from:
                 self._routes.pop(old, None)
-        cache[vehicle, node] = tree
-        return tree
+        cache[key] = tree
 
     def _tree_from(self, o: int, vehicle: str) -> tuple[np.ndarray, np.ndarray]:
+        if vehicle in self._pending:
+            self._graph(vehicle)
         tree = self._from.get((vehicle, o))
         if tree is None:
             tree = self._tree(self._from, self._graph(vehicle).csr, vehicle, o)
@@ -800,6 +903,8 @@ class TravelTimes:
 
     def times_to(self, d: int, vehicle: str = "fire_engine") -> np.ndarray:
         """Travel times from every node to node ``d``, s (read-only; ``inf`` = unreachable)."""
+        if vehicle in self._pending:
+            self._graph(vehicle)
         tree = self._to.get((vehicle, d))
         if tree is None:
             tree = self._tree(self._to, self._graph(vehicle).reverse, vehicle, d)
@@ -807,8 +912,7 @@ class TravelTimes:
 
     def time(self, o: int, d: int, vehicle: str = "fire_engine") -> float:
         """Travel time from node ``o`` to node ``d``, s (``inf`` when unreachable)."""
-        tree = self._from.get((vehicle, o)) or self._tree_from(o, vehicle)
-        return float(tree[0][d])
+        return float(self._tree_from(o, vehicle)[0][d])
 
     def route(self, o: int, d: int, vehicle: str = "fire_engine") -> list[int]:
         """Fastest route from ``o`` to ``d`` as node indices (``[]`` when unreachable)."""
@@ -874,19 +978,16 @@ class TravelTimes:
             return
         if edges[0] < 0 or edges[-1] >= self.network.n_edges:
             raise IndexError(f"edge index out of range 0..{self.network.n_edges - 1}")
-        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
-        for vehicle in names:
-            graph = self._graph(vehicle)
-            slots, old = graph.set_factor(edges, factor)
-            if slots.size:
-                self.version += 1
-                self._invalidate(vehicle, graph, slots, old)
+        change = dict.fromkeys(edges.tolist(), float(factor))
+        for vehicle in self._names(vehicles):
+            self._pending.setdefault(vehicle, ({}, []))[0].update(change)
 
     def set_weather_factor(self, factor: float, vehicles: Iterable[str] | None = None) -> None:
         """Scale the speed on every arc by ``factor`` (weather; 1 = dry), on top of the arcs'
         own factors (:meth:`set_edge_factor`), which it does not replace.
 
-        Every cached tree of a concerned class is dropped (all times change).
+        Every cached tree of a concerned class is dropped (all times change) when the
+        class is next asked something.
 
         Parameters
         ----------
@@ -897,14 +998,8 @@ class TravelTimes:
         """
         if not 0 < factor <= 1:
             raise ValueError(f"weather speed factor must be in (0, 1], got {factor}")
-        names = sorted(self.vehicles) if vehicles is None else list(vehicles)
-        for vehicle in names:
-            if self._graph(vehicle).set_weather(factor):
-                self.version += 1
-                for cache in (self._from, self._to):
-                    for key in [k for k in cache if k[0] == vehicle]:
-                        del cache[key]
-                self._routes = {k: v for k, v in self._routes.items() if k[0] != vehicle}
+        for vehicle in self._names(vehicles):
+            self._pending.setdefault(vehicle, ({}, []))[1][:] = [float(factor)]
 
     def weather_factor(self, vehicle: str) -> float:
         """The weather speed factor now set for ``vehicle``."""
@@ -999,8 +1094,9 @@ class TravelTimes:
         self.set_edge_factor(edges, 1.0, vehicles)
 
     def _invalidate(self, vehicle: str, graph: _VehicleGraph, slots: np.ndarray,
-                    old: np.ndarray) -> None:
-        """Drop the cached trees of ``vehicle`` that changed ``slots`` can affect.
+                    old: np.ndarray) -> list[tuple]:
+        """Drop the cached trees of ``vehicle`` that changed ``slots`` can affect; return
+        them (:meth:`_drop`).
 
         A slower arc u->v matters to a tree that uses it (``pred[v] == u``); a
         faster one to a tree it would shorten (``dist[u] + w < dist[v]``).
@@ -1008,24 +1104,65 @@ class TravelTimes:
         new = graph.csr.data[slots]
         up, down = new > old, new < old
         u, v = graph.slot_u[slots], graph.slot_v[slots]
+        dropped = []
         for cache, (a, b) in ((self._from, (u, v)), (self._to, (v, u))):
             for key in [k for k in cache if k[0] == vehicle]:
                 dist, pred = cache[key]
                 if np.any(pred[b[up]] == a[up]) or np.any(dist[a[down]] + new[down]
                                                           < dist[b[down]]):
-                    del cache[key]
-                    if cache is self._from:
-                        self._routes.pop(key, None)
+                    dropped.append(self._drop(cache, key))
+        return dropped
+
+    def _drop(self, cache: dict, key: tuple[str, int]) -> tuple:
+        """Take the tree ``key`` out of ``cache``: ``(from?, node, tree, route memo)``."""
+        memo = self._routes.pop(key, None) if cache is self._from else None
+        return cache is self._from, key[1], cache.pop(key), memo
+
+    def _park(self, vehicle: str, state: bytes, dropped: list[tuple]) -> None:
+        """Keep the trees ``dropped`` on leaving the road state ``state`` of ``vehicle``
+        (newest state last; beyond :attr:`max_cache_bytes` the oldest state's go)."""
+        if not dropped:
+            return
+        shelf = self._parked.pop((vehicle, state), {})  # re-inserted: now the newest
+        for is_from, node, tree, memo in dropped:
+            gone = shelf.pop((is_from, node), None)
+            if gone is not None:
+                self._parked_bytes -= gone[0][0].nbytes + gone[0][1].nbytes
+            shelf[is_from, node] = (tree, memo)
+            self._parked_bytes += tree[0].nbytes + tree[1].nbytes
+        self._parked[vehicle, state] = shelf
+        while self._parked_bytes > self.max_cache_bytes:
+            oldest = self._parked.pop(next(iter(self._parked)))
+            self._parked_bytes -= sum(t[0].nbytes + t[1].nbytes for t, _ in oldest.values())
+
+    def _unpark(self, vehicle: str, state: bytes) -> None:
+        """Bring back the trees kept for the road state ``state`` of ``vehicle``, now that
+        the graph has it again (a tree still cached is valid too and stays)."""
+        shelf = self._parked.pop((vehicle, state), None)
+        if shelf is None:
+            return
+        for (is_from, node), (tree, memo) in shelf.items():
+            self._parked_bytes -= tree[0].nbytes + tree[1].nbytes
+            cache = self._from if is_from else self._to
+            if (vehicle, node) not in cache:
+                self._store(cache, (vehicle, node), tree)
+                if memo is not None:
+                    self._routes[vehicle, node] = memo
 
     def cached_origins(self, vehicle: str) -> list[int]:
         """Origins whose tree for ``vehicle`` is cached now (sorted)."""
+        if vehicle in self._pending:
+            self._graph(vehicle)
         return sorted(o for v, o in self._from if v == vehicle)
 
     def cache_nbytes(self) -> int:
-        """Bytes held by the cached trees (grows with trees x nodes)."""
-        return sum(d.nbytes + p.nbytes for c in (self._from, self._to) for d, p in c.values())
+        """Bytes held by the cached trees, those kept for earlier road states included
+        (grows with trees x nodes)."""
+        return self._parked_bytes + sum(d.nbytes + p.nbytes for c in (self._from, self._to)
+                                        for d, p in c.values())
 
     def closed_edges(self, vehicle: str) -> list[int]:
         """Arcs currently closed to ``vehicle``."""
-        graph = self._graphs.get(vehicle)
-        return [] if graph is None else np.flatnonzero(graph.factor == 0).tolist()
+        if vehicle not in self._graphs and vehicle not in self._pending:
+            return []
+        return np.flatnonzero(self._graph(vehicle).factor == 0).tolist()

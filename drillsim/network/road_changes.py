@@ -21,15 +21,21 @@ def road_change_edges(world: World, inj: RoadChange) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Arc indices (int64): the arcs of the named road and, with ``near``, only those
-        whose midpoint lies within ``radius_m`` (m) of that place.
+        Arc indices (int64, read-only; kept with the world): the arcs of the named road
+        and, with ``near``, only those whose midpoint lies within ``radius_m`` (m) of that
+        place.
 
     Raises
     ------
     KeyError
         For an unknown road name or place (the scenario checks catch these first).
     """
-    edges = np.asarray(world.network.edges_named(inj.road), dtype=np.int64)
-    if inj.near is not None:
-        edges = world.network.edges_near(world.node_of(inj.near), inj.radius_m, edges)
+    key = (inj.road, inj.near, inj.radius_m)
+    edges = world.road_edges.get(key)
+    if edges is None:
+        edges = np.asarray(world.network.edges_named(inj.road), dtype=np.int64)
+        if inj.near is not None:
+            edges = world.network.edges_near(world.node_of(inj.near), inj.radius_m, edges)
+        edges.flags.writeable = False
+        world.road_edges[key] = edges
     return edges

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from drillsim.network.demand import Demand
 from drillsim.network.fit import snap
 from drillsim.network.graph import RoadNetwork, TravelTimes
 from drillsim.network.places import Places
 from drillsim.scenarios.schema import Location
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -26,6 +30,12 @@ class World:
     places: Places
     travel: TravelTimes = field(init=False)
     dry: TravelTimes = field(init=False)
+    _snapped: dict[Location, int] = field(init=False, repr=False, compare=False,
+                                          default_factory=dict)
+    # arcs of each road change asked so far (drillsim.network.road_changes): the network
+    # and the places never change
+    road_edges: dict[tuple, np.ndarray] = field(init=False, repr=False, compare=False,
+                                                default_factory=dict)
 
     def __post_init__(self) -> None:
         self.travel = TravelTimes(self.network)
@@ -49,12 +59,17 @@ class World:
         """
         if loc.node is not None:
             return self.network.node_index[loc.node]
-        if loc.place is not None:
-            place = self.places.get(loc.place)
-            if place is None:
-                raise KeyError(f"unknown place {loc.place!r}")
-            return snap(self.network, place.lat, place.lon)[0]
-        return snap(self.network, loc.lat, loc.lon)[0]
+        node = self._snapped.get(loc)  # a place or coordinate snaps the same every run
+        if node is None:
+            if loc.place is not None:
+                place = self.places.get(loc.place)
+                if place is None:
+                    raise KeyError(f"unknown place {loc.place!r}")
+                node = snap(self.network, place.lat, place.lon)[0]
+            else:
+                node = snap(self.network, loc.lat, loc.lon)[0]
+            self._snapped[loc] = node
+        return node
 
 
 @lru_cache(maxsize=4)

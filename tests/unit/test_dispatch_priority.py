@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import BASE, make_scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drillsim.agents.dispatch import Dispatcher, risk_class
 from drillsim.agents.incident import BackgroundCall, IncidentState
@@ -26,7 +28,7 @@ def _queue(priority: str) -> Dispatcher:
     for k, (cid, kind, occ) in enumerate(CALLS):
         spec = BackgroundCall(id=cid, kind=kind, occupancy=occ, at=float(k),
                               location=Location(node="N0"))
-        d.queue.append(IncidentState(spec, node=0, t_start=float(k), background=True))
+        d.enqueue(IncidentState(spec, node=0, t_start=float(k), background=True))
     return d
 
 
@@ -37,6 +39,33 @@ def test_risk_serves_life_risk_then_other_fires_then_alarms_in_call_order_within
 
 def test_call_order_serves_first_come_first_served():
     assert [i.id for i in _queue("call_order").waiting()] == [c[0] for c in CALLS]
+
+
+@settings(max_examples=200, deadline=None)
+@given(priority=st.sampled_from(["risk", "call_order"]),
+       ops=st.lists(st.tuples(st.booleans(), st.integers(0, len(CALLS) - 1)), max_size=40))
+def test_queue_order_is_kept_as_calls_come_and_go(priority, ops):
+    """Calls join (or rejoin, behind everyone: a unit turned back) and leave in any order:
+    :meth:`Dispatcher.waiting` is always the queue order, stably sorted by risk class with
+    ``risk`` (the order a sort on every release gives)."""
+    d = _queue(priority)
+    by_id = {inc.id: inc for inc in d.waiting()}
+    calls = [by_id[cid] for cid, _, _ in CALLS]
+    for inc in calls:
+        d.dequeue(inc)
+    line: list[IncidentState] = []  # the queue in the order the calls joined it
+    for join, k in ops:
+        inc = calls[k]
+        if join and not d.is_queued(inc):
+            d.enqueue(inc)
+            line.append(inc)
+        elif not join:
+            d.dequeue(inc)
+            line = [i for i in line if i is not inc]
+        assert d.is_queued(inc) == (inc in line)
+        expected = line if priority == "call_order" else sorted(
+            line, key=lambda i: risk_class(i.spec.kind, i.spec.occupancy))
+        assert [i.id for i in d.waiting()] == [i.id for i in expected]
 
 
 @pytest.mark.parametrize(("kind", "occupancy", "cls"), [

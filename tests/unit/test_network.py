@@ -210,7 +210,17 @@ def test_cache_recomputes_only_affected_origins(net, u, v, expected_users):
     for o in range(6):
         tt.times_from(o, "car")
     assert tt.dijkstra_runs == runs + len(users)
-    # Reopening drops only the trees the arc now shortens (dist[u] + 50 < dist[v]).
+    # Reopening brings back the trees of the open network, kept aside at the closure:
+    # the same arrays, no Dijkstra run.
+    runs = tt.dijkstra_runs
+    tt.reopen(net.edges_between(u, v), vehicles=["car"])
+    assert tt.cached_origins("car") == list(range(6))
+    assert all(tt.times_from(o, "car") is trees[o] for o in range(6))
+    assert tt.dijkstra_runs == runs
+    # With no trees of the open network to bring back, reopening drops only the trees
+    # the arc now shortens (dist[u] + 50 < dist[v]).
+    tt = TravelTimes(net)
+    tt.close(net.edges_between(u, v), vehicles=["car"])
     dists = {o: tt.times_from(o, "car") for o in range(6)}
     shortened = [o for o in range(6) if dists[o][u] + 50 < dists[o][v]]
     assert shortened == users
