@@ -570,13 +570,16 @@ def district_show(path: str, what: str | None) -> None:
 
 
 def _print_nodes(label: str, net) -> None:
-    """The nodes of a road network: index, source id, the roads meeting there, position."""
+    """The nodes of a road network: index, source id, the roads meeting there, position; in
+    the natural order of the ids (``2000-2001.2`` before ``2000-2001.10``)."""
+    from drillsim.report.figures import natural_key
+
     t = Table(title=f"{label}: road nodes (index = events.csv `node`; id = `location: "
               "{node: ID}`)", title_justify="left")
     for col in ("index", "id", "道路", "roads", "lat", "lon"):
         t.add_column(col, justify="right" if col == "index" else "left")
-    for i, node_id in enumerate(net.node_ids):
-        roads = net.roads_at(i)
+    for i in sorted(range(net.n_nodes), key=lambda i: natural_key(net.node_ids[i])):
+        node_id, roads = net.node_ids[i], net.roads_at(i)
         t.add_row(str(i), node_id, " × ".join(zh or en for zh, en in roads),
                   " × ".join(en or zh for zh, en in roads), f"{net.lat[i]:.5f}",
                   f"{net.lon[i]:.5f}")

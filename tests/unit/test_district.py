@@ -986,6 +986,25 @@ def test_show_nodes_lists_index_id_roads_in_both_languages_and_position(tmp_path
     assert by_id["1-2.1"][2] == "光荣道"  # the node put between 1 and 2, on the same road
 
 
+def test_show_nodes_lists_ids_in_natural_order(tmp_path):
+    """Trial 2 of issue 15: `--nodes` listed ``2000-2001.10`` before ``2000-2001.2``. A 580 m
+    road split every 50 m has pieces 1-2.1 ... 1-2.11: they come in numeric order, each row
+    still with its own index."""
+    path = tmp_path / "x.osm"
+    path.write_text(OSM.replace('id="2" lat="30.000" lon="104.001"',
+                                'id="2" lat="30.000" lon="104.006"'), encoding="utf-8")
+    assert invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x").exit_code == 0
+    net = district_network(load_district(str(tmp_path / "x")))
+    r = invoke("district", "show", tmp_path / "x", "--nodes")
+    assert r.exit_code == 0, r.output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.output.splitlines()
+            if line.startswith("│") and line.split("│")[2].strip()]
+    pieces = [row[1] for row in rows if row[1].startswith("1-2.")]
+    assert len(pieces) >= 11
+    assert pieces == [f"1-2.{k}" for k in range(1, len(pieces) + 1)]
+    assert all(row[0] == str(net.node_index[row[1]]) for row in rows)
+
+
 def test_check_does_not_warn_of_subdistrict_centres_far_from_roads(tmp_path):
     """Trial of issue 15: the four subdistrict centres got "205-446 m from the nearest road
     node" warnings, though no unit drives to a centre (it seeds the split of residents).
