@@ -446,8 +446,9 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                  name_en: str, name_zh: str) -> None:
     """Make a district package NAME from a road network: the driving network and
     templates of places, population, waterlogging points and forces to fill in."""
-    from drillsim.network.district import DISTRICT_ID, DistrictError
-    from drillsim.network.district_make import make_district
+    from drillsim.network.district import DISTRICT_ID, DistrictError, load_district
+    from drillsim.network.district_make import make_district, speed_findings
+    from drillsim.network.graphml import district_network
     from drillsim.network.package_roads import DROPPED_FILE, MAX_ARC_M
 
     if not DISTRICT_ID.fullmatch(name):
@@ -483,6 +484,9 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                       "turn (docs/districts.md)")
     if made.dropped or made.outside_core:
         console.print(f"  the dropped roads, with why and where: {made.folder / DROPPED_FILE}")
+    package = load_district(str(made.folder))
+    for finding in speed_findings(package, district_network(package)):
+        _print_warning(str(finding))
     console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
                   f"forces.yaml, then run `drillsim district check {made.folder}` "
                   "(docs/districts.md)")
