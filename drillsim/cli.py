@@ -446,8 +446,9 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                  name_en: str, name_zh: str) -> None:
     """Make a district package NAME from a road network: the driving network and
     templates of places, population, waterlogging points and forces to fill in."""
-    from drillsim.network.district import DISTRICT_ID, DistrictError
-    from drillsim.network.district_make import make_district
+    from drillsim.network.district import DISTRICT_ID, DistrictError, load_district
+    from drillsim.network.district_make import make_district, speed_findings
+    from drillsim.network.graphml import district_network
     from drillsim.network.package_roads import DROPPED_FILE, MAX_ARC_M
 
     if not DISTRICT_ID.fullmatch(name):
@@ -483,6 +484,9 @@ def district_new(name: str, graphml: Path | None, osm: Path | None, out_dir: Pat
                       "turn (docs/districts.md)")
     if made.dropped or made.outside_core:
         console.print(f"  the dropped roads, with why and where: {made.folder / DROPPED_FILE}")
+    package = load_district(str(made.folder))
+    for finding in speed_findings(package, district_network(package)):
+        _print_warning(str(finding))
     console.print("Next: fill in places.yaml, population.yaml, waterlogging.yaml and "
                   f"forces.yaml, then run `drillsim district check {made.folder}` "
                   "(docs/districts.md)")
@@ -570,13 +574,16 @@ def district_show(path: str, what: str | None) -> None:
 
 
 def _print_nodes(label: str, net) -> None:
-    """The nodes of a road network: index, source id, the roads meeting there, position."""
+    """The nodes of a road network: index, source id, the roads meeting there, position; in
+    the natural order of the ids (``2000-2001.2`` before ``2000-2001.10``)."""
+    from drillsim.report.figures import natural_key
+
     t = Table(title=f"{label}: road nodes (index = events.csv `node`; id = `location: "
               "{node: ID}`)", title_justify="left")
     for col in ("index", "id", "道路", "roads", "lat", "lon"):
         t.add_column(col, justify="right" if col == "index" else "left")
-    for i, node_id in enumerate(net.node_ids):
-        roads = net.roads_at(i)
+    for i in sorted(range(net.n_nodes), key=lambda i: natural_key(net.node_ids[i])):
+        node_id, roads = net.node_ids[i], net.roads_at(i)
         t.add_row(str(i), node_id, " × ".join(zh or en for zh, en in roads),
                   " × ".join(en or zh for zh, en in roads), f"{net.lat[i]:.5f}",
                   f"{net.lon[i]:.5f}")

@@ -26,7 +26,7 @@ import numpy as np
 import yaml
 
 from drillsim.network.district import MANIFEST, District, DistrictError, load_district
-from drillsim.network.graph import EARTH_RADIUS_M, RoadNetwork, haversine_m
+from drillsim.network.graph import EARTH_RADIUS_M, RoadNetwork, haversine_m, parse_maxspeed
 from drillsim.network.places import Place, Places
 
 DRIVE_MINUTES = 10.0
@@ -573,6 +573,7 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
                            "no default forces: every drill must give its own forces: "
                            "(stations with apparatus)"))
     out += _plans_without_staff(d, forces)
+    out += speed_findings(d, network)
     out += _no_relief_trucks(d, forces, places)
     if d.licence.strip().upper().startswith("FILL IN"):
         out.append(Finding(manifest, _line_of(d.folder / MANIFEST, "licence:"), "licence",
@@ -650,6 +651,74 @@ def _no_relief_trucks(d: District, forces: object, places: Places) -> list[Findi
                     "brings no ration to any shelter (nobody is relieved; the report names "
                     "'no relief trucks' as the bottleneck); give `depots:` with `stock` and "
                     "`trucks` (docs/scenario-format.md)")]
+
+
+URBAN_MAX_KMH = 80.0
+"""Highest plausible speed on an urban street class (:data:`URBAN_CLASSES`), km/h: above
+the 60 km/h top of the arterial band of CJJ 37-2012 table 3.0.2 and the 50-60 km/h urban
+limits of most countries (OSM wiki "Default speed limits"); more is a tagging slip."""
+
+URBAN_CLASSES = ("residential", "tertiary", "unclassified", "living_street", "service")
+"""OSM classes of streets inside a town, where speeds above :data:`URBAN_MAX_KMH` warn."""
+
+MPH_AREAS: dict[str, tuple[tuple[float, float, float, float], ...]] = {
+    # (min lat, max lat, min lon, max lon), degrees: rough boxes, not borders.
+    "the United States": ((24.4, 49.5, -125.0, -66.9), (51.0, 71.5, -180.0, -129.9),
+                          (18.8, 22.4, -160.3, -154.7)),
+    "the United Kingdom": ((49.8, 60.9, -8.2, 1.8),),
+    "Liberia": ((4.3, 8.6, -11.5, -7.4),),
+    "Myanmar": ((9.5, 28.6, 92.1, 101.2),),
+}
+"""Where speed limits are signed in miles per hour (OSM wiki "Key:maxspeed": the US, the
+UK, Liberia, Myanmar; small territories left out). A package whose network centre lies in
+none of these boxes gets a warning for each road tagged in mph. Boxes, not borders: Ireland
+falls in the UK box (mph there is not warned of), which errs towards silence."""
+
+
+def speed_findings(d: District, network: RoadNetwork) -> list[Finding]:
+    """Warnings, one per road, for speeds the data make implausible (trial 2 of issue 15:
+    ``maxspeed=50 mph`` on a street of Harbin gave engines 88 km/h without a word):
+    ``maxspeed`` tags in mph when the network's centre lies outside :data:`MPH_AREAS`
+    (GraphML packages, whose tags are kept), and speeds above :data:`URBAN_MAX_KMH` on an
+    :data:`URBAN_CLASSES` street from any source (tag, osmnx ``speed_kph``, travel time)."""
+    file = str(d.network)
+    lat0, lon0, lat1, lon1 = network.bbox
+    lat, lon = (lat0 + lat1) / 2, (lon0 + lon1) / 2
+    out: list[Finding] = []
+    in_mph_area = any(a <= lat <= b and c <= lon <= e
+                      for boxes in MPH_AREAS.values() for a, b, c, e in boxes)
+    if not in_mph_area and d.network.suffix.lower() == ".graphml":
+        tagged: dict[tuple[str, str], None] = {}
+        for _, _, attrs in nx.read_graphml(d.network, force_multigraph=True).edges(data=True):
+            tag = str(attrs.get("maxspeed") or "")
+            if "mph" in tag.lower():
+                tagged[_road_label(attrs.get("name"), attrs.get("name_en"),
+                                   str(attrs.get("highway") or "")), tag] = None
+        for road, tag in tagged:
+            *areas, last = MPH_AREAS
+            out.append(Finding(file, None, "maxspeed",
+                               f"{road} is tagged maxspeed={tag!r} ({parse_maxspeed(tag):.0f} "
+                               f"km/h): limits are signed in mph only in {', '.join(areas)} "
+                               f"and {last}, and this district lies at {lat:.2f}°N "
+                               f"{lon:.2f}°E: check the tag (km/h meant?)"))
+    fast: dict[str, float] = {}
+    for i in np.flatnonzero(network.edge_speed_kmh > URBAN_MAX_KMH):
+        cls = network.edge_highway[i]
+        if cls in URBAN_CLASSES:
+            road = _road_label(network.edge_name[i], network.edge_name_en[i], cls)
+            fast[road] = max(fast.get(road, 0.0), float(network.edge_speed_kmh[i]))
+    for road, kmh in fast.items():
+        out.append(Finding(file, None, "speed",
+                           f"{road} is driven at {kmh:.0f} km/h, more than {URBAN_MAX_KMH:.0f} "
+                           "km/h on an urban street class: check its maxspeed and highway "
+                           "tags"))
+    return out
+
+
+def _road_label(zh: object, en: object, cls: str) -> str:
+    """``学府路 Xuefu Road (secondary)``, or ``an unnamed secondary road``."""
+    name = " ".join(str(x).strip() for x in (zh, en) if x not in (None, "") and str(x).strip())
+    return f"{name} ({cls})" if name else f"an unnamed {cls} road"
 
 
 CENTRE_OUTSIDE_M = 1000.0

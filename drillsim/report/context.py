@@ -201,6 +201,17 @@ class ReportContext:
                                             for zh, en in net.roads_at(node)))
         return name or self.say("report.node", n=node)
 
+    def incident_location(self, incident_id: str, node: int) -> str:
+        """Where an incident is, as the drill located it: the place it named (by id or
+        name, ``邮政街小区``) in the report language; for coordinates, a node or a call
+        without a drill entry, the roads at its network node (:meth:`node_label`)."""
+        spec = self.incident_specs.get(incident_id)
+        loc = getattr(spec, "location", None)
+        place = self.world.places.get(loc.place) if loc is not None and loc.place else None
+        if place is not None:
+            return self.name(place.name_en, place.name_zh) or place.id
+        return self.node_label(node)
+
     # ---------------------------------------------------------------- road changes
     @cached_property
     def road_closures(self) -> list[RoadClosure]:

@@ -268,6 +268,7 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     from drillsim.network.graphml import load_map_layers
     from drillsim.network.places import Places
     from drillsim.network.summary import draw_network
+    from drillsim.report.road_names import draw_road_names
 
     plt = pyplot()
     world = ctx.world
@@ -290,6 +291,7 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     legend_below(ax, handles)  # under the map, so it hides no road or place
     fit_width(fig)  # the final size first: labels are placed for it
     legend_below(ax, handles + numbered_handles(ctx, place_labels(ax)))
+    draw_road_names(ax, world.network, ctx.lang)
     thicken(ax.title)
     return fig
 

@@ -986,6 +986,65 @@ def test_show_nodes_lists_index_id_roads_in_both_languages_and_position(tmp_path
     assert by_id["1-2.1"][2] == "光荣道"  # the node put between 1 and 2, on the same road
 
 
+def test_show_nodes_lists_ids_in_natural_order(tmp_path):
+    """Trial 2 of issue 15: `--nodes` listed ``2000-2001.10`` before ``2000-2001.2``. A 580 m
+    road split every 50 m has pieces 1-2.1 ... 1-2.11: they come in numeric order, each row
+    still with its own index."""
+    path = tmp_path / "x.osm"
+    path.write_text(OSM.replace('id="2" lat="30.000" lon="104.001"',
+                                'id="2" lat="30.000" lon="104.006"'), encoding="utf-8")
+    assert invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x").exit_code == 0
+    net = district_network(load_district(str(tmp_path / "x")))
+    r = invoke("district", "show", tmp_path / "x", "--nodes")
+    assert r.exit_code == 0, r.output
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in r.output.splitlines()
+            if line.startswith("│") and line.split("│")[2].strip()]
+    pieces = [row[1] for row in rows if row[1].startswith("1-2.")]
+    assert len(pieces) >= 11
+    assert pieces == [f"1-2.{k}" for k in range(1, len(pieces) + 1)]
+    assert all(row[0] == str(net.node_index[row[1]]) for row in rows)
+
+
+def _speed_warnings(tmp_path, osm: str) -> tuple[list[str], list[str]]:
+    """The speed warnings `district new` prints and `district check` gives for ``osm``."""
+    path = tmp_path / "x.osm"
+    path.write_text(osm, encoding="utf-8")
+    r = invoke("district", "new", "x", "--osm", path, "--out", tmp_path / "x")
+    assert r.exit_code == 0, r.output
+    made = [line for line in r.output.splitlines() if "maxspeed" in line or "km/h" in line]
+    check = invoke("district", "check", tmp_path / "x")
+    return made, [line for line in check.output.splitlines()
+                  if ": maxspeed: " in line or ": speed: " in line]
+
+
+def test_new_and_check_warn_of_mph_tags_and_fast_urban_streets(tmp_path):
+    """Trial 2 of issue 15: ``50 mph`` on a street of Harbin gave engines 88 km/h without a
+    word. At 30°N 104°E (Chengdu) a road tagged in mph, and a residential street tagged 90
+    (km/h), each give one warning line naming the road and the network file."""
+    osm = OSM.replace('<tag k="maxspeed" v="50|30"/>', '<tag k="maxspeed" v="50 mph"/>')
+    osm = osm.replace('<tag k="oneway" v="yes"/>',
+                      '<tag k="oneway" v="yes"/><tag k="maxspeed" v="90"/>'
+                      '<tag k="name" v="玉林街"/>')
+    made, check = _speed_warnings(tmp_path, osm)
+    network = str(tmp_path / "x" / "network.graphml")
+    mph = (f"warning: {network}: maxspeed: 光荣道 Guangrong Road (primary) is tagged "
+           "maxspeed='50 mph' (80 km/h): limits are signed in mph only in the United States, "
+           "the United Kingdom, Liberia and Myanmar, and this district lies at 30.00°N "
+           "104.00°E: check the tag (km/h meant?)")
+    fast = (f"warning: {network}: speed: 玉林街 (residential) is driven at 90 km/h, more than "
+            "80 km/h on an urban street class: check its maxspeed and highway tags")
+    assert check == [mph, fast]
+    assert " ".join(made).replace("  ", " ").count("warning:") == 2
+
+
+def test_mph_tags_in_the_united_states_and_urban_50_give_no_warning(tmp_path):
+    """The same network moved to Kansas: mph is the signed unit there, and 80 km/h on a
+    primary road (not an urban street class) is plausible."""
+    osm = OSM.replace('lat="30.00', 'lat="38.00').replace('lon="104.00', 'lon="-98.00')
+    osm = osm.replace('<tag k="maxspeed" v="50|30"/>', '<tag k="maxspeed" v="50 mph"/>')
+    assert _speed_warnings(tmp_path, osm) == ([], [])
+
+
 def test_check_does_not_warn_of_subdistrict_centres_far_from_roads(tmp_path):
     """Trial of issue 15: the four subdistrict centres got "205-446 m from the nearest road
     node" warnings, though no unit drives to a centre (it seeds the split of residents).
