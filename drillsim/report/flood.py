@@ -518,7 +518,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         if n:
             label += ctx.say("flood.map_point_call_one" if n == 1 else "flood.map_point_calls",
                              n=tx.count(n))
-        ax.annotate(label, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=7.5,
+        ax.annotate(label, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=MIN_FONT,
                     color="#1b4f72", zorder=9, path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
                           markeredgecolor="#1b2631", label=ctx.say("flood.map_point")))
@@ -577,7 +577,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         # beside its line, never on it (a few points to the right, on a white ground)
         ax1.annotate(ctx.say(key, point=where), (e.t / 60, 0.98),
                      xycoords=ax1.get_xaxis_transform(), xytext=(3, 0),
-                     textcoords="offset points", color=colour, fontsize=7, ha="left",
+                     textcoords="offset points", color=colour, fontsize=MIN_FONT, ha="left",
                      va="top", rotation=90, bbox={"facecolor": "white", "edgecolor": "none",
                                                   "alpha": 0.8, "pad": 0.5})
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
@@ -715,7 +715,7 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
         note = ax.annotate(ctx.say("flood.shelters_opened", names=tx.join(names, ctx.lang,
                                                                          words=True)),
                            (t / 60, 0), xytext=(6, 6 + 11 * (level % 3)),
-                           textcoords="offset points", fontsize=7, color="#34495e",
+                           textcoords="offset points", fontsize=MIN_FONT, color="#34495e",
                            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
                                  "pad": 1}, zorder=6)
         thicken(note)
@@ -725,12 +725,12 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     ax.set_xlim(0, t_max / 60)
     ax.set_ylim(bottom=0)
     time_axis(ctx, ax, t_max)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=MIN_FONT)
     ax.set_ylabel(ctx.say("flood.admitted_axis"))
     ax.yaxis.set_major_formatter(lambda v, _: tx.count(v))  # 2,500 as in the tables
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7, loc="upper center", ncol=2, frameon=False,
+    lg = ax.legend(fontsize=MIN_FONT, loc="upper center", ncol=2, frameon=False,
                    bbox_to_anchor=(0.5, -0.24))  # under the axis: never over a line
     thicken(*lg.get_texts())
     ax.set_title(ctx.say("flood.shelter_heading"), fontsize=10)
@@ -779,7 +779,7 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         ax.set_ylabel(ctx.say("flood.stock_axis"))
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
-        lg = ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.85))
+        lg = ax.legend(fontsize=MIN_FONT, loc="upper right", bbox_to_anchor=(1.0, 0.85))
         thicken(*lg.get_texts())
         style_axes(ax)
     last = axes[-1, 0]

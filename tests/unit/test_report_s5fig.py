@@ -1,0 +1,135 @@
+"""Figures and tables as the fifth browser review read them (issue 10): the response
+panel shows the slowest calls its caption names, the histogram gives the quick calls
+room, no figure text under 11 px at a 1280 px window, Chinese table columns that do not
+shrink to a character a line."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from drillsim.report import figures as fg
+from drillsim.report import fire as fi
+from drillsim.report import text as tx
+
+LANGS = ["en", "zh"]
+
+
+def _rows(ctx):
+    return [r for r in ctx.summary.rows if not math.isnan(r.call)]
+
+
+# ----------------------------------------------------------------------------- item 4
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_warehouse_panel_shows_the_slowest_calls_as_incidents_csv_times_them(reports, lang):
+    """The 17 background calls of warehouse-escalation: the panel shows the slowest
+    ones by call-to-first-arrival in incidents.csv (BG010 at 35.9 min, BG002, BG005 in;
+    BG011 at 6.3 min out), and the caption says "the 9 slowest of the 17 other calls"."""
+    ctx, _ = reports["warehouse-escalation", lang]
+    columns, table = ctx.summary.incident_rows()  # what incidents.csv holds
+    csv = pd.DataFrame(table, columns=columns)
+    csv["response"] = (csv["first_arrival"] - csv["call"]).fillna(np.inf)
+    bg = csv[csv["background"].astype(bool)].sort_values(["response", "incident"],
+                                            ascending=[False, True])
+    rows = _rows(ctx)
+    pick = fi.response_panel_rows(rows)
+    shown = [r.incident for r in pick if r.background]
+    n = fi.PANEL_ROWS - 1  # W1, the one scripted incident, comes first
+    assert pick[0].incident == "W1"
+    assert shown == list(bg["incident"][:n])
+    assert {"BG010", "BG002", "BG005"} <= set(shown)
+    caption = fi._response_caption(ctx, rows, pick)
+    assert ctx.say("fire.fig_response_right", n=n, of=len(bg),
+                   kinds=tx.paren(ctx.say("fire.background_calls"), lang)) in caption
+    aid = set(csv.loc[csv["first_unit"].str.startswith("MA-"), "incident"])
+    starred = {r.incident for r in pick if fi.aid_first(ctx, r)}
+    assert starred == aid & {r.incident for r in pick} and starred
+    assert ctx.say("fire.fig_response_mutual_aid") in caption
+
+
+# ----------------------------------------------------------------------------- item 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_highrise_caption_says_all_other_calls_without_nested_brackets(reports, lang):
+    ctx, _ = reports["highrise-evening", lang]
+    rows = _rows(ctx)
+    pick = fi.response_panel_rows(rows)
+    others = [r for r in rows if r.background or r.place]
+    assert len(others) == 6 and all(r in pick for r in others)
+    caption = fi._response_caption(ctx, rows, pick)
+    all_words = "all 6 other calls" if lang == "en" else "其余全部6起警情"
+    assert all_words in caption and "6 of the 6" not in caption
+    depth = 0
+    for ch in caption:  # never （…（…）…）
+        depth += {"（": 1, "）": -1}.get(ch, 0)
+        assert depth <= 1, caption
+
+
+# ----------------------------------------------------------------------------- item 9
+
+
+def test_histogram_gives_the_quick_calls_most_of_the_width():
+    """13 calls under 5 min and 4 at 25 min: half-minute bins to 10 min, wider past it,
+    on an axis squeezed past 10 min, so the first 5 min take a third of the width."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    vals, bins = fi.histogram_bins([1.2] * 13 + [25.0] * 4)
+    counts, _ = np.histogram(vals, bins=bins)
+    assert counts[bins.index(25.0)] == 4  # right of its edge, as numpy counts
+    assert np.allclose(np.diff([b for b in bins if b <= fi.BREAK_MIN]), fi.BIN_MIN)
+    assert np.allclose(np.diff([b for b in bins if b >= fi.BREAK_MIN]),
+                       fi.BIN_MIN * fi.SQUEEZE)
+    fig, ax = plt.subplots()
+    ax.hist(vals, bins=bins)
+    fi.squeezed_axis(ax, bins[-1])
+    ax.set_xlim(0.0, bins[-1] + 0.25)
+    x0, x5, x_end = ax.transData.transform([(0, 0), (5, 0), (bins[-1] + 0.25, 0)])[:, 0]
+    assert (x5 - x0) / (x_end - x0) > 0.3  # was 0.19 on a linear axis
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- item 12
+
+
+def test_min_font_is_11_css_px_on_the_page():
+    shown = fg.MIN_FONT / 72 * fg.DPI  # px of the PNG, shown 1:1 up to PAGE_PX wide
+    assert shown >= 11.0
+
+
+def test_no_figure_text_under_min_font(reports, monkeypatch):
+    """Every text of every figure of a flood-and-fire report (map, response, time line,
+    depth, shelters, stock, relief) is at least MIN_FONT as saved, and every PNG at most
+    PAGE_PX wide (so shown unscaled)."""
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from drillsim.report import build_report
+
+    smallest: dict[str, float] = {}
+    save = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        texts = [t for t in self.findobj(Text) if t.get_text().strip() and t.get_visible()]
+        smallest[str(len(smallest))] = min(t.get_fontsize() for t in texts)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    ctx, _ = reports["flood-and-fire", "zh"]
+    rep = build_report(ctx, figures=True)
+    assert len(smallest) >= 6
+    assert min(smallest.values()) >= fg.MIN_FONT - 1e-9
+    from io import BytesIO
+
+    from PIL import Image
+
+    for f in (f for s in rep.sections for f in s.figures):
+        assert Image.open(BytesIO(f.png)).width <= fg.PAGE_PX, f.key
