@@ -6,6 +6,7 @@ shrink to a character a line."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -133,3 +134,48 @@ def test_no_figure_text_under_min_font(reports, monkeypatch):
 
     for f in (f for s in rep.sections for f in s.figures):
         assert Image.open(BytesIO(f.png)).width <= fg.PAGE_PX, f.key
+
+
+# ----------------------------------------------------------------------------- item 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_msel_short_columns_and_headers_never_wrap_long_text_does(reports, lang):
+    """The MSEL of flood-and-fire as the page lays it out: the Chinese sender → receiver,
+    channel, objective, time, clock and inject cells and every header carry ``nw`` (CSS
+    ``white-space: nowrap``); the simulated-action text is ``long`` (wraps, min-width)."""
+    import re
+
+    from drillsim.report.render import column_classes, render_html
+
+    _, rep = reports["flood-and-fire", lang]
+    heads, cols = column_classes(rep.msel.columns, rep.msel.rows)
+    assert heads == ["nw"] * len(heads)
+    by = dict(zip(rep.msel.columns, cols, strict=True))
+    # English cells wrap between words: only the Chinese ones need every short column
+    short = ["时间", "时钟", "注入", "发送→接收", "方式", "目标"] if lang == "zh" else \
+        ["time", "clock"]
+    for c in rep.msel.columns:
+        if c in short or c.lower() in short:
+            assert by[c] == "nw", (c, by)
+    assert cols[-1] == "long"
+    html = render_html(rep)
+    assert re.search(r"th\.nw, td\.nw \{ white-space: nowrap; \}", html)
+    assert re.search(r"td\.long \{ min-width: \d+em; \}", html)
+    msel = html[html.index('<section id="msel">'):]
+    row = re.search(r"<tr><td class=\"nw\">2</td>.*?</tr>", msel, re.S).group(0)
+    cells = re.findall(r"<td( class=\"(\w+)\")?>", row)
+    assert [k for _, k in cells] == cols
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_number_and_unit_never_break_on_the_page(reports, lang):
+    from drillsim.report.render import keep_units, render_html
+
+    assert keep_units("早22.3 分钟。") == "早22.3\u00a0分钟。"
+    assert keep_units("4.3 min, 5 m, 10 MW") == "4.3\u00a0min, 5\u00a0m, 10\u00a0MW"
+    assert keep_units("3 sets of 5 mutual") == "3 sets of 5 mutual"
+    _, rep = reports["flood-and-fire", lang]
+    html = render_html(rep)
+    unit = "分钟" if lang == "zh" else "min"
+    assert f"\u00a0{unit}" in html and not re.search(rf"\d {unit}\b", html)
