@@ -76,7 +76,7 @@ SEGMENT_STYLE = {  # state -> (colour, wording)
     "scene": ("#7b241c", "figure.state_scene"),
     "return": ("#aab7b8", "figure.state_return"),
     "oos": ("#2c3e50", "figure.state_oos"),
-    "load": ("#d4ac0d", "figure.state_load"),
+    "load": ("#56b4e9", "figure.state_load"),  # Okabe-Ito sky blue: not a second orange
     "unload": ("#1e8449", "figure.state_unload"),
 }
 
@@ -590,8 +590,10 @@ def gantt_caption(ctx: ReportContext) -> str:
         parts.append(ctx.say("figure.gantt_caption_aid"))
     if gantt_rows(ctx)[1]:
         parts.append(ctx.say("figure.gantt_caption_idle"))
-    if any(r.event == "inject" for r in ctx.records):
-        parts.append(ctx.say("figure.gantt_caption_injects"))
+    injects = [r.data.get("id", "") for r in ctx.records if r.event == "inject"]
+    if injects:  # the message injects only: a scripted incident starts on its own rows
+        parts.append(ctx.say("figure.gantt_caption_injects",
+                             ids=ctx.say("figure.list_sep").join(dict.fromkeys(injects))))
     return "".join(parts)
 
 

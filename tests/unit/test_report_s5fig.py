@@ -179,3 +179,41 @@ def test_number_and_unit_never_break_on_the_page(reports, lang):
     html = render_html(rep)
     unit = "分钟" if lang == "zh" else "min"
     assert f"\u00a0{unit}" in html and not re.search(rf"\d {unit}\b", html)
+
+
+# ----------------------------------------------------------------------------- item 7
+
+
+def _lab(hex_colour: str, deutan: bool = False) -> np.ndarray:
+    """CIELAB (D65) of an sRGB colour, optionally as a deuteranope sees it (Machado et
+    al. 2009, severity 1.0, applied in linear RGB)."""
+    from matplotlib.colors import to_rgb
+
+    c = np.array(to_rgb(hex_colour))
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    if deutan:
+        lin = np.clip(np.array([[0.367322, 0.860646, -0.227968],
+                                [0.280085, 0.672501, 0.047413],
+                                [-0.011820, 0.042940, 0.968881]]) @ lin, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ lin / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("deutan", [False, True])
+def test_loading_and_turnout_colours_are_far_apart(deutan):
+    """Loading at the depot was mustard beside the orange turnout (CIE76 ΔE 22, and 2.3,
+    a just-noticeable difference, for a deuteranope): now ΔE ≥ 40 for every viewer."""
+    load, turnout = fg.SEGMENT_STYLE["load"][0], fg.SEGMENT_STYLE["turnout"][0]
+    assert np.linalg.norm(_lab(load, deutan) - _lab(turnout, deutan)) >= 40.0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gantt_caption_names_the_injects_it_draws(reports, lang):
+    ctx, _ = reports["flood-and-fire", lang]
+    ids = [r.data.get("id", "") for r in ctx.records if r.event == "inject"]
+    assert ids and "F1" not in ids
+    caption = fg.gantt_caption(ctx)
+    assert ctx.say("figure.gantt_caption_injects",
+                   ids=ctx.say("figure.list_sep").join(dict.fromkeys(ids))) in caption
