@@ -217,3 +217,95 @@ def test_gantt_caption_names_the_injects_it_draws(reports, lang):
     caption = fg.gantt_caption(ctx)
     assert ctx.say("figure.gantt_caption_injects",
                    ids=ctx.say("figure.list_sep").join(dict.fromkeys(ids))) in caption
+
+
+# ----------------------------------------------------------------------------- items 3, 6, 10, 11
+
+
+def _figure(monkeypatch, make, ctx):
+    """The matplotlib figure ``make(ctx)`` draws (kept open), and what it returned."""
+    from drillsim.report import flood as fl
+
+    kept = []
+    monkeypatch.setattr(fl, "png", lambda fig: kept.append(fig) or b"")
+    out = make(ctx)
+    return kept[0], out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_depth_lines_tell_equal_series_apart_and_caption_says_what_is_drawn(reports, lang,
+                                                                           monkeypatch):
+    """Tianping bridge and Xianyang Road underpasses have the same depths to +135 min:
+    every line has its own (line style, marker) pair; flood-and-fire has no pump-station
+    event, so the caption names no dotted or dash-dot pump line."""
+    from drillsim.metrics import waterlogging as wl
+    from drillsim.report import flood as fl
+
+    ctx, _ = reports["flood-and-fire", lang]
+    fig, out = _figure(monkeypatch, fl.depth_figure, ctx)
+    lines = [ln for ln in fig.axes[1].get_lines() if len(ln.get_xdata()) > 2]
+    assert len(lines) == 7
+    assert len({(str(ln.get_linestyle()), ln.get_marker()) for ln in lines}) == 7
+    assert not wl.pump_station_events(ctx.result)
+    for key in ("flood.depth_caption_pump_inject", "flood.depth_caption_pump_chance"):
+        assert ctx.say(key) not in out.caption
+    assert ctx.say("flood.depth_caption_styles") in out.caption
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shelter_notes_in_the_legend_and_the_empty_shelter_says_so(reports, lang,
+                                                                    monkeypatch):
+    from drillsim.report import flood as fl
+
+    ctx, _ = reports["flood-and-fire", lang]
+    fig, _ = _figure(monkeypatch, fl.shelter_figure, ctx)
+    ax = fig.axes[0]
+    assert not [t for t in ax.texts if t.get_text()]  # nothing written over the curves
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    empty = [s for s in fl.shelters(ctx) if math.isfinite(s.m.opened_at) and not s.m.admitted]
+    assert empty  # Xigu Park
+    for s in empty:
+        assert ctx.say("flood.shelter_capacity_empty", shelter=fl.place_short(ctx, s.spec.id),
+                       capacity=tx.count(s.capacity)) in legend
+    opened = [s for s in fl.shelters(ctx) if math.isfinite(s.m.opened_at)]
+    at = {s.m.opened_at for s in opened}
+    assert len(at) == 1  # all four opened together
+    assert ctx.say("flood.shelters_opened", at=tx.offset(at.pop()), names=tx.join(
+        [fl.place_short(ctx, s.spec.id) for s in opened], lang, words=True)) in legend
+    assert ax.get_ylim()[0] < 0  # the 0 line sits above the axis spine
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_relief_words_not_t95(reports, lang, monkeypatch):
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports["flood-and-fire", lang]
+    fig, _ = _figure(monkeypatch, fl.relief_figure, ctx)
+    title = fig.axes[0].get_title()
+    assert "t95" not in title and "t100" not in title
+    assert ctx.say("flood.relieved_never", share="95%") in title  # 61 % at the end
+    headers = [c for s in rep.sections for t in s.tables for c in t.columns] + \
+        [c for t in rep.overview_tables for c in t.columns]
+    assert ctx.say("flood.col_t95") in headers
+    assert not {"t95", "t100"} & set(headers)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_stock_axis_is_share_of_initial_stock(reports, lang, monkeypatch):
+    from drillsim.report import flood as fl
+
+    ctx, _ = reports["flood-and-fire", lang]
+    fig, _ = _figure(monkeypatch, fl.stock_figure, ctx)
+    dm = fl.depots(ctx)
+    for ax, dep in zip(fig.axes, [d for d in ctx.scenario.forces.depots if dm[d.id].levels],
+                       strict=True):
+        assert ax.get_ylabel() == ctx.say("flood.stock_axis")
+        for line in ax.get_lines():
+            y = line.get_ydata()
+            if len(y) > 2:
+                assert y[0] == pytest.approx(100.0) and min(y) >= 0.0
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        for item, series in dm[dep.id].levels.items():  # each item's initial stock, its unit
+            said = ctx.say("flood.stock_item", items=tx.quantities({item: series[0][1]}, lang))
+            assert said in legend or len(series) == 1
+    assert fl.stock_share([(0.0, 3000.0), (60.0, 1500.0)]) == ([100.0, 50.0], 3000.0)
