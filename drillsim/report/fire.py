@@ -210,7 +210,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
     made it late."""
     delays = [d for d in ctx.closure_delays if d.incident == row.incident]
     for d in delays:
-        road = ctx.say("fire.name_value", incident=d.road, value=d.inject)
+        road = ctx.say("fire.name_value", incident=ctx.road_name(d.road), value=d.inject)
         if d.first_due:
             facts.append(ctx.say("fire.fact_closed_first_due", road=road,
                                  unit=ctx.unit_label(d.unit),
@@ -229,7 +229,8 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                                  at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
     closed = [c for c in ctx.road_closures if c.start < a.arrive and c.end > a.dispatch]
     if closed and not delays:
-        roads = ctx.say("sep_words").join(ctx.say("fire.name_value", incident=c.road,
+        roads = ctx.say("sep_words").join(ctx.say("fire.name_value",
+                                                  incident=ctx.road_name(c.road),
                                                   value=c.inject) for c in closed)
         facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads))
     if a.reroutes and a.late > NOTICEABLE_S:  # a route change that cost nothing is no fact

@@ -483,8 +483,11 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
+    from matplotlib.patches import ConnectionPatch
+    from matplotlib.transforms import ScaledTranslation
 
     from drillsim.fonts import text_effects
+    from drillsim.report.figures import spread_markers
 
     pts = points(ctx)
     if not pts:
@@ -505,15 +508,27 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     peaks = np.array([p.m.peak_m for p in shown])
     colours = ["#aed6f1" if p < CAR_LIMIT_M else "#3498db" if p < TRUCK_LIMIT_M else "#154360"
                for p in peaks]
-    ax.scatter(net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]],
-               s=40 + 260 * np.clip(peaks, 0, 1.5), c=colours, marker="o", alpha=0.85,
-               edgecolors="#1b2631", linewidths=0.8, zorder=8)
+    xy = np.column_stack([net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]]])
+    sizes = 40 + 260 * np.clip(peaks, 0, 1.5)
+    off = spread_markers(ax, xy, sizes)  # two points at one corner: both circles show
+    for k in range(len(shown)):
+        shift = ScaledTranslation(off[k, 0] / 72, off[k, 1] / 72, ax.figure.dpi_scale_trans)
+        ax.scatter(xy[k:k + 1, 0], xy[k:k + 1, 1], s=sizes[k:k + 1], c=colours[k:k + 1],
+                   marker="o", alpha=0.85, edgecolors="#1b2631", linewidths=0.8, zorder=8,
+                   transform=ax.transData + shift)
+        if off[k].any():  # moved: a thin line back to where it is
+            ax.add_artist(ConnectionPatch(xy[k], xy[k], coordsA=ax.transData,
+                                          coordsB=ax.transData + shift, color="#1b2631",
+                                          lw=0.8, zorder=7.9,
+                                          gid=f"point-moved-{shown[k].spec.id}"))
     calls: dict[str, int] = {}  # the rescue calls each point raised: said at the point
     for r in ctx.summary.rows:
         if r.kind == "flood_rescue" and r.place:
             calls[r.place] = calls.get(r.place, 0) + 1
-    for i in shown:  # placed beside their own marker by figures.place_labels
-        x, y = float(net.lon[i.node]), float(net.lat[i.node])
+    # a moved marker's label at the marker (in data units at the size drawn now)
+    at = ax.transData.inverted().transform(ax.transData.transform(xy)
+                                           + off * ax.figure.dpi / 72)
+    for i, (x, y) in zip(shown, at.tolist(), strict=True):  # by figures.place_labels
         label = f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m"
         n = calls.get(i.spec.id, 0)
         if n:

@@ -309,3 +309,89 @@ def test_stock_axis_is_share_of_initial_stock(reports, lang, monkeypatch):
             said = ctx.say("flood.stock_item", items=tx.quantities({item: series[0][1]}, lang))
             assert said in legend or len(series) == 1
     assert fl.stock_share([(0.0, 3000.0), (60.0, 1500.0)]) == ([100.0, 50.0], 3000.0)
+
+
+# ----------------------------------------------------------------------------- items 1, 8
+
+
+def _map(ctx):  # the map as drawn for the page, kept open
+    from drillsim.report.build import load_parts
+
+    parts = [p for p in load_parts().values() if p.applies(ctx)]
+    fig = fg.map_axes(ctx, parts)
+    fig.draw_without_rendering()
+    return fig, fig.axes[0]
+
+
+def _centre(box) -> np.ndarray:
+    return np.array([(box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_map_label_is_by_its_own_marker_or_has_a_leader(reports, lang):
+    """flood-and-fire's map: every label's middle is nearer its own anchor than 2/3 of the
+    way to any other marker, or a leader line joins it to its anchor ("F1" between the
+    fire star and the Xianyang Road underpass had neither); no two waterlogging circles
+    overlap; the stations draw above the circles (Dingzigu under Nancang Road ponding)."""
+    from matplotlib.collections import PathCollection
+    from matplotlib.text import Annotation
+
+    ctx, _ = reports["flood-and-fire", lang]
+    fig, ax = _map(ctx)
+    renderer = fig.canvas.get_renderer()
+    markers = fg._marker_boxes(ax, renderer)
+    anns = [a for a in ax.texts if isinstance(a, Annotation)]
+    leaders = {tuple(a.xy) for a in anns if not a.get_text() and a.arrow_patch is not None}
+    labels = [a for a in anns if a.get_text() and a.get_visible()]
+    assert any(a.get_text() == "F1" for a in labels)
+    for a in labels:
+        anchor = ax.transData.transform(a.xy)
+        mid = _centre(a.get_window_extent(renderer))
+        d_own = np.linalg.norm(mid - anchor)
+        others = [np.linalg.norm(mid - _centre(b)) for b in markers
+                  if not (b.x0 <= anchor[0] <= b.x1 and b.y0 <= anchor[1] <= b.y1)]
+        assert tuple(a.xy) in leaders or all(d >= 1.5 * d_own for d in others), a.get_text()
+    circles = [c for c in ax.collections if isinstance(c, PathCollection) and c.get_zorder() == 8
+               and np.allclose(c.get_sizes(), c.get_sizes()[0]) and len(c.get_offsets()) == 1
+               and c.get_sizes()[0] >= 40]
+    boxes = [fg.marker_boxes_of(c, renderer)[0] for c in circles]
+    centres = [_centre(b) for b in boxes]
+    radii = [b.width / 2 for b in boxes]
+    assert len(centres) >= 7
+    for i in range(len(centres)):
+        for j in range(i + 1, len(centres)):
+            assert np.linalg.norm(centres[i] - centres[j]) >= radii[i] + radii[j]
+    station = next(c for c in ax.collections if c.get_gid() == "places-station")
+    assert station.get_zorder() > max(c.get_zorder() for c in circles)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_closed_road_dashed_as_its_legend_labelled_and_named_in_the_page_language(reports,
+                                                                                  lang):
+    ctx, _ = reports["night-compound-fire", lang]
+    fig, ax = _map(ctx)
+    road = next(c for c in ax.collections if c.get_gid() == "closed-roads")
+    handle = next(h for h in ax.get_legend().legend_handles
+                  if h.get_label() == ctx.say("term.map.closed"))
+    from matplotlib.colors import to_rgba
+
+    from drillsim.network.summary import CLOSED_DASH
+
+    (_, dashes), = road.get_linestyle()  # dashed, not solid: the legend's pattern
+    assert dashes is not None
+    assert np.allclose(np.asarray(dashes) / road.get_linewidth()[0], CLOSED_DASH[1])
+    assert np.allclose(handle._unscaled_dash_pattern[1], CLOSED_DASH[1])
+    assert handle.get_color() == road.get_edgecolor()[0].tolist() or \
+        np.allclose(to_rgba(handle.get_color()), road.get_edgecolor()[0])
+    label = next(a for a in ax.texts if a.get_gid() == "closed-I1")
+    assert label.get_visible() and label.get_text() == "I1"
+    renderer = fig.canvas.get_renderer()
+    mid = _centre(label.get_window_extent(renderer))
+    pts = np.concatenate([ax.transData.transform(p) for p in road.get_segments()])
+    assert np.min(np.linalg.norm(pts - mid, axis=1)) < 60  # px: beside its road
+    name = "Xiqing Road" if lang == "en" else "西青道"
+    assert ctx.road_name("西青道") == name
+    caption = fg.map_caption(ctx, [])
+    assert f"{name}{tx.paren('I1', lang)}" in caption
+    if lang == "en":
+        assert "西青道" not in caption
