@@ -605,13 +605,18 @@ def _axes_height_in(ax) -> float:
     return ax.get_position().height * ax.figure.get_figheight()
 
 
+NO_LINE_START = "、，。；：）」！？,.;:)"
+"""Punctuation that never starts a line (GB/T 15834-2011): it stays at the end of the one
+before, a column over."""
+
+
 def _wrap(text: str, width: int) -> str:
     """``text`` broken into lines of at most ``width`` columns (a CJK character counts
     two), at spaces or between CJK characters."""
     lines, line, cols = [], "", 0
     for ch in text:
         w = 2 if ord(ch) > 0x2E80 else 1
-        if cols + w > width:
+        if cols + w > width and ch not in NO_LINE_START:
             cut = line.rfind(" ")
             head, tail = (line[:cut], line[cut + 1:]) if cut > 0 and w == 1 else (line, "")
             lines.append(head)

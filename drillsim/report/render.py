@@ -81,7 +81,7 @@ def grade_name(grade: str, lang: str) -> str:
     return say(lang, LEVEL_NAME[_GRADE_LEVEL[grade]]) if grade in _GRADE_LEVEL else grade
 
 
-SHORT_COLUMN = 16
+SHORT_COLUMN = 20
 """Widest column (display width: a Chinese character counts 2) that never wraps: ids,
 channels, "无线电台", "1.0 分钟"; below it a column would shrink to a character a line
 beside a long text column."""

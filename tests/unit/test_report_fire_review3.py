@@ -118,7 +118,8 @@ def test_closure_that_delayed_a_would_be_first_unit_is_named(reports, lang):
     assert (d.inject, d.unit, d.first_unit) == ("I1", "XZ-E1", "NY-E2") and d.first_due
     f = _finding(rep, "O2")
     text = "\n".join(f.paragraphs)
-    road = ctx.say("fire.name_value", incident=d.road, value="I1")
+    road = ctx.say("fire.name_value", incident=ctx.road_name(d.road), value="I1")
+    assert ("Xiqing Road" if lang == "en" else "西青道") in road  # the page's language
     assert ctx.say("fire.fact_closed_first_due", road=road, unit="XZ-E1",
                    extra=tx.minutes(d.delay, lang), at=tx.offset(d.arrival_open),
                    first=tx.offset(d.first_arrival)) in text

@@ -395,3 +395,11 @@ def test_closed_road_dashed_as_its_legend_labelled_and_named_in_the_page_languag
     assert f"{name}{tx.paren('I1', lang)}" in caption
     if lang == "en":
         assert "西青道" not in caption
+
+
+def test_wrapped_idle_line_never_starts_with_punctuation():
+    text = "西站消防救援站4个、南运河路消防救援站2个、丁字沽消防救援站4个"
+    for width in range(8, 40):
+        lines = fg._wrap(text, width).split("\n")
+        assert "".join(lines) == text
+        assert not any(line[:1] in fg.NO_LINE_START for line in lines[1:]), (width, lines)
