@@ -19,6 +19,15 @@ from drillsim.report import text as tx
 LANGS = ["en", "zh"]
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """The figures a test keeps open to read are closed after it."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def _rows(ctx):
     return [r for r in ctx.summary.rows if not math.isnan(r.call)]
 
