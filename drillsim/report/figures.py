@@ -107,7 +107,9 @@ def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25) -> None:
         wide = fig.get_tightbbox(fig.canvas.get_renderer()).width
         if wide <= width_in - 0.02:
             return
-        fig.set_figwidth(fig.get_figwidth() - (wide - width_in) - 0.05)
+        # never narrower than a third of the page: a legend entry too long for any width
+        # (a hostile name) then makes the PNG wider, and the page scales it down
+        fig.set_figwidth(max(fig.get_figwidth() - (wide - width_in) - 0.05, width_in / 3))
 
 
 def floor_fonts(fig) -> None:
@@ -559,7 +561,7 @@ def gantt_axes(ctx: ReportContext):
             ctx.say("figure.idle_group", group=_short_station(ctx, g), n=k)
             for g, k in counts.items())
         columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * (MIN_FONT + 1)))
-        detail = _wrap(detail, columns)
+        detail = wrap(detail, columns)
         text = ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
                        fontsize=MIN_FONT + 1, va="top", ha="left", color="#1b2631",
                        gid="gantt-idle")
@@ -610,7 +612,7 @@ NO_LINE_START = "、，。；：）」！？,.;:)"
 before, a column over."""
 
 
-def _wrap(text: str, width: int) -> str:
+def wrap(text: str, width: int) -> str:
     """``text`` broken into lines of at most ``width`` columns (a CJK character counts
     two), at spaces or between CJK characters."""
     lines, line, cols = [], "", 0

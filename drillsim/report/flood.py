@@ -38,6 +38,7 @@ from drillsim.report.figures import (
     thicken,
     time_axis,
     unstack,
+    wrap,
 )
 from drillsim.report.findings import (
     beyond_objectives,
@@ -736,6 +737,11 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
                   alt=ctx.say("flood.warning_alt"))
 
 
+LEGEND_COLUMNS = 60
+"""Widest line of a legend entry of a two-column legend, character cells (a Chinese
+character counts two): longer ones wrap (:func:`drillsim.report.figures.wrap`)."""
+
+
 def shelter_figure(ctx: ReportContext) -> Figure | None:
     """Occupancy of every shelter that opened (an empty one too: its line stays at 0 and
     it is in the legend), one triangle per opening time naming the shelters opened then."""
@@ -767,9 +773,9 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
     marks = []  # triangles on the time axis; what opened when goes in the legend, not on
     for t, names in sorted(opened.items()):  # the curves
         ax.plot([t / 60], [0], marker="^", color="#34495e", ms=8, clip_on=False, zorder=5)
-        marks.append(Line2D([], [], marker="^", color="#34495e", ls="", ms=8, label=ctx.say(
-            "flood.shelters_opened", at=tx.offset(t),
-            names=tx.join(names, ctx.lang, words=True))))
+        marks.append(Line2D([], [], marker="^", color="#34495e", ls="", ms=8, label=wrap(
+            ctx.say("flood.shelters_opened", at=tx.offset(t),
+                    names=tx.join(names, ctx.lang, words=True)), LEGEND_COLUMNS)))
     for k, s in enumerate(sh):
         if s.capacity <= 1.5 * max(top, 1):
             ax.axhline(s.capacity, color=cmap(k % 10), ls="--", lw=1)

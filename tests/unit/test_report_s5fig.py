@@ -279,8 +279,9 @@ def test_shelter_notes_in_the_legend_and_the_empty_shelter_says_so(reports, lang
     opened = [s for s in fl.shelters(ctx) if math.isfinite(s.m.opened_at)]
     at = {s.m.opened_at for s in opened}
     assert len(at) == 1  # all four opened together
-    assert ctx.say("flood.shelters_opened", at=tx.offset(at.pop()), names=tx.join(
-        [fl.place_short(ctx, s.spec.id) for s in opened], lang, words=True)) in legend
+    said = ctx.say("flood.shelters_opened", at=tx.offset(at.pop()), names=tx.join(
+        [fl.place_short(ctx, s.spec.id) for s in opened], lang, words=True))
+    assert fg.wrap(said, fl.LEGEND_COLUMNS) in legend
     assert ax.get_ylim()[0] < 0  # the 0 line sits above the axis spine
 
 
@@ -409,6 +410,6 @@ def test_closed_road_dashed_as_its_legend_labelled_and_named_in_the_page_languag
 def test_wrapped_idle_line_never_starts_with_punctuation():
     text = "西站消防救援站4个、南运河路消防救援站2个、丁字沽消防救援站4个"
     for width in range(8, 40):
-        lines = fg._wrap(text, width).split("\n")
+        lines = fg.wrap(text, width).split("\n")
         assert "".join(lines) == text
         assert not any(line[:1] in fg.NO_LINE_START for line in lines[1:]), (width, lines)
