@@ -84,6 +84,30 @@ def summarize(network: RoadNetwork, places: Places, tt: TravelTimes) -> dict:
     }
 
 
+CLOSED_DASH = (0, (2.0, 1.2))
+"""Dash pattern of a closed road on the map and in its legend (in line widths)."""
+
+
+def _chains(network: RoadNetwork, edges: np.ndarray) -> list[np.ndarray]:
+    """``edges`` joined into polylines (lon, lat) where one arc ends where the next
+    starts (either direction of a two-way road once)."""
+    pairs = {(int(u), int(v)) for u, v in zip(network.edge_u[edges], network.edge_v[edges],
+                                               strict=True)}
+    pairs = {p for p in pairs if p[::-1] not in pairs or p[0] < p[1]}
+    nxt: dict[int, list[int]] = {}
+    for u, v in sorted(pairs):
+        nxt.setdefault(u, []).append(v)
+    starts = {u for u, _ in pairs} - {v for _, v in pairs}
+    out = []
+    for first in [*sorted(starts), *sorted(nxt)]:  # chains first, then any loops left
+        while nxt.get(first):
+            path = [first]
+            while nxt.get(path[-1]):
+                path.append(nxt[path[-1]].pop(0))
+            out.append(np.column_stack([network.lon[path], network.lat[path]]))
+    return out
+
+
 def _segments(network: RoadNetwork, edges: np.ndarray) -> np.ndarray:
     u, v = network.edge_u[edges], network.edge_v[edges]
     return np.stack([np.column_stack([network.lon[u], network.lat[u]]),
@@ -166,9 +190,17 @@ def draw_network(network: RoadNetwork, places: Places | None = None, *, ax=None,
         handles.append(Line2D([], [], color="#1b2631", lw=3.5, label="桥 bridge"))
     closed = np.asarray(sorted(set(closed_edges or ())), dtype=np.int64)
     if closed.size:
-        ax.add_collection(LineCollection(_segments(network, closed), colors="#e74c3c",
-                                         linewidths=2.5, linestyles="--", zorder=3))
-        handles.append(Line2D([], [], color="#e74c3c", lw=2.5, ls="--", label="封闭 closed"))
+        # one line per closed stretch, so the dashes run on across its arcs (dashes
+        # restarted on every short arc drew solid), on a white casing, so the dashes show
+        # on a red motorway too: as the legend draws it
+        lines = _chains(network, closed)
+        ax.add_collection(LineCollection(lines, colors="white", linewidths=4.0, zorder=2.9,
+                                         capstyle="butt"))
+        ax.add_collection(LineCollection(lines, colors="#e74c3c", linewidths=2.5,
+                                         linestyles=CLOSED_DASH, zorder=3, capstyle="butt",
+                                         gid="closed-roads"))
+        handles.append(Line2D([], [], color="#e74c3c", lw=2.5, ls=CLOSED_DASH,
+                              label="封闭 closed"))
     for route in routes or ():
         ax.plot(network.lon[list(route)], network.lat[list(route)], lw=3, alpha=0.8, zorder=4)
     if places is not None:
@@ -220,7 +252,8 @@ def _draw_places(ax, places: Places, labels: bool, handles: list,
         group = places.of_kind(kind)
         if marker is not None:
             ax.scatter([p.lon for p in group], [p.lat for p in group], marker=marker, s=size,
-                       color=color, edgecolors="white", linewidths=0.8, zorder=5)
+                       color=color, edgecolors="white", linewidths=0.8, zorder=5,
+                       gid=f"places-{kind}")
             handles.append(Line2D([], [], marker=marker, color=color, ls="", label=label))
         if not labels:
             continue

@@ -211,6 +211,25 @@ class ReportContext:
         if place is not None:
             return self.name(place.name_en, place.name_zh) or place.id
         return self.node_label(node)
+    def road_name(self, road: str) -> str:
+        """A road as a drill file names it (``西青道``, the network's name of its arcs) in
+        the report language (``Xiqing Road``: the arcs' English name), through
+        :meth:`name`; the name as written when the network has no other."""
+        zh, en = self._road_names.get(road, ("", ""))
+        return self.name(en, zh) or road
+
+    @cached_property
+    def _road_names(self) -> dict[str, tuple[str, str]]:
+        """Either name of a road of the network -> (Chinese, English) names of its arcs."""
+        net = self.world.network
+        out: dict[str, tuple[str, str]] = {}
+        for zh, en in zip(getattr(net, "edge_name", ()), getattr(net, "edge_name_en", ()),
+                          strict=True):
+            for key in (zh, en):
+                if key and not all(out.get(key, ("", ""))):
+                    old = out.get(key, ("", ""))
+                    out[key] = (old[0] or zh, old[1] or en)
+        return out
 
     # ---------------------------------------------------------------- road changes
     @cached_property

@@ -6,6 +6,8 @@ import io
 import math
 import re
 
+import numpy as np
+
 from drillsim.metrics.response import unit_timeline
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
@@ -18,9 +20,13 @@ figures down to it)."""
 DPI = 110
 """Resolution the figures are saved at, dots per inch."""
 
-MIN_FONT = 7.0
-"""Smallest font of a figure, pt: at :data:`DPI` on a figure no wider than
-:data:`PAGE_PX` it shows at 8 CSS pt (7 × 110 / 96)."""
+MIN_PX = 12.0
+"""Smallest text of a figure as the page shows it at a 1280 px window, CSS px (the
+review asked for at least 11)."""
+
+MIN_FONT = MIN_PX * 72 / DPI
+"""Smallest font of a figure, pt: a figure no wider than :data:`PAGE_PX` is shown at the
+size it is saved at, so at :data:`DPI` this is :data:`MIN_PX` on the page (7.85 pt)."""
 
 
 MAP_KINDS = {  # place kind -> the report part that makes it part of the drill ("": always)
@@ -72,7 +78,7 @@ SEGMENT_STYLE = {  # state -> (colour, wording)
     "scene": ("#7b241c", "figure.state_scene"),
     "return": ("#aab7b8", "figure.state_return"),
     "oos": ("#2c3e50", "figure.state_oos"),
-    "load": ("#d4ac0d", "figure.state_load"),
+    "load": ("#56b4e9", "figure.state_load"),  # Okabe-Ito sky blue: not a second orange
     "unload": ("#1e8449", "figure.state_unload"),
 }
 
@@ -101,13 +107,27 @@ def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25) -> None:
         wide = fig.get_tightbbox(fig.canvas.get_renderer()).width
         if wide <= width_in - 0.02:
             return
-        fig.set_figwidth(fig.get_figwidth() - (wide - width_in) - 0.05)
+        # never narrower than a third of the page: a legend entry too long for any width
+        # (a hostile name) then makes the PNG wider, and the page scales it down
+        fig.set_figwidth(max(fig.get_figwidth() - (wide - width_in) - 0.05, width_in / 3))
+
+
+def floor_fonts(fig) -> None:
+    """Raise every text of ``fig`` smaller than :data:`MIN_FONT` to it (tick labels,
+    legends and labels drawn by shared code such as
+    :func:`drillsim.network.summary.draw_network` included)."""
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        if t.get_text() and t.get_fontsize() < MIN_FONT:
+            t.set_fontsize(MIN_FONT)
 
 
 def png(fig, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes, at most :data:`PAGE_PX` wide (:func:`fit_width`; the
-    figure is closed)."""
+    figure is closed), no text under :data:`MIN_FONT` (:func:`floor_fonts`)."""
     plt = pyplot()
+    floor_fonts(fig)
     fit_width(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
@@ -147,18 +167,23 @@ def time_axis(ctx: ReportContext, ax, t_max: float) -> None:
 def _marker_boxes(ax, renderer) -> list:
     """Display-space boxes of every scatter marker of ``ax``."""
     from matplotlib.collections import PathCollection
+
+    return [box for coll in ax.collections
+            if isinstance(coll, PathCollection) and coll.get_visible()
+            for box in marker_boxes_of(coll, renderer)]
+
+
+def marker_boxes_of(coll, renderer) -> list:
+    """Display-space boxes of the markers of one scatter collection."""
     from matplotlib.transforms import Bbox
 
     boxes = []
     px = renderer.points_to_pixels(1.0)
-    for coll in ax.collections:
-        if not isinstance(coll, PathCollection) or not coll.get_visible():
-            continue
-        offsets = coll.get_offset_transform().transform(coll.get_offsets())
-        sizes = coll.get_sizes()
-        for i, (x, y) in enumerate(offsets):
-            r = math.sqrt(sizes[i % len(sizes)] if len(sizes) else 36.0) / 2 * px
-            boxes.append(Bbox([[x - r, y - r], [x + r, y + r]]))
+    offsets = coll.get_offset_transform().transform(coll.get_offsets())
+    sizes = coll.get_sizes()
+    for i, (x, y) in enumerate(offsets):
+        r = math.sqrt(sizes[i % len(sizes)] if len(sizes) else 36.0) / 2 * px
+        boxes.append(Bbox([[x - r, y - r], [x + r, y + r]]))
     return boxes
 
 
@@ -166,7 +191,7 @@ def _candidates(r: float) -> list[tuple[float, float, str, str]]:
     """Offsets (pt) and alignments around an anchor with a marker of radius ``r`` (pt):
     right, left, above, below, then farther out."""
     out = [] if r > 0 else [(0.0, 0.0, "center", "center")]
-    for gap in (2.0, 6.0, 12.0, 20.0):
+    for gap in (2.0, 6.0, 12.0, 20.0, 32.0, 48.0):  # the far ones with a leader line
         d = r + gap
         out += [(d, 0.5 * d, "left", "bottom"), (d, -0.5 * d, "left", "top"),
                 (-d, 0.5 * d, "right", "bottom"), (-d, -0.5 * d, "right", "top"),
@@ -216,6 +241,15 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
                 and not any(box.overlaps(b) for b in taken)
                 and not any(box.overlaps(b) for b in markers))
 
+    def nearer_other(box, x: float, y: float, own: list) -> bool:
+        """Whether a marker not at the label's anchor is within 1.5 times the distance
+        from the label's middle to its anchor (the reader could take it for the label's)."""
+        cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+        d_own = math.hypot(cx - x, cy - y)
+        return any(math.hypot(cx - (b.x0 + b.x1) / 2, cy - (b.y0 + b.y1) / 2) < 1.5 * d_own
+                   for b in markers if not any(b is o for o in own)
+                   and not (b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1))
+
     def settle(a) -> bool:
         x, y = ax.transData.transform(a.xy)
         own = [b for b in markers if b.x0 <= x <= b.x1 and b.y0 <= y <= b.y1]
@@ -229,7 +263,8 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
             box = a.get_window_extent(renderer).padded(2.5 * px)  # a gap, never touching
             if free(box):
                 taken.append(box)
-                if math.hypot(dx, dy) > r + 10:  # moved away: a leader line to its marker
+                if math.hypot(dx, dy) > r + 10 or nearer_other(box, x, y, own):
+                    # moved away, or nearer another marker than its own: a leader line
                     ax.annotate("", a.xy, xytext=(dx, dy), textcoords="offset points",
                                 arrowprops={"arrowstyle": "-", "lw": 0.6, "shrinkA": 0,
                                             "shrinkB": r, "color": a.get_color()},
@@ -251,6 +286,34 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     return numbered
 
 
+def spread_markers(ax, xy: np.ndarray, sizes: np.ndarray, gap_pt: float = 2.0) -> np.ndarray:
+    """Offsets (pt) that move apart scatter markers of area ``sizes`` (pt²) at ``xy``
+    (data) that would overlap on ``ax`` as it is drawn now, each pair by half the overlap
+    plus ``gap_pt`` (two places in one street corner both show; markers that do not
+    overlap stay where they are)."""
+    fig = ax.figure
+    fig.set_dpi(DPI)
+    fig.draw_without_rendering()
+    at = ax.transData.transform(xy) / fig.dpi * 72  # pt
+    r = np.sqrt(sizes) / 2
+    off = np.zeros_like(at)
+    for _ in range(50):
+        moved = False
+        for i in range(len(at)):
+            for j in range(i + 1, len(at)):
+                d = at[j] + off[j] - at[i] - off[i]
+                dist = float(np.hypot(*d))
+                need = r[i] + r[j] + gap_pt
+                if dist < need - 1e-6:
+                    u = d / dist if dist > 1e-6 else np.array([0.0, 1.0])
+                    off[i] -= u * (need - dist) / 2
+                    off[j] += u * (need - dist) / 2
+                    moved = True
+        if not moved:
+            break
+    return off
+
+
 def numbered_handles(ctx: ReportContext, numbered: list[str]) -> list:
     """Legend entries for labels :func:`place_labels` turned into numbers."""
     from matplotlib.lines import Line2D
@@ -260,11 +323,13 @@ def numbered_handles(ctx: ReportContext, numbered: list[str]) -> list:
         return []
     head = Line2D([], [], ls="", label=ctx.say("figure.label_numbered"))
     return [head, *(Line2D([], [], ls="", marker=TextPath((0, 0), str(i)), color="#1b2631",
-                           markersize=7, label=text) for i, text in enumerate(numbered, 1))]
+                           markersize=MIN_FONT * 1.4, label=text)
+                    for i, text in enumerate(numbered, 1))]
 
 
 def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     """The map as a matplotlib figure (see :func:`map_figure`)."""
+    from drillsim.fonts import text_effects
     from drillsim.network.graphml import load_map_layers
     from drillsim.network.places import Places
     from drillsim.network.summary import draw_network
@@ -281,12 +346,24 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     draw_network(world.network, places, ax=ax, closed_edges=closed,
                  rivers=layers.rivers if layers else None,
                  boundary=layers.boundary if layers else None, labels=True, lang=ctx.lang)
+    floor_fonts(fig)  # before the labels are placed: their boxes at the size shown
     handles = list(ax.get_legend().legend_handles) if ax.get_legend() else []
     localise_map(ctx, ax, handles)
     ax.get_legend().remove()
+    net = world.network
+    for s in ctx.road_closures:  # each closed road named by its inject, beside it
+        if s.edges:
+            e = s.edges[len(s.edges) // 2]
+            u, v = net.edge_u[e], net.edge_v[e]
+            ax.annotate(s.inject, ((net.lon[u] + net.lon[v]) / 2, (net.lat[u] + net.lat[v]) / 2),
+                        fontsize=MIN_FONT + 1, color="#922b21", zorder=7, gid=f"closed-{s.inject}",
+                        path_effects=text_effects("#922b21"))
     for part in parts:
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
+    for coll in ax.collections:  # a station over a hazard's marker, never under it
+        if coll.get_gid() == "places-station":
+            coll.set_zorder(8.5)
     ax.set_title(ctx.say("figure.map_title"))
     legend_below(ax, handles)  # under the map, so it hides no road or place
     fit_width(fig)  # the final size first: labels are placed for it
@@ -349,14 +426,20 @@ def network_source(ctx: ReportContext) -> str:
 def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
     """The road network with places, closed roads and each hazard's objects."""
     fig = map_axes(ctx, parts)
+    return Figure("map", ctx.say("figure.map_name"), map_caption(ctx, parts), png(fig),
+                  alt=ctx.say("figure.map_alt"))
+
+
+def map_caption(ctx: ReportContext, parts: list[HazardPart]) -> str:
+    """The map's caption: the places drawn, the network's source, the closed roads (in
+    the report language, :meth:`ReportContext.road_name`) with their injects."""
     places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
     caption = ctx.say("figure.map_caption", places=places, network=network_source(ctx))
-    roads = ctx.say("sep_semicolon").join(s.road + tx.paren(s.inject, ctx.lang)
+    roads = ctx.say("sep_semicolon").join(ctx.road_name(s.road) + tx.paren(s.inject, ctx.lang)
                                           for s in ctx.road_closures)
     if roads:
         caption += ctx.say("figure.map_caption_closed", roads=roads)
-    return Figure("map", ctx.say("figure.map_name"), caption, png(fig),
-                  alt=ctx.say("figure.map_alt"))
+    return caption
 
 
 def localise_map(ctx: ReportContext, ax, handles: list) -> None:
@@ -492,7 +575,7 @@ def gantt_axes(ctx: ReportContext):
             ctx.say("figure.idle_group", group=_short_station(ctx, g), n=k)
             for g, k in counts.items())
         columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * (MIN_FONT + 1)))
-        detail = _wrap(detail, columns)
+        detail = wrap(detail, columns)
         text = ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
                        fontsize=MIN_FONT + 1, va="top", ha="left", color="#1b2631",
                        gid="gantt-idle")
@@ -538,13 +621,18 @@ def _axes_height_in(ax) -> float:
     return ax.get_position().height * ax.figure.get_figheight()
 
 
-def _wrap(text: str, width: int) -> str:
+NO_LINE_START = "、，。；：）」！？,.;:)"
+"""Punctuation that never starts a line (GB/T 15834-2011): it stays at the end of the one
+before, a column over."""
+
+
+def wrap(text: str, width: int) -> str:
     """``text`` broken into lines of at most ``width`` columns (a CJK character counts
     two), at spaces or between CJK characters."""
     lines, line, cols = [], "", 0
     for ch in text:
         w = 2 if ord(ch) > 0x2E80 else 1
-        if cols + w > width:
+        if cols + w > width and ch not in NO_LINE_START:
             cut = line.rfind(" ")
             head, tail = (line[:cut], line[cut + 1:]) if cut > 0 and w == 1 else (line, "")
             lines.append(head)
@@ -586,8 +674,10 @@ def gantt_caption(ctx: ReportContext) -> str:
         parts.append(ctx.say("figure.gantt_caption_aid"))
     if gantt_rows(ctx)[1]:
         parts.append(ctx.say("figure.gantt_caption_idle"))
-    if any(r.event == "inject" for r in ctx.records):
-        parts.append(ctx.say("figure.gantt_caption_injects"))
+    injects = [r.data.get("id", "") for r in ctx.records if r.event == "inject"]
+    if injects:  # the message injects only: a scripted incident starts on its own rows
+        parts.append(ctx.say("figure.gantt_caption_injects",
+                             ids=ctx.say("figure.list_sep").join(dict.fromkeys(injects))))
     return "".join(parts)
 
 

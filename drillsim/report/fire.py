@@ -220,7 +220,7 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
     made it late."""
     delays = [d for d in ctx.closure_delays if d.incident == row.incident]
     for d in delays:
-        road = ctx.say("fire.name_value", incident=d.road, value=d.inject)
+        road = ctx.say("fire.name_value", incident=ctx.road_name(d.road), value=d.inject)
         if d.first_due:
             facts.append(ctx.say("fire.fact_closed_first_due", road=road,
                                  unit=ctx.unit_label(d.unit),
@@ -240,7 +240,8 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                                  at=tx.offset(d.arrival_open), first=tx.offset(d.first_arrival)))
     closed = [c for c in ctx.road_closures if c.start < a.arrive and c.end > a.dispatch]
     if closed and not delays:
-        roads = ctx.say("sep_words").join(ctx.say("fire.name_value", incident=c.road,
+        roads = ctx.say("sep_words").join(ctx.say("fire.name_value",
+                                                  incident=ctx.road_name(c.road),
                                                   value=c.inject) for c in closed)
         facts.append(ctx.say("fire.fact_closed_no_delay", roads=roads))
     if a.reroutes and a.late > NOTICEABLE_S:  # a route change that cost nothing is no fact
@@ -915,19 +916,55 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 
 
 BIN_MIN = 0.5
-"""Width of the response histogram's bins, min."""
+"""Width of the response histogram's bins up to :data:`BREAK_MIN`, min."""
+BREAK_MIN = 10.0
+"""Where the response histogram's time axis is squeezed, min (twice the 5-minute line):
+past it the bins are :data:`SQUEEZE` times wider and the axis :data:`SQUEEZE` times
+denser, so a few very late calls do not crowd the many quick ones into a corner."""
+SQUEEZE = 5.0
 
 
 def histogram_bins(minutes: list[float]) -> tuple[list[float], list[float]]:
     """The response histogram's values and bin edges (min): values rounded to 1e-6 min, so
     that equal times (25.0 min, some a float's width under) fall in one bin; edges every
-    :data:`BIN_MIN` from 0 to past the largest value (at least 6 min), so the last bar is
-    drawn whole."""
+    :data:`BIN_MIN` from 0 to :data:`BREAK_MIN`, then every ``BIN_MIN * SQUEEZE``, to past
+    the largest value (at least 6 min), so the last bar is drawn whole. A value on an edge
+    counts in the bin it starts (numpy's half-open bins)."""
     vals = [round(v, 6) for v in minutes]
     if not vals:
         return [], []
     top = max(max(vals), 6.0)
-    return vals, [i * BIN_MIN for i in range(math.floor(top / BIN_MIN) + 2)]
+    edges = [i * BIN_MIN for i in range(math.floor(min(top, BREAK_MIN) / BIN_MIN) + 1)]
+    while edges[-1] <= top:
+        edges.append(edges[-1] + (BIN_MIN if edges[-1] < BREAK_MIN else BIN_MIN * SQUEEZE))
+    return vals, edges
+
+
+def squeezed_axis(ax, top: float) -> None:
+    """Squeeze ``ax``'s x axis past :data:`BREAK_MIN` by :data:`SQUEEZE` (a dotted line
+    marks where), when the data reach past it."""
+    if top <= BREAK_MIN:
+        return
+
+    def fwd(x):
+        import numpy as np
+
+        x = np.asarray(x, dtype=float)
+        return np.where(x <= BREAK_MIN, x, BREAK_MIN + (x - BREAK_MIN) / SQUEEZE)
+
+    def inv(y):
+        import numpy as np
+
+        y = np.asarray(y, dtype=float)
+        return np.where(y <= BREAK_MIN, y, BREAK_MIN + (y - BREAK_MIN) * SQUEEZE)
+
+    from matplotlib.ticker import FixedLocator
+
+    ax.set_xscale("function", functions=(fwd, inv))
+    step = 5.0 if top - BREAK_MIN <= 30.0 else 10.0
+    far = [BREAK_MIN + k * step for k in range(1, int((top - BREAK_MIN) // step) + 1)]
+    ax.xaxis.set_major_locator(FixedLocator([0.0, 2.0, 4.0, 6.0, 8.0, BREAK_MIN] + far))
+    ax.axvline(BREAK_MIN, color="#7f8c8d", lw=0.8, ls=":")
 
 
 def response_figure(ctx: ReportContext) -> Figure:
@@ -947,6 +984,7 @@ def response_figure(ctx: ReportContext) -> Figure:
     unmet = sum(1 for v in d2a if math.isinf(v))
     if vals:
         ax1.hist(vals, bins=bins, color="#5dade2", edgecolor="white")
+        squeezed_axis(ax1, bins[-1])
         ax1.set_xlim(0.0, bins[-1] + 0.25)
         marks = [r.dispatch_to_arrival / 60 for r in _marked(rows)]
         if marks:  # a rug of markers; the panel on the right names each incident
@@ -981,10 +1019,16 @@ def response_figure(ctx: ReportContext) -> Figure:
                          {h.get_label() for h in ax2.patches} else None)
                 left += v
     ax2.set_yticks(range(len(pick)))
-    ax2.set_yticklabels([ctx.incident_short(r.incident) for r in pick], fontsize=MIN_FONT)
+    starred = [aid_first(ctx, r) for r in pick]
+    ax2.set_yticklabels([ctx.incident_short(r.incident) + (" *" if s else "")
+                         for r, s in zip(pick, starred, strict=True)], fontsize=MIN_FONT)
     ax2.set_ylim(max(len(pick), 5) - 0.5, -0.5)
     handles, labels = ax2.get_legend_handles_labels()
     uniq = dict(zip(labels, handles, strict=False))
+    if any(starred):
+        from matplotlib.lines import Line2D
+
+        uniq[ctx.say("fire.fig_mutual_aid_mark")] = Line2D([], [], ls="", marker="")
     lg = ax2.legend(uniq.values(), uniq.keys(), fontsize=MIN_FONT, loc="upper center",
                     bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)  # never over a bar
     thicken(*lg.get_texts())
@@ -1005,29 +1049,20 @@ def _finite(v: float) -> float:
 
 PANEL_ROWS = 10
 """Rows of the response figure's segment panel: the incidents the designer scripted, then
-the slowest other calls (flood rescues a hazard raised, background calls of each kind,
-the slowest of each group in turn) up to this many (at least :data:`PANEL_OTHERS`)."""
+the slowest other calls (background calls, flood rescues a hazard raised) up to this many
+(at least :data:`PANEL_OTHERS`)."""
 PANEL_OTHERS = 3
 
 
 def response_panel_rows(rows: list[IncidentRow]) -> list[IncidentRow]:
     """The calls the segment panel shows: the designer's scripted incidents (not
-    background, not raised by a hazard) in call order, then the slowest other calls, taken
-    in turn from each group (background calls of each kind, flood rescues), slowest
-    first."""
+    background, not raised by a hazard) in call order, then the slowest of the other
+    calls (background calls, flood rescues), slowest first (a call never reached counts
+    as slowest; ties by id)."""
     own = [r for r in rows if not r.background and not r.place]
     slow = sorted((r for r in rows if r.background or r.place),
                   key=lambda r: (-_finite(r.response), r.incident))
-    groups: dict[tuple[bool, str], list[IncidentRow]] = {}  # background calls, rescues ...
-    for r in slow:
-        groups.setdefault((r.background, r.kind), []).append(r)
-    room = max(PANEL_ROWS - len(own), PANEL_OTHERS)
-    picked: list[IncidentRow] = []
-    while len(picked) < min(room, len(slow)):  # the slowest of each group in turn
-        for g in groups.values():
-            if g and len(picked) < room:
-                picked.append(g.pop(0))
-    return own + sorted(picked, key=lambda r: (-_finite(r.response), r.incident))
+    return own + slow[:max(PANEL_ROWS - len(own), PANEL_OTHERS)]
 
 
 def _marked(rows: list[IncidentRow]) -> list[IncidentRow]:
@@ -1048,20 +1083,35 @@ def _response_caption(ctx: ReportContext, rows: list[IncidentRow],
     other = sorted({_kind_label(ctx, r) for r in rows if not FIVE_MINUTE.applies(r.kind)})
     if other:
         left += ctx.say("fire.fig_response_left_other", kinds=ctx.say("sep_words").join(other))
+    _, bins = histogram_bins(finite([r.dispatch_to_arrival / 60
+                                     for r in five_minute_cases(rows)]))
+    if bins and bins[-1] > BREAK_MIN:
+        left += ctx.say("fire.fig_response_left_squeezed", at=tx.minutes(BREAK_MIN * 60, ctx.lang),
+                        times=f"{SQUEEZE:g}")
     n_other = sum(1 for r in pick if r.background or r.place)
     n_all = sum(1 for r in rows if r.background or r.place)
     kinds = ([ctx.say("fire.background_calls")] if any(r.background for r in rows) else []) \
         + sorted({_kind_label(ctx, r) for r in rows if r.place and not r.background})
     own = len(pick) > n_other  # the designer's scripted incidents come first
-    if n_other == n_all:  # every call is shown: no choice to explain
-        right = ctx.say("fire.fig_response_right_all" if own else
-                        "fire.fig_response_right_all_calls", n=n_all)
-    elif n_other:
-        right = ctx.say("fire.fig_response_right" if own else "fire.fig_response_right_calls",
-                        n=n_other, of=n_all, kinds=ctx.say("sep_words").join(kinds))
+    if n_other:
+        key = "fire.fig_response_right" if own else "fire.fig_response_right_calls"
+        key = {  # every other call shown: "all 6", not "6 of the 6"
+            "fire.fig_response_right": "fire.fig_response_right_all",
+            "fire.fig_response_right_calls": "fire.fig_response_right_calls_all",
+        }[key] if n_other == n_all else key
+        right = ctx.say(key, n=n_other, of=n_all,
+                        kinds=tx.paren(ctx.say("sep_words").join(kinds), ctx.lang))
     else:
         right = ctx.say("fire.fig_response_right_own")
+    if any(aid_first(ctx, r) for r in pick):
+        right += ctx.say("fire.fig_response_mutual_aid")
     return left + right
+
+
+def aid_first(ctx: ReportContext, row: IncidentRow) -> bool:
+    """Whether the first unit at ``row`` came by mutual aid (the response panel stars it)."""
+    a = segments(ctx, row).assignment
+    return a is not None and a.mutual_aid
 
 
 LARGEST_AT = {"first": "fire.largest_at_first", "control": "fire.largest_at_control"}

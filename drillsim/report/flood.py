@@ -38,6 +38,7 @@ from drillsim.report.figures import (
     thicken,
     time_axis,
     unstack,
+    wrap,
 )
 from drillsim.report.findings import (
     beyond_objectives,
@@ -416,7 +417,8 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
              ctx.say("flood.col_relieved_by_end") if cut
              else ctx.say("flood.col_relieved_within", target=target),
-             "t95", "t100", ctx.say("flood.col_lacks")], rows, caption, classes))
+             ctx.say("flood.col_t95"), ctx.say("flood.col_t100"), ctx.say("flood.col_lacks")],
+            rows, caption, classes))
     if ctx.scenario.forces.depots:
         rows = []
         dm = depots(ctx)
@@ -484,8 +486,11 @@ def _cause_tables(ctx: ReportContext) -> list[Table]:
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
+    from matplotlib.patches import ConnectionPatch
+    from matplotlib.transforms import ScaledTranslation
 
     from drillsim.fonts import text_effects
+    from drillsim.report.figures import spread_markers
 
     pts = points(ctx)
     if not pts:
@@ -506,21 +511,33 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     peaks = np.array([p.m.peak_m for p in shown])
     colours = ["#aed6f1" if p < CAR_LIMIT_M else "#3498db" if p < TRUCK_LIMIT_M else "#154360"
                for p in peaks]
-    ax.scatter(net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]],
-               s=40 + 260 * np.clip(peaks, 0, 1.5), c=colours, marker="o", alpha=0.85,
-               edgecolors="#1b2631", linewidths=0.8, zorder=8)
+    xy = np.column_stack([net.lon[[p.node for p in shown]], net.lat[[p.node for p in shown]]])
+    sizes = 40 + 260 * np.clip(peaks, 0, 1.5)
+    off = spread_markers(ax, xy, sizes)  # two points at one corner: both circles show
+    for k in range(len(shown)):
+        shift = ScaledTranslation(off[k, 0] / 72, off[k, 1] / 72, ax.figure.dpi_scale_trans)
+        ax.scatter(xy[k:k + 1, 0], xy[k:k + 1, 1], s=sizes[k:k + 1], c=colours[k:k + 1],
+                   marker="o", alpha=0.85, edgecolors="#1b2631", linewidths=0.8, zorder=8,
+                   transform=ax.transData + shift)
+        if off[k].any():  # moved: a thin line back to where it is
+            ax.add_artist(ConnectionPatch(xy[k], xy[k], coordsA=ax.transData,
+                                          coordsB=ax.transData + shift, color="#1b2631",
+                                          lw=0.8, zorder=7.9,
+                                          gid=f"point-moved-{shown[k].spec.id}"))
     calls: dict[str, int] = {}  # the rescue calls each point raised: said at the point
     for r in ctx.summary.rows:
         if r.kind == "flood_rescue" and r.place:
             calls[r.place] = calls.get(r.place, 0) + 1
-    for i in shown:  # placed beside their own marker by figures.place_labels
-        x, y = float(net.lon[i.node]), float(net.lat[i.node])
+    # a moved marker's label at the marker (in data units at the size drawn now)
+    at = ax.transData.inverted().transform(ax.transData.transform(xy)
+                                           + off * ax.figure.dpi / 72)
+    for i, (x, y) in zip(shown, at.tolist(), strict=True):  # by figures.place_labels
         label = f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m"
         n = calls.get(i.spec.id, 0)
         if n:
             label += ctx.say("flood.map_point_call_one" if n == 1 else "flood.map_point_calls",
                              n=tx.count(n))
-        ax.annotate(label, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=7.5,
+        ax.annotate(label, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=MIN_FONT,
                     color="#1b4f72", zorder=9, path_effects=text_effects("#1b4f72"))
     handles.append(Line2D([], [], marker="o", color="#3498db", ls="", markersize=8,
                           markeredgecolor="#1b2631", label=ctx.say("flood.map_point")))
@@ -560,7 +577,14 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     cmap = plt.get_cmap("tab10")
     for k, p in enumerate(pts.values()):
         if p.m.times_s:
-            ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
+            # a line style and marker of its own, markers staggered: two points with the
+            # same depths (Tianping bridge and Xianyang Road underpasses) both show
+            n = len(p.m.times_s)
+            every = max(n // 8, 1)
+            ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10),
+                     lw=2.2 if k == 0 else 1.6, ls=SERIES_STYLES[k % len(SERIES_STYLES)],
+                     marker=SERIES_MARKERS[k % len(SERIES_MARKERS)], ms=5,
+                     markevery=((k * every) // len(pts) % every, every),
                      label=short_point(ctx, p.spec) + tx.paren(f"{p.m.peak_m:.2f} m", ctx.lang))
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
     for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
@@ -569,7 +593,8 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         ax1.axhline(y, color=colour, ls="--", lw=1.2)
         ax1.text(0.995, y, text, color=colour, fontsize=8, ha="right", va="bottom",
                  transform=ax1.get_yaxis_transform())
-    for e in wl.pump_station_events(ctx.result):
+    pumps = wl.pump_station_events(ctx.result)
+    for e in pumps:
         where = short_point(ctx, pts[e.point].spec) if e.point in pts else e.point
         # a scripted inject purple dotted; a chance failure grey dash-dot
         colour, ls = ("#7d3c98", ":") if e.scripted else ("#566573", "-.")
@@ -579,7 +604,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         # beside its line, never on it (a few points to the right, on a white ground)
         ax1.annotate(ctx.say(key, point=where), (e.t / 60, 0.98),
                      xycoords=ax1.get_xaxis_transform(), xytext=(3, 0),
-                     textcoords="offset points", color=colour, fontsize=7, ha="left",
+                     textcoords="offset points", color=colour, fontsize=MIN_FONT, ha="left",
                      va="top", rotation=90, bbox={"facecolor": "white", "edgecolor": "none",
                                                   "alpha": 0.8, "pad": 0.5})
     ax1.set_ylabel(ctx.say("flood.depth_axis"))
@@ -598,8 +623,34 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         ax.set_axisbelow(True)
         style_axes(ax)
     return Figure("flood_depth", ctx.say("flood.depth_title"),
-                  ctx.say("flood.depth_caption", car=car, truck=truck), _png(fig),
+                  depth_caption(ctx, pumps, car, truck), _png(fig),
                   alt=ctx.say("flood.depth_alt"))
+
+
+SERIES_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1))]
+"""Line styles of the series of a flood figure (depth points, depot items), in turn: two
+series with the same values both show (with :data:`SERIES_MARKERS` on the depths)."""
+SERIES_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+
+def depth_caption(ctx: ReportContext, pumps: list, car: str, truck: str) -> str:
+    """The depth figure's caption by what it draws: the pump-station lines only when the
+    run has a scripted (dotted) or a chance (dash-dot) pump-station event."""
+    caption = ctx.say("flood.depth_caption", car=car, truck=truck)
+    if any(e.scripted for e in pumps):
+        caption += ctx.say("flood.depth_caption_pump_inject")
+    if any(not e.scripted for e in pumps):
+        caption += ctx.say("flood.depth_caption_pump_chance")
+    return caption + ctx.say("flood.depth_caption_styles")
+
+
+def relieved_after(ctx: ReportContext, share: str, seconds: float | None) -> str:
+    """"95% relieved after 7.9 h" / "95%获救助用时7.9 小时", in words, or that the share
+    was not relieved by the drill's end (NaN, infinite or missing ``seconds``)."""
+    if seconds is None or not math.isfinite(seconds):
+        return ctx.say("flood.relieved_never", share=share)
+    return ctx.say("flood.relieved_after", share=share,
+                   time=tx.value(seconds, "seconds", ctx.lang))
 
 
 def relief_figure(ctx: ReportContext) -> Figure | None:
@@ -639,8 +690,9 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
                     else "flood.clock_leaving_home")
     _hours_axis(ax, ctx.say("flood.hours_since", clock=clock))
     ax.set_title(ctx.say("flood.relief_heading",
-                         t95=tx.value(m.get("relief_t95"), "seconds", ctx.lang),
-                         t100=tx.value(m.get("relief_t100"), "seconds", ctx.lang)), fontsize=10)
+                         t95=relieved_after(ctx, "95%", m.get("relief_t95", math.nan)),
+                         t100=relieved_after(ctx, ctx.say("flood.share_all"),
+                                             m.get("relief_t100", math.nan))), fontsize=10)
     style_axes(ax)
     caption = ctx.say("flood.relief_caption", ration=ration_text(ctx), hours=hours)
     if cut:
@@ -687,6 +739,11 @@ def warning_figure(ctx: ReportContext) -> Figure | None:
                   alt=ctx.say("flood.warning_alt"))
 
 
+LEGEND_COLUMNS = 60
+"""Widest line of a legend entry of a two-column legend, character cells (a Chinese
+character counts two): longer ones wrap (:func:`drillsim.report.figures.wrap`)."""
+
+
 def shelter_figure(ctx: ReportContext) -> Figure | None:
     """Occupancy of every shelter that opened (an empty one too: its line stays at 0 and
     it is in the legend), one triangle per opening time naming the shelters opened then."""
@@ -705,34 +762,35 @@ def shelter_figure(ctx: ReportContext) -> Figure | None:
         occ = [0] + [p[1] for p in occ_steps]
         occ.append(occ[-1])
         top = max(top, occ[-1])
+        key = "flood.shelter_capacity" if s.m.admitted else "flood.shelter_capacity_empty"
         ax.step(np.asarray(ts) / 60, occ, where="post", color=cmap(k % 10), lw=1.8,
-                label=ctx.say("flood.shelter_capacity", shelter=place_short(ctx, sid),
-                              capacity=tx.count(s.capacity)))
+                clip_on=False, label=ctx.say(key, shelter=place_short(ctx, sid),
+                                             capacity=tx.count(s.capacity)))
     opened: dict[float, list[str]] = {}
     for s in sh:
         if math.isfinite(s.m.opened_at):
             opened.setdefault(s.m.opened_at, []).append(place_short(ctx, s.spec.id))
-    for level, (t, names) in enumerate(sorted(opened.items())):
+    from matplotlib.lines import Line2D
+
+    marks = []  # triangles on the time axis; what opened when goes in the legend, not on
+    for t, names in sorted(opened.items()):  # the curves
         ax.plot([t / 60], [0], marker="^", color="#34495e", ms=8, clip_on=False, zorder=5)
-        note = ax.annotate(ctx.say("flood.shelters_opened", names=tx.join(names, ctx.lang,
-                                                                         words=True)),
-                           (t / 60, 0), xytext=(6, 6 + 11 * (level % 3)),
-                           textcoords="offset points", fontsize=7, color="#34495e",
-                           bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85,
-                                 "pad": 1}, zorder=6)
-        thicken(note)
+        marks.append(Line2D([], [], marker="^", color="#34495e", ls="", ms=8, label=wrap(
+            ctx.say("flood.shelters_opened", at=tx.offset(t),
+                    names=tx.join(names, ctx.lang, words=True)), LEGEND_COLUMNS)))
     for k, s in enumerate(sh):
         if s.capacity <= 1.5 * max(top, 1):
             ax.axhline(s.capacity, color=cmap(k % 10), ls="--", lw=1)
     ax.set_xlim(0, t_max / 60)
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(bottom=-0.025 * ax.get_ylim()[1])  # a shelter with nobody: a line over the axis
     time_axis(ctx, ax, t_max)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=MIN_FONT)
     ax.set_ylabel(ctx.say("flood.admitted_axis"))
     ax.yaxis.set_major_formatter(lambda v, _: tx.count(v))  # 2,500 as in the tables
     ax.grid(color="#eaeded", lw=0.6)
     ax.set_axisbelow(True)
-    lg = ax.legend(fontsize=7, loc="upper center", ncol=2, frameon=False,
+    lg = ax.legend(handles=ax.get_legend_handles_labels()[0] + marks, fontsize=MIN_FONT,
+                   loc="upper center", ncol=2, frameon=False,
                    bbox_to_anchor=(0.5, -0.24))  # under the axis: never over a line
     thicken(*lg.get_texts())
     ax.set_title(ctx.say("flood.shelter_heading"), fontsize=10)
@@ -745,6 +803,15 @@ STOCK_MARKS = {"stock_out": ("flood.mark_stock_out", "#c0392b"),
                "replenish": ("flood.mark_replenish", "#1e8449"),
                "stock_change": ("flood.mark_stock_change", "#7d3c98")}
 """Depot stock events on the stock figure: (wording, colour)."""
+
+
+def stock_share(series: list[tuple[float, float]]) -> tuple[list[float], float]:
+    """A depot item's stock levels as % of its initial stock (items in litres, rations
+    and sets share one axis), and that initial stock; an item that started at 0 (first
+    delivered by a restock) as % of its largest level."""
+    initial = series[0][1]
+    base = initial if initial > 0 else max(v for _, v in series)
+    return [100.0 * v / base if base > 0 else 0.0 for _, v in series], initial
 
 
 def stock_figure(ctx: ReportContext) -> Figure | None:
@@ -766,22 +833,24 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
             if not series or (item not in ration and len(series) == 1):
                 continue
             ts = [s[0] for s in series] + [t_max]
-            vs = [s[1] for s in series] + [series[-1][1]]
-            ax.step(np.asarray(ts) / 60, vs, where="post", color=cmap(k % 10), lw=1.6,
-                    label=tx.term("item", item, ctx.lang))
+            vs, initial = stock_share(series)
+            ax.step(np.asarray(ts) / 60, [*vs, vs[-1]], where="post", color=cmap(k % 10),
+                    lw=2.4 if k == 0 else 1.6, ls=SERIES_STYLES[k % len(SERIES_STYLES)],
+                    label=ctx.say("flood.stock_item",
+                                  items=tx.quantities({item: initial}, ctx.lang)))
         for e in dm[dep.id].events:
             key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
             marks.append(ax.text(e.t / 60, 0.97, " " + ctx.say(key), color=colour,
                                  fontsize=MIN_FONT, va="top",
                                  transform=ax.get_xaxis_transform()))
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, max(105.0, ax.get_ylim()[1]))
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
                      else ctx.name(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
         ax.set_ylabel(ctx.say("flood.stock_axis"))
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
-        lg = ax.legend(fontsize=7, loc="upper right", bbox_to_anchor=(1.0, 0.85))
+        lg = ax.legend(fontsize=MIN_FONT, loc="upper right", bbox_to_anchor=(1.0, 0.85))
         thicken(*lg.get_texts())
         style_axes(ax)
     last = axes[-1, 0]
@@ -940,8 +1009,8 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
              tx.minutes(s.m.t95_s, ctx.lang), tx.minutes(s.m.t100_s, ctx.lang),
              _lacks(ctx, s.spec.lacks)] for s in behind]
     table = Table([ctx.say("flood.col_shelter"), ctx.say("flood.col_admitted_short"),
-                   ctx.say("flood.col_relieved_in_target"), "t95", "t100",
-                   ctx.say("flood.col_lacks")], rows,
+                   ctx.say("flood.col_relieved_in_target"), ctx.say("flood.col_t95"),
+                   ctx.say("flood.col_t100"), ctx.say("flood.col_lacks")], rows,
                   ctx.say("flood.most_behind_caption")) if rows else None
     if behind:
         paras.append(ctx.say("flood.most_behind", shelters=clauses(ctx, [

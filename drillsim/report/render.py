@@ -81,6 +81,61 @@ def grade_name(grade: str, lang: str) -> str:
     return say(lang, LEVEL_NAME[_GRADE_LEVEL[grade]]) if grade in _GRADE_LEVEL else grade
 
 
+SHORT_COLUMN = 20
+"""Widest column (display width: a Chinese character counts 2) that never wraps: ids,
+channels, "无线电台", "1.0 分钟"; below it a column would shrink to a character a line
+beside a long text column."""
+LONG_COLUMN = 48
+"""Display width above which a column is long text: it wraps, at a readable minimum
+width (``td.long``), and gives the short ones room."""
+NUMBER_UNIT = re.compile(r"^[≤≥<>~+−-]?\s?[\d.,:/%]+\s?\S{0,6}$")
+"""A number with its unit (``1.0 分钟``, ``35.9 min``, ``90%``, ``+01:10``): never
+broken between the two."""
+
+
+UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:min|s|h|km|m|kW|MW|L|分钟|小时|秒|米|千米|人|起|辆)\b"
+                        r"|分钟|小时|秒|米|千米)")
+"""The space between a number and its unit in the text of a page."""
+
+
+def keep_units(value: object) -> object:
+    """``value`` with a no-break space between a number and its unit (``22.3 分钟``
+    never breaks into ``22.3`` / ``分钟``): the HTML environment's ``finalize`` hook, so
+    every value on the page gets it and the Markdown and figures keep plain spaces."""
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(UNIT_SPACE.sub("\u00a0", str(value)))
+    if isinstance(value, str):
+        return UNIT_SPACE.sub("\u00a0", value)
+    return value
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in Latin character cells (a wide Chinese character counts 2)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_classes(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[str]]:
+    """CSS classes of a table's header cells and columns: ``nw`` (no wrap) for a column
+    whose widest cell is at most :data:`SHORT_COLUMN` wide (and for such a header),
+    ``long`` for one wider than :data:`LONG_COLUMN`, else ``""``."""
+    heads, cols = [], []
+    for j, head in enumerate(columns):
+        wide = max((display_width(str(r[j])) for r in rows if j < len(r)), default=0)
+        cols.append("nw" if wide <= SHORT_COLUMN else "long" if wide > LONG_COLUMN else "")
+        heads.append("nw" if display_width(head) <= SHORT_COLUMN else "")
+    return heads, cols
+
+
+def cell_class(cell: object, column: str) -> str:
+    """A body cell's CSS class: its column's (:func:`column_classes`), ``nw`` for a
+    number with its unit in any column."""
+    return "nw" if not column and NUMBER_UNIT.match(str(cell)) else column
+
+
 @lru_cache(maxsize=2)
 def _env(autoescape: bool) -> Environment:
     """The template environment, one per process and mode: it keeps the compiled
@@ -92,8 +147,10 @@ def _env(autoescape: bool) -> Environment:
         loader=PackageLoader("drillsim.report", "templates"),
         autoescape=select_autoescape(["html", "j2"]) if autoescape else False,
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        finalize=None if autoescape else md_escape)
+        finalize=keep_units if autoescape else md_escape)
     env.globals["md_table"] = md_table
+    env.globals["column_classes"] = column_classes
+    env.globals["cell_class"] = cell_class
     env.filters["as_is"] = MdRaw  # the report's own separators, spaces kept (": ")
     env.filters["level"] = _level_name
     env.filters["grade"] = grade_name

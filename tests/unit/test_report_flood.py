@@ -165,8 +165,10 @@ def test_chance_failure_and_late_pump_are_said(results, world, lang):
     assert all(tx.offset(t) in text for t in (failed, back, pump))
     assert tx.duration(pump - failed, lang) in text
     assert ctx.point_name("tianping_underpass") in text
-    caption = ctx.say("flood.depth_caption", car="x", truck="y")
-    assert ("chance" if lang == "en" else "随机") in caption
+    from drillsim.report.flood import depth_caption
+
+    caption = depth_caption(ctx, events, "x", "y")
+    assert ctx.say("flood.depth_caption_pump_chance") in caption
 
 
 @pytest.fixture(scope="module")
