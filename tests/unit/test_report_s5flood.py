@@ -1,0 +1,64 @@
+"""Fifth review, flood and chemical drills: what the report and the summary say.
+
+Each test reads what an output says (both languages where it is text) and compares it
+with the records or the data, counted here independently of the code that wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from drillsim.report import render_markdown
+
+LANGS = ("en", "zh")
+CHEM = ("ammonia-liquor-group", "chlorine-night", "chlorine-day-wind-shift")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def test_place_english_names_are_names_not_descriptions():
+    """A2: ammonia's zh page read "津酒集团 Tianjin Liquor Group (former distillery)": an
+    English name is a proper name; a description goes in ``note_en``. Brackets only where
+    the Chinese name brackets an alternative name too (天津之眼（永乐桥）)."""
+    from drillsim.network.graphml import load_places
+
+    places = load_places()
+    assert places["tianjin_liquor_group"].name_en == "Tianjin Liquor Group"
+    assert places["tianjin_liquor_group"].attrs["note_en"] == "former distillery"
+    for p in places:
+        if "(" in p.name_en:
+            assert "（" in p.name_zh, (p.id, p.name_en)
+
+
+def test_every_node_has_an_english_name_in_latin_letters():
+    """B7: English pages showed "芥园西道 × 芥园道 × 中环线": every node of the embedded
+    network has an English name without Chinese characters, made of its roads' names."""
+    from drillsim.api import load_world
+
+    net = load_world("default").network
+    assert len(net.node_names_en) == net.n_nodes
+    for zh, en in zip(net.node_names, net.node_names_en, strict=True):
+        assert en and not CJK.search(en) and re.search("[A-Za-z]", en), (zh, en)
+        assert en.count(" × ") == zh.count(" × ")
+    i = net.node_names.index("芥园西道 × 芥园道 × 中环线")
+    assert net.node_names_en[i] == "Jieyuan West Road × Jieyuan Road × Middle Ring Road"
+
+
+@pytest.mark.parametrize("name", CHEM)
+def test_english_page_names_nodes_in_english(reports, name):
+    """B7: no node's Chinese name (nor its road, for a shape point) on an English page;
+    the zh page keeps them."""
+    ctx, rep = reports[name, "en"]
+    used = {r.node for r in ctx.summary.rows if r.node >= 0}
+    assert used
+    md = render_markdown(rep)
+    zh_md = render_markdown(reports[name, "zh"][1])
+    for node in used:
+        label = ctx.node_label(node)
+        assert not CJK.search(label), label
+        zh = reports[name, "zh"][0].node_label(node)
+        assert zh not in md, zh
+    inc = ctx.rows[ctx.scenario.chemical.incident_id]
+    assert ctx.node_label(inc.node) in md
+    assert reports[name, "zh"][0].node_label(inc.node) in zh_md
