@@ -566,7 +566,7 @@ def _idle_units(ctx: ReportContext, bds: list[Breakdown],
         for t, ids in got.idle.items())
     plan = ctx.say("sep_words").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
     depths = ctx.say("sep_words").join(ctx.say(
-        "fire.name_value", incident=ctx.point_name(p), value=f"{d:.2f} m")
+        "fire.name_value", incident=ctx.point_name(p), value=f"{tx.depth(d)} m")
         for p, d in got.peak_depth_m.items())
     para = ctx.say("fire.idle_while_waiting", start=tx.offset(got.start),
                    end=tx.offset(got.end), n=got.n_idle, units=units, plan=plan,

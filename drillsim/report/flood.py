@@ -306,7 +306,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         rows, classes = [], []
         for p in pts.values():
             m = p.m
-            rows.append([point_label(ctx, p.spec), f"{m.peak_m:.2f} m", tx.offset(m.peak_at),
+            rows.append([point_label(ctx, p.spec), f"{tx.depth(m.peak_m)} m", tx.offset(m.peak_at),
                          _span_text(ctx, m.closed_to_cars), _span_text(ctx, m.closed_to_trucks),
                          tx.count(len(p.edges)), tx.count(m.pumps_sent),
                          tx.count(m.displaced)])
@@ -513,7 +513,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
             calls[r.place] = calls.get(r.place, 0) + 1
     for i in shown:  # placed beside their own marker by figures.place_labels
         x, y = float(net.lon[i.node]), float(net.lat[i.node])
-        label = f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m"
+        label = f"{short_point(ctx, i.spec)} {tx.depth(i.m.peak_m)} m"
         n = calls.get(i.spec.id, 0)
         if n:
             label += ctx.say("flood.map_point_call_one" if n == 1 else "flood.map_point_calls",
@@ -559,7 +559,7 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     for k, p in enumerate(pts.values()):
         if p.m.times_s:
             ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
-                     label=short_point(ctx, p.spec) + tx.paren(f"{p.m.peak_m:.2f} m", ctx.lang))
+                     label=short_point(ctx, p.spec) + tx.paren(f"{tx.depth(p.m.peak_m)} m", ctx.lang))
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
     for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
                             (TRUCK_LIMIT_M, "#922b21",
@@ -1144,7 +1144,7 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     if worst:
         paras.append(ctx.say("flood.displaced_from", points=clauses(ctx, [
             ctx.say("flood.displaced_point", point=short_point(ctx, p.spec),
-                    people=tx.count(p.m.displaced), peak=f"{p.m.peak_m:.2f}") for p in worst])))
+                    people=tx.count(p.m.displaced), peak=tx.depth(p.m.peak_m)) for p in worst])))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
         paras.append(ctx.say("flood.turned_away", hours=tx.count(sp)))

@@ -62,3 +62,32 @@ def test_english_page_names_nodes_in_english(reports, name):
     inc = ctx.rows[ctx.scenario.chemical.incident_id]
     assert ctx.node_label(inc.node) in md
     assert reports[name, "zh"][0].node_label(inc.node) in zh_md
+
+
+def test_depth_never_prints_as_a_limit_it_is_below():
+    """B2: a depth rounding onto a limit keeps the millimetre on its own side."""
+    from drillsim.report import text as tx
+
+    assert [tx.depth(v) for v in (0.5997, 0.6, 0.6004, 0.42, 0.2996, 0.30049)] == [
+        "0.599", "0.60", "0.60", "0.42", "0.299", "0.30"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_point_peak_depth_agrees_with_the_truck_column(reports, lang):
+    """B2: rainstorm-night's culvert (record 0.5997 m) read "0.60 m" beside "closed to
+    trucks (≥ 0.6 m): no". Each point's printed peak is at or above the truck limit
+    exactly when the point was closed to trucks; the culvert reads below 0.6."""
+    from drillsim.metrics.waterlogging import TRUCK_LIMIT_M
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports["rainstorm-50y-night", lang]
+    (table,) = [t for t in rep.overview_tables if t.caption == ctx.say("flood.points_caption")]
+    pts = list(fl.points(ctx).values())
+    assert len(table.rows) == len(pts)
+    near = 0
+    for row, p in zip(table.rows, pts, strict=True):
+        shown = float(row[1].removesuffix(" m"))
+        assert (shown >= TRUCK_LIMIT_M) == (p.m.peak_m >= TRUCK_LIMIT_M), row
+        assert bool(p.m.closed_to_trucks) == (p.m.peak_m >= TRUCK_LIMIT_M)
+        near += abs(p.m.peak_m - TRUCK_LIMIT_M) < 0.005
+    assert near, "no point peaks near the truck limit any more: this test checks little"
