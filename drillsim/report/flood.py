@@ -559,7 +559,8 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
     for k, p in enumerate(pts.values()):
         if p.m.times_s:
             ax1.plot(np.asarray(p.m.times_s) / 60, p.m.depths_m, color=cmap(k % 10), lw=1.6,
-                     label=short_point(ctx, p.spec) + tx.paren(f"{tx.depth(p.m.peak_m)} m", ctx.lang))
+                     label=short_point(ctx, p.spec)
+                     + tx.paren(f"{tx.depth(p.m.peak_m)} m", ctx.lang))
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
     for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
                             (TRUCK_LIMIT_M, "#922b21",
