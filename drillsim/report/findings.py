@@ -126,6 +126,20 @@ def case_values(ctx: ReportContext, metric: str) -> str:
         for i, v in objective_cases(ctx, metric) or [])
 
 
+def measure_text(ctx: ReportContext, metric: str) -> str:
+    """A metric's value as the tables and the terminal summary state it: a fractile or
+    share over fewer than :data:`~drillsim.metrics.response.MIN_CASES` cases gives each
+    case's value instead (as the findings do), never a share of 3 cases."""
+    from drillsim.metrics.response import MIN_CASES
+
+    if few_cases(ctx, metric):
+        return ctx.say("report.few_case_values", values=case_values(ctx, metric),
+                       min=MIN_CASES)
+    v, unit = ctx.summary.metrics.get(metric, math.nan), METRICS[metric].unit
+    return tx.count(v) if unit == "count" and not math.isnan(v) else \
+        tx.value(v, unit, ctx.lang)
+
+
 def target_text(ctx: ReportContext, obj) -> str:
     """An objective's target in the report language (:func:`drillsim.report.text.target`)."""
     return tx.target(obj.metric, obj.target, ctx.lang)

@@ -72,6 +72,7 @@ from drillsim.report.findings import (
     few_cases,
     finding_title,
     gap_text,
+    measure_text,
     measured_sentence,
     named,
     observation,
@@ -1041,8 +1042,7 @@ def sections(ctx: ReportContext) -> list[Section]:
         ctx.say("fire.components_caption_nfpa")
     comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
                        + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
-    m = ctx.summary.metrics
-    s_rows = [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+    s_rows = [[named(ctx, METRICS[k]), measure_text(ctx, k)]
               for k in ("five_minute_share", "turnouts_n", "turnout_p90",
                         "nfpa_turnout_share", "nfpa_travel_share",
                         "fire_size_at_first_arrival_p90")]
@@ -1050,7 +1050,7 @@ def sections(ctx: ReportContext) -> list[Section]:
         s_rows.append([ctx.say(LARGEST_AT[moment]), ctx.say(
             "fire.name_value", incident=ctx.incident_short(fire.incident),
             value=tx.value(fire.q_kw, "kW", ctx.lang))])
-    s_rows += [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+    s_rows += [[named(ctx, METRICS[k]), measure_text(ctx, k)]
                for k in ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")]
     std_table = Table([ctx.say("fire.col_measure"), ctx.say("fire.col_value")], s_rows)
     all_rows = []

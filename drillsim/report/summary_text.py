@@ -21,7 +21,7 @@ from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.findings import target_text, unanswered_text, unreachable_text
+from drillsim.report.findings import measure_text, target_text, unanswered_text, unreachable_text
 
 FIRE_STANDARDS = (("five_minute_share", FIVE_MINUTE), ("nfpa_turnout_share", NFPA_TURNOUT),
                   ("nfpa_travel_share", NFPA_TRAVEL))
@@ -83,10 +83,7 @@ def _count(v: float) -> str:
 def _measures(ctx: ReportContext, title: str, names: tuple[str, ...]) -> SummaryTable:
     t = SummaryTable(title, [ctx.say("sum.col_measure"), ctx.say("sum.col_value")], right=(1,))
     for name in names:
-        v = ctx.summary.metrics[name]
-        unit = METRICS[name].unit
-        t.add(_metric(ctx, name), _count(v) if unit == "count" and not math.isnan(v)
-              else tx.value(v, unit, ctx.lang))
+        t.add(_metric(ctx, name), measure_text(ctx, name))
     return t
 
 

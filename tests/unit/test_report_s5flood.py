@@ -91,3 +91,36 @@ def test_point_peak_depth_agrees_with_the_truck_column(reports, lang):
         assert bool(p.m.closed_to_trucks) == (p.m.peak_m >= TRUCK_LIMIT_M)
         near += abs(p.m.peak_m - TRUCK_LIMIT_M) < 0.005
     assert near, "no point peaks near the truck limit any more: this test checks little"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("chlorine-night", "rainstorm-50y-night",
+                                  "ammonia-liquor-group"))
+def test_no_share_or_percentile_of_fewer_than_min_cases(reports, name, lang):
+    """B3: chlorine-night's tables said "first-engine travel within 240 s: 67%" and "P90
+    fire size 5.0 MW" from 3 cases. Below MIN_CASES cases the report's standards table and
+    the terminal summary give each case's value (no %), and name each case."""
+    from drillsim.metrics.catalog import METRICS
+    from drillsim.metrics.response import MIN_CASES, metric_cases
+    from drillsim.report.summary_text import summary_tables
+
+    ctx, rep = reports[name, lang]
+    tables = rep.overview_tables + [t for sec in rep.sections for t in sec.tables]
+    rows = {r[0]: r[1] for t in tables if len(t.columns) == 2 for r in t.rows}
+    summary = {r[0]: r[1] for t in summary_tables(ctx) for r in t.rows if len(r) == 2}
+    checked = 0
+    for metric in ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share",
+                   "fire_size_at_first_arrival_p90"):
+        cases = metric_cases(ctx.result, ctx.summary.rows, metric, None)
+        if not cases or len(cases) >= MIN_CASES:
+            continue
+        label = getattr(METRICS[metric], lang)
+        for shown in (rows.get(label), summary.get(label)):
+            if shown is None:
+                continue
+            checked += 1
+            assert "%" not in shown.split("(")[0].split("（")[0], shown
+            assert str(MIN_CASES) in shown
+            for case, _ in cases:
+                assert ctx.incident_short(case) in shown or case in shown, (case, shown)
+    assert checked, "no measure over fewer than MIN_CASES cases shown: nothing checked"
