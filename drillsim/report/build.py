@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import cases_beyond, covered_failures, failed_critical
-from drillsim.metrics.response import FireState, uncontrolled
+from drillsim.metrics.response import FireState
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
@@ -23,8 +22,9 @@ from drillsim.report.findings import (
     gap_text,
     measured_sentence,
     named,
-    objective_cases,
     objective_text,
+    overall_score,
+    rated_objectives,
     target_text,
 )
 from drillsim.report.ratings import (
@@ -34,11 +34,8 @@ from drillsim.report.ratings import (
     SCORE_NOT_MEASURED,
     SCORES,
     Rating,
-    capped,
     grade,
     mean_score,
-    overall,
-    rate,
     rule_fields,
 )
 from drillsim.report.registry import (
@@ -154,15 +151,12 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     # objectives
     rows: list[ObjectiveRow] = []
     findings: list[Finding] = []
-    states = uncontrolled(ctx.result, ctx.summary.rows)
     contradicted: list[tuple[str, str]] = []  # (objective, what the records show)
-    for res in ctx.summary.objectives:
+    for rated in rated_objectives(ctx):
+        res, rating, failures, beyond, cases = (rated.res, rated.rating, rated.failures,
+                                                rated.beyond, rated.cases)
         obj = res.objective
         info = METRICS[obj.metric]
-        failures = covered_failures(res, states, ctx.summary.rows)
-        cases = objective_cases(ctx, obj.metric)
-        beyond = cases_beyond(res, cases)
-        rating = capped(rate(res)) if failures or beyond else rate(res)
         level = ctx.say(LEVEL_TEXT[rating.code])
         sentence = ""
         if failures or beyond:  # the rating must not contradict the records: say why
@@ -206,8 +200,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                                         [rows[-1].evidence]))
     beyond = [f for p in parts for f in p.observations(ctx)]
     findings += beyond  # what the records show beyond the objectives, after them
-    failed = failed_critical(ctx.summary.objectives)
-    score = overall([r.rating for r in rows], critical_failed=bool(failed))
+    score, failed = overall_score(ctx)
     score_note = _score_note(ctx, failed, rows, score) if failed else ""
     if contradicted:  # the ratings capped at S: the score note says which and why
         score_note = " ".join(filter(None, [score_note, ctx.say(

@@ -87,6 +87,12 @@ CONTROL_SEGMENTS = {
     "walk_in": "chem.seg_walk_in",
     "work": "chem.seg_work",
 }
+def is_line(ctx: ReportContext) -> bool:
+    """The release is a ruptured line (its inventory runs out, not a container): the
+    report words the source by release kind."""
+    return _spec(ctx).release.kind == "ruptured_line"
+
+
 RELEASE_KIND = {"leaking_valve": "chem.release_leaking_valve",
                 "ruptured_line": "chem.release_ruptured_line",
                 "container_failure": "chem.release_container_failure"}
@@ -191,7 +197,8 @@ def leak_end_value(ctx: ReportContext) -> str:
     if end.how == "source_control":
         return ctx.say("chem.leak_end_stopped", unit=end.unit, offset=tx.offset(end.t))
     if end.how == "container_empty":
-        return ctx.say("chem.leak_end_container_empty", offset=tx.offset(end.t))
+        return ctx.say("chem.leak_end_line_empty" if is_line(ctx)
+                       else "chem.leak_end_container_empty", offset=tx.offset(end.t))
     return ctx.say("chem.leak_end_not_ended")
 
 
@@ -562,10 +569,12 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              + ctx.say("sep_semicolon") + f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')}",
              ctx.lang)],
         [ctx.say("chem.amount"),
-         ctx.say("chem.amount_value_one" if rel.containers_stored == 1 else "chem.amount_value",
+         ctx.say("chem.amount_value_line" if is_line(ctx) else "chem.amount_value_one"
+                 if rel.containers_stored == 1 else "chem.amount_value",
                  kg=tx.count(rel.quantity_kg), containers=tx.count(rel.containers_stored))],
         [ctx.say("chem.rate"),
-         ctx.say("chem.rate_value", rate=f"{rel.rate_kg_min:g}", minutes=f"{duration_min:.0f}",
+         ctx.say("chem.rate_value_line" if is_line(ctx) else "chem.rate_value",
+                 rate=f"{rel.rate_kg_min:g}", minutes=f"{duration_min:.0f}",
                  height=f"{rel.height_m:g}")],
         [ctx.say("chem.release_kind"), kind],
         [ctx.say("chem.end_of_leak"), leak_end_value(ctx)],
@@ -781,6 +790,8 @@ def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
     end = facts(ctx).leak_end
     if "leak_end" in events and math.isfinite(end.t):
         marks.append((end.t, end.how))
+    if is_line(ctx):
+        styles["container_empty"] = ("#7d3c98", "chem.mark_line_empty")
     for t, kind in marks:
         colour, label = styles[kind]
         ax.axvline(t / 60, color=colour, ls="--" if kind != "wind_shift" else ":", lw=1.2)
@@ -1331,7 +1342,8 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     paras.append(ctx.say("chem.sentence", text=_leak_end_capital(ctx)))
     if emptied:
         dur = rules.release_duration_s(spec) / 60.0
-        paras.append(ctx.say("chem.container_ran_empty", kg=f"{spec.release.quantity_kg:,.0f}",
+        paras.append(ctx.say("chem.line_ran_empty" if is_line(ctx)
+                             else "chem.container_ran_empty", kg=f"{spec.release.quantity_kg:,.0f}",
                              rate=f"{spec.release.rate_kg_min:g}", minutes=f"{dur:.0f}"))
     key, sentence = _largest(ctx, segs, CONTROL_SEGMENTS)
     if sentence:
@@ -1349,7 +1361,8 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
         # less to leak shortens no response: it lowers the exposure, filed under the
         # objective on it (else beyond the objectives)
         actions.append(draft_action(
-            ctx, ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
+            ctx, ctx.say("chem.act_reduce_line") if is_line(ctx) else
+            ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
             enterprise(ctx), "prevention", exposure_ref(ctx)))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
@@ -1378,7 +1391,8 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
             ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
     else:  # aim at the delay in which most people were exposed
         actions += delay_actions(ctx, obj.id, level)
-    if action == "shelter_in_place":
+    if action == "shelter_in_place" and facts(ctx).person_minutes_by_phase(level)["after"] > 0:
+        # sheltering fell short only if people were still above the level after they acted
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
     actions.append(draft_action(
@@ -1396,16 +1410,32 @@ ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capabi
 }
 
 
+DELAY_ENDS = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
+              "reaction": ("issued", "acted")}
+"""Each delay of :func:`order_delays`: the order times it runs between."""
+
+
 def order_delays(ctx: ReportContext) -> dict[str, float]:
     """The delays between the release call and the first people acting, s (the metrics'
     :attr:`~drillsim.metrics.chemical.ChemicalFacts.order_times`): call → order decided,
     decided → issued on the channels, issued → the first evacuee leaving home (reach and
     reaction). A delay whose end did not happen is left out."""
     t = facts(ctx).order_times
-    pairs = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
-             "reaction": ("issued", "acted")}
-    return {k: t[b] - t[a] for k, (a, b) in pairs.items()
+    return {k: t[b] - t[a] for k, (a, b) in DELAY_ENDS.items()
             if math.isfinite(t[a]) and math.isfinite(t[b])}
+
+
+def exposed_delays(ctx: ReportContext, level: int) -> dict[str, float]:
+    """The delays of :func:`order_delays` while anyone was above ``level`` (each cut at
+    :meth:`~drillsim.metrics.chemical.ChemicalFacts.exposed_until`), s; a delay that began
+    after the exposure ended is left out (all of them when nobody was above it)."""
+    f = facts(ctx)
+    until = f.exposed_until(level)
+    if math.isnan(until):
+        return {}
+    start = {k: f.order_times[a] for k, (a, _) in DELAY_ENDS.items()}
+    return {k: min(v, until - start[k]) for k, v in order_delays(ctx).items()
+            if start[k] < until}
 
 
 LONG_DELAY_S = 600.0
@@ -1490,8 +1520,18 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
             to_action=f"{pm['to_action']:,.0f}", after=f"{pm['after']:,.0f}"))
         if delays and delay:
             key = max(delays, key=delays.get)
-            paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
-                                 minutes=tx.minutes(delays[key], ctx.lang)))
+            exposed = exposed_delays(ctx, level)
+            if exposed and max(exposed, key=exposed.get) != key:
+                # the longest delay ran on after nobody was above the level: name the
+                # longest while people were
+                held = max(exposed, key=exposed.get)
+                paras.append(ctx.say("chem.longest_delay_exposed", level=level,
+                                     until=tx.offset(f.exposed_until(level)),
+                                     name=ctx.say(ORDER_DELAYS[held][0]),
+                                     minutes=tx.minutes(exposed[held], ctx.lang)))
+            else:
+                paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
+                                     minutes=tx.minutes(delays[key], ctx.lang)))
             aimed = aimed_delay(ctx, level)
             if aimed != key:
                 paras[-1] += ("" if ctx.lang == "zh" else " ") + ctx.say(
@@ -1645,7 +1685,8 @@ def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
     empty_s = rules.release_duration_s(_spec(ctx))
     if empty_s <= SHORT_RELEASE_S:
         actions.append(draft_action(
-            ctx, ctx.say("chem.act_shelter_short_release",
+            ctx, ctx.say("chem.act_shelter_short_release_line" if is_line(ctx)
+                         else "chem.act_shelter_short_release",
                          minutes=tx.minutes(empty_s, ctx.lang)),
             "bureau", "protection", beyond_ref(ctx)))
     return [observation(ctx, ctx.say("chem.obs_after_hazard_title"), paras, actions=actions)]
@@ -1713,7 +1754,8 @@ def strengths(ctx: ReportContext) -> list[str]:
     out = []
     end = facts(ctx).leak_end
     if end.how == "source_control":
-        out.append(ctx.say("chem.stopped_before_empty", text=_leak_end_capital(ctx)))
+        out.append(ctx.say("chem.stopped_before_line_empty" if is_line(ctx)
+                           else "chem.stopped_before_empty", text=_leak_end_capital(ctx)))
     if m.get("responders_exposed", math.nan) == 0 and not station_in_zone(ctx) \
             and not restates_objective(ctx, "responders_exposed"):
         out.append(ctx.say("chem.no_responder_in_zone"))

@@ -68,6 +68,8 @@ from drillsim.report.figures import (
 from drillsim.report.findings import (
     beyond_objectives,
     case_values,
+    control_cell,
+    control_note,
     draft_action,
     few_cases,
     finding_title,
@@ -744,7 +746,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         [[ctx.incident_label(r.incident), _kind_label(ctx, r), ctx.node_label(r.node),
           tx.offset(incident_start(ctx, r)), tx.offset(r.call),
           tx.offset(r.first_arrival), full_assignment_cell(ctx, r), str(r.alarms),
-          str(r.units_sent), tx.offset(r.control)] for r in rows],
+          str(r.units_sent), control_cell(ctx, r)] for r in rows],
         caption)
     forces = ctx.scenario.forces
     out0 = set(forces.out_of_service)
@@ -1060,7 +1062,8 @@ def sections(ctx: ReportContext) -> list[Section]:
         note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet),
-                                        (ctx.say("fire.note_unreachable"), r.unreachable))
+                                        (ctx.say("fire.note_unreachable"), r.unreachable),
+                                        (control_note(ctx, r), r.entry_after_end))
                                         if f)
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),

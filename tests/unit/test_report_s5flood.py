@@ -124,3 +124,116 @@ def test_no_share_or_percentile_of_fewer_than_min_cases(reports, name, lang):
             for case, _ in cases:
                 assert ctx.incident_short(case) in shown or case in shown, (case, shown)
     assert checked, "no measure over fewer than MIN_CASES cases shown: nothing checked"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("rainstorm-50y-night", "chlorine-night"))
+def test_terminal_summary_gives_the_reports_score_and_marks_critical_objectives(
+        reports, name, lang):
+    """B8: rainstorm-night's terminal summary showed O1/O3 NOT MET without saying they are
+    critical nor that the score is capped at 59 (差). The summary's objectives table marks
+    each critical objective and states the report's own overall score and grade; when a
+    critical objective failed, it names it and the cap."""
+    from drillsim.report.render import grade_name
+    from drillsim.report.summary_text import summary_tables
+
+    ctx, rep = reports[name, lang]
+    (table,) = [t for t in summary_tables(ctx) if t.title == ctx.say("sum.objectives")]
+    mark = ctx.say("sum.critical")
+    for res, row in zip(ctx.summary.objectives, table.rows, strict=True):
+        assert row[0] == res.objective.id + (mark if res.objective.critical else "")
+    (line,) = table.notes
+    assert f"{rep.score:.0f}" in line and grade_name(rep.grade, lang) in line
+    failed = [r.objective.id for r in ctx.summary.objectives
+              if r.objective.critical and r.status != "met"]
+    if name == "rainstorm-50y-night":
+        assert failed and rep.score <= 59
+    for oid in failed:
+        assert oid in line
+    assert ("59" in line) == bool(failed)
+
+
+def _one(ctx, event: str):
+    (rec,) = [r for r in ctx.records if r.event == event
+              and r.place == ctx.scenario.chemical.id]
+    return rec
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_release_that_ran_out_before_entry_is_controlled_when_it_ran_out(reports, lang):
+    """A3: ammonia's leak ended when the line ran out (+00:35:00) but the incident tables
+    and the terminal gave control at the crew's walk-in (+00:40:25, "22.7 min") with no
+    note. Control is when the leak ended, everywhere, and the note says the crew entered
+    after it."""
+    from drillsim.metrics.response import COMPONENTS
+    from drillsim.report import text as tx
+    from drillsim.report.summary_text import incidents_table
+
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    empty, entry = _one(ctx, "source_empty"), _one(ctx, "entry")
+    assert entry.t > empty.t, "the crew no longer enters after the leak ended"
+    inc = ctx.scenario.chemical.incident_id
+    row = ctx.rows[inc]
+    assert row.control == empty.t and row.entry_after_end
+    (table,) = [t for t in rep.overview_tables if len(t.columns) > 3 and
+                t.columns[3] == ctx.say("fire.col_start")]
+    (cells,) = [r for r in table.rows if r[0] == ctx.incident_label(inc)]
+    assert cells[-1].startswith(tx.offset(empty.t)) and tx.offset(entry.t) in cells[-1]
+    term = incidents_table(ctx, False)
+    (trow,) = [r for r in term.rows if r[0] == ctx.incident_short(inc)]
+    control_col = term.columns.index(ctx.say("sum.col_control"))
+    assert trow[control_col] == tx.minutes(empty.t - row.call, lang)
+    assert COMPONENTS["control"].of(row) == empty.t - row.call
+    assert tx.offset(entry.t) in trow[-1] and tx.offset(empty.t) in trow[-1]
+    md = render_markdown(rep)
+    assert tx.offset(entry.t) in md
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ruptured_line_is_not_called_a_container(reports, lang):
+    """B4: ammonia's release is a ruptured line ("800 kg can escape before the line is
+    isolated") but the page spoke of "1 container stored", "container empty" and "the
+    container empties in 20.0 min". A line's release is worded as a line's inventory;
+    the chlorine container release keeps its container words."""
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    assert ctx.scenario.chemical.release.kind == "ruptured_line"
+    md = render_markdown(rep)
+    assert ("container" if lang == "en" else "容器") not in md
+    assert ctx.say("chem.amount_value_line", kg="800") in md
+    assert ctx.say("chem.mark_line_empty") in md
+    ctx2, rep2 = reports["chlorine-night", lang]
+    assert ctx2.scenario.chemical.release.kind != "ruptured_line"
+    assert ctx2.say("chem.amount_value_line", kg="1") not in render_markdown(rep2)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ammonia_plan_reviews_sheltering_only_when_sheltered_people_stayed_exposed(
+        reports, lang):
+    """A5: ammonia's plan said "where sheltering indoors still leaves people above the
+    level, evacuate early or seal rooms" while nobody was above AEGL-2 once people acted
+    (11 people above it until +00:35:00, first people acting at +00:55:00). The review
+    action comes only when people were above the level after they acted; and the longest
+    delay named is the longest while people were above the level (the decision, 15 min),
+    not the reaction (22.3 min) that ran on after the exposure ended."""
+    from drillsim.report import chemical as ch
+    from drillsim.report import text as tx
+
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    f = ch.facts(ctx)
+    plumes = [r for r in ctx.records if r.event == "plume"]
+    above = [r.t for r in plumes if r.data["aegl2_people"] > 0]
+    acted = f.order_times["acted"]
+    assert above and max(above) < acted  # counted here from the plume records
+    plan = [a.action for a in rep.plan]
+    assert ctx.say("chem.act_review_actions") not in plan
+    text = "\n".join(p for fi in rep.findings for p in fi.paragraphs)
+    delays = ch.order_delays(ctx)
+    assert max(delays, key=delays.get) == "reaction"
+    until = max(above) + ctx.scenario.chemical.step
+    assert f.exposed_until(2) == until
+    assert ctx.say("chem.longest_delay_exposed", level=2, until=tx.offset(until),
+                   name=ctx.say("chem.delay_decision"),
+                   minutes=tx.minutes(delays["decision"], lang)) in text
+    assert ctx.say("chem.longest_delay", name=ctx.say("chem.delay_reaction"),
+                   minutes=tx.minutes(delays["reaction"], lang)) not in text
+
