@@ -129,8 +129,19 @@ def cause_name(ctx: ReportContext, cause: str | None) -> str:
 def bottleneck_name(ctx: ReportContext, b: dict) -> str:
     """The relief bottleneck's name (:func:`drillsim.metrics.relief.bottleneck`), said to
     be the largest *avoidable* wait when an unavoidable cause (walking, normal transport)
-    took more person-hours."""
+    took more person-hours; stock that binds (an item's whole stock covers fewer than the
+    displaced) with the item and its cover, and the larger wait it overrides."""
     name = cause_name(ctx, b["bottleneck"])
+    short: rm.Shortfall = b["shortfall"]
+    if b["bottleneck"] == "stock" and short.capped:  # the binding item overrides the waits
+        avoidable = b["avoidable_share"]
+        largest = max(avoidable, key=avoidable.get) if avoidable else "stock"
+        fields = {"cause": name, "item": tx.term("item", short.binding.item, ctx.lang),
+                  "covered": f"{short.covered:,}", "displaced": f"{short.displaced:,}"}
+        if largest == "stock":
+            return ctx.say("flood.binding_name", **fields)
+        return ctx.say("flood.binding_name_not_largest", largest=cause_name(ctx, largest),
+                       **fields)
     larger = b.get("unavoidable_larger", "")
     return ctx.say("flood.largest_avoidable_name", cause=name, larger=cause_name(ctx, larger)) \
         if larger else name

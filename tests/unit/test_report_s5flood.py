@@ -237,3 +237,31 @@ def test_ammonia_plan_reviews_sheltering_only_when_sheltered_people_stayed_expos
     assert ctx.say("chem.longest_delay", name=ctx.say("chem.delay_reaction"),
                    minutes=tx.minutes(delays["reaction"], lang)) not in text
 
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_binding_stock_says_why_it_beats_the_larger_wait(reports, lang):
+    """B1: chlorine-night's relief bottleneck read "stock" in the caption and §5 while the
+    waiting table ranked trucks first: the caption and the section's sentence say that
+    bedding covers only 3,500 of the 3,760 displaced (counted here from the records'
+    stock) and that trucks took more person-hours."""
+    from drillsim.metrics import relief as rm
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports["chlorine-night", lang]
+    b = fl.bottleneck(ctx)
+    short = b["shortfall"]
+    assert b["bottleneck"] == "stock" and short.capped
+    hours = b["person_hours"]
+    largest = max((k for k in hours if k not in rm.UNAVOIDABLE), key=hours.get)
+    assert largest != "stock"
+    said = ctx.say("flood.binding_name_not_largest", cause=fl.cause_name(ctx, "stock"),
+                   item=fl.tx.term("item", short.binding.item, lang),
+                   covered=f"{short.covered:,}", displaced=f"{short.displaced:,}",
+                   largest=fl.cause_name(ctx, largest))
+    assert f"{short.displaced:,}" == "3,760" and f"{short.covered:,}" == "3,500"
+    (table,) = [t for t in rep.overview_tables + [t for sec in rep.sections
+                                                   for t in sec.tables]
+                if t.columns[0] == ctx.say("flood.col_cause")]
+    assert said in table.caption
+    assert said in render_markdown(rep).replace(table.caption, "")
