@@ -450,9 +450,12 @@ def team_overview(ctx: ReportContext) -> list[Table]:
     """The teams part's overview: how each team mobilised."""
     out = []
     tm = teams(ctx)
-    if tm:
+    shown = {m.team for m in tm_.shown_teams(ctx.result, [m for _, m in tm])}
+    if shown:
         rows, classes = [], []
         for spec, m in tm:
+            if m.team not in shown:
+                continue
             units = names(ctx, [f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
                                 for k, n in m.planned.items()])
             shared = names(ctx, [f"{_team_name(ctx, k)} {n}"
@@ -465,8 +468,19 @@ def team_overview(ctx: ReportContext) -> list[Table]:
             [ctx.say("flood.col_team"), ctx.say("flood.col_members"),
              ctx.say("flood.col_members_shared"), ctx.say("flood.col_assembled"),
              ctx.say("flood.col_mobilisation"), ctx.say("flood.col_units_fielded"),
-             ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption"), classes))
+             ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption") + (
+                 _not_asked(ctx, [spec.id for spec, m in tm if m.team not in shown])),
+            classes))
     return out
+
+
+def _not_asked(ctx: ReportContext, team_ids: list[str]) -> str:
+    """The line under the teams table counting the teams it leaves out (``""``: none)."""
+    if not team_ids:
+        return ""
+    listed = names(ctx, [_team_name(ctx, t) for t in team_ids])
+    return ctx.say("flood.teams_not_asked_one", teams=listed) if len(team_ids) == 1 else \
+        ctx.say("flood.teams_not_asked", n=len(team_ids), teams=listed)
 
 
 def _cause_tables(ctx: ReportContext) -> list[Table]:

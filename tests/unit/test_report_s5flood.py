@@ -265,3 +265,34 @@ def test_binding_stock_says_why_it_beats_the_larger_wait(reports, lang):
                 if t.columns[0] == ctx.say("flood.col_cause")]
     assert said in table.caption
     assert said in render_markdown(rep).replace(table.caption, "")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("chlorine-night", "ammonia-liquor-group"))
+def test_chemical_teams_table_lists_only_teams_the_drill_can_call(reports, name, lang):
+    """B5: the chemical drills listed pump crews 6/6 and boat teams 4/4 with mobilisation
+    times, none sent. The teams table lists a team only when the drill's response plans
+    (or, with a rainstorm, the pumps) call for one of its unit types or a unit of it was
+    sent (counted here from the dispatch records); the caption counts the rest."""
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports[name, lang]
+    sent = {r.unit for r in ctx.records if r.event == "dispatch"}
+    assert ctx.scenario.flood is None  # no water rescues, no pumps
+    plans = {t for key, alarms in ctx.scenario.forces.response_plans.items()
+             if key != "flood_rescue" for lv in alarms for k in lv for t in k.split("|")}
+    (table,) = [t for t in rep.overview_tables if t.columns[0] == ctx.say("flood.col_team")]
+    shown = set()
+    for spec in ctx.scenario.forces.teams:
+        units = {u.type for u in spec.units}
+        ids = {u.id for u in ctx.result.units if u.station == spec.id}
+        listed = any(r[0] == fl.team_label(ctx, spec) for r in table.rows)
+        assert listed == bool(units & plans or ids & sent), spec.id
+        for word in ("pump_crew", "boat_team"):
+            if word in units and listed:
+                assert ids & sent
+        shown |= {spec.id} if listed else set()
+    left = len(ctx.scenario.forces.teams) - len(shown)
+    assert left >= 2
+    assert ctx.say("flood.teams_not_asked", n=left, teams="").split("(")[0].split("（")[0] \
+        in table.caption
