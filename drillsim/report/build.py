@@ -145,8 +145,10 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     every = list(load_parts().values())
     parts = [p for p in every if p.applies(ctx)]
     explainers = {}  # an objective on a metric is explained whether or not its part applies
+    notes = {}  # per metric: what it leaves out that the records show, beside the rating
     for p in every:
         explainers.update(p.explainers)
+        notes.update(p.rating_notes)
 
     # objectives
     rows: list[ObjectiveRow] = []
@@ -168,6 +170,8 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             level = level + ctx.say("sep_semicolon") + ctx.say(
                 "report.contradicted", what=what, level=cap)
             sentence = ctx.say("report.contradicted_sentence", what=what, level=cap)
+        if obj.metric in notes:
+            level += notes[obj.metric](ctx, res)
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
                            target=target_text(ctx, obj), gap=gap_text(ctx, res))

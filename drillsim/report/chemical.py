@@ -468,6 +468,62 @@ def station_in_zone(ctx: ReportContext, level: int = 2) -> bool:
                for (k, _), hits in places_in_zones(ctx).items())
 
 
+def station_turnouts_in_zone(ctx: ReportContext,
+                             level: int = 2) -> list[tuple[str, str, float]]:
+    """Turnouts from quarters (:func:`drillsim.metrics.response.unit_activity`) while the
+    unit's station lay in the zone of ``level`` or above (the
+    steady plume of the weather state then, from its start to the next state or the end of
+    the leak), as (station, unit, wheels-rolling time in s), in turnout order."""
+    from drillsim.metrics.response import unit_activity
+
+    reach = zone_reach(ctx)
+    end = facts(ctx).leak_end.t
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for i, (st, zones) in enumerate(reach):
+        stop = reach[i + 1][0].t if i + 1 < len(reach) else end
+        for lvl in LEVELS:
+            if lvl >= level:
+                for kind, pid in zones[lvl].places:
+                    if kind == "station":
+                        spans.setdefault(pid, []).append((st.t, stop))
+    station = {u.id: u.station for u in ctx.result.units}
+    activity = ctx.extra.get("unit_activity") or unit_activity(ctx.result)
+    out = [(station[a.unit], a.unit, a.enroute) for runs in activity.values() for a in runs
+           if a.from_quarters and a.unit in station
+           and any(t0 <= a.enroute < t1 for t0, t1 in spans.get(station[a.unit], ()))]
+    return sorted(out, key=lambda x: x[2])
+
+
+def responders_note(ctx: ReportContext, res) -> str:
+    """Beside a responders-in-the-zone rating: the measure counts staging points, not the
+    crews who turned out of a station inside the AEGL-2 zone (named beyond the
+    objectives); ``""`` when none did."""
+    got = station_turnouts_in_zone(ctx)
+    if not got:
+        return ""
+    return ctx.say("chem.rating_staging_only", units=_joined(ctx, (u for _, u, _ in got)),
+                   stations=_joined(ctx, dict.fromkeys(ctx.place_name(s) for s, _, _ in got)),
+                   first=tx.offset(min(t for *_, t in got)),
+                   last=tx.offset(max(t for *_, t in got)))
+
+
+def station_turnout_observations(ctx: ReportContext) -> list[Finding]:
+    """Crews that turned out of a station inside the AEGL-2 zone, which the responders
+    measure (staging points) does not count."""
+    got = station_turnouts_in_zone(ctx)
+    if not got:
+        return []
+    para = ctx.say("chem.obs_station_turnout", n=len(got),
+                   units=_joined(ctx, (u for _, u, _ in got)),
+                   stations=_joined(ctx, dict.fromkeys(ctx.place_name(s) for s, _, _ in got)),
+                   first=tx.offset(min(t for *_, t in got)),
+                   last=tx.offset(max(t for *_, t in got)))
+    action = draft_action(ctx, ctx.say("chem.act_station_turnout"), "detachment", "protection",
+                          beyond_ref(ctx))
+    return [observation(ctx, ctx.say("chem.obs_station_turnout_title"), [para],
+                        actions=[action])]
+
+
 def places_in_zones_paras(ctx: ReportContext) -> list[str]:
     """Names the stations, shelters and depots inside a zone, and since when."""
     found = places_in_zones(ctx)
@@ -1743,7 +1799,7 @@ def observations(ctx: ReportContext) -> list[Finding]:
     """What the records show beyond the objectives: public exposure, an evacuation that
     outlasted the hazard, evacuees sent to a shelter that lies in a threat zone."""
     return (exposure_observations(ctx) + after_hazard_observations(ctx)
-            + shelter_zone_observations(ctx))
+            + shelter_zone_observations(ctx) + station_turnout_observations(ctx))
 
 
 # ----------------------------------------------------------------------------- strengths
@@ -1775,4 +1831,5 @@ def applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="chemical", name="hazard.chemical", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections,
-    strengths=strengths, observations=observations, explainers=EXPLAINERS))
+    strengths=strengths, observations=observations, explainers=EXPLAINERS,
+    rating_notes={"responders_exposed": responders_note}))

@@ -296,3 +296,31 @@ def test_chemical_teams_table_lists_only_teams_the_drill_can_call(reports, name,
     assert left >= 2
     assert ctx.say("flood.teams_not_asked", n=left, teams="").split("(")[0].split("（")[0] \
         in table.caption
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_responders_rating_says_it_counts_staging_points_only(reports, lang):
+    """B6: chlorine-day O3 (no responder at a staging point in the AEGL-2 zone) was rated P
+    while Nanyunhe Road station lay in that zone and NY-E1, NY-R1, NY-E2 turned out of it.
+    Beside the rating: the measure counts staging points only, with those units; and a
+    finding beyond the objectives names them (counted here from the enroute records of
+    the station's units within the zone's weather state)."""
+    from drillsim.report import chemical as ch
+
+    ctx, rep = reports["chlorine-day-wind-shift", lang]
+    (row,) = [o for o in rep.objectives if o.metric == "responders_exposed"]
+    units = {u.id: u.station for u in ctx.result.units}
+    reach = ch.zone_reach(ctx)
+    st0, zones = reach[0]
+    assert ("station", "nanyunhe_station") in zones[2].places or \
+        ("station", "nanyunhe_station") in zones[3].places
+    stop = reach[1][0].t
+    rolled = sorted({r.unit for r in ctx.records if r.event == "enroute"
+                     and units.get(r.unit) == "nanyunhe_station" and st0.t <= r.t < stop})
+    assert {"NY-E1", "NY-R1", "NY-E2"} <= set(rolled)
+    for u in rolled:
+        assert u in row.level_text
+    assert ctx.say("chem.rating_staging_only", units="", stations="", first="",
+                   last="").split(":")[0].split("：")[0] in row.level_text
+    titles = [f.title for f in rep.findings]
+    assert any(ctx.say("chem.obs_station_turnout_title") in t for t in titles)
