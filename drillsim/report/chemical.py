@@ -799,6 +799,16 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     if labels:
         ax.annotate(_spec(ctx).id, (lon, lat), xytext=(8, 6), textcoords="offset points",
                     fontsize=9, color="#922b21", zorder=10, path_effects=text_effects("#922b21"))
+    # the map's place markers and every label above the zone fills and outlines: a
+    # station in a zone stays visible, and no outline runs over a name
+    from matplotlib.collections import PathCollection
+
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) and coll.get_zorder() == 5 \
+                and not (coll.get_gid() or "").startswith("chem-"):
+            coll.set_zorder(max(coll.get_zorder(), OUTLINE_Z + 0.4))
+    for text in ax.texts:
+        text.set_zorder(max(text.get_zorder(), OUTLINE_Z + 0.5))
 
 
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
@@ -1038,7 +1048,9 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
             wind,
             xy=at, xycoords="axes fraction", xytext=(0, -46), textcoords="offset points",
             ha="center", va="top", fontsize=MIN_FONT, color=colour, zorder=12,
-            gid=f"chem-wind-text-{k}", path_effects=text_effects(colour)))
+            gid=f"chem-wind-text-{k}", path_effects=text_effects(colour),
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": colour,
+                  "lw": 0.6, "alpha": 0.95}))
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     k = 111_195.0 * math.cos(math.radians(lat))
@@ -1084,7 +1096,7 @@ def zones_axes(ctx: ReportContext):
     from drillsim.hazards.chemical_zones import downwind_square_outline
     from drillsim.network.places import Places
     from drillsim.network.summary import draw_network
-    from drillsim.report.figures import fit_width, numbered_handles, place_labels
+    from drillsim.report.figures import fit_width, map_legend, numbered_handles, place_labels
 
     states = weather_states(ctx)
     plt = pyplot()
@@ -1123,13 +1135,9 @@ def zones_axes(ctx: ReportContext):
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(5))
-    from drillsim.fonts import text_effects
 
     def legend(entries: list) -> None:
-        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.09),
-                       ncol=3, fontsize=MIN_FONT, frameon=False)
-        for text in lg.get_texts():
-            text.set_path_effects(text_effects(text.get_color(), halo=None))
+        map_legend(ax, entries, -0.09)
 
     legend(handles)
     fit_width(fig)  # the final size first: labels are placed for it

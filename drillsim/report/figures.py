@@ -175,11 +175,40 @@ def _candidates(r: float) -> list[tuple[float, float, str, str]]:
     return out
 
 
+OBSTACLE_GIDS = ("chem-outline", "chem-dense", "chem-isolation", "chem-erg-square",
+                 "chem-hot-arcs")
+"""``gid`` prefixes of the drawn lines a label must not be crossed by (threat-zone and
+dense-gas outlines, the isolation circle, the ERG square, the hot-zone arcs)."""
+
+
+def obstacle_paths(ax) -> list:
+    """The display-space paths of the artists of ``ax`` whose ``gid`` starts with one of
+    :data:`OBSTACLE_GIDS` (outlines, circles, arcs): lines a label keeps clear of."""
+    from matplotlib.collections import Collection
+
+    paths = []
+    for art in [*ax.patches, *ax.lines, *ax.collections]:
+        gid = art.get_gid() or ""
+        if not gid.startswith(OBSTACLE_GIDS) or not art.get_visible():
+            continue
+        if isinstance(art, Collection):
+            tr = art.get_transform()
+            paths += [tr.transform_path(p) for p in art.get_paths()]
+        else:
+            paths.append(art.get_transform().transform_path(art.get_path()))
+    return paths
+
+
+def crosses(box, paths: list) -> bool:
+    """Whether any of ``paths`` (display space) runs through the display-space ``box``."""
+    return any(p.intersects_bbox(box, filled=False) for p in paths)
+
+
 def place_labels(ax, fixed: list | None = None) -> list[str]:
     """Move every annotation of ``ax`` to a spot where it overlaps no other label and no
-    marker; one with no free spot is replaced by a number (listed in the legend).
-    Annotations in ``fixed`` (map furniture: north arrow, scale) stay where they are and
-    are kept clear of.
+    marker and no drawn line of :func:`obstacle_paths` crosses it; one with no free spot
+    is replaced by a number (listed in the legend). Annotations in ``fixed`` (map
+    furniture: north arrow, scale) stay where they are and are kept clear of.
 
     Greedy, most important first (higher ``zorder``, then larger font): each label tries
     offsets around its anchor (:func:`_candidates`) and takes the first whose rendered
@@ -202,6 +231,7 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     markers = _marker_boxes(ax, renderer)
+    lines = obstacle_paths(ax)
     px = renderer.points_to_pixels(1.0)
     fixed = [a for a in fixed or [] if a.get_text()]
     taken: list = [a.get_window_extent(renderer) for a in fixed]
@@ -214,7 +244,8 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
         return (frame.containsx(box.x0) and frame.containsx(box.x1)
                 and frame.containsy(box.y0) and frame.containsy(box.y1)
                 and not any(box.overlaps(b) for b in taken)
-                and not any(box.overlaps(b) for b in markers))
+                and not any(box.overlaps(b) for b in markers)
+                and not crosses(box, lines))
 
     def settle(a) -> bool:
         x, y = ax.transData.transform(a.xy)
@@ -287,19 +318,31 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
     ax.set_title(ctx.say("figure.map_title"))
-    from drillsim.fonts import text_effects
 
     def legend(entries: list) -> None:  # under the map, so it hides no road or place
-        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, -0.07),
-                       fontsize=MIN_FONT, ncol=3, frameon=False)
-        for text in lg.get_texts():
-            text.set_path_effects(text_effects(text.get_color(), halo=None))
+        map_legend(ax, entries, -0.07)
 
     legend(handles)
     fit_width(fig)  # the final size first: labels are placed for it
     legend(handles + numbered_handles(ctx, place_labels(ax)))
     thicken(ax.title)
     return fig
+
+
+def map_legend(ax, entries: list, below: float) -> None:
+    """A map's legend under its axes (``below``: its top, axes fraction), in 3 columns, or
+    fewer when 3 would be wider than the page (long numbered place names)."""
+    from drillsim.fonts import text_effects
+
+    fig = ax.figure
+    for ncol in (3, 2, 1):
+        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, below),
+                       fontsize=MIN_FONT, ncol=ncol, frameon=False)
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(text.get_color(), halo=None))
+        fig.draw_without_rendering()
+        if lg.get_window_extent(fig.canvas.get_renderer()).width <= PAGE_PX * fig.dpi / DPI - 40:
+            return
 
 
 def map_kinds(parts: list[HazardPart]) -> list[str]:
