@@ -32,6 +32,8 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
     MIN_FONT,
+    clear_of_curves,
+    fit_width,
     localise_map,
     png,
     pyplot,
@@ -819,8 +821,10 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 
 
 def _png(fig) -> bytes:
+    fit_width(fig)  # the final size first: event labels are placed for it
     for ax in fig.axes:
         thicken(*ax.texts)
+        clear_of_curves(ax)
     return png(fig)
 
 

@@ -115,6 +115,72 @@ def png(fig, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+def clear_of_curves(ax, tries: int = 3) -> None:
+    """Move each vertical event label of ``ax`` (a 90° annotation beside its line) to where
+    no data curve runs through it: up or down its line, right or left of it; when no spot
+    is free, add head room above the curves and try again (``tries`` times). Straight
+    horizontal and vertical lines (limits, event marks) are not curves."""
+    import numpy as np
+    from matplotlib.text import Annotation
+
+    fig = ax.figure
+    labels = [a for a in ax.texts if isinstance(a, Annotation) and a.get_visible()
+              and a.get_rotation() == 90 and a.get_text()]
+    if not labels:
+        return
+    spots = [(0.98, "top", 3, "left"), (0.98, "top", -3, "right"),
+             (0.03, "bottom", 3, "left"), (0.03, "bottom", -3, "right"),
+             (0.5, "center", 3, "left"), (0.5, "center", -3, "right")]
+    for _ in range(tries + 1):
+        fig.set_dpi(DPI)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        curves = []
+        for line in ax.lines:
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.size < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+                continue
+            curves.append(line.get_transform().transform_path(line.get_path()))
+        taken: list = []
+        crossed = False
+        height = ax.get_window_extent(renderer).height
+        for a in labels:
+            if a.get_window_extent(renderer).height > 0.55 * height:
+                a.set_text(_two_lines(a.get_text()))  # too long for a clear spot
+            x = a.xy[0]
+            for y, va, dx, ha in spots:
+                a.xy = (x, y)
+                a.xyann = (dx, 0)
+                a.set_va(va)
+                a.set_ha(ha)
+                box = a.get_window_extent(renderer).padded(2)
+                if not any(c.intersects_bbox(box, filled=False) for c in curves) \
+                        and not any(box.overlaps(b) for b in taken):
+                    taken.append(box)
+                    break
+            else:  # no free spot: back to the top, and more head room
+                a.xy, a.xyann = (x, 0.98), (3, 0)
+                a.set_va("top")
+                a.set_ha("left")
+                crossed = True
+        if not crossed:
+            return
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, lo + (hi - lo) * 1.3)
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken in two at the space or opening bracket nearest its middle (unchanged
+    when it has neither or already has two lines)."""
+    if "\n" in text:
+        return text
+    cuts = [i for i, c in enumerate(text) if c in " （(" and 0 < i < len(text) - 1]
+    if not cuts:
+        return text
+    i = min(cuts, key=lambda k: abs(k - len(text) / 2))
+    return text[:i].rstrip() + "\n" + text[i:].lstrip()
+
+
 def thicken(*texts) -> None:
     """Give the thin CJK glyphs of axis labels and titles a regular weight."""
     from drillsim.fonts import text_effects

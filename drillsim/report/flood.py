@@ -32,6 +32,8 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
     MIN_FONT,
+    clear_of_curves,
+    fit_width,
     png,
     pyplot,
     style_axes,
@@ -553,9 +555,13 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 
 
 def _png(fig) -> bytes:
-    """PNG bytes, with the thin CJK glyphs of every text and annotation given weight."""
+    """PNG bytes, with the thin CJK glyphs of every text and annotation given weight and
+    the event labels clear of the curves (:func:`~drillsim.report.figures.clear_of_curves`,
+    placed at the final size)."""
+    fit_width(fig)
     for ax in fig.axes:
         thicken(*ax.texts)
+        clear_of_curves(ax)
     return png(fig)
 
 

@@ -50,3 +50,53 @@ def test_zone_map_labels_are_not_crossed_by_zone_lines(reports, name, lang):
     places = [c for c in ax.collections if isinstance(c, PathCollection) and not c.get_gid()
               and c.get_offsets().shape[0] > 1]
     assert places and all(c.get_zorder() > outline_z for c in places)
+
+
+def _event_labels_crossed(fig) -> list[str]:
+    """The vertical event labels a data curve runs through (display coordinates)."""
+    import numpy as np
+    from matplotlib.text import Annotation
+
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for ax in fig.axes:
+        curves = []
+        for line in ax.lines:
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.size >= 2 and np.ptp(x) > 0 and np.ptp(y) > 0:
+                curves.append(line.get_transform().transform_path(line.get_path()))
+        for a in ax.texts:
+            if isinstance(a, Annotation) and a.get_visible() and a.get_rotation() == 90:
+                box = a.get_window_extent(renderer)
+                if any(c.intersects_bbox(box, filled=False) for c in curves):
+                    out.append(a.get_text())
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("name", "figure"), [("chlorine-night", "evacuation"),
+                                              ("chlorine-night", "exposure"),
+                                              ("rainstorm-50y-night", "depth")])
+def test_event_labels_are_clear_of_the_curves(reports, monkeypatch, name, figure, lang):
+    """B9: chlorine-night's "first shelter opens" label was crossed by the evacuee curve and
+    rainstorm-night's "泵站恢复（天平桥下地道）" by the Tianping depth curve. No data curve
+    runs through a vertical event label of the figure as saved."""
+    from drillsim.report import chemical as ch
+    from drillsim.report import figures as figs
+    from drillsim.report import flood as fl
+
+    ctx, _ = reports[name, lang]
+    seen = []
+    real = figs.png
+
+    def keep(fig, *args, **kwargs):
+        seen.append(_event_labels_crossed(fig))
+        return real(fig, *args, **kwargs)
+
+    monkeypatch.setattr(ch, "png", keep)
+    monkeypatch.setattr(fl, "png", keep)
+    make = {"evacuation": ch.evacuation_figure, "exposure": ch.exposure_figure,
+            "depth": fl.depth_figure}[figure]
+    assert make(ctx) is not None
+    assert seen == [[]]
