@@ -503,10 +503,17 @@ def responders_note(ctx: ReportContext, res) -> str:
     got = station_turnouts_in_zone(ctx)
     if not got:
         return ""
-    return ctx.say("chem.rating_staging_only", units=_joined(ctx, (u for _, u, _ in got)),
-                   stations=_joined(ctx, dict.fromkeys(ctx.place_name(s) for s, _, _ in got)),
-                   first=tx.offset(min(t for *_, t in got)),
-                   last=tx.offset(max(t for *_, t in got)))
+    return ctx.say("chem.rating_staging_only", **_turnout_fields(ctx, got))
+
+
+def _turnout_fields(ctx: ReportContext, got: list[tuple[str, str, float]]) -> dict[str, str]:
+    """The units, stations and first and last times of :func:`station_turnouts_in_zone`,
+    as the wording takes them (ids listed with 、 in Chinese)."""
+    sep = ctx.say("sep_words")
+    return {"units": sep.join(u for _, u, _ in got),
+            "stations": sep.join(dict.fromkeys(ctx.place_name(s) for s, _, _ in got)),
+            "first": tx.offset(min(t for *_, t in got)),
+            "last": tx.offset(max(t for *_, t in got))}
 
 
 def station_turnout_observations(ctx: ReportContext) -> list[Finding]:
@@ -515,11 +522,7 @@ def station_turnout_observations(ctx: ReportContext) -> list[Finding]:
     got = station_turnouts_in_zone(ctx)
     if not got:
         return []
-    para = ctx.say("chem.obs_station_turnout", n=len(got),
-                   units=_joined(ctx, (u for _, u, _ in got)),
-                   stations=_joined(ctx, dict.fromkeys(ctx.place_name(s) for s, _, _ in got)),
-                   first=tx.offset(min(t for *_, t in got)),
-                   last=tx.offset(max(t for *_, t in got)))
+    para = ctx.say("chem.obs_station_turnout", n=len(got), **_turnout_fields(ctx, got))
     action = draft_action(ctx, ctx.say("chem.act_station_turnout"), "detachment", "protection",
                           beyond_ref(ctx))
     return [observation(ctx, ctx.say("chem.obs_station_turnout_title"), [para],
