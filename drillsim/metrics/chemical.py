@@ -473,6 +473,13 @@ class ChemicalFacts:
         k = int(np.searchsorted(self.plume_t, t, side="right")) - 1
         return float(self.people[level][k]) if k >= 0 else 0.0
 
+    def exposed_until(self, level: int) -> float:
+        """End of the last zone update with anyone above ``level``: its time plus one
+        update step (each update counts one step, as in :class:`Exposure`), drill s; NaN
+        when nobody was ever above it."""
+        above = np.flatnonzero(self.people[level] > 0)
+        return float(self.plume_t[above[-1]]) + self.step_s if above.size else math.nan
+
     def person_minutes_by_phase(self, level: int) -> dict[str, float]:
         """Person-minutes above ``level`` in each stretch of the order (:attr:`order_times`):
         ``to_decision`` (before the order was decided), ``to_issue`` (decided, not yet

@@ -326,11 +326,24 @@ class IncidentRow:
     unreachable_at: float
     """When it was found that no unit could get to it (every road into it closed,
     :func:`unreachable_calls`), s; NaN if it never was."""
+    source_empty: float = NAN
+    """A release incident: when its source ran empty (the leak ended on its own), s; NaN
+    if it never did. When that came before a crew's ``control`` record, :attr:`control`
+    is this time (the leak was over) and :attr:`entry_after_end` says so."""
+    entry: float = NAN
+    """A release incident: when the hazmat crew entered the hot zone, s (NaN: never)."""
 
     @property
     def unreachable(self) -> bool:
         """No unit could get to it when units were asked for: every road into it closed."""
         return not math.isnan(self.unreachable_at)
+
+    @property
+    def entry_after_end(self) -> bool:
+        """The release's source ran empty before the crew entered: the incident counts as
+        controlled when the leak ended, and the crew's entry came after it."""
+        return self.source_empty <= self.entry or (
+            not math.isnan(self.source_empty) and math.isnan(self.entry))
 
     @property
     def request(self) -> float:
@@ -410,7 +423,11 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
             alarms += 1
     t = {k: (first[k].t if k in first else NAN) for k in
          ("ignition", "call", "dispatch", "queued", "arrive", "full_assignment", "control",
-          "clear")}
+          "clear", "source_empty", "entry")}
+    # a release whose source ran empty was over then: a crew walking in later (whose
+    # arrival the engine logs as ``control``) did not control it, the empty source did
+    if not math.isnan(t["source_empty"]) and not t["source_empty"] >= t["control"]:
+        t["control"] = t["source_empty"]
     # the full assignment counts only while the incident still needed it: a unit arriving
     # after control (or clear) did not complete it
     ended = min((t[k] for k in ("control", "clear") if not math.isnan(t[k])), default=math.inf)
@@ -438,6 +455,7 @@ def _row(info: IncidentInfo, recs: list[Record], sent: list[Assignment],
         alarms=alarms, units_sent=len({a.unit for a in sent}), queued="queued" in first,
         mutual_aid="mutual_aid_request" in first, unmet="unmet" in first,
         unreachable_at=first["unreachable"].t if "unreachable" in first else NAN,
+        source_empty=t["source_empty"], entry=t["entry"],
     )
 
 

@@ -71,6 +71,28 @@ class TeamMeasure:
             math.isfinite(self.needed_at) and math.isnan(self.assembled_at))
 
 
+def asked_types(scenario) -> set[str]:
+    """The unit types the drill's hazards can ask for: every type (each alternative of
+    ``a|b``) in the response plans of the incident kinds the drill can raise (flood
+    rescues only with a rainstorm, hazmat only with a release; fires, rescues and alarms
+    always, as background calls), and pump crews with a rainstorm (waterlogging points)."""
+    skip = set()
+    if scenario.flood is None:
+        skip.add("flood_rescue")
+    if scenario.chemical is None:
+        skip.add("hazmat")
+    types = {t for key, alarms in scenario.forces.response_plans.items() if key not in skip
+             for level in alarms for k in level for t in k.split("|")}
+    return types | ({"pump_crew"} if scenario.flood is not None else set())
+
+
+def shown_teams(result: RunResult, measures: list[TeamMeasure]) -> list[TeamMeasure]:
+    """The teams a report lists: those fielding a unit type the drill's hazards can ask
+    for (:func:`asked_types`), or any of whose units was sent."""
+    types = asked_types(result.scenario)
+    return [m for m in measures if types & set(m.planned) or not math.isnan(m.first_sent)]
+
+
 def first_need(result: RunResult, types: set[str]) -> tuple[float, str]:
     """The first call that waited for one of ``types``: the drill time (s) of its first
     ``queued`` record whose ``needs`` ask for one of them (a key ``a|b`` asks for any), and

@@ -317,6 +317,8 @@ class RoadNetwork:
         Node coordinates, degrees.
     node_names
         Node names ("" when none).
+    node_names_en
+        English node names ("" when none; empty tuple when the source gives none).
     edge_u, edge_v
         Tail and head node index of each arc.
     edge_length_m
@@ -351,6 +353,7 @@ class RoadNetwork:
     edge_name_en: tuple[str, ...]
     edge_bridge: np.ndarray
     converted_from: str = ""
+    node_names_en: tuple[str, ...] = ()
     node_index: dict[str, int] = field(init=False, repr=False)
     _near: NearestPoint = field(init=False, repr=False)
     _lat0: float = field(init=False, repr=False)
@@ -433,6 +436,7 @@ class RoadNetwork:
             node_ids=tuple(str(n) for n in nodes),
             lat=lat, lon=lon,
             node_names=tuple(_text(node_data[n].get("name")) for n in nodes),
+            node_names_en=tuple(_text(node_data[n].get("name_en")) for n in nodes),
             edge_u=u, edge_v=v,
             edge_length_m=np.maximum(length, 0.0),
             edge_highway=classes,

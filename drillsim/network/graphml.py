@@ -337,7 +337,8 @@ def _arcs_from_doc(doc: dict, where: str
             lat, lon = float(attrs["lat"]), float(attrs["lon"])
         except (KeyError, TypeError, ValueError):
             raise NetworkLoadError(f"{where}: nodes.{nid}: needs numeric lat and lon") from None
-        nodes[str(nid)] = {"y": lat, "x": lon, "name": str(attrs.get("name", ""))}
+        nodes[str(nid)] = {"y": lat, "x": lon, "name": str(attrs.get("name", "")),
+                          "name_en": str(attrs.get("name_en", ""))}
     arcs: list[tuple[str, str, int, dict]] = []
     keys: dict[tuple[str, str], int] = {}
 

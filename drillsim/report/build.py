@@ -7,14 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import (
-    LATE_CALL_S,
-    calls_late,
-    cases_beyond,
-    covered_failures,
-    failed_critical,
-)
-from drillsim.metrics.response import FireState, uncontrolled
+from drillsim.metrics.evaluation import LATE_CALL_S
+from drillsim.metrics.response import FireState
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
@@ -29,8 +23,9 @@ from drillsim.report.findings import (
     gap_text,
     measured_sentence,
     named,
-    objective_cases,
     objective_text,
+    overall_score,
+    rated_objectives,
     target_text,
 )
 from drillsim.report.ratings import (
@@ -40,11 +35,8 @@ from drillsim.report.ratings import (
     SCORE_NOT_MEASURED,
     SCORES,
     Rating,
-    capped,
     grade,
     mean_score,
-    overall,
-    rate,
     rule_fields,
 )
 from drillsim.report.registry import (
@@ -154,22 +146,20 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     every = list(load_parts().values())
     parts = [p for p in every if p.applies(ctx)]
     explainers = {}  # an objective on a metric is explained whether or not its part applies
+    notes = {}  # per metric: what it leaves out that the records show, beside the rating
     for p in every:
         explainers.update(p.explainers)
+        notes.update(p.rating_notes)
 
     # objectives
     rows: list[ObjectiveRow] = []
     findings: list[Finding] = []
-    states = uncontrolled(ctx.result, ctx.summary.rows)
     contradicted: list[tuple[str, str]] = []  # (objective, what the records show)
-    for res in ctx.summary.objectives:
+    for rated in rated_objectives(ctx):
+        res, rating, failures, beyond, cases, late = (
+            rated.res, rated.rating, rated.failures, rated.beyond, rated.cases, rated.late)
         obj = res.objective
         info = METRICS[obj.metric]
-        failures = covered_failures(res, states, ctx.summary.rows)
-        cases = objective_cases(ctx, obj.metric)
-        beyond = cases_beyond(res, cases)
-        late = calls_late(res, ctx.summary.rows)
-        rating = capped(rate(res)) if failures or beyond or late else rate(res)
         level = ctx.say(LEVEL_TEXT[rating.code])
         sentence = ""
         if failures or beyond or late:  # the rating must not contradict the records: say why
@@ -182,6 +172,8 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             level = level + ctx.say("sep_semicolon") + ctx.say(
                 "report.contradicted", what=what, level=cap)
             sentence = ctx.say("report.contradicted_sentence", what=what, level=cap)
+        if obj.metric in notes:
+            level += notes[obj.metric](ctx, res)
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
                            target=target_text(ctx, obj), gap=gap_text(ctx, res))
@@ -214,8 +206,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                                         [rows[-1].evidence]))
     beyond = [f for p in parts for f in p.observations(ctx)]
     findings += beyond  # what the records show beyond the objectives, after them
-    failed = failed_critical(ctx.summary.objectives)
-    score = overall([r.rating for r in rows], critical_failed=bool(failed))
+    score, failed = overall_score(ctx)
     score_note = _score_note(ctx, failed, rows, score) if failed else ""
     if contradicted:  # the ratings capped at S: the score note says which and why
         score_note = " ".join(filter(None, [score_note, ctx.say(

@@ -32,6 +32,8 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
     MIN_FONT,
+    clear_of_curves,
+    fit_width,
     legend_below,
     localise_map,
     png,
@@ -88,6 +90,12 @@ CONTROL_SEGMENTS = {
     "walk_in": "chem.seg_walk_in",
     "work": "chem.seg_work",
 }
+def is_line(ctx: ReportContext) -> bool:
+    """The release is a ruptured line (its inventory runs out, not a container): the
+    report words the source by release kind."""
+    return _spec(ctx).release.kind == "ruptured_line"
+
+
 RELEASE_KIND = {"leaking_valve": "chem.release_leaking_valve",
                 "ruptured_line": "chem.release_ruptured_line",
                 "container_failure": "chem.release_container_failure"}
@@ -192,7 +200,8 @@ def leak_end_value(ctx: ReportContext) -> str:
     if end.how == "source_control":
         return ctx.say("chem.leak_end_stopped", unit=end.unit, offset=tx.offset(end.t))
     if end.how == "container_empty":
-        return ctx.say("chem.leak_end_container_empty", offset=tx.offset(end.t))
+        return ctx.say("chem.leak_end_line_empty" if is_line(ctx)
+                       else "chem.leak_end_container_empty", offset=tx.offset(end.t))
     return ctx.say("chem.leak_end_not_ended")
 
 
@@ -462,6 +471,65 @@ def station_in_zone(ctx: ReportContext, level: int = 2) -> bool:
                for (k, _), hits in places_in_zones(ctx).items())
 
 
+def station_turnouts_in_zone(ctx: ReportContext,
+                             level: int = 2) -> list[tuple[str, str, float]]:
+    """Turnouts from quarters (:func:`drillsim.metrics.response.unit_activity`) while the
+    unit's station lay in the zone of ``level`` or above (the
+    steady plume of the weather state then, from its start to the next state or the end of
+    the leak), as (station, unit, wheels-rolling time in s), in turnout order."""
+    from drillsim.metrics.response import unit_activity
+
+    reach = zone_reach(ctx)
+    end = facts(ctx).leak_end.t
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for i, (st, zones) in enumerate(reach):
+        stop = reach[i + 1][0].t if i + 1 < len(reach) else end
+        for lvl in LEVELS:
+            if lvl >= level:
+                for kind, pid in zones[lvl].places:
+                    if kind == "station":
+                        spans.setdefault(pid, []).append((st.t, stop))
+    station = {u.id: u.station for u in ctx.result.units}
+    activity = ctx.extra.get("unit_activity") or unit_activity(ctx.result)
+    out = [(station[a.unit], a.unit, a.enroute) for runs in activity.values() for a in runs
+           if a.from_quarters and a.unit in station
+           and any(t0 <= a.enroute < t1 for t0, t1 in spans.get(station[a.unit], ()))]
+    return sorted(out, key=lambda x: x[2])
+
+
+def responders_note(ctx: ReportContext, res) -> str:
+    """Beside a responders-in-the-zone rating: the measure counts staging points, not the
+    crews who turned out of a station inside the AEGL-2 zone (named beyond the
+    objectives); ``""`` when none did."""
+    got = station_turnouts_in_zone(ctx)
+    if not got:
+        return ""
+    return ctx.say("chem.rating_staging_only", **_turnout_fields(ctx, got))
+
+
+def _turnout_fields(ctx: ReportContext, got: list[tuple[str, str, float]]) -> dict[str, str]:
+    """The units, stations and first and last times of :func:`station_turnouts_in_zone`,
+    as the wording takes them (ids listed with 、 in Chinese)."""
+    sep = ctx.say("sep_words")
+    return {"units": sep.join(u for _, u, _ in got),
+            "stations": sep.join(dict.fromkeys(ctx.place_name(s) for s, _, _ in got)),
+            "first": tx.offset(min(t for *_, t in got)),
+            "last": tx.offset(max(t for *_, t in got))}
+
+
+def station_turnout_observations(ctx: ReportContext) -> list[Finding]:
+    """Crews that turned out of a station inside the AEGL-2 zone, which the responders
+    measure (staging points) does not count."""
+    got = station_turnouts_in_zone(ctx)
+    if not got:
+        return []
+    para = ctx.say("chem.obs_station_turnout", n=len(got), **_turnout_fields(ctx, got))
+    action = draft_action(ctx, ctx.say("chem.act_station_turnout"), "detachment", "protection",
+                          beyond_ref(ctx))
+    return [observation(ctx, ctx.say("chem.obs_station_turnout_title"), [para],
+                        actions=[action])]
+
+
 def places_in_zones_paras(ctx: ReportContext) -> list[str]:
     """Names the stations, shelters and depots inside a zone, and since when."""
     found = places_in_zones(ctx)
@@ -563,10 +631,12 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              + ctx.say("sep_semicolon") + f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')}",
              ctx.lang)],
         [ctx.say("chem.amount"),
-         ctx.say("chem.amount_value_one" if rel.containers_stored == 1 else "chem.amount_value",
+         ctx.say("chem.amount_value_line" if is_line(ctx) else "chem.amount_value_one"
+                 if rel.containers_stored == 1 else "chem.amount_value",
                  kg=tx.count(rel.quantity_kg), containers=tx.count(rel.containers_stored))],
         [ctx.say("chem.rate"),
-         ctx.say("chem.rate_value", rate=f"{rel.rate_kg_min:g}", minutes=f"{duration_min:.0f}",
+         ctx.say("chem.rate_value_line" if is_line(ctx) else "chem.rate_value",
+                 rate=f"{rel.rate_kg_min:g}", minutes=f"{duration_min:.0f}",
                  height=f"{rel.height_m:g}")],
         [ctx.say("chem.release_kind"), kind],
         [ctx.say("chem.end_of_leak"), leak_end_value(ctx)],
@@ -735,6 +805,16 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     if labels:
         ax.annotate(_spec(ctx).id, (lon, lat), xytext=(8, 6), textcoords="offset points",
                     fontsize=9, color="#922b21", zorder=10, path_effects=text_effects("#922b21"))
+    # the map's place markers and every label above the zone fills and outlines: a
+    # station in a zone stays visible, and no outline runs over a name
+    from matplotlib.collections import PathCollection
+
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) and coll.get_zorder() == 5 \
+                and not (coll.get_gid() or "").startswith("chem-"):
+            coll.set_zorder(max(coll.get_zorder(), OUTLINE_Z + 0.4))
+    for text in ax.texts:
+        text.set_zorder(max(text.get_zorder(), OUTLINE_Z + 0.5))
 
 
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
@@ -745,8 +825,10 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 
 
 def _png(fig) -> bytes:
+    fit_width(fig)  # the final size first: event labels are placed for it
     for ax in fig.axes:
         thicken(*ax.texts)
+        clear_of_curves(ax)
     return png(fig)
 
 
@@ -782,6 +864,8 @@ def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
     end = facts(ctx).leak_end
     if "leak_end" in events and math.isfinite(end.t):
         marks.append((end.t, end.how))
+    if is_line(ctx):
+        styles["container_empty"] = ("#7d3c98", "chem.mark_line_empty")
     for t, kind in marks:
         colour, label = styles[kind]
         ax.axvline(t / 60, color=colour, ls="--" if kind != "wind_shift" else ":", lw=1.2)
@@ -972,7 +1056,9 @@ def _map_furniture(ctx: ReportContext, ax, lat: float) -> list:
             wind,
             xy=at, xycoords="axes fraction", xytext=(0, -46), textcoords="offset points",
             ha="center", va="top", fontsize=MIN_FONT, color=colour, zorder=12,
-            gid=f"chem-wind-text-{k}", path_effects=text_effects(colour)))
+            gid=f"chem-wind-text-{k}", path_effects=text_effects(colour),
+            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": colour,
+                  "lw": 0.6, "alpha": 0.95}))
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     k = 111_195.0 * math.cos(math.radians(lat))
@@ -1323,7 +1409,8 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
     paras.append(ctx.say("chem.sentence", text=_leak_end_capital(ctx)))
     if emptied:
         dur = rules.release_duration_s(spec) / 60.0
-        paras.append(ctx.say("chem.container_ran_empty", kg=f"{spec.release.quantity_kg:,.0f}",
+        paras.append(ctx.say("chem.line_ran_empty" if is_line(ctx)
+                             else "chem.container_ran_empty", kg=f"{spec.release.quantity_kg:,.0f}",
                              rate=f"{spec.release.rate_kg_min:g}", minutes=f"{dur:.0f}"))
     key, sentence = _largest(ctx, segs, CONTROL_SEGMENTS)
     if sentence:
@@ -1341,7 +1428,8 @@ def explain_source_control(ctx: ReportContext, res, rating) -> Finding:
         # less to leak shortens no response: it lowers the exposure, filed under the
         # objective on it (else beyond the objectives)
         actions.append(draft_action(
-            ctx, ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
+            ctx, ctx.say("chem.act_reduce_line") if is_line(ctx) else
+            ctx.say("chem.act_reduce_stock", containers=spec.release.containers_stored),
             enterprise(ctx), "prevention", exposure_ref(ctx)))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
@@ -1370,7 +1458,8 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
             ctx, ctx.say("chem.act_shelter_at_once"), "bureau", "protection", obj.id))
     else:  # aim at the delay in which most people were exposed
         actions += delay_actions(ctx, obj.id, level)
-    if action == "shelter_in_place":
+    if action == "shelter_in_place" and facts(ctx).person_minutes_by_phase(level)["after"] > 0:
+        # sheltering fell short only if people were still above the level after they acted
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
     actions.append(draft_action(
@@ -1388,16 +1477,32 @@ ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capabi
 }
 
 
+DELAY_ENDS = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
+              "reaction": ("issued", "acted")}
+"""Each delay of :func:`order_delays`: the order times it runs between."""
+
+
 def order_delays(ctx: ReportContext) -> dict[str, float]:
     """The delays between the release call and the first people acting, s (the metrics'
     :attr:`~drillsim.metrics.chemical.ChemicalFacts.order_times`): call → order decided,
     decided → issued on the channels, issued → the first evacuee leaving home (reach and
     reaction). A delay whose end did not happen is left out."""
     t = facts(ctx).order_times
-    pairs = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
-             "reaction": ("issued", "acted")}
-    return {k: t[b] - t[a] for k, (a, b) in pairs.items()
+    return {k: t[b] - t[a] for k, (a, b) in DELAY_ENDS.items()
             if math.isfinite(t[a]) and math.isfinite(t[b])}
+
+
+def exposed_delays(ctx: ReportContext, level: int) -> dict[str, float]:
+    """The delays of :func:`order_delays` while anyone was above ``level`` (each cut at
+    :meth:`~drillsim.metrics.chemical.ChemicalFacts.exposed_until`), s; a delay that began
+    after the exposure ended is left out (all of them when nobody was above it)."""
+    f = facts(ctx)
+    until = f.exposed_until(level)
+    if math.isnan(until):
+        return {}
+    start = {k: f.order_times[a] for k, (a, _) in DELAY_ENDS.items()}
+    return {k: min(v, until - start[k]) for k, v in order_delays(ctx).items()
+            if start[k] < until}
 
 
 LONG_DELAY_S = 600.0
@@ -1482,8 +1587,18 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
             to_action=f"{pm['to_action']:,.0f}", after=f"{pm['after']:,.0f}"))
         if delays and delay:
             key = max(delays, key=delays.get)
-            paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
-                                 minutes=tx.minutes(delays[key], ctx.lang)))
+            exposed = exposed_delays(ctx, level)
+            if exposed and max(exposed, key=exposed.get) != key:
+                # the longest delay ran on after nobody was above the level: name the
+                # longest while people were
+                held = max(exposed, key=exposed.get)
+                paras.append(ctx.say("chem.longest_delay_exposed", level=level,
+                                     until=tx.offset(f.exposed_until(level)),
+                                     name=ctx.say(ORDER_DELAYS[held][0]),
+                                     minutes=tx.minutes(exposed[held], ctx.lang)))
+            else:
+                paras.append(ctx.say("chem.longest_delay", name=ctx.say(ORDER_DELAYS[key][0]),
+                                     minutes=tx.minutes(delays[key], ctx.lang)))
             aimed = aimed_delay(ctx, level)
             if aimed != key:
                 paras[-1] += ("" if ctx.lang == "zh" else " ") + ctx.say(
@@ -1637,7 +1752,8 @@ def after_hazard_observations(ctx: ReportContext) -> list[Finding]:
     empty_s = rules.release_duration_s(_spec(ctx))
     if empty_s <= SHORT_RELEASE_S:
         actions.append(draft_action(
-            ctx, ctx.say("chem.act_shelter_short_release",
+            ctx, ctx.say("chem.act_shelter_short_release_line" if is_line(ctx)
+                         else "chem.act_shelter_short_release",
                          minutes=tx.minutes(empty_s, ctx.lang)),
             "bureau", "protection", beyond_ref(ctx)))
     return [observation(ctx, ctx.say("chem.obs_after_hazard_title"), paras, actions=actions)]
@@ -1694,7 +1810,7 @@ def observations(ctx: ReportContext) -> list[Finding]:
     """What the records show beyond the objectives: public exposure, an evacuation that
     outlasted the hazard, evacuees sent to a shelter that lies in a threat zone."""
     return (exposure_observations(ctx) + after_hazard_observations(ctx)
-            + shelter_zone_observations(ctx))
+            + shelter_zone_observations(ctx) + station_turnout_observations(ctx))
 
 
 # ----------------------------------------------------------------------------- strengths
@@ -1705,7 +1821,8 @@ def strengths(ctx: ReportContext) -> list[str]:
     out = []
     end = facts(ctx).leak_end
     if end.how == "source_control":
-        out.append(ctx.say("chem.stopped_before_empty", text=_leak_end_capital(ctx)))
+        out.append(ctx.say("chem.stopped_before_line_empty" if is_line(ctx)
+                           else "chem.stopped_before_empty", text=_leak_end_capital(ctx)))
     if m.get("responders_exposed", math.nan) == 0 and not station_in_zone(ctx) \
             and not restates_objective(ctx, "responders_exposed"):
         out.append(ctx.say("chem.no_responder_in_zone"))
@@ -1725,4 +1842,5 @@ def applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="chemical", name="hazard.chemical", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections,
-    strengths=strengths, observations=observations, explainers=EXPLAINERS))
+    strengths=strengths, observations=observations, explainers=EXPLAINERS,
+    rating_notes={"responders_exposed": responders_note}))

@@ -186,14 +186,17 @@ class ReportContext:
         return {t.id: t for t in self.scenario.forces.teams}
 
     def node_label(self, node: int) -> str:
-        """The network node's name (an intersection); without one (map data), the roads
+        """The network node's name (an intersection) in the report language; without one
+        (map data), the roads
         that meet there (``友谊路 × 平江道``, ``Youyi Road × Pingjiang Road``) in the report
         language; else its index."""
         if node < 0:
             return "—"
         net = self.world.network
-        names = getattr(net, "node_names", None)
-        name = names[node] if names is not None and node < len(names) else ""
+        names = getattr(net, "node_names", None) or ()
+        names_en = getattr(net, "node_names_en", None) or ()
+        name = self.name(names_en[node] if node < len(names_en) else "",
+                         names[node] if node < len(names) else "")
         # a shape point of the map data lies on the road it names: show the road
         name = name.removesuffix(SHAPE_POINT).strip()
         if not name and hasattr(net, "roads_at") and node < net.n_nodes:

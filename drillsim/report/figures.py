@@ -135,6 +135,72 @@ def png(fig, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
+def clear_of_curves(ax, tries: int = 3) -> None:
+    """Move each vertical event label of ``ax`` (a 90° annotation beside its line) to where
+    no data curve runs through it: up or down its line, right or left of it; when no spot
+    is free, add head room above the curves and try again (``tries`` times). Straight
+    horizontal and vertical lines (limits, event marks) are not curves."""
+    import numpy as np
+    from matplotlib.text import Annotation
+
+    fig = ax.figure
+    labels = [a for a in ax.texts if isinstance(a, Annotation) and a.get_visible()
+              and a.get_rotation() == 90 and a.get_text()]
+    if not labels:
+        return
+    spots = [(0.98, "top", 3, "left"), (0.98, "top", -3, "right"),
+             (0.03, "bottom", 3, "left"), (0.03, "bottom", -3, "right"),
+             (0.5, "center", 3, "left"), (0.5, "center", -3, "right")]
+    for _ in range(tries + 1):
+        fig.set_dpi(DPI)
+        fig.draw_without_rendering()
+        renderer = fig.canvas.get_renderer()
+        curves = []
+        for line in ax.lines:
+            x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.size < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+                continue
+            curves.append(line.get_transform().transform_path(line.get_path()))
+        taken: list = []
+        crossed = False
+        height = ax.get_window_extent(renderer).height
+        for a in labels:
+            if a.get_window_extent(renderer).height > 0.55 * height:
+                a.set_text(_two_lines(a.get_text()))  # too long for a clear spot
+            x = a.xy[0]
+            for y, va, dx, ha in spots:
+                a.xy = (x, y)
+                a.xyann = (dx, 0)
+                a.set_va(va)
+                a.set_ha(ha)
+                box = a.get_window_extent(renderer).padded(2)
+                if not any(c.intersects_bbox(box, filled=False) for c in curves) \
+                        and not any(box.overlaps(b) for b in taken):
+                    taken.append(box)
+                    break
+            else:  # no free spot: back to the top, and more head room
+                a.xy, a.xyann = (x, 0.98), (3, 0)
+                a.set_va("top")
+                a.set_ha("left")
+                crossed = True
+        if not crossed:
+            return
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, lo + (hi - lo) * 1.3)
+
+
+def _two_lines(text: str) -> str:
+    """``text`` broken in two at the space or opening bracket nearest its middle (unchanged
+    when it has neither or already has two lines)."""
+    if "\n" in text:
+        return text
+    cuts = [i for i, c in enumerate(text) if c in " （(" and 0 < i < len(text) - 1]
+    if not cuts:
+        return text
+    i = min(cuts, key=lambda k: abs(k - len(text) / 2))
+    return text[:i].rstrip() + "\n" + text[i:].lstrip()
+
+
 def thicken(*texts) -> None:
     """Give the thin CJK glyphs of axis labels and titles a regular weight."""
     from drillsim.fonts import text_effects
@@ -200,11 +266,40 @@ def _candidates(r: float) -> list[tuple[float, float, str, str]]:
     return out
 
 
+OBSTACLE_GIDS = ("chem-outline", "chem-dense", "chem-isolation", "chem-erg-square",
+                 "chem-hot-arcs")
+"""``gid`` prefixes of the drawn lines a label must not be crossed by (threat-zone and
+dense-gas outlines, the isolation circle, the ERG square, the hot-zone arcs)."""
+
+
+def obstacle_paths(ax) -> list:
+    """The display-space paths of the artists of ``ax`` whose ``gid`` starts with one of
+    :data:`OBSTACLE_GIDS` (outlines, circles, arcs): lines a label keeps clear of."""
+    from matplotlib.collections import Collection
+
+    paths = []
+    for art in [*ax.patches, *ax.lines, *ax.collections]:
+        gid = art.get_gid() or ""
+        if not gid.startswith(OBSTACLE_GIDS) or not art.get_visible():
+            continue
+        if isinstance(art, Collection):
+            tr = art.get_transform()
+            paths += [tr.transform_path(p) for p in art.get_paths()]
+        else:
+            paths.append(art.get_transform().transform_path(art.get_path()))
+    return paths
+
+
+def crosses(box, paths: list) -> bool:
+    """Whether any of ``paths`` (display space) runs through the display-space ``box``."""
+    return any(p.intersects_bbox(box, filled=False) for p in paths)
+
+
 def place_labels(ax, fixed: list | None = None) -> list[str]:
     """Move every annotation of ``ax`` to a spot where it overlaps no other label and no
-    marker; one with no free spot is replaced by a number (listed in the legend).
-    Annotations in ``fixed`` (map furniture: north arrow, scale) stay where they are and
-    are kept clear of.
+    marker and no drawn line of :func:`obstacle_paths` crosses it; one with no free spot
+    is replaced by a number (listed in the legend). Annotations in ``fixed`` (map
+    furniture: north arrow, scale) stay where they are and are kept clear of.
 
     Greedy, most important first (higher ``zorder``, then larger font): each label tries
     offsets around its anchor (:func:`_candidates`) and takes the first whose rendered
@@ -227,6 +322,7 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     markers = _marker_boxes(ax, renderer)
+    lines = obstacle_paths(ax)
     px = renderer.points_to_pixels(1.0)
     fixed = [a for a in fixed or [] if a.get_text()]
     taken: list = [a.get_window_extent(renderer) for a in fixed]
@@ -239,7 +335,8 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
         return (frame.containsx(box.x0) and frame.containsx(box.x1)
                 and frame.containsy(box.y0) and frame.containsy(box.y1)
                 and not any(box.overlaps(b) for b in taken)
-                and not any(box.overlaps(b) for b in markers))
+                and not any(box.overlaps(b) for b in markers)
+                and not crosses(box, lines))
 
     def nearer_other(box, x: float, y: float, own: list) -> bool:
         """Whether a marker not at the label's anchor is within 1.5 times the distance
@@ -373,8 +470,9 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     return fig
 
 
-def legend_below(ax, entries: list, ncol: int = 3) -> None:
-    """Put a legend of ``entries`` under a map, just below its x-axis label.
+def legend_below(ax, entries: list) -> None:
+    """Put a legend of ``entries`` under a map, just below its x-axis label, in 3 columns,
+    or fewer when 3 would be wider than the page (long numbered place names).
 
     The top of the legend is placed from the drawn label, not at a fixed fraction of the
     axes' height: a district wider than it is tall gives a flat map whose axis label
@@ -383,13 +481,18 @@ def legend_below(ax, entries: list, ncol: int = 3) -> None:
     """
     from drillsim.fonts import text_effects
 
-    ax.figure.draw_without_rendering()
+    fig = ax.figure
+    fig.draw_without_rendering()
     bottom = ax.xaxis.label.get_window_extent().y0  # display units (pixels)
     y = ax.transAxes.inverted().transform((0.0, bottom))[1]
-    lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, y),
-                   fontsize=MIN_FONT, ncol=ncol, frameon=False)
-    for text in lg.get_texts():
-        text.set_path_effects(text_effects(text.get_color(), halo=None))
+    for ncol in (3, 2, 1):
+        lg = ax.legend(handles=entries, loc="upper center", bbox_to_anchor=(0.5, y),
+                       fontsize=MIN_FONT, ncol=ncol, frameon=False)
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(text.get_color(), halo=None))
+        fig.draw_without_rendering()
+        if lg.get_window_extent(fig.canvas.get_renderer()).width <= PAGE_PX * fig.dpi / DPI - 40:
+            return
 
 
 def map_kinds(parts: list[HazardPart]) -> list[str]:

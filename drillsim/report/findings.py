@@ -4,11 +4,13 @@ the drafted improvement actions (owners and capabilities worded in ``common.yaml
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import unanswered_plans, unreachable_calls
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
+from drillsim.report.ratings import Rating, capped, overall, rate
 from drillsim.report.registry import Action, Finding, Table
 from drillsim.report.wording import say
 
@@ -124,6 +126,113 @@ def case_values(ctx: ReportContext, metric: str) -> str:
     return ctx.say("sep_words").join(ctx.say(
         "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
         for i, v in objective_cases(ctx, metric) or [])
+
+
+def measure_text(ctx: ReportContext, metric: str) -> str:
+    """A metric's value as the tables and the terminal summary state it: a fractile or
+    share over fewer than :data:`~drillsim.metrics.response.MIN_CASES` cases gives each
+    case's value instead (as the findings do), never a share of 3 cases."""
+    from drillsim.metrics.response import MIN_CASES
+
+    if few_cases(ctx, metric):
+        return ctx.say("report.few_case_values", values=case_values(ctx, metric),
+                       min=MIN_CASES)
+    v, unit = ctx.summary.metrics.get(metric, math.nan), METRICS[metric].unit
+    return tx.count(v) if unit == "count" and not math.isnan(v) else \
+        tx.value(v, unit, ctx.lang)
+
+
+@dataclass(frozen=True)
+class RatedObjective:
+    """An objective's result with its rating as the report gives it.
+
+    Attributes
+    ----------
+    res
+        The objective's result (:class:`drillsim.metrics.evaluation.ObjectiveResult`).
+    rating
+        Its rating, capped at S when the records contradict a met objective.
+    failures
+        Fires its metric covers still burning at the end (contradict a met objective).
+    beyond
+        Cases past the target of a met percentile, slowest first.
+    cases
+        The cases of a fractile or share metric (``None`` for other metrics).
+    late
+        Calls a met "every call answered" objective counts that were first reached more
+        than :data:`~drillsim.metrics.evaluation.LATE_CALL_S` after the call, slowest first.
+    """
+
+    res: object
+    rating: Rating
+    failures: list
+    beyond: list[tuple[str, float]]
+    cases: list[tuple[str, float]] | None
+    late: list[tuple[str, float]] = field(default_factory=list)
+
+
+def rated_objectives(ctx: ReportContext) -> list[RatedObjective]:
+    """Every objective rated (:func:`drillsim.report.ratings.rate`; capped where the records
+    contradict it), once per context: the report's table and score and the terminal
+    summary read this one list."""
+    from drillsim.metrics.evaluation import calls_late, cases_beyond, covered_failures
+    from drillsim.metrics.response import uncontrolled
+
+    key = ("rated_objectives",)
+    if key not in ctx.extra:
+        states = uncontrolled(ctx.result, ctx.summary.rows)
+        out = []
+        for res in ctx.summary.objectives:
+            failures = covered_failures(res, states, ctx.summary.rows)
+            cases = objective_cases(ctx, res.objective.metric)
+            beyond = cases_beyond(res, cases)
+            late = calls_late(res, ctx.summary.rows)
+            rating = capped(rate(res)) if failures or beyond or late else rate(res)
+            out.append(RatedObjective(res, rating, failures, beyond, cases, late))
+        ctx.extra[key] = out
+    return ctx.extra[key]
+
+
+def overall_score(ctx: ReportContext) -> tuple[float, list]:
+    """The drill's overall score (:func:`drillsim.report.ratings.overall` of the objectives'
+    ratings, capped when a critical objective failed) and the failed critical objectives'
+    results."""
+    from drillsim.metrics.evaluation import failed_critical
+
+    failed = failed_critical(ctx.summary.objectives)
+    return overall([r.rating for r in rated_objectives(ctx)],
+                   critical_failed=bool(failed)), failed
+
+
+def control_cell(ctx: ReportContext, row) -> str:
+    """An incident's control time for a table cell; for a release that ran out before the
+    crew entered (:func:`control_note`), with what ended it and the crew's entry."""
+    if not (row.entry_after_end and math.isfinite(row.entry)):
+        return tx.offset(row.control)
+    return ctx.say("report.control_after_end", end=tx.offset(row.control),
+                   what=_source_out(ctx), entry=tx.offset(row.entry))
+
+
+def _source_out(ctx: ReportContext) -> str:
+    """How a release's source ran out, by release kind (a line's inventory, a container)."""
+    chem = ctx.scenario.chemical
+    line = chem is not None and chem.release.kind == "ruptured_line"
+    return ctx.say("chem.mark_line_empty" if line else "chem.mark_container_empty")
+
+
+def control_note(ctx: ReportContext, row) -> str:
+    """What a release incident's control time means when its source ran out before the
+    crew entered (:attr:`~drillsim.metrics.response.IncidentRow.entry_after_end`): the
+    leak ended then, worded by release kind, and the crew entered after it; ``""``
+    otherwise. The tables and the terminal summary put it beside the control time."""
+    if not row.entry_after_end:
+        return ""
+    what = _source_out(ctx)
+    if math.isnan(row.entry):
+        return ctx.say("report.note_ended_no_entry", end=tx.offset(row.source_empty),
+                       what=what)
+    return ctx.say("report.note_entry_after_end", end=tx.offset(row.source_empty),
+                   what=what, entry=tx.offset(row.entry))
 
 
 def target_text(ctx: ReportContext, obj) -> str:

@@ -71,10 +71,13 @@ from drillsim.report.figures import (
 from drillsim.report.findings import (
     beyond_objectives,
     case_values,
+    control_cell,
+    control_note,
     draft_action,
     few_cases,
     finding_title,
     gap_text,
+    measure_text,
     measured_sentence,
     named,
     observation,
@@ -635,7 +638,7 @@ def _idle_units(ctx: ReportContext, bds: list[Breakdown],
         for t, ids in got.idle.items())
     plan = ctx.say("sep_words").join(tx.term("unit", t, ctx.lang) for t in got.plan_types)
     depths = ctx.say("sep_words").join(ctx.say(
-        "fire.name_value", incident=ctx.point_name(p), value=f"{d:.2f} m")
+        "fire.name_value", incident=ctx.point_name(p), value=f"{tx.depth(d)} m")
         for p, d in got.peak_depth_m.items())
     para = ctx.say("fire.idle_while_waiting", start=tx.offset(got.start),
                    end=tx.offset(got.end), n=got.n_idle, units=units, plan=plan,
@@ -813,7 +816,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
           ctx.incident_location(r.incident, r.node),
           tx.offset(incident_start(ctx, r)), tx.offset(r.call),
           tx.offset(r.first_arrival), full_assignment_cell(ctx, r), str(r.alarms),
-          str(r.units_sent), tx.offset(r.control)] for r in rows],
+          str(r.units_sent), control_cell(ctx, r)] for r in rows],
         caption)
     forces = ctx.scenario.forces
     out0 = set(forces.out_of_service)
@@ -1163,8 +1166,7 @@ def sections(ctx: ReportContext) -> list[Section]:
         ctx.say("fire.components_caption_nfpa")
     comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
                        + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
-    m = ctx.summary.metrics
-    s_rows = [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+    s_rows = [[named(ctx, METRICS[k]), measure_text(ctx, k)]
               for k in ("five_minute_share", "turnouts_n", "turnout_p90",
                         "nfpa_turnout_share", "nfpa_travel_share",
                         "fire_size_at_first_arrival_p90")]
@@ -1172,7 +1174,7 @@ def sections(ctx: ReportContext) -> list[Section]:
         s_rows.append([ctx.say(LARGEST_AT[moment]), ctx.say(
             "fire.name_value", incident=ctx.incident_short(fire.incident),
             value=tx.value(fire.q_kw, "kW", ctx.lang))])
-    s_rows += [[named(ctx, METRICS[k]), tx.value(m.get(k, math.nan), METRICS[k].unit, ctx.lang)]
+    s_rows += [[named(ctx, METRICS[k]), measure_text(ctx, k)]
                for k in ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")]
     std_table = Table([ctx.say("fire.col_measure"), ctx.say("fire.col_value")], s_rows)
     all_rows = []
@@ -1182,7 +1184,8 @@ def sections(ctx: ReportContext) -> list[Section]:
         note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet),
-                                        (ctx.say("fire.note_unreachable"), r.unreachable))
+                                        (ctx.say("fire.note_unreachable"), r.unreachable),
+                                        (control_note(ctx, r), r.entry_after_end))
                                         if f)
         if r.kind == "fire" and r.q_first_arrival_kw == 0 and r.clear > r.control:
             # the on-scene work after control is drawn whatever burned: say so beside it

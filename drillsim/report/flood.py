@@ -32,6 +32,8 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
     MIN_FONT,
+    clear_of_curves,
+    fit_width,
     png,
     pyplot,
     style_axes,
@@ -132,8 +134,19 @@ def cause_name(ctx: ReportContext, cause: str | None) -> str:
 def bottleneck_name(ctx: ReportContext, b: dict) -> str:
     """The relief bottleneck's name (:func:`drillsim.metrics.relief.bottleneck`), said to
     be the largest *avoidable* wait when an unavoidable cause (walking, normal transport)
-    took more person-hours."""
+    took more person-hours; stock that binds (an item's whole stock covers fewer than the
+    displaced) with the item and its cover, and the larger wait it overrides."""
     name = cause_name(ctx, b["bottleneck"])
+    short: rm.Shortfall = b["shortfall"]
+    if b["bottleneck"] == "stock" and short.capped:  # the binding item overrides the waits
+        avoidable = b["avoidable_share"]
+        largest = max(avoidable, key=avoidable.get) if avoidable else "stock"
+        fields = {"cause": name, "item": tx.term("item", short.binding.item, ctx.lang),
+                  "covered": f"{short.covered:,}", "displaced": f"{short.displaced:,}"}
+        if largest == "stock":
+            return ctx.say("flood.binding_name", **fields)
+        return ctx.say("flood.binding_name_not_largest", largest=cause_name(ctx, largest),
+                       **fields)
     larger = b.get("unavoidable_larger", "")
     return ctx.say("flood.largest_avoidable_name", cause=name, larger=cause_name(ctx, larger)) \
         if larger else name
@@ -309,7 +322,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
         rows, classes = [], []
         for p in pts.values():
             m = p.m
-            rows.append([point_label(ctx, p.spec), f"{m.peak_m:.2f} m", tx.offset(m.peak_at),
+            rows.append([point_label(ctx, p.spec), f"{tx.depth(m.peak_m)} m", tx.offset(m.peak_at),
                          _span_text(ctx, m.closed_to_cars), _span_text(ctx, m.closed_to_trucks),
                          tx.count(len(p.edges)), tx.count(m.pumps_sent),
                          tx.count(m.displaced)])
@@ -443,9 +456,12 @@ def team_overview(ctx: ReportContext) -> list[Table]:
     """The teams part's overview: how each team mobilised."""
     out = []
     tm = teams(ctx)
-    if tm:
+    shown = {m.team for m in tm_.shown_teams(ctx.result, [m for _, m in tm])}
+    if shown:
         rows, classes = [], []
         for spec, m in tm:
+            if m.team not in shown:
+                continue
             units = names(ctx, [f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
                                 for k, n in m.planned.items()])
             shared = names(ctx, [f"{_team_name(ctx, k)} {n}"
@@ -458,8 +474,19 @@ def team_overview(ctx: ReportContext) -> list[Table]:
             [ctx.say("flood.col_team"), ctx.say("flood.col_members"),
              ctx.say("flood.col_members_shared"), ctx.say("flood.col_assembled"),
              ctx.say("flood.col_mobilisation"), ctx.say("flood.col_units_fielded"),
-             ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption"), classes))
+             ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption") + (
+                 _not_asked(ctx, [spec.id for spec, m in tm if m.team not in shown])),
+            classes))
     return out
+
+
+def _not_asked(ctx: ReportContext, team_ids: list[str]) -> str:
+    """The line under the teams table counting the teams it leaves out (``""``: none)."""
+    if not team_ids:
+        return ""
+    listed = names(ctx, [_team_name(ctx, t) for t in team_ids])
+    return ctx.say("flood.teams_not_asked_one", teams=listed) if len(team_ids) == 1 else \
+        ctx.say("flood.teams_not_asked", n=len(team_ids), teams=listed)
 
 
 def _cause_tables(ctx: ReportContext) -> list[Table]:
@@ -532,7 +559,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
     at = ax.transData.inverted().transform(ax.transData.transform(xy)
                                            + off * ax.figure.dpi / 72)
     for i, (x, y) in zip(shown, at.tolist(), strict=True):  # by figures.place_labels
-        label = f"{short_point(ctx, i.spec)} {i.m.peak_m:.2f} m"
+        label = f"{short_point(ctx, i.spec)} {tx.depth(i.m.peak_m)} m"
         n = calls.get(i.spec.id, 0)
         if n:
             label += ctx.say("flood.map_point_call_one" if n == 1 else "flood.map_point_calls",
@@ -547,9 +574,13 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 
 
 def _png(fig) -> bytes:
-    """PNG bytes, with the thin CJK glyphs of every text and annotation given weight."""
+    """PNG bytes, with the thin CJK glyphs of every text and annotation given weight and
+    the event labels clear of the curves (:func:`~drillsim.report.figures.clear_of_curves`,
+    placed at the final size)."""
+    fit_width(fig)
     for ax in fig.axes:
         thicken(*ax.texts)
+        clear_of_curves(ax)
     return png(fig)
 
 
@@ -585,7 +616,8 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
                      lw=2.2 if k == 0 else 1.6, ls=SERIES_STYLES[k % len(SERIES_STYLES)],
                      marker=SERIES_MARKERS[k % len(SERIES_MARKERS)], ms=5,
                      markevery=((k * every) // len(pts) % every, every),
-                     label=short_point(ctx, p.spec) + tx.paren(f"{p.m.peak_m:.2f} m", ctx.lang))
+                     label=short_point(ctx, p.spec)
+                     + tx.paren(f"{tx.depth(p.m.peak_m)} m", ctx.lang))
     car, truck = limit_text(CAR_LIMIT_M), limit_text(TRUCK_LIMIT_M)
     for y, colour, text in ((CAR_LIMIT_M, "#e67e22", ctx.say("flood.car_line", limit=car)),
                             (TRUCK_LIMIT_M, "#922b21",
@@ -1215,7 +1247,7 @@ def explain_displaced(ctx: ReportContext, res, rating) -> Finding:
     if worst:
         paras.append(ctx.say("flood.displaced_from", points=clauses(ctx, [
             ctx.say("flood.displaced_point", point=short_point(ctx, p.spec),
-                    people=tx.count(p.m.displaced), peak=f"{p.m.peak_m:.2f}") for p in worst])))
+                    people=tx.count(p.m.displaced), peak=tx.depth(p.m.peak_m)) for p in worst])))
     sp = b["person_hours"].get("shelter_space", 0.0)
     if sp:
         paras.append(ctx.say("flood.turned_away", hours=tx.count(sp)))

@@ -122,6 +122,9 @@ class HazardPart:
     explainers
         Per metric name, a function that explains an objective on that metric (used
         whenever the drill has an objective on it, whether or not the part applies).
+    rating_notes
+        Per metric name, a function ``(ctx, result) -> str`` giving what the metric leaves
+        out that the records show (``""``: nothing), said beside the objective's rating.
     observations
         Areas for improvement the records show beyond the drill's objectives (a standard
         missed, a call reached late, a plan target not met, on metrics no objective
@@ -139,6 +142,7 @@ class HazardPart:
     strengths: Callable[[ReportContext], list[str]] = _none
     explainers: dict[str, Explainer] = field(default_factory=dict)
     observations: Callable[[ReportContext], list[Finding]] = _none
+    rating_notes: dict[str, Callable[..., str]] = field(default_factory=dict)
 
 
 PARTS: dict[str, HazardPart] = {}

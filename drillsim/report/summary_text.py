@@ -21,7 +21,15 @@ from drillsim.metrics.response import COMPONENTS
 from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
-from drillsim.report.findings import target_text, unanswered_text, unreachable_text
+from drillsim.report.findings import (
+    control_note,
+    measure_text,
+    overall_score,
+    rated_objectives,
+    target_text,
+    unanswered_text,
+    unreachable_text,
+)
 
 FIRE_STANDARDS = (("five_minute_share", FIVE_MINUTE), ("nfpa_turnout_share", NFPA_TURNOUT),
                   ("nfpa_travel_share", NFPA_TRAVEL))
@@ -83,10 +91,7 @@ def _count(v: float) -> str:
 def _measures(ctx: ReportContext, title: str, names: tuple[str, ...]) -> SummaryTable:
     t = SummaryTable(title, [ctx.say("sum.col_measure"), ctx.say("sum.col_value")], right=(1,))
     for name in names:
-        v = ctx.summary.metrics[name]
-        unit = METRICS[name].unit
-        t.add(_metric(ctx, name), _count(v) if unit == "count" and not math.isnan(v)
-              else tx.value(v, unit, ctx.lang))
+        t.add(_metric(ctx, name), measure_text(ctx, name))
     return t
 
 
@@ -119,6 +124,8 @@ def incidents_table(ctx: ReportContext, all_incidents: bool) -> SummaryTable:
         note = ctx.say("sep_list").join(ctx.say(k) for k, flag in (
             ("sum.note_queued", r.queued), ("sum.note_mutual_aid", r.mutual_aid),
             ("sum.note_unmet", r.unmet), ("sum.note_unreachable", r.unreachable)) if flag)
+        if r.entry_after_end:
+            note = ctx.say("sep_list").join(filter(None, [note, control_note(ctx, r)]))
         fire = r.q_first_arrival_kw
         size = ["—" if math.isnan(fire) else tx.fire_size(fire, lg)] if fires else []
         t.add(ctx.incident_short(r.incident), tx.incident_type(r.occupancy, r.kind, lg),
@@ -346,11 +353,29 @@ def objectives_table(ctx: ReportContext) -> SummaryTable | None:
     t = SummaryTable(ctx.say("sum.objectives"), [ctx.say(k) for k in (
         "id", "metric", "target", "measured", "rating")], right=(3,))
     for res in ctx.summary.objectives:
-        t.add(res.objective.id, _metric(ctx, res.objective.metric),
+        critical = ctx.say("sum.critical") if res.objective.critical else ""
+        t.add(res.objective.id + critical, _metric(ctx, res.objective.metric),
               target_text(ctx, res.objective),
               tx.value(res.value, res.unit, ctx.lang), ctx.say(STATUS[res.status]),
               style={"met": "good", "not_met": "bad"}.get(res.status, "warn"))
+    t.notes.append(score_line(ctx))
     return t
+
+
+def score_line(ctx: ReportContext) -> str:
+    """The overall score as the report gives it (:func:`drillsim.report.findings.overall_score`)
+    with its grade, and the critical objectives that capped it."""
+    from drillsim.report.ratings import CRITICAL_CAP, grade, mean_score
+    from drillsim.report.render import grade_name
+
+    score, failed = overall_score(ctx)
+    name = grade_name(grade(score), ctx.lang)
+    if not failed:
+        return ctx.say("sum.score", score=f"{score:.0f}", grade=name)
+    return ctx.say("sum.score_capped", score=f"{score:.0f}", grade=name,
+                   ids=ctx.say("sep_words").join(r.objective.id for r in failed),
+                   cap=f"{CRITICAL_CAP:.0f}",
+                   mean=f"{mean_score([r.rating for r in rated_objectives(ctx)]):.0f}")
 
 
 def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[SummaryTable]:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 
+from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M
 from drillsim.report.wording import LANGS, say
 
 __all__ = ["LANGS", "TERMS", "clock", "count", "duration", "gap", "incident_type", "minutes",
@@ -216,6 +217,22 @@ def share(v: float) -> str:
     if (v < 1 and text == "100%") or (0 < v and text == "0%"):
         tenths = math.floor(v * 1000) if v > 0.5 else math.ceil(v * 1000)
         text = f"{tenths / 10:.1f}%"
+    return text
+
+
+def depth(metres: float, limits: Iterable[float] | None = None) -> str:
+    """A water depth, m, to the centimetre, without the unit (``0.42``); a depth that
+    rounds onto or across one of the stated ``limits`` (m; default the vehicles' depth
+    limits, :data:`drillsim.hazards.pluvial_flood.DEPTH_LIMIT_M`) keeps the millimetre,
+    truncated towards the value, so it stays on its own side: 0.5997 m below the 0.6 m
+    truck limit is ``0.599``, never ``0.60``."""
+    if metres is None or math.isnan(metres):
+        return "—"
+    text = f"{metres:.2f}"
+    for limit in DEPTH_LIMIT_M.values() if limits is None else limits:
+        if (metres < limit) != (float(text) < limit):
+            return f"{math.floor(metres * 1000) / 1000:.3f}" if metres < limit \
+                else f"{math.ceil(metres * 1000) / 1000:.3f}"
     return text
 
 

@@ -86,7 +86,10 @@ def test_fire_tables_state_the_summary(fire_reports, name):
     measures = {row[0]: row[1] for row in std.rows}
     for key in ("five_minute_share", "turnouts_n", "turnout_p90", "nfpa_turnout_share",
                 "nfpa_travel_share", "fire_size_at_first_arrival_p90"):
-        _check(measures[METRICS[key].en], sd["metrics"][key], METRICS[key].unit)
+        cell = measures[METRICS[key].en]
+        if "(fewer than 5 cases: the values)" in cell:  # each case's value, no share:
+            continue  # test_report_s5flood.test_no_share_or_percentile_of_fewer_than_min_cases
+        _check(cell, sd["metrics"][key], METRICS[key].unit)
 
 
 def test_flood_and_fire_states_one_turnout_count():

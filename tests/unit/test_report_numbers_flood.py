@@ -294,7 +294,9 @@ def test_depot_table_states_loads_stock_outs_and_conserved_stock(runs, drill, la
 def test_team_table_states_assembly_and_units(runs, drill, lang):
     result, _, reports, _ = runs[drill]
     t = table(reports[lang], "Teams", "应急队伍")
-    teams = team_mobilisation(result)
+    from drillsim.metrics.teams import shown_teams
+
+    teams = shown_teams(result, team_mobilisation(result))  # the drill's hazards call for
     assert len(t.rows) == len(teams)
     assembled = {r.place: r for r in result.records if r.event == "team_assembled"}
     fielded = defaultdict(lambda: defaultdict(int))

@@ -153,8 +153,9 @@ def test_exposure_action_aims_at_the_delay_in_which_people_were_exposed(reports,
     """Item 4: ammonia's leak ended 2 min after the order; 176 of the 220 person-minutes
     above AEGL-2 fell before the decision, none after the first people acted. The plan
     aims at deciding sooner (owner: the emergency management bureau), not at reaching the
-    zone; the longest delay is still named, with where the exposure fell. The short-release
-    action is the bureau's too, not the flood-control headquarters'."""
+    zone; where the exposure fell is named (the longest delay while people were exposed:
+    tests/unit/test_report_s5flood.py). The short-release action is the bureau's too,
+    not the flood-control headquarters'."""
     from drillsim.report import chemical as ch
 
     ctx, rep = reports["ammonia-liquor-group", lang]
