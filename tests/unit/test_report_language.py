@@ -65,7 +65,8 @@ IDS = _ids()
 
 
 class _Visible(HTMLParser):
-    """The visible text of a page (no style, script or attribute values)."""
+    """The text a reader meets on a page: its visible text and the ``title`` (shown on hover)
+    and ``alt`` (read aloud) attributes; no style, script or other attribute values."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,6 +76,7 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("style", "script"):
             self._skip += 1
+        self.parts += [v for k, v in attrs if k in ("title", "alt") and v]
 
     def handle_endtag(self, tag):
         if tag in ("style", "script"):
