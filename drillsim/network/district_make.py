@@ -404,7 +404,11 @@ landmarks: []     # anything a drill names: underpasses, schools, hospitals...
 # subdistricts:
 #   - {{id: centre, name_zh: 中心街道, name_en: Centre Subdistrict, lat: {lat:.5f},
 #      lon: {lon:.5f}, population: 50000, communities: 8}}
+# communities:   # optional: its communities (社区); residents sum to its population
+#   - {{id: east_gate, name: 东门社区, name_en: East Gate Community, lat: {lat:.5f},
+#      lon: {lon:.5f}, residents: 6000, subdistrict: centre}}
 subdistricts: []
+communities: []
 """,
         "waterlogging.yaml": """\
 # Known waterlogging points (易涝点): the `flood.points` of a flood drill that gives
