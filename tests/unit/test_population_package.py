@@ -210,3 +210,17 @@ def test_chemical_zone_table_names_the_package_communities(with_communities, tmp
     assert any("Willow Community" in row or "Lotus Community" in row
                or "Pine Community" in row for row in rows), textwrap.shorten(md, 3000)
     assert "North 1" not in md and "South 1" not in md  # no synthetic community names
+
+
+def test_an_order_names_a_listed_community_by_its_id(with_communities, tmp_path):
+    drill = tmp_path / "chem.yaml"
+    text = CHEM.format(district=with_communities) + \
+        "  protective_actions:\n    areas:\n      - {area: wilow, action: evacuate}\n"
+    drill.write_text(text, encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 2, r.output
+    assert "unknown subdistrict or community 'wilow'; did you mean 'willow'? subdistricts: " \
+           "north, south; communities: lotus, willow, pine" in " ".join(r.output.split())
+    drill.write_text(text.replace("wilow", "willow"), encoding="utf-8")
+    r = invoke("validate", drill)
+    assert r.exit_code == 0, r.output
