@@ -17,7 +17,8 @@ estimates, and its files::
     files:
       network: network.graphml     # osmnx GraphML, or drillsim's schematic network.yaml
       places: [places.yaml]        # stations, shelters, depots, hazard sites, landmarks...
-      population: population.yaml  # subdistricts with their residents (optional)
+      population: population.yaml  # subdistricts (and communities) with residents (optional)
+      population_grid: cells.csv   # residents on a grid: lat, lon, residents (optional)
       waterlogging: waterlogging.yaml  # known waterlogging points (optional)
       forces: forces.yaml          # default forces of a drill that gives none (optional)
 
@@ -49,7 +50,8 @@ MANIFEST = "district.yaml"
 """The file that makes a folder a district package."""
 
 DISTRICT_ID = re.compile(r"[a-z0-9][a-z0-9_-]*", re.IGNORECASE)
-_FILE_KEYS = ("network", "places", "population", "waterlogging", "forces", "dropped")
+_FILE_KEYS = ("network", "places", "population", "waterlogging", "forces", "dropped",
+              "population_grid")
 _TOP_KEYS = ("name", "name_en", "name_zh", "version", "crs", "licence", "sources",
              "estimated", "snap_max_m", "files")
 
@@ -98,6 +100,10 @@ class District:
     dropped
         The list of roads ``district new`` left out and why (``dropped.csv``,
         :mod:`drillsim.network.package_roads`), or ``None``.
+    population_grid
+        Residents on a grid (CSV with columns ``lat``, ``lon``, ``residents``, e.g.
+        WorldPop 100 m exported), or ``None``: the population grid takes its residents from
+        it (:class:`drillsim.network.population.PopulationGrid`).
     """
 
     folder: Path
@@ -117,6 +123,7 @@ class District:
     embedded: bool
     snap_max_m: float | None = None
     dropped: Path | None = None
+    population_grid: Path | None = None
 
     @property
     def spec(self) -> str:
@@ -131,7 +138,7 @@ class District:
     def files(self) -> list[Path]:
         """Every file of the package: ``district.yaml`` first, then as listed."""
         listed = [self.network, *self.places, self.population, self.waterlogging, self.forces,
-                  self.dropped]
+                  self.dropped, self.population_grid]
         return [self.folder / MANIFEST, *dict.fromkeys(p for p in listed if p is not None)]
 
     def sha256(self) -> str:
@@ -239,7 +246,7 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
     files = doc.get("files")
     if not isinstance(files, dict):
         raise fail("files", "needs a mapping of the package's files (network, places, "
-                   "population, waterlogging, forces, dropped)")
+                   "population, waterlogging, forces, dropped, population_grid)")
     for key in files:
         if key not in _FILE_KEYS:
             raise fail(f"files.{key}", f"unknown file key; the keys are {', '.join(_FILE_KEYS)}")
@@ -282,7 +289,7 @@ def _read_district(folder: Path, _mtime_ns: int, _size: int, *, embedded: bool) 
         network=network, places=tuple(places), population=one("population", False),
         waterlogging=one("waterlogging", False), forces=one("forces", False),
         embedded=embedded, snap_max_m=None if snap_max_m is None else float(snap_max_m),
-        dropped=one("dropped", False))
+        dropped=one("dropped", False), population_grid=one("population_grid", False))
 
 
 def _as_list(value) -> list:

@@ -404,7 +404,11 @@ landmarks: []     # anything a drill names: underpasses, schools, hospitals...
 # subdistricts:
 #   - {{id: centre, name_zh: 中心街道, name_en: Centre Subdistrict, lat: {lat:.5f},
 #      lon: {lon:.5f}, population: 50000, communities: 8}}
+# communities:   # optional: its communities (社区); residents sum to its population
+#   - {{id: east_gate, name: 东门社区, name_en: East Gate Community, lat: {lat:.5f},
+#      lon: {lon:.5f}, residents: 6000, subdistrict: centre}}
 subdistricts: []
+communities: []
 """,
         "waterlogging.yaml": """\
 # Known waterlogging points (易涝点): the `flood.points` of a flood drill that gives
@@ -590,8 +594,11 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
     bound_source = "" if d.snap_max_m is None else " (snap_max_m of district.yaml)"
     for p in places:
         file = next((f for f in (*d.places, d.population) if f and _line_of(f, p.id)), None)
-        if p.kind == "subdistrict":
+        if p.kind in ("subdistrict", "community"):
             out += _centre_outside(network, p, str(file or manifest), _line_of(file, p.id))
+            if p.kind == "community":
+                out += _community_off_road(network, p, str(file or manifest),
+                                           _line_of(file, p.id))
             continue
         node, dist = core.nearest(network, p.lat, p.lon)
         swapped = ""
@@ -613,6 +620,8 @@ def check_district(spec: str | Path) -> tuple[District, list[Finding]]:
             out.append(Finding(str(file or manifest), _line_of(file, p.id), p.id,
                                f"{p.label} is {dist:.0f} m from the nearest drivable road "
                                f"node (more than {core.warn_m:.0f} m)"))
+    out += _communities_not_summing(d, places)
+    out += _cells_outside(d, network, places)
     travel = TravelTimes(network)
     for s in places.of_kind("station"):
         node, _ = core.nearest(network, s.lat, s.lon)
@@ -743,6 +752,78 @@ def _centre_outside(network: RoadNetwork, p: Place, file: str, line: int | None
                     "outside the road network's area: its residents could not be placed on "
                     "the district's streets; check its lat / lon (WGS84, latitude first)",
                     error=True)]
+
+
+def _community_off_road(network: RoadNetwork, p: Place, file: str, line: int | None
+                        ) -> list[Finding]:
+    """A warning when community ``p``'s centre lies inside the network's area (else
+    :func:`_centre_outside` says so) but farther than
+    :data:`drillsim.network.population.URBAN_REACH_M` from every road node: the grid has
+    no cells there, so its residents live on the cells nearest its centre that are near
+    a road, which may be far from it."""
+    from drillsim.network.population import URBAN_REACH_M
+
+    if _centre_outside(network, p, file, line):
+        return []
+    node = int(network.nearest_nodes(np.array([p.lat]), np.array([p.lon]))[0])
+    dist = float(haversine_m(p.lat, p.lon, network.lat[node], network.lon[node]))
+    if dist <= URBAN_REACH_M:
+        return []
+    return [Finding(file, line, p.id, f"the centre of community {p.label} lies {dist:,.0f} m "
+                    f"from the nearest road node (more than {URBAN_REACH_M:.0f} m): the "
+                    "population grid holds people only near roads, so its residents are "
+                    "placed on the nearest cells near a road; check its lat / lon (WGS84, "
+                    "not GCJ-02)")]
+
+
+def _communities_not_summing(d: District, places: Places) -> list[Finding]:
+    """A warning for each subdistrict whose listed communities' residents do not sum to
+    its ``population`` (to the person): the population grid places the communities'
+    residents (the finer figure), so the drills count their sum, not the subdistrict's.
+    A warning, not an error: the two figures often come from different counts (census,
+    community registers) and a drill runs correctly on either."""
+    from drillsim.network.population import listed_communities
+
+    out = []
+    for s in places.of_kind("subdistrict"):
+        listed = listed_communities(places, s.id)
+        if not listed:
+            continue
+        total = sum(float(c.attrs["residents"]) for c in listed)
+        given = float(s.attrs.get("population", 0) or 0)
+        if abs(total - given) < 0.5:
+            continue
+        file = next((f for f in (*d.places, d.population) if f and _line_of(f, s.id)), None)
+        diff = total - given
+        out.append(Finding(str(file or d.folder / MANIFEST), _line_of(file, s.id), s.id,
+                           f"the {len(listed)} communities of {s.label} sum to {total:,.0f} "
+                           f"residents, {abs(diff):,.0f} {'more' if diff > 0 else 'fewer'} "
+                           f"than its population {given:,.0f}: the drills place the "
+                           f"communities' {total:,.0f}; make the two agree"))
+    return out
+
+
+def _cells_outside(d: District, network: RoadNetwork, places: Places) -> list[Finding]:
+    """A warning when points of the population grid file lie outside the road network's
+    area (its bounding box and half a grid cell): the drills leave their residents out."""
+    from drillsim.network.population import CELL_M
+
+    cells = places.cells
+    if d.population_grid is None or cells is None or not len(cells):
+        return []
+    lat0, lon0, lat1, lon1 = network.bbox
+    k = math.radians(1.0) * EARTH_RADIUS_M
+    mlat = CELL_M / 2 / k
+    mlon = mlat / math.cos(math.radians((lat0 + lat1) / 2))
+    out = ((cells[:, 0] < lat0 - mlat) | (cells[:, 0] > lat1 + mlat)
+           | (cells[:, 1] < lon0 - mlon) | (cells[:, 1] > lon1 + mlon))
+    if not out.any():
+        return []
+    return [Finding(str(d.population_grid), None, "lat, lon",
+                    f"{int(out.sum()):,} of {len(cells):,} points ({cells[out, 2].sum():,.0f} "
+                    f"of {cells[:, 2].sum():,.0f} residents) lie outside the road network's "
+                    "area: the drills leave them out; clip the grid to the district or check "
+                    "that lat and lon are WGS84 (not GCJ-02) and not swapped")]
 
 
 def _plans_without_staff(d: District, forces: object) -> list[Finding]:

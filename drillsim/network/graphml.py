@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 _KINDS = {"stations": "station", "shelters": "shelter", "depots": "depot",
           "subdistricts": "subdistrict", "hazard_sites": "hazard_site",
-          "landmarks": "landmark", "team_bases": "team_base"}
+          "landmarks": "landmark", "team_bases": "team_base", "communities": "community"}
 
 
 class NetworkLoadError(DrillsimError):
@@ -74,13 +74,92 @@ def district_network(district: District) -> RoadNetwork:
 
 
 def district_places(district: District) -> Places:
-    """The places of a district package: its places files, then its population file."""
+    """The places of a district package: its places files, then its population file (its
+    subdistricts and communities), with the residents of its population grid file.
+
+    Raises
+    ------
+    NetworkLoadError
+        One line ``FILE:LINE: ...`` per bad entry: a place without id, lat or lon, an id
+        used twice, a community without residents or naming no subdistrict of the
+        package, a bad row of the population grid file.
+    """
     files = [*district.places, *([district.population] if district.population else [])]
     places = [p for f in files for p in _places_from_yaml(f)]
     twice = _ids_used_twice(files)
     if twice:
         raise NetworkLoadError(twice)
-    return Places(places)
+    bad = _bad_communities(files, Places(places))
+    if bad:
+        raise NetworkLoadError(bad)
+    cells = _cells_from_csv(district.population_grid) if district.population_grid else None
+    return Places(places, cells)
+
+
+def _bad_communities(files: list[Path], places: Places) -> list[str]:
+    """One line per community (``communities:`` entry) without ``residents`` (a number, 0
+    or more) or whose ``subdistrict`` is no subdistrict id of the package."""
+    subs = [s.id for s in places.of_kind("subdistrict")]
+    out = []
+    for path in files:
+        lines = _entry_lines(path)
+        for i, entry in enumerate(_read_yaml(path).get("communities") or []):
+            line = lines.get(("communities", i))
+            where = f"{path}:{line}" if line else str(path)
+            sub, residents = entry.get("subdistrict"), entry.get("residents")
+            if str(sub) not in subs:
+                given = "missing" if sub is None else f"{sub!r} is no subdistrict id"
+                out.append(f"{where}: communities[{i}]: subdistrict: {given}; give the id of "
+                           f"the subdistrict the community belongs to ({', '.join(subs)})"
+                           if subs else f"{where}: communities[{i}]: subdistrict: the package "
+                           "has no subdistricts; list them (subdistricts:) before their "
+                           "communities")
+            if isinstance(residents, bool) or not isinstance(residents, int | float) \
+                    or not residents >= 0:
+                out.append(f"{where}: communities[{i}]: residents: is {residents!r}; give "
+                           "the community's residents (a number, 0 or more)")
+    return out
+
+
+def _cells_from_csv(path: Path) -> np.ndarray:
+    """Residents on a grid: the rows of a CSV with columns ``lat``, ``lon`` (WGS84
+    degrees) and ``residents``, as an ``(n, 3)`` array.
+
+    Raises
+    ------
+    NetworkLoadError
+        One line ``FILE:LINE: column: message`` per bad row (at most 10), or for missing
+        columns.
+    """
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in ("lat", "lon", "residents") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise NetworkLoadError(f"{path}:1: {', '.join(missing)}: missing column(s); a "
+                                   "population grid file has columns lat, lon, residents "
+                                   "(WGS84 degrees, people per cell)")
+        rows, bad = [], []
+        for row in reader:
+            line = reader.line_num
+            try:
+                lat, lon, people = (float(row[c]) for c in ("lat", "lon", "residents"))
+            except (TypeError, ValueError):
+                bad.append(f"{path}:{line}: lat, lon, residents: need numbers, got "
+                           f"{row.get('lat')!r}, {row.get('lon')!r}, {row.get('residents')!r}")
+                continue
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                hint = "; swapped lat/lon?" if looks_swapped(lat, lon) else ""
+                bad.append(f"{path}:{line}: lat, lon: ({lat}, {lon}) out of range{hint}")
+            elif not (people >= 0 and np.isfinite(people)):
+                bad.append(f"{path}:{line}: residents: is {row['residents']!r}; give 0 or more")
+            else:
+                rows.append((lat, lon, people))
+    if bad:
+        raise NetworkLoadError(bad[:10] + ([f"{path}: ... {len(bad) - 10} more bad rows"]
+                                           if len(bad) > 10 else []))
+    return np.array(rows, dtype=float).reshape(-1, 3)
 
 
 def load_graphml(path: str | Path) -> RoadNetwork:
@@ -385,7 +464,8 @@ def _places_from_yaml(path: Path) -> Places:
                 attrs = {k: v for k, v in entry.items()
                          if k not in ("id", "name_zh", "name_en", "lat", "lon")}
                 places.append(Place(id=str(entry["id"]), kind=kind,
-                                    name_zh=str(entry.get("name_zh", "")),
+                                    name_zh=str(entry.get("name_zh",
+                                                          entry.get("name", ""))),
                                     name_en=str(entry.get("name_en", "")),
                                     lat=float(entry["lat"]), lon=float(entry["lon"]),
                                     attrs=attrs))

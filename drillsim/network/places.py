@@ -6,6 +6,10 @@ import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class Places:
     ----------
     places
         The places; ids must be unique.
+    cells
+        Residents on a grid from the district package's ``population_grid`` file:
+        ``(n, 3)`` array of latitude, longitude (degrees) and residents, or ``None`` (the
+        population grid then spreads each community's or subdistrict's residents,
+        :class:`drillsim.network.population.PopulationGrid`).
 
     Raises
     ------
@@ -61,8 +70,9 @@ class Places:
         On a duplicate id.
     """
 
-    def __init__(self, places: Iterable[Place] = ()) -> None:
+    def __init__(self, places: Iterable[Place] = (), cells: np.ndarray | None = None) -> None:
         self._places = tuple(places)
+        self.cells = cells
         self._by_id: dict[str, Place] = {}
         for place in self._places:
             if place.id in self._by_id:

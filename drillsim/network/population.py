@@ -40,23 +40,26 @@ the split must be the same in every run)."""
 
 @dataclass(frozen=True)
 class Community:
-    """A community (社区) of the population grid: a SYNTHETIC area.
+    """A community (社区) of the population grid: a listed one or a SYNTHETIC area.
 
-    The data give only each subdistrict's number of communities (2023 statistical
-    codes), not their names or boundaries; each subdistrict's cells are split into that
-    many compact areas (k-means on the cell centres), numbered from north-west to
-    south-east. Real community boundaries, when available, replace them.
+    A package's population file may list a subdistrict's communities (``communities:``,
+    each with its centre and residents): each cell of the subdistrict then belongs to the
+    nearest listed centre (docs/districts.md). Otherwise the data give only the
+    subdistrict's number of communities (the embedded Hongqiao: 2023 statistical codes),
+    not their names or boundaries; its cells are split into that many compact areas
+    (k-means on the cell centres), numbered from north-west to south-east.
 
     Attributes
     ----------
     id
-        ``<subdistrict id>_<number>``, e.g. ``jieyuan_03``.
+        The listed community's id, or ``<subdistrict id>_<number>`` for a synthetic one,
+        e.g. ``jieyuan_03``.
     subdistrict
         Id of its subdistrict.
     number
-        1 .. the subdistrict's community count.
+        1 .. the subdistrict's community count (file order for listed ones).
     lat, lon
-        Centre of its cells, degrees.
+        The listed centre, or the centre of a synthetic one's cells, degrees.
     people
         Residents, the sum of its cells.
     """
@@ -75,10 +78,20 @@ def community_id(subdistrict: str, number: int) -> str:
 
 
 def community_ids(places: Places) -> list[str]:
-    """Ids of every (synthetic) community of the places catalogue, without building the
-    grid: each subdistrict's ``communities`` count numbered from 1."""
-    return [community_id(s.id, k) for s in places.of_kind("subdistrict")
-            for k in range(1, int(s.attrs.get("communities", 1)) + 1)]
+    """Ids of every community of the places catalogue, without building the grid: a
+    subdistrict's listed communities, else its ``communities`` count numbered from 1."""
+    out = []
+    for s in places.of_kind("subdistrict"):
+        listed = listed_communities(places, s.id)
+        out += [c.id for c in listed] or [
+            community_id(s.id, k) for k in range(1, int(s.attrs.get("communities", 1)) + 1)]
+    return out
+
+
+def listed_communities(places: Places, subdistrict: str) -> list[Place]:
+    """The communities (kind ``community``) the package lists for a subdistrict, in file
+    order."""
+    return [c for c in places.of_kind("community") if c.attrs.get("subdistrict") == subdistrict]
 
 
 def nearest_subdistrict(subdistricts: list[Place], lat: np.ndarray, lon: np.ndarray,
@@ -96,8 +109,15 @@ def nearest_subdistrict(subdistricts: list[Place], lat: np.ndarray, lon: np.ndar
 
 
 class PopulationGrid:
-    """Where people live: 100 m cells, each subdistrict's population spread evenly over the
-    cells nearest its centroid (synthetic, like the subdistrict split itself).
+    """Where people live: 100 m cells holding the package's residents.
+
+    The cells are those within :data:`URBAN_REACH_M` of a road node. Each belongs to the
+    subdistrict with the nearest centre, and within a subdistrict whose communities the
+    package lists, to the nearest listed community centre. Residents, in order of
+    preference: the package's population grid file (``Places.cells``, summed into the
+    cell nearest each of its points: :meth:`_gridded`); else each listed community's
+    residents spread evenly over its cells; else each subdistrict's population spread
+    evenly over its cells (synthetic, like the subdistrict split itself).
 
     Exposure and evacuation count people in cells, so a narrow plume between two road
     nodes still finds the people who live there; each cell's people leave from its
@@ -116,7 +136,7 @@ class PopulationGrid:
     owner
         Index into ``subdistricts`` of each cell (-1 when there is no subdistrict).
     communities, community
-        The (synthetic) communities and each cell's (properties, split on first use).
+        The communities and each cell's (properties; synthetic ones split on first use).
     """
 
     def __init__(self, network, places: Places) -> None:
@@ -134,18 +154,80 @@ class PopulationGrid:
         self.people = np.zeros(self.lat.size)
         self.subdistricts: list[Place] = places.of_kind("subdistrict")
         self.owner = np.full(self.lat.size, -1, dtype=np.int64)
+        self._k = k
+        self._listed: list[Place] = []  # the listed communities, subdistrict by subdistrict
+        self._listed_of = np.full(self.lat.size, -1, dtype=np.int64)  # index into _listed
         subs = self.subdistricts
         if subs:
             self.owner = nearest_subdistrict(subs, self.lat, self.lon, k)
             for j, sub in enumerate(subs):
-                mine = self.owner == j
-                if mine.any():
-                    self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
-        self._k = k
+                self._label_listed(j, listed_communities(places, sub.id))
+        if places.cells is not None:
+            self.people = self._gridded(places.cells, lats[0], lons[0], dlat, dlon,
+                                        (lats.size, lons.size), near)
+            return
+        for j, sub in enumerate(subs):
+            mine = self.owner == j
+            if not mine.any():
+                continue
+            if (self._listed_of[mine] >= 0).any():
+                for c in np.unique(self._listed_of[mine]):
+                    cells = self._listed_of == c
+                    self.people[cells] = float(self._listed[c].attrs["residents"]) / cells.sum()
+            else:
+                self.people[mine] = float(sub.attrs.get("population", 0)) / mine.sum()
+
+    def _label_listed(self, j: int, listed: list[Place]) -> None:
+        """Give each cell of subdistrict ``j`` the nearest of its ``listed`` communities'
+        centres; a community no cell is nearest to takes its nearest cell from a community
+        with more than one cell, so every listed community keeps its residents on the map."""
+        cells = np.flatnonzero(self.owner == j)
+        if not listed or not cells.size:
+            return
+        first = len(self._listed)
+        self._listed += listed
+        clat = np.array([c.lat for c in listed])
+        clon = np.array([c.lon for c in listed])
+        d2 = ((self.lat[cells, None] - clat) ** 2
+              + ((self.lon[cells, None] - clon) * self._k) ** 2)
+        label = np.argmin(d2, axis=1)
+        for c in range(len(listed)):
+            if (label == c).any():
+                continue
+            counts = np.bincount(label, minlength=len(listed))
+            free = np.flatnonzero(counts[label] > 1)
+            if free.size:
+                label[free[np.argmin(d2[free, c])]] = c
+        self._listed_of[cells] = first + label
+
+    def _gridded(self, points: np.ndarray, lat0: float, lon0: float, dlat: float, dlon: float,
+                 shape: tuple[int, int], near: np.ndarray) -> np.ndarray:
+        """Residents of each cell from a population grid file's points (``(n, 3)``: lat,
+        lon, residents): each point inside the grid's rectangle goes to the kept cell
+        nearest it (its own cell, or for a point on a cell far from every road, the
+        nearest cell near one); points outside the rectangle (beyond the road network's
+        area; ``district check`` counts them) are left out."""
+        from scipy.spatial import cKDTree
+
+        i = np.rint((points[:, 0] - lat0) / dlat)
+        jj = np.rint((points[:, 1] - lon0) / dlon)
+        inside = (i >= 0) & (i < shape[0]) & (jj >= 0) & (jj < shape[1])
+        people = np.zeros(self.lat.size)
+        if not inside.any() or not self.lat.size:
+            return people
+        kept = np.full(near.size, -1, dtype=np.int64)
+        kept[near] = np.arange(self.lat.size)
+        cell = kept[(i[inside] * shape[1] + jj[inside]).astype(np.int64)]
+        off = cell < 0
+        if off.any():
+            tree = cKDTree(np.column_stack([self.lat, self.lon * self._k]))
+            pts = points[inside][off]
+            cell[off] = tree.query(np.column_stack([pts[:, 0], pts[:, 1] * self._k]))[1]
+        return np.bincount(cell, weights=points[inside, 2], minlength=self.lat.size)
 
     @property
     def communities(self) -> list[Community]:
-        """The (synthetic) communities, subdistrict by subdistrict (see :class:`Community`)."""
+        """The communities, subdistrict by subdistrict (see :class:`Community`)."""
         return self._communities[0]
 
     @property
@@ -226,8 +308,18 @@ class PopulationGrid:
     def _split(self, j: int, sub: Place, communities: list[Community],
                community: np.ndarray) -> None:
         """Split subdistrict ``j``'s cells into its communities (see :class:`Community`),
-        appending to ``communities`` and labelling the cells in ``community``."""
+        appending to ``communities`` and labelling the cells in ``community``: its listed
+        communities' cells, else a k-means split."""
         cells = np.flatnonzero(self.owner == j)
+        listed = np.unique(self._listed_of[cells])
+        if listed.size and listed[0] >= 0:
+            for number, c in enumerate(listed, start=1):
+                mine = np.flatnonzero(self._listed_of == c)
+                community[mine] = len(communities)
+                place = self._listed[c]
+                communities.append(Community(place.id, sub.id, number, place.lat, place.lon,
+                                             float(self.people[mine].sum())))
+            return
         n = min(int(sub.attrs.get("communities", 1)), cells.size)
         if n == 0:
             return

@@ -565,7 +565,10 @@ def areas_table(ctx: ReportContext) -> Table:
                                         "sum.col_dense_length", "sum.col_residents",
                                         "sum.col_subdistricts", "sum.col_communities")],
                  rows, ctx.say("chem.areas_caption" if dense_release(ctx)
-                               else "chem.areas_caption_gauss"))
+                               else "chem.areas_caption_gauss",
+                               communities=ctx.say({
+                                   "synthetic": "chem.com_synthetic", "listed": "chem.com_listed",
+                                   "mixed": "chem.com_mixed"}[population_kind(ctx)[1]])))
 
 
 def gauss_length_text(zr: ZoneReach) -> str:
@@ -583,8 +586,8 @@ def dense_length_text(ctx: ReportContext, zr: ZoneReach) -> str:
 
 
 def area_name(ctx: ReportContext, area: str) -> str:
-    """A subdistrict's name, or a synthetic community's (its subdistrict's short name and
-    its number), in the report's language."""
+    """A subdistrict's or listed community's name, or a synthetic community's (its
+    subdistrict's short name and its number), in the report's language."""
     p = ctx.world.places.get(area)
     if p is not None:
         return ctx.name(p.name_en, p.name_zh)
@@ -594,6 +597,21 @@ def area_name(ctx: ReportContext, area: str) -> str:
         return area
     return ctx.say("chem.community_name", subdistrict=ctx.name(
         p.name_en.removesuffix(" Subdistrict"), p.name_zh.removesuffix("街道")), n=int(number))
+
+
+def population_kind(ctx: ReportContext) -> tuple[str, str]:
+    """Where the population grid's residents come from (``grid``: the package's
+    population grid file; ``listed``: its communities' residents, in every subdistrict;
+    else ``synthetic``) and its communities (``listed`` in every subdistrict, ``mixed``,
+    or ``synthetic``), for the captions (:class:`drillsim.network.population.PopulationGrid`)."""
+    from drillsim.network.population import listed_communities
+
+    places = ctx.world.places
+    subs = places.of_kind("subdistrict")
+    n = sum(bool(listed_communities(places, s.id)) for s in subs)
+    com = "listed" if subs and n == len(subs) else "mixed" if n else "synthetic"
+    people = "grid" if places.cells is not None else "listed" if com == "listed" else "synthetic"
+    return people, com
 
 
 def areas_text(ctx: ReportContext, areas: tuple[tuple[str, float], ...]) -> str:

@@ -334,8 +334,14 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
             z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
                   tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
                   ch.areas_text(ctx, dr.communities))
-    z.notes.append(ctx.say("sum.zones_note" if ch.dense_release(ctx)
-                           else "sum.zones_note_gauss"))
+    people, com = ch.population_kind(ctx)
+    z.notes.append(ctx.say("sum.zones_note" if ch.dense_release(ctx) else "sum.zones_note_gauss",
+                           people=ctx.say({"synthetic": "sum.people_synthetic",
+                                           "listed": "sum.people_listed",
+                                           "grid": "sum.people_grid"}[people]),
+                           communities=ctx.say({"synthetic": "sum.com_synthetic",
+                                                "listed": "sum.com_listed",
+                                                "mixed": "sum.com_mixed"}[com])))
     out = [t, z]
     lim = [*ch.limits(ctx), *ch.report_limits(ctx)]
     if lim:

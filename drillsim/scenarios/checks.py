@@ -463,14 +463,16 @@ def _areas(s: Scenario, places: Places) -> Iterator[Problem]:
         return
     subs = [p.id for p in places.of_kind("subdistrict")]
     known = subs + community_ids(places)
+    listed = [p.id for p in places.of_kind("community")]
+    coms = (f"communities: {', '.join(listed)}" if listed else
+            "communities are <subdistrict>_01, _02, ...")
     for i, a in enumerate(s.chemical.protective_actions.areas):
         if a.area not in known:
             close = difflib.get_close_matches(a.area, known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""
             yield Problem(("chemical", "protective_actions", "areas", i, "area"),
                           f"unknown subdistrict or community {a.area!r}; {hint}subdistricts: "
-                          f"{', '.join(subs)}; communities are <subdistrict>_01, _02, ... "
-                          "(see docs/scenario-format.md)")
+                          f"{', '.join(subs)}; {coms} (see docs/scenario-format.md)")
 
 
 def _location(loc: Location, path: Path, places: Places, network: RoadNetwork,
