@@ -436,7 +436,7 @@ def district() -> None:
 @click.option("--graphml", type=click.Path(dir_okay=False, path_type=Path),
               help="Road network saved by osmnx (ox.save_graphml); a projected one is converted.")
 @click.option("--osm", type=click.Path(dir_okay=False, path_type=Path),
-              help="OpenStreetMap XML extract (.osm; not .pbf).")
+              help="OpenStreetMap extract: .osm (XML), .osm.gz, .osm.bz2 or .pbf.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Package folder (default: ./NAME).")
 @click.option("--name-en", default="", help="English name, e.g. 'Shahe District'.")

@@ -1,17 +1,20 @@
 """Making and checking district packages (adapter layer): ``drillsim district new / check``.
 
-:func:`make_district` turns a road network file (osmnx GraphML, or an OpenStreetMap XML
-extract read by :func:`read_osm_xml`) into a package folder: the driving network
+:func:`make_district` turns a road network file (osmnx GraphML, or an OpenStreetMap
+extract read by :func:`read_osm`) into a package folder: the driving network
 (footways and non-roads dropped, the largest strongly connected part kept) and
 templates, with comments, for the places, population, waterlogging points and forces
 the user fills in. :func:`check_district` says what is missing or suspicious, one line
 each.
 
-OSM XML: osmnx (which reads OSM through the Overpass API and needs geopandas and
-shapely) is not a dependency; an ``.osm`` file (the "Export" of openstreetmap.org,
+OSM extracts: osmnx (which reads OSM through the Overpass API and needs geopandas and
+shapely) is not a dependency. An ``.osm`` file (the "Export" of openstreetmap.org,
 JOSM, or an Overpass ``out body;`` query) is plain XML that the standard library
-reads. PBF files need a compiled reader and are not read: convert them with
-``osmium cat extract.pbf -o extract.osm``.
+reads (:func:`read_osm_xml`); a ``.pbf`` file (Geofabrik, BBBike, ``osmium extract``)
+and a compressed ``.osm.gz`` / ``.osm.bz2`` are read with pyosmium, the Python binding of
+libosmium, the OSM community's reference reader (:func:`read_osm_osmium`). Both readers
+give the same parsed ways (:class:`OsmData`) and one function builds the graph from them
+(:func:`osm_graph`).
 """
 
 from __future__ import annotations
@@ -77,18 +80,18 @@ class MadeDistrict:
 # --------------------------------------------------------------------------- OSM XML
 
 SKIPPED_WAYS = "skipped_ways"
-"""Graph attribute of :func:`read_osm_xml`: the ways it left out, counted by why
+"""Graph attribute of :func:`osm_graph`: the ways it left out, counted by why
 (``"railway=rail (no highway tag: not a road)"``, ``"access=private (closed to motor
 traffic)"``...)."""
 
 SKIPPED_ROADS = "skipped_roads"
-"""Graph attribute of :func:`read_osm_xml`: the rows of ``dropped.csv``
+"""Graph attribute of :func:`osm_graph`: the rows of ``dropped.csv``
 (:data:`~drillsim.network.package_roads.DROPPED_COLUMNS`) of the highway ways it left out
 (closed to motor traffic, tidal), one per stretch between two drawn nodes: they never
 become arcs, so ``dropped.csv`` learns of them only here."""
 
 TURN_RESTRICTIONS = "turn_restrictions"
-"""Graph attribute of :func:`read_osm_xml`: the number of turn restrictions (relations
+"""Graph attribute of :func:`osm_graph`: the number of turn restrictions (relations
 ``type=restriction``) in the file, which routing does not honour."""
 
 _NOT_ROAD_KEYS = ("railway", "waterway", "building", "landuse", "leisure", "natural",
@@ -140,7 +143,7 @@ def _direction(tags: dict[str, str]) -> str:
 
 def _skipped_rows(why: str, tags: dict[str, str], refs: list[str],
                   coords: dict[str, tuple[float, float]]) -> list[dict[str, str]]:
-    """``dropped.csv`` rows of a highway way :func:`read_osm_xml` left out: one per stretch
+    """``dropped.csv`` rows of a highway way :func:`osm_graph` left out: one per stretch
     between two consecutive drawn nodes (as the arcs of a kept way)."""
     rows = []
     for u, v in zip(refs[:-1], refs[1:], strict=True):
@@ -155,8 +158,121 @@ def _skipped_rows(why: str, tags: dict[str, str], refs: list[str],
     return rows
 
 
+@dataclass
+class OsmData:
+    """What an OSM extract holds for the driving graph, whatever its format.
+
+    Attributes
+    ----------
+    coords
+        ``(lat, lon)`` of the nodes, degrees (WGS84), by OSM node id; nodes no way
+        references may be left out.
+    ways
+        ``(way id, node ids, tags)`` of every way, in file order; node ids without a
+        coordinate are left out.
+    turn_restrictions
+        Number of relations ``type=restriction``.
+    """
+
+    coords: dict[str, tuple[float, float]]
+    ways: list[tuple[str, list[str], dict[str, str]]]
+    turn_restrictions: int = 0
+
+
+OSMIUM_SUFFIXES = (".pbf", ".osm.gz", ".osm.bz2")
+"""Extract names read with pyosmium (:func:`read_osm_osmium`); others are OSM XML."""
+
+
+def read_osm(path: str | Path) -> nx.MultiDiGraph:
+    """The driving graph (:func:`osm_graph`) of an OSM extract, read by its suffix: ``.pbf``,
+    ``.osm.gz`` and ``.osm.bz2`` with pyosmium (:func:`read_osm_osmium`), any other as OSM
+    XML (:func:`read_osm_xml`).
+
+    Raises
+    ------
+    DistrictError
+        When the file cannot be read or holds no drivable highway.
+    """
+    path = Path(path)
+    if path.name.lower().endswith(OSMIUM_SUFFIXES):
+        return read_osm_osmium(path)
+    return read_osm_xml(path)
+
+
 def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
-    """An osmnx-style driving graph from an OpenStreetMap XML file (``.osm``).
+    """The driving graph (:func:`osm_graph`) of an OpenStreetMap XML file (``.osm``),
+    parsed with the standard library.
+
+    Raises
+    ------
+    DistrictError
+        When the file is not OSM XML or holds no drivable highway.
+    """
+    path = Path(path)
+    try:
+        root = ET.parse(path).getroot()
+    except (ET.ParseError, OSError) as exc:
+        raise DistrictError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from None
+    if root.tag != "osm":
+        raise DistrictError(f"{path}: not an OpenStreetMap XML file (the root element is "
+                            f"<{root.tag}>, expected <osm>)")
+    coords: dict[str, tuple[float, float]] = {}
+    for n in root.iter("node"):
+        try:
+            coords[n.attrib["id"]] = (float(n.attrib["lat"]), float(n.attrib["lon"]))
+        except (KeyError, ValueError):
+            continue
+    ways = [(w.attrib.get("id", ""),
+             [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords],
+             {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")})
+            for w in root.iter("way")]
+    restrictions = sum(
+        1 for rel in root.iter("relation")
+        if any(t.attrib.get("k") == "type" and t.attrib.get("v") == "restriction"
+               for t in rel.iter("tag")))
+    return osm_graph(path, OsmData(coords, ways, restrictions))
+
+
+def read_osm_osmium(path: str | Path) -> nx.MultiDiGraph:
+    """The driving graph (:func:`osm_graph`) of an OSM extract read with pyosmium: PBF
+    (``.pbf``) or compressed XML (``.osm.gz``, ``.osm.bz2``).
+
+    Way nodes take their coordinates from libosmium's node location index (the
+    ``with_locations`` of :class:`osmium.FileProcessor`), so only the nodes of ways are
+    kept in memory. libosmium stores coordinates to 1e-7° (about 1 cm), the precision of
+    the OSM database and of PBF files.
+
+    Raises
+    ------
+    DistrictError
+        When pyosmium cannot read the file or it holds no drivable highway.
+    """
+    import osmium
+
+    path = Path(path)
+    coords: dict[str, tuple[float, float]] = {}
+    ways: list[tuple[str, list[str], dict[str, str]]] = []
+    restrictions = 0
+    try:
+        for obj in osmium.FileProcessor(str(path)).with_locations():
+            if obj.is_way():
+                refs = []
+                for nd in obj.nodes:
+                    if nd.location.valid():
+                        ref = str(nd.ref)
+                        coords.setdefault(ref, (nd.location.lat, nd.location.lon))
+                        refs.append(ref)
+                ways.append((str(obj.id), refs, {t.k: t.v for t in obj.tags}))
+            elif obj.is_relation() and obj.tags.get("type") == "restriction":
+                restrictions += 1
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise DistrictError(f"{path}: not a readable OpenStreetMap file ({exc}); drillsim "
+                            "reads .osm (XML), .osm.gz, .osm.bz2 and .pbf extracts") from None
+    return osm_graph(path, OsmData(coords, ways, restrictions))
+
+
+def osm_graph(path: Path, data: OsmData) -> nx.MultiDiGraph:
+    """An osmnx-style driving graph from the parsed ways of an OSM extract ``path``.
 
     Every way with a ``highway`` tag becomes an arc between each two consecutive nodes,
     shape points included (``length`` the haversine distance, m): places and coordinates
@@ -177,28 +293,14 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
     Raises
     ------
     DistrictError
-        When the file is not OSM XML or holds no highway.
+        When the extract holds no drivable highway.
     """
-    path = Path(path)
-    try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError) as exc:
-        raise DistrictError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from None
-    if root.tag != "osm":
-        raise DistrictError(f"{path}: not an OpenStreetMap XML file (the root element is "
-                            f"<{root.tag}>, expected <osm>)")
-    coords: dict[str, tuple[float, float]] = {}
-    for n in root.iter("node"):
-        try:
-            coords[n.attrib["id"]] = (float(n.attrib["lat"]), float(n.attrib["lon"]))
-        except (KeyError, ValueError):
-            continue
+    coords = data.coords
     ways = []
     skipped: dict[str, int] = {}
     skipped_roads: list[dict[str, str]] = []
     highways = 0
-    for w in root.iter("way"):
-        tags = {t.attrib.get("k"): t.attrib.get("v") for t in w.iter("tag")}
+    for osmid, refs, tags in data.ways:
         if not tags.get("highway"):
             key = next((f"{k}={tags[k]}" for k in _NOT_ROAD_KEYS if tags.get(k)), "untagged"
                        if not tags else "no highway tag")
@@ -209,25 +311,21 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
             why = (f"{closed} (closed to motor traffic)" if closed else
                    "oneway=reversible (a tidal way: its direction at the drill's hour is "
                    "unknown)" if _direction(tags) == "reversible" else None)
-        refs = [nd.attrib["ref"] for nd in w.iter("nd") if nd.attrib.get("ref") in coords]
         if why is not None:
             skipped[why] = skipped.get(why, 0) + 1
             if tags.get("highway"):
                 skipped_roads += _skipped_rows(why, tags, refs, coords)
             continue
         if len(refs) >= 2:
-            ways.append((w.attrib.get("id", ""), refs, tags))
+            ways.append((osmid, refs, tags))
     if not ways:
         closed = f" ({highways} closed to driving)" if highways else ""
         raise DistrictError(f"{path}: no drivable ways with a highway tag{closed} (is it an "
                             "extract of roads?)")
-    graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM XML reader")
+    graph = nx.MultiDiGraph(crs="epsg:4326", created_with="drillsim OSM reader")
     graph.graph[SKIPPED_WAYS] = skipped
     graph.graph[SKIPPED_ROADS] = skipped_roads
-    graph.graph[TURN_RESTRICTIONS] = sum(
-        1 for rel in root.iter("relation")
-        if any(t.attrib.get("k") == "type" and t.attrib.get("v") == "restriction"
-               for t in rel.iter("tag")))
+    graph.graph[TURN_RESTRICTIONS] = data.turn_restrictions
     for osmid, refs, tags in ways:
         attrs = {k: v for k, v in {
             "osmid": osmid, "highway": tags.get("highway"), "name": tags.get("name:zh")
@@ -259,7 +357,7 @@ def read_osm_xml(path: str | Path) -> nx.MultiDiGraph:
 def make_district(name: str, folder: str | Path, *, graphml: str | Path | None = None,
                   osm: str | Path | None = None, name_en: str = "", name_zh: str = ""
                   ) -> MadeDistrict:
-    """Create a district package in ``folder`` from a GraphML or OSM XML road network.
+    """Create a district package in ``folder`` from a GraphML or OSM road network (XML or PBF).
 
     Raises
     ------
@@ -289,8 +387,8 @@ def make_district(name: str, folder: str | Path, *, graphml: str | Path | None =
     else:
         source = Path(osm)
         if not source.is_file():
-            raise DistrictError(f"{source}: no such OpenStreetMap XML file")
-        graph = read_osm_xml(source)
+            raise DistrictError(f"{source}: no such OpenStreetMap file")
+        graph = read_osm(source)
     try:
         converted = to_wgs84(graph) or ""
     except ValueError as exc:

@@ -564,6 +564,72 @@ def test_an_extract_of_closed_ways_only_says_so(tmp_path):
                                "driving) (is it an extract of roads?)")
 
 
+
+def _osmium_copy(xml: Path, out: Path) -> Path:
+    """``xml`` written again by pyosmium in the format of ``out``'s suffix (PBF, gzip or
+    bzip2 XML), object for object."""
+    import osmium
+
+    with osmium.SimpleWriter(str(out)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    return out
+
+
+@pytest.mark.parametrize("suffix", [".pbf", ".osm.gz", ".osm.bz2"])
+@pytest.mark.parametrize("fixture", ["shape points", "access"])
+def test_pbf_and_compressed_extracts_give_the_xml_graph(tmp_path, suffix, fixture):
+    """Issue 15 asks for PBF extracts: pyosmium reads .pbf, .osm.gz and .osm.bz2 into the
+    graph the XML reader builds from the same data, node for node and arc for arc (ids,
+    coordinates, lengths, tags, directions, speeds, in the same order), with the same
+    skipped ways, dropped.csv rows and turn restriction count. (The XML is the one pyosmium
+    writes: OSM ids are integers, and the access fixture's node "00" is node 0 in PBF.)"""
+    from drillsim.network.district_make import read_osm
+
+    written = tmp_path / "written.osm"
+    written.write_text(OSM if fixture == "shape points" else _osm_ways(
+        ACCESS_WAYS + [("32", {"railway": "rail"})], RESTRICTIONS), encoding="utf-8")
+    xml = _osmium_copy(written, tmp_path / "x.osm")
+    other = _osmium_copy(xml, tmp_path / f"x{suffix}")
+    a, b = read_osm_xml(xml), read_osm(other)
+    assert list(b.nodes(data=True)) == list(a.nodes(data=True))
+    assert list(b.edges(keys=True, data=True)) == list(a.edges(keys=True, data=True))
+    assert b.graph == a.graph
+    assert a.number_of_edges() == {"shape points": 9, "access": 12}[fixture]
+    if fixture == "access":
+        assert b.graph["turn_restrictions"] == 2 and len(b.graph["skipped_ways"]) == 6
+        assert len(b.graph["skipped_roads"]) == 5
+
+
+def test_district_new_from_pbf_writes_the_xml_package(tmp_path):
+    """`district new --osm x.pbf` writes the package `--osm x.osm` writes: same network
+    and dropped roads, same report of what it left out."""
+    written = tmp_path / "written.osm"
+    written.write_text(_osm_ways(ACCESS_WAYS, RESTRICTIONS), encoding="utf-8")
+    xml = _osmium_copy(written, tmp_path / "access.osm")  # integer node ids, as in PBF
+    pbf = _osmium_copy(xml, tmp_path / "access.osm.pbf")
+    out = {}
+    for src in (xml, pbf):
+        r = invoke("district", "new", "acc", "--osm", src, "--out", tmp_path / src.name[-3:])
+        assert r.exit_code == 0, r.output
+        out[src.name[-3:]] = r.output.replace(str(tmp_path / src.name[-3:]), "DIR")
+    assert out["osm"] == out["pbf"]
+    assert "ignored 2 turn restriction(s)" in " ".join(out["pbf"].split())
+    for name in ("network.graphml", "dropped.csv"):
+        assert (tmp_path / "pbf" / name).read_bytes() == (tmp_path / "osm" / name).read_bytes()
+
+
+def test_a_broken_pbf_is_one_line(tmp_path):
+    path = tmp_path / "broken.pbf"
+    path.write_bytes(b"<osm>not a pbf</osm>" * 10)
+    r = invoke("district", "new", "b", "--osm", path, "--out", tmp_path / "b")
+    assert r.exit_code == 2
+    (line,) = r.output.strip().splitlines()
+    assert line.startswith(f"error: {path}: not a readable OpenStreetMap file (PBF error: ")
+    assert line.endswith("drillsim reads .osm (XML), .osm.gz, .osm.bz2 and .pbf extracts")
+    assert not (tmp_path / "b").exists()
+
+
 BY_NAME = """\
 name: places by name
 district: ../testcity
