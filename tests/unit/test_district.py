@@ -577,25 +577,29 @@ def _osmium_copy(xml: Path, out: Path) -> Path:
 
 
 @pytest.mark.parametrize("suffix", [".pbf", ".osm.gz", ".osm.bz2"])
-@pytest.mark.parametrize("fixture", ["shape points", "access"])
+@pytest.mark.parametrize("fixture", ["shape points", "access", "cut"])
 def test_pbf_and_compressed_extracts_give_the_xml_graph(tmp_path, suffix, fixture):
     """Issue 15 asks for PBF extracts: pyosmium reads .pbf, .osm.gz and .osm.bz2 into the
     graph the XML reader builds from the same data, node for node and arc for arc (ids,
     coordinates, lengths, tags, directions, speeds, in the same order), with the same
-    skipped ways, dropped.csv rows and turn restriction count. (The XML is the one pyosmium
-    writes: OSM ids are integers, and the access fixture's node "00" is node 0 in PBF.)"""
+    skipped ways, dropped.csv rows and turn restriction count. A way cut by the extract's
+    edge (node 3 of way 10 missing) keeps the nodes present in both. (The XML is the one
+    pyosmium writes: OSM ids are integers, and the access fixture's node "00" is node 0 in
+    PBF.)"""
     from drillsim.network.district_make import read_osm
 
     written = tmp_path / "written.osm"
-    written.write_text(OSM if fixture == "shape points" else _osm_ways(
-        ACCESS_WAYS + [("32", {"railway": "rail"})], RESTRICTIONS), encoding="utf-8")
+    written.write_text({
+        "shape points": OSM, "cut": OSM.replace('<node id="3" lat="30.000" lon="104.002"/>', ""),
+        "access": _osm_ways(ACCESS_WAYS + [("32", {"railway": "rail"})], RESTRICTIONS)}[fixture],
+        encoding="utf-8")
     xml = _osmium_copy(written, tmp_path / "x.osm")
     other = _osmium_copy(xml, tmp_path / f"x{suffix}")
     a, b = read_osm_xml(xml), read_osm(other)
     assert list(b.nodes(data=True)) == list(a.nodes(data=True))
     assert list(b.edges(keys=True, data=True)) == list(a.edges(keys=True, data=True))
     assert b.graph == a.graph
-    assert a.number_of_edges() == {"shape points": 9, "access": 12}[fixture]
+    assert a.number_of_edges() == {"shape points": 9, "access": 12, "cut": 6}[fixture]
     if fixture == "access":
         assert b.graph["turn_restrictions"] == 2 and len(b.graph["skipped_ways"]) == 6
         assert len(b.graph["skipped_roads"]) == 5
