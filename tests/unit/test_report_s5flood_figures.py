@@ -47,8 +47,8 @@ def test_zone_map_labels_are_not_crossed_by_zone_lines(reports, name, lang):
     assert winds and all(t.get_bbox_patch() is not None for t in winds)
     outline_z = max(p.get_zorder() for p in ax.patches
                     if (p.get_gid() or "").startswith("chem-outline"))
-    places = [c for c in ax.collections if isinstance(c, PathCollection) and not c.get_gid()
-              and c.get_offsets().shape[0] > 1]
+    places = [c for c in ax.collections if isinstance(c, PathCollection)
+              and (c.get_gid() or "").startswith("places-")]
     assert places and all(c.get_zorder() > outline_z for c in places)
 
 
