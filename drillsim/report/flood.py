@@ -298,6 +298,14 @@ def teams(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
     return _cached(ctx, "teams", build)
 
 
+def shown_team_rows(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
+    """The teams the report lists (:func:`~drillsim.metrics.teams.shown_teams`: fielding a
+    unit type the drill can ask for, or sent), with their measures, in the drill's order."""
+    tm = teams(ctx)
+    shown = {m.team for m in tm_.shown_teams(ctx.result, [m for _, m in tm])}
+    return [(spec, m) for spec, m in tm if m.team in shown]
+
+
 def _team_name(ctx: ReportContext, team_id: str) -> str:
     """A team's name in the report language, by its id."""
     for t in ctx.scenario.forces.teams:
@@ -455,13 +463,10 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
 def team_overview(ctx: ReportContext) -> list[Table]:
     """The teams part's overview: how each team mobilised."""
     out = []
-    tm = teams(ctx)
-    shown = {m.team for m in tm_.shown_teams(ctx.result, [m for _, m in tm])}
-    if shown:
+    tm = shown_team_rows(ctx)
+    if tm:
         rows, classes = [], []
         for spec, m in tm:
-            if m.team not in shown:
-                continue
             units = names(ctx, [f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
                                 for k, n in m.planned.items()])
             shared = names(ctx, [f"{_team_name(ctx, k)} {n}"
@@ -475,7 +480,8 @@ def team_overview(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_members_shared"), ctx.say("flood.col_assembled"),
              ctx.say("flood.col_mobilisation"), ctx.say("flood.col_units_fielded"),
              ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption") + (
-                 _not_asked(ctx, [spec.id for spec, m in tm if m.team not in shown])),
+                 _not_asked(ctx, [m.team for _, m in teams(ctx)
+                             if m.team not in {s.team for _, s in tm}])),
             classes))
     return out
 
@@ -1212,7 +1218,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
         # the response segments are named by the fire part (report.fire.SEGMENT_WORDING)
         paras.append(ctx.say("flood.rescue_bottleneck", segment=ctx.say(SEGMENT_WORDING[largest]),
                              share=f"{totals[largest] / whole:.0%}"))
-    tm = teams(ctx)
+    tm = shown_team_rows(ctx)
     if tm:
         paras.append(ctx.say("flood.team_mobilisation", teams=clauses(ctx, [
             ctx.say("flood.team_assembled", team=team_name(ctx, spec),
