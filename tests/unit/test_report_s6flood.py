@@ -35,3 +35,30 @@ def test_rescue_finding_names_only_the_listed_teams(reports, name, lang):
     named = [specs[t] for t in shown if ctx.name(specs[t].name_en, specs[t].name_zh) in text]
     assert len(named) == len(shown)
     assert finding.table is not None and len(finding.table.rows) == len(shown)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("chlorine-night", "rainstorm-50y-night"))
+def test_warning_section_says_issued_at_the_issue_time(reports, name, lang):
+    """A3: chlorine-night's warning section said "Warning decided at +00:35:00" while the
+    order was decided at +00:31:00 (protective_action) and went out at +00:35:00
+    (warning_issued): the section gives the ``warning_issued`` time as the issue, and its
+    caption and axis count from the issue."""
+    from drillsim.report import text as tx
+
+    ctx, rep = reports[name, lang]
+    issued = next(r.t for r in ctx.records if r.event == "warning_issued")
+    (sec,) = [s for s in rep.sections if s.key == "warning"]
+    para = sec.paragraphs[0]
+    assert tx.offset(issued) in para
+    if lang == "en":
+        assert para.startswith(f"Warning issued at {tx.offset(issued)}")
+    else:
+        assert f"{tx.offset(issued)}（" in para and "发布预警" in para
+    words = para + " ".join(t.caption for t in sec.tables) + " ".join(
+        f.caption + (f.alt or "") for f in sec.figures)
+    assert ("decided" not in words and "decision" not in words) if lang == "en" \
+        else "决定" not in words
+    decided = [r.t for r in ctx.records if r.event == "protective_action"]
+    if decided:  # the chemical order: decided earlier than it went out
+        assert decided[0] < issued and tx.offset(decided[0]) not in para
