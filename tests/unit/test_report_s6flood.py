@@ -62,3 +62,39 @@ def test_warning_section_says_issued_at_the_issue_time(reports, name, lang):
     decided = [r.t for r in ctx.records if r.event == "protective_action"]
     if decided:  # the chemical order: decided earlier than it went out
         assert decided[0] < issued and tx.offset(decided[0]) not in para
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_stock_figure_legend_hides_no_line_and_equal_items_both_show(reports, lang,
+                                                                     monkeypatch):
+    """A2/B5: chlorine-day-wind-shift's depot-stock legend sat inside the panel over the
+    lines, and food rations (same share as drinking water) lay hidden under the water
+    line: each legend lies outside its panel, and an item whose line runs exactly along
+    an earlier one is drawn thinner on top, with markers, over a wider line."""
+    import numpy as np
+
+    from drillsim.report import flood as fl
+
+    ctx, _ = reports["chlorine-day-wind-shift", lang]
+    kept = []
+    monkeypatch.setattr(fl, "png", lambda fig: kept.append(fig) or b"")
+    fl.stock_figure(ctx)
+    (fig,) = kept
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    pairs = 0
+    for ax in fig.axes:
+        lg = ax.get_legend()
+        box, area = lg.get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert box.x0 >= area.x1, (box, area)
+        lines = [ln for ln in ax.lines if not ln.get_label().startswith("_")]
+        for i, a in enumerate(lines):
+            for b in lines[i + 1:]:
+                if np.array_equal(a.get_xydata(), b.get_xydata()):
+                    pairs += 1
+                    assert b.get_marker() not in (None, "None", "")
+                    assert b.get_linewidth() < a.get_linewidth()
+                    assert b.get_zorder() > a.get_zorder()
+    assert pairs  # the drill's food and water shares are equal (the review's case)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
