@@ -98,3 +98,49 @@ def test_stock_figure_legend_hides_no_line_and_equal_items_both_show(reports, la
     assert pairs  # the drill's food and water shares are equal (the review's case)
     import matplotlib.pyplot as plt
     plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("ammonia-liquor-group", "chlorine-day-wind-shift"))
+def test_exposure_labels_sit_by_their_own_line_clear_of_curves(reports, name, lang,
+                                                               monkeypatch):
+    """A6/B3: ammonia's "order" and "line inventory exhausted" labels (lines 2.3 min
+    apart) each sat beside the other's line and across the step curves, and the caption
+    named dotted wind-shift lines the figure did not draw. Each label's nearest vertical
+    line is its own, no step curve (as drawn, in steps) runs through a label, and the
+    caption names dotted lines only when a wind shift is drawn."""
+    import numpy as np
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.path import Path
+    from matplotlib.text import Annotation
+
+    from drillsim.report import chemical as ch
+
+    ctx, _ = reports[name, lang]
+    kept = []
+    monkeypatch.setattr(ch, "png", lambda fig: kept.append(fig) or b"")
+    out = ch.exposure_figure(ctx)
+    (fig,) = kept
+    (ax,) = fig.axes
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    verticals, curves = [], []
+    for line in ax.lines:
+        x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+        if np.ptp(x) == 0:
+            verticals.append(ax.transData.transform((x[0], 0))[0])
+        elif np.ptp(y) > 0:
+            x, y = STEP_LOOKUP_MAP[line.get_drawstyle()](x, y)
+            curves.append(Path(ax.transData.transform(np.column_stack([x, y]))))
+    labels = [a for a in ax.texts if isinstance(a, Annotation) and a.get_rotation() == 90]
+    assert len(labels) == len(verticals) >= 3
+    for a in labels:
+        box = a.get_window_extent(renderer)
+        own = ax.transData.transform((a.xy[0], 0))[0]
+        gap = {v: max(box.x0 - v, v - box.x1, 0.0) for v in verticals}
+        assert min(gap, key=gap.get) == pytest.approx(own), a.get_text()
+        assert not any(c.intersects_bbox(box, filled=False) for c in curves), a.get_text()
+    shifted = any(r.event == "wind_shift" for r in ctx.records)
+    assert (("Dotted" in out.caption) if lang == "en" else ("点线" in out.caption)) == shifted
+    import matplotlib.pyplot as plt
+    plt.close(fig)
