@@ -144,3 +144,31 @@ def test_exposure_labels_sit_by_their_own_line_clear_of_curves(reports, name, la
     assert (("Dotted" in out.caption) if lang == "en" else ("点线" in out.caption)) == shifted
     import matplotlib.pyplot as plt
     plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("chlorine-night", "chlorine-day-wind-shift",
+                                  "ammonia-liquor-group", "rainstorm-50y-night"))
+def test_response_panel_title_gives_no_share_of_few_cases(reports, name, lang, monkeypatch):
+    """B1: the response figure's left title read "(n = 4, 100% ≤ 5 min)" while the tables
+    say "fewer than 5 cases: the values": below MIN_CASES the title gives the count and no
+    share; from MIN_CASES on, the share the metrics give."""
+    from drillsim.metrics.response import MIN_CASES
+    from drillsim.report import fire
+    from drillsim.report import text as tx
+    from drillsim.report.findings import objective_cases
+
+    ctx, _ = reports[name, lang]
+    kept = []
+    monkeypatch.setattr(fire, "png", lambda fig: kept.append(fig) or b"")
+    fire.response_figure(ctx)
+    (fig,) = kept
+    title = fig.axes[0].get_title()
+    n = len(objective_cases(ctx, "five_minute_share") or [])
+    share = tx.value(ctx.summary.metrics["five_minute_share"], "share", lang)
+    if n < MIN_CASES:
+        assert "%" not in title and str(MIN_CASES) in title, title
+    else:
+        assert share in title, title
+    import matplotlib.pyplot as plt
+    plt.close(fig)
