@@ -907,7 +907,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         for node, rows in at_node.items():
             # ids the designer wrote; the calls a hazard raised (flood rescues) are counted
             # in the label of the point they came from (drillsim.report.flood.map_layer)
-            named = [r.incident for r in rows if not r.place]
+            named = [ctx.incident_short(r.incident) for r in rows if not r.place]
             if not named:
                 continue
             label = ctx.say("figure.list_sep").join(named)

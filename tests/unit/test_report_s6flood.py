@@ -172,3 +172,20 @@ def test_response_panel_title_gives_no_share_of_few_cases(reports, name, lang, m
         assert share in title, title
     import matplotlib.pyplot as plt
     plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("chlorine-night", "ammonia-liquor-group"))
+def test_hazmat_call_is_named_by_the_drills_release(reports, name, lang):
+    """A5: chemical pages showed the generated id HZ-CL1 beside the drill's own CL1 for
+    the same release: the page names the hazmat call by the release id the drill file
+    gives, never by the generated id."""
+    from drillsim.report import render_markdown
+
+    ctx, rep = reports[name, lang]
+    chem = ctx.scenario.chemical
+    md = render_markdown(rep)
+    assert chem.incident_id not in md
+    said = ctx.say("report.hazmat_call", release=chem.id)
+    assert ctx.incident_short(chem.incident_id) == said
+    assert said in md
