@@ -18,12 +18,13 @@ from drillsim.scenarios.schema import Scenario
 
 
 def warning_issued_at(result: RunResult) -> float:
-    """Drill time of the decision to warn, s (NaN when the drill has no warning)."""
+    """Drill time the public warning was issued (its ``warning_issued`` record), s (NaN
+    when the drill has no warning)."""
     return next((r.t for r in result.records if r.event == "warning_issued"), math.nan)
 
 
 def warning_metrics(result: RunResult) -> dict[str, float]:
-    """Time to reach the warning target, and the share warned one hour after the decision."""
+    """Time to reach the warning target, and the share warned one hour after its issue."""
     issued = warning_issued_at(result)
     if math.isnan(issued):
         return {"warning_t95": math.nan, "warning_share_1h": math.nan}
@@ -34,7 +35,7 @@ def warning_metrics(result: RunResult) -> dict[str, float]:
 
 
 def warning_curve(result: RunResult) -> tuple[np.ndarray, np.ndarray]:
-    """Share of the public warned against time since the decision to warn (s)."""
+    """Share of the public warned against time since the warning's issue (s)."""
     issued = warning_issued_at(result)
     if math.isnan(issued):
         return np.array([]), np.array([])
@@ -65,9 +66,9 @@ class ChannelMeasure:
     reach
         Share of the public it alone eventually reaches, 0-1.
     first_s
-        From the decision to warn to the first people reached, s.
+        From the warning's issue to the first people reached, s.
     full_s
-        From the decision to warn to its full reach, s.
+        From the warning's issue to its full reach, s.
     needed
         Whether the other channels together cannot reach the warning target without it.
     """

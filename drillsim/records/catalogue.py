@@ -258,7 +258,7 @@ _KINDS: tuple[EventKind, ...] = (
         _f("free_members", "int", "people", "members not in a unit"),
         _f("delay_s", "float", "s", "assembly time after the call-out (0 decimals)"))),
     # --------------------------------------------------------------- warning
-    EventKind("warning_issued", "warning", "the public warning is decided", (),
+    EventKind("warning_issued", "warning", "the public warning is issued", (),
               (_f("channels", "list", "", "names of the warning channels"),)),
     EventKind("warning_target", "warning", "warning coverage reaches the target", (),
               (_f("share", "float", "share", "the target share reached"),)),

@@ -870,9 +870,14 @@ def _window(ctx: ReportContext, *, admissions: bool = True) -> tuple[float, floa
     return t0, t1
 
 
-def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
+MARK_WORDS = {"release_start": "chem.caption_release", "protective_action": "chem.caption_order",
+              "source_control": "chem.caption_leak_end", "container_empty": "chem.caption_leak_end"}
+"""How a caption names each dashed event line (the leak's end by either cause)."""
+
+
+def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> list[str]:
     """Vertical lines at the release and at ``events`` (record kinds, and ``leak_end``:
-    the end of the leak as the metrics measured it)."""
+    the end of the leak as the metrics measured it); the kinds drawn, in time order."""
     styles = {"protective_action": ("#1a5276", "chem.mark_order"),
               "source_control": ("#1e8449", "chem.mark_leak_stopped"),
               "container_empty": ("#7d3c98", "chem.mark_container_empty"),
@@ -888,6 +893,7 @@ def _marks(ctx: ReportContext, ax, events: tuple[str, ...]) -> None:
         colour, label = styles[kind]
         ax.axvline(t / 60, color=colour, ls="--" if kind != "wind_shift" else ":", lw=1.2)
         _line_label(ax, t / 60, 0.98, ctx.say(label), colour, va="top")
+    return [kind for _, kind in sorted(marks)]
 
 
 def _line_label(ax, x: float, y: float, text: str, colour: str, *, va: str) -> None:
@@ -921,7 +927,7 @@ def exposure_figure(ctx: ReportContext):
         ax.step(t / 60, people[lvl], where="post", color=colour, lw=2 if lvl > 1 else 1.6,
                 label=ctx.say("chem.fig_above_level", level=lvl,
                               peak=f"{f.exposure[lvl].peak:,.0f}", action=action))
-    _marks(ctx, ax, ("protective_action", "leak_end", "wind_shift"))
+    drawn = _marks(ctx, ax, ("protective_action", "leak_end", "wind_shift"))
     ax.set_xlim(t0 / 60, t1 / 60)
     ax.set_ylim(bottom=0, top=max(1.0, max(float(p.max()) for p in people.values()) * 1.12))
     time_axis(ctx, ax, t1 - t0)
@@ -932,7 +938,10 @@ def exposure_figure(ctx: ReportContext):
     _legend_below(ax, 3)
     ax.set_title(ctx.say("chem.fig_exposure_title"), fontsize=10)
     style_axes(ax)
-    caption = ctx.say("chem.fig_exposure_caption")
+    dashed = [ctx.say(MARK_WORDS[k]) for k in dict.fromkeys(drawn) if k != "wind_shift"]
+    caption = ctx.say("chem.fig_exposure_caption",
+                      dashed=ctx.say("flood.sep_names").join(dashed)) + (
+        ctx.say("chem.fig_exposure_caption_wind") if "wind_shift" in drawn else "")
     return Figure("chemical_exposure", ctx.say("chem.fig_exposure"),
                   caption, _png(fig), alt=ctx.say("chem.fig_exposure_alt"))
 

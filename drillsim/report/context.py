@@ -115,11 +115,15 @@ class ReportContext:
     def incident_short(self, incident_id: str) -> str:
         """An incident as running text names it: its id as the designer wrote it (``F1``,
         ``BG003``), or for a call a hazard raised, where it came from and its number
-        (``West of West Station ponding, rescue call 3``) instead of a generated id."""
+        (``West of West Station ponding, rescue call 3``; the release's hazmat call by the
+        drill's release id, ``CL1 hazmat call``) instead of a generated id."""
         row = self.rows.get(incident_id)
         if row is not None and row.kind == "flood_rescue" and row.place:
             return self.say("report.flood_rescue_call", point=self.point_name(row.place),
                             n=self._call_number[incident_id])
+        chem = self.scenario.chemical
+        if chem is not None and incident_id == chem.incident_id:
+            return self.say("report.hazmat_call", release=chem.id)
         return incident_id
 
     def point_spec(self, point_id: str):

@@ -139,8 +139,13 @@ def clear_of_curves(ax, tries: int = 3) -> None:
     """Move each vertical event label of ``ax`` (a 90° annotation beside its line) to where
     no data curve runs through it: up or down its line, right or left of it; when no spot
     is free, add head room above the curves and try again (``tries`` times). Straight
-    horizontal and vertical lines (limits, event marks) are not curves."""
+    horizontal and vertical lines (limits, event marks) are not curves; a step curve is
+    tested as drawn (its steps, not the straight joins of its points). A label stays on
+    its own line's side: no spot where another vertical line runs nearer to it than its
+    own (two marks minutes apart)."""
     import numpy as np
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.path import Path
     from matplotlib.text import Annotation
 
     fig = ax.figure
@@ -155,12 +160,16 @@ def clear_of_curves(ax, tries: int = 3) -> None:
         fig.set_dpi(DPI)
         fig.draw_without_rendering()
         renderer = fig.canvas.get_renderer()
-        curves = []
+        curves, marks = [], []
         for line in ax.lines:
             x, y = (np.asarray(v, dtype=float) for v in line.get_data())
+            if x.size >= 2 and np.ptp(x) == 0:
+                marks.append(line.get_transform().transform((x[0], y[0]))[0])
             if x.size < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
                 continue
-            curves.append(line.get_transform().transform_path(line.get_path()))
+            if line.get_drawstyle() in STEP_LOOKUP_MAP:
+                x, y = STEP_LOOKUP_MAP[line.get_drawstyle()](x, y)
+            curves.append(Path(line.get_transform().transform(np.column_stack([x, y]))))
         taken: list = []
         crossed = False
         height = ax.get_window_extent(renderer).height
@@ -174,8 +183,11 @@ def clear_of_curves(ax, tries: int = 3) -> None:
                 a.set_va(va)
                 a.set_ha(ha)
                 box = a.get_window_extent(renderer).padded(2)
+                own = ax.transData.transform((x, 0))[0]
                 if not any(c.intersects_bbox(box, filled=False) for c in curves) \
-                        and not any(box.overlaps(b) for b in taken):
+                        and not any(box.overlaps(b) for b in taken) \
+                        and not any(_gap(m, box) <= _gap(own, box) for m in marks
+                                    if abs(m - own) > 0.5):
                     taken.append(box)
                     break
             else:  # no free spot: back to the top, and more head room
@@ -187,6 +199,11 @@ def clear_of_curves(ax, tries: int = 3) -> None:
             return
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, lo + (hi - lo) * 1.3)
+
+
+def _gap(x: float, box) -> float:
+    """Horizontal distance from display x ``x`` to ``box`` (0 inside it), pixels."""
+    return max(box.x0 - x, x - box.x1, 0.0)
 
 
 def _two_lines(text: str) -> str:

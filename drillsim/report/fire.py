@@ -907,7 +907,7 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
         for node, rows in at_node.items():
             # ids the designer wrote; the calls a hazard raised (flood rescues) are counted
             # in the label of the point they came from (drillsim.report.flood.map_layer)
-            named = [r.incident for r in rows if not r.place]
+            named = [ctx.incident_short(r.incident) for r in rows if not r.place]
             if not named:
                 continue
             label = ctx.say("figure.list_sep").join(named)
@@ -1000,7 +1000,10 @@ def response_figure(ctx: ReportContext) -> Figure:
                      frameon=False)  # below the axes: never over a bar
     thicken(*lg1.get_texts())
     share = ctx.summary.metrics.get("five_minute_share", math.nan)
-    ax1.set_title(ctx.say("fire.fig_order_to_arrival", n=len(vals),
+    # fewer than MIN_CASES cases: no share (the tables give each case's value instead)
+    ax1.set_title(ctx.say("fire.fig_order_to_arrival_few", n=len(vals), min=MIN_CASES)
+                  if few_cases(ctx, "five_minute_share") else
+                  ctx.say("fire.fig_order_to_arrival", n=len(vals),
                           share=tx.value(share, "share", ctx.lang)), fontsize=10)
     ax1.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax1.set_xlabel(ctx.say("fire.fig_minutes"))

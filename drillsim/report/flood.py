@@ -298,6 +298,14 @@ def teams(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
     return _cached(ctx, "teams", build)
 
 
+def shown_team_rows(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
+    """The teams the report lists (:func:`~drillsim.metrics.teams.shown_teams`: fielding a
+    unit type the drill can ask for, or sent), with their measures, in the drill's order."""
+    tm = teams(ctx)
+    shown = {m.team for m in tm_.shown_teams(ctx.result, [m for _, m in tm])}
+    return [(spec, m) for spec, m in tm if m.team in shown]
+
+
 def _team_name(ctx: ReportContext, team_id: str) -> str:
     """A team's name in the report language, by its id."""
     for t in ctx.scenario.forces.teams:
@@ -455,13 +463,10 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
 def team_overview(ctx: ReportContext) -> list[Table]:
     """The teams part's overview: how each team mobilised."""
     out = []
-    tm = teams(ctx)
-    shown = {m.team for m in tm_.shown_teams(ctx.result, [m for _, m in tm])}
-    if shown:
+    tm = shown_team_rows(ctx)
+    if tm:
         rows, classes = [], []
         for spec, m in tm:
-            if m.team not in shown:
-                continue
             units = names(ctx, [f"{tx.term('unit', k, ctx.lang)} {m.fielded.get(k, 0)}/{n}"
                                 for k, n in m.planned.items()])
             shared = names(ctx, [f"{_team_name(ctx, k)} {n}"
@@ -475,7 +480,8 @@ def team_overview(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_members_shared"), ctx.say("flood.col_assembled"),
              ctx.say("flood.col_mobilisation"), ctx.say("flood.col_units_fielded"),
              ctx.say("flood.col_members_left")], rows, ctx.say("flood.teams_caption") + (
-                 _not_asked(ctx, [spec.id for spec, m in tm if m.team not in shown])),
+                 _not_asked(ctx, [m.team for _, m in teams(ctx)
+                             if m.team not in {s.team for _, s in tm}])),
             classes))
     return out
 
@@ -847,6 +853,10 @@ def stock_share(series: list[tuple[float, float]]) -> tuple[list[float], float]:
 
 
 def stock_figure(ctx: ReportContext) -> Figure | None:
+    """The depots' stock over time, each item as a share of its initial stock: one panel
+    per depot, its legend right of the panel (it hides no line); an item whose share runs
+    exactly along an earlier item's (the same ration per person) is drawn thin with
+    markers over the earlier one drawn wide, so both stay visible."""
     dm = depots(ctx)
     ration = ctx.scenario.relief.ration
     shown = [d for d in ctx.scenario.forces.depots if dm[d.id].levels]
@@ -860,14 +870,25 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
     items = sorted({k for d in shown for k in dm[d.id].levels})
     marks = []
     for ax, dep in zip(axes[:, 0], shown, strict=True):
+        drawn = []
         for k, item in enumerate(items):
             series = dm[dep.id].levels.get(item)
             if not series or (item not in ration and len(series) == 1):
                 continue
             ts = [s[0] for s in series] + [t_max]
             vs, initial = stock_share(series)
-            ax.step(np.asarray(ts) / 60, [*vs, vs[-1]], where="post", color=cmap(k % 10),
-                    lw=2.4 if k == 0 else 1.6, ls=SERIES_STYLES[k % len(SERIES_STYLES)],
+            drawn.append((k, item, np.asarray(ts) / 60, np.asarray([*vs, vs[-1]]), initial))
+        along = [[np.array_equal(a[2], b[2]) and np.array_equal(a[3], b[3]) for b in drawn]
+                 for a in drawn]
+        same = [any(row[:i]) for i, row in enumerate(along)]
+        for i, (k, item, x, y, initial) in enumerate(drawn):
+            # a later item runs along this one: drawn wide under it
+            covered = not same[i] and any(along[i][i + 1:])
+            ax.step(x, y, where="post", color=cmap(k % 10), zorder=2 + i,
+                    lw=1.2 if same[i] else 4.0 if covered else 2.4 if k == 0 else 1.6,
+                    ls=SERIES_STYLES[k % len(SERIES_STYLES)],
+                    marker=SERIES_MARKERS[k % len(SERIES_MARKERS)] if same[i] else None,
+                    ms=5, mfc="white",
                     label=ctx.say("flood.stock_item",
                                   items=tx.quantities({item: initial}, ctx.lang)))
         for e in dm[dep.id].events:
@@ -882,7 +903,8 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         ax.set_ylabel(ctx.say("flood.stock_axis"))
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
-        lg = ax.legend(fontsize=MIN_FONT, loc="upper right", bbox_to_anchor=(1.0, 0.85))
+        lg = ax.legend(fontsize=MIN_FONT, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                       borderaxespad=0.0, frameon=False)
         thicken(*lg.get_texts())
         style_axes(ax)
     last = axes[-1, 0]
@@ -1212,7 +1234,7 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
         # the response segments are named by the fire part (report.fire.SEGMENT_WORDING)
         paras.append(ctx.say("flood.rescue_bottleneck", segment=ctx.say(SEGMENT_WORDING[largest]),
                              share=f"{totals[largest] / whole:.0%}"))
-    tm = teams(ctx)
+    tm = shown_team_rows(ctx)
     if tm:
         paras.append(ctx.say("flood.team_mobilisation", teams=clauses(ctx, [
             ctx.say("flood.team_assembled", team=team_name(ctx, spec),

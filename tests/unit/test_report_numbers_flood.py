@@ -441,12 +441,12 @@ def test_warning_section_states_the_warning_metrics(runs, drill, lang):
     m = sd["metrics"]
     if lang == "en":
         at, share, reached = re.fullmatch(
-            r"Warning decided at (\+[\d:]+) \(.*?\); (\d+%) of the public warned within an "
+            r"Warning issued at (\+[\d:]+) \(.*?\); (\d+%) of the public warned within an "
             r"hour; \d+% (?:reached after (.+)\.|not reached during the drill\.)",
             text).groups()
     else:
         at, share, reached = re.fullmatch(
-            r"(\+[\d:]+)（.*?）决定发布预警；1小时内覆盖(\d+%)的公众；(?:(.+)后达到\d+%。|演练期间未达到\d+%。)",
+            r"(\+[\d:]+)（.*?）发布预警；1小时内覆盖(\d+%)的公众；(?:(.+)后达到\d+%。|演练期间未达到\d+%。)",
             text).groups()
     assert close_offset(at, wm.warning_issued_at(result))
     assert abs(pct(share) - m["warning_share_1h"]) <= PCT_HALF + 5e-4

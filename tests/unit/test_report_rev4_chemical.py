@@ -252,7 +252,8 @@ def test_map_draws_flood_rescue_calls_and_the_release_where_they_are(reports, la
     fire.map_layer(ctx, ax, handles)
     (start,) = [r for r in ctx.records if r.event == "release_start"]
     net = ctx.world.network
-    (label,) = [t for t in ax.texts if t.get_text() == ctx.scenario.chemical.incident_id]
+    said = ctx.incident_short(ctx.scenario.chemical.incident_id)  # not the generated id
+    (label,) = [t for t in ax.texts if t.get_text() == said]
     assert np.allclose(label.xy, (net.lon[start.node], net.lat[start.node]))
     row = ctx.rows[ctx.scenario.chemical.incident_id]
     assert row.node != start.node  # the incident itself is at the staging point
