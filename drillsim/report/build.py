@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import LATE_CALL_S
+from drillsim.metrics.evaluation import late_after_s
 from drillsim.metrics.response import FireState
+from drillsim.metrics.standards import rescue_target_s
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
@@ -375,15 +376,25 @@ def _cases_beyond_text(ctx: ReportContext, obj, beyond: list[tuple[str, float]],
 
 
 def _calls_late_text(ctx: ReportContext, late: list[tuple[str, float]]) -> str:
-    """``8 of the calls it counts were first reached more than 15 min after the call: BG006
-    65.1 min, …``: the late calls of a met "every call answered" objective
-    (:func:`drillsim.metrics.evaluation.calls_late`), the slowest :data:`_CASES_SHOWN`
+    """``57 calls it counts were first reached late (flood rescue: 53 beyond 30 min; fire:
+    4 beyond 15 min): Nancang Road ponding, rescue call 10 (47.3 min); …``: the late calls
+    of a met "every call answered" objective
+    (:func:`drillsim.metrics.evaluation.calls_late`), counted per kind with its threshold
+    (:func:`drillsim.metrics.evaluation.late_after_s`), the slowest :data:`_CASES_SHOWN`
     named."""
+    rescue = rescue_target_s(ctx.scenario.objectives)
+    counts: dict[str, int] = {}
+    for i, _ in late:
+        counts[ctx.rows[i].kind] = counts.get(ctx.rows[i].kind, 0) + 1
+    per_kind = [ctx.say("report.calls_late_kind", kind=tx.term("kind", k, ctx.lang), n=n,
+                        minutes=f"{late_after_s(k, rescue) / 60:g}")
+                for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
     named_cases = [ctx.say("fire.name_value", incident=ctx.incident_short(i),
                            value=tx.minutes(v, ctx.lang)) for i, v in late[:_CASES_SHOWN]]
     if len(late) > _CASES_SHOWN:
         named_cases.append(ctx.say("report.cases_more", n=len(late) - _CASES_SHOWN))
-    return ctx.say("report.calls_late", n=len(late), minutes=f"{LATE_CALL_S / 60:g}",
+    return ctx.say("report.calls_late", n=len(late),
+                   kinds=ctx.say("sep_semicolon").join(per_kind),
                    cases=tx.join(named_cases, ctx.lang, words=True))
 
 

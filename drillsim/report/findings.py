@@ -159,8 +159,9 @@ class RatedObjective:
     cases
         The cases of a fractile or share metric (``None`` for other metrics).
     late
-        Calls a met "every call answered" objective counts that were first reached more
-        than :data:`~drillsim.metrics.evaluation.LATE_CALL_S` after the call, slowest first.
+        Calls a met "every call answered" objective counts that were first reached later
+        than their kind allows (:func:`~drillsim.metrics.evaluation.late_after_s`), slowest
+        first.
     """
 
     res: object
@@ -177,6 +178,7 @@ def rated_objectives(ctx: ReportContext) -> list[RatedObjective]:
     summary read this one list."""
     from drillsim.metrics.evaluation import calls_late, cases_beyond, covered_failures
     from drillsim.metrics.response import uncontrolled
+    from drillsim.metrics.standards import rescue_target_s
 
     key = ("rated_objectives",)
     if key not in ctx.extra:
@@ -186,7 +188,7 @@ def rated_objectives(ctx: ReportContext) -> list[RatedObjective]:
             failures = covered_failures(res, states, ctx.summary.rows)
             cases = objective_cases(ctx, res.objective.metric)
             beyond = cases_beyond(res, cases)
-            late = calls_late(res, ctx.summary.rows)
+            late = calls_late(res, ctx.summary.rows, rescue_target_s(ctx.scenario.objectives))
             rating = capped(rate(res)) if failures or beyond or late else rate(res)
             out.append(RatedObjective(res, rating, failures, beyond, cases, late))
         ctx.extra[key] = out
