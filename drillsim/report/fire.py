@@ -26,12 +26,15 @@ from drillsim.metrics.response import (
     IncidentRow,
     ResponseSegments,
     Turnout,
+    Wait,
     after_control,
     call_surge_span,
+    call_waits,
     comms_delay_at,
     escalation,
     fire_station_turnouts,
     five_minute_cases,
+    grew_while_waiting,
     held_at,
     largest_fires,
     metric_cases,
@@ -46,6 +49,7 @@ from drillsim.metrics.response import (
     uncontrolled,
     unit_activity,
     value_if_sooner,
+    waited_s,
 )
 from drillsim.metrics.roads import NOTICEABLE_S, outage_effect, time_from_home
 from drillsim.metrics.standards import (
@@ -1285,7 +1289,8 @@ def observations(ctx: ReportContext) -> list[Finding]:
         rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
                  tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
                  else ctx.say("fire.not_reached"),
-                 tx.minutes(r.first_dispatch - r.queued_at, ctx.lang) if r.queued else "—",
+                 tx.minutes(waited_s(waits(ctx).get(r.incident, [])), ctx.lang)
+                 if r.incident in waits(ctx) else "—",
                  ctx.say("fire.yes") if r.mutual_aid else ctx.say("fire.no")] for r in late]
         table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
@@ -1295,7 +1300,37 @@ def observations(ctx: ReportContext) -> list[Finding]:
         out.append(observation(ctx, ctx.say("fire.obs_late_title"), [
             ctx.say("fire.obs_late_one", minutes=minutes) if len(late) == 1 else
             ctx.say("fire.obs_late", n=len(late), minutes=minutes)], table))
+    out += _grew_while_waiting(ctx)
     out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
+    return out
+
+
+def waits(ctx: ReportContext) -> dict[str, list[Wait]]:
+    """Every wait of every call (:func:`drillsim.metrics.response.call_waits`), once."""
+    if "call_waits" not in ctx.extra:
+        ctx.extra["call_waits"] = call_waits(ctx.result)
+    return ctx.extra["call_waits"]
+
+
+def _grew_while_waiting(ctx: ReportContext) -> list[Finding]:
+    """A background fire whose later alarm waited for a free unit while it grew
+    (:func:`drillsim.metrics.response.grew_while_waiting`): what grew, from the records."""
+    out = []
+    for row in ctx.summary.rows:
+        if not (row.background and row.kind == "fire" and row.incident in waits(ctx)):
+            continue
+        for g in grew_while_waiting(ctx.result, waits(ctx)[row.incident]):
+            out.append(observation(ctx, ctx.say("fire.obs_grew_title",
+                                                incident=ctx.incident_short(row.incident)), [
+                ctx.say("fire.obs_grew", incident=ctx.incident_short(row.incident),
+                        alarm=g.wait.alarm, start=tx.offset(g.wait.start),
+                        end=tx.offset(g.wait.end) if g.wait.served
+                        else ctx.say("msel.not_served"),
+                        minutes=tx.minutes(g.wait.seconds, ctx.lang),
+                        rooms0=f"{g.rooms_start:.0f}", q0=tx.value(g.q_kw_start, "kW", ctx.lang),
+                        rooms1=f"{g.rooms_end:.0f}", q1=tx.value(g.q_kw_end, "kW", ctx.lang),
+                        t1=tx.offset(g.t_end),
+                        total=tx.minutes(waited_s(waits(ctx)[row.incident]), ctx.lang))]))
     return out
 
 
