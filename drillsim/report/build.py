@@ -197,6 +197,13 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                 found = explain(ctx, res, rating) if explain is not None else Finding(
                     finding_title(ctx, res, rating), obj.id, [measured_sentence(ctx, res, rating)])
                 found.paragraphs.insert(1, sentence)
+                if late:  # the late calls named: "no single incident stands out" is wrong
+                    from drillsim.report.fire import late_table
+
+                    found.paragraphs = [p for p in found.paragraphs
+                                        if p != ctx.say("fire.no_driving_incident")]
+                    if found.table is None:
+                        found.table = late_table(ctx, [i for i, _ in late])
                 findings.append(found)
             elif rating.rule == "not_measured":
                 findings.append(_not_measured_finding(ctx, res, rating))

@@ -85,6 +85,7 @@ from drillsim.report.findings import (
     measured_sentence,
     named,
     observation,
+    rated_objectives,
     restates_objective,
     target_text,
     unanswered_text,
@@ -1269,6 +1270,29 @@ def late_calls(ctx: ReportContext) -> list[IncidentRow]:
     return ev_late_calls(ctx.summary.rows)
 
 
+def cited_late(ctx: ReportContext) -> dict[str, str]:
+    """The late calls an objective's capped rating already cites
+    (:func:`drillsim.report.findings.rated_objectives`), each with the objective's id."""
+    return {i: r.res.objective.id for r in rated_objectives(ctx) for i, _ in r.late}
+
+
+def late_table(ctx: ReportContext, incidents: list[str]) -> Table:
+    """The calls reached late: call to first arrival, every wait for a free unit
+    (:func:`drillsim.metrics.response.waited_s`), mutual aid; in incident-table order."""
+    wanted = set(incidents)
+    rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
+             tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
+             else ctx.say("fire.not_reached"),
+             tx.minutes(waited_s(waits(ctx)[r.incident]), ctx.lang)
+             if r.incident in waits(ctx) else "—",
+             ctx.say("fire.yes") if r.mutual_aid else ctx.say("fire.no")]
+            for r in ctx.summary.rows if r.incident in wanted]
+    return Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
+                  ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
+                  ctx.say("fire.col_mutual_aid")], rows,
+                 ctx.say("fire.late_calls_caption_all"))
+
+
 def observations(ctx: ReportContext) -> list[Finding]:
     """The standards missed when no objective measures them, and the calls reached late
     (always: a fractile objective can be met with a few calls far behind)."""
@@ -1285,21 +1309,18 @@ def observations(ctx: ReportContext) -> list[Finding]:
                 fractile=f"{std.fractile:.0%}")
             out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
     late = late_calls(ctx)
-    if late:  # a fractile objective can hide them: always named
-        rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
-                 tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
-                 else ctx.say("fire.not_reached"),
-                 tx.minutes(waited_s(waits(ctx).get(r.incident, [])), ctx.lang)
-                 if r.incident in waits(ctx) else "—",
-                 ctx.say("fire.yes") if r.mutual_aid else ctx.say("fire.no")] for r in late]
-        table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
-                       ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
-                       ctx.say("fire.col_mutual_aid")], rows,
-                      ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
+    cited = cited_late(ctx)
+    rest = [r for r in late if r.incident not in cited]
+    if rest:  # a fractile objective can hide them: always named, once
         minutes = f"{LATE_CALL_S / 60:.0f}"
-        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [
-            ctx.say("fire.obs_late_one", minutes=minutes) if len(late) == 1 else
-            ctx.say("fire.obs_late", n=len(late), minutes=minutes)], table))
+        paras = [ctx.say("fire.obs_late_one", minutes=minutes) if len(rest) == 1 else
+                 ctx.say("fire.obs_late", n=len(rest), minutes=minutes)]
+        also = sorted({cited[r.incident] for r in late if r.incident in cited})
+        if also:  # the others are named under the objective whose rating they cap
+            paras.append(ctx.say("fire.obs_late_cited", objectives=tx.join(
+                also, ctx.lang, words=True)))
+        out.append(observation(ctx, ctx.say("fire.obs_late_title"), paras,
+                               late_table(ctx, [r.incident for r in rest])))
     out += _grew_while_waiting(ctx)
     out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
     return out

@@ -101,3 +101,25 @@ def test_late_table_msel_and_finding_say_every_wait(reports, lang):
     else:
         assert "由3个房间、14.3 MW扩大到" in text and "10个房间、21.5 MW" in text
     assert total in text
+
+
+# ----------------------------------------------------------------------------- B2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_late_calls_cited_once_and_no_standout_sentence_beside_them(reports, lang):
+    """Warehouse O3's finding names BG006 (65.1 min): it does not also say no incident
+    stands out, it lists every late call it cites in its table, and the "beyond the
+    objectives" block does not list them again."""
+    from drillsim.report.findings import rated_objectives
+    from drillsim.report.wording import say
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    o3 = next(f for f in rep.findings if f.objective == "O3")
+    assert "BG006" in " ".join(o3.paragraphs)
+    assert say(lang, "fire.no_driving_incident") not in o3.paragraphs
+    rated = next(r for r in rated_objectives(ctx) if r.res.objective.id == "O3")
+    assert {row[0] for row in o3.table.rows} == {ctx.incident_label(i) for i, _ in rated.late}
+    block = [f for f in rep.findings if f.title.endswith(say(lang, "fire.obs_late_title"))]
+    assert not block or not ({row[0] for row in block[0].table.rows}
+                             & {row[0] for row in o3.table.rows})
