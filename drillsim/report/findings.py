@@ -123,9 +123,9 @@ def case_values(ctx: ReportContext, metric: str) -> str:
     page's language; a share metric's cases are times."""
     unit = METRICS[metric].unit
     unit = "seconds" if unit == "share" else unit
-    return ctx.say("sep_words").join(ctx.say(
+    return tx.join([ctx.say(
         "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
-        for i, v in objective_cases(ctx, metric) or [])
+        for i, v in objective_cases(ctx, metric) or []], ctx.lang, words=True)
 
 
 def measure_text(ctx: ReportContext, metric: str) -> str:

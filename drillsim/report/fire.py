@@ -463,9 +463,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ctx.say("sep_words").join(ctx.say(
+    shown = tx.join([ctx.say(
         "fire.name_value", incident=ctx.incident_short(row.incident), value=_shown(v))
-        for row, v in drivers)
+        for row, v in drivers], ctx.lang, words=True)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
     if len(drivers) <= MAX_NAMED_DRIVERS:
@@ -492,9 +492,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                and r.incident not in shown_ids and not math.isnan(r.call)]
         own = [(r, v) for r, v in own if math.isfinite(v)]
         if own:  # the metric was driven by background calls, not the drill's own incidents
-            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_words").join(
+            paras.append(ctx.say("fire.scripted_not_driving", incidents=tx.join([
                 ctx.say("fire.name_value", incident=ctx.incident_short(r.incident),
-                        value=_shown(v)) for r, v in own)))
+                        value=_shown(v)) for r, v in own], ctx.lang, words=True)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
@@ -670,7 +670,7 @@ def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
         by_calls.setdefault(tuple(incs), []).append(item)
     if not by_calls:
         return []
-    said = [ctx.say("fire.fact_held", incidents=ctx.say("sep_words").join(incs),
+    said = [ctx.say("fire.fact_held", incidents=tx.join(incs, ctx.lang, words=True),
                     places=ctx.say("sep_semicolon").join(items))
             for incs, items in by_calls.items()]
     return [functools.reduce(lambda a, b: ctx.say("join_sentences", first=a, then=b), said)]

@@ -123,3 +123,32 @@ def test_late_calls_cited_once_and_no_standout_sentence_beside_them(reports, lan
     block = [f for f in rep.findings if f.title.endswith(say(lang, "fire.obs_late_title"))]
     assert not block or not ({row[0] for row in block[0].table.rows}
                              & {row[0] for row in o3.table.rows})
+
+
+# ----------------------------------------------------------------------------- B4
+
+
+def test_items_with_commas_joined_with_semicolons():
+    """One rule: a list whose items contain the list separator is joined with semicolons
+    (``sep_semicolon``), in both languages; plain items keep the list separator."""
+    from drillsim.report import text as tx
+
+    names = ["Nancang Road ponding, rescue call 10", "West of West Station ponding, rescue call 9"]
+    assert tx.join(names, "en", words=True) == "; ".join(names)
+    assert tx.join(names, "en") == "; ".join(names)
+    assert tx.join(["BG001", "BG002"], "en", words=True) == "BG001, BG002"
+    assert tx.join(["BG001", "BG002"], "zh", words=True) == "BG001、BG002"
+    assert tx.join(["甲，乙", "丙"], "zh") == "甲，乙；丙"
+
+
+@pytest.mark.parametrize("drill", ["flood-and-fire"])
+def test_no_comma_joined_rescue_call_names_in_the_report(reports, drill):
+    """flood-and-fire's rescue-call names ("Nancang Road ponding, rescue call 10") are never
+    run together with commas in a list."""
+    import re
+
+    _, rep = reports[drill, "en"]
+    texts = [p for f in rep.findings for p in f.paragraphs] + [o.level_text
+                                                                for o in rep.objectives]
+    assert any("rescue call" in t for t in texts)
+    assert not [t for t in texts if re.search(r"rescue call \d+( \([^)]*\))?, [A-Z]", t)]
