@@ -8,7 +8,7 @@ from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.evaluation import late_after_s
-from drillsim.metrics.response import FireState
+from drillsim.metrics.response import TURNOUT_METRICS, FireState
 from drillsim.metrics.standards import rescue_target_s
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
@@ -376,7 +376,9 @@ def _cases_beyond_text(ctx: ReportContext, obj, beyond: list[tuple[str, float]],
                            value=tx.value(v, unit, ctx.lang))
                    for i, v in beyond[:_CASES_SHOWN]]
     if len(beyond) > _CASES_SHOWN:
-        named_cases.append(ctx.say("report.cases_more", n=len(beyond) - _CASES_SHOWN))
+        named_cases.append(ctx.say(
+            "report.cases_more" if obj.metric in TURNOUT_METRICS else "report.calls_more",
+            n=len(beyond) - _CASES_SHOWN))
     return ctx.say("report.cases_beyond", n=len(beyond), total=total,
                    target=target_text(ctx, obj),
                    cases=tx.join(named_cases, ctx.lang, words=True))
@@ -399,7 +401,7 @@ def _calls_late_text(ctx: ReportContext, late: list[tuple[str, float]]) -> str:
     named_cases = [ctx.say("fire.name_value", incident=ctx.incident_short(i),
                            value=tx.minutes(v, ctx.lang)) for i, v in late[:_CASES_SHOWN]]
     if len(late) > _CASES_SHOWN:
-        named_cases.append(ctx.say("report.cases_more", n=len(late) - _CASES_SHOWN))
+        named_cases.append(ctx.say("report.calls_more", n=len(late) - _CASES_SHOWN))
     return ctx.say("report.calls_late", n=len(late),
                    kinds=ctx.say("sep_semicolon").join(per_kind),
                    cases=tx.join(named_cases, ctx.lang, words=True))

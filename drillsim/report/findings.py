@@ -78,7 +78,8 @@ def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
     :data:`CAPABILITIES`.
     """
     owner, cap, ref = [*rest] if ref is None else [*rest, ref]
-    who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(OWNERS[owner])
+    who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(
+        OWNERS[owner], detachment=ctx.say(OWNERS["detachment"]))  # one name of the detachment
     return Action(text, who, ctx.say(CAPABILITIES[cap]), ref)
 
 

@@ -809,7 +809,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     n_raised = sum(bool(r.place) for r in ctx.summary.rows)  # calls a hazard raised
     raised = "" if not n_raised else ctx.say("fire.incidents_caption_raised_one") \
         if n_raised == 1 else ctx.say("fire.incidents_caption_raised", n=n_raised)
-    caption = ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
+    caption = ctx.say("fire.incidents_caption_none") if n_bg == 0 else \
+        ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
         ctx.say("fire.incidents_caption", background=tx.count(n_bg))
     caption += raised
     inc = Table(
@@ -1163,7 +1164,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                        tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0))]
                       + ([] if other else
                          [tx.minutes(std.threshold_s, ctx.lang) if std else ""]))
-    caption = ctx.say("fire.components_caption", n=len(called))
+    caption = ctx.say("fire.components_caption_one") if len(called) == 1 else \
+        ctx.say("fire.components_caption", n=len(called))
     if teams_called(ctx):
         caption += ctx.say("fire.components_caption_teams")
     caption += ctx.say("fire.components_caption_no_nfpa",

@@ -152,3 +152,57 @@ def test_no_comma_joined_rescue_call_names_in_the_report(reports, drill):
                                                                 for o in rep.objectives]
     assert any("rescue call" in t for t in texts)
     assert not [t for t in texts if re.search(r"rescue call \d+( \([^)]*\))?, [A-Z]", t)]
+
+
+# ----------------------------------------------------------------------------- B7, B9
+
+FIRE_DRILLS = ["warehouse-escalation", "flood-and-fire", "night-compound-fire",
+               "highrise-evening"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", FIRE_DRILLS)
+def test_counts_read_as_words(reports, drill, lang):
+    """No "over all 1 calls", no zero "plus 0 background calls" clause, calls counted with
+    起 and not 个, no "5分之一"; the one-call drill (night-compound-fire) says "the one
+    call" and no background clause."""
+    import re
+
+    from drillsim.report.render import render_markdown
+
+    ctx, rep = reports[drill, lang]
+    md = render_markdown(rep)
+    called = [r for r in ctx.summary.rows if r.call == r.call]
+    n_bg = sum(r.background for r in ctx.summary.rows)
+    for bad in (r"over all 1 calls", r"plus 0 background", r"另有0起", r"另有\d+个",
+                r"\d分之一", r"消防救援大队"):
+        assert not re.search(bad, md), bad
+    if lang == "en":
+        assert ("Response segments of the one call." if len(called) == 1
+                else f"Response segments over all {len(called)} calls") in md
+        assert ("Scripted incidents (drill times)." if n_bg == 0 else "background call") in md
+    else:
+        assert ("该起警情各环节用时" if len(called) == 1 else f"全部{len(called)}起警情") in md
+        assert ("脚本警情（演练时间）。" if n_bg == 0 else f"另有{n_bg}起日常警情") in md
+    if drill == "night-compound-fire":
+        assert len(called) == 1 and n_bg == 0
+
+
+def test_zh_calls_more_and_fraction_and_one_detachment_name(reports):
+    """flood-and-fire's capped O3 counts the calls it does not name with 起; the squeezed
+    axis is "1/5" of its scale; the premises action names the detachment by its one key."""
+    from drillsim.report.findings import OWNERS, rated_objectives
+    from drillsim.report.wording import say
+
+    ctx, rep = reports["flood-and-fire", "zh"]
+    o3 = next(o for o in rep.objectives if o.id == "O3")
+    rated = next(r for r in rated_objectives(ctx) if r.res.objective.id == "O3")
+    more = len(rated.late) - 4
+    assert more > 0 and f"另有{more}起" in o3.level_text and f"另有{more}个" not in o3.level_text
+    squeezed = say("zh", "fire.fig_response_left_squeezed", at="30 分钟", times="5")
+    assert "1/5" in squeezed and "分之一" not in squeezed
+    name = say("zh", OWNERS["detachment"])
+    assert name == "区消防救援支队"
+    for lang in LANGS:
+        text = say(lang, OWNERS["premises"], detachment=say(lang, OWNERS["detachment"]))
+        assert say(lang, OWNERS["detachment"]) in text
