@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import FireState, IncidentRow
-from drillsim.metrics.standards import FIRE_CALLS
+from drillsim.metrics.standards import FIRE_CALLS, FLOOD_RESCUE_TARGET_S
 from drillsim.scenarios.schema import Objective
 
 OPS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -115,17 +115,28 @@ def cases_beyond(res: ObjectiveResult,
 
 
 LATE_CALL_S = 900.0
-"""A fire, rescue or alarm call first reached more than this long after the call (s) is
-reached late: the report names it whatever the objectives, and a met "every call answered"
-objective that counts it is capped (:func:`calls_late`). 15 min, three times the 5-minute
-rule (建标152-2017), is a labelled assumption of what an evaluator must hear about."""
+"""A fire, rescue or alarm call (or any call other than a flood rescue) first reached more
+than this long after the call (s) is reached late: the report names it whatever the
+objectives, and a met "every call answered" objective that counts it is capped
+(:func:`calls_late`). 15 min, three times the 5-minute rule (建标152-2017), is a labelled
+assumption of what an evaluator must hear about."""
 
 
-def late_calls(rows: list[IncidentRow]) -> list[IncidentRow]:
-    """The fire, rescue and alarm calls first reached more than :data:`LATE_CALL_S` after
-    the call, or never, in incident-table order."""
-    return [r for r in rows if r.kind in FIRE_CALLS and not math.isnan(r.call)
-            and not r.response <= LATE_CALL_S]
+def late_after_s(kind: str, rescue_target: float = FLOOD_RESCUE_TARGET_S) -> float:
+    """How long after the call a call of ``kind`` may be first reached before it is late, s:
+    a flood rescue its call-to-first-arrival target ``rescue_target`` (the drill's
+    ``rescue_first_arrival_p90`` bound or :data:`~drillsim.metrics.standards.
+    FLOOD_RESCUE_TARGET_S`: :func:`~drillsim.metrics.standards.rescue_target_s`), every
+    other call :data:`LATE_CALL_S`."""
+    return rescue_target if kind == "flood_rescue" else LATE_CALL_S
+
+
+def late_calls(rows: list[IncidentRow], rescue_target: float = FLOOD_RESCUE_TARGET_S,
+               kinds: tuple[str, ...] | None = FIRE_CALLS) -> list[IncidentRow]:
+    """The calls of ``kinds`` (``None``: every kind) first reached later than their kind
+    allows (:func:`late_after_s`), or never, in incident-table order."""
+    return [r for r in rows if (kinds is None or r.kind in kinds) and not math.isnan(r.call)
+            and not r.response <= late_after_s(r.kind, rescue_target)]
 
 
 ANSWER_METRICS: frozenset[str] = frozenset({"calls_unmet"})
@@ -133,14 +144,17 @@ ANSWER_METRICS: frozenset[str] = frozenset({"calls_unmet"})
 says nothing of how long the answer took."""
 
 
-def calls_late(res: ObjectiveResult, rows: list[IncidentRow]) -> list[tuple[str, float]]:
+def calls_late(res: ObjectiveResult, rows: list[IncidentRow],
+               rescue_target: float = FLOOD_RESCUE_TARGET_S) -> list[tuple[str, float]]:
     """The calls a *met* "every call answered" objective counts that were reached late.
 
     "Every everyday call is answered while the warehouse fire burns" met (no call unmet)
     while BG006 waited 62 min for a free engine and was reached 65 min after its call: a
     call answered an hour late is a failure the objective's own subject covers, and the
     report caps its rating at S (:mod:`drillsim.report.ratings`), like
-    :func:`covered_failures`.
+    :func:`covered_failures`. The metric counts every call, so every kind is checked, each
+    by its own threshold (:func:`late_after_s`): flood-and-fire's flood rescues reached
+    47 min after the call are late against its 30-min rescue target.
 
     Parameters
     ----------
@@ -148,17 +162,19 @@ def calls_late(res: ObjectiveResult, rows: list[IncidentRow]) -> list[tuple[str,
         The objective's outcome.
     rows
         The incident table (:func:`drillsim.metrics.response.incident_table`).
+    rescue_target
+        The flood rescue target, s (:func:`~drillsim.metrics.standards.rescue_target_s`).
 
     Returns
     -------
     list of (str, float)
-        (incident, call to first arrival, s) of each call reached more than
-        :data:`LATE_CALL_S` after the call, slowest first; empty for an objective not met
-        or on another metric.
+        (incident, call to first arrival, s) of each call reached later than its kind
+        allows, slowest first; empty for an objective not met or on another metric.
     """
     if res.status != "met" or res.objective.metric not in ANSWER_METRICS:
         return []
-    late = [(r.incident, r.response) for r in late_calls(rows) if math.isfinite(r.response)]
+    late = [(r.incident, r.response) for r in late_calls(rows, rescue_target, kinds=None)
+            if math.isfinite(r.response)]
     return sorted(late, key=lambda c: -c[1])
 
 

@@ -61,7 +61,13 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from drillsim.metrics.chemical import hazmat_units, wind_shift_response
-from drillsim.metrics.response import EmptyStation, empty_stations, unit_activity
+from drillsim.metrics.response import (
+    EmptyStation,
+    Wait,
+    call_waits,
+    empty_stations,
+    unit_activity,
+)
 from drillsim.metrics.roads import PointPassage, point_passages
 from drillsim.metrics.waterlogging import first_pump_after, station_outages
 from drillsim.network.world import World
@@ -107,11 +113,14 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Served:
-    """A call that waited for a free unit, and when a unit was sent to it (s)."""
+    """A call that waited for a free unit, and when a unit was sent to it (s); ``waits``:
+    every spell it waited (:func:`drillsim.metrics.response.call_waits`; a later alarm can
+    wait again)."""
 
     incident: str
     queued: float
     dispatched: float
+    waits: tuple[Wait, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -305,20 +314,24 @@ def surge_waits(result: RunResult, t0: float, t1: float) -> list[Served]:
     """Every call that waited for a free unit during ``[t0, t1]`` (s) or in the backlog
     it left: each call's first wait, when it began before ``t0`` and lasted into it, began
     within it, or began later while a call already counted still waited; in the order
-    units were sent to them (``inf``: never)."""
-    firsts: dict[str, Record] = {}
-    for r in result.records:
-        if r.event == "queued":
-            firsts.setdefault(r.incident, r)
+    units were sent to them (``inf``: never), with every wait of the call
+    (:func:`~drillsim.metrics.response.call_waits`)."""
     out: list[Served] = []
-    for q in sorted(firsts.values(), key=lambda r: r.t):
-        sent = _first(result, lambda r, q=q: r.event == "dispatch" and r.incident == q.incident,
-                      q.t)
-        s = Served(q.incident, q.t, sent.t if sent is not None else math.inf)
-        if (q.t < t0 < s.dispatched or t0 <= q.t <= t1
-                or (q.t > t1 and any(w.dispatched > q.t for w in out))):
+    waits = call_waits(result)
+    for first, *_ in sorted(waits.values(), key=lambda ws: ws[0].start):
+        s = Served(first.incident, first.start, _first_dispatch(result, first),
+                   tuple(waits[first.incident]))
+        if (first.start < t0 < s.dispatched or t0 <= first.start <= t1
+                or (first.start > t1 and any(w.dispatched > first.start for w in out))):
             out.append(s)
     return sorted(out, key=lambda s: (s.dispatched, s.queued))
+
+
+def _first_dispatch(result: RunResult, wait: Wait) -> float:
+    """When the first unit was sent to a call after its wait began, s (``inf``: never)."""
+    sent = _first(result, lambda r: r.event == "dispatch" and r.incident == wait.incident,
+                  wait.start)
+    return sent.t if sent is not None else math.inf
 
 
 def _surge(result: RunResult, inj, iid: str, t: float) -> InjectResponse:

@@ -768,6 +768,106 @@ def queued_needs(result: RunResult, incident: str) -> set[str]:
     return {t for key in needs for t in str(key).split("|")}
 
 
+@dataclass(frozen=True)
+class Wait:
+    """One spell a call waited for a free unit: from its ``queued`` record until every unit
+    it asked for was sent (s; ``end`` is the end of the run when one never was: ``served``
+    false), and the alarm it waited at (1: its first units)."""
+
+    incident: str
+    start: float
+    end: float
+    alarm: int
+    served: bool = True
+
+    @property
+    def seconds(self) -> float:
+        """How long it waited, s."""
+        return self.end - self.start
+
+
+def call_waits(result: RunResult) -> dict[str, list[Wait]]:
+    """Every wait of every call, in time order (:class:`Wait`): each ``queued`` record
+    until units of every type its ``needs`` names (``a|b``: either) were dispatched to the
+    incident, as many as it asked for; a mutual-aid unit answers any need. Warehouse
+    BG001 waited 3.0 min for its first engine, then 63.2 min at its second alarm (queued
+    at 4453 s, engine XZ-E1 sent at 8244 s): both spells are its wait."""
+    kind = {u.id: u.type for u in result.units}
+    end = run_end(result)
+    recs = result.records
+    out: dict[str, list[Wait]] = {}
+    alarm: dict[str, int] = {}
+    for i, q in enumerate(recs):
+        if q.event == "escalate":
+            alarm[q.incident] = int(q.get("alarm", 1))
+        if q.event != "queued":
+            continue
+        left = {str(k): int(n) for k, n in (q.get("needs") or {}).items()}
+        t_end, served = end, False
+        for r in recs[i + 1:]:
+            if r.event != "dispatch" or r.incident != q.incident:
+                continue
+            utype = kind.get(r.unit)
+            key = next((k for k, n in left.items() if n > 0 and (
+                utype in k.split("|") or (utype is None and r.get("mutual_aid")))), None)
+            if key is not None:
+                left[key] -= 1
+            if all(n <= 0 for n in left.values()):
+                t_end, served = r.t, True
+                break
+        out.setdefault(q.incident, []).append(
+            Wait(q.incident, q.t, t_end, alarm.get(q.incident, 1), served))
+    return out
+
+
+def waited_s(waits: list[Wait]) -> float:
+    """The time a call spent waiting, s: the union of its waits (spells that overlap
+    counted once); 0 when it never waited."""
+    total, reach = 0.0, -math.inf
+    for w in sorted(waits, key=lambda w: w.start):
+        start = max(w.start, reach)
+        if w.end > start:
+            total += w.end - start
+        reach = max(reach, w.end)
+    return total
+
+
+@dataclass(frozen=True)
+class GrewWhileWaiting:
+    """A fire that grew while a later alarm of it waited for a free unit: its wait, its
+    size when the wait began and when the unit it waited for arrived (kW, rooms)."""
+
+    wait: Wait
+    q_kw_start: float
+    rooms_start: float
+    t_end: float
+    q_kw_end: float
+    rooms_end: float
+
+
+def grew_while_waiting(result: RunResult, waits: list[Wait]) -> list[GrewWhileWaiting]:
+    """The waits of a fire at a later alarm (:func:`call_waits`: alarm 2 or more) over
+    which its recorded size grew: its last recorded size (``q_kw``, ``rooms``) at or before
+    the wait began against its first at or after the wait ended (the arrival of the unit it
+    waited for). Warehouse BG001 waited 63.2 min at alarm 2 while it grew from 3 rooms,
+    14.3 MW to 10 rooms, 21.5 MW."""
+    out = []
+    for w in waits:
+        if w.alarm < 2:
+            continue
+        sized = [r for r in result.records if r.incident == w.incident
+                 and r.get("q_kw") is not None]
+        before = [r for r in sized if r.t <= w.start]
+        after = [r for r in sized if r.t >= w.end]
+        if not before or not after:
+            continue
+        a, b = before[-1], after[0]
+        if float(b.get("q_kw")) > float(a.get("q_kw")):
+            out.append(GrewWhileWaiting(w, float(a.get("q_kw")), float(a.get("rooms", NAN)),
+                                        b.t, float(b.get("q_kw")), float(b.get("rooms", NAN))))
+    return out
+
+
 def held_at(result: RunResult, activity: dict[str, list[Assignment]], t: float,
             exclude: str = "", types: set[str] | None = None) -> list[Held]:
     """The district's units (not mutual aid) committed at ``t`` (dispatched at or before,

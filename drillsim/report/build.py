@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
-from drillsim.metrics.evaluation import LATE_CALL_S
-from drillsim.metrics.response import FireState
+from drillsim.metrics.evaluation import late_after_s
+from drillsim.metrics.response import TURNOUT_METRICS, FireState
+from drillsim.metrics.standards import rescue_target_s
 from drillsim.metrics.summary import Summary
 from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
@@ -196,6 +197,13 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                 found = explain(ctx, res, rating) if explain is not None else Finding(
                     finding_title(ctx, res, rating), obj.id, [measured_sentence(ctx, res, rating)])
                 found.paragraphs.insert(1, sentence)
+                if late:  # the late calls named: "no single incident stands out" is wrong
+                    from drillsim.report.fire import late_table
+
+                    found.paragraphs = [p for p in found.paragraphs
+                                        if p != ctx.say("fire.no_driving_incident")]
+                    if found.table is None:
+                        found.table = late_table(ctx, [i for i, _ in late])
                 findings.append(found)
             elif rating.rule == "not_measured":
                 findings.append(_not_measured_finding(ctx, res, rating))
@@ -368,22 +376,34 @@ def _cases_beyond_text(ctx: ReportContext, obj, beyond: list[tuple[str, float]],
                            value=tx.value(v, unit, ctx.lang))
                    for i, v in beyond[:_CASES_SHOWN]]
     if len(beyond) > _CASES_SHOWN:
-        named_cases.append(ctx.say("report.cases_more", n=len(beyond) - _CASES_SHOWN))
+        named_cases.append(ctx.say(
+            "report.cases_more" if obj.metric in TURNOUT_METRICS else "report.calls_more",
+            n=len(beyond) - _CASES_SHOWN))
     return ctx.say("report.cases_beyond", n=len(beyond), total=total,
                    target=target_text(ctx, obj),
                    cases=tx.join(named_cases, ctx.lang, words=True))
 
 
 def _calls_late_text(ctx: ReportContext, late: list[tuple[str, float]]) -> str:
-    """``8 of the calls it counts were first reached more than 15 min after the call: BG006
-    65.1 min, …``: the late calls of a met "every call answered" objective
-    (:func:`drillsim.metrics.evaluation.calls_late`), the slowest :data:`_CASES_SHOWN`
+    """``57 calls it counts were first reached late (flood rescue: 53 beyond 30 min; fire:
+    4 beyond 15 min): Nancang Road ponding, rescue call 10 (47.3 min); …``: the late calls
+    of a met "every call answered" objective
+    (:func:`drillsim.metrics.evaluation.calls_late`), counted per kind with its threshold
+    (:func:`drillsim.metrics.evaluation.late_after_s`), the slowest :data:`_CASES_SHOWN`
     named."""
+    rescue = rescue_target_s(ctx.scenario.objectives)
+    counts: dict[str, int] = {}
+    for i, _ in late:
+        counts[ctx.rows[i].kind] = counts.get(ctx.rows[i].kind, 0) + 1
+    per_kind = [ctx.say("report.calls_late_kind", kind=tx.term("kind", k, ctx.lang), n=n,
+                        minutes=f"{late_after_s(k, rescue) / 60:g}")
+                for k, n in sorted(counts.items(), key=lambda kv: -kv[1])]
     named_cases = [ctx.say("fire.name_value", incident=ctx.incident_short(i),
                            value=tx.minutes(v, ctx.lang)) for i, v in late[:_CASES_SHOWN]]
     if len(late) > _CASES_SHOWN:
-        named_cases.append(ctx.say("report.cases_more", n=len(late) - _CASES_SHOWN))
-    return ctx.say("report.calls_late", n=len(late), minutes=f"{LATE_CALL_S / 60:g}",
+        named_cases.append(ctx.say("report.calls_more", n=len(late) - _CASES_SHOWN))
+    return ctx.say("report.calls_late", n=len(late),
+                   kinds=ctx.say("sep_semicolon").join(per_kind),
                    cases=tx.join(named_cases, ctx.lang, words=True))
 
 

@@ -78,7 +78,8 @@ def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
     :data:`CAPABILITIES`.
     """
     owner, cap, ref = [*rest] if ref is None else [*rest, ref]
-    who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(OWNERS[owner])
+    who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(
+        OWNERS[owner], detachment=ctx.say(OWNERS["detachment"]))  # one name of the detachment
     return Action(text, who, ctx.say(CAPABILITIES[cap]), ref)
 
 
@@ -123,9 +124,9 @@ def case_values(ctx: ReportContext, metric: str) -> str:
     page's language; a share metric's cases are times."""
     unit = METRICS[metric].unit
     unit = "seconds" if unit == "share" else unit
-    return ctx.say("sep_words").join(ctx.say(
+    return tx.join([ctx.say(
         "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
-        for i, v in objective_cases(ctx, metric) or [])
+        for i, v in objective_cases(ctx, metric) or []], ctx.lang, words=True)
 
 
 def measure_text(ctx: ReportContext, metric: str) -> str:
@@ -159,8 +160,9 @@ class RatedObjective:
     cases
         The cases of a fractile or share metric (``None`` for other metrics).
     late
-        Calls a met "every call answered" objective counts that were first reached more
-        than :data:`~drillsim.metrics.evaluation.LATE_CALL_S` after the call, slowest first.
+        Calls a met "every call answered" objective counts that were first reached later
+        than their kind allows (:func:`~drillsim.metrics.evaluation.late_after_s`), slowest
+        first.
     """
 
     res: object
@@ -177,6 +179,7 @@ def rated_objectives(ctx: ReportContext) -> list[RatedObjective]:
     summary read this one list."""
     from drillsim.metrics.evaluation import calls_late, cases_beyond, covered_failures
     from drillsim.metrics.response import uncontrolled
+    from drillsim.metrics.standards import rescue_target_s
 
     key = ("rated_objectives",)
     if key not in ctx.extra:
@@ -186,7 +189,7 @@ def rated_objectives(ctx: ReportContext) -> list[RatedObjective]:
             failures = covered_failures(res, states, ctx.summary.rows)
             cases = objective_cases(ctx, res.objective.metric)
             beyond = cases_beyond(res, cases)
-            late = calls_late(res, ctx.summary.rows)
+            late = calls_late(res, ctx.summary.rows, rescue_target_s(ctx.scenario.objectives))
             rating = capped(rate(res)) if failures or beyond or late else rate(res)
             out.append(RatedObjective(res, rating, failures, beyond, cases, late))
         ctx.extra[key] = out

@@ -26,12 +26,15 @@ from drillsim.metrics.response import (
     IncidentRow,
     ResponseSegments,
     Turnout,
+    Wait,
     after_control,
     call_surge_span,
+    call_waits,
     comms_delay_at,
     escalation,
     fire_station_turnouts,
     five_minute_cases,
+    grew_while_waiting,
     held_at,
     largest_fires,
     metric_cases,
@@ -46,6 +49,7 @@ from drillsim.metrics.response import (
     uncontrolled,
     unit_activity,
     value_if_sooner,
+    waited_s,
 )
 from drillsim.metrics.roads import NOTICEABLE_S, outage_effect, time_from_home
 from drillsim.metrics.standards import (
@@ -81,6 +85,7 @@ from drillsim.report.findings import (
     measured_sentence,
     named,
     observation,
+    rated_objectives,
     restates_objective,
     target_text,
     unanswered_text,
@@ -458,9 +463,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     def _shown(v: float) -> str:
         return ctx.say("fire.yes") if unit == "count" else tx.value(v, unit, ctx.lang)
 
-    shown = ctx.say("sep_words").join(ctx.say(
+    shown = tx.join([ctx.say(
         "fire.name_value", incident=ctx.incident_short(row.incident), value=_shown(v))
-        for row, v in drivers)
+        for row, v in drivers], ctx.lang, words=True)
     span = ctx.say("fire.ignition") if from_ign else ctx.say("fire.call")
     goal = ctx.say("fire.goal_full") if endpoint == "full" else ctx.say("fire.first_arrival")
     if len(drivers) <= MAX_NAMED_DRIVERS:
@@ -487,9 +492,9 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
                and r.incident not in shown_ids and not math.isnan(r.call)]
         own = [(r, v) for r, v in own if math.isfinite(v)]
         if own:  # the metric was driven by background calls, not the drill's own incidents
-            paras.append(ctx.say("fire.scripted_not_driving", incidents=ctx.say("sep_words").join(
+            paras.append(ctx.say("fire.scripted_not_driving", incidents=tx.join([
                 ctx.say("fire.name_value", incident=ctx.incident_short(r.incident),
-                        value=_shown(v)) for r, v in own)))
+                        value=_shown(v)) for r, v in own], ctx.lang, words=True)))
     cols = [ctx.say("fire.col_incident"), ctx.say("fire.col_unit")] + \
         [ctx.say(SEGMENT_WORDING[k]) for k in SEGMENT_WORDING if k in totals] + \
         [ctx.say("fire.col_total")]
@@ -665,7 +670,7 @@ def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
         by_calls.setdefault(tuple(incs), []).append(item)
     if not by_calls:
         return []
-    said = [ctx.say("fire.fact_held", incidents=ctx.say("sep_words").join(incs),
+    said = [ctx.say("fire.fact_held", incidents=tx.join(incs, ctx.lang, words=True),
                     places=ctx.say("sep_semicolon").join(items))
             for incs, items in by_calls.items()]
     return [functools.reduce(lambda a, b: ctx.say("join_sentences", first=a, then=b), said)]
@@ -804,7 +809,8 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     n_raised = sum(bool(r.place) for r in ctx.summary.rows)  # calls a hazard raised
     raised = "" if not n_raised else ctx.say("fire.incidents_caption_raised_one") \
         if n_raised == 1 else ctx.say("fire.incidents_caption_raised", n=n_raised)
-    caption = ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
+    caption = ctx.say("fire.incidents_caption_none") if n_bg == 0 else \
+        ctx.say("fire.incidents_caption_one") if n_bg == 1 else \
         ctx.say("fire.incidents_caption", background=tx.count(n_bg))
     caption += raised
     inc = Table(
@@ -1161,7 +1167,8 @@ def sections(ctx: ReportContext) -> list[Section]:
                        tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0))]
                       + ([] if other else
                          [tx.minutes(std.threshold_s, ctx.lang) if std else ""]))
-    caption = ctx.say("fire.components_caption", n=len(called))
+    caption = ctx.say("fire.components_caption_one") if len(called) == 1 else \
+        ctx.say("fire.components_caption", n=len(called))
     if teams_called(ctx):
         caption += ctx.say("fire.components_caption_teams")
     caption += ctx.say("fire.components_caption_no_nfpa",
@@ -1268,6 +1275,29 @@ def late_calls(ctx: ReportContext) -> list[IncidentRow]:
     return ev_late_calls(ctx.summary.rows)
 
 
+def cited_late(ctx: ReportContext) -> dict[str, str]:
+    """The late calls an objective's capped rating already cites
+    (:func:`drillsim.report.findings.rated_objectives`), each with the objective's id."""
+    return {i: r.res.objective.id for r in rated_objectives(ctx) for i, _ in r.late}
+
+
+def late_table(ctx: ReportContext, incidents: list[str]) -> Table:
+    """The calls reached late: call to first arrival, every wait for a free unit
+    (:func:`drillsim.metrics.response.waited_s`), mutual aid; in incident-table order."""
+    wanted = set(incidents)
+    rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
+             tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
+             else ctx.say("fire.not_reached"),
+             tx.minutes(waited_s(waits(ctx)[r.incident]), ctx.lang)
+             if r.incident in waits(ctx) else "—",
+             ctx.say("fire.yes") if r.mutual_aid else ctx.say("fire.no")]
+            for r in ctx.summary.rows if r.incident in wanted]
+    return Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
+                  ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
+                  ctx.say("fire.col_mutual_aid")], rows,
+                 ctx.say("fire.late_calls_caption_all"))
+
+
 def observations(ctx: ReportContext) -> list[Finding]:
     """The standards missed when no objective measures them, and the calls reached late
     (always: a fractile objective can be met with a few calls far behind)."""
@@ -1284,21 +1314,49 @@ def observations(ctx: ReportContext) -> list[Finding]:
                 fractile=f"{std.fractile:.0%}")
             out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
     late = late_calls(ctx)
-    if late:  # a fractile objective can hide them: always named
-        rows = [[ctx.incident_label(r.incident), _kind_label(ctx, r),
-                 tx.minutes(r.response, ctx.lang) if math.isfinite(r.response)
-                 else ctx.say("fire.not_reached"),
-                 tx.minutes(r.first_dispatch - r.queued_at, ctx.lang) if r.queued else "—",
-                 ctx.say("fire.yes") if r.mutual_aid else ctx.say("fire.no")] for r in late]
-        table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
-                       ctx.say("fire.col_call_to_first"), ctx.say("fire.col_waited"),
-                       ctx.say("fire.col_mutual_aid")], rows,
-                      ctx.say("fire.late_calls_caption", minutes=f"{LATE_CALL_S / 60:.0f}"))
+    cited = cited_late(ctx)
+    rest = [r for r in late if r.incident not in cited]
+    if rest:  # a fractile objective can hide them: always named, once
         minutes = f"{LATE_CALL_S / 60:.0f}"
-        out.append(observation(ctx, ctx.say("fire.obs_late_title"), [
-            ctx.say("fire.obs_late_one", minutes=minutes) if len(late) == 1 else
-            ctx.say("fire.obs_late", n=len(late), minutes=minutes)], table))
+        paras = [ctx.say("fire.obs_late_one", minutes=minutes) if len(rest) == 1 else
+                 ctx.say("fire.obs_late", n=len(rest), minutes=minutes)]
+        also = sorted({cited[r.incident] for r in late if r.incident in cited})
+        if also:  # the others are named under the objective whose rating they cap
+            paras.append(ctx.say("fire.obs_late_cited", objectives=tx.join(
+                also, ctx.lang, words=True)))
+        out.append(observation(ctx, ctx.say("fire.obs_late_title"), paras,
+                               late_table(ctx, [r.incident for r in rest])))
+    out += _grew_while_waiting(ctx)
     out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
+    return out
+
+
+def waits(ctx: ReportContext) -> dict[str, list[Wait]]:
+    """Every wait of every call (:func:`drillsim.metrics.response.call_waits`), once."""
+    if "call_waits" not in ctx.extra:
+        ctx.extra["call_waits"] = call_waits(ctx.result)
+    return ctx.extra["call_waits"]
+
+
+def _grew_while_waiting(ctx: ReportContext) -> list[Finding]:
+    """A background fire whose later alarm waited for a free unit while it grew
+    (:func:`drillsim.metrics.response.grew_while_waiting`): what grew, from the records."""
+    out = []
+    for row in ctx.summary.rows:
+        if not (row.background and row.kind == "fire" and row.incident in waits(ctx)):
+            continue
+        for g in grew_while_waiting(ctx.result, waits(ctx)[row.incident]):
+            out.append(observation(ctx, ctx.say("fire.obs_grew_title",
+                                                incident=ctx.incident_short(row.incident)), [
+                ctx.say("fire.obs_grew", incident=ctx.incident_short(row.incident),
+                        alarm=g.wait.alarm, start=tx.offset(g.wait.start),
+                        end=tx.offset(g.wait.end) if g.wait.served
+                        else ctx.say("msel.not_served"),
+                        minutes=tx.minutes(g.wait.seconds, ctx.lang),
+                        rooms0=f"{g.rooms_start:.0f}", q0=tx.value(g.q_kw_start, "kW", ctx.lang),
+                        rooms1=f"{g.rooms_end:.0f}", q1=tx.value(g.q_kw_end, "kW", ctx.lang),
+                        t1=tx.offset(g.t_end),
+                        total=tx.minutes(waited_s(waits(ctx)[row.incident]), ctx.lang))]))
     return out
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drillsim.hazards.plume import CHEMICALS
-from drillsim.metrics.injects import InjectResponse, inject_responses
+from drillsim.metrics.injects import InjectResponse, Served, inject_responses
 from drillsim.metrics.response import unreachable_calls
 from drillsim.metrics.waterlogging import waterlogging_points
 from drillsim.records.spreadsheet import spreadsheet_cell
@@ -98,6 +98,19 @@ def _call(ctx: ReportContext, incident: str) -> str:
     return name + tx.paren(what, ctx.lang) if what and name == incident else name
 
 
+def _served(ctx: ReportContext, s: Served) -> str:
+    """When a waiting call got its first unit, and every later wait of it (a later alarm
+    that waited again: warehouse BG001 at alarm 2 from +01:14:13 to +02:17:24)."""
+    def at(t: float) -> str:
+        return tx.offset(t) if math.isfinite(t) else ctx.say("msel.not_served")
+
+    text = at(s.dispatched)
+    for w in s.waits[1:]:
+        text = ctx.say("msel.served_again", served=text, alarm=w.alarm, start=tx.offset(w.start),
+                       end=at(w.end if w.served else math.inf))
+    return text
+
+
 def _surge(ctx: ReportContext, a: InjectResponse) -> str:
     """The reserve first (the surge asks stations to keep an engine in quarters): per
     station, the spans it had none in; then whether any call waited (from when: the
@@ -106,9 +119,7 @@ def _surge(ctx: ReportContext, a: InjectResponse) -> str:
     if a.outcome == "none":
         wait = ctx.say("msel.no_call_waited")
     else:
-        order = [tx.label(_call(ctx, s.incident), tx.offset(s.dispatched)
-                          if math.isfinite(s.dispatched) else ctx.say("msel.not_served"),
-                          ctx.lang) for s in a.served]
+        order = [tx.label(_call(ctx, s.incident), _served(ctx, s), ctx.lang) for s in a.served]
         wait = ctx.say("msel.call_waits", incident=ctx.incident_short(a.incident),
                        offset=tx.offset(a.sim_t)) \
             + ctx.say("msel.served_order", calls=tx.join(order, ctx.lang))

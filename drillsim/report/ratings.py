@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.evaluation import LATE_CALL_S, ObjectiveResult
+from drillsim.metrics.standards import FLOOD_RESCUE_TARGET_S
 
 MARGIN_P = 0.10
 """A met objective is rated P when it beats its target by at least this share."""
@@ -183,4 +184,5 @@ def rule_fields() -> dict[str, str]:
     return {"margin": f"{MARGIN_P * 100:g}", "shortfall": f"{SHORTFALL_M * 100:g}",
             "cap": f"{CRITICAL_CAP:g}", "p": str(floors["优"]), "s": str(floors["良"]),
             "m": str(floors["中"]), "p_below": str(floors["优"] - 1),
-            "s_below": str(floors["良"] - 1), "late": f"{LATE_CALL_S / 60:g}"}
+            "s_below": str(floors["良"] - 1), "late": f"{LATE_CALL_S / 60:g}",
+            "rescue": f"{FLOOD_RESCUE_TARGET_S / 60:g}"}

@@ -344,8 +344,14 @@ def join(items: Iterable[str], lang: str = "en", *, words: bool = False) -> str:
     """Items listed in the page's language: ``a, b, c`` / ``a，b，c`` (wording
     ``sep_list``; the one list separator of running text and table cells). With ``words``,
     a list of single words or ids (``XZ-E1、XZ-E2``, ``AEGL-3、AEGL-2``): Chinese joins
-    those with the enumeration comma 、(wording ``sep_words``; GB/T 15834-2011 4.5)."""
-    return say(lang, "sep_words" if words else "sep_list").join(items)
+    those with the enumeration comma 、(wording ``sep_words``; GB/T 15834-2011 4.5).
+    Items that contain the separator themselves (``Nancang Road ponding, rescue call 10``)
+    are joined with semicolons (wording ``sep_semicolon``), so each item stays one."""
+    items = list(items)
+    sep = say(lang, "sep_words" if words else "sep_list")
+    if any(sep.strip() in i for i in items):
+        sep = say(lang, "sep_semicolon")
+    return sep.join(items)
 
 
 def paren(inner: str, lang: str = "en") -> str:

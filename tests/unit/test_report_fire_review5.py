@@ -76,15 +76,17 @@ def test_calls_answered_objective_capped_by_its_late_calls(reports, lang):
     assert late and late[0][0] == "BG006"
     assert by_id["BG006"].response == pytest.approx(late[0][1])
     assert by_id["BG006"].response > 60 * 60  # the review: reached after 65.1 min
-    assert {i for i, _ in late} == {r.incident for r in late_calls(ctx.summary.rows)}
+    assert {i for i, _ in late} == {r.incident for r in late_calls(ctx.summary.rows, kinds=None)}
     row = next(r for r in rep.objectives if r.id == "O3")
     assert row.rating.code == "S"
     minutes = f"{late[0][1] / 60:.1f}"
     said = f"BG006 ({minutes} min)" if lang == "en" else f"BG006（{minutes} 分钟）"
     assert said in row.level_text
     n = len(late)
-    assert (f"{n} calls it counts were first reached more than 15 min" if lang == "en"
-            else f"有{n}起接警后超过15分钟") in row.level_text
+    assert (f"{n} calls it counts were first reached late (" if lang == "en"
+            else f"有{n}起力量到场过晚（") in row.level_text
+    assert ("more than 15 min after the call" if lang == "en" else "起接警后超过15分钟") \
+        in row.level_text
     assert LATE_CALL_S == 900.0
     rule = " ".join(" ".join(r) for r in rep.rules.rows)
     assert ("calls first reached more than 15 min after the call" if lang == "en"

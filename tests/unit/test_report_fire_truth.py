@@ -155,7 +155,7 @@ def test_first_minutes_action_fits_a_warehouse(reports, lang):
     assert ctx.say("fire.action_first_minutes") not in texts  # e-bikes: residential only
     act = ctx.say("fire.action_first_minutes_workplace")
     owner = next(a.owner for a in acts if a.action == act)
-    assert owner == ctx.say("owner.premises")
+    assert owner == ctx.say("owner.premises", detachment=ctx.say("owner.detachment"))
     assert ctx.say("owner.subdistricts") not in [a.owner for a in acts]  # shelters: no flood
 
 

@@ -256,7 +256,8 @@ def test_a_met_objective_is_one_strength_not_two(reports, drill, metric, key, la
     ctx, rep = reports[drill, lang]
     obj = next(o for o in ctx.scenario.objectives if o.metric == metric)
     own = [s for s in rep.strengths if s.startswith(obj.id)]
-    assert len(own) == 1
+    # flood-and-fire O3 is capped by its late flood rescues (sixth review A1): no strength
+    assert len(own) == (0 if drill == "flood-and-fire" else 1)
     said = ".+".join(re.escape(x) for x in ctx.say(key, n="\0", time="\0").split("\0"))
     assert not any(re.fullmatch(said, s) for s in rep.strengths), rep.strengths
 
