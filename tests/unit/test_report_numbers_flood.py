@@ -24,7 +24,7 @@ from drillsim.metrics import relief as rm
 from drillsim.metrics import warning as wm
 from drillsim.metrics.rescue import rescue_calls
 from drillsim.metrics.summary import summarize, summary_dict
-from drillsim.metrics.teams import team_mobilisation
+from drillsim.metrics.teams import shown_teams, team_mobilisation
 from drillsim.metrics.waterlogging import pumped_before_peak, waterlogging_points
 from drillsim.report import build_report, make_context
 from drillsim.report import flood as fl
@@ -294,8 +294,6 @@ def test_depot_table_states_loads_stock_outs_and_conserved_stock(runs, drill, la
 def test_team_table_states_assembly_and_units(runs, drill, lang):
     result, _, reports, _ = runs[drill]
     t = table(reports[lang], "Teams", "应急队伍")
-    from drillsim.metrics.teams import shown_teams
-
     teams = shown_teams(result, team_mobilisation(result))  # the drill's hazards call for
     assert len(t.rows) == len(teams)
     assembled = {r.place: r for r in result.records if r.event == "team_assembled"}
@@ -352,7 +350,7 @@ def test_rescue_finding_states_calls_and_team_times(runs, drill, lang):
     else:
         assert "求救警情{}起；超出目标{}起，等待可用力量{}起，需要区外增援{}起。".format(*n) in text
         stated = re.findall(r"于(\+[\d:]+)集结完毕（启动后([\d.]+ 分钟)）", text)
-    teams = team_mobilisation(result)
+    teams = shown_teams(result, team_mobilisation(result))  # the teams the report lists
     assert len(stated) == len(teams)
     for (at, took), m in zip(stated, teams, strict=True):
         assert close_offset(at, m.assembled_at) and close_duration(took, m.assembly_s)
