@@ -397,6 +397,7 @@ def test_pump_after_the_restoration_and_stock_change_are_said(night_rain):
     assert zh.unit_label("DRD-T1") == "区救灾物资储备库 运输车1"
 
 
+@pytest.mark.slow  # renders three chemical drills' reports
 @pytest.mark.parametrize("name, release", [("chlorine-night", "CL1"),
                                            ("ammonia-liquor-group", "NH1"),
                                            ("chlorine-day-wind-shift", "CL2")])

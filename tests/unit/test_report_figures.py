@@ -28,6 +28,10 @@ from drillsim.report.registry import load_parts
 from drillsim.report.wording import say
 from drillsim.scenarios.loader import load_scenario
 
+# Renders every ready drill's report in both languages: in the slow suite (.ci/run runs it)
+# so the README's test command stays under 5 minutes.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 READY = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 CHEMICAL = ["ammonia-liquor-group", "chlorine-day-wind-shift", "chlorine-night"]

@@ -29,6 +29,10 @@ from drillsim.report import text as tx
 from drillsim.report.ratings import rate
 from drillsim.scenarios.loader import load_scenario
 
+# Renders every ready drill's report in both languages: in the slow suite (.ci/run runs it)
+# so the README's test command stays under 5 minutes.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 DRILLS = ("chlorine-night", "chlorine-day-wind-shift", "ammonia-liquor-group")
 EMPTIED = "chlorine-night-emptied"
