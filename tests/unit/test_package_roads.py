@@ -87,6 +87,16 @@ def package(tmp_path_factory):
     return made, d, district_network(d)
 
 
+
+def write_way_osm(path, course) -> None:
+    """An OSM XML file of one residential way through the points ``course`` (lat, lon)."""
+    osm = ['<?xml version="1.0"?>', '<osm version="0.6">']
+    osm += [f'<node id="{i + 1}" lat="{lat!r}" lon="{lon!r}"/>' for i, (lat, lon)
+            in enumerate(course)]
+    refs = "".join(f'<nd ref="{i + 1}"/>' for i in range(len(course)))
+    osm += [f'<way id="1">{refs}<tag k="highway" v="residential"/></way>', "</osm>"]
+    path.write_text("\n".join(osm), encoding="utf-8")
+
 def test_split_keeps_every_junction_to_junction_time(package):
     _, _, net = package
     g = sparse_graph()
@@ -185,12 +195,7 @@ def test_osm_xml_and_graphml_give_the_same_nodes_for_the_same_road(tmp_path):
     """The OSM reader keeps every drawn node; osmnx keeps them as geometry. Both packages
     place their nodes at the same points."""
     course = [at(0, 0), at(130, 0), at(130, 300), at(0, 300)]  # a U of 130, 300, 130 m
-    osm = ['<?xml version="1.0"?>', '<osm version="0.6">']
-    osm += [f'<node id="{i + 1}" lat="{lat!r}" lon="{lon!r}"/>' for i, (lat, lon)
-            in enumerate(course)]
-    refs = "".join(f'<nd ref="{i + 1}"/>' for i in range(4))
-    osm += [f'<way id="1">{refs}<tag k="highway" v="residential"/></way>', "</osm>"]
-    (tmp_path / "u.osm").write_text("\n".join(osm), encoding="utf-8")
+    write_way_osm(tmp_path / "u.osm", course)
     g = nx.MultiDiGraph(crs="epsg:4326")
     g.add_node("1", y=repr(course[0][0]), x=repr(course[0][1]))
     g.add_node("4", y=repr(course[3][0]), x=repr(course[3][1]))
@@ -244,12 +249,7 @@ def test_dropped_csv_says_what_was_left_out_and_why(package):
 def test_osm_reader_shape_points_are_kept_before_splitting(tmp_path):
     """Splitting adds nodes between the mapper's; it never drops one."""
     course = [at(0, 0), at(30, 0), at(130, 0), at(130, 40)]
-    osm = ['<?xml version="1.0"?>', '<osm version="0.6">']
-    osm += [f'<node id="{i + 1}" lat="{lat!r}" lon="{lon!r}"/>' for i, (lat, lon)
-            in enumerate(course)]
-    refs = "".join(f'<nd ref="{i + 1}"/>' for i in range(4))
-    osm += [f'<way id="1">{refs}<tag k="highway" v="residential"/></way>', "</osm>"]
-    (tmp_path / "s.osm").write_text("\n".join(osm), encoding="utf-8")
+    write_way_osm(tmp_path / "s.osm", course)
     assert read_osm_xml(tmp_path / "s.osm").number_of_nodes() == 4
     make_district("s", tmp_path / "s", osm=tmp_path / "s.osm")
     net = district_network(load_district(str(tmp_path / "s")))
