@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -202,8 +203,8 @@ class Drill:
         """
         if event not in EVENTS:
             raise KeyError(f"event kind {event!r} is not in the catalogue")
-        self.records.append(Record(float(self.env.now), event, incident, unit, node, place,
-                                   data or NO_DATA))
+        self.records.append(_new_record(Record, (float(self.env.now), event, incident, unit,
+                                                 node, place, data or NO_DATA)))
 
     def clock_seconds(self, t: float) -> float:
         """Seconds after midnight (local) at drill time ``t`` (as
@@ -238,11 +239,12 @@ class Drill:
             if inc.called and not inc.arrived:
                 self.log("unmet", inc.id, node=inc.node)
         self.log("end")
+        listed = {i.id for i in self.unit_info}
         return RunResult(
             scenario=s, seed=self.seed, records=tuple(self.records),
             units=tuple(self.unit_info) + tuple(
                 UnitInfo(u.id, u.type, u.station, u.crew, True) for u in self.units.values()
-                if u.id not in {i.id for i in self.unit_info}) + tuple(
+                if u.id not in listed) + tuple(
                 UnitInfo(u.id, u.type, "mutual_aid", 0, True) for u in self.dispatcher.mutual_aid)
                 + tuple(UnitInfo(u.id, u.type, u.station, 0, True) for u in self._movers),
             incidents=tuple(
@@ -418,10 +420,9 @@ class Drill:
         """The fire-size fields of a fire's records now (none for other incidents)."""
         if not inc.is_fire:
             return {}
-        now = self.env.now
-        return {"q_kw": float(round(inc.heat_release_kw(now))),
-                "need_l_s": round(float(inc.flow_needed_l_s(now)), 1),
-                "rooms": inc.rooms(now)}
+        q_kw, need_l_s, rooms = inc.size(self.env.now)
+        return {"q_kw": float(round(q_kw)), "need_l_s": round(float(need_l_s), 1),
+                "rooms": rooms}
 
     def _work(self, inc: IncidentState):
         """Rescue and alarm calls: work with the full assignment, then clear."""
@@ -688,10 +689,10 @@ class Drill:
         cum /= cum[-1]
         network = self.world.network
         node_ids = network.node_ids
-        core = [node_ids[i] for i in drive_core(network).nodes.tolist()]  # reachable only
-        demand = self.world.demand if bg.where == "people" else None  # reachable only too
+        demand = self.world.demand if bg.where == "people" else None  # reachable only
+        core = [node_ids[i] for i in drive_core(network).nodes.tolist()] if demand is None \
+            else []  # reachable only too
         changes = self._surge_changes()
-        validated: set[str] = set()
         n = 0
         while True:
             now = env.now
@@ -712,10 +713,11 @@ class Drill:
             if self._reports_scripted(network.node_index[node], kind):
                 continue  # a caller reporting the scripted incident there: no new call
             n += 1
-            make = BackgroundCall if key in validated else Incident  # first of a kind: check
+            # the first call of a kind in this process is checked (a valid Incident)
+            make = BackgroundCall if key in _VALID_MIX_KEYS else Incident
             spec = make(id=f"BG{n:03d}", kind=kind, occupancy=key if kind == "fire" else None,
-                        at=env.now, location=Location(node=node), work_time=bg.work_time)
-            validated.add(key)
+                        at=env.now, location=_node_location(node), work_time=bg.work_time)
+            _VALID_MIX_KEYS.add(key)
             env.process(self._incident(spec, env.now, background=True))
 
     def _reports_scripted(self, node: int, kind: str) -> bool:
@@ -734,6 +736,21 @@ class Drill:
                 if inj.lasting is not None:
                     out.append((inj.at + inj.lasting, 1.0))
         return sorted(out, key=lambda c: c[0])
+
+
+_new_record = tuple.__new__
+"""``_new_record(Record, fields)`` is ``Record(*fields)`` without the keyword handling of
+the named tuple's constructor (a record per state change)."""
+
+@lru_cache(maxsize=1 << 16)
+def _node_location(node: str) -> Location:
+    """The (immutable) location of network node id ``node``, made once per id."""
+    return Location(node=node)
+
+
+_VALID_MIX_KEYS: set[str] = set()
+"""Background mix keys already made into a valid :class:`Incident` in this process (the
+calls of those kinds are then made as :class:`BackgroundCall`, unchecked)."""
 
 
 def _handler(table: dict[type, InjectHandler], inj: object) -> InjectHandler | None:

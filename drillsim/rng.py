@@ -12,6 +12,7 @@ sweep point: common random numbers (Law, *Simulation Modeling and Analysis*,
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
@@ -39,11 +40,18 @@ class _Key(ISeedSequence):
 
     def __init__(self, key: int) -> None:
         self._words = np.array([key & _WORD, key >> 64], dtype=np.uint64)
+        self._words.flags.writeable = False  # shared: each Philox gets a copy
 
     def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
         if n_words != 2 or np.dtype(dtype) != np.uint64:  # what Philox asks for its key
             raise ValueError(f"a stream key is 2 uint64 words, not {n_words} {dtype}")
         return self._words.copy()
+
+
+@lru_cache(maxsize=4096)  # a sweep asks for the same names again in every replication
+def _key_of(seed: int, spawn_key: tuple[int, ...], name: str) -> _Key:
+    """The key of a named stream (immutable: each Philox gets a copy of its words)."""
+    return _Key(stream_key(seed, spawn_key, name))
 
 
 class Streams:
@@ -67,7 +75,6 @@ class Streams:
     def __getitem__(self, name: str) -> np.random.Generator:
         gen = self._cache.get(name)
         if gen is None:
-            key = stream_key(self.seed, self.spawn_key, name)
-            gen = np.random.Generator(np.random.Philox(_Key(key)))
+            gen = np.random.Generator(np.random.Philox(_key_of(self.seed, self.spawn_key, name)))
             self._cache[name] = gen
         return gen

@@ -129,20 +129,18 @@ class IncidentState:
         """Seconds of free burning at ``now`` (growth stops when the water caught up)."""
         return (now if self.t_held is None else min(now, self.t_held)) - self.t_start
 
-    def heat_release_kw(self, now: float) -> float:
-        """Fire size at ``now``, kW: growing until enough water is on it, then held."""
-        fire = self.fire
-        return 0.0 if fire is None else fire.heat_release_kw(self._age(now))
-
     def flow_needed_l_s(self, now: float) -> float:
         """Water the fire needs at ``now``, L/s (NFA fire-flow formula)."""
         fire = self.fire
         return 0.0 if fire is None else fire.flow_needed_l_s(self._age(now))
 
-    def rooms(self, now: float) -> int:
-        """Rooms involved at ``now``."""
+    def size(self, now: float) -> tuple[float, float, int]:
+        """Fire size at ``now``: heat release rate (kW), the water it needs (L/s) and the
+        rooms involved, growing until enough water is on it, then held (zeros for
+        incidents that are not fires; see
+        :meth:`~drillsim.hazards.fire_growth.FireDevelopment.size`)."""
         fire = self.fire
-        return 0 if fire is None else fire.rooms(self._age(now))
+        return (0.0, 0.0, 0) if fire is None else fire.size(self._age(now))
 
     def next_time(self, now: float, flow_l_s: float, *, outgrows: bool) -> float:
         """When the free-burning fire will need more than ``flow_l_s`` (``outgrows``) or at

@@ -109,12 +109,16 @@ class Relief(Hazard):
     def _choose(self, depot: DepotState, unit: Unit) -> ShelterState | None:
         """The shelter this truck should serve now (see the module docstring), or ``None``."""
         ration = self.spec.ration
-        times = self.drill.world.travel.times_from(depot.node, unit.vehicle)
+        times = None  # from the depot, looked up once a shelter needs something
         best, best_short = None, 0.0
         for shelter in self.drill.shelters.by_id.values():
+            if not shelter.people:
+                continue  # it needs nothing
             unmet = shelter.unmet(ration)
             if not any(v > 0 and depot.stock.get(k, 0.0) > 0 for k, v in unmet.items()):
                 continue
+            if times is None:
+                times = self.drill.world.travel.times_from(depot.node, unit.vehicle)
             if not math.isfinite(times[shelter.node]):
                 continue
             short = max(v / ration[k] for k, v in unmet.items())
@@ -134,6 +138,8 @@ class Relief(Hazard):
         """True when shelters need items of which this depot has none."""
         ration = self.spec.ration
         for shelter in self.drill.shelters.by_id.values():
+            if not shelter.people:
+                continue  # it needs nothing
             for item, qty in shelter.unmet(ration).items():
                 if qty > 0 and depot.stock.get(item, 0.0) <= 0:
                     return True

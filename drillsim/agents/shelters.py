@@ -76,9 +76,15 @@ class ShelterState:
         """Places not yet taken or promised to people on their way."""
         return self.capacity - self.occupants - self.heading
 
+    @property
+    def people(self) -> int:
+        """People admitted and not yet relieved, plus those on their way (0: it needs
+        nothing, :meth:`unmet` is zero for every item)."""
+        return sum(w.people for w in self.waiting) + self.heading
+
     def unmet(self, ration: dict[str, float]) -> dict[str, float]:
         """Items still needed for the people here and on their way, beyond stock and deliveries."""
-        people = sum(w.people for w in self.waiting) + self.heading
+        people = self.people
         return {item: max(people * per - self.stock.get(item, 0.0)
                           - self.in_transit.get(item, 0.0), 0.0)
                 for item, per in ration.items()}

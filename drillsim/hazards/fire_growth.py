@@ -44,6 +44,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from typing import Literal
 
@@ -260,7 +261,7 @@ class FireDevelopment:
         return cls(alpha, occ.hrrpua_kw_m2, room.flashover_kw, room.floor_m2,
                    max(room_kw, room.flashover_kw), occ.spread_s, occ.max_area_m2, burn_s)
 
-    @property
+    @cached_property  # read at every step of the fire's formulas
     def t_flashover(self) -> float:
         """Seconds from ignition to flashover (``inf``: never)."""
         return math.sqrt(self.flashover_kw / self.alpha)
@@ -294,10 +295,13 @@ class FireDevelopment:
         """Burning floor area ``t`` s after ignition, m²."""
         return self.reached_m2(t) - self.reached_m2(t - self.burn_s)
 
+    def _kw_per_m2(self, t: float) -> float:
+        """Heat release rate per burning square metre ``t`` s after ignition, kW/m²."""
+        return self.hrrpua_kw_m2 if t < self.t_flashover else self.room_kw / self.room_m2
+
     def heat_release_kw(self, t: float) -> float:
         """Heat release rate ``t`` s after ignition, kW."""
-        per_m2 = self.hrrpua_kw_m2 if t < self.t_flashover else self.room_kw / self.room_m2
-        return per_m2 * self.area_m2(t)
+        return self._kw_per_m2(t) * self.area_m2(t)
 
     def flow_needed_l_s(self, t: float) -> float:
         """Water the fire needs ``t`` s after ignition (NFA formula on the burning area), L/s."""
@@ -306,8 +310,18 @@ class FireDevelopment:
     def rooms(self, t: float) -> int:
         """Rooms' worth of floor the fire has reached ``t`` s after ignition (whole rooms,
         at least 1 once burning)."""
-        area = self.reached_m2(t)
-        return max(1, math.floor(area / self.room_m2 + 1e-9)) if area > 0 else 0
+        return self._rooms_of(self.reached_m2(t))
+
+    def _rooms_of(self, reached_m2: float) -> int:
+        """Rooms' worth of ``reached_m2`` (m²) of floor, at least 1 once burning."""
+        return max(1, math.floor(reached_m2 / self.room_m2 + 1e-9)) if reached_m2 > 0 else 0
+
+    def size(self, t: float) -> tuple[float, float, int]:
+        """:meth:`heat_release_kw` (kW), :meth:`flow_needed_l_s` (L/s) and :meth:`rooms`
+        ``t`` s after ignition, the reached areas computed once for the three."""
+        reached = self.reached_m2(t)
+        area = reached - self.reached_m2(t - self.burn_s)
+        return self._kw_per_m2(t) * area, nfa_fire_flow_l_s(area), self._rooms_of(reached)
 
     def _reached_breaks(self) -> tuple[float, ...]:
         """Times at which :meth:`reached_m2` changes formula (ignition, flashover or the

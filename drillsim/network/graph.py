@@ -853,14 +853,15 @@ class TravelTimes:
         factors, weather = self._pending.pop(vehicle)
         left = graph.key
         dropped = []
-        if factors:
-            edges = np.fromiter(factors.keys(), dtype=np.int64, count=len(factors))
-            values = np.fromiter(factors.values(), dtype=float, count=len(factors))
-            for factor in np.unique(values).tolist():
-                slots, old = graph.set_factor(np.sort(edges[values == factor]), factor)
-                if slots.size:
-                    self._version += 1
-                    dropped += self._invalidate(vehicle, graph, slots, old)
+        groups: dict[float, list[int]] = {}  # factor -> its arcs
+        for edge, factor in factors.items():
+            groups.setdefault(factor, []).append(edge)
+        for factor in sorted(groups):
+            slots, old = graph.set_factor(np.array(sorted(groups[factor]), dtype=np.int64),
+                                          factor)
+            if slots.size:
+                self._version += 1
+                dropped += self._invalidate(vehicle, graph, slots, old)
         if weather and graph.set_weather(weather[-1]):
             self._version += 1
             for cache in (self._from, self._to):
@@ -977,12 +978,12 @@ class TravelTimes:
         """
         if factor < 0 or not math.isfinite(factor):
             raise ValueError(f"speed factor must be a finite number >= 0, got {factor}")
-        edges = np.unique(np.atleast_1d(np.asarray(edges, dtype=np.int64)))
-        if edges.size == 0:
+        arcs = np.atleast_1d(np.asarray(edges, dtype=np.int64)).tolist()
+        if not arcs:
             return
-        if edges[0] < 0 or edges[-1] >= self.network.n_edges:
+        if min(arcs) < 0 or max(arcs) >= self.network.n_edges:
             raise IndexError(f"edge index out of range 0..{self.network.n_edges - 1}")
-        change = dict.fromkeys(edges.tolist(), float(factor))
+        change = dict.fromkeys(arcs, float(factor))
         for vehicle in self._names(vehicles):
             self._pending.setdefault(vehicle, ({}, []))[0].update(change)
 

@@ -142,6 +142,19 @@ def test_fire_grows_then_burns_out(key):
     assert max(fire.heat_release_kw(t) for t in ts) <= fire.largest_kw * (1 + 1e-9)
 
 
+@pytest.mark.parametrize("key", sorted(OCCUPANCIES))
+def test_size_is_the_three_fields_exactly(key):
+    """``size`` (one pass, what the records carry) is bit for bit heat_release_kw,
+    flow_needed_l_s and rooms, before ignition, around flashover and after burn-out."""
+    fire = OCCUPANCIES[key].fire()
+    t_fo = fire.t_flashover if math.isfinite(fire.t_flashover) else 600.0
+    ts = [-5.0, 0.0, t_fo - 1e-6, t_fo, t_fo + 1e-6, fire.burn_s, fire.t_out + 1.0,
+          *(float(t) for t in range(1, int(fire.t_out) + 60, 7))]
+    for t in ts:
+        assert fire.size(t) == (fire.heat_release_kw(t), fire.flow_needed_l_s(t),
+                                fire.rooms(t)), t
+
+
 def test_flashover_and_spread_of_a_dwelling():
     fire = OCCUPANCIES["dwelling"].fire()
     t_fo = fire.t_flashover
