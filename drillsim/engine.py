@@ -15,8 +15,10 @@ engine's own core handlers plus those each hazard of the drill registers.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -685,8 +687,9 @@ class Drill:
         rng_what = self.streams["background/what"]
         rng_where = self.streams["background/where"]
         keys = sorted(bg.mix)
-        cum = np.cumsum([bg.mix[k] for k in keys], dtype=float)
-        cum /= cum[-1]
+        acc = list(accumulate(float(bg.mix[k]) for k in keys))
+        cum = [c / acc[-1] for c in acc]  # the mix's cumulative shares
+        hourly = [bg.rate_per_s(hour) for hour in range(24)]  # calls/s by clock hour
         network = self.world.network
         node_ids = network.node_ids
         demand = self.world.demand if bg.where == "people" else None  # reachable only
@@ -697,14 +700,14 @@ class Drill:
         while True:
             now = env.now
             clock = self.clock_seconds(now)
-            rate = bg.rate_per_s(int(clock // 3600)) * _surge_at(changes, now)
+            rate = hourly[int(clock // 3600)] * _surge_at(changes, now)
             boundary = min(3600.0 - clock % 3600.0, _next_change(changes, now) - now)
             gap = rng_when.exponential(1.0 / rate) if rate > 0 else math.inf
             if gap >= boundary:
                 yield env.timeout(boundary)
                 continue
             yield env.timeout(gap)
-            key = keys[int(np.searchsorted(cum, rng_what.random(), side="right"))]
+            key = keys[bisect_right(cum, rng_what.random())]
             if demand is None:
                 node = core[int(rng_where.integers(len(core)))]
             else:

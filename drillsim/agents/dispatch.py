@@ -193,8 +193,11 @@ class Dispatcher:
 
     def serve_queue(self) -> None:
         """A unit came free or a road changed: serve the queue in :meth:`waiting` order."""
+        waiting = self.waiting()
+        if not waiting:
+            return
         free = self._free_types()
-        for inc in self.waiting():
+        for inc in waiting:
             if not free:
                 break  # nothing left to send: the rest of the queue waits
             if not any(n > 0 and not free.isdisjoint(_types(key))

@@ -44,7 +44,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Literal
 
@@ -249,17 +249,10 @@ class FireDevelopment:
 
     @classmethod
     def of(cls, occ: Occupancy, alpha: float) -> FireDevelopment:
-        """The fire of occupancy ``occ`` growing with ``alpha`` (kW/s²)."""
-        burn_s = occ.fire_load_mj_m2 * 1000.0 / occ.hrrpua_kw_m2
-        room = occ.compartment
-        if room is None:  # outdoor: t² up to max_kw, no flashover
-            area = occ.max_kw / occ.hrrpua_kw_m2
-            return cls(alpha, occ.hrrpua_kw_m2, math.inf, area, occ.max_kw, math.inf, area,
-                       burn_s)
-        room_kw = min(ventilation_limited_kw(room.opening_m2, room.opening_h_m),
-                      occ.hrrpua_kw_m2 * room.floor_m2)
-        return cls(alpha, occ.hrrpua_kw_m2, room.flashover_kw, room.floor_m2,
-                   max(room_kw, room.flashover_kw), occ.spread_s, occ.max_area_m2, burn_s)
+        """The fire of occupancy ``occ`` growing with ``alpha`` (kW/s²); the same (immutable)
+        object for the same figures, so what it caches is worked out once."""
+        return _development(occ.hrrpua_kw_m2, occ.fire_load_mj_m2, occ.compartment,
+                            occ.max_kw, occ.spread_s, occ.max_area_m2, alpha)
 
     @cached_property  # read at every step of the fire's formulas
     def t_flashover(self) -> float:
@@ -332,6 +325,12 @@ class FireDevelopment:
         t_full = t_fo + (self.max_area_m2 / self.room_m2 - 1.0) * self.spread_s
         return (0.0, t_fo, t_full) if math.isfinite(t_full) and t_full > t_fo else (0.0, t_fo)
 
+    @cached_property
+    def _area_breaks(self) -> tuple[float, ...]:
+        """Times at which the burning area changes formula: those of :meth:`_reached_breaks`
+        and each ``burn_s`` later, ascending, s after ignition."""
+        return tuple(sorted({b for r in self._reached_breaks() for b in (r, r + self.burn_s)}))
+
     def _reached_poly(self, t: float) -> tuple[float, float, float]:
         """Coefficients (c2, c1, c0) of :meth:`reached_m2` = c2·s² + c1·s + c0 (m², s after
         ignition) on the formula piece that holds at ``t``."""
@@ -366,8 +365,7 @@ class FireDevelopment:
         if hit(t0):
             return t0
         tol = NEXT_TIME_TOL_S
-        reached = self._reached_breaks()
-        breaks = sorted({b for r in reached for b in (r, r + self.burn_s) if b > t0})
+        breaks = [b for b in self._area_breaks if b > t0]
         area = flow_l_s / NFA_L_S_PER_M2  # the burning area at which the answer changes
         for a, b in zip([t0, *breaks], [*breaks, math.inf], strict=True):
             mid = a + 1.0 if math.isinf(b) else 0.5 * (a + b)
@@ -389,6 +387,23 @@ class FireDevelopment:
                     lo, hi = (lo, half) if hit(half) else (half, hi)
                 return hi
         return math.inf
+
+
+@lru_cache(maxsize=256)
+def _development(hrrpua_kw_m2: float, fire_load_mj_m2: float, room: Compartment | None,
+                 max_kw: float, spread_s: float, max_area_m2: float, alpha: float
+                 ) -> FireDevelopment:
+    """:meth:`FireDevelopment.of` from an occupancy's figures (kW/m², MJ/m², kW, s, m²,
+    kW/s²)."""
+    burn_s = fire_load_mj_m2 * 1000.0 / hrrpua_kw_m2
+    if room is None:  # outdoor: t² up to max_kw, no flashover
+        area = max_kw / hrrpua_kw_m2
+        return FireDevelopment(alpha, hrrpua_kw_m2, math.inf, area, max_kw, math.inf, area,
+                               burn_s)
+    room_kw = min(ventilation_limited_kw(room.opening_m2, room.opening_h_m),
+                  hrrpua_kw_m2 * room.floor_m2)
+    return FireDevelopment(alpha, hrrpua_kw_m2, room.flashover_kw, room.floor_m2,
+                           max(room_kw, room.flashover_kw), spread_s, max_area_m2, burn_s)
 
 
 def _quadratic_roots(c2: float, c1: float, c0: float) -> list[float]:
