@@ -726,6 +726,8 @@ class Drill:
     def _reports_scripted(self, node: int, kind: str) -> bool:
         """Whether an everyday call of ``kind`` at ``node`` reports a scripted incident
         being worked there (see :meth:`_background`)."""
+        if not self._scripted:
+            return False
         return any(inc.node == node and not inc.cleared.triggered
                    and (inc.spec.kind in ("fire", "hazmat") or inc.spec.kind == kind)
                    for inc in self._scripted)

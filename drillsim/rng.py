@@ -43,7 +43,8 @@ class _Key(ISeedSequence):
         self._words.flags.writeable = False  # shared: each Philox gets a copy
 
     def generate_state(self, n_words: int, dtype=np.uint32) -> np.ndarray:
-        if n_words != 2 or np.dtype(dtype) != np.uint64:  # what Philox asks for its key
+        # what Philox asks for its key (it passes the type itself: checked first, cheaply)
+        if n_words != 2 or (dtype is not np.uint64 and np.dtype(dtype) != np.uint64):
             raise ValueError(f"a stream key is 2 uint64 words, not {n_words} {dtype}")
         return self._words.copy()
 

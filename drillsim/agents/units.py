@@ -28,7 +28,7 @@ class Leg:
 
     def next_node(self, now: float) -> tuple[int, float]:
         """The first node not yet passed at ``now`` and when the unit reaches it."""
-        k = int(np.searchsorted(self.times, now, side="left"))
+        k = int(self.times.searchsorted(now, side="left"))
         k = min(k, len(self.nodes) - 1)
         return self.nodes[k], float(max(self.times[k], now))
 

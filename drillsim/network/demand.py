@@ -87,7 +87,7 @@ class Demand:
     def node_at(self, seconds_of_day: float, u: float) -> int:
         """The node index a call lands on, for a uniform draw ``u`` in [0, 1)."""
         cum = self._cum[self.is_day(seconds_of_day)]
-        return min(int(np.searchsorted(cum, u * cum[-1], side="right")), cum.size - 1)
+        return min(int(cum.searchsorted(u * cum[-1], side="right")), cum.size - 1)
 
 
 def _share(w: np.ndarray, usable: np.ndarray) -> np.ndarray:
