@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from drillsim.rng import Streams, _Key, stream_key
+from drillsim.rng import Streams, _Key, _key_of, stream_key
 
 
 @pytest.mark.parametrize(("seed", "spawn_key", "name"), [
@@ -40,3 +40,16 @@ def test_streams_are_cached_and_distinct():
     assert streams["a"] is streams["a"]
     assert streams["a"].random() != Streams(5)["b"].random()
     assert Streams(5)["a"].random() == Streams(5)["a"].random()
+
+
+def test_two_runs_with_one_seed_share_no_state():
+    """The key of a name is made once per process (:func:`drillsim.rng._key_of`), but each
+    run's stream starts at counter 0: drawing in one run never moves another's draws."""
+    first, second = Streams(9, (2,)), Streams(9, (2,))
+    ahead = first["incident/F1"].random(50)
+    assert first["incident/F1"] is not second["incident/F1"]
+    np.testing.assert_array_equal(second["incident/F1"].random(50), ahead)
+    ref = np.random.Generator(np.random.Philox(key=stream_key(9, (2,), "incident/F1")))
+    np.testing.assert_array_equal(Streams(9, (2,))["incident/F1"].random(60), ref.random(60))
+    with pytest.raises(ValueError, match="read-only"):  # the shared key words stay as made
+        _key_of(9, (2,), "incident/F1")._words[0] = 1
