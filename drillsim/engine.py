@@ -689,7 +689,7 @@ class Drill:
         keys = sorted(bg.mix)
         acc = list(accumulate(float(bg.mix[k]) for k in keys))
         cum = [c / acc[-1] for c in acc]  # the mix's cumulative shares
-        hourly = [bg.rate_per_s(hour) for hour in range(24)]  # calls/s by clock hour
+        hourly: dict[int, float] = {}  # calls/s by clock hour, as the hours come
         network = self.world.network
         node_ids = network.node_ids
         demand = self.world.demand if bg.where == "people" else None  # reachable only
@@ -700,7 +700,11 @@ class Drill:
         while True:
             now = env.now
             clock = self.clock_seconds(now)
-            rate = hourly[int(clock // 3600)] * _surge_at(changes, now)
+            hour = int(clock // 3600)
+            rate = hourly.get(hour)
+            if rate is None:
+                rate = hourly[hour] = bg.rate_per_s(hour)
+            rate *= _surge_at(changes, now)
             boundary = min(3600.0 - clock % 3600.0, _next_change(changes, now) - now)
             gap = rng_when.exponential(1.0 / rate) if rate > 0 else math.inf
             if gap >= boundary:
