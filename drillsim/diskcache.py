@@ -83,13 +83,15 @@ def load(name: str, fields: tuple[str, ...]) -> dict[str, np.ndarray] | None:
         return None
 
 
-def store(name: str, arrays: dict[str, np.ndarray]) -> None:
+def store(name: str, arrays: dict[str, np.ndarray], max_entries: int | None = None) -> None:
     """Write entry ``name`` atomically; silently do nothing when the folder cannot be
-    written."""
+    written, or already holds ``max_entries`` entries or more."""
     where = folder()
     tmp = where / f".{name}.{os.getpid()}.tmp"
     try:
         where.mkdir(parents=True, exist_ok=True)
+        if max_entries is not None and sum(1 for _ in os.scandir(where)) >= max_entries:
+            return
         with tmp.open("wb") as f:
             np.savez(f, **arrays)
         os.replace(tmp, where / f"{name}.npz")

@@ -16,6 +16,7 @@ import pytest
 from drillsim import diskcache
 from drillsim.network import fit, graphml
 from drillsim.network.district import load_district
+from drillsim.network.graph import TravelTimes
 
 U = np.array([0, 1, 2, 2, 3, 4], dtype=np.int64)
 V = np.array([1, 2, 0, 3, 4, 3], dtype=np.int64)
@@ -139,12 +140,92 @@ def test_a_changed_network_file_is_read_again(cache, tmp_path):
 
 
 def test_a_run_records_the_same_with_a_cold_and_a_warm_cache(cache):
+    """Cold: every tree is computed and written; warm: read, none computed, scipy's graph
+    routines not needed; the records are the same."""
     from drillsim.api import open_drill, run_drill
 
     drill = Path(__file__).resolve().parents[2] / "scenarios" / "highrise-evening.yaml"
-    records = []
-    for _ in range(2):  # cold: the cache is filled; warm: read from it
+    records, travel = [], []
+    for _ in range(2):
         opened = open_drill(drill)
         records.append(run_drill(opened.scenario, world=opened.world).records)
-        assert len(list(cache.glob("*.npz"))) == 2
+        travel.append(opened.world.travel)
+    assert travel[0].dijkstra_runs > 0 and travel[0].disk_reads == 0
+    assert travel[1].dijkstra_runs == 0 and travel[1].disk_reads == travel[0].dijkstra_runs
+    assert len(list(cache.glob("tree-*.npz"))) == travel[0].dijkstra_runs
     assert records[0] == records[1]
+
+
+@pytest.fixture
+def hongqiao():
+    return graphml.load_network()
+
+
+def test_trees_from_the_disk_are_the_computed_trees(cache, hongqiao):
+    cold, warm, plain = (TravelTimes(hongqiao, disk=True), TravelTimes(hongqiao, disk=True),
+                         TravelTimes(hongqiao))
+    for node in (0, 37, 151):
+        for tt in (cold, warm, plain):
+            tt.times_from(node, "truck"), tt.times_to(node, "fire_engine")
+        for a, b in ((cold, warm), (cold, plain)):
+            for x, y in zip(a._from["truck", node] + a._to["fire_engine", node],
+                            b._from["truck", node] + b._to["fire_engine", node], strict=True):
+                assert x.dtype == y.dtype and np.array_equal(x, y)
+    assert (cold.dijkstra_runs, warm.dijkstra_runs, warm.disk_reads) == (6, 0, 6)
+    assert not warm._from["truck", 0][0].flags.writeable  # read-only, as computed ones
+
+
+def test_only_trees_of_the_unchanged_roads_go_to_disk(cache, hongqiao):
+    tt = TravelTimes(hongqiao, disk=True)
+    tt.close(hongqiao.edges_between(0, int(hongqiao.edge_v[hongqiao.edge_u == 0][0])))
+    tt.times_from(0, "car")
+    tt.set_weather_factor(0.7)
+    tt.times_from(1, "car")
+    assert not cache.exists() or not list(cache.glob("tree-*.npz"))
+    TravelTimes(hongqiao).times_from(2, "car")  # not asked to: nothing written
+    assert not cache.exists() or not list(cache.glob("tree-*.npz"))
+
+
+def test_the_disk_cache_stops_growing_at_its_bound(cache, hongqiao, monkeypatch):
+    from drillsim.network import graph
+
+    monkeypatch.setattr(graph, "DISK_TREES_MAX_ENTRIES", 3)
+    tt = TravelTimes(hongqiao, disk=True)
+    for node in range(6):
+        tt.times_from(node, "car")
+    assert len(list(cache.iterdir())) == 3
+
+
+def test_the_reversed_graph_is_laid_out_as_scipy_transposes_it(hongqiao):
+    """Tie-breaking in Dijkstra follows the matrix layout: the reversed graph built with
+    numpy must be scipy's ``transpose().tocsr()`` entry for entry."""
+    from drillsim.network.graph import VEHICLES, _VehicleGraph
+
+    for vehicle in VEHICLES.values():
+        g = _VehicleGraph(hongqiao, vehicle)
+        ref = g.csr.scipy().transpose().tocsr()
+        assert np.array_equal(ref.indptr, g.reverse.indptr)
+        assert np.array_equal(ref.indices, g.reverse.indices)
+        assert np.array_equal(ref.data, g.reverse.data)
+        assert np.shares_memory(g.csr.scipy().data, g.csr.data)
+
+
+def test_a_warm_start_does_not_import_scipy_sparse(cache):
+    """What the cache is for: a warm ``validate`` and a warm fire-drill run need neither
+    ``scipy.sparse`` nor its graph routines (about 0.25 s of CPU to import)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = ("import sys\n"
+            "from drillsim.api import open_drill, run_drill\n"
+            "o = open_drill('scenarios/highrise-evening.yaml')\n"
+            "opened = 'scipy.sparse' in sys.modules\n"
+            "run_drill(o.scenario, world=o.world)\n"
+            "print(opened, 'scipy.sparse' in sys.modules)\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache.parent.parent),
+           "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])}
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
+                           capture_output=True, text=True).stdout.split() for _ in range(2)]
+    assert outs == [["True", "True"], ["False", "False"]]
