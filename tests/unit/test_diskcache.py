@@ -229,3 +229,25 @@ def test_a_warm_start_does_not_import_scipy_sparse(cache):
     outs = [subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
                            capture_output=True, text=True).stdout.split() for _ in range(2)]
     assert outs == [["True", "True"], ["False", "False"]]
+
+
+def test_the_wording_from_the_cache_is_the_wording_of_the_files(cache):
+    from importlib import resources
+
+    from drillsim.report import wording
+
+    files = {e.name: e.read_bytes() for e in resources.files(wording.__name__).iterdir()
+             if e.name.endswith(".yaml")}
+    truth = wording._read_catalogue(dict(sorted(files.items())))
+    wording.catalogue.cache_clear()
+    try:
+        assert wording.catalogue() == truth  # cold: read and written
+        (entry,) = cache.glob("wording-*.npz")
+        wording.catalogue.cache_clear()
+        warm = wording.catalogue()
+        assert warm == truth and list(warm) == list(truth)
+        entry.write_bytes(b"garbage")
+        wording.catalogue.cache_clear()
+        assert wording.catalogue() == truth
+    finally:
+        wording.catalogue.cache_clear()
