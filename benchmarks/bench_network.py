@@ -108,7 +108,7 @@ def bench_closure(net: RoadNetwork, rng: np.random.Generator) -> tuple:
         tt.times_from(o, "car")
     recompute = time.process_time() - t0
     affected = tt.dijkstra_runs - runs
-    matrix = tt._graph("car").csr
+    matrix = tt._graph("car").csr.scipy()
     plain = best_of(lambda: dijkstra(matrix, indices=[origins[0]], return_predecessors=True))
     return recompute, affected, plain, len(origins)
 

@@ -8,6 +8,11 @@ command); its CPU time (user + system, ``getrusage`` of the child) is compared w
 do without. Commands are interleaved (baseline, help, validate, run, baseline ...) and
 repeated; the ratio of medians must keep the targets of issue 14 (0.5×, 1.2×, 1.5×).
 Exit status 1 when one is missed.
+
+The first, warming run of each command also fills the per-user disk cache
+(:mod:`drillsim.diskcache`: the network, its strong components, the trees of the unchanged
+roads, the wording), so the figures are those of a warm start, as every command after
+the first on a machine is.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drillsim import diskcache
 from drillsim.network.graph import (
     EARTH_RADIUS_M,
     VEHICLES,
@@ -162,7 +163,23 @@ def strong_components(n: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.nda
     (``scipy.sparse.csgraph.connected_components``, imported here: only commands that fit a
     network pay for it). Labels number the components in scipy's own order; only the
     partition is defined.
+
+    The result is kept in the per-user disk cache (:mod:`drillsim.diskcache`), keyed by a
+    digest of ``n``, ``u`` and ``v``: a warm start neither imports scipy's graph routines
+    nor searches the graph again.
     """
+    u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
+    name = diskcache.key("scc", str(n), u.tobytes(), v.tobytes(), diskcache.code_digest(__name__))
+    kept = diskcache.load(name, ("count", "labels"))
+    if kept is not None and kept["labels"].shape == (n,) and kept["count"].shape == () \
+            and kept["labels"].dtype.kind == "i":
+        return int(kept["count"]), kept["labels"]
+    count, labels = _strong_components(n, u, v)
+    diskcache.store(name, {"count": np.asarray(count), "labels": labels})
+    return count, labels
+
+
+def _strong_components(n: int, u: np.ndarray, v: np.ndarray) -> tuple[int, np.ndarray]:
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 

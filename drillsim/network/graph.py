@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from drillsim import diskcache
+
 if TYPE_CHECKING:
     import networkx as nx
     from scipy.sparse import csr_matrix
@@ -623,6 +625,36 @@ _NO_SLOTS = np.zeros(0, dtype=np.int64)
 _NO_WEIGHTS = np.zeros(0)
 
 
+class _Csr:
+    """A square sparse matrix in compressed-row form, as plain numpy arrays: what
+    :class:`_VehicleGraph` changes in place, without importing ``scipy.sparse`` (about
+    0.2 s) until a shortest-path tree must be computed (:meth:`scipy`).
+
+    Attributes
+    ----------
+    data
+        Entry values (arc times, s), row by row.
+    indices
+        Column of each entry, ascending within a row.
+    indptr
+        Where each row's entries begin, ``(n + 1,)``.
+    shape
+        ``(n, n)``.
+    """
+
+    __slots__ = ("data", "indices", "indptr", "shape")
+
+    def __init__(self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray,
+                 n: int) -> None:
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, (n, n)
+
+    def scipy(self) -> csr_matrix:
+        """The same matrix as ``scipy.sparse.csr_matrix`` (sharing :attr:`data`)."""
+        from scipy.sparse import csr_matrix  # here: scipy.sparse costs ~0.2 s to import
+
+        return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
 class _VehicleGraph:
     """One vehicle class's weighted graph: a CSR matrix with one slot per node pair.
 
@@ -657,25 +689,31 @@ class _VehicleGraph:
         weights = np.full(pair.size, _CLOSED_S)
         np.minimum.at(weights, entry_slot, self.edge_time_s(edges))
         indptr = np.searchsorted(self.slot_u, np.arange(n + 1))
-        from scipy.sparse import csr_matrix  # here: scipy.sparse costs ~0.2 s to import
-
-        self.csr = csr_matrix((weights, self.slot_v, indptr), shape=(n, n))
+        self.csr = _Csr(weights, self.slot_v, indptr, n)
         # The transposed graph (arcs reversed, for times *to* a node) keeps its structure:
-        # built once with slot numbers as data to learn where each slot lands, then its
-        # weights follow every change in place (the same matrix as a fresh transpose)
-        probe = csr_matrix((np.arange(1.0, pair.size + 1.0), self.slot_v, indptr), shape=(n, n))
-        self.reverse: csr_matrix = probe.transpose().tocsr()
+        # its row v holds the arcs into v, tails ascending (as scipy's transpose().tocsr()
+        # lays it out); its weights follow every change in place
+        rev_slot = np.argsort(self.slot_v, kind="stable")  # reversed position -> slot
+        self.reverse = _Csr(weights[rev_slot], self.slot_u[rev_slot],
+                            np.searchsorted(self.slot_v[rev_slot], np.arange(n + 1)), n)
         """The transposed graph (arcs reversed), for times *to* a node."""
-        rev_slot = self.reverse.data.astype(np.int64) - 1  # reversed position -> slot
         self._rev_pos = np.empty_like(rev_slot)
         self._rev_pos[rev_slot] = np.arange(rev_slot.size)  # slot -> reversed position
-        self.reverse.data = weights[rev_slot]
         self._n_in = np.diff(self.reverse.indptr)
         self._n_open = np.zeros(n, dtype=np.int64)
         self.enterable: list[bool] = []
         """Per node: some arc into it is open, or none leads into it."""
         self._count_open()
         self._key: bytes | None = None
+        self.unchanged_key = self.key
+        """:attr:`key` of the unchanged roads (no closure, no weather)."""
+
+    @cached_property
+    def structure(self) -> bytes:
+        """A digest of the graph's slots (which node pairs have an arc), 128-bit BLAKE2b."""
+        h = hashlib.blake2b(self.csr.indptr.tobytes(), digest_size=16)
+        h.update(self.csr.indices.tobytes())
+        return h.digest()
 
     def edge_time_s(self, edges: np.ndarray) -> np.ndarray:
         """Current traversal time of ``edges``, s (``_CLOSED_S`` when closed or forbidden)."""
@@ -755,6 +793,14 @@ class _VehicleGraph:
         return self._key
 
 
+DISK_TREES_MAX_NODES = 5_000
+"""Largest network whose trees :class:`TravelTimes` keeps on disk (a tree is 12 bytes a
+node: at most 60 kB)."""
+
+DISK_TREES_MAX_ENTRIES = 20_000
+"""Entries of the disk cache beyond which no more trees are written to it (at most about
+1.2 GB of trees; the embedded network's are 3.6 kB each)."""
+
 MAX_CACHE_BYTES = 128 * 2**20
 """Default bound of the cached shortest-path trees per direction, bytes (about 8,000
 trees on a 1,000-node network, 160 on a 50,000-node one)."""
@@ -784,11 +830,20 @@ class TravelTimes:
         The road network.
     vehicles
         Vehicle classes by name; :data:`VEHICLES` by default.
+    disk
+        Keep the trees of the unchanged roads (no closure, no weather) in the per-user
+        disk cache (:mod:`drillsim.diskcache`), for networks of at most
+        :data:`DISK_TREES_MAX_NODES` nodes: the next command on the same network reads
+        them instead of importing scipy's graph routines and computing them again. Keyed
+        by a digest of the graph's structure and weights, the direction and the node:
+        the same arrays as a computation gives.
 
     Attributes
     ----------
     dijkstra_runs
         Number of Dijkstra computations so far (for tests and benchmarks).
+    disk_reads
+        Number of trees read from the disk cache so far.
     max_cache_bytes
         Bytes of trees kept per direction (from origins, to destinations); beyond it the
         oldest tree is dropped (recomputed when asked again: same times), so a long
@@ -797,10 +852,12 @@ class TravelTimes:
         :data:`MAX_CACHE_BYTES` by default.
     """
 
-    def __init__(self, network: RoadNetwork, vehicles: Mapping[str, Vehicle] | None = None
-                 ) -> None:
+    def __init__(self, network: RoadNetwork, vehicles: Mapping[str, Vehicle] | None = None,
+                 *, disk: bool = False) -> None:
         self.network = network
         self.vehicles = dict(VEHICLES if vehicles is None else vehicles)
+        self.disk = disk and network.n_nodes <= DISK_TREES_MAX_NODES
+        self.disk_reads = 0
         self._graphs: dict[str, _VehicleGraph] = {}
         self._from: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self._to: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -870,18 +927,42 @@ class TravelTimes:
         self._park(vehicle, left, dropped)
         self._unpark(vehicle, graph.key)  # the same state again: what was dropped comes back
 
-    def _tree(self, cache: dict, matrix: csr_matrix, vehicle: str, node: int
+    def _tree(self, cache: dict, matrix: _Csr, vehicle: str, node: int
               ) -> tuple[np.ndarray, np.ndarray]:
-        from scipy.sparse.csgraph import dijkstra
+        name = self._disk_name(vehicle, matrix, node)
+        kept = diskcache.load(name, ("dist", "pred")) if name else None
+        n = self.network.n_nodes
+        if kept is not None and kept["dist"].shape == kept["pred"].shape == (n,) \
+                and kept["dist"].dtype == np.float64 and kept["pred"].dtype.kind == "i":
+            self.disk_reads += 1
+            dist, pred = kept["dist"], kept["pred"]
+        else:
+            from scipy.sparse.csgraph import dijkstra
 
-        dist, pred = dijkstra(matrix, directed=True, indices=[node], return_predecessors=True)
-        self.dijkstra_runs += 1
-        dist, pred = dist[0], pred[0]
-        cut = dist >= _UNREACHABLE_S
-        dist[cut], pred[cut] = np.inf, -9999
+            dist, pred = dijkstra(matrix.scipy(), directed=True, indices=[node],
+                                  return_predecessors=True)
+            self.dijkstra_runs += 1
+            dist, pred = dist[0], pred[0]
+            cut = dist >= _UNREACHABLE_S
+            dist[cut], pred[cut] = np.inf, -9999
+            if name:
+                diskcache.store(name, {"dist": dist, "pred": pred},
+                                max_entries=DISK_TREES_MAX_ENTRIES)
         tree = _readonly(dist), _readonly(pred)
         self._store(cache, (vehicle, node), tree)
         return tree
+
+    def _disk_name(self, vehicle: str, matrix: _Csr, node: int) -> str | None:
+        """The disk cache entry of this tree, ``None`` when it is not kept on disk (not
+        asked for, or the roads are changed: closures and weather come and go)."""
+        if not self.disk:
+            return None
+        graph = self._graphs[vehicle]
+        if graph.key != graph.unchanged_key:
+            return None
+        return diskcache.key("tree", graph.structure, graph.key,
+                             "to" if matrix is graph.reverse else "from", str(node),
+                             diskcache.code_digest(__name__))
 
     def _store(self, cache: dict, key: tuple[str, int], tree: tuple[np.ndarray, np.ndarray]
                ) -> None:

@@ -8,6 +8,7 @@ package (:mod:`drillsim.network.district`) names one of them and its places file
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,7 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
+from drillsim import diskcache
 from drillsim.errors import DrillsimError
+from drillsim.network import graph as graph_module
 from drillsim.network.district import DEFAULT_DISTRICT, District, load_district
 from drillsim.network.fit import graph_problem, network_problem
 from drillsim.network.graph import (
@@ -395,6 +398,57 @@ def _parse_yaml(path: Path, _mtime_ns: int, _size: int) -> dict:
 
 
 def _network_from_yaml(path: Path) -> RoadNetwork:
+    """The network of a ``network.yaml``; kept in the per-user disk cache
+    (:mod:`drillsim.diskcache`) keyed by a digest of the file's bytes, so a warm start
+    neither parses the file nor builds the network again."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return _build_network_from_yaml(path)  # tells what is wrong
+    name = diskcache.key("network", data, diskcache.code_digest(__name__, graph_module.__name__))
+    kept = diskcache.load(name, _NETWORK_FIELDS)
+    if kept is not None:
+        network = _network_from_arrays(kept)
+        if network is not None:
+            return network
+    network = _build_network_from_yaml(path)
+    diskcache.store(name, {f: np.asarray(getattr(network, f)) for f in _NETWORK_FIELDS})
+    return network
+
+
+_NETWORK_FIELDS = tuple(f.name for f in dataclasses.fields(RoadNetwork) if f.init)
+"""What a :class:`RoadNetwork` is made of (everything else is derived on construction)."""
+
+
+def _network_from_arrays(arrays: dict[str, np.ndarray]) -> RoadNetwork | None:
+    """The network stored as ``arrays`` (text fields as numpy text arrays), or ``None``
+    when they do not make one."""
+    kw: dict = {}
+    for f in dataclasses.fields(RoadNetwork):
+        if not f.init:
+            continue
+        a = arrays[f.name]
+        if a.dtype.kind == "U":
+            kw[f.name] = str(a) if a.ndim == 0 else tuple(str(x) for x in a)
+        elif a.dtype.kind in "fib" and a.ndim == 1:
+            kw[f.name] = a
+        else:
+            return None
+    try:
+        network = RoadNetwork(**kw)
+    except (TypeError, ValueError):
+        return None
+    n, m = network.n_nodes, network.n_edges
+    sizes = {"lat": n, "lon": n, "node_names": n, "edge_v": m, "edge_length_m": m,
+             "edge_highway": m, "edge_speed_kmh": m, "edge_oneway": m, "edge_name": m,
+             "edge_name_en": m, "edge_bridge": m}
+    if any(len(kw[k]) != size for k, size in sizes.items()) or \
+            len(network.node_names_en) not in (0, n):
+        return None
+    return network
+
+
+def _build_network_from_yaml(path: Path) -> RoadNetwork:
     nodes, arcs = _arcs_from_doc(_read_yaml(path), str(path))
     try:
         return RoadNetwork.from_arcs(nodes, arcs)
@@ -509,11 +563,27 @@ def _ids_used_twice(files: list[Path]) -> list[str]:
 
 def _entry_lines(path: Path) -> dict[tuple[str, int], int]:
     """1-based line of each entry ``(section, index)`` of a places file ({} when the file
-    cannot be composed)."""
+    cannot be composed): read-only, composed once per process and file version."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        st = path.stat()
+    except OSError:
         return {}
+    return _compose_lines(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=8)
+def _compose_lines(path: Path, _mtime_ns: int, _size: int) -> dict[tuple[str, int], int]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return {}
+    try:  # libyaml's composer (same nodes and marks, 6-10x faster), else the pure-Python one
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        try:
+            root = yaml.compose(text)
+        except yaml.YAMLError:
+            return {}
     out: dict[tuple[str, int], int] = {}
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:

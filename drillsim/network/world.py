@@ -38,8 +38,9 @@ class World:
                                                 default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.travel = TravelTimes(self.network)
-        self.dry = TravelTimes(self.network)  # never changed: the reference for road delays
+        self.travel = TravelTimes(self.network, disk=True)
+        # never changed: the reference for road delays
+        self.dry = TravelTimes(self.network, disk=True)
 
     @cached_property
     def demand(self) -> Demand:

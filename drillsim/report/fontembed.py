@@ -42,8 +42,9 @@ def cjk_chars(text: str) -> str:
 def cache_dir() -> Path:
     """Where font subsets are kept: ``$XDG_CACHE_HOME/drillsim/fonts`` or
     ``~/.cache/drillsim/fonts``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "drillsim" / "fonts"
+    from drillsim.diskcache import cache_root
+
+    return cache_root() / "fonts"
 
 
 def _font_path() -> Path | None:

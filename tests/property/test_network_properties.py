@@ -51,7 +51,7 @@ def test_closures_never_shorten_and_tables_are_consistent(case):
     np.testing.assert_allclose(to.T, after)
     # Triangle inequality along every open arc: t(o, v) <= t(o, u) + w(u, v).
     graph = tt._graph(vehicle)
-    w = graph.csr.toarray()
+    w = graph.csr.scipy().toarray()
     for u, v in zip(graph.slot_u, graph.slot_v, strict=True):
         if w[u, v] < 1e14:
             assert np.all(after[:, v] <= after[:, u] + w[u, v] + 1e-6)

@@ -27,12 +27,13 @@ ALLOWED: dict[str, frozenset[str] | None] = {
     "rng": frozenset(),
     "fonts": frozenset(),
     "terminal": frozenset(),  # text for the terminal: no markup, no control characters
+    "diskcache": frozenset(),  # the per-user cache of derived arrays: nothing of drillsim
     # pure physics and rules: nothing of the simulation, the records or the presentation
     "hazards": frozenset({"errors", "timefmt"}),
     # the drill file: validated against the hazards' tables, the metric names and the world
     "scenarios": frozenset({"errors", "timefmt", "hazards", "metrics.catalog", "network"}),
     # roads, places, travel times (locations come from the drill file's schema)
-    "network": frozenset({"errors", "fonts", "scenarios.schema"}),
+    "network": frozenset({"errors", "fonts", "scenarios.schema", "diskcache"}),
     # the event contract: no SimPy, no metrics, no engine
     "records": frozenset({"scenarios.schema"}),
     # SimPy processes
@@ -45,7 +46,7 @@ ALLOWED: dict[str, frozenset[str] | None] = {
                           "timefmt"}),
     # the report presents what metrics computed: no engine, no agents
     "report": frozenset({"metrics", "records", "hazards", "network", "scenarios", "errors",
-                         "fonts", "timefmt", "terminal"}),
+                         "fonts", "timefmt", "terminal", "diskcache"}),
     "sweep": frozenset({"api", "engine", "metrics", "records", "network", "scenarios", "rng",
                         "errors", "timefmt", "terminal", "fonts"}),
     "api": frozenset({"engine", "network", "records", "scenarios"}),

@@ -74,7 +74,7 @@ def check_route(tt: TravelTimes, o: int, d: int, vehicle: str, ref: np.ndarray) 
     assert nodes[0] == o and nodes[-1] == d
     graph = tt._graph(vehicle)
     for u, v, t0, t1 in zip(nodes[:-1], nodes[1:], times[:-1], times[1:], strict=True):
-        w = graph.csr[u, v]
+        w = graph.csr.scipy()[u, v]
         assert 0 < w < 1e14  # an open arc
         assert t1 - t0 == pytest.approx(w, rel=1e-9, abs=1e-9)
     assert times[-1] == pytest.approx(ref[d], rel=1e-12)
@@ -107,7 +107,7 @@ def test_cached_answers_equal_a_fresh_dijkstra(ops, small_cache):
                 check_route(tt, a, b, vehicle, ref)
         graph, fresh_graph = tt._graph(vehicle), fresh._graph(vehicle)
         assert graph.enterable == fresh_graph.enterable
-        assert (graph.reverse != fresh_graph.csr.transpose().tocsr()).nnz == 0
+        assert (graph.reverse.scipy() != fresh_graph.csr.scipy().transpose().tocsr()).nnz == 0
     if small_cache:
         assert tt.cache_nbytes() <= 3 * tt.max_cache_bytes
 

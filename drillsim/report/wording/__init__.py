@@ -19,7 +19,10 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import yaml
+
+from drillsim import diskcache
 
 LANGS = ("en", "zh")
 
@@ -30,21 +33,41 @@ class WordingError(KeyError):
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """Every wording key with its ``en`` and ``zh`` templates, from all files here."""
+    """Every wording key with its ``en`` and ``zh`` templates, from all files here.
+
+    Kept in the per-user disk cache (:mod:`drillsim.diskcache`), keyed by a digest of the
+    files: a warm start (the terminal summary of ``drillsim run``) parses no YAML.
+    """
+    files = {e.name: e.read_bytes() for e in sorted(resources.files(__package__).iterdir(),
+                                                    key=lambda e: e.name)
+             if e.name.endswith(".yaml")}
+    name = diskcache.key("wording", *(x for f, data in files.items() for x in (f, data)),
+                         diskcache.code_digest(__name__))
+    kept = diskcache.load(name, ("key", *LANGS))
+    if kept is not None and kept["key"].ndim == 1 and \
+            all(kept[lang].shape == kept["key"].shape for lang in LANGS):
+        return {str(k): {lang: str(kept[lang][i]) for lang in LANGS}
+                for i, k in enumerate(kept["key"])}
+    out = _read_catalogue(files)
+    diskcache.store(name, {"key": np.array(list(out), dtype=str),
+                           **{lang: np.array([t[lang] for t in out.values()], dtype=str)
+                              for lang in LANGS}})
+    return out
+
+
+def _read_catalogue(files: dict[str, bytes]) -> dict[str, dict[str, str]]:
+    """The catalogue of the wording ``files`` (name -> bytes), in file order."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out: dict[str, dict[str, str]] = {}
     origin: dict[str, str] = {}
-    folder = resources.files(__package__)
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader) or {}
+    for entry_name, raw in files.items():
+        data = yaml.load(raw.decode("utf-8"), Loader=loader) or {}
         for key, texts in data.items():
             if key in out:
-                raise WordingError(f"wording key {key!r} in {entry.name} is also in "
+                raise WordingError(f"wording key {key!r} in {entry_name} is also in "
                                    f"{origin[key]}")
             out[key] = {lang: str(texts[lang]) for lang in LANGS}
-            origin[key] = entry.name
+            origin[key] = entry_name
     return out
 
 
