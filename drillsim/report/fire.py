@@ -1244,12 +1244,15 @@ def sections(ctx: ReportContext) -> list[Section]:
     all_rows = []
     classes = []
     rescue_target = rescue_target_s(ctx.scenario.objectives)
-    for r in ctx.summary.rows:
+    # in the order the calls came (a call never made last), not by id
+    for r in sorted(ctx.summary.rows, key=lambda r: (math.isnan(r.call), r.call)):
         note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet),
                                         (ctx.say("fire.note_unreachable"), r.unreachable),
-                                        (control_note(ctx, r), r.entry_after_end))
+                                        (control_note(ctx, r), r.entry_after_end),
+                                        (ctx.say("fire.note_already_there"),
+                                         r.dispatch_to_arrival < 0.05))
                                         if f)
         if r.kind == "fire" and r.q_first_arrival_kw == 0 and r.clear > r.control:
             # the on-scene work after control is drawn whatever burned: say so beside it
