@@ -285,7 +285,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
 
     meta = [
         (ctx.say("scenario"), _both(s.name, s.name_zh)),
-        (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
+        (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M}" + tx.paren(f"UTC{s.start:%z}", ctx.lang)),
         (ctx.say("duration"), tx.duration(s.duration, lang)),
         (ctx.say("seed"), str(ctx.result.seed)),
         (ctx.say("report.network"), _network_label(ctx)),
