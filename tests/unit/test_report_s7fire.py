@@ -203,7 +203,8 @@ def test_idle_units_sentence_says_its_window(reports, lang):
                 "were sent nowhere in that window") in text
         assert "never sent" not in text
     else:
-        assert f"{start}至{end}求救警情等待可用力量期间，本区消防站15个在岗单元在此时段内未被派出" in text
+        assert (f"{start}至{end}求救警情等待可用力量期间，"
+                "本区消防站15个在岗单元在此时段内未被派出") in text
         assert "始终未出动" not in text
 
 
