@@ -100,3 +100,80 @@ def fire_water(result: RunResult, rows: list[IncidentRow]) -> list[FireWater]:
                              float(brought), control.t if control else NAN, *_size(control),
                              float(on)))
     return out
+
+
+@dataclass(frozen=True)
+class FirstAlarm:
+    """How a fire's first alarm came together, from its ``dispatch`` (``alarm`` 1),
+    ``arrive``, ``full_assignment`` and ``escalate`` records (times in s of drill time).
+
+    Attributes
+    ----------
+    incident
+        The incident.
+    last
+        The unit whose arrival completed the first alarm (the full assignment).
+    last_eta
+        Its travel time as the dispatcher estimated it at the turnout order, s.
+    last_arrive
+        When it arrived (the full assignment), s.
+    rest
+        The rest of the first alarm, in turnout order.
+    rest_eta
+        The longest travel estimate among them, s.
+    rest_arrive
+        When the last of them arrived, s (NaN: one of them never did).
+    water_l_s
+        Water the first alarm brings together, L/s.
+    need_first_l_s
+        Water the fire needed when the first unit arrived, L/s (NFA fire-flow formula).
+    escalated
+        When the fire was first escalated beyond the first alarm, s (NaN: never).
+    short
+        Whether the fire needed more units than the first alarm sent: its water was below
+        the fire's need when the first unit arrived, or the fire was escalated after the
+        whole first alarm was on scene. A fire escalated before the first alarm was
+        complete, with less need at the first arrival than the first alarm's water, did
+        not show that: its first alarm came too late, not too small.
+    """
+
+    incident: str
+    last: str
+    last_eta: float
+    last_arrive: float
+    rest: tuple[str, ...]
+    rest_eta: float
+    rest_arrive: float
+    water_l_s: float
+    need_first_l_s: float
+    escalated: float
+    short: bool
+
+
+def first_alarm(result: RunResult, row: IncidentRow) -> FirstAlarm | None:
+    """How ``row``'s first alarm came together (``None``: not a fire, no full assignment, or
+    a first alarm of one unit)."""
+    if row.kind != "fire" or not math.isfinite(row.full_assignment):
+        return None
+    mine = [r for r in result.records if r.incident == row.incident]
+    sent = [r for r in mine if r.event == "dispatch" and r.get("alarm") == 1]
+    arrive: dict[str, float] = {}
+    for r in mine:
+        if r.event == "arrive" and r.get("task", "incident") == "incident":
+            arrive.setdefault(r.unit, r.t)
+    units = [r.unit for r in sent]
+    if len(units) < 2 or not all(u in arrive for u in units):
+        return None
+    last = max(units, key=lambda u: (arrive[u], units.index(u)))
+    rest = tuple(u for u in units if u != last)
+    eta = {r.unit: float(r.get("eta_s", NAN)) for r in sent}
+    types = {u.id: u.type for u in result.units}
+    water = float(sum(water_flow_l_s(types.get(u, "")) for u in units))
+    first = next((r for r in mine if r.event == "arrive"), None)
+    need = _size(first)[2]
+    esc = next((r.t for r in mine if r.event == "escalate"), NAN)
+    short = (math.isfinite(need) and need > water) or \
+        (math.isfinite(esc) and esc >= arrive[last])
+    return FirstAlarm(row.incident, last, eta[last], arrive[last], rest,
+                      max(eta[u] for u in rest), max(arrive[u] for u in rest), water, need,
+                      esc, short)

@@ -9,6 +9,7 @@ functions take the :class:`~drillsim.network.world.World` the run used besides t
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,6 +98,21 @@ def time_from_home(result: RunResult, world: World, unit: str, node: int) -> flo
     station or no route)."""
     home = home_node(result, world, unit)
     return world.travel.time(home, node, VEHICLE) if home is not None else math.inf
+
+
+def nearer_of_type(result: RunResult, world: World, unit: str, node: int,
+                   sent: Iterable[str] = ()) -> tuple[str, ...]:
+    """The district's staffed units of ``unit``'s type, other than ``sent``, whose station
+    is nearer ``node`` than ``unit``'s on the open network (sorted by that time): units the
+    dispatcher would have sent before ``unit`` had they been free."""
+    info = next((u for u in result.units if u.id == unit), None)
+    own = time_from_home(result, world, unit, node)
+    if info is None or not math.isfinite(own):
+        return ()
+    skip = {unit, *sent}
+    times = [(time_from_home(result, world, u.id, node), u.id) for u in result.units
+             if u.type == info.type and u.staffed and u.id not in skip]
+    return tuple(u for t, u in sorted(times) if t < own)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from drillsim.report.findings import (
     LEVEL_NAME,
     capability_text,
     case_values,
+    cases_over,
     few_cases,
     finding_title,
     gap_text,
@@ -64,6 +65,8 @@ class ObjectiveRow:
     level_text: str
     rule: str
     evidence: str
+    label: str = ""
+    """The id as the objectives table shows it: marked when the objective is critical."""
 
 
 @dataclass
@@ -177,7 +180,8 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
             level += notes[obj.metric](ctx, res)
         measured = tx.value(res.value, info.unit, lang)
         evidence = ctx.say("report.evidence", metric=named(ctx, info), measured=measured,
-                           target=target_text(ctx, obj), gap=gap_text(ctx, res))
+                           target=target_text(ctx, obj), gap=gap_text(ctx, res),
+                           over=cases_over(ctx, obj.metric))
         rule = _rule(ctx, rating.rule)
         n_few = few_cases(ctx, obj.metric)
         if n_few:  # a fractile or share of fewer than 5 cases is rated on their values
@@ -187,7 +191,8 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         rows.append(ObjectiveRow(obj.id, objective_text(ctx, obj),
                                  capability_text(ctx, obj.capability), obj.metric,
                                  target_text(ctx, obj), measured, rating,
-                                 level, rule, evidence))
+                                 level, rule, evidence,
+                                 obj.id + (ctx.say("sum.critical") if obj.critical else "")))
         if rating.code != "P":
             explain = explainers.get(obj.metric)
             if failures and res.status == "met":  # met, but the records show a failure
@@ -280,7 +285,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
 
     meta = [
         (ctx.say("scenario"), _both(s.name, s.name_zh)),
-        (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M} (UTC{s.start:%z})"),
+        (ctx.say("start"), f"{s.start:%Y-%m-%d %H:%M}" + tx.paren(f"UTC{s.start:%z}", ctx.lang)),
         (ctx.say("duration"), tx.duration(s.duration, lang)),
         (ctx.say("seed"), str(ctx.result.seed)),
         (ctx.say("report.network"), _network_label(ctx)),

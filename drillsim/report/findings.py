@@ -94,7 +94,18 @@ def measured_sentence(ctx: ReportContext, res, rating) -> str:
     info = METRICS[obj.metric]
     return ctx.say("finding.measured", metric=named(ctx, info),
                    value=tx.value(res.value, info.unit, ctx.lang), target=target_text(ctx, obj),
-                   gap=gap_text(ctx, res))
+                   gap=gap_text(ctx, res), over=cases_over(ctx, obj.metric))
+
+
+def cases_over(ctx: ReportContext, metric: str) -> str:
+    """What a fractile or share metric is taken over, to follow its measured value
+    (``; taken over all 18 calls``): "" for other metrics and below
+    :data:`~drillsim.metrics.response.MIN_CASES` cases (each case is then stated)."""
+    got = objective_cases(ctx, metric)
+    if not got or few_cases(ctx, metric):
+        return ""
+    calls = all(i in ctx.rows for i, _ in got)
+    return ctx.say("report.over_calls" if calls else "report.over_cases", n=len(got))
 
 
 def objective_cases(ctx: ReportContext, metric: str) -> list[tuple[str, float]] | None:

@@ -18,7 +18,7 @@ from drillsim.hazards.fire_growth import OCCUPANCIES, SETUP_S
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.evaluation import LATE_CALL_S, OPS
 from drillsim.metrics.evaluation import late_calls as ev_late_calls
-from drillsim.metrics.fire_water import FireWater, fire_water
+from drillsim.metrics.fire_water import FireWater, fire_water, first_alarm
 from drillsim.metrics.response import (
     COMPONENTS,
     MIN_CASES,
@@ -51,7 +51,12 @@ from drillsim.metrics.response import (
     value_if_sooner,
     waited_s,
 )
-from drillsim.metrics.roads import NOTICEABLE_S, outage_effect, time_from_home
+from drillsim.metrics.roads import (
+    NOTICEABLE_S,
+    nearer_of_type,
+    outage_effect,
+    time_from_home,
+)
 from drillsim.metrics.standards import (
     FIRE_CALLS,
     FIVE_MINUTE,
@@ -181,7 +186,8 @@ class Breakdown:
     saved: float = 0.0
     """How much sooner the first unit would have arrived without the delays the records
     show (a closure or an outage that cost the first-due unit its place: the larger; plus
-    a communications delay), s."""
+    a communications delay), s; to the full assignment, how much sooner the first alarm
+    would have been complete had its last unit arrived with the rest."""
 
 
 def activity(ctx: ReportContext) -> dict[str, list[Assignment]]:
@@ -217,7 +223,10 @@ def breakdown(ctx: ReportContext, row: IncidentRow, endpoint: str = "first",
         _travel_facts(ctx, row, a, facts, actions, gains)
     comms = _context_facts(ctx, row, facts, actions, held, gains,
                            waited=rs.segments.get("queue", 0.0) > 0)
-    saved = max(gains, default=0.0) + comms if endpoint == "first" else 0.0
+    if endpoint == "first":
+        saved = max(gains, default=0.0) + comms
+    else:
+        saved = _first_alarm_facts(ctx, row, facts, actions)
     return Breakdown(row.incident, rs.unit, rs.end, rs.segments, facts, actions, held, saved)
 
 
@@ -257,6 +266,42 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                              times=times(ctx, a.reroutes), late=tx.minutes(a.late, ctx.lang)))
 
 
+def _first_alarm_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
+                       actions: list[Draft]) -> float:
+    """A fire's first alarm completed by a unit that arrived well after the rest of it
+    (:func:`drillsim.metrics.fire_water.first_alarm`): the fact, and when no unit of its
+    type was nearer (:func:`drillsim.metrics.roads.nearer_of_type`: it was the nearest the
+    dispatcher could send) the action to have one nearer; returns how much sooner the
+    first alarm would have been complete had it arrived with the rest, s (0: none)."""
+    fa = first_alarm(ctx.result, row)
+    if fa is None or not math.isfinite(fa.rest_arrive) \
+            or fa.last_arrive - fa.rest_arrive <= NOTICEABLE_S or not fa.last_eta > fa.rest_eta:
+        return 0.0
+    unit = ctx.units.get(fa.last)
+    if unit is None or unit.station == "mutual_aid":
+        return 0.0
+    lang = ctx.lang
+    fields = dict(unit=ctx.unit_label(fa.last), station=ctx.place_name(unit.station),
+                  at=tx.offset(fa.last_arrive), lag=tx.minutes(fa.last_arrive - fa.rest_arrive,
+                                                               lang),
+                  rest=tx.join((ctx.unit_label(u) for u in fa.rest), lang, words=True),
+                  eta=tx.minutes(fa.last_eta, lang), rest_eta=tx.minutes(fa.rest_eta, lang))
+    nearer = nearer_of_type(ctx.result, ctx.world, fa.last, row.node, fa.rest)
+    if nearer:
+        facts.append(ctx.say("fire.fact_last_unit_nearer", **fields, nearer=tx.join(
+            (ctx.unit_label(u) for u in nearer), lang, words=True)))
+        return fa.last_arrive - fa.rest_arrive
+    facts.append(ctx.say("fire.fact_last_unit_far", **fields))
+    rest = [ctx.units[u] for u in fa.rest if u in ctx.units]
+    home = next((u.station for u in rest if u.station != "mutual_aid"), unit.station)
+    actions.append(_draft("fire.action_last_unit_far", "detachment", "resources",
+                          type=tx.term("unit", unit.type, lang), near=ctx.place_name(home),
+                          kind=tx.incident_type(row.occupancy, row.kind, lang),
+                          unit=fields["unit"], eta=fields["eta"], rest_eta=fields["rest_eta"],
+                          far=fields["station"]))
+    return fa.last_arrive - fa.rest_arrive
+
+
 def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                    actions: list[Draft], held: list[str], gains: list[float],
                    waited: bool) -> float:
@@ -289,11 +334,17 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                                  at=tx.offset(effect.arrival), first=tx.offset(effect.actual)))
     esc = escalation(ctx.result, row)
     if esc is not None:
-        facts.append(ctx.say("fire.fact_escalated", times=times(ctx, esc.count),
-                             at=tx.offset(esc.first_t),
-                             size=tx.value(esc.first_q_kw, "kW", ctx.lang)))
-        actions.append(_draft("fire.action_escalate", "detachment", "command",
-                              kind=tx.incident_type(row.occupancy, row.kind, ctx.lang)))
+        esc_fields = dict(times=times(ctx, esc.count), at=tx.offset(esc.first_t),
+                          size=tx.value(esc.first_q_kw, "kW", ctx.lang))
+        fa = first_alarm(ctx.result, row)
+        if fa is None or fa.short:  # more units were needed than the first alarm sent
+            facts.append(ctx.say("fire.fact_escalated", **esc_fields))
+            actions.append(_draft("fire.action_escalate", "detachment", "command",
+                                  kind=tx.incident_type(row.occupancy, row.kind, ctx.lang)))
+        else:  # escalated before the first alarm was all there: it came late, not small
+            facts.append(ctx.say("fire.fact_escalated_early", **esc_fields,
+                                 water=f"{fa.water_l_s:,.1f} L/s",
+                                 need=f"{fa.need_first_l_s:,.1f} L/s"))
     if row.mutual_aid:
         facts.append(ctx.say("fire.fact_mutual_aid"))
     delay = comms_delay_at(ctx.result, t_call)
@@ -352,10 +403,11 @@ WAITING_ACTIONS = {"fire.action_release_units", "fire.action_aid_cap",
                    "fire.action_aid_cap_surge"}
 """Actions a waiting call's causes call for; they replace the general queue action."""
 
-DELAY_ACTIONS = {"fire.action_closed_road", "fire.action_out_of_service", "fire.action_comms"}
+DELAY_ACTIONS = {"fire.action_closed_road", "fire.action_out_of_service", "fire.action_comms",
+                 "fire.action_last_unit_far"}
 """Actions of causes the records show delayed a response (a closed road or an outage that
-cost the first-due unit its place, a communications delay): after one, the response was
-not "within the standards"."""
+cost the first-due unit its place, a communications delay, a first alarm whose last unit
+came from far): after one, the response was not "within the standards"."""
 
 
 # ----------------------------------------------------------------------------- explainers
@@ -520,7 +572,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     over = {seg: [b for b in bds if seg in b.segments and not st.met(b.segments[seg])]
             for seg, st in NFPA_BY_SEGMENT.items()}
     over = {seg: lst for seg, lst in over.items() if lst}
-    caused = any(a.key in DELAY_ACTIONS for b in bds for a in b.actions)
+    caused = any(b.saved > 0 for b in bds) or \
+        any(a.key in DELAY_ACTIONS for b in bds for a in b.actions)
     first_minutes = from_ign and largest_met and not over and not caused
     # cutting the over-standard parts back to their standards and undoing the delays the
     # records show: would that have met the target? if not, they are not the lever
@@ -577,7 +630,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
             text = _with_stations(ctx, text, stations)
         actions.append(draft_action(ctx, text, owner, cap, ref))
     # the same order in both languages: that of the English text
-    extra = {a for b in bds for a in b.actions}
+    extra = {a for b in bds for a in b.actions
+             if missed is None or a.key != "fire.action_last_unit_far"}
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
@@ -1190,12 +1244,15 @@ def sections(ctx: ReportContext) -> list[Section]:
     all_rows = []
     classes = []
     rescue_target = rescue_target_s(ctx.scenario.objectives)
-    for r in ctx.summary.rows:
+    # in the order the calls came (a call never made last), not by id
+    for r in sorted(ctx.summary.rows, key=lambda r: (math.isnan(r.call), r.call)):
         note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
                                         (ctx.say("fire.note_mutual_aid"), r.mutual_aid),
                                         (ctx.say("fire.note_unmet"), r.unmet),
                                         (ctx.say("fire.note_unreachable"), r.unreachable),
-                                        (control_note(ctx, r), r.entry_after_end))
+                                        (control_note(ctx, r), r.entry_after_end),
+                                        (ctx.say("fire.note_already_there"),
+                                         r.dispatch_to_arrival < 0.05))
                                         if f)
         if r.kind == "fire" and r.q_first_arrival_kw == 0 and r.clear > r.control:
             # the on-scene work after control is drawn whatever burned: say so beside it

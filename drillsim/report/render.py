@@ -121,11 +121,13 @@ def display_width(text: str) -> int:
 def column_classes(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[str]]:
     """CSS classes of a table's header cells and columns: ``nw`` (no wrap) for a column
     whose widest cell is at most :data:`SHORT_COLUMN` wide (and for such a header),
-    ``long`` for one wider than :data:`LONG_COLUMN`, else ``""``."""
+    ``long`` for one wider than :data:`LONG_COLUMN`, else ``mid`` (it wraps, at a smaller
+    minimum width: an incident's name or a Chinese inject's text is not squeezed to a few
+    characters a line beside a long column)."""
     heads, cols = [], []
     for j, head in enumerate(columns):
         wide = max((display_width(str(r[j])) for r in rows if j < len(r)), default=0)
-        cols.append("nw" if wide <= SHORT_COLUMN else "long" if wide > LONG_COLUMN else "")
+        cols.append("nw" if wide <= SHORT_COLUMN else "long" if wide > LONG_COLUMN else "mid")
         heads.append("nw" if display_width(head) <= SHORT_COLUMN else "")
     return heads, cols
 
@@ -133,7 +135,7 @@ def column_classes(columns: list[str], rows: list[list[str]]) -> tuple[list[str]
 def cell_class(cell: object, column: str) -> str:
     """A body cell's CSS class: its column's (:func:`column_classes`), ``nw`` for a
     number with its unit in any column."""
-    return "nw" if not column and NUMBER_UNIT.match(str(cell)) else column
+    return "nw" if column in ("", "mid") and NUMBER_UNIT.match(str(cell)) else column
 
 
 @lru_cache(maxsize=2)

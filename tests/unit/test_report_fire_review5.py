@@ -248,7 +248,7 @@ def test_burnt_out_fire_said_so_with_its_assumed_overhaul(reports, lang):
     burnt = "burnt out" if lang == "en" else "已燃尽"
     assert burnt in cells and "0.0 MW" not in cells
     overhaul = tx.minutes(row.clear - row.control, lang)
-    assert overhaul in cells[-1] and (("whatever burned" if lang == "en" else "与燃烧规模无关")
+    assert overhaul in cells[-1] and (("whatever burned" if lang == "en" else "与燃烧情况无关")
                                       in cells[-1])
 
 

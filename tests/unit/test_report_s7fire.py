@@ -1,0 +1,274 @@
+"""What the fire drills' report pages say (issue 10, the leftovers of the sixth review):
+advice on the first alarm follows the cause the records show, an objective's evidence says
+what it is taken over, incident rows in call order, critical objectives marked in the
+table, a unit already at the point said so, the idle window said, the overhaul
+assumption said plainly, mid-width columns not squeezed, full-width brackets in
+drillsim's own Chinese."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from drillsim.report import text as tx
+from drillsim.report.render import column_classes, render_html, render_markdown
+
+LANGS = ["en", "zh"]
+FIRE_DRILLS = ["warehouse-escalation", "flood-and-fire", "night-compound-fire",
+               "highrise-evening"]
+
+
+def _prefix(ctx, key: str, **_: str) -> str:
+    """The fixed text of a wording up to its first field."""
+    from drillsim.report.wording import catalogue
+
+    return catalogue()[key][ctx.lang].split("{")[0]
+
+
+def _finding(rep, objective):
+    return next(f for f in rep.findings if f.objective == objective)
+
+
+def _incident_table(ctx, rep):
+    sec = next(s for s in rep.sections if s.key == "fire")
+    return next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
+
+
+# ----------------------------------------------------------------------------- 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_o2_advice_follows_the_far_last_unit_of_the_first_alarm(reports, lang):
+    """warehouse O2 (fire ≤ 30 MW when the first alarm is complete): the first alarm (XZ-E1,
+    XZ-E2, XZ-T1 at 41 s, NY-E1 at 154 s) was complete only when NY-E1 came, after flashover;
+    its water (35 L/s) was more than the fire needed at the first arrival (4.8 L/s) and the
+    fire was escalated before the first alarm was all there: not too small, too late. Had
+    NY-E1 arrived with the rest, the fire would have been under 30 MW (its recorded growth).
+    No engine was nearer than NY-E1. So the plan gets a nearer engine for that station, not
+    "a larger first alarm", and not "the fire grew faster than a response can meet"."""
+    from drillsim.metrics.fire_water import first_alarm
+    from drillsim.metrics.response import size_at
+    from drillsim.metrics.roads import nearer_of_type
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    row = ctx.rows["W1"]
+    fa = first_alarm(ctx.result, row)
+    assert fa.last == "NY-E1" and set(fa.rest) == {"XZ-E1", "XZ-E2", "XZ-T1"}
+    assert (fa.last_eta, fa.rest_eta) == (154, 41)
+    assert fa.need_first_l_s < fa.water_l_s and fa.escalated < fa.last_arrive
+    assert not fa.short
+    assert nearer_of_type(ctx.result, ctx.world, fa.last, row.node, fa.rest) == ()
+    assert row.q_full_assignment_kw > 30_000 >= size_at(ctx.result, "W1", fa.rest_arrive)
+    f = _finding(rep, "O2")
+    text = " ".join(f.paragraphs)
+    actions = [a.action for a in f.actions]
+    assert not any(a.startswith(_prefix(ctx, "fire.action_escalate", kind="")) for a in actions)
+    far = [a for a in actions if a.startswith(_prefix(ctx, "fire.action_last_unit_far",
+                                                      kind="", near="", type="", unit="",
+                                                      eta="", rest_eta="", far=""))]
+    assert len(far) == 1 and "NY-E1" in far[0]
+    assert ctx.place_name("xizhan") in far[0] or "Xizhan" in far[0] or "西站" in far[0]
+    assert tx.minutes(154, lang) in far[0] and tx.minutes(41, lang) in far[0]
+    assert _prefix(ctx, "fire.fact_escalated", times="") not in text
+    assert "35.0 L/s" in text and "4.8 L/s" in text
+    assert ("it was not too small, it was complete too late" if lang == "en"
+            else "首批力量并非不足，而是到齐太晚") in text
+    assert tx.offset(fa.last_arrive) in text and "XZ-E1" in text
+    assert ("grew faster than a response within the standards" if lang == "en"
+            else "火势发展快于符合标准的响应") not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", FIRE_DRILLS)
+def test_larger_first_alarm_only_when_more_units_were_needed(reports, drill, lang):
+    """Every fire drill: "send a larger first alarm" is drafted only for a fire whose first
+    alarm was short (its water below the need at the first arrival, or escalated with the
+    whole first alarm on scene)."""
+    from drillsim.metrics.fire_water import first_alarm
+
+    ctx, rep = reports[drill, lang]
+    short = [r for r in ctx.summary.rows if r.kind == "fire" and r.alarms > 1
+             and (first_alarm(ctx.result, r) is None or first_alarm(ctx.result, r).short)]
+    drafted = [a for f in rep.findings for a in f.actions
+               if a.action.startswith(_prefix(ctx, "fire.action_escalate", kind=""))]
+    if not short:
+        assert not drafted
+
+
+# ----------------------------------------------------------------------------- 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_o1_evidence_says_it_is_taken_over_all_calls(reports, lang):
+    """warehouse O1 (90th percentile of call to full assignment) counts all 18 calls of
+    the run: its evidence cell and its finding say so."""
+    from drillsim.report.findings import objective_cases
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    cases = objective_cases(ctx, "full_assignment_p90")
+    calls = [r for r in ctx.summary.rows if not math.isnan(r.call)]
+    assert len(cases) == len(calls) == 18
+    said = ("taken over all 18 calls it counts" if lang == "en" else "按其统计的全部18起警情计")
+    o1 = next(o for o in rep.objectives if o.id == "O1")
+    assert o1.evidence.endswith(said)
+    assert said in _finding(rep, "O1").paragraphs[0]
+    o2 = next(o for o in rep.objectives if o.id == "O2")  # a maximum: no count of cases
+    assert said not in o2.evidence
+
+
+# ----------------------------------------------------------------------------- 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", FIRE_DRILLS)
+def test_incident_rows_in_call_order(reports, drill, lang):
+    """The incident table lists the calls in the order they came (highrise-evening's BG004
+    came at +02:05:41, after BG005), not in id order."""
+    ctx, rep = reports[drill, lang]
+    table = _incident_table(ctx, rep)
+    by_label = {ctx.incident_label(r.incident): r for r in ctx.summary.rows}
+    calls = [by_label[cells[0]].call for cells in table.rows]
+    assert all(not math.isnan(c) for c in calls)
+    assert calls == sorted(calls)
+    assert [cells[2] for cells in table.rows] == [tx.offset(c) for c in calls]
+    if drill == "highrise-evening":
+        ids = [by_label[cells[0]].incident for cells in table.rows]
+        assert ids != sorted(ids)
+
+
+# ----------------------------------------------------------------------------- 4
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", ["ammonia-liquor-group", "warehouse-escalation"])
+def test_critical_objectives_marked_in_the_table(reports, drill, lang):
+    """The objectives table marks each critical objective beside its id ("O3 (critical)",
+    "O3（关键）") on the HTML and Markdown pages; the others show their id alone."""
+    ctx, rep = reports[drill, lang]
+    critical = {o.id for o in ctx.scenario.objectives if o.critical}
+    assert bool(critical) is (drill == "ammonia-liquor-group")
+    md = render_markdown(rep)
+    html = render_html(rep)
+    for o in rep.objectives:
+        mark = f"{o.id} (critical)" if lang == "en" else f"{o.id}（关键）"
+        assert o.label == (mark if o.id in critical else o.id)
+        assert f"| {o.label} | {o.text} |" in md
+        assert f'<td class="nw">{o.label}</td>' in html
+
+
+# ----------------------------------------------------------------------------- 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_unit_already_at_the_point_said_beside_zero_minutes(reports, lang):
+    """flood-and-fire: rescue calls whose first unit was ordered there while already at the
+    point (turnout order and arrival at the same moment) say so beside the 0.0 min; every
+    other row does not."""
+    ctx, rep = reports["flood-and-fire", lang]
+    table = _incident_table(ctx, rep)
+    note = ctx.say("fire.note_already_there")
+    by_label = {ctx.incident_label(r.incident): r for r in ctx.summary.rows}
+    there = 0
+    for cells in table.rows:
+        row = by_label[cells[0]]
+        at_once = row.first_dispatch == row.first_arrival
+        assert (note in cells[-1]) is at_once, row.incident
+        if at_once:
+            there += 1
+            assert cells[4] == tx.minutes(0, lang)
+    assert there >= 5
+    assert ("already at the point" if lang == "en" else "受令时已在该点") in note
+
+
+# ----------------------------------------------------------------------------- 6
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_idle_units_sentence_says_its_window(reports, lang):
+    """flood-and-fire O2: the 15 staffed fire units "sent nowhere" are counted between the
+    first rescue call queuing and the last waiting one's dispatch; the sentence says that
+    window and does not say "never sent" (some were sent outside it)."""
+    from drillsim.metrics.rescue import idle_while_waiting
+    from drillsim.report.fire import activity
+
+    ctx, rep = reports["flood-and-fire", lang]
+    got = idle_while_waiting(ctx.result, ctx.summary.rows, activity(ctx))
+    assert got.n_idle == 15
+    text = " ".join(p for f in rep.findings for p in f.paragraphs)
+    start, end = tx.offset(got.start), tx.offset(got.end)
+    if lang == "en":
+        assert (f"from {start} to {end}, 15 staffed units of the district's fire stations "
+                "were sent nowhere in that window") in text
+        assert "never sent" not in text
+    else:
+        assert (f"{start}至{end}求救警情等待可用力量期间，"
+                "本区消防站15个在岗单元在此时段内未被派出") in text
+        assert "始终未出动" not in text
+
+
+# ----------------------------------------------------------------------------- 7
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_mid_width_columns_get_a_minimum_width(reports, lang):
+    """The incident column of the incident table and the zh MSEL text column sit between
+    the no-wrap and long-text widths: class ``mid``, which the page gives a minimum width
+    (the incident name is not squeezed to a word a line)."""
+    ctx, rep = reports["warehouse-escalation", lang]
+    table = _incident_table(ctx, rep)
+    _, cols = column_classes(table.columns, table.rows)
+    assert cols[0] == "mid"
+    html = render_html(rep)
+    assert re.search(r"td\.mid \{ min-width: (\d+)em; \}", html)
+    assert int(re.search(r"td\.mid \{ min-width: (\d+)em; \}", html).group(1)) >= 10
+    if lang == "zh":
+        _, mcols = column_classes(rep.msel.columns, rep.msel.rows)
+        assert dict(zip(rep.msel.columns, mcols, strict=True))["内容"] == "mid"
+
+
+# ----------------------------------------------------------------------------- 8
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_overhaul_of_a_burnt_out_fire_said_as_an_assumption(reports, lang):
+    """warehouse BG006 burnt out before a unit came; its 53.2 min of overhaul after control
+    is a draw from the on-scene time assumed for every fire: the note says it is an
+    assumption and not modelled, and does not call it the on-scene time of any fire."""
+    ctx, rep = reports["warehouse-escalation", lang]
+    row = ctx.rows["BG006"]
+    cells = next(c for c in _incident_table(ctx, rep).rows
+                 if c[0] == ctx.incident_label("BG006"))
+    overhaul = tx.minutes(row.clear - row.control, lang)
+    assert overhaul == tx.minutes(53.2 * 60, lang)
+    if lang == "en":
+        assert f"the {overhaul} of overhaul after control is an assumption, not modelled" \
+            in cells[-1]
+        assert "the assumed on-scene time of any fire" not in cells[-1]
+    else:
+        assert f"控制后清理残火{overhaul}为假设值，并非模拟所得" in cells[-1]
+        assert "任一火灾" not in cells[-1]
+
+
+# ----------------------------------------------------------------------------- 9
+
+
+@pytest.mark.parametrize("drill", FIRE_DRILLS)
+def test_own_chinese_words_use_full_width_brackets(reports, drill):
+    """The Chinese page puts drillsim's own brackets full width ("（UTC+0800）"); ASCII
+    brackets next to Chinese come only from the drill file's own text, which is shown as
+    written ("电话(119)" in warehouse-escalation)."""
+    ctx, rep = reports[drill, "zh"]
+    md = render_markdown(rep)
+    assert "（UTC+0800）" in md
+    user = [getattr(x, f) for x in [*ctx.scenario.injects, *ctx.scenario.incidents]
+            for f in ("text_zh", "method_zh", "expected_action_zh", "deliver_to_zh",
+                      "name_zh") if isinstance(getattr(x, f, None), str)]
+    rest = md
+    for t in sorted(user, key=len, reverse=True):
+        rest = rest.replace(t, "")
+    assert not re.findall(r"\p{Han}[()]|[()]\p{Han}".replace(r"\p{Han}", "[\u4e00-\u9fff]"),
+                          rest)
+    if drill == "warehouse-escalation":
+        assert "电话(119)" in md
