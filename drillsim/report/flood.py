@@ -487,12 +487,12 @@ def team_overview(ctx: ReportContext) -> list[Table]:
 
 
 def _not_asked(ctx: ReportContext, team_ids: list[str]) -> str:
-    """The line under the teams table counting the teams it leaves out (``""``: none)."""
+    """The line under the teams table counting the teams it leaves out (``""``: none),
+    without their names: a team the drill's hazards do not call for is not named."""
     if not team_ids:
         return ""
-    listed = names(ctx, [_team_name(ctx, t) for t in team_ids])
-    return ctx.say("flood.teams_not_asked_one", teams=listed) if len(team_ids) == 1 else \
-        ctx.say("flood.teams_not_asked", n=len(team_ids), teams=listed)
+    return ctx.say("flood.teams_not_asked_one") if len(team_ids) == 1 else \
+        ctx.say("flood.teams_not_asked", n=len(team_ids))
 
 
 def _cause_tables(ctx: ReportContext) -> list[Table]:
