@@ -673,9 +673,9 @@ def gantt_axes(ctx: ReportContext):
     for gid, units in groups:
         rows.append(("group", gid))
         rows += [("unit", u) for u in units]
-    scripted = {i.id for i in ctx.scenario.all_incidents()}
-    if ctx.scenario.chemical is not None:  # the release's hazmat incident is scripted too
-        scripted.add(ctx.scenario.chemical.incident_id)
+    scripted = {i.id: i.id for i in ctx.scenario.all_incidents()}  # id -> bar label
+    if ctx.scenario.chemical is not None:  # the release's call, by the release's id (CL1)
+        scripted[ctx.scenario.chemical.incident_id] = ctx.scenario.chemical.id
     t_max = max(ctx.scenario.duration, ctx.end_time)
     n = len(rows) + (3 if idle or standby else 0)
     height = max(3.0, 0.24 * n + 2.2)
@@ -695,8 +695,9 @@ def gantt_axes(ctx: ReportContext):
                     hatch="///" if s == "oos" else None,
                     edgecolor="white" if s != "oos" else "#95a5a6", linewidth=0.3,
                     gid=f"gantt-{item.id}")
-            if s == "scene" and inc in scripted and width > 1.2 * len(inc) * t_max / 60 / 180:
-                ax.text(t0 / 60 + width / 2, y, inc, ha="center", va="center",
+            label = scripted.get(inc, "")
+            if s == "scene" and label and width > 1.2 * len(label) * t_max / 60 / 180:
+                ax.text(t0 / 60 + width / 2, y, label, ha="center", va="center",
                         fontsize=MIN_FONT, color="white", clip_on=True)
     inject_x = [(r.t / 60, r.data.get("id", "")) for r in ctx.records if r.event == "inject"]
     for x, _ in inject_x:  # over the units' rows only: the idle text below stays clear
