@@ -457,10 +457,7 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     world = ctx.world
     layers = (load_map_layers(ctx.scenario.district) if ctx.scenario.network == "default"
               else None)
-    kinds = map_kinds(parts)
-    bases = shown_team_bases(ctx)
-    places = Places([p for p in world.places if p.kind in kinds
-                     and (p.kind != "team_base" or p.id in bases)])
+    places = Places(map_places(ctx, parts))
     closed = sorted({e for s in ctx.road_closures for e in s.edges})
     fig, ax = plt.subplots(figsize=(9.2, 8.4))
     draw_network(world.network, places, ax=ax, closed_edges=closed,
@@ -525,6 +522,15 @@ def legend_below(ax, entries: list) -> None:
             return
 
 
+def map_places(ctx: ReportContext, parts: list[HazardPart]) -> list:
+    """The places the map draws: those of :func:`map_kinds`, team bases only of the teams
+    the report lists (:func:`shown_team_bases`)."""
+    kinds = map_kinds(parts)
+    bases = shown_team_bases(ctx)
+    return [p for p in ctx.world.places if p.kind in kinds
+            and (p.kind != "team_base" or p.id in bases)]
+
+
 def map_kinds(parts: list[HazardPart]) -> list[str]:
     """The place kinds (:data:`MAP_KINDS`) the map of a drill with ``parts`` draws."""
     keys = {p.key for p in parts}
@@ -566,7 +572,9 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
 def map_caption(ctx: ReportContext, parts: list[HazardPart]) -> str:
     """The map's caption: the places drawn, the network's source, the closed roads (in
     the report language, :meth:`ReportContext.road_name`) with their injects."""
-    places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
+    drawn = {p.kind for p in map_places(ctx, parts)}
+    places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts)
+                                             if k in drawn)
     caption = ctx.say("figure.map_caption", places=places, network=network_source(ctx))
     roads = ctx.say("sep_semicolon").join(ctx.road_name(s.road) + tx.paren(s.inject, ctx.lang)
                                           for s in ctx.road_closures)

@@ -96,6 +96,23 @@ def test_chemical_time_line_counts_standby_teams_and_names_none(reports, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_map_caption_names_only_the_place_kinds_it_draws(reports, lang):
+    """chlorine-night's map caption listed "team bases" (救援队驻地) although, with the
+    flood teams left out, the map draws none (the health team gathers at the district
+    government, no team base). The caption names a kind only when a place of it is drawn."""
+    from drillsim.report.registry import load_parts
+
+    ctx, _ = reports["chlorine-night", lang]
+    parts = [p for p in load_parts().values() if p.applies(ctx)]
+    drawn = {p.kind for p in fg.map_places(ctx, parts)}
+    assert "team_base" not in drawn and {"station", "shelter", "hazard_site"} <= drawn
+    caption = fg.map_caption(ctx, parts)
+    assert ctx.say("figure.map_kind_team_base") not in caption
+    for kind in drawn:
+        assert ctx.say(fg.MAP_KIND_WORDS[kind]) in caption
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_team_table_and_provenance_name_no_standby_team(reports, lang):
     """The team table's note counted the left-out teams and named them; the provenance
     line named a team base the records mention (a called-out flood team). Neither names a
