@@ -455,13 +455,16 @@ def _snap_lines(ctx: ReportContext, snaps: list[dict]) -> list[str]:
 
     A station, incident, waterlogging point, chemical site or road inject's ``near`` is
     always used; a team base, relief depot or shelter only when the records name it
-    (a fire-only drill mobilises no team and opens no shelter).
+    (a fire-only drill mobilises no team and opens no shelter), and a team's not when
+    the report does not list it (:func:`drillsim.report.figures.standby_teams`).
     """
     from drillsim.scenarios.checks import located
     from drillsim.scenarios.loader import dotted
 
     s = ctx.scenario
-    recorded = {r.place for r in ctx.records if r.place}
+    from drillsim.report.figures import standby_teams
+
+    recorded = {r.place for r in ctx.records if r.place} - set(standby_teams(ctx))
     optional = {"teams", "depots", "shelters"}
     where = {dotted(path): (path, loc) for path, loc in located(s)}
     net = ctx.world.network

@@ -844,8 +844,8 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 
 def _png(fig) -> bytes:
     fit_width(fig)  # the final size first: event labels are placed for it
-    for ax in fig.axes:
-        thicken(*ax.texts)
+    for ax in fig.axes:  # weight for plain texts; a map label keeps its white halo
+        thicken(*[t for t in ax.texts if not t.get_path_effects()])
         clear_of_curves(ax)
     return png(fig)
 

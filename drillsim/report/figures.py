@@ -29,6 +29,10 @@ MIN_FONT = MIN_PX * 72 / DPI
 size it is saved at, so at :data:`DPI` this is :data:`MIN_PX` on the page (7.85 pt)."""
 
 
+HAZARD_MARKER_Z = 8.0
+"""zorder of the hazards' markers on the map (waterlogging points); road lines lie below
+it, and the places' markers are raised over every road line (:func:`map_axes`)."""
+
 MAP_KINDS = {  # place kind -> the report part that makes it part of the drill ("": always)
     "station": "",
     "shelter": "relief",
@@ -453,8 +457,7 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     world = ctx.world
     layers = (load_map_layers(ctx.scenario.district) if ctx.scenario.network == "default"
               else None)
-    kinds = map_kinds(parts)
-    places = Places([p for p in world.places if p.kind in kinds])
+    places = Places(map_places(ctx, parts))
     closed = sorted({e for s in ctx.road_closures for e in s.edges})
     fig, ax = plt.subplots(figsize=(9.2, 8.4))
     draw_network(world.network, places, ax=ax, closed_edges=closed,
@@ -475,8 +478,15 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     for part in parts:
         if part.map_layer is not None:
             part.map_layer(ctx, ax, handles)
-    for coll in ax.collections:  # a station over a hazard's marker, never under it
-        if coll.get_gid() == "places-station":
+    from matplotlib.collections import LineCollection
+
+    top = max((c.get_zorder() for c in ax.collections  # roads: closed, flooded, hot zone
+               if isinstance(c, LineCollection) and c.get_zorder() < HAZARD_MARKER_Z),
+              default=0.0)
+    for coll in ax.collections:  # a place marker over every road line, never under it
+        if (coll.get_gid() or "").startswith("places-"):
+            coll.set_zorder(max(coll.get_zorder(), top + 0.5))
+        if coll.get_gid() == "places-station":  # and a station over a hazard's marker
             coll.set_zorder(8.5)
     ax.set_title(ctx.say("figure.map_title"))
     legend_below(ax, handles)  # under the map, so it hides no road or place
@@ -510,6 +520,15 @@ def legend_below(ax, entries: list) -> None:
         fig.draw_without_rendering()
         if lg.get_window_extent(fig.canvas.get_renderer()).width <= PAGE_PX * fig.dpi / DPI - 40:
             return
+
+
+def map_places(ctx: ReportContext, parts: list[HazardPart]) -> list:
+    """The places the map draws: those of :func:`map_kinds`, team bases only of the teams
+    the report lists (:func:`shown_team_bases`)."""
+    kinds = map_kinds(parts)
+    bases = shown_team_bases(ctx)
+    return [p for p in ctx.world.places if p.kind in kinds
+            and (p.kind != "team_base" or p.id in bases)]
 
 
 def map_kinds(parts: list[HazardPart]) -> list[str]:
@@ -553,7 +572,9 @@ def map_figure(ctx: ReportContext, parts: list[HazardPart]) -> Figure:
 def map_caption(ctx: ReportContext, parts: list[HazardPart]) -> str:
     """The map's caption: the places drawn, the network's source, the closed roads (in
     the report language, :meth:`ReportContext.road_name`) with their injects."""
-    places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts))
+    drawn = {p.kind for p in map_places(ctx, parts)}
+    places = ctx.say("figure.list_sep").join(ctx.say(MAP_KIND_WORDS[k]) for k in map_kinds(parts)
+                                             if k in drawn)
     caption = ctx.say("figure.map_caption", places=places, network=network_source(ctx))
     roads = ctx.say("sep_semicolon").join(ctx.road_name(s.road) + tx.paren(s.inject, ctx.lang)
                                           for s in ctx.road_closures)
@@ -573,10 +594,37 @@ def localise_map(ctx: ReportContext, ax, handles: list) -> None:
             h.set_label(ctx.say(key))
 
 
+def shown_team_bases(ctx: ReportContext) -> set[str]:
+    """The place ids of the bases of the teams the report lists
+    (:func:`drillsim.report.flood.shown_team_rows`: fielding a unit type the drill's
+    plans ask for, or sent): the map draws only these team bases, so a chemical drill's
+    map names no flood-only team that was called out but never sent."""
+    from drillsim.report.flood import shown_team_rows
+
+    return {spec.base.place if spec.base is not None and spec.base.place else spec.id
+            for spec, _ in shown_team_rows(ctx)}
+
+
+def standby_teams(ctx: ReportContext) -> list[str]:
+    """The teams called out that the report does not list (activated, never sent, fielding
+    no unit type the drill's plans ask for: flood teams in a chemical drill), by id."""
+    from drillsim.report.flood import shown_team_rows
+
+    shown = {spec.id for spec, _ in shown_team_rows(ctx)}
+    called = {r.place for r in ctx.records if r.event == "team_activated"}
+    return [t.id for t in ctx.scenario.forces.teams if t.id in called and t.id not in shown]
+
+
+def standby_text(ctx: ReportContext, n: int) -> str:
+    """"N teams stood by, not sent" (:func:`standby_teams`) in the report language."""
+    return ctx.say("figure.idle_standby_one") if n == 1 else ctx.say("figure.idle_standby", n=n)
+
+
 def gantt_rows(ctx: ReportContext) -> tuple[list[tuple[str, list]], list]:
     """The units the time line shows, grouped by station, team or depot (mutual aid
     last), and the staffed units it only counts because they did nothing (only those in
-    play: no depot truck in a drill without relief, no team that was not called out).
+    play: no depot truck in a drill without relief, no team the report does not list:
+    :func:`standby_teams` are counted as teams in the idle line instead).
 
     Returns
     -------
@@ -607,15 +655,17 @@ def natural_key(text: str) -> tuple:
 
 def _in_play(ctx: ReportContext, owner: str) -> bool:
     """Whether an idle unit of ``owner`` (a station, team or depot) belongs in the time
-    line: fire stations always; a team when it was called out; a depot's trucks when the
-    drill has relief (:func:`drillsim.report.flood.relief_applies`)."""
-    from drillsim.report.flood import relief_applies
+    line: fire stations always; a team when it was called out and the report lists it
+    (:func:`drillsim.report.flood.shown_team_rows`); a depot's trucks when the drill has
+    relief (:func:`drillsim.report.flood.relief_applies`)."""
+    from drillsim.report.flood import relief_applies, shown_team_rows
 
     forces = ctx.scenario.forces
     if any(d.id == owner for d in forces.depots):
         return relief_applies(ctx)
     if any(t.id == owner for t in forces.teams):
-        return any(r.event == "team_activated" and r.place == owner for r in ctx.records)
+        return any(r.event == "team_activated" and r.place == owner for r in ctx.records) \
+            and any(spec.id == owner for spec, _ in shown_team_rows(ctx))
     return True
 
 
@@ -626,15 +676,16 @@ def gantt_axes(ctx: ReportContext):
     plt = pyplot()
     segs = unit_timeline(ctx.result)
     groups, idle = gantt_rows(ctx)
+    standby = standby_teams(ctx)
     rows: list[tuple[str, object]] = []  # ("group", id) or ("unit", UnitInfo)
     for gid, units in groups:
         rows.append(("group", gid))
         rows += [("unit", u) for u in units]
-    scripted = {i.id for i in ctx.scenario.all_incidents()}
-    if ctx.scenario.chemical is not None:  # the release's hazmat incident is scripted too
-        scripted.add(ctx.scenario.chemical.incident_id)
+    scripted = {i.id: i.id for i in ctx.scenario.all_incidents()}  # id -> bar label
+    if ctx.scenario.chemical is not None:  # the release's call, by the release's id (CL1)
+        scripted[ctx.scenario.chemical.incident_id] = ctx.scenario.chemical.id
     t_max = max(ctx.scenario.duration, ctx.end_time)
-    n = len(rows) + (3 if idle else 0)
+    n = len(rows) + (3 if idle or standby else 0)
     height = max(3.0, 0.24 * n + 2.2)
     fig, ax = plt.subplots(figsize=(9.2, height))
     used = set()
@@ -652,8 +703,9 @@ def gantt_axes(ctx: ReportContext):
                     hatch="///" if s == "oos" else None,
                     edgecolor="white" if s != "oos" else "#95a5a6", linewidth=0.3,
                     gid=f"gantt-{item.id}")
-            if s == "scene" and inc in scripted and width > 1.2 * len(inc) * t_max / 60 / 180:
-                ax.text(t0 / 60 + width / 2, y, inc, ha="center", va="center",
+            label = scripted.get(inc, "")
+            if s == "scene" and label and width > 1.2 * len(label) * t_max / 60 / 180:
+                ax.text(t0 / 60 + width / 2, y, label, ha="center", va="center",
                         fontsize=MIN_FONT, color="white", clip_on=True)
     inject_x = [(r.t / 60, r.data.get("id", "")) for r in ctx.records if r.event == "inject"]
     for x, _ in inject_x:  # over the units' rows only: the idle text below stays clear
@@ -661,9 +713,10 @@ def gantt_axes(ctx: ReportContext):
     _inject_labels(ax, inject_x, t_max / 60)
     labels = [_short_station(ctx, item) if kind == "group" else ctx.unit_label(item.id, short=True)
               for kind, item in rows]
-    if idle:
+    if idle or standby:
         rows.append(("idle", None))
-        labels.append(ctx.say("figure.idle_units", n=len(idle)))
+        labels.append(ctx.say("figure.idle_units", n=len(idle)) if idle
+                      else standby_text(ctx, len(standby)))
     n = len(rows)
     ax.set_yticks(range(n))
     ax.set_yticklabels(labels, fontsize=MIN_FONT)
@@ -687,13 +740,15 @@ def gantt_axes(ctx: ReportContext):
         handles.append(plt.Line2D([], [], color="#2471a3", ls=":",
                                   label=ctx.say("figure.inject")))
     fit_width(fig)  # the final width first: the idle line is wrapped to it
-    if idle:  # one last row: how many did nothing, and where they are
+    if idle or standby:  # one last row: how many did nothing, and where they are
         counts: dict[str, int] = {}
         for u in idle:
             counts[u.station] = counts.get(u.station, 0) + 1
         detail = ctx.say("figure.list_sep").join(
             ctx.say("figure.idle_group", group=_short_station(ctx, g), n=k)
             for g, k in counts.items())
+        if idle and standby:  # teams the report does not list: counted, not named
+            detail += ctx.say("sep_semicolon") + standby_text(ctx, len(standby))
         columns = int(ax.get_position().width * fig.get_figwidth() * 72 / (0.7 * (MIN_FONT + 1)))
         detail = wrap(detail, columns)
         text = ax.text(0.005, n - 0.75, detail, transform=ax.get_yaxis_transform(),
@@ -708,7 +763,8 @@ def gantt_axes(ctx: ReportContext):
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
                        frameon=False, bbox_to_anchor=(0.5, -0.75 / _axes_height_in(ax)))
     thicken(*legend.get_texts())
-    called = any(r.event == "team_activated" for r in ctx.records)  # team rows shown
+    teams = {t.id for t in ctx.scenario.forces.teams}  # team rows shown
+    called = any(g in teams for g, _ in groups) or any(u.station in teams for u in idle)
     ax.set_title(ctx.say("figure.gantt_title_teams") if called else ctx.say("figure.gantt_title"))
     style_axes(ax)
     return fig
@@ -792,8 +848,10 @@ def gantt_caption(ctx: ReportContext) -> str:
         parts.append(ctx.say("figure.gantt_caption_trucks"))
     if "aid" in states or any(units[u].station == "mutual_aid" for u in segs if segs[u]):
         parts.append(ctx.say("figure.gantt_caption_aid"))
-    if gantt_rows(ctx)[1]:
+    if gantt_rows(ctx)[1] or standby_teams(ctx):
         parts.append(ctx.say("figure.gantt_caption_idle"))
+    if standby_teams(ctx):
+        parts.append(ctx.say("figure.gantt_caption_standby"))
     injects = [r.data.get("id", "") for r in ctx.records if r.event == "inject"]
     if injects:  # the message injects only: a scripted incident starts on its own rows
         parts.append(ctx.say("figure.gantt_caption_injects",

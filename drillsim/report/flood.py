@@ -487,12 +487,12 @@ def team_overview(ctx: ReportContext) -> list[Table]:
 
 
 def _not_asked(ctx: ReportContext, team_ids: list[str]) -> str:
-    """The line under the teams table counting the teams it leaves out (``""``: none)."""
+    """The line under the teams table counting the teams it leaves out (``""``: none),
+    without their names: a team the drill's hazards do not call for is not named."""
     if not team_ids:
         return ""
-    listed = names(ctx, [_team_name(ctx, t) for t in team_ids])
-    return ctx.say("flood.teams_not_asked_one", teams=listed) if len(team_ids) == 1 else \
-        ctx.say("flood.teams_not_asked", n=len(team_ids), teams=listed)
+    return ctx.say("flood.teams_not_asked_one") if len(team_ids) == 1 else \
+        ctx.say("flood.teams_not_asked", n=len(team_ids))
 
 
 def _cause_tables(ctx: ReportContext) -> list[Table]:
@@ -852,11 +852,28 @@ def stock_share(series: list[tuple[float, float]]) -> tuple[list[float], float]:
     return [100.0 * v / base if base > 0 else 0.0 for _, v in series], initial
 
 
+ALONG_PCT = 1.0
+"""Two stock shares closer than this (percentage points) at every time are drawn as one
+line on the depot panel (about 2 px at its height), so the later one is styled to show."""
+
+
+def _runs_along(xa: np.ndarray, ya: np.ndarray, xb: np.ndarray, yb: np.ndarray) -> bool:
+    """Whether two step series (``where="post"``) lie within :data:`ALONG_PCT` of each
+    other at every time of either: food and water stock taken for the same people at
+    slightly different moments or in rounded amounts draw one line."""
+    at = np.union1d(xa, xb)
+
+    def value(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return y[np.clip(np.searchsorted(x, at, side="right") - 1, 0, len(y) - 1)]
+
+    return bool(np.all(np.abs(value(xa, ya) - value(xb, yb)) < ALONG_PCT))
+
+
 def stock_figure(ctx: ReportContext) -> Figure | None:
     """The depots' stock over time, each item as a share of its initial stock: one panel
     per depot, its legend right of the panel (it hides no line); an item whose share runs
-    exactly along an earlier item's (the same ration per person) is drawn thin with
-    markers over the earlier one drawn wide, so both stay visible."""
+    along an earlier item's (the same ration per person; :func:`_runs_along`) is drawn
+    thin with markers over the earlier one drawn wide, so both stay visible."""
     dm = depots(ctx)
     ration = ctx.scenario.relief.ration
     shown = [d for d in ctx.scenario.forces.depots if dm[d.id].levels]
@@ -878,8 +895,7 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
             ts = [s[0] for s in series] + [t_max]
             vs, initial = stock_share(series)
             drawn.append((k, item, np.asarray(ts) / 60, np.asarray([*vs, vs[-1]]), initial))
-        along = [[np.array_equal(a[2], b[2]) and np.array_equal(a[3], b[3]) for b in drawn]
-                 for a in drawn]
+        along = [[_runs_along(a[2], a[3], b[2], b[3]) for b in drawn] for a in drawn]
         same = [any(row[:i]) for i, row in enumerate(along)]
         for i, (k, item, x, y, initial) in enumerate(drawn):
             # a later item runs along this one: drawn wide under it
