@@ -1186,7 +1186,28 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.channels_never_reach", target=target,
                              most=f"{wc.max_share:.0%}"))
     slow = wc.bottleneck
-    if slow is not None:
+    _, within = obj.bound()
+    gap = wm.sleep_gap(ctx.result, within) if obj.metric == "warning_t95" else None
+    if gap is not None:
+        # the target came only as sleepers got up: the lever is the channels that wake
+        # people, not the ramp of any channel (a faster ramp reaches no more sleepers)
+        gap_ = "" if ctx.lang == "zh" else " "
+
+        def listed(pairs):
+            return tx.join((f"{tx.term('channel', n, ctx.lang)}{gap_}{v:.0%}" for n, v in pairs),
+                           ctx.lang)
+        paras.append(ctx.say("flood.warning_asleep", asleep=f"{gap.asleep:.0%}",
+                             clock=tx.clock(ctx.scenario.start, wm.warning_issued_at(ctx.result)),
+                             within=tx.duration(within, ctx.lang), share=f"{gap.share:.0%}",
+                             waking=listed(gap.waking), target=target,
+                             deferred=listed(gap.deferred)))
+        actions.append(_action(ctx, "flood.action_wake_channels", "subdistricts", "warning",
+                               obj.id, within=tx.duration(within, ctx.lang),
+                               share=f"{gap.share:.0%}", target=target,
+                               need=f"{gap.wake_needed:.0%}",
+                               deferred=tx.join((tx.term("channel", n, ctx.lang)
+                                                 for n, _ in gap.deferred), ctx.lang)))
+    elif slow is not None:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
                              reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
