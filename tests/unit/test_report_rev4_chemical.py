@@ -165,7 +165,8 @@ def test_exposure_action_aims_at_the_delay_in_which_people_were_exposed(reports,
     delays = ch.order_delays(ctx)
     assert max(delays, key=delays.get) == "reaction"
     plan = {a.action: a.owner for a in rep.plan}
-    decide = ctx.say("chem.act_decide_sooner", minutes=tx.minutes(delays["decision"], lang))
+    decide = ch.decide_sooner_text(ctx)
+    assert tx.minutes(delays["decision"], lang) in decide
     assert plan[decide] == ctx.say("owner.bureau")
     reach = ctx.say("chem.act_reach_zone_first", minutes=tx.minutes(delays["reaction"], lang))
     assert reach not in plan
