@@ -1372,6 +1372,40 @@ def pump_observations(ctx: ReportContext) -> list[Finding]:
     return [observation(ctx, ctx.say("flood.obs_pump_title"), paras)]
 
 
+def flood_observations(ctx: ReportContext) -> list[Finding]:
+    """The rainstorm's findings beyond the objectives: pumps at failed stations, then
+    chance failures a pump reached."""
+    return pump_observations(ctx) + chance_failure_observations(ctx)
+
+
+def chance_failure_observations(ctx: ReportContext) -> list[Finding]:
+    """Pump stations failed by chance (the flood uncertainty model) that a mobile pump did
+    reach while out (the others are in :func:`pump_observations`): what failed, when, the
+    drainage lost, the pump's times and the longer road closure the lost drainage cost
+    (:func:`drillsim.metrics.waterlogging.outage_costs`)."""
+    paras = []
+    for c in wl.outage_costs(ctx.result):
+        o = c.outage
+        if o.scripted or o.late:
+            continue
+        pump = ctx.say("flood.chance_pump", sent=tx.offset(o.pump_t),
+                       unit=ctx.unit_label(o.unit), start=tx.offset(c.pump_start_t),
+                       after=tx.minutes(c.pump_start_t - o.failed_t, ctx.lang)) \
+            if math.isfinite(c.pump_start_t) else ctx.say("flood.chance_pump_sent_only",
+                                                          sent=tx.offset(o.pump_t))
+        closure = ""
+        if math.isfinite(c.reopened_if_drained_t) and c.reopened_t > c.reopened_if_drained_t:
+            closure = ctx.say("flood.chance_closure", reopened=tx.offset(c.reopened_t),
+                              if_drained=tx.offset(c.reopened_if_drained_t),
+                              longer=tx.minutes(c.reopened_t - c.reopened_if_drained_t,
+                                                ctx.lang))
+        paras.append(ctx.say("flood.chance_failure_finding", point=ctx.point_name(o.point),
+                             failed=tx.offset(o.failed_t), before=f"{c.drain_before:g}",
+                             after=f"{c.drain_after:g}", depth=tx.depth(c.depth_m),
+                             pump=pump, closure=closure))
+    return [observation(ctx, ctx.say("flood.obs_chance_title"), paras)] if paras else []
+
+
 def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
     """Every displaced person relieved within the target although depot items ran out: when
     and where, the person-hours of waiting for stock, and the deliveries that carried it
@@ -1494,7 +1528,7 @@ def teams_applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="flood", name="hazard.rainstorm", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
-    observations=pump_observations, explainers={"rescue_first_arrival_p90": explain_rescue}))
+    observations=flood_observations, explainers={"rescue_first_arrival_p90": explain_rescue}))
 register(HazardPart(
     key="relief", applies=relief_applies, overview=relief_overview, sections=relief_sections,
     strengths=relief_strengths, observations=relief_observations,
