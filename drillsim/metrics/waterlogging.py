@@ -243,8 +243,8 @@ class OutageCost:
     reopened_if_drained_t
         When they would have reopened had the lost drainage (before − after) gone on,
         with everything else as recorded: the recorded volume less the lost drainage since
-        the failure, against the volume at the car limit (volume / depth of the records:
-        the point's ponding area), s (NaN as ``reopened_t``).
+        the failure, against the volume at the car limit (volume / depth of the deepest
+        record up to the failure: the point's ponding area), s (NaN as ``reopened_t``).
     """
 
     outage: StationOutage
@@ -270,8 +270,11 @@ def outage_costs(result: RunResult) -> list[OutageCost]:
             continue
         d_before = float(before[-1].get("out_m3")) / step
         d_after = float(after[0].get("out_m3")) / step
-        wet = [r for r in recs if float(r.get("depth_m")) > 0]
-        area = float(wet[-1].get("volume_m3")) / float(wet[-1].get("depth_m")) if wet else 0
+        # the ponding area from the deepest record up to the failure (depths are rounded
+        # to 0.1 mm: a deep record gives the area to 4 or more digits)
+        deep = max(before, key=lambda r: float(r.get("depth_m")))
+        depth = float(deep.get("depth_m"))
+        area = float(deep.get("volume_m3")) / depth if depth > 0 else 0.0
         pump = next((r.t for r in result.records if r.event == "pump_start"
                      and r.place == o.point and r.t >= o.failed_t), math.nan)
         m = waterlogging_points(result).get(o.point)
