@@ -605,3 +605,71 @@ def relief_shortfall(result: RunResult) -> Shortfall:
     covered = math.floor(binding.people + 1e-9) if binding is not None else displaced
     return Shortfall(displaced, missed, late, binding,
                      max(displaced - covered, 0), typical, last)
+
+
+@dataclass(frozen=True)
+class StockGap:
+    """A ration item that ran out: what the depots held of it until then, against the
+    displaced people's need.
+
+    Attributes
+    ----------
+    item
+        Item id (a key of ``relief.ration``).
+    first_out
+        Drill time the item first ran out at a depot (:func:`stock_events`), s.
+    held
+        The item the depots held up to then: initial stock plus replenishments and stock
+        injects before it, in the item's unit.
+    needed
+        Displaced people × the item's ration, in the item's unit.
+    depots
+        The depots it ran out at (first stock-out first).
+    refill_t
+        Drill time of the first replenishment or stock added of the item after it first ran
+        out, s (NaN: none).
+    per_person
+        The item's ration: quantity one person's first ration needs, in the item's unit.
+    """
+
+    item: str
+    first_out: float
+    held: float
+    needed: float
+    depots: tuple[str, ...]
+    refill_t: float
+    per_person: float
+
+    @property
+    def covered(self) -> float:
+        """People the held stock covers: held / ration (needed / displaced)."""
+        return self.held / self.per_person if self.per_person > 0 else math.inf
+
+    @property
+    def more(self) -> float:
+        """How much more of the item the depots needed to hold for no one to wait for it:
+        needed − held (0 when they held enough: it ran out only by where it lay)."""
+        return max(self.needed - self.held, 0.0)
+
+
+def stock_gaps(result: RunResult) -> list[StockGap]:
+    """:class:`StockGap` of each ration item that ran out, first stock-out first."""
+    depots = result.scenario.forces.depots
+    ration = result.scenario.relief.ration
+    displaced = sum(b.people for b in relief_batches(result))
+    events = stock_events(result)
+    out = []
+    for item, per in ration.items():
+        outs = [e for e in events if e.kind == "stock_out" and item in e.items]
+        if not outs:
+            continue
+        first = outs[0].t
+        held = sum(d.stock.get(item, 0.0) for d in depots)
+        for e in events:
+            if e.t < first and e.kind in ("replenish", "stock_change") and item in e.items:
+                held += -e.items[item] if e.removed else e.items[item]
+        refill = next((e.t for e in events if e.t >= first and item in e.items and (
+            e.kind == "replenish" or (e.kind == "stock_change" and not e.removed))), math.nan)
+        out.append(StockGap(item, first, max(held, 0.0), displaced * per,
+                            tuple(dict.fromkeys(e.depot for e in outs)), refill, per))
+    return sorted(out, key=lambda g: (g.first_out, g.item))

@@ -1431,7 +1431,27 @@ def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
         paras.append(ctx.say("flood.obs_carried_by", deliveries=names(ctx, [
             ctx.say("flood.delivery_at", depot=place_short(ctx, e.depot), at=tx.offset(e.t))
             for e in carried])))
-    return [observation(ctx, ctx.say("flood.obs_ran_out_title"), paras)]
+    # each item the depots held too little of before it first ran out: how much more,
+    # where, or the restock brought forward (metrics.relief.stock_gaps)
+    actions = []
+    for g in rm.stock_gaps(ctx.result):
+        if g.more <= 0:
+            continue
+        refill = (ctx.say("flood.or_refill_sooner", at=tx.offset(g.refill_t),
+                          before=tx.offset(g.first_out))
+                  if math.isfinite(g.refill_t) else "")
+        actions.append(_action(ctx, "flood.action_stock_before_out", "civil",
+                               "resources", beyond_ref(ctx),
+                               item=tx.term("item", g.item, ctx.lang),
+                               more=tx.count(math.ceil(g.more - 1e-9)),
+                               depots=names(ctx, [place_short(ctx, d) for d in g.depots]),
+                               refill=refill, held=tx.count(g.held),
+                               covered=tx.count(math.floor(g.covered + 1e-9)),
+                               at=tx.offset(g.first_out),
+                               displaced=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}",
+                               hours=tx.count(bottleneck(ctx)['person_hours'].get('stock',
+                                                                                   0.0))))
+    return [observation(ctx, ctx.say("flood.obs_ran_out_title"), paras, actions=actions)]
 
 
 def warning_observations(ctx: ReportContext) -> list[Finding]:
