@@ -673,3 +673,69 @@ def stock_gaps(result: RunResult) -> list[StockGap]:
         out.append(StockGap(item, first, max(held, 0.0), displaced * per,
                             tuple(dict.fromkeys(e.depot for e in outs)), refill, per))
     return sorted(out, key=lambda g: (g.first_out, g.item))
+
+
+@dataclass(frozen=True)
+class LastRelief:
+    """The last people relieved, and the rescue they came from when they were rescued.
+
+    Attributes
+    ----------
+    group
+        Their group id (``displaced`` record).
+    people
+        People in it.
+    shelter
+        Shelter that relieved them.
+    delay_s
+        Their time on the relief clock (what sets "every displaced person relieved"), s.
+    admitted_t, relieved_t
+        Drill times they were admitted to the shelter and relieved, s.
+    incident
+        The rescue call they were displaced from (``""``: they left home themselves).
+    on_scene_s
+        That rescue's time on scene: first arrival to the ``rescued`` record, s (NaN).
+    median_on_scene_s
+        Median of that time over every rescue of the run with both records, s (NaN).
+    rescues
+        Rescues that median is taken over.
+    """
+
+    group: str
+    people: int
+    shelter: str
+    delay_s: float
+    admitted_t: float
+    relieved_t: float
+    incident: str
+    on_scene_s: float
+    median_on_scene_s: float
+    rescues: int
+
+
+def last_relief(result: RunResult) -> LastRelief | None:
+    """:class:`LastRelief` of the run (``None``: nobody relieved, or someone never was:
+    then no time sets the last relief)."""
+    batches = relief_batches(result)
+    if not batches or not all(math.isfinite(b.t) for b in batches):
+        return None
+    last = next((r for r in reversed(result.records) if r.event == "relieved"), None)
+    if last is None:
+        return None
+    group = str(last.data["group"])
+    by_group = [r for r in result.records if r.data and str(r.data.get("group", "")) == group]
+    origin = next((r.place for r in by_group if r.event == "displaced"), "")
+    admitted = next((r.t for r in by_group if r.event == "shelter_admit"), math.nan)
+    arrive: dict[str, float] = {}
+    scene: dict[str, float] = {}
+    for r in result.records:
+        if r.event == "arrive" and r.incident:
+            arrive.setdefault(r.incident, r.t)
+        elif r.event == "rescued" and r.incident in arrive:
+            scene.setdefault(r.incident, r.t - arrive[r.incident])
+    incident = origin if origin in scene else ""
+    times = np.array(list(scene.values()))
+    batch = max(batches, key=lambda b: b.t)
+    return LastRelief(group, int(last.data["people"]), last.place, batch.delay, admitted,
+                      last.t, incident, scene.get(incident, math.nan),
+                      float(np.median(times)) if times.size else math.nan, int(times.size))

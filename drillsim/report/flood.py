@@ -967,13 +967,31 @@ def relief_sections(ctx: ReportContext) -> list[Section]:
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
-                         bottleneck=bottleneck_name(ctx, b))]
+                         bottleneck=bottleneck_name(ctx, b))] + last_relief_paras(ctx)
         figs = [f for f in (relief_figure(ctx), shelter_figure(ctx), stock_figure(ctx))
                 if f is not None]
         out.append(Section("relief", ctx.say("flood.section_relief"), paras,
                            [Table([ctx.say("flood.col_measure"), ctx.say("flood.col_value")],
                                   rows)], figs))
     return out
+
+
+def last_relief_paras(ctx: ReportContext) -> list[str]:
+    """Which case sets "every displaced person relieved" when it came from a rescue
+    (:func:`drillsim.metrics.relief.last_relief`): its time on scene against the run's
+    median, drawn from the drill's work-time model, so the reader does not take a long
+    rescue for a relief failure."""
+    last = rm.last_relief(ctx.result)
+    if last is None or not last.incident:
+        return []
+    return [ctx.say("flood.last_relief_rescue", people=f"{last.people:,}",
+                    shelter=place_short(ctx, last.shelter), delay=tx.minutes(last.delay_s,
+                                                                            ctx.lang),
+                    call=ctx.incident_label(last.incident),
+                    on_scene=tx.minutes(last.on_scene_s, ctx.lang), rescues=f"{last.rescues:,}",
+                    median=tx.minutes(last.median_on_scene_s, ctx.lang),
+                    admitted=tx.offset(last.admitted_t),
+                    after=tx.minutes(last.relieved_t - last.admitted_t, ctx.lang))]
 
 
 def warning_sections(ctx: ReportContext) -> list[Section]:
