@@ -644,7 +644,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     rows = [
         [ctx.say("chem.release"), f"{spec.id} — {site_label(ctx)}"],
         [ctx.say("chem.chemical"),
-         f"{chem.name_zh} {chem.name_en}" + tx.paren(
+         ctx.name(chem.name_en, chem.name_zh) + tx.paren(
              tx.join([f"UN {chem.un_number}", f"CAS {chem.cas}"], ctx.lang)
              + ctx.say("sep_semicolon") + f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')}",
              ctx.lang)],

@@ -400,6 +400,17 @@ def evacuation_tables(ctx: ReportContext) -> list[Table]:
         if ctx.scenario.flood is not None else ctx.say("flood.evac_caption_release"))]
 
 
+def relieved_header(ctx: ReportContext) -> str:
+    """The header of the shelters' "relieved" count, in the report and the terminal
+    summary: "relieved within 10 h", or, when the target time falls after the drill's end
+    (:func:`drillsim.metrics.relief.target_after_end`), "relieved by the drill's end" (the
+    records cannot show who would be relieved late)."""
+    if rm.target_after_end(ctx.result):
+        return ctx.say("flood.col_relieved_by_end")
+    return ctx.say("flood.col_relieved_within",
+                   target=tx.duration(ctx.scenario.relief.target, ctx.lang))
+
+
 def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
     out = []
     sh = shelters(ctx)
@@ -436,8 +447,7 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         out.append(Table(
             [ctx.say("flood.col_shelter"), ctx.say("flood.col_capacity"),
              ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
-             ctx.say("flood.col_relieved_by_end") if cut
-             else ctx.say("flood.col_relieved_within", target=target),
+             relieved_header(ctx),
              ctx.say("flood.col_t95"), ctx.say("flood.col_t100"), ctx.say("flood.col_lacks")],
             rows, caption, classes))
     if ctx.scenario.forces.depots:
