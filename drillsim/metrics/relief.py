@@ -378,8 +378,8 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     -------
     dict
         ``person_hours`` by cause; ``bottleneck`` (``""``: none); ``unavoidable_larger``:
-        the unavoidable cause with more person-hours than an avoidable bottleneck (the
-        bottleneck is then only the largest *avoidable* wait; ``""``: none);
+        every unavoidable cause with more person-hours than an avoidable bottleneck, most
+        first (the bottleneck is then only the largest *avoidable* wait; empty: none);
         ``stock_out_items``;
         ``shortfall`` (:class:`Shortfall`); ``share`` of all waiting by cause and
         ``avoidable_share`` of the avoidable waiting by avoidable cause (0-1).
@@ -463,10 +463,10 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     total = sum(hours.values())
     avoidable = {k: v for k, v in hours.items() if k not in UNAVOIDABLE}
     total_avoidable = sum(avoidable.values())
-    largest = max(hours, key=hours.get) if total else ""
     return {"person_hours": dict(sorted(hours.items())), "bottleneck": name,
-            "unavoidable_larger": largest if largest in UNAVOIDABLE and name in causes
-            else "",
+            "unavoidable_larger": tuple(sorted(
+                (k for k in UNAVOIDABLE if name in causes and hours.get(k, 0.0) > hours[name]),
+                key=lambda k: -hours[k])),
             "stock_out_items": items, "shortfall": short,
             "share": {k: v / total for k, v in sorted(hours.items())} if total else {},
             "avoidable_share": {k: v / total_avoidable for k, v in sorted(avoidable.items())}

@@ -147,8 +147,11 @@ def bottleneck_name(ctx: ReportContext, b: dict) -> str:
             return ctx.say("flood.binding_name", **fields)
         return ctx.say("flood.binding_name_not_largest", largest=cause_name(ctx, largest),
                        **fields)
-    larger = b.get("unavoidable_larger", "")
-    return ctx.say("flood.largest_avoidable_name", cause=name, larger=cause_name(ctx, larger)) \
+    larger = b.get("unavoidable_larger", ())
+    hours = b["person_hours"]
+    return ctx.say("flood.largest_avoidable_name", cause=name, larger=tx.join(
+        (cause_name(ctx, k) + tx.paren(ctx.say("flood.person_hours", hours=f"{hours[k]:,.1f}"),
+                                       ctx.lang) for k in larger), ctx.lang)) \
         if larger else name
 
 
@@ -1139,16 +1142,15 @@ def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
                              typical=dur(short.typical_s, ctx.lang),
                              last=tx.offset(short.last_left)))
     elif name:
-        larger = b.get("unavoidable_larger", "")
+        larger = b.get("unavoidable_larger", ())
         paras.append(ctx.say("flood.relief_largest_wait" if larger else "flood.relief_bottleneck",
                              cause=cause_name(ctx, name),
                              hours=f"{hours[name]:,.0f}", share=tx.share(avoidable[name]),
                              meaning=cause_meaning(ctx, name)))
-        if larger:
+        for k in larger:
             paras.append(ctx.say("flood.relief_unavoidable_larger",
-                                 cause=cause_name(ctx, larger), hours=f"{hours[larger]:,.1f}",
-                                 share=tx.share(b["share"][larger]),
-                                 meaning=cause_meaning(ctx, larger)))
+                                 cause=cause_name(ctx, k), hours=f"{hours[k]:,.1f}",
+                                 share=tx.share(b["share"][k]), meaning=cause_meaning(ctx, k)))
     largest = max(avoidable, key=avoidable.get) if avoidable else ""
     if name in ("stock", "left_late") and largest and largest != name \
             and hours.get(largest, 0) > 0:

@@ -191,3 +191,47 @@ def test_the_case_that_sets_every_person_relieved_is_named(reports, lang):
         assert part in para, part
     assert ("drawn from the drill's work-time model" if lang == "en" else "作业时间模型抽取") \
         in para
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ("ammonia-liquor-group", "rainstorm-50y-night"))
+def test_terminal_shelters_header_is_the_reports(reports, name, lang):
+    """Item 6: the zh terminal said "relieved within the target" for a drill that ends
+    before the target time (ammonia: 585 min into the 10 h relief clock), where the report
+    says "relieved by the drill's end". One header for both, and the same counts."""
+    from drillsim.metrics.relief import target_after_end
+    from drillsim.report.summary_text import shelters_table
+
+    ctx, rep = reports[name, lang]
+    t = shelters_table(ctx)
+    (report_table,) = [x for x in rep.overview_tables + [x for s in rep.sections
+                                                        for x in s.tables]
+                       if x.columns[0] == ctx.say("flood.col_shelter")
+                       and ctx.say("flood.col_capacity") in x.columns]
+    header = report_table.columns[4]
+    assert t.columns[2] == header
+    cut = target_after_end(ctx.result)
+    assert cut == (name == "ammonia-liquor-group")
+    assert (header == ctx.say("flood.col_relieved_by_end")) == cut
+    admitted = [r for r in report_table.rows if r[4] != "—"]  # the terminal lists these
+    assert sorted(r[2] for r in t.rows) == sorted(
+        r[4].split("（")[0].split(" (")[0] for r in admitted)
+
+
+@pytest.mark.parametrize("name", ("ammonia-liquor-group", "chlorine-night"))
+def test_zh_pages_use_one_form_of_mass_units(reports, name):
+    """Item 7: the zh page said "40 kg/min" in the release table and "40千克/分钟" in the
+    MSEL (the drill file's own Chinese text says 千克 too): one form, 千克."""
+    md = render_markdown(reports[name, "zh"][1])
+    assert "kg" not in md
+    assert "千克/分钟" in md
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chemical_is_named_in_the_page_language(reports, lang):
+    """Item 8: "液氨 Ammonia (anhydrous)" on the zh page: the chemical's name in the page's
+    language only."""
+    _, rep = reports["ammonia-liquor-group", lang]
+    md = render_markdown(rep)
+    assert "液氨 Ammonia" not in md
+    assert ("Ammonia (anhydrous)" in md) == (lang == "en")
