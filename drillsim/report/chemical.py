@@ -1596,7 +1596,7 @@ def decide_sooner_text(ctx: ReportContext) -> str:
                                action=_action(ctx, getattr(pa, f"aegl{lvl}")))
                        for lvl in acted), ctx.lang)
     return ctx.say("chem.act_decide_sooner", actions=actions,
-                   communities=tx.join(listed, ctx.lang) or ctx.say("none"),
+                   communities=tx.join(listed, ctx.lang, words=True) or ctx.say("none"),
                    minutes=tx.minutes(order_delays(ctx)["decision"], ctx.lang))
 
 
