@@ -378,8 +378,8 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     -------
     dict
         ``person_hours`` by cause; ``bottleneck`` (``""``: none); ``unavoidable_larger``:
-        the unavoidable cause with more person-hours than an avoidable bottleneck (the
-        bottleneck is then only the largest *avoidable* wait; ``""``: none);
+        every unavoidable cause with more person-hours than an avoidable bottleneck, most
+        first (the bottleneck is then only the largest *avoidable* wait; empty: none);
         ``stock_out_items``;
         ``shortfall`` (:class:`Shortfall`); ``share`` of all waiting by cause and
         ``avoidable_share`` of the avoidable waiting by avoidable cause (0-1).
@@ -463,10 +463,10 @@ def bottleneck(result: RunResult) -> dict[str, object]:
     total = sum(hours.values())
     avoidable = {k: v for k, v in hours.items() if k not in UNAVOIDABLE}
     total_avoidable = sum(avoidable.values())
-    largest = max(hours, key=hours.get) if total else ""
     return {"person_hours": dict(sorted(hours.items())), "bottleneck": name,
-            "unavoidable_larger": largest if largest in UNAVOIDABLE and name in causes
-            else "",
+            "unavoidable_larger": tuple(sorted(
+                (k for k in UNAVOIDABLE if name in causes and hours.get(k, 0.0) > hours[name]),
+                key=lambda k: -hours[k])),
             "stock_out_items": items, "shortfall": short,
             "share": {k: v / total for k, v in sorted(hours.items())} if total else {},
             "avoidable_share": {k: v / total_avoidable for k, v in sorted(avoidable.items())}
@@ -605,3 +605,137 @@ def relief_shortfall(result: RunResult) -> Shortfall:
     covered = math.floor(binding.people + 1e-9) if binding is not None else displaced
     return Shortfall(displaced, missed, late, binding,
                      max(displaced - covered, 0), typical, last)
+
+
+@dataclass(frozen=True)
+class StockGap:
+    """A ration item that ran out: what the depots held of it until then, against the
+    displaced people's need.
+
+    Attributes
+    ----------
+    item
+        Item id (a key of ``relief.ration``).
+    first_out
+        Drill time the item first ran out at a depot (:func:`stock_events`), s.
+    held
+        The item the depots held up to then: initial stock plus replenishments and stock
+        injects before it, in the item's unit.
+    needed
+        Displaced people × the item's ration, in the item's unit.
+    depots
+        The depots it ran out at (first stock-out first).
+    refill_t
+        Drill time of the first replenishment or stock added of the item after it first ran
+        out, s (NaN: none).
+    per_person
+        The item's ration: quantity one person's first ration needs, in the item's unit.
+    """
+
+    item: str
+    first_out: float
+    held: float
+    needed: float
+    depots: tuple[str, ...]
+    refill_t: float
+    per_person: float
+
+    @property
+    def covered(self) -> float:
+        """People the held stock covers: held / ration (needed / displaced)."""
+        return self.held / self.per_person if self.per_person > 0 else math.inf
+
+    @property
+    def more(self) -> float:
+        """How much more of the item the depots needed to hold for no one to wait for it:
+        needed − held (0 when they held enough: it ran out only by where it lay)."""
+        return max(self.needed - self.held, 0.0)
+
+
+def stock_gaps(result: RunResult) -> list[StockGap]:
+    """:class:`StockGap` of each ration item that ran out, first stock-out first."""
+    depots = result.scenario.forces.depots
+    ration = result.scenario.relief.ration
+    displaced = sum(b.people for b in relief_batches(result))
+    events = stock_events(result)
+    out = []
+    for item, per in ration.items():
+        outs = [e for e in events if e.kind == "stock_out" and item in e.items]
+        if not outs:
+            continue
+        first = outs[0].t
+        held = sum(d.stock.get(item, 0.0) for d in depots)
+        for e in events:
+            if e.t < first and e.kind in ("replenish", "stock_change") and item in e.items:
+                held += -e.items[item] if e.removed else e.items[item]
+        refill = next((e.t for e in events if e.t >= first and item in e.items and (
+            e.kind == "replenish" or (e.kind == "stock_change" and not e.removed))), math.nan)
+        out.append(StockGap(item, first, max(held, 0.0), displaced * per,
+                            tuple(dict.fromkeys(e.depot for e in outs)), refill, per))
+    return sorted(out, key=lambda g: (g.first_out, g.item))
+
+
+@dataclass(frozen=True)
+class LastRelief:
+    """The last people relieved, and the rescue they came from when they were rescued.
+
+    Attributes
+    ----------
+    group
+        Their group id (``displaced`` record).
+    people
+        People in it.
+    shelter
+        Shelter that relieved them.
+    delay_s
+        Their time on the relief clock (what sets "every displaced person relieved"), s.
+    admitted_t, relieved_t
+        Drill times they were admitted to the shelter and relieved, s.
+    incident
+        The rescue call they were displaced from (``""``: they left home themselves).
+    on_scene_s
+        That rescue's time on scene: first arrival to the ``rescued`` record, s (NaN).
+    median_on_scene_s
+        Median of that time over every rescue of the run with both records, s (NaN).
+    rescues
+        Rescues that median is taken over.
+    """
+
+    group: str
+    people: int
+    shelter: str
+    delay_s: float
+    admitted_t: float
+    relieved_t: float
+    incident: str
+    on_scene_s: float
+    median_on_scene_s: float
+    rescues: int
+
+
+def last_relief(result: RunResult) -> LastRelief | None:
+    """:class:`LastRelief` of the run (``None``: nobody relieved, or someone never was:
+    then no time sets the last relief)."""
+    batches = relief_batches(result)
+    if not batches or not all(math.isfinite(b.t) for b in batches):
+        return None
+    last = next((r for r in reversed(result.records) if r.event == "relieved"), None)
+    if last is None:
+        return None
+    group = str(last.data["group"])
+    by_group = [r for r in result.records if r.data and str(r.data.get("group", "")) == group]
+    origin = next((r.place for r in by_group if r.event == "displaced"), "")
+    admitted = next((r.t for r in by_group if r.event == "shelter_admit"), math.nan)
+    arrive: dict[str, float] = {}
+    scene: dict[str, float] = {}
+    for r in result.records:
+        if r.event == "arrive" and r.incident:
+            arrive.setdefault(r.incident, r.t)
+        elif r.event == "rescued" and r.incident in arrive:
+            scene.setdefault(r.incident, r.t - arrive[r.incident])
+    incident = origin if origin in scene else ""
+    times = np.array(list(scene.values()))
+    batch = max(batches, key=lambda b: b.t)
+    return LastRelief(group, int(last.data["people"]), last.place, batch.delay, admitted,
+                      last.t, incident, scene.get(incident, math.nan),
+                      float(np.median(times)) if times.size else math.nan, int(times.size))

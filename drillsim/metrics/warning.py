@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drillsim.hazards.warning import Channel, channels_for, max_coverage
+from drillsim.hazards.warning import (
+    Channel,
+    awake_share,
+    channels_for,
+    coverage,
+    max_coverage,
+    time_to_coverage,
+)
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import Scenario
 
@@ -114,3 +121,69 @@ def warning_channels(result: RunResult) -> WarningChannels | None:
     needed = [r for r in rows if r.needed]
     slow = max(needed, key=lambda r: r.full_s) if needed else None
     return WarningChannels(spec.target, rows, max_coverage(chans), slow)
+
+
+@dataclass(frozen=True)
+class SleepGap:
+    """A night warning whose target came only as sleepers got up and read the messages left
+    overnight (:meth:`drillsim.hazards.warning.ChannelProfile.at`).
+
+    Attributes
+    ----------
+    asleep
+        Share of residents asleep when the warning went out (at the decision), 0-1.
+    within_s
+        The window the target asks for (from the decision), s.
+    share
+        Coverage within the window, 0-1 (the model the engine plays).
+    deferred
+        Each channel that reaches people only on their getting up, and the share of the
+        public it reaches so, 0-1 (largest first).
+    waking
+        Each channel that reached people within the window (the awake and those it woke),
+        and the share of the public it reached in it, 0-1 (largest first).
+    wake_needed
+        Share of the public a further channel, independent of these and reaching people at
+        once (waking them), would have to reach within the window for the target:
+        1 − (1 − target) / (1 − share) (channels independent, as the model takes them).
+    """
+
+    asleep: float
+    within_s: float
+    share: float
+    deferred: tuple[tuple[str, float], ...]
+    waking: tuple[tuple[str, float], ...]
+    wake_needed: float
+
+
+def sleep_gap(result: RunResult, within_s: float) -> SleepGap | None:
+    """Why a night warning missed its window, when the reason is sleep: the target was
+    reached only once the messages left overnight were read (without the share the
+    channels reach on waking, the target would come later or never), and not within
+    ``within_s``. ``None`` otherwise (a day warning, or one that met its window).
+
+    Parameters
+    ----------
+    result
+        The drill's records.
+    within_s
+        The window the warning target asks for, s after the decision (1 h: indicator 7).
+    """
+    spec = result.scenario.warning
+    if spec is None:
+        return None
+    chans = channels_of(result.scenario)
+    if not any(c.later_reach > 0 for c in chans):
+        return None
+    now_only = [Channel(c.name, c.reach, c.delay_s, c.ramp_s) for c in chans]
+    t_all = time_to_coverage(chans, spec.target)
+    if t_all <= within_s or not time_to_coverage(now_only, spec.target) > t_all:
+        return None
+    share = float(coverage(chans, within_s))
+    need = 1.0 - (1.0 - spec.target) / (1.0 - share) if share < 1.0 else 0.0
+    by = sorted(((c.name, c.later_reach) for c in chans if c.later_reach > 0),
+                key=lambda x: -x[1])
+    woke = sorted(((c.name, float(c.share_at(within_s))) for c in now_only
+                   if c.share_at(within_s) > 0), key=lambda x: -x[1])
+    return SleepGap(1.0 - awake_share(result.scenario.clock_seconds(spec.issued_at)),
+                    within_s, share, tuple(by), tuple(woke), need)

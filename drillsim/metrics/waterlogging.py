@@ -219,3 +219,75 @@ def pumped_before_peak(result: RunResult) -> set[str]:
     peaks = {p: m.peak_at for p, m in waterlogging_points(result).items()}
     return {r.place for r in result.records
             if r.event == "pump_start" and r.place in peaks and r.t < peaks[r.place]}
+
+
+@dataclass(frozen=True)
+class OutageCost:
+    """What a pump-station failure cost at its point, from the point's ``depth`` records.
+
+    Attributes
+    ----------
+    outage
+        The failure.
+    depth_m
+        Depth at the last record before the failure, m.
+    drain_before, drain_after
+        Drainage out of the point, m³/s, in the record step before the failure and in the
+        first whole step after it.
+    pump_start_t
+        Drill time the first mobile pump started pumping there after the failure, s (NaN:
+        none did).
+    reopened_t
+        Drill time the point's roads reopened to cars after the failure, s (``inf``: not by
+        the end; NaN: they were not closed at the failure).
+    reopened_if_drained_t
+        When they would have reopened had the lost drainage (before − after) gone on,
+        with everything else as recorded: the recorded volume less the lost drainage since
+        the failure, against the volume at the car limit (volume / depth of the deepest
+        record up to the failure: the point's ponding area), s (NaN as ``reopened_t``).
+    """
+
+    outage: StationOutage
+    depth_m: float
+    drain_before: float
+    drain_after: float
+    pump_start_t: float
+    reopened_t: float
+    reopened_if_drained_t: float
+
+
+def outage_costs(result: RunResult) -> list[OutageCost]:
+    """:class:`OutageCost` of each pump-station failure of the run."""
+    out = []
+    for o in station_outages(result):
+        recs = [r for r in result.records if r.event == "depth" and r.place == o.point]
+        before = [r for r in recs if r.t <= o.failed_t]
+        if len(before) < 2:
+            continue
+        step = before[-1].t - before[-2].t
+        after = [r for r in recs if r.t >= o.failed_t + step]
+        if not after:
+            continue
+        d_before = float(before[-1].get("out_m3")) / step
+        d_after = float(after[0].get("out_m3")) / step
+        # the ponding area from the deepest record up to the failure (depths are rounded
+        # to 0.1 mm: a deep record gives the area to 4 or more digits)
+        deep = max(before, key=lambda r: float(r.get("depth_m")))
+        depth = float(deep.get("depth_m"))
+        area = float(deep.get("volume_m3")) / depth if depth > 0 else 0.0
+        pump = next((r.t for r in result.records if r.event == "pump_start"
+                     and r.place == o.point and r.t >= o.failed_t), math.nan)
+        m = waterlogging_points(result).get(o.point)
+        span = next((s for s in (m.closed_to_cars if m else ()) if s[0] <= o.failed_t < s[1]),
+                    None)
+        reopened = span[1] if span else math.nan
+        lost = max(d_before - d_after, 0.0)
+        car = CAR_LIMIT_M * area
+        if_drained = math.nan
+        if span is not None:
+            if_drained = next((r.t for r in after if r.t < o.restored_t and
+                               float(r.get("volume_m3")) - lost * (r.t - o.failed_t) < car),
+                              reopened)
+        out.append(OutageCost(o, float(before[-1].get("depth_m")), d_before, d_after, pump,
+                              reopened, if_drained))
+    return out

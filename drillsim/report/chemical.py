@@ -644,7 +644,7 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
     rows = [
         [ctx.say("chem.release"), f"{spec.id} — {site_label(ctx)}"],
         [ctx.say("chem.chemical"),
-         f"{chem.name_zh} {chem.name_en}" + tx.paren(
+         ctx.name(chem.name_en, chem.name_zh) + tx.paren(
              tx.join([f"UN {chem.un_number}", f"CAS {chem.cas}"], ctx.lang)
              + ctx.say("sep_semicolon") + f"{chem.density_rel_air:.2f} × {ctx.say('chem.air')}",
              ctx.lang)],
@@ -1490,8 +1490,6 @@ def explain_exposure(ctx: ReportContext, res, rating) -> Finding:
         actions.append(draft_action(
             ctx, ctx.say("chem.act_review_actions"), "subdistricts", "protection", obj.id))
     actions.append(draft_action(
-        ctx, ctx.say("chem.act_monitor"), "ecology", "monitoring", obj.id))
-    actions.append(draft_action(
         ctx, ctx.say("chem.act_poisoning_care"), "health", "medical", obj.id))
     return Finding(finding_title(ctx, res, rating), obj.id, paras, None, actions)
 
@@ -1570,9 +1568,36 @@ def delay_actions(ctx: ReportContext, ref: str, level: int) -> list:
     out = []
     for key in keys:
         _, wording, owner, cap = ORDER_DELAYS[key]
-        out.append(draft_action(ctx, ctx.say(wording, minutes=tx.minutes(delays[key], ctx.lang)),
-                                owner, cap, ref))
+        text = (decide_sooner_text(ctx) if key == "decision"
+                else ctx.say(wording, minutes=tx.minutes(delays[key], ctx.lang)))
+        out.append(draft_action(ctx, text, owner, cap, ref))
     return out
+
+
+PREAUTHORISE_NAMED = 4
+"""Communities named in the pre-authorisation action (the most populous first)."""
+
+
+def decide_sooner_text(ctx: ReportContext) -> str:
+    """The action on the delay from the call to the decision, in the terms the exposure
+    findings name it: pre-authorise each zone's protective action for the communities in
+    the widest zone given one, at the release's first weather (most residents first, from
+    the metrics' ``zone_reach``), with this run's decision time. One text for every AEGL
+    level, so the findings on each level share the action."""
+    pa = _spec(ctx).protective_actions
+    acted = [lvl for lvl in sorted(LEVELS, reverse=True)
+             if getattr(pa, f"aegl{lvl}") not in (None, "none")]
+    reach = zone_reach(ctx)
+    areas = reach[0][1][acted[-1]].communities if reach and acted else ()
+    listed = [area_name(ctx, a) for a, _ in areas[:PREAUTHORISE_NAMED]]
+    if len(areas) > PREAUTHORISE_NAMED:
+        listed.append(ctx.say("report.cases_more", n=len(areas) - PREAUTHORISE_NAMED))
+    actions = tx.join((ctx.say("chem.zone_action", level=lvl,
+                               action=_action(ctx, getattr(pa, f"aegl{lvl}")))
+                       for lvl in acted), ctx.lang)
+    return ctx.say("chem.act_decide_sooner", actions=actions,
+                   communities=tx.join(listed, ctx.lang, words=True) or ctx.say("none"),
+                   minutes=tx.minutes(order_delays(ctx)["decision"], ctx.lang))
 
 
 def n_people(ctx: ReportContext, n: float) -> str:

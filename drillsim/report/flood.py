@@ -147,8 +147,11 @@ def bottleneck_name(ctx: ReportContext, b: dict) -> str:
             return ctx.say("flood.binding_name", **fields)
         return ctx.say("flood.binding_name_not_largest", largest=cause_name(ctx, largest),
                        **fields)
-    larger = b.get("unavoidable_larger", "")
-    return ctx.say("flood.largest_avoidable_name", cause=name, larger=cause_name(ctx, larger)) \
+    larger = b.get("unavoidable_larger", ())
+    hours = b["person_hours"]
+    return ctx.say("flood.largest_avoidable_name", cause=name, larger=tx.join(
+        (cause_name(ctx, k) + tx.paren(ctx.say("flood.person_hours", hours=f"{hours[k]:,.1f}"),
+                                       ctx.lang) for k in larger), ctx.lang)) \
         if larger else name
 
 
@@ -400,6 +403,17 @@ def evacuation_tables(ctx: ReportContext) -> list[Table]:
         if ctx.scenario.flood is not None else ctx.say("flood.evac_caption_release"))]
 
 
+def relieved_header(ctx: ReportContext) -> str:
+    """The header of the shelters' "relieved" count, in the report and the terminal
+    summary: "relieved within 10 h", or, when the target time falls after the drill's end
+    (:func:`drillsim.metrics.relief.target_after_end`), "relieved by the drill's end" (the
+    records cannot show who would be relieved late)."""
+    if rm.target_after_end(ctx.result):
+        return ctx.say("flood.col_relieved_by_end")
+    return ctx.say("flood.col_relieved_within",
+                   target=tx.duration(ctx.scenario.relief.target, ctx.lang))
+
+
 def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
     out = []
     sh = shelters(ctx)
@@ -436,8 +450,7 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
         out.append(Table(
             [ctx.say("flood.col_shelter"), ctx.say("flood.col_capacity"),
              ctx.say("flood.col_opened"), ctx.say("flood.col_admitted"),
-             ctx.say("flood.col_relieved_by_end") if cut
-             else ctx.say("flood.col_relieved_within", target=target),
+             relieved_header(ctx),
              ctx.say("flood.col_t95"), ctx.say("flood.col_t100"), ctx.say("flood.col_lacks")],
             rows, caption, classes))
     if ctx.scenario.forces.depots:
@@ -983,13 +996,31 @@ def relief_sections(ctx: ReportContext) -> list[Section]:
                 for k in ("people_displaced", "people_unsheltered", "relief_share_10h",
                           "relief_t95", "relief_t100") if k in METRICS]
         paras = [ctx.say("flood.relief_clock", clock=_clock_from(ctx),
-                         bottleneck=bottleneck_name(ctx, b))]
+                         bottleneck=bottleneck_name(ctx, b))] + last_relief_paras(ctx)
         figs = [f for f in (relief_figure(ctx), shelter_figure(ctx), stock_figure(ctx))
                 if f is not None]
         out.append(Section("relief", ctx.say("flood.section_relief"), paras,
                            [Table([ctx.say("flood.col_measure"), ctx.say("flood.col_value")],
                                   rows)], figs))
     return out
+
+
+def last_relief_paras(ctx: ReportContext) -> list[str]:
+    """Which case sets "every displaced person relieved" when it came from a rescue
+    (:func:`drillsim.metrics.relief.last_relief`): its time on scene against the run's
+    median, drawn from the drill's work-time model, so the reader does not take a long
+    rescue for a relief failure."""
+    last = rm.last_relief(ctx.result)
+    if last is None or not last.incident:
+        return []
+    return [ctx.say("flood.last_relief_rescue", people=f"{last.people:,}",
+                    shelter=place_short(ctx, last.shelter), delay=tx.minutes(last.delay_s,
+                                                                            ctx.lang),
+                    call=ctx.incident_label(last.incident),
+                    on_scene=tx.minutes(last.on_scene_s, ctx.lang), rescues=f"{last.rescues:,}",
+                    median=tx.minutes(last.median_on_scene_s, ctx.lang),
+                    admitted=tx.offset(last.admitted_t),
+                    after=tx.minutes(last.relieved_t - last.admitted_t, ctx.lang))]
 
 
 def warning_sections(ctx: ReportContext) -> list[Section]:
@@ -1127,16 +1158,15 @@ def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
                              typical=dur(short.typical_s, ctx.lang),
                              last=tx.offset(short.last_left)))
     elif name:
-        larger = b.get("unavoidable_larger", "")
+        larger = b.get("unavoidable_larger", ())
         paras.append(ctx.say("flood.relief_largest_wait" if larger else "flood.relief_bottleneck",
                              cause=cause_name(ctx, name),
                              hours=f"{hours[name]:,.0f}", share=tx.share(avoidable[name]),
                              meaning=cause_meaning(ctx, name)))
-        if larger:
+        for k in larger:
             paras.append(ctx.say("flood.relief_unavoidable_larger",
-                                 cause=cause_name(ctx, larger), hours=f"{hours[larger]:,.1f}",
-                                 share=tx.share(b["share"][larger]),
-                                 meaning=cause_meaning(ctx, larger)))
+                                 cause=cause_name(ctx, k), hours=f"{hours[k]:,.1f}",
+                                 share=tx.share(b["share"][k]), meaning=cause_meaning(ctx, k)))
     largest = max(avoidable, key=avoidable.get) if avoidable else ""
     if name in ("stock", "left_late") and largest and largest != name \
             and hours.get(largest, 0) > 0:
@@ -1202,7 +1232,28 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
         paras.append(ctx.say("flood.channels_never_reach", target=target,
                              most=f"{wc.max_share:.0%}"))
     slow = wc.bottleneck
-    if slow is not None:
+    _, within = obj.bound()
+    gap = wm.sleep_gap(ctx.result, within) if obj.metric == "warning_t95" else None
+    if gap is not None:
+        # the target came only as sleepers got up: the lever is the channels that wake
+        # people, not the ramp of any channel (a faster ramp reaches no more sleepers)
+        gap_ = "" if ctx.lang == "zh" else " "
+
+        def listed(pairs):
+            return tx.join((f"{tx.term('channel', n, ctx.lang)}{gap_}{v:.0%}" for n, v in pairs),
+                           ctx.lang)
+        paras.append(ctx.say("flood.warning_asleep", asleep=f"{gap.asleep:.0%}",
+                             clock=tx.clock(ctx.scenario.start, wm.warning_issued_at(ctx.result)),
+                             within=tx.duration(within, ctx.lang), share=f"{gap.share:.0%}",
+                             waking=listed(gap.waking), target=target,
+                             deferred=listed(gap.deferred)))
+        actions.append(_action(ctx, "flood.action_wake_channels", "subdistricts", "warning",
+                               obj.id, within=tx.duration(within, ctx.lang),
+                               share=f"{gap.share:.0%}", target=target,
+                               need=f"{gap.wake_needed:.0%}",
+                               deferred=tx.join((tx.term("channel", n, ctx.lang)
+                                                 for n, _ in gap.deferred), ctx.lang)))
+    elif slow is not None:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
                              reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
@@ -1367,6 +1418,40 @@ def pump_observations(ctx: ReportContext) -> list[Finding]:
     return [observation(ctx, ctx.say("flood.obs_pump_title"), paras)]
 
 
+def flood_observations(ctx: ReportContext) -> list[Finding]:
+    """The rainstorm's findings beyond the objectives: pumps at failed stations, then
+    chance failures a pump reached."""
+    return pump_observations(ctx) + chance_failure_observations(ctx)
+
+
+def chance_failure_observations(ctx: ReportContext) -> list[Finding]:
+    """Pump stations failed by chance (the flood uncertainty model) that a mobile pump did
+    reach while out (the others are in :func:`pump_observations`): what failed, when, the
+    drainage lost, the pump's times and the longer road closure the lost drainage cost
+    (:func:`drillsim.metrics.waterlogging.outage_costs`)."""
+    paras = []
+    for c in wl.outage_costs(ctx.result):
+        o = c.outage
+        if o.scripted or o.late:
+            continue
+        pump = ctx.say("flood.chance_pump", sent=tx.offset(o.pump_t),
+                       unit=ctx.unit_label(o.unit), start=tx.offset(c.pump_start_t),
+                       after=tx.minutes(c.pump_start_t - o.failed_t, ctx.lang)) \
+            if math.isfinite(c.pump_start_t) else ctx.say("flood.chance_pump_sent_only",
+                                                          sent=tx.offset(o.pump_t))
+        closure = ""
+        if math.isfinite(c.reopened_if_drained_t) and c.reopened_t > c.reopened_if_drained_t:
+            closure = ctx.say("flood.chance_closure", reopened=tx.offset(c.reopened_t),
+                              if_drained=tx.offset(c.reopened_if_drained_t),
+                              longer=tx.minutes(c.reopened_t - c.reopened_if_drained_t,
+                                                ctx.lang))
+        paras.append(ctx.say("flood.chance_failure_finding", point=ctx.point_name(o.point),
+                             failed=tx.offset(o.failed_t), before=f"{c.drain_before:g}",
+                             after=f"{c.drain_after:g}", depth=tx.depth(c.depth_m),
+                             pump=pump, closure=closure))
+    return [observation(ctx, ctx.say("flood.obs_chance_title"), paras)] if paras else []
+
+
 def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
     """Every displaced person relieved within the target although depot items ran out: when
     and where, the person-hours of waiting for stock, and the deliveries that carried it
@@ -1392,7 +1477,27 @@ def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
         paras.append(ctx.say("flood.obs_carried_by", deliveries=names(ctx, [
             ctx.say("flood.delivery_at", depot=place_short(ctx, e.depot), at=tx.offset(e.t))
             for e in carried])))
-    return [observation(ctx, ctx.say("flood.obs_ran_out_title"), paras)]
+    # each item the depots held too little of before it first ran out: how much more,
+    # where, or the restock brought forward (metrics.relief.stock_gaps)
+    actions = []
+    for g in rm.stock_gaps(ctx.result):
+        if g.more <= 0:
+            continue
+        refill = (ctx.say("flood.or_refill_sooner", at=tx.offset(g.refill_t),
+                          before=tx.offset(g.first_out))
+                  if math.isfinite(g.refill_t) else "")
+        actions.append(_action(ctx, "flood.action_stock_before_out", "civil",
+                               "resources", beyond_ref(ctx),
+                               item=tx.term("item", g.item, ctx.lang),
+                               more=tx.count(math.ceil(g.more - 1e-9)),
+                               depots=names(ctx, [place_short(ctx, d) for d in g.depots]),
+                               refill=refill, held=tx.count(g.held),
+                               covered=tx.count(math.floor(g.covered + 1e-9)),
+                               at=tx.offset(g.first_out),
+                               displaced=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}",
+                               hours=tx.count(bottleneck(ctx)['person_hours'].get('stock',
+                                                                                   0.0))))
+    return [observation(ctx, ctx.say("flood.obs_ran_out_title"), paras, actions=actions)]
 
 
 def warning_observations(ctx: ReportContext) -> list[Finding]:
@@ -1489,7 +1594,7 @@ def teams_applies(ctx: ReportContext) -> bool:
 PART = register(HazardPart(
     key="flood", name="hazard.rainstorm", hazard=applies, applies=applies,
     overview=overview_tables, map_layer=map_layer, sections=sections, strengths=strengths,
-    observations=pump_observations, explainers={"rescue_first_arrival_p90": explain_rescue}))
+    observations=flood_observations, explainers={"rescue_first_arrival_p90": explain_rescue}))
 register(HazardPart(
     key="relief", applies=relief_applies, overview=relief_overview, sections=relief_sections,
     strengths=relief_strengths, observations=relief_observations,

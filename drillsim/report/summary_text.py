@@ -220,9 +220,11 @@ def shelters_table(ctx: ReportContext) -> SummaryTable | None:
     rows = shelter_table(ctx.result) if has_relief(ctx) else []
     if not rows:
         return None
-    t = SummaryTable(ctx.say("sum.shelters"), [ctx.say(k) for k in (
-        "sum.col_shelter", "sum.col_admitted", "sum.col_relieved_in_target", "sum.col_t95",
-        "sum.col_t100")], right=(1, 2, 3, 4))
+    from drillsim.report.flood import relieved_header
+
+    t = SummaryTable(ctx.say("sum.shelters"), [
+        ctx.say("sum.col_shelter"), ctx.say("sum.col_admitted"), relieved_header(ctx),
+        ctx.say("sum.col_t95"), ctx.say("sum.col_t100")], right=(1, 2, 3, 4))
     for row in rows:
         p = ctx.world.places.get(str(row["shelter"]))
         name = ctx.name(p.name_en, p.name_zh) if p is not None else str(row["shelter"])

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from drillsim.hazards.pluvial_flood import DEPTH_LIMIT_M
-from drillsim.report.wording import LANGS, say
+from drillsim.report.wording import LANGS, denest, say
 
 __all__ = ["LANGS", "TERMS", "clock", "count", "duration", "gap", "incident_type", "minutes",
            "item_names", "join", "label", "offset", "paren", "quantities", "sizes", "term", "tr",
@@ -356,8 +356,9 @@ def join(items: Iterable[str], lang: str = "en", *, words: bool = False) -> str:
 
 def paren(inner: str, lang: str = "en") -> str:
     """A bracketed addition to the word before it, in the page's language: `` (inner)`` /
-    ``（inner）`` (Chinese full-width brackets, no space)."""
-    return f"（{inner}）" if lang == "zh" else f" ({inner})"
+    ``（inner）`` (Chinese full-width brackets, no space; brackets inside ``inner`` made
+    square, :func:`~drillsim.report.wording.denest`)."""
+    return denest(f"（{inner}）") if lang == "zh" else f" ({inner})"
 
 
 def label(name: str, what: str, lang: str = "en") -> str:

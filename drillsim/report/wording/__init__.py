@@ -83,9 +83,33 @@ def say(lang: str, key: str, **values: object) -> str:
     except KeyError:
         raise WordingError(f"no wording {key!r}") from None
     try:
-        return template.format(**values)
+        text = template.format(**values)
     except KeyError as exc:
         raise WordingError(f"wording {key!r} needs the field {exc.args[0]!r}") from None
+    return denest(text) if lang == "zh" else text
+
+
+INNER_BRACKETS = {"（": "〔", "）": "〕"}
+"""Round brackets inside round brackets become square ones (GB/T 15834-2011 4.9: 括号里
+还要用括号时, 外层用圆括号, 里层用方括号): ``（被褥〔套〕）``, not ``（被褥（套））``."""
+
+
+def denest(text: str) -> str:
+    """Chinese text with every full-width round bracket inside another one made a square
+    bracket (:data:`INNER_BRACKETS`); text without nesting comes back unchanged."""
+    if "（" not in text:
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch == "（":
+            out.append(ch if depth == 0 else INNER_BRACKETS[ch])
+            depth += 1
+        elif ch == "）" and depth > 0:
+            depth -= 1
+            out.append(ch if depth == 0 else INNER_BRACKETS[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 class Words(Mapping[str, str]):
