@@ -105,6 +105,11 @@ NFPA_BY_SEGMENT: dict[str, ResponseStandard] = {
     s.segment: s for s in STANDARDS if s.key.startswith("nfpa_")}
 """The NFPA 1710 standard of each response segment it times."""
 
+BY_METRIC: dict[str, ResponseStandard] = {f"{s.key}_share": s for s in STANDARDS} | {
+    "turnout_p90": NFPA_TURNOUT}
+"""The standard each metric's cases are times against: every share metric's
+(``five_minute_share``, ``nfpa_turnout_share`` ...) and the turnout fractile's."""
+
 FLOOD_RESCUE_TARGET_S = 1800.0
 """The call-to-first-arrival time a flood rescue call is measured against when the drill
 sets no ``rescue_first_arrival_p90`` objective, s: 30 min, a labelled assumption (the

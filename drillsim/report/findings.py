@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import unanswered_plans, unreachable_calls
+from drillsim.metrics.standards import BY_METRIC
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.ratings import Rating, capped, overall, rate
@@ -135,9 +136,13 @@ def case_values(ctx: ReportContext, metric: str) -> str:
     page's language; a share metric's cases are times."""
     unit = METRICS[metric].unit
     unit = "seconds" if unit == "share" else unit
-    return tx.join([ctx.say(
-        "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
-        for i, v in objective_cases(ctx, metric) or []], ctx.lang, words=True)
+    std = BY_METRIC.get(metric)
+
+    def shown(v: float) -> str:  # a time, in the scale of the standard it is measured by
+        return tx.against(v, std.threshold_s, ctx.lang) if std else tx.value(v, unit, ctx.lang)
+
+    return tx.join([ctx.say("fire.name_value", incident=ctx.incident_short(i), value=shown(v))
+                    for i, v in objective_cases(ctx, metric) or []], ctx.lang, words=True)
 
 
 def measure_text(ctx: ReportContext, metric: str) -> str:
@@ -150,6 +155,8 @@ def measure_text(ctx: ReportContext, metric: str) -> str:
         return ctx.say("report.few_case_values", values=case_values(ctx, metric),
                        min=MIN_CASES)
     v, unit = ctx.summary.metrics.get(metric, math.nan), METRICS[metric].unit
+    if unit == "seconds" and metric in BY_METRIC and not math.isnan(v):
+        return tx.against(v, BY_METRIC[metric].threshold_s, ctx.lang)
     return tx.count(v) if unit == "count" and not math.isnan(v) else \
         tx.value(v, unit, ctx.lang)
 

@@ -556,8 +556,8 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
     rows = []
     for b in bds:
         cells = [ctx.incident_label(b.incident), ctx.unit_label(b.unit) if b.unit else "—"]
-        cells += [tx.minutes(b.segments.get(k, math.nan), ctx.lang) for k in SEGMENT_WORDING
-                  if k in totals]
+        cells += [tx.against(b.segments.get(k, math.nan), _limit(k), ctx.lang)
+                  for k in SEGMENT_WORDING if k in totals]
         cells.append(tx.minutes(sum(b.segments.values()), ctx.lang))
         if facts:
             cells.append(" ".join(f for f in b.facts if f not in common) or "—")
@@ -1189,6 +1189,13 @@ def teams_called(ctx: ReportContext) -> bool:
     return any(r.event == "team_activated" for r in ctx.records)
 
 
+def _limit(segment: str) -> float:
+    """The limit (s) of the NFPA 1710 standard timing ``segment``, infinite without one:
+    the scale its times are shown in (:func:`drillsim.report.text.against`)."""
+    std = NFPA_BY_SEGMENT.get(segment)
+    return std.threshold_s if std else math.inf
+
+
 def _incidents_caption(ctx: ReportContext, rescue_target: float) -> str:
     """The every-incident table's caption: the rule that paints a row red, for each kind
     of call the run has (:func:`drillsim.metrics.response.missed_measure`)."""
@@ -1217,10 +1224,13 @@ def sections(ctx: ReportContext) -> list[Section]:
     for name, component in COMPONENTS.items():
         vals = comp.get(name, {})
         std = NFPA_BY_SEGMENT.get(name)
-        c_rows.append([named(ctx, component), tx.minutes(vals.get("p50", math.nan), ctx.lang),
-                       tx.minutes(vals.get("p90", math.nan), ctx.lang), str(vals.get("n", 0))]
+        limit = _limit(name)
+        c_rows.append([named(ctx, component),
+                       tx.against(vals.get("p50", math.nan), limit, ctx.lang),
+                       tx.against(vals.get("p90", math.nan), limit, ctx.lang),
+                       str(vals.get("n", 0))]
                       + ([] if other else
-                         [tx.minutes(std.threshold_s, ctx.lang) if std else ""]))
+                         [tx.against(std.threshold_s, limit, ctx.lang, 0) if std else ""]))
     caption = ctx.say("fire.components_caption_one") if len(called) == 1 else \
         ctx.say("fire.components_caption", n=len(called))
     if teams_called(ctx):
@@ -1360,13 +1370,24 @@ def observations(ctx: ReportContext) -> list[Finding]:
     (always: a fractile objective can be met with a few calls far behind)."""
     m = ctx.summary.metrics
     out = []
+    # one rule for every standard: missed (not within its limit at its fractile) is a
+    # finding; no objective measures call processing, it is always beyond the objectives
+    p90 = ctx.summary.components.get("processing", {}).get("p90", math.nan)
+    std = NFPA_PROCESSING
+    if math.isfinite(p90) and not std.met(p90):
+        cases = _case_values(ctx, "processing")
+        text = _obs_few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
+            "fire.obs_processing", p90=tx.against(p90, std.threshold_s, ctx.lang),
+            standard=named(ctx, std), limit=tx.against(std.threshold_s, std.threshold_s,
+                                                       ctx.lang, 0),
+            missed=sum(not std.met(c) for c in cases), n=len(cases),
+            values=_values(ctx, [c for c in cases if not std.met(c)], std))
+        out.append(observation(ctx, named(ctx, std), [text]))
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if beyond_objectives(ctx, key) and not math.isnan(v) and v < std.fractile:
             cases = _case_values(ctx, key)
-            text = ctx.say("fire.obs_standard_few", missed=sum(not std.met(c) for c in cases),
-                           n=len(cases), standard=named(ctx, std),
-                           values=_values(ctx, cases)) if len(cases) < MIN_CASES else ctx.say(
+            text = _obs_few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}", standard=named(ctx, std),
                 fractile=f"{std.fractile:.0%}")
             out.append(observation(ctx, named(ctx, std), [text, *scope_note(ctx, std)]))
@@ -1386,6 +1407,12 @@ def observations(ctx: ReportContext) -> list[Finding]:
     out += _grew_while_waiting(ctx)
     out += _uncontrolled_observation(ctx) + _after_control_observation(ctx)
     return out
+
+
+def _obs_few(ctx: ReportContext, cases: list[float], std) -> str:
+    """A standard missed over fewer than :data:`MIN_CASES` cases: each value, no share."""
+    return ctx.say("fire.obs_standard_few", missed=sum(not std.met(c) for c in cases),
+                   n=len(cases), standard=named(ctx, std), values=_values(ctx, cases, std))
 
 
 def waits(ctx: ReportContext) -> dict[str, list[Wait]]:
@@ -1489,18 +1516,20 @@ def _case_values(ctx: ReportContext, key: str) -> list[float]:
     return [v for _, v in metric_cases(ctx.result, ctx.summary.rows, key, activity(ctx)) or []]
 
 
-def _values(ctx: ReportContext, values: list[float]) -> str:
-    """Case times, shortest first, in the page's language."""
-    return ctx.say("sep_words").join(tx.minutes(v, ctx.lang) for v in sorted(values))
+def _values(ctx: ReportContext, values: list[float], std) -> str:
+    """Case times, shortest first, in the page's language and the scale of the standard
+    ``std`` they are measured against (:func:`drillsim.report.text.against`)."""
+    return ctx.say("sep_words").join(tx.against(v, std.threshold_s, ctx.lang)
+                                     for v in sorted(values))
 
 
 def _few(ctx: ReportContext, values: list[float], std) -> str:
     """A strength over fewer than :data:`MIN_CASES` cases: each value, no share."""
     if len(values) == 1:
         return ctx.say("fire.strength_one_case", standard=named(ctx, std),
-                       values=_values(ctx, values))
+                       values=_values(ctx, values, std))
     return ctx.say("fire.strength_few_cases", standard=named(ctx, std), n=len(values),
-                   values=_values(ctx, values))
+                   values=_values(ctx, values, std))
 
 
 def _standard_strengths(ctx: ReportContext) -> list[str]:
@@ -1513,7 +1542,8 @@ def _standard_strengths(ctx: ReportContext) -> list[str]:
     if math.isfinite(p90) and std.met(p90) and std.fractile == 0.9:
         cases = _case_values(ctx, "processing")
         out.append(_few(ctx, cases, std) if len(cases) < MIN_CASES else ctx.say(
-            "fire.strength_processing", p90=tx.minutes(p90, ctx.lang), standard=named(ctx, std)))
+            "fire.strength_processing", p90=tx.against(p90, std.threshold_s, ctx.lang),
+            standard=named(ctx, std)))
     for key, n, std in STANDARD_SHARES:
         v = m.get(key, math.nan)
         if not math.isnan(v) and v >= std.fractile and not restates_objective(ctx, key, n):

@@ -118,24 +118,57 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+TABLE_WIDTH_EM = 75.0
+"""Width of the page's content box in ems of a table's font: 1036 px (``body`` 1100 px
+less 2 × 2rem padding) over 13.76 px (``table`` 0.86rem); see style.css.j2."""
+EM_PER_CELL = 0.55
+"""Width of one display cell (:func:`display_width`) in ems: a Latin letter or digit of
+Helvetica/Arial is 0.5-0.56 em, a Chinese character (2 cells) 1 em."""
+CELL_PAD_EM = 1.0
+"""A cell's padding and border in ems (``padding: .25rem .45rem``, 1 px border)."""
+MIN_EM = {"mid": 12.0, "mid9": 9.0, "mid6": 6.0, "long": 10.0}
+"""Minimum width of a wrapping column in ems (``td.mid``, ``td.mid9``, ``td.mid6``,
+``td.long`` in style.css.j2): a ``mid`` column narrows to the widest that fits."""
+
+
 def column_classes(columns: list[str], rows: list[list[str]]) -> tuple[list[str], list[str]]:
     """CSS classes of a table's header cells and columns: ``nw`` (no wrap) for a column
     whose widest cell is at most :data:`SHORT_COLUMN` wide (and for such a header),
     ``long`` for one wider than :data:`LONG_COLUMN`, else ``mid`` (it wraps, at a smaller
     minimum width: an incident's name or a Chinese inject's text is not squeezed to a few
-    characters a line beside a long column)."""
-    heads, cols = [], []
+    characters a line beside a long column).
+
+    The minimums must fit the page: when the no-wrap columns and the minimums of the
+    wrapping ones add up to more than :data:`TABLE_WIDTH_EM`, the ``mid`` columns get the
+    widest smaller minimum that fits (``mid9``, ``mid6``) and then the headers wrap, so no
+    table is wider than the page (checked in a browser by tests/browser/table_widths.py)."""
+    heads, cols, widths = [], [], []
     for j, head in enumerate(columns):
         wide = max((display_width(str(r[j])) for r in rows if j < len(r)), default=0)
         cols.append("nw" if wide <= SHORT_COLUMN else "long" if wide > LONG_COLUMN else "mid")
         heads.append("nw" if display_width(head) <= SHORT_COLUMN else "")
+        widths.append((wide, display_width(head)))
+
+    def need(heads: list[str], cols: list[str]) -> float:
+        em = 0.0
+        for (wide, head), h, c in zip(widths, heads, cols, strict=True):
+            cell = wide * EM_PER_CELL if c == "nw" else MIN_EM[c]
+            em += max(cell, head * EM_PER_CELL if h == "nw" else 0.0) + CELL_PAD_EM
+        return em
+
+    for narrower in ("mid9", "mid6"):
+        if need(heads, cols) > TABLE_WIDTH_EM:
+            cols = [narrower if c.startswith("mid") else c for c in cols]
+    if need(heads, cols) > TABLE_WIDTH_EM:
+        heads = ["" if " " in head else h for head, h in zip(columns, heads, strict=True)]
     return heads, cols
 
 
 def cell_class(cell: object, column: str) -> str:
     """A body cell's CSS class: its column's (:func:`column_classes`), ``nw`` for a
     number with its unit in any column."""
-    return "nw" if column in ("", "mid") and NUMBER_UNIT.match(str(cell)) else column
+    wraps = column == "" or column.startswith("mid")
+    return "nw" if wraps and NUMBER_UNIT.match(str(cell)) else column
 
 
 @lru_cache(maxsize=2)

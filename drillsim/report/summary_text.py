@@ -18,7 +18,7 @@ from drillsim.metrics.evacuation import evacuation_flows
 from drillsim.metrics.relief import bottleneck, item_caps, shelter_table
 from drillsim.metrics.rescue import rescue_calls, rescue_points, rescue_takers
 from drillsim.metrics.response import COMPONENTS
-from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
+from drillsim.metrics.standards import FIVE_MINUTE, NFPA_BY_SEGMENT, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.findings import (
@@ -144,8 +144,10 @@ def components_table(ctx: ReportContext) -> SummaryTable:
                      right=(1, 2, 3))
     for name, vals in ctx.summary.components.items():
         comp = COMPONENTS[name]
-        t.add(comp.zh if ctx.lang == "zh" else comp.en, tx.minutes(vals["p50"], ctx.lang),
-              tx.minutes(vals["p90"], ctx.lang), str(vals["n"]))
+        std = NFPA_BY_SEGMENT.get(name)  # a segment with a standard: in its scale
+        limit = std.threshold_s if std else math.inf
+        t.add(comp.zh if ctx.lang == "zh" else comp.en, tx.against(vals["p50"], limit, ctx.lang),
+              tx.against(vals["p90"], limit, ctx.lang), str(vals["n"]))
     return t
 
 

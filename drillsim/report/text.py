@@ -191,6 +191,28 @@ def minutes(seconds: float, lang: str = "en", digits: int = 1) -> str:
     return f"{m} 分钟" if lang == "zh" else f"{m} min"
 
 
+SECONDS_SCALE_S = 120.0
+"""A standard with a limit under this (s) is stated in seconds (NFPA 1710's 64 s call
+processing, 80 s turnout), and so is every time measured against it: in minutes to one
+decimal (6 s) a 64.7 s miss of 64 s would read "1.1 min" against "1.1 min"."""
+
+
+def seconds(v: float, lang: str = "en", digits: int = 1) -> str:
+    """A duration in seconds: ``64.7 s`` / ``64.7 秒`` (``digits`` decimals); NaN as a dash."""
+    if v is None or math.isnan(v):
+        return "—"
+    if math.isinf(v):
+        return tr("not_by_end", lang)
+    return f"{v:.{digits}f} 秒" if lang == "zh" else f"{v:.{digits}f} s"
+
+
+def against(v: float, threshold_s: float, lang: str = "en", digits: int = 1) -> str:
+    """A time (s) measured against a standard's limit ``threshold_s`` (s), in the
+    standard's scale: seconds under :data:`SECONDS_SCALE_S`, else minutes."""
+    return seconds(v, lang, digits) if threshold_s < SECONDS_SCALE_S else \
+        minutes(v, lang, digits)
+
+
 def offset(seconds: float) -> str:
     """Drill time ``+HH:MM:SS``; NaN as a dash."""
     if seconds is None or math.isnan(seconds) or math.isinf(seconds):
