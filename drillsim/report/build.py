@@ -306,8 +306,12 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
 
 def _rule(ctx: ReportContext, rule: str) -> str:
     """The sentence of a rating rule, with the numbers the ratings use."""
+    fields = rule_fields()
+    # the flood-rescue clause only in a drill with a rainstorm (its rescue calls)
+    rescue = ctx.say("rating.rule_contradicted_rescue", rescue=fields["rescue"]) \
+        if ctx.scenario.flood is not None else ""
     return ctx.say(RULE_TEXT[rule], code=CONTRADICTED_CAP,
-                   name=ctx.say(LEVEL_NAME[CONTRADICTED_CAP]), **rule_fields())
+                   name=ctx.say(LEVEL_NAME[CONTRADICTED_CAP]), rescue_rule=rescue, **fields)
 
 
 def _cap_level(ctx: ReportContext) -> str:
@@ -321,13 +325,13 @@ def rules_table(ctx: ReportContext) -> Table:
     rule, the cap of a met objective whose own records show its subject failing among
     them."""
     nm = {c: ctx.say(LEVEL_NAME[c]) for c in LEVEL_NAME}
-    sep = ctx.say("sep_semicolon")
     fields = rule_fields()
     rows = [
         [ctx.say("rating.critical_row"), nm["U"],
          ctx.say("rating.overall_at_most", cap=fields["cap"]),
          ctx.say("rating.rule_critical", grade=nm["U"], cap=fields["cap"])],
-        ["P", nm["P"], str(SCORES["P"]), _rule(ctx, "margin") + sep + _rule(ctx, "ideal")],
+        ["P", nm["P"], str(SCORES["P"]), ctx.say("rating.rule_p_either",
+                                                 margin=fields["margin"])],
         ["S", nm["S"], str(SCORES["S"]), _rule(ctx, "narrow")],
         [CONTRADICTED_CAP, nm[CONTRADICTED_CAP], str(SCORES[CONTRADICTED_CAP]),
          _rule(ctx, "contradicted")],
