@@ -488,7 +488,8 @@ def _snap_lines(ctx: ReportContext, snaps: list[dict]) -> list[str]:
         elif path[:2] == ("flood", "points"):
             what = ctx.point_name(_walk(s, path[:-1]).id)
         elif path[-1] == "near":
-            what = ctx.say("report.snap_closure", road=getattr(_walk(s, path[:-1]), "road", ""))
+            what = ctx.say("report.snap_closure",
+                           road=ctx.road_name(getattr(_walk(s, path[:-1]), "road", "")))
         elif path[-1] == "location" and path[0] in ("incidents", "injects"):
             what = ctx.incident_label(_walk(s, path[:-1]).id)
         else:

@@ -325,13 +325,17 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         elif effect.first_due:
             facts.append(ctx.say("fire.fact_out_first_due", unit=u, station=station,
                                  at=tx.offset(effect.arrival), first=tx.offset(effect.actual),
+                                 turnout=tx.against(effect.turnout, NFPA_TURNOUT.threshold_s,
+                                                    ctx.lang),
                                  delay=tx.minutes(effect.delay, ctx.lang)))
             actions.append(_draft("fire.action_out_of_service", "detachment", "resources",
                                   unit=u))
             gains.append(effect.delay)
         else:
             facts.append(ctx.say("fire.fact_out_not_first", unit=u, station=station,
-                                 at=tx.offset(effect.arrival), first=tx.offset(effect.actual)))
+                                 at=tx.offset(effect.arrival), first=tx.offset(effect.actual),
+                                 turnout=tx.against(effect.turnout, NFPA_TURNOUT.threshold_s,
+                                                    ctx.lang)))
     esc = escalation(ctx.result, row)
     if esc is not None:
         esc_fields = dict(times=times(ctx, esc.count), at=tx.offset(esc.first_t),
