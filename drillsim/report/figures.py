@@ -853,7 +853,7 @@ def gantt_caption(ctx: ReportContext) -> str:
     if standby_teams(ctx):
         parts.append(ctx.say("figure.gantt_caption_standby"))
     injects = [r.data.get("id", "") for r in ctx.records if r.event == "inject"]
-    if injects:  # the message injects only: a scripted incident starts on its own rows
+    if injects:  # every inject delivered (message or incident); an incident without one: its rows
         parts.append(ctx.say("figure.gantt_caption_injects",
                              ids=ctx.say("figure.list_sep").join(dict.fromkeys(injects))))
     return "".join(parts)
