@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.cells import cell_len
 from rich.table import Table
 
 from drillsim.terminal import consoles, styled
@@ -373,6 +375,23 @@ def sweep(experiment: Path | None, workers: int | None, scheduler: str | None,
 _ROW_STYLE = {"good": "green", "bad": "red", "warn": "yellow"}
 
 
+_CJK_UNIT = re.compile(r"(?<=\d) (?=分钟|小时|秒|米|千米|人|起|辆)")
+"""The space between a number and its Chinese unit (``1.3 分钟``)."""
+_CJK_BREAK = re.compile(r"(?<=\S)(?=（)")
+"""Where a Chinese cell may break: before an opening parenthesis (``（建标152-2017）``,
+``（1.3分钟）`` then move to the next line whole)."""
+
+
+def _terminal_cell(text: str, lang: str) -> str:
+    """A summary cell as the terminal prints it. Rich wraps at spaces and folds a longer
+    run anywhere, which in Chinese split ``（建标152-2017）`` and ``1.3 分钟``: there a
+    number and its unit are written together (``1.3分钟``) and a space marks where a
+    line may break (:data:`_CJK_BREAK`)."""
+    if lang != "zh":
+        return text
+    return _CJK_BREAK.sub(" ", _CJK_UNIT.sub("", text))
+
+
 def _print_summary(result, summary, world, wall: float, all_incidents: bool,
                    lang: str = "en") -> None:
     """The run's summary in ``lang`` (``en`` or ``zh``): the tables of
@@ -387,11 +406,15 @@ def _print_summary(result, summary, world, wall: float, all_incidents: bool,
     console.print(line)
     for st in summary_tables(ctx, all_incidents=all_incidents):
         t = Table(title=st.title, title_justify="left")
+        rows = [[_terminal_cell(c, lang) for c in cells] for cells in st.rows]
         for k, col in enumerate(st.columns):
-            t.add_column(col, justify="right" if k in st.right else "left",
-                         overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut
-        for cells, style in zip(st.rows, st.styles, strict=True):
-            t.add_row(*(c for c in cells), style=_ROW_STYLE.get(style))
+            # Chinese has no spaces to wrap at: fold, never cut; a column of names that
+            # fits in half the screen is not folded (a fold would split "建标152-2017")
+            widest = max((cell_len(r[k]) for r in rows if k < len(r)), default=0)
+            t.add_column(col, justify="right" if k in st.right else "left", overflow="fold",
+                         no_wrap=k == 0 and widest <= console.width // 2)
+        for cells, style in zip(rows, st.styles, strict=True):
+            t.add_row(*cells, style=_ROW_STYLE.get(style))
         console.print(t)
         for note in st.notes:
             console.print(note, style="dim")

@@ -101,7 +101,9 @@ def header(ctx: ReportContext, wall_s: float) -> tuple[str, str]:
     title = ctx.name(s.name, s.name_zh) if ctx.lang == "zh" else \
         s.name + (f" / {s.name_zh}" if s.name_zh else "")
     line = ctx.say("sum.run_line", start=f"{s.start:%Y-%m-%d %H:%M}",
-                   hours=f"{s.duration / 3600:.1f}", seed=ctx.result.seed, incidents=len(rows),
+                   hours=f"{s.duration / 3600:.1f}", seed=ctx.result.seed,
+                   incidents=ctx.say("sum.run_incidents_one") if len(rows) == 1
+                   else ctx.say("sum.run_incidents", n=len(rows)),
                    background=sum(r.background for r in rows),
                    events=tx.count(len(ctx.result.records)), wall=f"{wall_s:.2f}")
     return title, line
