@@ -69,8 +69,8 @@ METRICS: dict[str, MetricInfo] = {
         "share", "higher", "share of fire turnouts within 80 s (NFPA 1710)",
         "80秒内出动的比例（NFPA 1710）"),
     "nfpa_travel_share": MetricInfo(
-        "share", "higher", "share of first-engine travel within 240 s (NFPA 1710)",
-        "首辆水罐车行驶时间240秒内的比例（NFPA 1710）"),
+        "share", "higher", "share of first-engine travel to fires within 240 s (NFPA 1710)",
+        "火灾警情首辆水罐车行驶时间240秒内的比例（NFPA 1710）"),
     "fire_size_at_first_arrival_p90": MetricInfo(
         "kW", "lower", "90th percentile of fire heat-release rate when the first unit arrives",
         "首车到场时火灾热释放速率第90百分位"),
