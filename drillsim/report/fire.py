@@ -377,7 +377,8 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     """Why a call waited for a free unit: where the district's units were held when it
     queued (and until when), and whether mutual aid had reached its cap by then."""
     needs = queued_needs(ctx.result, row.incident) or None
-    holders = held_at(ctx.result, activity(ctx), row.queued_at, row.incident, needs)[:2]
+    # every place holding a unit of the types it waited for: all of them were busy
+    holders = held_at(ctx.result, activity(ctx), row.queued_at, row.incident, needs)
     for h in holders:
         until = tx.offset(h.until) if math.isfinite(h.until) else ctx.say("fire.to_the_end")
         incident = h.incident in ctx.rows  # else a task's place (a pump site)
@@ -716,21 +717,19 @@ def _idle_units(ctx: ReportContext, bds: list[Breakdown],
 
 def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
     """Where the district's units were held when the driving calls queued, in one sentence
-    (each place with the calls that waited while it held them; none when no call waited).
+    (every place holding a unit of the types a call waited for, the calls that waited on
+    the same places together; none when no call waited).
     Call names can hold commas: lists of calls are separated by semicolons. The calls' other
     facts are said once when all share them, else in the finding's table."""
-    by_held: dict[str, list[str]] = {}
-    for b in bds:
-        for item in b.held:
-            by_held.setdefault(item, []).append(ctx.incident_short(b.incident))
-    by_calls: dict[tuple[str, ...], list[str]] = {}  # the places holding for the same calls
-    for item, incs in by_held.items():
-        by_calls.setdefault(tuple(incs), []).append(item)
-    if not by_calls:
+    by_places: dict[tuple[str, ...], list[str]] = {}  # the calls that waited on the same
+    for b in bds:                                      # places (every place, in one list)
+        if b.held:
+            by_places.setdefault(tuple(b.held), []).append(ctx.incident_short(b.incident))
+    if not by_places:
         return []
     said = [ctx.say("fire.fact_held", incidents=tx.join(incs, ctx.lang, words=True),
                     places=ctx.say("sep_semicolon").join(items))
-            for incs, items in by_calls.items()]
+            for items, incs in by_places.items()]
     return [functools.reduce(lambda a, b: ctx.say("join_sentences", first=a, then=b), said)]
 
 
