@@ -254,10 +254,16 @@ def _points(ctx: ReportContext, a: InjectResponse) -> str:
     other = [p for p in a.passages if p.other_reroutes]
     if other:  # the records show re-routes on these trips: say what caused them
         times = sorted({t for p in other for t in p.other_reroutes})
+        named = [p for p in other if p in closest]  # each unit said once: "these"
+        units = _units(ctx, tuple(ctx.say(
+            "msel.unit_at", unit=ctx.unit_label(p.unit), incident=ctx.incident_short(p.incident))
+            for p in other if p not in closest))
+        if named:
+            these = ctx.say("msel.these") if len(named) == len(closest) else _units(
+                ctx, tuple(ctx.unit_label(p.unit) for p in named))
+            units = ctx.say("msel.these_and", these=these, units=units) if units else these
         text += ctx.say("sep_semicolon") + ctx.say(
-            "msel.points_other_reroutes", units=_units(ctx, tuple(ctx.say(
-                "msel.unit_at", unit=ctx.unit_label(p.unit),
-                incident=ctx.incident_short(p.incident)) for p in other)),
+            "msel.points_other_reroutes", units=units,
             times=tx.join([tx.offset(t) for t in times], ctx.lang, words=True),
             points=names)
     return text
