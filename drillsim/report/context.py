@@ -157,7 +157,7 @@ class ReportContext:
         """A unit's name: a fire unit's call sign as it is (``XZ-E1``); a team's unit as
         team, unit type and number (``City Management part-time team, pump crew 1``), a
         relief truck as its depot and number (``District Relief-Material Depot, truck 1``,
-        ``区救灾物资储备库 运输车1``), a unit from outside the district as mutual aid, its
+        ``区救灾物资储备库运输车1``), a unit from outside the district as mutual aid, its
         type and number (``mutual-aid engine 1``, ``区外增援消防车1``) instead of the
         generated ``MA-1``, or with ``short`` (under a heading that names the team or
         depot) type and number only."""

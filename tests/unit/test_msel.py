@@ -394,7 +394,7 @@ def test_pump_after_the_restoration_and_stock_change_are_said(night_rain):
         assert lang == "en" or ", " not in stock  # Chinese punctuation
     en, zh = make_context(night_rain, lang="en"), make_context(night_rain, lang="zh")
     assert en.unit_label("DRD-T1") == "District Relief-Material Depot, truck 1"
-    assert zh.unit_label("DRD-T1") == "区救灾物资储备库 运输车1"
+    assert zh.unit_label("DRD-T1") == "区救灾物资储备库运输车1"
 
 
 @pytest.mark.slow  # renders three chemical drills' reports
