@@ -221,14 +221,16 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
     findings += beyond  # what the records show beyond the objectives, after them
     score, failed = overall_score(ctx)
     score_note = _score_note(ctx, failed, rows, score) if failed else ""
+    def then(first: str, second: str) -> str:  # no space between Chinese sentences
+        return ctx.say("join_sentences", first=first, then=second) if first else second
+
     if contradicted:  # the ratings capped at S: the score note says which and why
-        score_note = " ".join(filter(None, [score_note, ctx.say(
+        score_note = then(score_note, ctx.say(
             "report.score_contradicted", objectives=ctx.say("sep_semicolon").join(
-                tx.label(i, w, lang) for i, w in contradicted))]))
+                tx.label(i, w, lang) for i, w in contradicted)))
     if beyond:  # the score rates the objectives: say what it leaves out
-        beyond_note = ctx.say("report.score_beyond_one") if len(beyond) == 1 else \
-            ctx.say("report.score_beyond", n=len(beyond))
-        score_note = " ".join(filter(None, [score_note, beyond_note]))
+        score_note = then(score_note, ctx.say("report.score_beyond_one") if len(beyond) == 1
+                          else ctx.say("report.score_beyond", n=len(beyond)))
     # a failed critical objective is stated first (its finding, then its actions)
     critical_ids = {r.objective.id for r in failed}
     findings.sort(key=lambda f: f.objective not in critical_ids)
