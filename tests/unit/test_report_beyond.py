@@ -46,7 +46,8 @@ def test_standards_missed_are_named_with_their_share(reports, name, lang):
             assert beyond[named(ctx, std)].paragraphs[0] == ctx.say(
                 "fire.obs_standard_few", missed=sum(not std.met(c) for c in cases),
                 n=len(cases), standard=named(ctx, std),
-                values=ctx.say("sep_words").join(tx.minutes(c, lang) for c in cases))
+                values=ctx.say("sep_words").join(tx.against(c, std.threshold_s, lang)
+                                                 for c in cases))
         elif missed:
             assert beyond[named(ctx, std)].paragraphs[0] == ctx.say(
                 "fire.obs_standard", share=f"{v:.0%}", n=f"{m[n]:.0f}",

@@ -40,7 +40,11 @@ def fire_reports():
 
 
 def _minutes(cell: str) -> float:
-    """Seconds of a ``4.3 min`` cell (one decimal of a minute: ±3 s)."""
+    """Seconds of a ``4.3 min`` cell (one decimal of a minute: ±3 s), or of a ``64.7 s``
+    one (a segment timed by a second-scale standard, :func:`drillsim.report.text.against`)."""
+    s = re.fullmatch(r"(-?\d+\.\d) s", cell)
+    if s:
+        return float(s.group(1))
     m = re.fullmatch(r"(-?\d+\.\d) min", cell)
     assert m, cell
     return float(m.group(1)) * 60

@@ -159,7 +159,9 @@ def test_msel_short_columns_and_headers_never_wrap_long_text_does(reports, lang)
 
     _, rep = reports["flood-and-fire", lang]
     heads, cols = column_classes(rep.msel.columns, rep.msel.rows)
-    assert heads == ["nw"] * len(heads)
+    # an English header with a space may wrap when the table would not fit (review 7)
+    assert all(h == "nw" for h, c in zip(heads, rep.msel.columns, strict=True)
+               if lang == "zh" or " " not in c)
     by = dict(zip(rep.msel.columns, cols, strict=True))
     # English cells wrap between words: only the Chinese ones need every short column
     short = ["时间", "时钟", "注入", "发送→接收", "方式", "目标"] if lang == "zh" else \

@@ -219,13 +219,14 @@ def test_mid_width_columns_get_a_minimum_width(reports, lang):
     ctx, rep = reports["warehouse-escalation", lang]
     table = _incident_table(ctx, rep)
     _, cols = column_classes(table.columns, table.rows)
-    assert cols[0] == "mid"
+    # mid, or narrowed to mid9 / mid6 when the page has no room for 12em (review 7)
+    assert cols[0].startswith("mid")
     html = render_html(rep)
-    assert re.search(r"td\.mid \{ min-width: (\d+)em; \}", html)
-    assert int(re.search(r"td\.mid \{ min-width: (\d+)em; \}", html).group(1)) >= 10
+    width = re.search(rf"td\.{cols[0]} \{{ min-width: (\d+)em; \}}", html)
+    assert width and int(width.group(1)) >= 6
     if lang == "zh":
         _, mcols = column_classes(rep.msel.columns, rep.msel.rows)
-        assert dict(zip(rep.msel.columns, mcols, strict=True))["内容"] == "mid"
+        assert dict(zip(rep.msel.columns, mcols, strict=True))["内容"].startswith("mid")
 
 
 # ----------------------------------------------------------------------------- 8
