@@ -4,8 +4,8 @@ For every ready drill in both languages the page is rendered with its embedded f
 opened in Chromium (tests/browser/table_widths.py); every table's ``scrollWidth`` must be
 at most its ``.tablewrap`` box's ``clientWidth`` (1036 px), so nothing is clipped or
 needs a sideways scroll (review 7: the night-compound-fire MSEL was 1180 px, the
-flood-and-fire incident table 1066 px). Collected only when Playwright is installed
-(tests/browser/conftest.py).
+flood-and-fire incident table 1066 px). Playwright is a test dependency; it drives the
+system Chromium and downloads no browser.
 """
 from __future__ import annotations
 
