@@ -196,6 +196,16 @@ class Evacuation:
         return sum(g.people for g in self.groups)
 
     @property
+    def sizes(self) -> tuple[int, float, int]:
+        """The groups' sizes as recorded: (count, median people, largest); (0, NaN, 0)
+        without groups. The model splits the people of one road node leaving together
+        into groups of at most ``group_size``, so most are smaller."""
+        if not self.groups:
+            return 0, math.nan, 0
+        people = [g.people for g in self.groups]
+        return len(people), float(np.median(people)), max(people)
+
+    @property
     def admitted(self) -> int:
         """People admitted to a shelter."""
         return sum(g.admitted for g in self.groups)

@@ -371,7 +371,7 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
            (ctx.say("chem.assume_detection",
                     median=tx.minutes(spec.detection_delay.central(), ctx.lang)),
             drill if "detection_delay" in given else assumed),
-           (ctx.say("chem.assume_group", size=f"{spec.group_size:,}"),
+           (_group_assumption(ctx, spec.group_size),
             drill if "group_size" in given else assumed)]
     reach = facts(ctx).order_reach
     if reach is not None:  # the engine's reaction time, as the order's record gives it
@@ -385,6 +385,17 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
                             reach=f"{door.reach:.0%}",
                             persons=f"{warning.PERSONS_PER_HOUSEHOLD:g}"), assumed))
     return out
+
+
+def _group_assumption(ctx: ReportContext, size: int) -> str:
+    """The walking groups: at most ``size`` people each, and the sizes this run recorded
+    (:attr:`~drillsim.metrics.chemical.Evacuation.sizes`)."""
+    text = ctx.say("chem.assume_group", size=f"{size:,}")
+    count, median, largest = facts(ctx).evacuation.sizes
+    if count:
+        text += ctx.say("chem.assume_group_run", groups=f"{count:,}", median=f"{median:,g}",
+                        largest=f"{largest:,}")
+    return text
 
 
 def site_label(ctx: ReportContext) -> str:

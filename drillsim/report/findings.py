@@ -4,10 +4,12 @@ the drafted improvement actions (owners and capabilities worded in ``common.yaml
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import unanswered_plans, unreachable_calls
+from drillsim.metrics.standards import FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.ratings import Rating, capped, overall, rate
@@ -17,6 +19,24 @@ from drillsim.report.wording import say
 LEVEL_NAME = {"P": "rating.name_p", "S": "rating.name_s", "M": "rating.name_m",
               "U": "rating.name_u"}
 """The name of each rating level in the report language (优/良/中/差; Performed ...)."""
+
+MEASURED_OVER: dict[str, Callable[[str], bool]] = {
+    "five_minute_share": FIVE_MINUTE.applies,
+    "nfpa_turnout_share": NFPA_TURNOUT.applies,
+    "nfpa_travel_share": NFPA_TRAVEL.applies,
+    "fire_size_at_first_arrival_p90": lambda kind: kind == "fire",
+}
+"""Measures taken over some kinds of call only: metric -> whether it is measured over a
+call of that kind. The report and the terminal show such a measure only where the run has
+such calls (:func:`measured_here`); elsewhere it could only say "not measured"."""
+
+
+def measured_here(ctx: ReportContext, metric: str) -> bool:
+    """Whether the run made a call ``metric`` is measured over (always, for a measure not
+    tied to kinds of call in :data:`MEASURED_OVER`)."""
+    over = MEASURED_OVER.get(metric)
+    return over is None or any(over(r.kind) for r in ctx.summary.rows
+                               if not math.isnan(r.call))
 
 
 def level_name(ctx: ReportContext, rating) -> str:
