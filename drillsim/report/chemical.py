@@ -1259,6 +1259,14 @@ def order_reach_paras(ctx: ReportContext) -> list[str]:
              if math.isfinite(reach.first_out) else ctx.say("chem.nobody_out")]
     if reach.default_channels:
         parts.append(ctx.say("chem.order_default_channels"))
+    if reach.warned < reach.order:  # NaN (no warning) compares False
+        ids = [o.id for o in ctx.scenario.objectives
+               if o.metric in ("warning_t95", "warning_share_1h")]
+        parts.append(ctx.say(
+            "chem.warning_before_order", warned=tx.offset(reach.warned),
+            gap=tx.minutes(reach.order - reach.warned, ctx.lang),
+            objectives=ctx.say("chem.warning_objectives", ids=ctx.say("sep_words").join(ids))
+            if ids else ""))
     if math.isfinite(reach.waking_from):
         parts.append(ctx.say("chem.order_at_night_door" if facts(ctx).door_rounds
                              else "chem.order_at_night",
@@ -1513,6 +1521,11 @@ ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capabi
 }
 
 
+DELAY_AIM = {"decision": "decide_sooner", "reaction": "reach_zone"}
+"""The aim (:attr:`~drillsim.report.registry.Action.aim`) of a delay's action that other
+findings word differently: one action per aim in the plan."""
+
+
 DELAY_ENDS = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
               "reaction": ("issued", "acted")}
 """Each delay of :func:`order_delays`: the order times it runs between."""
@@ -1579,9 +1592,9 @@ def delay_actions(ctx: ReportContext, ref: str, level: int) -> list:
     out = []
     for key in keys:
         _, wording, owner, cap = ORDER_DELAYS[key]
-        text = (decide_sooner_text(ctx) if key == "decision"
+        text = (decide_sooner_text(ctx, level) if key == "decision"
                 else ctx.say(wording, minutes=tx.minutes(delays[key], ctx.lang)))
-        out.append(draft_action(ctx, text, owner, cap, ref))
+        out.append(draft_action(ctx, text, owner, cap, ref, aim=DELAY_AIM.get(key, "")))
     return out
 
 
@@ -1589,17 +1602,22 @@ PREAUTHORISE_NAMED = 4
 """Communities named in the pre-authorisation action (the most populous first)."""
 
 
-def decide_sooner_text(ctx: ReportContext) -> str:
+def decide_sooner_text(ctx: ReportContext, level: int | None = None) -> str:
     """The action on the delay from the call to the decision, in the terms the exposure
     findings name it: pre-authorise each zone's protective action for the communities in
-    the widest zone given one, at the release's first weather (most residents first, from
-    the metrics' ``zone_reach``), with this run's decision time. One text for every AEGL
-    level, so the findings on each level share the action."""
+    the widest zone given one, at the release's first weather (from the metrics'
+    ``zone_reach``), those of the ``level`` zone (the finding's) first, most residents
+    first within each, with this run's decision time. The plan keeps one such action
+    (aim ``decide_sooner``): the first finding's."""
     pa = _spec(ctx).protective_actions
     acted = [lvl for lvl in sorted(LEVELS, reverse=True)
              if getattr(pa, f"aegl{lvl}") not in (None, "none")]
     reach = zone_reach(ctx)
-    areas = reach[0][1][acted[-1]].communities if reach and acted else ()
+    zones = reach[0][1] if reach else {}
+    widest = zones[acted[-1]].communities if zones and acted else ()
+    first = zones[level].communities if level in zones and widest else ()
+    named_first = {a for a, _ in first}
+    areas = (*first, *(a for a in widest if a[0] not in named_first))
     listed = [area_name(ctx, a) for a, _ in areas[:PREAUTHORISE_NAMED]]
     if len(areas) > PREAUTHORISE_NAMED:
         listed.append(ctx.say("report.cases_more", n=len(areas) - PREAUTHORISE_NAMED))
@@ -1670,7 +1688,23 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
                     phase=ctx.say(DELAY_PHASE[aimed][1]),
                     name=ctx.say(ORDER_DELAYS[aimed][0]),
                     minutes=tx.minutes(delays[aimed], ctx.lang))
+            if aimed == "decision":
+                paras[-1] += before_call_text(ctx, level)
     return paras
+
+
+def before_call_text(ctx: ReportContext, level: int) -> str:
+    """When people were above ``level`` before the release call: the person-minutes that
+    fell before it, which deciding sooner (pre-authorisation) cannot remove, only earlier
+    detection; ``""`` otherwise."""
+    f = facts(ctx)
+    pm, first = f.person_minutes_before(level, f.call)
+    if not pm:
+        return ""
+    return ("" if ctx.lang == "zh" else " ") + ctx.say(
+        "chem.exposure_before_call", level=level, first=tx.offset(first),
+        call=tx.offset(f.call), pm=f"{pm:,.0f}",
+        total=f"{sum(f.person_minutes_by_phase(level).values()):,.0f}")
 
 
 def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
@@ -1718,7 +1752,8 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
                            last=tx.minutes(door.last_visit - ev.order, ctx.lang))
         else:
             text = ctx.say("chem.act_reach_zone_first")
-        actions.append(draft_action(ctx, text, "subdistricts", "warning", obj.id))
+        actions.append(draft_action(ctx, text, "subdistricts", "warning", obj.id,
+                                    aim=DELAY_AIM["reaction"]))
     elif key == "wait":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))

@@ -89,18 +89,19 @@ def objective_text(ctx: ReportContext, obj) -> str:
 
 
 def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
-                 ref: str | None = None) -> Action:
+                 ref: str | None = None, aim: str = "") -> Action:
     """A drafted improvement action.
 
     Called ``draft_action(ctx, text, owner, capability, ref)`` with the action already
     worded in the report language; ``owner`` is a key of :data:`OWNERS` or an
     (English, Chinese) name pair from the drill file, ``capability`` a key of
-    :data:`CAPABILITIES`.
+    :data:`CAPABILITIES`; ``aim`` names what differently worded actions share (the plan
+    keeps the first of one owner and aim, :attr:`Action.aim`).
     """
     owner, cap, ref = [*rest] if ref is None else [*rest, ref]
     who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(
         OWNERS[owner], detachment=ctx.say(OWNERS["detachment"]))  # one name of the detachment
-    return Action(text, who, ctx.say(CAPABILITIES[cap]), ref)
+    return Action(text, who, ctx.say(CAPABILITIES[cap]), ref, aim=aim)
 
 
 def finding_title(ctx: ReportContext, res, rating) -> str:
