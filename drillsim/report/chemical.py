@@ -172,6 +172,25 @@ def source(ctx: ReportContext) -> tuple[int, float, float]:
     return int(node), float(net.lat[node]), float(net.lon[node])
 
 
+SITE_LINK_M = 10.0
+"""A site marker farther than this from the release node is joined to it by a line."""
+
+
+def site_offset(ctx: ReportContext) -> tuple[float, float, float] | None:
+    """The drill site's place marker when the release is modelled at a road node away
+    from it (the nearest node): (lat, lon, distance m); ``None`` without a site place
+    or within :data:`SITE_LINK_M`."""
+    from drillsim.network.graph import haversine_m
+
+    place = _spec(ctx).site.place
+    site = next((p for p in ctx.world.places if p.id == place), None) if place else None
+    if site is None:
+        return None
+    _, lat, lon = source(ctx)
+    d = float(haversine_m(lat, lon, site.lat, site.lon))
+    return (site.lat, site.lon, d) if d > SITE_LINK_M else None
+
+
 def _plume_args(ctx: ReportContext, st: WeatherState) -> dict:
     _, lat, lon = source(ctx)
     return rules.plume_kwargs(_spec(ctx), lat, lon, st.wind_from, st.u, st.cls)
@@ -277,8 +296,10 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str]]:
                                crew=d.get("crew", "?"))
             out.append((r.t, what))
     end = facts(ctx).leak_end
-    if math.isfinite(end.t):
-        out.append((end.t, leak_end_text(ctx)))
+    if math.isfinite(end.t):  # the row gives the time: the text says how only
+        how = ctx.say("chem.tl_leak_stopped", unit=end.unit) if end.how == "source_control" \
+            else ctx.say("chem.tl_leak_line_empty" if is_line(ctx) else "chem.tl_leak_empty")
+        out.append((end.t, how))
         out.sort(key=lambda e: e[0])
     return out
 
@@ -363,7 +384,7 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
         day = rules.INDOOR_SHARE_BY_HOUR[7:19]
         indoor = (ctx.say("chem.assume_indoor_hour", share=f"{share:.0%}",
                           night=f"{rules.INDOOR_SHARE_BY_HOUR[0]:.0%}",
-                          day=f"{min(day):.0%}-{max(day):.0%}"),
+                          day=ctx.say("chem.range", lo=f"{min(day):.0%}", hi=f"{max(day):.0%}")),
                   ctx.say("chem.found_by_source_shape"))
     out = [indoor,
            (ctx.say("chem.assume_indoor_factor", factor=f"{spec.indoor_factor:g}"),
@@ -822,6 +843,10 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
                           label=ctx.say("chem.map_isolation", radius=f"{iso:.0f}")))
     ax.scatter([lon], [lat], s=170, marker="X", color="#922b21", edgecolors="white",
                linewidths=1.0, zorder=9)
+    away = site_offset(ctx)
+    if away is not None:  # the release sits on the road node nearest the site's marker
+        ax.plot([lon, away[1]], [lat, away[0]], color="#922b21", lw=1.0, ls=(0, (2, 2)),
+                zorder=8.9, gid="chem-site-link")
     handles.append(Line2D([], [], marker="X", color="#922b21", ls="", markersize=10,
                           markeredgecolor="white", label=ctx.say("chem.map_source")))
     stg = staging_node(ctx)
@@ -1200,6 +1225,9 @@ def zones_figure(ctx: ReportContext):
     caption = ctx.say("chem.fig_zones_caption",
                       dense=_dense_words(ctx, "chem.fig_zones_dense"),
                       shifted=ctx.say("chem.fig_zones_shifted") if shifted else "")
+    away = site_offset(ctx)
+    if away is not None:
+        caption += ctx.say("chem.fig_site_link", site=site_label(ctx), d=f"{away[2]:,.0f}")
     return Figure("chemical_zones", ctx.say("chem.fig_zones"), caption, _png(fig),
                   alt=ctx.say("chem.fig_zones_alt"))
 

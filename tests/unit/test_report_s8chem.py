@@ -12,7 +12,8 @@ import pytest
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.report import render_markdown
-from drillsim.report.findings import named
+from drillsim.report import text as tx
+from drillsim.report.findings import beyond_ref, named
 from drillsim.report.summary_text import summary_tables
 
 LANGS = ("en", "zh")
@@ -96,3 +97,180 @@ def test_fire_drill_keeps_fire_rows(reports, lang):
                       *(c for t in sec.tables for c in _cells(t))])
     for w in words[:3]:
         assert w in page, w
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", CHEMICAL)
+def test_scripted_warning_before_the_order_is_said(reports, drill, lang):
+    """B5: the scripted public warning (warning.issued_at) went out before the
+    protective-action order, and the warning coverage (ammonia's O3, the strength) is
+    timed from it; the page never said so. The chemical section gives the warning's time,
+    the gap to the order and the objectives timed from the warning, exactly when the
+    records show the warning first."""
+    ctx, rep = reports[drill, lang]
+    warned = [r.t for r in ctx.result.records if r.event == "warning_issued"]
+    order = next(r.t for r in ctx.result.records if r.event == "protective_action")
+    ids = [o.id for o in ctx.scenario.objectives if o.metric.startswith("warning_")]
+    text = render_markdown(rep)
+    head = ctx.say("chem.warning_before_order", warned="", gap="", objectives="")[:12]
+    if not (warned and warned[0] < order):
+        assert head not in text
+        assert drill == "chlorine-night"
+        return
+    said = ctx.say("chem.warning_before_order", warned=tx.offset(warned[0]),
+                   gap=tx.minutes(order - warned[0], lang),
+                   objectives=ctx.say("chem.warning_objectives", ids=ids[0]) if ids else "")
+    assert said in text, said
+    assert tx.offset(warned[0]) == "+00:25:00"
+    assert (ids == ["O3"]) == (drill == "ammonia-liquor-group")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_reach_the_zone_action(reports, lang):
+    """B6: chlorine-day's plan had "Reach the ordered zone sooner" (O4) and "Reach the
+    ordered zone first" (beyond the objectives): same owner, same aim. The plan keeps
+    one, the objective's, answering both findings; no owner has two actions of one aim."""
+    ctx, rep = reports["chlorine-day-wind-shift", lang]
+    first = ctx.say("chem.act_reach_zone_first")
+    assert first not in [a.action for a in rep.plan]
+    sooner = ctx.say("chem.act_reach_zone_door", last="", households="", upto="", staff="",
+                     delay="")[:8]
+    (reach,) = [a for a in rep.plan if a.action.startswith(sooner)]
+    assert reach.finding == tx.join(["O4", beyond_ref(ctx)], lang, words=True)
+    owners_aims = [(a.owner, a.aim or a.action) for a in rep.plan]
+    assert len(owners_aims) == len(set(owners_aims))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_preauthorisation_names_the_failed_zone_first(reports, lang):
+    """B7: chlorine-night's pre-authorisation action named the AEGL-1 (shelter-in-place)
+    communities first, while O3 (nobody above AEGL-2) failed in the evacuation zones. The
+    action names the AEGL-2 zone's communities first (most residents first), counted here
+    from the zone table's metrics."""
+    from drillsim.report import chemical as ch
+
+    ctx, rep = reports["chlorine-night", lang]
+    (o3,) = [o for o in ctx.scenario.objectives if o.id == "O3"]
+    assert o3.metric == "people_above_aegl2"
+    zone2 = ch.zone_reach(ctx)[0][1][2].communities
+    assert zone2
+    decide = [a for a in rep.plan if a.aim == "decide_sooner"]
+    assert len(decide) == 1 and decide[0].finding.startswith("O3")
+    text = decide[0].action
+    named_first = [ch.area_name(ctx, a) for a, _ in zone2[:ch.PREAUTHORISE_NAMED]]
+    sep = "、" if lang == "zh" else ", "
+    assert sep.join(named_first) in text or tx.join(named_first, lang, words=True) in text
+    widest = ch.zone_reach(ctx)[0][1][1].communities
+    top1 = ch.area_name(ctx, widest[0][0])
+    if widest[0][0] not in {a for a, _ in zone2}:  # an AEGL-1-only community is not first
+        assert text.index(named_first[0]) < text.find(top1) or top1 not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_person_minutes_before_the_call_are_not_the_decisions(reports, lang):
+    """B8: ammonia's O2 finding aimed the plan at the delay from the call to the decision,
+    but people were above AEGL-2 from +00:17:00, before the call at +00:17:43: those
+    person-minutes cannot be removed by deciding sooner. The finding says how many,
+    counted here from the exposure records (people above the level in each zone update
+    times the step)."""
+    from drillsim.report import chemical as ch
+
+    ctx, rep = reports["ammonia-liquor-group", lang]
+    f = ch.facts(ctx)
+    call = f.call
+    ups = [(r.t, float(r.data["aegl2_people"])) for r in ctx.result.records
+           if r.event == "plume" and r.place == ctx.scenario.chemical.id]
+    step = ctx.scenario.chemical.step / 60.0
+    before = sum(n for t, n in ups if t < call) * step
+    first = min(t for t, n in ups if n > 0)
+    assert first < call and before > 0
+    total = sum(f.person_minutes_by_phase(2).values())
+    said = ctx.say("chem.exposure_before_call", level=2, first=tx.offset(first),
+                   call=tx.offset(call), pm=f"{before:,.0f}", total=f"{total:,.0f}")
+    paras = "\n".join(p for fi in rep.findings for p in fi.paragraphs)
+    assert said in paras, said
+    assert before < total
+    assert aimed_at_decision(ctx)
+
+
+def aimed_at_decision(ctx) -> bool:
+    from drillsim.report import chemical as ch
+
+    return ch.aimed_delay(ctx, 2) == "decision"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_staging_rating_says_why_not_capped(reports, lang):
+    """B9: chlorine-day's O3 (no responder at a staging point inside the AEGL-2 zone) is
+    rated P while its note records crews turning out of a station inside the zone. The
+    objective's subject is staging points, so the rating is not capped (the cap rule:
+    a failure the objective's own subject covers); the note says so, and the turnouts
+    are a finding beyond the objectives, with its action."""
+    ctx, rep = reports["chlorine-day-wind-shift", lang]
+    (row,) = [r for r in rep.objectives if r.id == "O3"]
+    reason = ("which the objective does not cover, so the rating is not capped"
+              if lang == "en" else "不属本目标范围，故不据此下调评级")
+    assert reason in row.level_text
+    assert row.rating.code == "P"
+    titles = [fi.title for fi in rep.findings]
+    assert ctx.say("chem.obs_station_turnout_title") in titles
+
+
+def _figure_of(monkeypatch, module, make, ctx):
+    """The matplotlib figure ``make(ctx)`` draws (its PNG step replaced)."""
+    got = {}
+
+    def keep(fig):
+        got["fig"] = fig
+        return b""
+
+    monkeypatch.setattr(module, "_png", keep)
+    make(ctx)
+    return got["fig"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_relief_share_label_clear_of_the_target_line(reports, monkeypatch, lang):
+    """B10: ammonia's relief curve ends (drill end) just before the 10-h target line and
+    the "100%" label beside its end point ran across that line. The label's box lies
+    wholly left of the target line."""
+    from drillsim.report import flood as fl
+
+    ctx, _ = reports["ammonia-liquor-group", lang]
+    fig = _figure_of(monkeypatch, fl, fl.relief_figure, ctx)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    (label,) = [t for t in ax.texts if t.get_text() == "100%"]
+    box = label.get_window_extent(fig.canvas.get_renderer())
+    x_target = ax.transData.transform((ctx.scenario.relief.target / 3600, 0))[0]
+    assert box.x1 < x_target
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("drill", CHEMICAL)
+def test_release_node_joined_to_site_marker(reports, monkeypatch, drill, lang):
+    """B11: the close-up showed the release source (the road node nearest the site) and
+    the enterprise's marker as two places, ~141 m apart in chlorine. A dashed line joins
+    them and the caption gives the distance, measured here from the two positions."""
+    from drillsim.network.graph import haversine_m
+    from drillsim.report import chemical as ch
+
+    ctx, _ = reports[drill, lang]
+    spec = ctx.scenario.chemical
+    (site,) = [p for p in ctx.world.places if p.id == spec.site.place]
+    node = next(r.node for r in ctx.result.records
+                if r.event == "release_start" and r.place == spec.id)
+    net = ctx.world.network
+    d = float(haversine_m(net.lat[node], net.lon[node], site.lat, site.lon))
+    fig = _figure_of(monkeypatch, ch, ch.zones_figure, ctx)
+    links = [ln for ax in fig.axes for ln in ax.lines if ln.get_gid() == "chem-site-link"]
+    assert (len(links) == 1) == (d > ch.SITE_LINK_M)
+    if links:
+        xs, ys = links[0].get_data()
+        assert {round(float(x), 6) for x in xs} == {round(float(net.lon[node]), 6),
+                                                    round(site.lon, 6)}
+        said = ctx.say("chem.fig_site_link", site=ch.site_label(ctx), d=f"{d:,.0f}")
+        monkeypatch.undo()
+        assert said in ch.zones_figure(ctx).caption
+    if drill.startswith("chlorine"):
+        assert 100 < d < 200
