@@ -479,9 +479,12 @@ def downwind_reach(ctx: ReportContext) -> dict[float, object]:
         st.t: dr for st, dr in measure(ctx.result, ctx.world, facts(ctx))})
 
 
-def downwind_label(ctx: ReportContext, action: str) -> str:
-    """The ERG protective-action square and what its people were told, in words."""
-    return ctx.say("chem.erg_square", action=_action(ctx, action))
+def downwind_label(ctx: ReportContext, action: str, side_m: float | None = None) -> str:
+    """The ERG protective-action square and what its people were told, in words; with
+    ``side_m`` (m) its side too (the zone tables: not in their length columns, which hold
+    the plume estimates)."""
+    label = ctx.say("chem.erg_square", action=_action(ctx, action))
+    return label + (ctx.say("chem.erg_side", side=f"{side_m:,.0f}") if side_m else "")
 
 
 def places_in_zones(ctx: ReportContext) -> dict[tuple[str, str], list[tuple[float, int]]]:
@@ -590,7 +593,7 @@ def areas_table(ctx: ReportContext) -> Table:
                          areas_text(ctx, zr.communities)])
         dr = downwind_reach(ctx).get(st.t)
         if dr is not None:
-            rows.append(["", downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+            rows.append(["", downwind_label(ctx, dr.action, dr.side_m), "—", "—",
                          f"{dr.residents:,.0f}", areas_text(ctx, dr.subdistricts),
                          areas_text(ctx, dr.communities)])
     return Table([ctx.say(k) for k in ("chem.col_from", "sum.col_zone", "sum.col_gauss_length",

@@ -332,7 +332,7 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
                   ch.areas_text(ctx, zr.subdistricts), ch.areas_text(ctx, zr.communities))
         dr = ch.downwind_reach(ctx).get(st.t)
         if dr is not None:  # the ERG square the order used
-            z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+            z.add("", ch.downwind_label(ctx, dr.action, dr.side_m), "—", "—",
                   tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
                   ch.areas_text(ctx, dr.communities))
     people, com = ch.population_kind(ctx)

@@ -274,3 +274,36 @@ def test_release_node_joined_to_site_marker(reports, monkeypatch, drill, lang):
         assert said in ch.zones_figure(ctx).caption
     if drill.startswith("chlorine"):
         assert 100 < d < 200
+
+
+@pytest.mark.parametrize("drill", CHEMICAL)
+def test_chinese_page_wording(reports, drill):
+    """B13: the Chinese page wrote "n" as a header, "78%-83%", "3 × 5 t", "离地1 m" and
+    "152 m" beside 千克, adjacent brackets "…更多）（见…", "进入，在其之后"; none is left,
+    and the written forms are there."""
+    import re
+
+    ctx, rep = reports[drill, "zh"]
+    text = render_markdown(rep)
+    for bad in ("78%-83%", "× 5 t", "离地1 m", "）（见按原因", "进入，在其之后", "| n |"):
+        assert bad not in text, bad
+    assert "78%～83%" in text
+    assert re.search(r"半径\d+米", text)
+    assert ("离地" not in text) or re.search(r"离地\d+米", text)
+    assert re.search(r"\d+辆\d+吨", text)
+    sec = _fire_section(rep)
+    assert sec.tables[0].columns[3] == "样本数"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_time_line_leak_end_says_the_time_once(reports, lang):
+    """B13: the time line's leak-end row repeated its time ("+00:58:20 … leak ended:
+    +00:58:20 XZ-H1 堵漏成功"). The row's text says how the leak ended, not when."""
+    from drillsim.report import chemical as ch
+
+    ctx, _ = reports["chlorine-day-wind-shift", lang]
+    end = ch.facts(ctx).leak_end
+    rows = [what for t, what in ch.timeline(ctx) if t == end.t]
+    said = ctx.say("chem.tl_leak_stopped", unit=end.unit)
+    assert said in rows
+    assert tx.offset(end.t) not in said
