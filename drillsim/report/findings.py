@@ -153,12 +153,14 @@ def few_cases(ctx: ReportContext, metric: str) -> int:
 
 def case_values(ctx: ReportContext, metric: str) -> str:
     """Each case of a metric with its value (``F1 (5.5 MW)``; turnouts by unit), in the
-    page's language; a share metric's cases are times."""
+    page's language, smallest value first (the reader compares them with the target); a
+    share metric's cases are times."""
     unit = METRICS[metric].unit
     unit = "seconds" if unit == "share" else unit
+    cases = sorted(objective_cases(ctx, metric) or [], key=lambda c: c[1])
     return tx.join([ctx.say(
         "fire.name_value", incident=ctx.incident_short(i), value=tx.value(v, unit, ctx.lang))
-        for i, v in objective_cases(ctx, metric) or []], ctx.lang, words=True)
+        for i, v in cases], ctx.lang, words=True)
 
 
 def measure_text(ctx: ReportContext, metric: str) -> str:
