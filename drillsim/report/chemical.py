@@ -845,7 +845,7 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     handles.append(Line2D([], [], color="#1b2631", ls=":", lw=1.2,
                           label=ctx.say("chem.map_isolation", radius=f"{iso:.0f}")))
     ax.scatter([lon], [lat], s=170, marker="X", color="#922b21", edgecolors="white",
-               linewidths=1.0, zorder=9)
+               linewidths=1.0, zorder=9, gid="chem-source")
     away = site_offset(ctx)
     if away is not None:  # the release sits on the road node nearest the site's marker
         ax.plot([lon, away[1]], [lat, away[0]], color="#922b21", lw=1.0, ls=(0, (2, 2)),
@@ -875,7 +875,12 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
 
 
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
+    """The zones on the district map; at its scale the zones are a few millimetres
+    across and their outlines would hide the release source: the source on top."""
     draw_zones(ctx, ax, handles)
+    for coll in ax.collections:
+        if coll.get_gid() == "chem-source":
+            coll.set_zorder(OUTLINE_Z + 0.45)
 
 
 # ----------------------------------------------------------------------------- figures

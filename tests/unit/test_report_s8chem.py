@@ -307,3 +307,22 @@ def test_time_line_leak_end_says_the_time_once(reports, lang):
     said = ctx.say("chem.tl_leak_stopped", unit=end.unit)
     assert said in rows
     assert tx.offset(end.t) not in said
+
+
+@pytest.mark.parametrize("drill", ("chlorine-day-wind-shift", "chlorine-night"))
+def test_district_map_station_and_source_above_zones(reports, drill):
+    """B11: on the district map the Nanyunhe Road station's triangle and the release
+    source lay under the zones' outlines (the station was reset below them after the
+    zones lifted it). Both are drawn above every zone fill and outline."""
+    from drillsim.report.figures import map_axes
+    from drillsim.report.registry import load_parts
+
+    ctx, _ = reports[drill, "en"]
+    fig = map_axes(ctx, [p for p in load_parts().values() if p.applies(ctx)])
+    ax = fig.axes[0]
+    zones = [p.get_zorder() for p in ax.patches if (p.get_gid() or "").startswith(
+        ("chem-zone", "chem-outline", "chem-dense"))]
+    assert zones
+    by_gid = {c.get_gid(): c.get_zorder() for c in ax.collections}
+    assert by_gid["places-station"] > max(zones)
+    assert by_gid["chem-source"] > max(zones)
