@@ -46,7 +46,7 @@ def test_walking_groups_are_at_most_the_size_with_recorded_sizes(reports, drill,
     assert at_most in text
     median = f"{statistics.median(sizes):g}"
     if lang == "en":
-        said = f"this run: {len(sizes):,} groups, median {median} people, largest {max(sizes):,})"
+        said = f"this run: {len(sizes):,} groups; size median {median}, largest {max(sizes):,})"
     else:
         said = f"{len(sizes):,}组，中位数{median}人，最大{max(sizes):,}人"
     assert said in text, said
