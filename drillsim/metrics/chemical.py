@@ -22,6 +22,7 @@ from drillsim.hazards import chemical_zones as rules
 from drillsim.hazards.chemical_zones import LEVELS, LeakEndHow
 from drillsim.hazards.plume import ErgDistances
 from drillsim.hazards.warning import max_coverage, order_channels
+from drillsim.metrics.warning import warning_issued_at
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 
@@ -196,6 +197,16 @@ class Evacuation:
         return sum(g.people for g in self.groups)
 
     @property
+    def sizes(self) -> tuple[int, float, int]:
+        """The groups' sizes as recorded: (count, median people, largest); (0, NaN, 0)
+        without groups. The model splits the people of one road node leaving together
+        into groups of at most ``group_size``, so most are smaller."""
+        if not self.groups:
+            return 0, math.nan, 0
+        people = [g.people for g in self.groups]
+        return len(people), float(np.median(people)), max(people)
+
+    @property
     def admitted(self) -> int:
         """People admitted to a shelter."""
         return sum(g.admitted for g in self.groups)
@@ -251,6 +262,9 @@ class OrderReach:
     waking_from
         Drill time from which they reach those sleepers, s (NaN: no such reach, by day or
         with channels that do not follow the hour).
+    warned
+        Drill time of the drill's public warning (its ``warning_issued`` record), s (NaN:
+        none): the warning measures are timed from it, not from the order.
     """
 
     order: float
@@ -262,6 +276,7 @@ class OrderReach:
     at_once: float = math.nan
     in_end: float = math.nan
     waking_from: float = math.nan
+    warned: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -480,6 +495,17 @@ class ChemicalFacts:
         above = np.flatnonzero(self.people[level] > 0)
         return float(self.plume_t[above[-1]]) + self.step_s if above.size else math.nan
 
+    def person_minutes_before(self, level: int, t: float) -> tuple[float, float]:
+        """Person-minutes above ``level`` in the zone updates before drill time ``t`` (s),
+        counted as :meth:`person_minutes_by_phase` counts them, and the first update with
+        anyone above it (NaN: none before ``t``): (person-minutes, first drill s)."""
+        p = self.people[level]
+        before = (self.plume_t < t) & (p > 0)
+        if not before.any():
+            return 0.0, math.nan
+        return (float(p[before].sum()) * self.step_s / 60.0,
+                float(self.plume_t[np.flatnonzero(before)[0]]))
+
     def person_minutes_by_phase(self, level: int) -> dict[str, float]:
         """Person-minutes above ``level`` in each stretch of the order (:attr:`order_times`):
         ``to_decision`` (before the order was decided), ``to_issue`` (decided, not yet
@@ -591,7 +617,8 @@ def _order_reach(result: RunResult, order: Record | None,
         first_out=min((g.out for g in evacuation.groups), default=math.nan),
         at_once=1.0 - math.prod(1.0 - c.reach for c in broadcast),
         in_end=max_coverage(broadcast),
-        waking_from=told_from + min(later) if later else math.nan)
+        waking_from=told_from + min(later) if later else math.nan,
+        warned=warning_issued_at(result))
 
 
 def _shelters_closed(result: RunResult, evacuation: Evacuation) -> tuple[ShelterClosed, ...]:

@@ -243,11 +243,12 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         strengths += p.strengths(ctx)
 
     plan = [a for f in findings for a in f.actions]
-    # drop repeated actions (same text and owner), listing every finding it answers
+    # drop repeated actions (same owner and text, or aim: the first, an objective's, is
+    # kept), listing every finding it answers
     # ("O2、目标之外" in Chinese: a list of ids and words, GB/T 15834-2011 4.5)
     seen: dict[tuple[str, str], Action] = {}
     for a in plan:
-        key = (a.action, a.owner)
+        key = (a.aim or a.action, a.owner)
         if key in seen:
             if a.finding and a.finding not in seen[key].finding:
                 seen[key].finding = tx.join([seen[key].finding, a.finding], ctx.lang,

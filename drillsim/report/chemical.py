@@ -172,6 +172,25 @@ def source(ctx: ReportContext) -> tuple[int, float, float]:
     return int(node), float(net.lat[node]), float(net.lon[node])
 
 
+SITE_LINK_M = 10.0
+"""A site marker farther than this from the release node is joined to it by a line."""
+
+
+def site_offset(ctx: ReportContext) -> tuple[float, float, float] | None:
+    """The drill site's place marker when the release is modelled at a road node away
+    from it (the nearest node): (lat, lon, distance m); ``None`` without a site place
+    or within :data:`SITE_LINK_M`."""
+    from drillsim.network.graph import haversine_m
+
+    place = _spec(ctx).site.place
+    site = next((p for p in ctx.world.places if p.id == place), None) if place else None
+    if site is None:
+        return None
+    _, lat, lon = source(ctx)
+    d = float(haversine_m(lat, lon, site.lat, site.lon))
+    return (site.lat, site.lon, d) if d > SITE_LINK_M else None
+
+
 def _plume_args(ctx: ReportContext, st: WeatherState) -> dict:
     _, lat, lon = source(ctx)
     return rules.plume_kwargs(_spec(ctx), lat, lon, st.wind_from, st.u, st.cls)
@@ -277,8 +296,10 @@ def timeline(ctx: ReportContext) -> list[tuple[float, str]]:
                                crew=d.get("crew", "?"))
             out.append((r.t, what))
     end = facts(ctx).leak_end
-    if math.isfinite(end.t):
-        out.append((end.t, leak_end_text(ctx)))
+    if math.isfinite(end.t):  # the row gives the time: the text says how only
+        how = ctx.say("chem.tl_leak_stopped", unit=end.unit) if end.how == "source_control" \
+            else ctx.say("chem.tl_leak_line_empty" if is_line(ctx) else "chem.tl_leak_empty")
+        out.append((end.t, how))
         out.sort(key=lambda e: e[0])
     return out
 
@@ -363,7 +384,7 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
         day = rules.INDOOR_SHARE_BY_HOUR[7:19]
         indoor = (ctx.say("chem.assume_indoor_hour", share=f"{share:.0%}",
                           night=f"{rules.INDOOR_SHARE_BY_HOUR[0]:.0%}",
-                          day=f"{min(day):.0%}-{max(day):.0%}"),
+                          day=ctx.say("chem.range", lo=f"{min(day):.0%}", hi=f"{max(day):.0%}")),
                   ctx.say("chem.found_by_source_shape"))
     out = [indoor,
            (ctx.say("chem.assume_indoor_factor", factor=f"{spec.indoor_factor:g}"),
@@ -371,7 +392,7 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
            (ctx.say("chem.assume_detection",
                     median=tx.minutes(spec.detection_delay.central(), ctx.lang)),
             drill if "detection_delay" in given else assumed),
-           (ctx.say("chem.assume_group", size=f"{spec.group_size:,}"),
+           (_group_assumption(ctx, spec.group_size),
             drill if "group_size" in given else assumed)]
     reach = facts(ctx).order_reach
     if reach is not None:  # the engine's reaction time, as the order's record gives it
@@ -385,6 +406,17 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, str]]:
                             reach=f"{door.reach:.0%}",
                             persons=f"{warning.PERSONS_PER_HOUSEHOLD:g}"), assumed))
     return out
+
+
+def _group_assumption(ctx: ReportContext, size: int) -> str:
+    """The walking groups: at most ``size`` people each, and the sizes this run recorded
+    (:attr:`~drillsim.metrics.chemical.Evacuation.sizes`)."""
+    text = ctx.say("chem.assume_group", size=f"{size:,}")
+    count, median, largest = facts(ctx).evacuation.sizes
+    if count:
+        text += ctx.say("chem.assume_group_run", groups=f"{count:,}", median=f"{median:,g}",
+                        largest=f"{largest:,}")
+    return text
 
 
 def site_label(ctx: ReportContext) -> str:
@@ -447,9 +479,12 @@ def downwind_reach(ctx: ReportContext) -> dict[float, object]:
         st.t: dr for st, dr in measure(ctx.result, ctx.world, facts(ctx))})
 
 
-def downwind_label(ctx: ReportContext, action: str) -> str:
-    """The ERG protective-action square and what its people were told, in words."""
-    return ctx.say("chem.erg_square", action=_action(ctx, action))
+def downwind_label(ctx: ReportContext, action: str, side_m: float | None = None) -> str:
+    """The ERG protective-action square and what its people were told, in words; with
+    ``side_m`` (m) its side too (the zone tables: not in their length columns, which hold
+    the plume estimates)."""
+    label = ctx.say("chem.erg_square", action=_action(ctx, action))
+    return label + (ctx.say("chem.erg_side", side=f"{side_m:,.0f}") if side_m else "")
 
 
 def places_in_zones(ctx: ReportContext) -> dict[tuple[str, str], list[tuple[float, int]]]:
@@ -558,7 +593,7 @@ def areas_table(ctx: ReportContext) -> Table:
                          areas_text(ctx, zr.communities)])
         dr = downwind_reach(ctx).get(st.t)
         if dr is not None:
-            rows.append(["", downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+            rows.append(["", downwind_label(ctx, dr.action, dr.side_m), "—", "—",
                          f"{dr.residents:,.0f}", areas_text(ctx, dr.subdistricts),
                          areas_text(ctx, dr.communities)])
     return Table([ctx.say(k) for k in ("chem.col_from", "sum.col_zone", "sum.col_gauss_length",
@@ -810,7 +845,11 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
     handles.append(Line2D([], [], color="#1b2631", ls=":", lw=1.2,
                           label=ctx.say("chem.map_isolation", radius=f"{iso:.0f}")))
     ax.scatter([lon], [lat], s=170, marker="X", color="#922b21", edgecolors="white",
-               linewidths=1.0, zorder=9)
+               linewidths=1.0, zorder=9, gid="chem-source")
+    away = site_offset(ctx)
+    if away is not None:  # the release sits on the road node nearest the site's marker
+        ax.plot([lon, away[1]], [lat, away[0]], color="#922b21", lw=1.0, ls=(0, (2, 2)),
+                zorder=8.9, gid="chem-site-link")
     handles.append(Line2D([], [], marker="X", color="#922b21", ls="", markersize=10,
                           markeredgecolor="white", label=ctx.say("chem.map_source")))
     stg = staging_node(ctx)
@@ -836,7 +875,12 @@ def draw_zones(ctx: ReportContext, ax, handles: list, *, labels: bool = True) ->
 
 
 def map_layer(ctx: ReportContext, ax, handles: list) -> None:
+    """The zones on the district map; at its scale the zones are a few millimetres
+    across and their outlines would hide the release source: the source on top."""
     draw_zones(ctx, ax, handles)
+    for coll in ax.collections:
+        if coll.get_gid() == "chem-source":
+            coll.set_zorder(OUTLINE_Z + 0.45)
 
 
 # ----------------------------------------------------------------------------- figures
@@ -1189,6 +1233,9 @@ def zones_figure(ctx: ReportContext):
     caption = ctx.say("chem.fig_zones_caption",
                       dense=_dense_words(ctx, "chem.fig_zones_dense"),
                       shifted=ctx.say("chem.fig_zones_shifted") if shifted else "")
+    away = site_offset(ctx)
+    if away is not None:
+        caption += ctx.say("chem.fig_site_link", site=site_label(ctx), d=f"{away[2]:,.0f}")
     return Figure("chemical_zones", ctx.say("chem.fig_zones"), caption, _png(fig),
                   alt=ctx.say("chem.fig_zones_alt"))
 
@@ -1248,6 +1295,14 @@ def order_reach_paras(ctx: ReportContext) -> list[str]:
              if math.isfinite(reach.first_out) else ctx.say("chem.nobody_out")]
     if reach.default_channels:
         parts.append(ctx.say("chem.order_default_channels"))
+    if reach.warned < reach.order:  # NaN (no warning) compares False
+        ids = [o.id for o in ctx.scenario.objectives
+               if o.metric in ("warning_t95", "warning_share_1h")]
+        parts.append(ctx.say(
+            "chem.warning_before_order", warned=tx.offset(reach.warned),
+            gap=tx.minutes(reach.order - reach.warned, ctx.lang),
+            objectives=ctx.say("chem.warning_objectives", ids=ctx.say("sep_words").join(ids))
+            if ids else ""))
     if math.isfinite(reach.waking_from):
         parts.append(ctx.say("chem.order_at_night_door" if facts(ctx).door_rounds
                              else "chem.order_at_night",
@@ -1502,6 +1557,11 @@ ORDER_DELAYS = {  # stretch of the order -> (name, action wording, owner, capabi
 }
 
 
+DELAY_AIM = {"decision": "decide_sooner", "reaction": "reach_zone"}
+"""The aim (:attr:`~drillsim.report.registry.Action.aim`) of a delay's action that other
+findings word differently: one action per aim in the plan."""
+
+
 DELAY_ENDS = {"decision": ("call", "decided"), "issue": ("decided", "issued"),
               "reaction": ("issued", "acted")}
 """Each delay of :func:`order_delays`: the order times it runs between."""
@@ -1568,9 +1628,9 @@ def delay_actions(ctx: ReportContext, ref: str, level: int) -> list:
     out = []
     for key in keys:
         _, wording, owner, cap = ORDER_DELAYS[key]
-        text = (decide_sooner_text(ctx) if key == "decision"
+        text = (decide_sooner_text(ctx, level) if key == "decision"
                 else ctx.say(wording, minutes=tx.minutes(delays[key], ctx.lang)))
-        out.append(draft_action(ctx, text, owner, cap, ref))
+        out.append(draft_action(ctx, text, owner, cap, ref, aim=DELAY_AIM.get(key, "")))
     return out
 
 
@@ -1578,17 +1638,22 @@ PREAUTHORISE_NAMED = 4
 """Communities named in the pre-authorisation action (the most populous first)."""
 
 
-def decide_sooner_text(ctx: ReportContext) -> str:
+def decide_sooner_text(ctx: ReportContext, level: int | None = None) -> str:
     """The action on the delay from the call to the decision, in the terms the exposure
     findings name it: pre-authorise each zone's protective action for the communities in
-    the widest zone given one, at the release's first weather (most residents first, from
-    the metrics' ``zone_reach``), with this run's decision time. One text for every AEGL
-    level, so the findings on each level share the action."""
+    the widest zone given one, at the release's first weather (from the metrics'
+    ``zone_reach``), those of the ``level`` zone (the finding's) first, most residents
+    first within each, with this run's decision time. The plan keeps one such action
+    (aim ``decide_sooner``): the first finding's."""
     pa = _spec(ctx).protective_actions
     acted = [lvl for lvl in sorted(LEVELS, reverse=True)
              if getattr(pa, f"aegl{lvl}") not in (None, "none")]
     reach = zone_reach(ctx)
-    areas = reach[0][1][acted[-1]].communities if reach and acted else ()
+    zones = reach[0][1] if reach else {}
+    widest = zones[acted[-1]].communities if zones and acted else ()
+    first = zones[level].communities if level in zones and widest else ()
+    named_first = {a for a, _ in first}
+    areas = (*first, *(a for a in widest if a[0] not in named_first))
     listed = [area_name(ctx, a) for a, _ in areas[:PREAUTHORISE_NAMED]]
     if len(areas) > PREAUTHORISE_NAMED:
         listed.append(ctx.say("report.cases_more", n=len(areas) - PREAUTHORISE_NAMED))
@@ -1659,7 +1724,23 @@ def exposure_paras(ctx: ReportContext, level: int, *, delay: bool = True) -> lis
                     phase=ctx.say(DELAY_PHASE[aimed][1]),
                     name=ctx.say(ORDER_DELAYS[aimed][0]),
                     minutes=tx.minutes(delays[aimed], ctx.lang))
+            if aimed == "decision":
+                paras[-1] += before_call_text(ctx, level)
     return paras
+
+
+def before_call_text(ctx: ReportContext, level: int) -> str:
+    """When people were above ``level`` before the release call: the person-minutes that
+    fell before it, which deciding sooner (pre-authorisation) cannot remove, only earlier
+    detection; ``""`` otherwise."""
+    f = facts(ctx)
+    pm, first = f.person_minutes_before(level, f.call)
+    if not pm:
+        return ""
+    return ("" if ctx.lang == "zh" else " ") + ctx.say(
+        "chem.exposure_before_call", level=level, first=tx.offset(first),
+        call=tx.offset(f.call), pm=f"{pm:,.0f}",
+        total=f"{sum(f.person_minutes_by_phase(level).values()):,.0f}")
 
 
 def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
@@ -1707,7 +1788,8 @@ def explain_evacuation(ctx: ReportContext, res, rating) -> Finding:
                            last=tx.minutes(door.last_visit - ev.order, ctx.lang))
         else:
             text = ctx.say("chem.act_reach_zone_first")
-        actions.append(draft_action(ctx, text, "subdistricts", "warning", obj.id))
+        actions.append(draft_action(ctx, text, "subdistricts", "warning", obj.id,
+                                    aim=DELAY_AIM["reaction"]))
     elif key == "wait":
         actions.append(draft_action(
             ctx, ctx.say("chem.act_open_with_order"), "subdistricts", "shelter", obj.id))

@@ -486,8 +486,8 @@ def map_axes(ctx: ReportContext, parts: list[HazardPart]):
     for coll in ax.collections:  # a place marker over every road line, never under it
         if (coll.get_gid() or "").startswith("places-"):
             coll.set_zorder(max(coll.get_zorder(), top + 0.5))
-        if coll.get_gid() == "places-station":  # and a station over a hazard's marker
-            coll.set_zorder(8.5)
+        if coll.get_gid() == "places-station":  # and a station over a hazard's marker,
+            coll.set_zorder(max(coll.get_zorder(), 8.5))  # and a zone's outline if lifted
     ax.set_title(ctx.say("figure.map_title"))
     legend_below(ax, handles)  # under the map, so it hides no road or place
     fit_width(fig)  # the final size first: labels are placed for it

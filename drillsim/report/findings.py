@@ -4,11 +4,12 @@ the drafted improvement actions (owners and capabilities worded in ``common.yaml
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from drillsim.metrics.catalog import METRICS
 from drillsim.metrics.response import unanswered_plans, unreachable_calls
-from drillsim.metrics.standards import BY_METRIC
+from drillsim.metrics.standards import BY_METRIC, FIVE_MINUTE, NFPA_TRAVEL, NFPA_TURNOUT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.ratings import Rating, capped, overall, rate
@@ -18,6 +19,24 @@ from drillsim.report.wording import say
 LEVEL_NAME = {"P": "rating.name_p", "S": "rating.name_s", "M": "rating.name_m",
               "U": "rating.name_u"}
 """The name of each rating level in the report language (优/良/中/差; Performed ...)."""
+
+MEASURED_OVER: dict[str, Callable[[str], bool]] = {
+    "five_minute_share": FIVE_MINUTE.applies,
+    "nfpa_turnout_share": NFPA_TURNOUT.applies,
+    "nfpa_travel_share": NFPA_TRAVEL.applies,
+    "fire_size_at_first_arrival_p90": lambda kind: kind == "fire",
+}
+"""Measures taken over some kinds of call only: metric -> whether it is measured over a
+call of that kind. The report and the terminal show such a measure only where the run has
+such calls (:func:`measured_here`); elsewhere it could only say "not measured"."""
+
+
+def measured_here(ctx: ReportContext, metric: str) -> bool:
+    """Whether the run made a call ``metric`` is measured over (always, for a measure not
+    tied to kinds of call in :data:`MEASURED_OVER`)."""
+    over = MEASURED_OVER.get(metric)
+    return over is None or any(over(r.kind) for r in ctx.summary.rows
+                               if not math.isnan(r.call))
 
 
 def level_name(ctx: ReportContext, rating) -> str:
@@ -70,18 +89,19 @@ def objective_text(ctx: ReportContext, obj) -> str:
 
 
 def draft_action(ctx: ReportContext, text: str, *rest: str | tuple[str, str],
-                 ref: str | None = None) -> Action:
+                 ref: str | None = None, aim: str = "") -> Action:
     """A drafted improvement action.
 
     Called ``draft_action(ctx, text, owner, capability, ref)`` with the action already
     worded in the report language; ``owner`` is a key of :data:`OWNERS` or an
     (English, Chinese) name pair from the drill file, ``capability`` a key of
-    :data:`CAPABILITIES`.
+    :data:`CAPABILITIES`; ``aim`` names what differently worded actions share (the plan
+    keeps the first of one owner and aim, :attr:`Action.aim`).
     """
     owner, cap, ref = [*rest] if ref is None else [*rest, ref]
     who = ctx.name(*owner) if isinstance(owner, tuple) else ctx.say(
         OWNERS[owner], detachment=ctx.say(OWNERS["detachment"]))  # one name of the detachment
-    return Action(text, who, ctx.say(CAPABILITIES[cap]), ref)
+    return Action(text, who, ctx.say(CAPABILITIES[cap]), ref, aim=aim)
 
 
 def finding_title(ctx: ReportContext, res, rating) -> str:
@@ -133,7 +153,8 @@ def few_cases(ctx: ReportContext, metric: str) -> int:
 
 def case_values(ctx: ReportContext, metric: str) -> str:
     """Each case of a metric with its value (``F1 (5.5 MW)``; turnouts by unit), in the
-    page's language; a share metric's cases are times."""
+    page's language, smallest value first (the reader compares them with the target); a
+    share metric's cases are times."""
     unit = METRICS[metric].unit
     unit = "seconds" if unit == "share" else unit
     std = BY_METRIC.get(metric)
@@ -141,8 +162,9 @@ def case_values(ctx: ReportContext, metric: str) -> str:
     def shown(v: float) -> str:  # a time, in the scale of the standard it is measured by
         return tx.against(v, std.threshold_s, ctx.lang) if std else tx.value(v, unit, ctx.lang)
 
+    cases = sorted(objective_cases(ctx, metric) or [], key=lambda c: c[1])
     return tx.join([ctx.say("fire.name_value", incident=ctx.incident_short(i), value=shown(v))
-                    for i, v in objective_cases(ctx, metric) or []], ctx.lang, words=True)
+                    for i, v in cases], ctx.lang, words=True)
 
 
 def measure_text(ctx: ReportContext, metric: str) -> str:

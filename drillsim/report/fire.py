@@ -87,6 +87,7 @@ from drillsim.report.findings import (
     finding_title,
     gap_text,
     measure_text,
+    measured_here,
     measured_sentence,
     named,
     observation,
@@ -1238,15 +1239,21 @@ def sections(ctx: ReportContext) -> list[Section]:
         ctx.say("fire.components_caption", n=len(called))
     if teams_called(ctx):
         caption += ctx.say("fire.components_caption_teams")
-    caption += ctx.say("fire.components_caption_no_nfpa",
-                       kinds=ctx.say("sep_words").join(other)) if other else \
-        ctx.say("fire.components_caption_nfpa")
-    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
+    if other:  # say which of the measures below the standard times: those the run has
+        caption += ctx.say("fire.components_caption_no_nfpa",
+                           kinds=ctx.say("sep_words").join(other))
+        if measured_here(ctx, "nfpa_travel_share"):
+            caption += ctx.say("fire.components_caption_nfpa_turnout_travel")
+        elif measured_here(ctx, "nfpa_turnout_share"):
+            caption += ctx.say("fire.components_caption_nfpa_turnout")
+    else:
+        caption += ctx.say("fire.components_caption_nfpa")
+    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", ctx.say("sum.col_n")]
                        + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
     s_rows = [[named(ctx, METRICS[k]), measure_text(ctx, k)]
               for k in ("five_minute_share", "turnouts_n", "turnout_p90",
                         "nfpa_turnout_share", "nfpa_travel_share",
-                        "fire_size_at_first_arrival_p90")]
+                        "fire_size_at_first_arrival_p90") if measured_here(ctx, k)]
     for moment, fire in largest_fires(ctx.result, ctx.summary.rows).items():
         s_rows.append([ctx.say(LARGEST_AT[moment]), ctx.say(
             "fire.name_value", incident=ctx.incident_short(fire.incident),
@@ -1257,6 +1264,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     all_rows = []
     classes = []
     rescue_target = rescue_target_s(ctx.scenario.objectives)
+    fires = measured_here(ctx, "fire_size_at_first_arrival_p90")  # the fire-size column
     # in the order the calls came (a call never made last), not by id
     for r in sorted(ctx.summary.rows, key=lambda r: (math.isnan(r.call), r.call)):
         note = ctx.say("sep_words").join(n for n, f in ((ctx.say("fire.note_queued"), r.queued),
@@ -1274,13 +1282,14 @@ def sections(ctx: ReportContext) -> list[Section]:
         all_rows.append([ctx.incident_label(r.incident), _kind_label(ctx, r),
                          tx.offset(r.call), tx.minutes(r.response, ctx.lang),
                          tx.minutes(r.dispatch_to_arrival, ctx.lang),
-                         tx.fire_size(r.q_first_arrival_kw, ctx.lang)
-                         if r.kind == "fire" else "",
+                         *([tx.fire_size(r.q_first_arrival_kw, ctx.lang)
+                            if r.kind == "fire" else ""] if fires else []),
                          ctx.unit_label(r.first_unit) if r.first_unit else "—", note])
         classes.append("bad" if missed_measure(r, rescue_target) else "")
     inc_table = Table([ctx.say("fire.col_incident"), ctx.say("fire.col_type"),
                        ctx.say("fire.call"), ctx.say("fire.col_call_to_first"),
-                       ctx.say("fire.col_order_to_first"), ctx.say("fire.col_fire_at_first"),
+                       ctx.say("fire.col_order_to_first"),
+                       *([ctx.say("fire.col_fire_at_first")] if fires else []),
                        ctx.say("fire.col_first_unit"), ctx.say("fire.col_note")],
                       all_rows, _incidents_caption(ctx, rescue_target), classes)
     water = water_table(ctx)

@@ -732,8 +732,10 @@ def relief_figure(ctx: ReportContext) -> Figure | None:
     if math.isfinite(s10):
         at = (horizon if cut else target) / 3600
         ax.plot([at], [s10 * 100], marker="o", color="#c0392b", zorder=5)
-        ax.annotate(f"{s10:.0%}", (at, s10 * 100), xytext=(6, -12),
-                    textcoords="offset points", color="#c0392b", fontsize=9)
+        # at the drill's end, just before the target line: the label goes on its left
+        ax.annotate(f"{s10:.0%}", (at, s10 * 100), xytext=(-6 if cut else 6, -12),
+                    ha="right" if cut else "left", textcoords="offset points",
+                    color="#c0392b", fontsize=9)
     ax.set_ylim(0, 105)
     ax.set_xlim(0, t_end)
     ax.set_ylabel(ctx.say("flood.relief_axis"))

@@ -73,6 +73,9 @@ class Action:
     capability: str
     finding: str = ""
     due: str = ""
+    aim: str = ""
+    """What the action is for, when differently worded actions can share it (``""``: its
+    text): the plan keeps one action per owner and aim."""
 
 
 @dataclass

@@ -18,12 +18,13 @@ from drillsim.metrics.evacuation import evacuation_flows
 from drillsim.metrics.relief import bottleneck, item_caps, shelter_table
 from drillsim.metrics.rescue import rescue_calls, rescue_points, rescue_takers
 from drillsim.metrics.response import COMPONENTS
-from drillsim.metrics.standards import FIVE_MINUTE, NFPA_BY_SEGMENT, NFPA_TRAVEL, NFPA_TURNOUT
+from drillsim.metrics.standards import NFPA_BY_SEGMENT
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.findings import (
     control_note,
     measure_text,
+    measured_here,
     overall_score,
     rated_objectives,
     target_text,
@@ -31,10 +32,9 @@ from drillsim.report.findings import (
     unreachable_text,
 )
 
-FIRE_STANDARDS = (("five_minute_share", FIVE_MINUTE), ("nfpa_turnout_share", NFPA_TURNOUT),
-                  ("nfpa_travel_share", NFPA_TRAVEL))
-"""The fire-service standards' metrics, each with the standard that says which calls it
-is measured over: the summary shows a measure only when the drill has such calls."""
+FIRE_STANDARDS = ("five_minute_share", "nfpa_turnout_share", "nfpa_travel_share")
+"""The fire-service standards' metrics: the summary shows each only where the drill has
+calls it is measured over (:func:`~drillsim.report.findings.measured_here`)."""
 LOAD = ("calls_queued", "mutual_aid_calls", "calls_unmet", "utilisation_max")
 RELIEF = ("people_displaced", "people_unsheltered", "relief_share_10h", "relief_t95",
           "relief_t100")
@@ -337,7 +337,7 @@ def chemical_tables(ctx: ReportContext) -> list[SummaryTable]:
                   ch.areas_text(ctx, zr.subdistricts), ch.areas_text(ctx, zr.communities))
         dr = ch.downwind_reach(ctx).get(st.t)
         if dr is not None:  # the ERG square the order used
-            z.add("", ch.downwind_label(ctx, dr.action), f"{dr.side_m:,.0f} m", "—",
+            z.add("", ch.downwind_label(ctx, dr.action, dr.side_m), "—", "—",
                   tx.count(round(dr.residents)), ch.areas_text(ctx, dr.subdistricts),
                   ch.areas_text(ctx, dr.communities))
     people, com = ch.population_kind(ctx)
@@ -392,13 +392,11 @@ def score_line(ctx: ReportContext) -> str:
 
 def summary_tables(ctx: ReportContext, *, all_incidents: bool = False) -> list[SummaryTable]:
     """Every table of the summary, in order, only those the drill's contents call for."""
-    rows = ctx.summary.rows
     out: list[SummaryTable | None] = [incidents_table(ctx, all_incidents)]
     if not all_incidents:
         out.append(rescue_points_table(ctx))
     out.append(components_table(ctx))
-    kinds = {r.kind for r in rows if not math.isnan(r.call)}
-    standards = tuple(m for m, std in FIRE_STANDARDS if any(std.applies(k) for k in kinds))
+    standards = tuple(m for m in FIRE_STANDARDS if measured_here(ctx, m))
     if standards:  # only the measures that apply to the drill's calls
         out.append(_measures(ctx, ctx.say("sum.standards"), standards))
     out.append(_measures(ctx, ctx.say("sum.load"), LOAD))

@@ -357,9 +357,11 @@ def item_names(items: Iterable[str], lang: str = "en") -> list[str]:
 
 def sizes(capacities_kg: Iterable[float], lang: str = "en") -> str:
     """Vehicle capacities grouped: ``3 × 5 t`` or ``2 × 5 t, 1 × 2 t`` (largest first;
-    ``2 × 5 t，1 × 2 t`` in Chinese)."""
+    ``2辆5吨，1辆2吨`` in Chinese)."""
     n = Counter(capacities_kg)
-    return join((f"{k} × {c / 1000:g} t" for c, k in sorted(n.items(), reverse=True)), lang)
+    each = "{k}辆{t:g}吨" if lang == "zh" else "{k} × {t:g} t"
+    return join((each.format(k=k, t=c / 1000) for c, k in sorted(n.items(), reverse=True)),
+                lang)
 
 
 def join(items: Iterable[str], lang: str = "en", *, words: bool = False) -> str:

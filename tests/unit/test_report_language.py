@@ -286,11 +286,12 @@ def test_hours_trucks_and_protective_actions_read_as_meant(pages, name, lang):
             assert within in headers and by_end not in headers and "600.0" not in within
             assert (f"relieved within {hours:.0f} h" if lang == "en"
                     else f"{hours:.0f} 小时内救助") in within
-    for t in tables:  # trucks: "3 × 5 t", each size once
+    for t in tables:  # trucks: "3 × 5 t" (3辆5吨), each size once
         if say(lang, "flood.col_trucks") in t.columns:
             k = t.columns.index(say(lang, "flood.col_trucks"))
+            each = r"(\d+) × ([\d.]+) t" if lang == "en" else r"(\d+)辆([\d.]+)吨"
             for row, dep in zip(t.rows, s.forces.depots, strict=True):
-                sizes = re.findall(r"(\d+) × ([\d.]+) t", row[k])
+                sizes = re.findall(each, row[k])
                 assert len({size for _, size in sizes}) == len(sizes)
                 assert sum(int(n) for n, _ in sizes) == len(dep.trucks)
     # protective actions: an AEGL level is a number, never a field name ("AEGL-d", "AEGL-m")

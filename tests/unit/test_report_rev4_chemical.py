@@ -76,10 +76,12 @@ def test_erg_square_is_a_protective_action_with_its_residents(reports, name, lan
     overview = dict((r[0], r[1]) for r in rep.overview_tables[0].rows)
     assert label in overview[ctx.say("chem.protective_actions")]
     reach = downwind_reach(ctx.result, ctx.world)
-    rows = [r for r in rep.overview_tables[1].rows if r[1] == label]
+    rows = [r for r in rep.overview_tables[1].rows if r[1].startswith(label)]
     assert len(rows) == len(reach) > 0
     for row, (_, dr) in zip(rows, reach, strict=True):
-        assert row[2] == f"{order.data['downwind_m']:,.0f} m"
+        # the side beside the name, not in the plume-length columns (review 7d B12)
+        assert row[1] == label + ctx.say("chem.erg_side", side=f"{order.data['downwind_m']:,.0f}")
+        assert row[2] == row[3] == "—"
         assert row[4] == f"{dr.residents:,.0f}"
         assert sum(p for _, p in dr.communities) == pytest.approx(dr.residents)
         assert row[5] == ch.areas_text(ctx, dr.subdistricts)

@@ -230,7 +230,7 @@ def test_summary_json_holds_the_erg_squares_residents_and_communities(reports):
     rows = [r for r in t.rows if r[1].startswith(downwind_label(ctx, squares[0]["action"])[:12])]
     assert len(rows) == len(squares)
     for sq, row in zip(squares, rows, strict=True):
-        assert row[2] == f"{sq['side_m']:,.0f} m"
+        assert row[1].endswith(f"(side {sq['side_m']:,.0f} m)") and row[2] == "—"
         assert row[4] == f"{sq['residents']:,.0f}"
         assert sq["communities"]
         for c in sq["communities"]:  # "Dingzigu 12: 793" (a synthetic community's name)
