@@ -731,11 +731,14 @@ def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
 
 
 def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
-    """The travel action, naming the subdistricts the incidents lie in."""
+    """The travel action, naming the subdistricts the incidents lie in (only incidents
+    inside the district outline lie in one of its subdistricts)."""
+    from drillsim.network.demand import inside_outline
     from drillsim.network.population import nearest_subdistrict
 
     subs = ctx.world.places.of_kind("subdistrict")
-    nodes = [n for n in nodes if n >= 0]
+    inside = inside_outline(ctx.world.network, ctx.world.outline)
+    nodes = [n for n in nodes if n >= 0 and inside[n]]
     if not subs or not nodes:
         return ctx.say("fire.action_travel")
     net = ctx.world.network
