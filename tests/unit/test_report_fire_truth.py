@@ -226,11 +226,24 @@ def test_travel_action_names_the_subdistrict(reports, lang):
     f = next(f for f in rep.findings if f.objective == "O2")
     subs = ctx.world.places.of_kind("subdistrict")
     net = ctx.world.network
-    nodes = [ctx.rows[i].node for i in ("BG001", "BG002")]
+    drove = [i for i in ctx.rows if i in f.paragraphs[1]]  # "Incidents that drove it: ..."
+    nodes = [ctx.rows[i].node for i in drove]
+    assert drove == ["BG004"]
     names = [ctx.name(subs[j].name_en, subs[j].name_zh)
              for j in sorted(set(nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])))]
     assert ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names)) in [
         a.action for a in f.actions]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_travel_action_names_no_subdistrict_for_calls_outside_the_district(reports, lang):
+    # rev7a A1: node 164 lies across the North Canal, ~380 m outside the outline; the
+    # nearest subdistrict centre (Santiaoshi) is not where the call was
+    ctx, _ = reports["highrise-evening", lang]
+    assert fi._travel_action(ctx, [164]) == ctx.say("fire.action_travel")
+    inside = ctx.rows["F1"].node
+    assert fi._travel_action(ctx, [164, inside]) == fi._travel_action(ctx, [inside]) != \
+        ctx.say("fire.action_travel")
 
 
 # ----------------------------------------------------------------------------- items 7, 10, 12
