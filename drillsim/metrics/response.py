@@ -772,13 +772,16 @@ def queued_needs(result: RunResult, incident: str) -> set[str]:
 class Wait:
     """One spell a call waited for a free unit: from its ``queued`` record until every unit
     it asked for was sent (s; ``end`` is the end of the run when one never was: ``served``
-    false), and the alarm it waited at (1: its first units)."""
+    false), and the alarm it waited at (1: its first units). ``missing``: the units it asked
+    for that were never sent, ``(need, count)`` in the order of its ``needs`` (a need
+    ``a|b`` lists types that can stand for each other); empty when ``served``."""
 
     incident: str
     start: float
     end: float
     alarm: int
     served: bool = True
+    missing: tuple[tuple[str, int], ...] = ()
 
     @property
     def seconds(self) -> float:
@@ -815,9 +818,11 @@ def call_waits(result: RunResult) -> dict[str, list[Wait]]:
             if all(n <= 0 for n in left.values()):
                 t_end, served = r.t, True
                 break
+        missing = tuple((k, n) for k, n in left.items() if n > 0) if not served else ()
         out.setdefault(q.incident, []).append(
-            Wait(q.incident, q.t, t_end, alarm.get(q.incident, 1), served))
+            Wait(q.incident, q.t, t_end, alarm.get(q.incident, 1), served, missing))
     return out
+
 
 
 def waited_s(waits: list[Wait]) -> float:
