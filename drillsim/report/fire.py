@@ -28,6 +28,7 @@ from drillsim.metrics.response import (
     Turnout,
     Wait,
     after_control,
+    aid_released_while_waiting,
     call_surge_span,
     call_waits,
     comms_delay_at,
@@ -422,6 +423,11 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     aid = ctx.scenario.forces.mutual_aid
     if aid.enabled and cap_t <= row.queued_at:
         facts.append(ctx.say("fire.fact_aid_cap", cap=aid.max_units, at=tx.offset(cap_t)))
+        gone = aid_released_while_waiting(ctx.result, waits(ctx).get(row.incident, []), cap_t)
+        if gone:  # the cap counts units sent: those released were not replaced
+            facts.append(ctx.say("fire.fact_aid_released", units=tx.join(
+                (ctx.say("fire.name_value", incident=u, value=tx.offset(t)) for u, t in gone),
+                ctx.lang, words=True)))
         if any(h.incident in ctx.rows and len(h.units) > 1 for h in holders):
             actions.append(_draft("fire.action_aid_cap", "bureau", "resources",
                                   cap=str(aid.max_units)))

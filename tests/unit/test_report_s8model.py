@@ -107,3 +107,32 @@ def test_far_last_unit_advice_names_the_unstaffed_engine(reports, lang, monkeypa
     assert ("staff XZ-E3 at" if lang == "en" else "为XZ-E3配员") in text
     assert ("no nearer staffed engine" if lang == "en" else "没有更近的在岗") in text
     assert ("No other staffed unit" if lang == "en" else "没有在岗的同类单位") in facts[-1]
+
+
+# ----------------------------------------------------------------------------- 5
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_o1_says_mutual_aid_went_home_while_calls_waited(reports, lang):
+    """rev7c B1: after the cap of 6 mutual-aid units was reached, MA units were released
+    home while calls waited for engines; the cap counts units sent, so none replaced them.
+    The O1 row of a call that waited says which went home (from the release records)."""
+    from drillsim.metrics.response import aid_released_while_waiting, mutual_aid_cap_reached
+
+    ctx, rep = reports["warehouse-escalation", lang]
+    cap_t = mutual_aid_cap_reached(ctx.result)
+    waits = call_waits(ctx.result)
+    gone = aid_released_while_waiting(ctx.result, waits["BG006"], cap_t)
+    released = {r.unit: r.t for r in ctx.result.records if r.event == "release"
+                and r.unit.startswith("MA-")}
+    bg006 = waits["BG006"][0]
+    # every MA release inside BG006's wait, and only those (all MA units are engines here)
+    assert gone == sorted(((u, t) for u, t in released.items()
+                           if bg006.start <= t < bg006.end and t >= cap_t), key=lambda x: x[1])
+    assert [u for u, _ in gone] == ["MA-3", "MA-5", "MA-6", "MA-4"]
+    said = ctx.say("fire.fact_aid_released", units=tx.join(
+        (ctx.say("fire.name_value", incident=u, value=tx.offset(t)) for u, t in gone),
+        lang, words=True))
+    f = _finding(rep, "O1")
+    row = next(r for r in f.table.rows if r[0].startswith("BG006"))
+    assert said in row[-1]
