@@ -59,7 +59,8 @@ def open_drill(path: str | Path) -> OpenedDrill:
     from drillsim.scenarios.loader import load_drill
 
     drill = load_drill(path)
-    return OpenedDrill(drill.scenario, World(drill.network, drill.places), drill.sha256,
+    own = drill.scenario.district if drill.scenario.network == "default" else None
+    return OpenedDrill(drill.scenario, World(drill.network, drill.places, own), drill.sha256,
                        tuple(str(w) for w in drill.warnings), drill.network_given)
 
 

@@ -30,7 +30,7 @@ from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.registry import HAZARDS
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, water_flow_l_s
-from drillsim.network.fit import drive_core
+from drillsim.network.demand import call_nodes
 from drillsim.network.graph import APPROACH_MAX_M
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
@@ -669,7 +669,7 @@ class Drill:
     def _background(self):
         """Everyday calls: a Poisson process whose rate changes by clock hour and with surges,
         placed where people are at that hour (:mod:`drillsim.network.demand`) or, with
-        ``where: junctions``, uniformly over the road nodes.
+        ``where: junctions``, uniformly over the road nodes inside the district outline.
 
         Within an hour (and a surge level) the rate is constant; at each change the
         waiting time is drawn afresh, which is exact for a Poisson process because
@@ -693,8 +693,8 @@ class Drill:
         network = self.world.network
         node_ids = network.node_ids
         demand = self.world.demand if bg.where == "people" else None  # reachable only
-        core = [node_ids[i] for i in drive_core(network).nodes.tolist()] if demand is None \
-            else []  # reachable only too
+        core = [node_ids[i] for i in call_nodes(self.world).tolist()] if demand is None \
+            else []  # reachable and inside the outline too
         changes = self._surge_changes()
         n = 0
         while True:

@@ -125,16 +125,22 @@ class FirstAlarm:
         When the last of them arrived, s (NaN: one of them never did).
     water_l_s
         Water the first alarm brings together, L/s.
-    need_first_l_s
-        Water the fire needed when the first unit arrived, L/s (NFA fire-flow formula).
+    water_on
+        The earliest the first alarm's water can be on the fire: its first unit's arrival
+        plus :data:`~drillsim.hazards.fire_growth.SETUP_S` (hose streams on), s.
+    need_on_l_s
+        Water the fire needed then, L/s (NFA fire-flow formula): the ``need_l_s`` of the
+        last record of the incident at or before ``water_on`` (the fire only grows until
+        water holds it, so the need then is at least that).
     escalated
         When the fire was first escalated beyond the first alarm, s (NaN: never).
     short
         Whether the fire needed more units than the first alarm sent: its water was below
-        the fire's need when the first unit arrived, or the fire was escalated after the
-        whole first alarm was on scene. A fire escalated before the first alarm was
-        complete, with less need at the first arrival than the first alarm's water, did
-        not show that: its first alarm came too late, not too small.
+        the fire's need when that water could first be on the fire (``need_on_l_s``), or
+        the fire was escalated after the whole first alarm was on scene. A fire escalated
+        before the first alarm was complete, whose need when the water could first be on
+        it was within the first alarm's water, did not show that: its first alarm came
+        too late, not too small.
     """
 
     incident: str
@@ -145,7 +151,8 @@ class FirstAlarm:
     rest_eta: float
     rest_arrive: float
     water_l_s: float
-    need_first_l_s: float
+    water_on: float
+    need_on_l_s: float
     escalated: float
     short: bool
 
@@ -169,11 +176,12 @@ def first_alarm(result: RunResult, row: IncidentRow) -> FirstAlarm | None:
     eta = {r.unit: float(r.get("eta_s", NAN)) for r in sent}
     types = {u.id: u.type for u in result.units}
     water = float(sum(water_flow_l_s(types.get(u, "")) for u in units))
-    first = next((r for r in mine if r.event == "arrive"), None)
-    need = _size(first)[2]
+    on = min(arrive[u] for u in units) + SETUP_S
+    sized = [r for r in mine if r.t <= on and r.get("need_l_s") is not None]
+    need = _size(sized[-1])[2] if sized else NAN
     esc = next((r.t for r in mine if r.event == "escalate"), NAN)
     short = (math.isfinite(need) and need > water) or \
         (math.isfinite(esc) and esc >= arrive[last])
     return FirstAlarm(row.incident, last, eta[last], arrive[last], rest,
-                      max(eta[u] for u in rest), max(arrive[u] for u in rest), water, need,
-                      esc, short)
+                      max(eta[u] for u in rest), max(arrive[u] for u in rest), water, on,
+                      need, esc, short)

@@ -772,13 +772,18 @@ def queued_needs(result: RunResult, incident: str) -> set[str]:
 class Wait:
     """One spell a call waited for a free unit: from its ``queued`` record until every unit
     it asked for was sent (s; ``end`` is the end of the run when one never was: ``served``
-    false), and the alarm it waited at (1: its first units)."""
+    false), and the alarm it waited at (1: its first units). ``missing``: the units it asked
+    for that were never sent, ``(need, count)`` in the order of its ``needs`` (a need
+    ``a|b`` lists types that can stand for each other); empty when ``served``. ``needs``:
+    the unit types it asked for."""
 
     incident: str
     start: float
     end: float
     alarm: int
     served: bool = True
+    missing: tuple[tuple[str, int], ...] = ()
+    needs: frozenset[str] = frozenset()
 
     @property
     def seconds(self) -> float:
@@ -815,9 +820,26 @@ def call_waits(result: RunResult) -> dict[str, list[Wait]]:
             if all(n <= 0 for n in left.values()):
                 t_end, served = r.t, True
                 break
+        missing = tuple((k, n) for k, n in left.items() if n > 0) if not served else ()
         out.setdefault(q.incident, []).append(
-            Wait(q.incident, q.t, t_end, alarm.get(q.incident, 1), served))
+            Wait(q.incident, q.t, t_end, alarm.get(q.incident, 1), served, missing,
+                 frozenset(t for k in left for t in k.split("|"))))
     return out
+
+
+def aid_released_while_waiting(result: RunResult, waits: list[Wait],
+                               after: float = -math.inf) -> list[tuple[str, float]]:
+    """Mutual-aid units released home (``release`` records of units the records dispatched
+    as ``mutual_aid``) at or after ``after`` while one of ``waits`` waited for a unit of
+    their type: ``(unit, t)`` in time order. The cap (``forces.mutual_aid.max_units``)
+    counts units sent, so once it is reached a released unit is not replaced: warehouse
+    MA-5 went home at 5429 s while BG008, BG009 and BG001 (alarm 2) waited for engines."""
+    kind = {u.id: u.type for u in result.units}
+    aid = {r.unit for r in result.records if r.event == "dispatch" and r.get("mutual_aid")}
+    return [(r.unit, r.t) for r in result.records
+            if r.event == "release" and r.unit in aid and r.t >= after
+            and any(w.start <= r.t < w.end and kind.get(r.unit) in w.needs for w in waits)]
+
 
 
 def waited_s(waits: list[Wait]) -> float:

@@ -115,6 +115,13 @@ def nearer_of_type(result: RunResult, world: World, unit: str, node: int,
     return tuple(u for t, u in sorted(times) if t < own)
 
 
+def unstaffed_at(result: RunResult, station: str, unit_type: str) -> tuple[str, ...]:
+    """The units of ``unit_type`` kept at ``station`` without a crew on duty (the
+    ``staffed`` flag of the run's units), in the run's unit order."""
+    return tuple(u.id for u in result.units
+                 if u.station == station and u.type == unit_type and not u.staffed)
+
+
 @dataclass(frozen=True)
 class ClosureDelay:
     """What one road closure cost one unit's response: its route from quarters, at the

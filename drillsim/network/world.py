@@ -28,6 +28,10 @@ class World:
 
     network: RoadNetwork
     places: Places
+    district: str | None = None
+    """The district package whose own network this is (an embedded name or a package
+    folder): its outline bounds where everyday calls come from. ``None`` for a GraphML
+    network, which has no outline."""
     travel: TravelTimes = field(init=False)
     dry: TravelTimes = field(init=False)
     _snapped: dict[Location, int] = field(init=False, repr=False, compare=False,
@@ -41,6 +45,17 @@ class World:
         self.travel = TravelTimes(self.network, disk=True)
         # never changed: the reference for road delays
         self.dry = TravelTimes(self.network, disk=True)
+
+    @cached_property
+    def outline(self) -> np.ndarray | None:
+        """The district outline, ``(k, 2)`` ``[lat, lon]`` degrees, or ``None`` (no
+        outline: a GraphML network, or a package whose network file gives none). Read on
+        first use: only drills with everyday calls need it."""
+        if self.district is None:
+            return None
+        from drillsim.network.graphml import load_map_layers
+
+        return load_map_layers(self.district).boundary
 
     @cached_property
     def demand(self) -> Demand:
@@ -83,4 +98,5 @@ def load_world(network: str = "default", district: str = "hongqiao") -> World:
     """
     from drillsim.network.graphml import load_network, load_places
 
-    return World(load_network(network, district), load_places(district))
+    return World(load_network(network, district), load_places(district),
+                 district if network == "default" else None)

@@ -28,6 +28,7 @@ from drillsim.metrics.response import (
     Turnout,
     Wait,
     after_control,
+    aid_released_while_waiting,
     call_surge_span,
     call_waits,
     comms_delay_at,
@@ -56,6 +57,7 @@ from drillsim.metrics.roads import (
     nearer_of_type,
     outage_effect,
     time_from_home,
+    unstaffed_at,
 )
 from drillsim.metrics.standards import (
     FIRE_CALLS,
@@ -267,6 +269,10 @@ def _travel_facts(ctx: ReportContext, row: IncidentRow, a: Assignment,
                              times=times(ctx, a.reroutes), late=tx.minutes(a.late, ctx.lang)))
 
 
+LAST_UNIT_ACTIONS = ("fire.action_last_unit_far", "fire.action_last_unit_far_unstaffed")
+"""The actions to have a first alarm's far last unit nearer (:func:`_first_alarm_facts`)."""
+
+
 def _first_alarm_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                        actions: list[Draft]) -> float:
     """A fire's first alarm completed by a unit that arrived well after the rest of it
@@ -293,13 +299,20 @@ def _first_alarm_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
             (ctx.unit_label(u) for u in nearer), lang, words=True)))
         return fa.last_arrive - fa.rest_arrive
     facts.append(ctx.say("fire.fact_last_unit_far", **fields))
+    if fa.short:  # too small even had it come together: the larger first alarm is the advice
+        return fa.last_arrive - fa.rest_arrive
     rest = [ctx.units[u] for u in fa.rest if u in ctx.units]
     home = next((u.station for u in rest if u.station != "mutual_aid"), unit.station)
-    actions.append(_draft("fire.action_last_unit_far", "detachment", "resources",
-                          type=tx.term("unit", unit.type, lang), near=ctx.place_name(home),
-                          kind=tx.incident_type(row.occupancy, row.kind, lang),
-                          unit=fields["unit"], eta=fields["eta"], rest_eta=fields["rest_eta"],
-                          far=fields["station"]))
+    spare = unstaffed_at(ctx.result, home, unit.type)
+    draft = dict(type=tx.term("unit", unit.type, lang), near=ctx.place_name(home),
+                 kind=tx.incident_type(row.occupancy, row.kind, lang), unit=fields["unit"],
+                 eta=fields["eta"], rest_eta=fields["rest_eta"], far=fields["station"])
+    if spare:  # an apparatus of that type stands there without a crew
+        actions.append(_draft("fire.action_last_unit_far_unstaffed", "detachment",
+                              "resources", **draft, spare=ctx.unit_label(spare[0])))
+    else:
+        actions.append(_draft("fire.action_last_unit_far", "detachment", "resources",
+                              **draft))
     return fa.last_arrive - fa.rest_arrive
 
 
@@ -342,14 +355,18 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
         esc_fields = dict(times=times(ctx, esc.count), at=tx.offset(esc.first_t),
                           size=tx.value(esc.first_q_kw, "kW", ctx.lang))
         fa = first_alarm(ctx.result, row)
+        water = {} if fa is None else dict(
+            water=f"{fa.water_l_s:,.1f} L/s", need=f"{fa.need_on_l_s:,.1f} L/s",
+            on=tx.offset(fa.water_on), setup=tx.minutes(SETUP_S, ctx.lang))
         if fa is None or fa.short:  # more units were needed than the first alarm sent
             facts.append(ctx.say("fire.fact_escalated", **esc_fields))
+            if fa is not None and fa.need_on_l_s > fa.water_l_s:
+                facts.append(ctx.say("fire.fact_first_alarm_small", **water))
             actions.append(_draft("fire.action_escalate", "detachment", "command",
                                   kind=tx.incident_type(row.occupancy, row.kind, ctx.lang)))
         else:  # escalated before the first alarm was all there: it came late, not small
-            facts.append(ctx.say("fire.fact_escalated_early", **esc_fields,
-                                 water=f"{fa.water_l_s:,.1f} L/s",
-                                 need=f"{fa.need_first_l_s:,.1f} L/s"))
+            facts.append(ctx.say("fire.fact_escalated_early", **esc_fields, **water))
+    facts += _never_came(ctx, row)
     if row.mutual_aid:
         facts.append(ctx.say("fire.fact_mutual_aid"))
     delay = comms_delay_at(ctx.result, t_call)
@@ -366,6 +383,22 @@ def _context_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
                          ctx.say("fire.fact_call_surge_open", factor=f"{surge:g}",
                                  start=tx.offset(start)))
     return max(delay, 0.0)
+
+
+def _never_came(ctx: ReportContext, row: IncidentRow) -> list[str]:
+    """The units ``row`` asked for that were never sent (the waits that were never served,
+    :attr:`drillsim.metrics.response.Wait.missing`), one sentence per request."""
+    out = []
+    for w in waits(ctx).get(row.incident, []):
+        if w.served or not w.missing:
+            continue
+        units = tx.join((ctx.say("fire.units_of_type", n=n, type=ctx.say("fire.or_type").join(
+            tx.term("unit", t, ctx.lang) for t in need.split("|"))) for need, n in w.missing),
+            ctx.lang, words=True)
+        when = ctx.say("fire.asked_at_alarm", alarm=w.alarm, at=tx.offset(w.start)) \
+            if w.alarm > 1 else ctx.say("fire.asked_at_call", at=tx.offset(w.start))
+        out.append(ctx.say("fire.fact_never_came", units=units, when=when))
+    return out
 
 
 def times(ctx: ReportContext, n: int) -> str:
@@ -396,6 +429,11 @@ def _waiting_facts(ctx: ReportContext, row: IncidentRow, facts: list[str],
     aid = ctx.scenario.forces.mutual_aid
     if aid.enabled and cap_t <= row.queued_at:
         facts.append(ctx.say("fire.fact_aid_cap", cap=aid.max_units, at=tx.offset(cap_t)))
+        gone = aid_released_while_waiting(ctx.result, waits(ctx).get(row.incident, []), cap_t)
+        if gone:  # the cap counts units sent: those released were not replaced
+            facts.append(ctx.say("fire.fact_aid_released", units=tx.join(
+                (ctx.say("fire.name_value", incident=u, value=tx.offset(t)) for u, t in gone),
+                ctx.lang, words=True)))
         if any(h.incident in ctx.rows and len(h.units) > 1 for h in holders):
             actions.append(_draft("fire.action_aid_cap", "bureau", "resources",
                                   cap=str(aid.max_units)))
@@ -637,7 +675,7 @@ def explain_incident_metric(ctx: ReportContext, res, rating) -> Finding:
         actions.append(draft_action(ctx, text, owner, cap, ref))
     # the same order in both languages: that of the English text
     extra = {a for b in bds for a in b.actions
-             if missed is None or a.key != "fire.action_last_unit_far"}
+             if missed is None or a.key not in LAST_UNIT_ACTIONS}
     for a in sorted(extra, key=lambda d: (d.text("en"), d.owner, d.capability)):
         actions.append(a.action(ctx, ref))
     return Finding(title, obj.id, paras, table, actions)
@@ -735,11 +773,14 @@ def _held_sentence(ctx: ReportContext, bds: list[Breakdown]) -> list[str]:
 
 
 def _travel_action(ctx: ReportContext, nodes: list[int]) -> str:
-    """The travel action, naming the subdistricts the incidents lie in."""
+    """The travel action, naming the subdistricts the incidents lie in (only incidents
+    inside the district outline lie in one of its subdistricts)."""
+    from drillsim.network.demand import inside_outline
     from drillsim.network.population import nearest_subdistrict
 
     subs = ctx.world.places.of_kind("subdistrict")
-    nodes = [n for n in nodes if n >= 0]
+    inside = inside_outline(ctx.world.network, ctx.world.outline)
+    nodes = [n for n in nodes if n >= 0 and inside[n]]
     if not subs or not nodes:
         return ctx.say("fire.action_travel")
     net = ctx.world.network

@@ -78,7 +78,8 @@ def _world(network: str, district: str = "hongqiao"):
         from drillsim.network.world import World
 
         world = cache[network, district] = World(load_network(network, district),
-                                                 load_places(district))
+                                                 load_places(district),
+                                                 district if network == "default" else None)
     return world
 
 

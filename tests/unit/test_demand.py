@@ -9,8 +9,9 @@ import pytest
 from conftest import make_scenario
 
 from drillsim.engine import run_drill
-from drillsim.network.demand import RESIDENTS_HOME_BY_DAY, Demand
-from drillsim.network.world import load_world
+from drillsim.network.demand import RESIDENTS_HOME_BY_DAY, Demand, call_nodes, inside_outline
+from drillsim.network.fit import drive_core
+from drillsim.network.world import World, load_world
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +88,53 @@ def test_background_calls_land_where_people_are(world, demand):
     assert abs(share - p) < 4 * sd
     # uniform placement would put only 30 / 298 of the calls there
     assert p > 2 * 30 / len(demand.night)
+
+
+# the review's out-of-district call nodes (rev7a A1): across the North Canal / Hai River
+# (BG001 node 164, BG002 node 278), south in Nankai (BG003 node 15), north (BG004 node 16)
+OUTSIDE = (164, 278, 15, 16)
+
+
+def test_inside_outline_is_point_in_polygon():
+    # a 1 x 1 degree square: points inside, outside and on neither side of it
+    square = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]])
+    net = type("Net", (), {"n_nodes": 4, "lat": np.array([0.5, 1.5, 0.5, -0.2]),
+                           "lon": np.array([0.5, 0.5, 2.0, 0.9])})()
+    assert inside_outline(net, square).tolist() == [True, False, False, False]
+    assert inside_outline(net, None).tolist() == [True] * 4
+
+
+def test_calls_come_only_from_inside_the_district_outline(world, demand):
+    inside = inside_outline(world.network, world.outline)
+    assert world.outline is not None and not inside[list(OUTSIDE)].any()
+    assert inside.sum() > 0.8 * inside.size  # the outline is the district, not a corner
+    for w in (demand.day, demand.night, demand.residents, demand.visitors_day,
+              demand.visitors_night):
+        assert not w[~inside].any()
+    assert set(call_nodes(world).tolist()) == set(
+        np.flatnonzero(inside & drive_core(world.network).mask).tolist())
+    # the people of the edge cells still call (from the nearest inside node): the census
+    # total is kept (test_residents_are_the_census_total)
+
+
+def test_a_network_without_an_outline_takes_calls_at_every_core_node(world):
+    bare = World(world.network, world.places)  # as a GraphML network: no district outline
+    assert bare.outline is None
+    core = drive_core(world.network).nodes
+    assert call_nodes(bare).tolist() == core.tolist()
+    assert (bare.demand.night[list(OUTSIDE)] > 0).all()
+
+
+def test_junction_calls_come_only_from_inside_the_outline(world):
+    station = {"id": "st", "location": {"node": world.network.node_ids[0]}, "personnel": 10,
+               "on_duty_fraction": 1.0, "apparatus": [{"id": "E1", "type": "engine", "crew": 5}],
+               "turnout": {"day": "60 s", "night": "90 s"}}
+    s = make_scenario(start="2026-07-15T00:00:00+08:00", duration="03:00",
+                      forces__stations=[station],
+                      background={"calls_per_day": 1500, "mix": {"alarm": 1.0},
+                                  "where": "junctions", "hourly_profile": [1.0] * 24,
+                                  "work_time": "1 s"})
+    calls = [r.node for r in run_drill(s, world).records if r.event == "call"]
+    inside = inside_outline(world.network, world.outline)
+    assert len(calls) > 100
+    assert inside[calls].all()

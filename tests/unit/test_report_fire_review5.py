@@ -232,19 +232,19 @@ def test_msel_note_lists_every_alarm(reports, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_burnt_out_fire_said_so_with_its_assumed_overhaul(reports, lang):
-    """warehouse BG006 burnt out during its 62-min wait (0 kW at arrival and control): its
-    row says "burnt out", not "0.0 MW", and labels the overhaul after control as the assumed
-    time of any fire (it does not depend on what burned)."""
+    """warehouse BG007 (an outdoor fire) burnt out during its 63-min wait (0 kW at arrival
+    and control): its row says "burnt out", not "0.0 MW", and labels the overhaul after
+    control as the assumed time of any fire (it does not depend on what burned)."""
     from drillsim.report import text as tx
 
     ctx, rep = reports["warehouse-escalation", lang]
-    arrive = next(r for r in ctx.records if r.event == "arrive" and r.incident == "BG006")
-    control = next(r for r in ctx.records if r.event == "control" and r.incident == "BG006")
+    arrive = next(r for r in ctx.records if r.event == "arrive" and r.incident == "BG007")
+    control = next(r for r in ctx.records if r.event == "control" and r.incident == "BG007")
     assert arrive.get("q_kw") == 0 and control.get("q_kw") == 0
-    row = ctx.rows["BG006"]
+    row = ctx.rows["BG007"]
     sec = next(s for s in rep.sections if s.key == "fire")
     table = next(t for t in sec.tables if ctx.say("fire.red_rule_fire") in t.caption)
-    cells = next(c for c in table.rows if c[0] == ctx.incident_label("BG006"))
+    cells = next(c for c in table.rows if c[0] == ctx.incident_label("BG007"))
     burnt = "burnt out" if lang == "en" else "已燃尽"
     assert burnt in cells and "0.0 MW" not in cells
     overhaul = tx.minutes(row.clear - row.control, lang)

@@ -57,27 +57,27 @@ def test_calls_answered_capped_by_late_flood_rescues(reports, lang):
 
 
 def test_every_wait_of_a_call_summed(reports):
-    """Warehouse BG001 queued for an engine at its call (2772 s, mutual aid sent 2953 s)
-    and again at its second alarm (4453 s, XZ-E1 sent 8244 s): both spells are its wait,
-    read off the records."""
+    """Warehouse BG001 queued for an engine at its call (2772 s, mutual aid sent 2953 s),
+    again at its second alarm (4453 s, XZ-E1 sent 8244 s) and at its third (8451 s): every
+    spell is its wait, read off the records."""
     from drillsim.metrics.response import call_waits, waited_s
 
     ctx, _ = reports["warehouse-escalation", "en"]
     ws = call_waits(ctx.result)["BG001"]
     queued = [r for r in ctx.result.records if r.event == "queued" and r.incident == "BG001"]
-    assert [w.start for w in ws] == [r.t for r in queued] and len(ws) == 2
-    assert [w.alarm for w in ws] == [1, 2] and all(w.served for w in ws)
+    assert [w.start for w in ws] == [r.t for r in queued] and len(ws) == 3
+    assert [w.alarm for w in ws] == [1, 2, 3] and all(w.served for w in ws)
     engine = [r for r in ctx.result.records if r.event == "dispatch" and r.incident == "BG001"
               and r.unit == "XZ-E1"]
     assert ws[1].end == engine[0].t
     assert ws[1].seconds / 60 == pytest.approx(63.2, abs=0.05)
-    assert waited_s(ws) == pytest.approx(ws[0].seconds + ws[1].seconds)
+    assert waited_s(ws) == pytest.approx(sum(w.seconds for w in ws))  # apart: no overlap
     assert waited_s([]) == 0.0
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_late_table_msel_and_finding_say_every_wait(reports, lang):
-    """The "calls reached late" table gives BG001's whole wait (66.2 min, not 3.0), the MSEL
+    """The "calls reached late" table gives BG001's whole wait (75.2 min, not 3.0), the MSEL
     says it waited again at alarm 2, and a finding says what grew while it waited."""
     from drillsim.metrics.response import call_waits, waited_s
     from drillsim.report import text as tx
@@ -85,7 +85,7 @@ def test_late_table_msel_and_finding_say_every_wait(reports, lang):
     ctx, rep = reports["warehouse-escalation", lang]
     ws = call_waits(ctx.result)["BG001"]
     total = tx.minutes(waited_s(ws), lang)
-    assert total == ("66.2 min" if lang == "en" else "66.2 分钟")
+    assert total == ("75.2 min" if lang == "en" else "75.2 分钟")
     rows = [r for f in rep.findings if f.table is not None for r in f.table.rows
             if r[0].startswith("BG001")]
     late_row = next(r for r in rows if len(r) == 5)
@@ -97,9 +97,9 @@ def test_late_table_msel_and_finding_say_every_wait(reports, lang):
                                                for p in f.paragraphs))
     text = " ".join(grew.paragraphs)
     if lang == "en":
-        assert "from 3 rooms, 14.3 MW to 10 rooms, 21.5 MW" in text and "63.2 min" in text
+        assert "from 3 rooms, 14.3 MW to 9 rooms, 21.5 MW" in text and "63.2 min" in text
     else:
-        assert "由3个房间、14.3 MW扩大到" in text and "10个房间、21.5 MW" in text
+        assert "由3个房间、14.3 MW扩大到" in text and "9个房间、21.5 MW" in text
     assert total in text
 
 

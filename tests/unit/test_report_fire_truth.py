@@ -226,11 +226,24 @@ def test_travel_action_names_the_subdistrict(reports, lang):
     f = next(f for f in rep.findings if f.objective == "O2")
     subs = ctx.world.places.of_kind("subdistrict")
     net = ctx.world.network
-    nodes = [ctx.rows[i].node for i in ("BG001", "BG002")]
+    drove = [i for i in ctx.rows if i in f.paragraphs[1]]  # "Incidents that drove it: ..."
+    nodes = [ctx.rows[i].node for i in drove]
+    assert drove == ["BG004"]
     names = [ctx.name(subs[j].name_en, subs[j].name_zh)
              for j in sorted(set(nearest_subdistrict(subs, net.lat[nodes], net.lon[nodes])))]
     assert ctx.say("fire.action_travel_area", area=ctx.say("sep_list").join(names)) in [
         a.action for a in f.actions]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_travel_action_names_no_subdistrict_for_calls_outside_the_district(reports, lang):
+    # rev7a A1: node 164 lies across the North Canal, ~380 m outside the outline; the
+    # nearest subdistrict centre (Santiaoshi) is not where the call was
+    ctx, _ = reports["highrise-evening", lang]
+    assert fi._travel_action(ctx, [164]) == ctx.say("fire.action_travel")
+    inside = ctx.rows["F1"].node
+    assert fi._travel_action(ctx, [164, inside]) == fi._travel_action(ctx, [inside]) != \
+        ctx.say("fire.action_travel")
 
 
 # ----------------------------------------------------------------------------- items 7, 10, 12
@@ -322,7 +335,7 @@ def test_long_finding_says_its_cause_in_a_few_sentences(reports, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
     """warehouse-escalation ended at 8820 s: O3 (every everyday call answered) is met, but
-    BG001 and BG011 still burn: O3 is rated S (良), not P (优); its rating cell, its finding
+    BG001 and BG007 still burn: O3 is rated S (良), not P (优); its rating cell, its finding
     and the score note say so with the fires' last sizes from the metrics (a list of
     names: 、 in Chinese); the metric and target stay. (The full drill controls BG001 since
     the commander calls engines past the plan: test_report_fire_review4.)"""
@@ -335,9 +348,9 @@ def test_rating_does_not_contradict_an_uncontrolled_fire(reports, lang):
     assert res.status == "met" and res.value == 0  # the designer's metric, unchanged
     assert (o3.rating.code, o3.rating.score, o3.rating.rule) == ("S", 82, "contradicted")
     fires = {st.incident: st for st in uncontrolled(ctx.result, ctx.summary.rows)}
-    assert {"BG001", "BG011"} <= set(fires)  # the fires among them (O3 counts calls)
+    assert {"BG001", "BG007"} <= set(fires)  # the fires among them (O3 counts calls)
     sizes = [say(lang, "fire.name_value", incident=i, value=tx.value(fires[i].q_kw, "kW", lang))
-             for i in ("BG001", "BG011")]
+             for i in ("BG001", "BG007")]
     what = say(lang, "report.still_uncontrolled",
                incidents=(", " if lang == "en" else "、").join(sizes),
                end=tx.offset(ctx.end_time))

@@ -161,7 +161,9 @@ def test_surge_answers_the_reserve_question_first_per_station(reports, lang, ope
                            else f"{tx.offset(e.start)}至{tx.offset(e.end)}") for e in mine)
         assert ctx.place_name(st) + ("" if lang == "zh" else " ") + said in text
     dz = [e for e in a.empty if e.station == "dingzigu_station"]
-    assert len(dz) >= 2  # Dingzigu emptied twice: one station, two spans
+    # Dingzigu emptied once since the calls come from inside the district (rev7a A1); a
+    # station emptied twice is said once with both spans joined (the loop above)
+    assert len(dz) >= 1
 
 
 @pytest.mark.parametrize("lang, waits", [("en", "{} waits for a free unit from {}; "),

@@ -39,45 +39,8 @@ def _incident_table(ctx, rep):
 # ----------------------------------------------------------------------------- 1
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_o2_advice_follows_the_far_last_unit_of_the_first_alarm(reports, lang):
-    """warehouse O2 (fire ≤ 30 MW when the first alarm is complete): the first alarm (XZ-E1,
-    XZ-E2, XZ-T1 at 41 s, NY-E1 at 154 s) was complete only when NY-E1 came, after flashover;
-    its water (35 L/s) was more than the fire needed at the first arrival (4.8 L/s) and the
-    fire was escalated before the first alarm was all there: not too small, too late. Had
-    NY-E1 arrived with the rest, the fire would have been under 30 MW (its recorded growth).
-    No engine was nearer than NY-E1. So the plan gets a nearer engine for that station, not
-    "a larger first alarm", and not "the fire grew faster than a response can meet"."""
-    from drillsim.metrics.fire_water import first_alarm
-    from drillsim.metrics.response import size_at
-    from drillsim.metrics.roads import nearer_of_type
-
-    ctx, rep = reports["warehouse-escalation", lang]
-    row = ctx.rows["W1"]
-    fa = first_alarm(ctx.result, row)
-    assert fa.last == "NY-E1" and set(fa.rest) == {"XZ-E1", "XZ-E2", "XZ-T1"}
-    assert (fa.last_eta, fa.rest_eta) == (154, 41)
-    assert fa.need_first_l_s < fa.water_l_s and fa.escalated < fa.last_arrive
-    assert not fa.short
-    assert nearer_of_type(ctx.result, ctx.world, fa.last, row.node, fa.rest) == ()
-    assert row.q_full_assignment_kw > 30_000 >= size_at(ctx.result, "W1", fa.rest_arrive)
-    f = _finding(rep, "O2")
-    text = " ".join(f.paragraphs)
-    actions = [a.action for a in f.actions]
-    assert not any(a.startswith(_prefix(ctx, "fire.action_escalate", kind="")) for a in actions)
-    far = [a for a in actions if a.startswith(_prefix(ctx, "fire.action_last_unit_far",
-                                                      kind="", near="", type="", unit="",
-                                                      eta="", rest_eta="", far=""))]
-    assert len(far) == 1 and "NY-E1" in far[0]
-    assert ctx.place_name("xizhan") in far[0] or "Xizhan" in far[0] or "西站" in far[0]
-    assert tx.minutes(154, lang) in far[0] and tx.minutes(41, lang) in far[0]
-    assert _prefix(ctx, "fire.fact_escalated", times="") not in text
-    assert "35.0 L/s" in text and "4.8 L/s" in text
-    assert ("it was not too small, it was complete too late" if lang == "en"
-            else "首批力量并非不足，而是到齐太晚") in text
-    assert tx.offset(fa.last_arrive) in text and "XZ-E1" in text
-    assert ("grew faster than a response within the standards" if lang == "en"
-            else "火势发展快于符合标准的响应") not in text
+# test_o2_advice_follows_the_far_last_unit_of_the_first_alarm: superseded by
+# tests/unit/test_report_s8model.py (rev7c A1: the first alarm was too small)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -102,15 +65,15 @@ def test_larger_first_alarm_only_when_more_units_were_needed(reports, drill, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_o1_evidence_says_it_is_taken_over_all_calls(reports, lang):
-    """warehouse O1 (90th percentile of call to full assignment) counts all 18 calls of
+    """warehouse O1 (90th percentile of call to full assignment) counts all 19 calls of
     the run: its evidence cell and its finding say so."""
     from drillsim.report.findings import objective_cases
 
     ctx, rep = reports["warehouse-escalation", lang]
     cases = objective_cases(ctx, "full_assignment_p90")
     calls = [r for r in ctx.summary.rows if not math.isnan(r.call)]
-    assert len(cases) == len(calls) == 18
-    said = ("taken over all 18 calls it counts" if lang == "en" else "按其统计的全部18起警情计")
+    assert len(cases) == len(calls) == 19
+    said = ("taken over all 19 calls it counts" if lang == "en" else "按其统计的全部19起警情计")
     o1 = next(o for o in rep.objectives if o.id == "O1")
     assert o1.evidence.endswith(said)
     assert said in _finding(rep, "O1").paragraphs[0]
@@ -201,7 +164,8 @@ def test_idle_units_sentence_says_its_window(reports, lang):
     if lang == "en":
         assert (f"from {start} to {end}, 15 staffed units of the district's fire stations "
                 "were sent nowhere in that window") in text
-        assert "never sent" not in text
+        idle = next(p for f in rep.findings for p in f.paragraphs if "sent nowhere" in p)
+        assert "never sent" not in idle  # ("never sent" elsewhere: a unit asked for)
     else:
         assert (f"{start}至{end}求救警情等待可用力量期间，"
                 "本区消防站15个在岗单元在此时段内未被派出") in text
@@ -234,15 +198,15 @@ def test_mid_width_columns_get_a_minimum_width(reports, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_overhaul_of_a_burnt_out_fire_said_as_an_assumption(reports, lang):
-    """warehouse BG006 burnt out before a unit came; its 53.2 min of overhaul after control
+    """warehouse BG007 burnt out before a unit came; its 32.8 min of overhaul after control
     is a draw from the on-scene time assumed for every fire: the note says it is an
     assumption and not modelled, and does not call it the on-scene time of any fire."""
     ctx, rep = reports["warehouse-escalation", lang]
-    row = ctx.rows["BG006"]
+    row = ctx.rows["BG007"]
     cells = next(c for c in _incident_table(ctx, rep).rows
-                 if c[0] == ctx.incident_label("BG006"))
+                 if c[0] == ctx.incident_label("BG007"))
     overhaul = tx.minutes(row.clear - row.control, lang)
-    assert overhaul == tx.minutes(53.2 * 60, lang)
+    assert overhaul == tx.minutes(32.8 * 60, lang)
     if lang == "en":
         assert f"the {overhaul} of overhaul after control is an assumption, not modelled" \
             in cells[-1]
