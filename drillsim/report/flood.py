@@ -1220,12 +1220,13 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     wc = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
     target = f"{wc.target:.0%}"
+    at = tx.offset(wm.warning_issued_at(ctx.result) + wc.judged_s)  # the target, or drill end
     rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
              tx.minutes(c.first_s, ctx.lang), _full_reach(ctx, c.full_s),
              ctx.say("flood.yes" if c.needed else "flood.no")] for c in wc.channels]
     table = Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
                    ctx.say("flood.col_first_reached"), ctx.say("flood.col_full_reach"),
-                   ctx.say("flood.col_needed_for", target=target)], rows,
+                   ctx.say("flood.col_needed_for", target=target, at=at)], rows,
                   ctx.say("flood.channels_caption"))
     actions = []
     if wc.max_share < wc.target:
@@ -1256,6 +1257,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     elif slow is not None:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
+                             at=at,
                              reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
         # every channel counts from the one decision to warn (the drill file gives no channel
         # its own start), so the miss is the slowest needed channel's ramp: aim at it
