@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
+    EVENT_LABEL,
     MIN_FONT,
     clear_of_curves,
     fit_width,
@@ -39,7 +41,6 @@ from drillsim.report.figures import (
     style_axes,
     thicken,
     time_axis,
-    unstack,
     wrap,
 )
 from drillsim.report.findings import (
@@ -592,15 +593,31 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 # ----------------------------------------------------------------------------- figures
 
 
-def _png(fig) -> bytes:
+def _png(fig, head_room: bool = True) -> bytes:
     """PNG bytes, with the thin CJK glyphs of every text and annotation given weight and
     the event labels clear of the curves (:func:`~drillsim.report.figures.clear_of_curves`,
-    placed at the final size)."""
+    placed at the final size; without ``head_room`` the axes keep their range)."""
     fit_width(fig)
     for ax in fig.axes:
         thicken(*ax.texts)
-        clear_of_curves(ax)
+        clear_of_curves(ax, tries=3 if head_room else 0)
     return png(fig)
+
+
+def _number_crowded(ax) -> list[str]:
+    """The event labels of ``ax`` with no free spot beside their line at the axis range
+    drawn (:func:`~drillsim.report.figures.clear_of_curves` without head room), each
+    replaced by its number at the top of its line (upright); returns their texts in number
+    order, for the caption."""
+    fit_width(ax.figure)
+    thicken(*ax.texts)
+    crowded = sorted(clear_of_curves(ax, tries=0), key=lambda a: a.xy[0])
+    texts = []
+    for i, a in enumerate(crowded, 1):
+        texts.append(" ".join(a.get_text().split()))
+        a.set_text(str(i))
+        a.set_rotation(0)
+    return texts
 
 
 def _hours_axis(ax, label: str) -> None:
@@ -673,8 +690,11 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
         style_axes(ax)
+    # the depth axis stays at the data's range (head room would squash the points' curves
+    # into its bottom): a station label with no room beside its line goes to the caption
+    crowded = _number_crowded(ax1)
     return Figure("flood_depth", ctx.say("flood.depth_title"),
-                  depth_caption(ctx, pumps, car, truck), _png(fig),
+                  depth_caption(ctx, pumps, car, truck, crowded), _png(fig, head_room=False),
                   alt=ctx.say("flood.depth_alt"))
 
 
@@ -684,14 +704,19 @@ series with the same values both show (with :data:`SERIES_MARKERS` on the depths
 SERIES_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
-def depth_caption(ctx: ReportContext, pumps: list, car: str, truck: str) -> str:
+def depth_caption(ctx: ReportContext, pumps: list, car: str, truck: str,
+                  numbered: Sequence[str] = ()) -> str:
     """The depth figure's caption by what it draws: the pump-station lines only when the
-    run has a scripted (dotted) or a chance (dash-dot) pump-station event."""
+    run has a scripted (dotted) or a chance (dash-dot) pump-station event; the labels
+    numbered at the top of their lines (``numbered``, number 1 first), in full."""
     caption = ctx.say("flood.depth_caption", car=car, truck=truck)
     if any(e.scripted for e in pumps):
         caption += ctx.say("flood.depth_caption_pump_inject")
     if any(not e.scripted for e in pumps):
         caption += ctx.say("flood.depth_caption_pump_chance")
+    if numbered:
+        caption += ctx.say("flood.depth_caption_numbered", items=tx.join(
+            (f"{i} {text}" for i, text in enumerate(numbered, 1)), ctx.lang))
     return caption + ctx.say("flood.depth_caption_styles")
 
 
@@ -898,7 +923,6 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
                              sharex=True, squeeze=False)
     cmap = plt.get_cmap("tab10")
     items = sorted({k for d in shown for k in dm[d.id].levels})
-    marks = []
     for ax, dep in zip(axes[:, 0], shown, strict=True):
         drawn = []
         for k, item in enumerate(items):
@@ -923,9 +947,11 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         for e in dm[dep.id].events:
             key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
-            marks.append(ax.text(e.t / 60, 0.97, " " + ctx.say(key), color=colour,
-                                 fontsize=MIN_FONT, va="top",
-                                 transform=ax.get_xaxis_transform()))
+            # beside its line where no item's line runs through it (placed at the final
+            # size by _png: figures.clear_of_curves)
+            ax.annotate(ctx.say(key), (e.t / 60, 0.97), xycoords=ax.get_xaxis_transform(),
+                        xytext=(3, 0), textcoords="offset points", color=colour,
+                        fontsize=MIN_FONT, va="top", ha="left", gid=EVENT_LABEL)
         ax.set_ylim(0, max(105.0, ax.get_ylim()[1]))
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
                      else ctx.name(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
@@ -941,7 +967,6 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
     time_axis(ctx, last, t_max)
     last.tick_params(axis="x", labelsize=MIN_FONT)
     thicken(last.xaxis.label)
-    unstack(marks)
     return Figure("depot_stock", ctx.say("flood.stock_title"), ctx.say("flood.stock_caption"),
                   _png(fig), alt=ctx.say("flood.stock_alt"))
 
