@@ -697,9 +697,7 @@ def gantt_axes(ctx: ReportContext):
     for gid, units in groups:
         rows.append(("group", gid))
         rows += [("unit", u) for u in units]
-    scripted = {i.id: i.id for i in ctx.scenario.all_incidents()}  # id -> bar label
-    if ctx.scenario.chemical is not None:  # the release's call, by the release's id (CL1)
-        scripted[ctx.scenario.chemical.incident_id] = ctx.scenario.chemical.id
+    scripted = scripted_labels(ctx)
     t_max = max(ctx.scenario.duration, ctx.end_time)
     n = len(rows) + (3 if idle or standby else 0)
     height = max(3.0, 0.24 * n + 2.2)
@@ -829,13 +827,25 @@ def _inject_labels(ax, marks: list[tuple[float, str]], span_min: float) -> None:
                     ha="left", va="center", annotation_clip=False)
 
 
+def scripted_labels(ctx: ReportContext) -> dict[str, str]:
+    """The drill's scripted incidents (those of injects too), id -> the label of their
+    on-scene bars on the time line; the chemical release's call by the release's id (CL1).
+    Empty when the drill scripts none (a rainstorm's calls all come from the model)."""
+    scripted = {i.id: i.id for i in ctx.scenario.all_incidents()}
+    if ctx.scenario.chemical is not None:
+        scripted[ctx.scenario.chemical.incident_id] = ctx.scenario.chemical.id
+    return scripted
+
+
 def gantt_caption(ctx: ReportContext) -> str:
     """The time line's caption: what its rows show, naming only what this drill's rows
     hold (relief trucks, mutual aid, outages, idle units, injects)."""
     segs = unit_timeline(ctx.result)
     states = {s.state for spans in segs.values() for s in spans}
     units = {u.id: u for u in ctx.result.units}
-    parts = [ctx.say("figure.gantt_caption")]
+    scripted = bool(scripted_labels(ctx))
+    parts = [ctx.say("figure.gantt_caption", labelled=ctx.say("figure.gantt_caption_labelled")
+                     if scripted else "")]
     if "oos" in states:
         parts.append(ctx.say("figure.gantt_caption_oos"))
     if states & {"load", "unload"}:
@@ -850,6 +860,8 @@ def gantt_caption(ctx: ReportContext) -> str:
     if injects:  # the message injects only: a scripted incident starts on its own rows
         parts.append(ctx.say("figure.gantt_caption_injects",
                              ids=ctx.say("figure.list_sep").join(dict.fromkeys(injects))))
+        if scripted:
+            parts.append(ctx.say("figure.gantt_caption_no_incident_lines"))
     return "".join(parts)
 
 

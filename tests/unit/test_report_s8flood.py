@@ -94,3 +94,22 @@ def test_depot_stock_labels_cross_no_data_line(reports, drill, lang, monkeypatch
                     inside = (px > box.x0) & (px < box.x1) & (py > box.y0) & (py < box.y1)
                     assert not inside.any(), (t.get_text(), ln.get_label())
     assert labels
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_gantt_caption_speaks_of_scripted_incidents_only_when_there_are_some(reports, lang):
+    """The rainstorm drills script no incident (every call comes from the flood model):
+    their time-line captions named 'the scripted incident' twice. Now only flood-and-fire,
+    which scripts F1, says its bars are labelled and its incidents not drawn as lines."""
+    word = "scripted incident" if lang == "en" else "脚本警情"
+    for drill in ("rainstorm-50y-afternoon", "rainstorm-50y-night"):
+        ctx, _ = reports[drill, lang]
+        assert not fg.scripted_labels(ctx)
+        assert word not in fg.gantt_caption(ctx)
+    night = fg.gantt_caption(reports["rainstorm-50y-night", lang][0])
+    assert ("Dotted lines mark the message injects" if lang == "en" else "虚线为情景注入") in night
+    ctx, _ = reports["flood-and-fire", lang]
+    caption = fg.gantt_caption(ctx)
+    assert "F1" in fg.scripted_labels(ctx)
+    assert ctx.say("figure.gantt_caption_labelled") in caption
+    assert ctx.say("figure.gantt_caption_no_incident_lines") in caption
