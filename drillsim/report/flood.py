@@ -1318,16 +1318,31 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     paras = [measured_sentence(ctx, res, rating)]
     paras.append(ctx.say("flood.rescue_calls", calls=len(rows), late=len(late),
                          queued=calls.queued, aid=calls.mutual_aid))
-    totals: dict[str, float] = defaultdict(float)
-    for r in late or rows:
-        for k, v in breakdown(ctx, r, "first", False).segments.items():
-            totals[k] += v
-    largest = max(totals, key=totals.get) if totals else ""
-    whole = sum(totals.values())
-    if largest:
-        # the response segments are named by the fire part (report.fire.SEGMENT_WORDING)
-        paras.append(ctx.say("flood.rescue_bottleneck", segment=ctx.say(SEGMENT_WORDING[largest]),
-                             share=f"{totals[largest] / whole:.0%}"))
+
+    def largest_of(calls_: list) -> tuple[str, str]:
+        """The largest response segment of ``calls_`` and its share of their total time."""
+        totals: dict[str, float] = defaultdict(float)
+        for r in calls_:
+            for k, v in breakdown(ctx, r, "first", False).segments.items():
+                totals[k] += v
+        if not totals or not sum(totals.values()):
+            return "", ""
+        top = max(totals, key=totals.get)
+        return top, f"{totals[top] / sum(totals.values()):.0%}"
+
+    # the response segments are named by the fire part (report.fire.SEGMENT_WORDING); the
+    # calls beyond the target first, and then all calls when their largest differs
+    largest, share = largest_of(late or rows)
+    every, every_share = largest_of(rows) if late else (largest, share)
+    if largest and late:
+        paras.append(ctx.say("flood.rescue_bottleneck_late", late=len(late),
+                             segment=ctx.say(SEGMENT_WORDING[largest]), share=share))
+        if every != largest:
+            paras.append(ctx.say("flood.rescue_largest_all", calls=len(rows),
+                                 segment=ctx.say(SEGMENT_WORDING[every]), share=every_share))
+    elif largest:
+        paras.append(ctx.say("flood.rescue_bottleneck", calls=len(rows),
+                             segment=ctx.say(SEGMENT_WORDING[largest]), share=share))
     tm = shown_team_rows(ctx)
     if tm:
         paras.append(ctx.say("flood.team_mobilisation", teams=clauses(ctx, [

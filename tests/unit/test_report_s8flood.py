@@ -113,3 +113,42 @@ def test_gantt_caption_speaks_of_scripted_incidents_only_when_there_are_some(rep
     assert "F1" in fg.scripted_labels(ctx)
     assert ctx.say("figure.gantt_caption_labelled") in caption
     assert ctx.say("figure.gantt_caption_no_incident_lines") in caption
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rescue_bottleneck_says_which_calls_it_is_of(reports, lang):
+    """Night O2 said 'mutual aid on the way, the largest segment (81% of the response time
+    of these calls)' after '63 rescue calls': 81 % holds for the 6 calls beyond the target
+    only; over all 63 waiting for a free unit is the largest (41 % against 19 %). The
+    finding names the 6 calls, and then the largest segment over all calls, each share
+    summed here from the calls' segments."""
+    from collections import defaultdict
+
+    from drillsim.metrics.rescue import rescue_calls
+    from drillsim.report.fire import SEGMENT_WORDING, breakdown
+
+    ctx, rep = reports["rainstorm-50y-night", lang]
+    found = next(f for f in rep.findings if f.objective == "O2")
+    obj = next(o for o in ctx.scenario.objectives if o.id == "O2")
+    calls = rescue_calls(ctx.summary.rows, obj.bound()[1])
+
+    def largest(rows):
+        totals = defaultdict(float)
+        for r in rows:
+            for k, v in breakdown(ctx, r, "first", False).segments.items():
+                totals[k] += v
+        top = max(totals, key=totals.get)
+        return ctx.say(SEGMENT_WORDING[top]), round(100 * totals[top] / sum(totals.values()))
+
+    seg, share = largest(calls.late)
+    all_seg, all_share = largest(calls.calls)
+    assert (len(calls.late), len(calls.calls), share, all_share) == (6, 63, 81, 41)
+    text = " ".join(found.paragraphs)
+    if lang == "en":
+        assert (f"Bottleneck of the 6 calls beyond the target: {seg}, the largest segment "
+                f"(81% of their response time).") in text
+        assert (f"Over all 63 calls the largest segment is {all_seg} (41% of their response "
+                "time).") in text
+    else:
+        assert f"超出目标的6起警情的瓶颈：{seg}，为最大环节（占其响应时间的81%）。" in text
+        assert f"就全部63起警情而言，最大环节为{all_seg}（占其响应时间的41%）。" in text
