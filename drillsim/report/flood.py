@@ -50,6 +50,7 @@ from drillsim.report.findings import (
     finding_title,
     measured_sentence,
     observation,
+    rated_objectives,
     restates_objective,
 )
 from drillsim.report.registry import (
@@ -1308,6 +1309,21 @@ def assembly_action(ctx: ReportContext, spec, m: tm_.TeamMeasure, ref: str) -> A
                    needed=tx.offset(m.needed_at), minutes=tx.minutes(m.assembly_s, ctx.lang))
 
 
+def late_team_actions(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
+    """The teams the rescue finding drafts an assembly action for (:func:`assembly_action`):
+    the two slowest to assemble of the listed teams that assembled after their first need."""
+    late = [(spec, m) for spec, m in shown_team_rows(ctx)
+            if m.late and math.isfinite(m.assembled_at)]
+    return sorted(late, key=lambda t: -_fin(t[1].assembly_s))[:2]
+
+
+def rescue_explained(ctx: ReportContext) -> bool:
+    """Whether the report explains a rescue objective (:func:`explain_rescue`: rated below
+    P, and not only for fires still burning at the end)."""
+    return any(ro.res.objective.metric == "rescue_first_arrival_p90" and ro.rating.code != "P"
+               and not (ro.failures and ro.res.status == "met") for ro in rated_objectives(ctx))
+
+
 def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     from drillsim.report.fire import SEGMENT_WORDING, breakdown
 
@@ -1359,10 +1375,16 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
                   ) if t_rows else None
     actions = []
     if largest in ("queue", "processing") or calls.queued:
-        actions.append(_action(ctx, "flood.action_preposition_rescue", "hq", "mobilisation",
-                               obj.id))
-    late_teams = [(spec, m) for spec, m in tm if m.late and math.isfinite(m.assembled_at)]
-    for spec, m in sorted(late_teams, key=lambda t: -_fin(t[1].assembly_s))[:2]:
+        activated = [m.activated_at for _, m in tm if math.isfinite(m.activated_at)]
+        if activated and max(activated) < first_call:
+            # activated before the first call already: the time lost was their assembly
+            actions.append(_action(
+                ctx, "flood.action_preposition_assembled", "hq", "mobilisation", obj.id,
+                activated=tx.offset(min(activated)), first=tx.offset(first_call)))
+        else:
+            actions.append(_action(ctx, "flood.action_preposition_rescue", "hq",
+                                   "mobilisation", obj.id))
+    for spec, m in late_team_actions(ctx):
         actions.append(assembly_action(ctx, spec, m, obj.id))
     if calls.mutual_aid or largest == "aid":
         actions.append(_action(ctx, "flood.action_mutual_aid", "bureau", "operations", obj.id))
@@ -1591,10 +1613,12 @@ def team_strengths(ctx: ReportContext) -> list[str]:
 
 
 def team_observations(ctx: ReportContext) -> list[Finding]:
-    """Teams that assembled only after the first call that asked for their unit types."""
+    """Teams that assembled only after the first call that asked for their unit types (a
+    team the rescue finding already drafts an assembly action for is said there, once)."""
     paras = []
+    said = {spec.id for spec, _ in late_team_actions(ctx)} if rescue_explained(ctx) else set()
     for spec, m in teams(ctx):
-        if not m.late:
+        if not m.late or spec.id in said:
             continue
         if math.isnan(m.assembled_at):
             paras.append(ctx.say("flood.obs_team_never", team=team_name(ctx, spec),

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from drillsim.report import figures as fg
+from drillsim.report import text as tx
 
 LANGS = ["en", "zh"]
 
@@ -152,3 +153,32 @@ def test_rescue_bottleneck_says_which_calls_it_is_of(reports, lang):
     else:
         assert f"超出目标的6起警情的瓶颈：{seg}，为最大环节（占其响应时间的81%）。" in text
         assert f"就全部63起警情而言，最大环节为{all_seg}（占其响应时间的41%）。" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_rescue_actions_say_the_teams_were_activated_early_and_assembly_once(reports, lang):
+    """Night O2: the teams were activated at +00:45, before the first rescue call (+01:31),
+    so 'activate at the warning, not at the flooding' was wrong: the action says they were
+    activated before the first call and the time lost was their assembly. City Management's
+    191.2 min assembly was stated three times (finding, observation, action): now once in
+    the findings and once in the plan."""
+    from drillsim.metrics.rescue import rescue_calls
+    from drillsim.metrics.teams import team_mobilisation
+
+    ctx, rep = reports["rainstorm-50y-night", lang]
+    teams = team_mobilisation(ctx.result)
+    activated = min(m.activated_at for m in teams)
+    obj = next(o for o in ctx.scenario.objectives if o.id == "O2")
+    first = rescue_calls(ctx.summary.rows, obj.bound()[1]).first_call
+    assert activated < first
+    o2 = " ".join(a.action for a in rep.plan if a.finding == "O2")
+    assert ctx.say("flood.action_preposition_rescue") not in o2
+    assert ctx.say("flood.action_preposition_assembled", activated=tx.offset(activated),
+                   first=tx.offset(first)) in o2
+    assert (tx.offset(activated), tx.offset(first)) == ("+00:45:00", "+01:31:14")
+    slow = max(teams, key=lambda m: m.assembly_s)
+    minutes = tx.minutes(slow.assembly_s, lang)
+    assert minutes.startswith("191.2")
+    findings = " ".join(p for f in rep.findings for p in f.paragraphs)
+    assert findings.count(minutes) == 1
+    assert o2.count(minutes) == 1
