@@ -182,3 +182,32 @@ def test_rescue_actions_say_the_teams_were_activated_early_and_assembly_once(rep
     findings = " ".join(p for f in rep.findings for p in f.paragraphs)
     assert findings.count(minutes) == 1
     assert o2.count(minutes) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_terminal_relief_tables_and_objective_ratings(reports, lang):
+    """Terminal summary (review 7b B6): the relief stock table had an empty fifth header
+    (all blank in the afternoon); the night's 'relief bottleneck' and 'item that binds'
+    rows said the same; night O2 showed 'met' though the report rates it S (cases beyond
+    the target). Now: the mark column only when an item binds, with a header; the binding
+    item said once; O2's cell gives the report's rating."""
+    from drillsim.report.findings import level_name, rated_objectives
+    from drillsim.report.summary_text import caps_table, objectives_table, relief_table
+
+    day, _ = reports["rainstorm-50y-afternoon", lang]
+    night, _ = reports["rainstorm-50y-night", lang]
+    for ctx in (day, night):
+        caps = caps_table(ctx)
+        assert all(c.strip() for c in caps.columns)
+        assert all(len(r) == len(caps.columns) for r in caps.rows)
+    assert len(caps_table(day).columns) == 4  # nothing binds in the afternoon
+    marks = [r[4] for r in caps_table(night).rows]
+    assert marks == [night.say("sum.binds"), "", ""]
+    item = tx.term("item", "bedding_set", lang)
+    cells = [v for r in relief_table(night).rows for v in r[1:]]
+    assert len([c for c in cells if c.startswith(item)]) == 1
+    o2 = next(ro for ro in rated_objectives(night) if ro.res.objective.id == "O2")
+    assert (o2.res.status, o2.rating.code) == ("met", "S")
+    row = next(r for r in objectives_table(night).rows if r[0].startswith("O2"))
+    assert row[4] == night.say("sum.met_capped", code="S", level=level_name(night, o2.rating))
+    assert ("S/good" if lang == "en" else "S/") in row[4]
