@@ -475,6 +475,18 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
     return out
 
 
+def members_left(ctx: ReportContext, m: tm_.TeamMeasure) -> str:
+    """A team's members left after assembly: its own, and those also on another team's
+    roster said apart (free for either team, so in both teams' figures): ``77 + 30
+    shared``; a dash when it did not assemble."""
+    if m.free_members is None:
+        return "—"
+    if not m.free_shared:
+        return tx.count(m.free_members)
+    return ctx.say("flood.members_left_shared", own=tx.count(m.free_members - m.free_shared),
+                   shared=tx.count(m.free_shared))
+
+
 def team_overview(ctx: ReportContext) -> list[Table]:
     """The teams part's overview: how each team mobilised."""
     out = []
@@ -488,7 +500,7 @@ def team_overview(ctx: ReportContext) -> list[Table]:
                                  for k, n in m.shared.items()]) or "—"
             rows.append([team_label(ctx, spec), str(spec.members), shared,
                          tx.offset(m.assembled_at), tx.minutes(m.assembly_s, ctx.lang), units,
-                         "—" if m.free_members is None else str(m.free_members)])
+                         members_left(ctx, m)])
             classes.append("bad" if m.short else "")
         out.append(Table(
             [ctx.say("flood.col_team"), ctx.say("flood.col_members"),

@@ -313,7 +313,8 @@ def test_team_table_states_assembly_and_units(runs, drill, lang):
         stated = {units[k]: (_int(f), _int(p))
                   for k, f, p in re.findall(r"(?:^|, |、)(\D+?) (\d+)/(\d+)", row[5])}
         assert stated == {k: (fielded[m.team].get(k, 0), n) for k, n in m.planned.items()}
-        assert _int(row[6]) == a.data["free_members"]
+        # own + shared (review 7b B8): together the record's free members
+        assert sum(_int(n) for n in re.findall(r"[\d,]+", row[6])) == a.data["free_members"]
         assert (cls == "bad") == any(f < p for f, p in stated.values())
 
 

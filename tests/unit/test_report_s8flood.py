@@ -211,3 +211,39 @@ def test_terminal_relief_tables_and_objective_ratings(reports, lang):
     row = next(r for r in objectives_table(night).rows if r[0].startswith("O2"))
     assert row[4] == night.say("sum.met_capped", code="S", level=level_name(night, o2.rating))
     assert ("S/good" if lang == "en" else "S/") in row[4]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_team_table_says_shared_members_apart(reports, lang):
+    """Afternoon teams table (review 7b B8): 'members left' 107 (City Management) and 348
+    (Civil air defence) both held the 30 members on both rosters (a count of who is free
+    at each assembly, right for each team, not to be summed). The shared ones are said
+    apart: own left is the team's own members less the crews its units took (a team fields
+    from its own members first), recomputed here from the drill file and the records."""
+    from collections import defaultdict
+
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports["rainstorm-50y-afternoon", lang]
+    crews = defaultdict(int)
+    for r in ctx.records:
+        if r.event == "mobilised":
+            crews[r.place] += int(r.data["crew"])
+    free = {r.place: int(r.data["free_members"]) for r in ctx.records
+            if r.event == "team_assembled"}
+    table = next(t for t in rep.overview_tables
+                 if t.columns[-1] == ctx.say("flood.col_members_left"))
+    shared_said = 0
+    for (spec, m), row in zip(fl.shown_team_rows(ctx), table.rows, strict=True):
+        own_total = spec.members - sum(m.shared.values())
+        own = max(own_total - crews[spec.id], 0)
+        shared = free[spec.id] - own
+        if shared:
+            shared_said += 1
+            assert row[-1] == ctx.say("flood.members_left_shared", own=tx.count(own),
+                                      shared=tx.count(shared)), row
+        else:
+            assert row[-1] == tx.count(free[spec.id])
+    # City Management and Civil air defence share 30, Blue Star and Civil air defence 10:
+    # 77 + 30, 308 + 40, 0 + 10 (the record's 107, 348, 10)
+    assert shared_said == 3
