@@ -247,3 +247,16 @@ def test_team_table_says_shared_members_apart(reports, lang):
     # City Management and Civil air defence share 30, Blue Star and Civil air defence 10:
     # 77 + 30, 308 + 40, 0 + 10 (the record's 107, 348, 10)
     assert shared_said == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_injects_said_once(reports, lang):
+    """Afternoon rainstorm (review 7b B11): 'The drill script has no injects…' stood under
+    the inject time line and again as the MSEL section; the MSEL now points back to it."""
+    from drillsim.report import render_html, render_markdown
+
+    ctx, rep = reports["rainstorm-50y-afternoon", lang]
+    assert not rep.injects.rows and not rep.msel.rows
+    for page in (render_markdown(rep), render_html(rep)):
+        assert page.count(ctx.say("no_injects")) == 1
+        assert page.count(ctx.say("no_msel")) == 1
