@@ -346,7 +346,21 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_closed_cars", limit=car),
              ctx.say("flood.col_closed_trucks", limit=truck),
              ctx.say("flood.col_road_arcs"), ctx.say("flood.col_pumps_sent"),
-             ctx.say("flood.col_displaced")], rows, ctx.say("flood.points_caption"), classes))
+             ctx.say("flood.col_displaced")], rows, ctx.say("flood.points_caption") + "".join(
+                ctx.say("flood.points_caption_mm", depth=d, limit=limit_text(lim))
+                for d, lim in _kept_mm(pts)), classes))
+    return out
+
+
+def _kept_mm(pts: dict) -> list[tuple[str, float]]:
+    """The peak depths the table gives to the millimetre (:func:`drillsim.report.text.depth`:
+    two decimals would round them onto a closure limit), each with that limit, m."""
+    out = []
+    for p in pts.values():
+        d = tx.depth(p.m.peak_m)
+        if len(d.partition(".")[2]) > 2:
+            lim = min((CAR_LIMIT_M, TRUCK_LIMIT_M), key=lambda x: abs(x - p.m.peak_m))
+            out.append((d, lim))
     return out
 
 

@@ -260,3 +260,23 @@ def test_no_injects_said_once(reports, lang):
     for page in (render_markdown(rep), render_html(rep)):
         assert page.count(ctx.say("no_injects")) == 1
         assert page.count(ctx.say("no_msel")) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_waterlogging_table_words_and_the_millimetre_depth(reports, lang):
+    """Night (review 7b B10): 'road arcs' is graph jargon; the culvert's 0.599 m stood
+    unexplained among two-decimal depths. The column says road sections; the caption says
+    why 0.599 keeps the millimetre (0.60 would read as the 0.6 m truck limit, which the
+    peak stays below)."""
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports["rainstorm-50y-night", lang]
+    table = next(t for t in rep.overview_tables
+                 if t.columns[0] == ctx.say("flood.col_point"))
+    assert "arcs" not in " ".join(table.columns)
+    culvert = [r for r in table.rows if r[1] == "0.599 m"]
+    assert len(culvert) == 1
+    peak = max(p.m.peak_m for p in fl.points(ctx).values() if tx.depth(p.m.peak_m) == "0.599")
+    assert 0.5985 <= peak < 0.6
+    assert ctx.say("flood.points_caption_mm", depth="0.599", limit="0.6 m") in table.caption
+    assert table.caption.count(" m") >= 1 and "0.42" not in table.caption
