@@ -1131,6 +1131,24 @@ def _warning_sentence(ctx: ReportContext) -> str:
 # ----------------------------------------------------------------------------- explainers
 
 
+def restock_paras(ctx: ReportContext, b: dict) -> list[str]:
+    """Where each restock of the item that binds (else the first that ran out) went, shelter
+    by shelter (:func:`drillsim.metrics.relief.restock_split`): why a shelter stayed
+    behind after a restock."""
+    short: rm.Shortfall = b["shortfall"]
+    item = short.binding.item if short.capped else next(iter(b["stock_out_items"]), None)
+    if item is None:
+        return []
+    out = []
+    for t, depot, split in rm.restock_split(ctx.result, item):
+        out.append(ctx.say("flood.restock_split", depot=place_short(ctx, depot),
+                           at=tx.offset(t), item=tx.term("item", item, ctx.lang),
+                           split=tx.join((ctx.say("flood.to_shelter", qty=tx.count(q),
+                                                  shelter=place_short(ctx, sh))
+                                          for sh, q in split.items()), ctx.lang)))
+    return out
+
+
 def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
@@ -1170,6 +1188,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
             ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
                     relieved=tx.count(s.m.relieved_in_target), admitted=tx.count(s.m.admitted))
             for s in behind])))
+        paras += restock_paras(ctx, b)
     actions = cause_actions(ctx, name, b, obj.id)
     # the next largest avoidable wait, when it is a fifth of it or more; not trucks when
     # an item's stock caps the relieved: more trucks would not relieve anyone more

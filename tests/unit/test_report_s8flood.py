@@ -280,3 +280,31 @@ def test_waterlogging_table_words_and_the_millimetre_depth(reports, lang):
     assert 0.5985 <= peak < 0.6
     assert ctx.say("flood.points_caption_mm", depth="0.599", limit="0.6 m") in table.caption
     assert table.caption.count(" m") >= 1 and "0.42" not in table.caption
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_relief_finding_says_where_the_restock_went(reports, lang):
+    """Night O1 (review 7b B13): 'Most behind: Hongqiao Park' did not say that the +06:30
+    restock sent 958 bedding sets to West Station South Square, 957 to Binhe Park and 85 to
+    Hongqiao Park (the truck_load records at 23,400 s). The finding says so, the split
+    summed here from the records."""
+    from collections import defaultdict
+
+    from drillsim.report import flood as fl
+
+    ctx, rep = reports["rainstorm-50y-night", lang]
+    restock = next(r for r in ctx.records if r.event == "replenish")
+    split = defaultdict(float)
+    for r in ctx.records:
+        if r.event == "truck_load" and r.place == restock.place and r.t >= restock.t:
+            split[r.data["shelter"]] += float(r.data["items"].get("bedding_set", 0.0))
+    split = {k: v for k, v in sorted(split.items(), key=lambda kv: -kv[1]) if v}
+    assert split == {"xizhan_south_square": 958, "binhe_park": 957, "hongqiao_park": 85}
+    said = ctx.say("flood.restock_split", depot=fl.place_short(ctx, restock.place),
+                   at="+06:30:00", item=tx.term("item", "bedding_set", lang),
+                   split=tx.join((ctx.say("flood.to_shelter", qty=tx.count(q),
+                                          shelter=fl.place_short(ctx, s))
+                                  for s, q in split.items()), lang))
+    o1 = next(f for f in rep.findings if f.objective == "O1")
+    assert said in o1.paragraphs
+    assert ("85 to Hongqiao Park" if lang == "en" else "红桥公园85") in said
