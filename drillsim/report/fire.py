@@ -1228,7 +1228,7 @@ def sections(ctx: ReportContext) -> list[Section]:
     caption += ctx.say("fire.components_caption_no_nfpa",
                        kinds=ctx.say("sep_words").join(other)) if other else \
         ctx.say("fire.components_caption_nfpa")
-    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", "n"]
+    comp_table = Table([ctx.say("fire.col_segment"), "P50", "P90", ctx.say("sum.col_n")]
                        + ([] if other else [ctx.say("fire.col_nfpa")]), c_rows, caption)
     s_rows = [[named(ctx, METRICS[k]), measure_text(ctx, k)]
               for k in ("five_minute_share", "turnouts_n", "turnout_p90",

@@ -458,7 +458,8 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
             c = short.binding
             caption = ctx.say("flood.shelters_caption_cut_capped", target=target,
                               horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
-                              item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
+                              item=tx.term("item", c.item, ctx.lang),
+                              stock=tx.amount(c.item, c.stock, ctx.lang),
                               covered=f"{short.covered:,}", displaced=f"{short.displaced:,}")
         else:
             caption = ctx.say("flood.shelters_caption_cut", target=target,
@@ -1220,9 +1221,10 @@ def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
     if name == "stock" and short.capped:
         c = short.binding
         paras.append(ctx.say("flood.relief_binding_item",
-                             item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
-                             ration=f"{c.ration:g}", covered=f"{short.covered:,}",
-                             displaced=f"{short.displaced:,}", capped=f"{short.capped:,}"))
+                             item=tx.term("item", c.item, ctx.lang),
+                             stock=tx.amount(c.item, c.stock, ctx.lang), ration=f"{c.ration:g}",
+                             covered=f"{short.covered:,}", displaced=f"{short.displaced:,}",
+                             capped=f"{short.capped:,}"))
     elif name == "left_late":
         paras.append(ctx.say("flood.relief_left_late", late=f"{short.left_late:,}",
                              missed=f"{short.missed:,}", target=target,
@@ -1267,8 +1269,10 @@ def cause_actions(ctx: ReportContext, cause: str | None, b: dict, ref: str) -> l
             c = short.binding
             out.append(_action(ctx, "flood.action_raise_stock", owner, cap, ref,
                                item=tx.term("item", c.item, ctx.lang),
-                               needed=f"{math.ceil(short.needed - 1e-9):,}",
-                               stock=f"{c.stock:,.0f}", covered=f"{short.covered:,}",
+                               needed=tx.amount(c.item, math.ceil(short.needed - 1e-9),
+                                                ctx.lang),
+                               stock=tx.amount(c.item, c.stock, ctx.lang),
+                               covered=f"{short.covered:,}",
                                displaced=f"{short.displaced:,}"))
         elif key == "flood.action_tell_sooner":
             out.append(_action(ctx, key, owner, cap, ref, late=f"{short.left_late:,}"))
@@ -1598,9 +1602,9 @@ def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
         actions.append(_action(ctx, "flood.action_stock_before_out", "civil",
                                "resources", beyond_ref(ctx),
                                item=tx.term("item", g.item, ctx.lang),
-                               more=tx.count(math.ceil(g.more - 1e-9)),
+                               more=tx.amount(g.item, math.ceil(g.more - 1e-9), ctx.lang),
                                depots=names(ctx, [place_short(ctx, d) for d in g.depots]),
-                               refill=refill, held=tx.count(g.held),
+                               refill=refill, held=tx.amount(g.item, g.held, ctx.lang),
                                covered=tx.count(math.floor(g.covered + 1e-9)),
                                at=tx.offset(g.first_out),
                                displaced=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}",

@@ -308,3 +308,25 @@ def test_relief_finding_says_where_the_restock_went(reports, lang):
     o1 = next(f for f in rep.findings if f.objective == "O1")
     assert said in o1.paragraphs
     assert ("85 to Hongqiao Park" if lang == "en" else "红桥公园85") in said
+
+
+def test_chinese_page_details(reports, monkeypatch):
+    """Review 7b B7 (Chinese): a stock figure alone carries the item's counter
+    (各储备库共有3,500套, not 3,500); the depth figure's axes bracket their units; the
+    page shows no file path; the response-component table's count column is 样本数 as in
+    the terminal, not 'n'."""
+    from drillsim.report import flood as fl
+    from drillsim.report import render_markdown
+
+    assert tx.amount("bedding_set", 3500, "zh") == "3,500套"
+    assert tx.amount("water_l", 27000, "zh") == "27,000升"
+    assert tx.amount("bedding_set", 3500, "en") == "3,500"
+    ctx, rep = reports["rainstorm-50y-night", "zh"]
+    plan = " ".join(a.action for a in rep.plan)
+    assert "各储备库共有5,500套（含补充）" in plan and "至少增加800套" in plan
+    fig, _ = _drawn(monkeypatch, fl.depth_figure, ctx)
+    assert [ax.get_ylabel() for ax in fig.axes[:2]] == ["雨强（mm/h）", "水深（m）"]
+    day, day_rep = reports["rainstorm-50y-afternoon", "zh"]
+    page = render_markdown(day_rep)
+    assert "docs/" not in page and ".md" not in page
+    assert "| 环节 | P50 | P90 | 样本数 |" in page
