@@ -327,6 +327,28 @@ def stock_events(result: RunResult) -> list[StockEvent]:
     return sorted(out, key=lambda e: e.t)
 
 
+def restock_split(result: RunResult, item: str) -> list[tuple[float, str, dict[str, float]]]:
+    """Where each restock of ``item`` went: per replenishment (or stock inject adding it)
+    of a depot, the drill time (s), the depot and the quantity of ``item`` its trucks
+    loaded for each shelter from then until the depot's next restock, largest first
+    (``truck_load`` records). Restocks no truck loaded ``item`` from are left out."""
+    adds = [(r.t, r.place) for r in result.records
+            if r.event in ("replenish", "stock_change") and not r.get("removed")
+            and item in r.data.get("items", {})]
+    out = []
+    for k, (t0, depot) in enumerate(adds):
+        t1 = next((t for t, d in adds[k + 1:] if d == depot and t > t0), math.inf)
+        split: dict[str, float] = defaultdict(float)
+        for r in result.records:
+            if r.event == "truck_load" and r.place == depot and t0 <= r.t < t1:
+                qty = float(r.data["items"].get(item, 0.0))
+                if qty > 0:
+                    split[str(r.data["shelter"])] += qty
+        if split:
+            out.append((t0, depot, dict(sorted(split.items(), key=lambda kv: -kv[1]))))
+    return out
+
+
 def depot_measures(result: RunResult) -> dict[str, DepotMeasure]:
     """Per depot of the drill (file order): stock levels over time, loads and stock events
     (:func:`stock_events`)."""

@@ -28,6 +28,12 @@ class TeamMeasure:
         Assembly time after the call-out, s (NaN when the team did not assemble).
     free_members
         Members not serving in a unit after assembly (``None`` when it did not assemble).
+    free_shared
+        Of ``free_members``, those also on another team's roster (:attr:`shared`): free
+        for either team, so counted in both teams' ``free_members`` (``None`` when it did
+        not assemble). A team fields its units from its own members first
+        (:meth:`drillsim.agents.teams.Rosters.take`): its own members left are
+        ``max(own − crews fielded, 0)``, the rest of ``free_members`` shared.
     planned, fielded
         Units by type: planned in the drill file, and fielded.
     shared
@@ -51,6 +57,7 @@ class TeamMeasure:
     needed_at: float = math.nan
     needed_by: str = ""
     first_sent: float = math.nan
+    free_shared: int | None = None
 
     @property
     def short(self) -> bool:
@@ -111,11 +118,13 @@ def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
     activated = {r.place: r.t for r in result.records if r.event == "team_activated"}
     assembled = {r.place: r for r in result.records if r.event == "team_assembled"}
     fielded: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    crews: dict[str, int] = defaultdict(int)  # people a team's fielded units took
     team_of: dict[str, str] = {}
     sent: dict[str, float] = {}
     for r in result.records:
         if r.event == "mobilised":
             fielded[r.place][r.data["type"]] += 1
+            crews[r.place] += int(r.data["crew"])
             team_of[r.unit] = r.place
         elif r.event == "dispatch" and r.unit in team_of:
             sent.setdefault(team_of[r.unit], r.t)
@@ -125,12 +134,13 @@ def team_mobilisation(result: RunResult) -> list[TeamMeasure]:
         a = assembled.get(team.id)
         shared = {next(iter(k - {team.id})): n for k, n in pairs.items()
                   if team.id in k and len(k) == 2}
+        free = int(a.data["free_members"]) if a is not None else None
+        own_free = max(team.members - sum(shared.values()) - crews[team.id], 0)
         out.append(TeamMeasure(
             team.id, activated.get(team.id, math.nan),
             a.t if a is not None else math.nan,
             float(a.data["delay_s"]) if a is not None else math.nan,
-            int(a.data["free_members"]) if a is not None else None,
-            {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared,
+            free, {u.type: u.count for u in team.units}, dict(fielded[team.id]), shared,
             *first_need(result, {u.type for u in team.units}),
-            sent.get(team.id, math.nan)))
+            sent.get(team.id, math.nan), None if free is None else max(free - own_free, 0)))
     return out

@@ -20,6 +20,7 @@ from drillsim.hazards.warning import (
     max_coverage,
     time_to_coverage,
 )
+from drillsim.metrics.response import run_end
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import Scenario
 
@@ -76,14 +77,19 @@ class ChannelMeasure:
         From the warning's issue to the first people reached, s.
     full_s
         From the warning's issue to its full reach, s.
+    without
+        Coverage of the other channels together at the time the needs are judged
+        (:attr:`WarningChannels.judged_s`), 0-1.
     needed
-        Whether the other channels together cannot reach the warning target without it.
+        Whether the other channels together fall short of the warning target then
+        (``without`` below it).
     """
 
     name: str
     reach: float
     first_s: float
     full_s: float
+    without: float
     needed: bool
 
 
@@ -101,26 +107,45 @@ class WarningChannels:
         Coverage once every channel has run its course, 0-1.
     bottleneck
         Of the needed channels, the one that reaches its full reach last (``None``: none).
+    judged_s
+        From the warning's issue to the time the needs are judged at, s: when the target
+        was reached in the drill, or the drill's end when it never was.
+    reached
+        Whether the drill reached the target (``judged_s`` is then the time it did).
     """
 
     target: float
     channels: tuple[ChannelMeasure, ...]
     max_share: float
     bottleneck: ChannelMeasure | None
+    judged_s: float
+    reached: bool
 
 
 def warning_channels(result: RunResult) -> WarningChannels | None:
-    """The warning channels of the drill and which ones the target needs (None: no warning)."""
+    """The warning channels of the drill and which ones the target needs (None: no warning).
+
+    A channel is needed when the other channels together had not reached the target at
+    the time the drill reached it (its ``warning_target`` record), or by the drill's end
+    when it never did: judged within the drill, not on what the channels would reach
+    eventually, long after it.
+    """
     spec = result.scenario.warning
     if spec is None:
         return None
     chans = channels_of(result.scenario)
-    rows = tuple(ChannelMeasure(
-        c.name, c.full_reach, c.delay_s, c.full_s,
-        max_coverage([x for x in chans if x is not c]) < spec.target) for c in chans)
+    issued = warning_issued_at(result)
+    hit = next((r.t for r in result.records if r.event == "warning_target"), None)
+    judged = (hit if hit is not None else run_end(result)) - issued
+    rows = []
+    for c in chans:
+        without = float(coverage([x for x in chans if x is not c], judged))
+        rows.append(ChannelMeasure(c.name, c.full_reach, c.delay_s, c.full_s, without,
+                                   without < spec.target))
     needed = [r for r in rows if r.needed]
     slow = max(needed, key=lambda r: r.full_s) if needed else None
-    return WarningChannels(spec.target, rows, max_coverage(chans), slow)
+    return WarningChannels(spec.target, tuple(rows), max_coverage(chans), slow, judged,
+                           hit is not None)
 
 
 @dataclass(frozen=True)

@@ -139,14 +139,29 @@ def png(fig, dpi: int = DPI) -> bytes:
     return buf.getvalue()
 
 
-def clear_of_curves(ax, tries: int = 3) -> None:
-    """Move each vertical event label of ``ax`` (a 90° annotation beside its line) to where
+EVENT_LABEL = "event-label"
+"""``gid`` of an upright annotation that labels a vertical event line at the top of its
+axes (``xycoords`` the x-axis transform), for :func:`clear_of_curves` to place like the
+90° labels."""
+
+
+def clear_of_curves(ax, tries: int = 3) -> list:
+    """Move each event label of ``ax`` (a 90° annotation beside its line, or an upright one
+    with ``gid`` :data:`EVENT_LABEL`) to where
     no data curve runs through it: up or down its line, right or left of it; when no spot
-    is free, add head room above the curves and try again (``tries`` times). Straight
-    horizontal and vertical lines (limits, event marks) are not curves; a step curve is
-    tested as drawn (its steps, not the straight joins of its points). A label stays on
-    its own line's side: no spot where another vertical line runs nearer to it than its
-    own (two marks minutes apart)."""
+    is free, add head room above the curves and try again (``tries`` times, the last head
+    room added after the last try; 0 keeps the axis range as it is). Straight horizontal
+    and vertical lines (limits, event marks) are not curves; a step curve is tested as
+    drawn (its steps, not the straight joins of its points). A label stays on its own
+    line's side: no spot where another vertical line runs nearer to it than its own (two
+    marks minutes apart).
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        The labels that found no free spot in the last try (left at the top of their
+        line), for the caller to say elsewhere (legend, caption).
+    """
     import numpy as np
     from matplotlib.cbook import STEP_LOOKUP_MAP
     from matplotlib.path import Path
@@ -154,9 +169,9 @@ def clear_of_curves(ax, tries: int = 3) -> None:
 
     fig = ax.figure
     labels = [a for a in ax.texts if isinstance(a, Annotation) and a.get_visible()
-              and a.get_rotation() == 90 and a.get_text()]
+              and (a.get_rotation() == 90 or a.get_gid() == EVENT_LABEL) and a.get_text()]
     if not labels:
-        return
+        return []
     spots = [(0.98, "top", 3, "left"), (0.98, "top", -3, "right"),
              (0.03, "bottom", 3, "left"), (0.03, "bottom", -3, "right"),
              (0.5, "center", 3, "left"), (0.5, "center", -3, "right")]
@@ -175,7 +190,7 @@ def clear_of_curves(ax, tries: int = 3) -> None:
                 x, y = STEP_LOOKUP_MAP[line.get_drawstyle()](x, y)
             curves.append(Path(line.get_transform().transform(np.column_stack([x, y]))))
         taken: list = []
-        crossed = False
+        crossed: list = []
         height = ax.get_window_extent(renderer).height
         for a in labels:
             if a.get_window_extent(renderer).height > 0.55 * height:
@@ -198,11 +213,12 @@ def clear_of_curves(ax, tries: int = 3) -> None:
                 a.xy, a.xyann = (x, 0.98), (3, 0)
                 a.set_va("top")
                 a.set_ha("left")
-                crossed = True
-        if not crossed:
-            return
+                crossed.append(a)
+        if not crossed or tries == 0:
+            return crossed
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, lo + (hi - lo) * 1.3)
+    return crossed
 
 
 def _gap(x: float, box) -> float:
@@ -681,9 +697,7 @@ def gantt_axes(ctx: ReportContext):
     for gid, units in groups:
         rows.append(("group", gid))
         rows += [("unit", u) for u in units]
-    scripted = {i.id: i.id for i in ctx.scenario.all_incidents()}  # id -> bar label
-    if ctx.scenario.chemical is not None:  # the release's call, by the release's id (CL1)
-        scripted[ctx.scenario.chemical.incident_id] = ctx.scenario.chemical.id
+    scripted = scripted_labels(ctx)
     t_max = max(ctx.scenario.duration, ctx.end_time)
     n = len(rows) + (3 if idle or standby else 0)
     height = max(3.0, 0.24 * n + 2.2)
@@ -770,28 +784,6 @@ def gantt_axes(ctx: ReportContext):
     return fig
 
 
-def unstack(texts: list) -> None:
-    """Move texts down, one line at a time, until none overlaps one placed before it (for
-    labels of vertical marker lines that fall close together). Call with the axes'
-    limits set."""
-    if not texts:
-        return
-    fig = texts[0].figure
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
-    placed: list = []
-    for t in texts:
-        box = t.get_window_extent(renderer)
-        for _ in range(6):
-            if not any(box.overlaps(b) for b in placed):
-                break
-            x, y = t.get_position()
-            dy = box.height / t.axes.get_window_extent(renderer).height
-            t.set_position((x, y - 1.1 * dy))
-            box = t.get_window_extent(renderer)
-        placed.append(box)
-
-
 def _axes_height_in(ax) -> float:
     """Height of ``ax`` in inches."""
     return ax.get_position().height * ax.figure.get_figheight()
@@ -835,13 +827,25 @@ def _inject_labels(ax, marks: list[tuple[float, str]], span_min: float) -> None:
                     ha="left", va="center", annotation_clip=False)
 
 
+def scripted_labels(ctx: ReportContext) -> dict[str, str]:
+    """The drill's scripted incidents (those of injects too), id -> the label of their
+    on-scene bars on the time line; the chemical release's call by the release's id (CL1).
+    Empty when the drill scripts none (a rainstorm's calls all come from the model)."""
+    scripted = {i.id: i.id for i in ctx.scenario.all_incidents()}
+    if ctx.scenario.chemical is not None:
+        scripted[ctx.scenario.chemical.incident_id] = ctx.scenario.chemical.id
+    return scripted
+
+
 def gantt_caption(ctx: ReportContext) -> str:
     """The time line's caption: what its rows show, naming only what this drill's rows
     hold (relief trucks, mutual aid, outages, idle units, injects)."""
     segs = unit_timeline(ctx.result)
     states = {s.state for spans in segs.values() for s in spans}
     units = {u.id: u for u in ctx.result.units}
-    parts = [ctx.say("figure.gantt_caption")]
+    scripted = bool(scripted_labels(ctx))
+    parts = [ctx.say("figure.gantt_caption", labelled=ctx.say("figure.gantt_caption_labelled")
+                     if scripted else "")]
     if "oos" in states:
         parts.append(ctx.say("figure.gantt_caption_oos"))
     if states & {"load", "unload"}:
@@ -856,6 +860,8 @@ def gantt_caption(ctx: ReportContext) -> str:
     if injects:  # every inject delivered (message or incident); an incident without one: its rows
         parts.append(ctx.say("figure.gantt_caption_injects",
                              ids=ctx.say("figure.list_sep").join(dict.fromkeys(injects))))
+        if scripted:
+            parts.append(ctx.say("figure.gantt_caption_no_incident_lines"))
     return "".join(parts)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,7 @@ from drillsim.network.waterlogging_arcs import point_edges
 from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.figures import (
+    EVENT_LABEL,
     MIN_FONT,
     clear_of_curves,
     fit_width,
@@ -39,7 +41,6 @@ from drillsim.report.figures import (
     style_axes,
     thicken,
     time_axis,
-    unstack,
     wrap,
 )
 from drillsim.report.findings import (
@@ -49,6 +50,7 @@ from drillsim.report.findings import (
     finding_title,
     measured_sentence,
     observation,
+    rated_objectives,
     restates_objective,
 )
 from drillsim.report.registry import (
@@ -344,7 +346,21 @@ def overview_tables(ctx: ReportContext) -> list[Table]:
              ctx.say("flood.col_closed_cars", limit=car),
              ctx.say("flood.col_closed_trucks", limit=truck),
              ctx.say("flood.col_road_arcs"), ctx.say("flood.col_pumps_sent"),
-             ctx.say("flood.col_displaced")], rows, ctx.say("flood.points_caption"), classes))
+             ctx.say("flood.col_displaced")], rows, ctx.say("flood.points_caption") + "".join(
+                ctx.say("flood.points_caption_mm", depth=d, limit=limit_text(lim))
+                for d, lim in _kept_mm(pts)), classes))
+    return out
+
+
+def _kept_mm(pts: dict) -> list[tuple[str, float]]:
+    """The peak depths the table gives to the millimetre (:func:`drillsim.report.text.depth`:
+    two decimals would round them onto a closure limit), each with that limit, m."""
+    out = []
+    for p in pts.values():
+        d = tx.depth(p.m.peak_m)
+        if len(d.partition(".")[2]) > 2:
+            lim = min((CAR_LIMIT_M, TRUCK_LIMIT_M), key=lambda x: abs(x - p.m.peak_m))
+            out.append((d, lim))
     return out
 
 
@@ -442,7 +458,8 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
             c = short.binding
             caption = ctx.say("flood.shelters_caption_cut_capped", target=target,
                               horizon=tx.duration(rm.relief_horizon(ctx.result), ctx.lang),
-                              item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
+                              item=tx.term("item", c.item, ctx.lang),
+                              stock=tx.amount(c.item, c.stock, ctx.lang),
                               covered=f"{short.covered:,}", displaced=f"{short.displaced:,}")
         else:
             caption = ctx.say("flood.shelters_caption_cut", target=target,
@@ -473,6 +490,18 @@ def _shelter_depot_tables(ctx: ReportContext) -> list[Table]:
     return out
 
 
+def members_left(ctx: ReportContext, m: tm_.TeamMeasure) -> str:
+    """A team's members left after assembly: its own, and those also on another team's
+    roster said apart (free for either team, so in both teams' figures): ``77 + 30
+    shared``; a dash when it did not assemble."""
+    if m.free_members is None:
+        return "—"
+    if not m.free_shared:
+        return tx.count(m.free_members)
+    return ctx.say("flood.members_left_shared", own=tx.count(m.free_members - m.free_shared),
+                   shared=tx.count(m.free_shared))
+
+
 def team_overview(ctx: ReportContext) -> list[Table]:
     """The teams part's overview: how each team mobilised."""
     out = []
@@ -486,7 +515,7 @@ def team_overview(ctx: ReportContext) -> list[Table]:
                                  for k, n in m.shared.items()]) or "—"
             rows.append([team_label(ctx, spec), str(spec.members), shared,
                          tx.offset(m.assembled_at), tx.minutes(m.assembly_s, ctx.lang), units,
-                         "—" if m.free_members is None else str(m.free_members)])
+                         members_left(ctx, m)])
             classes.append("bad" if m.short else "")
         out.append(Table(
             [ctx.say("flood.col_team"), ctx.say("flood.col_members"),
@@ -592,15 +621,31 @@ def map_layer(ctx: ReportContext, ax, handles: list) -> None:
 # ----------------------------------------------------------------------------- figures
 
 
-def _png(fig) -> bytes:
+def _png(fig, head_room: bool = True) -> bytes:
     """PNG bytes, with the thin CJK glyphs of every text and annotation given weight and
     the event labels clear of the curves (:func:`~drillsim.report.figures.clear_of_curves`,
-    placed at the final size)."""
+    placed at the final size; without ``head_room`` the axes keep their range)."""
     fit_width(fig)
     for ax in fig.axes:
         thicken(*ax.texts)
-        clear_of_curves(ax)
+        clear_of_curves(ax, tries=3 if head_room else 0)
     return png(fig)
+
+
+def _number_crowded(ax) -> list[str]:
+    """The event labels of ``ax`` with no free spot beside their line at the axis range
+    drawn (:func:`~drillsim.report.figures.clear_of_curves` without head room), each
+    replaced by its number at the top of its line (upright); returns their texts in number
+    order, for the caption."""
+    fit_width(ax.figure)
+    thicken(*ax.texts)
+    crowded = sorted(clear_of_curves(ax, tries=0), key=lambda a: a.xy[0])
+    texts = []
+    for i, a in enumerate(crowded, 1):
+        texts.append(" ".join(a.get_text().split()))
+        a.set_text(str(i))
+        a.set_rotation(0)
+    return texts
 
 
 def _hours_axis(ax, label: str) -> None:
@@ -673,8 +718,11 @@ def depth_figure(ctx: ReportContext) -> Figure | None:
         ax.grid(color="#eaeded", lw=0.6)
         ax.set_axisbelow(True)
         style_axes(ax)
+    # the depth axis stays at the data's range (head room would squash the points' curves
+    # into its bottom): a station label with no room beside its line goes to the caption
+    crowded = _number_crowded(ax1)
     return Figure("flood_depth", ctx.say("flood.depth_title"),
-                  depth_caption(ctx, pumps, car, truck), _png(fig),
+                  depth_caption(ctx, pumps, car, truck, crowded), _png(fig, head_room=False),
                   alt=ctx.say("flood.depth_alt"))
 
 
@@ -684,14 +732,19 @@ series with the same values both show (with :data:`SERIES_MARKERS` on the depths
 SERIES_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
-def depth_caption(ctx: ReportContext, pumps: list, car: str, truck: str) -> str:
+def depth_caption(ctx: ReportContext, pumps: list, car: str, truck: str,
+                  numbered: Sequence[str] = ()) -> str:
     """The depth figure's caption by what it draws: the pump-station lines only when the
-    run has a scripted (dotted) or a chance (dash-dot) pump-station event."""
+    run has a scripted (dotted) or a chance (dash-dot) pump-station event; the labels
+    numbered at the top of their lines (``numbered``, number 1 first), in full."""
     caption = ctx.say("flood.depth_caption", car=car, truck=truck)
     if any(e.scripted for e in pumps):
         caption += ctx.say("flood.depth_caption_pump_inject")
     if any(not e.scripted for e in pumps):
         caption += ctx.say("flood.depth_caption_pump_chance")
+    if numbered:
+        caption += ctx.say("flood.depth_caption_numbered", items=tx.join(
+            (f"{i} {text}" for i, text in enumerate(numbered, 1)), ctx.lang))
     return caption + ctx.say("flood.depth_caption_styles")
 
 
@@ -900,7 +953,6 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
                              sharex=True, squeeze=False)
     cmap = plt.get_cmap("tab10")
     items = sorted({k for d in shown for k in dm[d.id].levels})
-    marks = []
     for ax, dep in zip(axes[:, 0], shown, strict=True):
         drawn = []
         for k, item in enumerate(items):
@@ -925,9 +977,11 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
         for e in dm[dep.id].events:
             key, colour = STOCK_MARKS[e.kind]
             ax.axvline(e.t / 60, color=colour, ls=":", lw=1)
-            marks.append(ax.text(e.t / 60, 0.97, " " + ctx.say(key), color=colour,
-                                 fontsize=MIN_FONT, va="top",
-                                 transform=ax.get_xaxis_transform()))
+            # beside its line where no item's line runs through it (placed at the final
+            # size by _png: figures.clear_of_curves)
+            ax.annotate(ctx.say(key), (e.t / 60, 0.97), xycoords=ax.get_xaxis_transform(),
+                        xytext=(3, 0), textcoords="offset points", color=colour,
+                        fontsize=MIN_FONT, va="top", ha="left", gid=EVENT_LABEL)
         ax.set_ylim(0, max(105.0, ax.get_ylim()[1]))
         ax.set_title(place_short(ctx, dep.id) if ctx.world.places.get(dep.id)
                      else ctx.name(dep.name_en, dep.name_zh) or dep.id, fontsize=9)
@@ -943,7 +997,6 @@ def stock_figure(ctx: ReportContext) -> Figure | None:
     time_axis(ctx, last, t_max)
     last.tick_params(axis="x", labelsize=MIN_FONT)
     thicken(last.xaxis.label)
-    unstack(marks)
     return Figure("depot_stock", ctx.say("flood.stock_title"), ctx.say("flood.stock_caption"),
                   _png(fig), alt=ctx.say("flood.stock_alt"))
 
@@ -1081,6 +1134,24 @@ def _warning_sentence(ctx: ReportContext) -> str:
 # ----------------------------------------------------------------------------- explainers
 
 
+def restock_paras(ctx: ReportContext, b: dict) -> list[str]:
+    """Where each restock of the item that binds (else the first that ran out) went, shelter
+    by shelter (:func:`drillsim.metrics.relief.restock_split`): why a shelter stayed
+    behind after a restock."""
+    short: rm.Shortfall = b["shortfall"]
+    item = short.binding.item if short.capped else next(iter(b["stock_out_items"]), None)
+    if item is None:
+        return []
+    out = []
+    for t, depot, split in rm.restock_split(ctx.result, item):
+        out.append(ctx.say("flood.restock_split", depot=place_short(ctx, depot),
+                           at=tx.offset(t), item=tx.term("item", item, ctx.lang),
+                           split=tx.join((ctx.say("flood.to_shelter", qty=tx.count(q),
+                                                  shelter=place_short(ctx, sh))
+                                          for sh, q in split.items()), ctx.lang)))
+    return out
+
+
 def explain_relief(ctx: ReportContext, res, rating) -> Finding:
     obj = res.objective
     b = bottleneck(ctx)
@@ -1120,6 +1191,7 @@ def explain_relief(ctx: ReportContext, res, rating) -> Finding:
             ctx.say("flood.behind_shelter", shelter=place_short(ctx, s.spec.id),
                     relieved=tx.count(s.m.relieved_in_target), admitted=tx.count(s.m.admitted))
             for s in behind])))
+        paras += restock_paras(ctx, b)
     actions = cause_actions(ctx, name, b, obj.id)
     # the next largest avoidable wait, when it is a fifth of it or more; not trucks when
     # an item's stock caps the relieved: more trucks would not relieve anyone more
@@ -1151,9 +1223,10 @@ def bottleneck_paras(ctx: ReportContext, b: dict) -> list[str]:
     if name == "stock" and short.capped:
         c = short.binding
         paras.append(ctx.say("flood.relief_binding_item",
-                             item=tx.term("item", c.item, ctx.lang), stock=f"{c.stock:,.0f}",
-                             ration=f"{c.ration:g}", covered=f"{short.covered:,}",
-                             displaced=f"{short.displaced:,}", capped=f"{short.capped:,}"))
+                             item=tx.term("item", c.item, ctx.lang),
+                             stock=tx.amount(c.item, c.stock, ctx.lang), ration=f"{c.ration:g}",
+                             covered=f"{short.covered:,}", displaced=f"{short.displaced:,}",
+                             capped=f"{short.capped:,}"))
     elif name == "left_late":
         paras.append(ctx.say("flood.relief_left_late", late=f"{short.left_late:,}",
                              missed=f"{short.missed:,}", target=target,
@@ -1198,8 +1271,10 @@ def cause_actions(ctx: ReportContext, cause: str | None, b: dict, ref: str) -> l
             c = short.binding
             out.append(_action(ctx, "flood.action_raise_stock", owner, cap, ref,
                                item=tx.term("item", c.item, ctx.lang),
-                               needed=f"{math.ceil(short.needed - 1e-9):,}",
-                               stock=f"{c.stock:,.0f}", covered=f"{short.covered:,}",
+                               needed=tx.amount(c.item, math.ceil(short.needed - 1e-9),
+                                                ctx.lang),
+                               stock=tx.amount(c.item, c.stock, ctx.lang),
+                               covered=f"{short.covered:,}",
                                displaced=f"{short.displaced:,}"))
         elif key == "flood.action_tell_sooner":
             out.append(_action(ctx, key, owner, cap, ref, late=f"{short.left_late:,}"))
@@ -1222,12 +1297,13 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     wc = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
     target = f"{wc.target:.0%}"
+    at = tx.offset(wm.warning_issued_at(ctx.result) + wc.judged_s)  # the target, or drill end
     rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
              tx.minutes(c.first_s, ctx.lang), _full_reach(ctx, c.full_s),
              ctx.say("flood.yes" if c.needed else "flood.no")] for c in wc.channels]
     table = Table([ctx.say("flood.col_channel"), ctx.say("flood.col_reach"),
                    ctx.say("flood.col_first_reached"), ctx.say("flood.col_full_reach"),
-                   ctx.say("flood.col_needed_for", target=target)], rows,
+                   ctx.say("flood.col_needed_for", target=target, at=at)], rows,
                   ctx.say("flood.channels_caption"))
     actions = []
     if wc.max_share < wc.target:
@@ -1258,6 +1334,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     elif slow is not None:
         paras.append(ctx.say("flood.warning_bottleneck",
                              channel=tx.term("channel", slow.name, ctx.lang), target=target,
+                             at=at,
                              reach=f"{slow.reach:.0%}", time=_full_reach(ctx, slow.full_s)))
         # every channel counts from the one decision to warn (the drill file gives no channel
         # its own start), so the miss is the slowest needed channel's ramp: aim at it
@@ -1283,6 +1360,21 @@ def assembly_action(ctx: ReportContext, spec, m: tm_.TeamMeasure, ref: str) -> A
                    needed=tx.offset(m.needed_at), minutes=tx.minutes(m.assembly_s, ctx.lang))
 
 
+def late_team_actions(ctx: ReportContext) -> list[tuple[object, tm_.TeamMeasure]]:
+    """The teams the rescue finding drafts an assembly action for (:func:`assembly_action`):
+    the two slowest to assemble of the listed teams that assembled after their first need."""
+    late = [(spec, m) for spec, m in shown_team_rows(ctx)
+            if m.late and math.isfinite(m.assembled_at)]
+    return sorted(late, key=lambda t: -_fin(t[1].assembly_s))[:2]
+
+
+def rescue_explained(ctx: ReportContext) -> bool:
+    """Whether the report explains a rescue objective (:func:`explain_rescue`: rated below
+    P, and not only for fires still burning at the end)."""
+    return any(ro.res.objective.metric == "rescue_first_arrival_p90" and ro.rating.code != "P"
+               and not (ro.failures and ro.res.status == "met") for ro in rated_objectives(ctx))
+
+
 def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     from drillsim.report.fire import SEGMENT_WORDING, breakdown
 
@@ -1293,16 +1385,31 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
     paras = [measured_sentence(ctx, res, rating)]
     paras.append(ctx.say("flood.rescue_calls", calls=len(rows), late=len(late),
                          queued=calls.queued, aid=calls.mutual_aid))
-    totals: dict[str, float] = defaultdict(float)
-    for r in late or rows:
-        for k, v in breakdown(ctx, r, "first", False).segments.items():
-            totals[k] += v
-    largest = max(totals, key=totals.get) if totals else ""
-    whole = sum(totals.values())
-    if largest:
-        # the response segments are named by the fire part (report.fire.SEGMENT_WORDING)
-        paras.append(ctx.say("flood.rescue_bottleneck", segment=ctx.say(SEGMENT_WORDING[largest]),
-                             share=f"{totals[largest] / whole:.0%}"))
+
+    def largest_of(calls_: list) -> tuple[str, str]:
+        """The largest response segment of ``calls_`` and its share of their total time."""
+        totals: dict[str, float] = defaultdict(float)
+        for r in calls_:
+            for k, v in breakdown(ctx, r, "first", False).segments.items():
+                totals[k] += v
+        if not totals or not sum(totals.values()):
+            return "", ""
+        top = max(totals, key=totals.get)
+        return top, f"{totals[top] / sum(totals.values()):.0%}"
+
+    # the response segments are named by the fire part (report.fire.SEGMENT_WORDING); the
+    # calls beyond the target first, and then all calls when their largest differs
+    largest, share = largest_of(late or rows)
+    every, every_share = largest_of(rows) if late else (largest, share)
+    if largest and late:
+        paras.append(ctx.say("flood.rescue_bottleneck_late", late=len(late),
+                             segment=ctx.say(SEGMENT_WORDING[largest]), share=share))
+        if every != largest:
+            paras.append(ctx.say("flood.rescue_largest_all", calls=len(rows),
+                                 segment=ctx.say(SEGMENT_WORDING[every]), share=every_share))
+    elif largest:
+        paras.append(ctx.say("flood.rescue_bottleneck", calls=len(rows),
+                             segment=ctx.say(SEGMENT_WORDING[largest]), share=share))
     tm = shown_team_rows(ctx)
     if tm:
         paras.append(ctx.say("flood.team_mobilisation", teams=clauses(ctx, [
@@ -1319,10 +1426,16 @@ def explain_rescue(ctx: ReportContext, res, rating) -> Finding:
                   ) if t_rows else None
     actions = []
     if largest in ("queue", "processing") or calls.queued:
-        actions.append(_action(ctx, "flood.action_preposition_rescue", "hq", "mobilisation",
-                               obj.id))
-    late_teams = [(spec, m) for spec, m in tm if m.late and math.isfinite(m.assembled_at)]
-    for spec, m in sorted(late_teams, key=lambda t: -_fin(t[1].assembly_s))[:2]:
+        activated = [m.activated_at for _, m in tm if math.isfinite(m.activated_at)]
+        if activated and max(activated) < first_call:
+            # activated before the first call already: the time lost was their assembly
+            actions.append(_action(
+                ctx, "flood.action_preposition_assembled", "hq", "mobilisation", obj.id,
+                activated=tx.offset(min(activated)), first=tx.offset(first_call)))
+        else:
+            actions.append(_action(ctx, "flood.action_preposition_rescue", "hq",
+                                   "mobilisation", obj.id))
+    for spec, m in late_team_actions(ctx):
         actions.append(assembly_action(ctx, spec, m, obj.id))
     if calls.mutual_aid or largest == "aid":
         actions.append(_action(ctx, "flood.action_mutual_aid", "bureau", "operations", obj.id))
@@ -1491,9 +1604,9 @@ def _ran_out_but_met(ctx: ReportContext) -> list[Finding]:
         actions.append(_action(ctx, "flood.action_stock_before_out", "civil",
                                "resources", beyond_ref(ctx),
                                item=tx.term("item", g.item, ctx.lang),
-                               more=tx.count(math.ceil(g.more - 1e-9)),
+                               more=tx.amount(g.item, math.ceil(g.more - 1e-9), ctx.lang),
                                depots=names(ctx, [place_short(ctx, d) for d in g.depots]),
-                               refill=refill, held=tx.count(g.held),
+                               refill=refill, held=tx.amount(g.item, g.held, ctx.lang),
                                covered=tx.count(math.floor(g.covered + 1e-9)),
                                at=tx.offset(g.first_out),
                                displaced=f"{ctx.summary.metrics.get('people_displaced', 0):,.0f}",
@@ -1551,10 +1664,12 @@ def team_strengths(ctx: ReportContext) -> list[str]:
 
 
 def team_observations(ctx: ReportContext) -> list[Finding]:
-    """Teams that assembled only after the first call that asked for their unit types."""
+    """Teams that assembled only after the first call that asked for their unit types (a
+    team the rescue finding already drafts an assembly action for is said there, once)."""
     paras = []
+    said = {spec.id for spec, _ in late_team_actions(ctx)} if rescue_explained(ctx) else set()
     for spec, m in teams(ctx):
-        if not m.late:
+        if not m.late or spec.id in said:
             continue
         if math.isnan(m.assembled_at):
             paras.append(ctx.say("flood.obs_team_never", team=team_name(ctx, spec),

@@ -23,6 +23,7 @@ from drillsim.report import text as tx
 from drillsim.report.context import ReportContext
 from drillsim.report.findings import (
     control_note,
+    level_name,
     measure_text,
     measured_here,
     overall_score,
@@ -189,8 +190,8 @@ def relief_table(ctx: ReportContext) -> SummaryTable:
         t.add(ctx.say("sum.bottleneck"), ctx.say(
             "sum.bottleneck_value", cause=bottleneck_name(ctx, found),
             hours=tx.count(found['person_hours'][name])))
-    if short.capped:  # an item binds only when it caps relief below the displaced
-        c = short.binding
+    if short.capped and name != "stock":  # an item binds only when it caps relief below
+        c = short.binding  # the displaced; the bottleneck row names it when it is the stock
         t.add(ctx.say("sum.binding_item"), ctx.say(
             "sum.binding_item_value", item=item_name(c.item, ctx.lang),
             people=tx.count(c.people), displaced=_count(short.displaced)), style="bad")
@@ -207,15 +208,16 @@ def caps_table(ctx: ReportContext) -> SummaryTable | None:
     caps = item_caps(ctx.result)
     if not caps or not has_relief(ctx):
         return None
-    t = SummaryTable(ctx.say("sum.item_caps"), [ctx.say(k) for k in (
-        "sum.col_item", "sum.col_stock", "sum.col_ration", "sum.col_people_covered")] + [""],
-        right=(1, 2, 3))
     capped = bottleneck(ctx.result)["shortfall"].capped > 0
+    # the mark column only when an item binds (the fewest covers fewer than the displaced)
+    t = SummaryTable(ctx.say("sum.item_caps"), [ctx.say(k) for k in (
+        "sum.col_item", "sum.col_stock", "sum.col_ration", "sum.col_people_covered")] + (
+        [ctx.say("sum.col_binds")] if capped else []), right=(1, 2, 3))
     for k, c in enumerate(caps):
-        binds = k == 0 and capped  # the fewest covers fewer than the displaced
+        binds = k == 0 and capped
+        mark = [ctx.say("sum.binds") if binds else ""] if capped else []
         t.add(item_name(c.item, ctx.lang), tx.count(c.stock), f"{c.ration:g}",
-              tx.count(c.people), ctx.say("sum.binds") if binds else "",
-              style="warn" if binds else "")
+              tx.count(c.people), *mark, style="warn" if binds else "")
     return t
 
 
@@ -364,12 +366,17 @@ def objectives_table(ctx: ReportContext) -> SummaryTable | None:
         return None
     t = SummaryTable(ctx.say("sum.objectives"), [ctx.say(k) for k in (
         "id", "metric", "target", "measured", "rating")], right=(3,))
-    for res in ctx.summary.objectives:
+    for ro in rated_objectives(ctx):  # rated as the report rates them (capped, too)
+        res = ro.res
         critical = ctx.say("sum.critical") if res.objective.critical else ""
+        capped = res.status == "met" and bool(ro.failures or ro.beyond or ro.late)
+        said = ctx.say("sum.met_capped", code=ro.rating.code,
+                       level=level_name(ctx, ro.rating)) if capped \
+            else ctx.say(STATUS[res.status])
         t.add(res.objective.id + critical, _metric(ctx, res.objective.metric),
-              target_text(ctx, res.objective),
-              tx.value(res.value, res.unit, ctx.lang), ctx.say(STATUS[res.status]),
-              style={"met": "good", "not_met": "bad"}.get(res.status, "warn"))
+              target_text(ctx, res.objective), tx.value(res.value, res.unit, ctx.lang), said,
+              style="warn" if capped else {"met": "good", "not_met": "bad"}.get(res.status,
+                                                                                "warn"))
     t.notes.append(score_line(ctx))
     return t
 

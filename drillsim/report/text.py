@@ -350,6 +350,16 @@ def quantities(items: dict[str, float], lang: str = "en", sign: str = "") -> str
     return sep.join(f"{term('item', k, lang)}{gap}{sign}{count(v)}" for k, v in items.items())
 
 
+def amount(item: str, qty: float, lang: str = "en") -> str:
+    """A quantity of a relief item standing alone, with the item's counter in Chinese (the
+    bracketed unit of its name: ``3,500套`` for 被褥（套）); the bare count in English,
+    where the item's name says its unit."""
+    name = term("item", item, lang)
+    unit = name[name.index("（") + 1:-1] if lang == "zh" and name.endswith("）") \
+        and "（" in name else ""
+    return f"{count(qty)}{unit}"
+
+
 def item_names(items: Iterable[str], lang: str = "en") -> list[str]:
     """The names of relief items (:data:`TERMS`)."""
     return [term("item", k, lang) for k in items]

@@ -95,9 +95,11 @@ def test_the_bottleneck_line_names_the_binding_item_and_its_cap():
     caps = {k: stock.get(k, 0.0) / r for k, r in s.relief.ration.items()}
     binding = min(caps, key=caps.get)
     relief = _table(_tables("rainstorm-50y-night", "en"), "Relief and warning")
-    line = next(r[1] for r in relief.rows if r[0] == "item that binds")
+    # the stock is the bottleneck: its row names the item (no second 'item that binds' row)
+    assert "item that binds" not in [r[0] for r in relief.rows]
+    line = next(r[1] for r in relief.rows if r[0] == "relief bottleneck (from the records)")
     assert line.startswith(f"{tx.term('item', binding, 'en')}:")
-    assert f"covers {caps[binding]:,.0f} people" in line
+    assert f"covers {caps[binding]:,.0f} of the" in line
 
 
 def test_the_rescue_table_counts_equal_the_incident_table():

@@ -109,7 +109,7 @@ def test_explainers_name_the_bottleneck_of_the_records(world, tmp_path):
         relief = next(f for f in rep.findings if f.objective == "O1")
         text = " ".join(relief.paragraphs)
         assert say(lang, "flood.relief_binding_item", item=tx.term("item", c.item, lang),
-                   stock=f"{c.stock:,.0f}", ration=f"{c.ration:g}",
+                   stock=tx.amount(c.item, c.stock, lang), ration=f"{c.ration:g}",
                    covered=f"{short.covered:,}", displaced=f"{short.displaced:,}",
                    capped=f"{short.capped:,}") in text
         for item in b["stock_out_items"]:

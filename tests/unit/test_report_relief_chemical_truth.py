@@ -60,7 +60,8 @@ def test_chlorine_night_bottleneck_is_the_binding_item(reports, lang):
     assert short.capped == displaced - 3500 and short.covered == 3500
     text = " ".join(_finding(rep, "O4").paragraphs)
     item = tx.term("item", "bedding_set", lang)
-    assert ctx.say("flood.relief_binding_item", item=item, stock="3,500", ration="1",
+    stock = "3,500" if lang == "en" else "3,500套"  # the counter of 被褥（套）
+    assert ctx.say("flood.relief_binding_item", item=item, stock=stock, ration="1",
                    covered="3,500", displaced=f"{displaced:,}",
                    capped=f"{displaced - 3500:,}") in text
     plan = _plan_text(rep)

@@ -12,6 +12,7 @@ from drillsim.api import load_world, run_drill
 from drillsim.hazards.warning import DEFAULT_CHANNELS, Channel, channels_for
 from drillsim.metrics import warning as wm
 from drillsim.report import build_report, make_context
+from drillsim.report import text as tx
 from drillsim.scenarios.loader import load_scenario
 
 DRILL = """\
@@ -33,9 +34,10 @@ TWO_CHANNELS = """\
 """
 
 
-def _run(tmp_path: Path, channels: str):
+def _run(tmp_path: Path, channels: str, within: str = "1 h"):
     path = tmp_path / "drill.yaml"
-    path.write_text(DRILL.format(channels=channels), encoding="utf-8")
+    path.write_text(DRILL.format(channels=channels).replace("<= 1 h", f"<= {within}"),
+                    encoding="utf-8")
     s = load_scenario(path)
     return run_drill(s, world=load_world(s.network))
 
@@ -96,3 +98,55 @@ def test_an_order_goes_door_to_door_only_with_the_default_channels():
     spec = [SimpleNamespace(name="sms", reach=0.5, delay=60.0, ramp=0.0, wakes=None,
                             on_waking=False)]
     assert order_channels(spec, 2 * 3600.0) == ([Channel("sms", 0.5, 60.0, 0.0)], None)
+
+
+# needed at the time the target was reached: the old judgement (eventual reach) called B not
+# needed (A and C eventually 1 − 0.1 × 0.3 = 97 %), but C starts only after 1 h, long after
+# A and B reached 95 % together (1 − 0.1 × 0.2 = 98 % after 10 min): without B, 90 % then
+HIT_WITH_TWO = """\
+  channels:
+    - {name: sirens, reach: 0.9, delay: 0 min, ramp: 10 min}
+    - {name: cell broadcast, reach: 0.8, delay: 0 min, ramp: 10 min}
+    - {name: grid workers, reach: 0.7, delay: 60 min, ramp: 600 min}
+"""
+
+
+def _leave_one_out(result) -> tuple[float, dict[str, float]]:
+    """Independently of the metrics: the time the needs are judged at (the drill's
+    ``warning_target`` record, or its last record) since the warning's issue, s, and per
+    channel the coverage 1 − Π (1 − share) of the others then, from each channel's own
+    ramp."""
+    issued = next(r.t for r in result.records if r.event == "warning_issued")
+    hit = [r.t for r in result.records if r.event == "warning_target"]
+    t = (hit[0] if hit else max(r.t for r in result.records)) - issued
+    chans = wm.channels_of(result.scenario)
+    out = {}
+    for c in chans:
+        miss = 1.0
+        for x in chans:
+            if x is not c:
+                miss *= 1.0 - float(x.share_at(t))
+        out[c.name] = 1.0 - miss
+    return t, out
+
+
+@pytest.mark.parametrize(("channels", "needed"), [
+    (HIT_WITH_TWO, {"sirens": True, "cell broadcast": True, "grid workers": False}),
+    (TWO_CHANNELS, {"sirens": True, "cell broadcast": True}),  # never reached: drill end
+])
+def test_needed_channels_are_judged_within_the_drill(tmp_path, channels, needed):
+    """'needed for 95 %' is judged with the coverage the others had when the drill reached
+    the target (or at its end), not with what they would reach eventually; the table's
+    column says so, in both languages, and agrees with a leave-one-out recomputation."""
+    result = _run(tmp_path, channels, within="5 min")  # missed: the finding shows the table
+    t, without = _leave_one_out(result)
+    assert {n: w < 0.95 for n, w in without.items()} == needed
+    wc = wm.warning_channels(result)
+    assert wc.judged_s == pytest.approx(t)
+    at = tx.offset(600.0 + t)  # the warning went out at 18:40, 10 min into the drill
+    for lang, yes, head in (("en", "yes", "needed for 95% by "), ("zh", "是", "达到95%所必需")):
+        found = build_report(make_context(result, lang=lang), figures=False).findings[0]
+        table = found.table
+        assert head in table.columns[4] and at in table.columns[4], table.columns[4]
+        assert {r[0]: r[4] == yes for r in table.rows} == {
+            tx.term("channel", n, lang): v for n, v in needed.items()}
