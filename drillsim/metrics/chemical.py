@@ -495,34 +495,41 @@ class ChemicalFacts:
         above = np.flatnonzero(self.people[level] > 0)
         return float(self.plume_t[above[-1]]) + self.step_s if above.size else math.nan
 
+    def _person_minutes(self, level: int, lo: float, hi: float) -> float:
+        """Person-minutes above ``level`` between drill times ``lo`` and ``hi`` (s): each
+        zone update's people held for one update step from its time (as
+        :class:`Exposure` counts them), cut at ``lo`` and ``hi``."""
+        start = self.plume_t
+        held = np.clip(np.minimum(start + self.step_s, hi) - np.maximum(start, lo), 0.0, None)
+        return float((self.people[level] * held).sum()) / 60.0
+
     def person_minutes_before(self, level: int, t: float) -> tuple[float, float]:
-        """Person-minutes above ``level`` in the zone updates before drill time ``t`` (s),
-        counted as :meth:`person_minutes_by_phase` counts them, and the first update with
-        anyone above it (NaN: none before ``t``): (person-minutes, first drill s)."""
-        p = self.people[level]
-        before = (self.plume_t < t) & (p > 0)
+        """Person-minutes above ``level`` before drill time ``t`` (s), each update's people
+        held one step from its time and cut at ``t``, and the first update with anyone
+        above it (NaN: none before ``t``): (person-minutes, first drill s)."""
+        before = (self.plume_t < t) & (self.people[level] > 0)
         if not before.any():
             return 0.0, math.nan
-        return (float(p[before].sum()) * self.step_s / 60.0,
+        return (self._person_minutes(level, -math.inf, t),
                 float(self.plume_t[np.flatnonzero(before)[0]]))
 
     def person_minutes_by_phase(self, level: int) -> dict[str, float]:
         """Person-minutes above ``level`` in each stretch of the order (:attr:`order_times`):
         ``to_decision`` (before the order was decided), ``to_issue`` (decided, not yet
         out), ``to_action`` (out, nobody yet left home) and ``after`` (from the first
-        evacuee leaving on). A stretch whose end did not happen runs to the end of the run."""
+        evacuee leaving on). A stretch whose end did not happen runs to the end of the run.
+        Each update's people are held one step from its time and split at the stretch
+        edges, so the stretches add up to the whole exposure."""
         times = self.order_times
-        p = self.people[level]
-        step_min = self.step_s / 60.0  # each update counts one step, as in :class:`Exposure`
         edges = [times["decided"], times["issued"], times["acted"]]
         out = {}
         lo = -math.inf
         for name, hi in zip(("to_decision", "to_issue", "to_action"), edges, strict=True):
             hi = hi if math.isfinite(hi) else math.inf
             hi = max(hi, lo)
-            out[name] = float(p[(self.plume_t >= lo) & (self.plume_t < hi)].sum()) * step_min
+            out[name] = self._person_minutes(level, lo, hi)
             lo = hi
-        out["after"] = float(p[self.plume_t >= lo].sum()) * step_min
+        out["after"] = self._person_minutes(level, lo, math.inf)
         return out
 
     @property

@@ -108,10 +108,9 @@ class WarningChannels:
     bottleneck
         Of the needed channels, the one that reaches its full reach last (``None``: none).
     judged_s
-        From the warning's issue to the time the needs are judged at, s: when the target
-        was reached in the drill, or the drill's end when it never was.
+        From the warning's issue to the time the needs are judged at, s: the drill's end.
     reached
-        Whether the drill reached the target (``judged_s`` is then the time it did).
+        Whether the drill reached the target.
     """
 
     target: float
@@ -125,10 +124,11 @@ class WarningChannels:
 def warning_channels(result: RunResult) -> WarningChannels | None:
     """The warning channels of the drill and which ones the target needs (None: no warning).
 
-    A channel is needed when the other channels together had not reached the target at
-    the time the drill reached it (its ``warning_target`` record), or by the drill's end
-    when it never did: judged within the drill, not on what the channels would reach
-    eventually, long after it.
+    A channel is needed when the other channels together would not have reached the
+    target by the drill's end: judged within the drill, not on what the channels would
+    reach eventually, long after it (review 7), and not at the moment the drill reached
+    the target, when every channel that had reached anyone is needed by construction
+    (review 8).
     """
     spec = result.scenario.warning
     if spec is None:
@@ -136,7 +136,7 @@ def warning_channels(result: RunResult) -> WarningChannels | None:
     chans = channels_of(result.scenario)
     issued = warning_issued_at(result)
     hit = next((r.t for r in result.records if r.event == "warning_target"), None)
-    judged = (hit if hit is not None else run_end(result)) - issued
+    judged = run_end(result) - issued
     rows = []
     for c in chans:
         without = float(coverage([x for x in chans if x is not c], judged))

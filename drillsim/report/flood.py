@@ -1297,7 +1297,7 @@ def explain_warning(ctx: ReportContext, res, rating) -> Finding:
     wc = _channels(ctx)
     paras = [measured_sentence(ctx, res, rating), _warning_sentence(ctx)]
     target = f"{wc.target:.0%}"
-    at = tx.offset(wm.warning_issued_at(ctx.result) + wc.judged_s)  # the target, or drill end
+    at = tx.offset(wm.warning_issued_at(ctx.result) + wc.judged_s)  # the drill's end
     rows = [[tx.term("channel", c.name, ctx.lang), f"{c.reach:.0%}",
              tx.minutes(c.first_s, ctx.lang), _full_reach(ctx, c.full_s),
              ctx.say("flood.yes" if c.needed else "flood.no")] for c in wc.channels]

@@ -351,9 +351,9 @@ def test_surge_states_the_order_waiting_calls_were_served_in(warehouse):
     s0 = a.served[0]  # dispatch by risk: the dwelling fire before the alarm calls
     assert next(r.get("type") for r in warehouse.records
                 if r.event == "call" and r.incident == s0.incident) == "dwelling"
-    for lang, text in (("en", f"served in this order: {s0.incident} (dwelling fire): "
+    for lang, text in (("en", f"got their first unit in this order: {s0.incident} (dwelling fire): "
                               f"{tx.offset(s0.dispatched)}, "),
-                       ("zh", f"按以下顺序获得派车：{s0.incident}（住宅火灾）："
+                       ("zh", f"按以下顺序获派首个单位：{s0.incident}（住宅火灾）："
                               f"{tx.offset(s0.dispatched)}，")):
         c = make_context(warehouse, lang=lang)
         assert text in next(r.sim_what for r in msel_rows(c) if r.id == "I2")

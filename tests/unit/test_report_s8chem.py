@@ -171,8 +171,9 @@ def test_person_minutes_before_the_call_are_not_the_decisions(reports, lang):
     """B8: ammonia's O2 finding aimed the plan at the delay from the call to the decision,
     but people were above AEGL-2 from +00:17:00, before the call at +00:17:43: those
     person-minutes cannot be removed by deciding sooner. The finding says how many,
-    counted here from the exposure records (people above the level in each zone update
-    times the step)."""
+    counted here from the exposure records (the people above the level at each zone update,
+    held until the next update step or the call, whichever is first: review 8 found whole
+    steps counted, 22 person-minutes where the records give 8)."""
     from drillsim.report import chemical as ch
 
     ctx, rep = reports["ammonia-liquor-group", lang]
@@ -180,8 +181,8 @@ def test_person_minutes_before_the_call_are_not_the_decisions(reports, lang):
     call = f.call
     ups = [(r.t, float(r.data["aegl2_people"])) for r in ctx.result.records
            if r.event == "plume" and r.place == ctx.scenario.chemical.id]
-    step = ctx.scenario.chemical.step / 60.0
-    before = sum(n for t, n in ups if t < call) * step
+    step = float(ctx.scenario.chemical.step)
+    before = sum(n * (min(t + step, call) - t) for t, n in ups if t < call) / 60.0
     first = min(t for t, n in ups if n > 0)
     assert first < call and before > 0
     total = sum(f.person_minutes_by_phase(2).values())
