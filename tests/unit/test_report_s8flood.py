@@ -108,7 +108,7 @@ def test_gantt_caption_speaks_of_scripted_incidents_only_when_there_are_some(rep
         assert not fg.scripted_labels(ctx)
         assert word not in fg.gantt_caption(ctx)
     night = fg.gantt_caption(reports["rainstorm-50y-night", lang][0])
-    assert ("Dotted lines mark the message injects" if lang == "en" else "虚线为情景注入") in night
+    assert ("Dotted lines mark when the injects" if lang == "en" else "虚线为情景注入") in night
     ctx, _ = reports["flood-and-fire", lang]
     caption = fg.gantt_caption(ctx)
     assert "F1" in fg.scripted_labels(ctx)
