@@ -496,12 +496,9 @@ class ChemicalFacts:
         return float(self.plume_t[above[-1]]) + self.step_s if above.size else math.nan
 
     def _person_minutes(self, level: int, lo: float, hi: float) -> float:
-        """Person-minutes above ``level`` between drill times ``lo`` and ``hi`` (s): each
-        zone update's people held for one update step from its time (as
-        :class:`Exposure` counts them), cut at ``lo`` and ``hi``."""
-        start = self.plume_t
-        held = np.clip(np.minimum(start + self.step_s, hi) - np.maximum(start, lo), 0.0, None)
-        return float((self.people[level] * held).sum()) / 60.0
+        """Person-minutes above ``level`` between drill times ``lo`` and ``hi`` (s)
+        (:func:`held_person_minutes`)."""
+        return held_person_minutes(self.plume_t, self.people[level], self.step_s, lo, hi)
 
     def person_minutes_before(self, level: int, t: float) -> tuple[float, float]:
         """Person-minutes above ``level`` before drill time ``t`` (s), each update's people
@@ -543,6 +540,16 @@ class ChemicalFacts:
             if t >= end and self.people[1][k] == 0 and self.aegl1_nodes[k] == 0:
                 return float(t)
         return math.nan
+
+
+def held_person_minutes(start_s: np.ndarray, people: np.ndarray, step_s: float,
+                        lo: float, hi: float) -> float:
+    """Person-minutes between drill times ``lo`` and ``hi`` (s): the people of each zone
+    update (``people`` at ``start_s``) held for one update step ``step_s`` from its time,
+    cut at ``lo`` and ``hi``; over all time, people × step summed, as :class:`Exposure`
+    counts exposure."""
+    held = np.clip(np.minimum(start_s + step_s, hi) - np.maximum(start_s, lo), 0.0, None)
+    return float((people * held).sum()) / 60.0
 
 
 def _weather(result: RunResult, end: float) -> tuple[WeatherState, ...]:
@@ -707,18 +714,19 @@ def chemical_facts(result: RunResult) -> ChemicalFacts | None:
     plume_t = np.array([r.t for r in plumes], dtype=float)
     people = {lvl: np.array([float(r.data[f"aegl{lvl}_people"]) for r in plumes])
               for lvl in LEVELS}
-    step_min = spec.step / 60.0
     exposure = {}
     for lvl in LEVELS:
         p = people[lvl]
-        before = p[plume_t < order].sum() if math.isfinite(order) else p.sum()
+        cut = order if math.isfinite(order) else math.inf
+        before = held_person_minutes(plume_t, p, spec.step, -math.inf, cut)
+        after = held_person_minutes(plume_t, p, spec.step, cut, math.inf)
         k = int(np.argmax(p)) if p.size else -1
         until = k
         while 0 <= until < p.size - 1 and p[until + 1] == p[k]:
             until += 1
         exposure[lvl] = Exposure(lvl, float(p[k]) if k >= 0 else 0.0,
                                  float(plume_t[k]) if k >= 0 else math.nan,
-                                 float(before) * step_min, float(p.sum() - before) * step_min,
+                                 before, after,
                                  float(plume_t[until]) if k >= 0 else math.nan)
     u0 = weather[0].u if weather else spec.weather[0].wind_speed_m_s
     responders = tuple(Responder(r.t, r.unit, int(r.data["crew"])) for r in recs

@@ -107,12 +107,12 @@ def test_hazards_and_sections_are_what_the_drill_contains(runs, drill, lang):
     assert rep.hazards == [say(lang, k) for k in hazards]
     assert [s.key for s in rep.sections] == sections
     assert [s.title for s in rep.sections] == [say(lang, SECTION_TITLE[k]) for k in sections]
-    # the line the reader sees (Markdown: "- **灾种**：火灾，暴雨内涝", in the page's language)
+    # the line the reader sees (Markdown: "- **灾种**：火灾、暴雨内涝", in the page's language)
     md = render_markdown(rep)
     line = re.search(rf"^- \*\*{re.escape(say(lang, 'hazards'))}\*\*"
                      rf"{re.escape(say(lang, 'sep_label'))}(.*)$", md, re.M)
     assert line is not None
-    assert line.group(1).split(say(lang, "sep_list")) == [say(lang, k) for k in hazards]
+    assert line.group(1).split(say(lang, "sep_words")) == [say(lang, k) for k in hazards]
     # the hazards line names hazards, never response functions
     for fn in ("flood.section_relief", "flood.section_warning"):
         assert say(lang, fn) not in rep.hazards
@@ -290,7 +290,8 @@ def outage_sentence(result, world, summary, lang, effect) -> str:
     station = ctx.place_name(ctx.units[effect.unit].station)  # running text: page's language
     key = "fire.fact_out_first_due" if effect.first_due else "fire.fact_out_not_first"
     return say(lang, key, unit=effect.unit, station=station, at=tx.offset(effect.arrival),
-               first=tx.offset(effect.actual), delay=tx.minutes(effect.delay, lang))
+               first=tx.offset(effect.actual), delay=tx.minutes(effect.delay, lang),
+               turnout=tx.against(effect.turnout, NFPA_TURNOUT.threshold_s, lang))
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -286,9 +286,10 @@ def test_depot_table_states_loads_stock_outs_and_conserved_stock(runs, drill, la
         assert end == pytest.approx({k: v for k, v in level.items()}, abs=0.5)
         assert end == pytest.approx(m.final, abs=0.5)
         assert quantities(row[1], lang) == pytest.approx(dep.stock, abs=0.5)
-        assert row[2] == ("—" if not dep.trucks else ", ".join(
-            f"{k} × {c / 1000:g} t" for c, k in sorted(
-                Counter(t.capacity_kg for t in dep.trucks).items(), reverse=True)))
+        each = "{k}辆{t:g}吨" if lang == "zh" else "{k} × {t:g} t"
+        assert row[2] == ("—" if not dep.trucks else tx.join(
+            (each.format(k=k, t=c / 1000) for c, k in sorted(
+                Counter(t.capacity_kg for t in dep.trucks).items(), reverse=True)), lang))
 
 
 # ----------------------------------------------------------------------------- teams
@@ -399,7 +400,7 @@ def test_relief_finding_states_the_bottleneck_and_shelters_behind(runs, world, d
     if name == "stock" and short.capped:  # the binding item: the people its stock leaves out
         pattern = (r"the depots had ([\d,]+) over the drill .+? enough for ([\d,]+) of the "
                    r"([\d,]+) displaced: ([\d,]+) people" if lang == "en" else
-                   r"各储备库共有([\d,]+)（含补充）.+?仅够([\d,]+)名受灾人员中的([\d,]+)人：.+?"
+                   r"各储备库共有([\d,]+)[^（]{0,3}（含补充）.+?仅够([\d,]+)名受灾人员中的([\d,]+)人：.+?"
                    r"([\d,]+)人都得不到")
         got = [int(x.replace(",", "")) for x in re.search(pattern, text).groups()]
         if lang == "zh":
@@ -499,8 +500,9 @@ def test_the_report_states_the_drill_ration(runs, world):
     for lang in ("en", "zh"):
         fig = fl.relief_figure(make_context(result, lang=lang, world=world))
         for item, qty in ration.items():
-            gap = " " if lang == "en" else ""  # 饮用水（升）3
-            assert f"{tx.term('item', item, lang)}{gap}{qty:g}" in fig.caption
+            gap = " " if lang == "en" else ""  # 饮用水〔升〕3 (inside the caption's brackets)
+            caption = fig.caption.replace("〔", "（").replace("〕", "）")
+            assert f"{tx.term('item', item, lang)}{gap}{qty:g}" in caption
         assert f"{result.scenario.relief.target / 3600:g}" in fig.caption
 
 
