@@ -81,7 +81,8 @@ def test_point_peak_depth_agrees_with_the_truck_column(reports, lang):
     from drillsim.report import flood as fl
 
     ctx, rep = reports["rainstorm-50y-night", lang]
-    (table,) = [t for t in rep.overview_tables if t.caption.startswith(ctx.say("flood.points_caption"))]
+    caption = ctx.say("flood.points_caption")
+    (table,) = [t for t in rep.overview_tables if t.caption.startswith(caption)]
     pts = list(fl.points(ctx).values())
     assert len(table.rows) == len(pts)
     near = 0
