@@ -83,18 +83,31 @@ def load(name: str, fields: tuple[str, ...]) -> dict[str, np.ndarray] | None:
         return None
 
 
+_ENTRIES: dict[Path, int] = {}
+"""Entries of each folder this process has counted: counted once (one directory scan),
+then kept up by :func:`store`, so a bounded write costs no scan of a large folder."""
+
+
 def store(name: str, arrays: dict[str, np.ndarray], max_entries: int | None = None) -> None:
     """Write entry ``name`` atomically; silently do nothing when the folder cannot be
-    written, or already holds ``max_entries`` entries or more."""
+    written, or already holds ``max_entries`` entries or more (counted once per process,
+    then kept up with this process's writes)."""
     where = folder()
     tmp = where / f".{name}.{os.getpid()}.tmp"
     try:
         where.mkdir(parents=True, exist_ok=True)
-        if max_entries is not None and sum(1 for _ in os.scandir(where)) >= max_entries:
-            return
+        if max_entries is not None:
+            if where not in _ENTRIES:
+                _ENTRIES[where] = sum(1 for _ in os.scandir(where))
+            if _ENTRIES[where] >= max_entries:
+                return
+        target = where / f"{name}.npz"
+        new = not target.exists()
         with tmp.open("wb") as f:
             np.savez(f, **arrays)
-        os.replace(tmp, where / f"{name}.npz")
+        os.replace(tmp, target)
+        if new and where in _ENTRIES:
+            _ENTRIES[where] += 1
     except (OSError, ValueError):
         try:
             tmp.unlink(missing_ok=True)
