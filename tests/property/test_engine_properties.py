@@ -16,6 +16,7 @@ from datetime import datetime
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -277,6 +278,7 @@ def all_times(world: World) -> np.ndarray:
 # --------------------------------------------------------------------------- properties
 
 
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 @settings(max_examples=400, **SETTINGS)
 @given(cases())
 def test_random_drills_keep_the_invariants_and_restore_the_network(case):
@@ -292,6 +294,7 @@ def test_random_drills_keep_the_invariants_and_restore_the_network(case):
     np.testing.assert_array_equal(all_times(world), before)
 
 
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 @settings(max_examples=100, **SETTINGS)
 @given(cases(max_side=4))
 def test_same_seed_same_records_in_any_world_instance(case):
@@ -324,6 +327,7 @@ def with_extra_engine(data: dict, station: int) -> dict:
     return {**data, "forces": {**data["forces"], "stations": stations}}
 
 
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 @settings(max_examples=300, **SETTINGS)
 @given(cases(deterministic=True, min_incidents=1, max_incidents=1), st.integers(0, 2))
 def test_an_extra_engine_never_delays_a_deterministic_drill(case, which):

@@ -168,6 +168,7 @@ def test_walking_routes_cross_rivers_only_on_bridges():
     assert "子牙河" in crossings["xiyuzhuang", "xigu_park"]
 
 
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 def test_no_walker_passes_a_nearer_open_shelter_with_room(reports):
     """On rainstorm-50y-afternoon, every leg's shelter is the least walking time among the
     open shelters with room when the group set off, and the walkers of Xiyuzhuang go to

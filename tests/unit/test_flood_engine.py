@@ -291,6 +291,7 @@ def test_a_team_assembled_in_advance_starts_where_it_waits(ring_world, assembled
 
 # The ready flood drills (run once per session, shared with the report tests) -------------
 
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 @pytest.mark.parametrize("drill", ["rainstorm-50y-night", "rainstorm-50y-afternoon"])
 def test_ready_drills_rescue_calls_spread_as_the_water_rises(reports, drill):
     # the issue saw all 16 calls at Xiyuzhuang in one second

@@ -199,6 +199,7 @@ def test_bad_communities_are_one_line_each(tmp_path, change, expected):
     assert "Traceback" not in r.output
 
 
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 def test_chemical_zone_table_names_the_package_communities(with_communities, tmp_path):
     drill = tmp_path / "chem.yaml"
     drill.write_text(CHEM.format(district=with_communities), encoding="utf-8")

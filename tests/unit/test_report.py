@@ -169,6 +169,7 @@ def test_md_escape():
 
 @pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
                     reason="headless Chromium not installed (apt-get install chromium)")
+@pytest.mark.slow  # over 5 s: .ci/run's slow suite runs it
 def test_html_opens_in_headless_chromium(results, tmp_path):
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     rep = build_report(make_context(results["warehouse-escalation"], lang="zh"))
