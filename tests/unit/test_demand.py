@@ -68,12 +68,17 @@ def test_node_at_follows_the_weights(demand):
         assert np.abs(hits / u.size - w).max() < 1e-4
 
 
+def _one_engine_station(world) -> dict:
+    """A station with one engine at the network's first node (drill-file fields)."""
+    return {"id": "st", "location": {"node": world.network.node_ids[0]}, "personnel": 10,
+            "on_duty_fraction": 1.0, "apparatus": [{"id": "E1", "type": "engine", "crew": 5}],
+            "turnout": {"day": "60 s", "night": "90 s"}}
+
+
 def test_background_calls_land_where_people_are(world, demand):
     # a night of many calls: the share landing at the 30 most weighted nodes matches
     # their weight within 4 binomial standard deviations
-    station = {"id": "st", "location": {"node": world.network.node_ids[0]}, "personnel": 10,
-               "on_duty_fraction": 1.0, "apparatus": [{"id": "E1", "type": "engine", "crew": 5}],
-               "turnout": {"day": "60 s", "night": "90 s"}}
+    station = _one_engine_station(world)
     s = make_scenario(start="2026-07-15T00:00:00+08:00", duration="06:00",
                       forces__stations=[station],
                       background={"calls_per_day": 1500, "mix": {"alarm": 1.0},
@@ -126,9 +131,7 @@ def test_a_network_without_an_outline_takes_calls_at_every_core_node(world):
 
 
 def test_junction_calls_come_only_from_inside_the_outline(world):
-    station = {"id": "st", "location": {"node": world.network.node_ids[0]}, "personnel": 10,
-               "on_duty_fraction": 1.0, "apparatus": [{"id": "E1", "type": "engine", "crew": 5}],
-               "turnout": {"day": "60 s", "night": "90 s"}}
+    station = _one_engine_station(world)
     s = make_scenario(start="2026-07-15T00:00:00+08:00", duration="03:00",
                       forces__stations=[station],
                       background={"calls_per_day": 1500, "mix": {"alarm": 1.0},
