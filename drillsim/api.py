@@ -10,7 +10,8 @@ from drillsim.network.world import World, load_world
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import Scenario
 
-__all__ = ["OpenedDrill", "load_scenario", "load_world", "open_drill", "run_drill"]
+__all__ = ["OpenedDrill", "load_scenario", "load_world", "open_drill", "run_drill",
+           "write_run_folder"]
 
 
 class OpenedDrill(NamedTuple):
@@ -69,3 +70,47 @@ def run_drill(scenario: Scenario, seed: int | None = None, *, world: World | Non
     """Run a drill; its own seed unless ``seed`` is given. Returns the records."""
     world = world if world is not None else load_world(scenario.network, scenario.district)
     return _run(scenario, world, seed, spawn_key)
+
+
+def write_run_folder(drill: OpenedDrill, result: RunResult, out_dir: Path, file: str | Path,
+                     *, summary=None, wall_time_s: float = 0.0) -> None:
+    """Write the run folder of ``result`` (``events.csv``, ``incidents.csv``,
+    ``summary.json``, ``manifest.json`` ...: :func:`drillsim.records.run_folder.write_run`),
+    as ``drillsim run --out`` does.
+
+    Parameters
+    ----------
+    drill
+        The opened drill file the run played.
+    result
+        Its records.
+    out_dir
+        Folder to write (created).
+    file
+        The drill file's path, for the manifest.
+    summary
+        The run's :class:`~drillsim.metrics.summary.Summary` (computed when ``None``).
+    wall_time_s
+        Wall time of the run, s, for the manifest.
+    """
+    from drillsim.metrics.summary import summarize, summary_dict
+    from drillsim.records.run_folder import write_run
+    from drillsim.scenarios.checks import snap_record
+
+    summary = summarize(result) if summary is None else summary
+    write_run(result, Path(out_dir), summary=summary,
+              summary_json=summary_dict(result, summary, drill.world),
+              scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall_time_s,
+              network_given=drill.network_given, district=_district_files(drill.scenario),
+              snaps=snap_record(drill.scenario, drill.world.places, drill.world.network))
+
+
+def _district_files(scenario: Scenario):
+    """The district of a drill for its run folder: its manifest record, and the package
+    files to copy (none for an embedded district)."""
+    from drillsim.network.district import load_district
+    from drillsim.records.run_folder import DistrictCopy
+
+    d = load_district(scenario.district)
+    files = () if d.embedded else tuple((p, p.relative_to(d.folder)) for p in d.files())
+    return DistrictCopy(d.record(), files)

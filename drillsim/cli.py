@@ -14,16 +14,12 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 from rich.cells import cell_len
 from rich.table import Table
 
 from drillsim.terminal import consoles, styled
-
-if TYPE_CHECKING:
-    from drillsim.records.run_folder import DistrictCopy
 
 console, err_console = consoles()  # text is shown literally: no markup, emoji or controls
 
@@ -72,17 +68,6 @@ def _print_error(line: str) -> None:
     err_console.print(styled(("error:", "red"), " ", line), soft_wrap=True)
 
 
-def _district_files(scenario) -> DistrictCopy:
-    """The district of a drill for its run folder: its manifest record, and the package
-    files to copy (none for an embedded district)."""
-    from drillsim.network.district import load_district
-    from drillsim.records.run_folder import DistrictCopy
-
-    d = load_district(scenario.district)
-    files = () if d.embedded else tuple((p, p.relative_to(d.folder)) for p in d.files())
-    return DistrictCopy(d.record(), files)
-
-
 def _print_warning(line: str) -> None:
     """One warning line on standard error (the drill still runs)."""
     err_console.print(styled(("warning:", "yellow"), " ", line), soft_wrap=True)
@@ -111,10 +96,9 @@ def main() -> None:
 def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
         with_report: bool, lang: str) -> None:
     """Run the drill in FILE and print its summary."""
-    from drillsim.api import open_drill, run_drill
-    from drillsim.metrics.summary import summarize, summary_dict
-    from drillsim.records.run_folder import write_failure, write_run
-    from drillsim.scenarios.checks import snap_record
+    from drillsim.api import open_drill, run_drill, write_run_folder
+    from drillsim.metrics.summary import summarize
+    from drillsim.records.run_folder import write_failure
 
     drill = open_drill(file)  # the file is read and the world built once per command
     for line in drill.warnings:
@@ -134,11 +118,7 @@ def run(file: Path, seed: int | None, out_dir: Path | None, all_incidents: bool,
     if with_report and out_dir is None:
         out_dir = Path("runs") / f"{file.stem}-seed{result.seed}"
     if out_dir is not None:  # the files first: a terminal problem must not lose them
-        write_run(result, out_dir, summary=summary,
-                  summary_json=summary_dict(result, summary, drill.world),
-                  scenario_file=str(file), scenario_hash=drill.sha256, wall_time_s=wall,
-                  network_given=drill.network_given, district=_district_files(drill.scenario),
-                  snaps=snap_record(drill.scenario, drill.world.places, drill.world.network))
+        write_run_folder(drill, result, out_dir, file, summary=summary, wall_time_s=wall)
     _print_summary(result, summary, drill.world, wall, all_incidents, say_lang)
     if out_dir is not None:
         from drillsim.report.wording import say

@@ -217,6 +217,13 @@ class Drill:
 
     def run(self) -> RunResult:
         """Play the drill to its end and return the records."""
+        self.start()
+        return self.finish()
+
+    def start(self) -> None:
+        """Set the drill going at time 0: units out of service, the scripted incidents and
+        injects, everyday calls and every hazard's processes (nothing is played yet:
+        :meth:`advance` plays)."""
         s = self.scenario
         for uid in s.forces.out_of_service:
             unit = self.units.get(uid)
@@ -231,12 +238,32 @@ class Drill:
             self.env.process(self._background())
         for hazard in self.hazards.values():
             hazard.start()
+
+    def advance(self, until: float) -> None:
+        """Play every event before ``until`` (s, capped at the drill's end); the events at
+        ``until`` itself wait for the next call. Playing in several steps gives the same
+        records as one step (SimPy's stop event at ``until`` is urgent, so it comes before
+        every event of that instant); a played exercise relies on it."""
+        until = min(float(until), self.scenario.duration)
+        if until <= self.env.now:
+            return
         try:
-            self.env.run(until=s.duration)
-        finally:
-            self._restore_network()
-            for hazard in self.hazards.values():
-                hazard.restore()
+            self.env.run(until=until)
+        except BaseException:
+            self.restore_world()
+            raise
+
+    def restore_world(self) -> None:
+        """Undo what the drill did to the world's roads (closures, water, the plume)."""
+        self._restore_network()
+        for hazard in self.hazards.values():
+            hazard.restore()
+
+    def finish(self) -> RunResult:
+        """Play to the drill's end, restore the world and return the records."""
+        s = self.scenario
+        self.advance(s.duration)
+        self.restore_world()
         for inc in self.incidents.values():
             if inc.called and not inc.arrived:
                 self.log("unmet", inc.id, node=inc.node)
@@ -365,8 +392,12 @@ class Drill:
             self.log("release", inc.id, unit.id, node=node, recalled=True)
             if turned_out and unit.leg is None:  # stood down during turnout: still in quarters
                 unit.in_quarters = True
-                unit.incident, unit.status, unit.process = "", "available", None
-                self.dispatcher.serve_queue()
+                unit.incident, unit.process = "", None
+                if unit.hold_on_release:  # recalled by a player: held in quarters
+                    unit.status, unit.hold_on_release = "held", False
+                else:
+                    unit.status = "available"
+                    self.dispatcher.serve_queue()
             else:
                 self.release_unit(unit)
             return
@@ -554,6 +585,8 @@ class Drill:
             unit.status = "out_of_service"
             unit.pending_out_of_service = False
             self.log("out_of_service", unit=unit.id, node=unit.node, at_start=False)
+        elif unit.hold_on_release:  # recalled by a player: held, heading home
+            unit.status, unit.hold_on_release = "held", False
         else:
             unit.status = "available"
             unit.process = None

@@ -250,15 +250,21 @@ class Dispatcher:
         drill.log("mutual_aid_request", inc.id, needs=_needs(inc))
         for unit_type in sorted(inc.needs):
             while inc.needs[unit_type] > 0 and self.mutual_aid_sent < aid.max_units:
-                self.mutual_aid_sent += 1
                 inc.needs[unit_type] -= 1
-                unit = Unit(id=f"MA-{self.mutual_aid_sent}", type=unit_type.split("|")[0],
-                            station="",
-                            home=-1, crew=0, in_quarters=False)
-                self.mutual_aid.append(unit)
-                drill.commit_mutual_aid(unit, inc, aid.arrival_delay)
+                self.send_mutual_aid(inc, unit_type.split("|")[0])
         if sum(inc.needs.values()) == 0:
             self.dequeue(inc)
+
+    def send_mutual_aid(self, inc: IncidentState, unit_type: str) -> Unit:
+        """One unit of ``unit_type`` from outside the district, sent to ``inc`` now (it
+        arrives after ``mutual_aid.arrival_delay``); the caller keeps within
+        ``mutual_aid.max_units`` and settles the call's needs."""
+        self.mutual_aid_sent += 1
+        unit = Unit(id=f"MA-{self.mutual_aid_sent}", type=unit_type, station="", home=-1,
+                    crew=0, in_quarters=False)
+        self.mutual_aid.append(unit)
+        self.drill.commit_mutual_aid(unit, inc, self.drill.scenario.forces.mutual_aid.arrival_delay)
+        return unit
 
 
 def _nearest(free: list[Unit], to_scene: dict[str, np.ndarray], now: float

@@ -8,7 +8,8 @@ from typing import Literal
 import numpy as np
 import simpy
 
-Status = Literal["available", "committed", "out_of_service"]
+Status = Literal["available", "committed", "out_of_service", "held"]
+"""``held``: kept back by a player of a played exercise (the dispatcher skips it)."""
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Unit:
     in_quarters: bool = True
     pump_m3_s: float = 0.0
     pending_out_of_service: bool = False
+    hold_on_release: bool = False  # a player recalled it: held, not free, once released
     process: simpy.Process | None = field(default=None, repr=False)
 
     def take(self, job: str) -> None:

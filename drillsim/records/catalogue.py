@@ -358,6 +358,17 @@ _KINDS: tuple[EventKind, ...] = (
               ("incident", "unit", "node", "place")),
     EventKind("source_empty", "chemical", "the container has run empty; the leak ends",
               ("incident", "node", "place")),
+    EventKind("decision", "play", "a player of a played exercise decides (``drillsim "
+              "play``); the model carries it out at once, and the records that follow show "
+              "what it did", ("incident", "unit", "place"), (
+                  _f("seq", "int", "", "the decision's number in the exercise's log (1, 2 ...)"),
+                  _f("role", "str", "", "the seat that decided (``command_centre``, "
+                     "``station:<id>``, ``flood_control`` ...)"),
+                  _f("decision", "str", "", "its kind (``send_unit``, ``close_road`` ...: "
+                     "docs/play.md)"),
+                  _f("target", "str", "", "what it is about: a unit, road, team, depot, "
+                     "incident or communities"),
+                  _f("inject", "str", "", "the inject it answers, ``\"\"`` when none"))),
 )
 
 EVENTS: Mapping[str, EventKind] = {k.name: k for k in _KINDS}

@@ -1,0 +1,1 @@
+"""Played tabletop exercises: players decide, the model answers (``drillsim play``)."""

@@ -1,0 +1,285 @@
+"""A drill played with people at the table: advanced step by step, decisions applied.
+
+:class:`LiveDrill` holds one :class:`~drillsim.engine.Drill` in its own world (its own
+travel-time tables, so a fork or a second exercise in the same process does not see
+its closures), plays it forward with :meth:`LiveDrill.advance` and carries out a
+player's decision at the current drill time with :meth:`LiveDrill.decide`. A decision
+is checked first (the role may take it, the unit or road exists and is in a state that
+allows it) and refused with a message, changing nothing; a decision taken is recorded
+(``decision`` record) and then carried out through the engine's own operations, so the
+records that follow show what it did.
+
+Where no player decides, the scripted drill's default policy acts (the dispatcher sends
+the nearest free unit, teams mobilise at activation, trucks choose shelters by need).
+
+Playing in steps gives the same records as one run (:meth:`~drillsim.engine.Drill.advance`),
+so a decision log replayed at its recorded times rebuilds the exercise exactly
+(:mod:`drillsim.play.exercise`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from drillsim.agents.units import Unit
+from drillsim.engine import Drill
+from drillsim.network.graph import APPROACH_MAX_M
+from drillsim.network.road_changes import road_change_edges
+from drillsim.network.world import World
+from drillsim.play.decisions import (
+    CallMutualAid,
+    CloseRoad,
+    DecisionRefused,
+    HoldUnit,
+    RecallUnit,
+    ReleaseHold,
+    ReopenRoad,
+    SendUnit,
+    _Decision,
+    target_of,
+)
+from drillsim.play.roles import Role, roles_for
+from drillsim.records.record import Record
+from drillsim.records.result import RunResult
+from drillsim.scenarios.schema import RoadChange, Scenario
+
+
+class LiveDrill:
+    """One drill played forward in steps, taking players' decisions.
+
+    Parameters
+    ----------
+    scenario
+        The validated drill.
+    world
+        The world to copy: the drill gets its own travel-time tables (network and
+        places shared, never changed).
+    seed
+        Root seed (the scenario's own when ``None``).
+    """
+
+    def __init__(self, scenario: Scenario, world: World, seed: int | None = None) -> None:
+        own = World(world.network, world.places, world.district)
+        self.drill = Drill(scenario, own, scenario.seed if seed is None else seed)
+        self.scenario = scenario
+        self.roles: dict[str, Role] = {r.id: r for r in roles_for(scenario)}
+        self.decisions: list[tuple[float, _Decision]] = []
+        self._result: RunResult | None = None
+        self.drill.start()
+        self._apply: dict[type, Callable[[_Decision], tuple[str, str, str]]] = {
+            SendUnit: self._send_unit, HoldUnit: self._hold, ReleaseHold: self._release_hold,
+            RecallUnit: self._recall, CloseRoad: self._road, ReopenRoad: self._road,
+            CallMutualAid: self._mutual_aid,
+        }
+
+    # ------------------------------------------------------------------ the clock
+
+    @property
+    def now(self) -> float:
+        """Drill time, s from the start."""
+        return float(self.drill.env.now)
+
+    @property
+    def duration(self) -> float:
+        """The drill's length, s."""
+        return float(self.scenario.duration)
+
+    @property
+    def finished(self) -> bool:
+        """Whether the drill has been played to its end."""
+        return self._result is not None
+
+    def advance(self, until: float) -> None:
+        """Play every event before ``until`` (s; capped at the end)."""
+        if self._result is None:
+            self.drill.advance(until)
+
+    def next_inject(self) -> float:
+        """Time of the next inject or scripted incident after now, s (the end when none)."""
+        times = [i.at for i in self.scenario.injects] + [i.at for i in self.scenario.incidents]
+        return min((t for t in times if t > self.now), default=self.duration)
+
+    def finish(self) -> RunResult:
+        """Play to the end (the default policy from now on) and return the records."""
+        if self._result is None:
+            self._result = self.drill.finish()
+        return self._result
+
+    # ------------------------------------------------------------------ decisions
+
+    def decide(self, decision: _Decision) -> Record:
+        """Carry out ``decision`` now and return its ``decision`` record.
+
+        Raises
+        ------
+        DecisionRefused
+            When the drill is over, the role is unknown or may not take this kind of
+            decision, or what it names does not allow it now; nothing is changed.
+        """
+        self.check(decision)
+        seq = len(self.decisions) + 1
+        rec_at = len(self.drill.records)
+        self.drill.log("decision", getattr(decision, "incident", ""),
+                       getattr(decision, "unit", ""), seq=seq, role=decision.role,
+                       decision=decision.kind, target=target_of(decision),
+                       inject=decision.inject)
+        self.decisions.append((self.now, decision))
+        self._apply[type(decision)](decision)
+        return self.drill.records[rec_at]
+
+    def check(self, decision: _Decision) -> None:
+        """Raise :class:`DecisionRefused` when ``decision`` cannot be taken now (what
+        :meth:`decide` would refuse); change nothing."""
+        if self._result is not None:
+            raise DecisionRefused("the drill is over: no more decisions")
+        role = self.roles.get(decision.role)
+        if role is None:
+            raise DecisionRefused(f"role {decision.role!r} does not play in this drill")
+        if decision.kind not in role.kinds:
+            raise DecisionRefused(f"the {role.name_en} cannot decide {decision.kind}")
+        if decision.inject and decision.inject not in self._inject_ids():
+            raise DecisionRefused(f"inject {decision.inject!r} is not in this drill")
+        apply = self._apply.get(type(decision))
+        if apply is None:
+            raise DecisionRefused(f"{decision.kind} is not playable yet")
+        check = getattr(self, f"_check_{decision.kind}", None)
+        if check is not None:
+            check(decision, role)
+
+    def _inject_ids(self) -> set[str]:
+        return {inj.id or f"inject-{k + 1}" for k, inj in enumerate(self.scenario.injects)}
+
+    def _unit(self, uid: str, role: Role) -> Unit:
+        unit = self.drill.units.get(uid)
+        if unit is None:
+            raise DecisionRefused(f"no unit {uid!r} in this drill")
+        if not role.commands(unit.station):
+            raise DecisionRefused(f"{uid} is not commanded by this seat ({role.name_en})")
+        return unit
+
+    def _check_send_unit(self, d: SendUnit, role: Role) -> None:
+        unit = self._unit(d.unit, role)
+        if unit.status != "available":
+            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}, not free")
+        inc = self.drill.incidents.get(d.incident)
+        if inc is None or not inc.called:
+            raise DecisionRefused(f"no call {d.incident!r} has come in yet")
+        if inc.controlled.triggered:
+            raise DecisionRefused(f"{d.incident} is under control: no unit is sent to it")
+        if not math.isfinite(self._eta(unit, inc.node)):
+            raise DecisionRefused(f"{d.unit} cannot reach {d.incident}: every road in is closed")
+
+    def _eta(self, unit: Unit, node: int) -> float:
+        """Travel time of ``unit`` from where it is now to where it would stop for
+        ``node``, s (``inf`` when no route reaches it)."""
+        travel = self.drill.world.travel
+        stop = travel.approach(node, unit.vehicle, APPROACH_MAX_M)
+        at, t_at = unit.position(self.now)
+        return (t_at - self.now) + float(travel.times_to(stop, unit.vehicle)[at])
+
+    def _send_unit(self, d: SendUnit) -> tuple[str, str, str]:
+        unit, inc = self.drill.units[d.unit], self.drill.incidents[d.incident]
+        key = next((k for k in sorted(inc.needs) if inc.needs[k] > 0
+                    and unit.type in k.split("|")), None)
+        if key is not None:  # counts against what the call waits for
+            inc.needs[key] -= 1
+            if sum(inc.needs.values()) == 0:
+                self.drill.dispatcher.dequeue(inc)
+        self.drill.commit(unit, inc, inc.alarm, self._eta(unit, inc.node))
+        return d.incident, d.unit, ""
+
+    def _check_hold_unit(self, d: HoldUnit, role: Role) -> None:
+        unit = self._unit(d.unit, role)
+        if unit.status != "available":
+            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}: only a free "
+                                  f"unit can be held (recall it first)")
+
+    def _hold(self, d: HoldUnit) -> tuple[str, str, str]:
+        self.drill.units[d.unit].status = "held"
+        return "", d.unit, ""
+
+    def _check_release_hold(self, d: ReleaseHold, role: Role) -> None:
+        unit = self._unit(d.unit, role)
+        if unit.status != "held" and not unit.hold_on_release:
+            raise DecisionRefused(f"{d.unit} is not held")
+
+    def _release_hold(self, d: ReleaseHold) -> tuple[str, str, str]:
+        unit = self.drill.units[d.unit]
+        unit.hold_on_release = False
+        if unit.status == "held":
+            unit.status = "available"
+            self.drill.dispatcher.serve_queue()
+        return "", d.unit, ""
+
+    def _check_recall_unit(self, d: RecallUnit, role: Role) -> None:
+        unit = self._unit(d.unit, role)
+        if unit.status != "committed" or not unit.incident:
+            raise DecisionRefused(f"{d.unit} is not on its way to a call")
+        inc = self.drill.incidents.get(unit.incident)
+        if inc is None or d.unit in inc.on_scene:
+            raise DecisionRefused(f"{d.unit} is on scene at {unit.incident}: units on scene "
+                                  f"stay until the incident is cleared")
+        if unit.process is None or not unit.process.is_alive:
+            raise DecisionRefused(f"{d.unit} cannot be recalled now")
+
+    def _recall(self, d: RecallUnit) -> tuple[str, str, str]:
+        unit = self.drill.units[d.unit]
+        inc = self.drill.incidents[unit.incident]
+        unit.hold_on_release = True
+        inc.assigned.remove(unit.id)
+        inc.add_assigned(unit.type, -1)
+        key = next((k for k in sorted(inc.needs) if unit.type in k.split("|")), unit.type)
+        inc.needs[key] += 1  # the call gets the next nearest unit
+        dispatcher = self.drill.dispatcher
+        if not dispatcher.is_queued(inc):
+            dispatcher.enqueue(inc)
+            inc.queued_since = self.now
+        unit.process.interrupt("recall")
+        dispatcher.serve_queue()
+        return inc.id, d.unit, ""
+
+    def _road_change(self, d: CloseRoad | ReopenRoad) -> RoadChange:
+        kind = "road_closed" if d.kind == "close_road" else "road_reopened"
+        return RoadChange(kind=kind, at=self.now, road=d.road, near=d.near, radius_m=d.radius_m)
+
+    def _check_close_road(self, d: CloseRoad, role: Role) -> None:
+        try:
+            edges = road_change_edges(self.drill.world, self._road_change(d))
+        except KeyError:
+            raise DecisionRefused(f"no road {d.road!r} on this district's map") from None
+        if edges.size == 0:
+            raise DecisionRefused(f"no part of {d.road} lies within {d.radius_m:g} m of there")
+
+    _check_reopen_road = _check_close_road
+
+    def _road(self, d: CloseRoad | ReopenRoad) -> tuple[str, str, str]:
+        self.drill._inject_label = f"decision-{len(self.decisions)}"
+        self.drill._change_roads(self._road_change(d))
+        return "", "", d.road
+
+    def _check_call_mutual_aid(self, d: CallMutualAid, role: Role) -> None:
+        aid = self.scenario.forces.mutual_aid
+        if not aid.enabled:
+            raise DecisionRefused("this drill has no mutual aid")
+        if self.drill.dispatcher.mutual_aid_sent + d.count > aid.max_units:
+            left = aid.max_units - self.drill.dispatcher.mutual_aid_sent
+            raise DecisionRefused(f"mutual aid is capped at {aid.max_units} units "
+                                  f"({left} left)")
+        inc = self.drill.incidents.get(d.incident)
+        if inc is None or not inc.called or inc.controlled.triggered:
+            raise DecisionRefused(f"{d.incident!r} is not a call being worked")
+
+    def _mutual_aid(self, d: CallMutualAid) -> tuple[str, str, str]:
+        inc = self.drill.incidents[d.incident]
+        inc.mutual_aid_requested = True
+        self.drill.log("mutual_aid_request", inc.id, needs={d.unit_type: d.count})
+        for _ in range(d.count):
+            key = next((k for k in sorted(inc.needs) if inc.needs[k] > 0
+                        and d.unit_type in k.split("|")), None)
+            if key is not None:
+                inc.needs[key] -= 1
+            self.drill.dispatcher.send_mutual_aid(inc, d.unit_type)
+        if sum(inc.needs.values()) == 0:
+            self.drill.dispatcher.dequeue(inc)
+        return d.incident, "", ""
