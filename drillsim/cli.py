@@ -224,6 +224,29 @@ def msel(file: Path, seed: int | None, out_file: Path | None, lang: str) -> None
 
 
 @main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Exercise folder (default: exercises/<file>-seed<N>).")
+@click.option("--seed", type=click.IntRange(min=0), help="Root seed (default: the file's seed).")
+@click.option("--resume", type=click.Path(file_okay=False, path_type=Path),
+              help="Resume the exercise in this folder (after a restart).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--lan", is_flag=True,
+              help="Serve the players' laptops on the room's network (binds 0.0.0.0).")
+@click.option("--speed", type=click.Choice(["1", "10", "60", "300"]), default="60",
+              show_default=True, help="Clock speed when run: drill seconds per second.")
+@friendly_errors
+def play(file: Path | None, folder: Path | None, seed: int | None, resume: Path | None,
+         port: int, lan: bool, speed: str) -> None:
+    """Play FILE as a tabletop exercise in the browser: the facilitator's page and one page
+    per role (see docs/play.md)."""
+    from drillsim.play.cli import play_command
+
+    play_command(file, folder=folder, seed=seed, resume=resume, port=port, lan=lan,
+                 speed=float(speed), console=console)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
 @friendly_errors

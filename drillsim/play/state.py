@@ -1,0 +1,385 @@
+"""What the exercise pages show: a compact, JSON-able picture of the live drill.
+
+:func:`map_base` is the part of the map that does not change (district outline, rivers,
+roads by class, stations, shelters, depots), sent once per page; :func:`snapshot` is
+the state at the drill clock, pushed to the pages as the clock runs and after each
+decision: clock, units (position interpolated on their leg, status, incident),
+incidents (fire size for fires), closed roads, waterlogging points (depth, closed),
+plume zones, shelters, depot stock, the injects delivered and the decisions taken.
+
+A player's snapshot (``role`` given) holds only what that seat sees: the injects
+delivered to it, without their expected action (the facilitator's MSEL has that), the
+units it commands and the decision forms it may fill (:func:`decision_forms`). Names are
+given in both languages (``{"en": ..., "zh": ...}``); the page picks one.
+
+Positions are longitude/latitude degrees (the network's coordinates); the page
+projects them (equirectangular, x scaled by cos latitude, as the report's map draws
+them with a true aspect).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, get_args
+
+import numpy as np
+
+from drillsim.play.roles import inject_roles
+
+if TYPE_CHECKING:
+    from drillsim.play.exercise import Exercise
+    from drillsim.play.live import LiveDrill
+
+MAP_PLACE_KINDS = ("station", "shelter", "depot", "hazard_site", "team_base")
+"""The place kinds the exercise map marks."""
+
+
+def _pair(en: str, zh: str) -> dict[str, str]:
+    """A name in both languages, each falling back on the other."""
+    return {"en": en or zh, "zh": zh or en}
+
+
+def _ll(net, node: int) -> list[float] | None:
+    if node < 0:
+        return None
+    return [round(float(net.lon[node]), 6), round(float(net.lat[node]), 6)]
+
+
+def clock_text(live: LiveDrill, t: float | None = None) -> str:
+    """The drill's wall-clock time at drill time ``t`` (now by default), ``hh:mm``."""
+    s = live.scenario.clock_seconds(live.now if t is None else t)
+    return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}"
+
+
+# ---------------------------------------------------------------------------- the base map
+
+def map_base(live: LiveDrill) -> dict:
+    """The map's fixed layers: bounding box, outline, rivers, roads by class and places.
+
+    Styles (colours, line widths) are those of the report's network map
+    (:mod:`drillsim.network.summary`), so the two maps read alike.
+    """
+    from drillsim.network.graphml import MapLayers, load_map_layers
+    from drillsim.network.summary import _PLACE_STYLE, _ROAD_STYLE
+
+    scenario, world = live.scenario, live.drill.world
+    net = world.network
+    layers = (load_map_layers(scenario.district) if scenario.network == "default"
+              else MapLayers())
+    roads = net.road_edges()
+    classes = np.array(net.edge_highway)[roads] if roads.size else np.array([])
+    road_layers = []
+    for cls, (color, width, order) in sorted(_ROAD_STYLE.items(), key=lambda kv: kv[1][2]):
+        sel = roads[classes == cls]
+        if sel.size:
+            road_layers.append({"class": cls, "color": color, "width": width,
+                                "lines": _lines(net, sel)})
+    places = []
+    for p in world.places:
+        if p.kind in MAP_PLACE_KINDS:
+            places.append({"id": p.id, "kind": p.kind, "name": _place_name(live, p.id),
+                           "lonlat": [round(p.lon, 6), round(p.lat, 6)],
+                           "color": _PLACE_STYLE.get(p.kind, ("", "#2c3e50"))[1]})
+    lon, lat = np.asarray(net.lon), np.asarray(net.lat)
+    bbox = [float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())]
+    if layers.boundary is not None:
+        b = layers.boundary
+        bbox = [min(bbox[0], float(b[:, 1].min())), min(bbox[1], float(b[:, 0].min())),
+                max(bbox[2], float(b[:, 1].max())), max(bbox[3], float(b[:, 0].max()))]
+    return {
+        "bbox": [round(v, 6) for v in bbox],
+        "boundary": ([[round(float(x), 6), round(float(y), 6)] for y, x in layers.boundary]
+                     if layers.boundary is not None else []),
+        "rivers": [{"name": _pair(en, zh),
+                    "line": [[round(float(x), 6), round(float(y), 6)] for y, x in coords]}
+                   for zh, en, coords in layers.rivers],
+        "roads": road_layers,
+        "places": places,
+    }
+
+
+def _lines(net, edges: np.ndarray) -> list[list[list[float]]]:
+    """Arcs joined into polylines of ``[lon, lat]`` (a two-way road once)."""
+    from drillsim.network.summary import _chains
+
+    return [[[round(float(x), 6), round(float(y), 6)] for x, y in line]
+            for line in _chains(net, np.asarray(edges, dtype=np.int64))]
+
+
+def _place_name(live: LiveDrill, place_id: str) -> dict[str, str]:
+    """A station, team base, depot or shelter by its drill-file names, else its place's."""
+    f = live.scenario.forces
+    for spec in [*f.stations, *f.teams, *f.depots, *f.shelters]:
+        if spec.id == place_id and (spec.name_zh or spec.name_en):
+            return _pair(spec.name_en, spec.name_zh)
+    p = live.drill.world.places.get(place_id)
+    if p is None:
+        return _pair(place_id, place_id)
+    return _pair(getattr(p, "name_en", "") or place_id, p.name_zh or place_id)
+
+
+# ---------------------------------------------------------------------------- the state
+
+def inject_ids(live: LiveDrill) -> list[str]:
+    """Each inject's id as the records name it (``inject-N`` when the file gives none)."""
+    return [inj.id or f"inject-{k + 1}" for k, inj in enumerate(live.scenario.injects)]
+
+
+def msel(live: LiveDrill) -> list[dict]:
+    """Every inject of the drill, in time order, with who receives it and whether it has
+    been delivered: the facilitator's MSEL."""
+    delivered = {r.get("id"): r.t for r in live.drill.records if r.event == "inject"}
+    out = []
+    for iid, inj in zip(inject_ids(live), live.scenario.injects, strict=True):
+        out.append({
+            "id": iid, "t": inj.at, "clock": clock_text(live, inj.at), "kind": inj.kind,
+            "text": _pair(inj.text or _inject_what(inj), inj.text_zh),
+            "deliver_to": _pair(inj.deliver_to, inj.deliver_to_zh),
+            "expected_action": _pair(inj.expected_action, inj.expected_action_zh),
+            "roles": inject_roles(live.scenario, inj.deliver_to, inj.deliver_to_zh),
+            "delivered": iid in delivered,
+        })
+    return sorted(out, key=lambda row: row["t"])
+
+
+def _inject_what(inj) -> str:
+    """An inject without text, described by its kind and what it names."""
+    what = next((str(getattr(inj, n)) for n in ("road", "unit", "point", "depot")
+                 if getattr(inj, n, None)), "")
+    return f"{inj.kind.replace('_', ' ')}: {what}" if what else inj.kind.replace("_", " ")
+
+
+def snapshot(exercise: Exercise, role: str | None = None) -> dict:
+    """The state at the drill clock, for the facilitator (``role`` ``None``) or one seat.
+
+    Parameters
+    ----------
+    exercise
+        The exercise being played.
+    role
+        A role id of the drill: only its injects (without expected actions), its units
+        and its decision forms; ``None``: everything, the MSEL with expected actions.
+    """
+    live = exercise.live
+    drill = live.drill
+    net = drill.world.network
+    now = live.now
+    seat = live.roles.get(role) if role else None
+    units = []
+    for uid in sorted(drill.units):
+        u = drill.units[uid]
+        if seat is not None and not seat.commands(u.station):
+            continue
+        units.append({"id": u.id, "type": u.type, "station": u.station,
+                      "owner": _place_name(live, u.station) if u.station else
+                      _pair("mutual aid", "区外增援"),
+                      "status": u.status, "moving": u.leg is not None,
+                      "incident": u.incident, "lonlat": _unit_lonlat(u, net, now)})
+    state = {
+        "t": now, "clock": clock_text(live), "duration": live.duration,
+        "finished": live.finished, "units": units,
+        "incidents": _incidents(live), "closures": _closures(live),
+        "flood_points": _flood_points(live), "plume": _plume(live),
+        "shelters": _shelters(live), "depots": _depots(live),
+    }
+    rows = msel(live)
+    if seat is None:
+        state["msel"] = rows
+        state["decisions"] = [_decision_row(live, e) for e in exercise.log]
+    else:
+        state["injects"] = [{k: v for k, v in r.items() if k != "expected_action"}
+                            for r in rows if r["delivered"] and seat.id in r["roles"]]
+        state["decisions"] = [_decision_row(live, e) for e in exercise.log
+                              if e["decision"].get("role") == seat.id]
+        state["forms"] = decision_forms(live, seat.id)
+    return state
+
+
+def _decision_row(live: LiveDrill, entry: dict) -> dict:
+    d = entry["decision"]
+    seat = live.roles.get(d.get("role", ""))
+    from drillsim.play.decisions import parse_decision, target_of
+
+    return {"seq": entry["seq"], "t": entry["t"], "clock": clock_text(live, entry["t"]),
+            "role": d.get("role", ""),
+            "role_name": _pair(seat.name_en, seat.name_zh) if seat else _pair("", ""),
+            "kind": d.get("kind", ""), "target": target_of(parse_decision(d)),
+            "inject": d.get("inject", ""), "note": d.get("note", "")}
+
+
+def _unit_lonlat(unit, net, now: float) -> list[float] | None:
+    """Where a unit is at ``now``: on its leg, between the last node passed and the next
+    (linear in time), else at its node."""
+    leg = unit.leg
+    if leg is None or len(leg.nodes) < 2:
+        return _ll(net, unit.node if unit.node >= 0 else unit.home)
+    k = int(np.searchsorted(leg.times, now, side="right"))
+    if k <= 0:
+        return _ll(net, leg.nodes[0])
+    if k >= len(leg.nodes):
+        return _ll(net, leg.nodes[-1])
+    a, b = leg.nodes[k - 1], leg.nodes[k]
+    t0, t1 = float(leg.times[k - 1]), float(leg.times[k])
+    f = 0.0 if t1 <= t0 else min(1.0, max(0.0, (now - t0) / (t1 - t0)))
+    return [round(float(net.lon[a] + f * (net.lon[b] - net.lon[a])), 6),
+            round(float(net.lat[a] + f * (net.lat[b] - net.lat[a])), 6)]
+
+
+def _incidents(live: LiveDrill) -> list[dict]:
+    """The calls being worked (called, not yet cleared)."""
+    drill, now = live.drill, live.now
+    net = drill.world.network
+    out = []
+    for iid in sorted(drill.incidents):
+        inc = drill.incidents[iid]
+        if not inc.called or (inc.cleared is not None and inc.cleared.triggered):
+            continue
+        spec = inc.spec
+        row = {"id": iid, "name": _pair(getattr(spec, "name_en", "") or iid,
+                                        getattr(spec, "name_zh", "") or iid),
+               "kind": spec.kind, "background": inc.background, "alarm": inc.alarm,
+               "lonlat": _ll(net, inc.node), "assigned": list(inc.assigned),
+               "on_scene": list(inc.on_scene),
+               "controlled": bool(inc.controlled is not None and inc.controlled.triggered)}
+        if inc.is_fire:
+            kw, need, rooms = inc.size(now)
+            row["fire"] = {"kw": round(kw), "need_l_s": round(need, 1), "rooms": rooms}
+        out.append(row)
+    return out
+
+
+def _closures(live: LiveDrill) -> list[dict]:
+    """Roads closed to fire engines now (by an inject, a decision, water or a threat
+    zone) as polylines, and the named closures still in force."""
+    drill = live.drill
+    net = drill.world.network
+    edges = drill.world.travel.closed_edges("fire_engine")
+    named: dict[str, str] = {}
+    for r in drill.records:
+        if r.event == "road_closed":
+            named[r.get("road", "")] = r.get("road", "")
+        elif r.event == "road_reopened":
+            named.pop(r.get("road", ""), None)
+    return [{"lines": _lines(net, np.asarray(edges, dtype=np.int64)) if edges else [],
+             "roads": sorted(named)}]
+
+
+def _flood_points(live: LiveDrill) -> list[dict]:
+    flood = live.drill.flood
+    if flood is None:
+        return []
+    net = live.drill.world.network
+    return [{"id": p.spec.id,
+             "name": _pair(p.spec.name_en or p.spec.id, p.spec.name_zh or p.spec.id),
+             "lonlat": _ll(net, p.node), "depth_m": round(p.depth_m, 3),
+             "closed": any(f == 0 for f in p.factors.values())}
+            for p in flood.points]
+
+
+def _plume(live: LiveDrill) -> list[dict]:
+    """Each AEGL level's threat zone now: the outline (convex hull) of the road nodes
+    inside it, ``[lon, lat]`` points."""
+    chem = live.drill.chemical
+    if chem is None:
+        return []
+    net = live.drill.world.network
+    out = []
+    for level in sorted(chem.masks):
+        nodes = np.flatnonzero(chem.masks[level])
+        if nodes.size == 0:
+            continue
+        pts = np.column_stack([np.asarray(net.lon)[nodes], np.asarray(net.lat)[nodes]])
+        pts = np.vstack([pts, [[chem.src_lon, chem.src_lat]]])
+        out.append({"level": int(level), "outline": _hull(pts)})
+    return out
+
+
+def _hull(pts: np.ndarray) -> list[list[float]]:
+    """The convex hull of points (the points themselves when fewer than 3 or collinear)."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    try:
+        ring = pts[ConvexHull(pts).vertices] if len(pts) >= 3 else pts
+    except QhullError:
+        ring = pts
+    return [[round(float(x), 6), round(float(y), 6)] for x, y in ring]
+
+
+def _shelters(live: LiveDrill) -> list[dict]:
+    shelters = live.drill.shelters
+    if shelters is None:
+        return []
+    net = live.drill.world.network
+    return [{"id": sid, "name": _place_name(live, sid), "lonlat": _ll(net, s.node),
+             "people": s.occupants, "capacity": s.capacity, "open": s.opened.triggered,
+             "blocked": sid in shelters.blocked}
+            for sid, s in sorted(shelters.by_id.items())]
+
+
+def _depots(live: LiveDrill) -> list[dict]:
+    relief = live.drill.relief
+    if relief is None:
+        return []
+    return [{"id": did, "name": _place_name(live, did),
+             "stock": {k: round(v, 1) for k, v in sorted(d.stock.items())}}
+            for did, d in sorted(relief.depots.items())]
+
+
+# ---------------------------------------------------------------------------- decisions
+
+def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
+    """The decision forms of seat ``role_id`` now: one per kind it may take that the
+    drill plays, each field with the choices that make sense now (the free units it
+    commands, the calls being worked, the roads of the map ...). A choice offered may
+    still be refused when sent (the check is :meth:`LiveDrill.check`)."""
+    if live.finished:
+        return []
+    seat = live.roles[role_id]
+    drill = live.drill
+    playable = {get_args(cls.model_fields["kind"].annotation)[0] for cls in live._apply}
+    mine = [u for _, u in sorted(drill.units.items()) if seat.commands(u.station)]
+
+    def units(*status: str) -> list[dict]:
+        return [{"value": u.id, "label": _pair(u.id, u.id)} for u in mine
+                if u.status in status]
+
+    calls = [{"value": i["id"], "label": _pair(f"{i['id']} {i['name']['en']}".strip(),
+                                               f"{i['id']} {i['name']['zh']}".strip())}
+             for i in _incidents(live) if not i["controlled"]]
+    roads = [{"value": zh or en, "label": _pair(en, zh)}
+             for zh, en in sorted(_road_names(drill.world.network))]
+    stations = [{"value": st.id, "label": _place_name(live, st.id)}
+                for st in live.scenario.forces.stations]
+    fields = {
+        "send_unit": [("unit", units("available")), ("incident", calls)],
+        "hold_unit": [("unit", units("available"))],
+        "release_hold": [("unit", units("held"))],
+        "recall_unit": [("unit", [c for c in units("committed")
+                                  if not _on_scene(drill, c["value"])])],
+        "move_up": [("unit", units("available")), ("station", stations)],
+        "close_road": [("road", roads)],
+        "reopen_road": [("road", roads)],
+        "call_mutual_aid": [("incident", calls), ("count", None)],
+    }
+    forms = []
+    for kind in sorted(seat.kinds):
+        if kind not in playable or kind not in fields:
+            continue
+        forms.append({"kind": kind, "fields": [{"name": n, "choices": c}
+                                               for n, c in fields[kind]]})
+    return forms
+
+
+def _on_scene(drill, unit_id: str) -> bool:
+    inc = drill.incidents.get(drill.units[unit_id].incident)
+    return inc is not None and unit_id in inc.on_scene
+
+
+def _road_names(net) -> set[tuple[str, str]]:
+    return {(zh, en) for zh, en in zip(net.edge_name, net.edge_name_en, strict=True)
+            if zh or en}
+
+
+def finite_or_none(value: float) -> float | None:
+    """A number for JSON: ``None`` for NaN or infinity."""
+    return value if isinstance(value, int | float) and math.isfinite(value) else None
