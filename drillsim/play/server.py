@@ -284,8 +284,8 @@ def fork_table(default, other, t: float, alternative: list) -> dict:
     comparison = compare(sums, ["default", "alternative"])
     rows = []
     for m in comparison.metrics:
-        if m.name not in FORK_METRICS:
-            continue
+        if m.name not in FORK_METRICS or m.verdicts[1] == "none":
+            continue  # a measure of another hazard: not in this drill
         info = METRICS[m.name]
         rows.append({"name": m.name, "unit": info.unit, "en": info.en, "zh": info.zh,
                      "values": [_json_number(v) for v in m.values],

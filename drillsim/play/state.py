@@ -69,7 +69,7 @@ def map_base(live: LiveDrill) -> dict:
     roads = net.road_edges()
     classes = np.array(net.edge_highway)[roads] if roads.size else np.array([])
     road_layers = []
-    for cls, (color, width, order) in sorted(_ROAD_STYLE.items(), key=lambda kv: kv[1][2]):
+    for cls, (color, width, _order) in sorted(_ROAD_STYLE.items(), key=lambda kv: kv[1][2]):
         sel = roads[classes == cls]
         if sel.size:
             road_layers.append({"class": cls, "color": color, "width": width,

@@ -1,0 +1,182 @@
+"""The exercise's web application (drillsim.play.server) as the pages use it, through
+Starlette's test client: pages, state, decisions and refusals, the websocket, the clock,
+forks and a resume after a restart. The night-compound-fire drill: I1 (at 0) goes to
+the command centre, I2 (at 45 min) to the Nanyunhe Road station officer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from drillsim.play.exercise import LOG_FILE, Exercise
+from drillsim.play.server import create_app
+
+DRILL = Path(__file__).parents[2] / "scenarios" / "night-compound-fire.yaml"
+NANYUNHE = "station:nanyunhe_station"
+
+
+def app_for(exercise: Exercise):
+    return create_app(exercise, report=False, embed_font=False)
+
+
+@pytest.fixture
+def exercise(tmp_path: Path) -> Exercise:
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(2700.0 + 1.0)  # I1 and I2 delivered
+    return ex
+
+
+@pytest.fixture
+def client(exercise: Exercise):
+    with TestClient(app_for(exercise)) as c:
+        yield c
+
+
+def codes(ex: Exercise) -> tuple[str, str, str]:
+    return ex.codes["facilitator"], ex.codes[NANYUNHE], ex.codes["command_centre"]
+
+
+def test_facilitator_page_and_msel(client, exercise):
+    fac, _, _ = codes(exercise)
+    page = client.get(f"/f/{fac}")
+    assert page.status_code == 200
+    assert "Night fire in an old residential compound" in page.text
+    assert 'data-testid="clock-next-decision"' in page.text
+    msel = {r["id"]: r for r in client.get(f"/api/{fac}/state").json()["msel"]}
+    assert msel["I1"]["expected_action"]["en"] == "Plan detours for Xizhan station units."
+    assert msel["I1"]["roles"] == ["command_centre"] and msel["I1"]["delivered"]
+    assert msel["I2"]["roles"] == [NANYUNHE] and msel["I2"]["delivered"]
+    assert not msel["I3"]["delivered"]  # at 60 min, the clock is at 45 min
+
+
+def test_player_sees_only_its_injects_without_expected_action(client, exercise):
+    _, ny, cc = codes(exercise)
+    page = client.get(f"/p/{ny}")
+    assert page.status_code == 200 and "Nanyunhe Road" in page.text
+    state = client.get(f"/api/{ny}/state").json()
+    assert [i["id"] for i in state["injects"]] == ["I2"]
+    assert all("expected_action" not in i for i in state["injects"])
+    assert "msel" not in state
+    assert {u["station"] for u in state["units"]} == {"nanyunhe_station"}
+    assert [i["id"] for i in client.get(f"/api/{cc}/state").json()["injects"]] == ["I1"]
+
+
+def test_decision_changes_the_records(client, exercise):
+    _, ny, _ = codes(exercise)
+    before = len(exercise.live.drill.records)
+    r = client.post(f"/api/{ny}/decide", json={"kind": "hold_unit", "unit": "NY-E1",
+                                                "inject": "I2", "note": "keep one back"})
+    assert r.status_code == 200, r.text
+    rec = r.json()["record"]
+    assert rec["event"] == "decision" and rec["unit"] == "NY-E1"
+    assert rec["data"]["role"] == NANYUNHE and rec["data"]["inject"] == "I2"
+    assert exercise.live.drill.records[before].event == "decision"
+    assert exercise.live.drill.units["NY-E1"].status == "held"
+    assert len((exercise.folder / LOG_FILE).read_text().splitlines()) == 1
+    state = client.get(f"/api/{ny}/state").json()
+    assert [(d["kind"], d["target"], d["inject"]) for d in state["decisions"]] == \
+        [("hold_unit", "NY-E1", "I2")]
+    assert {u["id"]: u["status"] for u in state["units"]}["NY-E1"] == "held"
+
+
+@pytest.mark.parametrize(("who", "body", "status", "words"), [
+    ("ny", b"{not json", 400, "not JSON"),
+    ("ny", b"[1, 2]", 400, "JSON object"),
+    ("nobody", b'{"kind": "hold_unit", "unit": "NY-E1"}', 404, "unknown code"),
+    ("ny", b'{"kind": "hold_unit", "unit": "XZ-E2"}', 409, "XZ-E2 is not commanded"),
+    ("ny", b'{"kind": "hold_unit", "unit": "NY-E1", "role": "command_centre"}', 403,
+     "'command_centre' is refused"),
+    ("ny", b'{"kind": "hold_unit", "unit": "NY-E9"}', 409, "no unit 'NY-E9'"),
+    ("ny", b'{"kind": "close_road", "road": "Youyi Road"}', 409, "cannot decide close_road"),
+    ("ny", b'{"kind": "launch_rocket"}', 409, "kind"),
+])
+def test_refusals_change_nothing(client, exercise, who, body, status, words):
+    _, ny, _ = codes(exercise)
+    code = ny if who == "ny" else "zzzzzz"
+    n_records = len(exercise.live.drill.records)
+    r = client.post(f"/api/{code}/decide", content=body,
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == status
+    assert words in r.json()["error"]
+    assert len(exercise.live.drill.records) == n_records
+    assert (exercise.folder / LOG_FILE).read_text() == ""
+    assert exercise.live.drill.units["NY-E1"].status == "available"
+
+
+def test_websocket_sends_the_state_and_decisions(client, exercise):
+    _, ny, _ = codes(exercise)
+    with client.websocket_connect(f"/ws/{ny}") as ws:
+        first = ws.receive_json()
+        assert first["type"] == "state"
+        assert first["state"]["clock"] == "02:45"  # the drill starts at 02:00
+        assert [i["id"] for i in first["state"]["injects"]] == ["I2"]
+        client.post(f"/api/{ny}/decide", json={"kind": "hold_unit", "unit": "NY-E1"})
+        pushed = ws.receive_json()["state"]
+        assert [d["target"] for d in pushed["decisions"]] == ["NY-E1"]
+
+
+def test_clock_steps_and_only_the_facilitator_runs_it(client, exercise):
+    fac, ny, _ = codes(exercise)
+    assert client.post(f"/api/{ny}/clock", json={"action": "pause"}).status_code == 403
+    r = client.post(f"/api/{fac}/clock", json={"action": "next_inject"})
+    assert r.status_code == 200 and r.json()["t"] == pytest.approx(3600.0, abs=1e-3)  # I3
+    bad = client.post(f"/api/{fac}/clock", json={"action": "run", "speed": 7})
+    assert bad.status_code == 400 and "speed must be one of 1, 10, 60, 300" in bad.json()["error"]
+    r = client.post(f"/api/{fac}/clock", json={"action": "next_decision_point"})
+    assert r.status_code == 200 and 3600.0 < r.json()["t"] <= exercise.live.duration
+
+
+def test_fork_numbers_are_the_metrics(client, exercise):
+    from drillsim.metrics.summary import summarize
+
+    fac, _, _ = codes(exercise)
+    alt = [{"kind": "hold_unit", "unit": "NY-E1", "role": NANYUNHE}]
+    r = client.post(f"/api/{fac}/fork", json={"alternative": alt})
+    assert r.status_code == 200, r.text
+    rows = {row["name"]: row for row in r.json()["rows"]}
+    assert set(rows) == {"first_arrival_p50", "first_arrival_p90"}  # a fire drill
+    default, other = exercise.fork(alt)
+    for name, row in rows.items():
+        want = [summarize(default).metrics[name], summarize(other).metrics[name]]
+        assert row["values"] == pytest.approx(want, abs=1e-3)
+    assert exercise.log == [] and exercise.live.drill.units["NY-E1"].status == "available"
+    refused = client.post(f"/api/{fac}/fork", json={"alternative": [
+        {"kind": "hold_unit", "unit": "NY-E9", "role": NANYUNHE}]})
+    assert refused.status_code == 409 and "NY-E9" in refused.json()["error"]
+
+
+def test_resume_after_restart_has_the_same_records(tmp_path, exercise):
+    _, ny, _ = codes(exercise)
+    with TestClient(app_for(exercise)) as c:
+        assert c.post(f"/api/{ny}/decide", json={"kind": "hold_unit", "unit": "NY-E1"}) \
+            .status_code == 200
+        exercise.advance(3000.0)
+        before = list(exercise.live.drill.records)
+        state = c.get(f"/api/{ny}/state").json()
+    resumed = Exercise.open(exercise.folder)  # a new server on the same folder
+    assert resumed.live.now == pytest.approx(3000.0)
+    assert list(resumed.live.drill.records) == before
+    with TestClient(app_for(resumed)) as c:
+        again = c.get(f"/api/{ny}/state").json()
+    assert again["decisions"] == state["decisions"]
+    assert again["units"] == state["units"]
+
+
+def test_report_files_are_confined_to_the_folder(client, exercise):
+    fac, _, _ = codes(exercise)
+    (exercise.folder / "secret.txt").write_text("x")
+    assert client.get(f"/r/{fac}/..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get(f"/r/{fac}/secret.txt").status_code == 404
+    assert client.get(f"/r/{fac}/{LOG_FILE}").status_code == 404
+
+
+def test_map_base_has_the_district(client, exercise):
+    fac, _, _ = codes(exercise)
+    base = client.get(f"/api/{fac}/map").json()
+    assert len(base["boundary"]) > 3 and base["roads"]
+    stations = {p["id"]: p["name"] for p in base["places"] if p["kind"] == "station"}
+    assert stations["nanyunhe_station"]["zh"] == "南运河路消防救援站"
+    assert json.dumps(base)  # JSON-able
