@@ -30,6 +30,9 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
     if (file is None) == (resume is None):
         raise DrillsimError("give a drill FILE to start an exercise, or --resume DIR to "
                             "resume one (not both)")
+    host = "0.0.0.0" if lan else "127.0.0.1"  # noqa: S104 (--lan serves the room's network)
+    if serve:
+        _check_port(host, port)  # before a folder is made
     if resume is not None:
         if not (resume / META_FILE).is_file():
             raise DrillsimError(f"{resume}: no exercise here (no {META_FILE}); start one "
@@ -45,9 +48,13 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
             raise DrillsimError(f"{folder} already holds an exercise: resume it with "
                                 f"drillsim play --resume {folder}, or give another --folder")
         exercise = Exercise.create(folder, file, seed=seed)
-    host = "0.0.0.0" if lan else "127.0.0.1"  # noqa: S104 (--lan serves the room's network)
-    _check_port(host, port)
     shown = lan_address() if lan else "127.0.0.1"
+    app = None
+    if serve:
+        from drillsim.play.server import create_app
+
+        # the app first (the font takes seconds once): the addresses printed then work
+        app = create_app(exercise, speed=speed, address=f"http://{shown}:{port}")
     if console is not None:
         live = exercise.live
         console.print(f"Exercise: {live.scenario.name} (seed {exercise.seed}), folder "
@@ -60,12 +67,9 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
                 console.print(f"  {role.name_en} / {role.name_zh}: http://{shown}:{port}/p/{code}")
         console.print("Ctrl-C stops the server; every decision is already on disk: "
                       f"drillsim play --resume {exercise.folder} goes on from here.")
-    if serve:
+    if app is not None:
         import uvicorn
 
-        from drillsim.play.server import create_app
-
-        app = create_app(exercise, speed=speed)
         try:
             uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
                                           ws="websockets-sansio")).run()

@@ -56,7 +56,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from drillsim.play.decisions import DecisionRefused
 from drillsim.play.exercise import DRILL_FILE, Exercise
-from drillsim.play.state import decision_forms, map_base, snapshot
+from drillsim.play.state import clock_text, decision_forms, map_base, snapshot
 
 STATIC = Path(__file__).parent / "static"
 TICK_S = 0.5
@@ -253,7 +253,9 @@ class Session:
                 default, other = await asyncio.to_thread(self.exercise.fork, alternative)
             finally:
                 self.busy = ""
-            self.fork_result = fork_table(default, other, self.exercise.live.now, alternative)
+            live = self.exercise.live
+            self.fork_result = fork_table(default, other, live.now, alternative) \
+                | {"clock": clock_text(live)}
         await self.broadcast()
         return self.fork_result
 
@@ -309,8 +311,11 @@ def _json_number(v: float) -> float | None:
 # -------------------------------------------------------------------- the application
 
 def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
-               embed_font: bool = True) -> Starlette:
+               embed_font: bool = True, address: str = "") -> Starlette:
     """The Starlette application serving ``exercise`` (see the module's routes).
+
+    ``address`` (``http://host:port``) is where the players join, shown with their codes
+    on the facilitator's page (the page's own address when empty).
 
     With ``embed_font`` the pages carry the CJK glyphs of their words, the drill file and
     the map (:func:`drillsim.report.fontembed.font_face_css`, as the report does), so the
@@ -329,9 +334,9 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
             fonts.append(font_face_css(text))
         return fonts[0] if fonts else ""
 
-    font_css()  # once, before the first page (seconds the first time; then cached on disk)
     pages = Environment(loader=FileSystemLoader(STATIC), autoescape=select_autoescape())
     words = _script_json(yaml.safe_load((STATIC / "wording.yaml").read_text(encoding="utf-8")))
+    font_css()  # once, before the first page (seconds the first time; then cached on disk)
 
     def unknown(code: str) -> JSONResponse:
         return JSONResponse({"error": f"unknown code {code!r}: ask the facilitator for "
@@ -346,7 +351,7 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
                 "role_name": {"en": seat.name_en, "zh": seat.name_zh} if seat else None,
                 "drill": {"en": live.scenario.name, "zh": live.scenario.name_zh
                           or live.scenario.name},
-                "roles": roles if role is None else []}
+                "roles": roles if role is None else [], "address": address}
         html = pages.get_template(template).render(boot=_script_json(boot), words=words,
                                                    font_css=font_css())
         return HTMLResponse(html)

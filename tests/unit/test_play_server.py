@@ -180,3 +180,42 @@ def test_map_base_has_the_district(client, exercise):
     stations = {p["id"]: p["name"] for p in base["places"] if p["kind"] == "station"}
     assert stations["nanyunhe_station"]["zh"] == "南运河路消防救援站"
     assert json.dumps(base)  # JSON-able
+
+
+def test_pages_embed_the_cjk_glyphs(exercise, monkeypatch):
+    import drillsim.report.fontembed as fontembed
+
+    seen = []
+    monkeypatch.setattr(fontembed, "font_face_css",
+                        lambda text: seen.append(text) or "@font-face{/*cjk*/}")
+    app = create_app(exercise, report=False)
+    with TestClient(app) as c:
+        page = c.get(f"/p/{exercise.codes[NANYUNHE]}").text
+    assert "@font-face{/*cjk*/}" in page
+    assert "南运河路消防救援站指挥员" in seen[0] and "三条石" in seen[0]  # role and drill names
+
+
+def test_play_command_refuses_a_used_folder_and_a_missing_exercise(exercise, tmp_path):
+    from drillsim.errors import DrillsimError
+    from drillsim.play.cli import play_command
+
+    with pytest.raises(DrillsimError, match="already holds an exercise: resume it with "
+                                            "drillsim play --resume"):
+        play_command(DRILL, folder=exercise.folder, serve=False)
+    with pytest.raises(DrillsimError, match="no exercise here"):
+        play_command(None, resume=tmp_path / "empty", serve=False)
+    resumed = play_command(None, resume=exercise.folder, serve=False)
+    assert resumed.live.now == pytest.approx(exercise.live.now)
+
+
+def test_cli_bad_drill_file_is_one_line_and_exit_2(tmp_path):
+    from click.testing import CliRunner
+
+    from drillsim.cli import main
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n")
+    out = CliRunner().invoke(main, ["play", str(bad), "--folder", str(tmp_path / "ex")])
+    assert out.exit_code == 2
+    assert f"{bad}:1: start: missing required key 'start'" in out.output
+    assert not (tmp_path / "ex").exists()

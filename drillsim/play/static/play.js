@@ -289,7 +289,8 @@ function renderFacilitator() {
   const seats = document.getElementById("seats");
   seats.replaceChildren(table("seats-table", [w("role"), ""],
     BOOT.roles.map(r => ({attrs: {"data-role": r.id}, cells: [n(r),
-      el("a", {href: `/p/${r.code}`, target: "_blank", text: `${location.origin}/p/${r.code}`})]}))));
+      el("a", {href: `/p/${r.code}`, target: "_blank",
+               text: `${BOOT.address || location.origin}/p/${r.code}`})]}))));
   for (const b of ["btn-run", "btn-next-inject", "btn-next-decision", "btn-finish"])
     document.getElementById(b).disabled = state.finished || !!state.clock_state.busy;
   const sp = document.getElementById("speed");
@@ -343,11 +344,10 @@ function renderFork() {
   const f = state.fork;
   const box = document.getElementById("fork");
   if (!f) { if (!box.querySelector("[data-testid=fork-error]")) box.innerHTML = ""; return; }
-  const hh = state.clock;  // the fork's own time is shown from its t
   const m = Math.floor(f.t / 60);
   const alt = f.alternative.length ? f.alternative.map(d => `${seatName(d.role)}: ${w("kind_" + d.kind)}`
     + ` ${d.unit || d.road || d.incident || ""}`).join("; ") : w("fork_default");
-  box.replaceChildren(el("p", {text: `${w("fork_result")} T+${m} min (${hh}): ${alt}`}),
+  box.replaceChildren(el("p", {text: `${w("fork_result")} T+${m} min (${f.clock}): ${alt}`}),
     table("fork-table", [w("fork_measure"), w("fork_default_col"), w("fork_alt_col"), w("fork_verdict")],
       [...f.rows.map(r => ({attrs: {"data-metric": r.name}, cells: [r[lang] || r.en,
           fmt(r.values[0], r.unit), fmt(r.values[1], r.unit), w("verdict_" + r.verdict)]})),
