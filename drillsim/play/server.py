@@ -329,7 +329,8 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
             from drillsim.report.fontembed import font_face_css
 
             text = (words + (exercise.folder / DRILL_FILE).read_text(encoding="utf-8")
-                    + json.dumps(session.map(), ensure_ascii=False)
+                    + json.dumps([session.map(), session.state(None)], ensure_ascii=False)
+                    + "".join(exercise.live.drill.world.network.edge_name)  # road names
                     + "".join(r.name_zh for r in exercise.live.roles.values()))
             fonts.append(font_face_css(text))
         return fonts[0] if fonts else ""

@@ -170,7 +170,8 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
         u = drill.units[uid]
         if seat is not None and not seat.commands(u.station):
             continue
-        units.append({"id": u.id, "type": u.type, "station": u.station,
+        units.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),
+                      "station": u.station,
                       "owner": _place_name(live, u.station) if u.station else
                       _pair("mutual aid", "区外增援"),
                       "status": u.status, "moving": u.leg is not None,
@@ -321,8 +322,17 @@ def _depots(live: LiveDrill) -> list[dict]:
     if relief is None:
         return []
     return [{"id": did, "name": _place_name(live, did),
-             "stock": {k: round(v, 1) for k, v in sorted(d.stock.items())}}
+             "stock": [{"item": k, "name": _term("item", k), "qty": round(v, 1)}
+                       for k, v in sorted(d.stock.items())]}
             for did, d in sorted(relief.depots.items())]
+
+
+def _term(group: str, ident: str) -> dict[str, str]:
+    """A catalogue id (relief item, unit type) named in both languages, as the report
+    names it (:func:`drillsim.report.text.term`)."""
+    from drillsim.report.text import term
+
+    return {"en": term(group, ident, "en"), "zh": term(group, ident, "zh")}
 
 
 # ---------------------------------------------------------------------------- decisions

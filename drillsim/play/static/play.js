@@ -179,7 +179,7 @@ function renderSituation() {
   if (state.depots.length)
     box.append(el("h3", {text: w("depots")}), table("depots", [w("depots"), ""],
       state.depots.map(d => ({cells: [n(d.name),
-        Object.entries(d.stock).map(([k, v]) => `${k} ${v}`).join(", ")]}))));
+        d.stock.map(x => `${n(x.name)} ${x.qty}`).join(", ")]}))));
   if (state.plume.length)
     box.append(el("p", {text: `${w("plume")}: ` +
       state.plume.map(z => `${w("aegl")}-${z.level}`).join(", ")}));
@@ -250,7 +250,7 @@ function renderPlayer() {
   document.getElementById("units").replaceChildren(table("units-table",
     [w("unit"), w("owner"), w("status")],
     state.units.map(u => ({attrs: {"data-unit": u.id, "data-status": u.status},
-                           cells: [u.id, n(u.owner), statusText(u)]}))));
+                           cells: [`${u.id} ${n(u.type_name)}`, n(u.owner), statusText(u)]}))));
   document.getElementById("decisions").replaceChildren(table("decisions-table",
     [w("time"), w("what"), w("target"), w("answers"), w("note")],
     decisionRows(state.decisions, false)));
