@@ -176,7 +176,7 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
                       _pair("mutual aid", "区外增援"),
                       "status": u.status, "moving": u.leg is not None,
                       "incident": u.incident, "lonlat": _unit_lonlat(u, net, now)})
-    state = {
+    state = {  # alarm: 1 = first alarm, as the records count it
         "t": now, "clock": clock_text(live), "duration": live.duration,
         "finished": live.finished, "units": units,
         "incidents": _incidents(live), "closures": _closures(live),
@@ -238,7 +238,7 @@ def _incidents(live: LiveDrill) -> list[dict]:
         spec = inc.spec
         row = {"id": iid, "name": _pair(getattr(spec, "name_en", "") or iid,
                                         getattr(spec, "name_zh", "") or iid),
-               "kind": spec.kind, "background": inc.background, "alarm": inc.alarm,
+               "kind": spec.kind, "background": inc.background, "alarm": inc.alarm + 1,
                "lonlat": _ll(net, inc.node), "assigned": list(inc.assigned),
                "on_scene": list(inc.on_scene),
                "controlled": bool(inc.controlled is not None and inc.controlled.triggered)}

@@ -219,3 +219,21 @@ def test_cli_bad_drill_file_is_one_line_and_exit_2(tmp_path):
     assert out.exit_code == 2
     assert f"{bad}:1: start: missing required key 'start'" in out.output
     assert not (tmp_path / "ex").exists()
+
+
+def test_running_clock_pushes_states_and_pauses(client, exercise):
+    fac, ny, _ = codes(exercise)
+    t0 = exercise.live.now
+    with client.websocket_connect(f"/ws/{ny}") as ws:
+        assert ws.receive_json()["state"]["t"] == t0
+        r = client.post(f"/api/{fac}/clock", json={"action": "run", "speed": 300})
+        assert r.status_code == 200 and r.json()["running"]
+        pushed = ws.receive_json()["state"]  # the tick's push (or the run's own)
+        while pushed["t"] == t0:
+            pushed = ws.receive_json()["state"]
+        assert pushed["t"] > t0 and pushed["clock_state"]["running"]
+        assert client.post(f"/api/{fac}/clock", json={"action": "pause"}).json()["running"] \
+            is False
+    t1 = exercise.live.now
+    assert client.get(f"/api/{fac}/state").json()["t"] == t1
+    assert exercise.folder.joinpath("clock.json").read_text() == json.dumps({"t": t1})
