@@ -176,7 +176,7 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
                       _pair("mutual aid", "区外增援"),
                       "status": u.status, "moving": u.leg is not None,
                       "incident": u.incident, "lonlat": _unit_lonlat(u, net, now)})
-    state = {  # alarm: 1 = first alarm, as the records count it
+    state = {
         "t": now, "clock": clock_text(live), "duration": live.duration,
         "finished": live.finished, "units": units,
         "incidents": _incidents(live), "closures": _closures(live),
@@ -227,7 +227,8 @@ def _unit_lonlat(unit, net, now: float) -> list[float] | None:
 
 
 def _incidents(live: LiveDrill) -> list[dict]:
-    """The calls being worked (called, not yet cleared)."""
+    """The calls being worked (called, not yet cleared); ``alarm`` 1 is the first alarm,
+    as the records count it."""
     drill, now = live.drill, live.now
     net = drill.world.network
     out = []
