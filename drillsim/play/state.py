@@ -373,8 +373,8 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         "call_mutual_aid": [("incident", calls), ("count", None)],
     }
     forms = []
-    for kind in sorted(seat.kinds):
-        if kind not in playable or kind not in fields:
+    for kind in fields:  # the most frequent decisions first
+        if kind not in seat.kinds or kind not in playable:
             continue
         forms.append({"kind": kind, "fields": [{"name": n, "choices": c}
                                                for n, c in fields[kind]]})
