@@ -49,7 +49,7 @@ ALLOWED: dict[str, frozenset[str] | None] = {
                          "fonts", "timefmt", "terminal", "diskcache"}),
     "sweep": frozenset({"api", "engine", "metrics", "records", "network", "scenarios", "rng",
                         "errors", "timefmt", "terminal", "fonts"}),
-    "api": frozenset({"engine", "network", "records", "scenarios"}),
+    "api": frozenset({"engine", "network", "records", "scenarios", "metrics"}),  # run folders
     # played exercises: the live drill, its decisions, the server, the debrief's data
     "play": frozenset({"api", "engine", "agents", "network", "records", "scenarios", "metrics",
                        "report", "errors", "timefmt", "terminal", "fonts"}),
