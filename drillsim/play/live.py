@@ -60,7 +60,7 @@ class LiveDrill:
     """
 
     def __init__(self, scenario: Scenario, world: World, seed: int | None = None) -> None:
-        own = World(world.network, world.places, world.district)
+        own = World(world.network, world.places, world.district, disk=world.disk)
         self.drill = Drill(scenario, own, scenario.seed if seed is None else seed)
         self.scenario = scenario
         self.roles: dict[str, Role] = {r.id: r for r in roles_for(scenario)}
