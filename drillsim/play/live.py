@@ -22,9 +22,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from drillsim.agents.teams import call_out
 from drillsim.agents.units import Unit
 from drillsim.engine import Drill
 from drillsim.network.graph import APPROACH_MAX_M
+from drillsim.network.population import area_names
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.play.decisions import (
@@ -32,14 +34,19 @@ from drillsim.play.decisions import (
     CloseRoad,
     DecisionRefused,
     HoldUnit,
+    MobiliseTeam,
+    MoveUp,
+    OpenShelters,
+    ProtectiveAction,
     RecallUnit,
     ReleaseHold,
     ReopenRoad,
+    SendTruck,
     SendUnit,
     _Decision,
     target_of,
 )
-from drillsim.play.roles import Role, roles_for
+from drillsim.play.roles import Role, is_blue_star, roles_for
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import RoadChange, Scenario
@@ -70,7 +77,9 @@ class LiveDrill:
         self._apply: dict[type, Callable[[_Decision], tuple[str, str, str]]] = {
             SendUnit: self._send_unit, HoldUnit: self._hold, ReleaseHold: self._release_hold,
             RecallUnit: self._recall, CloseRoad: self._road, ReopenRoad: self._road,
-            CallMutualAid: self._mutual_aid,
+            CallMutualAid: self._mutual_aid, MoveUp: self._move_up,
+            OpenShelters: self._open_shelters, ProtectiveAction: self._protective_action,
+            SendTruck: self._send_truck, MobiliseTeam: self._mobilise_team,
         }
 
     # ------------------------------------------------------------------ the clock
@@ -283,3 +292,110 @@ class LiveDrill:
         if sum(inc.needs.values()) == 0:
             self.drill.dispatcher.dequeue(inc)
         return d.incident, "", ""
+
+    def _check_move_up(self, d: MoveUp, role: Role) -> None:
+        unit = self._unit(d.unit, role)
+        home = self.drill.station_nodes.get(d.station)
+        if home is None:
+            raise DecisionRefused(f"no station {d.station!r} in this drill")
+        if unit.status != "available":
+            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}: only a free "
+                                  f"unit moves up")
+        if unit.home == home:
+            raise DecisionRefused(f"{d.unit} already covers {d.station}")
+
+    def _move_up(self, d: MoveUp) -> tuple[str, str, str]:
+        self.drill.move_up(self.drill.units[d.unit], d.station)
+        return "", d.unit, d.station
+
+    def _check_open_shelters(self, d: OpenShelters, role: Role) -> None:
+        shelters = self.drill.shelters
+        if shelters is None:
+            raise DecisionRefused("this drill has no shelters")
+        if shelters.ordered:
+            raise DecisionRefused("the shelters are already ordered open")
+
+    def _open_shelters(self, d: OpenShelters) -> tuple[str, str, str]:
+        self.drill.shelters.order_open()
+        return "", "", ""
+
+    def communities(self) -> list[tuple[str, str, str]]:
+        """The communities a protective action can name: ``(id, name_en, name_zh)`` of
+        each community of the release's population grid, subdistrict by subdistrict (none
+        when the drill has no chemical release). A decision may name a community, or a
+        subdistrict, by its id or either name."""
+        chem = self.drill.chemical
+        if chem is None:
+            return []
+        places = self.drill.world.places
+        return [(c.id, *area_names(places, c.id)) for c in chem.grid.communities]
+
+    def _area_ids(self, names: list[str]) -> list[str]:
+        """The subdistrict or community id of each name (id, English or Chinese name)."""
+        chem = self.drill.chemical
+        known: dict[str, str] = {}
+        for sub in chem.grid.subdistricts:
+            for key in (sub.id, sub.name_en, sub.name_zh):
+                known.setdefault(key, sub.id)
+        for cid, en, zh in self.communities():
+            for key in (cid, en, zh):
+                known.setdefault(key, cid)
+        known.pop("", None)
+        unknown = [n for n in names if n.strip() not in known]
+        if unknown:
+            raise DecisionRefused(f"no community or subdistrict {', '.join(map(repr, unknown))} "
+                                  f"in this district")
+        return list(dict.fromkeys(known[n.strip()] for n in names))
+
+    def _check_protective_action(self, d: ProtectiveAction, role: Role) -> None:
+        chem = self.drill.chemical
+        if chem is None:
+            raise DecisionRefused("this drill has no chemical release: no protective action")
+        self._area_ids(d.communities)
+        if chem.release_over():
+            raise DecisionRefused("the release is over and no one is in a zone: no new "
+                                  "area is ordered")
+
+    def _protective_action(self, d: ProtectiveAction) -> tuple[str, str, str]:
+        chem = self.drill.chemical
+        chem.order_areas(self._area_ids(d.communities), d.action)
+        return "", "", chem.spec.id
+
+    def _check_send_truck(self, d: SendTruck, role: Role) -> None:
+        relief, shelters = self.drill.relief, self.drill.shelters
+        if relief is None or not relief.depots:
+            raise DecisionRefused("this drill has no relief depots")
+        if d.depot not in relief.depots:
+            raise DecisionRefused(f"no depot {d.depot!r} in this drill")
+        shelter = shelters.by_id.get(d.shelter)
+        if shelter is None:
+            raise DecisionRefused(f"no shelter {d.shelter!r} in this drill")
+        if d.shelter in shelters.blocked:
+            raise DecisionRefused(f"{d.shelter} is closed (a threat zone or flood water)")
+        if not shelters.ordered:
+            raise DecisionRefused(f"{d.shelter} is not open: the shelters have not been "
+                                  f"ordered open")
+        free = relief.free_truck(d.depot)
+        if free is None:
+            raise DecisionRefused(f"no truck of {d.depot} is free")
+        if not relief.load_for(d.depot, shelter, free[1]):
+            raise DecisionRefused(f"{d.shelter} needs nothing that {d.depot} has now (its "
+                                  f"people are covered by stock and trucks on the way)")
+
+    def _send_truck(self, d: SendTruck) -> tuple[str, str, str]:
+        truck = self.drill.relief.send(d.depot, self.drill.shelters.by_id[d.shelter])
+        return "", truck.id, d.shelter
+
+    def _check_mobilise_team(self, d: MobiliseTeam, role: Role) -> None:
+        team = next((t for t in self.scenario.forces.teams if t.id == d.team), None)
+        if team is None:
+            raise DecisionRefused(f"no team {d.team!r} in this drill")
+        if role.id == "blue_star" and not is_blue_star(team):
+            raise DecisionRefused(f"the {role.name_en} calls out only itself, not {d.team}")
+        if d.team in self.drill.rosters.called:
+            raise DecisionRefused(f"{d.team} has already been called out (mobilising or "
+                                  f"assembled)")
+
+    def _mobilise_team(self, d: MobiliseTeam) -> tuple[str, str, str]:
+        call_out(self.drill, d.team)
+        return "", "", d.team
