@@ -115,6 +115,115 @@ class LiveDrill:
             self._result = self.drill.finish()
         return self._result
 
+    # ------------------------------------------------------------------ what a seat sees
+
+    def options(self, role_id: str) -> dict:
+        """What the seat ``role_id`` can decide about now, JSON-able (the player's forms).
+
+        Keys (each only when the role may take a decision that uses it):
+
+        ``role``, ``t`` (s), ``kinds``
+            The seat, the drill time and the decision kinds it may take.
+        ``units``
+            The units it commands (send, hold, release, recall, move up): ``id``,
+            ``type``, ``station`` (its own), ``covers`` (the station whose quarters are
+            its home now), ``status`` (``available``, ``committed``, ``held``,
+            ``out_of_service``), ``where`` (``in_quarters``, ``on_road``, ``en_route``,
+            ``on_scene``, ``on_task``: a pump crew at a point), ``incident``, ``lat``/``lon``
+            (where it is or next passes, degrees).
+        ``stations``
+            Stations a unit can move up to: ``id``, ``name_en``, ``name_zh``.
+        ``calls``
+            The calls being worked (called, not under control): ``id``, ``kind``,
+            ``name_en``/``name_zh`` (scripted incidents; ``""`` for everyday calls),
+            ``units`` (assigned), ``waiting`` (in the queue).
+        ``roads_closed``, ``roads``
+            Roads closed now by injects and decisions, and every named road of the map,
+            as ``[name_zh, name_en]`` pairs (a decision may use either name).
+        ``teams``
+            Teams not yet called out: ``id``, ``name_en``, ``name_zh``.
+        ``depots``
+            ``id``, ``name_en``, ``name_zh``, ``free_trucks`` (ids), ``stock`` (item ->
+            quantity).
+        ``shelters``
+            ``id``, ``name_en``, ``name_zh``, ``ordered`` (the order to open given),
+            ``open``, ``closed`` (by a threat zone or flood water), ``occupants``,
+            ``capacity``.
+        ``communities``
+            ``[id, name_en, name_zh]`` a protective action may name (chemical drills).
+
+        Raises
+        ------
+        KeyError
+            When ``role_id`` does not play in this drill.
+        """
+        role = self.roles[role_id]
+        kinds = role.kinds
+        d = self.drill
+        out: dict = {"role": role.id, "t": self.now, "kinds": sorted(kinds)}
+        if kinds & {"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up"}:
+            out["units"] = [self._unit_state(u) for u in d.units.values()
+                            if role.commands(u.station)]
+            out["stations"] = [self._named(st) for st in self.scenario.forces.stations]
+        if kinds & {"send_unit", "call_mutual_aid"}:
+            waiting = set(d.dispatcher.waiting())
+            out["calls"] = [{"id": i.id, "kind": i.spec.kind,
+                             "name_en": "" if i.background else i.spec.name_en,
+                             "name_zh": "" if i.background else i.spec.name_zh,
+                             "units": list(i.assigned), "waiting": i in waiting}
+                            for i in d.incidents.values()
+                            if i.called and not i.controlled.triggered]
+        if kinds & {"close_road", "reopen_road"}:
+            net = d.world.network
+            out["roads_closed"] = [list(r) for r in dict.fromkeys(
+                (net.edge_name[e], net.edge_name_en[e]) for e in sorted(d._closed_roads)
+                if net.edge_name[e] or net.edge_name_en[e])]
+            out["roads"] = [list(r) for r in _named_roads(net)]
+        if "mobilise_team" in kinds:
+            out["teams"] = [self._named(t) for t in self.scenario.forces.teams
+                            if t.id not in d.rosters.called
+                            and (role.id != "blue_star" or is_blue_star(t))]
+        if "send_truck" in kinds and d.relief is not None:
+            out["depots"] = [{**self._named(dep.spec),
+                              "free_trucks": [u.id for u, dd, _ in d.relief.trucks
+                                              if dd is dep and u.id in d.relief.idle
+                                              and u.id not in d.relief.orders],
+                              "stock": {k: float(v) for k, v in sorted(dep.stock.items())}}
+                             for dep in d.relief.depots.values()]
+        if kinds & {"send_truck", "open_shelters"} and d.shelters is not None:
+            sh = d.shelters
+            out["shelters"] = [{**self._named(s.spec), "ordered": sh.ordered,
+                                "open": s.opened.triggered, "closed": s.id in sh.blocked,
+                                "occupants": s.occupants, "capacity": s.capacity}
+                               for s in sh.by_id.values()]
+        if "protective_action" in kinds and d.chemical is not None:
+            out["communities"] = [list(c) for c in self.communities()]
+        return out
+
+    def _named(self, spec) -> dict[str, str]:
+        """``id``, ``name_en``, ``name_zh`` of a station, team, depot or shelter: the drill
+        file's names, else those of the place of that id."""
+        place = self.drill.world.places.get(spec.id)
+        return {"id": spec.id,
+                "name_en": spec.name_en or (place.name_en if place is not None else ""),
+                "name_zh": spec.name_zh or (place.name_zh if place is not None else "")}
+
+    def _unit_state(self, unit: Unit) -> dict:
+        """One unit for :meth:`options`."""
+        d = self.drill
+        inc = d.incidents.get(unit.incident)
+        if unit.status == "committed":
+            where = "on_task" if inc is None else (
+                "on_scene" if unit.id in inc.on_scene else "en_route")
+        else:
+            where = "in_quarters" if unit.in_quarters and unit.leg is None else "on_road"
+        node = unit.position(self.now)[0]
+        net = d.world.network
+        covers = next((sid for sid, n in d.station_nodes.items() if n == unit.home), "")
+        return {"id": unit.id, "type": unit.type, "station": unit.station, "covers": covers,
+                "status": unit.status, "where": where, "incident": unit.incident,
+                "lat": float(net.lat[node]), "lon": float(net.lon[node])}
+
     # ------------------------------------------------------------------ decisions
 
     def decide(self, decision: _Decision) -> Record:
@@ -399,3 +508,9 @@ class LiveDrill:
     def _mobilise_team(self, d: MobiliseTeam) -> tuple[str, str, str]:
         call_out(self.drill, d.team)
         return "", "", d.team
+
+
+def _named_roads(net) -> list[tuple[str, str]]:
+    """Every named road of the network once, as ``(name_zh, name_en)``, sorted."""
+    return sorted({(zh, en) for zh, en in zip(net.edge_name, net.edge_name_en, strict=True)
+                   if zh or en})
