@@ -98,14 +98,16 @@ class Relief(Hazard):
     def load_for(self, depot_id: str, shelter: ShelterState, capacity_kg: float
                  ) -> dict[str, float]:
         """What a truck of ``capacity_kg`` (kg) would load at the depot for ``shelter`` now
-        (the policy's own loading rule; empty when the shelter needs nothing the depot
-        has)."""
-        return self._load(self.depots[depot_id], shelter, capacity_kg)
+        (:meth:`_load` with ``fill``: a full truck when the shelter needs nothing yet;
+        empty when the depot has none of what it would carry)."""
+        return self._load(self.depots[depot_id], shelter, capacity_kg, fill=True)
 
     def send(self, depot_id: str, shelter: ShelterState) -> Unit:
         """A player sends the depot's next free truck to ``shelter``: it loads for that
-        shelter now instead of the one the policy would choose (:meth:`_choose`), and
-        makes the trip as any other (``truck_load`` ... ``truck_return``).
+        shelter now instead of the one the policy would choose (:meth:`_choose`): what the
+        shelter lacks, or a full truck of rations when it lacks nothing yet
+        (:meth:`_load`), and makes the trip as any other (``truck_load`` ...
+        ``truck_return``).
 
         Raises
         ------
@@ -158,9 +160,16 @@ class Relief(Hazard):
                 best, best_short = shelter, short
         return best
 
-    def _load(self, depot: DepotState, shelter: ShelterState, capacity_kg: float
-              ) -> dict[str, float]:
-        unmet = shelter.unmet(self.spec.ration)
+    def _load(self, depot: DepotState, shelter: ShelterState, capacity_kg: float,
+              fill: bool = False) -> dict[str, float]:
+        """What to load for ``shelter``: its unmet need, in proportion, up to the truck's
+        capacity (kg) and the depot's stock. With ``fill`` (a truck a player sent) and no
+        unmet need, a full truck of rations in the ration's proportions (pre-positioning)."""
+        ration = self.spec.ration
+        unmet = shelter.unmet(ration)
+        if fill and not any(v > 0 for v in unmet.values()):
+            per_person_kg = sum(per * self.spec.item_kg[k] for k, per in ration.items())
+            unmet = {k: per * capacity_kg / per_person_kg for k, per in ration.items()}
         want = {k: min(v, depot.stock.get(k, 0.0)) for k, v in unmet.items() if v > 0}
         kg = sum(q * self.spec.item_kg[k] for k, q in want.items())
         scale = min(1.0, capacity_kg / kg) if kg > 0 else 0.0
@@ -180,8 +189,10 @@ class Relief(Hazard):
     def _truck(self, unit: Unit, depot: DepotState, capacity_kg: float):
         drill, env = self.drill, self.drill.env
         while True:
-            shelter = self.orders.pop(unit.id, None) or self._choose(depot, unit)
-            load = self._load(depot, shelter, capacity_kg) if shelter else {}
+            ordered = self.orders.pop(unit.id, None)  # a player's choice, else the policy's
+            shelter = ordered or self._choose(depot, unit)
+            load = self._load(depot, shelter, capacity_kg, fill=ordered is not None) \
+                if shelter else {}
             if shelter is None or not load:
                 if self._shortage(depot) and not depot.stocked_out:
                     depot.stocked_out = True

@@ -488,8 +488,7 @@ class LiveDrill:
         if free is None:
             raise DecisionRefused(f"no truck of {d.depot} is free")
         if not relief.load_for(d.depot, shelter, free[1]):
-            raise DecisionRefused(f"{d.shelter} needs nothing that {d.depot} has now (its "
-                                  f"people are covered by stock and trucks on the way)")
+            raise DecisionRefused(f"{d.depot} has none of the items {d.shelter} needs now")
 
     def _send_truck(self, d: SendTruck) -> tuple[str, str, str]:
         truck = self.drill.relief.send(d.depot, self.drill.shelters.by_id[d.shelter])
