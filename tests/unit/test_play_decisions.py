@@ -21,6 +21,7 @@ from drillsim.engine import Drill
 from drillsim.play.decisions import DecisionRefused, parse_decision
 from drillsim.play.exercise import Exercise
 from drillsim.play.live import LiveDrill
+from drillsim.records.catalogue import check_all
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 FIRE, RAIN, CHLORINE = "night-compound-fire", "rainstorm-50y-night", "chlorine-night"
@@ -159,6 +160,7 @@ def test_move_up_covers_another_station_and_moving_back_returns(opened):
     drill.finish()
     home = after(drill, 0, "quarters", unit="DZ-E1")
     assert home[-1].node == d.station_nodes["dingzigu_station"]
+    assert check_all(d.records) == []  # the move_up and decision records by the catalogue
 
 
 def test_open_shelters_opens_each_after_its_set_up(opened):
@@ -226,6 +228,7 @@ def test_protective_action_orders_the_named_communities_now(opened):
     moved_default = sum(r.data["people"] for r in default
                         if r.event == "displaced" and r.place == chem.spec.id)
     assert moved_default < moved <= moved_default + people  # some of them left
+    assert check_all(drill.drill.records) == []
 
 
 # ---------------------------------------------------------------- refusals
