@@ -7,7 +7,8 @@ player's decision at the current drill time with :meth:`LiveDrill.decide`. A dec
 is checked first (the role may take it, the unit or road exists and is in a state that
 allows it) and refused with a message, changing nothing; a decision taken is recorded
 (``decision`` record) and then carried out through the engine's own operations, so the
-records that follow show what it did.
+records that follow show what it did. Every kind, who may take it, what the model does
+and what is refused: docs/play.md, "Decisions".
 
 Where no player decides, the scripted drill's default policy acts (the dispatcher sends
 the nearest free unit, teams mobilise at activation, trucks choose shelters by need).
@@ -258,9 +259,6 @@ class LiveDrill:
             raise DecisionRefused(f"the {role.name_en} cannot decide {decision.kind}")
         if decision.inject and decision.inject not in self._inject_ids():
             raise DecisionRefused(f"inject {decision.inject!r} is not in this drill")
-        apply = self._apply.get(type(decision))
-        if apply is None:
-            raise DecisionRefused(f"{decision.kind} is not playable yet")
         check = getattr(self, f"_check_{decision.kind}", None)
         if check is not None:
             check(decision, role)
