@@ -61,7 +61,8 @@ def open_drill(path: str | Path) -> OpenedDrill:
 
     drill = load_drill(path)
     own = drill.scenario.district if drill.scenario.network == "default" else None
-    return OpenedDrill(drill.scenario, World(drill.network, drill.places, own), drill.sha256,
+    world = World(drill.network, drill.places, own, disk=True)
+    return OpenedDrill(drill.scenario, world, drill.sha256,
                        tuple(str(w) for w in drill.warnings), drill.network_given)
 
 

@@ -28,6 +28,7 @@ from drillsim.agents.dispatch import Dispatcher
 from drillsim.agents.hazard import Hazard, InjectHandler
 from drillsim.agents.incident import BackgroundCall, IncidentState
 from drillsim.agents.registry import HAZARDS
+from drillsim.agents.teams import Rosters
 from drillsim.agents.units import Leg, Unit
 from drillsim.hazards.fire_growth import KNOCKDOWN_S, OCCUPANCIES, SETUP_S, water_flow_l_s
 from drillsim.network.demand import call_nodes
@@ -113,7 +114,9 @@ class Drill:
         # arcs closed by road injects (reopened at the end) -> the inject that closed them
         self._closed_roads: dict[int, str] = {}
         self._inject_label = ""  # the inject being delivered
+        self.station_nodes: dict[str, int] = {}  # station id -> road node of its quarters
         self._build_units()
+        self.rosters = Rosters(list(scenario.forces.teams))  # who serves in which team
         self.hazards: dict[str, Hazard] = {}
         for kind in HAZARDS if hazards is None else hazards:
             hazard = kind.build(self, scenario)
@@ -127,6 +130,7 @@ class Drill:
         forces = self.scenario.forces
         for st in forces.stations:
             home = self.world.node_of(st.location or Location(place=st.id))
+            self.station_nodes[st.id] = home
             staffed = {a.id for a in st.staffed()}
             for app in st.apparatus:
                 self.unit_info.append(UnitInfo(app.id, app.type, st.id, app.crew,
@@ -593,6 +597,31 @@ class Drill:
             self.dispatcher.serve_queue()  # may send it on from the scene at once
         if unit.status != "committed":
             unit.process = self.env.process(self.go_home(unit))
+
+    def move_up(self, unit: Unit, station: str) -> None:
+        """A free unit moves up to cover ``station`` (a player's decision): that station's
+        quarters become its home, from which it answers calls and to which it returns; it
+        drives there now (from its quarters, or turning round on its way home), recorded
+        ``move_up``. Moving it up to its own station sends it back.
+
+        Parameters
+        ----------
+        unit
+            An ``available`` unit.
+        station
+            Id of a station of the drill.
+        """
+        unit.home = self.station_nodes[station]
+        at = unit.position(self.env.now)[0]
+        self.log("move_up", unit=unit.id, node=at, place=station, station=station,
+                 own=station == unit.station)
+        if unit.process is not None and unit.process.is_alive:
+            unit.process.interrupt("move_up")  # on its way home: go_home ends, a new one starts
+        if at == unit.home and unit.leg is None:
+            unit.process = None
+            return
+        unit.in_quarters = False
+        unit.process = self.env.process(self.go_home(unit))
 
     def go_home(self, unit: Unit):
         try:

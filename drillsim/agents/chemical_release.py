@@ -124,6 +124,7 @@ class ChemicalModel(Hazard):
         self.closed = np.zeros(0, dtype=np.int64)
         self.order_time: float | None = None
         self.order_day: bool | None = None  # ERG day/night distance, chosen at the order
+        self.zone_order = False  # the zones' order is given (:meth:`order`)
         self.ordered: dict[int, str] = {}
         self.incident: Incident | None = None
         self.source_worked = False
@@ -359,13 +360,11 @@ class ChemicalModel(Hazard):
 
     def order(self) -> None:
         """The protective-action order: evacuate or shelter in place, zone by zone; it
-        goes out on the warning channels from :meth:`told_from`."""
-        self.order_time = self.drill.env.now
-        self.order_day = self.drill.is_day(self.order_time)
-        warning = self.drill.scenario.warning
-        self.broadcast, self.door = order_channels(
-            warning.channels if warning is not None else None,
-            self.drill.clock_seconds(self.told_from()))
+        goes out on the warning channels from :meth:`told_from` (those chosen by a
+        player's earlier order for named areas, :meth:`order_areas`, if any)."""
+        self._open_channels()
+        self.order_day = self.drill.is_day(self.drill.env.now)
+        self.zone_order = True
         actions = self.spec.protective_actions
         self.ordered = {3: actions.aegl3, 2: actions.aegl2, 1: actions.aegl1}
         self.drill.log("protective_action", place=self.spec.id,
@@ -378,6 +377,38 @@ class ChemicalModel(Hazard):
                        + ([DOOR_TO_DOOR] if self.door is not None else []),
                        reaction_s=float(REACTION_S))
         if self.drill.shelters is not None:
+            self.drill.shelters.order_open()
+        self._protect()
+
+    def _open_channels(self) -> None:
+        """The first order (the zones' or a player's for named areas) sets the time of
+        the order and the channels that carry it, at the hour it goes out; a later order
+        goes out on the same channels."""
+        if self.order_time is not None:
+            return
+        self.order_time = self.drill.env.now
+        warning = self.drill.scenario.warning
+        self.broadcast, self.door = order_channels(
+            warning.channels if warning is not None else None,
+            self.drill.clock_seconds(self.told_from()))
+
+    def order_areas(self, areas: list[str], action: Literal["evacuate", "shelter_in_place"]
+                    ) -> None:
+        """A player orders ``action`` now for the named subdistricts or communities (ids of
+        :meth:`~drillsim.network.population.PopulationGrid.cells_of`): their cells join the
+        order's named areas, as ``protective_actions.areas`` of a drill file do, recorded
+        ``area_order``. The order goes out on the warning channels from :meth:`told_from`
+        (the first order chooses them: :meth:`_open_channels`) and people act on it as on
+        the zones' order (:meth:`_protect`); an evacuation orders the shelters open. The
+        zones' own order (isolation circle, AEGL zones, ERG square) still comes at its
+        time (``decided_after``) unless given before."""
+        self._open_channels()
+        cells = np.logical_or.reduce([self.grid.cells_of(a) for a in areas])
+        self.area_cells[action] = self.area_cells[action] | cells
+        self.drill.log("area_order", place=self.spec.id, action=action, areas=list(areas),
+                       people=float(round(self.remaining[cells].sum())),
+                       told_from=round(float(self.told_from()), 3))
+        if action == "evacuate" and self.drill.shelters is not None:
             self.drill.shelters.order_open()
         self._protect()
 
@@ -441,13 +472,15 @@ class ChemicalModel(Hazard):
         """Population cells under ``action`` now, by why: ``isolation`` (evacuation only),
         ``aegl3``/``aegl2``/``aegl1``, ``downwind`` (ERG square), ``area``."""
         n = self.grid.lat.size
+        zones = self.zone_order  # before it, only a player's named areas are ordered
         out = {"isolation": self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
-               if action == "evacuate" else np.zeros(n, dtype=bool)}
+               if action == "evacuate" and zones else np.zeros(n, dtype=bool)}
         for lvl in sorted(LEVELS, reverse=True):
             out[f"aegl{lvl}"] = self.cells[lvl] if self.ordered.get(lvl) == action \
                 else np.zeros(n, dtype=bool)
         out["downwind"] = self._downwind_square(self.grid.lat, self.grid.lon) \
-            if self.spec.protective_actions.downwind == action else np.zeros(n, dtype=bool)
+            if self.spec.protective_actions.downwind == action and zones \
+            else np.zeros(n, dtype=bool)
         out["area"] = self.area_cells[action]
         return out
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from drillsim.agents.incident import IncidentState
     from drillsim.agents.relief import Relief
     from drillsim.agents.shelters import Shelters
+    from drillsim.agents.teams import Rosters
     from drillsim.agents.units import Leg, Unit
     from drillsim.network.world import World
     from drillsim.rng import Streams
@@ -71,6 +72,9 @@ class DrillContext(Protocol):
         ``add_unit(unit)`` puts a fielded unit at its disposal, ``serve_queue()``.
     net_changed
         A SimPy event that fires at the next road change (wait on it to retry a trip).
+    rosters
+        The teams' rosters (:class:`drillsim.agents.teams.Rosters`), one per drill: who
+        serves in which team, which teams are called out.
     shelters, relief
         The shelters and the relief chain, or ``None`` when the drill has none.
     """
@@ -81,6 +85,7 @@ class DrillContext(Protocol):
     scenario: Scenario
     dispatcher: Dispatcher
     net_changed: simpy.Event
+    rosters: Rosters
 
     @property
     def shelters(self) -> Shelters | None: ...

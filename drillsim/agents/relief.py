@@ -74,6 +74,8 @@ class Relief(Hazard):
                 self.trucks.append((unit, depot, truck.capacity_kg))
                 drill.add_mover(unit)
         self.need = drill.env.event()
+        self.idle: set[str] = set()  # trucks waiting at their depot for a need
+        self.orders: dict[str, ShelterState] = {}  # truck id -> shelter a player sent it to
 
     def start(self) -> None:
         """Start every truck and the scheduled replenishments."""
@@ -86,6 +88,38 @@ class Relief(Hazard):
         """Wake idle trucks: a need or a stock level changed."""
         event, self.need = self.need, self.drill.env.event()
         event.succeed()
+
+    def free_truck(self, depot_id: str) -> tuple[Unit, float] | None:
+        """The depot's first truck waiting for a job (not yet ordered out), and its capacity
+        (kg); ``None`` when every truck of the depot is busy."""
+        return next(((u, cap) for u, d, cap in self.trucks if d.id == depot_id
+                     and u.id in self.idle and u.id not in self.orders), None)
+
+    def load_for(self, depot_id: str, shelter: ShelterState, capacity_kg: float
+                 ) -> dict[str, float]:
+        """What a truck of ``capacity_kg`` (kg) would load at the depot for ``shelter`` now
+        (:meth:`_load` with ``fill``: a full truck when the shelter needs nothing yet;
+        empty when the depot has none of what it would carry)."""
+        return self._load(self.depots[depot_id], shelter, capacity_kg, fill=True)
+
+    def send(self, depot_id: str, shelter: ShelterState) -> Unit:
+        """A player sends the depot's next free truck to ``shelter``: it loads for that
+        shelter now instead of the one the policy would choose (:meth:`_choose`): what the
+        shelter lacks, or a full truck of rations when it lacks nothing yet
+        (:meth:`_load`), and makes the trip as any other (``truck_load`` ...
+        ``truck_return``).
+
+        Raises
+        ------
+        ValueError
+            When no truck of the depot is free.
+        """
+        found = self.free_truck(depot_id)
+        if found is None:
+            raise ValueError(f"no truck of depot {depot_id!r} is free")
+        self.orders[found[0].id] = shelter
+        self.need_changed()
+        return found[0]
 
     def change_stock(self, inj: StockChange) -> None:
         """An inject adds or takes away stock (never below zero)."""
@@ -126,9 +160,16 @@ class Relief(Hazard):
                 best, best_short = shelter, short
         return best
 
-    def _load(self, depot: DepotState, shelter: ShelterState, capacity_kg: float
-              ) -> dict[str, float]:
-        unmet = shelter.unmet(self.spec.ration)
+    def _load(self, depot: DepotState, shelter: ShelterState, capacity_kg: float,
+              fill: bool = False) -> dict[str, float]:
+        """What to load for ``shelter``: its unmet need, in proportion, up to the truck's
+        capacity (kg) and the depot's stock. With ``fill`` (a truck a player sent) and no
+        unmet need, a full truck of rations in the ration's proportions (pre-positioning)."""
+        ration = self.spec.ration
+        unmet = shelter.unmet(ration)
+        if fill and not any(v > 0 for v in unmet.values()):
+            per_person_kg = sum(per * self.spec.item_kg[k] for k, per in ration.items())
+            unmet = {k: per * capacity_kg / per_person_kg for k, per in ration.items()}
         want = {k: min(v, depot.stock.get(k, 0.0)) for k, v in unmet.items() if v > 0}
         kg = sum(q * self.spec.item_kg[k] for k, q in want.items())
         scale = min(1.0, capacity_kg / kg) if kg > 0 else 0.0
@@ -148,14 +189,18 @@ class Relief(Hazard):
     def _truck(self, unit: Unit, depot: DepotState, capacity_kg: float):
         drill, env = self.drill, self.drill.env
         while True:
-            shelter = self._choose(depot, unit)
-            load = self._load(depot, shelter, capacity_kg) if shelter else {}
+            ordered = self.orders.pop(unit.id, None)  # a player's choice, else the policy's
+            shelter = ordered or self._choose(depot, unit)
+            load = self._load(depot, shelter, capacity_kg, fill=ordered is not None) \
+                if shelter else {}
             if shelter is None or not load:
                 if self._shortage(depot) and not depot.stocked_out:
                     depot.stocked_out = True
                     drill.log("stock_out", node=depot.node, place=depot.id,
                               items=_items({k: 1 for k, v in depot.stock.items() if v <= 0}))
+                self.idle.add(unit.id)
                 yield self.need
+                self.idle.discard(unit.id)
                 continue
             for item, qty in load.items():
                 depot.stock[item] -= qty

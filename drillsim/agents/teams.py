@@ -34,6 +34,8 @@ class Rosters:
                 people += [f"{tag}#{i}" for i in range(n)]
             self.roster[team.id] = people
         self.serving: set[str] = set()
+        self.called: set[str] = set()
+        """Teams already called out (by the drill's activation or by a player)."""
 
     def take(self, team_id: str, n: int) -> list[str] | None:
         """``n`` free people of the team (own members first), marked serving; ``None`` if short."""
@@ -50,11 +52,38 @@ class Rosters:
 
 
 def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
-    """SimPy process: the team assembles after its mobilisation delay at its base and fields
-    its units there; a team already assembled (``assembled_at``) fields them at once where
-    it waits."""
+    """SimPy process: at ``activation`` (drill time, s) the team is called out, unless it
+    already has been (a player of a played exercise called it earlier:
+    :func:`call_out`); then it assembles (:func:`_assemble`)."""
+    yield drill.env.timeout(max(activation - drill.env.now, 0.0))
+    if team.id in rosters.called:
+        return
+    rosters.called.add(team.id)
+    yield from _assemble(drill, team, rosters)
+
+
+def call_out(drill: Drill, team_id: str) -> None:
+    """Call team ``team_id`` out now (a player's decision): it assembles as at the drill's
+    activation (:func:`_assemble`), and the activation does not call it again.
+
+    Raises
+    ------
+    ValueError
+        When the team has already been called out.
+    """
+    rosters = drill.rosters
+    if team_id in rosters.called:
+        raise ValueError(f"team {team_id!r} has already been called out")
+    rosters.called.add(team_id)
+    team = next(t for t in drill.scenario.forces.teams if t.id == team_id)
+    drill.env.process(_assemble(drill, team, rosters))
+
+
+def _assemble(drill: Drill, team: Team, rosters: Rosters):
+    """SimPy process: the team is activated now, assembles after its mobilisation delay at
+    its base and fields its units there; a team already assembled (``assembled_at``)
+    fields them at once where it waits."""
     env = drill.env
-    yield env.timeout(max(activation - env.now, 0.0))
     drill.log("team_activated", place=team.id)
     if team.assembled_at is not None:  # its own stream: skipping the draw shifts no other
         delay, home = 0.0, drill.world.node_of(team.assembled_at)
@@ -82,8 +111,7 @@ def mobilise(drill: Drill, team: Team, rosters: Rosters, activation: float):
 
 
 def mobilise_teams(drill: Drill, activation: float) -> None:
-    """Start the mobilisation of every team of the scenario at drill time ``activation``, s."""
-    teams = list(drill.scenario.forces.teams)
-    rosters = Rosters(teams)
-    for team in teams:
-        drill.env.process(mobilise(drill, team, rosters, activation))
+    """Call out, at drill time ``activation`` (s), every team of the scenario not yet called
+    (one set of rosters per drill: :attr:`drillsim.engine.Drill.rosters`)."""
+    for team in drill.scenario.forces.teams:
+        drill.env.process(mobilise(drill, team, drill.rosters, activation))

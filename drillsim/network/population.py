@@ -88,6 +88,22 @@ def community_ids(places: Places) -> list[str]:
     return out
 
 
+def area_names(places: Places, area: str) -> tuple[str, str]:
+    """English and Chinese names of a subdistrict or community id: a listed place's own
+    names, or for a SYNTHETIC community (``<subdistrict>_<number>``) its subdistrict's
+    short name and number (``Jieyuan 3``, ``芥园3``, as the report names it); the id itself
+    when the places know neither."""
+    p = places.get(area)
+    if p is not None:
+        return p.name_en or area, p.name_zh or area
+    sub, _, number = area.rpartition("_")
+    p = places.get(sub)
+    if p is None or not number.isdigit():
+        return area, area
+    return (f"{p.name_en.removesuffix(' Subdistrict')} {int(number)}",
+            f"{p.name_zh.removesuffix('街道')}{int(number)}")
+
+
 def listed_communities(places: Places, subdistrict: str) -> list[Place]:
     """The communities (kind ``community``) the package lists for a subdistrict, in file
     order."""

@@ -32,6 +32,11 @@ class World:
     """The district package whose own network this is (an embedded name or a package
     folder): its outline bounds where everyday calls come from. ``None`` for a GraphML
     network, which has no outline."""
+    disk: bool = False
+    """Keep the trees of the unchanged roads in the per-user disk cache
+    (:class:`~drillsim.network.graph.TravelTimes`): set for a network read from a file
+    (a district package or GraphML), so the next command reads them; off for a network
+    built in memory (tests, generated towns), which no later command asks for again."""
     travel: TravelTimes = field(init=False)
     dry: TravelTimes = field(init=False)
     _snapped: dict[Location, int] = field(init=False, repr=False, compare=False,
@@ -42,9 +47,9 @@ class World:
                                                 default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.travel = TravelTimes(self.network, disk=True)
+        self.travel = TravelTimes(self.network, disk=self.disk)
         # never changed: the reference for road delays
-        self.dry = TravelTimes(self.network, disk=True)
+        self.dry = TravelTimes(self.network, disk=self.disk)
 
     @cached_property
     def outline(self) -> np.ndarray | None:
@@ -99,4 +104,4 @@ def load_world(network: str = "default", district: str = "hongqiao") -> World:
     from drillsim.network.graphml import load_network, load_places
 
     return World(load_network(network, district), load_places(district),
-                 district if network == "default" else None)
+                 district if network == "default" else None, disk=True)

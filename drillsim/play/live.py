@@ -7,7 +7,8 @@ player's decision at the current drill time with :meth:`LiveDrill.decide`. A dec
 is checked first (the role may take it, the unit or road exists and is in a state that
 allows it) and refused with a message, changing nothing; a decision taken is recorded
 (``decision`` record) and then carried out through the engine's own operations, so the
-records that follow show what it did.
+records that follow show what it did. Every kind, who may take it, what the model does
+and what is refused: docs/play.md, "Decisions".
 
 Where no player decides, the scripted drill's default policy acts (the dispatcher sends
 the nearest free unit, teams mobilise at activation, trucks choose shelters by need).
@@ -22,9 +23,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from drillsim.agents.teams import call_out
 from drillsim.agents.units import Unit
 from drillsim.engine import Drill
 from drillsim.network.graph import APPROACH_MAX_M
+from drillsim.network.population import area_names
 from drillsim.network.road_changes import road_change_edges
 from drillsim.network.world import World
 from drillsim.play.decisions import (
@@ -32,14 +35,19 @@ from drillsim.play.decisions import (
     CloseRoad,
     DecisionRefused,
     HoldUnit,
+    MobiliseTeam,
+    MoveUp,
+    OpenShelters,
+    ProtectiveAction,
     RecallUnit,
     ReleaseHold,
     ReopenRoad,
+    SendTruck,
     SendUnit,
     _Decision,
     target_of,
 )
-from drillsim.play.roles import Role, roles_for
+from drillsim.play.roles import Role, is_blue_star, roles_for
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 from drillsim.scenarios.schema import RoadChange, Scenario
@@ -60,7 +68,7 @@ class LiveDrill:
     """
 
     def __init__(self, scenario: Scenario, world: World, seed: int | None = None) -> None:
-        own = World(world.network, world.places, world.district)
+        own = World(world.network, world.places, world.district, disk=world.disk)
         self.drill = Drill(scenario, own, scenario.seed if seed is None else seed)
         self.scenario = scenario
         self.roles: dict[str, Role] = {r.id: r for r in roles_for(scenario)}
@@ -70,7 +78,9 @@ class LiveDrill:
         self._apply: dict[type, Callable[[_Decision], tuple[str, str, str]]] = {
             SendUnit: self._send_unit, HoldUnit: self._hold, ReleaseHold: self._release_hold,
             RecallUnit: self._recall, CloseRoad: self._road, ReopenRoad: self._road,
-            CallMutualAid: self._mutual_aid,
+            CallMutualAid: self._mutual_aid, MoveUp: self._move_up,
+            OpenShelters: self._open_shelters, ProtectiveAction: self._protective_action,
+            SendTruck: self._send_truck, MobiliseTeam: self._mobilise_team,
         }
 
     # ------------------------------------------------------------------ the clock
@@ -106,6 +116,115 @@ class LiveDrill:
             self._result = self.drill.finish()
         return self._result
 
+    # ------------------------------------------------------------------ what a seat sees
+
+    def options(self, role_id: str) -> dict:
+        """What the seat ``role_id`` can decide about now, JSON-able (the player's forms).
+
+        Keys (each only when the role may take a decision that uses it):
+
+        ``role``, ``t`` (s), ``kinds``
+            The seat, the drill time and the decision kinds it may take.
+        ``units``
+            The units it commands (send, hold, release, recall, move up): ``id``,
+            ``type``, ``station`` (its own), ``covers`` (the station whose quarters are
+            its home now), ``status`` (``available``, ``committed``, ``held``,
+            ``out_of_service``), ``where`` (``in_quarters``, ``on_road``, ``en_route``,
+            ``on_scene``, ``on_task``: a pump crew at a point), ``incident``, ``lat``/``lon``
+            (where it is or next passes, degrees).
+        ``stations``
+            Stations a unit can move up to: ``id``, ``name_en``, ``name_zh``.
+        ``calls``
+            The calls being worked (called, not under control): ``id``, ``kind``,
+            ``name_en``/``name_zh`` (scripted incidents; ``""`` for everyday calls),
+            ``units`` (assigned), ``waiting`` (in the queue).
+        ``roads_closed``, ``roads``
+            Roads closed now by injects and decisions, and every named road of the map,
+            as ``[name_zh, name_en]`` pairs (a decision may use either name).
+        ``teams``
+            Teams not yet called out: ``id``, ``name_en``, ``name_zh``.
+        ``depots``
+            ``id``, ``name_en``, ``name_zh``, ``free_trucks`` (ids), ``stock`` (item ->
+            quantity).
+        ``shelters``
+            ``id``, ``name_en``, ``name_zh``, ``ordered`` (the order to open given),
+            ``open``, ``closed`` (by a threat zone or flood water), ``occupants``,
+            ``capacity``.
+        ``communities``
+            ``[id, name_en, name_zh]`` a protective action may name (chemical drills).
+
+        Raises
+        ------
+        KeyError
+            When ``role_id`` does not play in this drill.
+        """
+        role = self.roles[role_id]
+        kinds = role.kinds
+        d = self.drill
+        out: dict = {"role": role.id, "t": self.now, "kinds": sorted(kinds)}
+        if kinds & {"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up"}:
+            out["units"] = [self._unit_state(u) for u in d.units.values()
+                            if role.commands(u.station)]
+            out["stations"] = [self._named(st) for st in self.scenario.forces.stations]
+        if kinds & {"send_unit", "call_mutual_aid"}:
+            waiting = set(d.dispatcher.waiting())
+            out["calls"] = [{"id": i.id, "kind": i.spec.kind,
+                             "name_en": "" if i.background else i.spec.name_en,
+                             "name_zh": "" if i.background else i.spec.name_zh,
+                             "units": list(i.assigned), "waiting": i in waiting}
+                            for i in d.incidents.values()
+                            if i.called and not i.controlled.triggered]
+        if kinds & {"close_road", "reopen_road"}:
+            net = d.world.network
+            out["roads_closed"] = [list(r) for r in dict.fromkeys(
+                (net.edge_name[e], net.edge_name_en[e]) for e in sorted(d._closed_roads)
+                if net.edge_name[e] or net.edge_name_en[e])]
+            out["roads"] = [list(r) for r in _named_roads(net)]
+        if "mobilise_team" in kinds:
+            out["teams"] = [self._named(t) for t in self.scenario.forces.teams
+                            if t.id not in d.rosters.called
+                            and (role.id != "blue_star" or is_blue_star(t))]
+        if "send_truck" in kinds and d.relief is not None:
+            out["depots"] = [{**self._named(dep.spec),
+                              "free_trucks": [u.id for u, dd, _ in d.relief.trucks
+                                              if dd is dep and u.id in d.relief.idle
+                                              and u.id not in d.relief.orders],
+                              "stock": {k: float(v) for k, v in sorted(dep.stock.items())}}
+                             for dep in d.relief.depots.values()]
+        if kinds & {"send_truck", "open_shelters"} and d.shelters is not None:
+            sh = d.shelters
+            out["shelters"] = [{**self._named(s.spec), "ordered": sh.ordered,
+                                "open": s.opened.triggered, "closed": s.id in sh.blocked,
+                                "occupants": s.occupants, "capacity": s.capacity}
+                               for s in sh.by_id.values()]
+        if "protective_action" in kinds and d.chemical is not None:
+            out["communities"] = [list(c) for c in self.communities()]
+        return out
+
+    def _named(self, spec) -> dict[str, str]:
+        """``id``, ``name_en``, ``name_zh`` of a station, team, depot or shelter: the drill
+        file's names, else those of the place of that id."""
+        place = self.drill.world.places.get(spec.id)
+        return {"id": spec.id,
+                "name_en": spec.name_en or (place.name_en if place is not None else ""),
+                "name_zh": spec.name_zh or (place.name_zh if place is not None else "")}
+
+    def _unit_state(self, unit: Unit) -> dict:
+        """One unit for :meth:`options`."""
+        d = self.drill
+        inc = d.incidents.get(unit.incident)
+        if unit.status == "committed":
+            where = "on_task" if inc is None else (
+                "on_scene" if unit.id in inc.on_scene else "en_route")
+        else:
+            where = "in_quarters" if unit.in_quarters and unit.leg is None else "on_road"
+        node = unit.position(self.now)[0]
+        net = d.world.network
+        covers = next((sid for sid, n in d.station_nodes.items() if n == unit.home), "")
+        return {"id": unit.id, "type": unit.type, "station": unit.station, "covers": covers,
+                "status": unit.status, "where": where, "incident": unit.incident,
+                "lat": float(net.lat[node]), "lon": float(net.lon[node])}
+
     # ------------------------------------------------------------------ decisions
 
     def decide(self, decision: _Decision) -> Record:
@@ -140,9 +259,6 @@ class LiveDrill:
             raise DecisionRefused(f"the {role.name_en} cannot decide {decision.kind}")
         if decision.inject and decision.inject not in self._inject_ids():
             raise DecisionRefused(f"inject {decision.inject!r} is not in this drill")
-        apply = self._apply.get(type(decision))
-        if apply is None:
-            raise DecisionRefused(f"{decision.kind} is not playable yet")
         check = getattr(self, f"_check_{decision.kind}", None)
         if check is not None:
             check(decision, role)
@@ -283,3 +399,115 @@ class LiveDrill:
         if sum(inc.needs.values()) == 0:
             self.drill.dispatcher.dequeue(inc)
         return d.incident, "", ""
+
+    def _check_move_up(self, d: MoveUp, role: Role) -> None:
+        unit = self._unit(d.unit, role)
+        home = self.drill.station_nodes.get(d.station)
+        if home is None:
+            raise DecisionRefused(f"no station {d.station!r} in this drill")
+        if unit.status != "available":
+            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}: only a free "
+                                  f"unit moves up")
+        if unit.home == home:
+            raise DecisionRefused(f"{d.unit} already covers {d.station}")
+
+    def _move_up(self, d: MoveUp) -> tuple[str, str, str]:
+        self.drill.move_up(self.drill.units[d.unit], d.station)
+        return "", d.unit, d.station
+
+    def _check_open_shelters(self, d: OpenShelters, role: Role) -> None:
+        shelters = self.drill.shelters
+        if shelters is None:
+            raise DecisionRefused("this drill has no shelters")
+        if shelters.ordered:
+            raise DecisionRefused("the shelters are already ordered open")
+
+    def _open_shelters(self, d: OpenShelters) -> tuple[str, str, str]:
+        self.drill.shelters.order_open()
+        return "", "", ""
+
+    def communities(self) -> list[tuple[str, str, str]]:
+        """The communities a protective action can name: ``(id, name_en, name_zh)`` of
+        each community of the release's population grid, subdistrict by subdistrict (none
+        when the drill has no chemical release). A decision may name a community, or a
+        subdistrict, by its id or either name."""
+        chem = self.drill.chemical
+        if chem is None:
+            return []
+        places = self.drill.world.places
+        return [(c.id, *area_names(places, c.id)) for c in chem.grid.communities]
+
+    def _area_ids(self, names: list[str]) -> list[str]:
+        """The subdistrict or community id of each name (id, English or Chinese name)."""
+        chem = self.drill.chemical
+        known: dict[str, str] = {}
+        for sub in chem.grid.subdistricts:
+            for key in (sub.id, sub.name_en, sub.name_zh):
+                known.setdefault(key, sub.id)
+        for cid, en, zh in self.communities():
+            for key in (cid, en, zh):
+                known.setdefault(key, cid)
+        known.pop("", None)
+        unknown = [n for n in names if n.strip() not in known]
+        if unknown:
+            raise DecisionRefused(f"no community or subdistrict {', '.join(map(repr, unknown))} "
+                                  f"in this district")
+        return list(dict.fromkeys(known[n.strip()] for n in names))
+
+    def _check_protective_action(self, d: ProtectiveAction, role: Role) -> None:
+        chem = self.drill.chemical
+        if chem is None:
+            raise DecisionRefused("this drill has no chemical release: no protective action")
+        self._area_ids(d.communities)
+        if chem.release_over():
+            raise DecisionRefused("the release is over and no one is in a zone: no new "
+                                  "area is ordered")
+
+    def _protective_action(self, d: ProtectiveAction) -> tuple[str, str, str]:
+        chem = self.drill.chemical
+        chem.order_areas(self._area_ids(d.communities), d.action)
+        return "", "", chem.spec.id
+
+    def _check_send_truck(self, d: SendTruck, role: Role) -> None:
+        relief, shelters = self.drill.relief, self.drill.shelters
+        if relief is None or not relief.depots:
+            raise DecisionRefused("this drill has no relief depots")
+        if d.depot not in relief.depots:
+            raise DecisionRefused(f"no depot {d.depot!r} in this drill")
+        shelter = shelters.by_id.get(d.shelter)
+        if shelter is None:
+            raise DecisionRefused(f"no shelter {d.shelter!r} in this drill")
+        if d.shelter in shelters.blocked:
+            raise DecisionRefused(f"{d.shelter} is closed (a threat zone or flood water)")
+        if not shelters.ordered:
+            raise DecisionRefused(f"{d.shelter} is not open: the shelters have not been "
+                                  f"ordered open")
+        free = relief.free_truck(d.depot)
+        if free is None:
+            raise DecisionRefused(f"no truck of {d.depot} is free")
+        if not relief.load_for(d.depot, shelter, free[1]):
+            raise DecisionRefused(f"{d.depot} has none of the items {d.shelter} needs now")
+
+    def _send_truck(self, d: SendTruck) -> tuple[str, str, str]:
+        truck = self.drill.relief.send(d.depot, self.drill.shelters.by_id[d.shelter])
+        return "", truck.id, d.shelter
+
+    def _check_mobilise_team(self, d: MobiliseTeam, role: Role) -> None:
+        team = next((t for t in self.scenario.forces.teams if t.id == d.team), None)
+        if team is None:
+            raise DecisionRefused(f"no team {d.team!r} in this drill")
+        if role.id == "blue_star" and not is_blue_star(team):
+            raise DecisionRefused(f"the {role.name_en} calls out only itself, not {d.team}")
+        if d.team in self.drill.rosters.called:
+            raise DecisionRefused(f"{d.team} has already been called out (mobilising or "
+                                  f"assembled)")
+
+    def _mobilise_team(self, d: MobiliseTeam) -> tuple[str, str, str]:
+        call_out(self.drill, d.team)
+        return "", "", d.team
+
+
+def _named_roads(net) -> list[tuple[str, str]]:
+    """Every named road of the network once, as ``(name_zh, name_en)``, sorted."""
+    return sorted({(zh, en) for zh, en in zip(net.edge_name, net.edge_name_en, strict=True)
+                   if zh or en})

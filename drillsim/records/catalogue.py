@@ -162,6 +162,11 @@ _KINDS: tuple[EventKind, ...] = (
                      "recorded `unreachable`)", required=False))),
     EventKind("quarters", "response", "the unit is back in quarters and available",
               ("unit", "node")),
+    EventKind("move_up", "response", "a free unit moves up to cover another station (a "
+              "player's decision): it answers calls from there and returns there; `node` is "
+              "where it sets off", ("unit", "node", "place"), (
+                  _f("station", "str", "", "the station it now covers (also `place`)"),
+                  _f("own", "bool", "", "it goes back to its own station"))),
     EventKind("mutual_aid_request", "response", "help is asked from outside the district",
               ("incident",), (NEEDS,)),
     EventKind("unreachable", "response", "no unit can get to the call: every road into "
@@ -327,6 +332,15 @@ _KINDS: tuple[EventKind, ...] = (
         _f("channels", "list", "", "the channels that carry the order to people (the "
            "drill's warning channels, or the district's default ones without a warning)"),
         _f("reaction_s", "float", "s", "from being reached to acting on the order"))),
+    EventKind("area_order", "chemical", "a player orders evacuation or shelter in place "
+              "for named subdistricts or communities (``drillsim play``); it goes out on the "
+              "order's channels", ("place",), (
+                  _f("action", "str", "", "`evacuate` or `shelter_in_place`"),
+                  _f("areas", "list", "", "ids of the subdistricts or communities"),
+                  _f("people", "float", "people", "residents of those areas at home then "
+                     "(0 decimals)"),
+                  _f("told_from", "float", "s", "drill time from which the order goes out on "
+                     "the channels"))),
     EventKind("evacuation_ordered", "chemical", "people newly under the evacuation order, "
               "by why (at the order and as the zones move)", ("place",), (
         _f("people", "map", "people", "reason -> residents at home in the cells newly "

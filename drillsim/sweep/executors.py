@@ -79,7 +79,8 @@ def _world(network: str, district: str = "hongqiao"):
 
         world = cache[network, district] = World(load_network(network, district),
                                                  load_places(district),
-                                                 district if network == "default" else None)
+                                                 district if network == "default" else None,
+                                                 disk=True)
     return world
 
 

@@ -187,10 +187,16 @@ def test_truck_with_no_route_records_an_infinite_eta(ring_world):
     assert all(math.isfinite(r.get("dry_eta_s")) for r in departs)
 
 
+PLAYED = frozenset({"decision", "move_up", "area_order"})
+"""Kinds only a player's decision writes (``drillsim play``): tests/unit/test_play_decisions.py
+checks that each is written, and what it says."""
+
+
 def test_every_catalogued_kind_is_written_by_a_ready_or_an_inline_drill(ready):
     written = {r.event for res in ready.values() for r in res.records}
     for _, _, kinds in CASES.values():  # each is checked written by the test above
         written |= kinds
+    written |= PLAYED
     assert sorted(set(EVENTS) - written) == []
 
 

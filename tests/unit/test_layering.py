@@ -49,7 +49,10 @@ ALLOWED: dict[str, frozenset[str] | None] = {
                          "fonts", "timefmt", "terminal", "diskcache"}),
     "sweep": frozenset({"api", "engine", "metrics", "records", "network", "scenarios", "rng",
                         "errors", "timefmt", "terminal", "fonts"}),
-    "api": frozenset({"engine", "network", "records", "scenarios"}),
+    "api": frozenset({"engine", "network", "records", "scenarios", "metrics"}),  # run folders
+    # played exercises: the live drill, its decisions, the server, the debrief's data
+    "play": frozenset({"api", "engine", "agents", "network", "records", "scenarios", "metrics",
+                       "report", "errors", "timefmt", "terminal", "fonts"}),
     "cli": None,
 }
 
@@ -78,7 +81,9 @@ THIRD_PARTY: dict[str, frozenset[str]] = {
     "simpy": frozenset({"engine", "agents"}),
     "click": frozenset({"cli"}),
     "rich": frozenset({"cli", "report", "sweep", "terminal"}),
-    "jinja2": frozenset({"report"}),
+    "jinja2": frozenset({"report", "play"}),
+    "starlette": frozenset({"play"}),
+    "uvicorn": frozenset({"play"}),
 }
 
 
