@@ -19,8 +19,8 @@ them with a true aspect).
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, get_args
+from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -339,58 +339,56 @@ def _term(group: str, ident: str) -> dict[str, str]:
 # ---------------------------------------------------------------------------- decisions
 
 def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
-    """The decision forms of seat ``role_id`` now: one per kind it may take that the
-    drill plays, each field with the choices that make sense now (the free units it
-    commands, the calls being worked, the roads of the map ...). A choice offered may
-    still be refused when sent (the check is :meth:`LiveDrill.check`)."""
+    """The decision forms of seat ``role_id`` now, built from what the seat can decide
+    about (:meth:`LiveDrill.options`): one per kind it may take, each field with the
+    choices that make sense now (the free units it commands for *send*, the held ones for
+    *release*, the calls being worked, the roads of the map, the closed ones for
+    *reopen* ...). A field's ``choices`` is a list of ``{"value", "label"}`` (``label`` a
+    name in both languages, or ``key``: a word of the pages' wording), ``None`` for a
+    number; ``multiple`` fields take several. A choice offered may still be refused when
+    sent (:meth:`LiveDrill.check` has the last word)."""
     if live.finished:
         return []
-    seat = live.roles[role_id]
-    drill = live.drill
-    playable = {get_args(cls.model_fields["kind"].annotation)[0] for cls in live._apply}
-    mine = [u for _, u in sorted(drill.units.items()) if seat.commands(u.station)]
+    opt = defaultdict(list, live.options(role_id))  # a key the seat has no use for: none
 
-    def units(*status: str) -> list[dict]:
-        return [{"value": u.id, "label": _pair(u.id, u.id)} for u in mine
-                if u.status in status]
+    def pick(items, value="id") -> list[dict]:
+        return [{"value": x[value], "label": _pair(x.get("name_en", "") or x[value],
+                                                   x.get("name_zh", "") or x[value])}
+                for x in items]
 
-    calls = [{"value": i["id"], "label": _pair(f"{i['id']} {i['name']['en']}".strip(),
-                                               f"{i['id']} {i['name']['zh']}".strip())}
-             for i in _incidents(live) if not i["controlled"]]
-    roads = [{"value": zh or en, "label": _pair(en, zh)}
-             for zh, en in sorted(_road_names(drill.world.network))]
-    stations = [{"value": st.id, "label": _place_name(live, st.id)}
-                for st in live.scenario.forces.stations]
-    fields = {
-        "send_unit": [("unit", units("available")), ("incident", calls)],
-        "hold_unit": [("unit", units("available"))],
-        "release_hold": [("unit", units("held"))],
-        "recall_unit": [("unit", [c for c in units("committed")
-                                  if not _on_scene(drill, c["value"])])],
-        "move_up": [("unit", units("available")), ("station", stations)],
-        "close_road": [("road", roads)],
-        "reopen_road": [("road", roads)],
-        "call_mutual_aid": [("incident", calls), ("count", None)],
+    def units(*status: str, where: tuple[str, ...] = ()) -> list[dict]:
+        return [{"value": u["id"], "label": _pair(u["id"], u["id"])} for u in opt["units"]
+                if u["status"] in status and (not where or u["where"] in where)]
+
+    calls = [{"value": c["id"], "label": _pair(f"{c['id']} {c['name_en']}".strip(),
+                                               f"{c['id']} {c['name_zh']}".strip())}
+             for c in opt["calls"]]
+    fields = {  # the most frequent decisions first
+        "send_unit": lambda: [("unit", units("available")), ("incident", calls)],
+        "hold_unit": lambda: [("unit", units("available"))],
+        "release_hold": lambda: [("unit", units("held"))],
+        "recall_unit": lambda: [("unit", units("committed", where=("en_route",)))],
+        "move_up": lambda: [("unit", units("available")), ("station", pick(opt["stations"]))],
+        "call_mutual_aid": lambda: [("incident", calls), ("count", None)],
+        "close_road": lambda: [("road", _roads(opt["roads"]))],
+        "reopen_road": lambda: [("road", _roads(opt["roads_closed"]))],
+        "mobilise_team": lambda: [("team", pick(opt["teams"]))],
+        "open_shelters": lambda: [],
+        "send_truck": lambda: [("depot", pick([d for d in opt["depots"] if d["free_trucks"]])),
+                               ("shelter", pick([x for x in opt["shelters"]
+                                                 if not x["closed"]]))],
+        "protective_action": lambda: [
+            ("communities", [{"value": c[0], "label": _pair(c[1], c[2])}
+                             for c in opt["communities"]]),
+            ("action", [{"value": a, "key": f"action_{a}"}
+                        for a in ("evacuate", "shelter_in_place")])],
     }
-    forms = []
-    for kind in fields:  # the most frequent decisions first
-        if kind not in seat.kinds or kind not in playable:
-            continue
-        forms.append({"kind": kind, "fields": [{"name": n, "choices": c}
-                                               for n, c in fields[kind]]})
-    return forms
+    return [{"kind": kind, "fields": [{"name": n, "choices": c, "multiple": n == "communities"}
+                                      for n, c in fields[kind]()]}
+            for kind in fields if kind in opt["kinds"]
+            and (kind != "protective_action" or opt["communities"])]  # chemical drills only
 
 
-def _on_scene(drill, unit_id: str) -> bool:
-    inc = drill.incidents.get(drill.units[unit_id].incident)
-    return inc is not None and unit_id in inc.on_scene
-
-
-def _road_names(net) -> set[tuple[str, str]]:
-    return {(zh, en) for zh, en in zip(net.edge_name, net.edge_name_en, strict=True)
-            if zh or en}
-
-
-def finite_or_none(value: float) -> float | None:
-    """A number for JSON: ``None`` for NaN or infinity."""
-    return value if isinstance(value, int | float) and math.isfinite(value) else None
+def _roads(pairs: list) -> list[dict]:
+    """Road choices from ``[name_zh, name_en]`` pairs (the Chinese name is sent)."""
+    return [{"value": zh or en, "label": _pair(en, zh)} for zh, en in pairs]

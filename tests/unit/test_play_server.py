@@ -237,3 +237,16 @@ def test_running_clock_pushes_states_and_pauses(client, exercise):
     t1 = exercise.live.now
     assert client.get(f"/api/{fac}/state").json()["t"] == t1
     assert exercise.folder.joinpath("clock.json").read_text() == json.dumps({"t": t1})
+
+
+def test_forms_offer_what_the_seat_can_decide_now(client, exercise):
+    _, ny, _ = codes(exercise)
+    client.post(f"/api/{ny}/decide", json={"kind": "hold_unit", "unit": "NY-E1"})
+    forms = {f["kind"]: {fl["name"]: fl["choices"] for fl in f["fields"]}
+             for f in client.get(f"/api/{ny}/state").json()["forms"]}
+    assert set(forms) == {"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up"}
+    assert [c["value"] for c in forms["release_hold"]["unit"]] == ["NY-E1"]
+    free = {u.id for u in exercise.live.drill.units.values()
+            if u.station == "nanyunhe_station" and u.status == "available"}
+    assert {c["value"] for c in forms["hold_unit"]["unit"]} == free
+    assert "NY-E1" not in free

@@ -208,14 +208,17 @@ function decisionRows(list, withRole) {
 function fieldInput(f, idp) {
   if (f.choices === null) return el("input", {type: "number", min: 1, max: 10, value: 1,
                                                name: f.name, "data-testid": `${idp}-${f.name}`});
-  const s = el("select", {name: f.name, "data-testid": `${idp}-${f.name}`});
-  for (const c of f.choices) s.append(el("option", {value: c.value, text: n(c.label)}));
+  const s = el("select", {name: f.name, "data-testid": `${idp}-${f.name}`,
+                          multiple: f.multiple ? "multiple" : null});
+  for (const c of f.choices)
+    s.append(el("option", {value: c.value, text: c.key ? w(c.key) : n(c.label)}));
   if (!f.choices.length) s.append(el("option", {value: "", text: w("none")}));
   return s;
 }
 function readForm(form, kind) {
   const d = {kind};
   for (const e of form.querySelectorAll("select, input")) {
+    if (e.multiple) { d[e.name] = [...e.selectedOptions].map(o => o.value); continue; }
     if (!e.name || e.value === "") continue;
     d[e.name] = e.type === "number" ? Number(e.value) : e.value;
   }
