@@ -279,20 +279,22 @@ def _flood_points(live: LiveDrill) -> list[dict]:
 
 
 def _plume(live: LiveDrill) -> list[dict]:
-    """Each AEGL level's threat zone now: the outline (convex hull) of the road nodes
-    inside it, ``[lon, lat]`` points."""
+    """Each AEGL level's threat zone now: the outline (convex hull) of the population-grid
+    cells inside it and the source, ``[lon, lat]`` points (the road nodes are too sparse
+    to draw a zone), and the people above that level as the last ``plume`` record says."""
     chem = live.drill.chemical
     if chem is None:
         return []
-    net = live.drill.world.network
+    last = next((r for r in reversed(live.drill.records) if r.event == "plume"), None)
     out = []
-    for level in sorted(chem.masks):
-        nodes = np.flatnonzero(chem.masks[level])
-        if nodes.size == 0:
+    for level in sorted(chem.cells):
+        inside = chem.cells[level]
+        if not inside.any():
             continue
-        pts = np.column_stack([np.asarray(net.lon)[nodes], np.asarray(net.lat)[nodes]])
+        pts = np.column_stack([chem.grid.lon[inside], chem.grid.lat[inside]])
         pts = np.vstack([pts, [[chem.src_lon, chem.src_lat]]])
-        out.append({"level": int(level), "outline": _hull(pts)})
+        people = last.get(f"aegl{level}_people") if last is not None else None
+        out.append({"level": int(level), "outline": _hull(pts), "people": people})
     return out
 
 

@@ -250,3 +250,15 @@ def test_forms_offer_what_the_seat_can_decide_now(client, exercise):
             if u.station == "nanyunhe_station" and u.status == "available"}
     assert {c["value"] for c in forms["hold_unit"]["unit"]} == free
     assert "NY-E1" not in free
+
+
+def test_chemical_state_has_zones_and_their_people(tmp_path):
+    ex = Exercise.create(tmp_path / "chl", DRILL.with_name("chlorine-night.yaml"))
+    ex.advance(1320.0)
+    with TestClient(app_for(ex)) as c:
+        plume = c.get(f"/api/{ex.codes['facilitator']}/state").json()["plume"]
+    last = next(r for r in reversed(ex.live.drill.records) if r.event == "plume")
+    assert [z["level"] for z in plume] == [1, 2, 3]
+    for z in plume:
+        assert len(z["outline"]) >= 3
+        assert z["people"] == last.get(f"aegl{z['level']}_people")

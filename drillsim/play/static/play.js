@@ -182,7 +182,8 @@ function renderSituation() {
         d.stock.map(x => `${n(x.name)} ${x.qty}`).join(", ")]}))));
   if (state.plume.length)
     box.append(el("p", {text: `${w("plume")}: ` +
-      state.plume.map(z => `${w("aegl")}-${z.level}`).join(", ")}));
+      state.plume.map(z => `${w("aegl")}-${z.level}` +
+        (z.people === null ? "" : ` ${Math.round(z.people)} ${w("people")}`)).join(", ")}));
 }
 function renderClock() {
   document.getElementById("clock").textContent = state.clock;
