@@ -243,6 +243,22 @@ function buildForm(f, idp, injects, onSubmit, button) {
   return form;
 }
 function formsSignature(forms) { return JSON.stringify(forms) + lang; }
+// A rebuilt form keeps what the player had chosen or typed, where it is still offered.
+function keepInputs(box, rebuild) {
+  const kept = {};
+  for (const e of box.querySelectorAll("[data-testid]"))
+    if (e.matches("select, input"))
+      kept[e.dataset.testid] = e.multiple ? [...e.selectedOptions].map(o => o.value) : e.value;
+  rebuild();
+  for (const [id, v] of Object.entries(kept)) {
+    const e = box.querySelector(`[data-testid="${id}"]`);
+    if (!e) continue;
+    if (e.multiple) { for (const o of e.options) o.selected = v.includes(o.value); continue; }
+    if (e.tagName === "INPUT" || [...e.options].some(o => o.value === v)) {
+      e.value = v; e.dispatchEvent(new Event("change"));
+    }
+  }
+}
 
 // ------------------------------------------------------------------ the player's page
 let playerForms = "";
@@ -262,10 +278,12 @@ function renderPlayer() {
   if (sig !== playerForms) {  // rebuilt only when the choices change: a half-filled form stays
     playerForms = sig;
     const box = document.getElementById("forms");
-    box.innerHTML = "";
-    if (!state.forms.length) box.append(el("p", {class: "muted", text: w("no_forms")}));
-    for (const f of state.forms)
-      box.append(buildForm(f, `decide-${f.kind}`, state.injects, decide, w("send")));
+    keepInputs(box, () => {
+      box.innerHTML = "";
+      if (!state.forms.length) box.append(el("p", {class: "muted", text: w("no_forms")}));
+      for (const f of state.forms)
+        box.append(buildForm(f, `decide-${f.kind}`, state.injects, decide, w("send")));
+    });
   }
 }
 async function decide(d) {
@@ -288,7 +306,11 @@ function renderFacilitator() {
     [w("time"), w("role"), w("what"), w("target"), w("answers"), w("note")],
     [...decisionRows(state.decisions, true)].reverse()));
   const sig = formsSignature(state.forms_by_role);
-  if (sig !== forkForms) { forkForms = sig; buildForkForm(); }
+  if (sig !== forkForms) {
+    forkForms = sig;
+    const box = document.getElementById("fork-form");
+    keepInputs(box, buildForkForm);
+  }
   renderFork();
   const seats = document.getElementById("seats");
   seats.replaceChildren(table("seats-table", [w("role"), ""],
