@@ -577,6 +577,9 @@ class InjectBase(Model):
     expected_action: str = Field(default="", description="what the players should do")
     expected_action_zh: str = ""
     objective: str = Field(default="", description="id of the objective it tests")
+    respond_within: Duration = Field(
+        default=600.0, gt=0, description="how long after the inject the players' answer "
+        "counts as on time in a played exercise (an assumption: 10 min by default)")
 
 
 class UnitOutOfService(InjectBase):
