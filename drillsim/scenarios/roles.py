@@ -121,3 +121,9 @@ def inject_roles(scenario: Scenario, deliver_to: str, deliver_to_zh: str = "") -
     if found:
         return found
     return ["command_centre"]
+
+
+def inject_ids(scenario: Scenario) -> list[str]:
+    """Each inject's id as an exercise names it (a decision's ``inject``): its own, or
+    ``inject-N`` (N from 1) for one the drill file gave no id."""
+    return [inj.id or f"inject-{k + 1}" for k, inj in enumerate(scenario.injects)]
