@@ -181,8 +181,9 @@ class Effect:
     objectives
         Every objective whose status changed.
     largest
-        The changed metric with the largest change relative to its default value
-        (``None`` when none got better or worse).
+        The metric with the largest change relative to its default value among the
+        headline measures that got better or worse, or when none did among the others
+        (``None`` when no metric got better or worse).
     """
 
     comparison: Comparison
@@ -215,7 +216,8 @@ def decision_effect(default: Mapping, played_summary: Mapping) -> Effect:
     head = [by_name[n] for n in HEADLINE_METRICS
             if n in by_name and by_name[n].verdicts[1] != "none"]
     rest = [m for m in cmp.metrics if m.changed and m.name not in HEADLINE_METRICS]
-    rated = [m for m in head + rest if m.verdicts[1] in ("better", "worse")]
+    rated = [m for m in head if m.verdicts[1] in ("better", "worse")] or \
+        [m for m in rest if m.verdicts[1] in ("better", "worse")]
     largest = max(rated, key=relative_change, default=None)
     return Effect(cmp, tuple(head + rest), tuple(o for o in cmp.objectives if o.changed),
                   largest)
