@@ -86,11 +86,13 @@ def _injects(ctx: ReportContext) -> dict[str, object]:
 
 def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
     """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``."""
+    from drillsim.report.chemical import area_name
+
     target = d.target
     values = {"unit": ctx.unit_label(d.unit or target), "incident": ctx.incident_short(
         d.incident or target), "road": ctx.road_name(target), "depot": ctx.place_name(target),
         "team": ctx.place_name(target),
-        "communities": tx.join([ctx.place_name(c.strip()) for c in target.split(",")],
+        "communities": tx.join([area_name(ctx, c.strip()) for c in target.split(",")],
                                ctx.lang, words=True)}
     key = _DO.get(d.kind)
     return ctx.say(key, **values) if key is not None else d.kind

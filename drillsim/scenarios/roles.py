@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drillsim.scenarios.schema import Scenario
+from drillsim.scenarios.schema import Scenario, Team
 
 UNIT_KINDS = frozenset({"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up"})
 """Decisions about one response unit."""
@@ -92,12 +92,17 @@ def roles_for(scenario: Scenario) -> list[Role]:
         out.append(_fixed("relief_desk"))
     if scenario.forces.shelters:
         out.append(_fixed("civil_air_defence"))
-    if any(t.id.lower().startswith(("bluestar", "blue_star", "lanxing")) or "蓝星" in t.name_zh
-           for t in scenario.forces.teams):
+    if any(is_blue_star(t) for t in scenario.forces.teams):
         out.append(_fixed("blue_star"))
     if getattr(scenario, "chemical", None) is not None:
         out.append(_fixed("hazmat_officer"))
     return out
+
+
+def is_blue_star(team: Team) -> bool:
+    """Whether ``team`` is the Blue Star rescue team (蓝星救援队), by its id or Chinese name."""
+    return team.id.lower().startswith(("bluestar", "blue_star", "lanxing")) \
+        or "蓝星" in team.name_zh
 
 
 def _fixed(role_id: str) -> Role:

@@ -220,3 +220,30 @@ def test_a_played_folder_without_its_default_run_says_so(played, tmp_path):
     assert rep.debrief is not None and len(rep.debrief.tables) == 3  # the three roles'
     assert any("no run of the default policy" in p for p in rep.debrief.paragraphs)
     assert json.loads((folder / "summary.json").read_text())["seed"] == result.seed
+
+
+def test_every_decision_kind_is_worded_without_ids_in_chinese(played):
+    """Each kind a seat can take has its words; in Chinese the decision names units,
+    incidents, roads, depots and teams, never a kind or field id."""
+    from drillsim.metrics.decisions import DecisionRow
+    from drillsim.report.debrief import _DO, decision_text
+    from drillsim.scenarios.roles import roles_for
+
+    _, result, _ = played
+    kinds = set().union(*(r.kinds for r in roles_for(result.scenario)))
+    assert set(_DO) >= kinds
+    ctx = make_context(result, lang="zh")
+    s = result.scenario
+    targets = {"send_unit": "XZ-E1", "close_road": "西青道", "reopen_road": "西青道",
+               "send_truck": s.forces.depots[0].id, "mobilise_team": s.forces.teams[0].id,
+               "protective_action": "", "open_shelters": ""}
+    for kind in _DO:
+        row = DecisionRow(1, 0.0, "command_centre", kind, targets.get(kind, "XZ-E1"), "",
+                          "F1" if kind in ("send_unit", "recall_unit", "call_mutual_aid")
+                          else "", "XZ-E1" if kind in ("send_unit", "hold_unit",
+                                                        "release_hold", "recall_unit",
+                                                        "move_up") else "")
+        text = decision_text(ctx, row)
+        assert not re.search(r"[a-z]{3,}|_", text), (kind, text)
+    assert decision_text(ctx, DecisionRow(1, 0.0, "command_centre", "send_unit", "XZ-E1",
+                                          "", "F1", "XZ-E1")) == "派XZ-E1前往F1"
