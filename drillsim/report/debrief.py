@@ -170,7 +170,7 @@ def _effect(ctx: ReportContext) -> tuple[Effect, tuple[float, float]] | None:
         return None
     default_dir = Path(run_dir) / DEFAULT_FOLDER
     eff = decision_effect(read_summary(default_dir), read_summary(run_dir))
-    key = ("debrief_default_score",)  # rated once for both languages' contexts
+    key = ("debrief_default_score",)  # rated once per report
     if key not in ctx.extra:
         from drillsim.report.build import make_context
 
