@@ -160,10 +160,10 @@ class Drill:
                     raise ValueError(f"inject class {cls.__name__} is handled by both "
                                      f"{owner[cls]} and hazard {name!r}")
                 table[cls], owner[cls] = handler, f"hazard {name!r}"
-        for k, inj in enumerate(self.scenario.injects):
+        for label, inj in zip(self.scenario.inject_ids(), self.scenario.injects, strict=True):
             if _handler(table, inj) is None:
                 raise ValueError(
-                    f"inject {inj.id or f'inject-{k + 1}'!r} of kind {inj.kind!r}: nothing in "
+                    f"inject {label!r} of kind {inj.kind!r}: nothing in "
                     f"this drill handles it (hazards here: {sorted(self.hazards) or 'none'}); "
                     f"its hazard is missing from the scenario or from "
                     f"drillsim.agents.registry.HAZARDS")
@@ -236,8 +236,8 @@ class Drill:
                 self.log("out_of_service", unit=uid, node=unit.node, at_start=True)
         for inc in s.incidents:
             self.env.process(self._incident(inc, inc.at, background=False))
-        for k, inj in enumerate(s.injects):
-            self.env.process(self._inject(k, inj))
+        for label, inj in zip(s.inject_ids(), s.injects, strict=True):
+            self.env.process(self._inject(label, inj))
         if s.background is not None and s.background.calls_per_day > 0:
             self.env.process(self._background())
         for hazard in self.hazards.values():
@@ -633,10 +633,9 @@ class Drill:
 
     # ------------------------------------------------------------------ injects
 
-    def _inject(self, k: int, inj):
+    def _inject(self, label: str, inj):
         env = self.env
         yield env.timeout(max(inj.at - env.now, 0.0))
-        label = inj.id or f"inject-{k + 1}"
         self._inject_label = label
         self.log("inject", id=label, kind=inj.kind)
         work = _handler(self._handlers, inj)(inj)
@@ -719,7 +718,7 @@ class Drill:
         net = self.world.network
         into = np.flatnonzero(net.edge_v == node)
         labels = {self._closed_roads[int(e)] for e in into if int(e) in self._closed_roads}
-        order = [inj.id or f"inject-{k + 1}" for k, inj in enumerate(self.scenario.injects)]
+        order = self.scenario.inject_ids()
         return [lab for lab in order if lab in labels]
 
     def movers(self) -> list[Unit]:

@@ -505,8 +505,8 @@ def inject_responses(result: RunResult, world: World | None = None) -> list[Inje
         items.append((inc.at if inc.at is not None else 0.0, 0, inc.id, "incident", inc))
     if s.chemical is not None:  # the release: scripted, answered by its hazmat call
         items.append((s.chemical.at, 0, s.chemical.id, "release", s.chemical))
-    for k, inj in enumerate(s.injects):
-        items.append((inj.at, 1, inj.id or f"inject-{k + 1}", inj.kind, inj))
+    for label, inj in zip(s.inject_ids(), s.injects, strict=True):
+        items.append((inj.at, 1, label, inj.kind, inj))
     items.sort(key=lambda x: (x[0], x[1]))
     out = []
     for at, _order, iid, kind, spec in items:

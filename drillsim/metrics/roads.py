@@ -52,9 +52,9 @@ class RoadClosure:
 def road_closures(result: RunResult, world: World) -> list[RoadClosure]:
     """The closures of a run, in the order they were delivered."""
     injects = {}
-    for k, inj in enumerate(result.scenario.injects):
+    for label, inj in zip(result.scenario.inject_ids(), result.scenario.injects, strict=True):
         if isinstance(inj, RoadChange):
-            injects[inj.id or f"inject-{k + 1}"] = inj
+            injects[label] = inj
     delivered = [(r.t, r.data["id"]) for r in result.records if r.event == "inject"]
     spans: list[RoadClosure] = []
     open_spans: dict[int, int] = {}

@@ -14,6 +14,8 @@ An exercise folder holds
     the decision as the page sent it.
 ``clock.json``
     The drill time reached (s), rewritten atomically as the clock runs.
+``default/``
+    When finished: the run folder of the same drill and seed with no decision.
 
 Opening a folder replays the log: the drill is played to each decision's time, the
 decision applied, and then played to the saved clock. Playing in steps gives the
@@ -41,6 +43,8 @@ DRILL_FILE = "drill.yaml"
 LOG_FILE = "decisions.jsonl"
 CLOCK_FILE = "clock.json"
 META_FILE = "exercise.json"
+DEFAULT_FOLDER = "default"
+"""Sub-folder of a finished exercise: the run folder of the default policy (no decision)."""
 
 
 class Exercise:
@@ -195,10 +199,15 @@ class Exercise:
 
     def finish(self) -> RunResult:
         """Play to the end (the default policy from now on), write the run folder into
-        the exercise folder and return the records."""
+        the exercise folder, and the run folder of the same drill and seed played with no
+        decision (:meth:`default_run`) into its ``default/`` (the report's debrief compares
+        the two), and return the records."""
         result = self.live.finish()
         self.save_clock()
         write_run_folder(self.opened, result, self.folder, self.meta["drill_file"])
+        # the same drill and seed with no decision, for the debrief's comparison
+        write_run_folder(self.opened, self.default_run(), self.folder / DEFAULT_FOLDER,
+                         self.meta["drill_file"])
         return result
 
     def default_run(self) -> RunResult:

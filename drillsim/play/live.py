@@ -264,7 +264,7 @@ class LiveDrill:
             check(decision, role)
 
     def _inject_ids(self) -> set[str]:
-        return {inj.id or f"inject-{k + 1}" for k, inj in enumerate(self.scenario.injects)}
+        return set(self.scenario.inject_ids())
 
     def _unit(self, uid: str, role: Role) -> Unit:
         unit = self.drill.units.get(uid)

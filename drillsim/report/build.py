@@ -95,6 +95,8 @@ class Report:
     rules: Table
     provenance: list[tuple[str, str]]
     labels: dict[str, str] = field(default_factory=dict)
+    debrief: Section | None = None
+    """A played exercise's debrief (:mod:`drillsim.report.debrief`), after the objectives."""
 
 
 def make_context(result: RunResult, *, lang: str = "en", world: World | None = None,
@@ -143,6 +145,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
                  figures: bool = True) -> Report:
     """Build the report of a run (``observed``: rows of an observed-actions file)."""
     from drillsim.report import msel as msel_mod
+    from drillsim.report.debrief import debrief_section
     from drillsim.report.figures import gantt_figure, map_figure
 
     s = ctx.scenario
@@ -304,7 +307,7 @@ def build_report(ctx: ReportContext, *, observed=None, late_after: float = 120.0
         grade=grade(score), score_note=score_note, strengths=strengths, findings=findings,
         plan=plan,
         observed=obs_section, msel=msel_table, rules=rules, provenance=prov,
-        labels=Words(lang))
+        labels=Words(lang), debrief=debrief_section(ctx))
 
 
 def _rule(ctx: ReportContext, rule: str) -> str:

@@ -92,7 +92,7 @@ def read_observed(path: Path, scenario, unit_ids, station_ids) -> list[ObservedR
     """
     name = str(path)
     incidents = {i.id for i in scenario.all_incidents()}
-    injects = {inj.id or f"inject-{k + 1}" for k, inj in enumerate(scenario.injects)}
+    injects = set(scenario.inject_ids())
     problems: list[FileProblem] = []
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -162,8 +162,8 @@ def compare(ctx: ReportContext, rows: list[ObservedRow], msel_rows=None,
     from drillsim.scenarios.schema import NewIncident
 
     msel = {m.id: m for m in (msel_rows if msel_rows is not None else make_msel(ctx))}
-    inject_incident = {(inj.id or f"inject-{k + 1}"): inj.incident.id
-                       for k, inj in enumerate(ctx.scenario.injects)
+    inject_incident = {label: inj.incident.id for label, inj in
+                       zip(ctx.scenario.inject_ids(), ctx.scenario.injects, strict=True)
                        if isinstance(inj, NewIncident)}
     out: list[Comparison] = []
     matched: set[tuple[str, str]] = set()

@@ -577,6 +577,9 @@ class InjectBase(Model):
     expected_action: str = Field(default="", description="what the players should do")
     expected_action_zh: str = ""
     objective: str = Field(default="", description="id of the objective it tests")
+    respond_within: Duration = Field(
+        default=600.0, gt=0, description="how long after the inject the players' answer "
+        "counts as on time in a played exercise (an assumption: 10 min by default)")
 
 
 class UnitOutOfService(InjectBase):
@@ -1085,6 +1088,11 @@ class Scenario(Model):
         """Seconds after local midnight at drill time ``t`` (s from the start)."""
         midnight = self.start.replace(hour=0, minute=0, second=0, microsecond=0)
         return ((self.start - midnight).total_seconds() + t) % 86400.0
+
+    def inject_ids(self) -> list[str]:
+        """Each inject's id as the records name it: its own, or ``inject-N`` (N from 1, in
+        file order) for one the drill file gave no id."""
+        return [inj.id or f"inject-{k + 1}" for k, inj in enumerate(self.injects)]
 
     def all_incidents(self) -> list[Incident]:
         """Scripted incidents and those that injects bring, in file order."""

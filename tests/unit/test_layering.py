@@ -42,8 +42,8 @@ ALLOWED: dict[str, frozenset[str] | None] = {
     "engine": frozenset({"agents", "hazards", "network", "records", "scenarios.schema", "rng",
                          "errors", "timefmt"}),
     # metrics compute from records: no engine, no agents, no report
-    "metrics": frozenset({"records", "hazards", "network", "scenarios.schema", "errors",
-                          "timefmt"}),
+    "metrics": frozenset({"records", "hazards", "network", "scenarios.schema",
+                          "scenarios.roles", "errors", "timefmt"}),
     # the report presents what metrics computed: no engine, no agents
     "report": frozenset({"metrics", "records", "hazards", "network", "scenarios", "errors",
                          "fonts", "timefmt", "terminal", "diskcache"}),

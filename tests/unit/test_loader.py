@@ -340,7 +340,26 @@ def test_unknown_key_in_an_inject(tmp_path: Path) -> None:
     assert fails(tmp_path, text) == [
         "FILE:7: injects[0].colour: unknown key 'colour' (allowed: id, at, text, text_zh, "
         "deliver_to, deliver_to_zh, sender, sender_zh, method, method_zh, expected_action, "
-        "expected_action_zh, objective, kind, points)"]
+        "expected_action_zh, objective, respond_within, kind, points)"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("0 s", "must be more than 0, got 0"),
+    ("soon", "expected a duration such as '90 s', '5 min', '1.5 h' or '01:30' "
+             "(hours:minutes), got 'soon'"),
+])
+def test_bad_respond_within(tmp_path: Path, value: str, message: str) -> None:
+    """An inject's response window (played exercises) is a positive duration: one line."""
+    text = BASE + f"injects:\n  - kind: note\n    at: +00:10\n    respond_within: '{value}'\n"
+    assert fails(tmp_path, text) == [f"FILE:7: injects[0].respond_within: {message}"]
+
+
+def test_respond_within_defaults_to_ten_minutes(tmp_path: Path) -> None:
+    path = tmp_path / "d.yaml"
+    path.write_text(BASE + "injects:\n  - kind: note\n    at: +00:10\n"
+                    "  - kind: note\n    at: +00:20\n    respond_within: 3 min\n",
+                    encoding="utf-8")
+    assert [i.respond_within for i in load_scenario(path).injects] == [600.0, 180.0]
 
 
 def test_note_on_an_unknown_waterlogging_point(tmp_path: Path) -> None:
