@@ -105,7 +105,7 @@ class Exercise:
         folder.mkdir(parents=True, exist_ok=True)
         data = Path(drill_file).read_bytes()
         (folder / DRILL_FILE).write_bytes(data)
-        from drillsim.play.roles import roles_for
+        from drillsim.scenarios.roles import roles_for
 
         codes = {r.id: secrets.token_hex(3) for r in roles_for(opened.scenario)}
         codes["facilitator"] = secrets.token_hex(4)

@@ -47,9 +47,9 @@ from drillsim.play.decisions import (
     _Decision,
     target_of,
 )
-from drillsim.play.roles import Role, is_blue_star, roles_for
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
+from drillsim.scenarios.roles import Role, is_blue_star, roles_for
 from drillsim.scenarios.schema import RoadChange, Scenario
 
 

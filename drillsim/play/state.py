@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from drillsim.play.roles import inject_roles
+from drillsim.scenarios.roles import inject_roles
 
 if TYPE_CHECKING:
     from drillsim.play.exercise import Exercise

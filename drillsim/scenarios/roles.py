@@ -11,7 +11,7 @@ civil affairs runs the depots and shelters).
 
 The roles are a pure function of the drill file, so the metrics of a played exercise
 (:mod:`drillsim.metrics.decisions`: which seats an inject reached) use them as the play
-package does (:mod:`drillsim.play.roles` re-exports them).
+package does.
 """
 
 from __future__ import annotations
