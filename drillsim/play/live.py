@@ -106,9 +106,12 @@ class LiveDrill:
             self.drill.advance(until)
 
     def next_inject(self) -> float:
-        """Time of the next inject or scripted incident after now, s (the end when none)."""
+        """Time of the next inject or scripted incident not yet played, s (the end when
+        none). One at the clock's own time counts: :meth:`advance` plays the events before
+        its ``until`` only, so an inject at ``now`` (the drill's start, or a step that ended
+        on it) is still to be delivered."""
         times = [i.at for i in self.scenario.injects] + [i.at for i in self.scenario.incidents]
-        return min((t for t in times if t > self.now), default=self.duration)
+        return min((t for t in times if t >= self.now), default=self.duration)
 
     def finish(self) -> RunResult:
         """Play to the end (the default policy from now on) and return the records."""

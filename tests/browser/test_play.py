@@ -136,14 +136,18 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             for p in pages.values():
                 expect(p.get_by_test_id("clock")).to_have_text("02:00", timeout=WAIT_MS)
 
-            # -- the clock, run from the facilitator's page, moves every page
+            # -- the clock, run from the facilitator's page: I1 at the start, at 02:00
+            fac.get_by_test_id("clock-next-inject").click()
+            expect(cc.locator("#injects [data-inject=I1]")).to_contain_text(
+                "02:00", timeout=WAIT_MS)
+            expect(cc.locator("#injects [data-inject=I1]")).to_contain_text("Xiqing Road closed")
+            expect(fac.locator("#msel [data-inject=I1]")).to_contain_text("delivered")
+            expect(cc.get_by_test_id("clock")).to_have_text("02:00")
+            expect(ny.locator("#injects [data-inject]")).to_have_count(0)
+            # ... then F1 at 02:10: the clock changes on every page
             fac.get_by_test_id("clock-next-inject").click()
             for p in pages.values():
                 expect(p.get_by_test_id("clock")).to_have_text("02:10", timeout=WAIT_MS)
-            expect(cc.locator("#injects [data-inject=I1]")).to_contain_text(
-                "Xiqing Road closed", timeout=WAIT_MS)
-            expect(ny.locator("#injects [data-inject]")).to_have_count(0)
-            expect(fac.locator("#msel [data-inject=I1]")).to_contain_text("delivered")
             # step to the decision points until F1 is a call the officer can send to
             for _ in range(10):
                 if ny.locator("[data-testid=decide-send_unit-incident] option[value=F1]").count():
@@ -244,6 +248,26 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
                 unit = METRICS[m].unit
                 assert shown[m][1:3] == [fmt(sums[0][m], unit), fmt(sums[1][m], unit)], m
             assert log_lines(folder) == logged  # a fork takes no decision
+            fac.get_by_test_id("lang-switch").click()  # the fork in Chinese: no English left
+            expect(fac.get_by_test_id("fork-result")).to_contain_text("分钟")
+            zh_fork = fac.get_by_test_id("fork-result").inner_text()
+            assert not re.search(r"[A-Za-z]{3,}", zh_fork.replace("NY-T1", "")), zh_fork
+            fac.get_by_test_id("lang-switch").click()
+
+            # -- I2 reaches the Nanyunhe officer only; at the drill's end only Finish is left
+            fac.get_by_test_id("clock-next-inject").click()
+            expect(fac.get_by_test_id("clock")).to_have_text("02:45", timeout=WAIT_MS)
+            expect(ny.locator("#injects [data-inject=I2]")).to_contain_text(
+                "NY-E1 pump repaired", timeout=WAIT_MS)
+            expect(cc.locator("#injects [data-inject=I2]")).to_have_count(0)
+            for clock in ("03:00", "05:00"):
+                fac.get_by_test_id("clock-next-inject").click()
+                expect(fac.get_by_test_id("clock")).to_have_text(clock, timeout=WAIT_MS)
+            expect(fac.get_by_test_id("clock-state")).to_have_text(
+                "at the end of the drill: Finish writes the report", timeout=WAIT_MS)
+            for button in ("clock-run", "clock-next-inject", "clock-next-decision"):
+                expect(fac.get_by_test_id(button)).to_be_disabled()
+            expect(fac.get_by_test_id("clock-finish")).to_be_enabled()
 
             # -- finish: the run folder, the report, the debrief lists the decision
             fac.on("dialog", lambda d: d.accept())

@@ -262,3 +262,30 @@ def test_chemical_state_has_zones_and_their_people(tmp_path):
     for z in plume:
         assert len(z["outline"]) >= 3
         assert z["people"] == last.get(f"aegl{z['level']}_people")
+
+
+def test_next_inject_at_the_start_delivers_the_start_inject(tmp_path):
+    """Trial (night fire): I1 at +00:00 stayed "to come" at 02:00 and *Next inject* went
+    on to 02:10, so the command centre first saw it ten minutes late."""
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    with TestClient(app_for(ex)) as c:
+        fac, _, cc = codes(ex)
+        r = c.post(f"/api/{fac}/clock", json={"action": "next_inject"})
+        assert r.status_code == 200 and r.json()["t"] == pytest.approx(0.0, abs=1e-3)
+        state = c.get(f"/api/{cc}/state").json()
+        assert state["clock"] == "02:00" and [i["id"] for i in state["injects"]] == ["I1"]
+        r = c.post(f"/api/{fac}/clock", json={"action": "next_inject"})
+        assert r.json()["t"] == pytest.approx(600.0, abs=1e-3)  # then F1 at 02:10
+
+
+def test_clock_at_the_end_says_so_and_only_finish_is_left(client, exercise):
+    """Trial (night fire): at 05:00 the page said "paused" and Run, Next inject and Next
+    decision point were offered but did nothing."""
+    fac, _, _ = codes(exercise)
+    exercise.advance(exercise.live.duration)
+    for action in ("run", "next_inject", "next_decision_point"):
+        r = client.post(f"/api/{fac}/clock", json={"action": action})
+        assert r.status_code == 400 and "at its end" in r.json()["error"], action
+    state = client.get(f"/api/{fac}/state").json()
+    assert state["t"] >= state["duration"] and not state["clock_state"]["running"]
+    # the page's buttons and words at the end: tests/browser/test_play.py
