@@ -252,18 +252,13 @@ def _incidents(live: LiveDrill) -> list[dict]:
 
 def _closures(live: LiveDrill) -> list[dict]:
     """Roads closed to fire engines now (by an inject, a decision, water or a threat
-    zone) as polylines, and the named closures still in force."""
+    zone) as polylines, and the named roads closed by injects and decisions
+    (:meth:`LiveDrill.closed_roads`, in both languages)."""
     drill = live.drill
     net = drill.world.network
     edges = drill.world.travel.closed_edges("fire_engine")
-    named: dict[str, str] = {}
-    for r in drill.records:
-        if r.event == "road_closed":
-            named[r.get("road", "")] = r.get("road", "")
-        elif r.event == "road_reopened":
-            named.pop(r.get("road", ""), None)
     return [{"lines": _lines(net, np.asarray(edges, dtype=np.int64)) if edges else [],
-             "roads": sorted(named)}]
+             "roads": [_pair(en, zh) for zh, en in live.closed_roads()]}]
 
 
 def _flood_points(live: LiveDrill) -> list[dict]:

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from drillsim.play.exercise import LOG_FILE, Exercise
 from drillsim.play.server import create_app
+from drillsim.play.state import snapshot
 
 DRILL = Path(__file__).parents[2] / "scenarios" / "night-compound-fire.yaml"
 NANYUNHE = "station:nanyunhe_station"
@@ -289,3 +290,26 @@ def test_clock_at_the_end_says_so_and_only_finish_is_left(client, exercise):
     state = client.get(f"/api/{fac}/state").json()
     assert state["t"] >= state["duration"] and not state["clock_state"]["running"]
     # the page's buttons and words at the end: tests/browser/test_play.py
+
+
+def test_roads_closed_list_follows_the_arcs_in_both_languages(tmp_path):
+    """Trial (night fire): the command centre closed all of Xiqing Road after I1; I3
+    reopened the 600 m near West Station; the map still drew the rest closed but the
+    "Roads closed" line said none (and, before, said 西青道 on the English page)."""
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(600.0)
+    ex.decide({"kind": "close_road", "road": "西青道", "role": "command_centre"})
+    with TestClient(app_for(ex)) as c:
+        fac, _, cc = codes(ex)
+        before = c.get(f"/api/{fac}/state").json()["closures"][0]
+        ex.advance(3600.0 + 1.0)  # I3: Xiqing Road reopened near West Station
+        after = c.get(f"/api/{fac}/state").json()["closures"][0]
+        forms = {f["kind"]: f for f in c.get(f"/api/{cc}/state").json()["forms"]}
+    xiqing = [{"en": "Xiqing Road", "zh": "西青道"}]
+    assert before["roads"] == xiqing
+    assert after["lines"]  # the rest of the road is still closed on the map
+    assert after["roads"] == xiqing
+    reopen = forms["reopen_road"]["fields"][0]["choices"]
+    assert [ch["value"] for ch in reopen] == ["西青道"]
+    ex.decide({"kind": "reopen_road", "road": "西青道", "role": "command_centre"})
+    assert snapshot(ex, None)["closures"][0] == {"lines": [], "roads": []}

@@ -165,7 +165,7 @@ function renderSituation() {
       i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w("rooms")}` : ""]}))));
   const closed = state.closures.flatMap(c => c.roads);
   if (closed.length) box.append(el("p", {"data-testid": "closed-roads",
-                                         text: `${w("closures")}: ${closed.join(", ")}`}));
+                                         text: `${w("closures")}: ${closed.map(n).join(", ")}`}));
   if (state.flood_points.length)
     box.append(el("h3", {text: w("flood_points")}), table("flood-points",
       [w("flood_points"), w("depth"), w("road_closed")],
