@@ -166,8 +166,8 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
     now = live.now
     seat = live.roles.get(role) if role else None
     units = []
-    for uid in sorted(drill.units):
-        u = drill.units[uid]
+    for u in [*(drill.units[uid] for uid in sorted(drill.units)),
+              *drill.dispatcher.mutual_aid]:  # the units called in from outside last
         if seat is not None and not seat.commands(u.station):
             continue
         units.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),

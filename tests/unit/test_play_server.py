@@ -313,3 +313,17 @@ def test_roads_closed_list_follows_the_arcs_in_both_languages(tmp_path):
     assert [ch["value"] for ch in reopen] == ["西青道"]
     ex.decide({"kind": "reopen_road", "road": "西青道", "role": "command_centre"})
     assert snapshot(ex, None)["closures"][0] == {"lines": [], "roads": []}
+
+
+def test_mutual_aid_units_are_shown_to_the_facilitator_and_command_centre(tmp_path):
+    """Trial (night fire): two mutual-aid engines called to F1 were in the call's
+    assignment but on no page's unit list (the snapshot listed the district's units)."""
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(720.0)
+    ex.decide({"kind": "call_mutual_aid", "role": "command_centre", "incident": "F1",
+               "count": 2})
+    for role in (None, "command_centre"):
+        aid = [u for u in snapshot(ex, role)["units"] if u["id"].startswith("MA-")]
+        assert [(u["id"], u["status"], u["incident"], u["owner"]["en"]) for u in aid] == [
+            ("MA-1", "committed", "F1", "mutual aid"), ("MA-2", "committed", "F1", "mutual aid")]
+    assert not [u for u in snapshot(ex, NANYUNHE)["units"] if u["id"].startswith("MA-")]
