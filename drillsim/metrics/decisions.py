@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from drillsim.metrics.compare import Comparison, MetricChange, ObjectiveChange, compare
@@ -50,6 +50,10 @@ class DecisionRow:
         The seat, the decision kind, what it is about, the inject it names (``""``: none).
     incident, unit
         The record's incident and unit columns (``""`` when the kind has none).
+    station, own
+        ``move_up``: the station the unit now covers and whether it is its own (a unit
+        sent back home), from the ``move_up`` record the decision made; ``""``/``False``
+        for the other kinds.
     verdict
         ``on_time`` or ``late`` when it is the answer of its role to an inject with an
         expected action delivered to that role; ``own_initiative`` when it names no
@@ -66,6 +70,8 @@ class DecisionRow:
     incident: str
     unit: str
     verdict: Verdict = "own_initiative"
+    station: str = ""
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,10 +113,18 @@ class InjectAnswer:
 def decision_rows(result: RunResult) -> list[DecisionRow]:
     """Every decision of the run, in the order taken (empty for a run nobody played),
     without verdicts (:func:`debrief` adds them)."""
-    return [DecisionRow(int(r.get("seq", 0)), r.t, str(r.get("role", "")),
-                        str(r.get("decision", "")), str(r.get("target", "")),
-                        str(r.get("inject", "")), r.incident, r.unit)
-            for r in result.records if r.event == "decision"]
+    moves = {(r.t, r.unit): (str(r.get("station", "")), bool(r.get("own", False)))
+             for r in result.records if r.event == "move_up"}  # what a move_up did
+    rows = []
+    for r in result.records:
+        if r.event == "decision":
+            station, own = (moves.get((r.t, r.unit), ("", False))
+                            if r.get("decision") == "move_up" else ("", False))
+            rows.append(DecisionRow(int(r.get("seq", 0)), r.t, str(r.get("role", "")),
+                                    str(r.get("decision", "")), str(r.get("target", "")),
+                                    str(r.get("inject", "")), r.incident, r.unit,
+                                    station=station, own=own))
+    return rows
 
 
 def played(result: RunResult) -> bool:
@@ -161,9 +175,8 @@ def debrief(result: RunResult) -> Debrief:
     rows = decision_rows(result)
     answers = inject_answers(result, rows)
     by_seq = {a.seq: a.answer for a in answers if a.seq}
-    rows = [DecisionRow(d.seq, d.t, d.role, d.kind, d.target, d.inject, d.incident, d.unit,
-                        by_seq.get(d.seq, "not_asked" if d.inject else "own_initiative"))
-            for d in rows]
+    rows = [replace(d, verdict=by_seq.get(d.seq, "not_asked" if d.inject
+                                          else "own_initiative")) for d in rows]
     return Debrief(tuple(rows), tuple(answers))
 
 

@@ -106,9 +106,12 @@ class LiveDrill:
             self.drill.advance(until)
 
     def next_inject(self) -> float:
-        """Time of the next inject or scripted incident after now, s (the end when none)."""
+        """Time of the next inject or scripted incident not yet played, s (the end when
+        none). One at the clock's own time counts: :meth:`advance` plays the events before
+        its ``until`` only, so an inject at ``now`` (the drill's start, or a step that ended
+        on it) is still to be delivered."""
         times = [i.at for i in self.scenario.injects] + [i.at for i in self.scenario.incidents]
-        return min((t for t in times if t > self.now), default=self.duration)
+        return min((t for t in times if t >= self.now), default=self.duration)
 
     def finish(self) -> RunResult:
         """Play to the end (the default policy from now on) and return the records."""
@@ -175,11 +178,8 @@ class LiveDrill:
                             for i in d.incidents.values()
                             if i.called and not i.controlled.triggered]
         if kinds & {"close_road", "reopen_road"}:
-            net = d.world.network
-            out["roads_closed"] = [list(r) for r in dict.fromkeys(
-                (net.edge_name[e], net.edge_name_en[e]) for e in sorted(d._closed_roads)
-                if net.edge_name[e] or net.edge_name_en[e])]
-            out["roads"] = [list(r) for r in _named_roads(net)]
+            out["roads_closed"] = [list(r) for r in self.closed_roads()]
+            out["roads"] = [list(r) for r in _named_roads(d.world.network)]
         if "mobilise_team" in kinds:
             out["teams"] = [self._named(t) for t in self.scenario.forces.teams
                             if t.id not in d.rosters.called
@@ -425,6 +425,15 @@ class LiveDrill:
     def _open_shelters(self, d: OpenShelters) -> tuple[str, str, str]:
         self.drill.shelters.order_open()
         return "", "", ""
+
+    def closed_roads(self) -> list[tuple[str, str]]:
+        """The named roads with a part closed now by an inject or a decision, as
+        ``(name_zh, name_en)`` pairs: each arc's own state, so a road reopened along one
+        stretch and still closed along another is listed."""
+        net = self.drill.world.network
+        return list(dict.fromkeys(
+            (net.edge_name[e], net.edge_name_en[e]) for e in sorted(self.drill._closed_roads)
+            if net.edge_name[e] or net.edge_name_en[e]))
 
     def communities(self) -> list[tuple[str, str, str]]:
         """The communities a protective action can name: ``(id, name_en, name_zh)`` of

@@ -163,9 +163,11 @@ class Session:
                                  f"(drill seconds per second), not {speed:g}")
             self.speed = float(speed)
         live = self.exercise.live
+        if action in ("run", "next_inject", "next_decision_point") and (
+                live.finished or live.now >= live.duration):
+            raise ValueError("the drill is over" if live.finished else
+                             "the drill clock is at its end: Finish writes the report")
         if action == "run":
-            if live.finished:
-                raise ValueError("the drill is over")
             self.running = True
             if self._ticker is None or self._ticker.done():
                 self._ticker = asyncio.create_task(self._tick_loop())

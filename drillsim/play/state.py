@@ -166,8 +166,8 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
     now = live.now
     seat = live.roles.get(role) if role else None
     units = []
-    for uid in sorted(drill.units):
-        u = drill.units[uid]
+    for u in [*(drill.units[uid] for uid in sorted(drill.units)),
+              *drill.dispatcher.mutual_aid]:  # the units called in from outside last
         if seat is not None and not seat.commands(u.station):
             continue
         units.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),
@@ -252,18 +252,13 @@ def _incidents(live: LiveDrill) -> list[dict]:
 
 def _closures(live: LiveDrill) -> list[dict]:
     """Roads closed to fire engines now (by an inject, a decision, water or a threat
-    zone) as polylines, and the named closures still in force."""
+    zone) as polylines, and the named roads closed by injects and decisions
+    (:meth:`LiveDrill.closed_roads`, in both languages)."""
     drill = live.drill
     net = drill.world.network
     edges = drill.world.travel.closed_edges("fire_engine")
-    named: dict[str, str] = {}
-    for r in drill.records:
-        if r.event == "road_closed":
-            named[r.get("road", "")] = r.get("road", "")
-        elif r.event == "road_reopened":
-            named.pop(r.get("road", ""), None)
     return [{"lines": _lines(net, np.asarray(edges, dtype=np.int64)) if edges else [],
-             "roads": sorted(named)}]
+             "roads": [_pair(en, zh) for zh, en in live.closed_roads()]}]
 
 
 def _flood_points(live: LiveDrill) -> list[dict]:

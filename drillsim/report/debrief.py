@@ -94,6 +94,9 @@ def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
         "team": ctx.place_name(target),
         "communities": tx.join([area_name(ctx, c.strip()) for c in target.split(",")],
                                ctx.lang, words=True)}
+    if d.kind == "move_up" and d.station:  # where it went: to cover, or back home
+        return ctx.say("debrief.do_move_home" if d.own else "debrief.do_move_up_to",
+                       unit=values["unit"], station=ctx.place_name(d.station))
     key = _DO.get(d.kind)
     return ctx.say(key, **values) if key is not None else d.kind
 
@@ -130,13 +133,14 @@ def _role_tables(ctx: ReportContext, d: Debrief, names: dict[str, str]) -> list[
         for x in by_role[role]:
             spec = injects.get(x.inject)
             a = answers.get(x.seq)
-            if a is not None:
-                verdict = answer_text(ctx, a)
-            else:
-                verdict = ctx.say("debrief.own_initiative" if x.verdict == "own_initiative"
-                                  else "debrief.not_asked")
             expected = ctx.name(spec.expected_action, spec.expected_action_zh) \
                 if spec is not None else ""
+            if a is not None:
+                verdict = answer_text(ctx, a)
+            elif x.verdict == "own_initiative":
+                verdict = ctx.say("debrief.own_initiative")
+            else:  # why it is no answer: the inject asks nothing, or not of this role
+                verdict = ctx.say("debrief.not_asked" if expected else "debrief.no_action_asked")
             rows.append((x.t, [tx.offset(x.t) + tx.paren(tx.clock(start, x.t), ctx.lang),
                                decision_text(ctx, x),
                                _inject_cell(ctx, x.inject, spec) if x.inject else "—",

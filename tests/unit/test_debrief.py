@@ -247,3 +247,36 @@ def test_every_decision_kind_is_worded_without_ids_in_chinese(played):
         assert not re.search(r"[a-z]{3,}|_", text), (kind, text)
     assert decision_text(ctx, DecisionRow(1, 0.0, "command_centre", "send_unit", "XZ-E1",
                                           "", "F1", "XZ-E1")) == "派XZ-E1前往F1"
+
+
+def test_move_up_names_the_station_and_no_expected_action_is_said(tmp_path):
+    """Trial (night fire): the command centre moved DZ-E1 up to cover Nanyunhe Road and,
+    when NY-E1 was back, sent it home; the debrief said "moved DZ-E1 up to cover another
+    station" both times. Its decision naming I3 (no expected action, delivered to it) was
+    called "not asked (already answered, or not delivered to it)": neither was true."""
+    from drillsim.play.exercise import Exercise
+    from drillsim.report.debrief import debrief_section
+
+    drill = Path(__file__).parents[2] / "scenarios" / "night-compound-fire.yaml"
+    ex = Exercise.create(tmp_path / "ex", drill)
+    ex.advance(720.0)
+    ex.decide({"kind": "move_up", "role": "command_centre", "unit": "DZ-E1",
+               "station": "nanyunhe_station"})
+    ex.advance(2760.0)
+    ex.decide({"kind": "move_up", "role": "command_centre", "unit": "DZ-E1",
+               "station": "dingzigu_station"})
+    ex.advance(3660.0)
+    ex.decide({"kind": "hold_unit", "role": "command_centre", "unit": "BX-E2",
+               "inject": "I3"})
+    result = ex.finish()
+    words = {"en": ("moved DZ-E1 up to cover Nanyunhe Road Fire Rescue Station",
+                    "sent DZ-E1 back to its own station, Dingzigu Fire Rescue Station",
+                    "the inject asks no action of the players"),
+             "zh": ("调DZ-E1移防至南运河路消防救援站补位", "令DZ-E1返回本站（丁字沽消防救援站）",
+                    "该注入未设预期行动，无需应答")}
+    for lang, (away, home, no_ask) in words.items():
+        section = debrief_section(make_context(result, lang=lang, run_dir=ex.folder))
+        rows = {row[1]: row[4] for row in section.tables[0].rows}
+        assert away in rows and home in rows, (lang, list(rows))
+        hold = next(r for r in rows if "BX-E2" in r)
+        assert rows[hold].startswith(no_ask), lang

@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from drillsim.play.exercise import LOG_FILE, Exercise
 from drillsim.play.server import create_app
+from drillsim.play.state import snapshot
 
 DRILL = Path(__file__).parents[2] / "scenarios" / "night-compound-fire.yaml"
 NANYUNHE = "station:nanyunhe_station"
@@ -262,3 +263,67 @@ def test_chemical_state_has_zones_and_their_people(tmp_path):
     for z in plume:
         assert len(z["outline"]) >= 3
         assert z["people"] == last.get(f"aegl{z['level']}_people")
+
+
+def test_next_inject_at_the_start_delivers_the_start_inject(tmp_path):
+    """Trial (night fire): I1 at +00:00 stayed "to come" at 02:00 and *Next inject* went
+    on to 02:10, so the command centre first saw it ten minutes late."""
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    with TestClient(app_for(ex)) as c:
+        fac, _, cc = codes(ex)
+        r = c.post(f"/api/{fac}/clock", json={"action": "next_inject"})
+        assert r.status_code == 200 and r.json()["t"] == pytest.approx(0.0, abs=1e-3)
+        state = c.get(f"/api/{cc}/state").json()
+        assert state["clock"] == "02:00" and [i["id"] for i in state["injects"]] == ["I1"]
+        r = c.post(f"/api/{fac}/clock", json={"action": "next_inject"})
+        assert r.json()["t"] == pytest.approx(600.0, abs=1e-3)  # then F1 at 02:10
+
+
+def test_clock_at_the_end_says_so_and_only_finish_is_left(client, exercise):
+    """Trial (night fire): at 05:00 the page said "paused" and Run, Next inject and Next
+    decision point were offered but did nothing."""
+    fac, _, _ = codes(exercise)
+    exercise.advance(exercise.live.duration)
+    for action in ("run", "next_inject", "next_decision_point"):
+        r = client.post(f"/api/{fac}/clock", json={"action": action})
+        assert r.status_code == 400 and "at its end" in r.json()["error"], action
+    state = client.get(f"/api/{fac}/state").json()
+    assert state["t"] >= state["duration"] and not state["clock_state"]["running"]
+    # the page's buttons and words at the end: tests/browser/test_play.py
+
+
+def test_roads_closed_list_follows_the_arcs_in_both_languages(tmp_path):
+    """Trial (night fire): the command centre closed all of Xiqing Road after I1; I3
+    reopened the 600 m near West Station; the map still drew the rest closed but the
+    "Roads closed" line said none (and, before, said 西青道 on the English page)."""
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(600.0)
+    ex.decide({"kind": "close_road", "road": "西青道", "role": "command_centre"})
+    with TestClient(app_for(ex)) as c:
+        fac, _, cc = codes(ex)
+        before = c.get(f"/api/{fac}/state").json()["closures"][0]
+        ex.advance(3600.0 + 1.0)  # I3: Xiqing Road reopened near West Station
+        after = c.get(f"/api/{fac}/state").json()["closures"][0]
+        forms = {f["kind"]: f for f in c.get(f"/api/{cc}/state").json()["forms"]}
+    xiqing = [{"en": "Xiqing Road", "zh": "西青道"}]
+    assert before["roads"] == xiqing
+    assert after["lines"]  # the rest of the road is still closed on the map
+    assert after["roads"] == xiqing
+    reopen = forms["reopen_road"]["fields"][0]["choices"]
+    assert [ch["value"] for ch in reopen] == ["西青道"]
+    ex.decide({"kind": "reopen_road", "road": "西青道", "role": "command_centre"})
+    assert snapshot(ex, None)["closures"][0] == {"lines": [], "roads": []}
+
+
+def test_mutual_aid_units_are_shown_to_the_facilitator_and_command_centre(tmp_path):
+    """Trial (night fire): two mutual-aid engines called to F1 were in the call's
+    assignment but on no page's unit list (the snapshot listed the district's units)."""
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(720.0)
+    ex.decide({"kind": "call_mutual_aid", "role": "command_centre", "incident": "F1",
+               "count": 2})
+    for role in (None, "command_centre"):
+        aid = [u for u in snapshot(ex, role)["units"] if u["id"].startswith("MA-")]
+        assert [(u["id"], u["status"], u["incident"], u["owner"]["en"]) for u in aid] == [
+            ("MA-1", "committed", "F1", "mutual aid"), ("MA-2", "committed", "F1", "mutual aid")]
+    assert not [u for u in snapshot(ex, NANYUNHE)["units"] if u["id"].startswith("MA-")]

@@ -165,7 +165,7 @@ function renderSituation() {
       i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w("rooms")}` : ""]}))));
   const closed = state.closures.flatMap(c => c.roads);
   if (closed.length) box.append(el("p", {"data-testid": "closed-roads",
-                                         text: `${w("closures")}: ${closed.join(", ")}`}));
+                                         text: `${w("closures")}: ${closed.map(n).join(", ")}`}));
   if (state.flood_points.length)
     box.append(el("h3", {text: w("flood_points")}), table("flood-points",
       [w("flood_points"), w("depth"), w("road_closed")],
@@ -188,7 +188,8 @@ function renderSituation() {
 function renderClock() {
   document.getElementById("clock").textContent = state.clock;
   const cs = state.clock_state;
-  let s = state.finished ? w("finished") : (cs.running ? `${w("running")} ×${cs.speed}` : w("paused"));
+  let s = state.finished ? w("finished") : state.t >= state.duration ? w("at_end")
+    : (cs.running ? `${w("running")} ×${cs.speed}` : w("paused"));
   if (cs.busy) s = w("busy_" + cs.busy);
   document.getElementById("clock-state").textContent = s;
   const rep = document.getElementById("report");
@@ -317,8 +318,10 @@ function renderFacilitator() {
     BOOT.roles.map(r => ({attrs: {"data-role": r.id}, cells: [n(r),
       el("a", {href: `/p/${r.code}`, target: "_blank",
                text: `${BOOT.address || location.origin}/p/${r.code}`})]}))));
+  const atEnd = state.t >= state.duration;  // nothing left to play: only Finish
   for (const b of ["btn-run", "btn-next-inject", "btn-next-decision", "btn-finish"])
-    document.getElementById(b).disabled = state.finished || !!state.clock_state.busy;
+    document.getElementById(b).disabled = state.finished || !!state.clock_state.busy
+      || (atEnd && b !== "btn-finish");
   const sp = document.getElementById("speed");
   if (!sp.options.length)
     for (const s of state.clock_state.speeds) sp.append(el("option", {value: s, text: `×${s}`}));
@@ -373,7 +376,7 @@ function renderFork() {
   const m = Math.floor(f.t / 60);
   const alt = f.alternative.length ? f.alternative.map(d => `${seatName(d.role)}: ${w("kind_" + d.kind)}`
     + ` ${d.unit || d.road || d.incident || ""}`).join("; ") : w("fork_default");
-  box.replaceChildren(el("p", {text: `${w("fork_result")} T+${m} min (${f.clock}): ${alt}`}),
+  box.replaceChildren(el("p", {text: `${w("fork_result")} T+${m} ${w("min")} (${f.clock}): ${alt}`}),
     table("fork-table", [w("fork_measure"), w("fork_default_col"), w("fork_alt_col"), w("fork_verdict")],
       [...f.rows.map(r => ({attrs: {"data-metric": r.name}, cells: [r[lang] || r.en,
           fmt(r.values[0], r.unit), fmt(r.values[1], r.unit), w("verdict_" + r.verdict)]})),
