@@ -1,0 +1,92 @@
+"""What the user trial of the rainstorm drills (rainstorm-50y-night) found wrong in play,
+each with the test that would have caught it.
+
+One LiveDrill of the night rainstorm per test (~1 s to the times used); the drill file is
+opened once per module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from drillsim.api import open_drill
+from drillsim.play.decisions import DecisionRefused, parse_decision
+from drillsim.play.live import LiveDrill
+
+RAIN = Path(__file__).resolve().parents[2] / "scenarios" / "rainstorm-50y-night.yaml"
+BLUE_STAR_READY = 4862.0  # s: Blue Star assembles (seed 20260721)
+SQUAD = "blue_star-volunteer_squad-1"
+
+
+@pytest.fixture(scope="module")
+def opened():
+    return open_drill(RAIN)
+
+
+def live(opened, at: float) -> LiveDrill:
+    drill = LiveDrill(opened.scenario, opened.world)
+    drill.advance(at)
+    return drill
+
+
+def test_flood_control_commands_every_team_unit_and_no_fire_engine(opened):
+    drill = live(opened, BLUE_STAR_READY + 60)
+    teams = {t.id for t in opened.scenario.forces.teams}
+    seat = {u["id"] for u in drill.options("flood_control")["units"]}
+    assert seat == {u.id for u in drill.drill.units.values() if u.station in teams}
+    assert SQUAD in seat and "XZ-E1" not in seat
+    blue = {u["id"] for u in drill.options("blue_star")["units"]}
+    assert blue == {u.id for u in drill.drill.units.values() if u.station == "blue_star"}
+    assert "send_unit" in drill.options("flood_control")["kinds"]
+
+
+def test_flood_control_holds_a_team_unit_and_the_dispatcher_passes_it_over(opened):
+    drill = live(opened, BLUE_STAR_READY + 60)
+    drill.decide(parse_decision({"kind": "hold_unit", "role": "flood_control", "unit": SQUAD}))
+    assert drill.drill.units[SQUAD].status == "held"
+    drill.advance(7000.0)
+    assert not [r for r in drill.drill.records if r.event == "dispatch" and r.unit == SQUAD]
+
+
+def test_flood_control_sends_a_team_unit_to_a_rescue_call(opened):
+    drill = live(opened, 5480.0)  # FR-nancang_road-1 called at 5474 s
+    drill.decide(parse_decision({"kind": "send_unit", "role": "flood_control", "unit": SQUAD,
+                                 "incident": "FR-nancang_road-1"}))
+    sent = [r for r in drill.drill.records if r.event == "dispatch" and r.unit == SQUAD]
+    assert [(r.t, r.incident) for r in sent] == [(5480.0, "FR-nancang_road-1")]
+
+
+@pytest.mark.parametrize(("request_", "says"), [
+    ({"kind": "hold_unit", "role": "flood_control", "unit": "XZ-E1"},
+     "XZ-E1 is not commanded by this seat"),
+    ({"kind": "hold_unit", "role": "blue_star", "unit": "health-medical_team-1"},
+     "not commanded by this seat"),
+    ({"kind": "move_up", "role": "flood_control", "unit": SQUAD, "station": "xizhan_station"},
+     "cannot decide move_up"),
+])
+def test_team_seats_are_refused_beyond_their_units(opened, request_, says):
+    drill = live(opened, BLUE_STAR_READY + 60)
+    records = list(drill.drill.records)
+    with pytest.raises(DecisionRefused) as exc:
+        drill.decide(parse_decision(request_))
+    assert says in str(exc.value)
+    assert drill.drill.records == records
+
+
+@pytest.mark.parametrize(("request_", "says"), [
+    ({"road": "西青路"}, "no road '西青路' on this district's map; did you mean"),
+    ({"road": "Xiqing Rd"}, "did you mean 'Xiqing Road'"),
+    ({"road": "Zzzz"}, "no road 'Zzzz' on this district's map"),
+    ({"road": "Zzzz", "near": "tianping_underpass"}, "no road 'Zzzz'"),
+    ({"road": "Xiqing Road", "near": "moon_base"}, "no place 'moon_base'"),
+])
+def test_close_road_names_what_is_unknown(opened, request_, says):
+    drill = live(opened, 0.0)
+    with pytest.raises(DecisionRefused) as exc:
+        drill.decide(parse_decision({"kind": "close_road", "role": "flood_control",
+                                     **request_}))
+    assert says in str(exc.value)
+    assert "within" not in str(exc.value)
+    assert drill.decisions == []
