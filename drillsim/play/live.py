@@ -49,6 +49,7 @@ from drillsim.play.decisions import (
 )
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
+from drillsim.scenarios.checks import close_road_names
 from drillsim.scenarios.roles import Role, is_blue_star, roles_for
 from drillsim.scenarios.schema import RoadChange, Scenario
 
@@ -360,10 +361,16 @@ class LiveDrill:
         return RoadChange(kind=kind, at=self.now, road=d.road, near=d.near, radius_m=d.radius_m)
 
     def _check_close_road(self, d: CloseRoad, role: Role) -> None:
+        world = self.drill.world
+        if not world.network.edges_named(d.road):
+            close = close_road_names(world.network, d.road)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise DecisionRefused(f"no road {d.road!r} on this district's map{hint}")
         try:
-            edges = road_change_edges(self.drill.world, self._road_change(d))
+            edges = road_change_edges(world, self._road_change(d))
         except KeyError:
-            raise DecisionRefused(f"no road {d.road!r} on this district's map") from None
+            near = d.near.place or d.near.node or f"{d.near.lat}, {d.near.lon}"
+            raise DecisionRefused(f"no place {near!r} on this district's map") from None
         if edges.size == 0:
             raise DecisionRefused(f"no part of {d.road} lies within {d.radius_m:g} m of there")
 
