@@ -90,3 +90,15 @@ def test_close_road_names_what_is_unknown(opened, request_, says):
     assert says in str(exc.value)
     assert "within" not in str(exc.value)
     assert drill.decisions == []
+
+
+def test_a_unit_sent_while_the_call_is_processed_is_not_doubled_by_the_dispatcher(opened):
+    """FR-nancang_road-1 is called at 5474 s and dispatched (DZ-R1) at 5521 s by default;
+    a rescue truck a player sends at 5480 s takes its place, not comes on top of it."""
+    drill = live(opened, 5480.0)
+    drill.decide(parse_decision({"kind": "send_unit", "role": "command_centre",
+                                 "unit": "XZ-R1", "incident": "FR-nancang_road-1"}))
+    drill.advance(6000.0)
+    sent = [(r.t, r.unit) for r in drill.drill.records
+            if r.event == "dispatch" and r.incident == "FR-nancang_road-1"]
+    assert sent == [(5480.0, "XZ-R1")]
