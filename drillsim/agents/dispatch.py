@@ -145,8 +145,9 @@ class Dispatcher:
         """Units a player sent while the call was being processed (``drillsim play``: sent
         before this first request) fill the needs of their type: the dispatcher does not
         send a second unit for them. A drill played without players has none."""
+        aid = {u.id: u for u in self.mutual_aid}
         for uid in inc.assigned:
-            unit = self.units.get(uid)
+            unit = self.units.get(uid) or aid.get(uid)
             key = next((k for k in sorted(inc.needs) if inc.needs[k] > 0
                         and unit is not None and unit.type in k.split("|")), None)
             if key is not None:

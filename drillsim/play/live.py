@@ -395,17 +395,27 @@ class LiveDrill:
 
     def _mutual_aid(self, d: CallMutualAid) -> tuple[str, str, str]:
         inc = self.drill.incidents[d.incident]
+        unit_type = d.unit_type or self._aid_type(inc)
         inc.mutual_aid_requested = True
-        self.drill.log("mutual_aid_request", inc.id, needs={d.unit_type: d.count})
+        self.drill.log("mutual_aid_request", inc.id, needs={unit_type: d.count})
         for _ in range(d.count):
             key = next((k for k in sorted(inc.needs) if inc.needs[k] > 0
-                        and d.unit_type in k.split("|")), None)
+                        and unit_type in k.split("|")), None)
             if key is not None:
                 inc.needs[key] -= 1
-            self.drill.dispatcher.send_mutual_aid(inc, d.unit_type)
+            self.drill.dispatcher.send_mutual_aid(inc, unit_type)
         if sum(inc.needs.values()) == 0:
             self.drill.dispatcher.dequeue(inc)
         return d.incident, "", ""
+
+    def _aid_type(self, inc) -> str:
+        """The unit type mutual aid sends when the decision names none: the first type of
+        the first need the call still waits for, else of its plan's first alarm (the first
+        need as the drill file lists it); as the dispatcher's own timer does."""
+        waiting = next((k for k, n in inc.needs.items() if n > 0), None)
+        if waiting is None:
+            waiting = next(iter(self.scenario.forces.plan(inc.spec.plan_key)[0]), "engine")
+        return waiting.split("|")[0]
 
     def _check_move_up(self, d: MoveUp, role: Role) -> None:
         unit = self._unit(d.unit, role)

@@ -102,3 +102,18 @@ def test_a_unit_sent_while_the_call_is_processed_is_not_doubled_by_the_dispatche
     sent = [(r.t, r.unit) for r in drill.drill.records
             if r.event == "dispatch" and r.incident == "FR-nancang_road-1"]
     assert sent == [(5480.0, "XZ-R1")]
+
+
+def test_mutual_aid_for_a_flood_rescue_call_sends_what_the_call_needs(opened):
+    """The form sends no unit type: mutual aid for a flood rescue call is a rescue unit
+    (what its plan asks for), not a fire engine that fills none of its needs."""
+    drill = live(opened, 5480.0)
+    n = len(drill.drill.records)
+    drill.decide(parse_decision({"kind": "call_mutual_aid", "role": "command_centre",
+                                 "incident": "FR-nancang_road-1"}))
+    request = [r for r in drill.drill.records[n:] if r.event == "mutual_aid_request"]
+    assert request[0].data["needs"] == {"rescue": 1}
+    assert [u.type for u in drill.drill.dispatcher.mutual_aid] == ["rescue"]
+    drill.advance(6000.0)  # it fills the call's first need: the dispatcher sends none
+    assert [r.unit for r in drill.drill.records
+            if r.event == "dispatch" and r.incident == "FR-nancang_road-1"] == ["MA-1"]
