@@ -373,6 +373,11 @@ class LiveDrill:
             raise DecisionRefused(f"no place {near!r} on this district's map") from None
         if edges.size == 0:
             raise DecisionRefused(f"no part of {d.road} lies within {d.radius_m:g} m of there")
+        closed = [int(e) in self.drill._closed_roads for e in edges]
+        if d.kind == "close_road" and all(closed):
+            raise DecisionRefused(f"{d.road} is already closed there")
+        if d.kind == "reopen_road" and not any(closed):
+            raise DecisionRefused(f"{d.road} is not closed there (by an inject or a decision)")
 
     _check_reopen_road = _check_close_road
 

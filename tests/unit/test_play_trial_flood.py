@@ -117,3 +117,19 @@ def test_mutual_aid_for_a_flood_rescue_call_sends_what_the_call_needs(opened):
     drill.advance(6000.0)  # it fills the call's first need: the dispatcher sends none
     assert [r.unit for r in drill.drill.records
             if r.event == "dispatch" and r.incident == "FR-nancang_road-1"] == ["MA-1"]
+
+
+def test_closing_a_closed_road_or_reopening_an_open_one_is_refused(opened):
+    """The trial closed 天平路 twice: the second was taken and logged as a decision that did
+    nothing (and the debrief counted it)."""
+    drill = live(opened, 1800.0)
+    drill.decide(parse_decision({"kind": "close_road", "role": "flood_control",
+                                 "road": "天平路"}))
+    for kind, road, says in (("close_road", "天平路", "天平路 is already closed"),
+                             ("close_road", "Tianping Road", "already closed"),
+                             ("reopen_road", "新红路", "新红路 is not closed")):
+        with pytest.raises(DecisionRefused, match=says):
+            drill.decide(parse_decision({"kind": kind, "role": "flood_control", "road": road}))
+    assert len(drill.decisions) == 1
+    drill.decide(parse_decision({"kind": "reopen_road", "role": "flood_control",
+                                 "road": "天平路"}))
