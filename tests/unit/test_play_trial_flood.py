@@ -133,3 +133,42 @@ def test_closing_a_closed_road_or_reopening_an_open_one_is_refused(opened):
     assert len(drill.decisions) == 1
     drill.decide(parse_decision({"kind": "reopen_road", "role": "flood_control",
                                  "road": "天平路"}))
+
+
+def test_open_shelters_is_not_offered_once_the_policy_ordered_them(opened):
+    """At I2 (01:30) the flood's activation (01:15) has already ordered the shelters open:
+    the relief desk's page offered *Open the shelters*, and the model refused it."""
+    from drillsim.play.state import decision_forms
+
+    drill = live(opened, 1000.0)
+    assert "open_shelters" in {f["kind"] for f in decision_forms(drill, "relief_desk")}
+    drill.advance(3601.0)
+    assert drill.drill.shelters.ordered
+    assert {f["kind"] for f in decision_forms(drill, "relief_desk")} == {"send_truck"}
+
+
+def test_decision_rows_and_call_choices_name_things_not_ids(opened):
+    """The trial's pages showed ``xianyang_beilu_reserve`` (no shelter), ``city_management``
+    and ``FR-nancang_road-1`` on the Chinese page."""
+    from drillsim.play.state import _decision_row, decision_forms
+
+    drill = live(opened, 5480.0)
+    rows = [_decision_row(drill, {"seq": 1, "t": 0.0, "decision": d}) for d in (
+        {"kind": "send_truck", "role": "relief_desk", "depot": "xianyang_beilu_reserve",
+         "shelter": "xigu_park"},
+        {"kind": "mobilise_team", "role": "flood_control", "team": "city_management"},
+        {"kind": "close_road", "role": "flood_control", "road": "天平路"},
+        {"kind": "send_unit", "role": "command_centre", "unit": "XZ-R1",
+         "incident": "FR-nancang_road-1"})]
+    assert [r["target_name"]["zh"] for r in rows] == [
+        "咸阳北路街道应急物资储备点 → 西沽公园", "区城市管理委兼职应急队伍", "天平路",
+        "XZ-R1 → 南仓道积水点求救1"]
+    assert rows[0]["target_name"]["en"] == \
+        "Xianyang Beilu Subdistrict Reserve Point → Xigu Park"
+    assert rows[2]["target_name"]["en"] == "Tianping Road"
+    assert rows[3]["target"] == "XZ-R1"  # the record's target, as before
+    send = next(f for f in decision_forms(drill, "command_centre") if f["kind"] == "send_unit")
+    calls = next(fl["choices"] for fl in send["fields"] if fl["name"] == "incident")
+    assert calls == [{"value": "FR-nancang_road-1",
+                      "label": {"en": "Nancang Road ponding, rescue call 1",
+                                "zh": "南仓道积水点求救1"}}]
