@@ -241,7 +241,9 @@ class LiveDrill:
         seq = len(self.decisions) + 1
         rec_at = len(self.drill.records)
         self.drill.log("decision", getattr(decision, "incident", ""),
-                       getattr(decision, "unit", ""), seq=seq, role=decision.role,
+                       getattr(decision, "unit", ""),
+                       place=getattr(decision, "shelter", "") or getattr(decision, "station", ""),
+                       seq=seq, role=decision.role,
                        decision=decision.kind, target=target_of(decision),
                        inject=decision.inject)
         self.decisions.append((self.now, decision))

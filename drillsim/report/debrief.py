@@ -91,7 +91,7 @@ def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
     target = d.target
     values = {"unit": ctx.unit_label(d.unit or target), "incident": ctx.incident_short(
         d.incident or target), "road": ctx.road_name(target), "depot": ctx.place_name(target),
-        "team": ctx.place_name(target),
+        "team": ctx.place_name(target), "shelter": ctx.place_name(d.place) if d.place else "—",
         "communities": tx.join([area_name(ctx, c.strip()) for c in target.split(",")],
                                ctx.lang, words=True)}
     key = _DO.get(d.kind)
@@ -133,8 +133,9 @@ def _role_tables(ctx: ReportContext, d: Debrief, names: dict[str, str]) -> list[
             if a is not None:
                 verdict = answer_text(ctx, a)
             else:
-                verdict = ctx.say("debrief.own_initiative" if x.verdict == "own_initiative"
-                                  else "debrief.not_asked")
+                verdict = ctx.say("debrief.own_initiative") if x.verdict == "own_initiative" \
+                    else ctx.say("debrief.further") if x.verdict == "further" \
+                    else ctx.say("debrief.not_asked")
             expected = ctx.name(spec.expected_action, spec.expected_action_zh) \
                 if spec is not None else ""
             rows.append((x.t, [tx.offset(x.t) + tx.paren(tx.clock(start, x.t), ctx.lang),

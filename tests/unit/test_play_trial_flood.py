@@ -172,3 +172,27 @@ def test_decision_rows_and_call_choices_name_things_not_ids(opened):
     assert calls == [{"value": "FR-nancang_road-1",
                       "label": {"en": "Nancang Road ponding, rescue call 1",
                                 "zh": "南仓道积水点求救1"}}]
+
+
+def test_the_debrief_names_the_shelter_and_a_second_answer_is_not_not_asked(opened):
+    """The trial's debrief said ``sent a truck from 咸阳北路…`` (no shelter), and called the
+    relief desk's second decision for I2 (delivered to it) "not asked of this role"."""
+    from drillsim.metrics.decisions import debrief
+    from drillsim.report.build import make_context
+    from drillsim.report.debrief import decision_text
+
+    drill = live(opened, 3601.0)
+    for depot, shelter in (("xianyang_beilu_reserve", "xigu_park"),
+                           ("district_relief_depot", "xizhan_south_square")):
+        drill.decide(parse_decision({"kind": "send_truck", "role": "relief_desk",
+                                     "depot": depot, "shelter": shelter, "inject": "I2"}))
+    result = drill.finish()
+    rows = debrief(result).decisions
+    assert [(r.verdict, r.place) for r in rows] == [("on_time", "xigu_park"),
+                                                    ("further", "xizhan_south_square")]
+    zh = make_context(result, lang="zh", world=opened.world)
+    en = make_context(result, lang="en", world=opened.world)
+    assert decision_text(zh, rows[0]) == "从咸阳北路街道应急物资储备点派出运输车前往西沽公园"
+    assert decision_text(en, rows[1]) == \
+        "sent a truck from District Relief-Material Depot to West Station South Square"
+    assert zh.say("debrief.further").startswith("对该注入的后续决策")
