@@ -427,6 +427,10 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         return [{"value": u["id"], "label": _pair(u["id"], u["id"])} for u in opt["units"]
                 if u["status"] in status and (not where or u["where"] in where)]
 
+    # a closure near a waterlogging point (400 m, the decision's default radius), or the
+    # whole road: closing "the underpass" closed all of 天平路
+    points = [{"value": p["place"], "label": p["name"]} for p in _point_places(live)]
+    near = [("near", [{"value": "", "key": "near_whole_road"}, *points])] if points else []
     names = _call_names(live)
     calls = [{"value": c["id"], "label": names.get(c["id"], _pair(c["id"], c["id"]))}
              for c in opt["calls"]]
@@ -437,8 +441,8 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         "recall_unit": lambda: [("unit", units("committed", where=("en_route",)))],
         "move_up": lambda: [("unit", units("available")), ("station", pick(opt["stations"]))],
         "call_mutual_aid": lambda: [("incident", calls), ("count", None)],
-        "close_road": lambda: [("road", _roads(opt["roads"]))],
-        "reopen_road": lambda: [("road", _roads(opt["roads_closed"]))],
+        "close_road": lambda: [("road", _roads(opt["roads"])), *near],
+        "reopen_road": lambda: [("road", _roads(opt["roads_closed"])), *near],
         "mobilise_team": lambda: [("team", pick(opt["teams"]))],
         "open_shelters": lambda: [],
         "send_truck": lambda: [("depot", pick([d for d in opt["depots"] if d["free_trucks"]])),
@@ -456,6 +460,16 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
             and (kind != "protective_action" or opt["communities"])  # chemical drills only
             and (kind != "open_shelters"  # not once ordered (by a player or the policy)
                  or (opt["shelters"] and not opt["shelters"][0]["ordered"]))]
+
+
+def _point_places(live: LiveDrill) -> list[dict]:
+    """The waterlogging points located at a named place: ``place`` (its id, what a
+    decision's ``near`` names) and ``name`` in both languages."""
+    flood = live.drill.flood
+    points = flood.points if flood is not None else []
+    return [{"place": p.spec.location.place,
+             "name": _pair(p.spec.name_en or p.spec.id, p.spec.name_zh or p.spec.id)}
+            for p in points if p.spec.location is not None and p.spec.location.place]
 
 
 def _roads(pairs: list) -> list[dict]:

@@ -196,3 +196,22 @@ def test_the_debrief_names_the_shelter_and_a_second_answer_is_not_not_asked(open
     assert decision_text(en, rows[1]) == \
         "sent a truck from District Relief-Material Depot to West Station South Square"
     assert zh.say("debrief.further").startswith("对该注入的后续决策")
+
+
+def test_close_road_form_offers_the_underpass_not_only_the_whole_road(opened):
+    """I1's expected action is to close the underpass; the form offered only whole roads,
+    so the trial closed all of 天平路 (its arcs across the district)."""
+    from drillsim.play.state import decision_forms
+
+    drill = live(opened, 1801.0)
+    form = next(f for f in decision_forms(drill, "flood_control") if f["kind"] == "close_road")
+    near = next(fl["choices"] for fl in form["fields"] if fl["name"] == "near")
+    assert near[0] == {"value": "", "key": "near_whole_road"}
+    assert {"value": "tianping_underpass",
+            "label": {"en": "Tianping bridge underpass", "zh": "天平桥下地道"}} in near
+    n = len(drill.drill.records)
+    drill.decide(parse_decision({"kind": "close_road", "role": "flood_control",
+                                 "road": "天平路", "near": "tianping_underpass"}))
+    closed = [r for r in drill.drill.records[n:] if r.event == "road_closed"]
+    whole = len(opened.world.network.edges_named("天平路"))
+    assert 0 < closed[0].data["edges"] < whole
