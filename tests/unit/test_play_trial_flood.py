@@ -215,3 +215,19 @@ def test_close_road_form_offers_the_underpass_not_only_the_whole_road(opened):
     closed = [r for r in drill.drill.records[n:] if r.event == "road_closed"]
     whole = len(opened.world.network.edges_named("天平路"))
     assert 0 < closed[0].data["edges"] < whole
+
+
+def test_next_inject_with_none_left_does_not_play_the_drill_to_its_end(tmp_path):
+    """rainstorm-50y-afternoon has no inject: *Next inject* played all 14 h in one click
+    (every decision the players could still take, lost)."""
+    from starlette.testclient import TestClient
+
+    from drillsim.play.exercise import Exercise
+    from drillsim.play.server import create_app
+
+    ex = Exercise.create(tmp_path / "ex", RAIN.with_name("rainstorm-50y-afternoon.yaml"))
+    with TestClient(create_app(ex, report=False, embed_font=False)) as client:
+        r = client.post(f"/api/{ex.codes['facilitator']}/clock",
+                        json={"action": "next_inject"})
+    assert r.status_code == 400 and "no inject or scripted incident is left" in r.json()["error"]
+    assert ex.live.now == 0.0 and not ex.live.finished
