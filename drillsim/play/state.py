@@ -290,13 +290,14 @@ def _unit_lonlat(unit, net, now: float) -> list[float] | None:
 
 
 def _incidents(live: LiveDrill) -> list[dict]:
-    """The calls being worked (called, not yet cleared); ``alarm`` 1 is the first alarm,
-    as the records count it."""
+    """The calls being worked (called, not yet cleared), in the order they came in;
+    ``alarm`` 1 is the first alarm, as the records count it; ``label`` what the pages
+    call it (:func:`_call_names`)."""
     drill, now = live.drill, live.now
     net = drill.world.network
     names = _call_names(live)
     out = []
-    for iid in sorted(drill.incidents):
+    for iid in names:
         inc = drill.incidents[iid]
         if not inc.called or (inc.cleared is not None and inc.cleared.triggered):
             continue
@@ -304,6 +305,7 @@ def _incidents(live: LiveDrill) -> list[dict]:
         named = spec.name_en or spec.name_zh
         row = {"id": iid, "name": _pair(spec.name_en or iid, spec.name_zh or iid) if named
                else names.get(iid, _pair(iid, iid)),
+               "label": names.get(iid, _pair(iid, iid)),
                "kind": spec.kind, "background": inc.background, "alarm": inc.alarm + 1,
                "lonlat": _ll(net, inc.node), "assigned": list(inc.assigned),
                "on_scene": list(inc.on_scene),

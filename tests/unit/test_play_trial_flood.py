@@ -231,3 +231,18 @@ def test_next_inject_with_none_left_does_not_play_the_drill_to_its_end(tmp_path)
                         json={"action": "next_inject"})
     assert r.status_code == 400 and "no inject or scripted incident is left" in r.json()["error"]
     assert ex.live.now == 0.0 and not ex.live.finished
+
+
+def test_the_calls_table_and_map_label_hazard_calls_by_name_in_call_order(opened):
+    """The zh pages showed ``FR-xiyuzhuang_ponding-3`` on the map and in the calls table,
+    sorted as text (…-10 before …-3)."""
+    from drillsim.play.state import _incidents
+
+    drill = live(opened, 7000.0)
+    rows = _incidents(drill)
+    calls = [r.incident for r in drill.drill.records if r.event == "call"]
+    assert [r["id"] for r in rows] == [c for c in calls if c in {r["id"] for r in rows}]
+    first = next(r for r in rows if r["id"] == "FR-xiyuzhuang_ponding-1")
+    assert first["label"] == {"en": "Xiyuzhuang ponding area, rescue call 1",
+                              "zh": "西于庄积水片区求救1"}
+    assert all("FR-" not in r["label"]["zh"] for r in rows)
