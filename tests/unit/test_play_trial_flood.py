@@ -246,3 +246,23 @@ def test_the_calls_table_and_map_label_hazard_calls_by_name_in_call_order(opened
     assert first["label"] == {"en": "Xiyuzhuang ponding area, rescue call 1",
                               "zh": "西于庄积水片区求救1"}
     assert all("FR-" not in r["label"]["zh"] for r in rows)
+
+
+def test_a_log_decision_refused_on_replay_is_one_line_not_an_internal_error(tmp_path):
+    """The trial's log (two closures of 天平路, the second now refused) crashed the resume
+    with "internal error ... a bug"."""
+    import json
+
+    from drillsim.errors import DrillsimError
+    from drillsim.play.exercise import LOG_FILE, Exercise
+
+    ex = Exercise.create(tmp_path / "ex", RAIN)
+    ex.advance(1801.0)
+    ex.decide({"kind": "close_road", "role": "flood_control", "road": "天平路"})
+    log = tmp_path / "ex" / LOG_FILE
+    entry = json.loads(log.read_text().splitlines()[0])
+    with log.open("a") as f:  # the same closure again, as an older version logged it
+        f.write(json.dumps({**entry, "seq": 2}) + "\n")
+    with pytest.raises(DrillsimError) as exc:
+        Exercise.open(tmp_path / "ex")
+    assert str(exc.value) == f"{log}:2: decision: refused on replay: 天平路 is already closed there"
