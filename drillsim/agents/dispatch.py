@@ -128,6 +128,7 @@ class Dispatcher:
             inc.needs[unit_type] += count
         if alarm == 0:
             inc.first_alarm_left += sum(needs.values())
+            self._sent_ahead(inc)
         self._assign(inc, alarm)
         if sum(inc.needs.values()) > 0 and not self.is_queued(inc):
             self.enqueue(inc)
@@ -139,6 +140,18 @@ class Dispatcher:
             self.drill.log("queued", inc.id, node=inc.node, needs=_needs(inc))
             if self.drill.scenario.forces.mutual_aid.enabled and not inc.mutual_aid_requested:
                 self.drill.env.process(self._mutual_aid_timer(inc))
+
+    def _sent_ahead(self, inc: IncidentState) -> None:
+        """Units a player sent while the call was being processed (``drillsim play``: sent
+        before this first request) fill the needs of their type: the dispatcher does not
+        send a second unit for them. A drill played without players has none."""
+        aid = {u.id: u for u in self.mutual_aid}
+        for uid in inc.assigned:
+            unit = self.units.get(uid) or aid.get(uid)
+            key = next((k for k in sorted(inc.needs) if inc.needs[k] > 0
+                        and unit is not None and unit.type in k.split("|")), None)
+            if key is not None:
+                inc.needs[key] -= 1
 
     def cut_off_en_route(self, inc: IncidentState, unit_type: str, nearest_m: float) -> None:
         """A unit of ``unit_type`` sent to ``inc`` turned back: every road into the scene

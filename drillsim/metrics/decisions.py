@@ -18,9 +18,10 @@ those records and the drill file this module gives
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from drillsim.metrics.compare import Comparison, MetricChange, ObjectiveChange, compare
@@ -28,7 +29,7 @@ from drillsim.records.result import RunResult
 from drillsim.scenarios.roles import inject_roles
 
 Answer = Literal["on_time", "late", "missing"]
-Verdict = Literal["on_time", "late", "own_initiative", "not_asked"]
+Verdict = Literal["on_time", "late", "own_initiative", "further", "not_asked"]
 
 HEADLINE_METRICS = ("first_arrival_p50", "first_arrival_p90", "people_above_aegl2",
                     "relief_share_10h")
@@ -57,8 +58,12 @@ class DecisionRow:
     verdict
         ``on_time`` or ``late`` when it is the answer of its role to an inject with an
         expected action delivered to that role; ``own_initiative`` when it names no
-        inject; ``not_asked`` when the inject it names was not delivered to its role or
-        asks no action, or the role had already answered it.
+        inject; ``further`` when the role had already answered that inject (a second
+        decision for it); ``not_asked`` when the inject it names was not delivered to its
+        role or asks no action.
+    place
+        The record's place column: the shelter a truck is sent to, the station a unit
+        moves up to (``""`` for the other kinds).
     """
 
     seq: int
@@ -72,6 +77,7 @@ class DecisionRow:
     verdict: Verdict = "own_initiative"
     station: str = ""
     own: bool = False
+    place: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ def decision_rows(result: RunResult) -> list[DecisionRow]:
             rows.append(DecisionRow(int(r.get("seq", 0)), r.t, str(r.get("role", "")),
                                     str(r.get("decision", "")), str(r.get("target", "")),
                                     str(r.get("inject", "")), r.incident, r.unit,
-                                    station=station, own=own))
+                                    station=station, own=own, place=r.place))
     return rows
 
 
@@ -175,8 +181,16 @@ def debrief(result: RunResult) -> Debrief:
     rows = decision_rows(result)
     answers = inject_answers(result, rows)
     by_seq = {a.seq: a.answer for a in answers if a.seq}
-    rows = [replace(d, verdict=by_seq.get(d.seq, "not_asked" if d.inject
-                                          else "own_initiative")) for d in rows]
+    answered = {(a.inject, a.role) for a in answers if a.seq}
+
+    def verdict(d: DecisionRow) -> Verdict:
+        if d.seq in by_seq:
+            return by_seq[d.seq]
+        if not d.inject:
+            return "own_initiative"
+        return "further" if (d.inject, d.role) in answered else "not_asked"
+
+    rows = [dataclasses.replace(d, verdict=verdict(d)) for d in rows]
     return Debrief(tuple(rows), tuple(answers))
 
 

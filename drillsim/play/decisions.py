@@ -93,10 +93,11 @@ class SendTruck(_Decision):
 
 
 class CallMutualAid(_Decision):
-    """Ask for units from outside the district for an incident now."""
+    """Ask for units from outside the district for an incident now (``unit_type`` ``""``:
+    the type the call waits for, else the first its plan asks for)."""
     kind: Literal["call_mutual_aid"]
     incident: str
-    unit_type: str = "engine"
+    unit_type: str = ""
     count: int = Field(default=1, ge=1, le=10)
 
 

@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from drillsim.api import OpenedDrill, open_drill, write_run_folder
+from drillsim.errors import DrillsimError
 from drillsim.play.decisions import DecisionRefused, parse_decision
 from drillsim.play.live import LiveDrill
 from drillsim.records.record import Record
@@ -77,9 +78,13 @@ class Exercise:
         self.meta = meta
         self.log: list[dict] = []
         self.live = LiveDrill(opened.scenario, opened.world, self.seed)
-        for entry in log:  # the replay: each decision at its time
+        for line, entry in enumerate(log, 1):  # the replay: each decision at its time
             self.live.advance(float(entry["t"]))
-            self.live.decide(parse_decision(entry["decision"]))
+            try:
+                self.live.decide(parse_decision(entry["decision"]))
+            except DecisionRefused as exc:  # an edited log, or one of another version
+                raise DrillsimError(f"{folder / LOG_FILE}:{line}: decision: refused on "
+                                    f"replay: {exc}") from None
             self.log.append(entry)
         self.live.advance(clock)
         self._clock_saved = self.live.now

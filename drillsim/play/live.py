@@ -49,6 +49,7 @@ from drillsim.play.decisions import (
 )
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
+from drillsim.scenarios.checks import close_road_names
 from drillsim.scenarios.roles import Role, is_blue_star, roles_for
 from drillsim.scenarios.schema import RoadChange, Scenario
 
@@ -240,7 +241,9 @@ class LiveDrill:
         seq = len(self.decisions) + 1
         rec_at = len(self.drill.records)
         self.drill.log("decision", getattr(decision, "incident", ""),
-                       getattr(decision, "unit", ""), seq=seq, role=decision.role,
+                       getattr(decision, "unit", ""),
+                       place=getattr(decision, "shelter", "") or getattr(decision, "station", ""),
+                       seq=seq, role=decision.role,
                        decision=decision.kind, target=target_of(decision),
                        inject=decision.inject)
         self.decisions.append((self.now, decision))
@@ -360,12 +363,23 @@ class LiveDrill:
         return RoadChange(kind=kind, at=self.now, road=d.road, near=d.near, radius_m=d.radius_m)
 
     def _check_close_road(self, d: CloseRoad, role: Role) -> None:
+        world = self.drill.world
+        if not world.network.edges_named(d.road):
+            close = close_road_names(world.network, d.road)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise DecisionRefused(f"no road {d.road!r} on this district's map{hint}")
         try:
-            edges = road_change_edges(self.drill.world, self._road_change(d))
+            edges = road_change_edges(world, self._road_change(d))
         except KeyError:
-            raise DecisionRefused(f"no road {d.road!r} on this district's map") from None
+            near = d.near.place or d.near.node or f"{d.near.lat}, {d.near.lon}"
+            raise DecisionRefused(f"no place {near!r} on this district's map") from None
         if edges.size == 0:
             raise DecisionRefused(f"no part of {d.road} lies within {d.radius_m:g} m of there")
+        closed = [int(e) in self.drill._closed_roads for e in edges]
+        if d.kind == "close_road" and all(closed):
+            raise DecisionRefused(f"{d.road} is already closed there")
+        if d.kind == "reopen_road" and not any(closed):
+            raise DecisionRefused(f"{d.road} is not closed there (by an inject or a decision)")
 
     _check_reopen_road = _check_close_road
 
@@ -388,17 +402,27 @@ class LiveDrill:
 
     def _mutual_aid(self, d: CallMutualAid) -> tuple[str, str, str]:
         inc = self.drill.incidents[d.incident]
+        unit_type = d.unit_type or self._aid_type(inc)
         inc.mutual_aid_requested = True
-        self.drill.log("mutual_aid_request", inc.id, needs={d.unit_type: d.count})
+        self.drill.log("mutual_aid_request", inc.id, needs={unit_type: d.count})
         for _ in range(d.count):
             key = next((k for k in sorted(inc.needs) if inc.needs[k] > 0
-                        and d.unit_type in k.split("|")), None)
+                        and unit_type in k.split("|")), None)
             if key is not None:
                 inc.needs[key] -= 1
-            self.drill.dispatcher.send_mutual_aid(inc, d.unit_type)
+            self.drill.dispatcher.send_mutual_aid(inc, unit_type)
         if sum(inc.needs.values()) == 0:
             self.drill.dispatcher.dequeue(inc)
         return d.incident, "", ""
+
+    def _aid_type(self, inc) -> str:
+        """The unit type mutual aid sends when the decision names none: the first type of
+        the first need the call still waits for, else of its plan's first alarm (the first
+        need as the drill file lists it); as the dispatcher's own timer does."""
+        waiting = next((k for k, n in inc.needs.items() if n > 0), None)
+        if waiting is None:
+            waiting = next(iter(self.scenario.forces.plan(inc.spec.plan_key)[0]), "engine")
+        return waiting.split("|")[0]
 
     def _check_move_up(self, d: MoveUp, role: Role) -> None:
         unit = self._unit(d.unit, role)

@@ -175,6 +175,9 @@ class Session:
             self.running = False
         elif action == "next_inject":
             self.running = False
+            if live.next_inject() >= live.duration:  # not the whole drill in one click
+                raise ValueError("no inject or scripted incident is left: Run or Next "
+                                 "decision point plays on, Finish plays to the end")
             async with self.lock:
                 self.exercise.advance(live.next_inject() + 1e-6)
         elif action == "next_decision_point":

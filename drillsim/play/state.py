@@ -197,15 +197,78 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
 
 
 def _decision_row(live: LiveDrill, entry: dict) -> dict:
-    d = entry["decision"]
-    seat = live.roles.get(d.get("role", ""))
     from drillsim.play.decisions import parse_decision, target_of
 
+    d = entry["decision"]
+    seat = live.roles.get(d.get("role", ""))
     return {"seq": entry["seq"], "t": entry["t"], "clock": clock_text(live, entry["t"]),
             "role": d.get("role", ""),
             "role_name": _pair(seat.name_en, seat.name_zh) if seat else _pair("", ""),
             "kind": d.get("kind", ""), "target": target_of(parse_decision(d)),
+            "target_name": _target(live, d),
             "inject": d.get("inject", ""), "note": d.get("note", "")}
+
+
+def _target(live: LiveDrill, d: dict) -> dict[str, str]:
+    """What a logged decision is about, named in both languages for the pages: the unit
+    (its call sign) and the call it goes to, the team, road, depot and shelter, station or
+    communities by their names, not their ids (``district_relief_depot`` → ``区救灾物资储备库
+    → 西站南广场``)."""
+    from drillsim.play.decisions import parse_decision, target_of
+
+    def both(*parts: dict[str, str]) -> dict[str, str]:
+        return {lang: " → ".join(p[lang] for p in parts if p[lang]) for lang in ("en", "zh")}
+
+    unit = _pair(d.get("unit", ""), d.get("unit", ""))
+    if d.get("incident"):
+        call = _call_names(live).get(d["incident"], _pair(d["incident"], d["incident"]))
+        return both(unit, call)
+    if d.get("team"):
+        return _place_name(live, d["team"])
+    if d.get("road"):
+        zh, en = _road_pair(live, d["road"])
+        return _pair(en, zh)
+    if d.get("depot"):
+        return both(_place_name(live, d["depot"]), _place_name(live, d.get("shelter", "")))
+    if d.get("station"):
+        return both(unit, _place_name(live, d["station"]))
+    text = target_of(parse_decision(d))
+    return _pair(text, text)
+
+
+def _road_pair(live: LiveDrill, road: str) -> tuple[str, str]:
+    """``(name_zh, name_en)`` of the road a decision names by either name."""
+    net = live.drill.world.network
+    for zh, en in zip(net.edge_name, net.edge_name_en, strict=True):
+        if road in (zh, en):
+            return zh or road, en or road
+    return road, road
+
+
+def _call_names(live: LiveDrill) -> dict[str, dict[str, str]]:
+    """Each call's label in both languages: a scripted incident's id and names, a
+    call a waterlogging point raised as the report names it (``Nancang Road ponding,
+    rescue call 3``, ``南仓道积水点求救3``: the point and the call's number among its
+    calls), else its id."""
+    from drillsim.report.wording import say
+
+    points = {p.spec.id: _pair(p.spec.name_en or p.spec.id, p.spec.name_zh or p.spec.id)
+              for p in (live.drill.flood.points if live.drill.flood is not None else [])}
+    out: dict[str, dict[str, str]] = {}
+    seen: dict[str, int] = {}
+    for r in live.drill.records:
+        if r.event != "call":
+            continue
+        iid, spec = r.incident, live.drill.incidents[r.incident].spec
+        if r.place in points:
+            seen[r.place] = n = seen.get(r.place, 0) + 1
+            out[iid] = {lang: say(lang, "report.flood_rescue_call",
+                                  point=points[r.place][lang], n=n) for lang in ("en", "zh")}
+        elif spec.name_en or spec.name_zh:
+            out[iid] = _pair(f"{iid} {spec.name_en}".strip(), f"{iid} {spec.name_zh}".strip())
+        else:
+            out[iid] = _pair(iid, iid)
+    return out
 
 
 def _unit_lonlat(unit, net, now: float) -> list[float] | None:
@@ -227,18 +290,22 @@ def _unit_lonlat(unit, net, now: float) -> list[float] | None:
 
 
 def _incidents(live: LiveDrill) -> list[dict]:
-    """The calls being worked (called, not yet cleared); ``alarm`` 1 is the first alarm,
-    as the records count it."""
+    """The calls being worked (called, not yet cleared), in the order they came in;
+    ``alarm`` 1 is the first alarm, as the records count it; ``label`` what the pages
+    call it (:func:`_call_names`)."""
     drill, now = live.drill, live.now
     net = drill.world.network
+    names = _call_names(live)
     out = []
-    for iid in sorted(drill.incidents):
+    for iid in names:
         inc = drill.incidents[iid]
         if not inc.called or (inc.cleared is not None and inc.cleared.triggered):
             continue
         spec = inc.spec
-        row = {"id": iid, "name": _pair(getattr(spec, "name_en", "") or iid,
-                                        getattr(spec, "name_zh", "") or iid),
+        named = spec.name_en or spec.name_zh
+        row = {"id": iid, "name": _pair(spec.name_en or iid, spec.name_zh or iid) if named
+               else names.get(iid, _pair(iid, iid)),
+               "label": names.get(iid, _pair(iid, iid)),
                "kind": spec.kind, "background": inc.background, "alarm": inc.alarm + 1,
                "lonlat": _ll(net, inc.node), "assigned": list(inc.assigned),
                "on_scene": list(inc.on_scene),
@@ -357,8 +424,12 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         return [{"value": u["id"], "label": _pair(u["id"], u["id"])} for u in opt["units"]
                 if u["status"] in status and (not where or u["where"] in where)]
 
-    calls = [{"value": c["id"], "label": _pair(f"{c['id']} {c['name_en']}".strip(),
-                                               f"{c['id']} {c['name_zh']}".strip())}
+    # a closure near a waterlogging point (400 m, the decision's default radius), or the
+    # whole road: closing "the underpass" closed all of 天平路
+    points = [{"value": p["place"], "label": p["name"]} for p in _point_places(live)]
+    near = [("near", [{"value": "", "key": "near_whole_road"}, *points])] if points else []
+    names = _call_names(live)
+    calls = [{"value": c["id"], "label": names.get(c["id"], _pair(c["id"], c["id"]))}
              for c in opt["calls"]]
     fields = {  # the most frequent decisions first
         "send_unit": lambda: [("unit", units("available")), ("incident", calls)],
@@ -367,8 +438,8 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         "recall_unit": lambda: [("unit", units("committed", where=("en_route",)))],
         "move_up": lambda: [("unit", units("available")), ("station", pick(opt["stations"]))],
         "call_mutual_aid": lambda: [("incident", calls), ("count", None)],
-        "close_road": lambda: [("road", _roads(opt["roads"]))],
-        "reopen_road": lambda: [("road", _roads(opt["roads_closed"]))],
+        "close_road": lambda: [("road", _roads(opt["roads"])), *near],
+        "reopen_road": lambda: [("road", _roads(opt["roads_closed"])), *near],
         "mobilise_team": lambda: [("team", pick(opt["teams"]))],
         "open_shelters": lambda: [],
         "send_truck": lambda: [("depot", pick([d for d in opt["depots"] if d["free_trucks"]])),
@@ -383,7 +454,19 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
     return [{"kind": kind, "fields": [{"name": n, "choices": c, "multiple": n == "communities"}
                                       for n, c in fields[kind]()]}
             for kind in fields if kind in opt["kinds"]
-            and (kind != "protective_action" or opt["communities"])]  # chemical drills only
+            and (kind != "protective_action" or opt["communities"])  # chemical drills only
+            and (kind != "open_shelters"  # not once ordered (by a player or the policy)
+                 or (opt["shelters"] and not opt["shelters"][0]["ordered"]))]
+
+
+def _point_places(live: LiveDrill) -> list[dict]:
+    """The waterlogging points located at a named place: ``place`` (its id, what a
+    decision's ``near`` names) and ``name`` in both languages."""
+    flood = live.drill.flood
+    points = flood.points if flood is not None else []
+    return [{"place": p.spec.location.place,
+             "name": _pair(p.spec.name_en or p.spec.id, p.spec.name_zh or p.spec.id)}
+            for p in points if p.spec.location is not None and p.spec.location.place]
 
 
 def _roads(pairs: list) -> list[dict]:

@@ -91,7 +91,7 @@ def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
     target = d.target
     values = {"unit": ctx.unit_label(d.unit or target), "incident": ctx.incident_short(
         d.incident or target), "road": ctx.road_name(target), "depot": ctx.place_name(target),
-        "team": ctx.place_name(target),
+        "team": ctx.place_name(target), "shelter": ctx.place_name(d.place) if d.place else "—",
         "communities": tx.join([area_name(ctx, c.strip()) for c in target.split(",")],
                                ctx.lang, words=True)}
     if d.kind == "move_up" and d.station:  # where it went: to cover, or back home
@@ -139,6 +139,8 @@ def _role_tables(ctx: ReportContext, d: Debrief, names: dict[str, str]) -> list[
                 verdict = answer_text(ctx, a)
             elif x.verdict == "own_initiative":
                 verdict = ctx.say("debrief.own_initiative")
+            elif x.verdict == "further":
+                verdict = ctx.say("debrief.further")
             else:  # why it is no answer: the inject asks nothing, or not of this role
                 verdict = ctx.say("debrief.not_asked" if expected else "debrief.no_action_asked")
             rows.append((x.t, [tx.offset(x.t) + tx.paren(tx.clock(start, x.t), ctx.lang),

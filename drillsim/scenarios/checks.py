@@ -369,9 +369,15 @@ def _locations(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Pr
 
 def _road_hint(network: RoadNetwork, road: str) -> str:
     """``"; did you mean '光荣道'?"`` for the closest road name, or ``""``."""
-    names = sorted({n for n in (*network.edge_name, *network.edge_name_en) if n})
-    close = difflib.get_close_matches(road, names, n=1, cutoff=0.65)
+    close = close_road_names(network, road, 1)
     return f"; did you mean {close[0]!r}? (`drillsim district show --roads`)" if close else ""
+
+
+def close_road_names(network: RoadNetwork, road: str, n: int = 3) -> list[str]:
+    """Up to ``n`` road names of ``network`` (Chinese or English) closest to ``road``,
+    closest first (``difflib`` ratio at least 0.65); ``[]`` when none is close."""
+    names = sorted({n for n in (*network.edge_name, *network.edge_name_en) if n})
+    return difflib.get_close_matches(road, names, n=n, cutoff=0.65)
 
 
 def _population(s: Scenario, places: Places, network: RoadNetwork) -> Iterator[Problem]:

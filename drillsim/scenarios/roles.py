@@ -7,7 +7,13 @@ headquarters (防汛指挥部), the civil-affairs relief desk (民政救助组),
 the table when the drill has what they command. The permissions are an ASSUMPTION after
 the division of duties in the Hongqiao plan (seed-facts: the 119 command centre
 dispatches the stations; flood control commands the pump crews and the part-time teams;
-civil affairs runs the depots and shelters).
+civil affairs runs the depots and shelters). Units: the command centre commands every
+unit; a station officer the units of that station; flood control the units of every team
+(it may call out any team, and the plan puts the pump crews and the part-time teams under
+it: ASSUMPTION, Blue Star's volunteers included, as flood control directs the social
+rescue forces in a rainstorm); Blue Star the units of its own team. Flood control and Blue
+Star send, hold, release and recall their units; moving a unit up to cover a fire station
+stays with the command centre and the station officers.
 
 The roles are a pure function of the drill file, so the metrics of a played exercise
 (:mod:`drillsim.metrics.decisions`: which seats an inject reached) use them as the play
@@ -22,6 +28,9 @@ from drillsim.scenarios.schema import Scenario, Team
 
 UNIT_KINDS = frozenset({"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up"})
 """Decisions about one response unit."""
+
+TEAM_UNIT_KINDS = UNIT_KINDS - {"move_up"}
+"""What flood control and Blue Star decide about the team units they command."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,9 @@ class Role:
     station
         The station whose units it commands (station officers), else ``""``: the command
         centre commands every unit.
+    teams
+        The team ids whose units it commands (flood control: every team; Blue Star: its
+        own).
     """
 
     id: str
@@ -47,12 +59,15 @@ class Role:
     name_zh: str
     kinds: frozenset[str]
     station: str = ""
+    teams: frozenset[str] = frozenset()
 
     def commands(self, unit_station: str) -> bool:
         """Whether this role may decide about a unit of station (or team) ``unit_station``."""
         if self.id == "command_centre":
             return True
-        return bool(self.station) and unit_station == self.station
+        if self.station:
+            return unit_station == self.station
+        return unit_station in self.teams
 
 
 _ALL = frozenset({"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up",
@@ -63,7 +78,7 @@ _ALL = frozenset({"send_unit", "hold_unit", "release_hold", "recall_unit", "move
 _FIXED = {
     "command_centre": ("Command centre", "指挥中心", _ALL, ("command", "指挥中心", "119")),
     "flood_control": ("Flood-control headquarters", "防汛指挥部",
-                      frozenset({"close_road", "reopen_road", "mobilise_team"}),
+                      frozenset({"close_road", "reopen_road", "mobilise_team"}) | TEAM_UNIT_KINDS,
                       ("flood", "防汛", "pump", "泵站")),
     "relief_desk": ("Civil-affairs relief desk", "民政救助组",
                     frozenset({"send_truck", "open_shelters"}),
@@ -71,7 +86,8 @@ _FIXED = {
                      "储备")),
     "civil_air_defence": ("Civil air defence", "人防办", frozenset({"open_shelters"}),
                           ("civil air", "air defence", "人防", "shelter", "避难")),
-    "blue_star": ("Blue Star rescue team", "蓝星救援队", frozenset({"mobilise_team"}),
+    "blue_star": ("Blue Star rescue team", "蓝星救援队",
+                  frozenset({"mobilise_team"}) | TEAM_UNIT_KINDS,
                   ("blue star", "蓝星")),
     "hazmat_officer": ("Hazmat officer", "危化品处置指挥",
                        frozenset({"protective_action", "close_road", "reopen_road"}),
@@ -86,14 +102,15 @@ def roles_for(scenario: Scenario) -> list[Role]:
     for st in scenario.forces.stations:
         out.append(Role(f"station:{st.id}", f"Officer, {st.name_en or st.id}",
                         f"{st.name_zh or st.id}指挥员", UNIT_KINDS, st.id))
+    teams = scenario.forces.teams
     if scenario.flood is not None:
-        out.append(_fixed("flood_control"))
+        out.append(_fixed("flood_control", frozenset(t.id for t in teams)))
     if scenario.forces.depots or scenario.forces.shelters:
         out.append(_fixed("relief_desk"))
     if scenario.forces.shelters:
         out.append(_fixed("civil_air_defence"))
-    if any(is_blue_star(t) for t in scenario.forces.teams):
-        out.append(_fixed("blue_star"))
+    if any(is_blue_star(t) for t in teams):
+        out.append(_fixed("blue_star", frozenset(t.id for t in teams if is_blue_star(t))))
     if getattr(scenario, "chemical", None) is not None:
         out.append(_fixed("hazmat_officer"))
     return out
@@ -105,9 +122,9 @@ def is_blue_star(team: Team) -> bool:
         or "蓝星" in team.name_zh
 
 
-def _fixed(role_id: str) -> Role:
+def _fixed(role_id: str, teams: frozenset[str] = frozenset()) -> Role:
     en, zh, kinds, _ = _FIXED[role_id]
-    return Role(role_id, en, zh, kinds)
+    return Role(role_id, en, zh, kinds, teams=teams)
 
 
 def inject_roles(scenario: Scenario, deliver_to: str, deliver_to_zh: str = "") -> list[str]:

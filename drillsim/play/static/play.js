@@ -135,7 +135,7 @@ function drawLive() {
     g.append(svg("circle", {cx: x, cy: y, r: i.background ? 6 : 10,
                             class: i.controlled ? "incident controlled" : "incident",
                             "data-incident": i.id}));
-    if (!i.background) label(g, [x + 6, y], i.id, "lbl incident-lbl");
+    if (!i.background) label(g, [x + 6, y], n(i.label), "lbl incident-lbl");
   }
   for (const u of state.units) {
     if (!u.lonlat) continue;
@@ -160,7 +160,7 @@ function renderSituation() {
   box.append(el("h3", {text: w("incidents")}), table("incidents",
     [w("incident"), w("alarm"), w("on_scene"), w("fire_size")],
     state.incidents.filter(i => !i.background || i.assigned.length).map(i => ({cells: [
-      `${i.id} ${n(i.name) === i.id ? "" : n(i.name)}`.trim(), String(i.alarm),
+      n(i.label), String(i.alarm),
       i.on_scene.join(" ") + (i.controlled ? ` (${w("controlled")})` : ""),
       i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w("rooms")}` : ""]}))));
   const closed = state.closures.flatMap(c => c.roads);
@@ -203,7 +203,7 @@ function renderClock() {
 }
 function decisionRows(list, withRole) {
   return list.map(d => ({attrs: {"data-seq": d.seq}, cells: [d.clock,
-    ...(withRole ? [n(d.role_name)] : []), w("kind_" + d.kind), d.target, d.inject, d.note]}));
+    ...(withRole ? [n(d.role_name)] : []), w("kind_" + d.kind), n(d.target_name), d.inject, d.note]}));
 }
 
 // ------------------------------------------------------------------ decision forms
