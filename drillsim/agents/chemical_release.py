@@ -129,7 +129,9 @@ class ChemicalModel(Hazard):
         self.incident: Incident | None = None
         self.source_worked = False
         self.override: tuple[float, float, float | None] | None = None
-        self._roads: tuple[tuple[float, float, str], rules.RoadPoints] | None = None
+        self._roads: tuple[tuple[float, float, str], rules.RoadPoints, np.ndarray] | None = None
+        """(weather, points along the arcs the hot zone can reach, their distance from the
+        source, m)."""
         self._plume_cache: dict[tuple[str, float], tuple] = {}
         """(points, factor) -> (weather, downwind distance x, mask per level)."""
         self.area_cells = {a: np.zeros(self.grid.lat.size, dtype=bool)
@@ -158,6 +160,14 @@ class ChemicalModel(Hazard):
         self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
         self.caught: set[str] = set()  # units already counted in responder_exposed
         self.shelter_lat, self.shelter_lon = self._shelter_points()
+        self._dist = {
+            "nodes": rules.distance_m(net.lat, net.lon, self.src_lat, self.src_lon),
+            "cells": rules.distance_m(self.grid.lat, self.grid.lon, self.src_lat, self.src_lon),
+            "shelters": rules.distance_m(self.shelter_lat, self.shelter_lon, self.src_lat,
+                                         self.src_lon)}
+        """Distance from the source of the road nodes, population cells and shelters, m."""
+        self._cell_axes: tuple[float, tuple[np.ndarray, np.ndarray]] | None = None
+        """(wind-from direction, deg; population cells' downwind and crosswind, m)."""
 
     # ------------------------------------------------------------------ weather and plume
 
@@ -192,16 +202,19 @@ class ChemicalModel(Hazard):
             lon.append(place.lon if place is not None else float(net.lon[s.node]))
         return np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
 
-    def _road_points(self) -> rules.RoadPoints:
-        """Points along the arcs the hot zone can reach in the weather now (kept until the
-        weather changes): an arc closes when one of them is in the hot zone."""
+    def _road_points(self) -> tuple[rules.RoadPoints, np.ndarray]:
+        """Points along the arcs the hot zone can reach in the weather now and their
+        distance from the source, m (kept until the weather changes): an arc closes when one
+        of them is in the hot zone."""
         u, wind_from, cls = self.weather_at(self.drill.env.now)
         if self._roads is None or self._roads[0] != (u, wind_from, cls):
             net = self.drill.world.network
-            self._roads = ((u, wind_from, cls), rules.road_points(
+            road = rules.road_points(
                 net.lat, net.lon, net.edge_u, net.edge_v, src_lat=self.src_lat,
-                src_lon=self.src_lon, reach_m=rules.hot_reach_m(self.spec, u, cls)))
-        return self._roads[1]
+                src_lon=self.src_lon, reach_m=rules.hot_reach_m(self.spec, u, cls))
+            self._roads = ((u, wind_from, cls), road,
+                           rules.distance_m(road.lat, road.lon, self.src_lat, self.src_lon))
+        return self._roads[1], self._roads[2]
 
     def _zones(self, t: float, points: Literal["nodes", "cells", "shelters", "roads"],
                factor: float = 1.0
@@ -218,7 +231,8 @@ class ChemicalModel(Hazard):
             elif points == "shelters":
                 lat, lon = self.shelter_lat, self.shelter_lon
             elif points == "roads":
-                lat, lon = self._road_points().lat, self._road_points().lon
+                road = self._road_points()[0]
+                lat, lon = road.lat, road.lon
             else:
                 lat, lon = self.grid.lat, self.grid.lon
             x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
@@ -298,15 +312,12 @@ class ChemicalModel(Hazard):
     def _update(self) -> None:
         drill = self.drill
         now = drill.env.now
-        net = drill.world.network
         self.masks = self._zones(now, "nodes")
         self.cells = self._zones(now, "cells")
-        hot = rules.hot_zone(rules.distance_m(net.lat, net.lon, self.src_lat, self.src_lon),
-                             self.masks[3], self.isolation_m())
-        road = self._road_points()
-        edges = rules.hot_arcs(road, rules.hot_zone(
-            rules.distance_m(road.lat, road.lon, self.src_lat, self.src_lon),
-            self._zones(now, "roads")[3], self.isolation_m()))
+        hot = rules.hot_zone(self._dist["nodes"], self.masks[3], self.isolation_m())
+        road, road_dist = self._road_points()
+        edges = rules.hot_arcs(road, rules.hot_zone(road_dist, self._zones(now, "roads")[3],
+                                                    self.isolation_m()))
         reopen = np.setdiff1d(self.closed, edges)
         close = np.setdiff1d(edges, self.closed)
         if reopen.size:
@@ -334,16 +345,15 @@ class ChemicalModel(Hazard):
         or in the hot zone."""
         shelters = self.drill.shelters
         at_point = self._zones(self.drill.env.now, "shelters")[level] \
-            | self._near_source(self.isolation_m(), self.shelter_lat, self.shelter_lon)
+            | self._near_source(self.isolation_m(), "shelters")
         at_node = self.masks[level] | self._near_source(self.isolation_m())
         return {s.id for i, s in enumerate(shelters.by_id.values())
                 if at_point[i] or at_node[s.node]}
 
-    def _near_source(self, radius_m: float, lat=None, lon=None) -> np.ndarray:
-        net = self.drill.world.network
-        lat = net.lat if lat is None else lat
-        lon = net.lon if lon is None else lon
-        return rules.distance_m(lat, lon, self.src_lat, self.src_lon) <= radius_m
+    def _near_source(self, radius_m: float,
+                     points: Literal["nodes", "cells", "shelters"] = "nodes") -> np.ndarray:
+        """Road nodes, population cells or shelters within ``radius_m`` (m) of the source."""
+        return self._dist[points] <= radius_m
 
     def staging(self) -> int:
         """Nearest node outside the hot zone and the AEGL-2 zone, upwind preferred."""
@@ -473,12 +483,12 @@ class ChemicalModel(Hazard):
         ``aegl3``/``aegl2``/``aegl1``, ``downwind`` (ERG square), ``area``."""
         n = self.grid.lat.size
         zones = self.zone_order  # before it, only a player's named areas are ordered
-        out = {"isolation": self._near_source(self.isolation_m(), self.grid.lat, self.grid.lon)
+        out = {"isolation": self._near_source(self.isolation_m(), "cells")
                if action == "evacuate" and zones else np.zeros(n, dtype=bool)}
         for lvl in sorted(LEVELS, reverse=True):
             out[f"aegl{lvl}"] = self.cells[lvl] if self.ordered.get(lvl) == action \
                 else np.zeros(n, dtype=bool)
-        out["downwind"] = self._downwind_square(self.grid.lat, self.grid.lon) \
+        out["downwind"] = self._downwind_square() \
             if self.spec.protective_actions.downwind == action and zones \
             else np.zeros(n, dtype=bool)
         out["area"] = self.area_cells[action]
@@ -569,10 +579,14 @@ class ChemicalModel(Hazard):
         return self.drill.env.now >= self.stop_time() and not any(
             self.cells[lvl].any() or self.masks[lvl].any() for lvl in LEVELS)
 
-    def _downwind_square(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-        """Points in the ERG protective-action area: downwind of the source, as wide as long."""
+    def _downwind_square(self) -> np.ndarray:
+        """Population cells in the ERG protective-action area: downwind of the source, as
+        wide as long (the cells' axes kept until the wind turns)."""
         _, wind_from, _ = self.weather_at(self.drill.env.now)
-        x, y = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
+        if self._cell_axes is None or self._cell_axes[0] != wind_from:
+            self._cell_axes = (wind_from, downwind_crosswind(
+                self.grid.lat, self.grid.lon, self.src_lat, self.src_lon, wind_from))
+        x, y = self._cell_axes[1]
         return rules.downwind_square(x, y, self.downwind_m())
 
     # ------------------------------------------------------------------ the hazmat crews
