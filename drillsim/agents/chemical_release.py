@@ -156,7 +156,9 @@ class ChemicalModel(Hazard):
         # and reach at the hour of the first visit (0-1)
         self.evac_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
         self.sip_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
-        self._carry: dict[int, float] = {}  # people on their way out, not yet a whole person
+        self._carry = np.zeros(net.n_nodes)  # per node: people on their way out, not yet whole
+        self._groups: dict[int, tuple[bytes, np.ndarray, np.ndarray, np.ndarray]] = {}
+        """Per array of order times (by id): :meth:`_told_groups` and the arrays' bytes."""
         self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
         self.caught: set[str] = set()  # units already counted in responder_exposed
         self.shelter_lat, self.shelter_lon = self._shelter_points()
@@ -434,15 +436,31 @@ class ChemicalModel(Hazard):
         now: the channels' coverage ``REACTION_S`` earlier, door to door by each cell's own
         round (``door``: first visit and ramp per cell, s after ``since``, and reach)."""
         out = np.zeros(since.size)
-        told = np.isfinite(since)
-        if told.any():
-            t = self.drill.env.now - since[told] - REACTION_S
+        told, rows, inverse = self._told_groups(since, door)
+        if rows.size:
+            t = self.drill.env.now - rows[:, 0] - REACTION_S
             missed = 1.0 - coverage(self.broadcast, t)
             if self.door is not None:
-                missed = missed * (1.0 - door[2][told]
-                                   * ramp_share(t, door[0][told], door[1][told]))
-            out[told] = 1.0 - missed
+                missed = missed * (1.0 - rows[:, 3] * ramp_share(t, rows[:, 1], rows[:, 2]))
+            out[told] = (1.0 - missed)[inverse]
         return out
+
+    def _told_groups(self, since: np.ndarray, door: tuple[np.ndarray, np.ndarray, np.ndarray]
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The cells told (finite ``since``), the distinct rows (since, first visit, ramp,
+        reach) among them and each told cell's row: cells told at one time share one round,
+        so :meth:`_acted` evaluates the channels once per row, not per cell (the same
+        element-wise arithmetic). Kept until ``since`` or ``door`` change."""
+        key = b"".join(a.tobytes() for a in (since, *door))
+        cached = self._groups.get(id(since))
+        if cached is None or cached[0] != key:
+            told = np.isfinite(since)
+            rows, inverse = np.unique(
+                np.stack([since[told], door[0][told], door[1][told], door[2][told]], axis=1),
+                axis=0, return_inverse=True)
+            cached = (key, told, rows, inverse.reshape(-1))
+            self._groups[id(since)] = cached
+        return cached[1], cached[2], cached[3]
 
     def _door_rounds(self, evac: np.ndarray, sip: np.ndarray) -> None:
         """Queue the door-to-door rounds of cells newly ordered out (``evac``) and newly
@@ -527,18 +545,16 @@ class ChemicalModel(Hazard):
         leaving = np.clip(gone - self.evac_gone, 0.0, self.remaining)
         self.evac_gone += leaving
         self.remaining -= leaving
-        by_node = self._carry
-        for cell in np.flatnonzero(leaving > 0):
-            node = int(self.grid.node[cell])
-            by_node[node] = by_node.get(node, 0.0) + float(leaving[cell])
+        out = np.flatnonzero(leaving > 0)
+        # added cell by cell in cell order (ufunc.at is unbuffered and in index order)
+        np.add.at(self._carry, self.grid.node[out], leaving[out])
         if self.drill.shelters is None:
             return
-        for node, people in sorted(by_node.items()):
-            whole = int(np.floor(people + 1e-9))
-            if whole > 0:
-                self.drill.shelters.displace(whole, node, self.spec.id,
-                                             group_size=self.spec.group_size)
-                by_node[node] = people - whole
+        whole = np.floor(self._carry + 1e-9)
+        for node in np.flatnonzero(whole > 0):
+            self.drill.shelters.displace(int(whole[node]), int(node), self.spec.id,
+                                         group_size=self.spec.group_size)
+            self._carry[node] -= whole[node]
 
     def _exposed(self) -> dict[int, float]:
         """People above each level now (:func:`~drillsim.hazards.chemical_zones.exposed_people`):
