@@ -58,8 +58,10 @@ from drillsim.hazards.warning import (
     Channel,
     DoorToDoor,
     coverage,
+    coverage_steady_s,
     order_channels,
     ramp_share,
+    ramp_steady_s,
 )
 from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
@@ -158,7 +160,10 @@ class ChemicalModel(Hazard):
         self.sip_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
         self._carry = np.zeros(net.n_nodes)  # per node: people on their way out, not yet whole
         self._groups: dict[int, tuple[bytes, np.ndarray, np.ndarray, np.ndarray]] = {}
-        """Per array of order times (by id): :meth:`_told_groups` and the arrays' bytes."""
+        """Per array of order times (by id): :meth:`_told_groups`."""
+        self._acted_memo: dict[int, tuple[tuple, float, np.ndarray]] = {}
+        """Per array of order times (by id): (its groups, drill time until which the shares
+        hold, s, the shares per cell) of :meth:`_acted`."""
         self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
         self.caught: set[str] = set()  # units already counted in responder_exposed
         self.shelter_lat, self.shelter_lon = self._shelter_points()
@@ -435,22 +440,34 @@ class ChemicalModel(Hazard):
         """Share of people told at ``since`` (s, per cell; inf: never) who have acted by
         now: the channels' coverage ``REACTION_S`` earlier, door to door by each cell's own
         round (``door``: first visit and ramp per cell, s after ``since``, and reach)."""
+        now = self.drill.env.now
+        groups = self._told_groups(since, door)
+        memo = self._acted_memo.get(id(since))
+        if memo is not None and memo[0] is groups and now < memo[1]:
+            return memo[2].copy()
+        _, told, rows, inverse = groups
         out = np.zeros(since.size)
-        told, rows, inverse = self._told_groups(since, door)
+        steady = np.inf
         if rows.size:
-            t = self.drill.env.now - rows[:, 0] - REACTION_S
+            t = now - rows[:, 0] - REACTION_S
             missed = 1.0 - coverage(self.broadcast, t)
+            steady = coverage_steady_s(self.broadcast, t)
             if self.door is not None:
                 missed = missed * (1.0 - rows[:, 3] * ramp_share(t, rows[:, 1], rows[:, 2]))
+                steady = min(steady, ramp_steady_s(t, rows[:, 1], rows[:, 2]))
             out[told] = (1.0 - missed)[inverse]
-        return out
+        # every ramp before its delay or at full reach: the same shares until the first
+        # delay (1 ms short of it, clear of rounding)
+        self._acted_memo[id(since)] = (groups, now + steady - 1e-3, out)
+        return out.copy()
 
     def _told_groups(self, since: np.ndarray, door: tuple[np.ndarray, np.ndarray, np.ndarray]
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The cells told (finite ``since``), the distinct rows (since, first visit, ramp,
-        reach) among them and each told cell's row: cells told at one time share one round,
-        so :meth:`_acted` evaluates the channels once per row, not per cell (the same
-        element-wise arithmetic). Kept until ``since`` or ``door`` change."""
+                     ) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+        """The arrays' bytes, the cells told (finite ``since``), the distinct rows (since,
+        first visit, ramp, reach) among them and each told cell's row: cells told at one
+        time share one round, so :meth:`_acted` evaluates the channels once per row, not per
+        cell (the same element-wise arithmetic). The same tuple until ``since`` or ``door``
+        change."""
         key = b"".join(a.tobytes() for a in (since, *door))
         cached = self._groups.get(id(since))
         if cached is None or cached[0] != key:
@@ -460,7 +477,7 @@ class ChemicalModel(Hazard):
                 axis=0, return_inverse=True)
             cached = (key, told, rows, inverse.reshape(-1))
             self._groups[id(since)] = cached
-        return cached[1], cached[2], cached[3]
+        return cached
 
     def _door_rounds(self, evac: np.ndarray, sip: np.ndarray) -> None:
         """Queue the door-to-door rounds of cells newly ordered out (``evac``) and newly

@@ -158,6 +158,45 @@ def coverage(channels: Sequence[Channel], t_s: float | np.ndarray) -> float | np
     return float(out) if np.ndim(out) == 0 else out
 
 
+def ramp_steady_s(t_s: float | np.ndarray, delay_s: float | np.ndarray,
+                  ramp_s: float | np.ndarray) -> float:
+    """How long :func:`ramp_share` keeps the value it has at ``t_s``, s (the shortest over the
+    elements): until its delay for an element before it (0 there), for ever for one at full
+    reach (1 there), 0 when one is on its ramp.
+
+    Parameters
+    ----------
+    t_s
+        Seconds after the decision.
+    delay_s, ramp_s
+        The ramps' delays and lengths, s (broadcasting with ``t_s``).
+
+    Returns
+    -------
+    float
+        Seconds from ``t_s`` during which every element stays exactly what it is (``inf``:
+        for ever).
+    """
+    t = np.asarray(t_s, dtype=float)
+    delay = np.asarray(delay_s, dtype=float)
+    full = t >= delay + np.asarray(ramp_s, dtype=float)  # the tests of ramp_share
+    before = ~full & (t - delay < 0)
+    if not np.all(full | before):
+        return 0.0
+    return float(np.min(np.where(before, delay - t, np.inf), initial=np.inf))
+
+
+def coverage_steady_s(channels: Sequence[Channel], t_s: float | np.ndarray) -> float:
+    """How long :func:`coverage` of ``channels`` keeps the value it has at ``t_s``, s
+    (:func:`ramp_steady_s` of every ramp :meth:`Channel.share_at` uses; ``inf``: for ever)."""
+    out = math.inf
+    for c in channels:
+        out = min(out, ramp_steady_s(t_s, c.delay_s, c.ramp_s))
+        if c.later_reach > 0:
+            out = min(out, ramp_steady_s(t_s, c.later_s, c.later_ramp_s))
+    return out
+
+
 def max_coverage(channels: Sequence[Channel]) -> float:
     """Coverage once every channel has run its course: 1 − Π(1 − reach_c)."""
     return 1.0 - math.prod(1.0 - c.full_reach for c in channels)
