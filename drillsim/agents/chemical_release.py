@@ -325,8 +325,11 @@ class ChemicalModel(Hazard):
         road, road_dist = self._road_points()
         edges = rules.hot_arcs(road, rules.hot_zone(road_dist, self._zones(now, "roads")[3],
                                                     self.isolation_m()))
-        reopen = np.setdiff1d(self.closed, edges)
-        close = np.setdiff1d(edges, self.closed)
+        if np.array_equal(edges, self.closed):  # the usual step: no arc opens or closes
+            reopen = close = edges[:0]
+        else:
+            reopen = np.setdiff1d(self.closed, edges)
+            close = np.setdiff1d(edges, self.closed)
         if reopen.size:
             drill.world.travel.reopen(reopen, CORDONED)
         if close.size:
@@ -544,6 +547,9 @@ class ChemicalModel(Hazard):
         why: dict[str, float] = {}
         for reason, mask in self._ordered_by_reason("evacuate").items():
             cells = mask & fresh
+            if not cells.any():
+                why[reason] = 0.0
+                continue
             why[reason] = float(round(self.remaining[cells].sum()))
             self.evac_from[cells] = told_from
             self.evac_base[cells] = self.remaining[cells]
@@ -555,9 +561,10 @@ class ChemicalModel(Hazard):
         self.sip_from[new_sip] = told_from
         new_evac = unordered & ~fresh
         self._door_rounds(new_evac, new_sip & np.isinf(self.evac_from))
-        for k in (0, 1, 2):  # a cell ordered out and told to shelter: its evacuation round
-            both = new_sip & np.isfinite(self.evac_from)
-            self.sip_door[k][both] = self.evac_door[k][both]
+        both = new_sip & np.isfinite(self.evac_from)
+        if both.any():
+            for k in (0, 1, 2):  # a cell ordered out and told to shelter: its evacuation round
+                self.sip_door[k][both] = self.evac_door[k][both]
         gone = self.evac_base * self._acted(self.evac_from, self.evac_door)
         leaving = np.clip(gone - self.evac_gone, 0.0, self.remaining)
         self.evac_gone += leaving

@@ -177,13 +177,16 @@ def ramp_steady_s(t_s: float | np.ndarray, delay_s: float | np.ndarray,
         Seconds from ``t_s`` during which every element stays exactly what it is (``inf``:
         for ever).
     """
-    t = np.asarray(t_s, dtype=float)
-    delay = np.asarray(delay_s, dtype=float)
-    full = t >= delay + np.asarray(ramp_s, dtype=float)  # the tests of ramp_share
-    before = ~full & (t - delay < 0)
-    if not np.all(full | before):
-        return 0.0
-    return float(np.min(np.where(before, delay - t, np.inf), initial=np.inf))
+    out = math.inf
+    for t, delay, ramp in zip(*(np.ravel(a).tolist() for a in np.broadcast_arrays(
+            np.asarray(t_s, dtype=float), np.asarray(delay_s, dtype=float),
+            np.asarray(ramp_s, dtype=float))), strict=True):
+        if t >= delay + ramp:  # the tests of ramp_share, on the same doubles
+            continue
+        if t - delay >= 0:
+            return 0.0
+        out = min(out, delay - t)
+    return out
 
 
 def coverage_steady_s(channels: Sequence[Channel], t_s: float | np.ndarray) -> float:
