@@ -177,11 +177,17 @@ def ramp_steady_s(t_s: float | np.ndarray, delay_s: float | np.ndarray,
         Seconds from ``t_s`` during which every element stays exactly what it is (``inf``:
         for ever).
     """
+    t, delay, ramp = np.broadcast_arrays(np.asarray(t_s, dtype=float),
+                                         np.asarray(delay_s, dtype=float),
+                                         np.asarray(ramp_s, dtype=float))
+    return _steady_s(t.ravel().tolist(), delay.ravel().tolist(), ramp.ravel().tolist())
+
+
+def _steady_s(ts: list[float], delays: list[float], ramps: list[float]) -> float:
+    """:func:`ramp_steady_s` on plain floats (the same doubles, the same tests)."""
     out = math.inf
-    for t, delay, ramp in zip(*(np.ravel(a).tolist() for a in np.broadcast_arrays(
-            np.asarray(t_s, dtype=float), np.asarray(delay_s, dtype=float),
-            np.asarray(ramp_s, dtype=float))), strict=True):
-        if t >= delay + ramp:  # the tests of ramp_share, on the same doubles
+    for t, delay, ramp in zip(ts, delays, ramps, strict=True):
+        if t >= delay + ramp:  # the tests of ramp_share
             continue
         if t - delay >= 0:
             return 0.0
@@ -192,11 +198,14 @@ def ramp_steady_s(t_s: float | np.ndarray, delay_s: float | np.ndarray,
 def coverage_steady_s(channels: Sequence[Channel], t_s: float | np.ndarray) -> float:
     """How long :func:`coverage` of ``channels`` keeps the value it has at ``t_s``, s
     (:func:`ramp_steady_s` of every ramp :meth:`Channel.share_at` uses; ``inf``: for ever)."""
+    ts = np.ravel(np.asarray(t_s, dtype=float)).tolist()
+    n = len(ts)
     out = math.inf
     for c in channels:
-        out = min(out, ramp_steady_s(t_s, c.delay_s, c.ramp_s))
+        out = min(out, _steady_s(ts, [float(c.delay_s)] * n, [float(c.ramp_s)] * n))
         if c.later_reach > 0:
-            out = min(out, ramp_steady_s(t_s, c.later_s, c.later_ramp_s))
+            out = min(out, _steady_s(ts, [float(c.later_s)] * n,
+                                          [float(c.later_ramp_s)] * n))
     return out
 
 
