@@ -131,6 +131,9 @@ class ChemicalModel(Hazard):
         self.incident: Incident | None = None
         self.source_worked = False
         self.override: tuple[float, float, float | None] | None = None
+        self._weather_memo: tuple[float, tuple | None, tuple[float, float, str]] | None = None
+        """(drill time, s, the override then, :meth:`weather_at` then): the last answer."""
+        self._isolation_m: float | None = None  # :meth:`isolation_m`, once asked
         self._roads: tuple[tuple[float, float, str], rules.RoadPoints, np.ndarray] | None = None
         """(weather, points along the arcs the hot zone can reach, their distance from the
         source, m)."""
@@ -180,6 +183,9 @@ class ChemicalModel(Hazard):
 
     def weather_at(self, t: float) -> tuple[float, float, str]:
         """Wind speed (m/s), wind-from direction (deg) and stability class in force at ``t``."""
+        memo = self._weather_memo
+        if memo is not None and memo[0] == t and memo[1] is self.override:
+            return memo[2]
         step = [w for w in self.spec.weather if w.at <= t] or [self.spec.weather[0]]
         w = step[-1]
         speed, direction = w.wind_speed_m_s, w.wind_from_deg
@@ -188,6 +194,7 @@ class ChemicalModel(Hazard):
             speed = self.override[2] or speed
         cls = w.stability or stability_class(speed, day=self.drill.is_day(t),
                                              cloud_eighths=w.cloud_eighths)
+        self._weather_memo = (t, self.override, (speed, direction, cls))
         return speed, direction, cls
 
     def wind_shift(self, wind_from_deg: float, wind_speed_m_s: float | None) -> None:
@@ -259,7 +266,9 @@ class ChemicalModel(Hazard):
 
     def isolation_m(self) -> float:
         """Initial isolation radius (:func:`drillsim.hazards.chemical_zones.isolation_m`), m."""
-        return rules.isolation_m(self.spec)
+        if self._isolation_m is None:
+            self._isolation_m = rules.isolation_m(self.spec)
+        return self._isolation_m
 
     # ------------------------------------------------------------------ the process
 
@@ -586,14 +595,16 @@ class ChemicalModel(Hazard):
         before the order, the hour's indoor share is; indoors the concentration is
         ``indoor_factor`` × the outdoor one. People waiting outdoors at a shelter inside a
         zone count at the outdoor concentration."""
-        sheltered = self._acted(self.sip_from, self.sip_door)
         now = self.drill.env.now
         f = self.spec.indoor_factor
         indoor = self._zones(now, "cells", f) if f > 0 \
             else {v: np.zeros(self.grid.lat.size, dtype=bool) for v in LEVELS}
-        share = rules.indoor_share(self.spec, self.drill.clock_seconds(now))
-        out = {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
-                                         sheltered, share) for lvl in LEVELS}
+        out = dict.fromkeys(LEVELS, 0.0)  # no cell in a zone: nobody, whoever is indoors
+        if any(self.cells[lvl].any() or indoor[lvl].any() for lvl in LEVELS):
+            sheltered = self._acted(self.sip_from, self.sip_door)
+            share = rules.indoor_share(self.spec, self.drill.clock_seconds(now))
+            out = {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
+                                             sheltered, share) for lvl in LEVELS}
         shelters = self.drill.shelters
         if shelters is not None and any(s.outdoors for s in shelters.by_id.values()):
             at_point = self._zones(now, "shelters")
