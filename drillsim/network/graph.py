@@ -1039,7 +1039,11 @@ class TravelTimes:
             arcs = net.edges_between(u, v)
             if self.vehicles[vehicle].ignores_oneway:
                 arcs += net.edges_between(v, u)
-            hops.append(min(arcs, key=lambda e: graph.edge_time_s(np.array([e]))[0]))
+            if len(arcs) == 1:
+                hops.append(arcs[0])
+                continue
+            times = graph.edge_time_s(np.asarray(arcs, dtype=np.int64)).tolist()
+            hops.append(min(arcs, key=dict(zip(arcs, times, strict=True)).__getitem__))
         return hops
 
     def set_edge_factor(self, edges: int | Iterable[int], factor: float,
