@@ -108,14 +108,7 @@ def _lines(net, edges: np.ndarray) -> list[list[list[float]]]:
 
 def _place_name(live: LiveDrill, place_id: str) -> dict[str, str]:
     """A station, team base, depot or shelter by its drill-file names, else its place's."""
-    f = live.scenario.forces
-    for spec in [*f.stations, *f.teams, *f.depots, *f.shelters]:
-        if spec.id == place_id and (spec.name_zh or spec.name_en):
-            return _pair(spec.name_en, spec.name_zh)
-    p = live.drill.world.places.get(place_id)
-    if p is None:
-        return _pair(place_id, place_id)
-    return _pair(getattr(p, "name_en", "") or place_id, p.name_zh or place_id)
+    return live.place_name(place_id)
 
 
 # ---------------------------------------------------------------------------- the state

@@ -91,7 +91,8 @@ def test_decision_changes_the_records(client, exercise):
     ("ny", b'{"kind": "hold_unit", "unit": "NY-E1", "role": "command_centre"}', 403,
      "'command_centre' is refused"),
     ("ny", b'{"kind": "hold_unit", "unit": "NY-E9"}', 409, "no unit 'NY-E9'"),
-    ("ny", b'{"kind": "close_road", "road": "Youyi Road"}', 409, "cannot decide close_road"),
+    ("ny", b'{"kind": "close_road", "road": "Youyi Road"}', 409,
+     "cannot take the decision “Close a road”"),
     ("ny", b'{"kind": "launch_rocket"}', 409, "kind"),
 ])
 def test_refusals_change_nothing(client, exercise, who, body, status, words):

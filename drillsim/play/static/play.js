@@ -41,6 +41,8 @@ async function post(path, body) {
   try { data = await r.json(); } catch (e) { data = {error: r.statusText}; }
   return {ok: r.ok, status: r.status, data};
 }
+// A refusal in the page's language (the server words it in both).
+function errorText(data) { return (lang === "zh" && data.error_zh) || data.error || ""; }
 
 // ------------------------------------------------------------------ language
 function applyWords() {
@@ -291,7 +293,7 @@ async function decide(d) {
   const r = await post("decide", d);
   const a = document.getElementById("answer");
   a.className = r.ok ? "ok" : "refused";
-  a.textContent = r.ok ? `${w("taken")}: ${w("kind_" + d.kind)}` : `${w("refused")}: ${r.data.error}`;
+  a.textContent = r.ok ? `${w("taken")}: ${w("kind_" + d.kind)}` : `${w("refused")}: ${errorText(r.data)}`;
 }
 
 // ------------------------------------------------------------------ the facilitator's page
@@ -360,7 +362,7 @@ async function fork(alternative) {
   const r = await post("fork", {alternative});
   if (!r.ok) {
     document.getElementById("fork").replaceChildren(
-      el("p", {class: "refused", "data-testid": "fork-error", text: r.data.error}));
+      el("p", {class: "refused", "data-testid": "fork-error", text: errorText(r.data)}));
   }
 }
 function fmt(v, unit) {
@@ -389,7 +391,7 @@ async function clock(action) {
   if (action === "run") body.speed = Number(document.getElementById("speed").value || 60);
   if (action === "finish" && !confirm(w("finish_confirm"))) return;
   const r = await post("clock", body);
-  if (!r.ok) banner(r.data.error);
+  if (!r.ok) banner(errorText(r.data));
 }
 if (FAC) {
   document.getElementById("btn-run").onclick = () => clock("run");
