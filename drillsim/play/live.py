@@ -133,9 +133,10 @@ class LiveDrill:
         ``units``
             The units it commands (send, hold, release, recall, move up): ``id``,
             ``type``, ``station`` (its own), ``covers`` (the station whose quarters are
-            its home now), ``status`` (``available``, ``committed``, ``held``,
-            ``out_of_service``), ``where`` (``in_quarters``, ``on_road``, ``en_route``,
-            ``on_scene``, ``on_task``: a pump crew at a point), ``incident``, ``lat``/``lon``
+            its home now), ``status`` (:func:`unit_status`: ``available``,
+            ``committed``, ``turning_back``, ``held``, ``out_of_service``), ``where``
+            (``in_quarters``, ``on_road``, ``en_route``, ``on_scene``, ``on_task``: a pump
+            crew at a point), ``incident`` (committed only), ``lat``/``lon``
             (where it is or next passes, degrees).
         ``stations``
             Stations a unit can move up to: ``id``, ``name_en``, ``name_zh``.
@@ -233,8 +234,9 @@ class LiveDrill:
     def _unit_state(self, unit: Unit) -> dict:
         """One unit for :meth:`options`."""
         d = self.drill
-        inc = d.incidents.get(unit.incident)
-        if unit.status == "committed":
+        status = unit_status(unit)
+        inc = d.incidents.get(unit.incident) if status == "committed" else None
+        if status == "committed":
             where = "on_task" if inc is None else (
                 "on_scene" if unit.id in inc.on_scene else "en_route")
         else:
@@ -243,7 +245,8 @@ class LiveDrill:
         net = d.world.network
         covers = next((sid for sid, n in d.station_nodes.items() if n == unit.home), "")
         return {"id": unit.id, "type": unit.type, "station": unit.station, "covers": covers,
-                "status": unit.status, "where": where, "incident": unit.incident,
+                "status": status, "where": where,
+                "incident": unit.incident if status == "committed" else "",
                 "lat": float(net.lat[node]), "lon": float(net.lon[node])}
 
     # ------------------------------------------------------------------ decisions
@@ -351,6 +354,8 @@ class LiveDrill:
 
     def _check_recall_unit(self, d: RecallUnit, role: Role) -> None:
         unit = self._unit(d.unit, role)
+        if unit_status(unit) == "turning_back":
+            raise DecisionRefused("refused_turning_back", unit=d.unit)
         if unit.status != "committed" or not unit.incident:
             raise DecisionRefused("refused_not_en_route", unit=d.unit)
         inc = self.drill.incidents.get(unit.incident)
@@ -549,6 +554,15 @@ class LiveDrill:
 def _pair(en: str, zh: str) -> Name:
     """A name in both languages, each falling back on the other."""
     return {"en": en or zh, "zh": zh or en}
+
+
+def unit_status(unit: Unit) -> str:
+    """A unit's status as the pages show it: the engine's, or ``turning_back`` for a unit
+    a player recalled whose turn back is still to be played (committed, with
+    ``hold_on_release``: the engine plays the interrupt at the clock's next step)."""
+    if unit.status == "committed" and unit.hold_on_release:
+        return "turning_back"
+    return unit.status
 
 
 def _closed_by(label: str, lang: str) -> str:

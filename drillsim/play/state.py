@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drillsim.play.live import unit_status
 from drillsim.scenarios.roles import inject_roles
 
 if TYPE_CHECKING:
@@ -163,12 +164,14 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
               *drill.dispatcher.mutual_aid]:  # the units called in from outside last
         if seat is not None and not seat.commands(u.station):
             continue
+        status = unit_status(u)
         units.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),
                       "station": u.station,
                       "owner": _place_name(live, u.station) if u.station else
                       _pair("mutual aid", "区外增援"),
-                      "status": u.status, "moving": u.leg is not None,
-                      "incident": u.incident, "lonlat": _unit_lonlat(u, net, now)})
+                      "status": status, "moving": u.leg is not None,
+                      "incident": u.incident if status == "committed" else "",
+                      "lonlat": _unit_lonlat(u, net, now)})
     state = {
         "t": now, "clock": clock_text(live), "duration": live.duration,
         "finished": live.finished, "units": units,

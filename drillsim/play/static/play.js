@@ -8,8 +8,8 @@ let lang = params.get("lang") || localStorage.getItem("drillsim-lang") || "zh";
 let state = null;
 let base = null;
 const SVG = "http://www.w3.org/2000/svg";
-const STATUS_COLOUR = {available: "#1e8449", committed: "#c0392b", held: "#7d3c98",
-                       out_of_service: "#7f8c8d"};
+const STATUS_COLOUR = {available: "#1e8449", committed: "#c0392b", turning_back: "#e67e22",
+                       held: "#7d3c98", out_of_service: "#7f8c8d"};
 const PLUME_COLOUR = {3: "#922b21", 2: "#e67e22", 1: "#f4d03f"};
 
 function w(key) { const e = WORDS[key]; return e ? (e[lang] || e.en) : key; }
