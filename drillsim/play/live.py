@@ -385,12 +385,13 @@ class LiveDrill:
         return RoadChange(kind=kind, at=self.now, road=d.road, near=d.near, radius_m=d.radius_m)
 
     def _check_close_road(self, d: CloseRoad, role: Role) -> None:
-        try:
-            edges = road_change_edges(self.drill.world, self._road_change(d))
-        except KeyError:
-            raise DecisionRefused("refused_no_road", road=d.road) from None
         if not any(d.road in pair for pair in _named_roads(self.drill.world.network)):
             raise DecisionRefused("refused_no_road", road=d.road)
+        try:
+            edges = road_change_edges(self.drill.world, self._road_change(d))
+        except KeyError:  # the road is on the map: the place it is near is not
+            raise DecisionRefused("refused_no_place", place=str(
+                d.near.place or d.near.node)) from None
         if edges.size == 0:
             raise DecisionRefused("refused_not_near", road=self.road_name(d.road),
                                   radius=d.radius_m)

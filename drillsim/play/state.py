@@ -19,6 +19,7 @@ them with a true aspect).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -363,8 +364,10 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         "recall_unit": lambda: [("unit", units("committed", where=("en_route",)))],
         "move_up": lambda: [("unit", units("available")), ("station", pick(opt["stations"]))],
         "call_mutual_aid": lambda: [("incident", calls), ("count", None)],
-        "close_road": lambda: [("road", _roads(opt["roads"]))],
-        "reopen_road": lambda: [("road", _roads(opt["roads_closed"]))],
+        "close_road": lambda: [("road", _roads(opt["roads"])), ("near", _near(live)),
+                               ("radius_m", None)],
+        "reopen_road": lambda: [("road", _roads(opt["roads_closed"])), ("near", _near(live)),
+                                ("radius_m", None)],
         "mobilise_team": lambda: [("team", pick(opt["teams"]))],
         "open_shelters": lambda: [],
         "send_truck": lambda: [("depot", pick([d for d in opt["depots"] if d["free_trucks"]])),
@@ -376,10 +379,36 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
             ("action", [{"value": a, "key": f"action_{a}"}
                         for a in ("evacuate", "shelter_in_place")])],
     }
-    return [{"kind": kind, "fields": [{"name": n, "choices": c, "multiple": n == "communities"}
+    return [{"kind": kind, "fields": [{"name": n, "choices": c, "multiple": n == "communities",
+                                       **NUMBER_FIELDS.get(n, {}), "json": n == "near"}
                                       for n, c in fields[kind]()]}
             for kind in fields if kind in opt["kinds"]
             and (kind != "protective_action" or opt["communities"])]  # chemical drills only
+
+
+NUMBER_FIELDS = {"count": {"min": 1, "max": 10, "step": 1, "value": 1},
+                 "radius_m": {"min": 50, "max": 20000, "step": 50, "value": 400}}
+"""The number fields of the forms: bounds, step and the value offered (``radius_m``: the
+default of a closure near a place, m)."""
+
+
+def _near(live: LiveDrill) -> list[dict]:
+    """Where a closure or reopening can be centred (``near``): the whole road first, then
+    the map's places (stations, shelters, depots, hazard sites, team bases), the
+    waterlogging points and the scripted calls being worked. Values are JSON (a place id,
+    or ``{"lat", "lon"}`` of a point's or a call's road node)."""
+    def at(lonlat: list[float]) -> str:
+        return json.dumps({"lat": lonlat[1], "lon": lonlat[0]})
+
+    out = [{"value": "", "key": "whole_road"}]
+    out += [{"value": json.dumps(p.id), "label": _place_name(live, p.id)}
+            for p in live.drill.world.places if p.kind in MAP_PLACE_KINDS]
+    out += [{"value": at(f["lonlat"]), "label": f["name"]} for f in _flood_points(live)
+            if f["lonlat"]]
+    out += [{"value": at(i["lonlat"]), "label": _pair(f"{i['id']} {i['name']['en']}",
+                                                     f"{i['id']} {i['name']['zh']}")}
+            for i in _incidents(live) if i["lonlat"] and not i["background"]]
+    return out
 
 
 def _roads(pairs: list) -> list[dict]:

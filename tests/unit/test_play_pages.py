@@ -4,6 +4,7 @@ small words (plural rooms, legend, report links, favicon)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,47 @@ def test_a_recalled_unit_shows_turning_back_at_once(exercise):
     assert exc.value.text("zh") == "XZ-E1已在返回途中"
     exercise.advance(exercise.live.now + 1.0)  # the turn back played: held, heading home
     assert units_of(snapshot(exercise))["XZ-E1"]["status"] == "held"
+
+
+def test_close_road_form_closes_a_stretch_near_a_place(tmp_path):
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    form = next(f for f in snapshot(ex, CC)["forms"] if f["kind"] == "close_road")
+    fields = {f["name"]: f for f in form["fields"]}
+    assert list(fields) == ["road", "near", "radius_m"]
+    assert fields["radius_m"]["choices"] is None and fields["radius_m"]["value"] == 400
+    near = fields["near"]
+    assert near["json"] and near["choices"][0] == {"value": "", "key": "whole_road"}
+    by_label = {c["label"]["zh"]: c["value"] for c in near["choices"][1:]}
+    station = ex.live.place_name("xizhan_station")["zh"]
+    assert json.loads(by_label[station]) == "xizhan_station"
+    whole = len(ex.live.drill.world.network.edges_named("西青道"))
+    n = len(ex.live.drill.records)
+    ex.decide({"kind": "close_road", "role": CC, "road": "Xiqing Road",
+               "near": json.loads(by_label[station]), "radius_m": 800})
+    closed = [r for r in ex.live.drill.records[n:] if r.event == "road_closed"]
+    assert 0 < closed[0].data["edges"] < whole  # a stretch, not the whole road
+
+
+def test_closing_a_stretch_already_closed_names_who_closed_it(tmp_path):
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(1.0)  # I1: 西青道 closed within 600 m of West Station
+    from drillsim.play.decisions import DecisionRefused
+
+    near = {"lat": 39.1560, "lon": 117.1560}
+    with pytest.raises(DecisionRefused) as exc:
+        ex.decide({"kind": "close_road", "role": CC, "road": "西青道", "near": near,
+                   "radius_m": 300})
+    assert exc.value.text("en") == "Xiqing Road is already closed there (by I1)"
+    assert exc.value.text("zh") == "西青道该路段已封闭（I1）"
+    ex.decide({"kind": "reopen_road", "role": CC, "road": "西青道", "near": near,
+               "radius_m": 600})
+    with pytest.raises(DecisionRefused) as exc:
+        ex.decide({"kind": "reopen_road", "role": CC, "road": "西青道", "near": near,
+                   "radius_m": 600})
+    assert exc.value.key == "refused_not_closed"
+    ex.decide({"kind": "close_road", "role": CC, "road": "西青道", "near": near,
+               "radius_m": 600})
+    with pytest.raises(DecisionRefused) as exc:
+        ex.decide({"kind": "close_road", "role": CC, "road": "西青道", "near": near,
+                   "radius_m": 400})
+    assert exc.value.text("zh") == "西青道该路段已封闭（第2号决策）"

@@ -210,10 +210,12 @@ function decisionRows(list, withRole) {
 
 // ------------------------------------------------------------------ decision forms
 function fieldInput(f, idp) {
-  if (f.choices === null) return el("input", {type: "number", min: 1, max: 10, value: 1,
-                                               name: f.name, "data-testid": `${idp}-${f.name}`});
+  if (f.choices === null) return el("input", {type: "number", min: f.min, max: f.max,
+                                               step: f.step, value: f.value, name: f.name,
+                                               "data-testid": `${idp}-${f.name}`});
   const s = el("select", {name: f.name, "data-testid": `${idp}-${f.name}`,
-                          multiple: f.multiple ? "multiple" : null});
+                          multiple: f.multiple ? "multiple" : null,
+                          "data-json": f.json ? "1" : null});
   for (const c of f.choices)
     s.append(el("option", {value: c.value, text: c.key ? w(c.key) : n(c.label)}));
   if (!f.choices.length) s.append(el("option", {value: "", text: w("none")}));
@@ -224,7 +226,8 @@ function readForm(form, kind) {
   for (const e of form.querySelectorAll("select, input")) {
     if (e.multiple) { d[e.name] = [...e.selectedOptions].map(o => o.value); continue; }
     if (!e.name || e.value === "") continue;
-    d[e.name] = e.type === "number" ? Number(e.value) : e.value;
+    d[e.name] = e.type === "number" ? Number(e.value) : e.dataset.json ? JSON.parse(e.value)
+      : e.value;
   }
   return d;
 }
