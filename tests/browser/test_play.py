@@ -248,6 +248,9 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
                 unit = METRICS[m].unit
                 assert shown[m][1:3] == [fmt(sums[0][m], unit), fmt(sums[1][m], unit)], m
             assert log_lines(folder) == logged  # a fork takes no decision
+            expect(table.locator("th").nth(1)).to_have_text(
+                "Default policy from now (your decisions so far kept)")
+            expect(fac.locator("#fork-form > p")).to_have_count(0)  # said once: the option
             fac.get_by_test_id("lang-switch").click()  # the fork in Chinese: no English left
             expect(fac.get_by_test_id("fork-result")).to_contain_text("分钟")
             zh_fork = fac.get_by_test_id("fork-result").inner_text()
@@ -276,6 +279,7 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
                                                                    timeout=120_000)
             expect(fac.locator("#report a")).to_have_count(2, timeout=120_000)
             expect(ny.locator("#report a")).to_have_count(2, timeout=WAIT_MS)
+            expect(fac.get_by_test_id("fork-form")).to_be_hidden()  # nothing left to fork
             assert (folder / "events.csv").is_file() and (folder / "summary.json").is_file()
             for lang, words in [("en", ["NY-L1", "Officer, Nanyunhe Road"]),
                                 ("zh", ["NY-L1", "南运河路消防救援站指挥员"])]:

@@ -318,6 +318,8 @@ function renderFacilitator() {
     keepInputs(box, buildForkForm);
   }
   renderFork();
+  for (const id of ["fork-head", "fork-form"])  // after Finish there is nothing to fork
+    document.getElementById(id).hidden = state.finished;
   const seats = document.getElementById("seats");
   seats.replaceChildren(table("seats-table", [w("role"), ""],
     BOOT.roles.map(r => ({attrs: {"data-role": r.id}, cells: [n(r),
@@ -358,7 +360,7 @@ function buildForkForm() {
     show();
   };
   seat.addEventListener("change", fill);
-  box.append(el("p", {text: w("fork_default")}), el("label", {}, w("role_as") + " ", seat), kinds);
+  box.append(el("label", {}, w("role_as") + " ", seat), kinds);
   fill();
 }
 async function fork(alternative) {
