@@ -198,11 +198,61 @@ def _decision_row(live: LiveDrill, entry: dict) -> dict:
     seat = live.roles.get(d.get("role", ""))
     from drillsim.play.decisions import parse_decision, target_of
 
+    target = target_of(parse_decision(d))
     return {"seq": entry["seq"], "t": entry["t"], "clock": clock_text(live, entry["t"]),
             "role": d.get("role", ""),
             "role_name": _pair(seat.name_en, seat.name_zh) if seat else _pair("", ""),
-            "kind": d.get("kind", ""), "target": target_of(parse_decision(d)),
+            "kind": d.get("kind", ""), "target": target,
+            "about": {lang: about(live, d, target, lang) for lang in ("en", "zh")},
             "inject": d.get("inject", ""), "note": d.get("note", "")}
+
+
+class LiveNames:
+    """Names things as the report's context does (the methods the debrief's
+    :func:`drillsim.report.debrief.decision_text` uses), for a drill being played: units
+    and incidents by their ids, roads, stations, depots, shelters and teams by their
+    names in ``lang``."""
+
+    def __init__(self, live: LiveDrill, lang: str) -> None:
+        self.live, self.lang, self.world = live, lang, live.drill.world
+
+    def name(self, en: str, zh: str) -> str:
+        own, other = (zh, en) if self.lang == "zh" else (en, zh)
+        return own or other
+
+    def say(self, key: str, **values: object) -> str:
+        from drillsim.report.wording import say
+
+        return say(self.lang, key, **values)
+
+    def unit_label(self, unit_id: str, *, short: bool = False) -> str:
+        return unit_id
+
+    def incident_short(self, incident_id: str) -> str:
+        return incident_id
+
+    def road_name(self, road: str) -> str:
+        return self.live.road_name(road)[self.lang]
+
+    def place_name(self, place_id: str) -> str:
+        return self.live.place_name(place_id)[self.lang]
+
+
+def about(live: LiveDrill, decision: dict, target: str, lang: str) -> str:
+    """A decision in words in ``lang``, as the debrief words it (the decisions table's
+    "About"): ``moved DZ-E1 up to cover Nanyunhe Road Fire Rescue Station``, ``从区救灾
+    物资储备库派运输车前往西沽公园``."""
+    from drillsim.metrics.decisions import DecisionRow
+    from drillsim.report.debrief import decision_text
+
+    kind, unit = decision.get("kind", ""), decision.get("unit", "")
+    station = decision.get("station", "") if kind == "move_up" else ""
+    own = bool(station) and unit in live.drill.units and \
+        live.drill.units[unit].station == station
+    row = DecisionRow(seq=0, t=0.0, role=decision.get("role", ""), kind=kind, target=target,
+                      inject="", incident=decision.get("incident", ""), unit=unit,
+                      station=station, own=own)
+    return decision_text(LiveNames(live, lang), row, shelter=decision.get("shelter", ""))
 
 
 def _unit_lonlat(unit, net, now: float) -> list[float] | None:

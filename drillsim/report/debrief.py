@@ -84,8 +84,13 @@ def _injects(ctx: ReportContext) -> dict[str, object]:
     return dict(zip(ctx.scenario.inject_ids(), ctx.scenario.injects, strict=True))
 
 
-def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
-    """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``."""
+def decision_text(ctx: ReportContext, d: DecisionRow, *, shelter: str = "") -> str:
+    """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``.
+
+    ``ctx`` is the report's context, or anything naming things as it does (``lang``,
+    ``world``, ``name``, ``say``, ``unit_label``, ``incident_short``, ``road_name``,
+    ``place_name``: the exercise pages' :class:`drillsim.play.state.LiveNames`);
+    ``shelter`` the shelter a truck was sent to, when known (the pages know it)."""
     from drillsim.report.chemical import area_name
 
     target = d.target
@@ -97,6 +102,9 @@ def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
     if d.kind == "move_up" and d.station:  # where it went: to cover, or back home
         return ctx.say("debrief.do_move_home" if d.own else "debrief.do_move_up_to",
                        unit=values["unit"], station=ctx.place_name(d.station))
+    if d.kind == "send_truck" and shelter:
+        return ctx.say("debrief.do_send_truck_to", depot=values["depot"],
+                       shelter=ctx.place_name(shelter))
     key = _DO.get(d.kind)
     return ctx.say(key, **values) if key is not None else d.kind
 

@@ -86,3 +86,28 @@ def test_closing_a_stretch_already_closed_names_who_closed_it(tmp_path):
         ex.decide({"kind": "close_road", "role": CC, "road": "西青道", "near": near,
                    "radius_m": 400})
     assert exc.value.text("zh") == "西青道该路段已封闭（第2号决策）"
+
+
+def test_decisions_about_is_worded_in_each_language_as_the_debrief_words_it(tmp_path):
+    ex = Exercise.create(tmp_path / "ex", DRILL)
+    ex.advance(10.0)
+    for request in [
+        {"kind": "close_road", "road": "西青道"},
+        {"kind": "move_up", "unit": "DZ-E1", "station": "nanyunhe_station"},
+        {"kind": "move_up", "unit": "DZ-E1", "station": "dingzigu_station"},
+        {"kind": "open_shelters"},
+        {"kind": "send_truck", "depot": "district_relief_depot", "shelter": "xigu_park"},
+    ]:
+        ex.decide({**request, "role": CC})
+    live = ex.live
+    ny, dz = (live.place_name(s) for s in ("nanyunhe_station", "dingzigu_station"))
+    depot, park = (live.place_name(s) for s in ("district_relief_depot", "xigu_park"))
+    about = [d["about"] for d in snapshot(ex)["decisions"]]
+    assert [a["en"] for a in about] == [
+        "closed Xiqing Road", f"moved DZ-E1 up to cover {ny['en']}",
+        f"sent DZ-E1 back to its own station, {dz['en']}", "opened the shelters",
+        f"sent a truck from {depot['en']} to {park['en']}"]
+    assert [a["zh"] for a in about] == [
+        "封闭西青道", f"调DZ-E1移防至{ny['zh']}补位", f"令DZ-E1返回本站（{dz['zh']}）",
+        "开放避难场所", f"从{depot['zh']}派运输车前往{park['zh']}"]
+    assert snapshot(ex, CC)["decisions"][0]["about"]["en"] == "closed Xiqing Road"

@@ -205,7 +205,7 @@ function renderClock() {
 }
 function decisionRows(list, withRole) {
   return list.map(d => ({attrs: {"data-seq": d.seq}, cells: [d.clock,
-    ...(withRole ? [n(d.role_name)] : []), w("kind_" + d.kind), d.target, d.inject, d.note]}));
+    ...(withRole ? [n(d.role_name)] : []), w("kind_" + d.kind), n(d.about), d.inject, d.note]}));
 }
 
 // ------------------------------------------------------------------ decision forms
