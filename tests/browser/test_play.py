@@ -280,6 +280,10 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             expect(fac.locator("#report a")).to_have_count(2, timeout=120_000)
             expect(ny.locator("#report a")).to_have_count(2, timeout=WAIT_MS)
             expect(fac.get_by_test_id("fork-form")).to_be_hidden()  # nothing left to fork
+            expect(fac.locator("#report a[href$='.en.html']")).to_have_text("Report (English)")
+            expect(fac.locator("#report a[href$='.zh.html']")).to_have_text("Report (Chinese)")
+            expect(fac.locator("#legend .swatch")).to_have_count(5)  # one colour per status
+            assert not re.search(r"\b1 rooms\b", fac.get_by_test_id("situation").inner_text())
             assert (folder / "events.csv").is_file() and (folder / "summary.json").is_file()
             for lang, words in [("en", ["NY-L1", "Officer, Nanyunhe Road"]),
                                 ("zh", ["NY-L1", "南运河路消防救援站指挥员"])]:

@@ -111,3 +111,42 @@ def test_decisions_about_is_worded_in_each_language_as_the_debrief_words_it(tmp_
         "封闭西青道", f"调DZ-E1移防至{ny['zh']}补位", f"令DZ-E1返回本站（{dz['zh']}）",
         "开放避难场所", f"从{depot['zh']}派运输车前往{park['zh']}"]
     assert snapshot(ex, CC)["decisions"][0]["about"]["en"] == "closed Xiqing Road"
+
+
+def test_pages_carry_an_inline_favicon_and_the_legend_box(exercise):
+    from starlette.testclient import TestClient
+
+    from drillsim.play.server import create_app
+
+    with TestClient(create_app(exercise, report=False, embed_font=False)) as client:
+        for page in (f"/f/{exercise.codes['facilitator']}", f"/p/{exercise.codes[CC]}"):
+            html = client.get(page).text
+            assert '<link rel="icon" href="data:image/svg+xml,' in html  # no /favicon.ico
+            assert 'id="legend"' in html
+
+
+def test_the_addresses_are_printed_once_the_port_listens():
+    import socket
+    import threading
+
+    import uvicorn
+    from starlette.applications import Starlette
+
+    from drillsim.play.cli import listening_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    answered: list[bool] = []
+
+    def on_listen() -> None:  # a page opened at this instant
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            answered.append(True)
+        server.should_exit = True
+
+    server = listening_server(uvicorn.Config(Starlette(), host="127.0.0.1", port=port,
+                                             log_level="warning"), on_listen)
+    thread = threading.Thread(target=server.run)
+    thread.start()
+    thread.join(timeout=30)
+    assert answered == [True]

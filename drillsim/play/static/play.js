@@ -51,6 +51,9 @@ function applyWords() {
   document.getElementById("drill-name").textContent = n(BOOT.drill);
   const rn = document.getElementById("role-name");
   if (rn) rn.textContent = n(BOOT.role_name);
+  document.getElementById("legend").replaceChildren(w("legend_units"),
+    ...Object.entries(STATUS_COLOUR).map(([s, c]) => el("span", {class: "key", "data-status": s},
+      el("span", {class: "swatch", style: `background:${c}`}), w("status_" + s))));
 }
 document.getElementById("lang-switch").addEventListener("click", () => {
   lang = lang === "zh" ? "en" : "zh";
@@ -164,7 +167,7 @@ function renderSituation() {
     state.incidents.filter(i => !i.background || i.assigned.length).map(i => ({cells: [
       `${i.id} ${n(i.name) === i.id ? "" : n(i.name)}`.trim(), String(i.alarm),
       i.on_scene.join(" ") + (i.controlled ? ` (${w("controlled")})` : ""),
-      i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w("rooms")}` : ""]}))));
+      i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w(i.fire.rooms === 1 ? "room" : "rooms")}` : ""]}))));
   const closed = state.closures.flatMap(c => c.roads);
   if (closed.length) box.append(el("p", {"data-testid": "closed-roads",
                                          text: `${w("closures")}: ${closed.map(n).join(", ")}`}));
@@ -200,8 +203,13 @@ function renderClock() {
     rep.append(el("h2", {text: w("report")}));
     for (const f of state.report)
       rep.append(el("a", {href: `/r/${BOOT.code}/${f}`, target: "_blank",
-                          "data-testid": `report-${f}`, text: f}), " ");
+                          "data-testid": `report-${f}`, text: reportName(f)}), " ");
   }
+}
+// A report file by its language: "Report (English)" / "评估报告（中文）".
+function reportName(f) {
+  const m = f.match(/\.(en|zh)\.html$/);
+  return m ? w("report_" + m[1]) : f;
 }
 function decisionRows(list, withRole) {
   return list.map(d => ({attrs: {"data-seq": d.seq}, cells: [d.clock,
