@@ -89,12 +89,15 @@ function drawBase() {
   const s = svg("svg", {viewBox: `0 0 ${width} ${height.toFixed(0)}`, id: "map-svg",
                         "data-testid": "map-svg"});
   const g = svg("g", {id: "map-base"});
+  s.append(g, svg("g", {id: "map-live"}));
+  box.append(s);  // in the page first: the labels are measured as they are placed
   if (base.boundary.length)
     g.append(svg("polygon", {points: pts(base.boundary), class: "outline"}));
+  const labels = [];  // placed after the markers: stations first, then places, rivers
   for (const r of base.rivers) {
     g.append(svg("polyline", {points: pts(r.line), class: "river"}));
-    const mid = project(r.line[Math.floor(r.line.length / 2)]);
-    label(g, mid, n(r.name), "lbl river-lbl");
+    labels.push({rank: 2, xy: project(r.line[Math.floor(r.line.length / 2)]),
+                 text: n(r.name), cls: "lbl river-lbl"});
   }
   for (const layer of base.roads)
     for (const line of layer.lines)
@@ -108,10 +111,30 @@ function drawBase() {
     m.setAttribute("fill", p.color); m.setAttribute("class", `place place-${p.kind}`);
     m.setAttribute("data-place", p.id);
     g.append(m);
-    if (p.kind !== "team_base") label(g, [x, y], n(p.name), "lbl place-lbl");
+    if (p.kind !== "team_base")
+      labels.push({rank: p.kind === "station" ? 0 : 1, xy: [x, y], text: n(p.name),
+                   cls: "lbl place-lbl", place: p.id});
   }
-  s.append(g, svg("g", {id: "map-live"}));
-  box.append(s);
+  placeLabels(g, labels.sort((a, b) => a.rank - b.rank));
+}
+// Labels in order: each at the first of four spots (right above, right below, left above,
+// left below its point) where it overlaps no label already placed; dropped when none is free.
+function placeLabels(g, items) {
+  const boxes = [];
+  const free = b => !boxes.some(o => b.x < o.x + o.width && o.x < b.x + b.width
+                                     && b.y < o.y + o.height && o.y < b.y + b.height);
+  for (const it of items) {
+    const t = svg("text", {class: it.cls});
+    if (it.place) t.setAttribute("data-place", it.place);
+    t.textContent = it.text; g.append(t);
+    const spot = [[6, -6, "start"], [6, 16, "start"], [-6, -6, "end"], [-6, 16, "end"]].find(
+      ([dx, dy, anchor]) => {
+        t.setAttribute("x", it.xy[0] + dx); t.setAttribute("y", it.xy[1] + dy);
+        t.setAttribute("text-anchor", anchor);
+        return free(t.getBBox());
+      });
+    if (spot) boxes.push(t.getBBox()); else t.remove();
+  }
 }
 function drawLive() {
   const g = document.getElementById("map-live");
