@@ -263,7 +263,10 @@ class LiveDrill:
         self.check(decision)
         seq = len(self.decisions) + 1
         rec_at = len(self.drill.records)
-        self.drill.log("decision", getattr(decision, "incident", ""),
+        incident = getattr(decision, "incident", "")
+        if isinstance(decision, RecallUnit):  # the call it is recalled from
+            incident = self.drill.units[decision.unit].incident
+        self.drill.log("decision", incident,
                        getattr(decision, "unit", ""), seq=seq, role=decision.role,
                        decision=decision.kind, target=target_of(decision),
                        inject=decision.inject)

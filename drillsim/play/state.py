@@ -181,19 +181,22 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
         "shelters": _shelters(live), "depots": _depots(live),
     }
     rows = msel(live)
+    calls = {r.get("seq"): r.incident for r in drill.records if r.event == "decision"}
     if seat is None:
         state["msel"] = rows
-        state["decisions"] = [_decision_row(live, e) for e in exercise.log]
+        state["decisions"] = [_decision_row(live, e, calls) for e in exercise.log]
     else:
         state["injects"] = [{k: v for k, v in r.items() if k != "expected_action"}
                             for r in rows if r["delivered"] and seat.id in r["roles"]]
-        state["decisions"] = [_decision_row(live, e) for e in exercise.log
+        state["decisions"] = [_decision_row(live, e, calls) for e in exercise.log
                               if e["decision"].get("role") == seat.id]
         state["forms"] = decision_forms(live, seat.id)
     return state
 
 
-def _decision_row(live: LiveDrill, entry: dict) -> dict:
+def _decision_row(live: LiveDrill, entry: dict, calls: dict[int, str]) -> dict:
+    """One row of the decisions table; ``calls`` is each decision's incident as its record
+    gives it (by ``seq``: a recall names the call the unit was recalled from)."""
     d = entry["decision"]
     seat = live.roles.get(d.get("role", ""))
     from drillsim.play.decisions import parse_decision, target_of
@@ -203,7 +206,8 @@ def _decision_row(live: LiveDrill, entry: dict) -> dict:
             "role": d.get("role", ""),
             "role_name": _pair(seat.name_en, seat.name_zh) if seat else _pair("", ""),
             "kind": d.get("kind", ""), "target": target,
-            "about": {lang: about(live, d, target, lang) for lang in ("en", "zh")},
+            "about": {lang: about(live, d | {"incident": calls.get(entry["seq"], "")},
+                                  target, lang) for lang in ("en", "zh")},
             "inject": d.get("inject", ""), "note": d.get("note", "")}
 
 

@@ -33,6 +33,10 @@ def test_a_recalled_unit_shows_turning_back_at_once(exercise):
     for state in (snapshot(exercise), snapshot(exercise, CC)):
         xz = units_of(state)["XZ-E1"]
         assert (xz["status"], xz["incident"]) == ("turning_back", "")
+    rec = next(r for r in exercise.live.drill.records if r.event == "decision")
+    assert rec.incident == "F1"  # the call it was recalled from, for the debrief too
+    assert snapshot(exercise)["decisions"][0]["about"] == {"en": "recalled XZ-E1 from F1",
+                                                           "zh": "召回前往F1的XZ-E1"}
     recall = next(f for f in snapshot(exercise, CC)["forms"] if f["kind"] == "recall_unit")
     assert "XZ-E1" not in [c["value"] for c in recall["fields"][0]["choices"]]
     from drillsim.play.decisions import DecisionRefused
