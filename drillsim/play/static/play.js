@@ -7,6 +7,7 @@ const params = new URLSearchParams(location.search);
 let lang = params.get("lang") || localStorage.getItem("drillsim-lang") || "zh";
 let state = null;
 let base = null;
+let baseLabels = [];  // the base map's label boxes: live labels keep off them
 const SVG = "http://www.w3.org/2000/svg";
 const STATUS_COLOUR = {available: "#1e8449", committed: "#c0392b", turning_back: "#e67e22",
                        held: "#7d3c98", out_of_service: "#7f8c8d"};
@@ -72,10 +73,6 @@ function svg(tag, attrs) {
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
 }
-function label(g, xy, text, cls) {
-  const t = svg("text", {x: xy[0] + 6, y: xy[1] - 6, class: cls || "lbl"});
-  t.textContent = text; g.append(t);
-}
 function drawBase() {
   if (!base) return;
   const [lon0, lat0, lon1, lat1] = base.bbox;
@@ -115,12 +112,13 @@ function drawBase() {
       labels.push({rank: p.kind === "station" ? 0 : 1, xy: [x, y], text: n(p.name),
                    cls: "lbl place-lbl", place: p.id});
   }
-  placeLabels(g, labels.sort((a, b) => a.rank - b.rank));
+  baseLabels = placeLabels(g, labels.sort((a, b) => a.rank - b.rank), []);
 }
 // Labels in order: each at the first of four spots (right above, right below, left above,
-// left below its point) where it overlaps no label already placed; dropped when none is free.
-function placeLabels(g, items) {
-  const boxes = [];
+// left below its point) where it overlaps none of ``boxes`` (the labels already placed);
+// dropped when none is free, unless it is to be kept (then at its first spot). The boxes
+// with the new labels' are returned.
+function placeLabels(g, items, boxes) {
   const free = b => !boxes.some(o => b.x < o.x + o.width && o.x < b.x + b.width
                                      && b.y < o.y + o.height && o.y < b.y + b.height);
   for (const it of items) {
@@ -133,13 +131,17 @@ function placeLabels(g, items) {
         t.setAttribute("text-anchor", anchor);
         return free(t.getBBox());
       });
-    if (spot) boxes.push(t.getBBox()); else t.remove();
+    if (!spot && it.keep) { t.setAttribute("x", it.xy[0] + 6); t.setAttribute("y", it.xy[1] - 6);
+                            t.setAttribute("text-anchor", "start"); }
+    if (spot || it.keep) boxes.push(t.getBBox()); else t.remove();
   }
+  return boxes;
 }
 function drawLive() {
   const g = document.getElementById("map-live");
   if (!g || !proj) return;
   g.innerHTML = "";
+  const labels = [];  // placed last: the calls' ids first (always), then counts and depths
   for (const z of [...state.plume].sort((a, b) => a.level - b.level))
     g.append(svg("polygon", {points: pts(z.outline), fill: PLUME_COLOUR[z.level] || "#f4d03f",
                              class: "plume", "data-level": z.level}));
@@ -150,12 +152,12 @@ function drawLive() {
     const [x, y] = project(f.lonlat);
     g.append(svg("circle", {cx: x, cy: y, r: 5 + Math.min(20, f.depth_m * 25),
                             class: f.closed ? "flood flood-closed" : "flood"}));
-    label(g, [x, y + 18], `${f.depth_m.toFixed(2)} m`, "lbl flood-lbl");
+    labels.push({xy: [x, y + 18], text: `${f.depth_m.toFixed(2)} m`, cls: "lbl flood-lbl"});
   }
   for (const s of state.shelters) {
     if (!s.lonlat) continue;
     const [x, y] = project(s.lonlat);
-    label(g, [x, y + 14], `${s.people}/${s.capacity}`, "lbl shelter-lbl");
+    labels.push({xy: [x, y + 14], text: `${s.people}/${s.capacity}`, cls: "lbl shelter-lbl"});
   }
   for (const i of state.incidents) {
     if (!i.lonlat) continue;
@@ -163,8 +165,10 @@ function drawLive() {
     g.append(svg("circle", {cx: x, cy: y, r: i.background ? 6 : 10,
                             class: i.controlled ? "incident controlled" : "incident",
                             "data-incident": i.id}));
-    if (!i.background) label(g, [x + 6, y], i.id, "lbl incident-lbl");
+    if (!i.background)
+      labels.unshift({xy: [x + 6, y], text: i.id, cls: "lbl incident-lbl", keep: true});
   }
+  placeLabels(g, labels, [...baseLabels]);  // not over the base map's labels
   for (const u of state.units) {
     if (!u.lonlat) continue;
     const [x, y] = project(u.lonlat);
