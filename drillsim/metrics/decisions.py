@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from drillsim.metrics.compare import Comparison, MetricChange, ObjectiveChange, compare
+from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 from drillsim.scenarios.roles import inject_roles
 
@@ -116,20 +117,25 @@ class InjectAnswer:
         return self.t - self.at
 
 
-def decision_rows(result: RunResult) -> list[DecisionRow]:
-    """Every decision of the run, in the order taken (empty for a run nobody played),
-    without verdicts (:func:`debrief` adds them)."""
-    moves = {(r.t, r.unit): (str(r.get("station", "")), bool(r.get("own", False)))
-             for r in result.records if r.event == "move_up"}  # what a move_up did
-    rows = []
-    for r in result.records:
+def decision_rows(result: RunResult | Sequence[Record]) -> list[DecisionRow]:
+    """Every decision of the run (or of its records so far: a drill being played), in the
+    order taken (empty for a run nobody played), without verdicts (:func:`debrief` adds
+    them)."""
+    records = result.records if isinstance(result, RunResult) else result
+    rows: list[DecisionRow] = []
+    moving: dict[str, int] = {}  # unit -> its move-up decision's row, until its record
+    for r in records:
         if r.event == "decision":
-            station, own = (moves.get((r.t, r.unit), ("", False))
-                            if r.get("decision") == "move_up" else ("", False))
+            if r.get("decision") == "move_up":
+                moving[r.unit] = len(rows)
             rows.append(DecisionRow(int(r.get("seq", 0)), r.t, str(r.get("role", "")),
                                     str(r.get("decision", "")), str(r.get("target", "")),
                                     str(r.get("inject", "")), r.incident, r.unit,
-                                    station=station, own=own, place=r.place))
+                                    place=r.place))
+        elif r.event == "move_up" and r.unit in moving:  # what that move-up did
+            k = moving.pop(r.unit)
+            rows[k] = dataclasses.replace(rows[k], station=str(r.get("station", "")),
+                                          own=bool(r.get("own", False)))
     return rows
 
 

@@ -85,7 +85,11 @@ def _injects(ctx: ReportContext) -> dict[str, object]:
 
 
 def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
-    """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``."""
+    """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``.
+
+    ``ctx`` is the report's context, or anything naming things as it does (``lang``,
+    ``world``, ``name``, ``say``, ``unit_label``, ``incident_short``, ``road_name``,
+    ``place_name``: the exercise pages' :class:`drillsim.play.state.LiveNames`)."""
     from drillsim.report.chemical import area_name
 
     target = d.target
