@@ -104,6 +104,14 @@ class CallMutualAid(_Decision):
     count: int = Field(default=1, ge=1, le=10)
 
 
+class SendPump(_Decision):
+    """Send a pump crew (a team unit with a mobile pump) to a waterlogging point now,
+    before or instead of the model's rule (depth at the threshold, by priority)."""
+    kind: Literal["send_pump"]
+    unit: str
+    point: str
+
+
 class MobiliseTeam(_Decision):
     """Activate a team (part-time, professional or volunteer) now."""
     kind: Literal["mobilise_team"]
@@ -112,7 +120,7 @@ class MobiliseTeam(_Decision):
 
 Decision = Annotated[
     SendUnit | HoldUnit | ReleaseHold | RecallUnit | MoveUp | CloseRoad | ReopenRoad
-    | OpenShelters | ProtectiveAction | SendTruck | CallMutualAid | MobiliseTeam,
+    | OpenShelters | ProtectiveAction | SendTruck | CallMutualAid | MobiliseTeam | SendPump,
     Field(discriminator="kind")]
 
 _ADAPTER: TypeAdapter = TypeAdapter(Decision)

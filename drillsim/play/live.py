@@ -44,6 +44,7 @@ from drillsim.play.decisions import (
     ReleaseHold,
     ReopenRoad,
     SendTruck,
+    SendPump,
     SendUnit,
     _Decision,
     target_of,
@@ -84,6 +85,7 @@ class LiveDrill:
             CallMutualAid: self._mutual_aid, MoveUp: self._move_up,
             OpenShelters: self._open_shelters, ProtectiveAction: self._protective_action,
             SendTruck: self._send_truck, MobiliseTeam: self._mobilise_team,
+            SendPump: self._send_pump,
         }
 
     # ------------------------------------------------------------------ the clock
@@ -159,6 +161,10 @@ class LiveDrill:
             ``capacity``.
         ``communities``
             ``[id, name_en, name_zh]`` a protective action may name (chemical drills).
+        ``pump_crews``, ``points``
+            The team units with a pump it commands (as ``units``), and the waterlogging
+            points: ``id``, ``name_en``, ``name_zh``, ``depth_m`` (m), ``pumps`` (the
+            crews there or on their way) (rainstorm drills).
 
         Raises
         ------
@@ -203,6 +209,13 @@ class LiveDrill:
                                for s in sh.by_id.values()]
         if "protective_action" in kinds and d.chemical is not None:
             out["communities"] = [list(c) for c in self.communities()]
+        if "send_pump" in kinds and d.flood is not None:
+            out["pump_crews"] = [self._unit_state(u) for u in d.units.values()
+                                 if u.pump_m3_s > 0 and role.commands(u.station)]
+            out["points"] = [{"id": p.id, **{f"name_{k}": v for k, v in
+                                             self.point_name(p.id).items()},
+                              "depth_m": p.depth_m, "pumps": [u.id for u in p.pumps]}
+                             for p in d.flood.points]
         return out
 
     def _named(self, spec) -> dict[str, str]:
@@ -281,7 +294,8 @@ class LiveDrill:
         if isinstance(decision, RecallUnit):  # the call it is recalled from
             incident = self.drill.units[decision.unit].incident
         self.drill.log("decision", incident, getattr(decision, "unit", ""),
-                       place=getattr(decision, "shelter", "") or getattr(decision, "station", ""),
+                       place=getattr(decision, "shelter", "") or getattr(decision, "station", "")
+                       or getattr(decision, "point", ""),
                        seq=seq, role=decision.role,
                        decision=decision.kind, target=target_of(decision),
                        inject=decision.inject)
@@ -329,11 +343,11 @@ class LiveDrill:
         if not math.isfinite(self._eta(unit, inc.node)):
             raise DecisionRefused("refused_unreachable", unit=d.unit, incident=d.incident)
 
-    def _eta(self, unit: Unit, node: int) -> float:
+    def _eta(self, unit: Unit, node: int, walk_m: float = APPROACH_MAX_M) -> float:
         """Travel time of ``unit`` from where it is now to where it would stop for
-        ``node``, s (``inf`` when no route reaches it)."""
+        ``node`` (at most ``walk_m`` from it, m), s (``inf`` when no route reaches it)."""
         travel = self.drill.world.travel
-        stop = travel.approach(node, unit.vehicle, APPROACH_MAX_M)
+        stop = travel.approach(node, unit.vehicle, walk_m)
         at, t_at = unit.position(self.now)
         return (t_at - self.now) + float(travel.times_to(stop, unit.vehicle)[at])
 
@@ -570,6 +584,33 @@ class LiveDrill:
     def _send_truck(self, d: SendTruck) -> tuple[str, str, str]:
         truck = self.drill.relief.send(d.depot, self.drill.shelters.by_id[d.shelter])
         return "", truck.id, d.shelter
+
+    def _check_send_pump(self, d: SendPump, role: Role) -> None:
+        flood = self.drill.flood
+        if flood is None:
+            raise DecisionRefused("refused_no_flood")
+        unit = self._unit(d.unit, role)
+        if unit.pump_m3_s <= 0:
+            raise DecisionRefused("refused_no_pump", unit=d.unit)
+        point = flood.by_id.get(d.point)
+        if point is None:
+            raise DecisionRefused("refused_no_point", point=d.point, points={
+                lang: sep.join(self.point_name(p.id)[lang] for p in flood.points)
+                for lang, sep in (("en", ", "), ("zh", "、"))})
+        if unit in point.pumps:
+            raise DecisionRefused("refused_already_pumping", unit=d.unit,
+                                  point=self.point_name(d.point))
+        if unit.status != "available":
+            raise DecisionRefused("refused_not_free", unit=d.unit, status=_status(unit))
+        if not math.isfinite(self._eta(unit, point.node, math.inf)):
+            raise DecisionRefused("refused_pump_unreachable", unit=d.unit,
+                                  point=self.point_name(d.point))
+
+    def _send_pump(self, d: SendPump) -> tuple[str, str, str]:
+        flood = self.drill.flood
+        point, unit = flood.by_id[d.point], self.drill.units[d.unit]
+        flood.send_pump(point, unit, self._eta(unit, point.node, math.inf))
+        return "", d.unit, d.point
 
     def _check_mobilise_team(self, d: MobiliseTeam, role: Role) -> None:
         team = next((t for t in self.scenario.forces.teams if t.id == d.team), None)

@@ -448,8 +448,6 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         return [{"value": u["id"], "label": _pair(u["id"], u["id"])} for u in opt["units"]
                 if u["status"] in status and (not where or u["where"] in where)]
 
-    # a closure near a waterlogging point (400 m, the decision's default radius), or the
-    # whole road: closing "the underpass" closed all of 天平路
     names = _call_names(live)
     calls = [{"value": c["id"], "label": names.get(c["id"], _pair(c["id"], c["id"]))}
              for c in opt["calls"]]
@@ -465,6 +463,12 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         "reopen_road": lambda: [("road", _roads(opt["roads_closed"])), ("near", _near(live)),
                                 ("radius_m", None)],
         "mobilise_team": lambda: [("team", pick(opt["teams"]))],
+        "send_pump": lambda: [
+            ("unit", [{"value": u["id"], "label": _pair(u["id"], u["id"])}
+                      for u in opt["pump_crews"] if u["status"] == "available"]),
+            ("point", [{"value": p["id"], "label": {
+                lang: f"{p[f'name_{lang}']} ({p['depth_m']:.2f} m)" for lang in ("en", "zh")}}
+                for p in opt["points"]])],
         "open_shelters": lambda: [],
         "send_truck": lambda: [("depot", pick([d for d in opt["depots"] if d["free_trucks"]])),
                                ("shelter", pick([x for x in opt["shelters"]
@@ -480,6 +484,7 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
                                       for n, c in fields[kind]()]}
             for kind in fields if kind in opt["kinds"]
             and (kind != "protective_action" or opt["communities"])  # chemical drills only
+            and (kind != "send_pump" or opt["points"])  # rainstorm drills only
             and (kind != "open_shelters"  # not once ordered (by a player or the policy)
                  or (opt["shelters"] and not opt["shelters"][0]["ordered"]))]
 

@@ -40,7 +40,7 @@ _DO = {"send_unit": "debrief.do_send_unit", "hold_unit": "debrief.do_hold_unit",
        "reopen_road": "debrief.do_reopen_road", "open_shelters": "debrief.do_open_shelters",
        "protective_action": "debrief.do_protective_action",
        "send_truck": "debrief.do_send_truck", "call_mutual_aid": "debrief.do_call_mutual_aid",
-       "mobilise_team": "debrief.do_mobilise_team"}
+       "mobilise_team": "debrief.do_mobilise_team", "send_pump": "debrief.do_send_pump"}
 """The wording of each decision kind (:mod:`drillsim.play.decisions`)."""
 
 
@@ -89,13 +89,15 @@ def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
 
     ``ctx`` is the report's context, or anything naming things as it does (``lang``,
     ``world``, ``name``, ``say``, ``unit_label``, ``incident_short``, ``road_name``,
-    ``place_name``: the exercise pages' :class:`drillsim.play.state.LiveNames`)."""
+    ``place_name``, ``point_name``: the exercise pages'
+    :class:`drillsim.play.state.LiveNames`)."""
     from drillsim.report.chemical import area_name
 
     target = d.target
     values = {"unit": ctx.unit_label(d.unit or target), "incident": ctx.incident_short(
         d.incident or target), "road": ctx.road_name(target), "depot": ctx.place_name(target),
         "team": ctx.place_name(target), "shelter": ctx.place_name(d.place) if d.place else "—",
+        "point": ctx.point_name(d.place) if d.kind == "send_pump" else "—",
         "communities": tx.join([area_name(ctx, c.strip()) for c in target.split(",")],
                                ctx.lang, words=True)}
     if d.kind == "move_up" and d.station:  # where it went: to cover, or back home
