@@ -64,7 +64,8 @@ def test_send_pump_sends_the_crew_through_the_flood_models_own_process(opened, n
 @pytest.mark.parametrize(("request_", "key", "says_zh"), [
     (("XZ-E1", "tianping_underpass", "command_centre"), "refused_no_pump",
      "XZ-E1未配备排涝泵，请派队伍的排涝泵车"),
-    ((CREW, "tianping"), "refused_no_point", "本次演练没有积水点“tianping”（积水点：天平桥下地道、"),
+    ((CREW, "tianping"), "refused_no_point",
+     "本次演练没有积水点“tianping”（积水点：天平桥下地道、"),
     (("XZ-E1", "tianping_underpass"), "refused_not_commanded", "XZ-E1不归本席位"),
 ])
 def test_send_pump_refusals_say_why_in_both_languages(opened, no_rule, request_, key,
