@@ -118,6 +118,18 @@ class LiveDrill:
         times = [i.at for i in self.scenario.injects] + [i.at for i in self.scenario.incidents]
         return min((t for t in times if t >= self.now), default=self.duration)
 
+    def next_policy_moment(self) -> float:
+        """Time of the next moment the default policy acts on the drill file's schedule,
+        after now, s (the end when none): the rain's start, the flood's activation (teams
+        called out, shelters ordered open) and the relief's onset. A clock stopped there
+        has not played it yet (:meth:`advance` plays the events before its ``until``), so
+        players may decide before the policy does."""
+        flood, relief = self.scenario.flood, self.scenario.relief
+        times = [] if flood is None else [flood.rain.start, flood.activation]
+        times.append(relief.onset)
+        return min((float(t) for t in times if t is not None and t > self.now),
+                   default=self.duration)
+
     def finish(self) -> RunResult:
         """Play to the end (the default policy from now on) and return the records."""
         if self._result is None:

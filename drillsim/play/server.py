@@ -33,8 +33,12 @@ Routes
 
 Decision point (``next_decision_point``): the clock runs in steps of
 :data:`DECISION_STEP_S` until a step brings a new call, an escalation, a call queued
-for want of a unit or a call no unit can reach, or until the next inject (every inject
-is delivered to a seated role: the command centre when it names none), whichever comes
+for want of a unit or a call no unit can reach, a team called out or assembled, the
+relief's onset or a protective-action order (:data:`DECISION_POINT_EVENTS`), or until the
+next inject (every inject is delivered to a seated role: the command centre when it names
+none) or the next moment the default policy acts on the drill file's schedule (the rain's
+start, the flood's activation: the clock stops just before it, so the players may mobilise
+a team or open the shelters first; :meth:`LiveDrill.next_policy_moment`), whichever comes
 first; it stops at the end of that step.
 """
 
@@ -65,8 +69,11 @@ SPEEDS = (1, 10, 60, 300)
 """The clock's speeds offered, drill seconds per wall second."""
 DECISION_STEP_S = 60.0
 """Step of the clock looking for the next decision point, drill s."""
-DECISION_POINT_EVENTS = frozenset({"call", "escalate", "queued", "unreachable"})
-"""Records that make a decision point."""
+DECISION_POINT_EVENTS = frozenset({"call", "escalate", "queued", "unreachable",
+                                   "team_activated", "team_assembled", "onset",
+                                   "protective_action", "area_order"})
+"""Records that make a decision point: a call and what it waits for, a team called out or
+assembled (its units are the seats' now), the relief's onset, a protective-action order."""
 FORK_METRICS = ("first_arrival_p50", "first_arrival_p90", "people_above_aegl2",
                 "relief_share_10h")
 """The measures a fork shows side by side (those the drill measures)."""
@@ -191,7 +198,7 @@ class Session:
 
     def _to_decision_point(self) -> None:
         live = self.exercise.live
-        stop = min(live.next_inject() + 1e-6, live.duration)
+        stop = min(live.next_inject() + 1e-6, live.next_policy_moment(), live.duration)
         seen = len(live.drill.records)
         while live.now < stop:
             self.exercise.advance(min(live.now + DECISION_STEP_S, stop))

@@ -174,6 +174,8 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
                       "status": status, "moving": u.leg is not None,
                       "incident": u.incident if status == "committed" else "",
                       "lonlat": _unit_lonlat(u, net, now)})
+    if seat is not None and "send_truck" in seat.kinds:  # the trucks it sends
+        units += _trucks(live)
     state = {
         "t": now, "clock": clock_text(live), "duration": live.duration,
         "finished": live.finished, "units": units,
@@ -192,6 +194,10 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
         state["decisions"] = [_decision_row(live, e, calls) for e in exercise.log
                               if e["decision"].get("role") == seat.id]
         state["forms"] = decision_forms(live, seat.id)
+        # what the page says beside them: the default policy acts where the seat takes no
+        # decision (not once the drill is over), and why a team seat has no unit yet
+        state["default_policy"] = not live.finished
+        state["units_empty"] = "units_after_assembly" if seat.teams else "none_yet"
     return state
 
 
@@ -400,10 +406,41 @@ def _shelters(live: LiveDrill) -> list[dict]:
     if shelters is None:
         return []
     net = live.drill.world.network
+
+    def status(sid: str, s) -> str:  # the pages' word: blocked, open, opening, not_open
+        if sid in shelters.blocked:
+            return "blocked"
+        if s.opened.triggered:
+            return "open"
+        return "opening" if shelters.ordered else "not_open"  # ordered: setting up
+
     return [{"id": sid, "name": _place_name(live, sid), "lonlat": _ll(net, s.node),
              "people": s.occupants, "capacity": s.capacity, "open": s.opened.triggered,
-             "blocked": sid in shelters.blocked}
+             "blocked": sid in shelters.blocked, "status": status(sid, s)}
             for sid, s in sorted(shelters.by_id.items())]
+
+
+def _trucks(live: LiveDrill) -> list[dict]:
+    """The depots' trucks as units of the seats that send them: ``status`` ``available``
+    (waiting at the depot for a job), ``loading`` (at the depot, loading for a shelter:
+    the policy's or a player's) or ``on_road`` (to a shelter, unloading, or back)."""
+    relief = live.drill.relief
+    if relief is None:
+        return []
+    net = live.drill.world.network
+    out = []
+    for u, depot, _ in relief.trucks:
+        if u.id in relief.idle and u.id not in relief.orders:
+            status = "available"
+        elif u.leg is None and u.node == depot.node:
+            status = "loading"
+        else:
+            status = "on_road"
+        out.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),
+                    "station": depot.id, "owner": _place_name(live, depot.id),
+                    "status": status, "moving": False, "incident": "",
+                    "lonlat": _unit_lonlat(u, net, live.now)})
+    return out
 
 
 def _depots(live: LiveDrill) -> list[dict]:

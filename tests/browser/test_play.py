@@ -178,6 +178,9 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             ny.get_by_test_id("decide-send_unit-submit").click()
             expect(ny.get_by_test_id("decision-answer")).to_contain_text("Decision taken",
                                                                          timeout=WAIT_MS)
+            # the form is cleared of its note and inject: the next one carries neither
+            expect(ny.get_by_test_id("decide-send_unit-note")).to_have_value("")
+            expect(ny.get_by_test_id("decide-send_unit-inject")).to_have_value("")
             row = fac.locator("#decisions [data-seq='1']")
             expect(row).to_contain_text("Nanyunhe Road", timeout=WAIT_MS)
             expect(row).to_contain_text(clock_at_decision)
@@ -270,6 +273,10 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             expect(table.locator("th").nth(1)).to_have_text(
                 "Default policy from now (your decisions so far kept)")
             expect(fac.locator("#fork-form > p")).to_have_count(0)  # said once: the option
+            expect(table.locator("th").nth(3)).to_have_text("Alternative against the default")
+            expect(fac.locator("[data-testid=msel-table] th").last).to_have_text("Status")
+            # the decisions table wraps (a note, the seats' addresses): no wider than 1280 px
+            assert fac.evaluate("document.documentElement.scrollWidth") <= 1280
             fac.get_by_test_id("lang-switch").click()  # the fork in Chinese: no English left
             expect(fac.get_by_test_id("fork-result")).to_contain_text("分钟")
             zh_fork = fac.get_by_test_id("fork-result").inner_text()
@@ -302,6 +309,7 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             expect(fac.locator("#report a")).to_have_count(2, timeout=120_000)
             expect(ny.locator("#report a")).to_have_count(2, timeout=WAIT_MS)
             expect(fac.locator("#fork-form")).to_be_hidden()  # nothing left to fork
+            expect(ny.get_by_test_id("default-policy")).to_be_hidden()  # no policy acts now
             expect(fac.locator("#report a[href$='.en.html']")).to_have_text("Report (English)")
             expect(fac.locator("#report a[href$='.zh.html']")).to_have_text("Report (Chinese)")
             expect(fac.locator("#legend .swatch")).to_have_count(5)  # one colour per status

@@ -131,3 +131,121 @@ def test_the_debrief_words_a_pump_crew_sent(opened, no_rule):
     zh = make_context(result, lang="zh", world=opened.world)
     assert decision_text(zh, decision_rows(result)[0]) == \
         "派排涝泵车区城市管理委兼职应急队伍排涝组1前往天平桥下地道"  # the report names team units
+
+
+def test_a_change_that_reads_as_none_is_no_change_and_never_the_largest():
+    """The trial's debrief said "+0.0 min worse", "7.8 vs 7.8 min, −0.1 min better", and
+    picked a −0.0 min headline change as "the largest" while every displaced person was
+    relieved 16.7 min sooner."""
+    from drillsim.metrics.decisions import decision_effect
+    from drillsim.report.debrief import negligible, shown_verdict
+
+    base = {"metrics": {"first_arrival_p50": 470.4, "first_arrival_p90": 1440.0,
+                        "relief_t100": 26994.0, "relief_share_10h": 0.870}}
+    now = {"metrics": {"first_arrival_p50": 465.6,  # 7.84 → 7.76 min: 7.8 vs 7.8
+                       "first_arrival_p90": 1442.0,  # +2 s: "+0.0 min"
+                       "relief_t100": 25992.0,  # −16.7 min
+                       "relief_share_10h": 0.866}}  # 87 % vs 87 %, −0.4 pp: told
+    by_name = {m.name: m for m in decision_effect(base, now).metrics}
+    for lang in ("en", "zh"):
+        assert [shown_verdict(by_name[n], lang) for n in (
+            "first_arrival_p50", "first_arrival_p90", "relief_t100", "relief_share_10h")] \
+            == ["same", "same", "better", "worse"]
+    def largest(lang: str | None) -> str:
+        return decision_effect(base, now, negligible=lang and (
+            lambda m: negligible(m, lang))).largest.name
+
+    assert largest(None) == "first_arrival_p50"  # 7.8 vs 7.8 min: the trial's pick
+    assert largest("en") == largest("zh") == "relief_share_10h"  # the headline that moved
+    del now["metrics"]["relief_share_10h"], base["metrics"]["relief_share_10h"]
+    assert largest("en") == largest("zh") == "relief_t100"  # no headline moved: the others
+
+
+
+@pytest.fixture(scope="module")
+def night(tmp_path_factory):
+    from drillsim.play.exercise import Exercise
+
+    return Exercise.create(tmp_path_factory.mktemp("fix2") / "ex", RAIN)
+
+
+def test_the_relief_desk_lists_the_depots_trucks_and_a_shelter_opening(night):
+    """The trial's relief desk read "Your resources: none" though it sends the depots'
+    trucks, and shelters ordered open (01:15) and setting up read "not open"."""
+    from drillsim.play.decisions import word
+    from drillsim.play.state import snapshot
+
+    trucks = {"DRD-T1", "DRD-T2", "DRD-T3", "XYB-T1"}
+    said = {"truck_load": "loading", "truck_depart": "on_road", "truck_arrive": "on_road",
+            "relief_delivered": "on_road"}
+    for t, shelters in ((1000.0, "not_open"), (5500.0, "opening"), (7200.0, "open")):
+        night.advance(t)
+        state = snapshot(night, "relief_desk")
+        units = {u["id"]: u for u in state["units"]}
+        assert set(units) == trucks
+        last = {r.unit: r.event for r in night.live.drill.records
+                if r.event.startswith(("truck_", "relief_delivered")) and r.unit in trucks}
+        assert {u: units[u]["status"] for u in trucks} == {
+            u: said.get(last.get(u, ""), "available") for u in trucks}
+        assert {s["status"] for s in state["shelters"]} == {shelters}
+        assert units["DRD-T1"]["owner"]["zh"] == "区救灾物资储备库"
+    assert {s for u in snapshot(night, "relief_desk")["units"] for s in [u["status"]]} >= {
+        "loading", "on_road"}
+    assert word("opening") == {"en": "opening", "zh": "开放中"}
+    assert word("status_loading") == {"en": "loading", "zh": "装车中"}
+    assert word("status_on_road") == {"en": "on the road", "zh": "运送途中"}
+    assert "units" not in {k for k, v in snapshot(night, "civil_air_defence").items()
+                           if v}  # a seat that sends no truck lists none
+
+
+def test_team_seats_say_their_units_come_when_assembled_and_no_policy_notice_after_the_end(
+        tmp_path):
+    from drillsim.play.decisions import word
+    from drillsim.play.exercise import Exercise
+    from drillsim.play.state import snapshot
+
+    ex = Exercise.create(tmp_path / "ex", RAIN)
+    flood = snapshot(ex, "flood_control")
+    assert flood["units"] == [] and flood["units_empty"] == "units_after_assembly"
+    assert word("units_after_assembly")["en"].startswith(
+        "none yet: a team's units appear here when the team has assembled")
+    assert word("units_after_assembly")["zh"].startswith("暂无：队伍集结完毕后")
+    assert snapshot(ex, "relief_desk")["units_empty"] == "none_yet"
+    assert flood["default_policy"] is True
+    ex.live.advance(ex.live.duration)
+    ex.live.finish()
+    assert snapshot(ex, "flood_control")["default_policy"] is False
+
+
+def test_next_decision_point_stops_before_the_policy_activates_then_after_it(tmp_path):
+    """rainstorm-50y-afternoon: *Next decision point* went 13:30 → 14:51 in one step, past
+    the rain's start and the 14:00 activation (teams called out, shelters ordered)."""
+    from starlette.testclient import TestClient
+
+    from drillsim.play.exercise import Exercise
+    from drillsim.play.server import create_app
+
+    ex = Exercise.create(tmp_path / "ex", RAIN.with_name("rainstorm-50y-afternoon.yaml"))
+    url = f"/api/{ex.codes['facilitator']}/clock"
+    with TestClient(create_app(ex, report=False, embed_font=False)) as client:
+        assert client.post(url, json={"action": "next_decision_point"}).status_code == 200
+        live = ex.live
+        assert live.now == 1800.0  # 14:00, the activation not yet played
+        assert not [r for r in live.drill.records if r.event == "team_activated"]
+        assert not live.drill.shelters.ordered  # the players may still open them first
+        ex.decide({"kind": "open_shelters", "role": "relief_desk"})
+        assert client.post(url, json={"action": "next_decision_point"}).status_code == 200
+        activated = [r.t for r in live.drill.records if r.event == "team_activated"]
+        assert activated and activated[0] == 1800.0 and live.now == 1860.0  # one step on
+        seq = [r.get("decision") for r in live.drill.records if r.event == "decision"]
+        assert seq == ["open_shelters"]  # the players' order came before the policy's
+
+
+def test_the_fork_tables_last_two_columns_are_headed_apart_in_both_languages():
+    """The fork's last column read "Alternative is" (en) and "替代决策", as the column
+    before it (zh)."""
+    from drillsim.play.decisions import word
+
+    assert word("fork_verdict") == {"en": "Alternative against the default",
+                                    "zh": "替代决策相较默认策略"}
+    assert word("fork_alt_col") == {"en": "Alternative", "zh": "替代决策"}

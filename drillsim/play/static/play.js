@@ -207,7 +207,7 @@ function renderSituation() {
     box.append(el("h3", {text: w("shelters")}), table("shelters",
       [w("shelters"), w("people"), w("status")],
       state.shelters.map(s => ({cells: [n(s.name), `${s.people} / ${s.capacity}`,
-        s.blocked ? w("blocked") : (s.open ? w("open") : w("not_open"))]}))));
+        w(s.status)]}))));
   if (state.depots.length)
     box.append(el("h3", {text: w("depots")}), table("depots", [w("depots"), ""],
       state.depots.map(d => ({cells: [n(d.name),
@@ -308,10 +308,12 @@ function renderPlayer() {
     [w("time"), w("inject"), w("text")],
     [...state.injects].reverse().map(i => ({attrs: {"data-inject": i.id},
                                             cells: [i.clock, i.id, n(i.text)]}))));
-  document.getElementById("units").replaceChildren(table("units-table",
+  document.getElementById("units").replaceChildren(state.units.length ? table("units-table",
     [w("unit"), w("owner"), w("status")],
     state.units.map(u => ({attrs: {"data-unit": u.id, "data-status": u.status},
-                           cells: [`${u.id} ${n(u.type_name)}`, n(u.owner), statusText(u)]}))));
+                           cells: [`${u.id} ${n(u.type_name)}`, n(u.owner), statusText(u)]})))
+    : el("p", {class: "muted", "data-testid": "units-empty", text: w(state.units_empty)}));
+  document.querySelector("[data-testid=default-policy]").hidden = !state.default_policy;
   document.getElementById("decisions").replaceChildren(table("decisions-table",
     [w("time"), w("what"), w("target"), w("answers"), w("note")],
     decisionRows(state.decisions, false)));
@@ -329,6 +331,11 @@ function renderPlayer() {
 }
 async function decide(d) {
   const r = await post("decide", d);
+  if (r.ok)  // the next decision of this kind answers no inject and carries no old note
+    for (const f of ["inject", "note"]) {
+      const e = document.querySelector(`[data-testid="decide-${d.kind}-${f}"]`);
+      if (e) e.value = "";
+    }
   const a = document.getElementById("answer");
   a.className = r.ok ? "ok" : "refused";
   a.textContent = r.ok ? `${w("taken")}: ${w("kind_" + d.kind)}` : `${w("refused")}: ${errorText(r.data)}`;
@@ -338,7 +345,7 @@ async function decide(d) {
 let forkForms = "";
 function renderFacilitator() {
   document.getElementById("msel").replaceChildren(table("msel-table",
-    [w("time"), w("inject"), w("deliver_to"), w("text"), w("expected_action"), ""],
+    [w("time"), w("inject"), w("deliver_to"), w("text"), w("expected_action"), w("status")],
     state.msel.map(i => ({attrs: {"data-inject": i.id,
                                   class: i.delivered ? "delivered" : "pending"},
       cells: [i.clock, i.id, `${n(i.deliver_to)} [${i.roles.map(seatName).join(", ")}]`,
