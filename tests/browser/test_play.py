@@ -275,8 +275,11 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             expect(fac.locator("#fork-form > p")).to_have_count(0)  # said once: the option
             expect(table.locator("th").nth(3)).to_have_text("Alternative against the default")
             expect(fac.locator("[data-testid=msel-table] th").last).to_have_text("Status")
-            # the decisions table wraps (a note, the seats' addresses): no wider than 1280 px
-            assert fac.evaluate("document.documentElement.scrollWidth") <= 1280
+            # the decisions table wraps (a note, the seats' addresses): no wider than 1280 px,
+            # even with a note of one long word
+            assert fac.evaluate("""() => { document.querySelector(
+                '#decisions tr[data-seq] td:last-child').textContent = 'x'.repeat(300);
+                return document.documentElement.scrollWidth; }""") <= 1280
             fac.get_by_test_id("lang-switch").click()  # the fork in Chinese: no English left
             expect(fac.get_by_test_id("fork-result")).to_contain_text("分钟")
             zh_fork = fac.get_by_test_id("fork-result").inner_text()
