@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -185,13 +186,14 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
     }
     rows = msel(live)
     calls = {row.seq: row for row in decision_rows(drill.records)}
+    namers = {lang: LiveNames(live, lang) for lang in ("en", "zh")}
     if seat is None:
         state["msel"] = rows
-        state["decisions"] = [_decision_row(live, e, calls) for e in exercise.log]
+        state["decisions"] = [_decision_row(live, e, calls, namers) for e in exercise.log]
     else:
         state["injects"] = [{k: v for k, v in r.items() if k != "expected_action"}
                             for r in rows if r["delivered"] and seat.id in r["roles"]]
-        state["decisions"] = [_decision_row(live, e, calls) for e in exercise.log
+        state["decisions"] = [_decision_row(live, e, calls, namers) for e in exercise.log
                               if e["decision"].get("role") == seat.id]
         state["forms"] = decision_forms(live, seat.id)
         # what the page says beside them: the default policy acts where the seat takes no
@@ -201,11 +203,15 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
     return state
 
 
-def _decision_row(live: LiveDrill, entry: dict, rows: dict[int, DecisionRow]) -> dict:
+def _decision_row(live: LiveDrill, entry: dict, rows: dict[int, DecisionRow],
+                  namers: dict[str, LiveNames] | None = None) -> dict:
     """One row of the decisions table; ``rows`` the drill's decisions as the debrief reads
     them from the records (by ``seq``: a recall names the call the unit was recalled from,
-    a move-up its station, a truck its shelter)."""
+    a move-up its station, a truck its shelter); ``namers`` one :class:`LiveNames` per
+    language, shared by the rows of one snapshot."""
+    namers = namers or {lang: LiveNames(live, lang) for lang in ("en", "zh")}
     from drillsim.play.decisions import parse_decision, target_of
+    from drillsim.report.debrief import decision_text
 
     d = entry["decision"]
     seat = live.roles.get(d.get("role", ""))
@@ -214,8 +220,8 @@ def _decision_row(live: LiveDrill, entry: dict, rows: dict[int, DecisionRow]) ->
             "role": d.get("role", ""),
             "role_name": _pair(seat.name_en, seat.name_zh) if seat else _pair("", ""),
             "kind": d.get("kind", ""), "target": target_of(parse_decision(d)),
-            "about": {lang: about(live, row, lang) if row is not None else d.get("kind", "")
-                      for lang in ("en", "zh")},
+            "about": {lang: decision_text(namers[lang], row) if row is not None
+                      else d.get("kind", "") for lang in ("en", "zh")},
             "inject": d.get("inject", ""), "note": d.get("note", "")}
 
 
@@ -240,8 +246,12 @@ class LiveNames:
     def unit_label(self, unit_id: str, *, short: bool = False) -> str:
         return unit_id
 
+    @cached_property
+    def _hazard_calls(self) -> dict[str, dict[str, str]]:
+        return _hazard_call_names(self.live)
+
     def incident_short(self, incident_id: str) -> str:
-        hazard = _hazard_call_names(self.live).get(incident_id)
+        hazard = self._hazard_calls.get(incident_id)
         return hazard[self.lang] if hazard is not None else incident_id
 
     def road_name(self, road: str) -> str:
