@@ -198,7 +198,9 @@ class Session:
 
     def _to_decision_point(self) -> None:
         live = self.exercise.live
-        stop = min(live.next_inject() + 1e-6, live.next_policy_moment(), live.duration)
+        inject, moment = live.next_inject(), live.next_policy_moment()
+        # just after the next inject, or just before a policy moment that comes first
+        stop = min(inject + 1e-6 if moment >= inject else moment, live.duration)
         seen = len(live.drill.records)
         while live.now < stop:
             self.exercise.advance(min(live.now + DECISION_STEP_S, stop))

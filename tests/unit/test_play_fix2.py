@@ -249,3 +249,23 @@ def test_the_fork_tables_last_two_columns_are_headed_apart_in_both_languages():
     assert word("fork_verdict") == {"en": "Alternative against the default",
                                     "zh": "替代决策相较默认策略"}
     assert word("fork_alt_col") == {"en": "Alternative", "zh": "替代决策"}
+
+
+def test_a_policy_moment_at_an_injects_time_is_one_stop_after_the_inject(tmp_path):
+    """rainstorm-50y-night: the rain starts at 01:00 with I1; the clock stops once there
+    (I1 delivered), then just before the 01:15 activation."""
+    from starlette.testclient import TestClient
+
+    from drillsim.play.exercise import Exercise
+    from drillsim.play.server import create_app
+
+    ex = Exercise.create(tmp_path / "ex", RAIN)
+    url = f"/api/{ex.codes['facilitator']}/clock"
+    stops = []
+    with TestClient(create_app(ex, report=False, embed_font=False)) as client:
+        for _ in range(2):
+            client.post(url, json={"action": "next_decision_point"})
+            stops.append(ex.live.now)
+    assert stops == [pytest.approx(1800.0, abs=1e-3), 2700.0]
+    assert stops[0] > 1800.0  # I1 delivered
+    assert not [r for r in ex.live.drill.records if r.event == "team_activated"]
