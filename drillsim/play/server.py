@@ -339,9 +339,11 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
         if embed_font and not fonts:
             from drillsim.metrics.catalog import METRICS
             from drillsim.report.fontembed import font_face_css
+            from drillsim.report.text import TERMS, term
 
             text = (words + (exercise.folder / DRILL_FILE).read_text(encoding="utf-8")
                     + json.dumps([session.map(), session.state(None)], ensure_ascii=False)
+                    + "".join(term("unit", t, "zh") for t in TERMS["unit"])  # trucks, crews
                     + "".join(exercise.live.drill.world.network.edge_name)  # road names
                     + "".join(r.name_zh for r in exercise.live.roles.values())
                     + "".join(METRICS[m].zh for m in FORK_METRICS))  # a fork's measures

@@ -196,6 +196,7 @@ def test_pages_embed_the_cjk_glyphs(exercise, monkeypatch):
     assert "@font-face{/*cjk*/}" in page
     assert "南运河路消防救援站指挥员" in seen[0] and "三条石" in seen[0]  # role and drill names
     assert "第90百分位" in seen[0]  # a fork's measure (first arrival P90)
+    assert "运输车" in seen[0]  # a unit type not on any page yet (the relief desk's trucks)
 
 
 def test_play_command_refuses_a_used_folder_and_a_missing_exercise(exercise, tmp_path):
