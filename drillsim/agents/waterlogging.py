@@ -403,13 +403,19 @@ class FloodModel(Hazard):
         found = drill.dispatcher.nearest(point.node, ("pump_crew",), walk_m=math.inf)
         if found is None:
             return False
-        best, best_eta = found
-        best.take(point.id)
-        point.pumps.append(best)
-        drill.log("dispatch", unit=best.id, place=point.id, task="pump",
-                  eta_s=float(round(best_eta)), mutual_aid=False)
-        best.process = drill.env.process(self._pump(best, point))
+        self.send_pump(point, *found)
         return True
+
+    def send_pump(self, point: PointState, unit: Unit, eta_s: float) -> None:
+        """Send the free pump crew ``unit`` to ``point`` now: the ``dispatch`` record (task
+        ``pump``; ``eta_s`` its travel time there, s), then its trip, set-up and pumping
+        until the water is gone and the rain over (the policy's choice, or a player's)."""
+        drill = self.drill
+        unit.take(point.id)
+        point.pumps.append(unit)
+        drill.log("dispatch", unit=unit.id, place=point.id, task="pump",
+                  eta_s=float(round(eta_s)), mutual_aid=False)
+        unit.process = drill.env.process(self._pump(unit, point))
 
     def _pump(self, unit: Unit, point: PointState):
         drill, env = self.drill, self.drill.env

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from drillsim.metrics.compare import Comparison, MetricChange, ObjectiveChange, compare
+from drillsim.records.record import Record
 from drillsim.records.result import RunResult
 from drillsim.scenarios.roles import inject_roles
 
@@ -116,20 +117,25 @@ class InjectAnswer:
         return self.t - self.at
 
 
-def decision_rows(result: RunResult) -> list[DecisionRow]:
-    """Every decision of the run, in the order taken (empty for a run nobody played),
-    without verdicts (:func:`debrief` adds them)."""
-    moves = {(r.t, r.unit): (str(r.get("station", "")), bool(r.get("own", False)))
-             for r in result.records if r.event == "move_up"}  # what a move_up did
-    rows = []
-    for r in result.records:
+def decision_rows(result: RunResult | Sequence[Record]) -> list[DecisionRow]:
+    """Every decision of the run (or of its records so far: a drill being played), in the
+    order taken (empty for a run nobody played), without verdicts (:func:`debrief` adds
+    them)."""
+    records = result.records if isinstance(result, RunResult) else result
+    rows: list[DecisionRow] = []
+    moving: dict[str, int] = {}  # unit -> its move-up decision's row, until its record
+    for r in records:
         if r.event == "decision":
-            station, own = (moves.get((r.t, r.unit), ("", False))
-                            if r.get("decision") == "move_up" else ("", False))
+            if r.get("decision") == "move_up":
+                moving[r.unit] = len(rows)
             rows.append(DecisionRow(int(r.get("seq", 0)), r.t, str(r.get("role", "")),
                                     str(r.get("decision", "")), str(r.get("target", "")),
                                     str(r.get("inject", "")), r.incident, r.unit,
-                                    station=station, own=own, place=r.place))
+                                    place=r.place))
+        elif r.event == "move_up" and r.unit in moving:  # what that move-up did
+            k = moving.pop(r.unit)
+            rows[k] = dataclasses.replace(rows[k], station=str(r.get("station", "")),
+                                          own=bool(r.get("own", False)))
     return rows
 
 
@@ -209,8 +215,8 @@ class Effect:
         Every objective whose status changed.
     largest
         The metric with the largest change relative to its default value among the
-        headline measures that got better or worse, or when none did among the others
-        (``None`` when no metric got better or worse).
+        headline measures that got better or worse (not negligibly), or when none did
+        among the others (``None`` when no metric got better or worse).
     """
 
     comparison: Comparison
@@ -228,7 +234,8 @@ def relative_change(m: MetricChange) -> float:
     return abs(delta) / abs(base) if base else math.inf
 
 
-def decision_effect(default: Mapping, played_summary: Mapping) -> Effect:
+def decision_effect(default: Mapping, played_summary: Mapping,
+                    negligible: Callable[[MetricChange], bool] | None = None) -> Effect:
     """Compare the ``summary.json`` of the default run with the played run's.
 
     Parameters
@@ -237,14 +244,20 @@ def decision_effect(default: Mapping, played_summary: Mapping) -> Effect:
         Summary of the same drill and seed played with no decision.
     played_summary
         Summary of the played exercise.
+    negligible
+        Whether a change is too small to be told (the report's: it rounds to no change at
+        the precision shown); such a change is never :attr:`Effect.largest`.
     """
     cmp = compare([default, played_summary], ["default", "played"])
     by_name = {m.name: m for m in cmp.metrics}
     head = [by_name[n] for n in HEADLINE_METRICS
             if n in by_name and by_name[n].verdicts[1] != "none"]
     rest = [m for m in cmp.metrics if m.changed and m.name not in HEADLINE_METRICS]
-    rated = [m for m in head if m.verdicts[1] in ("better", "worse")] or \
-        [m for m in rest if m.verdicts[1] in ("better", "worse")]
+
+    def moved(m: MetricChange) -> bool:
+        return m.verdicts[1] in ("better", "worse") and not (negligible and negligible(m))
+
+    rated = [m for m in head if moved(m)] or [m for m in rest if moved(m)]
     largest = max(rated, key=relative_change, default=None)
     return Effect(cmp, tuple(head + rest), tuple(o for o in cmp.objectives if o.changed),
                   largest)

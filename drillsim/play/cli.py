@@ -55,7 +55,10 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
 
         # the app first (the font takes seconds once): the addresses printed then work
         app = create_app(exercise, speed=speed, address=f"http://{shown}:{port}")
-    if console is not None:
+
+    def announce() -> None:
+        if console is None:
+            return
         live = exercise.live
         console.print(f"Exercise: {live.scenario.name} (seed {exercise.seed}), folder "
                       f"{exercise.folder}, drill clock at {live.now / 60:.0f} min"
@@ -67,17 +70,35 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
                 console.print(f"  {role.name_en} / {role.name_zh}: http://{shown}:{port}/p/{code}")
         console.print("Ctrl-C stops the server; every decision is already on disk: "
                       f"drillsim play --resume {exercise.folder} goes on from here.")
-    if app is not None:
-        import uvicorn
 
-        try:
-            uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                          ws="websockets-sansio")).run()
-        except KeyboardInterrupt:  # uvicorn has shut down; it passes the Ctrl-C on
-            pass
-        if console is not None:
-            console.print(f"Stopped. Resume with: drillsim play --resume {exercise.folder}")
+    if app is None:
+        announce()
+        return exercise
+    import uvicorn
+
+    try:
+        listening_server(uvicorn.Config(app, host=host, port=port, log_level="warning",
+                                        ws="websockets-sansio"), announce).run()
+    except KeyboardInterrupt:  # uvicorn has shut down; it passes the Ctrl-C on
+        pass
+    if console is not None:
+        console.print(f"Stopped. Resume with: drillsim play --resume {exercise.folder}")
     return exercise
+
+
+def listening_server(config, on_listen):
+    """A :class:`uvicorn.Server` that calls ``on_listen()`` once its socket listens (after
+    uvicorn's startup: the application's lifespan, then the bind), so an address printed
+    then never meets "connection refused"."""
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                on_listen()
+
+    return _Server(config)
 
 
 def _check_port(host: str, port: int) -> None:

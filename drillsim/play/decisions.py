@@ -8,8 +8,11 @@ decision takes effect at the drill clock's current time (:mod:`drillsim.play.liv
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Annotated, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from drillsim.scenarios.schema import Location
@@ -101,6 +104,14 @@ class CallMutualAid(_Decision):
     count: int = Field(default=1, ge=1, le=10)
 
 
+class SendPump(_Decision):
+    """Send a pump crew (a team unit with a mobile pump) to a waterlogging point now,
+    before or instead of the model's rule (depth at the threshold, by priority)."""
+    kind: Literal["send_pump"]
+    unit: str
+    point: str
+
+
 class MobiliseTeam(_Decision):
     """Activate a team (part-time, professional or volunteer) now."""
     kind: Literal["mobilise_team"]
@@ -109,24 +120,89 @@ class MobiliseTeam(_Decision):
 
 Decision = Annotated[
     SendUnit | HoldUnit | ReleaseHold | RecallUnit | MoveUp | CloseRoad | ReopenRoad
-    | OpenShelters | ProtectiveAction | SendTruck | CallMutualAid | MobiliseTeam,
+    | OpenShelters | ProtectiveAction | SendTruck | CallMutualAid | MobiliseTeam | SendPump,
     Field(discriminator="kind")]
 
 _ADAPTER: TypeAdapter = TypeAdapter(Decision)
 
 
+WORDING = Path(__file__).parent / "static" / "wording.yaml"
+"""The exercise pages' words (``en`` and ``zh`` per key), the refusals' among them."""
+
+Name = dict[str, str]
+"""A name in both languages, ``{"en": ..., "zh": ...}`` (as :mod:`drillsim.play.state`
+gives names)."""
+
+
+@cache
+def play_words() -> dict[str, dict[str, str]]:
+    """The pages' wording (:data:`WORDING`), read once."""
+    return yaml.safe_load(WORDING.read_text(encoding="utf-8"))
+
+
+def word(key: str) -> Name:
+    """One word of the pages' wording in both languages."""
+    return dict(play_words()[key])
+
+
 class DecisionRefused(ValueError):
-    """A decision that cannot be taken; the message says why, for the player."""
+    """A decision (or a request) that cannot be taken; says why, in both languages.
+
+    Parameters
+    ----------
+    key
+        The wording key of the reason (``refused_*`` in :data:`WORDING`), whose ``en`` and
+        ``zh`` texts name the fields ``{name}``.
+    **fields
+        The values: a string (an id or what the player typed, the same in both
+        languages), a number, or a :data:`Name` (each language its own).
+
+    ``str(exc)`` is the English text (logs, tests); :meth:`text` gives either.
+    """
+
+    def __init__(self, key: str, **fields: str | float | Name) -> None:
+        self.key = key
+        self.fields = fields
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang`` (``en`` or ``zh``)."""
+        values = {k: (v.get(lang) or v.get("en") or v.get("zh", "")) if isinstance(v, dict)
+                  else v for k, v in self.fields.items()}
+        return play_words()[self.key][lang].format(**values)
+
+    def as_json(self) -> dict[str, str]:
+        """``{"error": English, "error_zh": Chinese}``, as the server answers a refusal."""
+        return {"error": self.text("en"), "error_zh": self.text("zh")}
+
+
+_PYDANTIC_KEYS = {"union_tag_invalid": "refused_unknown_kind",
+                  "union_tag_not_found": "refused_no_kind",
+                  "missing": "refused_missing_field", "extra_forbidden": "refused_extra_field"}
+
+
+def field_name(name: str) -> Name:
+    """A decision's field named in both languages (the pages' ``field_*`` word), else the
+    field's own name."""
+    words = play_words()
+    return word(f"field_{name}") if f"field_{name}" in words else {"en": name, "zh": name}
 
 
 def parse_decision(data: object) -> _Decision:
     """A decision from a page's JSON, or :class:`DecisionRefused` naming the bad field."""
+    if not isinstance(data, dict):
+        raise DecisionRefused("refused_not_object")
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-",)))
-        raise DecisionRefused(f"{where or 'decision'}: {err['msg']}") from None
+        key = _PYDANTIC_KEYS.get(err["type"], "refused_bad_value")
+        if key == "refused_unknown_kind":
+            raise DecisionRefused(key, kind=str(data.get("kind"))) from None
+        names = [str(p) for p in err["loc"] if isinstance(p, str)]
+        name = names[1] if len(names) > 1 else (names[0] if names else "kind")
+        raise DecisionRefused(key, field=field_name(name),
+                              detail={"en": err["msg"], "zh": ""}) from None
 
 
 def target_of(decision: _Decision) -> str:

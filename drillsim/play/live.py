@@ -37,15 +37,18 @@ from drillsim.play.decisions import (
     HoldUnit,
     MobiliseTeam,
     MoveUp,
+    Name,
     OpenShelters,
     ProtectiveAction,
     RecallUnit,
     ReleaseHold,
     ReopenRoad,
+    SendPump,
     SendTruck,
     SendUnit,
     _Decision,
     target_of,
+    word,
 )
 from drillsim.records.record import Record
 from drillsim.records.result import RunResult
@@ -82,6 +85,7 @@ class LiveDrill:
             CallMutualAid: self._mutual_aid, MoveUp: self._move_up,
             OpenShelters: self._open_shelters, ProtectiveAction: self._protective_action,
             SendTruck: self._send_truck, MobiliseTeam: self._mobilise_team,
+            SendPump: self._send_pump,
         }
 
     # ------------------------------------------------------------------ the clock
@@ -114,6 +118,18 @@ class LiveDrill:
         times = [i.at for i in self.scenario.injects] + [i.at for i in self.scenario.incidents]
         return min((t for t in times if t >= self.now), default=self.duration)
 
+    def next_policy_moment(self) -> float:
+        """Time of the next moment the default policy acts on the drill file's schedule,
+        after now, s (the end when none): the rain's start, the flood's activation (teams
+        called out, shelters ordered open) and the relief's onset. A clock stopped there
+        has not played it yet (:meth:`advance` plays the events before its ``until``), so
+        players may decide before the policy does."""
+        flood, relief = self.scenario.flood, self.scenario.relief
+        times = [] if flood is None else [flood.rain.start, flood.activation]
+        times.append(relief.onset)
+        return min((float(t) for t in times if t is not None and t > self.now),
+                   default=self.duration)
+
     def finish(self) -> RunResult:
         """Play to the end (the default policy from now on) and return the records."""
         if self._result is None:
@@ -132,9 +148,10 @@ class LiveDrill:
         ``units``
             The units it commands (send, hold, release, recall, move up): ``id``,
             ``type``, ``station`` (its own), ``covers`` (the station whose quarters are
-            its home now), ``status`` (``available``, ``committed``, ``held``,
-            ``out_of_service``), ``where`` (``in_quarters``, ``on_road``, ``en_route``,
-            ``on_scene``, ``on_task``: a pump crew at a point), ``incident``, ``lat``/``lon``
+            its home now), ``status`` (:func:`unit_status`: ``available``,
+            ``committed``, ``turning_back``, ``held``, ``out_of_service``), ``where``
+            (``in_quarters``, ``on_road``, ``en_route``, ``on_scene``, ``on_task``: a pump
+            crew at a point), ``incident`` (committed only), ``lat``/``lon``
             (where it is or next passes, degrees).
         ``stations``
             Stations a unit can move up to: ``id``, ``name_en``, ``name_zh``.
@@ -156,6 +173,10 @@ class LiveDrill:
             ``capacity``.
         ``communities``
             ``[id, name_en, name_zh]`` a protective action may name (chemical drills).
+        ``pump_crews``, ``points``
+            The team units with a pump it commands (as ``units``), and the waterlogging
+            points: ``id``, ``name_en``, ``name_zh``, ``depth_m`` (m), ``pumps`` (the
+            crews there or on their way) (rainstorm drills).
 
         Raises
         ------
@@ -200,6 +221,13 @@ class LiveDrill:
                                for s in sh.by_id.values()]
         if "protective_action" in kinds and d.chemical is not None:
             out["communities"] = [list(c) for c in self.communities()]
+        if "send_pump" in kinds and d.flood is not None:
+            out["pump_crews"] = [self._unit_state(u) for u in d.units.values()
+                                 if u.pump_m3_s > 0 and role.commands(u.station)]
+            out["points"] = [{"id": p.id, **{f"name_{k}": v for k, v in
+                                             self.point_name(p.id).items()},
+                              "depth_m": p.depth_m, "pumps": [u.id for u in p.pumps]}
+                             for p in d.flood.points]
         return out
 
     def _named(self, spec) -> dict[str, str]:
@@ -210,11 +238,44 @@ class LiveDrill:
                 "name_en": spec.name_en or (place.name_en if place is not None else ""),
                 "name_zh": spec.name_zh or (place.name_zh if place is not None else "")}
 
+    def place_name(self, place_id: str) -> Name:
+        """A station, team, depot or shelter named in both languages: its drill-file names,
+        else its place's, else its id."""
+        f = self.scenario.forces
+        for spec in [*f.stations, *f.teams, *f.depots, *f.shelters]:
+            if spec.id == place_id and (spec.name_zh or spec.name_en):
+                return _pair(spec.name_en, spec.name_zh)
+        p = self.drill.world.places.get(place_id)
+        if p is None:
+            return _pair(place_id, place_id)
+        return _pair(getattr(p, "name_en", "") or place_id, p.name_zh or place_id)
+
+    def point_name(self, point_id: str) -> Name:
+        """A waterlogging point named in both languages: its drill-file names, else its
+        place's, else its id (as the report names it)."""
+        flood = self.scenario.flood
+        spec = next((p for p in flood.points if p.id == point_id), None) if flood else None
+        if spec is None:
+            return _pair(point_id, point_id)
+        loc = spec.location
+        p = self.drill.world.places.get(loc.place) if loc is not None and loc.place else None
+        return _pair(spec.name_en or (getattr(p, "name_en", "") if p is not None else "")
+                     or point_id,
+                     spec.name_zh or (p.name_zh if p is not None else "") or point_id)
+
+    def road_name(self, road: str) -> Name:
+        """A road of the map (named by either name) in both languages; as given when the
+        map has no such road."""
+        pair = next(((en, zh) for zh, en in _named_roads(self.drill.world.network)
+                     if road in (zh, en)), (road, road))
+        return _pair(*pair)
+
     def _unit_state(self, unit: Unit) -> dict:
         """One unit for :meth:`options`."""
         d = self.drill
-        inc = d.incidents.get(unit.incident)
-        if unit.status == "committed":
+        status = unit_status(unit)
+        inc = d.incidents.get(unit.incident) if status == "committed" else None
+        if status == "committed":
             where = "on_task" if inc is None else (
                 "on_scene" if unit.id in inc.on_scene else "en_route")
         else:
@@ -223,7 +284,8 @@ class LiveDrill:
         net = d.world.network
         covers = next((sid for sid, n in d.station_nodes.items() if n == unit.home), "")
         return {"id": unit.id, "type": unit.type, "station": unit.station, "covers": covers,
-                "status": unit.status, "where": where, "incident": unit.incident,
+                "status": status, "where": where,
+                "incident": unit.incident if status == "committed" else "",
                 "lat": float(net.lat[node]), "lon": float(net.lon[node])}
 
     # ------------------------------------------------------------------ decisions
@@ -240,9 +302,12 @@ class LiveDrill:
         self.check(decision)
         seq = len(self.decisions) + 1
         rec_at = len(self.drill.records)
-        self.drill.log("decision", getattr(decision, "incident", ""),
-                       getattr(decision, "unit", ""),
-                       place=getattr(decision, "shelter", "") or getattr(decision, "station", ""),
+        incident = getattr(decision, "incident", "")
+        if isinstance(decision, RecallUnit):  # the call it is recalled from
+            incident = self.drill.units[decision.unit].incident
+        self.drill.log("decision", incident, getattr(decision, "unit", ""),
+                       place=getattr(decision, "shelter", "") or getattr(decision, "station", "")
+                       or getattr(decision, "point", ""),
                        seq=seq, role=decision.role,
                        decision=decision.kind, target=target_of(decision),
                        inject=decision.inject)
@@ -254,14 +319,15 @@ class LiveDrill:
         """Raise :class:`DecisionRefused` when ``decision`` cannot be taken now (what
         :meth:`decide` would refuse); change nothing."""
         if self._result is not None:
-            raise DecisionRefused("the drill is over: no more decisions")
+            raise DecisionRefused("refused_over")
         role = self.roles.get(decision.role)
         if role is None:
-            raise DecisionRefused(f"role {decision.role!r} does not play in this drill")
+            raise DecisionRefused("refused_no_role", role=decision.role)
         if decision.kind not in role.kinds:
-            raise DecisionRefused(f"the {role.name_en} cannot decide {decision.kind}")
+            raise DecisionRefused("refused_not_your_kind", role=_role_name(role),
+                                  kind=word(f"kind_{decision.kind}"))
         if decision.inject and decision.inject not in self._inject_ids():
-            raise DecisionRefused(f"inject {decision.inject!r} is not in this drill")
+            raise DecisionRefused("refused_no_inject", inject=decision.inject)
         check = getattr(self, f"_check_{decision.kind}", None)
         if check is not None:
             check(decision, role)
@@ -272,28 +338,28 @@ class LiveDrill:
     def _unit(self, uid: str, role: Role) -> Unit:
         unit = self.drill.units.get(uid)
         if unit is None:
-            raise DecisionRefused(f"no unit {uid!r} in this drill")
+            raise DecisionRefused("refused_no_unit", unit=uid)
         if not role.commands(unit.station):
-            raise DecisionRefused(f"{uid} is not commanded by this seat ({role.name_en})")
+            raise DecisionRefused("refused_not_commanded", unit=uid, role=_role_name(role))
         return unit
 
     def _check_send_unit(self, d: SendUnit, role: Role) -> None:
         unit = self._unit(d.unit, role)
         if unit.status != "available":
-            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}, not free")
+            raise DecisionRefused("refused_not_free", unit=d.unit, status=_status(unit))
         inc = self.drill.incidents.get(d.incident)
         if inc is None or not inc.called:
-            raise DecisionRefused(f"no call {d.incident!r} has come in yet")
+            raise DecisionRefused("refused_no_call", incident=d.incident)
         if inc.controlled.triggered:
-            raise DecisionRefused(f"{d.incident} is under control: no unit is sent to it")
+            raise DecisionRefused("refused_controlled", incident=d.incident)
         if not math.isfinite(self._eta(unit, inc.node)):
-            raise DecisionRefused(f"{d.unit} cannot reach {d.incident}: every road in is closed")
+            raise DecisionRefused("refused_unreachable", unit=d.unit, incident=d.incident)
 
-    def _eta(self, unit: Unit, node: int) -> float:
+    def _eta(self, unit: Unit, node: int, walk_m: float = APPROACH_MAX_M) -> float:
         """Travel time of ``unit`` from where it is now to where it would stop for
-        ``node``, s (``inf`` when no route reaches it)."""
+        ``node`` (at most ``walk_m`` from it, m), s (``inf`` when no route reaches it)."""
         travel = self.drill.world.travel
-        stop = travel.approach(node, unit.vehicle, APPROACH_MAX_M)
+        stop = travel.approach(node, unit.vehicle, walk_m)
         at, t_at = unit.position(self.now)
         return (t_at - self.now) + float(travel.times_to(stop, unit.vehicle)[at])
 
@@ -311,8 +377,7 @@ class LiveDrill:
     def _check_hold_unit(self, d: HoldUnit, role: Role) -> None:
         unit = self._unit(d.unit, role)
         if unit.status != "available":
-            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}: only a free "
-                                  f"unit can be held (recall it first)")
+            raise DecisionRefused("refused_hold_not_free", unit=d.unit, status=_status(unit))
 
     def _hold(self, d: HoldUnit) -> tuple[str, str, str]:
         self.drill.units[d.unit].status = "held"
@@ -321,7 +386,7 @@ class LiveDrill:
     def _check_release_hold(self, d: ReleaseHold, role: Role) -> None:
         unit = self._unit(d.unit, role)
         if unit.status != "held" and not unit.hold_on_release:
-            raise DecisionRefused(f"{d.unit} is not held")
+            raise DecisionRefused("refused_not_held", unit=d.unit)
 
     def _release_hold(self, d: ReleaseHold) -> tuple[str, str, str]:
         unit = self.drill.units[d.unit]
@@ -333,14 +398,15 @@ class LiveDrill:
 
     def _check_recall_unit(self, d: RecallUnit, role: Role) -> None:
         unit = self._unit(d.unit, role)
+        if unit_status(unit) == "turning_back":
+            raise DecisionRefused("refused_turning_back", unit=d.unit)
         if unit.status != "committed" or not unit.incident:
-            raise DecisionRefused(f"{d.unit} is not on its way to a call")
+            raise DecisionRefused("refused_not_en_route", unit=d.unit)
         inc = self.drill.incidents.get(unit.incident)
         if inc is None or d.unit in inc.on_scene:
-            raise DecisionRefused(f"{d.unit} is on scene at {unit.incident}: units on scene "
-                                  f"stay until the incident is cleared")
+            raise DecisionRefused("refused_on_scene", unit=d.unit, incident=unit.incident)
         if unit.process is None or not unit.process.is_alive:
-            raise DecisionRefused(f"{d.unit} cannot be recalled now")
+            raise DecisionRefused("refused_recall_not_now", unit=d.unit)
 
     def _recall(self, d: RecallUnit) -> tuple[str, str, str]:
         unit = self.drill.units[d.unit]
@@ -366,20 +432,28 @@ class LiveDrill:
         world = self.drill.world
         if not world.network.edges_named(d.road):
             close = close_road_names(world.network, d.road)
-            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-            raise DecisionRefused(f"no road {d.road!r} on this district's map{hint}")
+            if close:
+                raise DecisionRefused("refused_no_road_did_you_mean", road=d.road, names={
+                    "en": " or ".join(map(repr, close)),
+                    "zh": "或".join(f"“{n}”" for n in close)})
+            raise DecisionRefused("refused_no_road", road=d.road)
         try:
             edges = road_change_edges(world, self._road_change(d))
-        except KeyError:
+        except KeyError:  # the road is on the map: the place it is near is not
             near = d.near.place or d.near.node or f"{d.near.lat}, {d.near.lon}"
-            raise DecisionRefused(f"no place {near!r} on this district's map") from None
+            raise DecisionRefused("refused_no_place", place=str(near)) from None
         if edges.size == 0:
-            raise DecisionRefused(f"no part of {d.road} lies within {d.radius_m:g} m of there")
-        closed = [int(e) in self.drill._closed_roads for e in edges]
-        if d.kind == "close_road" and all(closed):
-            raise DecisionRefused(f"{d.road} is already closed there")
-        if d.kind == "reopen_road" and not any(closed):
-            raise DecisionRefused(f"{d.road} is not closed there (by an inject or a decision)")
+            raise DecisionRefused("refused_not_near", road=self.road_name(d.road),
+                                  radius=d.radius_m)
+        closed = self.drill._closed_roads
+        by = [closed[int(e)] for e in edges if int(e) in closed]
+        if d.kind == "reopen_road" and not by:
+            raise DecisionRefused("refused_not_closed", road=self.road_name(d.road))
+        if d.kind == "close_road" and len(by) == edges.size:
+            labels = list(dict.fromkeys(by))
+            raise DecisionRefused("refused_already_closed", road=self.road_name(d.road), by={
+                lang: sep.join(_closed_by(lab, lang) for lab in labels)
+                for lang, sep in (("en", ", "), ("zh", "、"))})
 
     _check_reopen_road = _check_close_road
 
@@ -391,14 +465,13 @@ class LiveDrill:
     def _check_call_mutual_aid(self, d: CallMutualAid, role: Role) -> None:
         aid = self.scenario.forces.mutual_aid
         if not aid.enabled:
-            raise DecisionRefused("this drill has no mutual aid")
+            raise DecisionRefused("refused_no_mutual_aid")
         if self.drill.dispatcher.mutual_aid_sent + d.count > aid.max_units:
             left = aid.max_units - self.drill.dispatcher.mutual_aid_sent
-            raise DecisionRefused(f"mutual aid is capped at {aid.max_units} units "
-                                  f"({left} left)")
+            raise DecisionRefused("refused_aid_cap", cap=aid.max_units, left=left)
         inc = self.drill.incidents.get(d.incident)
         if inc is None or not inc.called or inc.controlled.triggered:
-            raise DecisionRefused(f"{d.incident!r} is not a call being worked")
+            raise DecisionRefused("refused_not_a_call", incident=d.incident)
 
     def _mutual_aid(self, d: CallMutualAid) -> tuple[str, str, str]:
         inc = self.drill.incidents[d.incident]
@@ -428,12 +501,12 @@ class LiveDrill:
         unit = self._unit(d.unit, role)
         home = self.drill.station_nodes.get(d.station)
         if home is None:
-            raise DecisionRefused(f"no station {d.station!r} in this drill")
+            raise DecisionRefused("refused_no_station", station=d.station)
         if unit.status != "available":
-            raise DecisionRefused(f"{d.unit} is {unit.status.replace('_', ' ')}: only a free "
-                                  f"unit moves up")
+            raise DecisionRefused("refused_move_not_free", unit=d.unit, status=_status(unit))
         if unit.home == home:
-            raise DecisionRefused(f"{d.unit} already covers {d.station}")
+            raise DecisionRefused("refused_already_covers", unit=d.unit,
+                                  station=self.place_name(d.station))
 
     def _move_up(self, d: MoveUp) -> tuple[str, str, str]:
         self.drill.move_up(self.drill.units[d.unit], d.station)
@@ -442,9 +515,9 @@ class LiveDrill:
     def _check_open_shelters(self, d: OpenShelters, role: Role) -> None:
         shelters = self.drill.shelters
         if shelters is None:
-            raise DecisionRefused("this drill has no shelters")
+            raise DecisionRefused("refused_no_shelters")
         if shelters.ordered:
-            raise DecisionRefused("the shelters are already ordered open")
+            raise DecisionRefused("refused_shelters_ordered")
 
     def _open_shelters(self, d: OpenShelters) -> tuple[str, str, str]:
         self.drill.shelters.order_open()
@@ -483,18 +556,16 @@ class LiveDrill:
         known.pop("", None)
         unknown = [n for n in names if n.strip() not in known]
         if unknown:
-            raise DecisionRefused(f"no community or subdistrict {', '.join(map(repr, unknown))} "
-                                  f"in this district")
+            raise DecisionRefused("refused_no_area", names="、".join(unknown))
         return list(dict.fromkeys(known[n.strip()] for n in names))
 
     def _check_protective_action(self, d: ProtectiveAction, role: Role) -> None:
         chem = self.drill.chemical
         if chem is None:
-            raise DecisionRefused("this drill has no chemical release: no protective action")
+            raise DecisionRefused("refused_no_release")
         self._area_ids(d.communities)
         if chem.release_over():
-            raise DecisionRefused("the release is over and no one is in a zone: no new "
-                                  "area is ordered")
+            raise DecisionRefused("refused_release_over")
 
     def _protective_action(self, d: ProtectiveAction) -> tuple[str, str, str]:
         chem = self.drill.chemical
@@ -504,40 +575,99 @@ class LiveDrill:
     def _check_send_truck(self, d: SendTruck, role: Role) -> None:
         relief, shelters = self.drill.relief, self.drill.shelters
         if relief is None or not relief.depots:
-            raise DecisionRefused("this drill has no relief depots")
+            raise DecisionRefused("refused_no_depots")
         if d.depot not in relief.depots:
-            raise DecisionRefused(f"no depot {d.depot!r} in this drill")
+            raise DecisionRefused("refused_no_depot", depot=d.depot)
         shelter = shelters.by_id.get(d.shelter)
         if shelter is None:
-            raise DecisionRefused(f"no shelter {d.shelter!r} in this drill")
+            raise DecisionRefused("refused_no_shelter", shelter=d.shelter)
         if d.shelter in shelters.blocked:
-            raise DecisionRefused(f"{d.shelter} is closed (a threat zone or flood water)")
+            raise DecisionRefused("refused_shelter_closed", shelter=self.place_name(d.shelter))
         if not shelters.ordered:
-            raise DecisionRefused(f"{d.shelter} is not open: the shelters have not been "
-                                  f"ordered open")
+            raise DecisionRefused("refused_shelter_not_open",
+                                  shelter=self.place_name(d.shelter))
         free = relief.free_truck(d.depot)
         if free is None:
-            raise DecisionRefused(f"no truck of {d.depot} is free")
+            raise DecisionRefused("refused_no_free_truck", depot=self.place_name(d.depot))
         if not relief.load_for(d.depot, shelter, free[1]):
-            raise DecisionRefused(f"{d.depot} has none of the items {d.shelter} needs now")
+            raise DecisionRefused("refused_nothing_needed", depot=self.place_name(d.depot),
+                                  shelter=self.place_name(d.shelter))
 
     def _send_truck(self, d: SendTruck) -> tuple[str, str, str]:
         truck = self.drill.relief.send(d.depot, self.drill.shelters.by_id[d.shelter])
         return "", truck.id, d.shelter
 
+    def _check_send_pump(self, d: SendPump, role: Role) -> None:
+        flood = self.drill.flood
+        if flood is None:
+            raise DecisionRefused("refused_no_flood")
+        unit = self._unit(d.unit, role)
+        if unit.pump_m3_s <= 0:
+            raise DecisionRefused("refused_no_pump", unit=d.unit)
+        point = flood.by_id.get(d.point)
+        if point is None:
+            raise DecisionRefused("refused_no_point", point=d.point, points={
+                lang: sep.join(self.point_name(p.id)[lang] for p in flood.points)
+                for lang, sep in (("en", ", "), ("zh", "、"))})
+        if unit in point.pumps:
+            raise DecisionRefused("refused_already_pumping", unit=d.unit,
+                                  point=self.point_name(d.point))
+        if unit.status != "available":
+            raise DecisionRefused("refused_not_free", unit=d.unit, status=_status(unit))
+        if not math.isfinite(self._eta(unit, point.node, math.inf)):
+            raise DecisionRefused("refused_pump_unreachable", unit=d.unit,
+                                  point=self.point_name(d.point))
+
+    def _send_pump(self, d: SendPump) -> tuple[str, str, str]:
+        flood = self.drill.flood
+        point, unit = flood.by_id[d.point], self.drill.units[d.unit]
+        flood.send_pump(point, unit, self._eta(unit, point.node, math.inf))
+        return "", d.unit, d.point
+
     def _check_mobilise_team(self, d: MobiliseTeam, role: Role) -> None:
         team = next((t for t in self.scenario.forces.teams if t.id == d.team), None)
         if team is None:
-            raise DecisionRefused(f"no team {d.team!r} in this drill")
+            raise DecisionRefused("refused_no_team", team=d.team)
         if role.id == "blue_star" and not is_blue_star(team):
-            raise DecisionRefused(f"the {role.name_en} calls out only itself, not {d.team}")
+            raise DecisionRefused("refused_blue_star_only", role=_role_name(role),
+                                  team=self.place_name(d.team))
         if d.team in self.drill.rosters.called:
-            raise DecisionRefused(f"{d.team} has already been called out (mobilising or "
-                                  f"assembled)")
+            raise DecisionRefused("refused_team_called", team=self.place_name(d.team))
 
     def _mobilise_team(self, d: MobiliseTeam) -> tuple[str, str, str]:
         call_out(self.drill, d.team)
         return "", "", d.team
+
+
+def _pair(en: str, zh: str) -> Name:
+    """A name in both languages, each falling back on the other."""
+    return {"en": en or zh, "zh": zh or en}
+
+
+def unit_status(unit: Unit) -> str:
+    """A unit's status as the pages show it: the engine's, or ``turning_back`` for a unit
+    a player recalled whose turn back is still to be played (committed, with
+    ``hold_on_release``: the engine plays the interrupt at the clock's next step)."""
+    if unit.status == "committed" and unit.hold_on_release:
+        return "turning_back"
+    return unit.status
+
+
+def _closed_by(label: str, lang: str) -> str:
+    """Who closed a road: an inject's id, or the ``decision-N`` that did."""
+    if label.startswith("decision-"):
+        n = label.removeprefix("decision-")
+        return f"decision {n}" if lang == "en" else f"第{n}号决策"
+    return label
+
+
+def _role_name(role: Role) -> Name:
+    return _pair(role.name_en, role.name_zh)
+
+
+def _status(unit: Unit) -> Name:
+    """A unit's status in both languages (the pages' ``status_*`` words)."""
+    return word(f"status_{unit.status}")
 
 
 def _named_roads(net) -> list[tuple[str, str]]:

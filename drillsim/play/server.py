@@ -33,8 +33,12 @@ Routes
 
 Decision point (``next_decision_point``): the clock runs in steps of
 :data:`DECISION_STEP_S` until a step brings a new call, an escalation, a call queued
-for want of a unit or a call no unit can reach, or until the next inject (every inject
-is delivered to a seated role: the command centre when it names none), whichever comes
+for want of a unit or a call no unit can reach, a team called out or assembled, the
+relief's onset or a protective-action order (:data:`DECISION_POINT_EVENTS`), or until the
+next inject (every inject is delivered to a seated role: the command centre when it names
+none) or the next moment the default policy acts on the drill file's schedule (the rain's
+start, the flood's activation: the clock stops just before it, so the players may mobilise
+a team or open the shelters first; :meth:`LiveDrill.next_policy_moment`), whichever comes
 first; it stops at the end of that step.
 """
 
@@ -65,8 +69,11 @@ SPEEDS = (1, 10, 60, 300)
 """The clock's speeds offered, drill seconds per wall second."""
 DECISION_STEP_S = 60.0
 """Step of the clock looking for the next decision point, drill s."""
-DECISION_POINT_EVENTS = frozenset({"call", "escalate", "queued", "unreachable"})
-"""Records that make a decision point."""
+DECISION_POINT_EVENTS = frozenset({"call", "escalate", "queued", "unreachable",
+                                   "team_activated", "team_assembled", "onset",
+                                   "protective_action", "area_order"})
+"""Records that make a decision point: a call and what it waits for, a team called out or
+assembled (its units are the seats' now), the relief's onset, a protective-action order."""
 FORK_METRICS = ("first_arrival_p50", "first_arrival_p90", "people_above_aegl2",
                 "relief_share_10h")
 """The measures a fork shows side by side (those the drill measures)."""
@@ -154,19 +161,18 @@ class Session:
 
         Raises
         ------
-        ValueError
-            For an unknown action or speed.
+        DecisionRefused
+            For an unknown action or speed, or a step when the clock is at the end.
         """
         if speed is not None:
             if speed not in SPEEDS:
-                raise ValueError(f"speed must be one of {', '.join(map(str, SPEEDS))} "
-                                 f"(drill seconds per second), not {speed:g}")
+                raise DecisionRefused("refused_bad_speed", speeds=", ".join(map(str, SPEEDS)),
+                                      speed=f"{speed:g}")
             self.speed = float(speed)
         live = self.exercise.live
         if action in ("run", "next_inject", "next_decision_point") and (
                 live.finished or live.now >= live.duration):
-            raise ValueError("the drill is over" if live.finished else
-                             "the drill clock is at its end: Finish writes the report")
+            raise DecisionRefused("refused_over" if live.finished else "refused_at_end")
         if action == "run":
             self.running = True
             if self._ticker is None or self._ticker.done():
@@ -176,8 +182,7 @@ class Session:
         elif action == "next_inject":
             self.running = False
             if live.next_inject() >= live.duration:  # not the whole drill in one click
-                raise ValueError("no inject or scripted incident is left: Run or Next "
-                                 "decision point plays on, Finish plays to the end")
+                raise DecisionRefused("refused_no_inject_left")
             async with self.lock:
                 self.exercise.advance(live.next_inject() + 1e-6)
         elif action == "next_decision_point":
@@ -188,13 +193,14 @@ class Session:
             self.running = False
             await self.finish()
         else:
-            raise ValueError(f"unknown clock action {action!r}: run, pause, next_inject, "
-                             "next_decision_point or finish")
+            raise DecisionRefused("refused_unknown_action", action=action)
         await self.broadcast()
 
     def _to_decision_point(self) -> None:
         live = self.exercise.live
-        stop = min(live.next_inject() + 1e-6, live.duration)
+        inject, moment = live.next_inject(), live.next_policy_moment()
+        # just after the next inject, or just before a policy moment that comes first
+        stop = min(inject + 1e-6 if moment >= inject else moment, live.duration)
         seen = len(live.drill.records)
         while live.now < stop:
             self.exercise.advance(min(live.now + DECISION_STEP_S, stop))
@@ -331,12 +337,16 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
 
     def font_css() -> str:
         if embed_font and not fonts:
+            from drillsim.metrics.catalog import METRICS
             from drillsim.report.fontembed import font_face_css
+            from drillsim.report.text import TERMS, term
 
             text = (words + (exercise.folder / DRILL_FILE).read_text(encoding="utf-8")
                     + json.dumps([session.map(), session.state(None)], ensure_ascii=False)
+                    + "".join(term("unit", t, "zh") for t in TERMS["unit"])  # trucks, crews
                     + "".join(exercise.live.drill.world.network.edge_name)  # road names
-                    + "".join(r.name_zh for r in exercise.live.roles.values()))
+                    + "".join(r.name_zh for r in exercise.live.roles.values())
+                    + "".join(METRICS[m].zh for m in FORK_METRICS))  # a fork's measures
             fonts.append(font_face_css(text))
         return fonts[0] if fonts else ""
 
@@ -344,9 +354,16 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
     words = _script_json(yaml.safe_load((STATIC / "wording.yaml").read_text(encoding="utf-8")))
     font_css()  # once, before the first page (seconds the first time; then cached on disk)
 
+    def refused(exc: DecisionRefused, status: int) -> JSONResponse:
+        """A refusal, in both languages (the page shows its own)."""
+        return JSONResponse(exc.as_json(), status_code=status)
+
     def unknown(code: str) -> JSONResponse:
-        return JSONResponse({"error": f"unknown code {code!r}: ask the facilitator for "
-                                      "your join address"}, status_code=404)
+        return refused(DecisionRefused("refused_unknown_code", code=code), 404)
+
+    def not_facilitator(code: str) -> JSONResponse:
+        return unknown(code) if code not in session.roles else refused(
+            DecisionRefused("refused_facilitator_only"), 403)
 
     def page(template: str, code: str, role: str | None) -> Response:
         live = exercise.live
@@ -393,7 +410,8 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
         try:
             return json.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as exc:
-            raise DecisionRefused(f"the request is not JSON ({exc})") from None
+            raise DecisionRefused("refused_not_json", detail={"en": str(exc), "zh": ""}) \
+                from None
 
     async def api_decide(request: Request) -> Response:
         code = request.path_params["code"]
@@ -402,40 +420,41 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
         try:
             body = await body_of(request)
         except DecisionRefused as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return refused(exc, 400)
         if not isinstance(body, dict):
-            return JSONResponse({"error": "a decision is a JSON object with a 'kind'"},
-                                status_code=400)
+            return refused(DecisionRefused("refused_not_object"), 400)
         role = session.role_of(code)
         if role is not None:  # a player decides as its own role only
             asked = body.get("role", role)
             if asked != role:
-                return JSONResponse({"error": f"this page plays {role}: a decision as "
-                                              f"{asked!r} is refused"}, status_code=403)
+                seat = exercise.live.roles[role]
+                return refused(DecisionRefused(
+                    "refused_other_role", asked=str(asked),
+                    role={"en": seat.name_en, "zh": seat.name_zh}), 403)
             body = {**body, "role": role}
         try:
             record = await session.decide(body)
         except DecisionRefused as exc:
-            return JSONResponse({"error": str(exc)}, status_code=409)
+            return refused(exc, 409)
         return JSONResponse({"record": record})
 
     async def api_clock(request: Request) -> Response:
         code = request.path_params["code"]
         if not session.is_facilitator(code):
-            return unknown(code) if code not in session.roles else JSONResponse(
-                {"error": "only the facilitator runs the clock"}, status_code=403)
+            return not_facilitator(code)
         try:
             body = await body_of(request)
             if not isinstance(body, dict):
-                raise DecisionRefused("a clock request is a JSON object with an 'action'")
+                raise DecisionRefused("refused_clock_not_object")
+            speed = body.get("speed")
+            try:
+                speed = None if speed is None else float(speed)
+            except (ValueError, TypeError):
+                raise DecisionRefused("refused_bad_speed", speed=str(speed),
+                                      speeds=", ".join(map(str, SPEEDS))) from None
+            await session.clock(str(body.get("action", "")), speed)
         except DecisionRefused as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
-        speed = body.get("speed")
-        try:
-            await session.clock(str(body.get("action", "")),
-                                None if speed is None else float(speed))
-        except (ValueError, TypeError) as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return refused(exc, 400)
         async with session.lock:
             return JSONResponse(session.state(None)["clock_state"]
                                 | {"t": exercise.live.now, "finished": exercise.live.finished})
@@ -443,24 +462,21 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
     async def api_fork(request: Request) -> Response:
         code = request.path_params["code"]
         if not session.is_facilitator(code):
-            return unknown(code) if code not in session.roles else JSONResponse(
-                {"error": "only the facilitator forks"}, status_code=403)
+            return not_facilitator(code)
         try:
             body = await body_of(request)
         except DecisionRefused as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            return refused(exc, 400)
         alternative = body.get("alternative", []) if isinstance(body, dict) else None
         if not isinstance(alternative, list):
-            return JSONResponse({"error": "'alternative' is a list of decisions"},
-                                status_code=400)
+            return refused(DecisionRefused("refused_alternative_not_list"), 400)
         if exercise.live.finished:
-            return JSONResponse({"error": "the drill is over: nothing left to fork"},
-                                status_code=409)
+            return refused(DecisionRefused("refused_nothing_to_fork"), 409)
         try:
             return JSONResponse(await session.fork(alternative))
         except DecisionRefused as exc:
-            return JSONResponse({"error": f"the alternative is refused: {exc}"},
-                                status_code=409)
+            reason = {"en": exc.text("en"), "zh": exc.text("zh")}
+            return refused(DecisionRefused("refused_alternative", reason=reason), 409)
 
     async def report_file(request: Request) -> Response:
         code, name = request.path_params["code"], request.path_params["name"]
@@ -469,7 +485,7 @@ def create_app(exercise: Exercise, *, speed: float = 60.0, report: bool = True,
         path = (exercise.folder / name).resolve()
         if (path.parent != exercise.folder.resolve() or not path.is_file()
                 or path.suffix not in (".html", ".md", ".png", ".csv")):
-            return JSONResponse({"error": f"no report file {name!r}"}, status_code=404)
+            return refused(DecisionRefused("refused_no_report_file", name=name), 404)
         return FileResponse(path)
 
     async def socket(ws: WebSocket) -> None:

@@ -19,11 +19,15 @@ them with a true aspect).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from drillsim.metrics.decisions import DecisionRow, decision_rows
+from drillsim.play.live import unit_status
 from drillsim.scenarios.roles import inject_roles
 
 if TYPE_CHECKING:
@@ -108,14 +112,7 @@ def _lines(net, edges: np.ndarray) -> list[list[list[float]]]:
 
 def _place_name(live: LiveDrill, place_id: str) -> dict[str, str]:
     """A station, team base, depot or shelter by its drill-file names, else its place's."""
-    f = live.scenario.forces
-    for spec in [*f.stations, *f.teams, *f.depots, *f.shelters]:
-        if spec.id == place_id and (spec.name_zh or spec.name_en):
-            return _pair(spec.name_en, spec.name_zh)
-    p = live.drill.world.places.get(place_id)
-    if p is None:
-        return _pair(place_id, place_id)
-    return _pair(getattr(p, "name_en", "") or place_id, p.name_zh or place_id)
+    return live.place_name(place_id)
 
 
 # ---------------------------------------------------------------------------- the state
@@ -170,12 +167,16 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
               *drill.dispatcher.mutual_aid]:  # the units called in from outside last
         if seat is not None and not seat.commands(u.station):
             continue
+        status = unit_status(u)
         units.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),
                       "station": u.station,
                       "owner": _place_name(live, u.station) if u.station else
                       _pair("mutual aid", "区外增援"),
-                      "status": u.status, "moving": u.leg is not None,
-                      "incident": u.incident, "lonlat": _unit_lonlat(u, net, now)})
+                      "status": status, "moving": u.leg is not None,
+                      "incident": u.incident if status == "committed" else "",
+                      "lonlat": _unit_lonlat(u, net, now)})
+    if seat is not None and "send_truck" in seat.kinds:  # the trucks it sends
+        units += _trucks(live)
     state = {
         "t": now, "clock": clock_text(live), "duration": live.duration,
         "finished": live.finished, "units": units,
@@ -184,86 +185,125 @@ def snapshot(exercise: Exercise, role: str | None = None) -> dict:
         "shelters": _shelters(live), "depots": _depots(live),
     }
     rows = msel(live)
+    calls = {row.seq: row for row in decision_rows(drill.records)}
+    namers = {lang: LiveNames(live, lang) for lang in ("en", "zh")}
     if seat is None:
         state["msel"] = rows
-        state["decisions"] = [_decision_row(live, e) for e in exercise.log]
+        state["decisions"] = [_decision_row(live, e, calls, namers) for e in exercise.log]
     else:
         state["injects"] = [{k: v for k, v in r.items() if k != "expected_action"}
                             for r in rows if r["delivered"] and seat.id in r["roles"]]
-        state["decisions"] = [_decision_row(live, e) for e in exercise.log
+        state["decisions"] = [_decision_row(live, e, calls, namers) for e in exercise.log
                               if e["decision"].get("role") == seat.id]
         state["forms"] = decision_forms(live, seat.id)
+        # what the page says beside them: the default policy acts where the seat takes no
+        # decision (not once the drill is over), and why a team seat has no unit yet
+        state["default_policy"] = not live.finished
+        state["units_empty"] = "units_after_assembly" if seat.teams else "none_yet"
     return state
 
 
-def _decision_row(live: LiveDrill, entry: dict) -> dict:
+def _decision_row(live: LiveDrill, entry: dict, rows: dict[int, DecisionRow],
+                  namers: dict[str, LiveNames] | None = None) -> dict:
+    """One row of the decisions table; ``rows`` the drill's decisions as the debrief reads
+    them from the records (by ``seq``: a recall names the call the unit was recalled from,
+    a move-up its station, a truck its shelter); ``namers`` one :class:`LiveNames` per
+    language, shared by the rows of one snapshot."""
+    namers = namers or {lang: LiveNames(live, lang) for lang in ("en", "zh")}
     from drillsim.play.decisions import parse_decision, target_of
+    from drillsim.report.debrief import decision_text
 
     d = entry["decision"]
     seat = live.roles.get(d.get("role", ""))
+    row = rows.get(entry["seq"])
     return {"seq": entry["seq"], "t": entry["t"], "clock": clock_text(live, entry["t"]),
             "role": d.get("role", ""),
             "role_name": _pair(seat.name_en, seat.name_zh) if seat else _pair("", ""),
             "kind": d.get("kind", ""), "target": target_of(parse_decision(d)),
-            "target_name": _target(live, d),
+            "about": {lang: decision_text(namers[lang], row) if row is not None
+                      else d.get("kind", "") for lang in ("en", "zh")},
             "inject": d.get("inject", ""), "note": d.get("note", "")}
 
 
-def _target(live: LiveDrill, d: dict) -> dict[str, str]:
-    """What a logged decision is about, named in both languages for the pages: the unit
-    (its call sign) and the call it goes to, the team, road, depot and shelter, station or
-    communities by their names, not their ids (``district_relief_depot`` → ``区救灾物资储备库
-    → 西站南广场``)."""
-    from drillsim.play.decisions import parse_decision, target_of
+class LiveNames:
+    """Names things as the report's context does (the methods the debrief's
+    :func:`drillsim.report.debrief.decision_text` uses), for a drill being played: units
+    by their ids, calls as the report names them (a hazard's call by its point and
+    number), roads, stations, depots, shelters and teams by their names in ``lang``."""
 
-    def both(*parts: dict[str, str]) -> dict[str, str]:
-        return {lang: " → ".join(p[lang] for p in parts if p[lang]) for lang in ("en", "zh")}
+    def __init__(self, live: LiveDrill, lang: str) -> None:
+        self.live, self.lang, self.world = live, lang, live.drill.world
 
-    unit = _pair(d.get("unit", ""), d.get("unit", ""))
-    if d.get("incident"):
-        call = _call_names(live).get(d["incident"], _pair(d["incident"], d["incident"]))
-        return both(unit, call)
-    if d.get("team"):
-        return _place_name(live, d["team"])
-    if d.get("road"):
-        zh, en = _road_pair(live, d["road"])
-        return _pair(en, zh)
-    if d.get("depot"):
-        return both(_place_name(live, d["depot"]), _place_name(live, d.get("shelter", "")))
-    if d.get("station"):
-        return both(unit, _place_name(live, d["station"]))
-    text = target_of(parse_decision(d))
-    return _pair(text, text)
+    def name(self, en: str, zh: str) -> str:
+        own, other = (zh, en) if self.lang == "zh" else (en, zh)
+        return own or other
+
+    def say(self, key: str, **values: object) -> str:
+        from drillsim.report.wording import say
+
+        return say(self.lang, key, **values)
+
+    def unit_label(self, unit_id: str, *, short: bool = False) -> str:
+        return unit_id
+
+    @cached_property
+    def _hazard_calls(self) -> dict[str, dict[str, str]]:
+        return _hazard_call_names(self.live)
+
+    def incident_short(self, incident_id: str) -> str:
+        hazard = self._hazard_calls.get(incident_id)
+        return hazard[self.lang] if hazard is not None else incident_id
+
+    def road_name(self, road: str) -> str:
+        return self.live.road_name(road)[self.lang]
+
+    def place_name(self, place_id: str) -> str:
+        return self.live.place_name(place_id)[self.lang]
+
+    def point_name(self, point_id: str) -> str:
+        return self.live.point_name(point_id)[self.lang]
 
 
-def _road_pair(live: LiveDrill, road: str) -> tuple[str, str]:
-    """``(name_zh, name_en)`` of the road a decision names by either name."""
-    net = live.drill.world.network
-    for zh, en in zip(net.edge_name, net.edge_name_en, strict=True):
-        if road in (zh, en):
-            return zh or road, en or road
-    return road, road
+def about(live: LiveDrill, row: DecisionRow, lang: str) -> str:
+    """A decision in words in ``lang``, as the debrief words it (the decisions table's
+    "About"): ``moved DZ-E1 up to cover Nanyunhe Road Fire Rescue Station``, ``从区救灾
+    物资储备库派出运输车前往西沽公园``."""
+    from drillsim.report.debrief import decision_text
+
+    return decision_text(LiveNames(live, lang), row)
 
 
-def _call_names(live: LiveDrill) -> dict[str, dict[str, str]]:
-    """Each call's label in both languages: a scripted incident's id and names, a
-    call a waterlogging point raised as the report names it (``Nancang Road ponding,
-    rescue call 3``, ``南仓道积水点求救3``: the point and the call's number among its
-    calls), else its id."""
+def _hazard_call_names(live: LiveDrill) -> dict[str, dict[str, str]]:
+    """The calls a waterlogging point raised, named in both languages as the report names
+    them (``Nancang Road ponding, rescue call 3``, ``南仓道积水点求救3``: the point and the
+    call's number among its calls), in call order."""
     from drillsim.report.wording import say
 
-    points = {p.spec.id: _pair(p.spec.name_en or p.spec.id, p.spec.name_zh or p.spec.id)
+    points = {p.spec.id: live.point_name(p.spec.id)
               for p in (live.drill.flood.points if live.drill.flood is not None else [])}
     out: dict[str, dict[str, str]] = {}
     seen: dict[str, int] = {}
     for r in live.drill.records:
+        if r.event == "call" and r.place in points:
+            seen[r.place] = n = seen.get(r.place, 0) + 1
+            out[r.incident] = {lang: say(lang, "report.flood_rescue_call",
+                                         point=points[r.place][lang], n=n)
+                               for lang in ("en", "zh")}
+    return out
+
+
+def _call_names(live: LiveDrill) -> dict[str, dict[str, str]]:
+    """Each call's label in both languages, in call order: a call a waterlogging point
+    raised as the report names it (:func:`_hazard_call_names`), a scripted incident's id
+    and names, else its id."""
+    hazard = _hazard_call_names(live)
+    out: dict[str, dict[str, str]] = {}
+    for r in live.drill.records:
         if r.event != "call":
             continue
         iid, spec = r.incident, live.drill.incidents[r.incident].spec
-        if r.place in points:
-            seen[r.place] = n = seen.get(r.place, 0) + 1
-            out[iid] = {lang: say(lang, "report.flood_rescue_call",
-                                  point=points[r.place][lang], n=n) for lang in ("en", "zh")}
+        if iid in hazard:
+            out[iid] = hazard[iid]
         elif spec.name_en or spec.name_zh:
             out[iid] = _pair(f"{iid} {spec.name_en}".strip(), f"{iid} {spec.name_zh}".strip())
         else:
@@ -376,10 +416,41 @@ def _shelters(live: LiveDrill) -> list[dict]:
     if shelters is None:
         return []
     net = live.drill.world.network
+
+    def status(sid: str, s) -> str:  # the pages' word: blocked, open, opening, not_open
+        if sid in shelters.blocked:
+            return "blocked"
+        if s.opened.triggered:
+            return "open"
+        return "opening" if shelters.ordered else "not_open"  # ordered: setting up
+
     return [{"id": sid, "name": _place_name(live, sid), "lonlat": _ll(net, s.node),
              "people": s.occupants, "capacity": s.capacity, "open": s.opened.triggered,
-             "blocked": sid in shelters.blocked}
+             "blocked": sid in shelters.blocked, "status": status(sid, s)}
             for sid, s in sorted(shelters.by_id.items())]
+
+
+def _trucks(live: LiveDrill) -> list[dict]:
+    """The depots' trucks as units of the seats that send them: ``status`` ``available``
+    (waiting at the depot for a job), ``loading`` (at the depot, loading for a shelter:
+    the policy's or a player's) or ``on_road`` (to a shelter, unloading, or back)."""
+    relief = live.drill.relief
+    if relief is None:
+        return []
+    net = live.drill.world.network
+    out = []
+    for u, depot, _ in relief.trucks:
+        if u.id in relief.idle and u.id not in relief.orders:
+            status = "available"
+        elif u.leg is None and u.node == depot.node:
+            status = "loading"
+        else:
+            status = "on_road"
+        out.append({"id": u.id, "type": u.type, "type_name": _term("unit", u.type),
+                    "station": depot.id, "owner": _place_name(live, depot.id),
+                    "status": status, "moving": False, "incident": "",
+                    "lonlat": _unit_lonlat(u, net, live.now)})
+    return out
 
 
 def _depots(live: LiveDrill) -> list[dict]:
@@ -424,10 +495,6 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         return [{"value": u["id"], "label": _pair(u["id"], u["id"])} for u in opt["units"]
                 if u["status"] in status and (not where or u["where"] in where)]
 
-    # a closure near a waterlogging point (400 m, the decision's default radius), or the
-    # whole road: closing "the underpass" closed all of 天平路
-    points = [{"value": p["place"], "label": p["name"]} for p in _point_places(live)]
-    near = [("near", [{"value": "", "key": "near_whole_road"}, *points])] if points else []
     names = _call_names(live)
     calls = [{"value": c["id"], "label": names.get(c["id"], _pair(c["id"], c["id"]))}
              for c in opt["calls"]]
@@ -438,9 +505,17 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
         "recall_unit": lambda: [("unit", units("committed", where=("en_route",)))],
         "move_up": lambda: [("unit", units("available")), ("station", pick(opt["stations"]))],
         "call_mutual_aid": lambda: [("incident", calls), ("count", None)],
-        "close_road": lambda: [("road", _roads(opt["roads"])), *near],
-        "reopen_road": lambda: [("road", _roads(opt["roads_closed"])), *near],
+        "close_road": lambda: [("road", _roads(opt["roads"])), ("near", _near(live)),
+                               ("radius_m", None)],
+        "reopen_road": lambda: [("road", _roads(opt["roads_closed"])), ("near", _near(live)),
+                                ("radius_m", None)],
         "mobilise_team": lambda: [("team", pick(opt["teams"]))],
+        "send_pump": lambda: [
+            ("unit", [{"value": u["id"], "label": _pair(u["id"], u["id"])}
+                      for u in opt["pump_crews"] if u["status"] == "available"]),
+            ("point", [{"value": p["id"], "label": {
+                lang: f"{p[f'name_{lang}']} ({p['depth_m']:.2f} m)" for lang in ("en", "zh")}}
+                for p in opt["points"]])],
         "open_shelters": lambda: [],
         "send_truck": lambda: [("depot", pick([d for d in opt["depots"] if d["free_trucks"]])),
                                ("shelter", pick([x for x in opt["shelters"]
@@ -451,22 +526,43 @@ def decision_forms(live: LiveDrill, role_id: str) -> list[dict]:
             ("action", [{"value": a, "key": f"action_{a}"}
                         for a in ("evacuate", "shelter_in_place")])],
     }
-    return [{"kind": kind, "fields": [{"name": n, "choices": c, "multiple": n == "communities"}
+    return [{"kind": kind, "fields": [{"name": n, "choices": c, "multiple": n == "communities",
+                                       **NUMBER_FIELDS.get(n, {}), "json": n == "near"}
                                       for n, c in fields[kind]()]}
             for kind in fields if kind in opt["kinds"]
             and (kind != "protective_action" or opt["communities"])  # chemical drills only
+            and (kind != "send_pump" or opt["points"])  # rainstorm drills only
             and (kind != "open_shelters"  # not once ordered (by a player or the policy)
                  or (opt["shelters"] and not opt["shelters"][0]["ordered"]))]
 
 
-def _point_places(live: LiveDrill) -> list[dict]:
-    """The waterlogging points located at a named place: ``place`` (its id, what a
-    decision's ``near`` names) and ``name`` in both languages."""
+NUMBER_FIELDS = {"count": {"min": 1, "max": 10, "step": 1, "value": 1},
+                 "radius_m": {"min": 50, "max": 20000, "step": 50, "value": 400}}
+"""The number fields of the forms: bounds, step and the value offered (``radius_m``: the
+default of a closure near a place, m)."""
+
+
+def _near(live: LiveDrill) -> list[dict]:
+    """Where a closure or reopening can be centred (``near``): the whole road first, then
+    the map's places (stations, shelters, depots, hazard sites, team bases), the
+    waterlogging points and the scripted calls being worked. Values are JSON (a place id,
+    or ``{"lat", "lon"}`` of a point's or a call's road node)."""
+    def at(lonlat: list[float]) -> str:
+        return json.dumps({"lat": lonlat[1], "lon": lonlat[0]})
+
+    out = [{"value": "", "key": "whole_road"}]
+    out += [{"value": json.dumps(p.id), "label": _place_name(live, p.id)}
+            for p in live.drill.world.places if p.kind in MAP_PLACE_KINDS]
     flood = live.drill.flood
-    points = flood.points if flood is not None else []
-    return [{"place": p.spec.location.place,
-             "name": _pair(p.spec.name_en or p.spec.id, p.spec.name_zh or p.spec.id)}
-            for p in points if p.spec.location is not None and p.spec.location.place]
+    for p in flood.points if flood is not None else []:  # at its place, else its road node
+        place = p.spec.location.place if p.spec.location is not None else ""
+        lonlat = _ll(live.drill.world.network, p.node)
+        if place or lonlat:
+            out.append({"value": json.dumps(place) if place else at(lonlat),
+                        "label": live.point_name(p.spec.id)})
+    out += [{"value": at(i["lonlat"]), "label": i["label"]}
+            for i in _incidents(live) if i["lonlat"] and not i["background"]]
+    return out
 
 
 def _roads(pairs: list) -> list[dict]:

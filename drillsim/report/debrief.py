@@ -12,10 +12,13 @@ section.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from drillsim.metrics.catalog import METRICS
+from drillsim.metrics.compare import MetricChange
 from drillsim.metrics.decisions import (
+    HEADLINE_METRICS,
     Debrief,
     DecisionRow,
     Effect,
@@ -40,7 +43,7 @@ _DO = {"send_unit": "debrief.do_send_unit", "hold_unit": "debrief.do_hold_unit",
        "reopen_road": "debrief.do_reopen_road", "open_shelters": "debrief.do_open_shelters",
        "protective_action": "debrief.do_protective_action",
        "send_truck": "debrief.do_send_truck", "call_mutual_aid": "debrief.do_call_mutual_aid",
-       "mobilise_team": "debrief.do_mobilise_team"}
+       "mobilise_team": "debrief.do_mobilise_team", "send_pump": "debrief.do_send_pump"}
 """The wording of each decision kind (:mod:`drillsim.play.decisions`)."""
 
 
@@ -85,13 +88,19 @@ def _injects(ctx: ReportContext) -> dict[str, object]:
 
 
 def decision_text(ctx: ReportContext, d: DecisionRow) -> str:
-    """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``."""
+    """A decision in words: ``sent XZ-E1 to F1`` / ``派XZ-E1前往F1``.
+
+    ``ctx`` is the report's context, or anything naming things as it does (``lang``,
+    ``world``, ``name``, ``say``, ``unit_label``, ``incident_short``, ``road_name``,
+    ``place_name``, ``point_name``: the exercise pages'
+    :class:`drillsim.play.state.LiveNames`)."""
     from drillsim.report.chemical import area_name
 
     target = d.target
     values = {"unit": ctx.unit_label(d.unit or target), "incident": ctx.incident_short(
         d.incident or target), "road": ctx.road_name(target), "depot": ctx.place_name(target),
         "team": ctx.place_name(target), "shelter": ctx.place_name(d.place) if d.place else "—",
+        "point": ctx.point_name(d.place) if d.kind == "send_pump" else "—",
         "communities": tx.join([area_name(ctx, c.strip()) for c in target.split(",")],
                                ctx.lang, words=True)}
     if d.kind == "move_up" and d.station:  # where it went: to cover, or back home
@@ -175,7 +184,8 @@ def _effect(ctx: ReportContext) -> tuple[Effect, tuple[float, float]] | None:
     if run_dir is None or not (Path(run_dir) / DEFAULT_FOLDER / "summary.json").is_file():
         return None
     default_dir = Path(run_dir) / DEFAULT_FOLDER
-    eff = decision_effect(read_summary(default_dir), read_summary(run_dir))
+    eff = decision_effect(read_summary(default_dir), read_summary(run_dir),
+                          negligible=lambda m: negligible(m, ctx.lang))
     key = ("debrief_default_score",)  # rated once per report
     if key not in ctx.extra:
         from drillsim.report.build import make_context
@@ -183,6 +193,25 @@ def _effect(ctx: ReportContext) -> tuple[Effect, tuple[float, float]] | None:
         default = make_context(read_run(default_dir), lang=ctx.lang, world=ctx.world)
         ctx.extra[key] = overall_score(default)[0]
     return eff, (ctx.extra[key], overall_score(ctx)[0])
+
+
+def negligible(m: MetricChange, lang: str) -> bool:
+    """Whether a change reads as none at the precision the debrief shows it: its change
+    rounds to 0 (``+0.0 min``), or both values read alike (``7.8 min`` against ``7.8
+    min``; a share's values are whole per cent, its change in tenths of a point, so only
+    the change counts there)."""
+    unit = METRICS[m.name].unit
+    if not re.search(r"[1-9]", delta_text(m.deltas[1], unit, lang)):
+        return True
+    return unit != "share" and tx.value(m.values[0], unit, lang) == \
+        tx.value(m.values[1], unit, lang)
+
+
+def shown_verdict(m: MetricChange, lang: str) -> str:
+    """A change's verdict as the debrief tells it: ``same`` ("no change") when a better or
+    worse change is :func:`negligible`, else the comparison's."""
+    v = m.verdicts[1]
+    return "same" if v in ("better", "worse") and negligible(m, lang) else v
 
 
 def _rating(ctx: ReportContext, score: float) -> str:
@@ -212,7 +241,9 @@ def _effect_table(ctx: ReportContext, eff: Effect,
     rows, classes = [], []
     for m in eff.metrics:
         unit = METRICS[m.name].unit
-        v = m.verdicts[1]
+        v = shown_verdict(m, ctx.lang)
+        if v == "same" and m.name not in HEADLINE_METRICS:
+            continue  # listed for its change, which reads as none
         rows.append([_metric_name(ctx, m.name), tx.value(m.values[0], unit, ctx.lang),
                      tx.value(m.values[1], unit, ctx.lang),
                      delta_text(m.deltas[1], unit, ctx.lang)
@@ -260,7 +291,7 @@ def _effect_sentences(ctx: ReportContext, eff: Effect,
                            default=tx.value(m.values[0], unit, ctx.lang),
                            delta=delta_text(m.deltas[1], unit, ctx.lang),
                            verdict=ctx.say(VERDICT_KEYS[m.verdicts[1]])))
-    verdicts = [x.verdicts[1] for x in eff.metrics]
+    verdicts = [shown_verdict(x, ctx.lang) for x in eff.metrics]
     out.append(ctx.say("debrief.tally", better=verdicts.count("better"),
                        worse=verdicts.count("worse"), played=_rating(ctx, ratings[1]),
                        default=_rating(ctx, ratings[0])))

@@ -72,13 +72,14 @@ class Role:
 
 _ALL = frozenset({"send_unit", "hold_unit", "release_hold", "recall_unit", "move_up",
                   "close_road", "reopen_road", "open_shelters", "protective_action",
-                  "send_truck", "call_mutual_aid", "mobilise_team"})
+                  "send_truck", "call_mutual_aid", "mobilise_team", "send_pump"})
 
 # role id -> (en, zh, kinds, words that name it in an inject's deliver_to)
 _FIXED = {
     "command_centre": ("Command centre", "指挥中心", _ALL, ("command", "指挥中心", "119")),
     "flood_control": ("Flood-control headquarters", "防汛指挥部",
-                      frozenset({"close_road", "reopen_road", "mobilise_team"}) | TEAM_UNIT_KINDS,
+                      frozenset({"close_road", "reopen_road", "mobilise_team", "send_pump"})
+                      | TEAM_UNIT_KINDS,
                       ("flood", "防汛", "pump", "泵站")),
     "relief_desk": ("Civil-affairs relief desk", "民政救助组",
                     frozenset({"send_truck", "open_shelters"}),

@@ -160,6 +160,17 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
                 expect(p.get_by_test_id("clock")).to_have_text(clock_at_decision,
                                                                timeout=WAIT_MS)
 
+            # -- the map's labels: none overlaps another; every station is named
+            boxes = fac.evaluate("""() => [...document.querySelectorAll('#map-base text')]
+                .map(t => { const b = t.getBBox();
+                            return [b.x, b.y, b.width, b.height, t.dataset.place || '']; })""")
+            for k, (x, y, wd, ht, _) in enumerate(boxes):
+                for x2, y2, w2, h2, _ in boxes[k + 1:]:
+                    assert not (x < x2 + w2 and x2 < x + wd and y < y2 + h2 and y2 < y + ht)
+            stations = fac.evaluate("""() => [...document.querySelectorAll(
+                '#map-base .place-station')].map(m => m.dataset.place)""")
+            assert stations and set(stations) <= {b[4] for b in boxes}
+
             # -- a decision through the officer's form: the ladder to F1
             ny.get_by_test_id("decide-send_unit-unit").select_option("NY-L1")
             ny.get_by_test_id("decide-send_unit-incident").select_option("F1")
@@ -167,6 +178,9 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             ny.get_by_test_id("decide-send_unit-submit").click()
             expect(ny.get_by_test_id("decision-answer")).to_contain_text("Decision taken",
                                                                          timeout=WAIT_MS)
+            # the form is cleared of its note and inject: the next one carries neither
+            expect(ny.get_by_test_id("decide-send_unit-note")).to_have_value("")
+            expect(ny.get_by_test_id("decide-send_unit-inject")).to_have_value("")
             row = fac.locator("#decisions [data-seq='1']")
             expect(row).to_contain_text("Nanyunhe Road", timeout=WAIT_MS)
             expect(row).to_contain_text(clock_at_decision)
@@ -194,6 +208,14 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             answer = ny.get_by_test_id("decision-answer")
             expect(answer).to_contain_text("Refused", timeout=WAIT_MS)
             expect(answer).to_contain_text("XZ-E2")
+            ny.get_by_test_id("lang-switch").click()  # the reason in the page's language
+            ny.evaluate("""() => { const s = document.querySelector(
+                '[data-testid=decide-hold_unit-unit]');
+                s.append(new Option('XZ-E2', 'XZ-E2')); s.value = 'XZ-E2'; }""")
+            ny.get_by_test_id("decide-hold_unit-submit").click()
+            expect(answer).to_contain_text("不归本席位", timeout=WAIT_MS)
+            assert not re.search(r"[A-Za-z]{2,}", answer.inner_text().replace("XZ-E2", ""))
+            ny.get_by_test_id("lang-switch").click()
             code = server.players["Officer, Nanyunhe Road Fire Rescue Station"].rsplit("/", 1)[1]
             answers = ny.evaluate("""async (code) => {
                 const post = async body => { const r = await fetch(`/api/${code}/decide`, {
@@ -248,6 +270,16 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
                 unit = METRICS[m].unit
                 assert shown[m][1:3] == [fmt(sums[0][m], unit), fmt(sums[1][m], unit)], m
             assert log_lines(folder) == logged  # a fork takes no decision
+            expect(table.locator("th").nth(1)).to_have_text(
+                "Default policy from now (your decisions so far kept)")
+            expect(fac.locator("#fork-form > p")).to_have_count(0)  # said once: the option
+            expect(table.locator("th").nth(3)).to_have_text("Alternative against the default")
+            expect(fac.locator("[data-testid=msel-table] th").last).to_have_text("Status")
+            # the decisions table wraps (a note, the seats' addresses): no wider than 1280 px,
+            # even with a note of one long word
+            assert fac.evaluate("""() => { document.querySelector(
+                '#decisions tr[data-seq] td:last-child').textContent = 'x'.repeat(300);
+                return document.documentElement.scrollWidth; }""") <= 1280
             fac.get_by_test_id("lang-switch").click()  # the fork in Chinese: no English left
             expect(fac.get_by_test_id("fork-result")).to_contain_text("分钟")
             zh_fork = fac.get_by_test_id("fork-result").inner_text()
@@ -279,6 +311,12 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
                                                                    timeout=120_000)
             expect(fac.locator("#report a")).to_have_count(2, timeout=120_000)
             expect(ny.locator("#report a")).to_have_count(2, timeout=WAIT_MS)
+            expect(fac.locator("#fork-form")).to_be_hidden()  # nothing left to fork
+            expect(ny.get_by_test_id("default-policy")).to_be_hidden()  # no policy acts now
+            expect(fac.locator("#report a[href$='.en.html']")).to_have_text("Report (English)")
+            expect(fac.locator("#report a[href$='.zh.html']")).to_have_text("Report (Chinese)")
+            expect(fac.locator("#legend .swatch")).to_have_count(5)  # one colour per status
+            assert not re.search(r"\b1 rooms\b", fac.get_by_test_id("situation").inner_text())
             assert (folder / "events.csv").is_file() and (folder / "summary.json").is_file()
             for lang, words in [("en", ["NY-L1", "Officer, Nanyunhe Road"]),
                                 ("zh", ["NY-L1", "南运河路消防救援站指挥员"])]:

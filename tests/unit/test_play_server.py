@@ -91,7 +91,8 @@ def test_decision_changes_the_records(client, exercise):
     ("ny", b'{"kind": "hold_unit", "unit": "NY-E1", "role": "command_centre"}', 403,
      "'command_centre' is refused"),
     ("ny", b'{"kind": "hold_unit", "unit": "NY-E9"}', 409, "no unit 'NY-E9'"),
-    ("ny", b'{"kind": "close_road", "road": "Youyi Road"}', 409, "cannot decide close_road"),
+    ("ny", b'{"kind": "close_road", "road": "Youyi Road"}', 409,
+     "cannot take the decision “Close a road”"),
     ("ny", b'{"kind": "launch_rocket"}', 409, "kind"),
 ])
 def test_refusals_change_nothing(client, exercise, who, body, status, words):
@@ -194,6 +195,8 @@ def test_pages_embed_the_cjk_glyphs(exercise, monkeypatch):
         page = c.get(f"/p/{exercise.codes[NANYUNHE]}").text
     assert "@font-face{/*cjk*/}" in page
     assert "南运河路消防救援站指挥员" in seen[0] and "三条石" in seen[0]  # role and drill names
+    assert "第90百分位" in seen[0]  # a fork's measure (first arrival P90)
+    assert "运输车" in seen[0]  # a unit type not on any page yet (the relief desk's trucks)
 
 
 def test_play_command_refuses_a_used_folder_and_a_missing_exercise(exercise, tmp_path):

@@ -64,7 +64,7 @@ def test_flood_control_sends_a_team_unit_to_a_rescue_call(opened):
     ({"kind": "hold_unit", "role": "blue_star", "unit": "health-medical_team-1"},
      "not commanded by this seat"),
     ({"kind": "move_up", "role": "flood_control", "unit": SQUAD, "station": "xizhan_station"},
-     "cannot decide move_up"),
+     "cannot take the decision “Move a unit up"),
 ])
 def test_team_seats_are_refused_beyond_their_units(opened, request_, says):
     drill = live(opened, BLUE_STAR_READY + 60)
@@ -90,6 +90,12 @@ def test_close_road_names_what_is_unknown(opened, request_, says):
     assert says in str(exc.value)
     assert "within" not in str(exc.value)
     assert drill.decisions == []
+
+
+def test_an_unknown_road_is_refused_in_chinese_with_the_close_names():
+    refused = DecisionRefused("refused_no_road_did_you_mean", road="西青路",
+                              names={"en": "'西青道'", "zh": "“西青道”"})
+    assert refused.text("zh") == "本区地图上没有道路“西青路”，是否指“西青道”？"
 
 
 def test_a_unit_sent_while_the_call_is_processed_is_not_doubled_by_the_dispatcher(opened):
@@ -125,9 +131,9 @@ def test_closing_a_closed_road_or_reopening_an_open_one_is_refused(opened):
     drill = live(opened, 1800.0)
     drill.decide(parse_decision({"kind": "close_road", "role": "flood_control",
                                  "road": "天平路"}))
-    for kind, road, says in (("close_road", "天平路", "天平路 is already closed"),
+    for kind, road, says in (("close_road", "天平路", "Tianping Road is already closed"),
                              ("close_road", "Tianping Road", "already closed"),
-                             ("reopen_road", "新红路", "新红路 is not closed")):
+                             ("reopen_road", "新红路", "Xinhong Road is not closed")):
         with pytest.raises(DecisionRefused, match=says):
             drill.decide(parse_decision({"kind": kind, "role": "flood_control", "road": road}))
     assert len(drill.decisions) == 1
@@ -150,22 +156,33 @@ def test_open_shelters_is_not_offered_once_the_policy_ordered_them(opened):
 def test_decision_rows_and_call_choices_name_things_not_ids(opened):
     """The trial's pages showed ``xianyang_beilu_reserve`` (no shelter), ``city_management``
     and ``FR-nancang_road-1`` on the Chinese page."""
+    from drillsim.metrics.decisions import DecisionRow
+    from drillsim.play.decisions import target_of
     from drillsim.play.state import _decision_row, decision_forms
 
     drill = live(opened, 5480.0)
-    rows = [_decision_row(drill, {"seq": 1, "t": 0.0, "decision": d}) for d in (
+
+    def row(d: dict) -> dict:  # as the records give it: a truck's shelter is the place
+        known = DecisionRow(seq=1, t=0.0, role=d["role"], kind=d["kind"],
+                            target=target_of(parse_decision(d)), inject="",
+                            incident=d.get("incident", ""), unit=d.get("unit", ""),
+                            place=d.get("shelter", ""))
+        return _decision_row(drill, {"seq": 1, "t": 0.0, "decision": d}, {1: known})
+
+    rows = [row(d) for d in (
         {"kind": "send_truck", "role": "relief_desk", "depot": "xianyang_beilu_reserve",
          "shelter": "xigu_park"},
         {"kind": "mobilise_team", "role": "flood_control", "team": "city_management"},
         {"kind": "close_road", "role": "flood_control", "road": "天平路"},
         {"kind": "send_unit", "role": "command_centre", "unit": "XZ-R1",
          "incident": "FR-nancang_road-1"})]
-    assert [r["target_name"]["zh"] for r in rows] == [
-        "咸阳北路街道应急物资储备点 → 西沽公园", "区城市管理委兼职应急队伍", "天平路",
-        "XZ-R1 → 南仓道积水点求救1"]
-    assert rows[0]["target_name"]["en"] == \
-        "Xianyang Beilu Subdistrict Reserve Point → Xigu Park"
-    assert rows[2]["target_name"]["en"] == "Tianping Road"
+    assert [r["about"]["zh"] for r in rows] == [
+        "从咸阳北路街道应急物资储备点派出运输车前往西沽公园", "调集区城市管理委兼职应急队伍",
+        "封闭天平路", "派XZ-R1前往南仓道积水点求救1"]
+    assert rows[0]["about"]["en"] == \
+        "sent a truck from Xianyang Beilu Subdistrict Reserve Point to Xigu Park"
+    assert rows[2]["about"]["en"] == "closed Tianping Road"
+    assert rows[3]["about"]["en"] == "sent XZ-R1 to Nancang Road ponding, rescue call 1"
     assert rows[3]["target"] == "XZ-R1"  # the record's target, as before
     send = next(f for f in decision_forms(drill, "command_centre") if f["kind"] == "send_unit")
     calls = next(fl["choices"] for fl in send["fields"] if fl["name"] == "incident")
@@ -206,8 +223,8 @@ def test_close_road_form_offers_the_underpass_not_only_the_whole_road(opened):
     drill = live(opened, 1801.0)
     form = next(f for f in decision_forms(drill, "flood_control") if f["kind"] == "close_road")
     near = next(fl["choices"] for fl in form["fields"] if fl["name"] == "near")
-    assert near[0] == {"value": "", "key": "near_whole_road"}
-    assert {"value": "tianping_underpass",
+    assert near[0] == {"value": "", "key": "whole_road"}
+    assert {"value": '"tianping_underpass"',
             "label": {"en": "Tianping bridge underpass", "zh": "天平桥下地道"}} in near
     n = len(drill.drill.records)
     drill.decide(parse_decision({"kind": "close_road", "role": "flood_control",
@@ -265,4 +282,5 @@ def test_a_log_decision_refused_on_replay_is_one_line_not_an_internal_error(tmp_
         f.write(json.dumps({**entry, "seq": 2}) + "\n")
     with pytest.raises(DrillsimError) as exc:
         Exercise.open(tmp_path / "ex")
-    assert str(exc.value) == f"{log}:2: decision: refused on replay: 天平路 is already closed there"
+    assert str(exc.value) == (f"{log}:2: decision: refused on replay: Tianping Road is "
+                              f"already closed there (by decision 1)")

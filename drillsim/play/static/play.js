@@ -7,9 +7,10 @@ const params = new URLSearchParams(location.search);
 let lang = params.get("lang") || localStorage.getItem("drillsim-lang") || "zh";
 let state = null;
 let base = null;
+let baseLabels = [];  // the base map's label boxes: live labels keep off them
 const SVG = "http://www.w3.org/2000/svg";
-const STATUS_COLOUR = {available: "#1e8449", committed: "#c0392b", held: "#7d3c98",
-                       out_of_service: "#7f8c8d"};
+const STATUS_COLOUR = {available: "#1e8449", committed: "#c0392b", turning_back: "#e67e22",
+                       held: "#7d3c98", out_of_service: "#7f8c8d"};
 const PLUME_COLOUR = {3: "#922b21", 2: "#e67e22", 1: "#f4d03f"};
 
 function w(key) { const e = WORDS[key]; return e ? (e[lang] || e.en) : key; }
@@ -41,6 +42,8 @@ async function post(path, body) {
   try { data = await r.json(); } catch (e) { data = {error: r.statusText}; }
   return {ok: r.ok, status: r.status, data};
 }
+// A refusal in the page's language (the server words it in both).
+function errorText(data) { return (lang === "zh" && data.error_zh) || data.error || ""; }
 
 // ------------------------------------------------------------------ language
 function applyWords() {
@@ -49,6 +52,9 @@ function applyWords() {
   document.getElementById("drill-name").textContent = n(BOOT.drill);
   const rn = document.getElementById("role-name");
   if (rn) rn.textContent = n(BOOT.role_name);
+  document.getElementById("legend").replaceChildren(w("legend_units"),
+    ...Object.entries(STATUS_COLOUR).map(([s, c]) => el("span", {class: "key", "data-status": s},
+      el("span", {class: "swatch", style: `background:${c}`}), w("status_" + s))));
 }
 document.getElementById("lang-switch").addEventListener("click", () => {
   lang = lang === "zh" ? "en" : "zh";
@@ -67,10 +73,6 @@ function svg(tag, attrs) {
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
 }
-function label(g, xy, text, cls) {
-  const t = svg("text", {x: xy[0] + 6, y: xy[1] - 6, class: cls || "lbl"});
-  t.textContent = text; g.append(t);
-}
 function drawBase() {
   if (!base) return;
   const [lon0, lat0, lon1, lat1] = base.bbox;
@@ -84,12 +86,15 @@ function drawBase() {
   const s = svg("svg", {viewBox: `0 0 ${width} ${height.toFixed(0)}`, id: "map-svg",
                         "data-testid": "map-svg"});
   const g = svg("g", {id: "map-base"});
+  s.append(g, svg("g", {id: "map-live"}));
+  box.append(s);  // in the page first: the labels are measured as they are placed
   if (base.boundary.length)
     g.append(svg("polygon", {points: pts(base.boundary), class: "outline"}));
+  const labels = [];  // placed after the markers: stations first, then places, rivers
   for (const r of base.rivers) {
     g.append(svg("polyline", {points: pts(r.line), class: "river"}));
-    const mid = project(r.line[Math.floor(r.line.length / 2)]);
-    label(g, mid, n(r.name), "lbl river-lbl");
+    labels.push({rank: 2, xy: project(r.line[Math.floor(r.line.length / 2)]),
+                 text: n(r.name), cls: "lbl river-lbl"});
   }
   for (const layer of base.roads)
     for (const line of layer.lines)
@@ -103,15 +108,40 @@ function drawBase() {
     m.setAttribute("fill", p.color); m.setAttribute("class", `place place-${p.kind}`);
     m.setAttribute("data-place", p.id);
     g.append(m);
-    if (p.kind !== "team_base") label(g, [x, y], n(p.name), "lbl place-lbl");
+    if (p.kind !== "team_base")
+      labels.push({rank: p.kind === "station" ? 0 : 1, xy: [x, y], text: n(p.name),
+                   cls: "lbl place-lbl", place: p.id});
   }
-  s.append(g, svg("g", {id: "map-live"}));
-  box.append(s);
+  baseLabels = placeLabels(g, labels.sort((a, b) => a.rank - b.rank), []);
+}
+// Labels in order: each at the first of four spots (right above, right below, left above,
+// left below its point) where it overlaps none of ``boxes`` (the labels already placed);
+// dropped when none is free, unless it is to be kept (then at its first spot). The boxes
+// with the new labels' are returned.
+function placeLabels(g, items, boxes) {
+  const free = b => !boxes.some(o => b.x < o.x + o.width && o.x < b.x + b.width
+                                     && b.y < o.y + o.height && o.y < b.y + b.height);
+  for (const it of items) {
+    const t = svg("text", {class: it.cls});
+    if (it.place) t.setAttribute("data-place", it.place);
+    t.textContent = it.text; g.append(t);
+    const spot = [[6, -6, "start"], [6, 16, "start"], [-6, -6, "end"], [-6, 16, "end"]].find(
+      ([dx, dy, anchor]) => {
+        t.setAttribute("x", it.xy[0] + dx); t.setAttribute("y", it.xy[1] + dy);
+        t.setAttribute("text-anchor", anchor);
+        return free(t.getBBox());
+      });
+    if (!spot && it.keep) { t.setAttribute("x", it.xy[0] + 6); t.setAttribute("y", it.xy[1] - 6);
+                            t.setAttribute("text-anchor", "start"); }
+    if (spot || it.keep) boxes.push(t.getBBox()); else t.remove();
+  }
+  return boxes;
 }
 function drawLive() {
   const g = document.getElementById("map-live");
   if (!g || !proj) return;
   g.innerHTML = "";
+  const labels = [];  // placed last: the calls' ids first (always), then counts and depths
   for (const z of [...state.plume].sort((a, b) => a.level - b.level))
     g.append(svg("polygon", {points: pts(z.outline), fill: PLUME_COLOUR[z.level] || "#f4d03f",
                              class: "plume", "data-level": z.level}));
@@ -122,12 +152,12 @@ function drawLive() {
     const [x, y] = project(f.lonlat);
     g.append(svg("circle", {cx: x, cy: y, r: 5 + Math.min(20, f.depth_m * 25),
                             class: f.closed ? "flood flood-closed" : "flood"}));
-    label(g, [x, y + 18], `${f.depth_m.toFixed(2)} m`, "lbl flood-lbl");
+    labels.push({xy: [x, y + 18], text: `${f.depth_m.toFixed(2)} m`, cls: "lbl flood-lbl"});
   }
   for (const s of state.shelters) {
     if (!s.lonlat) continue;
     const [x, y] = project(s.lonlat);
-    label(g, [x, y + 14], `${s.people}/${s.capacity}`, "lbl shelter-lbl");
+    labels.push({xy: [x, y + 14], text: `${s.people}/${s.capacity}`, cls: "lbl shelter-lbl"});
   }
   for (const i of state.incidents) {
     if (!i.lonlat) continue;
@@ -135,8 +165,10 @@ function drawLive() {
     g.append(svg("circle", {cx: x, cy: y, r: i.background ? 6 : 10,
                             class: i.controlled ? "incident controlled" : "incident",
                             "data-incident": i.id}));
-    if (!i.background) label(g, [x + 6, y], n(i.label), "lbl incident-lbl");
+    if (!i.background)
+      labels.unshift({xy: [x + 6, y], text: n(i.label), cls: "lbl incident-lbl", keep: true});
   }
+  placeLabels(g, labels, [...baseLabels]);  // not over the base map's labels
   for (const u of state.units) {
     if (!u.lonlat) continue;
     const [x, y] = project(u.lonlat);
@@ -162,7 +194,7 @@ function renderSituation() {
     state.incidents.filter(i => !i.background || i.assigned.length).map(i => ({cells: [
       n(i.label), String(i.alarm),
       i.on_scene.join(" ") + (i.controlled ? ` (${w("controlled")})` : ""),
-      i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w("rooms")}` : ""]}))));
+      i.fire ? `${(i.fire.kw / 1000).toFixed(1)} MW, ${i.fire.rooms} ${w(i.fire.rooms === 1 ? "room" : "rooms")}` : ""]}))));
   const closed = state.closures.flatMap(c => c.roads);
   if (closed.length) box.append(el("p", {"data-testid": "closed-roads",
                                          text: `${w("closures")}: ${closed.map(n).join(", ")}`}));
@@ -175,7 +207,7 @@ function renderSituation() {
     box.append(el("h3", {text: w("shelters")}), table("shelters",
       [w("shelters"), w("people"), w("status")],
       state.shelters.map(s => ({cells: [n(s.name), `${s.people} / ${s.capacity}`,
-        s.blocked ? w("blocked") : (s.open ? w("open") : w("not_open"))]}))));
+        w(s.status)]}))));
   if (state.depots.length)
     box.append(el("h3", {text: w("depots")}), table("depots", [w("depots"), ""],
       state.depots.map(d => ({cells: [n(d.name),
@@ -198,20 +230,27 @@ function renderClock() {
     rep.append(el("h2", {text: w("report")}));
     for (const f of state.report)
       rep.append(el("a", {href: `/r/${BOOT.code}/${f}`, target: "_blank",
-                          "data-testid": `report-${f}`, text: f}), " ");
+                          "data-testid": `report-${f}`, text: reportName(f)}), " ");
   }
+}
+// A report file by its language: "Report (English)" / "评估报告（中文）".
+function reportName(f) {
+  const m = f.match(/\.(en|zh)\.html$/);
+  return m ? w("report_" + m[1]) : f;
 }
 function decisionRows(list, withRole) {
   return list.map(d => ({attrs: {"data-seq": d.seq}, cells: [d.clock,
-    ...(withRole ? [n(d.role_name)] : []), w("kind_" + d.kind), n(d.target_name), d.inject, d.note]}));
+    ...(withRole ? [n(d.role_name)] : []), w("kind_" + d.kind), n(d.about), d.inject, d.note]}));
 }
 
 // ------------------------------------------------------------------ decision forms
 function fieldInput(f, idp) {
-  if (f.choices === null) return el("input", {type: "number", min: 1, max: 10, value: 1,
-                                               name: f.name, "data-testid": `${idp}-${f.name}`});
+  if (f.choices === null) return el("input", {type: "number", min: f.min, max: f.max,
+                                               step: f.step, value: f.value, name: f.name,
+                                               "data-testid": `${idp}-${f.name}`});
   const s = el("select", {name: f.name, "data-testid": `${idp}-${f.name}`,
-                          multiple: f.multiple ? "multiple" : null});
+                          multiple: f.multiple ? "multiple" : null,
+                          "data-json": f.json ? "1" : null});
   for (const c of f.choices)
     s.append(el("option", {value: c.value, text: c.key ? w(c.key) : n(c.label)}));
   if (!f.choices.length) s.append(el("option", {value: "", text: w("none")}));
@@ -222,7 +261,8 @@ function readForm(form, kind) {
   for (const e of form.querySelectorAll("select, input")) {
     if (e.multiple) { d[e.name] = [...e.selectedOptions].map(o => o.value); continue; }
     if (!e.name || e.value === "") continue;
-    d[e.name] = e.type === "number" ? Number(e.value) : e.value;
+    d[e.name] = e.type === "number" ? Number(e.value) : e.dataset.json ? JSON.parse(e.value)
+      : e.value;
   }
   return d;
 }
@@ -268,10 +308,12 @@ function renderPlayer() {
     [w("time"), w("inject"), w("text")],
     [...state.injects].reverse().map(i => ({attrs: {"data-inject": i.id},
                                             cells: [i.clock, i.id, n(i.text)]}))));
-  document.getElementById("units").replaceChildren(table("units-table",
+  document.getElementById("units").replaceChildren(state.units.length ? table("units-table",
     [w("unit"), w("owner"), w("status")],
     state.units.map(u => ({attrs: {"data-unit": u.id, "data-status": u.status},
-                           cells: [`${u.id} ${n(u.type_name)}`, n(u.owner), statusText(u)]}))));
+                           cells: [`${u.id} ${n(u.type_name)}`, n(u.owner), statusText(u)]})))
+    : el("p", {class: "muted", "data-testid": "units-empty", text: w(state.units_empty)}));
+  document.querySelector("[data-testid=default-policy]").hidden = !state.default_policy;
   document.getElementById("decisions").replaceChildren(table("decisions-table",
     [w("time"), w("what"), w("target"), w("answers"), w("note")],
     decisionRows(state.decisions, false)));
@@ -289,16 +331,21 @@ function renderPlayer() {
 }
 async function decide(d) {
   const r = await post("decide", d);
+  if (r.ok)  // the next decision of this kind answers no inject and carries no old note
+    for (const f of ["inject", "note"]) {
+      const e = document.querySelector(`[data-testid="decide-${d.kind}-${f}"]`);
+      if (e) e.value = "";
+    }
   const a = document.getElementById("answer");
   a.className = r.ok ? "ok" : "refused";
-  a.textContent = r.ok ? `${w("taken")}: ${w("kind_" + d.kind)}` : `${w("refused")}: ${r.data.error}`;
+  a.textContent = r.ok ? `${w("taken")}: ${w("kind_" + d.kind)}` : `${w("refused")}: ${errorText(r.data)}`;
 }
 
 // ------------------------------------------------------------------ the facilitator's page
 let forkForms = "";
 function renderFacilitator() {
   document.getElementById("msel").replaceChildren(table("msel-table",
-    [w("time"), w("inject"), w("deliver_to"), w("text"), w("expected_action"), ""],
+    [w("time"), w("inject"), w("deliver_to"), w("text"), w("expected_action"), w("status")],
     state.msel.map(i => ({attrs: {"data-inject": i.id,
                                   class: i.delivered ? "delivered" : "pending"},
       cells: [i.clock, i.id, `${n(i.deliver_to)} [${i.roles.map(seatName).join(", ")}]`,
@@ -313,6 +360,8 @@ function renderFacilitator() {
     keepInputs(box, buildForkForm);
   }
   renderFork();
+  for (const id of ["fork-head", "fork-form"])  // after Finish there is nothing to fork
+    document.getElementById(id).hidden = state.finished;
   const seats = document.getElementById("seats");
   seats.replaceChildren(table("seats-table", [w("role"), ""],
     BOOT.roles.map(r => ({attrs: {"data-role": r.id}, cells: [n(r),
@@ -353,14 +402,14 @@ function buildForkForm() {
     show();
   };
   seat.addEventListener("change", fill);
-  box.append(el("p", {text: w("fork_default")}), el("label", {}, w("role_as") + " ", seat), kinds);
+  box.append(el("label", {}, w("role_as") + " ", seat), kinds);
   fill();
 }
 async function fork(alternative) {
   const r = await post("fork", {alternative});
   if (!r.ok) {
     document.getElementById("fork").replaceChildren(
-      el("p", {class: "refused", "data-testid": "fork-error", text: r.data.error}));
+      el("p", {class: "refused", "data-testid": "fork-error", text: errorText(r.data)}));
   }
 }
 function fmt(v, unit) {
@@ -389,7 +438,7 @@ async function clock(action) {
   if (action === "run") body.speed = Number(document.getElementById("speed").value || 60);
   if (action === "finish" && !confirm(w("finish_confirm"))) return;
   const r = await post("clock", body);
-  if (!r.ok) banner(r.data.error);
+  if (!r.ok) banner(errorText(r.data));
 }
 if (FAC) {
   document.getElementById("btn-run").onclick = () => clock("run");
