@@ -62,14 +62,18 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
         live = exercise.live
         console.print(f"Exercise: {live.scenario.name} (seed {exercise.seed}), folder "
                       f"{exercise.folder}, drill clock at {live.now / 60:.0f} min"
-                      + (f", {len(exercise.log)} decision(s) replayed" if resume else ""))
-        console.print(f"Facilitator: http://{shown}:{port}/f/{exercise.codes['facilitator']}")
+                      + (f", {len(exercise.log)} decision(s) replayed" if resume else ""),
+                      soft_wrap=True)  # addresses and paths are never wrapped: they are copied
+        console.print(f"Facilitator: http://{shown}:{port}/f/{exercise.codes['facilitator']}",
+                      soft_wrap=True)
         for role in live.roles.values():
             code = exercise.codes.get(role.id)
             if code:
-                console.print(f"  {role.name_en} / {role.name_zh}: http://{shown}:{port}/p/{code}")
+                console.print(f"  {role.name_en} / {role.name_zh}: http://{shown}:{port}/p/{code}",
+                              soft_wrap=True)
         console.print("Ctrl-C stops the server; every decision is already on disk: "
-                      f"drillsim play --resume {exercise.folder} goes on from here.")
+                      f"drillsim play --resume {exercise.folder} goes on from here.",
+                      soft_wrap=True)
 
     if app is None:
         announce()
@@ -82,7 +86,8 @@ def play_command(file: Path | None, *, folder: Path | None = None, seed: int | N
     except KeyboardInterrupt:  # uvicorn has shut down; it passes the Ctrl-C on
         pass
     if console is not None:
-        console.print(f"Stopped. Resume with: drillsim play --resume {exercise.folder}")
+        console.print(f"Stopped. Resume with: drillsim play --resume {exercise.folder}",
+                      soft_wrap=True)
     return exercise
 
 

@@ -154,3 +154,23 @@ def test_the_addresses_are_printed_once_the_port_listens():
     thread.start()
     thread.join(timeout=30)
     assert answered == [True]
+
+
+def test_the_printed_addresses_and_folder_are_never_wrapped(tmp_path):
+    """Piped output is 120 columns wide: a long folder path and the resume line stay on one
+    line each (a wrapped path or address cannot be copied; the browser test's resume check
+    read '1 decision(s) replayed' split over two lines under pytest-xdist's longer paths)."""
+    import io
+
+    from drillsim.play.cli import play_command
+    from drillsim.terminal import SafeConsole
+
+    folder = tmp_path / ("a-long-exercise-folder-name-" * 4) / "night"
+    out = io.StringIO()
+    play_command(Path("scenarios/night-compound-fire.yaml"), folder=folder, serve=False,
+                 console=SafeConsole(file=out, width=80))
+    resumed = io.StringIO()
+    play_command(None, resume=folder, serve=False, console=SafeConsole(file=resumed, width=80))
+    lines = resumed.getvalue().splitlines()
+    assert any(str(folder) in line and "0 decision(s) replayed" in line for line in lines), lines
+    assert any(f"drillsim play --resume {folder} goes on from here." in line for line in lines)
