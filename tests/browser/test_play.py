@@ -275,6 +275,13 @@ def test_facilitator_and_two_players_play_the_night_fire(tmp_path):
             expect(fac.locator("#fork-form > p")).to_have_count(0)  # said once: the option
             expect(table.locator("th").nth(3)).to_have_text("Alternative against the default")
             expect(fac.locator("[data-testid=msel-table] th").last).to_have_text("Status")
+            # times, inject ids and the status are one line each (not broken letter by letter)
+            assert fac.evaluate("""() => [...document.querySelectorAll(
+                '[data-testid=msel-table] tr')].every(tr => [0, 1, tr.cells.length - 1].every(
+                k => { const r = document.createRange();
+                       r.selectNodeContents(tr.cells[k]);
+                       const tops = [...r.getClientRects()].map(b => b.top);
+                       return Math.max(...tops) - Math.min(...tops) < 8; }))""")  # < a line
             # the decisions table wraps (a note, the seats' addresses): no wider than 1280 px,
             # even with a note of one long word
             assert fac.evaluate("""() => { document.querySelector(
