@@ -101,19 +101,54 @@ def pyplot():
     return plt
 
 
-def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25) -> None:
+def lay_out(fig) -> None:
+    """Lay ``fig`` out as :meth:`matplotlib.figure.Figure.draw_without_rendering` does,
+    without the glyph outlines of texts that have path effects.
+
+    matplotlib draws such a text through a path-effect renderer, which turns its glyphs
+    into paths before handing them to the (disabled) renderer: about a third of the cost
+    of a layout pass of a map or chart with haloed labels, for nothing. Path effects
+    change no extent, so the texts are laid out without them and get them back after.
+    """
+    from matplotlib.text import Text
+
+    if fig.get_layout_engine() is not None:  # constrained layout: its passes do not
+        fig.draw_without_rendering()  # repeat exactly; keep the ones savefig had
+        return
+    texts = [t for t in fig.findobj(Text) if t.get_path_effects()]
+    effects = [t.get_path_effects() for t in texts]
+    for t in texts:
+        t.set_path_effects([])
+    try:
+        fig.draw_without_rendering()
+    finally:
+        for t, e in zip(texts, effects, strict=True):
+            t.set_path_effects(e)
+
+
+def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25):
     """Narrow ``fig`` until everything it draws (labels outside the axes included) is at
     most ``width_in`` inches wide (with the 0.1 in padding of the saved PNG, at most
     :data:`PAGE_PX`), so the page shows it at full size and its fonts at the
-    size they were set. Axes shrink; fonts do not."""
+    size they were set. Axes shrink; fonts do not.
+
+    Returns
+    -------
+    matplotlib.transforms.Bbox or None
+        The tight box of everything drawn (inches) as last measured, when the figure was
+        not resized after it: what ``savefig(bbox_inches="tight")`` would measure again
+        (:func:`png` saves with it). None when the last step resized the figure.
+    """
     for _ in range(4):
-        fig.draw_without_rendering()
-        wide = fig.get_tightbbox(fig.canvas.get_renderer()).width
+        lay_out(fig)
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        wide = box.width
         if wide <= width_in - 0.02:
-            return
+            return box
         # never narrower than a third of the page: a legend entry too long for any width
         # (a hostile name) then makes the PNG wider, and the page scales it down
         fig.set_figwidth(max(fig.get_figwidth() - (wide - width_in) - 0.05, width_in / 3))
+    return None
 
 
 def floor_fonts(fig) -> None:
@@ -129,12 +164,31 @@ def floor_fonts(fig) -> None:
 
 def png(fig, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes, at most :data:`PAGE_PX` wide (:func:`fit_width`; the
-    figure is closed), no text under :data:`MIN_FONT` (:func:`floor_fonts`)."""
+    figure is closed), no text under :data:`MIN_FONT` (:func:`floor_fonts`).
+
+    Saved with the tight box of everything drawn, measured at ``dpi`` (hinted text is
+    wider at some resolutions than at others): the one :func:`fit_width` has just
+    measured when it was at ``dpi``, else measured here with :func:`lay_out`.
+    ``bbox_inches="tight"`` would find the same box with a full layout pass of its own
+    (glyph outlines of haloed labels included); the pixels are the same either way. A
+    figure with a layout engine (constrained layout) is laid out again by savefig, and
+    keeps ``"tight"``: its box is the one of that last layout.
+    """
+    import matplotlib as mpl
+
     plt = pyplot()
     floor_fonts(fig)
-    fit_width(fig)
+    box = fit_width(fig)
+    if fig.get_layout_engine() is not None:
+        bbox = "tight"  # savefig lays such a figure out anyway, and the box follows that
+    else:
+        if box is None or fig.dpi != dpi:
+            fig.set_dpi(dpi)  # as savefig sets it
+            lay_out(fig)
+            box = fig.get_tightbbox(fig.canvas.get_renderer())
+        bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -177,7 +231,7 @@ def clear_of_curves(ax, tries: int = 3) -> list:
              (0.5, "center", 3, "left"), (0.5, "center", -3, "right")]
     for _ in range(tries + 1):
         fig.set_dpi(DPI)
-        fig.draw_without_rendering()
+        lay_out(fig)
         renderer = fig.canvas.get_renderer()
         curves, marks = [], []
         for line in ax.lines:
@@ -355,7 +409,7 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     # up to 5 % wider at 110 dpi than at 100 (CJK text is not), so a box measured at
     # another dpi is not the one the reader sees
     fig.set_dpi(DPI)
-    fig.draw_without_rendering()
+    lay_out(fig)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     markers = _marker_boxes(ax, renderer)
@@ -427,7 +481,7 @@ def spread_markers(ax, xy: np.ndarray, sizes: np.ndarray, gap_pt: float = 2.0) -
     overlap stay where they are)."""
     fig = ax.figure
     fig.set_dpi(DPI)
-    fig.draw_without_rendering()
+    lay_out(fig)
     at = ax.transData.transform(xy) / fig.dpi * 72  # pt
     r = np.sqrt(sizes) / 2
     off = np.zeros_like(at)
@@ -525,7 +579,7 @@ def legend_below(ax, entries: list) -> None:
     from drillsim.fonts import text_effects
 
     fig = ax.figure
-    fig.draw_without_rendering()
+    lay_out(fig)
     bottom = ax.xaxis.label.get_window_extent().y0  # display units (pixels)
     y = ax.transAxes.inverted().transform((0.0, bottom))[1]
     for ncol in (3, 2, 1):
@@ -533,7 +587,7 @@ def legend_below(ax, entries: list) -> None:
                        fontsize=MIN_FONT, ncol=ncol, frameon=False)
         for text in lg.get_texts():
             text.set_path_effects(text_effects(text.get_color(), halo=None))
-        fig.draw_without_rendering()
+        lay_out(fig)
         if lg.get_window_extent(fig.canvas.get_renderer()).width <= PAGE_PX * fig.dpi / DPI - 40:
             return
 
@@ -771,7 +825,7 @@ def gantt_axes(ctx: ReportContext):
         thicken(text)
         ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
         for _ in range(3):  # then room for every line of it, measured (the scale moves)
-            fig.draw_without_rendering()
+            lay_out(fig)
             box = text.get_window_extent().transformed(ax.transData.inverted())
             ax.set_ylim(max(n - 0.5, max(box.y0, box.y1) + 0.25), -1.6)
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,

@@ -37,11 +37,11 @@ def draw_road_names(ax, network: RoadNetwork, lang: str,
     import matplotlib.patheffects as pe
     from matplotlib.text import Text
 
-    from drillsim.report.figures import DPI, _marker_boxes
+    from drillsim.report.figures import DPI, _marker_boxes, lay_out
 
     fig = ax.figure
     fig.set_dpi(DPI)
-    fig.draw_without_rendering()
+    lay_out(fig)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     px = renderer.points_to_pixels(1.0)

@@ -130,8 +130,8 @@ def test_the_font_subset_is_cached_on_disk(tmp_path, monkeypatch):
         pytest.skip("the CJK font package is not installed")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     calls = []
-    real = fontembed.subset_fonts
-    monkeypatch.setattr(fontembed, "subset_fonts",
+    real = fontembed._faces
+    monkeypatch.setattr(fontembed, "_faces",
                         lambda *a: calls.append(a) or real(*a))
     fontembed._fonts.cache_clear()
     first = fontembed.font_face_css("演练报告")

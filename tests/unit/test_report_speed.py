@@ -53,3 +53,146 @@ def test_fit_width_measures_what_a_rendering_draw_measures():
     drawn = fig.get_tightbbox(fig.canvas.get_renderer()).width
     plt.close(fig)
     assert drawn <= 6.0
+
+
+def _haloed_figure(dpi: float):
+    """A map-like figure: haloed labels (path effects), a legend, a long axis label."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from drillsim.fonts import text_effects, use_cjk_font
+
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(12, 4), dpi=dpi)
+    ax.plot([0, 1, 2], [0, 1, 0], label="消防站 fire station")
+    for k, name in enumerate(["红桥区 Hongqiao", "西站 West Station", "丁字沽 Dingzigu"]):
+        ax.annotate(name, (k, 0.5), xytext=(4, 4), textcoords="offset points",
+                    path_effects=text_effects())
+    ax.set_xlabel("道路 road " * 12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    return fig, plt
+
+
+def test_lay_out_places_every_text_where_a_full_layout_pass_does():
+    """lay_out skips the glyph outlines of haloed texts: every text's box is the one
+    draw_without_rendering gives, and the path effects are back afterwards."""
+    from matplotlib.text import Text
+
+    from drillsim.report.figures import lay_out
+
+    boxes = []
+    for layout in (lambda f: f.draw_without_rendering(), lay_out):
+        fig, plt = _haloed_figure(110)
+        effects = [t.get_path_effects() for t in fig.findobj(Text)]
+        layout(fig)
+        r = fig.canvas.get_renderer()
+        boxes.append([tuple(t.get_window_extent(r).bounds) for t in fig.findobj(Text)
+                      if t.get_text()])
+        assert [t.get_path_effects() for t in fig.findobj(Text)] == effects
+        assert sum(1 for e in effects if e) == 3
+        plt.close(fig)
+    assert boxes[0] == boxes[1]
+
+
+def test_png_has_the_pixels_of_a_tight_savefig():
+    """png saves with the box fit_width measured (or one it measures at the saving dpi)
+    instead of bbox_inches="tight": the same pixels, at either figure dpi."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from drillsim.report.figures import DPI, fit_width, floor_fonts, png
+
+    for dpi in (100, DPI):
+        fig, plt = _haloed_figure(dpi)
+        ours = png(fig)
+        fig, plt = _haloed_figure(dpi)
+        floor_fonts(fig)
+        fit_width(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        plt.close(fig)
+        a, b = (np.asarray(Image.open(io.BytesIO(x))) for x in (ours, buf.getvalue()))
+        assert a.shape == b.shape and np.array_equal(a, b)
+
+
+def _needs_font():
+    import pytest
+
+    from drillsim.report import fontembed
+
+    if fontembed._font_path() is None or not fontembed.base_chars():
+        pytest.skip("the CJK font package or the base fonts are not installed")
+    return fontembed
+
+
+def test_the_base_fonts_cover_drillsims_own_text():
+    """Every CJK character of the wording, the district's names and the ready drills is in
+    the shipped base fonts: a report of drillsim's own text never instances the variable
+    font. Fails when new text brings a new character: make the base again with
+    ``python -m drillsim.report.fontembed`` (about 15 s)."""
+    from pathlib import Path
+
+    fe = _needs_font()
+    root = Path(__file__).resolve().parents[2]
+    missing = set(fe.own_chars(root)) - set(fe.base_chars(400))
+    glyphless = {c for c in missing if ord(c) < 0x3040 or ord(c) >= 0xFF00}  # no glyph in Noto
+    assert not missing - glyphless, "".join(sorted(missing - glyphless))
+    assert fe.base_chars(400) == fe.base_chars(700)
+
+
+def test_a_page_font_cut_from_the_base_has_the_outlines_of_the_variable_font_instance():
+    """The glyphs embedded for a page (the base subset to its characters) are the ones
+    instancing the variable font's subset directly gives, at both weights."""
+    import io
+
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTFont
+
+    fe = _needs_font()
+    chars = "报告红桥区，"
+
+    def outlines(data: bytes) -> dict:
+        font = TTFont(io.BytesIO(data))
+        glyphs = font.getGlyphSet()
+        out = {}
+        for u, name in font.getBestCmap().items():
+            pen = RecordingPen()
+            glyphs[name].draw(pen)
+            out[chr(u)] = (pen.value, glyphs[name].width)
+        return out
+
+    cut = fe.from_base(chars)
+    direct = fe.subset_fonts(fe._font_path(), chars)
+    for w in fe.WEIGHTS:
+        assert set(outlines(cut[w])) == set(chars)
+        assert outlines(cut[w]) == outlines(direct[w])
+        assert TTFont(io.BytesIO(cut[w]))["OS/2"].xAvgCharWidth == \
+            TTFont(io.BytesIO(direct[w]))["OS/2"].xAvgCharWidth
+
+
+def test_characters_the_base_lacks_get_a_face_of_their_own(tmp_path, monkeypatch):
+    """A drill writer's rare character (龘, not in drillsim's text) comes from a second face
+    made from the variable font, limited by unicode-range to it; the others from the base."""
+    import base64
+    import io
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    fe = _needs_font()
+    assert "龘" not in fe.base_chars()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    fe._fonts.cache_clear()
+    css = fe.font_face_css("报告 龘")
+    fe._fonts.cache_clear()
+    rules = css.splitlines()
+    assert len(rules) == 4
+    assert [("unicode-range" in r) for r in rules] == [False, False, True, True]
+    assert all("unicode-range: U+9F98;" in r for r in rules[2:])
+    cmaps = [set(TTFont(io.BytesIO(base64.b64decode(m))).getBestCmap())
+             for m in re.findall(r"base64,([A-Za-z0-9+/=]+)", css)]
+    assert cmaps == [{ord("报"), ord("告")}] * 2 + [{0x9F98}] * 2
