@@ -587,7 +587,7 @@ def legend_below(ax, entries: list) -> None:
                        fontsize=MIN_FONT, ncol=ncol, frameon=False)
         for text in lg.get_texts():
             text.set_path_effects(text_effects(text.get_color(), halo=None))
-        lay_out(fig)
+        # a legend measures its own entries: no layout pass of the whole figure needed
         if lg.get_window_extent(fig.canvas.get_renderer()).width <= PAGE_PX * fig.dpi / DPI - 40:
             return
 

@@ -196,3 +196,23 @@ def test_characters_the_base_lacks_get_a_face_of_their_own(tmp_path, monkeypatch
     cmaps = [set(TTFont(io.BytesIO(base64.b64decode(m))).getBestCmap())
              for m in re.findall(r"base64,([A-Za-z0-9+/=]+)", css)]
     assert cmaps == [{ord("报"), ord("告")}] * 2 + [{0x9F98}] * 2
+
+
+def test_a_legend_measures_its_width_without_a_layout_pass():
+    """legend_below picks its column count from the legend's width measured before any
+    layout pass of the figure: the width a layout pass gives."""
+    from drillsim.fonts import text_effects
+    from drillsim.report.figures import lay_out
+
+    fig, plt = _haloed_figure(110)
+    ax = fig.axes[0]
+    lines = [ax.plot([0, 1], [k, k], label=f"第{k}号 entry {k}")[0] for k in range(7)]
+    lay_out(fig)
+    for ncol in (3, 2, 1):
+        lg = ax.legend(handles=lines, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=ncol)
+        for text in lg.get_texts():
+            text.set_path_effects(text_effects(halo=None))
+        before = lg.get_window_extent(fig.canvas.get_renderer()).width
+        lay_out(fig)
+        assert lg.get_window_extent(fig.canvas.get_renderer()).width == before
+    plt.close(fig)
