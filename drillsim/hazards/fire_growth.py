@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -331,6 +332,22 @@ class FireDevelopment:
         and each ``burn_s`` later, ascending, s after ignition."""
         return tuple(sorted({b for r in self._reached_breaks() for b in (r, r + self.burn_s)}))
 
+    @cached_property
+    def _area_polys(self) -> tuple[tuple[float, float, float], ...]:
+        """Coefficients (c2, c1, c0) of the burning area ``reached_m2(t) - reached_m2(t -
+        burn_s)`` = c2·t² + c1·t + c0 (m², ``t`` s after ignition) on each piece between
+        :attr:`_area_breaks`: before the first, between each two, after the last (each
+        read inside its piece, where both terms keep one formula)."""
+        bounds = (-math.inf, *self._area_breaks, math.inf)
+        s = self.burn_s  # q(t - s) expanded in t
+        polys = []
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            mid = b - 1.0 if math.isinf(a) else a + 1.0 if math.isinf(b) else 0.5 * (a + b)
+            p2, p1, p0 = self._reached_poly(mid)
+            q2, q1, q0 = self._reached_poly(mid - s)
+            polys.append((p2 - q2, p1 - (q1 - 2.0 * q2 * s), p0 - (q2 * s * s - q1 * s + q0)))
+        return tuple(polys)
+
     def _reached_poly(self, t: float) -> tuple[float, float, float]:
         """Coefficients (c2, c1, c0) of :meth:`reached_m2` = c2·s² + c1·s + c0 (m², s after
         ignition) on the formula piece that holds at ``t``."""
@@ -365,15 +382,12 @@ class FireDevelopment:
         if hit(t0):
             return t0
         tol = NEXT_TIME_TOL_S
-        breaks = [b for b in self._area_breaks if b > t0]
+        k = bisect_right(self._area_breaks, t0)  # the piece t0 lies on
         area = flow_l_s / NFA_L_S_PER_M2  # the burning area at which the answer changes
-        for a, b in zip([t0, *breaks], [*breaks, math.inf], strict=True):
-            mid = a + 1.0 if math.isinf(b) else 0.5 * (a + b)
-            p2, p1, p0 = self._reached_poly(mid)
-            q2, q1, q0 = self._reached_poly(mid - self.burn_s)
-            s = self.burn_s  # q(t - s) expanded in t
-            c2, c1, c0 = p2 - q2, p1 - (q1 - 2.0 * q2 * s), p0 - (q2 * s * s - q1 * s + q0) - area
-            points = [a, *(r for r in _quadratic_roots(c2, c1, c0) if a < r < b), b]
+        a = t0
+        for (c2, c1, c0), b in zip(self._area_polys[k:], [*self._area_breaks[k:], math.inf],
+                                   strict=True):
+            points = [a, *(r for r in _quadratic_roots(c2, c1, c0 - area) if a < r < b), b]
             for x, y in zip(points, points[1:], strict=False):
                 mid = x + 1.0 if math.isinf(y) else 0.5 * (x + y)
                 if not hit(mid):
@@ -386,6 +400,7 @@ class FireDevelopment:
                     half = 0.5 * (lo + hi)
                     lo, hi = (lo, half) if hit(half) else (half, hi)
                 return hi
+            a = b
         return math.inf
 
 

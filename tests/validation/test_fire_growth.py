@@ -260,3 +260,18 @@ def test_next_time_survives_the_engine_adding_the_fire_start():
                 assert fire.flow_needed_l_s(age) > flow
                 down = fire.next_time(age, flow, outgrows=False)
                 assert fire.flow_needed_l_s((t_start + down) - t_start) <= flow
+
+
+@settings(max_examples=80, deadline=None)
+@given(fire=fires(), where=st.floats(0.01, 0.99))
+def test_area_polynomials_are_the_burning_area_on_each_piece(fire, where):
+    """The polynomial of each piece between the area's breaks, worked out once per fire
+    (what :meth:`FireDevelopment.next_time` solves), equals the burning area
+    ``reached_m2(t) - reached_m2(t - burn_s)`` inside that piece (before ignition, between
+    each two breaks, after the last)."""
+    bounds = (-100.0, *fire._area_breaks, fire._area_breaks[-1] + 5000.0)
+    assert len(fire._area_polys) == len(bounds) - 1
+    for (c2, c1, c0), a, b in zip(fire._area_polys, bounds[:-1], bounds[1:], strict=True):
+        t = a + where * (b - a)
+        assert c2 * t * t + c1 * t + c0 == pytest.approx(fire.area_m2(t), rel=1e-9,
+                                                          abs=1e-9 * fire.max_area_m2)
