@@ -44,9 +44,11 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Literal
 
 ALPHA_KW_S2 = {"slow": 0.00293, "medium": 0.01172, "fast": 0.0469, "ultra_fast": 0.1876}
@@ -181,7 +183,7 @@ class Occupancy:
     max_kw
         Largest fire of an occupancy without compartment, kW (0 when it has one).
     plan
-        Units by type for each alarm level, first alarm first.
+        Units by type for each alarm level, first alarm first (read-only).
     src
         Sources and labelled assumptions.
     first_minutes
@@ -198,7 +200,7 @@ class Occupancy:
     spread_s: float
     max_area_m2: float
     max_kw: float
-    plan: tuple[dict[str, int], ...]
+    plan: tuple[Mapping[str, int], ...]
     src: str
     first_minutes: str = ""
 
@@ -447,7 +449,7 @@ def _load_catalogue() -> dict[str, Occupancy]:
             compartment=None if room is None else Compartment(**room),
             spread_s=float(e.get("spread_s", math.inf)),
             max_area_m2=float(e.get("max_area_m2", 0.0)), max_kw=float(e.get("max_kw", 0.0)),
-            plan=tuple(dict(level) for level in e["plan"]), src=e["src"],
+            plan=tuple(MappingProxyType(dict(level)) for level in e["plan"]), src=e["src"],
             first_minutes=e["first_minutes"])
     return out
 
