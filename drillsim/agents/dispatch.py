@@ -145,6 +145,8 @@ class Dispatcher:
         """Units a player sent while the call was being processed (``drillsim play``: sent
         before this first request) fill the needs of their type: the dispatcher does not
         send a second unit for them. A drill played without players has none."""
+        if not inc.assigned:
+            return
         aid = {u.id: u for u in self.mutual_aid}
         for uid in inc.assigned:
             unit = self.units.get(uid) or aid.get(uid)
