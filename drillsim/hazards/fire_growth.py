@@ -389,6 +389,9 @@ class FireDevelopment:
         a = t0
         for (c2, c1, c0), b in zip(self._area_polys[k:], [*self._area_breaks[k:], math.inf],
                                    strict=True):
+            if _never_on(c2, c1, c0 - area, a, b, outgrows):
+                a = b  # the piece holds no answer: skip the roots and the checks
+                continue
             points = [a, *(r for r in _quadratic_roots(c2, c1, c0 - area) if a < r < b), b]
             for x, y in zip(points, points[1:], strict=False):
                 mid = x + 1.0 if math.isinf(y) else 0.5 * (x + y)
@@ -421,6 +424,27 @@ def _development(hrrpua_kw_m2: float, fire_load_mj_m2: float, room: Compartment 
                   hrrpua_kw_m2 * room.floor_m2)
     return FireDevelopment(alpha, hrrpua_kw_m2, room.flashover_kw, room.floor_m2,
                            max(room_kw, room.flashover_kw), spread_s, max_area_m2, burn_s)
+
+
+def _never_on(c2: float, c1: float, c0: float, a: float, b: float, above: bool) -> bool:
+    """Whether c2·t² + c1·t + c0 (the burning area less the area at which the answer of
+    :meth:`FireDevelopment.next_time` changes, m²) stays clearly below zero (``above``:
+    the fire never outgrows the flow) or clearly above it (else: never falls to it) for
+    every ``t`` in [a, b]; "clearly": by a margin of 1e-9 of the terms' size, far beyond
+    the rounding that separates the polynomial from the area's own formulas. ``False``
+    when unsure, and on an unbounded piece unless the polynomial is constant."""
+    if math.isinf(b):
+        if c2 or c1:
+            return False
+        values = [c0]
+    else:
+        values = [(c2 * a + c1) * a + c0, (c2 * b + c1) * b + c0]
+        if c2 and a < -c1 / (2.0 * c2) < b:  # the vertex
+            t = -c1 / (2.0 * c2)
+            values.append((c2 * t + c1) * t + c0)
+    t_max = max(abs(a), abs(b)) if math.isfinite(b) else abs(a)
+    margin = 1e-9 * (abs(c2) * t_max * t_max + abs(c1) * t_max + abs(c0) + 1.0)
+    return max(values) < -margin if above else min(values) > margin
 
 
 def _quadratic_roots(c2: float, c1: float, c0: float) -> list[float]:

@@ -275,3 +275,18 @@ def test_area_polynomials_are_the_burning_area_on_each_piece(fire, where):
         t = a + where * (b - a)
         assert c2 * t * t + c1 * t + c0 == pytest.approx(fire.area_m2(t), rel=1e-9,
                                                           abs=1e-9 * fire.max_area_m2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(fire=fires(), flow=st.floats(0.0, 400.0), outgrows=st.booleans())
+def test_a_piece_next_time_skips_holds_no_answer(fire, flow, outgrows):
+    """:meth:`FireDevelopment.next_time` skips a piece of the burning area's polynomial
+    when the polynomial stays clearly on the side of no answer: then no time of the piece
+    (200 checked from its start; its end is the next piece's: the area jumps at flashover)
+    has the fire outgrow the flow (or fall to it)."""
+    from drillsim.hazards.fire_growth import NFA_L_S_PER_M2, _never_on
+
+    bounds = (0.0, *fire._area_breaks[1:], fire._area_breaks[-1] + 5000.0)
+    for (c2, c1, c0), a, b in zip(fire._area_polys[1:], bounds[:-1], bounds[1:], strict=True):
+        if _never_on(c2, c1, c0 - flow / NFA_L_S_PER_M2, a, b, outgrows):
+            assert not any(_hit(fire, a + (b - a) * i / 200, flow, outgrows) for i in range(200))
