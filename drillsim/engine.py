@@ -681,11 +681,11 @@ class Drill:
         vehicles = list(inj.vehicles) if inj.vehicles else None
         if inj.kind == "road_closed":
             self.world.travel.close(edges, vehicles)
-            self._closed_roads.update((int(e), self._inject_label) for e in edges)
+            self._closed_roads.update(dict.fromkeys(edges.tolist(), self._inject_label))
         else:
             self.world.travel.reopen(edges, vehicles)
-            for e in edges:
-                self._closed_roads.pop(int(e), None)
+            for e in edges.tolist():
+                self._closed_roads.pop(e, None)
         self.log(inj.kind, road=inj.road, edges=int(edges.size))
         self.network_changed()
 

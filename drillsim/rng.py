@@ -19,6 +19,12 @@ from numpy.random.bit_generator import ISeedSequence
 
 _WORD = (1 << 64) - 1
 
+_COUNTER_0 = np.zeros(4, dtype=np.uint64)
+"""A Philox's 256-bit counter at its start, as the four words Philox reads it in: given as
+this array, not as ``0`` (which Philox first turns into words itself, about 1 µs a
+stream). Read-only and shared: Philox copies the words into its own state."""
+_COUNTER_0.flags.writeable = False
+
 
 def stream_key(seed: int, spawn_key: tuple[int, ...], name: str) -> int:
     """128-bit Philox key of a named stream (independent of PYTHONHASHSEED)."""
@@ -76,6 +82,7 @@ class Streams:
     def __getitem__(self, name: str) -> np.random.Generator:
         gen = self._cache.get(name)
         if gen is None:
-            gen = np.random.Generator(np.random.Philox(_key_of(self.seed, self.spawn_key, name)))
+            key = _key_of(self.seed, self.spawn_key, name)
+            gen = np.random.Generator(np.random.Philox(key, counter=_COUNTER_0))
             self._cache[name] = gen
         return gen

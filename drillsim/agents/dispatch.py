@@ -21,7 +21,7 @@ each mutual-aid request also goes to the most urgent waiting call not yet helped
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -122,7 +122,7 @@ class Dispatcher:
         best, best_eta = _nearest(free, to_node, self.drill.env.now)
         return None if best_eta == float("inf") else (best, best_eta)
 
-    def request(self, inc: IncidentState, needs: dict[str, int], alarm: int) -> None:
+    def request(self, inc: IncidentState, needs: Mapping[str, int], alarm: int) -> None:
         """Ask for units of the given types for an incident (one alarm level)."""
         for unit_type, count in sorted(needs.items()):
             inc.needs[unit_type] += count
@@ -145,6 +145,8 @@ class Dispatcher:
         """Units a player sent while the call was being processed (``drillsim play``: sent
         before this first request) fill the needs of their type: the dispatcher does not
         send a second unit for them. A drill played without players has none."""
+        if not inc.assigned:
+            return
         aid = {u.id: u for u in self.mutual_aid}
         for uid in inc.assigned:
             unit = self.units.get(uid) or aid.get(uid)

@@ -80,6 +80,8 @@ class ShelterState:
     def people(self) -> int:
         """People admitted and not yet relieved, plus those on their way (0: it needs
         nothing, :meth:`unmet` is zero for every item)."""
+        if not self.waiting:  # asked by every relief truck, mostly of empty shelters
+            return self.heading
         return sum(w.people for w in self.waiting) + self.heading
 
     def unmet(self, ration: dict[str, float]) -> dict[str, float]:

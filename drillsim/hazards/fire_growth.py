@@ -43,9 +43,12 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Literal
 
 ALPHA_KW_S2 = {"slow": 0.00293, "medium": 0.01172, "fast": 0.0469, "ultra_fast": 0.1876}
@@ -180,7 +183,7 @@ class Occupancy:
     max_kw
         Largest fire of an occupancy without compartment, kW (0 when it has one).
     plan
-        Units by type for each alarm level, first alarm first.
+        Units by type for each alarm level, first alarm first (read-only).
     src
         Sources and labelled assumptions.
     first_minutes
@@ -197,7 +200,7 @@ class Occupancy:
     spread_s: float
     max_area_m2: float
     max_kw: float
-    plan: tuple[dict[str, int], ...]
+    plan: tuple[Mapping[str, int], ...]
     src: str
     first_minutes: str = ""
 
@@ -331,6 +334,22 @@ class FireDevelopment:
         and each ``burn_s`` later, ascending, s after ignition."""
         return tuple(sorted({b for r in self._reached_breaks() for b in (r, r + self.burn_s)}))
 
+    @cached_property
+    def _area_polys(self) -> tuple[tuple[float, float, float], ...]:
+        """Coefficients (c2, c1, c0) of the burning area ``reached_m2(t) - reached_m2(t -
+        burn_s)`` = c2·t² + c1·t + c0 (m², ``t`` s after ignition) on each piece between
+        :attr:`_area_breaks`: before the first, between each two, after the last (each
+        read inside its piece, where both terms keep one formula)."""
+        bounds = (-math.inf, *self._area_breaks, math.inf)
+        s = self.burn_s  # q(t - s) expanded in t
+        polys = []
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            mid = b - 1.0 if math.isinf(a) else a + 1.0 if math.isinf(b) else 0.5 * (a + b)
+            p2, p1, p0 = self._reached_poly(mid)
+            q2, q1, q0 = self._reached_poly(mid - s)
+            polys.append((p2 - q2, p1 - (q1 - 2.0 * q2 * s), p0 - (q2 * s * s - q1 * s + q0)))
+        return tuple(polys)
+
     def _reached_poly(self, t: float) -> tuple[float, float, float]:
         """Coefficients (c2, c1, c0) of :meth:`reached_m2` = c2·s² + c1·s + c0 (m², s after
         ignition) on the formula piece that holds at ``t``."""
@@ -365,15 +384,15 @@ class FireDevelopment:
         if hit(t0):
             return t0
         tol = NEXT_TIME_TOL_S
-        breaks = [b for b in self._area_breaks if b > t0]
+        k = bisect_right(self._area_breaks, t0)  # the piece t0 lies on
         area = flow_l_s / NFA_L_S_PER_M2  # the burning area at which the answer changes
-        for a, b in zip([t0, *breaks], [*breaks, math.inf], strict=True):
-            mid = a + 1.0 if math.isinf(b) else 0.5 * (a + b)
-            p2, p1, p0 = self._reached_poly(mid)
-            q2, q1, q0 = self._reached_poly(mid - self.burn_s)
-            s = self.burn_s  # q(t - s) expanded in t
-            c2, c1, c0 = p2 - q2, p1 - (q1 - 2.0 * q2 * s), p0 - (q2 * s * s - q1 * s + q0) - area
-            points = [a, *(r for r in _quadratic_roots(c2, c1, c0) if a < r < b), b]
+        a = t0
+        for (c2, c1, c0), b in zip(self._area_polys[k:], [*self._area_breaks[k:], math.inf],
+                                   strict=True):
+            if _never_on(c2, c1, c0 - area, a, b, outgrows):
+                a = b  # the piece holds no answer: skip the roots and the checks
+                continue
+            points = [a, *(r for r in _quadratic_roots(c2, c1, c0 - area) if a < r < b), b]
             for x, y in zip(points, points[1:], strict=False):
                 mid = x + 1.0 if math.isinf(y) else 0.5 * (x + y)
                 if not hit(mid):
@@ -386,6 +405,7 @@ class FireDevelopment:
                     half = 0.5 * (lo + hi)
                     lo, hi = (lo, half) if hit(half) else (half, hi)
                 return hi
+            a = b
         return math.inf
 
 
@@ -404,6 +424,27 @@ def _development(hrrpua_kw_m2: float, fire_load_mj_m2: float, room: Compartment 
                   hrrpua_kw_m2 * room.floor_m2)
     return FireDevelopment(alpha, hrrpua_kw_m2, room.flashover_kw, room.floor_m2,
                            max(room_kw, room.flashover_kw), spread_s, max_area_m2, burn_s)
+
+
+def _never_on(c2: float, c1: float, c0: float, a: float, b: float, above: bool) -> bool:
+    """Whether c2·t² + c1·t + c0 (the burning area less the area at which the answer of
+    :meth:`FireDevelopment.next_time` changes, m²) stays clearly below zero (``above``:
+    the fire never outgrows the flow) or clearly above it (else: never falls to it) for
+    every ``t`` in [a, b]; "clearly": by a margin of 1e-9 of the terms' size, far beyond
+    the rounding that separates the polynomial from the area's own formulas. ``False``
+    when unsure, and on an unbounded piece unless the polynomial is constant."""
+    if math.isinf(b):
+        if c2 or c1:
+            return False
+        values = [c0]
+    else:
+        values = [(c2 * a + c1) * a + c0, (c2 * b + c1) * b + c0]
+        if c2 and a < -c1 / (2.0 * c2) < b:  # the vertex
+            t = -c1 / (2.0 * c2)
+            values.append((c2 * t + c1) * t + c0)
+    t_max = max(abs(a), abs(b)) if math.isfinite(b) else abs(a)
+    margin = 1e-9 * (abs(c2) * t_max * t_max + abs(c1) * t_max + abs(c0) + 1.0)
+    return max(values) < -margin if above else min(values) > margin
 
 
 def _quadratic_roots(c2: float, c1: float, c0: float) -> list[float]:
@@ -432,7 +473,7 @@ def _load_catalogue() -> dict[str, Occupancy]:
             compartment=None if room is None else Compartment(**room),
             spread_s=float(e.get("spread_s", math.inf)),
             max_area_m2=float(e.get("max_area_m2", 0.0)), max_kw=float(e.get("max_kw", 0.0)),
-            plan=tuple(dict(level) for level in e["plan"]), src=e["src"],
+            plan=tuple(MappingProxyType(dict(level)) for level in e["plan"]), src=e["src"],
             first_minutes=e["first_minutes"])
     return out
 

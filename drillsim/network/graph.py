@@ -705,7 +705,8 @@ class _VehicleGraph:
         """Per node: some arc into it is open, or none leads into it."""
         self._count_open()
         self._key: bytes | None = None
-        self.unchanged_key = self.key
+        self._unchanged = weights.copy()  # the slot weights of the unchanged roads
+        self.unchanged_key = hashlib.blake2b(weights.tobytes(), digest_size=16).digest()
         """:attr:`key` of the unchanged roads (no closure, no weather)."""
 
     @cached_property
@@ -756,7 +757,7 @@ class _VehicleGraph:
             if opened.any():
                 heads = self.slot_v[slots]
                 np.add.at(self._n_open, heads, opened)
-                for v in np.unique(heads[opened != 0]).tolist():
+                for v in sorted(set(heads[opened != 0].tolist())):
                     self.enterable[v] = bool(self._n_open[v] > 0 or self._n_in[v] == 0)
             self._key = None
         return slots, old
@@ -787,9 +788,26 @@ class _VehicleGraph:
     @property
     def key(self) -> bytes:
         """A digest of every slot weight (128-bit BLAKE2b): equal keys, equal graphs, so a
-        tree computed under one key is exact whenever the graph has that key again."""
+        tree computed under one key is exact whenever the graph has that key again.
+
+        The unchanged roads' key (:attr:`unchanged_key`) digests all the weights; a changed
+        graph's digests that key with the slots whose weight differs from it and their
+        weights (a closure changes a few slots of thousands: a tenth of the bytes to hash),
+        or, when most slots differ (weather), every weight again, marked apart."""
         if self._key is None:
-            self._key = hashlib.blake2b(self.csr.data.tobytes(), digest_size=16).digest()
+            data = self.csr.data
+            changed = np.flatnonzero(data != self._unchanged)
+            if not changed.size:
+                self._key = self.unchanged_key
+            elif 2 * changed.size < data.size:
+                h = hashlib.blake2b(b"slots" + self.unchanged_key, digest_size=16)
+                h.update(changed.tobytes())
+                h.update(data[changed].tobytes())
+                self._key = h.digest()
+            else:
+                h = hashlib.blake2b(b"all" + self.unchanged_key, digest_size=16)
+                h.update(data.tobytes())
+                self._key = h.digest()
         return self._key
 
 
@@ -1194,13 +1212,21 @@ class TravelTimes:
         new = graph.csr.data[slots]
         up, down = new > old, new < old
         u, v = graph.slot_u[slots], graph.slot_v[slots]
+        slower = (u[up], v[up]) if up.any() else None  # the arcs of each kind, picked once
+        faster = (u[down], v[down], new[down]) if down.any() else None
         dropped = []
-        for cache, (a, b) in ((self._from, (u, v)), (self._to, (v, u))):
+        for cache, forward in ((self._from, True), (self._to, False)):
             for key in [k for k in cache if k[0] == vehicle]:
                 dist, pred = cache[key]
-                if np.any(pred[b[up]] == a[up]) or np.any(dist[a[down]] + new[down]
-                                                          < dist[b[down]]):
-                    dropped.append(self._drop(cache, key))
+                if slower is not None:
+                    a, b = slower if forward else slower[::-1]
+                    if (pred[b] == a).any():
+                        dropped.append(self._drop(cache, key))
+                        continue
+                if faster is not None:
+                    a, b, w = faster if forward else (faster[1], faster[0], faster[2])
+                    if (dist[a] + w < dist[b]).any():
+                        dropped.append(self._drop(cache, key))
         return dropped
 
     def _drop(self, cache: dict, key: tuple[str, int]) -> tuple:

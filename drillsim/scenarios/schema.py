@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
@@ -458,9 +459,10 @@ class Forces(Model):
         """True when incidents of type ``key`` have a response plan (given or catalogued)."""
         return key in self.response_plans or key in OCCUPANCIES
 
-    def plan(self, key: str) -> list[dict[str, int]]:
+    def plan(self, key: str) -> Sequence[Mapping[str, int]]:
         """Units per alarm level for incident type ``key``: the drill's plan, else (for a
-        fire occupancy) the occupancy catalogue's first-alarm plan and further alarms.
+        fire occupancy) the occupancy catalogue's first-alarm plan and further alarms
+        (read-only: the engine asks at every call and every size-up).
 
         Raises
         ------
@@ -469,7 +471,7 @@ class Forces(Model):
         """
         if key in self.response_plans:
             return self.response_plans[key]
-        return [dict(level) for level in OCCUPANCIES[key].plan]
+        return OCCUPANCIES[key].plan
 
 
 class Dispatch(Model):

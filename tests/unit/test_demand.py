@@ -68,6 +68,18 @@ def test_node_at_follows_the_weights(demand):
         assert np.abs(hits / u.size - w).max() < 1e-4
 
 
+def test_node_at_is_the_first_node_whose_cumulative_weight_passes_the_draw(demand):
+    """The bisection in plain floats picks what ``searchsorted(..., side="right")`` on the
+    cumulative weights picks, ties at a node's exact cumulative weight included."""
+    rng = np.random.default_rng(3)
+    for clock, w in ((12 * 3600.0, demand.day), (2 * 3600.0, demand.night)):
+        cum = np.cumsum(w)
+        exact = cum[rng.integers(0, cum.size, 200)] / cum[-1]  # draws landing on a boundary
+        for u in np.concatenate([rng.random(2000), exact, [0.0, np.nextafter(1.0, 0.0)]]):
+            want = min(int(cum.searchsorted(u * cum[-1], side="right")), cum.size - 1)
+            assert demand.node_at(clock, float(u)) == want
+
+
 def _one_engine_station(world) -> dict:
     """A station with one engine at the network's first node (drill-file fields)."""
     return {"id": "st", "location": {"node": world.network.node_ids[0]}, "personnel": 10,

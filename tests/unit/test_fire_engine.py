@@ -69,3 +69,16 @@ def test_one_engine_cannot_control_a_fire_that_spread_through_rooms(line_world):
     control = _first(two, "control")
     assert control is not None
     assert control.data["need_l_s"] <= 2 * water_flow_l_s("engine")
+
+
+def test_catalogue_response_plans_are_handed_out_read_only():
+    """The engine reads an occupancy's response plan at every call and size-up without a
+    copy: the plan it is handed cannot change the catalogue for the next call or drill."""
+    forces = make_scenario().forces
+    key = next(k for k in sorted(OCCUPANCIES) if k not in forces.response_plans)
+    plan = forces.plan(key)
+    before = [dict(level) for level in plan]
+    assert plan is forces.plan(key) and plan == OCCUPANCIES[key].plan
+    with pytest.raises(TypeError):
+        plan[0]["engine"] = 99  # type: ignore[index]
+    assert [dict(level) for level in forces.plan(key)] == before

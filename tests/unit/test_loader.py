@@ -324,8 +324,8 @@ def test_school_fire_gets_the_catalogue_plan(tmp_path: Path) -> None:
                     "location: xigu_park}\n", encoding="utf-8")
     s = load_scenario(path)
     assert "school" not in s.forces.response_plans
-    assert s.forces.plan("school") == [dict(level) for level in OCCUPANCIES["school"].plan]
-    assert s.forces.plan("school")[0] == {"engine": 2, "ladder": 1, "rescue": 1}
+    assert s.forces.plan("school") == OCCUPANCIES["school"].plan  # the catalogue's, read-only
+    assert dict(s.forces.plan("school")[0]) == {"engine": 2, "ladder": 1, "rescue": 1}
 
 
 def test_inject_without_kind(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from drillsim.rng import Streams, _Key, _key_of, stream_key
+from drillsim.rng import _COUNTER_0, Streams, _Key, _key_of, stream_key
 
 
 @pytest.mark.parametrize(("seed", "spawn_key", "name"), [
@@ -53,3 +53,6 @@ def test_two_runs_with_one_seed_share_no_state():
     np.testing.assert_array_equal(Streams(9, (2,))["incident/F1"].random(60), ref.random(60))
     with pytest.raises(ValueError, match="read-only"):  # the shared key words stay as made
         _key_of(9, (2,), "incident/F1")._words[0] = 1
+    # the shared start counter stays at zero: each Philox counts in its own state
+    assert first["incident/F1"].bit_generator.state["state"]["counter"].tolist() != [0] * 4
+    assert _COUNTER_0.tolist() == [0, 0, 0, 0] and not _COUNTER_0.flags.writeable

@@ -194,3 +194,42 @@ def test_world_keeps_snaps_and_road_change_arcs(ring_world):
         net.edges_between(n0, n1) + net.edges_between(n1, n0))
     assert sorted(road_change_edges(world, whole).tolist()) == sorted(net.edges_named(
         "North Road"))
+
+
+def test_a_road_state_has_one_key_however_it_was_reached():
+    """The key of the road weights (trees are kept under it) is the same for the same
+    weights whatever changes led there, differs for different weights, and is the digest
+    of every weight for the unchanged roads (the disk cache names trees by it)."""
+    import hashlib
+
+    tt = TravelTimes(NET)
+    graph = tt._graph("car")
+    assert graph.key == graph.unchanged_key == hashlib.blake2b(
+        graph.csr.data.tobytes(), digest_size=16).digest()
+    seen = {}
+
+    def key_now(state: str) -> bytes:
+        key = tt._graph("car").key
+        assert seen.setdefault(state, key) == key  # the same state: the same key
+        return key
+
+    open_key = key_now("open")
+    tt.close([0])
+    tt.close([3])
+    key_now("0, 3 closed")
+    tt.reopen([0, 3])
+    assert key_now("open") == open_key
+    tt.close([3, 0])  # another order, in one change
+    key_now("0, 3 closed")
+    tt.set_edge_factor([3], 0.5)
+    key_now("0 closed, 3 slow")
+    tt.reopen([0, 3])
+    tt.set_weather_factor(0.7)  # every slot changes
+    key_now("rain")
+    tt.close([0])
+    key_now("rain, 0 closed")
+    tt.reopen([0])
+    key_now("rain")
+    tt.set_weather_factor(1.0)
+    key_now("open")
+    assert len(set(seen.values())) == len(seen)  # different weights, different keys

@@ -260,3 +260,33 @@ def test_next_time_survives_the_engine_adding_the_fire_start():
                 assert fire.flow_needed_l_s(age) > flow
                 down = fire.next_time(age, flow, outgrows=False)
                 assert fire.flow_needed_l_s((t_start + down) - t_start) <= flow
+
+
+@settings(max_examples=80, deadline=None)
+@given(fire=fires(), where=st.floats(0.01, 0.99))
+def test_area_polynomials_are_the_burning_area_on_each_piece(fire, where):
+    """The polynomial of each piece between the area's breaks, worked out once per fire
+    (what :meth:`FireDevelopment.next_time` solves), equals the burning area
+    ``reached_m2(t) - reached_m2(t - burn_s)`` inside that piece (before ignition, between
+    each two breaks, after the last)."""
+    bounds = (-100.0, *fire._area_breaks, fire._area_breaks[-1] + 5000.0)
+    assert len(fire._area_polys) == len(bounds) - 1
+    for (c2, c1, c0), a, b in zip(fire._area_polys, bounds[:-1], bounds[1:], strict=True):
+        t = a + where * (b - a)
+        assert c2 * t * t + c1 * t + c0 == pytest.approx(fire.area_m2(t), rel=1e-9,
+                                                          abs=1e-9 * fire.max_area_m2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(fire=fires(), flow=st.floats(0.0, 400.0), outgrows=st.booleans())
+def test_a_piece_next_time_skips_holds_no_answer(fire, flow, outgrows):
+    """:meth:`FireDevelopment.next_time` skips a piece of the burning area's polynomial
+    when the polynomial stays clearly on the side of no answer: then no time of the piece
+    (200 checked from its start; its end is the next piece's: the area jumps at flashover)
+    has the fire outgrow the flow (or fall to it)."""
+    from drillsim.hazards.fire_growth import NFA_L_S_PER_M2, _never_on
+
+    bounds = (0.0, *fire._area_breaks[1:], fire._area_breaks[-1] + 5000.0)
+    for (c2, c1, c0), a, b in zip(fire._area_polys[1:], bounds[:-1], bounds[1:], strict=True):
+        if _never_on(c2, c1, c0 - flow / NFA_L_S_PER_M2, a, b, outgrows):
+            assert not any(_hit(fire, a + (b - a) * i / 200, flow, outgrows) for i in range(200))
