@@ -63,7 +63,6 @@ from drillsim.hazards.warning import (
     ramp_share,
     ramp_steady_s,
 )
-from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
 if TYPE_CHECKING:
@@ -136,8 +135,7 @@ class ChemicalModel(Hazard):
         net = drill.world.network
         self.source = drill.world.node_of(spec.site)
         self.src_lat, self.src_lon = float(net.lat[self.source]), float(net.lon[self.source])
-        self.grid = PopulationGrid(net, drill.world.places).near_source(self.src_lat,
-                                                                       self.src_lon)
+        self.grid = drill.world.population.near_source(self.src_lat, self.src_lon)
         self.remaining = self.grid.people.copy()  # people still at home, per cell
         self.t_start = spec.at
         self.t_stop = rules.container_empty_at(spec)

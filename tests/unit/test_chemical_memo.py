@@ -79,3 +79,17 @@ def test_kept_exposure_follows_people_leaving_when_nobody_shelters(monkeypatch):
     assert sum(r.event == "evacuation_ordered" for r in kept) > 1
     assert len({r.data["aegl2_people"] for r in kept if r.event == "plume"}) > 5
     assert kept == recomputed
+
+
+def test_the_world_grid_is_built_once_and_never_written_to():
+    """The population grid is kept on the world (everyday calls, the release and its
+    metrics share it): a run of a release reads it and leaves every array as it was."""
+    opened = open_drill(SCENARIOS / "chlorine-night.yaml")
+    grid = opened.world.population
+    before = {k: v.copy() for k, v in vars(grid).items() if hasattr(v, "copy")}
+    result = run_drill(opened.scenario, 1, world=opened.world)
+    assert opened.world.population is grid
+    assert any(r.event == "displaced" for r in result.records)
+    for name, value in before.items():
+        assert (vars(grid)[name] == value) if not hasattr(value, "shape") \
+            else (vars(grid)[name] == value).all(), name
