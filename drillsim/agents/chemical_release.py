@@ -635,7 +635,22 @@ class ChemicalModel(Hazard):
         sip = self._ordered_cells("shelter_in_place")
         self._kept("orders", (evac, sip, adding), lambda: self._order_cells(evac, sip, adding))
         told, share = self._acted_told(self.evac_from, self.evac_door)
-        # only the cells told to leave: elsewhere nobody leaves (the same arithmetic)
+        # nobody leaves again while the shares hold after a step in which nobody left
+        self._kept("leave", (share, self._left), lambda: self._leave(told, share))
+        if self.drill.shelters is None:
+            return
+        nodes = self._kept("told_nodes", (told,), lambda: np.unique(self.grid.node[told]))
+        whole = np.floor(self._carry[nodes] + 1e-9)
+        for node, people in zip(nodes[whole > 0].tolist(), whole[whole > 0], strict=True):
+            self.drill.shelters.displace(int(people), node, self.spec.id,
+                                         group_size=self.spec.group_size)
+            self._carry[node] -= people
+
+    def _leave(self, told: np.ndarray, share: np.ndarray) -> None:
+        """The people of the cells told to leave (``told``, index) who have acted
+        (``share`` of those at home at the order) and not yet left, leave now: they join
+        their road node's people on the way out (elsewhere nobody leaves: the same
+        arithmetic on the told cells only)."""
         gone = self.evac_base[told] * share
         leaving = np.clip(gone - self.evac_gone[told], 0.0, self.remaining[told])
         self.evac_gone[told] += leaving
@@ -645,14 +660,6 @@ class ChemicalModel(Hazard):
             self._left += 1
             # added cell by cell in cell order (ufunc.at is unbuffered and in index order)
             np.add.at(self._carry, self.grid.node[told[out]], leaving[out])
-        if self.drill.shelters is None:
-            return
-        nodes = self._kept("told_nodes", (told,), lambda: np.unique(self.grid.node[told]))
-        whole = np.floor(self._carry[nodes] + 1e-9)
-        for node, people in zip(nodes[whole > 0].tolist(), whole[whole > 0], strict=True):
-            self.drill.shelters.displace(int(people), node, self.spec.id,
-                                         group_size=self.spec.group_size)
-            self._carry[node] -= people
 
     def _order_cells(self, evac: dict[str, np.ndarray], sip: np.ndarray, adding: bool
                      ) -> None:
