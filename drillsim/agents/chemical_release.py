@@ -738,7 +738,8 @@ class ChemicalModel(Hazard):
         now = self.drill.env.now
         u, _, _ = self.weather_at(now)
         day = self.order_day if self.order_day is not None else self.drill.is_day(now)
-        return rules.downwind_m(self.spec, u, day=day)
+        return self._kept("downwind_m", (u, day), lambda: rules.downwind_m(self.spec, u,
+                                                                          day=day))
 
     def release_over(self) -> bool:
         """The leak has stopped and no population cell or road node is in any zone now:
