@@ -158,6 +158,10 @@ class ChemicalModel(Hazard):
         self._plume_cache: dict[tuple[str, float], tuple] = {}
         """(points, factor) -> (weather, number of points, the points in the plume (index),
         their downwind distance x, m, and mask per level among them)."""
+        self._slug: dict[tuple[str, float], tuple] = {}
+        """(points, factor) -> (the plume cache entry, the leak's stop, s, and from, before
+        and through when (s, :func:`~drillsim.hazards.chemical_zones.slug_holds`) the points
+        in the plume reached by the slug are these, a mask of them): :meth:`_zones`."""
         self._kept_values: dict[Hashable, tuple[tuple, object]] = {}
         """Name -> (key, value) of :meth:`_kept`."""
         self.area_cells = {a: np.zeros(self.grid.lat.size, dtype=bool)
@@ -260,8 +264,9 @@ class ChemicalModel(Hazard):
                ) -> dict[int, np.ndarray]:
         """Road nodes or population cells above each AEGL level (÷ ``factor``) at time
         ``t``, the slug moving downwind. The plume is evaluated once per point set and
-        weather (kept until the weather changes), the slug only at the points in the plume;
-        the same arrays (not to be written to) while no point enters or leaves a zone."""
+        weather (kept until the weather changes), the slug only at the points in the plume
+        and only when one of them may have been reached or passed since the last time; the
+        same arrays (not to be written to) while no point enters or leaves a zone."""
         u, wind_from, cls = self.weather_at(t)
         weather = (u, wind_from, cls)
         cached = self._plume_cache.get((points, factor))
@@ -285,7 +290,14 @@ class ChemicalModel(Hazard):
             cached = (weather, np.size(lat), idx, x, {lvl: masks[lvl][idx] for lvl in LEVELS})
             self._plume_cache[(points, factor)] = cached
         _, n, idx, x, masks = cached
-        reached = rules.in_slug(t, x, self.t_start, min(self.t_stop, self.stop_time()), u)
+        stop = min(self.t_stop, self.stop_time())
+        slug = self._slug.get((points, factor))
+        if slug is None or slug[0] is not cached or slug[1] != stop \
+                or not (slug[2] <= t < slug[3] and t <= slug[4]):
+            slug = (cached, stop, t, *rules.slug_holds(t, x, self.t_start, stop, u),
+                    rules.in_slug(t, x, self.t_start, stop, u))
+            self._slug[(points, factor)] = slug
+        reached = slug[5]
 
         def spread() -> dict[int, np.ndarray]:
             out = {}

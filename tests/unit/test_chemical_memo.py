@@ -1,6 +1,7 @@
 """The chemical release keeps what has not changed between steps (the shares of people
 acting on an order while every warning ramp holds, the groups of cells told at one time,
-the weather of a drill time, the isolation radius, and every value :meth:`_kept` keeps:
+the weather of a drill time, the isolation radius, the slug's reach while no point can
+have been reached or passed, and every value :meth:`_kept` keeps:
 the zones while no point enters or leaves one, the cells ordered, the orders given, the
 closed arcs, the people exposed): a run with those kept must log exactly what a run
 recomputing them every step logs."""
@@ -9,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import drillsim.agents.chemical_release as chem
 from drillsim.api import open_drill, run_drill
@@ -45,11 +49,15 @@ def _recomputing(monkeypatch: pytest.MonkeyPatch) -> None:
     def fresh_kept(self, name, key, make):
         return make()
 
+    def fresh_slug(t, x_m, t_start, t_stop, u_m_s):
+        return t, t  # the slug's answer holds for no later time: asked anew every time
+
     monkeypatch.setattr(chem.ChemicalModel, "_acted_told", fresh_acted)
     monkeypatch.setattr(chem.ChemicalModel, "_told_groups", fresh_groups)
     monkeypatch.setattr(chem.ChemicalModel, "weather_at", fresh_weather)
     monkeypatch.setattr(chem.ChemicalModel, "isolation_m", fresh_isolation)
     monkeypatch.setattr(chem.ChemicalModel, "_kept", fresh_kept)
+    monkeypatch.setattr(chem.rules, "slug_holds", fresh_slug)
 
 
 @pytest.mark.parametrize("drill", ["chlorine-night", "chlorine-day-wind-shift",
@@ -93,3 +101,25 @@ def test_the_world_grid_is_built_once_and_never_written_to():
     for name, value in before.items():
         assert (vars(grid)[name] == value) if not hasattr(value, "shape") \
             else (vars(grid)[name] == value).all(), name
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=st.lists(st.floats(-3000, 8000), min_size=1, max_size=30),
+       t_start=st.floats(0, 20_000), duration=st.floats(0, 20_000),
+       u=st.floats(0.3, 15), t=st.floats(0, 60_000), later=st.floats(0, 30_000))
+def test_the_slug_holds_its_answer_exactly_as_long_as_it_says(x, t_start, duration, u, t,
+                                                               later):
+    """:func:`slug_holds` bounds the times at which :func:`in_slug` answers as at ``t``:
+    the same answer at any time inside the bounds, a different one at the first time
+    past them."""
+    x = np.asarray(x)
+    t_stop = t_start + duration
+    now = chem.rules.in_slug(t, x, t_start, t_stop, u)
+    before, through = chem.rules.slug_holds(t, x, t_start, t_stop, u)
+    assert before > t and through >= t
+    t2 = t + later
+    if t2 < before and t2 <= through:
+        assert np.array_equal(chem.rules.in_slug(t2, x, t_start, t_stop, u), now)
+    first_past = min(before, np.nextafter(through, np.inf))
+    if np.isfinite(first_past):
+        assert not np.array_equal(chem.rules.in_slug(first_past, x, t_start, t_stop, u), now)
