@@ -3,8 +3,11 @@ the ready flood drills'.
 
 Run: ``python benchmarks/bench_chemical.py [--reps N]``. Every ready drill with a
 chemical release and every one with a flood (and no release) is run once to warm its
-world, then all are interleaved ``--reps`` times in this process; the figure is CPU
-seconds of ``run_drill`` per simulated hour. Target (issue 14): each chemical drill's
+world (what every later run in a process shares, as a sweep's replications do: the
+travel-time trees, the world's population grid, the dense-gas source of each weather;
+a first run in a fresh process pays about 30 ms more for a chemical drill), then all are
+interleaved ``--reps`` times in this process; the figure is CPU seconds of ``run_drill``
+per simulated hour. Target (issue 14): each chemical drill's
 median ≤ 2× the median of the flood drills. Exit status 1 when missed.
 """
 
@@ -31,7 +34,7 @@ def main() -> int:
     chem = [n for n, d in drills.items() if d.scenario.chemical is not None]
     flood = [n for n, d in drills.items()
              if d.scenario.flood is not None and d.scenario.chemical is None]
-    for name in chem + flood:  # warm the travel-time trees
+    for name in chem + flood:  # warm the world (see the module)
         run_drill(drills[name].scenario, world=drills[name].world)
 
     def per_hour(name: str) -> float:

@@ -37,8 +37,8 @@ reopens the cordon at the end.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import numpy as np
 
@@ -63,7 +63,6 @@ from drillsim.hazards.warning import (
     ramp_share,
     ramp_steady_s,
 )
-from drillsim.network.population import PopulationGrid
 from drillsim.scenarios.schema import ChemicalRelease, Incident, Location, Scenario, WindShift
 
 if TYPE_CHECKING:
@@ -84,6 +83,26 @@ and documents is a planning figure, not a measured one."""
 
 CORDONED = ["car", "truck", "high_clearance", "fire_engine"]
 """Vehicles kept out of the hot zone; people on foot may still walk out of it."""
+
+
+T = TypeVar("T")
+
+
+def _same(kept: tuple, key: tuple) -> bool:
+    """Whether two keys of :meth:`ChemicalModel._kept` hold the same: element by element
+    the same object (arrays compare by identity, a tuple element by element), or equal."""
+    if len(kept) != len(key):
+        return False
+    for a, b in zip(kept, key, strict=True):
+        if a is b:
+            continue
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            if not _same(a, b):
+                return False
+        elif isinstance(a, np.ndarray) or isinstance(b, np.ndarray) or isinstance(a, dict) \
+                or a != b:
+            return False
+    return True
 
 
 class ChemicalModel(Hazard):
@@ -116,8 +135,7 @@ class ChemicalModel(Hazard):
         net = drill.world.network
         self.source = drill.world.node_of(spec.site)
         self.src_lat, self.src_lon = float(net.lat[self.source]), float(net.lon[self.source])
-        self.grid = PopulationGrid(net, drill.world.places).near_source(self.src_lat,
-                                                                       self.src_lon)
+        self.grid = drill.world.population.near_source(self.src_lat, self.src_lon)
         self.remaining = self.grid.people.copy()  # people still at home, per cell
         self.t_start = spec.at
         self.t_stop = rules.container_empty_at(spec)
@@ -138,7 +156,14 @@ class ChemicalModel(Hazard):
         """(weather, points along the arcs the hot zone can reach, their distance from the
         source, m)."""
         self._plume_cache: dict[tuple[str, float], tuple] = {}
-        """(points, factor) -> (weather, downwind distance x, mask per level)."""
+        """(points, factor) -> (weather, number of points, the points in the plume (index),
+        their downwind distance x, m, and mask per level among them)."""
+        self._slug: dict[tuple[str, float], tuple] = {}
+        """(points, factor) -> (the plume cache entry, the leak's stop, s, and from, before
+        and through when (s, :func:`~drillsim.hazards.chemical_zones.slug_holds`) the points
+        in the plume reached by the slug are these, a mask of them): :meth:`_zones`."""
+        self._kept_values: dict[Hashable, tuple[tuple, object]] = {}
+        """Name -> (key, value) of :meth:`_kept`."""
         self.area_cells = {a: np.zeros(self.grid.lat.size, dtype=bool)
                            for a in ("evacuate", "shelter_in_place")}
         for area in spec.protective_actions.areas:
@@ -162,11 +187,15 @@ class ChemicalModel(Hazard):
         self.evac_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
         self.sip_door = (np.zeros(n_cells), np.zeros(n_cells), np.zeros(n_cells))
         self._carry = np.zeros(net.n_nodes)  # per node: people on their way out, not yet whole
-        self._groups: dict[int, tuple[bytes, np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._left = 0  # steps in which people left home (``remaining`` changed)
+        self._groups: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """Per array of order times (by id): :meth:`_told_groups`."""
+        self._rows: dict[int, tuple[np.ndarray, dict[tuple, int]]] = {}
+        """Per array of order times (by id): each cell's row (-1: not told) and the rows
+        (since, first visit, ramp, reach), in the order first met, of :meth:`_told_groups`."""
         self._acted_memo: dict[int, tuple[tuple, float, np.ndarray]] = {}
         """Per array of order times (by id): (its groups, drill time until which the shares
-        hold, s, the shares per cell) of :meth:`_acted`."""
+        hold, s, the shares per told cell) of :meth:`_acted_told`."""
         self.staged: dict[str, tuple[Unit, IncidentState]] = {}  # units at the staging point
         self.caught: set[str] = set()  # units already counted in responder_exposed
         self.shelter_lat, self.shelter_lon = self._shelter_points()
@@ -235,7 +264,9 @@ class ChemicalModel(Hazard):
                ) -> dict[int, np.ndarray]:
         """Road nodes or population cells above each AEGL level (÷ ``factor``) at time
         ``t``, the slug moving downwind. The plume is evaluated once per point set and
-        weather (kept until the weather changes)."""
+        weather (kept until the weather changes), the slug only at the points in the plume
+        and only when one of them may have been reached or passed since the last time; the
+        same arrays (not to be written to) while no point enters or leaves a zone."""
         u, wind_from, cls = self.weather_at(t)
         weather = (u, wind_from, cls)
         cached = self._plume_cache.get((points, factor))
@@ -249,16 +280,44 @@ class ChemicalModel(Hazard):
                 lat, lon = road.lat, road.lon
             else:
                 lat, lon = self.grid.lat, self.grid.lon
-            x, _ = downwind_crosswind(lat, lon, self.src_lat, self.src_lon, wind_from)
             both = rules.zone_masks_by_level(
                 self.spec, lat, lon, src_lat=self.src_lat, src_lon=self.src_lon,
                 wind_from_deg=wind_from, u_m_s=u, cls=cls, levels=LEVELS, factor=factor)
             masks = {lvl: rules.driving_mask(both[lvl]) for lvl in LEVELS}
-            cached = (weather, x, masks)
+            idx = np.flatnonzero(np.logical_or.reduce(list(masks.values())))
+            x, _ = downwind_crosswind(lat[idx], lon[idx], self.src_lat, self.src_lon,
+                                      wind_from)
+            cached = (weather, np.size(lat), idx, x, {lvl: masks[lvl][idx] for lvl in LEVELS})
             self._plume_cache[(points, factor)] = cached
-        _, x, masks = cached
-        reached = rules.in_slug(t, x, self.t_start, min(self.t_stop, self.stop_time()), u)
-        return {lvl: masks[lvl] & reached for lvl in LEVELS}
+        _, n, idx, x, masks = cached
+        stop = min(self.t_stop, self.stop_time())
+        slug = self._slug.get((points, factor))
+        if slug is None or slug[0] is not cached or slug[1] != stop \
+                or not (slug[2] <= t < slug[3] and t <= slug[4]):
+            slug = (cached, stop, t, *rules.slug_holds(t, x, self.t_start, stop, u),
+                    rules.in_slug(t, x, self.t_start, stop, u))
+            self._slug[(points, factor)] = slug
+        reached = slug[5]
+
+        def spread() -> dict[int, np.ndarray]:
+            out = {}
+            for lvl in LEVELS:
+                out[lvl] = np.zeros(n, dtype=bool)
+                out[lvl][idx] = masks[lvl] & reached
+            return out
+
+        return self._kept(("zones", points, factor), (cached, reached.tobytes()), spread)
+
+    def _kept(self, name: Hashable, key: tuple, make: Callable[[], T]) -> T:
+        """``make()``, kept while ``key`` holds: the same object again as long as every
+        element of ``key`` is the one (arrays, tuples of them) or equals the one (other
+        values) given with the last call of that ``name``."""
+        hit = self._kept_values.get(name)
+        if hit is not None and _same(hit[0], key):
+            return hit[1]
+        value = make()
+        self._kept_values[name] = (key, value)
+        return value
 
     def stop_time(self) -> float:
         """When the leak stops: source control, or the container empty."""
@@ -330,11 +389,14 @@ class ChemicalModel(Hazard):
         now = drill.env.now
         self.masks = self._zones(now, "nodes")
         self.cells = self._zones(now, "cells")
-        hot = rules.hot_zone(self._dist["nodes"], self.masks[3], self.isolation_m())
+        iso = self.isolation_m()
+        hot_nodes = self._kept("hot_nodes", (self.masks[3], iso), lambda: int(rules.hot_zone(
+            self._dist["nodes"], self.masks[3], iso).sum()))
         road, road_dist = self._road_points()
-        edges = rules.hot_arcs(road, rules.hot_zone(road_dist, self._zones(now, "roads")[3],
-                                                    self.isolation_m()))
-        if np.array_equal(edges, self.closed):  # the usual step: no arc opens or closes
+        road_hot = self._zones(now, "roads")[3]
+        edges = self._kept("hot_arcs", (road, road_hot, iso), lambda: rules.hot_arcs(
+            road, rules.hot_zone(road_dist, road_hot, iso)))
+        if edges is self.closed or np.array_equal(edges, self.closed):  # the usual step
             reopen = close = edges[:0]
         else:
             reopen = np.setdiff1d(self.closed, edges)
@@ -351,11 +413,13 @@ class ChemicalModel(Hazard):
         self._catch_staged()
         exposed = self._exposed()
         u, wind_from, cls = self.weather_at(now)
+        nodes = self._kept("zone_nodes", (self.masks,), lambda: {
+            lvl: int(self.masks[lvl].sum()) for lvl in LEVELS})
         drill.log("plume", place=self.spec.id, wind_from_deg=float(wind_from), u_m_s=float(u),
                   stability=cls,
-                  **{f"aegl{lvl}_nodes": int(self.masks[lvl].sum()) for lvl in LEVELS},
+                  **{f"aegl{lvl}_nodes": nodes[lvl] for lvl in LEVELS},
                   **{f"aegl{lvl}_people": float(round(exposed[lvl])) for lvl in LEVELS},
-                  hot_nodes=int(hot.sum()))
+                  hot_nodes=hot_nodes)
         if close.size or reopen.size:
             drill.network_changed()
 
@@ -363,16 +427,24 @@ class ChemicalModel(Hazard):
         """Shelters whose place or road node lies in the zone of ``level`` (or above) now,
         or in the hot zone."""
         shelters = self.drill.shelters
-        at_point = self._zones(self.drill.env.now, "shelters")[level] \
-            | self._near_source(self.isolation_m(), "shelters")
-        at_node = self.masks[level] | self._near_source(self.isolation_m())
-        return {s.id for i, s in enumerate(shelters.by_id.values())
-                if at_point[i] or at_node[s.node]}
+        at_zone = self._zones(self.drill.env.now, "shelters")[level]
+        iso = self.isolation_m()
+
+        def blocked() -> set[str]:
+            at_point = at_zone | self._near_source(iso, "shelters")
+            at_node = self.masks[level] | self._near_source(iso)
+            return {s.id for i, s in enumerate(shelters.by_id.values())
+                    if at_point[i] or at_node[s.node]}
+
+        return set(self._kept(("shelters_in_zone", level), (at_zone, self.masks[level], iso),
+                              blocked))
 
     def _near_source(self, radius_m: float,
                      points: Literal["nodes", "cells", "shelters"] = "nodes") -> np.ndarray:
-        """Road nodes, population cells or shelters within ``radius_m`` (m) of the source."""
-        return self._dist[points] <= radius_m
+        """Road nodes, population cells or shelters within ``radius_m`` (m) of the source
+        (the same array, not to be written to, for the same radius)."""
+        return self._kept(("near_source", points), (radius_m,),
+                          lambda: self._dist[points] <= radius_m)
 
     def staging(self) -> int:
         """Nearest node outside the hot zone and the AEGL-2 zone, upwind preferred."""
@@ -447,18 +519,20 @@ class ChemicalModel(Hazard):
         now = self.drill.env.now
         return max(now, self.warning_decided) if self.warning_decided is not None else now
 
-    def _acted(self, since: np.ndarray,
-               door: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-        """Share of people told at ``since`` (s, per cell; inf: never) who have acted by
-        now: the channels' coverage ``REACTION_S`` earlier, door to door by each cell's own
-        round (``door``: first visit and ramp per cell, s after ``since``, and reach)."""
+    def _acted_told(self, since: np.ndarray, door: tuple[np.ndarray, np.ndarray, np.ndarray]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """The cells told (finite ``since``, s; index, ascending) and the share of their
+        people who have acted by now: the channels' coverage ``REACTION_S`` earlier, door to
+        door by each cell's own round (``door``: first visit and ramp per cell, s after
+        ``since``, and reach). The same arrays (not to be written to) while the shares
+        hold."""
         now = self.drill.env.now
         groups = self._told_groups(since, door)
         memo = self._acted_memo.get(id(since))
         if memo is not None and memo[0] is groups and now < memo[1]:
-            return memo[2].copy()
-        _, told, rows, inverse = groups
-        out = np.zeros(since.size)
+            return groups[0], memo[2]
+        told, rows, inverse = groups
+        share = np.zeros(told.size)
         steady = np.inf
         if rows.size:
             t = now - rows[:, 0] - REACTION_S
@@ -467,28 +541,34 @@ class ChemicalModel(Hazard):
             if self.door is not None:
                 missed = missed * (1.0 - rows[:, 3] * ramp_share(t, rows[:, 1], rows[:, 2]))
                 steady = min(steady, ramp_steady_s(t, rows[:, 1], rows[:, 2]))
-            out[told] = (1.0 - missed)[inverse]
+            share = (1.0 - missed)[inverse]
         # every ramp before its delay or at full reach: the same shares until the first
         # delay (1 ms short of it, clear of rounding)
-        self._acted_memo[id(since)] = (groups, now + steady - 1e-3, out)
-        return out.copy()
+        self._acted_memo[id(since)] = (groups, now + steady - 1e-3, share)
+        return told, share
 
     def _told_groups(self, since: np.ndarray, door: tuple[np.ndarray, np.ndarray, np.ndarray]
-                     ) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
-        """The arrays' bytes, the cells told (finite ``since``), the distinct rows (since,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The cells told (finite ``since``; index, ascending), the distinct rows (since,
         first visit, ramp, reach) among them and each told cell's row: cells told at one
-        time share one round, so :meth:`_acted` evaluates the channels once per row, not per
-        cell (the same element-wise arithmetic). The same tuple until ``since`` or ``door``
-        change."""
-        key = b"".join(a.tobytes() for a in (since, *door))
+        time share one round, so :meth:`_acted_told` evaluates the channels once per row,
+        not per cell (the same element-wise arithmetic). The same tuple until an order
+        tells more cells (:meth:`_order_cells` forgets it); a told cell's row never changes,
+        so only the newly told cells are grouped then."""
         cached = self._groups.get(id(since))
-        if cached is None or cached[0] != key:
-            told = np.isfinite(since)
-            rows, inverse = np.unique(
-                np.stack([since[told], door[0][told], door[1][told], door[2][told]], axis=1),
+        if cached is not None:
+            return cached
+        row_of, rows = self._rows.setdefault(id(since), (np.full(since.size, -1), {}))
+        new = np.flatnonzero(np.isfinite(since) & (row_of < 0))
+        if new.size:
+            distinct, inverse = np.unique(
+                np.stack([since[new], door[0][new], door[1][new], door[2][new]], axis=1),
                 axis=0, return_inverse=True)
-            cached = (key, told, rows, inverse.reshape(-1))
-            self._groups[id(since)] = cached
+            ids = [rows.setdefault(tuple(r), len(rows)) for r in distinct.tolist()]
+            row_of[new] = np.asarray(ids)[inverse.reshape(-1)]
+        told = np.flatnonzero(row_of >= 0)
+        cached = (told, np.array(list(rows), dtype=float).reshape(-1, 4), row_of[told])
+        self._groups[id(since)] = cached
         return cached
 
     def _door_rounds(self, evac: np.ndarray, sip: np.ndarray) -> None:
@@ -527,34 +607,83 @@ class ChemicalModel(Hazard):
 
     def _ordered_by_reason(self, action: str) -> dict[str, np.ndarray]:
         """Population cells under ``action`` now, by why: ``isolation`` (evacuation only),
-        ``aegl3``/``aegl2``/``aegl1``, ``downwind`` (ERG square), ``area``."""
-        n = self.grid.lat.size
+        ``aegl3``/``aegl2``/``aegl1``, ``downwind`` (ERG square), ``area`` (the same dict,
+        not to be written to, while none of them changes)."""
         zones = self.zone_order  # before it, only a player's named areas are ordered
-        out = {"isolation": self._near_source(self.isolation_m(), "cells")
-               if action == "evacuate" and zones else np.zeros(n, dtype=bool)}
-        for lvl in sorted(LEVELS, reverse=True):
-            out[f"aegl{lvl}"] = self.cells[lvl] if self.ordered.get(lvl) == action \
-                else np.zeros(n, dtype=bool)
-        out["downwind"] = self._downwind_square() \
-            if self.spec.protective_actions.downwind == action and zones \
-            else np.zeros(n, dtype=bool)
-        out["area"] = self.area_cells[action]
-        return out
+        iso = self.isolation_m() if action == "evacuate" and zones else None
+        aegl = tuple(self.ordered.get(lvl) == action for lvl in LEVELS)
+        square = self._downwind_square() \
+            if self.spec.protective_actions.downwind == action and zones else None
+        area = self.area_cells[action]
+
+        def by_reason() -> dict[str, np.ndarray]:
+            n = self.grid.lat.size
+            out = {"isolation": self._near_source(iso, "cells") if iso is not None
+                   else np.zeros(n, dtype=bool)}
+            for lvl, on in zip(LEVELS, aegl, strict=True):
+                out[f"aegl{lvl}"] = self.cells[lvl] if on else np.zeros(n, dtype=bool)
+            out["downwind"] = square if square is not None else np.zeros(n, dtype=bool)
+            out["area"] = area
+            return out
+
+        cells = self.cells if any(aegl) else None
+        return self._kept(("ordered_by_reason", action), (iso, aegl, cells, square, area),
+                          by_reason)
 
     def _ordered_cells(self, action: str) -> np.ndarray:
-        """Population cells under ``action`` now (any reason)."""
-        return np.logical_or.reduce(list(self._ordered_by_reason(action).values()))
+        """Population cells under ``action`` now (any reason; the same array, not to be
+        written to, while none changes)."""
+        reasons = self._ordered_by_reason(action)
+        return self._kept(("ordered_cells", action), (reasons,),
+                          lambda: np.logical_or.reduce(list(reasons.values())))
 
     def _protect(self) -> None:
         """Cells newly under an order (none once :meth:`release_over`) get it from
-        :meth:`told_from`; in every cell ordered out, the people reached (and past their
+        :meth:`told_from` (:meth:`_order_cells`, only when the ordered cells have changed
+        since the last time); in every cell ordered out, the people reached (and past their
         reaction time) since the last step leave for a shelter."""
-        told_from = self.told_from()
         adding = not self.release_over()  # no new area once the release is over
+        evac = self._ordered_by_reason("evacuate")
+        sip = self._ordered_cells("shelter_in_place")
+        self._kept("orders", (evac, sip, adding), lambda: self._order_cells(evac, sip, adding))
+        told, share = self._acted_told(self.evac_from, self.evac_door)
+        # nobody leaves again while the shares hold after a step in which nobody left
+        self._kept("leave", (share, self._left), lambda: self._leave(told, share))
+        if self.drill.shelters is None:
+            return
+        nodes = self._kept("told_nodes", (told,), lambda: np.unique(self.grid.node[told]))
+        whole = np.floor(self._carry[nodes] + 1e-9)
+        for node, people in zip(nodes[whole > 0].tolist(), whole[whole > 0], strict=True):
+            self.drill.shelters.displace(int(people), node, self.spec.id,
+                                         group_size=self.spec.group_size)
+            self._carry[node] -= people
+
+    def _leave(self, told: np.ndarray, share: np.ndarray) -> None:
+        """The people of the cells told to leave (``told``, index) who have acted
+        (``share`` of those at home at the order) and not yet left, leave now: they join
+        their road node's people on the way out (elsewhere nobody leaves: the same
+        arithmetic on the told cells only)."""
+        gone = self.evac_base[told] * share
+        leaving = np.clip(gone - self.evac_gone[told], 0.0, self.remaining[told])
+        self.evac_gone[told] += leaving
+        self.remaining[told] -= leaving
+        out = leaving > 0
+        if out.any():
+            self._left += 1
+            # added cell by cell in cell order (ufunc.at is unbuffered and in index order)
+            np.add.at(self._carry, self.grid.node[told[out]], leaving[out])
+
+    def _order_cells(self, evac: dict[str, np.ndarray], sip: np.ndarray, adding: bool
+                     ) -> None:
+        """Cells under an order to evacuate (``evac``, by why: :meth:`_ordered_by_reason`)
+        or to shelter in place (``sip``) and not yet told (none unless ``adding``) are told
+        from :meth:`told_from`: logged ``evacuation_ordered``, their door-to-door rounds
+        queued (:meth:`_door_rounds`)."""
+        told_from = self.told_from()
         fresh = np.isinf(self.evac_from) & adding
         unordered = fresh.copy()
         why: dict[str, float] = {}
-        for reason, mask in self._ordered_by_reason("evacuate").items():
+        for reason, mask in evac.items():
             cells = mask & fresh
             if not cells.any():
                 why[reason] = 0.0
@@ -566,7 +695,7 @@ class ChemicalModel(Hazard):
         if sum(why.values()) > 0:
             self.drill.log("evacuation_ordered", place=self.spec.id, people=why,
                            total=float(sum(why.values())))
-        new_sip = self._ordered_cells("shelter_in_place") & np.isinf(self.sip_from) & adding
+        new_sip = sip & np.isinf(self.sip_from) & adding
         self.sip_from[new_sip] = told_from
         new_evac = unordered & ~fresh
         self._door_rounds(new_evac, new_sip & np.isinf(self.evac_from))
@@ -574,20 +703,8 @@ class ChemicalModel(Hazard):
         if both.any():
             for k in (0, 1, 2):  # a cell ordered out and told to shelter: its evacuation round
                 self.sip_door[k][both] = self.evac_door[k][both]
-        gone = self.evac_base * self._acted(self.evac_from, self.evac_door)
-        leaving = np.clip(gone - self.evac_gone, 0.0, self.remaining)
-        self.evac_gone += leaving
-        self.remaining -= leaving
-        out = np.flatnonzero(leaving > 0)
-        # added cell by cell in cell order (ufunc.at is unbuffered and in index order)
-        np.add.at(self._carry, self.grid.node[out], leaving[out])
-        if self.drill.shelters is None:
-            return
-        whole = np.floor(self._carry + 1e-9)
-        for node in np.flatnonzero(whole > 0):
-            self.drill.shelters.displace(int(whole[node]), int(node), self.spec.id,
-                                         group_size=self.spec.group_size)
-            self._carry[node] -= whole[node]
+        if new_evac.any() or new_sip.any():
+            self._groups.clear()  # the order times or rounds have changed
 
     def _exposed(self) -> dict[int, float]:
         """People above each level now (:func:`~drillsim.hazards.chemical_zones.exposed_people`):
@@ -598,13 +715,24 @@ class ChemicalModel(Hazard):
         now = self.drill.env.now
         f = self.spec.indoor_factor
         indoor = self._zones(now, "cells", f) if f > 0 \
-            else {v: np.zeros(self.grid.lat.size, dtype=bool) for v in LEVELS}
+            else self._kept("no_cells", (), lambda: {
+                v: np.zeros(self.grid.lat.size, dtype=bool) for v in LEVELS})
         out = dict.fromkeys(LEVELS, 0.0)  # no cell in a zone: nobody, whoever is indoors
-        if any(self.cells[lvl].any() or indoor[lvl].any() for lvl in LEVELS):
-            sheltered = self._acted(self.sip_from, self.sip_door)
+        if self._kept("exposable", (self.cells, indoor), lambda: any(
+                self.cells[lvl].any() or indoor[lvl].any() for lvl in LEVELS)):
+            told, sheltered = self._acted_told(self.sip_from, self.sip_door)
             share = rules.indoor_share(self.spec, self.drill.clock_seconds(now))
-            out = {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
-                                             sheltered, share) for lvl in LEVELS}
+
+            def exposed() -> dict[int, float]:
+                told_share = np.zeros(self.grid.lat.size)
+                told_share[told] = sheltered
+                return {lvl: rules.exposed_people(self.remaining, self.cells[lvl], indoor[lvl],
+                                                  told_share, share) for lvl in LEVELS}
+
+            # the same while the zones, the shares sheltering, the hour's share indoors and
+            # the people at home (``_left``) hold
+            out = dict(self._kept("exposed", (self.cells, indoor, told, sheltered, share,
+                                              self._left), exposed))
         shelters = self.drill.shelters
         if shelters is not None and any(s.outdoors for s in shelters.by_id.values()):
             at_point = self._zones(now, "shelters")
@@ -622,13 +750,18 @@ class ChemicalModel(Hazard):
         now = self.drill.env.now
         u, _, _ = self.weather_at(now)
         day = self.order_day if self.order_day is not None else self.drill.is_day(now)
-        return rules.downwind_m(self.spec, u, day=day)
+        return self._kept("downwind_m", (u, day), lambda: rules.downwind_m(self.spec, u,
+                                                                          day=day))
 
     def release_over(self) -> bool:
         """The leak has stopped and no population cell or road node is in any zone now:
         the ERG distances are for an ongoing release, so no new area is ordered."""
-        return self.drill.env.now >= self.stop_time() and not any(
-            self.cells[lvl].any() or self.masks[lvl].any() for lvl in LEVELS)
+        return self.drill.env.now >= self.stop_time() and not self._in_zone()
+
+    def _in_zone(self) -> bool:
+        """Whether any population cell or road node is in any zone now."""
+        return self._kept("in_zone", (self.cells, self.masks), lambda: any(
+            self.cells[lvl].any() or self.masks[lvl].any() for lvl in LEVELS))
 
     def _downwind_square(self) -> np.ndarray:
         """Population cells in the ERG protective-action area: downwind of the source, as
@@ -638,7 +771,9 @@ class ChemicalModel(Hazard):
             self._cell_axes = (wind_from, downwind_crosswind(
                 self.grid.lat, self.grid.lon, self.src_lat, self.src_lon, wind_from))
         x, y = self._cell_axes[1]
-        return rules.downwind_square(x, y, self.downwind_m())
+        side = self.downwind_m()
+        return self._kept("downwind_square", (self._cell_axes, side),
+                          lambda: rules.downwind_square(x, y, side))
 
     # ------------------------------------------------------------------ the hazmat crews
 

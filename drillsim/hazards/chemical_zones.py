@@ -268,8 +268,33 @@ def in_slug(t: float, x_m: ArrayLike, t_start: float, t_stop: float, u_m_s: floa
             ) -> np.ndarray:
     """Points ``x_m`` metres downwind reached by the release at time ``t`` (s): the start
     and the stop of the leak travel downwind at the wind speed ``u_m_s``."""
+    start, stop = _slug_times(x_m, t_start, t_stop, u_m_s)
+    return (t >= start) & (t <= stop)
+
+
+def slug_holds(t: float, x_m: ArrayLike, t_start: float, t_stop: float, u_m_s: float
+               ) -> tuple[float, float]:
+    """How long :func:`in_slug` keeps its answer at ``t``: the same for every time ``t'``
+    with ``t <= t' < before`` and ``t' <= through``.
+
+    Returns
+    -------
+    tuple of float
+        (``before``: when the start of the leak next reaches a point, s; ``through``: the
+        last time before the stop of the leak passes a point it has not passed yet, s;
+        ``inf`` when none).
+    """
+    start, stop = _slug_times(x_m, t_start, t_stop, u_m_s)
+    ahead, behind = start[t < start], stop[t <= stop]
+    return (float(ahead.min()) if ahead.size else math.inf,
+            float(behind.min()) if behind.size else math.inf)
+
+
+def _slug_times(x_m: ArrayLike, t_start: float, t_stop: float, u_m_s: float
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """When the start and the stop of the leak reach points ``x_m`` metres downwind, s."""
     lag = np.maximum(np.asarray(x_m, dtype=float), 0.0) / u_m_s
-    return (t >= t_start + lag) & (t <= t_stop + lag)
+    return t_start + lag, t_stop + lag
 
 
 def hot_zone(dist_m: ArrayLike, aegl3: np.ndarray, isolation_radius_m: float) -> np.ndarray:

@@ -853,7 +853,6 @@ def _by_owner(people: np.ndarray, owners: np.ndarray, ids: list[str]
 def _grid_of(result: RunResult, world) -> tuple:
     """The population grid around the release's source, as the engine builds it: (grid,
     source lat and lon (degrees), subdistrict ids, community ids)."""
-    from drillsim.network.population import PopulationGrid
 
     spec = result.scenario.chemical
     net = world.network
@@ -861,7 +860,7 @@ def _grid_of(result: RunResult, world) -> tuple:
                   and r.place == spec.id), None)
     node = start.node if start is not None and start.node >= 0 else world.node_of(spec.site)
     src_lat, src_lon = float(net.lat[node]), float(net.lon[node])
-    grid = PopulationGrid(net, world.places).near_source(src_lat, src_lon)
+    grid = world.population.near_source(src_lat, src_lon)
     return (grid, src_lat, src_lon, [s.id for s in grid.subdistricts],
             [c.id for c in grid.communities])
 

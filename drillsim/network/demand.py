@@ -36,7 +36,6 @@ import numpy as np
 from drillsim import diskcache
 from drillsim.network.fit import _project, drive_core
 from drillsim.network.graph import NearestPoint
-from drillsim.network.population import PopulationGrid
 
 if TYPE_CHECKING:
     from drillsim.network.graph import RoadNetwork
@@ -68,7 +67,7 @@ class Demand:
         n = len(net.node_ids)
         inside = inside_outline(net, world.outline)
         nodes = call_nodes(world)
-        grid = PopulationGrid(net, world.places)
+        grid = world.population
         home = grid.node.copy()
         out = ~inside[home]  # cells whose nearest node is outside: the nearest inside node
         if out.any():

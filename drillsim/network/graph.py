@@ -1046,23 +1046,35 @@ class TravelTimes:
         return hit
 
     def route_edges(self, route: Sequence[int], vehicle: str = "fire_engine") -> list[int]:
-        """The arc used for each hop of ``route``: the fastest one open to ``vehicle``.
+        """The arc used for each hop of ``route``: the fastest one open to ``vehicle`` (the
+        first in arc order on a tie).
 
-        For a walker going against a one-way arc, that arc is returned.
+        For a walker going against a one-way arc, that arc is returned (after the arcs the
+        right way, on a tie).
         """
         graph = self._graph(vehicle)
         net = self.network
-        hops = []
-        for u, v in zip(route[:-1], route[1:], strict=True):
-            arcs = net.edges_between(u, v)
-            if self.vehicles[vehicle].ignores_oneway:
-                arcs += net.edges_between(v, u)
-            if len(arcs) == 1:
-                hops.append(arcs[0])
-                continue
-            times = graph.edge_time_s(np.asarray(arcs, dtype=np.int64)).tolist()
-            hops.append(min(arcs, key=dict(zip(arcs, times, strict=True)).__getitem__))
-        return hops
+        nodes = np.asarray(route, dtype=np.int64)
+        arcs: list[list[int]] = [[] for _ in range(max(nodes.size - 1, 0))]
+        ways = [(nodes[:-1], nodes[1:])]
+        if self.vehicles[vehicle].ignores_oneway:
+            ways.append((nodes[1:], nodes[:-1]))
+        found = []
+        for tail, head in ways:  # every hop's arcs at once, in arc order
+            lo = np.searchsorted(net.edge_u, tail, side="left")
+            count = np.searchsorted(net.edge_u, tail, side="right") - lo
+            hop = np.repeat(np.arange(tail.size), count)
+            cand = np.repeat(lo, count) + np.arange(hop.size) - np.repeat(
+                np.cumsum(count) - count, count)
+            keep = net.edge_v[cand] == head[hop]
+            for h, e in zip(hop[keep].tolist(), cand[keep].tolist(), strict=True):
+                arcs[h].append(e)
+            found.append(cand[keep])
+        if all(len(a) == 1 for a in arcs):
+            return [a[0] for a in arcs]
+        every = np.concatenate(found)
+        time = dict(zip(every.tolist(), graph.edge_time_s(every).tolist(), strict=True))
+        return [a[0] if len(a) == 1 else min(a, key=time.__getitem__) for a in arcs]
 
     def set_edge_factor(self, edges: int | Iterable[int], factor: float,
                         vehicles: Iterable[str] | None = None) -> None:

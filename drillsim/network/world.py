@@ -15,6 +15,8 @@ from drillsim.scenarios.schema import Location
 if TYPE_CHECKING:
     import numpy as np
 
+    from drillsim.network.population import PopulationGrid
+
 
 @dataclass
 class World:
@@ -61,6 +63,16 @@ class World:
         from drillsim.network.graphml import load_map_layers
 
         return load_map_layers(self.district).boundary
+
+    @cached_property
+    def population(self) -> PopulationGrid:
+        """Residents on the grid over the road network
+        (:class:`~drillsim.network.population.PopulationGrid`; built once per world and
+        shared by everyday calls, the chemical release and its metrics: not to be written
+        to)."""
+        from drillsim.network.population import PopulationGrid
+
+        return PopulationGrid(self.network, self.places)
 
     @cached_property
     def demand(self) -> Demand:
