@@ -797,10 +797,6 @@ DISK_TREES_MAX_NODES = 5_000
 """Largest network whose trees :class:`TravelTimes` keeps on disk (a tree is 12 bytes a
 node: at most 60 kB)."""
 
-DISK_TREES_MAX_ENTRIES = 20_000
-"""Entries of the disk cache beyond which no more trees are written to it (at most about
-1.2 GB of trees; the embedded network's are 3.6 kB each)."""
-
 MAX_CACHE_BYTES = 128 * 2**20
 """Default bound of the cached shortest-path trees per direction, bytes (about 8,000
 trees on a 1,000-node network, 160 on a 50,000-node one)."""
@@ -946,8 +942,7 @@ class TravelTimes:
             cut = dist >= _UNREACHABLE_S
             dist[cut], pred[cut] = np.inf, -9999
             if name:
-                diskcache.store(name, {"dist": dist, "pred": pred},
-                                max_entries=DISK_TREES_MAX_ENTRIES)
+                diskcache.store(name, {"dist": dist, "pred": pred})
         tree = _readonly(dist), _readonly(pred)
         self._store(cache, (vehicle, node), tree)
         return tree
