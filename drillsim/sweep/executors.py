@@ -179,6 +179,15 @@ def _dask_chunk(payload: Payload, chunk: Chunk) -> list[dict]:
     return run_chunk(payload, chunk)
 
 
+def _dask_warm(payload: Payload) -> None:
+    """Import the engine and build this worker thread's world before the first chunk, as
+    a process pool's initializer does."""
+    import drillsim.api  # noqa: F401 - the engine, as the forkserver preloads it
+    import drillsim.metrics.summary  # noqa: F401
+
+    _world(payload.network, payload.district)
+
+
 LOCAL = "local"
 """The ``scheduler`` that starts a Dask cluster on this machine for the sweep."""
 
@@ -215,6 +224,7 @@ def dask(payload: Payload, chunks: list[Chunk], scheduler: Any, workers: int = 1
     """Run chunks on a Dask distributed cluster (``scheduler``: address or Client, or
     :data:`LOCAL`: a :func:`local_cluster` of ``workers`` processes, started here)."""
     from distributed import Client, as_completed
+    from distributed import wait as dask_wait
 
     with contextlib.ExitStack() as stack:
         if isinstance(scheduler, str) and scheduler == LOCAL:
@@ -222,6 +232,10 @@ def dask(payload: Payload, chunks: list[Chunk], scheduler: Any, workers: int = 1
         own = not isinstance(scheduler, Client)
         client = stack.enter_context(Client(scheduler)) if own else scheduler
         remote = client.scatter(payload, broadcast=True, hash=False)
+        # each worker present gets ready before the chunks (one that joins later builds
+        # its world with its first chunk)
+        dask_wait([client.submit(_dask_warm, remote, workers=[w], allow_other_workers=False,
+                            pure=False) for w in client.scheduler_info()["workers"]])
         futures = [client.submit(_dask_chunk, remote, c, pure=False, retries=1)
                    for c in chunks]
         try:
