@@ -135,7 +135,8 @@ def _ledger(where: Path) -> Iterator[int]:
     fd = os.open(where / LEDGER, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            with contextlib.suppress(OSError):  # a file system without locks: as no fcntl
+                fcntl.flock(fd, fcntl.LOCK_EX)
         yield fd
     finally:
         os.close(fd)  # releases the lock
