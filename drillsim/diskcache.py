@@ -39,6 +39,7 @@ import contextlib
 import hashlib
 import os
 import sys
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -196,7 +197,7 @@ def store(name: str, arrays: dict[str, np.ndarray]) -> None:
     it would pass :data:`MAX_ENTRIES` or :data:`MAX_BYTES`; silently do nothing when the
     folder cannot be written."""
     where = folder()
-    tmp = where / f".{name}.{os.getpid()}.tmp"
+    tmp = where / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"  # one per writer
     try:
         where.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
