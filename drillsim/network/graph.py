@@ -846,8 +846,9 @@ class TravelTimes:
     max_cache_bytes
         Bytes of trees kept in all (from origins, to destinations, and those kept aside
         for earlier road states); beyond it the trees kept for the oldest road state go
-        first, then the least recently used trees (recomputed when asked again: same
-        times), so a long sweep on a large network does not grow without bound.
+        first, then the least recently used trees (the order of use is kept once the
+        cache is half full; a dropped tree is recomputed when asked again: same times), so
+        a long sweep on a large network does not grow without bound.
         :data:`MAX_CACHE_BYTES` by default.
     """
 
@@ -870,6 +871,7 @@ class TravelTimes:
         self._version = 0
         self.dijkstra_runs = 0
         self.max_cache_bytes = MAX_CACHE_BYTES
+        self._lru = False  # lookups keep the order of use (see _store)
         self._walk: csr_matrix | None = None  # road lengths, one entry per node pair
 
     def _graph(self, vehicle: str) -> _VehicleGraph:
@@ -983,14 +985,19 @@ class TravelTimes:
             del victim[old]
             if victim is self._from:
                 self._routes.pop(old, None)
+        # a lookup moves its tree to the newest end only once the cache is half full: the
+        # order matters only then, and a drill on the embedded network never gets there
+        self._lru = 2 * ((len(cache) + len(other)) * per_tree + self._parked_bytes) \
+            > self.max_cache_bytes
 
     def _tree_from(self, o: int, vehicle: str) -> tuple[np.ndarray, np.ndarray]:
         if vehicle in self._pending:
             self._graph(vehicle)
-        tree = self._from.pop((vehicle, o), None)
+        tree = self._from.get((vehicle, o))
         if tree is None:
             return self._tree(self._from, self._graph(vehicle).csr, vehicle, o)
-        self._from[vehicle, o] = tree  # now the most recently used
+        if self._lru:  # now the most recently used
+            self._from[vehicle, o] = self._from.pop((vehicle, o))
         return tree
 
     def times_from(self, o: int, vehicle: str = "fire_engine") -> np.ndarray:
@@ -1001,10 +1008,11 @@ class TravelTimes:
         """Travel times from every node to node ``d``, s (read-only; ``inf`` = unreachable)."""
         if vehicle in self._pending:
             self._graph(vehicle)
-        tree = self._to.pop((vehicle, d), None)
+        tree = self._to.get((vehicle, d))
         if tree is None:
             return self._tree(self._to, self._graph(vehicle).reverse, vehicle, d)[0]
-        self._to[vehicle, d] = tree  # now the most recently used
+        if self._lru:  # now the most recently used
+            self._to[vehicle, d] = self._to.pop((vehicle, d))
         return tree[0]
 
     def time(self, o: int, d: int, vehicle: str = "fire_engine") -> float:
