@@ -346,7 +346,8 @@ def network(graphml: Path | None, png: Path | None, show_places: bool, district_
 @click.option("--workers", type=click.IntRange(min=1),
               help="Local worker processes (default: the number of cores; 1 = in this process).")
 @click.option("--scheduler", metavar="ADDRESS",
-              help="Run on this Dask distributed scheduler, e.g. tcp://10.0.0.5:8786.")
+              help="Run on this Dask distributed scheduler, e.g. tcp://10.0.0.5:8786; "
+              "'local': a Dask cluster of --workers processes on this machine.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Results folder (default: sweeps/<experiment name>).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out.")

@@ -815,13 +815,12 @@ DISK_TREES_MAX_NODES = 5_000
 """Largest network whose trees :class:`TravelTimes` keeps on disk (a tree is 12 bytes a
 node: at most 60 kB)."""
 
-DISK_TREES_MAX_ENTRIES = 20_000
-"""Entries of the disk cache beyond which no more trees are written to it (at most about
-1.2 GB of trees; the embedded network's are 3.6 kB each)."""
-
-MAX_CACHE_BYTES = 128 * 2**20
-"""Default bound of the cached shortest-path trees per direction, bytes (about 8,000
-trees on a 1,000-node network, 160 on a 50,000-node one)."""
+MAX_CACHE_BYTES = 64 * 2**20
+"""Default bound of all the shortest-path trees one :class:`TravelTimes` keeps (from
+origins, to destinations, and those kept aside for earlier road states), bytes: a tree is
+12 bytes a node, so about 18,000 trees of the embedded network (every tree its drills and
+sweeps ask for), 5,000 on a 1,000-node network, 110 on a 50,000-node one (a drill's
+stations and incidents)."""
 
 
 class TravelTimes:
@@ -863,10 +862,11 @@ class TravelTimes:
     disk_reads
         Number of trees read from the disk cache so far.
     max_cache_bytes
-        Bytes of trees kept per direction (from origins, to destinations); beyond it the
-        oldest tree is dropped (recomputed when asked again: same times), so a long
-        sweep on a large network does not grow without bound; the trees kept aside for
-        earlier road states are bounded by it too (the oldest state's go first).
+        Bytes of trees kept in all (from origins, to destinations, and those kept aside
+        for earlier road states); beyond it the trees kept for the oldest road state go
+        first, then the least recently used trees (the order of use is kept once the
+        cache is half full; a dropped tree is recomputed when asked again: same times), so
+        a long sweep on a large network does not grow without bound.
         :data:`MAX_CACHE_BYTES` by default.
     """
 
@@ -889,6 +889,7 @@ class TravelTimes:
         self._version = 0
         self.dijkstra_runs = 0
         self.max_cache_bytes = MAX_CACHE_BYTES
+        self._lru = False  # lookups keep the order of use (see _store)
         self._walk: csr_matrix | None = None  # road lengths, one entry per node pair
 
     def _graph(self, vehicle: str) -> _VehicleGraph:
@@ -964,8 +965,7 @@ class TravelTimes:
             cut = dist >= _UNREACHABLE_S
             dist[cut], pred[cut] = np.inf, -9999
             if name:
-                diskcache.store(name, {"dist": dist, "pred": pred},
-                                max_entries=DISK_TREES_MAX_ENTRIES)
+                diskcache.store(name, {"dist": dist, "pred": pred})
         tree = _readonly(dist), _readonly(pred)
         self._store(cache, (vehicle, node), tree)
         return tree
@@ -984,21 +984,38 @@ class TravelTimes:
 
     def _store(self, cache: dict, key: tuple[str, int], tree: tuple[np.ndarray, np.ndarray]
                ) -> None:
-        """Cache ``tree`` under ``key``, dropping the oldest trees beyond the bound."""
-        bound = max(1, self.max_cache_bytes // max(tree[0].nbytes + tree[1].nbytes, 1))
-        while len(cache) >= bound:  # the oldest tree goes first: memory stays bounded
-            old = next(iter(cache))
-            del cache[old]
-            if cache is self._from:
-                self._routes.pop(old, None)
+        """Cache ``tree`` under ``key`` as the most recently used, then drop what passes
+        :attr:`max_cache_bytes`: the trees kept for the oldest road states first, then the
+        least recently used trees of the direction holding more (every tree has the same
+        size); ``tree`` itself stays."""
+        cache.pop(key, None)
         cache[key] = tree
+        per_tree = tree[0].nbytes + tree[1].nbytes
+        other = self._to if cache is self._from else self._from
+        while (len(cache) + len(other)) * per_tree + self._parked_bytes > self.max_cache_bytes:
+            if self._parked:
+                self._drop_oldest_state()
+                continue
+            victim = cache if len(cache) > len(other) or not other else other
+            if len(victim) == 1 and key in victim:
+                break
+            old = next(iter(victim))
+            del victim[old]
+            if victim is self._from:
+                self._routes.pop(old, None)
+        # a lookup moves its tree to the newest end only once the cache is half full: the
+        # order matters only then, and a drill on the embedded network never gets there
+        self._lru = 2 * ((len(cache) + len(other)) * per_tree + self._parked_bytes) \
+            > self.max_cache_bytes
 
     def _tree_from(self, o: int, vehicle: str) -> tuple[np.ndarray, np.ndarray]:
         if vehicle in self._pending:
             self._graph(vehicle)
         tree = self._from.get((vehicle, o))
         if tree is None:
-            tree = self._tree(self._from, self._graph(vehicle).csr, vehicle, o)
+            return self._tree(self._from, self._graph(vehicle).csr, vehicle, o)
+        if self._lru:  # now the most recently used
+            self._from[vehicle, o] = self._from.pop((vehicle, o))
         return tree
 
     def times_from(self, o: int, vehicle: str = "fire_engine") -> np.ndarray:
@@ -1011,7 +1028,9 @@ class TravelTimes:
             self._graph(vehicle)
         tree = self._to.get((vehicle, d))
         if tree is None:
-            tree = self._tree(self._to, self._graph(vehicle).reverse, vehicle, d)
+            return self._tree(self._to, self._graph(vehicle).reverse, vehicle, d)[0]
+        if self._lru:  # now the most recently used
+            self._to[vehicle, d] = self._to.pop((vehicle, d))
         return tree[0]
 
     def time(self, o: int, d: int, vehicle: str = "fire_engine") -> float:
@@ -1248,7 +1267,8 @@ class TravelTimes:
 
     def _park(self, vehicle: str, state: bytes, dropped: list[tuple]) -> None:
         """Keep the trees ``dropped`` on leaving the road state ``state`` of ``vehicle``
-        (newest state last; beyond :attr:`max_cache_bytes` the oldest state's go)."""
+        (newest state last; beyond :attr:`max_cache_bytes` in all, the oldest state's
+        go)."""
         if not dropped:
             return
         shelf = self._parked.pop((vehicle, state), {})  # re-inserted: now the newest
@@ -1259,9 +1279,15 @@ class TravelTimes:
             shelf[is_from, node] = (tree, memo)
             self._parked_bytes += tree[0].nbytes + tree[1].nbytes
         self._parked[vehicle, state] = shelf
-        while self._parked_bytes > self.max_cache_bytes:
-            oldest = self._parked.pop(next(iter(self._parked)))
-            self._parked_bytes -= sum(t[0].nbytes + t[1].nbytes for t, _ in oldest.values())
+        per_tree = tree[0].nbytes + tree[1].nbytes  # every tree has the same size
+        while self._parked and (len(self._from) + len(self._to)) * per_tree \
+                + self._parked_bytes > self.max_cache_bytes:
+            self._drop_oldest_state()
+
+    def _drop_oldest_state(self) -> None:
+        """Forget the trees kept aside for the oldest road state."""
+        oldest = self._parked.pop(next(iter(self._parked)))
+        self._parked_bytes -= sum(t[0].nbytes + t[1].nbytes for t, _ in oldest.values())
 
     def _unpark(self, vehicle: str, state: bytes) -> None:
         """Bring back the trees kept for the road state ``state`` of ``vehicle``, now that

@@ -69,7 +69,9 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
     workers
         Local processes; ``1`` runs in this process; default: the number of cores.
     scheduler
-        A Dask scheduler address (or a ``distributed.Client``): run on that cluster.
+        A Dask scheduler address (or a ``distributed.Client``): run on that cluster;
+        ``"local"``: start a Dask cluster of ``workers`` processes on this machine for
+        the sweep (:func:`drillsim.sweep.executors.local_cluster`).
     resume
         Continue the sweep recorded in ``out_dir`` (refused if the experiment changed).
     progress
@@ -108,9 +110,10 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
             metrics=experiment.metrics, objectives=experiment.objectives, replicate=replicate)
         if scheduler is not None:
             name = "dask"
-            n = _dask_workers(scheduler)
+            n = (workers or os.cpu_count() or 1) if scheduler == executors.LOCAL \
+                else _dask_workers(scheduler)
             size = chunk or executors.chunk_size(len(todo), n, minimum=8)
-            run = executors.dask(payload, _chunks(todo, size), scheduler)
+            run = executors.dask(payload, _chunks(todo, size), scheduler, n)
         else:
             n = workers or os.cpu_count() or 1
             size = chunk or executors.chunk_size(len(todo), n)

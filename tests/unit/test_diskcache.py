@@ -8,6 +8,8 @@ invisible in what a run records.
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -101,11 +103,11 @@ def test_entries_are_written_atomically(cache, monkeypatch):
         raise OSError("disk full")
     monkeypatch.setattr(diskcache.os, "replace", refuse)
     diskcache.store("e", {"a": np.arange(3)})
-    assert list(cache.iterdir()) == []
+    assert [p.name for p in cache.iterdir() if p.name != diskcache.LEDGER] == []
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache.parent.parent))
     diskcache.store("e", {"a": np.arange(3)})
-    assert [p.name for p in cache.iterdir()] == ["e.npz"]
+    assert [p.name for p in cache.iterdir() if p.name != diskcache.LEDGER] == ["e.npz"]
     assert np.array_equal(diskcache.load("e", ("a",))["a"], np.arange(3))
 
 
@@ -186,14 +188,124 @@ def test_only_trees_of_the_unchanged_roads_go_to_disk(cache, hongqiao):
     assert not cache.exists() or not list(cache.glob("tree-*.npz"))
 
 
-def test_the_disk_cache_stops_growing_at_its_bound(cache, hongqiao, monkeypatch):
-    from drillsim.network import graph
+def _fill(cache: Path, n: int, size: int = 10) -> list[str]:
+    """Store entries ``e0``..``e{n-1}``, each last used one second after the one before."""
+    names = [f"e{i}" for i in range(n)]
+    for i, name in enumerate(names):
+        diskcache.store(name, {"a": np.full(size, i)})
+        os.utime(cache / f"{name}.npz", (1e9 + i, 1e9 + i))
+    return names
 
-    monkeypatch.setattr(graph, "DISK_TREES_MAX_ENTRIES", 3)
+
+def _on_disk(cache: Path) -> set[str]:
+    return {p.stem for p in cache.glob("*.npz")}
+
+
+def _ledger(cache: Path) -> tuple[int, int]:
+    entries, size = (cache / diskcache.LEDGER).read_text().split()
+    return int(entries), int(size)
+
+
+def test_a_full_cache_still_stores_and_drops_the_least_recently_used(cache, monkeypatch):
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 10)
+    names = _fill(cache, 10)
+    assert _on_disk(cache) == set(names)
+    diskcache.store("new", {"a": np.arange(3)})  # 11 > 10: down to 8, then the new one
+    assert _on_disk(cache) == set(names[2:]) | {"new"}
+    assert np.array_equal(diskcache.load("new", ("a",))["a"], np.arange(3))
+    assert _ledger(cache) == (9, sum(p.stat().st_size for p in cache.glob("*.npz")))
+
+
+def test_the_cache_is_bounded_by_bytes_too(cache, monkeypatch):
+    names = _fill(cache, 6, size=1000)  # 8 kB of int64 each, a little more as files
+    one = (cache / "e0.npz").stat().st_size
+    monkeypatch.setattr(diskcache, "MAX_BYTES", 6 * one)
+    diskcache.store("big", {"a": np.zeros(1000, dtype=np.int64)})
+    # 7 entries > 6 entries' bytes: down to 80 % (4 entries), then the new one
+    assert _on_disk(cache) == set(names[2:]) | {"big"}
+    assert _ledger(cache) == (5, 5 * one)
+
+
+def test_an_entry_read_survives_a_prune(cache, monkeypatch):
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 10)
+    names = _fill(cache, 10)
+    assert diskcache.load("e0", ("a",))["a"][0] == 0  # the oldest, now the last used
+    diskcache.store("new", {"a": np.arange(3)})
+    assert _on_disk(cache) == ({"e0", "new"} | set(names[3:]))
+
+
+def test_knowing_when_to_prune_costs_no_scan_of_the_folder(cache, monkeypatch):
+    """The ledger is counted once (a folder without one) and then kept up by each write;
+    a folder of an older drillsim, with no ledger and too many entries, is pruned."""
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 10)
+    names = _fill(cache, 12)  # written with a bound of 10: pruned on the way
+    (cache / diskcache.LEDGER).unlink()  # as an older drillsim left it
+    for name in names[:6]:
+        diskcache.store(name, {"a": np.zeros(1)})  # pad to more than the bound
+    for i in range(6, 12):
+        np.savez(cache / f"old{i}.npz", a=np.zeros(1))
+        os.utime(cache / f"old{i}.npz", (1e8, 1e8))
+    (cache / diskcache.LEDGER).unlink()
+    diskcache.store("x", {"a": np.zeros(1)})
+    assert not any(p.stem.startswith("old") for p in cache.glob("*.npz"))
+    assert _ledger(cache)[0] == len(_on_disk(cache)) <= 10
+
+    def no_scan(*_a):
+        raise AssertionError("scanned the folder although the ledger says it has room")
+    monkeypatch.setattr(diskcache, "_scan", no_scan)
+    diskcache.store("y", {"a": np.zeros(1)})
+    assert "y" in _on_disk(cache)
+
+
+def test_a_stale_temporary_file_goes_at_a_prune(cache, monkeypatch):
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 3)
+    _fill(cache, 3)
+    stale, fresh = cache / ".dead.1.tmp", cache / ".busy.2.tmp"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (1e9, 1e9))
+    diskcache.store("new", {"a": np.zeros(1)})
+    assert not stale.exists() and fresh.exists()
+
+
+def _store_many(args: tuple[str, int, str, float]) -> None:
+    root, max_entries, prefix, start = args
+    os.environ["XDG_CACHE_HOME"] = root
+    diskcache.MAX_ENTRIES = max_entries
+    time.sleep(max(start - time.time(), 0))  # all start at once
+    for i in range(100):
+        diskcache.store(f"{prefix}{i}", {"a": np.full(50, i)})
+
+
+def test_processes_pruning_at_once_keep_the_cache_whole(cache):
+    """Four processes write 100 entries each at once into a cache of 20: prunes take
+    turns; the ledger agrees with the folder, no prune deleted more than its share, every
+    entry left is whole, no temporary file is left."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        start = time.time() + 3  # past the workers' start-up
+        pool.map(_store_many, [(str(cache.parent.parent), 20, p, start) for p in "abcd"])
+    left = sorted(cache.glob("*.npz"))
+    # prunes in turn: 20 writes fill it, then each 21st prunes to 16 and writes (17), and
+    # 3 more fill it again: after 400 writes, exactly 20 (a lost count or a prune of what
+    # another prune already deleted leaves fewer)
+    assert len(left) == 20
+    assert _ledger(cache) == (len(left), sum(p.stat().st_size for p in left))
+    for p in left:
+        assert diskcache.load(p.stem, ("a",))["a"][0] == int(p.stem[1:])
+    assert not list(cache.glob(".*.tmp"))
+
+
+def test_the_tree_cache_keeps_writing_when_the_folder_is_full(cache, hongqiao, monkeypatch):
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 3)
     tt = TravelTimes(hongqiao, disk=True)
     for node in range(6):
         tt.times_from(node, "car")
-    assert len(list(cache.iterdir())) == 3
+    assert len(list(cache.glob("*.npz"))) == 3
+    warm = TravelTimes(hongqiao, disk=True)
+    warm.times_from(5, "car")  # the last written is kept
+    assert (warm.disk_reads, warm.dijkstra_runs) == (1, 0)
 
 
 def test_the_reversed_graph_is_laid_out_as_scipy_transposes_it(hongqiao):

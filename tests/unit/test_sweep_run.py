@@ -73,6 +73,49 @@ def test_dask_cluster_gives_identical_files(tmp_path):
     assert tables(tmp_path / "serial") == tables(tmp_path / "dask")
 
 
+def test_a_local_dask_cluster_gives_identical_files_with_quiet_workers(tmp_path):
+    """``scheduler="local"`` starts its own cluster of one-thread workers with the
+    profiler off (a drill's CPU time, not the dashboard's), and the tables are the
+    serial ones."""
+    distributed = pytest.importorskip("distributed")
+    from drillsim.sweep import executors
+
+    e = load_experiment(experiment(tmp_path))
+    run_sweep(e, tmp_path / "serial", workers=1, plots=False)
+    r = run_sweep(e, tmp_path / "local", scheduler="local", workers=2, chunk=2, plots=False)
+    assert r.executor == "dask" and r.missing == 0
+    assert tables(tmp_path / "serial") == tables(tmp_path / "local")
+
+    def settings(dask_worker):
+        import dask
+
+        return (dask_worker.state.nthreads,
+                dask.config.get("distributed.worker.profile.enabled"),
+                dask.config.get("distributed.worker.memory.monitor-interval"))
+
+    with executors.local_cluster(1) as cluster, distributed.Client(cluster) as client:
+        assert list(client.run(settings).values()) == [(1, False, "1s")]
+
+
+def test_a_worker_freezes_what_lives_as_long_as_it_before_the_drills():
+    """After building its world a worker moves the objects alive then out of the garbage
+    collector's reach (full collections during drills do not walk them again)."""
+    import gc
+    import threading
+
+    from drillsim.sweep import executors
+
+    gc.unfreeze()
+    worlds = []
+    thread = threading.Thread(target=lambda: worlds.append(executors._world("default")))
+    thread.start()
+    thread.join()
+    try:
+        assert worlds and gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
 def _fail_third(scenario, world, seed, replication, metrics, objectives):
     from drillsim.sweep.executors import run_replication
 
