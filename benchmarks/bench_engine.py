@@ -8,11 +8,12 @@ events, interrupts). A bare SimPy model is built from those counts: as many proc
 each yielding its share of the timeouts, and as many plain events triggered and
 waited on, so that it costs SimPy what the drill's mix costs it and nothing else. The
 drill (records, agents, hazards, routing) and its bare model are then interleaved
-``--reps`` times; each figure is events per CPU second of ``Drill.run`` (building the
-drill is not timed). Target (issue 14): the drill at ≥ 0.25× its bare model's rate, for
-the fire drills, where the steps are the engine's own work; a flood or chemical drill's
-steps carry its hazard's physics (see ``bench_chemical.py`` and ``--flood-table``), so
-its ratio is printed without a target. Exit status 1 when missed.
+``--reps`` times, each drill in its own fresh child process (so that nothing left by the
+drills measured before it is in its timed runs); each figure is events per CPU second of
+``Drill.run`` (building the drill is not timed). Target (issue 14): the drill at ≥ 0.25×
+its bare model's rate, for the fire drills, where the steps are the engine's own work; a
+flood or chemical drill's steps carry its hazard's physics (see ``bench_chemical.py`` and
+``--flood-table``), so its ratio is printed without a target. Exit status 1 when missed.
 
 ``--flood-table`` adds, for each flood drill, the cost of the road-network updates as the
 water rises (``FloodModel._update_roads`` and the shortest-path trees recomputed after
@@ -22,7 +23,9 @@ it), hour by hour, in one instrumented warm run (diagnostic; no target).
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +33,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import simpy
-from _bench import READY, at_least, cpu_of, header, interleave
+from _bench import READY, ROOT, at_least, child_env, cpu_of, header, interleave
 from simpy.events import Initialize, Interruption, Process, Timeout
 
 from drillsim.api import load_world
@@ -111,39 +114,62 @@ def bare_model(mix: Counter) -> simpy.Environment:
     return env
 
 
+def measure(path: Path, reps: int) -> dict:
+    """The step mix of one drill and its rates, drill and bare model interleaved, in this
+    process (which :func:`engine_table` starts afresh for each drill)."""
+    scenario = load_scenario(path)
+    world = load_world(scenario.network)
+    mix = event_mix(scenario, world, seed=1)  # also warms the travel-time trees
+    steps = sum(mix.values())
+
+    def drill_rate() -> float:
+        drill = Drill(scenario, world, 1)  # built outside the timing: its run is timed
+        return steps / cpu_of(drill.run)
+
+    def bare_rate() -> float:
+        env = bare_model(mix)
+        n = [0]
+        step = env.step
+
+        def counted():
+            n[0] += 1
+            step()
+
+        env.step = counted
+        t = cpu_of(env.run)
+        return n[0] / t
+
+    rates = interleave({"drill": drill_rate, "bare": bare_rate}, reps)
+    return {"mix": dict(mix), "steps": steps, "rates": rates,
+            "hazard": scenario.flood is not None or scenario.chemical is not None}
+
+
+def measure_in_child(path: Path, reps: int) -> dict:
+    """:func:`measure` in a fresh Python process: no garbage, caches or heap from the
+    drills measured before it land in its timed runs (measured one after another in one
+    process, the bare model's rate fell from about 900k to 600k events/s after the hazard
+    drills)."""
+    proc = subprocess.run([sys.executable, __file__, "--measure", str(path), "--reps",
+                           str(reps)], env=child_env(), cwd=ROOT, capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"measuring {path.name} failed ({proc.returncode}): "
+                           f"{proc.stderr.strip()[-500:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def engine_table(drills: list[tuple[str, Path]], reps: int, bench) -> None:
     print(f"  {'drill':30s} {'steps':>6s} {'start':>6s} {'timeout':>7s} {'end':>6s} "
           f"{'event':>6s} {'intr':>5s} {'drill ev/s':>11s} {'bare ev/s':>10s}")
     for name, path in drills:
-        scenario = load_scenario(path)
-        world = load_world(scenario.network)
-        mix = event_mix(scenario, world, seed=1)  # also warms the travel-time trees
-        steps = sum(mix.values())
-
-        def drill_rate(scenario=scenario, world=world, steps=steps) -> float:
-            drill = Drill(scenario, world, 1)  # built outside the timing: its run is timed
-            return steps / cpu_of(drill.run)
-
-        def bare_rate(mix=mix) -> float:
-            env = bare_model(mix)
-            n = [0]
-            step = env.step
-
-            def counted():
-                n[0] += 1
-                step()
-
-            env.step = counted
-            t = cpu_of(env.run)
-            return n[0] / t
-
-        rates = interleave({"drill": drill_rate, "bare": bare_rate}, reps)
-        print(f"  {name:30s} {steps:6d} {mix['start']:6d} {mix['timeout']:7d} {mix['end']:6d} "
-              f"{mix['event']:6d} {mix['interrupt']:5d} "
+        got = measure_in_child(path, reps)
+        mix, rates = Counter(got["mix"]), got["rates"]
+        print(f"  {name:30s} {got['steps']:6d} {mix['start']:6d} {mix['timeout']:7d} "
+              f"{mix['end']:6d} {mix['event']:6d} {mix['interrupt']:5d} "
               f"{statistics.median(rates['drill']):11,.0f} "
-              f"{statistics.median(rates['bare']):10,.0f}")
+              f"{statistics.median(rates['bare']):10,.0f}", flush=True)
         rel = [d / b for d, b in zip(rates["drill"], rates["bare"], strict=True)]
-        if scenario.flood is None and scenario.chemical is None:
+        if not got["hazard"]:
             bench.add(at_least(f"{name} / bare SimPy, same mix", rel, TARGET, "×"))
         else:  # its steps carry the hazard's physics: bench_chemical.py, --flood-table
             print(f"  {'':30s} {statistics.median(rel):.3g}× bare (hazard drill: no target)")
@@ -250,7 +276,11 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=5, help="repetitions per measurement")
     ap.add_argument("--flood-table", action="store_true",
                     help="also the road-update cost of each flood drill, hour by hour")
+    ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # one drill, in a child
     args = ap.parse_args()
+    if args.measure is not None:
+        print(json.dumps(measure(args.measure, args.reps)))
+        return 0
     bench = header("drill engine")
     with tempfile.TemporaryDirectory() as tmp:
         heavy = Path(tmp) / "heavy-fire-72h.yaml"

@@ -63,6 +63,10 @@ if TYPE_CHECKING:
 TEAM_TURNOUT_S = 120.0
 """An assembled team unit's time from order to leaving its base, s (assumption)."""
 
+_NO_TIME = np.zeros(1)
+_NO_TIME.flags.writeable = False
+"""The elapsed times of a leg that stays where it is (no route)."""
+
 WORK_TIME = {
     # On-scene work after control (fires: overhaul) or in total (rescue, alarm), s.
     # ASSUMPTIONS, of the order of Chinese urban incident statistics.
@@ -551,7 +555,7 @@ class Drill:
             target = self.world.travel.approach(dest, vehicle, walk_m)
             leg = self.plan(origin, target, vehicle, t0)
             if leg is None:
-                unit.leg = Leg([origin], np.array([t0]))
+                unit.leg = Leg((origin,), _NO_TIME, t0)
                 nearest_m = self.world.travel.cut_off(dest, vehicle) if scene else None
                 if nearest_m is not None:
                     raise SceneCutOff(nearest_m)
@@ -561,7 +565,7 @@ class Drill:
                 continue
             unit.leg = leg
             try:
-                yield env.timeout(float(leg.times[-1]) - env.now)
+                yield env.timeout(leg.arrival - env.now)
                 break
             except simpy.Interrupt as exc:
                 if exc.cause != "reroute":
@@ -576,7 +580,7 @@ class Drill:
         route, times = self.world.travel.route_times(origin, dest, vehicle)
         if not route:  # unreachable
             return None
-        return Leg(list(route), t0 + times)
+        return Leg(route, times, t0)
 
     def _release(self, unit: Unit):
         self.log("release", unit.incident, unit.id, node=unit.node)

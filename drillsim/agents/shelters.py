@@ -224,7 +224,7 @@ class Shelters(Hazard):
             leg = drill.plan(origin, shelter.node, vehicle, env.now)
             leg_m = float(drill.world.network.edge_length_m[
                 drill.world.travel.route_edges(leg.nodes, vehicle)].sum())
-            leg_s = float(leg.times[-1]) - env.now
+            leg_s = leg.arrival - env.now
             legs += 1
             drill.log("evacuate", node=origin, place=shelter.id, group=group, people=int(people),
                       origin=from_place, by=vehicle, leg=legs, distance_m=round(leg_m, 1),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -12,26 +13,49 @@ Status = Literal["available", "committed", "out_of_service", "held"]
 """``held``: kept back by a player of a played exercise (the dispatcher skips it)."""
 
 
-@dataclass
 class Leg:
     """A trip along a route: the nodes and the time at which each is passed.
+
+    Parameters
+    ----------
+    nodes
+        Node indices from origin to destination (kept as given, not copied: a route
+        handed out by :meth:`~drillsim.network.graph.TravelTimes.route_times` is a tuple).
+    elapsed
+        Travel time from the origin to each node, s (read-only; not copied).
+    t0
+        Simulated time of leaving the origin, s.
 
     Attributes
     ----------
     nodes
-        Node indices from origin to destination.
+        As given.
+    arrival
+        Simulated time of reaching the last node, s (``times[-1]``).
     times
-        Simulated time (s) at which each node is passed; ``times[-1]`` is arrival.
+        Simulated time (s) at which each node is passed, ``t0 + elapsed``: made when first
+        asked for (most trips end without anyone asking where the unit is on the way).
     """
 
-    nodes: list[int]
-    times: np.ndarray
+    __slots__ = ("nodes", "arrival", "_elapsed", "_t0", "_times")
+
+    def __init__(self, nodes: Sequence[int], elapsed: np.ndarray, t0: float) -> None:
+        self.nodes = nodes
+        self._elapsed, self._t0, self._times = elapsed, t0, None
+        self.arrival = float(t0 + elapsed[-1])
+
+    @property
+    def times(self) -> np.ndarray:
+        if self._times is None:
+            self._times = self._t0 + self._elapsed
+        return self._times
 
     def next_node(self, now: float) -> tuple[int, float]:
         """The first node not yet passed at ``now`` and when the unit reaches it."""
-        k = int(self.times.searchsorted(now, side="left"))
+        times = self.times
+        k = int(times.searchsorted(now, side="left"))
         k = min(k, len(self.nodes) - 1)
-        return self.nodes[k], float(max(self.times[k], now))
+        return self.nodes[k], float(max(times[k], now))
 
 
 @dataclass
