@@ -132,6 +132,14 @@ def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25):
     :data:`PAGE_PX`), so the page shows it at full size and its fonts at the
     size they were set. Axes shrink; fonts do not.
 
+    Each step narrows the figure by the excess divided by how much the drawn width moved
+    per inch of figure width in the step before (a secant step: the texts outside the axes
+    keep their size, so the drawn width moves less than the figure's), so a figure lands
+    under ``width_in`` in one or two steps. A figure without a layout engine is measured
+    with :meth:`~matplotlib.figure.Figure.get_tightbbox` alone, which lays out what it
+    measures (aspect, ticks, titles, annotations) as a draw would; a constrained layout
+    moves its axes only when drawn, so such a figure is laid out first (:func:`lay_out`).
+
     Returns
     -------
     matplotlib.transforms.Bbox or None
@@ -139,15 +147,23 @@ def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25):
         not resized after it: what ``savefig(bbox_inches="tight")`` would measure again
         (:func:`png` saves with it). None when the last step resized the figure.
     """
+    before = None  # (figure width, drawn width) of the step before, inches
     for _ in range(4):
-        lay_out(fig)
+        if fig.get_layout_engine() is not None:
+            lay_out(fig)
         box = fig.get_tightbbox(fig.canvas.get_renderer())
-        wide = box.width
+        wide, fig_w = box.width, fig.get_figwidth()
         if wide <= width_in - 0.02:
             return box
+        rate = 1.0  # drawn inches per figure inch; 1 until measured
+        if before is not None and before[0] != fig_w:
+            moved = (before[1] - wide) / (before[0] - fig_w)
+            if 0.2 <= moved < 1.0:  # else not a width the axes set (a long legend): as 1
+                rate = moved
+        before = (fig_w, wide)
         # never narrower than a third of the page: a legend entry too long for any width
         # (a hostile name) then makes the PNG wider, and the page scales it down
-        fig.set_figwidth(max(fig.get_figwidth() - (wide - width_in) - 0.05, width_in / 3))
+        fig.set_figwidth(max(fig_w - ((wide - width_in) + 0.05) / rate, width_in / 3))
     return None
 
 
@@ -184,8 +200,7 @@ def png(fig, dpi: int = DPI) -> bytes:
     else:
         if box is None or fig.dpi != dpi:
             fig.set_dpi(dpi)  # as savefig sets it
-            lay_out(fig)
-            box = fig.get_tightbbox(fig.canvas.get_renderer())
+            box = fig.get_tightbbox(fig.canvas.get_renderer())  # lays out what it measures
         bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None})
