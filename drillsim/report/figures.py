@@ -126,6 +126,24 @@ def lay_out(fig) -> None:
             t.set_path_effects(e)
 
 
+def ready(fig) -> None:
+    """Bring the positions of ``fig`` up to date for measuring, without a draw pass: a
+    text's or marker's window extent and the data transforms then give what a draw
+    would. A figure with a layout engine (constrained layout) is laid out
+    (:func:`lay_out`): its axes move only when drawn. Any other figure only needs each
+    axes' aspect applied (a map is drawn at equal aspect), which a draw does first; the
+    axis labels' positions (set by a draw from the tick labels) are not updated: measure
+    those after :func:`lay_out`.
+    """
+    if fig.get_layout_engine() is not None:
+        lay_out(fig)
+        return
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        locator = ax.get_axes_locator()
+        ax.apply_aspect(locator(ax, renderer) if locator else None)
+
+
 def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25):
     """Narrow ``fig`` until everything it draws (labels outside the axes included) is at
     most ``width_in`` inches wide (with the 0.1 in padding of the saved PNG, at most
@@ -246,7 +264,7 @@ def clear_of_curves(ax, tries: int = 3) -> list:
              (0.5, "center", 3, "left"), (0.5, "center", -3, "right")]
     for _ in range(tries + 1):
         fig.set_dpi(DPI)
-        lay_out(fig)
+        ready(fig)
         renderer = fig.canvas.get_renderer()
         curves, marks = [], []
         for line in ax.lines:
@@ -424,7 +442,7 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     # up to 5 % wider at 110 dpi than at 100 (CJK text is not), so a box measured at
     # another dpi is not the one the reader sees
     fig.set_dpi(DPI)
-    lay_out(fig)
+    ready(fig)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     markers = _marker_boxes(ax, renderer)
@@ -496,7 +514,7 @@ def spread_markers(ax, xy: np.ndarray, sizes: np.ndarray, gap_pt: float = 2.0) -
     overlap stay where they are)."""
     fig = ax.figure
     fig.set_dpi(DPI)
-    lay_out(fig)
+    ready(fig)
     at = ax.transData.transform(xy) / fig.dpi * 72  # pt
     r = np.sqrt(sizes) / 2
     off = np.zeros_like(at)
@@ -840,7 +858,7 @@ def gantt_axes(ctx: ReportContext):
         thicken(text)
         ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
         for _ in range(3):  # then room for every line of it, measured (the scale moves)
-            lay_out(fig)
+            ready(fig)
             box = text.get_window_extent().transformed(ax.transData.inverted())
             ax.set_ylim(max(n - 0.5, max(box.y0, box.y1) + 0.25), -1.6)
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,
