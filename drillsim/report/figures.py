@@ -202,24 +202,28 @@ def png(fig, dpi: int = DPI) -> bytes:
 
     Saved with the tight box of everything drawn, measured at ``dpi`` (hinted text is
     wider at some resolutions than at others): the one :func:`fit_width` has just
-    measured when it was at ``dpi``, else measured here with :func:`lay_out`.
-    ``bbox_inches="tight"`` would find the same box with a full layout pass of its own
-    (glyph outlines of haloed labels included); the pixels are the same either way. A
-    figure with a layout engine (constrained layout) is laid out again by savefig, and
-    keeps ``"tight"``: its box is the one of that last layout.
+    measured when it was at ``dpi``, else measured here. ``bbox_inches="tight"`` would
+    find the same box with a full layout pass of its own (glyph outlines of haloed labels
+    included); the pixels are the same either way. A figure with a layout engine
+    (constrained layout) is laid out at ``dpi`` by :func:`fit_width` and then saved as
+    laid out and measured, its engine set aside: savefig would lay it out again (twice
+    with ``"tight"``), with nothing changed since.
     """
     import matplotlib as mpl
 
     plt = pyplot()
     floor_fonts(fig)
+    engine = fig.get_layout_engine() is not None
+    if engine:
+        fig.set_dpi(dpi)  # laid out at the resolution it is saved at
     box = fit_width(fig)
-    if fig.get_layout_engine() is not None:
-        bbox = "tight"  # savefig lays such a figure out anyway, and the box follows that
-    else:
-        if box is None or fig.dpi != dpi:
-            fig.set_dpi(dpi)  # as savefig sets it
-            box = fig.get_tightbbox(fig.canvas.get_renderer())  # lays out what it measures
-        bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
+    if box is None or fig.dpi != dpi:
+        fig.set_dpi(dpi)  # as savefig sets it
+        ready(fig)
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # lays out what it measures
+    if engine:
+        fig.set_layout_engine("none")  # keeps the positions of the last layout
+    bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None})
     plt.close(fig)
