@@ -126,11 +126,37 @@ def lay_out(fig) -> None:
             t.set_path_effects(e)
 
 
+def ready(fig) -> None:
+    """Bring the positions of ``fig`` up to date for measuring, without a draw pass: a
+    text's or marker's window extent and the data transforms then give what a draw
+    would. A figure with a layout engine (constrained layout) is laid out
+    (:func:`lay_out`): its axes move only when drawn. Any other figure only needs each
+    axes' aspect applied (a map is drawn at equal aspect), which a draw does first; the
+    axis labels' positions (set by a draw from the tick labels) are not updated: measure
+    those after :func:`lay_out`.
+    """
+    if fig.get_layout_engine() is not None:
+        lay_out(fig)
+        return
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        locator = ax.get_axes_locator()
+        ax.apply_aspect(locator(ax, renderer) if locator else None)
+
+
 def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25):
     """Narrow ``fig`` until everything it draws (labels outside the axes included) is at
     most ``width_in`` inches wide (with the 0.1 in padding of the saved PNG, at most
     :data:`PAGE_PX`), so the page shows it at full size and its fonts at the
     size they were set. Axes shrink; fonts do not.
+
+    Each step narrows the figure by the excess divided by how much the drawn width moved
+    per inch of figure width in the step before (a secant step: the texts outside the axes
+    keep their size, so the drawn width moves less than the figure's), so a figure lands
+    under ``width_in`` in one or two steps. A figure without a layout engine is measured
+    with :meth:`~matplotlib.figure.Figure.get_tightbbox` alone, which lays out what it
+    measures (aspect, ticks, titles, annotations) as a draw would; a constrained layout
+    moves its axes only when drawn, so such a figure is laid out first (:func:`lay_out`).
 
     Returns
     -------
@@ -139,15 +165,23 @@ def fit_width(fig, width_in: float = PAGE_PX / DPI - 0.25):
         not resized after it: what ``savefig(bbox_inches="tight")`` would measure again
         (:func:`png` saves with it). None when the last step resized the figure.
     """
+    before = None  # (figure width, drawn width) of the step before, inches
     for _ in range(4):
-        lay_out(fig)
+        if fig.get_layout_engine() is not None:
+            lay_out(fig)
         box = fig.get_tightbbox(fig.canvas.get_renderer())
-        wide = box.width
+        wide, fig_w = box.width, fig.get_figwidth()
         if wide <= width_in - 0.02:
             return box
+        rate = 1.0  # drawn inches per figure inch; 1 until measured
+        if before is not None and before[0] != fig_w:
+            moved = (before[1] - wide) / (before[0] - fig_w)
+            if 0.2 <= moved < 1.0:  # else not a width the axes set (a long legend): as 1
+                rate = moved
+        before = (fig_w, wide)
         # never narrower than a third of the page: a legend entry too long for any width
         # (a hostile name) then makes the PNG wider, and the page scales it down
-        fig.set_figwidth(max(fig.get_figwidth() - (wide - width_in) - 0.05, width_in / 3))
+        fig.set_figwidth(max(fig_w - ((wide - width_in) + 0.05) / rate, width_in / 3))
     return None
 
 
@@ -168,25 +202,28 @@ def png(fig, dpi: int = DPI) -> bytes:
 
     Saved with the tight box of everything drawn, measured at ``dpi`` (hinted text is
     wider at some resolutions than at others): the one :func:`fit_width` has just
-    measured when it was at ``dpi``, else measured here with :func:`lay_out`.
-    ``bbox_inches="tight"`` would find the same box with a full layout pass of its own
-    (glyph outlines of haloed labels included); the pixels are the same either way. A
-    figure with a layout engine (constrained layout) is laid out again by savefig, and
-    keeps ``"tight"``: its box is the one of that last layout.
+    measured when it was at ``dpi``, else measured here. ``bbox_inches="tight"`` would
+    find the same box with a full layout pass of its own (glyph outlines of haloed labels
+    included); the pixels are the same either way. A figure with a layout engine
+    (constrained layout) is laid out at ``dpi`` by :func:`fit_width` and then saved as
+    laid out and measured, its engine set aside: savefig would lay it out again (twice
+    with ``"tight"``), with nothing changed since.
     """
     import matplotlib as mpl
 
     plt = pyplot()
     floor_fonts(fig)
+    engine = fig.get_layout_engine() is not None
+    if engine:
+        fig.set_dpi(dpi)  # laid out at the resolution it is saved at
     box = fit_width(fig)
-    if fig.get_layout_engine() is not None:
-        bbox = "tight"  # savefig lays such a figure out anyway, and the box follows that
-    else:
-        if box is None or fig.dpi != dpi:
-            fig.set_dpi(dpi)  # as savefig sets it
-            lay_out(fig)
-            box = fig.get_tightbbox(fig.canvas.get_renderer())
-        bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
+    if box is None or fig.dpi != dpi:
+        fig.set_dpi(dpi)  # as savefig sets it
+        ready(fig)
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # lays out what it measures
+    if engine:
+        fig.set_layout_engine("none")  # keeps the positions of the last layout
+    bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None})
     plt.close(fig)
@@ -231,7 +268,7 @@ def clear_of_curves(ax, tries: int = 3) -> list:
              (0.5, "center", 3, "left"), (0.5, "center", -3, "right")]
     for _ in range(tries + 1):
         fig.set_dpi(DPI)
-        lay_out(fig)
+        ready(fig)
         renderer = fig.canvas.get_renderer()
         curves, marks = [], []
         for line in ax.lines:
@@ -409,7 +446,7 @@ def place_labels(ax, fixed: list | None = None) -> list[str]:
     # up to 5 % wider at 110 dpi than at 100 (CJK text is not), so a box measured at
     # another dpi is not the one the reader sees
     fig.set_dpi(DPI)
-    lay_out(fig)
+    ready(fig)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     markers = _marker_boxes(ax, renderer)
@@ -481,7 +518,7 @@ def spread_markers(ax, xy: np.ndarray, sizes: np.ndarray, gap_pt: float = 2.0) -
     overlap stay where they are)."""
     fig = ax.figure
     fig.set_dpi(DPI)
-    lay_out(fig)
+    ready(fig)
     at = ax.transData.transform(xy) / fig.dpi * 72  # pt
     r = np.sqrt(sizes) / 2
     off = np.zeros_like(at)
@@ -825,7 +862,7 @@ def gantt_axes(ctx: ReportContext):
         thicken(text)
         ax.set_ylim(n - 0.55 + 0.55 * (detail.count("\n") + 1), -1.6)
         for _ in range(3):  # then room for every line of it, measured (the scale moves)
-            lay_out(fig)
+            ready(fig)
             box = text.get_window_extent().transformed(ax.transData.inverted())
             ax.set_ylim(max(n - 0.5, max(box.y0, box.y1) + 0.25), -1.6)
     legend = ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=MIN_FONT,

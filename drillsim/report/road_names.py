@@ -37,11 +37,11 @@ def draw_road_names(ax, network: RoadNetwork, lang: str,
     import matplotlib.patheffects as pe
     from matplotlib.text import Text
 
-    from drillsim.report.figures import DPI, _marker_boxes, lay_out
+    from drillsim.report.figures import DPI, _marker_boxes, ready
 
     fig = ax.figure
     fig.set_dpi(DPI)
-    lay_out(fig)
+    ready(fig)
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     px = renderer.points_to_pixels(1.0)

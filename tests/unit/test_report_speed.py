@@ -119,6 +119,105 @@ def test_png_has_the_pixels_of_a_tight_savefig():
         assert a.shape == b.shape and np.array_equal(a, b)
 
 
+def _map_like(plt):
+    """An equal-aspect map with annotations and markers at the report's dpi."""
+    from drillsim.report.figures import DPI
+
+    fig, ax = plt.subplots(figsize=(9.2, 8.4), dpi=DPI)
+    ax.scatter([0.0, 1.0, 2.0], [0.0, 0.4, 0.1], s=60)
+    for k, name in enumerate(["红桥区 Hongqiao", "西站 West Station", "丁字沽 Dingzigu"]):
+        ax.annotate(name, (k, [0.0, 0.4, 0.1][k]), xytext=(4, 4),
+                    textcoords="offset points")
+    ax.set_aspect("equal")
+    ax.set_xlim(-0.5, 2.5)
+    ax.set_ylim(-0.2, 0.6)  # far flatter than the axes: apply_aspect moves them
+    return fig, ax
+
+
+def test_ready_gives_the_extents_and_transforms_a_layout_pass_gives():
+    """ready() applies the aspect without a draw: every annotation's box, the axes' box
+    and the data transform are the ones after draw_without_rendering."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from drillsim.report.figures import ready
+
+    seen = []
+    for layout in (ready, lambda f: f.draw_without_rendering()):
+        fig, ax = _map_like(plt)
+        layout(fig)
+        r = fig.canvas.get_renderer()
+        seen.append(([tuple(a.get_window_extent(r).bounds) for a in ax.texts],
+                     tuple(ax.get_window_extent(r).bounds),
+                     tuple(ax.transData.transform((1.0, 0.4)))))
+        plt.close(fig)
+    assert seen[0] == seen[1]
+    fig, ax = _map_like(plt)  # and the aspect does move the axes: the test can fail
+    before = tuple(ax.get_window_extent(fig.canvas.get_renderer()).bounds)
+    plt.close(fig)
+    assert before != seen[0][1]
+
+
+def test_fit_width_lands_under_the_width_in_two_steps_when_the_width_moves_slowly():
+    """A note that starts at the middle of the figure keeps its length: the drawn width
+    moves by about 0.4 in per inch of figure. The secant step lands under the width after
+    two resizes (the old fixed step of the excess was still 0.7 in over after four), and
+    not needlessly narrow."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from drillsim.report.figures import fit_width
+
+    fig, ax = plt.subplots(figsize=(12, 3))
+    fig.text(0.5, 0.5, "a note that starts at the middle of the figure " * 2, ha="left")
+    widths = []
+    measure = fig.get_tightbbox
+
+    def counted(*a, **k):
+        box = measure(*a, **k)
+        widths.append(box.width)
+        return box
+
+    fig.get_tightbbox = counted
+    box = fit_width(fig, 8.0)
+    plt.close(fig)
+    assert box is not None and box.width <= 8.0 - 0.02
+    assert len(widths) <= 3, widths
+    assert widths[-1] >= 8.0 - 0.3, widths
+
+
+def test_png_of_a_constrained_figure_clips_nothing():
+    """A constrained-layout figure is saved as fit_width laid it out at the saving dpi
+    (its engine set aside): at most the page's width, with the saved padding left white
+    on every side (nothing drawn runs out of the box)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from drillsim.report.figures import DPI, PAGE_PX, png
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    a1.set_title("消防站 fire station " * 3)
+    a2.set_yticks(range(3))
+    a2.set_yticklabels(["西站 West Station, rescue call 10 *"] * 3)
+    a2.legend(handles=a2.plot([0, 1], [0, 2], label="waiting for a free unit " * 2),
+              loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    img = np.asarray(Image.open(io.BytesIO(png(fig))).convert("L"))
+    pad = int(0.1 * DPI) - 2
+    assert img.shape[1] <= PAGE_PX
+    for edge in (img[:pad], img[-pad:], img[:, :pad], img[:, -pad:]):
+        assert edge.min() == 255
+
+
 def _needs_font():
     import pytest
 
