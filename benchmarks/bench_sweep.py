@@ -8,7 +8,11 @@ on 2 workers (for 1,000 replications: ``--reps 500``) on an idle machine. Wall-c
 speed-ups need idle cores: each figure is printed with the machine load, and flagged as
 not trustworthy when other processes share the cores. Exit status 1 when missed.
 
-    python benchmarks/bench_sweep.py [--reps 500]
+    python benchmarks/bench_sweep.py [--reps 500] [--rounds 3]
+
+The three executors run in turn, round after round (``--rounds``), so that a change in
+the machine's load hits all alike; each figure is the median over the rounds (the
+minimum beside it), each round's overheads taken against that round's serial run.
 """
 
 from __future__ import annotations
@@ -38,9 +42,11 @@ parameters:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=150, help="replications per point (2 points)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of serial, processes, Dask (interleaved); medians judged")
     args = ap.parse_args()
 
-    from drillsim.sweep import load_experiment, run_sweep
+    from drillsim.sweep import load_experiment
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     exp = tmp / "bench.yaml"
@@ -48,58 +54,63 @@ def main() -> int:
                                      reps=args.reps), encoding="utf-8")
     e = load_experiment(exp)
     n = len(e.points) * e.replications
+    print(f"{n} replications of a 3-day drill with 24 background calls a day ({e.network} "
+          f"network); {args.rounds} rounds, each: serial, 2 processes, Dask")
+    figures: dict[str, list[float]] = {"processes": [], "dask": [], "end to end": []}
+    for k in range(args.rounds):
+        one = _round(e, n, tmp / f"round{k}")
+        for name, value in one.items():
+            figures[name].append(value)
+    print("reps/s: end to end; steady: first to last finished chunk. drill s/rep: measured "
+          "inside the workers. overhead: 2 workers' seconds per replication minus the serial "
+          "drill time of the same round (includes the workers' contention for 2 cores)")
+    print("(end-to-end wall times include starting the pool or connecting to the cluster, shipping "
+          "the drills and building each worker's world once, and writing the tables)")
+    bench = header("sweeps")
+    bench.add(at_most("2 processes: overhead per replication / drill", figures["processes"],
+                      0.02, "×"))
+    bench.add(at_most("dask (2 workers): overhead per replication / drill", figures["dask"],
+                      0.10, "×"))
+    bench.add(at_least(f"2 processes, end to end, {n} reps / serial", figures["end to end"],
+                       1.8, "×"))
+    return bench.done()
 
-    def timed(name, **kw):
+
+def _round(e, n: int, tmp: Path) -> dict[str, float]:
+    """One round: the sweep serial, on 2 processes and on a local Dask cluster of 2
+    workers; prints its table and gives the three judged figures (overheads per
+    replication over the serial drill time, end-to-end speed-up of the processes)."""
+    from drillsim.sweep import run_sweep
+
+    rows = {}
+    for name, kw in (("serial", {"workers": 1}), ("2 processes", {"workers": 2}),
+                     # the cluster `drillsim sweep --scheduler local --workers 2` starts (its
+                     # start is in the end-to-end time, not in the steady state judged)
+                     ("dask (2 workers)", {"scheduler": "local", "workers": 2})):
+        out = tmp / name.split()[0]
         marks: list[tuple[float, int]] = []
         t0 = time.perf_counter()
-        run_sweep(e, tmp / name, plots=False,
-                  progress=lambda done, _: marks.append((time.perf_counter(), done)), **kw)
+        run_sweep(e, out, plots=False,
+                  progress=lambda done, _, marks=marks: marks.append((time.perf_counter(), done)),
+                  **kw)
         wall = time.perf_counter() - t0
         # steady state: from the first finished chunk to the last (no start-up, no tables)
         (ta, na), (tb, nb) = marks[1], marks[-1]
         steady = (nb - na) / (tb - ta) if tb > ta else float("nan")
-        steady_rates[name] = steady
-        return None, wall, _own_time(tmp / name)
-
-    steady_rates: dict[str, float] = {}
-
-    results = {}
-    _, wall, own = timed("serial", workers=1)
-    results["serial"] = (wall, own)
-    _, wall, own = timed("processes", workers=2)
-    results["2 processes"] = (wall, own)
-    # the cluster `drillsim sweep --scheduler local --workers 2` starts (its start is in
-    # the end-to-end time, not in the steady state the target judges)
-    _, wall, own = timed("dask", scheduler="local", workers=2)
-    results["dask (2 workers)"] = (wall, own)
-
-    ref = n / results["serial"][0]
-    names = dict(zip(results, ("serial", "processes", "dask"), strict=True))
-    ref_steady = steady_rates["serial"]
-    drill = results["serial"][1]   # the drill's own time per replication, serial
-    print(f"{n} replications of a 3-day drill with 24 background calls a day ({e.network} network)")
+        rows[name] = (wall, steady, _own_time(out))
+    ref_wall, ref_steady, drill = rows["serial"]   # drill: its own time per replication
     print(f"{'executor':<18}{'reps/s':>8}{'x':>6}{'steady reps/s':>15}{'x':>6}"
           f"{'drill s/rep':>13}{'overhead s/rep':>16}{'/drill':>8}")
-    for name, (wall, own) in results.items():
+    overheads = {}
+    for name, (wall, steady, own) in rows.items():
         workers = 1 if name == "serial" else 2
-        steady = steady_rates[names[name]]
         # worker-seconds per replication in steady state beyond the serial drill time
         overhead = workers / steady - drill
-        print(f"{name:<18}{n / wall:>8.1f}{n / wall / ref:>6.2f}{steady:>15.1f}"
+        overheads[name] = overhead / drill
+        print(f"{name:<18}{n / wall:>8.1f}{ref_wall / wall:>6.2f}{steady:>15.1f}"
               f"{steady / ref_steady:>6.2f}{own:>13.4f}{overhead:>16.4f}{overhead / drill:>8.2f}")
-    print("reps/s: end to end; steady: first to last finished chunk. drill s/rep: measured "
-          "inside the workers. overhead: 2 workers' seconds per replication minus the serial "
-          "drill time (includes the workers' contention for 2 cores)")
-    print("(end-to-end wall times include starting the pool or connecting to the cluster, shipping "
-          "the drills and building each worker's world once, and writing the tables)")
-    bench = header("sweeps")
-    for name, bound in (("2 processes", 0.02), ("dask (2 workers)", 0.10)):
-        steady = steady_rates[names[name]]
-        bench.add(at_most(f"{name}: overhead per replication / drill",
-                          (2 / steady - drill) / drill, bound, "×"))
-    bench.add(at_least(f"2 processes, end to end, {n} reps / serial",
-                       n / results["2 processes"][0] / ref, 1.8, "×"))
-    return bench.done()
+    return {"processes": overheads["2 processes"], "dask": overheads["dask (2 workers)"],
+            "end to end": ref_wall / rows["2 processes"][0]}
 
 
 def _own_time(out: Path) -> float:
