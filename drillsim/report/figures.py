@@ -20,6 +20,11 @@ figures down to it)."""
 DPI = 110
 """Resolution the figures are saved at, dots per inch."""
 
+PNG_LEVEL = 1
+"""zlib compression level of the saved PNGs (lossless at every level, the same pixels):
+over the 126 figures of the nine ready drills' reports, 1 encodes in 14.7 ms CPU a figure
+against 21.5 ms at Pillow's default 6, for PNGs 1.9 % larger."""
+
 MIN_PX = 12.0
 """Smallest text of a figure as the page shows it at a 1280 px window, CSS px (the
 review asked for at least 11)."""
@@ -225,7 +230,8 @@ def png(fig, dpi: int = DPI) -> bytes:
         fig.set_layout_engine("none")  # keeps the positions of the last layout
     bbox = box.padded(mpl.rcParams["savefig.pad_inches"])
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=bbox, metadata={"Software": None},
+                pil_kwargs={"compress_level": PNG_LEVEL})
     plt.close(fig)
     return buf.getvalue()
 

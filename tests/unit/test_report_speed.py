@@ -315,3 +315,40 @@ def test_a_legend_measures_its_width_without_a_layout_pass():
         lay_out(fig)
         assert lg.get_window_extent(fig.canvas.get_renderer()).width == before
     plt.close(fig)
+
+
+def _zlib_levels(data: bytes) -> set[int]:
+    """FLEVEL (0 fastest .. 3 slowest, RFC 1950) of the zlib stream of a PNG's IDAT
+    chunks."""
+    import struct
+    import zlib
+
+    pos, idat = 8, b""
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        if data[pos + 4:pos + 8] == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    zlib.decompress(idat)  # one whole stream
+    return {idat[1] >> 6}
+
+
+def test_png_is_compressed_at_the_fast_zlib_level_with_the_default_levels_pixels():
+    """png encodes with zlib level 1 (FLEVEL 0 'fastest' in the stream's header), and its
+    pixels are those of the same figure saved at Pillow's default level 6 (FLEVEL 2)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from drillsim.report.figures import png
+
+    fig, _ = _haloed_figure(110)
+    ours = png(fig)
+    assert _zlib_levels(ours) == {0}
+    im = Image.open(io.BytesIO(ours))
+    buf = io.BytesIO()
+    im.save(buf, format="png")
+    assert _zlib_levels(buf.getvalue()) == {2}
+    again = np.asarray(Image.open(io.BytesIO(buf.getvalue())))
+    assert np.array_equal(np.asarray(im), again)
