@@ -352,3 +352,37 @@ def test_png_is_compressed_at_the_fast_zlib_level_with_the_default_levels_pixels
     assert _zlib_levels(buf.getvalue()) == {2}
     again = np.asarray(Image.open(io.BytesIO(buf.getvalue())))
     assert np.array_equal(np.asarray(im), again)
+
+
+def test_fit_width_measures_again_only_after_a_change(monkeypatch):
+    """A second fit_width with nothing changed reuses the box the first measured (no
+    second measurement), also after a text was thickened (a path effect); after a change
+    to a text, a resize or a new resolution, it measures again and returns the new
+    figure's box."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from drillsim.report.figures import fit_width, thicken
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.set_xlabel("红桥区 " * 2)
+    calls = []
+    measure = fig.get_tightbbox
+    monkeypatch.setattr(fig, "get_tightbbox", lambda r: calls.append(1) or measure(r))
+    first = fit_width(fig, 8.0)
+    assert fit_width(fig, 8.0) is first and len(calls) == 1
+    ax.set_xlabel("消防站 fire station " * 5)  # wider than the axes
+    wider = fit_width(fig, 8.0)
+    assert len(calls) == 2 and wider.width > first.width
+    thicken(ax.xaxis.label)  # a path effect moves no extent: the box stays
+    assert fit_width(fig, 8.0) is wider and len(calls) == 2
+    assert wider.bounds == measure(fig.canvas.get_renderer()).bounds
+    for change in (lambda: fig.set_figheight(4.0), lambda: fig.set_dpi(200)):
+        change()
+        n = len(calls)
+        box = fit_width(fig, 8.0)
+        assert len(calls) == n + 1
+        assert box.bounds == measure(fig.canvas.get_renderer()).bounds
+    plt.close(fig)
