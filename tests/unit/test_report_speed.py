@@ -315,3 +315,74 @@ def test_a_legend_measures_its_width_without_a_layout_pass():
         lay_out(fig)
         assert lg.get_window_extent(fig.canvas.get_renderer()).width == before
     plt.close(fig)
+
+
+def _zlib_levels(data: bytes) -> set[int]:
+    """FLEVEL (0 fastest .. 3 slowest, RFC 1950) of the zlib stream of a PNG's IDAT
+    chunks."""
+    import struct
+    import zlib
+
+    pos, idat = 8, b""
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        if data[pos + 4:pos + 8] == b"IDAT":
+            idat += data[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    zlib.decompress(idat)  # one whole stream
+    return {idat[1] >> 6}
+
+
+def test_png_is_compressed_at_the_fast_zlib_level_with_the_default_levels_pixels():
+    """png encodes with zlib level 1 (FLEVEL 0 'fastest' in the stream's header), and its
+    pixels are those of the same figure saved at Pillow's default level 6 (FLEVEL 2)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from drillsim.report.figures import png
+
+    fig, _ = _haloed_figure(110)
+    ours = png(fig)
+    assert _zlib_levels(ours) == {0}
+    im = Image.open(io.BytesIO(ours))
+    buf = io.BytesIO()
+    im.save(buf, format="png")
+    assert _zlib_levels(buf.getvalue()) == {2}
+    again = np.asarray(Image.open(io.BytesIO(buf.getvalue())))
+    assert np.array_equal(np.asarray(im), again)
+
+
+def test_fit_width_measures_again_only_after_a_change(monkeypatch):
+    """A second fit_width with nothing changed reuses the box the first measured (no
+    second measurement), also after a text was thickened (a path effect); after a change
+    to a text, a resize or a new resolution, it measures again and returns the new
+    figure's box."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from drillsim.report.figures import fit_width, thicken
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.set_xlabel("红桥区 " * 2)
+    calls = []
+    measure = fig.get_tightbbox
+    monkeypatch.setattr(fig, "get_tightbbox", lambda r: calls.append(1) or measure(r))
+    first = fit_width(fig, 8.0)
+    assert fit_width(fig, 8.0) is first and len(calls) == 1
+    ax.set_xlabel("消防站 fire station " * 5)  # wider than the axes
+    wider = fit_width(fig, 8.0)
+    assert len(calls) == 2 and wider.width > first.width
+    thicken(ax.xaxis.label)  # a path effect moves no extent: the box stays
+    assert fit_width(fig, 8.0) is wider and len(calls) == 2
+    assert wider.bounds == measure(fig.canvas.get_renderer()).bounds
+    for change in (lambda: fig.set_figheight(4.0), lambda: fig.set_dpi(200)):
+        change()
+        n = len(calls)
+        box = fit_width(fig, 8.0)
+        assert len(calls) == n + 1
+        assert box.bounds == measure(fig.canvas.get_renderer()).bounds
+    plt.close(fig)
