@@ -15,7 +15,7 @@
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from drillsim.hazards.fire_growth import (
@@ -279,14 +279,22 @@ def test_area_polynomials_are_the_burning_area_on_each_piece(fire, where):
 
 @settings(max_examples=80, deadline=None)
 @given(fire=fires(), flow=st.floats(0.0, 400.0), outgrows=st.booleans())
+@example(  # burn-out at flashover + burn_s: at that very instant t - burn_s rounds to
+    # just before flashover, so the area is 4.655 m² there and 0 just after
+    fire=FireDevelopment(alpha=0.1876, hrrpua_kw_m2=100.0, flashover_kw=3634.5, room_m2=41.0,
+                         room_kw=4100.0, spread_s=30.0, max_area_m2=41.0, burn_s=117.0),
+    flow=1.0, outgrows=True)
 def test_a_piece_next_time_skips_holds_no_answer(fire, flow, outgrows):
     """:meth:`FireDevelopment.next_time` skips a piece of the burning area's polynomial
-    when the polynomial stays clearly on the side of no answer: then no time of the piece
-    (200 checked from its start; its end is the next piece's: the area jumps at flashover)
-    has the fire outgrow the flow (or fall to it)."""
+    when the polynomial stays clearly on the side of no answer: then no time inside the
+    piece (200 checked, the middles of 200 equal steps) has the fire outgrow the flow (or
+    fall to it). The breaks themselves are left out: at a break the area's own formulas
+    round either way (``t - burn_s`` may fall a hair before flashover), and the piece on
+    the other side of the break answers for that instant."""
     from drillsim.hazards.fire_growth import NFA_L_S_PER_M2, _never_on
 
     bounds = (0.0, *fire._area_breaks[1:], fire._area_breaks[-1] + 5000.0)
     for (c2, c1, c0), a, b in zip(fire._area_polys[1:], bounds[:-1], bounds[1:], strict=True):
         if _never_on(c2, c1, c0 - flow / NFA_L_S_PER_M2, a, b, outgrows):
-            assert not any(_hit(fire, a + (b - a) * i / 200, flow, outgrows) for i in range(200))
+            assert not any(_hit(fire, a + (b - a) * (i + 0.5) / 200, flow, outgrows)
+                           for i in range(200))
