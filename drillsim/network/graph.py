@@ -992,7 +992,7 @@ class TravelTimes:
         cache[key] = tree
         per_tree = tree[0].nbytes + tree[1].nbytes
         other = self._to if cache is self._from else self._from
-        while (len(cache) + len(other)) * per_tree + self._parked_bytes > self.max_cache_bytes:
+        while self._held_bytes(per_tree) > self.max_cache_bytes:
             if self._parked:
                 self._drop_oldest_state()
                 continue
@@ -1005,8 +1005,7 @@ class TravelTimes:
                 self._routes.pop(old, None)
         # a lookup moves its tree to the newest end only once the cache is half full: the
         # order matters only then, and a drill on the embedded network never gets there
-        self._lru = 2 * ((len(cache) + len(other)) * per_tree + self._parked_bytes) \
-            > self.max_cache_bytes
+        self._lru = 2 * self._held_bytes(per_tree) > self.max_cache_bytes
 
     def _tree_from(self, o: int, vehicle: str) -> tuple[np.ndarray, np.ndarray]:
         if vehicle in self._pending:
@@ -1280,9 +1279,13 @@ class TravelTimes:
             self._parked_bytes += tree[0].nbytes + tree[1].nbytes
         self._parked[vehicle, state] = shelf
         per_tree = tree[0].nbytes + tree[1].nbytes  # every tree has the same size
-        while self._parked and (len(self._from) + len(self._to)) * per_tree \
-                + self._parked_bytes > self.max_cache_bytes:
+        while self._parked and self._held_bytes(per_tree) > self.max_cache_bytes:
             self._drop_oldest_state()
+
+    def _held_bytes(self, per_tree: int) -> int:
+        """Bytes of every tree held (both directions and those kept aside), trees being
+        ``per_tree`` bytes each (:meth:`cache_nbytes` without summing them)."""
+        return (len(self._from) + len(self._to)) * per_tree + self._parked_bytes
 
     def _drop_oldest_state(self) -> None:
         """Forget the trees kept aside for the oldest road state."""

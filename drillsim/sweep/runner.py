@@ -108,14 +108,14 @@ def run_sweep(experiment: Experiment, out_dir: str | Path, *, workers: int | Non
             seed=experiment.seed,
             scenarios={p.index: p.scenario for p in experiment.points},
             metrics=experiment.metrics, objectives=experiment.objectives, replicate=replicate)
+        local = workers or os.cpu_count() or 1  # processes on this machine
         if scheduler is not None:
             name = "dask"
-            n = (workers or os.cpu_count() or 1) if scheduler == executors.LOCAL \
-                else _dask_workers(scheduler)
+            n = local if scheduler == executors.LOCAL else _dask_workers(scheduler)
             size = chunk or executors.chunk_size(len(todo), n, minimum=8)
             run = executors.dask(payload, _chunks(todo, size), scheduler, n)
         else:
-            n = workers or os.cpu_count() or 1
+            n = local
             size = chunk or executors.chunk_size(len(todo), n)
             if n == 1:
                 name, run = "serial", executors.serial(payload, _chunks(todo, size))
